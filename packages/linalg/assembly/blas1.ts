@@ -1,0 +1,77 @@
+// Level-1 BLAS on raw pointers: x, y point at f64 arrays of length n.
+// SIMD over pairs, with two (dot: four) independent accumulators so the
+// additions do not serialise on one register.
+
+/** Sum of x[i] * y[i]. */
+export function dot(n: i32, x: usize, y: usize): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      a0 = f64x2.relaxed_madd(v128.load(x + o), v128.load(y + o), a0);
+      a1 = f64x2.relaxed_madd(v128.load(x + o, 16), v128.load(y + o, 16), a1);
+    } else {
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    }
+  }
+  a0 = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    s += load<f64>(x + o) * load<f64>(y + o);
+  }
+  return s;
+}
+
+/** y += alpha * x. */
+export function axpy(n: i32, alpha: f64, x: usize, y: usize): void {
+  const va = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      v128.store(y + o, f64x2.relaxed_madd(va, v128.load(x + o), v128.load(y + o)));
+      v128.store(y + o, f64x2.relaxed_madd(va, v128.load(x + o, 16), v128.load(y + o, 16)), 16);
+    } else {
+      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
+      v128.store(y + o, f64x2.add(v128.load(y + o, 16), f64x2.mul(va, v128.load(x + o, 16))), 16);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
+  }
+}
+
+/** x *= alpha. */
+export function scal(n: i32, alpha: f64, x: usize): void {
+  const va = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(x + o, f64x2.mul(va, v128.load(x + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(x + o, alpha * load<f64>(x + o));
+  }
+}
+
+/** Sum of squares of x, scaled so that it neither overflows nor underflows (as BLAS dnrm2, squared result not returned). */
+export function nrm2(n: i32, x: usize): f64 {
+  let scale: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(load<f64>(x + (<usize>i << 3)));
+    if (a > scale) scale = a;
+  }
+  if (scale == 0 || !isFinite(scale)) return scale;
+  const inv = 1.0 / scale;
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3)) * inv;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
+}

@@ -1,0 +1,185 @@
+// C = alpha * op(A) * op(B) + beta * C, all row-major, on raw pointers.
+//
+// Goto-style blocking: B is packed by KC x NC panels into 4-column strips,
+// A by MC x KC blocks into 4-row strips (alpha folded in), and a 4 x 4
+// register tile (eight f64x2 accumulators) runs over each strip pair. The
+// strip layouts make every inner-loop load contiguous. Blocking sizes: an A
+// strip (4 x KC) and a B strip (KC x 4) are 16 KiB together (L1), the packed A
+// block 256 KiB (L2), the packed B panel 1 MiB.
+//
+// `work` must hold GEMM_WORK_F64 doubles; the kernel allocates nothing.
+
+export const MR: i32 = 4;
+export const NR: i32 = 4;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 512;
+/** Doubles of scratch gemm needs: the packed A block plus the packed B panel. */
+export const GEMM_WORK_F64: i32 = MC * KC + KC * NC;
+
+export function gemmWorkSize(): i32 {
+  return GEMM_WORK_F64;
+}
+
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
+// Packs op(B)[pc .. pc+kc, jc .. jc+nc] into strips of NR columns:
+// strip s holds, for each p, the NR values op(B)[pc+p, jc+s*NR .. +NR], zero-padded.
+function packB(transB: bool, kc: i32, nc: i32, B: usize, ldb: i32, pc: i32, jc: i32, dst: usize): void {
+  for (let js = 0; js < nc; js += NR) {
+    const w = min(NR, nc - js);
+    const strip = dst + (<usize>(js * kc) << 3);
+    if (!transB) {
+      for (let p = 0; p < kc; p++) {
+        const src = B + (<usize>((pc + p) * ldb + jc + js) << 3);
+        const d = strip + (<usize>(p * NR) << 3);
+        if (w == NR) {
+          v128.store(d, v128.load(src));
+          v128.store(d, v128.load(src, 16), 16);
+        } else {
+          for (let j = 0; j < NR; j++) store<f64>(d + (<usize>j << 3), j < w ? load<f64>(src + (<usize>j << 3)) : 0.0);
+        }
+      }
+    } else {
+      for (let j = 0; j < NR; j++) {
+        if (j < w) {
+          const src = B + (<usize>((jc + js + j) * ldb + pc) << 3);
+          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * NR + j) << 3), load<f64>(src + (<usize>p << 3)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * NR + j) << 3), 0.0);
+        }
+      }
+    }
+  }
+}
+
+// Packs alpha * op(A)[ic .. ic+mc, pc .. pc+kc] into strips of MR rows:
+// strip s holds, for each p, the MR values alpha * op(A)[ic+s*MR .. +MR, pc+p], zero-padded.
+function packA(transA: bool, mc: i32, kc: i32, alpha: f64, A: usize, lda: i32, ic: i32, pc: i32, dst: usize): void {
+  for (let is = 0; is < mc; is += MR) {
+    const h = min(MR, mc - is);
+    const strip = dst + (<usize>(is * kc) << 3);
+    if (!transA) {
+      for (let i = 0; i < MR; i++) {
+        if (i < h) {
+          const src = A + (<usize>((ic + is + i) * lda + pc) << 3);
+          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * MR + i) << 3), alpha * load<f64>(src + (<usize>p << 3)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * MR + i) << 3), 0.0);
+        }
+      }
+    } else {
+      const va = f64x2.splat(alpha);
+      for (let p = 0; p < kc; p++) {
+        const src = A + (<usize>((pc + p) * lda + ic + is) << 3);
+        const d = strip + (<usize>(p * MR) << 3);
+        if (h == MR) {
+          v128.store(d, f64x2.mul(va, v128.load(src)));
+          v128.store(d, f64x2.mul(va, v128.load(src, 16)), 16);
+        } else {
+          for (let i = 0; i < MR; i++) store<f64>(d + (<usize>i << 3), i < h ? alpha * load<f64>(src + (<usize>i << 3)) : 0.0);
+        }
+      }
+    }
+  }
+}
+
+// One 4 x 4 tile: C[0..h, 0..w] += Ap(4 x kc) * Bp(kc x 4).
+function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load64_splat(ap);
+    c00 = fma(a, b0, c00);
+    c01 = fma(a, b1, c01);
+    a = v128.load64_splat(ap, 8);
+    c10 = fma(a, b0, c10);
+    c11 = fma(a, b1, c11);
+    a = v128.load64_splat(ap, 16);
+    c20 = fma(a, b0, c20);
+    c21 = fma(a, b1, c21);
+    a = v128.load64_splat(ap, 24);
+    c30 = fma(a, b0, c30);
+    c31 = fma(a, b1, c31);
+    ap += 32;
+    bp += 32;
+  }
+  const rs = <usize>ldc << 3;
+  if (h == MR && w == NR) {
+    let r = c;
+    v128.store(r, f64x2.add(v128.load(r), c00));
+    v128.store(r, f64x2.add(v128.load(r, 16), c01), 16);
+    r += rs;
+    v128.store(r, f64x2.add(v128.load(r), c10));
+    v128.store(r, f64x2.add(v128.load(r, 16), c11), 16);
+    r += rs;
+    v128.store(r, f64x2.add(v128.load(r), c20));
+    v128.store(r, f64x2.add(v128.load(r, 16), c21), 16);
+    r += rs;
+    v128.store(r, f64x2.add(v128.load(r), c30));
+    v128.store(r, f64x2.add(v128.load(r, 16), c31), 16);
+    return;
+  }
+  edge(c, rs, 0, h, w, c00, c01);
+  edge(c, rs, 1, h, w, c10, c11);
+  edge(c, rs, 2, h, w, c20, c21);
+  edge(c, rs, 3, h, w, c30, c31);
+}
+
+@inline function edge(c: usize, rs: usize, i: i32, h: i32, w: i32, lo: v128, hi: v128): void {
+  if (i >= h) return;
+  const r = c + <usize>i * rs;
+  if (w > 0) store<f64>(r, load<f64>(r) + f64x2.extract_lane(lo, 0));
+  if (w > 1) store<f64>(r, load<f64>(r, 8) + f64x2.extract_lane(lo, 1), 8);
+  if (w > 2) store<f64>(r, load<f64>(r, 16) + f64x2.extract_lane(hi, 0), 16);
+  if (w > 3) store<f64>(r, load<f64>(r, 24) + f64x2.extract_lane(hi, 1), 24);
+}
+
+/**
+ * C (m x n, leading dimension ldc) = alpha * op(A) * op(B) + beta * C.
+ * op(A) is m x k (A stored k x m when transA), op(B) is k x n (B stored n x k when transB).
+ * beta == 0 overwrites C without reading it.
+ */
+export function gemm(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  alpha: f64, A: usize, lda: i32, B: usize, ldb: i32,
+  beta: f64, C: usize, ldc: i32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (beta != 1.0) {
+    for (let i = 0; i < m; i++) {
+      const r = C + (<usize>(i * ldc) << 3);
+      if (beta == 0.0) memory.fill(r, 0, <usize>n << 3);
+      else for (let j = 0; j < n; j++) store<f64>(r + (<usize>j << 3), beta * load<f64>(r + (<usize>j << 3)));
+    }
+  }
+  if (k <= 0 || alpha == 0.0) return;
+  const Ap = work;
+  const Bp = work + (<usize>(MC * KC) << 3);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(transB, kc, nc, B, ldb, pc, jc, Bp);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(transA, mc, kc, alpha, A, lda, ic, pc, Ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const w = min(NR, nc - jr);
+          const bp = Bp + (<usize>(jr * kc) << 3);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const h = min(MR, mc - ir);
+            micro(kc, Ap + (<usize>(ir * kc) << 3), bp, C + (<usize>((ic + ir) * ldc + jc + jr) << 3), ldc, h, w);
+          }
+        }
+      }
+    }
+  }
+}

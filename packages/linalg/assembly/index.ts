@@ -1,0 +1,12 @@
+// Entry point of @lowrank/linalg's WASM module. Other packages compile these
+// same kernels into their own modules by re-exporting this file from theirs.
+export { dot, axpy, scal, nrm2 } from "./blas1";
+export { gemm, gemmWorkSize } from "./gemm";
+export { gemv } from "./gemv";
+export { spmm, spmmT } from "./sparse";
+export { rngFillUniform, rngFillNormal } from "./rng";
+
+/** First byte past the module's static data: where the JS-side arena may start. */
+export function heapBase(): usize {
+  return __heap_base;
+}

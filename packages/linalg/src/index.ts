@@ -1,0 +1,17 @@
+// Public API of @lowrank/linalg.
+export type { Backend, BackendOptions, CsrMatrix, DenseMatrix, Tensor, WasmVariant } from "./types.js";
+export { LowrankError, type LowrankErrorCode } from "./errors.js";
+export { init } from "./module.js";
+export { Rng } from "./rng.js";
+export { gemm, gemv, dot, axpy, type GemmOptions } from "./blas.js";
+export { spmm, spmmT } from "./spmm.js";
+
+// Building blocks for the other @lowrank packages (and for users who write their own kernels).
+export { hasSimd, hasRelaxedSimd, bestVariant } from "./platform.js";
+export { Arena, arenaBytes, align16, MAX_WASM_BYTES } from "./arena.js";
+export { WasmLoader, WasmModule, WasmInstance, type WasmSources } from "./runtime.js";
+export { JsWorkspace, WasmWorkspace, runInWorkspace, type Workspace } from "./workspace.js";
+export { jsKernels, type LinalgKernels } from "./kernels.js";
+export { bindLinalg, type LinalgExports } from "./wasm.js";
+export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
+export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";

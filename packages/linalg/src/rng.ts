@@ -1,0 +1,141 @@
+/**
+ * Seeded pseudo-random numbers, drawing exactly the same stream in TypeScript
+ * and in AssemblyScript (`assembly/rng.ts`), so that both backends of every
+ * randomized algorithm make the same choices.
+ *
+ * Generator: xoshiro128** (Blackman and Vigna), 32-bit words so that the
+ * TypeScript side needs only `Math.imul` and shifts. State seeded with
+ * splitmix32 from the seed's low and high 32-bit halves. Uniform doubles take
+ * 53 bits from two outputs. Normals use Marsaglia's polar method; the WASM side
+ * calls the host's `Math.log` so that both sides round identically.
+ */
+
+/** Size in bytes of the state block shared with WASM: s0..s3 (u32), spare flag (u32), pad, spare (f64). */
+export const RNG_STATE_BYTES = 32;
+
+function splitmix32(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * A seeded generator.
+ *
+ * @example
+ * const rng = new Rng(42);
+ * rng.uniform(); // in [0, 1)
+ * rng.normal();  // standard normal
+ */
+export class Rng {
+  /** xoshiro128** state words. */
+  readonly s = new Uint32Array(4);
+  /** Whether `spare` holds the second normal of the last polar pair. */
+  hasSpare = 0;
+  spare = 0;
+
+  constructor(seed = 0) {
+    if (!Number.isFinite(seed)) throw new RangeError("Rng seed must be a finite number");
+    const lo = seed >>> 0;
+    const hi = Math.floor(Math.abs(seed) / 4294967296) >>> 0;
+    let x = lo ^ Math.imul(hi, 0x27d4eb2d);
+    for (let i = 0; i < 4; i++) {
+      x = splitmix32(x + i);
+      this.s[i] = x;
+    }
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  /** Next 32-bit unsigned integer. O(1). */
+  nextU32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. O(1). */
+  uniform(): number {
+    const a = this.nextU32() >>> 5;
+    const b = this.nextU32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n) (n <= 2^32), by rejection so that it is unbiased. O(1) expected. */
+  int(n: number): number {
+    if (!(n >= 1 && n <= 4294967296)) throw new RangeError("Rng.int: n must be in [1, 2^32]");
+    const limit = 4294967296 - (4294967296 % n);
+    for (;;) {
+      const x = this.nextU32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** Standard normal by the polar method. O(1) expected. */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = 0;
+      return this.spare;
+    }
+    for (;;) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const q = u * u + v * v;
+      if (q > 0 && q < 1) {
+        const f = Math.sqrt((-2 * Math.log(q)) / q);
+        this.spare = v * f;
+        this.hasSpare = 1;
+        return u * f;
+      }
+    }
+  }
+
+  /** Fills `out` with uniforms in [0, 1). O(n). */
+  fillUniform(out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.uniform();
+    return out;
+  }
+
+  /** Fills `out` with standard normals. O(n). */
+  fillNormal(out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal();
+    return out;
+  }
+
+  /** In-place Fisher-Yates shuffle. O(n). */
+  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** Writes the state into a 32-byte block (for handing to a WASM kernel). */
+  saveState(view: DataView, offset = 0): void {
+    for (let i = 0; i < 4; i++) view.setUint32(offset + 4 * i, this.s[i], true);
+    view.setUint32(offset + 16, this.hasSpare, true);
+    view.setFloat64(offset + 24, this.spare, true);
+  }
+
+  /** Reads the state back from a 32-byte block written by `saveState` or a WASM kernel. */
+  loadState(view: DataView, offset = 0): void {
+    for (let i = 0; i < 4; i++) this.s[i] = view.getUint32(offset + 4 * i, true);
+    this.hasSpare = view.getUint32(offset + 16, true);
+    this.spare = view.getFloat64(offset + 24, true);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}

@@ -15,3 +15,4 @@ export { jsKernels, type LinalgKernels } from "./kernels.js";
 export { bindLinalg, type LinalgExports } from "./wasm.js";
 export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
+export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";

@@ -1,0 +1,11 @@
+export * from "./index.js";
+export { loadImage, IMAGE_NAMES } from "./node/images.js";
+export type { ImageName, LoadImageOptions } from "./node/images.js";
+export { loadSotu } from "./node/sotu.js";
+export type { SotuCorpus, SotuOptions } from "./node/sotu.js";
+export { loadSpamAssassin } from "./node/spam.js";
+export type { SpamAssassinCorpus, SpamAssassinOptions } from "./node/spam.js";
+export { loadBostonHousing, loadCpsWages, BOSTON_FEATURES, CPS_FEATURES } from "./node/regression.js";
+export type { BostonOptions, CpsOptions } from "./node/regression.js";
+export { englishStopWords } from "./node/stopwords.js";
+export type { StopWordOption } from "./node/stop-option.js";

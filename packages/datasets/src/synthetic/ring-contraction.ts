@@ -1,0 +1,48 @@
+import type { Tensor } from "@lowrank/linalg";
+
+/**
+ * Full tensor of a tensor ring: entry (i_1..i_N) = trace(G_1[:, i_1, :] ...
+ * G_N[:, i_N, :]) with cores of shape [r_{k-1}, n_k, r_k] and r_0 = r_N. A
+ * tensor train is the special case r_0 = r_N = 1, where the trace is the one
+ * entry of a 1 x 1 product, so both generators share this loop.
+ *
+ * Keeps the partial products P[a_0, (i_1..i_k), a_k] and absorbs one core per step.
+ * Complexity: O(r_0 * size * max r^2) time, O(r_0 * size * max r) memory.
+ */
+export function ringToTensor(cores: Tensor[]): Tensor {
+  const r0 = cores[0].shape[0];
+  let prefix = 1;
+  let rk = r0;
+  // P starts as r_0 identity slices, so the first step copies G_1.
+  let P = new Float64Array(r0 * r0);
+  for (let a = 0; a < r0; a++) P[a * r0 + a] = 1;
+  for (const core of cores) {
+    const [ra, n, rb] = core.shape;
+    const G = core.data;
+    const next = new Float64Array(r0 * prefix * n * rb);
+    for (let a0 = 0; a0 < r0; a0++) {
+      for (let p = 0; p < prefix; p++) {
+        const src = (a0 * prefix + p) * ra;
+        for (let i = 0; i < n; i++) {
+          const dst = ((a0 * prefix + p) * n + i) * rb;
+          for (let a = 0; a < ra; a++) {
+            const v = P[src + a];
+            if (v === 0) continue;
+            const g = (a * n + i) * rb;
+            for (let b = 0; b < rb; b++) next[dst + b] += v * G[g + b];
+          }
+        }
+      }
+    }
+    P = next;
+    prefix *= n;
+    rk = rb;
+  }
+  const data = new Float64Array(prefix);
+  for (let p = 0; p < prefix; p++) {
+    let acc = 0;
+    for (let a0 = 0; a0 < r0; a0++) acc += P[(a0 * prefix + p) * rk + a0];
+    data[p] = acc;
+  }
+  return { shape: cores.map((c) => c.shape[1]), data };
+}

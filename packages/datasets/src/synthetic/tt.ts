@@ -1,0 +1,62 @@
+import { LowrankError, Rng, type Tensor } from "@lowrank/linalg";
+import { checkNonNegative, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
+import { addGaussianNoise, normalizeRms } from "./noise.js";
+import { ringToTensor } from "./ring-contraction.js";
+import type { TensorGeneratorOptions } from "./tucker.js";
+
+/** A tensor train: entry (i_1..i_N) = G_1[0, i_1, :] G_2[:, i_2, :] ... G_N[:, i_N, 0] (+ noise). */
+export interface TtTensor {
+  tensor: Tensor;
+  /** cores[k] has shape [ranks[k], shape[k], ranks[k + 1]]. */
+  cores: Tensor[];
+  /** The N + 1 bond ranks, 1 at both ends (TensorLy's convention). */
+  ranks: number[];
+}
+
+/**
+ * A seeded tensor of exact TT ranks. `ranks` is one number (every inner bond),
+ * the N - 1 inner bonds, or all N + 1 bonds with 1 at both ends. Cores are
+ * Gaussian with variance 1 / r_{k-1}, so that entries stay O(1) as bonds grow,
+ * then the first core is scaled for an RMS entry of 1. Generic cores make the
+ * k-th unfolding (modes 1..k by the rest) rank r_k exactly, provided
+ * r_k <= r_{k-1} n_k and r_{k-1} <= n_k r_k; other ranks throw RANK.
+ *
+ * Complexity: O(size * max r^2) time.
+ *
+ * @example
+ * const { tensor, cores } = ttTensor([4, 5, 6, 7], [2, 3, 2], { seed: 1 });
+ * cores[1].shape; // [2, 5, 3]
+ */
+export function ttTensor(shape: number[], ranks: number | number[], options: TensorGeneratorOptions = {}): TtTensor {
+  const dims = checkShape("shape", shape);
+  const N = dims.length;
+  let bonds: number[];
+  if (typeof ranks === "number") bonds = [1, ...dims.slice(1).map(() => checkPositiveInt("rank", ranks)), 1];
+  else if (Array.isArray(ranks) && ranks.length === N - 1) bonds = [1, ...ranks, 1];
+  else if (Array.isArray(ranks) && ranks.length === N + 1) bonds = ranks.slice();
+  else throw new LowrankError("SHAPE", `ranks must be a number or have ${N - 1} or ${N + 1} entries`);
+  for (const r of bonds) checkPositiveInt("rank", r);
+  if (bonds[0] !== 1 || bonds[N] !== 1) throw new LowrankError("RANK", "a tensor train has bond ranks 1 at both ends");
+  for (let k = 0; k < N; k++) {
+    if (bonds[k + 1] > bonds[k] * dims[k] || bonds[k] > dims[k] * bonds[k + 1]) {
+      throw new LowrankError("RANK", `bond ranks ${bonds[k]}, ${bonds[k + 1]} around mode ${k} (size ${dims[k]}) cannot both be exact`);
+    }
+  }
+  checkedSize("tensor", dims);
+  const noise = checkNonNegative("noise", options.noise ?? 0);
+  const rng = new Rng(checkSeed(options.seed));
+  const cores = dims.map((n, k) => gaussianCore(rng, bonds[k], n, bonds[k + 1]));
+  const tensor = ringToTensor(cores);
+  const factor = normalizeRms(tensor.data);
+  for (let i = 0; i < cores[0].data.length; i++) cores[0].data[i] *= factor;
+  addGaussianNoise(rng, tensor.data, noise);
+  return { tensor, cores, ranks: bonds };
+}
+
+/** A [ra, n, rb] core of N(0, 1 / ra) entries. */
+export function gaussianCore(rng: Rng, ra: number, n: number, rb: number): Tensor {
+  const data = rng.fillNormal(new Float64Array(ra * n * rb));
+  const s = 1 / Math.sqrt(ra);
+  for (let i = 0; i < data.length; i++) data[i] *= s;
+  return { shape: [ra, n, rb], data };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { Arena, bestVariant, createWorkspace, dot, gemm, hasRelaxedSimd, init, linalgWasm, LowrankError } from "../src/index.js";
+import { naiveProduct, randn, relDiff } from "./helpers.js";
+
+describe("WASM runtime", () => {
+  it("asks for init() before the wasm backend is used, and the js backend needs none", () => {
+    expect(() => dot([1, 2], [3, 4])).toThrow(expect.objectContaining({ code: "NOT_INITIALIZED" }));
+    expect(dot([1, 2], [3, 4], { backend: "js" })).toBe(11);
+  });
+
+  it("init() picks relaxed-simd exactly when the engine validates it, and reports the variant", async () => {
+    const { variant } = await init();
+    expect(variant).toBe(hasRelaxedSimd() ? "relaxed-simd" : "simd");
+    expect(variant).toBe(bestVariant());
+    expect(linalgWasm.variant).toBe(variant);
+    expect(dot([1, 2], [3, 4])).toBe(11);
+  });
+
+  it("init({ variant: 'simd' }) forces the portable variant", async () => {
+    expect((await init({ variant: "simd" })).variant).toBe("simd");
+    expect(linalgWasm.shared().variant).toBe("simd");
+  });
+
+  it("a workspace with its own instance runs kernels on its own memory", async () => {
+    const ws = await createWorkspace("wasm", 3 * 64 * 64 * 8 + 64);
+    const A = randn(64, 64, 1), B = randn(64, 64, 2);
+    const a = ws.input(A.data), b = ws.input(B.data), c = ws.f64(64 * 64);
+    ws.kernels.gemm(false, false, 64, 64, 64, 1, a, 64, b, 64, 0, c, 64);
+    expect(relDiff(ws.output(c), naiveProduct(A, B).data)).toBeLessThan(1e-13);
+    expect(a.buffer).not.toBe(linalgWasm.shared().memory.buffer);
+  });
+
+  it("refuses to grow memory under live views instead of silently detaching them", async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
+    const arena = new Arena(memory, 1024);
+    arena.reserve(1000);
+    const v = arena.f64(100);
+    expect(() => arena.reserve(10 * 65536)).toThrow(LowrankError);
+    expect(v.length).toBe(100);
+    expect(() => arena.f64(100000)).toThrow(expect.objectContaining({ code: "TOO_LARGE" }));
+  });
+
+  it("rejects a request beyond 4 GiB with TOO_LARGE before allocating", async () => {
+    await init();
+    const big = { rows: 30000, cols: 20000, data: new Float64Array(0) };
+    expect(() => gemm(big, { rows: 20000, cols: 30000, data: new Float64Array(0) })).toThrow(expect.objectContaining({ code: "TOO_LARGE" }));
+    await expect(createWorkspace("wasm", 5 * 2 ** 30)).rejects.toMatchObject({ code: "TOO_LARGE" });
+  });
+
+  it("frees the arena after each call, also when the call throws", async () => {
+    await init();
+    const inst = linalgWasm.shared();
+    gemm(randn(10, 10, 1), randn(10, 10, 2));
+    expect(inst.arena.used).toBe(0);
+    expect(() => gemm(randn(10, 10, 1), randn(11, 10, 2))).toThrow();
+    expect(inst.arena.used).toBe(0);
+  });
+});

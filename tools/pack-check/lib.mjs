@@ -1,0 +1,48 @@
+// Helpers for the install-alone check: pack workspace packages, install the
+// tarballs with npm in a fresh folder, and pull the runnable example out of a README.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const root = resolve(import.meta.dirname, "..", "..");
+
+/** Public workspace packages: name, folder, and their @lowrank dependencies. */
+export function publicPackages() {
+  const dir = join(root, "packages");
+  return readdirSync(dir)
+    .map((d) => join(dir, d))
+    .filter((d) => existsSync(join(d, "package.json")))
+    .map((d) => {
+      const pkg = JSON.parse(readFileSync(join(d, "package.json"), "utf8"));
+      const deps = Object.keys(pkg.dependencies ?? {}).filter((n) => n.startsWith("@lowrank/"));
+      return { name: pkg.name, dir: d, deps, private: !!pkg.private };
+    })
+    .filter((p) => !p.private);
+}
+
+/** `pnpm pack` of a package into `dest`; returns the tarball path. */
+export function pack(dir, dest) {
+  const out = execFileSync("pnpm", ["pack", "--pack-destination", dest], { cwd: dir, encoding: "utf8" });
+  const line = out.trim().split("\n").filter((l) => l.endsWith(".tgz")).pop();
+  if (!line) throw new Error(`pnpm pack printed no tarball:\n${out}`);
+  return line.startsWith("/") ? line : join(dest, line.trim());
+}
+
+/** The first ```js / ```ts block under the README's "Example" heading (or the first such block). */
+export function readmeExample(dir) {
+  const text = readFileSync(join(dir, "README.md"), "utf8");
+  const at = text.search(/^##+ .*example/im);
+  const from = at >= 0 ? text.slice(at) : text;
+  const m = from.match(/```(?:js|javascript|mjs)\n([\s\S]*?)```/);
+  if (!m) throw new Error(`${dir}/README.md has no \`\`\`js example block`);
+  return m[1];
+}
+
+export function freshDir(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function run(cmd, args, cwd, env = {}) {
+  return execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}

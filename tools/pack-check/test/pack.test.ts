@@ -1,0 +1,116 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { createServer } from "node:http";
+import { join, extname } from "node:path";
+import { describe, expect, it } from "vitest";
+// @ts-ignore plain ESM helper
+import { freshDir, pack, publicPackages, readmeExample, root, run } from "../lib.mjs";
+
+const chromium = (() => {
+  for (const p of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (existsSync(p)) return p;
+  return null;
+})();
+
+const packages: Array<{ name: string; dir: string; deps: string[] }> = publicPackages();
+const tarballDir = freshDir("lowrank-tarballs-");
+const tarballs = new Map<string, string>();
+function tarball(name: string): string {
+  if (!tarballs.has(name)) {
+    const p = packages.find((q) => q.name === name);
+    if (!p) throw new Error(`no workspace package ${name}`);
+    tarballs.set(name, pack(p.dir, tarballDir));
+  }
+  return tarballs.get(name)!;
+}
+/** The package's tarball plus those of the @lowrank packages it depends on, transitively. */
+function closure(name: string, seen = new Set<string>()): string[] {
+  if (seen.has(name)) return [];
+  seen.add(name);
+  const p = packages.find((q) => q.name === name)!;
+  return [tarball(name), ...p.deps.flatMap((d) => closure(d, seen))];
+}
+
+function serve(dir: string): Promise<{ url: string; close: () => void }> {
+  const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+  const server = createServer((req, res) => {
+    const path = join(dir, decodeURIComponent((req.url ?? "/").split("?")[0]) === "/" ? "index.html" : decodeURIComponent(req.url!.split("?")[0]));
+    if (!path.startsWith(dir) || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(readFileSync(path));
+  });
+  return new Promise((r) => server.listen(0, "127.0.0.1", () => {
+    const port = (server.address() as { port: number }).port;
+    r({ url: `http://127.0.0.1:${port}/`, close: () => server.close() });
+  }));
+}
+
+describe.each(packages)("$name installed alone from its tarball", ({ name, dir }) => {
+  const app = freshDir("lowrank-install-");
+  const example = () => readmeExample(dir);
+
+  it("installs with npm outside the workspace", () => {
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...closure(name)], app);
+    expect(existsSync(join(app, "node_modules", ...name.split("/"), "package.json"))).toBe(true);
+  }, 300_000);
+
+  it("runs the README example from plain Node ESM", () => {
+    writeFileSync(join(app, "example.mjs"), example());
+    const out = run(process.execPath, ["example.mjs"], app);
+    expect(out.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.skipIf(!chromium || !!(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).lowrank?.nodeOnlyExample))(
+    "runs the README example from a Vite production build in Chromium, with no loader configuration",
+    async () => {
+      mkdirSync(join(app, "web"), { recursive: true });
+      writeFileSync(join(app, "web", "index.html"), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body data-status="running"><script type="module" src="./main.js"></script></body></html>');
+      // The example's console output is collected; the page reports done or error on <body data-status>.
+      writeFileSync(
+        join(app, "web", "main.js"),
+        `const logs = []; const orig = console.log; console.log = (...a) => { logs.push(a.join(" ")); orig(...a); };\n` +
+          `try { await import("./example.js"); document.body.dataset.status = "done"; }\n` +
+          `catch (e) { document.body.dataset.status = "error"; document.body.dataset.error = String(e && e.stack || e); }\n` +
+          `document.body.dataset.logs = logs.join("\\n");\n`,
+      );
+      writeFileSync(join(app, "web", "example.js"), example());
+      // The examples use top-level await, which Vite's default browser target predates; nothing else is configured.
+      writeFileSync(join(app, "web", "vite.config.js"), 'export default { build: { target: "es2022" } };\n');
+      const vite = join(root, "node_modules", "vite", "bin", "vite.js");
+      run(process.execPath, [vite, "build", "--logLevel", "warn", "--outDir", "dist", "--emptyOutDir"], join(app, "web"));
+      const { chromium: launcher } = await import("playwright-core");
+      const server = await serve(join(app, "web", "dist"));
+      const browser = await launcher.launch({
+        executablePath: chromium!,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+        await page.goto(server.url);
+        await page.waitForFunction(() => document.body.dataset.status !== "running", null, { timeout: 60_000 });
+        const status = await page.evaluate(() => document.body.dataset.status);
+        const detail = await page.evaluate(() => document.body.dataset.error ?? "");
+        expect(detail).toBe("");
+        expect(status).toBe("done");
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+        server.close();
+      }
+    },
+    180_000,
+  );
+});
+
+describe("publint", () => {
+  it.each(packages.map((p) => [p.name, p.dir]))("%s passes publint", (_name, dir) => {
+    const bin = join(root, "node_modules", "publint", "src", "cli.js");
+    const out = execFileSync(process.execPath, [existsSync(bin) ? bin : join(root, "node_modules", ".bin", "publint"), "--strict"], { cwd: dir, encoding: "utf8" });
+    expect(out).not.toMatch(/error/i);
+  }, 60_000);
+});

@@ -13,13 +13,14 @@ import { fileURLToPath } from "node:url";
 import { MARKER } from "./lib.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
+let root = path.resolve(here, "../..");
 
 const USAGE = `usage: node tools/bench/run.mjs [options]
   --quick            tiny sizes, one repetition, no warm-up (what CI runs); writes to a temporary folder unless --out
   --filter <pkg>     only this package (folder name or package name); repeatable
   --update-readme    replace the text between <!-- bench:start --> and <!-- bench:end --> in each package README
   --out <dir>        where <package>.json / .md go (default bench/results)
+  --root <dir>       the monorepo whose packages/*/bench to run (default this repo; the harness test uses fixtures)
   --help             this text`;
 
 function parseArgs(argv) {
@@ -35,6 +36,7 @@ function parseArgs(argv) {
     else if (a === "--update-readme") opts.updateReadme = true;
     else if (a === "--filter" || a.startsWith("--filter=")) opts.filters.push(value());
     else if (a === "--out" || a.startsWith("--out=")) opts.out = path.resolve(value());
+    else if (a === "--root" || a.startsWith("--root=")) root = path.resolve(value());
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
@@ -197,7 +199,7 @@ function renderTable(rows, notes, skips, meta) {
     `Median time per call (${meta.quick ? "QUICK MODE: tiny sizes, one run, no warm-up, numbers meaningless" : "after warm-up, several runs"}), ` +
       "including the public API's copy into and out of WASM memory. Speed-up and anchor ratios divide by the faster WASM variant; above 1 means WASM is faster.",
   );
-  if (!hasRelaxed) foot.push("WASM relaxed-simd: not runnable on this engine, column left out.");
+  if (!hasRelaxed) foot.push("WASM relaxed-simd: no time reported (engine without relaxed SIMD, or not measured), column left out.");
   for (const n of notes) foot.push(n);
   for (const s of skips) foot.push(`Skipped ${s.case}: ${s.reason}`);
   foot.push(`Node ${meta.node}, ${meta.cpu}, ${meta.date}.`);
@@ -249,16 +251,19 @@ async function main() {
       skipped: res.skips,
       errors: res.errors.map(({ file, message }) => ({ file, message })),
     };
+    process.stdout.write(`\n## ${pkg.name}\n\n${table}\n`);
+    if (res.errors.length || res.exitCode !== 0) {
+      // Keep the last good results and README: a partial table would replace them.
+      failed = true;
+      for (const e of res.errors) console.error(`bench: ${pkg.name}: ${e.file ?? "?"}: ${e.message}`);
+      console.error(`bench: ${pkg.name} failed; its results and README were left as they were`);
+      continue;
+    }
     const base = path.join(opts.out, pkg.dir);
     writeFileSync(`${base}.json`, JSON.stringify(json, null, 2) + "\n");
     writeFileSync(`${base}.md`, `# Benchmarks: ${pkg.name}\n\n${table}`);
-    process.stdout.write(`\n## ${pkg.name}\n\n${table}\n`);
     process.stderr.write(`bench: wrote ${path.relative(process.cwd(), base)}.json and .md\n`);
-    if (res.errors.length || res.exitCode !== 0) {
-      failed = true;
-      for (const e of res.errors) console.error(`bench: ${pkg.name}: ${e.file ?? "?"}: ${e.message}`);
-    }
-    if (opts.updateReadme && !res.errors.length) updateReadme(pkg, table);
+    if (opts.updateReadme) updateReadme(pkg, table);
   }
   process.exitCode = failed ? 1 : 0;
 }

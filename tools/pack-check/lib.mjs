@@ -29,14 +29,18 @@ export function pack(dir, dest) {
   return line.startsWith("/") ? line : join(dest, line.trim());
 }
 
-/** The first ```js / ```ts block under the README's "Example" heading (or the first such block). */
+/**
+ * The first ```js block under the README's "Example" heading (or the first such
+ * block): `{ code, nodeOnly }`. A fence written ```js node marks an example
+ * that needs Node (it imports a Node-only entry point) and skips the browser run.
+ */
 export function readmeExample(dir) {
   const text = readFileSync(join(dir, "README.md"), "utf8");
   const at = text.search(/^##+ .*example/im);
   const from = at >= 0 ? text.slice(at) : text;
-  const m = from.match(/```(?:js|javascript|mjs)\n([\s\S]*?)```/);
+  const m = from.match(/```(?:js|javascript|mjs)([^\n]*)\n([\s\S]*?)```/);
   if (!m) throw new Error(`${dir}/README.md has no \`\`\`js example block`);
-  return m[1];
+  return { code: m[2], nodeOnly: /\bnode\b/.test(m[1]) };
 }
 
 export function freshDir(prefix) {

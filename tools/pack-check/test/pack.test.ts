@@ -57,12 +57,12 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
   }, 300_000);
 
   it("runs the README example from plain Node ESM", () => {
-    writeFileSync(join(app, "example.mjs"), example());
+    writeFileSync(join(app, "example.mjs"), example().code);
     const out = run(process.execPath, ["example.mjs"], app);
     expect(out.length).toBeGreaterThan(0);
   }, 120_000);
 
-  it.skipIf(!chromium || !!(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).lowrank?.nodeOnlyExample))(
+  it.skipIf(!chromium || readmeExample(dir).nodeOnly)(
     "runs the README example from a Vite production build in Chromium, with no loader configuration",
     async () => {
       mkdirSync(join(app, "web"), { recursive: true });
@@ -75,7 +75,7 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
           `catch (e) { document.body.dataset.status = "error"; document.body.dataset.error = String(e && e.stack || e); }\n` +
           `document.body.dataset.logs = logs.join("\\n");\n`,
       );
-      writeFileSync(join(app, "web", "example.js"), example());
+      writeFileSync(join(app, "web", "example.js"), example().code);
       // The examples use top-level await, which Vite's default browser target predates; nothing else is configured.
       writeFileSync(join(app, "web", "vite.config.js"), 'export default { build: { target: "es2022" } };\n');
       const vite = join(root, "node_modules", "vite", "bin", "vite.js");

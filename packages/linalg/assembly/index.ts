@@ -5,6 +5,11 @@ export { gemm, gemmWorkSize } from "./gemm";
 export { gemv } from "./gemv";
 export { spmm, spmmT } from "./sparse";
 export { rngFillUniform, rngFillNormal } from "./rng";
+export { householderQr, householderQ } from "./qr";
+export { jacobiRows } from "./svd";
+export { tridiagonalize, tridiagonalQt, tridiagonalQl } from "./eigh";
+export { cholesky } from "./cholesky";
+export { triangularSolve } from "./triangular";
 
 /** First byte past the module's static data: where the JS-side arena may start. */
 export function heapBase(): usize {

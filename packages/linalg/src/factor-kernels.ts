@@ -1,7 +1,455 @@
 /**
  * Factorisation kernels (QR, SVD, eigh, Cholesky, triangular solves): the
- * interface and its plain-TypeScript reference. Mirrored by assembly/*.ts.
+ * interface and its plain-TypeScript reference. Mirrored by assembly/qr.ts,
+ * svd.ts, eigh.ts, cholesky.ts and triangular.ts.
+ *
+ * Every kernel is one whole algorithm step on row-major views with explicit
+ * leading dimensions, works in place, allocates nothing and takes its scratch
+ * from the caller. A view's index 0 is the matrix's (0, 0) entry.
+ *
+ * The reference does the same arithmetic in the same order as the WASM `simd`
+ * variant: inner products are summed in the four interleaved partial sums the
+ * SIMD `dot` uses (see `dotAt`), elementwise updates (axpy, plane rotations)
+ * round identically, so `js` and `simd` results agree to the last bit in most
+ * runs; `relaxed-simd` fuses multiply-adds and differs at rounding level.
  */
-export interface FactorKernels {}
+export interface FactorKernels {
+  /**
+   * Householder QR in place of A (m x n): on return R (min(m,n) x n) is in the
+   * upper triangle with a non-negative diagonal, and the reflectors
+   * H_j = I - tau_j v_j v_jᵀ (v_j[j] = 1 implicit, v_j[i] = A[i][j] for i > j)
+   * are below it. `tau` holds min(m,n) entries, `work` n. O(2mn² - 2n³/3).
+   */
+  householderQr(m: number, n: number, A: Float64Array, lda: number, tau: Float64Array, work: Float64Array): void;
+  /**
+   * Forms the thin Q (m x k) = H_0 ... H_{k-1} [I_k; 0] from the first k
+   * reflectors left in A by householderQr. `work` holds k entries. O(4mk² - 4k³/3).
+   */
+  householderQ(m: number, k: number, A: Float64Array, lda: number, tau: Float64Array, Q: Float64Array, ldq: number, work: Float64Array): void;
+  /**
+   * One-sided (Hestenes) Jacobi on the r rows of X (each cw long, leading
+   * dimension ldx): rotates pairs of rows until, over their first c entries,
+   * every pair is orthogonal to |<x_i,x_j>| <= tol |x_i| |x_j|. Rotations are
+   * applied to all cw entries (put an identity in columns c..2c to accumulate
+   * them). Rows are sorted by decreasing norm at each sweep (de Rijk) and at the
+   * end, when `d` holds the norms of the rows' first c entries. Rows whose
+   * squared norm is below 1e-280 times the largest are left alone.
+   * Returns the sweeps used, or -1 if maxSweeps passed without convergence.
+   * O(sweeps r² (c + cw)).
+   */
+  jacobiRows(r: number, c: number, cw: number, X: Float64Array, ldx: number, d: Float64Array, tol: number, maxSweeps: number): number;
+  /**
+   * Householder reduction of the symmetric n x n A (both triangles stored) to
+   * tridiagonal form T = Qᵀ A Q: diagonal in d (n), off-diagonal in e
+   * (e[i] couples i and i+1, e[n-1] = 0). Reflector k is stored in row k of A,
+   * columns k+1.. (leading 1 explicit), tau in tau (n). `work` holds n.
+   * O(2n³): both triangles are updated, so every access runs along a row.
+   */
+  tridiagonalize(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array): void;
+  /** Forms Qᵀ (n x n, into Z) from the reflectors left by tridiagonalize. O(4n³/3). */
+  tridiagonalQt(n: number, A: Float64Array, lda: number, tau: Float64Array, Z: Float64Array, ldz: number): void;
+  /**
+   * Implicit QL with Wilkinson shifts on the symmetric tridiagonal (d, e)
+   * (e[i] couples i and i+1): eigenvalues overwrite d (unsorted), e is
+   * destroyed, and every rotation is applied to rows of Z, so that starting
+   * from Z = Qᵀ row j ends as eigenvector j. Returns the iterations used, or -1
+   * after maxIter. O(n²) for values, O(n³) with vectors.
+   */
+  tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number): number;
+  /**
+   * Cholesky A = L Lᵀ in place (lower triangle read; L written there, strict
+   * upper triangle zeroed). Returns -1, or the index of the first pivot that is
+   * not positive (A is then partly overwritten). O(n³/3).
+   */
+  cholesky(n: number, A: Float64Array, lda: number): number;
+  /**
+   * Solves op(T) X = B in place of B (n x k, leading dimension ldb), T n x n
+   * triangular (lower or upper; op = transpose when trans; diagonal taken as
+   * ones when unit). Returns -1, or the index of a zero diagonal entry (B
+   * untouched). O(n² k).
+   */
+  triangularSolve(
+    lower: boolean, trans: boolean, unit: boolean, n: number, k: number,
+    T: Float64Array, ldt: number, B: Float64Array, ldb: number,
+  ): number;
+}
 
-export const jsFactorKernels: FactorKernels = {};
+/**
+ * Σ x[xo+i] y[yo+i] summed exactly as assembly/blas1.ts `dot` (simd variant)
+ * does: four interleaved partial sums, combined as (s0 + s2) + (s1 + s3), then
+ * the tail added in order.
+ */
+function dotAt(n: number, x: Float64Array, xo: number, y: Float64Array, yo: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[xo + i] * y[yo + i];
+    s1 += x[xo + i + 1] * y[yo + i + 1];
+    s2 += x[xo + i + 2] * y[yo + i + 2];
+    s3 += x[xo + i + 3] * y[yo + i + 3];
+  }
+  let s = (s0 + s2) + (s1 + s3);
+  for (; i < n; i++) s += x[xo + i] * y[yo + i];
+  return s;
+}
+
+/** y[yo..] += alpha x[xo..]. */
+function axpyAt(n: number, alpha: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
+  for (let i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+}
+
+/** Euclidean norm scaled by the largest entry (as assembly/blas1.ts `nrm2`). */
+function nrm2At(n: number, x: Float64Array, xo: number): number {
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(x[xo + i]);
+    if (a > scale) scale = a;
+  }
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  const inv = 1 / scale;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[xo + i] * inv;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
+}
+
+/** Plane rotation of two rows: x <- c x - s y, y <- s x + c y. */
+function rotAt(n: number, x: Float64Array, xo: number, y: Float64Array, yo: number, c: number, s: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = x[xo + i], b = y[yo + i];
+    x[xo + i] = c * a - s * b;
+    y[yo + i] = s * a + c * b;
+  }
+}
+
+function swapRows(n: number, X: Float64Array, a: number, b: number): void {
+  for (let i = 0; i < n; i++) {
+    const t = X[a + i];
+    X[a + i] = X[b + i];
+    X[b + i] = t;
+  }
+}
+
+/** sqrt(a² + b²) without overflow, the same expression as in assembly/eigh.ts. */
+function hyp(a: number, b: number): number {
+  const x = Math.abs(a), y = Math.abs(b);
+  const mx = x > y ? x : y, mn = x > y ? y : x;
+  if (mx === 0) return 0;
+  const q = mn / mx;
+  return mx * Math.sqrt(1 + q * q);
+}
+
+/** Below this relative squared size a reflector's tail is treated as zero (its v would overflow). */
+const TINY_SSQ = 1e-280;
+const EPS = 2.220446049250313e-16;
+
+/** Selection sort of rows by decreasing d (stable on ties, same order as the AS kernel). */
+function sortRowsDesc(r: number, cw: number, X: Float64Array, ldx: number, d: Float64Array): void {
+  for (let i = 0; i < r - 1; i++) {
+    let best = i;
+    for (let j = i + 1; j < r; j++) if (d[j] > d[best]) best = j;
+    if (best !== i) {
+      const t = d[i];
+      d[i] = d[best];
+      d[best] = t;
+      swapRows(cw, X, i * ldx, best * ldx);
+    }
+  }
+}
+
+export const jsFactorKernels: FactorKernels = {
+  householderQr(m, n, A, lda, tau, work) {
+    const k = Math.min(m, n);
+    for (let j = 0; j < k; j++) {
+      const jj = j * lda + j;
+      const alpha = A[jj];
+      let scale = Math.abs(alpha);
+      for (let i = j + 1; i < m; i++) {
+        const a = Math.abs(A[i * lda + j]);
+        if (a > scale) scale = a;
+      }
+      tau[j] = 0;
+      if (scale === 0) continue;
+      const inv = 1 / scale;
+      let ssq = 0;
+      for (let i = j + 1; i < m; i++) {
+        const v = A[i * lda + j] * inv;
+        ssq += v * v;
+      }
+      // alpha > 0 with a (numerically) empty tail: H = I already gives R[j][j] = alpha >= 0.
+      if (alpha > 0 && ssq <= TINY_SSQ) continue;
+      const a = alpha * inv;
+      const beta = scale * Math.sqrt(a * a + ssq); // R[j][j], chosen >= 0
+      // v0 = alpha - beta, computed without cancellation when alpha > 0.
+      const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
+      const t = -v0 / beta;
+      A[jj] = beta;
+      const iv = 1 / v0;
+      for (let i = j + 1; i < m; i++) A[i * lda + j] *= iv;
+      tau[j] = t;
+      // Trailing update A[j:, j+1:] -= t v (vᵀ A[j:, j+1:]), row by row.
+      const L = n - j - 1;
+      if (L <= 0) continue;
+      work.fill(0, 0, L);
+      axpyAt(L, 1, A, jj + 1, work, 0);
+      for (let i = j + 1; i < m; i++) {
+        const vi = A[i * lda + j];
+        if (vi !== 0) axpyAt(L, vi, A, i * lda + j + 1, work, 0);
+      }
+      axpyAt(L, -t, work, 0, A, jj + 1);
+      for (let i = j + 1; i < m; i++) {
+        const vi = A[i * lda + j];
+        if (vi !== 0) axpyAt(L, -t * vi, work, 0, A, i * lda + j + 1);
+      }
+    }
+  },
+
+  householderQ(m, k, A, lda, tau, Q, ldq, work) {
+    for (let i = 0; i < m; i++) {
+      Q.fill(0, i * ldq, i * ldq + k);
+      if (i < k) Q[i * ldq + i] = 1;
+    }
+    for (let j = k - 1; j >= 0; j--) {
+      const t = tau[j];
+      if (t === 0) continue;
+      const L = k - j;
+      work.fill(0, 0, L);
+      axpyAt(L, 1, Q, j * ldq + j, work, 0);
+      for (let i = j + 1; i < m; i++) {
+        const vi = A[i * lda + j];
+        if (vi !== 0) axpyAt(L, vi, Q, i * ldq + j, work, 0);
+      }
+      axpyAt(L, -t, work, 0, Q, j * ldq + j);
+      for (let i = j + 1; i < m; i++) {
+        const vi = A[i * lda + j];
+        if (vi !== 0) axpyAt(L, -t * vi, work, 0, Q, i * ldq + j);
+      }
+    }
+  },
+
+  jacobiRows(r, c, cw, X, ldx, d, tol, maxSweeps) {
+    let sweeps = -1;
+    for (let sweep = 0; sweep < maxSweeps; sweep++) {
+      for (let i = 0; i < r; i++) d[i] = dotAt(c, X, i * ldx, X, i * ldx);
+      sortRowsDesc(r, cw, X, ldx, d);
+      const tiny = d[0] * 1e-280;
+      let rotated = 0;
+      for (let i = 0; i < r - 1; i++) {
+        for (let j = i + 1; j < r; j++) {
+          const a = d[i], b = d[j];
+          if (a <= tiny || b <= tiny) continue;
+          const g = dotAt(c, X, i * ldx, X, j * ldx);
+          if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
+          rotated++;
+          const zeta = (b - a) / (2 * g);
+          const az = Math.abs(zeta);
+          const ta = az > 1e150 ? 0.5 / az : 1 / (az + Math.sqrt(1 + az * az));
+          const t = zeta < 0 ? -ta : ta;
+          const cs = 1 / Math.sqrt(1 + t * t);
+          const sn = cs * t;
+          rotAt(cw, X, i * ldx, X, j * ldx, cs, sn);
+          d[i] = a - t * g;
+          d[j] = b + t * g;
+        }
+      }
+      if (rotated === 0) {
+        sweeps = sweep + 1;
+        break;
+      }
+    }
+    for (let i = 0; i < r; i++) d[i] = nrm2At(c, X, i * ldx);
+    sortRowsDesc(r, cw, X, ldx, d);
+    return sweeps;
+  },
+
+  tridiagonalize(n, A, lda, d, e, tau, work) {
+    for (let k = 0; k < n - 2; k++) {
+      const row = k * lda;
+      const x = row + k + 1; // A[k][k+1..n-1]: column k below the diagonal, by symmetry
+      const L = n - k - 1;
+      d[k] = A[row + k];
+      tau[k] = 0;
+      const alpha = A[x];
+      let scale = 0;
+      for (let i = 0; i < L; i++) {
+        const a = Math.abs(A[x + i]);
+        if (a > scale) scale = a;
+      }
+      if (scale === 0) {
+        e[k] = 0;
+        continue;
+      }
+      const inv = 1 / scale;
+      let ssq = 0;
+      for (let i = 1; i < L; i++) {
+        const v = A[x + i] * inv;
+        ssq += v * v;
+      }
+      if (ssq <= TINY_SSQ) {
+        e[k] = alpha;
+        continue;
+      }
+      const a = alpha * inv;
+      const nrm = scale * Math.sqrt(a * a + ssq);
+      const beta = alpha >= 0 ? -nrm : nrm;
+      const v0 = alpha - beta;
+      const t = (beta - alpha) / beta;
+      const iv = 1 / v0;
+      for (let i = 1; i < L; i++) A[x + i] *= iv;
+      A[x] = 1;
+      e[k] = beta;
+      tau[k] = t;
+      // A22 -= v wᵀ + w vᵀ with p = t A22 v, w = p - (t/2)(pᵀv) v.
+      const a22 = (k + 1) * lda + k + 1;
+      for (let i = 0; i < L; i++) work[i] = t * dotAt(L, A, a22 + i * lda, A, x);
+      const K = 0.5 * t * dotAt(L, work, 0, A, x);
+      axpyAt(L, -K, A, x, work, 0);
+      for (let i = 0; i < L; i++) {
+        const ri = a22 + i * lda;
+        axpyAt(L, -A[x + i], work, 0, A, ri);
+        axpyAt(L, -work[i], A, x, A, ri);
+      }
+    }
+    if (n >= 2) {
+      d[n - 2] = A[(n - 2) * lda + n - 2];
+      e[n - 2] = A[(n - 2) * lda + n - 1];
+      tau[n - 2] = 0;
+    }
+    d[n - 1] = A[(n - 1) * lda + n - 1];
+    e[n - 1] = 0;
+    tau[n - 1] = 0;
+  },
+
+  tridiagonalQt(n, A, lda, tau, Z, ldz) {
+    for (let i = 0; i < n; i++) {
+      Z.fill(0, i * ldz, i * ldz + n);
+      Z[i * ldz + i] = 1;
+    }
+    // Z = I H_{n-3} ... H_0, one row at a time: z -= t (z·v) vᵀ.
+    for (let k = n - 3; k >= 0; k--) {
+      const t = tau[k];
+      if (t === 0) continue;
+      const x = k * lda + k + 1;
+      const L = n - k - 1;
+      for (let i = k + 1; i < n; i++) {
+        const zi = i * ldz + k + 1;
+        const s = dotAt(L, Z, zi, A, x);
+        if (s !== 0) axpyAt(L, -t * s, A, x, Z, zi);
+      }
+    }
+  },
+
+  tridiagonalQl(n, d, e, Z, ldz, maxIter) {
+    let total = 0;
+    for (let l = 0; l < n; l++) {
+      for (;;) {
+        let m = l;
+        for (; m < n - 1; m++) {
+          const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+          if (Math.abs(e[m]) <= EPS * dd) break;
+        }
+        if (m === l) break;
+        if (total >= maxIter) return -1;
+        total++;
+        // Shift: the eigenvalue of the leading 2 x 2 block nearer d[l].
+        let g = (d[l + 1] - d[l]) / (2 * e[l]);
+        let r = hyp(g, 1);
+        g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+        let s = 1, c = 1, p = 0;
+        let i = m - 1;
+        let split = false;
+        for (; i >= l; i--) {
+          const f = s * e[i], b = c * e[i];
+          r = hyp(f, g);
+          e[i + 1] = r;
+          if (r === 0) {
+            // The rotation underflowed: the matrix splits here; restart on the smaller block.
+            d[i + 1] -= p;
+            e[m] = 0;
+            split = true;
+            break;
+          }
+          s = f / r;
+          c = g / r;
+          g = d[i + 1] - p;
+          r = (d[i] - g) * s + 2 * c * b;
+          p = s * r;
+          d[i + 1] = g + p;
+          g = c * r - b;
+          rotAt(n, Z, i * ldz, Z, (i + 1) * ldz, c, s);
+        }
+        if (split) continue;
+        d[l] -= p;
+        e[l] = g;
+        e[m] = 0;
+      }
+    }
+    return total;
+  },
+
+  cholesky(n, A, lda) {
+    for (let i = 0; i < n; i++) {
+      const ri = i * lda;
+      for (let j = 0; j < i; j++) {
+        const rj = j * lda;
+        A[ri + j] = (A[ri + j] - dotAt(j, A, ri, A, rj)) / A[rj + j];
+      }
+      const dd = A[ri + i] - dotAt(i, A, ri, A, ri);
+      if (!(dd > 0)) return i;
+      A[ri + i] = Math.sqrt(dd);
+      A.fill(0, ri + i + 1, ri + n);
+    }
+    return -1;
+  },
+
+  triangularSolve(lower, trans, unit, n, k, T, ldt, B, ldb) {
+    if (!unit) {
+      for (let i = 0; i < n; i++) if (T[i * ldt + i] === 0) return i;
+    }
+    const vec = k === 1 && ldb === 1;
+    if (!trans) {
+      // Row i of X = (B_i - Σ T[i][j] X_j) / T[i][i] over the already solved rows j.
+      const lo = lower ? 0 : n - 1, step = lower ? 1 : -1;
+      for (let q = 0; q < n; q++) {
+        const i = lo + step * q;
+        const ri = i * ldt;
+        const j0 = lower ? 0 : i + 1, j1 = lower ? i : n;
+        if (vec) {
+          B[i] -= dotAt(j1 - j0, T, ri + j0, B, j0);
+        } else {
+          for (let j = j0; j < j1; j++) {
+            const tij = T[ri + j];
+            if (tij !== 0) axpyAt(k, -tij, B, j * ldb, B, i * ldb);
+          }
+        }
+        if (!unit) {
+          const dg = T[ri + i];
+          for (let t = 0; t < k; t++) B[i * ldb + t] /= dg;
+        }
+      }
+    } else {
+      // Tᵀ X = B: solve X_i, then remove it from the rows it feeds (row i of T, contiguous).
+      const forward = !lower;
+      for (let q = 0; q < n; q++) {
+        const i = forward ? q : n - 1 - q;
+        const ri = i * ldt;
+        if (!unit) {
+          const dg = T[ri + i];
+          for (let t = 0; t < k; t++) B[i * ldb + t] /= dg;
+        }
+        const j0 = forward ? i + 1 : 0, j1 = forward ? n : i;
+        if (vec) {
+          axpyAt(j1 - j0, -B[i], T, ri + j0, B, j0);
+        } else {
+          for (let j = j0; j < j1; j++) {
+            const tij = T[ri + j];
+            if (tij !== 0) axpyAt(k, -tij, B, i * ldb, B, j * ldb);
+          }
+        }
+      }
+    }
+    return -1;
+  },
+};

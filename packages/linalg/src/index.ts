@@ -5,6 +5,11 @@ export { init } from "./module.js";
 export { Rng } from "./rng.js";
 export { gemm, gemv, dot, axpy, type GemmOptions } from "./blas.js";
 export { spmm, spmmT } from "./spmm.js";
+export { qr, type QrResult } from "./qr.js";
+export { svd, type SvdOptions, type SvdResult } from "./svd.js";
+export { eigh, type EighResult, type SymmetricOptions } from "./eigh.js";
+export { cholesky } from "./cholesky.js";
+export { solveTriangular, lstsq, type TriangularOptions, type LstsqOptions, type LstsqResult } from "./solve.js";
 
 // Building blocks for the other @lowrank packages (and for users who write their own kernels).
 export { hasSimd, hasRelaxedSimd, bestVariant } from "./platform.js";

@@ -1,7 +1,7 @@
 // Proves the benches run (CI): runs the harness in --quick mode and checks the
 // shape of what it prints and writes. Never asserts a timing.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,9 +12,9 @@ const runMjs = path.resolve(here, "../run.mjs");
 const out = mkdtempSync(path.join(os.tmpdir(), "lowrank-bench-test-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function harness(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function harness(args: string[], quick = true): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [runMjs, "--quick", "--out", out, ...args], { timeout: 50_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [runMjs, ...(quick ? ["--quick"] : []), "--out", out, ...args], { timeout: 50_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -79,5 +79,27 @@ describe("bench harness --quick", () => {
     expect(header(stdout)).not.toContain("WASM relaxed-simd");
     expect(stdout).toContain("a\\|b");
     expect(() => readFileSync(path.join(out, "broken.json"))).toThrow();
+  });
+
+  it("--update-readme replaces only the marked section (full mode, fixture)", async () => {
+    const readme = path.join(here, "fixtures/packages/demo/README.md");
+    const before = readFileSync(readme, "utf8");
+    try {
+      const { code, stderr } = await harness(["--root", path.join(here, "fixtures"), "--filter", "demo", "--update-readme"], false);
+      expect(code, stderr).toBe(0);
+      const after = readFileSync(readme, "utf8");
+      expect(after.startsWith("# demo fixture\n\nText before the table.\n\n<!-- bench:start -->\n| case |")).toBe(true);
+      expect(after).toContain("fixture note");
+      expect(after).not.toContain("QUICK MODE");
+      expect(after.endsWith("<!-- bench:end -->\n\nText after the table.\n")).toBe(true);
+    } finally {
+      writeFileSync(readme, before);
+    }
+  });
+
+  it("refuses --update-readme with --quick", async () => {
+    const { code, stderr } = await harness(["--update-readme"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--update-readme with --quick");
   });
 });

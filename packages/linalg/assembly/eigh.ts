@@ -1,0 +1,129 @@
+// Symmetric eigendecomposition: Householder tridiagonalisation (reflectors
+// taken from contiguous rows, using symmetry), Qᵀ formed row by row, then
+// implicit QL with Wilkinson shifts rotating rows of Qᵀ. Mirrored in
+// src/factor-kernels.ts; public API in src/eigh.ts.
+import { axpy, dot } from "./blas1";
+import { at, hyp, ld, rotRows, st } from "./rotation";
+
+const TINY_SSQ: f64 = 1e-280;
+const EPS: f64 = 2.220446049250313e-16;
+
+export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize, work: usize): void {
+  for (let k = 0; k < n - 2; k++) {
+    const x = at(A, lda, k, k + 1);
+    const L = n - k - 1;
+    st(d, k, load<f64>(at(A, lda, k, k)));
+    st(tau, k, 0);
+    const alpha = load<f64>(x);
+    let scale: f64 = 0;
+    for (let i = 0; i < L; i++) {
+      const a = Math.abs(ld(x, i));
+      if (a > scale) scale = a;
+    }
+    if (scale == 0) {
+      st(e, k, 0);
+      continue;
+    }
+    const inv = 1.0 / scale;
+    let ssq: f64 = 0;
+    for (let i = 1; i < L; i++) {
+      const v = ld(x, i) * inv;
+      ssq += v * v;
+    }
+    if (ssq <= TINY_SSQ) {
+      st(e, k, alpha);
+      continue;
+    }
+    const a = alpha * inv;
+    const nrm = scale * Math.sqrt(a * a + ssq);
+    const beta = alpha >= 0 ? -nrm : nrm;
+    const v0 = alpha - beta;
+    const t = (beta - alpha) / beta;
+    const iv = 1.0 / v0;
+    for (let i = 1; i < L; i++) st(x, i, ld(x, i) * iv);
+    store<f64>(x, 1.0);
+    st(e, k, beta);
+    st(tau, k, t);
+    const a22 = at(A, lda, k + 1, k + 1);
+    const rs = <usize>lda << 3;
+    for (let i = 0; i < L; i++) st(work, i, t * dot(L, a22 + <usize>i * rs, x));
+    const K = 0.5 * t * dot(L, work, x);
+    axpy(L, -K, x, work);
+    for (let i = 0; i < L; i++) {
+      const ri = a22 + <usize>i * rs;
+      axpy(L, -ld(x, i), work, ri);
+      axpy(L, -ld(work, i), x, ri);
+    }
+  }
+  if (n >= 2) {
+    st(d, n - 2, load<f64>(at(A, lda, n - 2, n - 2)));
+    st(e, n - 2, load<f64>(at(A, lda, n - 2, n - 1)));
+    st(tau, n - 2, 0);
+  }
+  st(d, n - 1, load<f64>(at(A, lda, n - 1, n - 1)));
+  st(e, n - 1, 0);
+  st(tau, n - 1, 0);
+}
+
+export function tridiagonalQt(n: i32, A: usize, lda: i32, tau: usize, Z: usize, ldz: i32): void {
+  for (let i = 0; i < n; i++) {
+    memory.fill(at(Z, ldz, i, 0), 0, <usize>n << 3);
+    store<f64>(at(Z, ldz, i, i), 1.0);
+  }
+  for (let k = n - 3; k >= 0; k--) {
+    const t = ld(tau, k);
+    if (t == 0) continue;
+    const x = at(A, lda, k, k + 1);
+    const L = n - k - 1;
+    for (let i = k + 1; i < n; i++) {
+      const zi = at(Z, ldz, i, k + 1);
+      const s = dot(L, zi, x);
+      if (s != 0) axpy(L, -t * s, x, zi);
+    }
+  }
+}
+
+export function tridiagonalQl(n: i32, d: usize, e: usize, Z: usize, ldz: i32, maxIter: i32): i32 {
+  let total = 0;
+  for (let l = 0; l < n; l++) {
+    while (true) {
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(ld(d, m)) + Math.abs(ld(d, m + 1));
+        if (Math.abs(ld(e, m)) <= EPS * dd) break;
+      }
+      if (m == l) break;
+      if (total >= maxIter) return -1;
+      total++;
+      let g = (ld(d, l + 1) - ld(d, l)) / (2 * ld(e, l));
+      let r = hyp(g, 1);
+      g = ld(d, m) - ld(d, l) + ld(e, l) / (g + (g >= 0 ? r : -r));
+      let s: f64 = 1, c: f64 = 1, p: f64 = 0;
+      let split = false;
+      for (let i = m - 1; i >= l; i--) {
+        const f = s * ld(e, i), b = c * ld(e, i);
+        r = hyp(f, g);
+        st(e, i + 1, r);
+        if (r == 0) {
+          st(d, i + 1, ld(d, i + 1) - p);
+          st(e, m, 0);
+          split = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = ld(d, i + 1) - p;
+        r = (ld(d, i) - g) * s + 2 * c * b;
+        p = s * r;
+        st(d, i + 1, g + p);
+        g = c * r - b;
+        rotRows(n, at(Z, ldz, i, 0), at(Z, ldz, i + 1, 0), c, s);
+      }
+      if (split) continue;
+      st(d, l, ld(d, l) - p);
+      st(e, l, g);
+      st(e, m, 0);
+    }
+  }
+  return total;
+}

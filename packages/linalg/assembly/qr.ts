@@ -1,0 +1,87 @@
+// Householder QR on row-major storage. Mirrored in src/factor-kernels.ts
+// (householderQr, householderQ); public API in src/qr.ts.
+//
+// A column reflector touches a strided column, so each step applies
+// H = I - tau v vᵀ to the trailing matrix as w = vᵀ A (an axpy of every
+// trailing row into w) followed by A -= tau v wᵀ (an axpy of w into every
+// row): both inner loops run along contiguous rows with SIMD.
+import { axpy } from "./blas1";
+import { at, ld, st } from "./rotation";
+
+const TINY_SSQ: f64 = 1e-280;
+
+/**
+ * In place: R (min(m,n) x n, diagonal >= 0) in the upper triangle, reflectors
+ * below it (v[j] = 1 implicit), tau (min(m,n)), work (n doubles).
+ */
+export function householderQr(m: i32, n: i32, A: usize, lda: i32, tau: usize, work: usize): void {
+  const k = min(m, n);
+  for (let j = 0; j < k; j++) {
+    const pjj = at(A, lda, j, j);
+    const alpha = load<f64>(pjj);
+    let scale = Math.abs(alpha);
+    for (let i = j + 1; i < m; i++) {
+      const a = Math.abs(load<f64>(at(A, lda, i, j)));
+      if (a > scale) scale = a;
+    }
+    st(tau, j, 0);
+    if (scale == 0) continue;
+    const inv = 1.0 / scale;
+    let ssq: f64 = 0;
+    for (let i = j + 1; i < m; i++) {
+      const v = load<f64>(at(A, lda, i, j)) * inv;
+      ssq += v * v;
+    }
+    if (alpha > 0 && ssq <= TINY_SSQ) continue;
+    const a = alpha * inv;
+    const beta = scale * Math.sqrt(a * a + ssq);
+    const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
+    const t = -v0 / beta;
+    store<f64>(pjj, beta);
+    const iv = 1.0 / v0;
+    for (let i = j + 1; i < m; i++) {
+      const p = at(A, lda, i, j);
+      store<f64>(p, load<f64>(p) * iv);
+    }
+    st(tau, j, t);
+    const L = n - j - 1;
+    if (L <= 0) continue;
+    memory.fill(work, 0, <usize>L << 3);
+    axpy(L, 1.0, pjj + 8, work);
+    for (let i = j + 1; i < m; i++) {
+      const p = at(A, lda, i, j);
+      const vi = load<f64>(p);
+      if (vi != 0) axpy(L, vi, p + 8, work);
+    }
+    axpy(L, -t, work, pjj + 8);
+    for (let i = j + 1; i < m; i++) {
+      const p = at(A, lda, i, j);
+      const vi = load<f64>(p);
+      if (vi != 0) axpy(L, -t * vi, work, p + 8);
+    }
+  }
+}
+
+/** Thin Q (m x k) = H_0 ... H_{k-1} [I_k; 0] from householderQr's reflectors; work holds k doubles. */
+export function householderQ(m: i32, k: i32, A: usize, lda: i32, tau: usize, Q: usize, ldq: i32, work: usize): void {
+  for (let i = 0; i < m; i++) {
+    memory.fill(at(Q, ldq, i, 0), 0, <usize>k << 3);
+    if (i < k) store<f64>(at(Q, ldq, i, i), 1.0);
+  }
+  for (let j = k - 1; j >= 0; j--) {
+    const t = ld(tau, j);
+    if (t == 0) continue;
+    const L = k - j;
+    memory.fill(work, 0, <usize>L << 3);
+    axpy(L, 1.0, at(Q, ldq, j, j), work);
+    for (let i = j + 1; i < m; i++) {
+      const vi = load<f64>(at(A, lda, i, j));
+      if (vi != 0) axpy(L, vi, at(Q, ldq, i, j), work);
+    }
+    axpy(L, -t, work, at(Q, ldq, j, j));
+    for (let i = j + 1; i < m; i++) {
+      const vi = load<f64>(at(A, lda, i, j));
+      if (vi != 0) axpy(L, -t * vi, work, at(Q, ldq, i, j));
+    }
+  }
+}

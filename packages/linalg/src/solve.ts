@@ -1,0 +1,150 @@
+import { arenaBytes } from "./arena.js";
+import { LowrankError } from "./errors.js";
+import { withLinalg } from "./module.js";
+import { svd } from "./svd.js";
+import type { BackendOptions, DenseMatrix } from "./types.js";
+import { checkDense, checkVector } from "./validate.js";
+
+/** Options of {@link solveTriangular}. */
+export interface TriangularOptions extends BackendOptions {
+  /** T is lower triangular (default true); otherwise upper. Only that triangle is read. */
+  lower?: boolean;
+  /** Solve Tᵀ X = B instead. */
+  trans?: boolean;
+  /** Take T's diagonal as ones (it is not read). */
+  unitDiagonal?: boolean;
+}
+
+function isDense(B: unknown): B is DenseMatrix {
+  return B != null && typeof B === "object" && "rows" in B && "cols" in B && "data" in B;
+}
+
+/**
+ * Solves op(T) X = B for triangular T (n x n) by substitution; B is an n x k
+ * matrix (returns a matrix) or a vector of n entries (returns a Float64Array).
+ * O(n² k). Errors: RANK (a zero diagonal entry, named), SHAPE, EMPTY, NON_FINITE.
+ *
+ * @example
+ * solveTriangular(L, new Float64Array([1, 2])); // x with L x = b
+ */
+export function solveTriangular(T: DenseMatrix, B: DenseMatrix, opts?: TriangularOptions): DenseMatrix;
+export function solveTriangular(T: DenseMatrix, b: ArrayLike<number>, opts?: TriangularOptions): Float64Array;
+export function solveTriangular(
+  T: DenseMatrix,
+  B: DenseMatrix | ArrayLike<number>,
+  opts: TriangularOptions = {},
+): DenseMatrix | Float64Array {
+  T = checkDense(T, "T");
+  if (T.rows !== T.cols) throw new LowrankError("SHAPE", `solveTriangular: T must be square, got ${T.rows} x ${T.cols}`);
+  const n = T.rows;
+  const lower = opts.lower ?? true, trans = !!opts.trans, unit = !!opts.unitDiagonal;
+  let data: Float64Array, k: number;
+  const matrix = isDense(B);
+  if (matrix) {
+    const Bm = checkDense(B, "B");
+    if (Bm.rows !== n) throw new LowrankError("SHAPE", `solveTriangular: B has ${Bm.rows} rows, T is ${n} x ${n}`);
+    data = Bm.data;
+    k = Bm.cols;
+  } else {
+    data = checkVector(B, "b", n);
+    k = 1;
+  }
+  const x = withLinalg(opts.backend, arenaBytes(n * n + n * k, 0, 2), (ws) => {
+    const t = ws.input(T.data);
+    const X = ws.copy(data);
+    const z = ws.kernels.triangularSolve(lower, trans, unit, n, k, t, n, X, k);
+    if (z >= 0) throw new LowrankError("RANK", `solveTriangular: T is singular: diagonal entry T[${z}][${z}] is 0`);
+    return ws.output(X);
+  });
+  return matrix ? { rows: n, cols: k, data: x } : x;
+}
+
+/** Options of {@link lstsq}. */
+export interface LstsqOptions extends BackendOptions {
+  /** Singular values at most rcond * s_max are treated as zero (default max(m, n) * eps). */
+  rcond?: number;
+}
+
+/** Result of {@link lstsq}. */
+export interface LstsqResult<X> {
+  /** The minimum-norm least-squares solution (n entries, or n x k). */
+  x: X;
+  /** ||A x - b||₂ (per column of B when B is a matrix). */
+  residual: X extends Float64Array ? number : Float64Array;
+  /** Numerical rank: the number of singular values above rcond * s_max. */
+  rank: number;
+  /** Singular values of A, descending. */
+  s: Float64Array;
+}
+
+/**
+ * Least squares min ||A x - b||₂ with the minimum-norm solution when A is
+ * rank-deficient: x = V diag(1/s_i, s_i > rcond s_max) Uᵀ b from the thin
+ * {@link svd} (always SVD: one robust path for full-rank and rank-deficient A,
+ * at about twice the cost of a QR solve). b is a vector of m entries or an
+ * m x k matrix. The residual is computed from A directly.
+ * O(mn min(m,n) + mnk). Errors: SHAPE, EMPTY, NON_FINITE, INVALID_ARGUMENT (bad rcond).
+ *
+ * @example
+ * const { x, residual, rank } = lstsq(A, b);
+ */
+export function lstsq(A: DenseMatrix, b: ArrayLike<number>, opts?: LstsqOptions): LstsqResult<Float64Array>;
+export function lstsq(A: DenseMatrix, B: DenseMatrix, opts?: LstsqOptions): LstsqResult<DenseMatrix>;
+export function lstsq(
+  A: DenseMatrix,
+  B: DenseMatrix | ArrayLike<number>,
+  opts: LstsqOptions = {},
+): LstsqResult<Float64Array> | LstsqResult<DenseMatrix> {
+  A = checkDense(A, "A");
+  const m = A.rows, n = A.cols;
+  const matrix = isDense(B);
+  let bd: Float64Array, k: number;
+  if (matrix) {
+    const Bm = checkDense(B, "B");
+    if (Bm.rows !== m) throw new LowrankError("SHAPE", `lstsq: B has ${Bm.rows} rows, A has ${m}`);
+    bd = Bm.data;
+    k = Bm.cols;
+  } else {
+    bd = checkVector(B, "b", m);
+    k = 1;
+  }
+  const rcond = opts.rcond ?? Math.max(m, n) * 2.220446049250313e-16;
+  if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new LowrankError("INVALID_ARGUMENT", `lstsq: rcond must be a finite number >= 0, got ${rcond}`);
+  const { U, s, V } = svd(A, { backend: opts.backend });
+  const r = s.length;
+  let rank = 0;
+  while (rank < r && s[rank] > rcond * s[0]) rank++;
+  // c = diag(1/s) Uᵀ b over the kept triplets (rank x k), then x = V c.
+  const c = new Float64Array(rank * k);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < rank; j++) {
+      const u = U.data[i * r + j];
+      if (u === 0) continue;
+      for (let t = 0; t < k; t++) c[j * k + t] += u * bd[i * k + t];
+    }
+  }
+  for (let j = 0; j < rank; j++) for (let t = 0; t < k; t++) c[j * k + t] /= s[j];
+  const x = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < rank; j++) {
+      const v = V.data[i * r + j];
+      for (let t = 0; t < k; t++) x[i * k + t] += v * c[j * k + t];
+    }
+  }
+  // Residual A x - b, from A itself.
+  const res = withLinalg(opts.backend, arenaBytes(m * n + n * k + m * k, 0, 3), (ws) => {
+    const R = ws.copy(bd);
+    ws.kernels.gemm(false, false, m, k, n, 1, ws.input(A.data), n, ws.input(x), k, -1, R, k);
+    return ws.output(R);
+  });
+  const norms = new Float64Array(k);
+  for (let t = 0; t < k; t++) {
+    let scale = 0;
+    for (let i = 0; i < m; i++) scale = Math.max(scale, Math.abs(res[i * k + t]));
+    let ss = 0;
+    if (scale > 0) for (let i = 0; i < m; i++) ss += (res[i * k + t] / scale) ** 2;
+    norms[t] = scale * Math.sqrt(ss);
+  }
+  if (matrix) return { x: { rows: n, cols: k, data: x }, residual: norms, rank, s };
+  return { x, residual: norms[0], rank, s };
+}

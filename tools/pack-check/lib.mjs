@@ -30,17 +30,21 @@ export function pack(dir, dest) {
 }
 
 /**
- * The first ```js block under the README's "Example" heading (or the first such
- * block): `{ code, nodeOnly }`. A fence written ```js node marks an example
- * that needs Node (it imports a Node-only entry point) and skips the browser run.
+ * The runnable examples of a README: the ```js blocks under its "Example"
+ * heading (or anywhere, if it has none). `node` is the first block; `browser`
+ * is the first block not fenced ```js node (an example that imports a
+ * Node-only entry point), or null when every block needs Node.
  */
 export function readmeExample(dir) {
   const text = readFileSync(join(dir, "README.md"), "utf8");
   const at = text.search(/^##+ .*example/im);
   const from = at >= 0 ? text.slice(at) : text;
-  const m = from.match(/```(?:js|javascript|mjs)([^\n]*)\n([\s\S]*?)```/);
-  if (!m) throw new Error(`${dir}/README.md has no \`\`\`js example block`);
-  return { code: m[2], nodeOnly: /\bnode\b/.test(m[1]) };
+  const blocks = [...from.matchAll(/```(?:js|javascript|mjs)([^\n]*)\n([\s\S]*?)```/g)].map((m) => ({
+    code: m[2],
+    nodeOnly: /\bnode\b/.test(m[1]),
+  }));
+  if (blocks.length === 0) throw new Error(`${dir}/README.md has no \`\`\`js example block`);
+  return { node: blocks[0].code, browser: blocks.find((b) => !b.nodeOnly)?.code ?? null };
 }
 
 export function freshDir(prefix) {

@@ -41,7 +41,7 @@ const EPS = 2.220446049250313e-16;
  * is orthonormal to about that; it runs at most 60 sweeps (the last 30 with
  * the looser N eps) and returns what it has then (never seen to happen).
  * O(MN² + sweeps·N³). Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE,
- * INVALID_ARGUMENT (bad k).
+ * RANK (k above min(m, n)), INVALID_ARGUMENT (k not a positive integer).
  *
  * @example
  * const { U, s, V } = svd(A, { k: 10 });
@@ -54,9 +54,10 @@ export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
   let r = N;
   if (opts.k !== undefined) {
     const k = opts.k;
-    if (!Number.isInteger(k) || k < 1 || k > N) {
-      throw new LowrankError("INVALID_ARGUMENT", `svd: k must be an integer in [1, ${N}], got ${k}`);
+    if (!Number.isInteger(k) || k < 1) {
+      throw new LowrankError("INVALID_ARGUMENT", `svd: k must be a positive integer, got ${k}`);
     }
+    if (k > N) throw new LowrankError("RANK", `svd: k = ${k} exceeds min(rows, cols) = ${N}`);
     r = k;
   }
   const e = pow2Exponent(maxAbs(A.data));

@@ -1,8 +1,9 @@
 import { benchPage } from "./pages/bench";
 import { homePage } from "./pages/home";
+import { svdUpdatePage } from "./pages/svd-update";
 import type { Page } from "./ui/page";
 
 /** Every page of the demo, in menu order. */
 export function pages(): Page[] {
-  return [homePage, benchPage];
+  return [homePage, svdUpdatePage, benchPage];
 }

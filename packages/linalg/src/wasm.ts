@@ -38,8 +38,10 @@ export function bindLinalg(instance: WasmInstance<LinalgExports>): LinalgKernels
   const memory = instance.memory;
   const gemmWork = instance.arena.permanent(x.gemmWorkSize() * 8);
   const rngState = instance.arena.permanent(RNG_STATE_BYTES);
+  // Reading memory.buffer is a getter call; the cached buffer only goes stale when memory grows.
+  let buffer = memory.buffer;
   const p = (a: Float64Array | Int32Array): number => {
-    if (a.buffer !== memory.buffer) {
+    if (a.buffer !== buffer && a.buffer !== (buffer = memory.buffer)) {
       throw new LowrankError(
         "INVALID_ARGUMENT",
         "internal: a view passed to a WASM kernel is not in that instance's memory (allocate it from the workspace; memory growth detaches old views)",

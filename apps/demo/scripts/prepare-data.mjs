@@ -1,0 +1,37 @@
+// Turns the real data shipped in npm packages into static files the demo
+// fetches at run time (public/data/, copied into dist/ by Vite). Runs before
+// every demo build; nothing is downloaded.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadSotu } from "@lowrank/datasets/node";
+
+const out = join(import.meta.dirname, "..", "public", "data");
+mkdirSync(out, { recursive: true });
+
+/**
+ * A CSR matrix as one binary file (indptr and indices as int32, then values as
+ * float64) plus a JSON file with its shape, the section lengths and `meta`.
+ */
+function writeCsr(name, matrix, meta) {
+  const { rows, cols, indptr, indices, data } = matrix;
+  const nnz = indptr[rows];
+  const bytes = new Uint8Array((rows + 1) * 4 + nnz * 4 + nnz * 8);
+  bytes.set(new Uint8Array(indptr.buffer, indptr.byteOffset, (rows + 1) * 4), 0);
+  bytes.set(new Uint8Array(indices.buffer, indices.byteOffset, nnz * 4), (rows + 1) * 4);
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, nnz * 8), (rows + 1 + nnz) * 4);
+  writeFileSync(join(out, `${name}.bin`), bytes);
+  writeFileSync(join(out, `${name}.json`), JSON.stringify({ rows, cols, nnz, ...meta }));
+  return `${name}: ${rows} x ${cols}, nnz ${nnz}`;
+}
+
+// State of the Union, 1790-2021: tf-idf rows (one per address, in year order), L2-normalised.
+const sotu = loadSotu({ weighting: "tfidf", normalize: true, minDocumentFrequency: 5 });
+console.log(
+  "prepare-data",
+  writeCsr("sotu", sotu.matrix, {
+    years: Array.from(sotu.years),
+    presidents: sotu.presidents,
+    parties: sotu.parties,
+    vocabulary: sotu.vocabulary,
+  }),
+);

@@ -1,0 +1,29 @@
+import type { UpdateMethod } from "@lowrank/svd-update";
+
+export interface SvdUpdateRequest {
+  /** URL of the data folder. */
+  base: string;
+  rank: number;
+  /** Method whose stream is drawn as it runs. */
+  method: UpdateMethod;
+  /** Methods compared against a fresh truncated SVD at the end. */
+  compare: UpdateMethod[];
+}
+
+export interface MethodRow {
+  method: string;
+  /** Total time of all updates, ms. */
+  ms: number;
+  updates: number;
+  /** Largest relative singular-value error against the fresh SVD. */
+  svError: number;
+  /** Largest scaled residual ||A v_i - s_i u_i|| / s_i. */
+  residual: number;
+}
+
+export type SvdUpdateMessage =
+  | { type: "progress"; done: number; total: number; label: string }
+  | { type: "snapshot"; year: number; rows: number; x: Float64Array; y: Float64Array; years: Int32Array }
+  | { type: "methods"; rows: MethodRow[]; freshMs: number; freshResidual: number; startRows: number; totalRows: number; cols: number }
+  | { type: "done" }
+  | { type: "error"; message: string };

@@ -1,0 +1,98 @@
+// Streams the State of the Union addresses into an EvolvingSvd year by year,
+// sending the 2-D document map as it moves, then times every update method
+// against a fresh truncated SVD of the final matrix.
+import { EvolvingSvd, init, residualMetric, singularValueError, truncatedSvd } from "@lowrank/svd-update";
+import type { CsrMatrix } from "@lowrank/linalg";
+import { csrRows, fetchCsr } from "../data/csr";
+import type { MethodRow, SvdUpdateMessage, SvdUpdateRequest } from "./svd-update-protocol";
+
+const post = (m: SvdUpdateMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+interface SotuMeta {
+  years: number[];
+}
+
+/** Year groups after the first half: [start, end) row ranges, one per year. */
+function yearBatches(years: number[], start: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let r = start;
+  while (r < years.length) {
+    let e = r + 1;
+    while (e < years.length && years[e] === years[r]) e++;
+    out.push([r, e]);
+    r = e;
+  }
+  return out;
+}
+
+function snapshot(es: EvolvingSvd, years: number[], year: number): void {
+  const s = es.singularValues();
+  const n = es.rows;
+  const x = new Float64Array(n), y = new Float64Array(n);
+  // Components 2 and 3: the first singular direction of L2-normalised tf-idf rows is close to the mean document.
+  for (let i = 0; i < n; i++) {
+    const u = es.row(i);
+    x[i] = s[1] * u[1];
+    y[i] = s[2] * u[2];
+  }
+  const ys = Int32Array.from(years.slice(0, n));
+  post({ type: "snapshot", year, rows: n, x, y, years: ys }, [x.buffer, y.buffer, ys.buffer]);
+}
+
+/** Starts from the first `start` rows, then applies every batch; returns the state and the update time. */
+async function timedStream(A: CsrMatrix, start: number, batches: Array<[number, number]>, rank: number, method: SvdUpdateRequest["method"]) {
+  const es = await EvolvingSvd.create(csrRows(A, 0, start), { rank, method, seed: 1 });
+  const t = performance.now();
+  for (const [r0, r1] of batches) es.addRows(csrRows(A, r0, r1));
+  return { es, ms: performance.now() - t };
+}
+
+self.onmessage = async (e: MessageEvent<SvdUpdateRequest>) => {
+  try {
+    const req = e.data;
+    await init();
+    post({ type: "progress", done: 0, total: 1, label: "loading the corpus" });
+    const { matrix: A, meta } = await fetchCsr<SotuMeta>(req.base, "sotu");
+    const start = Math.floor(A.rows / 2);
+    const batches = yearBatches(meta.years, start);
+    const total = batches.length + req.compare.length + 1;
+
+    // The animated stream: one snapshot every few years so the map moves without flooding the page.
+    const animated = await EvolvingSvd.create(csrRows(A, 0, start), { rank: req.rank, method: req.method, seed: 1 });
+    snapshot(animated, meta.years, meta.years[start - 1]);
+    for (const [b, [r0, r1]] of batches.entries()) {
+      animated.addRows(csrRows(A, r0, r1));
+      if (b % 4 === 3 || b === batches.length - 1) {
+        snapshot(animated, meta.years, meta.years[r1 - 1]);
+        // Yield so the page can draw this frame.
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      post({ type: "progress", done: b, total, label: `address of ${meta.years[r0]}` });
+    }
+
+    post({ type: "progress", done: batches.length, total, label: "fresh truncated SVD of the final matrix" });
+    const t = performance.now();
+    const fresh = await truncatedSvd(A, { rank: req.rank, seed: 2, powerIters: 8 });
+    const freshMs = performance.now() - t;
+    const freshResidual = Math.max(...residualMetric(A, fresh.U, fresh.s, fresh.V));
+
+    const rows: MethodRow[] = [];
+    for (const [i, method] of req.compare.entries()) {
+      post({ type: "progress", done: batches.length + 1 + i, total, label: `timing ${method}` });
+      const { es, ms } = await timedStream(A, start, batches, req.rank, method);
+      const f = es.factors();
+      rows.push({
+        method,
+        ms,
+        updates: es.stats.updates,
+        svError: Math.max(...singularValueError(f.s, fresh.s)),
+        residual: Math.max(...residualMetric(A, f.U, f.s, f.V)),
+      });
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    post({ type: "methods", rows, freshMs, freshResidual, startRows: start, totalRows: A.rows, cols: A.cols });
+    post({ type: "done" });
+  } catch (err) {
+    post({ type: "error", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+  }
+};

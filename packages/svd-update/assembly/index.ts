@@ -1,0 +1,4 @@
+// Entry point of @lowrank/svd-update's WASM module: linalg's kernels plus this package's own.
+export * from "../../linalg/assembly/index";
+export { gatherRows, scatterAddRows } from "./rows";
+export { sparseGramSchmidt } from "./sparse-gram-schmidt";

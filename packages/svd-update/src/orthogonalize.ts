@@ -1,0 +1,98 @@
+// Projecting a batch on one side's basis and orthonormalising the remainder:
+// exactly (deng: sparse Gram-Schmidt; zha-simon: Householder QR) or through a
+// small approximate space (GKL, randomized power iteration), in the sparse
+// (b, c) form for the deng family and densely for the others.
+import type { CsrMatrix } from "@lowrank/linalg";
+import { gklBasis, rpiBasis, type PairBasis, type PairBatch } from "./approx-space.js";
+import type { UpdateContext } from "./options.js";
+import type { Side } from "./side.js";
+
+/** A batch of vectors to project onto one side, orthogonalised. */
+export interface Orth {
+  /** s x k: c0_j = basisᵀ e_j. */
+  C0: Float64Array;
+  /** R (row length s): e_j = basis c0_j + Σ_{i < sq} R[i][j] q_i. */
+  R: Float64Array;
+  /** Directions kept. */
+  sq: number;
+  /** deng family: the support, the sparse parts B (sq x p) and the c's (sq x k) of q_i = b_i - basis c_i. */
+  p: number;
+  idx: Int32Array;
+  B: Float64Array;
+  Chat: Float64Array;
+  /** zha-simon, vecharynski, yamazaki: the dense Q as rows (sq x dim). */
+  Q: Float64Array;
+}
+
+const EMPTY = new Float64Array(0);
+
+/**
+ * Projects the batch's vectors on the side's basis (c0 = basisᵀ e) and
+ * orthonormalises the remainders: deng by sparseGramSchmidt on the (b, c)
+ * pairs, deng-gkl / deng-rpi by an approximate space of the pairs, zha-simon
+ * by Householder QR of the dense residual, vecharynski / yamazaki by an
+ * approximate space of the dense residual. O(nnz k + p s k) for the
+ * projection, then the method's cost (README, methods table).
+ */
+export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: Int32Array): Orth {
+  const st = cx.st, K = st.kernels, k = cx.k, s = b.rows, p = supp.length;
+  const Ec = st.f64(s * p);
+  for (let j = 0; j < s; j++) {
+    for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) Ec[j * p + sd.marker[b.indices[q]]] += b.data[q];
+  }
+  const idx = st.i32(p);
+  idx.set(supp);
+  const Vs = st.f64(p * k);
+  K.gatherRows(p, k, idx, sd.P, Vs);
+  let C0 = st.f64(s * k);
+  K.gemm(false, false, s, k, p, 1, Ec, p, Vs, k, 0, C0, k);
+  if (!sd.identity) {
+    const T = st.f64(s * k);
+    K.gemm(false, false, s, k, k, 1, C0, k, sd.K, k, 0, T, k);
+    C0 = T;
+  }
+  if (cx.method === "deng") {
+    const Chat = st.f64(s * k), R = st.f64(s * s);
+    Chat.set(C0);
+    // Ec becomes B: the sparse parts of the orthonormal directions.
+    const sq = K.sparseGramSchmidt(s, p, k, Ec, Chat, R, cx.tol2, 0);
+    cx.counts.dropped += s - sq;
+    return { C0, R, sq, p, idx, B: Ec, Chat, Q: EMPTY };
+  }
+  const l = Math.min(cx.l, s);
+  if (cx.extended) {
+    // deng-gkl / deng-rpi: an approximate residual space, still in the sparse (b, c) form.
+    const z = space(cx, { s, p, kc: k, Xb: Ec, Xc: C0 }, l);
+    return { C0, R: z.R, sq: z.lq, p, idx, B: z.B, Chat: z.C, Q: EMPTY };
+  }
+  const dim = sd.dim;
+  if (cx.method !== "zha-simon") {
+    // vecharynski / yamazaki: the residual (I - V Vᵀ) Eᵀ as dense rows, then its approximate space.
+    const Xt = st.f64(s * dim);
+    for (let j = 0; j < s; j++) for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) Xt[j * dim + b.indices[q]] += b.data[q];
+    K.gemm(false, true, s, dim, k, -1, C0, k, sd.P, k, 1, Xt, dim);
+    const z = space(cx, { s, p: dim, kc: 0, Xb: Xt, Xc: EMPTY }, l);
+    return { C0, R: z.R, sq: z.lq, p, idx, B: EMPTY, Chat: EMPTY, Q: z.B };
+  }
+  // Zha-Simon: (I - V Vᵀ) Eᵀ = Q R formed densely (dim x s).
+  const sq = Math.min(dim, s);
+  const X = st.f64(dim * s);
+  for (let j = 0; j < s; j++) for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) X[b.indices[q] * s + j] += b.data[q];
+  K.gemm(false, true, dim, s, k, -1, sd.P, k, C0, k, 1, X, s);
+  const tau = st.f64(sq), work = st.f64(s), R = st.f64(sq * s), Q = st.f64(dim * sq), Qr = st.f64(sq * dim);
+  K.householderQr(dim, s, X, s, tau, work);
+  for (let i = 0; i < sq; i++) for (let j = i; j < s; j++) R[i * s + j] = X[i * s + j];
+  K.householderQ(dim, sq, X, s, tau, Q, sq, work);
+  for (let i = 0; i < dim; i++) for (let j = 0; j < sq; j++) Qr[j * dim + i] = Q[i * sq + j];
+  return { C0, R, sq, p, idx, B: EMPTY, Chat: EMPTY, Q: Qr };
+}
+
+/** The approximate residual space of the method: GKL (Vecharynski-Saad) or randomized power iteration (Yamazaki et al.). */
+function space(cx: UpdateContext, x: PairBatch, l: number): PairBasis {
+  const z = cx.method === "deng-gkl" || cx.method === "vecharynski"
+    ? gklBasis(cx.st, x, l, cx.rng, cx.tol2)
+    : rpiBasis(cx.st, x, l, cx.iters, cx.rng, cx.tol2);
+  cx.counts.dropped += l - z.lq;
+  return z;
+}
+

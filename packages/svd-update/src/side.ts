@@ -1,0 +1,107 @@
+// How one factor absorbs an update's rotation: in Deng et al.'s extended form
+// P K (only K and the touched rows of P change) or, for the dense methods, by
+// rotating P itself.
+import type { Orth } from "./orthogonalize.js";
+import type { UpdateContext } from "./options.js";
+import { invertSmall } from "./small.js";
+
+/**
+ * One side of the factorisation in the extended form of Deng et al.: the
+ * dim x k factor is P K (row-major P with room for cap rows). `identity` means
+ * K = I (always for the dense methods, and after a reset).
+ */
+export interface Side {
+  dim: number;
+  cap: number;
+  P: Float64Array;
+  K: Float64Array;
+  Kinv: Float64Array;
+  identity: boolean;
+  /** position of each index in the current batch's support, -1 elsewhere (JS-side bookkeeping). */
+  marker: Int32Array;
+}
+
+/** The side that gains s rows: [[U, 0], [0, I]] F = [U F_1; F_2]. */
+export function applyGrow(cx: UpdateContext, sd: Side, F: Float64Array, s: number): void {
+  const k = cx.k, K = cx.st.kernels;
+  const F1 = F.subarray(0, k * k), F2 = F.subarray(k * k, (k + s) * k);
+  const at = sd.P.subarray(sd.dim * k, (sd.dim + s) * k);
+  // deng: K <- K F_1, and the new rows of U' are F_2 K⁻¹ so that U' K gives F_2 (Deng et al. 2024, extended decomposition).
+  if (cx.extended && rotateK(cx, sd, F1)) K.gemm(false, false, s, k, k, 1, F2, k, sd.Kinv, k, 0, at, k);
+  else {
+    if (!cx.extended) rotateDense(cx, sd, F1);
+    at.set(F2);
+  }
+  sd.dim += s;
+}
+
+/** The side whose basis gains directions: [V, Q] G = V G_1 + Q G_2. */
+export function applyBasis(cx: UpdateContext, sd: Side, o: Orth, G: Float64Array): void {
+  const st = cx.st, K = st.kernels, k = cx.k, sq = o.sq;
+  const G1 = G.subarray(0, k * k), G2 = G.subarray(k * k, (k + sq) * k);
+  if (!cx.extended) {
+    const T = st.f64(sd.dim * k);
+    K.gemm(false, false, sd.dim, k, k, 1, sd.P, k, G1, k, 0, T, k);
+    if (sq > 0) K.gemm(true, false, sd.dim, k, sq, 1, o.Q, sd.dim, G2, k, 1, T, k);
+    sd.P.set(T);
+    return;
+  }
+  // With Q = B - V Ĉᵀ: V G_1 + Q G_2 = V (G_1 - Ĉᵀ G_2) + B G_2, so K <- K H and only the
+  // support rows of V' change, by (B G_2) K⁻¹ (Deng et al. 2024).
+  const H = st.f64(k * k);
+  H.set(G1);
+  if (sq > 0) K.gemm(true, false, k, k, sq, -1, o.Chat, k, G2, k, 1, H, k);
+  const kept = rotateK(cx, sd, H);
+  if (sq === 0) return;
+  const D = st.f64(o.p * k);
+  K.gemm(true, false, o.p, k, sq, 1, o.B, o.p, G2, k, 0, D, k);
+  if (kept) {
+    const T = st.f64(o.p * k);
+    K.gemm(false, false, o.p, k, k, 1, D, k, sd.Kinv, k, 0, T, k);
+    K.scatterAddRows(o.p, k, o.idx, T, sd.P);
+  } else {
+    K.scatterAddRows(o.p, k, o.idx, D, sd.P);
+  }
+}
+
+/**
+ * K <- K H and K⁻¹ <- H⁻¹ K⁻¹. When H is singular or the new K's condition
+ * estimate passes kConditionLimit, folds K H into P instead (P <- P K H,
+ * K <- I) and returns false, which the reference code never does: it inverts
+ * K at every update however ill-conditioned it has become. O(k³), O(dim k²) on a reset.
+ */
+function rotateK(cx: UpdateContext, sd: Side, H: Float64Array): boolean {
+  const st = cx.st, K = st.kernels, k = cx.k, kk = k * k;
+  const Kn = st.f64(kk), Hinv = st.f64(kk), Kin = st.f64(kk);
+  if (sd.identity) Kn.set(H);
+  else K.gemm(false, false, k, k, k, 1, sd.K, k, H, k, 0, Kn, k);
+  let ok = invertSmall(st, k, H, Hinv);
+  if (ok) {
+    if (sd.identity) Kin.set(Hinv);
+    else K.gemm(false, false, k, k, k, 1, Hinv, k, sd.Kinv, k, 0, Kin, k);
+    const est = K.nrm2(kk, Kn) * K.nrm2(kk, Kin);
+    ok = est <= cx.limit && Number.isFinite(est);
+  }
+  if (ok) {
+    sd.K.set(Kn);
+    sd.Kinv.set(Kin);
+    sd.identity = false;
+    return true;
+  }
+  rotateDense(cx, sd, Kn);
+  sd.K.fill(0);
+  sd.Kinv.fill(0);
+  for (let i = 0; i < k; i++) sd.K[i * k + i] = sd.Kinv[i * k + i] = 1;
+  sd.identity = true;
+  cx.counts.resets++;
+  return false;
+}
+
+/** P <- P H over the side's rows. O(dim k²). */
+function rotateDense(cx: UpdateContext, sd: Side, H: Float64Array): void {
+  const k = cx.k;
+  const T = cx.st.f64(sd.dim * k);
+  cx.st.kernels.gemm(false, false, sd.dim, k, k, 1, sd.P, k, H, k, 0, T, k);
+  sd.P.set(T);
+}
+

@@ -1,0 +1,2 @@
+import type { Options } from "tsup";
+export function lowrankTsup(entry?: string[]): Options;

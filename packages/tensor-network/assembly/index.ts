@@ -1,0 +1,5 @@
+// Entry point of @lowrank/tensor-network's WASM module: linalg's kernels
+// (GEMM, QR, Jacobi SVD, eigh, ...) plus the tensor kernels of this package.
+export * from "../../linalg/assembly/index";
+export { modeProduct, unfoldingGram } from "./mode-product";
+export { khatriRao, mttkrp } from "./mttkrp";

@@ -1,0 +1,14 @@
+// Public API of @lowrank/tensor-network.
+export type { Tensor, TuckerDecomposition, CpDecomposition, TensorNetwork, Decomposition, IterativeOptions, UnfoldingSvd } from "./types.js";
+export { LowrankError, type LowrankErrorCode, type DenseMatrix, type Backend } from "@lowrank/linalg";
+export { init } from "./module.js";
+export { unfold, fold, norm, relativeError, modeProduct, type ModeProductOptions } from "./tensor.js";
+export { tucker, type TuckerOptions, type TuckerResult } from "./tucker.js";
+export { tensorTrain, type TensorTrainOptions } from "./tensor-train.js";
+export { reconstruct, parameterCount, compressionRatio } from "./reconstruct.js";
+export { cp, type CpOptions, type CpResult } from "./cp.js";
+export { tensorRing, type TensorRingOptions, type TensorRingResult } from "./tensor-ring.js";
+export { ttDot, ttNorm, ttAdd, ttScale } from "./tt-arithmetic.js";
+export { ttRound, type TtRoundOptions } from "./tt-round.js";
+export { coreShape, type CoreShapeOptions, type CoreShapeResult } from "./core-shape.js";
+export { searchStructure, type SearchStructureOptions, type SearchStructureResult } from "./search-structure.js";

@@ -1,0 +1,73 @@
+// Leading left singular vectors of a mode unfolding, the step shared by
+// HOSVD, ST-HOSVD and HOOI (De Lathauwer, De Moor, Vandewalle 2000).
+import type { Workspace } from "@lowrank/linalg";
+import { eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
+import type { TensorKernels } from "./kernels.js";
+import { scoped } from "./scope.js";
+import { unfoldInto } from "./tensor.js";
+import type { UnfoldingSvd } from "./types.js";
+
+/** Whether the Gram route runs for an unfolding with n rows and J columns. */
+function useGram(route: UnfoldingSvd, n: number, J: number): boolean {
+  return route === "gram" && n <= J;
+}
+
+/** Doubles of scratch {@link modeBasis} takes. */
+export function modeBasisScratch(route: UnfoldingSvd, n: number, J: number): number {
+  if (useGram(route, n, J)) return n * n + eigScratch(n) + n;
+  const k = Math.min(n, J);
+  return n * J + n * k + k + svdScratch(n, J);
+}
+
+/**
+ * Scratch enough for {@link modeBasis} on any unfolding of at most n rows and
+ * J columns, whichever route it then takes: Jacobi's need grows with both;
+ * the Gram route runs only with rows <= columns, so its rows² <= min(n², nJ).
+ */
+export function modeBasisScratchBound(n: number, J: number): number {
+  return Math.max(modeBasisScratch("jacobi", n, J), 3 * Math.min(n * n, n * J) + 5 * n);
+}
+
+/**
+ * U (n x r, leading dimension r) = the r leading left singular vectors of
+ * the mode unfolding of X viewed as (left, n, right), and s (r) their
+ * singular values. Gram route (when chosen and n <= left*right): G = Σ_l
+ * X_l X_lᵀ by GEMM on the (left, n, right) view, no unfolding formed, then
+ * eigh; singular values come out as sqrt(λ), so those below about 1e-8 of the
+ * largest are noise, and a leading vector is accurate to about eps (σ_1/σ_r)².
+ * Otherwise the unfolding is formed and factored by QR + Jacobi.
+ * O(n² left right + n³) (Gram) or O(n J min(n, J)) (Jacobi).
+ */
+export function modeBasis(
+  ws: Workspace<TensorKernels>, route: UnfoldingSvd,
+  left: number, n: number, right: number, X: Float64Array, r: number, U: Float64Array, s: Float64Array,
+): void {
+  const J = left * right;
+  scoped(ws, () => {
+    if (useGram(route, n, J)) {
+      const G = ws.f64(n * n), values = ws.f64(n);
+      ws.kernels.unfoldingGram(left, n, right, X, G);
+      symmetricEig(ws, n, G, r, values, U);
+      for (let i = 0; i < r; i++) s[i] = Math.sqrt(Math.max(values[i], 0));
+      return;
+    }
+    const k = Math.min(n, J);
+    const W = ws.f64(n * J), Uf = ws.f64(n * k), sf = ws.f64(k);
+    unfoldInto(left, n, right, X, W);
+    leftSingular(ws, n, J, W, Uf, sf);
+    // r <= k: callers check r_n <= the product of the other ranks.
+    for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) U[i * r + c] = Uf[i * k + c];
+    s.set(sf.subarray(0, r));
+  });
+}
+
+/**
+ * The default route for an eps-truncated sweep (TT-SVD, TR-SVD): `gram`
+ * unless 0 < eps < 1e-5. The Gram eigenvalues carry an absolute error of
+ * about n eps_mach σ_1², which stays far below the truncation threshold
+ * eps² ‖X‖² / N only for eps >= 1e-5; below that (e.g. the default 1e-12,
+ * used to find exact ranks) every singular value must be resolved.
+ */
+export function defaultTruncationRoute(eps: number): UnfoldingSvd {
+  return eps > 0 && eps < 1e-5 ? "jacobi" : "gram";
+}

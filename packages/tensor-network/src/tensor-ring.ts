@@ -1,0 +1,118 @@
+// Tensor ring decomposition (Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor
+// Ring Decomposition", arXiv:1606.05535): options, checks, and the choice
+// between TR-SVD (tr-svd.ts) and TR-ALS (tr-als.ts).
+import { LowrankError, type Tensor } from "@lowrank/linalg";
+import { trAls } from "./tr-als.js";
+import { defaultTruncationRoute } from "./mode-basis.js";
+import { trSvd } from "./tr-svd.js";
+import type { IterativeOptions, TensorNetwork, UnfoldingSvd } from "./types.js";
+import { checkMaskedTensor, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+
+/** Options of {@link tensorRing}. */
+export interface TensorRingOptions extends IterativeOptions {
+  /**
+   * Bond ranks r_0..r_{N-1} (r_N = r_0 closes the ring). TR-SVD uses them as
+   * they are (capped by what the unfoldings allow); TR-ALS needs them.
+   */
+  ranks?: number[];
+  /** TR-SVD's relative accuracy when `ranks` is not given (default 1e-12): ‖X - TR‖ <= eps ‖X‖. */
+  eps?: number;
+  /** `svd` (default): TR-SVD, one pass; `als`: TR-ALS with the given ranks. */
+  method?: "svd" | "als";
+  /** Route to each unfolding's SVD in TR-SVD and TR-ALS's `svd` start (default as `tensorTrain`; `gram` with fixed ranks). */
+  unfoldingSvd?: UnfoldingSvd;
+  /**
+   * TR-ALS's start: Gaussian cores (`random`, default) or TR-SVD with the same
+   * ranks plus small Gaussian padding (`svd`, needs r_0 r_1 <= I_1; it can
+   * start ALS in a poor local minimum, seen on 1 of 3 seeds in the tests).
+   */
+  init?: "svd" | "random";
+  /** TR-ALS: seed of the random start (default 0). */
+  seed?: number;
+  /** TR-ALS: also return the relative error after each sweep. */
+  returnErrors?: boolean;
+  /**
+   * TR-ALS: observed entries (nonzero / true), one per tensor entry; the
+   * others are imputed from the model after every sweep and may hold
+   * anything, NaN included.
+   */
+  mask?: ArrayLike<number | boolean>;
+}
+
+/** Result of {@link tensorRing}. */
+export interface TensorRingResult extends TensorNetwork {
+  /** TR-ALS's relative error after each sweep, when `returnErrors`. */
+  errors?: number[];
+}
+
+/**
+ * Tensor ring decomposition X[i_1..i_N] = trace(G_1[:, i_1, :] ... G_N[:, i_N, :]).
+ *
+ * **TR-SVD** (`method: "svd"`, Alg. 1). Step 1 takes the SVD of the I_1 x (rest) unfolding
+ * and keeps rank r_0 r_1 (with eps: the smallest whose discarded Σσ² <=
+ * 2 eps² ‖X‖² / N, Alg. 1 line 1), split as r_0 <= r_1 with r_0 the largest
+ * divisor of r_0 r_1 not above its square root, so the ring bond r_0 is the
+ * smaller. The left singular vectors become the first core (r_0, I_1, r_1);
+ * diag(σ)Vᵀ is reshaped to (r_0, r_1, rest), its r_0 axis moved to the end,
+ * and the TT-SVD sweep continues with thresholds eps² ‖X‖² / N, the last core
+ * closing the ring with r_0. ‖X - TR‖ <= eps ‖X‖ (Zhao et al., Theorem 2).
+ * With fixed `ranks` TR-SVD is not exact even for a tensor of those TR
+ * ranks: the split of the first bond is a basis choice that need not be
+ * Kronecker-structured, so later unfoldings can have higher rank; use `eps`
+ * or TR-ALS. Cost: O(size I_1) for the first step, as TT-SVD after it.
+ *
+ * **TR-ALS** (`method: "als"`, Alg. 2). Each sweep updates every core by
+ * least squares: with Q the subchain product of the other cores (an
+ * I_{≠k} x r_k r_{k+1} matrix), G_k(2) = X_[k] Q (QᵀQ)⁻¹ (Cholesky, with a
+ * ridge if singular). The error comes from ‖X‖² - 2<X, X̂> + ‖X̂‖² above
+ * 1e-6 and from the residual below (as in `cp`). Stops when it changes
+ * by less than `tol` (default 1e-10), or above 1e-6 when its square changes
+ * by less than 16 N eps, or after `maxIter` (default 200). Cost per sweep O(Σ_k size/I_k (r⁴ + I_k r²)).
+ *
+ * With `mask` (TR-ALS only) the sweeps run on a copy of X whose missing
+ * entries start at the observed mean and are refilled from the ring after
+ * every sweep (imputation); errors are then relative on the observed entries.
+ *
+ * Errors: SHAPE (also a mask of the wrong length), EMPTY (also nothing
+ * observed), NON_FINITE (observed entries), TOO_LARGE, RANK (r_0 r_1 > I_1
+ * for TR-SVD), INVALID_ARGUMENT (e.g. `als` without ranks, a mask with
+ * TR-SVD), ABORTED.
+ *
+ * @example
+ * const tr = await tensorRing(X, { eps: 1e-3 });
+ * const als = await tensorRing(X, { ranks: [2, 3, 3, 2], method: "als" });
+ */
+export async function tensorRing(X: Tensor, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
+  const method = opts.method ?? "svd";
+  if (method !== "svd" && method !== "als") {
+    throw new LowrankError("INVALID_ARGUMENT", `tensorRing: method must be "svd" or "als", got ${String(opts.method)}`);
+  }
+  let mask: Uint8Array | null = null;
+  if (opts.mask !== undefined) {
+    if (method !== "als") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: a mask needs method \"als\"");
+    ({ X, mask } = checkMaskedTensor(X, opts.mask, "X"));
+  } else {
+    X = checkTensor(X, "X");
+  }
+  const shape = X.shape, N = shape.length, S = X.data.length;
+  if (N < 2) throw new LowrankError("SHAPE", "tensorRing: needs at least two modes");
+
+  let given: number[] | null = null;
+  if (opts.ranks !== undefined) {
+    if (!Array.isArray(opts.ranks) || opts.ranks.length !== N) throw new LowrankError("SHAPE", `ranks must have N = ${N} entries`);
+    given = opts.ranks.map((r, k) => checkPositiveInt(r, `ranks[${k}]`));
+    if (method === "svd" && given[0] * given[1] > Math.min(shape[0], S / shape[0])) {
+      throw new LowrankError("RANK", `ranks[0] * ranks[1] = ${given[0] * given[1]} exceeds the rank ${Math.min(shape[0], S / shape[0])} of the first unfolding`);
+    }
+  }
+  const eps = checkNonNegative(opts.eps ?? 1e-12, "eps");
+  // Fixed ranks truncate by rank only, so the Gram route's leading vectors suffice.
+  const route = opts.unfoldingSvd ?? (given ? "gram" : defaultTruncationRoute(eps));
+  if (route !== "gram" && route !== "jacobi") throw new LowrankError("INVALID_ARGUMENT", `unfoldingSvd must be "gram" or "jacobi"`);
+  if (method === "als") {
+    if (!given) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: method \"als\" needs ranks");
+    if (mask && opts.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
+    return trAls(X, given, { ...opts, unfoldingSvd: route }, undefined, mask);
+  }
+  return trSvd(X, given, eps, route, opts.backend, opts.signal);
+}

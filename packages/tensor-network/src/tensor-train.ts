@@ -1,0 +1,112 @@
+// TT-SVD (Oseledets 2011, "Tensor-train decomposition", SIAM J. Sci. Comput.
+// 33(5), Algorithm 1).
+import { arenaBytes, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { defaultTruncationRoute, modeBasis, modeBasisScratchBound } from "./mode-basis.js";
+import { tensorWorkspace } from "./module.js";
+import { scoped } from "./scope.js";
+import { norm2 } from "./tensor.js";
+import type { TensorNetwork, UnfoldingSvd } from "./types.js";
+import { checkAbort, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+
+/** Options of {@link tensorTrain}. */
+export interface TensorTrainOptions extends BackendOptions {
+  /** Relative accuracy: the result satisfies ‖X - TT‖ <= eps ‖X‖ (default 1e-12 without maxRank, else 0). */
+  eps?: number;
+  /** Largest bond rank: one number or the N - 1 inner bonds (default unlimited). */
+  maxRank?: number | number[];
+  /**
+   * Route to each unfolding's SVD. Default: `gram` (3.6x faster at 10^6
+   * entries) unless 0 < eps < 1e-5, where `jacobi` resolves every singular
+   * value so that tiny eps (the default 1e-12) finds exact ranks.
+   */
+  unfoldingSvd?: UnfoldingSvd;
+  /** Checked between steps; aborting throws LowrankError("ABORTED"). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Tensor train by TT-SVD: sweep left to right, at step k take the SVD of the
+ * (r_{k-1} I_k) x (rest) unfolding of what is left, keep the smallest rank
+ * whose discarded singular values have Σσ² <= δ² with δ = eps ‖X‖ / sqrt(N-1)
+ * (Oseledets 2011, Alg. 1, line 1 and Theorem 2.2), capped by `maxRank`, and
+ * carry diag(σ) Vᵀ = Uᵀ C to the next step. With no cap the result satisfies
+ * ‖X - TT‖ <= eps ‖X‖; with a cap the error is at most the root sum of the
+ * squared discarded singular values of all steps.
+ * Cost: O(Σ_k size_k r_{k-1} I_k) with size_k the entries left at step k
+ * (size_1 = size), so the first step's O(size I_1) dominates for small ranks. Errors: SHAPE, EMPTY, NON_FINITE,
+ * TOO_LARGE, INVALID_ARGUMENT, ABORTED.
+ *
+ * @example
+ * const tt = await tensorTrain(X, { eps: 1e-6 });
+ * tt.ranks; // [1, r_1, ..., r_{N-1}, 1]
+ */
+export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Promise<TensorNetwork> {
+  X = checkTensor(X, "X");
+  const shape = X.shape, N = shape.length, S = X.data.length;
+  const caps = bondCaps(opts.maxRank, N);
+  const eps = checkNonNegative(opts.eps ?? (opts.maxRank === undefined ? 1e-12 : 0), "eps");
+  const route = opts.unfoldingSvd ?? defaultTruncationRoute(eps);
+  if (route !== "gram" && route !== "jacobi") throw new LowrankError("INVALID_ARGUMENT", `unfoldingSvd must be "gram" or "jacobi"`);
+  const normX = norm2(X.data);
+  const delta2 = N > 1 ? (eps * normX) ** 2 / (N - 1) : 0;
+
+  // Largest scratch over the steps, with every r_k at its upper bound.
+  let scratch = 0;
+  for (let k = 0, r = 1, rest = S; k < N - 1; k++) {
+    const m = r * shape[k], cols = rest / shape[k];
+    const kmin = Math.min(m, cols);
+    scratch = Math.max(scratch, modeBasisScratchBound(m, cols) + m * kmin + kmin);
+    r = Math.min(kmin, caps[k]);
+    rest = cols;
+  }
+  const ws = await tensorWorkspace(opts.backend, arenaBytes(2 * S + scratch, 0, 16));
+  let C = ws.copy(X.data);
+  let other = ws.f64(S);
+  const cores: Tensor[] = [];
+  const ranks = [1];
+  let rest = S;
+  for (let k = 0; k < N - 1; k++) {
+    checkAbort(opts.signal, "tensorTrain");
+    const rk = ranks[k], m = rk * shape[k], cols = rest / shape[k];
+    const kmin = Math.min(m, cols);
+    const r = scoped(ws, () => {
+      const U = ws.f64(m * kmin), s = ws.f64(kmin);
+      modeBasis(ws, route, 1, m, cols, C, kmin, U, s);
+      const r = Math.min(truncationRank(s, delta2), caps[k]);
+      const core = new Float64Array(m * r);
+      for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];
+      cores.push({ shape: [rk, shape[k], r], data: core });
+      // diag(σ) Vᵀ = U_rᵀ C: what the remaining cores have to represent (Alg. 1, line 7).
+      ws.kernels.gemm(true, false, r, cols, m, 1, U, kmin, C, cols, 0, other, cols);
+      return r;
+    });
+    [C, other] = [other, C];
+    ranks.push(r);
+    rest = cols;
+  }
+  const rl = ranks[N - 1];
+  cores.push({ shape: [rl, shape[N - 1], 1], data: C.slice(0, rl * shape[N - 1]) });
+  ranks.push(1);
+  return { cores, ranks };
+}
+
+/** Smallest r >= 1 with Σ_{i >= r} s_i² <= delta2 (s descending). */
+export function truncationRank(s: Float64Array, delta2: number): number {
+  let tail = 0;
+  let r = s.length;
+  while (r > 1 && tail + s[r - 1] * s[r - 1] <= delta2) {
+    tail += s[r - 1] * s[r - 1];
+    r--;
+  }
+  return r;
+}
+
+/** Per-bond caps from a number or N - 1 entries (Infinity when absent). */
+export function bondCaps(maxRank: number | number[] | undefined, N: number): number[] {
+  if (maxRank === undefined) return Array.from({ length: Math.max(N - 1, 0) }, () => Infinity);
+  const caps = typeof maxRank === "number" ? Array.from({ length: N - 1 }, () => maxRank) : maxRank;
+  if (!Array.isArray(caps) || caps.length !== N - 1) {
+    throw new LowrankError("SHAPE", `maxRank must be a number or have N - 1 = ${N - 1} entries`);
+  }
+  return caps.map((c, k) => checkPositiveInt(c, `maxRank[${k}]`));
+}

@@ -1,0 +1,138 @@
+// The tensor type's basic operations. A C-order tensor seen around mode n is
+// (left, I_n, right) with left = I_0...I_{n-1} and right = I_{n+1}...I_{N-1}.
+import { arenaBytes, checkDense, LowrankError, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { withTensor } from "./module.js";
+import { checkMode, checkShape, checkTensor, prod } from "./validate.js";
+
+/**
+ * Mode-n unfolding X_(n): I_n x (size / I_n), column index running over the
+ * other modes in C order (TensorLy's convention: move mode n to the front,
+ * then reshape). O(size).
+ *
+ * @example
+ * unfold({ shape: [2, 3], data: new Float64Array([1, 2, 3, 4, 5, 6]) }, 1); // 3 x 2: [[1, 4], [2, 5], [3, 6]]
+ */
+export function unfold(X: Tensor, mode: number): DenseMatrix {
+  X = checkTensor(X, "X");
+  checkMode(mode, X.shape.length);
+  const n = X.shape[mode], left = prod(X.shape, 0, mode), right = prod(X.shape, mode + 1);
+  const out = new Float64Array(X.data.length);
+  unfoldInto(left, n, right, X.data, out);
+  return { rows: n, cols: left * right, data: out };
+}
+
+/** Writes the mode unfolding of X (viewed as (left, n, right)) into out (n x left*right). O(size). */
+export function unfoldInto(left: number, n: number, right: number, X: Float64Array, out: Float64Array): void {
+  const J = left * right;
+  for (let l = 0; l < left; l++) {
+    for (let i = 0; i < n; i++) {
+      const src = (l * n + i) * right, dst = i * J + l * right;
+      for (let r = 0; r < right; r++) out[dst + r] = X[src + r];
+    }
+  }
+}
+
+/**
+ * Inverse of {@link unfold}: the tensor of shape `shape` whose mode-n
+ * unfolding is M. SHAPE when M's dimensions do not match. O(size).
+ *
+ * @example
+ * const X2 = fold(unfold(X, 1), 1, X.shape); // equals X
+ */
+export function fold(M: DenseMatrix, mode: number, shape: number[]): Tensor {
+  M = checkDense(M, "M");
+  const dims = checkShape(shape, "shape").shape;
+  checkMode(mode, dims.length);
+  const n = dims[mode], left = prod(dims, 0, mode), right = prod(dims, mode + 1);
+  if (M.rows !== n || M.cols !== left * right) {
+    throw new LowrankError("SHAPE", `fold: M is ${M.rows} x ${M.cols}, mode ${mode} of [${dims.join(", ")}] needs ${n} x ${left * right}`);
+  }
+  const out = new Float64Array(M.data.length);
+  const J = left * right;
+  for (let l = 0; l < left; l++) {
+    for (let i = 0; i < n; i++) {
+      const dst = (l * n + i) * right, src = i * J + l * right;
+      for (let r = 0; r < right; r++) out[dst + r] = M.data[src + r];
+    }
+  }
+  return { shape: dims, data: out };
+}
+
+/** ‖x‖₂ of a flat array, scaled by the largest entry so it neither overflows nor underflows. O(n). */
+export function norm2(x: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = Math.abs(x[i]);
+    if (a > scale) scale = a;
+  }
+  if (scale === 0) return 0;
+  const inv = 1 / scale;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] * inv;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
+}
+
+/**
+ * Frobenius norm ‖X‖. O(size).
+ *
+ * @example
+ * norm({ shape: [2, 2], data: new Float64Array([3, 0, 0, 4]) }); // 5
+ */
+export function norm(X: Tensor): number {
+  return norm2(checkTensor(X, "X").data);
+}
+
+/**
+ * ‖X - Y‖ / ‖X‖ (‖X - Y‖ when X = 0). SHAPE unless the shapes are equal. O(size).
+ *
+ * @example
+ * relativeError(X, reconstruct(tucker(X, { rank: 3 }))); // e.g. 0.12
+ */
+export function relativeError(X: Tensor, Y: Tensor): number {
+  X = checkTensor(X, "X");
+  Y = checkTensor(Y, "Y");
+  if (X.shape.length !== Y.shape.length || X.shape.some((n, k) => n !== Y.shape[k])) {
+    throw new LowrankError("SHAPE", `relativeError: shapes [${X.shape.join(", ")}] and [${Y.shape.join(", ")}] differ`);
+  }
+  const d = new Float64Array(X.data.length);
+  for (let i = 0; i < d.length; i++) d[i] = X.data[i] - Y.data[i];
+  const nx = norm2(X.data), nd = norm2(d);
+  return nx === 0 ? nd : nd / nx;
+}
+
+/** Options of {@link modeProduct}. */
+export interface ModeProductOptions extends BackendOptions {
+  /** Multiply by Mᵀ (M is then I_n x J). */
+  transpose?: boolean;
+}
+
+/**
+ * Mode-n product Y = X ×_n M: every mode-n fibre of X multiplied by M
+ * (J x I_n), so Y has J in place of I_n. Runs as one GEMM per block of the
+ * (left, I_n, right) view (no unfolding is formed). O(size J).
+ *
+ * @example
+ * const Y = modeProduct(X, { rows: 2, cols: X.shape[1], data }, 1); // shape [I_0, 2, I_2]
+ */
+export function modeProduct(X: Tensor, M: DenseMatrix, mode: number, opts: ModeProductOptions = {}): Tensor {
+  X = checkTensor(X, "X");
+  M = checkDense(M, "M");
+  checkMode(mode, X.shape.length);
+  const t = !!opts.transpose;
+  const n = X.shape[mode], J = t ? M.cols : M.rows, inner = t ? M.rows : M.cols;
+  if (inner !== n) {
+    throw new LowrankError("SHAPE", `modeProduct: ${t ? "Mᵀ" : "M"} is ${J} x ${inner}, mode ${mode} has size ${n}`);
+  }
+  const left = prod(X.shape, 0, mode), right = prod(X.shape, mode + 1);
+  const shape = X.shape.slice();
+  shape[mode] = J;
+  const data = withTensor(opts.backend, arenaBytes(X.data.length + M.data.length + left * J * right), (ws) => {
+    const out = ws.f64(left * J * right);
+    ws.kernels.modeProduct(t, left, n, right, J, ws.input(X.data), ws.input(M.data), M.cols, out);
+    return ws.output(out);
+  });
+  return { shape, data };
+}

@@ -1,0 +1,93 @@
+// TR-SVD: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
+// arXiv:1606.05535, Algorithm 1. See tensor-ring.ts for the method's contract.
+import { arenaBytes, type Backend, type Tensor } from "@lowrank/linalg";
+import { modeBasis, modeBasisScratchBound } from "./mode-basis.js";
+import { tensorWorkspace } from "./module.js";
+import { scoped } from "./scope.js";
+import { truncationRank } from "./tensor-train.js";
+import { norm2 } from "./tensor.js";
+import type { TensorNetwork, UnfoldingSvd } from "./types.js";
+import { checkAbort } from "./validate.js";
+
+/**
+ * TR-SVD of the checked tensor X with fixed ranks (`given`, r_0 r_1 within
+ * the first unfolding's size) or, when null, ranks from `eps`.
+ */
+export async function trSvd(
+  X: Tensor, given: number[] | null, eps: number, route: UnfoldingSvd, backend: Backend | undefined, signal: AbortSignal | undefined,
+): Promise<TensorNetwork> {
+  const shape = X.shape, N = shape.length, S = X.data.length;
+  const normX = norm2(X.data);
+  const d2 = (eps * normX) ** 2 / N;
+
+  // Largest scratch over the steps, with r_0 and every r_k at their upper bounds.
+  const n0 = shape[0], rest0 = S / n0;
+  const first = Math.min(n0, rest0);
+  const r0max = given ? given[0] : Math.floor(Math.sqrt(first));
+  let scratch = modeBasisScratchBound(n0, rest0) + n0 * first + first;
+  for (let k = 1, r = given ? given[1] : first, rest = rest0; k < N - 1; k++) {
+    const m = r * shape[k];
+    rest /= shape[k];
+    const cols = rest * r0max, kmin = Math.min(m, cols);
+    scratch = Math.max(scratch, modeBasisScratchBound(m, cols) + m * kmin + kmin);
+    r = kmin;
+  }
+  const ws = await tensorWorkspace(backend, arenaBytes(2 * S + scratch, 0, 16));
+  let C = ws.copy(X.data);
+  let other = ws.f64(S);
+  const cores: Tensor[] = [];
+  const ranks: number[] = [];
+
+  // Step 1 (Alg. 1, lines 2-4): rank r_0 r_1 from the first unfolding, split into the two bonds.
+  let r0 = 0, r1 = 0;
+  scoped(ws, () => {
+    const k0 = Math.min(n0, rest0);
+    const U = ws.f64(n0 * k0), s = ws.f64(k0);
+    modeBasis(ws, route, 1, n0, rest0, C, k0, U, s);
+    if (given) {
+      r0 = given[0];
+      r1 = given[1];
+    } else {
+      const R1 = truncationRank(s, 2 * d2);
+      r0 = Math.floor(Math.sqrt(R1));
+      while (R1 % r0 !== 0) r0--;
+      r1 = R1 / r0;
+    }
+    const R1 = r0 * r1;
+    const core = new Float64Array(r0 * n0 * r1);
+    for (let a = 0; a < r0; a++) for (let i = 0; i < n0; i++) for (let b = 0; b < r1; b++) core[(a * n0 + i) * r1 + b] = U[i * k0 + a * r1 + b];
+    cores.push({ shape: [r0, n0, r1], data: core });
+    ws.kernels.gemm(true, false, R1, rest0, n0, 1, U, k0, C, rest0, 0, other, rest0);
+    // (r_0, r_1, rest) -> (r_1, rest, r_0): the ring bond travels at the end of every later unfolding.
+    for (let a = 0; a < r0; a++) for (let b = 0; b < r1; b++) {
+      const src = (a * r1 + b) * rest0;
+      for (let q = 0; q < rest0; q++) C[(b * rest0 + q) * r0 + a] = other[src + q];
+    }
+  });
+  ranks.push(r0, r1);
+
+  // Steps 2..N-1 (Alg. 1, lines 5-9): TT-SVD with the trailing r_0.
+  let rest = rest0;
+  for (let k = 1; k < N - 1; k++) {
+    checkAbort(signal, "tensorRing");
+    const rk = ranks[k], m = rk * shape[k];
+    rest /= shape[k];
+    const cols = rest * r0, kmin = Math.min(m, cols);
+    const r = scoped(ws, () => {
+      const U = ws.f64(m * kmin), s = ws.f64(kmin);
+      modeBasis(ws, route, 1, m, cols, C, kmin, U, s);
+      const r = Math.min(given ? given[k + 1] : truncationRank(s, d2), kmin);
+      const core = new Float64Array(m * r);
+      for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];
+      cores.push({ shape: [rk, shape[k], r], data: core });
+      ws.kernels.gemm(true, false, r, cols, m, 1, U, kmin, C, cols, 0, other, cols);
+      return r;
+    });
+    [C, other] = [other, C];
+    ranks.push(r);
+  }
+  const rl = ranks[N - 1];
+  cores.push({ shape: [rl, shape[N - 1], r0], data: C.slice(0, rl * shape[N - 1] * r0) });
+  ranks.push(r0);
+  return { cores, ranks };
+}

@@ -1,0 +1,50 @@
+import type { BackendOptions, DenseMatrix, Tensor } from "@lowrank/linalg";
+
+export type { Tensor };
+
+/** Tucker decomposition: X ≈ core ×_1 factors[0] ×_2 factors[1] ... (factors I_n x r_n, orthonormal columns). */
+export interface TuckerDecomposition {
+  core: Tensor;
+  factors: DenseMatrix[];
+}
+
+/** CP (CANDECOMP/PARAFAC): X ≈ Σ_r weights[r] factors[0][:, r] ∘ factors[1][:, r] ∘ ... (unit-norm columns). */
+export interface CpDecomposition {
+  weights: Float64Array;
+  factors: DenseMatrix[];
+}
+
+/**
+ * Tensor train (ranks[0] = ranks[N] = 1) or tensor ring (ranks[0] = ranks[N]):
+ * cores[k] has shape [ranks[k], I_k, ranks[k+1]] and
+ * X[i_1..i_N] = trace(G_1[:, i_1, :] G_2[:, i_2, :] ... G_N[:, i_N, :]).
+ */
+export interface TensorNetwork {
+  cores: Tensor[];
+  ranks: number[];
+}
+
+/** Any decomposition this package produces. */
+export type Decomposition = TuckerDecomposition | CpDecomposition | TensorNetwork;
+
+/** Options of the iterative methods. */
+export interface IterativeOptions extends BackendOptions {
+  /** Most sweeps (default varies by method). */
+  maxIter?: number;
+  /** Stop when the relative error changes by less than this between sweeps. */
+  tol?: number;
+  /** Called after every sweep with its number and relative error. */
+  onProgress?: (info: { iteration: number; error: number }) => void;
+  /** Checked between sweeps; aborting throws LowrankError("ABORTED"). */
+  signal?: AbortSignal;
+}
+
+/**
+ * How leading singular vectors of an unfolding are computed. `gram`: the
+ * eigenvectors of the unfolding's n x n Gram matrix (one GEMM pass over the
+ * tensor + an n x n eigh; squares the condition number, so a singular value
+ * below about 1e-8 of the largest is not resolved). `jacobi`: Householder QR
+ * of the unfolding + one-sided Jacobi (accurate to rounding for every singular
+ * value, about 2-4x the work).
+ */
+export type UnfoldingSvd = "gram" | "jacobi";

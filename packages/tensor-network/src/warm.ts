@@ -1,0 +1,40 @@
+import type { TensorKernels } from "./kernels.js";
+
+/**
+ * Runs every hot kernel ten times on an 8 x 8 x 8 tensor so V8 has optimised
+ * them before real work (see DESIGN.md, "Warm kernels"). Takes about 40 KiB
+ * from `f64`.
+ */
+export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array): void {
+  const n = 8, R = 4;
+  const X = f64(n * n * n), Y = f64(n * n * n), M = f64(n * n), G = f64(n * n), Z = f64(n * n);
+  const A = f64(n * R), KR = f64(n * n * R), out = f64(n * R), scratch = f64(R * n * n * n + n * n * R);
+  const tau = f64(n), work = f64(n), d = f64(n), e = f64(n), XJ = f64(n * 2 * n);
+  for (let i = 0; i < X.length; i++) X[i] = Math.sin(i + 1);
+  for (let i = 0; i < M.length; i++) M[i] = Math.cos(i);
+  for (let i = 0; i < A.length; i++) A[i] = 1 / (1 + i);
+  for (let rep = 0; rep < 10; rep++) {
+    for (let mode = 0; mode < 3; mode++) {
+      const left = n ** mode, right = n ** (2 - mode);
+      k.modeProduct(rep % 2 === 1, left, n, right, n, X, M, n, Y);
+      k.unfoldingGram(left, n, right, X, G);
+    }
+    k.khatriRao(n, n, R, A, A, KR);
+    k.mttkrp(1, n, n * n, R, X, A, KR, out, scratch);
+    k.mttkrp(n * n, n, 1, R, X, KR, A, out, scratch);
+    Z.set(G);
+    k.tridiagonalize(n, Z, n, d, e, tau, work);
+    k.tridiagonalQt(n, Z, n, tau, M, n);
+    k.tridiagonalQl(n, d, e, M, n, 30 * n);
+    Z.set(G);
+    k.householderQr(n, n, Z, n, tau, work);
+    k.householderQ(n, n, Z, n, tau, M, n, work);
+    XJ.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) XJ[i * 2 * n + j] = Z[i * n + j];
+      XJ[i * 2 * n + n + i] = 1;
+    }
+    k.jacobiRows(n, n, 2 * n, XJ, 2 * n, d, 1e-15, 30);
+    for (let i = 0; i < M.length; i++) M[i] = Math.cos(i + rep);
+  }
+}

@@ -1,0 +1,79 @@
+// Alternating minimisation in the form of Jain, Netrapalli and Sanghavi
+// (2013, Algorithm 2), all of Omega reused in every step as in practice:
+// from the spectral U0, alternately V = argmin ||P_Omega(U Vᵀ - M)|| and
+// U = argmin likewise, each a set of independent k-variable least-squares
+// problems, with a QR re-orthonormalisation after each step. Written once for
+// both solvers: exact normal equations (`altmin`), or the sketched,
+// preconditioned, warm-started solver of Gu, Song, Yin and Zhang (2023,
+// `robust-altmin`).
+import type { RunState } from "./state.js";
+
+/** Settings of an alternating-minimisation run. */
+export interface AltMinSettings {
+  solver: "exact" | "sketched";
+  /** Ridge added to every row's normal equations (tiny: it only guards rows with fewer than k observations). */
+  ridge: number;
+  /** CountSketch rows s (sketched solver). */
+  sketchSize: number;
+  /** Factor by which each row's preconditioned normal residual must fall (sketched solver). */
+  innerTol: number;
+  /** Cap on PCG steps per row (sketched solver). */
+  maxInner: number;
+  seed: number;
+}
+
+/** Scratch doubles one half-step plus the re-orthonormalisation needs. */
+export function altMinWorkSize(n: number, m: number, k: number, maxCount: number, s: AltMinSettings): number {
+  const solve = s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : s.sketchSize * k + k * k + 3 * k + maxCount * (k + 3);
+  return solve + 2 * Math.max(n, m) * k + k * k + 2 * k;
+}
+
+/**
+ * Prepares the iteration on `st` (st.U, st.V already hold the spectral start)
+ * and returns one step: V half-step, V = QR, U half-step, U = QR. Each QR
+ * moves its R into the other factor (X = Q R, other <- other Rᵀ), so U Vᵀ is
+ * unchanged and the sketched solver's warm start stays exact.
+ * step() returns the PCG steps taken (0 for the exact solver).
+ */
+export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number } {
+  const { ws, k, rows: n, cols: m } = st;
+  const K = ws.kernels;
+  const N = Math.max(n, m);
+  const maxCount = Math.max(st.maxRowCount, st.maxColCount);
+  let o = 0;
+  const take = (len: number) => st.work.subarray(o, (o += len));
+  const solveWork = take(s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : s.sketchSize * k + k * k + 3 * k + maxCount * (k + 3));
+  const T1 = take(N * k), T2 = take(N * k), R = take(k * k), tau = take(k), qw = take(k);
+  let calls = 0;
+
+  const solve = (cnt: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array, bias: Float64Array): number => {
+    if (s.solver === "exact") {
+      K.alsHalfStep(cnt, k, ptr, idx, vals, F, st.zeros, X, bias, 0, s.ridge, 0, false, false, solveWork);
+      return 0;
+    }
+    // A fresh sketch per call: the seed advances, so no row keeps an unlucky embedding.
+    calls++;
+    return K.sketchedHalfStep(cnt, k, ptr, idx, vals, F, X, s.sketchSize, (s.seed + Math.imul(calls, 0x2545f491)) >>> 0,
+      s.innerTol, s.maxInner, s.ridge, maxCount, st.zeros, solveWork);
+  };
+
+  // X (rows x k) = Q R; other (rows2 x k) <- other Rᵀ.
+  const orthonormalize = (rows: number, X: Float64Array, rows2: number, other: Float64Array) => {
+    T1.set(X.subarray(0, rows * k));
+    K.householderQr(rows, k, T1, k, tau, qw);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) R[i * k + j] = j >= i ? T1[i * k + j] : 0;
+    K.householderQ(rows, k, T1, k, tau, X, k, qw);
+    K.gemm(false, true, rows2, k, k, 1, other, k, R, k, 0, T2, k);
+    other.set(T2.subarray(0, rows2 * k));
+  };
+
+  return {
+    step() {
+      let inner = solve(m, st.colPtr, st.colRows, st.colVals, st.U, st.V, st.colBias);
+      orthonormalize(m, st.V, n, st.U);
+      inner += solve(n, st.rowPtr, st.rowCols, st.rowVals, st.V, st.U, st.rowBias);
+      orthonormalize(n, st.U, m, st.V);
+      return inner;
+    },
+  };
+}

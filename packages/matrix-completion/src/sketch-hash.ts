@@ -1,0 +1,18 @@
+// The CountSketch hash of the robust half-step, bit-identical to
+// assembly/sketch-hash.ts: bucket and sign of observation (i, j) depend only
+// on (seed, i, j), so both backends draw the same sketch without shared state.
+
+/** A 32-bit avalanche mix ("lowbias32" constants), as unsigned. */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Per-row key: mixes the row index into the call's seed. */
+export function rowKey(seed: number, i: number): number {
+  return mix32((seed + Math.imul(i, 0x9e3779b9)) >>> 0);
+}

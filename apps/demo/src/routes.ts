@@ -1,9 +1,10 @@
 import { benchPage } from "./pages/bench";
 import { homePage } from "./pages/home";
 import { svdUpdatePage } from "./pages/svd-update";
+import { tensorNetworkPage } from "./pages/tensor-network";
 import type { Page } from "./ui/page";
 
 /** Every page of the demo, in menu order. */
 export function pages(): Page[] {
-  return [homePage, svdUpdatePage, benchPage];
+  return [homePage, svdUpdatePage, tensorNetworkPage, benchPage];
 }

@@ -1,0 +1,24 @@
+export type CompletionMethod = "als" | "altmin" | "robust-altmin";
+
+export interface CompletionRequest {
+  base: string;
+  rank: number;
+  /** Fraction of pixels removed. */
+  missing: number;
+}
+
+export interface CompletionResult {
+  method: CompletionMethod;
+  psnr: number;
+  /** RMSE on the removed pixels after each iteration. */
+  curve: number[];
+  ms: number;
+  rgba: Uint8ClampedArray;
+}
+
+export type CompletionMessage =
+  | { type: "images"; h: number; w: number; original: Uint8ClampedArray; masked: Uint8ClampedArray; maskedPsnr: number }
+  | { type: "progress"; done: number; total: number; label: string }
+  | { type: "result"; result: CompletionResult }
+  | { type: "done" }
+  | { type: "error"; message: string };

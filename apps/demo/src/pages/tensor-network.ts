@@ -1,6 +1,7 @@
 import { dataBase } from "../data/csr";
-import { el, formatMs, setStatus, type Page } from "../ui/page";
-import type { Reconstruction, ShapeRow, TensorMessage } from "../workers/tensor-protocol";
+import { el, formatMs, type Page } from "../ui/page";
+import { figure, fillTable, PageWorker } from "../ui/page-worker";
+import type { Reconstruction, TensorMessage, TensorRequest } from "../workers/tensor-protocol";
 
 const RATIOS = [5, 10, 20, 40, 80];
 
@@ -19,100 +20,49 @@ export const tensorNetworkPage: Page = {
     );
     const slider = el("input", { type: "range", min: "0", max: String(RATIOS.length - 1), step: "1", value: "2", "data-role": "ratio", "aria-label": "compression ratio" });
     const label = el("span", { "data-role": "ratio-label" });
-    const cancel = el("button", { "data-role": "cancel" }, "Cancel");
-    const progress = el("progress", { max: "1", value: "0" });
-    const controls = el("div", { class: "controls" });
-    controls.append(el("label", {}, "compression "), slider, label, cancel, progress);
     const gallery = el("div", { class: "gallery", "data-role": "gallery" });
     const table = el("table", { "data-role": "results" });
     const shapes = el("table", { "data-role": "shapes" });
+
+    let results: Reconstruction[] = [];
+    let dims: [number, number] = [0, 0];
+    const job = new PageWorker<TensorRequest, TensorMessage>(
+      root,
+      () => new Worker(new URL("../workers/tensor.worker.ts", import.meta.url), { type: "module" }),
+      (m) => {
+        if (m.type === "image") {
+          dims = [m.h, m.w];
+          gallery.append(figure(m.rgba, m.h, m.w, `original (${(m.h * m.w * 3).toLocaleString()} numbers; budget ${m.budget.toLocaleString()})`));
+        } else if (m.type === "shapes") {
+          fillTable(shapes, ["solver", "core shape", "parameters", "HOSVD error bound", "time"], m.rows.map((r) => [r.solver, `(${r.rank.join(", ")})`, r.parameters.toLocaleString(), r.errorBound.toFixed(4), formatMs(r.ms)]));
+        } else if (m.type === "result") {
+          const r = m.result;
+          gallery.append(figure(r.rgba, dims[0], dims[1], `${r.method}: PSNR ${r.psnr.toFixed(1)} dB`));
+          results.push(r);
+          fillTable(
+            table,
+            ["method", "structure", "parameters", "compression", "relative error", "PSNR", "time"],
+            results.map((x) => [x.method, x.structure, x.parameters.toLocaleString(), `${x.ratio.toFixed(1)}×`, x.error.toFixed(4), `${x.psnr.toFixed(2)} dB`, formatMs(x.ms)]),
+          );
+        }
+      },
+      () => `done at ${RATIOS[Number(slider.value)]}× compression`,
+    );
+    const controls = el("div", { class: "controls" });
+    controls.append(el("label", {}, "compression "), slider, label, job.cancelButton, job.progress);
     root.append(controls, el("div", { "data-role": "status", class: "status" }), gallery, el("h3", {}, "Reconstructions"), table, el("h3", {}, "Tucker core shape by solver"), shapes);
 
-    let worker: Worker | null = null;
-    const stop = () => {
-      worker?.terminate();
-      worker = null;
-    };
     const start = () => {
-      stop();
       const ratio = RATIOS[Number(slider.value)];
       label.textContent = `${ratio}× fewer numbers`;
+      results = [];
       gallery.replaceChildren();
       table.replaceChildren();
       shapes.replaceChildren();
-      const results: Reconstruction[] = [];
-      setStatus(root, "running", "loading the photograph…");
-      const w = new Worker(new URL("../workers/tensor.worker.ts", import.meta.url), { type: "module" });
-      worker = w;
-      w.onmessage = (e: MessageEvent<TensorMessage>) => {
-        const m = e.data;
-        if (m.type === "image") {
-          gallery.append(figure(m.rgba, m.h, m.w, `original (${(m.h * m.w * 3).toLocaleString()} numbers; budget ${m.budget.toLocaleString()})`));
-          (gallery as HTMLElement & { dims?: [number, number] }).dims = [m.h, m.w];
-        } else if (m.type === "progress") {
-          progress.value = m.done / m.total;
-          setStatus(root, "running", `${m.label}…`);
-        } else if (m.type === "shapes") {
-          renderShapes(shapes, m.rows);
-        } else if (m.type === "result") {
-          const [h, wd] = (gallery as HTMLElement & { dims?: [number, number] }).dims!;
-          gallery.append(figure(m.result.rgba, h, wd, `${m.result.method}: PSNR ${m.result.psnr.toFixed(1)} dB`));
-          results.push(m.result);
-          renderResults(table, results);
-        } else if (m.type === "done") {
-          progress.value = 1;
-          setStatus(root, "done", `done at ${ratio}× compression`);
-          stop();
-        } else if (m.type === "error") {
-          setStatus(root, "error", m.message);
-          stop();
-        }
-      };
-      w.onerror = (e) => {
-        setStatus(root, "error", `worker failed: ${e.message}`);
-        stop();
-      };
-      w.postMessage({ base: dataBase(), ratio });
+      job.start({ base: dataBase(), ratio });
     };
     slider.addEventListener("change", start);
-    cancel.addEventListener("click", () => {
-      if (!worker) return;
-      stop();
-      setStatus(root, "done", "cancelled");
-    });
     start();
-    return stop;
+    return () => job.stop();
   },
 };
-
-function figure(rgba: Uint8ClampedArray, h: number, w: number, caption: string): HTMLElement {
-  const fig = el("figure");
-  const canvas = el("canvas", { width: String(w), height: String(h) });
-  canvas.getContext("2d")!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
-  fig.append(canvas, el("figcaption", {}, caption));
-  return fig;
-}
-
-function renderResults(table: HTMLTableElement, rows: Reconstruction[]): void {
-  table.replaceChildren();
-  const head = el("tr");
-  for (const h of ["method", "structure", "parameters", "compression", "relative error", "PSNR", "time"]) head.append(el("th", {}, h));
-  table.append(head);
-  for (const r of rows) {
-    const tr = el("tr");
-    for (const c of [r.method, r.structure, r.parameters.toLocaleString(), `${r.ratio.toFixed(1)}×`, r.error.toFixed(4), `${r.psnr.toFixed(2)} dB`, formatMs(r.ms)]) tr.append(el("td", {}, c));
-    table.append(tr);
-  }
-}
-
-function renderShapes(table: HTMLTableElement, rows: ShapeRow[]): void {
-  table.replaceChildren();
-  const head = el("tr");
-  for (const h of ["solver", "core shape", "parameters", "HOSVD error bound", "time"]) head.append(el("th", {}, h));
-  table.append(head);
-  for (const r of rows) {
-    const tr = el("tr");
-    for (const c of [r.solver, `(${r.rank.join(", ")})`, r.parameters.toLocaleString(), r.errorBound.toFixed(4), formatMs(r.ms)]) tr.append(el("td", {}, c));
-    table.append(tr);
-  }
-}

@@ -71,6 +71,27 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     }
   }, 600_000);
 
+  it("tensor page: moving the compression slider changes the budget and every reconstruction", async () => {
+    const { page, errors } = await open("tensor-network");
+    expect(await settle(page)).toBe("done");
+    const before = await page.$$eval("[data-role=results] tr td:nth-child(3)", (tds) => tds.map((t) => Number(t.textContent!.replace(/,/g, ""))));
+    expect(before.length).toBe(4);
+    // 20x -> 40x: every method must now use about half the parameters.
+    await page.$eval("[data-role=ratio]", (el) => {
+      (el as HTMLInputElement).value = "3";
+      el.dispatchEvent(new Event("change"));
+    });
+    expect(await settle(page)).toBe("done");
+    const after = await page.$$eval("[data-role=results] tr td:nth-child(3)", (tds) => tds.map((t) => Number(t.textContent!.replace(/,/g, ""))));
+    expect(after.length).toBe(4);
+    for (let i = 0; i < 4; i++) expect(after[i]).toBeLessThan(before[i]);
+    const budget = 204 * 256 * 3 / 40;
+    for (const p of after) expect(p).toBeLessThanOrEqual(budget);
+    await page.screenshot({ path: join(shots, "tensor-network-40x.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
   it("bench page: WASM agrees with TypeScript, names its variant, and re-runs when the sizes change", async () => {
     const { page, errors } = await open("bench");
     expect(await settle(page)).toBe("done");

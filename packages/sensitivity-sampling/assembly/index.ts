@@ -1,0 +1,9 @@
+// Entry point of @lowrank/sensitivity-sampling's WASM module: linalg's kernels
+// (QR, Jacobi SVD, Cholesky, triangular solves, GEMM, PRNG) plus this package's.
+export * from "../../linalg/assembly/index";
+export { rowNormsSq, rowNormsOfProduct } from "./rows";
+export { countSketch } from "./sketch";
+export { weightedGram, lewisUpdate } from "./lewis";
+export { irlsRows, sumAbsPow } from "./irls";
+export { tallQrR } from "./tallqr";
+export { onlineLeverage } from "./online";

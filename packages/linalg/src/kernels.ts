@@ -1,4 +1,5 @@
 import { jsFactorKernels, type FactorKernels } from "./factor-kernels.js";
+import { axpyAt, dotAt } from "./blas-at.js";
 import type { Rng } from "./rng.js";
 import type { Backend } from "./types.js";
 
@@ -56,14 +57,9 @@ function nrm2(n: number, x: Float64Array): number {
 export const jsKernels: LinalgKernels = {
   ...jsFactorKernels,
   backend: "js",
-  dot(n, x, y) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x[i] * y[i];
-    return s;
-  },
-  axpy(n, alpha, x, y) {
-    for (let i = 0; i < n; i++) y[i] += alpha * x[i];
-  },
+  // Summed in the SIMD kernel's order, so js and simd results agree to the last bit.
+  dot: (n, x, y) => dotAt(n, x, 0, y, 0),
+  axpy: (n, alpha, x, y) => axpyAt(n, alpha, x, 0, y, 0),
   scal(n, alpha, x) {
     for (let i = 0; i < n; i++) x[i] *= alpha;
   },

@@ -66,7 +66,7 @@ for (const variant of variants) {
         let s = 0;
         for (let i = 0; i < n; i++) s += x[i] * y[i];
         expect(Math.abs(dot(x, y) - s)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)) * Math.sqrt(n));
-        expect(Math.abs(dot(x, y, { backend: "js" }) - s)).toBe(0);
+        expect(Math.abs(dot(x, y, { backend: "js" }) - s)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s)) * Math.sqrt(n));
         const z = axpy(-1.5, x, y);
         const zj = axpy(-1.5, x, y, { backend: "js" });
         expect(relDiff(z, zj)).toBeLessThan(1e-15);

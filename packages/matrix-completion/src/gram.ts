@@ -1,6 +1,6 @@
 // TypeScript mirror of assembly/gram.ts: the lower triangle of a Gram matrix,
 // one axpy per row and Gram row, in the order the SIMD kernel adds them.
-import { axpyAt } from "./blas-at.js";
+import { axpyAt } from "@lowrank/linalg";
 
 /** G (k x k, lower triangle; zeroed first) = Xᵀ X for the n contiguous k-long rows of X. O(n k²). */
 export function gramRows(n: number, k: number, X: Float64Array, G: Float64Array): void {

@@ -2,8 +2,7 @@
 // kernel per algorithm step (a whole half-step over every row of one side),
 // and their plain-TypeScript reference. The WASM side is assembly/als.ts,
 // assembly/robust-altmin.ts and assembly/predict.ts, bound in wasm.ts.
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
-import { axpyAt, dotAt } from "./blas-at.js";
+import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
 import { gramRows } from "./gram.js";
 import { normalSolve } from "./normal-solve.js";
 import { mix32, rowKey } from "./sketch-hash.js";

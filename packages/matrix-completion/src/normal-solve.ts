@@ -1,8 +1,7 @@
 // TypeScript mirror of assembly/normal-solve.ts: one row's regularised normal
 // equations, formed in the same order and solved by linalg's Cholesky and
 // triangular solves, so the result matches the WASM simd build bit for bit.
-import { jsKernels } from "@lowrank/linalg";
-import { axpyAt } from "./blas-at.js";
+import { axpyAt, jsKernels } from "@lowrank/linalg";
 
 /**
  * Solves the row whose observations are q in [start, end): unknowns x (k) and,

@@ -1,4 +1,4 @@
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
 
 /**
  * The kernel set of @lowrank/sensitivity-sampling: linalg's kernels plus the
@@ -72,25 +72,6 @@ export interface SensitivityKernels extends LinalgKernels {
     nb: number, d: number, A: Float64Array, lda: number, H: Float64Array, c: number, u: Float64Array,
     score: Float64Array, weight: Float64Array, t: Float64Array,
   ): number;
-}
-
-/** Σ x[xo+i] y[yo+i] in the order of linalg's SIMD dot: four interleaved sums, (s0 + s2) + (s1 + s3), then the tail. */
-function dotAt(n: number, x: Float64Array, xo: number, y: Float64Array, yo: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += x[xo + i] * y[yo + i];
-    s1 += x[xo + i + 1] * y[yo + i + 1];
-    s2 += x[xo + i + 2] * y[yo + i + 2];
-    s3 += x[xo + i + 3] * y[yo + i + 3];
-  }
-  let s = (s0 + s2) + (s1 + s3);
-  for (; i < n; i++) s += x[xo + i] * y[yo + i];
-  return s;
-}
-
-function axpyAt(n: number, alpha: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
-  for (let i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
 }
 
 /** out[i] = ||a_iᵀ B||² (see SensitivityKernels.rowNormsOfProduct). */

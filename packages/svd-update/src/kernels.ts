@@ -1,4 +1,4 @@
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
 
 /**
  * The kernel set of @lowrank/svd-update: linalg's kernels plus three of its own,
@@ -21,16 +21,6 @@ export interface SvdUpdateKernels extends LinalgKernels {
    * basis can grow a vector at a time. Returns the number kept. O((s² - start²) (p + k)).
    */
   sparseGramSchmidt(s: number, p: number, k: number, B: Float64Array, C: Float64Array, R: Float64Array, tol2: number, start: number): number;
-}
-
-function dotAt(n: number, x: Float64Array, xo: number, y: Float64Array, yo: number): number {
-  let t = 0;
-  for (let i = 0; i < n; i++) t += x[xo + i] * y[yo + i];
-  return t;
-}
-
-function axpyAt(n: number, a: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
-  for (let i = 0; i < n; i++) y[yo + i] += a * x[xo + i];
 }
 
 /**

@@ -1,12 +1,4 @@
+import { lowrankTsup } from "@lowrank/wasm-build/tsup";
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  splitting: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  platform: "neutral",
-});
+export default defineConfig(lowrankTsup());

@@ -4,6 +4,14 @@
 
 /** Sum of x[i] * y[i]. */
 export function dot(n: i32, x: usize, y: usize): f64 {
+  return dotInline(n, x, y);
+}
+
+/**
+ * `dot`'s body, inlined where it is called: for loops that call it on short
+ * rows (k entries) so often that a call costs as much as the arithmetic.
+ */
+@inline export function dotInline(n: i32, x: usize, y: usize): f64 {
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -27,6 +35,11 @@ export function dot(n: i32, x: usize, y: usize): f64 {
 
 /** y += alpha * x. */
 export function axpy(n: i32, alpha: f64, x: usize, y: usize): void {
+  axpyInline(n, alpha, x, y);
+}
+
+/** `axpy`'s body, inlined where it is called (see `dotInline`). */
+@inline export function axpyInline(n: i32, alpha: f64, x: usize, y: usize): void {
   const va = f64x2.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -22,3 +22,4 @@ export { bindLinalg, type LinalgExports } from "./wasm.js";
 export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
+export { completeColumns } from "./factor-util.js";

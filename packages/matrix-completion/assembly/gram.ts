@@ -6,7 +6,7 @@
 // each), so the sums round exactly as one axpy per f_q, which is what the
 // TypeScript reference (src/gram.ts) does. Only the lower triangle (columns
 // 0..r of row r, leading dimension d) is touched; Cholesky reads nothing else.
-import { axpyInline } from "./blas1-inline";
+import { axpyInline } from "../../linalg/assembly/blas1";
 
 /** g[0..n) += a0 f0 + a1 f1 + a2 f2 + a3 f3, added one term at a time (left to right). */
 @inline function rank1x4(n: i32, g: usize, f0: usize, f1: usize, f2: usize, f3: usize, a0: f64, a1: f64, a2: f64, a3: f64): void {

@@ -4,7 +4,7 @@
 // Mirrored in src/normal-solve.ts.
 import { cholesky } from "../../linalg/assembly/cholesky";
 import { triangularSolve } from "../../linalg/assembly/triangular";
-import { axpyInline } from "./blas1-inline";
+import { axpyInline } from "../../linalg/assembly/blas1";
 import { gram1, gram4 } from "./gram";
 
 /** Address of the factor row of observation q's column. */

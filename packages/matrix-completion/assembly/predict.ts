@@ -1,7 +1,7 @@
 // The squared error of the predictions mu + rowBias[i] + colBias[j] + U_i · V_j
 // at listed positions, clamped to [lo, hi] (the range of the training values
 // for ratings, ±inf otherwise). Mirrored in src/kernels.ts.
-import { dotInline } from "./blas1-inline";
+import { dotInline } from "../../linalg/assembly/blas1";
 
 @inline function predictAt(k: i32, i: i32, j: i32, U: usize, V: usize, rowBias: usize, colBias: usize, mu: f64, lo: f64, hi: f64): f64 {
   const p = mu + load<f64>(rowBias + (<usize>i << 3)) + load<f64>(colBias + (<usize>j << 3))

@@ -19,7 +19,7 @@
 // Mirrored in src/kernels.ts (sketchedHalfStep).
 import { cholesky } from "../../linalg/assembly/cholesky";
 import { triangularSolve } from "../../linalg/assembly/triangular";
-import { axpyInline, dotInline } from "./blas1-inline";
+import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
 import { gramRows } from "./gram";
 import { normalSolve } from "./normal-solve";
 import { mix32, rowKey } from "./sketch-hash";

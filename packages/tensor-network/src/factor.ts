@@ -2,7 +2,7 @@
 // public linalg svd/eigh run on linalg's own shared instance, so a run that
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
-import { LowrankError, type Workspace } from "@lowrank/linalg";
+import { completeColumns, LowrankError, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
 import { scoped } from "./scope.js";
 
@@ -60,16 +60,16 @@ export function leftSingular(ws: Workspace<TensorKernels>, m: number, n: number,
     }
     // A = (Q P Σ Vᵀ)ᵀ: the left singular vectors of A are the normalised rotated rows of R.
     const small = d[0] * 1e-135;
-    const bad: number[] = [];
+    const bad: boolean[] = new Array(N).fill(false);
     for (let i = 0; i < N; i++) {
       if (!(d[i] > small)) {
-        bad.push(i);
+        bad[i] = true;
         continue;
       }
       const inv = 1 / d[i];
       for (let j = 0; j < N; j++) U[j * N + i] = X[i * N2 + j] * inv;
     }
-    if (bad.length > 0) completeColumns(U, N, N, bad);
+    if (bad.includes(true)) completeColumns(U, N, N, bad);
   });
 }
 
@@ -97,36 +97,3 @@ export function symmetricEig(ws: Workspace<TensorKernels>, n: number, G: Float64
   });
 }
 
-/**
- * Replaces the listed columns of M (rows x cols) by unit vectors orthogonal to
- * all other columns: Gram-Schmidt (twice) of coordinate vectors in turn.
- */
-function completeColumns(M: Float64Array, rows: number, cols: number, bad: number[]): void {
-  const isBad = new Set(bad);
-  const good: number[] = [];
-  for (let j = 0; j < cols; j++) if (!isBad.has(j)) good.push(j);
-  const v = new Float64Array(rows);
-  let cand = 0;
-  for (const j of bad) {
-    for (; cand < rows; cand++) {
-      v.fill(0);
-      v[cand] = 1;
-      for (let pass = 0; pass < 2; pass++) {
-        for (const q of good) {
-          let t = 0;
-          for (let i = 0; i < rows; i++) t += M[i * cols + q] * v[i];
-          for (let i = 0; i < rows; i++) v[i] -= t * M[i * cols + q];
-        }
-      }
-      let nn = 0;
-      for (let i = 0; i < rows; i++) nn += v[i] * v[i];
-      nn = Math.sqrt(nn);
-      if (nn > 0.5 / Math.sqrt(rows)) {
-        for (let i = 0; i < rows; i++) M[i * cols + j] = v[i] / nn;
-        good.push(j);
-        cand++;
-        break;
-      }
-    }
-  }
-}

@@ -1,4 +1,5 @@
 import { bestVariant, hasRelaxedSimd, Rng, type DenseMatrix, type WasmVariant } from "../src/index.js";
+export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
 export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
@@ -6,17 +7,6 @@ export const best = bestVariant();
 
 export function randn(rows: number, cols: number, seed: number): DenseMatrix {
   return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
-}
-
-/** max |a - b| / max |b|: the norm-wise relative difference used for agreement checks. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let e = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? e : e / s;
 }
 
 /** Textbook product straight from the definition, for checking both backends. */

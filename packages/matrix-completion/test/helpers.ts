@@ -1,5 +1,6 @@
 import { hasRelaxedSimd, LowrankError, type WasmVariant } from "@lowrank/linalg";
 import type { CompletionModel } from "../src/index.js";
+export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
 export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
@@ -13,17 +14,6 @@ export async function codeOf(fn: () => unknown): Promise<string> {
     if (e instanceof LowrankError) return e.code;
     throw e;
   }
-}
-
-/** max |a - b| / max |b|. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let e = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? e : e / s;
 }
 
 /** ||model - M||_F / ||M||_F over every entry of the dense M. */

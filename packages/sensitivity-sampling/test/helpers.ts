@@ -1,21 +1,11 @@
 import { hasRelaxedSimd, Rng, type DenseMatrix, type WasmVariant } from "@lowrank/linalg";
+export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
 export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
 
 export function randn(rows: number, cols: number, seed: number): DenseMatrix {
   return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
-}
-
-/** max |a - b| / max |b|. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let e = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? e : e / s;
 }
 
 export const sum = (x: ArrayLike<number>): number => {

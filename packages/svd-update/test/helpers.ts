@@ -1,5 +1,6 @@
 import { hasRelaxedSimd, Rng, svd, type CsrMatrix, type DenseMatrix, type WasmVariant } from "@lowrank/linalg";
 import { expect } from "vitest";
+export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
 export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
@@ -69,17 +70,6 @@ export function usv(U: DenseMatrix, s: ArrayLike<number>, V: DenseMatrix): Dense
   const k = U.cols, US = new Float64Array(U.data.length);
   for (let i = 0; i < U.rows; i++) for (let j = 0; j < k; j++) US[i * k + j] = U.data[i * k + j] * s[j];
   return product({ rows: U.rows, cols: k, data: US }, V, true);
-}
-
-/** max |a - b| / max |b|. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let e = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? e : e / s;
 }
 
 /** max |QᵀQ - I|. */

@@ -1,5 +1,6 @@
 import { hasRelaxedSimd, Rng, type WasmVariant } from "@lowrank/linalg";
 import type { Tensor } from "../src/index.js";
+export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
 export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
@@ -9,17 +10,6 @@ export function randomTensor(shape: number[], seed: number): Tensor {
   let size = 1;
   for (const n of shape) size *= n;
   return { shape, data: new Rng(seed).fillNormal(new Float64Array(size)) };
-}
-
-/** max |a - b| / max |b|. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let e = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? e : e / s;
 }
 
 /** Entry of a C-order tensor at a multi-index. */

@@ -18,7 +18,7 @@ export { WasmLoader, WasmModule, WasmInstance, type WasmSources } from "./runtim
 export { JsWorkspace, WasmWorkspace, runInWorkspace, type Workspace } from "./workspace.js";
 export { jsKernels, type LinalgKernels } from "./kernels.js";
 export { dotAt, axpyAt } from "./blas-at.js";
-export { bindLinalg, type LinalgExports } from "./wasm.js";
+export { bindLinalg, pointerOf, type LinalgExports } from "./wasm.js";
 export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";

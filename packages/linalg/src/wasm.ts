@@ -27,6 +27,30 @@ export interface LinalgExports extends FactorExports {
 const bound = new WeakMap<object, LinalgKernels>();
 
 /**
+ * The function every binding uses to turn a view into the byte offset a WASM
+ * kernel takes, checking that the view lives in `memory` (a view from another
+ * instance, or one detached by memory growth, would silently read the wrong
+ * bytes). O(1) per call: memory.buffer is a getter, so its value is cached
+ * and re-read only when a view does not match it.
+ *
+ * @example
+ * const p = pointerOf(instance.memory);
+ * exports.myKernel(n, p(x), p(y));
+ */
+export function pointerOf(memory: WebAssembly.Memory): (a: Float64Array | Int32Array) => number {
+  let buffer = memory.buffer;
+  return (a) => {
+    if (a.buffer !== buffer && a.buffer !== (buffer = memory.buffer)) {
+      throw new LowrankError(
+        "INVALID_ARGUMENT",
+        "internal: a view passed to a WASM kernel is not in that instance's memory (allocate it from the workspace; memory growth detaches old views)",
+      );
+    }
+    return a.byteOffset;
+  };
+}
+
+/**
  * The linalg kernel set bound to one instance's exports: each call checks that
  * its views live in that instance's memory and passes their byte offsets.
  * Per-instance scratch (GEMM packing, the RNG state block) is allocated once.
@@ -38,17 +62,7 @@ export function bindLinalg(instance: WasmInstance<LinalgExports>): LinalgKernels
   const memory = instance.memory;
   const gemmWork = instance.arena.permanent(x.gemmWorkSize() * 8);
   const rngState = instance.arena.permanent(RNG_STATE_BYTES);
-  // Reading memory.buffer is a getter call; the cached buffer only goes stale when memory grows.
-  let buffer = memory.buffer;
-  const p = (a: Float64Array | Int32Array): number => {
-    if (a.buffer !== buffer && a.buffer !== (buffer = memory.buffer)) {
-      throw new LowrankError(
-        "INVALID_ARGUMENT",
-        "internal: a view passed to a WASM kernel is not in that instance's memory (allocate it from the workspace; memory growth detaches old views)",
-      );
-    }
-    return a.byteOffset;
-  };
+  const p = pointerOf(memory);
   const k: LinalgKernels = {
     ...bindFactor(x, p),
     backend: "wasm",

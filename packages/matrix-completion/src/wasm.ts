@@ -1,6 +1,6 @@
 // The completion kernel set bound to one WASM instance: linalg's kernels plus
 // this package's exports, pointers in, pointers out, no algorithm logic.
-import { bindLinalg, LowrankError, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg, pointerOf, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
 import type { CompletionKernels } from "./kernels.js";
 
 /** Exports of assembly/index.ts beyond linalg's (pointers are byte offsets, booleans 0/1). */
@@ -27,12 +27,7 @@ export function bindCompletion(instance: WasmInstance<CompletionExports>): Compl
   if (cached) return cached;
   const x = instance.exports;
   const memory = instance.memory;
-  const p = (a: Float64Array | Int32Array): number => {
-    if (a.buffer !== memory.buffer) {
-      throw new LowrankError("INVALID_ARGUMENT", "internal: a view passed to a WASM kernel is not in that instance's memory");
-    }
-    return a.byteOffset;
-  };
+  const p = pointerOf(memory);
   const k: CompletionKernels = {
     ...bindLinalg(instance),
     alsHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted, fitBias, work) =>

@@ -1,4 +1,4 @@
-import { bindLinalg, LowrankError, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg, pointerOf, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 
 /** Exports of assembly/index.ts beyond linalg's (pointers are byte offsets, booleans 0/1). */
@@ -28,12 +28,7 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
   if (cached) return cached;
   const x = instance.exports;
   const memory = instance.memory;
-  const p = (a: Float64Array): number => {
-    if (a.buffer !== memory.buffer) {
-      throw new LowrankError("INVALID_ARGUMENT", "internal: a view passed to a WASM kernel is not in that instance's memory");
-    }
-    return a.byteOffset;
-  };
+  const p = pointerOf(memory);
   const k: SensitivityKernels = {
     ...bindLinalg(instance),
     rowNormsSq: (n, d, X, ldx, out) => x.rowNormsSq(n, d, p(X), ldx, p(out)),

@@ -1,4 +1,4 @@
-import { bindLinalg, LowrankError, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg, pointerOf, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
 import type { SvdUpdateKernels } from "./kernels.js";
 
 /** Exports of assembly/index.ts: linalg's plus this package's (pointers are byte offsets). */
@@ -22,12 +22,7 @@ export function bindSvdUpdate(instance: WasmInstance<SvdUpdateExports>): SvdUpda
   if (cached) return cached;
   const x = instance.exports;
   const memory = instance.memory;
-  const p = (a: Float64Array | Int32Array): number => {
-    if (a.buffer !== memory.buffer) {
-      throw new LowrankError("INVALID_ARGUMENT", "internal: a view passed to a WASM kernel is not in that instance's memory");
-    }
-    return a.byteOffset;
-  };
+  const p = pointerOf(memory);
   const k: SvdUpdateKernels = {
     ...bindLinalg(instance),
     gatherRows: (n, kk, idx, P, out) => x.gatherRows(n, kk, p(idx), p(P), p(out)),

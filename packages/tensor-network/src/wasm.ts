@@ -1,4 +1,4 @@
-import { bindLinalg, LowrankError, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg, pointerOf, type LinalgExports, type WasmInstance } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
 
 /** Exports of assembly/index.ts: linalg's plus this package's (pointers are byte offsets). */
@@ -29,12 +29,7 @@ export function bindTensor(instance: WasmInstance<TensorExports>): TensorKernels
   const x = instance.exports;
   const memory = instance.memory;
   const work = instance.arena.permanent(x.gemmWorkSize() * 8);
-  const p = (a: Float64Array): number => {
-    if (a.buffer !== memory.buffer) {
-      throw new LowrankError("INVALID_ARGUMENT", "internal: a view passed to a WASM kernel is not in that instance's memory");
-    }
-    return a.byteOffset;
-  };
+  const p = pointerOf(memory);
   const k: TensorKernels = {
     ...linalg,
     modeProduct: (transM, left, n, right, J, X, M, ldm, out) =>

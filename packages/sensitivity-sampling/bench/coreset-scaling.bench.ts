@@ -4,8 +4,7 @@
 // scheme. Compares with the S^(2/p) (sensitivity) and d (root leverage) sample
 // counts of Woodruff and Yasuda. Quality, not speed. Run by tools/bench/run.mjs.
 import { heavyTailedRegression } from "@lowrank/datasets";
-import type { DenseMatrix } from "@lowrank/linalg";
-import { init, leverageScores, lewisWeights, lpRegression, sample } from "../src/index.js";
+import { init, leverageScores, lewisWeights, lpObjective, lpRegression, sample } from "../src/index.js";
 import { note, pick, row } from "../../../tools/bench/lib.mjs";
 
 const schemes = ["uniform", "leverage", "root-leverage", "lewis"] as const;
@@ -16,15 +15,6 @@ const mults = pick([2, 3, 5, 7, 10, 20, 50], [5, 20]);
 
 await init();
 
-function objective(A: DenseMatrix, b: Float64Array, x: Float64Array, p: number): number {
-  let f = 0;
-  for (let i = 0; i < A.rows; i++) {
-    let r = b[i];
-    for (let j = 0; j < A.cols; j++) r -= A.data[i * A.cols + j] * x[j];
-    f += Math.abs(r) ** p;
-  }
-  return f;
-}
 const median = (v: number[]) => {
   const s = [...v].sort((x, y) => x - y);
   return s.length % 2 ? s[s.length >> 1] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
@@ -55,7 +45,7 @@ for (const d of dims) {
           let ratio = Infinity;
           try {
             const fit = await lpRegression({ rows: indices.length, cols: d, data: sub }, sb, p, { weights });
-            ratio = objective(A, b, fit.x, p) / full.objective;
+            ratio = lpObjective(A, b, fit.x, p) / full.objective;
           } catch {
             // A rank-deficient sample counts as a failure.
           }

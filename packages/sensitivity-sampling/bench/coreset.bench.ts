@@ -7,7 +7,7 @@
 import { heavyTailedRegression } from "@lowrank/datasets";
 import { loadBostonHousing, loadCpsWages } from "@lowrank/datasets/node";
 import type { DenseMatrix } from "@lowrank/linalg";
-import { init, leverageScores, lewisWeights, lpRegression, sample } from "../src/index.js";
+import { init, leverageScores, lewisWeights, lpObjective, lpRegression, sample } from "../src/index.js";
 import { note, pick, row } from "../../../tools/bench/lib.mjs";
 
 const schemes = ["uniform", "leverage", "root-leverage", "lewis", "mixed"] as const;
@@ -15,15 +15,6 @@ type Scheme = (typeof schemes)[number];
 
 await init();
 
-function objective(A: DenseMatrix, b: Float64Array, x: Float64Array, p: number): number {
-  let f = 0;
-  for (let i = 0; i < A.rows; i++) {
-    let r = b[i];
-    for (let j = 0; j < A.cols; j++) r -= A.data[i * A.cols + j] * x[j];
-    f += Math.abs(r) ** p;
-  }
-  return f;
-}
 
 const median = (v: number[]) => {
   const s = [...v].sort((x, y) => x - y);
@@ -62,7 +53,7 @@ async function grid(label: string, data: (seed: number) => { A: DenseMatrix; b: 
           let ratio = Infinity;
           try {
             const fit = await lpRegression({ rows: indices.length, cols: d, data: sub }, sb, p, { weights });
-            ratio = objective(A, b, fit.x, p) / full.objective;
+            ratio = lpObjective(A, b, fit.x, p) / full.objective;
           } catch {
             // A sample too small to determine x (rank-deficient) counts as a failure: ratio Infinity.
           }

@@ -6,6 +6,7 @@ export { lpSensitivities, type SensitivityOptions, type SensitivityResult } from
 export { sample, type SampleOptions, type SampleResult } from "./sample.js";
 export { coreset, type CoresetOptions, type CoresetResult, type CoresetScores } from "./coreset.js";
 export { lpRegression, type LpRegressionOptions, type LpRegressionResult } from "./regression.js";
+export { lpObjective } from "./objective.js";
 export { OnlineLeverageSampler, type OnlineSamplerOptions, type OnlineBatch } from "./online.js";
 export type { IrlsStep } from "./irls.js";
 

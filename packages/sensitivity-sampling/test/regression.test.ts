@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { heavyTailedRegression } from "@lowrank/datasets";
 import { lstsq } from "@lowrank/linalg";
-import { init, lpRegression } from "../src/index.js";
+import { init, lpObjective as objectiveOf, lpRegression } from "../src/index.js";
 import { expectCode, lpObjective, randn, relDiff, variants } from "./helpers.js";
 
 describe("lpRegression", () => {
@@ -90,5 +90,20 @@ describe("lpRegression", () => {
     await expectCode(() => lpRegression(dup, [1, 2, 3, 4], 1.5), "RANK");
     const ctl = new AbortController();
     await expectCode(() => lpRegression(A, b, 1.5, { signal: ctl.signal, onProgress: () => ctl.abort() }), "ABORTED");
+  });
+});
+
+describe("lpObjective", () => {
+  it("equals the definition and the objective lpRegression reports at its solution", async () => {
+    const A = { rows: 3, cols: 1, data: new Float64Array([1, 2, 3]) };
+    const b = new Float64Array([1, 1, 1]);
+    expect(objectiveOf(A, b, [1], 1)).toBe(0 + 1 + 2);
+    expect(objectiveOf(A, b, [1], 2, [1, 2, 3])).toBe(0 + 2 * 1 + 3 * 4);
+    for (const p of [1, 2, 3]) {
+      const fit = await lpRegression(A, b, p);
+      expect(Math.abs(objectiveOf(A, b, fit.x, p) - fit.objective)).toBeLessThan(1e-9 * Math.max(1, fit.objective));
+    }
+    expect(() => objectiveOf(A, b, [1, 2], 1)).toThrow(expect.objectContaining({ code: "SHAPE" }));
+    expect(() => objectiveOf(A, b, [1], 0)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 });

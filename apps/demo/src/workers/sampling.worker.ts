@@ -1,7 +1,7 @@
 // l_p regression on Boston house prices from a weighted sample of rows:
 // which rows each scheme keeps, the fit it gives, and how the objective ratio
 // f(x_sample) / f(x_full) falls with the sample size.
-import { coreset, init, lpRegression } from "@lowrank/sensitivity-sampling";
+import { coreset, init, lpObjective, lpRegression } from "@lowrank/sensitivity-sampling";
 import { LowrankError, type DenseMatrix } from "@lowrank/linalg";
 import type { SamplingMessage, SamplingRequest, Scheme } from "./sampling-protocol";
 
@@ -10,15 +10,6 @@ const SCHEMES: Scheme[] = ["uniform", "leverage", "root-leverage", "lewis", "mix
 const SIZES = [30, 50, 80, 120, 200];
 const SEEDS = [1, 2, 3, 4, 5];
 
-function objective(A: DenseMatrix, b: Float64Array, x: Float64Array, p: number): number {
-  let f = 0;
-  for (let i = 0; i < A.rows; i++) {
-    let r = b[i];
-    for (let j = 0; j < A.cols; j++) r -= A.data[i * A.cols + j] * x[j];
-    f += Math.abs(r) ** p;
-  }
-  return f;
-}
 
 const median = (v: number[]) => [...v].sort((a, c) => a - c)[v.length >> 1];
 
@@ -49,7 +40,7 @@ self.onmessage = async (e: MessageEvent<SamplingRequest>) => {
     const A: DenseMatrix = { rows: raw.rows, cols: raw.cols, data: Float64Array.from(raw.A) };
     const b = Float64Array.from(raw.b);
     const full = await lpRegression(A, b, p);
-    const fFull = objective(A, b, full.x, p);
+    const fFull = lpObjective(A, b, full.x, p);
     const fitted = new Float64Array(A.rows);
     for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) fitted[i] += A.data[i * A.cols + j] * full.x[j];
     post({ type: "data", rows: A.rows, cols: A.cols, featureNames: raw.featureNames, fitted, b: b.slice(), xFull: full.x, fFull });
@@ -64,7 +55,7 @@ self.onmessage = async (e: MessageEvent<SamplingRequest>) => {
         scheme,
         indices: Int32Array.from(pick.indices),
         x: pick.x ?? new Float64Array(A.cols).fill(NaN),
-        ratio: pick.x ? objective(A, b, pick.x, p) / fFull : Infinity,
+        ratio: pick.x ? lpObjective(A, b, pick.x, p) / fFull : Infinity,
       });
       done++;
       const ratios: number[] = [];
@@ -72,7 +63,7 @@ self.onmessage = async (e: MessageEvent<SamplingRequest>) => {
         const r: number[] = [];
         for (const seed of SEEDS) {
           const { x } = await fitSample(A, b, p, size, scheme, seed);
-          r.push(x ? objective(A, b, x, p) / fFull : Infinity);
+          r.push(x ? lpObjective(A, b, x, p) / fFull : Infinity);
           done++;
         }
         const med = median(r);

@@ -4,22 +4,10 @@ import { arenaBytes, type Workspace } from "@lowrank/linalg";
 import type { CompletionKernels } from "./kernels.js";
 import type { Observations, RatingIndex } from "./observations.js";
 
-/** The views every method works on. */
-export interface RunState {
+/** The views every method works on: the index, copied into the workspace, plus factors and scratch. */
+export interface RunState extends RatingIndex {
   ws: Workspace<CompletionKernels>;
   k: number;
-  rows: number;
-  cols: number;
-  nnz: number;
-  rowPtr: Int32Array;
-  rowCols: Int32Array;
-  rowVals: Float64Array;
-  rowOf: Int32Array;
-  colPtr: Int32Array;
-  colRows: Int32Array;
-  colVals: Float64Array;
-  maxRowCount: number;
-  maxColCount: number;
   U: Float64Array;
   V: Float64Array;
   rowBias: Float64Array;

@@ -6,6 +6,7 @@ export { gemv } from "./gemv";
 export { spmm, spmmT } from "./sparse";
 export { rngFillUniform, rngFillNormal } from "./rng";
 export { householderQr, householderQ } from "./qr";
+export { householderQrBlocked, householderQBlocked, qrBlockedWorkSize } from "./qr-blocked";
 export { jacobiRows } from "./svd";
 export { tridiagonalize, tridiagonalQt, tridiagonalQl } from "./eigh";
 export { cholesky } from "./cholesky";

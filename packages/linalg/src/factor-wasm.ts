@@ -1,9 +1,12 @@
-import type { FactorKernels } from "./factor-kernels.js";
+import { checkQrBlockedWork, type FactorKernels } from "./factor-kernels.js";
 
 /** Exports of the factorisation kernels in assembly/ (pointers are byte offsets, booleans 0/1). */
 export interface FactorExports {
   householderQr(m: number, n: number, A: number, lda: number, tau: number, work: number): void;
   householderQ(m: number, k: number, A: number, lda: number, tau: number, Q: number, ldq: number, work: number): void;
+  householderQrBlocked(m: number, n: number, A: number, lda: number, tau: number, work: number): void;
+  householderQBlocked(m: number, k: number, A: number, lda: number, tau: number, Q: number, ldq: number, work: number): void;
+  qrBlockedWorkSize(m: number, n: number): number;
   jacobiRows(r: number, c: number, cw: number, X: number, ldx: number, d: number, tol: number, maxSweeps: number): number;
   tridiagonalize(n: number, A: number, lda: number, d: number, e: number, tau: number, work: number): void;
   tridiagonalQt(n: number, A: number, lda: number, tau: number, Z: number, ldz: number): void;
@@ -20,6 +23,14 @@ export function bindFactor(x: FactorExports, p: (a: Float64Array | Int32Array) =
   return {
     householderQr: (m, n, A, lda, tau, work) => x.householderQr(m, n, p(A), lda, p(tau), p(work)),
     householderQ: (m, k, A, lda, tau, Q, ldq, work) => x.householderQ(m, k, p(A), lda, p(tau), p(Q), ldq, p(work)),
+    householderQrBlocked(m, n, A, lda, tau, work) {
+      checkQrBlockedWork("householderQrBlocked", m, n, work);
+      x.householderQrBlocked(m, n, p(A), lda, p(tau), p(work));
+    },
+    householderQBlocked(m, k, A, lda, tau, Q, ldq, work) {
+      checkQrBlockedWork("householderQBlocked", m, k, work);
+      x.householderQBlocked(m, k, p(A), lda, p(tau), p(Q), ldq, p(work));
+    },
     jacobiRows: (r, c, cw, X, ldx, d, tol, maxSweeps) => x.jacobiRows(r, c, cw, p(X), ldx, p(d), tol, maxSweeps),
     tridiagonalize: (n, A, lda, d, e, tau, work) => x.tridiagonalize(n, p(A), lda, p(d), p(e), p(tau), p(work)),
     tridiagonalQt: (n, A, lda, tau, Z, ldz) => x.tridiagonalQt(n, p(A), lda, p(tau), p(Z), ldz),

@@ -23,3 +23,4 @@ export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
 export { completeColumns } from "./factor-util.js";
+export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./factor-kernels.js";

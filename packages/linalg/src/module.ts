@@ -4,7 +4,7 @@ import { WasmLoader } from "./runtime.js";
 import type { Backend, WasmVariant } from "./types.js";
 import { bindLinalg, type LinalgExports } from "./wasm.js";
 import { JsWorkspace, runInWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
-import { warmFactorizations } from "./factor-warm.js";
+import { warmBlockedQr, warmFactorizations, WARM_BLOCKED_QR_BYTES } from "./factor-warm.js";
 import type { Arena } from "./arena.js";
 
 /** @lowrank/linalg's own module loader. */
@@ -21,7 +21,7 @@ export const linalgWasm = new WasmLoader<LinalgExports>(
 // with its optimizing tier before the first large call (see DESIGN.md).
 function warmLinalg(k: LinalgKernels, arena: Arena): void {
   const mark = arena.mark();
-  arena.reserve(1 << 20);
+  arena.reserve((1 << 20) + WARM_BLOCKED_QR_BYTES);
   const a = arena.f64(4096), b = arena.f64(4096), c = arena.f64(4096);
   a.fill(0.5);
   b.fill(0.25);
@@ -34,6 +34,7 @@ function warmLinalg(k: LinalgKernels, arena: Arena): void {
     k.axpy(1024, 0.5, a, c);
   }
   warmFactorizations(k, arena);
+  warmBlockedQr(k, arena);
   arena.release(mark);
 }
 

@@ -1,5 +1,6 @@
 import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
+import { qrBlockedWorkSize } from "./factor-kernels.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2 } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
@@ -29,8 +30,8 @@ const EPS = 2.220446049250313e-16;
  * Thin SVD A = U diag(s) Vᵀ, r = min(m, n) triplets (or the k largest).
  *
  * Method: the input is scaled by a power of two (exact); with M x N the taller
- * orientation (Aᵀ when m < n), a Householder QR reduces it to the N x N
- * triangle R; one-sided Jacobi (Hestenes) orthogonalises the rows of R,
+ * orientation (Aᵀ when m < n), a Householder QR (blocked on wasm above
+ * about 100 x 100) reduces it to the N x N triangle R; one-sided Jacobi (Hestenes) orthogonalises the rows of R,
  * accumulating its rotations, which gives R = P Σ Vᵀ; then U = Q P (GEMM).
  * Jacobi is used for its accuracy (small singular values to high relative
  * accuracy, orthogonality to rounding level) and a hard bound on work. Singular
@@ -61,7 +62,8 @@ export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
     r = k;
   }
   const e = pow2Exponent(maxAbs(A.data));
-  const bytes = arenaBytes(2 * M * N + 2 * N * N + M * r + 3 * N, 0, 8);
+  const wn = qrBlockedWorkSize(M, N);
+  const bytes = arenaBytes(2 * M * N + 2 * N * N + M * r + 2 * N + wn, 0, 8);
   const { ub, xw, d } = withLinalg(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
     const a = ws.f64(M * N);
@@ -71,8 +73,11 @@ export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
     } else {
       for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) a[i * m + j] = timesPow2(src[j * n + i], -e);
     }
-    const tau = ws.f64(N), work = ws.f64(N);
-    K.householderQr(M, N, a, N, tau, work);
+    const tau = ws.f64(N), work = ws.f64(wn);
+    // Blocked QR on wasm only: in plain TypeScript the unblocked kernels are faster (see qr).
+    const blocked = K.backend === "wasm";
+    if (blocked) K.householderQrBlocked(M, N, a, N, tau, work);
+    else K.householderQr(M, N, a, N, tau, work);
     // X = [R | I]: Jacobi rotates the rows of R and accumulates the rotations in the identity.
     const N2 = 2 * N;
     const X = ws.f64(N * N2);
@@ -81,7 +86,8 @@ export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
       X[i * N2 + N + i] = 1;
     }
     const Q = ws.f64(M * N);
-    K.householderQ(M, N, a, N, tau, Q, N, work);
+    if (blocked) K.householderQBlocked(M, N, a, N, tau, Q, N, work);
+    else K.householderQ(M, N, a, N, tau, Q, N, work);
     const dv = ws.f64(N);
     // Stop when every pair's cosine is below sqrt(N) eps (as LAPACK's dgesvj). Should rounding in
     // the inner products ever keep a pair just above that, finish with the looser N eps.

@@ -27,6 +27,11 @@ const cases: { name: string; A: DenseMatrix }[] = [
   { name: "entries ~1e-300", A: scaled(randn(25, 10, 8), 1e-300) },
   { name: "entries ~1e300", A: scaled(randn(25, 10, 9), 1e300) },
   { name: "negative diagonal and zero columns", A: mat(3, 3, [-2, 0, 1, 0, 0, 1, 0, 0, -3]) },
+  // Above the crossover: the blocked kernels on wasm (compared with the unblocked js reference).
+  { name: "random tall 300 x 130 (blocked on wasm)", A: randn(300, 130, 41) },
+  { name: "random wide 110 x 240 (blocked on wasm)", A: randn(110, 240, 42) },
+  { name: "rank 6 of 250 x 100 (blocked on wasm)", A: withSingularValues(250, 100, [6, 5, 4, 3, 2, 1], 43) },
+  { name: "entries ~1e300, 200 x 70 (blocked on wasm)", A: scaled(randn(200, 70, 44), 1e300) },
 ];
 
 describe("qr (js reference)", () => {

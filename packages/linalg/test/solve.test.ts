@@ -86,6 +86,15 @@ function checkLstsq(backend: "js" | "wasm"): void {
     expect(norm(Atr.data) / (norm(A.data) * norm(b))).toBeLessThan(1e-13);
   });
 
+  it(`solves a 400 x 90 least-squares problem (blocked QR inside the SVD) (${backend})`, () => {
+    const A = randn(400, 90, 21), b = randn(400, 1, 22).data;
+    const { x, residual, rank } = lstsq(A, b, { backend });
+    expect(rank).toBe(90);
+    const r = matmul(A, mat(90, 1, x)).data.map((v, i) => v - b[i]);
+    expect(Math.abs(residual - norm(r))).toBeLessThan(1e-12 * norm(b));
+    expect(norm(matmul(A, mat(400, 1, r), true).data) / (norm(A.data) * norm(b))).toBeLessThan(1e-13);
+  });
+
   it(`recovers an exact solution with zero residual, for vector and matrix right-hand sides (${backend})`, () => {
     const A = randn(30, 6, 13), X0 = randn(6, 3, 14);
     const B = matmul(A, X0);

@@ -51,6 +51,10 @@ const cases: { name: string; A: DenseMatrix; s?: number[]; distinct: boolean }[]
   { name: "repeated singular values 40 x 12", A: withSingularValues(40, 12, repeated, 9), s: repeated, distinct: false },
   { name: "entries ~1e-300", A: scaled(randn(30, 12, 10), 1e-300), distinct: true },
   { name: "entries ~1e300", A: scaled(randn(12, 30, 11), 1e300), distinct: true },
+  // Above the QR crossover: the blocked QR kernels on wasm.
+  { name: "random tall 240 x 70 (blocked QR)", A: randn(240, 70, 12), distinct: true },
+  { name: "random wide 70 x 240 (blocked QR of Aᵀ)", A: randn(70, 240, 13), distinct: true },
+  { name: "ill-conditioned 200 x 64 (1 .. 1e-12, blocked QR)", A: withSingularValues(200, 64, logspace(1, 1e-12, 64), 14), s: logspace(1, 1e-12, 64), distinct: true },
 ];
 
 describe("svd (js reference)", () => {

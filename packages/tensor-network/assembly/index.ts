@@ -3,3 +3,4 @@
 export * from "../../linalg/assembly/index";
 export { modeProduct, unfoldingGram } from "./mode-product";
 export { khatriRao, mttkrp } from "./mttkrp";
+export { permute, maskedNormal, maskedResidual } from "./network";

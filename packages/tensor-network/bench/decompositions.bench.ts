@@ -58,19 +58,19 @@ for (const shape of trains) {
 
 const results = new Map<Case, { ts: number; simd: number | null; relaxed: number | null }>();
 const selected = cases.filter((c) => c.shape.reduce((a, b) => a * b, 1) <= maxEntries);
+// Case by case, TS then each WASM variant, so that the load of a shared machine drifts as little as
+// possible between the numbers of one row (init switches the shared instance; modules are cached).
 for (const c of selected) {
   // The TS reference runs for seconds at 1e7 entries: one timed call there.
   const big = c.shape.reduce((a, b) => a * b, 1) > 2e6;
-  results.set(c, { ts: await timeAsync(() => c.run("js"), big ? 1 : 3, big ? 0 : 1), simd: null, relaxed: null });
-}
-for (const variant of variants) {
-  await init({ variant });
-  for (const c of selected) {
+  const r = { ts: await timeAsync(() => c.run("js"), big ? 1 : 3, big ? 0 : 1), simd: null as number | null, relaxed: null as number | null };
+  for (const variant of variants) {
+    await init({ variant });
     const t = await timeAsync(() => c.run("wasm"), 3);
-    const r = results.get(c)!;
     if (variant === "simd") r.simd = t;
     else r.relaxed = t;
   }
+  results.set(c, r);
 }
 for (const c of selected) {
   const r = results.get(c)!;
@@ -78,4 +78,4 @@ for (const c of selected) {
   row({ case: c.name, size: `${c.shape.join("×")} (${size.toExponential(0)})`, ts: r.ts, simd: r.simd, relaxed: r.relaxed });
 }
 note("Gaussian tensors (the work does not depend on the values). Each call copies the tensor into a fresh WASM instance; that copy is included.");
-note("TS at sizes above 2e6 entries: one timed call; all others: median of 3 after one warm-up.");
+note("TS at sizes above 2e6 entries: one timed call; all others: median of 3 after one warm-up. Each row's TS and WASM times are taken one after the other.");

@@ -1,5 +1,5 @@
 // Public API of @lowrank/tensor-network.
-export type { Tensor, TuckerDecomposition, CpDecomposition, TensorNetwork, Decomposition, IterativeOptions, UnfoldingSvd } from "./types.js";
+export type { Tensor, TuckerDecomposition, CpDecomposition, TensorNetwork, GeneralTensorNetwork, Decomposition, IterativeOptions, UnfoldingSvd } from "./types.js";
 export { LowrankError, type LowrankErrorCode, type DenseMatrix, type Backend } from "@lowrank/linalg";
 export { init } from "./module.js";
 export { unfold, fold, norm, relativeError, modeProduct, type ModeProductOptions } from "./tensor.js";
@@ -11,4 +11,4 @@ export { tensorRing, type TensorRingOptions, type TensorRingResult } from "./ten
 export { ttDot, ttNorm, ttAdd, ttScale } from "./tt-arithmetic.js";
 export { ttRound, type TtRoundOptions } from "./tt-round.js";
 export { coreShape, type CoreShapeOptions, type CoreShapeResult } from "./core-shape.js";
-export { searchStructure, type SearchStructureOptions, type SearchStructureResult } from "./search-structure.js";
+export { searchStructure, type SearchStructureOptions, type SearchStructureResult, type GeneralSearchOptions, type GeneralSearchResult } from "./search-structure.js";

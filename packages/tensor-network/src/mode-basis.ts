@@ -52,8 +52,9 @@ export function modeBasis(
       return;
     }
     const k = Math.min(n, J);
-    const W = ws.f64(n * J), Uf = ws.f64(n * k), sf = ws.f64(k);
-    unfoldInto(left, n, right, X, W);
+    // With left = 1 the view already is the unfolding (leftSingular does not modify it).
+    const W = left === 1 ? X : ws.f64(n * J), Uf = ws.f64(n * k), sf = ws.f64(k);
+    if (left !== 1) unfoldInto(left, n, right, X, W);
     leftSingular(ws, n, J, W, Uf, sf);
     // r <= k: callers check r_n <= the product of the other ranks.
     for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) U[i * r + c] = Uf[i * k + c];

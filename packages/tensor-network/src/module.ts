@@ -20,7 +20,7 @@ export const tensorWasm = new WasmLoader<TensorExports>(
 function warm(k: TensorKernels, arena: Arena): void {
   const mark = arena.mark();
   arena.reserve(1 << 20);
-  warmTensor(k, (n) => arena.f64(n));
+  warmTensor(k, (n) => arena.f64(n), (n) => arena.i32(n));
   arena.release(mark);
 }
 

@@ -2,7 +2,8 @@
 import { arenaBytes, checkDense, checkVector, LowrankError, type BackendOptions, type Tensor, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
 import { withTensor } from "./module.js";
-import type { CpDecomposition, Decomposition, TensorNetwork, TuckerDecomposition } from "./types.js";
+import { contractGeneral, contractGeneralBytes, generalShape } from "./general-network.js";
+import type { CpDecomposition, Decomposition, GeneralTensorNetwork, TensorNetwork, TuckerDecomposition } from "./types.js";
 import { checkTensor, MAX_F64, prod } from "./validate.js";
 
 function isTucker(d: Decomposition): d is TuckerDecomposition {
@@ -10,6 +11,9 @@ function isTucker(d: Decomposition): d is TuckerDecomposition {
 }
 function isCp(d: Decomposition): d is CpDecomposition {
   return (d as CpDecomposition).weights !== undefined;
+}
+function isGeneral(d: Decomposition): d is GeneralTensorNetwork {
+  return (d as GeneralTensorNetwork).edgeRanks !== undefined;
 }
 
 /** The dense shape a decomposition represents. SHAPE on inconsistent parts. */
@@ -26,6 +30,7 @@ export function decompositionShape(d: Decomposition): number[] {
       return F.rows;
     });
   }
+  if (isGeneral(d)) return generalShape(d);
   if (isCp(d)) {
     checkVector(d.weights, "weights");
     const R = d.weights.length;
@@ -50,7 +55,7 @@ export function decompositionShape(d: Decomposition): number[] {
 
 /**
  * Number of stored values: Tucker Π r_n + Σ I_n r_n, CP R (1 + Σ I_n),
- * TT/TR Σ r_k I_k r_{k+1}. O(N).
+ * TT/TR Σ r_k I_k r_{k+1}, general networks Σ_k I_k Π_{j≠k} R_kj. O(N).
  *
  * @example
  * parameterCount(await tucker(X, { rank: 5 })); // 125 + 5 ΣI_n
@@ -78,7 +83,8 @@ export function compressionRatio(d: Decomposition): number {
  * of mode products), CP Σ_r w_r a_r ∘ b_r ∘ ... (Khatri-Rao product of the
  * leading factors times the last, one GEMM), TT/TR by contracting the cores
  * left to right (one GEMM per core) and taking the trace over the closing
- * bond. O(size Σ r) for Tucker, O(size R) for CP, O(size r_0 max r) for TT/TR.
+ * bond; a general network by a chain of pairwise contractions (axis
+ * permutation + GEMM). O(size Σ r) for Tucker, O(size R) for CP, O(size r_0 max r) for TT/TR.
  * Errors: SHAPE on inconsistent parts, NON_FINITE, TOO_LARGE.
  *
  * @example
@@ -90,6 +96,13 @@ export function reconstruct(d: Decomposition, opts: BackendOptions = {}): Tensor
   if (S > MAX_F64) throw new LowrankError("TOO_LARGE", `the dense tensor would have ${S} entries`);
   if (isTucker(d)) return { shape, data: tuckerToTensor(d, shape, opts) };
   if (isCp(d)) return { shape, data: cpToTensor(d, shape, opts) };
+  if (isGeneral(d)) {
+    return {
+      shape,
+      data: withTensor(opts.backend, contractGeneralBytes(shape, d.edgeRanks), (ws) =>
+        ws.output(contractGeneral(ws, shape, d.edgeRanks, d.cores.map((c) => c.data)))),
+    };
+  }
   return { shape, data: networkToTensor(d.cores, shape, opts) };
 }
 

@@ -10,14 +10,22 @@
 //   parameters / entries + lambda * error.
 import { LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { checkAbort, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+import { greedyGeneral } from "./greedy-general.js";
+import { generalParameters } from "./general-network.js";
 import { trAls } from "./tr-als.js";
-import type { TensorNetwork } from "./types.js";
+import type { GeneralTensorNetwork, TensorNetwork } from "./types.js";
 
 /** Options of {@link searchStructure}. */
 export interface SearchStructureOptions extends BackendOptions {
   /** `greedy` (rank increments from one) or `tnale` (alternating local enumeration). */
   method: "greedy" | "tnale";
-  /** Most parameters Σ r_k I_k r_{k+1} (default: the number of entries). */
+  /**
+   * `ring` (default): tensor-ring bond ranks. `general` (greedy only): one
+   * core per mode with a bond between every pair of cores, the fully
+   * connected topology of Hashemizadeh et al. (rank 1 = no edge).
+   */
+  topology?: "ring" | "general";
+  /** Most parameters: Σ r_k I_k r_{k+1} (ring), Σ_k I_k Π_{j≠k} R_kj (general); default the number of entries. */
   budget?: number;
   /** greedy: stop once the relative error is at most this (default 1e-6). */
   targetError?: number;
@@ -33,18 +41,44 @@ export interface SearchStructureOptions extends BackendOptions {
    * as TnALE does (default false).
    */
   searchPermutation?: boolean;
-  /** TR-ALS sweeps per fit (default 50). */
+  /** ALS sweeps per fit (default 50); general: of the full refit after each step. */
   alsIter?: number;
+  /** general: ALS sweeps fitting only the new slices of each candidate edge (default 5). */
+  sliceIter?: number;
   /** tnale: random starts per evaluation, the best kept (default 2, as the paper's code). */
   restarts?: number;
   /** Most TR-ALS fits (default 500). */
   maxEvaluations?: number;
   /** Seed of the fits' random starts (default 0). */
   seed?: number;
-  /** Called after every fit. */
-  onProgress?: (info: { evaluations: number; ranks: number[]; error: number }) => void;
+  /** Called after every fit (general: `ranks` is the upper triangle of `edgeRanks`, row by row). */
+  onProgress?: (info: { evaluations: number; ranks: number[]; error: number; edgeRanks?: number[][] }) => void;
   /** Checked between fits; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
+}
+
+/** Options of {@link searchStructure} on general networks. */
+export interface GeneralSearchOptions extends SearchStructureOptions {
+  method: "greedy";
+  topology: "general";
+}
+
+/** Result of {@link searchStructure} with `topology: "general"`. */
+export interface GeneralSearchResult {
+  /** N x N symmetric edge ranks (diagonal: mode sizes; 1 = no edge). */
+  edgeRanks: number[][];
+  /** The fitted network: `reconstruct(network)` approximates X. */
+  network: GeneralTensorNetwork;
+  /** Its relative error ‖X - X̂‖ / ‖X‖. */
+  error: number;
+  /** Σ_k I_k Π_{j≠k} R_kj. */
+  parameters: number;
+  /** parameters / entries + lambda * error (lambda as given, default 200). */
+  objective: number;
+  /** Fits spent: every candidate's new-slice fit and every full refit (and the rank-one start). */
+  evaluations: number;
+  /** The edges [a, b] whose rank was increased, in order. */
+  path: [number, number][];
 }
 
 /** Result of {@link searchStructure}. */
@@ -80,7 +114,17 @@ function ringParameters(shape: number[], ranks: number[]): number {
 }
 
 /**
- * Searches tensor-ring bond ranks for X, fitting each candidate by TR-ALS.
+ * Searches tensor-network structures for X: tensor-ring bond ranks (default
+ * `topology: "ring"`, each candidate fitted by TR-ALS), or, with
+ * `topology: "general"` and `greedy`, the edge ranks of a network with one
+ * core per mode and a bond between every pair of cores.
+ *
+ * - `greedy` with `topology: "general"` (Hashemizadeh et al.): from rank one
+ *   on every edge, each step tries +1 on every edge, fitting only the new
+ *   slices of its two cores for `sliceIter` ALS sweeps (old cores kept),
+ *   keeps the lowest loss, refits all cores by ALS (`alsIter` sweeps);
+ *   stops at `targetError`, the `budget` or `maxEvaluations`. Returns the
+ *   edge-rank matrix, the fitted network and the edges grown.
  *
  * - `greedy`: from ranks all one, each step fits every ring with one bond
  *   increased by one (warm-started from the current cores, new slices small
@@ -99,19 +143,33 @@ function ringParameters(shape: number[], ranks: number[]): number {
  *   the mode order around the ring (keeping the bond ranks in place), as
  *   the paper's permutation search.
  *
- * Cost: evaluations x one TR-ALS fit (`alsIter` sweeps of
- * O(Σ_k size/I_k (r⁴ + I_k r²))). Errors: SHAPE, EMPTY, NON_FINITE,
- * TOO_LARGE, INVALID_ARGUMENT, ABORTED.
+ * Cost: evaluations x one ALS fit (ring: `alsIter` sweeps of
+ * O(Σ_k size/I_k (r⁴ + I_k r²)); general: per core update the contraction
+ * of the other cores and O(size/I_k · b_k²) normal equations, b_k the
+ * product of core k's bond ranks). Errors: SHAPE, EMPTY, NON_FINITE,
+ * TOO_LARGE, INVALID_ARGUMENT (also a topology other than ring/general,
+ * general with tnale, a bad sliceIter), ABORTED.
  *
  * @example
  * const { ranks, error, evaluations } = await searchStructure(X, { method: "tnale" });
+ * const { edgeRanks } = await searchStructure(X, { method: "greedy", topology: "general", targetError: 1e-3 });
  */
-export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult> {
+export async function searchStructure(X: Tensor, opts: GeneralSearchOptions): Promise<GeneralSearchResult>;
+export async function searchStructure(X: Tensor, opts: SearchStructureOptions & { topology?: "ring" }): Promise<SearchStructureResult>;
+export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult>;
+export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult> {
   X = checkTensor(X, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (N < 2) throw new LowrankError("SHAPE", "searchStructure: needs at least two modes");
   if (opts == null || (opts.method !== "greedy" && opts.method !== "tnale")) {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: method must be "greedy" or "tnale", got ${String(opts?.method)}`);
+  }
+  const topology = opts.topology ?? "ring";
+  if (topology !== "ring" && topology !== "general") {
+    throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology must be "ring" or "general", got ${String(opts.topology)}`);
+  }
+  if (topology === "general" && opts.method !== "greedy") {
+    throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology "general" needs method "greedy"`);
   }
   const budget = opts.budget === undefined ? S : checkNonNegative(opts.budget, "budget");
   const lambda = opts.lambda === undefined ? 200 : checkNonNegative(opts.lambda, "lambda");
@@ -119,6 +177,22 @@ export async function searchStructure(X: Tensor, opts: SearchStructureOptions): 
   const maxEvaluations = opts.maxEvaluations === undefined ? 500 : checkPositiveInt(opts.maxEvaluations, "maxEvaluations");
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed)) throw new LowrankError("INVALID_ARGUMENT", `seed must be an integer, got ${seed}`);
+  const targetError = opts.targetError === undefined ? 1e-6 : checkNonNegative(opts.targetError, "targetError");
+  if (topology === "general") {
+    const sliceIter = opts.sliceIter === undefined ? 5 : checkPositiveInt(opts.sliceIter, "sliceIter");
+    const ones = shape.map(() => shape.map(() => 1));
+    if (generalParameters(shape, ones) > budget) {
+      throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one network (${generalParameters(shape, ones)} parameters)`);
+    }
+    if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") {
+      throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${String(opts.backend)}`);
+    }
+    const g = await greedyGeneral(X, {
+      budget, targetError, alsIter, sliceIter, maxEvaluations, seed, backend: opts.backend, signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
+    return { ...g, objective: g.parameters / S + lambda * g.error };
+  }
   if (ringParameters(shape, shape.map(() => 1)) > budget) {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one ring (${ringParameters(shape, shape.map(() => 1))} parameters)`);
   }
@@ -144,7 +218,7 @@ export async function searchStructure(X: Tensor, opts: SearchStructureOptions): 
   };
 
   const found = opts.method === "greedy"
-    ? await greedy(shape, budget, opts.targetError === undefined ? 1e-6 : checkNonNegative(opts.targetError, "targetError"), maxEvaluations, fit, () => evaluations)
+    ? await greedy(shape, budget, targetError, maxEvaluations, fit, () => evaluations)
     : await tnale(shape, budget, opts, maxEvaluations, fit, () => evaluations);
   return { ...found, evaluations };
 }

@@ -37,6 +37,19 @@ export interface TensorRingOptions extends IterativeOptions {
    * anything, NaN included.
    */
   mask?: ArrayLike<number | boolean>;
+  /**
+   * With `mask`: `weighted` (default) fits each core to the observed entries
+   * only (per-slice least squares); `em` imputes the missing entries from the
+   * model after every sweep and fits the filled tensor.
+   */
+  completion?: "weighted" | "em";
+}
+
+/** The `completion` option, checked (default `weighted`). */
+export function checkCompletion(c: string | undefined): "weighted" | "em" {
+  const v = c ?? "weighted";
+  if (v !== "weighted" && v !== "em") throw new LowrankError("INVALID_ARGUMENT", `completion must be "weighted" or "em", got ${String(c)}`);
+  return v;
 }
 
 /** Result of {@link tensorRing}. */
@@ -69,9 +82,15 @@ export interface TensorRingResult extends TensorNetwork {
  * by less than `tol` (default 1e-10), or above 1e-6 when its square changes
  * by less than 16 N eps, or after `maxIter` (default 200). Cost per sweep O(Σ_k size/I_k (r⁴ + I_k r²)).
  *
- * With `mask` (TR-ALS only) the sweeps run on a copy of X whose missing
- * entries start at the observed mean and are refilled from the ring after
- * every sweep (imputation); errors are then relative on the observed entries.
+ * With `mask` (TR-ALS only) each core update is, by default
+ * (`completion: "weighted"`), the least-squares fit of the observed entries
+ * only: for every slice i of mode k the normal equations
+ * Σ_{observed j} q_j q_jᵀ g_i = Σ_{observed j} x_ij q_j (q_j the design row)
+ * are accumulated in one kernel pass over the observed entries and solved by
+ * Cholesky, O(|Ω| r⁴) per core; with `completion: "em"` the sweeps run on a
+ * copy of X whose missing entries start at the observed mean and are
+ * refilled from the ring after every sweep (imputation). Errors are then
+ * relative on the observed entries.
  *
  * Errors: SHAPE (also a mask of the wrong length), EMPTY (also nothing
  * observed), NON_FINITE (observed entries), TOO_LARGE, RANK (r_0 r_1 > I_1
@@ -112,7 +131,7 @@ export async function tensorRing(X: Tensor, opts: TensorRingOptions = {}): Promi
   if (method === "als") {
     if (!given) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: method \"als\" needs ranks");
     if (mask && opts.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
-    return trAls(X, given, { ...opts, unfoldingSvd: route }, undefined, mask);
+    return trAls(X, given, { ...opts, unfoldingSvd: route }, undefined, mask, checkCompletion(opts.completion));
   }
   return trSvd(X, given, eps, route, opts.backend, opts.signal);
 }

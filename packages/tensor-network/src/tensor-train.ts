@@ -4,9 +4,10 @@ import { arenaBytes, LowrankError, type BackendOptions, type Tensor } from "@low
 import { defaultTruncationRoute, modeBasis, modeBasisScratchBound } from "./mode-basis.js";
 import { tensorWorkspace } from "./module.js";
 import { scoped } from "./scope.js";
-import { norm2 } from "./tensor.js";
 import type { TensorNetwork, UnfoldingSvd } from "./types.js";
-import { checkAbort, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+import { checkAbort, checkMaskedTensor, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+import { checkCompletion } from "./tensor-ring.js";
+import { trAls } from "./tr-als.js";
 
 /** Options of {@link tensorTrain}. */
 export interface TensorTrainOptions extends BackendOptions {
@@ -22,6 +23,25 @@ export interface TensorTrainOptions extends BackendOptions {
   unfoldingSvd?: UnfoldingSvd;
   /** Checked between steps; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
+  /**
+   * Observed entries (nonzero / true), one per tensor entry: tensor
+   * completion by TT-ALS (the tensor-ring ALS with r_0 = r_N = 1) with the
+   * bond ranks `maxRank` (required); the other entries may hold anything,
+   * NaN included.
+   */
+  mask?: ArrayLike<number | boolean>;
+  /** With `mask`: `weighted` (default, observed entries only) or `em` (imputation), as `tensorRing`. */
+  completion?: "weighted" | "em";
+  /** With `mask`: most ALS sweeps (default 200). */
+  maxIter?: number;
+  /** With `mask`: stop when the observed relative error changes by less (default 1e-10). */
+  tol?: number;
+  /** With `mask`: seed of the random start (default 0). */
+  seed?: number;
+  /** With `mask`: called after every sweep. */
+  onProgress?: (info: { iteration: number; error: number }) => void;
+  /** With `mask`: also return the observed relative error after each sweep. */
+  returnErrors?: boolean;
 }
 
 /**
@@ -33,22 +53,33 @@ export interface TensorTrainOptions extends BackendOptions {
  * ‖X - TT‖ <= eps ‖X‖; with a cap the error is at most the root sum of the
  * squared discarded singular values of all steps.
  * Cost: O(Σ_k size_k r_{k-1} I_k) with size_k the entries left at step k
- * (size_1 = size), so the first step's O(size I_1) dominates for small ranks. Errors: SHAPE, EMPTY, NON_FINITE,
- * TOO_LARGE, INVALID_ARGUMENT, ABORTED.
+ * (size_1 = size), so the first step's O(size I_1) dominates for small ranks.
+ *
+ * With `mask`: tensor completion by ALS with the TT ranks `maxRank` (see
+ * `tensorRing`'s `completion`), errors relative on the observed entries.
+ * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE, INVALID_ARGUMENT, ABORTED.
  *
  * @example
  * const tt = await tensorTrain(X, { eps: 1e-6 });
  * tt.ranks; // [1, r_1, ..., r_{N-1}, 1]
  */
-export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Promise<TensorNetwork> {
+export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[] }> {
+  if (opts.mask !== undefined) {
+    let mask: Uint8Array;
+    ({ X, mask } = checkMaskedTensor(X, opts.mask, "X"));
+    if (X.shape.length < 2) throw new LowrankError("SHAPE", "tensorTrain: completion needs at least two modes");
+    if (opts.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
+    const caps = bondCaps(opts.maxRank, X.shape.length);
+    const completion = checkCompletion(opts.completion);
+    return trAls(X, [1, ...caps], { ...opts, init: "random", method: "als" }, undefined, mask, completion);
+  }
   X = checkTensor(X, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   const caps = bondCaps(opts.maxRank, N);
   const eps = checkNonNegative(opts.eps ?? (opts.maxRank === undefined ? 1e-12 : 0), "eps");
   const route = opts.unfoldingSvd ?? defaultTruncationRoute(eps);
   if (route !== "gram" && route !== "jacobi") throw new LowrankError("INVALID_ARGUMENT", `unfoldingSvd must be "gram" or "jacobi"`);
-  const normX = norm2(X.data);
-  const delta2 = N > 1 ? (eps * normX) ** 2 / (N - 1) : 0;
+
 
   // Largest scratch over the steps, with every r_k at its upper bound.
   let scratch = 0;
@@ -62,6 +93,9 @@ export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Pro
   const ws = await tensorWorkspace(opts.backend, arenaBytes(2 * S + scratch, 0, 16));
   let C = ws.copy(X.data);
   let other = ws.f64(S);
+  // ‖X‖ by the kernel set's nrm2 on the workspace copy (inside WASM on that backend).
+  const normX = ws.kernels.nrm2(S, C);
+  const delta2 = N > 1 ? (eps * normX) ** 2 / (N - 1) : 0;
   const cores: Tensor[] = [];
   const ranks = [1];
   let rest = S;

@@ -24,10 +24,15 @@ export function unfold(X: Tensor, mode: number): DenseMatrix {
 /** Writes the mode unfolding of X (viewed as (left, n, right)) into out (n x left*right). O(size). */
 export function unfoldInto(left: number, n: number, right: number, X: Float64Array, out: Float64Array): void {
   const J = left * right;
+  if (left === 1) {
+    out.set(X.subarray(0, n * right));
+    return;
+  }
   for (let l = 0; l < left; l++) {
     for (let i = 0; i < n; i++) {
       const src = (l * n + i) * right, dst = i * J + l * right;
-      for (let r = 0; r < right; r++) out[dst + r] = X[src + r];
+      if (right >= 16) out.set(X.subarray(src, src + right), dst);
+      else for (let r = 0; r < right; r++) out[dst + r] = X[src + r];
     }
   }
 }

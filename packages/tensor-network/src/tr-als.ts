@@ -1,6 +1,7 @@
 // TR-ALS: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 2. See tensor-ring.ts for the method's contract.
-import { arenaBytes, LowrankError, Rng, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, LowrankError, Rng, type Tensor, type Workspace } from "@lowrank/linalg";
+import type { TensorKernels } from "./kernels.js";
 import { tensorWorkspace } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";
@@ -16,13 +17,17 @@ const EPS = 2.220446049250313e-16;
 const EXACT_BELOW = 1e-6;
 
 /**
- * TR-ALS on the checked tensor X with bond ranks r_0..r_{N-1}. `warm`: cores
- * to start from instead (each copied into the leading block of its new core,
- * the rest small Gaussian), as the structure search grows a ring. `mask`:
- * observed entries; the others are imputed (see impute.ts).
+ * TR-ALS on the checked tensor X with bond ranks r_0..r_{N-1} (r_0 = 1: a
+ * tensor train). `warm`: cores to start from instead (each copied into the
+ * leading block of its new core, the rest small Gaussian), as the structure
+ * search grows a ring. `mask`: observed entries; with `completion` "em" the
+ * others are imputed (see impute.ts), with "weighted" each core is the
+ * least-squares fit of the observed entries only (per-slice normal
+ * equations, kernel `maskedNormal`).
  */
 export async function trAls(
   X: Tensor, ranks: number[], opts: TensorRingOptions, warm?: Tensor[], mask: Uint8Array | null = null,
+  completion: "weighted" | "em" = "weighted",
 ): Promise<TensorRingResult> {
   const shape = X.shape, N = shape.length, S = X.data.length;
   const { maxIter, tol } = iterationLimits(opts, 200, 1e-10);
@@ -62,9 +67,19 @@ export async function trAls(
     rrMax = Math.max(rrMax, rr);
   }
   const coreSize = start.reduce((a, c) => a + c.length, 0);
-  const bytes = arenaBytes(2 * S + coreSize + 2 * most + qSize + 3 * rowSize + 2 * rrMax * rrMax, 0, 32 + 2 * N);
+  const weighted = mask !== null && completion === "weighted";
+  let count = 0;
+  if (weighted) for (let i = 0; i < S; i++) count += mask![i];
+  const nMax = Math.max(...shape);
+  // Weighted: the observed values and flat indices instead of X and the residual, per-slice normal equations.
+  const bytes = weighted
+    ? arenaBytes(count + coreSize + 2 * most + qSize + 3 * rowSize + nMax * rrMax * rrMax + 2 * rrMax * rrMax, count, 32 + 2 * N)
+    : arenaBytes(2 * S + coreSize + 2 * most + qSize + 3 * rowSize + 2 * rrMax * rrMax, 0, 32 + 2 * N);
   const ws = await tensorWorkspace(opts.backend, bytes);
   const K = ws.kernels;
+  if (weighted) {
+    return weightedSweeps(ws, X, mask!, count, shape, r, start, { most, qSize, rowSize, rrMax, nMax }, opts, maxIter, tol);
+  }
   const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
   const observedNorm2 = mask ? fillWithMean(x, mask) : 0;
   const normX = norm2(x);
@@ -84,12 +99,7 @@ export async function trAls(
       const order = cyclicOrder(N, k);
       const P = contractCores(ws, order.map((j) => G[j]), order.map((j) => [r[j], shape[j], r[j + 1]]), bufs);
       // X[.., i_k, ..] = trace(G_k[:, i_k, :] P_j) = Σ_{a,b} G_k[a, i_k, b] P[b, j, a]: Q[j, a rb + b] = P[b, j, a].
-      for (let b = 0; b < rb; b++) {
-        for (let j = 0; j < J; j++) {
-          const src = (b * J + j) * ra, dst = j * rr + b;
-          for (let a = 0; a < ra; a++) Q[dst + a * rb] = P[src + a];
-        }
-      }
+      designMatrix(P, Q, ra, rb, J);
       // M = X_[k] Q (I_k x rr) on the (left, I_k, right) view: block l meets the rows j = q * left + l.
       if (right === 1) {
         K.gemm(true, false, n, rr, left, 1, x, n, Q, rr, 0, M, rr);
@@ -139,6 +149,101 @@ export async function trAls(
   const result: TensorRingResult = { cores, ranks: r };
   if (opts.returnErrors) result.errors = errors;
   return result;
+}
+
+/** Q[j, a rb + b] = P[b, j, a]: the subchain product as the design matrix of core k (J x ra rb). */
+function designMatrix(P: Float64Array, Q: Float64Array, ra: number, rb: number, J: number): void {
+  const rr = ra * rb;
+  for (let b = 0; b < rb; b++) {
+    for (let j = 0; j < J; j++) {
+      const src = (b * J + j) * ra, dst = j * rr + b;
+      for (let a = 0; a < ra; a++) Q[dst + a * rb] = P[src + a];
+    }
+  }
+}
+
+/**
+ * Weighted TR-ALS: each core update solves, for every slice i of mode k,
+ * the least squares over the observed entries with that index only,
+ * V_i g_i = b_i with V_i = Σ q qᵀ and b_i = Σ x q over them (q the row of
+ * the design matrix). The error is the exact residual on the observed
+ * entries after each sweep.
+ */
+async function weightedSweeps(
+  ws: Workspace<TensorKernels>, X: Tensor, mask: Uint8Array, count: number, shape: number[], r: number[], start: Float64Array[],
+  sz: { most: number; qSize: number; rowSize: number; rrMax: number; nMax: number },
+  opts: TensorRingOptions, maxIter: number, tol: number,
+): Promise<TensorRingResult> {
+  const K = ws.kernels, N = shape.length, S = X.data.length;
+  const idx = ws.i32(count), xo = ws.f64(count);
+  let observedNorm2 = 0;
+  for (let i = 0, e = 0; i < S; i++) {
+    if (!mask[i]) continue;
+    idx[e] = i;
+    xo[e++] = X.data[i];
+    observedNorm2 += X.data[i] * X.data[i];
+  }
+  const G = start.map((c) => ws.input(c));
+  const bufs = [ws.f64(sz.most), ws.f64(sz.most)];
+  const Q = ws.f64(sz.qSize), B = ws.f64(sz.rowSize), Gm = ws.f64(sz.rowSize), b1 = ws.f64(sz.rrMax);
+  const V = ws.f64(sz.nMax * sz.rrMax * sz.rrMax), L = ws.f64(sz.rrMax * sz.rrMax);
+  const errors: number[] = [];
+  const afterSweep = sweepReporter(opts, "tensorRing");
+  for (let it = 1; it <= maxIter; it++) {
+    let res2 = 0;
+    for (let k = 0; k < N; k++) {
+      const n = shape[k], ra = r[k], rb = r[k + 1], rr = ra * rb;
+      const left = prod(shape, 0, k), right = prod(shape, k + 1), J = left * right;
+      const order = cyclicOrder(N, k);
+      const P = contractCores(ws, order.map((j) => G[j]), order.map((j) => [r[j], shape[j], r[j + 1]]), bufs);
+      designMatrix(P, Q, ra, rb, J);
+      // Rows of Q are j = q * left + l (the subchain runs over the modes after k, then before).
+      K.maskedNormal(count, idx, xo, n, right, 1, left, rr, Q, V, B);
+      solveSlices(K, n, rr, V, L, B, b1, Gm);
+      for (let a = 0; a < ra; a++) for (let i = 0; i < n; i++) for (let b = 0; b < rb; b++) G[k][(a * n + i) * rb + b] = Gm[i * rr + a * rb + b];
+      if (k === N - 1) res2 = K.maskedResidual(count, idx, xo, n, right, 1, left, rr, Q, Gm);
+    }
+    const err = observedNorm2 === 0 ? 0 : Math.sqrt(res2 / observedNorm2);
+    const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
+    errors.push(err);
+    await afterSweep(it, err);
+    if (Math.abs(prev - err) < tol) break;
+  }
+  const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
+  const result: TensorRingResult = { cores, ranks: r };
+  if (opts.returnErrors) result.errors = errors;
+  return result;
+}
+
+/**
+ * G (n x rr) row i = V_i⁻¹ B_i for the n lower-triangular blocks V_i (rr x rr,
+ * from maskedNormal): Cholesky and two triangular solves per slice; a slice
+ * whose V_i is singular (too few observed entries) gets a ridge of 1e-10
+ * trace(V_i) / rr, growing 100x per retry (a slice observed nowhere gets 0).
+ */
+function solveSlices(K: TensorKernels, n: number, rr: number, V: Float64Array, L: Float64Array, B: Float64Array, b: Float64Array, G: Float64Array): void {
+  const r2 = rr * rr;
+  for (let i = 0; i < n; i++) {
+    const Vi = V.subarray(i * r2, (i + 1) * r2);
+    let trace = 0;
+    for (let a = 0; a < rr; a++) trace += Vi[a * rr + a];
+    if (trace === 0) {
+      G.fill(0, i * rr, (i + 1) * rr);
+      continue;
+    }
+    let ridge = 0;
+    for (let attempt = 0; ; attempt++) {
+      L.set(Vi);
+      for (let a = 0; a < rr; a++) L[a * rr + a] += ridge;
+      if (K.cholesky(rr, L, rr) < 0) break;
+      if (attempt === 8) throw new LowrankError("NOT_CONVERGED", "weighted ALS: a slice's normal equations stayed singular");
+      ridge = ridge === 0 ? (1e-10 * trace) / rr : ridge * 100;
+    }
+    b.set(B.subarray(i * rr, (i + 1) * rr));
+    K.triangularSolve(true, false, false, rr, 1, L, rr, b, 1);
+    K.triangularSolve(true, true, false, rr, 1, L, rr, b, 1);
+    G.set(b.subarray(0, rr), i * rr);
+  }
 }
 
 /** Cores k+1, ..., N-1, 0, ..., k-1: the subchain that closes the ring around core k. */

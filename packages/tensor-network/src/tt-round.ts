@@ -1,5 +1,5 @@
 // TT rounding: Oseledets 2011, "Tensor-train decomposition", Algorithm 2.
-import { arenaBytes, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, LowrankError, qrBlockedWorkSize, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { leftSingular, svdScratch } from "./factor.js";
 import { withTensor } from "./module.js";
 import { decompositionShape } from "./reconstruct.js";
@@ -54,9 +54,9 @@ export function ttRound(tt: TensorNetwork, opts: TtRoundOptions = {}): TensorNet
         const M = n * r2, q = Math.min(M, r);
         const a = ws.f64(M * r);
         for (let i = 0; i < r; i++) for (let j = 0; j < M; j++) a[j * r + i] = cores[k].data[i * M + j];
-        const tau = ws.f64(r), work = ws.f64(r), Q = ws.f64(M * q);
-        K.householderQr(M, r, a, r, tau, work);
-        K.householderQ(M, q, a, r, tau, Q, q, work);
+        const tau = ws.f64(r), work = ws.f64(Math.max(qrBlockedWorkSize(M, r), qrBlockedWorkSize(M, q))), Q = ws.f64(M * q);
+        K.householderQrBlocked(M, r, a, r, tau, work);
+        K.householderQBlocked(M, q, a, r, tau, Q, q, work);
         // G_k = (Q R)ᵀ = Rᵀ Qᵀ: keep Qᵀ, multiply G_{k-1} by Rᵀ (R is q x r, upper triangle of a).
         const Rt = ws.f64(r * q);
         for (let i = 0; i < q; i++) for (let j = i; j < r; j++) Rt[j * q + i] = a[i * r + j];

@@ -24,8 +24,20 @@ export interface TensorNetwork {
   ranks: number[];
 }
 
+/**
+ * A general tensor network with one core per mode and a bond between every
+ * pair of cores (rank 1 = no edge; trains and rings are special cases).
+ * edgeRanks is N x N and symmetric (diagonal: the mode sizes, as in
+ * Hashemizadeh et al.), cores[k] has shape [I_k, edgeRanks[k][j] for every
+ * j ≠ k in increasing j] and X[i] = the contraction of all bonds.
+ */
+export interface GeneralTensorNetwork {
+  edgeRanks: number[][];
+  cores: Tensor[];
+}
+
 /** Any decomposition this package produces. */
-export type Decomposition = TuckerDecomposition | CpDecomposition | TensorNetwork;
+export type Decomposition = TuckerDecomposition | CpDecomposition | TensorNetwork | GeneralTensorNetwork;
 
 /** Options of the iterative methods. */
 export interface IterativeOptions extends BackendOptions {

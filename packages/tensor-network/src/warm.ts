@@ -2,14 +2,23 @@ import type { TensorKernels } from "./kernels.js";
 
 /**
  * Runs every hot kernel ten times on an 8 x 8 x 8 tensor so V8 has optimised
- * them before real work (see DESIGN.md, "Warm kernels"). Takes about 40 KiB
- * from `f64`.
+ * them before real work (see DESIGN.md, "Warm kernels"). Takes about 45 KiB
+ * from `f64` and `i32`.
  */
-export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array): void {
+export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i32: (n: number) => Int32Array): void {
   const n = 8, R = 4;
   const X = f64(n * n * n), Y = f64(n * n * n), M = f64(n * n), G = f64(n * n), Z = f64(n * n);
   const A = f64(n * R), KR = f64(n * n * R), out = f64(n * R), scratch = f64(R * n * n * n + n * n * R);
   const tau = f64(n), work = f64(n), d = f64(n), e = f64(n), XJ = f64(n * 2 * n);
+  // permute (3 axes), and the weighted-ALS kernels over every other entry of X with rr = 4.
+  const dims = i32(3), perm = i32(3), pscratch = i32(9), count = (n * n * n) >> 1, idx = i32(count);
+  const xo = f64(count), Vb = f64(n * 16), Bb = f64(n * 4);
+  dims.set([n, n, n]);
+  perm.set([2, 0, 1]);
+  for (let i = 0; i < count; i++) {
+    idx[i] = 2 * i;
+    xo[i] = Math.sin(i);
+  }
   for (let i = 0; i < X.length; i++) X[i] = Math.sin(i + 1);
   for (let i = 0; i < M.length; i++) M[i] = Math.cos(i);
   for (let i = 0; i < A.length; i++) A[i] = 1 / (1 + i);
@@ -35,6 +44,9 @@ export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array): 
       XJ[i * 2 * n + n + i] = 1;
     }
     k.jacobiRows(n, n, 2 * n, XJ, 2 * n, d, 1e-15, 30);
+    k.permute(3, dims, perm, X, Y, pscratch);
+    k.maskedNormal(count, idx, xo, n, n, n, 1, 4, KR, Vb, Bb);
+    k.maskedResidual(count, idx, xo, n, n, n, 1, 4, KR, A);
     for (let i = 0; i < M.length; i++) M[i] = Math.cos(i + rep);
   }
 }

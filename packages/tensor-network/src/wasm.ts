@@ -13,6 +13,9 @@ export interface TensorExports extends LinalgExports {
     left: number, n: number, right: number, R: number,
     X: number, KL: number, KR: number, out: number, scratch: number, work: number,
   ): void;
+  permute(ndim: number, dims: number, perm: number, X: number, out: number, scratch: number): void;
+  maskedNormal(count: number, idx: number, x: number, n: number, right: number, sl: number, sr: number, rr: number, Q: number, V: number, B: number): void;
+  maskedResidual(count: number, idx: number, x: number, n: number, right: number, sl: number, sr: number, rr: number, Q: number, G: number): number;
 }
 
 const bound = new WeakMap<object, TensorKernels>();
@@ -38,6 +41,11 @@ export function bindTensor(instance: WasmInstance<TensorExports>): TensorKernels
     khatriRao: (ra, rb, R, A, B, out) => x.khatriRao(ra, rb, R, p(A), p(B), p(out)),
     mttkrp: (left, n, right, R, X, KL, KR, out, scratch) =>
       x.mttkrp(left, n, right, R, p(X), p(KL), p(KR), p(out), p(scratch), work),
+    permute: (ndim, dims, perm, X, out, scratch) => x.permute(ndim, p(dims), p(perm), p(X), p(out), p(scratch)),
+    maskedNormal: (count, idx, xs, n, right, sl, sr, rr, Q, V, B) =>
+      x.maskedNormal(count, p(idx), p(xs), n, right, sl, sr, rr, p(Q), p(V), p(B)),
+    maskedResidual: (count, idx, xs, n, right, sl, sr, rr, Q, G) =>
+      x.maskedResidual(count, p(idx), p(xs), n, right, sl, sr, rr, p(Q), p(G)),
   };
   bound.set(instance, k);
   return k;

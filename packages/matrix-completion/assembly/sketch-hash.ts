@@ -17,3 +17,11 @@
 @inline export function rowKey(seed: u32, i: i32): u32 {
   return mix32(seed + <u32>i * 0x9e3779b9);
 }
+
+/**
+ * CountSketch bucket of hash h among s: the top 31 bits of h scaled to [0, s)
+ * by a multiply and shift (no integer division on the hot path).
+ */
+@inline export function bucketOf(h: u32, s: i32): i32 {
+  return <i32>((<u64>(h >> 1) * <u64>s) >> 31);
+}

@@ -6,6 +6,7 @@
 // both solvers: exact normal equations (`altmin`), or the sketched,
 // preconditioned, warm-started solver of Gu, Song, Yin and Zhang (2023,
 // `robust-altmin`).
+import { sketchedWorkSize, type SketchKind } from "./kernels.js";
 import type { RunState } from "./state.js";
 
 /** Settings of an alternating-minimisation run. */
@@ -13,8 +14,10 @@ export interface AltMinSettings {
   solver: "exact" | "sketched";
   /** Ridge added to every row's normal equations (tiny: it only guards rows with fewer than k observations). */
   ridge: number;
-  /** CountSketch rows s (sketched solver). */
+  /** Sketch rows s (sketched solver). */
   sketchSize: number;
+  /** The subspace embedding (sketched solver). */
+  sketch: SketchKind;
   /** Factor by which each row's preconditioned normal residual must fall (sketched solver). */
   innerTol: number;
   /** Cap on PCG steps per row (sketched solver). */
@@ -24,8 +27,11 @@ export interface AltMinSettings {
 
 /** Scratch doubles one half-step plus the re-orthonormalisation needs. */
 export function altMinWorkSize(n: number, m: number, k: number, maxCount: number, s: AltMinSettings): number {
-  const solve = s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : s.sketchSize * k + k * k + 3 * k + maxCount * (k + 3);
-  return solve + 2 * Math.max(n, m) * k + k * k + 2 * k;
+  return solveWorkSize(k, maxCount, s) + 2 * Math.max(n, m) * k + k * k + 2 * k;
+}
+
+function solveWorkSize(k: number, maxCount: number, s: AltMinSettings): number {
+  return s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : sketchedWorkSize(k, s.sketchSize, maxCount, s.sketch);
 }
 
 /**
@@ -42,7 +48,7 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number }
   const maxCount = Math.max(st.maxRowCount, st.maxColCount);
   let o = 0;
   const take = (len: number) => st.work.subarray(o, (o += len));
-  const solveWork = take(s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : s.sketchSize * k + k * k + 3 * k + maxCount * (k + 3));
+  const solveWork = take(solveWorkSize(k, maxCount, s));
   const T1 = take(N * k), T2 = take(N * k), R = take(k * k), tau = take(k), qw = take(k);
   let calls = 0;
 
@@ -54,7 +60,7 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number }
     // A fresh sketch per call: the seed advances, so no row keeps an unlucky embedding.
     calls++;
     return K.sketchedHalfStep(cnt, k, ptr, idx, vals, F, X, s.sketchSize, (s.seed + Math.imul(calls, 0x2545f491)) >>> 0,
-      s.innerTol, s.maxInner, s.ridge, maxCount, st.zeros, solveWork);
+      s.innerTol, s.maxInner, s.ridge, maxCount, st.zeros, solveWork, s.sketch);
   };
 
   // X (rows x k) = Q R; other (rows2 x k) <- other Rᵀ.

@@ -1,6 +1,7 @@
 // complete(): options, input checks, the choice of lambda, then the run.
 import { LowrankError, type Backend } from "@lowrank/linalg";
 import { fit, type FitSettings } from "./fit.js";
+import type { SketchKind } from "./kernels.js";
 import type { CompletionModel, IterationRecord, Method } from "./model.js";
 import { checkObservations, type Observations } from "./observations.js";
 import { selectLambda } from "./select-lambda.js";
@@ -37,8 +38,14 @@ export interface CompleteOptions {
   onProgress?: (record: IterationRecord) => void;
   /** Aborts the run between iterations with LowrankError("ABORTED"). */
   signal?: AbortSignal;
-  /** robust-altmin: CountSketch rows per regression (default 4k). Rows with at most this many observations are solved exactly. */
+  /** robust-altmin: sketch rows per regression (default 4k). Rows with at most this many observations are solved exactly. */
   sketchSize?: number;
+  /**
+   * robust-altmin: the subspace embedding of each row's design (default "countsketch": one signed
+   * bucket per observation, O(|Omega_i| k); "srht": random signs, a Walsh-Hadamard transform and
+   * s sampled rows, O(|Omega_i| k log |Omega_i|), a better embedding for the same s).
+   */
+  sketch?: SketchKind;
   /** robust-altmin: each row's preconditioned normal residual must fall by this factor per half-step (default 0.1). */
   innerTol?: number;
   /** robust-altmin: cap on PCG steps per row per half-step (default 10). */
@@ -105,6 +112,7 @@ export async function complete(observations: Observations, options: CompleteOpti
     biases: als && (options.biases ?? true),
     lo, hi, seed,
     sketchSize: positiveInt(options.sketchSize ?? 4 * k, "sketchSize"),
+    sketch: options.sketch ?? "countsketch",
     innerTol: nonNegative(options.innerTol ?? 0.1, "innerTol"),
     maxInner: positiveInt(options.maxInner ?? 10, "maxInner"),
     incoherence: nonNegative(options.incoherence ?? 2, "incoherence"),
@@ -113,6 +121,10 @@ export async function complete(observations: Observations, options: CompleteOpti
     onProgress: options.onProgress,
     signal: options.signal,
   };
+  if (settings.sketch !== "countsketch" && settings.sketch !== "srht") {
+    throw new LowrankError("INVALID_ARGUMENT", `sketch must be "countsketch" or "srht", got ${String(settings.sketch)}`);
+  }
+  if (settings.sketchSize >= 2 ** 20) throw new LowrankError("INVALID_ARGUMENT", `sketchSize must be below 2^20, got ${settings.sketchSize}`);
   if (settings.sketchSize <= k) throw new LowrankError("INVALID_ARGUMENT", `sketchSize must exceed the rank (${k}), got ${settings.sketchSize}`);
   let validation: Observations | null = null;
   if (options.validation !== undefined) {

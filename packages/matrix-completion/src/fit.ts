@@ -5,6 +5,7 @@ import { alsWorkSize, setupAls } from "./als.js";
 import { altMinWorkSize, setupAltMin } from "./altmin.js";
 import { CompletionModel, type IterationRecord, type Method } from "./model.js";
 import { createCompletionWorkspace } from "./module.js";
+import type { SketchKind } from "./kernels.js";
 import { indexObservations, type Observations } from "./observations.js";
 import { spectralInit, spectralWorkSize } from "./spectral-init.js";
 import { allocateState, stateBytes } from "./state.js";
@@ -22,6 +23,7 @@ export interface FitSettings {
   hi: number;
   seed: number;
   sketchSize: number;
+  sketch: SketchKind;
   innerTol: number;
   maxInner: number;
   incoherence: number;
@@ -35,13 +37,13 @@ export interface FitSettings {
 export async function fit(
   obs: Observations, validation: Observations | null, s: FitSettings, search?: { lambda: number; rmse: number }[],
 ): Promise<CompletionModel> {
-  const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, sketchSize, innerTol, maxInner, incoherence, powerIters, signal } = s;
+  const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, sketchSize, sketch, innerTol, maxInner, incoherence, powerIters, signal } = s;
   const als = method === "als";
   const n = obs.rows, m = obs.cols;
   const ix = indexObservations(obs);
   const alt = {
     solver: method === "altmin" ? ("exact" as const) : ("sketched" as const),
-    ridge: lambda, sketchSize, innerTol, maxInner, seed,
+    ridge: lambda, sketchSize, sketch, innerTol, maxInner, seed,
   };
   const width = Math.min(k + 10, n, m);
   const workSize = als

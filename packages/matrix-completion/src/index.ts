@@ -7,4 +7,5 @@ export { trainTestSplit } from "./split.js";
 export { parseRatings, type ParsedRatings } from "./parse-ratings.js";
 export { foldIn } from "./fold-in.js";
 export { init } from "./module.js";
+export type { SketchKind } from "./kernels.js";
 export { LowrankError, type Backend } from "@lowrank/linalg";

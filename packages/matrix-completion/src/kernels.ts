@@ -5,7 +5,7 @@
 import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
 import { gramRows } from "./gram.js";
 import { normalSolve } from "./normal-solve.js";
-import { mix32, rowKey } from "./sketch-hash.js";
+import { bucketOf, mix32, rowKey } from "./sketch-hash.js";
 
 /** Kernels of one matrix-completion run. Every array is a view of the run's workspace. */
 export interface CompletionKernels extends LinalgKernels {
@@ -26,19 +26,51 @@ export interface CompletionKernels extends LinalgKernels {
   /**
    * Robust-altmin half-step (sketch-and-precondition per row, see
    * assembly/robust-altmin.ts): updates X (n x k) in place, warm-started.
-   * `zeros` has one 0 per row of F; `work` holds s k + k² + 3 k + maxCount (k + 3).
-   * Returns the PCG steps taken. O(|Omega| k (1 + steps) + n (s k² + k³ + steps k²)).
+   * `zeros` has one 0 per row of F; `work` holds sketchedWorkSize(k, s, maxCount, sketch).
+   * Returns the PCG steps taken. O(|Omega| k (1 + steps) + n (s k² + k³ + steps k²)),
+   * plus O(|Omega_i| k log |Omega_i|) per row for an SRHT.
    */
   sketchedHalfStep(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array,
     s: number, seed: number, innerTol: number, maxInner: number, ridge: number, maxCount: number, zeros: Float64Array,
-    work: Float64Array,
+    work: Float64Array, sketch: SketchKind,
   ): number;
   /** Σ (clamped prediction - vals[q])² over the listed positions. O(nnz k). */
   squaredError(
     nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array,
     rowBias: Float64Array, colBias: Float64Array, mu: number, lo: number, hi: number,
   ): number;
+}
+
+/** The subspace embedding of robust-altmin's row regressions. */
+export type SketchKind = "countsketch" | "srht";
+
+/** The smallest power of two >= n (n >= 1). */
+export function pow2AtLeast(n: number): number {
+  let N = 1;
+  while (N < n) N *= 2;
+  return N;
+}
+
+/** Doubles of scratch sketchedHalfStep needs (maxCount: the largest row count). */
+export function sketchedWorkSize(k: number, s: number, maxCount: number, sketch: SketchKind): number {
+  return s * k + k * k + 4 * k + maxCount * k + (sketch === "srht" ? pow2AtLeast(Math.max(maxCount, 1)) * k : 0);
+}
+
+/** In-place unnormalised Walsh-Hadamard transform of the N (a power of two) k-long rows of H, as assembly/robust-altmin.ts. */
+function hadamardRows(N: number, k: number, H: Float64Array): void {
+  for (let h = 1; h < N; h *= 2) {
+    for (let i0 = 0; i0 < N; i0 += 2 * h) {
+      for (let i = i0; i < i0 + h; i++) {
+        const a = i * k, b = (i + h) * k;
+        for (let c = 0; c < k; c++) {
+          const x = H[a + c], y = H[b + c];
+          H[a + c] = x + y;
+          H[b + c] = x - y;
+        }
+      }
+    }
+  }
 }
 
 /** (L Lᵀ)⁻¹ g into z, L lower triangular (k x k, leading dimension k). */
@@ -79,18 +111,15 @@ export const jsCompletionKernels: CompletionKernels = {
     return singular;
   },
 
-  sketchedHalfStep(n, k, ptr, idx, vals, F, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work) {
+  sketchedHalfStep(n, k, ptr, idx, vals, F, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work, sketch) {
     let o = 0;
     const take = (len: number) => work.subarray(o, (o += len));
-    const SD = take(s * k), L = take(k * k), g = take(k), z = take(k), p = take(k);
-    const D = take(maxCount * k), t = take(maxCount), r = take(maxCount), qv = take(maxCount);
+    const srht = sketch === "srht";
+    const SD = take(s * k), L = take(k * k), g = take(k), z = take(k), p = take(k), w = take(k);
+    const D = take(maxCount * k), H = srht ? take(pow2AtLeast(Math.max(maxCount, 1)) * k) : D;
     const G = SD.subarray(0, k * k), b = SD.subarray(k * k, k * k + k);
     const tol2 = innerTol * innerTol;
     let steps = 0;
-    const exact = (start: number, end: number, x: number): void => {
-      if (normalSolve(start, end, k, idx, vals, F, zeros, 0, ridge, 0, false, G, b)) X.set(b, x);
-      else X.fill(0, x, x + k);
-    };
     for (let i = 0; i < n; i++) {
       const start = ptr[i], end = ptr[i + 1], cnt = end - start;
       const x = i * k;
@@ -98,54 +127,61 @@ export const jsCompletionKernels: CompletionKernels = {
         X.fill(0, x, x + k);
         continue;
       }
-      if (cnt <= s) {
-        exact(start, end, x);
-        continue;
-      }
-      SD.fill(0);
+      let sketched = cnt > s;
       const key = rowKey(seed >>> 0, i);
-      for (let q = 0; q < cnt; q++) {
-        const j = idx[start + q];
-        D.set(F.subarray(j * k, j * k + k), q * k);
-        t[q] = vals[start + q];
-        const h = mix32((key ^ j) >>> 0);
-        axpyAt(k, h & 1 ? -1 : 1, D, q * k, SD, ((h >>> 1) % s) * k);
+      if (sketched) {
+        g.fill(0);
+        if (!srht) SD.fill(0);
+        for (let q = 0; q < cnt; q++) {
+          const j = idx[start + q];
+          D.set(F.subarray(j * k, j * k + k), q * k);
+          const rq = vals[start + q] - dotAt(k, D, q * k, X, x);
+          axpyAt(k, rq, D, q * k, g, 0);
+          const h = mix32((key ^ j) >>> 0);
+          const sign = h & 1 ? -1 : 1;
+          if (srht) for (let c = 0; c < k; c++) H[q * k + c] = sign * D[q * k + c];
+          else axpyAt(k, sign, D, q * k, SD, bucketOf(h, s) * k);
+        }
+        if (srht) {
+          const N = pow2AtLeast(cnt);
+          H.fill(0, cnt * k, N * k);
+          hadamardRows(N, k, H);
+          const pick = mix32((key ^ 0x5bd1e995) >>> 0);
+          const offset = pick & (N - 1), stride = (mix32(pick) | 1) & (N - 1);
+          for (let t = 0; t < s; t++) {
+            const r = (offset + Math.imul(t, stride)) & (N - 1);
+            SD.set(H.subarray(r * k, r * k + k), t * k);
+          }
+        }
+        gramRows(s, k, SD, L);
+        let fullRank = jsKernels.cholesky(k, L, k) < 0;
+        let dmax = 0;
+        for (let c = 0; c < k && fullRank; c++) dmax = Math.max(dmax, L[c * k + c]);
+        for (let c = 0; c < k && fullRank; c++) fullRank = L[c * k + c] > 1e-7 * dmax;
+        sketched = fullRank;
       }
-      gramRows(s, k, SD, L);
-      let fullRank = jsKernels.cholesky(k, L, k) < 0;
-      let dmax = 0;
-      for (let c = 0; c < k && fullRank; c++) dmax = Math.max(dmax, L[c * k + c]);
-      for (let c = 0; c < k && fullRank; c++) fullRank = L[c * k + c] > 1e-7 * dmax;
-      if (!fullRank) {
-        exact(start, end, x);
+      if (!sketched) {
+        if (normalSolve(start, end, k, idx, vals, F, zeros, 0, ridge, 0, false, G, b)) X.set(b, x);
+        else X.fill(0, x, x + k);
         continue;
-      }
-      g.fill(0);
-      for (let q = 0; q < cnt; q++) {
-        const rq = t[q] - dotAt(k, D, q * k, X, x);
-        r[q] = rq;
-        axpyAt(k, rq, D, q * k, g, 0);
       }
       precondition(k, L, g, z);
       p.set(z);
       let gamma = dotAt(k, g, 0, z, 0);
       const stop = tol2 * gamma;
       for (let it = 0; it < maxInner && gamma > stop && gamma > 0; it++) {
+        // w = Dᵀ(D p) in one pass, |D p|² alongside.
+        w.fill(0);
         let qq = 0;
         for (let q = 0; q < cnt; q++) {
           const v = dotAt(k, D, q * k, p, 0);
-          qv[q] = v;
           qq += v * v;
+          axpyAt(k, v, D, q * k, w, 0);
         }
         if (!(qq > 0)) break;
         const alpha = gamma / qq;
         axpyAt(k, alpha, p, 0, X, x);
-        g.fill(0);
-        for (let q = 0; q < cnt; q++) {
-          const rq = r[q] - alpha * qv[q];
-          r[q] = rq;
-          axpyAt(k, rq, D, q * k, g, 0);
-        }
+        axpyAt(k, -alpha, w, 0, g, 0);
         precondition(k, L, g, z);
         const next = dotAt(k, g, 0, z, 0);
         const beta = next / gamma;

@@ -26,7 +26,7 @@ function warm(instance: WasmInstance<CompletionExports>): void {
   const n = 8, r = 4, nnz = n * n;
   const ptr = arena.i32(n + 1), idx = arena.i32(nnz), ri = arena.i32(nnz);
   const vals = arena.f64(nnz), F = arena.f64(n * r), X = arena.f64(n * r), bias = arena.f64(n), zeros = arena.f64(n);
-  const work = arena.f64(4 * r * r + 5 * r + n * (r + 3) + 64);
+  const work = arena.f64(4 * r * r + 5 * r + 2 * n * (r + 3) + 64);
   for (let i = 0; i <= n; i++) ptr[i] = i * n;
   for (let q = 0; q < nnz; q++) {
     idx[q] = q % n;
@@ -36,7 +36,7 @@ function warm(instance: WasmInstance<CompletionExports>): void {
   for (let q = 0; q < n * r; q++) F[q] = Math.cos(q);
   for (let rep = 0; rep < 10; rep++) {
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
-    k.sketchedHalfStep(n, r, ptr, idx, vals, F, X, 2 + r, rep, 1e-3, 5, 0, n, zeros, work);
+    k.sketchedHalfStep(n, r, ptr, idx, vals, F, X, 2 + r, rep, 1e-3, 5, 0, n, zeros, work, rep & 1 ? "srht" : "countsketch");
     k.squaredError(nnz, r, ri, idx, vals, X, F, bias, zeros, 0.5, -1, 1);
   }
   arena.release(mark);

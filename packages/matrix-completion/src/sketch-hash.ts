@@ -16,3 +16,8 @@ export function mix32(x: number): number {
 export function rowKey(seed: number, i: number): number {
   return mix32((seed + Math.imul(i, 0x9e3779b9)) >>> 0);
 }
+
+/** CountSketch bucket of hash h among s (s < 2^21, so the product is exact): the top 31 bits of h scaled to [0, s). */
+export function bucketOf(h: number, s: number): number {
+  return Math.floor(((h >>> 1) * s) / 2147483648);
+}

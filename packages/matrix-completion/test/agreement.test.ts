@@ -7,12 +7,25 @@ import { syntheticRatings } from "./synthetic-ratings.js";
 const ratings = syntheticRatings({ users: 150, items: 200, ratings: 5000, seed: 3 }).observations;
 const { M } = lowRankMatrix(90, 70, 4, { seed: 8 });
 const exact = observe(M, 0.4, { seed: 9 });
+const exact8 = observe(lowRankMatrix(90, 70, 8, { seed: 12 }).M, 0.6, { seed: 13 });
+// Rank >= 32 takes the register-blocked Gram kernel (34: with two leftover rows); rows of ~90 and columns of ~120 observations.
+// The data have the rank that is fitted, so that the factors are well determined and relaxed-simd's fused roundings stay small.
+const wide = observe(lowRankMatrix(200, 150, 34, { seed: 10, noise: 0.01 }).M, 0.6, { seed: 11 });
 
 const cases: { name: string; obs: Observations; opts: CompleteOptions }[] = [
   { name: "als with biases", obs: ratings, opts: { rank: 6, lambda: 0.1, maxIter: 8 } },
   { name: "als without biases", obs: ratings, opts: { rank: 5, lambda: 0.1, biases: false, maxIter: 8 } },
   { name: "altmin", obs: exact, opts: { method: "altmin", rank: 4, maxIter: 8 } },
   { name: "robust-altmin", obs: exact, opts: { method: "robust-altmin", rank: 4, maxIter: 8, sketchSize: 9 } },
+  { name: "robust-altmin (SRHT)", obs: exact, opts: { method: "robust-altmin", sketch: "srht", rank: 4, maxIter: 8, sketchSize: 9 } },
+  // A fixed number of CG steps (innerTol 0): a data-dependent stopping test can take one step more or fewer
+  // under relaxed-simd's roundings, which moves the answer by the inexactness itself, not by roundoff.
+  { name: "robust-altmin k = 8", obs: exact8, opts: { method: "robust-altmin", rank: 8, maxIter: 6, sketchSize: 16, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 16", obs: wide, opts: { method: "robust-altmin", rank: 16, maxIter: 4, sketchSize: 40, innerTol: 0, maxInner: 3 } },
+  { name: "als with biases, k = 34 (blocked Gram)", obs: wide, opts: { rank: 34, lambda: 0.05, maxIter: 4 } },
+  { name: "altmin k = 32 (blocked Gram)", obs: wide, opts: { method: "altmin", rank: 32, maxIter: 4, lambda: 1e-3 } },
+  { name: "robust-altmin k = 33, CountSketch", obs: wide, opts: { method: "robust-altmin", rank: 33, maxIter: 3, sketchSize: 66, lambda: 1e-3, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 33, SRHT", obs: wide, opts: { method: "robust-altmin", sketch: "srht", rank: 33, maxIter: 3, sketchSize: 66, lambda: 1e-3, innerTol: 0, maxInner: 3 } },
 ];
 
 function factorDiff(a: CompletionModel, b: CompletionModel): number {

@@ -50,6 +50,8 @@ describe("bad input gets a typed LowrankError", () => {
     expect(await codeOf(() => complete(good(), { rank: 1, lambda: -1 }))).toBe("INVALID_ARGUMENT");
     expect(await codeOf(() => complete(good(), { rank: 1, method: "altmin", lambda: "auto" }))).toBe("INVALID_ARGUMENT");
     expect(await codeOf(() => complete(good(), { rank: 2, method: "robust-altmin", sketchSize: 2 }))).toBe("INVALID_ARGUMENT");
+    expect(await codeOf(() => complete(good(), { rank: 1, method: "robust-altmin", sketchSize: 2 ** 20 }))).toBe("INVALID_ARGUMENT");
+    expect(await codeOf(() => complete(good(), { rank: 1, method: "robust-altmin", sketch: "gaussian" as never }))).toBe("INVALID_ARGUMENT");
     expect(await codeOf(() => complete(good(), { rank: 1, backend: "gpu" as never }))).toBe("INVALID_ARGUMENT");
   });
 

@@ -28,6 +28,18 @@ describe("exact recovery of an incoherent rank-5 400 x 300 matrix from 25% of it
     expect(completionError(model, M)).toBeLessThan(1e-4);
   });
 
+  // SRHT: seeds 1 and 2 were used while writing it, 37 and 73 were first run by this test.
+  for (const seed of [1, 2, 37, 73]) {
+    it(`robust-altmin with an SRHT sketch reaches relative error < 1e-4 (seed ${seed})`, async () => {
+      const { M } = lowRankMatrix(400, 300, 5, { seed });
+      const obs = observe(M, 0.25, { seed: 1000 + seed });
+      const model = await complete(obs, { method: "robust-altmin", sketch: "srht", rank: 5, seed });
+      expect(completionError(model, M)).toBeLessThan(1e-4);
+      // Rows here carry ~75 and columns ~100 observations, above s = 20: the sketched path ran.
+      expect(model.history.some((h) => (h.innerSteps ?? 0) > 0)).toBe(true);
+    });
+  }
+
   it("altmin on the TypeScript reference recovers too", async () => {
     const { M } = lowRankMatrix(400, 300, 5, { seed: 4 });
     const obs = observe(M, 0.25, { seed: 1004 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadSotu, loadSpamAssassin } from "../src/node.js";
+import { paragraphs } from "../src/node/sotu.js";
 import { expectLowrankError } from "./helpers/expect-error.js";
 
 function checkCsr(m: { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; data: Float64Array }): void {
@@ -50,6 +51,40 @@ describe("loadSotu", () => {
     expect(vocabulary.length).toBe(500);
     expect(vocabulary).toContain("the");
     expectLowrankError(() => loadSotu({ range: [1700, 1710] }), "EMPTY");
+  });
+});
+
+describe("loadSotu paragraphs", () => {
+  it("splits addresses into runs of whole sentences with the address's labels, in reading order", () => {
+    const byAddress = loadSotu({ range: [2009, 2012], stopWords: false });
+    const para = loadSotu({ range: [2009, 2012], stopWords: false, unit: "paragraph", paragraphWords: 100 });
+    const { matrix, address, years, presidents } = para;
+    expect(matrix.rows).toBeGreaterThan(4 * 20);
+    expect(address.length).toBe(matrix.rows);
+    expect(Array.from(byAddress.address)).toEqual([0, 1, 2, 3]);
+    for (let i = 1; i < address.length; i++) expect(address[i] - address[i - 1]).toBeGreaterThanOrEqual(0);
+    expect(new Set(address).size).toBe(4);
+    for (let i = 0; i < matrix.rows; i++) {
+      expect(years[i]).toBe(byAddress.years[address[i]]);
+      expect(presidents[i]).toBe("Barack Obama");
+    }
+    // Same vocabulary and the same total counts: paragraphs partition each address's tokens.
+    expect(para.vocabulary).toEqual(byAddress.vocabulary);
+    const total = (m: typeof matrix) => m.data.reduce((s, v) => s + v, 0);
+    expect(total(matrix)).toBe(total(byAddress.matrix));
+    checkCsr(matrix);
+  });
+
+  it("makes paragraphs of at least paragraphWords words, ending at a sentence end", () => {
+    const text = "One two three. Four five six! Seven eight? Nine ten eleven twelve. Thirteen.";
+    expect(paragraphs(text, 5)).toEqual(["One two three. Four five six!", "Seven eight? Nine ten eleven twelve. Thirteen."]);
+    expect(paragraphs(text, 100)).toEqual([text]);
+    expect(paragraphs("A b c d e f. G.", 3)).toEqual(["A b c d e f. G."]);
+  });
+
+  it("rejects an unknown unit or a bad paragraphWords", () => {
+    expectLowrankError(() => loadSotu({ range: [2020, 2021], unit: "sentence" as "paragraph" }), "INVALID_ARGUMENT");
+    expectLowrankError(() => loadSotu({ range: [2020, 2021], unit: "paragraph", paragraphWords: 0 }), "INVALID_ARGUMENT");
   });
 });
 

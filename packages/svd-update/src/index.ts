@@ -3,6 +3,7 @@ export { init } from "./module.js";
 export { truncatedSvd, type TruncatedSvdOptions, type TruncatedSvdProgress } from "./truncated.js";
 export { EvolvingSvd } from "./evolving.js";
 export type { EvolvingSvdOptions, EvolvingSvdStats, UpdateMethod } from "./options.js";
+export { COST as autoCostModel, type AutoChoice, type AutoDecision } from "./auto.js";
 export { singularValueError, residualMetric } from "./metrics.js";
 export { LowrankError, type CsrMatrix, type DenseMatrix, type SvdResult } from "@lowrank/linalg";
 

@@ -24,6 +24,29 @@ export function toCsr(A: CsrMatrix | DenseMatrix, name: string): CsrMatrix {
   return { rows: D.rows, cols: D.cols, indptr, indices, data };
 }
 
+/**
+ * A dense matrix checked and converted as by toCsr; a CSR matrix checked only
+ * for what O(1) reveals (shape, array types and lengths, indptr's ends). The
+ * caller must run the O(nnz) checks (indptr order, index range, finite
+ * values) before using the entries: EvolvingSvd.addRows does so in the kernel
+ * csrSupport. Errors: SHAPE, EMPTY, NON_FINITE (dense), TOO_LARGE. O(1) for CSR.
+ */
+export function toCsrShape(A: CsrMatrix | DenseMatrix, name: string): CsrMatrix {
+  if (A == null || typeof A !== "object" || !isCsr(A)) return toCsr(A, name);
+  const dim = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  if (!dim(A.rows) || !dim(A.cols)) throw new LowrankError("SHAPE", `${name}.rows/cols must be non-negative integers`);
+  if (A.rows === 0 || A.cols === 0) throw new LowrankError("EMPTY", `${name} is empty (${A.rows} x ${A.cols})`);
+  // Anything else (plain arrays, other typed arrays) takes the full check and conversion.
+  if (!(A.indptr instanceof Int32Array && A.indices instanceof Int32Array && A.data instanceof Float64Array)) return checkCsr(A, name);
+  if (A.indptr.length !== A.rows + 1) throw new LowrankError("SHAPE", `${name}.indptr has length ${A.indptr.length}, expected rows + 1 = ${A.rows + 1}`);
+  const nnz = A.indptr[A.rows];
+  if (A.indptr[0] !== 0 || A.indices.length !== nnz || A.data.length !== nnz) {
+    throw new LowrankError("SHAPE", `${name}: indptr must run from 0 to nnz and indices/data have nnz = ${nnz} entries (got ${A.indices.length}, ${A.data.length})`);
+  }
+  if (nnz > 2 ** 28) throw new LowrankError("TOO_LARGE", `${name} has ${nnz} nonzeros; too many for wasm32 memory`);
+  return A;
+}
+
 /** Aᵀ in CSR (the columns of A as rows). O(nnz + rows + cols). */
 export function transposeCsr(A: CsrMatrix): CsrMatrix {
   const nnz = A.indptr[A.rows];

@@ -21,6 +21,84 @@ export interface SvdUpdateKernels extends LinalgKernels {
    * basis can grow a vector at a time. Returns the number kept. O((s² - start²) (p + k)).
    */
   sparseGramSchmidt(s: number, p: number, k: number, B: Float64Array, C: Float64Array, R: Float64Array, tol2: number, start: number): number;
+  /**
+   * Checks an s-row CSR batch (indptr from 0 and non-decreasing, indices in
+   * [0, dim), data finite) and lists its distinct indices in first-seen order
+   * in idx, setting marker[j] to j's position (marker is -1 elsewhere).
+   * Returns the support size p, or -1 (indptr), -2 (index), -3 (non-finite),
+   * leaving marker untouched. O(nnz + s).
+   */
+  csrSupport(s: number, dim: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, marker: Int32Array, idx: Int32Array): number;
+  /** Ec (s x p) = the batch on its support (positions from marker); then marker[idx[t]] = -1 for t < p. O(nnz + s p). */
+  scatterBatch(s: number, p: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, marker: Int32Array, idx: Int32Array, Ec: Float64Array): void;
+  /**
+   * The kk leading singular triplets of the r x c row-major M by one-sided
+   * Jacobi on X = [N | I] (N = M, or Mᵀ when r > c; X is R x (L + R), d R
+   * doubles, for R = min(r, c), L = max): tolerance tol1, then tol2 should
+   * tol1 not converge in maxSweeps. F (r x kk), theta (kk), G (c x kk).
+   * O(sweeps R² (L + R)).
+   */
+  smallSvdCore(r: number, c: number, M: Float64Array, kk: number, X: Float64Array, d: Float64Array, F: Float64Array, theta: Float64Array, G: Float64Array, tol1: number, tol2: number, maxSweeps: number): void;
+  /**
+   * Kn = K H (H when identity), Kin = H⁻¹ K⁻¹ (H⁻¹ when identity), H⁻¹ by
+   * Gauss-Jordan with partial pivoting. Returns ||Kn||_F ||Kin||_F, or -1 when H is singular
+   * (Kin undefined). work: 3 k² + 2 k doubles. O(k³).
+   */
+  rotateFactor(k: number, K: Float64Array, Kinv: Float64Array, H: Float64Array, identity: boolean, Kn: Float64Array, Kin: Float64Array, work: Float64Array): number;
+  /**
+   * scatterBatch into Ec (s x p), then C0 (s x k) = Ec P[idx] K (without K
+   * when identity), reading the support rows of the tall factor P directly.
+   * tmp: s k doubles. O(nnz + s p k + s k²).
+   */
+  projectBatch(
+    s: number, p: number, k: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, marker: Int32Array, idx: Int32Array,
+    P: Float64Array, K: Float64Array, identity: boolean, Ec: Float64Array, C0: Float64Array, tmp: Float64Array,
+  ): void;
+  /** M ((k + s) x (k + sq)) = [[diag(sv), 0], [C0, Rᵀ]] for C0 (s x k) and R (sq rows of length s). O((k + s)(k + sq)). */
+  appendCore(k: number, s: number, sq: number, sv: Float64Array, C0: Float64Array, R: Float64Array, M: Float64Array): void;
+}
+
+/** inv = H⁻¹ (k x k) by Gauss-Jordan with partial pivoting on [H | I] (work: 2 k² doubles); false when a pivot is 0. */
+function invertGJ(k: number, H: Float64Array, inv: Float64Array, work: Float64Array): boolean {
+  const w = 2 * k;
+  work.fill(0, 0, k * w);
+  for (let i = 0; i < k; i++) {
+    work.set(H.subarray(i * k, i * k + k), i * w);
+    work[i * w + k + i] = 1;
+  }
+  for (let j = 0; j < k; j++) {
+    let piv = j, best = Math.abs(work[j * w + j]);
+    for (let i = j + 1; i < k; i++) {
+      const a = Math.abs(work[i * w + j]);
+      if (a > best) {
+        best = a;
+        piv = i;
+      }
+    }
+    if (best === 0) return false;
+    if (piv !== j) {
+      for (let t = 0; t < w; t++) {
+        const x = work[j * w + t];
+        work[j * w + t] = work[piv * w + t];
+        work[piv * w + t] = x;
+      }
+    }
+    const d = 1 / work[j * w + j];
+    for (let t = 0; t < w; t++) work[j * w + t] *= d;
+    for (let i = 0; i < k; i++) {
+      if (i === j) continue;
+      const f = work[i * w + j];
+      if (f !== 0) axpyAt(w, -f, work, j * w, work, i * w);
+    }
+  }
+  for (let i = 0; i < k; i++) inv.set(work.subarray(i * w + k, i * w + w), i * k);
+  return true;
+}
+
+/** C (k x k) = A B, row by row as axpys (the order of the WASM twin). */
+function mulSmall(k: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
+  C.fill(0, 0, k * k);
+  for (let i = 0; i < k; i++) for (let a = 0; a < k; a++) axpyAt(k, A[i * k + a], B, a * k, C, i * k);
 }
 
 /**
@@ -71,5 +149,82 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
       kept++;
     }
     return kept;
+  },
+  csrSupport(s, dim, indptr, indices, data, marker, idx) {
+    if (indptr[0] !== 0) return -1;
+    for (let i = 0; i < s; i++) if (indptr[i + 1] < indptr[i]) return -1;
+    const nnz = indptr[s];
+    for (let q = 0; q < nnz; q++) {
+      const j = indices[q];
+      if (!(j >= 0 && j < dim)) return -2;
+      const v = data[q];
+      if (!(v - v === 0)) return -3;
+    }
+    let p = 0;
+    for (let q = 0; q < nnz; q++) {
+      const j = indices[q];
+      if (marker[j] < 0) {
+        marker[j] = p;
+        idx[p++] = j;
+      }
+    }
+    return p;
+  },
+  scatterBatch(s, p, indptr, indices, data, marker, idx, Ec) {
+    Ec.fill(0, 0, s * p);
+    for (let i = 0; i < s; i++) for (let q = indptr[i]; q < indptr[i + 1]; q++) Ec[i * p + marker[indices[q]]] += data[q];
+    for (let t = 0; t < p; t++) marker[idx[t]] = -1;
+  },
+  smallSvdCore(r, c, M, kk, X, d, F, theta, G, tol1, tol2, maxSweeps) {
+    const trans = r > c;
+    const R = trans ? c : r, L = trans ? r : c, w = L + R;
+    X.fill(0, 0, R * w);
+    for (let i = 0; i < R; i++) {
+      if (trans) for (let j = 0; j < L; j++) X[i * w + j] = M[j * c + i];
+      else X.set(M.subarray(i * c, i * c + L), i * w);
+      X[i * w + L + i] = 1;
+    }
+    if (jsKernels.jacobiRows(R, L, w, X, w, d, tol1, maxSweeps) < 0) jsKernels.jacobiRows(R, L, w, X, w, d, tol2, maxSweeps);
+    const J = trans ? G : F, W = trans ? F : G;
+    for (let i = 0; i < kk; i++) {
+      theta[i] = d[i];
+      const inv = d[i] > 0 ? 1 / d[i] : 0;
+      for (let a = 0; a < R; a++) J[a * kk + i] = X[i * w + L + a];
+      for (let a = 0; a < L; a++) W[a * kk + i] = X[i * w + a] * inv;
+    }
+  },
+  rotateFactor(k, K, Kinv, H, identity, Kn, Kin, work) {
+    const kk = k * k;
+    const Hinv = work.subarray(0, kk), gj = work.subarray(kk, 3 * kk);
+    if (identity) Kn.set(H.subarray(0, kk));
+    else mulSmall(k, K, H, Kn);
+    if (!invertGJ(k, H, Hinv, gj)) return -1;
+    if (identity) Kin.set(Hinv);
+    else mulSmall(k, Hinv, Kinv, Kin);
+    return Math.sqrt(dotAt(kk, Kn, 0, Kn, 0)) * Math.sqrt(dotAt(kk, Kin, 0, Kin, 0));
+  },
+  projectBatch(s, p, k, indptr, indices, data, marker, idx, P, K, identity, Ec, C0, tmp) {
+    jsSvdUpdateKernels.scatterBatch(s, p, indptr, indices, data, marker, idx, Ec);
+    const out = identity ? C0 : tmp;
+    out.fill(0, 0, s * k);
+    for (let i = 0; i < s; i++) {
+      for (let t = 0; t < p; t++) {
+        const e = Ec[i * p + t];
+        if (e !== 0) axpyAt(k, e, P, idx[t] * k, out, i * k);
+      }
+    }
+    if (!identity) {
+      C0.fill(0, 0, s * k);
+      for (let i = 0; i < s; i++) for (let a = 0; a < k; a++) axpyAt(k, tmp[i * k + a], K, a * k, C0, i * k);
+    }
+  },
+  appendCore(k, s, sq, sv, C0, R, M) {
+    const w = k + sq;
+    M.fill(0, 0, (k + s) * w);
+    for (let i = 0; i < k; i++) M[i * w + i] = sv[i];
+    for (let j = 0; j < s; j++) {
+      M.set(C0.subarray(j * k, j * k + k), (k + j) * w);
+      for (let i = 0; i < sq; i++) M[(k + j) * w + k + i] = R[i * s + j];
+    }
   },
 };

@@ -6,14 +6,25 @@ import type { TruncatedSvdProgress } from "./truncated.js";
 
 /** Update methods: see the README's algorithm notes. */
 export type UpdateMethod = "deng" | "deng-gkl" | "deng-rpi" | "zha-simon" | "vecharynski" | "yamazaki";
-const METHODS: readonly UpdateMethod[] = ["deng", "deng-gkl", "deng-rpi", "zha-simon", "vecharynski", "yamazaki"];
+const METHODS: readonly (UpdateMethod | "auto")[] = ["deng", "deng-gkl", "deng-rpi", "zha-simon", "vecharynski", "yamazaki", "auto"];
 
 /** Options of {@link EvolvingSvd.create} and {@link EvolvingSvd.fromFactors}. */
 export interface EvolvingSvdOptions extends BackendOptions {
   /** Rank k of the maintained truncated SVD (`create`: 1 <= k <= min(rows, cols); `fromFactors`: the factors' width). */
   rank?: number;
-  /** Update method (default "deng"). */
-  method?: UpdateMethod;
+  /**
+   * Update method (default "deng"), or "auto": before each batch, estimate the
+   * cost of `deng`, `zha-simon` and of a fresh truncated SVD of the current
+   * matrix, and take the cheapest (recorded in `history`). Implies `keepMatrix`
+   * when the EvolvingSvd is created from a matrix.
+   */
+  method?: UpdateMethod | "auto";
+  /**
+   * Keep the current matrix (the initial CSR plus every update's entries,
+   * about 12-16 bytes per nonzero) so `recompute()` needs no argument and
+   * "auto" can recompute (default: true for "auto" with `create`, else false).
+   */
+  keepMatrix?: boolean;
   /** Initial truncatedSvd: PRNG seed (default 0), oversample (default 10), powerIters (default 4). */
   seed?: number;
   oversample?: number;
@@ -51,6 +62,8 @@ export interface UpdateContext {
   st: Store;
   k: number;
   method: UpdateMethod;
+  /** `method: "auto"`: `method` and `extended` are set per batch. */
+  auto: boolean;
   /** The deng family keeps the extended decomposition P K; the others rotate dense factors. */
   extended: boolean;
   limit: number;
@@ -65,13 +78,18 @@ export interface UpdateContext {
 
 /** Checks the update options and builds the context of a run. Errors: INVALID_ARGUMENT. */
 export function updateContext(st: Store, k: number, opts: EvolvingSvdOptions): UpdateContext {
-  const method = opts.method ?? "deng";
-  if (!METHODS.includes(method)) throw new LowrankError("INVALID_ARGUMENT", `method must be one of ${METHODS.join(", ")}, got ${String(method)}`);
+  const chosen = opts.method ?? "deng";
+  if (!METHODS.includes(chosen)) throw new LowrankError("INVALID_ARGUMENT", `method must be one of ${METHODS.join(", ")}, got ${String(chosen)}`);
   const drop = numberOption(opts.dropTol ?? 1e-6, "dropTol", 0);
+  const method: UpdateMethod = chosen === "auto" ? "deng" : chosen;
+  if (opts.keepMatrix !== undefined && typeof opts.keepMatrix !== "boolean") {
+    throw new LowrankError("INVALID_ARGUMENT", `keepMatrix must be a boolean, got ${String(opts.keepMatrix)}`);
+  }
   return {
     st,
     k,
     method,
+    auto: chosen === "auto",
     extended: method.startsWith("deng"),
     limit: numberOption(opts.kConditionLimit ?? 1e4, "kConditionLimit", 1),
     tol2: drop * drop,

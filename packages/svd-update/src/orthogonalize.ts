@@ -2,7 +2,7 @@
 // exactly (deng: sparse Gram-Schmidt; zha-simon: Householder QR) or through a
 // small approximate space (GKL, randomized power iteration), in the sparse
 // (b, c) form for the deng family and densely for the others.
-import type { CsrMatrix } from "@lowrank/linalg";
+import { qrBlockedWorkSize, type CsrMatrix } from "@lowrank/linalg";
 import { gklBasis, rpiBasis, type PairBasis, type PairBatch } from "./approx-space.js";
 import type { UpdateContext } from "./options.js";
 import type { Side } from "./side.js";
@@ -31,26 +31,17 @@ const EMPTY = new Float64Array(0);
  * orthonormalises the remainders: deng by sparseGramSchmidt on the (b, c)
  * pairs, deng-gkl / deng-rpi by an approximate space of the pairs, zha-simon
  * by Householder QR of the dense residual, vecharynski / yamazaki by an
- * approximate space of the dense residual. O(nnz k + p s k) for the
- * projection, then the method's cost (README, methods table).
+ * approximate space of the dense residual. The side's marker holds the
+ * support's positions (csrSupport) on entry and is all -1 on return.
+ * O(nnz k + p s k) for the projection, then the method's cost (README, methods table).
  */
 export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: Int32Array): Orth {
-  const st = cx.st, K = st.kernels, k = cx.k, s = b.rows, p = supp.length;
-  const Ec = st.f64(s * p);
-  for (let j = 0; j < s; j++) {
-    for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) Ec[j * p + sd.marker[b.indices[q]]] += b.data[q];
-  }
-  const idx = st.i32(p);
+  const st = cx.st, K = st.kernels, k = cx.k, s = b.rows, p = supp.length, nnz = b.indptr[s];
+  const Ec = st.f64(s * p), idx = st.i32(p), C0 = st.f64(s * k), tmp = st.f64(sd.identity ? 0 : s * k);
   idx.set(supp);
-  const Vs = st.f64(p * k);
-  K.gatherRows(p, k, idx, sd.P, Vs);
-  let C0 = st.f64(s * k);
-  K.gemm(false, false, s, k, p, 1, Ec, p, Vs, k, 0, C0, k);
-  if (!sd.identity) {
-    const T = st.f64(s * k);
-    K.gemm(false, false, s, k, k, 1, C0, k, sd.K, k, 0, T, k);
-    C0 = T;
-  }
+  // Ec: the batch on its support (positions from the side's marker, set by csrSupport, which this resets);
+  // C0 = Ec P[supp] K, the batch's coordinates in the basis.
+  K.projectBatch(s, p, k, st.inI32(b.indptr, s + 1), st.inI32(b.indices, nnz), st.inF64(b.data, nnz), sd.marker, idx, sd.P, sd.K, sd.identity, Ec, C0, tmp);
   if (cx.method === "deng") {
     const Chat = st.f64(s * k), R = st.f64(s * s);
     Chat.set(C0);
@@ -79,12 +70,18 @@ export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: I
   const X = st.f64(dim * s);
   for (let j = 0; j < s; j++) for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) X[b.indices[q] * s + j] += b.data[q];
   K.gemm(false, true, dim, s, k, -1, sd.P, k, C0, k, 1, X, s);
-  const tau = st.f64(sq), work = st.f64(s), R = st.f64(sq * s), Q = st.f64(dim * sq), Qr = st.f64(sq * dim);
-  K.householderQr(dim, s, X, s, tau, work);
+  const tau = st.f64(sq), work = st.f64(zhaQrWork(dim, s)), R = st.f64(sq * s), Q = st.f64(dim * sq), Qr = st.f64(sq * dim);
+  // Blocked (compact-WY) Householder QR: the n s² part runs in GEMM once s passes the panel width.
+  K.householderQrBlocked(dim, s, X, s, tau, work);
   for (let i = 0; i < sq; i++) for (let j = i; j < s; j++) R[i * s + j] = X[i * s + j];
-  K.householderQ(dim, sq, X, s, tau, Q, sq, work);
+  K.householderQBlocked(dim, sq, X, s, tau, Q, sq, work);
   for (let i = 0; i < dim; i++) for (let j = 0; j < sq; j++) Qr[j * dim + i] = Q[i * sq + j];
   return { C0, R, sq, p, idx, B: EMPTY, Chat: EMPTY, Q: Qr };
+}
+
+/** Doubles of scratch zha-simon's QR of a dim x s residual (and its thin Q) needs. O(1). */
+export function zhaQrWork(dim: number, s: number): number {
+  return Math.max(qrBlockedWorkSize(dim, s), qrBlockedWorkSize(dim, Math.min(dim, s)));
 }
 
 /** The approximate residual space of the method: GKL (Vecharynski-Saad) or randomized power iteration (Yamazaki et al.). */

@@ -3,7 +3,6 @@
 // rotating P itself.
 import type { Orth } from "./orthogonalize.js";
 import type { UpdateContext } from "./options.js";
-import { invertSmall } from "./small.js";
 
 /**
  * One side of the factorisation in the extended form of Deng et al.: the
@@ -17,7 +16,7 @@ export interface Side {
   K: Float64Array;
   Kinv: Float64Array;
   identity: boolean;
-  /** position of each index in the current batch's support, -1 elsewhere (JS-side bookkeeping). */
+  /** Position of each index in the current batch's support, -1 elsewhere (in the store: kernels csrSupport, scatterBatch). */
   marker: Int32Array;
 }
 
@@ -71,17 +70,10 @@ export function applyBasis(cx: UpdateContext, sd: Side, o: Orth, G: Float64Array
  * K at every update however ill-conditioned it has become. O(k³), O(dim k²) on a reset.
  */
 function rotateK(cx: UpdateContext, sd: Side, H: Float64Array): boolean {
-  const st = cx.st, K = st.kernels, k = cx.k, kk = k * k;
-  const Kn = st.f64(kk), Hinv = st.f64(kk), Kin = st.f64(kk);
-  if (sd.identity) Kn.set(H);
-  else K.gemm(false, false, k, k, k, 1, sd.K, k, H, k, 0, Kn, k);
-  let ok = invertSmall(st, k, H, Hinv);
-  if (ok) {
-    if (sd.identity) Kin.set(Hinv);
-    else K.gemm(false, false, k, k, k, 1, Hinv, k, sd.Kinv, k, 0, Kin, k);
-    const est = K.nrm2(kk, Kn) * K.nrm2(kk, Kin);
-    ok = est <= cx.limit && Number.isFinite(est);
-  }
+  const st = cx.st, k = cx.k, kk = k * k;
+  const Kn = st.f64(kk), Kin = st.f64(kk), work = st.f64(3 * kk + 2 * k);
+  const est = st.kernels.rotateFactor(k, sd.K, sd.Kinv, H, sd.identity, Kn, Kin, work);
+  const ok = est >= 0 && est <= cx.limit && Number.isFinite(est);
   if (ok) {
     sd.K.set(Kn);
     sd.Kinv.set(Kin);
@@ -95,6 +87,17 @@ function rotateK(cx: UpdateContext, sd: Side, H: Float64Array): boolean {
   sd.identity = true;
   cx.counts.resets++;
   return false;
+}
+
+/** Folds K into P (P <- P K, K <- I) so the dense methods can rotate P directly. O(dim k²). */
+export function foldK(cx: UpdateContext, sd: Side): void {
+  if (sd.identity) return;
+  const k = cx.k;
+  rotateDense(cx, sd, sd.K);
+  sd.K.fill(0);
+  sd.Kinv.fill(0);
+  for (let i = 0; i < k; i++) sd.K[i * k + i] = sd.Kinv[i * k + i] = 1;
+  sd.identity = true;
 }
 
 /** P <- P H over the side's rows. O(dim k²). */

@@ -34,6 +34,22 @@ export class Store {
     return this.instance ? this.instance.arena.i32(n) : new Int32Array(n);
   }
 
+  /** The first n entries of a as kernel input: a itself (or a view) on the js backend, a copy in the instance's memory on wasm. */
+  inI32(a: Int32Array, n: number): Int32Array {
+    if (!this.instance) return a.length === n ? a : a.subarray(0, n);
+    const v = this.instance.arena.i32(n);
+    v.set(a.subarray(0, n));
+    return v;
+  }
+
+  /** As inI32, for doubles. */
+  inF64(a: Float64Array, n: number): Float64Array {
+    if (!this.instance) return a.length === n ? a : a.subarray(0, n);
+    const v = this.instance.arena.f64(n);
+    v.set(a.subarray(0, n));
+    return v;
+  }
+
   mark(): number {
     return this.instance ? this.instance.arena.mark() : 0;
   }

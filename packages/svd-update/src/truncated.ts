@@ -1,4 +1,4 @@
-import { arenaBytes, LowrankError, Rng, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult } from "@lowrank/linalg";
+import { arenaBytes, LowrankError, qrBlockedWorkSize, Rng, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult } from "@lowrank/linalg";
 import { intOption, numberOption, toCsr } from "./input.js";
 import { smallSvd } from "./small.js";
 import { Store } from "./store.js";
@@ -58,7 +58,12 @@ export function resolveTsvd(opts: Partial<TruncatedSvdOptions>, m: number, n: nu
 /** Bytes {@link randomizedSvdIn} takes from its store. */
 export function tsvdBytes(m: number, n: number, nnz: number, o: Tsvd): number {
   const { k, l } = o;
-  return arenaBytes(nnz + (3 * n + 2 * m) * l + 6 * l * l + 2 * l * k + (m + n) * k + 8 * l, nnz + m + 1, 32);
+  return arenaBytes(nnz + (3 * n + 2 * m) * l + 6 * l * l + 2 * l * k + (m + n) * k + 8 * l + qrWork(m, n, l), nnz + m + 1, 32);
+}
+
+/** Doubles of QR scratch for the m x l and n x l blocks (blocked Householder QR and its thin Q). */
+function qrWork(m: number, n: number, l: number): number {
+  return Math.max(qrBlockedWorkSize(m, l), qrBlockedWorkSize(n, l), l);
 }
 
 const EPS = 2.220446049250313e-16;
@@ -78,7 +83,29 @@ export function checkAbort(signal: AbortSignal | undefined): void {
  * spmm / spmmT: never densified. Returns views into the store.
  * O((2 powerIters + 2) nnz l + (m + n) l² ) for l = rank + oversample.
  */
-export async function randomizedSvdIn(st: Store, A: CsrMatrix, o: Tsvd): Promise<{ U: Float64Array; s: Float64Array; V: Float64Array }> {
+export async function randomizedSvdIn(st: Store, A: CsrMatrix, o: Tsvd): Promise<SvdViews> {
+  const it = randomizedSvdSteps(st, A, o);
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return r.value;
+    await new Promise((res) => setTimeout(res, 0));
+  }
+}
+
+/** The same computation without yielding to the event loop (EvolvingSvd's `method: "auto"` recomputes inside a synchronous update). */
+export function randomizedSvdSync(st: Store, A: CsrMatrix, o: Tsvd): SvdViews {
+  const it = randomizedSvdSteps(st, A, o);
+  for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+}
+
+/** Views of a store's U (m x k), s, V (n x k). */
+export interface SvdViews {
+  U: Float64Array;
+  s: Float64Array;
+  V: Float64Array;
+}
+
+/** The subspace iteration as steps: yields after each power iteration, returns the factors. */
+function* randomizedSvdSteps(st: Store, A: CsrMatrix, o: Tsvd): Generator<void, SvdViews, void> {
   const K = st.kernels;
   const m = A.rows, n = A.cols, { k, l } = o;
   const nnz = A.indptr[m];
@@ -87,10 +114,10 @@ export async function randomizedSvdIn(st: Store, A: CsrMatrix, o: Tsvd): Promise
   indices.set(A.indices.subarray(0, nnz));
   data.set(A.data.subarray(0, nnz));
   const Om = st.f64(n * l), Y = st.f64(m * l), Q = st.f64(m * l), Z = st.f64(n * l), Qz = st.f64(n * l);
-  const tau = st.f64(l), work = st.f64(l), Rs = st.f64(l * l), d = st.f64(l), prev = st.f64(l);
+  const tau = st.f64(l), work = st.f64(qrWork(m, n, l)), Rs = st.f64(l * l), d = st.f64(l), prev = st.f64(l);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {
-    K.householderQr(rows, l, X, l, tau, work);
-    K.householderQ(rows, l, X, l, tau, out, l, work);
+    K.householderQrBlocked(rows, l, X, l, tau, work);
+    K.householderQBlocked(rows, l, X, l, tau, out, l, work);
   };
   // The upper triangle of a QR'd tall block: the R factor, whose singular values are the block's.
   const upper = (X: Float64Array, out: Float64Array) => {
@@ -105,21 +132,21 @@ export async function randomizedSvdIn(st: Store, A: CsrMatrix, o: Tsvd): Promise
     K.spmmT(m, n, l, indptr, indices, data, Q, Z);
     let change = NaN;
     if (o.tol > 0) {
-      K.householderQr(n, l, Z, l, tau, work);
+      K.householderQrBlocked(n, l, Z, l, tau, work);
       upper(Z, Rs);
       K.jacobiRows(l, l, l, Rs, l, d, Math.sqrt(l) * EPS, 30);
       change = 0;
       for (let i = 0; i < k; i++) change = Math.max(change, Math.abs(d[i] - prev[i]));
       change /= d[0] > 0 ? d[0] : 1;
       prev.set(d);
-      K.householderQ(n, l, Z, l, tau, Qz, l, work);
+      K.householderQBlocked(n, l, Z, l, tau, Qz, l, work);
     } else {
       orth(n, Z, Qz);
     }
     K.spmm(m, l, indptr, indices, data, Qz, Y);
     orth(m, Y, Q);
     o.onProgress?.({ iter: it + 1, powerIters: o.powerIters, change });
-    await new Promise((r) => setTimeout(r, 0));
+    yield;
     if (change < o.tol) break;
   }
   checkAbort(o.signal);

@@ -234,6 +234,28 @@ describe("EvolvingSvd bad input", () => {
     expect(relDiff(es.singularValues(), exactValues(A, 3))).toBeLessThan(1e-10);
   });
 
+  for (const backend of ["js", "wasm"] as const) {
+    it(`${backend}: addRows checks a CSR batch in the kernel (indptr, indices, values) and stays usable`, async () => {
+      const A = randn(20, 15, 33);
+      const es = await EvolvingSvd.create(A, { rank: 3, backend, seed: 1 });
+      const row = (indptr: number[], indices: number[], data: number[]) => ({
+        rows: indptr.length - 1, cols: 15, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float64Array.from(data),
+      });
+      await expectCode(() => es.addRows(row([0, 2, 1], [0, 1], [1, 2])), "SHAPE");
+      await expectCode(() => es.addRows(row([0, 2], [0, 15], [1, 2])), "INDEX");
+      await expectCode(() => es.addRows(row([0, 2], [0, -1], [1, 2])), "INDEX");
+      await expectCode(() => es.addRows(row([0, 2], [3, 4], [1, Infinity])), "NON_FINITE");
+      await expectCode(() => es.addRows(row([1, 2], [3, 4], [1, 2])), "SHAPE");
+      expect(es.stats.updates).toBe(0);
+      // A good batch after the rejected ones: same result as on a fresh object.
+      const good = row([0, 2, 3], [3, 4, 4], [1, 2, -1]);
+      es.addRows(good);
+      const ref = await EvolvingSvd.create(A, { rank: 3, backend, seed: 1 });
+      ref.addRows(good);
+      expect(relDiff(es.factors().U.data, ref.factors().U.data)).toBe(0);
+    });
+  }
+
   it("create honours an AbortSignal during the initial SVD and reports progress; fromFactors checks shapes", async () => {
     const A = randn(30, 20, 32);
     const ac = new AbortController();

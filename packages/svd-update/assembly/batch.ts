@@ -1,0 +1,290 @@
+// Per-batch bookkeeping of an update, moved out of TypeScript so that a small
+// batch crosses the JS/WASM boundary a few times instead of looping in JS:
+// checking the batch's CSR and finding its support, scattering it into the
+// dense support block, the small core SVD with its packing, and the k x k
+// rotation of a factor's K. Mirrored in src/kernels.ts.
+import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
+import { nrm2 } from "../../linalg/assembly/blas1";
+import { swapRows } from "../../linalg/assembly/rotation";
+
+@inline function ldi(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+@inline function sti(p: usize, i: i32, v: i32): void {
+  store<i32>(p + (<usize>i << 2), v);
+}
+
+@inline function ldf(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+@inline function stf(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+/**
+ * Checks the s-row CSR (indptr from 0, non-decreasing; indices in [0, dim);
+ * data finite) and lists its distinct indices in first-seen order in idx,
+ * setting marker[j] to j's position (marker is -1 outside the support).
+ * Returns p, the support size, or -1 (indptr), -2 (index), -3 (non-finite)
+ * with the marker untouched.
+ */
+export function csrSupport(s: i32, dim: i32, indptr: usize, indices: usize, data: usize, marker: usize, idx: usize): i32 {
+  if (ldi(indptr, 0) != 0) return -1;
+  for (let i = 0; i < s; i++) if (ldi(indptr, i + 1) < ldi(indptr, i)) return -1;
+  const nnz = ldi(indptr, s);
+  for (let q = 0; q < nnz; q++) {
+    const j = ldi(indices, q);
+    if (j < 0 || j >= dim) return -2;
+    const v = ldf(data, q);
+    if (!(v - v == 0)) return -3;
+  }
+  let p = 0;
+  for (let q = 0; q < nnz; q++) {
+    const j = ldi(indices, q);
+    if (ldi(marker, j) < 0) {
+      sti(marker, j, p);
+      sti(idx, p, j);
+      p++;
+    }
+  }
+  return p;
+}
+
+/**
+ * Ec (s x p) = the batch's rows on its support (positions from marker, as set
+ * by csrSupport), then resets marker to -1 on the support idx[0..p).
+ */
+export function scatterBatch(s: i32, p: i32, indptr: usize, indices: usize, data: usize, marker: usize, idx: usize, Ec: usize): void {
+  memory.fill(Ec, 0, (<usize>s * <usize>p) << 3);
+  for (let i = 0; i < s; i++) {
+    const row = Ec + ((<usize>i * <usize>p) << 3);
+    for (let q = ldi(indptr, i); q < ldi(indptr, i + 1); q++) {
+      const at = row + (<usize>ldi(marker, ldi(indices, q)) << 3);
+      store<f64>(at, load<f64>(at) + ldf(data, q));
+    }
+  }
+  for (let t = 0; t < p; t++) sti(marker, ldi(idx, t), -1);
+}
+
+/**
+ * The kk leading singular triplets of the r x c row-major M: one-sided Jacobi
+ * on X = [N | I] (N = M when r <= c, else Mᵀ; X is R x (L + R) for R = min,
+ * L = max), tolerance tol1, then tol2 should tol1 not converge in maxSweeps.
+ * F (r x kk), theta (kk), G (c x kk); vectors of zero singular values are zero.
+ */
+export function smallSvdCore(
+  r: i32, c: i32, M: usize, kk: i32, X: usize, d: usize,
+  F: usize, theta: usize, G: usize, tol1: f64, tol2: f64, maxSweeps: i32,
+): void {
+  const trans = r > c;
+  const R = trans ? c : r, L = trans ? r : c, w = L + R;
+  memory.fill(X, 0, (<usize>R * <usize>w) << 3);
+  for (let i = 0; i < R; i++) {
+    const xi = i * w;
+    if (trans) for (let j = 0; j < L; j++) stf(X, xi + j, ldf(M, j * c + i));
+    else memory.copy(X + (<usize>xi << 3), M + (<usize>(i * c) << 3), <usize>L << 3);
+    stf(X, xi + L + i, 1.0);
+  }
+  if (jacobiSmall(R, L, w, X, d, tol1, maxSweeps) < 0) jacobiSmall(R, L, w, X, d, tol2, maxSweeps);
+  const J = trans ? G : F, W = trans ? F : G;
+  for (let i = 0; i < kk; i++) {
+    const di = ldf(d, i);
+    stf(theta, i, di);
+    const inv = di > 0 ? 1.0 / di : 0.0;
+    for (let a = 0; a < R; a++) stf(J, a * kk + i, ldf(X, i * w + L + a));
+    for (let a = 0; a < L; a++) stf(W, a * kk + i, ldf(X, i * w + a) * inv);
+  }
+}
+
+/** Rows x, y (n entries): x <- c x - s y, y <- s x + c y; linalg's rotRows, inlined. */
+@inline function rotInline(n: i32, x: usize, y: usize, c: f64, s: f64): void {
+  const vc = f64x2.splat(c), vs = f64x2.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    const a0 = v128.load(x + o), b0 = v128.load(y + o);
+    const a1 = v128.load(x + o, 16), b1 = v128.load(y + o, 16);
+    v128.store(x + o, f64x2.sub(f64x2.mul(vc, a0), f64x2.mul(vs, b0)));
+    v128.store(y + o, f64x2.add(f64x2.mul(vs, a0), f64x2.mul(vc, b0)));
+    v128.store(x + o, f64x2.sub(f64x2.mul(vc, a1), f64x2.mul(vs, b1)), 16);
+    v128.store(y + o, f64x2.add(f64x2.mul(vs, a1), f64x2.mul(vc, b1)), 16);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(x + o), b = load<f64>(y + o);
+    store<f64>(x + o, c * a - s * b);
+    store<f64>(y + o, s * a + c * b);
+  }
+}
+
+function sortRowsDesc(r: i32, cw: i32, X: usize, d: usize): void {
+  for (let i = 0; i < r - 1; i++) {
+    let best = i;
+    for (let j = i + 1; j < r; j++) if (ldf(d, j) > ldf(d, best)) best = j;
+    if (best != i) {
+      const t = ldf(d, i);
+      stf(d, i, ldf(d, best));
+      stf(d, best, t);
+      swapRows(cw, X + (<usize>(i * cw) << 3), X + (<usize>(best * cw) << 3));
+    }
+  }
+}
+
+/**
+ * linalg's jacobiRows (one-sided Jacobi on the r rows of X, leading dimension
+ * cw) with its inner product and rotation inlined: the same arithmetic in the
+ * same order, without two calls per pair, which on the short rows of a core
+ * matrix cost as much as the work. Returns sweeps used or -1.
+ */
+function jacobiSmall(r: i32, c: i32, cw: i32, X: usize, d: usize, tol: f64, maxSweeps: i32): i32 {
+  let sweeps = -1;
+  const row = <usize>cw << 3;
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    for (let i = 0; i < r; i++) {
+      const xi = X + <usize>i * row;
+      stf(d, i, dotInline(c, xi, xi));
+    }
+    sortRowsDesc(r, cw, X, d);
+    const tiny = ldf(d, 0) * 1e-280;
+    let rotated = 0;
+    for (let i = 0; i < r - 1; i++) {
+      const xi = X + <usize>i * row;
+      for (let j = i + 1; j < r; j++) {
+        const a = ldf(d, i), b = ldf(d, j);
+        if (a <= tiny || b <= tiny) continue;
+        const xj = X + <usize>j * row;
+        const g = dotInline(c, xi, xj);
+        if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
+        rotated++;
+        const zeta = (b - a) / (2 * g);
+        const az = Math.abs(zeta);
+        const ta = az > 1e150 ? 0.5 / az : 1.0 / (az + Math.sqrt(1 + az * az));
+        const t = zeta < 0 ? -ta : ta;
+        const cs = 1.0 / Math.sqrt(1 + t * t);
+        const sn = cs * t;
+        rotInline(cw, xi, xj, cs, sn);
+        stf(d, i, a - t * g);
+        stf(d, j, b + t * g);
+      }
+    }
+    if (rotated == 0) {
+      sweeps = sweep + 1;
+      break;
+    }
+  }
+  for (let i = 0; i < r; i++) stf(d, i, nrm2(c, X + <usize>i * row));
+  sortRowsDesc(r, cw, X, d);
+  return sweeps;
+}
+
+/** C (k x k) = A B for row-major k x k A, B (C distinct from both). */
+function mulSmall(k: i32, A: usize, B: usize, C: usize): void {
+  const row = <usize>k << 3;
+  memory.fill(C, 0, <usize>k * row);
+  for (let i = 0; i < k; i++) {
+    const ci = C + <usize>i * row;
+    for (let a = 0; a < k; a++) axpyInline(k, ldf(A, i * k + a), B + <usize>a * row, ci);
+  }
+}
+
+/**
+ * inv (k x k) = H⁻¹ by Gauss-Jordan elimination with partial pivoting on
+ * [H | I] (rows of 2k in work, 2 k² doubles), SIMD along the rows. Returns
+ * false when a pivot is exactly zero (H singular).
+ */
+function invertGJ(k: i32, H: usize, inv: usize, work: usize): bool {
+  const w = 2 * k, row = <usize>w << 3;
+  memory.fill(work, 0, <usize>k * row);
+  for (let i = 0; i < k; i++) {
+    memory.copy(work + <usize>i * row, H + (<usize>(i * k) << 3), <usize>k << 3);
+    stf(work, i * w + k + i, 1.0);
+  }
+  for (let j = 0; j < k; j++) {
+    let piv = j, best = Math.abs(ldf(work, j * w + j));
+    for (let i = j + 1; i < k; i++) {
+      const a = Math.abs(ldf(work, i * w + j));
+      if (a > best) {
+        best = a;
+        piv = i;
+      }
+    }
+    if (best == 0) return false;
+    const rj = work + <usize>j * row;
+    if (piv != j) swapRows(w, rj, work + <usize>piv * row);
+    const d = 1.0 / ldf(work, j * w + j);
+    for (let t = 0; t < w; t++) stf(rj, t, ldf(rj, t) * d);
+    for (let i = 0; i < k; i++) {
+      if (i == j) continue;
+      const ri = work + <usize>i * row;
+      const f = ldf(ri, j);
+      if (f != 0) axpyInline(w, -f, rj, ri);
+    }
+  }
+  for (let i = 0; i < k; i++) memory.copy(inv + (<usize>(i * k) << 3), work + <usize>i * row + (<usize>k << 3), <usize>k << 3);
+  return true;
+}
+
+/**
+ * The rotation of a factor's K by H (k x k): Kn = K H (H when identity != 0),
+ * Kin = H⁻¹ K⁻¹ (H⁻¹ when identity), H⁻¹ by Gauss-Jordan with partial
+ * pivoting. Returns ||Kn||_F ||Kin||_F, or -1 when H is singular (Kin
+ * undefined). work: 3 k² + 2 k doubles.
+ */
+export function rotateFactor(k: i32, K: usize, Kinv: usize, H: usize, identity: i32, Kn: usize, Kin: usize, work: usize): f64 {
+  const kk = <usize>k * <usize>k;
+  const Hinv = work, gj = work + (kk << 3);
+  if (identity != 0) memory.copy(Kn, H, kk << 3);
+  else mulSmall(k, K, H, Kn);
+  if (!invertGJ(k, H, Hinv, gj)) return -1;
+  if (identity != 0) memory.copy(Kin, Hinv, kk << 3);
+  else mulSmall(k, Hinv, Kinv, Kin);
+  const n2 = <i32>kk;
+  return Math.sqrt(dotInline(n2, Kn, Kn)) * Math.sqrt(dotInline(n2, Kin, Kin));
+}
+
+/**
+ * The projection of a batch on one side (Deng et al.'s sparse form): Ec (s x p)
+ * = the batch on its support (positions from marker, then reset to -1 on
+ * idx[0..p)), C0 (s x k) = Ec P[idx] K (P the side's tall factor, k columns;
+ * without K when identity != 0), read straight from P's rows (no gather). tmp: s k doubles.
+ */
+export function projectBatch(
+  s: i32, p: i32, k: i32, indptr: usize, indices: usize, data: usize, marker: usize, idx: usize,
+  P: usize, K: usize, identity: i32, Ec: usize, C0: usize, tmp: usize,
+): void {
+  scatterBatch(s, p, indptr, indices, data, marker, idx, Ec);
+  const row = <usize>k << 3;
+  const out = identity != 0 ? C0 : tmp;
+  memory.fill(out, 0, <usize>s * row);
+  for (let i = 0; i < s; i++) {
+    const oi = out + <usize>i * row, ei = Ec + ((<usize>i * <usize>p) << 3);
+    for (let t = 0; t < p; t++) {
+      const e = load<f64>(ei + (<usize>t << 3));
+      if (e != 0) axpyInline(k, e, P + <usize>ldi(idx, t) * row, oi);
+    }
+  }
+  if (identity == 0) {
+    memory.fill(C0, 0, <usize>s * row);
+    for (let i = 0; i < s; i++) {
+      const ci = C0 + <usize>i * row, ti = tmp + <usize>i * row;
+      for (let a = 0; a < k; a++) axpyInline(k, load<f64>(ti + (<usize>a << 3)), K + <usize>a * row, ci);
+    }
+  }
+}
+
+/**
+ * The core matrix of appending s vectors (rows for addRows): M ((k + s) x w,
+ * w = k + sq) = [[diag(sv), 0], [C0, Rᵀ]] with C0 (s x k) and R (row length s,
+ * sq rows).
+ */
+export function appendCore(k: i32, s: i32, sq: i32, sv: usize, C0: usize, R: usize, M: usize): void {
+  const w = k + sq;
+  memory.fill(M, 0, (<usize>(k + s) * <usize>w) << 3);
+  for (let i = 0; i < k; i++) stf(M, i * w + i, ldf(sv, i));
+  for (let j = 0; j < s; j++) {
+    memory.copy(M + (<usize>((k + j) * w) << 3), C0 + (<usize>(j * k) << 3), <usize>k << 3);
+    for (let i = 0; i < sq; i++) stf(M, (k + j) * w + k + i, ldf(R, i * s + j));
+  }
+}

@@ -1,0 +1,143 @@
+// The current matrix, kept by an EvolvingSvd when it may have to recompute
+// (`method: "auto"` or `keepMatrix: true`): the updates only carry the rank-k
+// factors, and a fresh truncated SVD needs the matrix itself.
+import type { CsrMatrix } from "@lowrank/linalg";
+
+/** A block of entries (row, col, value); duplicates are summed when the CSR is formed. */
+interface Chunk {
+  r: Int32Array;
+  c: Int32Array;
+  v: Float64Array;
+}
+
+/**
+ * A growing sparse matrix: the initial CSR plus the entries of every update
+ * as coordinate chunks (16 bytes per entry: i32 row, i32 column, f64 value),
+ * merged into one CSR (12 bytes per entry plus 4 per row) on demand. Appending
+ * rows or columns is O(nnz(E)); a weight update D Eᵀ adds one entry per pair
+ * of nonzeros of D and E that share a column (nnz(D Eᵀ), dense when D and E
+ * are). Forming the CSR is O(nnz + rows) plus sorting each row's columns.
+ */
+export class KeptMatrix {
+  private base: CsrMatrix;
+  private chunks: Chunk[] = [];
+  private extra = 0;
+
+  constructor(A: CsrMatrix) {
+    const nnz = A.indptr[A.rows];
+    this.base = { rows: A.rows, cols: A.cols, indptr: A.indptr.slice(), indices: A.indices.slice(0, nnz), data: A.data.slice(0, nnz) };
+    this.rows = A.rows;
+    this.cols = A.cols;
+  }
+
+  rows: number;
+  cols: number;
+
+  /** Stored entries (an upper bound on nnz: duplicates from weight updates are summed only by `csr()`). */
+  get nnz(): number {
+    return this.base.indptr[this.base.rows] + this.extra;
+  }
+
+  /** Bytes held: the CSR plus the pending chunks. */
+  get bytes(): number {
+    return 12 * this.base.indptr[this.base.rows] + 4 * (this.base.rows + 1) + 16 * this.extra;
+  }
+
+  /** Appends the rows of E (s x cols). */
+  addRows(E: CsrMatrix): void {
+    const nnz = E.indptr[E.rows], r = new Int32Array(nnz);
+    for (let i = 0; i < E.rows; i++) r.fill(this.rows + i, E.indptr[i], E.indptr[i + 1]);
+    this.push({ r, c: E.indices.slice(0, nnz), v: E.data.slice(0, nnz) });
+    this.rows += E.rows;
+  }
+
+  /** Appends s columns, given as the rows of Eᵀ (s x rows). */
+  addColumns(Et: CsrMatrix): void {
+    const nnz = Et.indptr[Et.rows], c = new Int32Array(nnz);
+    for (let j = 0; j < Et.rows; j++) c.fill(this.cols + j, Et.indptr[j], Et.indptr[j + 1]);
+    this.push({ r: Et.indices.slice(0, nnz), c, v: Et.data.slice(0, nnz) });
+    this.cols += Et.rows;
+  }
+
+  /** Adds D Eᵀ, given Dᵀ (s x rows) and Eᵀ (s x cols) as CSR. */
+  addProduct(Dt: CsrMatrix, Et: CsrMatrix): void {
+    let n = 0;
+    for (let t = 0; t < Dt.rows; t++) n += (Dt.indptr[t + 1] - Dt.indptr[t]) * (Et.indptr[t + 1] - Et.indptr[t]);
+    const r = new Int32Array(n), c = new Int32Array(n), v = new Float64Array(n);
+    let q = 0;
+    for (let t = 0; t < Dt.rows; t++) {
+      for (let a = Dt.indptr[t]; a < Dt.indptr[t + 1]; a++) {
+        for (let b = Et.indptr[t]; b < Et.indptr[t + 1]; b++) {
+          r[q] = Dt.indices[a];
+          c[q] = Et.indices[b];
+          v[q++] = Dt.data[a] * Et.data[b];
+        }
+      }
+    }
+    this.push({ r, c, v });
+  }
+
+  private push(ch: Chunk): void {
+    if (ch.r.length === 0) return;
+    this.chunks.push(ch);
+    this.extra += ch.r.length;
+  }
+
+  /** The current matrix as CSR (columns sorted within rows, duplicates summed); merges the chunks. */
+  csr(): CsrMatrix {
+    if (this.chunks.length === 0 && this.base.rows === this.rows && this.base.cols === this.cols) return this.base;
+    const m = this.rows, B = this.base;
+    const count = new Int32Array(m + 1);
+    for (let i = 0; i < B.rows; i++) count[i + 1] = B.indptr[i + 1] - B.indptr[i];
+    for (const ch of this.chunks) for (let q = 0; q < ch.r.length; q++) count[ch.r[q] + 1]++;
+    for (let i = 0; i < m; i++) count[i + 1] += count[i];
+    const total = count[m];
+    const next = count.slice(0, m), idx = new Int32Array(total), val = new Float64Array(total);
+    for (let i = 0; i < B.rows; i++) {
+      for (let q = B.indptr[i]; q < B.indptr[i + 1]; q++) {
+        const at = next[i]++;
+        idx[at] = B.indices[q];
+        val[at] = B.data[q];
+      }
+    }
+    for (const ch of this.chunks) {
+      for (let q = 0; q < ch.r.length; q++) {
+        const at = next[ch.r[q]]++;
+        idx[at] = ch.c[q];
+        val[at] = ch.v[q];
+      }
+    }
+    // Sort each row by column and sum duplicates (weight updates land on existing entries).
+    const indptr = new Int32Array(m + 1);
+    let w = 0;
+    const order: number[] = [];
+    for (let i = 0; i < m; i++) {
+      const a = count[i], b = count[i + 1];
+      let sorted = true;
+      for (let q = a + 1; q < b; q++) if (idx[q] <= idx[q - 1]) sorted = false;
+      if (sorted) {
+        for (let q = a; q < b; q++) {
+          idx[w] = idx[q];
+          val[w++] = val[q];
+        }
+      } else {
+        order.length = 0;
+        for (let q = a; q < b; q++) order.push(q);
+        order.sort((x, y) => idx[x] - idx[y]);
+        const ci = order.map((q) => idx[q]), cv = order.map((q) => val[q]);
+        for (let t = 0; t < ci.length; t++) {
+          if (t > 0 && ci[t] === ci[t - 1]) val[w - 1] += cv[t];
+          else {
+            idx[w] = ci[t];
+            val[w++] = cv[t];
+          }
+        }
+      }
+      indptr[i + 1] = w;
+    }
+    this.base = { rows: m, cols: this.cols, indptr, indices: idx.slice(0, w), data: val.slice(0, w) };
+    this.chunks = [];
+    this.extra = 0;
+    return this.base;
+  }
+}

@@ -2,8 +2,8 @@
 // (QR, Jacobi SVD, Cholesky, triangular solves, GEMM, PRNG) plus this package's.
 export * from "../../linalg/assembly/index";
 export { rowNormsSq, rowNormsOfProduct } from "./rows";
-export { countSketch } from "./sketch";
+export { countSketch, srhtColumns } from "./sketch";
 export { weightedGram, lewisUpdate } from "./lewis";
 export { irlsRows, sumAbsPow } from "./irls";
 export { tallQrR } from "./tallqr";
-export { onlineLeverage } from "./online";
+export { onlineLeverage, onlineLewis } from "./online";

@@ -5,18 +5,57 @@
 import { axpy } from "../../linalg/assembly/blas1";
 import { rowNormsOfProduct } from "./rows";
 
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /**
- * G (d x d, both triangles) = Σ_i v_i a_i a_iᵀ. Each row adds its rank-one
- * term to the lower triangle row by row (G[j, 0:j+1] += (v_i a_ij) a_i[0:j+1],
- * one SIMD axpy), so G stays in cache while A streams past once; the upper
- * triangle is mirrored at the end.
+ * G (d x d, both triangles) = Σ_i v_i a_i a_iᵀ. Rows are taken four at a time:
+ * G[j, 0:j+1] += Σ_r (v_r a_rj) a_r[0:j+1], each pair of G entries loaded
+ * once for the four rank-one terms (added in row order, so every entry is
+ * rounded as by four successive axpys, the reference's order), so G stays in
+ * cache while A streams past once; the upper triangle is mirrored at the end.
  */
 export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
   memory.fill(G, 0, (<usize>d * <usize>d) << 3);
-  for (let i = 0; i < n; i++) {
+  const rowA = <usize>lda << 3;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a0 = A + <usize>i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+    const vo = v + (<usize>i << 3);
+    const v0 = load<f64>(vo), v1 = load<f64>(vo, 8), v2 = load<f64>(vo, 16), v3 = load<f64>(vo, 24);
+    for (let j = 0; j < d; j++) {
+      const o = <usize>j << 3;
+      const c0 = v0 * load<f64>(a0 + o), c1 = v1 * load<f64>(a1 + o), c2 = v2 * load<f64>(a2 + o), c3 = v3 * load<f64>(a3 + o);
+      const w0 = f64x2.splat(c0), w1 = f64x2.splat(c1), w2 = f64x2.splat(c2), w3 = f64x2.splat(c3);
+      const g = G + ((<usize>j * <usize>d) << 3);
+      const len = j + 1;
+      let t = 0;
+      for (; t + 2 <= len; t += 2) {
+        const q = <usize>t << 3;
+        let y = v128.load(g + q);
+        y = fma(w0, v128.load(a0 + q), y);
+        y = fma(w1, v128.load(a1 + q), y);
+        y = fma(w2, v128.load(a2 + q), y);
+        y = fma(w3, v128.load(a3 + q), y);
+        v128.store(g + q, y);
+      }
+      if (t < len) {
+        const q = <usize>t << 3;
+        let y = load<f64>(g + q);
+        y = y + c0 * load<f64>(a0 + q);
+        y = y + c1 * load<f64>(a1 + q);
+        y = y + c2 * load<f64>(a2 + q);
+        y = y + c3 * load<f64>(a3 + q);
+        store<f64>(g + q, y);
+      }
+    }
+  }
+  for (; i < n; i++) {
     const vi = load<f64>(v + (<usize>i << 3));
     if (vi == 0) continue;
-    const ai = A + ((<usize>i * <usize>lda) << 3);
+    const ai = A + <usize>i * rowA;
     for (let j = 0; j < d; j++) {
       const c = vi * load<f64>(ai + (<usize>j << 3));
       if (c == 0) continue;
@@ -31,45 +70,40 @@ export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: us
 }
 
 /**
- * One Lewis-weight step for all rows. U (d x d, upper triangular) is L⁻ᵀ for
- * the Cholesky factor L of Aᵀ V A, so q_i = ||a_iᵀ U||² = a_iᵀ (Aᵀ V A)⁻¹ a_i.
- * The fixed-point map gives t_i = q_i^(p/2); the step moves log w by alpha
- * towards log t (alpha = 1 is Cohen-Peng's plain iteration):
- * w_i <- w_i^(1-alpha) t_i^alpha, then v_i = w_i^(1-2/p) for the next Gram
- * matrix (0 for a zero row). Returns max_i |log(w_new / w_old)| over rows with
- * positive weight. z holds 2d doubles of scratch.
+ * One Lewis-weight step for all rows, in log space. U (d x d, upper
+ * triangular) is L⁻ᵀ for the Cholesky factor L of Aᵀ V A, so
+ * q_i = ||a_iᵀ U||² = a_iᵀ (Aᵀ V A)⁻¹ a_i. The fixed-point map gives
+ * t_i = q_i^(p/2); the step moves log w by alpha towards log t (alpha = 1 is
+ * Cohen-Peng's plain iteration): lw_i <- (1-alpha) lw_i + alpha (p/2) log q_i,
+ * with lw = log w held between steps (one log and one exp per row instead of
+ * three pows), then v_i = w_i^(1-2/p) = exp((1-2/p) lw_i) (1/w_i for p = 1,
+ * 1 for p = 2), the weights of the next Gram matrix; a zero row (q = 0) gets
+ * lw = -Infinity and v = 0. Returns max_i |Δ lw_i| over rows with q > 0.
+ * z holds 2d doubles of scratch.
  */
 export function lewisUpdate(
-  n: i32, d: i32, A: usize, lda: i32, U: usize, p: f64, alpha: f64, w: usize, v: usize, z: usize,
+  n: i32, d: i32, A: usize, lda: i32, U: usize, p: f64, alpha: f64, lw: usize, v: usize, z: usize,
 ): f64 {
   // q_i first (the same pass as rowNormsOfProduct, written into v), then the elementwise update.
   rowNormsOfProduct(n, d, d, A, lda, U, d, true, v, z);
-  let hi: f64 = 0, lo: f64 = Infinity;
-  const half = p / 2;
+  let change: f64 = 0;
+  const c = alpha * (p / 2);
+  const keep = 1 - alpha;
   const ev = 1 - 2 / p;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 3;
     const q = load<f64>(v + o);
-    const old = load<f64>(w + o);
-    let nw: f64 = 0, nv: f64 = 0;
     if (q > 0) {
-      // With alpha = 1, v = q^(p/2) ^ (1-2/p) = q^(p/2) / q: one pow per row (a square root for p = 1).
-      if (alpha == 1) {
-        nw = half == 0.5 ? Math.sqrt(q) : Math.pow(q, half);
-        nv = nw / q;
-      } else {
-        nw = Math.pow(old, 1 - alpha) * Math.pow(q, alpha * half);
-        nv = Math.pow(nw, ev);
-      }
-    }
-    store<f64>(w + o, nw);
-    store<f64>(v + o, nv);
-    if (nw > 0 && old > 0) {
-      const ratio = nw / old;
-      if (ratio > hi) hi = ratio;
-      if (ratio < lo) lo = ratio;
+      const old = load<f64>(lw + o);
+      const nl = alpha == 1 ? c * Math.log(q) : keep * old + c * Math.log(q);
+      store<f64>(lw + o, nl);
+      store<f64>(v + o, p == 1 ? Math.exp(-nl) : p == 2 ? 1.0 : Math.exp(ev * nl));
+      const dl = Math.abs(nl - old);
+      if (dl > change) change = dl;
+    } else {
+      store<f64>(lw + o, -Infinity);
+      store<f64>(v + o, 0);
     }
   }
-  // max |log ratio| = max(log of the largest ratio, -log of the smallest): two logs per call, not one per row.
-  return hi >= lo ? Math.max(Math.log(hi), -Math.log(lo)) : 0;
+  return change;
 }

@@ -1,5 +1,6 @@
 import type { Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
+import { streamedR, streamedRSize, streamScratch } from "./stream.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -18,8 +19,7 @@ export interface TriangleSvd {
   sigma: Float64Array;
 }
 
-/** Rows per block of the chunked QR (`tallQrR`): with 21 columns a block is 25 KB, cache-resident (64 to 512 measured within 7%). */
-export const QR_CHUNK = 128;
+export { QR_CHUNK } from "./stream.js";
 
 /**
  * One-sided Jacobi on the rows of the upper triangular k x d R (linalg's
@@ -42,7 +42,7 @@ export function triangleSvd(ws: Workspace<SensitivityKernels>, k: number, d: num
 
 /**
  * An n x r basis U of range(A) with orthonormal columns, r the numerical rank:
- * R from the chunked QR (`tallQrR`), its SVD R = P Σ Vᵀ for the rank, then
+ * R from the streamed QR (`streamedR`: blocked Householder on wasm), its SVD R = P Σ Vᵀ for the rank, then
  * U = A R⁻¹ (r = d) or U = A V_r Σ_r⁻¹ (rank-deficient; = Q P_r), one GEMM.
  * UᵀU = I up to about cond(A) eps, which is all the Lewis iteration and the
  * exact sensitivities need (both depend only on range(A) and use U for its
@@ -54,7 +54,7 @@ export function orthonormalBasis(
 ): { U: Float64Array; rank: number } {
   const K = ws.kernels;
   const R = ws.f64(d * d);
-  K.tallQrR(n, d, a, d, QR_CHUNK, R, ws.f64((d + QR_CHUNK) * d), ws.f64(d), ws.f64(d));
+  streamedR(K, { rows: n, cols: d, data: a }, R, streamScratch(ws, d));
   const svd = triangleSvd(ws, d, d, R, rcond);
   const r = svd.rank;
   if (r === 0) return { U: ws.f64(0), rank: 0 };
@@ -76,5 +76,5 @@ export function orthonormalBasis(
 
 /** f64 entries {@link orthonormalBasis} takes at most. */
 export function basisSize(n: number, d: number): number {
-  return n * d + (d + QR_CHUNK) * d + 7 * d * d + 4 * d;
+  return n * d + streamedRSize(d) + 7 * d * d + 4 * d;
 }

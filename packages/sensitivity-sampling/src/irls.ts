@@ -1,6 +1,7 @@
 import { LowrankError, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 import { QR_CHUNK } from "./basis.js";
+import { streamedR, streamedRSize, streamScratch, type StreamScratch } from "./stream.js";
 import { solveSmall } from "./small-solve.js";
 
 /** Scratch for {@link irls}, allocated once per run and reused across solves of the same size. */
@@ -13,6 +14,8 @@ export interface IrlsBuffers {
   qbuf: Float64Array;
   tau: Float64Array;
   work: Float64Array;
+  /** Scratch of the streamed QR of M (blocked Householder on wasm). */
+  stream: StreamScratch;
   r: Float64Array;
   x: Float64Array;
   trial: Float64Array;
@@ -27,13 +30,14 @@ export interface IrlsBuffers {
 
 /** f64 entries {@link irlsBuffers} takes. */
 export function irlsBufferSize(n: number, d: number): number {
-  return n * (d + 1) + (d + 1) * (2 * d + 2 + QR_CHUNK) + 2 * (d + 1) + 3 * n + 4 * d;
+  return n * (d + 1) + (d + 1) * (2 * d + 2 + QR_CHUNK) + 2 * (d + 1) + 3 * n + 4 * d + streamedRSize(d + 1);
 }
 
 export function irlsBuffers(ws: Workspace<SensitivityKernels>, n: number, d: number): IrlsBuffers {
   return {
     M: ws.f64(n * (d + 1)), R: ws.f64((d + 1) * (d + 1)), qbuf: ws.f64((d + 1 + QR_CHUNK) * (d + 1)), tau: ws.f64(d + 1), work: ws.f64(d + 1), r: ws.f64(n),
     x: ws.f64(d), trial: ws.f64(d), best: ws.f64(d), sg: ws.f64(n), g: ws.f64(d), ad: ws.f64(n),
+    stream: streamScratch(ws, d + 1),
   };
 }
 
@@ -65,7 +69,7 @@ function weightedSolve(
 ): boolean {
   const ld = d + 1;
   K.irlsRows(n, d, A, d, b, buf.r, omega, p, eps, buf.M, ld);
-  K.tallQrR(n, ld, buf.M, ld, QR_CHUNK, buf.R, buf.qbuf, buf.tau, buf.work);
+  streamedR(K, { rows: n, cols: ld, data: buf.M }, buf.R, buf.stream);
   const R = buf.R;
   // A zero or negligible pivot means the (weighted) design has dependent columns.
   let big = 0;

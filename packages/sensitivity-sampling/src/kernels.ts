@@ -17,10 +17,10 @@ export interface SensitivityKernels extends LinalgKernels {
   /** out[i] = ||X[i, 0:d]||² for n rows. O(nd). */
   rowNormsSq(n: number, d: number, X: Float64Array, ldx: number, out: Float64Array): void;
   /**
-   * out[i] = ||a_iᵀ B||² for A (n x d) and B (d x k); with `upper`, B is upper
-   * triangular (k = d) and only B[j, j:] is read. `z` is 2k doubles of scratch
-   * (the WASM kernel does two rows at a time).
-   * O(ndk), O(nd²/2) when upper.
+   * out[i] = ||a_iᵀ B||² for A (n x d) and B (d x k), the product never
+   * stored (WASM: a 4 x 4 register tile); with `upper`, B is upper triangular
+   * (k = d) with a zero strictly lower part, which is skipped. `z`: 2k doubles
+   * of scratch (unused by the current kernels). O(ndk), O(nd²/2) when upper.
    */
   rowNormsOfProduct(
     n: number, d: number, k: number, A: Float64Array, lda: number, B: Float64Array, ldb: number,
@@ -31,16 +31,25 @@ export interface SensitivityKernels extends LinalgKernels {
    * low bit, scaled by √v_i when v is given (null: unscaled). O(nd).
    */
   countSketch(n: number, d: number, A: Float64Array, lda: number, u: Float64Array, m: number, v: Float64Array | null, SA: Float64Array): void;
+  /**
+   * One column group of the SRHT (see assembly/sketch.ts): T (np x ldt, np a power of two, ldt even >= g)
+   * = H D A[:, j0:j0+g] zero-padded (H the unnormalised Walsh-Hadamard transform, D = diag(sign)), and
+   * SA[r, j0:j0+g] = scale T[idx[r], 0:g] for r < m. O(np log2(np) ldt).
+   */
+  srhtColumns(
+    n: number, A: Float64Array, lda: number, j0: number, g: number, sign: Float64Array, np: number,
+    T: Float64Array, ldt: number, m: number, idx: Int32Array, scale: number, SA: Float64Array, ldsa: number,
+  ): void;
   /** G (d x d, both triangles) = Σ v_i a_i a_iᵀ. O(nd²/2). */
   weightedGram(n: number, d: number, A: Float64Array, lda: number, v: Float64Array, G: Float64Array): void;
   /**
-   * One Lewis-weight step (see assembly/lewis.ts): q_i = ||a_iᵀ U||² with U upper
-   * triangular, w_i <- w_i^(1-alpha) q_i^(alpha p/2), v_i = w_i^(1-2/p); returns
-   * max |log(w_new/w_old)|. `z`: 2d doubles. O(nd²/2).
+   * One Lewis-weight step in log space (see assembly/lewis.ts): q_i = ||a_iᵀ U||² with U upper
+   * triangular, lw_i <- (1-alpha) lw_i + alpha (p/2) log q_i (lw = log w), v_i = exp((1-2/p) lw_i);
+   * returns max |Δ lw_i|. `z`: 2d doubles. O(nd²/2).
    */
   lewisUpdate(
     n: number, d: number, A: Float64Array, lda: number, U: Float64Array, p: number, alpha: number,
-    w: Float64Array, v: Float64Array, z: Float64Array,
+    lw: Float64Array, v: Float64Array, z: Float64Array,
   ): number;
   /**
    * IRLS row pass: out row i = √c_i [a_i, b_i], c_i = ω_i (r_i² + eps²)^(p/2-1);
@@ -72,23 +81,77 @@ export interface SensitivityKernels extends LinalgKernels {
     nb: number, d: number, A: Float64Array, lda: number, H: Float64Array, c: number, u: Float64Array,
     score: Float64Array, weight: Float64Array, t: Float64Array,
   ): number;
+  /**
+   * Online l_p Lewis-weight sampling of nb rows in order (see assembly/online.ts): each row's online
+   * Lewis weight w_i against the kept, rescaled rows' H = M⁻¹, kept with probability min(1, c w_i) and
+   * weight 1/π_i, H updated by Sherman-Morrison. Writes w_i and the weight (0 = dropped); returns the
+   * count kept. `t`: d doubles. O(nb d²).
+   */
+  onlineLewis(
+    nb: number, d: number, A: Float64Array, lda: number, H: Float64Array, p: number, c: number, u: Float64Array,
+    score: Float64Array, weight: Float64Array, t: Float64Array,
+  ): number;
 }
 
-/** out[i] = ||a_iᵀ B||² (see SensitivityKernels.rowNormsOfProduct). */
+/** The online Lewis weight of a row with prefix score s (see assembly/online.ts, same iteration). */
+export function onlineLewisWeight(s: number, p: number): number {
+  if (!(s > 0)) return 0;
+  const e = 2 / p;
+  let x = (p / 2) * Math.log(s);
+  if (x > 0) x = 0;
+  for (let it = 0; it < 100; it++) {
+    const a = Math.exp(e * x), b = s * Math.exp(x);
+    const step = (a + b - s) / (e * a + b);
+    x -= step;
+    if (Math.abs(step) <= 1e-15 * (1 + Math.abs(x))) break;
+  }
+  return Math.exp(x);
+}
+
+/**
+ * out[i] = ||a_iᵀ B||² (see SensitivityKernels.rowNormsOfProduct), summed in
+ * the order of the WASM register tile: columns in panels of 4 (then 2, then
+ * 1), each panel's entries accumulated over j, squared into two lanes
+ * (lane 0: columns c and c+2, lane 1: c+1 and c+3), the lanes added last.
+ */
 function rowNormsOfProduct(
   n: number, d: number, k: number, A: Float64Array, lda: number, B: Float64Array, ldb: number,
-  upper: boolean, out: Float64Array, z: Float64Array,
+  upper: boolean, out: Float64Array, _z: Float64Array,
 ): void {
   for (let i = 0; i < n; i++) {
-    z.fill(0, 0, k);
     const ai = i * lda;
-    for (let j = 0; j < d; j++) {
-      const a = A[ai + j];
-      if (a === 0) continue;
-      const s = upper ? j : 0;
-      axpyAt(k - s, a, B, j * ldb + s, z, s);
+    let s0 = 0, s1 = 0, t = 0, c = 0;
+    for (; c + 4 <= k; c += 4) {
+      let x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+      const jEnd = upper ? Math.min(d, c + 4) : d;
+      for (let j = 0; j < jEnd; j++) {
+        const a = A[ai + j], bj = j * ldb + c;
+        x0 = x0 + a * B[bj];
+        x1 = x1 + a * B[bj + 1];
+        x2 = x2 + a * B[bj + 2];
+        x3 = x3 + a * B[bj + 3];
+      }
+      s0 = s0 + (x0 * x0 + x2 * x2);
+      s1 = s1 + (x1 * x1 + x3 * x3);
     }
-    out[i] = dotAt(k, z, 0, z, 0);
+    for (; c + 2 <= k; c += 2) {
+      let x0 = 0, x1 = 0;
+      const jEnd = upper ? Math.min(d, c + 2) : d;
+      for (let j = 0; j < jEnd; j++) {
+        const a = A[ai + j], bj = j * ldb + c;
+        x0 = x0 + a * B[bj];
+        x1 = x1 + a * B[bj + 1];
+      }
+      s0 = s0 + x0 * x0;
+      s1 = s1 + x1 * x1;
+    }
+    if (c < k) {
+      let y = 0;
+      const jEnd = upper ? Math.min(d, c + 1) : d;
+      for (let j = 0; j < jEnd; j++) y += A[ai + j] * B[j * ldb + c];
+      t = y * y;
+    }
+    out[i] = s0 + s1 + t;
   }
 }
 
@@ -114,7 +177,28 @@ export const jsSensitivityKernels: SensitivityKernels = {
       axpyAt(d, s, A, i * lda, SA, (t >> 1) * d);
     }
   },
+  srhtColumns(n, A, lda, j0, g, sign, np, T, ldt, m, idx, scale, SA, ldsa) {
+    T.fill(0, 0, np * ldt);
+    for (let i = 0; i < n; i++) for (let t = 0; t < g; t++) T[i * ldt + t] = sign[i] * A[i * lda + j0 + t];
+    // The same butterflies in the same order as the WASM kernel (in-cache blocks, then the large levels).
+    const block = Math.min(np, 4096);
+    const levels = (base: number, rows: number, h0: number, hEnd: number) => {
+      for (let h = h0; h < hEnd; h <<= 1) {
+        for (let s0 = 0; s0 < rows; s0 += 2 * h) {
+          for (let x = (base + s0) * ldt, end = x + h * ldt; x < end; x++) {
+            const a = T[x], b = T[x + h * ldt];
+            T[x] = a + b;
+            T[x + h * ldt] = a - b;
+          }
+        }
+      }
+    };
+    for (let b0 = 0; b0 < np; b0 += block) levels(b0, block, 1, block);
+    levels(0, np, block, np);
+    for (let r = 0; r < m; r++) for (let t = 0; t < g; t++) SA[r * ldsa + j0 + t] = scale * T[idx[r] * ldt + t];
+  },
   weightedGram(n, d, A, lda, v, G) {
+    // Row by row, each entry gets g + c a (the WASM kernel's four-row blocks add the rows in this order).
     G.fill(0, 0, d * d);
     for (let i = 0; i < n; i++) {
       const vi = v[i];
@@ -123,37 +207,32 @@ export const jsSensitivityKernels: SensitivityKernels = {
       for (let j = 0; j < d; j++) {
         const c = vi * A[ai + j];
         if (c === 0) continue;
-        axpyAt(j + 1, c, A, ai, G, j * d);
+        const g = j * d;
+        for (let t = 0; t <= j; t++) G[g + t] = G[g + t] + c * A[ai + t];
       }
     }
     for (let j = 0; j < d; j++) for (let l = j + 1; l < d; l++) G[j * d + l] = G[l * d + j];
   },
-  lewisUpdate(n, d, A, lda, U, p, alpha, w, v, z) {
-    // q_i into v first, then the elementwise update (as assembly/lewis.ts).
+  lewisUpdate(n, d, A, lda, U, p, alpha, lw, v, z) {
+    // q_i into v first, then the elementwise update in log space (as assembly/lewis.ts).
     rowNormsOfProduct(n, d, d, A, lda, U, d, true, v, z);
-    let hi = 0, lo = Infinity;
-    const half = p / 2, ev = 1 - 2 / p;
+    let change = 0;
+    const c = alpha * (p / 2), keep = 1 - alpha, ev = 1 - 2 / p;
     for (let i = 0; i < n; i++) {
-      const q = v[i], old = w[i];
-      let nw = 0, nv = 0;
+      const q = v[i];
       if (q > 0) {
-        if (alpha === 1) {
-          nw = half === 0.5 ? Math.sqrt(q) : Math.pow(q, half);
-          nv = nw / q;
-        } else {
-          nw = Math.pow(old, 1 - alpha) * Math.pow(q, alpha * half);
-          nv = Math.pow(nw, ev);
-        }
-      }
-      w[i] = nw;
-      v[i] = nv;
-      if (nw > 0 && old > 0) {
-        const ratio = nw / old;
-        if (ratio > hi) hi = ratio;
-        if (ratio < lo) lo = ratio;
+        const old = lw[i];
+        const nl = alpha === 1 ? c * Math.log(q) : keep * old + c * Math.log(q);
+        lw[i] = nl;
+        v[i] = p === 1 ? Math.exp(-nl) : p === 2 ? 1 : Math.exp(ev * nl);
+        const dl = Math.abs(nl - old);
+        if (dl > change) change = dl;
+      } else {
+        lw[i] = -Infinity;
+        v[i] = 0;
       }
     }
-    return hi >= lo ? Math.max(Math.log(hi), -Math.log(lo)) : 0;
+    return change;
   },
   irlsRows(n, d, A, lda, b, r, omega, p, eps, out, ldo) {
     let obj = 0;
@@ -186,6 +265,29 @@ export const jsSensitivityKernels: SensitivityKernels = {
         const w = 1 / p;
         weight[i] = w;
         const f = -w / (1 + w * q);
+        for (let j = 0; j < d; j++) axpyAt(d, f * t[j], t, 0, H, j * d);
+      } else {
+        weight[i] = 0;
+      }
+    }
+    return kept;
+  },
+  onlineLewis(nb, d, A, lda, H, p, c, u, score, weight, t) {
+    let kept = 0;
+    const e = 2 / p;
+    for (let i = 0; i < nb; i++) {
+      const ai = i * lda;
+      for (let j = 0; j < d; j++) t[j] = dotAt(d, H, j * d, A, ai);
+      const s = dotAt(d, A, ai, t, 0);
+      const w = onlineLewisWeight(s, p);
+      score[i] = w;
+      const pi = Math.min(1, c * w);
+      if (u[i] < pi) {
+        kept++;
+        weight[i] = 1 / pi;
+        const scale = Math.pow(pi, -e);
+        const beta = Math.pow(onlineLewisWeight(scale * s, p), 1 - e) * scale;
+        const f = -beta / (1 + beta * s);
         for (let j = 0; j < d; j++) axpyAt(d, f * t[j], t, 0, H, j * d);
       } else {
         weight[i] = 0;

@@ -1,8 +1,9 @@
-import { arenaBytes, checkDense, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
 import { defaultRcond, QR_CHUNK, triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels.js";
 import { withSensitivity } from "./module.js";
-import { checkP, intOption, numOption, seedOption } from "./validate.js";
+import { forRowBlocks, STREAM_ROWS, streamedR, streamedRSize, streamScratch } from "./stream.js";
+import { checkDenseShape, checkFiniteResult, checkP, intOption, numOption, seedOption } from "./validate.js";
 
 /** Options of {@link leverageScores}. */
 export interface LeverageOptions extends BackendOptions {
@@ -10,17 +11,23 @@ export interface LeverageOptions extends BackendOptions {
   method?: "qr" | "sketch";
   /** Seed of the sketch (default 0; "sketch" only). */
   seed?: number;
-  /** Rows m of the CountSketch SA (default min(n, max(4d², 2d)); "sketch" only). */
+  /** The sketch S ("sketch" only): "countsketch" (default, one pass, O(nd)) or "srht" (subsampled randomized Hadamard, O(nd log n)). */
+  sketch?: SketchKind;
+  /** Rows m of SA (default: countsketch min(n, max(4d², 2d)); srht Tropp's size, see the README; "sketch" only). */
   sketchSize?: number;
   /**
    * Columns k of a Gaussian G, estimating ||a_iᵀ R⁻¹||² by ||a_iᵀ R⁻¹ G||² / k
-   * (cost ndk instead of nd²/2; "sketch" only). Default: none, R⁻¹ is applied
-   * exactly. Worth it only when k < d/2; see the README for the accuracy it costs.
+   * (cost ndk instead of nd²/2; "sketch" only). Default ⌈ln n⌉ when that is
+   * below d/2, else 0 (R⁻¹ applied exactly). Each row is then off by a further
+   * χ²_k/k factor: see {@link projectionBounds}.
    */
   projections?: number;
   /** Singular values below rcond σ_max count as zero (default max(n, d) eps). */
   rcond?: number;
 }
+
+/** The sketches {@link leverageScores} offers. */
+export type SketchKind = "countsketch" | "srht";
 
 /** Result of {@link leverageScores}. */
 export interface LeverageResult {
@@ -42,18 +49,21 @@ export interface LeverageResult {
  * rank-deficient. Scores sum to r. Like every method, the relative error
  * grows as cond(A) eps. O(2nd² + nd² + d³).
  *
- * "sketch" (Drineas, Magdon-Ismail, Mahoney, Woodruff, JMLR 2012, Algorithm 1,
- * with CountSketch in place of the SRHT as in Clarkson and Woodruff, STOC 2013):
- * SA with m CountSketch rows, R from QR(SA) (plus its SVD, for the rank), then
- * τ̃_i = ||a_iᵀ R⁻¹||² as in "qr" but without the 2nd² of the QR of A (about a
- * third of the exact method's flops). If S is a (1 ± ε) subspace embedding for range(A),
- * τ̃_i ∈ [τ_i / (1+ε)², τ_i / (1-ε)²] for every row at once. With
- * `projections: k` the paper's Gaussian G is applied too,
- * τ̃_i = ||a_iᵀ R⁺ G||² / k, each row then off by a further χ²_k / k factor.
- * Measured (tests, README): at the default m = 4d², every row's τ̃_i/τ_i in
- * [0.78, 1.29] over 5 seeds each of two heavy-tailed designs (n = 2e4, d = 10;
- * n = 1e5, d = 20). O(nd + md² + nd²/2)
- * (O(nd + md² + ndk) with projections).
+ * "sketch" (Drineas, Magdon-Ismail, Mahoney, Woodruff, JMLR 2012, Algorithm 1):
+ * SA with m rows of a CountSketch (Clarkson and Woodruff, STOC 2013; one pass)
+ * or an SRHT (`sketch: "srht"`), R from QR(SA) (plus its SVD, for the rank),
+ * then τ̃_i = ||a_iᵀ R⁻¹ G||² / k in one pass, G a d x k Gaussian (k =
+ * `projections`, default ⌈ln n⌉ when below d/2), or ||a_iᵀ R⁻¹||² for k = 0.
+ * The factor: if S is a (1 ± ε) subspace embedding for range(A), then
+ * ||a_iᵀ R⁻¹||² ∈ [τ_i / (1+ε)², τ_i / (1-ε)²] for every row at once, and the
+ * projection multiplies each row by an independent χ²_k/k, within
+ * {@link projectionBounds}(n, k, δ) for all rows with probability 1 - δ.
+ * CountSketch with m rows gives ε ≤ √((d² + d)/(δ m)) with probability 1 - δ
+ * (second moment and Markov); the SRHT at its default m (Tropp 2011) has the
+ * singular values of S U in [0.40, 1.48], i.e. ||a_iᵀ R⁻¹||²/τ_i in
+ * [0.45, 6.3], with probability 1 - O(1/d). Measured ranges: README.
+ * O(nd + md² + ndk) (srht: O(nd log n + md² + ndk)); A is read in blocks of
+ * 2048 rows, never copied whole.
  *
  * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE, INVALID_ARGUMENT (bad option),
  * NOT_INITIALIZED (wasm backend before `init()`).
@@ -64,15 +74,20 @@ export interface LeverageResult {
  * const approx = leverageScores(A, { method: "sketch", seed: 1 }).scores; // fast
  */
 export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): LeverageResult {
-  A = checkDense(A, "A");
+  // Finiteness is checked on R or SA, into which every entry of A is summed (see checkDenseShape).
+  A = checkDenseShape(A, "A");
   const n = A.rows, d = A.cols;
   const method = opts.method ?? "qr";
   const rcond = numOption(opts.rcond, defaultRcond(n, d), "rcond");
   if (method === "qr") return exactScores(A, rcond, opts);
   if (method !== "sketch") throw new LowrankError("INVALID_ARGUMENT", `leverageScores: method must be "qr" or "sketch", got ${String(method)}`);
-  const m = intOption(opts.sketchSize, Math.min(n, Math.max(4 * d * d, 2 * d)), 1, "sketchSize");
-  const k = intOption(opts.projections, 0, 1, "projections");
-  return sketchedScores(A, m, k, rcond, seedOption(opts.seed), opts);
+  const kind = opts.sketch ?? "countsketch";
+  if (kind !== "countsketch" && kind !== "srht") throw new LowrankError("INVALID_ARGUMENT", `leverageScores: sketch must be "countsketch" or "srht", got ${String(kind)}`);
+  const def = kind === "srht" ? srhtSize(n, d) : Math.min(n, Math.max(4 * d * d, 2 * d));
+  const m = intOption(opts.sketchSize, def, 1, "sketchSize");
+  if (kind === "srht" && m > nextPow2(n)) throw new LowrankError("INVALID_ARGUMENT", `leverageScores: an SRHT samples at most 2^⌈log2 n⌉ = ${nextPow2(n)} rows, got sketchSize ${m}`);
+  const k = intOption(opts.projections, defaultProjections(n, d), 0, "projections");
+  return sketchedScores(A, kind, m, k, rcond, seedOption(opts.seed), opts);
 }
 
 /**
@@ -84,34 +99,41 @@ export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): Leve
  * Gaussian) and the cost is ndk.
  */
 function scoresFromR(
-  ws: Workspace<SensitivityKernels>, n: number, d: number, a: Float64Array, R: Float64Array,
+  ws: Workspace<SensitivityKernels>, A: DenseMatrix, R: Float64Array,
   svd: TriangleSvd, k: number, rng: Rng | null, out: Float64Array,
 ): void {
   const K = ws.kernels;
+  const n = A.rows, d = A.cols;
   const r = svd.rank;
   if (r === 0) return;
+  let B: Float64Array, cols: number, upper = false;
   if (k === 0 && r === d) {
-    const Rinv = ws.f64(d * d);
-    for (let j = 0; j < d; j++) Rinv[j * d + j] = 1;
-    K.triangularSolve(false, false, false, d, d, R, d, Rinv, d);
-    K.rowNormsOfProduct(n, d, d, a, d, Rinv, d, true, out, ws.f64(2 * d));
-    return;
-  }
-  const Y = ws.f64(r * d);
-  for (let j = 0; j < r; j++) {
-    const s2 = 1 / (svd.sigma[j] * svd.sigma[j]);
-    for (let c = 0; c < d; c++) Y[j * d + c] = svd.SV[j * d + c] * s2;
-  }
-  const cols = k === 0 ? r : k;
-  const B = ws.f64(d * cols);
-  if (k === 0) {
-    for (let j = 0; j < r; j++) for (let c = 0; c < d; c++) B[c * r + j] = Y[j * d + c];
+    B = ws.f64(d * d);
+    for (let j = 0; j < d; j++) B[j * d + j] = 1;
+    K.triangularSolve(false, false, false, d, d, R, d, B, d);
+    cols = d;
+    upper = true;
   } else {
-    const G = ws.f64(r * k);
-    K.rngFill(rng!, G, true);
-    K.gemm(true, false, d, k, r, 1 / Math.sqrt(k), Y, d, G, k, 0, B, k);
+    const Y = ws.f64(r * d);
+    for (let j = 0; j < r; j++) {
+      const s2 = 1 / (svd.sigma[j] * svd.sigma[j]);
+      for (let c = 0; c < d; c++) Y[j * d + c] = svd.SV[j * d + c] * s2;
+    }
+    cols = k === 0 ? r : k;
+    B = ws.f64(d * cols);
+    if (k === 0) {
+      for (let j = 0; j < r; j++) for (let c = 0; c < d; c++) B[c * r + j] = Y[j * d + c];
+    } else {
+      const G = ws.f64(r * k);
+      K.rngFill(rng!, G, true);
+      // B = V_r Σ_r⁻¹ G / √k: one small GEMM, then the row pass computes ||a_iᵀ B||², the rows of A (R⁺ G) / √k.
+      K.gemm(true, false, d, k, r, 1 / Math.sqrt(k), Y, d, G, k, 0, B, k);
+    }
   }
-  K.rowNormsOfProduct(n, d, cols, a, d, B, cols, false, out, ws.f64(2 * cols));
+  const z = ws.f64(2 * cols);
+  forRowBlocks(ws, A, ws.f64(STREAM_ROWS * d), 0, (rows, start, c) => {
+    K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, out.subarray(start, start + c), z);
+  });
 }
 
 /** f64 entries {@link scoresFromR} and a d-column triangleSvd take at most (with k projections). */
@@ -120,38 +142,135 @@ function fromRSize(d: number, k: number): number {
   return d * 2 * d + 3 * d * d + 2 * d + 2 * d * d + d * c + c * d + 2 * c;
 }
 
+/**
+ * Default Gaussian columns k of the sketched scores: ⌈ln n⌉ when that is
+ * below d/2 (where ndk beats the nd²/2 of the triangular R⁻¹), else 0 (R⁻¹
+ * applied exactly).
+ */
+export function defaultProjections(n: number, d: number): number {
+  const k = Math.ceil(Math.log(n));
+  return 2 * k < d ? k : 0;
+}
+
+/**
+ * The factor the Gaussian projection adds: with k columns each τ̃_i is the
+ * unprojected estimate times an independent χ²_k / k variable X_i, and by the
+ * Chernoff bound P(X ≤ t), P(X ≥ 1/t') ≤ (t e^(1-t))^(k/2), so with
+ * probability at least 1 - delta every one of the n rows has X_i in the
+ * returned [lo, hi] (each side gets delta / (2n)). k = 0 gives [1, 1]. O(1).
+ *
+ * @example
+ * projectionBounds(1e6, 14); // about [0.025, 5.4]
+ */
+export function projectionBounds(n: number, k: number, delta = 0.01): [number, number] {
+  if (k === 0) return [1, 1];
+  if (!(delta > 0 && delta < 1)) throw new LowrankError("INVALID_ARGUMENT", `projectionBounds: delta must be in (0, 1), got ${delta}`);
+  // Solve (k/2)(ln t + 1 - t) = ln(delta / 2n) on each side of 1 by bisection.
+  const target = Math.log(delta / (2 * n)) / (k / 2);
+  const f = (t: number) => Math.log(t) + 1 - t - target;
+  let a = 1e-300, b = 1;
+  for (let it = 0; it < 200; it++) {
+    const c = Math.sqrt(a * b);
+    if (f(c) < 0) a = c; else b = c;
+  }
+  const lo = a;
+  a = 1;
+  b = 2;
+  while (f(b) > 0) b *= 2;
+  for (let it = 0; it < 200; it++) {
+    const c = 0.5 * (a + b);
+    if (f(c) > 0) a = c; else b = c;
+  }
+  return [lo, b];
+}
+
 function exactScores(A: DenseMatrix, rcond: number, opts: BackendOptions): LeverageResult {
   const n = A.rows, d = A.cols;
-  const bytes = arenaBytes(n * d + n + d * d + (d + QR_CHUNK) * d + 2 * d + fromRSize(d, 0), 0, 20);
+  const bytes = arenaBytes(n + d * d + streamedRSize(d) + STREAM_ROWS * d + 2 * d + fromRSize(d, 0), 0, 24);
   return withSensitivity(opts.backend, bytes, (ws) => {
-    const K = ws.kernels;
-    const a = ws.input(A.data);
-    // R by the chunked QR (A is read once, in cache-sized blocks; no Q is formed): τ_i = ||a_iᵀ R⁺||².
+    // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
     const R = ws.f64(d * d);
-    K.tallQrR(n, d, a, d, QR_CHUNK, R, ws.f64((d + QR_CHUNK) * d), ws.f64(d), ws.f64(d));
+    streamedR(ws.kernels, A, R, streamScratch(ws, d));
+    checkFiniteResult(R, "A");
     const svd = triangleSvd(ws, d, d, R, rcond);
     const out = ws.f64(n);
-    scoresFromR(ws, n, d, a, R, svd, 0, null, out);
+    scoresFromR(ws, A, R, svd, 0, null, out);
     return { scores: ws.output(out), rank: svd.rank };
   });
 }
 
-function sketchedScores(A: DenseMatrix, m: number, k: number, rcond: number, seed: number, opts: BackendOptions): LeverageResult {
+/** Tropp's SRHT size for a subspace embedding of a d-dimensional subspace of R^n (see leverageScores). */
+export function srhtSize(n: number, d: number): number {
+  const np = nextPow2(n);
+  const m = Math.ceil(4 * (Math.sqrt(d) + Math.sqrt(8 * Math.log(d * np))) ** 2 * Math.log(Math.max(d, 3)));
+  return Math.min(np, Math.max(m, 2 * d));
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Columns per SRHT pass: one 64-byte cache line of each row of A. */
+const SRHT_GROUP = 8;
+
+/**
+ * SA (m x d) = sqrt(np/m) R_S H D A for the SRHT: D random signs, H the
+ * Walsh-Hadamard transform of order np = 2^⌈log2 n⌉ (A zero-padded), R_S m of
+ * its np rows uniformly without replacement (Floyd's algorithm), sorted.
+ * A is transformed SRHT_GROUP columns at a time in an np x 8 buffer.
+ */
+function srhtSketch(ws: Workspace<SensitivityKernels>, A: DenseMatrix, m: number, rng: Rng, SA: Float64Array): void {
+  const n = A.rows, d = A.cols, np = nextPow2(n);
+  const K = ws.kernels;
+  const a = ws.input(A.data);
+  const sign = ws.f64(n);
+  K.rngFill(rng, sign, false);
+  for (let i = 0; i < n; i++) sign[i] = sign[i] < 0.5 ? -1 : 1;
+  const chosen = new Set<number>();
+  for (let j = np - m; j < np; j++) {
+    const t = Math.min(j, Math.floor(rng.uniform() * (j + 1)));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  const idx = ws.i32(m);
+  idx.set(Int32Array.from(chosen).sort());
+  const ldt = SRHT_GROUP;
+  const T = ws.f64(np * ldt);
+  // H is unnormalised (HᵀH = np I): sqrt(np/m) R_S H/√np D = R_S H D / √m.
+  const scale = 1 / Math.sqrt(m);
+  for (let j0 = 0; j0 < d; j0 += SRHT_GROUP) {
+    K.srhtColumns(n, a, d, j0, Math.min(SRHT_GROUP, d - j0), sign, np, T, ldt, m, idx, scale, SA, d);
+  }
+}
+
+function sketchedScores(
+  A: DenseMatrix, kind: SketchKind, m: number, k: number, rcond: number, seed: number, opts: BackendOptions,
+): LeverageResult {
   const n = A.rows, d = A.cols;
-  const bytes = arenaBytes(n * d + 2 * n + m * d + d * d + (d + QR_CHUNK) * d + 2 * d + fromRSize(d, k) + d * k, 0, 24);
+  const srht = kind === "srht";
+  const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
+  const bytes = arenaBytes(n + m * d + d * d + (d + QR_CHUNK) * d + 2 * d + sketchBytes + STREAM_ROWS * d + fromRSize(d, k) + d * k, 1, 32);
   return withSensitivity(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
-    const a = ws.input(A.data);
     const rng = new Rng(seed);
-    const u = ws.f64(n);
-    K.rngFill(rng, u, false);
     const SA = ws.f64(m * d);
-    K.countSketch(n, d, a, d, u, m, null, SA);
+    if (srht) srhtSketch(ws, A, m, rng, SA);
+    else {
+      // One CountSketch pass over row blocks; the uniforms are drawn block by block (the same stream as all at once).
+      const buf = ws.f64(STREAM_ROWS * d), u = ws.f64(STREAM_ROWS);
+      forRowBlocks(ws, A, buf, 0, (rows, _start, c) => {
+        const uc = u.subarray(0, c);
+        K.rngFill(rng, uc, false);
+        K.countSketch(c, d, rows, d, uc, m, null, SA);
+      });
+    }
+    checkFiniteResult(SA, "A");
     const R = ws.f64(d * d);
     K.tallQrR(m, d, SA, d, QR_CHUNK, R, ws.f64((d + QR_CHUNK) * d), ws.f64(d), ws.f64(d));
     const svd = triangleSvd(ws, d, d, R, rcond);
     const out = ws.f64(n);
-    scoresFromR(ws, n, d, a, R, svd, k, rng, out);
+    scoresFromR(ws, A, R, svd, k, rng, out);
     return { scores: ws.output(out), rank: svd.rank };
   });
 }

@@ -1,7 +1,7 @@
-import { checkDense, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import { checkDense, LowrankError, Rng, WasmWorkspace, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 import { createSensitivityWorkspace } from "./module.js";
-import { intOption, numOption, seedOption } from "./validate.js";
+import { checkP, intOption, numOption, seedOption } from "./validate.js";
 
 /** Options of {@link OnlineLeverageSampler.create}. */
 export interface OnlineSamplerOptions extends BackendOptions {
@@ -13,6 +13,11 @@ export interface OnlineSamplerOptions extends BackendOptions {
   /** Rows per kernel call; memory for this many is reserved once, at creation (default 4096). */
   batchSize?: number;
 }
+
+type SamplerParts = [
+  d: number, ws: Workspace<SensitivityKernels>, c: number, lambda: number | undefined, rng: Rng, batch: number,
+  H: Float64Array, A: Float64Array, u: Float64Array, score: Float64Array, weight: Float64Array, t: Float64Array,
+];
 
 /** What {@link OnlineLeverageSampler.push} decided for one batch of rows. */
 export interface OnlineBatch {
@@ -48,11 +53,13 @@ export interface OnlineBatch {
  * }
  */
 export class OnlineLeverageSampler {
+  /** Exponent of the objective the sample approximates (2 here; the l_p sampler sets its own). */
+  protected p = 2;
   private pushed = 0;
   private keptCount = 0;
   private lambda: number | undefined;
 
-  private constructor(
+  protected constructor(
     readonly d: number,
     private readonly ws: Workspace<SensitivityKernels>,
     private readonly c: number,
@@ -71,6 +78,11 @@ export class OnlineLeverageSampler {
 
   /** A sampler for rows of width d, with its own WASM instance (or plain arrays on js). */
   static async create(d: number, opts: OnlineSamplerOptions = {}): Promise<OnlineLeverageSampler> {
+    return new OnlineLeverageSampler(...(await OnlineLeverageSampler.parts(d, opts)));
+  }
+
+  /** Validates the options and reserves the workspace (shared by the l_p sampler). */
+  protected static async parts(d: number, opts: OnlineSamplerOptions): Promise<SamplerParts> {
     intOption(d, 0, 1, "d");
     const c = numOption(opts.oversample, 8, "oversample");
     if (!(c > 0)) throw new LowrankError("INVALID_ARGUMENT", "oversample must be > 0");
@@ -78,10 +90,20 @@ export class OnlineLeverageSampler {
     if (lambda !== undefined && !(lambda > 0)) throw new LowrankError("INVALID_ARGUMENT", "lambda must be > 0");
     const batch = intOption(opts.batchSize, 4096, 1, "batchSize");
     const ws = await createSensitivityWorkspace(opts.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
-    return new OnlineLeverageSampler(
+    return [
       d, ws, c, lambda, new Rng(seedOption(opts.seed)), batch,
       ws.f64(d * d), ws.f64(batch * d), ws.f64(batch), ws.f64(batch), ws.f64(batch), ws.f64(d),
-    );
+    ];
+  }
+
+  /** Bytes of state: the d x d inverse plus one batch of rows and its scratch, fixed at creation. */
+  get stateBytes(): number {
+    return 8 * (this.H.length + this.A.length + this.u.length + this.score.length + this.weight.length + this.t.length);
+  }
+
+  /** Bytes of memory behind the sampler: the WASM instance's memory (wasm) or {@link stateBytes} (js). Constant after creation. */
+  get memoryBytes(): number {
+    return this.ws instanceof WasmWorkspace ? this.ws.instance.memory.buffer.byteLength : this.stateBytes;
   }
 
   /** Rows pushed so far. */
@@ -124,7 +146,9 @@ export class OnlineLeverageSampler {
       this.A.set(rows.data.subarray(start * d, (start + nb) * d));
       const u = this.u.subarray(0, nb);
       K.rngFill(this.rng, u, false);
-      this.keptCount += K.onlineLeverage(nb, d, this.A, d, this.H, this.c, u, this.score, this.weight, this.t);
+      this.keptCount += this.p === 2 && !(this instanceof OnlineLewisSampler)
+        ? K.onlineLeverage(nb, d, this.A, d, this.H, this.c, u, this.score, this.weight, this.t)
+        : K.onlineLewis(nb, d, this.A, d, this.H, this.p, this.c, u, this.score, this.weight, this.t);
       scores.set(this.score.subarray(0, nb), start);
       for (let i = 0; i < nb; i++) {
         if (this.weight[i] > 0) {
@@ -135,5 +159,51 @@ export class OnlineLeverageSampler {
     }
     this.pushed += n;
     return { indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
+  }
+}
+
+/** Options of {@link OnlineLewisSampler.create}. */
+export interface OnlineLewisOptions extends OnlineSamplerOptions {
+  /** Exponent p > 0 of the objective Σ |a_iᵀx - b_i|^p the sample is for (default 1). */
+  p?: number;
+}
+
+/**
+ * Online l_p sensitivity sampling by online Lewis weights (Woodruff and
+ * Yasuda, "Online Lewis weight sampling", SODA 2023; for p = 2 the online
+ * leverage scores of Cohen, Musco and Pachocki with the row itself included).
+ * Each arriving row a_i gets the Lewis weight it would have in the matrix of
+ * the rows kept so far (rescaled to ã = π^(-1/p) a, so that Σ_kept |ãᵀx|^p
+ * is an unbiased estimate of ||Ax||_p^p) plus itself:
+ * w_i^(2/p) = a_iᵀ (M + w_i^(1-2/p) a_i a_iᵀ)⁻¹ a_i with
+ * M = λI + Σ_kept w̃_j^(1-2/p) ã_j ã_jᵀ, a scalar equation solved by Newton.
+ * Since the l_p sensitivity of a row is at most its Lewis weight for p <= 2
+ * (at most d^(p/2-1) times it for p > 2, a constant that goes into
+ * `oversample`), w_i is an online sensitivity upper bound. The row is kept
+ * with probability π_i = min(1, c w_i) and weight 1/π_i for its p-th power term,
+ * decided at once; only the d x d inverse of M is stored, so memory is
+ * O(d² + batchSize·d) whatever the number of rows. Sample [A | b] to
+ * approximate the regression objective for every x.
+ *
+ * Errors: SHAPE, NON_FINITE, INVALID_ARGUMENT (options, p <= 0).
+ *
+ * @example
+ * const s = await OnlineLewisSampler.create(d + 1, { p: 1, oversample: 20, seed: 1 });
+ * for (const batch of stream) {
+ *   const { indices, weights } = s.push(batch); // rows of [A | b]: keep these, with these weights
+ * }
+ */
+export class OnlineLewisSampler extends OnlineLeverageSampler {
+  /** A sampler for rows of width d and the l_p objective, with its own WASM instance (or plain arrays on js). */
+  static override async create(d: number, opts: OnlineLewisOptions = {}): Promise<OnlineLewisSampler> {
+    const p = checkP(opts.p ?? 1, "OnlineLewisSampler");
+    const s = new OnlineLewisSampler(...(await OnlineLeverageSampler.parts(d, opts)));
+    s.p = p;
+    return s;
+  }
+
+  /** The exponent p of the objective. */
+  get exponent(): number {
+    return this.p;
   }
 }

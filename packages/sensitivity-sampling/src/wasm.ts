@@ -6,12 +6,17 @@ export interface SensitivityExports extends LinalgExports {
   rowNormsSq(n: number, d: number, X: number, ldx: number, out: number): void;
   rowNormsOfProduct(n: number, d: number, k: number, A: number, lda: number, B: number, ldb: number, upper: number, out: number, z: number): void;
   countSketch(n: number, d: number, A: number, lda: number, u: number, m: number, v: number, SA: number): void;
+  srhtColumns(
+    n: number, A: number, lda: number, j0: number, g: number, sign: number, np: number, T: number, ldt: number,
+    m: number, idx: number, scale: number, SA: number, ldsa: number,
+  ): void;
   weightedGram(n: number, d: number, A: number, lda: number, v: number, G: number): void;
   lewisUpdate(n: number, d: number, A: number, lda: number, U: number, p: number, alpha: number, w: number, v: number, z: number): number;
   irlsRows(n: number, d: number, A: number, lda: number, b: number, r: number, omega: number, p: number, eps: number, out: number, ldo: number): number;
   sumAbsPow(n: number, r: number, omega: number, p: number): number;
   tallQrR(n: number, w: number, M: number, ldm: number, chunk: number, R: number, buf: number, tau: number, work: number): void;
   onlineLeverage(nb: number, d: number, A: number, lda: number, H: number, c: number, u: number, score: number, weight: number, t: number): number;
+  onlineLewis(nb: number, d: number, A: number, lda: number, H: number, p: number, c: number, u: number, score: number, weight: number, t: number): number;
 }
 
 const bound = new WeakMap<object, SensitivityKernels>();
@@ -35,6 +40,8 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
     rowNormsOfProduct: (n, d, kk, A, lda, B, ldb, upper, out, z) =>
       x.rowNormsOfProduct(n, d, kk, p(A), lda, p(B), ldb, upper ? 1 : 0, p(out), p(z)),
     countSketch: (n, d, A, lda, u, m, v, SA) => x.countSketch(n, d, p(A), lda, p(u), m, v ? p(v) : 0, p(SA)),
+    srhtColumns: (n, A, lda, j0, g, sign, np, T, ldt, m, idx, scale, SA, ldsa) =>
+      x.srhtColumns(n, p(A), lda, j0, g, p(sign), np, p(T), ldt, m, p(idx), scale, p(SA), ldsa),
     weightedGram: (n, d, A, lda, v, G) => x.weightedGram(n, d, p(A), lda, p(v), p(G)),
     lewisUpdate: (n, d, A, lda, U, pp, alpha, w, v, z) => x.lewisUpdate(n, d, p(A), lda, p(U), pp, alpha, p(w), p(v), p(z)),
     irlsRows: (n, d, A, lda, b, r, omega, pp, eps, out, ldo) =>
@@ -43,6 +50,8 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
     tallQrR: (n, w, M, ldm, chunk, R, buf, tau, work) => x.tallQrR(n, w, p(M), ldm, chunk, p(R), p(buf), p(tau), p(work)),
     onlineLeverage: (nb, d, A, lda, H, c, u, score, weight, t) =>
       x.onlineLeverage(nb, d, p(A), lda, p(H), c, p(u), p(score), p(weight), p(t)),
+    onlineLewis: (nb, d, A, lda, H, pp, c, u, score, weight, t) =>
+      x.onlineLewis(nb, d, p(A), lda, p(H), pp, c, p(u), p(score), p(weight), p(t)),
   };
   bound.set(instance, k);
   return k;

@@ -64,6 +64,70 @@ describe("kernels", () => {
     for (const o of norms) expect(relDiff(o, want)).toBeLessThan(1e-13);
   });
 
+  it("rowNormsOfProduct's register tile: every panel width (k = 1..9), odd n, upper triangular, matches the definition; simd bitwise = js", async () => {
+    const n2 = 999;
+    for (const k of [1, 2, 3, 4, 5, 6, 7, 9]) {
+      const B = new Rng(10 + k).fillNormal(new Float64Array(d * k));
+      const outs = await onAll(1 << 20, (K, f) => {
+        const out = f(n2);
+        K.rowNormsOfProduct(n2, d, k, f(A), d, f(B), k, false, out, f(2 * k));
+        return out;
+      });
+      const want = new Float64Array(n2);
+      for (let i = 0; i < n2; i++) {
+        for (let c = 0; c < k; c++) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += A[i * d + j] * B[j * k + c];
+          want[i] += s * s;
+        }
+      }
+      for (const o of outs) expect(relDiff(o, want)).toBeLessThan(1e-13);
+      if (variants[0] === "simd") expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
+    }
+    // Upper triangular B (zero below the diagonal): the panels stop at the diagonal.
+    const U = new Rng(20).fillNormal(new Float64Array(d * d));
+    for (let j = 0; j < d; j++) for (let c = 0; c < j; c++) U[j * d + c] = 0;
+    const tri = await onAll(1 << 20, (K, f) => {
+      const out = f(n2);
+      K.rowNormsOfProduct(n2, d, d, f(A), d, f(U), d, true, out, f(2 * d));
+      return out;
+    });
+    const full = await onAll(1 << 20, (K, f) => {
+      const out = f(n2);
+      K.rowNormsOfProduct(n2, d, d, f(A), d, f(U), d, false, out, f(2 * d));
+      return out;
+    });
+    for (let b = 0; b < tri.length; b++) expect(relDiff(tri[b], full[0])).toBeLessThan(1e-13);
+  });
+
+  it("srhtColumns: H D A with H the Walsh-Hadamard matrix (H_ij = (-1)^popcount(i & j)), sampled and scaled; backends agree", async () => {
+    const n2 = 45, np = 64, g = 3, j0 = 2, m = 10;
+    const sign = Float64Array.from({ length: n2 }, (_, i) => (i % 3 === 0 ? -1 : 1));
+    const idx = Int32Array.from([0, 3, 7, 8, 20, 31, 32, 44, 50, 63]);
+    const outs = await onAll(1 << 20, (K, f) => {
+      const SA = f(m * d);
+      const I = K === jsSensitivityKernels ? idx : (() => {
+        // The wasm kernel needs the indices inside WASM memory: reuse an f64 block as i32 storage.
+        const buf = f(m);
+        const view = new Int32Array(buf.buffer, buf.byteOffset, m);
+        view.set(idx);
+        return view;
+      })();
+      K.srhtColumns(n2, f(A), d, j0, g, f(sign), np, f(np * 4), 4, m, I, 0.5, SA, d);
+      return SA;
+    });
+    const pop = (x: number) => { let c = 0; while (x) { c += x & 1; x >>= 1; } return c; };
+    const want = new Float64Array(m * d);
+    for (let r = 0; r < m; r++) {
+      for (let t = 0; t < g; t++) {
+        let s = 0;
+        for (let i = 0; i < n2; i++) s += (pop(idx[r] & i) % 2 ? -1 : 1) * sign[i] * A[i * d + j0 + t];
+        want[r * d + j0 + t] = 0.5 * s;
+      }
+    }
+    for (const o of outs) expect(relDiff(o, want)).toBeLessThan(1e-13);
+  });
+
   it("countSketch sends each row to one bucket with one sign: bucket sums match and backends agree bitwise", async () => {
     const u = new Rng(6).fillUniform(new Float64Array(n));
     const m = 37;

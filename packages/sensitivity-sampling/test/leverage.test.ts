@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { heavyTailedRegression } from "@lowrank/datasets";
-import { init, leverageScores, rootLeverageScores } from "../src/index.js";
+import { init, leverageScores, projectionBounds, rootLeverageScores, srhtSize } from "../src/index.js";
 import { expectCode, quadForms, randn, relDiff, sum, variants, withDuplicateColumn } from "./helpers.js";
 
 beforeAll(async () => {
@@ -43,6 +43,17 @@ describe("leverageScores (exact)", () => {
     await expectCode(() => leverageScores({ rows: 3, cols: 2, data: new Float64Array(5) }), "SHAPE");
     await expectCode(() => leverageScores({ rows: 0, cols: 2, data: new Float64Array(0) }), "EMPTY");
     await expectCode(() => leverageScores(randn(5, 2, 1), { method: "svd" as "qr" }), "INVALID_ARGUMENT");
+    // Finiteness is detected through R / SA (every entry of A is summed into them), on every path and backend.
+    for (const bad2 of [NaN, Infinity, -Infinity]) {
+      const B = randn(3000, 6, 2);
+      B.data[1234 * 6 + 5] = bad2;
+      for (const backend of ["js", "wasm"] as const) {
+        await expectCode(() => leverageScores(B, { backend }), "NON_FINITE");
+        await expectCode(() => leverageScores(B, { method: "sketch", backend }), "NON_FINITE");
+        await expectCode(() => leverageScores(B, { method: "sketch", sketch: "srht", backend }), "NON_FINITE");
+        await expectCode(() => leverageScores({ rows: 3000, cols: 6, data: Array.from(B.data) as unknown as Float64Array }, { backend }), "NON_FINITE");
+      }
+    }
     await expectCode(() => leverageScores(randn(5, 2, 1), { method: "sketch", sketchSize: 0 }), "INVALID_ARGUMENT");
     await expectCode(() => rootLeverageScores(randn(5, 2, 1), 0), "INVALID_ARGUMENT");
     await expectCode(() => rootLeverageScores(randn(5, 2, 1), -1), "INVALID_ARGUMENT");
@@ -87,6 +98,77 @@ describe("leverageScores (sketch)", () => {
       const g = leverageScores(A, { method: "sketch", seed: 9, projections: 16 }).scores;
       expect(relDiff(g, leverageScores(A, { method: "sketch", seed: 9, projections: 16, backend: "js" }).scores)).toBeLessThan(1e-10);
     }
+  });
+
+  it("SRHT at Tropp's default size: every row within his [1/1.48², 1/0.40²] and 99% within (1 ± 0.25), on 3 seeds", () => {
+    const exact = leverageScores(A).scores;
+    expect(srhtSize(n, d)).toBeLessThanOrEqual(32768);
+    for (const seed of [1, 2, 3]) {
+      const { scores, rank } = leverageScores(A, { method: "sketch", sketch: "srht", seed });
+      expect(rank).toBe(d);
+      let within = 0, lo = Infinity, hi = 0;
+      for (let i = 0; i < n; i++) {
+        const r = scores[i] / exact[i];
+        if (r > 0.75 && r < 1.25) within++;
+        lo = Math.min(lo, r);
+        hi = Math.max(hi, r);
+      }
+      expect(within / n).toBeGreaterThan(0.99);
+      expect(lo).toBeGreaterThan(1 / 1.48 ** 2);
+      expect(hi).toBeLessThan(1 / 0.4 ** 2);
+    }
+  });
+
+  it("SRHT agrees between js and wasm, and bad sketch options are refused", async () => {
+    const B = heavyTailedRegression(3000, 5, { seed: 3 }).A;
+    const ref = leverageScores(B, { method: "sketch", sketch: "srht", seed: 2, backend: "js" }).scores;
+    for (const v of variants) {
+      await init({ variant: v });
+      expect(relDiff(leverageScores(B, { method: "sketch", sketch: "srht", seed: 2 }).scores, ref)).toBeLessThan(1e-10);
+    }
+    await expectCode(() => leverageScores(B, { method: "sketch", sketch: "fjlt" as "srht" }), "INVALID_ARGUMENT");
+    await expectCode(() => leverageScores(B, { method: "sketch", sketch: "srht", sketchSize: 4097 }), "INVALID_ARGUMENT");
+    await expectCode(() => leverageScores(B, { method: "sketch", projections: -1 }), "INVALID_ARGUMENT");
+  });
+
+  it("the Gaussian projection multiplies every row by a χ²_k/k factor within projectionBounds(n, k, 0.01)", () => {
+    const n2 = 30000, d2 = 24;
+    const B = heavyTailedRegression(n2, d2, { seed: 6 }).A;
+    // ⌈ln 30000⌉ = 11 < d/2: the default applies 11 projections.
+    const k = Math.ceil(Math.log(n2));
+    const [lo, hi] = projectionBounds(n2, k, 0.01);
+    expect(lo).toBeGreaterThan(0.01);
+    expect(hi).toBeLessThan(6);
+    for (const seed of [1, 2, 3]) {
+      const base = leverageScores(B, { method: "sketch", seed, projections: 0 }).scores;
+      const def = leverageScores(B, { method: "sketch", seed }).scores;
+      expect(relDiff(def, leverageScores(B, { method: "sketch", seed, projections: k }).scores)).toBe(0);
+      let mn = Infinity, mx = 0, mean = 0, below = 0;
+      for (let i = 0; i < n2; i++) {
+        const r = def[i] / base[i];
+        mn = Math.min(mn, r);
+        mx = Math.max(mx, r);
+        mean += r / n2;
+        if (r < 1) below++;
+      }
+      expect(mn).toBeGreaterThan(lo);
+      expect(mx).toBeLessThan(hi);
+      // E χ²_k/k = 1 (the rows share G, so the mean is only within a few 0.1 of it); P(χ²_11/11 < 1) ≈ 0.56.
+      expect(Math.abs(mean - 1)).toBeLessThan(0.25);
+      expect(below / n2).toBeGreaterThan(0.4);
+      expect(below / n2).toBeLessThan(0.72);
+    }
+  });
+
+  it("projectionBounds matches the χ² Chernoff bound and is [1, 1] without projections", () => {
+    expect(projectionBounds(1e6, 0)).toEqual([1, 1]);
+    const [lo, hi] = projectionBounds(1e6, 14, 0.01);
+    const side = (t: number) => 7 * (Math.log(t) + 1 - t);
+    expect(Math.abs(side(lo) - Math.log(0.01 / 2e6))).toBeLessThan(1e-9);
+    expect(Math.abs(side(hi) - Math.log(0.01 / 2e6))).toBeLessThan(1e-9);
+    expect(lo).toBeLessThan(1);
+    expect(hi).toBeGreaterThan(1);
+    expect(() => projectionBounds(10, 3, 0)).toThrow();
   });
 
   it("finds the rank of a rank-deficient A from the sketch", () => {

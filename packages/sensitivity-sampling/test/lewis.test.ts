@@ -15,12 +15,27 @@ function fixedPointResidual(A: { rows: number; cols: number; data: Float64Array 
 describe("lewisWeights", () => {
   const { A } = heavyTailedRegression(300, 6, { seed: 21 });
 
-  it.each([0.5, 1, 1.5, 3, 4, 6])("satisfies the fixed-point equation and sums to d for p = %s", async (p) => {
+  it.each([0.5, 1, 1.5, 3, 4, 6, 8, 20])("satisfies the fixed-point equation and sums to d for p = %s", async (p) => {
     const res = await lewisWeights(A, p, { backend: "js" });
     expect(res.converged).toBe(true);
     expect(res.rank).toBe(6);
     expect(fixedPointResidual(A, res.weights, p)).toBeLessThan(1e-8);
     expect(Math.abs(sum(res.weights) - 6)).toBeLessThan(1e-8);
+  });
+
+  it("p >= 4 (convex program): converges on a heavier design, agrees js vs wasm, and the sketch method refuses", async () => {
+    const B = heavyTailedRegression(5000, 8, { seed: 3 }).A;
+    for (const p of [4, 6, 12]) {
+      const res = await lewisWeights(B, p, { backend: "js" });
+      expect(res.converged).toBe(true);
+      expect(fixedPointResidual(B, res.weights, p)).toBeLessThan(1e-8);
+      expect(Math.abs(sum(res.weights) - 8)).toBeLessThan(1e-8);
+      for (const v of variants) {
+        await init({ variant: v });
+        expect(relDiff((await lewisWeights(B, p)).weights, res.weights)).toBeLessThan(1e-9);
+      }
+    }
+    await expectCode(() => lewisWeights(B, 4, { method: "sketch" }), "INVALID_ARGUMENT");
   });
 
   it("equals the leverage scores for p = 2", async () => {

@@ -4,6 +4,47 @@
 import { dot, nrm2 } from "./blas1";
 import { at, ld, rotRows, st, swapRows } from "./rotation";
 
+/**
+ * rotRows(n, x, y, cs, sn) followed by dot(n, x, z), in one pass: the same
+ * operations in the same order (rotation entry by entry, the dot's two SIMD
+ * accumulators, lane sum, then the scalar tail), so the results are those of
+ * the two calls bit for bit. Saves reloading x and a call per rotation.
+ */
+function rotRowsDot(n: i32, x: usize, y: usize, cs: f64, sn: f64, z: usize): f64 {
+  const vc = f64x2.splat(cs), vs = f64x2.splat(sn);
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    const p0 = v128.load(x + o), q0 = v128.load(y + o);
+    const p1 = v128.load(x + o, 16), q1 = v128.load(y + o, 16);
+    const r0 = f64x2.sub(f64x2.mul(vc, p0), f64x2.mul(vs, q0));
+    const r1 = f64x2.sub(f64x2.mul(vc, p1), f64x2.mul(vs, q1));
+    v128.store(x + o, r0);
+    v128.store(y + o, f64x2.add(f64x2.mul(vs, p0), f64x2.mul(vc, q0)));
+    v128.store(x + o, r1, 16);
+    v128.store(y + o, f64x2.add(f64x2.mul(vs, p1), f64x2.mul(vc, q1)), 16);
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      a0 = f64x2.relaxed_madd(r0, v128.load(z + o), a0);
+      a1 = f64x2.relaxed_madd(r1, v128.load(z + o, 16), a1);
+    } else {
+      a0 = f64x2.add(a0, f64x2.mul(r0, v128.load(z + o)));
+      a1 = f64x2.add(a1, f64x2.mul(r1, v128.load(z + o, 16)));
+    }
+  }
+  a0 = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(x + o), b = load<f64>(y + o);
+    const r = cs * a - sn * b;
+    store<f64>(x + o, r);
+    store<f64>(y + o, sn * a + cs * b);
+    s += r * load<f64>(z + o);
+  }
+  return s;
+}
+
 function sortRowsDesc(r: i32, cw: i32, X: usize, ldx: i32, d: usize): void {
   for (let i = 0; i < r - 1; i++) {
     let best = i;
@@ -34,11 +75,16 @@ export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize
     let rotated = 0;
     for (let i = 0; i < r - 1; i++) {
       const xi = at(X, ldx, i, 0);
+      // <x_i, x_{j+1}> when the rotation of pair (i, j) computed it on the way (rotRowsDot).
+      let next: f64 = 0;
+      let haveNext = false;
       for (let j = i + 1; j < r; j++) {
         const a = ld(d, i), b = ld(d, j);
+        const have = haveNext;
+        haveNext = false;
         if (a <= tiny || b <= tiny) continue;
         const xj = at(X, ldx, j, 0);
-        const g = dot(c, xi, xj);
+        const g = have ? next : dot(c, xi, xj);
         if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
         rotated++;
         const zeta = (b - a) / (2 * g);
@@ -47,7 +93,13 @@ export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize
         const t = zeta < 0 ? -ta : ta;
         const cs = 1.0 / Math.sqrt(1 + t * t);
         const sn = cs * t;
-        rotRows(cw, xi, xj, cs, sn);
+        if (j + 1 < r) {
+          next = rotRowsDot(c, xi, xj, cs, sn, at(X, ldx, j + 1, 0));
+          haveNext = true;
+          if (cw > c) rotRows(cw - c, xi + (<usize>c << 3), xj + (<usize>c << 3), cs, sn);
+        } else {
+          rotRows(cw, xi, xj, cs, sn);
+        }
         st(d, i, a - t * g);
         st(d, j, b + t * g);
       }

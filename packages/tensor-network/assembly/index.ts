@@ -4,3 +4,4 @@ export * from "../../linalg/assembly/index";
 export { modeProduct, unfoldingGram } from "./mode-product";
 export { khatriRao, mttkrp } from "./mttkrp";
 export { permute, maskedNormal, maskedResidual } from "./network";
+export { lqR, lqRows, lqRWorkSize } from "./lq";

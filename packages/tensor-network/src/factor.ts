@@ -2,7 +2,8 @@
 // public linalg svd/eigh run on linalg's own shared instance, so a run that
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
-import { completeColumns, LowrankError, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
+import { completeColumns, LowrankError, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
+import { lqRWorkSize } from "./kernels.js";
 import type { TensorKernels } from "./kernels.js";
 import { scoped } from "./scope.js";
 
@@ -17,8 +18,8 @@ export function svdScratch(m: number, n: number): number {
     const b = lqCols(m);
     return 3 * N * N + 2 * N + m * b + Math.ceil(n / b) * m * m + 32;
   }
-  // a and Q (M N), tau, d, [R | I], the blocked QR's work, the transpose's i32 scratch (as doubles, with its blocks).
-  return 2 * M * N + 2 * N * N + 2 * N + qrBlockedWorkSize(M, N) + 32;
+  // a and Q (M N), tau, d, [R | I], the blocked QR's (or lqR's) work, the transpose's i32 scratch (as doubles, with its blocks).
+  return 2 * M * N + 2 * N * N + 2 * N + Math.max(qrBlockedWorkSize(M, N), useLqR(m, n) ? lqRWorkSize(m, n) : 0) + 32;
 }
 
 /** out (n x m) = Aᵀ for the row-major m x n A, by the `permute` kernel. */
@@ -36,40 +37,20 @@ export function transposeInto(ws: Workspace<TensorKernels>, m: number, n: number
 /** Columns of a block of the blocked LQ: about 128 KiB of an m-row matrix, at least 2m. */
 const lqCols = (m: number) => Math.max(2 * m, Math.floor(16384 / m));
 
+/**
+ * Whether the `lqR` kernel gives R (m <= n, not fatR, and the blocked QR's
+ * size: min > QR_NB and m n >= QR_CROSSOVER, where panels pay).
+ */
+const useLqR = (m: number, n: number) => m <= n && !useFatR(m, n) && m > QR_NB && m * n >= QR_CROSSOVER;
+
 /** Whether {@link fatR} runs for an m x n matrix (m < n, m at most the blocked QR's panel, where it runs unblocked; n wide). */
 const useFatR = (m: number, n: number) => m < n && m <= QR_NB && n >= 2 * lqCols(m);
-
-/**
- * Householder LQ in place of the m x L block B (row-major, leading dimension
- * ld, m <= L): on return its lower triangle holds L (B = L Q). Each
- * reflector runs along a contiguous row (kernels nrm2, scal, dot, axpy), so
- * a call crosses into WASM O(m²) times, each over a whole row. O(2 m² L).
- */
-function lqInPlace(K: TensorKernels, m: number, L: number, B: Float64Array, ld: number): void {
-  for (let j = 0; j < m; j++) {
-    const x = B.subarray(j * ld + j, j * ld + L), len = L - j;
-    const alpha = x[0];
-    const sigma = len > 1 ? K.nrm2(len - 1, x.subarray(1)) : 0;
-    if (sigma === 0) continue;
-    const beta = (alpha >= 0 ? -1 : 1) * Math.hypot(alpha, sigma);
-    const tau = (beta - alpha) / beta;
-    K.scal(len - 1, 1 / (alpha - beta), x.subarray(1));
-    x[0] = beta;
-    const v = x.subarray(1);
-    for (let i = j + 1; i < m; i++) {
-      const y = B.subarray(i * ld + j, i * ld + L);
-      const w = y[0] + K.dot(len - 1, v, y.subarray(1));
-      y[0] -= tau * w;
-      K.axpy(len - 1, -tau * w, v, y.subarray(1));
-    }
-  }
-}
 
 /**
  * R (m x m, upper, into R) of the QR of Aᵀ for the wide m x n A (not
  * modified): Aᵀ = Q R with R = Lᵀ from the LQ of A. Two levels: the LQ of
  * each block of about 128 KiB of columns (copied, in cache), then of their
- * L factors side by side. R is unique up to the signs of its rows, which
+ * L factors side by side (kernel lqRows, one call per block). R is unique up to the signs of its rows, which
  * the Jacobi step below does not see. Replaces a row-major QR of the
  * transposed tall-skinny matrix, whose reflectors are short strided rows.
  * O(2 m² n).
@@ -81,11 +62,11 @@ export function fatR(ws: Workspace<TensorKernels>, m: number, n: number, A: Floa
     for (let t = 0; t < nb; t++) {
       const c0 = t * b, cols = Math.min(b, n - c0);
       for (let i = 0; i < m; i++) blk.set(A.subarray(i * n + c0, i * n + c0 + cols), i * b);
-      lqInPlace(K, Math.min(m, cols), cols, blk, b);
+      K.lqRows(Math.min(m, cols), cols, blk, b);
       // Its L (m x min(m, cols), lower) into columns t m .. of Ls.
       for (let i = 0; i < m; i++) for (let j = 0; j <= Math.min(i, cols - 1); j++) Ls[i * W + t * m + j] = blk[i * b + j];
     }
-    lqInPlace(K, m, W, Ls, W);
+    K.lqRows(m, W, Ls, W);
     for (let i = 0; i < m; i++) for (let j = i; j < m; j++) R[i * m + j] = Ls[j * W + i];
   });
 }
@@ -98,49 +79,59 @@ export function eigScratch(n: number): number {
 /**
  * Left singular vectors and singular values of the m x n row-major A (not
  * modified): U (m x k, k = min(m, n), leading dimension k) and s (k,
- * descending). The method of linalg's `svd`: Householder QR of the taller
- * orientation (blocked compact-WY, GEMM-rich, when min(m, n) > 32 and the
+ * descending). `scratch` (optional, at least m n doubles, not read) holds
+ * the QR's copy of A instead of a fresh arena array. The method of linalg's
+ * `svd`: Householder QR of the taller orientation (Aᵀ when m <= n) (blocked compact-WY, GEMM-rich, when min(m, n) > 32 and the
  * matrix is not small; when only R is needed (m < n) and m <= 32, the blocked LQ of A over
- * cache-sized column blocks), one-sided Jacobi on the rows of R with the rotations
- * accumulated beside it ([R | I]), U = Q P by GEMM (m >= n) or the normalised
- * rotated rows of R (m < n). Singular values are accurate to O(eps s_0)
+ * cache-sized column blocks), one-sided Jacobi on the rows of R (with the rotations
+ * accumulated beside it, [R | I], only when m > n), U = Q P by GEMM (m > n) or
+ * the normalised rotated rows of R (m <= n). Singular values are accurate to O(eps s_0)
  * absolutely and the columns of U orthonormal to rounding, also when A is
  * rank-deficient (directions of zero singular values are completed by
  * Gram-Schmidt). O(mn min(m, n) + sweeps min(m, n)³).
  */
-export function leftSingular(ws: Workspace<TensorKernels>, m: number, n: number, A: Float64Array, U: Float64Array, s: Float64Array): void {
+export function leftSingular(
+  ws: Workspace<TensorKernels>, m: number, n: number, A: Float64Array, U: Float64Array, s: Float64Array, scratch?: Float64Array,
+): void {
   const K = ws.kernels;
-  const trans = m < n;
+  // Square matrices take the transposed route as well: only R is factored there, so the Jacobi
+  // step rotates R alone, with no rotations to accumulate and no Q to form.
+  const trans = m <= n;
   const M = trans ? n : m, N = trans ? m : n;
   scoped(ws, () => {
-    // Only R is needed when m < n: wide matrices with few rows take the blocked LQ (fatR), in place of
+    // Only R is needed when m <= n: wide matrices with few rows take the two-level LQ (fatR), in place of
     // the transpose and a QR whose reflectors would be short strided rows.
-    const fat = useFatR(m, n);
-    const a = ws.f64(fat ? N * N : M * N);
+    // Wide matrices with more rows: the blocked LQ of a copy of A (kernel lqR), no transpose.
+    const fat = useFatR(m, n), lq = useLqR(m, n);
+    const big = () => (scratch !== undefined && scratch.length >= M * N ? scratch : ws.f64(M * N));
+    const a = fat || lq ? ws.f64(N * N) : big();
     const tau = ws.f64(N), d = ws.f64(N);
-    const work = fat ? tau : ws.f64(qrBlockedWorkSize(M, N));
+    const work = fat ? tau : ws.f64(lq ? lqRWorkSize(m, n, K.backend) : qrBlockedWorkSize(M, N));
     if (fat) {
       fatR(ws, m, n, A, a);
+    } else if (lq) {
+      K.lqR(m, n, A, a, big(), work);
     } else {
       if (!trans) a.set(A.subarray(0, M * N));
       else transposeInto(ws, m, n, A, a);
       K.householderQrBlocked(M, N, a, N, tau, work);
     }
-    const N2 = 2 * N;
-    const X = ws.f64(N * N2);
+    // [R | I] when the rotations are needed (U = Q P), else R alone.
+    const W = trans ? N : 2 * N;
+    const X = ws.f64(N * W);
     for (let i = 0; i < N; i++) {
-      for (let j = i; j < N; j++) X[i * N2 + j] = a[i * N + j];
-      X[i * N2 + N + i] = 1;
+      for (let j = i; j < N; j++) X[i * W + j] = a[i * N + j];
+      if (!trans) X[i * W + N + i] = 1;
     }
     // Stop at sqrt(N) eps cosines as LAPACK's dgesvj; the looser N eps only if rounding keeps a pair above it.
-    if (K.jacobiRows(N, N, N2, X, N2, d, Math.sqrt(N) * EPS, MAX_SWEEPS / 2) < 0) {
-      K.jacobiRows(N, N, N2, X, N2, d, N * EPS, MAX_SWEEPS / 2);
+    if (K.jacobiRows(N, N, W, X, W, d, Math.sqrt(N) * EPS, MAX_SWEEPS / 2) < 0) {
+      K.jacobiRows(N, N, W, X, W, d, N * EPS, MAX_SWEEPS / 2);
     }
     s.set(d.subarray(0, N));
     if (!trans) {
       const Q = ws.f64(M * N);
       K.householderQBlocked(M, N, a, N, tau, Q, N, work);
-      K.gemm(false, true, M, N, N, 1, Q, N, X.subarray(N), N2, 0, U, N);
+      K.gemm(false, true, M, N, N, 1, Q, N, X.subarray(N), W, 0, U, N);
       return;
     }
     // A = (Q P Σ Vᵀ)ᵀ: the left singular vectors of A are the normalised rotated rows of R.
@@ -152,7 +143,7 @@ export function leftSingular(ws: Workspace<TensorKernels>, m: number, n: number,
         continue;
       }
       const inv = 1 / d[i];
-      for (let j = 0; j < N; j++) U[j * N + i] = X[i * N2 + j] * inv;
+      for (let j = 0; j < N; j++) U[j * N + i] = X[i * W + j] * inv;
     }
     if (bad.includes(true)) completeColumns(U, N, N, bad);
   });

@@ -1,4 +1,4 @@
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { jsKernels, qrBlockedWorkSize, type LinalgKernels } from "@lowrank/linalg";
 
 /**
  * The kernel set the tensor algorithms are written against: linalg's (GEMM,
@@ -37,6 +37,22 @@ export interface TensorKernels extends LinalgKernels {
    */
   permute(ndim: number, dims: Int32Array, perm: Int32Array, X: Float64Array, out: Float64Array, scratch: Int32Array): void;
   /**
+   * Householder LQ in place of the m x L block B (row-major, leading
+   * dimension ld, m <= L): on return its lower triangle holds L (B = L Q).
+   * Each reflector runs along a contiguous row (nrm2, scal, dot, axpy).
+   * O(2 m² L).
+   */
+  lqRows(m: number, L: number, B: Float64Array, ld: number): void;
+  /**
+   * R (m x m, upper; zeros below) of Aᵀ = Q R for the wide m x n A
+   * (row-major, m <= n, not modified), with R's diagonal >= 0 as
+   * householderQr's. `copy` holds m n doubles, `work` {@link lqRWorkSize}.
+   * WASM: blocked Householder LQ of A in place in `copy` (assembly/lq.ts);
+   * TS: the transpose into `copy` and householderQrBlocked, the same
+   * reflectors. O(2 m² n).
+   */
+  lqR(m: number, n: number, A: Float64Array, R: Float64Array, copy: Float64Array, work: Float64Array): void;
+  /**
    * Per-slice normal equations over observed entries only: for each of the
    * `count` observed entries e (flat index idx[e] of a tensor viewed as
    * (left, n, right), value x[e]) with design row q = Q[l sl + r sr, :] (rr
@@ -52,6 +68,17 @@ export interface TensorKernels extends LinalgKernels {
     count: number, idx: Int32Array, x: Float64Array, n: number, right: number, sl: number, sr: number, rr: number,
     Q: Float64Array, G: Float64Array,
   ): number;
+}
+
+/**
+ * Doubles of `work` the `lqR` kernel takes for an m x n matrix on a backend
+ * (assembly/lq.ts: the panels' triangles, T, S and W; js: the blocked QR's
+ * work and tau); without one, enough for both.
+ */
+export function lqRWorkSize(m: number, n: number, backend?: "js" | "wasm"): number {
+  const NB = 32, IB = 8;
+  const wasm = 3 * NB * NB + 3 * IB * IB + m * NB + NB * IB + m, js = qrBlockedWorkSize(n, m) + m;
+  return backend === "wasm" ? wasm : backend === "js" ? js : Math.max(wasm, js);
 }
 
 /** Doubles of scratch `mttkrp` needs: the GEMM contracts the larger of left and right. */
@@ -113,6 +140,32 @@ export const jsTensorKernels: TensorKernels = {
         for (let r = 0; r < R; r++) out[i * R + r] += scratch[y + r] * KL[l * R + r];
       }
     }
+  },
+  lqRows(m, L, B, ld) {
+    const K = jsKernels;
+    for (let j = 0; j < m; j++) {
+      const x = B.subarray(j * ld + j, j * ld + L), len = L - j;
+      const alpha = x[0];
+      const sigma = len > 1 ? K.nrm2(len - 1, x.subarray(1)) : 0;
+      if (sigma === 0) continue;
+      const beta = (alpha >= 0 ? -1 : 1) * Math.hypot(alpha, sigma);
+      const tau = (beta - alpha) / beta;
+      K.scal(len - 1, 1 / (alpha - beta), x.subarray(1));
+      x[0] = beta;
+      const v = x.subarray(1);
+      for (let i = j + 1; i < m; i++) {
+        const y = B.subarray(i * ld + j, i * ld + L);
+        const w = y[0] + K.dot(len - 1, v, y.subarray(1));
+        y[0] -= tau * w;
+        K.axpy(len - 1, -tau * w, v, y.subarray(1));
+      }
+    }
+  },
+  lqR(m, n, A, R, copy, work) {
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) copy[j * m + i] = A[i * n + j];
+    const tau = work.subarray(0, m);
+    jsKernels.householderQrBlocked(n, m, copy, m, tau, work.subarray(m));
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) R[i * m + j] = j >= i ? copy[i * m + j] : 0;
   },
   permute(ndim, dims, perm, X, out, scratch) {
     const stride = scratch.subarray(0, ndim), odim = scratch.subarray(ndim, 2 * ndim), idx = scratch.subarray(2 * ndim, 3 * ndim);

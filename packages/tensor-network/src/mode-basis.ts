@@ -35,12 +35,15 @@ export function modeBasisScratchBound(n: number, J: number): number {
  * X_l X_lᵀ by GEMM on the (left, n, right) view, no unfolding formed, then
  * eigh; singular values come out as sqrt(λ), so those below about 1e-8 of the
  * largest are noise, and a leading vector is accurate to about eps (σ_1/σ_r)².
- * Otherwise the unfolding is formed and factored by QR + Jacobi.
+ * Otherwise the unfolding is formed and factored by QR + Jacobi (`scratch`,
+ * optional, at least n J doubles whose contents are not needed, holds the
+ * QR's copy; see leftSingular).
  * O(n² left right + n³) (Gram) or O(n J min(n, J)) (Jacobi).
  */
 export function modeBasis(
   ws: Workspace<TensorKernels>, route: UnfoldingSvd,
   left: number, n: number, right: number, X: Float64Array, r: number, U: Float64Array, s: Float64Array,
+  scratch?: Float64Array,
 ): void {
   const J = left * right;
   scoped(ws, () => {
@@ -55,7 +58,7 @@ export function modeBasis(
     // With left = 1 the view already is the unfolding (leftSingular does not modify it).
     const W = left === 1 ? X : ws.f64(n * J), Uf = ws.f64(n * k), sf = ws.f64(k);
     if (left !== 1) unfoldInto(left, n, right, X, W);
-    leftSingular(ws, n, J, W, Uf, sf);
+    leftSingular(ws, n, J, W, Uf, sf, scratch);
     // r <= k: callers check r_n <= the product of the other ranks.
     for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) U[i * r + c] = Uf[i * k + c];
     s.set(sf.subarray(0, r));

@@ -1,8 +1,8 @@
-import type { TensorKernels } from "./kernels.js";
+import { lqRWorkSize, type TensorKernels } from "./kernels.js";
 
 /**
  * Runs every hot kernel ten times on an 8 x 8 x 8 tensor so V8 has optimised
- * them before real work (see DESIGN.md, "Warm kernels"). Takes about 45 KiB
+ * them before real work (see DESIGN.md, "Warm kernels"). Takes about 85 KiB
  * from `f64` and `i32`.
  */
 export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i32: (n: number) => Int32Array): void {
@@ -13,6 +13,8 @@ export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i
   // permute (3 axes), and the weighted-ALS kernels over every other entry of X with rr = 4.
   const dims = i32(3), perm = i32(3), pscratch = i32(9), count = (n * n * n) >> 1, idx = i32(count);
   const xo = f64(count), Vb = f64(n * 16), Bb = f64(n * 4);
+  // lqR on X as 16 x 32: two sub-panels, so its GEMM updates run too.
+  const LR = f64(4 * n * n), LC = f64(8 * n * n), LW = f64(lqRWorkSize(2 * n, 4 * n));
   dims.set([n, n, n]);
   perm.set([2, 0, 1]);
   for (let i = 0; i < count; i++) {
@@ -45,6 +47,9 @@ export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i
     }
     k.jacobiRows(n, n, 2 * n, XJ, 2 * n, d, 1e-15, 30);
     k.permute(3, dims, perm, X, Y, pscratch);
+    Y.set(X);
+    k.lqRows(n, n * n, Y, n * n);
+    k.lqR(2 * n, 4 * n, X, LR, LC, LW);
     k.maskedNormal(count, idx, xo, n, n, n, 1, 4, KR, Vb, Bb);
     k.maskedResidual(count, idx, xo, n, n, n, 1, 4, KR, A);
     for (let i = 0; i < M.length; i++) M[i] = Math.cos(i + rep);

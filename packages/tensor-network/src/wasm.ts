@@ -14,6 +14,8 @@ export interface TensorExports extends LinalgExports {
     X: number, KL: number, KR: number, out: number, scratch: number, work: number,
   ): void;
   permute(ndim: number, dims: number, perm: number, X: number, out: number, scratch: number): void;
+  lqRows(m: number, L: number, B: number, ld: number): void;
+  lqR(m: number, n: number, A: number, R: number, copy: number, work: number, gw: number): void;
   maskedNormal(count: number, idx: number, x: number, n: number, right: number, sl: number, sr: number, rr: number, Q: number, V: number, B: number): void;
   maskedResidual(count: number, idx: number, x: number, n: number, right: number, sl: number, sr: number, rr: number, Q: number, G: number): number;
 }
@@ -42,6 +44,8 @@ export function bindTensor(instance: WasmInstance<TensorExports>): TensorKernels
     mttkrp: (left, n, right, R, X, KL, KR, out, scratch) =>
       x.mttkrp(left, n, right, R, p(X), p(KL), p(KR), p(out), p(scratch), work),
     permute: (ndim, dims, perm, X, out, scratch) => x.permute(ndim, p(dims), p(perm), p(X), p(out), p(scratch)),
+    lqRows: (m, L, B, ld) => x.lqRows(m, L, p(B), ld),
+    lqR: (m, n, A, R, copy, w) => x.lqR(m, n, p(A), p(R), p(copy), p(w), work),
     maskedNormal: (count, idx, xs, n, right, sl, sr, rr, Q, V, B) =>
       x.maskedNormal(count, p(idx), p(xs), n, right, sl, sr, rr, p(Q), p(V), p(B)),
     maskedResidual: (count, idx, xs, n, right, sl, sr, rr, Q, G) =>

@@ -1,7 +1,9 @@
-// The CountSketch hash of Gu-Song-Yin-Zhang's per-row subspace embedding:
-// observation (i, j) goes to bucket h % s with sign ±1, where h depends only
-// on (seed, i, j), so the TS reference draws the very same sketch without
-// sharing any state. Mirrored in src/sketch-hash.ts.
+// The hashes of Gu-Song-Yin-Zhang's per-row subspace embeddings. CountSketch:
+// observation (i, j) goes to bucket bucketOf(h, s) with sign ±1, where
+// h = mix32(stepKey(seed) ^ j) depends only on (seed, j) (one hash of the
+// other factor's rows per half-step, shared by the rows); SRHT: signs and
+// sampled rows from rowKey(seed, i). The TS reference draws the very same
+// sketches without sharing any state. Mirrored in src/sketch-hash.ts.
 
 /** A 32-bit avalanche mix (Wang/Jenkins style, "lowbias32" constants). */
 @inline export function mix32(x: u32): u32 {
@@ -24,4 +26,9 @@
  */
 @inline export function bucketOf(h: u32, s: i32): i32 {
   return <i32>((<u64>(h >> 1) * <u64>s) >> 31);
+}
+
+/** Key of one half-step's CountSketch (one hash of F's rows shared by every row regression of the call). */
+@inline export function stepKey(seed: u32): u32 {
+  return mix32(seed ^ 0x68e31da4);
 }

@@ -27,11 +27,11 @@ export interface AltMinSettings {
 
 /** Scratch doubles one half-step plus the re-orthonormalisation needs. */
 export function altMinWorkSize(n: number, m: number, k: number, maxCount: number, s: AltMinSettings): number {
-  return solveWorkSize(k, maxCount, s) + 2 * Math.max(n, m) * k + k * k + 2 * k;
+  return solveWorkSize(n, m, k, maxCount, s) + 2 * Math.max(n, m) * k + k * k + 2 * k;
 }
 
-function solveWorkSize(k: number, maxCount: number, s: AltMinSettings): number {
-  return s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : sketchedWorkSize(k, s.sketchSize, maxCount, s.sketch);
+function solveWorkSize(n: number, m: number, k: number, maxCount: number, s: AltMinSettings): number {
+  return s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : sketchedWorkSize(k, s.sketchSize, maxCount, Math.max(n, m), s.sketch);
 }
 
 /**
@@ -48,18 +48,18 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number }
   const maxCount = Math.max(st.maxRowCount, st.maxColCount);
   let o = 0;
   const take = (len: number) => st.work.subarray(o, (o += len));
-  const solveWork = take(solveWorkSize(k, maxCount, s));
+  const solveWork = take(solveWorkSize(n, m, k, maxCount, s));
   const T1 = take(N * k), T2 = take(N * k), R = take(k * k), tau = take(k), qw = take(k);
   let calls = 0;
 
-  const solve = (cnt: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array, bias: Float64Array): number => {
+  const solve = (cnt: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, fRows: number, X: Float64Array, bias: Float64Array): number => {
     if (s.solver === "exact") {
       K.alsHalfStep(cnt, k, ptr, idx, vals, F, st.zeros, X, bias, 0, s.ridge, 0, false, false, solveWork);
       return 0;
     }
     // A fresh sketch per call: the seed advances, so no row keeps an unlucky embedding.
     calls++;
-    return K.sketchedHalfStep(cnt, k, ptr, idx, vals, F, X, s.sketchSize, (s.seed + Math.imul(calls, 0x2545f491)) >>> 0,
+    return K.sketchedHalfStep(cnt, k, ptr, idx, vals, F, fRows, X, s.sketchSize, (s.seed + Math.imul(calls, 0x2545f491)) >>> 0,
       s.innerTol, s.maxInner, s.ridge, maxCount, st.zeros, solveWork, s.sketch);
   };
 
@@ -75,9 +75,9 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number }
 
   return {
     step() {
-      let inner = solve(m, st.colPtr, st.colRows, st.colVals, st.U, st.V, st.colBias);
+      let inner = solve(m, st.colPtr, st.colRows, st.colVals, st.U, n, st.V, st.colBias);
       orthonormalize(m, st.V, n, st.U);
-      inner += solve(n, st.rowPtr, st.rowCols, st.rowVals, st.V, st.U, st.rowBias);
+      inner += solve(n, st.rowPtr, st.rowCols, st.rowVals, st.V, m, st.U, st.rowBias);
       orthonormalize(n, st.U, m, st.V);
       return inner;
     },

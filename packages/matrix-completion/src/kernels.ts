@@ -5,7 +5,7 @@
 import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
 import { gramRows } from "./gram.js";
 import { normalSolve } from "./normal-solve.js";
-import { bucketOf, mix32, rowKey } from "./sketch-hash.js";
+import { bucketOf, mix32, rowKey, stepKey } from "./sketch-hash.js";
 
 /** Kernels of one matrix-completion run. Every array is a view of the run's workspace. */
 export interface CompletionKernels extends LinalgKernels {
@@ -26,12 +26,12 @@ export interface CompletionKernels extends LinalgKernels {
   /**
    * Robust-altmin half-step (sketch-and-precondition per row, see
    * assembly/robust-altmin.ts): updates X (n x k) in place, warm-started.
-   * `zeros` has one 0 per row of F; `work` holds sketchedWorkSize(k, s, maxCount, sketch).
+   * F has m rows; `zeros` has one 0 per row of F; `work` holds sketchedWorkSize(k, s, maxCount, m, sketch).
    * Returns the PCG steps taken. O(|Omega| k (1 + steps) + n (s k² + k³ + steps k²)),
    * plus O(|Omega_i| k log |Omega_i|) per row for an SRHT.
    */
   sketchedHalfStep(
-    n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array,
+    n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, m: number, X: Float64Array,
     s: number, seed: number, innerTol: number, maxInner: number, ridge: number, maxCount: number, zeros: Float64Array,
     work: Float64Array, sketch: SketchKind,
   ): number;
@@ -52,9 +52,9 @@ export function pow2AtLeast(n: number): number {
   return N;
 }
 
-/** Doubles of scratch sketchedHalfStep needs (maxCount: the largest row count). */
-export function sketchedWorkSize(k: number, s: number, maxCount: number, sketch: SketchKind): number {
-  return s * k + k * k + 4 * k + maxCount * k + (sketch === "srht" ? pow2AtLeast(Math.max(maxCount, 1)) * k : 0);
+/** Doubles of scratch sketchedHalfStep needs (maxCount: the largest row count, m: rows of F; the WASM kernel tabulates F's buckets in ceil(m / 2)). */
+export function sketchedWorkSize(k: number, s: number, maxCount: number, m: number, sketch: SketchKind): number {
+  return s * k + k * k + 4 * k + maxCount * k + ((m + 1) >> 1) + (sketch === "srht" ? pow2AtLeast(Math.max(maxCount, 1)) * k : 0);
 }
 
 /** In-place unnormalised Walsh-Hadamard transform of the N (a power of two) k-long rows of H, as assembly/robust-altmin.ts. */
@@ -111,14 +111,18 @@ export const jsCompletionKernels: CompletionKernels = {
     return singular;
   },
 
-  sketchedHalfStep(n, k, ptr, idx, vals, F, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work, sketch) {
+  sketchedHalfStep(n, k, ptr, idx, vals, F, m, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work, sketch) {
     let o = 0;
     const take = (len: number) => work.subarray(o, (o += len));
     const srht = sketch === "srht";
     const SD = take(s * k), L = take(k * k), g = take(k), z = take(k), p = take(k), w = take(k);
-    const D = take(maxCount * k), H = srht ? take(pow2AtLeast(Math.max(maxCount, 1)) * k) : D;
+    const D = take(maxCount * k);
+    take((m + 1) >> 1); // the WASM kernel's bucket table
+    const H = srht ? take(pow2AtLeast(Math.max(maxCount, 1)) * k) : D;
     const G = SD.subarray(0, k * k), b = SD.subarray(k * k, k * k + k);
     const tol2 = innerTol * innerTol;
+    // One CountSketch hash of F's rows per call, shared by every row (see assembly/robust-altmin.ts).
+    const hk = stepKey(seed >>> 0);
     let steps = 0;
     for (let i = 0; i < n; i++) {
       const start = ptr[i], end = ptr[i + 1], cnt = end - start;
@@ -137,10 +141,13 @@ export const jsCompletionKernels: CompletionKernels = {
           D.set(F.subarray(j * k, j * k + k), q * k);
           const rq = vals[start + q] - dotAt(k, D, q * k, X, x);
           axpyAt(k, rq, D, q * k, g, 0);
-          const h = mix32((key ^ j) >>> 0);
-          const sign = h & 1 ? -1 : 1;
-          if (srht) for (let c = 0; c < k; c++) H[q * k + c] = sign * D[q * k + c];
-          else axpyAt(k, sign, D, q * k, SD, bucketOf(h, s) * k);
+          if (srht) {
+            const sign = mix32((key ^ j) >>> 0) & 1 ? -1 : 1;
+            for (let c = 0; c < k; c++) H[q * k + c] = sign * D[q * k + c];
+          } else {
+            const h = mix32((hk ^ j) >>> 0);
+            axpyAt(k, h & 1 ? -1 : 1, D, q * k, SD, bucketOf(h, s) * k);
+          }
         }
         if (srht) {
           const N = pow2AtLeast(cnt);

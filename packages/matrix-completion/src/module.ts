@@ -36,7 +36,7 @@ function warm(instance: WasmInstance<CompletionExports>): void {
   for (let q = 0; q < n * r; q++) F[q] = Math.cos(q);
   for (let rep = 0; rep < 10; rep++) {
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
-    k.sketchedHalfStep(n, r, ptr, idx, vals, F, X, 2 + r, rep, 1e-3, 5, 0, n, zeros, work, rep & 1 ? "srht" : "countsketch");
+    k.sketchedHalfStep(n, r, ptr, idx, vals, F, n, X, 2 + r, rep, 1e-3, 5, 0, n, zeros, work, rep & 1 ? "srht" : "countsketch");
     k.squaredError(nnz, r, ri, idx, vals, X, F, bias, zeros, 0.5, -1, 1);
   }
   arena.release(mark);

@@ -1,6 +1,7 @@
-// The CountSketch hash of the robust half-step, bit-identical to
-// assembly/sketch-hash.ts: bucket and sign of observation (i, j) depend only
-// on (seed, i, j), so both backends draw the same sketch without shared state.
+// The sketch hashes of the robust half-step, bit-identical to
+// assembly/sketch-hash.ts: the CountSketch bucket and sign of observation
+// (i, j) depend only on (seed, j) (stepKey), the SRHT's signs and rows on
+// (seed, i, j) (rowKey), so both backends draw the same sketch without shared state.
 
 /** A 32-bit avalanche mix ("lowbias32" constants), as unsigned. */
 export function mix32(x: number): number {
@@ -20,4 +21,9 @@ export function rowKey(seed: number, i: number): number {
 /** CountSketch bucket of hash h among s (s < 2^21, so the product is exact): the top 31 bits of h scaled to [0, s). */
 export function bucketOf(h: number, s: number): number {
   return Math.floor(((h >>> 1) * s) / 2147483648);
+}
+
+/** Key of one half-step's CountSketch (one hash of F's rows shared by every row regression of the call). */
+export function stepKey(seed: number): number {
+  return mix32((seed ^ 0x68e31da4) >>> 0);
 }

@@ -10,7 +10,7 @@ export interface CompletionExports extends LinalgExports {
     X: number, ownBias: number, mu: number, lambda: number, lambdaBias: number, weighted: number, fitBias: number, work: number,
   ): number;
   sketchedHalfStep(
-    n: number, k: number, ptr: number, idx: number, vals: number, F: number, X: number,
+    n: number, k: number, ptr: number, idx: number, vals: number, F: number, m: number, X: number,
     s: number, seed: number, innerTol: number, maxInner: number, ridge: number, maxCount: number, zeros: number, work: number, srht: number,
   ): number;
   squaredError(
@@ -32,8 +32,8 @@ export function bindCompletion(instance: WasmInstance<CompletionExports>): Compl
     ...bindLinalg(instance),
     alsHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted, fitBias, work) =>
       x.alsHalfStep(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, lambda, lambdaBias, weighted ? 1 : 0, fitBias ? 1 : 0, p(work)),
-    sketchedHalfStep: (n, kk, ptr, idx, vals, F, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work, sketch) =>
-      x.sketchedHalfStep(n, kk, p(ptr), p(idx), p(vals), p(F), p(X), s, seed >>> 0, innerTol, maxInner, ridge, maxCount, p(zeros), p(work), sketch === "srht" ? 1 : 0),
+    sketchedHalfStep: (n, kk, ptr, idx, vals, F, m, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work, sketch) =>
+      x.sketchedHalfStep(n, kk, p(ptr), p(idx), p(vals), p(F), m, p(X), s, seed >>> 0, innerTol, maxInner, ridge, maxCount, p(zeros), p(work), sketch === "srht" ? 1 : 0),
     squaredError: (nnz, kk, ri, ci, vals, U, V, rb, cb, mu, lo, hi) => x.squaredError(nnz, kk, p(ri), p(ci), p(vals), p(U), p(V), p(rb), p(cb), mu, lo, hi),
   };
   bound.set(instance, k);

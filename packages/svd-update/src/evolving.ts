@@ -509,7 +509,7 @@ export class EvolvingSvd {
   private scratch(s: number, p: number, dim: number): number {
     const k = this.k, w = k + s;
     const dense = this.cx.extended ? 0 : 3 * dim * s + 2 * s + zhaQrWork(dim, s);
-    return arenaBytes(3 * s * p + 3 * p * k + 6 * s * k + 4 * s * s + 2 * dim * k + dense + 5 * w * w + 4 * w * k + 16 * k * k + 8 * k, p, 96);
+    return arenaBytes(3 * s * p + 4 * p * k + 6 * s * k + 6 * s * s + 2 * dim * k + dense + 5 * w * w + 4 * w * k + 16 * k * k + 8 * k, p, 96);
   }
 
   /** Makes room for the given row counts and scratch, re-laying out the store (growing by half) when needed. */

@@ -53,7 +53,10 @@ export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: I
   const l = Math.min(cx.l, s);
   if (cx.extended) {
     // deng-gkl / deng-rpi: an approximate residual space, still in the sparse (b, c) form.
-    const z = space(cx, { s, p, kc: k, Xb: Ec, Xc: C0 }, l);
+    // GKL re-projects its vectors on V: the support rows of P (V's support rows are Pg K).
+    const Pg = st.f64(cx.method === "deng-gkl" ? p * k : 0);
+    if (cx.method === "deng-gkl") K.gatherRows(p, k, idx, sd.P, Pg);
+    const z = space(cx, { s, p, kc: k, Xb: Ec, Xc: C0, Pg, K: sd.K, identity: sd.identity, k }, l);
     return { C0, R: z.R, sq: z.lq, p, idx, B: z.B, Chat: z.C, Q: EMPTY };
   }
   const dim = sd.dim;
@@ -62,7 +65,7 @@ export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: I
     const Xt = st.f64(s * dim);
     for (let j = 0; j < s; j++) for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) Xt[j * dim + b.indices[q]] += b.data[q];
     K.gemm(false, true, s, dim, k, -1, C0, k, sd.P, k, 1, Xt, dim);
-    const z = space(cx, { s, p: dim, kc: 0, Xb: Xt, Xc: EMPTY }, l);
+    const z = space(cx, { s, p: dim, kc: 0, Xb: Xt, Xc: EMPTY, Pg: sd.P, K: sd.K, identity: true, k }, l);
     return { C0, R: z.R, sq: z.lq, p, idx, B: EMPTY, Chat: EMPTY, Q: z.B };
   }
   // Zha-Simon: (I - V Vᵀ) Eᵀ = Q R formed densely (dim x s).

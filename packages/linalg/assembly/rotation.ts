@@ -3,6 +3,14 @@
 
 /** Rows x, y (n entries each): x <- c x - s y, y <- s x + c y. */
 export function rotRows(n: i32, x: usize, y: usize, c: f64, s: f64): void {
+  rotRowsInline(n, x, y, c, s);
+}
+
+/**
+ * `rotRows`'s body, inlined where it is called: for loops that rotate short
+ * rows (a core matrix's) so often that a call costs as much as the arithmetic.
+ */
+@inline export function rotRowsInline(n: i32, x: usize, y: usize, c: f64, s: f64): void {
   const vc = f64x2.splat(c), vs = f64x2.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -1,8 +1,8 @@
 // One-sided (Hestenes) Jacobi on rows, the core of the thin SVD (src/svd.ts).
 // Mirrored in src/factor-kernels.ts (jacobiRows). Rows are contiguous in
 // row-major storage, so inner products and rotations are SIMD.
-import { dot, nrm2 } from "./blas1";
-import { at, ld, rotRows, st, swapRows } from "./rotation";
+import { dotInline, nrm2 } from "./blas1";
+import { at, ld, rotRowsInline, st, swapRows } from "./rotation";
 
 /**
  * rotRows(n, x, y, cs, sn) followed by dot(n, x, z), in one pass: the same
@@ -10,7 +10,7 @@ import { at, ld, rotRows, st, swapRows } from "./rotation";
  * accumulators, lane sum, then the scalar tail), so the results are those of
  * the two calls bit for bit. Saves reloading x and a call per rotation.
  */
-function rotRowsDot(n: i32, x: usize, y: usize, cs: f64, sn: f64, z: usize): f64 {
+@inline export function rotRowsDotInline(n: i32, x: usize, y: usize, cs: f64, sn: f64, z: usize): f64 {
   const vc = f64x2.splat(cs), vs = f64x2.splat(sn);
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
   let i = 0;
@@ -64,18 +64,28 @@ function sortRowsDesc(r: i32, cw: i32, X: usize, ldx: i32, d: usize): void {
  * decreasing norm; d receives the norms. Returns sweeps used or -1.
  */
 export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize, tol: f64, maxSweeps: i32): i32 {
+  return jacobiRowsInline(r, c, cw, X, ldx, d, tol, maxSweeps);
+}
+
+/**
+ * `jacobiRows`'s body, inlined where it is called, with its inner products and
+ * rotations inlined too (the same arithmetic in the same order): for small
+ * matrices (an SVD update's core) whose rows are so short that a call per pair
+ * costs as much as the work.
+ */
+@inline export function jacobiRowsInline(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize, tol: f64, maxSweeps: i32): i32 {
   let sweeps = -1;
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     for (let i = 0; i < r; i++) {
       const xi = at(X, ldx, i, 0);
-      st(d, i, dot(c, xi, xi));
+      st(d, i, dotInline(c, xi, xi));
     }
     sortRowsDesc(r, cw, X, ldx, d);
     const tiny = ld(d, 0) * 1e-280;
     let rotated = 0;
     for (let i = 0; i < r - 1; i++) {
       const xi = at(X, ldx, i, 0);
-      // <x_i, x_{j+1}> when the rotation of pair (i, j) computed it on the way (rotRowsDot).
+      // <x_i, x_{j+1}> when the rotation of pair (i, j) computed it on the way (rotRowsDotInline).
       let next: f64 = 0;
       let haveNext = false;
       for (let j = i + 1; j < r; j++) {
@@ -84,7 +94,7 @@ export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize
         haveNext = false;
         if (a <= tiny || b <= tiny) continue;
         const xj = at(X, ldx, j, 0);
-        const g = have ? next : dot(c, xi, xj);
+        const g = have ? next : dotInline(c, xi, xj);
         if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
         rotated++;
         const zeta = (b - a) / (2 * g);
@@ -94,11 +104,11 @@ export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize
         const cs = 1.0 / Math.sqrt(1 + t * t);
         const sn = cs * t;
         if (j + 1 < r) {
-          next = rotRowsDot(c, xi, xj, cs, sn, at(X, ldx, j + 1, 0));
+          next = rotRowsDotInline(c, xi, xj, cs, sn, at(X, ldx, j + 1, 0));
           haveNext = true;
-          if (cw > c) rotRows(cw - c, xi + (<usize>c << 3), xj + (<usize>c << 3), cs, sn);
+          if (cw > c) rotRowsInline(cw - c, xi + (<usize>c << 3), xj + (<usize>c << 3), cs, sn);
         } else {
-          rotRows(cw, xi, xj, cs, sn);
+          rotRowsInline(cw, xi, xj, cs, sn);
         }
         st(d, i, a - t * g);
         st(d, j, b + t * g);

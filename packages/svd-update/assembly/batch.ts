@@ -4,8 +4,8 @@
 // dense support block, the small core SVD with its packing, and the k x k
 // rotation of a factor's K. Mirrored in src/kernels.ts.
 import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
-import { nrm2 } from "../../linalg/assembly/blas1";
 import { swapRows } from "../../linalg/assembly/rotation";
+import { jacobiRows } from "../../linalg/assembly/svd";
 
 @inline function ldi(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -87,7 +87,8 @@ export function smallSvdCore(
     else memory.copy(X + (<usize>xi << 3), M + (<usize>(i * c) << 3), <usize>L << 3);
     stf(X, xi + L + i, 1.0);
   }
-  if (jacobiSmall(R, L, w, X, d, tol1, maxSweeps) < 0) jacobiSmall(R, L, w, X, d, tol2, maxSweeps);
+  // linalg's jacobiRows: its sweep is inlined (jacobiRowsInline) with each rotation computing the next pair's inner product.
+  if (jacobiRows(R, L, w, X, w, d, tol1, maxSweeps) < 0) jacobiRows(R, L, w, X, w, d, tol2, maxSweeps);
   const J = trans ? G : F, W = trans ? F : G;
   for (let i = 0; i < kk; i++) {
     const di = ldf(d, i);
@@ -96,87 +97,6 @@ export function smallSvdCore(
     for (let a = 0; a < R; a++) stf(J, a * kk + i, ldf(X, i * w + L + a));
     for (let a = 0; a < L; a++) stf(W, a * kk + i, ldf(X, i * w + a) * inv);
   }
-}
-
-/** Rows x, y (n entries): x <- c x - s y, y <- s x + c y; linalg's rotRows, inlined. */
-@inline function rotInline(n: i32, x: usize, y: usize, c: f64, s: f64): void {
-  const vc = f64x2.splat(c), vs = f64x2.splat(s);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 3;
-    const a0 = v128.load(x + o), b0 = v128.load(y + o);
-    const a1 = v128.load(x + o, 16), b1 = v128.load(y + o, 16);
-    v128.store(x + o, f64x2.sub(f64x2.mul(vc, a0), f64x2.mul(vs, b0)));
-    v128.store(y + o, f64x2.add(f64x2.mul(vs, a0), f64x2.mul(vc, b0)));
-    v128.store(x + o, f64x2.sub(f64x2.mul(vc, a1), f64x2.mul(vs, b1)), 16);
-    v128.store(y + o, f64x2.add(f64x2.mul(vs, a1), f64x2.mul(vc, b1)), 16);
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 3;
-    const a = load<f64>(x + o), b = load<f64>(y + o);
-    store<f64>(x + o, c * a - s * b);
-    store<f64>(y + o, s * a + c * b);
-  }
-}
-
-function sortRowsDesc(r: i32, cw: i32, X: usize, d: usize): void {
-  for (let i = 0; i < r - 1; i++) {
-    let best = i;
-    for (let j = i + 1; j < r; j++) if (ldf(d, j) > ldf(d, best)) best = j;
-    if (best != i) {
-      const t = ldf(d, i);
-      stf(d, i, ldf(d, best));
-      stf(d, best, t);
-      swapRows(cw, X + (<usize>(i * cw) << 3), X + (<usize>(best * cw) << 3));
-    }
-  }
-}
-
-/**
- * linalg's jacobiRows (one-sided Jacobi on the r rows of X, leading dimension
- * cw) with its inner product and rotation inlined: the same arithmetic in the
- * same order, without two calls per pair, which on the short rows of a core
- * matrix cost as much as the work. Returns sweeps used or -1.
- */
-function jacobiSmall(r: i32, c: i32, cw: i32, X: usize, d: usize, tol: f64, maxSweeps: i32): i32 {
-  let sweeps = -1;
-  const row = <usize>cw << 3;
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    for (let i = 0; i < r; i++) {
-      const xi = X + <usize>i * row;
-      stf(d, i, dotInline(c, xi, xi));
-    }
-    sortRowsDesc(r, cw, X, d);
-    const tiny = ldf(d, 0) * 1e-280;
-    let rotated = 0;
-    for (let i = 0; i < r - 1; i++) {
-      const xi = X + <usize>i * row;
-      for (let j = i + 1; j < r; j++) {
-        const a = ldf(d, i), b = ldf(d, j);
-        if (a <= tiny || b <= tiny) continue;
-        const xj = X + <usize>j * row;
-        const g = dotInline(c, xi, xj);
-        if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
-        rotated++;
-        const zeta = (b - a) / (2 * g);
-        const az = Math.abs(zeta);
-        const ta = az > 1e150 ? 0.5 / az : 1.0 / (az + Math.sqrt(1 + az * az));
-        const t = zeta < 0 ? -ta : ta;
-        const cs = 1.0 / Math.sqrt(1 + t * t);
-        const sn = cs * t;
-        rotInline(cw, xi, xj, cs, sn);
-        stf(d, i, a - t * g);
-        stf(d, j, b + t * g);
-      }
-    }
-    if (rotated == 0) {
-      sweeps = sweep + 1;
-      break;
-    }
-  }
-  for (let i = 0; i < r; i++) stf(d, i, nrm2(c, X + <usize>i * row));
-  sortRowsDesc(r, cw, X, d);
-  return sweeps;
 }
 
 /** C (k x k) = A B for row-major k x k A, B (C distinct from both). */

@@ -5,5 +5,5 @@ export { rowNormsSq, rowNormsOfProduct } from "./rows";
 export { countSketch, srhtColumns } from "./sketch";
 export { weightedGram, lewisUpdate } from "./lewis";
 export { irlsRows, sumAbsPow } from "./irls";
-export { tallQrR } from "./tallqr";
+export { tallQrR, stackQrR } from "./tallqr";
 export { onlineLeverage, onlineLewis } from "./online";

@@ -1,6 +1,7 @@
 import type { Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 import { streamedR, streamedRSize, streamScratch } from "./stream.js";
+import { checkFiniteResult } from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -46,7 +47,8 @@ export function triangleSvd(ws: Workspace<SensitivityKernels>, k: number, d: num
  * U = A R⁻¹ (r = d) or U = A V_r Σ_r⁻¹ (rank-deficient; = Q P_r), one GEMM.
  * UᵀU = I up to about cond(A) eps, which is all the Lewis iteration and the
  * exact sensitivities need (both depend only on range(A) and use U for its
- * conditioning). `a` (n x d, leading dimension d) is not modified. Returns U
+ * conditioning). `a` (n x d, leading dimension d) is not modified; NON_FINITE
+ * when R is not finite (a NaN or ±Infinity in `a`: callers may skip the scan). Returns U
  * with leading dimension r. O(2nd² + 2ndr + d³).
  */
 export function orthonormalBasis(
@@ -55,6 +57,8 @@ export function orthonormalBasis(
   const K = ws.kernels;
   const R = ws.f64(d * d);
   streamedR(K, { rows: n, cols: d, data: a }, R, streamScratch(ws, d));
+  // Every entry of A is summed into R, so a NaN or ±Infinity in A (or sums that overflow) makes R non-finite.
+  checkFiniteResult(R, "A");
   const svd = triangleSvd(ws, d, d, R, rcond);
   const r = svd.rank;
   if (r === 0) return { U: ws.f64(0), rank: 0 };

@@ -59,7 +59,7 @@ export interface IrlsOutcome {
 
 /**
  * Weighted least squares min Σ c_i (b_i - a_iᵀ x)² from the current residuals,
- * by the R factor of [√c A | √c b] (n x (d+1), chunked QR `tallQrR`): R's last
+ * by the R factor of [√c A | √c b] (n x (d+1), the streamed QR `streamedR`): R's last
  * column holds Qᵀ√c b, so x solves the d x d triangle against it. Returns
  * false (x untouched) when the weighted design is singular to 1e-14 relative.
  */

@@ -71,6 +71,14 @@ export interface SensitivityKernels extends LinalgKernels {
     buf: Float64Array, tau: Float64Array, work: Float64Array,
   ): void;
   /**
+   * R'ᵀR' = RᵀR + BᵀB with R (d x d, upper triangular, zero below) updated in
+   * place, by the structured Householder QR of [R; B] (reflectors [e_j; v],
+   * the zeros of R skipped), 128 rows of B at a time, one pass per column that
+   * applies reflector j and sums the next column's Gram row. B (n x d,
+   * leading dimension ldb) is overwritten; g: 2d doubles. O(2nd²).
+   */
+  stackQrR(n: number, d: number, B: Float64Array, ldb: number, R: Float64Array, g: Float64Array): void;
+  /**
    * Online leverage sampling of nb rows in order (see assembly/online.ts):
    * q_i = a_iᵀ H a_i against the kept rows' inverse H (d x d, updated in place by
    * Sherman-Morrison when a row is kept), p_i = min(1, c q_i), kept if u_i < p_i
@@ -294,6 +302,49 @@ export const jsSensitivityKernels: SensitivityKernels = {
       }
     }
     return kept;
+  },
+  stackQrR(n, d, B, ldb, R, g) {
+    // Mirrors assembly/tallqr.ts: each entry is updated and summed in the same order, without fused multiply-adds.
+    const CHUNK = 128;
+    for (let s = 0; s < n; s += CHUNK) {
+      const c = Math.min(CHUNK, n - s);
+      g.fill(0, 0, d);
+      for (let i = 0; i < c; i++) {
+        const bi = (s + i) * ldb;
+        const x = B[bi];
+        for (let k = 0; k < d; k++) g[k] += x * B[bi + k];
+      }
+      for (let j = 0; j < d; j++) {
+        const ssq = g[j], rj = j * d;
+        let ts = 0;
+        if (ssq !== 0) {
+          // Reflector [e_j; v], v = B[:, j] / (R_jj - β); w_k = R_jk + vᵀB[:, k] = R_jk + g_k / (R_jj - β).
+          const alpha = R[rj + j];
+          const norm = Math.sqrt(alpha * alpha + ssq);
+          const beta = alpha >= 0 ? -norm : norm;
+          const tau = (beta - alpha) / beta, sc = 1 / (alpha - beta);
+          for (let k = j + 1; k < d; k++) {
+            const wk = R[rj + k] + sc * g[k];
+            g[d + k] = wk;
+            R[rj + k] = R[rj + k] - tau * wk;
+          }
+          R[rj + j] = beta;
+          ts = tau * sc;
+        }
+        if (j + 1 === d) break;
+        // Apply the reflector to columns k > j and sum the Gram row of column j + 1, one pass.
+        g.fill(0, 0, d);
+        for (let i = 0; i < c; i++) {
+          const bi = (s + i) * ldb;
+          if (ts !== 0) {
+            const f = ts * B[bi + j];
+            for (let k = j + 1; k < d; k++) B[bi + k] = B[bi + k] - f * g[d + k];
+          }
+          const x = B[bi + j + 1];
+          for (let k = j + 1; k < d; k++) g[k] += x * B[bi + k];
+        }
+      }
+    }
   },
   tallQrR(n, w, M, ldm, chunk, R, buf, tau, work) {
     R.fill(0, 0, w * w);

@@ -1,5 +1,5 @@
 import { arenaBytes, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
-import { defaultRcond, QR_CHUNK, triangleSvd, type TriangleSvd } from "./basis.js";
+import { defaultRcond, triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels.js";
 import { withSensitivity } from "./module.js";
 import { forRowBlocks, STREAM_ROWS, streamedR, streamedRSize, streamScratch } from "./stream.js";
@@ -41,8 +41,8 @@ export interface LeverageResult {
  * Statistical leverage scores τ_i = ||e_iᵀ U||² for an orthonormal basis U of
  * range(A), i.e. the diagonal of A (AᵀA)⁺ Aᵀ.
  *
- * "qr": R of A = Q R by the chunked Householder QR `tallQrR` (A read once in
- * cache-sized blocks, Q never formed), then a Jacobi SVD R = P Σ Vᵀ of the
+ * "qr": R of A = Q R by the streamed structured Householder QR `stackQrR`
+ * (A read once in cache-sized blocks, Q never formed), then a Jacobi SVD R = P Σ Vᵀ of the
  * small R for the numerical rank r (σ_j > rcond σ_max). Since Q = A R⁻¹,
  * τ_i = ||a_iᵀ R⁻¹||² (R⁻¹ upper triangular) when r = d, and
  * ||a_iᵀ V_r Σ_r⁻¹||² (= ||e_iᵀ Q P_r||², Q P_r a basis of range(A)) when A is
@@ -250,7 +250,7 @@ function sketchedScores(
   const n = A.rows, d = A.cols;
   const srht = kind === "srht";
   const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
-  const bytes = arenaBytes(n + m * d + d * d + (d + QR_CHUNK) * d + 2 * d + sketchBytes + STREAM_ROWS * d + fromRSize(d, k) + d * k, 1, 32);
+  const bytes = arenaBytes(n + m * d + d * d + 2 * d + sketchBytes + STREAM_ROWS * d + fromRSize(d, k) + d * k, 1, 32);
   return withSensitivity(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
     const rng = new Rng(seed);
@@ -267,7 +267,9 @@ function sketchedScores(
     }
     checkFiniteResult(SA, "A");
     const R = ws.f64(d * d);
-    K.tallQrR(m, d, SA, d, QR_CHUNK, R, ws.f64((d + QR_CHUNK) * d), ws.f64(d), ws.f64(d));
+    // R of SA by the structured stacked QR (SA is scratch from here on): 2md², 128 rows at a time from L1.
+    R.fill(0);
+    K.stackQrR(m, d, SA, d, R, ws.f64(2 * d));
     const svd = triangleSvd(ws, d, d, R, rcond);
     const out = ws.f64(n);
     scoresFromR(ws, A, R, svd, k, rng, out);

@@ -33,39 +33,63 @@ export function forRowBlocks(
   }
 }
 
+/**
+ * Widest A whose streamed R the wasm backend computes by the structured
+ * stacked-QR kernel `stackQrR` instead of linalg's blocked Householder QR of
+ * [R; block] (one 2058 x d block, relaxed-simd: 71 vs 164 µs at d = 10,
+ * 429 vs 816 µs at d = 30, 1.16 vs 1.29 ms at d = 50; the blocked QR's GEMMs
+ * should win beyond, untested). The js backend always uses `stackQrR`, its
+ * fastest plain-TypeScript QR at every measured width (449 vs 574 µs for
+ * `tallQrR` at d = 10).
+ */
+export const STACK_QR_MAX_D = 64;
+
 /** Scratch of {@link streamedR} for d columns, taken once (for callers that stream many times). */
 export interface StreamScratch {
   buf: Float64Array;
   tau: Float64Array;
+  /** The blocked QR's work on wasm for d > STACK_QR_MAX_D; stackQrR's 2d doubles otherwise. */
   work: Float64Array;
-  /** tallQrR's chunk buffer on js; null on wasm (blocked QR). */
-  qbuf: Float64Array | null;
+  /** True when the block goes to linalg's blocked QR (wasm, d > STACK_QR_MAX_D). */
+  blocked: boolean;
+}
+
+function usesBlocked(K: SensitivityKernels, d: number): boolean {
+  return K.backend === "wasm" && d > STACK_QR_MAX_D;
 }
 
 /** Takes the scratch of {@link streamedR} for d columns from `ws` ({@link streamedRSize}(d) doubles at most). */
 export function streamScratch(ws: Workspace<SensitivityKernels>, d: number): StreamScratch {
-  const blocked = ws.kernels.backend === "wasm";
+  const blocked = usesBlocked(ws.kernels, d);
   return {
     buf: ws.f64((STREAM_ROWS + d) * d),
     tau: ws.f64(d),
-    work: ws.f64(blocked ? qrBlockedWorkSize(STREAM_ROWS + d, d) : d),
-    qbuf: blocked ? null : ws.f64((d + QR_CHUNK) * d),
+    work: ws.f64(blocked ? qrBlockedWorkSize(STREAM_ROWS + d, d) : 2 * d),
+    blocked,
   };
 }
 
 /**
  * R (d x d, upper triangular, zero below) with AᵀA = RᵀR, streamed over row
- * blocks: each block of 2048 rows is stacked under the R so far ([R; block],
- * d extra rows per block) and reduced. On wasm by linalg's blocked
- * (compact-WY, GEMM-based) Householder QR of the whole stack; on js by the
- * chunked `tallQrR` (128 rows at a time), the faster of the two in plain
- * TypeScript. A is read once and never copied whole. O(2nd²).
+ * blocks of 2048 rows. Each block is copied into `buf` (into WASM memory on
+ * wasm) and folded into the R so far by `stackQrR`, the structured
+ * Householder QR of [R; block] that skips R's zeros and reads each 128-row
+ * piece of the block from L1 once per column; on wasm for d > STACK_QR_MAX_D
+ * the block is instead stacked under R ([R; block], d extra rows) and reduced
+ * by linalg's blocked (compact-WY, GEMM-based) Householder QR, faster there.
+ * A is read once and never copied whole. O(2nd²).
  */
 export function streamedR(K: SensitivityKernels, A: DenseMatrix, R: Float64Array, sc: StreamScratch): void {
   const d = A.cols;
-  const { buf, tau, work, qbuf } = sc;
+  const { buf, tau, work, blocked } = sc;
+  R.fill(0, 0, d * d);
   let first = true;
   forRowBlocks(new JsWorkspace(K), A, buf, 0, (rows, _start, c) => {
+    if (!blocked) {
+      buf.set(rows);
+      K.stackQrR(c, d, buf, d, R, work);
+      return;
+    }
     let m = c;
     if (first) buf.set(rows);
     else {
@@ -74,17 +98,14 @@ export function streamedR(K: SensitivityKernels, A: DenseMatrix, R: Float64Array
       m = d + c;
     }
     first = false;
-    if (qbuf) K.tallQrR(m, d, buf, d, QR_CHUNK, R, qbuf, tau, work);
-    else {
-      K.householderQrBlocked(m, d, buf, d, tau, work);
-      const k = Math.min(m, d);
-      R.fill(0);
-      for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
-    }
+    K.householderQrBlocked(m, d, buf, d, tau, work);
+    const k = Math.min(m, d);
+    R.fill(0);
+    for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
   });
 }
 
 /** f64 entries {@link streamScratch} takes. */
 export function streamedRSize(d: number): number {
-  return (STREAM_ROWS + d) * d + Math.max(qrBlockedWorkSize(STREAM_ROWS + d, d), (d + QR_CHUNK) * d + d) + d;
+  return (STREAM_ROWS + d) * d + Math.max(qrBlockedWorkSize(STREAM_ROWS + d, d), 2 * d) + d;
 }

@@ -15,6 +15,7 @@ export interface SensitivityExports extends LinalgExports {
   irlsRows(n: number, d: number, A: number, lda: number, b: number, r: number, omega: number, p: number, eps: number, out: number, ldo: number): number;
   sumAbsPow(n: number, r: number, omega: number, p: number): number;
   tallQrR(n: number, w: number, M: number, ldm: number, chunk: number, R: number, buf: number, tau: number, work: number): void;
+  stackQrR(n: number, d: number, B: number, ldb: number, R: number, g: number): void;
   onlineLeverage(nb: number, d: number, A: number, lda: number, H: number, c: number, u: number, score: number, weight: number, t: number): number;
   onlineLewis(nb: number, d: number, A: number, lda: number, H: number, p: number, c: number, u: number, score: number, weight: number, t: number): number;
 }
@@ -48,6 +49,7 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
       x.irlsRows(n, d, p(A), lda, p(b), p(r), p(omega), pp, eps, p(out), ldo),
     sumAbsPow: (n, r, omega, pp) => x.sumAbsPow(n, p(r), p(omega), pp),
     tallQrR: (n, w, M, ldm, chunk, R, buf, tau, work) => x.tallQrR(n, w, p(M), ldm, chunk, p(R), p(buf), p(tau), p(work)),
+    stackQrR: (n, d, B, ldb, R, g) => x.stackQrR(n, d, p(B), ldb, p(R), p(g)),
     onlineLeverage: (nb, d, A, lda, H, c, u, score, weight, t) =>
       x.onlineLeverage(nb, d, p(A), lda, p(H), c, p(u), p(score), p(weight), p(t)),
     onlineLewis: (nb, d, A, lda, H, pp, c, u, score, weight, t) =>

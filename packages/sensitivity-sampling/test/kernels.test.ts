@@ -38,6 +38,51 @@ describe("kernels", () => {
     }
   });
 
+  it("stackQrR: R'ᵀR' = RᵀR + BᵀB, js and wasm bit for bit, odd and even widths, zero and partial chunks", async () => {
+    // n = 1000 rows: seven full 128-row chunks and a partial one of 104 (four-row groups plus none left),
+    // and n = 131 (a 3-row tail); a zero column, and a start R that is not zero.
+    for (const [m, w] of [[1000, 7], [1000, 10], [131, 5], [300, 1]] as const) {
+      const B = new Rng(10 + w).fillNormal(new Float64Array(m * w));
+      if (w > 2) for (let i = 0; i < m; i++) B[i * w + 1] = 0;
+      const R0 = new Float64Array(w * w);
+      const g0 = new Rng(20 + w).fillNormal(new Float64Array(w * w));
+      for (let j = 0; j < w; j++) for (let k = j; k < w; k++) R0[j * w + k] = g0[j * w + k];
+      const outs = await onAll(1 << 20, (K, f) => {
+        const R = f(R0);
+        K.stackQrR(m, w, f(B), w, R, f(2 * w));
+        return R;
+      });
+      const want = new Float64Array(w * w);
+      for (let j = 0; j < w; j++) for (let k = 0; k < w; k++) {
+        for (let i = 0; i < m; i++) want[j * w + k] += B[i * w + j] * B[i * w + k];
+        for (let l = 0; l < w; l++) want[j * w + k] += R0[l * w + j] * R0[l * w + k];
+      }
+      for (const R of outs) {
+        const RtR = new Float64Array(w * w);
+        for (let j = 0; j < w; j++) for (let k = 0; k < w; k++) for (let l = 0; l < w; l++) RtR[j * w + k] += R[l * w + j] * R[l * w + k];
+        expect(relDiff(RtR, want)).toBeLessThan(1e-12);
+        for (let j = 0; j < w; j++) for (let k = 0; k < j; k++) expect(R[j * w + k]).toBe(0);
+      }
+      // No fused multiply-adds and the same order: the simd binary reproduces the reference exactly.
+      const simd = variants.indexOf("simd");
+      expect(Array.from(outs[1 + simd])).toEqual(Array.from(outs[0]));
+      for (const R of outs.slice(1)) expect(relDiff(R, outs[0])).toBeLessThan(1e-13);
+    }
+  });
+
+  it("stackQrR: a NaN or infinity in B makes R non-finite", async () => {
+    for (const bad of [NaN, Infinity]) {
+      const B = new Rng(7).fillNormal(new Float64Array(200 * 4));
+      B[150 * 4 + 2] = bad;
+      const outs = await onAll(1 << 20, (K, f) => {
+        const R = f(16);
+        K.stackQrR(200, 4, f(B), 4, R, f(8));
+        return R;
+      });
+      for (const R of outs) expect(R.some((x) => !Number.isFinite(x))).toBe(true);
+    }
+  });
+
   it("weightedGram and rowNormsOfProduct match their definitions on every backend", async () => {
     const gram = await onAll(1 << 20, (K, f) => {
       const G = f(d * d);

@@ -107,6 +107,17 @@ describe("lewisWeights", () => {
     const bad = randn(10, 2, 1);
     bad.data[3] = Infinity;
     await expectCode(() => lewisWeights(bad, 1), "NON_FINITE");
+    // The exact method finds a non-finite entry through R (no up-front scan): one entry past the first
+    // 2048-row block, every backend and method, and p >= 4.
+    for (const x of [NaN, -Infinity]) {
+      const big = randn(3000, 3, 4);
+      big.data[2500 * 3 + 1] = x;
+      for (const backend of ["js", "wasm"] as const) {
+        await expectCode(() => lewisWeights(big, 1, { backend }), "NON_FINITE");
+        await expectCode(() => lewisWeights(big, 5, { backend }), "NON_FINITE");
+        await expectCode(() => lewisWeights(big, 1, { backend, method: "sketch" }), "NON_FINITE");
+      }
+    }
     await expectCode(() => lewisWeights(A, 1, { maxIter: 0 }), "INVALID_ARGUMENT");
   });
 });

@@ -3,3 +3,4 @@ export * from "../../linalg/assembly/index";
 export { gatherRows, scatterAddRows } from "./rows";
 export { sparseGramSchmidt } from "./sparse-gram-schmidt";
 export { appendCore, csrSupport, projectBatch, rotateFactor, scatterBatch, smallSvdCore } from "./batch";
+export { gklExpand, pairCoordinates } from "./approx-space";

@@ -51,33 +51,11 @@ function applyXt(st: Store, x: PairBatch, l: number, B: Float64Array, C: Float64
   if (x.kc > 0) K.gemm(false, true, x.s, l, x.kc, -1, x.Xc, x.kc, C, x.kc, 1, W, l);
 }
 
-/**
- * Re-projects one vector against the basis V: q <- (I - V Vᵀ) q. In the pair
- * form q = b - V c this is c <- Vᵀ b (then q = b - V Vᵀ b exactly, whatever
- * rounding c had accumulated); for dense vectors (kc = 0) b <- b - V (Vᵀ b).
- * t: k doubles. O(p k + k²).
- */
-function reproject(st: Store, x: PairBatch, b: Float64Array, c: Float64Array, t: Float64Array): void {
-  const K = st.kernels, k = x.k;
-  if (k === 0) return;
-  const y = t.subarray(0, k);
-  if (x.kc > 0) {
-    // c = (bᵀ Pg) K.
-    K.gemm(false, false, 1, k, x.p, 1, b, x.p, x.Pg, k, 0, x.identity ? c : y, k);
-    if (!x.identity) K.gemm(false, false, 1, k, k, 1, y, k, x.K, k, 0, c, k);
-  } else {
-    // b -= V (Vᵀ b).
-    K.gemm(false, false, 1, k, x.p, 1, b, x.p, x.Pg, k, 0, y, k);
-    K.gemm(false, true, 1, x.p, k, -1, y, k, x.Pg, k, 1, b, x.p);
-  }
-}
-
-/** R = Zᵀ X (lq x s) from W = Xᵀ Z (s x lq). */
+/** R = Zᵀ X (lq x s): R[i][j] = b_i·xb_j - c_i·xc_j (one pairCoordinates call). */
 function coordinates(st: Store, x: PairBatch, lq: number, B: Float64Array, C: Float64Array): Float64Array {
-  const W = st.f64(x.s * Math.max(lq, 1)), R = st.f64(lq * x.s);
-  if (lq === 0) return R;
-  applyXt(st, x, lq, B, C, W);
-  for (let i = 0; i < lq; i++) for (let j = 0; j < x.s; j++) R[i * x.s + j] = W[j * lq + i];
+  const R = st.f64(lq * x.s);
+  // Dense vectors (kc = 0) have no Xc to read: C (empty, in the store) stands in for it.
+  if (lq > 0) st.kernels.pairCoordinates(x.s, x.p, x.kc, lq, x.Xb, x.kc > 0 ? x.Xc : C, B, C, R);
   return R;
 }
 
@@ -105,7 +83,8 @@ export function rpiBasis(st: Store, x: PairBatch, l: number, iters: number, rng:
 /**
  * l steps of Golub-Kahan-Lanczos bidiagonalisation of X from a random start
  * (Vecharynski and Saad 2014), with full reorthogonalisation: v_1 = q / ||q||;
- * u_j = X v_j is re-projected against the basis V (reproject), orthogonalised
+ * u_j = X v_j is re-projected against the basis V (in the pair form c <- Vᵀ b,
+ * from V's support rows; dense: b <- b - V Vᵀ b), orthogonalised
  * against u_1..u_{j-1} (sparseGramSchmidt on the pairs) and re-projected
  * again ("twice is enough", Giraud, Langou and Rozložník 2005); v_{j+1} =
  * Xᵀ u_j is orthogonalised against v_1..v_j (dense s-vectors, the same kernel
@@ -129,28 +108,20 @@ export function rpiBasis(st: Store, x: PairBatch, l: number, iters: number, rng:
  * the earlier v's keeps X v_j from lying mostly in the span of the earlier u's
  * (dense vecharynski, which has the same compounding in Vᵀ u, went from 1e-4
  * to 1e-10).
+ * The loop runs in one kernel call (gklExpand, assembly/gkl.ts) rather than
+ * about ten small ones per vector.
  * O(l (s (p + kc) + l (p + kc + s) + p k)).
  */
 export function gklBasis(st: Store, x: PairBatch, l: number, rng: Rng, tol2: number): PairBasis {
   const K = st.kernels;
   const B = st.f64(l * x.p), C = st.f64(l * x.kc), Vr = st.f64(l * x.s), Rg = st.f64(l * l), Rv = st.f64(l * l), t = st.f64(x.k);
   K.rngFill(rng, Vr.subarray(0, x.s), true);
-  // v_1 = q / ||q|| (the v-side Gram-Schmidt with nothing kept normalises; a zero q leaves no space).
-  let lv = K.sparseGramSchmidt(1, x.s, 0, Vr, C, Rv, 0, 0);
-  let lq = 0;
-  while (lv > lq) {
-    const b = B.subarray(lq * x.p, (lq + 1) * x.p), c = C.subarray(lq * x.kc, (lq + 1) * x.kc);
-    // u = X v_lq, orthogonalised against the kept u's (start = lq).
-    applyX(st, x, 1, Vr.subarray(lq * x.s, (lq + 1) * x.s), 1, b, c);
-    reproject(st, x, b, c, t);
-    const kept = K.sparseGramSchmidt(lq + 1, x.p, x.kc, B, C, Rg, tol2, lq);
-    if (kept <= lq) break;
-    reproject(st, x, b, c, t);
-    lq = kept;
-    if (lq === l || lv === x.s) break;
-    // v = Xᵀ u_lq, orthogonalised against the kept v's.
-    applyXt(st, x, 1, b, c, Vr.subarray(lv * x.s, (lv + 1) * x.s));
-    lv = K.sparseGramSchmidt(lv + 1, x.s, 0, Vr, C, Rv, tol2, lv);
-  }
+  // The whole loop is one kernel call (gklExpand): v_1 = q / ||q|| (a zero q leaves no space),
+  // then per step u = X v, re-projected, orthogonalised, re-projected; v = Xᵀ u, orthogonalised.
+  // Unused views (Xc and K of dense vectors, K when identity) are passed as views the kernel does not read.
+  const lq = K.gklExpand(
+    x.s, x.p, x.kc, x.k, l, x.Xb, x.kc > 0 ? x.Xc : C, x.Pg, x.kc > 0 && !x.identity ? x.K : t, x.identity || x.kc === 0,
+    B, C, Vr, Rg, Rv, t, tol2,
+  );
   return { lq, B, C, R: coordinates(st, x, lq, B, C) };
 }

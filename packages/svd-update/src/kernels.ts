@@ -1,8 +1,9 @@
 import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
 
 /**
- * The kernel set of @lowrank/svd-update: linalg's kernels plus three of its own,
- * mirrored by assembly/rows.ts and assembly/sparse-gram-schmidt.ts. Views are
+ * The kernel set of @lowrank/svd-update: linalg's kernels plus its own,
+ * mirrored by assembly/rows.ts, sparse-gram-schmidt.ts, batch.ts and
+ * approx-space.ts. Views are
  * row-major; on the wasm backend every view must live in the instance's memory.
  */
 export interface SvdUpdateKernels extends LinalgKernels {
@@ -56,6 +57,28 @@ export interface SvdUpdateKernels extends LinalgKernels {
   ): void;
   /** M ((k + s) x (k + sq)) = [[diag(sv), 0], [C0, Rᵀ]] for C0 (s x k) and R (sq rows of length s). O((k + s)(k + sq)). */
   appendCore(k: number, s: number, sq: number, sv: Float64Array, C0: Float64Array, R: Float64Array, M: Float64Array): void;
+  /**
+   * Golub-Kahan-Lanczos with full reorthogonalisation for the batch
+   * X = Xbᵀ - V Xcᵀ (s pairs (b, c), b of length p, c of length kc; kc = 0
+   * for dense vectors), V given by its support rows Pg (p x k) and K (unused
+   * when identity or kc = 0), from the unnormalised start vector in row 0 of
+   * Vr: v_1 = q / ||q||, then u = X v_lq (row lq of B, C), re-projected
+   * against V, Gram-Schmidt against the kept u's (sparseGramSchmidt), and
+   * re-projected again; v = Xᵀ u, Gram-Schmidt against the kept v's; until l
+   * u's are kept, a new u lies in the span, or s v's exist. B (l x p),
+   * C (l x kc), Vr (l x s), Rg, Rv (l x l), t (k doubles). Returns the number
+   * of kept u's. O(l (s (p + kc) + l (p + kc + s) + p k + k²)).
+   */
+  gklExpand(
+    s: number, p: number, kc: number, k: number, l: number, Xb: Float64Array, Xc: Float64Array, Pg: Float64Array, K: Float64Array,
+    identity: boolean, B: Float64Array, C: Float64Array, Vr: Float64Array, Rg: Float64Array, Rv: Float64Array, t: Float64Array, tol2: number,
+  ): number;
+  /**
+   * R (lq x s) = Zᵀ X for the lq pairs (B, C) of Z and the s pairs (Xb, Xc)
+   * of X: R[i][j] = b_i·xb_j - c_i·xc_j (b's of length p, c's of length kc;
+   * Xc and C unread when kc = 0). O(lq s (p + kc)).
+   */
+  pairCoordinates(s: number, p: number, kc: number, lq: number, Xb: Float64Array, Xc: Float64Array, B: Float64Array, C: Float64Array, R: Float64Array): void;
 }
 
 /** inv = H⁻¹ (k x k) by Gauss-Jordan with partial pivoting on [H | I] (work: 2 k² doubles); false when a pivot is 0. */
@@ -99,6 +122,30 @@ function invertGJ(k: number, H: Float64Array, inv: Float64Array, work: Float64Ar
 function mulSmall(k: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
   C.fill(0, 0, k * k);
   for (let i = 0; i < k; i++) for (let a = 0; a < k; a++) axpyAt(k, A[i * k + a], B, a * k, C, i * k);
+}
+
+/** out[oo..oo+n) = Σ_{j < m} w[wo + j] M[mo + j n ..] (rows of the row-major M). */
+function combineRows(m: number, n: number, w: Float64Array, wo: number, M: Float64Array, mo: number, out: Float64Array, oo: number): void {
+  out.fill(0, oo, oo + n);
+  for (let j = 0; j < m; j++) axpyAt(n, w[wo + j], M, mo + j * n, out, oo);
+}
+
+/** gklExpand's re-projection of the pair at offsets (bo, co): c = (bᵀ Pg) K, or b -= Pg (Pgᵀ b) when kc = 0. */
+function reprojectAt(
+  p: number, kc: number, k: number, Pg: Float64Array, K: Float64Array, identity: boolean,
+  B: Float64Array, bo: number, C: Float64Array, co: number, t: Float64Array,
+): void {
+  if (k === 0) return;
+  if (kc > 0) {
+    if (identity) combineRows(p, k, B, bo, Pg, 0, C, co);
+    else {
+      combineRows(p, k, B, bo, Pg, 0, t, 0);
+      combineRows(k, k, t, 0, K, 0, C, co);
+    }
+  } else {
+    combineRows(p, k, B, bo, Pg, 0, t, 0);
+    for (let i = 0; i < p; i++) B[bo + i] -= dotAt(k, Pg, i * k, t, 0);
+  }
 }
 
 /**
@@ -216,6 +263,39 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
     if (!identity) {
       C0.fill(0, 0, s * k);
       for (let i = 0; i < s; i++) for (let a = 0; a < k; a++) axpyAt(k, tmp[i * k + a], K, a * k, C0, i * k);
+    }
+  },
+  gklExpand(s, p, kc, k, l, Xb, Xc, Pg, K, identity, B, C, Vr, Rg, Rv, t, tol2) {
+    const gs = jsSvdUpdateKernels.sparseGramSchmidt;
+    let lv = gs(1, s, 0, Vr, C, Rv, 0, 0);
+    let lq = 0;
+    while (lv > lq) {
+      const bo = lq * p, co = lq * kc;
+      combineRows(s, p, Vr, lq * s, Xb, 0, B, bo);
+      if (kc > 0) combineRows(s, kc, Vr, lq * s, Xc, 0, C, co);
+      reprojectAt(p, kc, k, Pg, K, identity, B, bo, C, co, t);
+      const kept = gs(lq + 1, p, kc, B, C, Rg, tol2, lq);
+      if (kept <= lq) break;
+      reprojectAt(p, kc, k, Pg, K, identity, B, bo, C, co, t);
+      lq = kept;
+      if (lq === l || lv === s) break;
+      const wo = lv * s;
+      for (let j = 0; j < s; j++) {
+        let x = dotAt(p, Xb, j * p, B, bo);
+        if (kc > 0) x -= dotAt(kc, Xc, j * kc, C, co);
+        Vr[wo + j] = x;
+      }
+      lv = gs(lv + 1, s, 0, Vr, C, Rv, tol2, lv);
+    }
+    return lq;
+  },
+  pairCoordinates(s, p, kc, lq, Xb, Xc, B, C, R) {
+    for (let i = 0; i < lq; i++) {
+      for (let j = 0; j < s; j++) {
+        let x = dotAt(p, Xb, j * p, B, i * p);
+        if (kc > 0) x -= dotAt(kc, Xc, j * kc, C, i * kc);
+        R[i * s + j] = x;
+      }
     }
   },
   appendCore(k, s, sq, sv, C0, R, M) {

@@ -15,6 +15,11 @@ export interface SvdUpdateExports extends LinalgExports {
     P: number, K: number, identity: number, Ec: number, C0: number, tmp: number,
   ): void;
   appendCore(k: number, s: number, sq: number, sv: number, C0: number, R: number, M: number): void;
+  gklExpand(
+    s: number, p: number, kc: number, k: number, l: number, Xb: number, Xc: number, Pg: number, K: number, identity: number,
+    B: number, C: number, Vr: number, Rg: number, Rv: number, t: number, tol2: number,
+  ): number;
+  pairCoordinates(s: number, p: number, kc: number, lq: number, Xb: number, Xc: number, B: number, C: number, R: number): void;
 }
 
 const bound = new WeakMap<object, SvdUpdateKernels>();
@@ -44,6 +49,9 @@ export function bindSvdUpdate(instance: WasmInstance<SvdUpdateExports>): SvdUpda
     projectBatch: (s, n, kk, ip, ix, d, mk, idx, P, K, id, Ec, C0, tmp) =>
       x.projectBatch(s, n, kk, p(ip), p(ix), p(d), p(mk), p(idx), p(P), p(K), id ? 1 : 0, p(Ec), p(C0), p(tmp)),
     appendCore: (kk, s, sq, sv, C0, R, M) => x.appendCore(kk, s, sq, p(sv), p(C0), p(R), p(M)),
+    gklExpand: (s, n, kc, kk, l, Xb, Xc, Pg, K, id, B, C, Vr, Rg, Rv, t, tol2) =>
+      x.gklExpand(s, n, kc, kk, l, p(Xb), p(Xc), p(Pg), p(K), id ? 1 : 0, p(B), p(C), p(Vr), p(Rg), p(Rv), p(t), tol2),
+    pairCoordinates: (s, n, kc, lq, Xb, Xc, B, C, R) => x.pairCoordinates(s, n, kc, lq, p(Xb), p(Xc), p(B), p(C), p(R)),
   };
   bound.set(instance, k);
   return k;

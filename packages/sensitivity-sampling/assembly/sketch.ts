@@ -20,6 +20,28 @@ export function countSketch(n: i32, d: i32, A: usize, lda: i32, u: usize, m: i32
 }
 
 /**
+ * countSketch with v = 0 for short rows (the binding calls it for d ≤ 16; the general loop is as
+ * fast for wider ones): the sign is ±1, so flipping the sign bit of x and adding is y + s x exactly,
+ * with no per-row axpy call or scalar tail (1e6 x 10: 10.5 -> 6.4 ms). A separate export, so that
+ * countSketch compiles as before (with this branch inside it, d = 50 ran 8% slower).
+ */
+export function countSketchShort(n: i32, d: i32, A: usize, lda: i32, u: usize, m: i32, SA: usize): void {
+  const m2 = <f64>(2 * m);
+  const rowA = <usize>lda << 3, rowS = <usize>d << 3, pairs = <usize>(d & ~1) << 3;
+  const top = 2 * m - 1;
+  let a = A;
+  for (let i = 0; i < n; i++, a += rowA) {
+    const t = min(<i32>Math.floor(load<f64>(u + (<usize>i << 3)) * m2), top);
+    const y = SA + <usize>(t >> 1) * rowS;
+    const bit = <i64>(t & 1) << 63;
+    const flip = i64x2.splat(bit);
+    let o: usize = 0;
+    for (; o < pairs; o += 16) v128.store(y + o, f64x2.add(v128.load(y + o), v128.xor(v128.load(a + o), flip)));
+    if (d & 1) store<f64>(y + o, load<f64>(y + o) + reinterpret<f64>(reinterpret<i64>(load<f64>(a + o)) ^ bit));
+  }
+}
+
+/**
  * One column group of the subsampled randomized Hadamard transform
  * (Ailon and Chazelle; Tropp, 2011): T (np x ldt, np a power of two, ldt even
  * >= g) gets the rows sign_i A[i, j0:j0+g] (zero rows from n to np, zero

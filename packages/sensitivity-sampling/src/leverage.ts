@@ -1,4 +1,4 @@
-import { arenaBytes, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, JsWorkspace, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
 import { defaultRcond, triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels.js";
 import { withSensitivity } from "./module.js";
@@ -131,15 +131,37 @@ function scoresFromR(
     }
   }
   const z = ws.f64(2 * cols);
-  forRowBlocks(ws, A, ws.f64(STREAM_ROWS * d), 0, (rows, start, c) => {
-    K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, out.subarray(start, start + c), z);
+  // On wasm `out` is a JS array (see scoresArray): each block's scores go to a small WASM buffer, then across.
+  const buf = ws.f64(STREAM_ROWS * d);
+  const ob = ws instanceof JsWorkspace ? null : ws.f64(STREAM_ROWS);
+  forRowBlocks(ws, A, buf, 0, (rows, start, c) => {
+    if (!ob) K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, out.subarray(start, start + c), z);
+    else {
+      const oc = ob.subarray(0, c);
+      K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, oc, z);
+      out.set(oc, start);
+    }
   });
+}
+
+/**
+ * The n scores' array: on js the workspace's, on wasm a plain JS array filled
+ * block by block by scoresFromR (saves zeroing n doubles in WASM memory and
+ * copying them out, about 3 ms at n = 1e6).
+ */
+function scoresArray(ws: Workspace<SensitivityKernels>, n: number): Float64Array {
+  return ws instanceof JsWorkspace ? ws.f64(n) : new Float64Array(n);
+}
+
+/** The result array of {@link scoresArray}, as the caller may keep it. */
+function scoresResult(ws: Workspace<SensitivityKernels>, out: Float64Array): Float64Array {
+  return ws instanceof JsWorkspace ? ws.output(out) : out;
 }
 
 /** f64 entries {@link scoresFromR} and a d-column triangleSvd take at most (with k projections). */
 function fromRSize(d: number, k: number): number {
   const c = Math.max(k, d);
-  return d * 2 * d + 3 * d * d + 2 * d + 2 * d * d + d * c + c * d + 2 * c;
+  return d * 2 * d + 3 * d * d + 2 * d + 2 * d * d + d * c + c * d + 2 * c + STREAM_ROWS;
 }
 
 /**
@@ -193,9 +215,9 @@ function exactScores(A: DenseMatrix, rcond: number, opts: BackendOptions): Lever
     streamedR(ws.kernels, A, R, streamScratch(ws, d));
     checkFiniteResult(R, "A");
     const svd = triangleSvd(ws, d, d, R, rcond);
-    const out = ws.f64(n);
+    const out = scoresArray(ws, n);
     scoresFromR(ws, A, R, svd, 0, null, out);
-    return { scores: ws.output(out), rank: svd.rank };
+    return { scores: scoresResult(ws, out), rank: svd.rank };
   });
 }
 
@@ -271,9 +293,9 @@ function sketchedScores(
     R.fill(0);
     K.stackQrR(m, d, SA, d, R, ws.f64(2 * d));
     const svd = triangleSvd(ws, d, d, R, rcond);
-    const out = ws.f64(n);
+    const out = scoresArray(ws, n);
     scoresFromR(ws, A, R, svd, k, rng, out);
-    return { scores: ws.output(out), rank: svd.rank };
+    return { scores: scoresResult(ws, out), rank: svd.rank };
   });
 }
 

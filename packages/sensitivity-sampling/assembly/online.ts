@@ -5,6 +5,14 @@
 // control flow in src/online.ts.
 import { axpy, dot } from "../../linalg/assembly/blas1";
 
+/** H += f t tᵀ (d x d, rows rowBytes apart): the Sherman-Morrison step of both samplers. */
+@inline function symmetricRankOne(d: i32, f: f64, t: usize, H: usize, rowBytes: usize): void {
+  for (let j = 0; j < d; j++) {
+    const tj = load<f64>(t + (<usize>j << 3));
+    axpy(d, f * tj, t, H + rowBytes * <usize>j);
+  }
+}
+
 /**
  * Processes nb rows of A in order. Row i: t = H a_i, q_i = a_iᵀ t (its online
  * ridge leverage score), p_i = min(1, c q_i); it is kept when u[i] < p_i, with
@@ -30,10 +38,7 @@ export function onlineLeverage(
       const w = 1 / p;
       store<f64>(weight + o, w);
       const f = -w / (1 + w * q);
-      for (let j = 0; j < d; j++) {
-        const tj = load<f64>(t + (<usize>j << 3));
-        axpy(d, f * tj, t, H + rowBytes * <usize>j);
-      }
+      symmetricRankOne(d, f, t, H, rowBytes);
     } else {
       store<f64>(weight + o, 0);
     }
@@ -96,10 +101,7 @@ export function onlineLewis(
       const wt = onlineLewisWeight(scale * s, p);
       const beta = Math.pow(wt, 1 - e) * scale;
       const f = -beta / (1 + beta * s);
-      for (let j = 0; j < d; j++) {
-        const tj = load<f64>(t + (<usize>j << 3));
-        axpy(d, f * tj, t, H + rowBytes * <usize>j);
-      }
+      symmetricRankOne(d, f, t, H, rowBytes);
     } else {
       store<f64>(weight + o, 0);
     }

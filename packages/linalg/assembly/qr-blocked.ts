@@ -23,7 +23,7 @@
 // reflectors (same tau, same v, same sign convention), applied in another order.
 import { gemm, GEMM_WORK_F64 } from "./gemm";
 import { axpy, dot, scal } from "./blas1";
-import { householderQ, householderQr } from "./qr";
+import { householderQ, householderQr, householderVector } from "./qr";
 import { at, ld, st } from "./rotation";
 
 /**
@@ -40,8 +40,6 @@ export const QR_NB: i32 = 32;
  * 300 x 40 1.15x, 80 x 400 1.02x, 40 x 1000 0.69x).
  */
 export const QR_CROSSOVER: i32 = 12000;
-
-const TINY_SSQ: f64 = 1e-280;
 
 @inline function blocked(m: i32, n: i32): bool {
   const k = min(m, n);
@@ -69,28 +67,8 @@ function panelQr(mm: i32, kb: i32, Vc: usize, tau: usize): void {
   for (let j = 0; j < kb; j++) {
     const x = at(Vc, mm, j, j); // column j from its diagonal entry down
     const L = mm - j - 1;
-    const alpha = load<f64>(x);
-    let scale = Math.abs(alpha);
-    for (let i = 1; i <= L; i++) {
-      const a = Math.abs(load<f64>(x + (<usize>i << 3)));
-      if (a > scale) scale = a;
-    }
-    st(tau, j, 0);
-    if (scale == 0) continue;
-    const inv = 1.0 / scale;
-    let ssq: f64 = 0;
-    for (let i = 1; i <= L; i++) {
-      const v = load<f64>(x + (<usize>i << 3)) * inv;
-      ssq += v * v;
-    }
-    if (alpha > 0 && ssq <= TINY_SSQ) continue;
-    const a = alpha * inv;
-    const beta = scale * Math.sqrt(a * a + ssq);
-    const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
-    const t = -v0 / beta;
-    store<f64>(x, beta);
-    scal(L, 1.0 / v0, x + 8);
-    st(tau, j, t);
+    if (!householderVector(x, 8, L, tau + (<usize>j << 3))) continue;
+    const t = ld(tau, j);
     for (let c = j + 1; c < kb; c++) {
       const y = at(Vc, mm, c, j);
       const w = load<f64>(y) + dot(L, x + 8, y + 8);

@@ -5,10 +5,50 @@
 // H = I - tau v vᵀ to the trailing matrix as w = vᵀ A (an axpy of every
 // trailing row into w) followed by A -= tau v wᵀ (an axpy of w into every
 // row): both inner loops run along contiguous rows with SIMD.
-import { axpy } from "./blas1";
+import { axpy, scal } from "./blas1";
 import { at, ld, st } from "./rotation";
 
 const TINY_SSQ: f64 = 1e-280;
+
+/**
+ * The reflector that maps x (its first entry at x, the L below it strideBytes
+ * apart) to beta e_1, beta >= 0: stores beta at x, v's tail (v[0] = 1
+ * implicit) over x's tail, and tau at tauAt (0 when no reflector is needed).
+ * Returns whether a reflector was formed. Shared by householderQr (strided
+ * columns) and the blocked panels (contiguous rows).
+ */
+@inline export function householderVector(x: usize, strideBytes: usize, L: i32, tauAt: usize): bool {
+  const alpha = load<f64>(x);
+  let scale = Math.abs(alpha);
+  for (let i = 1; i <= L; i++) {
+    const a = Math.abs(load<f64>(x + <usize>i * strideBytes));
+    if (a > scale) scale = a;
+  }
+  store<f64>(tauAt, 0);
+  if (scale == 0) return false;
+  const inv = 1.0 / scale;
+  let ssq: f64 = 0;
+  for (let i = 1; i <= L; i++) {
+    const v = load<f64>(x + <usize>i * strideBytes) * inv;
+    ssq += v * v;
+  }
+  if (alpha > 0 && ssq <= TINY_SSQ) return false;
+  const a = alpha * inv;
+  const beta = scale * Math.sqrt(a * a + ssq);
+  const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
+  store<f64>(x, beta);
+  const iv = 1.0 / v0;
+  if (strideBytes == 8) {
+    scal(L, iv, x + 8);
+  } else {
+    for (let i = 1; i <= L; i++) {
+      const p = x + <usize>i * strideBytes;
+      store<f64>(p, load<f64>(p) * iv);
+    }
+  }
+  store<f64>(tauAt, -v0 / beta);
+  return true;
+}
 
 /**
  * In place: R (min(m,n) x n, diagonal >= 0) in the upper triangle, reflectors
@@ -18,32 +58,8 @@ export function householderQr(m: i32, n: i32, A: usize, lda: i32, tau: usize, wo
   const k = min(m, n);
   for (let j = 0; j < k; j++) {
     const pjj = at(A, lda, j, j);
-    const alpha = load<f64>(pjj);
-    let scale = Math.abs(alpha);
-    for (let i = j + 1; i < m; i++) {
-      const a = Math.abs(load<f64>(at(A, lda, i, j)));
-      if (a > scale) scale = a;
-    }
-    st(tau, j, 0);
-    if (scale == 0) continue;
-    const inv = 1.0 / scale;
-    let ssq: f64 = 0;
-    for (let i = j + 1; i < m; i++) {
-      const v = load<f64>(at(A, lda, i, j)) * inv;
-      ssq += v * v;
-    }
-    if (alpha > 0 && ssq <= TINY_SSQ) continue;
-    const a = alpha * inv;
-    const beta = scale * Math.sqrt(a * a + ssq);
-    const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
-    const t = -v0 / beta;
-    store<f64>(pjj, beta);
-    const iv = 1.0 / v0;
-    for (let i = j + 1; i < m; i++) {
-      const p = at(A, lda, i, j);
-      store<f64>(p, load<f64>(p) * iv);
-    }
-    st(tau, j, t);
+    if (!householderVector(pjj, <usize>lda << 3, m - j - 1, tau + (<usize>j << 3))) continue;
+    const t = ld(tau, j);
     const L = n - j - 1;
     if (L <= 0) continue;
     memory.fill(work, 0, <usize>L << 3);

@@ -138,6 +138,41 @@ function hyp(a: number, b: number): number {
 
 /** Below this relative squared size a reflector's tail is treated as zero (its v would overflow). */
 const TINY_SSQ = 1e-280;
+
+/**
+ * The reflector mapping X[x], X[x + stride], ..., X[x + L stride] to beta e_1,
+ * beta >= 0: stores beta at X[x], v's tail (v[0] = 1 implicit) over the tail
+ * and tau at tau[tj] (0 when none is needed); returns whether one was formed.
+ * Shared by householderQr (strided columns) and the blocked panels.
+ * Mirrors assembly/qr.ts householderVector.
+ */
+function householderVector(X: Float64Array, x: number, stride: number, L: number, tau: Float64Array, tj: number): boolean {
+  const alpha = X[x];
+  let scale = Math.abs(alpha);
+  for (let i = 1; i <= L; i++) {
+    const a = Math.abs(X[x + i * stride]);
+    if (a > scale) scale = a;
+  }
+  tau[tj] = 0;
+  if (scale === 0) return false;
+  const inv = 1 / scale;
+  let ssq = 0;
+  for (let i = 1; i <= L; i++) {
+    const v = X[x + i * stride] * inv;
+    ssq += v * v;
+  }
+  // alpha > 0 with a (numerically) empty tail: H = I already gives beta = alpha >= 0.
+  if (alpha > 0 && ssq <= TINY_SSQ) return false;
+  const a = alpha * inv;
+  const beta = scale * Math.sqrt(a * a + ssq);
+  // v0 = alpha - beta, computed without cancellation when alpha > 0.
+  const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
+  X[x] = beta;
+  const iv = 1 / v0;
+  for (let i = 1; i <= L; i++) X[x + i * stride] *= iv;
+  tau[tj] = -v0 / beta;
+  return true;
+}
 const EPS = 2.220446049250313e-16;
 
 /** Selection sort of rows by decreasing d (stable on ties, same order as the AS kernel). */
@@ -205,29 +240,8 @@ function panelQr(mm: number, kb: number, Vc: Float64Array, tau: Float64Array, to
   for (let j = 0; j < kb; j++) {
     const x = j * mm + j;
     const L = mm - j - 1;
-    const alpha = Vc[x];
-    let scale = Math.abs(alpha);
-    for (let i = 1; i <= L; i++) {
-      const a = Math.abs(Vc[x + i]);
-      if (a > scale) scale = a;
-    }
-    tau[to + j] = 0;
-    if (scale === 0) continue;
-    const inv = 1 / scale;
-    let ssq = 0;
-    for (let i = 1; i <= L; i++) {
-      const v = Vc[x + i] * inv;
-      ssq += v * v;
-    }
-    if (alpha > 0 && ssq <= TINY_SSQ) continue;
-    const a = alpha * inv;
-    const beta = scale * Math.sqrt(a * a + ssq);
-    const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
-    const t = -v0 / beta;
-    Vc[x] = beta;
-    const iv = 1 / v0;
-    for (let i = 1; i <= L; i++) Vc[x + i] *= iv;
-    tau[to + j] = t;
+    if (!householderVector(Vc, x, 1, L, tau, to + j)) continue;
+    const t = tau[to + j];
     for (let c = j + 1; c < kb; c++) {
       const y = c * mm + j;
       const w = Vc[y] + dotAt(L, Vc, x + 1, Vc, y + 1);
@@ -333,31 +347,8 @@ export const jsFactorKernels: FactorKernels = {
     const k = Math.min(m, n);
     for (let j = 0; j < k; j++) {
       const jj = j * lda + j;
-      const alpha = A[jj];
-      let scale = Math.abs(alpha);
-      for (let i = j + 1; i < m; i++) {
-        const a = Math.abs(A[i * lda + j]);
-        if (a > scale) scale = a;
-      }
-      tau[j] = 0;
-      if (scale === 0) continue;
-      const inv = 1 / scale;
-      let ssq = 0;
-      for (let i = j + 1; i < m; i++) {
-        const v = A[i * lda + j] * inv;
-        ssq += v * v;
-      }
-      // alpha > 0 with a (numerically) empty tail: H = I already gives R[j][j] = alpha >= 0.
-      if (alpha > 0 && ssq <= TINY_SSQ) continue;
-      const a = alpha * inv;
-      const beta = scale * Math.sqrt(a * a + ssq); // R[j][j], chosen >= 0
-      // v0 = alpha - beta, computed without cancellation when alpha > 0.
-      const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
-      const t = -v0 / beta;
-      A[jj] = beta;
-      const iv = 1 / v0;
-      for (let i = j + 1; i < m; i++) A[i * lda + j] *= iv;
-      tau[j] = t;
+      if (!householderVector(A, jj, lda, m - j - 1, tau, j)) continue;
+      const t = tau[j];
       // Trailing update A[j:, j+1:] -= t v (vᵀ A[j:, j+1:]), row by row.
       const L = n - j - 1;
       if (L <= 0) continue;

@@ -8,6 +8,7 @@ export { rngFillUniform, rngFillNormal } from "./rng";
 export { householderQr, householderQ } from "./qr";
 export { householderQrBlocked, householderQBlocked, qrBlockedWorkSize } from "./qr-blocked";
 export { jacobiRows } from "./svd";
+export { jacobiRowsScaled } from "./jacobi-scaled";
 export { tridiagonalize, tridiagonalQt, tridiagonalQl } from "./eigh";
 export { cholesky } from "./cholesky";
 export { triangularSolve } from "./triangular";

@@ -45,7 +45,7 @@ import { at, ld, rotRowsInline, st, swapRows } from "./rotation";
   return s;
 }
 
-function sortRowsDesc(r: i32, cw: i32, X: usize, ldx: i32, d: usize): void {
+export function sortRowsDesc(r: i32, cw: i32, X: usize, ldx: i32, d: usize): void {
   for (let i = 0; i < r - 1; i++) {
     let best = i;
     for (let j = i + 1; j < r; j++) if (ld(d, j) > ld(d, best)) best = j;

@@ -8,6 +8,7 @@ export interface FactorExports {
   householderQBlocked(m: number, k: number, A: number, lda: number, tau: number, Q: number, ldq: number, work: number): void;
   qrBlockedWorkSize(m: number, n: number): number;
   jacobiRows(r: number, c: number, cw: number, X: number, ldx: number, d: number, tol: number, maxSweeps: number): number;
+  jacobiRowsScaled(r: number, c: number, cw: number, X: number, ldx: number, d: number, tol: number, maxSweeps: number, work: number): number;
   tridiagonalize(n: number, A: number, lda: number, d: number, e: number, tau: number, work: number): void;
   tridiagonalQt(n: number, A: number, lda: number, tau: number, Z: number, ldz: number): void;
   tridiagonalQl(n: number, d: number, e: number, Z: number, ldz: number, maxIter: number): number;
@@ -32,6 +33,7 @@ export function bindFactor(x: FactorExports, p: (a: Float64Array | Int32Array) =
       x.householderQBlocked(m, k, p(A), lda, p(tau), p(Q), ldq, p(work));
     },
     jacobiRows: (r, c, cw, X, ldx, d, tol, maxSweeps) => x.jacobiRows(r, c, cw, p(X), ldx, p(d), tol, maxSweeps),
+    jacobiRowsScaled: (r, c, cw, X, ldx, d, tol, maxSweeps, work) => x.jacobiRowsScaled(r, c, cw, p(X), ldx, p(d), tol, maxSweeps, p(work)),
     tridiagonalize: (n, A, lda, d, e, tau, work) => x.tridiagonalize(n, p(A), lda, p(d), p(e), p(tau), p(work)),
     tridiagonalQt: (n, A, lda, tau, Z, ldz) => x.tridiagonalQt(n, p(A), lda, p(tau), p(Z), ldz),
     tridiagonalQl: (n, d, e, Z, ldz, maxIter) => x.tridiagonalQl(n, p(d), p(e), p(Z), ldz, maxIter),

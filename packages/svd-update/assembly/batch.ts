@@ -5,7 +5,7 @@
 // rotation of a factor's K. Mirrored in src/kernels.ts.
 import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
 import { swapRows } from "../../linalg/assembly/rotation";
-import { jacobiRows } from "../../linalg/assembly/svd";
+import { jacobiRowsScaled } from "../../linalg/assembly/jacobi-scaled";
 
 @inline function ldi(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -71,12 +71,13 @@ export function scatterBatch(s: i32, p: i32, indptr: usize, indices: usize, data
 /**
  * The kk leading singular triplets of the r x c row-major M: one-sided Jacobi
  * on X = [N | I] (N = M when r <= c, else Mᵀ; X is R x (L + R) for R = min,
- * L = max), tolerance tol1, then tol2 should tol1 not converge in maxSweeps.
+ * L = max), tolerance tol1, then tol2 should tol1 not converge in maxSweeps;
+ * work: 5 R + 5 doubles.
  * F (r x kk), theta (kk), G (c x kk); vectors of zero singular values are zero.
  */
 export function smallSvdCore(
   r: i32, c: i32, M: usize, kk: i32, X: usize, d: usize,
-  F: usize, theta: usize, G: usize, tol1: f64, tol2: f64, maxSweeps: i32,
+  F: usize, theta: usize, G: usize, tol1: f64, tol2: f64, maxSweeps: i32, work: usize,
 ): void {
   const trans = r > c;
   const R = trans ? c : r, L = trans ? r : c, w = L + R;
@@ -87,8 +88,9 @@ export function smallSvdCore(
     else memory.copy(X + (<usize>xi << 3), M + (<usize>(i * c) << 3), <usize>L << 3);
     stf(X, xi + L + i, 1.0);
   }
-  // linalg's jacobiRows: its sweep is inlined (jacobiRowsInline) with each rotation computing the next pair's inner product.
-  if (jacobiRows(R, L, w, X, w, d, tol1, maxSweeps) < 0) jacobiRows(R, L, w, X, w, d, tol2, maxSweeps);
+  // linalg's Jacobi for short rows (scaled rotations, independent pairs overlapped): the core's rows are short,
+  // so the chain of divisions and square roots from one rotation to the next, not the arithmetic, sets the speed.
+  if (jacobiRowsScaled(R, L, w, X, w, d, tol1, maxSweeps, work) < 0) jacobiRowsScaled(R, L, w, X, w, d, tol2, maxSweeps, work);
   const J = trans ? G : F, W = trans ? F : G;
   for (let i = 0; i < kk; i++) {
     const di = ldf(d, i);

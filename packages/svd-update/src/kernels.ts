@@ -36,10 +36,10 @@ export interface SvdUpdateKernels extends LinalgKernels {
    * The kk leading singular triplets of the r x c row-major M by one-sided
    * Jacobi on X = [N | I] (N = M, or Mᵀ when r > c; X is R x (L + R), d R
    * doubles, for R = min(r, c), L = max): tolerance tol1, then tol2 should
-   * tol1 not converge in maxSweeps. F (r x kk), theta (kk), G (c x kk).
+   * tol1 not converge in maxSweeps (linalg's jacobiRowsScaled, 5 R + 5 doubles of work). F (r x kk), theta (kk), G (c x kk).
    * O(sweeps R² (L + R)).
    */
-  smallSvdCore(r: number, c: number, M: Float64Array, kk: number, X: Float64Array, d: Float64Array, F: Float64Array, theta: Float64Array, G: Float64Array, tol1: number, tol2: number, maxSweeps: number): void;
+  smallSvdCore(r: number, c: number, M: Float64Array, kk: number, X: Float64Array, d: Float64Array, F: Float64Array, theta: Float64Array, G: Float64Array, tol1: number, tol2: number, maxSweeps: number, work: Float64Array): void;
   /**
    * Kn = K H (H when identity), Kin = H⁻¹ K⁻¹ (H⁻¹ when identity), H⁻¹ by
    * Gauss-Jordan with partial pivoting. Returns ||Kn||_F ||Kin||_F, or -1 when H is singular
@@ -222,7 +222,7 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
     for (let i = 0; i < s; i++) for (let q = indptr[i]; q < indptr[i + 1]; q++) Ec[i * p + marker[indices[q]]] += data[q];
     for (let t = 0; t < p; t++) marker[idx[t]] = -1;
   },
-  smallSvdCore(r, c, M, kk, X, d, F, theta, G, tol1, tol2, maxSweeps) {
+  smallSvdCore(r, c, M, kk, X, d, F, theta, G, tol1, tol2, maxSweeps, work) {
     const trans = r > c;
     const R = trans ? c : r, L = trans ? r : c, w = L + R;
     X.fill(0, 0, R * w);
@@ -231,7 +231,7 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
       else X.set(M.subarray(i * c, i * c + L), i * w);
       X[i * w + L + i] = 1;
     }
-    if (jsKernels.jacobiRows(R, L, w, X, w, d, tol1, maxSweeps) < 0) jsKernels.jacobiRows(R, L, w, X, w, d, tol2, maxSweeps);
+    if (jsKernels.jacobiRowsScaled(R, L, w, X, w, d, tol1, maxSweeps, work) < 0) jsKernels.jacobiRowsScaled(R, L, w, X, w, d, tol2, maxSweeps, work);
     const J = trans ? G : F, W = trans ? F : G;
     for (let i = 0; i < kk; i++) {
       theta[i] = d[i];

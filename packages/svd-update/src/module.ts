@@ -40,7 +40,7 @@ function warm(instance: WasmInstance<SvdUpdateExports>): void {
     k.jacobiRows(n, n, 2 * n, X, 2 * n, d, 1e-15, 30);
     // The per-batch kernels of an update (assembly/batch.ts).
     for (let i = 0; i < n; i++) Y[i * n + i] += 3;
-    k.smallSvdCore(n, n, Y, n, X, d, B, tau, C, 1e-15, 1e-14, 30);
+    k.smallSvdCore(n, n, Y, n, X, d, B, tau, C, 1e-15, 1e-14, 30, P);
     k.rotateFactor(n, Y, Y, Y, false, B, C, P);
   }
   arena.release(mark);

@@ -26,10 +26,10 @@ export interface SmallSvd {
  */
 export function smallSvd(st: Store, r: number, c: number, M: Float64Array, kk: number): SmallSvd {
   const R = Math.min(r, c), L = Math.max(r, c);
-  const X = st.f64(R * (L + R)), d = st.f64(R);
+  const X = st.f64(R * (L + R)), d = st.f64(R), work = st.f64(5 * R + 5);
   const F = st.f64(r * kk), G = st.f64(c * kk), theta = st.f64(kk);
   // Tolerances as linalg's svd (LAPACK dgesvj): sqrt(L) eps, then L eps should rounding keep one pair above it.
   // N = Jᵀ Σ Wᵀ: the accumulated rotations J are one side, rows of the rotated N over d the other (kernel smallSvdCore).
-  st.kernels.smallSvdCore(r, c, M, kk, X, d, F, theta, G, Math.sqrt(L) * EPS, L * EPS, SWEEPS);
+  st.kernels.smallSvdCore(r, c, M, kk, X, d, F, theta, G, Math.sqrt(L) * EPS, L * EPS, SWEEPS, work);
   return { F, theta, G };
 }

@@ -8,7 +8,7 @@ export interface SvdUpdateExports extends LinalgExports {
   sparseGramSchmidt(s: number, p: number, k: number, B: number, C: number, R: number, tol2: number, start: number): number;
   csrSupport(s: number, dim: number, indptr: number, indices: number, data: number, marker: number, idx: number): number;
   scatterBatch(s: number, p: number, indptr: number, indices: number, data: number, marker: number, idx: number, Ec: number): void;
-  smallSvdCore(r: number, c: number, M: number, kk: number, X: number, d: number, F: number, theta: number, G: number, tol1: number, tol2: number, maxSweeps: number): void;
+  smallSvdCore(r: number, c: number, M: number, kk: number, X: number, d: number, F: number, theta: number, G: number, tol1: number, tol2: number, maxSweeps: number, work: number): void;
   rotateFactor(k: number, K: number, Kinv: number, H: number, identity: number, Kn: number, Kin: number, work: number): number;
   projectBatch(
     s: number, p: number, k: number, indptr: number, indices: number, data: number, marker: number, idx: number,
@@ -44,7 +44,7 @@ export function bindSvdUpdate(instance: WasmInstance<SvdUpdateExports>): SvdUpda
     sparseGramSchmidt: (s, n, kk, B, C, R, tol2, start) => x.sparseGramSchmidt(s, n, kk, p(B), p(C), p(R), tol2, start),
     csrSupport: (s, dim, ip, ix, d, mk, idx) => x.csrSupport(s, dim, p(ip), p(ix), p(d), p(mk), p(idx)),
     scatterBatch: (s, n, ip, ix, d, mk, idx, Ec) => x.scatterBatch(s, n, p(ip), p(ix), p(d), p(mk), p(idx), p(Ec)),
-    smallSvdCore: (r, c, M, kk, X, d, F, th, G, t1, t2, sw) => x.smallSvdCore(r, c, p(M), kk, p(X), p(d), p(F), p(th), p(G), t1, t2, sw),
+    smallSvdCore: (r, c, M, kk, X, d, F, th, G, t1, t2, sw, wk) => x.smallSvdCore(r, c, p(M), kk, p(X), p(d), p(F), p(th), p(G), t1, t2, sw, p(wk)),
     rotateFactor: (kk, K, Ki, H, id, Kn, Kin, w) => x.rotateFactor(kk, p(K), p(Ki), p(H), id ? 1 : 0, p(Kn), p(Kin), p(w)),
     projectBatch: (s, n, kk, ip, ix, d, mk, idx, P, K, id, Ec, C0, tmp) =>
       x.projectBatch(s, n, kk, p(ip), p(ix), p(d), p(mk), p(idx), p(P), p(K), id ? 1 : 0, p(Ec), p(C0), p(tmp)),

@@ -46,6 +46,10 @@ import { at, ld, rotRowsInline, st, swapRows } from "./rotation";
 }
 
 export function sortRowsDesc(r: i32, cw: i32, X: usize, ldx: i32, d: usize): void {
+  // Already in order (usual after the first sweeps): the selection sort would swap nothing.
+  let sorted = true;
+  for (let j = 1; j < r; j++) if (ld(d, j) > ld(d, j - 1)) sorted = false;
+  if (sorted) return;
   for (let i = 0; i < r - 1; i++) {
     let best = i;
     for (let j = i + 1; j < r; j++) if (ld(d, j) > ld(d, best)) best = j;

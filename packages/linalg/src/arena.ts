@@ -18,12 +18,21 @@ export const align16 = (n: number) => (n + 15) & ~15;
 export class Arena {
   private top: number;
   private floor: number;
+  /** memory.buffer as last read: a getter call per view otherwise. Growing memory detaches it (byteLength 0). */
+  private buf: ArrayBuffer;
 
   constructor(
     readonly memory: WebAssembly.Memory,
     base: number,
   ) {
     this.floor = this.top = align16(base);
+    this.buf = memory.buffer;
+  }
+
+  /** The memory's current buffer (refreshed once growth has detached the cached one). */
+  private buffer(): ArrayBuffer {
+    const b = this.buf;
+    return b.byteLength !== 0 ? b : (this.buf = this.memory.buffer);
   }
 
   /** Bytes in use above the floor. */
@@ -74,7 +83,7 @@ export class Arena {
   private take(bytes: number): number {
     const p = this.top;
     const end = p + align16(bytes);
-    if (end > this.memory.buffer.byteLength) {
+    if (end > this.buffer().byteLength) {
       throw new LowrankError("TOO_LARGE", "internal: arena block outside reserved memory (reserve before allocating)");
     }
     this.top = end;
@@ -84,7 +93,7 @@ export class Arena {
   /** A zeroed Float64Array of n entries inside WASM memory. */
   f64(n: number): Float64Array {
     const p = this.take(n * 8);
-    const a = new Float64Array(this.memory.buffer, p, n);
+    const a = new Float64Array(this.buffer(), p, n);
     a.fill(0);
     return a;
   }
@@ -92,7 +101,7 @@ export class Arena {
   /** A zeroed Int32Array of n entries inside WASM memory. */
   i32(n: number): Int32Array {
     const p = this.take(n * 4);
-    const a = new Int32Array(this.memory.buffer, p, n);
+    const a = new Int32Array(this.buffer(), p, n);
     a.fill(0);
     return a;
   }

@@ -2,7 +2,7 @@
 // (QR, Jacobi SVD, Cholesky, triangular solves, GEMM, PRNG) plus this package's.
 export * from "../../linalg/assembly/index";
 export { rowNormsSq, rowNormsOfProduct } from "./rows";
-export { countSketch, countSketchShort, srhtColumns } from "./sketch";
+export { countSketch, countSketchShort, countSketchDraw, srhtColumns } from "./sketch";
 export { weightedGram, lewisUpdate } from "./lewis";
 export { irlsRows, sumAbsPow } from "./irls";
 export { tallQrR, stackQrR } from "./tallqr";

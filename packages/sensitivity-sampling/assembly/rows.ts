@@ -51,14 +51,14 @@ export function rowNormsOfProduct(
       for (let j = 0; j < jEnd; j++) {
         const o = <usize>j << 3;
         const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-        const v0 = f64x2.splat(load<f64>(a0 + o));
-        const v1 = f64x2.splat(load<f64>(a1 + o));
+        const v0 = v128.load64_splat(a0 + o);
+        const v1 = v128.load64_splat(a1 + o);
         x00 = fma(v0, b0, x00);
         x01 = fma(v0, b1, x01);
-        const v2 = f64x2.splat(load<f64>(a2 + o));
+        const v2 = v128.load64_splat(a2 + o);
         x10 = fma(v1, b0, x10);
         x11 = fma(v1, b1, x11);
-        const v3 = f64x2.splat(load<f64>(a3 + o));
+        const v3 = v128.load64_splat(a3 + o);
         x20 = fma(v2, b0, x20);
         x21 = fma(v2, b1, x21);
         x30 = fma(v3, b0, x30);
@@ -77,10 +77,10 @@ export function rowNormsOfProduct(
       for (let j = 0; j < jEnd; j++) {
         const o = <usize>j << 3;
         const b0 = v128.load(bp);
-        x0 = fma(f64x2.splat(load<f64>(a0 + o)), b0, x0);
-        x1 = fma(f64x2.splat(load<f64>(a1 + o)), b0, x1);
-        x2 = fma(f64x2.splat(load<f64>(a2 + o)), b0, x2);
-        x3 = fma(f64x2.splat(load<f64>(a3 + o)), b0, x3);
+        x0 = fma(v128.load64_splat(a0 + o), b0, x0);
+        x1 = fma(v128.load64_splat(a1 + o), b0, x1);
+        x2 = fma(v128.load64_splat(a2 + o), b0, x2);
+        x3 = fma(v128.load64_splat(a3 + o), b0, x3);
         bp += rowB;
       }
       s0 = f64x2.add(s0, f64x2.mul(x0, x0));
@@ -122,7 +122,7 @@ export function rowNormsOfProduct(
       const jEnd = upper ? min(d, c + 4) : d;
       let bp = B + (<usize>c << 3);
       for (let j = 0; j < jEnd; j++) {
-        const v0 = f64x2.splat(load<f64>(a0 + (<usize>j << 3)));
+        const v0 = v128.load64_splat(a0 + (<usize>j << 3));
         x00 = fma(v0, v128.load(bp), x00);
         x01 = fma(v0, v128.load(bp, 16), x01);
         bp += rowB;
@@ -134,7 +134,7 @@ export function rowNormsOfProduct(
       const jEnd = upper ? min(d, c + 2) : d;
       let bp = B + (<usize>c << 3);
       for (let j = 0; j < jEnd; j++) {
-        x0 = fma(f64x2.splat(load<f64>(a0 + (<usize>j << 3))), v128.load(bp), x0);
+        x0 = fma(v128.load64_splat(a0 + (<usize>j << 3)), v128.load(bp), x0);
         bp += rowB;
       }
       s0 = f64x2.add(s0, f64x2.mul(x0, x0));

@@ -81,19 +81,59 @@ export function stackQrR(n: i32, d: i32, B: usize, ldb: i32, R: usize, g: usize)
       const k0 = (j + 1) & ~1;
       let i = 0;
       for (; i + 4 <= c; i += 4) {
-        // Four rows: apply the reflector to each, then add their four terms to each pair of g in row order
-        // (the rounding of four successive single-row updates, with g loaded and stored once).
+        // Four rows: apply the reflector to each and add their four terms to each pair of g in row order, in
+        // one sweep (the rounding of four successive single-row updates, with g loaded and stored once).
+        // Each row's new B[j + 1] is computed first, as it scales that row's Gram terms.
         const b0 = B0 + <usize>i * rowB, b1 = b0 + rowB, b2 = b1 + rowB, b3 = b2 + rowB;
-        if (ts != 0) {
-          reflectRow(b0, j, k0, d, ts, w);
-          reflectRow(b1, j, k0, d, ts, w);
-          reflectRow(b2, j, k0, d, ts, w);
-          reflectRow(b3, j, k0, d, ts, w);
-        }
         const jo = <usize>(j + 1) << 3;
-        const x0 = load<f64>(b0 + jo), x1 = load<f64>(b1 + jo), x2 = load<f64>(b2 + jo), x3 = load<f64>(b3 + jo);
-        const v0 = f64x2.splat(x0), v1 = f64x2.splat(x1), v2 = f64x2.splat(x2), v3 = f64x2.splat(x3);
+        let x0 = load<f64>(b0 + jo), x1 = load<f64>(b1 + jo), x2 = load<f64>(b2 + jo), x3 = load<f64>(b3 + jo);
         let k = k0;
+        if (ts != 0) {
+          const jj = <usize>j << 3, wj = load<f64>(w + jo);
+          const f0 = ts * load<f64>(b0 + jj), f1 = ts * load<f64>(b1 + jj), f2 = ts * load<f64>(b2 + jj), f3 = ts * load<f64>(b3 + jj);
+          x0 = x0 - f0 * wj;
+          x1 = x1 - f1 * wj;
+          x2 = x2 - f2 * wj;
+          x3 = x3 - f3 * wj;
+          const v0 = f64x2.splat(x0), v1 = f64x2.splat(x1), v2 = f64x2.splat(x2), v3 = f64x2.splat(x3);
+          const e0 = f64x2.splat(f0), e1 = f64x2.splat(f1), e2 = f64x2.splat(f2), e3 = f64x2.splat(f3);
+          for (; k + 2 <= d; k += 2) {
+            const o = <usize>k << 3;
+            const wk = v128.load(w + o);
+            const c0 = f64x2.sub(v128.load(b0 + o), f64x2.mul(e0, wk));
+            const c1 = f64x2.sub(v128.load(b1 + o), f64x2.mul(e1, wk));
+            const c2 = f64x2.sub(v128.load(b2 + o), f64x2.mul(e2, wk));
+            const c3 = f64x2.sub(v128.load(b3 + o), f64x2.mul(e3, wk));
+            v128.store(b0 + o, c0);
+            v128.store(b1 + o, c1);
+            v128.store(b2 + o, c2);
+            v128.store(b3 + o, c3);
+            let y = v128.load(g + o);
+            y = f64x2.add(y, f64x2.mul(v0, c0));
+            y = f64x2.add(y, f64x2.mul(v1, c1));
+            y = f64x2.add(y, f64x2.mul(v2, c2));
+            y = f64x2.add(y, f64x2.mul(v3, c3));
+            v128.store(g + o, y);
+          }
+          if (k < d) {
+            const o = <usize>k << 3;
+            const wk = load<f64>(w + o);
+            const c0 = load<f64>(b0 + o) - f0 * wk, c1 = load<f64>(b1 + o) - f1 * wk;
+            const c2 = load<f64>(b2 + o) - f2 * wk, c3 = load<f64>(b3 + o) - f3 * wk;
+            store<f64>(b0 + o, c0);
+            store<f64>(b1 + o, c1);
+            store<f64>(b2 + o, c2);
+            store<f64>(b3 + o, c3);
+            let y = load<f64>(g + o);
+            y = y + x0 * c0;
+            y = y + x1 * c1;
+            y = y + x2 * c2;
+            y = y + x3 * c3;
+            store<f64>(g + o, y);
+          }
+          continue;
+        }
+        const v0 = f64x2.splat(x0), v1 = f64x2.splat(x1), v2 = f64x2.splat(x2), v3 = f64x2.splat(x3);
         for (; k + 2 <= d; k += 2) {
           const o = <usize>k << 3;
           let y = v128.load(g + o);

@@ -1,4 +1,4 @@
-import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels, type LinalgKernels, type Rng } from "@lowrank/linalg";
 
 /**
  * The kernel set of @lowrank/sensitivity-sampling: linalg's kernels plus the
@@ -31,6 +31,12 @@ export interface SensitivityKernels extends LinalgKernels {
    * low bit, scaled by √v_i when v is given (null: unscaled). O(nd).
    */
   countSketch(n: number, d: number, A: Float64Array, lda: number, u: Float64Array, m: number, v: Float64Array | null, SA: Float64Array): void;
+  /**
+   * countSketch with v = null and u_i = rng.uniform() drawn row by row: the same sums and the same
+   * stream as rngFill(rng, u) then countSketch (WASM: the generator's state in registers, running a
+   * few rows ahead of the scatter, no u array). O(nd).
+   */
+  countSketchDraw(n: number, d: number, A: Float64Array, lda: number, rng: Rng, m: number, SA: Float64Array): void;
   /**
    * One column group of the SRHT (see assembly/sketch.ts): T (np x ldt, np a power of two, ldt even >= g)
    * = H D A[:, j0:j0+g] zero-padded (H the unnormalised Walsh-Hadamard transform, D = diag(sign)), and
@@ -163,6 +169,9 @@ function rowNormsOfProduct(
   }
 }
 
+/** The js countSketchDraw's uniforms (grown on demand; the blocks of a pass are at most STREAM_ROWS rows). */
+let drawScratch = new Float64Array(0);
+
 /**
  * The plain-TypeScript kernel set (the "js" backend and the readable reference
  * of assembly/*.ts); each kernel's cost is on the interface.
@@ -184,6 +193,13 @@ export const jsSensitivityKernels: SensitivityKernels = {
       if (v) s *= Math.sqrt(v[i]);
       axpyAt(d, s, A, i * lda, SA, (t >> 1) * d);
     }
+  },
+  countSketchDraw(n, d, A, lda, rng, m, SA) {
+    // Literally rngFill then countSketch (the uniforms in a scratch array kept between calls).
+    if (drawScratch.length < n) drawScratch = new Float64Array(n);
+    const u = drawScratch.subarray(0, n);
+    rng.fillUniform(u);
+    jsSensitivityKernels.countSketch(n, d, A, lda, u, m, null, SA);
   },
   srhtColumns(n, A, lda, j0, g, sign, np, T, ldt, m, idx, scale, SA, ldsa) {
     T.fill(0, 0, np * ldt);

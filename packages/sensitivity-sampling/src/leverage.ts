@@ -2,7 +2,7 @@ import { arenaBytes, JsWorkspace, LowrankError, Rng, type BackendOptions, type D
 import { defaultRcond, triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels.js";
 import { withSensitivity } from "./module.js";
-import { forRowBlocks, STREAM_ROWS, streamedR, streamedRSize, streamScratch } from "./stream.js";
+import { forRowBlocks, sketchBlockRows, STREAM_ROWS, streamedR, streamedRSize, streamScratch } from "./stream.js";
 import { checkDenseShape, checkFiniteResult, checkP, intOption, numOption, seedOption } from "./validate.js";
 
 /** Options of {@link leverageScores}. */
@@ -62,8 +62,8 @@ export interface LeverageResult {
  * (second moment and Markov); the SRHT at its default m (Tropp 2011) has the
  * singular values of S U in [0.40, 1.48], i.e. ||a_iᵀ R⁻¹||²/τ_i in
  * [0.45, 6.3], with probability 1 - O(1/d). Measured ranges: README.
- * O(nd + md² + ndk) (srht: O(nd log n + md² + ndk)); A is read in blocks of
- * 2048 rows, never copied whole.
+ * O(nd + md² + ndk) (srht: O(nd log n + md² + ndk)); A is read in blocks
+ * (2048 rows; about 200 KB for the CountSketch pass), never copied whole.
  *
  * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE, INVALID_ARGUMENT (bad option),
  * NOT_INITIALIZED (wasm backend before `init()`).
@@ -279,13 +279,9 @@ function sketchedScores(
     const SA = ws.f64(m * d);
     if (srht) srhtSketch(ws, A, m, rng, SA);
     else {
-      // One CountSketch pass over row blocks; the uniforms are drawn block by block (the same stream as all at once).
-      const buf = ws.f64(STREAM_ROWS * d), u = ws.f64(STREAM_ROWS);
-      forRowBlocks(ws, A, buf, 0, (rows, _start, c) => {
-        const uc = u.subarray(0, c);
-        K.rngFill(rng, uc, false);
-        K.countSketch(c, d, rows, d, uc, m, null, SA);
-      });
+      // One CountSketch pass over row blocks; the uniforms are drawn row by row inside the kernel (the same stream as all at once).
+      const bs = sketchBlockRows(d), buf = ws.f64(bs * d);
+      forRowBlocks(ws, A, buf, 0, (rows, _start, c) => K.countSketchDraw(c, d, rows, d, rng, m, SA), bs);
     }
     checkFiniteResult(SA, "A");
     const R = ws.f64(d * d);

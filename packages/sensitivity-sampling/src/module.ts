@@ -1,5 +1,5 @@
 import {
-  JsWorkspace, LowrankError, runInWorkspace, WasmLoader, WasmWorkspace,
+  JsWorkspace, LowrankError, Rng, runInWorkspace, WasmLoader, WasmWorkspace,
   type Arena, type Backend, type WasmVariant, type Workspace,
 } from "@lowrank/linalg";
 import { jsSensitivityKernels, type SensitivityKernels } from "./kernels.js";
@@ -24,6 +24,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
   const A = arena.f64(n * d), B = arena.f64(d * d), out = arena.f64(n), z = arena.f64(2 * d + 2);
   const w = arena.f64(n), v = arena.f64(n), M = arena.f64(n * (d + 1)), b = arena.f64(n), tau = arena.f64(d + 1);
   const idx = arena.i32(8).fill(3);
+  const rng = new Rng(1);
   const R = arena.f64((d + 1) * (d + 1)), qbuf = arena.f64((d + 17) * (d + 1)), H = arena.f64(d * d);
   for (let i = 0; i < n * d; i++) A[i] = Math.sin(i + 1);
   for (let i = 0; i < d; i++) B[i * d + i] = 1;
@@ -34,6 +35,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
     k.rowNormsSq(n, d, A, d, out);
     k.rowNormsOfProduct(n, d, d, A, d, B, d, r % 2 === 0, out, z);
     k.countSketch(n, d, A, d, out.fill(0.25), 4, r % 2 ? v : null, M);
+    k.countSketchDraw(n, d, A, d, rng, 4, M);
     k.srhtColumns(32, A, d, 0, 3, v, 32, qbuf, 4, 8, idx, 0.5, M, d);
     k.weightedGram(n, d, A, d, v, M);
     k.lewisUpdate(n, d, A, d, B, 1, 1, w, v, z);

@@ -7,6 +7,7 @@ export interface SensitivityExports extends LinalgExports {
   rowNormsOfProduct(n: number, d: number, k: number, A: number, lda: number, B: number, ldb: number, upper: number, out: number, z: number): void;
   countSketch(n: number, d: number, A: number, lda: number, u: number, m: number, v: number, SA: number): void;
   countSketchShort(n: number, d: number, A: number, lda: number, u: number, m: number, SA: number): void;
+  countSketchDraw(n: number, d: number, A: number, lda: number, st: number, m: number, SA: number): void;
   srhtColumns(
     n: number, A: number, lda: number, j0: number, g: number, sign: number, np: number, T: number, ldt: number,
     m: number, idx: number, scale: number, SA: number, ldsa: number,
@@ -36,6 +37,9 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
   const x = instance.exports;
   const memory = instance.memory;
   const p = pointerOf(memory);
+  // countSketchDraw's generator state (linalg's 32-byte Rng block) and its ring of 32 codes, taken once per instance.
+  const rngState = instance.arena.permanent(32 + 128);
+  let stateView = new DataView(memory.buffer);
   const k: SensitivityKernels = {
     ...bindLinalg(instance),
     rowNormsSq: (n, d, X, ldx, out) => x.rowNormsSq(n, d, p(X), ldx, p(out)),
@@ -45,6 +49,13 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
     countSketch: (n, d, A, lda, u, m, v, SA) => v || d > COUNT_SKETCH_SHORT_D
       ? x.countSketch(n, d, p(A), lda, p(u), m, v ? p(v) : 0, p(SA))
       : x.countSketchShort(n, d, p(A), lda, p(u), m, p(SA)),
+    countSketchDraw(n, d, A, lda, rng, m, SA) {
+      if (stateView.buffer !== memory.buffer) stateView = new DataView(memory.buffer);
+      const view = stateView;
+      rng.saveState(view, rngState);
+      x.countSketchDraw(n, d, p(A), lda, rngState, m, p(SA));
+      rng.loadState(view, rngState);
+    },
     srhtColumns: (n, A, lda, j0, g, sign, np, T, ldt, m, idx, scale, SA, ldsa) =>
       x.srhtColumns(n, p(A), lda, j0, g, p(sign), np, p(T), ldt, m, p(idx), scale, p(SA), ldsa),
     weightedGram: (n, d, A, lda, v, G) => x.weightedGram(n, d, p(A), lda, p(v), p(G)),

@@ -189,4 +189,29 @@ describe("kernels", () => {
     for (const o of outs) expect(relDiff(o, want)).toBeLessThan(1e-14);
     expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
   });
+
+  it("countSketchDraw = rngFill then countSketch, bitwise on every backend, and leaves the generator where rngFill does", async () => {
+    // Widths around the scatter's pairs and quads, calls shorter than the generator's lead, and several calls in a row.
+    for (const [w, m, calls] of [[1, 3, [5]], [2, 37, [1000]], [7, 37, [10, 1, 300]], [11, 200, [999]], [12, 50, [333]], [50, 5000, [40, 700]]] as [number, number, number[]][]) {
+      const rows = calls.reduce((a, b) => a + b, 0);
+      const X = new Rng(30 + w).fillNormal(new Float64Array(rows * w));
+      const u = new Rng(7).fillUniform(new Float64Array(rows));
+      const want = new Float64Array(m * w);
+      jsSensitivityKernels.countSketch(rows, w, X, w, u, m, null, want);
+      const after = new Rng(7);
+      after.fillUniform(new Float64Array(rows));
+      const next = after.uniform();
+      const outs = await onAll(1 << 22, (K, f) => {
+        const SA = f(m * w), x = f(X), rng = new Rng(7);
+        let start = 0;
+        for (const c of calls) {
+          K.countSketchDraw(c, w, x.subarray(start * w, (start + c) * w), w, rng, m, SA);
+          start += c;
+        }
+        expect(rng.uniform()).toBe(next);
+        return SA;
+      });
+      for (const o of outs) expect(Array.from(o)).toEqual(Array.from(want));
+    }
+  });
 });

@@ -64,34 +64,13 @@ export function countSketchDraw(n: i32, d: i32, A: usize, lda: i32, st: usize, m
   const top = 2 * m - 1;
   const rowA = <usize>lda << 3, rowS = <usize>d << 3;
   const quads = <usize>(d & ~3) << 3, pairs = <usize>(d & ~1) << 3;
-  // The first DRAW_AHEAD codes, then one more per row in the scatter loop (the same statements).
-  let next = 0;
-  for (const ahead = min(n, DRAW_AHEAD); next < ahead; next++) {
-    // Two xoshiro128** outputs (src/rng.ts nextU32) make Rng.uniform's 53 bits v = (r1 >> 5) 2^26 + (r2 >> 6).
-    const r1 = rotl<u32>(s1 * 5, 7) * 9;
-    let t9 = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t9;
-    s3 = rotl<u32>(s3, 11);
-    const r2 = rotl<u32>(s1 * 5, 7) * 9;
-    t9 = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t9;
-    s3 = rotl<u32>(s3, 11);
-    const v = (<i64>(r1 >>> 5) << 26) | <i64>(r2 >>> 6);
-    // Truncation is the floor here (nonnegative).
-    store<i32>(ring + (<usize>(next & (DRAW_RING - 1)) << 2), min(<i32>(<f64>v * scale), top));
-  }
+  // Row i's code is drawn DRAW_AHEAD steps before row i is scattered: the first DRAW_AHEAD steps only draw, then
+  // each step draws the code DRAW_AHEAD rows ahead (while there is one) and scatters row i.
   let a = A;
-  for (let i = 0; i < n; i++, a += rowA) {
-    const t = load<i32>(ring + (<usize>(i & (DRAW_RING - 1)) << 2));
+  for (let i = -DRAW_AHEAD; i < n; i++) {
+    const next = i + DRAW_AHEAD;
     if (next < n) {
+      // Two xoshiro128** outputs (src/rng.ts nextU32) make Rng.uniform's 53 bits v = (r1 >> 5) 2^26 + (r2 >> 6).
       const r1 = rotl<u32>(s1 * 5, 7) * 9;
       let t9 = s1 << 9;
       s2 ^= s0;
@@ -109,9 +88,11 @@ export function countSketchDraw(n: i32, d: i32, A: usize, lda: i32, st: usize, m
       s2 ^= t9;
       s3 = rotl<u32>(s3, 11);
       const v = (<i64>(r1 >>> 5) << 26) | <i64>(r2 >>> 6);
+      // Truncation is the floor here (nonnegative).
       store<i32>(ring + (<usize>(next & (DRAW_RING - 1)) << 2), min(<i32>(<f64>v * scale), top));
-      next++;
     }
+    if (i < 0) continue;
+    const t = load<i32>(ring + (<usize>(i & (DRAW_RING - 1)) << 2));
     const y = SA + <usize>(t >> 1) * rowS;
     const bit = <i64>(t & 1) << 63;
     const flip = i64x2.splat(bit);
@@ -134,6 +115,7 @@ export function countSketchDraw(n: i32, d: i32, A: usize, lda: i32, st: usize, m
       o += 16;
     }
     if (d & 1) store<f64>(y + o, load<f64>(y + o) + reinterpret<f64>(reinterpret<i64>(load<f64>(a + o)) ^ bit));
+    a += rowA;
   }
   store<u32>(st, s0);
   store<u32>(st, s1, 4);

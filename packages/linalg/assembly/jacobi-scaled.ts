@@ -14,9 +14,9 @@
 //   orthogonality test without square roots (rotation, orthogonalEnough).
 // - Anti-diagonal order (jacobiRowsScaled): independent pairs overlap.
 // Mirrored in src/factor-kernels.ts.
-import { dotInline, nrm2 } from "./blas1";
+import { dotInline } from "./blas1";
 import { at, ld, st } from "./rotation";
-import { sortRowsDesc } from "./svd";
+import { sweepFinish, sweepStart } from "./svd";
 
 /** y_x <- y_x - al y_y, y_y <- y_y + be y_x (old y_x), on n entries. */
 @inline function rotScaled(n: i32, x: usize, y: usize, al: f64, be: f64): void {
@@ -129,12 +129,7 @@ export function jacobiRowsScaled(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d:
     st(E, i, 1.0);
   }
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    for (let i = 0; i < r; i++) {
-      const xi = at(X, ldx, i, 0);
-      st(d, i, dotInline(c, xi, xi));
-    }
-    sortRowsDesc(r, cw, X, ldx, d);
-    const tiny = ld(d, 0) * 1e-280;
+    const tiny = sweepStart(r, c, cw, X, ldx, d);
     let rotated = 0;
     for (let sum = 1; sum <= 2 * r - 3; sum++) {
       const i0 = sum - (r - 1) > 0 ? sum - (r - 1) : 0, i1 = (sum - 1) >> 1;
@@ -172,7 +167,6 @@ export function jacobiRowsScaled(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d:
       break;
     }
   }
-  for (let i = 0; i < r; i++) st(d, i, nrm2(c, at(X, ldx, i, 0)));
-  sortRowsDesc(r, cw, X, ldx, d);
+  sweepFinish(r, c, cw, X, ldx, d);
   return sweeps;
 }

@@ -63,6 +63,26 @@ export function sortRowsDesc(r: i32, cw: i32, X: usize, ldx: i32, d: usize): voi
 }
 
 /**
+ * The start of a Jacobi sweep (shared by jacobiRows and jacobiRowsScaled):
+ * d_i = |x_i|² over the first c entries, rows sorted by decreasing d, and the
+ * returned threshold below which a row counts as zero.
+ */
+@inline export function sweepStart(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize): f64 {
+  for (let i = 0; i < r; i++) {
+    const xi = at(X, ldx, i, 0);
+    st(d, i, dotInline(c, xi, xi));
+  }
+  sortRowsDesc(r, cw, X, ldx, d);
+  return ld(d, 0) * 1e-280;
+}
+
+/** The end of a Jacobi run: d_i = |x_i| (scaled, no overflow), rows sorted by decreasing d. */
+@inline export function sweepFinish(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize): void {
+  for (let i = 0; i < r; i++) st(d, i, nrm2(c, at(X, ldx, i, 0)));
+  sortRowsDesc(r, cw, X, ldx, d);
+}
+
+/**
  * Rotates pairs of the r rows of X (cw entries each) until their first c
  * entries are mutually orthogonal to |<x_i,x_j>| <= tol |x_i||x_j|. Sorted by
  * decreasing norm; d receives the norms. Returns sweeps used or -1.
@@ -80,12 +100,7 @@ export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize
 @inline export function jacobiRowsInline(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize, tol: f64, maxSweeps: i32): i32 {
   let sweeps = -1;
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    for (let i = 0; i < r; i++) {
-      const xi = at(X, ldx, i, 0);
-      st(d, i, dotInline(c, xi, xi));
-    }
-    sortRowsDesc(r, cw, X, ldx, d);
-    const tiny = ld(d, 0) * 1e-280;
+    const tiny = sweepStart(r, c, cw, X, ldx, d);
     let rotated = 0;
     for (let i = 0; i < r - 1; i++) {
       const xi = at(X, ldx, i, 0);
@@ -123,7 +138,6 @@ export function jacobiRows(r: i32, c: i32, cw: i32, X: usize, ldx: i32, d: usize
       break;
     }
   }
-  for (let i = 0; i < r; i++) st(d, i, nrm2(c, at(X, ldx, i, 0)));
-  sortRowsDesc(r, cw, X, ldx, d);
+  sweepFinish(r, c, cw, X, ldx, d);
   return sweeps;
 }

@@ -239,6 +239,19 @@ function rotScaledAt(n: number, X: Float64Array, xo: number, yo: number, al: num
   }
 }
 
+/** The start of a Jacobi sweep: d_i = |x_i|², rows sorted by decreasing d, and the zero-row threshold (as assembly/svd.ts). */
+function sweepStart(r: number, c: number, cw: number, X: Float64Array, ldx: number, d: Float64Array): number {
+  for (let i = 0; i < r; i++) d[i] = dotAt(c, X, i * ldx, X, i * ldx);
+  sortRowsDesc(r, cw, X, ldx, d);
+  return d[0] * 1e-280;
+}
+
+/** The end of a Jacobi run: d_i = |x_i|, rows sorted by decreasing d. */
+function sweepFinish(r: number, c: number, cw: number, X: Float64Array, ldx: number, d: Float64Array): void {
+  for (let i = 0; i < r; i++) d[i] = nrm2At(c, X, i * ldx);
+  sortRowsDesc(r, cw, X, ldx, d);
+}
+
 /** Panel width of the blocked QR kernels (as assembly/qr-blocked.ts QR_NB). */
 export const QR_NB = 32;
 /**
@@ -481,9 +494,7 @@ export const jsFactorKernels: FactorKernels = {
   jacobiRows(r, c, cw, X, ldx, d, tol, maxSweeps) {
     let sweeps = -1;
     for (let sweep = 0; sweep < maxSweeps; sweep++) {
-      for (let i = 0; i < r; i++) d[i] = dotAt(c, X, i * ldx, X, i * ldx);
-      sortRowsDesc(r, cw, X, ldx, d);
-      const tiny = d[0] * 1e-280;
+      const tiny = sweepStart(r, c, cw, X, ldx, d);
       let rotated = 0;
       for (let i = 0; i < r - 1; i++) {
         for (let j = i + 1; j < r; j++) {
@@ -508,8 +519,7 @@ export const jsFactorKernels: FactorKernels = {
         break;
       }
     }
-    for (let i = 0; i < r; i++) d[i] = nrm2At(c, X, i * ldx);
-    sortRowsDesc(r, cw, X, ldx, d);
+    sweepFinish(r, c, cw, X, ldx, d);
     return sweeps;
   },
 
@@ -520,9 +530,7 @@ export const jsFactorKernels: FactorKernels = {
     D.fill(1);
     E.fill(1);
     for (let sweep = 0; sweep < maxSweeps; sweep++) {
-      for (let i = 0; i < r; i++) d[i] = dotAt(c, X, i * ldx, X, i * ldx);
-      sortRowsDesc(r, cw, X, ldx, d);
-      const tiny = d[0] * 1e-280;
+      const tiny = sweepStart(r, c, cw, X, ldx, d);
       let rotated = 0;
       for (let i = 0; i < r - 1; i++) {
         for (let j = i + 1; j < r; j++) {
@@ -555,8 +563,7 @@ export const jsFactorKernels: FactorKernels = {
         break;
       }
     }
-    for (let i = 0; i < r; i++) d[i] = nrm2At(c, X, i * ldx);
-    sortRowsDesc(r, cw, X, ldx, d);
+    sweepFinish(r, c, cw, X, ldx, d);
     return sweeps;
   },
 

@@ -3,7 +3,7 @@
 export * from "../../linalg/assembly/index";
 export { rowNormsSq, rowNormsOfProduct } from "./rows";
 export { countSketch, countSketchShort, countSketchDraw, srhtColumns } from "./sketch";
-export { weightedGram, lewisUpdate } from "./lewis";
+export { weightedGram, lewisUpdate, lewisUpdateGram } from "./lewis";
 export { irlsRows, sumAbsPow } from "./irls";
 export { tallQrR, stackQrR } from "./tallqr";
 export { onlineLeverage, onlineLewis } from "./online";

@@ -19,9 +19,15 @@ import { rowNormsOfProduct } from "./rows";
  */
 export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
   memory.fill(G, 0, (<usize>d * <usize>d) << 3);
+  gramRows(0, n, d, A, lda, v, G);
+  mirrorLower(d, G);
+}
+
+/** G[j, 0:j+1] += v_i a_ij a_i[0:j+1] for rows i0 <= i < i1, four at a time from i0 (weightedGram's order). */
+@inline function gramRows(i0: i32, i1: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
   const rowA = <usize>lda << 3;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
     const a0 = A + <usize>i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
     const vo = v + (<usize>i << 3);
     const v0 = load<f64>(vo), v1 = load<f64>(vo, 8), v2 = load<f64>(vo, 16), v3 = load<f64>(vo, 24);
@@ -52,7 +58,7 @@ export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: us
       }
     }
   }
-  for (; i < n; i++) {
+  for (; i < i1; i++) {
     const vi = load<f64>(v + (<usize>i << 3));
     if (vi == 0) continue;
     const ai = A + <usize>i * rowA;
@@ -62,6 +68,10 @@ export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: us
       axpy(j + 1, c, ai, G + ((<usize>j * <usize>d) << 3));
     }
   }
+}
+
+/** The upper triangle of G from the lower. */
+@inline function mirrorLower(d: i32, G: usize): void {
   for (let j = 0; j < d; j++) {
     for (let l = j + 1; l < d; l++) {
       store<f64>(G + ((<usize>j * <usize>d + <usize>l) << 3), load<f64>(G + ((<usize>l * <usize>d + <usize>j) << 3)));
@@ -86,11 +96,16 @@ export function lewisUpdate(
 ): f64 {
   // q_i first (the same pass as rowNormsOfProduct, written into v), then the elementwise update.
   rowNormsOfProduct(n, d, d, A, lda, U, d, true, v, z);
+  return updateRows(0, n, p, alpha, lw, v);
+}
+
+/** lewisUpdate's elementwise step for rows i0 <= i < i1 (q_i in v on entry); returns their max |Δ lw_i|. */
+@inline function updateRows(i0: i32, i1: i32, p: f64, alpha: f64, lw: usize, v: usize): f64 {
   let change: f64 = 0;
   const c = alpha * (p / 2);
   const keep = 1 - alpha;
   const ev = 1 - 2 / p;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const o = <usize>i << 3;
     const q = load<f64>(v + o);
     if (q > 0) {
@@ -105,5 +120,33 @@ export function lewisUpdate(
       store<f64>(v + o, 0);
     }
   }
+  return change;
+}
+
+/** Rows per block of lewisUpdateGram (a multiple of 4: weightedGram's row groups stay the same). */
+const UPDATE_BLOCK: i32 = 512;
+
+/**
+ * lewisUpdate, then weightedGram(n, d, A, lda, v, G) with the new v, in one
+ * pass over A: block by block (UPDATE_BLOCK rows, in L1/L2), the rows' q_i,
+ * their update, then their terms of the next Gram matrix. Each row's numbers
+ * and the order of the Gram sums are those of the two calls (blocks start at
+ * multiples of 4), so the results are the same bit for bit; A (n x d, often
+ * far larger than the caches) is read once per iteration instead of twice.
+ */
+export function lewisUpdateGram(
+  n: i32, d: i32, A: usize, lda: i32, U: usize, p: f64, alpha: f64, lw: usize, v: usize, z: usize, G: usize,
+): f64 {
+  memory.fill(G, 0, (<usize>d * <usize>d) << 3);
+  const rowA = <usize>lda << 3;
+  let change: f64 = 0;
+  for (let b = 0; b < n; b += UPDATE_BLOCK) {
+    const e = min(n, b + UPDATE_BLOCK);
+    rowNormsOfProduct(e - b, d, d, A + <usize>b * rowA, lda, U, d, true, v + (<usize>b << 3), z);
+    const ch = updateRows(b, e, p, alpha, lw, v);
+    if (ch > change) change = ch;
+    gramRows(b, e, d, A, lda, v, G);
+  }
+  mirrorLower(d, G);
   return change;
 }

@@ -58,6 +58,14 @@ export interface SensitivityKernels extends LinalgKernels {
     lw: Float64Array, v: Float64Array, z: Float64Array,
   ): number;
   /**
+   * lewisUpdate, then weightedGram(n, d, A, lda, v, G) with the new v: the same results bit for bit
+   * (simd); the WASM kernel takes both in one pass over A, block by block. O(nd²).
+   */
+  lewisUpdateGram(
+    n: number, d: number, A: Float64Array, lda: number, U: Float64Array, p: number, alpha: number,
+    lw: Float64Array, v: Float64Array, z: Float64Array, G: Float64Array,
+  ): number;
+  /**
    * IRLS row pass: out row i = √c_i [a_i, b_i], c_i = ω_i (r_i² + eps²)^(p/2-1);
    * returns Σ ω_i (r_i² + eps²)^(p/2). O(nd).
    */
@@ -256,6 +264,12 @@ export const jsSensitivityKernels: SensitivityKernels = {
         v[i] = 0;
       }
     }
+    return change;
+  },
+  lewisUpdateGram(n, d, A, lda, U, p, alpha, lw, v, z, G) {
+    // Literally the two kernels one after the other (the WASM kernel fuses their passes over A).
+    const change = jsSensitivityKernels.lewisUpdate(n, d, A, lda, U, p, alpha, lw, v, z);
+    jsSensitivityKernels.weightedGram(n, d, A, lda, v, G);
     return change;
   },
   irlsRows(n, d, A, lda, b, r, omega, p, eps, out, ldo) {

@@ -82,9 +82,9 @@ export async function lewisIterate(
   };
   let change = Infinity, iterations = 0;
   const tick = ticker();
+  K.weightedGram(n, r, U, r, v, G);
   for (let it = 1; it <= maxIter; it++) {
     checkAborted(signal, "lewisWeights");
-    K.weightedGram(n, r, U, r, v, G);
     if (K.cholesky(r, G, r) >= 0) {
       throw new LowrankError("NOT_CONVERGED", "lewisWeights: Uᵀ W^(1-2/p) U lost positive definiteness (weights under/overflowed)");
     }
@@ -93,7 +93,8 @@ export async function lewisIterate(
     // Lᵀ X = I gives X = L⁻ᵀ (upper triangular), so ||a_iᵀ L⁻ᵀ||² = a_iᵀ (Uᵀ V U)⁻¹ a_i.
     K.triangularSolve(true, true, false, r, r, G, r, Linv, r);
     const prev = change;
-    change = K.lewisUpdate(n, r, U, r, Linv, p, alpha, w, v, z);
+    // The update and the next iteration's Gram matrix in one pass over U.
+    change = K.lewisUpdateGram(n, r, U, r, Linv, p, alpha, w, v, z, G);
     // Safeguard of the over-relaxed step (p < 2): should the step ever grow, fall back to Cohen-Peng's plain map.
     if (p < 2 && change > prev) alpha = 1;
     iterations = it;

@@ -39,6 +39,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
     k.srhtColumns(32, A, d, 0, 3, v, 32, qbuf, 4, 8, idx, 0.5, M, d);
     k.weightedGram(n, d, A, d, v, M);
     k.lewisUpdate(n, d, A, d, B, 1, 1, w, v, z);
+    k.lewisUpdateGram(n, d, A, d, B, 1, 1, w, v, z, M);
     k.irlsRows(n, d, A, d, b, out, v, 1, 1e-3, M, d + 1);
     k.sumAbsPow(n, b, v, 1.5);
     k.tallQrR(n, d + 1, M, d + 1, 16, R, qbuf, tau, z);

@@ -14,6 +14,7 @@ export interface SensitivityExports extends LinalgExports {
   ): void;
   weightedGram(n: number, d: number, A: number, lda: number, v: number, G: number): void;
   lewisUpdate(n: number, d: number, A: number, lda: number, U: number, p: number, alpha: number, w: number, v: number, z: number): number;
+  lewisUpdateGram(n: number, d: number, A: number, lda: number, U: number, p: number, alpha: number, w: number, v: number, z: number, G: number): number;
   irlsRows(n: number, d: number, A: number, lda: number, b: number, r: number, omega: number, p: number, eps: number, out: number, ldo: number): number;
   sumAbsPow(n: number, r: number, omega: number, p: number): number;
   tallQrR(n: number, w: number, M: number, ldm: number, chunk: number, R: number, buf: number, tau: number, work: number): void;
@@ -60,6 +61,7 @@ export function bindSensitivity(instance: WasmInstance<SensitivityExports>): Sen
       x.srhtColumns(n, p(A), lda, j0, g, p(sign), np, p(T), ldt, m, p(idx), scale, p(SA), ldsa),
     weightedGram: (n, d, A, lda, v, G) => x.weightedGram(n, d, p(A), lda, p(v), p(G)),
     lewisUpdate: (n, d, A, lda, U, pp, alpha, w, v, z) => x.lewisUpdate(n, d, p(A), lda, p(U), pp, alpha, p(w), p(v), p(z)),
+    lewisUpdateGram: (n, d, A, lda, U, pp, alpha, w, v, z, G) => x.lewisUpdateGram(n, d, p(A), lda, p(U), pp, alpha, p(w), p(v), p(z), p(G)),
     irlsRows: (n, d, A, lda, b, r, omega, pp, eps, out, ldo) =>
       x.irlsRows(n, d, p(A), lda, p(b), p(r), p(omega), pp, eps, p(out), ldo),
     sumAbsPow: (n, r, omega, pp) => x.sumAbsPow(n, p(r), p(omega), pp),

@@ -109,6 +109,38 @@ describe("kernels", () => {
     for (const o of norms) expect(relDiff(o, want)).toBeLessThan(1e-13);
   });
 
+  it("lewisUpdateGram = lewisUpdate then weightedGram, bitwise on simd, across several blocks and a ragged tail", async () => {
+    // 1203 rows: two full 512-row blocks, a partial one, and n % 4 = 3 rows outside the four-row groups.
+    const m = 1203, e = 6;
+    const Am = new Rng(21).fillNormal(new Float64Array(m * e));
+    const U = new Float64Array(e * e);
+    const ru = new Rng(22);
+    for (let j = 0; j < e; j++) for (let k = j; k < e; k++) U[j * e + k] = (j === k ? 1 : 0.1) * (1 + ru.uniform());
+    for (const [p, alpha] of [[1, 1.25], [1.5, 1], [3, 1]] as const) {
+      const run = (fused: boolean) => async () =>
+        onAll(1 << 20, (K, f) => {
+          const lw = f(new Rng(23).fillUniform(new Float64Array(m)).map((x) => -2 * x)), vv = f(m), G = f(e * e), z = f(2 * e), a = f(Am), u = f(U);
+          const out = new Float64Array(2 * m + e * e + 1);
+          if (fused) out[0] = K.lewisUpdateGram(m, e, a, e, u, p, alpha, lw, vv, z, G);
+          else {
+            out[0] = K.lewisUpdate(m, e, a, e, u, p, alpha, lw, vv, z);
+            K.weightedGram(m, e, a, e, vv, G);
+          }
+          out.set(lw, 1);
+          out.set(vv, 1 + m);
+          out.set(G, 1 + 2 * m);
+          return out;
+        });
+      const fused = await run(true)(), plain = await run(false)();
+      // js first, then the wasm variants in `variants` order.
+      for (let b = 0; b < fused.length; b++) {
+        if (b === 0 || variants[b - 1] === "simd") expect(Array.from(fused[b])).toEqual(Array.from(plain[b]));
+        else expect(relDiff(fused[b], plain[b])).toBeLessThan(1e-13);
+        expect(relDiff(fused[b], fused[0])).toBeLessThan(1e-12);
+      }
+    }
+  });
+
   it("rowNormsOfProduct's register tile: every panel width (k = 1..9), odd n, upper triangular, matches the definition; simd bitwise = js", async () => {
     const n2 = 999;
     for (const k of [1, 2, 3, 4, 5, 6, 7, 9]) {

@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { collectExports, renderBindings } from "./bindings.mjs";
 
 const require = createRequire(import.meta.url);
 const ascBin = join(dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
@@ -58,3 +59,6 @@ for (const [variant, features] of Object.entries(variants)) {
   writeFileSync(join(outDir, `wasm-${variant}.ts`), source);
   console.log(`wasm-build: ${pkgDir.split("/").slice(-2).join("/")} ${variant} ${bytes.length} bytes`);
 }
+
+// The kernel signatures and their binding, generated from the same sources.
+writeFileSync(join(outDir, "exports.ts"), renderBindings(collectExports(entry)));

@@ -1,4 +1,4 @@
-import { LowrankError } from "./errors.js";
+import { internalError, LowrankError } from "./errors.js";
 
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB at most. */
@@ -46,7 +46,7 @@ export class Arena {
    * Only while the arena is empty. Returns its byte offset.
    */
   permanent(bytes: number): number {
-    if (this.used > 0) throw new LowrankError("INVALID_ARGUMENT", "internal: permanent block requested under live blocks");
+    if (this.used > 0) throw internalError("permanent block requested under live blocks");
     this.reserve(bytes);
     const p = this.take(bytes);
     this.floor = this.top;
@@ -65,10 +65,7 @@ export class Arena {
     const have = this.memory.buffer.byteLength;
     if (need <= have) return;
     if (this.used > 0) {
-      throw new LowrankError(
-        "TOO_LARGE",
-        "internal: WebAssembly memory would grow under live views; reserve the whole requirement before allocating",
-      );
+      throw internalError("WebAssembly memory would grow under live views; reserve the whole requirement before allocating");
     }
     // Grow by at least half again so that a run of slowly increasing calls does not grow every time.
     const target = Math.min(MAX_WASM_BYTES, Math.max(need, Math.floor(have * 1.5)));
@@ -84,7 +81,7 @@ export class Arena {
     const p = this.top;
     const end = p + align16(bytes);
     if (end > this.buffer().byteLength) {
-      throw new LowrankError("TOO_LARGE", "internal: arena block outside reserved memory (reserve before allocating)");
+      throw internalError("arena block outside reserved memory (reserve before allocating)");
     }
     this.top = end;
     return p;

@@ -1,6 +1,6 @@
 // Public API of @lowrank/linalg.
 export type { Backend, BackendOptions, CsrMatrix, DenseMatrix, Tensor, WasmVariant } from "./types.js";
-export { LowrankError, type LowrankErrorCode } from "./errors.js";
+export { LowrankError, LOWRANK_ERROR_CODES, internalError, type LowrankErrorCode } from "./errors.js";
 export { init } from "./module.js";
 export { Rng } from "./rng.js";
 export { gemm, gemv, dot, axpy, type GemmOptions } from "./blas.js";
@@ -14,13 +14,22 @@ export { solveTriangular, lstsq, type TriangularOptions, type LstsqOptions, type
 // Building blocks for the other @lowrank packages (and for users who write their own kernels).
 export { hasSimd, hasRelaxedSimd, bestVariant } from "./platform.js";
 export { Arena, arenaBytes, align16, MAX_WASM_BYTES } from "./arena.js";
-export { WasmLoader, WasmModule, WasmInstance, type WasmSources } from "./runtime.js";
-export { JsWorkspace, WasmWorkspace, runInWorkspace, type Workspace } from "./workspace.js";
+export {
+  WasmLoader, WasmModule, WasmInstance, defineKernelModule, initRuntime, runtimeVariant, checkBackend,
+  type WasmSources, type WasmSource, type KernelModule, type KernelModuleSpec, type InitOptions,
+} from "./runtime.js";
+export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
 export { jsKernels, type LinalgKernels } from "./kernels.js";
 export { dotAt, axpyAt } from "./blas-at.js";
 export { bindLinalg, pointerOf, type LinalgExports } from "./wasm.js";
-export { linalgWasm, withLinalg, createWorkspace } from "./module.js";
+export { linalgWasm, linalgModule, withLinalg, createWorkspace } from "./module.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
+export {
+  asMatrix, asVector, asTensor, asCsr, asIndices, asF64, checkSize, checkDim, checkFiniteValues, MAX_ENTRIES, MAX_TOTAL_ENTRIES,
+  type InputOptions,
+} from "./input.js";
+export { opt, readOptions, BACKEND, type OptionCheck, type OptionSchema, type OptionsOf, type NumberBounds } from "./options.js";
+export { LongRun, LONG_RUN, SIGNAL, YIELD_MS, throwIfAborted, yieldToEventLoop, type LongRunOptions, type ProgressRecord } from "./long-run.js";
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
 export { completeColumns } from "./factor-util.js";
 export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./factor-kernels.js";

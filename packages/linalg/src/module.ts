@@ -1,27 +1,33 @@
-import { LowrankError } from "./errors.js";
+// @lowrank/linalg's own WebAssembly module, declared to the runtime once.
+import type { Arena } from "./arena.js";
+import { WARM_BLOCKED_QR_BYTES, warmBlockedQr, warmFactorizations } from "./factor-warm.js";
+import simd from "./generated/wasm-simd.js";
 import { jsKernels, type LinalgKernels } from "./kernels.js";
-import { WasmLoader } from "./runtime.js";
+import { defineKernelModule, initRuntime, type InitOptions } from "./runtime.js";
 import type { Backend, WasmVariant } from "./types.js";
 import { bindLinalg, type LinalgExports } from "./wasm.js";
-import { JsWorkspace, runInWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
-import { warmBlockedQr, warmFactorizations, WARM_BLOCKED_QR_BYTES } from "./factor-warm.js";
-import type { Arena } from "./arena.js";
+import type { Workspace } from "./workspace.js";
 
-/** @lowrank/linalg's own module loader. */
-export const linalgWasm = new WasmLoader<LinalgExports>(
-  "@lowrank/linalg",
-  {
-    simd: () => import("./generated/wasm-simd.js"),
-    "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js"),
-  },
-  (instance) => warmLinalg(bindLinalg(instance), instance.arena),
-);
+/**
+ * The linalg module: the simd variant is bundled (so Node and workers can
+ * compile it synchronously on a first call made before `init()`), the relaxed
+ * one loads lazily.
+ */
+export const linalgModule = defineKernelModule<LinalgExports, LinalgKernels>({
+  name: "@lowrank/linalg",
+  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
+  bind: bindLinalg,
+  js: jsKernels,
+  warm: warmLinalg,
+  warmBytes: (1 << 20) + WARM_BLOCKED_QR_BYTES,
+});
+
+/** The loader of linalg's module (its shared instance, its variant). */
+export const linalgWasm = linalgModule.loader;
 
 // Runs each hot kernel a few times on tiny inputs so V8 has compiled them
-// with its optimizing tier before the first large call (see DESIGN.md).
+// with its optimizing tier before the first large call (docs/ARCHITECTURE.md, "Warm-up").
 function warmLinalg(k: LinalgKernels, arena: Arena): void {
-  const mark = arena.mark();
-  arena.reserve((1 << 20) + WARM_BLOCKED_QR_BYTES);
   const a = arena.f64(4096), b = arena.f64(4096), c = arena.f64(4096);
   a.fill(0.5);
   b.fill(0.25);
@@ -35,35 +41,28 @@ function warmLinalg(k: LinalgKernels, arena: Arena): void {
   }
   warmFactorizations(k, arena);
   warmBlockedQr(k, arena);
-  arena.release(mark);
 }
 
 /**
- * Loads and compiles @lowrank/linalg's WebAssembly (relaxed-simd where the
- * engine has it, else simd), warms its kernels, and says which variant runs.
- * Call once and await it before using the default `backend: "wasm"`.
+ * Compiles and warms the WebAssembly of every @lowrank package loaded
+ * (relaxed-simd where the engine has it, else simd) and says which variant
+ * runs. One call serves the whole library: every package's `init` is this
+ * one. In Node and in workers a synchronous call made before it compiles on
+ * first use; on a browser's main thread, await it first.
  *
  * @example
  * const { variant } = await init(); // "relaxed-simd" or "simd"
  */
-export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return linalgWasm.init(opts);
+export function init(opts: InitOptions = {}): Promise<{ variant: WasmVariant }> {
+  return initRuntime(opts);
 }
 
 /** Runs `fn` in a linalg workspace of the chosen backend (default wasm) reserving `bytes` up front. */
 export function withLinalg<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace) => T): T {
-  return runInWorkspace(backend ?? "wasm", bytes, jsKernels, () => {
-    const instance = linalgWasm.shared();
-    return { instance, kernels: bindLinalg(instance) };
-  }, fn);
+  return linalgModule.run(backend, bytes, fn);
 }
 
 /** A workspace with its own WASM instance (or plain arrays on js), for long or asynchronous runs. */
-export async function createWorkspace(backend: Backend | undefined, bytes: number): Promise<Workspace> {
-  if ((backend ?? "wasm") === "js") return new JsWorkspace(jsKernels);
-  if (backend !== undefined && backend !== "wasm") throw new LowrankError("INVALID_ARGUMENT", `unknown backend ${String(backend)}`);
-  const instance = await linalgWasm.instance(bytes + 2 * 1024 * 1024);
-  const kernels = bindLinalg(instance);
-  instance.arena.reserve(bytes);
-  return new WasmWorkspace(instance, kernels);
+export function createWorkspace(backend: Backend | undefined, bytes: number): Promise<Workspace> {
+  return linalgModule.workspace(backend, bytes);
 }

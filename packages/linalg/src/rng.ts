@@ -1,3 +1,4 @@
+import { LowrankError } from "./errors.js";
 /**
  * Seeded pseudo-random numbers, drawing exactly the same stream in TypeScript
  * and in AssemblyScript (`assembly/rng.ts`), so that both backends of every
@@ -37,7 +38,7 @@ export class Rng {
   spare = 0;
 
   constructor(seed = 0) {
-    if (!Number.isFinite(seed)) throw new RangeError("Rng seed must be a finite number");
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new LowrankError("INVALID_ARGUMENT", `Rng: seed must be a finite number, got ${String(seed)}`);
     const lo = seed >>> 0;
     const hi = Math.floor(Math.abs(seed) / 4294967296) >>> 0;
     let x = lo ^ Math.imul(hi, 0x27d4eb2d);
@@ -71,7 +72,9 @@ export class Rng {
 
   /** Uniform integer in [0, n) (n <= 2^32), by rejection so that it is unbiased. O(1) expected. */
   int(n: number): number {
-    if (!(n >= 1 && n <= 4294967296)) throw new RangeError("Rng.int: n must be in [1, 2^32]");
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 4294967296) {
+      throw new LowrankError("INVALID_ARGUMENT", `Rng.int: n must be an integer in [1, 2^32], got ${String(n)}`);
+    }
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const x = this.nextU32();
@@ -100,18 +103,23 @@ export class Rng {
 
   /** Fills `out` with uniforms in [0, 1). O(n). */
   fillUniform(out: Float64Array): Float64Array {
+    checkOut(out, "Rng.fillUniform");
     for (let i = 0; i < out.length; i++) out[i] = this.uniform();
     return out;
   }
 
   /** Fills `out` with standard normals. O(n). */
   fillNormal(out: Float64Array): Float64Array {
+    checkOut(out, "Rng.fillNormal");
     for (let i = 0; i < out.length; i++) out[i] = this.normal();
     return out;
   }
 
   /** In-place Fisher-Yates shuffle. O(n). */
   shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+    if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) {
+      throw new LowrankError("INVALID_ARGUMENT", "Rng.shuffle: pass an array or a typed array");
+    }
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];
@@ -134,6 +142,10 @@ export class Rng {
     this.hasSpare = view.getUint32(offset + 16, true);
     this.spare = view.getFloat64(offset + 24, true);
   }
+}
+
+function checkOut(out: unknown, fn: string): void {
+  if (!(out instanceof Float64Array)) throw new LowrankError("INVALID_ARGUMENT", `${fn}: out must be a Float64Array`);
 }
 
 function rotl(x: number, k: number): number {

@@ -1,28 +1,15 @@
-import { LowrankError } from "./errors.js";
-import { bindFactor, type FactorExports } from "./factor-wasm.js";
+// linalg's kernel set bound to one WASM instance: the generated binding
+// (src/generated/exports.ts, from assembly/) plus the few adapters whose
+// TypeScript signature differs from the export's.
+import { internalError } from "./errors.js";
+import { checkQrBlockedWork } from "./factor-kernels.js";
+import { bindExports, type Exports } from "./generated/exports.js";
 import type { LinalgKernels } from "./kernels.js";
 import { RNG_STATE_BYTES } from "./rng.js";
 import type { WasmInstance } from "./runtime.js";
 
-/** Exports of packages/linalg/assembly/index.ts (pointers are byte offsets). */
-export interface LinalgExports extends FactorExports {
-  heapBase(): number;
-  dot(n: number, x: number, y: number): number;
-  axpy(n: number, alpha: number, x: number, y: number): void;
-  scal(n: number, alpha: number, x: number): void;
-  nrm2(n: number, x: number): number;
-  gemv(trans: number, m: number, n: number, alpha: number, A: number, lda: number, x: number, beta: number, y: number): void;
-  gemm(
-    transA: number, transB: number, m: number, n: number, k: number,
-    alpha: number, A: number, lda: number, B: number, ldb: number,
-    beta: number, C: number, ldc: number, work: number,
-  ): void;
-  gemmWorkSize(): number;
-  spmm(rows: number, k: number, indptr: number, indices: number, data: number, B: number, C: number): void;
-  spmmT(rows: number, cols: number, k: number, indptr: number, indices: number, data: number, B: number, C: number): void;
-  rngFillUniform(state: number, out: number, n: number): void;
-  rngFillNormal(state: number, out: number, n: number): void;
-}
+/** Exports of packages/linalg/assembly/index.ts, generated from its sources (pointers are byte offsets). */
+export type LinalgExports = Exports;
 
 const bound = new WeakMap<object, LinalgKernels>();
 
@@ -41,19 +28,16 @@ export function pointerOf(memory: WebAssembly.Memory): (a: Float64Array | Int32A
   let buffer = memory.buffer;
   return (a) => {
     if (a.buffer !== buffer && a.buffer !== (buffer = memory.buffer)) {
-      throw new LowrankError(
-        "INVALID_ARGUMENT",
-        "internal: a view passed to a WASM kernel is not in that instance's memory (allocate it from the workspace; memory growth detaches old views)",
-      );
+      throw internalError("a view passed to a WASM kernel is not in that instance's memory (allocate it from the workspace; memory growth detaches old views)");
     }
     return a.byteOffset;
   };
 }
 
 /**
- * The linalg kernel set bound to one instance's exports: each call checks that
- * its views live in that instance's memory and passes their byte offsets.
- * Per-instance scratch (GEMM packing, the RNG state block) is allocated once.
+ * The linalg kernel set bound to an instance of any lowrank module (every
+ * module re-exports linalg's kernels). Per-instance scratch (GEMM packing, the
+ * RNG state block) is allocated once, as permanent arena blocks.
  */
 export function bindLinalg(instance: WasmInstance<LinalgExports>): LinalgKernels {
   const cached = bound.get(instance);
@@ -63,19 +47,20 @@ export function bindLinalg(instance: WasmInstance<LinalgExports>): LinalgKernels
   const gemmWork = instance.arena.permanent(x.gemmWorkSize() * 8);
   const rngState = instance.arena.permanent(RNG_STATE_BYTES);
   const p = pointerOf(memory);
+  const g = bindExports(x, p);
   const k: LinalgKernels = {
-    ...bindFactor(x, p),
+    ...g,
     backend: "wasm",
-    dot: (n, a, b) => x.dot(n, p(a), p(b)),
-    axpy: (n, alpha, a, b) => x.axpy(n, alpha, p(a), p(b)),
-    scal: (n, alpha, a) => x.scal(n, alpha, p(a)),
-    nrm2: (n, a) => x.nrm2(n, p(a)),
-    gemv: (trans, m, n, alpha, A, lda, v, beta, y) => x.gemv(trans ? 1 : 0, m, n, alpha, p(A), lda, p(v), beta, p(y)),
     gemm: (tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc) =>
       x.gemm(tA ? 1 : 0, tB ? 1 : 0, m, n, kk, alpha, p(A), lda, p(B), ldb, beta, p(C), ldc, gemmWork),
-    spmm: (rows, kk, indptr, indices, data, B, C) => x.spmm(rows, kk, p(indptr), p(indices), p(data), p(B), p(C)),
-    spmmT: (rows, cols, kk, indptr, indices, data, B, C) =>
-      x.spmmT(rows, cols, kk, p(indptr), p(indices), p(data), p(B), p(C)),
+    householderQrBlocked(m, n, A, lda, tau, work) {
+      checkQrBlockedWork("householderQrBlocked", m, n, work);
+      g.householderQrBlocked(m, n, A, lda, tau, work);
+    },
+    householderQBlocked(m, kk, A, lda, tau, Q, ldq, work) {
+      checkQrBlockedWork("householderQBlocked", m, kk, work);
+      g.householderQBlocked(m, kk, A, lda, tau, Q, ldq, work);
+    },
     rngFill(rng, out, normal) {
       const view = new DataView(memory.buffer);
       rng.saveState(view, rngState);

@@ -1,5 +1,5 @@
 import type { Arena } from "./arena.js";
-import { LowrankError } from "./errors.js";
+import { internalError } from "./errors.js";
 import type { LinalgKernels } from "./kernels.js";
 import type { WasmInstance } from "./runtime.js";
 
@@ -22,6 +22,13 @@ export interface Workspace<K extends LinalgKernels = LinalgKernels> {
   copy(src: Float64Array): Float64Array;
   /** A result the caller may keep after the workspace is gone (copied out of WASM memory on wasm). */
   output(view: Float64Array): Float64Array;
+  /**
+   * Runs `fn` and then frees every array it took (on wasm the arena is a
+   * stack; on js the garbage collector does it). Loops call their per-step
+   * work inside a scope so the bytes reserved up front last any number of
+   * iterations. Results must be allocated before the scope.
+   */
+  scoped<T>(fn: () => T): T;
 }
 
 /** The plain-TypeScript workspace. */
@@ -45,30 +52,45 @@ export class JsWorkspace<K extends LinalgKernels> implements Workspace<K> {
   output(view: Float64Array) {
     return view;
   }
+  scoped<T>(fn: () => T): T {
+    return fn();
+  }
 }
 
-/** A workspace whose arrays live in one WASM instance's arena. */
+/**
+ * A workspace whose arrays live in one WASM instance's arena, held to the
+ * bytes it reserved: every allocation past them is an INTERNAL error (an
+ * undercounted reservation), whatever slack the memory happens to have, so
+ * such a bug fails in the tests at any size instead of on a user's input.
+ */
 export class WasmWorkspace<K extends LinalgKernels> implements Workspace<K> {
   private readonly arena: Arena;
+  private readonly limit: number;
   constructor(
     readonly instance: WasmInstance<unknown>,
     readonly kernels: K,
+    bytes = Infinity,
   ) {
     this.arena = instance.arena;
+    this.limit = this.arena.used + bytes;
+  }
+  private check<T>(a: T): T {
+    if (this.arena.used > this.limit) throw internalError(`a run took ${this.arena.used} arena bytes, more than the ${this.limit} it reserved`);
+    return a;
   }
   f64(n: number) {
-    return this.arena.f64(n);
+    return this.check(this.arena.f64(n));
   }
   i32(n: number) {
-    return this.arena.i32(n);
+    return this.check(this.arena.i32(n));
   }
   input(src: Float64Array) {
-    const a = this.arena.f64(src.length);
+    const a = this.f64(src.length);
     a.set(src);
     return a;
   }
   inputI32(src: Int32Array) {
-    const a = this.arena.i32(src.length);
+    const a = this.i32(src.length);
     a.set(src);
     return a;
   }
@@ -78,35 +100,12 @@ export class WasmWorkspace<K extends LinalgKernels> implements Workspace<K> {
   output(view: Float64Array) {
     return view.slice();
   }
-}
-
-/**
- * Runs `fn` synchronously in a workspace of the chosen backend. On wasm it uses
- * the instance's arena: reserves `bytes` first (the only point where memory may
- * grow), and frees everything `fn` allocated when it returns or throws.
- */
-export function runInWorkspace<K extends LinalgKernels, T>(
-  backend: "wasm" | "js",
-  bytes: number,
-  js: K,
-  wasm: () => { instance: WasmInstance<unknown>; kernels: K },
-  fn: (ws: Workspace<K>) => T,
-): T {
-  if (backend === "js") return fn(new JsWorkspace(js));
-  if (backend !== "wasm") throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${String(backend)}`);
-  const { instance, kernels } = wasm();
-  const arena = instance.arena;
-  if (arena.used > 0) {
-    throw new LowrankError(
-      "INVALID_ARGUMENT",
-      "internal: nested synchronous call on the shared WASM instance; compose kernels inside one workspace instead",
-    );
-  }
-  arena.reserve(bytes);
-  const mark = arena.mark();
-  try {
-    return fn(new WasmWorkspace(instance, kernels));
-  } finally {
-    arena.release(mark);
+  scoped<T>(fn: () => T): T {
+    const mark = this.arena.mark();
+    try {
+      return fn();
+    } finally {
+      this.arena.release(mark);
+    }
   }
 }

@@ -2,7 +2,7 @@
 // TS) against jacobiRows, its TS twin, and the singular values of known
 // matrices, on both backends and both WASM variants.
 import { describe, expect, it } from "vitest";
-import { bindLinalg, jsKernels, linalgWasm, runInWorkspace, type LinalgKernels } from "../src/index.js";
+import { bindLinalg, jsKernels, linalgWasm, withLinalg, type LinalgKernels } from "../src/index.js";
 import { describeVariants, randn, withSingularValues } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;
@@ -16,10 +16,7 @@ interface Run {
 /** Rows of N (r x c) with the identity appended (X = [N | I], as an SVD's core uses it), rotated by one kernel. */
 function run(backend: "js" | "wasm", N: Float64Array, r: number, c: number, scaled: boolean, maxSweeps = 30): Run {
   const w = c + r;
-  return runInWorkspace(backend, 8 * (r * w + 6 * r + 5) + 1024, jsKernels, () => {
-    const instance = linalgWasm.shared();
-    return { instance, kernels: bindLinalg(instance) };
-  }, (ws) => {
+  return withLinalg(backend, 8 * (r * w + 6 * r + 5) + 1024, (ws) => {
     const K: LinalgKernels = ws.kernels;
     const X = ws.f64(r * w), d = ws.f64(r), work = ws.f64(5 * r + 5);
     for (let i = 0; i < r; i++) {

@@ -2,7 +2,7 @@
 // on both backends and both WASM variants, called as other packages call them.
 import { describe, expect, it } from "vitest";
 import {
-  bindLinalg, jsKernels, linalgWasm, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, runInWorkspace,
+  bindLinalg, jsKernels, linalgWasm, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, withLinalg,
   type DenseMatrix, type LinalgKernels,
 } from "../src/index.js";
 import { codeOf, describeVariants, mat, matmul, norm, orthError, randn, relErr, withSingularValues } from "./factor-helpers.js";
@@ -27,10 +27,7 @@ function factor(
   const lda = opts.lda ?? n, kq = opts.kq ?? k;
   const wn = Math.max(qrBlockedWorkSize(m, n), qrBlockedWorkSize(m, kq));
   const bytes = 8 * (m * lda + k + m * kq + wn) + 1024;
-  return runInWorkspace(backend, bytes, jsKernels, () => {
-    const instance = linalgWasm.shared();
-    return { instance, kernels: bindLinalg(instance) };
-  }, (ws) => {
+  return withLinalg(backend, bytes, (ws) => {
     const K: LinalgKernels = ws.kernels;
     const a = ws.f64(m * lda);
     for (let i = 0; i < m; i++) for (let j = 0; j < lda; j++) a[i * lda + j] = j < n ? A.data[i * n + j] : 7;
@@ -206,10 +203,7 @@ describeVariants("blocked QR kernels wasm", () => {
   it("rejects a work array shorter than qrBlockedWorkSize with INVALID_ARGUMENT", () => {
     const m = 200, n = 100;
     const err = codeOf(() =>
-      runInWorkspace("wasm", 8 * (m * n + n + qrBlockedWorkSize(m, n)) + 1024, jsKernels, () => {
-        const instance = linalgWasm.shared();
-        return { instance, kernels: bindLinalg(instance) };
-      }, (ws) => {
+      withLinalg("wasm", 8 * (m * n + n + qrBlockedWorkSize(m, n)) + 1024, (ws) => {
         const a = ws.copy(randn(m, n, 24).data), tau = ws.f64(n), work = ws.f64(qrBlockedWorkSize(m, n) - 1);
         ws.kernels.householderQrBlocked(m, n, a, n, tau, work);
       }),

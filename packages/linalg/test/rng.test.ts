@@ -64,6 +64,6 @@ describe("Rng", () => {
   });
 
   it("rejects a non-finite seed", () => {
-    expect(() => new Rng(NaN)).toThrow(RangeError);
+    expect(() => new Rng(NaN)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 });

@@ -3,6 +3,7 @@
 import {
   JsWorkspace, LowrankError, WasmLoader, WasmWorkspace, type Backend, type WasmInstance, type WasmVariant, type Workspace,
 } from "@lowrank/linalg";
+import { initRuntime } from "@lowrank/linalg";
 import { jsCompletionKernels, type CompletionKernels } from "./kernels.js";
 import { bindCompletion, type CompletionExports } from "./wasm.js";
 
@@ -52,7 +53,7 @@ function warm(instance: WasmInstance<CompletionExports>): void {
  * const { variant } = await init(); // "relaxed-simd" or "simd"
  */
 export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return completionWasm.init(opts);
+  return initRuntime(opts);
 }
 
 /** A run's workspace: plain arrays on js, a private instance with `bytes` reserved on wasm. */

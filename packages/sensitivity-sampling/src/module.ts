@@ -1,7 +1,8 @@
 import {
-  JsWorkspace, LowrankError, Rng, runInWorkspace, WasmLoader, WasmWorkspace,
+  checkBackend, JsWorkspace, LowrankError, Rng, WasmLoader, WasmWorkspace, type WasmInstance,
   type Arena, type Backend, type WasmVariant, type Workspace,
 } from "@lowrank/linalg";
+import { initRuntime } from "@lowrank/linalg";
 import { jsSensitivityKernels, type SensitivityKernels } from "./kernels.js";
 import { bindSensitivity, type SensitivityExports } from "./wasm.js";
 
@@ -61,7 +62,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
  * const { variant } = await init(); // "relaxed-simd" or "simd"
  */
 export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return sensitivityWasm.init(opts);
+  return initRuntime(opts);
 }
 
 /**
@@ -77,10 +78,17 @@ export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: W
  * });
  */
 export function withSensitivity<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace<SensitivityKernels>) => T): T {
-  return runInWorkspace(backend ?? "wasm", bytes, jsSensitivityKernels, () => {
-    const instance = sensitivityWasm.shared();
-    return { instance, kernels: bindSensitivity(instance) };
-  }, fn);
+  if (checkBackend(backend) === "js") return fn(new JsWorkspace(jsSensitivityKernels));
+  return sensitivityWasm.withShared((instance) => {
+    const kernels = bindSensitivity(instance);
+    const mark = instance.arena.mark();
+    try {
+      instance.arena.reserve(bytes);
+      return fn(new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes));
+    } finally {
+      instance.arena.release(mark);
+    }
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { WasmLoader, type WasmInstance, type WasmVariant } from "@lowrank/linalg";
+import { initRuntime } from "@lowrank/linalg";
 import { bindSvdUpdate, type SvdUpdateExports } from "./wasm.js";
 
 /** @lowrank/svd-update's module loader (its module contains linalg's kernels too). */
@@ -56,5 +57,5 @@ function warm(instance: WasmInstance<SvdUpdateExports>): void {
  * const { variant } = await init();
  */
 export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return svdUpdateWasm.init(opts);
+  return initRuntime(opts);
 }

@@ -1,4 +1,5 @@
 import { JsWorkspace, LowrankError, WasmLoader, type Arena, type Backend, type WasmVariant, type Workspace } from "@lowrank/linalg";
+import { initRuntime } from "@lowrank/linalg";
 import { BudgetedWorkspace } from "./budget.js";
 import { jsTensorKernels, type TensorKernels } from "./kernels.js";
 import { bindTensor, type TensorExports } from "./wasm.js";
@@ -33,7 +34,7 @@ function warm(k: TensorKernels, arena: Arena): void {
  * const { variant } = await init(); // "relaxed-simd" or "simd"
  */
 export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return tensorWasm.init(opts);
+  return initRuntime(opts);
 }
 
 /**

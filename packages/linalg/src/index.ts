@@ -15,7 +15,7 @@ export { solveTriangular, lstsq, type TriangularOptions, type LstsqOptions, type
 export { hasSimd, hasRelaxedSimd, bestVariant } from "./platform.js";
 export { Arena, arenaBytes, align16, MAX_WASM_BYTES } from "./arena.js";
 export {
-  WasmLoader, WasmModule, WasmInstance, defineKernelModule, initRuntime, runtimeVariant, checkBackend,
+  WasmLoader, WasmModule, WasmInstance, defineKernelModule, initRuntime, runtimeVariant, runtimeStatus, checkBackend,
   type WasmSources, type WasmSource, type KernelModule, type KernelModuleSpec, type InitOptions,
 } from "./runtime.js";
 export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";

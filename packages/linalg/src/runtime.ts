@@ -145,6 +145,17 @@ export function runtimeVariant(): WasmVariant | null {
 }
 
 /**
+ * What the runtime holds: the variant `init()` chose and, for every package
+ * module loaded, the variant its shared instance runs (null while it has none).
+ *
+ * @example
+ * runtimeStatus(); // { variant: "relaxed-simd", modules: [{ name: "@lowrank/linalg", variant: "relaxed-simd" }, ...] }
+ */
+export function runtimeStatus(): { variant: WasmVariant | null; modules: { name: string; variant: WasmVariant | null }[] } {
+  return { variant: chosenVariant, modules: registry.map((m) => ({ name: m.name, variant: m.variant })) };
+}
+
+/**
  * Loads, compiles and caches one package's module per variant, keeps the
  * shared instances for synchronous calls, and makes private ones for long
  * runs. Construct one per package (through `defineKernelModule`); it joins the

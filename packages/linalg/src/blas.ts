@@ -1,8 +1,11 @@
 import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
+import { maxAbs, pow2Exponent, scalePow2, timesPow2 } from "./factor-util.js";
+import { asVector, checkSize } from "./input.js";
+import { readMatrix } from "./validate.js";
 import { withLinalg } from "./module.js";
-import type { BackendOptions, DenseMatrix } from "./types.js";
-import { checkDense, checkVector } from "./validate.js";
+import { BACKEND, opt, readOptions } from "./options.js";
+import type { Backend, BackendOptions, DenseMatrix, MatrixLike, VectorLike } from "./types.js";
 
 /** Options of {@link gemm}. */
 export interface GemmOptions extends BackendOptions {
@@ -10,91 +13,170 @@ export interface GemmOptions extends BackendOptions {
   transA?: boolean;
   /** Use Bᵀ in place of B. */
   transB?: boolean;
-  /** Scale of the product (default 1). */
+  /** Scale of the product (default 1; a finite number). */
   alpha?: number;
   /** Added matrix: the result is alpha op(A) op(B) + beta C (C is not modified). */
-  C?: DenseMatrix;
-  /** Scale of C (default 1 when C is given). */
+  C?: MatrixLike;
+  /** Scale of C (default 1 when C is given; a finite number). */
   beta?: number;
+}
+
+const GEMM_OPTIONS = {
+  transA: opt.boolean(),
+  transB: opt.boolean(),
+  alpha: opt.number(),
+  C: opt.any<MatrixLike>(),
+  beta: opt.number(),
+  backend: BACKEND,
+};
+
+const GEMV_OPTIONS = { trans: opt.boolean(), alpha: opt.number(), backend: BACKEND };
+const BACKEND_ONLY = { backend: BACKEND };
+
+/** True when every entry is finite. */
+function allFinite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] - x[i] !== 0) return false;
+  return true;
+}
+
+/** A copy of x scaled by 2^-e (exact unless entries fall to subnormals). */
+function scaledCopy(x: Float64Array, e: number): Float64Array {
+  const y = Float64Array.from(x);
+  scalePow2(y, -e);
+  return y;
+}
+
+function notRepresentable(fn: string): LowrankError {
+  return new LowrankError("NON_FINITE", `${fn}: the result overflows the double range (entries beyond 1.8e308)`);
+}
+
+function gemmCore(
+  backend: Backend | undefined, tA: boolean, tB: boolean, m: number, n: number, k: number,
+  alpha: number, A: DenseMatrix, B: DenseMatrix, beta: number, C: Float64Array | undefined,
+): Float64Array {
+  return withLinalg(backend, arenaBytes(A.data.length + B.data.length + m * n), (ws) => {
+    const a = ws.input(A.data), b = ws.input(B.data);
+    const c = C ? ws.copy(C) : ws.f64(m * n);
+    ws.kernels.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
+    return ws.output(c);
+  });
 }
 
 /**
  * General matrix product alpha op(A) op(B) (+ beta C). O(mnk); on wasm a
- * cache-blocked SIMD kernel with a 4 x 4 register tile.
+ * cache-blocked SIMD kernel with a 4 x 4 register tile. Should the product
+ * overflow on the way (huge entries), it is recomputed on inputs scaled by
+ * powers of two (exact) and scaled back; a result that is itself beyond the
+ * double range throws NON_FINITE. Errors: INVALID_ARGUMENT (options, input
+ * forms), SHAPE, EMPTY, NON_FINITE, TOO_LARGE.
  *
  * @example
  * const C = gemm({ rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 4]) }, I2); // A I
  */
-export function gemm(A: DenseMatrix, B: DenseMatrix, opts: GemmOptions = {}): DenseMatrix {
-  A = checkDense(A, "A");
-  B = checkDense(B, "B");
-  const tA = !!opts.transA, tB = !!opts.transB;
-  const m = tA ? A.cols : A.rows, k = tA ? A.rows : A.cols;
-  const kb = tB ? B.cols : B.rows, n = tB ? B.rows : B.cols;
+export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMatrix {
+  const o = readOptions("gemm", opts, GEMM_OPTIONS);
+  const a = readMatrix(A, "A"), b = readMatrix(B, "B");
+  const tA = !!o.transA, tB = !!o.transB;
+  const m = tA ? a.cols : a.rows, k = tA ? a.rows : a.cols;
+  const kb = tB ? b.cols : b.rows, n = tB ? b.rows : b.cols;
   if (k !== kb) {
     throw new LowrankError("SHAPE", `gemm: op(A) is ${m} x ${k} but op(B) is ${kb} x ${n}`);
   }
-  const alpha = opts.alpha ?? 1;
-  const beta = opts.C ? (opts.beta ?? 1) : 0;
-  if (!Number.isFinite(alpha) || !Number.isFinite(beta)) throw new LowrankError("NON_FINITE", "gemm: alpha and beta must be finite");
+  checkSize(m * n, "gemm: the result");
+  const alpha = o.alpha ?? 1;
   let C0: DenseMatrix | undefined;
-  if (opts.C) {
-    C0 = checkDense(opts.C, "C");
+  if (o.C !== undefined) {
+    C0 = readMatrix(o.C, "C");
     if (C0.rows !== m || C0.cols !== n) throw new LowrankError("SHAPE", `gemm: C is ${C0.rows} x ${C0.cols}, expected ${m} x ${n}`);
   }
-  const data = withLinalg(opts.backend, arenaBytes(A.data.length + B.data.length + m * n), (ws) => {
-    const a = ws.input(A.data), b = ws.input(B.data);
-    const c = C0 ? ws.copy(C0.data) : ws.f64(m * n);
-    ws.kernels.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
-    return ws.output(c);
-  });
-  return { rows: m, cols: n, data };
+  const beta = C0 ? (o.beta ?? 1) : 0;
+  const data = gemmCore(o.backend, tA, tB, m, n, k, alpha, a, b, beta, C0?.data);
+  if (allFinite(data)) return { rows: m, cols: n, data };
+  // Overflow on the way: everything scaled to at most 1 by powers of two, result scaled back by 2^e.
+  const ea = pow2Exponent(maxAbs(a.data)), eb = pow2Exponent(maxAbs(b.data)), eal = pow2Exponent(Math.abs(alpha));
+  const e = ea + eb + eal;
+  const as = { rows: a.rows, cols: a.cols, data: scaledCopy(a.data, ea) };
+  const bs = { rows: b.rows, cols: b.cols, data: scaledCopy(b.data, eb) };
+  let cs: Float64Array | undefined, betaS = 0;
+  if (C0) {
+    const ebe = pow2Exponent(Math.abs(beta));
+    betaS = timesPow2(beta, -ebe);
+    cs = scaledCopy(C0.data, e - ebe);
+  }
+  const out = gemmCore(o.backend, tA, tB, m, n, k, timesPow2(alpha, -eal), as, bs, betaS, cs);
+  scalePow2(out, e);
+  if (!allFinite(out)) throw notRepresentable("gemm");
+  return { rows: m, cols: n, data: out };
 }
 
 /**
- * Matrix-vector product alpha op(A) x. O(mn).
+ * Matrix-vector product alpha op(A) x. O(mn). Overflow on the way is handled
+ * as in {@link gemm}. Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE, TOO_LARGE.
  *
  * @example
  * gemv(A, new Float64Array([1, 0])); // first column of A
  */
-export function gemv(A: DenseMatrix, x: ArrayLike<number>, opts: BackendOptions & { trans?: boolean; alpha?: number } = {}): Float64Array {
-  A = checkDense(A, "A");
-  const trans = !!opts.trans;
-  const xv = checkVector(x, "x", trans ? A.rows : A.cols);
-  const alpha = opts.alpha ?? 1;
-  const out = trans ? A.cols : A.rows;
-  return withLinalg(opts.backend, arenaBytes(A.data.length + xv.length + out), (ws) => {
-    const y = ws.f64(out);
-    ws.kernels.gemv(trans, A.rows, A.cols, alpha, ws.input(A.data), A.cols, ws.input(xv), 0, y);
-    return ws.output(y);
-  });
+export function gemv(A: MatrixLike, x: VectorLike, opts?: BackendOptions & { trans?: boolean; alpha?: number }): Float64Array {
+  const o = readOptions("gemv", opts, GEMV_OPTIONS);
+  const a = readMatrix(A, "A");
+  const trans = !!o.trans;
+  const xv = asVector(x, "x", { length: trans ? a.rows : a.cols });
+  const alpha = o.alpha ?? 1;
+  const run = (ad: Float64Array, xd: Float64Array, al: number): Float64Array => {
+    const out = trans ? a.cols : a.rows;
+    return withLinalg(o.backend, arenaBytes(ad.length + xd.length + out), (ws) => {
+      const y = ws.f64(out);
+      ws.kernels.gemv(trans, a.rows, a.cols, al, ws.input(ad), a.cols, ws.input(xd), 0, y);
+      return ws.output(y);
+    });
+  };
+  const y = run(a.data, xv, alpha);
+  if (allFinite(y)) return y;
+  const ea = pow2Exponent(maxAbs(a.data)), ex = pow2Exponent(maxAbs(xv)), eal = pow2Exponent(Math.abs(alpha));
+  const ys = run(scaledCopy(a.data, ea), scaledCopy(xv, ex), timesPow2(alpha, -eal));
+  scalePow2(ys, ea + ex + eal);
+  if (!allFinite(ys)) throw notRepresentable("gemv");
+  return ys;
 }
 
 /**
- * Inner product Σ x_i y_i. O(n).
+ * Inner product Σ x_i y_i. O(n). Overflow on the way is handled as in
+ * {@link gemm}; a sum beyond the double range throws NON_FINITE.
  *
  * @example
  * dot([1, 2, 3], [4, 5, 6]); // 32
  */
-export function dot(x: ArrayLike<number>, y: ArrayLike<number>, opts: BackendOptions = {}): number {
-  const xv = checkVector(x, "x");
-  const yv = checkVector(y, "y", xv.length);
-  return withLinalg(opts.backend, arenaBytes(2 * xv.length), (ws) => ws.kernels.dot(xv.length, ws.input(xv), ws.input(yv)));
+export function dot(x: VectorLike, y: VectorLike, opts?: BackendOptions): number {
+  const o = readOptions("dot", opts, BACKEND_ONLY);
+  const xv = asVector(x, "x");
+  const yv = asVector(y, "y", { length: xv.length });
+  const run = (a: Float64Array, b: Float64Array) =>
+    withLinalg(o.backend, arenaBytes(2 * a.length), (ws) => ws.kernels.dot(a.length, ws.input(a), ws.input(b)));
+  const s = run(xv, yv);
+  if (Number.isFinite(s)) return s;
+  const ex = pow2Exponent(maxAbs(xv)), ey = pow2Exponent(maxAbs(yv));
+  const t = timesPow2(run(scaledCopy(xv, ex), scaledCopy(yv, ey)), ex + ey);
+  if (!Number.isFinite(t)) throw notRepresentable("dot");
+  return t;
 }
 
 /**
- * y + alpha x, returned as a new array (y is not modified). O(n).
+ * y + alpha x, returned as a new array (y is not modified). O(n). A result
+ * beyond the double range throws NON_FINITE.
  *
  * @example
  * axpy(2, [1, 1], [0, 1]); // Float64Array [2, 3]
  */
-export function axpy(alpha: number, x: ArrayLike<number>, y: ArrayLike<number>, opts: BackendOptions = {}): Float64Array {
-  const xv = checkVector(x, "x");
-  const yv = checkVector(y, "y", xv.length);
-  if (!Number.isFinite(alpha)) throw new LowrankError("NON_FINITE", "axpy: alpha must be finite");
-  return withLinalg(opts.backend, arenaBytes(2 * xv.length), (ws) => {
-    const out = ws.copy(yv);
-    ws.kernels.axpy(xv.length, alpha, ws.input(xv), out);
-    return ws.output(out);
+export function axpy(alpha: number, x: VectorLike, y: VectorLike, opts?: BackendOptions): Float64Array {
+  const o = readOptions("axpy", opts, BACKEND_ONLY);
+  const al = opt.number()(alpha, "axpy: alpha");
+  const xv = asVector(x, "x");
+  const yv = asVector(y, "y", { length: xv.length });
+  const out = withLinalg(o.backend, arenaBytes(2 * xv.length), (ws) => {
+    const r = ws.copy(yv);
+    ws.kernels.axpy(xv.length, al, ws.input(xv), r);
+    return ws.output(r);
   });
+  if (!allFinite(out)) throw notRepresentable("axpy");
+  return out;
 }

@@ -5,6 +5,7 @@ import { checkSquare, maxAbs, pow2Exponent, scalePow2, symmetrizeScaled } from "
 import { withLinalg } from "./module.js";
 import type { DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
+import { readSymmetricOptions } from "./schemas.js";
 
 /**
  * Cholesky factor of a symmetric positive definite S: the lower triangular L
@@ -21,6 +22,7 @@ import { checkDense } from "./validate.js";
  * const L = cholesky({ rows: 2, cols: 2, data: new Float64Array([4, 2, 2, 3]) }); // [[2, 0], [1, √2]]
  */
 export function cholesky(S: DenseMatrix, opts: SymmetricOptions = {}): DenseMatrix {
+  opts = readSymmetricOptions("cholesky", opts);
   S = checkDense(S, "S");
   const n = checkSquare(S, "cholesky", "S");
   let e = pow2Exponent(maxAbs(S.data));

@@ -4,6 +4,7 @@ import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2 } from "
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
+import { readSymmetricOptions } from "./schemas.js";
 
 /** Options of {@link eigh} and {@link cholesky}. */
 export interface SymmetricOptions extends BackendOptions {
@@ -39,6 +40,7 @@ export interface EighResult {
  * const { values, vectors } = eigh({ rows: 2, cols: 2, data: new Float64Array([2, 1, 1, 2]) }); // values [3, 1]
  */
 export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
+  opts = readSymmetricOptions("eigh", opts);
   S = checkDense(S, "S");
   const n = checkSquare(S, "eigh", "S");
   const e = pow2Exponent(maxAbs(S.data));

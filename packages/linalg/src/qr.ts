@@ -4,6 +4,7 @@ import { maxAbs, pow2Exponent, scalePow2 } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
+import { readQrOptions } from "./schemas.js";
 
 /** Result of {@link qr}: A = Q R. */
 export interface QrResult {
@@ -27,6 +28,7 @@ export interface QrResult {
  * const { Q, R } = qr({ rows: 3, cols: 2, data: new Float64Array([1, 2, 3, 4, 5, 6]) });
  */
 export function qr(A: DenseMatrix, opts: BackendOptions = {}): QrResult {
+  opts = readQrOptions(opts);
   A = checkDense(A, "A");
   const m = A.rows, n = A.cols, k = Math.min(m, n);
   const e = pow2Exponent(maxAbs(A.data));

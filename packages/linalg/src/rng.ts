@@ -120,6 +120,7 @@ export class Rng {
     if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) {
       throw new LowrankError("INVALID_ARGUMENT", "Rng.shuffle: pass an array or a typed array");
     }
+    if (Object.isFrozen(a) && a.length > 1) throw new LowrankError("INVALID_ARGUMENT", "Rng.shuffle: the array is frozen");
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];
@@ -129,18 +130,47 @@ export class Rng {
     return a;
   }
 
-  /** Writes the state into a 32-byte block (for handing to a WASM kernel). */
+  /** Writes the state into a 32-byte block (for handing to a WASM kernel). Errors: INVALID_ARGUMENT (not a DataView), INDEX (block outside it). */
   saveState(view: DataView, offset = 0): void {
+    checkBlock(view, offset, "Rng.saveState");
     for (let i = 0; i < 4; i++) view.setUint32(offset + 4 * i, this.s[i], true);
     view.setUint32(offset + 16, this.hasSpare, true);
     view.setFloat64(offset + 24, this.spare, true);
   }
 
-  /** Reads the state back from a 32-byte block written by `saveState` or a WASM kernel. */
+  /**
+   * Reads the state back from a 32-byte block written by `saveState` or a WASM
+   * kernel. A block that no generator can have written (all-zero words, which
+   * would draw zeros forever; a spare flag other than 0 or 1; a non-finite
+   * spare) is refused with INVALID_ARGUMENT and the state is left unchanged.
+   */
   loadState(view: DataView, offset = 0): void {
-    for (let i = 0; i < 4; i++) this.s[i] = view.getUint32(offset + 4 * i, true);
-    this.hasSpare = view.getUint32(offset + 16, true);
-    this.spare = view.getFloat64(offset + 24, true);
+    checkBlock(view, offset, "Rng.loadState");
+    const s = [0, 1, 2, 3].map((i) => view.getUint32(offset + 4 * i, true));
+    const hasSpare = view.getUint32(offset + 16, true);
+    const spare = view.getFloat64(offset + 24, true);
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) throw new LowrankError("INVALID_ARGUMENT", "Rng.loadState: the state words are all zero (not a generator state)");
+    if (hasSpare !== 0 && hasSpare !== 1) throw new LowrankError("INVALID_ARGUMENT", `Rng.loadState: spare flag must be 0 or 1, got ${hasSpare}`);
+    if (!Number.isFinite(spare)) throw new LowrankError("INVALID_ARGUMENT", `Rng.loadState: spare normal is ${spare}`);
+    for (let i = 0; i < 4; i++) this.s[i] = s[i];
+    this.hasSpare = hasSpare;
+    this.spare = spare;
+  }
+}
+
+function checkBlock(view: unknown, offset: unknown, fn: string): void {
+  if (!(view instanceof DataView)) throw new LowrankError("INVALID_ARGUMENT", `${fn}: view must be a DataView`);
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+    throw new LowrankError("INVALID_ARGUMENT", `${fn}: offset must be a non-negative integer, got ${String(offset)}`);
+  }
+  let bytes: number;
+  try {
+    bytes = view.byteLength;
+  } catch {
+    throw new LowrankError("INVALID_ARGUMENT", `${fn}: the view's buffer is detached`);
+  }
+  if (offset + RNG_STATE_BYTES > bytes) {
+    throw new LowrankError("INDEX", `${fn}: the ${RNG_STATE_BYTES}-byte state block at offset ${offset} runs past the view (${bytes} bytes)`);
   }
 }
 

@@ -4,6 +4,7 @@ import { withLinalg } from "./module.js";
 import { svd } from "./svd.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense, checkVector } from "./validate.js";
+import { isMatrixArg, readLstsqOptions, readTriangularOptions } from "./schemas.js";
 
 /** Options of {@link solveTriangular}. */
 export interface TriangularOptions extends BackendOptions {
@@ -34,12 +35,13 @@ export function solveTriangular(
   B: DenseMatrix | ArrayLike<number>,
   opts: TriangularOptions = {},
 ): DenseMatrix | Float64Array {
+  opts = readTriangularOptions(opts);
   T = checkDense(T, "T");
   if (T.rows !== T.cols) throw new LowrankError("SHAPE", `solveTriangular: T must be square, got ${T.rows} x ${T.cols}`);
   const n = T.rows;
   const lower = opts.lower ?? true, trans = !!opts.trans, unit = !!opts.unitDiagonal;
   let data: Float64Array, k: number;
-  const matrix = isDense(B);
+  const matrix = isMatrixArg(B);
   if (matrix) {
     const Bm = checkDense(B, "B");
     if (Bm.rows !== n) throw new LowrankError("SHAPE", `solveTriangular: B has ${Bm.rows} rows, T is ${n} x ${n}`);
@@ -95,9 +97,10 @@ export function lstsq(
   B: DenseMatrix | ArrayLike<number>,
   opts: LstsqOptions = {},
 ): LstsqResult<Float64Array> | LstsqResult<DenseMatrix> {
+  opts = readLstsqOptions(opts);
   A = checkDense(A, "A");
   const m = A.rows, n = A.cols;
-  const matrix = isDense(B);
+  const matrix = isMatrixArg(B);
   let bd: Float64Array, k: number;
   if (matrix) {
     const Bm = checkDense(B, "B");

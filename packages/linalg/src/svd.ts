@@ -5,6 +5,7 @@ import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2 } from
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
+import { readSvdOptions } from "./schemas.js";
 
 /** Options of {@link svd}. */
 export interface SvdOptions extends BackendOptions {
@@ -48,6 +49,7 @@ const EPS = 2.220446049250313e-16;
  * const { U, s, V } = svd(A, { k: 10 });
  */
 export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
+  opts = readSvdOptions(opts);
   A = checkDense(A, "A");
   const m = A.rows, n = A.cols;
   const trans = m < n;

@@ -30,3 +30,27 @@ export type WasmVariant = "simd" | "relaxed-simd";
 export interface BackendOptions {
   backend?: Backend;
 }
+
+/**
+ * Any matrix form the entry points accept (see `asMatrix`): our
+ * `{ rows, cols, data }` (data any numeric array), `number[][]`, an ml-matrix
+ * `Matrix`, or a 2-D ndarray-like (strides honoured).
+ */
+export type MatrixLike =
+  | DenseMatrix
+  | { rows: number; cols: number; data: ArrayLike<number> }
+  | ArrayLike<number>[]
+  | { rows: number; columns: number; get(i: number, j: number): number }
+  | { shape: ArrayLike<number>; stride?: ArrayLike<number>; offset?: number; data: ArrayLike<number> };
+
+/** Any vector form the entry points accept (see `asVector`): number[], a numeric typed array, or a 1-D ndarray-like. */
+export type VectorLike = ArrayLike<number> | { shape: ArrayLike<number>; stride?: ArrayLike<number>; offset?: number; data: ArrayLike<number> };
+
+/** A CSR matrix whose arrays may be any numeric arrays (checked and converted by `asCsr`). */
+export interface CsrLike {
+  rows: number;
+  cols: number;
+  indptr: ArrayLike<number>;
+  indices: ArrayLike<number>;
+  data: ArrayLike<number>;
+}

@@ -1,5 +1,6 @@
 // Public API of @lowrank/linalg.
 export type { Backend, BackendOptions, CsrMatrix, DenseMatrix, Tensor, WasmVariant } from "./types.js";
+export type { MatrixLike, VectorLike, CsrLike } from "./types.js";
 export { LowrankError, LOWRANK_ERROR_CODES, internalError, type LowrankErrorCode } from "./errors.js";
 export { init } from "./module.js";
 export { Rng } from "./rng.js";
@@ -22,7 +23,8 @@ export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
 export { jsKernels, type LinalgKernels } from "./kernels.js";
 export { dotAt, axpyAt } from "./blas-at.js";
 export { bindLinalg, pointerOf, type LinalgExports } from "./wasm.js";
-export { linalgWasm, linalgModule, withLinalg, createWorkspace } from "./module.js";
+export { linalgWasm, linalgModule, withLinalg } from "./module.js";
+export { svdAsync, eighAsync, createWorkspace } from "./async.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
 export {
   asMatrix, asVector, asTensor, asCsr, asIndices, asF64, checkSize, checkDim, checkFiniteValues, MAX_ENTRIES, MAX_TOTAL_ENTRIES,

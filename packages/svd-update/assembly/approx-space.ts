@@ -48,7 +48,7 @@ function reproject(p: i32, kc: i32, k: i32, Pg: usize, K: usize, identity: bool,
  * (l x s), Rg, Rv (l x l), t (k). Returns the number of kept left vectors.
  */
 export function gklExpand(
-  s: i32, p: i32, kc: i32, k: i32, l: i32, Xb: usize, Xc: usize, Pg: usize, K: usize, identity: i32,
+  s: i32, p: i32, kc: i32, k: i32, l: i32, Xb: usize, Xc: usize, Pg: usize, K: usize, identity: bool,
   B: usize, C: usize, Vr: usize, Rg: usize, Rv: usize, t: usize, tol2: f64,
 ): i32 {
   const bRow = <usize>p << 3, cRow = <usize>kc << 3, vRow = <usize>s << 3;
@@ -58,10 +58,10 @@ export function gklExpand(
     const b = B + <usize>lq * bRow, c = C + <usize>lq * cRow, v = Vr + <usize>lq * vRow;
     combineRows(s, p, v, Xb, b);
     if (kc > 0) combineRows(s, kc, v, Xc, c);
-    reproject(p, kc, k, Pg, K, identity != 0, b, c, t);
+    reproject(p, kc, k, Pg, K, identity, b, c, t);
     const kept = sparseGramSchmidt(lq + 1, p, kc, B, C, Rg, tol2, lq);
     if (kept <= lq) break;
-    reproject(p, kc, k, Pg, K, identity != 0, b, c, t);
+    reproject(p, kc, k, Pg, K, identity, b, c, t);
     lq = kept;
     if (lq == l || lv == s) break;
     const w = Vr + <usize>lv * vRow;

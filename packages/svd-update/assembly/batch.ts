@@ -188,18 +188,18 @@ function invertGJ(k: i32, H: usize, inv: usize, work: usize): bool {
 }
 
 /**
- * The rotation of a factor's K by H (k x k): Kn = K H (H when identity != 0),
+ * The rotation of a factor's K by H (k x k): Kn = K H (H when identity),
  * Kin = H⁻¹ K⁻¹ (H⁻¹ when identity), H⁻¹ by Gauss-Jordan with partial
  * pivoting. Returns ||Kn||_F ||Kin||_F, or -1 when H is singular (Kin
  * undefined). work: 3 k² + 2 k doubles.
  */
-export function rotateFactor(k: i32, K: usize, Kinv: usize, H: usize, identity: i32, Kn: usize, Kin: usize, work: usize): f64 {
+export function rotateFactor(k: i32, K: usize, Kinv: usize, H: usize, identity: bool, Kn: usize, Kin: usize, work: usize): f64 {
   const kk = <usize>k * <usize>k;
   const Hinv = work, gj = work + (kk << 3);
-  if (identity != 0) memory.copy(Kn, H, kk << 3);
+  if (identity) memory.copy(Kn, H, kk << 3);
   else mulSmall(k, K, H, Kn);
   if (!invertGJ(k, H, Hinv, gj)) return -1;
-  if (identity != 0) memory.copy(Kin, Hinv, kk << 3);
+  if (identity) memory.copy(Kin, Hinv, kk << 3);
   else mulSmall(k, Hinv, Kinv, Kin);
   const n2 = <i32>kk;
   return Math.sqrt(dotInline(n2, Kn, Kn)) * Math.sqrt(dotInline(n2, Kin, Kin));
@@ -209,15 +209,15 @@ export function rotateFactor(k: i32, K: usize, Kinv: usize, H: usize, identity: 
  * The projection of a batch on one side (Deng et al.'s sparse form): Ec (s x p)
  * = the batch on its support (positions from marker, then reset to -1 on
  * idx[0..p)), C0 (s x k) = Ec P[idx] K (P the side's tall factor, k columns;
- * without K when identity != 0), read straight from P's rows (no gather). tmp: s k doubles.
+ * without K when identity), read straight from P's rows (no gather). tmp: s k doubles.
  */
 export function projectBatch(
   s: i32, p: i32, k: i32, indptr: usize, indices: usize, data: usize, marker: usize, idx: usize,
-  P: usize, K: usize, identity: i32, Ec: usize, C0: usize, tmp: usize,
+  P: usize, K: usize, identity: bool, Ec: usize, C0: usize, tmp: usize,
 ): void {
   scatterBatch(s, p, indptr, indices, data, marker, idx, Ec);
   const row = <usize>k << 3;
-  const out = identity != 0 ? C0 : tmp;
+  const out = identity ? C0 : tmp;
   memory.fill(out, 0, <usize>s * row);
   for (let i = 0; i < s; i++) {
     const oi = out + <usize>i * row, ei = Ec + ((<usize>i * <usize>p) << 3);
@@ -226,7 +226,7 @@ export function projectBatch(
       if (e != 0) axpyInline(k, e, P + <usize>ldi(idx, t) * row, oi);
     }
   }
-  if (identity == 0) {
+  if (!identity) {
     memory.fill(C0, 0, <usize>s * row);
     for (let i = 0; i < s; i++) {
       const ci = C0 + <usize>i * row, ti = tmp + <usize>i * row;

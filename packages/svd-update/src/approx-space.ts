@@ -4,7 +4,7 @@
 // (b, c) meaning b - V c: Deng et al.'s sparse representation (b on the
 // batch's support, c in R^k) or, with kc = 0, plain dense vectors.
 import type { Rng } from "@lowrank/linalg";
-import type { Store } from "./store.js";
+import type { SvdWorkspace } from "./kernels.js";
 
 /** The batch X = Xbᵀ - V Xcᵀ (s vectors) and where its pairs live. */
 export interface PairBatch {
@@ -38,23 +38,23 @@ export interface PairBasis {
 }
 
 /** Z = X W for W (s x l, row length ldw): B = Wᵀ Xb, C = Wᵀ Xc. */
-function applyX(st: Store, x: PairBatch, l: number, W: Float64Array, ldw: number, B: Float64Array, C: Float64Array): void {
+function applyX(st: SvdWorkspace, x: PairBatch, l: number, W: Float64Array, ldw: number, B: Float64Array, C: Float64Array): void {
   const K = st.kernels;
   K.gemm(true, false, l, x.p, x.s, 1, W, ldw, x.Xb, x.p, 0, B, x.p);
   if (x.kc > 0) K.gemm(true, false, l, x.kc, x.s, 1, W, ldw, x.Xc, x.kc, 0, C, x.kc);
 }
 
 /** W (s x l) = Xᵀ Z for the l pairs (B, C): x_j·z_i = b_j·b_i - c_j·c_i. */
-function applyXt(st: Store, x: PairBatch, l: number, B: Float64Array, C: Float64Array, W: Float64Array): void {
+function applyXt(st: SvdWorkspace, x: PairBatch, l: number, B: Float64Array, C: Float64Array, W: Float64Array): void {
   const K = st.kernels;
   K.gemm(false, true, x.s, l, x.p, 1, x.Xb, x.p, B, x.p, 0, W, l);
   if (x.kc > 0) K.gemm(false, true, x.s, l, x.kc, -1, x.Xc, x.kc, C, x.kc, 1, W, l);
 }
 
 /** R = Zᵀ X (lq x s): R[i][j] = b_i·xb_j - c_i·xc_j (one pairCoordinates call). */
-function coordinates(st: Store, x: PairBatch, lq: number, B: Float64Array, C: Float64Array): Float64Array {
+function coordinates(st: SvdWorkspace, x: PairBatch, lq: number, B: Float64Array, C: Float64Array): Float64Array {
   const R = st.f64(lq * x.s);
-  // Dense vectors (kc = 0) have no Xc to read: C (empty, in the store) stands in for it.
+  // Dense vectors (kc = 0) have no Xc to read: C (empty, in the workspace) stands in for it.
   if (lq > 0) st.kernels.pairCoordinates(x.s, x.p, x.kc, lq, x.Xb, x.kc > 0 ? x.Xc : C, B, C, R);
   return R;
 }
@@ -66,7 +66,7 @@ function coordinates(st: Store, x: PairBatch, lq: number, B: Float64Array, C: Fl
  * X has lower numerical rank: dependent columns are dropped by the Gram-Schmidt
  * test `tol2`). O((iters + 1) l (s (p + kc) + l (p + kc))).
  */
-export function rpiBasis(st: Store, x: PairBatch, l: number, iters: number, rng: Rng, tol2: number): PairBasis {
+export function rpiBasis(st: SvdWorkspace, x: PairBatch, l: number, iters: number, rng: Rng, tol2: number): PairBasis {
   const K = st.kernels;
   const Om = st.f64(x.s * l), B = st.f64(l * x.p), C = st.f64(l * x.kc), Rg = st.f64(l * l), W = st.f64(x.s * l);
   K.rngFill(rng, Om, true);
@@ -112,7 +112,7 @@ export function rpiBasis(st: Store, x: PairBatch, l: number, iters: number, rng:
  * about ten small ones per vector.
  * O(l (s (p + kc) + l (p + kc + s) + p k)).
  */
-export function gklBasis(st: Store, x: PairBatch, l: number, rng: Rng, tol2: number): PairBasis {
+export function gklBasis(st: SvdWorkspace, x: PairBatch, l: number, rng: Rng, tol2: number): PairBasis {
   const K = st.kernels;
   const B = st.f64(l * x.p), C = st.f64(l * x.kc), Vr = st.f64(l * x.s), Rg = st.f64(l * l), Rv = st.f64(l * l), t = st.f64(x.k);
   K.rngFill(rng, Vr.subarray(0, x.s), true);

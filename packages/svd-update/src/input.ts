@@ -1,11 +1,14 @@
-// Converting and checking the matrices users pass in: dense or CSR, always
-// turned into CSR whose rows are the vectors an update adds.
-import { checkCsr, checkDense, isCsr, LowrankError, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
+// The matrices users pass in, read through linalg's input layer (asCsr,
+// asMatrix: docs/ARCHITECTURE.md, "Inputs") and always turned into CSR whose
+// rows are the vectors an update adds.
+import { asCsr, asMatrix, checkSize, LowrankError, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
 
-/** A dense or CSR matrix, checked and returned as CSR (dense zeros dropped). Errors: SHAPE, EMPTY, NON_FINITE, INDEX, TOO_LARGE. O(size). */
-export function toCsr(A: CsrMatrix | DenseMatrix, name: string): CsrMatrix {
-  if (A != null && typeof A === "object" && isCsr(A)) return checkCsr(A, name);
-  const D = checkDense(A as DenseMatrix, name);
+function isCsrLike(x: unknown): boolean {
+  return x !== null && typeof x === "object" && "indptr" in x;
+}
+
+/** A dense matrix as CSR (zeros dropped). O(rows cols). */
+function denseToCsr(D: DenseMatrix): CsrMatrix {
   const indptr = new Int32Array(D.rows + 1);
   let nnz = 0;
   for (let i = 0; i < D.data.length; i++) if (D.data[i] !== 0) nnz++;
@@ -24,32 +27,30 @@ export function toCsr(A: CsrMatrix | DenseMatrix, name: string): CsrMatrix {
   return { rows: D.rows, cols: D.cols, indptr, indices, data };
 }
 
+/** Any dense form asMatrix accepts, non-empty. Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE, TOO_LARGE. O(size). */
+export function asDense(A: unknown, name: string): DenseMatrix {
+  const D = asMatrix(A, name);
+  // asMatrix hands a plain { rows, cols, data: Float64Array } back before its EMPTY check: repeat it.
+  if (D.rows === 0 || D.cols === 0) throw new LowrankError("EMPTY", `${name} is empty (${D.rows} x ${D.cols})`);
+  return D;
+}
+
 /**
- * A dense matrix checked and converted as by toCsr; a CSR matrix checked only
- * for what O(1) reveals (shape, array types and lengths, indptr's ends). The
- * caller must run the O(nnz) checks (indptr order, index range, finite
- * values) before using the entries: EvolvingSvd.addRows does so in the kernel
- * csrSupport. Errors: SHAPE, EMPTY, NON_FINITE (dense), TOO_LARGE. O(1) for CSR.
+ * Any accepted matrix (CSR `{ rows, cols, indptr, indices, data }` with index
+ * arrays of any numeric type, or any dense form asMatrix takes) checked whole
+ * and returned as CSR with Int32Array indices and Float64Array values: indptr
+ * from 0 and non-decreasing, indices integral and in range, values finite.
+ * Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE, INDEX, TOO_LARGE. O(size).
  */
-export function toCsrShape(A: CsrMatrix | DenseMatrix, name: string): CsrMatrix {
-  if (A == null || typeof A !== "object" || !isCsr(A)) return toCsr(A, name);
-  const dim = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
-  if (!dim(A.rows) || !dim(A.cols)) throw new LowrankError("SHAPE", `${name}.rows/cols must be non-negative integers`);
-  if (A.rows === 0 || A.cols === 0) throw new LowrankError("EMPTY", `${name} is empty (${A.rows} x ${A.cols})`);
-  // Anything else (plain arrays, other typed arrays) takes the full check and conversion.
-  if (!(A.indptr instanceof Int32Array && A.indices instanceof Int32Array && A.data instanceof Float64Array)) return checkCsr(A, name);
-  if (A.indptr.length !== A.rows + 1) throw new LowrankError("SHAPE", `${name}.indptr has length ${A.indptr.length}, expected rows + 1 = ${A.rows + 1}`);
-  const nnz = A.indptr[A.rows];
-  if (A.indptr[0] !== 0 || A.indices.length !== nnz || A.data.length !== nnz) {
-    throw new LowrankError("SHAPE", `${name}: indptr must run from 0 to nnz and indices/data have nnz = ${nnz} entries (got ${A.indices.length}, ${A.data.length})`);
-  }
-  if (nnz > 2 ** 28) throw new LowrankError("TOO_LARGE", `${name} has ${nnz} nonzeros; too many for wasm32 memory`);
-  return A;
+export function asBatch(A: unknown, name: string): CsrMatrix {
+  if (isCsrLike(A)) return asCsr(A, name);
+  return denseToCsr(asDense(A, name));
 }
 
 /** Aᵀ in CSR (the columns of A as rows). O(nnz + rows + cols). */
 export function transposeCsr(A: CsrMatrix): CsrMatrix {
   const nnz = A.indptr[A.rows];
+  checkSize(A.cols + 1, "the transpose's indptr");
   const indptr = new Int32Array(A.cols + 1);
   for (let q = 0; q < nnz; q++) indptr[A.indices[q] + 1]++;
   for (let j = 0; j < A.cols; j++) indptr[j + 1] += indptr[j];
@@ -63,20 +64,4 @@ export function transposeCsr(A: CsrMatrix): CsrMatrix {
     }
   }
   return { rows: A.cols, cols: A.rows, indptr, indices, data };
-}
-
-/** Checks an integer option in [lo, hi]. */
-export function intOption(v: unknown, name: string, lo: number, hi: number, code: "RANK" | "INVALID_ARGUMENT" = "INVALID_ARGUMENT"): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new LowrankError(code, `${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Checks a finite number option >= lo. */
-export function numberOption(v: unknown, name: string, lo: number): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < lo) {
-    throw new LowrankError("INVALID_ARGUMENT", `${name} must be a finite number >= ${lo}, got ${String(v)}`);
-  }
-  return v;
 }

@@ -1,7 +1,7 @@
 // The current matrix, kept by an EvolvingSvd when it may have to recompute
 // (`method: "auto"` or `keepMatrix: true`): the updates only carry the rank-k
 // factors, and a fresh truncated SVD needs the matrix itself.
-import type { CsrMatrix } from "@lowrank/linalg";
+import { checkSize, type CsrMatrix } from "@lowrank/linalg";
 
 /** A block of entries (row, col, value); duplicates are summed when the CSR is formed. */
 interface Chunk {
@@ -63,6 +63,7 @@ export class KeptMatrix {
   addProduct(Dt: CsrMatrix, Et: CsrMatrix): void {
     let n = 0;
     for (let t = 0; t < Dt.rows; t++) n += (Dt.indptr[t + 1] - Dt.indptr[t]) * (Et.indptr[t + 1] - Et.indptr[t]);
+    checkSize(n, "the kept matrix's entries of D Eᵀ");
     const r = new Int32Array(n), c = new Int32Array(n), v = new Float64Array(n);
     let q = 0;
     for (let t = 0; t < Dt.rows; t++) {
@@ -75,6 +76,19 @@ export class KeptMatrix {
       }
     }
     this.push({ r, c, v });
+  }
+
+  /** The state to return to should an update that changed it fail (the arrays are never modified in place). O(chunks). */
+  snapshot(): () => void {
+    const { base, extra, rows, cols } = this;
+    const chunks = this.chunks.slice();
+    return () => {
+      this.base = base;
+      this.chunks = chunks;
+      this.extra = extra;
+      this.rows = rows;
+      this.cols = cols;
+    };
   }
 
   private push(ch: Chunk): void {

@@ -1,4 +1,7 @@
-import { axpyAt, dotAt, jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels, type LinalgKernels, type Workspace } from "@lowrank/linalg";
+
+/** A linalg workspace running this package's kernel set (plain arrays on js, one instance's arena on wasm). */
+export type SvdWorkspace = Workspace<SvdUpdateKernels>;
 
 /**
  * The kernel set of @lowrank/svd-update: linalg's kernels plus its own,

@@ -1,24 +1,33 @@
-import { WasmLoader, type WasmInstance, type WasmVariant } from "@lowrank/linalg";
-import { initRuntime } from "@lowrank/linalg";
-import { bindSvdUpdate, type SvdUpdateExports } from "./wasm.js";
+// @lowrank/svd-update's WebAssembly module (linalg's kernels plus this
+// package's), declared to the one runtime of lowrank: linalg's `init()`
+// compiles and warms it with every other package's (docs/ARCHITECTURE.md,
+// "The runtime").
+import { defineKernelModule, type Arena } from "@lowrank/linalg";
+import type { Exports } from "./generated/exports.js";
+import simd from "./generated/wasm-simd.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "./kernels.js";
+import { bindSvdUpdate } from "./wasm.js";
 
-/** @lowrank/svd-update's module loader (its module contains linalg's kernels too). */
-export const svdUpdateWasm = new WasmLoader<SvdUpdateExports>(
-  "@lowrank/svd-update",
-  {
-    simd: () => import("./generated/wasm-simd.js"),
-    "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js"),
-  },
-  warm,
-);
+/** Arena bytes the warm-up takes (its 13 blocks of at most 4 n² doubles, n = 8, plus alignment). */
+const WARM_BYTES = 1 << 16;
+
+/**
+ * The module: the simd variant is bundled, so in Node and workers a
+ * synchronous call made before `init()` compiles it on first use; the
+ * relaxed-simd variant loads when `init()` picks it.
+ */
+export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
+  name: "@lowrank/svd-update",
+  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
+  bind: bindSvdUpdate,
+  js: jsSvdUpdateKernels,
+  warm: warmSvdUpdate,
+  warmBytes: WARM_BYTES,
+});
 
 // Runs the hot kernels of an update on tiny inputs so V8 optimises them before
-// the first real batch (see DESIGN.md, "Warm kernels before heavy calls").
-function warm(instance: WasmInstance<SvdUpdateExports>): void {
-  const k = bindSvdUpdate(instance);
-  const arena = instance.arena;
-  const mark = arena.mark();
-  arena.reserve(1 << 16);
+// the first real batch (docs/ARCHITECTURE.md, "Warm-up").
+function warmSvdUpdate(k: SvdUpdateKernels, arena: Arena): void {
   const n = 8;
   const idx = arena.i32(n), B = arena.f64(n * n), C = arena.f64(n * n), R = arena.f64(n * n), P = arena.f64(4 * n * n);
   const Y = arena.f64(n * n), tau = arena.f64(n), work = arena.f64(n), d = arena.f64(n), X = arena.f64(2 * n * n);
@@ -44,18 +53,4 @@ function warm(instance: WasmInstance<SvdUpdateExports>): void {
     k.smallSvdCore(n, n, Y, n, X, d, B, tau, C, 1e-15, 1e-14, 30, P);
     k.rotateFactor(n, Y, Y, Y, false, B, C, P);
   }
-  arena.release(mark);
-}
-
-/**
- * Compiles and warms @lowrank/svd-update's WebAssembly (relaxed-simd where the
- * engine has it, else simd). Optional: the first `truncatedSvd` or
- * `EvolvingSvd.create` does it; call it to pick a variant or to pay the
- * compile cost up front. `residualMetric` on the wasm backend needs it.
- *
- * @example
- * const { variant } = await init();
- */
-export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return initRuntime(opts);
 }

@@ -1,8 +1,8 @@
-// EvolvingSvd's options, their checking, and the context every update step reads.
-import { LowrankError, Rng, type BackendOptions } from "@lowrank/linalg";
-import { intOption, numberOption } from "./input.js";
-import type { Store } from "./store.js";
-import type { TruncatedSvdProgress } from "./truncated.js";
+// EvolvingSvd's options, their schemas (read by linalg's readOptions), and the
+// context every update step reads.
+import { BACKEND, opt, readOptions, Rng, type BackendOptions, type OptionsOf } from "@lowrank/linalg";
+import type { SvdWorkspace } from "./kernels.js";
+import { RANK_OPTION, TSVD_OPTIONS, type TruncatedSvdProgress } from "./truncated.js";
 
 /** Update methods: see the README's algorithm notes. */
 export type UpdateMethod = "deng" | "deng-gkl" | "deng-rpi" | "zha-simon" | "vecharynski" | "yamazaki";
@@ -25,10 +25,11 @@ export interface EvolvingSvdOptions extends BackendOptions {
    * "auto" can recompute (default: true for "auto" with `create`, else false).
    */
   keepMatrix?: boolean;
-  /** Initial truncatedSvd: PRNG seed (default 0), oversample (default 10), powerIters (default 4). */
+  /** Initial truncatedSvd (and auto's recomputations): PRNG seed (default 0), oversample (default 10), powerIters (default 4), tol (default 0). */
   seed?: number;
   oversample?: number;
   powerIters?: number;
+  tol?: number;
   /**
    * "deng": when the estimate ||K||_F ||K⁻¹||_F of a factor's k x k K passes this,
    * the factor is materialised (U' <- U' K, K <- I) so U' K never amplifies
@@ -39,10 +40,33 @@ export interface EvolvingSvdOptions extends BackendOptions {
   dropTol?: number;
   /** deng-gkl, deng-rpi, vecharynski, yamazaki: size l of the approximate residual space, capped at the batch size (default k). */
   approxRank?: number;
-  /** deng-rpi, yamazaki: power iterations of the randomized range finder (default 2). */
+  /** deng-rpi, yamazaki: power iterations of the randomized range finder (default 2, at most 1000). */
   approxIters?: number;
+  /** `create`: stops the initial SVD with ABORTED (an already-aborted signal before any work). */
   signal?: AbortSignal;
+  /** `create`: progress of the initial SVD, after each power iteration. */
   onProgress?: (p: TruncatedSvdProgress) => void;
+}
+
+/** The schema of {@link EvolvingSvdOptions}. */
+export const EVOLVING_SCHEMA = {
+  rank: RANK_OPTION,
+  method: opt.oneOf<UpdateMethod | "auto">(METHODS),
+  keepMatrix: opt.boolean(),
+  ...TSVD_OPTIONS,
+  kConditionLimit: opt.number({ min: 1 }),
+  dropTol: opt.number({ min: 0, max: 1 }),
+  approxRank: opt.int({ min: 1, max: 1e6 }),
+  approxIters: opt.int({ min: 0, max: 1000 }),
+  backend: BACKEND,
+};
+
+/** Checked EvolvingSvd options. */
+export type EvolvingOpts = OptionsOf<typeof EVOLVING_SCHEMA>;
+
+/** Reads EvolvingSvd options. Errors: INVALID_ARGUMENT (unknown key, bad value), RANK. */
+export function readEvolvingOptions(fn: string, opts: unknown): EvolvingOpts {
+  return readOptions(fn, opts, EVOLVING_SCHEMA);
 }
 
 /** Counters of an {@link EvolvingSvd}. */
@@ -57,9 +81,9 @@ export interface EvolvingSvdStats {
   recomputes: number;
 }
 
-/** What every update step reads: the store, k, the method's settings, and the counters it bumps. */
+/** What every update step reads: the workspace (replaced when an EvolvingSvd re-lays it out), k, the method's settings, and the counters it bumps. */
 export interface UpdateContext {
-  st: Store;
+  st: SvdWorkspace;
   k: number;
   method: UpdateMethod;
   /** `method: "auto"`: `method` and `extended` are set per batch. */
@@ -76,26 +100,22 @@ export interface UpdateContext {
   counts: EvolvingSvdStats;
 }
 
-/** Checks the update options and builds the context of a run. Errors: INVALID_ARGUMENT. */
-export function updateContext(st: Store, k: number, opts: EvolvingSvdOptions): UpdateContext {
+/** Builds the context of a run from checked options. */
+export function updateContext(st: SvdWorkspace, k: number, opts: EvolvingOpts): UpdateContext {
   const chosen = opts.method ?? "deng";
-  if (!METHODS.includes(chosen)) throw new LowrankError("INVALID_ARGUMENT", `method must be one of ${METHODS.join(", ")}, got ${String(chosen)}`);
-  const drop = numberOption(opts.dropTol ?? 1e-6, "dropTol", 0);
+  const drop = opts.dropTol ?? 1e-6;
   const method: UpdateMethod = chosen === "auto" ? "deng" : chosen;
-  if (opts.keepMatrix !== undefined && typeof opts.keepMatrix !== "boolean") {
-    throw new LowrankError("INVALID_ARGUMENT", `keepMatrix must be a boolean, got ${String(opts.keepMatrix)}`);
-  }
   return {
     st,
     k,
     method,
     auto: chosen === "auto",
     extended: method.startsWith("deng"),
-    limit: numberOption(opts.kConditionLimit ?? 1e4, "kConditionLimit", 1),
+    limit: opts.kConditionLimit ?? 1e4,
     tol2: drop * drop,
-    l: opts.approxRank === undefined ? k : intOption(opts.approxRank, "approxRank", 1, 1e6),
-    iters: intOption(opts.approxIters ?? 2, "approxIters", 0, 1e6),
-    rng: new Rng(numberOption(opts.seed ?? 0, "seed", -Infinity) + 0x5eed),
+    l: opts.approxRank ?? k,
+    iters: opts.approxIters ?? 2,
+    rng: new Rng((opts.seed ?? 0) + 0x5eed),
     counts: { updates: 0, resets: 0, dropped: 0, recomputes: 0 },
   };
 }

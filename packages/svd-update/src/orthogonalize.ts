@@ -41,7 +41,7 @@ export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: I
   idx.set(supp);
   // Ec: the batch on its support (positions from the side's marker, set by csrSupport, which this resets);
   // C0 = Ec P[supp] K, the batch's coordinates in the basis.
-  K.projectBatch(s, p, k, st.inI32(b.indptr, s + 1), st.inI32(b.indices, nnz), st.inF64(b.data, nnz), sd.marker, idx, sd.P, sd.K, sd.identity, Ec, C0, tmp);
+  K.projectBatch(s, p, k, st.inputI32(b.indptr.subarray(0, s + 1)), st.inputI32(b.indices.subarray(0, nnz)), st.input(b.data.subarray(0, nnz)), sd.marker, idx, sd.P, sd.K, sd.identity, Ec, C0, tmp);
   if (cx.method === "deng") {
     const Chat = st.f64(s * k), R = st.f64(s * s);
     Chat.set(C0);

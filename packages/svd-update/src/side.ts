@@ -16,7 +16,7 @@ export interface Side {
   K: Float64Array;
   Kinv: Float64Array;
   identity: boolean;
-  /** Position of each index in the current batch's support, -1 elsewhere (in the store: kernels csrSupport, scatterBatch). */
+  /** Position of each index in the current batch's support, -1 elsewhere (in the workspace: kernels csrSupport, scatterBatch). */
   marker: Int32Array;
 }
 

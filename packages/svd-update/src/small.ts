@@ -1,6 +1,6 @@
 // The dense step on the small (k + s)-sized core matrix of an update, written
 // once against the kernel set (the k x k inverses are in the kernel rotateFactor).
-import type { Store } from "./store.js";
+import type { SvdWorkspace } from "./kernels.js";
 
 const EPS = 2.220446049250313e-16;
 /** Jacobi sweeps per tolerance (convergence is quadratic; 6-12 are typical). */
@@ -24,7 +24,7 @@ export interface SmallSvd {
  * leading ones are used, and they are nonzero unless the matrix has rank < kk).
  * O(sweeps min(r,c)² max(r,c)).
  */
-export function smallSvd(st: Store, r: number, c: number, M: Float64Array, kk: number): SmallSvd {
+export function smallSvd(st: SvdWorkspace, r: number, c: number, M: Float64Array, kk: number): SmallSvd {
   const R = Math.min(r, c), L = Math.max(r, c);
   const X = st.f64(R * (L + R)), d = st.f64(R), work = st.f64(5 * R + 5);
   const F = st.f64(r * kk), G = st.f64(c * kk), theta = st.f64(kk);

@@ -1,12 +1,17 @@
-import { arenaBytes, LowrankError, qrBlockedWorkSize, Rng, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult } from "@lowrank/linalg";
-import { intOption, numberOption, toCsr } from "./input.js";
+import {
+  arenaBytes, BACKEND, checkSize, LongRun, LONG_RUN, LowrankError, opt, qrBlockedWorkSize, readOptions, Rng,
+  type BackendOptions, type CsrMatrix, type DenseMatrix, type OptionCheck, type SvdResult,
+} from "@lowrank/linalg";
+import { asBatch } from "./input.js";
+import type { SvdWorkspace } from "./kernels.js";
+import { checkRepresentable, maxAbs, scaleExponent, scaleInto, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
-import { Store } from "./store.js";
+import { openWorkspace } from "./workspace.js";
 
 /** Progress of {@link truncatedSvd}, reported after each power iteration. */
 export interface TruncatedSvdProgress {
-  /** Power iterations done. */
-  iter: number;
+  /** Power iterations done (1-based). */
+  iteration: number;
   powerIters: number;
   /** max_i |s_i - s_i(previous)| / s_1 over the `rank` leading estimates (NaN unless `tol` > 0). */
   change: number;
@@ -16,17 +21,38 @@ export interface TruncatedSvdProgress {
 export interface TruncatedSvdOptions extends BackendOptions {
   /** Number of singular triplets, 1 <= rank <= min(rows, cols). */
   rank: number;
-  /** Extra sketch columns beyond rank (default 10). */
+  /** Extra sketch columns beyond rank (default 10, at most 1e6). */
   oversample?: number;
-  /** Power (subspace) iterations, the maximum when `tol` stops earlier (default 4). */
+  /** Power (subspace) iterations, the maximum when `tol` stops earlier (default 4, at most 1000). */
   powerIters?: number;
-  /** PRNG seed of the Gaussian test matrix (default 0). */
+  /** PRNG seed of the Gaussian test matrix (default 0; any finite number). */
   seed?: number;
   /** Stop once the leading singular values move less than this, relative to s_1 (default 0: run all powerIters). */
   tol?: number;
+  /** Stops the run with ABORTED (an already-aborted signal before any work). */
   signal?: AbortSignal;
+  /** Called after each power iteration. */
   onProgress?: (p: TruncatedSvdProgress) => void;
 }
+
+/** `rank`: an integer >= 1 (RANK otherwise; INVALID_ARGUMENT for a value that is not a number). */
+export const RANK_OPTION: OptionCheck<number> = (v, path) => {
+  if (typeof v !== "number") throw new LowrankError("INVALID_ARGUMENT", `${path} must be an integer >= 1, got ${typeof v}`);
+  if (!Number.isInteger(v) || v < 1) throw new LowrankError("RANK", `${path} must be an integer >= 1, got ${v}`);
+  return v;
+};
+
+/** Options of the randomized subspace iteration (truncatedSvd, EvolvingSvd's initial SVD and recompute). */
+export const TSVD_OPTIONS = {
+  oversample: opt.int({ min: 0, max: 1e6 }),
+  powerIters: opt.int({ min: 0, max: 1000 }),
+  seed: opt.seed(),
+  tol: LONG_RUN.tol,
+  signal: LONG_RUN.signal,
+  onProgress: opt.func<(p: TruncatedSvdProgress) => void>(),
+};
+
+const TRUNCATED_SCHEMA = { rank: RANK_OPTION, ...TSVD_OPTIONS, backend: BACKEND };
 
 /** Resolved options. */
 export interface Tsvd {
@@ -35,29 +61,21 @@ export interface Tsvd {
   powerIters: number;
   seed: number;
   tol: number;
-  signal?: AbortSignal;
-  onProgress?: (p: TruncatedSvdProgress) => void;
 }
 
-/** Checks the options against an m x n matrix. Errors: RANK, INVALID_ARGUMENT. */
-export function resolveTsvd(opts: Partial<TruncatedSvdOptions>, m: number, n: number): Tsvd {
+/** The settings of a run on an m x n matrix from checked options. Errors: RANK (rank missing or above min(m, n)). */
+export function resolveTsvd(o: { rank?: number; oversample?: number; powerIters?: number; seed?: number; tol?: number }, m: number, n: number): Tsvd {
   const mn = Math.min(m, n);
-  const k = intOption(opts.rank, "rank", 1, mn, "RANK");
-  const oversample = intOption(opts.oversample ?? 10, "oversample", 0, 1e6);
-  return {
-    k,
-    l: Math.min(k + oversample, mn),
-    powerIters: intOption(opts.powerIters ?? 4, "powerIters", 0, 1e6),
-    seed: numberOption(opts.seed ?? 0, "seed", -Infinity),
-    tol: numberOption(opts.tol ?? 0, "tol", 0),
-    signal: opts.signal,
-    onProgress: opts.onProgress,
-  };
+  const k = o.rank;
+  if (k === undefined) throw new LowrankError("RANK", "rank is required (an integer, 1 <= rank <= min(rows, cols))");
+  if (k > mn) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${mn}`);
+  return { k, l: Math.min(k + (o.oversample ?? 10), mn), powerIters: o.powerIters ?? 4, seed: o.seed ?? 0, tol: o.tol ?? 0 };
 }
 
-/** Bytes {@link randomizedSvdIn} takes from its store. */
+/** Bytes {@link randomizedSvdSteps} takes from its workspace; TOO_LARGE before anything is allocated when an array cannot be. */
 export function tsvdBytes(m: number, n: number, nnz: number, o: Tsvd): number {
   const { k, l } = o;
+  checkSize(Math.max(m, n) * l, "truncated SVD block");
   return arenaBytes(nnz + (3 * n + 2 * m) * l + 6 * l * l + 2 * l * k + (m + n) * k + 8 * l + qrWork(m, n, l), nnz + m + 1, 32);
 }
 
@@ -68,53 +86,60 @@ function qrWork(m: number, n: number, l: number): number {
 
 const EPS = 2.220446049250313e-16;
 
-/** Throws ABORTED when the signal has fired. */
-export function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new LowrankError("ABORTED", "aborted by the caller's AbortSignal");
-}
-
-/**
- * Randomized subspace iteration (Halko, Martinsson, Tropp 2011, Alg. 4.4) in a
- * store: Y = A Ω, then `powerIters` times Q = qr(Y), Z = qr(Aᵀ Q), Y = A Z,
- * re-orthonormalising after every product so the columns of small singular
- * values are not lost to rounding (Alg. 4.3 without it loses them after one
- * or two steps). Finally B = Qᵀ A is taken as Wᵀ with W = Aᵀ Q = Q_w R_w, and
- * the SVD of the small R_w gives A ≈ (Q G) Σ (Q_w F)ᵀ. A is only touched by
- * spmm / spmmT: never densified. Returns views into the store.
- * O((2 powerIters + 2) nnz l + (m + n) l² ) for l = rank + oversample.
- */
-export async function randomizedSvdIn(st: Store, A: CsrMatrix, o: Tsvd): Promise<SvdViews> {
-  const it = randomizedSvdSteps(st, A, o);
-  for (let r = it.next(); ; r = it.next()) {
-    if (r.done) return r.value;
-    await new Promise((res) => setTimeout(res, 0));
-  }
-}
-
-/** The same computation without yielding to the event loop (EvolvingSvd's `method: "auto"` recomputes inside a synchronous update). */
-export function randomizedSvdSync(st: Store, A: CsrMatrix, o: Tsvd): SvdViews {
-  const it = randomizedSvdSteps(st, A, o);
-  for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
-}
-
-/** Views of a store's U (m x k), s, V (n x k). */
+/** Views of a workspace's U (m x k), s, V (n x k). */
 export interface SvdViews {
   U: Float64Array;
   s: Float64Array;
   V: Float64Array;
 }
 
-/** The subspace iteration as steps: yields after each power iteration, returns the factors. */
-function* randomizedSvdSteps(st: Store, A: CsrMatrix, o: Tsvd): Generator<void, SvdViews, void> {
-  const K = st.kernels;
+/**
+ * Randomized subspace iteration (Halko, Martinsson, Tropp 2011, Alg. 4.4) in a
+ * workspace, driven by a LongRun: progress after each power iteration, a
+ * yield to the event loop whenever 25 ms have passed (checked between the
+ * sparse products and QRs), ABORTED once the signal fires. See
+ * {@link randomizedSvdSteps}.
+ */
+export async function randomizedSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, run: LongRun<TruncatedSvdProgress>): Promise<SvdViews> {
+  const it = randomizedSvdSteps(ws, A, o);
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return r.value;
+    if (r.value) await run.step(r.value);
+    else await run.pause();
+  }
+}
+
+/** The same computation without yielding (EvolvingSvd's `method: "auto"` recomputes inside a synchronous update). */
+export function randomizedSvdSync(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): SvdViews {
+  const it = randomizedSvdSteps(ws, A, o);
+  for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+}
+
+/**
+ * The subspace iteration as steps: Y = A Ω, then `powerIters` times Q = qr(Y),
+ * Z = qr(Aᵀ Q), Y = A Z, re-orthonormalising after every product so the
+ * columns of small singular values are not lost to rounding (Alg. 4.3
+ * without it loses them after one or two steps). Finally B = Qᵀ A is taken as
+ * Wᵀ with W = Aᵀ Q = Q_w R_w, and the SVD of the small R_w gives
+ * A ≈ (Q G) Σ (Q_w F)ᵀ. A is only touched by spmm / spmmT: never densified.
+ * A whose largest entry is outside [2^-100, 2^100] is worked on scaled by a
+ * power of two (scale.ts) and s scaled back (NON_FINITE when it overflows).
+ * Yields a progress record after each power iteration and null at the other
+ * points where a run may pause; returns views into the workspace.
+ * O((2 powerIters + 2) nnz l + (m + n) l²) for l = rank + oversample.
+ */
+function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): Generator<TruncatedSvdProgress | null, SvdViews, void> {
+  const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, l } = o;
   const nnz = A.indptr[m];
-  const indptr = st.i32(m + 1), indices = st.i32(nnz), data = st.f64(nnz);
-  indptr.set(A.indptr);
+  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
+  indptr.set(A.indptr.subarray(0, m + 1));
   indices.set(A.indices.subarray(0, nnz));
-  data.set(A.data.subarray(0, nnz));
-  const Om = st.f64(n * l), Y = st.f64(m * l), Q = st.f64(m * l), Z = st.f64(n * l), Qz = st.f64(n * l);
-  const tau = st.f64(l), work = st.f64(qrWork(m, n, l)), Rs = st.f64(l * l), d = st.f64(l), prev = st.f64(l);
+  const e = scaleExponent(maxAbs(A.data, nnz));
+  if (e === 0) data.set(A.data.subarray(0, nnz));
+  else scaleInto(A.data, -e, data, nnz);
+  const Om = ws.f64(n * l), Y = ws.f64(m * l), Q = ws.f64(m * l), Z = ws.f64(n * l), Qz = ws.f64(n * l);
+  const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.f64(l);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {
     K.householderQrBlocked(rows, l, X, l, tau, work);
     K.householderQBlocked(rows, l, X, l, tau, out, l, work);
@@ -126,10 +151,12 @@ function* randomizedSvdSteps(st: Store, A: CsrMatrix, o: Tsvd): Generator<void, 
   };
   K.rngFill(new Rng(o.seed), Om, true);
   K.spmm(m, l, indptr, indices, data, Om, Y);
+  yield null;
   orth(m, Y, Q);
   for (let it = 0; it < o.powerIters; it++) {
-    checkAbort(o.signal);
+    yield null;
     K.spmmT(m, n, l, indptr, indices, data, Q, Z);
+    yield null;
     let change = NaN;
     if (o.tol > 0) {
       K.householderQrBlocked(n, l, Z, l, tau, work);
@@ -143,19 +170,24 @@ function* randomizedSvdSteps(st: Store, A: CsrMatrix, o: Tsvd): Generator<void, 
     } else {
       orth(n, Z, Qz);
     }
+    yield null;
     K.spmm(m, l, indptr, indices, data, Qz, Y);
+    yield null;
     orth(m, Y, Q);
-    o.onProgress?.({ iter: it + 1, powerIters: o.powerIters, change });
-    yield;
+    yield { iteration: it + 1, powerIters: o.powerIters, change };
     if (change < o.tol) break;
   }
-  checkAbort(o.signal);
   K.spmmT(m, n, l, indptr, indices, data, Q, Z);
+  yield null;
   orth(n, Z, Qz);
   upper(Z, Rs);
   // Rw = F Σ Gᵀ  =>  A ≈ Q Wᵀ = Q Rwᵀ Qwᵀ = (Q G) Σ (Qw F)ᵀ.
-  const { F, theta, G } = smallSvd(st, l, l, Rs, k);
-  const U = st.f64(m * k), V = st.f64(n * k);
+  const { F, theta, G } = smallSvd(ws, l, l, Rs, k);
+  if (e !== 0) {
+    checkRepresentable(theta, e, "truncatedSvd");
+    for (let i = 0; i < k; i++) theta[i] = times2(theta[i], e);
+  }
+  const U = ws.f64(m * k), V = ws.f64(n * k);
   K.gemm(false, false, m, k, l, 1, Q, l, G, k, 0, U, k);
   K.gemm(false, false, n, k, l, 1, Qz, l, F, k, 0, V, k);
   return { U, s: theta, V };
@@ -164,20 +196,23 @@ function* randomizedSvdSteps(st: Store, A: CsrMatrix, o: Tsvd): Generator<void, 
 /**
  * Truncated SVD of a sparse (or dense) matrix by randomized subspace iteration,
  * operating on the CSR matrix through sparse products only. Runs in its own
- * WASM instance (or on the js backend) and yields between power iterations.
- * Cost O((2 powerIters + 2) nnz l + (m + n) l²), l = rank + oversample.
- * Errors: SHAPE, EMPTY, NON_FINITE, INDEX (bad CSR), RANK, INVALID_ARGUMENT, ABORTED, TOO_LARGE.
+ * WASM instance (or on the js backend) and yields to the event loop at least
+ * every 25 ms. Cost O((2 powerIters + 2) nnz l + (m + n) l²), l = rank + oversample.
+ * Errors: SHAPE, EMPTY, NON_FINITE, INDEX (bad CSR), RANK, INVALID_ARGUMENT,
+ * ABORTED (an already-aborted signal before any work), TOO_LARGE.
  *
  * @example
  * const { U, s, V } = await truncatedSvd(csr, { rank: 16, seed: 1 });
  */
 export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSvdOptions): Promise<SvdResult> {
-  opts = opts ?? {};
-  const C = toCsr(A, "A");
-  const o = resolveTsvd(opts, C.rows, C.cols);
-  checkAbort(o.signal);
-  const st = await Store.create(opts.backend, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o));
-  const r = await randomizedSvdIn(st, C, o);
+  if (opts === undefined) throw new LowrankError("RANK", "truncatedSvd: options with rank are required, e.g. { rank: 10 }");
+  const op = readOptions("truncatedSvd", opts, TRUNCATED_SCHEMA);
+  const run = new LongRun<TruncatedSvdProgress>("truncatedSvd", op);
+  const C = asBatch(A, "A");
+  const o = resolveTsvd(op, C.rows, C.cols);
+  const ws = await openWorkspace(op.backend, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o), "truncatedSvd");
+  run.check();
+  const r = await randomizedSvdIn(ws, C, o, run);
   return {
     U: { rows: C.rows, cols: o.k, data: r.U.slice() },
     s: r.s.slice(),

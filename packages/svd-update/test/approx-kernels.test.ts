@@ -1,6 +1,8 @@
-import { qr, Rng, runInWorkspace } from "@lowrank/linalg";
+import { qr, Rng } from "@lowrank/linalg";
 import { describe, expect, it } from "vitest";
-import { bindSvdUpdate, init, jsSvdUpdateKernels, svdUpdateWasm, type SvdUpdateKernels } from "../src/index.js";
+import { init } from "../src/index.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels.js";
+import { svdUpdateModule } from "../src/module.js";
 import { randn, relDiff, variants } from "./helpers.js";
 
 // The approximate-space kernels (assembly/approx-space.ts): gklExpand, the whole
@@ -124,10 +126,7 @@ describe("approximate-space kernels", () => {
     it(`wasm (${variant}) agrees with js to 1e-12`, async () => {
       await init({ variant });
       for (const mode of ["pair", "pairIdentity", "dense"] as const) {
-        const w = runInWorkspace("wasm", 1 << 18, jsSvdUpdateKernels, () => {
-          const instance = svdUpdateWasm.shared();
-          return { instance, kernels: bindSvdUpdate(instance) };
-        }, (ws) => run(ws.kernels, (len) => ws.f64(len), mode, s));
+        const w = svdUpdateModule.run("wasm", 1 << 18, (ws) => run(ws.kernels, (len) => ws.f64(len), mode, s));
         const j = js(mode, s);
         expect(w.lq).toBe(j.lq);
         expect(relDiff(w.Q, j.Q), mode).toBeLessThan(1e-12);

@@ -1,6 +1,8 @@
-import { Rng, runInWorkspace } from "@lowrank/linalg";
+import { Rng } from "@lowrank/linalg";
 import { describe, expect, it } from "vitest";
-import { bindSvdUpdate, init, jsSvdUpdateKernels, svdUpdateWasm, type SvdUpdateKernels } from "../src/index.js";
+import { init } from "../src/index.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels.js";
+import { svdUpdateModule } from "../src/module.js";
 import { randn, relDiff, sparseRandom, variants } from "./helpers.js";
 
 // The per-batch kernels (assembly/batch.ts): known answers on the js set, and
@@ -146,10 +148,7 @@ describe("batch kernels", () => {
   for (const variant of variants) {
     it(`wasm (${variant}) agrees with js to 1e-12`, async () => {
       await init({ variant });
-      const w = runInWorkspace("wasm", 1 << 18, jsSvdUpdateKernels, () => {
-        const instance = svdUpdateWasm.shared();
-        return { instance, kernels: bindSvdUpdate(instance) };
-      }, (ws) => run(ws.kernels, { f64: (n) => ws.f64(n), i32: (n) => ws.i32(n) }));
+      const w = svdUpdateModule.run("wasm", 1 << 18, (ws) => run(ws.kernels, { f64: (n) => ws.f64(n), i32: (n) => ws.i32(n) }));
       const j = js();
       expect(w.p).toBe(j.p);
       expect(Array.from(w.idx)).toEqual(Array.from(j.idx));

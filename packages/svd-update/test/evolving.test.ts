@@ -288,7 +288,7 @@ describe("EvolvingSvd bad input", () => {
     const seen: number[] = [];
     await expectCode(() => EvolvingSvd.create(A, {
       rank: 3, backend: "js", powerIters: 5, signal: ac.signal,
-      onProgress: (p) => { seen.push(p.iter); if (p.iter === 2) ac.abort(); },
+      onProgress: (p) => { seen.push(p.iteration); if (p.iteration === 2) ac.abort(); },
     }), "ABORTED");
     expect(seen).toEqual([1, 2]);
     const f = svd(A, { backend: "js", k: 3 });

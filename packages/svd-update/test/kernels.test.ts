@@ -1,6 +1,8 @@
-import { qr, runInWorkspace, type DenseMatrix } from "@lowrank/linalg";
+import { qr, type DenseMatrix } from "@lowrank/linalg";
 import { describe, expect, it } from "vitest";
-import { bindSvdUpdate, init, jsSvdUpdateKernels, svdUpdateWasm, type SvdUpdateKernels } from "../src/index.js";
+import { init } from "../src/index.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels.js";
+import { svdUpdateModule } from "../src/module.js";
 import { randn, relDiff, variants } from "./helpers.js";
 
 const n = 40, k = 5, s = 6;
@@ -83,10 +85,7 @@ describe("sparseGramSchmidt", () => {
   for (const variant of variants) {
     it(`wasm (${variant}) agrees with js to 1e-12`, async () => {
       await init({ variant });
-      const w = runInWorkspace("wasm", 1 << 16, jsSvdUpdateKernels, () => {
-        const instance = svdUpdateWasm.shared();
-        return { instance, kernels: bindSvdUpdate(instance) };
-      }, (ws) => run(ws.kernels, (m) => ws.f64(m), 0));
+      const w = svdUpdateModule.run("wasm", 1 << 16, (ws) => run(ws.kernels, (m) => ws.f64(m), 0));
       const j = run(jsSvdUpdateKernels, (m) => new Float64Array(m), 0);
       expect(w.kept).toBe(j.kept);
       expect(relDiff(w.B, j.B)).toBeLessThan(1e-12);

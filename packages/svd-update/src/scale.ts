@@ -1,0 +1,60 @@
+// Power-of-two scaling, as LAPACK scales a matrix whose norm is near
+// overflow or underflow before working on it: the sums of squares inside an
+// update or a subspace iteration overflow for entries past about 1e154 and
+// lose everything below about 1e-154, which left non-orthonormal or
+// non-finite factors. Multiplying by a power of two is exact, so inputs in
+// the ordinary range are not touched at all (results stay bit-identical) and
+// scaled ones lose nothing but what would underflow anyway.
+import { LowrankError } from "@lowrank/linalg";
+
+/** Magnitudes in [2^-LIMIT, 2^LIMIT] are worked on as they are. */
+const LIMIT = 100;
+
+/** Largest |x_i| over the first n entries. O(n). */
+export function maxAbs(x: ArrayLike<number>, n = x.length): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(x[i]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/**
+ * The even exponent e such that dividing values of magnitude up to `mx` by
+ * 2^e brings them near 1, or 0 when `mx` is in the ordinary range (or 0).
+ * Even, so that square roots of scaled sums of squares scale exactly too.
+ */
+export function scaleExponent(mx: number): number {
+  if (!(mx > 0) || (mx <= 2 ** LIMIT && mx >= 2 ** -LIMIT)) return 0;
+  return 2 * Math.round(Math.log2(mx) / 2);
+}
+
+/** 2^e for |e| up to about 2200, in two factors so that neither over- nor underflows. */
+function pow2(e: number): [number, number] {
+  const h = Math.trunc(e / 2);
+  return [2 ** h, 2 ** (e - h)];
+}
+
+/** x * 2^e (exact unless the result leaves the normal range). */
+export function times2(x: number, e: number): number {
+  if (e === 0) return x;
+  const [a, b] = pow2(e);
+  return x * a * b;
+}
+
+/** out[i] = x[i] * 2^e for i < n (out may be x). O(n). */
+export function scaleInto(x: ArrayLike<number>, e: number, out: Float64Array, n = x.length): Float64Array {
+  const [a, b] = pow2(e);
+  for (let i = 0; i < n; i++) out[i] = x[i] * a * b;
+  return out;
+}
+
+/** Throws NON_FINITE when singular values of `s` scaled back by 2^e do not fit in a double. */
+export function checkRepresentable(s: ArrayLike<number>, e: number, what: string): void {
+  for (let i = 0; i < s.length; i++) {
+    if (!Number.isFinite(times2(s[i], e))) {
+      throw new LowrankError("NON_FINITE", `${what}: the singular values (up to ${s[0]} * 2^${e}) exceed the largest double; scale the input down`);
+    }
+  }
+}

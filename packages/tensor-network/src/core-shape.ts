@@ -4,14 +4,22 @@
 // values Σ_n Σ_{i <= r_n} σ_{n,i}² subject to Π r_n + Σ I_n r_n <= budget;
 // by the HOSVD bound, ‖X - X̂‖² <= Σ_n Σ_{i > r_n} σ_{n,i}² for the HOSVD of
 // that shape, so this minimises an upper bound on its error.
-import { arenaBytes, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LongRun, LowrankError, opt, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { eigScratch, symmetricEig } from "./factor.js";
-import { tensorWorkspace } from "./module.js";
-import { scoped } from "./scope.js";
+import { tensorModule } from "./module.js";
 import { norm2, relativeError } from "./tensor.js";
 import { reconstruct } from "./reconstruct.js";
 import { tucker } from "./tucker.js";
-import { checkAbort, checkPositiveInt, checkTensor, prod } from "./validate.js";
+import { checkResult, checkSizes, prod, readOpts, readTensor, scaled, scaleTensor } from "./validate.js";
+
+/** The options of {@link coreShape}. */
+const SCHEMA = {
+  budget: opt.number(),
+  solver: opt.oneOf(["greedy", "bang-for-buck", "exact", "rre-greedy"] as const),
+  refitIter: opt.int({ min: 1 }),
+  signal: opt.signal(),
+  backend: BACKEND,
+};
 
 /** Search nodes the exact solver may visit before giving up (a few seconds), so it never hangs. */
 const MAX_NODES = 5e7;
@@ -79,46 +87,50 @@ export interface CoreShapeResult {
  * const t = await tucker(X, { rank });
  */
 export async function coreShape(X: Tensor, opts: CoreShapeOptions): Promise<CoreShapeResult> {
-  X = checkTensor(X, "X");
+  const o = readOpts("coreShape", opts, SCHEMA);
+  const run = new LongRun("coreShape", { signal: o.signal });
+  X = readTensor(X, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
-  if (opts == null || !(typeof opts.budget === "number" && Number.isFinite(opts.budget))) {
-    throw new LowrankError("INVALID_ARGUMENT", "coreShape: opts.budget must be a finite number");
-  }
-  const budget = opts.budget;
+  if (o.budget === undefined) throw new LowrankError("INVALID_ARGUMENT", "coreShape: opts.budget (a finite number) is required");
+  const budget = o.budget;
   const least = 1 + shape.reduce((a, n) => a + n, 0);
   if (budget < least) throw new LowrankError("INVALID_ARGUMENT", `coreShape: budget ${budget} is below the smallest Tucker decomposition (1 + Σ I_n = ${least})`);
-  const solver = opts.solver ?? "exact";
-  if (solver !== "greedy" && solver !== "bang-for-buck" && solver !== "exact" && solver !== "rre-greedy") {
-    throw new LowrankError("INVALID_ARGUMENT", `coreShape: solver must be "greedy", "bang-for-buck", "exact" or "rre-greedy", got ${String(solver)}`);
-  }
-  const refitIter = opts.refitIter === undefined ? 20 : checkPositiveInt(opts.refitIter, "refitIter");
+  const solver = o.solver ?? "exact";
+  const refitIter = o.refitIter ?? 20;
+  // The spectra are those of X scaled by a power of two when its magnitude is extreme (σ² scaled back after).
+  const { X: Xs, scale } = scaleTensor(X);
   const nmax = Math.max(...shape);
-  const ws = await tensorWorkspace(opts.backend, arenaBytes(S + 2 * nmax * nmax + eigScratch(nmax) + nmax, 0, 16));
-  const x = ws.input(X.data);
+  checkSizes("coreShape", S, 2 * nmax * nmax, eigScratch(nmax), nmax);
+  const ws = await tensorModule.workspace(o.backend, arenaBytes(S + 2 * nmax * nmax + eigScratch(nmax) + nmax, 0, 16));
+  const x = ws.input(Xs.data);
   const spectra = shape.map((n, k) =>
-    scoped(ws, () => {
+    ws.scoped(() => {
       const G = ws.f64(n * n), values = ws.f64(n), V = ws.f64(n);
       ws.kernels.unfoldingGram(prod(shape, 0, k), n, prod(shape, k + 1), x, G);
       symmetricEig(ws, n, G, 1, values, V);
       return Float64Array.from(values, (v) => Math.max(v, 0));
     }),
   );
-  checkAbort(opts.signal, "coreShape");
+  run.check();
   let fits: number | undefined;
   let rank: number[];
   if (solver === "exact") rank = exactShape(shape, spectra, budget);
   else if (solver !== "rre-greedy") rank = validRank(greedyShape(shape, spectra, budget, solver === "bang-for-buck"));
   else {
-    const walk = await refitGreedy(X, budget, refitIter, opts);
+    const walk = await refitGreedy(Xs, budget, refitIter, o.backend, run);
     rank = walk.rank;
     fits = walk.fits;
   }
-  const nx = norm2(X.data);
+  const nx = norm2(Xs.data);
   let dropped = 0;
   spectra.forEach((s, k) => {
     for (let i = rank[k]; i < s.length; i++) dropped += s[i];
   });
-  const result: CoreShapeResult = { rank, parameters: tuckerParameters(shape, rank), errorBound: nx === 0 ? 0 : Math.sqrt(dropped) / nx, spectra };
+  const result: CoreShapeResult = {
+    rank, parameters: tuckerParameters(shape, rank), errorBound: nx === 0 ? 0 : Math.sqrt(dropped) / nx,
+    spectra: spectra.map((s) => scaled(s, -2 * scale)),
+  };
+  for (const s of result.spectra) checkResult(s, "coreShape", "a squared singular value");
   if (fits !== undefined) result.fits = fits;
   return result;
 }
@@ -128,7 +140,7 @@ export async function coreShape(X: Tensor, opts: CoreShapeOptions): Promise<Core
  * budget, fit Tucker to each candidate (made a multilinear rank first), keep
  * the lowest true error (ties to the lower mode).
  */
-async function refitGreedy(X: Tensor, budget: number, refitIter: number, opts: CoreShapeOptions): Promise<{ rank: number[]; fits: number }> {
+async function refitGreedy(X: Tensor, budget: number, refitIter: number, backend: CoreShapeOptions["backend"], run: LongRun): Promise<{ rank: number[]; fits: number }> {
   const shape = X.shape, N = shape.length;
   const r = shape.map(() => 1);
   let fits = 0;
@@ -139,10 +151,10 @@ async function refitGreedy(X: Tensor, budget: number, refitIter: number, opts: C
       const cand = r.slice();
       cand[k]++;
       if (tuckerParameters(shape, cand) > budget) continue;
-      const fit = await tucker(X, { rank: validRank(cand), method: "hooi", init: "random", seed: fits, maxIter: refitIter, backend: opts.backend });
+      const fit = await tucker(X, { rank: validRank(cand), method: "hooi", init: "random", seed: fits, maxIter: refitIter, backend });
       fits++;
-      checkAbort(opts.signal, "coreShape");
-      const err = relativeError(X, reconstruct(fit, { backend: opts.backend }));
+      await run.pause();
+      const err = relativeError(X, reconstruct(fit, { backend }));
       if (err < bestErr) {
         best = k;
         bestErr = err;

@@ -2,17 +2,15 @@
 // Harshman 1970), in the form of Kolda & Bader 2009, "Tensor Decompositions
 // and Applications", Fig. 3.3: each step solves A_n V = X_(n) (⊙_{k≠n} A_k)
 // with V = ⊛_{k≠n} A_kᵀA_k, then moves the column norms into the weights.
-import { arenaBytes, LowrankError, Rng, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { mttkrpScratch, type TensorKernels } from "./kernels.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
-import { tensorWorkspace } from "./module.js";
-import { iterationLimits, sweepReporter } from "./progress.js";
-import { scoped } from "./scope.js";
+import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions } from "./types.js";
-import { checkMaskedTensor, checkPositiveInt, checkTensor, prod } from "./validate.js";
+import { checkResult, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED } from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
 /** Errors below this are computed from the residual, not from ‖X‖² - 2<X, X̂> + ‖X̂‖². */
@@ -35,6 +33,18 @@ export interface CpOptions extends IterativeOptions {
    */
   mask?: ArrayLike<number | boolean>;
 }
+
+/** The options of {@link cp}. */
+const SCHEMA = {
+  rank: RANK,
+  init: opt.oneOf(["svd", "random"] as const),
+  seed: SEED,
+  returnErrors: opt.boolean(),
+  mask: MASK,
+  ...LONG_RUN,
+  onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
+  backend: BACKEND,
+};
 
 /** Result of {@link cp}. */
 export interface CpResult extends CpDecomposition {
@@ -68,16 +78,19 @@ export interface CpResult extends CpDecomposition {
  * const { weights, factors } = await cp(X, { rank: 4, seed: 1 });
  */
 export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
-  if (opts == null || opts.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "cp: opts.rank is required");
+  const o = readOpts("cp", opts, SCHEMA);
+  const run = new LongRun<{ iteration: number; error: number }>("cp", { onProgress: o.onProgress, signal: o.signal });
+  if (o.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "cp: opts.rank is required");
   let mask: Uint8Array | null = null;
-  if (opts.mask !== undefined) ({ X, mask } = checkMaskedTensor(X, opts.mask, "X"));
-  else X = checkTensor(X, "X");
-  const R = checkPositiveInt(opts.rank, "rank");
-  const init = opts.init ?? "svd";
-  if (init !== "svd" && init !== "random") throw new LowrankError("INVALID_ARGUMENT", `cp: init must be "svd" or "random", got ${String(init)}`);
-  const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new LowrankError("INVALID_ARGUMENT", `seed must be an integer, got ${seed}`);
-  const { maxIter, tol } = iterationLimits(opts, 500, 1e-10);
+  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
+  else X = readTensor(X, "X");
+  const R = o.rank;
+  const init = o.init ?? "svd";
+  const seed = o.seed ?? 0;
+  const maxIter = o.maxIter ?? 500, tol = o.tol ?? 1e-10;
+  // A tensor of extreme magnitude is decomposed scaled by a power of two (exact); the weights take it back.
+  const { X: Xs, scale } = scaleTensor(X, mask);
+  X = Xs;
   const shape = X.shape, N = shape.length, S = X.data.length;
 
   // MTTKRP scratch (kept for the run) and the svd start's scratch (freed before the sweeps).
@@ -89,8 +102,9 @@ export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
     side = Math.max(side, left, right);
   }
   const fs = shape.reduce((a, n) => a + n * R, 0);
+  checkSizes("cp", 2 * S, scratch, initScratch, fs, 4 * side * R, N * R * R, 2 * Math.max(...shape) * R);
   const bytes = arenaBytes(2 * S + scratch + initScratch + fs + 4 * side * R + N * R * R + 2 * Math.max(...shape) * R + 3 * R * R + R, 0, 32 + 4 * N);
-  const ws = await tensorWorkspace(opts.backend, bytes);
+  const ws = await tensorModule.workspace(o.backend, bytes);
   const K = ws.kernels;
   const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
   const observedNorm2 = mask ? fillWithMean(x, mask) : 0;
@@ -111,7 +125,7 @@ export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
     } else {
       const k = Math.min(R, shape[n]);
       if (k < R) K.rngFill(rng, A[n], true);
-      scoped(ws, () => {
+      ws.scoped(() => {
         const U = ws.f64(shape[n] * k), s = ws.f64(k);
         modeBasis(ws, "gram", left, shape[n], right, x, k, U, s);
         for (let i = 0; i < shape[n]; i++) for (let c = 0; c < k; c++) A[n][i * R + c] = U[i * k + c];
@@ -121,7 +135,6 @@ export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
   }
 
   const errors: number[] = [];
-  const afterSweep = sweepReporter(opts, "cp");
   for (let it = 1; it <= maxIter; it++) {
     let inner = 0;
     let lastKL = kl[0];
@@ -173,20 +186,21 @@ export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
     }
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
-    await afterSweep(it, err);
+    await run.step({ iteration: it, error: err });
     if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS)) break;
   }
 
   // Weights descending, as TensorLy's cp_normalize leaves them unordered but users expect an order.
   const order = Array.from({ length: R }, (_, c) => c).sort((a, b) => w[b] - w[a] || a - b);
-  const weights = Float64Array.from(order, (c) => w[c]);
+  const weights = scaled(Float64Array.from(order, (c) => w[c]), -scale);
+  checkResult(weights, "cp", "the weights");
   const factors: DenseMatrix[] = A.map((a, n) => {
     const data = new Float64Array(shape[n] * R);
     for (let i = 0; i < shape[n]; i++) for (let c = 0; c < R; c++) data[i * R + c] = a[i * R + order[c]];
     return { rows: shape[n], cols: R, data };
   });
   const result: CpResult = { weights, factors };
-  if (opts.returnErrors) result.errors = errors;
+  if (o.returnErrors) result.errors = errors;
   return result;
 }
 

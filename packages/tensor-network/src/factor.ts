@@ -5,7 +5,6 @@
 import { completeColumns, LowrankError, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
 import { lqRWorkSize } from "./kernels.js";
 import type { TensorKernels } from "./kernels.js";
-import { scoped } from "./scope.js";
 
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 60;
@@ -24,7 +23,7 @@ export function svdScratch(m: number, n: number): number {
 
 /** out (n x m) = Aᵀ for the row-major m x n A, by the `permute` kernel. */
 export function transposeInto(ws: Workspace<TensorKernels>, m: number, n: number, A: Float64Array, out: Float64Array): void {
-  scoped(ws, () => {
+  ws.scoped(() => {
     const dims = ws.i32(2), perm = ws.i32(2), scratch = ws.i32(6);
     dims[0] = m;
     dims[1] = n;
@@ -57,7 +56,7 @@ const useFatR = (m: number, n: number) => m < n && m <= QR_NB && n >= 2 * lqCols
  */
 export function fatR(ws: Workspace<TensorKernels>, m: number, n: number, A: Float64Array, R: Float64Array): void {
   const K = ws.kernels, b = lqCols(m), nb = Math.ceil(n / b), W = nb * m;
-  scoped(ws, () => {
+  ws.scoped(() => {
     const blk = ws.f64(m * b), Ls = ws.f64(m * W);
     for (let t = 0; t < nb; t++) {
       const c0 = t * b, cols = Math.min(b, n - c0);
@@ -98,7 +97,7 @@ export function leftSingular(
   // step rotates R alone, with no rotations to accumulate and no Q to form.
   const trans = m <= n;
   const M = trans ? n : m, N = trans ? m : n;
-  scoped(ws, () => {
+  ws.scoped(() => {
     // Only R is needed when m <= n: wide matrices with few rows take the two-level LQ (fatR), in place of
     // the transpose and a QR whose reflectors would be short strided rows.
     // Wide matrices with more rows: the blocked LQ of a copy of A (kernel lqR), no transpose.
@@ -157,7 +156,7 @@ export function leftSingular(
  */
 export function symmetricEig(ws: Workspace<TensorKernels>, n: number, G: Float64Array, k: number, values: Float64Array, V: Float64Array): void {
   const K = ws.kernels;
-  scoped(ws, () => {
+  ws.scoped(() => {
     const d = ws.f64(n), e = ws.f64(n), tau = ws.f64(n), work = ws.f64(n), Z = ws.f64(n * n);
     K.tridiagonalize(n, G, n, d, e, tau, work);
     K.tridiagonalQt(n, G, n, tau, Z, n);

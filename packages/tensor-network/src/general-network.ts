@@ -6,14 +6,13 @@
 // `permute`) and one GEMM; ALS updates one core at a time by least squares
 // against the contraction of all the others (the unfolding of the
 // rest-of-network contraction).
-import { arenaBytes, LowrankError, Rng, WasmWorkspace, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, asTensor, MAX_WASM_BYTES, internalError, LongRun, LowrankError, Rng, WasmWorkspace, type ProgressRecord, type Tensor, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
-import { tensorWorkspace } from "./module.js";
+import { tensorModule } from "./module.js";
 import { solveRows } from "./normal-equations.js";
-import { scoped } from "./scope.js";
 import { norm2 } from "./tensor.js";
 import type { GeneralTensorNetwork } from "./types.js";
-import { checkAbort, checkTensor, prod } from "./validate.js";
+import { checkSizes, prod } from "./validate.js";
 
 /** Errors below this are computed from the residual, not from ‖X‖² - 2<X, X̂> + ‖X̂‖². */
 const EXACT_BELOW = 1e-6;
@@ -98,7 +97,7 @@ function planChain(shape: number[], R: number[][], exclude: number): Chain {
   }
   const target = [...order, ...(exclude >= 0 ? order.map((j) => bondLabel(N, j, exclude)) : [])];
   const finalPerm = target.map((l) => T.labels.indexOf(l));
-  if (finalPerm.includes(-1) || finalPerm.length !== T.labels.length) throw new LowrankError("SHAPE", "internal: network contraction left unexpected bonds");
+  if (finalPerm.includes(-1) || finalPerm.length !== T.labels.length) throw internalError("network contraction left unexpected bonds");
   return { order, steps, finalDims: T.dims, finalPerm: isIdentity(finalPerm) ? null : finalPerm, maxA, maxB, maxC, size: prod(T.dims) };
 }
 
@@ -120,7 +119,7 @@ function permuteInto(ws: Workspace<TensorKernels>, dims: number[], perm: number[
     out.set(X.subarray(0, size));
     return;
   }
-  scoped(ws, () => {
+  ws.scoped(() => {
     const nd = d.length;
     const di = ws.i32(nd), pi = ws.i32(nd), scratch = ws.i32(3 * nd);
     for (let k = 0; k < nd; k++) {
@@ -157,38 +156,45 @@ function runChain(ws: Workspace<TensorKernels>, c: Chain, cores: Float64Array[],
   else out.set(T.subarray(0, c.size));
 }
 
-/** Checks a general network's parts and returns its dense shape. SHAPE on inconsistent parts. */
-export function generalShape(d: GeneralTensorNetwork): number[] {
-  const R = d.edgeRanks, cores = d.cores;
-  if (!Array.isArray(R) || !Array.isArray(cores) || R.length !== cores.length || cores.length < 2) {
-    throw new LowrankError("SHAPE", "a general network needs edgeRanks (N x N) and N >= 2 cores");
-  }
-  const N = cores.length;
-  const shape = cores.map((c, k) => {
-    const G = checkTensor(c, `cores[${k}]`);
-    if (!Array.isArray(R[k]) || R[k].length !== N) throw new LowrankError("SHAPE", `edgeRanks[${k}] must have ${N} entries`);
-    return G.shape[0];
+/**
+ * Reads a general network { edgeRanks, cores } and checks it whole: N >= 2
+ * cores in any accepted tensor form, finite; edgeRanks N x N, symmetric,
+ * positive integers off the diagonal; core k of shape [I_k, R[k][j] for
+ * j ≠ k ascending]. Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE, TOO_LARGE.
+ */
+export function readGeneral(d: { edgeRanks?: unknown; cores?: unknown }, name: string): { shape: number[]; cores: Tensor[]; edgeRanks: number[][] } {
+  const R = d.edgeRanks, raw = d.cores;
+  if (!Array.isArray(R) || !Array.isArray(raw)) throw new LowrankError("INVALID_ARGUMENT", `${name}: a general network needs arrays edgeRanks (N x N) and cores`);
+  if (R.length !== raw.length || raw.length < 2) throw new LowrankError("SHAPE", `${name}: a general network needs edgeRanks (N x N) and N >= 2 cores`);
+  const N = raw.length;
+  const cores = raw.map((c, k) => asTensor(c, `${name}.cores[${k}]`));
+  const shape = cores.map((c) => c.shape[0]);
+  const edgeRanks = R.map((row, k) => {
+    if (!Array.isArray(row) || row.length !== N) throw new LowrankError("SHAPE", `${name}.edgeRanks[${k}] must have ${N} entries`);
+    return row.map((v, j) => (j === k ? shape[k] : v)) as number[];
   });
   for (let a = 0; a < N; a++) {
     for (let b = 0; b < N; b++) {
-      if (a !== b && (!Number.isInteger(R[a][b]) || R[a][b] < 1 || R[a][b] !== R[b][a])) {
+      const v = edgeRanks[a][b];
+      if (a !== b && (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v !== edgeRanks[b][a])) {
         throw new LowrankError("SHAPE", `edgeRanks must be symmetric with positive integers off the diagonal (at [${a}][${b}])`);
       }
     }
   }
   cores.forEach((c, k) => {
-    const want = coreShapeOf(shape, R, k);
+    const want = coreShapeOf(shape, edgeRanks, k);
     if (c.shape.length !== want.length || c.shape.some((v, i) => v !== want[i])) {
       throw new LowrankError("SHAPE", `cores[${k}] must have shape [${want.join(", ")}] ([I_k, then the rank of its bond to every other core])`);
     }
   });
-  return shape;
+  return { shape, cores, edgeRanks };
 }
 
 /** Arena bytes {@link contractGeneral} needs. */
 export function contractGeneralBytes(shape: number[], R: number[][]): number {
   const c = planChain(shape, R, -1);
   const coreSize = shape.reduce((a, _, k) => a + prod(coreShapeOf(shape, R, k)), 0);
+  checkSizes("reconstruct", c.maxA, c.maxB, c.maxC, c.maxC, coreSize, c.size);
   return arenaBytes(chainScratch(c) + coreSize + c.size, permuteI32(shape.length * shape.length), 16 + shape.length);
 }
 
@@ -196,7 +202,7 @@ export function contractGeneralBytes(shape: number[], R: number[][]): number {
 export function contractGeneral(ws: Workspace<TensorKernels>, shape: number[], R: number[][], cores: Float64Array[]): Float64Array {
   const c = planChain(shape, R, -1);
   const out = ws.f64(c.size);
-  scoped(ws, () => runChain(ws, c, cores.map((g) => ws.input(g)), ws.f64(chainScratch(c)), out));
+  ws.scoped(() => runChain(ws, c, cores.map((g) => ws.input(g)), ws.f64(chainScratch(c)), out));
   return out;
 }
 
@@ -205,6 +211,8 @@ export interface GeneralAlsOptions {
   maxIter: number;
   tol: number;
   signal?: AbortSignal;
+  /** The caller's run (its clock and signal); by default one of this fit's own on `signal`. */
+  run?: LongRun<ProgressRecord>;
 }
 
 /**
@@ -229,10 +237,11 @@ export class GeneralFitter {
       scratch = Math.max(scratch, chainScratch(c) + c.size + 3 * bk * bk + 5 * shape[k] * bk);
     }
     const coreSize = generalParameters(shape, R);
+    checkSizes("searchStructure", 2 * S, 2 * coreSize, scratch);
     const need = arenaBytes(2 * S + 2 * coreSize + scratch, permuteI32(N * N), 64 + 4 * N);
     if (!this.ws || need > this.bytes) {
-      this.bytes = Math.max(need, 2 * this.bytes);
-      this.ws = await tensorWorkspace(this.backend, this.bytes);
+      this.bytes = Math.max(need, Math.min(2 * this.bytes, MAX_WASM_BYTES / 2));
+      this.ws = await tensorModule.workspace(this.backend, this.bytes);
     }
     return this.ws;
   }
@@ -314,7 +323,7 @@ export class GeneralFitter {
     // The workspace is this fitter's own, so its arena may stay marked across the yields below.
     const arena = ws instanceof WasmWorkspace ? ws.instance.arena : null;
     const mark = arena?.mark();
-    let lastYield = performance.now();
+    const run = opts.run ?? new LongRun("searchStructure", { signal: opts.signal });
     try {
       const x = ws.input(this.X.data), resid = ws.f64(S);
       const G = cores.map((g) => ws.input(g));
@@ -328,7 +337,7 @@ export class GeneralFitter {
       const errors: number[] = [];
       const sweepCores = only ? [only[0], only[1]] : shape.map((_, k) => k);
       for (let it = 1; it <= opts.maxIter; it++) {
-        checkAbort(opts.signal, "searchStructure");
+        run.check();
         let last = { inner: 0, fit: 0, M: tmp, bk: 1 }, lastK = 0;
         for (const k of sweepCores) {
           const sl: [number, number] | null = only ? [k === only[0] ? only[1] : only[0], R[only[0]][only[1]] - 1] : null;
@@ -341,11 +350,8 @@ export class GeneralFitter {
         const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
         errors.push(err);
         if (Math.abs(prev - err) < opts.tol || (!exact && Math.abs(prev * prev - err * err) < 1e-14)) break;
-        if (performance.now() - lastYield >= 10) {
-          // Let timers and abort events run during long fits.
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
-        }
+        // Let timers and abort events run during long fits.
+        await run.pause();
       }
       G.forEach((g, k) => cores[k].set(g));
       return errors;

@@ -5,10 +5,9 @@
 // slices initialised small and fitted alone for a few ALS sweeps, the
 // paper's warm start), keeps the candidate with the lowest loss, and refits
 // all cores by ALS; it stops at a loss or parameter budget.
-import { Rng, type Tensor } from "@lowrank/linalg";
+import { Rng, type LongRun, type Tensor } from "@lowrank/linalg";
 import { coreShapeOf, generalParameters, GeneralFitter, growEdge, randomCores } from "./general-network.js";
 import type { GeneralTensorNetwork } from "./types.js";
-import { checkAbort } from "./validate.js";
 
 export interface GreedyGeneralSettings {
   budget: number;
@@ -18,8 +17,8 @@ export interface GreedyGeneralSettings {
   maxEvaluations: number;
   seed: number;
   backend: "js" | "wasm" | undefined;
-  onProgress?: (info: { evaluations: number; ranks: number[]; edgeRanks: number[][]; error: number }) => void;
-  signal?: AbortSignal;
+  /** The search's run: progress records after every fit, yields, the abort signal. */
+  run: LongRun<{ iteration: number; evaluations: number; ranks: number[]; edgeRanks?: number[][]; error: number }>;
 }
 
 export interface GreedyGeneralResult {
@@ -48,23 +47,16 @@ export async function greedyGeneral(X: Tensor, s: GreedyGeneralSettings): Promis
   let evaluations = 0;
   const report = (R: number[][], error: number) => {
     evaluations++;
-    s.onProgress?.({ evaluations, ranks: upperTriangle(R), edgeRanks: withDiagonal(shape, R), error });
+    s.run.stepSync({ iteration: evaluations, evaluations, ranks: upperTriangle(R), edgeRanks: withDiagonal(shape, R), error });
   };
-  // Yield to the event loop between fits once 10 ms of work have passed, then check the signal.
-  let lastYield = performance.now();
-  const tick = async () => {
-    if (performance.now() - lastYield >= 10) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = performance.now();
-    }
-    checkAbort(s.signal, "searchStructure");
-  };
-  const als = { maxIter: s.alsIter, tol: 1e-10, signal: s.signal };
+  // Yield to the event loop between fits when one is due, then check the signal.
+  const tick = () => s.run.pause();
+  const als = { maxIter: s.alsIter, tol: 1e-10, run: s.run };
 
   // Rank one everywhere (the paper's start), fitted by ALS.
   let R = shape.map(() => shape.map(() => 1));
   let cores = randomCores(shape, R, rng);
-  checkAbort(s.signal, "searchStructure");
+  s.run.check();
   let errors = await fitter.fit(R, cores, als);
   let error = errors[errors.length - 1];
   report(R, error);

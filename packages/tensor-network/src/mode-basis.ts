@@ -3,7 +3,6 @@
 import type { Workspace } from "@lowrank/linalg";
 import { eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
 import type { TensorKernels } from "./kernels.js";
-import { scoped } from "./scope.js";
 import { unfoldInto } from "./tensor.js";
 import type { UnfoldingSvd } from "./types.js";
 
@@ -46,7 +45,7 @@ export function modeBasis(
   scratch?: Float64Array,
 ): void {
   const J = left * right;
-  scoped(ws, () => {
+  ws.scoped(() => {
     if (useGram(route, n, J)) {
       const G = ws.f64(n * n), values = ws.f64(n);
       ws.kernels.unfoldingGram(left, n, right, X, G);

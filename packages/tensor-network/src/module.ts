@@ -1,70 +1,31 @@
-import { JsWorkspace, LowrankError, WasmLoader, type Arena, type Backend, type WasmVariant, type Workspace } from "@lowrank/linalg";
-import { initRuntime } from "@lowrank/linalg";
-import { BudgetedWorkspace } from "./budget.js";
+// This package's WebAssembly module, declared to linalg's runtime once
+// (docs/ARCHITECTURE.md, "The runtime"). The binary holds linalg's kernels and
+// the tensor kernels; the simd variant is bundled so that Node and workers
+// compile it synchronously on a first call made before `init()`, the relaxed
+// one loads lazily. `init` is linalg's: one call initialises every package.
+import { defineKernelModule, type Arena } from "@lowrank/linalg";
+import simd from "./generated/wasm-simd.js";
 import { jsTensorKernels, type TensorKernels } from "./kernels.js";
 import { bindTensor, type TensorExports } from "./wasm.js";
 import { warmTensor } from "./warm.js";
 
-/** This package's module loader: linalg's kernels and the tensor kernels in one binary. */
-export const tensorWasm = new WasmLoader<TensorExports>(
-  "@lowrank/tensor-network",
-  {
-    simd: () => import("./generated/wasm-simd.js"),
-    "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js"),
-  },
-  (instance) => {
-    const k = bindTensor(instance);
-    warm(k, instance.arena);
-  },
-);
+export { init } from "@lowrank/linalg";
 
-function warm(k: TensorKernels, arena: Arena): void {
-  const mark = arena.mark();
-  arena.reserve(1 << 20);
-  warmTensor(k, (n) => arena.f64(n), (n) => arena.i32(n));
-  arena.release(mark);
-}
+/** Arena bytes the warm-up takes (about 85 KiB; see warm.ts). */
+const WARM_BYTES = 1 << 20;
 
 /**
- * Loads and compiles the WebAssembly module (relaxed-simd where the engine has
- * it, else simd), warms its kernels, and says which variant runs. Await it
- * once before using the default `backend: "wasm"`.
- *
- * @example
- * const { variant } = await init(); // "relaxed-simd" or "simd"
+ * The tensor module: `run(backend, bytes, fn)` for synchronous calls on the
+ * shared instance, `workspace(backend, bytes)` for long runs on a private one.
  */
-export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return initRuntime(opts);
-}
+export const tensorModule = defineKernelModule<TensorExports, TensorKernels>({
+  name: "@lowrank/tensor-network",
+  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
+  bind: bindTensor,
+  js: jsTensorKernels,
+  warm: (k: TensorKernels, arena: Arena) => warmTensor(k, (n) => arena.f64(n), (n) => arena.i32(n)),
+  warmBytes: WARM_BYTES,
+});
 
-/**
- * Runs `fn` synchronously on the shared instance (or plain arrays on js),
- * reserving `bytes` first and freeing everything `fn` took when it returns.
- */
-export function withTensor<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace<TensorKernels>) => T): T {
-  const b = backend ?? "wasm";
-  if (b === "js") return fn(new JsWorkspace(jsTensorKernels));
-  if (b !== "wasm") throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${String(backend)}`);
-  const instance = tensorWasm.shared();
-  const kernels = bindTensor(instance);
-  const arena = instance.arena;
-  if (arena.used > 0) throw new LowrankError("INVALID_ARGUMENT", "internal: nested synchronous call on the shared WASM instance");
-  arena.reserve(bytes);
-  const mark = arena.mark();
-  try {
-    return fn(new BudgetedWorkspace(instance, kernels, bytes));
-  } finally {
-    arena.release(mark);
-  }
-}
-
-/** A workspace with its own WASM instance and `bytes` of reserved arena, for long asynchronous runs. */
-export async function tensorWorkspace(backend: Backend | undefined, bytes: number): Promise<Workspace<TensorKernels>> {
-  const b = backend ?? "wasm";
-  if (b === "js") return new JsWorkspace(jsTensorKernels);
-  if (b !== "wasm") throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${String(backend)}`);
-  const instance = await tensorWasm.instance(bytes + 4 * 1024 * 1024);
-  const kernels = bindTensor(instance);
-  instance.arena.reserve(bytes);
-  return new BudgetedWorkspace(instance, kernels, bytes);
-}
+/** The loader of this package's module (its shared instance and variant). */
+export const tensorWasm = tensorModule.loader;

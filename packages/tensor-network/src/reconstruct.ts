@@ -1,81 +1,125 @@
-// Dense tensors back from decompositions, and their sizes.
-import { arenaBytes, checkDense, checkVector, LowrankError, type BackendOptions, type Tensor, type Workspace } from "@lowrank/linalg";
+// Dense tensors back from decompositions, and their sizes. Every
+// decomposition passed in is read whole first (`readDecomposition`): parts
+// in any accepted form, finite, and with consistent shapes, or a SHAPE /
+// INVALID_ARGUMENT error naming the part.
+import {
+  arenaBytes, asMatrix, asTensor, asVector, BACKEND, checkSize, LowrankError, type BackendOptions, type DenseMatrix, type Tensor, type Workspace,
+} from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
-import { withTensor } from "./module.js";
-import { contractGeneral, contractGeneralBytes, generalShape } from "./general-network.js";
-import type { CpDecomposition, Decomposition, GeneralTensorNetwork, TensorNetwork, TuckerDecomposition } from "./types.js";
-import { checkTensor, MAX_F64, prod } from "./validate.js";
+import { tensorModule } from "./module.js";
+import { contractGeneral, contractGeneralBytes, readGeneral } from "./general-network.js";
+import type { Decomposition } from "./types.js";
+import { checkResult, checkSizes, partScales, prod, readOpts, scaled } from "./validate.js";
 
-function isTucker(d: Decomposition): d is TuckerDecomposition {
-  return (d as TuckerDecomposition).core !== undefined;
-}
-function isCp(d: Decomposition): d is CpDecomposition {
-  return (d as CpDecomposition).weights !== undefined;
-}
-function isGeneral(d: Decomposition): d is GeneralTensorNetwork {
-  return (d as GeneralTensorNetwork).edgeRanks !== undefined;
+/** A decomposition read and checked: its kind, its dense shape and its parts as plain arrays. */
+export type ReadDecomposition =
+  | { kind: "tucker"; shape: number[]; core: Tensor; factors: DenseMatrix[] }
+  | { kind: "cp"; shape: number[]; weights: Float64Array; factors: DenseMatrix[] }
+  | { kind: "network"; shape: number[]; cores: Tensor[]; ranks: number[] }
+  | { kind: "general"; shape: number[]; cores: Tensor[]; edgeRanks: number[][] };
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === "object" && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 
-/** The dense shape a decomposition represents. SHAPE on inconsistent parts. */
-export function decompositionShape(d: Decomposition): number[] {
-  if (d == null || typeof d !== "object") throw new LowrankError("SHAPE", "expected a Tucker, CP or tensor-network decomposition");
-  if (isTucker(d)) {
-    const core = checkTensor(d.core, "core");
-    if (!Array.isArray(d.factors) || d.factors.length !== core.shape.length) {
-      throw new LowrankError("SHAPE", `Tucker: ${core.shape.length} core modes need as many factors`);
+function partList(x: unknown, what: string): unknown[] {
+  if (!Array.isArray(x)) throw new LowrankError("INVALID_ARGUMENT", `${what} must be an array`);
+  if (x.length === 0) throw new LowrankError("SHAPE", `${what} must not be empty`);
+  return x;
+}
+
+/**
+ * Tensor-train / tensor-ring cores checked: each [r_k, I_k, r_{k+1}] with
+ * r_{k+1} the next core's first rank (the last closes the ring), finite;
+ * `ranks`, when given, must list those ranks. Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE, TOO_LARGE.
+ */
+export function readNetwork(T: unknown, name: string): { shape: number[]; cores: Tensor[]; ranks: number[] } {
+  if (!isObject(T) || !("cores" in T)) throw new LowrankError("INVALID_ARGUMENT", `${name} must be a tensor train or ring { cores, ranks }`);
+  const cores = partList(T.cores, `${name}.cores`).map((c, k) => asTensor(c, `${name}.cores[${k}]`, { order: 3 }));
+  const N = cores.length;
+  for (let k = 0; k < N; k++) {
+    if (cores[k].shape[2] !== cores[(k + 1) % N].shape[0]) {
+      throw new LowrankError(
+        "SHAPE",
+        `${name}.cores[${k}] has shape [${cores[k].shape}] but the next core starts with rank ${cores[(k + 1) % N].shape[0]}: cores must be [r_k, I_k, r_{k+1}] (the last closes the ring)`,
+      );
     }
-    return d.factors.map((f, k) => {
-      const F = checkDense(f, `factors[${k}]`);
+  }
+  const ranks = [...cores.map((c) => c.shape[0]), cores[N - 1].shape[2]];
+  if (T.ranks !== undefined) {
+    const given = T.ranks;
+    if (!Array.isArray(given) || given.length !== N + 1 || given.some((r, k) => r !== ranks[k])) {
+      throw new LowrankError("SHAPE", `${name}.ranks must be the cores' bond ranks [${ranks.join(", ")}]`);
+    }
+  }
+  return { shape: cores.map((c) => c.shape[1]), cores, ranks };
+}
+
+/**
+ * Reads any decomposition this package produces, in any accepted form of
+ * its parts, and checks it whole: finite parts (NON_FINITE), consistent
+ * shapes (SHAPE), the right kinds of value (INVALID_ARGUMENT). O(parameters).
+ */
+export function readDecomposition(d: unknown, name = "decomposition"): ReadDecomposition {
+  if (!isObject(d)) {
+    throw new LowrankError("INVALID_ARGUMENT", `${name} must be a Tucker { core, factors }, CP { weights, factors } or tensor-network { cores } decomposition`);
+  }
+  if ("core" in d) {
+    const core = asTensor(d.core, `${name}.core`);
+    const raw = partList(d.factors, `${name}.factors`);
+    if (raw.length !== core.shape.length) {
+      throw new LowrankError("SHAPE", `Tucker: ${core.shape.length} core modes need as many factors, got ${raw.length}`);
+    }
+    const factors = raw.map((f, k) => {
+      const F = asMatrix(f, `${name}.factors[${k}]`);
       if (F.cols !== core.shape[k]) throw new LowrankError("SHAPE", `factors[${k}] has ${F.cols} columns, core mode ${k} has ${core.shape[k]}`);
-      return F.rows;
+      return F;
     });
+    return { kind: "tucker", shape: factors.map((f) => f.rows), core, factors };
   }
-  if (isGeneral(d)) return generalShape(d);
-  if (isCp(d)) {
-    checkVector(d.weights, "weights");
-    const R = d.weights.length;
-    if (!Array.isArray(d.factors) || d.factors.length === 0) throw new LowrankError("SHAPE", "CP: factors must be a non-empty array");
-    return d.factors.map((f, k) => {
-      const F = checkDense(f, `factors[${k}]`);
+  if ("edgeRanks" in d) return { kind: "general", ...readGeneral(d, name) };
+  if ("weights" in d) {
+    const weights = asVector(d.weights, `${name}.weights`);
+    const R = weights.length;
+    const factors = partList(d.factors, `${name}.factors`).map((f, k) => {
+      const F = asMatrix(f, `${name}.factors[${k}]`);
       if (F.cols !== R) throw new LowrankError("SHAPE", `factors[${k}] has ${F.cols} columns, weights has ${R}`);
-      return F.rows;
+      return F;
     });
+    return { kind: "cp", shape: factors.map((f) => f.rows), weights, factors };
   }
-  const cores = (d as TensorNetwork).cores;
-  if (!Array.isArray(cores) || cores.length === 0) throw new LowrankError("SHAPE", "expected { core, factors }, { weights, factors } or { cores }");
-  return cores.map((c, k) => {
-    const G = checkTensor(c, `cores[${k}]`);
-    const next = cores[(k + 1) % cores.length].shape;
-    if (G.shape.length !== 3 || next.length !== 3 || G.shape[2] !== next[0]) {
-      throw new LowrankError("SHAPE", `cores[${k}] must be [r_k, I_k, r_{k+1}] with r_{k+1} the next core's first rank (the last closes the ring)`);
-    }
-    return G.shape[1];
-  });
+  if ("cores" in d) return { kind: "network", ...readNetwork(d, name) };
+  throw new LowrankError("INVALID_ARGUMENT", `${name} must have { core, factors }, { weights, factors }, { cores } or { edgeRanks, cores }`);
+}
+
+function parameters(p: ReadDecomposition): number {
+  if (p.kind === "tucker") return p.core.data.length + p.factors.reduce((a, f) => a + f.data.length, 0);
+  if (p.kind === "cp") return p.weights.length + p.factors.reduce((a, f) => a + f.data.length, 0);
+  return p.cores.reduce((a, c) => a + c.data.length, 0);
 }
 
 /**
  * Number of stored values: Tucker Π r_n + Σ I_n r_n, CP R (1 + Σ I_n),
- * TT/TR Σ r_k I_k r_{k+1}, general networks Σ_k I_k Π_{j≠k} R_kj. O(N).
+ * TT/TR Σ r_k I_k r_{k+1}, general networks Σ_k I_k Π_{j≠k} R_kj. O(parameters):
+ * the decomposition is checked first. Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE.
  *
  * @example
  * parameterCount(await tucker(X, { rank: 5 })); // 125 + 5 ΣI_n
  */
 export function parameterCount(d: Decomposition): number {
-  decompositionShape(d);
-  if (isTucker(d)) return d.core.data.length + d.factors.reduce((a, f) => a + f.data.length, 0);
-  if (isCp(d)) return d.weights.length + d.factors.reduce((a, f) => a + f.data.length, 0);
-  return d.cores.reduce((a, c) => a + c.data.length, 0);
+  return parameters(readDecomposition(d));
 }
 
 /**
  * Entries of the dense tensor over {@link parameterCount}: how many times
- * smaller the decomposition is. O(N).
+ * smaller the decomposition is. O(parameters). Errors as {@link parameterCount}.
  *
  * @example
  * compressionRatio(await tensorTrain(X, { eps: 1e-3 })); // e.g. 41.7
  */
 export function compressionRatio(d: Decomposition): number {
-  return prod(decompositionShape(d)) / parameterCount(d);
+  const p = readDecomposition(d);
+  return prod(p.shape) / parameters(p);
 }
 
 /**
@@ -84,63 +128,83 @@ export function compressionRatio(d: Decomposition): number {
  * leading factors times the last, one GEMM), TT/TR by contracting the cores
  * left to right (one GEMM per core) and taking the trace over the closing
  * bond; a general network by a chain of pairwise contractions (axis
- * permutation + GEMM). O(size Σ r) for Tucker, O(size R) for CP, O(size r_0 max r) for TT/TR.
- * Errors: SHAPE on inconsistent parts, NON_FINITE, TOO_LARGE.
+ * permutation + GEMM). Parts of extreme magnitude are scaled by powers of
+ * two first and the result scaled back. O(size Σ r) for Tucker, O(size R)
+ * for CP, O(size r_0 max r) for TT/TR.
+ * Errors: INVALID_ARGUMENT, SHAPE on inconsistent parts, EMPTY, NON_FINITE
+ * (also a result beyond the double range), TOO_LARGE (checked before allocating).
  *
  * @example
  * const Y = reconstruct(await tucker(X, { rank: 4 })); // same shape as X
  */
 export function reconstruct(d: Decomposition, opts: BackendOptions = {}): Tensor {
-  const shape = decompositionShape(d);
+  const p = readDecomposition(d);
+  const { backend } = readOpts("reconstruct", opts, { backend: BACKEND });
+  const shape = p.shape;
   const S = prod(shape);
-  if (S > MAX_F64) throw new LowrankError("TOO_LARGE", `the dense tensor would have ${S} entries`);
-  if (isTucker(d)) return { shape, data: tuckerToTensor(d, shape, opts) };
-  if (isCp(d)) return { shape, data: cpToTensor(d, shape, opts) };
-  if (isGeneral(d)) {
-    return {
-      shape,
-      data: withTensor(opts.backend, contractGeneralBytes(shape, d.edgeRanks), (ws) =>
-        ws.output(contractGeneral(ws, shape, d.edgeRanks, d.cores.map((c) => c.data)))),
-    };
-  }
-  return { shape, data: networkToTensor(d.cores, shape, opts) };
+  checkSize(S, "reconstruct: the dense tensor");
+  let data: Float64Array;
+  if (p.kind === "tucker") data = tuckerToTensor(p, backend);
+  else if (p.kind === "cp") data = cpToTensor(p, backend);
+  else if (p.kind === "general") {
+    const e = partScales(p.cores.map((c) => c.data));
+    const cores = p.cores.map((c, k) => scaled(c.data, e[k]));
+    const bytes = contractGeneralBytes(shape, p.edgeRanks);
+    data = scaled(tensorModule.run(backend, bytes, (ws) => ws.output(contractGeneral(ws, shape, p.edgeRanks, cores))), -sum(e));
+  } else data = networkToTensor(p.cores, shape, backend);
+  checkResult(data, "reconstruct", "the dense tensor");
+  return { shape, data };
 }
 
-function tuckerToTensor(d: TuckerDecomposition, shape: number[], opts: BackendOptions): Float64Array {
-  const S = prod(shape), r = d.core.shape;
-  const fs = d.factors.reduce((a, f) => a + f.data.length, 0);
-  return withTensor(opts.backend, arenaBytes(2 * S + d.core.data.length + fs, 0, 8 + shape.length), (ws) => {
-    let cur = ws.input(d.core.data);
-    const bufs = [ws.f64(S), ws.f64(S)];
+const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+
+function tuckerToTensor(d: { shape: number[]; core: Tensor; factors: DenseMatrix[] }, backend: BackendOptions["backend"]): Float64Array {
+  const shape = d.shape, S = prod(shape), r = d.core.shape;
+  const e = partScales([d.core.data, ...d.factors.map((f) => f.data)]);
+  const core = scaled(d.core.data, e[0]), factors = d.factors.map((f, k) => scaled(f.data, e[k + 1]));
+  // The chain's products: core ×_0 U_0 ... ×_k U_k has I_0..I_k then r_{k+1}..
+  let most = 0;
+  for (let k = 0; k < shape.length; k++) most = Math.max(most, prod(shape, 0, k + 1) * prod(r, k + 1));
+  const fs = factors.reduce((a, f) => a + f.length, 0);
+  checkSizes("reconstruct", most, most, core.length, fs);
+  const out = tensorModule.run(backend, arenaBytes(2 * most + core.length + fs, 0, 8 + shape.length), (ws) => {
+    let cur = ws.input(core);
+    const bufs = [ws.f64(most), ws.f64(most)];
     const dims = r.slice();
     for (let k = 0; k < shape.length; k++) {
       const out = bufs[k % 2];
-      ws.kernels.modeProduct(false, prod(dims, 0, k), r[k], prod(dims, k + 1), shape[k], cur, ws.input(d.factors[k].data), r[k], out);
+      ws.kernels.modeProduct(false, prod(dims, 0, k), r[k], prod(dims, k + 1), shape[k], cur, ws.input(factors[k]), r[k], out);
       dims[k] = shape[k];
       cur = out;
     }
     return ws.output(cur.subarray(0, S));
   });
+  return scaled(out, -sum(e));
 }
 
-function cpToTensor(d: CpDecomposition, shape: number[], opts: BackendOptions): Float64Array {
-  const N = shape.length, R = d.weights.length, S = prod(shape);
+function cpToTensor(d: { shape: number[]; weights: Float64Array; factors: DenseMatrix[] }, backend: BackendOptions["backend"]): Float64Array {
+  const shape = d.shape, N = shape.length, R = d.weights.length, S = prod(shape);
   const left = prod(shape, 0, N - 1);
-  return withTensor(opts.backend, arenaBytes(S + 2 * left * R + R + shape.reduce((a, n) => a + n * R, 0), 0, 8 + N), (ws) => {
+  const e = partScales([d.weights, ...d.factors.map((f) => f.data)]);
+  const weights = scaled(d.weights, e[0]), factors = d.factors.map((f, k) => scaled(f.data, e[k + 1]));
+  const fs = shape.reduce((a, n) => a + n * R, 0);
+  checkSizes("reconstruct", S, left * R, left * R, fs);
+  const out = tensorModule.run(backend, arenaBytes(S + 2 * left * R + R + fs, 0, 8 + N), (ws) => {
     // KL = w ∘ (A_0 ⊙ ... ⊙ A_{N-2}) row-wise, built one mode at a time.
     const bufs = [ws.f64(left * R), ws.f64(left * R)];
-    let KL = ws.input(checkVector(d.weights, "weights"));
+    let KL = ws.input(weights);
     let rows = 1;
     for (let k = 0; k < N - 1; k++) {
       const out = bufs[k % 2];
-      ws.kernels.khatriRao(rows, shape[k], R, KL, ws.input(d.factors[k].data), out);
+      ws.kernels.khatriRao(rows, shape[k], R, KL, ws.input(factors[k]), out);
       KL = out;
       rows *= shape[k];
     }
     const out = ws.f64(S);
-    ws.kernels.gemm(false, true, left, shape[N - 1], R, 1, KL, R, ws.input(d.factors[N - 1].data), R, 0, out, shape[N - 1]);
+    ws.kernels.gemm(false, true, left, shape[N - 1], R, 1, KL, R, ws.input(factors[N - 1]), R, 0, out, shape[N - 1]);
     return ws.output(out);
   });
+  return scaled(out, -sum(e));
 }
 
 /** Doubles of the ping-pong buffers of a left-to-right core contraction. */
@@ -170,12 +234,15 @@ export function contractCores(ws: Workspace<TensorKernels>, cores: Float64Array[
   return P;
 }
 
-function networkToTensor(cores: Tensor[], shape: number[], opts: BackendOptions): Float64Array {
+function networkToTensor(cores: Tensor[], shape: number[], backend: BackendOptions["backend"]): Float64Array {
   const S = prod(shape), r0 = cores[0].shape[0];
+  const e = partScales(cores.map((c) => c.data));
+  const data = cores.map((c, k) => scaled(c.data, e[k]));
   const most = contractionSize(cores);
   const total = cores.reduce((a, c) => a + c.data.length, 0);
-  return withTensor(opts.backend, arenaBytes(2 * most + total + S, 0, 8 + cores.length), (ws) => {
-    const P = contractCores(ws, cores.map((c) => ws.input(c.data)), cores.map((c) => c.shape), [ws.f64(most), ws.f64(most)]);
+  checkSizes("reconstruct", most, most, total, S);
+  const out = tensorModule.run(backend, arenaBytes(2 * most + total + S, 0, 8 + cores.length), (ws) => {
+    const P = contractCores(ws, data.map((c) => ws.input(c)), cores.map((c) => c.shape), [ws.f64(most), ws.f64(most)]);
     const out = ws.f64(S);
     // Close the ring: X[idx] = Σ_a P[a, idx, a] (r_0 = 1 for a tensor train).
     for (let a = 0; a < r0; a++) {
@@ -184,4 +251,5 @@ function networkToTensor(cores: Tensor[], shape: number[], opts: BackendOptions)
     }
     return ws.output(out);
   });
+  return scaled(out, -sum(e));
 }

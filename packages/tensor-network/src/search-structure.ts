@@ -8,8 +8,8 @@
 //   Evaluations" (ICML): ranks updated one at a time by enumerating a
 //   window of radius L, with the initial interpolation phase, objective
 //   parameters / entries + lambda * error.
-import { LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
-import { checkAbort, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
+import { checkResult, extreme, magnitude, RANK, readOpts, readTensor, scaled, SEED } from "./validate.js";
 import { greedyGeneral } from "./greedy-general.js";
 import { generalParameters } from "./general-network.js";
 import { trAls } from "./tr-als.js";
@@ -51,8 +51,11 @@ export interface SearchStructureOptions extends BackendOptions {
   maxEvaluations?: number;
   /** Seed of the fits' random starts (default 0). */
   seed?: number;
-  /** Called after every fit (general: `ranks` is the upper triangle of `edgeRanks`, row by row). */
-  onProgress?: (info: { evaluations: number; ranks: number[]; error: number; edgeRanks?: number[][] }) => void;
+  /**
+   * Called after every fit with `iteration` (= `evaluations`, 1-based)
+   * (general: `ranks` is the upper triangle of `edgeRanks`, row by row).
+   */
+  onProgress?: (info: SearchProgress) => void;
   /** Checked between fits; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
 }
@@ -158,40 +161,42 @@ export async function searchStructure(X: Tensor, opts: GeneralSearchOptions): Pr
 export async function searchStructure(X: Tensor, opts: SearchStructureOptions & { topology?: "ring" }): Promise<SearchStructureResult>;
 export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult>;
 export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult> {
-  X = checkTensor(X, "X");
+  const o = readOpts("searchStructure", opts, SCHEMA);
+  const run = new LongRun<SearchProgress>("searchStructure", { onProgress: o.onProgress, signal: o.signal });
+  X = readTensor(X, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (N < 2) throw new LowrankError("SHAPE", "searchStructure: needs at least two modes");
-  if (opts == null || (opts.method !== "greedy" && opts.method !== "tnale")) {
-    throw new LowrankError("INVALID_ARGUMENT", `searchStructure: method must be "greedy" or "tnale", got ${String(opts?.method)}`);
-  }
-  const topology = opts.topology ?? "ring";
-  if (topology !== "ring" && topology !== "general") {
-    throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology must be "ring" or "general", got ${String(opts.topology)}`);
-  }
-  if (topology === "general" && opts.method !== "greedy") {
+  if (o.method === undefined) throw new LowrankError("INVALID_ARGUMENT", `searchStructure: method ("greedy" or "tnale") is required`);
+  const topology = o.topology ?? "ring";
+  if (topology === "general" && o.method !== "greedy") {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology "general" needs method "greedy"`);
   }
-  const budget = opts.budget === undefined ? S : checkNonNegative(opts.budget, "budget");
-  const lambda = opts.lambda === undefined ? 200 : checkNonNegative(opts.lambda, "lambda");
-  const alsIter = opts.alsIter === undefined ? 50 : checkPositiveInt(opts.alsIter, "alsIter");
-  const maxEvaluations = opts.maxEvaluations === undefined ? 500 : checkPositiveInt(opts.maxEvaluations, "maxEvaluations");
-  const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new LowrankError("INVALID_ARGUMENT", `seed must be an integer, got ${seed}`);
-  const targetError = opts.targetError === undefined ? 1e-6 : checkNonNegative(opts.targetError, "targetError");
+  const budget = o.budget ?? S;
+  const lambda = o.lambda ?? 200;
+  const alsIter = o.alsIter ?? 50;
+  const maxEvaluations = o.maxEvaluations ?? 500;
+  const seed = o.seed ?? 0;
+  const targetError = o.targetError ?? 1e-6;
+  // A tensor of extreme magnitude is fitted scaled by a power of two; the last core takes the scale back.
+  const e = magnitude(X.data), sc = extreme(e) ? -e : 0;
+  if (sc !== 0) X = { shape, data: scaled(X.data, sc) };
+  const unscale = (cores: Tensor[]): Tensor[] => {
+    if (sc === 0) return cores;
+    const out = cores.slice();
+    const last = out[out.length - 1];
+    out[out.length - 1] = { shape: last.shape, data: scaled(last.data, -sc) };
+    checkResult(out[out.length - 1].data, "searchStructure", "a core of the network");
+    return out;
+  };
   if (topology === "general") {
-    const sliceIter = opts.sliceIter === undefined ? 5 : checkPositiveInt(opts.sliceIter, "sliceIter");
+    const sliceIter = o.sliceIter ?? 5;
     const ones = shape.map(() => shape.map(() => 1));
     if (generalParameters(shape, ones) > budget) {
       throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one network (${generalParameters(shape, ones)} parameters)`);
     }
-    if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") {
-      throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${String(opts.backend)}`);
-    }
-    const g = await greedyGeneral(X, {
-      budget, targetError, alsIter, sliceIter, maxEvaluations, seed, backend: opts.backend, signal: opts.signal,
-      onProgress: opts.onProgress,
-    });
-    return { ...g, objective: g.parameters / S + lambda * g.error };
+    const g = await greedyGeneral(X, { budget, targetError, alsIter, sliceIter, maxEvaluations, seed, backend: o.backend, run });
+    const network = { edgeRanks: g.network.edgeRanks, cores: unscale(g.network.cores) };
+    return { ...g, network, objective: g.parameters / S + lambda * g.error };
   }
   if (ringParameters(shape, shape.map(() => 1)) > budget) {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one ring (${ringParameters(shape, shape.map(() => 1))} parameters)`);
@@ -205,22 +210,55 @@ export async function searchStructure(X: Tensor, opts: SearchStructureOptions): 
     const Y = permuted.get(key)!;
     let best: Fit | null = null;
     for (let t = 0; t < restarts; t++) {
-      checkAbort(opts.signal, "searchStructure");
-      const tr = await trAls(Y, ranks, { maxIter: alsIter, tol: 1e-10, seed: seed + evaluations, backend: opts.backend, returnErrors: true }, warm);
+      await run.pause();
+      const tr = await trAls(Y, ranks, { maxIter: alsIter, tol: 1e-10, seed: seed + evaluations, backend: o.backend, returnErrors: true }, warm, null, "weighted", () => run.pause(), () => run.check());
       evaluations++;
       const error = tr.errors![tr.errors!.length - 1];
       const parameters = ringParameters(Y.shape, ranks);
       const f = { ranks: ranks.slice(), permutation: permutation.slice(), network: { cores: tr.cores, ranks: tr.ranks }, error, parameters, objective: parameters / S + lambda * error };
-      opts.onProgress?.({ evaluations, ranks: f.ranks, error });
+      run.stepSync({ iteration: evaluations, evaluations, ranks: f.ranks, error });
       if (!best || f.error < best.error) best = f;
     }
     return best!;
   };
 
-  const found = opts.method === "greedy"
+  const found = o.method === "greedy"
     ? await greedy(shape, budget, targetError, maxEvaluations, fit, () => evaluations)
-    : await tnale(shape, budget, opts, maxEvaluations, fit, () => evaluations);
-  return { ...found, evaluations };
+    : await tnale(shape, budget, o, maxEvaluations, fit, () => evaluations);
+  return { ...found, network: { cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations };
+}
+
+/** Largest TnALE search radius (windows of 2 L + 1 ranks per bond and sweep). */
+const MAX_RADIUS = 1000;
+
+/** The options of {@link searchStructure}. */
+const SCHEMA = {
+  method: opt.oneOf(["greedy", "tnale"] as const),
+  topology: opt.oneOf(["ring", "general"] as const),
+  budget: opt.number({ min: 0 }),
+  targetError: opt.number({ min: 0 }),
+  lambda: opt.number({ min: 0 }),
+  radius: opt.int({ min: 1, max: MAX_RADIUS }),
+  initialRanks: opt.array(RANK),
+  searchPermutation: opt.boolean(),
+  alsIter: opt.int({ min: 1 }),
+  sliceIter: opt.int({ min: 1 }),
+  restarts: opt.int({ min: 1, max: 100 }),
+  maxEvaluations: opt.int({ min: 1 }),
+  seed: SEED,
+  onProgress: LONG_RUN.onProgress as OptionCheck<(info: SearchProgress) => void>,
+  signal: LONG_RUN.signal,
+  backend: BACKEND,
+};
+
+/** A progress record of {@link searchStructure}: one per fit. */
+export interface SearchProgress {
+  /** Fits so far (1-based), as `evaluations`. */
+  iteration: number;
+  evaluations: number;
+  ranks: number[];
+  error: number;
+  edgeRanks?: number[][];
 }
 
 type Fitter = (ranks: number[], restarts: number, warm?: Tensor[], permutation?: number[]) => Promise<Fit>;
@@ -269,13 +307,15 @@ async function greedy(shape: number[], budget: number, target: number, maxEvalua
   return cur;
 }
 
-async function tnale(shape: number[], budget: number, opts: SearchStructureOptions, maxEvaluations: number, fit: Fitter, spent: () => number): Promise<Fit> {
+async function tnale(
+  shape: number[], budget: number, opts: { radius?: number; restarts?: number; initialRanks?: number[]; searchPermutation?: boolean },
+  maxEvaluations: number, fit: Fitter, spent: () => number,
+): Promise<Fit> {
   const N = shape.length;
-  const L = opts.radius === undefined ? 2 : checkPositiveInt(opts.radius, "radius");
-  const restarts = opts.restarts === undefined ? 2 : checkPositiveInt(opts.restarts, "restarts");
+  const L = opts.radius ?? 2;
+  const restarts = opts.restarts ?? 2;
   let start = opts.initialRanks ?? shape.map(() => 2);
-  if (!Array.isArray(start) || start.length !== N) throw new LowrankError("SHAPE", `initialRanks must have N = ${N} entries`);
-  start = start.map((v, k) => checkPositiveInt(v, `initialRanks[${k}]`));
+  if (start.length !== N) throw new LowrankError("SHAPE", `initialRanks must have N = ${N} entries`);
   if (ringParameters(shape, start) > budget) start = shape.map(() => 1);
 
   const cache = new Map<string, Fit | null>();

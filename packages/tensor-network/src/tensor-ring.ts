@@ -1,12 +1,12 @@
 // Tensor ring decomposition (Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor
 // Ring Decomposition", arXiv:1606.05535): options, checks, and the choice
 // between TR-SVD (tr-svd.ts) and TR-ALS (tr-als.ts).
-import { LowrankError, type Tensor } from "@lowrank/linalg";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { trAls } from "./tr-als.js";
 import { defaultTruncationRoute } from "./mode-basis.js";
 import { trSvd } from "./tr-svd.js";
 import type { IterativeOptions, TensorNetwork, UnfoldingSvd } from "./types.js";
-import { checkMaskedTensor, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
+import { MASK, RANK, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast } from "./validate.js";
 
 /** Options of {@link tensorRing}. */
 export interface TensorRingOptions extends IterativeOptions {
@@ -45,12 +45,21 @@ export interface TensorRingOptions extends IterativeOptions {
   completion?: "weighted" | "em";
 }
 
-/** The `completion` option, checked (default `weighted`). */
-export function checkCompletion(c: string | undefined): "weighted" | "em" {
-  const v = c ?? "weighted";
-  if (v !== "weighted" && v !== "em") throw new LowrankError("INVALID_ARGUMENT", `completion must be "weighted" or "em", got ${String(c)}`);
-  return v;
-}
+/** The options of {@link tensorRing}. */
+const SCHEMA = {
+  ranks: opt.array(RANK),
+  eps: opt.number({ min: 0 }),
+  method: opt.oneOf(["svd", "als"] as const),
+  unfoldingSvd: UNFOLDING_SVD,
+  init: opt.oneOf(["svd", "random"] as const),
+  seed: SEED,
+  returnErrors: opt.boolean(),
+  mask: MASK,
+  completion: opt.oneOf(["weighted", "em"] as const),
+  ...LONG_RUN,
+  onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
+  backend: BACKEND,
+};
 
 /** Result of {@link tensorRing}. */
 export interface TensorRingResult extends TensorNetwork {
@@ -102,36 +111,41 @@ export interface TensorRingResult extends TensorNetwork {
  * const als = await tensorRing(X, { ranks: [2, 3, 3, 2], method: "als" });
  */
 export async function tensorRing(X: Tensor, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
-  const method = opts.method ?? "svd";
-  if (method !== "svd" && method !== "als") {
-    throw new LowrankError("INVALID_ARGUMENT", `tensorRing: method must be "svd" or "als", got ${String(opts.method)}`);
-  }
+  const o = readOpts("tensorRing", opts, SCHEMA);
+  const run = new LongRun<{ iteration: number; error: number }>("tensorRing", { onProgress: o.onProgress, signal: o.signal });
+  const method = o.method ?? "svd";
   let mask: Uint8Array | null = null;
-  if (opts.mask !== undefined) {
+  if (o.mask !== undefined) {
     if (method !== "als") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: a mask needs method \"als\"");
-    ({ X, mask } = checkMaskedTensor(X, opts.mask, "X"));
+    ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
   } else {
-    X = checkTensor(X, "X");
+    X = readTensor(X, "X");
   }
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (N < 2) throw new LowrankError("SHAPE", "tensorRing: needs at least two modes");
 
   let given: number[] | null = null;
-  if (opts.ranks !== undefined) {
-    if (!Array.isArray(opts.ranks) || opts.ranks.length !== N) throw new LowrankError("SHAPE", `ranks must have N = ${N} entries`);
-    given = opts.ranks.map((r, k) => checkPositiveInt(r, `ranks[${k}]`));
+  if (o.ranks !== undefined) {
+    if (o.ranks.length !== N) throw new LowrankError("SHAPE", `ranks must have N = ${N} entries, got ${o.ranks.length}`);
+    given = o.ranks;
     if (method === "svd" && given[0] * given[1] > Math.min(shape[0], S / shape[0])) {
       throw new LowrankError("RANK", `ranks[0] * ranks[1] = ${given[0] * given[1]} exceeds the rank ${Math.min(shape[0], S / shape[0])} of the first unfolding`);
     }
   }
-  const eps = checkNonNegative(opts.eps ?? 1e-12, "eps");
+  const eps = o.eps ?? 1e-12;
   // Fixed ranks truncate by rank only, so the Gram route's leading vectors suffice.
-  const route = opts.unfoldingSvd ?? (given ? "gram" : defaultTruncationRoute(eps));
-  if (route !== "gram" && route !== "jacobi") throw new LowrankError("INVALID_ARGUMENT", `unfoldingSvd must be "gram" or "jacobi"`);
+  const route = o.unfoldingSvd ?? (given ? "gram" : defaultTruncationRoute(eps));
+  const { X: Xs, scale } = scaleTensor(X, mask);
+  let result: TensorRingResult;
   if (method === "als") {
     if (!given) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: method \"als\" needs ranks");
-    if (mask && opts.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
-    return trAls(X, given, { ...opts, unfoldingSvd: route }, undefined, mask, checkCompletion(opts.completion));
+    if (mask && o.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
+    result = await trAls(
+      Xs, given, { ...o, unfoldingSvd: route }, undefined, mask, o.completion ?? "weighted",
+      (iteration, error) => run.step({ iteration, error }), () => run.check(),
+    );
+  } else {
+    result = await trSvd(Xs, given, eps, route, o.backend, () => run.check());
   }
-  return trSvd(X, given, eps, route, opts.backend, opts.signal);
+  return { ...result, cores: unscaleLast(result.cores, scale, "tensorRing") };
 }

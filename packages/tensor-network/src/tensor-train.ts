@@ -1,12 +1,12 @@
 // TT-SVD (Oseledets 2011, "Tensor-train decomposition", SIAM J. Sci. Comput.
 // 33(5), Algorithm 1).
-import { arenaBytes, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { defaultTruncationRoute, modeBasis, modeBasisScratchBound } from "./mode-basis.js";
-import { tensorWorkspace } from "./module.js";
-import { scoped } from "./scope.js";
+import { tensorModule } from "./module.js";
 import type { TensorNetwork, UnfoldingSvd } from "./types.js";
-import { checkAbort, checkMaskedTensor, checkNonNegative, checkPositiveInt, checkTensor } from "./validate.js";
-import { checkCompletion } from "./tensor-ring.js";
+import {
+  checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast,
+} from "./validate.js";
 import { trAls } from "./tr-als.js";
 
 /** Options of {@link tensorTrain}. */
@@ -64,22 +64,28 @@ export interface TensorTrainOptions extends BackendOptions {
  * tt.ranks; // [1, r_1, ..., r_{N-1}, 1]
  */
 export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[] }> {
-  if (opts.mask !== undefined) {
+  const o = readOpts("tensorTrain", opts, SCHEMA);
+  const run = new LongRun<{ iteration: number; error: number }>("tensorTrain", { onProgress: o.onProgress, signal: o.signal });
+  if (o.mask !== undefined) {
     let mask: Uint8Array;
-    ({ X, mask } = checkMaskedTensor(X, opts.mask, "X"));
+    ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
     if (X.shape.length < 2) throw new LowrankError("SHAPE", "tensorTrain: completion needs at least two modes");
-    if (opts.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
-    const caps = bondCaps(opts.maxRank, X.shape.length);
-    const completion = checkCompletion(opts.completion);
-    return trAls(X, [1, ...caps], { ...opts, init: "random", method: "als" }, undefined, mask, completion);
+    if (o.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
+    const caps = bondCaps(o.maxRank, X.shape.length);
+    const { X: Xs, scale } = scaleTensor(X, mask);
+    const tt = await trAls(
+      Xs, [1, ...caps], { ...o, init: "random" }, undefined, mask, o.completion ?? "weighted",
+      (iteration, error) => run.step({ iteration, error }), () => run.check(),
+    );
+    return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
-  X = checkTensor(X, "X");
+  X = readTensor(X, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
-  const caps = bondCaps(opts.maxRank, N);
-  const eps = checkNonNegative(opts.eps ?? (opts.maxRank === undefined ? 1e-12 : 0), "eps");
-  const route = opts.unfoldingSvd ?? defaultTruncationRoute(eps);
-  if (route !== "gram" && route !== "jacobi") throw new LowrankError("INVALID_ARGUMENT", `unfoldingSvd must be "gram" or "jacobi"`);
-
+  const caps = bondCaps(o.maxRank, N);
+  const eps = o.eps ?? (o.maxRank === undefined ? 1e-12 : 0);
+  const route = o.unfoldingSvd ?? defaultTruncationRoute(eps);
+  const { X: Xs, scale } = scaleTensor(X);
+  X = Xs;
 
   // Largest scratch over the steps, with every r_k at its upper bound.
   let scratch = 0;
@@ -90,7 +96,8 @@ export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Pro
     r = Math.min(kmin, caps[k]);
     rest = cols;
   }
-  const ws = await tensorWorkspace(opts.backend, arenaBytes(2 * S + scratch, 0, 16));
+  checkSizes("tensorTrain", 2 * S, scratch);
+  const ws = await tensorModule.workspace(o.backend, arenaBytes(2 * S + scratch, 0, 16));
   let C = ws.copy(X.data);
   let other = ws.f64(S);
   // ‖X‖ by the kernel set's nrm2 on the workspace copy (inside WASM on that backend).
@@ -100,10 +107,10 @@ export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Pro
   const ranks = [1];
   let rest = S;
   for (let k = 0; k < N - 1; k++) {
-    checkAbort(opts.signal, "tensorTrain");
+    run.check();
     const rk = ranks[k], m = rk * shape[k], cols = rest / shape[k];
     const kmin = Math.min(m, cols);
-    const r = scoped(ws, () => {
+    const r = ws.scoped(() => {
       const U = ws.f64(m * kmin), s = ws.f64(kmin);
       // `other` is free until the GEMM below overwrites it: the QR's copy of C goes there.
       modeBasis(ws, route, 1, m, cols, C, kmin, U, s, other);
@@ -122,7 +129,7 @@ export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Pro
   const rl = ranks[N - 1];
   cores.push({ shape: [rl, shape[N - 1], 1], data: C.slice(0, rl * shape[N - 1]) });
   ranks.push(1);
-  return { cores, ranks };
+  return { cores: unscaleLast(cores, scale, "tensorTrain"), ranks };
 }
 
 /** Smallest r >= 1 with Σ_{i >= r} s_i² <= delta2 (s descending). */
@@ -140,8 +147,22 @@ export function truncationRank(s: Float64Array, delta2: number): number {
 export function bondCaps(maxRank: number | number[] | undefined, N: number): number[] {
   if (maxRank === undefined) return Array.from({ length: Math.max(N - 1, 0) }, () => Infinity);
   const caps = typeof maxRank === "number" ? Array.from({ length: N - 1 }, () => maxRank) : maxRank;
-  if (!Array.isArray(caps) || caps.length !== N - 1) {
-    throw new LowrankError("SHAPE", `maxRank must be a number or have N - 1 = ${N - 1} entries`);
+  if (caps.length !== N - 1) {
+    throw new LowrankError("SHAPE", `maxRank must be a number or have N - 1 = ${N - 1} entries, got ${caps.length}`);
   }
-  return caps.map((c, k) => checkPositiveInt(c, `maxRank[${k}]`));
+  return caps;
 }
+
+/** The options of {@link tensorTrain}. */
+const SCHEMA = {
+  eps: opt.number({ min: 0 }),
+  maxRank: RANKS,
+  unfoldingSvd: UNFOLDING_SVD,
+  mask: MASK,
+  completion: opt.oneOf(["weighted", "em"] as const),
+  seed: SEED,
+  returnErrors: opt.boolean(),
+  ...LONG_RUN,
+  onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
+  backend: BACKEND,
+};

@@ -1,8 +1,8 @@
 // The tensor type's basic operations. A C-order tensor seen around mode n is
 // (left, I_n, right) with left = I_0...I_{n-1} and right = I_{n+1}...I_{N-1}.
-import { arenaBytes, checkDense, LowrankError, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
-import { withTensor } from "./module.js";
-import { checkMode, checkShape, checkTensor, prod } from "./validate.js";
+import { arenaBytes, asMatrix, BACKEND, LowrankError, opt, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { tensorModule } from "./module.js";
+import { checkMode, checkResult, checkShape, checkSizes, extreme, magnitude, prod, readOpts, readTensor, scaled, scaledValue } from "./validate.js";
 
 /**
  * Mode-n unfolding X_(n): I_n x (size / I_n), column index running over the
@@ -13,7 +13,7 @@ import { checkMode, checkShape, checkTensor, prod } from "./validate.js";
  * unfold({ shape: [2, 3], data: new Float64Array([1, 2, 3, 4, 5, 6]) }, 1); // 3 x 2: [[1, 4], [2, 5], [3, 6]]
  */
 export function unfold(X: Tensor, mode: number): DenseMatrix {
-  X = checkTensor(X, "X");
+  X = readTensor(X, "X");
   checkMode(mode, X.shape.length);
   const n = X.shape[mode], left = prod(X.shape, 0, mode), right = prod(X.shape, mode + 1);
   const out = new Float64Array(X.data.length);
@@ -45,7 +45,7 @@ export function unfoldInto(left: number, n: number, right: number, X: Float64Arr
  * const X2 = fold(unfold(X, 1), 1, X.shape); // equals X
  */
 export function fold(M: DenseMatrix, mode: number, shape: number[]): Tensor {
-  M = checkDense(M, "M");
+  M = asMatrix(M, "M");
   const dims = checkShape(shape, "shape").shape;
   checkMode(mode, dims.length);
   const n = dims[mode], left = prod(dims, 0, mode), right = prod(dims, mode + 1);
@@ -87,7 +87,9 @@ export function norm2(x: ArrayLike<number>): number {
  * norm({ shape: [2, 2], data: new Float64Array([3, 0, 0, 4]) }); // 5
  */
 export function norm(X: Tensor): number {
-  return norm2(checkTensor(X, "X").data);
+  const v = norm2(readTensor(X, "X").data);
+  checkResult([v], "norm", "the norm");
+  return v;
 }
 
 /**
@@ -97,15 +99,21 @@ export function norm(X: Tensor): number {
  * relativeError(X, reconstruct(tucker(X, { rank: 3 }))); // e.g. 0.12
  */
 export function relativeError(X: Tensor, Y: Tensor): number {
-  X = checkTensor(X, "X");
-  Y = checkTensor(Y, "Y");
+  X = readTensor(X, "X");
+  Y = readTensor(Y, "Y");
   if (X.shape.length !== Y.shape.length || X.shape.some((n, k) => n !== Y.shape[k])) {
     throw new LowrankError("SHAPE", `relativeError: shapes [${X.shape.join(", ")}] and [${Y.shape.join(", ")}] differ`);
   }
-  const d = new Float64Array(X.data.length);
-  for (let i = 0; i < d.length; i++) d[i] = X.data[i] - Y.data[i];
-  const nx = norm2(X.data), nd = norm2(d);
-  return nx === 0 ? nd : nd / nx;
+  // The difference of entries near the largest double overflows: take it at a common power-of-two scale.
+  const e = Math.max(magnitude(X.data), magnitude(Y.data));
+  const s = extreme(e) ? -e : 0;
+  const x = scaled(X.data, s), y = scaled(Y.data, s);
+  const d = new Float64Array(x.length);
+  for (let i = 0; i < d.length; i++) d[i] = x[i] - y[i];
+  const nx = norm2(x), nd = norm2(d);
+  const r = nx === 0 ? scaledValue(nd, -s) : nd / nx;
+  checkResult([r], "relativeError", "the error");
+  return r;
 }
 
 /** Options of {@link modeProduct}. */
@@ -123,10 +131,11 @@ export interface ModeProductOptions extends BackendOptions {
  * const Y = modeProduct(X, { rows: 2, cols: X.shape[1], data }, 1); // shape [I_0, 2, I_2]
  */
 export function modeProduct(X: Tensor, M: DenseMatrix, mode: number, opts: ModeProductOptions = {}): Tensor {
-  X = checkTensor(X, "X");
-  M = checkDense(M, "M");
+  X = readTensor(X, "X");
+  M = asMatrix(M, "M");
   checkMode(mode, X.shape.length);
-  const t = !!opts.transpose;
+  const o = readOpts("modeProduct", opts, { transpose: opt.boolean(), backend: BACKEND });
+  const t = !!o.transpose;
   const n = X.shape[mode], J = t ? M.cols : M.rows, inner = t ? M.rows : M.cols;
   if (inner !== n) {
     throw new LowrankError("SHAPE", `modeProduct: ${t ? "Mᵀ" : "M"} is ${J} x ${inner}, mode ${mode} has size ${n}`);
@@ -134,10 +143,17 @@ export function modeProduct(X: Tensor, M: DenseMatrix, mode: number, opts: ModeP
   const left = prod(X.shape, 0, mode), right = prod(X.shape, mode + 1);
   const shape = X.shape.slice();
   shape[mode] = J;
-  const data = withTensor(opts.backend, arenaBytes(X.data.length + M.data.length + left * J * right), (ws) => {
+  checkSizes("modeProduct: the result", left * J * right, X.data.length, M.data.length);
+  // Inputs of extreme magnitude are scaled by powers of two (exact) and the result scaled back.
+  const ex = magnitude(X.data), em = magnitude(M.data);
+  const sx = extreme(ex) ? -ex : 0, sm = extreme(em) ? -em : 0;
+  const x = scaled(X.data, sx), m = scaled(M.data, sm);
+  let data = tensorModule.run(o.backend, arenaBytes(x.length + m.length + left * J * right), (ws) => {
     const out = ws.f64(left * J * right);
-    ws.kernels.modeProduct(t, left, n, right, J, ws.input(X.data), ws.input(M.data), M.cols, out);
+    ws.kernels.modeProduct(t, left, n, right, J, ws.input(x), ws.input(m), M.cols, out);
     return ws.output(out);
   });
+  data = scaled(data, -sx - sm);
+  checkResult(data, "modeProduct", "the product");
   return { shape, data };
 }

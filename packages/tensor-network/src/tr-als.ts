@@ -1,16 +1,27 @@
 // TR-ALS: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 2. See tensor-ring.ts for the method's contract.
-import { arenaBytes, LowrankError, Rng, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, checkSize, LowrankError, Rng, type Backend, type Tensor, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
-import { tensorWorkspace } from "./module.js";
+import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";
-import { iterationLimits, sweepReporter } from "./progress.js";
 import { contractCores, contractionSize } from "./reconstruct.js";
 import { norm2 } from "./tensor.js";
-import type { TensorRingOptions, TensorRingResult } from "./tensor-ring.js";
+import type { TensorRingResult } from "./tensor-ring.js";
+import type { UnfoldingSvd } from "./types.js";
 import { trSvd } from "./tr-svd.js";
-import { prod } from "./validate.js";
+import { checkSizes, prod } from "./validate.js";
+
+/** TR-ALS's settings, checked by the public entry point that runs it. */
+export interface TrAlsSettings {
+  maxIter?: number;
+  tol?: number;
+  seed?: number;
+  init?: "svd" | "random";
+  unfoldingSvd?: UnfoldingSvd;
+  returnErrors?: boolean;
+  backend?: Backend;
+}
 
 const EPS = 2.220446049250313e-16;
 /** Errors below this are computed from the residual, not from ‖X‖² - 2<X, X̂> + ‖X̂‖². */
@@ -26,22 +37,33 @@ const EXACT_BELOW = 1e-6;
  * equations, kernel `maskedNormal`).
  */
 export async function trAls(
-  X: Tensor, ranks: number[], opts: TensorRingOptions, warm?: Tensor[], mask: Uint8Array | null = null,
-  completion: "weighted" | "em" = "weighted",
+  X: Tensor, ranks: number[], opts: TrAlsSettings, warm?: Tensor[], mask: Uint8Array | null = null,
+  completion: "weighted" | "em" = "weighted", afterSweep: (iteration: number, error: number) => Promise<void> = async () => {},
+  check: () => void = () => {},
 ): Promise<TensorRingResult> {
   const shape = X.shape, N = shape.length, S = X.data.length;
-  const { maxIter, tol } = iterationLimits(opts, 200, 1e-10);
+  const maxIter = opts.maxIter ?? 200, tol = opts.tol ?? 1e-10;
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new LowrankError("INVALID_ARGUMENT", `seed must be an integer, got ${seed}`);
   const r = [...ranks, ranks[0]];
+  // Every array below is sized from the ranks: check them all before allocating any.
+  let coreTotal = 0;
+  for (let k = 0; k < N; k++) {
+    checkSize(r[k] * shape[k] * r[k + 1], `tensorRing: core ${k} (ranks ${r[k]} x ${r[k + 1]})`);
+    coreTotal += r[k] * shape[k] * r[k + 1];
+  }
+  for (let k = 0; k < N; k++) {
+    const rr = r[k] * r[k + 1];
+    checkSizes("tensorRing", (S / shape[k]) * rr, shape[k] * rr * 3, rr * rr * (mask ? shape[k] + 2 : 2), coreTotal, 2 * S);
+    const order = cyclicOrder(N, k);
+    checkSize(contractionSize(order.map((j) => ({ shape: [r[j], shape[j], r[j + 1]] }))), "tensorRing: a subchain of the cores");
+  }
   const svdFits = r[0] * r[1] <= Math.min(shape[0], S / shape[0]);
   const init = opts.init ?? "random";
-  if (init !== "svd" && init !== "random") throw new LowrankError("INVALID_ARGUMENT", `init must be "svd" or "random", got ${String(init)}`);
   if (!warm && init === "svd" && !svdFits) throw new LowrankError("RANK", `init "svd" needs ranks[0] * ranks[1] <= ${Math.min(shape[0], S / shape[0])}`);
 
   // Start: Gaussian cores (variance 1 / r_k, as @lowrank/datasets' trTensor), or small Gaussian
   // padding around the cores of a warm start or of TR-SVD with these ranks.
-  const base = warm ?? (init === "svd" ? (await trSvd(X, ranks, 0, opts.unfoldingSvd ?? "gram", opts.backend, opts.signal)).cores : null);
+  const base = warm ?? (init === "svd" ? (await trSvd(X, ranks, 0, opts.unfoldingSvd ?? "gram", opts.backend, check)).cores : null);
   const rng = new Rng(seed);
   const start = shape.map((n, k) => {
     const data = rng.fillNormal(new Float64Array(r[k] * n * r[k + 1]));
@@ -75,10 +97,10 @@ export async function trAls(
   const bytes = weighted
     ? arenaBytes(count + coreSize + 2 * most + qSize + 3 * rowSize + nMax * rrMax * rrMax + 2 * rrMax * rrMax, count, 32 + 2 * N)
     : arenaBytes(2 * S + coreSize + 2 * most + qSize + 3 * rowSize + 2 * rrMax * rrMax, 0, 32 + 2 * N);
-  const ws = await tensorWorkspace(opts.backend, bytes);
+  const ws = await tensorModule.workspace(opts.backend, bytes);
   const K = ws.kernels;
   if (weighted) {
-    return weightedSweeps(ws, X, mask!, count, shape, r, start, { most, qSize, rowSize, rrMax, nMax }, opts, maxIter, tol);
+    return weightedSweeps(ws, X, mask!, count, shape, r, start, { most, qSize, rowSize, rrMax, nMax }, opts, maxIter, tol, afterSweep);
   }
   const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
   const observedNorm2 = mask ? fillWithMean(x, mask) : 0;
@@ -89,7 +111,6 @@ export async function trAls(
   const V = ws.f64(rrMax * rrMax), L = ws.f64(rrMax * rrMax);
 
   const errors: number[] = [];
-  const afterSweep = sweepReporter(opts, "tensorRing");
   for (let it = 1; it <= maxIter; it++) {
     let inner = 0, fit = 0;
     for (let k = 0; k < N; k++) {
@@ -172,7 +193,7 @@ function designMatrix(P: Float64Array, Q: Float64Array, ra: number, rb: number, 
 async function weightedSweeps(
   ws: Workspace<TensorKernels>, X: Tensor, mask: Uint8Array, count: number, shape: number[], r: number[], start: Float64Array[],
   sz: { most: number; qSize: number; rowSize: number; rrMax: number; nMax: number },
-  opts: TensorRingOptions, maxIter: number, tol: number,
+  opts: TrAlsSettings, maxIter: number, tol: number, afterSweep: (iteration: number, error: number) => Promise<void>,
 ): Promise<TensorRingResult> {
   const K = ws.kernels, N = shape.length, S = X.data.length;
   const idx = ws.i32(count), xo = ws.f64(count);
@@ -188,7 +209,6 @@ async function weightedSweeps(
   const Q = ws.f64(sz.qSize), B = ws.f64(sz.rowSize), Gm = ws.f64(sz.rowSize), b1 = ws.f64(sz.rrMax);
   const V = ws.f64(sz.nMax * sz.rrMax * sz.rrMax), L = ws.f64(sz.rrMax * sz.rrMax);
   const errors: number[] = [];
-  const afterSweep = sweepReporter(opts, "tensorRing");
   for (let it = 1; it <= maxIter; it++) {
     let res2 = 0;
     for (let k = 0; k < N; k++) {

@@ -2,19 +2,18 @@
 // arXiv:1606.05535, Algorithm 1. See tensor-ring.ts for the method's contract.
 import { arenaBytes, type Backend, type Tensor } from "@lowrank/linalg";
 import { modeBasis, modeBasisScratchBound } from "./mode-basis.js";
-import { tensorWorkspace } from "./module.js";
-import { scoped } from "./scope.js";
+import { tensorModule } from "./module.js";
 import { truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
 import type { TensorNetwork, UnfoldingSvd } from "./types.js";
-import { checkAbort } from "./validate.js";
+import { checkSizes } from "./validate.js";
 
 /**
  * TR-SVD of the checked tensor X with fixed ranks (`given`, r_0 r_1 within
  * the first unfolding's size) or, when null, ranks from `eps`.
  */
 export async function trSvd(
-  X: Tensor, given: number[] | null, eps: number, route: UnfoldingSvd, backend: Backend | undefined, signal: AbortSignal | undefined,
+  X: Tensor, given: number[] | null, eps: number, route: UnfoldingSvd, backend: Backend | undefined, check: () => void,
 ): Promise<TensorNetwork> {
   const shape = X.shape, N = shape.length, S = X.data.length;
   const normX = norm2(X.data);
@@ -32,7 +31,8 @@ export async function trSvd(
     scratch = Math.max(scratch, modeBasisScratchBound(m, cols) + m * kmin + kmin);
     r = kmin;
   }
-  const ws = await tensorWorkspace(backend, arenaBytes(2 * S + scratch, 0, 16));
+  checkSizes("tensorRing", 2 * S, scratch);
+  const ws = await tensorModule.workspace(backend, arenaBytes(2 * S + scratch, 0, 16));
   let C = ws.copy(X.data);
   let other = ws.f64(S);
   const cores: Tensor[] = [];
@@ -40,7 +40,7 @@ export async function trSvd(
 
   // Step 1 (Alg. 1, lines 2-4): rank r_0 r_1 from the first unfolding, split into the two bonds.
   let r0 = 0, r1 = 0;
-  scoped(ws, () => {
+  ws.scoped(() => {
     const k0 = Math.min(n0, rest0);
     const U = ws.f64(n0 * k0), s = ws.f64(k0);
     modeBasis(ws, route, 1, n0, rest0, C, k0, U, s);
@@ -69,11 +69,11 @@ export async function trSvd(
   // Steps 2..N-1 (Alg. 1, lines 5-9): TT-SVD with the trailing r_0.
   let rest = rest0;
   for (let k = 1; k < N - 1; k++) {
-    checkAbort(signal, "tensorRing");
+    check();
     const rk = ranks[k], m = rk * shape[k];
     rest /= shape[k];
     const cols = rest * r0, kmin = Math.min(m, cols);
-    const r = scoped(ws, () => {
+    const r = ws.scoped(() => {
       const U = ws.f64(m * kmin), s = ws.f64(kmin);
       modeBasis(ws, route, 1, m, cols, C, kmin, U, s);
       const r = Math.min(given ? given[k + 1] : truncationRank(s, d2), kmin);

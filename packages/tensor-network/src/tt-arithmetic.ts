@@ -1,21 +1,58 @@
 // Tensor-train / tensor-ring arithmetic on the cores, never forming the dense
 // tensor (Oseledets 2011, sec. 4).
-import { arenaBytes, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
-import { withTensor } from "./module.js";
-import { decompositionShape } from "./reconstruct.js";
+import { arenaBytes, BACKEND, checkSize, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { tensorModule } from "./module.js";
+import { readNetwork } from "./reconstruct.js";
 import type { TensorNetwork } from "./types.js";
+import { checkResult, checkSizes, partScales, readOpts, scaled, scaledValue } from "./validate.js";
 
-function checkNetwork(T: TensorNetwork, name: string): number[] {
-  if (T == null || !Array.isArray(T.cores)) throw new LowrankError("SHAPE", `${name} must be { cores, ranks }`);
-  return decompositionShape(T);
+function sameShape(A: unknown, B: unknown): { a: { shape: number[]; cores: Tensor[]; ranks: number[] }; b: { shape: number[]; cores: Tensor[]; ranks: number[] } } {
+  const a = readNetwork(A, "A"), b = readNetwork(B, "B");
+  if (a.shape.length !== b.shape.length || a.shape.some((n, k) => n !== b.shape[k])) {
+    throw new LowrankError("SHAPE", `shapes [${a.shape.join(", ")}] and [${b.shape.join(", ")}] differ`);
+  }
+  return { a, b };
 }
 
-function sameShape(A: TensorNetwork, B: TensorNetwork): number[] {
-  const sa = checkNetwork(A, "A"), sb = checkNetwork(B, "B");
-  if (sa.length !== sb.length || sa.some((n, k) => n !== sb[k])) {
-    throw new LowrankError("SHAPE", `shapes [${sa.join(", ")}] and [${sb.join(", ")}] differ`);
+/**
+ * <A, B> of the checked networks with every core scaled by a power of two
+ * near 1 when the cores' magnitudes could overflow the transfer matrices;
+ * returns the scaled inner product and the exponent to scale it back by.
+ */
+function dotScaled(A: Tensor[], B: Tensor[], backend: BackendOptions["backend"]): { dot: number; exponent: number } {
+  const N = A.length;
+  const e = partScales([...A.map((c) => c.data), ...B.map((c) => c.data)]);
+  const ga = A.map((c, k) => scaled(c.data, e[k])), gb = B.map((c, k) => scaled(c.data, e[N + k]));
+  let most = 1, total = 0;
+  for (let k = 0; k < N; k++) {
+    const [ra, n, ra2] = A[k].shape, [rb, , rb2] = B[k].shape;
+    most = Math.max(most, ra * n * rb2, ra2 * rb2, ra * rb);
+    total += ra * n * ra2 + rb * n * rb2;
   }
-  return sa;
+  checkSizes("ttDot", total, most, most, most);
+  const ra0 = A[0].shape[0], rb0 = B[0].shape[0];
+  const dot = tensorModule.run(backend, arenaBytes(total + 3 * most, 0, 8 + 2 * N), (ws) => {
+    const K = ws.kernels;
+    const wa = ga.map((c) => ws.input(c)), wb = gb.map((c) => ws.input(c));
+    let W = ws.f64(most), W2 = ws.f64(most);
+    const T = ws.f64(most);
+    let sum = 0;
+    for (let a0 = 0; a0 < ra0; a0++) {
+      for (let b0 = 0; b0 < rb0; b0++) {
+        W.fill(0, 0, ra0 * rb0);
+        W[a0 * rb0 + b0] = 1;
+        for (let k = 0; k < N; k++) {
+          const [ra, n, ra2] = A[k].shape, [rb, , rb2] = B[k].shape;
+          K.gemm(false, false, ra, n * rb2, rb, 1, W, rb, wb[k], n * rb2, 0, T, n * rb2);
+          K.gemm(true, false, ra2, rb2, ra * n, 1, wa[k], ra2, T, rb2, 0, W2, rb2);
+          [W, W2] = [W2, W];
+        }
+        sum += W[a0 * rb0 + b0];
+      }
+    }
+    return sum;
+  });
+  return { dot, exponent: -e.reduce((x, y) => x + y, 0) };
 }
 
 /**
@@ -28,36 +65,12 @@ function sameShape(A: TensorNetwork, B: TensorNetwork): number[] {
  * ttDot(tt, tt); // ‖tt‖²
  */
 export function ttDot(A: TensorNetwork, B: TensorNetwork, opts: BackendOptions = {}): number {
-  const shape = sameShape(A, B);
-  const N = shape.length;
-  let most = 1, total = 0;
-  for (let k = 0; k < N; k++) {
-    const [ra, n, ra2] = A.cores[k].shape, [rb, , rb2] = B.cores[k].shape;
-    most = Math.max(most, ra * n * rb2, ra2 * rb2, ra * rb);
-    total += ra * n * ra2 + rb * n * rb2;
-  }
-  const ra0 = A.cores[0].shape[0], rb0 = B.cores[0].shape[0];
-  return withTensor(opts.backend, arenaBytes(total + 3 * most, 0, 8 + 2 * N), (ws) => {
-    const K = ws.kernels;
-    const ga = A.cores.map((c) => ws.input(c.data)), gb = B.cores.map((c) => ws.input(c.data));
-    let W = ws.f64(most), W2 = ws.f64(most);
-    const T = ws.f64(most);
-    let sum = 0;
-    for (let a0 = 0; a0 < ra0; a0++) {
-      for (let b0 = 0; b0 < rb0; b0++) {
-        W.fill(0, 0, ra0 * rb0);
-        W[a0 * rb0 + b0] = 1;
-        for (let k = 0; k < N; k++) {
-          const [ra, n, ra2] = A.cores[k].shape, [rb, , rb2] = B.cores[k].shape;
-          K.gemm(false, false, ra, n * rb2, rb, 1, W, rb, gb[k], n * rb2, 0, T, n * rb2);
-          K.gemm(true, false, ra2, rb2, ra * n, 1, ga[k], ra2, T, rb2, 0, W2, rb2);
-          [W, W2] = [W2, W];
-        }
-        sum += W[a0 * rb0 + b0];
-      }
-    }
-    return sum;
-  });
+  const { a, b } = sameShape(A, B);
+  const { backend } = readOpts("ttDot", opts, { backend: BACKEND });
+  const { dot, exponent } = dotScaled(a.cores, b.cores, backend);
+  const v = scaledValue(dot, exponent);
+  checkResult([v], "ttDot", "the inner product");
+  return v;
 }
 
 /**
@@ -72,7 +85,13 @@ export function ttDot(A: TensorNetwork, B: TensorNetwork, opts: BackendOptions =
  * ttNorm(await tensorTrain(X)); // ≈ norm(X)
  */
 export function ttNorm(A: TensorNetwork, opts: BackendOptions = {}): number {
-  return Math.sqrt(Math.max(ttDot(A, A, opts), 0));
+  const a = readNetwork(A, "A");
+  const { backend } = readOpts("ttNorm", opts, { backend: BACKEND });
+  // The square root halves the (even) exponent: a norm near the largest double is still returned.
+  const { dot, exponent } = dotScaled(a.cores, a.cores, backend);
+  const v = scaledValue(Math.sqrt(Math.max(dot, 0)), exponent / 2);
+  checkResult([v], "ttNorm", "the norm");
+  return v;
 }
 
 /**
@@ -82,10 +101,12 @@ export function ttNorm(A: TensorNetwork, opts: BackendOptions = {}): number {
  * ttScale(tt, -1); // -tt
  */
 export function ttScale(A: TensorNetwork, alpha: number): TensorNetwork {
-  checkNetwork(A, "A");
+  const a = readNetwork(A, "A");
+  if (typeof alpha !== "number") throw new LowrankError("INVALID_ARGUMENT", `ttScale: alpha must be a number, got ${typeof alpha}`);
   if (!Number.isFinite(alpha)) throw new LowrankError("NON_FINITE", `alpha must be finite, got ${alpha}`);
-  const cores = A.cores.map((c, k) => ({ shape: c.shape.slice(), data: k === 0 ? c.data.map((v) => v * alpha) : c.data.slice() }));
-  return { cores, ranks: A.ranks.slice() };
+  const cores = a.cores.map((c, k) => ({ shape: c.shape.slice(), data: k === 0 ? c.data.map((v) => v * alpha) : c.data.slice() }));
+  checkResult(cores[0].data, "ttScale", "the first core times alpha");
+  return { cores, ranks: a.ranks.slice() };
 }
 
 /**
@@ -99,9 +120,18 @@ export function ttScale(A: TensorNetwork, alpha: number): TensorNetwork {
  * const twice = ttRound(ttAdd(tt, tt), { eps: 1e-12 }); // ranks of tt again
  */
 export function ttAdd(A: TensorNetwork, B: TensorNetwork): TensorNetwork {
-  const shape = sameShape(A, B);
-  const N = shape.length;
+  const { a: pa, b: pb } = sameShape(A, B);
+  A = pa;
+  B = pb;
+  const N = pa.shape.length;
   const train = A.cores[0].shape[0] === 1 && B.cores[0].shape[0] === 1;
+  let total = 0;
+  for (let k = 0; k < N; k++) {
+    const [ra, n, ra2] = A.cores[k].shape, [rb, , rb2] = B.cores[k].shape;
+    total += (ra + rb) * n * (ra2 + rb2);
+    checkSize((ra + rb) * n * (ra2 + rb2), `ttAdd: core ${k} of the sum`);
+  }
+  checkSize(total, "ttAdd: the sum's cores", 2 ** 30);
   const cores: Tensor[] = [];
   for (let k = 0; k < N; k++) {
     const [ra, n, ra2] = A.cores[k].shape, [rb, , rb2] = B.cores[k].shape;

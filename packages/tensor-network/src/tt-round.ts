@@ -1,13 +1,12 @@
 // TT rounding: Oseledets 2011, "Tensor-train decomposition", Algorithm 2.
-import { arenaBytes, LowrankError, qrBlockedWorkSize, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LowrankError, opt, qrBlockedWorkSize, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { leftSingular, svdScratch } from "./factor.js";
-import { withTensor } from "./module.js";
-import { decompositionShape } from "./reconstruct.js";
-import { scoped } from "./scope.js";
+import { tensorModule } from "./module.js";
+import { readNetwork } from "./reconstruct.js";
 import { bondCaps, truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
 import type { TensorNetwork } from "./types.js";
-import { checkNonNegative } from "./validate.js";
+import { checkSizes, partScales, RANKS, readOpts, scaled, unscaleLast } from "./validate.js";
 
 /** Options of {@link ttRound}. */
 export interface TtRoundOptions extends BackendOptions {
@@ -30,26 +29,32 @@ export interface TtRoundOptions extends BackendOptions {
  * const r = ttRound(ttAdd(tt, tt), { eps: 1e-10 }); // ranks of tt, entries doubled
  */
 export function ttRound(tt: TensorNetwork, opts: TtRoundOptions = {}): TensorNetwork {
-  const shape = decompositionShape(tt);
-  const N = shape.length;
-  if (tt.cores[0].shape[0] !== 1 || tt.cores[N - 1].shape[2] !== 1) {
+  const t = readNetwork(tt, "tt");
+  const o = readOpts("ttRound", opts, { eps: opt.number({ min: 0 }), maxRank: RANKS, backend: BACKEND });
+  const N = t.shape.length;
+  if (t.ranks[0] !== 1) {
     throw new LowrankError("SHAPE", "ttRound: a tensor train has end ranks 1 (tensor rings are not rounded by this method)");
   }
-  const caps = bondCaps(opts.maxRank, N);
-  const eps = checkNonNegative(opts.eps ?? (opts.maxRank === undefined ? 1e-12 : 0), "eps");
-  const cores: Tensor[] = tt.cores.map((c) => ({ shape: c.shape.slice(), data: c.data.slice() }));
+  const caps = bondCaps(o.maxRank, N);
+  const eps = o.eps ?? (o.maxRank === undefined ? 1e-12 : 0);
+  // Cores of extreme magnitude are scaled by powers of two (exact); the last core, which holds the norm
+  // after the sweeps, takes the scale back.
+  const e = partScales(t.cores.map((c) => c.data));
+  const cores: Tensor[] = t.cores.map((c, k) => ({ shape: c.shape.slice(), data: e[k] === 0 ? c.data.slice() : scaled(c.data, e[k]) }));
   let most = 0, rmax = 1;
   for (const c of cores) {
     most = Math.max(most, c.data.length);
     rmax = Math.max(rmax, c.shape[0], c.shape[2]);
   }
   // Per step: two cores in, two out, a transpose, Q and the SVD's scratch, all bounded by the largest core.
-  const bytes = arenaBytes(8 * most + 2 * rmax * rmax + svdScratch(most / rmax + rmax, rmax) + 8 * rmax, 0, 32);
-  return withTensor(opts.backend, bytes, (ws) => {
+  const scratch = svdScratch(most / rmax + rmax, rmax);
+  checkSizes("ttRound", 8 * most, 2 * rmax * rmax, scratch, 8 * rmax);
+  const bytes = arenaBytes(8 * most + 2 * rmax * rmax + scratch + 8 * rmax, 0, 32);
+  const out = tensorModule.run(o.backend, bytes, (ws) => {
     const K = ws.kernels;
     // Right-to-left orthogonalisation (Alg. 2, lines 2-5).
     for (let k = N - 1; k >= 1; k--) {
-      scoped(ws, () => {
+      ws.scoped(() => {
         const [r, n, r2] = cores[k].shape;
         const M = n * r2, q = Math.min(M, r);
         const a = ws.f64(M * r);
@@ -72,7 +77,7 @@ export function ttRound(tt: TensorNetwork, opts: TtRoundOptions = {}): TensorNet
     const delta2 = N > 1 ? (eps * norm2(cores[0].data)) ** 2 / (N - 1) : 0;
     // Left-to-right truncation (Alg. 2, lines 7-11).
     for (let k = 0; k < N - 1; k++) {
-      scoped(ws, () => {
+      ws.scoped(() => {
         const [r, n, r2] = cores[k].shape;
         const m = r * n, kmin = Math.min(m, r2);
         const G = ws.input(cores[k].data), U = ws.f64(m * kmin), s = ws.f64(kmin);
@@ -92,4 +97,5 @@ export function ttRound(tt: TensorNetwork, opts: TtRoundOptions = {}): TensorNet
     }
     return { cores, ranks: [...cores.map((c) => c.shape[0]), 1] };
   });
+  return { cores: unscaleLast(out.cores, e.reduce((a, b) => a + b, 0), "ttRound"), ranks: out.ranks };
 }

@@ -2,16 +2,16 @@
 // 2000; Vannieuwenhoven, Vandebril, Meerbergen 2012) and HOOI (De Lathauwer,
 // De Moor, Vandewalle 2000, "On the best rank-1 and rank-(R1,...,RN)
 // approximation", Alg. 4.2).
-import { arenaBytes, LowrankError, Rng, type DenseMatrix, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels.js";
 import { fillWithMean, refill } from "./impute.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
-import { tensorWorkspace } from "./module.js";
-import { iterationLimits, sweepReporter } from "./progress.js";
-import { scoped } from "./scope.js";
+import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd } from "./types.js";
-import { checkAbort, checkMaskedTensor, checkRanks, checkTensor, prod } from "./validate.js";
+import {
+  checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED, UNFOLDING_SVD,
+} from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -40,6 +40,20 @@ export interface TuckerOptions extends IterativeOptions {
    */
   mask?: ArrayLike<number | boolean>;
 }
+
+/** The options of {@link tucker}. */
+const SCHEMA = {
+  rank: RANKS,
+  method: opt.oneOf(["hosvd", "st-hosvd", "hooi"] as const),
+  init: opt.oneOf(["svd", "random"] as const),
+  seed: SEED,
+  unfoldingSvd: UNFOLDING_SVD,
+  returnErrors: opt.boolean(),
+  mask: MASK,
+  ...LONG_RUN,
+  onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
+  backend: BACKEND,
+};
 
 /** Result of {@link tucker}. */
 export interface TuckerResult extends TuckerDecomposition {
@@ -83,32 +97,31 @@ export interface TuckerResult extends TuckerDecomposition {
  * const { core, factors, errors } = await tucker(X, { rank: [5, 5, 5], method: "hooi", returnErrors: true });
  */
 export async function tucker(X: Tensor, opts: TuckerOptions): Promise<TuckerResult> {
-  if (opts == null || opts.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tucker: opts.rank is required");
+  const o = readOpts("tucker", opts, SCHEMA);
+  const run = new LongRun<{ iteration: number; error: number }>("tucker", { onProgress: o.onProgress, signal: o.signal });
+  if (o.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tucker: opts.rank is required");
   let mask: Uint8Array | null = null;
-  if (opts.mask !== undefined) ({ X, mask } = checkMaskedTensor(X, opts.mask, "X"));
-  else X = checkTensor(X, "X");
+  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
+  else X = readTensor(X, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
-  const r = checkRanks(opts.rank, shape);
+  const r = checkRanks(o.rank, shape);
   const rp = prod(r);
   for (let k = 0; k < N; k++) {
     if (r[k] > rp / r[k]) {
       throw new LowrankError("RANK", `rank[${k}] = ${r[k]} exceeds the product of the other ranks (${rp / r[k]}); no tensor has that multilinear rank`);
     }
   }
-  const method = opts.method ?? "hosvd";
-  if (method !== "hosvd" && method !== "st-hosvd" && method !== "hooi") {
-    throw new LowrankError("INVALID_ARGUMENT", `tucker: method must be "hosvd", "st-hosvd" or "hooi", got ${String(method)}`);
-  }
-  const route = opts.unfoldingSvd ?? "gram";
-  if (route !== "gram" && route !== "jacobi") throw new LowrankError("INVALID_ARGUMENT", `unfoldingSvd must be "gram" or "jacobi"`);
-  const { maxIter, tol } = iterationLimits(opts, 50, 1e-10);
-  const init = opts.init ?? "svd";
-  if (init !== "svd" && init !== "random") throw new LowrankError("INVALID_ARGUMENT", `tucker: init must be "svd" or "random", got ${String(init)}`);
-  if (init === "random" && (method !== "hooi" || opts.mask !== undefined)) {
+  const method = o.method ?? "hosvd";
+  const route = o.unfoldingSvd ?? "gram";
+  const maxIter = o.maxIter ?? 50, tol = o.tol ?? 1e-10;
+  const init = o.init ?? "svd";
+  if (init === "random" && (method !== "hooi" || mask)) {
     throw new LowrankError("INVALID_ARGUMENT", 'tucker: init "random" is for method "hooi" without a mask');
   }
-  const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new LowrankError("INVALID_ARGUMENT", `seed must be an integer, got ${seed}`);
+  const seed = o.seed ?? 0;
+  // A tensor of extreme magnitude is decomposed scaled by a power of two (exact); the core takes it back.
+  const { X: Xs, scale } = scaleTensor(X, mask);
+  X = Xs;
 
   // Buffers: the input, two ping-pong buffers for chains of mode products
   // (the first product of a chain is the largest), the factors, and the
@@ -125,8 +138,9 @@ export async function tucker(X: Tensor, opts: TuckerOptions): Promise<TuckerResu
   const factorSize = shape.reduce((a, n, k) => a + n * r[k], 0);
   // The random start orthonormalises a Gaussian I_n x r_n block per mode (QR scratch, freed after).
   if (init === "random") scratch = Math.max(scratch, ...shape.map((n, k) => n * r[k] + 2 * r[k]));
+  checkSizes("tucker", S, 2 * chain, factorSize, scratch);
   const bytes = arenaBytes(S + 2 * chain + factorSize + 2 * Math.max(...r) + scratch, 0, 64 + 4 * N);
-  const ws = await tensorWorkspace(opts.backend, bytes);
+  const ws = await tensorModule.workspace(o.backend, bytes);
   const x = mask ? ws.copy(X.data) : ws.input(X.data);
   const normX = norm2(X.data);
   const U = shape.map((n, k) => ws.f64(n * r[k]));
@@ -140,14 +154,15 @@ export async function tucker(X: Tensor, opts: TuckerOptions): Promise<TuckerResu
   let core: Float64Array;
   const errors: number[] = [];
   if (mask) {
-    core = await imputeLoop(ws, route, x, mask, shape, r, U, s, bufA, bufB, maxIter, tol, opts, errors);
+    core = await imputeLoop(ws, route, x, mask, shape, r, U, s, bufA, bufB, maxIter, tol, run, errors);
   } else if (method === "hosvd") {
     for (let k = 0; k < N; k++) modeBasis(ws, route, prod(shape, 0, k), shape[k], prod(shape, k + 1), x, r[k], U[k], s);
     core = project(ws, x, shape, U, r, -1, bufA, bufB).data;
     errors.push(errorOf(core));
-    checkAbort(opts.signal, "tucker");
+    run.check();
   } else {
-    const afterSweep = sweepReporter(opts, "tucker");
+    // Progress records count from 1: the start (ST-HOSVD) is record 1, HOOI sweep i is record i + 1.
+    const afterSweep = (it: number, error: number) => run.step({ iteration: it + 1, error });
     if (init === "random") {
       randomFactors(ws, shape, r, U, new Rng(seed));
       core = bufA; // replaced by the first sweep
@@ -168,12 +183,14 @@ export async function tucker(X: Tensor, opts: TuckerOptions): Promise<TuckerResu
         if (Math.abs(prev - err) < tol || Math.abs(prev * prev - err * err) < 16 * N * EPS) break;
       }
     } else {
-      checkAbort(opts.signal, "tucker");
+      run.check();
     }
   }
   const factors: DenseMatrix[] = U.map((u, k) => ({ rows: shape[k], cols: r[k], data: ws.output(u) }));
-  const result: TuckerResult = { core: { shape: r.slice(), data: ws.output(core) }, factors };
-  if (opts.returnErrors) result.errors = errors;
+  const coreData = scaled(ws.output(core), -scale);
+  checkResult(coreData, "tucker", "the core");
+  const result: TuckerResult = { core: { shape: r.slice(), data: coreData }, factors };
+  if (o.returnErrors) result.errors = errors;
   return result;
 }
 
@@ -249,10 +266,9 @@ function hooiSweep(
 async function imputeLoop(
   ws: Workspace<TensorKernels>, route: UnfoldingSvd, x: Float64Array, mask: Uint8Array, shape: number[], r: number[],
   U: Float64Array[], s: Float64Array, bufA: Float64Array, bufB: Float64Array,
-  maxIter: number, tol: number, opts: IterativeOptions, errors: number[],
+  maxIter: number, tol: number, run: LongRun<{ iteration: number; error: number }>, errors: number[],
 ): Promise<Float64Array> {
   const observedNorm2 = fillWithMean(x, mask);
-  const afterSweep = sweepReporter(opts, "tucker");
   let core = stHosvd(ws, route, x, shape, r, U, s, bufA, bufB);
   for (let it = 0; it <= maxIter; it++) {
     if (it > 0) core = hooiSweep(ws, route, x, shape, r, U, s, bufA, bufB);
@@ -268,7 +284,7 @@ async function imputeLoop(
     const err = refill(x, cur, mask, observedNorm2);
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
-    await afterSweep(it, err);
+    await run.step({ iteration: it + 1, error: err });
     if (Math.abs(prev - err) < tol) break;
   }
   // The last refill changed x after the core was formed: recompute it so core and factors match X̂.
@@ -284,7 +300,7 @@ function startsAt(view: Float64Array, buf: Float64Array): boolean {
 function randomFactors(ws: Workspace<TensorKernels>, shape: number[], r: number[], U: Float64Array[], rng: Rng): void {
   const K = ws.kernels;
   shape.forEach((n, k) =>
-    scoped(ws, () => {
+    ws.scoped(() => {
       const a = ws.f64(n * r[k]), tau = ws.f64(r[k]), work = ws.f64(r[k]);
       K.rngFill(rng, a, true);
       K.householderQr(n, r[k], a, r[k], tau, work);

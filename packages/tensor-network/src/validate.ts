@@ -1,124 +1,272 @@
-import { checkFinite, LowrankError, toF64, type Tensor } from "@lowrank/linalg";
+// Checks shared by the public entry points: tensors through linalg's input
+// layer (`asTensor`), options through `readOptions` with this package's
+// schemas, and the helpers that keep results finite. docs/ARCHITECTURE.md
+// describes the contract these implement.
+import {
+  asTensor, checkSize, LowrankError, opt, readOptions, type OptionCheck, type OptionSchema, type OptionsOf, type Tensor,
+} from "@lowrank/linalg";
 
-/** Largest entry count a Float64Array may have in wasm32 memory (4 GiB / 8). */
+/** Largest entry count one array may have (wasm32 memory holds 2^29 doubles; the js backend keeps the same limit). */
 export const MAX_F64 = 2 ** 29;
 
 /**
- * Checks a shape: a non-empty array of positive integers whose product fits
- * wasm32 memory. Returns a copy and the product. Errors: SHAPE, EMPTY, TOO_LARGE. O(N).
+ * A tensor argument in any accepted form ({ shape, data }, a strided
+ * ndarray, nested arrays, a matrix) as a C-order { shape, data } with a
+ * fresh shape array. Errors: INVALID_ARGUMENT, SHAPE, EMPTY, NON_FINITE, TOO_LARGE. O(size).
  */
-export function checkShape(shape: number[], name: string): { shape: number[]; size: number } {
-  if (!Array.isArray(shape) || shape.length === 0) {
-    throw new LowrankError("SHAPE", `${name} must be a non-empty array of dimensions`);
-  }
-  let size = 1;
-  for (let k = 0; k < shape.length; k++) {
-    const n = shape[k];
-    if (!(typeof n === "number" && Number.isInteger(n) && n >= 0)) {
-      throw new LowrankError("SHAPE", `${name}[${k}] must be a non-negative integer, got ${n}`);
-    }
-    if (n === 0) throw new LowrankError("EMPTY", `${name} has a zero dimension ([${shape.join(", ")}])`);
-    size *= n;
-  }
-  if (size > MAX_F64) {
-    throw new LowrankError("TOO_LARGE", `${name} [${shape.join(", ")}] has ${size} entries; wasm32 memory holds at most ${MAX_F64} doubles`);
-  }
-  return { shape: shape.slice(), size };
+export function readTensor(X: unknown, name = "X"): Tensor {
+  return asTensor(X, name);
 }
 
 /**
- * Checks a tensor's shape and entries and returns it with Float64Array data
- * and a copied shape. Errors: SHAPE (bad shape or data length), EMPTY (a zero
- * dimension), TOO_LARGE (over wasm32 memory), NON_FINITE. O(size).
+ * A mask of observed entries (nonzero / true = observed), one per tensor
+ * entry, as 0/1 bytes. Accepts number[], boolean[] and numeric typed arrays.
+ * Errors: INVALID_ARGUMENT (another kind of value, NaN or a non-number
+ * entry), SHAPE (wrong length). O(size).
  */
-export function checkTensor(X: Tensor, name: string): Tensor {
-  if (X == null || typeof X !== "object") throw new LowrankError("SHAPE", `${name} must be { shape: number[], data: Float64Array }`);
-  const { shape, size } = checkShape(X.shape, `${name}.shape`);
-  const data = toF64(X.data, `${name}.data`);
-  if (data.length !== size) {
-    throw new LowrankError("SHAPE", `${name}.data has ${data.length} entries, shape [${shape.join(", ")}] needs ${size}`);
+export function readMask(mask: unknown, size: number, name = "mask"): Uint8Array {
+  const typed = ArrayBuffer.isView(mask) && !(mask instanceof DataView) && !(mask instanceof BigInt64Array) && !(mask instanceof BigUint64Array);
+  if (!Array.isArray(mask) && !typed) {
+    throw new LowrankError("INVALID_ARGUMENT", `${name} must be an array or numeric typed array with one entry per tensor entry`);
   }
-  checkFinite(data, name);
-  return { shape, data };
-}
-
-/**
- * Checks a tensor with a mask of observed entries (nonzero / true =
- * observed): shape and length as {@link checkTensor}, the mask one entry per
- * tensor entry (SHAPE), at least one observed entry (EMPTY), finite values
- * where observed (NON_FINITE); unobserved entries may hold anything (NaN
- * included). Returns the tensor with Float64Array data and the mask as 0/1 bytes. O(size).
- */
-export function checkMaskedTensor(X: Tensor, mask: ArrayLike<number | boolean>, name: string): { X: Tensor; mask: Uint8Array } {
-  if (X == null || typeof X !== "object") throw new LowrankError("SHAPE", `${name} must be { shape: number[], data: Float64Array }`);
-  const { shape, size } = checkShape(X.shape, `${name}.shape`);
-  const data = toF64(X.data, `${name}.data`);
-  if (data.length !== size) throw new LowrankError("SHAPE", `${name}.data has ${data.length} entries, shape [${shape.join(", ")}] needs ${size}`);
-  if (mask == null || typeof mask.length !== "number" || mask.length !== size) {
-    throw new LowrankError("SHAPE", `mask must have one entry per tensor entry (${size}), got ${mask == null ? mask : mask.length}`);
-  }
-  const m = new Uint8Array(size);
-  let observed = 0;
+  const m = mask as ArrayLike<unknown>;
+  if (m.length !== size) throw new LowrankError("SHAPE", `${name} must have one entry per tensor entry (${size}), got ${m.length}`);
+  const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) {
-    if (!mask[i]) continue;
-    m[i] = 1;
+    const v = m[i];
+    if (typeof v === "boolean") out[i] = v ? 1 : 0;
+    else if (typeof v === "number" && v === v) out[i] = v !== 0 ? 1 : 0;
+    else throw new LowrankError("INVALID_ARGUMENT", `${name}[${i}] must be a number or a boolean, got ${String(v)}`);
+  }
+  return out;
+}
+
+/**
+ * A tensor with a mask of observed entries: the tensor as {@link readTensor}
+ * but with anything (NaN included) allowed where unobserved; observed
+ * entries must be finite (NON_FINITE) and at least one must be observed
+ * (EMPTY). Returns the tensor (Float64Array data) and the mask as 0/1 bytes. O(size).
+ */
+export function readMaskedTensor(X: unknown, mask: unknown, name: string): { X: Tensor; mask: Uint8Array } {
+  const T = asTensor(X, name, { finite: false });
+  const m = readMask(mask, T.data.length);
+  let observed = 0;
+  for (let i = 0; i < m.length; i++) {
+    if (!m[i]) continue;
     observed++;
-    const v = data[i];
+    const v = T.data[i];
     if (v - v !== 0) throw new LowrankError("NON_FINITE", `${name} has ${v} at observed flat index ${i}`);
   }
   if (observed === 0) throw new LowrankError("EMPTY", "mask observes no entry");
-  return { X: { shape, data }, mask: m };
+  return { X: T, mask: m };
 }
 
+/**
+ * Option names from other libraries (TensorLy's `rank`, scikit-learn's
+ * `n_components`) and the names this package's functions use for them,
+ * beyond the table linalg's readOptions already has.
+ */
+const ALIASES: Record<string, string[]> = {
+  rank: ["maxRank", "ranks"],
+  ranks: ["rank", "maxRank"],
+  maxRank: ["ranks", "rank"],
+  max_rank: ["maxRank", "ranks", "rank"],
+  n_components: ["maxRank", "ranks", "rank"],
+  nComponents: ["maxRank", "ranks", "rank"],
+  tolerance: ["tol", "eps"],
+  epsilon: ["eps"],
+};
+
+/**
+ * readOptions with this package's "did you mean" table: an unknown key
+ * listed above gets INVALID_ARGUMENT naming the option meant (e.g.
+ * tensorTrain's `rank` → `maxRank`), every other check is linalg's.
+ */
+export function readOpts<S extends OptionSchema>(fn: string, options: unknown, schema: S): OptionsOf<S> {
+  if (options !== null && typeof options === "object" && !Array.isArray(options)) {
+    const valid = Object.keys(schema);
+    for (const key of Object.keys(options)) {
+      if (Object.prototype.hasOwnProperty.call(schema, key)) continue;
+      const meant = (ALIASES[key] ?? []).find((a) => valid.includes(a));
+      if (meant) {
+        throw new LowrankError("INVALID_ARGUMENT", `${fn}: unknown option "${key}" (did you mean "${meant}"?); valid options: ${valid.join(", ")}`);
+      }
+    }
+  }
+  return readOptions(fn, options, schema);
+}
+
+/** A seed: an integer (the generators use its low 53 bits). */
+export const SEED: OptionCheck<number> = opt.int({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+
+/** A positive integer rank (at most 2^29: no array could hold more). */
+export const RANK: OptionCheck<number> = opt.int({ min: 1, max: MAX_F64 });
+
+/** A rank per mode or bond, or one for all: a positive integer or an array of them. */
+export const RANKS: OptionCheck<number | number[]> = opt.either(RANK, opt.array(RANK), "a positive integer or an array of positive integers");
+
+/** The unfolding SVD route. */
+export const UNFOLDING_SVD = opt.oneOf(["gram", "jacobi"] as const);
+
+/** The mask option: checked against the tensor by {@link readMaskedTensor}. */
+export const MASK = opt.any<ArrayLike<number | boolean>>();
+
 /** INVALID_ARGUMENT unless `mode` is an integer in [0, order). */
-export function checkMode(mode: number, order: number): number {
-  if (!Number.isInteger(mode) || mode < 0 || mode >= order) {
-    throw new LowrankError("INVALID_ARGUMENT", `mode must be an integer in [0, ${order}), got ${mode}`);
+export function checkMode(mode: unknown, order: number): number {
+  if (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode >= order) {
+    throw new LowrankError("INVALID_ARGUMENT", `mode must be an integer in [0, ${order}), got ${typeof mode === "number" ? mode : typeof mode}`);
   }
   return mode;
 }
 
-/** A positive integer option, else INVALID_ARGUMENT. */
-export function checkPositiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new LowrankError("INVALID_ARGUMENT", `${name} must be a positive integer, got ${value}`);
+/**
+ * A tensor shape argument: a non-empty array of positive integers whose
+ * product fits one array. Returns a copy and the product. Errors:
+ * INVALID_ARGUMENT (not an array), SHAPE, EMPTY, TOO_LARGE. O(N).
+ */
+export function checkShape(shape: unknown, name: string): { shape: number[]; size: number } {
+  if (!Array.isArray(shape)) throw new LowrankError("INVALID_ARGUMENT", `${name} must be an array of dimensions`);
+  if (shape.length === 0) throw new LowrankError("SHAPE", `${name} must have at least one dimension`);
+  let size = 1;
+  for (let k = 0; k < shape.length; k++) {
+    const n = shape[k];
+    if (!(typeof n === "number" && Number.isInteger(n) && n >= 0)) {
+      throw new LowrankError("SHAPE", `${name}[${k}] must be a non-negative integer, got ${String(n)}`);
+    }
+    if (n === 0) throw new LowrankError("EMPTY", `${name} has a zero dimension ([${shape.join(", ")}])`);
+    size *= n;
   }
-  return value;
-}
-
-/** A finite number >= 0, else INVALID_ARGUMENT. */
-export function checkNonNegative(value: number, name: string): number {
-  if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-    throw new LowrankError("INVALID_ARGUMENT", `${name} must be a finite number >= 0, got ${value}`);
-  }
-  return value;
+  checkSize(size, name);
+  return { shape: shape.slice(), size };
 }
 
 /**
  * One rank per mode from a number or an array; RANK when a rank exceeds its
- * dimension, SHAPE on a length mismatch, INVALID_ARGUMENT on a non-positive
- * or fractional rank.
+ * dimension, SHAPE on a length mismatch (the values are checked by the
+ * option schema).
  */
 export function checkRanks(rank: number | number[], shape: number[], name = "rank"): number[] {
   const r = typeof rank === "number" ? shape.map(() => rank) : rank;
-  if (!Array.isArray(r) || r.length !== shape.length) {
-    throw new LowrankError("SHAPE", `${name} must be a number or have one entry per mode (${shape.length})`);
+  if (r.length !== shape.length) {
+    throw new LowrankError("SHAPE", `${name} must be a number or have one entry per mode (${shape.length}), got ${r.length}`);
   }
   return r.map((v, k) => {
-    checkPositiveInt(v, `${name}[${k}]`);
     if (v > shape[k]) throw new LowrankError("RANK", `${name}[${k}] = ${v} exceeds dimension ${shape[k]} of mode ${k}`);
     return v;
   });
 }
 
 /** Product of the entries. */
-export function prod(a: number[], from = 0, to = a.length): number {
+export function prod(a: ArrayLike<number>, from = 0, to = a.length): number {
   let p = 1;
   for (let i = from; i < to; i++) p *= a[i];
   return p;
 }
 
-/** Throws ABORTED when the signal has fired. */
-export function checkAbort(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new LowrankError("ABORTED", `${what} aborted`);
+/** The sum of `sizes`, each and in total checked to fit (TOO_LARGE), before anything is allocated. */
+export function checkSizes(name: string, ...sizes: number[]): void {
+  let total = 0;
+  for (const s of sizes) {
+    checkSize(s, name);
+    total += s;
+  }
+  checkSize(total, name, 2 ** 30);
+}
+
+// Extreme magnitudes. Powers of two scale a computation exactly (every
+// rounding scales with them), so inputs whose largest entry is far from 1
+// are scaled to near 1 before the Gram matrices, sums of squares and
+// products that would overflow or underflow, and the results scaled back:
+// bit for bit the same results for ordinary inputs, finite ones for 1e300.
+
+/** Exponents beyond which a part is rescaled. */
+const SAFE_EXPONENT = 200;
+
+/** The exponent e with max|x| in [2^e, 2^(e+1)) over the finite entries (0 for an all-zero array). */
+export function magnitude(x: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = Math.abs(x[i]);
+    if (a > m && a !== Infinity) m = a;
+  }
+  return m === 0 ? 0 : Math.floor(Math.log2(m));
+}
+
+/** Whether a part of magnitude exponent `e` (see {@link magnitude}) is rescaled. */
+export function extreme(e: number): boolean {
+  return e > SAFE_EXPONENT || e < -SAFE_EXPONENT;
+}
+
+/** x 2^e, exactly where representable (in two steps: 2^e alone may not be). */
+export function scaled(x: Float64Array, e: number): Float64Array {
+  if (e === 0) return x;
+  const h = Math.trunc(e / 2);
+  const a = 2 ** h, b = 2 ** (e - h);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * a * b;
+  return out;
+}
+
+/** v 2^e (see {@link scaled}). */
+export function scaledValue(v: number, e: number): number {
+  if (e === 0) return v;
+  const h = Math.trunc(e / 2);
+  return v * 2 ** h * 2 ** (e - h);
+}
+
+/**
+ * Throws NON_FINITE when a result computed from finite input has a NaN or
+ * an Infinity: the value is not representable in double precision (the
+ * computation scales internally, so only a true result out of range gets here).
+ */
+export function checkResult(x: ArrayLike<number>, fn: string, what: string): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v - v !== 0) {
+      throw new LowrankError("NON_FINITE", `${fn}: ${what} is not representable in double precision (an entry overflows); scale the input down`);
+    }
+  }
+}
+
+/**
+ * Power-of-two exponents that bring each part of a product (a core and its
+ * factors, the cores of a network) near 1: all zero for ordinary parts (so
+ * results are bit for bit those of the unscaled computation), else -magnitude
+ * of every part, when one part is extreme or their product could leave the
+ * double range. The result is then scaled by 2^-(sum).
+ */
+export function partScales(parts: ArrayLike<number>[]): number[] {
+  const e = parts.map(magnitude);
+  const spread = e.reduce((a, v) => a + Math.abs(v), 0);
+  if (!e.some(extreme) && spread <= 2 * SAFE_EXPONENT) return e.map(() => 0);
+  return e.map((v) => -v);
+}
+
+/**
+ * X scaled by a power of two when its largest (observed) entry is extreme
+ * (see {@link extreme}): the decompositions work on it and give the scale
+ * back to one part of the result ({@link unscaleLast}). Ordinary tensors are
+ * returned as they are.
+ */
+export function scaleTensor(X: Tensor, mask: Uint8Array | null = null): { X: Tensor; scale: number } {
+  let m = 0;
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (mask && !mask[i]) continue;
+    const a = Math.abs(d[i]);
+    if (a > m && a !== Infinity) m = a;
+  }
+  const e = m === 0 ? 0 : Math.floor(Math.log2(m));
+  if (!extreme(e)) return { X, scale: 0 };
+  return { X: { shape: X.shape, data: scaled(d, -e) }, scale: -e };
+}
+
+/** The cores with the last one scaled by 2^-scale (the scale a {@link scaleTensor} took), checked representable. */
+export function unscaleLast(cores: Tensor[], scale: number, fn: string): Tensor[] {
+  if (scale === 0) return cores;
+  const out = cores.slice();
+  const last = out[out.length - 1];
+  out[out.length - 1] = { shape: last.shape, data: scaled(last.data, -scale) };
+  checkResult(out[out.length - 1].data, fn, "the last core");
+  return out;
 }

@@ -2,7 +2,7 @@ import { lqRWorkSize, type TensorKernels } from "./kernels.js";
 
 /**
  * Runs every hot kernel ten times on an 8 x 8 x 8 tensor so V8 has optimised
- * them before real work (see DESIGN.md, "Warm kernels"). Takes about 85 KiB
+ * them before real work (docs/ARCHITECTURE.md, "Warm-up"). Takes about 85 KiB
  * from `f64` and `i32`.
  */
 export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i32: (n: number) => Int32Array): void {

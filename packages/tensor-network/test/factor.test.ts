@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { leftSingular } from "../src/factor.js";
 import { init, reconstruct, relativeError, tensorTrain } from "../src/index.js";
 import { jsTensorKernels, lqRWorkSize, type TensorKernels } from "../src/kernels.js";
-import { tensorWorkspace } from "../src/module.js";
+import { tensorModule } from "../src/module.js";
 import { relDiff, variants } from "./helpers.js";
 
 /** ‖A Aᵀ U - U diag(s²)‖_max / s_0² and ‖UᵀU - I‖_max for the m x n A. */
@@ -110,7 +110,7 @@ describe("the lqR and lqRows kernels and the transposed route with more rows", (
   for (const variant of variants) {
     it(`wasm ${variant}: lqR and lqRows agree with the js kernels; leftSingular stays accurate`, async () => {
       await init({ variant });
-      const ws = await tensorWorkspace("wasm", 8 << 20);
+      const ws = await tensorModule.workspace("wasm", 8 << 20);
       const js = new JsWorkspace(jsTensorKernels);
       for (const [m, n, kind] of cases) {
         const A = matrix(m, n, kind, m + n);

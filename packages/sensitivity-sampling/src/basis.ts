@@ -1,7 +1,7 @@
-import type { Workspace } from "@lowrank/linalg";
+import { JsWorkspace, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 import { streamedR, streamedRSize, streamScratch } from "./stream.js";
-import { checkFiniteResult } from "./validate.js";
+import { checkFiniteResult, columnExponents, rInRange, scaleColumns } from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -48,17 +48,30 @@ export function triangleSvd(ws: Workspace<SensitivityKernels>, k: number, d: num
  * UᵀU = I up to about cond(A) eps, which is all the Lewis iteration and the
  * exact sensitivities need (both depend only on range(A) and use U for its
  * conditioning). `a` (n x d, leading dimension d) is not modified; NON_FINITE
- * when R is not finite (a NaN or ±Infinity in `a`: callers may skip the scan). Returns U
- * with leading dimension r. O(2nd² + 2ndr + d³).
+ * on a NaN or ±Infinity in `a` (callers may skip the scan: R shows it). When R
+ * shows a column of A outside [2^-400, 2^400], R is recomputed from A with those
+ * columns scaled by powers of two (in place on wasm, where `a` is the run's
+ * copy; a scaled copy on js), which leaves range(A) as it is. Returns U with
+ * leading dimension r. O(2nd² + 2ndr + d³).
  */
 export function orthonormalBasis(
   ws: Workspace<SensitivityKernels>, n: number, d: number, a: Float64Array, rcond: number,
 ): { U: Float64Array; rank: number } {
   const K = ws.kernels;
   const R = ws.f64(d * d);
-  streamedR(K, { rows: n, cols: d, data: a }, R, streamScratch(ws, d));
+  const sc = streamScratch(ws, d);
+  streamedR(K, { rows: n, cols: d, data: a }, R, sc);
   // Every entry of A is summed into R, so a NaN or ±Infinity in A (or sums that overflow) makes R non-finite.
-  checkFiniteResult(R, "A");
+  if (!rInRange(R, d)) {
+    const e = columnExponents(a, n, d, "A");
+    if (e) {
+      const src = a;
+      if (ws instanceof JsWorkspace) a = new Float64Array(n * d);
+      scaleColumns(src, a, n, d, e);
+      streamedR(K, { rows: n, cols: d, data: a }, R, sc);
+    }
+    checkFiniteResult(R, "A");
+  }
   const svd = triangleSvd(ws, d, d, R, rcond);
   const r = svd.rank;
   if (r === 0) return { U: ws.f64(0), rank: 0 };

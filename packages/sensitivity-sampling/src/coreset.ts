@@ -1,10 +1,21 @@
-import { checkDense, checkVector, LowrankError, type BackendOptions, type DenseMatrix } from "@lowrank/linalg";
+import { asVector, BACKEND, LongRun, LowrankError, opt, readOptions, type BackendOptions, type DenseMatrix } from "@lowrank/linalg";
 import { lewisWeights } from "./lewis.js";
-import { leverageScores } from "./leverage.js";
-import { init } from "./module.js";
-import { sample, type SampleResult } from "./sample.js";
+import { leverageScoresAsync } from "./leverage.js";
+import { MAX_DRAWS, sample, type SampleResult } from "./sample.js";
+import { readMatrix } from "./validate.js";
 import { lpSensitivities } from "./sensitivities.js";
-import { checkP, intOption } from "./validate.js";
+
+const SCHEMES = ["lewis", "sensitivity", "leverage", "root-leverage", "mixed", "uniform"] as const;
+
+const CORESET_OPTIONS = {
+  backend: BACKEND,
+  p: opt.number({ above: 0 }),
+  m: opt.int({ min: 1 }),
+  scores: opt.oneOf(SCHEMES),
+  seed: opt.seed(),
+  replacement: opt.boolean(),
+  signal: opt.signal(),
+};
 
 /** Which scores a coreset samples by. */
 export type CoresetScores = "lewis" | "sensitivity" | "leverage" | "root-leverage" | "mixed" | "uniform";
@@ -42,48 +53,50 @@ export interface CoresetResult extends SampleResult {
  * guarantees of the papers (for a guarantee on the regression, sample [A | b]).
  * Cost: the scores' plus O(n log n + m d).
  *
- * Errors: those of the scores and of {@link sample}; INVALID_ARGUMENT for an unknown scheme.
+ * Errors: those of the scores and of {@link sample}; INVALID_ARGUMENT for an unknown scheme or option;
+ * ABORTED (an already-aborted signal before any work; then between the scores' iterations and row blocks).
  *
  * @example
  * const cs = await coreset(A, b, { p: 1, m: 2000, scores: "lewis", seed: 1 });
  * const { x } = await lpRegression(cs.A, cs.b, 1, { weights: cs.weights });
  */
 export async function coreset(A: DenseMatrix, b: ArrayLike<number>, opts: CoresetOptions): Promise<CoresetResult> {
-  A = checkDense(A, "A");
-  const n = A.rows, d = A.cols;
-  const bv = checkVector(b, "b", n);
-  const p = checkP(opts.p ?? 2, "coreset");
-  // Check m and the scheme before computing any scores.
-  if (opts.m === undefined) throw new LowrankError("INVALID_ARGUMENT", "coreset: m (the expected sample size) is required");
-  intOption(opts.m, 0, 1, "m");
-  const scheme = opts.scores ?? "lewis";
-  if (!["lewis", "sensitivity", "leverage", "root-leverage", "mixed", "uniform"].includes(scheme)) {
-    throw new LowrankError("INVALID_ARGUMENT", `coreset: scores must be lewis, sensitivity, leverage, root-leverage, mixed or uniform, got ${String(scheme)}`);
+  if (opts === undefined) throw new LowrankError("INVALID_ARGUMENT", "coreset: options with m (the expected sample size) are required");
+  const o = readOptions("coreset", opts, CORESET_OPTIONS);
+  // Check m and the scheme before computing any scores, and honour an aborted signal before any work.
+  if (o.m === undefined) throw new LowrankError("INVALID_ARGUMENT", "coreset: m (the expected sample size) is required");
+  if (o.replacement && o.m > MAX_DRAWS) {
+    throw new LowrankError("TOO_LARGE", `coreset: ${o.m} draws with replacement; at most ${MAX_DRAWS}`);
   }
+  const run = new LongRun("coreset", o);
+  const M = readMatrix(A, "A");
+  const n = M.rows, d = M.cols;
+  const bv = asVector(b, "b", { length: n });
+  const p = o.p ?? 2;
+  const scheme = o.scores ?? "lewis";
+  const common = { backend: o.backend, signal: o.signal };
   let scores: Float64Array;
   if (scheme === "uniform") scores = new Float64Array(n).fill(1);
   else if (scheme === "lewis" || scheme === "mixed") {
-    scores = (await lewisWeights(A, p, { backend: opts.backend, signal: opts.signal })).weights;
+    scores = (await lewisWeights(M, p, common)).weights;
     if (scheme === "mixed") {
       // Lewis weights and leverage scores both sum to rank(A): w + τ is the even mixture of the two distributions.
-      if ((opts.backend ?? "wasm") === "wasm") await init();
-      const tau = leverageScores(A, { backend: opts.backend }).scores;
+      const tau = (await leverageScoresAsync(M, common)).scores;
       for (let i = 0; i < n; i++) scores[i] += tau[i];
     }
-  }
-  else if (scheme === "sensitivity") {
-    scores = (await lpSensitivities(A, p, { method: "exact", backend: opts.backend, signal: opts.signal })).sensitivities;
+  } else if (scheme === "sensitivity") {
+    scores = (await lpSensitivities(M, p, { ...common, method: "exact" })).sensitivities;
   } else {
-    if ((opts.backend ?? "wasm") === "wasm") await init();
-    scores = leverageScores(A, { backend: opts.backend }).scores;
+    scores = (await leverageScoresAsync(M, common)).scores;
     if (scheme === "root-leverage") for (let i = 0; i < n; i++) scores[i] = Math.pow(scores[i], p / 2);
   }
-  const s = sample(scores, opts.m, { seed: opts.seed, replacement: opts.replacement });
+  run.check();
+  const s = sample(scores, o.m, { seed: o.seed, replacement: o.replacement });
   const m = s.indices.length;
   const data = new Float64Array(m * d), bs = new Float64Array(m);
   for (let k = 0; k < m; k++) {
     const i = s.indices[k];
-    data.set(A.data.subarray(i * d, i * d + d), k * d);
+    data.set(M.data.subarray(i * d, i * d + d), k * d);
     bs[k] = bv[i];
   }
   return { ...s, A: { rows: m, cols: d, data }, b: bs, scores };

@@ -1,16 +1,16 @@
-// Public API of @lowrank/sensitivity-sampling.
-export { init } from "./module.js";
-export { leverageScores, rootLeverageScores, projectionBounds, srhtSize, type LeverageOptions, type LeverageResult, type SketchKind } from "./leverage.js";
-export { lewisWeights, type LewisOptions, type LewisResult } from "./lewis.js";
-export { lpSensitivities, type SensitivityOptions, type SensitivityResult } from "./sensitivities.js";
+// Public API of @lowrank/sensitivity-sampling. The runtime, the input forms,
+// the options and the long-run contract are linalg's (docs/ARCHITECTURE.md).
+export { init } from "@lowrank/linalg";
+export {
+  leverageScores, leverageScoresAsync, rootLeverageScores, projectionBounds, srhtSize,
+  type LeverageOptions, type LeverageAsyncOptions, type LeverageResult, type SketchKind,
+} from "./leverage.js";
+export { lewisWeights, type LewisOptions, type LewisProgress, type LewisResult } from "./lewis.js";
+export { lpSensitivities, type SensitivityOptions, type SensitivityProgress, type SensitivityResult } from "./sensitivities.js";
 export { sample, type SampleOptions, type SampleResult } from "./sample.js";
 export { coreset, type CoresetOptions, type CoresetResult, type CoresetScores } from "./coreset.js";
 export { lpRegression, type LpRegressionOptions, type LpRegressionResult } from "./regression.js";
 export { lpObjective } from "./objective.js";
 export { OnlineLeverageSampler, OnlineLewisSampler, type OnlineSamplerOptions, type OnlineLewisOptions, type OnlineBatch } from "./online.js";
 export type { IrlsStep } from "./irls.js";
-
-// Building blocks for other packages and custom kernels.
-export { jsSensitivityKernels, onlineLewisWeight, type SensitivityKernels } from "./kernels.js";
-export { bindSensitivity, type SensitivityExports } from "./wasm.js";
-export { sensitivityWasm, withSensitivity, createSensitivityWorkspace } from "./module.js";
+export { onlineLewisWeight } from "./kernels.js";

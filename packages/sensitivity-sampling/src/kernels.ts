@@ -1,4 +1,4 @@
-import { axpyAt, dotAt, jsKernels, type LinalgKernels, type Rng } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels, opt, type LinalgKernels, type Rng } from "@lowrank/linalg";
 
 /**
  * The kernel set of @lowrank/sensitivity-sampling: linalg's kernels plus the
@@ -115,8 +115,24 @@ export interface SensitivityKernels extends LinalgKernels {
   ): number;
 }
 
-/** The online Lewis weight of a row with prefix score s (see assembly/online.ts, same iteration). */
+/**
+ * The online Lewis weight w of a row with prefix score s = aᵀ M⁻¹ a: the root of
+ * w^(2/p) = s / (1 + s w^(1-2/p)) in (0, 1] (Newton in log w, the iteration of
+ * assembly/online.ts). 0 for s = 0. O(1).
+ *
+ * Errors: INVALID_ARGUMENT (s not a finite number >= 0, p not a finite number > 0).
+ *
+ * @example
+ * onlineLewisWeight(0.3, 1); // the l1 weight of a row with prefix score 0.3
+ */
 export function onlineLewisWeight(s: number, p: number): number {
+  opt.number({ min: 0 })(s, "onlineLewisWeight: s");
+  opt.number({ above: 0 })(p, "onlineLewisWeight: p");
+  return lewisWeightOf(s, p);
+}
+
+/** {@link onlineLewisWeight} without the argument checks (the js kernel's inner call). */
+function lewisWeightOf(s: number, p: number): number {
   if (!(s > 0)) return 0;
   const e = 2 / p;
   let x = (p / 2) * Math.log(s);
@@ -317,14 +333,14 @@ export const jsSensitivityKernels: SensitivityKernels = {
       const ai = i * lda;
       for (let j = 0; j < d; j++) t[j] = dotAt(d, H, j * d, A, ai);
       const s = dotAt(d, A, ai, t, 0);
-      const w = onlineLewisWeight(s, p);
+      const w = lewisWeightOf(s, p);
       score[i] = w;
       const pi = Math.min(1, c * w);
       if (u[i] < pi) {
         kept++;
         weight[i] = 1 / pi;
         const scale = Math.pow(pi, -e);
-        const beta = Math.pow(onlineLewisWeight(scale * s, p), 1 - e) * scale;
+        const beta = Math.pow(lewisWeightOf(scale * s, p), 1 - e) * scale;
         const f = -beta / (1 + beta * s);
         for (let j = 0; j < d; j++) axpyAt(d, f * t[j], t, 0, H, j * d);
       } else {

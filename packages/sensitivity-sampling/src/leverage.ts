@@ -1,9 +1,12 @@
-import { arenaBytes, JsWorkspace, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import {
+  arenaBytes, BACKEND, JsWorkspace, LongRun, LowrankError, opt, readOptions, Rng,
+  type BackendOptions, type DenseMatrix, type OptionsOf, type Workspace,
+} from "@lowrank/linalg";
 import { defaultRcond, triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels.js";
-import { withSensitivity } from "./module.js";
-import { forRowBlocks, sketchBlockRows, STREAM_ROWS, streamedR, streamedRSize, streamScratch } from "./stream.js";
-import { checkDenseShape, checkFiniteResult, checkP, intOption, numOption, seedOption } from "./validate.js";
+import { sensitivityModule } from "./module.js";
+import { rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamedRSize, streamScratch } from "./stream.js";
+import { checkEntries, checkFiniteResult, drain, readInt, readMatrix, readP, rInRange, scaledCopy } from "./validate.js";
 
 /** Options of {@link leverageScores}. */
 export interface LeverageOptions extends BackendOptions {
@@ -74,20 +77,156 @@ export interface LeverageResult {
  * const approx = leverageScores(A, { method: "sketch", seed: 1 }).scores; // fast
  */
 export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): LeverageResult {
-  // Finiteness is checked on R or SA, into which every entry of A is summed (see checkDenseShape).
-  A = checkDenseShape(A, "A");
+  const o = readOptions("leverageScores", opts, LEVERAGE_OPTIONS);
+  // Finiteness is checked on R or SA, into which every entry of A is summed (see scoresRun).
+  const M = readMatrix(A, "A", { finite: false });
+  const pl = plan("leverageScores", M, o);
+  return sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)));
+}
+
+/** Options of {@link leverageScoresAsync}. */
+export interface LeverageAsyncOptions extends LeverageOptions {
+  /** Stops the run with ABORTED (checked before any work and between row blocks). */
+  signal?: AbortSignal;
+  /** Called after every row block of every pass over A; `iteration` counts the blocks (2048 rows each, 256-2048 for the CountSketch pass). */
+  onProgress?: (record: { iteration: number }) => void;
+}
+
+/**
+ * {@link leverageScores} as a long run: the same computation with the same
+ * results bit for bit, on a private instance of the module, yielding to the
+ * event loop at least every 25 ms (between row blocks) and stopping with
+ * ABORTED when `signal` fires. For inputs large enough that the synchronous
+ * form would hold the event loop (about 650 ms at 1e6 x 50, exact).
+ *
+ * Errors: those of {@link leverageScores}, ABORTED.
+ *
+ * @example
+ * const { scores } = await leverageScoresAsync(A, { signal: controller.signal });
+ */
+export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOptions = {}): Promise<LeverageResult> {
+  const o = readOptions("leverageScoresAsync", opts, ASYNC_OPTIONS);
+  const run = new LongRun("leverageScoresAsync", o);
+  const M = readMatrix(A, "A", { finite: false });
+  const pl = plan("leverageScoresAsync", M, o);
+  const ws = await sensitivityModule.workspace(o.backend, pl.bytes);
+  run.check();
+  const g = scoresRun(ws, M, pl);
+  for (let iteration = 1; ; iteration++) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await run.step({ iteration });
+  }
+}
+
+const LEVERAGE_OPTIONS = {
+  backend: BACKEND,
+  method: opt.oneOf(["qr", "sketch"] as const),
+  seed: opt.seed(),
+  sketch: opt.oneOf(["countsketch", "srht"] as const),
+  sketchSize: opt.int({ min: 1 }),
+  projections: opt.int({ min: 0 }),
+  rcond: opt.number({ min: 0 }),
+};
+
+const ASYNC_OPTIONS = {
+  ...LEVERAGE_OPTIONS,
+  signal: opt.signal(),
+  onProgress: opt.func<(record: { iteration: number }) => void>(),
+};
+
+/** What a leverage-score run does and the arena bytes it reserves. */
+interface Plan {
+  sketch: SketchKind | null;
+  m: number;
+  k: number;
+  rcond: number;
+  seed: number;
+  bytes: number;
+}
+
+/** Reads the method's parameters (defaults applied) and sizes the run, refusing sizes that cannot be allocated. */
+function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof LEVERAGE_OPTIONS>): Plan {
   const n = A.rows, d = A.cols;
-  const method = opts.method ?? "qr";
-  const rcond = numOption(opts.rcond, defaultRcond(n, d), "rcond");
-  if (method === "qr") return exactScores(A, rcond, opts);
-  if (method !== "sketch") throw new LowrankError("INVALID_ARGUMENT", `leverageScores: method must be "qr" or "sketch", got ${String(method)}`);
-  const kind = opts.sketch ?? "countsketch";
-  if (kind !== "countsketch" && kind !== "srht") throw new LowrankError("INVALID_ARGUMENT", `leverageScores: sketch must be "countsketch" or "srht", got ${String(kind)}`);
-  const def = kind === "srht" ? srhtSize(n, d) : Math.min(n, Math.max(4 * d * d, 2 * d));
-  const m = intOption(opts.sketchSize, def, 1, "sketchSize");
-  if (kind === "srht" && m > nextPow2(n)) throw new LowrankError("INVALID_ARGUMENT", `leverageScores: an SRHT samples at most 2^⌈log2 n⌉ = ${nextPow2(n)} rows, got sketchSize ${m}`);
-  const k = intOption(opts.projections, defaultProjections(n, d), 0, "projections");
-  return sketchedScores(A, kind, m, k, rcond, seedOption(opts.seed), opts);
+  const rcond = o.rcond ?? defaultRcond(n, d);
+  if ((o.method ?? "qr") === "qr") {
+    const f64s = checkEntries(n + d * d + streamedRSize(d) + STREAM_ROWS * d + 2 * d + fromRSize(d, 0), fn);
+    return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, 24) };
+  }
+  const kind = o.sketch ?? "countsketch";
+  const srht = kind === "srht";
+  const m = o.sketchSize ?? (srht ? srhtSize(n, d) : Math.min(n, Math.max(4 * d * d, 2 * d)));
+  if (srht && m > nextPow2(n)) throw new LowrankError("INVALID_ARGUMENT", `${fn}: an SRHT samples at most 2^⌈log2 n⌉ = ${nextPow2(n)} rows, got sketchSize ${m}`);
+  const k = o.projections ?? defaultProjections(n, d);
+  const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
+  const f64s = checkEntries(n + m * d + d * d + 2 * d + sketchBytes + STREAM_ROWS * d + fromRSize(d, k) + d * k, fn);
+  return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 32) };
+}
+
+/**
+ * The scores, yielding after every row block. If R (exact) or the R of SA
+ * (sketched) shows a column of A outside [2^-400, 2^400] (or a NaN or
+ * ±Infinity: NON_FINITE), the pass is repeated on a copy of A with those
+ * columns scaled by powers of two (leverage scores do not change under column
+ * scaling; see validate.ts), so entries near the ends of double range give
+ * the scores instead of an overflow.
+ */
+function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl: Plan): Generator<void, LeverageResult, void> {
+  const n = A.rows, d = A.cols;
+  const K = ws.kernels;
+  if (pl.sketch === null) {
+    // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
+    const R = ws.f64(d * d);
+    const sc = streamScratch(ws, d);
+    yield* streamedRSteps(K, A, R, sc);
+    if (!rInRange(R, d)) {
+      const S = scaledCopy(A, "A");
+      if (S !== A) yield* streamedRSteps(K, (A = S), R, sc);
+      checkFiniteResult(R, "A");
+    }
+    const svd = triangleSvd(ws, d, d, R, pl.rcond);
+    const out = scoresArray(ws, n);
+    yield* scoresFromR(ws, A, R, svd, 0, null, out);
+    return { scores: scoresResult(ws, out), rank: svd.rank };
+  }
+  const { m, k } = pl;
+  let rng = new Rng(pl.seed);
+  const SA = ws.f64(m * d);
+  const srht = pl.sketch === "srht" ? srhtScratch(ws, A, m) : null;
+  const bs = sketchBlockRows(d), buf = srht ? null : ws.f64(bs * d);
+  const R = ws.f64(d * d), g = ws.f64(2 * d);
+  // SA (one CountSketch pass over row blocks, the uniforms drawn row by row inside the kernel, or the SRHT), then its R.
+  const sketchR = function* (): Generator<void, boolean, void> {
+    if (srht) srhtSketch(ws, A, m, rng, SA, srht);
+    else {
+      for (const [rows, , c] of rowBlocks(ws, A, buf!, 0, bs)) {
+        K.countSketchDraw(c, d, rows, d, rng, m, SA);
+        yield;
+      }
+    }
+    let finite = true;
+    for (let i = 0; i < SA.length && finite; i++) finite = Number.isFinite(SA[i]);
+    // R of SA by the structured stacked QR (SA is scratch from here on): 2md², 128 rows at a time from L1.
+    R.fill(0);
+    K.stackQrR(m, d, SA, d, R, g);
+    return finite;
+  };
+  const ok = yield* sketchR();
+  if (!ok || !rInRange(R, d)) {
+    const S = scaledCopy(A, "A");
+    if (S !== A) {
+      A = S;
+      rng = new Rng(pl.seed);
+      SA.fill(0);
+      if (srht) srht.load(A);
+      yield* sketchR();
+    }
+    checkFiniteResult(R, "A");
+  }
+  const svd = triangleSvd(ws, d, d, R, pl.rcond);
+  const out = scoresArray(ws, n);
+  yield* scoresFromR(ws, A, R, svd, k, rng, out);
+  return { scores: scoresResult(ws, out), rank: svd.rank };
 }
 
 /**
@@ -98,10 +237,10 @@ export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): Leve
  * With k > 0 Gaussian projections, B = V_r Σ_r⁻¹ G / √k (Pᵀ G is again
  * Gaussian) and the cost is ndk.
  */
-function scoresFromR(
+function* scoresFromR(
   ws: Workspace<SensitivityKernels>, A: DenseMatrix, R: Float64Array,
   svd: TriangleSvd, k: number, rng: Rng | null, out: Float64Array,
-): void {
+): Generator<void, void, void> {
   const K = ws.kernels;
   const n = A.rows, d = A.cols;
   const r = svd.rank;
@@ -134,14 +273,15 @@ function scoresFromR(
   // On wasm `out` is a JS array (see scoresArray): each block's scores go to a small WASM buffer, then across.
   const buf = ws.f64(STREAM_ROWS * d);
   const ob = ws instanceof JsWorkspace ? null : ws.f64(STREAM_ROWS);
-  forRowBlocks(ws, A, buf, 0, (rows, start, c) => {
+  for (const [rows, start, c] of rowBlocks(ws, A, buf, 0)) {
     if (!ob) K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, out.subarray(start, start + c), z);
     else {
       const oc = ob.subarray(0, c);
       K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, oc, z);
       out.set(oc, start);
     }
-  });
+    yield;
+  }
 }
 
 /**
@@ -185,10 +325,13 @@ export function defaultProjections(n: number, d: number): number {
  * projectionBounds(1e6, 14); // about [0.025, 5.4]
  */
 export function projectionBounds(n: number, k: number, delta = 0.01): [number, number] {
+  readInt(n, "projectionBounds: n", 1, Number.MAX_SAFE_INTEGER);
+  readInt(k, "projectionBounds: k", 0);
+  opt.number({ above: 0, below: 1 })(delta, "projectionBounds: delta");
   if (k === 0) return [1, 1];
-  if (!(delta > 0 && delta < 1)) throw new LowrankError("INVALID_ARGUMENT", `projectionBounds: delta must be in (0, 1), got ${delta}`);
-  // Solve (k/2)(ln t + 1 - t) = ln(delta / 2n) on each side of 1 by bisection.
-  const target = Math.log(delta / (2 * n)) / (k / 2);
+  // Solve (k/2)(ln t + 1 - t) = ln(delta / 2n) on each side of 1 by bisection (the logarithm split when the ratio underflows).
+  const ratio = delta / (2 * n);
+  const target = (ratio >= 2 ** -1000 ? Math.log(ratio) : Math.log(delta) - Math.log(2 * n)) / (k / 2);
   const f = (t: number) => Math.log(t) + 1 - t - target;
   let a = 1e-300, b = 1;
   for (let it = 0; it < 200; it++) {
@@ -206,23 +349,10 @@ export function projectionBounds(n: number, k: number, delta = 0.01): [number, n
   return [lo, b];
 }
 
-function exactScores(A: DenseMatrix, rcond: number, opts: BackendOptions): LeverageResult {
-  const n = A.rows, d = A.cols;
-  const bytes = arenaBytes(n + d * d + streamedRSize(d) + STREAM_ROWS * d + 2 * d + fromRSize(d, 0), 0, 24);
-  return withSensitivity(opts.backend, bytes, (ws) => {
-    // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
-    const R = ws.f64(d * d);
-    streamedR(ws.kernels, A, R, streamScratch(ws, d));
-    checkFiniteResult(R, "A");
-    const svd = triangleSvd(ws, d, d, R, rcond);
-    const out = scoresArray(ws, n);
-    scoresFromR(ws, A, R, svd, 0, null, out);
-    return { scores: scoresResult(ws, out), rank: svd.rank };
-  });
-}
-
 /** Tropp's SRHT size for a subspace embedding of a d-dimensional subspace of R^n (see leverageScores). */
 export function srhtSize(n: number, d: number): number {
+  readInt(n, "srhtSize: n", 1);
+  readInt(d, "srhtSize: d", 1);
   const np = nextPow2(n);
   const m = Math.ceil(4 * (Math.sqrt(d) + Math.sqrt(8 * Math.log(d * np))) ** 2 * Math.log(Math.max(d, 3)));
   return Math.min(np, Math.max(m, 2 * d));
@@ -237,17 +367,37 @@ function nextPow2(n: number): number {
 /** Columns per SRHT pass: one 64-byte cache line of each row of A. */
 const SRHT_GROUP = 8;
 
+/** The SRHT's arrays, taken once per run: A where the kernel reads it, the signs, the rows sampled, the transform buffer. */
+interface SrhtScratch {
+  a: Float64Array;
+  sign: Float64Array;
+  idx: Int32Array;
+  T: Float64Array;
+  /** Puts (a scaled copy of) A where the kernel reads it. */
+  load(A: DenseMatrix): void;
+}
+
+function srhtScratch(ws: Workspace<SensitivityKernels>, A: DenseMatrix, m: number): SrhtScratch {
+  const sc: SrhtScratch = {
+    a: ws.input(A.data), sign: ws.f64(A.rows), idx: ws.i32(m), T: ws.f64(nextPow2(A.rows) * SRHT_GROUP),
+    load(B) {
+      if (ws instanceof JsWorkspace) sc.a = B.data;
+      else sc.a.set(B.data);
+    },
+  };
+  return sc;
+}
+
 /**
  * SA (m x d) = sqrt(np/m) R_S H D A for the SRHT: D random signs, H the
  * Walsh-Hadamard transform of order np = 2^⌈log2 n⌉ (A zero-padded), R_S m of
  * its np rows uniformly without replacement (Floyd's algorithm), sorted.
  * A is transformed SRHT_GROUP columns at a time in an np x 8 buffer.
  */
-function srhtSketch(ws: Workspace<SensitivityKernels>, A: DenseMatrix, m: number, rng: Rng, SA: Float64Array): void {
+function srhtSketch(ws: Workspace<SensitivityKernels>, A: DenseMatrix, m: number, rng: Rng, SA: Float64Array, sc: SrhtScratch): void {
   const n = A.rows, d = A.cols, np = nextPow2(n);
   const K = ws.kernels;
-  const a = ws.input(A.data);
-  const sign = ws.f64(n);
+  const { a, sign, idx, T } = sc;
   K.rngFill(rng, sign, false);
   for (let i = 0; i < n; i++) sign[i] = sign[i] < 0.5 ? -1 : 1;
   const chosen = new Set<number>();
@@ -255,44 +405,13 @@ function srhtSketch(ws: Workspace<SensitivityKernels>, A: DenseMatrix, m: number
     const t = Math.min(j, Math.floor(rng.uniform() * (j + 1)));
     chosen.add(chosen.has(t) ? j : t);
   }
-  const idx = ws.i32(m);
   idx.set(Int32Array.from(chosen).sort());
   const ldt = SRHT_GROUP;
-  const T = ws.f64(np * ldt);
   // H is unnormalised (HᵀH = np I): sqrt(np/m) R_S H/√np D = R_S H D / √m.
   const scale = 1 / Math.sqrt(m);
   for (let j0 = 0; j0 < d; j0 += SRHT_GROUP) {
     K.srhtColumns(n, a, d, j0, Math.min(SRHT_GROUP, d - j0), sign, np, T, ldt, m, idx, scale, SA, d);
   }
-}
-
-function sketchedScores(
-  A: DenseMatrix, kind: SketchKind, m: number, k: number, rcond: number, seed: number, opts: BackendOptions,
-): LeverageResult {
-  const n = A.rows, d = A.cols;
-  const srht = kind === "srht";
-  const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
-  const bytes = arenaBytes(n + m * d + d * d + 2 * d + sketchBytes + STREAM_ROWS * d + fromRSize(d, k) + d * k, 1, 32);
-  return withSensitivity(opts.backend, bytes, (ws) => {
-    const K = ws.kernels;
-    const rng = new Rng(seed);
-    const SA = ws.f64(m * d);
-    if (srht) srhtSketch(ws, A, m, rng, SA);
-    else {
-      // One CountSketch pass over row blocks; the uniforms are drawn row by row inside the kernel (the same stream as all at once).
-      const bs = sketchBlockRows(d), buf = ws.f64(bs * d);
-      forRowBlocks(ws, A, buf, 0, (rows, _start, c) => K.countSketchDraw(c, d, rows, d, rng, m, SA), bs);
-    }
-    checkFiniteResult(SA, "A");
-    const R = ws.f64(d * d);
-    // R of SA by the structured stacked QR (SA is scratch from here on): 2md², 128 rows at a time from L1.
-    R.fill(0);
-    K.stackQrR(m, d, SA, d, R, ws.f64(2 * d));
-    const svd = triangleSvd(ws, d, d, R, rcond);
-    const out = scoresArray(ws, n);
-    scoresFromR(ws, A, R, svd, k, rng, out);
-    return { scores: scoresResult(ws, out), rank: svd.rank };
-  });
 }
 
 /**
@@ -305,8 +424,11 @@ function sketchedScores(
  * const { scores } = rootLeverageScores(A, 1); // √τ_i
  */
 export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOptions = {}): LeverageResult {
-  checkP(p, "rootLeverageScores");
-  const res = leverageScores(A, opts);
+  readP(p, "rootLeverageScores");
+  const o = readOptions("rootLeverageScores", opts, LEVERAGE_OPTIONS);
+  const M = readMatrix(A, "A", { finite: false });
+  const pl = plan("rootLeverageScores", M, o);
+  const res = sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)));
   const h = p / 2;
   for (let i = 0; i < res.scores.length; i++) res.scores[i] = Math.pow(res.scores[i], h);
   return res;

@@ -1,8 +1,23 @@
-import { arenaBytes, checkDense, eigh, LowrankError, Rng, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import {
+  arenaBytes, BACKEND, eigh, LONG_RUN, LongRun, LowrankError, opt, readOptions, Rng,
+  type Backend, type BackendOptions, type DenseMatrix, type Workspace,
+} from "@lowrank/linalg";
 import { basisSize, defaultRcond, orthonormalBasis } from "./basis.js";
 import type { SensitivityKernels } from "./kernels.js";
-import { createSensitivityWorkspace } from "./module.js";
-import { checkAborted, checkDenseShape, checkP, intOption, numOption, seedOption, ticker } from "./validate.js";
+import { sensitivityModule } from "./module.js";
+import { checkEntries, columnExponents, readMatrix, readP, scaleColumns } from "./validate.js";
+
+/** One Lewis iteration's progress record. */
+export interface LewisProgress {
+  iteration: number;
+  /** max_i |log(w_i new / w_i old)| at this iteration. */
+  change: number;
+}
+
+/** What the iterations report progress to and check the signal with (a LongRun). */
+export interface ProgressSink {
+  step(record: LewisProgress): Promise<void>;
+}
 
 /** Options of {@link lewisWeights}. */
 export interface LewisOptions extends BackendOptions {
@@ -22,10 +37,20 @@ export interface LewisOptions extends BackendOptions {
   /** Rank threshold relative to σ_max (default max(n, d) eps). */
   rcond?: number;
   /** Called after every iteration. */
-  onProgress?: (p: { iteration: number; change: number }) => void;
-  /** Checked between iterations; aborting throws LowrankError("ABORTED"). */
+  onProgress?: (p: LewisProgress) => void;
+  /** Checked before any work and between iterations; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
 }
+
+const LEWIS_OPTIONS = {
+  backend: BACKEND,
+  method: opt.oneOf(["exact", "sketch"] as const),
+  seed: opt.seed(),
+  sketchSize: opt.int({ min: 1 }),
+  ...LONG_RUN,
+  onProgress: opt.func<(p: LewisProgress) => void>(),
+  rcond: opt.number({ min: 0 }),
+};
 
 /** Result of {@link lewisWeights}. */
 export interface LewisResult {
@@ -61,10 +86,9 @@ function stepLength(p: number): number {
  */
 export async function lewisIterate(
   ws: Workspace<SensitivityKernels>, n: number, r: number, U: Float64Array, p: number,
-  w: Float64Array, maxIter: number, tol: number,
-  onProgress: LewisOptions["onProgress"], signal: AbortSignal | undefined,
+  w: Float64Array, maxIter: number, tol: number, run: ProgressSink,
 ): Promise<Omit<LewisResult, "weights" | "rank">> {
-  if (p >= 4) return lewisConvex(ws, n, r, U, p, w, maxIter, tol, onProgress, signal);
+  if (p >= 4) return lewisConvex(ws, n, r, U, p, w, maxIter, tol, run);
   const K = ws.kernels;
   const v = ws.f64(n), G = ws.f64(r * r), Linv = ws.f64(r * r), z = ws.f64(2 * r);
   let alpha = stepLength(p);
@@ -81,10 +105,8 @@ export async function lewisIterate(
     return res;
   };
   let change = Infinity, iterations = 0;
-  const tick = ticker();
   K.weightedGram(n, r, U, r, v, G);
   for (let it = 1; it <= maxIter; it++) {
-    checkAborted(signal, "lewisWeights");
     if (K.cholesky(r, G, r) >= 0) {
       throw new LowrankError("NOT_CONVERGED", "lewisWeights: Uᵀ W^(1-2/p) U lost positive definiteness (weights under/overflowed)");
     }
@@ -98,9 +120,8 @@ export async function lewisIterate(
     // Safeguard of the over-relaxed step (p < 2): should the step ever grow, fall back to Cohen-Peng's plain map.
     if (p < 2 && change > prev) alpha = 1;
     iterations = it;
-    onProgress?.({ iteration: it, change });
+    await run.step({ iteration: it, change });
     if (change <= tol) return done({ iterations, change, converged: true, alpha });
-    await tick();
   }
   return done({ iterations, change, converged: false, alpha });
 }
@@ -142,8 +163,7 @@ export async function lewisIterate(
  */
 async function lewisConvex(
   ws: Workspace<SensitivityKernels>, n: number, r: number, U: Float64Array, p: number,
-  w: Float64Array, maxIter: number, tol: number,
-  onProgress: LewisOptions["onProgress"], signal: AbortSignal | undefined,
+  w: Float64Array, maxIter: number, tol: number, run: ProgressSink,
 ): Promise<Omit<LewisResult, "weights" | "rank">> {
   const K = ws.kernels;
   const v = ws.f64(n), q = ws.f64(n), q1 = ws.f64(n), G = ws.f64(r * r), Linv = ws.f64(r * r), z = ws.f64(2 * r);
@@ -156,12 +176,10 @@ async function lewisConvex(
   const stages: number[] = [p];
   for (let pp = p / 2; pp >= 4; pp /= 2) stages.unshift(pp);
   let change = Infinity, iterations = 0, t = 1;
-  const tick = ticker();
   for (let st = 0; st < stages.length; st++) {
     const ps = stages[st], last = st === stages.length - 1, half = ps / 2;
     const stageTol = last ? tol : Math.max(tol, 1e-4);
     while (iterations < maxIter) {
-      checkAborted(signal, "lewisWeights");
       for (let i = 0; i < n; i++) v[i] = q[i] > 0 ? Math.pow(q[i], half - 1) : 0;
       K.weightedGram(n, r, U, r, v, G);
       X.set(G);
@@ -179,7 +197,7 @@ async function lewisConvex(
       if (change <= stageTol) {
         if (!last) break;
         for (let i = 0; i < n; i++) w[i] = q1[i] > 0 ? Math.pow(q1[i], half) : 0;
-        onProgress?.({ iteration: iterations, change });
+        await run.step({ iteration: iterations, change });
         return { iterations, change, converged: true, alpha: t };
       }
       // D = X⁻¹ - M with X⁻¹ = L⁻ᵀ L⁻¹ (Linv upper triangular holds L⁻ᵀ).
@@ -193,8 +211,7 @@ async function lewisConvex(
       t = lineSearch(n, r, q, q1, M, Dm, X, C, Z, ps);
       for (let j = 0; j < r * r; j++) M[j] += t * Dm[j];
       for (let i = 0; i < n; i++) q[i] += t * (q1[i] - q[i]);
-      onProgress?.({ iteration: iterations, change });
-      await tick();
+      await run.step({ iteration: iterations, change });
     }
   }
   for (let i = 0; i < n; i++) w[i] = q[i] > 0 ? Math.pow(q[i], p / 2) : 0;
@@ -316,36 +333,36 @@ function lineSearch(
  * const { weights, converged } = await lewisWeights(A, 1);
  */
 export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions = {}): Promise<LewisResult> {
+  const P = readP(p, "lewisWeights");
+  const o = readOptions("lewisWeights", opts, LEWIS_OPTIONS);
+  const run = new LongRun("lewisWeights", o);
   // The exact method checks finiteness on R (orthonormalBasis), into which every entry of A is summed: the
-  // up-front scan of A cost about 38 ms at 1e6 x 10, 4% of the wasm run. The sketched method scans A here.
-  A = checkDenseShape(A, "A");
-  checkP(p, "lewisWeights");
-  const n = A.rows, d = A.cols;
-  const maxIter = intOption(opts.maxIter, 200, 1, "maxIter");
-  const tol = numOption(opts.tol, 1e-10, "tol");
-  const rcond = numOption(opts.rcond, defaultRcond(n, d), "rcond");
-  checkAborted(opts.signal, "lewisWeights");
-  const method = opts.method ?? "exact";
-  if (method === "sketch") {
-    if (p >= 4) {
-      throw new LowrankError("INVALID_ARGUMENT", `lewisWeights: method "sketch" runs the fixed-point map, which converges for p < 4 only; got p = ${p} (use method "exact", which converges for every p)`);
+  // up-front scan of A cost about 38 ms at 1e6 x 10, 4% of the wasm run. The sketched method scans A itself.
+  const M = readMatrix(A, "A", { finite: false });
+  const n = M.rows, d = M.cols;
+  const maxIter = o.maxIter ?? 200;
+  const tol = o.tol ?? 1e-10;
+  const rcond = o.rcond ?? defaultRcond(n, d);
+  if (o.method === "sketch") {
+    if (P >= 4) {
+      throw new LowrankError("INVALID_ARGUMENT", `lewisWeights: method "sketch" runs the fixed-point map, which converges for p < 4 only; got p = ${P} (use method "exact", which converges for every p)`);
     }
-    const m = intOption(opts.sketchSize, Math.min(n, Math.max(4 * d * d, 2 * d)), 1, "sketchSize");
-    checkDense(A, "A");
-    return lewisSketched(A, p, m, seedOption(opts.seed), maxIter, tol, opts);
+    const m = o.sketchSize ?? Math.min(n, Math.max(4 * d * d, 2 * d));
+    return lewisSketched(M, P, m, o.seed ?? 0, maxIter, tol, o.backend, run);
   }
-  if (method !== "exact") throw new LowrankError("INVALID_ARGUMENT", `lewisWeights: method must be "exact" or "sketch", got ${String(method)}`);
-  const ws = await createSensitivityWorkspace(opts.backend, arenaBytes(lewisBytes(n, d), 0, 24));
-  const { U, rank: r } = orthonormalBasis(ws, n, d, ws.input(A.data), rcond);
+  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 24));
+  run.check();
+  const { U, rank: r } = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
   const w = ws.f64(n);
   if (r === 0) return { weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
-  const res = await lewisIterate(ws, n, r, U, p, w, maxIter, tol, opts.onProgress, opts.signal);
+  const res = await lewisIterate(ws, n, r, U, P, w, maxIter, tol, run);
   return { weights: ws.output(w), rank: r, ...res };
 }
 
 /** f64 entries a Lewis-weight run needs: A, the basis and its scratch, w, v and r x r scratch. */
 export function lewisBytes(n: number, d: number): number {
-  return n * d + basisSize(n, d) + 2 * n + 2 * d * d + 2 * d;
+  // w and, for p >= 4 (lewisConvex), v, q and q1: 4n.
+  return n * d + basisSize(n, d) + 4 * n + 2 * d * d + 2 * d;
 }
 
 /**
@@ -357,12 +374,19 @@ export function lewisBytes(n: number, d: number): number {
  * No basis of A is formed: O(iterations · (nd + 2md² + nd²)).
  */
 async function lewisSketched(
-  A: DenseMatrix, p: number, m: number, seed: number, maxIter: number, tol: number, opts: LewisOptions,
+  A: DenseMatrix, p: number, m: number, seed: number, maxIter: number, tol: number, backend: Backend | undefined, run: ProgressSink,
 ): Promise<LewisResult> {
   const n = A.rows, d = A.cols;
-  const ws = await createSensitivityWorkspace(opts.backend, arenaBytes(n * d + 4 * n + m * d + 2 * d * d + 4 * d, 0, 16));
+  // The scan for NaN/Infinity; columns out of [2^-400, 2^400] are scaled by powers of two (the weights do not change).
+  const e = columnExponents(A.data, n, d, "A");
+  const f64s = checkEntries(n * d + 4 * n + m * d + 2 * d * d + 4 * d, "lewisWeights");
+  const ws = await sensitivityModule.workspace(backend, arenaBytes(f64s, 0, 16));
   const K = ws.kernels;
-  const a = ws.input(A.data);
+  let a = ws.input(A.data);
+  if (e) {
+    if (a === A.data) a = new Float64Array(n * d);
+    scaleColumns(A.data, a, n, d, e);
+  }
   // w holds log w during the run (see lewisUpdate), so it starts at log 1 = 0.
   const u = ws.f64(n), w = ws.f64(n), v = ws.f64(n).fill(1);
   const weights = () => {
@@ -372,10 +396,8 @@ async function lewisSketched(
   K.rngFill(new Rng(seed), u, false);
   const SA = ws.f64(m * d), Rinv = ws.f64(d * d), tau = ws.f64(d), work = ws.f64(d), z = ws.f64(2 * d);
   let alpha = stepLength(p);
-  const tick = ticker();
   let change = Infinity, iterations = 0;
   for (let it = 1; it <= maxIter; it++) {
-    checkAborted(opts.signal, "lewisWeights");
     SA.fill(0);
     K.countSketch(n, d, a, d, u, m, v, SA);
     K.householderQr(m, d, SA, d, tau, work);
@@ -393,9 +415,8 @@ async function lewisSketched(
     change = K.lewisUpdate(n, d, a, d, Rinv, p, alpha, w, v, z);
     if (p < 2 && change > prev) alpha = 1;
     iterations = it;
-    opts.onProgress?.({ iteration: it, change });
+    await run.step({ iteration: it, change });
     if (change <= tol) return { weights: weights(), rank: d, iterations, change, converged: true, alpha };
-    await tick();
   }
   return { weights: weights(), rank: d, iterations, change, converged: false, alpha };
 }

@@ -1,26 +1,33 @@
-import {
-  checkBackend, JsWorkspace, LowrankError, Rng, WasmLoader, WasmWorkspace, type WasmInstance,
-  type Arena, type Backend, type WasmVariant, type Workspace,
-} from "@lowrank/linalg";
-import { initRuntime } from "@lowrank/linalg";
+// This package's WebAssembly module, declared to linalg's runtime once
+// (docs/ARCHITECTURE.md, "The runtime"): `init` is linalg's, which
+// initialises every declared module; `sensitivityModule.run` and
+// `.workspace` give the synchronous and the long-run workspaces.
+import { defineKernelModule, Rng, type Arena } from "@lowrank/linalg";
+import type { Exports } from "./generated/exports.js";
+import simd from "./generated/wasm-simd.js";
 import { jsSensitivityKernels, type SensitivityKernels } from "./kernels.js";
-import { bindSensitivity, type SensitivityExports } from "./wasm.js";
+import { bindSensitivity } from "./wasm.js";
 
-/** This package's module loader (linalg's kernels compiled in, plus ours). */
-export const sensitivityWasm = new WasmLoader<SensitivityExports>(
-  "@lowrank/sensitivity-sampling",
-  {
-    simd: () => import("./generated/wasm-simd.js"),
-    "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js"),
-  },
-  (instance) => warm(bindSensitivity(instance), instance.arena),
-);
+/** Arena bytes the warm-up takes. */
+const WARM_BYTES = 1 << 16;
+
+/**
+ * The module: the simd variant bundled (so Node and workers compile it
+ * synchronously on a first call made before `init()`), relaxed-simd loaded
+ * lazily.
+ */
+export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>({
+  name: "@lowrank/sensitivity-sampling",
+  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
+  bind: bindSensitivity,
+  js: jsSensitivityKernels,
+  warm,
+  warmBytes: WARM_BYTES,
+});
 
 // Runs each hot kernel ten times on tiny inputs so V8 optimises them before
-// the first large call (see DESIGN.md, "Warm kernels before heavy calls").
+// the first large call (docs/ARCHITECTURE.md, "Warm-up").
 function warm(k: SensitivityKernels, arena: Arena): void {
-  const mark = arena.mark();
-  arena.reserve(1 << 16);
   const n = 64, d = 8;
   const A = arena.f64(n * d), B = arena.f64(d * d), out = arena.f64(n), z = arena.f64(2 * d + 2);
   const w = arena.f64(n), v = arena.f64(n), M = arena.f64(n * (d + 1)), b = arena.f64(n), tau = arena.f64(d + 1);
@@ -49,62 +56,4 @@ function warm(k: SensitivityKernels, arena: Arena): void {
     H.set(B);
     k.onlineLewis(n, d, A, d, H, 1 + (r % 3), 1, out, w, v, z);
   }
-  arena.release(mark);
-}
-
-/**
- * Loads and compiles the WebAssembly module (relaxed-simd where the engine has
- * it, else simd), warms its kernels, and says which variant runs. Await it once
- * before the synchronous functions (`leverageScores`, `rootLeverageScores`) use
- * the default wasm backend; the asynchronous ones call it themselves.
- *
- * @example
- * const { variant } = await init(); // "relaxed-simd" or "simd"
- */
-export function init(opts: { variant?: WasmVariant } = {}): Promise<{ variant: WasmVariant }> {
-  return initRuntime(opts);
-}
-
-/**
- * Runs `fn` synchronously on the shared instance (wasm) or on plain arrays
- * (js), reserving `bytes` first and freeing everything `fn` allocated after.
- * O(1) besides `fn`.
- *
- * @example
- * const norms = withSensitivity("wasm", 8 * 3 * n * d, (ws) => {
- *   const out = ws.f64(n);
- *   ws.kernels.rowNormsSq(n, d, ws.input(A.data), d, out);
- *   return ws.output(out);
- * });
- */
-export function withSensitivity<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace<SensitivityKernels>) => T): T {
-  if (checkBackend(backend) === "js") return fn(new JsWorkspace(jsSensitivityKernels));
-  return sensitivityWasm.withShared((instance) => {
-    const kernels = bindSensitivity(instance);
-    const mark = instance.arena.mark();
-    try {
-      instance.arena.reserve(bytes);
-      return fn(new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes));
-    } finally {
-      instance.arena.release(mark);
-    }
-  });
-}
-
-/**
- * A workspace with its own WASM instance (or plain arrays on js) whose `bytes`
- * are reserved up front, for long or asynchronous runs. O(bytes) memory.
- *
- * @example
- * const ws = await createSensitivityWorkspace("wasm", 8 * 1_000_000);
- * const G = ws.f64(d * d);
- */
-export async function createSensitivityWorkspace(backend: Backend | undefined, bytes: number): Promise<Workspace<SensitivityKernels>> {
-  const b = backend ?? "wasm";
-  if (b === "js") return new JsWorkspace(jsSensitivityKernels);
-  if (b !== "wasm") throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${String(backend)}`);
-  const instance = await sensitivityWasm.instance(bytes + 2 * 1024 * 1024);
-  const kernels = bindSensitivity(instance);
-  instance.arena.reserve(bytes);
-  return new WasmWorkspace(instance, kernels);
 }

@@ -1,7 +1,20 @@
-import { checkDense, LowrankError, Rng, WasmWorkspace, type BackendOptions, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import {
+  BACKEND, LowrankError, opt, readOptions, Rng, WasmWorkspace,
+  type BackendOptions, type DenseMatrix, type Workspace,
+} from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
-import { createSensitivityWorkspace } from "./module.js";
-import { checkP, intOption, numOption, seedOption } from "./validate.js";
+import { sensitivityModule } from "./module.js";
+import { checkEntries, exponentOf, ldexp, readInt, readMatrix, SAFE_EXP } from "./validate.js";
+
+const SAMPLER_OPTIONS = {
+  backend: BACKEND,
+  oversample: opt.number({ above: 0 }),
+  lambda: opt.number({ above: 0 }),
+  seed: opt.seed(),
+  batchSize: opt.int({ min: 1 }),
+};
+
+const LEWIS_SAMPLER_OPTIONS = { ...SAMPLER_OPTIONS, p: opt.number({ above: 0 }) };
 
 /** Options of {@link OnlineLeverageSampler.create}. */
 export interface OnlineSamplerOptions extends BackendOptions {
@@ -18,6 +31,9 @@ type SamplerParts = [
   d: number, ws: Workspace<SensitivityKernels>, c: number, lambda: number | undefined, rng: Rng, batch: number,
   H: Float64Array, A: Float64Array, u: Float64Array, score: Float64Array, weight: Float64Array, t: Float64Array,
 ];
+
+/** Entries of the rows' inverse past which it is refused as not representable (a rescale would overflow it). */
+const H_LIMIT = 2 ** 1000;
 
 /** What {@link OnlineLeverageSampler.push} decided for one batch of rows. */
 export interface OnlineBatch {
@@ -43,8 +59,15 @@ export interface OnlineBatch {
  * (up to λ and the sampling error), so the kept, reweighted rows approximate
  * AᵀA in the spectral sense with O(c d log(n κ)) rows, κ the condition number.
  *
- * Each push is one kernel call per batch (O(rows · d²)).
- * Errors: SHAPE (rows of a different width), NON_FINITE, INVALID_ARGUMENT (options).
+ * Each push is one kernel call per batch (O(rows · d²)). Rows are handled
+ * scaled by a power of two 2^-shift chosen on the first rows (when they are
+ * outside [2^-400, 2^400]) and lowered when larger rows arrive (the inverse is
+ * rescaled exactly), which changes no score or decision. A push whose
+ * scores or state would leave double range (a row ~1e300 times the first
+ * rows' scale against the default ridge, say) is refused with NON_FINITE and
+ * leaves the sampler as it was.
+ * Errors: SHAPE (rows of a different width), NON_FINITE, INVALID_ARGUMENT (options),
+ * TOO_LARGE (d² or the batch cannot be allocated).
  *
  * @example
  * const s = await OnlineLeverageSampler.create(10, { seed: 1 });
@@ -57,7 +80,13 @@ export class OnlineLeverageSampler {
   protected p = 2;
   private pushed = 0;
   private keptCount = 0;
-  private lambda: number | undefined;
+  /** The ridge the caller gave, or undefined for the default (fixed by the first rows). */
+  private readonly lambda: number | undefined;
+  /** Rows enter the kernels as a 2^-shift (see the class comment); λ is then λ 2^-2shift. */
+  private shift = 0;
+  /** The state before a push, restored if the push is refused. */
+  private readonly saved: Float64Array;
+  private readonly savedRng = new DataView(new ArrayBuffer(32));
 
   protected constructor(
     readonly d: number,
@@ -74,6 +103,7 @@ export class OnlineLeverageSampler {
     private readonly t: Float64Array,
   ) {
     this.lambda = lambda;
+    this.saved = new Float64Array(d * d);
   }
 
   /** A sampler for rows of width d, with its own WASM instance (or plain arrays on js). */
@@ -82,16 +112,16 @@ export class OnlineLeverageSampler {
   }
 
   /** Validates the options and reserves the workspace (shared by the l_p sampler). */
-  protected static async parts(d: number, opts: OnlineSamplerOptions): Promise<SamplerParts> {
-    intOption(d, 0, 1, "d");
-    const c = numOption(opts.oversample, 8, "oversample");
-    if (!(c > 0)) throw new LowrankError("INVALID_ARGUMENT", "oversample must be > 0");
-    const lambda = opts.lambda === undefined ? undefined : numOption(opts.lambda, 0, "lambda");
-    if (lambda !== undefined && !(lambda > 0)) throw new LowrankError("INVALID_ARGUMENT", "lambda must be > 0");
-    const batch = intOption(opts.batchSize, 4096, 1, "batchSize");
-    const ws = await createSensitivityWorkspace(opts.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
+  protected static async parts(d: number, options: OnlineSamplerOptions, fn = "OnlineLeverageSampler.create", schema = SAMPLER_OPTIONS): Promise<SamplerParts> {
+    readInt(d, `${fn}: d`, 1);
+    const o = readOptions(fn, options, schema);
+    const c = o.oversample ?? 8;
+    const batch = o.batchSize ?? 4096;
+    // The state in the workspace, plus the copy of the inverse a push keeps to undo itself.
+    checkEntries(2 * d * d + d + batch * (d + 3), fn);
+    const ws = await sensitivityModule.workspace(o.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
     return [
-      d, ws, c, lambda, new Rng(seedOption(opts.seed)), batch,
+      d, ws, c, o.lambda, new Rng(o.seed ?? 0), batch,
       ws.f64(d * d), ws.f64(batch * d), ws.f64(batch), ws.f64(batch), ws.f64(batch), ws.f64(d),
     ];
   }
@@ -121,41 +151,88 @@ export class OnlineLeverageSampler {
    * O(rows · d²).
    */
   push(rows: DenseMatrix): OnlineBatch {
-    rows = checkDense(rows, "rows", { allowEmpty: true });
+    const R = readMatrix(rows, "rows", { allowEmpty: true });
     const d = this.d;
-    if (rows.cols !== d) throw new LowrankError("SHAPE", `OnlineLeverageSampler: rows have ${rows.cols} columns, expected ${d}`);
-    const n = rows.rows;
-    if (this.lambda === undefined && n > 0) {
-      let big = 0;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += rows.data[i * d + j] ** 2;
-        big = Math.max(big, s);
-      }
-      this.lambda = big > 0 ? 1e-10 * big : 1;
+    if (R.cols !== d) throw new LowrankError("SHAPE", `OnlineLeverageSampler: rows have ${R.cols} columns, expected ${d}`);
+    const n = R.rows;
+    if (n === 0) return { indices: new Int32Array(0), weights: new Float64Array(0), scores: new Float64Array(0) };
+    // Everything a refused push must put back.
+    const undo = { pushed: this.pushed, kept: this.keptCount, shift: this.shift };
+    this.saved.set(this.H);
+    this.rng.saveState(this.savedRng);
+    try {
+      return this.pushScaled(R);
+    } catch (e) {
+      this.pushed = undo.pushed;
+      this.keptCount = undo.kept;
+      this.shift = undo.shift;
+      this.H.set(this.saved);
+      this.rng.loadState(this.savedRng);
+      throw e;
     }
-    if (this.pushed === 0 && n > 0) {
-      // H starts as (λI)⁻¹.
-      for (let j = 0; j < d; j++) this.H[j * d + j] = 1 / this.lambda!;
+  }
+
+  private pushScaled(rows: DenseMatrix): OnlineBatch {
+    const d = this.d, n = rows.rows, H = this.H;
+    let big = 0;
+    for (let i = 0; i < n * d; i++) big = Math.max(big, Math.abs(rows.data[i]));
+    const refuse = (why: string) => new LowrankError("NON_FINITE", `${this.constructor.name}.push: ${why}; the push was refused and the sampler is unchanged`);
+    if (this.pushed === 0) {
+      // The first rows fix the scale: out of range, they enter as a 2^-shift with max |entry| in [1, 2).
+      if (big > 0 && !(big >= 2 ** -SAFE_EXP && big <= 2 ** SAFE_EXP)) this.shift = exponentOf(big);
+    } else if (ldexp(big, -this.shift) > 2 ** SAFE_EXP) {
+      // Larger rows: lower the scale; H is the inverse for the scaled rows, so it grows by 2^2t (exactly).
+      const t = exponentOf(big) - this.shift;
+      let hmax = 0;
+      for (let j = 0; j < d * d; j++) hmax = Math.max(hmax, Math.abs(H[j]));
+      if (!(ldexp(hmax, 2 * t) <= H_LIMIT)) {
+        throw refuse(`rows of magnitude ${big.toExponential(2)} are beyond double range against the earlier rows and the ridge λ`);
+      }
+      for (let j = 0; j < d * d; j++) H[j] = ldexp(H[j], 2 * t);
+      this.shift += t;
+    }
+    let data = rows.data;
+    if (this.shift !== 0) data = data.map((v) => ldexp(v, -this.shift));
+    if (this.pushed === 0) {
+      // H starts as (λI)⁻¹ for the scaled rows, λ 2^-2shift; the default λ is 1e-10 times the first rows' largest squared norm.
+      let lambda: number;
+      if (this.lambda === undefined) {
+        let top = 0;
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += data[i * d + j] ** 2;
+          top = Math.max(top, s);
+        }
+        lambda = top > 0 ? 1e-10 * top : 1;
+      } else lambda = ldexp(this.lambda, -2 * this.shift);
+      const h = 1 / lambda;
+      if (!(h <= H_LIMIT && h >= 1 / H_LIMIT)) throw refuse(`the ridge λ = ${this.lambda} is out of range against rows of magnitude ${big.toExponential(2)}`);
+      for (let j = 0; j < d; j++) H[j * d + j] = h;
     }
     const K = this.ws.kernels;
     const scores = new Float64Array(n);
     const idx: number[] = [], w: number[] = [];
     for (let start = 0; start < n; start += this.batch) {
       const nb = Math.min(this.batch, n - start);
-      this.A.set(rows.data.subarray(start * d, (start + nb) * d));
+      this.A.set(data.subarray(start * d, (start + nb) * d));
       const u = this.u.subarray(0, nb);
       K.rngFill(this.rng, u, false);
       this.keptCount += this.p === 2 && !(this instanceof OnlineLewisSampler)
-        ? K.onlineLeverage(nb, d, this.A, d, this.H, this.c, u, this.score, this.weight, this.t)
-        : K.onlineLewis(nb, d, this.A, d, this.H, this.p, this.c, u, this.score, this.weight, this.t);
+        ? K.onlineLeverage(nb, d, this.A, d, H, this.c, u, this.score, this.weight, this.t)
+        : K.onlineLewis(nb, d, this.A, d, H, this.p, this.c, u, this.score, this.weight, this.t);
       scores.set(this.score.subarray(0, nb), start);
       for (let i = 0; i < nb; i++) {
+        if (!Number.isFinite(this.score[i]) || !Number.isFinite(this.weight[i])) {
+          throw refuse(`row ${start + i}'s score is beyond double range (rows ${big.toExponential(2)} against the ridge λ)`);
+        }
         if (this.weight[i] > 0) {
           idx.push(this.pushed + start + i);
           w.push(this.weight[i]);
         }
       }
+    }
+    for (let j = 0; j < d * d; j++) {
+      if (!Number.isFinite(H[j])) throw refuse("the kept rows' inverse left double range");
     }
     this.pushed += n;
     return { indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
@@ -196,9 +273,9 @@ export interface OnlineLewisOptions extends OnlineSamplerOptions {
 export class OnlineLewisSampler extends OnlineLeverageSampler {
   /** A sampler for rows of width d and the l_p objective, with its own WASM instance (or plain arrays on js). */
   static override async create(d: number, opts: OnlineLewisOptions = {}): Promise<OnlineLewisSampler> {
-    const p = checkP(opts.p ?? 1, "OnlineLewisSampler");
-    const s = new OnlineLewisSampler(...(await OnlineLeverageSampler.parts(d, opts)));
-    s.p = p;
+    const parts = await OnlineLeverageSampler.parts(d, opts, "OnlineLewisSampler.create", LEWIS_SAMPLER_OPTIONS);
+    const s = new OnlineLewisSampler(...parts);
+    s.p = (opts as { p?: number }).p ?? 1;
     return s;
   }
 

@@ -1,20 +1,39 @@
-import { arenaBytes, checkDense, checkVector, LowrankError, type BackendOptions, type DenseMatrix } from "@lowrank/linalg";
+import {
+  arenaBytes, asVector, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions,
+  type BackendOptions, type DenseMatrix,
+} from "@lowrank/linalg";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome, type IrlsStep } from "./irls.js";
-import { createSensitivityWorkspace } from "./module.js";
-import { checkAborted, checkP, intOption, numOption, ticker } from "./validate.js";
+import { sensitivityModule } from "./module.js";
+import { checkEntries, columnExponents, exponentOf, ldexp, readMatrix, readP, SAFE_EXP, scaleColumns } from "./validate.js";
 
 /** Options of {@link lpRegression}. */
 export interface LpRegressionOptions extends BackendOptions {
   /** Row weights ω_i >= 0 (a coreset's weights): minimise Σ ω_i |b_i - a_iᵀ x|^p. Default all 1. */
   weights?: ArrayLike<number>;
-  /** IRLS iterations at most (default 100). */
+  /** IRLS iterations at most (default 100; 0 returns the weighted least-squares start). */
   maxIter?: number;
   /** Stop when the relative decrease of the objective falls below tol (default 1e-10). */
   tol?: number;
   /** Called after every iteration. */
   onProgress?: (s: IrlsStep) => void;
-  /** Checked between iterations; aborting throws LowrankError("ABORTED"). */
+  /** Checked before any work and between iterations; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
+}
+
+const REGRESSION_OPTIONS = {
+  backend: BACKEND,
+  weights: opt.any<unknown>(),
+  ...LONG_RUN,
+  // 0 is accepted here: the weighted least-squares start alone.
+  maxIter: opt.int({ min: 0 }),
+  onProgress: opt.func<(s: IrlsStep) => void>(),
+};
+
+/** The power-of-two exponent bringing max |x_i| to [1, 2) when it is out of [2^-SAFE_EXP, 2^SAFE_EXP], else 0. O(n). */
+function vectorExponent(x: Float64Array): number {
+  let big = 0;
+  for (let i = 0; i < x.length; i++) big = Math.max(big, Math.abs(x[i]));
+  return big === 0 || (big >= 2 ** -SAFE_EXP && big <= 2 ** SAFE_EXP) ? 0 : exponentOf(big);
 }
 
 /** Result of {@link lpRegression}. */
@@ -44,31 +63,53 @@ export interface LpRegressionResult {
  * const { x, objective } = await lpRegression(A, b, 1); // least absolute deviations
  */
 export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: number, opts: LpRegressionOptions = {}): Promise<LpRegressionResult> {
-  A = checkDense(A, "A");
-  const n = A.rows, d = A.cols;
-  const bv = checkVector(b, "b", n);
-  checkP(p, "lpRegression");
+  const P = readP(p, "lpRegression");
+  const o = readOptions("lpRegression", opts, REGRESSION_OPTIONS);
+  const run = new LongRun<IrlsStep>("lpRegression", o);
+  let M = readMatrix(A, "A");
+  const n = M.rows, d = M.cols;
+  let bv = asVector(b, "b", { length: n });
   if (n < d) throw new LowrankError("SHAPE", `lpRegression: A is ${n} x ${d}; need at least as many rows as columns`);
   let omega: Float64Array;
-  if (opts.weights === undefined) omega = new Float64Array(n).fill(1);
+  if (o.weights === undefined) omega = new Float64Array(n).fill(1);
   else {
-    omega = checkVector(opts.weights, "weights", n);
+    omega = asVector(o.weights, "weights", { length: n });
     for (let i = 0; i < n; i++) {
       if (omega[i] < 0) throw new LowrankError("INVALID_ARGUMENT", `lpRegression: weights[${i}] = ${omega[i]} is negative`);
     }
   }
-  const maxIter = intOption(opts.maxIter, 100, 0, "maxIter");
-  const tol = numOption(opts.tol, 1e-10, "tol");
-  checkAborted(opts.signal, "lpRegression");
-  const ws = await createSensitivityWorkspace(opts.backend, arenaBytes(n * d + 2 * n + irlsBufferSize(n, d), 0, 16));
-  const a = ws.input(A.data), bw = ws.input(bv), om = ws.input(omega);
+  const maxIter = o.maxIter ?? 100;
+  const tol = o.tol ?? 1e-10;
+  // Inputs near the ends of double range are solved scaled by powers of two (columns of A, b, the weights):
+  // x_j = y_j 2^(eb - e_j) and the objective is 2^(ew + p eb) times the scaled one. In range, nothing changes.
+  const e = columnExponents(M.data, n, d, "A") ?? new Int32Array(d);
+  const eb = vectorExponent(bv), ew = vectorExponent(omega);
+  const scaled = eb !== 0 || ew !== 0 || e.some((k) => k !== 0);
+  if (scaled) {
+    const data = new Float64Array(n * d);
+    scaleColumns(M.data, data, n, d, e);
+    M = { rows: n, cols: d, data };
+    bv = bv.map((v) => ldexp(v, -eb));
+    omega = omega.map((v) => ldexp(v, -ew));
+  }
+  const unscale = (f: number) => (scaled ? Math.exp(Math.log(f) + (ew + P * eb) * Math.LN2) : f);
+  const f64s = checkEntries(n * d + 2 * n + irlsBufferSize(n, d), "lpRegression");
+  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(f64s, 0, 24));
+  run.check();
+  const a = ws.input(M.data), bw = ws.input(bv), om = ws.input(omega);
   const buf = irlsBuffers(ws, n, d);
   const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
-  const tick = ticker();
-  for (const step of irls(ws.kernels, n, d, a, bw, om, p, maxIter, tol, buf, outcome)) {
-    opts.onProgress?.(step);
-    checkAborted(opts.signal, "lpRegression");
-    await tick();
+  for (const step of irls(ws.kernels, n, d, a, bw, om, P, maxIter, tol, buf, outcome)) {
+    await run.step(scaled ? { ...step, objective: unscale(step.objective) } : step);
   }
-  return { x: ws.output(buf.best), ...outcome };
+  const x = ws.output(buf.best);
+  if (scaled) for (let j = 0; j < d; j++) x[j] = ldexp(x[j], eb - e[j]);
+  const objective = unscale(outcome.objective);
+  for (let j = 0; j < d; j++) {
+    if (!Number.isFinite(x[j])) throw new LowrankError("NON_FINITE", `lpRegression: the solution's entry ${j} overflows double precision`);
+  }
+  if (!Number.isFinite(objective)) {
+    throw new LowrankError("NON_FINITE", `lpRegression: the objective Σ ω_i |b_i - a_iᵀ x|^p at the solution overflows double precision (p = ${P}); rescale b or the weights`);
+  }
+  return { x, ...outcome, objective };
 }

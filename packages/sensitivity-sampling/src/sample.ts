@@ -1,5 +1,10 @@
-import { checkVector, LowrankError, Rng } from "@lowrank/linalg";
-import { intOption, seedOption } from "./validate.js";
+import { asVector, LowrankError, opt, readOptions, Rng } from "@lowrank/linalg";
+import { exponentOf, ldexp, readInt } from "./validate.js";
+
+/** Most draws `sample` makes with replacement (each O(log n)): about a second of work. */
+export const MAX_DRAWS = 2 ** 24;
+
+const SAMPLE_OPTIONS = { seed: opt.seed(), replacement: opt.boolean() };
 
 /** Options of {@link sample}. */
 export interface SampleOptions {
@@ -32,27 +37,46 @@ export interface SampleResult {
  * With replacement: m i.i.d. draws with q_i = s_i / S, each worth 1/(m q_i);
  * a row drawn c times is returned once with weight c/(m q_i).
  * O(n log n) (the sort for c) without replacement, O(n + m log n) with.
+ * Scores whose sum overflows (or that are all subnormal) are first scaled by a
+ * power of two, which changes no probability.
  *
  * Errors: SHAPE/EMPTY/NON_FINITE (scores), INVALID_ARGUMENT (negative score,
- * all scores zero, m not a positive integer).
+ * all scores zero, m not a positive integer, bad option), TOO_LARGE (more
+ * than 2^24 draws with replacement).
  *
  * @example
  * const { indices, weights } = sample(scores, 500, { seed: 1 });
  */
 export function sample(scores: ArrayLike<number>, m: number, opts: SampleOptions = {}): SampleResult {
-  const s = checkVector(scores, "scores");
+  let s = asVector(scores, "scores");
   const n = s.length;
   if (m === undefined) throw new LowrankError("INVALID_ARGUMENT", "sample: m (the expected sample size) is required");
-  intOption(m, 0, 1, "m");
-  let S = 0, positive = 0;
+  readInt(m, "sample: m", 1);
+  const o = readOptions("sample", opts, SAMPLE_OPTIONS);
+  if (o.replacement && m > MAX_DRAWS) {
+    throw new LowrankError("TOO_LARGE", `sample: ${m} draws with replacement; at most ${MAX_DRAWS} (draw without replacement, or in several calls)`);
+  }
+  let S = 0, positive = 0, big = 0;
   for (let i = 0; i < n; i++) {
     if (s[i] < 0) throw new LowrankError("INVALID_ARGUMENT", `sample: scores[${i}] = ${s[i]} is negative`);
     S += s[i];
     if (s[i] > 0) positive++;
+    if (s[i] > big) big = s[i];
   }
   if (!(S > 0)) throw new LowrankError("INVALID_ARGUMENT", "sample: all scores are zero");
-  const rng = new Rng(seedOption(opts.seed));
-  if (opts.replacement) return withReplacement(s, S, m, rng);
+  if (!(S <= 2 ** 1000 && big >= 2 ** -1000)) {
+    // Out of range: scaled so the largest score is in [1, 2) (exact but for scores that become subnormal).
+    const e = exponentOf(big);
+    s = s.map((v) => ldexp(v, -e));
+    S = 0;
+    positive = 0;
+    for (let i = 0; i < n; i++) {
+      S += s[i];
+      if (s[i] > 0) positive++;
+    }
+  }
+  const rng = new Rng(o.seed ?? 0);
+  if (o.replacement) return withReplacement(s, S, m, rng);
   const c = inclusionScale(s, S, Math.min(m, positive), positive);
   const idx: number[] = [], w: number[] = [], pr: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -1,17 +1,32 @@
-import { arenaBytes, checkDense, LowrankError, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type DenseMatrix } from "@lowrank/linalg";
 import { defaultRcond, orthonormalBasis } from "./basis.js";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome } from "./irls.js";
 import { lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";
-import { createSensitivityWorkspace } from "./module.js";
-import { checkAborted, checkP, intOption, numOption, ticker } from "./validate.js";
+import { sensitivityModule } from "./module.js";
+import { checkEntries, readMatrix, readP } from "./validate.js";
 
 /** Options of {@link lpSensitivities}. */
 export interface SensitivityOptions extends Omit<LewisOptions, "onProgress" | "method" | "seed" | "sketchSize"> {
   /** "lewis-bound" (default): upper bounds from the Lewis weights. "exact": solve the defining problem per row (small inputs). */
   method?: "lewis-bound" | "exact";
   /** Called after each Lewis iteration ("lewis-bound") or each row ("exact"). */
-  onProgress?: (p: { iteration: number; change?: number; row?: number }) => void;
+  onProgress?: (p: SensitivityProgress) => void;
 }
+
+/** A progress record of {@link lpSensitivities}: a Lewis iteration ("lewis-bound") or a row done ("exact"). */
+export interface SensitivityProgress {
+  iteration: number;
+  change?: number;
+  row?: number;
+}
+
+const SENSITIVITY_OPTIONS = {
+  backend: BACKEND,
+  method: opt.oneOf(["lewis-bound", "exact"] as const),
+  ...LONG_RUN,
+  onProgress: opt.func<(p: SensitivityProgress) => void>(),
+  rcond: opt.number({ min: 0 }),
+};
 
 /** Result of {@link lpSensitivities}. */
 export interface SensitivityResult {
@@ -57,35 +72,37 @@ const EXACT_LIMIT = 2e9;
  * const exact = await lpSensitivities(A, 1, { method: "exact" }); // small A only
  */
 export async function lpSensitivities(A: DenseMatrix, p: number, opts: SensitivityOptions = {}): Promise<SensitivityResult> {
-  A = checkDense(A, "A");
-  checkP(p, "lpSensitivities");
-  const n = A.rows, d = A.cols;
-  const method = opts.method ?? "lewis-bound";
-  if (method !== "lewis-bound" && method !== "exact") {
-    throw new LowrankError("INVALID_ARGUMENT", `lpSensitivities: method must be "lewis-bound" or "exact", got ${String(method)}`);
-  }
-  const exact = method === "exact";
-  const maxIter = intOption(opts.maxIter, exact ? 300 : 200, 1, "maxIter");
-  const tol = numOption(opts.tol, exact ? 1e-12 : 1e-10, "tol");
-  const rcond = numOption(opts.rcond, defaultRcond(n, d), "rcond");
+  const P = readP(p, "lpSensitivities");
+  const o = readOptions("lpSensitivities", opts, SENSITIVITY_OPTIONS);
+  const run = new LongRun<SensitivityProgress>("lpSensitivities", o);
+  // Finiteness is checked on R (orthonormalBasis), as in lewisWeights.
+  const M = readMatrix(A, "A", { finite: false });
+  const n = M.rows, d = M.cols;
+  const exact = o.method === "exact";
+  const maxIter = o.maxIter ?? (exact ? 300 : 200);
+  const tol = o.tol ?? (exact ? 1e-12 : 1e-10);
+  const rcond = o.rcond ?? defaultRcond(n, d);
   const k = Math.min(n, d);
   if (exact && n * n * k * k > EXACT_LIMIT) {
     throw new LowrankError("TOO_LARGE", `lpSensitivities: the exact method solves one l_p problem per row; ${n} x ${d} exceeds n² d² = ${EXACT_LIMIT} (use "lewis-bound")`);
   }
-  checkAborted(opts.signal, "lpSensitivities");
   // D = U N (n x k at most), N (k x k), h, t, ones, and the IRLS scratch.
   const extra = exact ? 2 * n * k + 2 * k * k + k + 2 * n + irlsBufferSize(n, k) : 0;
-  const ws = await createSensitivityWorkspace(opts.backend, arenaBytes(lewisBytes(n, d) + extra, 0, 40));
-  const { U, rank: r } = orthonormalBasis(ws, n, d, ws.input(A.data), rcond);
+  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 48));
+  run.check();
+  const { U, rank: r } = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
   const s = ws.f64(n);
   if (r === 0) return { sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
   if (!exact) {
-    const progress = opts.onProgress;
-    const res = await lewisIterate(ws, n, r, U, p, s, maxIter, tol, progress && ((q) => progress(q)), opts.signal);
-    const factor = Math.max(1, Math.pow(r, p / 2 - 1));
+    const factor = Math.max(1, Math.pow(r, P / 2 - 1));
+    if (!Number.isFinite(factor)) {
+      throw new LowrankError("NON_FINITE", `lpSensitivities: the bound's factor r^(p/2-1) = ${r}^${P / 2 - 1} overflows double precision (every sensitivity is at most 1)`);
+    }
+    const res = await lewisIterate(ws, n, r, U, P, s, maxIter, tol, run);
     const out = ws.output(s);
     let total = 0;
     for (let i = 0; i < n; i++) total += (out[i] *= factor);
+    if (!Number.isFinite(total)) throw new LowrankError("NON_FINITE", `lpSensitivities: the bounds' total overflows double precision (factor ${factor})`);
     return { sensitivities: out, total, rank: r, factor, converged: res.converged };
   }
   let converged = true;
@@ -93,18 +110,19 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   const N = ws.f64(r * (r - 1)), h = ws.f64(r), D = ws.f64(n * (r - 1)), t = ws.f64(n), ones = ws.f64(n).fill(1);
   const buf = irlsBuffers(ws, n, r - 1);
   const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
-  const tick = ticker(20);
   for (let i = 0; i < n; i++) {
-    checkAborted(opts.signal, "lpSensitivities");
     const ui = U.subarray(i * r, i * r + r);
     let nu = 0;
     for (let j = 0; j < r; j++) nu += ui[j] * ui[j];
-    if (nu === 0) continue;
+    if (nu === 0) {
+      await run.step({ iteration: i + 1, row: i });
+      continue;
+    }
     for (let j = 0; j < r; j++) h[j] = ui[j] / nu;
     // t = -U h: the residual target once y = h + N z.
     K.gemv(false, n, r, -1, U, r, h, 0, t);
     if (r === 1) {
-      s[i] = 1 / K.sumAbsPow(n, t, ones, p);
+      s[i] = 1 / K.sumAbsPow(n, t, ones, P);
     } else {
       // Householder H = I - 2 v vᵀ / vᵀv maps u_i to a multiple of e_0; its columns 1..r-1 span u_i^⊥.
       const nrm = Math.sqrt(nu);
@@ -115,13 +133,12 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
         for (let c = 1; c < r; c++) N[a * (r - 1) + c - 1] = (a === c ? 1 : 0) - (2 * va * ui[c]) / vtv;
       }
       K.gemm(false, false, n, r - 1, r, 1, U, r, N, r - 1, 0, D, r - 1);
-      const run = irls(K, n, r - 1, D, t, ones, p, maxIter, tol, buf, outcome);
-      while (!run.next().done);
+      const steps = irls(K, n, r - 1, D, t, ones, P, maxIter, tol, buf, outcome);
+      while (!steps.next().done) run.check();
       if (!outcome.converged) converged = false;
       s[i] = 1 / outcome.objective;
     }
-    opts.onProgress?.({ iteration: i + 1, row: i });
-    await tick();
+    await run.step({ iteration: i + 1, row: i });
   }
   const out = ws.output(s);
   let total = 0;

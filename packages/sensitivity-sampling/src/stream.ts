@@ -22,24 +22,25 @@ export function sketchBlockRows(d: number): number {
 }
 
 /**
- * Calls fn on consecutive blocks of at most `blockRows` (default STREAM_ROWS)
- * rows of A. On js the blocks are views of A; on wasm each is copied into
- * `buf` (blockRows · d doubles plus `offset` leading ones the caller may use),
- * so A is never copied into WASM memory whole and the kernels read it from cache.
+ * The consecutive blocks of at most `blockRows` (default STREAM_ROWS) rows of
+ * A, as [rows, start, count]. On js the blocks are views of A; on wasm each
+ * is copied into `buf` (blockRows · d doubles plus `offset` leading ones the
+ * caller may use), so A is never copied into WASM memory whole and the
+ * kernels read it from cache. A generator, so that a pass can pause between
+ * blocks (the asynchronous entry points yield to the event loop there).
  */
-export function forRowBlocks(
-  ws: Workspace<SensitivityKernels>, A: DenseMatrix, buf: Float64Array, offset: number,
-  fn: (rows: Float64Array, start: number, count: number) => void, blockRows = STREAM_ROWS,
-): void {
+export function* rowBlocks(
+  ws: Workspace<SensitivityKernels>, A: DenseMatrix, buf: Float64Array, offset: number, blockRows = STREAM_ROWS,
+): Generator<[rows: Float64Array, start: number, count: number], void, void> {
   const n = A.rows, d = A.cols;
   const direct = ws instanceof JsWorkspace;
   for (let start = 0; start < n; start += blockRows) {
     const c = Math.min(blockRows, n - start);
     const src = A.data.subarray(start * d, (start + c) * d);
-    if (direct) fn(src, start, c);
+    if (direct) yield [src, start, c];
     else {
       buf.set(src, offset);
-      fn(buf.subarray(offset, offset + c * d), start, c);
+      yield [buf.subarray(offset, offset + c * d), start, c];
     }
   }
 }
@@ -91,29 +92,35 @@ export function streamScratch(ws: Workspace<SensitivityKernels>, d: number): Str
  * A is read once and never copied whole. O(2nd²).
  */
 export function streamedR(K: SensitivityKernels, A: DenseMatrix, R: Float64Array, sc: StreamScratch): void {
+  for (const _ of streamedRSteps(K, A, R, sc));
+}
+
+/** {@link streamedR} as a generator that yields after every block. */
+export function* streamedRSteps(K: SensitivityKernels, A: DenseMatrix, R: Float64Array, sc: StreamScratch): Generator<void, void, void> {
   const d = A.cols;
   const { buf, tau, work, blocked } = sc;
   R.fill(0, 0, d * d);
   let first = true;
-  forRowBlocks(new JsWorkspace(K), A, buf, 0, (rows, _start, c) => {
+  for (const [rows, , c] of rowBlocks(new JsWorkspace(K), A, buf, 0)) {
     if (!blocked) {
       buf.set(rows);
       K.stackQrR(c, d, buf, d, R, work);
-      return;
+    } else {
+      let m = c;
+      if (first) buf.set(rows);
+      else {
+        buf.set(R);
+        buf.set(rows, d * d);
+        m = d + c;
+      }
+      first = false;
+      K.householderQrBlocked(m, d, buf, d, tau, work);
+      const k = Math.min(m, d);
+      R.fill(0);
+      for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
     }
-    let m = c;
-    if (first) buf.set(rows);
-    else {
-      buf.set(R);
-      buf.set(rows, d * d);
-      m = d + c;
-    }
-    first = false;
-    K.householderQrBlocked(m, d, buf, d, tau, work);
-    const k = Math.min(m, d);
-    R.fill(0);
-    for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
-  });
+    yield;
+  }
 }
 
 /** f64 entries {@link streamScratch} takes. */

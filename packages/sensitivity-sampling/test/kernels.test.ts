@@ -1,6 +1,8 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { Rng } from "@lowrank/linalg";
-import { init, jsSensitivityKernels, withSensitivity, type SensitivityKernels } from "../src/index.js";
+import { init } from "../src/index.js";
+import { jsSensitivityKernels, type SensitivityKernels } from "../src/kernels.js";
+import { sensitivityModule } from "../src/module.js";
 import { relDiff, variants } from "./helpers.js";
 
 beforeAll(async () => {
@@ -12,7 +14,7 @@ async function onAll(bytes: number, fn: (K: SensitivityKernels, alloc: (src: Flo
   const out = [fn(jsSensitivityKernels, (src) => (typeof src === "number" ? new Float64Array(src) : src.slice()))];
   for (const v of variants) {
     await init({ variant: v });
-    out.push(withSensitivity("wasm", bytes, (ws) => ws.output(fn(ws.kernels, (src) => (typeof src === "number" ? ws.f64(src) : ws.copy(src))))));
+    out.push(sensitivityModule.run("wasm", bytes, (ws) => ws.output(fn(ws.kernels, (src) => (typeof src === "number" ? ws.f64(src) : ws.copy(src))))));
   }
   return out;
 }

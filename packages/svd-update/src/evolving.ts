@@ -8,7 +8,7 @@ import { KeptMatrix } from "./kept.js";
 import { jsSvdUpdateKernels } from "./kernels.js";
 import { readEvolvingOptions, updateContext, type EvolvingOpts, type EvolvingSvdOptions, type EvolvingSvdStats, type UpdateContext } from "./options.js";
 import { orthogonalize, zhaQrWork, type Orth } from "./orthogonalize.js";
-import { maxAbs, scaleExponent, scaleInto, times2, checkRepresentable } from "./scale.js";
+import { checkRepresentable, maxAbs, scaleExponent, scaleInto, times2, workingCopy } from "./scale.js";
 import { applyBasis, applyGrow, foldK, type Side } from "./side.js";
 import { smallSvd } from "./small.js";
 import {
@@ -45,11 +45,11 @@ function updateExponents(mD: number, mE: number, s1: number): { eD: number; eE: 
   return { eD, eE: eT - eD, eT };
 }
 
-/** The batch with its values divided by 2^e (a copy; the batch itself when e = 0). */
-function scaledBatch(b: CsrMatrix, e: number): CsrMatrix {
-  if (e === 0) return b;
+/** The batch with its values divided by 2^e and those below 2^-480 mx flushed to zero (scale.ts; the batch itself when that changes nothing). */
+function scaledBatch(b: CsrMatrix, e: number, mx: number): CsrMatrix {
   const nnz = b.indptr[b.rows];
-  return { ...b, data: scaleInto(b.data, -e, new Float64Array(nnz), nnz) };
+  const data = workingCopy(b.data, nnz, mx, e);
+  return data === b.data ? b : { ...b, data };
 }
 
 /** Runs update phases to completion without yielding. */
@@ -329,8 +329,9 @@ export class EvolvingSvd {
     const nd = bd.indptr[s], ne = be.indptr[s];
     const t0 = performance.now();
     // The core below is diag(s) + Y_D Y_Eᵀ: scale D, E and s by powers of two so that no sum of squares over- or underflows.
-    const { eD, eE, eT } = updateExponents(maxAbs(bd.data, nd), maxAbs(be.data, ne), maxAbs(this.sv));
-    const sD = scaledBatch(bd, eD), sE = scaledBatch(be, eE);
+    const mD = maxAbs(bd.data, nd), mE = maxAbs(be.data, ne);
+    const { eD, eE, eT } = updateExponents(mD, mE, maxAbs(this.sv));
+    const sD = scaledBatch(bd, eD, mD), sE = scaledBatch(be, eE, mE);
     const sd = this.support(this.U, sD, "D");
     let se: Int32Array = EMPTY_I32;
     let marked = true;
@@ -584,8 +585,9 @@ export class EvolvingSvd {
   private *append(grow: Side, basis: Side, raw: CsrMatrix, cols: boolean, add: (kept: KeptMatrix) => void): Steps {
     const k = this.k, s = raw.rows, nnz = raw.indptr[s];
     const t0 = performance.now();
-    const { eT } = updateExponents(1, maxAbs(raw.data, nnz), maxAbs(this.sv));
-    const batch = scaledBatch(raw, eT);
+    const mE = maxAbs(raw.data, nnz), s1 = maxAbs(this.sv);
+    const { eT } = updateExponents(1, mE, s1);
+    const batch = scaledBatch(raw, eT, Math.max(mE, s1));
     checkSize((grow.dim + s) * k, "the grown factor");
     const supp = this.support(basis, batch, "E");
     let marked = true;

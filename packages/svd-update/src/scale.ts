@@ -50,6 +50,30 @@ export function scaleInto(x: ArrayLike<number>, e: number, out: Float64Array, n 
   return out;
 }
 
+/**
+ * Entries below 2^-FLUSH of the largest one are set to zero in a working copy:
+ * they are far below the rounding error of any result (2^-52 of the largest),
+ * and their squares, and products of them, would land in the subnormal range,
+ * where Householder reflections and Jacobi rotations divide by numbers that
+ * have lost their precision (NaN in the factors).
+ */
+const FLUSH = 480;
+
+/**
+ * The working copy of x: scaled by 2^-e (see {@link scaleExponent}) and
+ * entries below 2^-FLUSH of the largest set to zero. `x` itself (no copy) when
+ * neither changes anything. O(n).
+ */
+export function workingCopy(x: Float64Array, n: number, mx: number, e: number): Float64Array {
+  const tiny = mx * 2 ** -FLUSH;
+  let needed = e !== 0;
+  if (!needed) for (let i = 0; i < n && !needed; i++) if (x[i] !== 0 && Math.abs(x[i]) < tiny) needed = true;
+  if (!needed) return x.length === n ? x : x.subarray(0, n);
+  const out = scaleInto(x, -e, new Float64Array(n), n);
+  for (let i = 0; i < n; i++) if (Math.abs(x[i]) < tiny) out[i] = 0;
+  return out;
+}
+
 /** Throws NON_FINITE when singular values of `s` scaled back by 2^e do not fit in a double. */
 export function checkRepresentable(s: ArrayLike<number>, e: number, what: string): void {
   for (let i = 0; i < s.length; i++) {

@@ -1,5 +1,6 @@
 // The dense step on the small (k + s)-sized core matrix of an update, written
 // once against the kernel set (the k x k inverses are in the kernel rotateFactor).
+import { completeColumns } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels.js";
 
 const EPS = 2.220446049250313e-16;
@@ -20,8 +21,12 @@ export interface SmallSvd {
  * orientation (as linalg's `svd`, without its QR since M is small): with X =
  * [N | I] for N = M (r <= c) or Mᵀ, rotating rows gives J N = Σ Wᵀ, so the
  * accumulated J supplies one side's vectors and the normalised rotated rows the
- * other's. Vectors of exactly zero singular values are left zero (only the kk
- * leading ones are used, and they are nonzero unless the matrix has rank < kk).
+ * other's. The rotated rows of singular values that are zero, or so small
+ * next to the largest (below 2^-450 of it) that their squares underflowed,
+ * cannot be normalised: those columns are replaced by unit vectors
+ * orthogonal to the others (linalg's completeColumns), so both factors stay
+ * orthonormal (any such vector is a singular vector to within rounding of
+ * the largest value).
  * O(sweeps min(r,c)² max(r,c)).
  */
 export function smallSvd(st: SvdWorkspace, r: number, c: number, M: Float64Array, kk: number): SmallSvd {
@@ -31,5 +36,23 @@ export function smallSvd(st: SvdWorkspace, r: number, c: number, M: Float64Array
   // Tolerances as linalg's svd (LAPACK dgesvj): sqrt(L) eps, then L eps should rounding keep one pair above it.
   // N = Jᵀ Σ Wᵀ: the accumulated rotations J are one side, rows of the rotated N over d the other (kernel smallSvdCore).
   st.kernels.smallSvdCore(r, c, M, kk, X, d, F, theta, G, Math.sqrt(L) * EPS, L * EPS, SWEEPS, work);
+  completeNull(r > c ? F : G, L, kk, theta);
   return { F, theta, G };
+}
+
+/** Replaces the columns of W (n x kk, the normalised side) whose value is negligible or whose norm is not 1 (see smallSvd). O(n kk), O(n kk²) when one is replaced. */
+function completeNull(W: Float64Array, n: number, kk: number, theta: Float64Array): void {
+  const floor = theta[0] * 2 ** -450;
+  let any = false;
+  const bad: boolean[] = [];
+  for (let j = 0; j < kk; j++) {
+    let nn = 0;
+    for (let i = 0; i < n; i++) nn += W[i * kk + j] * W[i * kk + j];
+    const b = !(theta[j] > floor) || !(Math.abs(nn - 1) < 1e-8);
+    bad.push(b);
+    any ||= b;
+  }
+  if (!any) return;
+  for (let j = 0; j < kk; j++) if (bad[j]) for (let i = 0; i < n; i++) W[i * kk + j] = 0;
+  completeColumns(W, n, kk, bad);
 }

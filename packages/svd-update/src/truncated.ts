@@ -4,7 +4,7 @@ import {
 } from "@lowrank/linalg";
 import { asBatch } from "./input.js";
 import type { SvdWorkspace } from "./kernels.js";
-import { checkRepresentable, maxAbs, scaleExponent, scaleInto, times2 } from "./scale.js";
+import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openWorkspace } from "./workspace.js";
 
@@ -135,9 +135,8 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): Generator
   const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
   indptr.set(A.indptr.subarray(0, m + 1));
   indices.set(A.indices.subarray(0, nnz));
-  const e = scaleExponent(maxAbs(A.data, nnz));
-  if (e === 0) data.set(A.data.subarray(0, nnz));
-  else scaleInto(A.data, -e, data, nnz);
+  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
+  data.set(workingCopy(A.data, nnz, mx, e));
   const Om = ws.f64(n * l), Y = ws.f64(m * l), Q = ws.f64(m * l), Z = ws.f64(n * l), Qz = ws.f64(n * l);
   const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.f64(l);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {

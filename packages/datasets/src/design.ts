@@ -1,4 +1,4 @@
-import { type DenseMatrix, LowrankError } from "@lowrank/linalg";
+import { type DenseMatrix, LowrankError, checkSize, opt, readOptions } from "@lowrank/linalg";
 
 /** How string-valued (categorical) fields become columns. */
 export type CategoricalCoding = "dummy" | "codes";
@@ -32,6 +32,13 @@ export interface RegressionDesign {
 
 type Row = Record<string, unknown>;
 
+/** The options of {@link regressionDesign}. */
+export const DESIGN_OPTIONS = {
+  intercept: opt.boolean(),
+  standardize: opt.boolean(),
+  categorical: opt.oneOf(["dummy", "codes"] as const),
+};
+
 /**
  * Turns records into a design matrix: numeric fields are copied, string fields
  * are coded by `categorical`, then columns are optionally standardised and an
@@ -47,20 +54,29 @@ export function regressionDesign(
   records: readonly Row[],
   features: readonly string[],
   target: string,
-  options: RegressionDesignOptions = {},
+  opts?: RegressionDesignOptions,
 ): RegressionDesign {
-  if (!Array.isArray(records) || records.length === 0) throw new LowrankError("EMPTY", "no records");
+  const options = readOptions("regressionDesign", opts, DESIGN_OPTIONS);
+  if (!Array.isArray(records)) throw new LowrankError("INVALID_ARGUMENT", "regressionDesign: records must be an array of objects");
+  if (records.length === 0) throw new LowrankError("EMPTY", "no records");
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (r === null || typeof r !== "object") throw new LowrankError("INVALID_ARGUMENT", `regressionDesign: records[${i}] is not an object`);
+  }
+  if (!Array.isArray(features)) throw new LowrankError("INVALID_ARGUMENT", "regressionDesign: features must be an array of field names");
+  for (let j = 0; j < features.length; j++) {
+    if (typeof features[j] !== "string") throw new LowrankError("INVALID_ARGUMENT", `regressionDesign: features[${j}] is not a string`);
+  }
+  if (typeof target !== "string") throw new LowrankError("INVALID_ARGUMENT", "regressionDesign: target must be a field name (a string)");
   if (features.length === 0) throw new LowrankError("EMPTY", "no features");
   const coding = options.categorical ?? "dummy";
-  if (coding !== "dummy" && coding !== "codes") {
-    throw new LowrankError("INVALID_ARGUMENT", `categorical must be "dummy" or "codes", got ${String(coding)}`);
-  }
   const n = records.length;
   const columns: { name: string; value: (r: Row) => number }[] = [];
   for (const f of features) {
-    const first = records[0][f];
+    const first = Object.hasOwn(records[0], f) ? records[0][f] : undefined;
     if (typeof first === "string") {
       const levels = [...new Set(records.map((r) => String(r[f])))].sort();
+      checkSize(n * (coding === "codes" ? 1 : levels.length - 1 + columns.length + 1), "regressionDesign: A");
       if (coding === "codes") {
         const code = new Map(levels.map((l, i) => [l, i]));
         columns.push({ name: f, value: (r) => code.get(String(r[f]))! });
@@ -68,20 +84,22 @@ export function regressionDesign(
         for (const level of levels.slice(1)) columns.push({ name: `${f}=${level}`, value: (r) => (r[f] === level ? 1 : 0) });
       }
     } else if (typeof first === "number") {
-      columns.push({ name: f, value: (r) => r[f] as number });
+      columns.push({ name: f, value: (r) => (typeof r[f] === "number" ? (r[f] as number) : NaN) });
     } else {
       throw new LowrankError("INVALID_ARGUMENT", `feature "${f}" is missing or neither a number nor a string`);
     }
   }
   const offset = options.intercept ? 1 : 0;
   const p = columns.length + offset;
+  checkSize(n * p, "regressionDesign: A");
   const data = new Float64Array(n * p);
   const b = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = records[i];
     if (offset) data[i * p] = 1;
     for (let j = 0; j < columns.length; j++) data[i * p + offset + j] = columns[j].value(r);
-    b[i] = r[target] as number;
+    const y = r[target];
+    b[i] = typeof y === "number" ? y : NaN;
   }
   for (let t = 0; t < data.length; t++) {
     if (!Number.isFinite(data[t])) {
@@ -108,6 +126,12 @@ export function regressionDesign(
     for (let i = 0; i < n; i++) data[i * p + j] = (data[i * p + j] - mean) / sd;
     means[j] = mean;
     scales[j] = sd;
+  }
+  // Values near the double range overflow the mean or the variance: refuse rather than return NaN.
+  for (const [arr, what] of [[data, "the standardised design"], [means, "a column mean"], [scales, "a column scale"]] as const) {
+    for (let t = 0; t < arr.length; t++) {
+      if (!Number.isFinite(arr[t])) throw new LowrankError("NON_FINITE", `standardising overflows the double range (${what}); rescale the records first`);
+    }
   }
   return { A: { rows: n, cols: p, data }, b, featureNames, targetName: target, means, scales };
 }

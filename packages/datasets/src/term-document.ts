@@ -1,6 +1,14 @@
-import { type CsrMatrix, LowrankError } from "@lowrank/linalg";
-import { type TokenizeOptions, tokenize } from "./tokenize.js";
-import { checkPositiveInt } from "./validate.js";
+import { type CsrMatrix, LowrankError, opt, readOptions } from "@lowrank/linalg";
+import { TOKENIZE_OPTIONS, type TokenizeOptions, tokenizeChecked } from "./tokenize.js";
+
+/** The options of {@link termDocumentMatrix}. */
+export const TERM_DOCUMENT_OPTIONS = {
+  ...TOKENIZE_OPTIONS,
+  minDocumentFrequency: opt.int({ min: 1 }),
+  maxVocabulary: opt.int({ min: 1 }),
+  weighting: opt.oneOf(["count", "tfidf"] as const),
+  normalize: opt.boolean(),
+};
 
 /** Options of {@link termDocumentMatrix} (and of the corpus loaders). */
 export interface TermDocumentOptions extends TokenizeOptions {
@@ -42,19 +50,21 @@ export interface TermDocumentMatrix {
  * const { matrix, vocabulary } = termDocumentMatrix(["low rank", "rank one update"], { weighting: "tfidf", normalize: true });
  * // matrix.rows === 2, vocabulary = ["low", "one", "rank", "update"]
  */
-export function termDocumentMatrix(documents: readonly string[], options: TermDocumentOptions = {}): TermDocumentMatrix {
-  if (!Array.isArray(documents) || documents.some((d) => typeof d !== "string")) {
-    throw new LowrankError("INVALID_ARGUMENT", "documents must be an array of strings");
+export function termDocumentMatrix(documents: readonly string[], opts?: TermDocumentOptions): TermDocumentMatrix {
+  const options = readOptions("termDocumentMatrix", opts, TERM_DOCUMENT_OPTIONS);
+  if (!Array.isArray(documents)) throw new LowrankError("INVALID_ARGUMENT", "termDocumentMatrix: documents must be an array of strings");
+  // An index loop, not .some(): holes in a sparse array are not strings either.
+  for (let i = 0; i < documents.length; i++) {
+    if (typeof documents[i] !== "string") throw new LowrankError("INVALID_ARGUMENT", `termDocumentMatrix: documents[${i}] is not a string`);
   }
   if (documents.length === 0) throw new LowrankError("EMPTY", "no documents");
-  const minDf = checkPositiveInt("minDocumentFrequency", options.minDocumentFrequency ?? 1);
-  const maxVocab = options.maxVocabulary === undefined ? Infinity : checkPositiveInt("maxVocabulary", options.maxVocabulary);
+  const minDf = options.minDocumentFrequency ?? 1;
+  const maxVocab = options.maxVocabulary ?? Infinity;
   const weighting = options.weighting ?? "count";
-  if (weighting !== "count" && weighting !== "tfidf") {
-    throw new LowrankError("INVALID_ARGUMENT", `weighting must be "count" or "tfidf", got ${String(weighting)}`);
-  }
   const tokenOptions: TokenizeOptions = {
-    ...options,
+    lowercase: options.lowercase,
+    minLength: options.minLength,
+    numbers: options.numbers,
     stopWords: options.stopWords ? new Set(Array.from(options.stopWords, (w) => w.toLowerCase())) : undefined,
   };
 
@@ -63,7 +73,7 @@ export function termDocumentMatrix(documents: readonly string[], options: TermDo
   const total = new Map<string, number>();
   for (const doc of documents) {
     const c = new Map<string, number>();
-    for (const t of tokenize(doc, tokenOptions)) c.set(t, (c.get(t) ?? 0) + 1);
+    for (const t of tokenizeChecked(doc, tokenOptions)) c.set(t, (c.get(t) ?? 0) + 1);
     for (const [t, k] of c) {
       df.set(t, (df.get(t) ?? 0) + 1);
       total.set(t, (total.get(t) ?? 0) + k);

@@ -1,3 +1,6 @@
+import { LowrankError, opt, readOptions } from "@lowrank/linalg";
+import { stringListCheck } from "./validate.js";
+
 /** Options of {@link tokenize}. */
 export interface TokenizeOptions {
   /** Lower-case every token (default true). */
@@ -24,7 +27,21 @@ const WORD_OR_NUMBER = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
  * @example
  * tokenize("The Nation's strength, in 1790.", { stopWords: ["the", "in"] }); // ["nation", "strength"]
  */
-export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+export function tokenize(text: string, options?: TokenizeOptions): string[] {
+  if (typeof text !== "string") throw new LowrankError("INVALID_ARGUMENT", `tokenize: text must be a string, got ${text === null ? "null" : typeof text}`);
+  return tokenizeChecked(text, readOptions("tokenize", options, TOKENIZE_OPTIONS));
+}
+
+/** The options of {@link tokenize}, also part of the term-document and corpus options. */
+export const TOKENIZE_OPTIONS = {
+  lowercase: opt.boolean(),
+  minLength: opt.int({ min: 0 }),
+  numbers: opt.boolean(),
+  stopWords: stringListCheck(),
+};
+
+/** {@link tokenize} on checked arguments (termDocumentMatrix checks once, then tokenizes every document). */
+export function tokenizeChecked(text: string, options: TokenizeOptions): string[] {
   const lowercase = options.lowercase ?? true;
   const minLength = options.minLength ?? 2;
   const stop = stopWordSet(options.stopWords);

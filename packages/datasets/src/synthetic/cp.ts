@@ -1,5 +1,5 @@
-import { type DenseMatrix, Rng, type Tensor } from "@lowrank/linalg";
-import { checkNonNegative, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
+import { type DenseMatrix, Rng, type Tensor, checkSize, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkShape, checkWork, checkedSize } from "../validate.js";
 import { addGaussianNoise, normalizeRms } from "./noise.js";
 import type { TensorGeneratorOptions } from "./tucker.js";
 
@@ -24,11 +24,25 @@ export interface CpTensor {
  * @example
  * const { tensor, weights, factors } = cpTensor([10, 12, 14], 4, { seed: 2 });
  */
-export function cpTensor(shape: number[], rank: number, options: TensorGeneratorOptions = {}): CpTensor {
+export function cpTensor(shape: number[], rank: number, opts?: TensorGeneratorOptions): CpTensor {
+  const options = readOptions("cpTensor", opts, GENERATOR_OPTIONS);
   const dims = checkShape("shape", shape);
   checkPositiveInt("rank", rank);
   const size = checkedSize("tensor", dims);
-  const noise = checkNonNegative("noise", options.noise ?? 0);
+  // Every array below is sized before anything is allocated: the factors, the
+  // Khatri-Rao prefixes, the tensor; and the work is bounded.
+  let work = size * rank;
+  let count = 1;
+  for (let k = 0; k < dims.length; k++) {
+    checkSize(dims[k] * rank, `cpTensor: factors[${k}]`);
+    if (k < dims.length - 1) {
+      checkSize(count * dims[k] * rank, "cpTensor: partial Khatri-Rao product");
+      count *= dims[k];
+      work += count * rank;
+    }
+  }
+  checkWork(work, "cpTensor");
+  const noise = options.noise ?? 0;
   const rng = new Rng(checkSeed(options.seed));
 
   const factors = dims.map((n) => {
@@ -46,7 +60,7 @@ export function cpTensor(shape: number[], rank: number, options: TensorGenerator
   // Row-wise Khatri-Rao products of the leading factors, one mode at a time;
   // the last mode is contracted straight into the output.
   let prefix = Float64Array.from(weights);
-  let count = 1;
+  count = 1;
   for (let k = 0; k < dims.length - 1; k++) {
     const A = factors[k].data;
     const next = new Float64Array(count * dims[k] * rank);
@@ -72,5 +86,6 @@ export function cpTensor(shape: number[], rank: number, options: TensorGenerator
   const factor = normalizeRms(data);
   for (let c = 0; c < rank; c++) weights[c] *= factor;
   addGaussianNoise(rng, data, noise);
+  checkGenerated(data, "cpTensor: tensor", "noise too large");
   return { tensor: { shape: dims, data }, weights, factors };
 }

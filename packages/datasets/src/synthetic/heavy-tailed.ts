@@ -1,5 +1,14 @@
-import { type DenseMatrix, LowrankError, Rng } from "@lowrank/linalg";
-import { checkNonNegative, checkNonNegativeInt, checkPositiveInt, checkSeed, checkedSize } from "../validate.js";
+import { type DenseMatrix, LowrankError, Rng, opt, readOptions } from "@lowrank/linalg";
+import { checkGenerated, checkPositiveInt, checkSeed, checkedSize } from "../validate.js";
+
+const HEAVY_TAILED_OPTIONS = {
+  seed: opt.seed(),
+  tail: opt.oneOf(["student-t", "cauchy", "pareto"] as const),
+  df: opt.number({ above: 0 }),
+  noise: opt.number({ min: 0 }),
+  leverageOutliers: opt.int({ min: 0 }),
+  outlierScale: opt.number({ min: 0 }),
+};
 import { gamma } from "./gamma.js";
 
 /** Options of {@link heavyTailedRegression}. */
@@ -46,23 +55,18 @@ export interface HeavyTailedRegression {
 export function heavyTailedRegression(
   n: number,
   d: number,
-  options: HeavyTailedRegressionOptions = {},
+  opts?: HeavyTailedRegressionOptions,
 ): HeavyTailedRegression {
+  const options = readOptions("heavyTailedRegression", opts, HEAVY_TAILED_OPTIONS);
   checkPositiveInt("n", n);
   checkPositiveInt("d", d);
   checkedSize("A", [n, d]);
   const tail = options.tail ?? "student-t";
-  if (tail !== "student-t" && tail !== "cauchy" && tail !== "pareto") {
-    throw new LowrankError("INVALID_ARGUMENT", `tail must be "student-t", "cauchy" or "pareto", got ${String(tail)}`);
-  }
   const df = tail === "cauchy" ? 1 : (options.df ?? 2);
-  if (typeof df !== "number" || !Number.isFinite(df) || df <= 0) {
-    throw new LowrankError("INVALID_ARGUMENT", `df must be a finite number > 0, got ${String(df)}`);
-  }
-  const noise = checkNonNegative("noise", options.noise ?? 0.1);
-  const outliers = checkNonNegativeInt("leverageOutliers", options.leverageOutliers ?? 0);
+  const noise = options.noise ?? 0.1;
+  const outliers = options.leverageOutliers ?? 0;
   if (outliers > n) throw new LowrankError("INVALID_ARGUMENT", `leverageOutliers ${outliers} exceeds n ${n}`);
-  const outlierScale = checkNonNegative("outlierScale", options.outlierScale ?? 100);
+  const outlierScale = options.outlierScale ?? 100;
   const rng = new Rng(checkSeed(options.seed));
 
   const xTrue = rng.fillNormal(new Float64Array(d));
@@ -98,6 +102,9 @@ export function heavyTailedRegression(
     for (let j = 0; j < d; j++) acc += data[i * d + j] * xTrue[j];
     b[i] = acc + noise * rng.normal();
   }
+  const hint = "df too small, or noise / outlierScale too large";
+  checkGenerated(data, "heavyTailedRegression: A", hint);
+  checkGenerated(b, "heavyTailedRegression: b", hint);
   return { A: { rows: n, cols: d, data }, b, xTrue, outlierRows };
 }
 

@@ -1,5 +1,7 @@
-import { type DenseMatrix, LowrankError, Rng } from "@lowrank/linalg";
-import { checkNonNegative, checkPositiveInt, checkSeed, checkedSize } from "../validate.js";
+import { type DenseMatrix, LowrankError, Rng, opt, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkWork, checkedSize } from "../validate.js";
+
+const LOW_RANK_OPTIONS = { ...GENERATOR_OPTIONS, incoherent: opt.boolean(), condition: opt.number({ min: 1 }) };
 import { addGaussianNoise } from "./noise.js";
 import { randomOrthonormal } from "./orthonormal.js";
 
@@ -48,8 +50,9 @@ export function lowRankMatrix(
   rows: number,
   cols: number,
   rank: number,
-  options: LowRankMatrixOptions = {},
+  opts?: LowRankMatrixOptions,
 ): LowRankMatrix {
+  const options = readOptions("lowRankMatrix", opts, LOW_RANK_OPTIONS);
   checkPositiveInt("rows", rows);
   checkPositiveInt("cols", cols);
   checkPositiveInt("rank", rank);
@@ -57,11 +60,9 @@ export function lowRankMatrix(
     throw new LowrankError("RANK", `rank ${rank} exceeds min(rows, cols) = ${Math.min(rows, cols)}`);
   }
   checkedSize("M", [rows, cols]);
-  const noise = checkNonNegative("noise", options.noise ?? 0);
+  checkWork(rows * cols * rank + 2 * (rows + cols) * rank * rank, "lowRankMatrix");
+  const noise = options.noise ?? 0;
   const condition = options.condition ?? 1;
-  if (typeof condition !== "number" || !Number.isFinite(condition) || condition < 1) {
-    throw new LowrankError("INVALID_ARGUMENT", `condition must be a finite number >= 1, got ${String(condition)}`);
-  }
   const rng = new Rng(checkSeed(options.seed));
   const incoherent = options.incoherent ?? true;
   const U = incoherent ? randomOrthonormal(rng, rows, rank) : coordinateFactor(rng, rows, rank);
@@ -88,6 +89,7 @@ export function lowRankMatrix(
     }
   }
   addGaussianNoise(rng, M, noise);
+  checkGenerated(M, "lowRankMatrix: M", "noise too large");
   return { M: { rows, cols, data: M }, U, V, singularValues: s };
 }
 

@@ -1,5 +1,13 @@
-import { type DenseMatrix, LowrankError, Rng } from "@lowrank/linalg";
-import { checkNonNegativeInt, checkPositiveInt, checkSeed } from "../validate.js";
+import { type DenseMatrix, LowrankError, type MatrixLike, Rng, asMatrix, checkSize, opt, readOptions } from "@lowrank/linalg";
+import { checkPositiveInt, checkSeed } from "../validate.js";
+
+const MASK_OPTIONS = { seed: opt.seed(), minPerRow: opt.int({ min: 0 }), minPerCol: opt.int({ min: 0 }) };
+
+/**
+ * Most observed positions one mask may hold: the positions are kept in a Set
+ * while drawing, and a JavaScript Set holds at most 2^24 entries.
+ */
+const MAX_OBSERVED = 2 ** 24 - 1;
 
 /** Options of {@link observationMask} and {@link observe}. */
 export interface MaskOptions {
@@ -42,22 +50,22 @@ export function observationMask(
   rows: number,
   cols: number,
   fraction: number,
-  options: MaskOptions = {},
+  opts?: MaskOptions,
 ): ObservationMask {
+  const options = readOptions("observationMask", opts, MASK_OPTIONS);
   checkPositiveInt("rows", rows);
   checkPositiveInt("cols", cols);
-  if (typeof fraction !== "number" || !(fraction > 0 && fraction <= 1)) {
-    throw new LowrankError("INVALID_ARGUMENT", `fraction must be in (0, 1], got ${String(fraction)}`);
-  }
-  const minPerRow = checkNonNegativeInt("minPerRow", options.minPerRow ?? 0);
-  const minPerCol = checkNonNegativeInt("minPerCol", options.minPerCol ?? 0);
+  opt.number({ above: 0, max: 1 })(fraction, "fraction");
+  const minPerRow = options.minPerRow ?? 0;
+  const minPerCol = options.minPerCol ?? 0;
   if (minPerRow > cols) throw new LowrankError("INVALID_ARGUMENT", `minPerRow ${minPerRow} exceeds cols ${cols}`);
   if (minPerCol > rows) throw new LowrankError("INVALID_ARGUMENT", `minPerCol ${minPerCol} exceeds rows ${rows}`);
   const total = rows * cols;
   const target = Math.round(fraction * total);
-  if (target > 2 ** 31 - 1) {
-    throw new LowrankError("TOO_LARGE", `${target} observations do not fit in an Int32Array index`);
-  }
+  const most = target + (minPerRow > 0 ? rows * minPerRow : 0) + (minPerCol > 0 ? cols * minPerCol : 0);
+  checkSize(most, "observationMask: observed positions", MAX_OBSERVED);
+  if (minPerRow > 0) checkSize(rows, "observationMask: row counts");
+  if (minPerCol > 0) checkSize(cols, "observationMask: column counts");
   const rng = new Rng(checkSeed(options.seed));
   // Beyond 2^32, Rng.int cannot draw the index; a 53-bit uniform has bias below 2^-20 there.
   const draw = (n: number) => (n <= 4294967296 ? rng.int(n) : Math.floor(rng.uniform() * n));
@@ -116,10 +124,9 @@ export function observationMask(
  * const { M } = lowRankMatrix(300, 200, 4, { seed: 1 });
  * const train = observe(M, 0.2, { seed: 2, minPerRow: 4, minPerCol: 4 });
  */
-export function observe(M: DenseMatrix, fraction: number, options: MaskOptions = {}): Observations {
-  if (!M || !(M.data instanceof Float64Array) || M.data.length !== M.rows * M.cols) {
-    throw new LowrankError("SHAPE", "M must be a dense matrix { rows, cols, data: Float64Array(rows * cols) }");
-  }
+export function observe(matrix: DenseMatrix | MatrixLike, fraction: number, options?: MaskOptions): Observations {
+  const M = asMatrix(matrix, "M");
+  if (M.rows === 0 || M.cols === 0) throw new LowrankError("EMPTY", `M is empty (${M.rows} x ${M.cols})`);
   const mask = observationMask(M.rows, M.cols, fraction, options);
   const values = new Float64Array(mask.rowIndex.length);
   for (let t = 0; t < values.length; t++) values[t] = M.data[mask.rowIndex[t] * M.cols + mask.colIndex[t]];

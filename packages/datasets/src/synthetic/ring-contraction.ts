@@ -1,4 +1,23 @@
-import type { Tensor } from "@lowrank/linalg";
+import { type Tensor, checkSize } from "@lowrank/linalg";
+import { checkWork } from "../validate.js";
+
+/**
+ * Checks, before anything is allocated, every array {@link ringToTensor} and
+ * the cores take for these bonds (N + 1, equal ends for a ring) and mode
+ * sizes, and the multiply-adds it does: TOO_LARGE past the limits.
+ */
+export function checkRingCost(fn: string, bonds: readonly number[], dims: readonly number[]): void {
+  const r0 = bonds[0];
+  let prefix = 1, work = 0;
+  for (let k = 0; k < dims.length; k++) {
+    const ra = bonds[k], n = dims[k], rb = bonds[k + 1];
+    checkSize(ra * n * rb, `${fn}: cores[${k}]`);
+    checkSize(r0 * prefix * n * rb, `${fn}: partial products`);
+    work += r0 * prefix * n * ra * rb;
+    prefix *= n;
+  }
+  checkWork(work, fn);
+}
 
 /**
  * Full tensor of a tensor ring: entry (i_1..i_N) = trace(G_1[:, i_1, :] ...

@@ -1,7 +1,7 @@
-import { LowrankError, Rng, type Tensor } from "@lowrank/linalg";
-import { checkNonNegative, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
+import { LowrankError, Rng, type Tensor, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
 import { addGaussianNoise, normalizeRms } from "./noise.js";
-import { ringToTensor } from "./ring-contraction.js";
+import { checkRingCost, ringToTensor } from "./ring-contraction.js";
 import { gaussianCore } from "./tt.js";
 import type { TensorGeneratorOptions } from "./tucker.js";
 
@@ -28,24 +28,26 @@ export interface TrTensor {
  * const { tensor, cores } = trTensor([6, 7, 8], [2, 3, 2], { seed: 4 });
  * cores[2].shape; // [2, 8, 2]
  */
-export function trTensor(shape: number[], ranks: number | number[], options: TensorGeneratorOptions = {}): TrTensor {
+export function trTensor(shape: number[], ranks: number | number[], opts?: TensorGeneratorOptions): TrTensor {
+  const options = readOptions("trTensor", opts, GENERATOR_OPTIONS);
   const dims = checkShape("shape", shape);
   const N = dims.length;
   let bonds: number[];
-  if (typeof ranks === "number") bonds = [...dims, 0].map(() => checkPositiveInt("rank", ranks));
+  if (typeof ranks === "number") bonds = [...dims, 0].map(() => checkPositiveInt("ranks", ranks));
   else if (Array.isArray(ranks) && ranks.length === N) bonds = [...ranks, ranks[0]];
   else if (Array.isArray(ranks) && ranks.length === N + 1) bonds = ranks.slice();
   else throw new LowrankError("SHAPE", `ranks must be a number or have ${N} or ${N + 1} entries`);
-  for (const r of bonds) checkPositiveInt("rank", r);
+  bonds.forEach((r, k) => checkPositiveInt(`ranks[${k}]`, r));
   if (bonds[0] !== bonds[N]) throw new LowrankError("RANK", "a tensor ring needs ranks[0] === ranks[N]");
   checkedSize("tensor", dims);
-  checkedSize("partial products", [bonds[0], ...dims, Math.max(...bonds)]);
-  const noise = checkNonNegative("noise", options.noise ?? 0);
+  checkRingCost("trTensor", bonds, dims);
+  const noise = options.noise ?? 0;
   const rng = new Rng(checkSeed(options.seed));
   const cores = dims.map((n, k) => gaussianCore(rng, bonds[k], n, bonds[k + 1]));
   const tensor = ringToTensor(cores);
   const factor = normalizeRms(tensor.data);
   for (let i = 0; i < cores[0].data.length; i++) cores[0].data[i] *= factor;
   addGaussianNoise(rng, tensor.data, noise);
+  checkGenerated(tensor.data, "trTensor: tensor", "noise too large");
   return { tensor, cores, ranks: bonds };
 }

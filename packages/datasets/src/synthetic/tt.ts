@@ -1,7 +1,7 @@
-import { LowrankError, Rng, type Tensor } from "@lowrank/linalg";
-import { checkNonNegative, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
+import { LowrankError, Rng, type Tensor, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
 import { addGaussianNoise, normalizeRms } from "./noise.js";
-import { ringToTensor } from "./ring-contraction.js";
+import { checkRingCost, ringToTensor } from "./ring-contraction.js";
 import type { TensorGeneratorOptions } from "./tucker.js";
 
 /** A tensor train: entry (i_1..i_N) = G_1[0, i_1, :] G_2[:, i_2, :] ... G_N[:, i_N, 0] (+ noise). */
@@ -27,15 +27,16 @@ export interface TtTensor {
  * const { tensor, cores } = ttTensor([4, 5, 6, 7], [2, 3, 2], { seed: 1 });
  * cores[1].shape; // [2, 5, 3]
  */
-export function ttTensor(shape: number[], ranks: number | number[], options: TensorGeneratorOptions = {}): TtTensor {
+export function ttTensor(shape: number[], ranks: number | number[], opts?: TensorGeneratorOptions): TtTensor {
+  const options = readOptions("ttTensor", opts, GENERATOR_OPTIONS);
   const dims = checkShape("shape", shape);
   const N = dims.length;
   let bonds: number[];
-  if (typeof ranks === "number") bonds = [1, ...dims.slice(1).map(() => checkPositiveInt("rank", ranks)), 1];
+  if (typeof ranks === "number") bonds = [1, ...dims.slice(1).map(() => checkPositiveInt("ranks", ranks)), 1];
   else if (Array.isArray(ranks) && ranks.length === N - 1) bonds = [1, ...ranks, 1];
   else if (Array.isArray(ranks) && ranks.length === N + 1) bonds = ranks.slice();
   else throw new LowrankError("SHAPE", `ranks must be a number or have ${N - 1} or ${N + 1} entries`);
-  for (const r of bonds) checkPositiveInt("rank", r);
+  bonds.forEach((r, k) => checkPositiveInt(`ranks[${k}]`, r));
   if (bonds[0] !== 1 || bonds[N] !== 1) throw new LowrankError("RANK", "a tensor train has bond ranks 1 at both ends");
   for (let k = 0; k < N; k++) {
     if (bonds[k + 1] > bonds[k] * dims[k] || bonds[k] > dims[k] * bonds[k + 1]) {
@@ -43,13 +44,15 @@ export function ttTensor(shape: number[], ranks: number | number[], options: Ten
     }
   }
   checkedSize("tensor", dims);
-  const noise = checkNonNegative("noise", options.noise ?? 0);
+  checkRingCost("ttTensor", bonds, dims);
+  const noise = options.noise ?? 0;
   const rng = new Rng(checkSeed(options.seed));
   const cores = dims.map((n, k) => gaussianCore(rng, bonds[k], n, bonds[k + 1]));
   const tensor = ringToTensor(cores);
   const factor = normalizeRms(tensor.data);
   for (let i = 0; i < cores[0].data.length; i++) cores[0].data[i] *= factor;
   addGaussianNoise(rng, tensor.data, noise);
+  checkGenerated(tensor.data, "ttTensor: tensor", "noise too large");
   return { tensor, cores, ranks: bonds };
 }
 

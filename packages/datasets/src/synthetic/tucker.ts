@@ -1,5 +1,5 @@
-import { type DenseMatrix, LowrankError, Rng, type Tensor } from "@lowrank/linalg";
-import { checkNonNegative, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
+import { type DenseMatrix, LowrankError, Rng, type Tensor, checkSize, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkShape, checkWork, checkedSize } from "../validate.js";
 import { modeProduct } from "./mode-product.js";
 import { addGaussianNoise, normalizeRms } from "./noise.js";
 import { randomOrthonormal } from "./orthonormal.js";
@@ -36,10 +36,11 @@ export interface TuckerTensor {
 export function tuckerTensor(
   shape: number[],
   ranks: number | number[],
-  options: TensorGeneratorOptions = {},
+  opts?: TensorGeneratorOptions,
 ): TuckerTensor {
+  const options = readOptions("tuckerTensor", opts, GENERATOR_OPTIONS);
   const dims = checkShape("shape", shape);
-  const r = typeof ranks === "number" ? dims.map(() => ranks) : checkShape("ranks", ranks);
+  const r = typeof ranks === "number" ? dims.map(() => checkPositiveInt("ranks", ranks)) : checkShape("ranks", ranks);
   if (r.length !== dims.length) {
     throw new LowrankError("SHAPE", `ranks has ${r.length} entries, shape has ${dims.length}`);
   }
@@ -52,7 +53,21 @@ export function tuckerTensor(
     }
   }
   checkedSize("tensor", dims);
-  const noise = checkNonNegative("noise", options.noise ?? 0);
+  checkSize(rankProduct, "tuckerTensor: core");
+  // The factors, then each mode product's result (modes 0..k at full size, the rest at rank), and the work.
+  let work = 0;
+  const current = r.slice();
+  for (let k = 0; k < dims.length; k++) {
+    checkSize(dims[k] * r[k], `tuckerTensor: factors[${k}]`);
+    work += 2 * dims[k] * r[k] * r[k];
+    let before = 1;
+    for (const d of current) before *= d;
+    current[k] = dims[k];
+    checkedSize("tuckerTensor: partial product", current);
+    work += before * dims[k];
+  }
+  checkWork(work, "tuckerTensor");
+  const noise = options.noise ?? 0;
   const rng = new Rng(checkSeed(options.seed));
   const factors = dims.map((n, k) => randomOrthonormal(rng, n, r[k]));
   const core: Tensor = { shape: r.slice(), data: rng.fillNormal(new Float64Array(rankProduct)) };
@@ -63,5 +78,6 @@ export function tuckerTensor(
   const factor = normalizeRms(tensor.data);
   for (let i = 0; i < core.data.length; i++) core.data[i] *= factor;
   addGaussianNoise(rng, tensor.data, noise);
+  checkGenerated(tensor.data, "tuckerTensor: tensor", "noise too large");
   return { tensor, core, factors };
 }

@@ -1,6 +1,7 @@
 // Level-1 BLAS on raw pointers: x, y point at f64 arrays of length n.
 // SIMD over pairs, with two (dot: four) independent accumulators so the
 // additions do not serialise on one register.
+import { pow2 } from "./scale";
 
 /** Sum of x[i] * y[i]. */
 export function dot(n: i32, x: usize, y: usize): f64 {
@@ -80,6 +81,8 @@ export function nrm2(n: i32, x: usize): f64 {
     if (a > scale) scale = a;
   }
   if (scale == 0 || !isFinite(scale)) return scale;
+  // 1 / scale overflows for a subnormal scale: lift the entries by 2^600 (exact) first.
+  if (scale < pow2(-1000)) return nrm2Lifted(n, x, scale);
   const inv = 1.0 / scale;
   let s: f64 = 0;
   for (let i = 0; i < n; i++) {
@@ -87,4 +90,16 @@ export function nrm2(n: i32, x: usize): f64 {
     s += v * v;
   }
   return scale * Math.sqrt(s);
+}
+
+function nrm2Lifted(n: i32, x: usize, scale: f64): f64 {
+  const f = pow2(600);
+  const sc = scale * f;
+  const inv = 1.0 / sc;
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3)) * f * inv;
+    s += v * v;
+  }
+  return sc * Math.sqrt(s) * pow2(-600);
 }

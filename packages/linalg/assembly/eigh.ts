@@ -4,6 +4,7 @@
 // src/factor-kernels.ts; public API in src/eigh.ts.
 import { axpy, dot } from "./blas1";
 import { at, hyp, ld, rotRows, st } from "./rotation";
+import { dropBy, liftBy, liftExponent, pow2 } from "./scale";
 
 const TINY_SSQ: f64 = 1e-280;
 const EPS: f64 = 2.220446049250313e-16;
@@ -14,7 +15,6 @@ export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, t
     const L = n - k - 1;
     st(d, k, load<f64>(at(A, lda, k, k)));
     st(tau, k, 0);
-    const alpha = load<f64>(x);
     let scale: f64 = 0;
     for (let i = 0; i < L; i++) {
       const a = Math.abs(ld(x, i));
@@ -24,6 +24,14 @@ export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, t
       st(e, k, 0);
       continue;
     }
+    // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
+    let lift = 0;
+    if (scale < pow2(-600)) {
+      lift = liftExponent(scale);
+      for (let i = 0; i < L; i++) st(x, i, liftBy(ld(x, i), lift));
+      scale = liftBy(scale, lift);
+    }
+    const alpha = load<f64>(x);
     const inv = 1.0 / scale;
     let ssq: f64 = 0;
     for (let i = 1; i < L; i++) {
@@ -31,7 +39,8 @@ export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, t
       ssq += v * v;
     }
     if (ssq <= TINY_SSQ) {
-      st(e, k, alpha);
+      if (lift > 0) for (let i = 0; i < L; i++) st(x, i, dropBy(ld(x, i), lift));
+      st(e, k, load<f64>(x));
       continue;
     }
     const a = alpha * inv;
@@ -42,7 +51,7 @@ export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, t
     const iv = 1.0 / v0;
     for (let i = 1; i < L; i++) st(x, i, ld(x, i) * iv);
     store<f64>(x, 1.0);
-    st(e, k, beta);
+    st(e, k, lift > 0 ? dropBy(beta, lift) : beta);
     st(tau, k, t);
     const a22 = at(A, lda, k + 1, k + 1);
     const rs = <usize>lda << 3;
@@ -83,14 +92,30 @@ export function tridiagonalQt(n: i32, A: usize, lda: i32, tau: usize, Z: usize, 
   }
 }
 
+/**
+ * 2^-511 of the tridiagonal's largest entry: an off-diagonal entry at most
+ * this is negligible whatever its neighbours (see src/factor-kernels.ts).
+ */
+function negligibleCoupling(n: i32, d: usize, e: usize): f64 {
+  let t: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(ld(d, i)), b = Math.abs(ld(e, i));
+    if (a > t) t = a;
+    if (b > t) t = b;
+  }
+  return t * pow2(-511);
+}
+
 export function tridiagonalQl(n: i32, d: usize, e: usize, Z: usize, ldz: i32, maxIter: i32): i32 {
+  const small = negligibleCoupling(n, d, e);
   let total = 0;
   for (let l = 0; l < n; l++) {
     while (true) {
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(ld(d, m)) + Math.abs(ld(d, m + 1));
-        if (Math.abs(ld(e, m)) <= EPS * dd) break;
+        const em = Math.abs(ld(e, m));
+        if (em <= EPS * dd || em <= small) break;
       }
       if (m == l) break;
       if (total >= maxIter) return -1;

@@ -7,6 +7,7 @@
 // row): both inner loops run along contiguous rows with SIMD.
 import { axpy, scal } from "./blas1";
 import { at, ld, st } from "./rotation";
+import { dropBy, liftBy, liftExponent, pow2 } from "./scale";
 
 const TINY_SSQ: f64 = 1e-280;
 
@@ -26,16 +27,30 @@ const TINY_SSQ: f64 = 1e-280;
   }
   store<f64>(tauAt, 0);
   if (scale == 0) return false;
+  if (scale < pow2(-600)) return householderVectorLifted(x, strideBytes, L, tauAt, scale);
+  const r = formReflector(x, strideBytes, L, tauAt, scale);
+  if (r < 0) return householderVectorLifted(x, strideBytes, L, tauAt, scale);
+  return r > 0;
+}
+
+/**
+ * householderVector's reflector from the column's largest |entry| `scale`:
+ * 1 formed, 0 none needed, -1 (nothing written) when v0 is below 2^-1000 and
+ * 1 / v0 would leave the normal range.
+ */
+@inline function formReflector(x: usize, strideBytes: usize, L: i32, tauAt: usize, scale: f64): i32 {
+  const alpha = load<f64>(x);
   const inv = 1.0 / scale;
   let ssq: f64 = 0;
   for (let i = 1; i <= L; i++) {
     const v = load<f64>(x + <usize>i * strideBytes) * inv;
     ssq += v * v;
   }
-  if (alpha > 0 && ssq <= TINY_SSQ) return false;
+  if (alpha > 0 && ssq <= TINY_SSQ) return 0;
   const a = alpha * inv;
   const beta = scale * Math.sqrt(a * a + ssq);
   const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
+  if (!(Math.abs(v0) >= pow2(-1000))) return -1;
   store<f64>(x, beta);
   const iv = 1.0 / v0;
   if (strideBytes == 8) {
@@ -47,7 +62,28 @@ const TINY_SSQ: f64 = 1e-280;
     }
   }
   store<f64>(tauAt, -v0 / beta);
-  return true;
+  return 1;
+}
+
+/**
+ * householderVector for a column so small that 1 / scale or 1 / v0 would leave
+ * the normal range: lifts it by 2^k (exact) to a largest entry in [0.5, 1),
+ * forms the reflector there (v and tau do not depend on the scale) and scales
+ * beta back; without a reflector the column is restored.
+ */
+function householderVectorLifted(x: usize, strideBytes: usize, L: i32, tauAt: usize, scale: f64): bool {
+  const k = liftExponent(scale);
+  for (let i = 0; i <= L; i++) {
+    const p = x + <usize>i * strideBytes;
+    store<f64>(p, liftBy(load<f64>(p), k));
+  }
+  const formed = formReflector(x, strideBytes, L, tauAt, liftBy(scale, k)) > 0;
+  const last = formed ? 0 : L;
+  for (let i = 0; i <= last; i++) {
+    const p = x + <usize>i * strideBytes;
+    store<f64>(p, dropBy(load<f64>(p), k));
+  }
+  return formed;
 }
 
 /**

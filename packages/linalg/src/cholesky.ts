@@ -8,10 +8,27 @@ import { checkDense } from "./validate.js";
 import { readSymmetricOptions } from "./schemas.js";
 
 /**
+ * The even power of two cholesky divides S by. |L_ij| <= sqrt(S_ii) and every
+ * partial sum of a row product is at most sqrt(S_ii S_jj) <= max|S|, so the
+ * factorisation cannot overflow unless S_ij minus such a sum (up to 2 max|S|)
+ * can: only above 2^1000 is S scaled down (by 2^-24), and only tiny
+ * matrices are lifted (exact) to a largest entry in [0.25, 1). Scaling a
+ * graded matrix (entries 1e300 next to 1e-300) down to 1 would flush its
+ * small diagonal entries to zero and turn it indefinite.
+ */
+function choleskyExponent(mx: number): number {
+  if (mx > 2 ** 1000) return 24;
+  if (mx === 0 || mx >= 2 ** -400) return 0;
+  const e = pow2Exponent(mx);
+  return e % 2 === 0 ? e : e + 1;
+}
+
+/**
  * Cholesky factor of a symmetric positive definite S: the lower triangular L
  * with S = L Lᵀ and a positive diagonal.
  *
- * Method: scale by an even power of two (exact), then row-by-row
+ * Method: scale by an even power of two (exact) when the entries are near the
+ * ends of the double range, then row-by-row
  * Cholesky-Banachiewicz, each entry one SIMD dot product of contiguous row
  * prefixes. O(n³/3). Backward stable; no pivoting.
  * Errors: RANK (not positive definite: names the first pivot that is <= 0),
@@ -25,8 +42,7 @@ export function cholesky(S: DenseMatrix, opts: SymmetricOptions = {}): DenseMatr
   opts = readSymmetricOptions("cholesky", opts);
   S = checkDense(S, "S");
   const n = checkSquare(S, "cholesky", "S");
-  let e = pow2Exponent(maxAbs(S.data));
-  if (e % 2 !== 0) e++;
+  const e = choleskyExponent(maxAbs(S.data));
   const data = withLinalg(opts.backend, arenaBytes(n * n, 0, 2), (ws) => {
     const a = ws.f64(n * n);
     symmetrizeScaled(S, e, opts.symmetryTol ?? 1e-10, "cholesky", a);

@@ -1,6 +1,6 @@
 import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
-import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2 } from "./factor-util.js";
+import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
@@ -34,7 +34,8 @@ export interface EighResult {
  * rotations on contiguous rows of Qᵀ).
  * Accuracy: eigenvalues to O(eps ||S||) absolute, vectors orthonormal to
  * O(n eps). Errors: SHAPE (not square, or asymmetric beyond `symmetryTol`),
- * EMPTY, NON_FINITE, NOT_CONVERGED (after 30n QL iterations; not expected).
+ * EMPTY, NON_FINITE, TOO_LARGE (an eigenvalue beyond the double range, which
+ * entries near 1.8e308 allow), NOT_CONVERGED (after 30n QL iterations; not expected).
  *
  * @example
  * const { values, vectors } = eigh({ rows: 2, cols: 2, data: new Float64Array([2, 1, 1, 2]) }); // values [3, 1]
@@ -57,6 +58,10 @@ export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
     if (it < 0) throw new LowrankError("NOT_CONVERGED", `eigh: QL iteration did not converge in ${maxIter} steps`);
     return { d: ws.output(d), z: ws.output(Z) };
   });
+  let dmax = 0;
+  for (let i = 0; i < n; i++) dmax = Math.max(dmax, Math.abs(d[i]));
+  // |λ| <= n max|S_ij| can exceed the double range when entries are near 1.8e308.
+  if (!Number.isFinite(timesPow2(dmax, e))) throw tooLarge("eigh", "the largest |eigenvalue|", dmax, e);
   const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => d[q] - d[p] || p - q);
   const values = new Float64Array(n);
   const V = new Float64Array(n * n);

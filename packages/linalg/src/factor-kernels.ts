@@ -102,20 +102,64 @@ export interface FactorKernels {
 }
 
 /** Euclidean norm scaled by the largest entry (as assembly/blas1.ts `nrm2`). */
-function nrm2At(n: number, x: Float64Array, xo: number): number {
+export function nrm2At(n: number, x: Float64Array, xo: number): number {
   let scale = 0;
   for (let i = 0; i < n; i++) {
     const a = Math.abs(x[xo + i]);
     if (a > scale) scale = a;
   }
   if (scale === 0 || !Number.isFinite(scale)) return scale;
+  // 1 / scale overflows for a subnormal scale: lift the entries by 2^600 (exact) first.
+  const lift = scale < TINY_NORM_SCALE;
+  if (lift) scale *= 2 ** 600;
   const inv = 1 / scale;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const v = x[xo + i] * inv;
+    const v = (lift ? x[xo + i] * 2 ** 600 : x[xo + i]) * inv;
     s += v * v;
   }
-  return scale * Math.sqrt(s);
+  const r = scale * Math.sqrt(s);
+  return lift ? r * 2 ** -600 : r;
+}
+
+/** Below this largest entry, nrm2 lifts the vector by 2^600 before taking 1 / scale. */
+export const TINY_NORM_SCALE = 2 ** -1000;
+
+/**
+ * Below this largest |entry| a reflector's column is lifted by a power of two
+ * first (1 / scale and the reflector's v0 would leave the normal range).
+ */
+const SMALL_COLUMN = 2 ** -600;
+/** A reflector whose v0 is below this is recomputed from the lifted column (1 / v0 would overflow or lose bits). */
+const TINY_V0 = 2 ** -1000;
+
+/**
+ * The power of two k >= 0 with 2^k s in [0.5, 1) for 0 < s < 0.5 (found by
+ * exact doublings, the same steps as assembly/qr.ts `liftExponent`).
+ */
+export function liftExponent(s: number): number {
+  let k = 0;
+  while (s < 2 ** -100) {
+    s *= 2 ** 100;
+    k += 100;
+  }
+  while (s < 0.5) {
+    s *= 2;
+    k++;
+  }
+  return k;
+}
+
+/** x 2^k for 0 <= k <= 2000 as two exact factors (the second rounds once when the result is subnormal). */
+export function liftBy(x: number, k: number): number {
+  const k1 = k > 1000 ? 1000 : k;
+  return x * 2 ** k1 * 2 ** (k - k1);
+}
+
+/** x 2^-k for 0 <= k <= 2000: the larger factor first, so that only the last multiplication rounds. */
+export function dropBy(x: number, k: number): number {
+  const k1 = k > 1000 ? 1000 : k;
+  return x * 2 ** -k1 * 2 ** (k1 - k);
 }
 
 /** Plane rotation of two rows: x <- c x - s y, y <- s x + c y. */
@@ -163,6 +207,7 @@ function householderVector(X: Float64Array, x: number, stride: number, L: number
   }
   tau[tj] = 0;
   if (scale === 0) return false;
+  if (scale < SMALL_COLUMN) return householderVectorLifted(X, x, stride, L, tau, tj, scale);
   const inv = 1 / scale;
   let ssq = 0;
   for (let i = 1; i <= L; i++) {
@@ -175,11 +220,28 @@ function householderVector(X: Float64Array, x: number, stride: number, L: number
   const beta = scale * Math.sqrt(a * a + ssq);
   // v0 = alpha - beta, computed without cancellation when alpha > 0.
   const v0 = alpha <= 0 ? alpha - beta : -(ssq * scale) * (scale / (alpha + beta));
+  if (!(Math.abs(v0) >= TINY_V0)) return householderVectorLifted(X, x, stride, L, tau, tj, scale);
   X[x] = beta;
   const iv = 1 / v0;
   for (let i = 1; i <= L; i++) X[x + i * stride] *= iv;
   tau[tj] = -v0 / beta;
   return true;
+}
+
+/**
+ * householderVector for a column so small (relative to 1) that 1 / scale or
+ * 1 / v0 would leave the normal range: lifts the column by 2^k (exact) so its
+ * largest entry is in [0.5, 1), forms the reflector there (v and tau do not
+ * depend on the column's scale) and scales beta back by 2^-k.
+ */
+function householderVectorLifted(X: Float64Array, x: number, stride: number, L: number, tau: Float64Array, tj: number, scale: number): boolean {
+  const k = liftExponent(scale);
+  for (let i = 0; i <= L; i++) X[x + i * stride] = liftBy(X[x + i * stride], k);
+  const formed = householderVector(X, x, stride, L, tau, tj);
+  // Without a reflector the column is left as it was (lifting was exact, so is this).
+  const last = formed ? 0 : L;
+  for (let i = 0; i <= last; i++) X[x + i * stride] = dropBy(X[x + i * stride], k);
+  return formed;
 }
 const EPS = 2.220446049250313e-16;
 
@@ -250,6 +312,23 @@ function sweepStart(r: number, c: number, cw: number, X: Float64Array, ldx: numb
 function sweepFinish(r: number, c: number, cw: number, X: Float64Array, ldx: number, d: Float64Array): void {
   for (let i = 0; i < r; i++) d[i] = nrm2At(c, X, i * ldx);
   sortRowsDesc(r, cw, X, ldx, d);
+}
+
+/**
+ * An off-diagonal entry at most this (2^-511 of the tridiagonal's largest
+ * entry, about LAPACK's sqrt(safmin) for a unit-sized matrix) is negligible
+ * whatever its neighbours. Judged only against |d_m| + |d_m+1| it may stay:
+ * next to tiny diagonal entries the chase's s e_i then underflows to 0, the
+ * shift comes from an unrelated block and QL stalls.
+ */
+function negligibleCoupling(n: number, d: Float64Array, e: Float64Array): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(d[i]), b = Math.abs(e[i]);
+    if (a > t) t = a;
+    if (b > t) t = b;
+  }
+  return t * 2 ** -511;
 }
 
 /** Panel width of the blocked QR kernels (as assembly/qr-blocked.ts QR_NB). */
@@ -574,7 +653,6 @@ export const jsFactorKernels: FactorKernels = {
       const L = n - k - 1;
       d[k] = A[row + k];
       tau[k] = 0;
-      const alpha = A[x];
       let scale = 0;
       for (let i = 0; i < L; i++) {
         const a = Math.abs(A[x + i]);
@@ -584,6 +662,14 @@ export const jsFactorKernels: FactorKernels = {
         e[k] = 0;
         continue;
       }
+      // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
+      let lift = 0;
+      if (scale < SMALL_COLUMN) {
+        lift = liftExponent(scale);
+        for (let i = 0; i < L; i++) A[x + i] = liftBy(A[x + i], lift);
+        scale = liftBy(scale, lift);
+      }
+      const alpha = A[x];
       const inv = 1 / scale;
       let ssq = 0;
       for (let i = 1; i < L; i++) {
@@ -591,7 +677,8 @@ export const jsFactorKernels: FactorKernels = {
         ssq += v * v;
       }
       if (ssq <= TINY_SSQ) {
-        e[k] = alpha;
+        if (lift > 0) for (let i = 0; i < L; i++) A[x + i] = dropBy(A[x + i], lift);
+        e[k] = A[x];
         continue;
       }
       const a = alpha * inv;
@@ -602,7 +689,7 @@ export const jsFactorKernels: FactorKernels = {
       const iv = 1 / v0;
       for (let i = 1; i < L; i++) A[x + i] *= iv;
       A[x] = 1;
-      e[k] = beta;
+      e[k] = lift > 0 ? dropBy(beta, lift) : beta;
       tau[k] = t;
       // A22 -= v wᵀ + w vᵀ with p = t A22 v, w = p - (t/2)(pᵀv) v.
       const a22 = (k + 1) * lda + k + 1;
@@ -645,13 +732,15 @@ export const jsFactorKernels: FactorKernels = {
   },
 
   tridiagonalQl(n, d, e, Z, ldz, maxIter) {
+    const small = negligibleCoupling(n, d, e);
     let total = 0;
     for (let l = 0; l < n; l++) {
       for (;;) {
         let m = l;
         for (; m < n - 1; m++) {
           const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-          if (Math.abs(e[m]) <= EPS * dd) break;
+          const em = Math.abs(e[m]);
+          if (em <= EPS * dd || em <= small) break;
         }
         if (m === l) break;
         if (total >= maxIter) return -1;

@@ -145,3 +145,43 @@ export function completeColumns(M: Float64Array, rows: number, cols: number, bad
     }
   }
 }
+
+/**
+ * Scales n entries of x (from offset) by 2^e in place, as scalePow2, and
+ * throws TOO_LARGE when one of them leaves the double range: a result whose
+ * true value exceeds 1.8e308 is never returned as Infinity.
+ */
+export function scaleBackPow2(x: Float64Array, e: number, fn: string, what: string, from = 0, n = x.length - from): void {
+  if (e > 0) {
+    let mx = 0;
+    for (let i = from; i < from + n; i++) {
+      const a = Math.abs(x[i]);
+      if (a > mx) mx = a;
+    }
+    if (!Number.isFinite(timesPow2(mx, e))) throw tooLarge(fn, what, mx, e);
+  }
+  scalePow2(x, e, from, n);
+}
+
+/** TOO_LARGE for a result m * 2^e beyond the double range. */
+export function tooLarge(fn: string, what: string, m: number, e: number): LowrankError {
+  const log10 = Math.log10(Math.abs(m)) + e * Math.LOG10E * Math.LN2;
+  const mant = 10 ** (log10 - Math.floor(log10));
+  return new LowrankError(
+    "TOO_LARGE",
+    `${fn}: ${what} is about ${mant.toFixed(3)}e+${Math.floor(log10)}, beyond the largest double (1.797e+308); scale the input down`,
+  );
+}
+
+/** Largest |x| over the triangle (diagonal included unless `unit`) that a triangular solve reads. */
+export function maxAbsTriangle(n: number, T: Float64Array, lower: boolean, unit: boolean): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const j0 = lower ? 0 : unit ? i + 1 : i, j1 = lower ? (unit ? i : i + 1) : n;
+    for (let j = j0; j < j1; j++) {
+      const a = Math.abs(T[i * n + j]);
+      if (a > m) m = a;
+    }
+  }
+  return m;
+}

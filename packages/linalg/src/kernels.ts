@@ -1,4 +1,4 @@
-import { jsFactorKernels, type FactorKernels } from "./factor-kernels.js";
+import { jsFactorKernels, nrm2At, type FactorKernels } from "./factor-kernels.js";
 import { axpyAt, dotAt } from "./blas-at.js";
 import type { Rng } from "./rng.js";
 import type { Backend } from "./types.js";
@@ -38,19 +38,7 @@ export interface LinalgKernels extends FactorKernels {
 }
 
 function nrm2(n: number, x: Float64Array): number {
-  let scale = 0;
-  for (let i = 0; i < n; i++) {
-    const a = Math.abs(x[i]);
-    if (a > scale) scale = a;
-  }
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  const inv = 1 / scale;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i] * inv;
-    s += v * v;
-  }
-  return scale * Math.sqrt(s);
+  return nrm2At(n, x, 0);
 }
 
 /** The plain-TypeScript kernel set: textbook loops in cache-friendly order, nothing clever. */

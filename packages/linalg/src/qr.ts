@@ -1,6 +1,6 @@
 import { arenaBytes } from "./arena.js";
 import { qrBlockedWorkSize } from "./factor-kernels.js";
-import { maxAbs, pow2Exponent, scalePow2 } from "./factor-util.js";
+import { maxAbs, pow2Exponent, scaleBackPow2, scalePow2 } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
@@ -22,7 +22,8 @@ export interface QrResult {
  * 100 x 100, unblocked below and on js. The input is scaled by a power of two first (exact), so
  * entries near 1e-300 or 1e300 are fine.
  * O(2mn² - 2n³/3) for R plus O(4mk² - 4k³/3) for Q, k = min(m,n).
- * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE.
+ * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE (also when an entry of R, at
+ * most a column norm of A, exceeds the double range).
  *
  * @example
  * const { Q, R } = qr({ rows: 3, cols: 2, data: new Float64Array([1, 2, 3, 4, 5, 6]) });
@@ -50,6 +51,7 @@ export function qr(A: DenseMatrix, opts: BackendOptions = {}): QrResult {
   });
   const R = r.length * 8 === r.buffer.byteLength ? r : r.slice(); // js backend: a view of the private copy
   for (let i = 0; i < k; i++) R.fill(0, i * n, i * n + i);
-  scalePow2(R, e);
+  // R_jj is the norm of what column j adds to the span: it can exceed the double range when entries are near 1.8e308.
+  scaleBackPow2(R, e, "qr", "an entry of R");
   return { Q: { rows: m, cols: k, data: q }, R: { rows: k, cols: n, data: R } };
 }

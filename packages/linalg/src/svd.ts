@@ -1,7 +1,7 @@
 import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { qrBlockedWorkSize } from "./factor-kernels.js";
-import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2 } from "./factor-util.js";
+import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
@@ -42,7 +42,9 @@ const EPS = 2.220446049250313e-16;
  * Jacobi stops when all pairs are orthogonal to sqrt(N) eps (relative), so V
  * is orthonormal to about that; it runs at most 60 sweeps (the last 30 with
  * the looser N eps) and returns what it has then (never seen to happen).
- * O(MN² + sweeps·N³). Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE,
+ * O(MN² + sweeps·N³). Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE (also
+ * when the largest singular value exceeds the double range, which entries
+ * near 1.8e308 allow),
  * RANK (k above min(m, n)), INVALID_ARGUMENT (k not a positive integer).
  *
  * @example
@@ -50,6 +52,20 @@ const EPS = 2.220446049250313e-16;
  */
 export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
   opts = readSvdOptions(opts);
+  const { U, d, V, e } = svdScaled(A, opts);
+  // The largest singular value can exceed the double range even when every entry is finite (‖A‖ up to sqrt(mn) max|a_ij|).
+  if (!Number.isFinite(timesPow2(d[0], e))) throw tooLarge("svd", "the largest singular value", d[0], e);
+  const s = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) s[i] = timesPow2(d[i], e);
+  return { U, s, V };
+}
+
+/**
+ * svd without scaling the singular values back: A = U diag(d) Vᵀ 2^e, d in
+ * range whatever the size of A's entries (for callers that keep working in
+ * the scaled problem, such as lstsq). Options are taken as already read.
+ */
+export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatrix; d: Float64Array; V: DenseMatrix; e: number } {
   A = checkDense(A, "A");
   const m = A.rows, n = A.cols;
   const trans = m < n;
@@ -116,7 +132,5 @@ export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
   for (let j = 0; j < r; j++) {
     if (positiveColumn(U, m, r, j)) for (let i = 0; i < n; i++) V[i * r + j] = -V[i * r + j];
   }
-  const s = new Float64Array(r);
-  for (let i = 0; i < r; i++) s[i] = timesPow2(d[i], e);
-  return { U: { rows: m, cols: r, data: U }, s, V: { rows: n, cols: r, data: V } };
+  return { U: { rows: m, cols: r, data: U }, d: d.slice(0, r), V: { rows: n, cols: r, data: V }, e };
 }

@@ -248,7 +248,8 @@ function hooiSweep(
     const Y = project(ws, x, shape, U, r, n, bufA, bufB);
     modeBasis(ws, route, prod(Y.shape, 0, n), shape[n], prod(Y.shape, n + 1), Y.data, r[n], U[n], s);
     if (n === N - 1) {
-      core = Y.data === bufA ? bufB : bufA;
+      // Y is a view of one of the two buffers (not the buffer itself): the core goes in the other.
+      core = startsAt(Y.data, bufA) ? bufB : bufA;
       ws.kernels.modeProduct(true, prod(Y.shape, 0, n), shape[n], 1, r[n], Y.data, U[n], r[n], core);
     }
   }

@@ -7,6 +7,25 @@ export const MAX_WASM_BYTES = 65536 * PAGE;
 /** Rounds up to 16 bytes so every block can be read with v128 loads. */
 export const align16 = (n: number) => (n + 15) & ~15;
 
+/** Bytes of the guard written after every block in guard mode. */
+const GUARD = 16;
+const PATTERN = 0xa5a5a5a5;
+
+/**
+ * Guard mode, for tests (environment variable LOWRANK_GUARD=1): every block
+ * is followed by 16 bytes of a fixed pattern, and every kernel call made
+ * through a declared module checks afterwards that no guard was overwritten,
+ * so a kernel handed a view shorter than it writes fails the test at once
+ * instead of silently corrupting the next block.
+ */
+export const guardMode: boolean = (() => {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.LOWRANK_GUARD === "1";
+  } catch {
+    return false;
+  }
+})();
+
 /**
  * A stack allocator over one WebAssembly.Memory.
  *
@@ -20,6 +39,8 @@ export class Arena {
   private floor: number;
   /** memory.buffer as last read: a getter call per view otherwise. Growing memory detaches it (byteLength 0). */
   private buf: ArrayBuffer;
+  /** Byte offsets of the guards of live blocks (guard mode only), ascending. */
+  private guards: number[] = [];
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -40,6 +61,26 @@ export class Arena {
     return this.top - this.floor;
   }
 
+  /** Bytes in use above the floor, not counting guards (what a run's reservation is measured against). */
+  get payload(): number {
+    if (!guardMode) return this.top - this.floor;
+    let n = 0;
+    for (let i = this.guards.length - 1; i >= 0 && this.guards[i] >= this.floor; i--) n++;
+    return this.top - this.floor - n * GUARD;
+  }
+
+  /** Throws INTERNAL when a guard was overwritten (guard mode; a no-op otherwise). O(live blocks). */
+  checkGuards(what: string): void {
+    if (this.guards.length === 0) return;
+    const u = new Uint32Array(this.buffer());
+    for (const g of this.guards) {
+      const i = g >>> 2;
+      if (u[i] !== PATTERN || u[i + 1] !== PATTERN || u[i + 2] !== PATTERN || u[i + 3] !== PATTERN) {
+        throw internalError(`${what} wrote past the end of the block that ends at byte ${g}`);
+      }
+    }
+  }
+
   /**
    * A block that lives as long as the instance (kernel scratch such as GEMM's
    * packing buffers), placed below everything `mark`/`release` can free.
@@ -55,7 +96,8 @@ export class Arena {
 
   /** Makes room for `bytes` more bytes, growing memory if needed. Call before taking views. */
   reserve(bytes: number): void {
-    const need = this.top + bytes;
+    // Guards take 16 bytes per block, which no caller counts: leave room for them.
+    const need = this.top + (guardMode ? 2 * bytes + 65536 : bytes);
     if (!(need <= MAX_WASM_BYTES)) {
       throw new LowrankError(
         "TOO_LARGE",
@@ -79,11 +121,16 @@ export class Arena {
 
   private take(bytes: number): number {
     const p = this.top;
-    const end = p + align16(bytes);
+    const size = align16(bytes);
+    const end = p + size + (guardMode ? GUARD : 0);
     if (end > this.buffer().byteLength) {
       throw internalError("arena block outside reserved memory (reserve before allocating)");
     }
     this.top = end;
+    if (guardMode) {
+      new Uint32Array(this.buffer(), p + size, 4).fill(PATTERN);
+      this.guards.push(p + size);
+    }
     return p;
   }
 
@@ -109,6 +156,8 @@ export class Arena {
 
   release(mark: number): void {
     this.top = mark;
+    const g = this.guards;
+    while (g.length > 0 && g[g.length - 1] >= mark) g.pop();
   }
 }
 

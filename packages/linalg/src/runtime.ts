@@ -5,7 +5,7 @@
 // workspaces and the warm-up. Every declared module joins one registry, so
 // one `init()` from any package initialises them all. docs/ARCHITECTURE.md,
 // "The runtime", describes it.
-import { Arena, MAX_WASM_BYTES } from "./arena.js";
+import { Arena, guardMode, MAX_WASM_BYTES } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { bestVariant, hasRelaxedSimd, hasSimd } from "./platform.js";
 import type { LinalgKernels } from "./kernels.js";
@@ -346,9 +346,10 @@ export function checkBackend(backend: unknown): Backend {
  */
 export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModuleSpec<E, K>): KernelModule<E, K> {
   const warmBytes = spec.warmBytes ?? 1 << 20;
+  const bind = guardMode ? guarded(spec.bind) : spec.bind;
   const loader = new WasmLoader<E>(spec.name, spec.sources, (instance) => {
     if (!spec.warm) return;
-    const kernels = spec.bind(instance); // binding may take permanent blocks: before the mark
+    const kernels = bind(instance); // binding may take permanent blocks: before the mark
     const arena = instance.arena;
     const mark = arena.mark();
     arena.reserve(warmBytes);
@@ -361,11 +362,11 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
   return {
     loader,
     js: spec.js,
-    bind: spec.bind,
+    bind,
     run(backend, bytes, fn) {
       if (checkBackend(backend) === "js") return fn(new JsWorkspace(spec.js));
       return loader.withShared((instance) => {
-        const kernels = spec.bind(instance); // may take permanent blocks: before the mark
+        const kernels = bind(instance); // may take permanent blocks: before the mark
         const arena = instance.arena;
         const mark = arena.mark();
         try {
@@ -382,9 +383,31 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
         throw new LowrankError("TOO_LARGE", `${spec.name}: a run needs ${bytes} bytes of WebAssembly memory; wasm32 allows 4 GiB`);
       }
       const instance = await loader.instance(bytes + 4 * PAGE * 16);
-      const kernels = spec.bind(instance);
+      const kernels = bind(instance);
       instance.arena.reserve(bytes);
       return new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
     },
+  };
+}
+
+/** Guard mode: the bound kernel set with every call followed by the arena's guard check. */
+function guarded<E, K extends LinalgKernels>(bind: (instance: WasmInstance<E>) => K): (instance: WasmInstance<E>) => K {
+  const cache = new WeakMap<object, K>();
+  return (instance) => {
+    let k = cache.get(instance);
+    if (!k) {
+      const raw = bind(instance) as unknown as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [name, f] of Object.entries(raw)) {
+        out[name] = typeof f !== "function" ? f : (...args: unknown[]) => {
+          const r = (f as (...a: unknown[]) => unknown)(...args);
+          instance.arena.checkGuards(`kernel ${name}`);
+          return r;
+        };
+      }
+      k = out as unknown as K;
+      cache.set(instance, k);
+    }
+    return k;
   };
 }

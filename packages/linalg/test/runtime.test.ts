@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Arena, bestVariant, createWorkspace, dot, gemm, hasRelaxedSimd, init, linalgWasm, LowrankError } from "../src/index.js";
+import { Arena, bestVariant, createWorkspace, dot, gemm, hasRelaxedSimd, init, linalgWasm, withLinalg } from "../src/index.js";
 import { naiveProduct, randn, relDiff } from "./helpers.js";
 
 describe("WASM runtime", () => {
@@ -56,5 +56,19 @@ describe("WASM runtime", () => {
     expect(inst.arena.used).toBe(0);
     expect(() => gemm(randn(10, 10, 1), randn(11, 10, 2))).toThrow();
     expect(inst.arena.used).toBe(0);
+  });
+});
+
+describe("guard mode (LOWRANK_GUARD=1, on in the test suite)", () => {
+  it.runIf(process.env.LOWRANK_GUARD === "1")("a kernel that writes past a short view fails with INTERNAL instead of corrupting the next block", () => {
+    expect(() =>
+      withLinalg("wasm", 1024, (ws) => {
+        const x = ws.f64(3), y = ws.f64(8);
+        y.fill(1);
+        ws.kernels.axpy(8, 1, y, x); // x has 3 entries: the kernel writes 5 past its end
+      }),
+    ).toThrow(expect.objectContaining({ code: "INTERNAL" }));
+    // The instance is released and the next call works.
+    expect(dot([1, 2], [3, 4])).toBe(11);
   });
 });

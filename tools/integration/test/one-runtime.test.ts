@@ -118,8 +118,8 @@ describe("names from other libraries", () => {
 
   it("complete refuses regParam and n_components with the name it uses", async () => {
     const obs = { rows: 3, cols: 3, rowIndex: [0, 1, 2], colIndex: [0, 1, 2], values: [1, 2, 3] };
-    await expect(complete(obs as never, { regParam: 0.1 } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("lambda") });
-    await expect(complete(obs as never, { n_components: 2 } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(complete(obs as never, { rank: 2, regParam: 0.1 } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("lambda") });
+    await expect(complete(obs as never, { rank: 2, n_components: 2 } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     expect(CompletionModel).toBeTypeOf("function");
   });
 });

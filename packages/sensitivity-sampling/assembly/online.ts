@@ -59,13 +59,16 @@ export function onlineLewisWeight(s: f64, p: f64): f64 {
   const e = 2 / p;
   let x = (p / 2) * Math.log(s);
   if (x > 0) x = 0;
+  const x0 = x;
   for (let it = 0; it < 100; it++) {
     const a = Math.exp(e * x), b = s * Math.exp(x);
     const step = (a + b - s) / (e * a + b);
     x -= step;
     if (Math.abs(step) <= 1e-15 * (1 + Math.abs(x))) break;
   }
-  return Math.exp(x);
+  const w = Math.exp(x);
+  // Where e^(2x/p) and s both underflow the step is 0/0; there w = e^x0 (s^(p/2)) to within a factor 1 + w.
+  return w >= 0 && w <= 1 ? w : Math.exp(x0);
 }
 
 /**

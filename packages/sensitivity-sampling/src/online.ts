@@ -221,7 +221,13 @@ export class OnlineLeverageSampler {
         ? K.onlineLeverage(nb, d, this.A, d, H, this.c, u, this.score, this.weight, this.t)
         : K.onlineLewis(nb, d, this.A, d, H, this.p, this.c, u, this.score, this.weight, this.t);
       scores.set(this.score.subarray(0, nb), start);
+      // H is positive definite: a non-positive diagonal entry or a clearly negative score means rounding has taken
+      // over (rows whose scales, against λ, span more than double precision).
+      for (let j = 0; j < d; j++) {
+        if (!(H[j * d + j] > 0)) throw refuse("the rows' scales against the ridge λ span more than double precision (the kept rows' inverse lost all accuracy); pass a larger lambda");
+      }
       for (let i = 0; i < nb; i++) {
+        if (this.score[i] < -1e-6) throw refuse(`row ${start + i}'s score came out negative: the rows' scales against the ridge λ span more than double precision; pass a larger lambda`);
         if (!Number.isFinite(this.score[i]) || !Number.isFinite(this.weight[i])) {
           throw refuse(`row ${start + i}'s score is beyond double range (rows ${big.toExponential(2)} against the ridge λ)`);
         }

@@ -1,9 +1,9 @@
 // complete(): options, input checks, the choice of lambda, then the run.
-import { LowrankError, type Backend } from "@lowrank/linalg";
-import { fit, type FitSettings } from "./fit.js";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type Backend } from "@lowrank/linalg";
+import { checkRunSize, fit, type FitSettings } from "./fit.js";
 import type { SketchKind } from "./kernels.js";
 import type { CompletionModel, IterationRecord, Method } from "./model.js";
-import { checkObservations, type Observations } from "./observations.js";
+import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
 import { selectLambda } from "./select-lambda.js";
 
 /** Options of {@link complete}. Every field is optional. */
@@ -15,12 +15,12 @@ export interface CompleteOptions {
   /**
    * als: ridge per observation (ALS-WR), or "auto" (the default): chosen on a
    * 10% hold-out of the observations, see the README. altmin / robust-altmin:
-   * plain ridge guarding rows with fewer than k entries (default 1e-10).
+   * plain ridge guarding rows with fewer than k entries (default 1e-10). At most 1e100.
    */
   lambda?: number | "auto";
   /** als: fit a global mean and row/column biases (default true). */
   biases?: boolean;
-  /** als: ridge on each bias, a prior count of observations (default 5). */
+  /** als: ridge on each bias, a prior count of observations (default 5, at most 1e100). */
   biasLambda?: number;
   /** Clamp predictions to the range of the training values, as rating scales are bounded (default true for als, false otherwise). */
   clip?: boolean;
@@ -33,12 +33,12 @@ export interface CompleteOptions {
   /** "wasm" (default) or "js" (the TypeScript reference). */
   backend?: Backend;
   /** Held-out observations whose RMSE is recorded in `history` each iteration. */
-  validation?: Observations;
-  /** Called after every iteration with its record. */
+  validation?: ObservationsInput;
+  /** Called after every iteration with its record (`iteration` is 1-based). */
   onProgress?: (record: IterationRecord) => void;
-  /** Aborts the run between iterations with LowrankError("ABORTED"). */
+  /** Aborts the run with LowrankError("ABORTED"): before any work if it has already fired, else between iterations. */
   signal?: AbortSignal;
-  /** robust-altmin: sketch rows per regression (default 4k). Rows with at most this many observations are solved exactly. */
+  /** robust-altmin: sketch rows per regression (default 4k; above the rank, below 2^20). Rows with at most this many observations are solved exactly. */
   sketchSize?: number;
   /**
    * robust-altmin: the subspace embedding of each row's design (default "countsketch": one signed
@@ -48,23 +48,39 @@ export interface CompleteOptions {
   sketch?: SketchKind;
   /** robust-altmin: each row's preconditioned normal residual must fall by this factor per half-step (default 0.1). */
   innerTol?: number;
-  /** robust-altmin: cap on PCG steps per row per half-step (default 10). */
+  /** robust-altmin: cap on PCG steps per row per half-step (default 10, at most 1000). */
   maxInner?: number;
   /** altmin / robust-altmin: incoherence mu of the spectral clipping, rows of U0 capped at 2 mu sqrt(k/n) (default 2). */
   incoherence?: number;
-  /** altmin / robust-altmin: power iterations of the spectral initialisation (default 4). */
+  /** altmin / robust-altmin: power iterations of the spectral initialisation (an integer, default 4, at most 1000). */
   powerIters?: number;
 }
 
-function positiveInt(v: unknown, name: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new LowrankError("INVALID_ARGUMENT", `${name} must be a positive integer, got ${String(v)}`);
-  return v;
-}
+/** Largest lambda / biasLambda: ridges this large already zero every factor, and larger ones overflow λ · |Omega_i|. */
+const MAX_RIDGE = 1e100;
 
-function nonNegative(v: unknown, name: string): number {
-  if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) throw new LowrankError("INVALID_ARGUMENT", `${name} must be a finite number >= 0, got ${String(v)}`);
-  return v;
-}
+/** Largest power / inner iteration count (a handful is typical; these loops do not report progress or yield). */
+const MAX_INNER_LOOP = 1000;
+
+const COMPLETE_OPTIONS = {
+  rank: opt.int({ min: 1 }),
+  method: opt.oneOf(["als", "altmin", "robust-altmin"] as const),
+  lambda: opt.either(opt.number({ min: 0, max: MAX_RIDGE }), opt.oneOf(["auto"] as const), `a number in [0, ${MAX_RIDGE}] or "auto"`),
+  biases: opt.boolean(),
+  biasLambda: opt.number({ min: 0, max: MAX_RIDGE }),
+  clip: opt.boolean(),
+  ...LONG_RUN,
+  onProgress: opt.func<(record: IterationRecord) => void>(),
+  seed: opt.seed(),
+  backend: BACKEND,
+  validation: opt.any<ObservationsInput>(),
+  sketchSize: opt.int({ min: 1, below: 2 ** 20 }),
+  sketch: opt.oneOf(["countsketch", "srht"] as const),
+  innerTol: opt.number({ min: 0 }),
+  maxInner: opt.int({ min: 1, max: MAX_INNER_LOOP }),
+  incoherence: opt.number({ min: 0 }),
+  powerIters: opt.int({ min: 0, max: MAX_INNER_LOOP }),
+};
 
 /**
  * Completes a partially observed matrix: fits a rank-k factorisation
@@ -73,27 +89,34 @@ function nonNegative(v: unknown, name: string): number {
  * Cost per iteration: als O(|Omega| k² + (n + m) k³); altmin the same plus
  * O((n + m) k²) for the QRs; robust-altmin O(|Omega| k (1 + steps) + (n + m)
  * (s k² + steps k²)) with s = sketchSize. `lambda: "auto"` adds a few short
- * fits on 90% of the data. Memory: O(|Omega| + (n + m) k), reserved once up front.
+ * fits on 90% of the data. Memory: O(|Omega| + (n + m) k), checked against
+ * the limits (TOO_LARGE) and reserved once up front, before any work.
+ *
+ * Errors: INVALID_ARGUMENT (options: unknown keys, wrong types, values out of
+ * range; observations of the wrong kind), INDEX (fractional, out-of-range or
+ * repeated positions), NON_FINITE, EMPTY, SHAPE, RANK (rank > min(rows,
+ * cols)), TOO_LARGE (sizes; values beyond 1e140 in magnitude), ABORTED.
  *
  * @example
  * const model = await complete(ratings);                       // ALS, biases, defaults for 1-5 stars
  * const exact = await complete(obs, { method: "altmin", rank: 5 });
  * model.predict(0, 3);
  */
-export async function complete(observations: Observations, options: CompleteOptions = {}): Promise<CompletionModel> {
-  const obs = checkObservations(observations, "observations");
-  const method: Method = options.method ?? "als";
-  if (method !== "als" && method !== "altmin" && method !== "robust-altmin") {
-    throw new LowrankError("INVALID_ARGUMENT", `method must be "als", "altmin" or "robust-altmin", got ${String(method)}`);
-  }
+export async function complete(observations: ObservationsInput, options: CompleteOptions = {}): Promise<CompletionModel> {
+  const o = readOptions("complete", options, COMPLETE_OPTIONS);
+  // Before any work: an already-fired signal stops here.
+  const run = new LongRun<IterationRecord>("complete", { onProgress: o.onProgress, signal: o.signal });
+  const obs = checkObservations(observations, "complete: observations", { limit: true });
+  const method: Method = o.method ?? "als";
   const als = method === "als";
-  const k = positiveInt(options.rank ?? 10, "rank");
+  const k = o.rank ?? 10;
   const n = obs.rows, m = obs.cols;
-  if (k > Math.min(n, m)) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${Math.min(n, m)}`);
-  const lambdaOpt = options.lambda ?? (als ? "auto" : 1e-10);
-  if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `lambda: "auto" is only for method "als"`);
-  let lo = -Infinity, hi = Infinity;
-  if (options.clip ?? als) {
+  if (k > Math.min(n, m)) throw new LowrankError("RANK", `complete: rank ${k} exceeds min(rows, cols) = ${Math.min(n, m)}`);
+  const lambdaOpt = o.lambda ?? (als ? "auto" : 1e-10);
+  if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `complete: lambda: "auto" is only for method "als"`);
+  // Without clipping the bounds are the widest finite ones (a no-op on any finite prediction), so a model holds no Infinity.
+  let lo = -Number.MAX_VALUE, hi = Number.MAX_VALUE;
+  if (o.clip ?? als) {
     lo = Infinity;
     hi = -Infinity;
     for (let q = 0; q < obs.values.length; q++) {
@@ -101,39 +124,36 @@ export async function complete(observations: Observations, options: CompleteOpti
       hi = Math.max(hi, obs.values[q]);
     }
   }
-  const seed = options.seed ?? 0;
-  if (!Number.isFinite(seed)) throw new LowrankError("INVALID_ARGUMENT", `seed must be a finite number, got ${seed}`);
   const settings: FitSettings = {
     method, k,
-    maxIter: positiveInt(options.maxIter ?? (als ? 20 : 100), "maxIter"),
-    tol: nonNegative(options.tol ?? (als ? 1e-5 : 1e-10), "tol"),
-    lambda: lambdaOpt === "auto" ? 0 : nonNegative(lambdaOpt, "lambda"), // "auto": replaced by selectLambda below
-    biasLambda: nonNegative(options.biasLambda ?? 5, "biasLambda"),
-    biases: als && (options.biases ?? true),
-    lo, hi, seed,
-    sketchSize: positiveInt(options.sketchSize ?? 4 * k, "sketchSize"),
-    sketch: options.sketch ?? "countsketch",
-    innerTol: nonNegative(options.innerTol ?? 0.1, "innerTol"),
-    maxInner: positiveInt(options.maxInner ?? 10, "maxInner"),
-    incoherence: nonNegative(options.incoherence ?? 2, "incoherence"),
-    powerIters: nonNegative(options.powerIters ?? 4, "powerIters"),
-    backend: options.backend,
-    onProgress: options.onProgress,
-    signal: options.signal,
+    maxIter: o.maxIter ?? (als ? 20 : 100),
+    tol: o.tol ?? (als ? 1e-5 : 1e-10),
+    lambda: lambdaOpt === "auto" ? 0 : lambdaOpt, // "auto": replaced by selectLambda below
+    biasLambda: o.biasLambda ?? 5,
+    biases: als && (o.biases ?? true),
+    lo, hi,
+    seed: o.seed ?? 0,
+    sketchSize: o.sketchSize ?? 4 * k,
+    sketch: o.sketch ?? "countsketch",
+    innerTol: o.innerTol ?? 0.1,
+    maxInner: o.maxInner ?? 10,
+    incoherence: o.incoherence ?? 2,
+    powerIters: o.powerIters ?? 4,
+    backend: o.backend,
+    run,
+    report: true,
   };
-  if (settings.sketch !== "countsketch" && settings.sketch !== "srht") {
-    throw new LowrankError("INVALID_ARGUMENT", `sketch must be "countsketch" or "srht", got ${String(settings.sketch)}`);
-  }
-  if (settings.sketchSize >= 2 ** 20) throw new LowrankError("INVALID_ARGUMENT", `sketchSize must be below 2^20, got ${settings.sketchSize}`);
-  if (settings.sketchSize <= k) throw new LowrankError("INVALID_ARGUMENT", `sketchSize must exceed the rank (${k}), got ${settings.sketchSize}`);
+  if (settings.sketchSize >= 2 ** 20) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must be below 2^20, got ${settings.sketchSize}`);
+  if (settings.sketchSize <= k) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must exceed the rank (${k}), got ${settings.sketchSize}`);
   let validation: Observations | null = null;
-  if (options.validation !== undefined) {
-    validation = checkObservations(options.validation, "validation", { allowEmpty: true });
+  if (o.validation !== undefined) {
+    validation = checkObservations(o.validation, "complete: validation", { allowEmpty: true, limit: true });
     if (validation.rows !== n || validation.cols !== m) {
-      throw new LowrankError("SHAPE", `validation is ${validation.rows} x ${validation.cols}, observations are ${n} x ${m}`);
+      throw new LowrankError("SHAPE", `complete: validation is ${validation.rows} x ${validation.cols}, observations are ${n} x ${m}`);
     }
   }
-  if (options.signal?.aborted) throw new LowrankError("ABORTED", "complete: aborted before it started");
+  // Every array of the run, at its smallest, before anything is allocated (fit checks the exact sizes once indexed).
+  checkRunSize(obs, validation, settings, 1);
   if (lambdaOpt === "auto") {
     const search = await selectLambda(obs, settings);
     return fit(obs, validation, { ...settings, lambda: search.lambda }, search.tried);

@@ -1,10 +1,10 @@
 // One fitting run: index, workspace, initialisation, and the iteration loop
 // (history, progress, abort, convergence) shared by every method.
-import { LowrankError, type Backend } from "@lowrank/linalg";
+import { checkSize, LowrankError, MAX_TOTAL_ENTRIES, MAX_WASM_BYTES, type Backend, type LongRun } from "@lowrank/linalg";
 import { alsWorkSize, setupAls } from "./als.js";
-import { altMinWorkSize, setupAltMin } from "./altmin.js";
+import { altMinWorkSize, setupAltMin, type AltMinSettings } from "./altmin.js";
 import { CompletionModel, type IterationRecord, type Method } from "./model.js";
-import { createCompletionWorkspace } from "./module.js";
+import { completionModule } from "./module.js";
 import type { SketchKind } from "./kernels.js";
 import { indexObservations, type Observations } from "./observations.js";
 import { spectralInit, spectralWorkSize } from "./spectral-init.js";
@@ -29,27 +29,68 @@ export interface FitSettings {
   incoherence: number;
   powerIters: number;
   backend: Backend | undefined;
-  onProgress?: (record: IterationRecord) => void;
-  signal?: AbortSignal;
+  /** The call's clock: progress, yields and the abort signal. */
+  run: LongRun<IterationRecord>;
+  /** Whether this fit's iterations go to onProgress (the trial fits of lambda "auto" do not). */
+  report: boolean;
+}
+
+function altSettings(s: FitSettings): AltMinSettings {
+  return {
+    solver: s.method === "altmin" ? "exact" : "sketched",
+    ridge: s.lambda, sketchSize: s.sketchSize, sketch: s.sketch, innerTol: s.innerTol, maxInner: s.maxInner, seed: s.seed,
+  };
+}
+
+/** Doubles of method scratch a run takes, given the largest row or column count. */
+function workSizeOf(s: FitSettings, n: number, m: number, maxCount: number): number {
+  const k = s.k;
+  if (s.method === "als") return alsWorkSize(k);
+  return Math.max(spectralWorkSize(n, m, k, Math.min(k + 10, n, m)), altMinWorkSize(n, m, k, maxCount, altSettings(s)));
+}
+
+/** Largest single block on the wasm backend: the arena's 16-byte rounding works in 32-bit arithmetic. */
+const MAX_BLOCK_BYTES = 2 ** 31 - 16;
+
+/**
+ * Checks every array a run allocates (the index on the JS heap, the state in
+ * the workspace, the model's copies) against the limits before any is
+ * allocated, on both backends: TOO_LARGE past 2^29 entries for one array,
+ * 2^30 for all together, or (wasm) 4 GiB of memory. Returns the workspace bytes.
+ * `maxCount` is the largest row or column count (1 gives the smallest scratch, for a check before indexing).
+ */
+export function checkRunSize(obs: Observations, validation: Observations | null, s: FitSettings, maxCount: number): number {
+  const n = obs.rows, m = obs.cols, nnz = obs.values.length, k = s.k, v = validation?.values.length ?? 0;
+  const work = workSizeOf(s, n, m, maxCount);
+  checkSize(n * k, "complete: U (rows x rank)");
+  checkSize(m * k, "complete: V (cols x rank)");
+  checkSize(Math.max(n, m) + 1, "complete: row and column pointers");
+  checkSize(work, "complete: the method's scratch");
+  // Index (6 nnz + pointers), workspace state (5 nnz, factors, biases, scratch, validation), the model's copies.
+  const total = 11 * nnz + 3 * (n + m) + 2 * (n + m) * (k + 2) + work + 3 * v + (n + m) * (k + 1);
+  checkSize(total, "complete: all arrays of the run", MAX_TOTAL_ENTRIES);
+  const bytes = stateBytes({ rows: n, cols: m, nnz }, k, work, v);
+  if (s.backend !== "js") {
+    const block = 8 * Math.max(n * k, m * k, work, nnz, v, Math.max(n, m));
+    if (block > MAX_BLOCK_BYTES || bytes > MAX_WASM_BYTES) {
+      throw new LowrankError("TOO_LARGE", `complete: the run needs ${bytes} bytes of WebAssembly memory (largest array ${block}); wasm32 allows 4 GiB and 2 GiB per array. Use backend: "js"`);
+    }
+  }
+  return bytes;
 }
 
 /** Runs one method on checked observations (and an optional checked validation set of the same shape). */
 export async function fit(
   obs: Observations, validation: Observations | null, s: FitSettings, search?: { lambda: number; rmse: number }[],
 ): Promise<CompletionModel> {
-  const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, sketchSize, sketch, innerTol, maxInner, incoherence, powerIters, signal } = s;
+  const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, incoherence, powerIters, run } = s;
   const als = method === "als";
   const n = obs.rows, m = obs.cols;
   const ix = indexObservations(obs);
-  const alt = {
-    solver: method === "altmin" ? ("exact" as const) : ("sketched" as const),
-    ridge: lambda, sketchSize, sketch, innerTol, maxInner, seed,
-  };
-  const width = Math.min(k + 10, n, m);
-  const workSize = als
-    ? alsWorkSize(k)
-    : Math.max(spectralWorkSize(n, m, k, width), altMinWorkSize(n, m, k, Math.max(ix.maxRowCount, ix.maxColCount), alt));
-  const ws = await createCompletionWorkspace(s.backend, stateBytes(ix, k, workSize, validation?.values.length ?? 0));
+  const maxCount = Math.max(ix.maxRowCount, ix.maxColCount);
+  const workSize = workSizeOf(s, n, m, maxCount);
+  const bytes = checkRunSize(obs, validation, s, maxCount);
+  const ws = await completionModule.workspace(s.backend, bytes);
   const st = allocateState(ws, ix, k, workSize, validation);
   const K = ws.kernels;
 
@@ -57,28 +98,28 @@ export async function fit(
   let step: () => number;
   let penalty: () => number = () => 0;
   if (als) {
-    const run = setupAls(st, { lambda, biasLambda, biases, seed });
-    mu = run.mu;
+    const a = setupAls(st, { lambda, biasLambda, biases, seed });
+    mu = a.mu;
     step = () => {
-      run.step();
+      a.step();
       return 0;
     };
-    penalty = run.penalty;
+    penalty = a.penalty;
   } else {
-    spectralInit(st, { width, powerIters, incoherence, seed });
-    step = setupAltMin(st, alt).step;
+    spectralInit(st, { width: Math.min(k + 10, n, m), powerIters, incoherence, seed });
+    step = setupAltMin(st, altSettings(s)).step;
   }
 
   const history: IterationRecord[] = [];
   let prev = Infinity;
-  for (let iter = 1; iter <= maxIter; iter++) {
-    if (signal?.aborted) throw new LowrankError("ABORTED", `complete: aborted before iteration ${iter}`);
+  for (let iteration = 1; iteration <= maxIter; iteration++) {
     const t0 = performance.now();
     const inner = step();
     // The training loss is the unclamped objective the method minimises; validation sees the model's clamped predictions.
     const sse = K.squaredError(st.nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, mu, -Infinity, Infinity);
     const loss = (sse + penalty()) / st.nnz;
-    const rec: IterationRecord = { iter, loss, trainRmse: Math.sqrt(sse / st.nnz), ms: 0 };
+    if (!Number.isFinite(loss)) throw new LowrankError("NON_FINITE", `complete: the training loss became ${loss} at iteration ${iteration}`);
+    const rec: IterationRecord = { iteration, loss, trainRmse: Math.sqrt(sse / st.nnz), ms: 0 };
     if (st.validation) {
       const v = st.validation;
       rec.validationRmse = Math.sqrt(K.squaredError(v.nnz, k, v.rowIndex, v.colIndex, v.values, st.U, st.V, st.rowBias, st.colBias, mu, lo, hi) / v.nnz);
@@ -86,13 +127,12 @@ export async function fit(
     if (method === "robust-altmin") rec.innerSteps = inner / (n + m);
     rec.ms = performance.now() - t0;
     history.push(rec);
-    s.onProgress?.(rec);
-    if (!Number.isFinite(loss)) throw new LowrankError("NON_FINITE", `complete: the training loss became ${loss} at iteration ${iter}`);
-    const converged = iter > 1 && prev - loss <= tol * prev;
+    // Reports the record, lets the event loop run when 25 ms have passed since it last did, and honours the signal.
+    if (s.report) await run.step(rec);
+    else await run.pause();
+    const converged = iteration > 1 && prev - loss <= tol * prev;
     prev = loss;
     if (converged) break;
-    // Yield so a browser stays responsive and an abort can land between iterations.
-    await new Promise((r) => setTimeout(r, 0));
   }
 
   return new CompletionModel(

@@ -1,5 +1,5 @@
 // The fitted model: factors, biases, training record, and predictions.
-import { LowrankError } from "@lowrank/linalg";
+import { asIndices, checkDim, LowrankError, opt, readOptions } from "@lowrank/linalg";
 
 /** Which algorithm fitted a model. */
 export type Method = "als" | "altmin" | "robust-altmin";
@@ -7,7 +7,7 @@ export type Method = "als" | "altmin" | "robust-altmin";
 /** One iteration of a run. */
 export interface IterationRecord {
   /** 1-based iteration number. */
-  iter: number;
+  iteration: number;
   /** Objective per observation: mean squared training error plus the penalty / |Omega| (als), or the mean squared training error (altmin). */
   loss: number;
   /** Root-mean-square error on the training observations. */
@@ -37,9 +37,28 @@ export interface ModelRegularization {
   search?: { lambda: number; rmse: number }[];
 }
 
-function checkIndex(v: number, n: number, what: string): void {
+/** An index argument: INVALID_ARGUMENT unless a number, INDEX unless an integer in [0, n). */
+function checkIndex(v: unknown, n: number, what: string): number {
+  if (typeof v !== "number") throw new LowrankError("INVALID_ARGUMENT", `${what} must be a number, got ${v === null ? "null" : typeof v}`);
   if (!Number.isInteger(v) || v < 0 || v >= n) throw new LowrankError("INDEX", `${what} ${v} is outside [0, ${n})`);
+  return v;
 }
+
+const METHODS: readonly Method[] = ["als", "altmin", "robust-altmin"];
+
+function modelError(msg: string): LowrankError {
+  return new LowrankError("INVALID_ARGUMENT", `CompletionModel: ${msg}`);
+}
+
+function checkFactor(a: unknown, length: number, what: string): void {
+  if (!(a instanceof Float64Array)) throw modelError(`${what} must be a Float64Array`);
+  if (a.length !== length) throw new LowrankError("SHAPE", `CompletionModel: ${what} has ${a.length} entries, expected ${length}`);
+  for (let q = 0; q < length; q++) {
+    if (a[q] - a[q] !== 0) throw new LowrankError("NON_FINITE", `CompletionModel: ${what}[${q}] = ${a[q]}`);
+  }
+}
+
+const RECOMMEND_OPTIONS = { exclude: opt.any<"observed" | "none" | ArrayLike<number>>() };
 
 /**
  * A completed matrix in factored form: entry (i, j) is predicted as
@@ -58,13 +77,42 @@ export class CompletionModel {
     readonly rowBias: Float64Array,
     readonly colBias: Float64Array,
     readonly globalMean: number,
-    /** Predictions are clamped to [clip[0], clip[1]] (±Infinity: not clamped). */
+    /** Predictions are clamped to [clip[0], clip[1]] (±Number.MAX_VALUE: not clamped). */
     readonly clip: readonly [number, number],
     readonly history: IterationRecord[],
     readonly regularization: ModelRegularization,
     /** Observed columns of each row (CSR pointers and columns), for `recommend`'s default exclusion. */
     readonly observed: { ptr: Int32Array; cols: Int32Array },
-  ) {}
+  ) {
+    // The model is built by complete() and foldIn(); a hand-built one is held to the same shape, so its methods cannot misread.
+    if (!METHODS.includes(method)) throw modelError(`method must be one of ${METHODS.join(", ")}, got ${String(method)}`);
+    checkDim(rows, "CompletionModel: rows");
+    checkDim(cols, "CompletionModel: cols");
+    checkDim(rank, "CompletionModel: rank");
+    if (rows === 0 || cols === 0) throw new LowrankError("EMPTY", `CompletionModel: a ${rows} x ${cols} model`);
+    checkFactor(U, rows * rank, "U");
+    checkFactor(V, cols * rank, "V");
+    checkFactor(rowBias, rows, "rowBias");
+    checkFactor(colBias, cols, "colBias");
+    if (typeof globalMean !== "number" || !Number.isFinite(globalMean)) throw modelError(`globalMean must be a finite number, got ${String(globalMean)}`);
+    if (!Array.isArray(clip) || clip.length !== 2 || typeof clip[0] !== "number" || typeof clip[1] !== "number" || !(clip[0] <= clip[1])) {
+      throw modelError("clip must be [lo, hi] with lo <= hi (±Number.MAX_VALUE: not clamped)");
+    }
+    if (!Array.isArray(history)) throw modelError("history must be an array");
+    const r = regularization as ModelRegularization | null;
+    if (r === null || typeof r !== "object" || !(r.lambda >= 0 && r.lambda < Infinity) || !(r.biasLambda >= 0 && r.biasLambda < Infinity)
+      || typeof r.weighted !== "boolean" || typeof r.biases !== "boolean") {
+      throw modelError("regularization must be { lambda, biasLambda (finite, >= 0), weighted, biases (booleans) }");
+    }
+    const o = observed as { ptr: unknown; cols: unknown } | null;
+    if (o === null || typeof o !== "object" || !(o.ptr instanceof Int32Array) || !(o.cols instanceof Int32Array) || o.ptr.length !== rows + 1) {
+      throw modelError("observed must be { ptr: Int32Array of rows + 1, cols: Int32Array }");
+    }
+    const { ptr, cols: oc } = observed;
+    if (ptr[0] !== 0 || ptr[rows] !== oc.length) throw modelError("observed.ptr must run from 0 to observed.cols.length");
+    for (let i = 0; i < rows; i++) if (ptr[i + 1] < ptr[i]) throw modelError(`observed.ptr decreases at row ${i}`);
+    for (let q = 0; q < oc.length; q++) if (!(oc[q] >= 0 && oc[q] < cols)) throw new LowrankError("INDEX", `CompletionModel: observed.cols[${q}] = ${oc[q]} is outside [0, ${cols})`);
+  }
 
   /**
    * Predicted value of entry (i, j). O(k).
@@ -73,8 +121,8 @@ export class CompletionModel {
    * model.predict(0, 42); // e.g. 3.81 stars
    */
   predict(i: number, j: number): number {
-    checkIndex(i, this.rows, "row");
-    checkIndex(j, this.cols, "column");
+    checkIndex(i, this.rows, "predict: row");
+    checkIndex(j, this.cols, "predict: column");
     return this.at(i, j);
   }
 
@@ -83,6 +131,13 @@ export class CompletionModel {
     let s = 0;
     for (let t = 0; t < k; t++) s += U[i * k + t] * V[j * k + t];
     const p = this.globalMean + this.rowBias[i] + this.colBias[j] + s;
+    if (p - p !== 0) {
+      // Only factors near the top of double range overflow here. A sum that overflowed to ±Infinity is truly beyond
+      // a finite clamp bound, so it is that bound; otherwise the prediction is not representable.
+      if (p === Infinity && this.clip[1] < Number.MAX_VALUE) return this.clip[1];
+      if (p === -Infinity && this.clip[0] > -Number.MAX_VALUE) return this.clip[0];
+      throw new LowrankError("NON_FINITE", `the prediction at (${i}, ${j}) is ${p}: this model's factors overflow double range`);
+    }
     return p < this.clip[0] ? this.clip[0] : p > this.clip[1] ? this.clip[1] : p;
   }
 
@@ -93,16 +148,13 @@ export class CompletionModel {
    * model.predictMany(test.rowIndex, test.colIndex); // Float64Array, one per position
    */
   predictMany(rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>): Float64Array {
-    if (rowIndex.length !== colIndex.length) {
-      throw new LowrankError("SHAPE", `rowIndex and colIndex must have the same length (got ${rowIndex.length} and ${colIndex.length})`);
+    const ri = asIndices(rowIndex, "predictMany: rowIndex", this.rows);
+    const ci = asIndices(colIndex, "predictMany: colIndex", this.cols);
+    if (ri.length !== ci.length) {
+      throw new LowrankError("SHAPE", `predictMany: rowIndex and colIndex must have the same length (got ${ri.length} and ${ci.length})`);
     }
-    const out = new Float64Array(rowIndex.length);
-    for (let q = 0; q < out.length; q++) {
-      const i = rowIndex[q], j = colIndex[q];
-      checkIndex(i, this.rows, `rowIndex[${q}] =`);
-      checkIndex(j, this.cols, `colIndex[${q}] =`);
-      out[q] = this.at(i, j);
-    }
+    const out = new Float64Array(ri.length);
+    for (let q = 0; q < out.length; q++) out[q] = this.at(ri[q], ci[q]);
     return out;
   }
 
@@ -115,18 +167,21 @@ export class CompletionModel {
    * const { items, scores } = model.recommend(7, 10); // 10 unseen items for user 7
    */
   recommend(i: number, n: number, opts: { exclude?: "observed" | "none" | ArrayLike<number> } = {}): Recommendation {
-    checkIndex(i, this.rows, "row");
-    if (!Number.isInteger(n) || n < 0) throw new LowrankError("INVALID_ARGUMENT", `recommend: n must be a non-negative integer, got ${n}`);
+    checkIndex(i, this.rows, "recommend: row");
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+      throw new LowrankError("INVALID_ARGUMENT", `recommend: n must be a non-negative integer, got ${typeof n === "number" ? n : typeof n}`);
+    }
+    const o = readOptions("recommend", opts, RECOMMEND_OPTIONS);
     const skip = new Uint8Array(this.cols);
-    const ex = opts.exclude ?? "observed";
+    if (o.exclude === null) throw new LowrankError("INVALID_ARGUMENT", `recommend: exclude must be "observed", "none" or a list of columns, got null`);
+    const ex = o.exclude ?? "observed";
     if (ex === "observed") {
       const { ptr, cols } = this.observed;
-      if (i + 1 < ptr.length) for (let q = ptr[i]; q < ptr[i + 1]; q++) skip[cols[q]] = 1;
+      for (let q = ptr[i]; q < ptr[i + 1]; q++) skip[cols[q]] = 1;
     } else if (ex !== "none") {
-      for (let q = 0; q < ex.length; q++) {
-        checkIndex(ex[q], this.cols, `exclude[${q}] =`);
-        skip[ex[q]] = 1;
-      }
+      if (typeof ex === "string") throw new LowrankError("INVALID_ARGUMENT", `recommend: exclude must be "observed", "none" or a list of columns, got ${JSON.stringify(ex)}`);
+      const list = asIndices(ex, "recommend: exclude", this.cols);
+      for (let q = 0; q < list.length; q++) skip[list[q]] = 1;
     }
     // A size-n min-heap of (score, column): O(cols log n), ties broken towards the smaller column.
     const hs: number[] = [], hc: number[] = [];

@@ -1,6 +1,6 @@
 // Observed entries: validation of the COO input and the two CSR indexes
 // (by row and by column) every method iterates over.
-import { LowrankError } from "@lowrank/linalg";
+import { asF64, asIndices, checkDim, LowrankError } from "@lowrank/linalg";
 
 /**
  * Observed entries in coordinate form: value `values[q]` at row `rowIndex[q]`,
@@ -35,61 +35,62 @@ export interface RatingIndex {
   maxColCount: number;
 }
 
-/** Largest entry count of one wasm32 Float64Array. */
-const MAX_ENTRIES = 2 ** 28;
-
-function toI32(a: ArrayLike<number>, name: string): Int32Array {
-  if (a instanceof Int32Array) return a;
-  if (a == null || typeof a.length !== "number") throw new LowrankError("SHAPE", `${name} must be an Int32Array or an array of integers`);
-  const out = new Int32Array(a.length);
-  for (let q = 0; q < a.length; q++) {
-    const v = a[q];
-    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new LowrankError("INDEX", `${name}[${q}] = ${v} is not a 32-bit integer`);
-    out[q] = v;
-  }
-  return out;
-}
-
-function toF64(a: ArrayLike<number>, name: string): Float64Array {
-  if (a instanceof Float64Array) return a;
-  if (a == null || typeof a.length !== "number") throw new LowrankError("SHAPE", `${name} must be a Float64Array or an array of numbers`);
-  return Float64Array.from(a);
+/** What the entry points accept as observations: index arrays of any numeric type (checked integral and in range), values of any numeric type. */
+export interface ObservationsInput {
+  rows: number;
+  cols: number;
+  rowIndex: ArrayLike<number>;
+  colIndex: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 /**
- * Checks observations and returns them with typed arrays. Errors: SHAPE (bad
- * dims, lengths differ), EMPTY (no entries, or a zero dimension), INDEX (an
- * index negative, fractional or out of range), NON_FINITE, TOO_LARGE. O(nnz).
+ * Largest magnitude of an observed value `complete` fits: the squared errors
+ * it sums (the training loss, the RMSEs in `history`) must stay finite for
+ * any number of observations a run can hold (2^29 * (2 * 1e140)^2 < 1e300).
+ */
+export const VALUE_LIMIT = 1e140;
+
+const FIELDS = ["rows", "cols", "rowIndex", "colIndex", "values"] as const;
+
+/**
+ * Checks observations and returns them with typed arrays (no copy of arrays
+ * that already are Int32Array / Float64Array). Errors: INVALID_ARGUMENT (not
+ * an object with rows, cols, rowIndex, colIndex, values; arrays of the wrong
+ * kind, BigInt arrays), SHAPE (bad dims, lengths differ), EMPTY (no entries
+ * unless allowEmpty, or a zero dimension), INDEX (an index negative,
+ * fractional or out of range, whatever its array type), NON_FINITE,
+ * TOO_LARGE (dims or lengths past 2^29; with `limit`, a value beyond
+ * VALUE_LIMIT). O(nnz).
  *
  * @example
  * checkObservations({ rows: 2, cols: 2, rowIndex: [0, 1], colIndex: [1, 0], values: [5, 3] }, "obs");
  */
-export function checkObservations(
-  obs: { rows: number; cols: number; rowIndex: ArrayLike<number>; colIndex: ArrayLike<number>; values: ArrayLike<number> },
-  name: string,
-  opts: { allowEmpty?: boolean } = {},
-): Observations {
-  if (obs == null || typeof obs !== "object") throw new LowrankError("SHAPE", `${name} must be { rows, cols, rowIndex, colIndex, values }`);
-  const { rows, cols } = obs;
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-    throw new LowrankError("SHAPE", `${name}.rows and ${name}.cols must be non-negative integers, got ${rows} x ${cols}`);
+export function checkObservations(obs: unknown, name: string, opts: { allowEmpty?: boolean; limit?: boolean } = {}): Observations {
+  if (obs === null || typeof obs !== "object" || Array.isArray(obs) || ArrayBuffer.isView(obs)) {
+    throw new LowrankError("INVALID_ARGUMENT", `${name} must be { rows, cols, rowIndex, colIndex, values }, got ${obs === null ? "null" : Array.isArray(obs) ? "an array" : typeof obs}`);
   }
+  const o = obs as Record<string, unknown>;
+  for (const f of FIELDS) {
+    if (!(f in o)) throw new LowrankError("INVALID_ARGUMENT", `${name} has no ${f}; observations are { rows, cols, rowIndex, colIndex, values }`);
+  }
+  const rows = checkDim(o.rows, `${name}.rows`);
+  const cols = checkDim(o.cols, `${name}.cols`);
   if (rows === 0 || cols === 0) throw new LowrankError("EMPTY", `${name} describes an empty ${rows} x ${cols} matrix`);
-  if (rows > MAX_ENTRIES || cols > MAX_ENTRIES) throw new LowrankError("TOO_LARGE", `${name} is ${rows} x ${cols}; at most ${MAX_ENTRIES} rows and columns`);
-  const rowIndex = toI32(obs.rowIndex, `${name}.rowIndex`);
-  const colIndex = toI32(obs.colIndex, `${name}.colIndex`);
-  const values = toF64(obs.values, `${name}.values`);
+  const rowIndex = asIndices(o.rowIndex, `${name}.rowIndex`, rows);
+  const colIndex = asIndices(o.colIndex, `${name}.colIndex`, cols);
+  const values = asF64(o.values, `${name}.values`);
   const nnz = values.length;
   if (rowIndex.length !== nnz || colIndex.length !== nnz) {
     throw new LowrankError("SHAPE", `${name}: rowIndex, colIndex and values must have the same length (got ${rowIndex.length}, ${colIndex.length}, ${nnz})`);
   }
   if (nnz === 0 && !opts.allowEmpty) throw new LowrankError("EMPTY", `${name} has no observed entries`);
-  if (nnz > MAX_ENTRIES) throw new LowrankError("TOO_LARGE", `${name} has ${nnz} entries; at most ${MAX_ENTRIES} fit in wasm32 memory`);
-  for (let q = 0; q < nnz; q++) {
-    const i = rowIndex[q], j = colIndex[q], v = values[q];
-    if (!(i >= 0 && i < rows)) throw new LowrankError("INDEX", `${name}.rowIndex[${q}] = ${i} is outside [0, ${rows})`);
-    if (!(j >= 0 && j < cols)) throw new LowrankError("INDEX", `${name}.colIndex[${q}] = ${j} is outside [0, ${cols})`);
-    if (v - v !== 0) throw new LowrankError("NON_FINITE", `${name}.values[${q}] = ${v}; remove NaN/Infinity before calling`);
+  if (opts.limit) {
+    for (let q = 0; q < nnz; q++) {
+      if (Math.abs(values[q]) > VALUE_LIMIT) {
+        throw new LowrankError("TOO_LARGE", `${name}.values[${q}] = ${values[q]}: complete fits values up to ${VALUE_LIMIT} in magnitude (their squared errors must stay finite); rescale the data`);
+      }
+    }
   }
   return { rows, cols, rowIndex, colIndex, values };
 }

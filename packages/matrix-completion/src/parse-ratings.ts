@@ -1,5 +1,18 @@
-import { LowrankError } from "@lowrank/linalg";
+import { LowrankError, readOptions, type OptionCheck } from "@lowrank/linalg";
 import type { Observations } from "./observations.js";
+
+/** Options of {@link parseRatings}. */
+export interface ParseRatingsOptions {
+  /** Field separator: a string or RegExp (default: tab, "::", comma or runs of spaces). */
+  delimiter?: string | RegExp;
+}
+
+const delimiter: OptionCheck<string | RegExp> = (v, path) => {
+  if (typeof v === "string" || v instanceof RegExp) return v;
+  throw new LowrankError("INVALID_ARGUMENT", `${path} must be a string or a RegExp, got ${v === null ? "null" : typeof v}`);
+};
+
+const PARSE_OPTIONS = { delimiter };
 
 /** What {@link parseRatings} returns. */
 export interface ParsedRatings {
@@ -27,9 +40,10 @@ export interface ParsedRatings {
  * const { observations, rowIds } = parseRatings("196\t242\t3\t881250949\n186\t302\t3\t891717742\n");
  * observations.values; // Float64Array [3, 3]
  */
-export function parseRatings(text: string, opts: { delimiter?: string | RegExp } = {}): ParsedRatings {
-  if (typeof text !== "string") throw new LowrankError("INVALID_ARGUMENT", "parseRatings: text must be a string");
-  const delim = opts.delimiter ?? /\t|::|,|\s+/;
+export function parseRatings(text: string, opts: ParseRatingsOptions = {}): ParsedRatings {
+  if (typeof text !== "string") throw new LowrankError("INVALID_ARGUMENT", `parseRatings: text must be a string, got ${text === null ? "null" : typeof text}`);
+  const o = readOptions("parseRatings", opts, PARSE_OPTIONS);
+  const delim = o.delimiter ?? /\t|::|,|\s+/;
   const rowMap = new Map<string, number>(), colMap = new Map<string, number>();
   const rowIds: string[] = [], colIds: string[] = [];
   const ri: number[] = [], ci: number[] = [], vals: number[] = [], ts: number[] = [];

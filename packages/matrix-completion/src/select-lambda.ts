@@ -23,7 +23,10 @@ const START = 0.1, RATIO = 1.5, LOWEST = -20, HIGHEST = 6, COARSE = 4;
  */
 export async function selectLambda(obs: Observations, settings: FitSettings): Promise<{ lambda: number; tried: { lambda: number; rmse: number }[] }> {
   const { train, test } = trainTestSplit(obs, { fraction: 0.1, seed: settings.seed + 1 });
-  const quick: FitSettings = { ...settings, maxIter: Math.min(settings.maxIter, 10), onProgress: undefined };
+  // Fewer than 5 observations leave nothing to hold out: every trial would score alike, and the search would end
+  // on its lowest rung. Take that rung without the trials (the same lambda), and report no search.
+  if (test.values.length === 0) return { lambda: START * RATIO ** LOWEST, tried: [] };
+  const quick: FitSettings = { ...settings, maxIter: Math.min(settings.maxIter, 10), report: false };
   const tried: { lambda: number; rmse: number }[] = [];
   const score = new Map<number, number>();
   const at = async (t: number): Promise<number> => {

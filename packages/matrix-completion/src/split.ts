@@ -1,5 +1,15 @@
-import { LowrankError, Rng } from "@lowrank/linalg";
-import { checkObservations, type Observations } from "./observations.js";
+import { opt, readOptions, Rng } from "@lowrank/linalg";
+import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
+
+/** Options of {@link trainTestSplit}. */
+export interface SplitOptions {
+  /** Share of the observations that go to `test`, in [0, 1] (default 0.2). */
+  fraction?: number;
+  /** Seed of the draw (default 0). */
+  seed?: number;
+}
+
+const SPLIT_OPTIONS = { fraction: opt.number({ min: 0, max: 1 }), seed: opt.seed() };
 
 /**
  * A seeded random split of the observations: `test` holds round(fraction ·
@@ -10,12 +20,12 @@ import { checkObservations, type Observations } from "./observations.js";
  * @example
  * const { train, test } = trainTestSplit(ratings, { fraction: 0.2, seed: 42 });
  */
-export function trainTestSplit(observations: Observations, opts: { fraction?: number; seed?: number } = {}): { train: Observations; test: Observations } {
-  const obs = checkObservations(observations, "observations");
-  const fraction = opts.fraction ?? 0.2;
-  if (!(fraction >= 0 && fraction <= 1)) throw new LowrankError("INVALID_ARGUMENT", `fraction must be in [0, 1], got ${fraction}`);
+export function trainTestSplit(observations: ObservationsInput, opts: SplitOptions = {}): { train: Observations; test: Observations } {
+  const o = readOptions("trainTestSplit", opts, SPLIT_OPTIONS);
+  const obs = checkObservations(observations, "trainTestSplit: observations");
+  const fraction = o.fraction ?? 0.2;
   const nnz = obs.values.length;
-  const perm = new Rng(opts.seed ?? 0).shuffle(Int32Array.from({ length: nnz }, (_, q) => q));
+  const perm = new Rng(o.seed ?? 0).shuffle(Int32Array.from({ length: nnz }, (_, q) => q));
   const inTest = new Uint8Array(nnz);
   const nTest = Math.round(fraction * nnz);
   for (let t = 0; t < nTest; t++) inTest[perm[t]] = 1;

@@ -1,5 +1,6 @@
 // One run's arrays, allocated once in the run's workspace (for wasm: after a
-// single reserve of everything the method needs, DESIGN.md "Memory").
+// single reservation of everything the method needs, which the workspace
+// holds the run to; docs/ARCHITECTURE.md, "The runtime").
 import { arenaBytes, type Workspace } from "@lowrank/linalg";
 import type { CompletionKernels } from "./kernels.js";
 import type { Observations, RatingIndex } from "./observations.js";
@@ -20,7 +21,7 @@ export interface RunState extends RatingIndex {
 }
 
 /** Bytes `allocateState` takes for the given index, rank, method scratch and validation size. */
-export function stateBytes(ix: RatingIndex, k: number, workSize: number, validationNnz: number): number {
+export function stateBytes(ix: Pick<RatingIndex, "rows" | "cols" | "nnz">, k: number, workSize: number, validationNnz: number): number {
   const n = ix.rows, m = ix.cols;
   const f64s = 2 * ix.nnz + (n + m) * k + 2 * (n + m) + workSize + validationNnz;
   const i32s = 3 * ix.nnz + n + m + 2 + 2 * validationNnz;

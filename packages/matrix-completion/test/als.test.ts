@@ -86,7 +86,7 @@ describe("als", () => {
     const { observations } = syntheticRatings({ users: 200, items: 300, ratings: 8000, seed: 5 });
     const { train, test } = trainTestSplit(observations, { fraction: 0.2, seed: 5 });
     const seen: number[] = [];
-    const model = await complete(train, { lambda: 0.1, maxIter: 6, tol: 0, validation: test, onProgress: (r) => seen.push(r.iter) });
+    const model = await complete(train, { lambda: 0.1, maxIter: 6, tol: 0, validation: test, onProgress: (r) => seen.push(r.iteration) });
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
     expect(model.history.length).toBe(6);
     for (const h of model.history) {

@@ -60,7 +60,7 @@ describe("bad input gets a typed LowrankError", () => {
     ac.abort();
     expect(await codeOf(() => complete(good(), { rank: 1, signal: ac.signal }))).toBe("ABORTED");
     const late = new AbortController();
-    const run = complete(good(), { rank: 1, lambda: 0.1, maxIter: 1000, tol: 0, signal: late.signal, onProgress: (r) => r.iter === 3 && late.abort() });
+    const run = complete(good(), { rank: 1, lambda: 0.1, maxIter: 1000, tol: 0, signal: late.signal, onProgress: (r) => r.iteration === 3 && late.abort() });
     expect(await codeOf(() => run)).toBe("ABORTED");
   });
 

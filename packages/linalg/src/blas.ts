@@ -46,6 +46,22 @@ function scaledCopy(x: Float64Array, e: number): Float64Array {
   return y;
 }
 
+/** x 2^e for any integer e, in steps that never overflow 2^e itself (exact unless the result is subnormal or overflows). */
+function pow2Mul(x: number, e: number): number {
+  while (e > 1000 && x !== 0 && Number.isFinite(x)) {
+    x *= 2 ** 1000;
+    e -= 1000;
+  }
+  while (e < -1000 && x !== 0 && Number.isFinite(x)) {
+    x *= 2 ** -1000;
+    e += 1000;
+  }
+  return x === 0 || !Number.isFinite(x) ? x : x * 2 ** e;
+}
+
+/** Power of two a subnormal alpha is lifted by (see gemm). */
+const SUB = 128;
+
 function notRepresentable(fn: string): LowrankError {
   return new LowrankError("NON_FINITE", `${fn}: the result overflows the double range (entries beyond 1.8e308)`);
 }
@@ -90,23 +106,61 @@ export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMat
     if (C0.rows !== m || C0.cols !== n) throw new LowrankError("SHAPE", `gemm: C is ${C0.rows} x ${C0.cols}, expected ${m} x ${n}`);
   }
   const beta = C0 ? (o.beta ?? 1) : 0;
-  const data = gemmCore(o.backend, tA, tB, m, n, k, alpha, a, b, beta, C0?.data);
-  if (allFinite(data)) return { rows: m, cols: n, data };
-  // Overflow on the way: everything scaled to at most 1 by powers of two, result scaled back by 2^e.
-  const ea = pow2Exponent(maxAbs(a.data)), eb = pow2Exponent(maxAbs(b.data)), eal = pow2Exponent(Math.abs(alpha));
-  const e = ea + eb + eal;
-  const as = { rows: a.rows, cols: a.cols, data: scaledCopy(a.data, ea) };
-  const bs = { rows: b.rows, cols: b.cols, data: scaledCopy(b.data, eb) };
-  let cs: Float64Array | undefined, betaS = 0;
-  if (C0) {
-    const ebe = pow2Exponent(Math.abs(beta));
-    betaS = timesPow2(beta, -ebe);
-    cs = scaledCopy(C0.data, e - ebe);
+  // A subnormal alpha has few significant bits left and would round every alpha a_ip term: lift it by
+  // 2^SUB and scale the result back once (only without C, whose beta would need the same lift).
+  const lift = !C0 && alpha !== 0 && Math.abs(alpha) < 2 ** -1022;
+  const data = gemmCore(o.backend, tA, tB, m, n, k, lift ? alpha * 2 ** SUB : alpha, a, b, beta, C0?.data);
+  if (lift) for (let i = 0; i < data.length; i++) data[i] *= 2 ** -SUB;
+  if (!allFinite(data)) {
+    const A_ = tA ? (i: number, p: number) => a.data[p * a.cols + i] : (i: number, p: number) => a.data[i * a.cols + p];
+    const B_ = tB ? (p: number, j: number) => b.data[j * b.cols + p] : (p: number, j: number) => b.data[p * b.cols + j];
+    redoOverflowed("gemm", data, m, n, k, A_, B_, alpha, beta, C0?.data);
   }
-  const out = gemmCore(o.backend, tA, tB, m, n, k, timesPow2(alpha, -eal), as, bs, betaS, cs);
-  scalePow2(out, e);
-  if (!allFinite(out)) throw notRepresentable("gemm");
-  return { rows: m, cols: n, data: out };
+  return { rows: m, cols: n, data };
+}
+
+/**
+ * Recomputes, in plain TypeScript, the entries of alpha op(A) op(B) + beta C
+ * that overflowed on the way (a product or partial sum past the double range
+ * leaves the entry Infinity or NaN, never a wrong finite value, so only those
+ * need it): each from its own row and column scaled by powers of two (exact),
+ * then scaled back. Entries that are themselves beyond the double range throw
+ * NON_FINITE. The finite entries are left as the kernel computed them. O(k)
+ * per overflowed entry.
+ */
+function redoOverflowed(
+  fn: string, out: Float64Array, m: number, n: number, k: number,
+  A: (i: number, p: number) => number, B: (p: number, j: number) => number, alpha: number, beta: number, C: Float64Array | undefined,
+): void {
+  const eal = pow2Exponent(Math.abs(alpha)), ebe = pow2Exponent(Math.abs(beta));
+  const al = timesPow2(alpha, -eal), be = timesPow2(beta, -ebe);
+  const rowE = new Map<number, number>(), colE = new Map<number, number>();
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = out[i * n + j];
+      if (v - v === 0) continue;
+      let ei = rowE.get(i);
+      if (ei === undefined) {
+        let mx = 0;
+        for (let p = 0; p < k; p++) mx = Math.max(mx, Math.abs(A(i, p)));
+        rowE.set(i, (ei = pow2Exponent(mx)));
+      }
+      let ej = colE.get(j);
+      if (ej === undefined) {
+        let mx = 0;
+        for (let p = 0; p < k; p++) mx = Math.max(mx, Math.abs(B(p, j)));
+        colE.set(j, (ej = pow2Exponent(mx)));
+      }
+      let s = 0;
+      for (let p = 0; p < k; p++) s += timesPow2(A(i, p), -ei) * timesPow2(B(p, j), -ej);
+      // alpha op(A) op(B) + beta C = 2^E (al s + be c 2^(ebe - E)) with E = ei + ej + eal.
+      const E = ei + ej + eal;
+      const c = C && beta !== 0 ? pow2Mul(be * C[i * n + j], ebe - E) : 0;
+      const r = pow2Mul(al * s + c, E);
+      if (!Number.isFinite(r)) throw notRepresentable(fn);
+      out[i * n + j] = r;
+    }
+  }
 }
 
 /**
@@ -131,12 +185,11 @@ export function gemv(A: MatrixLike, x: VectorLike, opts?: BackendOptions & { tra
     });
   };
   const y = run(a.data, xv, alpha);
-  if (allFinite(y)) return y;
-  const ea = pow2Exponent(maxAbs(a.data)), ex = pow2Exponent(maxAbs(xv)), eal = pow2Exponent(Math.abs(alpha));
-  const ys = run(scaledCopy(a.data, ea), scaledCopy(xv, ex), timesPow2(alpha, -eal));
-  scalePow2(ys, ea + ex + eal);
-  if (!allFinite(ys)) throw notRepresentable("gemv");
-  return ys;
+  if (!allFinite(y)) {
+    const A_ = trans ? (i: number, p: number) => a.data[p * a.cols + i] : (i: number, p: number) => a.data[i * a.cols + p];
+    redoOverflowed("gemv", y, y.length, 1, xv.length, A_, (p) => xv[p], alpha, 0, undefined);
+  }
+  return y;
 }
 
 /**

@@ -98,7 +98,7 @@ export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
   for (let n = 0; n < N; n++) {
     const left = prod(shape, 0, n), right = prod(shape, n + 1);
     scratch = Math.max(scratch, mttkrpScratch(left, shape[n], right, R));
-    if (init === "svd") initScratch = Math.max(initScratch, modeBasisScratch("gram", shape[n], left * right) + Math.min(R, shape[n]) * (shape[n] + 1));
+    if (init === "svd") initScratch = Math.max(initScratch, modeBasisScratch("gram", shape[n], left * right) + Math.min(R, shape[n], left * right) * (shape[n] + 1));
     side = Math.max(side, left, right);
   }
   const fs = shape.reduce((a, n) => a + n * R, 0);
@@ -123,7 +123,8 @@ export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
     if (init === "random") {
       K.rngFill(rng, A[n], true);
     } else {
-      const k = Math.min(R, shape[n]);
+      // An unfolding has at most min(I_n, rest) singular vectors (rest = the product of the other modes).
+      const k = Math.min(R, shape[n], left * right);
       if (k < R) K.rngFill(rng, A[n], true);
       ws.scoped(() => {
         const U = ws.f64(shape[n] * k), s = ws.f64(k);

@@ -25,7 +25,10 @@ export interface SearchStructureOptions extends BackendOptions {
    * connected topology of Hashemizadeh et al. (rank 1 = no edge).
    */
   topology?: "ring" | "general";
-  /** Most parameters: Σ r_k I_k r_{k+1} (ring), Σ_k I_k Π_{j≠k} R_kj (general); default the number of entries. */
+  /**
+   * Most parameters: Σ r_k I_k r_{k+1} (ring), Σ_k I_k Π_{j≠k} R_kj (general); default the number of
+   * entries, at most N times the entries times the largest mode (more buys nothing).
+   */
   budget?: number;
   /** greedy: stop once the relative error is at most this (default 1e-6). */
   targetError?: number;
@@ -171,7 +174,9 @@ export async function searchStructure(X: Tensor, opts: SearchStructureOptions): 
   if (topology === "general" && o.method !== "greedy") {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology "general" needs method "greedy"`);
   }
-  const budget = o.budget ?? S;
+  // Parameters past N size max I_k buy nothing (an exact tensor train fits in fewer), so a larger
+  // budget is capped there: a search never grows ranks, and the cost of its fits, without bound.
+  const budget = Math.min(o.budget ?? S, N * S * Math.max(...shape));
   const lambda = o.lambda ?? 200;
   const alsIter = o.alsIter ?? 50;
   const maxEvaluations = o.maxEvaluations ?? 500;

@@ -73,6 +73,14 @@ export function norm2(x: ArrayLike<number>): number {
   if (scale === 0) return 0;
   const inv = 1 / scale;
   let s = 0;
+  if (inv === Infinity) {
+    // A subnormal largest entry: its reciprocal overflows, so divide instead.
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i] / scale;
+      s += v * v;
+    }
+    return scale * Math.sqrt(s);
+  }
   for (let i = 0; i < x.length; i++) {
     const v = x[i] * inv;
     s += v * v;

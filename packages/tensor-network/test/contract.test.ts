@@ -352,6 +352,29 @@ describe("contract: valid inputs give correct results on both backends", () => {
   });
 });
 
+describe("contract: regressions found by fuzzing", () => {
+  it("a subnormal residual gives a finite error (its reciprocal overflowed in the norm)", async () => {
+    const X = { shape: [3, 3], data: [-1, 0, 0, 0, 0, 0, 0, 0, -1e-314] };
+    for (const backend of BACKENDS) {
+      await expectContract(count(() => tensorRing(X, { ranks: [1, 1], method: "als", maxIter: 3, backend, returnErrors: true })), "tr-als subnormal");
+      await expectContract(count(() => searchStructure(X, { method: "greedy", maxEvaluations: 3, alsIter: 3, backend })), "search subnormal");
+    }
+  });
+
+  it("CP's svd start with a rank above the other modes' product (it read past the singular vectors)", async () => {
+    for (const backend of BACKENDS) {
+      await expectContract(count(() => cp({ shape: [1, 2], data: [0, -1] }, { rank: 4, maxIter: 8, backend })), "cp rank 4 of 1 x 2", (c) => {
+        expect(rel(reconstruct(c, { backend }).data, [0, -1])).toBeLessThan(1e-3);
+      });
+    }
+  });
+
+  it("a structure search with an unbounded budget and target 0 ends (ranks no longer grow without bound)", async () => {
+    const X = { shape: [3, 2, 2, 4], data: Float64Array.from({ length: 48 }, (_, i) => Math.sin(i * i)) };
+    await expectContract(count(() => searchStructure(X, { method: "greedy", budget: 1e300, targetError: 0, alsIter: 3 })), "search budget 1e300");
+  }, 30_000);
+});
+
 // ---- invalid inputs: refused with a sensible code ---------------------
 
 /** Tensors every entry point must refuse, with the codes that fit. */

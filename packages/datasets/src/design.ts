@@ -32,6 +32,13 @@ export interface RegressionDesign {
 
 type Row = Record<string, unknown>;
 
+/** A categorical field's value as its level name: strings, and numbers or booleans mixed in, by their text. */
+function level(v: unknown, field: string, record: number): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || v === undefined || v === null) return String(v);
+  throw new LowrankError("INVALID_ARGUMENT", `regressionDesign: field "${field}" of record ${record} is a ${typeof v}, not a category name`);
+}
+
 /** The options of {@link regressionDesign}. */
 export const DESIGN_OPTIONS = {
   intercept: opt.boolean(),
@@ -75,11 +82,11 @@ export function regressionDesign(
   for (const f of features) {
     const first = Object.hasOwn(records[0], f) ? records[0][f] : undefined;
     if (typeof first === "string") {
-      const levels = [...new Set(records.map((r) => String(r[f])))].sort();
+      const levels = [...new Set(records.map((r, i) => level(r[f], f, i)))].sort();
       checkSize(n * (coding === "codes" ? 1 : levels.length - 1 + columns.length + 1), "regressionDesign: A");
       if (coding === "codes") {
         const code = new Map(levels.map((l, i) => [l, i]));
-        columns.push({ name: f, value: (r) => code.get(String(r[f]))! });
+        columns.push({ name: f, value: (r) => code.get(level(r[f], f, 0))! });
       } else {
         for (const level of levels.slice(1)) columns.push({ name: `${f}=${level}`, value: (r) => (r[f] === level ? 1 : 0) });
       }

@@ -36,7 +36,7 @@ export function decodeImage(bytes: Uint8Array | ArrayBuffer, opts?: DecodeImageO
   try {
     raw = jpeg.decode(u8, { useTArray: true, formatAsRGBA: false });
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = e instanceof Error ? e.message : typeof e === "string" ? e : "unknown error";
     // jpeg-js refuses images past its resolution and memory limits before allocating them.
     const code = /maxResolutionInMP|maxMemoryUsageInMB|memory/i.test(msg) ? "TOO_LARGE" : "INVALID_ARGUMENT";
     throw new LowrankError(code, `JPEG decoding failed: ${msg}`);

@@ -42,7 +42,8 @@ export function loadImage(name: ImageName, options?: LoadImageOptions): Tensor |
 export function loadImage(name: ImageName, opts?: LoadImageOptions): Tensor | DenseMatrix {
   const options = readOptions("loadImage", opts, { grayscale: opt.boolean(), scale: opt.int({ min: 1 }) });
   if (typeof name !== "string" || !Object.hasOwn(SOURCES, name)) {
-    throw new LowrankError("INVALID_ARGUMENT", `unknown image "${String(name)}"; known: ${IMAGE_NAMES.join(", ")}`);
+    const what = typeof name === "string" ? `"${name.slice(0, 40)}"` : name === null ? "null" : `a ${typeof name}`;
+    throw new LowrankError("INVALID_ARGUMENT", `loadImage: unknown image ${what}; known: ${IMAGE_NAMES.join(", ")}`);
   }
   const img = decodeImage(SOURCES[name](), { scale: options.scale });
   return options.grayscale ? toGray(img) : img;

@@ -62,12 +62,12 @@ export interface SotuCorpus extends TermDocumentMatrix {
  */
 export function loadSotu(opts?: SotuOptions): SotuCorpus {
   const options = readOptions("loadSotu", opts, SOTU_OPTIONS);
+  if (options.range && !(options.range[0] <= options.range[1])) {
+    throw new LowrankError("INVALID_ARGUMENT", `range must be [first, last] years with first <= last`);
+  }
   let speeches = sotu() as Speech[];
   if (options.range) {
     const [from, to] = options.range;
-    if (!(from <= to)) {
-      throw new LowrankError("INVALID_ARGUMENT", `range must be [first, last] years with first <= last`);
-    }
     speeches = speeches.filter((s) => s.year >= from && s.year <= to);
     if (speeches.length === 0) throw new LowrankError("EMPTY", `no address between ${from} and ${to}`);
   }

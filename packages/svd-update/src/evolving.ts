@@ -677,7 +677,7 @@ export class EvolvingSvd {
   /** Upper bound on the scratch bytes of one side's part of an update of s vectors (nnz entries) over support p. */
   private scratch(s: number, p: number, dim: number, nnz: number): number {
     const k = this.k, w = k + s;
-    const dense = this.cx.extended ? 0 : 3 * dim * s + 2 * s + zhaQrWork(dim, s);
+    const dense = this.cx.extended ? 0 : 4 * dim * s + 2 * s + s * k + 3 * s * s + zhaQrWork(dim, s);
     const doubles = 3 * s * p + 4 * p * k + 6 * s * k + 6 * s * s + 2 * dim * k + dense + 5 * w * w + 4 * w * k + 16 * k * k + 8 * k + nnz;
     checkSize(doubles, "an update's scratch");
     return arenaBytes(doubles, p + nnz + s + 1, 96);

@@ -79,7 +79,40 @@ export function orthogonalize(cx: UpdateContext, sd: Side, b: CsrMatrix, supp: I
   for (let i = 0; i < sq; i++) for (let j = i; j < s; j++) R[i * s + j] = X[i * s + j];
   K.householderQBlocked(dim, sq, X, s, tau, Q, sq, work);
   for (let i = 0; i < dim; i++) for (let j = 0; j < sq; j++) Qr[j * dim + i] = Q[i * sq + j];
-  return { C0, R, sq, p, idx, B: EMPTY, Chat: EMPTY, Q: Qr };
+  if (fullRank(k, sq, s, R, C0)) return { C0, R, sq, p, idx, B: EMPTY, Chat: EMPTY, Q: Qr };
+  // A residual of lower numerical rank than s: Householder returns, for each negligible diagonal entry of R,
+  // a column of Q orthogonal to the other q's but not to the basis, and [V, Q] would not be orthonormal.
+  // Orthonormalise the residual's rows instead, as the deng family does: project on V's complement twice,
+  // drop what is left below 1e-6 of the batch vector, Gram-Schmidt (two passes), and once more both.
+  const Xt = st.f64(s * dim), T = st.f64(s * k), R1 = st.f64(s * s), R2 = st.f64(s * s), Rq = st.f64(s * s), none = st.f64(0);
+  const e2 = new Float64Array(s);
+  for (let j = 0; j < s; j++) {
+    for (let q = b.indptr[j]; q < b.indptr[j + 1]; q++) {
+      Xt[j * dim + b.indices[q]] += b.data[q];
+      e2[j] += b.data[q] * b.data[q];
+    }
+  }
+  const project = (rows: number) => {
+    K.gemm(false, false, rows, k, dim, 1, Xt, dim, sd.P, k, 0, T, k);
+    K.gemm(false, true, rows, dim, k, -1, T, k, sd.P, k, 1, Xt, dim);
+  };
+  K.gemm(false, true, s, dim, k, -1, C0, k, sd.P, k, 1, Xt, dim);
+  project(s);
+  for (let j = 0; j < s; j++) {
+    let x2 = 0;
+    for (let i = 0; i < dim; i++) x2 += Xt[j * dim + i] * Xt[j * dim + i];
+    if (!(x2 > 1e-12 * e2[j])) Xt.fill(0, j * dim, (j + 1) * dim);
+  }
+  const kept1 = K.sparseGramSchmidt(s, dim, 0, Xt, none, R1, 1e-12, 0);
+  let kept = 0;
+  if (kept1 > 0) {
+    project(kept1);
+    kept = K.sparseGramSchmidt(kept1, dim, 0, Xt, none, R2, 1e-12, 0);
+    // q_old = Σ R2 q_new, so e_j's coordinates on the new q's are R2 R1.
+    K.gemm(false, false, kept, s, kept1, 1, R2, kept1, R1, s, 0, Rq, s);
+  }
+  cx.counts.dropped += s - kept;
+  return { C0, R: Rq, sq: kept, p, idx, B: EMPTY, Chat: EMPTY, Q: Xt };
 }
 
 /** Doubles of scratch zha-simon's QR of a dim x s residual (and its thin Q) needs. O(1). */
@@ -96,3 +129,22 @@ function space(cx: UpdateContext, x: PairBatch, l: number): PairBasis {
   return z;
 }
 
+
+/**
+ * Whether every q_i of a Householder QR can be trusted to be orthogonal to
+ * the basis: |R_ii| above 1e-6 of the largest batch vector's norm
+ * (||e_j||² = ||c0_j||² + ||r_j||²), so that q_i's direction is accurate to
+ * about 1e-10. O(s (k + sq)).
+ */
+function fullRank(k: number, sq: number, s: number, R: Float64Array, C0: Float64Array): boolean {
+  let big = 0;
+  for (let j = 0; j < s; j++) {
+    let e2 = 0;
+    for (let a = 0; a < k; a++) e2 += C0[j * k + a] * C0[j * k + a];
+    for (let i = 0; i < Math.min(sq, j + 1); i++) e2 += R[i * s + j] * R[i * s + j];
+    big = Math.max(big, Math.sqrt(e2));
+  }
+  if (sq < s) return false;
+  for (let i = 0; i < sq; i++) if (!(Math.abs(R[i * s + i]) > 1e-6 * big)) return false;
+  return true;
+}

@@ -74,6 +74,18 @@ export function workingCopy(x: Float64Array, n: number, mx: number, e: number): 
   return out;
 }
 
+/** Sets the entries of x below 2^-FLUSH of its largest to zero (in place). O(n). */
+export function flushTiny(x: Float64Array): void {
+  const tiny = maxAbs(x) * 2 ** -FLUSH;
+  for (let i = 0; i < x.length; i++) if (Math.abs(x[i]) < tiny) x[i] = 0;
+}
+
+/** Whether every entry of every array is finite. O(total length). */
+export function allFinite(...xs: Float64Array[]): boolean {
+  for (const x of xs) for (let i = 0; i < x.length; i++) if (!(x[i] - x[i] === 0)) return false;
+  return true;
+}
+
 /** Throws NON_FINITE when singular values of `s` scaled back by 2^e do not fit in a double. */
 export function checkRepresentable(s: ArrayLike<number>, e: number, what: string): void {
   for (let i = 0; i < s.length; i++) {

@@ -4,9 +4,9 @@ import {
 } from "@lowrank/linalg";
 import { asBatch } from "./input.js";
 import type { SvdWorkspace } from "./kernels.js";
-import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
+import { allFinite, checkRepresentable, flushTiny, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
-import { openWorkspace } from "./workspace.js";
+import { openScope, openWorkspace } from "./workspace.js";
 
 /** Progress of {@link truncatedSvd}, reported after each power iteration. */
 export interface TruncatedSvdProgress {
@@ -101,18 +101,38 @@ export interface SvdViews {
  * {@link randomizedSvdSteps}.
  */
 export async function randomizedSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, run: LongRun<TruncatedSvdProgress>): Promise<SvdViews> {
-  const it = randomizedSvdSteps(ws, A, o);
-  for (let r = it.next(); ; r = it.next()) {
-    if (r.done) return r.value;
-    if (r.value) await run.step(r.value);
-    else await run.pause();
-  }
+  const drive = async (flush: boolean) => {
+    const it = randomizedSvdSteps(ws, A, o, flush);
+    for (let r = it.next(); ; r = it.next()) {
+      if (r.done) return r.value;
+      if (r.value) await run.step(r.value);
+      else await run.pause();
+    }
+  };
+  const release = openScope(ws);
+  const r = await drive(false);
+  if (allFinite(r.U, r.s, r.V)) return r;
+  release();
+  return checked(await drive(true));
 }
 
 /** The same computation without yielding (EvolvingSvd's `method: "auto"` recomputes inside a synchronous update). */
 export function randomizedSvdSync(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): SvdViews {
-  const it = randomizedSvdSteps(ws, A, o);
-  for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+  const drive = (flush: boolean) => {
+    const it = randomizedSvdSteps(ws, A, o, flush);
+    for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+  };
+  const release = openScope(ws);
+  const r = drive(false);
+  if (allFinite(r.U, r.s, r.V)) return r;
+  release();
+  return checked(drive(true));
+}
+
+/** The factors of the second attempt, which only a failure of double precision itself could leave non-finite. */
+function checked(r: SvdViews): SvdViews {
+  if (!allFinite(r.U, r.s, r.V)) throw new LowrankError("NON_FINITE", "truncatedSvd: the factors are not representable in double precision (entries spanning too many orders of magnitude)");
+  return r;
 }
 
 /**
@@ -125,10 +145,15 @@ export function randomizedSvdSync(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): SvdV
  * A whose largest entry is outside [2^-100, 2^100] is worked on scaled by a
  * power of two (scale.ts) and s scaled back (NON_FINITE when it overflows).
  * Yields a progress record after each power iteration and null at the other
- * points where a run may pause; returns views into the workspace.
+ * points where a run may pause; returns views into the workspace. With
+ * `flush` (the second attempt, made only when the first gave non-finite
+ * factors: the power iteration drove entries into the subnormal range, where
+ * a Householder reflection divides by numbers that lost their precision),
+ * entries below 2^-480 of their block's largest are set to zero after every
+ * product and QR.
  * O((2 powerIters + 2) nnz l + (m + n) l²) for l = rank + oversample.
  */
-function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): Generator<TruncatedSvdProgress | null, SvdViews, void> {
+function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boolean): Generator<TruncatedSvdProgress | null, SvdViews, void> {
   const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, l } = o;
   const nnz = A.indptr[m];
@@ -140,8 +165,10 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): Generator
   const Om = ws.f64(n * l), Y = ws.f64(m * l), Q = ws.f64(m * l), Z = ws.f64(n * l), Qz = ws.f64(n * l);
   const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.f64(l);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {
+    if (flush) flushTiny(X);
     K.householderQrBlocked(rows, l, X, l, tau, work);
     K.householderQBlocked(rows, l, X, l, tau, out, l, work);
+    if (flush) flushTiny(out);
   };
   // The upper triangle of a QR'd tall block: the R factor, whose singular values are the block's.
   const upper = (X: Float64Array, out: Float64Array) => {
@@ -158,6 +185,7 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): Generator
     yield null;
     let change = NaN;
     if (o.tol > 0) {
+      if (flush) flushTiny(Z);
       K.householderQrBlocked(n, l, Z, l, tau, work);
       upper(Z, Rs);
       K.jacobiRows(l, l, l, Rs, l, d, Math.sqrt(l) * EPS, 30);
@@ -166,6 +194,7 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd): Generator
       change /= d[0] > 0 ? d[0] : 1;
       prev.set(d);
       K.householderQBlocked(n, l, Z, l, tau, Qz, l, work);
+      if (flush) flushTiny(Qz);
     } else {
       orth(n, Z, Qz);
     }

@@ -10,6 +10,7 @@ import { tensorModule } from "./module.js";
 import { norm2, relativeError } from "./tensor.js";
 import { reconstruct } from "./reconstruct.js";
 import { tucker } from "./tucker.js";
+import type { TensorLike } from "./types.js";
 import { checkResult, checkSizes, prod, readOpts, readTensor, scaled, scaleTensor } from "./validate.js";
 
 /** The options of {@link coreShape}. */
@@ -86,10 +87,10 @@ export interface CoreShapeResult {
  * const { rank, errorBound } = await coreShape(X, { budget: 5000 });
  * const t = await tucker(X, { rank });
  */
-export async function coreShape(X: Tensor, opts: CoreShapeOptions): Promise<CoreShapeResult> {
+export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Promise<CoreShapeResult> {
   const o = readOpts("coreShape", opts, SCHEMA);
   const run = new LongRun("coreShape", { signal: o.signal });
-  X = readTensor(X, "X");
+  const X = readTensor(input, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (o.budget === undefined) throw new LowrankError("INVALID_ARGUMENT", "coreShape: opts.budget (a finite number) is required");
   const budget = o.budget;

@@ -9,7 +9,7 @@ import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";
 import { norm2 } from "./tensor.js";
-import type { CpDecomposition, IterativeOptions } from "./types.js";
+import type { CpDecomposition, IterativeOptions, TensorLike } from "./types.js";
 import { checkResult, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED } from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
@@ -77,13 +77,14 @@ export interface CpResult extends CpDecomposition {
  * @example
  * const { weights, factors } = await cp(X, { rank: 4, seed: 1 });
  */
-export async function cp(X: Tensor, opts: CpOptions): Promise<CpResult> {
+export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> {
   const o = readOpts("cp", opts, SCHEMA);
   const run = new LongRun<{ iteration: number; error: number }>("cp", { onProgress: o.onProgress, signal: o.signal });
   if (o.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "cp: opts.rank is required");
   let mask: Uint8Array | null = null;
-  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
-  else X = readTensor(X, "X");
+  let X: Tensor;
+  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(input, o.mask, "X"));
+  else X = readTensor(input, "X");
   const R = o.rank;
   const init = o.init ?? "svd";
   const seed = o.seed ?? 0;

@@ -1,7 +1,7 @@
 // Public API of @lowrank/tensor-network.
-export type { Tensor, TuckerDecomposition, CpDecomposition, TensorNetwork, GeneralTensorNetwork, Decomposition, IterativeOptions, UnfoldingSvd } from "./types.js";
+export type { Tensor, TensorLike, MatrixLike, NestedNumbers, TuckerDecomposition, CpDecomposition, TensorNetwork, GeneralTensorNetwork, Decomposition, IterativeOptions, UnfoldingSvd } from "./types.js";
 export { LowrankError, type LowrankErrorCode, type DenseMatrix, type Backend } from "@lowrank/linalg";
-export { init } from "./module.js";
+export { init } from "@lowrank/linalg";
 export { unfold, fold, norm, relativeError, modeProduct, type ModeProductOptions } from "./tensor.js";
 export { tucker, type TuckerOptions, type TuckerResult } from "./tucker.js";
 export { tensorTrain, type TensorTrainOptions } from "./tensor-train.js";

@@ -13,7 +13,7 @@ import { checkResult, extreme, magnitude, RANK, readOpts, readTensor, scaled, SE
 import { greedyGeneral } from "./greedy-general.js";
 import { generalParameters } from "./general-network.js";
 import { trAls } from "./tr-als.js";
-import type { GeneralTensorNetwork, TensorNetwork } from "./types.js";
+import type { GeneralTensorNetwork, TensorNetwork, TensorLike } from "./types.js";
 
 /** Options of {@link searchStructure}. */
 export interface SearchStructureOptions extends BackendOptions {
@@ -160,13 +160,13 @@ function ringParameters(shape: number[], ranks: number[]): number {
  * const { ranks, error, evaluations } = await searchStructure(X, { method: "tnale" });
  * const { edgeRanks } = await searchStructure(X, { method: "greedy", topology: "general", targetError: 1e-3 });
  */
-export async function searchStructure(X: Tensor, opts: GeneralSearchOptions): Promise<GeneralSearchResult>;
-export async function searchStructure(X: Tensor, opts: SearchStructureOptions & { topology?: "ring" }): Promise<SearchStructureResult>;
-export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult>;
-export async function searchStructure(X: Tensor, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult> {
+export async function searchStructure(input: TensorLike, opts: GeneralSearchOptions): Promise<GeneralSearchResult>;
+export async function searchStructure(input: TensorLike, opts: SearchStructureOptions & { topology?: "ring" }): Promise<SearchStructureResult>;
+export async function searchStructure(input: TensorLike, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult>;
+export async function searchStructure(input: TensorLike, opts: SearchStructureOptions): Promise<SearchStructureResult | GeneralSearchResult> {
   const o = readOpts("searchStructure", opts, SCHEMA);
   const run = new LongRun<SearchProgress>("searchStructure", { onProgress: o.onProgress, signal: o.signal });
-  X = readTensor(X, "X");
+  let X = readTensor(input, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (N < 2) throw new LowrankError("SHAPE", "searchStructure: needs at least two modes");
   if (o.method === undefined) throw new LowrankError("INVALID_ARGUMENT", `searchStructure: method ("greedy" or "tnale") is required`);

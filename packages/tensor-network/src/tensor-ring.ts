@@ -5,7 +5,7 @@ import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type OptionCheck, type T
 import { trAls } from "./tr-als.js";
 import { defaultTruncationRoute } from "./mode-basis.js";
 import { trSvd } from "./tr-svd.js";
-import type { IterativeOptions, TensorNetwork, UnfoldingSvd } from "./types.js";
+import type { IterativeOptions, TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
 import { MASK, RANK, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast } from "./validate.js";
 
 /** Options of {@link tensorRing}. */
@@ -110,16 +110,17 @@ export interface TensorRingResult extends TensorNetwork {
  * const tr = await tensorRing(X, { eps: 1e-3 });
  * const als = await tensorRing(X, { ranks: [2, 3, 3, 2], method: "als" });
  */
-export async function tensorRing(X: Tensor, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
+export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
   const o = readOpts("tensorRing", opts, SCHEMA);
   const run = new LongRun<{ iteration: number; error: number }>("tensorRing", { onProgress: o.onProgress, signal: o.signal });
   const method = o.method ?? "svd";
   let mask: Uint8Array | null = null;
+  let X: Tensor;
   if (o.mask !== undefined) {
     if (method !== "als") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: a mask needs method \"als\"");
-    ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
+    ({ X, mask } = readMaskedTensor(input, o.mask, "X"));
   } else {
-    X = readTensor(X, "X");
+    X = readTensor(input, "X");
   }
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (N < 2) throw new LowrankError("SHAPE", "tensorRing: needs at least two modes");

@@ -3,7 +3,7 @@
 import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { defaultTruncationRoute, modeBasis, modeBasisScratchBound } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
-import type { TensorNetwork, UnfoldingSvd } from "./types.js";
+import type { TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
 import {
   checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast,
 } from "./validate.js";
@@ -63,12 +63,11 @@ export interface TensorTrainOptions extends BackendOptions {
  * const tt = await tensorTrain(X, { eps: 1e-6 });
  * tt.ranks; // [1, r_1, ..., r_{N-1}, 1]
  */
-export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[] }> {
+export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[] }> {
   const o = readOpts("tensorTrain", opts, SCHEMA);
   const run = new LongRun<{ iteration: number; error: number }>("tensorTrain", { onProgress: o.onProgress, signal: o.signal });
   if (o.mask !== undefined) {
-    let mask: Uint8Array;
-    ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
+    const { X, mask } = readMaskedTensor(input, o.mask, "X");
     if (X.shape.length < 2) throw new LowrankError("SHAPE", "tensorTrain: completion needs at least two modes");
     if (o.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
     const caps = bondCaps(o.maxRank, X.shape.length);
@@ -79,7 +78,7 @@ export async function tensorTrain(X: Tensor, opts: TensorTrainOptions = {}): Pro
     );
     return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
-  X = readTensor(X, "X");
+  let X = readTensor(input, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   const caps = bondCaps(o.maxRank, N);
   const eps = o.eps ?? (o.maxRank === undefined ? 1e-12 : 0);

@@ -2,6 +2,7 @@
 // (left, I_n, right) with left = I_0...I_{n-1} and right = I_{n+1}...I_{N-1}.
 import { arenaBytes, asMatrix, BACKEND, LowrankError, opt, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
 import { tensorModule } from "./module.js";
+import type { MatrixLike, TensorLike } from "./types.js";
 import { checkMode, checkResult, checkShape, checkSizes, extreme, magnitude, prod, readOpts, readTensor, scaled, scaledValue } from "./validate.js";
 
 /**
@@ -12,8 +13,8 @@ import { checkMode, checkResult, checkShape, checkSizes, extreme, magnitude, pro
  * @example
  * unfold({ shape: [2, 3], data: new Float64Array([1, 2, 3, 4, 5, 6]) }, 1); // 3 x 2: [[1, 4], [2, 5], [3, 6]]
  */
-export function unfold(X: Tensor, mode: number): DenseMatrix {
-  X = readTensor(X, "X");
+export function unfold(input: TensorLike, mode: number): DenseMatrix {
+  const X = readTensor(input, "X");
   checkMode(mode, X.shape.length);
   const n = X.shape[mode], left = prod(X.shape, 0, mode), right = prod(X.shape, mode + 1);
   const out = new Float64Array(X.data.length);
@@ -44,8 +45,8 @@ export function unfoldInto(left: number, n: number, right: number, X: Float64Arr
  * @example
  * const X2 = fold(unfold(X, 1), 1, X.shape); // equals X
  */
-export function fold(M: DenseMatrix, mode: number, shape: number[]): Tensor {
-  M = asMatrix(M, "M");
+export function fold(input: MatrixLike, mode: number, shape: number[]): Tensor {
+  const M = asMatrix(input, "M");
   const dims = checkShape(shape, "shape").shape;
   checkMode(mode, dims.length);
   const n = dims[mode], left = prod(dims, 0, mode), right = prod(dims, mode + 1);
@@ -94,7 +95,7 @@ export function norm2(x: ArrayLike<number>): number {
  * @example
  * norm({ shape: [2, 2], data: new Float64Array([3, 0, 0, 4]) }); // 5
  */
-export function norm(X: Tensor): number {
+export function norm(X: TensorLike): number {
   const v = norm2(readTensor(X, "X").data);
   checkResult([v], "norm", "the norm");
   return v;
@@ -106,9 +107,9 @@ export function norm(X: Tensor): number {
  * @example
  * relativeError(X, reconstruct(tucker(X, { rank: 3 }))); // e.g. 0.12
  */
-export function relativeError(X: Tensor, Y: Tensor): number {
-  X = readTensor(X, "X");
-  Y = readTensor(Y, "Y");
+export function relativeError(inputX: TensorLike, inputY: TensorLike): number {
+  const X = readTensor(inputX, "X");
+  const Y = readTensor(inputY, "Y");
   if (X.shape.length !== Y.shape.length || X.shape.some((n, k) => n !== Y.shape[k])) {
     throw new LowrankError("SHAPE", `relativeError: shapes [${X.shape.join(", ")}] and [${Y.shape.join(", ")}] differ`);
   }
@@ -138,9 +139,9 @@ export interface ModeProductOptions extends BackendOptions {
  * @example
  * const Y = modeProduct(X, { rows: 2, cols: X.shape[1], data }, 1); // shape [I_0, 2, I_2]
  */
-export function modeProduct(X: Tensor, M: DenseMatrix, mode: number, opts: ModeProductOptions = {}): Tensor {
-  X = readTensor(X, "X");
-  M = asMatrix(M, "M");
+export function modeProduct(input: TensorLike, matrix: MatrixLike, mode: number, opts: ModeProductOptions = {}): Tensor {
+  const X = readTensor(input, "X");
+  const M = asMatrix(matrix, "M");
   checkMode(mode, X.shape.length);
   const o = readOpts("modeProduct", opts, { transpose: opt.boolean(), backend: BACKEND });
   const t = !!o.transpose;

@@ -8,7 +8,7 @@ import { fillWithMean, refill } from "./impute.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
-import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd } from "./types.js";
+import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
 import {
   checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED, UNFOLDING_SVD,
 } from "./validate.js";
@@ -96,13 +96,14 @@ export interface TuckerResult extends TuckerDecomposition {
  * @example
  * const { core, factors, errors } = await tucker(X, { rank: [5, 5, 5], method: "hooi", returnErrors: true });
  */
-export async function tucker(X: Tensor, opts: TuckerOptions): Promise<TuckerResult> {
+export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<TuckerResult> {
   const o = readOpts("tucker", opts, SCHEMA);
   const run = new LongRun<{ iteration: number; error: number }>("tucker", { onProgress: o.onProgress, signal: o.signal });
   if (o.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tucker: opts.rank is required");
   let mask: Uint8Array | null = null;
-  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(X, o.mask, "X"));
-  else X = readTensor(X, "X");
+  let X: Tensor;
+  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(input, o.mask, "X"));
+  else X = readTensor(input, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   const r = checkRanks(o.rank, shape);
   const rp = prod(r);

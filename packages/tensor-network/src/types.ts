@@ -2,6 +2,34 @@ import type { BackendOptions, DenseMatrix, Tensor } from "@lowrank/linalg";
 
 export type { Tensor };
 
+/** Nested arrays of numbers (rectangular), as `number[][][]`. */
+export type NestedNumbers = ArrayLike<number> | readonly NestedNumbers[];
+
+/**
+ * Any tensor form the entry points accept (read by linalg's `asTensor`):
+ * `{ shape, data }` with data any numeric array, an ndarray-like view with
+ * `stride` / `offset` (strides honoured: a transposed view reads as the
+ * transpose), rectangular nested arrays, or a matrix (order 2).
+ */
+export type TensorLike =
+  | Tensor
+  | { shape: ArrayLike<number>; data: ArrayLike<number> }
+  | { shape: ArrayLike<number>; stride?: ArrayLike<number>; offset?: number; data: ArrayLike<number> }
+  | readonly NestedNumbers[]
+  | MatrixLike;
+
+/**
+ * Any matrix form the entry points accept (read by linalg's `asMatrix`):
+ * `{ rows, cols, data }` (data any numeric array), `number[][]`, an ml-matrix
+ * `Matrix`, or a 2-D ndarray-like view.
+ */
+export type MatrixLike =
+  | DenseMatrix
+  | { rows: number; cols: number; data: ArrayLike<number> }
+  | readonly ArrayLike<number>[]
+  | { rows: number; columns: number; get(i: number, j: number): number }
+  | { shape: ArrayLike<number>; stride?: ArrayLike<number>; offset?: number; data: ArrayLike<number> };
+
 /** Tucker decomposition: X ≈ core ×_1 factors[0] ×_2 factors[1] ... (factors I_n x r_n, orthonormal columns). */
 export interface TuckerDecomposition {
   core: Tensor;

@@ -150,8 +150,9 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof LEVERAGE_OPTIONS>)
   const n = A.rows, d = A.cols;
   const rcond = o.rcond ?? defaultRcond(n, d);
   if ((o.method ?? "qr") === "qr") {
-    const f64s = checkEntries(n + d * d + streamedRSize(d) + STREAM_ROWS * d + 2 * d + fromRSize(d, 0), fn);
-    return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, 24) };
+    // The last stage twice: see scoresRun.
+    const f64s = checkEntries(2 * n + d * d + streamedRSize(d) + STREAM_ROWS * d + 2 * d + 2 * fromRSize(d, 0), fn);
+    return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, 40) };
   }
   const kind = o.sketch ?? "countsketch";
   const srht = kind === "srht";
@@ -159,8 +160,8 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof LEVERAGE_OPTIONS>)
   if (srht && m > nextPow2(n)) throw new LowrankError("INVALID_ARGUMENT", `${fn}: an SRHT samples at most 2^⌈log2 n⌉ = ${nextPow2(n)} rows, got sketchSize ${m}`);
   const k = o.projections ?? defaultProjections(n, d);
   const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
-  const f64s = checkEntries(n + m * d + d * d + 2 * d + sketchBytes + STREAM_ROWS * d + fromRSize(d, k) + d * k, fn);
-  return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 32) };
+  const f64s = checkEntries(2 * n + m * d + d * d + 2 * d + sketchBytes + STREAM_ROWS * d + 2 * (fromRSize(d, k) + d * k), fn);
+  return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 56) };
 }
 
 /**
@@ -169,64 +170,87 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof LEVERAGE_OPTIONS>)
  * ±Infinity: NON_FINITE), the pass is repeated on a copy of A with those
  * columns scaled by powers of two (leverage scores do not change under column
  * scaling; see validate.ts), so entries near the ends of double range give
- * the scores instead of an overflow.
+ * the scores instead of an overflow. A sketch can hide such a column (huge
+ * entries cancelling in a bucket), so scores that come out non-finite get the
+ * same repeat. The arrays of the passes are reused; only the small ones of
+ * the last stage are taken again (the reservation counts them twice).
  */
 function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl: Plan): Generator<void, LeverageResult, void> {
   const n = A.rows, d = A.cols;
   const K = ws.kernels;
-  if (pl.sketch === null) {
-    // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
-    const R = ws.f64(d * d);
-    const sc = streamScratch(ws, d);
-    yield* streamedRSteps(K, A, R, sc);
-    if (!rInRange(R, d)) {
-      const S = scaledCopy(A, "A");
-      if (S !== A) yield* streamedRSteps(K, (A = S), R, sc);
-      checkFiniteResult(R, "A");
-    }
+  let used = A, rescaled = false;
+  /** Switches to the column-scaled copy of A; false when no column needs scaling. */
+  const rescale = (): boolean => {
+    const S = scaledCopy(used, "A");
+    if (S === used) return false;
+    used = S;
+    rescaled = true;
+    return true;
+  };
+  const R = ws.f64(d * d);
+  const finish = function* (k: number, rng: Rng | null): Generator<void, LeverageResult, void> {
     const svd = triangleSvd(ws, d, d, R, pl.rcond);
     const out = scoresArray(ws, n);
-    yield* scoresFromR(ws, A, R, svd, 0, null, out);
+    yield* scoresFromR(ws, used, R, svd, k, rng, out);
     return { scores: scoresResult(ws, out), rank: svd.rank };
-  }
-  const { m, k } = pl;
-  let rng = new Rng(pl.seed);
-  const SA = ws.f64(m * d);
-  const srht = pl.sketch === "srht" ? srhtScratch(ws, A, m) : null;
-  const bs = sketchBlockRows(d), buf = srht ? null : ws.f64(bs * d);
-  const R = ws.f64(d * d), g = ws.f64(2 * d);
-  // SA (one CountSketch pass over row blocks, the uniforms drawn row by row inside the kernel, or the SRHT), then its R.
-  const sketchR = function* (): Generator<void, boolean, void> {
-    if (srht) srhtSketch(ws, A, m, rng, SA, srht);
-    else {
-      for (const [rows, , c] of rowBlocks(ws, A, buf!, 0, bs)) {
-        K.countSketchDraw(c, d, rows, d, rng, m, SA);
-        yield;
-      }
-    }
-    let finite = true;
-    for (let i = 0; i < SA.length && finite; i++) finite = Number.isFinite(SA[i]);
-    // R of SA by the structured stacked QR (SA is scratch from here on): 2md², 128 rows at a time from L1.
-    R.fill(0);
-    K.stackQrR(m, d, SA, d, R, g);
-    return finite;
   };
-  const ok = yield* sketchR();
-  if (!ok || !rInRange(R, d)) {
-    const S = scaledCopy(A, "A");
-    if (S !== A) {
-      A = S;
-      rng = new Rng(pl.seed);
-      SA.fill(0);
-      if (srht) srht.load(A);
-      yield* sketchR();
-    }
+  let res: LeverageResult;
+  if (pl.sketch === null) {
+    // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
+    const sc = streamScratch(ws, d);
+    yield* streamedRSteps(K, used, R, sc);
+    if (!rInRange(R, d) && rescale()) yield* streamedRSteps(K, used, R, sc);
     checkFiniteResult(R, "A");
+    res = yield* finish(0, null);
+    if (!finite(res.scores) && !rescaled && rescale()) {
+      yield* streamedRSteps(K, used, R, sc);
+      checkFiniteResult(R, "A");
+      res = yield* finish(0, null);
+    }
+  } else {
+    const { m, k } = pl;
+    const SA = ws.f64(m * d);
+    const srht = pl.sketch === "srht" ? srhtScratch(ws, A, m) : null;
+    const bs = sketchBlockRows(d), buf = srht ? null : ws.f64(bs * d);
+    const g = ws.f64(2 * d);
+    let rng = new Rng(pl.seed), first = true;
+    // SA (one CountSketch pass over row blocks, the uniforms drawn row by row inside the kernel, or the SRHT), then its R.
+    const sketchR = function* (): Generator<void, boolean, void> {
+      if (!first) {
+        rng = new Rng(pl.seed);
+        SA.fill(0);
+        srht?.load(used);
+      }
+      first = false;
+      if (srht) srhtSketch(ws, used, m, rng, SA, srht);
+      else {
+        for (const [rows, , c] of rowBlocks(ws, used, buf!, 0, bs)) {
+          K.countSketchDraw(c, d, rows, d, rng, m, SA);
+          yield;
+        }
+      }
+      const ok = finite(SA);
+      // R of SA by the structured stacked QR (SA is scratch from here on): 2md², 128 rows at a time from L1.
+      R.fill(0);
+      K.stackQrR(m, d, SA, d, R, g);
+      return ok && rInRange(R, d);
+    };
+    if (!(yield* sketchR()) && rescale()) yield* sketchR();
+    checkFiniteResult(R, "A");
+    res = yield* finish(k, rng);
+    if (!finite(res.scores) && !rescaled && rescale()) {
+      yield* sketchR();
+      checkFiniteResult(R, "A");
+      res = yield* finish(k, rng);
+    }
   }
-  const svd = triangleSvd(ws, d, d, R, pl.rcond);
-  const out = scoresArray(ws, n);
-  yield* scoresFromR(ws, A, R, svd, k, rng, out);
-  return { scores: scoresResult(ws, out), rank: svd.rank };
+  if (!finite(res.scores)) throw new LowrankError("NON_FINITE", "leverageScores: the scores overflow double precision (A is too ill-conditioned)");
+  return res;
+}
+
+function finite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
 }
 
 /**

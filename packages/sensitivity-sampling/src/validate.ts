@@ -69,9 +69,9 @@ export function rInRange(R: Float64Array, d: number): boolean {
 }
 
 /**
- * The power-of-two exponent e_j bringing each column of A (n x d, leading
- * dimension d) to a largest |entry| in [1, 2) when that column is out of
- * [2^-SAFE_EXP, 2^SAFE_EXP], else 0; null when every e_j is 0.
+ * The power-of-two exponents e_j bringing every column of A (n x d, leading
+ * dimension d) to a largest |entry| in [1, 2) (0 for a zero column) when some
+ * column's largest |entry| is out of [2^-SAFE_EXP, 2^SAFE_EXP]; null when none is.
  * NON_FINITE on a NaN or ±Infinity (the check the callers skipped up front).
  * O(nd).
  */
@@ -85,15 +85,12 @@ export function columnExponents(data: ArrayLike<number>, n: number, d: number, n
       if (a > big[j]) big[j] = a;
     }
   }
-  const e = new Int32Array(d);
   let any = false;
-  for (let j = 0; j < d; j++) {
-    const m = big[j];
-    if (m === 0 || (m >= 2 ** -SAFE_EXP && m <= 2 ** SAFE_EXP)) continue;
-    e[j] = exponentOf(m);
-    any = true;
-  }
-  return any ? e : null;
+  for (let j = 0; j < d; j++) if (big[j] !== 0 && !(big[j] >= 2 ** -SAFE_EXP && big[j] <= 2 ** SAFE_EXP)) any = true;
+  if (!any) return null;
+  // Once any column is out of range every column is equilibrated, so the pass that follows sees no
+  // disparity of scales at all (a partial scaling leaves in-range columns 2^±400 apart from the others).
+  return Int32Array.from(big, (m) => (m === 0 ? 0 : exponentOf(m)));
 }
 
 /** ⌊log2 x⌋ for a finite x > 0 (exact, subnormals included). */

@@ -1,6 +1,7 @@
 // Helpers shared by the factorisation entry points (qr, svd, eigh, cholesky, solve).
 import { LowrankError } from "./errors.js";
 import type { DenseMatrix } from "./types.js";
+import { checkCompleteColumnsArgs } from "./schemas.js";
 
 /** Largest |x|. */
 export function maxAbs(x: ArrayLike<number>): number {
@@ -116,6 +117,7 @@ export function positiveColumn(M: Float64Array, rows: number, cols: number, j: n
  * coordinate vectors in turn). Assumes the unflagged columns are orthonormal.
  */
 export function completeColumns(M: Float64Array, rows: number, cols: number, bad: boolean[]): void {
+  checkCompleteColumnsArgs(M, rows, cols, bad);
   const good: number[] = [];
   for (let j = 0; j < cols; j++) if (!bad[j]) good.push(j);
   const v = new Float64Array(rows);

@@ -2,6 +2,8 @@
 // solveTriangular, lstsq), read through the one option validator so that a
 // wrong type, an out-of-range value or an unknown key is INVALID_ARGUMENT
 // everywhere (docs/ARCHITECTURE.md, "Options").
+import { LowrankError } from "./errors.js";
+import { checkDim } from "./input.js";
 import { BACKEND, opt, readOptions, type OptionsOf } from "./options.js";
 import type { DenseMatrix } from "./types.js";
 
@@ -33,4 +35,16 @@ export function isMatrixArg(B: unknown): B is DenseMatrix {
   if ("rows" in B && ("cols" in B || "columns" in B)) return true;
   if ("shape" in B && "data" in B) return (B.shape as ArrayLike<number> | undefined)?.length === 2;
   return false;
+}
+
+/**
+ * The arguments of `completeColumns` (an exported building block): M a
+ * Float64Array of at least rows x cols, rows and cols non-negative integers,
+ * `bad` an array with a flag per column. INVALID_ARGUMENT or SHAPE otherwise.
+ */
+export function checkCompleteColumnsArgs(M: unknown, rows: unknown, cols: unknown, bad: unknown): void {
+  if (!(M instanceof Float64Array)) throw new LowrankError("INVALID_ARGUMENT", "completeColumns: M must be a Float64Array");
+  const r = checkDim(rows, "completeColumns: rows"), c = checkDim(cols, "completeColumns: cols");
+  if (M.length < r * c) throw new LowrankError("SHAPE", `completeColumns: M has ${M.length} entries, fewer than rows * cols = ${r * c}`);
+  if (!Array.isArray(bad) || bad.length < c) throw new LowrankError("INVALID_ARGUMENT", `completeColumns: bad must be an array of ${c} flags`);
 }

@@ -11,7 +11,7 @@ import { Matrix } from "ml-matrix";
 import ndarray from "ndarray";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  axpy, cholesky, createWorkspace, dot, eigh, eighAsync, gemm, gemv, init, isCsr, linalgWasm, lstsq, qr, readMatrixMarket, Rng,
+  axpy, cholesky, completeColumns, createWorkspace, dot, eigh, eighAsync, gemm, gemv, init, isCsr, linalgWasm, lstsq, qr, readMatrixMarket, Rng,
   solveTriangular, spmm, spmmT, svd, svdAsync, writeMatrixMarket, type CsrMatrix, type DenseMatrix,
 } from "../src/index.js";
 
@@ -653,6 +653,15 @@ describe("linalg contract, invalid inputs", () => {
       }
     }
     for (const b of ["gpu", 1, null, {}]) await refused(() => createWorkspace(b as never, 1024), ["INVALID_ARGUMENT"], `createWorkspace(${show(b)})`);
+  });
+
+  it("completeColumns (an exported building block) refuses bad arguments and completes an orthonormal set", async () => {
+    const M = new Float64Array([1, 0, 0, 0, 0, 0]); // 3 x 2, column 0 = e1, column 1 to complete
+    completeColumns(M, 3, 2, [false, true]);
+    expect(orthoError({ rows: 3, cols: 2, data: M })).toBeLessThan(1e-15);
+    const bads: unknown[][] = [[null, 3, 2, [false, true]], [[1, 0, 0, 0, 0, 0], 3, 2, [false, true]], [new Float64Array(6), 4, 2, [false, true]],
+      [new Float64Array(6), 3, 2.5, [false, true]], [new Float64Array(6), -1, 2, []], [new Float64Array(6), 3, 2, [true]], [new Float64Array(6), 3, 2, null]];
+    for (const args of bads) await refused(() => (completeColumns as (...a: unknown[]) => void)(...args), ["INVALID_ARGUMENT", "SHAPE", "TOO_LARGE"], `completeColumns(${args.map(show).join(", ")})`);
   });
 
   it("every Rng method refuses bad arguments with LowrankError", async () => {

@@ -150,6 +150,10 @@ export class EvolvingSvd {
     if (op.rank !== undefined && op.rank !== k) throw new LowrankError("RANK", `rank ${op.rank} differs from the factors' ${k}`);
     if (k > Math.min(U.rows, V.rows)) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${Math.min(U.rows, V.rows)}`);
     if (op.keepMatrix) throw new LowrankError("INVALID_ARGUMENT", "fromFactors: keepMatrix needs the matrix; use create, or recompute(A) once");
+    // Entries of a matrix with orthonormal columns are at most 1 in magnitude: anything else is not a factor (and would overflow later).
+    for (const [X, name] of [[U, "U"], [V, "V"]] as const) {
+      if (maxAbs(X.data) > 1 + 1e-6) throw new LowrankError("INVALID_ARGUMENT", `fromFactors: ${name} must have orthonormal columns (an entry exceeds 1 in magnitude)`);
+    }
     const ws = await openWorkspace(op.backend, persistentBytes(U.rows, V.rows, k), "EvolvingSvd.fromFactors");
     const es = new EvolvingSvd(updateContext(ws, k, op), op);
     es.layout(U.rows, V.rows, U.rows, V.rows, 0);

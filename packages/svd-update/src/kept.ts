@@ -1,7 +1,7 @@
 // The current matrix, kept by an EvolvingSvd when it may have to recompute
 // (`method: "auto"` or `keepMatrix: true`): the updates only carry the rank-k
 // factors, and a fresh truncated SVD needs the matrix itself.
-import { checkSize, type CsrMatrix } from "@lowrank/linalg";
+import { checkSize, LowrankError, type CsrMatrix } from "@lowrank/linalg";
 
 /** A block of entries (row, col, value); duplicates are summed when the CSR is formed. */
 interface Chunk {
@@ -22,12 +22,15 @@ export class KeptMatrix {
   private base: CsrMatrix;
   private chunks: Chunk[] = [];
   private extra = 0;
+  /** An upper bound on the magnitude of any entry once duplicates are summed: the base's largest plus every chunk's. */
+  private bound = 0;
 
   constructor(A: CsrMatrix) {
     const nnz = A.indptr[A.rows];
     this.base = { rows: A.rows, cols: A.cols, indptr: A.indptr.slice(), indices: A.indices.slice(0, nnz), data: A.data.slice(0, nnz) };
     this.rows = A.rows;
     this.cols = A.cols;
+    for (let q = 0; q < nnz; q++) this.bound = Math.max(this.bound, Math.abs(A.data[q]));
   }
 
   rows: number;
@@ -80,9 +83,10 @@ export class KeptMatrix {
 
   /** The state to return to should an update that changed it fail (the arrays are never modified in place). O(chunks). */
   snapshot(): () => void {
-    const { base, extra, rows, cols } = this;
+    const { base, extra, rows, cols, bound } = this;
     const chunks = this.chunks.slice();
     return () => {
+      this.bound = bound;
       this.base = base;
       this.chunks = chunks;
       this.extra = extra;
@@ -91,10 +95,28 @@ export class KeptMatrix {
     };
   }
 
+  /**
+   * Adds a chunk. Errors: NON_FINITE when an entry (a product of a weight
+   * update, or a sum of entries at one position) exceeds the largest double;
+   * the sums are formed (csr) only when the bound says they might.
+   */
   private push(ch: Chunk): void {
     if (ch.r.length === 0) return;
+    let mx = 0;
+    for (let q = 0; q < ch.v.length; q++) {
+      const a = Math.abs(ch.v[q]);
+      if (!(a <= Number.MAX_VALUE)) throw new LowrankError("NON_FINITE", "the kept matrix would hold an entry beyond the largest double (a product of D and E)");
+      if (a > mx) mx = a;
+    }
     this.chunks.push(ch);
     this.extra += ch.r.length;
+    this.bound += mx;
+    if (!(this.bound <= Number.MAX_VALUE)) {
+      const C = this.csr();
+      for (let q = 0; q < C.data.length; q++) {
+        if (!(Math.abs(C.data[q]) <= Number.MAX_VALUE)) throw new LowrankError("NON_FINITE", "the kept matrix would hold an entry beyond the largest double (a sum of updates)");
+      }
+    }
   }
 
   /** The current matrix as CSR (columns sorted within rows, duplicates summed); merges the chunks. */
@@ -152,6 +174,9 @@ export class KeptMatrix {
     this.base = { rows: m, cols: this.cols, indptr, indices: idx.slice(0, w), data: val.slice(0, w) };
     this.chunks = [];
     this.extra = 0;
+    let mx = 0;
+    for (let q = 0; q < w; q++) mx = Math.max(mx, Math.abs(val[q]));
+    this.bound = mx;
     return this.base;
   }
 }

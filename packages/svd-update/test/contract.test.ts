@@ -340,6 +340,14 @@ describe("contract: invalid inputs are refused with the right codes", () => {
       await expectRefused(() => count(EvolvingSvd.fromFactors(f, { backend, rank: 3 })), ["RANK"], "fromFactors rank");
       await expectRefused(() => count(EvolvingSvd.fromFactors(f, { backend, keepMatrix: true })), ["INVALID_ARGUMENT"], "fromFactors keepMatrix");
       for (const bad of WRONG_TYPES) await expectRefused(() => count(EvolvingSvd.fromFactors(bad as never, { backend })), ["INVALID_ARGUMENT", "SHAPE", "EMPTY", "NON_FINITE"], "fromFactors(bad)");
+      const notOrthonormal = { ...f, U: { rows: 6, cols: 2, data: new Float64Array(12).fill(1e300) } };
+      await expectRefused(() => count(EvolvingSvd.fromFactors(notOrthonormal, { backend })), ["INVALID_ARGUMENT"], "fromFactors with entries above 1");
+      // A weight update whose product D Eᵀ does not fit in a double cannot be kept: refused, and the object is unchanged.
+      const kept = await EvolvingSvd.create(A, { rank: 2, backend, keepMatrix: true, method: "zha-simon" });
+      const before = kept.matrix()!.data.slice();
+      await expectRefused(() => count(kept.updateWeights({ rows: 6, cols: 1, data: new Float64Array(6).fill(1e200) }, { rows: 5, cols: 1, data: new Float64Array(5).fill(1e200) })), ["NON_FINITE"], "kept product overflow");
+      expect(Array.from(kept.matrix()!.data)).toEqual(Array.from(before));
+      expect(kept.stats.updates).toBe(0);
       // After every refusal the object works, and as a fresh one would.
       es.addRows(E);
       ref.addRows(E);

@@ -10,7 +10,9 @@ import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike } from "./types.js";
-import { checkResult, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED } from "./validate.js";
+import {
+  atRoundingLevel, checkResult, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED,
+} from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
 /** Errors below this are computed from the residual, not from ‖X‖² - 2<X, X̂> + ‖X̂‖². */
@@ -189,7 +191,7 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
     await run.step({ iteration: it, error: err });
-    if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS)) break;
+    if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N)) break;
   }
 
   // Weights descending, as TensorLy's cp_normalize leaves them unordered but users expect an order.

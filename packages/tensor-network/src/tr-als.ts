@@ -10,7 +10,7 @@ import { norm2 } from "./tensor.js";
 import type { TensorRingResult } from "./tensor-ring.js";
 import type { UnfoldingSvd } from "./types.js";
 import { trSvd } from "./tr-svd.js";
-import { checkSizes, prod } from "./validate.js";
+import { atRoundingLevel, checkSizes, prod } from "./validate.js";
 
 /** TR-ALS's settings, checked by the public entry point that runs it. */
 export interface TrAlsSettings {
@@ -164,7 +164,7 @@ export async function trAls(
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
     await afterSweep(it, err);
-    if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS)) break;
+    if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
   const result: TensorRingResult = { cores, ranks: r };
@@ -227,7 +227,7 @@ async function weightedSweeps(
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
     await afterSweep(it, err);
-    if (Math.abs(prev - err) < tol) break;
+    if (Math.abs(prev - err) < tol || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
   const result: TensorRingResult = { cores, ranks: r };

@@ -10,7 +10,8 @@ import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
 import {
-  checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED, UNFOLDING_SVD,
+  atRoundingLevel, checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED,
+  UNFOLDING_SVD,
 } from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
@@ -287,7 +288,7 @@ async function imputeLoop(
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
     await run.step({ iteration: it + 1, error: err });
-    if (Math.abs(prev - err) < tol) break;
+    if (Math.abs(prev - err) < tol || atRoundingLevel(err, tol, shape.length)) break;
   }
   // The last refill changed x after the core was formed: recompute it so core and factors match X̂.
   return project(ws, x, shape, U, r, -1, bufA, bufB).data;

@@ -270,3 +270,15 @@ export function unscaleLast(cores: Tensor[], scale: number, fn: string): Tensor[
   checkResult(out[out.length - 1].data, fn, "the last core");
   return out;
 }
+
+/**
+ * Whether an iterative method should stop because its relative error is at
+ * rounding level (16 N eps) while the caller's tolerance is below what
+ * rounding can resolve (tol 0 included): no sweep can improve it further, so
+ * without this such a run would sweep until maxIter. With an ordinary tol
+ * (above 16 N eps) it never triggers, so those runs stop where they did.
+ */
+export function atRoundingLevel(err: number, tol: number, N: number): boolean {
+  const floor = 16 * N * 2.220446049250313e-16;
+  return tol < floor && err <= floor;
+}

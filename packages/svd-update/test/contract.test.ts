@@ -373,6 +373,44 @@ describe("contract: invalid inputs are refused with the right codes", () => {
   }
 });
 
+describe("contract: long runs yield to the event loop and stop on their signal", () => {
+  it("truncatedSvd lets timers run while it works and stops on a signal fired meanwhile", async () => {
+    const A = { rows: 1500, cols: 800, data: Float64Array.from({ length: 1500 * 800 }, (_, i) => Math.sin(i * 0.37)) };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const seen: number[] = [];
+    try {
+      await truncatedSvd(A, { rank: 20, powerIters: 3, backend: "js", onProgress: (p) => seen.push(p.iteration) });
+      expect(seen).toEqual([1, 2, 3]);
+      expect(ticks).toBeGreaterThan(0);
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 10);
+      await expectRefused(() => count(truncatedSvd(A, { rank: 20, powerIters: 50, backend: "js", signal: ac.signal })), ["ABORTED"], "aborted while running");
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it("addRowsAsync aborted between phases leaves the object as it was, and the next update works", async () => {
+    const A = { rows: 200, cols: 1500, data: Float64Array.from({ length: 200 * 1500 }, (_, i) => Math.cos(i * 0.11)) };
+    const es = await EvolvingSvd.create(A, { rank: 8, backend: "js", seed: 1, method: "zha-simon" });
+    const before = es.factors();
+    // A dense batch large enough that reading it takes longer than one 25 ms slice.
+    const E = { rows: 3000, cols: 1500, data: Float64Array.from({ length: 3000 * 1500 }, (_, i) => Math.sin(i * 0.013)) };
+    const ac = new AbortController();
+    setImmediate(() => ac.abort());
+    const o = await outcome(() => es.addRowsAsync(E, { signal: ac.signal }), "addRowsAsync");
+    expect(o.ok ? "done" : o.code).toBe("ABORTED");
+    const after = es.factors();
+    expect([es.rows, es.stats.updates]).toEqual([200, 0]);
+    expect(Array.from(after.U.data)).toEqual(Array.from(before.U.data));
+    expect(Array.from(after.s)).toEqual(Array.from(before.s));
+    es.addRows({ rows: 2, cols: 1500, data: E.data.subarray(0, 3000) });
+    expect(es.rows).toBe(202);
+    checkSvd(es.factors(), null, "after an aborted async update");
+  });
+});
+
 describe("contract: memory stays flat, and a call that throws leaves the next one working", () => {
   it("wasm: 2,000 tiny updates (every tenth refused) keep the instance memory and the JS heap flat", async () => {
     const A = { rows: 30, cols: 20, data: Float64Array.from({ length: 600 }, (_, i) => Math.sin(i * 0.7)) };

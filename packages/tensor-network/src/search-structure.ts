@@ -27,7 +27,8 @@ export interface SearchStructureOptions extends BackendOptions {
   topology?: "ring" | "general";
   /**
    * Most parameters: Σ r_k I_k r_{k+1} (ring), Σ_k I_k Π_{j≠k} R_kj (general); default the number of
-   * entries, at most N times the entries times the largest mode (more buys nothing).
+   * entries. Capped at twice the parameters of the exact tensor train (or the entries, when more):
+   * past that, more parameters buy nothing.
    */
   budget?: number;
   /** greedy: stop once the relative error is at most this (default 1e-6). */
@@ -174,9 +175,10 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
   if (topology === "general" && o.method !== "greedy") {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology "general" needs method "greedy"`);
   }
-  // Parameters past N size max I_k buy nothing (an exact tensor train fits in fewer), so a larger
-  // budget is capped there: a search never grows ranks, and the cost of its fits, without bound.
-  const budget = Math.min(o.budget ?? S, N * S * Math.max(...shape));
+  // An exact tensor train (TT-SVD ranks min(I_0..I_{k-1}, I_k..I_{N-1})) represents X with no error, so
+  // structures of more than twice its parameters (or the entries, when more) are never worth fitting:
+  // a larger budget is capped there, and a search never grows ranks, and its fits' cost, without bound.
+  const budget = Math.min(o.budget ?? S, Math.max(S, 2 * exactTtParameters(shape)));
   const lambda = o.lambda ?? 200;
   const alsIter = o.alsIter ?? 50;
   const maxEvaluations = o.maxEvaluations ?? 500;
@@ -231,6 +233,18 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
     ? await greedy(shape, budget, targetError, maxEvaluations, fit, () => evaluations)
     : await tnale(shape, budget, o, maxEvaluations, fit, () => evaluations);
   return { ...found, network: { cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations };
+}
+
+/** Parameters of the exact tensor train of a tensor of this shape: Σ r_k I_k r_{k+1}, r_k = min(left, right) sizes. */
+function exactTtParameters(shape: number[]): number {
+  const N = shape.length, S = shape.reduce((a, b) => a * b, 1);
+  const r = [1];
+  for (let k = 1, left = 1; k < N; k++) {
+    left *= shape[k - 1];
+    r.push(Math.min(left, S / left));
+  }
+  r.push(1);
+  return shape.reduce((a, n, k) => a + r[k] * n * r[k + 1], 0);
 }
 
 /** Largest TnALE search radius (windows of 2 L + 1 ranks per bond and sweep). */

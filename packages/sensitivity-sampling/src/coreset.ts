@@ -91,6 +91,11 @@ export async function coreset(A: DenseMatrix, b: ArrayLike<number>, opts: Corese
     if (scheme === "root-leverage") for (let i = 0; i < n; i++) scores[i] = Math.pow(scores[i], p / 2);
   }
   run.check();
+  if (!scores.some((v) => v > 0)) {
+    // sample would call this "all scores are zero": say why.
+    if (!M.data.some((v) => v !== 0)) throw new LowrankError("RANK", "coreset: A is zero, so every score is 0");
+    throw new LowrankError("NON_FINITE", `coreset: every ${scheme} score underflowed to 0 at p = ${p}`);
+  }
   const s = sample(scores, o.m, { seed: o.seed, replacement: o.replacement });
   const m = s.indices.length;
   const data = new Float64Array(m * d), bs = new Float64Array(m);

@@ -266,6 +266,9 @@ export function* irls(
   const epsMin = 1e-10 * scale;
   let eps = p < 2 ? 0.1 * scale : epsMin;
   const x0 = new Float64Array(d);
+  // Iterations since the best objective last went down: with ε at its floor, 100 of them end the run (not
+  // converged), so a tol below rounding level (tol = 0) does not run to maxIter.
+  let since = 0;
   for (let it = 1; it <= maxIter; it++) {
     // Extreme weights (tiny ε at many zero residuals) can make the system numerically singular: stop at the best iterate.
     if (!weightedSolve(K, n, d, A, b, omega, p, eps, buf, trial)) return;
@@ -297,7 +300,8 @@ export function* irls(
     if (f < fBest) {
       fBest = f;
       best.set(x);
-    }
+      since = 0;
+    } else since++;
     outcome.objective = fBest;
     outcome.iterations = it;
     yield { iteration: it, objective: f, eps: p === 2 ? 0 : eps };
@@ -310,5 +314,6 @@ export function* irls(
       outcome.converged = true;
       return;
     }
+    if (eps <= epsMin && since >= 100) return;
   }
 }

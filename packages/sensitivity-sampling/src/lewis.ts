@@ -32,7 +32,10 @@ export interface LewisOptions extends BackendOptions {
   sketchSize?: number;
   /** Iterations at most (default 200). */
   maxIter?: number;
-  /** Stop when max_i |log(w_i new / w_i old)| <= tol (default 1e-10). */
+  /**
+   * Stop when max_i |log(w_i new / w_i old)| <= tol (default 1e-10). A run whose residual has not
+   * gone down for 100 iterations (rounding level, below a tol of 0 say) stops there, not converged.
+   */
   tol?: number;
   /** Rank threshold relative to σ_max (default max(n, d) eps). */
   rcond?: number;
@@ -67,6 +70,26 @@ export interface LewisResult {
    * back to the plain map. p >= 4: the last line-search step t along the Cohen-Peng direction (1 = the plain map).
    */
   alpha: number;
+}
+
+/** Iterations without a new lowest `change` (by 0.1%) after which a run stops: the residual has reached rounding level. */
+export const STALL_ITERATIONS = 100;
+
+/**
+ * Watches the residual of an iteration: `stalled(change)` turns true once
+ * {@link STALL_ITERATIONS} iterations in a row have not lowered the lowest
+ * residual seen by 0.1%. Then the run stops (not converged): a tol below what
+ * rounding allows (tol = 0, say) ends instead of running to maxIter.
+ */
+export function stallWatch(): (change: number) => boolean {
+  let best = Infinity, since = 0;
+  return (change) => {
+    if (change < best * (1 - 1e-3)) {
+      best = change;
+      since = 0;
+    } else since++;
+    return since >= STALL_ITERATIONS;
+  };
 }
 
 /**
@@ -105,10 +128,11 @@ export async function lewisIterate(
     return res;
   };
   let change = Infinity, iterations = 0;
+  const stalled = stallWatch();
   K.weightedGram(n, r, U, r, v, G);
   for (let it = 1; it <= maxIter; it++) {
-    if (K.cholesky(r, G, r) >= 0) {
-      throw new LowrankError("NOT_CONVERGED", "lewisWeights: Uᵀ W^(1-2/p) U lost positive definiteness (weights under/overflowed)");
+    if (!allFinite(G) || K.cholesky(r, G, r) >= 0) {
+      throw new LowrankError("NOT_CONVERGED", `lewisWeights: Uᵀ W^(1-2/p) U lost positive definiteness or overflowed at p = ${p} (weights under/overflowed)`);
     }
     Linv.fill(0);
     for (let j = 0; j < r; j++) Linv[j * r + j] = 1;
@@ -122,6 +146,7 @@ export async function lewisIterate(
     iterations = it;
     await run.step({ iteration: it, change });
     if (change <= tol) return done({ iterations, change, converged: true, alpha });
+    if (stalled(change)) break;
   }
   return done({ iterations, change, converged: false, alpha });
 }
@@ -179,11 +204,12 @@ async function lewisConvex(
   for (let st = 0; st < stages.length; st++) {
     const ps = stages[st], last = st === stages.length - 1, half = ps / 2;
     const stageTol = last ? tol : Math.max(tol, 1e-4);
+    const stalled = stallWatch();
     while (iterations < maxIter) {
       for (let i = 0; i < n; i++) v[i] = q[i] > 0 ? Math.pow(q[i], half - 1) : 0;
       K.weightedGram(n, r, U, r, v, G);
       X.set(G);
-      if (K.cholesky(r, G, r) >= 0) {
+      if (!allFinite(G) || K.cholesky(r, G, r) >= 0) {
         throw new LowrankError("NOT_CONVERGED", `lewisWeights: Uᵀ W^(1-2/p) U is numerically singular at p = ${ps} (weights spread beyond double precision)`);
       }
       Linv.fill(0);
@@ -212,9 +238,12 @@ async function lewisConvex(
       for (let j = 0; j < r * r; j++) M[j] += t * Dm[j];
       for (let i = 0; i < n; i++) q[i] += t * (q1[i] - q[i]);
       await run.step({ iteration: iterations, change });
+      if (stalled(change)) break;
     }
   }
-  for (let i = 0; i < n; i++) w[i] = q[i] > 0 ? Math.pow(q[i], p / 2) : 0;
+  // Unconverged (maxIter, a stall, or a p so large that the continuation did not reach it): Lewis weights
+  // lie in [0, 1], and q^(p/2) of a q above 1 may overflow.
+  for (let i = 0; i < n; i++) w[i] = q[i] > 0 ? Math.min(1, Math.pow(q[i], p / 2)) : 0;
   return { iterations, change, converged: false, alpha: t };
 }
 
@@ -356,7 +385,29 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
   const w = ws.f64(n);
   if (r === 0) return { weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
   const res = await lewisIterate(ws, n, r, U, P, w, maxIter, tol, run);
-  return { weights: ws.output(w), rank: r, ...res };
+  const weights = ws.output(w);
+  checkWeights(weights, P);
+  return { weights, rank: r, ...res };
+}
+
+/**
+ * NON_FINITE when a weight came out NaN or ±Infinity, NOT_CONVERGED when they all came out 0 (they sum to
+ * the rank, > 0 here): the iteration under- or overflowed at this p.
+ */
+export function checkWeights(w: Float64Array, p: number): void {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(w[i])) {
+      throw new LowrankError("NON_FINITE", `lewisWeights: the weights under- or overflowed at p = ${p} (weight ${i} is ${w[i]})`);
+    }
+    sum += w[i];
+  }
+  if (!(sum > 0)) throw new LowrankError("NOT_CONVERGED", `lewisWeights: every weight underflowed to 0 at p = ${p}`);
+}
+
+function allFinite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
 }
 
 /** f64 entries a Lewis-weight run needs: A, the basis and its scratch, w, v and r x r scratch. */
@@ -391,15 +442,19 @@ async function lewisSketched(
   const u = ws.f64(n), w = ws.f64(n), v = ws.f64(n).fill(1);
   const weights = () => {
     for (let i = 0; i < n; i++) w[i] = Math.exp(w[i]);
-    return ws.output(w);
+    const out = ws.output(w);
+    checkWeights(out, p);
+    return out;
   };
   K.rngFill(new Rng(seed), u, false);
   const SA = ws.f64(m * d), Rinv = ws.f64(d * d), tau = ws.f64(d), work = ws.f64(d), z = ws.f64(2 * d);
   let alpha = stepLength(p);
   let change = Infinity, iterations = 0;
+  const stalled = stallWatch();
   for (let it = 1; it <= maxIter; it++) {
     SA.fill(0);
     K.countSketch(n, d, a, d, u, m, v, SA);
+    if (!allFinite(SA)) throw new LowrankError("NOT_CONVERGED", `lewisWeights: the sketch of W^(1/2-1/p) A overflowed at p = ${p} (weights under/overflowed)`);
     K.householderQr(m, d, SA, d, tau, work);
     let big = 0;
     for (let j = 0; j < d; j++) big = Math.max(big, Math.abs(SA[j * d + j]));
@@ -417,6 +472,7 @@ async function lewisSketched(
     iterations = it;
     await run.step({ iteration: it, change });
     if (change <= tol) return { weights: weights(), rank: d, iterations, change, converged: true, alpha };
+    if (stalled(change)) break;
   }
   return { weights: weights(), rank: d, iterations, change, converged: false, alpha };
 }

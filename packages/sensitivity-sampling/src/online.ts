@@ -11,7 +11,7 @@ const SAMPLER_OPTIONS = {
   oversample: opt.number({ above: 0 }),
   lambda: opt.number({ above: 0 }),
   seed: opt.seed(),
-  batchSize: opt.int({ min: 1 }),
+  batchSize: opt.int({ min: 1, max: 2 ** 20 }),
 };
 
 const LEWIS_SAMPLER_OPTIONS = { ...SAMPLER_OPTIONS, p: opt.number({ above: 0 }) };
@@ -23,7 +23,7 @@ export interface OnlineSamplerOptions extends BackendOptions {
   /** Ridge λ in H = (λI + Σ w a aᵀ)⁻¹ (default 1e-10 times the largest squared row norm of the first batch). */
   lambda?: number;
   seed?: number;
-  /** Rows per kernel call; memory for this many is reserved once, at creation (default 4096). */
+  /** Rows per kernel call, at most 2^20; memory for this many is reserved once, at creation (default 4096). */
   batchSize?: number;
 }
 

@@ -1,7 +1,7 @@
 import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type DenseMatrix } from "@lowrank/linalg";
 import { defaultRcond, orthonormalBasis } from "./basis.js";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome } from "./irls.js";
-import { lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";
+import { checkWeights, lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";
 import { sensitivityModule } from "./module.js";
 import { checkEntries, readMatrix, readP } from "./validate.js";
 
@@ -100,6 +100,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
     }
     const res = await lewisIterate(ws, n, r, U, P, s, maxIter, tol, run);
     const out = ws.output(s);
+    checkWeights(out, P);
     let total = 0;
     for (let i = 0; i < n; i++) total += (out[i] *= factor);
     if (!Number.isFinite(total)) throw new LowrankError("NON_FINITE", `lpSensitivities: the bounds' total overflows double precision (factor ${factor})`);

@@ -208,6 +208,29 @@ describe("Lewis weights and sensitivities", () => {
   });
 });
 
+describe("exponents across double range", () => {
+  it("every entry point taking p gives a finite result or a LowrankError for any finite p > 0", async () => {
+    const arbP = fc.oneof(fc.constantFrom(1e-300, 1e-9, 0.01, 0.3, 1, 2, 4, 7.5, 64, 1000, 1e6, 1e300), fc.double({ min: 1e-3, max: 20, noNaN: true }));
+    const arb = fc.tuple(fc.oneof(arbTall, arbMatrix(8, 3)), arbBackend, arbP, fc.integer({ min: 0, max: 7 }));
+    await property(arb, async ([A, backend, p, which]) => {
+      const b = Float64Array.from({ length: A.rows }, (_, i) => Math.cos(i + 1));
+      const x = Float64Array.from({ length: A.cols }, (_, j) => j - 1);
+      const calls: (() => unknown)[] = [
+        () => lewisWeights(A, p, { backend, maxIter: 50 }),
+        () => lewisWeights(A, Math.min(p, 3.9), { backend, method: "sketch", maxIter: 50 }),
+        () => lpSensitivities(A, p, { backend, maxIter: 50 }),
+        () => lpRegression(A, b, p, { backend, maxIter: 30 }),
+        () => coreset(A, b, { backend, p, m: 2, scores: (["lewis", "root-leverage", "mixed"] as const)[A.rows % 3] }),
+        async () => (await OnlineLewisSampler.create(A.cols, { backend, p, seed: 1 })).push(A),
+        () => lpObjective(A, b, x, p),
+        () => rootLeverageScores(A, p, { backend }),
+      ];
+      const o = await contract(calls[which], `p = ${p}, call ${which}`);
+      if (!o.ok) expect(["NON_FINITE", "NOT_CONVERGED", "RANK", "SHAPE"], o.message).toContain(o.code);
+    });
+  });
+});
+
 describe("sampling and coresets", () => {
   it("sample: probabilities come from one distribution summing to 1 (with replacement) or to m (without)", async () => {
     const arbScores = fc.array(fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constantFrom(0, 1e-300, 1e300, 1.7e308)), { minLength: 1, maxLength: 50 });
@@ -483,12 +506,44 @@ describe("invalid input is refused with a sensible code", () => {
     }
   });
 
+  it("random option objects (known and unknown keys, values of every type) give a result or a LowrankError, never a hang", async () => {
+    const A = randn(12, 3, 7), b = Array.from({ length: 12 }, (_, i) => Math.sin(i));
+    const value = fc.oneof(
+      fc.constantFrom<unknown>(...WRONG_TYPES, ...BAD_NUMBERS, 0, 1, 2, 3, 1e-12, 0.25, 2 ** 31 - 1, "wasm", "js", "qr", "sketch", "srht",
+        "countsketch", "exact", "lewis-bound", "lewis", "mixed", "uniform", abortedSignal(), () => undefined),
+      fc.integer({ min: -5, max: 300 }), fc.double({ noNaN: false }),
+    );
+    const LONG = ["maxIter", "tol", "onProgress", "signal"];
+    const calls: [string, string[], (o: object) => unknown][] = [
+      ["leverageScores", ["method", "seed", "sketch", "sketchSize", "projections", "rcond"], (o) => leverageScores(A, o)],
+      ["leverageScoresAsync", ["method", "seed", "sketch", "sketchSize", "projections", "rcond", "signal", "onProgress"], (o) => leverageScoresAsync(A, o)],
+      ["rootLeverageScores", ["method", "seed", "sketch", "sketchSize", "projections"], (o) => rootLeverageScores(A, 1, o)],
+      ["lewisWeights", ["method", "seed", "sketchSize", "rcond", ...LONG], (o) => lewisWeights(A, 1.5, o)],
+      ["lpSensitivities", ["method", "rcond", ...LONG], (o) => lpSensitivities(A, 3, o)],
+      ["lpRegression", ["weights", ...LONG], (o) => lpRegression(A, b, 1.5, o)],
+      ["coreset", ["p", "m", "scores", "seed", "replacement", "signal"], (o) => coreset(A, b, { m: 3, ...o } as never)],
+      ["sample", ["seed", "replacement"], (o) => sample(b.map(Math.abs), 3, o)],
+      ["OnlineLeverageSampler", ["oversample", "lambda", "seed", "batchSize"], async (o) => (await OnlineLeverageSampler.create(3, o)).push(A)],
+      ["OnlineLewisSampler", ["p", "oversample", "lambda", "seed", "batchSize"], async (o) => (await OnlineLewisSampler.create(3, o)).push(A)],
+    ];
+    const arb = fc.integer({ min: 0, max: calls.length - 1 }).chain((c) => fc.tuple(
+      fc.constant(c),
+      fc.dictionary(fc.oneof({ weight: 9, arbitrary: fc.constantFrom("backend", ...calls[c][1]) }, { weight: 1, arbitrary: fc.constantFrom("rank", "max_iter", "x") }), value, { maxKeys: 4 }),
+    ));
+    await property(arb, async ([c, opts]) => {
+      const [name, , call] = calls[c];
+      const o = await contract(() => call(opts), `${name}(${Object.keys(opts).join(", ")})`);
+      if (!o.ok) expect(["INVALID_ARGUMENT", "ABORTED", "TOO_LARGE", "RANK", "NOT_CONVERGED", "NON_FINITE", "SHAPE", "EMPTY"], `${name}: ${o.message}`).toContain(o.code);
+    }, RUNS * 2);
+  });
+
   it.each(BACKENDS)("sizes that cannot be allocated are refused before allocating, on %s", async (backend) => {
     const A = randn(50, 3, 3);
     const t0 = Date.now();
     await refused(() => OnlineLeverageSampler.create(1e6, { backend }), ["TOO_LARGE"], "OnlineLeverageSampler d = 1e6");
     await refused(() => OnlineLewisSampler.create(30000, { backend }), ["TOO_LARGE"], "OnlineLewisSampler d = 30000");
-    await refused(() => OnlineLeverageSampler.create(3, { backend, batchSize: 2 ** 30 }), ["TOO_LARGE"], "batchSize 2^30");
+    await refused(() => OnlineLeverageSampler.create(3, { backend, batchSize: 2 ** 30 }), ["INVALID_ARGUMENT"], "batchSize 2^30 (at most 2^20)");
+    await refused(() => OnlineLeverageSampler.create(20000, { backend, batchSize: 2 ** 20 }), ["TOO_LARGE"], "batch of 2^20 rows of 20000");
     await refused(() => sample([1, 2, 3], 1e9, { replacement: true }), ["TOO_LARGE"], "sample m = 1e9 with replacement");
     await refused(() => coreset(A, new Float64Array(50), { backend, m: 1e9, replacement: true }), ["TOO_LARGE"], "coreset m = 1e9 with replacement");
     await refused(() => leverageScores(A, { backend, method: "sketch", sketchSize: 2 ** 31 - 1 }), ["TOO_LARGE"], "sketchSize 2^31-1");

@@ -19,6 +19,9 @@ import { loadBostonHousing, loadCpsWages, loadImage, loadSotu, loadSpamAssassin 
 
 const ARG_CODES: Code[] = ["INVALID_ARGUMENT", "SHAPE", "EMPTY", "NON_FINITE", "TOO_LARGE", "INDEX", "RANK"];
 let cases = 0;
+/** CONTRACT_SCALE=10 multiplies every property's runs (a longer local fuzz; the default keeps the suite short). */
+const SCALE = Number(process.env.CONTRACT_SCALE ?? 1);
+const runs = (n: number) => fcParams(Math.round(n * SCALE), Number(process.env.CONTRACT_SEED ?? 20261206));
 const started = performance.now();
 
 function show(v: unknown): string {
@@ -105,7 +108,7 @@ describe("datasets contract, valid inputs match their definition", () => {
         }
         expect(Array.from(lowRankMatrix(rows, cols, rank, { seed, incoherent, condition }).M.data)).toEqual(Array.from(M.data));
       });
-    }), fcParams(120));
+    }), runs(120));
   });
 
   it("observationMask and observe: distinct sorted positions, the fraction and the minimums met, observed values read from M", async () => {
@@ -131,7 +134,7 @@ describe("datasets contract, valid inputs match their definition", () => {
       await contract(() => observe(M, fraction, opts), "observe", (o) => {
         for (let t = 0; t < o.values.length; t++) expect(o.values[t]).toBe(M.data[o.rowIndex[t] * cols + o.colIndex[t]]);
       });
-    }), fcParams(120));
+    }), runs(120));
   });
 
   it("tuckerTensor, cpTensor, ttTensor, trTensor: the tensor is its factors' contraction", async () => {
@@ -187,7 +190,7 @@ describe("datasets contract, valid inputs match their definition", () => {
           }
         }, ["RANK"]);
       }
-    }), fcParams(120));
+    }), runs(120));
   });
 
   it("heavyTailedRegression: b = A xTrue without noise, outliers marked; extreme options refuse instead of overflowing", async () => {
@@ -210,7 +213,7 @@ describe("datasets contract, valid inputs match their definition", () => {
           expect(Math.abs(s - b[i])).toBeLessThanOrEqual(1e-12 * a);
         }
       }, ["NON_FINITE"]);
-    }), fcParams(150));
+    }), runs(150));
   });
 
   it("tokenize, termDocumentMatrix, regressionDesign on generated text and records", async () => {
@@ -233,7 +236,7 @@ describe("datasets contract, valid inputs match their definition", () => {
         expect([...vocabulary].sort()).toEqual(vocabulary.slice().sort());
         for (const f of documentFrequency) expect(f).toBeGreaterThanOrEqual(o.minDocumentFrequency);
       }, ["EMPTY"]);
-    }), fcParams(120));
+    }), runs(120));
     const record = fc.record({ x: fc.double({ min: -1e3, max: 1e3, noNaN: true }), g: fc.constantFrom("a", "b", "c"), y: fc.double({ min: -10, max: 10, noNaN: true }) });
     await fc.assert(fc.asyncProperty(fc.array(record, { minLength: 1, maxLength: 20 }), fc.boolean(), fc.boolean(), fc.constantFrom("dummy", "codes") as fc.Arbitrary<"dummy" | "codes">,
       async (records, intercept, standardize, categorical) => {
@@ -242,7 +245,7 @@ describe("datasets contract, valid inputs match their definition", () => {
           expect(Array.from(b)).toEqual(records.map((r) => r.y));
           if (intercept) for (let i = 0; i < A.rows; i++) expect(A.data[i * A.cols]).toBe(1);
         }, ["RANK", "SHAPE"]);
-      }), fcParams(120));
+      }), runs(120));
   });
 
   it("decodeImage, grayscale, downsample on generated images", async () => {
@@ -272,7 +275,7 @@ describe("datasets contract, valid inputs match their definition", () => {
         expect([D.rows, D.cols]).toEqual([Math.floor(h / factor), Math.floor(w / factor)]);
       }, ["SHAPE"]);
       await contract(() => downsample(Array.from({ length: h }, (_, i) => Array.from(M.data.subarray(i * w, (i + 1) * w))) as never, factor), "downsample number[][]", undefined, ["SHAPE"]);
-    }), fcParams(80));
+    }), runs(80));
   });
 });
 
@@ -375,6 +378,15 @@ describe("datasets contract, invalid inputs", () => {
       ["heavyTailedRegression huge", () => heavyTailedRegression(1e6, 1e4)],
       ["regressionDesign huge dummy coding", () => regressionDesign(Array.from({ length: 30000 }, (_, i) => ({ g: `level${i}`, y: i })), ["g"], "y")],
     ];
+    // A JPEG whose frame header claims 65520 x 65520 pixels.
+    const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(128) }, 90).data);
+    for (let i = 0; i < jpg.length - 8; i++) {
+      if (jpg[i] === 0xff && (jpg[i + 1] === 0xc0 || jpg[i + 1] === 0xc2)) {
+        jpg.set([0xff, 0xf0, 0xff, 0xf0], i + 5);
+        break;
+      }
+    }
+    huge.push(["decodeImage of a 65520 x 65520 header", () => decodeImage(jpg)]);
     for (const [what, fn] of huge) {
       const t0 = performance.now();
       await refused(fn, ["TOO_LARGE"], what);

@@ -26,7 +26,7 @@ export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
 });
 
 // Runs the hot kernels of an update on tiny inputs so V8 optimises them before
-// the first real batch (docs/ARCHITECTURE.md, "Warm-up").
+// the first real batch (docs/ARCHITECTURE.md, "The runtime").
 function warmSvdUpdate(k: SvdUpdateKernels, arena: Arena): void {
   const n = 8;
   const idx = arena.i32(n), B = arena.f64(n * n), C = arena.f64(n * n), R = arena.f64(n * n), P = arena.f64(4 * n * n);

@@ -4,7 +4,7 @@
 // small low-rank inputs U diag(s) Vᵀ equal to the updated matrix and s equal to
 // its dense SVD's) or a LowrankError with a sensible code; never another
 // exception, non-finite output from finite input, accepted invalid input, a
-// hang, or growing memory (docs/ARCHITECTURE.md, "The contract").
+// hang, or growing memory (docs/ARCHITECTURE.md, "Tests").
 import type { CsrMatrix, DenseMatrix } from "@lowrank/linalg";
 import {
   abortedSignal, BAD_NUMBERS, badMatrices, expectContract, expectRefused, fc, fcParams, outcome, WRONG_TYPES, type Code,

@@ -290,7 +290,10 @@ export function asMatrix(x: unknown, name: string, opts: InputOptions = {}): Den
       throw new LowrankError("SHAPE", `${name}.data has ${data.length} entries, expected rows * cols = ${rows} * ${cols} = ${rows * cols}`);
     }
     if (finite) checkFiniteValues(data, name);
-    if (data === x.data && Object.keys(x).length === 3) return x as unknown as DenseMatrix;
+    if (data === x.data && Object.keys(x).length === 3) {
+      if (!opts.allowEmpty && (rows === 0 || cols === 0)) throw new LowrankError("EMPTY", `${name} is empty (${rows} x ${cols})`);
+      return x as unknown as DenseMatrix;
+    }
   } else {
     throw new LowrankError(
       "INVALID_ARGUMENT",

@@ -352,6 +352,126 @@ describe("contract: valid inputs give correct results on both backends", () => {
   });
 });
 
+// ---- any valid options, any magnitude: a result or a LowrankError -------
+
+const wideEntry = fc.oneof(
+  { weight: 8, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 1e300, -1e300, 1e-300, 5e-324, 1e-310, 1.7976931348623157e308, 1e150, 1e-150) },
+);
+const arbWide = fc
+  .tuple(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }).filter((s) => size(s) <= 150), fc.constantFrom(1, 1e300, 1e-300, 2 ** 1000))
+  .chain(([shape, sc]) => fc.array(wideEntry, { minLength: size(shape), maxLength: size(shape) }).map((d) => ({ shape, data: Float64Array.from(d, (v) => v * sc) })));
+const int = (a: number, b: number) => fc.integer({ min: a, max: b });
+const someRanks = fc.array(int(1, 5), { minLength: 1, maxLength: 5 });
+const maskFor = (X: Tensor) => fc.option(fc.array(fc.oneof(fc.boolean(), fc.constantFrom(0, 1)), { minLength: X.data.length, maxLength: X.data.length }), { nil: undefined });
+
+/** Each entry point with an arbitrary of its valid options (any combination, values in range). */
+const VALID_CALLS: [string, (X: Tensor) => fc.Arbitrary<Record<string, unknown>>, (X: Tensor, o: never, b: B) => unknown][] = [
+  ["tucker", (X) => fc.record({ rank: fc.oneof(int(1, 5), someRanks), method: fc.constantFrom("hosvd", "st-hosvd", "hooi"), init: fc.constantFrom("svd", "random"), unfoldingSvd: fc.constantFrom("gram", "jacobi"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), returnErrors: fc.boolean(), mask: maskFor(X), seed: int(-5, 5) }, { requiredKeys: ["rank"] }),
+    async (X, o, b) => { const t = await tucker(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b })]; }],
+  ["cp", (X) => fc.record({ rank: int(1, 6), init: fc.constantFrom("svd", "random"), maxIter: int(1, 8), tol: fc.constantFrom(0, 1e-3), returnErrors: fc.boolean(), mask: maskFor(X), seed: int(0, 5) }, { requiredKeys: ["rank"] }),
+    async (X, o, b) => { const t = await cp(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), parameterCount(t)]; }],
+  ["tensorTrain", (X) => fc.record({ eps: fc.constantFrom(0, 1e-12, 0.1, 1, 10), maxRank: fc.oneof(int(1, 5), someRanks), unfoldingSvd: fc.constantFrom("gram", "jacobi"), mask: maskFor(X), completion: fc.constantFrom("weighted", "em"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), returnErrors: fc.boolean() }),
+    async (X, o, b) => { const t = await tensorTrain(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttRound(t, { backend: b, eps: 0.1 }), ttNorm(t, { backend: b }), compressionRatio(t)]; }],
+  ["tensorRing", (X) => fc.record({ ranks: someRanks, eps: fc.constantFrom(0, 1e-12, 0.1, 1), method: fc.constantFrom("svd", "als"), init: fc.constantFrom("svd", "random"), unfoldingSvd: fc.constantFrom("gram", "jacobi"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), mask: maskFor(X), completion: fc.constantFrom("weighted", "em"), returnErrors: fc.boolean() }),
+    async (X, o, b) => { const t = await tensorRing(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttNorm(t, { backend: b }), ttDot(t, ttAdd(t, t), { backend: b })]; }],
+  ["coreShape", () => fc.record({ budget: fc.oneof(int(0, 200), fc.constantFrom(1e300, 1e9)), solver: fc.constantFrom("greedy", "bang-for-buck", "exact", "rre-greedy"), refitIter: int(1, 3) }, { requiredKeys: ["budget"] }),
+    (X, o, b) => coreShape(X, { ...(o as object), backend: b } as never)],
+  ["searchStructure", () => fc.record({ method: fc.constantFrom("greedy", "tnale"), topology: fc.constantFrom("ring", "general"), budget: fc.oneof(int(0, 500), fc.constant(1e300)), targetError: fc.constantFrom(0, 1e-3), lambda: fc.constantFrom(0, 1, 200), radius: int(1, 3), initialRanks: someRanks, searchPermutation: fc.boolean(), alsIter: int(1, 3), sliceIter: int(1, 2), restarts: int(1, 2), maxEvaluations: int(1, 4), seed: int(0, 3) }, { requiredKeys: ["method"] }),
+    (X, o, b) => searchStructure(X, { ...(o as object), backend: b } as never)],
+  ["modeProduct", () => fc.record({ J: int(1, 4), mode: int(0, 5), transpose: fc.boolean(), sc: fc.constantFrom(1, 1e300, 1e-300) }),
+    (X, o: { J: number; mode: number; transpose: boolean; sc: number }, b) => {
+      const n = X.shape[Math.min(o.mode, X.shape.length - 1)];
+      const M = { rows: o.transpose ? n : o.J, cols: o.transpose ? o.J : n, data: Float64Array.from({ length: n * o.J }, (_, i) => Math.sin(i) * o.sc) };
+      return modeProduct(X, M, o.mode, { transpose: o.transpose, backend: b });
+    }],
+  ["unfold/fold/norm/relativeError", () => fc.record({ mode: int(0, 5) }),
+    (X, o: { mode: number }) => [norm(X), unfold(X, o.mode), fold(unfold(X, 0), 0, X.shape), relativeError(X, { shape: X.shape, data: X.data.map((v) => -v) })]],
+];
+
+describe("contract: any valid options on tensors of any magnitude", () => {
+  it("every entry point returns finite results or a LowrankError (extreme entries, masks, every option)", async () => {
+    const arb = fc.tuple(arbWide, fc.constantFrom(...VALID_CALLS), fc.constantFrom(...BACKENDS)).chain(([X, c, b]) => fc.tuple(fc.constant(X), fc.constant(c), fc.constant(b), c[1](X)));
+    await fc.assert(
+      fc.asyncProperty(arb, async ([X, [name, , call], b, o]) => {
+        await expectContract(count(() => call(X, o as never, b)), `${name}(${b}) ${show(X)} ${show(o)}`);
+      }),
+      fcParams(800),
+    );
+  });
+});
+
+// ---- generated decompositions, valid and broken, in every accepted form --
+
+const partEntry = fc.oneof(
+  { weight: 12, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 1e300, -1e300, 1e-300, 5e-324, 1.7976931348623157e308, NaN, Infinity) },
+);
+const partData = (n: number) => fc.array(partEntry, { minLength: n, maxLength: n });
+/** A tensor part in a random accepted form (plain, number[], strided view with an offset) or broken. */
+const tensorPart = (shape: number[]) => {
+  const n = size(shape), stride = shape.map((_, k) => size(shape.slice(k + 1)));
+  return fc.oneof(
+    { weight: 4, arbitrary: partData(n).map((d) => ({ shape, data: Float64Array.from(d) })) },
+    { weight: 1, arbitrary: partData(n).map((d) => ({ shape, data: d })) },
+    { weight: 1, arbitrary: fc.tuple(partData(n + 2), int(0, 2)).map(([d, offset]) => ({ shape, stride, offset, data: d })) },
+    { weight: 1, arbitrary: partData(n + 1).map((d) => ({ shape, data: Float64Array.from(d) })) },
+    { weight: 1, arbitrary: fc.constantFrom(null, undefined, 5, "x", { shape }, { data: [1] }) },
+  );
+};
+const matrixPart = (rows: number, cols: number) => fc.oneof(
+  { weight: 5, arbitrary: partData(rows * cols).map((d) => ({ rows, cols, data: Float64Array.from(d) })) },
+  { weight: 1, arbitrary: partData(rows * cols).map((d) => Array.from({ length: rows }, (_, i) => d.slice(i * cols, (i + 1) * cols))) },
+  { weight: 1, arbitrary: partData(rows * cols).map((d) => ({ rows, columns: cols, get: (i: number, j: number) => d[i * cols + j] })) },
+  { weight: 1, arbitrary: fc.constantFrom(null, { rows, cols }, { rows, cols, data: [] }) },
+);
+const arbNetwork = fc.tuple(fc.array(fc.tuple(int(1, 4), int(1, 3)), { minLength: 1, maxLength: 4 }), fc.boolean()).chain(([spec, ring]) => {
+  const r = ring ? [...spec.map((q) => q[1]), spec[0][1]] : [1, ...spec.slice(1).map((q) => q[1]), 1];
+  return fc.tuple(...spec.map(([n], k) => tensorPart([r[k], n, r[k + 1]]))).map((cores) => ({ cores, ranks: r }));
+});
+const arbTuckerD = fc.array(fc.tuple(int(1, 4), int(1, 3)), { minLength: 1, maxLength: 4 }).chain((spec) =>
+  fc.record({ core: tensorPart(spec.map((q) => q[1])), factors: fc.tuple(...spec.map(([n, r]) => matrixPart(n, r))) }));
+const arbCpD = fc.tuple(fc.array(int(1, 4), { minLength: 1, maxLength: 4 }), int(1, 3)).chain(([shape, R]) =>
+  fc.record({ weights: fc.oneof(partData(R), partData(R).map((d) => Float64Array.from(d))), factors: fc.tuple(...shape.map((n) => matrixPart(n, R))) }));
+const arbGeneralD = fc.tuple(fc.array(int(1, 4), { minLength: 2, maxLength: 3 }), fc.array(int(1, 3), { minLength: 3, maxLength: 3 })).chain(([shape, rr]) => {
+  const R = shape.map((n, a) => shape.map((_, c) => (a === c ? n : rr[(a + c) % 3])));
+  return fc.tuple(...shape.map((n, k) => tensorPart([n, ...shape.map((_, j) => j).filter((j) => j !== k).map((j) => R[k][j])]))).map((cores) => ({ edgeRanks: R, cores }));
+});
+/** Breaks a decomposition one way (or not at all). */
+const mangled = (d: Record<string, unknown>) => int(0, 6).map((m) => {
+  const c: Record<string, unknown> = { ...d };
+  const list = (k: string) => c[k] as unknown[];
+  if (m === 1 && c.cores) c.cores = list("cores").slice(1);
+  if (m === 2 && c.ranks) c.ranks = (c.ranks as number[]).map((v) => v + 1);
+  if (m === 3 && c.factors) c.factors = list("factors").slice().reverse();
+  if (m === 4) delete c[Object.keys(c)[0]];
+  if (m === 5 && c.edgeRanks) c.edgeRanks = (c.edgeRanks as number[][]).map((row) => row.map((v) => v + 1));
+  if (m === 6 && c.weights) c.weights = [...Array.from(c.weights as ArrayLike<number>), 1];
+  return c;
+});
+const arbDecomposition = fc.oneof(arbNetwork, arbTuckerD, arbCpD, arbGeneralD).chain(mangled);
+
+describe("contract: decompositions passed back in", () => {
+  it("valid ones in any form are used, broken ones refused, never a TypeError or non-finite output", async () => {
+    const ops: [string, (a: never, b: never, be: B, alpha: number) => unknown][] = [
+      ["reconstruct", (a, _b, be) => reconstruct(a, { backend: be })],
+      ["parameterCount", (a) => parameterCount(a)],
+      ["compressionRatio", (a) => compressionRatio(a)],
+      ["ttRound", (a, _b, be) => ttRound(a, { backend: be, eps: 0.1 })],
+      ["ttDot", (a, b, be) => ttDot(a, b, { backend: be })],
+      ["ttNorm", (a, _b, be) => ttNorm(a, { backend: be })],
+      ["ttAdd", (a, b) => ttAdd(a, b)],
+      ["ttScale", (a, _b, _be, alpha) => ttScale(a, alpha)],
+    ];
+    await fc.assert(
+      fc.asyncProperty(arbDecomposition, arbDecomposition, fc.constantFrom(...ops), fc.constantFrom(...BACKENDS), fc.constantFrom(2, -1, 0, 1e300, 1e-300, NaN), async (a, b, [name, op], be, alpha) => {
+        await expectContract(count(() => op(a as never, b as never, be, alpha)), `${name}(${be}) ${show(a)} ${show(b)}`);
+      }),
+      fcParams(1500),
+    );
+  });
+});
+
 describe("contract: regressions found by fuzzing", () => {
   it("a subnormal residual gives a finite error (its reciprocal overflowed in the norm)", async () => {
     const X = { shape: [3, 3], data: [-1, 0, 0, 0, 0, 0, 0, 0, -1e-314] };

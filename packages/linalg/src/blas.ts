@@ -184,7 +184,10 @@ export function gemv(A: MatrixLike, x: VectorLike, opts?: BackendOptions & { tra
       return ws.output(y);
     });
   };
-  const y = run(a.data, xv, alpha);
+  // A subnormal alpha is lifted as in gemm (the transposed kernel scales x by alpha first).
+  const lift = alpha !== 0 && Math.abs(alpha) < 2 ** -1022;
+  const y = run(a.data, xv, lift ? alpha * 2 ** SUB : alpha);
+  if (lift) for (let i = 0; i < y.length; i++) y[i] *= 2 ** -SUB;
   if (!allFinite(y)) {
     const A_ = trans ? (i: number, p: number) => a.data[p * a.cols + i] : (i: number, p: number) => a.data[i * a.cols + p];
     redoOverflowed("gemv", y, y.length, 1, xv.length, A_, (p) => xv[p], alpha, 0, undefined);
@@ -230,6 +233,12 @@ export function axpy(alpha: number, x: VectorLike, y: VectorLike, opts?: Backend
     ws.kernels.axpy(xv.length, al, ws.input(xv), r);
     return ws.output(r);
   });
-  if (!allFinite(out)) throw notRepresentable("axpy");
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] - out[i] === 0) continue;
+    // alpha x_i alone overflowed: y_i + alpha x_i may still fit (|y_i| cancels it), so redo it at a quarter scale.
+    const r = (yv[i] * 0.25 + al * 0.25 * xv[i]) * 4;
+    if (!Number.isFinite(r)) throw notRepresentable("axpy");
+    out[i] = r;
+  }
   return out;
 }

@@ -115,7 +115,8 @@ function checkProduct(C: DenseMatrix, A: DenseMatrix, B: DenseMatrix, alpha: num
   expect(C.cols).toBe(B.cols);
   for (let i = 0; i < P.length; i++) {
     if (Number.isFinite(plain.S[i]) && Number.isFinite(alpha * plain.S[i])) {
-      const tol = 1e-12 * plain.S[i] * Math.abs(alpha) + 1e-15 * Math.abs(alpha * plain.P[i]) + (A.cols + 2) * 4 * 2 ** -1074;
+      // The reference's own products may be subnormal (rounded to 2^-1074), then scaled by alpha.
+      const tol = 1e-12 * plain.S[i] * Math.abs(alpha) + 1e-15 * Math.abs(alpha * plain.P[i]) + (A.cols + 2) * 4 * 2 ** -1074 * Math.max(1, Math.abs(alpha));
       if (!(Math.abs(C.data[i] - alpha * plain.P[i]) <= tol)) {
         throw new Error(`${what}: entry ${i} is ${C.data[i]}, the product is ${alpha * plain.P[i]} (tolerance ${tol})`);
       }
@@ -239,9 +240,19 @@ describe.each(BACKENDS)("linalg contract, valid inputs (%s)", (backend) => {
       await contract(() => gemv(A, x, { backend }), "gemv extreme", (y) => {
         checkProduct({ rows: A.rows, cols: 1, data: y }, A, { rows: A.cols, cols: 1, data: x }, 1, "gemv");
       });
+      const xt = Float64Array.from({ length: A.rows }, (_, i) => 1.5 - i / 3);
+      for (const alpha of [1, -3e-323, 1e-200, 1e200]) {
+        await contract(() => gemv(A, xt, { trans: true, alpha, backend }), "gemv transposed extreme", (y) => {
+          checkProduct({ rows: A.cols, cols: 1, data: y }, op(A, true), { rows: A.rows, cols: 1, data: xt }, alpha, "gemv trans");
+        });
+      }
       const d = Float64Array.from(A.data);
       await contract(() => dot(A.data, d, { backend }), "dot extreme", (s) => {
         checkProduct({ rows: 1, cols: 1, data: new Float64Array([s]) }, { rows: 1, cols: d.length, data: A.data }, { rows: d.length, cols: 1, data: d }, 1, "dot");
+      });
+      // y = -x and alpha = 2: alpha x overflows for the largest entries but y + alpha x = x does not.
+      await contract(() => axpy(2, A.data, A.data.map((v) => -v), { backend }), "axpy cancelling", (r) => {
+        for (let i = 0; i < r.length; i++) expect(r[i] === A.data[i], `entry ${i}: ${r[i]} vs ${A.data[i]}`).toBe(true);
       });
       await contract(() => axpy(-0.5, A.data, d, { backend }), "axpy extreme", (r) => {
         // With or without a fused multiply-add: within one rounding.

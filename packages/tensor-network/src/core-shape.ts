@@ -104,15 +104,17 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
   checkSizes("coreShape", S, 2 * nmax * nmax, eigScratch(nmax), nmax);
   const ws = await tensorModule.workspace(o.backend, arenaBytes(S + 2 * nmax * nmax + eigScratch(nmax) + nmax, 0, 16));
   const x = ws.input(Xs.data);
-  const spectra = shape.map((n, k) =>
-    ws.scoped(() => {
+  const spectra: Float64Array[] = [];
+  for (let k = 0; k < N; k++) {
+    const n = shape[k];
+    spectra.push(ws.scoped(() => {
       const G = ws.f64(n * n), values = ws.f64(n), V = ws.f64(n);
       ws.kernels.unfoldingGram(prod(shape, 0, k), n, prod(shape, k + 1), x, G);
       symmetricEig(ws, n, G, 1, values, V);
       return Float64Array.from(values, (v) => Math.max(v, 0));
-    }),
-  );
-  run.check();
+    }));
+    await run.pause();
+  }
   let fits: number | undefined;
   let rank: number[];
   if (solver === "exact") rank = exactShape(shape, spectra, budget);

@@ -146,7 +146,7 @@ export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}
       (iteration, error) => run.step({ iteration, error }), () => run.check(),
     );
   } else {
-    result = await trSvd(Xs, given, eps, route, o.backend, () => run.check());
+    result = await trSvd(Xs, given, eps, route, o.backend, () => run.pause());
   }
   return { ...result, cores: unscaleLast(result.cores, scale, "tensorRing") };
 }

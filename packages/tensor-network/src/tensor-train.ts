@@ -106,7 +106,7 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
   const ranks = [1];
   let rest = S;
   for (let k = 0; k < N - 1; k++) {
-    run.check();
+    await run.pause();
     const rk = ranks[k], m = rk * shape[k], cols = rest / shape[k];
     const kmin = Math.min(m, cols);
     const r = ws.scoped(() => {

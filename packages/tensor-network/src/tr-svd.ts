@@ -10,10 +10,11 @@ import { checkSizes } from "./validate.js";
 
 /**
  * TR-SVD of the checked tensor X with fixed ranks (`given`, r_0 r_1 within
- * the first unfolding's size) or, when null, ranks from `eps`.
+ * the first unfolding's size) or, when null, ranks from `eps`. `pause` runs between
+ * steps (the caller's yield and abort check).
  */
 export async function trSvd(
-  X: Tensor, given: number[] | null, eps: number, route: UnfoldingSvd, backend: Backend | undefined, check: () => void,
+  X: Tensor, given: number[] | null, eps: number, route: UnfoldingSvd, backend: Backend | undefined, pause: () => void | Promise<void>,
 ): Promise<TensorNetwork> {
   const shape = X.shape, N = shape.length, S = X.data.length;
   const normX = norm2(X.data);
@@ -69,7 +70,7 @@ export async function trSvd(
   // Steps 2..N-1 (Alg. 1, lines 5-9): TT-SVD with the trailing r_0.
   let rest = rest0;
   for (let k = 1; k < N - 1; k++) {
-    check();
+    await pause();
     const rk = ranks[k], m = rk * shape[k];
     rest /= shape[k];
     const cols = rest * r0, kmin = Math.min(m, cols);

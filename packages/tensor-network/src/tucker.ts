@@ -158,7 +158,10 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   if (mask) {
     core = await imputeLoop(ws, route, x, mask, shape, r, U, s, bufA, bufB, maxIter, tol, run, errors);
   } else if (method === "hosvd") {
-    for (let k = 0; k < N; k++) modeBasis(ws, route, prod(shape, 0, k), shape[k], prod(shape, k + 1), x, r[k], U[k], s);
+    for (let k = 0; k < N; k++) {
+      modeBasis(ws, route, prod(shape, 0, k), shape[k], prod(shape, k + 1), x, r[k], U[k], s);
+      await run.pause();
+    }
     core = project(ws, x, shape, U, r, -1, bufA, bufB).data;
     errors.push(errorOf(core));
     run.check();

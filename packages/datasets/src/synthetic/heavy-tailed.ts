@@ -1,5 +1,5 @@
 import { type DenseMatrix, LowrankError, Rng, opt, readOptions } from "@lowrank/linalg";
-import { checkGenerated, checkPositiveInt, checkSeed, checkedSize } from "../validate.js";
+import { checkGenerated, checkPositiveInt, checkSeed, checkWork, checkedSize } from "../validate.js";
 
 const HEAVY_TAILED_OPTIONS = {
   seed: opt.seed(),
@@ -61,6 +61,8 @@ export function heavyTailedRegression(
   checkPositiveInt("n", n);
   checkPositiveInt("d", d);
   checkedSize("A", [n, d]);
+  // Per row: d normals, a gamma or Pareto draw (about 30 operations), the row norm and b's dot product.
+  checkWork(n * (3 * d + 30), "heavyTailedRegression");
   const tail = options.tail ?? "student-t";
   const df = tail === "cauchy" ? 1 : (options.df ?? 2);
   const noise = options.noise ?? 0.1;

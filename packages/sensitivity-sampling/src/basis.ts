@@ -1,6 +1,6 @@
 import { JsWorkspace, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
-import { streamedR, streamedRSize, streamScratch } from "./stream.js";
+import { streamedRSize, streamedRSteps, streamScratch } from "./stream.js";
 import { checkFiniteResult, columnExponents, rInRange, scaleColumns } from "./validate.js";
 
 const EPS = 2.220446049250313e-16;
@@ -52,15 +52,16 @@ export function triangleSvd(ws: Workspace<SensitivityKernels>, k: number, d: num
  * shows a column of A outside [2^-400, 2^400], R is recomputed from A with those
  * columns scaled by powers of two (in place on wasm, where `a` is the run's
  * copy; a scaled copy on js), which leaves range(A) as it is. Returns U with
- * leading dimension r. O(2nd² + 2ndr + d³).
+ * leading dimension r. A generator that yields after every row block of the
+ * QR pass (the long runs pause there). O(2nd² + 2ndr + d³).
  */
-export function orthonormalBasis(
+export function* orthonormalBasis(
   ws: Workspace<SensitivityKernels>, n: number, d: number, a: Float64Array, rcond: number,
-): { U: Float64Array; rank: number } {
+): Generator<void, { U: Float64Array; rank: number }, void> {
   const K = ws.kernels;
   const R = ws.f64(d * d);
   const sc = streamScratch(ws, d);
-  streamedR(K, { rows: n, cols: d, data: a }, R, sc);
+  yield* streamedRSteps(K, { rows: n, cols: d, data: a }, R, sc);
   // Every entry of A is summed into R, so a NaN or ±Infinity in A (or sums that overflow) makes R non-finite.
   if (!rInRange(R, d)) {
     const e = columnExponents(a, n, d, "A");
@@ -68,7 +69,7 @@ export function orthonormalBasis(
       const src = a;
       if (ws instanceof JsWorkspace) a = new Float64Array(n * d);
       scaleColumns(src, a, n, d, e);
-      streamedR(K, { rows: n, cols: d, data: a }, R, sc);
+      yield* streamedRSteps(K, { rows: n, cols: d, data: a }, R, sc);
     }
     checkFiniteResult(R, "A");
   }
@@ -87,9 +88,17 @@ export function orthonormalBasis(
     }
   }
   const U = ws.f64(n * r);
-  K.gemm(false, false, n, r, d, 1, a, d, B, r, 0, U, r);
+  // U = A B in row blocks (each row of U is its own dot products, in the same order whatever the blocks).
+  for (let i0 = 0; i0 < n; i0 += GEMM_ROWS) {
+    const c = Math.min(GEMM_ROWS, n - i0);
+    K.gemm(false, false, c, r, d, 1, a.subarray(i0 * d, (i0 + c) * d), d, B, r, 0, U.subarray(i0 * r, (i0 + c) * r), r);
+    yield;
+  }
   return { U, rank: r };
 }
+
+/** Rows of A per GEMM call of the basis (a multiple of every GEMM row panel), so the long runs can pause between them. */
+const GEMM_ROWS = 16384;
 
 /** f64 entries {@link orthonormalBasis} takes at most. */
 export function basisSize(n: number, d: number): number {

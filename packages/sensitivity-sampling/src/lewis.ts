@@ -17,6 +17,8 @@ export interface LewisProgress {
 /** What the iterations report progress to and check the signal with (a LongRun). */
 export interface ProgressSink {
   step(record: LewisProgress): Promise<void>;
+  /** Yields to the event loop if one is due, and checks the signal. */
+  pause(): Promise<void>;
 }
 
 /** Options of {@link lewisWeights}. */
@@ -130,6 +132,7 @@ export async function lewisIterate(
   let change = Infinity, iterations = 0;
   const stalled = stallWatch();
   K.weightedGram(n, r, U, r, v, G);
+  await run.pause();
   for (let it = 1; it <= maxIter; it++) {
     if (!allFinite(G) || K.cholesky(r, G, r) >= 0) {
       throw new LowrankError("NOT_CONVERGED", `lewisWeights: Uᵀ W^(1-2/p) U lost positive definiteness or overflowed at p = ${p} (weights under/overflowed)`);
@@ -381,7 +384,10 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
   }
   const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 24));
   run.check();
-  const { U, rank: r } = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
+  const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
+  let step = basis.next();
+  for (; !step.done; step = basis.next()) await run.pause();
+  const { U, rank: r } = step.value;
   const w = ws.f64(n);
   if (r === 0) return { weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
   const res = await lewisIterate(ws, n, r, U, P, w, maxIter, tol, run);

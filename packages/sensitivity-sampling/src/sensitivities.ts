@@ -90,7 +90,10 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   const extra = exact ? 2 * n * k + 2 * k * k + k + 2 * n + irlsBufferSize(n, k) : 0;
   const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 48));
   run.check();
-  const { U, rank: r } = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
+  const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
+  let step = basis.next();
+  for (; !step.done; step = basis.next()) await run.pause();
+  const { U, rank: r } = step.value;
   const s = ws.f64(n);
   if (r === 0) return { sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
   if (!exact) {

@@ -791,6 +791,27 @@ describe("contract: runtime", () => {
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(32 * 2 ** 20);
   });
 
+  it("long runs yield to the event loop: a timer set before the run fires during it, and its abort stops the run", async () => {
+    const X = { shape: [20, 20, 20], data: gaussian(8000, new Rng(5)) };
+    for (const backend of BACKENDS) {
+      const ctl = new AbortController();
+      let firedAt = -1, sweeps = 0;
+      const t0 = performance.now();
+      setTimeout(() => {
+        firedAt = performance.now() - t0;
+        ctl.abort();
+      }, 5);
+      await expectRefused(
+        count(() => cp(X, { rank: 5, tol: 0, maxIter: 1e6, backend, signal: ctl.signal, onProgress: () => sweeps++ })),
+        ["ABORTED"], `cp aborted by a timer (${backend})`,
+      );
+      expect(firedAt).toBeGreaterThanOrEqual(0);
+      // The run yields every 25 ms, so the timer fires soon after it is due (generous bound: a shared machine).
+      expect(firedAt).toBeLessThan(1000);
+      expect(sweeps).toBeGreaterThan(0);
+    }
+  });
+
   it("a call that throws (bad input, an abort mid-run, a throwing callback) leaves the next call working", async () => {
     const want = await tucker(X0, { rank: 2, method: "hooi", maxIter: 5 });
     const shared = tensorModule.loader.shared();

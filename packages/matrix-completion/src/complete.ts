@@ -1,10 +1,11 @@
 // complete(): options, input checks, the choice of lambda, then the run.
-import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type Backend } from "@lowrank/linalg";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type Backend } from "@lowrank/linalg";
 import { checkRunSize, fit, type FitSettings } from "./fit.js";
 import type { SketchKind } from "./kernels.js";
 import type { CompletionModel, IterationRecord, Method } from "./model.js";
 import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
 import { selectLambda } from "./select-lambda.js";
+import { readOpts } from "./options.js";
 
 /** Options of {@link complete}. Every field is optional. */
 export interface CompleteOptions {
@@ -103,7 +104,7 @@ const COMPLETE_OPTIONS = {
  * model.predict(0, 3);
  */
 export async function complete(observations: ObservationsInput, options: CompleteOptions = {}): Promise<CompletionModel> {
-  const o = readOptions("complete", options, COMPLETE_OPTIONS);
+  const o = readOpts("complete", options, COMPLETE_OPTIONS);
   // Before any work: an already-fired signal stops here.
   const run = new LongRun<IterationRecord>("complete", { onProgress: o.onProgress, signal: o.signal });
   const obs = checkObservations(observations, "complete: observations", { limit: true });

@@ -1,5 +1,6 @@
 // The fitted model: factors, biases, training record, and predictions.
-import { asIndices, checkDim, LowrankError, opt, readOptions } from "@lowrank/linalg";
+import { asIndices, checkDim, LowrankError, opt } from "@lowrank/linalg";
+import { readOpts } from "./options.js";
 
 /** Which algorithm fitted a model. */
 export type Method = "als" | "altmin" | "robust-altmin";
@@ -85,7 +86,7 @@ export class CompletionModel {
     readonly observed: { ptr: Int32Array; cols: Int32Array },
   ) {
     // The model is built by complete() and foldIn(); a hand-built one is held to the same shape, so its methods cannot misread.
-    if (!METHODS.includes(method)) throw modelError(`method must be one of ${METHODS.join(", ")}, got ${String(method)}`);
+    if (!METHODS.includes(method)) throw modelError(`method must be one of ${METHODS.join(", ")}, got ${typeof method === "string" ? JSON.stringify(method) : typeof method}`);
     checkDim(rows, "CompletionModel: rows");
     checkDim(cols, "CompletionModel: cols");
     checkDim(rank, "CompletionModel: rank");
@@ -94,7 +95,7 @@ export class CompletionModel {
     checkFactor(V, cols * rank, "V");
     checkFactor(rowBias, rows, "rowBias");
     checkFactor(colBias, cols, "colBias");
-    if (typeof globalMean !== "number" || !Number.isFinite(globalMean)) throw modelError(`globalMean must be a finite number, got ${String(globalMean)}`);
+    if (typeof globalMean !== "number" || !Number.isFinite(globalMean)) throw modelError(`globalMean must be a finite number, got ${typeof globalMean === "number" ? globalMean : typeof globalMean}`);
     if (!Array.isArray(clip) || clip.length !== 2 || typeof clip[0] !== "number" || typeof clip[1] !== "number" || !(clip[0] <= clip[1])) {
       throw modelError("clip must be [lo, hi] with lo <= hi (±Number.MAX_VALUE: not clamped)");
     }
@@ -171,7 +172,7 @@ export class CompletionModel {
     if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
       throw new LowrankError("INVALID_ARGUMENT", `recommend: n must be a non-negative integer, got ${typeof n === "number" ? n : typeof n}`);
     }
-    const o = readOptions("recommend", opts, RECOMMEND_OPTIONS);
+    const o = readOpts("recommend", opts, RECOMMEND_OPTIONS);
     const skip = new Uint8Array(this.cols);
     if (o.exclude === null) throw new LowrankError("INVALID_ARGUMENT", `recommend: exclude must be "observed", "none" or a list of columns, got null`);
     const ex = o.exclude ?? "observed";

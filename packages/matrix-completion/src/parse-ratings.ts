@@ -1,5 +1,6 @@
-import { LowrankError, readOptions, type OptionCheck } from "@lowrank/linalg";
+import { LowrankError, type OptionCheck } from "@lowrank/linalg";
 import type { Observations } from "./observations.js";
+import { readOpts } from "./options.js";
 
 /** Options of {@link parseRatings}. */
 export interface ParseRatingsOptions {
@@ -42,7 +43,7 @@ export interface ParsedRatings {
  */
 export function parseRatings(text: string, opts: ParseRatingsOptions = {}): ParsedRatings {
   if (typeof text !== "string") throw new LowrankError("INVALID_ARGUMENT", `parseRatings: text must be a string, got ${text === null ? "null" : typeof text}`);
-  const o = readOptions("parseRatings", opts, PARSE_OPTIONS);
+  const o = readOpts("parseRatings", opts, PARSE_OPTIONS);
   const delim = o.delimiter ?? /\t|::|,|\s+/;
   const rowMap = new Map<string, number>(), colMap = new Map<string, number>();
   const rowIds: string[] = [], colIds: string[] = [];

@@ -1,5 +1,6 @@
-import { opt, readOptions, Rng } from "@lowrank/linalg";
+import { opt, Rng } from "@lowrank/linalg";
 import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
+import { readOpts } from "./options.js";
 
 /** Options of {@link trainTestSplit}. */
 export interface SplitOptions {
@@ -21,7 +22,7 @@ const SPLIT_OPTIONS = { fraction: opt.number({ min: 0, max: 1 }), seed: opt.seed
  * const { train, test } = trainTestSplit(ratings, { fraction: 0.2, seed: 42 });
  */
 export function trainTestSplit(observations: ObservationsInput, opts: SplitOptions = {}): { train: Observations; test: Observations } {
-  const o = readOptions("trainTestSplit", opts, SPLIT_OPTIONS);
+  const o = readOpts("trainTestSplit", opts, SPLIT_OPTIONS);
   const obs = checkObservations(observations, "trainTestSplit: observations");
   const fraction = o.fraction ?? 0.2;
   const nnz = obs.values.length;

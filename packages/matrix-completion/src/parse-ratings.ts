@@ -24,8 +24,12 @@ export interface ParsedRatings {
   colIds: string[];
   rowMap: Map<string, number>;
   colMap: Map<string, number>;
-  /** The fourth field of each line (NaN where absent), in observation order. */
-  timestamps: Float64Array;
+  /**
+   * The fourth field of each line, in observation order, when every line has
+   * a numeric one; null when any line has none (so no NaN stands in for a
+   * missing timestamp).
+   */
+  timestamps: Float64Array | null;
 }
 
 /**
@@ -35,7 +39,8 @@ export interface ParsedRatings {
  * are skipped, as is a first line whose rating field is not a number (a
  * header). delimiter: a string or RegExp (default: tab, "::", comma or runs of
  * spaces). Errors: SHAPE (a line with fewer than 3 fields), NON_FINITE (a
- * rating that is not a finite number), EMPTY (no ratings). O(text length).
+ * rating that is not a finite number), EMPTY (no ratings). `timestamps` is
+ * null unless every line has a numeric fourth field. O(text length).
  *
  * @example
  * const { observations, rowIds } = parseRatings("196\t242\t3\t881250949\n186\t302\t3\t891717742\n");
@@ -50,6 +55,7 @@ export function parseRatings(text: string, opts: ParseRatingsOptions = {}): Pars
   const ri: number[] = [], ci: number[] = [], vals: number[] = [], ts: number[] = [];
   const lines = text.split(/\r?\n/);
   let first = true;
+  let timed = true;
   for (let ln = 0; ln < lines.length; ln++) {
     const line = lines[ln].trim();
     if (line === "") continue;
@@ -75,7 +81,9 @@ export function parseRatings(text: string, opts: ParseRatingsOptions = {}): Pars
     ri.push(i);
     ci.push(j);
     vals.push(v);
-    ts.push(f.length > 3 && f[3] !== "" ? Number(f[3]) : NaN);
+    const t = f.length > 3 && f[3] !== "" ? Number(f[3]) : NaN;
+    if (!Number.isFinite(t)) timed = false;
+    ts.push(t);
   }
   if (vals.length === 0) throw new LowrankError("EMPTY", "parseRatings: no ratings in the text");
   return {
@@ -83,6 +91,6 @@ export function parseRatings(text: string, opts: ParseRatingsOptions = {}): Pars
       rows: rowIds.length, cols: colIds.length,
       rowIndex: Int32Array.from(ri), colIndex: Int32Array.from(ci), values: Float64Array.from(vals),
     },
-    rowIds, colIds, rowMap, colMap, timestamps: Float64Array.from(ts),
+    rowIds, colIds, rowMap, colMap, timestamps: timed ? Float64Array.from(ts) : null,
   };
 }

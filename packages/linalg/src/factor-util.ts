@@ -34,9 +34,14 @@ function pow2(e: number): number {
 
 /** x * 2^e, exact unless the result is subnormal or overflows. */
 export function timesPow2(x: number, e: number): number {
-  if (e > 1000 || e < -1000) {
-    const h = Math.trunc(e / 2);
-    return x * 2 ** h * 2 ** (e - h);
+  // In steps of at most 2^±1000 so that no factor overflows (exact unless the result leaves the double range).
+  while (e > 1000) {
+    x *= 2 ** 1000;
+    e -= 1000;
+  }
+  while (e < -1000) {
+    x *= 2 ** -1000;
+    e += 1000;
   }
   return x * 2 ** e;
 }
@@ -45,9 +50,7 @@ export function timesPow2(x: number, e: number): number {
 export function scalePow2(x: Float64Array, e: number, from = 0, n = x.length - from): void {
   if (e === 0) return;
   if (e > 1000 || e < -1000) {
-    const h = Math.trunc(e / 2);
-    const f1 = 2 ** h, f2 = 2 ** (e - h);
-    for (let i = from; i < from + n; i++) x[i] = x[i] * f1 * f2;
+    for (let i = from; i < from + n; i++) x[i] = timesPow2(x[i], e);
   } else {
     const f = 2 ** e;
     for (let i = from; i < from + n; i++) x[i] *= f;

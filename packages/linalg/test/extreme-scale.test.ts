@@ -422,3 +422,12 @@ function identity(n: number): Float64Array {
 function identityM(n: number): DenseMatrix {
   return { rows: n, cols: n, data: identity(n) };
 }
+
+describe("solveTriangular with a subnormal right-hand side", () => {
+  it.each(["js", "wasm"] as const)("%s: 4 x = 8e-323 gives 2e-323", async (backend) => {
+    const { init, solveTriangular } = await import("../src/index.js");
+    await init();
+    const x = solveTriangular({ rows: 1, cols: 1, data: new Float64Array([4]) }, [8e-323], { backend }) as Float64Array;
+    expect(x[0]).toBe(8e-323 / 4);
+  });
+});

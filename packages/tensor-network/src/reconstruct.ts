@@ -8,7 +8,7 @@ import {
 import type { TensorKernels } from "./kernels.js";
 import { tensorModule } from "./module.js";
 import { contractGeneral, contractGeneralBytes, readGeneral } from "./general-network.js";
-import type { Decomposition } from "./types.js";
+import type { DecompositionLike } from "./types.js";
 import { checkResult, checkSizes, partScales, prod, readOpts, scaled } from "./validate.js";
 
 /** A decomposition read and checked: its kind, its dense shape and its parts as plain arrays. */
@@ -106,7 +106,7 @@ function parameters(p: ReadDecomposition): number {
  * @example
  * parameterCount(await tucker(X, { rank: 5 })); // 125 + 5 ΣI_n
  */
-export function parameterCount(d: Decomposition): number {
+export function parameterCount(d: DecompositionLike): number {
   return parameters(readDecomposition(d));
 }
 
@@ -117,7 +117,7 @@ export function parameterCount(d: Decomposition): number {
  * @example
  * compressionRatio(await tensorTrain(X, { eps: 1e-3 })); // e.g. 41.7
  */
-export function compressionRatio(d: Decomposition): number {
+export function compressionRatio(d: DecompositionLike): number {
   const p = readDecomposition(d);
   return prod(p.shape) / parameters(p);
 }
@@ -137,7 +137,7 @@ export function compressionRatio(d: Decomposition): number {
  * @example
  * const Y = reconstruct(await tucker(X, { rank: 4 })); // same shape as X
  */
-export function reconstruct(d: Decomposition, opts: BackendOptions = {}): Tensor {
+export function reconstruct(d: DecompositionLike, opts: BackendOptions = {}): Tensor {
   const p = readDecomposition(d);
   const { backend } = readOpts("reconstruct", opts, { backend: BACKEND });
   const shape = p.shape;

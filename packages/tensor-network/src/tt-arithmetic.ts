@@ -3,7 +3,7 @@
 import { arenaBytes, BACKEND, checkSize, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { tensorModule } from "./module.js";
 import { readNetwork } from "./reconstruct.js";
-import type { TensorNetwork } from "./types.js";
+import type { TensorNetwork, TensorNetworkLike } from "./types.js";
 import { checkResult, checkSizes, partScales, readOpts, scaled, scaledValue } from "./validate.js";
 
 function sameShape(A: unknown, B: unknown): { a: { shape: number[]; cores: Tensor[]; ranks: number[] }; b: { shape: number[]; cores: Tensor[]; ranks: number[] } } {
@@ -64,7 +64,7 @@ function dotScaled(A: Tensor[], B: Tensor[], backend: BackendOptions["backend"])
  * @example
  * ttDot(tt, tt); // ‖tt‖²
  */
-export function ttDot(A: TensorNetwork, B: TensorNetwork, opts: BackendOptions = {}): number {
+export function ttDot(A: TensorNetworkLike, B: TensorNetworkLike, opts: BackendOptions = {}): number {
   const { a, b } = sameShape(A, B);
   const { backend } = readOpts("ttDot", opts, { backend: BACKEND });
   const { dot, exponent } = dotScaled(a.cores, b.cores, backend);
@@ -84,7 +84,7 @@ export function ttDot(A: TensorNetwork, B: TensorNetwork, opts: BackendOptions =
  * @example
  * ttNorm(await tensorTrain(X)); // ≈ norm(X)
  */
-export function ttNorm(A: TensorNetwork, opts: BackendOptions = {}): number {
+export function ttNorm(A: TensorNetworkLike, opts: BackendOptions = {}): number {
   const a = readNetwork(A, "A");
   const { backend } = readOpts("ttNorm", opts, { backend: BACKEND });
   // The square root halves the (even) exponent: a norm near the largest double is still returned.
@@ -100,7 +100,7 @@ export function ttNorm(A: TensorNetwork, opts: BackendOptions = {}): number {
  * @example
  * ttScale(tt, -1); // -tt
  */
-export function ttScale(A: TensorNetwork, alpha: number): TensorNetwork {
+export function ttScale(A: TensorNetworkLike, alpha: number): TensorNetwork {
   const a = readNetwork(A, "A");
   if (typeof alpha !== "number") throw new LowrankError("INVALID_ARGUMENT", `ttScale: alpha must be a number, got ${typeof alpha}`);
   if (!Number.isFinite(alpha)) throw new LowrankError("NON_FINITE", `alpha must be finite, got ${alpha}`);
@@ -119,11 +119,9 @@ export function ttScale(A: TensorNetwork, alpha: number): TensorNetwork {
  * @example
  * const twice = ttRound(ttAdd(tt, tt), { eps: 1e-12 }); // ranks of tt again
  */
-export function ttAdd(A: TensorNetwork, B: TensorNetwork): TensorNetwork {
-  const { a: pa, b: pb } = sameShape(A, B);
-  A = pa;
-  B = pb;
-  const N = pa.shape.length;
+export function ttAdd(inputA: TensorNetworkLike, inputB: TensorNetworkLike): TensorNetwork {
+  const { a: A, b: B } = sameShape(inputA, inputB);
+  const N = A.shape.length;
   const train = A.cores[0].shape[0] === 1 && B.cores[0].shape[0] === 1;
   let total = 0;
   for (let k = 0; k < N; k++) {

@@ -5,7 +5,7 @@ import { tensorModule } from "./module.js";
 import { readNetwork } from "./reconstruct.js";
 import { bondCaps, truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
-import type { TensorNetwork } from "./types.js";
+import type { TensorNetwork, TensorNetworkLike } from "./types.js";
 import { checkSizes, partScales, RANKS, readOpts, scaled, unscaleLast } from "./validate.js";
 
 /** Options of {@link ttRound}. */
@@ -28,7 +28,7 @@ export interface TtRoundOptions extends BackendOptions {
  * @example
  * const r = ttRound(ttAdd(tt, tt), { eps: 1e-10 }); // ranks of tt, entries doubled
  */
-export function ttRound(tt: TensorNetwork, opts: TtRoundOptions = {}): TensorNetwork {
+export function ttRound(tt: TensorNetworkLike, opts: TtRoundOptions = {}): TensorNetwork {
   const t = readNetwork(tt, "tt");
   const o = readOpts("ttRound", opts, { eps: opt.number({ min: 0 }), maxRank: RANKS, backend: BACKEND });
   const N = t.shape.length;

@@ -67,6 +67,17 @@ export interface GeneralTensorNetwork {
 /** Any decomposition this package produces. */
 export type Decomposition = TuckerDecomposition | CpDecomposition | TensorNetwork | GeneralTensorNetwork;
 
+/** A tensor train or ring as the entry points accept it: cores in any tensor form (`ranks`, if given, checked against them). */
+export type TensorNetworkLike = TensorNetwork | { cores: readonly TensorLike[]; ranks?: readonly number[] };
+
+/** A decomposition as the entry points accept it: its parts in any accepted tensor, matrix or vector form. */
+export type DecompositionLike =
+  | Decomposition
+  | { core: TensorLike; factors: readonly MatrixLike[] }
+  | { weights: ArrayLike<number>; factors: readonly MatrixLike[] }
+  | TensorNetworkLike
+  | { edgeRanks: readonly (readonly number[])[]; cores: readonly TensorLike[] };
+
 /** Options of the iterative methods. */
 export interface IterativeOptions extends BackendOptions {
   /** Most sweeps (default varies by method). */

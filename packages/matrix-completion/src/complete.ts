@@ -9,7 +9,7 @@ import { readOpts } from "./options.js";
 
 /** Options of {@link complete}. Every field is optional. */
 export interface CompleteOptions {
-  /** Rank k of the factors (default 10). */
+  /** Rank k of the factors (default 10, at most 1024 and min(rows, cols)). */
   rank?: number;
   /** Algorithm (default "als"). */
   method?: Method;
@@ -63,8 +63,15 @@ const MAX_RIDGE = 1e100;
 /** Largest power / inner iteration count (a handful is typical; these loops do not report progress or yield). */
 const MAX_INNER_LOOP = 1000;
 
+/**
+ * Largest rank: every row's solve is O(k³) in one uninterruptible kernel
+ * call, so ranks in the thousands would hold the thread for minutes; the
+ * factorisations completion is used for have ranks in the tens.
+ */
+const MAX_RANK = 1024;
+
 const COMPLETE_OPTIONS = {
-  rank: opt.int({ min: 1 }),
+  rank: opt.int({ min: 1, max: MAX_RANK }),
   method: opt.oneOf(["als", "altmin", "robust-altmin"] as const),
   lambda: opt.either(opt.number({ min: 0, max: MAX_RIDGE }), opt.oneOf(["auto"] as const), `a number in [0, ${MAX_RIDGE}] or "auto"`),
   biases: opt.boolean(),

@@ -462,6 +462,11 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
   const pl = plan("rootLeverageScores", M, o);
   const res = sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)));
   const h = p / 2;
-  for (let i = 0; i < res.scores.length; i++) res.scores[i] = Math.pow(res.scores[i], h);
+  for (let i = 0; i < res.scores.length; i++) {
+    const v = Math.pow(res.scores[i], h);
+    // Exact scores are at most 1 (up to rounding), sketched estimates may exceed it: at a huge p the power overflows.
+    if (v === Infinity) throw new LowrankError("NON_FINITE", `rootLeverageScores: score ${i} = ${res.scores[i]} to the power p/2 = ${h} overflows double precision`);
+    res.scores[i] = v;
+  }
   return res;
 }

@@ -28,6 +28,32 @@ export function tallQrR(n: i32, w: i32, M: usize, ldm: i32, chunk: i32, R: usize
   }
 }
 
+/** Below this, alpha² + Σ B_ij² has lost bits to underflow (2^-968: 54 bits above the subnormals). */
+const TINY_SUM: f64 = 4.008336720017946e-292;
+
+/** Columns whose largest entry is below this are left as they are (1 / (alpha - beta) would overflow): 2^-960. */
+const TINY_COLUMN: f64 = 1.0261342003245941e-289;
+
+/**
+ * sqrt(alpha² + Σ_i x_i²) over c rows (stride `row` bytes from x) with every
+ * term scaled by the largest |entry| first; 0 when every x_i is 0 or the largest
+ * entry is below TINY_COLUMN. Mirrored by the TypeScript twin (src/kernels.ts).
+ */
+function scaledNorm(alpha: f64, x: usize, row: usize, c: i32): f64 {
+  let mb: f64 = 0;
+  for (let i = 0; i < c; i++) mb = max(mb, Math.abs(load<f64>(x + <usize>i * row)));
+  if (mb == 0) return 0;
+  const m = max(Math.abs(alpha), mb);
+  if (m < TINY_COLUMN) return 0;
+  const a = alpha / m;
+  let s = a * a;
+  for (let i = 0; i < c; i++) {
+    const t = load<f64>(x + <usize>i * row) / m;
+    s += t * t;
+  }
+  return m * Math.sqrt(s);
+}
+
 /** Rows of B per chunk of {@link stackQrR}: 128 rows of 16 columns are 16 KB, L1-resident. */
 const STACK_CHUNK: i32 = 128;
 
@@ -57,9 +83,15 @@ export function stackQrR(n: i32, d: i32, B: usize, ldb: i32, R: usize, g: usize)
       const ssq = load<f64>(g + (<usize>j << 3));
       const rj = R + ((<usize>j * <usize>d) << 3);
       let ts: f64 = 0;
-      if (ssq != 0) {
-        const alpha = load<f64>(rj + (<usize>j << 3));
-        const norm = Math.sqrt(alpha * alpha + ssq);
+      const alpha = load<f64>(rj + (<usize>j << 3));
+      let norm = Math.sqrt(alpha * alpha + ssq);
+      let reflect = ssq != 0;
+      if (alpha * alpha + ssq < TINY_SUM) {
+        // Squares this small have lost bits (subnormal) or vanished: the norm again, from the column scaled by its largest entry.
+        norm = scaledNorm(alpha, B0 + (<usize>j << 3), rowB, c);
+        reflect = norm > 0;
+      }
+      if (reflect) {
         const beta = alpha >= 0 ? -norm : norm;
         const tau = (beta - alpha) / beta;
         const sc = 1 / (alpha - beta);

@@ -196,6 +196,28 @@ function rowNormsOfProduct(
   }
 }
 
+/** Below this, alpha² + Σ B_ij² has lost bits to underflow (2^-968); as assembly/tallqr.ts. */
+const TINY_SUM = 2 ** -968;
+
+/** Columns whose largest entry is below this are left as they are (2^-960); as assembly/tallqr.ts. */
+const TINY_COLUMN = 2 ** -960;
+
+/** sqrt(alpha² + Σ_i B[x + i ld]²) over c rows, scaled by the largest |entry|; 0 for a zero or negligible column. Mirrors assembly/tallqr.ts. */
+function scaledNorm(alpha: number, B: Float64Array, x: number, ld: number, c: number): number {
+  let mb = 0;
+  for (let i = 0; i < c; i++) mb = Math.max(mb, Math.abs(B[x + i * ld]));
+  if (mb === 0) return 0;
+  const m = Math.max(Math.abs(alpha), mb);
+  if (m < TINY_COLUMN) return 0;
+  const a = alpha / m;
+  let s = a * a;
+  for (let i = 0; i < c; i++) {
+    const t = B[x + i * ld] / m;
+    s += t * t;
+  }
+  return m * Math.sqrt(s);
+}
+
 /** The js countSketchDraw's uniforms (grown on demand; the blocks of a pass are at most STREAM_ROWS rows). */
 let drawScratch = new Float64Array(0);
 
@@ -366,10 +388,16 @@ export const jsSensitivityKernels: SensitivityKernels = {
       for (let j = 0; j < d; j++) {
         const ssq = g[j], rj = j * d;
         let ts = 0;
-        if (ssq !== 0) {
+        const alpha = R[rj + j];
+        let norm = Math.sqrt(alpha * alpha + ssq);
+        let reflect = ssq !== 0;
+        if (alpha * alpha + ssq < TINY_SUM) {
+          // Squares this small have lost bits (subnormal) or vanished: the norm again, from the column scaled by its largest entry.
+          norm = scaledNorm(alpha, B, s * ldb + j, ldb, c);
+          reflect = norm > 0;
+        }
+        if (reflect) {
           // Reflector [e_j; v], v = B[:, j] / (R_jj - β); w_k = R_jk + vᵀB[:, k] = R_jk + g_k / (R_jj - β).
-          const alpha = R[rj + j];
-          const norm = Math.sqrt(alpha * alpha + ssq);
           const beta = alpha >= 0 ? -norm : norm;
           const tau = (beta - alpha) / beta, sc = 1 / (alpha - beta);
           for (let k = j + 1; k < d; k++) {

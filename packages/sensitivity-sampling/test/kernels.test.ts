@@ -72,6 +72,36 @@ describe("kernels", () => {
     }
   });
 
+  it("stackQrR: a column whose remainder is near underflow keeps R backward stable (its norm taken scaled), js and simd bit for bit", async () => {
+    // A matrix the contract suite found: after the first reflector, column 1's remainder is about 1.8e-161, whose
+    // square is subnormal; the old sum of squares lost its bits and spoilt column 2 of R (0.0075 where 1e-84 is
+    // right). Padded with zero rows to 130 (two chunks). The norm of every column of R must be that of B's.
+    const rows = [[-1.763008849415649, -1.1989097272483074, 4.647110297819182e-120], [2.68408708682939e-161, 2.2883557340936752e-246, -1.1659347632843462], [1.2951634e-317, -2.0595201606843076e-245, 0]];
+    for (const m of [3, 130]) {
+      const w = 3;
+      const B = new Float64Array(m * w);
+      rows.forEach((r, i) => B.set(r, i * w));
+      const outs = await onAll(1 << 20, (K, f) => {
+        const R = f(w * w);
+        K.stackQrR(m, w, f(B), w, R, f(2 * w));
+        return R;
+      });
+      for (const R of outs) {
+        for (let k = 0; k < w; k++) {
+          let rn = 0, bn = 0;
+          for (let l = 0; l <= k; l++) rn += R[l * w + k] ** 2;
+          for (let i = 0; i < m; i++) bn += B[i * w + k] ** 2;
+          expect(Math.abs(Math.sqrt(rn) / Math.sqrt(bn) - 1)).toBeLessThan(1e-14);
+        }
+        // The remainder of column 1 is about 1e-161 · sqrt(m), not rounding noise.
+        expect(Math.abs(R[w + 1])).toBeGreaterThan(1e-163);
+        expect(Math.abs(R[w + 1])).toBeLessThan(1e-158);
+      }
+      const simd = variants.indexOf("simd");
+      expect(Array.from(outs[1 + simd])).toEqual(Array.from(outs[0]));
+    }
+  });
+
   it("stackQrR: a NaN or infinity in B makes R non-finite", async () => {
     for (const bad of [NaN, Infinity]) {
       const B = new Rng(7).fillNormal(new Float64Array(200 * 4));

@@ -51,7 +51,7 @@ export interface CompleteOptions {
   innerTol?: number;
   /** robust-altmin: cap on PCG steps per row per half-step (default 10, at most 1000). */
   maxInner?: number;
-  /** altmin / robust-altmin: incoherence mu of the spectral clipping, rows of U0 capped at 2 mu sqrt(k/n) (default 2). */
+  /** altmin / robust-altmin: incoherence mu of the spectral clipping, rows of U0 capped at 2 mu sqrt(k/n) (default 2; above 0). */
   incoherence?: number;
   /** altmin / robust-altmin: power iterations of the spectral initialisation (an integer, default 4, at most 1000). */
   powerIters?: number;
@@ -86,7 +86,8 @@ const COMPLETE_OPTIONS = {
   sketch: opt.oneOf(["countsketch", "srht"] as const),
   innerTol: opt.number({ min: 0 }),
   maxInner: opt.int({ min: 1, max: MAX_INNER_LOOP }),
-  incoherence: opt.number({ min: 0 }),
+  // 0 would clip every row of the spectral start to zero, leaving a degenerate start.
+  incoherence: opt.number({ above: 0 }),
   powerIters: opt.int({ min: 0, max: MAX_INNER_LOOP }),
 };
 

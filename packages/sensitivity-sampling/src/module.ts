@@ -26,7 +26,7 @@ export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>
 });
 
 // Runs each hot kernel ten times on tiny inputs so V8 optimises them before
-// the first large call (docs/ARCHITECTURE.md, "Warm-up").
+// the first large call (docs/ARCHITECTURE.md, "The runtime").
 function warm(k: SensitivityKernels, arena: Arena): void {
   const n = 64, d = 8;
   const A = arena.f64(n * d), B = arena.f64(d * d), out = arena.f64(n), z = arena.f64(2 * d + 2);

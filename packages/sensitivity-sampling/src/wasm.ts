@@ -1,7 +1,7 @@
 // This package's kernel set bound to one WASM instance: the generated binding
 // (src/generated/exports.ts, from assembly/), linalg's kernels, and the two
 // adapters whose TypeScript signature differs from the export's
-// (docs/ARCHITECTURE.md, "Generated bindings").
+// (docs/ARCHITECTURE.md, "Kernel bindings are generated").
 import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SensitivityKernels } from "./kernels.js";

@@ -5,7 +5,7 @@
 // come from one distribution), generated invalid inputs of every kind are
 // refused with a LowrankError of a sensible code, an aborted signal stops a
 // run before any work, a refused call leaves the next one working, and memory
-// stays flat over many calls (docs/ARCHITECTURE.md, "The contract").
+// stays flat over many calls (docs/ARCHITECTURE.md, "Tests").
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -82,6 +82,10 @@ export interface SvdUpdateKernels extends LinalgKernels {
    * Xc and C unread when kc = 0). O(lq s (p + kc)).
    */
   pairCoordinates(s: number, p: number, kc: number, lq: number, Xb: Float64Array, Xc: Float64Array, B: Float64Array, C: Float64Array, R: Float64Array): void;
+  /** y (rows) = A x for CSR A, one vector (the Lanczos method's product; spmm with k = 1 pays a call per nonzero). O(nnz + rows). */
+  csrMatvec(rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
+  /** y (cols) = Aᵀ x for CSR A (rows x cols), one vector. O(nnz + rows + cols). */
+  csrMatvecT(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
 }
 
 /** inv = H⁻¹ (k x k) by Gauss-Jordan with partial pivoting on [H | I] (work: 2 k² doubles); false when a pivot is 0. */
@@ -299,6 +303,28 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
         if (kc > 0) x -= dotAt(kc, Xc, j * kc, C, i * kc);
         R[i * s + j] = x;
       }
+    }
+  },
+  csrMatvec(rows, indptr, indices, data, x, y) {
+    let q = indptr[0];
+    for (let i = 0; i < rows; i++) {
+      const end = indptr[i + 1];
+      let s0 = 0, s1 = 0;
+      for (; q + 1 < end; q += 2) {
+        s0 += data[q] * x[indices[q]];
+        s1 += data[q + 1] * x[indices[q + 1]];
+      }
+      if (q < end) s0 += data[q] * x[indices[q]];
+      q = end;
+      y[i] = s0 + s1;
+    }
+  },
+  csrMatvecT(rows, cols, indptr, indices, data, x, y) {
+    y.fill(0, 0, cols);
+    for (let i = 0; i < rows; i++) {
+      const xi = x[i];
+      if (xi === 0) continue;
+      for (let q = indptr[i]; q < indptr[i + 1]; q++) y[indices[q]] += data[q] * xi;
     }
   },
   appendCore(k, s, sq, sv, C0, R, M) {

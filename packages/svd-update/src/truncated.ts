@@ -3,35 +3,56 @@ import {
   type BackendOptions, type CsrMatrix, type DenseMatrix, type OptionCheck, type SvdResult,
 } from "@lowrank/linalg";
 import { asBatch } from "./input.js";
+import { lanczosSettings, lanczosTruncatedSvd, type LanczosProgress, type TruncatedSvdResult } from "./lanczos.js";
+import { residualsOf } from "./residuals.js";
 import type { SvdWorkspace } from "./kernels.js";
 import { allFinite, checkRepresentable, flushTiny, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope, openWorkspace } from "./workspace.js";
 
-/** Progress of {@link truncatedSvd}, reported after each power iteration. */
-export interface TruncatedSvdProgress {
-  /** Power iterations done (1-based). */
+/**
+ * Progress of {@link truncatedSvd}: after each restart ("lanczos": iteration,
+ * converged, residual) or each power iteration ("randomized": iteration,
+ * powerIters, change).
+ */
+export interface TruncatedSvdProgress extends Partial<LanczosProgress> {
+  /** Restarts or power iterations done (1-based). */
   iteration: number;
-  powerIters: number;
-  /** max_i |s_i - s_i(previous)| / s_1 over the `rank` leading estimates (NaN unless `tol` > 0). */
-  change: number;
+  /** "randomized": the power iterations asked for. */
+  powerIters?: number;
+  /** "randomized": max_i |s_i - s_i(previous)| / s_1 over the `rank` leading estimates (NaN unless `tol` > 0). */
+  change?: number;
 }
 
 /** Options of {@link truncatedSvd}. */
 export interface TruncatedSvdOptions extends BackendOptions {
   /** Number of singular triplets, 1 <= rank <= min(rows, cols). */
   rank: number;
-  /** Extra sketch columns beyond rank (default 10, at most 1e6). */
+  /**
+   * "lanczos" (default): thick-restart Golub-Kahan-Lanczos run to the
+   * residual tolerance `tol` (src/lanczos.ts). "randomized": randomized
+   * subspace iteration, a fixed cost of `powerIters` iterations (the default
+   * when `oversample` or `powerIters` is given).
+   */
+  method?: "lanczos" | "randomized";
+  /** "lanczos": Lanczos vectors per restart cycle (default 2 rank + 16, capped at min(rows, cols); above rank). */
+  basisSize?: number;
+  /** "lanczos": most restarts before NOT_CONVERGED (default 1000). */
+  maxIter?: number;
+  /** "randomized": extra sketch columns beyond rank (default 10, at most 1e6). */
   oversample?: number;
-  /** Power (subspace) iterations, the maximum when `tol` stops earlier (default 4, at most 1000). */
+  /** "randomized": power (subspace) iterations, the maximum when `tol` stops earlier (default 4, at most 1000). */
   powerIters?: number;
-  /** PRNG seed of the Gaussian test matrix (default 0; any finite number). */
+  /** PRNG seed of the Gaussian start vector / test matrix (default 0; any finite number). */
   seed?: number;
-  /** Stop once the leading singular values move less than this, relative to s_1 (default 0: run all powerIters). */
+  /**
+   * "lanczos": converged once every residual ‖Aᵀ u_i − s_i v_i‖ <= tol s_1 (default 1e-10).
+   * "randomized": stop once the leading singular values move less than this, relative to s_1 (default 0: run all powerIters).
+   */
   tol?: number;
   /** Stops the run with ABORTED (an already-aborted signal before any work). */
   signal?: AbortSignal;
-  /** Called after each power iteration. */
+  /** Called after each restart ("lanczos") or power iteration ("randomized"). */
   onProgress?: (p: TruncatedSvdProgress) => void;
 }
 
@@ -52,7 +73,13 @@ export const TSVD_OPTIONS = {
   onProgress: opt.func<(p: TruncatedSvdProgress) => void>(),
 };
 
-const TRUNCATED_SCHEMA = { rank: RANK_OPTION, ...TSVD_OPTIONS, backend: BACKEND };
+const TRUNCATED_SCHEMA = {
+  rank: RANK_OPTION, ...TSVD_OPTIONS, backend: BACKEND,
+  method: opt.oneOf(["lanczos", "randomized"] as const), basisSize: opt.int({ min: 1, max: 1e6 }), maxIter: LONG_RUN.maxIter,
+};
+
+/** Options that belong to one method only (INVALID_ARGUMENT with the other). */
+const ONLY: Record<string, "lanczos" | "randomized"> = { oversample: "randomized", powerIters: "randomized", basisSize: "lanczos", maxIter: "lanczos" };
 
 /** Resolved options. */
 export interface Tsvd {
@@ -222,28 +249,50 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boo
 }
 
 /**
- * Truncated SVD of a sparse (or dense) matrix by randomized subspace iteration,
- * operating on the CSR matrix through sparse products only. Runs in its own
- * WASM instance (or on the js backend) and yields to the event loop at least
- * every 25 ms. Cost O((2 powerIters + 2) nnz l + (m + n) l²), l = rank + oversample.
+ * Truncated SVD of a sparse (or dense) matrix, operating on the CSR matrix
+ * through sparse products only, in its own WASM instance (or on the js
+ * backend), yielding to the event loop at least every 25 ms. Default method
+ * "lanczos": thick-restart Golub-Kahan-Lanczos to residuals
+ * ‖Aᵀ u_i − s_i v_i‖ <= tol s_1 (1e-10), O(restarts ((p - keep) nnz + p² (m + n))) for basis size p;
+ * zero singular values come with orthonormal vectors completing the basis.
+ * "randomized": subspace iteration, O((2 powerIters + 2) nnz l + (m + n) l²),
+ * l = rank + oversample, its measured residuals returned. Both return
+ * `residuals` (see TruncatedSvdResult) and `iterations`.
  * Errors: SHAPE, EMPTY, NON_FINITE, INDEX (bad CSR), RANK, INVALID_ARGUMENT,
- * ABORTED (an already-aborted signal before any work), TOO_LARGE.
+ * ABORTED (an already-aborted signal before any work), TOO_LARGE,
+ * NOT_CONVERGED ("lanczos" after maxIter restarts).
  *
  * @example
- * const { U, s, V } = await truncatedSvd(csr, { rank: 16, seed: 1 });
+ * const { U, s, V, residuals } = await truncatedSvd(csr, { rank: 16 });
  */
-export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSvdOptions): Promise<SvdResult> {
+export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSvdOptions): Promise<SvdResult & TruncatedSvdResult> {
   if (opts === undefined) throw new LowrankError("RANK", "truncatedSvd: options with rank are required, e.g. { rank: 10 }");
   const op = readOptions("truncatedSvd", opts, TRUNCATED_SCHEMA);
+  // Code written before "lanczos" became the default passes the randomized method's options: they select it.
+  const method = op.method ?? (op.oversample !== undefined || op.powerIters !== undefined ? "randomized" : "lanczos");
+  for (const [key, only] of Object.entries(ONLY)) {
+    if (only !== method && op[key as keyof typeof op] !== undefined) {
+      throw new LowrankError("INVALID_ARGUMENT", `truncatedSvd: ${key} applies to method: "${only}" (this call runs "${method}")`);
+    }
+  }
   const run = new LongRun<TruncatedSvdProgress>("truncatedSvd", op);
   const C = asBatch(A, "A");
+  if (op.rank === undefined) throw new LowrankError("RANK", "rank is required (an integer, 1 <= rank <= min(rows, cols))");
+  if (method === "lanczos") {
+    const lo = lanczosSettings({ ...op, rank: op.rank }, C.rows, C.cols);
+    return lanczosTruncatedSvd(C, lo, run, (bytes) => openWorkspace(op.backend, bytes, "truncatedSvd"));
+  }
   const o = resolveTsvd(op, C.rows, C.cols);
   const ws = await openWorkspace(op.backend, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o), "truncatedSvd");
   run.check();
-  const r = await randomizedSvdIn(ws, C, o, run);
+  let iterations = 0;
+  const counted = new LongRun<TruncatedSvdProgress>("truncatedSvd", {
+    signal: op.signal, onProgress: (p) => { iterations = p.iteration; op.onProgress?.(p); },
+  });
+  const r = await randomizedSvdIn(ws, C, o, counted);
+  const U = r.U.slice(), s = r.s.slice(), V = r.V.slice();
   return {
-    U: { rows: C.rows, cols: o.k, data: r.U.slice() },
-    s: r.s.slice(),
-    V: { rows: C.cols, cols: o.k, data: r.V.slice() },
+    U: { rows: C.rows, cols: o.k, data: U }, s, V: { rows: C.cols, cols: o.k, data: V },
+    residuals: residualsOf(C, U, s, V, op.backend), iterations, method: "randomized",
   };
 }

@@ -380,12 +380,12 @@ describe("contract: long runs yield to the event loop and stop on their signal",
     const timer = setInterval(() => ticks++, 5);
     const seen: number[] = [];
     try {
-      await truncatedSvd(A, { rank: 20, powerIters: 3, backend: "js", onProgress: (p) => seen.push(p.iteration) });
+      await truncatedSvd(A, { rank: 20, method: "randomized", powerIters: 3, backend: "js", onProgress: (p) => seen.push(p.iteration) });
       expect(seen).toEqual([1, 2, 3]);
       expect(ticks).toBeGreaterThan(0);
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 10);
-      await expectRefused(() => count(truncatedSvd(A, { rank: 20, powerIters: 50, backend: "js", signal: ac.signal })), ["ABORTED"], "aborted while running");
+      await expectRefused(() => count(truncatedSvd(A, { rank: 20, method: "randomized", powerIters: 50, backend: "js", signal: ac.signal })), ["ABORTED"], "aborted while running");
     } finally {
       clearInterval(timer);
     }

@@ -19,10 +19,10 @@ describe("truncatedSvd", () => {
     });
   }
 
-  it("finds the leading singular values of a noisy rank-8 matrix to 1e-10 with the default 4 power iterations", async () => {
+  it("finds the leading singular values of a noisy rank-8 matrix to 1e-10 with the randomized method's default 4 power iterations", async () => {
     const noise = dense(sparseRandom(120, 80, 0.1, 4));
     const A = { rows: 120, cols: 80, data: low.data.map((v, i) => v + 0.3 * noise.data[i]) };
-    const { s } = await truncatedSvd(A, { rank: 8, seed: 1, backend: "js" });
+    const { s } = await truncatedSvd(A, { rank: 8, method: "randomized", seed: 1, backend: "js" });
     expect(relDiff(s, exactValues(A, 8))).toBeLessThan(1e-10);
   });
 
@@ -37,7 +37,7 @@ describe("truncatedSvd", () => {
 
   it("stops early once the singular values settle below tol, reporting progress", async () => {
     const changes: number[] = [];
-    await truncatedSvd(lowCsr, { rank: 8, powerIters: 20, tol: 1e-12, backend: "js", onProgress: (p) => changes.push(p.change) });
+    await truncatedSvd(lowCsr, { rank: 8, method: "randomized", powerIters: 20, tol: 1e-12, backend: "js", onProgress: (p) => changes.push(p.change!) });
     expect(changes.length).toBeLessThan(20);
     expect(changes[changes.length - 1]).toBeLessThan(1e-12);
   });

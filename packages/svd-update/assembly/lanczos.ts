@@ -1,0 +1,34 @@
+// Single-vector CSR products of the Lanczos method (src/lanczos.ts): linalg's
+// spmm is written for blocks and pays a call per nonzero when k = 1.
+
+/** y (rows) = A x for CSR A: each row's dot product gathered with two accumulators. */
+export function csrMatvec(rows: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
+  let q = load<i32>(indptr);
+  for (let i = 0; i < rows; i++) {
+    const end = load<i32>(indptr + (<usize>(i + 1) << 2));
+    let s0 = 0.0, s1 = 0.0;
+    for (; q + 1 < end; q += 2) {
+      const j0 = <usize>load<i32>(indices + (<usize>q << 2));
+      const j1 = <usize>load<i32>(indices + (<usize>(q + 1) << 2));
+      s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (j0 << 3));
+      s1 += load<f64>(data + (<usize>(q + 1) << 3)) * load<f64>(x + (j1 << 3));
+    }
+    if (q < end) s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (<usize>load<i32>(indices + (<usize>q << 2)) << 3));
+    q = end;
+    store<f64>(y + (<usize>i << 3), s0 + s1);
+  }
+}
+
+/** y (cols) = Aᵀ x for CSR A (rows x cols): each row scattered, scaled by its x entry. */
+export function csrMatvecT(rows: i32, cols: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
+  memory.fill(y, 0, <usize>cols << 3);
+  for (let i = 0; i < rows; i++) {
+    const xi = load<f64>(x + (<usize>i << 3));
+    const end = load<i32>(indptr + (<usize>(i + 1) << 2));
+    if (xi == 0) continue;
+    for (let q = load<i32>(indptr + (<usize>i << 2)); q < end; q++) {
+      const at = y + (<usize>load<i32>(indices + (<usize>q << 2)) << 3);
+      store<f64>(at, load<f64>(at) + load<f64>(data + (<usize>q << 3)) * xi);
+    }
+  }
+}

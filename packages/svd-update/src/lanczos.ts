@@ -1,0 +1,292 @@
+// Truncated SVD by Golub-Kahan-Lanczos bidiagonalisation with thick restarts
+// (truncatedSvd's default method).
+//
+// Which scheme, and why. irlba (Baglama and Reichel's augmented implicitly
+// restarted Lanczos bidiagonalisation) restarts a GKL run from the k wanted
+// Ritz triplets plus the residual vector; PROPACK runs one long GKL with
+// partial reorthogonalisation and implicit (QR-shift) restarts; PRIMME's svds
+// runs a block Davidson-type eigensolver on AᵀA or the augmented matrix. We
+// follow irlba: its restart needs nothing but the SVD of the small projected
+// matrix and two products of the basis with that SVD's vectors (GEMM), it
+// keeps the basis size and memory fixed, and with full reorthogonalisation
+// (two passes of classical Gram-Schmidt per vector, enough for orthogonality
+// to working precision) it needs none of PROPACK's orthogonality estimates.
+// Unlike irlba we keep more Ritz vectors than the k wanted at a restart (as
+// thick-restart Lanczos does), which speeds convergence when σ_k and σ_{k+1}
+// are close, and the projected matrix is built from the Gram-Schmidt
+// coefficients themselves, so A V = U B holds to rounding whatever the
+// restarts did. A triplet is converged when its residual
+// ‖Aᵀ u_i − σ_i v_i‖ = |β_p f_{p,i}| (A v_i − σ_i u_i is zero by
+// construction) is at most tol σ_1; the default tol 1e-10 is about what
+// ARPACK reaches on these problems.
+//
+// The CSR matrix is copied into the run's workspace once, the Lanczos bases
+// live there for the whole run and are touched only through the kernel set
+// (csrMatvec / csrMatvecT, gemv for Gram-Schmidt, gemm for restarts and
+// the final factors); the p x p projected SVD is svd-update's small Jacobi SVD.
+// An invariant subspace (a zero α or β, as for a zero or rank-deficient
+// matrix) continues from a random vector orthogonal to the basis, so the
+// factors stay orthonormal and complete the basis as LAPACK does for zero
+// singular values. See docs/ARCHITECTURE.md for the runtime and contract.
+import { arenaBytes, checkSize, LowrankError, Rng, type CsrMatrix, type LongRun } from "@lowrank/linalg";
+import { transposeCsr } from "./input.js";
+import type { SvdWorkspace } from "./kernels.js";
+import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
+import { smallSvd } from "./small.js";
+import { openScope } from "./workspace.js";
+
+const EPS = 2.220446049250313e-16;
+/** A Gram-Schmidt remainder at most this times the norm estimate counts as zero (an invariant subspace). */
+const DEFLATE = 2 ** -44;
+
+/** Progress of the Lanczos method, reported after each restart. */
+export interface LanczosProgress {
+  /** Restarts done (1-based). */
+  iteration: number;
+  /** Of the `rank` leading triplets, how many have residual <= tol σ_1. */
+  converged: number;
+  /** The largest residual ‖Aᵀ u_i − σ_i v_i‖ / σ_1 over the `rank` leading triplets. */
+  residual: number;
+}
+
+/** Resolved settings of a Lanczos run. */
+export interface LanczosSettings {
+  k: number;
+  /** Basis size (Lanczos vectors per restart cycle), k < p <= min(m, n) unless k = min(m, n). */
+  p: number;
+  tol: number;
+  maxIter: number;
+  seed: number;
+}
+
+/** Default basis size for rank k of an m x n matrix: 2k + 16, at most min(m, n). */
+export function lanczosSettings(o: { rank: number; basisSize?: number; tol?: number; maxIter?: number; seed?: number }, m: number, n: number): LanczosSettings {
+  const mn = Math.min(m, n), k = o.rank;
+  if (k > mn) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${mn}`);
+  const want = o.basisSize ?? 2 * k + 16;
+  if (want <= k && k < mn) throw new LowrankError("INVALID_ARGUMENT", `basisSize must exceed rank (${k}), got ${want}`);
+  return { k, p: Math.min(want, mn), tol: o.tol ?? 1e-10, maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0 };
+}
+
+/** Ritz vectors kept at a restart: k plus half the rest of the basis (at most p - 1). */
+function keepCount(k: number, p: number): number {
+  return Math.min(p - 1, k + Math.floor((p - k) / 2));
+}
+
+/** Bytes a Lanczos run takes from its workspace; TOO_LARGE before anything is allocated when an array cannot be. */
+export function lanczosBytes(m: number, n: number, nnz: number, o: LanczosSettings): number {
+  const { k, p } = o, kk = Math.max(k, keepCount(k, p)), big = Math.max(m, n);
+  checkSize((p + 1) * big, "Lanczos basis");
+  checkSize(kk * big, "Lanczos restart block");
+  const small = 2 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
+  return arenaBytes(nnz + (p + 1) * n + p * m + kk * big + p * p + 2 * (p + 1) + small + (m + n) * k + 2 * k, nnz + m + 1, 40);
+}
+
+/** Views of the workspace's factors, with the Lanczos residual estimates (relative to σ_1) and the restarts done. */
+export interface LanczosViews {
+  U: Float64Array;
+  s: Float64Array;
+  V: Float64Array;
+  residuals: Float64Array;
+  iterations: number;
+}
+
+/** Runs {@link lanczosSteps}, reporting progress and yielding through `run`. */
+export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>): Promise<LanczosViews> {
+  const it = lanczosSteps(ws, A, o);
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return r.value;
+    if (r.value) await run.step(r.value);
+    else await run.pause();
+  }
+}
+
+/** The same without yielding (callers inside a synchronous update). */
+export function lanczosSvdSync(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): LanczosViews {
+  const it = lanczosSteps(ws, A, o);
+  for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+}
+
+/**
+ * The thick-restart GKL run as steps (null at each point where a run may
+ * pause, a progress record after each restart). With V (rows of Vb) and U
+ * (rows of Ub) orthonormal: u_j = A v_j orthogonalised against u_0..u_{j-1},
+ * whose coefficients and norm α_j form column j of the upper-triangular
+ * B = Uᵀ A V; v_{j+1} = Aᵀ u_j orthogonalised against v_0..v_j, norm β_j.
+ * After p steps Aᵀ U = V Bᵀ + β v_p e_pᵀ, so with B = F Θ Gᵀ the Ritz
+ * triplets (U f_i, θ_i, V g_i) have A-side residual zero and Aᵀ-side
+ * residual |β f_{p,i}|. A restart keeps `keepCount` of them and continues
+ * from v_p. Entries of A outside [2^-100, 2^100] are worked on scaled by a
+ * power of two (scale.ts) and s scaled back. Singular values at most
+ * max(m, n) eps σ_1 (rounding level) are returned as exact zeros.
+ * Errors: NOT_CONVERGED after maxIter restarts, NON_FINITE when s overflows.
+ * O(restarts ((p - keep) nnz + p² (m + n)) + p³ sweeps).
+ */
+export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
+  const K = ws.kernels;
+  const m = A.rows, n = A.cols, { k, p } = o;
+  const keep = keepCount(k, p), kk = Math.max(k, keep), big = Math.max(m, n);
+  const nnz = A.indptr[m];
+  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
+  indptr.set(A.indptr.subarray(0, m + 1));
+  indices.set(A.indices.subarray(0, nnz));
+  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
+  data.set(workingCopy(A.data, nnz, mx, e));
+  const Vb = ws.f64((p + 1) * n), Ub = ws.f64(p * m), T = ws.f64(kk * big), B = ws.f64(p * p);
+  const h = ws.f64(p + 1), h2 = ws.f64(p + 1);
+  const U = ws.f64(m * k), V = ws.f64(n * k), s = ws.f64(k), residuals = ws.f64(k);
+  const rng = new Rng(o.seed);
+  const row = (X: Float64Array, len: number, i: number) => X.subarray(i * len, (i + 1) * len);
+  let normA = 0;
+
+  /**
+   * Orthogonalises w (length len, norm `nrm`) against the first j rows of X
+   * by classical Gram-Schmidt, repeated once when the pass removed more than
+   * half of w's squared norm (the DGKS criterion: after a second pass the
+   * vector is orthogonal to working precision), adding the coefficients to
+   * column `col` of B when col >= 0; returns the remaining norm.
+   */
+  const orthogonalise = (X: Float64Array, len: number, j: number, w: Float64Array, col: number, nrm: number): number => {
+    for (let pass = 0; pass < 2 && j > 0; pass++) {
+      const c = pass === 0 ? h : h2;
+      K.gemv(false, j, len, 1, X, len, w, 0, c);
+      K.gemv(true, j, len, -1, X, len, c, 1, w);
+      if (col >= 0) for (let i = 0; i < j; i++) B[i * p + col] += c[i];
+      const after = Math.sqrt(K.dot(len, w, w));
+      if (after > Math.SQRT1_2 * nrm) return after;
+      nrm = after;
+    }
+    return nrm;
+  };
+
+  /** Replaces w by a random unit vector orthogonal to the first j rows of X (j < len). */
+  const randomOrthogonal = (X: Float64Array, len: number, j: number, w: Float64Array) => {
+    for (let attempt = 0; ; attempt++) {
+      K.rngFill(rng, w, true);
+      const nrm = orthogonalise(X, len, j, w, -1, Math.sqrt(K.dot(len, w, w)));
+      // A Gaussian vector keeps about sqrt((len - j) / len) of its norm; less than 2^-20 of it is bad luck or rounding.
+      if (nrm > 2 ** -20 * Math.sqrt(len) || attempt >= 3) {
+        K.scal(len, 1 / nrm, w);
+        return;
+      }
+    }
+  };
+
+  // The start vector v_0: Gaussian, normalised.
+  randomOrthogonal(Vb, n, 0, row(Vb, n, 0));
+  let j0 = 0, beta = 0;
+  for (let iteration = 1; ; iteration++) {
+    for (let j = j0; j < p; j++) {
+      const u = row(Ub, m, j), v = row(Vb, n, j);
+      K.csrMatvec(m, indptr, indices, data, v, u);
+      normA = Math.max(normA, Math.sqrt(K.dot(m, u, u)));
+      // The three-term recurrence first (u -= β_{j-1} u_{j-1}), so Gram-Schmidt only removes rounding and one pass is usually enough.
+      if (j > j0 && beta !== 0) {
+        K.axpy(m, -beta, row(Ub, m, j - 1), u);
+        B[(j - 1) * p + j] = beta;
+      }
+      const alpha = orthogonalise(Ub, m, j, u, j, Math.sqrt(K.dot(m, u, u)));
+      if (alpha > DEFLATE * normA) {
+        K.scal(m, 1 / alpha, u);
+        B[j * p + j] = alpha;
+      } else {
+        // A v_j lies in span(u_0..u_{j-1}): continue from a fresh direction (α_j = 0).
+        B[j * p + j] = 0;
+        randomOrthogonal(Ub, m, j, u);
+      }
+      yield null;
+      const w = row(Vb, n, j + 1);
+      if (j + 1 >= n) {
+        beta = 0;
+        continue;
+      }
+      K.csrMatvecT(m, n, indptr, indices, data, u, w);
+      normA = Math.max(normA, Math.sqrt(K.dot(n, w, w)));
+      const a = B[j * p + j];
+      if (a !== 0) K.axpy(n, -a, v, w);
+      beta = orthogonalise(Vb, n, j + 1, w, -1, Math.sqrt(K.dot(n, w, w)));
+      if (beta > DEFLATE * normA) K.scal(n, 1 / beta, w);
+      else {
+        beta = 0;
+        randomOrthogonal(Vb, n, j + 1, w);
+      }
+      yield null;
+    }
+    // Ritz triplets from B (scratch freed at the restart).
+    const release = openScope(ws);
+    const { F, theta, G } = smallSvd(ws, p, p, B, kk);
+    const s1 = theta[0];
+    normA = Math.max(normA, s1);
+    let converged = 0, worst = 0;
+    for (let i = 0; i < k; i++) {
+      const r = Math.abs(beta * F[(p - 1) * kk + i]);
+      const rel = s1 > 0 ? r / s1 : 0;
+      residuals[i] = rel;
+      worst = Math.max(worst, rel);
+      if (rel <= o.tol) converged++;
+    }
+    yield { iteration, converged, residual: worst };
+    if (converged === k) {
+      // U = Ubᵀ F, V = Vbᵀ G (first k columns).
+      K.gemm(true, false, m, k, p, 1, Ub, m, F, kk, 0, U, k);
+      K.gemm(true, false, n, k, p, 1, Vb, n, G, kk, 0, V, k);
+      const floor = Math.max(m, n) * EPS * s1;
+      for (let i = 0; i < k; i++) s[i] = theta[i] <= floor ? 0 : theta[i];
+      release();
+      if (e !== 0) {
+        checkRepresentable(s, e, "truncatedSvd");
+        for (let i = 0; i < k; i++) s[i] = times2(s[i], e);
+      }
+      return { U, s, V, residuals, iterations: iteration };
+    }
+    if (iteration >= o.maxIter) {
+      release();
+      throw new LowrankError("NOT_CONVERGED", `truncatedSvd: ${converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
+    }
+    // Thick restart: the first `keep` rows become Gᵀ Vb and Fᵀ Ub, v_p moves to row keep, B = diag(θ).
+    K.gemm(true, false, keep, n, p, 1, G, kk, Vb, n, 0, T, n);
+    Vb.set(T.subarray(0, keep * n));
+    Vb.copyWithin(keep * n, p * n, (p + 1) * n);
+    K.gemm(true, false, keep, m, p, 1, F, kk, Ub, m, 0, T, m);
+    Ub.set(T.subarray(0, keep * m));
+    B.fill(0);
+    for (let i = 0; i < keep; i++) B[i * p + i] = theta[i];
+    release();
+    j0 = keep;
+    yield null;
+  }
+}
+
+/** The result of truncatedSvd: the factors, each triplet's residual estimate relative to σ_1, and the iterations run. */
+export interface TruncatedSvdResult {
+  U: { rows: number; cols: number; data: Float64Array };
+  s: Float64Array;
+  V: { rows: number; cols: number; data: Float64Array };
+  /**
+   * Per triplet, a residual relative to s_1: for "lanczos" the Lanczos
+   * estimate ‖Aᵀ u_i − s_i v_i‖ / s_1 the run converged on (A v_i − s_i u_i
+   * is zero to rounding); for "randomized" the measured
+   * sqrt(‖A v_i − s_i u_i‖² + ‖Aᵀ u_i − s_i v_i‖²) / s_1 (svdResiduals).
+   */
+  residuals: Float64Array;
+  /** Restarts ("lanczos") or power iterations ("randomized") run. */
+  iterations: number;
+  method: "lanczos" | "randomized";
+}
+
+/**
+ * truncatedSvd's Lanczos method on the checked CSR matrix C: in its own
+ * workspace, on Cᵀ when C is wide and the basis would span its short side
+ * (so that a full-size basis is exact), factors copied out.
+ */
+export async function lanczosTruncatedSvd(
+  C: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, open: (bytes: number) => Promise<SvdWorkspace>,
+): Promise<TruncatedSvdResult> {
+  const flip = o.p === C.rows && C.rows < C.cols;
+  const A = flip ? transposeCsr(C) : C;
+  const ws = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
+  run.check();
+  const r = await lanczosSvdIn(ws, A, o, run);
+  const Um = { rows: A.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: A.cols, cols: o.k, data: r.V.slice() };
+  return { U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+}

@@ -15,6 +15,7 @@ import {
 import { completionModule } from "../src/module.js";
 
 const BACKENDS = ["wasm", "js"] as const;
+type Backend = (typeof BACKENDS)[number];
 
 /** A short description of any value for failure messages (String() throws on some objects). */
 function show(v: unknown): string {
@@ -29,7 +30,6 @@ function show(v: unknown): string {
 
 /** WRONG_TYPES without the entries that are valid as an index (0). */
 const WRONG_INDEX = WRONG_TYPES.filter((w) => w !== 0);
-type Backend = (typeof BACKENDS)[number];
 
 /** Property runs are scaled by MC_FUZZ_SCALE and seeded by MC_FUZZ_SEED (for longer local hunts); the defaults are the suite's. */
 const SCALE = Number(process.env.MC_FUZZ_SCALE ?? 1);

@@ -27,7 +27,7 @@ export const completionModule = defineKernelModule<Exports, CompletionKernels>({
 
 // Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully
 // observed) so V8 has optimised them before the first real call
-// (docs/ARCHITECTURE.md, "Warm-up").
+// (docs/ARCHITECTURE.md, "The runtime", warm-up).
 function warmCompletion(k: CompletionKernels, arena: Arena): void {
   const n = 8, r = 4, nnz = n * n;
   const ptr = arena.i32(n + 1), idx = arena.i32(nnz), ri = arena.i32(nnz);

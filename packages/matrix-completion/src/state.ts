@@ -1,6 +1,6 @@
 // One run's arrays, allocated once in the run's workspace (for wasm: after a
 // single reservation of everything the method needs, which the workspace
-// holds the run to; docs/ARCHITECTURE.md, "The runtime").
+// holds the run to; docs/ARCHITECTURE.md, "Memory").
 import { arenaBytes, type Workspace } from "@lowrank/linalg";
 import type { CompletionKernels } from "./kernels.js";
 import type { Observations, RatingIndex } from "./observations.js";

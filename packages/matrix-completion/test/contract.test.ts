@@ -2,7 +2,7 @@
 // property-based testing: valid inputs give results that match their
 // definition; invalid inputs of every kind give a LowrankError with a
 // sensible code, never another exception, a hang or non-finite output
-// (docs/ARCHITECTURE.md, "The contract").
+// (docs/ARCHITECTURE.md, "Tests").
 import {
   abortedSignal, BAD_NUMBERS, expectContract, expectFinite, expectRefused, fc, fcParams, outcome, WRONG_TYPES, type Code,
 } from "@lowrank/test-utils/contract";

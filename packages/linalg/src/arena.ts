@@ -5,7 +5,7 @@ const PAGE = 65536;
 export const MAX_WASM_BYTES = 65536 * PAGE;
 
 /** Rounds up to 16 bytes so every block can be read with v128 loads. */
-export const align16 = (n: number) => (n + 15) & ~15;
+export const align16 = (n: number) => Math.ceil(n / 16) * 16; // not (n + 15) & ~15: sizes may pass 2^31
 
 /** Bytes of the guard written after every block in guard mode. */
 const GUARD = 16;

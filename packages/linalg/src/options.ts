@@ -176,7 +176,8 @@ const ALIASES: Record<string, string[]> = {
 };
 
 function closest(key: string, valid: string[]): string | undefined {
-  for (const alias of ALIASES[key] ?? []) if (valid.includes(alias)) return alias;
+  const aliases = Object.prototype.hasOwnProperty.call(ALIASES, key) ? ALIASES[key] : [];
+  for (const alias of aliases) if (valid.includes(alias)) return alias;
   const lower = key.toLowerCase().replace(/[_-]/g, "");
   return valid.find((v) => v.toLowerCase() === lower);
 }

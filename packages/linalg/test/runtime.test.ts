@@ -72,3 +72,19 @@ describe("guard mode (LOWRANK_GUARD=1, on in the test suite)", () => {
     expect(dot([1, 2], [3, 4])).toBe(11);
   });
 });
+
+describe("options and arena edge cases", () => {
+  it("an unknown option named like an Object.prototype member is refused, not a TypeError", async () => {
+    const { readOptions, opt } = await import("../src/index.js");
+    for (const key of ["toString", "constructor", "hasOwnProperty", "__proto__x"]) {
+      expect(() => readOptions("f", { [key]: 1 }, { k: opt.int() })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    }
+  });
+
+  it("align16 rounds sizes past 2^31 correctly", async () => {
+    const { align16 } = await import("../src/index.js");
+    expect(align16(2 ** 31 + 1)).toBe(2 ** 31 + 16);
+    expect(align16(3 * 2 ** 30)).toBe(3 * 2 ** 30);
+    expect(align16(17)).toBe(32);
+  });
+});

@@ -21,7 +21,7 @@ await init({ variant: relaxed ? "relaxed-simd" : "simd" });
 const RUNS = quick ? 1 : 3;
 const here = new URL(".", import.meta.url).pathname;
 const python = spawnSync("/usr/bin/python3", ["-c", "import numpy, scipy"], { encoding: "utf8" }).status === 0;
-const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 delete env.OPENBLAS_CORETYPE;
 delete env.OPENBLAS_L2_SIZE;
 

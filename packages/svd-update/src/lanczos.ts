@@ -78,7 +78,7 @@ export function lanczosBytes(m: number, n: number, nnz: number, o: LanczosSettin
   const { k, p } = o, kk = Math.max(k, keepCount(k, p)), big = Math.max(m, n);
   checkSize((p + 1) * big, "Lanczos basis");
   checkSize(kk * big, "Lanczos restart block");
-  const small = 2 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
+  const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
   return arenaBytes(nnz + (p + 1) * n + p * m + kk * big + p * p + 2 * (p + 1) + small + (m + n) * k + 2 * k, nnz + m + 1, 40);
 }
 
@@ -172,9 +172,43 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
     }
   };
 
+  /** The Ritz triplets of the leading q x q block of B and their residuals |β f_{q,i}| / θ_1. */
+  const ritz = (q: number) => {
+    let Bq = B;
+    if (q < p) {
+      Bq = ws.f64(q * q);
+      for (let i = 0; i < q; i++) Bq.set(B.subarray(i * p, i * p + q), i * q);
+    }
+    const kq = Math.min(q, kk);
+    const { F, theta, G } = smallSvd(ws, q, q, Bq, kq);
+    const s1 = theta[0];
+    let converged = 0, worst = 0;
+    for (let i = 0; i < k; i++) {
+      const rel = s1 > 0 ? Math.abs(beta * F[(q - 1) * kq + i]) / s1 : 0;
+      residuals[i] = rel;
+      worst = Math.max(worst, rel);
+      if (rel <= o.tol) converged++;
+    }
+    return { F, theta, G, kq, converged, worst };
+  };
+
+  /** The factors from the Ritz triplets of the first q basis vectors: U = Ubᵀ F, V = Vbᵀ G (first k columns), s scaled back. */
+  const finish = (q: number, c: ReturnType<typeof ritz>) => {
+    K.gemm(true, false, m, k, q, 1, Ub, m, c.F, c.kq, 0, U, k);
+    K.gemm(true, false, n, k, q, 1, Vb, n, c.G, c.kq, 0, V, k);
+    const floor = Math.max(m, n) * EPS * c.theta[0];
+    for (let i = 0; i < k; i++) s[i] = c.theta[i] <= floor ? 0 : c.theta[i];
+    if (e !== 0) {
+      checkRepresentable(s, e, "truncatedSvd");
+      for (let i = 0; i < k; i++) s[i] = times2(s[i], e);
+    }
+    return { U, s, V, residuals };
+  };
+  const check = Math.max(8, Math.ceil(k / 2));
+
   // The start vector v_0: Gaussian, normalised.
   randomOrthogonal(Vb, n, 0, row(Vb, n, 0));
-  let j0 = 0, beta = 0;
+  let j0 = 0, beta = 0, deflated = false;
   for (let iteration = 1; ; iteration++) {
     for (let j = j0; j < p; j++) {
       const u = row(Ub, m, j), v = row(Vb, n, j);
@@ -192,6 +226,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
       } else {
         // A v_j lies in span(u_0..u_{j-1}): continue from a fresh direction (α_j = 0).
         B[j * p + j] = 0;
+        deflated = true;
         randomOrthogonal(Ub, m, j, u);
       }
       yield null;
@@ -208,41 +243,41 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
       if (beta > DEFLATE * normA) K.scal(n, 1 / beta, w);
       else {
         beta = 0;
+        deflated = true;
         randomOrthogonal(Vb, n, j + 1, w);
       }
       yield null;
-    }
-    // Ritz triplets from B (scratch freed at the restart).
-    const release = openScope(ws);
-    const { F, theta, G } = smallSvd(ws, p, p, B, kk);
-    const s1 = theta[0];
-    normA = Math.max(normA, s1);
-    let converged = 0, worst = 0;
-    for (let i = 0; i < k; i++) {
-      const r = Math.abs(beta * F[(p - 1) * kk + i]);
-      const rel = s1 > 0 ? r / s1 : 0;
-      residuals[i] = rel;
-      worst = Math.max(worst, rel);
-      if (rel <= o.tol) converged++;
-    }
-    yield { iteration, converged, residual: worst };
-    if (converged === k) {
-      // U = Ubᵀ F, V = Vbᵀ G (first k columns).
-      K.gemm(true, false, m, k, p, 1, Ub, m, F, kk, 0, U, k);
-      K.gemm(true, false, n, k, p, 1, Vb, n, G, kk, 0, V, k);
-      const floor = Math.max(m, n) * EPS * s1;
-      for (let i = 0; i < k; i++) s[i] = theta[i] <= floor ? 0 : theta[i];
-      release();
-      if (e !== 0) {
-        checkRepresentable(s, e, "truncatedSvd");
-        for (let i = 0; i < k; i++) s[i] = times2(s[i], e);
+      // An early look at the Ritz triplets every `check` steps, so a run converged before the basis is full stops
+      // there; not after an invariant subspace was found, where copies of a repeated singular value may still be
+      // missing though every residual is zero (the fresh directions of a full basis give them a chance to appear).
+      const q = j + 1;
+      if (q < p && q >= k && !deflated && (q - j0) % check === 0) {
+        const release = openScope(ws);
+        const c = ritz(q);
+        if (c.converged === k) {
+          const out = finish(q, c);
+          release();
+          yield { iteration, converged: k, residual: c.worst };
+          return { ...out, iterations: iteration };
+        }
+        release();
+        yield null;
       }
-      return { U, s, V, residuals, iterations: iteration };
+    }
+    // Ritz triplets of the full basis (scratch freed at the restart).
+    const release = openScope(ws);
+    const c = ritz(p);
+    yield { iteration, converged: c.converged, residual: c.worst };
+    if (c.converged === k) {
+      const out = finish(p, c);
+      release();
+      return { ...out, iterations: iteration };
     }
     if (iteration >= o.maxIter) {
       release();
-      throw new LowrankError("NOT_CONVERGED", `truncatedSvd: ${converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
+      throw new LowrankError("NOT_CONVERGED", `truncatedSvd: ${c.converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${c.worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
     }
+    const { F, G, theta } = c;
     // Thick restart: the first `keep` rows become Gᵀ Vb and Fᵀ Ub, v_p moves to row keep, B = diag(θ).
     K.gemm(true, false, keep, n, p, 1, G, kk, Vb, n, 0, T, n);
     Vb.set(T.subarray(0, keep * n));

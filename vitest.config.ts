@@ -8,5 +8,8 @@ export default defineConfig({
     // Node 20 runs the relaxed-simd variant only behind this flag; newer engines ignore it.
     execArgv: ["--experimental-wasm-relaxed-simd"],
     pool: "forks",
+    // Guard mode: every WASM arena block is followed by a guard checked after each kernel call
+    // (packages/linalg/src/arena.ts), so a kernel writing past a short view fails the test.
+    env: { LOWRANK_GUARD: "1" },
   },
 });

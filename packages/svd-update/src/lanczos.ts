@@ -30,6 +30,7 @@
 // singular values. See docs/ARCHITECTURE.md for the runtime and contract.
 import { arenaBytes, checkSize, LowrankError, Rng, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import { transposeCsr } from "./input.js";
+import { gramBytes, gramSteps } from "./lanczos-gram.js";
 import type { SvdWorkspace } from "./kernels.js";
 import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
@@ -91,9 +92,9 @@ export interface LanczosViews {
   iterations: number;
 }
 
-/** Runs {@link lanczosSteps}, reporting progress and yielding through `run`. */
-export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>): Promise<LanczosViews> {
-  const it = lanczosSteps(ws, A, o);
+/** Runs {@link lanczosSteps} (or the one-sided {@link gramSteps}), reporting progress and yielding through `run`. */
+export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, gram = false): Promise<LanczosViews> {
+  const it = gram ? gramSteps(ws, A, o) : lanczosSteps(ws, A, o);
   for (let r = it.next(); ; r = it.next()) {
     if (r.done) return r.value;
     if (r.value) await run.step(r.value);
@@ -310,15 +311,32 @@ export interface TruncatedSvdResult {
 }
 
 /**
- * truncatedSvd's Lanczos method on the checked CSR matrix C: in its own
- * workspace, on Cᵀ when C is wide and the basis would span its short side
- * (so that a full-size basis is exact), factors copied out.
+ * truncatedSvd's Lanczos method on the checked CSR matrix C, factors copied
+ * out. First the one-sided form (lanczos-gram.ts: Lanczos on AᵀA for the
+ * short side, A = C or Cᵀ so that n <= m, then Rayleigh-Ritz on A), whose
+ * Gram-Schmidt and restarts touch only n-long vectors; when it finds
+ * σ_k below 2^-20 σ_1 (but not a rounding-level zero), where squaring has
+ * cost accuracy, the two-sided GKL (lanczosSteps) is run instead, on Cᵀ when
+ * C is wide and the basis would span its short side (so that a full-size
+ * basis is exact). Each in its own workspace.
  */
 export async function lanczosTruncatedSvd(
   C: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, open: (bytes: number) => Promise<SvdWorkspace>,
 ): Promise<TruncatedSvdResult> {
-  const flip = o.p === C.rows && C.rows < C.cols;
-  const A = flip ? transposeCsr(C) : C;
+  const wide = C.rows < C.cols;
+  const Ct = wide ? transposeCsr(C) : C;
+  {
+    const ws = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
+    run.check();
+    const r = await lanczosSvdIn(ws, Ct, o, run, true);
+    const sk = r.s[o.k - 1];
+    if (!(sk > 0 && sk < 2 ** -20 * r.s[0])) {
+      const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
+      return { U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+    }
+  }
+  const flip = o.p === C.rows && wide;
+  const A = flip ? Ct : C;
   const ws = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
   run.check();
   const r = await lanczosSvdIn(ws, A, o, run);

@@ -69,6 +69,36 @@ describe("truncatedSvd, method lanczos (the default)", () => {
     });
   }
 
+  it("singular values spread over 12 orders of magnitude come out to eps s_1 (the two-sided form when squaring would lose them)", async () => {
+    await init();
+    const m = 60, n = 40, k = 30;
+    const qr = (X: { rows: number; cols: number; data: Float64Array }) => {
+      // Modified Gram-Schmidt on the columns: an orthonormal basis.
+      const { rows, cols, data } = X;
+      for (let j = 0; j < cols; j++) {
+        for (let i = 0; i < j; i++) {
+          let d = 0;
+          for (let r = 0; r < rows; r++) d += data[r * cols + i] * data[r * cols + j];
+          for (let r = 0; r < rows; r++) data[r * cols + j] -= d * data[r * cols + i];
+        }
+        let nn = 0;
+        for (let r = 0; r < rows; r++) nn += data[r * cols + j] ** 2;
+        for (let r = 0; r < rows; r++) data[r * cols + j] /= Math.sqrt(nn);
+      }
+      return X;
+    };
+    const U = qr(randn(m, n, 3)), V = qr(randn(n, n, 4));
+    const sv = Array.from({ length: n }, (_, i) => 10 ** (-12 * i / (n - 1)));
+    const A = usv(U, sv, V);
+    for (const backend of ["js", "wasm"] as const) {
+      const r = await truncatedSvd(A, { rank: k, backend });
+      for (let i = 0; i < k; i++) expect(Math.abs(r.s[i] - sv[i])).toBeLessThan(1e-13);
+      expect(orthError(r.U)).toBeLessThan(1e-12);
+      expect(orthError(r.V)).toBeLessThan(1e-12);
+      expect(Math.max(...svdResiduals(A, r))).toBeLessThan(1e-10);
+    }
+  });
+
   it("wasm and js agree to 1e-12", async () => {
     await init();
     const A = sparseRandom(400, 250, 0.05, 11);

@@ -1,0 +1,194 @@
+// The one-sided form of truncatedSvd's Lanczos method: thick-restart Lanczos
+// on AᵀA for the short side n <= m (what ARPACK runs inside scipy's svds),
+// storing and reorthogonalising only the n-long basis, then one Rayleigh-Ritz
+// step on A itself (W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G) so that
+// the singular values come from A, not from the squares of AᵀA, and U and V
+// are orthonormal to working precision. Per step two CSR products and
+// Gram-Schmidt over n-long vectors only; restarts rotate only the n-long
+// basis. The two-sided GKL of lanczos.ts costs about (m + n) / n times as
+// much in Gram-Schmidt and restarts, but resolves singular values far below
+// sqrt(eps) σ_1, which squaring loses: lanczosTruncatedSvd uses this form
+// first and the two-sided one when σ_k < 2^-20 σ_1 (see there).
+// See lanczos.ts for the choice of scheme, docs/ARCHITECTURE.md for the runtime.
+import { arenaBytes, checkSize, LowrankError, qrBlockedWorkSize, Rng, type CsrMatrix } from "@lowrank/linalg";
+import type { SvdWorkspace } from "./kernels.js";
+import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos.js";
+import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
+import { smallSvd } from "./small.js";
+import { openScope } from "./workspace.js";
+
+const EPS = 2.220446049250313e-16;
+/** A Gram-Schmidt remainder at most this times the norm estimate of AᵀA counts as zero (an invariant subspace). */
+const DEFLATE = 2 ** -44;
+
+/** Ritz vectors kept at a restart (as lanczos.ts). */
+function keepCount(k: number, p: number): number {
+  return Math.min(p - 1, k + Math.floor((p - k) / 2));
+}
+
+/** Bytes {@link gramSteps} takes (A is m x n with n <= m); TOO_LARGE before anything is allocated when an array cannot be. */
+export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings): number {
+  const { k, p } = o, kk = Math.max(k, keepCount(k, p));
+  checkSize((p + 1) * n, "Lanczos basis");
+  checkSize(m * k, "Lanczos Ritz block");
+  const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
+  const final = 3 * m * k + 2 * n * k + 2 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 2 * k * k;
+  return arenaBytes(nnz + (p + 1) * n + m + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k, nnz + m + 1, 48);
+}
+
+/**
+ * Thick-restart Lanczos on AᵀA (A m x n, n <= m) as steps, the protocol of
+ * lanczosSteps: w = Aᵀ (A v_j), minus α_j v_j and β_{j-1} v_{j-1}, then
+ * classical Gram-Schmidt against the whole basis (a second pass when the
+ * first removes more than half the norm), its coefficients added to the
+ * symmetric projected T; Ritz pairs (θ_i, V y_i) have residual
+ * |β_q y_{q,i}|, taken relative to σ_1 max(σ_i, 1e-6 σ_1) (the Aᵀ-side
+ * residual after the final Rayleigh-Ritz step is about it divided by σ_i).
+ * Checks every max(8, k/2) steps (not after an invariant subspace) and at
+ * each restart. Errors: NOT_CONVERGED, NON_FINITE (s overflows).
+ */
+export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
+  const K = ws.kernels;
+  const m = A.rows, n = A.cols, { k, p } = o;
+  const keep = keepCount(k, p), kk = Math.max(k, keep);
+  const nnz = A.indptr[m];
+  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
+  indptr.set(A.indptr.subarray(0, m + 1));
+  indices.set(A.indices.subarray(0, nnz));
+  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
+  data.set(workingCopy(A.data, nnz, mx, e));
+  const Vb = ws.f64((p + 1) * n), u = ws.f64(m), T = ws.f64(kk * n), Tm = ws.f64(p * p);
+  const h = ws.f64(p + 1), h2 = ws.f64(p + 1), s = ws.f64(k), residuals = ws.f64(k);
+  const rng = new Rng(o.seed);
+  const row = (i: number) => Vb.subarray(i * n, (i + 1) * n);
+  let normA2 = 0, deflated = false;
+
+  const orthogonalise = (j: number, w: Float64Array, col: number, nrm: number): number => {
+    for (let pass = 0; pass < 2 && j > 0; pass++) {
+      const c = pass === 0 ? h : h2;
+      K.gemv(false, j, n, 1, Vb, n, w, 0, c);
+      K.gemv(true, j, n, -1, Vb, n, c, 1, w);
+      if (col >= 0) for (let i = 0; i < j; i++) Tm[i * p + col] += c[i];
+      const after = Math.sqrt(K.dot(n, w, w));
+      if (after > Math.SQRT1_2 * nrm) return after;
+      nrm = after;
+    }
+    return nrm;
+  };
+  const randomOrthogonal = (j: number, w: Float64Array) => {
+    for (let attempt = 0; ; attempt++) {
+      K.rngFill(rng, w, true);
+      const nrm = orthogonalise(j, w, -1, Math.sqrt(K.dot(n, w, w)));
+      if (nrm > 2 ** -20 * Math.sqrt(n) || attempt >= 3) {
+        K.scal(n, 1 / nrm, w);
+        return;
+      }
+    }
+  };
+
+  let beta = 0;
+  /** Ritz pairs of the leading q x q block of T (symmetric: its SVD is its eigendecomposition, T being positive semidefinite up to rounding). */
+  const ritz = (q: number) => {
+    const Tq = ws.f64(q * q);
+    for (let i = 0; i < q; i++) {
+      for (let j = i; j < q; j++) {
+        Tq[i * q + j] = Tm[i * p + j];
+        Tq[j * q + i] = Tm[i * p + j];
+      }
+    }
+    const kq = Math.min(q, kk);
+    const { G, theta } = smallSvd(ws, q, q, Tq, kq);
+    const s1 = Math.sqrt(theta[0]);
+    let converged = 0, worst = 0;
+    for (let i = 0; i < k; i++) {
+      const r = Math.abs(beta * G[(q - 1) * kq + i]);
+      const rel = s1 > 0 ? r / (s1 * Math.max(Math.sqrt(theta[i]), 1e-6 * s1)) : 0;
+      residuals[i] = rel;
+      worst = Math.max(worst, rel);
+      if (rel <= o.tol) converged++;
+    }
+    return { Y: G, theta, kq, converged, worst };
+  };
+
+  /** Rayleigh-Ritz on A with V_k = Vbᵀ Y (first k columns): W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G. */
+  const finish = (q: number, c: ReturnType<typeof ritz>) => {
+    const Vk = ws.f64(n * k), W = ws.f64(m * k), Q = ws.f64(m * k), tau = ws.f64(k), work = ws.f64(Math.max(qrBlockedWorkSize(m, k), k));
+    const R = ws.f64(k * k);
+    K.gemm(true, false, n, k, q, 1, Vb, n, c.Y, c.kq, 0, Vk, k);
+    K.spmm(m, k, indptr, indices, data, Vk, W);
+    K.householderQrBlocked(m, k, W, k, tau, work);
+    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) R[i * k + j] = W[i * k + j];
+    K.householderQBlocked(m, k, W, k, tau, Q, k, work);
+    const { F, theta, G } = smallSvd(ws, k, k, R, k);
+    const U = ws.f64(m * k), V = ws.f64(n * k);
+    K.gemm(false, false, m, k, k, 1, Q, k, F, k, 0, U, k);
+    K.gemm(false, false, n, k, k, 1, Vk, k, G, k, 0, V, k);
+    const floor = Math.max(m, n) * EPS * theta[0];
+    for (let i = 0; i < k; i++) s[i] = theta[i] <= floor ? 0 : theta[i];
+    if (e !== 0) {
+      checkRepresentable(s, e, "truncatedSvd");
+      for (let i = 0; i < k; i++) s[i] = times2(s[i], e);
+    }
+    return { U, s, V, residuals };
+  };
+  const check = Math.max(8, Math.ceil(k / 2));
+
+  randomOrthogonal(0, row(0));
+  let j0 = 0;
+  for (let iteration = 1; ; iteration++) {
+    for (let j = j0; j < p; j++) {
+      const v = row(j), w = row(j + 1);
+      K.csrMatvec(m, indptr, indices, data, v, u);
+      yield null;
+      K.csrMatvecT(m, n, indptr, indices, data, u, w);
+      normA2 = Math.max(normA2, Math.sqrt(K.dot(n, w, w)));
+      const alpha = K.dot(n, v, w);
+      Tm[j * p + j] = alpha;
+      K.axpy(n, -alpha, v, w);
+      if (j > j0 && beta !== 0) {
+        K.axpy(n, -beta, row(j - 1), w);
+        Tm[(j - 1) * p + j] = beta;
+      }
+      if (j + 1 >= n) {
+        beta = 0;
+        continue;
+      }
+      beta = orthogonalise(j + 1, w, j, Math.sqrt(K.dot(n, w, w)));
+      if (beta > DEFLATE * normA2) K.scal(n, 1 / beta, w);
+      else {
+        beta = 0;
+        deflated = true;
+        randomOrthogonal(j + 1, w);
+      }
+      yield null;
+      const q = j + 1;
+      if (q < p && q >= k && !deflated && (q - j0) % check === 0) {
+        const release = openScope(ws);
+        const c = ritz(q);
+        if (c.converged === k) {
+          yield { iteration, converged: k, residual: c.worst };
+          return { ...finish(q, c), iterations: iteration };
+        }
+        release();
+        yield null;
+      }
+    }
+    const release = openScope(ws);
+    const c = ritz(p);
+    yield { iteration, converged: c.converged, residual: c.worst };
+    if (c.converged === k) return { ...finish(p, c), iterations: iteration };
+    if (iteration >= o.maxIter) {
+      release();
+      throw new LowrankError("NOT_CONVERGED", `truncatedSvd: ${c.converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${c.worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
+    }
+    // Thick restart: rows 0..keep-1 become Yᵀ Vb, v_p moves to row keep, T = diag(θ) (its couplings come back as Gram-Schmidt coefficients).
+    K.gemm(true, false, keep, n, p, 1, c.Y, c.kq, Vb, n, 0, T, n);
+    Vb.set(T.subarray(0, keep * n));
+    Vb.copyWithin(keep * n, p * n, (p + 1) * n);
+    Tm.fill(0);
+    for (let i = 0; i < keep; i++) Tm[i * p + i] = c.theta[i];
+    release();
+    j0 = keep;
+    yield null;
+  }
+}

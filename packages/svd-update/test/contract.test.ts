@@ -10,7 +10,7 @@ import {
   abortedSignal, BAD_NUMBERS, badMatrices, expectContract, expectRefused, fc, fcParams, outcome, WRONG_TYPES, type Code,
 } from "@lowrank/test-utils/contract";
 import { afterAll, describe, expect, it } from "vitest";
-import { EvolvingSvd, residualMetric, singularValueError, truncatedSvd, type UpdateMethod } from "../src/index.js";
+import { EvolvingSvd, residualMetric, singularValueError, svdResiduals, truncatedSvd, type UpdateMethod } from "../src/index.js";
 import { svdUpdateModule } from "../src/module.js";
 import { csr, exactValues, orthError, product, usv } from "./helpers.js";
 
@@ -102,6 +102,58 @@ describe("contract: valid inputs give results that meet the definition", () => {
       await fc.assert(fc.asyncProperty(arb, async ([A, k, f]) => {
         await expectContract(() => count(truncatedSvd(form(A, f) as DenseMatrix, { rank: k, seed: 1, backend })), "truncatedSvd", (r) => checkSvd(r, A, "truncatedSvd"));
       }), params(80));
+    });
+
+    it(`${backend}: truncatedSvd with generated options of either method on low-rank matrices, and svdResiduals of its factors`, async () => {
+      const arb = fc.record({
+        m: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 9 }), r: fc.integer({ min: 0, max: 3 }), f: fc.integer({ min: 0, max: 3 }),
+        method: fc.constantFrom("lanczos", "randomized", undefined), basisSize: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+        maxIter: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }), tol: fc.option(fc.constantFrom(0, 1e-14, 1e-10, 1e-3, 1), { nil: undefined }),
+        seed: fc.integer({ min: -5, max: 5 }),
+      }).chain((p) => fc.tuple(fc.constant(p), arbLowRank(p.m, p.n, Math.min(p.r, p.m, p.n)), fc.integer({ min: Math.max(1, Math.min(p.r, p.m, p.n)), max: Math.min(p.m, p.n) })));
+      await fc.assert(fc.asyncProperty(arb, async ([p, A, k]) => {
+        const opts = p.method === "randomized"
+          ? { rank: k, method: p.method, tol: p.tol, seed: p.seed, backend }
+          : { rank: k, method: p.method, basisSize: p.basisSize, maxIter: p.maxIter, tol: p.tol, seed: p.seed, backend };
+        const o = await outcome(() => count(truncatedSvd(form(A, p.f) as DenseMatrix, opts)), "truncatedSvd options");
+        if (!o.ok) {
+          // A basis no larger than rank, or a tolerance a few restarts cannot reach.
+          expect(["INVALID_ARGUMENT", "NOT_CONVERGED"], o.message).toContain(o.code);
+          return;
+        }
+        expect(orthError(o.value.U)).toBeLessThan(1e-9);
+        expect(orthError(o.value.V)).toBeLessThan(1e-9);
+        const res = count(svdResiduals(A, o.value, { backend }));
+        for (const x of res) expect(Number.isFinite(x)).toBe(true);
+        if (o.value.method === "lanczos" && (p.tol ?? 1e-10) <= 1e-10) {
+          checkSvd(o.value, A, "lanczos");
+          expect(Math.max(0, ...res)).toBeLessThan(1e-8);
+        }
+      }), params(120));
+    });
+
+    it(`${backend}: svdResiduals refuses bad matrices, factors and options`, async () => {
+      const A = { rows: 3, cols: 2, data: Float64Array.from([3, 0, 0, 2, 0, 0]) };
+      const U = { rows: 3, cols: 2, data: Float64Array.from([1, 0, 0, 1, 0, 0]) }, V = { rows: 2, cols: 2, data: Float64Array.from([1, 0, 0, 1]) };
+      for (const bad of badMatrices(3, 2)) {
+        await expectRefused(() => count(svdResiduals(bad as DenseMatrix, { U, s: [3, 2], V }, { backend })), INPUT_CODES, "svdResiduals(bad A)");
+        await expectRefused(() => count(svdResiduals(A, { U: bad, s: [3, 2], V }, { backend })), INPUT_CODES, "svdResiduals(bad U)");
+        await expectRefused(() => count(svdResiduals(A, { U, s: [3, 2], V: bad }, { backend })), INPUT_CODES, "svdResiduals(bad V)");
+      }
+      for (const bad of WRONG_TYPES) {
+        await expectRefused(() => count(svdResiduals(A, bad as never, { backend })), INPUT_CODES, "svdResiduals(bad factors)");
+        await expectRefused(() => count(svdResiduals(A, { U, s: bad, V } as never, { backend })), INPUT_CODES, "svdResiduals(bad s)");
+        // An object without keys is an empty options object; anything else is refused.
+        const emptyObject = typeof bad === "object" && bad !== null && !Array.isArray(bad) && Object.keys(bad).length === 0;
+        if (bad !== undefined && !emptyObject) await expectRefused(() => count(svdResiduals(A, { U, s: [3, 2], V }, bad as never)), ["INVALID_ARGUMENT"], "svdResiduals(bad opts)");
+      }
+      for (const v of BAD_NUMBERS) {
+        if (typeof v === "number" && Number.isFinite(v)) continue;
+        await expectRefused(() => count(svdResiduals(A, { U, s: [3, v as number], V }, { backend })), INPUT_CODES, `svdResiduals s=${String(v)}`);
+      }
+      for (const [key, v] of [["basisSize", 0], ["basisSize", 1.5], ["basisSize", 1], ["maxIter", 0], ["maxIter", -1], ["maxIter", 2.5], ["method", "arpack"], ["tol", -1]] as const) {
+        await expectRefused(() => count(truncatedSvd(A, { rank: 1, [key]: v, backend } as never)), ["INVALID_ARGUMENT"], `truncatedSvd ${key}=${String(v)}`);
+      }
     });
 
     it(`${backend}: truncatedSvd and residualMetric on matrices with extreme entries stay finite and orthonormal`, async () => {

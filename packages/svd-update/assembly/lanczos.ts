@@ -32,3 +32,33 @@ export function csrMatvecT(rows: i32, cols: i32, indptr: usize, indices: usize, 
     }
   }
 }
+
+/**
+ * y (cols) = Aᵀ (A x) for CSR A in one pass over A: each row's dot product
+ * with x (as csrMatvec), then that row scattered into y scaled by it (as
+ * csrMatvecT), so A is read once per product of AᵀA instead of twice.
+ */
+export function csrGramMatvec(rows: i32, cols: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
+  memory.fill(y, 0, <usize>cols << 3);
+  let q0 = load<i32>(indptr);
+  for (let i = 0; i < rows; i++) {
+    const end = load<i32>(indptr + (<usize>(i + 1) << 2));
+    let s0 = 0.0, s1 = 0.0;
+    let q = q0;
+    for (; q + 1 < end; q += 2) {
+      const j0 = <usize>load<i32>(indices + (<usize>q << 2));
+      const j1 = <usize>load<i32>(indices + (<usize>(q + 1) << 2));
+      s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (j0 << 3));
+      s1 += load<f64>(data + (<usize>(q + 1) << 3)) * load<f64>(x + (j1 << 3));
+    }
+    if (q < end) s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (<usize>load<i32>(indices + (<usize>q << 2)) << 3));
+    const t = s0 + s1;
+    if (t != 0) {
+      for (q = q0; q < end; q++) {
+        const at = y + (<usize>load<i32>(indices + (<usize>q << 2)) << 3);
+        store<f64>(at, load<f64>(at) + load<f64>(data + (<usize>q << 3)) * t);
+      }
+    }
+    q0 = end;
+  }
+}

@@ -86,6 +86,8 @@ export interface SvdUpdateKernels extends LinalgKernels {
   csrMatvec(rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
   /** y (cols) = Aᵀ x for CSR A (rows x cols), one vector. O(nnz + rows + cols). */
   csrMatvecT(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
+  /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it (csrMatvec then csrMatvecT, same sums). O(nnz + rows + cols). */
+  csrGramMatvec(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
 }
 
 /** inv = H⁻¹ (k x k) by Gauss-Jordan with partial pivoting on [H | I] (work: 2 k² doubles); false when a pivot is 0. */
@@ -325,6 +327,22 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
       const xi = x[i];
       if (xi === 0) continue;
       for (let q = indptr[i]; q < indptr[i + 1]; q++) y[indices[q]] += data[q] * xi;
+    }
+  },
+  csrGramMatvec(rows, cols, indptr, indices, data, x, y) {
+    y.fill(0, 0, cols);
+    let q0 = indptr[0];
+    for (let i = 0; i < rows; i++) {
+      const end = indptr[i + 1];
+      let s0 = 0, s1 = 0, q = q0;
+      for (; q + 1 < end; q += 2) {
+        s0 += data[q] * x[indices[q]];
+        s1 += data[q + 1] * x[indices[q + 1]];
+      }
+      if (q < end) s0 += data[q] * x[indices[q]];
+      const t = s0 + s1;
+      if (t !== 0) for (q = q0; q < end; q++) y[indices[q]] += data[q] * t;
+      q0 = end;
     }
   },
   appendCore(k, s, sq, sv, C0, R, M) {

@@ -3,8 +3,8 @@
 // storing and reorthogonalising only the n-long basis, then one Rayleigh-Ritz
 // step on A itself (W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G) so that
 // the singular values come from A, not from the squares of AᵀA, and U and V
-// are orthonormal to working precision. Per step two CSR products and
-// Gram-Schmidt over n-long vectors only; restarts rotate only the n-long
+// are orthonormal to working precision. Per step one pass over A (csrGramMatvec: A x and
+// Aᵀ of it together) and Gram-Schmidt over n-long vectors only; restarts rotate only the n-long
 // basis. The two-sided GKL of lanczos.ts costs about (m + n) / n times as
 // much in Gram-Schmidt and restarts, but resolves singular values far below
 // sqrt(eps) σ_1, which squaring loses: lanczosTruncatedSvd uses this form
@@ -33,7 +33,7 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
   checkSize(m * k, "Lanczos Ritz block");
   const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
   const final = 3 * m * k + 2 * n * k + 2 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 2 * k * k;
-  return arenaBytes(nnz + (p + 1) * n + m + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k, nnz + m + 1, 48);
+  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k, nnz + m + 1, 48);
 }
 
 /**
@@ -57,7 +57,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   indices.set(A.indices.subarray(0, nnz));
   const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
   data.set(workingCopy(A.data, nnz, mx, e));
-  const Vb = ws.f64((p + 1) * n), u = ws.f64(m), T = ws.f64(kk * n), Tm = ws.f64(p * p);
+  const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.f64(p * p);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1), s = ws.f64(k), residuals = ws.f64(k);
   const rng = new Rng(o.seed);
   const row = (i: number) => Vb.subarray(i * n, (i + 1) * n);
@@ -138,9 +138,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   for (let iteration = 1; ; iteration++) {
     for (let j = j0; j < p; j++) {
       const v = row(j), w = row(j + 1);
-      K.csrMatvec(m, indptr, indices, data, v, u);
-      yield null;
-      K.csrMatvecT(m, n, indptr, indices, data, u, w);
+      K.csrGramMatvec(m, n, indptr, indices, data, v, w);
       normA2 = Math.max(normA2, Math.sqrt(K.dot(n, w, w)));
       const alpha = K.dot(n, v, w);
       Tm[j * p + j] = alpha;

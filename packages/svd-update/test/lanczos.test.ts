@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { init, svdResiduals, truncatedSvd } from "../src/index.js";
+import { jsSvdUpdateKernels } from "../src/kernels.js";
+import { svdUpdateModule } from "../src/module.js";
 import { csr, dense, exactValues, expectCode, orthError, product, randn, relDiff, sparseRandom, transpose, usv, variants } from "./helpers.js";
 
 const BACKENDS = ["js", ...variants] as const;
@@ -133,6 +135,41 @@ describe("truncatedSvd, method lanczos (the default)", () => {
     await expectCode(() => truncatedSvd(A, { rank: 3, method: "svds" as never, backend: "js" }), "INVALID_ARGUMENT");
     // powerIters / oversample alone select the randomized method (code written before lanczos was the default).
     expect((await truncatedSvd(A, { rank: 3, powerIters: 2, backend: "js" })).method).toBe("randomized");
+  });
+});
+
+describe("the single-vector CSR kernels", () => {
+  it("csrMatvec, csrMatvecT and csrGramMatvec equal A x, Aᵀ y and Aᵀ A x, bit for bit between js and wasm", async () => {
+    await init();
+    const A = sparseRandom(70, 50, 0.1, 9), D = dense(A), m = 70, n = 50, nnz = A.indptr[m];
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1)), y = Float64Array.from({ length: m }, (_, i) => Math.cos(i));
+    const ax = new Float64Array(m), aty = new Float64Array(n), g = new Float64Array(n), tmp = new Float64Array(m);
+    jsSvdUpdateKernels.csrMatvec(m, A.indptr, A.indices, A.data, x, ax);
+    jsSvdUpdateKernels.csrMatvecT(m, n, A.indptr, A.indices, A.data, y, aty);
+    jsSvdUpdateKernels.csrGramMatvec(m, n, A.indptr, A.indices, A.data, x, g);
+    jsSvdUpdateKernels.csrMatvecT(m, n, A.indptr, A.indices, A.data, ax, tmp.subarray(0, n));
+    expect(Array.from(g)).toEqual(Array.from(tmp.subarray(0, n)));
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += D.data[i * n + j] * x[j];
+      expect(Math.abs(ax[i] - s)).toBeLessThan(1e-13);
+    }
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += D.data[i * n + j] * y[i];
+      expect(Math.abs(aty[j] - s)).toBeLessThan(1e-13);
+    }
+    svdUpdateModule.run("wasm", 1 << 16, (ws) => {
+      const K = ws.kernels, ip = ws.i32(m + 1), ix = ws.i32(nnz), d = ws.f64(nnz), xv = ws.f64(n), yv = ws.f64(m);
+      ip.set(A.indptr); ix.set(A.indices); d.set(A.data); xv.set(x); yv.set(y);
+      const o1 = ws.f64(m), o2 = ws.f64(n), o3 = ws.f64(n);
+      K.csrMatvec(m, ip, ix, d, xv, o1);
+      K.csrMatvecT(m, n, ip, ix, d, yv, o2);
+      K.csrGramMatvec(m, n, ip, ix, d, xv, o3);
+      expect(Array.from(o1)).toEqual(Array.from(ax));
+      expect(Array.from(o2)).toEqual(Array.from(aty));
+      expect(Array.from(o3)).toEqual(Array.from(g));
+    });
   });
 });
 

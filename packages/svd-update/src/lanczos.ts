@@ -1,22 +1,29 @@
-// Truncated SVD by Golub-Kahan-Lanczos bidiagonalisation with thick restarts
-// (truncatedSvd's default method).
+// Truncated SVD by thick-restart Lanczos (truncatedSvd's default method).
 //
 // Which scheme, and why. irlba (Baglama and Reichel's augmented implicitly
 // restarted Lanczos bidiagonalisation) restarts a GKL run from the k wanted
 // Ritz triplets plus the residual vector; PROPACK runs one long GKL with
 // partial reorthogonalisation and implicit (QR-shift) restarts; PRIMME's svds
 // runs a block Davidson-type eigensolver on AᵀA or the augmented matrix. We
-// follow irlba: its restart needs nothing but the SVD of the small projected
-// matrix and two products of the basis with that SVD's vectors (GEMM), it
-// keeps the basis size and memory fixed, and with full reorthogonalisation
-// (two passes of classical Gram-Schmidt per vector, enough for orthogonality
-// to working precision) it needs none of PROPACK's orthogonality estimates.
-// Unlike irlba we keep more Ritz vectors than the k wanted at a restart (as
-// thick-restart Lanczos does), which speeds convergence when σ_k and σ_{k+1}
-// are close, and the projected matrix is built from the Gram-Schmidt
-// coefficients themselves, so A V = U B holds to rounding whatever the
-// restarts did. A triplet is converged when its residual
-// ‖Aᵀ u_i − σ_i v_i‖ = |β_p f_{p,i}| (A v_i − σ_i u_i is zero by
+// follow irlba's restart: it needs nothing but the small projected problem
+// and two products of the basis with its vectors (GEMM), it keeps the basis
+// size and memory fixed, and with full reorthogonalisation (the three-term
+// recurrence, then classical Gram-Schmidt against the whole basis, repeated
+// when a pass removes more than half the norm: orthogonal to working
+// precision) it needs none of PROPACK's orthogonality estimates. Unlike irlba
+// we keep more Ritz vectors than the k wanted at a restart (as thick-restart
+// Lanczos does), which speeds convergence when σ_k and σ_{k+1} are close, and
+// look at the Ritz values every max(8, k/2) steps so a run stops as soon as
+// it has converged.
+//
+// Two forms. lanczos-gram.ts runs first: Lanczos on AᵀA for the short side
+// (what ARPACK does inside scipy's svds), Gram-Schmidt and restarts on the
+// short side only, then a Rayleigh-Ritz step on A. When it finds σ_k below
+// 2^-20 σ_1, where squaring loses digits, this file's two-sided GKL runs:
+// both bases stored and reorthogonalised, the projected upper-triangular B
+// built from the Gram-Schmidt coefficients themselves so A V = U B holds to
+// rounding whatever the restarts did. A triplet is converged when its
+// residual ‖Aᵀ u_i − σ_i v_i‖ = |β_p f_{p,i}| (A v_i − σ_i u_i is zero by
 // construction) is at most tol σ_1; the default tol 1e-10 is about what
 // ARPACK reaches on these problems.
 //

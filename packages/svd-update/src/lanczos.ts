@@ -67,13 +67,14 @@ export interface LanczosSettings {
   seed: number;
 }
 
-/** Default basis size for rank k of an m x n matrix: 2k + 16, at most min(m, n). */
+/** Default basis size for rank k of an m x n matrix: 2k + 16, at most min(m, n) (exactly that when k = min(m, n)). */
 export function lanczosSettings(o: { rank: number; basisSize?: number; tol?: number; maxIter?: number; seed?: number }, m: number, n: number): LanczosSettings {
   const mn = Math.min(m, n), k = o.rank;
   if (k > mn) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${mn}`);
   const want = o.basisSize ?? 2 * k + 16;
   if (want <= k && k < mn) throw new LowrankError("INVALID_ARGUMENT", `basisSize must exceed rank (${k}), got ${want}`);
-  return { k, p: Math.min(want, mn), tol: o.tol ?? 1e-10, maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0 };
+  // rank = min(m, n) needs the whole space: the basis is min(m, n) whatever basisSize says.
+  return { k, p: k === mn ? mn : Math.min(want, mn), tol: o.tol ?? 1e-10, maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0 };
 }
 
 /** Ritz vectors kept at a restart: k plus half the rest of the basis (at most p - 1). */

@@ -37,6 +37,11 @@ describe("truncatedSvd, method lanczos (the default)", () => {
         expect(orthError(r.U)).toBeLessThan(1e-14);
         expect(orthError(r.V)).toBeLessThan(1e-14);
       }
+      // rank = min(m, n) with a smaller basisSize: the basis is the whole space (was NaN / non-orthonormal).
+      const z = await truncatedSvd({ rows: 6, cols: 5, data: new Float64Array(30) }, { rank: 5, basisSize: 3, tol: 0, backend });
+      expect(Array.from(z.s)).toEqual([0, 0, 0, 0, 0]);
+      expect(orthError(z.U)).toBeLessThan(1e-14);
+      expect(orthError(z.V)).toBeLessThan(1e-14);
       const low = product(randn(60, 4, 1), randn(45, 4, 2), true);
       for (const M of [low, transpose(low)]) {
         const r = await truncatedSvd(csr(M), { rank: 10, backend });

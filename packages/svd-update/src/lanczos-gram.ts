@@ -8,7 +8,8 @@
 // basis. The two-sided GKL of lanczos.ts costs about (m + n) / n times as
 // much in Gram-Schmidt and restarts, but resolves singular values far below
 // sqrt(eps) σ_1, which squaring loses: lanczosTruncatedSvd uses this form
-// first and the two-sided one when σ_k < 2^-20 σ_1 (see there).
+// first and the two-sided one when σ_k < gramFloor(tol) σ_1 (2^-12 at the
+// default tol; see there).
 // See lanczos.ts for the choice of scheme, docs/ARCHITECTURE.md for the runtime.
 import { arenaBytes, checkSize, LowrankError, qrBlockedWorkSize, Rng, type CsrMatrix } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels.js";
@@ -20,6 +21,17 @@ import { openScope } from "./workspace.js";
 const EPS = 2.220446049250313e-16;
 /** A Gram-Schmidt remainder at most this times the norm estimate of AᵀA counts as zero (an invariant subspace). */
 const DEFLATE = 2 ** -44;
+
+/**
+ * The smallest σ_k / σ_1 this form is trusted with at residual tolerance
+ * `tol`: the Aᵀ-side residual after Rayleigh-Ritz is about the AᵀA residual
+ * over σ_i, and the AᵀA residual cannot go below about eps σ_1², so it must
+ * be asked for no less than tol σ_1 σ_i >= 128 eps σ_1². At tol 1e-10 this is
+ * 2^-12 (2.4e-4); at 1 or more no matrix is left to this form.
+ */
+export function gramFloor(tol: number): number {
+  return Math.max(2 ** -12, (128 * EPS) / tol);
+}
 
 /** Ritz vectors kept at a restart (as lanczos.ts). */
 function keepCount(k: number, p: number): number {
@@ -42,8 +54,9 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
  * classical Gram-Schmidt against the whole basis (a second pass when the
  * first removes more than half the norm), its coefficients added to the
  * symmetric projected T; Ritz pairs (θ_i, V y_i) have residual
- * |β_q y_{q,i}|, taken relative to σ_1 max(σ_i, 1e-6 σ_1) (the Aᵀ-side
- * residual after the final Rayleigh-Ritz step is about it divided by σ_i).
+ * |β_q y_{q,i}|, taken relative to σ_1 max(σ_i, gramFloor(tol) σ_1) (the
+ * Aᵀ-side residual after the final Rayleigh-Ritz step is about it divided by
+ * σ_i; the caller reruns the two-sided form when σ_k is below that floor).
  * Checks every max(8, k/2) steps (not after an invariant subspace) and at
  * each restart. Errors: NOT_CONVERGED, NON_FINITE (s overflows).
  */
@@ -102,7 +115,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
     let converged = 0, worst = 0;
     for (let i = 0; i < k; i++) {
       const r = Math.abs(beta * G[(q - 1) * kq + i]);
-      const rel = s1 > 0 ? r / (s1 * Math.max(Math.sqrt(theta[i]), 1e-6 * s1)) : 0;
+      const rel = s1 > 0 ? r / (s1 * Math.max(Math.sqrt(theta[i]), floor * s1)) : 0;
       residuals[i] = rel;
       worst = Math.max(worst, rel);
       if (rel <= o.tol) converged++;
@@ -132,6 +145,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
     return { U, s, V, residuals };
   };
   const check = Math.max(8, Math.ceil(k / 2));
+  const floor = gramFloor(o.tol);
 
   randomOrthogonal(0, row(0));
   let j0 = 0;

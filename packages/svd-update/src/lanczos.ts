@@ -19,7 +19,7 @@
 // Two forms. lanczos-gram.ts runs first: Lanczos on AᵀA for the short side
 // (what ARPACK does inside scipy's svds), Gram-Schmidt and restarts on the
 // short side only, then a Rayleigh-Ritz step on A. When it finds σ_k below
-// 2^-20 σ_1, where squaring loses digits, this file's two-sided GKL runs:
+// 2^-12 σ_1 (at the default tol), where squaring loses digits, this file's two-sided GKL runs:
 // both bases stored and reorthogonalised, the projected upper-triangular B
 // built from the Gram-Schmidt coefficients themselves so A V = U B holds to
 // rounding whatever the restarts did. A triplet is converged when its
@@ -37,7 +37,7 @@
 // singular values. See docs/ARCHITECTURE.md for the runtime and contract.
 import { arenaBytes, checkSize, LowrankError, Rng, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import { transposeCsr } from "./input.js";
-import { gramBytes, gramSteps } from "./lanczos-gram.js";
+import { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
 import type { SvdWorkspace } from "./kernels.js";
 import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
@@ -323,8 +323,9 @@ export interface TruncatedSvdResult {
  * out. First the one-sided form (lanczos-gram.ts: Lanczos on AᵀA for the
  * short side, A = C or Cᵀ so that n <= m, then Rayleigh-Ritz on A), whose
  * Gram-Schmidt and restarts touch only n-long vectors; when it finds
- * σ_k below 2^-20 σ_1 (but not a rounding-level zero), where squaring has
- * cost accuracy, the two-sided GKL (lanczosSteps) is run instead, on Cᵀ when
+ * σ_k below gramFloor(tol) σ_1 (2^-12 at tol 1e-10; but not a rounding-level
+ * zero), where squaring has cost accuracy, or when tol is so small (below
+ * about 3e-14) that no σ_k is safe, the two-sided GKL (lanczosSteps) is run, on Cᵀ when
  * C is wide and the basis would span its short side (so that a full-size
  * basis is exact). Each in its own workspace.
  */
@@ -333,12 +334,13 @@ export async function lanczosTruncatedSvd(
 ): Promise<TruncatedSvdResult> {
   const wide = C.rows < C.cols;
   const Ct = wide ? transposeCsr(C) : C;
-  {
+  const floor = gramFloor(o.tol);
+  if (floor < 1) {
     const ws = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
     run.check();
     const r = await lanczosSvdIn(ws, Ct, o, run, true);
     const sk = r.s[o.k - 1];
-    if (!(sk > 0 && sk < 2 ** -20 * r.s[0])) {
+    if (!(sk > 0 && sk < floor * r.s[0])) {
       const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
       return { U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
     }

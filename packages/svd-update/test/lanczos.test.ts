@@ -124,6 +124,10 @@ describe("truncatedSvd, method lanczos (the default)", () => {
     expect(seen[seen.length - 1].residual).toBeLessThanOrEqual(1e-10);
     expect(seen[0].residual).toBeGreaterThan(1e-10);
     await expectCode(() => truncatedSvd(A, { rank: 6, basisSize: 8, maxIter: 1, tol: 1e-14, backend: "js" }), "NOT_CONVERGED");
+    // A tolerance squaring cannot reach runs the two-sided form directly.
+    const tight = await truncatedSvd(A, { rank: 6, tol: 1e-14, backend: "js" });
+    expect(Math.max(...tight.residuals)).toBeLessThanOrEqual(1e-14);
+    expect(Math.max(...svdResiduals(A, tight))).toBeLessThan(1e-13);
     const loose = await truncatedSvd(A, { rank: 6, tol: 1e-3, backend: "js" });
     expect(Math.max(...loose.residuals)).toBeLessThanOrEqual(1e-3);
     const ac = new AbortController();

@@ -501,4 +501,25 @@ describe("contract: memory stays flat, and a call that throws leaves the next on
     expect(es.stats.updates).toBe(100 - 10 + 2000 - 200);
     checkSvd(es.factors(), null, "after 2,000 updates");
   });
+  it("wasm: 300 Lanczos truncatedSvd and svdResiduals calls (every tenth refused) keep the shared memory and the JS heap flat", async () => {
+    const A = { rows: 40, cols: 30, data: Float64Array.from({ length: 1200 }, (_, i) => Math.sin(i * 0.37) * (i % 7 === 0 ? 1 : 0)) };
+    const shared = () => svdUpdateModule.loader.shared().memory.buffer.byteLength;
+    const call = async (t: number) => {
+      if (t % 10 === 9) {
+        await expectRefused(() => count(truncatedSvd(A, { rank: 6, basisSize: 7, maxIter: 1, tol: 1e-15, backend: "wasm" })), ["NOT_CONVERGED"], "maxIter 1");
+        await expectRefused(() => count(svdResiduals(A, { U: { rows: 3, cols: 1, data: [1, 0, 0] }, s: [1], V: { rows: 30, cols: 1, data: new Float64Array(30) } })), ["SHAPE"], "svdResiduals shape");
+      } else {
+        const f = await truncatedSvd(A, { rank: 1 + (t % 6), seed: t, backend: "wasm" });
+        expect(Math.max(...count(svdResiduals(A, f)))).toBeLessThan(1e-8);
+      }
+    };
+    for (let t = 0; t < 30; t++) await call(t);
+    const s0 = shared();
+    (globalThis as { gc?: () => void }).gc?.();
+    const h0 = process.memoryUsage().heapUsed;
+    for (let t = 30; t < 330; t++) await call(t);
+    (globalThis as { gc?: () => void }).gc?.();
+    expect(shared()).toBe(s0);
+    expect(process.memoryUsage().heapUsed - h0).toBeLessThan(16 << 20);
+  });
 });

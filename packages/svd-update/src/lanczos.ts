@@ -101,11 +101,11 @@ export interface LanczosViews {
 }
 
 /** Runs {@link lanczosSteps} (or the one-sided {@link gramSteps}), reporting progress and yielding through `run`. */
-export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, gram = false): Promise<LanczosViews> {
+export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, gram = false, offset = 0): Promise<LanczosViews> {
   const it = gram ? gramSteps(ws, A, o) : lanczosSteps(ws, A, o);
   for (let r = it.next(); ; r = it.next()) {
-    if (r.done) return r.value;
-    if (r.value) await run.step(r.value);
+    if (r.done) return { ...r.value, iterations: r.value.iterations + offset };
+    if (r.value) await run.step({ ...r.value, iteration: r.value.iteration + offset });
     else await run.pause();
   }
 }
@@ -335,11 +335,13 @@ export async function lanczosTruncatedSvd(
   const wide = C.rows < C.cols;
   const Ct = wide ? transposeCsr(C) : C;
   const floor = gramFloor(o.tol);
+  let done = 0;
   if (floor < 1) {
     const ws = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
     run.check();
     const r = await lanczosSvdIn(ws, Ct, o, run, true);
     const sk = r.s[o.k - 1];
+    done = r.iterations;
     if (!(sk > 0 && sk < floor * r.s[0])) {
       const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
       return { U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
@@ -349,7 +351,8 @@ export async function lanczosTruncatedSvd(
   const A = flip ? Ct : C;
   const ws = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
   run.check();
-  const r = await lanczosSvdIn(ws, A, o, run);
+  // Progress of the second form continues the first's iteration count.
+  const r = await lanczosSvdIn(ws, A, o, run, false, done);
   const Um = { rows: A.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: A.cols, cols: o.k, data: r.V.slice() };
   return { U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
 }

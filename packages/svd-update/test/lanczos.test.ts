@@ -98,7 +98,12 @@ describe("truncatedSvd, method lanczos (the default)", () => {
     const sv = Array.from({ length: n }, (_, i) => 10 ** (-12 * i / (n - 1)));
     const A = usv(U, sv, V);
     for (const backend of ["js", "wasm"] as const) {
-      const r = await truncatedSvd(A, { rank: k, backend });
+      const seen: number[] = [];
+      const r = await truncatedSvd(A, { rank: k, backend, onProgress: (p) => seen.push(p.iteration) });
+      // Both forms ran; the iteration count goes on across them.
+      expect(seen).toEqual(seen.map((_, i) => i + 1));
+      expect(r.iterations).toBe(seen.length);
+      expect(seen.length).toBeGreaterThan(1);
       for (let i = 0; i < k; i++) expect(Math.abs(r.s[i] - sv[i])).toBeLessThan(1e-13);
       expect(orthError(r.U)).toBeLessThan(1e-12);
       expect(orthError(r.V)).toBeLessThan(1e-12);

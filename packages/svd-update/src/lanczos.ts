@@ -46,6 +46,8 @@ import { openScope } from "./workspace.js";
 const EPS = 2.220446049250313e-16;
 /** A Gram-Schmidt remainder at most this times the norm estimate counts as zero (an invariant subspace). */
 const DEFLATE = 2 ** -44;
+/** The smallest residual tolerance: below it a residual is rounding (tol 0 means this, as ARPACK's tol 0 means machine precision). */
+const TOL_MIN = 2 ** -46;
 
 /** Progress of the Lanczos method, reported after each restart. */
 export interface LanczosProgress {
@@ -74,7 +76,8 @@ export function lanczosSettings(o: { rank: number; basisSize?: number; tol?: num
   const want = o.basisSize ?? 2 * k + 16;
   if (want <= k && k < mn) throw new LowrankError("INVALID_ARGUMENT", `basisSize must exceed rank (${k}), got ${want}`);
   // rank = min(m, n) needs the whole space: the basis is min(m, n) whatever basisSize says.
-  return { k, p: k === mn ? mn : Math.min(want, mn), tol: o.tol ?? 1e-10, maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0 };
+  // Residuals below about 2^-46 σ_1 are rounding: a smaller tol (0 included, as ARPACK's) means that level.
+  return { k, p: k === mn ? mn : Math.min(want, mn), tol: Math.max(o.tol ?? 1e-10, TOL_MIN), maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0 };
 }
 
 /** Ritz vectors kept at a restart: k plus half the rest of the basis (at most p - 1). */

@@ -113,12 +113,6 @@ export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSet
   }
 }
 
-/** The same without yielding (callers inside a synchronous update). */
-export function lanczosSvdSync(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): LanczosViews {
-  const it = lanczosSteps(ws, A, o);
-  for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
-}
-
 /**
  * The thick-restart GKL run as steps (null at each point where a run may
  * pause, a progress record after each restart). With V (rows of Vb) and U

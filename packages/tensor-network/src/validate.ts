@@ -251,10 +251,17 @@ export function partScales(parts: ArrayLike<number>[]): number[] {
 export function scaleTensor(X: Tensor, mask: Uint8Array | null = null): { X: Tensor; scale: number } {
   let m = 0;
   const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (mask && !mask[i]) continue;
-    const a = Math.abs(d[i]);
-    if (a > m && a !== Infinity) m = a;
+  // Two loops so the common unmasked scan stays a tight max over the data.
+  if (mask) {
+    for (let i = 0; i < d.length; i++) {
+      const a = Math.abs(d[i]);
+      if (mask[i] && a > m && a !== Infinity) m = a;
+    }
+  } else {
+    for (let i = 0; i < d.length; i++) {
+      const a = Math.abs(d[i]);
+      if (a > m && a !== Infinity) m = a;
+    }
   }
   const e = m === 0 ? 0 : Math.floor(Math.log2(m));
   if (!extreme(e)) return { X, scale: 0 };

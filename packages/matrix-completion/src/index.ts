@@ -1,7 +1,8 @@
 // Public API of @lowrank/matrix-completion.
 export { complete, type CompleteOptions } from "./complete.js";
-export { CompletionModel, type IterationRecord, type Method, type ModelRegularization, type Recommendation } from "./model.js";
+export { CompletionModel, type IterationRecord, type Method, type ModelIds, type ModelRegularization, type Recommendation } from "./model.js";
 export type { Observations, ObservationsInput } from "./observations.js";
+export { MODEL_FORMAT_VERSION, type CompletionModelJSON } from "./persist.js";
 export { rmse } from "./rmse.js";
 export { trainTestSplit, type SplitOptions } from "./split.js";
 export { parseRatings, type ParsedRatings, type ParseRatingsOptions } from "./parse-ratings.js";

@@ -1,6 +1,7 @@
 // The fitted model: factors, biases, training record, and predictions.
 import { asIndices, checkDim, LowrankError, opt } from "@lowrank/linalg";
 import { readOpts } from "./options.js";
+import { modelFromBytes, modelFromJSON, modelToBytes, modelToJSON, type CompletionModelJSON, type ModelParts } from "./persist.js";
 
 /** Which algorithm fitted a model. */
 export type Method = "als" | "altmin" | "robust-altmin";
@@ -45,6 +46,16 @@ function checkIndex(v: unknown, n: number, what: string): number {
   return v;
 }
 
+/** The original ids of a model's rows and columns, as `parseRatings` returns them. */
+export interface ModelIds {
+  /** rowIds[i]: the user id of row i. */
+  rowIds: readonly string[];
+  /** colIds[j]: the item id of column j. */
+  colIds: readonly string[];
+}
+
+const make = (...a: ModelParts) => new CompletionModel(...a);
+
 const METHODS: readonly Method[] = ["als", "altmin", "robust-altmin"];
 
 function modelError(msg: string): LowrankError {
@@ -84,6 +95,8 @@ export class CompletionModel {
     readonly regularization: ModelRegularization,
     /** Observed columns of each row (CSR pointers and columns), for `recommend`'s default exclusion. */
     readonly observed: { ptr: Int32Array; cols: Int32Array },
+    /** The original user and item ids, when attached with `withIds` (kept by toJSON and toBytes); null otherwise. */
+    readonly ids: ModelIds | null = null,
   ) {
     // The model is built by complete() and foldIn(); a hand-built one is held to the same shape, so its methods cannot misread.
     if (!METHODS.includes(method)) throw modelError(`method must be one of ${METHODS.join(", ")}, got ${typeof method === "string" ? JSON.stringify(method) : typeof method}`);
@@ -113,6 +126,78 @@ export class CompletionModel {
     if (ptr[0] !== 0 || ptr[rows] !== oc.length) throw modelError("observed.ptr must run from 0 to observed.cols.length");
     for (let i = 0; i < rows; i++) if (ptr[i + 1] < ptr[i]) throw modelError(`observed.ptr decreases at row ${i}`);
     for (let q = 0; q < oc.length; q++) if (!(oc[q] >= 0 && oc[q] < cols)) throw new LowrankError("INDEX", `CompletionModel: observed.cols[${q}] = ${oc[q]} is outside [0, ${cols})`);
+    if (ids !== null && ids !== undefined) {
+      const ok = (a: unknown, n: number) => Array.isArray(a) && a.length === n && a.every((x) => typeof x === "string");
+      if (typeof ids !== "object" || !ok(ids.rowIds, rows) || !ok(ids.colIds, cols)) {
+        throw modelError(`ids must be { rowIds: ${rows} strings, colIds: ${cols} strings }`);
+      }
+      this.ids = { rowIds: ids.rowIds.slice(), colIds: ids.colIds.slice() };
+    } else {
+      this.ids = null;
+    }
+  }
+
+  /**
+   * The same model with the original user and item ids attached (e.g. the
+   * `rowIds` and `colIds` of `parseRatings`), so that toJSON and toBytes keep
+   * them. INVALID_ARGUMENT unless there is one string per row and per column.
+   *
+   * @example
+   * const parsed = parseRatings(text);
+   * const model = (await complete(parsed.observations, { rank: 10 })).withIds(parsed);
+   */
+  withIds(ids: ModelIds): CompletionModel {
+    if (ids === null || typeof ids !== "object") throw modelError("withIds: expected { rowIds, colIds }");
+    return new CompletionModel(
+      this.method, this.rows, this.cols, this.rank, this.U, this.V, this.rowBias, this.colBias, this.globalMean, this.clip,
+      this.history, this.regularization, this.observed, { rowIds: ids.rowIds, colIds: ids.colIds },
+    );
+  }
+
+  /**
+   * The model as plain data (`kind: "completion-model"`, a format `version`,
+   * factors and biases as number arrays, ids when held), so that
+   * `JSON.stringify(model)` saves it and `structuredClone` copies it.
+   * `CompletionModel.fromJSON` loads it back; predictions are bit-identical.
+   *
+   * @example
+   * const text = JSON.stringify(model);
+   * const again = CompletionModel.fromJSON(text);
+   */
+  toJSON(): CompletionModelJSON {
+    return modelToJSON(this);
+  }
+
+  /**
+   * A model from `toJSON()`'s object or its JSON text. INVALID_ARGUMENT for
+   * anything else, a damaged form, or a format version newer than this package reads.
+   */
+  static fromJSON(json: CompletionModelJSON | string): CompletionModel {
+    return modelFromJSON(json, make);
+  }
+
+  /**
+   * The model in a compact binary form: a header (magic "LRCM", format
+   * version, flags, sizes, a CRC-32), then Float64 factors and biases
+   * little-endian, the observed pattern and, when held, the ids.
+   *
+   * @example
+   * fs.writeFileSync("model.bin", model.toBytes());
+   */
+  toBytes(): Uint8Array {
+    return modelToBytes(this);
+  }
+
+  /**
+   * A model from `toBytes()`'s output (a Uint8Array, Node Buffer or
+   * ArrayBuffer). INVALID_ARGUMENT for a truncated or corrupted buffer, or a
+   * format version newer than this package reads.
+   *
+   * @example
+   * const model = CompletionModel.fromBytes(fs.readFileSync("model.bin"));
+   */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer): CompletionModel {
+    return modelFromBytes(bytes, make);
   }
 
   /**

@@ -89,3 +89,39 @@ describe("saving and loading", async () => {
     for (const x of [null, undefined, "LRCM", [1, 2], new Float64Array(8), {}]) refused(() => CompletionModel.fromBytes(x as never), /fromBytes/);
   });
 });
+
+describe("loading damaged input (fuzz)", async () => {
+  const { fc, fcParams, outcome } = await import("@lowrank/test-utils/contract");
+  const obs = syntheticRatings({ users: 30, items: 40, ratings: 400, seed: 9 }).observations;
+  const small = (await complete(obs, { rank: 3, maxIter: 2 })).withIds({
+    rowIds: Array.from({ length: obs.rows }, (_, i) => `u${i}`), colIds: Array.from({ length: obs.cols }, (_, j) => `m${j}`),
+  });
+  const bytes = small.toBytes();
+  const json = small.toJSON();
+
+  function loadsOrRefuses(r: Awaited<ReturnType<typeof outcome>>, what: string): void {
+    if (!r.ok) expect(r.code, `${what}: ${r.message}`).toBe("INVALID_ARGUMENT");
+  }
+
+  it("flipped, truncated or overwritten bytes: a model or INVALID_ARGUMENT, never another exception", async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+      fc.option(fc.nat(bytes.length), { nil: undefined }),
+      async (edits, cut) => {
+        const b = bytes.slice(0, cut ?? bytes.length);
+        for (const [at, x] of edits) if (at < b.length) b[at] ^= x;
+        loadsOrRefuses(await outcome(() => CompletionModel.fromBytes(b), "fromBytes"), "fromBytes");
+      },
+    ), fcParams(300));
+  });
+
+  it("JSON with a field replaced by anything: a model or INVALID_ARGUMENT", async () => {
+    const keys = Object.keys(json) as (keyof typeof json)[];
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...keys), fc.anything(), async (key, value) => {
+      const j = { ...json, [key]: value };
+      loadsOrRefuses(await outcome(() => CompletionModel.fromJSON(j as never), "fromJSON"), `fromJSON ${key}`);
+      const text = JSON.stringify(j);
+      if (typeof text === "string") loadsOrRefuses(await outcome(() => CompletionModel.fromJSON(text.slice(0, text.length >> 1)), "fromJSON"), "half text");
+    }), fcParams(300));
+  });
+});

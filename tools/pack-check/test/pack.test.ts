@@ -56,6 +56,23 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
     expect(existsSync(join(app, "node_modules", ...name.split("/"), "package.json"))).toBe(true);
   }, 300_000);
 
+  it("ships the MIT LICENSE in its tarball", () => {
+    const licence = join(app, "node_modules", ...name.split("/"), "LICENSE");
+    expect(existsSync(licence)).toBe(true);
+    expect(readFileSync(licence, "utf8")).toMatch(/^MIT License[\s\S]*Copyright \(c\) 2026 the lowrank authors/);
+  });
+
+  it("loads with require() (Node 20.19+ requires ESM) and with import, giving the same exports", () => {
+    // Two plain scripts in the install folder: nothing but the tarballs is on the resolution path.
+    writeFileSync(join(app, "check-require.cjs"), `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()));\n`);
+    writeFileSync(join(app, "check-import.mjs"), `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(name)})).sort()));\n`);
+    const required = JSON.parse(run(process.execPath, ["--no-warnings", "check-require.cjs"], app));
+    const imported = JSON.parse(run(process.execPath, ["check-import.mjs"], app));
+    expect(required.length).toBeGreaterThan(0);
+    // require() of an ES module gives its namespace, plus the __esModule marker Node adds for interop.
+    expect(required.filter((k: string) => k !== "__esModule")).toEqual(imported.filter((k: string) => k !== "__esModule"));
+  }, 60_000);
+
   it("runs the README example from plain Node ESM", () => {
     writeFileSync(join(app, "example.mjs"), example().node);
     const out = run(process.execPath, ["example.mjs"], app);

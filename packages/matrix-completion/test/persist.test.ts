@@ -49,6 +49,12 @@ describe("saving and loading", async () => {
     samePredictions(model, CompletionModel.fromBytes(pooled));
   });
 
+  it("a model fitted on the js backend (altmin) round-trips the same way", async () => {
+    const m = await complete(full, { rank: 6, method: "altmin", maxIter: 2, backend: "js" });
+    samePredictions(m, CompletionModel.fromJSON(JSON.stringify(m)));
+    samePredictions(m, CompletionModel.fromBytes(m.toBytes()));
+  });
+
   it("keeps the ids of parseRatings when the model holds them", async () => {
     const text = "u1\tm1\t4\nu2\tm2\t3\nu1\tm2\t5\nu3\tm1\t2\nu3\tm3\t1\nu2\tm3\t4\n";
     const parsed = parseRatings(text);

@@ -6,6 +6,7 @@ export { unfold, fold, norm, relativeError, modeProduct, type ModeProductOptions
 export { tucker, type TuckerOptions, type TuckerResult } from "./tucker.js";
 export { tensorTrain, type TensorTrainOptions } from "./tensor-train.js";
 export { reconstruct, parameterCount, compressionRatio } from "./reconstruct.js";
+export { serialize, deserialize, DECOMPOSITION_FORMAT_VERSION, type DecompositionKind, type SerializedDecomposition } from "./serialize.js";
 export { cp, type CpOptions, type CpResult } from "./cp.js";
 export { tensorRing, type TensorRingOptions, type TensorRingResult } from "./tensor-ring.js";
 export { ttDot, ttNorm, ttAdd, ttScale } from "./tt-arithmetic.js";

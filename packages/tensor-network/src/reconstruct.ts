@@ -64,7 +64,13 @@ export function readDecomposition(d: unknown, name = "decomposition"): ReadDecom
   if (!isObject(d)) {
     throw new LowrankError("INVALID_ARGUMENT", `${name} must be a Tucker { core, factors }, CP { weights, factors } or tensor-network { cores } decomposition`);
   }
-  if ("core" in d) {
+  // Dispatch on `kind` when the decomposition carries one (deserialize adds it); objects without one (built by
+  // hand or by earlier versions) are told apart by their fields.
+  const kind = typeof d.kind === "string" ? d.kind : undefined;
+  if (kind !== undefined && !KINDS.includes(kind)) {
+    throw new LowrankError("INVALID_ARGUMENT", `${name}.kind ${JSON.stringify(kind)} is not one of ${KINDS.join(", ")}`);
+  }
+  if (kind === "tucker" || (kind === undefined && "core" in d)) {
     const core = asTensor(d.core, `${name}.core`);
     const raw = partList(d.factors, `${name}.factors`);
     if (raw.length !== core.shape.length) {
@@ -77,8 +83,8 @@ export function readDecomposition(d: unknown, name = "decomposition"): ReadDecom
     });
     return { kind: "tucker", shape: factors.map((f) => f.rows), core, factors };
   }
-  if ("edgeRanks" in d) return { kind: "general", ...readGeneral(d, name) };
-  if ("weights" in d) {
+  if (kind === "general-network" || (kind === undefined && "edgeRanks" in d)) return { kind: "general", ...readGeneral(d, name) };
+  if (kind === "cp" || (kind === undefined && "weights" in d)) {
     const weights = asVector(d.weights, `${name}.weights`);
     const R = weights.length;
     const factors = partList(d.factors, `${name}.factors`).map((f, k) => {
@@ -88,9 +94,11 @@ export function readDecomposition(d: unknown, name = "decomposition"): ReadDecom
     });
     return { kind: "cp", shape: factors.map((f) => f.rows), weights, factors };
   }
-  if ("cores" in d) return { kind: "network", ...readNetwork(d, name) };
+  if (kind === "tensor-network" || (kind === undefined && "cores" in d)) return { kind: "network", ...readNetwork(d, name) };
   throw new LowrankError("INVALID_ARGUMENT", `${name} must have { core, factors }, { weights, factors }, { cores } or { edgeRanks, cores }`);
 }
+
+const KINDS = ["tucker", "cp", "tensor-network", "general-network"];
 
 function parameters(p: ReadDecomposition): number {
   if (p.kind === "tucker") return p.core.data.length + p.factors.reduce((a, f) => a + f.data.length, 0);

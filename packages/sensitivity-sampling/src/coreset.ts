@@ -35,6 +35,7 @@ export interface CoresetOptions extends BackendOptions {
 
 /** Result of {@link coreset}: the weighted rows, ready for lpRegression(A, b, p, { weights }). */
 export interface CoresetResult extends SampleResult {
+  kind: "coreset";
   A: DenseMatrix;
   b: Float64Array;
   /** The scores the rows were sampled by (length n). */
@@ -104,5 +105,5 @@ export async function coreset(A: DenseMatrix, b: ArrayLike<number>, opts: Corese
     data.set(M.data.subarray(i * d, i * d + d), k * d);
     bs[k] = bv[i];
   }
-  return { ...s, A: { rows: m, cols: d, data }, b: bs, scores };
+  return { ...s, kind: "coreset", A: { rows: m, cols: d, data }, b: bs, scores };
 }

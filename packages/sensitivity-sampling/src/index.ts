@@ -11,6 +11,7 @@ export { sample, type SampleOptions, type SampleResult } from "./sample.js";
 export { coreset, type CoresetOptions, type CoresetResult, type CoresetScores } from "./coreset.js";
 export { lpRegression, type LpRegressionOptions, type LpRegressionResult } from "./regression.js";
 export { lpObjective } from "./objective.js";
+export { serialize, deserialize, RESULT_FORMAT_VERSION, type SerializedResult } from "./serialize.js";
 export { OnlineLeverageSampler, OnlineLewisSampler, type OnlineSamplerOptions, type OnlineLewisOptions, type OnlineBatch } from "./online.js";
 export type { IrlsStep } from "./irls.js";
 export { onlineLewisWeight } from "./kernels.js";

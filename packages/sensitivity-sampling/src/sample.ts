@@ -1,5 +1,6 @@
 import { asVector, LowrankError, opt, readOptions, Rng } from "@lowrank/linalg";
 import { exponentOf, ldexp, readInt } from "./validate.js";
+import { RESULT_FORMAT_VERSION } from "./serialize.js";
 
 /** Most draws `sample` makes with replacement (each O(log n)): about a second of work. */
 export const MAX_DRAWS = 2 ** 24;
@@ -16,6 +17,10 @@ export interface SampleOptions {
 
 /** Result of {@link sample}: Σ_k weights[k] f(row indices[k]) is an unbiased estimate of Σ_i f(row i). */
 export interface SampleResult {
+  /** "sample" (for a coreset: "coreset"); with `version`, tags the result as saved data (see `serialize`). */
+  kind: "sample" | "coreset";
+  /** Format version of this plain-data result. */
+  version: number;
   /** Kept rows, ascending, each once. */
   indices: Int32Array;
   /** Weight of each kept row in a sum of per-row terms (for l_p: of |a_iᵀx - b_i|^p). */
@@ -89,7 +94,7 @@ export function sample(scores: ArrayLike<number>, m: number, opts: SampleOptions
       pr.push(pi);
     }
   }
-  return { indices: Int32Array.from(idx), weights: Float64Array.from(w), probabilities: Float64Array.from(pr) };
+  return { kind: "sample", version: RESULT_FORMAT_VERSION, indices: Int32Array.from(idx), weights: Float64Array.from(w), probabilities: Float64Array.from(pr) };
 }
 
 /** The c with Σ min(1, c s_i) = m (water-filling over the scores in decreasing order); Infinity when m keeps every positive row. */
@@ -128,5 +133,5 @@ function withReplacement(s: Float64Array, S: number, m: number, rng: Rng): Sampl
     probabilities[k] = q;
     weights[k] = count.get(indices[k])! / (m * q);
   }
-  return { indices, weights, probabilities };
+  return { kind: "sample", version: RESULT_FORMAT_VERSION, indices, weights, probabilities };
 }

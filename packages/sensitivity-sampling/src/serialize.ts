@@ -1,0 +1,127 @@
+// Saving and loading results. Every result is plain data (objects, numbers
+// and typed arrays), so structuredClone and postMessage copy it as it is.
+// JSON.stringify would turn a typed array into {"0": ...}: `serialize` writes
+// a JSON-safe form (each typed array as base64 of its little-endian bytes,
+// bit-exact, -0 and all) with the result's `kind` and a format `version`,
+// and `deserialize` turns it back.
+import { LowrankError } from "@lowrank/linalg";
+
+/** The format version of results (`sample` / `coreset`'s `version` field) and of `serialize`'s output. */
+export const RESULT_FORMAT_VERSION = 1;
+
+/** `serialize`'s output: JSON-safe plain data. */
+export interface SerializedResult {
+  kind: string;
+  version: number;
+  /** The result's fields, typed arrays as `{ $typed: "Float64Array", base64 }`. */
+  data: Record<string, unknown>;
+}
+
+const TYPED = {
+  Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray,
+} as const;
+type TypedName = keyof typeof TYPED;
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function swap(bytes: Uint8Array, w: number): void {
+  if (w > 1) for (let q = 0; q < bytes.length; q += w) bytes.subarray(q, q + w).reverse();
+}
+
+function encode(x: unknown, depth: number): unknown {
+  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "serialize: the object is nested too deeply");
+  if (ArrayBuffer.isView(x)) {
+    const name = (Object.keys(TYPED) as TypedName[]).find((n) => x instanceof TYPED[n]);
+    if (name === undefined) throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${x.constructor.name}`);
+    const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
+    if (!littleEndian) swap(bytes, TYPED[name].BYTES_PER_ELEMENT);
+    let s = "";
+    for (let q = 0; q < bytes.length; q += 0x8000) s += String.fromCharCode(...bytes.subarray(q, q + 0x8000));
+    return { $typed: name, base64: btoa(s) };
+  }
+  if (Array.isArray(x)) return x.map((v) => encode(v, depth + 1));
+  if (x !== null && typeof x === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) if (typeof v !== "function" && v !== undefined) out[k] = encode(v, depth + 1);
+    return out;
+  }
+  if (typeof x === "bigint" || typeof x === "symbol") throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${typeof x}`);
+  return x;
+}
+
+function decode(x: unknown, depth: number): unknown {
+  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "deserialize: the object is nested too deeply");
+  if (Array.isArray(x)) return x.map((v) => decode(v, depth + 1));
+  if (x !== null && typeof x === "object") {
+    const o = x as Record<string, unknown>;
+    if (typeof o.$typed === "string") {
+      const Ctor = Object.prototype.hasOwnProperty.call(TYPED, o.$typed) ? TYPED[o.$typed as TypedName] : undefined;
+      if (Ctor === undefined || typeof o.base64 !== "string") throw new LowrankError("INVALID_ARGUMENT", `deserialize: bad typed array entry (${String(o.$typed)})`);
+      let s: string;
+      try {
+        s = atob(o.base64);
+      } catch {
+        throw new LowrankError("INVALID_ARGUMENT", "deserialize: a typed array's base64 is corrupted");
+      }
+      if (s.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new LowrankError("INVALID_ARGUMENT", `deserialize: a ${o.$typed} of ${s.length} bytes (truncated?)`);
+      const bytes = new Uint8Array(s.length);
+      for (let q = 0; q < s.length; q++) bytes[q] = s.charCodeAt(q);
+      if (!littleEndian) swap(bytes, Ctor.BYTES_PER_ELEMENT);
+      return new Ctor(bytes.buffer);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = decode(v, depth + 1);
+    return out;
+  }
+  return x;
+}
+
+/**
+ * A result (of `sample`, `coreset`, `leverageScores`, `lewisWeights`, ...) as
+ * JSON-safe data: `kind` (the result's own, or the one given, e.g.
+ * "lewis-weights"), `version`, and its fields with every typed array as base64
+ * of its little-endian bytes. `deserialize` restores it bit for bit.
+ * Errors: INVALID_ARGUMENT for a non-object or a result without a kind.
+ *
+ * @example
+ * const text = JSON.stringify(serialize(coreset(A, b, { p: 1, size: 200 })));
+ * const again = deserialize(text); // typed arrays back, bit-identical
+ */
+export function serialize(result: object, kind?: string): SerializedResult {
+  if (result === null || typeof result !== "object" || Array.isArray(result) || ArrayBuffer.isView(result)) {
+    throw new LowrankError("INVALID_ARGUMENT", "serialize: expected a result object");
+  }
+  const k = kind ?? (result as { kind?: unknown }).kind;
+  if (typeof k !== "string" || k === "") throw new LowrankError("INVALID_ARGUMENT", "serialize: the result has no kind; pass one, e.g. serialize(r, \"lewis-weights\")");
+  const data = encode(result, 0) as Record<string, unknown>;
+  delete data.kind;
+  delete data.version;
+  return { kind: k, version: RESULT_FORMAT_VERSION, data };
+}
+
+/**
+ * The result `serialize` saved (from the object or its JSON text), with its
+ * `kind` and `version` fields. Errors: INVALID_ARGUMENT for a damaged form or
+ * a format version newer than this package reads.
+ */
+export function deserialize<T extends object = Record<string, unknown>>(json: SerializedResult | string): T & { kind: string; version: number } {
+  let j: unknown = json;
+  if (typeof j === "string") {
+    try {
+      j = JSON.parse(j);
+    } catch (e) {
+      throw new LowrankError("INVALID_ARGUMENT", `deserialize: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (j === null || typeof j !== "object" || Array.isArray(j)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: expected serialize()'s object");
+  const o = j as Record<string, unknown>;
+  if (typeof o.version !== "number" || !Number.isInteger(o.version) || o.version < 1) {
+    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${String(o.version)} is not a valid version`);
+  }
+  if (o.version > RESULT_FORMAT_VERSION) {
+    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${o.version} is newer than this library reads (up to ${RESULT_FORMAT_VERSION}); upgrade @lowrank/sensitivity-sampling`);
+  }
+  if (typeof o.kind !== "string" || o.kind === "") throw new LowrankError("INVALID_ARGUMENT", "deserialize: kind must be a non-empty string");
+  if (o.data === null || typeof o.data !== "object" || Array.isArray(o.data)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: data must be an object");
+  return { ...(decode(o.data, 0) as object), kind: o.kind, version: o.version } as T & { kind: string; version: number };
+}

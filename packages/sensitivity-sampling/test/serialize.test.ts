@@ -1,0 +1,59 @@
+// Results are plain data with kind and version; serialize / deserialize round-trip them through JSON bit for bit.
+import { beforeAll, describe, expect, it } from "vitest";
+import { LowrankError } from "@lowrank/linalg";
+import { coreset, deserialize, init, leverageScores, RESULT_FORMAT_VERSION, sample, serialize } from "../src/index.js";
+import { randn } from "./helpers.js";
+
+const bytes = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return "none";
+  } catch (e) {
+    return e instanceof LowrankError ? e.code : `other: ${String(e)}`;
+  }
+}
+
+describe("serialize / deserialize", () => {
+  beforeAll(async () => {
+    await init();
+  });
+
+  it("sample and coreset results carry kind and version and round-trip through JSON and structuredClone", async () => {
+    const A = randn(300, 4, 1), b = randn(300, 1, 2).data;
+    const s = sample(new Float64Array(300).fill(1), 40, { seed: 3 });
+    expect(s.kind).toBe("sample");
+    expect(s.version).toBe(RESULT_FORMAT_VERSION);
+    const c = await coreset(A, b, { p: 1, m: 60, seed: 2 });
+    expect(c.kind).toBe("coreset");
+    for (const r of [s, c] as unknown as Record<string, unknown>[]) {
+      const back = deserialize(JSON.stringify(serialize(r)));
+      const clone = structuredClone(r);
+      for (const [k, v] of Object.entries(r)) {
+        if (ArrayBuffer.isView(v)) {
+          expect((back[k] as object).constructor).toBe(v.constructor);
+          expect(bytes(back[k] as ArrayBufferView)).toEqual(bytes(v));
+          expect(bytes(clone[k] as ArrayBufferView)).toEqual(bytes(v));
+        } else if (k === "A") {
+          expect(bytes((back.A as { data: Float64Array }).data)).toEqual(bytes((v as { data: Float64Array }).data));
+        } else expect(back[k]).toEqual(v);
+      }
+    }
+    const lev = leverageScores(A);
+    const back = deserialize(JSON.parse(JSON.stringify(serialize(lev, "leverage-scores"))));
+    expect(back.kind).toBe("leverage-scores");
+    expect(back.version).toBe(RESULT_FORMAT_VERSION);
+  });
+
+  it("refuses a future version, damaged forms and kind-less results with INVALID_ARGUMENT", () => {
+    const s = serialize(sample(new Float64Array(50).fill(1), 10, { seed: 1 }));
+    expect(() => deserialize({ ...s, version: RESULT_FORMAT_VERSION + 1 })).toThrow(/newer than this library reads/);
+    for (const bad of [null, 1, "{", [], {}, { ...s, kind: 3 }, { ...s, data: null }, { ...s, data: { w: { $typed: "Float64Array", base64: "!!" } } },
+      { ...s, data: { w: { $typed: "Float64Array", base64: "AAA=" } } }, { ...s, data: { w: { $typed: "constructor", base64: "" } } }]) {
+      expect(codeOf(() => deserialize(bad as never))).toBe("INVALID_ARGUMENT");
+    }
+    expect(codeOf(() => serialize({ a: new Float64Array(2) }))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => serialize(null as never))).toBe("INVALID_ARGUMENT");
+  });
+});

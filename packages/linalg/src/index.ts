@@ -35,3 +35,5 @@ export { LongRun, LONG_RUN, SIGNAL, YIELD_MS, throwIfAborted, yieldToEventLoop, 
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
 export { completeColumns } from "./factor-util.js";
 export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./factor-kernels.js";
+// Drivers: the shared Jacobi SVD step and SPD solve (see drivers.ts).
+export { jacobiSvd, spdSolve, SPD_RIDGE_TRIES } from "./drivers.js";

@@ -3,6 +3,7 @@ import { LowrankError } from "./errors.js";
 import { qrBlockedWorkSize } from "./factor-kernels.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
+import { jacobiSvd } from "./drivers.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readSvdOptions } from "./schemas.js";
@@ -25,7 +26,6 @@ export interface SvdResult {
 
 /** Sweeps of one-sided Jacobi at most (convergence is quadratic; 6-12 are typical). */
 const MAX_SWEEPS = 60;
-const EPS = 2.220446049250313e-16;
 
 /**
  * Thin SVD A = U diag(s) Vᵀ, r = min(m, n) triplets (or the k largest).
@@ -109,8 +109,7 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
     const dv = ws.f64(N);
     // Stop when every pair's cosine is below sqrt(N) eps (as LAPACK's dgesvj). Should rounding in
     // the inner products ever keep a pair just above that, finish with the looser N eps.
-    const tight = K.jacobiRows(N, N, N2, X, N2, dv, Math.sqrt(N) * EPS, MAX_SWEEPS / 2);
-    if (tight < 0) K.jacobiRows(N, N, N2, X, N2, dv, N * EPS, MAX_SWEEPS / 2);
+    jacobiSvd(K, N, N, N2, X, N2, dv, MAX_SWEEPS / 2);
     // Rows of X[:, N:] are the left singular vectors of R (as rows): U = Q P.
     const U = ws.f64(M * r);
     K.gemm(false, true, M, r, N, 1, Q, N, X.subarray(N), N2, 0, U, r);

@@ -2,11 +2,10 @@
 // public linalg svd/eigh run on linalg's own shared instance, so a run that
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
-import { completeColumns, LowrankError, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
+import { completeColumns, jacobiSvd, LowrankError, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
 import { lqRWorkSize } from "./kernels.js";
 import type { TensorKernels } from "./kernels.js";
 
-const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 60;
 
 /** Doubles of scratch {@link leftSingular} takes for an m x n matrix. */
@@ -123,9 +122,7 @@ export function leftSingular(
       if (!trans) X[i * W + N + i] = 1;
     }
     // Stop at sqrt(N) eps cosines as LAPACK's dgesvj; the looser N eps only if rounding keeps a pair above it.
-    if (K.jacobiRows(N, N, W, X, W, d, Math.sqrt(N) * EPS, MAX_SWEEPS / 2) < 0) {
-      K.jacobiRows(N, N, W, X, W, d, N * EPS, MAX_SWEEPS / 2);
-    }
+    jacobiSvd(K, N, N, W, X, W, d, MAX_SWEEPS / 2);
     s.set(d.subarray(0, N));
     if (!trans) {
       const Q = ws.f64(M * N);

@@ -1,4 +1,4 @@
-import { JsWorkspace, type Workspace } from "@lowrank/linalg";
+import { jacobiSvd, JsWorkspace, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 import { streamedRSize, streamedRSteps, streamScratch } from "./stream.js";
 import { checkFiniteResult, columnExponents, rInRange, scaleColumns } from "./validate.js";
@@ -24,7 +24,7 @@ export { QR_CHUNK } from "./stream.js";
 
 /**
  * One-sided Jacobi on the rows of the upper triangular k x d R (linalg's
- * `jacobiRows`, as in linalg's svd, without accumulating P, which no caller
+ * `jacobiSvd`, as in linalg's svd, without accumulating P, which no caller
  * needs): the rotated rows are σ_j v_jᵀ and the rank counts σ_j > rcond σ_0.
  * Reads only the upper triangle of R (leading dimension d). O(sweeps k²d).
  */
@@ -34,7 +34,7 @@ export function triangleSvd(ws: Workspace<SensitivityKernels>, k: number, d: num
   for (let i = 0; i < k; i++) for (let j = i; j < d; j++) SV[i * d + j] = R[i * d + j];
   const sigma = ws.f64(k);
   // Tolerances as linalg's svd: sqrt(k) eps, then the looser k eps should rounding keep a pair just above it.
-  if (K.jacobiRows(k, d, d, SV, d, sigma, Math.sqrt(k) * EPS, 30) < 0) K.jacobiRows(k, d, d, SV, d, sigma, k * EPS, 30);
+  jacobiSvd(K, k, d, d, SV, d, sigma, 30);
   let rank = 0;
   const cut = rcond * sigma[0];
   while (rank < k && sigma[rank] > cut && sigma[rank] > 0) rank++;

@@ -1,5 +1,5 @@
 import {
-  arenaBytes, BACKEND, checkSize, LongRun, LONG_RUN, LowrankError, opt, qrBlockedWorkSize, readOptions, Rng,
+  arenaBytes, BACKEND, checkSize, jacobiSvd, LongRun, LONG_RUN, LowrankError, opt, qrBlockedWorkSize, readOptions, Rng,
   type BackendOptions, type CsrMatrix, type DenseMatrix, type OptionCheck, type SvdResult,
 } from "@lowrank/linalg";
 import { asBatch } from "./input.js";
@@ -111,7 +111,6 @@ function qrWork(m: number, n: number, l: number): number {
   return Math.max(qrBlockedWorkSize(m, l), qrBlockedWorkSize(n, l), l);
 }
 
-const EPS = 2.220446049250313e-16;
 
 /** Views of a workspace's U (m x k), s, V (n x k). */
 export interface SvdViews {
@@ -215,7 +214,7 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boo
       if (flush) flushTiny(Z);
       K.householderQrBlocked(n, l, Z, l, tau, work);
       upper(Z, Rs);
-      K.jacobiRows(l, l, l, Rs, l, d, Math.sqrt(l) * EPS, 30);
+      jacobiSvd(K, l, l, l, Rs, l, d, 30);
       change = 0;
       for (let i = 0; i < k; i++) change = Math.max(change, Math.abs(d[i] - prev[i]));
       change /= d[0] > 0 ? d[0] : 1;

@@ -111,7 +111,6 @@ function qrWork(m: number, n: number, l: number): number {
   return Math.max(qrBlockedWorkSize(m, l), qrBlockedWorkSize(n, l), l);
 }
 
-
 /** Views of a workspace's U (m x k), s, V (n x k). */
 export interface SvdViews {
   U: Float64Array;

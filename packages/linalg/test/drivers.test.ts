@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arenaBytes, init, jacobiSvd, spdSolve, SPD_RIDGE_TRIES, withLinalg } from "../src/index.js";
+import { arenaBytes, init, jacobiSvd, luSolve, spdSolve, SPD_RIDGE_TRIES, withLinalg } from "../src/index.js";
 import { randn } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;
@@ -124,4 +124,22 @@ describe("drivers", () => {
   }
 
   // No js-versus-wasm bit-identity check: the wasm jacobiRows uses SIMD inner products, which round differently.
+});
+
+describe("luSolve", () => {
+  it("solves M x = y and Mᵀ x = y with partial pivoting; null when singular", () => {
+    for (const d of [1, 2, 5, 9]) {
+      const M = randn(d, d, 40 + d).data, x0 = randn(d, 1, 7).data;
+      for (const trans of [false, true]) {
+        const y = new Float64Array(d);
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) y[i] += (trans ? M[j * d + i] : M[i * d + j]) * x0[j];
+        const x = luSolve(d, M, y, trans)!;
+        for (let i = 0; i < d; i++) expect(Math.abs(x[i] - x0[i])).toBeLessThan(1e-10);
+      }
+    }
+    // A zero pivot in the first column needs the row swap.
+    expect(Array.from(luSolve(2, [0, 1, 1, 0], [2, 3])!)).toEqual([3, 2]);
+    expect(luSolve(2, [1, 2, 2, 4], [1, 1])).toBeNull();
+    expect(luSolve(2, [0, 0, 0, 0], [1, 1])).toBeNull();
+  });
 });

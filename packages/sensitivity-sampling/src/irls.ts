@@ -1,8 +1,7 @@
-import { LowrankError, type Workspace } from "@lowrank/linalg";
+import { LowrankError, luSolve, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels.js";
 import { QR_CHUNK } from "./basis.js";
 import { streamedR, streamedRSize, streamScratch, type StreamScratch } from "./stream.js";
-import { solveSmall } from "./small-solve.js";
 
 /** Scratch for {@link irls}, allocated once per run and reused across solves of the same size. */
 export interface IrlsBuffers {
@@ -119,7 +118,7 @@ function polishL1(
     bS[k] = b[i];
   };
   S.forEach((i, k) => setRow(k, i));
-  const xv = solveSmall(d, AS, bS, false);
+  const xv = luSolve(d, AS, bS, false);
   if (!xv) return { f, optimal: false };
   const saved = Float64Array.from(x);
   x.set(xv);
@@ -135,7 +134,7 @@ function polishL1(
   for (let pivot = 0; pivot < 2 * d + 10; pivot++) {
     for (let i = 0; i < n; i++) sg[i] = inS[i] ? 0 : r[i] > 0 ? omega[i] : r[i] < 0 ? -omega[i] : 0;
     K.gemv(true, n, d, 1, A, d, sg, 0, g);
-    const y = solveSmall(d, AS, g, true);
+    const y = luSolve(d, AS, g, true);
     if (!y) break;
     let j = -1, excess = 0;
     for (let k = 0; k < d; k++) {
@@ -148,7 +147,7 @@ function polishL1(
     if (j < 0) return { f: fcur, optimal: true };
     const unit = new Float64Array(d);
     unit[j] = y[j] > 0 ? 1 : -1;
-    const delta = solveSmall(d, AS, unit, false);
+    const delta = luSolve(d, AS, unit, false);
     if (!delta) break;
     trial.set(delta);
     K.gemv(false, n, d, 1, A, d, trial, 0, ad);
@@ -169,7 +168,7 @@ function polishL1(
     if (enter < 0) break;
     const leave = S[j];
     setRow(j, enter);
-    const xn = solveSmall(d, AS, bS, false);
+    const xn = luSolve(d, AS, bS, false);
     if (xn) {
       saved.set(x);
       x.set(xn);

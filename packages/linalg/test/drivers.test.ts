@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arenaBytes, init, jacobiSvd, luSolve, spdSolve, SPD_RIDGE_TRIES, withLinalg } from "../src/index.js";
+import { arenaBytes, init, jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, withLinalg } from "../src/index.js";
 import { randn } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;
@@ -141,5 +141,24 @@ describe("luSolve", () => {
     expect(Array.from(luSolve(2, [0, 1, 1, 0], [2, 3])!)).toEqual([3, 2]);
     expect(luSolve(2, [1, 2, 2, 4], [1, 1])).toBeNull();
     expect(luSolve(2, [0, 0, 0, 0], [1, 1])).toBeNull();
+  });
+});
+
+describe("luInverse", () => {
+  it("inverts by Gauss-Jordan with partial pivoting; false when singular", () => {
+    for (const k of [1, 3, 8]) {
+      const H = randn(k, k, 60 + k).data;
+      const inv = new Float64Array(k * k), work = new Float64Array(2 * k * k);
+      expect(luInverse(k, H, inv, work)).toBe(true);
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let t = 0; t < k; t++) s += H[i * k + t] * inv[t * k + j];
+        expect(Math.abs(s - (i === j ? 1 : 0))).toBeLessThan(1e-10);
+      }
+    }
+    const work = new Float64Array(8), inv = new Float64Array(4);
+    expect(luInverse(2, new Float64Array([0, 2, 4, 0]), inv, work)).toBe(true);
+    expect(Array.from(inv)).toEqual([0, 0.25, 0.5, 0]);
+    expect(luInverse(2, new Float64Array([1, 2, 2, 4]), inv, work)).toBe(false);
   });
 });

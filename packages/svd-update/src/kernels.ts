@@ -1,4 +1,4 @@
-import { axpyAt, dotAt, jsKernels, type LinalgKernels, type Workspace } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels, luInverse, type LinalgKernels, type Workspace } from "@lowrank/linalg";
 
 /** A linalg workspace running this package's kernel set (plain arrays on js, one instance's arena on wasm). */
 export type SvdWorkspace = Workspace<SvdUpdateKernels>;
@@ -88,43 +88,6 @@ export interface SvdUpdateKernels extends LinalgKernels {
   csrMatvecT(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
   /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it (csrMatvec then csrMatvecT, same sums). O(nnz + rows + cols). */
   csrGramMatvec(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
-}
-
-/** inv = H⁻¹ (k x k) by Gauss-Jordan with partial pivoting on [H | I] (work: 2 k² doubles); false when a pivot is 0. */
-function invertGJ(k: number, H: Float64Array, inv: Float64Array, work: Float64Array): boolean {
-  const w = 2 * k;
-  work.fill(0, 0, k * w);
-  for (let i = 0; i < k; i++) {
-    work.set(H.subarray(i * k, i * k + k), i * w);
-    work[i * w + k + i] = 1;
-  }
-  for (let j = 0; j < k; j++) {
-    let piv = j, best = Math.abs(work[j * w + j]);
-    for (let i = j + 1; i < k; i++) {
-      const a = Math.abs(work[i * w + j]);
-      if (a > best) {
-        best = a;
-        piv = i;
-      }
-    }
-    if (best === 0) return false;
-    if (piv !== j) {
-      for (let t = 0; t < w; t++) {
-        const x = work[j * w + t];
-        work[j * w + t] = work[piv * w + t];
-        work[piv * w + t] = x;
-      }
-    }
-    const d = 1 / work[j * w + j];
-    for (let t = 0; t < w; t++) work[j * w + t] *= d;
-    for (let i = 0; i < k; i++) {
-      if (i === j) continue;
-      const f = work[i * w + j];
-      if (f !== 0) axpyAt(w, -f, work, j * w, work, i * w);
-    }
-  }
-  for (let i = 0; i < k; i++) inv.set(work.subarray(i * w + k, i * w + w), i * k);
-  return true;
 }
 
 /** C (k x k) = A B, row by row as axpys (the order of the WASM twin). */
@@ -254,7 +217,7 @@ export const jsSvdUpdateKernels: SvdUpdateKernels = {
     const Hinv = work.subarray(0, kk), gj = work.subarray(kk, 3 * kk);
     if (identity) Kn.set(H.subarray(0, kk));
     else mulSmall(k, K, H, Kn);
-    if (!invertGJ(k, H, Hinv, gj)) return -1;
+    if (!luInverse(k, H, Hinv, gj)) return -1;
     if (identity) Kin.set(Hinv);
     else mulSmall(k, Hinv, Kinv, Kin);
     return Math.sqrt(dotAt(kk, Kn, 0, Kn, 0)) * Math.sqrt(dotAt(kk, Kin, 0, Kin, 0));

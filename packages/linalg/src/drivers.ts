@@ -151,3 +151,17 @@ export function luInverse(k: number, H: Float64Array, inv: Float64Array, work: F
   for (let i = 0; i < k; i++) inv.set(work.subarray(i * w + k, i * w + w), i * k);
   return true;
 }
+
+/**
+ * Loads the upper triangle of the n x n R (leading dimension ldr) into the
+ * first n columns of X's n rows (leading dimension ldx), and, when `identity`,
+ * the n x n identity into columns n..2n-1: the [R | I] that {@link jacobiSvd}
+ * rotates to accumulate the rotations. Other entries of X are left as they
+ * are (callers pass a zeroed X). O(n²).
+ */
+export function triangleWithIdentity(n: number, R: Float64Array, ldr: number, X: Float64Array, ldx: number, identity: boolean): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) X[i * ldx + j] = R[i * ldr + j];
+    if (identity) X[i * ldx + n + i] = 1;
+  }
+}

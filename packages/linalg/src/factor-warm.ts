@@ -1,4 +1,5 @@
 import type { Arena } from "./arena.js";
+import { triangleWithIdentity } from "./drivers.js";
 import { qrBlockedWorkSize } from "./factor-kernels.js";
 import type { LinalgKernels } from "./kernels.js";
 
@@ -20,10 +21,7 @@ export function warmFactorizations(k: LinalgKernels, arena: Arena): void {
     k.householderQr(n, n, S, n, tau, work);
     k.householderQ(n, n, S, n, tau, Z, n, work);
     X.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) X[i * 2 * n + j] = S[i * n + j];
-      X[i * 2 * n + n + i] = 1;
-    }
+    triangleWithIdentity(n, S, n, X, 2 * n, true);
     k.jacobiRows(n, n, 2 * n, X, 2 * n, d, 1e-15, 30);
     S.set(A);
     k.tridiagonalize(n, S, n, d, e, tau, work);

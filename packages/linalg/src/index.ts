@@ -36,4 +36,4 @@ export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
 export { completeColumns } from "./factor-util.js";
 export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./factor-kernels.js";
 // Drivers: the shared Jacobi SVD step and SPD solve (see drivers.ts).
-export { jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES } from "./drivers.js";
+export { jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity } from "./drivers.js";

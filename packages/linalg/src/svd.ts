@@ -3,7 +3,7 @@ import { LowrankError } from "./errors.js";
 import { qrBlockedWorkSize } from "./factor-kernels.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
-import { jacobiSvd } from "./drivers.js";
+import { jacobiSvd, triangleWithIdentity } from "./drivers.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readSvdOptions } from "./schemas.js";
@@ -99,10 +99,7 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
     // X = [R | I]: Jacobi rotates the rows of R and accumulates the rotations in the identity.
     const N2 = 2 * N;
     const X = ws.f64(N * N2);
-    for (let i = 0; i < N; i++) {
-      for (let j = i; j < N; j++) X[i * N2 + j] = a[i * N + j];
-      X[i * N2 + N + i] = 1;
-    }
+    triangleWithIdentity(N, a, N, X, N2, true);
     const Q = ws.f64(M * N);
     if (blocked) K.householderQBlocked(M, N, a, N, tau, Q, N, work);
     else K.householderQ(M, N, a, N, tau, Q, N, work);

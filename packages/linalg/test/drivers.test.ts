@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arenaBytes, init, jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, withLinalg } from "../src/index.js";
+import { arenaBytes, init, jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity, withLinalg } from "../src/index.js";
 import { randn } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;
@@ -160,5 +160,16 @@ describe("luInverse", () => {
     expect(luInverse(2, new Float64Array([0, 2, 4, 0]), inv, work)).toBe(true);
     expect(Array.from(inv)).toEqual([0, 0.25, 0.5, 0]);
     expect(luInverse(2, new Float64Array([1, 2, 2, 4]), inv, work)).toBe(false);
+  });
+});
+
+describe("triangleWithIdentity", () => {
+  it("writes the upper triangle and, when asked, the identity block", () => {
+    const R = new Float64Array([1, 2, 3, 4]), X = new Float64Array(8);
+    triangleWithIdentity(2, R, 2, X, 4, true);
+    expect(Array.from(X)).toEqual([1, 2, 1, 0, 0, 4, 0, 1]);
+    const Y = new Float64Array(4);
+    triangleWithIdentity(2, R, 2, Y, 2, false);
+    expect(Array.from(Y)).toEqual([1, 2, 0, 4]);
   });
 });

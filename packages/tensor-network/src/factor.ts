@@ -2,7 +2,7 @@
 // public linalg svd/eigh run on linalg's own shared instance, so a run that
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
-import { completeColumns, jacobiSvd, LowrankError, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
+import { completeColumns, jacobiSvd, LowrankError, triangleWithIdentity, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
 import { lqRWorkSize } from "./kernels.js";
 import type { TensorKernels } from "./kernels.js";
 
@@ -117,10 +117,7 @@ export function leftSingular(
     // [R | I] when the rotations are needed (U = Q P), else R alone.
     const W = trans ? N : 2 * N;
     const X = ws.f64(N * W);
-    for (let i = 0; i < N; i++) {
-      for (let j = i; j < N; j++) X[i * W + j] = a[i * N + j];
-      if (!trans) X[i * W + N + i] = 1;
-    }
+    triangleWithIdentity(N, a, N, X, W, !trans);
     // Stop at sqrt(N) eps cosines as LAPACK's dgesvj; the looser N eps only if rounding keeps a pair above it.
     jacobiSvd(K, N, N, W, X, W, d, MAX_SWEEPS / 2);
     s.set(d.subarray(0, N));

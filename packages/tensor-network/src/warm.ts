@@ -1,3 +1,4 @@
+import { triangleWithIdentity } from "@lowrank/linalg";
 import { lqRWorkSize, type TensorKernels } from "./kernels.js";
 
 /**
@@ -41,10 +42,7 @@ export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i
     k.householderQr(n, n, Z, n, tau, work);
     k.householderQ(n, n, Z, n, tau, M, n, work);
     XJ.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) XJ[i * 2 * n + j] = Z[i * n + j];
-      XJ[i * 2 * n + n + i] = 1;
-    }
+    triangleWithIdentity(n, Z, n, XJ, 2 * n, true);
     k.jacobiRows(n, n, 2 * n, XJ, 2 * n, d, 1e-15, 30);
     k.permute(3, dims, perm, X, Y, pscratch);
     Y.set(X);

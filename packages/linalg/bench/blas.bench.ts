@@ -120,7 +120,7 @@ if (measured.simd) {
   );
 }
 note(
-  "Warm-up check (DESIGN.md): the same GEMM runs under `node --no-liftoff` (optimized tier only, the upper bound) were within 1% at every size " +
+  "Warm-up check: the same GEMM runs under `node --no-liftoff` (optimized tier only, the upper bound) were within 1% at every size " +
     "(2026-11-24, this machine), so the warm-up reaches the optimized tier.",
 );
 if (estimated && ghz) {

@@ -4,7 +4,7 @@
 // a JSON-safe form (each typed array as base64 of its little-endian bytes,
 // bit-exact, -0 and all) with the result's `kind` and a format `version`,
 // and `deserialize` turns it back.
-import { LowrankError } from "@lowrank/linalg";
+import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError } from "@lowrank/linalg";
 
 /** The format version of results (`sample` / `coreset`'s `version` field) and of `serialize`'s output. */
 export const RESULT_FORMAT_VERSION = 1;
@@ -15,65 +15,6 @@ export interface SerializedResult {
   version: number;
   /** The result's fields, typed arrays as `{ $typed: "Float64Array", base64 }`. */
   data: Record<string, unknown>;
-}
-
-const TYPED = {
-  Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray,
-} as const;
-type TypedName = keyof typeof TYPED;
-
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function swap(bytes: Uint8Array, w: number): void {
-  if (w > 1) for (let q = 0; q < bytes.length; q += w) bytes.subarray(q, q + w).reverse();
-}
-
-function encode(x: unknown, depth: number): unknown {
-  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "serialize: the object is nested too deeply");
-  if (ArrayBuffer.isView(x)) {
-    const name = (Object.keys(TYPED) as TypedName[]).find((n) => x instanceof TYPED[n]);
-    if (name === undefined) throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${x.constructor.name}`);
-    const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
-    if (!littleEndian) swap(bytes, TYPED[name].BYTES_PER_ELEMENT);
-    let s = "";
-    for (let q = 0; q < bytes.length; q += 0x8000) s += String.fromCharCode(...bytes.subarray(q, q + 0x8000));
-    return { $typed: name, base64: btoa(s) };
-  }
-  if (Array.isArray(x)) return x.map((v) => encode(v, depth + 1));
-  if (x !== null && typeof x === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) if (typeof v !== "function" && v !== undefined) out[k] = encode(v, depth + 1);
-    return out;
-  }
-  if (typeof x === "bigint" || typeof x === "symbol") throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${typeof x}`);
-  return x;
-}
-
-function decode(x: unknown, depth: number): unknown {
-  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "deserialize: the object is nested too deeply");
-  if (Array.isArray(x)) return x.map((v) => decode(v, depth + 1));
-  if (x !== null && typeof x === "object") {
-    const o = x as Record<string, unknown>;
-    if (typeof o.$typed === "string") {
-      const Ctor = Object.prototype.hasOwnProperty.call(TYPED, o.$typed) ? TYPED[o.$typed as TypedName] : undefined;
-      if (Ctor === undefined || typeof o.base64 !== "string") throw new LowrankError("INVALID_ARGUMENT", `deserialize: bad typed array entry (${String(o.$typed)})`);
-      let s: string;
-      try {
-        s = atob(o.base64);
-      } catch {
-        throw new LowrankError("INVALID_ARGUMENT", "deserialize: a typed array's base64 is corrupted");
-      }
-      if (s.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new LowrankError("INVALID_ARGUMENT", `deserialize: a ${o.$typed} of ${s.length} bytes (truncated?)`);
-      const bytes = new Uint8Array(s.length);
-      for (let q = 0; q < s.length; q++) bytes[q] = s.charCodeAt(q);
-      if (!littleEndian) swap(bytes, Ctor.BYTES_PER_ELEMENT);
-      return new Ctor(bytes.buffer);
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = decode(v, depth + 1);
-    return out;
-  }
-  return x;
 }
 
 /**

@@ -5,7 +5,7 @@
 // all) tagged with the decomposition's `kind` and a format `version`, and
 // `deserialize` turns it back. `reconstruct` and the other entry points
 // accept both the live and the deserialized form.
-import { LowrankError } from "@lowrank/linalg";
+import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError } from "@lowrank/linalg";
 import type { Decomposition } from "./types.js";
 
 /** The newest format version `serialize` writes and `deserialize` reads. */
@@ -22,11 +22,6 @@ export interface SerializedDecomposition {
   data: Record<string, unknown>;
 }
 
-const TYPED = {
-  Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray,
-} as const;
-type TypedName = keyof typeof TYPED;
-
 /** The kind of a decomposition from its `kind` field or, for objects saved without one, from its fields. */
 export function decompositionKind(d: unknown): DecompositionKind | undefined {
   if (d === null || typeof d !== "object") return undefined;
@@ -37,63 +32,6 @@ export function decompositionKind(d: unknown): DecompositionKind | undefined {
   if ("weights" in o) return "cp";
   if ("cores" in o) return "tensor-network";
   return undefined;
-}
-
-function littleEndian(): boolean {
-  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-}
-
-function encode(x: unknown, depth: number): unknown {
-  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "serialize: the object is nested too deeply");
-  if (ArrayBuffer.isView(x)) {
-    const name = (Object.keys(TYPED) as TypedName[]).find((n) => x instanceof TYPED[n]);
-    if (name === undefined) throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${x.constructor.name}`);
-    const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
-    if (!littleEndian()) swap(bytes, TYPED[name].BYTES_PER_ELEMENT);
-    let s = "";
-    for (let q = 0; q < bytes.length; q += 0x8000) s += String.fromCharCode(...bytes.subarray(q, q + 0x8000));
-    return { $typed: name, base64: btoa(s) };
-  }
-  if (Array.isArray(x)) return x.map((v) => encode(v, depth + 1));
-  if (x !== null && typeof x === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) if (typeof v !== "function" && v !== undefined) out[k] = encode(v, depth + 1);
-    return out;
-  }
-  if (typeof x === "bigint" || typeof x === "symbol") throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${typeof x}`);
-  return x;
-}
-
-function swap(bytes: Uint8Array, w: number): void {
-  if (w === 1) return;
-  for (let q = 0; q < bytes.length; q += w) bytes.subarray(q, q + w).reverse();
-}
-
-function decode(x: unknown, depth: number): unknown {
-  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "deserialize: the object is nested too deeply");
-  if (Array.isArray(x)) return x.map((v) => decode(v, depth + 1));
-  if (x !== null && typeof x === "object") {
-    const o = x as Record<string, unknown>;
-    if (typeof o.$typed === "string") {
-      const Ctor = Object.prototype.hasOwnProperty.call(TYPED, o.$typed) ? TYPED[o.$typed as TypedName] : undefined;
-      if (Ctor === undefined || typeof o.base64 !== "string") throw new LowrankError("INVALID_ARGUMENT", `deserialize: bad typed array entry (${String(o.$typed)})`);
-      let s: string;
-      try {
-        s = atob(o.base64);
-      } catch {
-        throw new LowrankError("INVALID_ARGUMENT", "deserialize: a typed array's base64 is corrupted");
-      }
-      if (s.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new LowrankError("INVALID_ARGUMENT", `deserialize: a ${o.$typed} of ${s.length} bytes (truncated?)`);
-      const bytes = new Uint8Array(s.length);
-      for (let q = 0; q < s.length; q++) bytes[q] = s.charCodeAt(q);
-      if (!littleEndian()) swap(bytes, Ctor.BYTES_PER_ELEMENT);
-      return new Ctor(bytes.buffer);
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = decode(v, depth + 1);
-    return out;
-  }
-  return x;
 }
 
 /**

@@ -37,4 +37,4 @@ export { completeColumns } from "./factor-util.js";
 export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./factor-kernels.js";
 // Drivers: the shared Jacobi SVD step and SPD solve (see drivers.ts).
 export { jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity } from "./drivers.js";
-export { encodeTypedArrays, decodeTypedArrays } from "./serialize.js";
+export { encodeTypedArrays, decodeTypedArrays, readSerialized } from "./serialize.js";

@@ -76,3 +76,30 @@ export function decodeTypedArrays(x: unknown, depth = 0): unknown {
   }
   return x;
 }
+
+/**
+ * Reads the envelope every package's `deserialize` takes: the object or its
+ * JSON text, with an integer `version` in [1, maxVersion] and an object
+ * `data` (still encoded). Errors: INVALID_ARGUMENT naming what is wrong, and
+ * for a newer version, which package to upgrade.
+ */
+export function readSerialized(json: unknown, maxVersion: number, pkg: string): { kind: unknown; version: number; data: Record<string, unknown> } {
+  let j: unknown = json;
+  if (typeof j === "string") {
+    try {
+      j = JSON.parse(j);
+    } catch (e) {
+      throw new LowrankError("INVALID_ARGUMENT", `deserialize: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (j === null || typeof j !== "object" || Array.isArray(j)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: expected serialize()'s object");
+  const o = j as Record<string, unknown>;
+  if (typeof o.version !== "number" || !Number.isInteger(o.version) || o.version < 1) {
+    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${String(o.version)} is not a valid version`);
+  }
+  if (o.version > maxVersion) {
+    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${o.version} is newer than this library reads (up to ${maxVersion}); upgrade ${pkg}`);
+  }
+  if (o.data === null || typeof o.data !== "object" || Array.isArray(o.data)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: data must be an object");
+  return { kind: o.kind, version: o.version, data: o.data as Record<string, unknown> };
+}

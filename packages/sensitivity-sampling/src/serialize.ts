@@ -4,7 +4,7 @@
 // a JSON-safe form (each typed array as base64 of its little-endian bytes,
 // bit-exact, -0 and all) with the result's `kind` and a format `version`,
 // and `deserialize` turns it back.
-import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError } from "@lowrank/linalg";
+import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized } from "@lowrank/linalg";
 
 /** The format version of results (`sample` / `coreset`'s `version` field) and of `serialize`'s output. */
 export const RESULT_FORMAT_VERSION = 1;
@@ -46,23 +46,7 @@ export function serialize(result: object, kind?: string): SerializedResult {
  * a format version newer than this package reads.
  */
 export function deserialize<T extends object = Record<string, unknown>>(json: SerializedResult | string): T & { kind: string; version: number } {
-  let j: unknown = json;
-  if (typeof j === "string") {
-    try {
-      j = JSON.parse(j);
-    } catch (e) {
-      throw new LowrankError("INVALID_ARGUMENT", `deserialize: not valid JSON (${(e as Error).message})`);
-    }
-  }
-  if (j === null || typeof j !== "object" || Array.isArray(j)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: expected serialize()'s object");
-  const o = j as Record<string, unknown>;
-  if (typeof o.version !== "number" || !Number.isInteger(o.version) || o.version < 1) {
-    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${String(o.version)} is not a valid version`);
-  }
-  if (o.version > RESULT_FORMAT_VERSION) {
-    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${o.version} is newer than this library reads (up to ${RESULT_FORMAT_VERSION}); upgrade @lowrank/sensitivity-sampling`);
-  }
+  const o = readSerialized(json, RESULT_FORMAT_VERSION, "@lowrank/sensitivity-sampling");
   if (typeof o.kind !== "string" || o.kind === "") throw new LowrankError("INVALID_ARGUMENT", "deserialize: kind must be a non-empty string");
-  if (o.data === null || typeof o.data !== "object" || Array.isArray(o.data)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: data must be an object");
   return { ...(decode(o.data, 0) as object), kind: o.kind, version: o.version } as T & { kind: string; version: number };
 }

@@ -5,7 +5,7 @@
 // all) tagged with the decomposition's `kind` and a format `version`, and
 // `deserialize` turns it back. `reconstruct` and the other entry points
 // accept both the live and the deserialized form.
-import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError } from "@lowrank/linalg";
+import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized } from "@lowrank/linalg";
 import type { Decomposition } from "./types.js";
 
 /** The newest format version `serialize` writes and `deserialize` reads. */
@@ -59,24 +59,8 @@ export function serialize(d: Decomposition | object): SerializedDecomposition {
  * newer than this package reads.
  */
 export function deserialize(json: SerializedDecomposition | string): Decomposition & { kind: DecompositionKind } {
-  let j: unknown = json;
-  if (typeof j === "string") {
-    try {
-      j = JSON.parse(j);
-    } catch (e) {
-      throw new LowrankError("INVALID_ARGUMENT", `deserialize: not valid JSON (${(e as Error).message})`);
-    }
-  }
-  if (j === null || typeof j !== "object" || Array.isArray(j)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: expected serialize()'s object");
-  const o = j as Record<string, unknown>;
-  if (typeof o.version !== "number" || !Number.isInteger(o.version) || o.version < 1) {
-    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${String(o.version)} is not a valid version`);
-  }
-  if (o.version > DECOMPOSITION_FORMAT_VERSION) {
-    throw new LowrankError("INVALID_ARGUMENT", `deserialize: format version ${o.version} is newer than this library reads (up to ${DECOMPOSITION_FORMAT_VERSION}); upgrade @lowrank/tensor-network`);
-  }
+  const o = readSerialized(json, DECOMPOSITION_FORMAT_VERSION, "@lowrank/tensor-network");
   const kind = decompositionKind({ kind: o.kind });
   if (kind === undefined) throw new LowrankError("INVALID_ARGUMENT", `deserialize: unknown kind ${JSON.stringify(o.kind) ?? "undefined"}`);
-  if (o.data === null || typeof o.data !== "object" || Array.isArray(o.data)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: data must be an object");
   return { ...(decode(o.data, 0) as object), kind } as Decomposition & { kind: DecompositionKind };
 }

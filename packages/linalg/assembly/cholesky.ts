@@ -3,7 +3,7 @@
 import { dot } from "./blas1";
 import { at } from "./rotation";
 
-/** In place on the lower triangle; strict upper zeroed. Returns -1 or the first non-positive pivot. */
+/** In place on the lower triangle; strict upper zeroed. Returns 0, or -(j + 1) when pivot j is not positive. */
 export function cholesky(n: i32, A: usize, lda: i32): i32 {
   for (let i = 0; i < n; i++) {
     const ri = at(A, lda, i, 0);
@@ -14,9 +14,9 @@ export function cholesky(n: i32, A: usize, lda: i32): i32 {
     }
     const pii = ri + (<usize>i << 3);
     const dd = load<f64>(pii) - dot(i, ri, ri);
-    if (!(dd > 0)) return i;
+    if (!(dd > 0)) return -(i + 1);
     store<f64>(pii, Math.sqrt(dd));
     if (i + 1 < n) memory.fill(pii + 8, 0, <usize>(n - i - 1) << 3);
   }
-  return -1;
+  return 0;
 }

@@ -8,6 +8,7 @@
 // block 256 KiB (L2), the packed B panel 1 MiB.
 //
 // `work` must hold GEMM_WORK_F64 doubles; the kernel allocates nothing.
+import { madd } from "./simd";
 
 export const MR: i32 = 4;
 export const NR: i32 = 4;
@@ -21,10 +22,6 @@ export function gemmWorkSize(): i32 {
   return GEMM_WORK_F64;
 }
 
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(c, f64x2.mul(a, b));
-}
 
 // Packs op(B)[pc .. pc+kc, jc .. jc+nc] into strips of NR columns:
 // strip s holds, for each p, the NR values op(B)[pc+p, jc+s*NR .. +NR], zero-padded.
@@ -97,17 +94,17 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load64_splat(ap);
-    c00 = fma(a, b0, c00);
-    c01 = fma(a, b1, c01);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load64_splat(ap, 8);
-    c10 = fma(a, b0, c10);
-    c11 = fma(a, b1, c11);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load64_splat(ap, 16);
-    c20 = fma(a, b0, c20);
-    c21 = fma(a, b1, c21);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load64_splat(ap, 24);
-    c30 = fma(a, b0, c30);
-    c31 = fma(a, b1, c31);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     ap += 32;
     bp += 32;
   }

@@ -18,7 +18,7 @@ export function triangularSolve(
   T: usize, ldt: i32, B: usize, ldb: i32,
 ): i32 {
   if (!unit) {
-    for (let i = 0; i < n; i++) if (load<f64>(at(T, ldt, i, i)) == 0) return i;
+    for (let i = 0; i < n; i++) if (load<f64>(at(T, ldt, i, i)) == 0) return -(i + 1);
   }
   const vec = k == 1 && ldb == 1;
   if (!trans) {
@@ -54,5 +54,5 @@ export function triangularSolve(
       }
     }
   }
-  return -1;
+  return 0;
 }

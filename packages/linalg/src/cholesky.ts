@@ -46,8 +46,9 @@ export function cholesky(S: DenseMatrix, opts: SymmetricOptions = {}): DenseMatr
   const data = withLinalg(opts.backend, arenaBytes(n * n, 0, 2), (ws) => {
     const a = ws.f64(n * n);
     symmetrizeScaled(S, e, opts.symmetryTol ?? 1e-10, "cholesky", a);
-    const piv = ws.kernels.cholesky(n, a, n);
-    if (piv >= 0) {
+    const status = ws.kernels.cholesky(n, a, n);
+    if (status < 0) {
+      const piv = -status - 1;
       throw new LowrankError(
         "RANK",
         `cholesky: S is not positive definite: pivot ${piv} (leading ${piv + 1} x ${piv + 1} minor) is not positive`,

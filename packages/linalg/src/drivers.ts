@@ -51,7 +51,7 @@ export function spdSolve(
     if (ldg === n) L.set(G.subarray(0, n * n));
     else for (let i = 0; i < n; i++) L.set(G.subarray(i * ldg, i * ldg + n), i * n);
     for (let i = 0; i < n; i++) L[i * n + i] += ridge;
-    if (K.cholesky(n, L, n) < 0) break;
+    if (K.cholesky(n, L, n) >= 0) break;
     if (attempt === SPD_RIDGE_TRIES) return -1;
     // G = 0: any ridge gives X = 0.
     ridge = ridge === 0 ? (trace > 0 ? (1e-12 * trace) / n : 1) : ridge * 100;

@@ -85,14 +85,14 @@ export interface FactorKernels {
   tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number): number;
   /**
    * Cholesky A = L Lᵀ in place (lower triangle read; L written there, strict
-   * upper triangle zeroed). Returns -1, or the index of the first pivot that is
-   * not positive (A is then partly overwritten). O(n³/3).
+   * upper triangle zeroed). Returns 0, or -(j + 1) when pivot j is the first
+   * that is not positive (A is then partly overwritten). O(n³/3).
    */
   cholesky(n: number, A: Float64Array, lda: number): number;
   /**
    * Solves op(T) X = B in place of B (n x k, leading dimension ldb), T n x n
    * triangular (lower or upper; op = transpose when trans; diagonal taken as
-   * ones when unit). Returns -1, or the index of a zero diagonal entry (B
+   * ones when unit). Returns 0, or -(j + 1) when diagonal entry j is zero (B
    * untouched). O(n² k).
    */
   triangularSolve(
@@ -789,16 +789,16 @@ export const jsFactorKernels: FactorKernels = {
         A[ri + j] = (A[ri + j] - dotAt(j, A, ri, A, rj)) / A[rj + j];
       }
       const dd = A[ri + i] - dotAt(i, A, ri, A, ri);
-      if (!(dd > 0)) return i;
+      if (!(dd > 0)) return -(i + 1);
       A[ri + i] = Math.sqrt(dd);
       A.fill(0, ri + i + 1, ri + n);
     }
-    return -1;
+    return 0;
   },
 
   triangularSolve(lower, trans, unit, n, k, T, ldt, B, ldb) {
     if (!unit) {
-      for (let i = 0; i < n; i++) if (T[i * ldt + i] === 0) return i;
+      for (let i = 0; i < n; i++) if (T[i * ldt + i] === 0) return -(i + 1);
     }
     const vec = k === 1 && ldb === 1;
     if (!trans) {
@@ -842,6 +842,6 @@ export const jsFactorKernels: FactorKernels = {
         }
       }
     }
-    return -1;
+    return 0;
   },
 };

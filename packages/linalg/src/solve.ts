@@ -74,7 +74,7 @@ export function solveTriangular(
       const t = ws.input(T.data);
       const X = ws.copy(data);
       const z = ws.kernels.triangularSolve(lower, trans, unit, n, k, t, n, X, k);
-      if (z >= 0) throw singular(z);
+      if (z < 0) throw singular(-z - 1);
       return ws.output(X);
     });
     careful = !inSafeRange(maxAbs(x)) || !allFinite(x);
@@ -82,7 +82,7 @@ export function solveTriangular(
   if (careful) {
     x = new Float64Array(n * k);
     const z = triangularSolveSafe(lower, trans, unit, n, k, T.data, maxAbsTriangle(n, T.data, lower, unit), data, x);
-    if (z >= 0) throw singular(z);
+    if (z < 0) throw singular(-z - 1);
   }
   return matrix ? { rows: n, cols: k, data: x! } : x!;
 }

@@ -11,7 +11,7 @@ function bound(n: number, tmax: number): number {
 
 /**
  * Solves op(T) X = B (T n x n, B n x k, row-major; only T's triangle is read)
- * into `out`, or returns the index of a zero diagonal entry. T is lifted by a
+ * into `out` and returns 0, or returns -(j + 1) when diagonal entry j is zero. T is lifted by a
  * power of two when its largest entry `tmax` is tiny (exact), each column of B
  * is scaled by a power of two to a largest entry just below 2^1000 / (n + 1),
  * and the solution is scaled back at the end. Throws TOO_LARGE when an entry of X is beyond the
@@ -21,7 +21,7 @@ export function triangularSolveSafe(
   lower: boolean, trans: boolean, unit: boolean, n: number, k: number,
   T: Float64Array, tmax: number, B: Float64Array, out: Float64Array,
 ): number {
-  if (!unit) for (let i = 0; i < n; i++) if (T[i * n + i] === 0) return i;
+  if (!unit) for (let i = 0; i < n; i++) if (T[i * n + i] === 0) return -(i + 1);
   // Lifting T is exact; the implicit unit diagonal is not lifted, so only without it.
   const et = !unit && tmax < 2 ** -400 ? pow2Exponent(tmax) : 0;
   const tm = timesPow2(tmax, -et);
@@ -65,5 +65,5 @@ export function triangularSolveSafe(
       out[i * k + c] = v;
     }
   }
-  return -1;
+  return 0;
 }

@@ -58,7 +58,7 @@ export function normalSolve(
     const p = G + (<usize>(k * d + k) << 3);
     store<f64>(p, load<f64>(p) + regBias);
   }
-  if (cholesky(d, G, d) >= 0) return false;
+  if (cholesky(d, G, d) < 0) return false;
   triangularSolve(true, false, false, d, 1, G, d, b, 1);
   triangularSolve(true, true, false, d, 1, G, d, b, 1);
   return true;

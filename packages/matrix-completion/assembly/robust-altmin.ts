@@ -431,7 +431,7 @@ export function sketchedHalfStep(
         for (let t = 0; t < s; t++) memory.copy(SD + <usize>t * row, H + <usize>((offset + t * stride) & (N - 1)) * row, row);
       }
       gramRows(s, k, SD, L);
-      let fullRank = cholesky(k, L, k) < 0;
+      let fullRank = cholesky(k, L, k) >= 0;
       let dmax: f64 = 0;
       for (let c = 0; c < k && fullRank; c++) dmax = max(dmax, load<f64>(f64At(L, c * k + c)));
       for (let c = 0; c < k && fullRank; c++) fullRank = load<f64>(f64At(L, c * k + c)) > 1e-7 * dmax;

@@ -161,7 +161,7 @@ export const jsCompletionKernels: CompletionKernels = {
           }
         }
         gramRows(s, k, SD, L);
-        let fullRank = jsKernels.cholesky(k, L, k) < 0;
+        let fullRank = jsKernels.cholesky(k, L, k) >= 0;
         let dmax = 0;
         for (let c = 0; c < k && fullRank; c++) dmax = Math.max(dmax, L[c * k + c]);
         for (let c = 0; c < k && fullRank; c++) fullRank = L[c * k + c] > 1e-7 * dmax;

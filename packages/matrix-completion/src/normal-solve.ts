@@ -30,7 +30,7 @@ export function normalSolve(
   }
   for (let r = 0; r < k; r++) G[r * d + r] += reg;
   if (fitBias) G[k * d + k] += regBias;
-  if (jsKernels.cholesky(d, G, d) >= 0) return false;
+  if (jsKernels.cholesky(d, G, d) < 0) return false;
   jsKernels.triangularSolve(true, false, false, d, 1, G, d, b, 1);
   jsKernels.triangularSolve(true, true, false, d, 1, G, d, b, 1);
   return true;

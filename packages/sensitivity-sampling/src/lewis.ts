@@ -134,7 +134,7 @@ export async function lewisIterate(
   K.weightedGram(n, r, U, r, v, G);
   await run.pause();
   for (let it = 1; it <= maxIter; it++) {
-    if (!allFinite(G) || K.cholesky(r, G, r) >= 0) {
+    if (!allFinite(G) || K.cholesky(r, G, r) < 0) {
       throw new LowrankError("NOT_CONVERGED", `lewisWeights: Uᵀ W^(1-2/p) U lost positive definiteness or overflowed at p = ${p} (weights under/overflowed)`);
     }
     Linv.fill(0);
@@ -212,7 +212,7 @@ async function lewisConvex(
       for (let i = 0; i < n; i++) v[i] = q[i] > 0 ? Math.pow(q[i], half - 1) : 0;
       K.weightedGram(n, r, U, r, v, G);
       X.set(G);
-      if (!allFinite(G) || K.cholesky(r, G, r) >= 0) {
+      if (!allFinite(G) || K.cholesky(r, G, r) < 0) {
         throw new LowrankError("NOT_CONVERGED", `lewisWeights: Uᵀ W^(1-2/p) U is numerically singular at p = ${ps} (weights spread beyond double precision)`);
       }
       Linv.fill(0);

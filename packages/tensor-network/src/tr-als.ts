@@ -255,7 +255,7 @@ function solveSlices(K: TensorKernels, n: number, rr: number, V: Float64Array, L
     for (let attempt = 0; ; attempt++) {
       L.set(Vi);
       for (let a = 0; a < rr; a++) L[a * rr + a] += ridge;
-      if (K.cholesky(rr, L, rr) < 0) break;
+      if (K.cholesky(rr, L, rr) >= 0) break;
       if (attempt === 8) throw new LowrankError("NOT_CONVERGED", "weighted ALS: a slice's normal equations stayed singular");
       ridge = ridge === 0 ? (1e-10 * trace) / rr : ridge * 100;
     }

@@ -4,13 +4,13 @@ export { dot, axpy, scal, nrm2 } from "./blas1";
 export { gemm, gemmWorkSize } from "./gemm";
 export { gemv } from "./gemv";
 export { spmm, spmmT } from "./sparse";
-export { rngFillUniform, rngFillNormal } from "./rng";
-export { householderQr, householderQ } from "./qr";
+export { rngFillUniform, rngFillNormal } from "./xoshiro";
+export { householderQr, householderQ } from "./householder";
 export { householderQrBlocked, householderQBlocked, qrBlockedWorkSize } from "./qr-blocked";
-export { jacobiRows } from "./svd";
+export { jacobiRows } from "./jacobi-svd";
 export { jacobiRowsScaled } from "./jacobi-scaled";
-export { tridiagonalize, tridiagonalQt, tridiagonalQl } from "./eigh";
-export { cholesky } from "./cholesky";
+export { tridiagonalize, tridiagonalQt, tridiagonalQl } from "./tridiagonal";
+export { cholesky } from "./cholesky-rows";
 export { triangularSolve } from "./triangular";
 
 /** First byte past the module's static data: where the JS-side arena may start. */

@@ -13,10 +13,10 @@
 // - The rotation from two square roots and one division, and the
 //   orthogonality test without square roots (rotation, orthogonalEnough).
 // - Anti-diagonal order (jacobiRowsScaled): independent pairs overlap.
-// Mirrored in src/factor-kernels.ts.
+// Mirrored in src/kernels/jacobi-scaled.ts.
 import { dotInline } from "./blas1";
 import { at, ld, st } from "./rotation";
-import { sweepFinish, sweepStart } from "./svd";
+import { sweepFinish, sweepStart } from "./jacobi-svd";
 
 /** y_x <- y_x - al y_y, y_y <- y_y + be y_x (old y_x), on n entries. */
 @inline function rotScaled(n: i32, x: usize, y: usize, al: f64, be: f64): void {

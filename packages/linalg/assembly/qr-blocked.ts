@@ -1,5 +1,5 @@
 // Blocked (compact-WY) Householder QR and thin Q on row-major storage.
-// Mirrored in src/factor-kernels.ts (householderQrBlocked, householderQBlocked).
+// Mirrored in src/kernels/qr-blocked.ts.
 //
 // The columns are taken in panels of QR_NB. A panel (mm x kb) is copied into a
 // buffer Vc that holds its columns as contiguous rows, and factored there as
@@ -23,7 +23,7 @@
 // reflectors (same tau, same v, same sign convention), applied in another order.
 import { gemm, GEMM_WORK_F64 } from "./gemm";
 import { axpy, dot, scal } from "./blas1";
-import { householderQ, householderQr, householderVector } from "./qr";
+import { householderQ, householderQr, householderVector } from "./householder";
 import { at, ld, st } from "./rotation";
 
 /**

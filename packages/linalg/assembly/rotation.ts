@@ -1,5 +1,5 @@
 // Small helpers shared by the factorisation kernels: plane rotations of two
-// rows, row swaps, an overflow-free hypot. Mirrored in src/factor-kernels.ts.
+// rows, row swaps, an overflow-free hypot. Mirrored in src/kernels/rotation.ts.
 
 /** Rows x, y (n entries each): x <- c x - s y, y <- s x + c y. */
 export function rotRows(n: i32, x: usize, y: usize, c: f64, s: f64): void {

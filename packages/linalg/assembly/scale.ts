@@ -1,5 +1,5 @@
 // Exact power-of-two lifting for the kernels' rare small-column paths.
-// Mirrored in src/factor-kernels.ts (liftExponent, liftBy, dropBy).
+// Mirrored in src/kernels/scale.ts.
 
 /** 2^k for -1022 <= k <= 1023, built from its bits. */
 @inline export function pow2(k: i32): f64 {

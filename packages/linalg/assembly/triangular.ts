@@ -2,7 +2,7 @@
 // row of X is B's row minus a combination of solved rows (axpy), or for one
 // right-hand side a dot product with a row of T. Transposed: each solved row
 // is removed from the rows it feeds, reading one contiguous row of T.
-// Mirrored in src/factor-kernels.ts.
+// Mirrored in src/kernels/triangular.ts.
 import { axpy, dot } from "./blas1";
 import { at, ld } from "./rotation";
 

@@ -2,7 +2,7 @@
 // G = Σ f fᵀ (+ the bias column), b = Σ t f, then Cholesky and two triangular
 // solves. Shared by alsHalfStep and the small-row path of sketchedHalfStep.
 // Mirrored in src/normal-solve.ts.
-import { cholesky } from "../../linalg/assembly/cholesky";
+import { cholesky } from "../../linalg/assembly/cholesky-rows";
 import { triangularSolve } from "../../linalg/assembly/triangular";
 import { axpyInline } from "../../linalg/assembly/blas1";
 import { gram1, gram4 } from "./gram";

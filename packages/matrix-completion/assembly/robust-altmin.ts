@@ -28,7 +28,7 @@
 // Rows with at most s observations are solved exactly through their normal
 // equations (a sketch that is not shorter than D saves nothing).
 // Mirrored in src/kernels.ts (sketchedHalfStep).
-import { cholesky } from "../../linalg/assembly/cholesky";
+import { cholesky } from "../../linalg/assembly/cholesky-rows";
 import { triangularSolve } from "../../linalg/assembly/triangular";
 import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
 import { gramRows } from "./gram";

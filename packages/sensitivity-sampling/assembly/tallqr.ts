@@ -1,8 +1,8 @@
 // R of a tall n x w matrix without streaming it once per column: the rows are
 // taken in chunks, each stacked under the current R and reduced by linalg's
 // Householder QR in a buffer that stays in cache (the TSQR flat tree, Demmel,
-// Grigori, Hoemmen and Langou, SISC 2012). Mirrored in src/kernels.ts.
-import { householderQr } from "../../linalg/assembly/qr";
+// Grigori, Hoemmen and Langou, SISC 2012). Mirrored in src/kernels/tallqr.ts.
+import { householderQr } from "../../linalg/assembly/householder";
 
 /**
  * R (w x w, upper triangular, leading dimension w) with Mᵀ M = Rᵀ R for M
@@ -37,7 +37,7 @@ const TINY_COLUMN: f64 = 1.0261342003245941e-289;
 /**
  * sqrt(alpha² + Σ_i x_i²) over c rows (stride `row` bytes from x) with every
  * term scaled by the largest |entry| first; 0 when every x_i is 0 or the largest
- * entry is below TINY_COLUMN. Mirrored by the TypeScript twin (src/kernels.ts).
+ * entry is below TINY_COLUMN. Mirrored by the TypeScript twin (src/kernels/tallqr.ts).
  */
 function scaledNorm(alpha: f64, x: usize, row: usize, c: i32): f64 {
   let mb: f64 = 0;

@@ -1,5 +1,5 @@
 // Cholesky A = L Lᵀ, row by row (Cholesky-Banachiewicz): every entry is a SIMD
-// dot product of two contiguous row prefixes. Mirrored in src/factor-kernels.ts.
+// dot product of two contiguous row prefixes. Mirrored in src/kernels/cholesky-rows.ts.
 import { dot } from "./blas1";
 import { at } from "./rotation";
 

@@ -1,4 +1,4 @@
-// Mirror of src/rng.ts: xoshiro128** with 53-bit uniforms and polar normals.
+// Mirror of src/rng.ts (twin: src/kernels/xoshiro.ts): xoshiro128** with 53-bit uniforms and polar normals.
 // The state block (32 bytes) is laid out as in Rng.saveState: s0..s3 (u32),
 // spare flag (u32) at 16, spare (f64) at 24. Math.log is the host's (JSMath)
 // so that normals round exactly as in TypeScript.

@@ -1,5 +1,5 @@
 // One-sided (Hestenes) Jacobi on rows, the core of the thin SVD (src/svd.ts).
-// Mirrored in src/factor-kernels.ts (jacobiRows). Rows are contiguous in
+// Mirrored in src/kernels/jacobi-svd.ts. Rows are contiguous in
 // row-major storage, so inner products and rotations are SIMD.
 import { dotInline, nrm2 } from "./blas1";
 import { at, ld, rotRowsInline, st, swapRows } from "./rotation";

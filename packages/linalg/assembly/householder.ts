@@ -1,4 +1,4 @@
-// Householder QR on row-major storage. Mirrored in src/factor-kernels.ts
+// Householder QR on row-major storage. Mirrored in src/kernels/householder.ts
 // (householderQr, householderQ); public API in src/qr.ts.
 //
 // A column reflector touches a strided column, so each step applies

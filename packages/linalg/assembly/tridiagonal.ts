@@ -1,7 +1,7 @@
 // Symmetric eigendecomposition: Householder tridiagonalisation (reflectors
 // taken from contiguous rows, using symmetry), Qᵀ formed row by row, then
 // implicit QL with Wilkinson shifts rotating rows of Qᵀ. Mirrored in
-// src/factor-kernels.ts; public API in src/eigh.ts.
+// src/kernels/tridiagonal.ts; public API in src/eigh.ts.
 import { axpy, dot } from "./blas1";
 import { at, hyp, ld, rotRows, st } from "./rotation";
 import { dropBy, liftBy, liftExponent, pow2 } from "./scale";
@@ -94,7 +94,7 @@ export function tridiagonalQt(n: i32, A: usize, lda: i32, tau: usize, Z: usize, 
 
 /**
  * 2^-511 of the tridiagonal's largest entry: an off-diagonal entry at most
- * this is negligible whatever its neighbours (see src/factor-kernels.ts).
+ * this is negligible whatever its neighbours (see src/kernels/tridiagonal.ts).
  */
 function negligibleCoupling(n: i32, d: usize, e: usize): f64 {
   let t: f64 = 0;

@@ -154,7 +154,7 @@ async function refitGreedy(X: Tensor, budget: number, refitIter: number, backend
       const cand = r.slice();
       cand[k]++;
       if (tuckerParameters(shape, cand) > budget) continue;
-      const fit = await tucker(X, { rank: validRank(cand), method: "hooi", init: "random", seed: fits, maxIter: refitIter, backend });
+      const fit = await tucker(X, { rank: validRank(cand), method: "hooi", init: "random", seed: fits, maxIter: refitIter, tol: 1e-10, backend });
       fits++;
       await run.pause();
       const err = relativeError(X, reconstruct(fit, { backend }));

@@ -67,7 +67,8 @@ export interface CpResult extends CpDecomposition {
  * from the residual X - X̂ (one more GEMM) below, where that formula's
  * cancellation would stop it near 1e-8. Stops when the error changes by
  * less than `tol` (default 1e-10), or while above 1e-6 when its square
- * changes by less than 16 N eps, or after `maxIter` (default 500).
+ * changes by less than 16 N eps, or at rounding level when `tol` is below
+ * it, or after `maxIter` (default 500); `tol: 0` runs exactly `maxIter` sweeps.
  * A singular V (collinear factors) gets a ridge of 1e-12 trace(V)/R.
  * With `mask`: the sweeps run on a copy of X whose missing entries start at
  * the observed mean and are refilled from the model after every sweep
@@ -191,7 +192,8 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
     await run.step({ iteration: it, error: err });
-    if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N)) break;
+    // tol 0 asks for exactly maxIter sweeps: no test at all.
+    if (tol > 0 && (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N))) break;
   }
 
   // Weights descending, as TensorLy's cp_normalize leaves them unordered but users expect an order.

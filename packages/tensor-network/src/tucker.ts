@@ -16,6 +16,22 @@ import {
 
 const EPS = 2.220446049250313e-16;
 
+/** HOOI's default `tol`: TensorLy's tucker default (10e-5). */
+export const HOOI_TOL = 1e-4;
+/** Sweeps HOOI always runs (when maxIter allows): TensorLy tests for convergence from its third sweep on. */
+export const HOOI_MIN_SWEEPS = 3;
+
+/**
+ * HOOI's stopping test after a sweep, on the relative error e = ‖X - X̂‖ / ‖X‖
+ * (so on the fit 1 - e): stop when |e_prev - e| < tol, as TensorLy does.
+ * The squared error ‖X‖² - ‖core‖² is known to about eps ‖X‖² only, so a
+ * change of e² below 16 N eps is rounding and stops the run too. `tol: 0`
+ * never stops: the run makes exactly `maxIter` sweeps.
+ */
+export function hooiConverged(prev: number, err: number, tol: number, N: number): boolean {
+  return tol > 0 && (Math.abs(prev - err) < tol || Math.abs(prev * prev - err * err) < 16 * N * EPS);
+}
+
 /** Options of {@link tucker}. */
 export interface TuckerOptions extends IterativeOptions {
   /** Multilinear rank: one number for every mode or one per mode (required). */
@@ -72,9 +88,11 @@ export interface TuckerResult extends TuckerDecomposition {
  *   (Y ← Y ×_n U_nᵀ), so later unfoldings are smaller; same bound, less work.
  * - `hooi`: from the ST-HOSVD factors (or random orthonormal ones with
  *   `init: "random"`), each sweep sets U_n to the leading
- *   vectors of X ×_{k≠n} U_kᵀ, which never increases the error; stops when it
- *   changes by less than `tol` (default 1e-10) or its square by less than
- *   16 N eps (rounding level of the error formula), or after `maxIter` (default 50).
+ *   vectors of X ×_{k≠n} U_kᵀ, which never increases the error. TensorLy's
+ *   stopping rule: from the third sweep on, it stops when the relative error
+ *   changes by less than `tol` (default 1e-4, TensorLy's) between sweeps, or
+ *   its square by less than 16 N eps (rounding level of the error formula);
+ *   else after `maxIter` (default 50) sweeps; `tol: 0` runs exactly `maxIter`.
  *
  * Errors are sqrt(|‖X‖² - ‖core‖²|)/‖X‖, exact for orthonormal factors and
  * core = X ×_n U_nᵀ (the error is then a projection residual), but its
@@ -115,7 +133,9 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   }
   const method = o.method ?? "hosvd";
   const route = o.unfoldingSvd ?? "gram";
-  const maxIter = o.maxIter ?? 50, tol = o.tol ?? 1e-10;
+  // HOOI's default tolerance is TensorLy's (1e-4 on the change of the relative error); the
+  // imputation loop keeps its own (1e-10).
+  const maxIter = o.maxIter ?? 50, tol = o.tol ?? (mask ? 1e-10 : HOOI_TOL);
   const init = o.init ?? "svd";
   if (init === "random" && (method !== "hooi" || mask)) {
     throw new LowrankError("INVALID_ARGUMENT", 'tucker: init "random" is for method "hooi" without a mask');
@@ -183,9 +203,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
         const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
         errors.push(err);
         await afterSweep(it, err);
-        // The squared error ‖X‖² - ‖core‖² is known to about eps ‖X‖² only, so a change below
-        // that is rounding: stop then as well as on the requested tolerance.
-        if (Math.abs(prev - err) < tol || Math.abs(prev * prev - err * err) < 16 * N * EPS) break;
+        if (it >= HOOI_MIN_SWEEPS && hooiConverged(prev, err, tol, N)) break;
       }
     } else {
       run.check();

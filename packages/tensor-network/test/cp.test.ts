@@ -37,6 +37,19 @@ describe("cp (js reference)", () => {
     expect(Math.abs(relativeError(X, reconstruct(res, { backend: "js" })) - e[e.length - 1])).toBeLessThan(1e-8);
   });
 
+  it("obeys maxIter and tol: 0 exactly (50 sweeps), and stops early on the default tol", async () => {
+    const X = cpTensor([9, 8, 7], 3, { seed: 5, noise: 0.2 }).tensor;
+    let records = 0;
+    const all = await cp(X, { rank: 3, maxIter: 50, tol: 0, returnErrors: true, backend: "js", onProgress: () => records++ });
+    expect(all.errors!.length).toBe(50);
+    expect(records).toBe(50);
+    // The default tolerance stops this run before maxIter, at the same errors.
+    const early = await cp(X, { rank: 3, maxIter: 50, returnErrors: true, backend: "js" });
+    expect(early.errors!.length).toBeLessThan(50);
+    expect(early.errors).toEqual(all.errors!.slice(0, early.errors!.length));
+    expect((await cp(X, { rank: 3, maxIter: 7, tol: 0, returnErrors: true, backend: "js" })).errors!.length).toBe(7);
+  });
+
   it("is deterministic for a seed and aborts on request", async () => {
     const X = randomTensor([6, 7, 8], 6);
     const a = await cp(X, { rank: 3, init: "random", seed: 9, maxIter: 20, backend: "js" });

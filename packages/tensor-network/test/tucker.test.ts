@@ -55,6 +55,33 @@ describe("tucker (js reference)", () => {
     expect(Math.abs(relativeError(X, reconstruct(hooi, { backend: "js" })) - e[e.length - 1])).toBeLessThan(1e-10);
   });
 
+  it("HOOI stops on TensorLy's rule: change of the relative error below tol (1e-4), tested from the third sweep", async () => {
+    // Heavy noise: HOOI improves on ST-HOSVD slowly, over several sweeps.
+    const X = noisy([14, 12, 10], [3, 3, 3], 5, 3);
+    const long = await tucker(X, { rank: 3, method: "hooi", backend: "js", returnErrors: true, tol: 0, maxIter: 30 });
+    // errors[0] is the ST-HOSVD start, then one entry per sweep: tol 0 runs exactly maxIter sweeps.
+    const e = long.errors!;
+    expect(e.length).toBe(31);
+    // The first sweep k >= 3 with |e_{k-1} - e_k| < 1e-4 is where the default run stops.
+    let want = 30;
+    for (let k = 3; k <= 30; k++) {
+      if (Math.abs(e[k - 1] - e[k]) < 1e-4) {
+        want = k;
+        break;
+      }
+    }
+    const def = await tucker(X, { rank: 3, method: "hooi", backend: "js", returnErrors: true });
+    expect(want).toBeGreaterThan(3);
+    expect(want).toBeLessThan(30);
+    expect(def.errors!.length).toBe(want + 1);
+    expect(def.errors).toEqual(e.slice(0, want + 1));
+    // maxIter caps the sweeps below the minimum of three.
+    expect((await tucker(X, { rank: 3, method: "hooi", backend: "js", returnErrors: true, maxIter: 2 })).errors!.length).toBe(3);
+    // A tighter tol runs longer.
+    const tight = await tucker(X, { rank: 3, method: "hooi", backend: "js", returnErrors: true, tol: 1e-9 });
+    expect(tight.errors!.length).toBeGreaterThan(def.errors!.length);
+  });
+
   it("gram and jacobi routes give the same truncation of a noisy tensor", async () => {
     const X = noisy([10, 9, 8], [2, 3, 2], 6, 0.1);
     const a = await tucker(X, { rank: [2, 3, 2], backend: "js" });

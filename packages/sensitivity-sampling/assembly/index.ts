@@ -3,7 +3,7 @@
 export * from "../../linalg/assembly/index";
 export { rowNormsSq, rowNormsOfProduct } from "./rows";
 export { countSketch, countSketchShort, countSketchDraw, srhtColumns } from "./sketch";
-export { weightedGram, lewisUpdate, lewisUpdateGram } from "./lewis";
-export { irlsRows, sumAbsPow } from "./irls";
+export { weightedGram, lewisUpdate, lewisUpdateGram } from "./lewis-update";
+export { irlsRows, sumAbsPow } from "./irls-rows";
 export { tallQrR, stackQrR } from "./tallqr";
-export { onlineLeverage, onlineLewis } from "./online";
+export { onlineLeverage, onlineLewis } from "./online-update";

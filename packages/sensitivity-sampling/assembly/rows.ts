@@ -1,6 +1,6 @@
 // Row norms of A and of A B: the last pass of every leverage-score method and
 // the quadratic forms of every Lewis-weight iteration. Mirrored in
-// src/kernels.ts (rowNormsSq, rowNormsOfProduct).
+// src/kernels/rows.ts (rowNormsSq, rowNormsOfProduct).
 import { dot } from "../../linalg/assembly/blas1";
 
 /** out[i] = ||X[i, 0:d]||² for the n rows of X. */
@@ -29,7 +29,7 @@ export function rowNormsSq(n: i32, d: i32, X: usize, ldx: i32, out: usize): void
  * column panels. Panels of 2 and 1 columns take the tail of k, single rows the
  * tail of n. With `upper`, B is upper triangular (k = d, strictly lower part
  * zero) and panel c stops at row c + width of B. Each row's sums run in an
- * order that does not depend on its neighbours (mirrored in src/kernels.ts).
+ * order that does not depend on its neighbours (mirrored in src/kernels/rows.ts).
  * z is unused (kept for the kernel's signature).
  */
 export function rowNormsOfProduct(

@@ -1,5 +1,5 @@
 // CountSketch (Clarkson and Woodruff, STOC 2013): each row of A is added, with
-// a random sign, to one random row of SA. Mirrored in src/kernels.ts.
+// a random sign, to one random row of SA. Mirrored in src/kernels/sketch.ts.
 import { axpyInline } from "../../linalg/assembly/blas1";
 
 /**

@@ -1,5 +1,5 @@
 import { jacobiSvd, JsWorkspace, type Workspace } from "@lowrank/linalg";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
 import { streamedRSize, streamedRSteps, streamScratch } from "./stream.js";
 import { checkFiniteResult, columnExponents, rInRange, scaleColumns } from "./validate.js";
 

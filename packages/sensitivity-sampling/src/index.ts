@@ -12,6 +12,7 @@ export { coreset, type CoresetOptions, type CoresetResult, type CoresetScores } 
 export { lpRegression, type LpRegressionOptions, type LpRegressionResult } from "./regression.js";
 export { lpObjective } from "./objective.js";
 export { serialize, deserialize, RESULT_FORMAT_VERSION, type SerializedResult } from "./serialize.js";
-export { OnlineLeverageSampler, OnlineLewisSampler, type OnlineSamplerOptions, type OnlineLewisOptions, type OnlineBatch } from "./online.js";
+export {
+  OnlineLeverageSampler, OnlineLewisSampler, onlineLewisWeight, type OnlineSamplerOptions, type OnlineLewisOptions, type OnlineBatch,
+} from "./online.js";
 export type { IrlsStep } from "./irls.js";
-export { onlineLewisWeight } from "./kernels.js";

@@ -1,5 +1,5 @@
 import { LowrankError, luSolve, type Workspace } from "@lowrank/linalg";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
 import { QR_CHUNK } from "./basis.js";
 import { streamedR, streamedRSize, streamScratch, type StreamScratch } from "./stream.js";
 

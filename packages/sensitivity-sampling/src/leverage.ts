@@ -3,7 +3,7 @@ import {
   type BackendOptions, type DenseMatrix, type OptionsOf, type Workspace,
 } from "@lowrank/linalg";
 import { defaultRcond, triangleSvd, type TriangleSvd } from "./basis.js";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
 import { sensitivityModule } from "./module.js";
 import { rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamedRSize, streamScratch } from "./stream.js";
 import { checkEntries, checkFiniteResult, drain, readInt, readMatrix, readP, rInRange, scaledCopy } from "./validate.js";

@@ -3,7 +3,7 @@ import {
   type Backend, type BackendOptions, type DenseMatrix, type Workspace,
 } from "@lowrank/linalg";
 import { basisSize, defaultRcond, orthonormalBasis } from "./basis.js";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
 import { sensitivityModule } from "./module.js";
 import { checkEntries, columnExponents, readMatrix, readP, scaleColumns } from "./validate.js";
 

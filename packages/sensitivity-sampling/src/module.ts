@@ -5,7 +5,7 @@
 import { defineKernelModule, Rng, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import simd from "./generated/wasm-simd.js";
-import { jsSensitivityKernels, type SensitivityKernels } from "./kernels.js";
+import { jsSensitivityKernels, type SensitivityKernels } from "./kernels/index.js";
 import { bindSensitivity } from "./wasm.js";
 
 /** Arena bytes the warm-up takes. */

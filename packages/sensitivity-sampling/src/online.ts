@@ -2,7 +2,8 @@ import {
   BACKEND, LowrankError, opt, readOptions, Rng, WasmWorkspace,
   type BackendOptions, type DenseMatrix, type Workspace,
 } from "@lowrank/linalg";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
+import { onlineLewisWeight as lewisWeightOf } from "./kernels/online-update.js";
 import { sensitivityModule } from "./module.js";
 import { checkEntries, exponentOf, ldexp, readInt, readMatrix, SAFE_EXP } from "./validate.js";
 
@@ -289,4 +290,20 @@ export class OnlineLewisSampler extends OnlineLeverageSampler {
   get exponent(): number {
     return this.p;
   }
+}
+
+/**
+ * The online Lewis weight w of a row with prefix score s = aᵀ M⁻¹ a: the root of
+ * w^(2/p) = s / (1 + s w^(1-2/p)) in (0, 1] (Newton in log w, the iteration of
+ * assembly/online-update.ts). 0 for s = 0. O(1).
+ *
+ * Errors: INVALID_ARGUMENT (s not a finite number >= 0, p not a finite number > 0).
+ *
+ * @example
+ * onlineLewisWeight(0.3, 1); // the l1 weight of a row with prefix score 0.3
+ */
+export function onlineLewisWeight(s: number, p: number): number {
+  opt.number({ min: 0 })(s, "onlineLewisWeight: s");
+  opt.number({ above: 0 })(p, "onlineLewisWeight: p");
+  return lewisWeightOf(s, p);
 }

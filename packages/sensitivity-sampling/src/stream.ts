@@ -2,7 +2,7 @@
 // its memory (A is never copied whole, and the kernels read it from cache),
 // and the R factor of A streamed block by block.
 import { JsWorkspace, qrBlockedWorkSize, type DenseMatrix, type Workspace } from "@lowrank/linalg";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
 
 /** Rows per block of the chunked QR (`tallQrR`): with 21 columns a block is 25 KB, cache-resident (64 to 512 measured within 7%). */
 export const QR_CHUNK = 128;

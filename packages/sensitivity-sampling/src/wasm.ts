@@ -4,7 +4,7 @@
 // (docs/ARCHITECTURE.md, "Kernel bindings are generated").
 import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindExports, type Exports } from "./generated/exports.js";
-import type { SensitivityKernels } from "./kernels.js";
+import type { SensitivityKernels } from "./kernels/index.js";
 
 const bound = new WeakMap<object, SensitivityKernels>();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { Rng } from "@lowrank/linalg";
 import { init } from "../src/index.js";
-import { jsSensitivityKernels, type SensitivityKernels } from "../src/kernels.js";
+import { jsSensitivityKernels, type SensitivityKernels } from "../src/kernels/index.js";
 import { sensitivityModule } from "../src/module.js";
 import { relDiff, variants } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 // The per-iteration pass of IRLS for min Σ ω_i |b_i - a_iᵀ x|^p: row weights from
 // the residuals and the weighted augmented system [√c A | √c b] that one
-// Householder QR solves. Mirrored in src/kernels.ts; control flow in src/irls.ts.
+// Householder QR solves. Mirrored in src/kernels/irls-rows.ts; control flow in src/irls.ts.
 
 /**
  * With s_i = r_i² + eps², writes row i of out (n x (d+1), leading dimension

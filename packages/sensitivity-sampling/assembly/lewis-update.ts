@@ -1,7 +1,7 @@
 // The two passes over A of one Lewis-weight iteration (Cohen and Peng, STOC
 // 2015, Algorithm 1): the weighted Gram matrix Aᵀ V A, then every row's
 // quadratic form against its inverse and the weight update. Mirrored in
-// src/kernels.ts; control flow in src/lewis.ts.
+// src/kernels/lewis-update.ts; control flow in src/lewis-fixed-point.ts.
 import { axpy } from "../../linalg/assembly/blas1";
 import { rowNormsOfProduct } from "./rows";
 

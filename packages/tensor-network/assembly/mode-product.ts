@@ -1,7 +1,7 @@
 // Mode-n kernels on a C-order tensor viewed as (left, n, right): the mode-n
 // fibres of block l form the n x right matrix X_l starting at l * n * right,
 // so every mode-n operation is a GEMM per left block and no unfolding is
-// ever materialised. Mirrored in src/kernels.ts.
+// ever materialised. Mirrored in src/kernels/mode-product.ts.
 import { gemm } from "../../linalg/assembly/gemm";
 
 /**

@@ -5,7 +5,7 @@
 // after the mode,
 //   out[i, r] = Σ_l Σ_q X[l, i, q] KL[l, r] KR[q, r].
 // One GEMM contracts the larger of left / right, a SIMD pass the other.
-// Mirrored in src/kernels.ts.
+// Mirrored in src/kernels/mttkrp.ts.
 import { gemm } from "../../linalg/assembly/gemm";
 import { dot } from "../../linalg/assembly/blas1";
 

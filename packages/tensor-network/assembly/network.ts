@@ -1,7 +1,7 @@
 // Kernels of the general tensor-network code and of the observed-entries-only
 // (weighted) ALS: an axis permutation of a C-order tensor, and the per-slice
 // normal equations / residual over a list of observed entries. Mirrored in
-// src/kernels.ts.
+// src/kernels/network.ts.
 import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
 
 /**

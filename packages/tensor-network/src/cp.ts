@@ -3,7 +3,7 @@
 // and Applications", Fig. 3.3: each step solves A_n V = X_(n) (⊙_{k≠n} A_k)
 // with V = ⊛_{k≠n} A_kᵀA_k, then moves the column norms into the weights.
 import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor } from "@lowrank/linalg";
-import { mttkrpScratch, type TensorKernels } from "./kernels.js";
+import { mttkrpScratch, type TensorKernels } from "./kernels/index.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";

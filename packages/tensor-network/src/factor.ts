@@ -3,8 +3,8 @@
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
 import { completeColumns, jacobiSvd, LowrankError, triangleWithIdentity, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
-import { lqRWorkSize } from "./kernels.js";
-import type { TensorKernels } from "./kernels.js";
+import { lqRWorkSize } from "./kernels/index.js";
+import type { TensorKernels } from "./kernels/index.js";
 
 const MAX_SWEEPS = 60;
 

@@ -7,7 +7,7 @@
 // against the contraction of all the others (the unfolding of the
 // rest-of-network contraction).
 import { arenaBytes, asTensor, MAX_WASM_BYTES, internalError, LongRun, LowrankError, Rng, WasmWorkspace, type ProgressRecord, type Tensor, type Workspace } from "@lowrank/linalg";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { solveRows } from "./normal-equations.js";
 import { norm2 } from "./tensor.js";

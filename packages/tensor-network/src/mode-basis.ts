@@ -2,7 +2,7 @@
 // HOSVD, ST-HOSVD and HOOI (De Lathauwer, De Moor, Vandewalle 2000).
 import type { Workspace } from "@lowrank/linalg";
 import { eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 import { unfoldInto } from "./tensor.js";
 import type { UnfoldingSvd } from "./types.js";
 

@@ -5,7 +5,7 @@
 // one loads lazily. `init` is linalg's: one call initialises every package.
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import simd from "./generated/wasm-simd.js";
-import { jsTensorKernels, type TensorKernels } from "./kernels.js";
+import { jsTensorKernels, type TensorKernels } from "./kernels/index.js";
 import { bindTensor, type TensorExports } from "./wasm.js";
 import { warmTensor } from "./warm.js";
 

@@ -1,7 +1,7 @@
 // Row-wise least squares through the normal equations, shared by the ALS
 // methods (CP-ALS, TR-ALS): A V = M with V the Gram matrix of the design.
 import { LowrankError, spdSolve } from "@lowrank/linalg";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 
 /**
  * A (n x R) = M V⁻¹ for the symmetric positive (semi)definite V: Cholesky

@@ -5,7 +5,7 @@
 import {
   arenaBytes, asMatrix, asTensor, asVector, BACKEND, checkSize, LowrankError, type BackendOptions, type DenseMatrix, type Tensor, type Workspace,
 } from "@lowrank/linalg";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { contractGeneral, contractGeneralBytes, readGeneral } from "./general-network.js";
 import type { DecompositionLike } from "./types.js";

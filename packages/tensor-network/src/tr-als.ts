@@ -1,7 +1,7 @@
 // TR-ALS: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 2. See tensor-ring.ts for the method's contract.
 import { arenaBytes, checkSize, LowrankError, Rng, type Backend, type Tensor, type Workspace } from "@lowrank/linalg";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";

@@ -3,7 +3,7 @@
 // De Moor, Vandewalle 2000, "On the best rank-1 and rank-(R1,...,RN)
 // approximation", Alg. 4.2).
 import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 import { fillWithMean, refill } from "./impute.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
 import { tensorModule } from "./module.js";

@@ -1,5 +1,5 @@
 import { triangleWithIdentity } from "@lowrank/linalg";
-import { lqRWorkSize, type TensorKernels } from "./kernels.js";
+import { lqRWorkSize, type TensorKernels } from "./kernels/index.js";
 
 /**
  * Runs every hot kernel ten times on an 8 x 8 x 8 tensor so V8 has optimised

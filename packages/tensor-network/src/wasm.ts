@@ -4,7 +4,7 @@
 // the export's (those that call GEMM inside WASM and take its packing scratch).
 import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindExports, type Exports } from "./generated/exports.js";
-import type { TensorKernels } from "./kernels.js";
+import type { TensorKernels } from "./kernels/index.js";
 
 /** Exports of assembly/index.ts (linalg's and this package's), generated from its sources. */
 export type TensorExports = Exports;

@@ -3,7 +3,7 @@ import { ttTensor } from "@lowrank/datasets";
 import { beforeAll, describe, expect, it } from "vitest";
 import { leftSingular } from "../src/factor.js";
 import { init, reconstruct, relativeError, tensorTrain } from "../src/index.js";
-import { jsTensorKernels, lqRWorkSize, type TensorKernels } from "../src/kernels.js";
+import { jsTensorKernels, lqRWorkSize, type TensorKernels } from "../src/kernels/index.js";
 import { tensorModule } from "../src/module.js";
 import { relDiff, variants } from "./helpers.js";
 

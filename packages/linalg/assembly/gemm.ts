@@ -180,3 +180,40 @@ export function gemm(
     }
   }
 }
+
+// Parallel GEMM (docs/ARCHITECTURE.md, "Threads"): C is cut into a fixed grid
+// of GEMM_TASK_ROWS x GEMM_TASK_COLS blocks, task t being block
+// (t / columnBlocks, t % columnBlocks), whatever the number of threads. A task
+// is `gemm` on its block with the whole k, so every entry of C goes through
+// exactly the operations of the single-threaded call (the k loop is blocked by
+// KC the same way, and the row/column blocking never enters a sum): the
+// result is bit for bit the same for any thread count and any task order.
+export const GEMM_TASK_ROWS: i32 = MC;
+export const GEMM_TASK_COLS: i32 = 256;
+/** Bytes of a gemm job: 11 i32 fields (transA, transB, m, n, k, A, lda, B, ldb, C, ldc), then alpha and beta as f64 at 48 and 56. */
+export const GEMM_JOB_BYTES: i32 = 64;
+
+export function gemmTaskRows(): i32 {
+  return GEMM_TASK_ROWS;
+}
+
+export function gemmTaskCols(): i32 {
+  return GEMM_TASK_COLS;
+}
+
+/** Runs task `t` of the gemm job at `job` (layout: GEMM_JOB_BYTES), with `work` the calling thread's packing scratch. */
+export function gemmTask(job: usize, t: i32, work: usize): void {
+  const transA = load<i32>(job) != 0, transB = load<i32>(job, 4) != 0;
+  const m = load<i32>(job, 8), n = load<i32>(job, 12), k = load<i32>(job, 16);
+  const A = <usize>load<u32>(job, 20), lda = load<i32>(job, 24);
+  const B = <usize>load<u32>(job, 28), ldb = load<i32>(job, 32);
+  const C = <usize>load<u32>(job, 36), ldc = load<i32>(job, 40);
+  const alpha = load<f64>(job, 48), beta = load<f64>(job, 56);
+  const cols = (n + GEMM_TASK_COLS - 1) / GEMM_TASK_COLS;
+  const i0 = (t / cols) * GEMM_TASK_ROWS, j0 = (t % cols) * GEMM_TASK_COLS;
+  if (i0 >= m) return;
+  const a = A + (<usize>(transA ? i0 : i0 * lda) << 3);
+  const b = B + (<usize>(transB ? j0 * ldb : j0) << 3);
+  const c = C + (<usize>(i0 * ldc + j0) << 3);
+  gemm(transA, transB, min(GEMM_TASK_ROWS, m - i0), min(GEMM_TASK_COLS, n - j0), k, alpha, a, lda, b, ldb, beta, c, ldc, work);
+}

@@ -88,7 +88,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   }
   // D = U N (n x k at most), N (k x k), h, t, ones, and the IRLS scratch.
   const extra = exact ? 2 * n * k + 2 * k * k + k + 2 * n + irlsBufferSize(n, k) : 0;
-  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 48));
+  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 49));
   run.check();
   const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
   let step = basis.next();
@@ -101,7 +101,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
     if (!Number.isFinite(factor)) {
       throw new LowrankError("NON_FINITE", `lpSensitivities: the bound's factor r^(p/2-1) = ${r}^${P / 2 - 1} overflows double precision (every sensitivity is at most 1)`);
     }
-    const res = await lewisIterate(ws, n, r, U, P, s, maxIter, tol, run);
+    const res = await lewisIterate(ws, { n, rank: r, U, p: P, w: s, maxIter, tol, run });
     const out = ws.output(s);
     checkWeights(out, P);
     let total = 0;

@@ -1,10 +1,10 @@
-// Kernels of the approximate residual spaces (src/approx-space.ts): the
+// Kernels of the approximate residual spaces (src/methods/residual-space.ts): the
 // Golub-Kahan-Lanczos loop of one batch in one call (per GKL vector it would
 // otherwise cross into WASM about ten times: one-row GEMMs that pack a whole
 // panel for one row, a Gram-Schmidt step, the re-projections, each crossing
 // costing more than its arithmetic at batch sizes of a few rows), and the
 // coordinates R = Zᵀ X of a batch in a basis of pairs. Mirrored by gklExpand and
-// pairCoordinates in src/kernels.ts (same operations, same order).
+// pairCoordinates in src/kernels/approx-space.ts (same operations, same order).
 import { axpyInline as axpy, dotInline as dot } from "../../linalg/assembly/blas1";
 import { sparseGramSchmidt } from "./sparse-gram-schmidt";
 

@@ -2,10 +2,11 @@
 // batch crosses the JS/WASM boundary a few times instead of looping in JS:
 // checking the batch's CSR and finding its support, scattering it into the
 // dense support block, the small core SVD with its packing, and the k x k
-// rotation of a factor's K. Mirrored in src/kernels.ts.
+// rotation of a factor's K. Mirrored in src/kernels/batch.ts.
 import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
-import { jacobiRowsScaled } from "../../linalg/assembly/jacobi-scaled";
 import { invertGJ } from "../../linalg/assembly/lu";
+import { madd } from "../../linalg/assembly/simd";
+import { jacobiRowsRetry } from "../../linalg/assembly/svd-driver";
 
 @inline function ldi(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -71,13 +72,13 @@ export function scatterBatch(s: i32, p: i32, indptr: usize, indices: usize, data
 /**
  * The kk leading singular triplets of the r x c row-major M: one-sided Jacobi
  * on X = [N | I] (N = M when r <= c, else Mᵀ; X is R x (L + R) for R = min,
- * L = max), tolerance tol1, then tol2 should tol1 not converge in maxSweeps;
- * work: 5 R + 5 doubles.
+ * L = max) by linalg's Jacobi driver: scaled rotations, tolerance sqrt(L) eps,
+ * then L eps should that not converge in maxSweeps; work: 5 R + 5 doubles.
  * F (r x kk), theta (kk), G (c x kk); vectors of zero singular values are zero.
  */
 export function smallSvdCore(
   r: i32, c: i32, M: usize, kk: i32, X: usize, d: usize,
-  F: usize, theta: usize, G: usize, tol1: f64, tol2: f64, maxSweeps: i32, work: usize,
+  F: usize, theta: usize, G: usize, maxSweeps: i32, work: usize,
 ): void {
   const trans = r > c;
   const R = trans ? c : r, L = trans ? r : c, w = L + R;
@@ -90,7 +91,7 @@ export function smallSvdCore(
   }
   // linalg's Jacobi for short rows (scaled rotations, independent pairs overlapped): the core's rows are short,
   // so the chain of divisions and square roots from one rotation to the next, not the arithmetic, sets the speed.
-  if (jacobiRowsScaled(R, L, w, X, w, d, tol1, maxSweeps, work) < 0) jacobiRowsScaled(R, L, w, X, w, d, tol2, maxSweeps, work);
+  jacobiRowsRetry(R, L, w, X, w, d, L, maxSweeps, true, work);
   const J = trans ? G : F, W = trans ? F : G;
   for (let i = 0; i < kk; i++) {
     const di = ldf(d, i);
@@ -99,11 +100,6 @@ export function smallSvdCore(
     for (let a = 0; a < R; a++) stf(J, a * kk + i, ldf(X, i * w + L + a));
     for (let a = 0; a < L; a++) stf(W, a * kk + i, ldf(X, i * w + a) * inv);
   }
-}
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(c, f64x2.mul(a, b));
 }
 
 /**

@@ -1,5 +1,5 @@
-// Single-vector CSR products of the Lanczos method (src/lanczos.ts): linalg's
-// spmm is written for blocks and pays a call per nonzero when k = 1.
+// Single-vector CSR products of the Lanczos methods (src/lanczos-gkl.ts,
+// src/lanczos-gram.ts): linalg's spmm is written for blocks and pays a call per nonzero when k = 1.
 
 /** y (rows) = A x for CSR A: each row's dot product gathered with two accumulators. */
 export function csrMatvec(rows: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {

@@ -3,7 +3,7 @@
 // with b_j the batch vector restricted to the batch's support (p entries) and
 // c_j = Vᵀ b_j (k entries). Since Vᵀ V = I, <q_i, q_j> = b_i·b_j - c_i·c_j, so
 // the inner products never touch a dense n-vector. Mirrors sparseGramSchmidt in
-// src/kernels.ts.
+// src/kernels/sparse-gram-schmidt.ts.
 import { axpyInline as axpy, dotInline as dot, scal } from "../../linalg/assembly/blas1";
 
 /** <q_i, q_j> = b_i·b_j - c_i·c_j. */

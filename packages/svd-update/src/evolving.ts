@@ -5,7 +5,7 @@ import {
 import { choose, estimate, type AutoChoice, type AutoDecision } from "./auto.js";
 import { asBatch, asDense, transposeCsr } from "./input.js";
 import { KeptMatrix } from "./kept.js";
-import { jsSvdUpdateKernels } from "./kernels.js";
+import { jsSvdUpdateKernels } from "./kernels/index.js";
 import { readEvolvingOptions, updateContext, type EvolvingOpts, type EvolvingSvdOptions, type EvolvingSvdStats, type UpdateContext } from "./options.js";
 import { orthogonalize, zhaQrWork, type Orth } from "./orthogonalize.js";
 import { checkRepresentable, maxAbs, scaleExponent, scaleInto, times2, workingCopy } from "./scale.js";

@@ -12,8 +12,8 @@
 // default tol; see there).
 // See lanczos.ts for the choice of scheme, docs/ARCHITECTURE.md for the runtime.
 import { arenaBytes, checkSize, LowrankError, qrBlockedWorkSize, Rng, type CsrMatrix } from "@lowrank/linalg";
-import type { SvdWorkspace } from "./kernels.js";
-import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos.js";
+import type { SvdWorkspace } from "./kernels/index.js";
+import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos-gkl.js";
 import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope } from "./workspace.js";

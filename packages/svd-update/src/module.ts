@@ -5,7 +5,7 @@
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import simd from "./generated/wasm-simd.js";
-import { jsSvdUpdateKernels, type SvdUpdateKernels } from "./kernels.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "./kernels/index.js";
 import { bindSvdUpdate } from "./wasm.js";
 
 /** Arena bytes the warm-up takes (its 13 blocks of at most 4 n² doubles, n = 8, plus alignment). */
@@ -50,7 +50,7 @@ function warmSvdUpdate(k: SvdUpdateKernels, arena: Arena): void {
     k.jacobiRows(n, n, 2 * n, X, 2 * n, d, 1e-15, 30);
     // The per-batch kernels of an update (assembly/batch.ts).
     for (let i = 0; i < n; i++) Y[i * n + i] += 3;
-    k.smallSvdCore(n, n, Y, n, X, d, B, tau, C, 1e-15, 1e-14, 30, P);
+    k.smallSvdCore(n, n, Y, n, X, d, B, tau, C, 30, P);
     k.rotateFactor(n, Y, Y, Y, false, B, C, P);
   }
 }

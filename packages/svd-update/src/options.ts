@@ -1,7 +1,7 @@
 // EvolvingSvd's options, their schemas (read by linalg's readOptions), and the
 // context every update step reads.
 import { BACKEND, opt, readOptions, Rng, type BackendOptions, type OptionsOf } from "@lowrank/linalg";
-import type { SvdWorkspace } from "./kernels.js";
+import type { SvdWorkspace } from "./kernels/index.js";
 import { RANK_OPTION, TSVD_OPTIONS, type TruncatedSvdProgress } from "./truncated.js";
 
 /** Update methods: see the README's algorithm notes. */

@@ -3,7 +3,7 @@
 // small approximate space (GKL, randomized power iteration), in the sparse
 // (b, c) form for the deng family and densely for the others.
 import { qrBlockedWorkSize, type CsrMatrix } from "@lowrank/linalg";
-import { gklBasis, rpiBasis, type PairBasis, type PairBatch } from "./approx-space.js";
+import { gklBasis, rpiBasis, type PairBasis, type PairBatch } from "./methods/residual-space.js";
 import type { UpdateContext } from "./options.js";
 import type { Side } from "./side.js";
 

@@ -1,9 +1,8 @@
 // The dense step on the small (k + s)-sized core matrix of an update, written
 // once against the kernel set (the k x k inverses are in the kernel rotateFactor).
 import { completeColumns } from "@lowrank/linalg";
-import type { SvdWorkspace } from "./kernels.js";
+import type { SvdWorkspace } from "./kernels/index.js";
 
-const EPS = 2.220446049250313e-16;
 /** Jacobi sweeps per tolerance (convergence is quadratic; 6-12 are typical). */
 const SWEEPS = 30;
 
@@ -33,9 +32,9 @@ export function smallSvd(st: SvdWorkspace, r: number, c: number, M: Float64Array
   const R = Math.min(r, c), L = Math.max(r, c);
   const X = st.f64(R * (L + R)), d = st.f64(R), work = st.f64(5 * R + 5);
   const F = st.f64(r * kk), G = st.f64(c * kk), theta = st.f64(kk);
-  // Tolerances as linalg's svd (LAPACK dgesvj): sqrt(L) eps, then L eps should rounding keep one pair above it.
+  // Tolerances as LAPACK's dgesvj, sqrt(L) eps then L eps (linalg's Jacobi driver, called by the kernel).
   // N = Jᵀ Σ Wᵀ: the accumulated rotations J are one side, rows of the rotated N over d the other (kernel smallSvdCore).
-  st.kernels.smallSvdCore(r, c, M, kk, X, d, F, theta, G, Math.sqrt(L) * EPS, L * EPS, SWEEPS, work);
+  st.kernels.smallSvdCore(r, c, M, kk, X, d, F, theta, G, SWEEPS, work);
   completeNull(r > c ? F : G, L, kk, theta);
   return { F, theta, G };
 }

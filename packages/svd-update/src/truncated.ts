@@ -3,9 +3,9 @@ import {
   type BackendOptions, type CsrMatrix, type DenseMatrix, type OptionCheck, type SvdResult,
 } from "@lowrank/linalg";
 import { asBatch } from "./input.js";
-import { lanczosSettings, lanczosTruncatedSvd, type LanczosProgress, type TruncatedSvdResult } from "./lanczos.js";
+import { lanczosSettings, lanczosTruncatedSvd, type LanczosProgress, type TruncatedSvdResult } from "./lanczos-gkl.js";
 import { residualsOf } from "./residuals.js";
-import type { SvdWorkspace } from "./kernels.js";
+import type { SvdWorkspace } from "./kernels/index.js";
 import { allFinite, checkRepresentable, flushTiny, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope, openWorkspace } from "./workspace.js";
@@ -30,7 +30,7 @@ export interface TruncatedSvdOptions extends BackendOptions {
   rank: number;
   /**
    * "lanczos" (default): thick-restart Golub-Kahan-Lanczos run to the
-   * residual tolerance `tol` (src/lanczos.ts). "randomized": randomized
+   * residual tolerance `tol` (src/lanczos-gkl.ts). "randomized": randomized
    * subspace iteration, a fixed cost of `powerIters` iterations (the default
    * when `oversample` or `powerIters` is given).
    */

@@ -4,7 +4,7 @@
 // kernels.ts, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
 import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindExports, type Exports } from "./generated/exports.js";
-import type { SvdUpdateKernels } from "./kernels.js";
+import type { SvdUpdateKernels } from "./kernels/index.js";
 
 const bound = new WeakMap<object, SvdUpdateKernels>();
 

@@ -5,7 +5,7 @@
 // with a larger one (memory may grow only while nothing is live), and a
 // mark/release scope around asynchronous work.
 import { checkSize, MAX_TOTAL_ENTRIES, WasmWorkspace, type Backend } from "@lowrank/linalg";
-import type { SvdWorkspace } from "./kernels.js";
+import type { SvdWorkspace } from "./kernels/index.js";
 import { svdUpdateModule } from "./module.js";
 
 /** Bytes each of our wasm workspaces reserved (they are all created with an empty arena, so this is their limit). */

@@ -1,7 +1,7 @@
 import { qr, Rng } from "@lowrank/linalg";
 import { describe, expect, it } from "vitest";
 import { init } from "../src/index.js";
-import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels/index.js";
 import { svdUpdateModule } from "../src/module.js";
 import { randn, relDiff, variants } from "./helpers.js";
 

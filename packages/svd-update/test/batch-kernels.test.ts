@@ -1,7 +1,7 @@
 import { Rng } from "@lowrank/linalg";
 import { describe, expect, it } from "vitest";
 import { init } from "../src/index.js";
-import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels.js";
+import { jsSvdUpdateKernels, type SvdUpdateKernels } from "../src/kernels/index.js";
 import { svdUpdateModule } from "../src/module.js";
 import { randn, relDiff, sparseRandom, variants } from "./helpers.js";
 
@@ -61,7 +61,7 @@ function run(K: SvdUpdateKernels, a: Alloc): Out {
   K.appendCore(k, s, sq, sv, C0, R, M);
   const r = k + s, Rr = Math.min(r, w), L = Math.max(r, w);
   const X = a.f64(Rr * (L + Rr)), dd = a.f64(Rr), F = a.f64(r * k), theta = a.f64(k), G = a.f64(w * k);
-  K.smallSvdCore(r, w, M, k, X, dd, F, theta, G, Math.sqrt(L) * 2.2e-16, L * 2.2e-16, 30, a.f64(5 * Rr + 5));
+  K.smallSvdCore(r, w, M, k, X, dd, F, theta, G, 30, a.f64(5 * Rr + 5));
   const Hw = a.f64(k * k), Kinv = a.f64(k * k), Kn = a.f64(k * k), Kin = a.f64(k * k), work = a.f64(3 * k * k + 2 * k);
   Hw.set(H);
   for (let i = 0; i < k; i++) Kinv[i * k + i] = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { init, svdResiduals, truncatedSvd } from "../src/index.js";
-import { jsSvdUpdateKernels } from "../src/kernels.js";
+import { jsSvdUpdateKernels } from "../src/kernels/index.js";
 import { svdUpdateModule } from "../src/module.js";
 import { csr, dense, exactValues, expectCode, orthError, product, randn, relDiff, sparseRandom, transpose, usv, variants } from "./helpers.js";
 

@@ -4,7 +4,7 @@
 // (b, c) meaning b - V c: Deng et al.'s sparse representation (b on the
 // batch's support, c in R^k) or, with kc = 0, plain dense vectors.
 import type { Rng } from "@lowrank/linalg";
-import type { SvdWorkspace } from "./kernels.js";
+import type { SvdWorkspace } from "../kernels/index.js";
 
 /** The batch X = Xbᵀ - V Xcᵀ (s vectors) and where its pairs live. */
 export interface PairBatch {

@@ -38,7 +38,7 @@
 import { arenaBytes, checkSize, LowrankError, Rng, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import { transposeCsr } from "./input.js";
 import { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
-import type { SvdWorkspace } from "./kernels.js";
+import type { SvdWorkspace } from "./kernels/index.js";
 import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope } from "./workspace.js";

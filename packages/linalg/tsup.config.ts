@@ -1,4 +1,5 @@
 import { lowrankTsup } from "@lowrank/wasm-build/tsup";
 import { defineConfig } from "tsup";
 
-export default defineConfig(lowrankTsup());
+// The main entry, and the kernel set for the other @lowrank packages ("@lowrank/linalg/kernels", unstable).
+export default defineConfig(lowrankTsup(["src/index.ts", "src/kernels/index.ts"]));

@@ -3,8 +3,8 @@
 // (Cholesky with one ridge policy, then the two triangular solves). They take a
 // kernel set (either backend) and views, so wasm and js run the same floating-
 // point operations in the same order. See docs/ARCHITECTURE.md for the runtime.
-import { axpyAt } from "./blas-at.js";
-import type { FactorKernels } from "./factor-kernels.js";
+import { invertGJ } from "./kernels/lu.js";
+import type { LinalgKernels } from "./kernels/index.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -19,7 +19,7 @@ const EPS = 2.220446049250313e-16;
  * either (X and d then hold what it reached). O(sweeps·r²·cw).
  */
 export function jacobiSvd(
-  K: Pick<FactorKernels, "jacobiRows">, r: number, c: number, cw: number,
+  K: Pick<LinalgKernels, "jacobiRows">, r: number, c: number, cw: number,
   X: Float64Array, ldx: number, d: Float64Array, maxSweeps: number,
 ): number {
   const tight = K.jacobiRows(r, c, cw, X, ldx, d, Math.sqrt(r) * EPS, maxSweeps);
@@ -41,7 +41,7 @@ export const SPD_RIDGE_TRIES = 8;
  * to its own NOT_CONVERGED. O(n³/3 + 2 n² nrhs).
  */
 export function spdSolve(
-  K: Pick<FactorKernels, "cholesky" | "triangularSolve">, n: number, G: Float64Array, ldg: number,
+  K: Pick<LinalgKernels, "cholesky" | "triangularSolve">, n: number, G: Float64Array, ldg: number,
   L: Float64Array, B: Float64Array, nrhs: number, ldb: number,
 ): number {
   let trace = 0;
@@ -113,43 +113,12 @@ export function luSolve(d: number, M: ArrayLike<number>, y: ArrayLike<number>, t
 /**
  * inv = H⁻¹ (k x k, row-major) by Gauss-Jordan elimination with partial
  * pivoting on [H | I] (work: 2 k² doubles); false when a pivot is exactly zero
- * (H singular), which the caller maps to its own error. The TypeScript twin of
- * assembly/lu.ts invertGJ, bit-identical to it on the simd build. O(k³).
+ * (H singular), which the caller maps to its own error. Plain arrays, no
+ * workspace: the TypeScript twin of assembly/lu.ts invertGJ (src/kernels/lu.ts),
+ * bit-identical to it on the simd build. O(k³).
  */
 export function luInverse(k: number, H: Float64Array, inv: Float64Array, work: Float64Array): boolean {
-  const w = 2 * k;
-  work.fill(0, 0, k * w);
-  for (let i = 0; i < k; i++) {
-    work.set(H.subarray(i * k, i * k + k), i * w);
-    work[i * w + k + i] = 1;
-  }
-  for (let j = 0; j < k; j++) {
-    let piv = j, best = Math.abs(work[j * w + j]);
-    for (let i = j + 1; i < k; i++) {
-      const a = Math.abs(work[i * w + j]);
-      if (a > best) {
-        best = a;
-        piv = i;
-      }
-    }
-    if (best === 0) return false;
-    if (piv !== j) {
-      for (let t = 0; t < w; t++) {
-        const x = work[j * w + t];
-        work[j * w + t] = work[piv * w + t];
-        work[piv * w + t] = x;
-      }
-    }
-    const d = 1 / work[j * w + j];
-    for (let t = 0; t < w; t++) work[j * w + t] *= d;
-    for (let i = 0; i < k; i++) {
-      if (i === j) continue;
-      const f = work[i * w + j];
-      if (f !== 0) axpyAt(w, -f, work, j * w, work, i * w);
-    }
-  }
-  for (let i = 0; i < k; i++) inv.set(work.subarray(i * w + k, i * w + w), i * k);
-  return true;
+  return invertGJ(k, H, inv, work);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Arena } from "./arena.js";
 import { triangleWithIdentity } from "./drivers.js";
-import { qrBlockedWorkSize } from "./factor-kernels.js";
-import type { LinalgKernels } from "./kernels.js";
+import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
+import type { LinalgKernels } from "./kernels/index.js";
 
 /**
  * Runs the factorisation kernels ten times each on 8 x 8 inputs so V8

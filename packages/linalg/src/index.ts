@@ -20,9 +20,12 @@ export {
   type WasmSources, type WasmSource, type KernelModule, type KernelModuleSpec, type InitOptions,
 } from "./runtime.js";
 export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
-export { jsKernels, type LinalgKernels } from "./kernels.js";
-export { dotAt, axpyAt } from "./blas-at.js";
-export { bindLinalg, pointerOf, type LinalgExports } from "./wasm.js";
+// Deprecated here: the kernel set moved to the "@lowrank/linalg/kernels" subpath (unstable, for the
+// other @lowrank packages); these re-exports remain until every package imports it from there.
+export { jsKernels, type LinalgKernels } from "./kernels/index.js";
+export { bindLinalg, type LinalgExports } from "./wasm.js";
+export { pointerOf } from "./wasm.js";
+export { dotAt, axpyAt } from "./kernels/blas1.js";
 export { linalgWasm, linalgModule, withLinalg } from "./module.js";
 export { svdAsync, eighAsync, createWorkspace } from "./async.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
@@ -34,7 +37,7 @@ export { opt, readOptions, BACKEND, type OptionCheck, type OptionSchema, type Op
 export { LongRun, LONG_RUN, SIGNAL, YIELD_MS, throwIfAborted, yieldToEventLoop, type LongRunOptions, type ProgressRecord } from "./long-run.js";
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
 export { completeColumns } from "./factor-util.js";
-export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./factor-kernels.js";
+export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./kernels/qr-blocked.js";
 // Drivers: the shared Jacobi SVD step and SPD solve (see drivers.ts).
 export { jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity } from "./drivers.js";
 export { encodeTypedArrays, decodeTypedArrays, readSerialized } from "./serialize.js";

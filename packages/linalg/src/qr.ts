@@ -1,5 +1,5 @@
 import { arenaBytes } from "./arena.js";
-import { qrBlockedWorkSize } from "./factor-kernels.js";
+import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { maxAbs, pow2Exponent, scaleBackPow2, scalePow2 } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";

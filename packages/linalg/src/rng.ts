@@ -1,7 +1,7 @@
 import { LowrankError } from "./errors.js";
 /**
  * Seeded pseudo-random numbers, drawing exactly the same stream in TypeScript
- * and in AssemblyScript (`assembly/rng.ts`), so that both backends of every
+ * and in AssemblyScript (`assembly/xoshiro.ts`), so that both backends of every
  * randomized algorithm make the same choices.
  *
  * Generator: xoshiro128** (Blackman and Vigna), 32-bit words so that the

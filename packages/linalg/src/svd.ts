@@ -1,6 +1,6 @@
 import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
-import { qrBlockedWorkSize } from "./factor-kernels.js";
+import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import { jacobiSvd, triangleWithIdentity } from "./drivers.js";

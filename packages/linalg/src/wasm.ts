@@ -2,9 +2,9 @@
 // (src/generated/exports.ts, from assembly/) plus the few adapters whose
 // TypeScript signature differs from the export's.
 import { internalError } from "./errors.js";
-import { checkQrBlockedWork } from "./factor-kernels.js";
+import { checkQrBlockedWork } from "./kernels/qr-blocked.js";
 import { bindExports, type Exports } from "./generated/exports.js";
-import type { LinalgKernels } from "./kernels.js";
+import type { LinalgKernels } from "./kernels/index.js";
 import { RNG_STATE_BYTES } from "./rng.js";
 import type { WasmInstance } from "./runtime.js";
 

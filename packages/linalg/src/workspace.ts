@@ -1,6 +1,6 @@
 import type { Arena } from "./arena.js";
 import { internalError } from "./errors.js";
-import type { LinalgKernels } from "./kernels.js";
+import type { LinalgKernels } from "./kernels/index.js";
 import type { WasmInstance } from "./runtime.js";
 
 /**

@@ -1,0 +1,176 @@
+// linalg's kernel set: the interface every algorithm in lowrank is written
+// against, and its plain-TypeScript implementation assembled from the twins in
+// this directory (one file per AssemblyScript file in assembly/). The WASM
+// implementation is the same set bound to an instance's exports (src/wasm.ts).
+// Unstable: for the other @lowrank packages, not for users (docs/ARCHITECTURE.md).
+import type { Rng } from "../rng.js";
+import type { Backend } from "../types.js";
+import { axpy, dot, nrm2, scal } from "./blas1.js";
+import { cholesky } from "./cholesky-rows.js";
+import { gemm } from "./gemm.js";
+import { gemv } from "./gemv.js";
+import { householderQ, householderQr } from "./householder.js";
+import { jacobiRowsScaled } from "./jacobi-scaled.js";
+import { jacobiRows } from "./jacobi-svd.js";
+import { householderQBlocked, householderQrBlocked } from "./qr-blocked.js";
+import { spmm, spmmT } from "./sparse.js";
+import { triangularSolve } from "./triangular.js";
+import { tridiagonalize, tridiagonalQl, tridiagonalQt } from "./tridiagonal.js";
+import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
+
+/**
+ * The kernel set. Arrays are views (Float64Array / Int32Array); matrices are
+ * row-major with an explicit leading dimension, BLAS-style, so sub-blocks are
+ * passed as `subarray`s. Two implementations: `jsKernels` below (the readable
+ * reference) and the WASM exports bound in `wasm.ts`, which require every view
+ * to live in that instance's memory (allocate through a `Workspace`).
+ *
+ * The factorisation kernels are each one whole algorithm step on row-major
+ * views, work in place, allocate nothing and take their scratch from the
+ * caller; a view's index 0 is the matrix's (0, 0) entry. The twins do the same
+ * arithmetic in the same order as the WASM `simd` variant (inner products in
+ * the four interleaved partial sums of the SIMD `dot`, elementwise updates
+ * rounding identically), so `js` and `simd` agree to the last bit in most runs;
+ * `relaxed-simd` fuses multiply-adds and differs at rounding level.
+ */
+export interface LinalgKernels {
+  readonly backend: Backend;
+  /** Σ x[i] y[i]. O(n). */
+  dot(n: number, x: Float64Array, y: Float64Array): number;
+  /** y += alpha x. O(n). */
+  axpy(n: number, alpha: number, x: Float64Array, y: Float64Array): void;
+  /** x *= alpha. O(n). */
+  scal(n: number, alpha: number, x: Float64Array): void;
+  /** Euclidean norm, scaled against overflow. O(n). */
+  nrm2(n: number, x: Float64Array): number;
+  /** y = alpha op(A) x + beta y for A m x n. O(mn). */
+  gemv(trans: boolean, m: number, n: number, alpha: number, A: Float64Array, lda: number, x: Float64Array, beta: number, y: Float64Array): void;
+  /** C = alpha op(A) op(B) + beta C; op(A) m x k, op(B) k x n. O(mnk). beta = 0 ignores C's contents. */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number,
+    beta: number, C: Float64Array, ldc: number,
+  ): void;
+  /** C (rows x k) = A B for CSR A. O(nnz k). */
+  spmm(rows: number, k: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, B: Float64Array, C: Float64Array): void;
+  /** C (cols x k) = Aᵀ B for CSR A. O(nnz k). */
+  spmmT(rows: number, cols: number, k: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, B: Float64Array, C: Float64Array): void;
+  /** Fills `out` from `rng` (uniform in [0,1) or standard normal), advancing it exactly as `Rng` would. O(n). */
+  rngFill(rng: Rng, out: Float64Array, normal: boolean): void;
+  /**
+   * Householder QR in place of A (m x n): on return R (min(m,n) x n) is in the
+   * upper triangle with a non-negative diagonal, and the reflectors
+   * H_j = I - tau_j v_j v_jᵀ (v_j[j] = 1 implicit, v_j[i] = A[i][j] for i > j)
+   * are below it. `tau` holds min(m,n) entries, `work` n. O(2mn² - 2n³/3).
+   */
+  householderQr(m: number, n: number, A: Float64Array, lda: number, tau: Float64Array, work: Float64Array): void;
+  /**
+   * Forms the thin Q (m x k) = H_0 ... H_{k-1} [I_k; 0] from the first k
+   * reflectors left in A by householderQr. `work` holds k entries. O(4mk² - 4k³/3).
+   */
+  householderQ(m: number, k: number, A: Float64Array, lda: number, tau: Float64Array, Q: Float64Array, ldq: number, work: Float64Array): void;
+  /**
+   * householderQr's result (the same R, reflectors and tau up to rounding) by
+   * the blocked compact-WY method: panels of QR_NB (32) columns factored in a
+   * transposed copy (contiguous columns), each panel's reflectors gathered as
+   * I - V T Vᵀ and applied to the trailing columns by GEMM. Runs householderQr
+   * itself when min(m, n) <= QR_NB or m min(m, n) < QR_CROSSOVER (12000).
+   * `work` holds qrBlockedWorkSize(m, n) entries. O(2mn² - 2n³/3), mostly GEMM.
+   */
+  householderQrBlocked(m: number, n: number, A: Float64Array, lda: number, tau: Float64Array, work: Float64Array): void;
+  /**
+   * householderQ's result, the thin Q (m x k) from the first k reflectors in A,
+   * formed backwards over panels, each applied as one block reflector by GEMM
+   * (runs householderQ itself when k <= QR_NB or m k < QR_CROSSOVER). `work`
+   * holds qrBlockedWorkSize(m, k) entries. O(4mk² - 4k³/3), mostly GEMM.
+   */
+  householderQBlocked(m: number, k: number, A: Float64Array, lda: number, tau: Float64Array, Q: Float64Array, ldq: number, work: Float64Array): void;
+  /**
+   * One-sided (Hestenes) Jacobi on the r rows of X (each cw long, leading
+   * dimension ldx): rotates pairs of rows until, over their first c entries,
+   * every pair is orthogonal to |<x_i,x_j>| <= tol |x_i| |x_j|. Rotations are
+   * applied to all cw entries (put an identity in columns c..2c to accumulate
+   * them). Rows are sorted by decreasing norm at each sweep (de Rijk) and at the
+   * end, when `d` holds the norms of the rows' first c entries. Rows whose
+   * squared norm is below 1e-280 times the largest are left alone.
+   * Returns the sweeps used, or -1 if maxSweeps passed without convergence.
+   * O(sweeps r² (c + cw)).
+   */
+  jacobiRows(r: number, c: number, cw: number, X: Float64Array, ldx: number, d: Float64Array, tol: number, maxSweeps: number): number;
+  /**
+   * `jacobiRows` for small matrices such as an SVD update's core: scaled
+   * rotations (each row kept as D_i y_i, two multiply-adds per entry) and the
+   * WASM kernel takes the cyclic sweep's pairs by anti-diagonals so that
+   * independent pairs overlap (the same rotations in the same order per row,
+   * so the same result). work: 5 r + 5 doubles.
+   */
+  jacobiRowsScaled(r: number, c: number, cw: number, X: Float64Array, ldx: number, d: Float64Array, tol: number, maxSweeps: number, work: Float64Array): number;
+  /**
+   * Householder reduction of the symmetric n x n A (both triangles stored) to
+   * tridiagonal form T = Qᵀ A Q: diagonal in d (n), off-diagonal in e
+   * (e[i] couples i and i+1, e[n-1] = 0). Reflector k is stored in row k of A,
+   * columns k+1.. (leading 1 explicit), tau in tau (n). `work` holds n.
+   * O(2n³): both triangles are updated, so every access runs along a row.
+   */
+  tridiagonalize(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array): void;
+  /** Forms Qᵀ (n x n, into Z) from the reflectors left by tridiagonalize. O(4n³/3). */
+  tridiagonalQt(n: number, A: Float64Array, lda: number, tau: Float64Array, Z: Float64Array, ldz: number): void;
+  /**
+   * Implicit QL with Wilkinson shifts on the symmetric tridiagonal (d, e)
+   * (e[i] couples i and i+1): eigenvalues overwrite d (unsorted), e is
+   * destroyed, and every rotation is applied to rows of Z, so that starting
+   * from Z = Qᵀ row j ends as eigenvector j. Returns the iterations used, or -1
+   * after maxIter. O(n²) for values, O(n³) with vectors.
+   */
+  tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number): number;
+  /**
+   * Cholesky A = L Lᵀ in place (lower triangle read; L written there, strict
+   * upper triangle zeroed). Returns 0, or -(j + 1) when pivot j is the first
+   * that is not positive (A is then partly overwritten). O(n³/3).
+   */
+  cholesky(n: number, A: Float64Array, lda: number): number;
+  /**
+   * Solves op(T) X = B in place of B (n x k, leading dimension ldb), T n x n
+   * triangular (lower or upper; op = transpose when trans; diagonal taken as
+   * ones when unit). Returns 0, or -(j + 1) when diagonal entry j is zero (B
+   * untouched). O(n² k).
+   */
+  triangularSolve(
+    lower: boolean, trans: boolean, unit: boolean, n: number, k: number,
+    T: Float64Array, ldt: number, B: Float64Array, ldb: number,
+  ): number;
+}
+
+/** The plain-TypeScript kernel set: textbook loops in cache-friendly order, nothing clever. */
+export const jsKernels: LinalgKernels = {
+  backend: "js",
+  dot,
+  axpy,
+  scal,
+  nrm2,
+  gemv,
+  gemm,
+  spmm,
+  spmmT,
+  rngFill(rng, out, normal) {
+    if (normal) rngFillNormal(rng, out, out.length);
+    else rngFillUniform(rng, out, out.length);
+  },
+  householderQr,
+  householderQ,
+  householderQrBlocked,
+  householderQBlocked,
+  jacobiRows,
+  jacobiRowsScaled,
+  tridiagonalize,
+  tridiagonalQt,
+  tridiagonalQl,
+  cholesky,
+  triangularSolve,
+};
+
+// The pieces the other packages' bindings and twins build on.
+export { bindLinalg, type LinalgExports } from "../wasm.js";
+export { dotAt, axpyAt, nrm2At } from "./blas1.js";
+export { madd, rank1x4 } from "./simd.js";
+export { invertGJ } from "./lu.js";

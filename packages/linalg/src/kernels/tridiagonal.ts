@@ -1,0 +1,181 @@
+// TypeScript twin of assembly/tridiagonal.ts: symmetric eigendecomposition by
+// Householder tridiagonalisation (reflectors from contiguous rows), Qᵀ formed
+// row by row, then implicit QL with Wilkinson shifts rotating rows of Qᵀ.
+import { axpyAt, dotAt } from "./blas1.js";
+import { hyp, rotRows } from "./rotation.js";
+import { dropBy, liftBy, liftExponent } from "./scale.js";
+
+/** Below this largest |entry| a reflector's column is lifted by a power of two first. */
+const SMALL_COLUMN = 2 ** -600;
+/** Below this relative squared size a reflector's tail is treated as zero. */
+const TINY_SSQ = 1e-280;
+const EPS = 2.220446049250313e-16;
+
+/**
+ * An off-diagonal entry at most this (2^-511 of the tridiagonal's largest
+ * entry, about LAPACK's sqrt(safmin) for a unit-sized matrix) is negligible
+ * whatever its neighbours. Judged only against |d_m| + |d_m+1| it may stay:
+ * next to tiny diagonal entries the chase's s e_i then underflows to 0, the
+ * shift comes from an unrelated block and QL stalls.
+ */
+function negligibleCoupling(n: number, d: Float64Array, e: Float64Array): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(d[i]), b = Math.abs(e[i]);
+    if (a > t) t = a;
+    if (b > t) t = b;
+  }
+  return t * 2 ** -511;
+}
+
+/**
+ * Householder reduction of the symmetric n x n A (both triangles stored) to
+ * tridiagonal form T = Qᵀ A Q: diagonal in d (n), off-diagonal in e
+ * (e[i] couples i and i+1, e[n-1] = 0). Reflector k is stored in row k of A,
+ * columns k+1.. (leading 1 explicit), tau in tau (n). `work` holds n.
+ * O(2n³): both triangles are updated, so every access runs along a row.
+ */
+export function tridiagonalize(
+  n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array,
+): void {
+  for (let k = 0; k < n - 2; k++) {
+    const row = k * lda;
+    const x = row + k + 1; // A[k][k+1..n-1]: column k below the diagonal, by symmetry
+    const L = n - k - 1;
+    d[k] = A[row + k];
+    tau[k] = 0;
+    let scale = 0;
+    for (let i = 0; i < L; i++) {
+      const a = Math.abs(A[x + i]);
+      if (a > scale) scale = a;
+    }
+    if (scale === 0) {
+      e[k] = 0;
+      continue;
+    }
+    // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
+    let lift = 0;
+    if (scale < SMALL_COLUMN) {
+      lift = liftExponent(scale);
+      for (let i = 0; i < L; i++) A[x + i] = liftBy(A[x + i], lift);
+      scale = liftBy(scale, lift);
+    }
+    const alpha = A[x];
+    const inv = 1 / scale;
+    let ssq = 0;
+    for (let i = 1; i < L; i++) {
+      const v = A[x + i] * inv;
+      ssq += v * v;
+    }
+    if (ssq <= TINY_SSQ) {
+      if (lift > 0) for (let i = 0; i < L; i++) A[x + i] = dropBy(A[x + i], lift);
+      e[k] = A[x];
+      continue;
+    }
+    const a = alpha * inv;
+    const nrm = scale * Math.sqrt(a * a + ssq);
+    const beta = alpha >= 0 ? -nrm : nrm;
+    const v0 = alpha - beta;
+    const t = (beta - alpha) / beta;
+    const iv = 1 / v0;
+    for (let i = 1; i < L; i++) A[x + i] *= iv;
+    A[x] = 1;
+    e[k] = lift > 0 ? dropBy(beta, lift) : beta;
+    tau[k] = t;
+    // A22 -= v wᵀ + w vᵀ with p = t A22 v, w = p - (t/2)(pᵀv) v.
+    const a22 = (k + 1) * lda + k + 1;
+    for (let i = 0; i < L; i++) work[i] = t * dotAt(L, A, a22 + i * lda, A, x);
+    const K = 0.5 * t * dotAt(L, work, 0, A, x);
+    axpyAt(L, -K, A, x, work, 0);
+    for (let i = 0; i < L; i++) {
+      const ri = a22 + i * lda;
+      axpyAt(L, -A[x + i], work, 0, A, ri);
+      axpyAt(L, -work[i], A, x, A, ri);
+    }
+  }
+  if (n >= 2) {
+    d[n - 2] = A[(n - 2) * lda + n - 2];
+    e[n - 2] = A[(n - 2) * lda + n - 1];
+    tau[n - 2] = 0;
+  }
+  d[n - 1] = A[(n - 1) * lda + n - 1];
+  e[n - 1] = 0;
+  tau[n - 1] = 0;
+}
+
+/** Forms Qᵀ (n x n, into Z) from the reflectors left by tridiagonalize. O(4n³/3). */
+export function tridiagonalQt(n: number, A: Float64Array, lda: number, tau: Float64Array, Z: Float64Array, ldz: number): void {
+  for (let i = 0; i < n; i++) {
+    Z.fill(0, i * ldz, i * ldz + n);
+    Z[i * ldz + i] = 1;
+  }
+  // Z = I H_{n-3} ... H_0, one row at a time: z -= t (z·v) vᵀ.
+  for (let k = n - 3; k >= 0; k--) {
+    const t = tau[k];
+    if (t === 0) continue;
+    const x = k * lda + k + 1;
+    const L = n - k - 1;
+    for (let i = k + 1; i < n; i++) {
+      const zi = i * ldz + k + 1;
+      const s = dotAt(L, Z, zi, A, x);
+      if (s !== 0) axpyAt(L, -t * s, A, x, Z, zi);
+    }
+  }
+}
+
+/**
+ * Implicit QL with Wilkinson shifts on the symmetric tridiagonal (d, e)
+ * (e[i] couples i and i+1): eigenvalues overwrite d (unsorted), e is
+ * destroyed, and every rotation is applied to rows of Z, so that starting
+ * from Z = Qᵀ row j ends as eigenvector j. Returns the iterations used, or -1
+ * after maxIter. O(n²) for values, O(n³) with vectors.
+ */
+export function tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number): number {
+  const small = negligibleCoupling(n, d, e);
+  let total = 0;
+  for (let l = 0; l < n; l++) {
+    for (;;) {
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        const em = Math.abs(e[m]);
+        if (em <= EPS * dd || em <= small) break;
+      }
+      if (m === l) break;
+      if (total >= maxIter) return -1;
+      total++;
+      // Shift: the eigenvalue of the leading 2 x 2 block nearer d[l].
+      let g = (d[l + 1] - d[l]) / (2 * e[l]);
+      let r = hyp(g, 1);
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+      let s = 1, c = 1, p = 0;
+      let i = m - 1;
+      let split = false;
+      for (; i >= l; i--) {
+        const f = s * e[i], b = c * e[i];
+        r = hyp(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          // The rotation underflowed: the matrix splits here; restart on the smaller block.
+          d[i + 1] -= p;
+          e[m] = 0;
+          split = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        rotRows(n, Z, i * ldz, Z, (i + 1) * ldz, c, s);
+      }
+      if (split) continue;
+      d[l] -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+  return total;
+}

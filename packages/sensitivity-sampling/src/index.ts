@@ -2,9 +2,10 @@
 // the options and the long-run contract are linalg's (docs/ARCHITECTURE.md).
 export { init } from "@lowrank/linalg";
 export {
-  leverageScores, leverageScoresAsync, rootLeverageScores, projectionBounds, srhtSize,
+  leverageScores, leverageScoresAsync, rootLeverageScores,
   type LeverageOptions, type LeverageAsyncOptions, type LeverageResult, type SketchKind,
 } from "./leverage.js";
+export { projectionBounds, srhtSize } from "./leverage-sketch.js";
 export { lewisWeights, type LewisOptions, type LewisProgress, type LewisResult } from "./lewis.js";
 export { lpSensitivities, type SensitivityOptions, type SensitivityProgress, type SensitivityResult } from "./sensitivities.js";
 export { sample, type SampleOptions, type SampleResult } from "./sample.js";

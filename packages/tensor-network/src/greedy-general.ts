@@ -6,7 +6,8 @@
 // paper's warm start), keeps the candidate with the lowest loss, and refits
 // all cores by ALS; it stops at a loss or parameter budget.
 import { Rng, type LongRun, type Tensor } from "@lowrank/linalg";
-import { coreShapeOf, generalParameters, GeneralFitter, growEdge, randomCores } from "./general-network.js";
+import { GeneralFitter } from "./general-fitter.js";
+import { coreShapeOf, generalParameters, growEdge, randomCores } from "./general-network.js";
 import type { GeneralTensorNetwork } from "./types.js";
 
 export interface GreedyGeneralSettings {

@@ -7,7 +7,8 @@ import {
 } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
-import { contractGeneral, contractGeneralBytes, readGeneral } from "./general-network.js";
+import { contractGeneral, contractGeneralBytes } from "./contraction-plan.js";
+import { readGeneral } from "./general-network.js";
 import type { DecompositionLike } from "./types.js";
 import { checkResult, checkSizes, partScales, prod, readOpts, scaled } from "./validate.js";
 

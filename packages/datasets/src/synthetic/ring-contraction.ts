@@ -1,5 +1,43 @@
-import { type Tensor, checkSize } from "@lowrank/linalg";
-import { checkWork } from "../validate.js";
+import { Rng, type Tensor, checkSize } from "@lowrank/linalg";
+import { checkGenerated, checkSeed, checkWork, checkedSize } from "../validate.js";
+import { addGaussianNoise, normalizeRms } from "./noise.js";
+
+/** What the TT and TR generators return: the tensor, its cores and the bond ranks. */
+export interface CoreChain {
+  tensor: Tensor;
+  /** cores[k] has shape [ranks[k], shape[k], ranks[k + 1]]. */
+  cores: Tensor[];
+  ranks: number[];
+}
+
+/**
+ * The part of ttTensor and trTensor after their bond ranks are settled (N + 1
+ * bonds, checked): sizes and work checked first, then seeded Gaussian cores
+ * of variance 1 / r_{k-1}, their contraction, the first core scaled for an
+ * RMS entry of 1, and the noise. The draws are the cores in order, then the
+ * noise. Complexity: that of {@link ringToTensor}.
+ */
+export function seededChain(fn: string, dims: number[], bonds: number[], options: { seed?: number; noise?: number }): CoreChain {
+  checkedSize("tensor", dims);
+  checkRingCost(fn, bonds, dims);
+  const noise = options.noise ?? 0;
+  const rng = new Rng(checkSeed(options.seed));
+  const cores = dims.map((n, k) => gaussianCore(rng, bonds[k], n, bonds[k + 1]));
+  const tensor = ringToTensor(cores);
+  const factor = normalizeRms(tensor.data);
+  for (let i = 0; i < cores[0].data.length; i++) cores[0].data[i] *= factor;
+  addGaussianNoise(rng, tensor.data, noise);
+  checkGenerated(tensor.data, `${fn}: tensor`, "noise too large");
+  return { tensor, cores, ranks: bonds };
+}
+
+/** A [ra, n, rb] core of N(0, 1 / ra) entries. */
+export function gaussianCore(rng: Rng, ra: number, n: number, rb: number): Tensor {
+  const data = rng.fillNormal(new Float64Array(ra * n * rb));
+  const s = 1 / Math.sqrt(ra);
+  for (let i = 0; i < data.length; i++) data[i] *= s;
+  return { shape: [ra, n, rb], data };
+}
 
 /**
  * Checks, before anything is allocated, every array {@link ringToTensor} and

@@ -1,15 +1,10 @@
-import { LowrankError, Rng, type Tensor, readOptions } from "@lowrank/linalg";
-import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
-import { addGaussianNoise, normalizeRms } from "./noise.js";
-import { checkRingCost, ringToTensor } from "./ring-contraction.js";
-import { gaussianCore } from "./tt.js";
+import { LowrankError, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkPositiveInt, checkShape } from "../validate.js";
+import { type CoreChain, seededChain } from "./ring-contraction.js";
 import type { TensorGeneratorOptions } from "./tucker.js";
 
 /** A tensor ring: entry (i_1..i_N) = trace(G_1[:, i_1, :] G_2[:, i_2, :] ... G_N[:, i_N, :]) (+ noise). */
-export interface TrTensor {
-  tensor: Tensor;
-  /** cores[k] has shape [ranks[k], shape[k], ranks[k + 1]]. */
-  cores: Tensor[];
+export interface TrTensor extends CoreChain {
   /** The N + 1 bond ranks with ranks[0] === ranks[N] (TensorLy's convention). */
   ranks: number[];
 }
@@ -39,15 +34,5 @@ export function trTensor(shape: number[], ranks: number | number[], opts?: Tenso
   else throw new LowrankError("SHAPE", `ranks must be a number or have ${N} or ${N + 1} entries`);
   bonds.forEach((r, k) => checkPositiveInt(`ranks[${k}]`, r));
   if (bonds[0] !== bonds[N]) throw new LowrankError("RANK", "a tensor ring needs ranks[0] === ranks[N]");
-  checkedSize("tensor", dims);
-  checkRingCost("trTensor", bonds, dims);
-  const noise = options.noise ?? 0;
-  const rng = new Rng(checkSeed(options.seed));
-  const cores = dims.map((n, k) => gaussianCore(rng, bonds[k], n, bonds[k + 1]));
-  const tensor = ringToTensor(cores);
-  const factor = normalizeRms(tensor.data);
-  for (let i = 0; i < cores[0].data.length; i++) cores[0].data[i] *= factor;
-  addGaussianNoise(rng, tensor.data, noise);
-  checkGenerated(tensor.data, "trTensor: tensor", "noise too large");
-  return { tensor, cores, ranks: bonds };
+  return seededChain("trTensor", dims, bonds, options);
 }

@@ -1,14 +1,10 @@
-import { LowrankError, Rng, type Tensor, readOptions } from "@lowrank/linalg";
-import { GENERATOR_OPTIONS, checkGenerated, checkPositiveInt, checkSeed, checkShape, checkedSize } from "../validate.js";
-import { addGaussianNoise, normalizeRms } from "./noise.js";
-import { checkRingCost, ringToTensor } from "./ring-contraction.js";
+import { LowrankError, readOptions } from "@lowrank/linalg";
+import { GENERATOR_OPTIONS, checkPositiveInt, checkShape } from "../validate.js";
+import { type CoreChain, seededChain } from "./ring-contraction.js";
 import type { TensorGeneratorOptions } from "./tucker.js";
 
 /** A tensor train: entry (i_1..i_N) = G_1[0, i_1, :] G_2[:, i_2, :] ... G_N[:, i_N, 0] (+ noise). */
-export interface TtTensor {
-  tensor: Tensor;
-  /** cores[k] has shape [ranks[k], shape[k], ranks[k + 1]]. */
-  cores: Tensor[];
+export interface TtTensor extends CoreChain {
   /** The N + 1 bond ranks, 1 at both ends (TensorLy's convention). */
   ranks: number[];
 }
@@ -43,23 +39,5 @@ export function ttTensor(shape: number[], ranks: number | number[], opts?: Tenso
       throw new LowrankError("RANK", `bond ranks ${bonds[k]}, ${bonds[k + 1]} around mode ${k} (size ${dims[k]}) cannot both be exact`);
     }
   }
-  checkedSize("tensor", dims);
-  checkRingCost("ttTensor", bonds, dims);
-  const noise = options.noise ?? 0;
-  const rng = new Rng(checkSeed(options.seed));
-  const cores = dims.map((n, k) => gaussianCore(rng, bonds[k], n, bonds[k + 1]));
-  const tensor = ringToTensor(cores);
-  const factor = normalizeRms(tensor.data);
-  for (let i = 0; i < cores[0].data.length; i++) cores[0].data[i] *= factor;
-  addGaussianNoise(rng, tensor.data, noise);
-  checkGenerated(tensor.data, "ttTensor: tensor", "noise too large");
-  return { tensor, cores, ranks: bonds };
-}
-
-/** A [ra, n, rb] core of N(0, 1 / ra) entries. */
-export function gaussianCore(rng: Rng, ra: number, n: number, rb: number): Tensor {
-  const data = rng.fillNormal(new Float64Array(ra * n * rb));
-  const s = 1 / Math.sqrt(ra);
-  for (let i = 0; i < data.length; i++) data[i] *= s;
-  return { shape: [ra, n, rb], data };
+  return seededChain("ttTensor", dims, bonds, options);
 }

@@ -181,8 +181,10 @@ describe("datasets contract, valid inputs match their definition", () => {
       });
       for (const [name, gen] of [["ttTensor", ttTensor], ["trTensor", trTensor]] as const) {
         await contract(() => gen(shape, r, { seed, noise }), name, ({ tensor, cores, ranks: bonds }) => {
-          expect(cores.length).toBe(shape.length);
-          expect(bonds[0]).toBe(bonds[shape.length]);
+          // The bonds asked for (one number: every inner bond of a train, every bond of a ring).
+          expect(bonds).toEqual(name === "ttTensor" ? [1, ...shape.slice(1).map(() => r), 1] : shape.map(() => r).concat(r));
+          cores.forEach((G, k) => expect(G.shape).toEqual([bonds[k], shape[k], bonds[k + 1]]));
+          if (!noise) expect(Math.sqrt(tensor.data.reduce((s, v) => s + v * v, 0) / tensor.data.length)).toBeCloseTo(1, 10);
           const rng = new Rng(seed + 2);
           for (let q = 0; q < 5; q++) {
             const idx = shape.map((n) => rng.int(n));

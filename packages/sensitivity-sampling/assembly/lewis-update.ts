@@ -4,11 +4,7 @@
 // src/kernels/lewis-update.ts; control flow in src/lewis-fixed-point.ts.
 import { axpy } from "../../linalg/assembly/blas1";
 import { rowNormsOfProduct } from "./rows";
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(c, f64x2.mul(a, b));
-}
+import { madd } from "../../linalg/assembly/simd";
 
 /**
  * G (d x d, both triangles) = Σ_i v_i a_i a_iᵀ. Rows are taken four at a time:
@@ -41,10 +37,10 @@ export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: us
       for (; t + 2 <= len; t += 2) {
         const q = <usize>t << 3;
         let y = v128.load(g + q);
-        y = fma(w0, v128.load(a0 + q), y);
-        y = fma(w1, v128.load(a1 + q), y);
-        y = fma(w2, v128.load(a2 + q), y);
-        y = fma(w3, v128.load(a3 + q), y);
+        y = madd(w0, v128.load(a0 + q), y);
+        y = madd(w1, v128.load(a1 + q), y);
+        y = madd(w2, v128.load(a2 + q), y);
+        y = madd(w3, v128.load(a3 + q), y);
         v128.store(g + q, y);
       }
       if (t < len) {

@@ -2,6 +2,7 @@
 // the quadratic forms of every Lewis-weight iteration. Mirrored in
 // src/kernels/rows.ts (rowNormsSq, rowNormsOfProduct).
 import { dot } from "../../linalg/assembly/blas1";
+import { madd } from "../../linalg/assembly/simd";
 
 /** out[i] = ||X[i, 0:d]||² for the n rows of X. */
 export function rowNormsSq(n: i32, d: i32, X: usize, ldx: i32, out: usize): void {
@@ -9,11 +10,6 @@ export function rowNormsSq(n: i32, d: i32, X: usize, ldx: i32, out: usize): void
     const xi = X + ((<usize>i * <usize>ldx) << 3);
     store<f64>(out + (<usize>i << 3), dot(d, xi, xi));
   }
-}
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(c, f64x2.mul(a, b));
 }
 
 @inline function sq2(x: v128, y: v128): v128 {
@@ -53,16 +49,16 @@ export function rowNormsOfProduct(
         const b0 = v128.load(bp), b1 = v128.load(bp, 16);
         const v0 = v128.load64_splat(a0 + o);
         const v1 = v128.load64_splat(a1 + o);
-        x00 = fma(v0, b0, x00);
-        x01 = fma(v0, b1, x01);
+        x00 = madd(v0, b0, x00);
+        x01 = madd(v0, b1, x01);
         const v2 = v128.load64_splat(a2 + o);
-        x10 = fma(v1, b0, x10);
-        x11 = fma(v1, b1, x11);
+        x10 = madd(v1, b0, x10);
+        x11 = madd(v1, b1, x11);
         const v3 = v128.load64_splat(a3 + o);
-        x20 = fma(v2, b0, x20);
-        x21 = fma(v2, b1, x21);
-        x30 = fma(v3, b0, x30);
-        x31 = fma(v3, b1, x31);
+        x20 = madd(v2, b0, x20);
+        x21 = madd(v2, b1, x21);
+        x30 = madd(v3, b0, x30);
+        x31 = madd(v3, b1, x31);
         bp += rowB;
       }
       s0 = f64x2.add(s0, sq2(x00, x01));
@@ -77,10 +73,10 @@ export function rowNormsOfProduct(
       for (let j = 0; j < jEnd; j++) {
         const o = <usize>j << 3;
         const b0 = v128.load(bp);
-        x0 = fma(v128.load64_splat(a0 + o), b0, x0);
-        x1 = fma(v128.load64_splat(a1 + o), b0, x1);
-        x2 = fma(v128.load64_splat(a2 + o), b0, x2);
-        x3 = fma(v128.load64_splat(a3 + o), b0, x3);
+        x0 = madd(v128.load64_splat(a0 + o), b0, x0);
+        x1 = madd(v128.load64_splat(a1 + o), b0, x1);
+        x2 = madd(v128.load64_splat(a2 + o), b0, x2);
+        x3 = madd(v128.load64_splat(a3 + o), b0, x3);
         bp += rowB;
       }
       s0 = f64x2.add(s0, f64x2.mul(x0, x0));
@@ -123,8 +119,8 @@ export function rowNormsOfProduct(
       let bp = B + (<usize>c << 3);
       for (let j = 0; j < jEnd; j++) {
         const v0 = v128.load64_splat(a0 + (<usize>j << 3));
-        x00 = fma(v0, v128.load(bp), x00);
-        x01 = fma(v0, v128.load(bp, 16), x01);
+        x00 = madd(v0, v128.load(bp), x00);
+        x01 = madd(v0, v128.load(bp, 16), x01);
         bp += rowB;
       }
       s0 = f64x2.add(s0, sq2(x00, x01));
@@ -134,7 +130,7 @@ export function rowNormsOfProduct(
       const jEnd = upper ? min(d, c + 2) : d;
       let bp = B + (<usize>c << 3);
       for (let j = 0; j < jEnd; j++) {
-        x0 = fma(v128.load64_splat(a0 + (<usize>j << 3)), v128.load(bp), x0);
+        x0 = madd(v128.load64_splat(a0 + (<usize>j << 3)), v128.load(bp), x0);
         bp += rowB;
       }
       s0 = f64x2.add(s0, f64x2.mul(x0, x0));

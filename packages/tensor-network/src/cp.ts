@@ -205,7 +205,7 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
     for (let i = 0; i < shape[n]; i++) for (let c = 0; c < R; c++) data[i * R + c] = a[i * R + order[c]];
     return { rows: shape[n], cols: R, data };
   });
-  const result: CpResult = { weights, factors };
+  const result: CpResult = { kind: "cp", weights, factors };
   if (o.returnErrors) result.errors = errors;
   return result;
 }

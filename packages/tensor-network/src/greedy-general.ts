@@ -85,6 +85,7 @@ export async function greedyGeneral(X: Tensor, s: GreedyGeneralSettings): Promis
     path.push(best.edge);
   }
   const network: GeneralTensorNetwork = {
+    kind: "general-network",
     edgeRanks: withDiagonal(shape, R),
     cores: cores.map((g, k) => ({ shape: coreShapeOf(shape, R, k), data: g })),
   };

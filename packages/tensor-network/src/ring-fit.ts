@@ -84,7 +84,7 @@ export function ringFitter(X: Tensor, s: RingFitSettings): { fit: Fitter; spent:
       evaluations++;
       const error = tr.errors![tr.errors!.length - 1];
       const parameters = ringParameters(Y.shape, ranks);
-      const f = { ranks: ranks.slice(), permutation: permutation.slice(), network: { cores: tr.cores, ranks: tr.ranks }, error, parameters, objective: parameters / S + s.lambda * error };
+      const f = { ranks: ranks.slice(), permutation: permutation.slice(), network: { kind: "tensor-network" as const, cores: tr.cores, ranks: tr.ranks }, error, parameters, objective: parameters / S + s.lambda * error };
       run.stepSync({ iteration: evaluations, evaluations, ranks: f.ranks, error });
       if (!best || f.error < best.error) best = f;
     }

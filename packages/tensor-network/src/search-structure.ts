@@ -190,7 +190,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
       throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one network (${generalParameters(shape, ones)} parameters)`);
     }
     const g = await greedyGeneral(X, { budget, targetError, alsIter, sliceIter, maxEvaluations, seed, backend: o.backend, run });
-    const network = { edgeRanks: g.network.edgeRanks, cores: unscale(g.network.cores) };
+    const network = { kind: "general-network" as const, edgeRanks: g.network.edgeRanks, cores: unscale(g.network.cores) };
     return { ...g, network, objective: g.parameters / S + lambda * g.error };
   }
   if (ringParameters(shape, shape.map(() => 1)) > budget) {
@@ -201,7 +201,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
   const found = o.method === "greedy"
     ? await greedyRing(shape, budget, targetError, maxEvaluations, fit, spent)
     : await tnale(shape, budget, o, maxEvaluations, fit, spent);
-  return { ...found, network: { cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
+  return { ...found, network: { kind: "tensor-network", cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
 }
 
 /** Parameters of the exact tensor train of a tensor of this shape: Σ r_k I_k r_{k+1}, r_k = min(left, right) sizes. */

@@ -6,13 +6,12 @@
 // `deserialize` turns it back. `reconstruct` and the other entry points
 // accept both the live and the deserialized form.
 import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized } from "@lowrank/linalg";
-import type { Decomposition } from "./types.js";
+import type { Decomposition, DecompositionKind } from "./types.js";
+
+export type { DecompositionKind };
 
 /** The newest format version `serialize` writes and `deserialize` reads. */
 export const DECOMPOSITION_FORMAT_VERSION = 1;
-
-/** What a decomposition is, as its `kind` field names it. */
-export type DecompositionKind = "tucker" | "cp" | "tensor-network" | "general-network";
 
 /** `serialize`'s output: JSON-safe plain data. */
 export interface SerializedDecomposition {
@@ -58,9 +57,9 @@ export function serialize(d: Decomposition | object): SerializedDecomposition {
  * INVALID_ARGUMENT for a damaged form, an unknown kind or a format version
  * newer than this package reads.
  */
-export function deserialize(json: SerializedDecomposition | string): Decomposition & { kind: DecompositionKind } {
+export function deserialize(json: SerializedDecomposition | string): Decomposition {
   const o = readSerialized(json, DECOMPOSITION_FORMAT_VERSION, "@lowrank/tensor-network");
   const kind = decompositionKind({ kind: o.kind });
   if (kind === undefined) throw new LowrankError("INVALID_ARGUMENT", `deserialize: unknown kind ${JSON.stringify(o.kind) ?? "undefined"}`);
-  return { ...(decode(o.data, 0) as object), kind } as Decomposition & { kind: DecompositionKind };
+  return { ...(decode(o.data, 0) as object), kind } as Decomposition;
 }

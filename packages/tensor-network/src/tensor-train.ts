@@ -128,7 +128,7 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
   const rl = ranks[N - 1];
   cores.push({ shape: [rl, shape[N - 1], 1], data: C.slice(0, rl * shape[N - 1]) });
   ranks.push(1);
-  return { cores: unscaleLast(cores, scale, "tensorTrain"), ranks };
+  return { kind: "tensor-network", cores: unscaleLast(cores, scale, "tensorTrain"), ranks };
 }
 
 /** Smallest r >= 1 with Σ_{i >= r} s_i² <= delta2 (s descending). */

@@ -167,7 +167,7 @@ export async function trAls(
     if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
-  const result: TensorRingResult = { cores, ranks: r };
+  const result: TensorRingResult = { kind: "tensor-network", cores, ranks: r };
   if (opts.returnErrors) result.errors = errors;
   return result;
 }
@@ -230,7 +230,7 @@ async function weightedSweeps(
     if (Math.abs(prev - err) < tol || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
-  const result: TensorRingResult = { cores, ranks: r };
+  const result: TensorRingResult = { kind: "tensor-network", cores, ranks: r };
   if (opts.returnErrors) result.errors = errors;
   return result;
 }

@@ -90,5 +90,5 @@ export async function trSvd(
   const rl = ranks[N - 1];
   cores.push({ shape: [rl, shape[N - 1], r0], data: C.slice(0, rl * shape[N - 1] * r0) });
   ranks.push(r0);
-  return { cores, ranks };
+  return { kind: "tensor-network", cores, ranks };
 }

@@ -106,7 +106,7 @@ export function ttScale(A: TensorNetworkLike, alpha: number): TensorNetwork {
   if (!Number.isFinite(alpha)) throw new LowrankError("NON_FINITE", `alpha must be finite, got ${alpha}`);
   const cores = a.cores.map((c, k) => ({ shape: c.shape.slice(), data: k === 0 ? c.data.map((v) => v * alpha) : c.data.slice() }));
   checkResult(cores[0].data, "ttScale", "the first core times alpha");
-  return { cores, ranks: a.ranks.slice() };
+  return { kind: "tensor-network", cores, ranks: a.ranks.slice() };
 }
 
 /**
@@ -144,5 +144,5 @@ export function ttAdd(inputA: TensorNetworkLike, inputB: TensorNetworkLike): Ten
     }
     cores.push({ shape: [r, n, r2], data });
   }
-  return { cores, ranks: [...cores.map((c) => c.shape[0]), cores[N - 1].shape[2]] };
+  return { kind: "tensor-network", cores, ranks: [...cores.map((c) => c.shape[0]), cores[N - 1].shape[2]] };
 }

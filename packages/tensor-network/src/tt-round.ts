@@ -97,5 +97,5 @@ export function ttRound(tt: TensorNetworkLike, opts: TtRoundOptions = {}): Tenso
     }
     return { cores, ranks: [...cores.map((c) => c.shape[0]), 1] };
   });
-  return { cores: unscaleLast(out.cores, e.reduce((a, b) => a + b, 0), "ttRound"), ranks: out.ranks };
+  return { kind: "tensor-network", cores: unscaleLast(out.cores, e.reduce((a, b) => a + b, 0), "ttRound"), ranks: out.ranks };
 }

@@ -212,7 +212,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   const factors: DenseMatrix[] = U.map((u, k) => ({ rows: shape[k], cols: r[k], data: ws.output(u) }));
   const coreData = scaled(ws.output(core), -scale);
   checkResult(coreData, "tucker", "the core");
-  const result: TuckerResult = { core: { shape: r.slice(), data: coreData }, factors };
+  const result: TuckerResult = { kind: "tucker", core: { shape: r.slice(), data: coreData }, factors };
   if (o.returnErrors) result.errors = errors;
   return result;
 }

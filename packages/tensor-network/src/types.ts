@@ -32,12 +32,15 @@ export type MatrixLike =
 
 /** Tucker decomposition: X ≈ core ×_1 factors[0] ×_2 factors[1] ... (factors I_n x r_n, orthonormal columns). */
 export interface TuckerDecomposition {
+  /** What this decomposition is (`reconstruct`, `serialize` and the others dispatch on it). */
+  kind: "tucker";
   core: Tensor;
   factors: DenseMatrix[];
 }
 
 /** CP (CANDECOMP/PARAFAC): X ≈ Σ_r weights[r] factors[0][:, r] ∘ factors[1][:, r] ∘ ... (unit-norm columns). */
 export interface CpDecomposition {
+  kind: "cp";
   weights: Float64Array;
   factors: DenseMatrix[];
 }
@@ -48,6 +51,7 @@ export interface CpDecomposition {
  * X[i_1..i_N] = trace(G_1[:, i_1, :] G_2[:, i_2, :] ... G_N[:, i_N, :]).
  */
 export interface TensorNetwork {
+  kind: "tensor-network";
   cores: Tensor[];
   ranks: number[];
 }
@@ -60,6 +64,7 @@ export interface TensorNetwork {
  * j ≠ k in increasing j] and X[i] = the contraction of all bonds.
  */
 export interface GeneralTensorNetwork {
+  kind: "general-network";
   edgeRanks: number[][];
   cores: Tensor[];
 }
@@ -67,16 +72,25 @@ export interface GeneralTensorNetwork {
 /** Any decomposition this package produces. */
 export type Decomposition = TuckerDecomposition | CpDecomposition | TensorNetwork | GeneralTensorNetwork;
 
-/** A tensor train or ring as the entry points accept it: cores in any tensor form (`ranks`, if given, checked against them). */
-export type TensorNetworkLike = TensorNetwork | { cores: readonly TensorLike[]; ranks?: readonly number[] };
+/** What a decomposition is, as its `kind` field names it. */
+export type DecompositionKind = Decomposition["kind"];
 
-/** A decomposition as the entry points accept it: its parts in any accepted tensor, matrix or vector form. */
+/**
+ * A tensor train or ring as the entry points accept it: cores in any tensor
+ * form (`ranks`, if given, checked against them); `kind` may be left out.
+ */
+export type TensorNetworkLike = TensorNetwork | { kind?: "tensor-network"; cores: readonly TensorLike[]; ranks?: readonly number[] };
+
+/**
+ * A decomposition as the entry points accept it: its parts in any accepted
+ * tensor, matrix or vector form; `kind` may be left out (then the fields tell).
+ */
 export type DecompositionLike =
   | Decomposition
-  | { core: TensorLike; factors: readonly MatrixLike[] }
-  | { weights: ArrayLike<number>; factors: readonly MatrixLike[] }
+  | { kind?: "tucker"; core: TensorLike; factors: readonly MatrixLike[] }
+  | { kind?: "cp"; weights: ArrayLike<number>; factors: readonly MatrixLike[] }
   | TensorNetworkLike
-  | { edgeRanks: readonly (readonly number[])[]; cores: readonly TensorLike[] };
+  | { kind?: "general-network"; edgeRanks: readonly (readonly number[])[]; cores: readonly TensorLike[] };
 
 /** Options of the iterative methods. */
 export interface IterativeOptions extends BackendOptions {

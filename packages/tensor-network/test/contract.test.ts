@@ -533,6 +533,7 @@ function badTensors(): [unknown, Code[]][] {
 
 const X0: Tensor = { shape: [3, 4, 2], data: Float64Array.from({ length: 24 }, (_, i) => Math.cos(i)) };
 const TT0: TensorNetwork = {
+  kind: "tensor-network",
   cores: [
     { shape: [1, 3, 2], data: Float64Array.from({ length: 6 }, (_, i) => i + 1) },
     { shape: [2, 4, 2], data: Float64Array.from({ length: 16 }, (_, i) => Math.sin(i)) },

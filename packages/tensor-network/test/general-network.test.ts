@@ -12,6 +12,7 @@ function network(shape: number[], edges: [number, number, number][], seed: numbe
   for (const [a, b, r] of edges) R[a][b] = R[b][a] = r;
   const cores = randomCores(shape, R, new Rng(seed));
   return {
+    kind: "general-network",
     edgeRanks: R.map((row, a) => row.map((v, b) => (a === b ? shape[a] : v))),
     cores: cores.map((g, k) => ({ shape: coreShapeOf(shape, R, k), data: g })),
   };

@@ -2,7 +2,8 @@
 // and reconstruct dispatches on `kind` while still reading objects without one.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  cp, DECOMPOSITION_FORMAT_VERSION, deserialize, init, reconstruct, serialize, tensorRing, tensorTrain, tucker, type Tensor,
+  cp, DECOMPOSITION_FORMAT_VERSION, deserialize, init, reconstruct, searchStructure, serialize, tensorRing, tensorTrain, ttAdd, ttRound, ttScale, tucker,
+  type Tensor,
 } from "../src/index.js";
 import { codeOf, randomTensor } from "./helpers.js";
 
@@ -34,6 +35,20 @@ describe("serialize / deserialize", () => {
     }
     const negZero = deserialize(JSON.parse(JSON.stringify(serialize({ weights: new Float64Array([-0]), factors: [{ rows: 1, cols: 1, data: new Float64Array([-0]) }] })))) as { weights: Float64Array };
     expect(Object.is(negZero.weights[0], -0)).toBe(true);
+  });
+
+  it("every decomposition an entry point returns carries its kind", async () => {
+    const kinds = (ds: object[]) => ds.map((d) => (d as { kind: string }).kind);
+    expect(kinds([made.tucker, made.cp, made.tt, made.tr])).toEqual(["tucker", "cp", "tensor-network", "tensor-network"]);
+    expect((await tucker(X, { rank: 2, method: "hooi", backend: "js" })).kind).toBe("tucker");
+    expect((await tensorRing(X, { ranks: [2, 2, 2], method: "als", maxIter: 2, backend: "js" })).kind).toBe("tensor-network");
+    const tt = made.tt as never;
+    expect(kinds([ttRound(tt), ttAdd(tt, tt), ttScale(tt, 2)])).toEqual(["tensor-network", "tensor-network", "tensor-network"]);
+    const ring = await searchStructure(X, { method: "greedy", maxEvaluations: 2, alsIter: 2, backend: "js" });
+    expect(ring.network.kind).toBe("tensor-network");
+    const general = await searchStructure(X, { method: "greedy", topology: "general", maxEvaluations: 2, alsIter: 2, backend: "js" });
+    expect(general.network.kind).toBe("general-network");
+    for (const d of [made.tucker, made.cp, made.tt, ring.network, general.network]) expect(deserialize(serialize(d)).kind).toBe((d as { kind: string }).kind);
   });
 
   it("reconstruct dispatches on kind and refuses an unknown kind", () => {

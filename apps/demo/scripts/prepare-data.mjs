@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { loadBostonHousing, loadSotu } from "@lowrank/datasets/node";
+import { writeThumbs } from "./thumbs.mjs";
 
 const out = join(import.meta.dirname, "..", "public", "data");
 mkdirSync(out, { recursive: true });
@@ -51,3 +52,4 @@ writeFileSync(
   JSON.stringify({ rows: boston.A.rows, cols: boston.A.cols, A: Array.from(boston.A.data), b: Array.from(boston.b), featureNames: boston.featureNames, targetName: boston.targetName }),
 );
 console.log("prepare-data boston:", boston.A.rows, "x", boston.A.cols);
+console.log("prepare-data", await writeThumbs(out, boston));

@@ -4,8 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 
 const demoDir = resolve(import.meta.dirname, "..");
+// The repository's test artifacts folder (ignored by git).
 const shots = resolve(demoDir, "..", "..", "test-results", "demo");
 const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+
+const DESKTOP = { width: 1200, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const PACKAGES = ["matrix-completion", "svd-update", "tensor-network", "sensitivity-sampling", "linalg"];
 
 describe.skipIf(!chromium)("demo app in Chromium", () => {
   let browser: Browser;
@@ -32,8 +37,8 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     await close?.();
   });
 
-  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  async function open(path: string, viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -46,6 +51,18 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     return (await page.evaluate(() => document.querySelector<HTMLElement>(".page")!.dataset.status))!;
   }
 
+  /** Text of column `n` (1-based) of the results table. */
+  const column = (page: Page, n: number) => page.$$eval(`[data-role=results] tr td:nth-child(${n})`, (tds) => tds.map((t) => t.textContent!));
+
+  /** Runs `check` on a page that has reached done with no console error, then saves its screenshot. */
+  async function visit(path: string, shot: string, check: (page: Page) => Promise<void>, viewport = DESKTOP): Promise<void> {
+    const { page, errors } = await open(path, viewport);
+    await check(page);
+    await page.screenshot({ path: join(shots, `${shot}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }
+
   it("serves with the cross-origin isolation headers SharedArrayBuffer needs", async () => {
     const res = await fetch(url);
     expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
@@ -55,58 +72,115 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     await page.close();
   });
 
-  it("every page in the menu reaches done with no console error", async () => {
+  it("every page in the menu reaches done with no console error, on a desktop and on a phone with no sideways scroll", async () => {
     const { page: home } = await open("");
     const paths = await home.$$eval("#nav a", (as) => as.map((a) => (a as HTMLAnchorElement).dataset.path!));
     await home.close();
-    expect(paths.length).toBeGreaterThan(0);
-    for (const path of ["", ...paths]) {
-      const { page, errors } = await open(path);
-      const status = await settle(page);
-      const message = await page.evaluate(() => document.querySelector("[data-role=status]")?.textContent ?? "");
-      await page.screenshot({ path: join(shots, `${path || "home"}.png`), fullPage: true });
-      expect(status, `#/${path}: ${message}`).toBe("done");
-      expect(errors).toEqual([]);
-      await page.close();
+    expect(paths).toEqual(expect.arrayContaining(["matrix-completion", "svd-update", "tensor-network", "sensitivity-sampling", "bench"]));
+    for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+      for (const path of ["", ...paths]) {
+        await visit(`${path}`, `${path || "home"}-${size}`, async (page) => {
+          const status = await settle(page);
+          const message = await page.evaluate(() => document.querySelector("[data-role=status]")?.textContent ?? "");
+          expect(status, `#/${path} (${size}): ${message}`).toBe("done");
+          if (size === "phone") {
+            const width = await page.evaluate(() => document.documentElement.scrollWidth);
+            expect(width, `#/${path} is ${width} px wide on a 390 px phone`).toBeLessThanOrEqual(PHONE.width);
+            // The menu stays one compact line.
+            const header = await page.evaluate(() => document.querySelector("header")!.getBoundingClientRect().height);
+            expect(header).toBeLessThan(80);
+          }
+        }, viewport);
+      }
     }
   }, 600_000);
 
-  it("tensor page: moving the compression slider changes the budget and every reconstruction", async () => {
-    const { page, errors } = await open("tensor-network");
+  it("home page: every package with a picture, its install command, and its speed-up once the bench has run", async () => {
+    const { page, errors } = await open("", PHONE);
     expect(await settle(page)).toBe("done");
-    const before = await page.$$eval("[data-role=results] tr td:nth-child(3)", (tds) => tds.map((t) => Number(t.textContent!.replace(/,/g, ""))));
-    expect(before.length).toBe(4);
-    // 20x -> 40x: every method must now use about half the parameters.
-    await page.$eval("[data-role=ratio]", (el) => {
-      (el as HTMLInputElement).value = "3";
-      el.dispatchEvent(new Event("change"));
+    const cards = () => page.$$eval("[data-package]", (cs) => cs.map((c) => ({
+      pkg: (c as HTMLElement).dataset.package!,
+      pictures: c.querySelectorAll("canvas.thumb, svg.thumb").length,
+      install: c.querySelector("[data-role=install]")?.textContent,
+      speed: c.querySelector("[data-role=speed]")?.textContent ?? "",
+    })));
+    const before = await cards();
+    expect(before.map((c) => c.pkg)).toEqual(PACKAGES);
+    for (const c of before) {
+      expect(c.pictures).toBe(1);
+      expect(c.install).toBe(`npm i @lowrank/${c.pkg}`);
+      expect(c.speed).toContain("run the bench");
+    }
+    // A thumbnail image has real content (not a blank canvas).
+    const spread = await page.$eval("[data-package=tensor-network] canvas", (cv) => {
+      const d = (cv as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, (cv as HTMLCanvasElement).width, (cv as HTMLCanvasElement).height).data;
+      let lo = 255, hi = 0;
+      for (let i = 0; i < d.length; i += 4) (lo = Math.min(lo, d[i])), (hi = Math.max(hi, d[i]));
+      return hi - lo;
     });
+    expect(spread).toBeGreaterThan(100);
+    await page.goto(`${url}#/bench`);
     expect(await settle(page)).toBe("done");
-    const after = await page.$$eval("[data-role=results] tr td:nth-child(3)", (tds) => tds.map((t) => Number(t.textContent!.replace(/,/g, ""))));
-    expect(after.length).toBe(4);
-    for (let i = 0; i < 4; i++) expect(after[i]).toBeLessThan(before[i]);
-    const budget = 204 * 256 * 3 / 40;
-    for (const p of after) expect(p).toBeLessThanOrEqual(budget);
-    await page.screenshot({ path: join(shots, "tensor-network-40x.png"), fullPage: true });
+    await page.goto(`${url}#/`);
+    expect(await settle(page)).toBe("done");
+    for (const c of await cards()) expect(c.speed).toMatch(/WASM vs TypeScript here \((relaxed-simd|simd), .*\d\.\d×/);
+    await page.screenshot({ path: join(shots, "home-after-bench-phone.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
 
-  it("bench page: WASM agrees with TypeScript, names its variant, and re-runs when the sizes change", async () => {
-    const { page, errors } = await open("bench");
-    expect(await settle(page)).toBe("done");
-    const variant = await page.textContent("[data-role=variant]");
-    expect(variant).toMatch(/runs the (relaxed-simd|simd) variant/);
-    const firstSizes = await page.$$eval("[data-role=results] tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
-    const diffs = await page.$$eval("[data-role=results] tr td:nth-child(7)", (tds) => tds.map((t) => Number(t.textContent)));
-    for (const d of diffs) expect(d).toBeLessThan(1e-10);
-    await page.selectOption("[data-role=preset]", "medium");
-    expect(await settle(page)).toBe("done");
-    const secondSizes = await page.$$eval("[data-role=results] tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
-    expect(secondSizes).not.toEqual(firstSizes);
-    expect(secondSizes[0]).toBe("128×128");
-    await page.screenshot({ path: join(shots, "bench-medium.png"), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
+  it("tensor page: moving the compression slider changes the budget and every reconstruction", async () => {
+    await visit("tensor-network", "tensor-network-40x", async (page) => {
+      expect(await settle(page)).toBe("done");
+      const params = async () => (await column(page, 3)).map((t) => Number(t.replace(/,/g, "")));
+      const before = await params();
+      expect(before.length).toBe(4);
+      // 20x -> 40x: every method must now use about half the parameters.
+      await page.$eval("[data-role=ratio]", (el) => {
+        (el as HTMLInputElement).value = "3";
+        el.dispatchEvent(new Event("change"));
+      });
+      expect(await settle(page)).toBe("done");
+      const after = await params();
+      expect(after.length).toBe(4);
+      for (let i = 0; i < 4; i++) expect(after[i]).toBeLessThan(before[i]);
+      const budget = 204 * 256 * 3 / 40;
+      for (const p of after) expect(p).toBeLessThanOrEqual(budget);
+    });
+  }, 300_000);
+
+  it("svd-update page: says why the exact methods agree, and shows auto and a recompute beside them", async () => {
+    await visit("svd-update", "svd-update-methods", async (page) => {
+      expect(await settle(page)).toBe("done");
+      const methods = await column(page, 1);
+      expect(methods.some((m) => m.startsWith("auto ("))).toBe(true);
+      expect(methods.some((m) => m.startsWith("recompute"))).toBe(true);
+      expect(await page.textContent("[data-role=why]")).toMatch(/same rank-k SVD of the same updated matrix/);
+      // The exact methods agree with each other to rounding.
+      const errs = (await column(page, 4)).slice(0, 2).map(Number);
+      expect(Math.abs(errs[0] - errs[1])).toBeLessThan(1e-6 * Math.max(1, errs[0]));
+    });
+  }, 300_000);
+
+  it("bench page: every package's algorithm, WASM agreeing with TypeScript, with min <= median <= max, re-run when the sizes change", async () => {
+    await visit("bench", "bench-medium", async (page) => {
+      expect(await settle(page)).toBe("done");
+      expect(await page.textContent("[data-role=variant]")).toMatch(/runs the (relaxed-simd|simd) variant/);
+      expect(new Set(await column(page, 1))).toEqual(new Set(PACKAGES));
+      for (const d of (await column(page, 8)).map(Number)) expect(d).toBeLessThan(1e-10);
+      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
+      for (const r of stored.rows) for (const s of [r.js, r.simd, r.relaxed].filter(Boolean)) {
+        expect(s.min).toBeLessThanOrEqual(s.median);
+        expect(s.median).toBeLessThanOrEqual(s.max);
+        expect(s.min).toBeGreaterThan(0);
+      }
+      const firstSizes = await column(page, 3);
+      await page.selectOption("[data-role=preset]", "medium");
+      expect(await settle(page)).toBe("done");
+      const secondSizes = await column(page, 3);
+      expect(secondSizes.length).toBe(firstSizes.length);
+      expect(secondSizes[0]).toBe("192×192");
+      expect(secondSizes).not.toEqual(firstSizes);
+    });
   }, 300_000);
 });

@@ -1,83 +1,76 @@
 import type { Chart } from "chart.js";
-import { barChart } from "../ui/chart";
-import { el, formatMs, type Page } from "../ui/page";
-import { fillTable, PageWorker } from "../ui/page-worker";
-import type { BenchMessage, BenchRequest, BenchRow } from "../workers/bench-protocol";
+import type { Preset } from "../bench/cases";
+import { saveBench, speedUp } from "../bench/store";
+import { barChart, chartBox } from "../ui/chart";
+import { el, formatMs, select } from "../ui/page";
+import { fillTable } from "../ui/page-worker";
+import { workerPage } from "../ui/worker-page";
+import type { BenchMessage, BenchRequest, BenchRow, Spread } from "../workers/bench-protocol";
 
-const presets: Record<string, BenchRequest> = {
-  small: { gemmSizes: [64, 128], svdShapes: [[200, 40]] },
-  medium: { gemmSizes: [128, 256], svdShapes: [[400, 80]] },
-  large: { gemmSizes: [256, 512], svdShapes: [[1000, 200]] },
+const PRESETS: Record<Preset, { runs: number; text: string }> = {
+  small: { runs: 5, text: "small problems, 5 runs each" },
+  medium: { runs: 3, text: "medium problems (about 2× per side), 3 runs each" },
 };
 
-/** #/bench: WASM (simd, relaxed-simd) against the TypeScript reference, measured in this browser. */
-export const benchPage: Page = {
-  path: "bench",
-  title: "Benchmarks",
-  mount(root) {
-    root.append(
-      el("h2", {}, "WASM vs TypeScript, in your browser"),
-      el("p", {}, "Each case runs the same @lowrank/linalg call with the plain-TypeScript reference and with each WebAssembly variant this browser supports, in a Web Worker. Times are medians after warm-up and include copying data into and out of WASM memory."),
-    );
-    const select = el("select", { "data-role": "preset", "aria-label": "problem sizes" });
-    for (const k of Object.keys(presets)) select.append(el("option", { value: k }, `${k}: gemm ${presets[k].gemmSizes.join(", ")}; svd ${presets[k].svdShapes.map((s) => s.join("×")).join(", ")}`));
+const spread = (s: Spread) => `${formatMs(s.min)} / ${formatMs(s.median)} / ${formatMs(s.max)}`;
+
+/** #/bench: each package's main algorithm, WASM (simd, relaxed-simd) against the TypeScript twin, measured in this browser. */
+export const benchPage = workerPage<BenchRequest, BenchMessage>(
+  {
+    path: "bench",
+    title: "Benchmarks",
+    heading: "WASM vs TypeScript, in your browser",
+    intro:
+      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, in a Web Worker: one warm-up run, then several timed ones (min / median / max). Times include copying data into and out of WASM memory. The speed-up is the TypeScript median over the faster WASM median; the home page shows this browser's last run.",
+    worker: () => new Worker(new URL("../workers/bench.worker.ts", import.meta.url), { type: "module" }),
+  },
+  () => {
+    const preset = select<Preset>("preset", "problem sizes", ["small", "medium"], (p) => PRESETS[p].text);
     const run = el("button", { "data-role": "run" }, "Run");
     const variantLine = el("p", { "data-role": "variant" });
     const table = el("table", { "data-role": "results" });
-    const canvasBox = el("div", { class: "chart" });
-    const canvas = el("canvas");
-    canvasBox.append(canvas);
-
+    const { box, canvas } = chartBox();
     let rows: BenchRow[] = [];
+    let best = "";
     let chart: Chart | null = null;
-    const job = new PageWorker<BenchRequest, BenchMessage>(
-      root,
-      () => new Worker(new URL("../workers/bench.worker.ts", import.meta.url), { type: "module" }),
-      (m) => {
-        if (m.type === "variants") variantLine.textContent = `This browser runs the ${m.best} variant (available: ${m.available.join(", ")}).`;
-        else if (m.type === "row") {
+    return {
+      controls: [preset, run],
+      rerunOn: [preset, run],
+      body: [variantLine, table, box],
+      request: () => ({ preset: preset.value as Preset, runs: PRESETS[preset.value as Preset].runs }),
+      reset() {
+        rows = [];
+        table.replaceChildren();
+        chart?.destroy();
+        chart = null;
+      },
+      handle(m) {
+        if (m.type === "variants") {
+          best = m.best;
+          variantLine.textContent = `This browser runs the ${m.best} variant by default (available: ${m.available.join(", ")}).`;
+        } else {
           rows.push(m.row);
-          renderTable(table, rows);
+          fillTable(
+            table,
+            ["package", "case", "size", "TypeScript min / median / max", "WASM simd", "WASM relaxed-simd", "speed-up", "max rel. diff vs TS"],
+            rows.map((r) => [r.pkg, r.case, r.size, spread(r.js), spread(r.simd), r.relaxed ? spread(r.relaxed) : "n/a", `${speedUp(r).toFixed(1)}×`, r.maxRelDiff.toExponential(1)]),
+          );
         }
       },
-      () => {
+      doneText() {
+        saveBench({ when: new Date().toISOString(), variant: best, preset: preset.value, rows });
         chart = barChart(
           canvas,
-          rows.map((r) => `${r.case} ${r.size}`),
+          rows.map((r) => r.case),
           [
-            { label: "simd speed-up", data: rows.map((r) => r.js / r.simd) },
-            ...(rows.some((r) => r.relaxed !== null) ? [{ label: "relaxed-simd speed-up", data: rows.map((r) => (r.relaxed ? r.js / r.relaxed : 0)) }] : []),
+            { label: "simd speed-up (median)", data: rows.map((r) => r.js.median / r.simd.median) },
+            ...(rows.some((r) => r.relaxed) ? [{ label: "relaxed-simd speed-up (median)", data: rows.map((r) => (r.relaxed ? r.js.median / r.relaxed.median : 0)) }] : []),
           ],
           "TypeScript time / WASM time",
         );
         return `done: ${rows.length} cases`;
       },
-    );
-    const controls = el("div", { class: "controls" });
-    controls.append(select, run, job.cancelButton, job.progress);
-    root.append(controls, el("div", { "data-role": "status", class: "status" }), variantLine, table, canvasBox);
-
-    const start = () => {
-      rows = [];
-      table.replaceChildren();
-      chart?.destroy();
-      chart = null;
-      job.start(presets[select.value]);
-    };
-    run.addEventListener("click", start);
-    select.addEventListener("change", start);
-    start();
-    return () => {
-      job.stop();
-      chart?.destroy();
+      dispose: () => chart?.destroy(),
     };
   },
-};
-
-function renderTable(table: HTMLTableElement, rows: BenchRow[]): void {
-  fillTable(
-    table,
-    ["case", "size", "TypeScript", "WASM simd", "WASM relaxed-simd", "best speed-up", "max rel. diff vs TS"],
-    rows.map((r) => [r.case, r.size, formatMs(r.js), formatMs(r.simd), r.relaxed === null ? "n/a" : formatMs(r.relaxed), `${(r.js / Math.min(r.simd, r.relaxed ?? Infinity)).toFixed(1)}×`, r.maxRelDiff.toExponential(1)]),
-  );
-}
+);

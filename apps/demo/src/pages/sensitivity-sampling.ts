@@ -1,38 +1,30 @@
 import { dataBase } from "../data/csr";
+import { chartBox } from "../ui/chart";
 import { lineChart } from "../ui/lines";
-import { el, type Page } from "../ui/page";
-import { fillTable, PageWorker } from "../ui/page-worker";
+import { el, select } from "../ui/page";
+import { fillTable } from "../ui/page-worker";
 import { scatterChart } from "../ui/scatter";
+import { workerPage } from "../ui/worker-page";
 import type { SamplingMessage, SamplingRequest, Scheme } from "../workers/sampling-protocol";
 
 /** #/sensitivity-sampling: l_p regression on Boston house prices from weighted samples of its rows. */
-export const sensitivitySamplingPage: Page = {
-  path: "sensitivity-sampling",
-  title: "Sensitivity sampling",
-  mount(root) {
-    root.append(
-      el("h2", {}, "Regression from a few weighted rows: Boston house prices"),
-      el(
-        "p",
-        {},
-        "Fit median house value on 13 standardised features by l_p regression, once on all 506 districts and once on a weighted sample of m rows chosen by @lowrank/sensitivity-sampling: uniformly, by leverage scores, root leverage scores (Woodruff and Yasuda 2023, p < 2), l_p Lewis weights (Cohen and Peng), or the Lewis-leverage mixture. The scatter shows which districts a scheme keeps; the curve is the median over 5 seeds of f(x_sample) / f(x_full), the full data's objective at the sample's solution.",
-      ),
-    );
-    const pSel = el("select", { "data-role": "p", "aria-label": "p" });
-    for (const p of [1, 1.5, 2, 3]) pSel.append(el("option", { value: String(p) }, `p = ${p}`));
-    const mSel = el("select", { "data-role": "m", "aria-label": "sample size" });
-    for (const m of [30, 50, 80]) mSel.append(el("option", { value: String(m), ...(m === 50 ? { selected: "" } : {}) }, `picks at m = ${m}`));
-    const schemeSel = el("select", { "data-role": "scheme", "aria-label": "scheme drawn" });
-    for (const s of ["lewis", "leverage", "root-leverage", "mixed", "uniform"]) schemeSel.append(el("option", { value: s }, `show ${s}`));
-    const picksBox = el("div", { class: "chart" });
-    const picksCanvas = el("canvas");
-    picksBox.append(picksCanvas);
-    const curveBox = el("div", { class: "chart" });
-    const curveCanvas = el("canvas");
-    curveBox.append(curveCanvas);
+export const sensitivitySamplingPage = workerPage<SamplingRequest, SamplingMessage>(
+  {
+    path: "sensitivity-sampling",
+    title: "Sensitivity sampling",
+    heading: "Regression from a few weighted rows: Boston house prices",
+    intro:
+      "Fit median house value on 13 standardised features by l_p regression, once on all 506 districts and once on a weighted sample of m rows chosen by @lowrank/sensitivity-sampling: uniformly, by leverage scores, root leverage scores (Woodruff and Yasuda 2023, p < 2), l_p Lewis weights (Cohen and Peng), or the Lewis-leverage mixture. The scatter shows which districts a scheme keeps; the curve is the median over 5 seeds of f(x_sample) / f(x_full), the full data's objective at the sample's solution.",
+    worker: () => new Worker(new URL("../workers/sampling.worker.ts", import.meta.url), { type: "module" }),
+  },
+  () => {
+    const pSel = select("p", "p", [1, 1.5, 2, 3], (p) => `p = ${p}`);
+    const mSel = select("m", "sample size", [30, 50, 80], (m) => `picks at m = ${m}`, 50);
+    const schemeSel = select("scheme", "scheme drawn", ["lewis", "leverage", "root-leverage", "mixed", "uniform"], (s) => `show ${s}`);
+    const picksChart = chartBox(), curveChart = chartBox();
     const coef = el("table", { "data-role": "coefficients" });
-    const picksMap = scatterChart(picksCanvas, "fitted value (all rows)", "median value ($1000s)");
-    let curves = lineChart(curveCanvas, "f(x_sample) / f(x_full)", "rows sampled (m)");
+    const picksMap = scatterChart(picksChart.canvas, "fitted value (all rows)", "median value ($1000s)");
+    let curves = lineChart(curveChart.canvas, "f(x_sample) / f(x_full)", "rows sampled (m)");
 
     let fitted: Float64Array = new Float64Array(0), b: Float64Array = new Float64Array(0), xFull: Float64Array = new Float64Array(0);
     let names: string[] = [];
@@ -53,11 +45,19 @@ export const sensitivitySamplingPage: Page = {
       const schemes = [...picks.keys()];
       fillTable(coef, ["coefficient", "all rows", ...schemes.map((s) => `${s} (m = ${mSel.value})`)], names.map((n, j) => [n, xFull[j].toFixed(3), ...schemes.map((s) => (Number.isNaN(picks.get(s)!.x[j]) ? "no unique fit" : picks.get(s)!.x[j].toFixed(3)))]));
     };
-
-    const job = new PageWorker<SamplingRequest, SamplingMessage>(
-      root,
-      () => new Worker(new URL("../workers/sampling.worker.ts", import.meta.url), { type: "module" }),
-      (m) => {
+    schemeSel.addEventListener("change", drawPicks);
+    return {
+      controls: [pSel, mSel, schemeSel],
+      rerunOn: [pSel, mSel],
+      body: [picksChart.box, el("h3", {}, "Objective ratio against sample size"), curveChart.box, el("h3", {}, "Coefficients"), coef],
+      request: () => ({ base: dataBase(), p: Number(pSel.value), m: Number(mSel.value) }),
+      reset() {
+        picks.clear();
+        coef.replaceChildren();
+        curves.chart.destroy();
+        curves = lineChart(curveChart.canvas, "f(x_sample) / f(x_full)", "rows sampled (m)");
+      },
+      handle(m) {
         if (m.type === "data") {
           ({ fitted, b, xFull } = m);
           names = m.featureNames;
@@ -65,30 +65,14 @@ export const sensitivitySamplingPage: Page = {
           picks.set(m.scheme, { indices: m.indices, x: m.x, ratio: m.ratio });
           drawPicks();
           drawCoefficients();
-        } else if (m.type === "curve") {
+        } else {
           curves.add(m.curve.scheme, m.curve.ratios, m.sizes);
         }
       },
-    );
-    const controls = el("div", { class: "controls" });
-    controls.append(pSel, mSel, schemeSel, job.cancelButton, job.progress);
-    root.append(controls, el("div", { "data-role": "status", class: "status" }), picksBox, el("h3", {}, "Objective ratio against sample size"), curveBox, el("h3", {}, "Coefficients"), coef);
-
-    const start = () => {
-      picks.clear();
-      coef.replaceChildren();
-      curves.chart.destroy();
-      curves = lineChart(curveCanvas, "f(x_sample) / f(x_full)", "rows sampled (m)");
-      job.start({ base: dataBase(), p: Number(pSel.value), m: Number(mSel.value) });
-    };
-    pSel.addEventListener("change", start);
-    mSel.addEventListener("change", start);
-    schemeSel.addEventListener("change", drawPicks);
-    start();
-    return () => {
-      job.stop();
-      picksMap.chart.destroy();
-      curves.chart.destroy();
+      dispose() {
+        picksMap.chart.destroy();
+        curves.chart.destroy();
+      },
     };
   },
-};
+);

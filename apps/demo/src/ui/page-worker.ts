@@ -1,7 +1,8 @@
+import type { CommonMessage as Common } from "../workers/serve";
 import { el, setStatus } from "./page";
 
-/** Messages every demo worker sends besides its own. */
-type Common = { type: "progress"; done: number; total: number; label: string } | { type: "done" } | { type: "error"; message: string };
+/** A worker's own messages: all but progress, done and error. */
+export type OwnMessage<Msg> = Exclude<Msg, Common>;
 
 /**
  * The life of a page's Web Worker: start (replacing a running one), progress
@@ -20,7 +21,7 @@ export class PageWorker<Req, Msg extends { type: string }> {
   constructor(
     private readonly root: HTMLElement,
     private readonly make: () => Worker,
-    private readonly handle: (m: Exclude<Msg, Common>) => void,
+    private readonly handle: (m: OwnMessage<Msg>) => void,
     private readonly doneText: () => string = () => "done",
   ) {
     this.cancelButton.addEventListener("click", () => this.cancel());
@@ -46,7 +47,7 @@ export class PageWorker<Req, Msg extends { type: string }> {
         this.stop();
         setStatus(this.root, "error", m.message);
       } else {
-        this.handle(e.data as Exclude<Msg, Common>);
+        this.handle(e.data as OwnMessage<Msg>);
       }
     };
     w.onerror = (e) => {

@@ -25,9 +25,35 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
+/**
+ * The top of every page: its heading and what it shows, in one element. This
+ * is the one place a page header is built, so anything every page should show
+ * at the top goes here.
+ */
+export function pageHeader(root: HTMLElement, heading: string, intro: string | HTMLElement[]): HTMLElement {
+  const header = el("div", { class: "page-header" });
+  const p = el("p", {}, typeof intro === "string" ? intro : "");
+  if (typeof intro !== "string") p.append(...intro);
+  header.append(el("h2", {}, heading), p);
+  root.append(header);
+  return header;
+}
+
+/** The line a page's status message goes to (see setStatus). */
+export function statusLine(): HTMLElement {
+  return el("div", { "data-role": "status", class: "status" });
+}
+
 /** Formats milliseconds with three significant digits and a unit. */
 export function formatMs(ms: number): string {
   if (ms < 1) return `${(ms * 1000).toPrecision(3)} µs`;
   if (ms < 1000) return `${ms.toPrecision(3)} ms`;
   return `${(ms / 1000).toPrecision(3)} s`;
+}
+
+/** A select element with one option per value; `selected` is the default. */
+export function select<T extends string | number>(role: string, label: string, values: readonly T[], text: (v: T) => string, selected?: T): HTMLSelectElement {
+  const s = el("select", { "data-role": role, "aria-label": label });
+  for (const v of values) s.append(el("option", { value: String(v), ...(v === selected ? { selected: "" } : {}) }, text(v)));
+  return s;
 }

@@ -1,6 +1,7 @@
-import { Chart, Legend, LinearScale, PointElement, ScatterController, Title, Tooltip } from "chart.js";
+import { Chart, PointElement, ScatterController } from "chart.js";
+import { makeChart, PALETTE } from "./chart";
 
-Chart.register(ScatterController, PointElement, LinearScale, Legend, Title, Tooltip);
+Chart.register(ScatterController, PointElement);
 
 export interface ScatterSeries {
   label: string;
@@ -9,21 +10,11 @@ export interface ScatterSeries {
 
 /** A scatter plot whose series can be replaced in place (no animation), for maps that move. */
 export function scatterChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string): { chart: Chart; set(series: ScatterSeries[], title: string): void } {
-  const colors = ["#9aa0a6", "#0b57d0", "#e8710a", "#188038", "#a142f4", "#d93025"];
-  const chart = new Chart(canvas, {
-    type: "scatter",
-    data: { datasets: [] },
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      scales: { x: { title: { display: true, text: xTitle } }, y: { title: { display: true, text: yTitle } } },
-      plugins: { legend: { position: "bottom" }, title: { display: true, text: "" } },
-    },
-  });
+  const chart = makeChart(canvas, "scatter", { x: { title: { display: true, text: xTitle } }, y: { title: { display: true, text: yTitle } } }, true);
   return {
-    chart,
+    chart: chart as unknown as Chart,
     set(series, title) {
-      chart.data.datasets = series.map((s, i) => ({ label: s.label, data: s.points, backgroundColor: colors[i % colors.length], pointRadius: 3 }));
+      chart.data.datasets = series.map((s, i) => ({ label: s.label, data: s.points, backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 3 }));
       chart.options.plugins!.title!.text = title;
       chart.update();
     },

@@ -1,22 +1,29 @@
+import type { Preset } from "../bench/cases";
+
 /** Messages between the bench page and its worker. */
 export interface BenchRequest {
-  gemmSizes: number[];
-  svdShapes: Array<[number, number]>;
+  preset: Preset;
+  /** Timed runs per backend (after one warm-up run). */
+  runs: number;
+}
+
+/** Times of the runs, ms. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
 }
 
 export interface BenchRow {
+  /** The package's name without the scope. */
+  pkg: string;
   case: string;
   size: string;
-  js: number;
-  simd: number;
-  relaxed: number | null;
+  js: Spread;
+  simd: Spread;
+  relaxed: Spread | null;
   /** Largest relative difference between the WASM and js results (they must agree). */
   maxRelDiff: number;
 }
 
-export type BenchMessage =
-  | { type: "variants"; best: string; available: string[] }
-  | { type: "progress"; done: number; total: number; label: string }
-  | { type: "row"; row: BenchRow }
-  | { type: "done" }
-  | { type: "error"; message: string };
+export type BenchMessage = { type: "variants"; best: string; available: string[] } | { type: "row"; row: BenchRow };

@@ -1,26 +1,26 @@
-// Runs the WASM vs TypeScript benchmarks off the main thread, so the page
+// Runs each package's main algorithm on the TypeScript backend and on each
+// WebAssembly variant this browser supports, off the main thread, so the page
 // stays responsive and can cancel by terminating the worker.
-import { bestVariant, gemm, hasRelaxedSimd, init, Rng, svd, type DenseMatrix, type WasmVariant } from "@lowrank/linalg";
-import type { BenchMessage, BenchRequest } from "./bench-protocol";
+import { bestVariant, hasRelaxedSimd, init, type Backend, type WasmVariant } from "@lowrank/linalg";
+import { benchCases } from "../bench/cases";
+import type { BenchMessage, BenchRequest, Spread } from "./bench-protocol";
+import { serve, yieldToPage } from "./serve";
 
-const post = (m: BenchMessage) => (self as unknown as Worker).postMessage(m);
-
-/** Median time of `fn` over at least 5 runs and 100 ms, after 2 warm-up calls. */
-function time(fn: () => unknown): number {
-  fn();
-  fn();
+/** One warm-up run (its output is returned), then `runs` timed ones. */
+async function timeRuns(run: (backend: Backend) => Promise<Float64Array>, backend: Backend, runs: number): Promise<{ spread: Spread; out: Float64Array }> {
+  const out = await run(backend);
   const times: number[] = [];
-  const start = performance.now();
-  while (times.length < 5 || (performance.now() - start < 100 && times.length < 50)) {
+  for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    fn();
+    await run(backend);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return times[times.length >> 1];
+  return { spread: { min: times[0], median: times[times.length >> 1], max: times[times.length - 1] }, out };
 }
 
 function relDiff(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return Infinity;
   let e = 0, s = 0;
   for (let i = 0; i < a.length; i++) {
     e = Math.max(e, Math.abs(a[i] - b[i]));
@@ -29,46 +29,22 @@ function relDiff(a: Float64Array, b: Float64Array): number {
   return s === 0 ? e : e / s;
 }
 
-function randn(rows: number, cols: number, seed: number): DenseMatrix {
-  return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
-}
-
-async function timeVariant(variant: WasmVariant, fn: () => Float64Array): Promise<{ ms: number; out: Float64Array }> {
-  await init({ variant });
-  return { ms: time(fn), out: fn() };
-}
-
-self.onmessage = async (e: MessageEvent<BenchRequest>) => {
-  try {
-    const { gemmSizes, svdShapes } = e.data;
-    const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
-    post({ type: "variants", best: bestVariant() ?? "none", available: variants });
-    const total = gemmSizes.length + svdShapes.length;
-    let done = 0;
-    const cases: Array<{ name: string; size: string; run: (backend: "wasm" | "js") => Float64Array }> = [
-      ...gemmSizes.map((n) => {
-        const A = randn(n, n, n), B = randn(n, n, n + 1);
-        return { name: "gemm", size: `${n}×${n}`, run: (backend: "wasm" | "js") => gemm(A, B, { backend }).data };
-      }),
-      ...svdShapes.map(([m, n]) => {
-        const A = randn(m, n, m * n);
-        return { name: "svd", size: `${m}×${n}`, run: (backend: "wasm" | "js") => svd(A, { backend }).s };
-      }),
-    ];
-    for (const c of cases) {
-      post({ type: "progress", done, total, label: `${c.name} ${c.size}` });
-      const jsOut = c.run("js");
-      const js = time(() => c.run("js"));
-      const simd = await timeVariant("simd", () => c.run("wasm"));
-      const relaxed = variants.includes("relaxed-simd") ? await timeVariant("relaxed-simd", () => c.run("wasm")) : null;
-      const maxRelDiff = Math.max(relDiff(simd.out, jsOut), relaxed ? relDiff(relaxed.out, jsOut) : 0);
-      post({ type: "row", row: { case: c.name, size: c.size, js, simd: simd.ms, relaxed: relaxed?.ms ?? null, maxRelDiff } });
-      done++;
-      // Yield so progress messages flow and the optimizing compiler can finish in the background.
-      await new Promise((r) => setTimeout(r, 0));
+serve<BenchRequest, BenchMessage>(async ({ preset, runs }, post) => {
+  const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+  post({ type: "variants", best: bestVariant() ?? "none", available: variants });
+  const cases = benchCases(preset);
+  for (const [i, c] of cases.entries()) {
+    post({ type: "progress", done: i, total: cases.length, label: `${c.pkg}: ${c.name}` });
+    const js = await timeRuns(c.run, "js", runs);
+    const wasm: Partial<Record<WasmVariant, Spread>> = {};
+    let maxRelDiff = 0;
+    for (const variant of variants) {
+      await init({ variant });
+      const r = await timeRuns(c.run, "wasm", runs);
+      wasm[variant] = r.spread;
+      maxRelDiff = Math.max(maxRelDiff, relDiff(r.out, js.out));
     }
-    post({ type: "done" });
-  } catch (err) {
-    post({ type: "error", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    post({ type: "row", row: { pkg: c.pkg, case: c.name, size: c.size, js: js.spread, simd: wasm.simd!, relaxed: wasm["relaxed-simd"] ?? null, maxRelDiff } });
+    await yieldToPage();
   }
-};
+});

@@ -18,7 +18,4 @@ export interface CompletionResult {
 
 export type CompletionMessage =
   | { type: "images"; h: number; w: number; original: Uint8ClampedArray; masked: Uint8ClampedArray; maskedPsnr: number }
-  | { type: "progress"; done: number; total: number; label: string }
   | { type: "result"; result: CompletionResult }
-  | { type: "done" }
-  | { type: "error"; message: string };

@@ -15,8 +15,5 @@ export interface SamplingMessageCurve {
 
 export type SamplingMessage =
   | { type: "data"; rows: number; cols: number; featureNames: string[]; fitted: Float64Array; b: Float64Array; xFull: Float64Array; fFull: number }
-  | { type: "progress"; done: number; total: number; label: string }
   | { type: "picks"; scheme: Scheme; indices: Int32Array; x: Float64Array; ratio: number }
   | { type: "curve"; sizes: number[]; curve: SamplingMessageCurve }
-  | { type: "done" }
-  | { type: "error"; message: string };

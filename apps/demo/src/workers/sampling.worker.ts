@@ -3,9 +3,9 @@
 // f(x_sample) / f(x_full) falls with the sample size.
 import { coreset, init, lpObjective, lpRegression } from "@lowrank/sensitivity-sampling";
 import { LowrankError, type DenseMatrix } from "@lowrank/linalg";
+import { serve } from "./serve";
 import type { SamplingMessage, SamplingRequest, Scheme } from "./sampling-protocol";
 
-const post = (m: SamplingMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const SCHEMES: Scheme[] = ["uniform", "leverage", "root-leverage", "lewis", "mixed"];
 const SIZES = [30, 50, 80, 120, 200];
 const SEEDS = [1, 2, 3, 4, 5];
@@ -30,50 +30,44 @@ async function fitSample(A: DenseMatrix, b: Float64Array, p: number, m: number, 
   }
 }
 
-self.onmessage = async (e: MessageEvent<SamplingRequest>) => {
-  try {
-    const { base, p, m } = e.data;
-    await init();
-    const res = await fetch(new URL("boston.json", base));
-    if (!res.ok) throw new Error(`could not load data/boston.json (HTTP ${res.status})`);
-    const raw = (await res.json()) as { rows: number; cols: number; A: number[]; b: number[]; featureNames: string[] };
-    const A: DenseMatrix = { rows: raw.rows, cols: raw.cols, data: Float64Array.from(raw.A) };
-    const b = Float64Array.from(raw.b);
-    const full = await lpRegression(A, b, p);
-    const fFull = lpObjective(A, b, full.x, p);
-    const fitted = new Float64Array(A.rows);
-    for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) fitted[i] += A.data[i * A.cols + j] * full.x[j];
-    post({ type: "data", rows: A.rows, cols: A.cols, featureNames: raw.featureNames, fitted, b: b.slice(), xFull: full.x, fFull });
+serve<SamplingRequest, SamplingMessage>(async ({ base, p, m }, post) => {
+  await init();
+  const res = await fetch(new URL("boston.json", base));
+  if (!res.ok) throw new Error(`could not load data/boston.json (HTTP ${res.status})`);
+  const raw = (await res.json()) as { rows: number; cols: number; A: number[]; b: number[]; featureNames: string[] };
+  const A: DenseMatrix = { rows: raw.rows, cols: raw.cols, data: Float64Array.from(raw.A) };
+  const b = Float64Array.from(raw.b);
+  const full = await lpRegression(A, b, p);
+  const fFull = lpObjective(A, b, full.x, p);
+  const fitted = new Float64Array(A.rows);
+  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) fitted[i] += A.data[i * A.cols + j] * full.x[j];
+  post({ type: "data", rows: A.rows, cols: A.cols, featureNames: raw.featureNames, fitted, b: b.slice(), xFull: full.x, fFull });
 
-    const total = SCHEMES.length * (SIZES.length * SEEDS.length + 1);
-    let done = 0;
-    for (const scheme of SCHEMES) {
-      post({ type: "progress", done, total, label: `${scheme}: m = ${m}` });
-      const pick = await fitSample(A, b, p, m, scheme, 1);
-      post({
-        type: "picks",
-        scheme,
-        indices: Int32Array.from(pick.indices),
-        x: pick.x ?? new Float64Array(A.cols).fill(NaN),
-        ratio: pick.x ? lpObjective(A, b, pick.x, p) / fFull : Infinity,
-      });
-      done++;
-      const ratios: number[] = [];
-      for (const size of SIZES) {
-        const r: number[] = [];
-        for (const seed of SEEDS) {
-          const { x } = await fitSample(A, b, p, size, scheme, seed);
-          r.push(x ? lpObjective(A, b, x, p) / fFull : Infinity);
-          done++;
-        }
-        const med = median(r);
-        ratios.push(Number.isFinite(med) ? med : NaN);
-        post({ type: "progress", done, total, label: `${scheme}: m = ${size}` });
+  const total = SCHEMES.length * (SIZES.length * SEEDS.length + 1);
+  let done = 0;
+  for (const scheme of SCHEMES) {
+    post({ type: "progress", done, total, label: `${scheme}: m = ${m}` });
+    const pick = await fitSample(A, b, p, m, scheme, 1);
+    post({
+      type: "picks",
+      scheme,
+      indices: Int32Array.from(pick.indices),
+      x: pick.x ?? new Float64Array(A.cols).fill(NaN),
+      ratio: pick.x ? lpObjective(A, b, pick.x, p) / fFull : Infinity,
+    });
+    done++;
+    const ratios: number[] = [];
+    for (const size of SIZES) {
+      const r: number[] = [];
+      for (const seed of SEEDS) {
+        const { x } = await fitSample(A, b, p, size, scheme, seed);
+        r.push(x ? lpObjective(A, b, x, p) / fFull : Infinity);
+        done++;
       }
-      post({ type: "curve", sizes: SIZES, curve: { scheme, ratios } });
+      const med = median(r);
+      ratios.push(Number.isFinite(med) ? med : NaN);
+      post({ type: "progress", done, total, label: `${scheme}: m = ${size}` });
     }
-    post({ type: "done" });
-  } catch (err) {
-    post({ type: "error", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    post({ type: "curve", sizes: SIZES, curve: { scheme, ratios } });
   }
-};
+});

@@ -6,8 +6,8 @@ export interface SvdUpdateRequest {
   rank: number;
   /** Method whose stream is drawn as it runs. */
   method: UpdateMethod;
-  /** Methods compared against a fresh truncated SVD at the end. */
-  compare: UpdateMethod[];
+  /** Methods compared against a fresh truncated SVD at the end ("auto" picks one per batch). */
+  compare: Array<UpdateMethod | "auto">;
 }
 
 export interface MethodRow {
@@ -19,11 +19,10 @@ export interface MethodRow {
   svError: number;
   /** Largest scaled residual ||A v_i - s_i u_i|| / s_i. */
   residual: number;
+  /** "auto": what it chose, and how often. */
+  note?: string;
 }
 
 export type SvdUpdateMessage =
-  | { type: "progress"; done: number; total: number; label: string }
   | { type: "snapshot"; year: number; rows: number; x: Float64Array; y: Float64Array; years: Int32Array }
   | { type: "methods"; rows: MethodRow[]; freshMs: number; freshResidual: number; startRows: number; totalRows: number; cols: number }
-  | { type: "done" }
-  | { type: "error"; message: string };

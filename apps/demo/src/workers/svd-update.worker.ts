@@ -4,9 +4,8 @@
 import { EvolvingSvd, init, residualMetric, singularValueError, truncatedSvd } from "@lowrank/svd-update";
 import type { CsrMatrix } from "@lowrank/linalg";
 import { csrRows, fetchCsr } from "../data/csr";
+import { serve, yieldToPage, type Post } from "./serve";
 import type { MethodRow, SvdUpdateMessage, SvdUpdateRequest } from "./svd-update-protocol";
-
-const post = (m: SvdUpdateMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 interface SotuMeta {
   years: number[];
@@ -25,7 +24,7 @@ function yearBatches(years: number[], start: number): Array<[number, number]> {
   return out;
 }
 
-function snapshot(es: EvolvingSvd, years: number[], year: number): void {
+function snapshot(post: Post<SvdUpdateMessage>, es: EvolvingSvd, years: number[], year: number): void {
   const s = es.singularValues();
   const n = es.rows;
   const x = new Float64Array(n), y = new Float64Array(n);
@@ -40,59 +39,60 @@ function snapshot(es: EvolvingSvd, years: number[], year: number): void {
 }
 
 /** Starts from the first `start` rows, then applies every batch; returns the state and the update time. */
-async function timedStream(A: CsrMatrix, start: number, batches: Array<[number, number]>, rank: number, method: SvdUpdateRequest["method"]) {
+async function timedStream(A: CsrMatrix, start: number, batches: Array<[number, number]>, rank: number, method: SvdUpdateRequest["compare"][number]) {
   const es = await EvolvingSvd.create(csrRows(A, 0, start), { rank, method, seed: 1 });
   const t = performance.now();
   for (const [r0, r1] of batches) es.addRows(csrRows(A, r0, r1));
   return { es, ms: performance.now() - t };
 }
 
-self.onmessage = async (e: MessageEvent<SvdUpdateRequest>) => {
-  try {
-    const req = e.data;
-    await init();
-    post({ type: "progress", done: 0, total: 1, label: "loading the corpus" });
-    const { matrix: A, meta } = await fetchCsr<SotuMeta>(req.base, "sotu");
-    const start = Math.floor(A.rows / 2);
-    const batches = yearBatches(meta.years, start);
-    const total = batches.length + req.compare.length + 1;
+/** "auto": how many batches went to each choice. */
+function choices(es: EvolvingSvd): string {
+  const n = new Map<string, number>();
+  for (const d of es.history) n.set(d.choice, (n.get(d.choice) ?? 0) + 1);
+  return [...n].map(([c, k]) => `${c} ×${k}`).join(", ");
+}
 
-    // The animated stream: one snapshot every few years so the map moves without flooding the page.
-    const animated = await EvolvingSvd.create(csrRows(A, 0, start), { rank: req.rank, method: req.method, seed: 1 });
-    snapshot(animated, meta.years, meta.years[start - 1]);
-    for (const [b, [r0, r1]] of batches.entries()) {
-      animated.addRows(csrRows(A, r0, r1));
-      if (b % 4 === 3 || b === batches.length - 1) {
-        snapshot(animated, meta.years, meta.years[r1 - 1]);
-        // Yield so the page can draw this frame.
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      post({ type: "progress", done: b, total, label: `address of ${meta.years[r0]}` });
+serve<SvdUpdateRequest, SvdUpdateMessage>(async (req, post) => {
+  await init();
+  post({ type: "progress", done: 0, total: 1, label: "loading the corpus" });
+  const { matrix: A, meta } = await fetchCsr<SotuMeta>(req.base, "sotu");
+  const start = Math.floor(A.rows / 2);
+  const batches = yearBatches(meta.years, start);
+  const total = batches.length + req.compare.length + 1;
+
+  // The animated stream: one snapshot every few years so the map moves without flooding the page.
+  const animated = await EvolvingSvd.create(csrRows(A, 0, start), { rank: req.rank, method: req.method, seed: 1 });
+  snapshot(post, animated, meta.years, meta.years[start - 1]);
+  for (const [b, [r0, r1]] of batches.entries()) {
+    animated.addRows(csrRows(A, r0, r1));
+    if (b % 4 === 3 || b === batches.length - 1) {
+      snapshot(post, animated, meta.years, meta.years[r1 - 1]);
+      await yieldToPage();
     }
-
-    post({ type: "progress", done: batches.length, total, label: "fresh truncated SVD of the final matrix" });
-    const t = performance.now();
-    const fresh = await truncatedSvd(A, { rank: req.rank, seed: 2, powerIters: 8 });
-    const freshMs = performance.now() - t;
-    const freshResidual = Math.max(...residualMetric(A, fresh.U, fresh.s, fresh.V));
-
-    const rows: MethodRow[] = [];
-    for (const [i, method] of req.compare.entries()) {
-      post({ type: "progress", done: batches.length + 1 + i, total, label: `timing ${method}` });
-      const { es, ms } = await timedStream(A, start, batches, req.rank, method);
-      const f = es.factors();
-      rows.push({
-        method,
-        ms,
-        updates: es.stats.updates,
-        svError: Math.max(...singularValueError(f.s, fresh.s)),
-        residual: Math.max(...residualMetric(A, f.U, f.s, f.V)),
-      });
-      await new Promise((r) => setTimeout(r, 0));
-    }
-    post({ type: "methods", rows, freshMs, freshResidual, startRows: start, totalRows: A.rows, cols: A.cols });
-    post({ type: "done" });
-  } catch (err) {
-    post({ type: "error", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    post({ type: "progress", done: b, total, label: `address of ${meta.years[r0]}` });
   }
-};
+
+  post({ type: "progress", done: batches.length, total, label: "fresh truncated SVD of the final matrix" });
+  const t = performance.now();
+  const fresh = await truncatedSvd(A, { rank: req.rank, seed: 2, powerIters: 8 });
+  const freshMs = performance.now() - t;
+  const freshResidual = Math.max(...residualMetric(A, fresh.U, fresh.s, fresh.V));
+
+  const rows: MethodRow[] = [];
+  for (const [i, method] of req.compare.entries()) {
+    post({ type: "progress", done: batches.length + 1 + i, total, label: `timing ${method}` });
+    const { es, ms } = await timedStream(A, start, batches, req.rank, method);
+    const f = es.factors();
+    rows.push({
+      method,
+      ms,
+      updates: es.stats.updates,
+      svError: Math.max(...singularValueError(f.s, fresh.s)),
+      residual: Math.max(...residualMetric(A, f.U, f.s, f.V)),
+      ...(method === "auto" ? { note: choices(es) } : {}),
+    });
+    await yieldToPage();
+  }
+  post({ type: "methods", rows, freshMs, freshResidual, startRows: start, totalRows: A.rows, cols: A.cols });
+});

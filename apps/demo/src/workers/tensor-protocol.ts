@@ -27,8 +27,5 @@ export interface ShapeRow {
 
 export type TensorMessage =
   | { type: "image"; h: number; w: number; rgba: Uint8ClampedArray; budget: number }
-  | { type: "progress"; done: number; total: number; label: string }
   | { type: "result"; result: Reconstruction }
   | { type: "shapes"; rows: ShapeRow[] }
-  | { type: "done" }
-  | { type: "error"; message: string };

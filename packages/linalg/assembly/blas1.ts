@@ -2,6 +2,7 @@
 // SIMD over pairs, with two (dot: four) independent accumulators so the
 // additions do not serialise on one register.
 import { pow2 } from "./scale";
+import { madd } from "./simd";
 
 /** Sum of x[i] * y[i]. */
 export function dot(n: i32, x: usize, y: usize): f64 {
@@ -17,13 +18,8 @@ export function dot(n: i32, x: usize, y: usize): f64 {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 3;
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      a0 = f64x2.relaxed_madd(v128.load(x + o), v128.load(y + o), a0);
-      a1 = f64x2.relaxed_madd(v128.load(x + o, 16), v128.load(y + o, 16), a1);
-    } else {
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-      a1 = f64x2.add(a1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
-    }
+    a0 = madd(v128.load(x + o), v128.load(y + o), a0);
+    a1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), a1);
   }
   a0 = f64x2.add(a0, a1);
   let s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
@@ -45,13 +41,8 @@ export function axpy(n: i32, alpha: f64, x: usize, y: usize): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 3;
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      v128.store(y + o, f64x2.relaxed_madd(va, v128.load(x + o), v128.load(y + o)));
-      v128.store(y + o, f64x2.relaxed_madd(va, v128.load(x + o, 16), v128.load(y + o, 16)), 16);
-    } else {
-      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
-      v128.store(y + o, f64x2.add(v128.load(y + o, 16), f64x2.mul(va, v128.load(x + o, 16))), 16);
-    }
+    v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
+    v128.store(y + o, madd(va, v128.load(x + o, 16), v128.load(y + o, 16)), 16);
   }
   for (; i < n; i++) {
     const o = <usize>i << 3;

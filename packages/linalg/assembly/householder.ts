@@ -2,12 +2,13 @@
 // (householderQr, householderQ); public API in src/qr.ts.
 //
 // A column reflector touches a strided column, so each step applies
-// H = I - tau v vᵀ to the trailing matrix as w = vᵀ A (an axpy of every
-// trailing row into w) followed by A -= tau v wᵀ (an axpy of w into every
-// row): both inner loops run along contiguous rows with SIMD.
+// H = I - tau v vᵀ to the trailing matrix as w = vᵀ A (every trailing row
+// added into w, four per pass where it can) followed by A -= tau v wᵀ (an axpy
+// of w into every row): both inner loops run along contiguous rows with SIMD.
 import { axpy, scal } from "./blas1";
 import { at, ld, st } from "./rotation";
 import { dropBy, liftBy, liftExponent, pow2 } from "./scale";
+import { rank1x4 } from "./simd";
 
 const TINY_SSQ: f64 = 1e-280;
 
@@ -87,6 +88,31 @@ function householderVectorLifted(x: usize, strideBytes: usize, L: i32, tauAt: us
 }
 
 /**
+ * w[0..L) += Σ v_i r_i over the rows i0 <= i < i1 whose v_i is nonzero, in
+ * order; v_i is at vBase + i vStride, row r_i at rBase + i rStride. Runs of
+ * four nonzero coefficients go through `rank1x4` (w loaded and stored once per
+ * four rows); every entry still gets the same terms in the same order, so on
+ * the simd build the sums are those of one axpy per row.
+ */
+@inline function accumulateRows(i0: i32, i1: i32, L: i32, vBase: usize, vStride: usize, rBase: usize, rStride: usize, w: usize): void {
+  let i = i0;
+  while (i < i1) {
+    const pv = vBase + <usize>i * vStride, r0 = rBase + <usize>i * rStride;
+    const v0 = load<f64>(pv);
+    if (i + 4 <= i1) {
+      const v1 = load<f64>(pv + vStride), v2 = load<f64>(pv + 2 * vStride), v3 = load<f64>(pv + 3 * vStride);
+      if (v0 != 0 && v1 != 0 && v2 != 0 && v3 != 0) {
+        rank1x4(L, w, r0, r0 + rStride, r0 + 2 * rStride, r0 + 3 * rStride, v0, v1, v2, v3);
+        i += 4;
+        continue;
+      }
+    }
+    if (v0 != 0) axpy(L, v0, r0, w);
+    i++;
+  }
+}
+
+/**
  * In place: R (min(m,n) x n, diagonal >= 0) in the upper triangle, reflectors
  * below it (v[j] = 1 implicit), tau (min(m,n)), work (n doubles).
  */
@@ -100,11 +126,7 @@ export function householderQr(m: i32, n: i32, A: usize, lda: i32, tau: usize, wo
     if (L <= 0) continue;
     memory.fill(work, 0, <usize>L << 3);
     axpy(L, 1.0, pjj + 8, work);
-    for (let i = j + 1; i < m; i++) {
-      const p = at(A, lda, i, j);
-      const vi = load<f64>(p);
-      if (vi != 0) axpy(L, vi, p + 8, work);
-    }
+    accumulateRows(j + 1, m, L, at(A, lda, 0, j), <usize>lda << 3, at(A, lda, 0, j + 1), <usize>lda << 3, work);
     axpy(L, -t, work, pjj + 8);
     for (let i = j + 1; i < m; i++) {
       const p = at(A, lda, i, j);
@@ -126,10 +148,7 @@ export function householderQ(m: i32, k: i32, A: usize, lda: i32, tau: usize, Q: 
     const L = k - j;
     memory.fill(work, 0, <usize>L << 3);
     axpy(L, 1.0, at(Q, ldq, j, j), work);
-    for (let i = j + 1; i < m; i++) {
-      const vi = load<f64>(at(A, lda, i, j));
-      if (vi != 0) axpy(L, vi, at(Q, ldq, i, j), work);
-    }
+    accumulateRows(j + 1, m, L, at(A, lda, 0, j), <usize>lda << 3, at(Q, ldq, 0, j), <usize>ldq << 3, work);
     axpy(L, -t, work, at(Q, ldq, j, j));
     for (let i = j + 1; i < m; i++) {
       const vi = load<f64>(at(A, lda, i, j));

@@ -17,26 +17,21 @@
 import { dotInline } from "./blas1";
 import { at, ld, st } from "./rotation";
 import { sweepFinish, sweepStart } from "./jacobi-svd";
+import { madd } from "./simd";
 
 /** y_x <- y_x - al y_y, y_y <- y_y + be y_x (old y_x), on n entries. */
 @inline function rotScaled(n: i32, x: usize, y: usize, al: f64, be: f64): void {
-  const va = f64x2.splat(al), vb = f64x2.splat(be);
+  // x - al y as x + (-al) y: negation is exact, so fused or not this rounds as the subtraction does.
+  const va = f64x2.splat(-al), vb = f64x2.splat(be);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 3;
     const p0 = v128.load(x + o), q0 = v128.load(y + o);
     const p1 = v128.load(x + o, 16), q1 = v128.load(y + o, 16);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      v128.store(x + o, f64x2.relaxed_nmadd(va, q0, p0));
-      v128.store(y + o, f64x2.relaxed_madd(vb, p0, q0));
-      v128.store(x + o, f64x2.relaxed_nmadd(va, q1, p1), 16);
-      v128.store(y + o, f64x2.relaxed_madd(vb, p1, q1), 16);
-    } else {
-      v128.store(x + o, f64x2.sub(p0, f64x2.mul(va, q0)));
-      v128.store(y + o, f64x2.add(q0, f64x2.mul(vb, p0)));
-      v128.store(x + o, f64x2.sub(p1, f64x2.mul(va, q1)), 16);
-      v128.store(y + o, f64x2.add(q1, f64x2.mul(vb, p1)), 16);
-    }
+    v128.store(x + o, madd(va, q0, p0));
+    v128.store(y + o, madd(vb, p0, q0));
+    v128.store(x + o, madd(va, q1, p1), 16);
+    v128.store(y + o, madd(vb, p1, q1), 16);
   }
   for (; i < n; i++) {
     const o = <usize>i << 3;

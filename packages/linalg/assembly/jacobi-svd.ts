@@ -3,6 +3,7 @@
 // row-major storage, so inner products and rotations are SIMD.
 import { dotInline, nrm2 } from "./blas1";
 import { at, ld, rotRowsInline, st, swapRows } from "./rotation";
+import { madd } from "./simd";
 
 /**
  * rotRows(n, x, y, cs, sn) followed by dot(n, x, z), in one pass: the same
@@ -24,13 +25,8 @@ import { at, ld, rotRowsInline, st, swapRows } from "./rotation";
     v128.store(y + o, f64x2.add(f64x2.mul(vs, p0), f64x2.mul(vc, q0)));
     v128.store(x + o, r1, 16);
     v128.store(y + o, f64x2.add(f64x2.mul(vs, p1), f64x2.mul(vc, q1)), 16);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      a0 = f64x2.relaxed_madd(r0, v128.load(z + o), a0);
-      a1 = f64x2.relaxed_madd(r1, v128.load(z + o, 16), a1);
-    } else {
-      a0 = f64x2.add(a0, f64x2.mul(r0, v128.load(z + o)));
-      a1 = f64x2.add(a1, f64x2.mul(r1, v128.load(z + o, 16)));
-    }
+    a0 = madd(r0, v128.load(z + o), a0);
+    a1 = madd(r1, v128.load(z + o, 16), a1);
   }
   a0 = f64x2.add(a0, a1);
   let s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);

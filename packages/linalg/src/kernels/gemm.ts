@@ -42,3 +42,43 @@ export function gemm(
     }
   }
 }
+
+/** Rows and columns of one block of C in the parallel GEMM's fixed grid (the WASM kernel's GEMM_TASK_ROWS / _COLS). */
+export const GEMM_TASK_ROWS = MC;
+export const GEMM_TASK_COLS = 256;
+/** Bytes of the WASM gemm job block (the twin takes a `GemmJob` object instead). */
+export const GEMM_JOB_BYTES = 64;
+
+/** GEMM_TASK_ROWS. O(1). */
+export function gemmTaskRows(): number {
+  return GEMM_TASK_ROWS;
+}
+
+/** GEMM_TASK_COLS. O(1). */
+export function gemmTaskCols(): number {
+  return GEMM_TASK_COLS;
+}
+
+/** The arguments of one gemm call, as the WASM job block holds them. */
+export interface GemmJob {
+  transA: boolean; transB: boolean; m: number; n: number; k: number;
+  alpha: number; A: Float64Array; lda: number; B: Float64Array; ldb: number;
+  beta: number; C: Float64Array; ldc: number;
+}
+
+/**
+ * Task t of the job: `gemm` on block (t / columnBlocks, t % columnBlocks) of
+ * C's fixed grid with the whole k, so the tasks together give the single call's
+ * result bit for bit, in any order. O(GEMM_TASK_ROWS GEMM_TASK_COLS k).
+ */
+export function gemmTask(job: GemmJob, t: number): void {
+  const { transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc } = job;
+  const cols = Math.ceil(n / GEMM_TASK_COLS);
+  const i0 = Math.floor(t / cols) * GEMM_TASK_ROWS, j0 = (t % cols) * GEMM_TASK_COLS;
+  if (i0 >= m) return;
+  gemm(
+    transA, transB, Math.min(GEMM_TASK_ROWS, m - i0), Math.min(GEMM_TASK_COLS, n - j0), k,
+    alpha, A.subarray(transA ? i0 : i0 * lda), lda, B.subarray(transB ? j0 * ldb : j0), ldb,
+    beta, C.subarray(i0 * ldc + j0), ldc,
+  );
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { writeFileSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { writeFileSync, mkdirSync, readFileSync, existsSync, lstatSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, extname } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -60,6 +60,25 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
     const licence = join(app, "node_modules", ...name.split("/"), "LICENSE");
     expect(existsSync(licence)).toBe(true);
     expect(readFileSync(licence, "utf8")).toMatch(/^MIT License[\s\S]*Copyright \(c\) 2026 the lowrank authors/);
+  });
+
+  // The corpora behind @lowrank/datasets/node are optional peers: installing the package
+  // for its generators pulls none of them, and a loader says which one to install.
+  it.runIf(name === "@lowrank/datasets")("installs no corpus (under 5 MB with linalg), and a loader names the package to install", () => {
+    const installed = join(app, "node_modules");
+    const pkg = JSON.parse(readFileSync(join(installed, "@lowrank", "datasets", "package.json"), "utf8"));
+    expect(Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith("@stdlib/"))).toEqual([]);
+    expect(Object.keys(pkg.peerDependencies ?? {}).every((d) => pkg.peerDependenciesMeta?.[d]?.optional === true)).toBe(true);
+    expect(existsSync(join(installed, "@stdlib"))).toBe(false);
+    let bytes = 0;
+    for (const f of readdirSync(installed, { recursive: true }) as string[]) {
+      const st = lstatSync(join(installed, f));
+      if (st.isFile()) bytes += st.size;
+    }
+    expect(bytes).toBeLessThan(5 * 1024 * 1024);
+    writeFileSync(join(app, "check-corpus.mjs"), `import { loadSotu } from "@lowrank/datasets/node";\ntry { loadSotu({ stopWords: false }); } catch (e) { console.log(e.code + " " + e.message); }\n`);
+    // NODE_PATH cleared: the workspace's bin shims point it at pnpm's hoisted store, where the corpora are.
+    expect(run(process.execPath, ["check-corpus.mjs"], app, { NODE_PATH: "" })).toMatch(/^INVALID_ARGUMENT .*`npm install @stdlib\/datasets-sotu`/);
   });
 
   it("loads with require() (Node 20.19+ requires ESM) and with import, giving the same exports", () => {

@@ -4,6 +4,14 @@
 // the exact methods compete: the approximate spaces (GKL, RPI) are cheaper on
 // large batches but less precise, and a recomputation is at least as precise
 // as an exact update (it does not inherit the drift of earlier truncations).
+// The cost model below, then the decision an EvolvingSvd takes per batch.
+import { arenaBytes } from "@lowrank/linalg";
+import { jsSvdUpdateKernels } from "./kernels/index.js";
+import type { KeptMatrix } from "./kept.js";
+import type { FactorLayout } from "./layout.js";
+import { METHODS } from "./methods/index.js";
+import { foldK } from "./side.js";
+import { resolveTsvd } from "./truncated.js";
 
 /** What auto can choose for one batch. */
 export type AutoChoice = "deng" | "zha-simon" | "recompute";
@@ -114,4 +122,56 @@ export function choose(e: Record<AutoChoice, number>): AutoChoice {
   let best: AutoChoice = "deng";
   for (const o of ["zha-simon", "recompute"] as const) if (e[o] < e[best]) best = o;
   return best;
+}
+
+/** Settings of the recomputations auto may run (the initial truncatedSvd's). */
+export interface RecomputeSettings {
+  oversample: number;
+  powerIters: number;
+  seed: number;
+  tol: number;
+}
+
+/** One update call's batch as auto sees it. */
+export interface BatchShape {
+  op: AutoDecision["op"];
+  /** Vectors in the batch. */
+  s: number;
+  nnz: number;
+  /** Support on the basis side (both sides summed for updateWeights). */
+  p: number;
+  basisDim: number;
+  growDim: number;
+  twoSided: boolean;
+}
+
+/**
+ * "auto": estimates the options for this batch, sets the update method
+ * (folding K into the tall factors when switching to zha-simon, which
+ * changes the representation, not the factors) and returns the decision
+ * (recorded once the update is done); other methods: null.
+ * O(1), O((m + n) k²) on a switch.
+ */
+export function decide(f: FactorLayout, kept: KeptMatrix | null, tsvd: RecomputeSettings, b: BatchShape): AutoDecision | null {
+  const cx = f.cx;
+  if (!cx.auto) return null;
+  const { op, s, nnz } = b;
+  const rowsA = f.U.dim + (op === "addRows" ? s : 0), colsA = f.V.dim + (op === "addColumns" ? s : 0);
+  const o = resolveTsvd({ ...tsvd, rank: f.k }, rowsA, colsA);
+  const estimates = estimate({
+    k: f.k, s, p: b.p, basisDim: b.basisDim, growDim: b.growDim, twoSided: b.twoSided,
+    nnzA: kept ? kept.nnz + nnz : -1, rowsA, colsA, l: o.l, q: o.powerIters, js: f.st.kernels === jsSvdUpdateKernels,
+  });
+  const choice = choose(estimates);
+  const decision: AutoDecision = { op, s, nnz, rows: f.U.dim, cols: f.V.dim, estimates, choice, ms: NaN };
+  if (choice === "recompute") return decision;
+  cx.method = METHODS[choice];
+  if (!cx.method.extended) {
+    f.ensure(f.U.dim, f.V.dim, arenaBytes(Math.max(f.U.dim, f.V.dim) * f.k, 0, 2));
+    f.st.scoped(() => {
+      foldK(cx, f.U);
+      foldK(cx, f.V);
+    });
+  }
+  return decision;
 }

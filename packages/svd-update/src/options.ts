@@ -2,11 +2,10 @@
 // context every update step reads.
 import { BACKEND, opt, readOptions, Rng, type BackendOptions, type OptionsOf } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels/index.js";
+import { METHOD_NAMES, METHODS, type UpdateMethod, type UpdateStrategy } from "./methods/index.js";
 import { RANK_OPTION, TSVD_OPTIONS, type TruncatedSvdProgress } from "./truncated.js";
 
-/** Update methods: see the README's algorithm notes. */
-export type UpdateMethod = "deng" | "deng-gkl" | "deng-rpi" | "zha-simon" | "vecharynski" | "yamazaki";
-const METHODS: readonly (UpdateMethod | "auto")[] = ["deng", "deng-gkl", "deng-rpi", "zha-simon", "vecharynski", "yamazaki", "auto"];
+export type { UpdateMethod } from "./methods/index.js";
 
 /** Options of {@link EvolvingSvd.create} and {@link EvolvingSvd.fromFactors}. */
 export interface EvolvingSvdOptions extends BackendOptions {
@@ -51,7 +50,7 @@ export interface EvolvingSvdOptions extends BackendOptions {
 /** The schema of {@link EvolvingSvdOptions}. */
 export const EVOLVING_SCHEMA = {
   rank: RANK_OPTION,
-  method: opt.oneOf<UpdateMethod | "auto">(METHODS),
+  method: opt.oneOf<UpdateMethod | "auto">([...METHOD_NAMES, "auto"]),
   keepMatrix: opt.boolean(),
   ...TSVD_OPTIONS,
   kConditionLimit: opt.number({ min: 1 }),
@@ -85,11 +84,10 @@ export interface EvolvingSvdStats {
 export interface UpdateContext {
   st: SvdWorkspace;
   k: number;
-  method: UpdateMethod;
-  /** `method: "auto"`: `method` and `extended` are set per batch. */
+  /** The update method's strategy (methods/). */
+  method: UpdateStrategy;
+  /** `method: "auto"`: `method` is set per batch. */
   auto: boolean;
-  /** The deng family keeps the extended decomposition P K; the others rotate dense factors. */
-  extended: boolean;
   limit: number;
   tol2: number;
   /** Size of the approximate residual spaces. */
@@ -104,13 +102,11 @@ export interface UpdateContext {
 export function updateContext(st: SvdWorkspace, k: number, opts: EvolvingOpts): UpdateContext {
   const chosen = opts.method ?? "deng";
   const drop = opts.dropTol ?? 1e-6;
-  const method: UpdateMethod = chosen === "auto" ? "deng" : chosen;
   return {
     st,
     k,
-    method,
+    method: METHODS[chosen === "auto" ? "deng" : chosen],
     auto: chosen === "auto",
-    extended: method.startsWith("deng"),
     limit: opts.kConditionLimit ?? 1e4,
     tol2: drop * drop,
     l: opts.approxRank ?? k,

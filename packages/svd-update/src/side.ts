@@ -1,7 +1,7 @@
 // How one factor absorbs an update's rotation: in Deng et al.'s extended form
 // P K (only K and the touched rows of P change) or, for the dense methods, by
 // rotating P itself.
-import type { Orth } from "./orthogonalize.js";
+import type { DenseOrth, SparseOrth, UpdateMethod } from "./methods/method.js";
 import type { UpdateContext } from "./options.js";
 
 /**
@@ -22,31 +22,36 @@ export interface Side {
 
 /** The side that gains s rows: [[U, 0], [0, I]] F = [U F_1; F_2]. */
 export function applyGrow(cx: UpdateContext, sd: Side, F: Float64Array, s: number): void {
-  const k = cx.k, K = cx.st.kernels;
+  const k = cx.k, K = cx.st.kernels, extended = cx.method.extended;
   const F1 = F.subarray(0, k * k), F2 = F.subarray(k * k, (k + s) * k);
   const at = sd.P.subarray(sd.dim * k, (sd.dim + s) * k);
   // deng: K <- K F_1, and the new rows of U' are F_2 K⁻¹ so that U' K gives F_2 (Deng et al. 2024, extended decomposition).
-  if (cx.extended && rotateK(cx, sd, F1)) K.gemm(false, false, s, k, k, 1, F2, k, sd.Kinv, k, 0, at, k);
+  if (extended && rotateK(cx, sd, F1)) K.gemm(false, false, s, k, k, 1, F2, k, sd.Kinv, k, 0, at, k);
   else {
-    if (!cx.extended) rotateDense(cx, sd, F1);
+    if (!extended) rotateDense(cx, sd, F1);
     at.set(F2);
   }
   sd.dim += s;
 }
 
-/** The side whose basis gains directions: [V, Q] G = V G_1 + Q G_2. */
-export function applyBasis(cx: UpdateContext, sd: Side, o: Orth, G: Float64Array): void {
+/** The dense methods' basis side: [V, Q] G = V G_1 + Q G_2, formed densely. O(dim k (k + sq)). */
+export function applyDenseBasis(cx: UpdateContext, sd: Side, o: DenseOrth<UpdateMethod>, G: Float64Array): void {
   const st = cx.st, K = st.kernels, k = cx.k, sq = o.sq;
   const G1 = G.subarray(0, k * k), G2 = G.subarray(k * k, (k + sq) * k);
-  if (!cx.extended) {
-    const T = st.f64(sd.dim * k);
-    K.gemm(false, false, sd.dim, k, k, 1, sd.P, k, G1, k, 0, T, k);
-    if (sq > 0) K.gemm(true, false, sd.dim, k, sq, 1, o.Q, sd.dim, G2, k, 1, T, k);
-    sd.P.set(T);
-    return;
-  }
-  // With Q = B - V Ĉᵀ: V G_1 + Q G_2 = V (G_1 - Ĉᵀ G_2) + B G_2, so K <- K H and only the
-  // support rows of V' change, by (B G_2) K⁻¹ (Deng et al. 2024).
+  const T = st.f64(sd.dim * k);
+  K.gemm(false, false, sd.dim, k, k, 1, sd.P, k, G1, k, 0, T, k);
+  if (sq > 0) K.gemm(true, false, sd.dim, k, sq, 1, o.Q, sd.dim, G2, k, 1, T, k);
+  sd.P.set(T);
+}
+
+/**
+ * The deng family's basis side: with Q = B - V Ĉᵀ, V G_1 + Q G_2 = V (G_1 -
+ * Ĉᵀ G_2) + B G_2, so K <- K H and only the support rows of V' change, by
+ * (B G_2) K⁻¹ (Deng et al. 2024). O(k³ + p k (k + sq)).
+ */
+export function applyExtendedBasis(cx: UpdateContext, sd: Side, o: SparseOrth<UpdateMethod>, G: Float64Array): void {
+  const st = cx.st, K = st.kernels, k = cx.k, sq = o.sq;
+  const G1 = G.subarray(0, k * k), G2 = G.subarray(k * k, (k + sq) * k);
   const H = st.f64(k * k);
   H.set(G1);
   if (sq > 0) K.gemm(true, false, k, k, sq, -1, o.Chat, k, G2, k, 1, H, k);

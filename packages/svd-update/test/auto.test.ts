@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoCostModel, EvolvingSvd, truncatedSvd, type CsrMatrix } from "../src/index.js";
+import { autoCostModel, EvolvingSvd, init, truncatedSvd, type CsrMatrix } from "../src/index.js";
 import { csr, dense, expectCode, exactValues, orthError, product, randn, relDiff, rowsOf, sparseRandom, usv } from "./helpers.js";
 
 /** Rows [r0, r1) of a CSR matrix. */
@@ -67,6 +67,28 @@ describe('method: "auto"', () => {
     expect(orthError(U)).toBeLessThan(1e-10);
     expect(orthError(V)).toBeLessThan(1e-10);
     expect(relDiff(dense(es.matrix()!).data, final.data)).toBe(0);
+  });
+
+  it("wasm: a recomputation that grows the factors past their capacity leaves a state the next updates build on", async () => {
+    // Regression: the recomputation grew the layout inside its own scope, which on wasm freed the run's
+    // views under it, and the next update read outside the instance's memory.
+    await init();
+    const run = async (backend: "js" | "wasm") => {
+      const es = await EvolvingSvd.create(sparseRandom(60, 45, 0.15, 10), { rank: 3, method: "auto", seed: 3, backend });
+      for (let t = 0; t < 4; t++) {
+        es.addRows(sparseRandom(1 + 30 * t, es.cols, 0.2, 100 + t));
+        es.addColumns(sparseRandom(es.rows, 2 + t, 0.1, 200 + t));
+      }
+      return es;
+    };
+    const wasm = await run("wasm"), js = await run("js");
+    expect(wasm.history.map((d) => d.choice)).toEqual(["deng", "deng", "deng", "deng", "deng", "deng", "recompute", "deng"]);
+    expect(js.history.map((d) => d.choice)).toEqual(wasm.history.map((d) => d.choice));
+    expect([wasm.rows, wasm.cols]).toEqual([244, 59]);
+    const f = wasm.factors(), g = js.factors();
+    expect(relDiff(f.s, g.s)).toBeLessThan(1e-10);
+    expect(orthError(f.U)).toBeLessThan(1e-10);
+    expect(orthError(f.V)).toBeLessThan(1e-10);
   });
 
   it("switches between deng and zha-simon (folding K) and stays exact, with a cost model that makes zha-simon cheaper", async () => {

@@ -467,7 +467,7 @@ describe("contract: memory stays flat, and a call that throws leaves the next on
   it("wasm: 2,000 tiny updates (every tenth refused) keep the instance memory and the JS heap flat", async () => {
     const A = { rows: 30, cols: 20, data: Float64Array.from({ length: 600 }, (_, i) => Math.sin(i * 0.7)) };
     const es = await EvolvingSvd.create(A, { rank: 4, backend: "wasm", seed: 1 });
-    const memory = () => (es as unknown as { cx: { st: { instance: { memory: WebAssembly.Memory } } } }).cx.st.instance.memory.buffer.byteLength;
+    const memory = () => (es as unknown as { es: { f: { st: { instance: { memory: WebAssembly.Memory } } } } }).es.f.st.instance.memory.buffer.byteLength;
     const shared = () => svdUpdateModule.loader.shared().memory.buffer.byteLength;
     const D = { rows: 30, cols: 1, data: new Float64Array(30) }, E = { rows: 20, cols: 1, data: new Float64Array(20) };
     const bad = { rows: 20, cols: 1, data: Float64Array.from({ length: 20 }, (_, i) => (i === 3 ? NaN : 1)) };

@@ -108,7 +108,7 @@ export function rpiBasis(st: SvdWorkspace, x: PairBatch, l: number, iters: numbe
  * the earlier v's keeps X v_j from lying mostly in the span of the earlier u's
  * (dense vecharynski, which has the same compounding in Vᵀ u, went from 1e-4
  * to 1e-10).
- * The loop runs in one kernel call (gklExpand, assembly/gkl.ts) rather than
+ * The loop runs in one kernel call (gklExpand, assembly/approx-space.ts) rather than
  * about ten small ones per vector.
  * O(l (s (p + kc) + l (p + kc + s) + p k)).
  */

@@ -9,7 +9,7 @@
 //   window of radius L, with the initial interpolation phase, objective
 //   parameters / entries + lambda * error.
 import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
-import { checkResult, extreme, magnitude, RANK, readOpts, readTensor, scaled, SEED } from "./validate.js";
+import { checkResult, extreme, magnitude, RANKS, readOpts, readTensor, scaled, SEED } from "./validate.js";
 import { greedyGeneral } from "./greedy-general.js";
 import { greedyRing } from "./greedy-ring.js";
 import { generalParameters } from "./general-network.js";
@@ -39,8 +39,8 @@ export interface SearchStructureOptions extends BackendOptions {
   lambda?: number;
   /** tnale: search radius L (default 2). */
   radius?: number;
-  /** tnale: starting ranks r_0..r_{N-1} (default all 2). */
-  initialRanks?: number[];
+  /** tnale: starting bond ranks r_0..r_{N-1}, or one number for every bond (default 2). */
+  initialRank?: number | number[];
   /**
    * tnale: also search the order of the modes around the ring (every
    * transposition of the current order, after each sweep over the ranks),
@@ -227,7 +227,7 @@ const SCHEMA = {
   targetError: opt.number({ min: 0 }),
   lambda: opt.number({ min: 0 }),
   radius: opt.int({ min: 1, max: MAX_RADIUS }),
-  initialRanks: opt.array(RANK),
+  initialRank: RANKS,
   searchPermutation: opt.boolean(),
   alsIter: opt.int({ min: 1 }),
   sliceIter: opt.int({ min: 1 }),

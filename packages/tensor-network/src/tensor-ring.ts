@@ -6,18 +6,19 @@ import { trAls } from "./tr-als.js";
 import { defaultTruncationRoute } from "./mode-basis.js";
 import { trSvd } from "./tr-svd.js";
 import type { IterativeOptions, TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
-import { MASK, RANK, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast } from "./validate.js";
+import { MASK, RANKS, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast } from "./validate.js";
 
 /** Options of {@link tensorRing}. */
 export interface TensorRingOptions extends IterativeOptions {
   /**
-   * Bond ranks r_0..r_{N-1} (r_N = r_0 closes the ring). TR-SVD uses them as
-   * they are (capped by what the unfoldings allow); TR-ALS needs them.
+   * Bond ranks r_0..r_{N-1} (r_N = r_0 closes the ring), or one number for
+   * every bond. TR-SVD uses them as they are (capped by what the unfoldings
+   * allow); TR-ALS needs them.
    */
-  ranks?: number[];
-  /** TR-SVD's relative accuracy when `ranks` is not given (default 1e-12): ‖X - TR‖ <= eps ‖X‖. */
+  rank?: number | number[];
+  /** TR-SVD's relative accuracy when `rank` is not given (default 1e-12): ‖X - TR‖ <= eps ‖X‖. */
   eps?: number;
-  /** `svd` (default): TR-SVD, one pass; `als`: TR-ALS with the given ranks. */
+  /** `svd` (default): TR-SVD, one pass; `als`: TR-ALS with the given `rank`. */
   method?: "svd" | "als";
   /** Route to each unfolding's SVD in TR-SVD and TR-ALS's `svd` start (default as `tensorTrain`; `gram` with fixed ranks). */
   unfoldingSvd?: UnfoldingSvd;
@@ -47,7 +48,7 @@ export interface TensorRingOptions extends IterativeOptions {
 
 /** The options of {@link tensorRing}. */
 const SCHEMA = {
-  ranks: opt.array(RANK),
+  rank: RANKS,
   eps: opt.number({ min: 0 }),
   method: opt.oneOf(["svd", "als"] as const),
   unfoldingSvd: UNFOLDING_SVD,
@@ -78,7 +79,7 @@ export interface TensorRingResult extends TensorNetwork {
  * diag(σ)Vᵀ is reshaped to (r_0, r_1, rest), its r_0 axis moved to the end,
  * and the TT-SVD sweep continues with thresholds eps² ‖X‖² / N, the last core
  * closing the ring with r_0. ‖X - TR‖ <= eps ‖X‖ (Zhao et al., Theorem 2).
- * With fixed `ranks` TR-SVD is not exact even for a tensor of those TR
+ * With a fixed `rank` TR-SVD is not exact even for a tensor of those TR
  * ranks: the split of the first bond is a basis choice that need not be
  * Kronecker-structured, so later unfoldings can have higher rank; use `eps`
  * or TR-ALS. Cost: O(size I_1) for the first step, as TT-SVD after it.
@@ -103,12 +104,12 @@ export interface TensorRingResult extends TensorNetwork {
  *
  * Errors: SHAPE (also a mask of the wrong length), EMPTY (also nothing
  * observed), NON_FINITE (observed entries), TOO_LARGE, RANK (r_0 r_1 > I_1
- * for TR-SVD), INVALID_ARGUMENT (e.g. `als` without ranks, a mask with
+ * for TR-SVD), INVALID_ARGUMENT (e.g. `als` without `rank`, a mask with
  * TR-SVD), ABORTED.
  *
  * @example
  * const tr = await tensorRing(X, { eps: 1e-3 });
- * const als = await tensorRing(X, { ranks: [2, 3, 3, 2], method: "als" });
+ * const als = await tensorRing(X, { rank: [2, 3, 3, 2], method: "als" });
  */
 export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
   const o = readOpts("tensorRing", opts, SCHEMA);
@@ -126,11 +127,11 @@ export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}
   if (N < 2) throw new LowrankError("SHAPE", "tensorRing: needs at least two modes");
 
   let given: number[] | null = null;
-  if (o.ranks !== undefined) {
-    if (o.ranks.length !== N) throw new LowrankError("SHAPE", `ranks must have N = ${N} entries, got ${o.ranks.length}`);
-    given = o.ranks;
+  if (o.rank !== undefined) {
+    given = typeof o.rank === "number" ? shape.map(() => o.rank as number) : o.rank;
+    if (given.length !== N) throw new LowrankError("SHAPE", `rank must be a number or have N = ${N} entries, got ${given.length}`);
     if (method === "svd" && given[0] * given[1] > Math.min(shape[0], S / shape[0])) {
-      throw new LowrankError("RANK", `ranks[0] * ranks[1] = ${given[0] * given[1]} exceeds the rank ${Math.min(shape[0], S / shape[0])} of the first unfolding`);
+      throw new LowrankError("RANK", `rank[0] * rank[1] = ${given[0] * given[1]} exceeds the rank ${Math.min(shape[0], S / shape[0])} of the first unfolding`);
     }
   }
   const eps = o.eps ?? 1e-12;
@@ -139,7 +140,7 @@ export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}
   const { X: Xs, scale } = scaleTensor(X, mask);
   let result: TensorRingResult;
   if (method === "als") {
-    if (!given) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: method \"als\" needs ranks");
+    if (!given) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: method \"als\" needs rank");
     if (mask && o.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
     result = await trAls(
       Xs, given, { ...o, unfoldingSvd: route }, undefined, mask, o.completion ?? "weighted",

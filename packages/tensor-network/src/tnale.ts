@@ -11,7 +11,7 @@ import { ringParameters, type Fit, type Fitter } from "./ring-fit.js";
 export interface TnaleOptions {
   radius?: number;
   restarts?: number;
-  initialRanks?: number[];
+  initialRank?: number | number[];
   searchPermutation?: boolean;
 }
 
@@ -20,8 +20,9 @@ export async function tnale(shape: number[], budget: number, opts: TnaleOptions,
   const N = shape.length;
   const L = opts.radius ?? 2;
   const restarts = opts.restarts ?? 2;
-  let start = opts.initialRanks ?? shape.map(() => 2);
-  if (start.length !== N) throw new LowrankError("SHAPE", `initialRanks must have N = ${N} entries`);
+  const r0 = opts.initialRank ?? 2;
+  let start = typeof r0 === "number" ? shape.map(() => r0) : r0;
+  if (start.length !== N) throw new LowrankError("SHAPE", `initialRank must be a number or have N = ${N} entries`);
   if (ringParameters(shape, start) > budget) start = shape.map(() => 1);
 
   const cache = new Map<string, Fit | null>();

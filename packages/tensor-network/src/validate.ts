@@ -73,6 +73,7 @@ const ALIASES: Record<string, string[]> = {
   max_rank: ["maxRank", "ranks", "rank"],
   n_components: ["maxRank", "ranks", "rank"],
   nComponents: ["maxRank", "ranks", "rank"],
+  initialRanks: ["initialRank"],
   tolerance: ["tol", "eps"],
   epsilon: ["eps"],
 };

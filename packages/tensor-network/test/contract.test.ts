@@ -253,7 +253,7 @@ describe("contract: valid inputs give correct results on both backends", () => {
           await expectContract(count(() => tensorRing(X, { eps: 1e-12, backend })), `tensorRing ${backend}`, (t) => {
             expect(rel(reconstruct(t, { backend }).data, X.data)).toBeLessThan(1e-10);
           });
-          await expectContract(count(() => tensorRing(X, { ranks: tr.ranks.slice(0, -1), method: "als", maxIter: 5, seed: 3, backend })), `tr-als ${backend}`);
+          await expectContract(count(() => tensorRing(X, { rank: tr.ranks.slice(0, -1), method: "als", maxIter: 5, seed: 3, backend })), `tr-als ${backend}`);
         }
       }),
       fcParams(15),
@@ -373,11 +373,11 @@ const VALID_CALLS: [string, (X: Tensor) => fc.Arbitrary<Record<string, unknown>>
     async (X, o, b) => { const t = await cp(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), parameterCount(t)]; }],
   ["tensorTrain", (X) => fc.record({ eps: fc.constantFrom(0, 1e-12, 0.1, 1, 10), maxRank: fc.oneof(int(1, 5), someRanks), unfoldingSvd: fc.constantFrom("gram", "jacobi"), mask: maskFor(X), completion: fc.constantFrom("weighted", "em"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), returnErrors: fc.boolean() }),
     async (X, o, b) => { const t = await tensorTrain(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttRound(t, { backend: b, eps: 0.1 }), ttNorm(t, { backend: b }), compressionRatio(t)]; }],
-  ["tensorRing", (X) => fc.record({ ranks: someRanks, eps: fc.constantFrom(0, 1e-12, 0.1, 1), method: fc.constantFrom("svd", "als"), init: fc.constantFrom("svd", "random"), unfoldingSvd: fc.constantFrom("gram", "jacobi"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), mask: maskFor(X), completion: fc.constantFrom("weighted", "em"), returnErrors: fc.boolean() }),
+  ["tensorRing", (X) => fc.record({ rank: fc.oneof(int(1, 5), someRanks), eps: fc.constantFrom(0, 1e-12, 0.1, 1), method: fc.constantFrom("svd", "als"), init: fc.constantFrom("svd", "random"), unfoldingSvd: fc.constantFrom("gram", "jacobi"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), mask: maskFor(X), completion: fc.constantFrom("weighted", "em"), returnErrors: fc.boolean() }),
     async (X, o, b) => { const t = await tensorRing(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttNorm(t, { backend: b }), ttDot(t, ttAdd(t, t), { backend: b })]; }],
   ["coreShape", () => fc.record({ budget: fc.oneof(int(0, 200), fc.constantFrom(1e300, 1e9)), solver: fc.constantFrom("greedy", "bang-for-buck", "exact", "rre-greedy"), refitIter: int(1, 3) }, { requiredKeys: ["budget"] }),
     (X, o, b) => coreShape(X, { ...(o as object), backend: b } as never)],
-  ["searchStructure", () => fc.record({ method: fc.constantFrom("greedy", "tnale"), topology: fc.constantFrom("ring", "general"), budget: fc.oneof(int(0, 500), fc.constant(1e300)), targetError: fc.constantFrom(0, 1e-3), lambda: fc.constantFrom(0, 1, 200), radius: int(1, 3), initialRanks: someRanks, searchPermutation: fc.boolean(), alsIter: int(1, 3), sliceIter: int(1, 2), restarts: int(1, 2), maxEvaluations: int(1, 4), seed: int(0, 3) }, { requiredKeys: ["method"] }),
+  ["searchStructure", () => fc.record({ method: fc.constantFrom("greedy", "tnale"), topology: fc.constantFrom("ring", "general"), budget: fc.oneof(int(0, 500), fc.constant(1e300)), targetError: fc.constantFrom(0, 1e-3), lambda: fc.constantFrom(0, 1, 200), radius: int(1, 3), initialRank: fc.oneof(int(1, 5), someRanks), searchPermutation: fc.boolean(), alsIter: int(1, 3), sliceIter: int(1, 2), restarts: int(1, 2), maxEvaluations: int(1, 4), seed: int(0, 3) }, { requiredKeys: ["method"] }),
     (X, o, b) => searchStructure(X, { ...(o as object), backend: b } as never)],
   ["modeProduct", () => fc.record({ J: int(1, 4), mode: int(0, 5), transpose: fc.boolean(), sc: fc.constantFrom(1, 1e300, 1e-300) }),
     (X, o: { J: number; mode: number; transpose: boolean; sc: number }, b) => {
@@ -476,7 +476,7 @@ describe("contract: regressions found by fuzzing", () => {
   it("a subnormal residual gives a finite error (its reciprocal overflowed in the norm)", async () => {
     const X = { shape: [3, 3], data: [-1, 0, 0, 0, 0, 0, 0, 0, -1e-314] };
     for (const backend of BACKENDS) {
-      await expectContract(count(() => tensorRing(X, { ranks: [1, 1], method: "als", maxIter: 3, backend, returnErrors: true })), "tr-als subnormal");
+      await expectContract(count(() => tensorRing(X, { rank: [1, 1], method: "als", maxIter: 3, backend, returnErrors: true })), "tr-als subnormal");
       await expectContract(count(() => searchStructure(X, { method: "greedy", maxEvaluations: 3, alsIter: 3, backend })), "search subnormal");
     }
   });
@@ -630,7 +630,7 @@ const NUMERIC_OPTIONS: [string, (o: object) => unknown, Record<string, unknown>,
   ["tucker", (o) => tucker(X0, o as never), { rank: 2, method: "hooi", maxIter: 3 }, ["rank", "maxIter", "tol", "seed"], ["method", "init", "unfoldingSvd", "backend"]],
   ["cp", (o) => cp(X0, o as never), { rank: 2, maxIter: 3 }, ["rank", "maxIter", "tol", "seed"], ["init", "backend"]],
   ["tensorTrain", (o) => tensorTrain(X0, o as never), {}, ["eps", "maxRank"], ["unfoldingSvd", "completion", "backend"]],
-  ["tensorRing", (o) => tensorRing(X0, o as never), { ranks: [1, 2, 1], method: "als", maxIter: 3 }, ["maxIter", "tol", "seed", "eps"], ["method", "init", "unfoldingSvd", "backend"]],
+  ["tensorRing", (o) => tensorRing(X0, o as never), { rank: [1, 2, 1], method: "als", maxIter: 3 }, ["maxIter", "tol", "seed", "eps"], ["method", "init", "unfoldingSvd", "backend"]],
   ["ttRound", (o) => ttRound(TT0, o as never), {}, ["eps", "maxRank"], ["backend"]],
   ["coreShape", (o) => coreShape(X0, o as never), { budget: 40 }, ["budget", "refitIter"], ["solver", "backend"]],
   [
@@ -691,10 +691,11 @@ describe("contract: invalid inputs are refused with a LowrankError", () => {
       [() => tensorTrain(X0, { rank: 2 } as never), "rank", "maxRank"],
       [() => tensorTrain(X0, { n_components: 2 } as never), "n_components", "maxRank"],
       [() => tensorTrain(X0, { ranks: [2, 2] } as never), "ranks", "maxRank"],
-      [() => tensorRing(X0, { rank: 2 } as never), "rank", "ranks"],
-      [() => tensorRing(X0, { n_components: 2 } as never), "n_components", "ranks"],
+      [() => tensorRing(X0, { ranks: [2, 2, 2] } as never), "ranks", "rank"],
+      [() => tensorRing(X0, { n_components: 2 } as never), "n_components", "rank"],
       [() => tucker(X0, { n_components: 2 } as never), "n_components", "rank"],
       [() => tucker(X0, { ranks: 2 } as never), "ranks", "rank"],
+      [() => searchStructure(X0, { method: "tnale", initialRanks: [2, 2, 2] } as never), "initialRanks", "initialRank"],
       [() => cp(X0, { n_components: 2 } as never), "n_components", "rank"],
       [() => ttRound(TT0, { rank: 2 } as never), "rank", "maxRank"],
     ] as const) {
@@ -730,7 +731,7 @@ describe("contract: invalid inputs are refused with a LowrankError", () => {
 
   it("sizes are checked before allocating: ranks that make cores over 2^29 entries are TOO_LARGE on both backends", async () => {
     for (const b of BACKENDS) {
-      await expectRefused(count(() => tensorRing(X0, { ranks: [1e5, 1e5, 1], method: "als", backend: b })), ["TOO_LARGE"], `tr-als huge ranks ${b}`);
+      await expectRefused(count(() => tensorRing(X0, { rank: [1e5, 1e5, 1], method: "als", backend: b })), ["TOO_LARGE"], `tr-als huge ranks ${b}`);
       await expectRefused(count(() => tensorTrain(X0, { mask: new Uint8Array(24).fill(1), maxRank: [2 ** 28, 2 ** 28], backend: b })), ["TOO_LARGE"], `tt completion huge ranks ${b}`);
       await expectRefused(count(() => cp(X0, { rank: 2 ** 28, backend: b })), ["TOO_LARGE"], `cp huge rank ${b}`);
       await expectRefused(count(() => reconstruct({ weights: [1], factors: [1, 2, 3].map(() => ({ rows: 2000, cols: 1, data: new Float64Array(2000) })) } as never, { backend: b })), ["TOO_LARGE"], `reconstruct huge CP ${b}`);
@@ -752,7 +753,7 @@ describe("contract: invalid inputs are refused with a LowrankError", () => {
       ["tensorTrain", (o) => tensorTrain(X0, o)],
       ["tensorTrain mask", (o) => tensorTrain(X0, { mask: new Uint8Array(24).fill(1), maxRank: 2, ...o })],
       ["tensorRing", (o) => tensorRing(X0, o)],
-      ["tensorRing als", (o) => tensorRing(X0, { ranks: [1, 2, 1], method: "als", ...o })],
+      ["tensorRing als", (o) => tensorRing(X0, { rank: [1, 2, 1], method: "als", ...o })],
       ["coreShape", (o) => coreShape(X0, { budget: 40, signal: (o as { signal: AbortSignal }).signal })],
       ["searchStructure", (o) => searchStructure(X0, { method: "greedy", ...o })],
     ];

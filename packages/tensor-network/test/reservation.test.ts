@@ -42,11 +42,11 @@ describe("wasm runs stay within the memory they reserve", () => {
     expect(ttDot(r, tt)).toBeGreaterThan(0);
     const tr = trTensor([6, 5, 4, 5], [2, 3, 2, 2], { seed: 4 });
     for (const unfoldingSvd of ["gram", "jacobi"] as const) {
-      expect((await tensorRing(tr.tensor, { ranks: [2, 3, 2, 2], unfoldingSvd })).ranks).toEqual([2, 3, 2, 2, 2]);
+      expect((await tensorRing(tr.tensor, { rank: [2, 3, 2, 2], unfoldingSvd })).ranks).toEqual([2, 3, 2, 2, 2]);
       expect((await tensorRing(tr.tensor, { eps: 0.1, unfoldingSvd })).ranks[0]).toBeGreaterThan(0);
     }
     for (const initMethod of ["svd", "random"] as const) {
-      const als = await tensorRing(tr.tensor, { ranks: [2, 3, 2, 2], method: "als", init: initMethod, maxIter: 5 });
+      const als = await tensorRing(tr.tensor, { rank: [2, 3, 2, 2], method: "als", init: initMethod, maxIter: 5 });
       expect(als.ranks).toEqual([2, 3, 2, 2, 2]);
     }
   });

@@ -17,7 +17,7 @@ describe("serialize / deserialize", () => {
     made.tucker = await tucker(X, { rank: [3, 3, 2] });
     made.cp = await cp(X, { rank: 3, seed: 1 });
     made.tt = await tensorTrain(X, { maxRank: 3 });
-    made.tr = await tensorRing(X, { ranks: [2, 2, 2] });
+    made.tr = await tensorRing(X, { rank: [2, 2, 2] });
     made.general = { edgeRanks: [[6, 2, 1], [2, 5, 2], [1, 2, 4]], cores: [randomTensor([6, 2, 1], 1), randomTensor([5, 2, 2], 2), randomTensor([4, 1, 2], 3)] };
   });
 
@@ -41,7 +41,7 @@ describe("serialize / deserialize", () => {
     const kinds = (ds: object[]) => ds.map((d) => (d as { kind: string }).kind);
     expect(kinds([made.tucker, made.cp, made.tt, made.tr])).toEqual(["tucker", "cp", "tensor-network", "tensor-network"]);
     expect((await tucker(X, { rank: 2, method: "hooi", backend: "js" })).kind).toBe("tucker");
-    expect((await tensorRing(X, { ranks: [2, 2, 2], method: "als", maxIter: 2, backend: "js" })).kind).toBe("tensor-network");
+    expect((await tensorRing(X, { rank: [2, 2, 2], method: "als", maxIter: 2, backend: "js" })).kind).toBe("tensor-network");
     const tt = made.tt as never;
     expect(kinds([ttRound(tt), ttAdd(tt, tt), ttScale(tt, 2)])).toEqual(["tensor-network", "tensor-network", "tensor-network"]);
     const ring = await searchStructure(X, { method: "greedy", maxEvaluations: 2, alsIter: 2, backend: "js" });

@@ -44,7 +44,7 @@ describe("tensorTrain (js reference)", () => {
     const rng = new Rng(9);
     const mask = Uint8Array.from(tensor.data, () => (rng.uniform() < 0.5 ? 1 : 0));
     const data = tensor.data.map((v, i) => (mask[i] ? v : NaN));
-    const tt = await tensorRing({ shape: tensor.shape, data }, { ranks: [1, 3, 4, 2], method: "als", mask, maxIter: 2000, tol: 1e-12, backend: "js" });
+    const tt = await tensorRing({ shape: tensor.shape, data }, { rank: [1, 3, 4, 2], method: "als", mask, maxIter: 2000, tol: 1e-12, backend: "js" });
     expect(tt.ranks).toEqual(ranks);
     expect(relativeError(tensor, reconstruct(tt, { backend: "js" }))).toBeLessThan(1e-8);
   });

@@ -21,7 +21,7 @@ describe("the zero tensor", () => {
     expect(tt.ranks).toEqual([1, 1, 1, 1]);
     expect(isZero(reconstruct(ttRound(tt, { backend: "js" }), { backend: "js" }).data)).toBe(true);
     expect(isZero(reconstruct(await tensorRing(Z, { backend: "js" }), { backend: "js" }).data)).toBe(true);
-    const als = await tensorRing(Z, { ranks: [2, 2, 1], method: "als", backend: "js" });
+    const als = await tensorRing(Z, { rank: [2, 2, 1], method: "als", backend: "js" });
     expect(isZero(reconstruct(als, { backend: "js" }).data)).toBe(true);
     expect((await coreShape(Z, { budget: 30, backend: "js" })).errorBound).toBe(0);
   });

@@ -4,9 +4,10 @@
 // four rank-1 updates and each load of f is shared by two rows of G. Every
 // entry still receives the updates in order (q ascending, one multiply-add
 // each), so the sums round exactly as one axpy per f_q, which is what the
-// TypeScript reference (src/gram.ts) does. Only the lower triangle (columns
+// TypeScript twin (src/kernels/gram.ts) does. Only the lower triangle (columns
 // 0..r of row r, leading dimension d) is touched; Cholesky reads nothing else.
 import { axpyInline } from "../../linalg/assembly/blas1";
+import { madd } from "../../linalg/assembly/simd";
 
 /** g[0..n) += a0 f0 + a1 f1 + a2 f2 + a3 f3, added one term at a time (left to right). */
 @inline function rank1x4(n: i32, g: usize, f0: usize, f1: usize, f2: usize, f3: usize, a0: f64, a1: f64, a2: f64, a3: f64): void {
@@ -15,17 +16,10 @@ import { axpyInline } from "../../linalg/assembly/blas1";
   for (; c + 2 <= n; c += 2) {
     const o = <usize>c << 3;
     let acc = v128.load(g + o);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      acc = f64x2.relaxed_madd(v0, v128.load(f0 + o), acc);
-      acc = f64x2.relaxed_madd(v1, v128.load(f1 + o), acc);
-      acc = f64x2.relaxed_madd(v2, v128.load(f2 + o), acc);
-      acc = f64x2.relaxed_madd(v3, v128.load(f3 + o), acc);
-    } else {
-      acc = f64x2.add(acc, f64x2.mul(v0, v128.load(f0 + o)));
-      acc = f64x2.add(acc, f64x2.mul(v1, v128.load(f1 + o)));
-      acc = f64x2.add(acc, f64x2.mul(v2, v128.load(f2 + o)));
-      acc = f64x2.add(acc, f64x2.mul(v3, v128.load(f3 + o)));
-    }
+    acc = madd(v0, v128.load(f0 + o), acc);
+    acc = madd(v1, v128.load(f1 + o), acc);
+    acc = madd(v2, v128.load(f2 + o), acc);
+    acc = madd(v3, v128.load(f3 + o), acc);
     v128.store(g + o, acc);
   }
   if (c < n) {
@@ -54,25 +48,14 @@ import { axpyInline } from "../../linalg/assembly/blas1";
     const o = <usize>c << 3;
     const x0 = v128.load(f0 + o), x1 = v128.load(f1 + o), x2 = v128.load(f2 + o), x3 = v128.load(f3 + o);
     let p = v128.load(g0 + o), q = v128.load(g1 + o);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      p = f64x2.relaxed_madd(va0, x0, p);
-      q = f64x2.relaxed_madd(vb0, x0, q);
-      p = f64x2.relaxed_madd(va1, x1, p);
-      q = f64x2.relaxed_madd(vb1, x1, q);
-      p = f64x2.relaxed_madd(va2, x2, p);
-      q = f64x2.relaxed_madd(vb2, x2, q);
-      p = f64x2.relaxed_madd(va3, x3, p);
-      q = f64x2.relaxed_madd(vb3, x3, q);
-    } else {
-      p = f64x2.add(p, f64x2.mul(va0, x0));
-      q = f64x2.add(q, f64x2.mul(vb0, x0));
-      p = f64x2.add(p, f64x2.mul(va1, x1));
-      q = f64x2.add(q, f64x2.mul(vb1, x1));
-      p = f64x2.add(p, f64x2.mul(va2, x2));
-      q = f64x2.add(q, f64x2.mul(vb2, x2));
-      p = f64x2.add(p, f64x2.mul(va3, x3));
-      q = f64x2.add(q, f64x2.mul(vb3, x3));
-    }
+    p = madd(va0, x0, p);
+    q = madd(vb0, x0, q);
+    p = madd(va1, x1, p);
+    q = madd(vb1, x1, q);
+    p = madd(va2, x2, p);
+    q = madd(vb2, x2, q);
+    p = madd(va3, x3, p);
+    q = madd(vb3, x3, q);
     v128.store(g0 + o, p);
     v128.store(g1 + o, q);
   }
@@ -121,10 +104,10 @@ import { axpyInline } from "../../linalg/assembly/blas1";
   for (let r = 0; r < k; r++) axpyInline(r + 1, load<f64>(f + (<usize>r << 3)), f, G + (<usize>(r * d) << 3));
 }
 
-/** G (k x k, lower triangle; zeroed first) = Xᵀ X for the n contiguous k-long rows of X. */
-export function gramRows(n: i32, k: i32, X: usize, G: usize): void {
+/** G (k x k, lower triangle; zeroed first) = Xᵀ X for the n k-long rows of X, ldx doubles apart. */
+export function gramRows(n: i32, k: i32, X: usize, ldx: i32, G: usize): void {
   memory.fill(G, 0, <usize>(k * k) << 3);
-  const row = <usize>k << 3;
+  const row = <usize>ldx << 3;
   let q = 0;
   for (; q + 4 <= n; q += 4) {
     const f0 = X + <usize>q * row;

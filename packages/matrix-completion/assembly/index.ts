@@ -1,6 +1,6 @@
 // Entry point of @lowrank/matrix-completion's WASM module: linalg's kernels
 // (re-exported so bindLinalg works on this instance) plus this package's.
 export * from "../../linalg/assembly/index";
-export { alsHalfStep } from "./als";
-export { sketchedHalfStep } from "./robust-altmin";
+export { alsHalfStep } from "./als-half-step";
+export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";

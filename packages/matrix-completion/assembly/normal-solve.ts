@@ -1,7 +1,7 @@
 // One row's regularised least-squares solve through its normal equations:
 // G = Σ f fᵀ (+ the bias column), b = Σ t f, then Cholesky and two triangular
 // solves. Shared by alsHalfStep and the small-row path of sketchedHalfStep.
-// Mirrored in src/normal-solve.ts.
+// Twin: src/kernels/normal-solve.ts.
 import { cholesky } from "../../linalg/assembly/cholesky-rows";
 import { triangularSolve } from "../../linalg/assembly/triangular";
 import { axpyInline } from "../../linalg/assembly/blas1";

@@ -1,6 +1,6 @@
 // The squared error of the predictions mu + rowBias[i] + colBias[j] + U_i · V_j
 // at listed positions, clamped to [lo, hi] (the range of the training values
-// for ratings, ±inf otherwise). Mirrored in src/kernels.ts.
+// for ratings, ±inf otherwise). Twin: src/kernels/predict.ts.
 import { dotInline } from "../../linalg/assembly/blas1";
 
 @inline function predictAt(k: i32, i: i32, j: i32, U: usize, V: usize, rowBias: usize, colBias: usize, mu: f64, lo: f64, hi: f64): f64 {

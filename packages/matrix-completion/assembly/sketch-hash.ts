@@ -3,7 +3,7 @@
 // h = mix32(stepKey(seed) ^ j) depends only on (seed, j) (one hash of the
 // other factor's rows per half-step, shared by the rows); SRHT: signs and
 // sampled rows from rowKey(seed, i). The TS reference draws the very same
-// sketches without sharing any state. Mirrored in src/sketch-hash.ts.
+// sketches without sharing any state. Twin: src/kernels/sketch-hash.ts.
 
 /** A 32-bit avalanche mix (Wang/Jenkins style, "lowbias32" constants). */
 @inline export function mix32(x: u32): u32 {

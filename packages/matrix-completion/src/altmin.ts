@@ -5,8 +5,8 @@
 // problems, with a QR re-orthonormalisation after each step. Written once for
 // both solvers: exact normal equations (`altmin`), or the sketched,
 // preconditioned, warm-started solver of Gu, Song, Yin and Zhang (2023,
-// `robust-altmin`).
-import { sketchedWorkSize, type SketchKind } from "./kernels.js";
+// `robust-altmin`, src/robust-altmin.ts).
+import { sketchedHalfStep, sketchedWorkSize, type HalfStepReport, type SketchKind } from "./robust-altmin.js";
 import type { RunState } from "./state.js";
 
 /** Settings of an alternating-minimisation run. */
@@ -39,9 +39,10 @@ function solveWorkSize(n: number, m: number, k: number, maxCount: number, s: Alt
  * and returns one step: V half-step, V = QR, U half-step, U = QR. Each QR
  * moves its R into the other factor (X = Q R, other <- other Rᵀ), so U Vᵀ is
  * unchanged and the sketched solver's warm start stays exact.
- * step() returns the PCG steps taken (0 for the exact solver).
+ * step() returns the PCG steps taken and the rows whose PCG stopped at
+ * maxInner before reaching innerTol (both 0 for the exact solver).
  */
-export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number } {
+export function setupAltMin(st: RunState, s: AltMinSettings): { step(): HalfStepReport } {
   const { ws, k, rows: n, cols: m } = st;
   const K = ws.kernels;
   const N = Math.max(n, m);
@@ -51,16 +52,18 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number }
   const solveWork = take(solveWorkSize(n, m, k, maxCount, s));
   const T1 = take(N * k), T2 = take(N * k), R = take(k * k), tau = take(k), qw = take(k);
   let calls = 0;
+  const sketched = s.solver === "sketched"
+    ? sketchedHalfStep(K, solveWork, { k, sketchSize: s.sketchSize, sketch: s.sketch, innerTol: s.innerTol, maxInner: s.maxInner, ridge: s.ridge }, maxCount, N)
+    : null;
 
-  const solve = (cnt: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, fRows: number, X: Float64Array, bias: Float64Array): number => {
-    if (s.solver === "exact") {
+  const solve = (cnt: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, fRows: number, X: Float64Array, bias: Float64Array): HalfStepReport => {
+    if (!sketched) {
       K.alsHalfStep(cnt, k, ptr, idx, vals, F, st.zeros, X, bias, 0, s.ridge, 0, false, false, solveWork);
-      return 0;
+      return { steps: 0, unconverged: 0 };
     }
     // A fresh sketch per call: the seed advances, so no row keeps an unlucky embedding.
     calls++;
-    return K.sketchedHalfStep(cnt, k, ptr, idx, vals, F, fRows, X, s.sketchSize, (s.seed + Math.imul(calls, 0x2545f491)) >>> 0,
-      s.innerTol, s.maxInner, s.ridge, maxCount, st.zeros, solveWork, s.sketch);
+    return sketched({ n: cnt, ptr, idx, vals, F, fRows, X, bias, zeros: st.zeros, seed: (s.seed + Math.imul(calls, 0x2545f491)) >>> 0 });
   };
 
   // X (rows x k) = Q R; other (rows2 x k) <- other Rᵀ.
@@ -75,11 +78,11 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): number }
 
   return {
     step() {
-      let inner = solve(m, st.colPtr, st.colRows, st.colVals, st.U, n, st.V, st.colBias);
+      const a = solve(m, st.colPtr, st.colRows, st.colVals, st.U, n, st.V, st.colBias);
       orthonormalize(m, st.V, n, st.U);
-      inner += solve(n, st.rowPtr, st.rowCols, st.rowVals, st.V, m, st.U, st.rowBias);
+      const b = solve(n, st.rowPtr, st.rowCols, st.rowVals, st.V, m, st.U, st.rowBias);
       orthonormalize(n, st.U, m, st.V);
-      return inner;
+      return { steps: a.steps + b.steps, unconverged: a.unconverged + b.unconverged };
     },
   };
 }

@@ -1,7 +1,7 @@
 // complete(): options, input checks, the choice of lambda, then the run.
 import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type Backend } from "@lowrank/linalg";
 import { checkRunSize, fit, type FitSettings } from "./fit.js";
-import type { SketchKind } from "./kernels.js";
+import type { SketchKind } from "./robust-altmin.js";
 import type { CompletionModel, IterationRecord, Method } from "./model.js";
 import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
 import { selectLambda } from "./select-lambda.js";
@@ -47,7 +47,7 @@ export interface CompleteOptions {
    * s sampled rows, O(|Omega_i| k log |Omega_i|), a better embedding for the same s).
    */
   sketch?: SketchKind;
-  /** robust-altmin: each row's preconditioned normal residual must fall by this factor per half-step (default 0.1). */
+  /** robust-altmin: each row's preconditioned normal residual must fall by this factor per half-step (default 0.1; in [0, 1): 0 runs maxInner steps). */
   innerTol?: number;
   /** robust-altmin: cap on PCG steps per row per half-step (default 10, at most 1000). */
   maxInner?: number;
@@ -84,7 +84,8 @@ const COMPLETE_OPTIONS = {
   validation: opt.any<ObservationsInput>(),
   sketchSize: opt.int({ min: 1, below: 2 ** 20 }),
   sketch: opt.oneOf(["countsketch", "srht"] as const),
-  innerTol: opt.number({ min: 0 }),
+  // At 1 or above no PCG step would ever run and the factors would keep their spectral start.
+  innerTol: opt.number({ min: 0, below: 1 }),
   maxInner: opt.int({ min: 1, max: MAX_INNER_LOOP }),
   // 0 would clip every row of the spectral start to zero, leaving a degenerate start.
   incoherence: opt.number({ above: 0 }),

@@ -5,7 +5,7 @@ import { alsWorkSize, setupAls } from "./als.js";
 import { altMinWorkSize, setupAltMin, type AltMinSettings } from "./altmin.js";
 import { CompletionModel, type IterationRecord, type Method } from "./model.js";
 import { completionModule } from "./module.js";
-import type { SketchKind } from "./kernels.js";
+import type { HalfStepReport, SketchKind } from "./robust-altmin.js";
 import { indexObservations, type Observations } from "./observations.js";
 import { spectralInit, spectralWorkSize } from "./spectral-init.js";
 import { allocateState, stateBytes } from "./state.js";
@@ -95,14 +95,14 @@ export async function fit(
   const K = ws.kernels;
 
   let mu = 0;
-  let step: () => number;
+  let step: () => HalfStepReport;
   let penalty: () => number = () => 0;
   if (als) {
     const a = setupAls(st, { lambda, biasLambda, biases, seed });
     mu = a.mu;
     step = () => {
       a.step();
-      return 0;
+      return { steps: 0, unconverged: 0 };
     };
     penalty = a.penalty;
   } else {
@@ -112,6 +112,7 @@ export async function fit(
 
   const history: IterationRecord[] = [];
   let prev = Infinity;
+  let converged = false;
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const t0 = performance.now();
     const inner = step();
@@ -124,20 +125,24 @@ export async function fit(
       const v = st.validation;
       rec.validationRmse = Math.sqrt(K.squaredError(v.nnz, k, v.rowIndex, v.colIndex, v.values, st.U, st.V, st.rowBias, st.colBias, mu, lo, hi) / v.nnz);
     }
-    if (method === "robust-altmin") rec.innerSteps = inner / (n + m);
+    if (method === "robust-altmin") {
+      rec.innerSteps = inner.steps / (n + m);
+      rec.innerUnconverged = inner.unconverged;
+    }
     rec.ms = performance.now() - t0;
     history.push(rec);
     // Reports the record, lets the event loop run when 25 ms have passed since it last did, and honours the signal.
     if (s.report) await run.step(rec);
     else await run.pause();
-    const converged = iteration > 1 && prev - loss <= tol * prev;
+    converged = iteration > 1 && prev - loss <= tol * prev;
     prev = loss;
     if (converged) break;
   }
+  const residual = history[history.length - 1].trainRmse;
 
   return new CompletionModel(
     method, n, m, k, ws.output(st.U), ws.output(st.V), ws.output(st.rowBias), ws.output(st.colBias), mu, [lo, hi], history,
     { lambda, biasLambda, weighted: als, biases, search },
-    { ptr: ix.rowPtr, cols: ix.rowCols },
+    { ptr: ix.rowPtr, cols: ix.rowCols }, null, { converged, residual },
   );
 }

@@ -1,5 +1,5 @@
 import { asF64, asIndices, checkSize, LowrankError } from "@lowrank/linalg";
-import { jsCompletionKernels } from "./kernels.js";
+import { alsHalfStep } from "./kernels/als-half-step.js";
 import { CompletionModel } from "./model.js";
 
 /** One new row's observations: the columns and their values. */
@@ -13,7 +13,7 @@ function solveRow(
   model: CompletionModel, cols: Int32Array, vals: Float64Array, mu: number, colBias: Float64Array, x: Float64Array, bias: Float64Array,
 ): void {
   const k = model.rank, reg = model.regularization, cnt = cols.length;
-  jsCompletionKernels.alsHalfStep(
+  alsHalfStep(
     1, k, Int32Array.of(0, cnt), cols, vals, model.V, colBias, x, bias, mu, reg.lambda, reg.biasLambda, reg.weighted, reg.biases,
     new Float64Array((k + 1) * (k + 1) + k + 1),
   );
@@ -92,6 +92,6 @@ export function foldIn(model: CompletionModel, row: FoldInRow): CompletionModel 
   nextCols.set(cols, seen.length);
   return new CompletionModel(
     model.method, model.rows + 1, model.cols, k, U, model.V, rowBias, model.colBias, model.globalMean, model.clip, model.history,
-    model.regularization, { ptr: nextPtr, cols: nextCols },
+    model.regularization, { ptr: nextPtr, cols: nextCols }, null, { converged: model.converged, residual: model.residual },
   );
 }

@@ -20,6 +20,8 @@ export interface IterationRecord {
   ms: number;
   /** robust-altmin: PCG steps per row and half-step, averaged over the rows of both sides (rows solved exactly count 0). */
   innerSteps?: number;
+  /** robust-altmin: rows (of both half-steps) whose PCG ran maxInner steps without its residual falling by innerTol. */
+  innerUnconverged?: number;
 }
 
 /** What `recommend` returns: the best columns first. */
@@ -44,6 +46,14 @@ function checkIndex(v: unknown, n: number, what: string): number {
   if (typeof v !== "number") throw new LowrankError("INVALID_ARGUMENT", `${what} must be a number, got ${v === null ? "null" : typeof v}`);
   if (!Number.isInteger(v) || v < 0 || v >= n) throw new LowrankError("INDEX", `${what} ${v} is outside [0, ${n})`);
   return v;
+}
+
+/** How the fit ended: whether the loss criterion (tol) was met before maxIter, and the final training RMSE. */
+export interface FitStatus {
+  /** True when the training loss improved by less than tol (relative) in the last iteration; false when maxIter stopped the run. */
+  converged: boolean;
+  /** Root-mean-square error on the training observations after the last iteration. */
+  residual: number;
 }
 
 /** The original ids of a model's rows and columns, as `parseRatings` returns them. */
@@ -97,6 +107,8 @@ export class CompletionModel {
     readonly observed: { ptr: Int32Array; cols: Int32Array },
     /** The original user and item ids, when attached with `withIds` (kept by toJSON and toBytes); null otherwise. */
     readonly ids: ModelIds | null = null,
+    /** How the fit ended; by default (a hand-built model) not converged, with the last history record's training RMSE (NaN without history). */
+    status: FitStatus | null = null,
   ) {
     // The model is built by complete() and foldIn(); a hand-built one is held to the same shape, so its methods cannot misread.
     if (!METHODS.includes(method)) throw modelError(`method must be one of ${METHODS.join(", ")}, got ${typeof method === "string" ? JSON.stringify(method) : typeof method}`);
@@ -135,7 +147,24 @@ export class CompletionModel {
     } else {
       this.ids = null;
     }
+    if (status !== null && status !== undefined) {
+      if (typeof status !== "object" || typeof status.converged !== "boolean" || typeof status.residual !== "number" || !(status.residual >= 0 || Number.isNaN(status.residual))) {
+        throw modelError("status must be { converged: boolean, residual: a number >= 0 or NaN }");
+      }
+      this.converged = status.converged;
+      this.residual = status.residual;
+    } else {
+      this.converged = false;
+      this.residual = history.length > 0 && typeof history[history.length - 1]?.trainRmse === "number" ? history[history.length - 1].trainRmse : NaN;
+    }
   }
+
+  /** Always "completion-model". */
+  readonly kind = "completion-model" as const;
+  /** Whether the fit met its tolerance before maxIter (see {@link FitStatus}). */
+  readonly converged: boolean;
+  /** The final training RMSE (see {@link FitStatus}). */
+  readonly residual: number;
 
   /**
    * The same model with the original user and item ids attached (e.g. the
@@ -151,6 +180,7 @@ export class CompletionModel {
     return new CompletionModel(
       this.method, this.rows, this.cols, this.rank, this.U, this.V, this.rowBias, this.colBias, this.globalMean, this.clip,
       this.history, this.regularization, this.observed, { rowIds: ids.rowIds, colIds: ids.colIds },
+      { converged: this.converged, residual: this.residual },
     );
   }
 

@@ -5,11 +5,12 @@
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import simd from "./generated/wasm-simd.js";
-import { jsCompletionKernels, type CompletionKernels } from "./kernels.js";
+import { jsCompletionKernels, type CompletionKernels } from "./kernels/index.js";
+import { sketchedHalfStep, sketchedWorkSize, type SketchKind } from "./robust-altmin.js";
 import { bindCompletion } from "./wasm.js";
 
 /** Arena bytes the warm-up takes (a few hundred doubles; generous). */
-const WARM_BYTES = 1 << 16;
+const WARM_BYTES = 1 << 17;
 
 /**
  * The module: the simd variant is bundled (so Node and workers can compile it
@@ -40,9 +41,15 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
     vals[q] = Math.sin(q);
   }
   for (let q = 0; q < n * r; q++) F[q] = Math.cos(q);
+  const sketched = (sketch: SketchKind) => {
+    const s = 2 + r;
+    const work = arena.f64(sketchedWorkSize(r, s, n, n, sketch));
+    return sketchedHalfStep(k, work, { k: r, sketchSize: s, sketch, innerTol: 1e-3, maxInner: 5, ridge: 0 }, n, n);
+  };
+  const halfSteps = [sketched("countsketch"), sketched("srht")];
   for (let rep = 0; rep < 10; rep++) {
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
-    k.sketchedHalfStep(n, r, ptr, idx, vals, F, n, X, 2 + r, rep, 1e-3, 5, 0, n, zeros, work, rep & 1 ? "srht" : "countsketch");
+    halfSteps[rep & 1]({ n, ptr, idx, vals, F, fRows: n, X, bias, zeros, seed: rep });
     k.squaredError(nnz, r, ri, idx, vals, X, F, bias, zeros, 0.5, -1, 1);
   }
 }

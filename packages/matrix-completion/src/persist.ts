@@ -3,7 +3,7 @@
 // newer than it knows, and any malformed, truncated or corrupted input, with
 // INVALID_ARGUMENT (never a TypeError or RangeError).
 import { LowrankError } from "@lowrank/linalg";
-import type { CompletionModel, IterationRecord, Method, ModelIds, ModelRegularization } from "./model.js";
+import type { CompletionModel, FitStatus, IterationRecord, Method, ModelIds, ModelRegularization } from "./model.js";
 
 /** The `kind` field of a saved model. */
 export const MODEL_KIND = "completion-model";
@@ -31,6 +31,8 @@ export interface CompletionModelJSON {
   observed: { ptr: number[]; cols: number[] };
   /** The original user and item ids (from `parseRatings`), when the model holds them. */
   ids?: { rowIds: string[]; colIds: string[] };
+  /** How the fit ended (absent from older saves and models without a finite residual). */
+  status?: FitStatus;
 }
 
 /** The constructor's arguments, in order. */
@@ -137,7 +139,22 @@ export function modelToJSON(m: CompletionModel): CompletionModelJSON {
     observed: { ptr: toNumbers(m.observed.ptr), cols: toNumbers(m.observed.cols) },
   };
   if (m.ids) out.ids = { rowIds: m.ids.rowIds.slice(), colIds: m.ids.colIds.slice() };
+  const status = statusOf(m);
+  if (status) out.status = status;
   return out;
+}
+
+/** The model's fit status in plain form, or undefined when its residual is not a finite number (JSON has no NaN). */
+function statusOf(m: CompletionModel): FitStatus | undefined {
+  return Number.isFinite(m.residual) ? { converged: m.converged, residual: m.residual } : undefined;
+}
+
+function readStatus(where: string, x: unknown): FitStatus | null {
+  if (x === undefined) return null;
+  if (!plainObject(x) || typeof x.converged !== "boolean" || typeof x.residual !== "number" || !(x.residual >= 0 && x.residual < Infinity)) {
+    throw bad(where, "status must be { converged: boolean, residual: a finite number >= 0 }");
+  }
+  return { converged: x.converged, residual: x.residual };
 }
 
 function plainRegularization(r: ModelRegularization): ModelRegularization {
@@ -174,7 +191,7 @@ export function modelFromJSON(json: unknown, make: (...a: ModelParts) => Complet
     numbers(where, j.rowBias, "rowBias", rows), numbers(where, j.colBias, "colBias", cols),
     j.globalMean as number, [clip[0], clip[1]], readHistory(where, j.history), readRegularization(where, j.regularization),
     { ptr: ints(where, observed.ptr, "observed.ptr"), cols: ints(where, observed.cols, "observed.cols") },
-    readIds(where, j.ids, rows, cols),
+    readIds(where, j.ids, rows, cols), readStatus(where, j.status),
   ]);
 }
 
@@ -186,7 +203,7 @@ export function modelFromJSON(json: unknown, make: (...a: ModelParts) => Complet
 //   20 u32 observed count  24 u32 metadata bytes    28 u32 ids bytes
 //   32 u32 total length    36 u32 CRC-32 of every byte after the header
 // Body: f64 globalMean, clip lo, clip hi; f64 U (rows x rank), V (cols x rank), rowBias, colBias;
-// i32 observed.ptr (rows + 1), observed.cols; UTF-8 JSON metadata { method, history, regularization };
+// i32 observed.ptr (rows + 1), observed.cols; UTF-8 JSON metadata { method, history, regularization, status? };
 // UTF-8 JSON ids { rowIds, colIds } when flag bit 0 is set.
 
 const MAGIC = [0x4c, 0x52, 0x43, 0x4d]; // "LRCM"
@@ -212,7 +229,7 @@ function crc32(b: Uint8Array, from: number, to: number): number {
 /** The compact binary form of a model. */
 export function modelToBytes(m: CompletionModel): Uint8Array {
   const enc = new TextEncoder();
-  const meta = enc.encode(JSON.stringify({ method: m.method, history: m.history, regularization: plainRegularization(m.regularization) }));
+  const meta = enc.encode(JSON.stringify({ method: m.method, history: m.history, regularization: plainRegularization(m.regularization), status: statusOf(m) }));
   const ids = m.ids ? enc.encode(JSON.stringify({ rowIds: m.ids.rowIds, colIds: m.ids.colIds })) : new Uint8Array(0);
   const { rows, cols, rank } = m, nnz = m.observed.cols.length;
   const doubles = 3 + (rows + cols) * rank + rows + cols;
@@ -304,6 +321,6 @@ export function modelFromBytes(bytes: unknown, make: (...a: ModelParts) => Compl
   const ids = idsLen > 0 ? readIds(where, json(p + metaLen, idsLen, "ids"), rows, cols) : null;
   return build(where, make, [
     meta.method as Method, rows, cols, rank, U, V, rowBias, colBias, head[0], [head[1], head[2]],
-    readHistory(where, meta.history), readRegularization(where, meta.regularization), { ptr, cols: oc }, ids,
+    readHistory(where, meta.history), readRegularization(where, meta.regularization), { ptr, cols: oc }, ids, readStatus(where, meta.status),
   ]);
 }

@@ -2,7 +2,7 @@
 // single reservation of everything the method needs, which the workspace
 // holds the run to; docs/ARCHITECTURE.md, "Memory").
 import { arenaBytes, type Workspace } from "@lowrank/linalg";
-import type { CompletionKernels } from "./kernels.js";
+import type { CompletionKernels } from "./kernels/index.js";
 import type { Observations, RatingIndex } from "./observations.js";
 
 /** The views every method works on: the index, copied into the workspace, plus factors and scratch. */

@@ -1,10 +1,10 @@
 // The completion kernel set bound to one WASM instance: the generated binding
 // of every export (src/generated/exports.ts, from assembly/), linalg's
-// binding of its own kernels, and the two adapters whose TypeScript signature
-// differs from the export's (booleans and the sketch kind as 0/1).
+// binding of its own kernels, and the one adapter whose TypeScript signature
+// differs from the export's (alsHalfStep's booleans as 0/1).
 import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindExports, type Exports } from "./generated/exports.js";
-import type { CompletionKernels } from "./kernels.js";
+import type { CompletionKernels } from "./kernels/index.js";
 
 const bound = new WeakMap<object, CompletionKernels>();
 
@@ -18,8 +18,6 @@ export function bindCompletion(instance: WasmInstance<Exports>): CompletionKerne
     ...bindLinalg(instance),
     alsHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted, fitBias, work) =>
       g.alsHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted ? 1 : 0, fitBias ? 1 : 0, work),
-    sketchedHalfStep: (n, kk, ptr, idx, vals, F, m, X, s, seed, innerTol, maxInner, ridge, maxCount, zeros, work, sketch) =>
-      g.sketchedHalfStep(n, kk, ptr, idx, vals, F, m, X, s, seed >>> 0, innerTol, maxInner, ridge, maxCount, zeros, work, sketch === "srht" ? 1 : 0),
   };
   bound.set(instance, k);
   return k;

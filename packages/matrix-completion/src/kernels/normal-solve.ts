@@ -1,7 +1,8 @@
-// TypeScript mirror of assembly/normal-solve.ts: one row's regularised normal
+// Twin of assembly/normal-solve.ts: one row's regularised normal
 // equations, formed in the same order and solved by linalg's Cholesky and
 // triangular solves, so the result matches the WASM simd build bit for bit.
 import { axpyAt, jsKernels } from "@lowrank/linalg";
+import { gram1 } from "./gram.js";
 
 /**
  * Solves the row whose observations are q in [start, end): unknowns x (k) and,
@@ -20,7 +21,7 @@ export function normalSolve(
     const j = idx[q];
     const f = j * k;
     const t = vals[q] - mu - otherBias[j];
-    for (let r = 0; r < k; r++) axpyAt(r + 1, F[f + r], F, f, G, r * d);
+    gram1(k, d, G, 0, F, f);
     if (fitBias) {
       axpyAt(k, 1, F, f, G, k * d);
       G[k * d + k] += 1;

@@ -1,6 +1,6 @@
 // One ALS half-step over every row of one side, in one call: for each row i
 // the k x k (k + 1 with a bias) regularised normal equations are formed from
-// the other side's factor rows and solved by Cholesky. Mirrored in src/kernels.ts.
+// the other side's factor rows and solved by Cholesky. Twin: src/kernels/als-half-step.ts.
 import { normalSolve } from "./normal-solve";
 
 /**

@@ -1,5 +1,4 @@
-// The sketch hashes of the robust half-step, bit-identical to
-// assembly/sketch-hash.ts: the CountSketch bucket and sign of observation
+// Twin of assembly/sketch-hash.ts, bit-identical to it: the CountSketch bucket and sign of observation
 // (i, j) depend only on (seed, j) (stepKey), the SRHT's signs and rows on
 // (seed, i, j) (rowKey), so both backends draw the same sketch without shared state.
 

@@ -1,0 +1,61 @@
+// The kernel set of @lowrank/matrix-completion: linalg's kernels plus this
+// package's (src/kernels/<name>.ts is the TypeScript twin of
+// assembly/<name>.ts), the set the methods are written against. The WASM side
+// is bound in src/wasm.ts. Internal: reached from outside only through the
+// unstable "@lowrank/matrix-completion/kernels" subpath.
+import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { alsHalfStep } from "./als-half-step.js";
+import { squaredError } from "./predict.js";
+import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";
+
+/** Kernels of one matrix-completion run. Every array is a view of the run's workspace. */
+export interface CompletionKernels extends LinalgKernels {
+  /**
+   * ALS half-step: for every row i < n of this side (CSR ptr/idx/vals), solves
+   * (Σ_j f_j f_jᵀ + λ_i I) x_i = Σ_j (v_ij - mu - otherBias_j) f_j by Cholesky,
+   * with the row's bias as an extra unknown (design column of ones, ridge
+   * lambdaBias, never scaled) when fitBias. λ_i = lambda · |Omega_i| when weighted (ALS-WR),
+   * else lambda. k = 0 with fitBias fits the biases alone. Rows without observations, or singular, get zeros.
+   * `work` holds (k + 1)² + k + 1. Returns the number of singular rows.
+   * O(|Omega| d² + n d³), d = k + fitBias.
+   */
+  alsHalfStep(
+    n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+    X: Float64Array, ownBias: Float64Array, mu: number, lambda: number, lambdaBias: number, weighted: boolean, fitBias: boolean,
+    work: Float64Array,
+  ): number;
+  /** robust-altmin: this half-step's CountSketch of F's m rows into T (assembly/sketched-solve.ts). O(m). */
+  sketchTable(m: number, k: number, s: number, seed: number, T: Int32Array): void;
+  /**
+   * robust-altmin: sketches, factors and starts the PCG of rows i0 .. i0 + nb - 1
+   * (status[r] = 1), or leaves a row to the exact solve (status[r] = 0); see
+   * assembly/sketched-solve.ts for the layout. Returns the rows prepared.
+   * O(|Omega_block| k + nb (s k² + k³)).
+   */
+  sketchedPrepare(
+    i0: number, nb: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array,
+    s: number, seed: number, srht: number, T: Int32Array, D: Float64Array, SD: Float64Array, H: Float64Array,
+    L: Float64Array, g: Float64Array, z: Float64Array, p: Float64Array, gamma: Float64Array, status: Float64Array, buf: Float64Array,
+  ): number;
+  /** robust-altmin: one PCG step on each row of the block with active[r] != 0. Returns the rows stepped. O(|Omega_active| k + nb k²). */
+  sketchedStep(
+    i0: number, nb: number, k: number, ptr: Int32Array, D: Float64Array, X: Float64Array,
+    L: Float64Array, g: Float64Array, z: Float64Array, p: Float64Array, w: Float64Array,
+    gamma: Float64Array, qq: Float64Array, active: Float64Array, buf: Float64Array,
+  ): number;
+  /** Σ (clamped prediction - vals[q])² over the listed positions. O(nnz k). */
+  squaredError(
+    nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array,
+    rowBias: Float64Array, colBias: Float64Array, mu: number, lo: number, hi: number,
+  ): number;
+}
+
+/** The plain-TypeScript kernel set (backend "js"): the readable reference, same arithmetic order as the WASM simd build. */
+export const jsCompletionKernels: CompletionKernels = {
+  ...jsKernels,
+  alsHalfStep,
+  sketchTable,
+  sketchedPrepare,
+  sketchedStep,
+  squaredError,
+};

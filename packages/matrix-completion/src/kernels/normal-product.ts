@@ -1,0 +1,33 @@
+// Twin of assembly/normal-product.ts, in its rounding order: rows kp = k
+// rounded up to even apart (padding zero), each dot d·p summed in two lanes
+// (even columns, odd columns, in column order) then added, w's entries
+// receiving v_q d_q in row order. Agrees bit for bit with the simd build.
+
+/** Rows per chunk of the WASM kernel's wide path (its scratch is 2 CHUNK doubles). */
+export const CHUNK = 64;
+
+/** Two-lane dot of the padded rows a[ao..ao+kp) and b[bo..bo+kp). */
+export function laneDot(kp: number, a: Float64Array, ao: number, b: Float64Array, bo: number): number {
+  let s0 = 0, s1 = 0;
+  for (let c = 0; c < kp; c += 2) {
+    s0 += a[ao + c] * b[bo + c];
+    s1 += a[ao + c + 1] * b[bo + c + 1];
+  }
+  return s0 + s1;
+}
+
+/** w[wo..wo+kp) = Dᵀ(D p) over the cnt rows of D from do; returns |D p|². O(cnt k). */
+export function normalProduct(
+  cnt: number, k: number, D: Float64Array, dOff: number, p: Float64Array, po: number, w: Float64Array, wo: number,
+): number {
+  const kp = (k + 1) & ~1;
+  w.fill(0, wo, wo + kp);
+  let qq = 0;
+  for (let q = 0; q < cnt; q++) {
+    const d = dOff + q * kp;
+    const v = laneDot(kp, D, d, p, po);
+    qq += v * v;
+    for (let c = 0; c < kp; c++) w[wo + c] += v * D[d + c];
+  }
+  return qq;
+}

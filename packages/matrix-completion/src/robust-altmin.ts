@@ -1,0 +1,148 @@
+// The robust-altmin half-step (Gu, Song, Yin, Zhang 2023, arXiv 2302.11068):
+// every row's least-squares problem solved by sketch-and-precondition and a
+// few conjugate-gradient steps warm-started from the row's current value. The
+// control flow lives here once, for both backends: rows go in blocks (a few
+// hundred KiB of design and state, so each kernel call does enough work to
+// hide its cost); per block, one pass sketches, factors and starts the PCG of
+// every row (sketchedPrepare), the rows it leaves out (no more observations
+// than sketch rows, or a rank-deficient sketch) get the exact solve
+// (alsHalfStep without biases), then PCG steps run on the rows still active
+// (sketchedStep) until each row's preconditioned normal residual has fallen
+// by innerTol or maxInner steps have run. The passes are in
+// assembly/sketched-solve.ts (twins in src/kernels/); docs/ARCHITECTURE.md,
+// "matrix-completion".
+import type { CompletionKernels } from "./kernels/index.js";
+import { CHUNK } from "./kernels/normal-product.js";
+
+/** The subspace embedding of robust-altmin's row regressions. */
+export type SketchKind = "countsketch" | "srht";
+
+/** Per-row state doubles a block may hold (L, g, z, p, w and four scalars per row). */
+const BLOCK_STATE = 1 << 15;
+/** Design doubles a block may hold (at least one row's). */
+const BLOCK_DESIGN = 1 << 16;
+
+/** The smallest power of two >= n (n >= 1). */
+function pow2AtLeast(n: number): number {
+  let N = 1;
+  while (N < n) N *= 2;
+  return N;
+}
+
+/** Sizes of the half-step's scratch (doubles), given the rank, sketch rows, largest row count and the most rows either side has. */
+function layout(k: number, s: number, maxCount: number, m: number, sketch: SketchKind) {
+  const kp = (k + 1) & ~1;
+  const rows = Math.max(1, Math.min(256, m, Math.floor(BLOCK_STATE / (k * k + 4 * kp + 4))));
+  const design = Math.max(maxCount * kp, Math.min(BLOCK_DESIGN, rows * maxCount * kp));
+  const parts = {
+    table: (m + 1) >> 1, design, sketch: s * kp, srht: sketch === "srht" ? pow2AtLeast(Math.max(maxCount, 1)) * kp : 0,
+    L: rows * k * k, vectors: 4 * rows * kp, scalars: 4 * rows, buf: 2 * CHUNK + kp, exact: (k + 1) * (k + 1) + k + 1,
+  };
+  const total = Object.values(parts).reduce((a, b) => a + b, 0);
+  return { kp, rows, design, parts, total };
+}
+
+/** Doubles of scratch a robust-altmin half-step needs (maxCount: the largest row count; m: the most rows either side has). */
+export function sketchedWorkSize(k: number, s: number, maxCount: number, m: number, sketch: SketchKind): number {
+  return layout(k, s, maxCount, m, sketch).total;
+}
+
+/** Settings of the sketched solver. */
+export interface SketchedSolver {
+  k: number;
+  sketchSize: number;
+  sketch: SketchKind;
+  innerTol: number;
+  maxInner: number;
+  ridge: number;
+}
+
+/** One side's problem: rows n of X against F (fRows rows), CSR (ptr, idx, vals). */
+export interface HalfStepProblem {
+  n: number;
+  ptr: Int32Array;
+  idx: Int32Array;
+  vals: Float64Array;
+  F: Float64Array;
+  fRows: number;
+  X: Float64Array;
+  /** The side's bias (set to 0 on rows solved exactly); altmin fits none. */
+  bias: Float64Array;
+  /** One zero per row of F. */
+  zeros: Float64Array;
+  seed: number;
+}
+
+/** What a half-step did: PCG steps taken, and rows stopped by maxInner before their residual fell by innerTol. */
+export interface HalfStepReport {
+  steps: number;
+  unconverged: number;
+}
+
+/**
+ * Binds the solver to its scratch (`work`, sketchedWorkSize doubles, from the
+ * run's workspace) and returns the half-step. maxCount and m as for the size.
+ */
+export function sketchedHalfStep(
+  K: CompletionKernels, work: Float64Array, o: SketchedSolver, maxCount: number, m: number,
+): (p: HalfStepProblem) => HalfStepReport {
+  const { k, sketchSize: s, innerTol, maxInner, ridge } = o;
+  const srht = o.sketch === "srht" ? 1 : 0;
+  const { kp, rows: B, design, parts } = layout(k, s, maxCount, m, o.sketch);
+  let at = 0;
+  const take = (len: number) => work.subarray(at, (at += len));
+  const T = new Int32Array(work.buffer, work.byteOffset + at * 8, m);
+  take(parts.table);
+  const D = take(parts.design), SD = take(parts.sketch), H = take(parts.srht), L = take(parts.L);
+  const g = take(B * kp), z = take(B * kp), p = take(B * kp), w = take(B * kp);
+  const gamma = take(B), qq = take(B), status = take(B), active = take(B);
+  const buf = take(parts.buf), exact = take(parts.exact);
+  const tol2 = innerTol * innerTol;
+  const stop = new Float64Array(B);
+
+  return (pb) => {
+    const { n, ptr, idx, vals, F, X } = pb;
+    if (!srht) K.sketchTable(pb.fRows, k, s, pb.seed, T);
+    const report: HalfStepReport = { steps: 0, unconverged: 0 };
+    for (let i0 = 0; i0 < n; ) {
+      // A block: rows while the state and the design fit (always at least one row).
+      let i1 = i0 + 1;
+      while (i1 < n && i1 - i0 < B && (ptr[i1 + 1] - ptr[i0]) * kp <= design) i1++;
+      const nb = i1 - i0;
+      K.sketchedPrepare(i0, nb, k, ptr, idx, vals, F, X, s, pb.seed, srht, T, D, SD, H, L, g, z, p, gamma, status, buf);
+      // Rows left out of the sketch: the exact solve, one call per run of consecutive rows.
+      for (let r = 0; r < nb; ) {
+        if (status[r] !== 0) {
+          r++;
+          continue;
+        }
+        let e = r + 1;
+        while (e < nb && status[e] === 0) e++;
+        const i = i0 + r;
+        K.alsHalfStep(e - r, k, ptr.subarray(i), idx, vals, F, pb.zeros, X.subarray(i * k), pb.bias.subarray(i), 0, ridge, 0, false, false, exact);
+        r = e;
+      }
+      let live = 0;
+      for (let r = 0; r < nb; r++) {
+        stop[r] = tol2 * gamma[r];
+        const on = status[r] !== 0 && gamma[r] > stop[r] && gamma[r] > 0;
+        active[r] = on ? 1 : 0;
+        if (on) live++;
+      }
+      for (let it = 0; it < maxInner && live > 0; it++) {
+        K.sketchedStep(i0, nb, k, ptr, D, X, L, g, z, p, w, gamma, qq, active, buf);
+        for (let r = 0; r < nb; r++) {
+          if (active[r] === 0) continue;
+          if (qq[r] > 0) report.steps++;
+          if (!(qq[r] > 0 && gamma[r] > stop[r] && gamma[r] > 0)) {
+            active[r] = 0;
+            live--;
+          }
+        }
+      }
+      report.unconverged += live;
+      i0 = i1;
+    }
+    return report;
+  };
+}

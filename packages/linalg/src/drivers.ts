@@ -1,10 +1,13 @@
 // Workspace-level drivers shared by every package: the Jacobi step of the small
-// dense SVD (tight tolerance, then a looser retry) and the dense SPD solve
-// (Cholesky with one ridge policy, then the two triangular solves). They take a
+// dense SVD (tight tolerance, then a looser retry), the dense SPD solve
+// (Cholesky with one ridge policy, then the two triangular solves), the
+// orthonormal basis of a tall block (Householder QR), and small LU solves. They take a
 // kernel set (either backend) and views, so wasm and js run the same floating-
 // point operations in the same order. See docs/ARCHITECTURE.md for the runtime.
+import { LowrankError } from "./errors.js";
 import { invertGJ } from "./kernels/lu.js";
 import type { LinalgKernels } from "./kernels/index.js";
+import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -133,4 +136,35 @@ export function triangleWithIdentity(n: number, R: Float64Array, ldr: number, X:
     for (let j = i; j < n; j++) X[i * ldx + j] = R[i * ldr + j];
     if (identity) X[i * ldx + n + i] = 1;
   }
+}
+
+/** Doubles of `work` that {@link orthonormalize}(m, n, ...) needs: qrBlockedWorkSize(m, n). O(1). */
+export function orthonormalizeWorkSize(m: number, n: number): number {
+  return qrBlockedWorkSize(m, n);
+}
+
+/**
+ * Q (m x n, leading dimension ldq), orthonormal columns spanning the columns of
+ * the tall A (m x n, m >= n, leading dimension lda), by Householder QR: A is
+ * overwritten with R (upper triangle, non-negative diagonal) and the
+ * reflectors, tau (n) gets their factors, work holds orthonormalizeWorkSize(m, n)
+ * doubles. Where A is rank-deficient the columns of Q past its rank are still
+ * orthonormal: each is the next reflector's image of a coordinate vector, so
+ * the rank-deficient columns come completed (no Gram-Schmidt fix-up needed).
+ * Returns the number of diagonal entries of R above n·eps times the largest
+ * (the numerical rank, as far as QR without pivoting tells it). Blocked
+ * kernels, so large blocks run mostly in GEMM. O(6mn² - 2n³).
+ */
+export function orthonormalize(
+  K: Pick<LinalgKernels, "householderQrBlocked" | "householderQBlocked">, m: number, n: number,
+  A: Float64Array, lda: number, Q: Float64Array, ldq: number, tau: Float64Array, work: Float64Array,
+): number {
+  if (m < n) throw new LowrankError("SHAPE", `orthonormalize: a tall block (m >= n) is needed, got ${m} x ${n}`);
+  K.householderQrBlocked(m, n, A, lda, tau, work);
+  K.householderQBlocked(m, n, A, lda, tau, Q, ldq, work);
+  let big = 0;
+  for (let j = 0; j < n; j++) big = Math.max(big, Math.abs(A[j * lda + j]));
+  let rank = 0;
+  for (let j = 0; j < n; j++) if (Math.abs(A[j * lda + j]) > n * EPS * big) rank++;
+  return rank;
 }

@@ -38,6 +38,8 @@ export { LongRun, LONG_RUN, SIGNAL, YIELD_MS, throwIfAborted, yieldToEventLoop, 
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
 export { completeColumns } from "./factor-util.js";
 export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./kernels/qr-blocked.js";
-// Drivers: the shared Jacobi SVD step and SPD solve (see drivers.ts).
-export { jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity } from "./drivers.js";
+// Drivers: the shared Jacobi SVD step, SPD solve, tall-block orthonormal basis and small LU solves (see drivers.ts).
+export {
+  jacobiSvd, luInverse, luSolve, orthonormalize, orthonormalizeWorkSize, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity,
+} from "./drivers.js";
 export { encodeTypedArrays, decodeTypedArrays, readSerialized } from "./serialize.js";

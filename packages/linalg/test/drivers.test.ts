@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { arenaBytes, init, jacobiSvd, luInverse, luSolve, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity, withLinalg } from "../src/index.js";
+import {
+  arenaBytes, init, jacobiSvd, luInverse, luSolve, orthonormalize, orthonormalizeWorkSize, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity, withLinalg,
+} from "../src/index.js";
 import { randn } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;
@@ -171,5 +173,49 @@ describe("triangleWithIdentity", () => {
     const Y = new Float64Array(4);
     triangleWithIdentity(2, R, 2, Y, 2, false);
     expect(Array.from(Y)).toEqual([1, 2, 0, 4]);
+  });
+});
+
+/** orthonormalize on one backend: Q, R (upper triangle of the overwritten A) and the returned rank. */
+function orthoRun(backend: "js" | "wasm", A0: Float64Array, m: number, n: number) {
+  return withLinalg(backend, 8 * (2 * m * n + n + orthonormalizeWorkSize(m, n)) + 1024, (ws) => {
+    const A = ws.copy(A0), Q = ws.f64(m * n), tau = ws.f64(n), work = ws.f64(orthonormalizeWorkSize(m, n));
+    const rank = orthonormalize(ws.kernels, m, n, A, n, Q, n, tau, work);
+    const R = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = A[i * n + j];
+    return { Q: ws.output(Q), R, rank };
+  });
+}
+
+describe("orthonormalize", () => {
+  for (const backend of BACKENDS) {
+    it(`gives orthonormal Q with Q R = A, completing rank-deficient columns [${backend}]`, () => {
+      // Full rank (small and blocked sizes), then duplicated and zero columns.
+      const cases: [number, number, (A: Float64Array, n: number) => void][] = [
+        [9, 4, () => {}],
+        [200, 70, () => {}],
+        [12, 5, (A, n) => { for (let i = 0; i < A.length / n; i++) { A[i * n + 3] = A[i * n + 1]; A[i * n + 4] = 0; } }],
+      ];
+      for (const [m, n, damage] of cases) {
+        const A = randn(m, n, 70 + m).data;
+        damage(A, n);
+        const { Q, R, rank } = orthoRun(backend, A, m, n);
+        expect(rank).toBe(m === 12 ? 3 : n);
+        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+          let s = 0;
+          for (let i = 0; i < m; i++) s += Q[i * n + a] * Q[i * n + b];
+          expect(Math.abs(s - (a === b ? 1 : 0))).toBeLessThan(1e-13);
+        }
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let t = 0; t <= j; t++) s += Q[i * n + t] * R[t * n + j];
+          expect(Math.abs(s - A[i * n + j])).toBeLessThan(1e-12 * Math.sqrt(m));
+        }
+      }
+    });
+  }
+
+  it("refuses a wide block", () => {
+    expect(() => orthoRun("js", new Float64Array(6), 2, 3)).toThrow(/tall block/);
   });
 });

@@ -49,6 +49,22 @@ export interface IrlsStep {
   eps: number;
 }
 
+/** The arguments of {@link irls}: min Σ ω_i |b_i - a_iᵀ x|^p over x for A (n x d, row-major). */
+export interface IrlsProblem {
+  n: number;
+  d: number;
+  A: Float64Array;
+  b: Float64Array;
+  omega: Float64Array;
+  p: number;
+  maxIter: number;
+  tol: number;
+  /** Scratch and the best iterate (irlsBuffers). */
+  buf: IrlsBuffers;
+  /** Filled in at the end. */
+  outcome: IrlsOutcome;
+}
+
 /** What {@link irls} leaves in `buf.best` and reports at the end. */
 export interface IrlsOutcome {
   objective: number;
@@ -243,10 +259,8 @@ function crossing(bt: Float64Array, bi: Int32Array, nb: number, slope: number, a
  * design weighted by ω alone is rank-deficient.
  * O(iterations · 2n(d+1)²).
  */
-export function* irls(
-  K: SensitivityKernels, n: number, d: number, A: Float64Array, b: Float64Array, omega: Float64Array,
-  p: number, maxIter: number, tol: number, buf: IrlsBuffers, outcome: IrlsOutcome,
-): Generator<IrlsStep, void, void> {
+export function* irls(K: SensitivityKernels, problem: IrlsProblem): Generator<IrlsStep, void, void> {
+  const { n, d, A, b, omega, p, maxIter, tol, buf, outcome } = problem;
   const { x, trial, best, r } = buf;
   r.fill(0);
   if (!weightedSolve(K, n, d, A, b, omega, 2, 0, buf, x)) {

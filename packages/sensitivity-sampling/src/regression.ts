@@ -99,7 +99,7 @@ export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: numb
   const a = ws.input(M.data), bw = ws.input(bv), om = ws.input(omega);
   const buf = irlsBuffers(ws, n, d);
   const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
-  for (const step of irls(ws.kernels, n, d, a, bw, om, P, maxIter, tol, buf, outcome)) {
+  for (const step of irls(ws.kernels, { n, d, A: a, b: bw, omega: om, p: P, maxIter, tol, buf, outcome })) {
     await run.step(scaled ? { ...step, objective: unscale(step.objective) } : step);
   }
   const x = ws.output(buf.best);

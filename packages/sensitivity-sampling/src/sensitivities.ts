@@ -137,7 +137,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
         for (let c = 1; c < r; c++) N[a * (r - 1) + c - 1] = (a === c ? 1 : 0) - (2 * va * ui[c]) / vtv;
       }
       K.gemm(false, false, n, r - 1, r, 1, U, r, N, r - 1, 0, D, r - 1);
-      const steps = irls(K, n, r - 1, D, t, ones, P, maxIter, tol, buf, outcome);
+      const steps = irls(K, { n, d: r - 1, A: D, b: t, omega: ones, p: P, maxIter, tol, buf, outcome });
       while (!steps.next().done) run.check();
       if (!outcome.converged) converged = false;
       s[i] = 1 / outcome.objective;

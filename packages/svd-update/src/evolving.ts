@@ -88,7 +88,7 @@ export class EvolvingSvd {
     const es = new EvolvingSvd(updateContext(ws, o.k, op), op);
     if (op.keepMatrix ?? op.method === "auto") es.es.kept = new KeptMatrix(C);
     const f = es.f;
-    f.layout(m, n, m, n, runBytes);
+    f.allocate(m, n, runBytes);
     es.busy = true;
     try {
       await scopedAsync(f.st, async () => {
@@ -129,7 +129,7 @@ export class EvolvingSvd {
     const ws = await openWorkspace(op.backend, persistentBytes(U.rows, V.rows, k), "EvolvingSvd.fromFactors");
     const es = new EvolvingSvd(updateContext(ws, k, op), op);
     const fl = es.f;
-    fl.layout(U.rows, V.rows, U.rows, V.rows, 0);
+    fl.allocate(U.rows, V.rows, 0);
     fl.U.P.set(U.data);
     fl.V.P.set(V.data);
     fl.sv.set(s);
@@ -358,7 +358,7 @@ export class EvolvingSvd {
    * @example
    * const { U, s, V } = es.factors();
    */
-  factors(): SvdResult {
+  factors(): SvdResult & { kind: "svd" } {
     this.idle();
     const f = this.f, k = f.k;
     f.ensure(f.U.dim, f.V.dim, arenaBytes(Math.max(f.U.dim, f.V.dim) * k, 0, 2));
@@ -371,7 +371,7 @@ export class EvolvingSvd {
       });
       return { rows: sd.dim, cols: k, data };
     };
-    return { U: one(f.U), s: f.sv.slice(), V: one(f.V) };
+    return { kind: "svd", U: one(f.U), s: f.sv.slice(), V: one(f.V) };
   }
 
   private vectorOf(sd: Side, i: number, what: string): Float64Array {

@@ -300,6 +300,8 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
 
 /** The result of truncatedSvd: the factors, each triplet's residual estimate relative to σ_1, and the iterations run. */
 export interface TruncatedSvdResult {
+  /** What the object is: a (truncated) SVD. */
+  kind: "svd";
   U: { rows: number; cols: number; data: Float64Array };
   s: Float64Array;
   V: { rows: number; cols: number; data: Float64Array };
@@ -341,7 +343,7 @@ export async function lanczosTruncatedSvd(
     done = r.iterations;
     if (!(sk > 0 && sk < floor * r.s[0])) {
       const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
-      return { U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+      return { kind: "svd", U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
     }
   }
   const flip = o.p === C.rows && wide;
@@ -351,5 +353,5 @@ export async function lanczosTruncatedSvd(
   // Progress of the second form continues the first's iteration count.
   const r = await lanczosSvdIn(ws, A, o, run, false, done);
   const Um = { rows: A.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: A.cols, cols: o.k, data: r.V.slice() };
-  return { U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+  return { kind: "svd", U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
 }

@@ -66,12 +66,17 @@ export class FactorLayout {
     this.layout(cap(rowsU, U.cap), cap(rowsV, V.cap), U.dim, V.dim, Math.ceil(scratch * 1.5));
   }
 
+  /** The first layout: factors of rows x k and cols x k (K = I) and `scratch` bytes above them. Errors: TOO_LARGE. */
+  allocate(rows: number, cols: number, scratch: number): void {
+    this.layout(rows, cols, rows, cols, scratch);
+  }
+
   /**
    * (Re)allocates the persistent arrays at the bottom of the workspace,
    * keeping their contents. Should the new layout not fit (TOO_LARGE), the
    * old one is restored.
    */
-  layout(capU: number, capV: number, dimU: number, dimV: number, scratch: number): void {
+  private layout(capU: number, capV: number, dimU: number, dimV: number, scratch: number): void {
     const k = this.k;
     const first = this.U === undefined;
     const bytes = persistentBytes(capU, capV, k) + scratch;

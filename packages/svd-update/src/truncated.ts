@@ -290,6 +290,7 @@ export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSv
   const r = await randomizedSvdIn(ws, C, o, counted);
   const U = r.U.slice(), s = r.s.slice(), V = r.V.slice();
   return {
+    kind: "svd",
     U: { rows: C.rows, cols: o.k, data: U }, s, V: { rows: C.cols, cols: o.k, data: V },
     residuals: residualsOf(C, U, s, V, op.backend), iterations, method: "randomized",
   };

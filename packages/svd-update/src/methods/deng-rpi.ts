@@ -3,7 +3,7 @@
 // Gram-Schmidt, still in the sparse (b, c) form.
 import { applyExtendedBasis } from "../side.js";
 import { defineMethod, type UpdateStrategy } from "./method.js";
-import { counted, project } from "./projection.js";
+import { counted, spaceOptions, project } from "./projection.js";
 import { rpiBasis } from "./residual-space.js";
 
 const EMPTY = new Float64Array(0);
@@ -15,9 +15,9 @@ export const dengRpi: UpdateStrategy = defineMethod({
   scratch: () => 0,
   orthogonalize(cx, sd, b, supp) {
     const { s, p, idx, Ec, C0 } = project(cx, sd, b, supp);
-    const k = cx.k, l = Math.min(cx.l, s);
+    const k = cx.k, sp = spaceOptions(cx, s);
     // The power iteration never re-projects on V, so it needs no rows of the basis (Pg).
-    const z = counted(cx, l, rpiBasis(cx.st, { s, p, kc: k, Xb: Ec, Xc: C0, Pg: EMPTY, K: sd.K, identity: sd.identity, k }, l, cx.iters, cx.rng, cx.tol2));
+    const z = counted(cx, sp.l, rpiBasis(cx.st, { s, p, kc: k, Xb: Ec, Xc: C0, Pg: EMPTY, K: sd.K, identity: sd.identity, k }, sp));
     return { method: "deng-rpi", C0, R: z.R, sq: z.lq, p, idx, B: z.B, Chat: z.C };
   },
   applyBasis: applyExtendedBasis,

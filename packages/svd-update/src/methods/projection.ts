@@ -4,7 +4,7 @@
 import { qrBlockedWorkSize, type CsrMatrix } from "@lowrank/linalg";
 import type { UpdateContext } from "../options.js";
 import type { Side } from "../side.js";
-import type { PairBasis } from "./residual-space.js";
+import type { PairBasis, SpaceOptions } from "./residual-space.js";
 
 /** A batch on its support: Ec (s x p, the batch's entries at the support's positions) and C0 = basisᵀ e (s x k). */
 export interface Projection {
@@ -48,6 +48,11 @@ export function zhaQrWork(dim: number, s: number): number {
 /** Scratch doubles of the dense methods (the dense residual, zha-simon's QR and its fallback; one bound for all three). O(1). */
 export function denseScratch(dim: number, s: number, k: number): number {
   return 4 * dim * s + 2 * s + s * k + 3 * s * s + zhaQrWork(dim, s);
+}
+
+/** The approximate-space settings of a batch of s vectors: l = min(approxRank, s). O(1). */
+export function spaceOptions(cx: UpdateContext, s: number): SpaceOptions {
+  return { l: Math.min(cx.l, s), iters: cx.iters, rng: cx.rng, tol2: cx.tol2 };
 }
 
 /** Counts the directions an approximate space of size l did not keep, and returns the space. */

@@ -29,6 +29,14 @@ export interface PairBatch {
   k: number;
 }
 
+/** Settings of an approximate space: at most l vectors, iters power iterations (rpi), the draws, the drop test. */
+export interface SpaceOptions {
+  l: number;
+  iters: number;
+  rng: Rng;
+  tol2: number;
+}
+
 /** An orthonormal basis Z (lq pairs) and the batch's coordinates R = Zᵀ X (lq x s, row length s). */
 export interface PairBasis {
   lq: number;
@@ -66,7 +74,7 @@ function coordinates(st: SvdWorkspace, x: PairBatch, lq: number, B: Float64Array
  * X has lower numerical rank: dependent columns are dropped by the Gram-Schmidt
  * test `tol2`). O((iters + 1) l (s (p + kc) + l (p + kc))).
  */
-export function rpiBasis(st: SvdWorkspace, x: PairBatch, l: number, iters: number, rng: Rng, tol2: number): PairBasis {
+export function rpiBasis(st: SvdWorkspace, x: PairBatch, { l, iters, rng, tol2 }: SpaceOptions): PairBasis {
   const K = st.kernels;
   const Om = st.f64(x.s * l), B = st.f64(l * x.p), C = st.f64(l * x.kc), Rg = st.f64(l * l), W = st.f64(x.s * l);
   K.rngFill(rng, Om, true);
@@ -112,7 +120,7 @@ export function rpiBasis(st: SvdWorkspace, x: PairBatch, l: number, iters: numbe
  * about ten small ones per vector.
  * O(l (s (p + kc) + l (p + kc + s) + p k)).
  */
-export function gklBasis(st: SvdWorkspace, x: PairBatch, l: number, rng: Rng, tol2: number): PairBasis {
+export function gklBasis(st: SvdWorkspace, x: PairBatch, { l, rng, tol2 }: SpaceOptions): PairBasis {
   const K = st.kernels;
   const B = st.f64(l * x.p), C = st.f64(l * x.kc), Vr = st.f64(l * x.s), Rg = st.f64(l * l), Rv = st.f64(l * l), t = st.f64(x.k);
   K.rngFill(rng, Vr.subarray(0, x.s), true);

@@ -4,7 +4,7 @@
 // densely.
 import { applyDenseBasis } from "../side.js";
 import { defineMethod, type UpdateStrategy } from "./method.js";
-import { counted, denseResidualRows, denseScratch, project } from "./projection.js";
+import { counted, spaceOptions, denseResidualRows, denseScratch, project } from "./projection.js";
 import { rpiBasis } from "./residual-space.js";
 
 const EMPTY = new Float64Array(0);
@@ -16,9 +16,9 @@ export const yamazaki: UpdateStrategy = defineMethod({
   scratch: denseScratch,
   orthogonalize(cx, sd, b, supp) {
     const { s, C0 } = project(cx, sd, b, supp);
-    const l = Math.min(cx.l, s), dim = sd.dim;
+    const sp = spaceOptions(cx, s), dim = sd.dim;
     const Xt = denseResidualRows(cx, sd, b, C0);
-    const z = counted(cx, l, rpiBasis(cx.st, { s, p: dim, kc: 0, Xb: Xt, Xc: EMPTY, Pg: sd.P, K: sd.K, identity: true, k: cx.k }, l, cx.iters, cx.rng, cx.tol2));
+    const z = counted(cx, sp.l, rpiBasis(cx.st, { s, p: dim, kc: 0, Xb: Xt, Xc: EMPTY, Pg: sd.P, K: sd.K, identity: true, k: cx.k }, sp));
     return { method: "yamazaki", C0, R: z.R, sq: z.lq, Q: z.B };
   },
   applyBasis: applyDenseBasis,

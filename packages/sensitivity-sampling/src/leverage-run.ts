@@ -47,7 +47,7 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     const svd = triangleSvd(ws, d, d, R, pl.rcond);
     const out = scoresArray(ws, n);
     yield* scoresFromR(ws, used, R, svd, k, rng, out);
-    return { scores: scoresResult(ws, out), rank: svd.rank };
+    return { kind: "leverage-scores", scores: scoresResult(ws, out), rank: svd.rank };
   };
   let res: LeverageResult;
   if (pl.sketch === null) {

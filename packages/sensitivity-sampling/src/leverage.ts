@@ -39,6 +39,7 @@ export type SketchKind = "countsketch" | "srht";
 
 /** Result of {@link leverageScores}. */
 export interface LeverageResult {
+  kind: "leverage-scores" | "root-leverage-scores";
   /** τ_i, one per row; exact scores sum to `rank`. */
   scores: Float64Array;
   /** Numerical rank of A (of SA for "sketch"). */
@@ -189,5 +190,6 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
     if (v === Infinity) throw new LowrankError("NON_FINITE", `rootLeverageScores: score ${i} = ${res.scores[i]} to the power p/2 = ${h} overflows double precision`);
     res.scores[i] = v;
   }
+  res.kind = "root-leverage-scores";
   return res;
 }

@@ -58,6 +58,7 @@ const LEWIS_OPTIONS = {
 
 /** Result of {@link lewisWeights}. */
 export interface LewisResult {
+  kind: "lewis-weights";
   /** w_i, one per row; they sum to `rank`. */
   weights: Float64Array;
   /** Numerical rank of A. */
@@ -135,7 +136,7 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
     const res = await lewisSketched(M, P, m, o.seed ?? 0, maxIter, tol, o.backend, run);
     const { weights, ...outcome } = res;
     checkWeights(weights, P);
-    return { weights, rank: d, ...outcome };
+    return { kind: "lewis-weights", weights, rank: d, ...outcome };
   }
   const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 25));
   run.check();
@@ -144,11 +145,11 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
   for (; !step.done; step = basis.next()) await run.pause();
   const { U, rank: r } = step.value;
   const w = ws.f64(n);
-  if (r === 0) return { weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
+  if (r === 0) return { kind: "lewis-weights", weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
   const res = await lewisIterate(ws, { n, rank: r, U, p: P, w, maxIter, tol, run });
   const weights = ws.output(w);
   checkWeights(weights, P);
-  return { weights, rank: r, ...res };
+  return { kind: "lewis-weights", weights, rank: r, ...res };
 }
 
 /**

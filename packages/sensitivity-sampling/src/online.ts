@@ -38,6 +38,7 @@ const H_LIMIT = 2 ** 1000;
 
 /** What {@link OnlineLeverageSampler.push} decided for one batch of rows. */
 export interface OnlineBatch {
+  kind: "online-batch";
   /** Stream positions (0-based, counting every row ever pushed) of the rows kept, ascending. */
   indices: Int32Array;
   /** Weight of each kept row's squared term: 1/p_i. */
@@ -156,7 +157,7 @@ export class OnlineLeverageSampler {
     const d = this.d;
     if (R.cols !== d) throw new LowrankError("SHAPE", `OnlineLeverageSampler: rows have ${R.cols} columns, expected ${d}`);
     const n = R.rows;
-    if (n === 0) return { indices: new Int32Array(0), weights: new Float64Array(0), scores: new Float64Array(0) };
+    if (n === 0) return { kind: "online-batch", indices: new Int32Array(0), weights: new Float64Array(0), scores: new Float64Array(0) };
     // Everything a refused push must put back.
     const undo = { pushed: this.pushed, kept: this.keptCount, shift: this.shift };
     this.saved.set(this.H);
@@ -242,7 +243,7 @@ export class OnlineLeverageSampler {
       if (!Number.isFinite(H[j])) throw refuse("the kept rows' inverse left double range");
     }
     this.pushed += n;
-    return { indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
+    return { kind: "online-batch", indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
   }
 }
 

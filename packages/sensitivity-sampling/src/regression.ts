@@ -38,6 +38,7 @@ function vectorExponent(x: Float64Array): number {
 
 /** Result of {@link lpRegression}. */
 export interface LpRegressionResult {
+  kind: "lp-regression";
   /** The minimiser (the best iterate seen). */
   x: Float64Array;
   /** Σ ω_i |b_i - a_iᵀ x|^p at x. */
@@ -111,5 +112,5 @@ export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: numb
   if (!Number.isFinite(objective)) {
     throw new LowrankError("NON_FINITE", `lpRegression: the objective Σ ω_i |b_i - a_iᵀ x|^p at the solution overflows double precision (p = ${P}); rescale b or the weights`);
   }
-  return { x, ...outcome, objective };
+  return { kind: "lp-regression", x, ...outcome, objective };
 }

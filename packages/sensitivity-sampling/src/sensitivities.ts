@@ -30,6 +30,7 @@ const SENSITIVITY_OPTIONS = {
 
 /** Result of {@link lpSensitivities}. */
 export interface SensitivityResult {
+  kind: "lp-sensitivities";
   /** s_i ("exact") or an upper bound on it ("lewis-bound"). */
   sensitivities: Float64Array;
   /** Σ s_i: the total sensitivity (or its bound). */
@@ -95,7 +96,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   for (; !step.done; step = basis.next()) await run.pause();
   const { U, rank: r } = step.value;
   const s = ws.f64(n);
-  if (r === 0) return { sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
+  if (r === 0) return { kind: "lp-sensitivities", sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
   if (!exact) {
     const factor = Math.max(1, Math.pow(r, P / 2 - 1));
     if (!Number.isFinite(factor)) {
@@ -107,7 +108,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
     let total = 0;
     for (let i = 0; i < n; i++) total += (out[i] *= factor);
     if (!Number.isFinite(total)) throw new LowrankError("NON_FINITE", `lpSensitivities: the bounds' total overflows double precision (factor ${factor})`);
-    return { sensitivities: out, total, rank: r, factor, converged: res.converged };
+    return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor, converged: res.converged };
   }
   let converged = true;
   const K = ws.kernels;
@@ -147,5 +148,5 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   const out = ws.output(s);
   let total = 0;
   for (let i = 0; i < n; i++) total += out[i];
-  return { sensitivities: out, total, rank: r, factor: 1, converged };
+  return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor: 1, converged };
 }

@@ -1,7 +1,10 @@
 // Results are plain data with kind and version; serialize / deserialize round-trip them through JSON bit for bit.
 import { beforeAll, describe, expect, it } from "vitest";
 import { LowrankError } from "@lowrank/linalg";
-import { coreset, deserialize, init, leverageScores, RESULT_FORMAT_VERSION, sample, serialize } from "../src/index.js";
+import {
+  coreset, deserialize, init, leverageScores, lewisWeights, lpRegression, lpSensitivities, OnlineLeverageSampler,
+  RESULT_FORMAT_VERSION, rootLeverageScores, sample, serialize,
+} from "../src/index.js";
 import { randn } from "./helpers.js";
 
 const bytes = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -41,9 +44,21 @@ describe("serialize / deserialize", () => {
       }
     }
     const lev = leverageScores(A);
-    const back = deserialize(JSON.parse(JSON.stringify(serialize(lev, "leverage-scores"))));
+    const back = deserialize(JSON.parse(JSON.stringify(serialize(lev))));
     expect(back.kind).toBe("leverage-scores");
     expect(back.version).toBe(RESULT_FORMAT_VERSION);
+    expect(bytes(back.scores as Float64Array)).toEqual(bytes(lev.scores));
+  });
+
+  it("every result users get back carries its kind, so serialize needs no kind argument", async () => {
+    const A = randn(60, 3, 4), b = randn(60, 1, 5).data;
+    const sampler = await OnlineLeverageSampler.create(3, { seed: 1 });
+    const kinds = [
+      leverageScores(A).kind, rootLeverageScores(A, 1).kind, (await lewisWeights(A, 1)).kind,
+      (await lpSensitivities(A, 1)).kind, (await lpRegression(A, b, 1)).kind, (await sampler.push(A)).kind,
+    ];
+    expect(kinds).toEqual(["leverage-scores", "root-leverage-scores", "lewis-weights", "lp-sensitivities", "lp-regression", "online-batch"]);
+    expect(deserialize(serialize(await lewisWeights(A, 3))).kind).toBe("lewis-weights");
   });
 
   it("refuses a future version, damaged forms and kind-less results with INVALID_ARGUMENT", () => {

@@ -23,7 +23,11 @@ function route(): void {
   root.id = `page-${page.path || "home"}`;
   root.className = "page";
   app.replaceChildren(root);
-  for (const a of nav.querySelectorAll("a")) a.classList.toggle("active", a.dataset.path === page.path);
+  for (const a of nav.querySelectorAll("a")) {
+    a.classList.toggle("active", a.dataset.path === page.path);
+    // On a phone the menu scrolls sideways: bring the current page's link into view.
+    if (a.dataset.path === page.path) nav.scrollLeft = a.offsetLeft - nav.offsetLeft - 8;
+  }
   document.title = `${page.title} · lowrank demo`;
   setStatus(root, "running");
   try {

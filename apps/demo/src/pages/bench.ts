@@ -8,8 +8,8 @@ import { workerPage } from "../ui/worker-page";
 import type { BenchMessage, BenchRequest, BenchRow, Spread } from "../workers/bench-protocol";
 
 const PRESETS: Record<Preset, { runs: number; text: string }> = {
-  small: { runs: 5, text: "small problems, 5 runs each" },
-  medium: { runs: 3, text: "medium problems (about 2× per side), 3 runs each" },
+  small: { runs: 5, text: "small problems, 5 runs or more each" },
+  medium: { runs: 3, text: "medium problems (about 2× per side), 3 runs or more each" },
 };
 
 const spread = (s: Spread) => `${formatMs(s.min)} / ${formatMs(s.median)} / ${formatMs(s.max)}`;
@@ -21,7 +21,7 @@ export const benchPage = workerPage<BenchRequest, BenchMessage>(
     title: "Benchmarks",
     heading: "WASM vs TypeScript, in your browser",
     intro:
-      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, in a Web Worker: one warm-up run, then several timed ones (min / median / max). Times include copying data into and out of WASM memory. The speed-up is the TypeScript median over the faster WASM median; the home page shows this browser's last run.",
+      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, in a Web Worker: one warm-up run, then timed ones (at least 5 on small problems, 3 on medium, and more for fast cases until 100 ms have passed), shown as min / median / max. Times include copying data into and out of WASM memory. The speed-up is the TypeScript median over the faster WASM median; the home page shows this browser's last run.",
     worker: () => new Worker(new URL("../workers/bench.worker.ts", import.meta.url), { type: "module" }),
   },
   () => {

@@ -33,7 +33,8 @@ export interface WorkerPageSpec {
 /**
  * A page whose work runs in a Web Worker: header, controls (the page's own,
  * then Cancel and a progress bar), status line and body, in that order; it
- * runs once on mount and again whenever a `rerunOn` control changes.
+ * runs once on mount and again whenever a `rerunOn` control changes (see
+ * docs/ARCHITECTURE.md, "The demo").
  */
 export function workerPage<Req, Msg extends { type: string }>(spec: WorkerPageSpec, setup: () => WorkerPageParts<Req, Msg>): Page {
   return {

@@ -3,7 +3,7 @@ import type { Preset } from "../bench/cases";
 /** Messages between the bench page and its worker. */
 export interface BenchRequest {
   preset: Preset;
-  /** Timed runs per backend (after one warm-up run). */
+  /** Timed runs per backend at least (after one warm-up run; fast cases get more, see bench.worker.ts). */
   runs: number;
 }
 

@@ -6,11 +6,12 @@ import { benchCases } from "../bench/cases";
 import type { BenchMessage, BenchRequest, Spread } from "./bench-protocol";
 import { serve, yieldToPage } from "./serve";
 
-/** One warm-up run (its output is returned), then `runs` timed ones. */
+/** One warm-up run (its output is returned), then timed ones: at least `runs`, and more (up to 30) until 100 ms have passed, so fast cases get a steadier median. */
 async function timeRuns(run: (backend: Backend) => Promise<Float64Array>, backend: Backend, runs: number): Promise<{ spread: Spread; out: Float64Array }> {
   const out = await run(backend);
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const start = performance.now();
+  while (times.length < runs || (performance.now() - start < 100 && times.length < 30)) {
     const t = performance.now();
     await run(backend);
     times.push(performance.now() - t);

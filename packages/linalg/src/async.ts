@@ -24,15 +24,15 @@ import type { SymmetricOptions } from "./eigh.js";
  * bit-for-bit that of `svd`. Errors: those of `svd`, and ABORTED.
  *
  * @example
- * const { U, s, V } = await svdAsync(A, { k: 5, signal: controller.signal });
+ * const { U, s, V } = await svdAsync(A, { rank: 5, signal: controller.signal });
  */
-export async function svdAsync(A: MatrixLike, opts?: SvdOptions & { signal?: AbortSignal }): Promise<SvdResult> {
+export async function svdAsync(A: MatrixLike, opts?: SvdOptions & { signal?: AbortSignal }): Promise<SvdResult & { kind: "svd" }> {
   const o = readOptions("svdAsync", opts, { ...SVD_OPTIONS, ...SIGNAL });
   const run = new LongRun("svdAsync", { signal: o.signal });
   const a = readMatrix(A, "A");
   await yieldToEventLoop();
   run.check();
-  const result = svd(a, { k: o.k, backend: o.backend });
+  const result = svd(a, { rank: o.rank, k: o.k, backend: o.backend });
   run.check();
   return result;
 }

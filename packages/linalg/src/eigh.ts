@@ -17,6 +17,8 @@ export interface SymmetricOptions extends BackendOptions {
 
 /** Result of {@link eigh}: S = vectors diag(values) vectorsᵀ. */
 export interface EighResult {
+  /** Which decomposition this is. */
+  kind: "eigh";
   /** Eigenvalues in descending order. */
   values: Float64Array;
   /** n x n orthogonal; column j (vectors.data[i * n + j], i = 0..n-1) is the eigenvector of values[j]. */
@@ -79,5 +81,5 @@ export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
     const sg = z[src + bi] < 0 ? -1 : 1;
     for (let i = 0; i < n; i++) V[i * n + j] = sg * z[src + i];
   }
-  return { values, vectors: { rows: n, cols: n, data: V } };
+  return { kind: "eigh", values, vectors: { rows: n, cols: n, data: V } };
 }

@@ -8,6 +8,8 @@ import { readQrOptions } from "./schemas.js";
 
 /** Result of {@link qr}: A = Q R. */
 export interface QrResult {
+  /** Which decomposition this is. */
+  kind: "qr";
   /** m x min(m,n), orthonormal columns. */
   Q: DenseMatrix;
   /** min(m,n) x n, upper triangular with a non-negative diagonal. */
@@ -53,5 +55,5 @@ export function qr(A: DenseMatrix, opts: BackendOptions = {}): QrResult {
   for (let i = 0; i < k; i++) R.fill(0, i * n, i * n + i);
   // R_jj is the norm of what column j adds to the span: it can exceed the double range when entries are near 1.8e308.
   scaleBackPow2(R, e, "qr", "an entry of R");
-  return { Q: { rows: m, cols: k, data: q }, R: { rows: k, cols: n, data: R } };
+  return { kind: "qr", Q: { rows: m, cols: k, data: q }, R: { rows: k, cols: n, data: R } };
 }

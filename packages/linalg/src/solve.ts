@@ -105,6 +105,8 @@ export interface LstsqOptions extends BackendOptions {
 
 /** Result of {@link lstsq}. */
 export interface LstsqResult<X> {
+  /** Which result this is. */
+  kind: "lstsq";
   /** The minimum-norm least-squares solution (n entries, or n x k). */
   x: X;
   /** ||A x - b||₂ (per column of B when B is a matrix). */
@@ -207,6 +209,6 @@ export function lstsq(
     norms[t] = scale * Math.sqrt(ss);
   }
   if (!direct) scaleBackPow2(norms, eb, "lstsq", "the residual norm");
-  if (matrix) return { x: { rows: n, cols: k, data: x }, residual: norms, rank, s };
-  return { x, residual: norms[0], rank, s };
+  if (matrix) return { kind: "lstsq", x: { rows: n, cols: k, data: x }, residual: norms, rank, s };
+  return { kind: "lstsq", x, residual: norms[0], rank, s };
 }

@@ -10,12 +10,16 @@ import { readSvdOptions } from "./schemas.js";
 
 /** Options of {@link svd}. */
 export interface SvdOptions extends BackendOptions {
-  /** Keep only the k largest singular triplets (1 <= k <= min(m, n)); default all. */
+  /** Keep only the `rank` largest singular triplets (1 <= rank <= min(m, n)); default all. */
+  rank?: number;
+  /** @deprecated The old name of `rank`, still read (a different value beside `rank` is INVALID_ARGUMENT). */
   k?: number;
 }
 
 /** Result of {@link svd}: A ≈ U diag(s) Vᵀ. */
 export interface SvdResult {
+  /** Which decomposition this is: "svd" on every result of svd and svdAsync (optional here so that factors built by hand are accepted where an SvdResult is read). */
+  kind?: "svd";
   /** rows x r, orthonormal columns (left singular vectors). */
   U: DenseMatrix;
   /** r singular values, descending, non-negative. */
@@ -28,7 +32,7 @@ export interface SvdResult {
 const MAX_SWEEPS = 60;
 
 /**
- * Thin SVD A = U diag(s) Vᵀ, r = min(m, n) triplets (or the k largest).
+ * Thin SVD A = U diag(s) Vᵀ, r = min(m, n) triplets (or the `rank` largest).
  *
  * Method: the input is scaled by a power of two (exact); with M x N the taller
  * orientation (Aᵀ when m < n), a Householder QR (blocked on wasm above
@@ -45,19 +49,19 @@ const MAX_SWEEPS = 60;
  * O(MN² + sweeps·N³). Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE (also
  * when the largest singular value exceeds the double range, which entries
  * near 1.8e308 allow),
- * RANK (k above min(m, n)), INVALID_ARGUMENT (k not a positive integer).
+ * RANK (rank above min(m, n)), INVALID_ARGUMENT (rank not a positive integer).
  *
  * @example
- * const { U, s, V } = svd(A, { k: 10 });
+ * const { U, s, V } = svd(A, { rank: 10 });
  */
-export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult {
+export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult & { kind: "svd" } {
   opts = readSvdOptions(opts);
   const { U, d, V, e } = svdScaled(A, opts);
   // The largest singular value can exceed the double range even when every entry is finite (‖A‖ up to sqrt(mn) max|a_ij|).
   if (!Number.isFinite(timesPow2(d[0], e))) throw tooLarge("svd", "the largest singular value", d[0], e);
   const s = new Float64Array(d.length);
   for (let i = 0; i < d.length; i++) s[i] = timesPow2(d[i], e);
-  return { U, s, V };
+  return { kind: "svd", U, s, V };
 }
 
 /**
@@ -71,12 +75,15 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
   const trans = m < n;
   const M = trans ? n : m, N = trans ? m : n;
   let r = N;
-  if (opts.k !== undefined) {
-    const k = opts.k;
+  if (opts.rank !== undefined && opts.k !== undefined && opts.rank !== opts.k) {
+    throw new LowrankError("INVALID_ARGUMENT", `svd: rank = ${opts.rank} and k = ${opts.k} (the old name of rank) disagree`);
+  }
+  const k = opts.rank ?? opts.k;
+  if (k !== undefined) {
     if (!Number.isInteger(k) || k < 1) {
-      throw new LowrankError("INVALID_ARGUMENT", `svd: k must be a positive integer, got ${k}`);
+      throw new LowrankError("INVALID_ARGUMENT", `svd: rank must be a positive integer, got ${k}`);
     }
-    if (k > N) throw new LowrankError("RANK", `svd: k = ${k} exceeds min(rows, cols) = ${N}`);
+    if (k > N) throw new LowrankError("RANK", `svd: rank = ${k} exceeds min(rows, cols) = ${N}`);
     r = k;
   }
   const e = pow2Exponent(maxAbs(A.data));

@@ -535,7 +535,8 @@ describe("linalg contract, invalid inputs", () => {
     const notObjects = [null, 0, 1.5, NaN, "x", true, Symbol("s"), () => 1, [], [[]], new Float64Array(2), new BigInt64Array(1)];
     for (const [name, fn, validOptions = { backend }] of calls) {
       for (const o of notObjects) await refused(() => fn(o), ["INVALID_ARGUMENT"], `${name}(options ${show(o)})`);
-      for (const key of ["foo", "rank", "n_components", "maxIter", "Backend"]) {
+      // svd's truncation option is rank (k its old name); everywhere else rank is unknown.
+      for (const key of ["foo", "rank", "n_components", "maxIter", "Backend"].filter((k) => !(k === "rank" && name.startsWith("svd")))) {
         await refused(() => fn({ [key]: 1 }), ["INVALID_ARGUMENT"], `${name}({ ${key} })`);
       }
       await refused(() => fn({ ...validOptions, backend: "gpu" }), ["INVALID_ARGUMENT"], `${name}({ backend: "gpu" })`);
@@ -548,6 +549,7 @@ describe("linalg contract, invalid inputs", () => {
       ["gemm beta", (v) => gemm(A, S, { C: A, beta: v as number, backend }), (v) => typeof v === "number" && Number.isFinite(v)],
       ["gemv alpha", (v) => gemv(A, [1, 2, 3], { alpha: v as number, backend }), (v) => typeof v === "number" && Number.isFinite(v)],
       ["axpy alpha", (v) => axpy(v as number, b, b, { backend }), (v) => typeof v === "number" && Number.isFinite(v)],
+      ["svd rank", (v) => svd(A, { rank: v as number, backend }), () => false],
       ["svd k", (v) => svd(A, { k: v as number, backend }), () => false],
       ["eigh symmetryTol", (v) => eigh(S, { symmetryTol: v as number, backend }), (v) => typeof v === "number" && Number.isFinite(v) && v >= 0],
       ["cholesky symmetryTol", (v) => cholesky(S, { symmetryTol: v as number, backend }), (v) => typeof v === "number" && Number.isFinite(v) && v >= 0],

@@ -58,6 +58,7 @@ describe("eigh (js reference)", () => {
   for (const c of cases) {
     it(`decomposes ${c.name}: S = V diag(λ) Vᵀ, V orthogonal, λ descending`, () => {
       const res = eigh(c.S, { backend: "js" });
+      expect(res.kind).toBe("eigh");
       checkEigh(c.S, res);
       if (c.lambda) {
         const want = [...c.lambda].sort((a, b) => b - a);

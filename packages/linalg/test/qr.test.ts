@@ -43,7 +43,8 @@ describe("qr (js reference)", () => {
 
   it("returns the unique factors of a full-rank matrix (known answer)", () => {
     // A = [3 -4; 4 3; 0 0] * diag(1, 2): columns orthogonal with norms 5, 10.
-    const { Q, R } = qr(mat(3, 2, [3, -8, 4, 6, 0, 0]), { backend: "js" });
+    const { kind, Q, R } = qr(mat(3, 2, [3, -8, 4, 6, 0, 0]), { backend: "js" });
+    expect(kind).toBe("qr");
     expect(maxDiff(R.data, [5, 0, 0, 10])).toBeLessThan(1e-15);
     expect(maxDiff(Q.data, [0.6, -0.8, 0.8, 0.6, 0, 0])).toBeLessThan(1e-15);
   });

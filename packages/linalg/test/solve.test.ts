@@ -78,7 +78,8 @@ function checkTriangular(backend: "js" | "wasm"): void {
 function checkLstsq(backend: "js" | "wasm"): void {
   it(`solves a full-rank overdetermined problem: the residual is orthogonal to range(A) (${backend})`, () => {
     const A = randn(40, 8, 11), b = randn(40, 1, 12).data;
-    const { x, residual, rank } = lstsq(A, b, { backend });
+    const { kind, x, residual, rank } = lstsq(A, b, { backend });
+    expect(kind).toBe("lstsq");
     expect(rank).toBe(8);
     const r = matmul(A, mat(8, 1, x)).data.map((v, i) => v - b[i]);
     expect(Math.abs(residual - norm(r))).toBeLessThan(1e-12 * norm(b));

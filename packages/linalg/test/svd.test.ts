@@ -87,13 +87,18 @@ describe("svd (js reference)", () => {
     expect(res.s[0]).toBeGreaterThan(1e299);
   });
 
-  it("truncates to the k largest triplets, equal to the leading part of the full SVD", () => {
+  it("truncates to the `rank` largest triplets, equal to the leading part of the full SVD", () => {
     const A = randn(30, 14, 13);
     const full = svd(A, { backend: "js" });
-    const top = svd(A, { backend: "js", k: 4 });
+    const top = svd(A, { backend: "js", rank: 4 });
+    expect(full.kind).toBe("svd");
+    expect(top.kind).toBe("svd");
     checkSvd(A, top, 4);
     expect(maxDiff(top.s, full.s.subarray(0, 4))).toBe(0);
     for (let i = 0; i < 30; i++) for (let j = 0; j < 4; j++) expect(top.U.data[i * 4 + j]).toBe(full.U.data[i * 14 + j]);
+    // k, the old name of rank, still reads the same.
+    expect(Array.from(svd(A, { backend: "js", k: 4 }).s)).toEqual(Array.from(top.s));
+    expect(Array.from(svd(A, { backend: "js", k: 4, rank: 4 }).s)).toEqual(Array.from(top.s));
   });
 
   it("matches the singular values of a matrix built from known factors exactly (diagonal input)", () => {
@@ -119,6 +124,9 @@ describe("svd (js reference)", () => {
     expect(codeOf(() => svd({ rows: 2, cols: 3, data: new Float64Array(5) }, { backend: "js" }))).toBe("SHAPE");
     expect(codeOf(() => svd(randn(4, 3, 1), { backend: "js", k: 0 }))).toBe("INVALID_ARGUMENT");
     expect(codeOf(() => svd(randn(4, 3, 1), { backend: "js", k: 4 }))).toBe("RANK");
+    expect(codeOf(() => svd(randn(4, 3, 1), { backend: "js", rank: 0 }))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => svd(randn(4, 3, 1), { backend: "js", rank: 4 }))).toBe("RANK");
+    expect(codeOf(() => svd(randn(4, 3, 1), { backend: "js", rank: 2, k: 1 }))).toBe("INVALID_ARGUMENT");
   });
 });
 

@@ -51,6 +51,9 @@ export function freshDir(prefix) {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+// NODE_PATH is cleared: pnpm's bin shims point it at the workspace's hoisted
+// store, through which an installed tarball could resolve a package it does
+// not declare; the checks must see only what the fresh folder holds.
 export function run(cmd, args, cwd, env = {}) {
-  return execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, NODE_PATH: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }

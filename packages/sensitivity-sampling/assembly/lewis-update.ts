@@ -4,7 +4,7 @@
 // src/kernels/lewis-update.ts; control flow in src/lewis-fixed-point.ts.
 import { axpy } from "../../linalg/assembly/blas1";
 import { rowNormsOfProduct } from "./rows";
-import { madd } from "../../linalg/assembly/simd";
+import { rank1x4 } from "../../linalg/assembly/simd";
 
 /**
  * G (d x d, both triangles) = Σ_i v_i a_i a_iᵀ. Rows are taken four at a time:
@@ -30,28 +30,8 @@ export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: us
     for (let j = 0; j < d; j++) {
       const o = <usize>j << 3;
       const c0 = v0 * load<f64>(a0 + o), c1 = v1 * load<f64>(a1 + o), c2 = v2 * load<f64>(a2 + o), c3 = v3 * load<f64>(a3 + o);
-      const w0 = f64x2.splat(c0), w1 = f64x2.splat(c1), w2 = f64x2.splat(c2), w3 = f64x2.splat(c3);
-      const g = G + ((<usize>j * <usize>d) << 3);
-      const len = j + 1;
-      let t = 0;
-      for (; t + 2 <= len; t += 2) {
-        const q = <usize>t << 3;
-        let y = v128.load(g + q);
-        y = madd(w0, v128.load(a0 + q), y);
-        y = madd(w1, v128.load(a1 + q), y);
-        y = madd(w2, v128.load(a2 + q), y);
-        y = madd(w3, v128.load(a3 + q), y);
-        v128.store(g + q, y);
-      }
-      if (t < len) {
-        const q = <usize>t << 3;
-        let y = load<f64>(g + q);
-        y = y + c0 * load<f64>(a0 + q);
-        y = y + c1 * load<f64>(a1 + q);
-        y = y + c2 * load<f64>(a2 + q);
-        y = y + c3 * load<f64>(a3 + q);
-        store<f64>(g + q, y);
-      }
+      // G[j, 0:j+1] += c0 a0 + c1 a1 + c2 a2 + c3 a3, the terms added one at a time in row order.
+      rank1x4(j + 1, G + ((<usize>j * <usize>d) << 3), a0, a1, a2, a3, c0, c1, c2, c3);
     }
   }
   for (; i < i1; i++) {

@@ -628,7 +628,11 @@ describe("state and memory", () => {
       ]) {
         // A first push of 1e300 rows is scaled: finite scores.
         const s0 = await make();
-        await contract(() => s0.push(huge), "push(1e300 first)", (r) => expect(r.scores.length).toBe(2));
+        await contract(() => s0.push(huge), "push(1e300 first)", (r) => {
+          expect(r.scores.length).toBe(2);
+          // The first row meets only the ridge: a positive score (an overflow would have made it NaN or 0).
+          expect(r.scores[0]).toBeGreaterThan(0);
+        });
         const tail = await contract(() => s0.push(rows), "push after 1e300");
         expect(tail.ok).toBe(true);
         // After ordinary rows, 1e300 rows against the default ridge are not representable: refused, state unchanged.

@@ -5,12 +5,12 @@
 // the singular values come from A, not from the squares of AᵀA, and U and V
 // are orthonormal to working precision. Per step one pass over A (csrGramMatvec: A x and
 // Aᵀ of it together) and Gram-Schmidt over n-long vectors only; restarts rotate only the n-long
-// basis. The two-sided GKL of lanczos.ts costs about (m + n) / n times as
+// basis. The two-sided GKL of lanczos-gkl.ts costs about (m + n) / n times as
 // much in Gram-Schmidt and restarts, but resolves singular values far below
 // sqrt(eps) σ_1, which squaring loses: lanczosTruncatedSvd uses this form
 // first and the two-sided one when σ_k < gramFloor(tol) σ_1 (2^-12 at the
 // default tol; see there).
-// See lanczos.ts for the choice of scheme, docs/ARCHITECTURE.md for the runtime.
+// See lanczos-gkl.ts for the choice of scheme, docs/ARCHITECTURE.md for the runtime.
 import { arenaBytes, checkSize, LowrankError, qrBlockedWorkSize, Rng, type CsrMatrix } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels/index.js";
 import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos-gkl.js";
@@ -33,7 +33,7 @@ export function gramFloor(tol: number): number {
   return Math.max(2 ** -12, (128 * EPS) / tol);
 }
 
-/** Ritz vectors kept at a restart (as lanczos.ts). */
+/** Ritz vectors kept at a restart (as lanczos-gkl.ts). */
 function keepCount(k: number, p: number): number {
   return Math.min(p - 1, k + Math.floor((p - k) / 2));
 }

@@ -1,7 +1,7 @@
 // The svd-update kernel set bound to one WASM instance: the binding generated
 // from assembly/ (src/generated/exports.ts) plus linalg's kernels. Every
 // export of this package has the TypeScript signature of its twin in
-// kernels.ts, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
+// src/kernels/, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
 import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";

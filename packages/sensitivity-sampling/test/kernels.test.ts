@@ -2,6 +2,7 @@ import { describe, expect, it, beforeAll } from "vitest";
 import { Rng } from "@lowrank/linalg";
 import { init } from "../src/index.js";
 import { jsSensitivityKernels, type SensitivityKernels } from "../src/kernels/index.js";
+import { inverseCholeskyFactor } from "../src/lewis-fixed-point.js";
 import { sensitivityModule } from "../src/module.js";
 import { relDiff, variants } from "./helpers.js";
 
@@ -276,6 +277,46 @@ describe("kernels", () => {
         return SA;
       });
       for (const o of outs) expect(Array.from(o)).toEqual(Array.from(want));
+    }
+  });
+  it("inverseCholeskyFactor: Linv = L⁻ᵀ with LinvᵀG Linv = I, no ridge for a positive definite G, linalg's ridge for a singular one", async () => {
+    const r = 5;
+    const X = new Rng(31).fillNormal(new Float64Array(40 * r));
+    const G = new Float64Array(r * r);
+    for (let i = 0; i < 40; i++) for (let j = 0; j < r; j++) for (let k = 0; k < r; k++) G[j * r + k] += X[i * r + j] * X[i * r + k];
+    // Rank 1: u uᵀ, which does not factor.
+    const u = [1, 2, -1, 0.5, 3], S = new Float64Array(r * r);
+    for (let j = 0; j < r; j++) for (let k = 0; k < r; k++) S[j * r + k] = u[j] * u[k];
+    for (const [M, singular] of [[G, false], [S, true]] as const) {
+      const ridges: number[] = [];
+      const outs = await onAll(1 << 16, (K, f) => {
+        const Gv = f(M), Linv = f(r * r);
+        ridges.push(inverseCholeskyFactor(K, r, Gv, f(r * r), Linv));
+        expect(Array.from(Gv)).toEqual(Array.from(M));
+        return Linv;
+      });
+      if (singular) {
+        let trace = 0;
+        for (let j = 0; j < r; j++) trace += M[j * r + j];
+        for (const ridge of ridges) {
+          expect(ridge).toBeGreaterThan(0);
+          // linalg's policy: 1e-12 trace / n, growing 100x per try.
+          const tries = Math.log(ridge / ((1e-12 * trace) / r)) / Math.log(100);
+          expect(Math.abs(tries - Math.round(tries))).toBeLessThan(1e-9);
+        }
+      } else for (const ridge of ridges) expect(ridge).toBe(0);
+      for (const U of outs) {
+        for (let j = 0; j < r; j++) for (let k = 0; k < j; k++) expect(U[j * r + k]).toBe(0);
+        // Uᵀ (M + ridge I) U = I.
+        const ridge = ridges[0];
+        for (let a = 0; a < r; a++) {
+          for (let b = 0; b < r; b++) {
+            let x = 0;
+            for (let j = 0; j < r; j++) for (let k = 0; k < r; k++) x += U[j * r + a] * (M[j * r + k] + (j === k ? ridge : 0)) * U[k * r + b];
+            expect(Math.abs(x - (a === b ? 1 : 0))).toBeLessThan(singular ? 1e-3 : 1e-10);
+          }
+        }
+      }
     }
   });
 });

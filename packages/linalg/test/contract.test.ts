@@ -462,7 +462,9 @@ describe.each(BACKENDS)("linalg contract, valid inputs (%s)", (backend) => {
       expect(h.uniform()).toBe(g.uniform());
     }), runs(100));
     const ws = await createWorkspace(backend, 1024);
-    expect(ws).toBeTruthy();
+    expect(ws.kernels.backend).toBe(backend);
+    const x = ws.f64(8).fill(2);
+    expect(ws.kernels.dot(8, x, x)).toBe(32);
     cases++;
   });
 });

@@ -1,4 +1,6 @@
 import { lowrankTsup } from "@lowrank/wasm-build/tsup";
 import { defineConfig } from "tsup";
 
-export default defineConfig(lowrankTsup());
+// The main entry, and "@lowrank/matrix-completion/spark" (Spark ALS models;
+// the only entry that imports the Parquet library).
+export default defineConfig(lowrankTsup(["src/index.ts", "src/spark/index.ts"]));

@@ -80,7 +80,10 @@ export function ringFitter(X: Tensor, s: RingFitSettings): { fit: Fitter; spent:
     let best: Fit | null = null;
     for (let t = 0; t < restarts; t++) {
       await run.pause();
-      const tr = await trAls(Y, ranks, { maxIter: s.alsIter, tol: 1e-10, seed: s.seed + evaluations, backend: s.backend, returnErrors: true }, warm, null, "weighted", () => run.pause(), () => run.check());
+      const tr = await trAls(Y, ranks, {
+        maxIter: s.alsIter, tol: 1e-10, seed: s.seed + evaluations, backend: s.backend, returnErrors: true, warm,
+        afterSweep: () => run.pause(), check: () => run.check(),
+      });
       evaluations++;
       const error = tr.errors![tr.errors!.length - 1];
       const parameters = ringParameters(Y.shape, ranks);

@@ -142,12 +142,12 @@ export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}
   if (method === "als") {
     if (!given) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: method \"als\" needs rank");
     if (mask && o.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
-    result = await trAls(
-      Xs, given, { ...o, unfoldingSvd: route }, undefined, mask, o.completion ?? "weighted",
-      (iteration, error) => run.step({ iteration, error }), () => run.check(),
-    );
+    result = await trAls(Xs, given, {
+      maxIter: o.maxIter, tol: o.tol, seed: o.seed, init: o.init, unfoldingSvd: route, returnErrors: o.returnErrors, backend: o.backend,
+      observed: mask, completion: o.completion, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
+    });
   } else {
-    result = await trSvd(Xs, given, eps, route, o.backend, () => run.pause());
+    result = await trSvd(Xs, { rank: given, eps, unfoldingSvd: route, backend: o.backend, pause: () => run.pause() });
   }
   return { ...result, cores: unscaleLast(result.cores, scale, "tensorRing") };
 }

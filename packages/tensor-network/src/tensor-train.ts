@@ -72,10 +72,10 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
     if (o.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
     const caps = bondCaps(o.maxRank, X.shape.length);
     const { X: Xs, scale } = scaleTensor(X, mask);
-    const tt = await trAls(
-      Xs, [1, ...caps], { ...o, init: "random" }, undefined, mask, o.completion ?? "weighted",
-      (iteration, error) => run.step({ iteration, error }), () => run.check(),
-    );
+    const tt = await trAls(Xs, [1, ...caps], {
+      maxIter: o.maxIter, tol: o.tol, seed: o.seed, init: "random", returnErrors: o.returnErrors, backend: o.backend,
+      observed: mask, completion: o.completion, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
+    });
     return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
   let X = readTensor(input, "X");

@@ -21,6 +21,19 @@ export interface TrAlsSettings {
   unfoldingSvd?: UnfoldingSvd;
   returnErrors?: boolean;
   backend?: Backend;
+  /**
+   * Cores to start from instead (each copied into the leading block of its
+   * new core, the rest small Gaussian), as the structure search grows a ring.
+   */
+  warm?: Tensor[];
+  /** Observed entries (0/1, one per entry of X), or none. */
+  observed?: Uint8Array | null;
+  /** With `observed`: "weighted" (default) fits the observed entries only, "em" imputes the others. */
+  completion?: "weighted" | "em";
+  /** Runs after every sweep (the caller's progress record and yield). */
+  afterSweep?: (iteration: number, error: number) => Promise<void>;
+  /** Runs between the steps of an svd start (the caller's abort check). */
+  check?: () => void;
 }
 
 const EPS = 2.220446049250313e-16;
@@ -29,18 +42,14 @@ const EXACT_BELOW = 1e-6;
 
 /**
  * TR-ALS on the checked tensor X with bond ranks r_0..r_{N-1} (r_0 = 1: a
- * tensor train). `warm`: cores to start from instead (each copied into the
- * leading block of its new core, the rest small Gaussian), as the structure
- * search grows a ring. `mask`: observed entries; with `completion` "em" the
- * others are imputed (see impute.ts), with "weighted" each core is the
- * least-squares fit of the observed entries only (per-slice normal
- * equations, kernel `maskedNormal`).
+ * tensor train), from `opts.warm` cores or a random / TR-SVD start. With
+ * `opts.observed` and `completion` "em" the missing entries are imputed (see
+ * impute.ts); with "weighted" each core is the least-squares fit of the
+ * observed entries only (per-slice normal equations, kernel `maskedNormal`).
  */
-export async function trAls(
-  X: Tensor, ranks: number[], opts: TrAlsSettings, warm?: Tensor[], mask: Uint8Array | null = null,
-  completion: "weighted" | "em" = "weighted", afterSweep: (iteration: number, error: number) => Promise<void> = async () => {},
-  check: () => void = () => {},
-): Promise<TensorRingResult> {
+export async function trAls(X: Tensor, ranks: number[], opts: TrAlsSettings): Promise<TensorRingResult> {
+  const { warm, completion = "weighted", afterSweep = async () => {}, check = () => {} } = opts;
+  const mask = opts.observed ?? null;
   const shape = X.shape, N = shape.length, S = X.data.length;
   const maxIter = opts.maxIter ?? 200, tol = opts.tol ?? 1e-10;
   const seed = opts.seed ?? 0;
@@ -63,7 +72,7 @@ export async function trAls(
 
   // Start: Gaussian cores (variance 1 / r_k, as @lowrank/datasets' trTensor), or small Gaussian
   // padding around the cores of a warm start or of TR-SVD with these ranks.
-  const base = warm ?? (init === "svd" ? (await trSvd(X, ranks, 0, opts.unfoldingSvd ?? "gram", opts.backend, check)).cores : null);
+  const base = warm ?? (init === "svd" ? (await trSvd(X, { rank: ranks, eps: 0, unfoldingSvd: opts.unfoldingSvd ?? "gram", backend: opts.backend, pause: check })).cores : null);
   const rng = new Rng(seed);
   const start = shape.map((n, k) => {
     const data = rng.fillNormal(new Float64Array(r[k] * n * r[k + 1]));

@@ -8,14 +8,20 @@ import { norm2 } from "./tensor.js";
 import type { TensorNetwork, UnfoldingSvd } from "./types.js";
 import { checkSizes } from "./validate.js";
 
-/**
- * TR-SVD of the checked tensor X with fixed ranks (`given`, r_0 r_1 within
- * the first unfolding's size) or, when null, ranks from `eps`. `pause` runs between
- * steps (the caller's yield and abort check).
- */
-export async function trSvd(
-  X: Tensor, given: number[] | null, eps: number, route: UnfoldingSvd, backend: Backend | undefined, pause: () => void | Promise<void>,
-): Promise<TensorNetwork> {
+/** Settings of {@link trSvd}. */
+export interface TrSvdSettings {
+  /** Fixed bond ranks (r_0 r_1 within the first unfolding's size), or null: ranks from `eps`. */
+  rank: number[] | null;
+  eps: number;
+  unfoldingSvd: UnfoldingSvd;
+  backend: Backend | undefined;
+  /** Runs between steps (the caller's yield and abort check). */
+  pause: () => void | Promise<void>;
+}
+
+/** TR-SVD of the checked tensor X. */
+export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwork> {
+  const { rank: given, eps, unfoldingSvd: route, backend, pause } = opts;
   const shape = X.shape, N = shape.length, S = X.data.length;
   const normX = norm2(X.data);
   const d2 = (eps * normX) ** 2 / N;

@@ -1,36 +1,19 @@
 // Tucker decomposition: HOSVD and ST-HOSVD (De Lathauwer, De Moor, Vandewalle
 // 2000; Vannieuwenhoven, Vandebril, Meerbergen 2012) and HOOI (De Lathauwer,
 // De Moor, Vandewalle 2000, "On the best rank-1 and rank-(R1,...,RN)
-// approximation", Alg. 4.2).
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
-import type { TensorKernels } from "./kernels/index.js";
-import { fillWithMean, refill } from "./impute.js";
+// approximation", Alg. 4.2): options, checks, buffers and the choice of
+// method; the steps are in hooi.ts, completion in tucker-completion.ts.
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor } from "@lowrank/linalg";
+import { HOOI_MIN_SWEEPS, HOOI_TOL, hooiConverged, hooiSweep, project, randomFactors, stHosvd, type TuckerWork } from "./hooi.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
+import { tuckerCompletion } from "./tucker-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
 import {
-  atRoundingLevel, checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED,
+  checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED,
   UNFOLDING_SVD,
 } from "./validate.js";
-
-const EPS = 2.220446049250313e-16;
-
-/** HOOI's default `tol`: TensorLy's tucker default (10e-5). */
-export const HOOI_TOL = 1e-4;
-/** Sweeps HOOI always runs (when maxIter allows): TensorLy tests for convergence from its third sweep on. */
-export const HOOI_MIN_SWEEPS = 3;
-
-/**
- * HOOI's stopping test after a sweep, on the relative error e = ‖X - X̂‖ / ‖X‖
- * (so on the fit 1 - e): stop when |e_prev - e| < tol, as TensorLy does.
- * The squared error ‖X‖² - ‖core‖² is known to about eps ‖X‖² only, so a
- * change of e² below 16 N eps is rounding and stops the run too. `tol: 0`
- * never stops: the run makes exactly `maxIter` sweeps.
- */
-export function hooiConverged(prev: number, err: number, tol: number, N: number): boolean {
-  return tol > 0 && (Math.abs(prev - err) < tol || Math.abs(prev * prev - err * err) < 16 * N * EPS);
-}
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions extends IterativeOptions {
@@ -168,6 +151,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   const U = shape.map((n, k) => ws.f64(n * r[k]));
   const s = ws.f64(Math.max(...r));
   const bufA = ws.f64(chain), bufB = ws.f64(chain);
+  const t: TuckerWork = { ws, route, x, shape, r, U, s, bufA, bufB };
   const errorOf = (core: Float64Array) => {
     const nc = norm2(core);
     return normX === 0 ? 0 : Math.sqrt(Math.abs(normX * normX - nc * nc)) / normX;
@@ -176,29 +160,29 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   let core: Float64Array;
   const errors: number[] = [];
   if (mask) {
-    core = await imputeLoop(ws, route, x, mask, shape, r, U, s, bufA, bufB, maxIter, tol, run, errors);
+    core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
   } else if (method === "hosvd") {
     for (let k = 0; k < N; k++) {
       modeBasis(ws, route, prod(shape, 0, k), shape[k], prod(shape, k + 1), x, r[k], U[k], s);
       await run.pause();
     }
-    core = project(ws, x, shape, U, r, -1, bufA, bufB).data;
+    core = project(t, -1).data;
     errors.push(errorOf(core));
     run.check();
   } else {
     // Progress records count from 1: the start (ST-HOSVD) is record 1, HOOI sweep i is record i + 1.
     const afterSweep = (it: number, error: number) => run.step({ iteration: it + 1, error });
     if (init === "random") {
-      randomFactors(ws, shape, r, U, new Rng(seed));
+      randomFactors(t, new Rng(seed));
       core = bufA; // replaced by the first sweep
     } else {
-      core = stHosvd(ws, route, x, shape, r, U, s, bufA, bufB);
+      core = stHosvd(t);
       errors.push(errorOf(core));
       if (method === "hooi") await afterSweep(0, errors[0]);
     }
     if (method === "hooi") {
       for (let it = 1; it <= maxIter; it++) {
-        core = hooiSweep(ws, route, x, shape, r, U, s, bufA, bufB);
+        core = hooiSweep(t);
         const err = errorOf(core);
         const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
         errors.push(err);
@@ -215,120 +199,4 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   const result: TuckerResult = { kind: "tucker", core: { shape: r.slice(), data: coreData }, factors };
   if (o.returnErrors) result.errors = errors;
   return result;
-}
-
-/**
- * X ×_k U_kᵀ over every mode k except `skip` (-1: all modes), as a chain of
- * mode products alternating between bufA and bufB. O(size r) for the first
- * product, less for the rest.
- */
-function project(
-  ws: Workspace<TensorKernels>, x: Float64Array, shape: number[], U: Float64Array[], r: number[],
-  skip: number, bufA: Float64Array, bufB: Float64Array,
-): { data: Float64Array; shape: number[] } {
-  let cur = x;
-  const dims = shape.slice();
-  for (let k = 0; k < shape.length; k++) {
-    if (k === skip) continue;
-    const left = prod(dims, 0, k), right = prod(dims, k + 1);
-    const out = cur === bufA ? bufB : bufA;
-    ws.kernels.modeProduct(true, left, dims[k], right, r[k], cur, U[k], r[k], out);
-    dims[k] = r[k];
-    cur = out;
-  }
-  return { data: cur.subarray(0, prod(dims)), shape: dims };
-}
-
-/** ST-HOSVD (Vannieuwenhoven et al. 2012, Alg. 1): truncate mode k before computing mode k + 1. Returns the core. */
-function stHosvd(
-  ws: Workspace<TensorKernels>, route: UnfoldingSvd, x: Float64Array, shape: number[], r: number[],
-  U: Float64Array[], s: Float64Array, bufA: Float64Array, bufB: Float64Array,
-): Float64Array {
-  let cur = x;
-  const dims = shape.slice();
-  for (let k = 0; k < shape.length; k++) {
-    const left = prod(dims, 0, k), right = prod(dims, k + 1);
-    modeBasis(ws, route, left, dims[k], right, cur, r[k], U[k], s);
-    const out = cur === bufA ? bufB : bufA;
-    ws.kernels.modeProduct(true, left, dims[k], right, r[k], cur, U[k], r[k], out);
-    dims[k] = r[k];
-    cur = out;
-  }
-  return cur.subarray(0, prod(r));
-}
-
-/**
- * One HOOI sweep (De Lathauwer et al. 2000, Alg. 4.2): for each mode n,
- * U_n = leading vectors of (X ×_{k≠n} U_kᵀ)_(n). Returns the core X ×_n U_nᵀ.
- */
-function hooiSweep(
-  ws: Workspace<TensorKernels>, route: UnfoldingSvd, x: Float64Array, shape: number[], r: number[],
-  U: Float64Array[], s: Float64Array, bufA: Float64Array, bufB: Float64Array,
-): Float64Array {
-  const N = shape.length;
-  let core = bufA;
-  for (let n = 0; n < N; n++) {
-    const Y = project(ws, x, shape, U, r, n, bufA, bufB);
-    modeBasis(ws, route, prod(Y.shape, 0, n), shape[n], prod(Y.shape, n + 1), Y.data, r[n], U[n], s);
-    if (n === N - 1) {
-      // Y is a view of one of the two buffers (not the buffer itself): the core goes in the other.
-      core = startsAt(Y.data, bufA) ? bufB : bufA;
-      ws.kernels.modeProduct(true, prod(Y.shape, 0, n), shape[n], 1, r[n], Y.data, U[n], r[n], core);
-    }
-  }
-  return core.subarray(0, prod(r));
-}
-
-/**
- * Tucker with missing entries by imputation (the EM scheme of TensorLy's
- * masked tucker): fill the missing entries with the mean of the observed
- * ones, then alternate a Tucker step on the filled tensor (ST-HOSVD first,
- * HOOI sweeps after) with refilling the missing entries from the
- * reconstruction. `errors` receives ‖mask ∘ (X - X̂)‖ / ‖mask ∘ X‖ per
- * iteration. Works in place on x (the filled tensor). Returns the core.
- */
-async function imputeLoop(
-  ws: Workspace<TensorKernels>, route: UnfoldingSvd, x: Float64Array, mask: Uint8Array, shape: number[], r: number[],
-  U: Float64Array[], s: Float64Array, bufA: Float64Array, bufB: Float64Array,
-  maxIter: number, tol: number, run: LongRun<{ iteration: number; error: number }>, errors: number[],
-): Promise<Float64Array> {
-  const observedNorm2 = fillWithMean(x, mask);
-  let core = stHosvd(ws, route, x, shape, r, U, s, bufA, bufB);
-  for (let it = 0; it <= maxIter; it++) {
-    if (it > 0) core = hooiSweep(ws, route, x, shape, r, U, s, bufA, bufB);
-    // X̂ = core ×_1 U_1 ... ×_N U_N, in bufA/bufB (the core is consumed by the first product).
-    let cur = core;
-    const dims = r.slice();
-    for (let k = 0; k < shape.length; k++) {
-      const out = startsAt(cur, bufA) ? bufB : bufA;
-      ws.kernels.modeProduct(false, prod(dims, 0, k), r[k], prod(dims, k + 1), shape[k], cur, U[k], r[k], out);
-      dims[k] = shape[k];
-      cur = out;
-    }
-    const err = refill(x, cur, mask, observedNorm2);
-    const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
-    errors.push(err);
-    await run.step({ iteration: it + 1, error: err });
-    if (Math.abs(prev - err) < tol || atRoundingLevel(err, tol, shape.length)) break;
-  }
-  // The last refill changed x after the core was formed: recompute it so core and factors match X̂.
-  return project(ws, x, shape, U, r, -1, bufA, bufB).data;
-}
-
-/** Whether `view` starts where `buf` does (on wasm every view shares one buffer). */
-function startsAt(view: Float64Array, buf: Float64Array): boolean {
-  return view.buffer === buf.buffer && view.byteOffset === buf.byteOffset;
-}
-
-/** U_n = Q of the QR of a Gaussian I_n x r_n matrix: random orthonormal factors for HOOI's random start. */
-function randomFactors(ws: Workspace<TensorKernels>, shape: number[], r: number[], U: Float64Array[], rng: Rng): void {
-  const K = ws.kernels;
-  shape.forEach((n, k) =>
-    ws.scoped(() => {
-      const a = ws.f64(n * r[k]), tau = ws.f64(r[k]), work = ws.f64(r[k]);
-      K.rngFill(rng, a, true);
-      K.householderQr(n, r[k], a, r[k], tau, work);
-      K.householderQ(n, r[k], a, r[k], tau, U[k], r[k], work);
-    }),
-  );
 }

@@ -1,0 +1,121 @@
+// The iterated parts of Tucker on a workspace (tucker.ts is the entry point):
+// the projection chain X ×_{k≠n} U_kᵀ, ST-HOSVD (Vannieuwenhoven, Vandebril,
+// Meerbergen 2012, Alg. 1), one HOOI sweep (De Lathauwer, De Moor, Vandewalle
+// 2000, "On the best rank-1 and rank-(R1,...,RN) approximation", Alg. 4.2),
+// HOOI's stopping rule and its random start.
+import type { Rng, Workspace } from "@lowrank/linalg";
+import type { TensorKernels } from "./kernels/index.js";
+import { modeBasis } from "./mode-basis.js";
+import type { UnfoldingSvd } from "./types.js";
+import { prod } from "./validate.js";
+
+const EPS = 2.220446049250313e-16;
+
+/** HOOI's default `tol`: TensorLy's tucker default (10e-5). */
+export const HOOI_TOL = 1e-4;
+/** Sweeps HOOI always runs (when maxIter allows): TensorLy tests for convergence from its third sweep on. */
+export const HOOI_MIN_SWEEPS = 3;
+
+/**
+ * HOOI's stopping test after a sweep, on the relative error e = ‖X - X̂‖ / ‖X‖
+ * (so on the fit 1 - e): stop when |e_prev - e| < tol, as TensorLy does.
+ * The squared error ‖X‖² - ‖core‖² is known to about eps ‖X‖² only, so a
+ * change of e² below 16 N eps is rounding and stops the run too. `tol: 0`
+ * never stops: the run makes exactly `maxIter` sweeps.
+ */
+export function hooiConverged(prev: number, err: number, tol: number, N: number): boolean {
+  return tol > 0 && (Math.abs(prev - err) < tol || Math.abs(prev * prev - err * err) < 16 * N * EPS);
+}
+
+/**
+ * What the Tucker steps work on: the workspace, the unfolding SVD route, the
+ * tensor x (shape), the ranks r, the factors U (I_n x r_n each), singular
+ * value scratch s, and two ping-pong buffers for chains of mode products
+ * (each holding the first, largest, product of a chain).
+ */
+export interface TuckerWork {
+  ws: Workspace<TensorKernels>;
+  route: UnfoldingSvd;
+  x: Float64Array;
+  shape: number[];
+  r: number[];
+  U: Float64Array[];
+  s: Float64Array;
+  bufA: Float64Array;
+  bufB: Float64Array;
+}
+
+/**
+ * X ×_k U_kᵀ over every mode k except `skip` (-1: all modes), as a chain of
+ * mode products alternating between bufA and bufB. O(size r) for the first
+ * product, less for the rest.
+ */
+export function project(t: TuckerWork, skip: number): { data: Float64Array; shape: number[] } {
+  const { ws, shape, U, r, bufA, bufB } = t;
+  let cur = t.x;
+  const dims = shape.slice();
+  for (let k = 0; k < shape.length; k++) {
+    if (k === skip) continue;
+    const left = prod(dims, 0, k), right = prod(dims, k + 1);
+    const out = cur === bufA ? bufB : bufA;
+    ws.kernels.modeProduct(true, left, dims[k], right, r[k], cur, U[k], r[k], out);
+    dims[k] = r[k];
+    cur = out;
+  }
+  return { data: cur.subarray(0, prod(dims)), shape: dims };
+}
+
+/** ST-HOSVD (Vannieuwenhoven et al. 2012, Alg. 1): truncate mode k before computing mode k + 1. Returns the core. */
+export function stHosvd(t: TuckerWork): Float64Array {
+  const { ws, route, shape, r, U, s, bufA, bufB } = t;
+  let cur = t.x;
+  const dims = shape.slice();
+  for (let k = 0; k < shape.length; k++) {
+    const left = prod(dims, 0, k), right = prod(dims, k + 1);
+    modeBasis(ws, route, left, dims[k], right, cur, r[k], U[k], s);
+    const out = cur === bufA ? bufB : bufA;
+    ws.kernels.modeProduct(true, left, dims[k], right, r[k], cur, U[k], r[k], out);
+    dims[k] = r[k];
+    cur = out;
+  }
+  return cur.subarray(0, prod(r));
+}
+
+/**
+ * One HOOI sweep (De Lathauwer et al. 2000, Alg. 4.2): for each mode n,
+ * U_n = leading vectors of (X ×_{k≠n} U_kᵀ)_(n). Returns the core X ×_n U_nᵀ.
+ */
+export function hooiSweep(t: TuckerWork): Float64Array {
+  const { ws, route, shape, r, U, s, bufA, bufB } = t;
+  const N = shape.length;
+  let core = bufA;
+  for (let n = 0; n < N; n++) {
+    const Y = project(t, n);
+    modeBasis(ws, route, prod(Y.shape, 0, n), shape[n], prod(Y.shape, n + 1), Y.data, r[n], U[n], s);
+    if (n === N - 1) {
+      // Y is a view of one of the two buffers (not the buffer itself): the core goes in the other.
+      core = startsAt(Y.data, bufA) ? bufB : bufA;
+      ws.kernels.modeProduct(true, prod(Y.shape, 0, n), shape[n], 1, r[n], Y.data, U[n], r[n], core);
+    }
+  }
+  return core.subarray(0, prod(r));
+}
+
+/** Whether `view` starts where `buf` does (on wasm every view shares one buffer). */
+export function startsAt(view: Float64Array, buf: Float64Array): boolean {
+  return view.buffer === buf.buffer && view.byteOffset === buf.byteOffset;
+}
+
+/** U_n = Q of the QR of a Gaussian I_n x r_n matrix: random orthonormal factors for HOOI's random start. */
+export function randomFactors(t: TuckerWork, rng: Rng): void {
+  const { ws, shape, r, U } = t;
+  const K = ws.kernels;
+  shape.forEach((n, k) =>
+    ws.scoped(() => {
+      const a = ws.f64(n * r[k]), tau = ws.f64(r[k]), work = ws.f64(r[k]);
+      K.rngFill(rng, a, true);
+      K.householderQr(n, r[k], a, r[k], tau, work);
+      K.householderQ(n, r[k], a, r[k], tau, U[k], r[k], work);
+    }),
+  );
+}

@@ -2,54 +2,83 @@
 // pass every conjugate-gradient step of robust-altmin makes, O(cnt k).
 //
 // Layout: D's rows are kp = k rounded up to even doubles apart, the padding
-// column zero, and p, w likewise (padded with zero), so every row is nv = kp/2
-// whole v128 registers. Rounding convention (the twin, src/kernels/normal-product.ts,
+// column zero, and p, w likewise, so every row is nv = kp/2 whole v128
+// registers. Rounding convention (the twin, src/kernels/normal-product.ts,
 // repeats it): the dot d·p runs in one two-lane accumulator (even columns in
-// lane 0, odd in lane 1, in column order) and is lane 0 + lane 1; w's entries
-// receive v_q d_q in row order; |D p|² sums v_q² in row order.
+// lane 0, odd in lane 1, in column order) and is lane 0 + lane 1; w and
+// |D p|² are summed in two sets, rows of even q and rows of odd q, each in
+// row order, then added (two chains, so a row's update need not wait for the
+// previous row's: that latency, not the arithmetic, bounds a one-chain loop).
 //
-// Two paths, one convention: up to 8 columns (nv <= 4) p and w stay in
-// registers for the whole pass (one specialisation per nv, constant-folded
-// after inlining); wider rows go in chunks of CHUNK rows, two sweeps per
-// chunk over strips of 8 columns (the dots, with p's strip in registers and
-// each row's accumulator parked in buf; then the updates, with w's strip in
-// registers), so no k needs its own code and p, w never round-trip memory per row.
+// Two paths, one convention: up to 8 columns (nv <= 4) both sets of w stay
+// in registers for the whole pass (p's first 4 columns too, the rest read
+// from L1), rows in pairs; wider rows go in
+// chunks of CHUNK rows, two sweeps per chunk over strips of up to 8 columns
+// (the dots, with p's strip in registers and each row's accumulator parked in
+// buf; then the updates, with both sets of w's strip in registers). Each
+// strip width is one specialisation (constant-folded after inlining), so no
+// k needs code of its own.
 import { madd } from "../../linalg/assembly/simd";
 
 /** Rows per chunk of the wide path (buf holds CHUNK v128 accumulators). */
 export const CHUNK = 64;
 
+@inline function lane2(a: v128): f64 {
+  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+}
+
+/** One row's dot d·p (NV registers; p's first two in registers, the rest read from L1). */
+@inline function rowDot(NV: i32, d: usize, p: usize, p0: v128, p1: v128): f64 {
+  let a = madd(v128.load(d), p0, f64x2.splat(0));
+  if (NV > 1) a = madd(v128.load(d, 16), p1, a);
+  if (NV > 2) a = madd(v128.load(d, 32), v128.load(p, 32), a);
+  if (NV > 3) a = madd(v128.load(d, 48), v128.load(p, 48), a);
+  return lane2(a);
+}
+
 @inline function productFused(NV: i32, cnt: i32, row: usize, D: usize, p: usize, w: usize): f64 {
   const zero = f64x2.splat(0);
   const p0 = v128.load(p);
   const p1 = NV > 1 ? v128.load(p, 16) : zero;
-  const p2 = NV > 2 ? v128.load(p, 32) : zero;
-  const p3 = NV > 3 ? v128.load(p, 48) : zero;
-  let w0 = zero, w1 = zero, w2 = zero, w3 = zero;
-  let qq: f64 = 0;
-  for (let q = 0; q < cnt; q++) {
-    const dq = D + <usize>q * row;
-    const d0 = v128.load(dq);
-    const d1 = NV > 1 ? v128.load(dq, 16) : zero;
-    const d2 = NV > 2 ? v128.load(dq, 32) : zero;
-    const d3 = NV > 3 ? v128.load(dq, 48) : zero;
-    let a = madd(d0, p0, zero);
-    if (NV > 1) a = madd(d1, p1, a);
-    if (NV > 2) a = madd(d2, p2, a);
-    if (NV > 3) a = madd(d3, p3, a);
-    const v = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-    qq += v * v;
-    const vv = f64x2.splat(v);
-    w0 = madd(vv, d0, w0);
-    if (NV > 1) w1 = madd(vv, d1, w1);
-    if (NV > 2) w2 = madd(vv, d2, w2);
-    if (NV > 3) w3 = madd(vv, d3, w3);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero;
+  let qa: f64 = 0, qb: f64 = 0;
+  let q = 0;
+  for (; q + 2 <= cnt; q += 2) {
+    const dq = D + <usize>q * row, dr = dq + row;
+    const v = rowDot(NV, dq, p, p0, p1), u = rowDot(NV, dr, p, p0, p1);
+    qa += v * v;
+    qb += u * u;
+    const vv = f64x2.splat(v), uu = f64x2.splat(u);
+    a0 = madd(vv, v128.load(dq), a0);
+    b0 = madd(uu, v128.load(dr), b0);
+    if (NV > 1) {
+      a1 = madd(vv, v128.load(dq, 16), a1);
+      b1 = madd(uu, v128.load(dr, 16), b1);
+    }
+    if (NV > 2) {
+      a2 = madd(vv, v128.load(dq, 32), a2);
+      b2 = madd(uu, v128.load(dr, 32), b2);
+    }
+    if (NV > 3) {
+      a3 = madd(vv, v128.load(dq, 48), a3);
+      b3 = madd(uu, v128.load(dr, 48), b3);
+    }
   }
-  v128.store(w, w0);
-  if (NV > 1) v128.store(w, w1, 16);
-  if (NV > 2) v128.store(w, w2, 32);
-  if (NV > 3) v128.store(w, w3, 48);
-  return qq;
+  if (q < cnt) {
+    const dq = D + <usize>q * row;
+    const v = rowDot(NV, dq, p, p0, p1);
+    qa += v * v;
+    const vv = f64x2.splat(v);
+    a0 = madd(vv, v128.load(dq), a0);
+    if (NV > 1) a1 = madd(vv, v128.load(dq, 16), a1);
+    if (NV > 2) a2 = madd(vv, v128.load(dq, 32), a2);
+    if (NV > 3) a3 = madd(vv, v128.load(dq, 48), a3);
+  }
+  v128.store(w, f64x2.add(a0, b0));
+  if (NV > 1) v128.store(w, f64x2.add(a1, b1), 16);
+  if (NV > 2) v128.store(w, f64x2.add(a2, b2), 32);
+  if (NV > 3) v128.store(w, f64x2.add(a3, b3), 48);
+  return qa + qb;
 }
 
 /** Adds the strip's columns (NV registers at D, p) to each row's accumulator in buf (started at zero when first). */
@@ -70,30 +99,59 @@ export const CHUNK = 64;
   }
 }
 
-/** w's strip (NV registers) += v_q d_q over the chunk's rows, v_q splat in buf. */
-@inline function stripUpdates(NV: i32, n: i32, row: usize, D: usize, buf: usize, w: usize): void {
+/** The strip (NV registers) of the two sets wa (even rows) and wb (odd rows) += v_q d_q over a chunk of n rows (n even unless last), v_q splat in buf. */
+@inline function stripUpdates(NV: i32, n: i32, row: usize, D: usize, buf: usize, wa: usize, wb: usize): void {
   const zero = f64x2.splat(0);
-  let w0 = v128.load(w);
-  let w1 = NV > 1 ? v128.load(w, 16) : zero;
-  let w2 = NV > 2 ? v128.load(w, 32) : zero;
-  let w3 = NV > 3 ? v128.load(w, 48) : zero;
-  for (let q = 0; q < n; q++) {
+  let a0 = v128.load(wa), b0 = v128.load(wb);
+  let a1 = NV > 1 ? v128.load(wa, 16) : zero, b1 = NV > 1 ? v128.load(wb, 16) : zero;
+  let a2 = NV > 2 ? v128.load(wa, 32) : zero, b2 = NV > 2 ? v128.load(wb, 32) : zero;
+  let a3 = NV > 3 ? v128.load(wa, 48) : zero, b3 = NV > 3 ? v128.load(wb, 48) : zero;
+  let q = 0;
+  for (; q + 2 <= n; q += 2) {
+    const dq = D + <usize>q * row, dr = dq + row;
+    const vv = v128.load(buf + (<usize>q << 4)), uu = v128.load(buf + (<usize>q << 4), 16);
+    a0 = madd(vv, v128.load(dq), a0);
+    b0 = madd(uu, v128.load(dr), b0);
+    if (NV > 1) {
+      a1 = madd(vv, v128.load(dq, 16), a1);
+      b1 = madd(uu, v128.load(dr, 16), b1);
+    }
+    if (NV > 2) {
+      a2 = madd(vv, v128.load(dq, 32), a2);
+      b2 = madd(uu, v128.load(dr, 32), b2);
+    }
+    if (NV > 3) {
+      a3 = madd(vv, v128.load(dq, 48), a3);
+      b3 = madd(uu, v128.load(dr, 48), b3);
+    }
+  }
+  if (q < n) {
     const dq = D + <usize>q * row;
     const vv = v128.load(buf + (<usize>q << 4));
-    w0 = madd(vv, v128.load(dq), w0);
-    if (NV > 1) w1 = madd(vv, v128.load(dq, 16), w1);
-    if (NV > 2) w2 = madd(vv, v128.load(dq, 32), w2);
-    if (NV > 3) w3 = madd(vv, v128.load(dq, 48), w3);
+    a0 = madd(vv, v128.load(dq), a0);
+    if (NV > 1) a1 = madd(vv, v128.load(dq, 16), a1);
+    if (NV > 2) a2 = madd(vv, v128.load(dq, 32), a2);
+    if (NV > 3) a3 = madd(vv, v128.load(dq, 48), a3);
   }
-  v128.store(w, w0);
-  if (NV > 1) v128.store(w, w1, 16);
-  if (NV > 2) v128.store(w, w2, 32);
-  if (NV > 3) v128.store(w, w3, 48);
+  v128.store(wa, a0);
+  v128.store(wb, b0);
+  if (NV > 1) {
+    v128.store(wa, a1, 16);
+    v128.store(wb, b1, 16);
+  }
+  if (NV > 2) {
+    v128.store(wa, a2, 32);
+    v128.store(wb, b2, 32);
+  }
+  if (NV > 3) {
+    v128.store(wa, a3, 48);
+    v128.store(wb, b3, 48);
+  }
 }
 
 /**
  * w (kp doubles) = Dᵀ(D p) over the cnt rows of D (kp = k rounded up to
- * even, padding zero); returns |D p|². buf: 2 CHUNK doubles of scratch (wide rows only).
+ * even, padding zero); returns |D p|². buf: 2 CHUNK + kp doubles of scratch (wide rows only).
  */
 export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, buf: usize): f64 {
   const nv = (k + 1) >> 1;
@@ -102,8 +160,10 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
   if (nv == 2) return productFused(2, cnt, row, D, p, w);
   if (nv == 3) return productFused(3, cnt, row, D, p, w);
   if (nv == 4) return productFused(4, cnt, row, D, p, w);
+  const wb = buf + (<usize>CHUNK << 4);
   memory.fill(w, 0, row);
-  let qq: f64 = 0;
+  memory.fill(wb, 0, row);
+  let qa: f64 = 0, qb: f64 = 0;
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row;
@@ -116,18 +176,19 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
     }
     for (let q = 0; q < n; q++) {
       const bq = buf + (<usize>q << 4);
-      const a = v128.load(bq);
-      const v = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-      qq += v * v;
+      const v = lane2(v128.load(bq));
+      if (q & 1) qb += v * v;
+      else qa += v * v;
       v128.store(bq, f64x2.splat(v));
     }
     for (let j0 = 0; j0 < nv; j0 += 4) {
       const o = <usize>j0 << 4, ns = min(4, nv - j0);
-      if (ns == 4) stripUpdates(4, n, row, Dc + o, buf, w + o);
-      else if (ns == 3) stripUpdates(3, n, row, Dc + o, buf, w + o);
-      else if (ns == 2) stripUpdates(2, n, row, Dc + o, buf, w + o);
-      else stripUpdates(1, n, row, Dc + o, buf, w + o);
+      if (ns == 4) stripUpdates(4, n, row, Dc + o, buf, w + o, wb + o);
+      else if (ns == 3) stripUpdates(3, n, row, Dc + o, buf, w + o, wb + o);
+      else if (ns == 2) stripUpdates(2, n, row, Dc + o, buf, w + o, wb + o);
+      else stripUpdates(1, n, row, Dc + o, buf, w + o, wb + o);
     }
   }
-  return qq;
+  for (let o: usize = 0; o < row; o += 16) v128.store(w + o, f64x2.add(v128.load(w + o), v128.load(wb + o)));
+  return qa + qb;
 }

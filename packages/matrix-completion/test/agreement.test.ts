@@ -21,6 +21,12 @@ const cases: { name: string; obs: Observations; opts: CompleteOptions }[] = [
   // A fixed number of CG steps (innerTol 0): a data-dependent stopping test can take one step more or fewer
   // under relaxed-simd's roundings, which moves the answer by the inexactness itself, not by roundoff.
   { name: "robust-altmin k = 8", obs: exact8, opts: { method: "robust-altmin", rank: 8, maxIter: 6, sketchSize: 16, innerTol: 0, maxInner: 3 } },
+  // Odd ranks and every register count of the passes (k = 1..8 in registers, 9 and up by chunks of strips).
+  { name: "robust-altmin k = 1", obs: exact, opts: { method: "robust-altmin", rank: 1, maxIter: 4, sketchSize: 3, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 3", obs: exact, opts: { method: "robust-altmin", rank: 3, maxIter: 4, sketchSize: 7, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 5, SRHT", obs: exact8, opts: { method: "robust-altmin", sketch: "srht", rank: 5, maxIter: 4, sketchSize: 11, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 7", obs: exact8, opts: { method: "robust-altmin", rank: 7, maxIter: 4, sketchSize: 15, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 9", obs: exact8, opts: { method: "robust-altmin", rank: 9, maxIter: 4, sketchSize: 19, lambda: 1e-6, innerTol: 0, maxInner: 3 } },
   { name: "robust-altmin k = 16", obs: wide, opts: { method: "robust-altmin", rank: 16, maxIter: 4, sketchSize: 40, innerTol: 0, maxInner: 3 } },
   { name: "als with biases, k = 34 (blocked Gram)", obs: wide, opts: { rank: 34, lambda: 0.05, maxIter: 4 } },
   { name: "altmin k = 32 (blocked Gram)", obs: wide, opts: { method: "altmin", rank: 32, maxIter: 4, lambda: 1e-3 } },

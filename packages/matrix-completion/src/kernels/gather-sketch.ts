@@ -1,6 +1,6 @@
 // Twin of assembly/gather-sketch.ts, in its layout (rows kp = k rounded up to
-// even apart, padding zero) and rounding order (laneDot for d·x; g's entries
-// receive r_q d_q in row order), so the simd build agrees bit for bit.
+// even apart, padding zero) and rounding order (laneDot for d·x; g summed in
+// two sets, rows of even q and of odd q, then added), so the simd build agrees bit for bit.
 import { laneDot } from "./normal-product.js";
 import { mix32 } from "./sketch-hash.js";
 
@@ -29,16 +29,18 @@ export function gatherSketch(
   X: Float64Array, xo: number, g: Float64Array, go: number, SD: Float64Array, T: Int32Array,
 ): void {
   const xp = padded(k, X, xo), kp = xp.length;
-  g.fill(0, go, go + kp);
+  const sets = [g.subarray(go, go + kp).fill(0), new Float64Array(kp)];
   for (let q = 0; q < cnt; q++) {
     const j = idx[start + q], d = dOff + q * kp;
     const r = copyResidual(k, F, j, D, d, xp, vals[start + q]);
     const t = T[j], b = (t & ~1) >>> 3, neg = (t & 1) !== 0;
+    const gs = sets[q & 1];
     for (let c = 0; c < k; c++) {
-      g[go + c] += r * D[d + c];
+      gs[c] += r * D[d + c];
       SD[b + c] += neg ? -D[d + c] : D[d + c];
     }
   }
+  for (let c = 0; c < k; c++) g[go + c] += sets[1][c];
 }
 
 /** SRHT first pass: D and g as gatherSketch, and H's rows (kp apart) = ±d_q, the sign of (i, j) from the row's key. O(cnt k). */
@@ -47,14 +49,16 @@ export function gatherSigned(
   X: Float64Array, xo: number, g: Float64Array, go: number, H: Float64Array, key: number,
 ): void {
   const xp = padded(k, X, xo), kp = xp.length;
-  g.fill(0, go, go + kp);
+  const sets = [g.subarray(go, go + kp).fill(0), new Float64Array(kp)];
   for (let q = 0; q < cnt; q++) {
     const j = idx[start + q], d = dOff + q * kp;
     const r = copyResidual(k, F, j, D, d, xp, vals[start + q]);
     const neg = (mix32((key ^ j) >>> 0) & 1) !== 0;
+    const gs = sets[q & 1];
     for (let c = 0; c < k; c++) {
-      g[go + c] += r * D[d + c];
+      gs[c] += r * D[d + c];
       H[q * kp + c] = neg ? -D[d + c] : D[d + c];
     }
   }
+  for (let c = 0; c < k; c++) g[go + c] += sets[1][c];
 }

@@ -1,9 +1,10 @@
 // Twin of assembly/normal-product.ts, in its rounding order: rows kp = k
 // rounded up to even apart (padding zero), each dot d·p summed in two lanes
-// (even columns, odd columns, in column order) then added, w's entries
-// receiving v_q d_q in row order. Agrees bit for bit with the simd build.
+// (even columns, odd columns, in column order) then added; w and |D p|²
+// summed in two sets (rows of even q, rows of odd q, each in row order) then
+// added. Agrees bit for bit with the simd build.
 
-/** Rows per chunk of the WASM kernel's wide path (its scratch is 2 CHUNK doubles). */
+/** Rows per chunk of the WASM kernel's wide path (its scratch is 2 CHUNK + kp doubles). */
 export const CHUNK = 64;
 
 /** Two-lane dot of the padded rows a[ao..ao+kp) and b[bo..bo+kp). */
@@ -16,18 +17,25 @@ export function laneDot(kp: number, a: Float64Array, ao: number, b: Float64Array
   return s0 + s1;
 }
 
-/** w[wo..wo+kp) = Dᵀ(D p) over the cnt rows of D from do; returns |D p|². O(cnt k). */
+/** w[wo..wo+kp) = Dᵀ(D p) over the cnt rows of D from dOff; returns |D p|². O(cnt k). */
 export function normalProduct(
   cnt: number, k: number, D: Float64Array, dOff: number, p: Float64Array, po: number, w: Float64Array, wo: number,
 ): number {
   const kp = (k + 1) & ~1;
+  const odd = new Float64Array(kp);
   w.fill(0, wo, wo + kp);
-  let qq = 0;
+  let qa = 0, qb = 0;
   for (let q = 0; q < cnt; q++) {
     const d = dOff + q * kp;
     const v = laneDot(kp, D, d, p, po);
-    qq += v * v;
-    for (let c = 0; c < kp; c++) w[wo + c] += v * D[d + c];
+    if (q & 1) {
+      qb += v * v;
+      for (let c = 0; c < kp; c++) odd[c] += v * D[d + c];
+    } else {
+      qa += v * v;
+      for (let c = 0; c < kp; c++) w[wo + c] += v * D[d + c];
+    }
   }
-  return qq;
+  for (let c = 0; c < kp; c++) w[wo + c] += odd[c];
+  return qa + qb;
 }

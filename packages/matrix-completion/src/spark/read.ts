@@ -93,7 +93,8 @@ async function readTable(
       if (features.length !== rank) throw sparkError("SHAPE", where, `${folder}: id ${id} has ${features.length} features, the metadata's rank is ${rank}`);
       for (let t = 0; t < rank; t++) {
         const v = features[t];
-        if (typeof v !== "number" || v - v !== 0) throw sparkError("NON_FINITE", where, `${folder}: id ${id} feature ${t} is ${v}`);
+        if (typeof v !== "number") throw sparkError("INVALID_ARGUMENT", where, `${folder}: id ${id} feature ${t} is ${v === null ? "null" : typeof v}`);
+        if (v - v !== 0) throw sparkError("NON_FINITE", where, `${folder}: id ${id} feature ${t} is ${v}`);
         block[r * rank + t] = v;
       }
       ids.push(id);

@@ -169,10 +169,15 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
       expect(new Set(await column(page, 1))).toEqual(new Set(PACKAGES));
       for (const d of (await column(page, 8)).map(Number)) expect(d).toBeLessThan(1e-10);
       const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
-      for (const r of stored.rows) for (const s of [r.js, r.simd, r.relaxed].filter(Boolean)) {
-        expect(s.min).toBeLessThanOrEqual(s.median);
-        expect(s.median).toBeLessThanOrEqual(s.max);
-        expect(s.min).toBeGreaterThan(0);
+      for (const r of stored.rows) {
+        for (const s of [r.js, r.simd, r.relaxed].filter(Boolean)) {
+          expect(s.min).toBeLessThanOrEqual(s.median);
+          expect(s.median).toBeLessThanOrEqual(s.max);
+          expect(s.min).toBeGreaterThan(0);
+        }
+        // Paired speed-ups lie within the spread the separate times allow.
+        expect(r.speedUp.simd).toBeGreaterThanOrEqual(r.js.min / r.simd.max);
+        expect(r.speedUp.simd).toBeLessThanOrEqual(r.js.max / r.simd.min);
       }
       const firstSizes = await column(page, 3);
       await page.selectOption("[data-role=preset]", "medium");

@@ -1,6 +1,6 @@
 // The bench page's last run, kept in this browser's localStorage so that the
 // home page can show each package's speed-up without measuring again.
-import type { BenchRow, Spread } from "../workers/bench-protocol";
+import type { BenchRow } from "../workers/bench-protocol";
 
 export interface StoredBench {
   /** ISO time of the run. */
@@ -24,18 +24,14 @@ export function saveBench(run: StoredBench): void {
 export function loadBench(): StoredBench | null {
   try {
     const run = JSON.parse(localStorage.getItem(KEY) ?? "null") as StoredBench | null;
-    return run && Array.isArray(run.rows) ? run : null;
+    // A run stored by an older version of this page lacks speedUp: measure again.
+    return run && Array.isArray(run.rows) && run.rows.every((r) => r.speedUp) ? run : null;
   } catch {
     return null;
   }
 }
 
-/** The faster WASM variant's spread. */
-export function bestWasm(row: BenchRow): Spread {
-  return row.relaxed && row.relaxed.median < row.simd.median ? row.relaxed : row.simd;
-}
-
-/** TypeScript median time over the faster WASM variant's median time. */
+/** The speed-up of the faster WASM variant: the median over rounds of TypeScript time over WASM time. */
 export function speedUp(row: BenchRow): number {
-  return row.js.median / bestWasm(row).median;
+  return Math.max(row.speedUp.simd, row.speedUp.relaxed ?? 0);
 }

@@ -21,7 +21,7 @@ export const benchPage = workerPage<BenchRequest, BenchMessage>(
     title: "Benchmarks",
     heading: "WASM vs TypeScript, in your browser",
     intro:
-      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, in a Web Worker: one warm-up run, then timed ones (at least 5 on small problems, 3 on medium, and more for fast cases until 100 ms have passed), shown as min / median / max. Times include copying data into and out of WASM memory. The speed-up is the TypeScript median over the faster WASM median; the home page shows this browser's last run.",
+      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, in a Web Worker. After warm-up the backends take turns, one run each per round, so that a busy moment slows them alike: at least 5 rounds (3 on medium problems), more for fast cases until 300 ms have passed. Times (min / median / max) include copying data into and out of WASM memory; the speed-up is the median over rounds of the TypeScript time over the faster variant's time. The home page shows this browser's last run.",
     worker: () => new Worker(new URL("../workers/bench.worker.ts", import.meta.url), { type: "module" }),
   },
   () => {
@@ -63,8 +63,8 @@ export const benchPage = workerPage<BenchRequest, BenchMessage>(
           canvas,
           rows.map((r) => r.case),
           [
-            { label: "simd speed-up (median)", data: rows.map((r) => r.js.median / r.simd.median) },
-            ...(rows.some((r) => r.relaxed) ? [{ label: "relaxed-simd speed-up (median)", data: rows.map((r) => (r.relaxed ? r.js.median / r.relaxed.median : 0)) }] : []),
+            { label: "simd speed-up", data: rows.map((r) => r.speedUp.simd) },
+            ...(rows.some((r) => r.relaxed) ? [{ label: "relaxed-simd speed-up", data: rows.map((r) => r.speedUp.relaxed ?? 0) }] : []),
           ],
           "TypeScript time / WASM time",
         );

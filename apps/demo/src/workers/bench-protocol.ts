@@ -22,6 +22,8 @@ export interface BenchRow {
   js: Spread;
   simd: Spread;
   relaxed: Spread | null;
+  /** Per variant, the median over rounds of the round's TypeScript time over its WASM time. */
+  speedUp: { simd: number; relaxed: number | null };
   /** Largest relative difference between the WASM and js results (they must agree). */
   maxRelDiff: number;
 }

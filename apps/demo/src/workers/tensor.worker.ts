@@ -34,7 +34,7 @@ serve<TensorRequest, TensorMessage>(async ({ base, ratio }, post) => {
     ["Tensor train (TT-SVD)", () => largestWithin(budget, (r) => tensorTrain(X, { maxRank: r, eps: 0 })), bondRanks],
     ["Tensor ring (TR-ALS)", () => {
       const r = Math.max(1, Math.floor(Math.sqrt(budget / (h + w + c))));
-      return tensorRing(X, { ranks: [r, r, r], method: "als", maxIter: 15, seed: 1 });
+      return tensorRing(X, { rank: [r, r, r], method: "als", maxIter: 15, seed: 1 });
     }, bondRanks],
   ];
   for (const [method, fit, structure] of fits) {

@@ -41,6 +41,7 @@ describe("readSparkAls: a Spark ALSModel directory", async () => {
     expect(model.ids!.rowIds).toEqual(users.ids.map(String));
     expect(model.ids!.colIds).toEqual(items.ids.map(String));
     expect(Array.from(model.U)).toEqual(users.features.flat());
+    expect(Array.from(model.V)).toEqual(items.features.flat());
     expect(model.regularization).toEqual({ lambda: 0.1, biasLambda: 0, weighted: true, biases: false });
     expect(model.globalMean).toBe(0);
     expect(model.observed.cols.length).toBe(0);
@@ -98,8 +99,8 @@ describe("readSparkAls: a Spark ALSModel directory", async () => {
 });
 
 describe("writeSparkAls", async () => {
-  it("writes Spark's layout: metadata JSON line with the rank at top level, one snappy part per table with Spark's schema", () => {
-    const model = new CompletionModel("als", 3, 2, 2, Float64Array.of(1, 2, 3, 4, 5, 6), Float64Array.of(0.5, -1, 2, 0.25),
+  it("writes Spark's layout: metadata JSON line with the rank at top level, one snappy part per table with Spark's schema", async () => {
+    const model = new CompletionModel("als", 3, 2, 2, Float64Array.of(1, -0, 3, 4, 5, 6), Float64Array.of(0.5, -1, 2, 0.25),
       new Float64Array(3), new Float64Array(2), 0, [-Number.MAX_VALUE, Number.MAX_VALUE], [],
       { lambda: 0.1, biasLambda: 0, weighted: true, biases: false }, { ptr: new Int32Array(4), cols: new Int32Array(0) });
     const files = writeSparkAls(model, { uid: "als_0123456789ab", timestamp: 5, params: { userCol: "u" } });
@@ -127,6 +128,7 @@ describe("writeSparkAls", async () => {
     const row = JSON.parse(md.key_value_metadata!.find((kv) => kv.key === "org.apache.spark.sql.parquet.row.metadata")!.value!);
     expect(row.fields[1].type).toEqual({ type: "array", elementType: "float", containsNull: false });
     const none = writeSparkAls(model, { compression: "none" });
+    expect(Object.is((await readSparkAls(none)).U[1], -0)).toBe(true); // the sign of zero survives
     expect([...none.keys()].some((p) => /^itemFactors\/part-00000-.*-c000\.parquet$/.test(p))).toBe(true);
   });
 

@@ -2,7 +2,7 @@
 // tensor (Oseledets 2011, sec. 4).
 import { arenaBytes, BACKEND, checkSize, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { tensorModule } from "./module.js";
-import { readNetwork } from "./reconstruct.js";
+import { readNetwork } from "./decomposition.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";
 import { checkResult, checkSizes, partScales, readOpts, scaled, scaledValue } from "./validate.js";
 

@@ -2,7 +2,7 @@
 import { arenaBytes, BACKEND, LowrankError, opt, qrBlockedWorkSize, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { leftSingular, svdScratch } from "./factor.js";
 import { tensorModule } from "./module.js";
-import { readNetwork } from "./reconstruct.js";
+import { readNetwork } from "./decomposition.js";
 import { bondCaps, truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";

@@ -11,7 +11,8 @@ import { norm2, relativeError } from "./tensor.js";
 import { reconstruct } from "./reconstruct.js";
 import { tucker } from "./tucker.js";
 import type { TensorLike } from "./types.js";
-import { checkResult, checkSizes, prod, readOpts, readTensor, scaled, scaleTensor } from "./validate.js";
+import { checkSizes, prod, readOpts, readTensor } from "./validate.js";
+import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 /** The options of {@link coreShape}. */
 const SCHEMA = {

@@ -10,9 +10,8 @@ import { fillWithMean, refill } from "./impute.js";
 import { solveRows } from "./normal-equations.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike } from "./types.js";
-import {
-  atRoundingLevel, checkResult, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED,
-} from "./validate.js";
+import { atRoundingLevel, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, SEED } from "./validate.js";
+import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 const EPS = 2.220446049250313e-16;
 /** Errors below this are computed from the residual, not from ‖X‖² - 2<X, X̂> + ‖X̂‖². */

@@ -7,7 +7,8 @@ import { tensorModule } from "./module.js";
 import { contractGeneral, contractGeneralBytes } from "./contraction-plan.js";
 import { readDecomposition } from "./decomposition.js";
 import type { DecompositionLike } from "./types.js";
-import { checkResult, checkSizes, partScales, prod, readOpts, scaled } from "./validate.js";
+import { checkSizes, prod, readOpts } from "./validate.js";
+import { checkResult, partScales, scaled } from "./scaling.js";
 
 /**
  * The dense tensor a decomposition represents: Tucker core ×_n U_n (a chain

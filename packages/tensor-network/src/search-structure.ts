@@ -9,7 +9,8 @@
 //   window of radius L, with the initial interpolation phase, objective
 //   parameters / entries + lambda * error.
 import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
-import { checkResult, extreme, magnitude, RANKS, readOpts, readTensor, scaled, SEED } from "./validate.js";
+import { RANKS, readOpts, readTensor, SEED } from "./validate.js";
+import { checkResult, extreme, magnitude, scaled } from "./scaling.js";
 import { greedyGeneral } from "./greedy-general.js";
 import { greedyRing } from "./greedy-ring.js";
 import { generalParameters } from "./general-network.js";

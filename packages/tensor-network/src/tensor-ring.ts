@@ -6,7 +6,8 @@ import { trAls } from "./tr-als.js";
 import { defaultTruncationRoute } from "./mode-basis.js";
 import { trSvd } from "./tr-svd.js";
 import type { IterativeOptions, TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
-import { MASK, RANKS, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast } from "./validate.js";
+import { MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
+import { scaleTensor, unscaleLast } from "./scaling.js";
 
 /** Options of {@link tensorRing}. */
 export interface TensorRingOptions extends IterativeOptions {

@@ -4,9 +4,8 @@ import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, type Backend
 import { defaultTruncationRoute, modeBasis, modeBasisScratchBound } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import type { TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
-import {
-  checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, scaleTensor, SEED, UNFOLDING_SVD, unscaleLast,
-} from "./validate.js";
+import { checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
+import { scaleTensor, unscaleLast } from "./scaling.js";
 import { trAls } from "./tr-als.js";
 
 /** Options of {@link tensorTrain}. */

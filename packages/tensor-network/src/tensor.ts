@@ -3,7 +3,8 @@
 import { arenaBytes, asMatrix, BACKEND, LowrankError, opt, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
 import { tensorModule } from "./module.js";
 import type { MatrixLike, TensorLike } from "./types.js";
-import { checkMode, checkResult, checkShape, checkSizes, extreme, magnitude, prod, readOpts, readTensor, scaled, scaledValue } from "./validate.js";
+import { checkMode, checkShape, checkSizes, prod, readOpts, readTensor } from "./validate.js";
+import { checkResult, extreme, magnitude, scaled, scaledValue } from "./scaling.js";
 
 /**
  * Mode-n unfolding X_(n): I_n x (size / I_n), column index running over the

@@ -4,7 +4,8 @@ import { arenaBytes, BACKEND, checkSize, LowrankError, type BackendOptions, type
 import { tensorModule } from "./module.js";
 import { readNetwork } from "./decomposition.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";
-import { checkResult, checkSizes, partScales, readOpts, scaled, scaledValue } from "./validate.js";
+import { checkSizes, readOpts } from "./validate.js";
+import { checkResult, partScales, scaled, scaledValue } from "./scaling.js";
 
 function sameShape(A: unknown, B: unknown): { a: { shape: number[]; cores: Tensor[]; ranks: number[] }; b: { shape: number[]; cores: Tensor[]; ranks: number[] } } {
   const a = readNetwork(A, "A"), b = readNetwork(B, "B");

@@ -6,7 +6,8 @@ import { readNetwork } from "./decomposition.js";
 import { bondCaps, truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";
-import { checkSizes, partScales, RANKS, readOpts, scaled, unscaleLast } from "./validate.js";
+import { checkSizes, RANKS, readOpts } from "./validate.js";
+import { partScales, scaled, unscaleLast } from "./scaling.js";
 
 /** Options of {@link ttRound}. */
 export interface TtRoundOptions extends BackendOptions {

@@ -10,10 +10,8 @@ import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
-import {
-  checkRanks, checkResult, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, scaled, scaleTensor, SEED,
-  UNFOLDING_SVD,
-} from "./validate.js";
+import { checkRanks, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
+import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions extends IterativeOptions {

@@ -11,9 +11,13 @@ const FOLDERS = ["metadata", "userFactors", "itemFactors"] as const;
 
 type Fs = typeof import("node:fs/promises");
 
+// A computed specifier, and the bundlers' ignore comments: a browser bundle of
+// this entry neither resolves nor includes node:fs (webpack refuses to resolve it).
+const FS_MODULE = "node:fs/promises";
+
 async function nodeFs(where: string): Promise<Fs> {
   try {
-    return await import("node:fs/promises");
+    return (await import(/* webpackIgnore: true */ /* @vite-ignore */ FS_MODULE)) as Fs;
   } catch {
     throw sparkError("INVALID_ARGUMENT", where, "needs Node's file system; elsewhere use readSparkAls / writeSparkAls on a map of files");
   }

@@ -131,7 +131,7 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
       if (k < R) K.rngFill(rng, A[n], true);
       ws.scoped(() => {
         const U = ws.f64(shape[n] * k), s = ws.f64(k);
-        modeBasis(ws, "gram", left, shape[n], right, x, k, U, s);
+        modeBasis(ws, { route: "gram", left, n: shape[n], right, X: x, r: k, U, s });
         for (let i = 0; i < shape[n]; i++) for (let c = 0; c < k; c++) A[n][i * R + c] = U[i * k + c];
       });
     }

@@ -72,7 +72,7 @@ export function stHosvd(t: TuckerWork): Float64Array {
   const dims = shape.slice();
   for (let k = 0; k < shape.length; k++) {
     const left = prod(dims, 0, k), right = prod(dims, k + 1);
-    modeBasis(ws, route, left, dims[k], right, cur, r[k], U[k], s);
+    modeBasis(ws, { route, left, n: dims[k], right, X: cur, r: r[k], U: U[k], s });
     const out = cur === bufA ? bufB : bufA;
     ws.kernels.modeProduct(true, left, dims[k], right, r[k], cur, U[k], r[k], out);
     dims[k] = r[k];
@@ -91,7 +91,7 @@ export function hooiSweep(t: TuckerWork): Float64Array {
   let core = bufA;
   for (let n = 0; n < N; n++) {
     const Y = project(t, n);
-    modeBasis(ws, route, prod(Y.shape, 0, n), shape[n], prod(Y.shape, n + 1), Y.data, r[n], U[n], s);
+    modeBasis(ws, { route, left: prod(Y.shape, 0, n), n: shape[n], right: prod(Y.shape, n + 1), X: Y.data, r: r[n], U: U[n], s });
     if (n === N - 1) {
       // Y is a view of one of the two buffers (not the buffer itself): the core goes in the other.
       core = startsAt(Y.data, bufA) ? bufB : bufA;

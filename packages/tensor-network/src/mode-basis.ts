@@ -27,6 +27,24 @@ export function modeBasisScratchBound(n: number, J: number): number {
   return Math.max(modeBasisScratch("jacobi", n, J), 3 * Math.min(n * n, n * J) + 5 * n);
 }
 
+/** What {@link modeBasis} factors and where it writes. */
+export interface ModeBasisArgs {
+  route: UnfoldingSvd;
+  /** X viewed as (left, n, right): the mode is the middle axis. */
+  left: number;
+  n: number;
+  right: number;
+  X: Float64Array;
+  /** Leading vectors wanted. */
+  r: number;
+  /** n x r (leading dimension r). */
+  U: Float64Array;
+  /** r singular values. */
+  s: Float64Array;
+  /** Optional, at least n (left right) doubles whose contents are not needed: the Jacobi route's QR copy. */
+  scratch?: Float64Array;
+}
+
 /**
  * U (n x r, leading dimension r) = the r leading left singular vectors of
  * the mode unfolding of X viewed as (left, n, right), and s (r) their
@@ -39,11 +57,8 @@ export function modeBasisScratchBound(n: number, J: number): number {
  * QR's copy; see leftSingular).
  * O(n² left right + n³) (Gram) or O(n J min(n, J)) (Jacobi).
  */
-export function modeBasis(
-  ws: Workspace<TensorKernels>, route: UnfoldingSvd,
-  left: number, n: number, right: number, X: Float64Array, r: number, U: Float64Array, s: Float64Array,
-  scratch?: Float64Array,
-): void {
+export function modeBasis(ws: Workspace<TensorKernels>, a: ModeBasisArgs): void {
+  const { route, left, n, right, X, r, U, s, scratch } = a;
   const J = left * right;
   ws.scoped(() => {
     if (useGram(route, n, J)) {

@@ -111,7 +111,7 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
     const r = ws.scoped(() => {
       const U = ws.f64(m * kmin), s = ws.f64(kmin);
       // `other` is free until the GEMM below overwrites it: the QR's copy of C goes there.
-      modeBasis(ws, route, 1, m, cols, C, kmin, U, s, other);
+      modeBasis(ws, { route, left: 1, n: m, right: cols, X: C, r: kmin, U, s, scratch: other });
       const r = Math.min(truncationRank(s, delta2), caps[k]);
       const core = new Float64Array(m * r);
       for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];

@@ -50,7 +50,7 @@ export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwo
   ws.scoped(() => {
     const k0 = Math.min(n0, rest0);
     const U = ws.f64(n0 * k0), s = ws.f64(k0);
-    modeBasis(ws, route, 1, n0, rest0, C, k0, U, s);
+    modeBasis(ws, { route, left: 1, n: n0, right: rest0, X: C, r: k0, U, s });
     if (given) {
       r0 = given[0];
       r1 = given[1];
@@ -82,7 +82,7 @@ export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwo
     const cols = rest * r0, kmin = Math.min(m, cols);
     const r = ws.scoped(() => {
       const U = ws.f64(m * kmin), s = ws.f64(kmin);
-      modeBasis(ws, route, 1, m, cols, C, kmin, U, s);
+      modeBasis(ws, { route, left: 1, n: m, right: cols, X: C, r: kmin, U, s });
       const r = Math.min(given ? given[k + 1] : truncationRank(s, d2), kmin);
       const core = new Float64Array(m * r);
       for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];

@@ -161,7 +161,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
     core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
   } else if (method === "hosvd") {
     for (let k = 0; k < N; k++) {
-      modeBasis(ws, route, prod(shape, 0, k), shape[k], prod(shape, k + 1), x, r[k], U[k], s);
+      modeBasis(ws, { route, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), X: x, r: r[k], U: U[k], s });
       await run.pause();
     }
     core = project(t, -1).data;

@@ -8,7 +8,11 @@ import { khatriRao, mttkrp } from "./mttkrp.js";
 import { maskedNormal, maskedResidual, permute } from "./network.js";
 
 export { lqRWorkSize } from "./lq.js";
-export { mttkrpScratch } from "./mttkrp.js";
+
+/** Doubles of scratch `mttkrp` needs: the GEMM contracts the larger of left and right. */
+export function mttkrpScratch(left: number, n: number, right: number, R: number): number {
+  return left >= right ? R * n * right + R * right : left * n * R;
+}
 
 /**
  * The kernel set the tensor algorithms are written against: linalg's (GEMM,

@@ -14,14 +14,9 @@ export function khatriRao(ra: number, rb: number, R: number, A: Float64Array, B:
   }
 }
 
-/** Doubles of scratch `mttkrp` needs: the GEMM contracts the larger of left and right. */
-export function mttkrpScratch(left: number, n: number, right: number, R: number): number {
-  return left >= right ? R * n * right + R * right : left * n * R;
-}
-
 /**
  * out (n x R)[i, r] = Σ_l Σ_q X[l, i, q] KL[l, r] KR[q, r]. `scratch` holds
- * {@link mttkrpScratch} doubles.
+ * `mttkrpScratch` (kernels/index.ts) doubles.
  */
 export function mttkrp(
   left: number, n: number, right: number, R: number,

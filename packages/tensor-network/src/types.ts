@@ -96,7 +96,12 @@ export type DecompositionLike =
 export interface IterativeOptions extends BackendOptions {
   /** Most sweeps (default varies by method). */
   maxIter?: number;
-  /** Stop when the relative error changes by less than this between sweeps. */
+  /**
+   * Stop when the relative error changes by less than this between sweeps
+   * (default 1e-4 for HOOI, TensorLy's, and 1e-10 otherwise; each method's
+   * rule is in the README's "Stopping rules"). HOOI and CP with 0 run
+   * exactly `maxIter` sweeps.
+   */
   tol?: number;
   /** Called after every sweep with its number and relative error. */
   onProgress?: (info: { iteration: number; error: number }) => void;

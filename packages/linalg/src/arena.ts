@@ -114,6 +114,7 @@ export class Arena {
     const pages = Math.ceil((target - have) / PAGE);
     try {
       this.memory.grow(pages);
+      this.buf = this.memory.buffer; // a shared memory grows without detaching the old buffer
     } catch {
       throw new LowrankError("TOO_LARGE", `the engine refused to grow WebAssembly memory to ${target} bytes`);
     }

@@ -19,6 +19,12 @@ export interface GemmOptions extends BackendOptions {
   C?: MatrixLike;
   /** Scale of C (default 1 when C is given; a finite number). */
   beta?: number;
+  /**
+   * Threads to split the product over, the calling thread included (default:
+   * the pool's, set by `init({ threads })`; 1 runs on the calling thread).
+   * The result has the same bits for any count.
+   */
+  threads?: number;
 }
 
 const GEMM_OPTIONS = {
@@ -27,6 +33,7 @@ const GEMM_OPTIONS = {
   alpha: opt.number(),
   C: opt.any<MatrixLike>(),
   beta: opt.number(),
+  threads: opt.int({ min: 1, max: 64 }),
   backend: BACKEND,
 };
 
@@ -68,14 +75,14 @@ function notRepresentable(fn: string): LowrankError {
 
 function gemmCore(
   backend: Backend | undefined, tA: boolean, tB: boolean, m: number, n: number, k: number,
-  alpha: number, A: DenseMatrix, B: DenseMatrix, beta: number, C: Float64Array | undefined,
+  alpha: number, A: DenseMatrix, B: DenseMatrix, beta: number, C: Float64Array | undefined, threads?: number,
 ): Float64Array {
   return withLinalg(backend, arenaBytes(A.data.length + B.data.length + m * n), (ws) => {
     const a = ws.input(A.data), b = ws.input(B.data);
     const c = C ? ws.copy(C) : ws.f64(m * n);
     ws.kernels.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
     return ws.output(c);
-  });
+  }, threads);
 }
 
 /**
@@ -109,7 +116,7 @@ export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMat
   // A subnormal alpha has few significant bits left and would round every alpha a_ip term: lift it by
   // 2^SUB and scale the result back once (only without C, whose beta would need the same lift).
   const lift = !C0 && alpha !== 0 && Math.abs(alpha) < 2 ** -1022;
-  const data = gemmCore(o.backend, tA, tB, m, n, k, lift ? alpha * 2 ** SUB : alpha, a, b, beta, C0?.data);
+  const data = gemmCore(o.backend, tA, tB, m, n, k, lift ? alpha * 2 ** SUB : alpha, a, b, beta, C0?.data, o.threads);
   if (lift) for (let i = 0; i < data.length; i++) data[i] *= 2 ** -SUB;
   if (!allFinite(data)) {
     const A_ = tA ? (i: number, p: number) => a.data[p * a.cols + i] : (i: number, p: number) => a.data[i * a.cols + p];

@@ -16,9 +16,12 @@ export { solveTriangular, lstsq, type TriangularOptions, type LstsqOptions, type
 export { hasSimd, hasRelaxedSimd, bestVariant } from "./platform.js";
 export { Arena, arenaBytes, align16, MAX_WASM_BYTES } from "./arena.js";
 export {
-  WasmLoader, WasmModule, WasmInstance, defineKernelModule, initRuntime, runtimeVariant, runtimeStatus, checkBackend,
-  type WasmSources, type WasmSource, type KernelModule, type KernelModuleSpec, type InitOptions,
+  WasmLoader, WasmModule, WasmInstance, initRuntime, runtimeVariant, runtimeStatus,
+  type WasmSources, type WasmSource, type InitOptions, type InitResult, type RuntimeStatus, type TaskRunner,
 } from "./runtime.js";
+export { defineKernelModule, checkBackend, type KernelModule, type KernelModuleSpec } from "./runtime-module.js";
+// Threads: the worker pool (docs/ARCHITECTURE.md, "Threads").
+export { threadPool, stopThreads, type ThreadSpec } from "./threads.js";
 export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
 // Deprecated here: the kernel set moved to the "@lowrank/linalg/kernels" subpath (unstable, for the
 // other @lowrank packages); these re-exports remain until every package imports it from there.

@@ -2,24 +2,35 @@
 import type { Arena } from "./arena.js";
 import { WARM_BLOCKED_QR_BYTES, warmBlockedQr, warmFactorizations } from "./factor-warm.js";
 import simd from "./generated/wasm-simd.js";
-import { jsKernels, type LinalgKernels } from "./kernels.js";
-import { defineKernelModule, initRuntime, type InitOptions } from "./runtime.js";
-import type { Backend, WasmVariant } from "./types.js";
+import { jsKernels, type LinalgKernels } from "./kernels/index.js";
+import { initRuntime, type InitOptions, type InitResult } from "./runtime.js";
+import { defineKernelModule } from "./runtime-module.js";
+import { withParallelGemm } from "./threads-gemm.js";
+import type { Backend } from "./types.js";
 import { bindLinalg, type LinalgExports } from "./wasm.js";
 import type { Workspace } from "./workspace.js";
 
 /**
  * The linalg module: the simd variant is bundled (so Node and workers can
  * compile it synchronously on a first call made before `init()`), the relaxed
- * one loads lazily.
+ * one and the threaded ones (for the pool, docs/ARCHITECTURE.md "Threads")
+ * load lazily.
  */
 export const linalgModule = defineKernelModule<LinalgExports, LinalgKernels>({
   name: "@lowrank/linalg",
   sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
-  bind: bindLinalg,
+  bind: (instance) => withParallelGemm(bindLinalg(instance), instance),
   js: jsKernels,
   warm: warmLinalg,
   warmBytes: (1 << 20) + WARM_BLOCKED_QR_BYTES,
+  threads: {
+    sources: {
+      simd: () => import("./generated/wasm-simd-threads.js"),
+      "relaxed-simd": () => import("./generated/wasm-relaxed-simd-threads.js"),
+    },
+    tasks: ["gemmTask"],
+    scratchBytes: (x) => x.gemmWorkSize() * 8,
+  },
 });
 
 /** The loader of linalg's module (its shared instance, its variant). */
@@ -45,21 +56,29 @@ function warmLinalg(k: LinalgKernels, arena: Arena): void {
 
 /**
  * Compiles and warms the WebAssembly of every @lowrank package loaded
- * (relaxed-simd where the engine has it, else simd) and says which variant
- * runs. One call serves the whole library: every package's `init` is this
- * one. In Node and in workers a synchronous call made before it compiles on
- * first use; on a browser's main thread, await it first.
+ * (relaxed-simd where the engine has it, else simd), starts the worker pool
+ * (`threads`, default the available parallelism up to 8), and says which
+ * variant and how many threads run. One call serves the whole library: every
+ * package's `init` is this one. In Node and in workers a synchronous call
+ * made before it compiles on first use (on one thread); on a browser's main
+ * thread, await it first. Where threads cannot run (a page that is not
+ * cross-origin isolated) it resolves to one thread and `threadsNote` says why.
  *
  * @example
- * const { variant } = await init(); // "relaxed-simd" or "simd"
+ * const { variant, threads } = await init(); // "relaxed-simd", 8
+ * await init({ threads: 1 }); // stop the pool: every call on the calling thread
  */
-export function init(opts: InitOptions = {}): Promise<{ variant: WasmVariant }> {
+export function init(opts: InitOptions = {}): Promise<InitResult> {
   return initRuntime(opts);
 }
 
-/** Runs `fn` in a linalg workspace of the chosen backend (default wasm) reserving `bytes` up front. */
-export function withLinalg<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace) => T): T {
-  return linalgModule.run(backend, bytes, fn);
+/**
+ * Runs `fn` in a linalg workspace of the chosen backend (default wasm)
+ * reserving `bytes` up front; `threads` (default: the pool's) lets its
+ * parallel kernels use the pool (see KernelModule.run).
+ */
+export function withLinalg<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace) => T, threads?: number): T {
+  return linalgModule.run(backend, bytes, fn, threads);
 }
 
 /** A workspace with its own WASM instance (or plain arrays on js), for long or asynchronous runs. */

@@ -1,99 +1,17 @@
 // The one WebAssembly runtime of lowrank. Every package declares its module
-// once (`defineKernelModule`: its sources, its binding, its TypeScript twin
-// and its warm-up); this file turns that into compilation, the shared
-// instances for synchronous calls, private instances for long runs, the
-// workspaces and the warm-up. Every declared module joins one registry, so
-// one `init()` from any package initialises them all. docs/ARCHITECTURE.md,
-// "The runtime", describes it.
-import { Arena, guardMode, MAX_WASM_BYTES } from "./arena.js";
+// once (`defineKernelModule`, runtime-module.ts: its sources, its binding, its
+// TypeScript twin and its warm-up); this file turns that into compilation,
+// the shared instances for synchronous calls and private instances for long
+// runs, and starts the worker pool (threads.ts). Every declared module joins
+// one registry, so one `init()` from any package initialises them all.
+// docs/ARCHITECTURE.md, "The runtime" and "Threads", describes it.
 import { LowrankError } from "./errors.js";
 import { bestVariant, hasRelaxedSimd, hasSimd } from "./platform.js";
-import type { LinalgKernels } from "./kernels.js";
-import type { Backend, WasmVariant } from "./types.js";
-import { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
+import { decodeBase64, WasmModule, type WasmInstance, type WasmSources } from "./runtime-instance.js";
+import { joinThreads, MAX_THREADS, startThreads, threadsStatus, type ThreadSpec } from "./threads.js";
+import type { WasmVariant } from "./types.js";
 
-/** A variant's module as base64: the string itself (bundled eagerly) or a lazy import of it. */
-export type WasmSource = string | (() => Promise<{ default: string }>);
-
-/** Sources of a package's two variants. A string source can be compiled synchronously on first use. */
-export type WasmSources = Record<WasmVariant, WasmSource>;
-
-const PAGE = 65536;
-
-function decodeBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-/** One live instance of a module with its own memory and arena. */
-export class WasmInstance<E> {
-  readonly arena: Arena;
-  constructor(
-    readonly variant: WasmVariant,
-    readonly memory: WebAssembly.Memory,
-    readonly exports: E,
-    heapBase: number,
-  ) {
-    this.arena = new Arena(memory, heapBase);
-  }
-}
-
-/** The export every lowrank module has (packages/linalg/assembly/index.ts). */
-interface BaseExports {
-  heapBase(): number;
-}
-
-function memoryFor(bytes: number): WebAssembly.Memory {
-  if (!(bytes >= 0 && bytes <= MAX_WASM_BYTES)) {
-    throw new LowrankError("TOO_LARGE", `needs ${bytes} bytes of WebAssembly memory; wasm32 allows 4 GiB`);
-  }
-  const initial = Math.max(2, Math.ceil((bytes + 4 * PAGE) / PAGE));
-  try {
-    return new WebAssembly.Memory({ initial: Math.min(initial, 65536), maximum: 65536 });
-  } catch {
-    throw new LowrankError("TOO_LARGE", `the engine refused ${initial * PAGE} bytes of WebAssembly memory`);
-  }
-}
-
-function importsFor(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return {
-    env: {
-      memory,
-      "Math.log": Math.log,
-      abort() {
-        throw new LowrankError("INTERNAL", "a WebAssembly kernel aborted (a lowrank bug: please report it)");
-      },
-    },
-  };
-}
-
-/** A compiled module for one variant; instances are cheap to make from it. */
-export class WasmModule<E> {
-  constructor(
-    readonly variant: WasmVariant,
-    readonly module: WebAssembly.Module,
-  ) {}
-
-  /** A new instance whose memory starts with room for `bytes` bytes of arena (asynchronous: browsers require it on the main thread). */
-  async instantiate(bytes = 0): Promise<WasmInstance<E>> {
-    const memory = memoryFor(bytes);
-    const instance = await WebAssembly.instantiate(this.module, importsFor(memory));
-    return this.wrap(memory, instance);
-  }
-
-  /** As {@link instantiate}, synchronously (Node, workers; a browser's main thread refuses modules over 4 KiB). */
-  instantiateSync(bytes = 0): WasmInstance<E> {
-    const memory = memoryFor(bytes);
-    return this.wrap(memory, new WebAssembly.Instance(this.module, importsFor(memory)));
-  }
-
-  private wrap(memory: WebAssembly.Memory, instance: WebAssembly.Instance): WasmInstance<E> {
-    const exports = instance.exports as unknown as E & BaseExports;
-    return new WasmInstance<E>(this.variant, memory, exports, exports.heapBase());
-  }
-}
+export { WasmInstance, WasmModule, type WasmSource, type WasmSources, type TaskRunner } from "./runtime-instance.js";
 
 /** Every declared module, in declaration order; `init()` initialises them all. */
 const registry: WasmLoader<unknown>[] = [];
@@ -114,6 +32,30 @@ function checkVariant(variant: unknown): WasmVariant {
 export interface InitOptions {
   /** Force a variant; default relaxed-simd where the engine runs it, else simd. */
   variant?: WasmVariant;
+  /**
+   * Threads for parallel kernels, the calling thread included (an integer
+   * from 1 to 64). Default: the machine's available parallelism, at most 8.
+   * 1 stops the pool. Where threads cannot run (no SharedArrayBuffer, a page
+   * that is not cross-origin isolated) the runtime runs one and says why.
+   */
+  threads?: number;
+}
+
+/** What {@link initRuntime} resolves to. */
+export interface InitResult {
+  variant: WasmVariant;
+  /** Threads parallel kernels run on (1: the calling thread only). */
+  threads: number;
+  /** Why fewer threads run than asked for, in plain words (absent when none are missing). */
+  threadsNote?: string;
+}
+
+function checkThreads(threads: unknown): number | undefined {
+  if (threads === undefined) return undefined;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new LowrankError("INVALID_ARGUMENT", `init: threads must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
+  }
+  return threads;
 }
 
 /**
@@ -122,11 +64,12 @@ export interface InitOptions {
  * one variant. Every package's `init()` is this function: after any of them
  * resolves, the synchronous entry points of every installed package work.
  */
-export async function initRuntime(opts: InitOptions = {}): Promise<{ variant: WasmVariant }> {
+export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
   if (opts === null || typeof opts !== "object") throw new LowrankError("INVALID_ARGUMENT", "init: options must be an object");
   for (const key of Object.keys(opts)) {
-    if (key !== "variant") throw new LowrankError("INVALID_ARGUMENT", `init: unknown option "${key}"; valid options: variant`);
+    if (key !== "variant" && key !== "threads") throw new LowrankError("INVALID_ARGUMENT", `init: unknown option "${key}"; valid options: variant, threads`);
   }
+  const threads = checkThreads(opts.threads);
   let variant: WasmVariant;
   if (opts.variant !== undefined) variant = checkVariant(opts.variant);
   else {
@@ -136,7 +79,8 @@ export async function initRuntime(opts: InitOptions = {}): Promise<{ variant: Wa
   }
   chosenVariant = variant;
   await Promise.all(registry.map((m) => m.init(variant)));
-  return { variant };
+  const t = await startThreads(variant, threads, registry);
+  return t.note === undefined ? { variant, threads: t.threads } : { variant, threads: t.threads, threadsNote: t.note };
 }
 
 /** The variant the runtime runs: the one `init()` chose, or null before any `init()`. */
@@ -144,15 +88,32 @@ export function runtimeVariant(): WasmVariant | null {
   return chosenVariant;
 }
 
+/** What {@link runtimeStatus} reports. */
+export interface RuntimeStatus {
+  variant: WasmVariant | null;
+  /** Threads of the pool ready now, the calling thread included (1 without a pool). */
+  threads: number;
+  /** Why the pool has fewer threads than asked for, when it has. */
+  threadsNote?: string;
+  /** Every package module loaded, with the variant of its shared instance (null while it has none). */
+  modules: { name: string; variant: WasmVariant | null }[];
+  /** The modules whose threaded variant the pool runs. */
+  threadedModules: string[];
+}
+
 /**
- * What the runtime holds: the variant `init()` chose and, for every package
- * module loaded, the variant its shared instance runs (null while it has none).
+ * What the runtime holds: the variant `init()` chose, the threads of the
+ * pool, every package module loaded with the variant its shared instance
+ * runs, and the modules the pool runs.
  *
  * @example
- * runtimeStatus(); // { variant: "relaxed-simd", modules: [{ name: "@lowrank/linalg", variant: "relaxed-simd" }, ...] }
+ * runtimeStatus(); // { variant: "relaxed-simd", threads: 2, modules: [{ name: "@lowrank/linalg", variant: "relaxed-simd" }, ...], threadedModules: ["@lowrank/linalg"] }
  */
-export function runtimeStatus(): { variant: WasmVariant | null; modules: { name: string; variant: WasmVariant | null }[] } {
-  return { variant: chosenVariant, modules: registry.map((m) => ({ name: m.name, variant: m.variant })) };
+export function runtimeStatus(): RuntimeStatus {
+  const t = threadsStatus();
+  const modules = registry.map((m) => ({ name: m.name, variant: m.variant }));
+  const base = { variant: chosenVariant, threads: t.threads, modules, threadedModules: t.modules };
+  return t.note === undefined ? base : { ...base, threadsNote: t.note };
 }
 
 /**
@@ -172,7 +133,10 @@ export class WasmLoader<E> {
   constructor(
     readonly name: string,
     private readonly sources: WasmSources,
-    private readonly warm: (instance: WasmInstance<E>) => void = () => {},
+    /** Binds and warms an instance (a shared one, a threaded one). */
+    readonly warm: (instance: WasmInstance<E>) => void = () => {},
+    /** The threaded variants and task kernels, when the module has parallel kernels. */
+    readonly threads?: ThreadSpec<E>,
   ) {
     for (const v of ["simd", "relaxed-simd"] as const) {
       const s = sources[v];
@@ -181,7 +145,7 @@ export class WasmLoader<E> {
     registry.push(this as WasmLoader<unknown>);
     if (chosenVariant) {
       // Declared after init(): start now, so the first call rarely waits or compiles synchronously.
-      const p = this.init(chosenVariant).catch(() => undefined);
+      const p = this.init(chosenVariant).then(() => joinThreads(this as WasmLoader<unknown>)).catch(() => undefined);
       this.pending = p;
     }
   }
@@ -301,113 +265,3 @@ export class WasmLoader<E> {
 }
 
 const busy = new WeakSet<object>();
-
-/** Everything a package declares about its WebAssembly module, once. */
-export interface KernelModuleSpec<E, K extends LinalgKernels> {
-  /** The package name, for messages. */
-  name: string;
-  /** Its two variants (tools/wasm-build writes them to src/generated/). */
-  sources: WasmSources;
-  /** The kernel set bound to one instance: the generated binding plus any adapters. */
-  bind(instance: WasmInstance<E>): K;
-  /** The same kernel set in plain TypeScript (the js backend). */
-  js: K;
-  /** Runs each hot kernel on tiny inputs so V8 optimises it before real work; takes at most `warmBytes` of arena. */
-  warm?(kernels: K, arena: Arena): void;
-  /** Arena bytes the warm-up takes (default 1 MiB). */
-  warmBytes?: number;
-}
-
-/** A declared module: its loader and the ways a call gets a workspace on it. */
-export interface KernelModule<E, K extends LinalgKernels> {
-  readonly loader: WasmLoader<E>;
-  readonly js: K;
-  bind(instance: WasmInstance<E>): K;
-  /** Runs `fn` synchronously in a workspace of `backend` with `bytes` reserved; frees it all afterwards. */
-  run<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace<K>) => T): T;
-  /** A workspace with its own instance (or plain arrays on js) and `bytes` reserved, for long or asynchronous runs. */
-  workspace(backend: Backend | undefined, bytes: number): Promise<Workspace<K>>;
-}
-
-/** Throws INVALID_ARGUMENT unless `backend` is undefined, "wasm" or "js"; returns it with the default applied. */
-export function checkBackend(backend: unknown): Backend {
-  if (backend === undefined || backend === "wasm") return "wasm";
-  if (backend === "js") return "js";
-  throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${typeof backend === "string" ? JSON.stringify(backend) : String(backend)}`);
-}
-
-/**
- * Declares a package's module: joins the runtime (so `init()` covers it) and
- * returns the loader, the bound kernel set and the workspace factories.
- *
- * @example
- * export const mod = defineKernelModule({ name: "@lowrank/x", sources, bind: bindX, js: jsXKernels, warm: warmX });
- * mod.run(opts.backend, bytes, (ws) => ws.kernels.gemm(...));
- */
-export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModuleSpec<E, K>): KernelModule<E, K> {
-  const warmBytes = spec.warmBytes ?? 1 << 20;
-  const bind = guardMode ? guarded(spec.bind) : spec.bind;
-  const loader = new WasmLoader<E>(spec.name, spec.sources, (instance) => {
-    if (!spec.warm) return;
-    const kernels = bind(instance); // binding may take permanent blocks: before the mark
-    const arena = instance.arena;
-    const mark = arena.mark();
-    arena.reserve(warmBytes);
-    try {
-      spec.warm(kernels, arena);
-    } finally {
-      arena.release(mark);
-    }
-  });
-  return {
-    loader,
-    js: spec.js,
-    bind,
-    run(backend, bytes, fn) {
-      if (checkBackend(backend) === "js") return fn(new JsWorkspace(spec.js));
-      return loader.withShared((instance) => {
-        const kernels = bind(instance); // may take permanent blocks: before the mark
-        const arena = instance.arena;
-        const mark = arena.mark();
-        try {
-          arena.reserve(bytes);
-          return fn(new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes));
-        } finally {
-          arena.release(mark);
-        }
-      });
-    },
-    async workspace(backend, bytes) {
-      if (checkBackend(backend) === "js") return new JsWorkspace(spec.js);
-      if (!(bytes >= 0 && bytes <= MAX_WASM_BYTES)) {
-        throw new LowrankError("TOO_LARGE", `${spec.name}: a run needs ${bytes} bytes of WebAssembly memory; wasm32 allows 4 GiB`);
-      }
-      const instance = await loader.instance(bytes + 4 * PAGE * 16);
-      const kernels = bind(instance);
-      instance.arena.reserve(bytes);
-      return new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
-    },
-  };
-}
-
-/** Guard mode: the bound kernel set with every call followed by the arena's guard check. */
-function guarded<E, K extends LinalgKernels>(bind: (instance: WasmInstance<E>) => K): (instance: WasmInstance<E>) => K {
-  const cache = new WeakMap<object, K>();
-  return (instance) => {
-    let k = cache.get(instance);
-    if (!k) {
-      const raw = bind(instance) as unknown as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const [name, f] of Object.entries(raw)) {
-        out[name] = typeof f !== "function" ? f : (...args: unknown[]) => {
-          const r = (f as (...a: unknown[]) => unknown)(...args);
-          instance.arena.checkGuards(`kernel ${name}`);
-          return r;
-        };
-      }
-      k = out as unknown as K;
-      cache.set(instance, k);
-    }
-    return k;
-  };
-}

@@ -1,0 +1,139 @@
+// The worker side of the thread pool (docs/ARCHITECTURE.md, "Threads"), and
+// the layout of the control block it shares with the calling thread.
+//
+// The worker is plain JavaScript kept as a string: Node runs it with
+// `new Worker(source, { eval: true })` and browsers from a Blob URL, so no
+// bundler has to find, copy or rewrite a separate worker file. It needs no
+// import: it receives the shared memory and the compiled modules by message,
+// instantiates each module on that memory, then waits on the control block
+// for jobs and runs the tasks it claims.
+
+/** Int32 word indices of the control block. */
+export const CTRL = {
+  /** Job generation: bumped (and notified) for every job; workers wait on it. */
+  GEN: 0,
+  /** Claim word: (generation & GEN_MASK) << INDEX_BITS | next task index. Closed by setting the index to INDEX_MAX. */
+  CLAIM: 1,
+  NTASKS: 2,
+  /** Tasks finished in the current job (the calling thread waits on it). */
+  DONE: 3,
+  /** Index of the job's module in the pool, of its task function in that module's list, and the job pointer. */
+  MODULE: 4,
+  FN: 5,
+  JOB: 6,
+  /** How many workers may join the current job (threads - 1). */
+  WORKERS: 7,
+  /** Set when a task threw (a kernel abort). */
+  FAILED: 8,
+  /** Set when the pool shuts down. */
+  STOP: 9,
+  /** Worker deaths so far (each also notifies DONE, so a waiting caller wakes up). */
+  DEATHS: 10,
+  /**
+   * First per-worker record; each has PER_WORKER words: BUSY (inside a job's
+   * claim loop), DEAD (set before the pool terminates it, or by its exit),
+   * READY (bit i: module i instantiated), MAIL (messages posted to it), CRASH
+   * (tests: exit while holding the next task claimed, as a crash would).
+   */
+  WORKER0: 16,
+} as const;
+
+export const PER_WORKER = 5;
+export const W_BUSY = 0, W_DEAD = 1, W_READY = 2, W_MAIL = 3, W_CRASH = 4;
+export const INDEX_BITS = 21;
+export const INDEX_MAX = (1 << INDEX_BITS) - 1;
+export const GEN_MASK = 0x3ff;
+
+/** Bytes of the control block for `workers` workers. */
+export function ctrlBytes(workers: number): number {
+  return (CTRL.WORKER0 + PER_WORKER * workers) * 4;
+}
+
+/**
+ * The worker's source. Messages from the pool: {type: "init", memory,
+ * ctrl (byte offset), words (its length), slot (this worker's index)}, then {type: "module",
+ * index, module, tasks (export names), scratch (byte offset of this worker's
+ * scratch for that module)}. Each message is announced by bumping the
+ * worker's MAIL word, which makes a waiting worker return to its event loop.
+ */
+export const WORKER_SOURCE = `
+"use strict";
+const C = ${JSON.stringify(CTRL)};
+const PW = ${PER_WORKER}, BUSY = ${W_BUSY}, DEAD = ${W_DEAD}, READY = ${W_READY}, MAIL = ${W_MAIL}, CRASH = ${W_CRASH};
+const INDEX_BITS = ${INDEX_BITS}, INDEX_MASK = ${INDEX_MAX}, GEN_MASK = ${GEN_MASK};
+const node = typeof self === "undefined" || typeof self.postMessage !== "function";
+const port = node ? require("node:worker_threads").parentPort : self;
+let ctrl = null, memory = null, me = -1, handled = 0, seen = 0;
+const modules = [];
+
+function word(k) { return C.WORKER0 + PW * me + k; }
+
+function died() {
+  if (!ctrl || Atomics.exchange(ctrl, word(DEAD), 1)) return;
+  Atomics.add(ctrl, C.DEATHS, 1);
+  Atomics.notify(ctrl, C.DONE);
+}
+if (node) process.on("exit", died);
+
+// Claims and runs tasks of generation g until none is left (or the job was closed).
+function work(g) {
+  const mod = modules[Atomics.load(ctrl, C.MODULE)];
+  if (!mod || me >= Atomics.load(ctrl, C.WORKERS)) return;
+  for (;;) {
+    const v = Atomics.load(ctrl, C.CLAIM);
+    const t = v & INDEX_MASK;
+    if ((v >>> INDEX_BITS) !== (g & GEN_MASK) || t >= Atomics.load(ctrl, C.NTASKS) || Atomics.load(ctrl, C.FAILED)) return;
+    if (Atomics.load(ctrl, word(DEAD))) return; // being terminated: take nothing more
+    if (Atomics.compareExchange(ctrl, C.CLAIM, v, v + 1) !== v) continue;
+    if (Atomics.load(ctrl, word(CRASH))) {
+      if (node) process.exit(70);
+      else close();
+    }
+    // Claimed: the job cannot end before this task is counted, so its fields are stable.
+    const f = mod.fns[Atomics.load(ctrl, C.FN)];
+    try {
+      f(Atomics.load(ctrl, C.JOB), t, mod.scratch);
+    } catch (e) {
+      Atomics.store(ctrl, C.FAILED, 1);
+    }
+    Atomics.add(ctrl, C.DONE, 1);
+    Atomics.notify(ctrl, C.DONE);
+  }
+}
+
+function loop() {
+  for (;;) {
+    if (Atomics.load(ctrl, word(MAIL)) !== handled) return; // a message waits: back to the event loop
+    if (Atomics.load(ctrl, C.STOP)) return;
+    Atomics.wait(ctrl, C.GEN, seen);
+    Atomics.store(ctrl, word(BUSY), 1);
+    const g = Atomics.load(ctrl, C.GEN);
+    if (g !== seen) {
+      seen = g;
+      work(g);
+    }
+    Atomics.store(ctrl, word(BUSY), 0);
+    Atomics.notify(ctrl, word(BUSY));
+  }
+}
+
+function receive(m) {
+  if (m.type === "init") {
+    memory = m.memory;
+    ctrl = new Int32Array(memory.buffer, m.ctrl, m.words);
+    me = m.slot;
+    seen = Atomics.load(ctrl, C.GEN);
+  } else if (m.type === "module") {
+    const env = { memory, "Math.log": Math.log, abort() { throw new Error("abort"); } };
+    const instance = new WebAssembly.Instance(m.module, { env });
+    modules[m.index] = { fns: m.tasks.map((name) => instance.exports[name]), scratch: m.scratch };
+    Atomics.or(ctrl, word(READY), 1 << m.index);
+  }
+  handled++;
+  port.postMessage({ type: m.type, index: m.index });
+  loop();
+}
+
+if (node) port.on("message", receive);
+else self.onmessage = (e) => receive(e.data);
+`;

@@ -1,0 +1,137 @@
+// defineKernelModule: how a package declares its WebAssembly module to the
+// runtime (runtime.ts) and gets its synchronous runs and workspaces.
+// docs/ARCHITECTURE.md, "The runtime" and "Threads".
+import { type Arena, guardMode, MAX_WASM_BYTES } from "./arena.js";
+import { LowrankError } from "./errors.js";
+import type { LinalgKernels } from "./kernels/index.js";
+import { WasmLoader } from "./runtime.js";
+import { PAGE, type WasmInstance, type WasmSources } from "./runtime-instance.js";
+import { threadedInstance, type ThreadSpec } from "./threads.js";
+import type { Backend } from "./types.js";
+import { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
+
+/** Everything a package declares about its WebAssembly module, once. */
+export interface KernelModuleSpec<E, K extends LinalgKernels> {
+  /** The package name, for messages. */
+  name: string;
+  /** Its two variants (tools/wasm-build writes them to src/generated/). */
+  sources: WasmSources;
+  /** The kernel set bound to one instance: the generated binding plus any adapters. */
+  bind(instance: WasmInstance<E>): K;
+  /** The same kernel set in plain TypeScript (the js backend). */
+  js: K;
+  /** Runs each hot kernel on tiny inputs so V8 optimises it before real work; takes at most `warmBytes` of arena. */
+  warm?(kernels: K, arena: Arena): void;
+  /** Arena bytes the warm-up takes (default 1 MiB). */
+  warmBytes?: number;
+  /** Its threaded variants and task kernels, to run on the worker pool (see {@link ThreadSpec}). */
+  threads?: ThreadSpec<E>;
+}
+
+/** A declared module: its loader and the ways a call gets a workspace on it. */
+export interface KernelModule<E, K extends LinalgKernels> {
+  readonly loader: WasmLoader<E>;
+  readonly js: K;
+  bind(instance: WasmInstance<E>): K;
+  /**
+   * Runs `fn` synchronously in a workspace of `backend` with `bytes` reserved;
+   * frees it all afterwards. With `threads` above 1 (default: the pool's size)
+   * and the pool available to this thread, the workspace is on the module's
+   * threaded instance and its parallel kernels split their work over the pool.
+   */
+  run<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace<K>) => T, threads?: number): T;
+  /** A workspace with its own instance (or plain arrays on js) and `bytes` reserved, for long or asynchronous runs. */
+  workspace(backend: Backend | undefined, bytes: number): Promise<Workspace<K>>;
+}
+
+/** Throws INVALID_ARGUMENT unless `backend` is undefined, "wasm" or "js"; returns it with the default applied. */
+export function checkBackend(backend: unknown): Backend {
+  if (backend === undefined || backend === "wasm") return "wasm";
+  if (backend === "js") return "js";
+  throw new LowrankError("INVALID_ARGUMENT", `backend must be "wasm" or "js", got ${typeof backend === "string" ? JSON.stringify(backend) : String(backend)}`);
+}
+
+/**
+ * Declares a package's module: joins the runtime (so `init()` covers it) and
+ * returns the loader, the bound kernel set and the workspace factories.
+ *
+ * @example
+ * export const mod = defineKernelModule({ name: "@lowrank/x", sources, bind: bindX, js: jsXKernels, warm: warmX });
+ * mod.run(opts.backend, bytes, (ws) => ws.kernels.gemm(...));
+ */
+export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModuleSpec<E, K>): KernelModule<E, K> {
+  const warmBytes = spec.warmBytes ?? 1 << 20;
+  const bind = guardMode ? guarded(spec.bind) : spec.bind;
+  const loader = new WasmLoader<E>(spec.name, spec.sources, (instance) => {
+    const kernels = bind(instance); // binding may take permanent blocks: before the mark
+    if (!spec.warm) return;
+    const arena = instance.arena;
+    const mark = arena.mark();
+    arena.reserve(warmBytes);
+    try {
+      spec.warm(kernels, arena);
+    } finally {
+      arena.release(mark);
+    }
+  }, spec.threads);
+  const runOn = <T>(instance: WasmInstance<E>, bytes: number, fn: (ws: Workspace<K>) => T): T => {
+    const kernels = bind(instance); // may take permanent blocks: before the mark
+    const arena = instance.arena;
+    const mark = arena.mark();
+    try {
+      arena.reserve(bytes);
+      return fn(new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes));
+    } finally {
+      arena.release(mark);
+    }
+  };
+  return {
+    loader,
+    js: spec.js,
+    bind,
+    run(backend, bytes, fn, threads) {
+      if (checkBackend(backend) === "js") return fn(new JsWorkspace(spec.js));
+      const instance = threadedInstance(loader, threads, bytes);
+      if (instance) {
+        try {
+          return runOn(instance, bytes, fn);
+        } finally {
+          instance.tasks = null;
+        }
+      }
+      return loader.withShared((i) => runOn(i, bytes, fn));
+    },
+    async workspace(backend, bytes) {
+      if (checkBackend(backend) === "js") return new JsWorkspace(spec.js);
+      if (!(bytes >= 0 && bytes <= MAX_WASM_BYTES)) {
+        throw new LowrankError("TOO_LARGE", `${spec.name}: a run needs ${bytes} bytes of WebAssembly memory; wasm32 allows 4 GiB`);
+      }
+      const instance = await loader.instance(bytes + 4 * PAGE * 16);
+      const kernels = bind(instance);
+      instance.arena.reserve(bytes);
+      return new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
+    },
+  };
+}
+
+/** Guard mode: the bound kernel set with every call followed by the arena's guard check. */
+function guarded<E, K extends LinalgKernels>(bind: (instance: WasmInstance<E>) => K): (instance: WasmInstance<E>) => K {
+  const cache = new WeakMap<object, K>();
+  return (instance) => {
+    let k = cache.get(instance);
+    if (!k) {
+      const raw = bind(instance) as unknown as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [name, f] of Object.entries(raw)) {
+        out[name] = typeof f !== "function" ? f : (...args: unknown[]) => {
+          const r = (f as (...a: unknown[]) => unknown)(...args);
+          instance.arena.checkGuards(`kernel ${name}`);
+          return r;
+        };
+      }
+      k = out as unknown as K;
+      cache.set(instance, k);
+    }
+    return k;
+  };
+}

@@ -1,0 +1,199 @@
+// Threads in the runtime (docs/ARCHITECTURE.md, "Threads"): where the pool
+// can run, its start by `init()`, the modules that join it, and which runs
+// use it. The pool itself is pool.ts; the worker side pool-worker.ts.
+import { guardMode, MAX_WASM_BYTES } from "./arena.js";
+import { LowrankError } from "./errors.js";
+import { THREAD_DATA_BYTES, ThreadPool, workerFactory, type PoolModule } from "./pool.js";
+import type { WasmLoader } from "./runtime.js";
+import { decodeBase64, importsFor, PAGE, WasmInstance, type BaseExports } from "./runtime-instance.js";
+import type { WasmVariant } from "./types.js";
+
+/** Most threads `init()` or a call may ask for. */
+export const MAX_THREADS = 64;
+/** The default never starts more threads than this, however many cores there are. */
+export const DEFAULT_MAX_THREADS = 8;
+
+/** A module's threaded side, declared in `defineKernelModule({ threads })`. */
+export interface ThreadSpec<E> {
+  /** The threaded variants (tools/wasm-build writes src/generated/wasm-<variant>-threads.ts). */
+  sources: Record<WasmVariant, () => Promise<{ default: string; dataBase: number }>>;
+  /**
+   * Its task kernels: exports `(job: usize, task: i32, scratch: usize): void`
+   * that run task `task` of the job described at `job`, each task a fixed
+   * piece of the work whatever the thread count.
+   */
+  tasks: string[];
+  /** Bytes of scratch one thread's task needs (each thread has its own). */
+  scratchBytes(exports: E): number;
+}
+
+interface Entry {
+  pm: PoolModule;
+  instance: WasmInstance<unknown>;
+  /** Its 64 KiB slot of static data in the shared memory. */
+  slot: number;
+}
+
+let pool: ThreadPool | null = null;
+let poolVariant: WasmVariant | null = null;
+let maxBytes = 0;
+const entries = new Map<WasmLoader<unknown>, Entry>();
+let note: string | undefined;
+
+type Globals = {
+  process?: { versions?: { node?: string } };
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  WorkerGlobalScope?: unknown;
+  document?: unknown;
+};
+const g = globalThis as Globals;
+
+/** Whether this thread may block in Atomics.wait: Node (any thread) and workers, not a browser's main thread. */
+export function canBlock(): boolean {
+  return !!g.process?.versions?.node || (g.WorkerGlobalScope !== undefined && g.document === undefined);
+}
+
+/** Why threads cannot run here, in plain words, or null when they can. */
+export function threadsUnavailable(): string | null {
+  if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
+    if (g.crossOriginIsolated === false) {
+      return "one thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp to use threads)";
+    }
+    return "one thread: this engine has no SharedArrayBuffer";
+  }
+  if (g.crossOriginIsolated === false) return "one thread: the page is not cross-origin isolated (serve it with COOP/COEP headers to use threads)";
+  return null;
+}
+
+/** The default thread count: the available parallelism, at most DEFAULT_MAX_THREADS. */
+async function defaultThreads(): Promise<number> {
+  let cores = g.navigator?.hardwareConcurrency ?? 0;
+  if (!cores && g.process?.versions?.node) {
+    const name = "node:os";
+    const os = (await import(/* @vite-ignore */ name)) as typeof import("node:os");
+    cores = os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return Math.max(1, Math.min(cores || 1, DEFAULT_MAX_THREADS));
+}
+
+/** A shared memory with the largest maximum the engine grants (4 GiB first). */
+function sharedMemory(initialBytes: number): WebAssembly.Memory | null {
+  const initial = Math.ceil(initialBytes / PAGE);
+  for (const maximum of [65536, 32768, 16384, 4096]) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: Math.min(initial, maximum), maximum, shared: true });
+      maxBytes = maximum * PAGE;
+      return memory;
+    } catch {}
+  }
+  return null;
+}
+
+/** Stops the pool (its workers terminate). */
+export function stopThreads(): void {
+  pool?.stop();
+  pool = null;
+  poolVariant = null;
+  entries.clear();
+}
+
+/**
+ * Starts the pool (or keeps the one running if it matches) with `requested`
+ * threads (default: the available parallelism, at most 8) and the threaded
+ * variant of every module that has one. Resolves to the threads that run and
+ * why fewer than asked, if so.
+ */
+export async function startThreads(
+  variant: WasmVariant, requested: number | undefined, loaders: readonly WasmLoader<unknown>[],
+): Promise<{ threads: number; note?: string }> {
+  const want = requested ?? (await defaultThreads());
+  note = undefined;
+  if (pool && (poolVariant !== variant || pool.threads !== want)) stopThreads();
+  if (want > 1 && !pool) {
+    const why = threadsUnavailable();
+    const spawn = why ? null : await workerFactory();
+    const memory = why || !spawn ? null : sharedMemory(THREAD_DATA_BYTES + want * (2 << 20) + (8 << 20));
+    if (why || !spawn || !memory) {
+      note = why ?? (spawn ? "one thread: the engine refused a shared WebAssembly memory" : "one thread: this platform cannot start workers");
+    } else {
+      pool = new ThreadPool(memory, want, spawn);
+      poolVariant = variant;
+      await pool.start();
+    }
+  }
+  if (pool) for (const l of loaders) await joinThreads(l);
+  const threads = pool ? 1 + pool.ready : 1;
+  if (pool && threads < want) note ??= `${threads} of ${want} threads: some workers failed to start`;
+  return note === undefined ? { threads } : { threads, note };
+}
+
+/** Adds a module's threaded variant to the pool (when both exist and it is not there yet). */
+export async function joinThreads(loader: WasmLoader<unknown>): Promise<void> {
+  const p = pool, variant = poolVariant, spec = loader.threads;
+  if (!p || !variant || !spec || entries.has(loader)) return;
+  const { default: b64, dataBase } = await spec.sources[variant]();
+  const module = await WebAssembly.compile(decodeBase64(b64) as BufferSource);
+  if (p !== pool || entries.has(loader)) return;
+  // Everything below is synchronous: the permanent blocks need the arena empty.
+  while (p.arena.used > 0 || p.running) await new Promise((r) => setTimeout(r, 5));
+  const raw = new WebAssembly.Instance(module, importsFor(p.memory)).exports as unknown as BaseExports & Record<string, unknown>;
+  const heapBase = raw.heapBase();
+  const slot = Math.floor(dataBase / PAGE);
+  for (const e of entries.values()) {
+    if (e.slot === slot) throw new LowrankError("INTERNAL", `${loader.name}: its threaded module shares a data slot with ${e.pm.name} (tools/wasm-build THREAD_SLOTS)`);
+  }
+  if (heapBase > (slot + 1) * PAGE || heapBase > THREAD_DATA_BYTES) {
+    throw new LowrankError("INTERNAL", `${loader.name}: its threaded module's static data does not fit its 64 KiB slot`);
+  }
+  const instance = new WasmInstance<unknown>(variant, p.memory, raw, heapBase, p.arena);
+  const fns = spec.tasks.map((name) => {
+    const f = raw[name];
+    if (typeof f !== "function") throw new LowrankError("INTERNAL", `${loader.name}: no task kernel ${name} in its threaded module`);
+    return f as (job: number, task: number, scratch: number) => void;
+  });
+  const added = p.addModule({ name: loader.name, tasks: spec.tasks, fns, scratchBytes: spec.scratchBytes(raw), module });
+  const pm = p.modules[p.modules.length - 1];
+  loader.warm(instance); // binds (permanent blocks) and warms: the workers share the compiled code
+  await new Promise((r) => setTimeout(r, 0));
+  loader.warm(instance);
+  await added;
+  entries.set(loader, { pm, instance, slot });
+}
+
+/** What the pool holds now: ready threads (calling thread included), why fewer if so, and the modules it runs. */
+export function threadsStatus(): { threads: number; note?: string; modules: string[] } {
+  const modules = [...entries.values()].map((e) => e.pm.name);
+  const threads = pool ? 1 + pool.ready : 1;
+  return note === undefined ? { threads, modules } : { threads, note, modules };
+}
+
+/** The pool, for tests and benchmarks (null when none runs). */
+export function threadPool(): ThreadPool | null {
+  return pool;
+}
+
+/**
+ * The threaded instance of `loader`'s module set up for a run of `threads`
+ * threads (default: the pool's) that reserves `bytes`, or null when the run
+ * must stay on one thread: no pool, one thread asked, a thread that cannot
+ * block, the pool busy with another run, or more memory than it can hold.
+ */
+export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | undefined, bytes: number): WasmInstance<E> | null {
+  const p = pool;
+  if (!p || threads === 1 || !canBlock()) return null;
+  const e = entries.get(loader as WasmLoader<unknown>);
+  if (!e || p.running || p.arena.used > 0) return null;
+  const t = Math.min(threads ?? p.threads, p.threads);
+  if (t < 2 || !(p.arena.mark() + (guardMode ? 2 * bytes : bytes) + 65536 <= Math.min(maxBytes, MAX_WASM_BYTES))) return null;
+  const { pm, instance } = e;
+  instance.tasks = {
+    threads: t,
+    run: (task, job, ntasks) => {
+      const fn = pm.tasks.indexOf(task);
+      if (fn < 0) throw new LowrankError("INTERNAL", `${pm.name}: ${task} is not a declared task kernel`);
+      p.runSync(pm, fn, job, ntasks, t);
+    },
+  };
+  return instance as WasmInstance<E>;
+}

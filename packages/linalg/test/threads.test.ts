@@ -1,0 +1,195 @@
+// The worker pool and parallel GEMM (docs/ARCHITECTURE.md, "Threads"):
+// bit-identical results for 1-4 threads on both variants, the one-thread
+// path, abort, dead workers, and a process that exits with an idle pool.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { gemm, hasRelaxedSimd, init, LowrankError, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { writeGemmJob } from "../src/threads-gemm.js";
+
+const rng = new Rng(7);
+const randn = (rows: number, cols: number): DenseMatrix => ({ rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) });
+const here = fileURLToPath(new URL(".", import.meta.url));
+/** The first index where a and b differ in any bit, or -1 (a fast check: toEqual on large arrays is slow). */
+function firstDiff(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return 0;
+  if (Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))) return -1;
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length), y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+/** Blocks are 128 x 256 (assembly/gemm.ts): these shapes end in partial blocks both ways, some with one row of blocks. */
+const SHAPES: [number, number, number][] = [
+  [300, 700, 129],
+  [513, 257, 65],
+  [129, 1031, 40],
+  [1000, 300, 7],
+];
+const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+
+function pool() {
+  const p = threadPool();
+  if (!p) throw new Error("no pool");
+  return p;
+}
+
+async function untilThreads(n: number): Promise<void> {
+  for (let i = 0; i < 400 && runtimeStatus().threads !== n; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(runtimeStatus().threads).toBe(n);
+}
+
+afterAll(() => stopThreads());
+
+describe.each(variants)("parallel gemm, %s: the same bits for 1, 2, 3 and 4 threads", (variant) => {
+  it("init({ threads: 4 }) starts the pool", async () => {
+    const r = await init({ variant, threads: 4 });
+    expect(r).toEqual({ variant, threads: 4 });
+    expect(runtimeStatus().threads).toBe(4);
+    expect(runtimeStatus().threadedModules).toEqual(["@lowrank/linalg"]);
+  });
+
+  it.each(SHAPES)("m = %i, n = %i, k = %i, every transpose, with and without C", (m, n, k) => {
+    const jobs = pool().stats.jobs;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const A = transA ? randn(k, m) : randn(m, k);
+        const B = transB ? randn(n, k) : randn(k, n);
+        const C = randn(m, n);
+        const opts = [{ transA, transB }, { transA, transB, C, alpha: -1.5, beta: 0.25 }];
+        for (const o of opts) {
+          const ref = gemm(A, B, { ...o, threads: 1 }).data;
+          for (const threads of [2, 3, 4]) {
+            expect(firstDiff(gemm(A, B, { ...o, threads }).data, ref), `threads ${threads}`).toBe(-1);
+          }
+          expect(firstDiff(gemm(A, B, o).data, ref)).toBe(-1); // the default: the pool's 4
+        }
+      }
+    }
+    expect(pool().stats.jobs - jobs).toBe(4 * 2 * 4); // every call above with threads > 1 ran on the pool
+  });
+
+  it("the Gram matrix AᵀA (gemm with transA and B = A)", () => {
+    const A = randn(700, 333);
+    const ref = gemm(A, A, { transA: true, threads: 1 }).data;
+    for (const threads of [2, 3, 4]) expect(firstDiff(gemm(A, A, { transA: true, threads }).data, ref)).toBe(-1);
+  });
+});
+
+describe("the pool", () => {
+  it("workers take tasks: the caller runs only part of a large product", async () => {
+    await init({ threads: 2 });
+    const A = randn(1024, 1024);
+    const s = { ...pool().stats };
+    gemm(A, A, { threads: 2 });
+    const tasks = pool().stats.tasks - s.tasks, mine = pool().stats.callerTasks - s.callerTasks;
+    expect(tasks).toBe(8 * 4);
+    expect(mine).toBeLessThan(tasks);
+  });
+
+  it("an aborted asynchronous run stops starting tasks and rejects with ABORTED; the pool keeps working", async () => {
+    await init({ threads: 2 });
+    const p = pool();
+    const mod = p.modules[0];
+    const n = 640, ntasks = 5 * 3;
+    const arena = p.arena;
+    const mark = arena.mark();
+    arena.reserve(3 * n * n * 8 + 1024);
+    try {
+      const a = arena.f64(n * n), c = arena.f64(n * n), job = arena.f64(8);
+      a.set(randn(n, n).data);
+      c.fill(-7);
+      writeGemmJob(p.memory, job.byteOffset, false, false, n, n, n, 1, a.byteOffset, n, a.byteOffset, n, 0, c.byteOffset, n);
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 0);
+      await expect(p.runAsync(mod, 0, job.byteOffset, ntasks, 2, ac.signal)).rejects.toMatchObject({ code: "ABORTED" });
+      // Blocks whose first entry was never written: tasks that never started.
+      let untouched = 0;
+      for (let t = 0; t < ntasks; t++) if (c[Math.floor(t / 3) * 128 * n + (t % 3) * 256] === -7) untouched++;
+      expect(untouched).toBeGreaterThan(0);
+      const pre = new AbortController();
+      pre.abort();
+      await expect(p.runAsync(mod, 0, job.byteOffset, ntasks, 2, pre.signal)).rejects.toMatchObject({ code: "ABORTED" });
+      // Not aborted: every block written.
+      await p.runAsync(mod, 0, job.byteOffset, ntasks, 2);
+      for (let t = 0; t < ntasks; t++) expect(c[Math.floor(t / 3) * 128 * n + (t % 3) * 256]).not.toBe(-7);
+    } finally {
+      arena.release(mark);
+    }
+    const A = randn(400, 400);
+    expect(firstDiff(gemm(A, A, { threads: 2 }).data, gemm(A, A, { threads: 1 }).data)).toBe(-1);
+  });
+
+  it("a worker that dies holding a task fails the call with a LowrankError, not a hang; it is replaced and the next call works", async () => {
+    await init({ threads: 2 });
+    const A = randn(700, 700);
+    const ref = gemm(A, A, { threads: 1 }).data;
+    pool().crashOnNextTask(0);
+    let error: unknown = null;
+    // The caller may take every task before the worker wakes: repeat until the worker claims one.
+    for (let i = 0; i < 20 && !error; i++) {
+      try {
+        expect(firstDiff(gemm(A, A, { threads: 2 }).data, ref)).toBe(-1);
+      } catch (e) {
+        error = e;
+      }
+    }
+    expect(error).toBeInstanceOf(LowrankError);
+    expect(error).toMatchObject({ code: "INTERNAL", message: expect.stringMatching(/worker thread .* died/) });
+    expect(firstDiff(gemm(A, A, { threads: 2 }).data, ref)).toBe(-1); // at once, before the replacement is up
+    await untilThreads(2);
+    const s = pool().stats.jobs;
+    expect(firstDiff(gemm(A, A, { threads: 2 }).data, ref)).toBe(-1);
+    expect(pool().stats.jobs).toBe(s + 1);
+  });
+
+  it("a worker terminated between calls is replaced; calls meanwhile run correctly", async () => {
+    await init({ threads: 2 });
+    const A = randn(500, 600);
+    const ref = gemm(A, A, { transB: true, threads: 1 }).data;
+    pool().kill(0);
+    expect(firstDiff(gemm(A, A, { transB: true }).data, ref)).toBe(-1);
+    await untilThreads(2);
+    expect(firstDiff(gemm(A, A, { transB: true }).data, ref)).toBe(-1);
+  });
+
+  it("init({ threads: 1 }) stops the pool: one thread, the same bits", async () => {
+    await init({ threads: 2 });
+    const A = randn(600, 500);
+    const ref = gemm(A, A, { transA: true }).data;
+    expect(await init({ threads: 1 })).toMatchObject({ threads: 1 });
+    expect(threadPool()).toBeNull();
+    expect(runtimeStatus()).toMatchObject({ threads: 1, threadedModules: [] });
+    expect(firstDiff(gemm(A, A, { transA: true }).data, ref)).toBe(-1);
+    expect(firstDiff(gemm(A, A, { transA: true, threads: 4 }).data, ref)).toBe(-1);
+  });
+
+  it("refuses a bad thread count", async () => {
+    await expect(init({ threads: 0 })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(init({ threads: 2.5 })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    const A = randn(4, 4);
+    expect(() => gemm(A, A, { threads: 0 })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(() => gemm(A, A, { threads: 65 })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+  });
+
+  it("a process with a started pool exits by itself (idle workers never keep it alive)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lowrank-threads-"));
+    const script = join(dir, "exit.mts");
+    const src = resolve(here, "../src/index.ts");
+    writeFileSync(
+      script,
+      `import { gemm, init } from ${JSON.stringify(src)};\n` +
+        `const r = await init({ threads: 2 });\n` +
+        `const n = 300, A = { rows: n, cols: n, data: new Float64Array(n * n).fill(1) };\n` +
+        `console.log(JSON.stringify({ threads: r.threads, c: gemm(A, A).data[0] }));\n`,
+    );
+    const root = resolve(here, "../../..");
+    const started = Date.now();
+    const out = execFileSync(process.execPath, ["--import", "tsx", script], { cwd: root, timeout: 90_000, encoding: "utf8" });
+    expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ threads: 2, c: 300 });
+    expect(Date.now() - started).toBeLessThan(90_000);
+  });
+});

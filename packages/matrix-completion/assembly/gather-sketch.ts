@@ -41,11 +41,11 @@ import { mix32 } from "./sketch-hash";
   return i64x2.splat(<i64>(t & 1) << 63);
 }
 
-/** One observation of the fused path: gathers it into D, sketches it, returns its residual t - d·x. */
+/** One observation of the fused path: gathers it into D, sketches it, returns its dot with x as two lanes. */
 @inline function gatherOne(
   NV: i32, ODD: bool, q: i32, frow: usize, row: usize, start: i32, idx: usize, vals: usize, F: usize, D: usize, SD: usize, T: usize,
   x: usize, x0: v128, x1: v128,
-): f64 {
+): v128 {
   const zero = f64x2.splat(0);
   const j = load<i32>(idx + (<usize>(start + q) << 2));
   const src = F + <usize>j * frow, dq = D + <usize>q * row;
@@ -67,7 +67,7 @@ import { mix32 } from "./sketch-hash";
   if (NV > 1) addSigned(b + 16, d1, neg);
   if (NV > 2) addSigned(b + 32, d2, neg);
   if (NV > 3) addSigned(b + 48, d3, neg);
-  return load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a);
+  return a;
 }
 
 @inline function gatherFused(
@@ -81,8 +81,11 @@ import { mix32 } from "./sketch-hash";
   let q = 0;
   for (; q + 2 <= cnt; q += 2) {
     const dq = D + <usize>q * row, dr = dq + row;
-    const r = f64x2.splat(gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1));
-    const u = f64x2.splat(gatherOne(NV, ODD, q + 1, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1));
+    const s0 = gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1);
+    const t0 = gatherOne(NV, ODD, q + 1, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1);
+    // [r, u]: the two rows' residuals t - d·x, each dot its lanes' sum.
+    const ru = f64x2.sub(v128.load(vals + (<usize>(start + q) << 3)), f64x2.add(v128.shuffle<f64>(s0, t0, 0, 2), v128.shuffle<f64>(s0, t0, 1, 3)));
+    const r = v128.shuffle<f64>(ru, ru, 0, 0), u = v128.shuffle<f64>(ru, ru, 1, 1);
     a0 = madd(r, v128.load(dq), a0);
     b0 = madd(u, v128.load(dr), b0);
     if (NV > 1) {
@@ -100,7 +103,7 @@ import { mix32 } from "./sketch-hash";
   }
   if (q < cnt) {
     const dq = D + <usize>q * row;
-    const r = f64x2.splat(gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1));
+    const r = f64x2.splat(load<f64>(vals + (<usize>(start + q) << 3)) - lane2(gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1)));
     a0 = madd(r, v128.load(dq), a0);
     if (NV > 1) a1 = madd(r, v128.load(dq, 16), a1);
     if (NV > 2) a2 = madd(r, v128.load(dq, 32), a2);

@@ -27,13 +27,13 @@ export const CHUNK = 64;
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
 
-/** One row's dot d·p (NV registers; p's first two in registers, the rest read from L1). */
-@inline function rowDot(NV: i32, d: usize, p: usize, p0: v128, p1: v128): f64 {
-  let a = madd(v128.load(d), p0, f64x2.splat(0));
-  if (NV > 1) a = madd(v128.load(d, 16), p1, a);
-  if (NV > 2) a = madd(v128.load(d, 32), v128.load(p, 32), a);
-  if (NV > 3) a = madd(v128.load(d, 48), v128.load(p, 48), a);
-  return lane2(a);
+/** Row q of the pass: its dot v with p, |v|² into qq, and v d into the set (w0..w3). NV registers; p's first two in registers. */
+@inline function productRow(NV: i32, dq: usize, p: usize, p0: v128, p1: v128): v128 {
+  let a = madd(v128.load(dq), p0, f64x2.splat(0));
+  if (NV > 1) a = madd(v128.load(dq, 16), p1, a);
+  if (NV > 2) a = madd(v128.load(dq, 32), v128.load(p, 32), a);
+  if (NV > 3) a = madd(v128.load(dq, 48), v128.load(p, 48), a);
+  return a;
 }
 
 @inline function productFused(NV: i32, cnt: i32, row: usize, D: usize, p: usize, w: usize): f64 {
@@ -41,14 +41,15 @@ export const CHUNK = 64;
   const p0 = v128.load(p);
   const p1 = NV > 1 ? v128.load(p, 16) : zero;
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero;
-  let qa: f64 = 0, qb: f64 = 0;
+  let qq = zero; // lane 0: rows of even q, lane 1: odd q
   let q = 0;
   for (; q + 2 <= cnt; q += 2) {
     const dq = D + <usize>q * row, dr = dq + row;
-    const v = rowDot(NV, dq, p, p0, p1), u = rowDot(NV, dr, p, p0, p1);
-    qa += v * v;
-    qb += u * u;
-    const vv = f64x2.splat(v), uu = f64x2.splat(u);
+    const s = productRow(NV, dq, p, p0, p1), t = productRow(NV, dr, p, p0, p1);
+    // [v, u] = the two rows' dots, each its lanes' sum.
+    const vu = f64x2.add(v128.shuffle<f64>(s, t, 0, 2), v128.shuffle<f64>(s, t, 1, 3));
+    qq = madd(vu, vu, qq);
+    const vv = v128.shuffle<f64>(vu, vu, 0, 0), uu = v128.shuffle<f64>(vu, vu, 1, 1);
     a0 = madd(vv, v128.load(dq), a0);
     b0 = madd(uu, v128.load(dr), b0);
     if (NV > 1) {
@@ -64,9 +65,10 @@ export const CHUNK = 64;
       b3 = madd(uu, v128.load(dr, 48), b3);
     }
   }
+  let qa = f64x2.extract_lane(qq, 0);
   if (q < cnt) {
     const dq = D + <usize>q * row;
-    const v = rowDot(NV, dq, p, p0, p1);
+    const v = lane2(productRow(NV, dq, p, p0, p1));
     qa += v * v;
     const vv = f64x2.splat(v);
     a0 = madd(vv, v128.load(dq), a0);
@@ -78,7 +80,7 @@ export const CHUNK = 64;
   if (NV > 1) v128.store(w, f64x2.add(a1, b1), 16);
   if (NV > 2) v128.store(w, f64x2.add(a2, b2), 32);
   if (NV > 3) v128.store(w, f64x2.add(a3, b3), 48);
-  return qa + qb;
+  return qa + f64x2.extract_lane(qq, 1);
 }
 
 /** Adds the strip's columns (NV registers at D, p) to each row's accumulator in buf (started at zero when first). */
@@ -163,7 +165,9 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
   const wb = buf + (<usize>CHUNK << 4);
   memory.fill(w, 0, row);
   memory.fill(wb, 0, row);
-  let qa: f64 = 0, qb: f64 = 0;
+  // Lane 0: rows of even q, lane 1: odd q; qa: the last row of an odd-length final chunk.
+  let qq = f64x2.splat(0);
+  let qa: f64 = 0;
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row;
@@ -174,11 +178,19 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
       else if (ns == 2) stripDots(2, n, row, Dc + o, p + o, buf, j0 == 0);
       else stripDots(1, n, row, Dc + o, p + o, buf, j0 == 0);
     }
-    for (let q = 0; q < n; q++) {
+    let q = 0;
+    for (; q + 2 <= n; q += 2) {
+      const bq = buf + (<usize>q << 4);
+      const s0 = v128.load(bq), t0 = v128.load(bq, 16);
+      const vu = f64x2.add(v128.shuffle<f64>(s0, t0, 0, 2), v128.shuffle<f64>(s0, t0, 1, 3));
+      qq = madd(vu, vu, qq);
+      v128.store(bq, v128.shuffle<f64>(vu, vu, 0, 0));
+      v128.store(bq, v128.shuffle<f64>(vu, vu, 1, 1), 16);
+    }
+    if (q < n) {
       const bq = buf + (<usize>q << 4);
       const v = lane2(v128.load(bq));
-      if (q & 1) qb += v * v;
-      else qa += v * v;
+      qa += v * v;
       v128.store(bq, f64x2.splat(v));
     }
     for (let j0 = 0; j0 < nv; j0 += 4) {
@@ -190,5 +202,5 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
     }
   }
   for (let o: usize = 0; o < row; o += 16) v128.store(w + o, f64x2.add(v128.load(w + o), v128.load(wb + o)));
-  return qa + qb;
+  return (f64x2.extract_lane(qq, 0) + qa) + f64x2.extract_lane(qq, 1);
 }

@@ -54,7 +54,8 @@ if (slot < 0) {
 const dataBase = slot * SLOT_BYTES + 1024;
 
 const single = ["--importMemory", "--initialMemory", "1", "--maximumMemory", "65536"];
-const threaded = [...single, "--sharedMemory", "--memoryBase", String(dataBase)];
+// The pool's memory always starts with the 16 slots (1 MiB): declare as much, so data in any slot fits.
+const threaded = ["--importMemory", "--sharedMemory", "--initialMemory", "16", "--maximumMemory", "65536", "--memoryBase", String(dataBase)];
 const variants = [
   { name: "simd", features: "simd", memory: single },
   { name: "relaxed-simd", features: "simd,relaxed-simd", memory: single },

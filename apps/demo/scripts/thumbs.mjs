@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeImage, grayscale, observe } from "@lowrank/datasets";
+import { init } from "@lowrank/linalg";
 import { complete } from "@lowrank/matrix-completion";
 import { coreset, lpRegression } from "@lowrank/sensitivity-sampling";
 import { truncatedSvd } from "@lowrank/svd-update";
@@ -63,6 +64,8 @@ async function samplingThumb(boston) {
 
 /** Writes thumbs.json into the data folder (after the data files it reads are there). */
 export async function writeThumbs(dataDir, boston) {
+  // One thread: these problems are small, and a build script should start no worker pool.
+  await init({ threads: 1 });
   const jpeg = new Uint8Array(readFileSync(join(dataDir, "boats.jpg")));
   const thumbs = {
     "matrix-completion": await completionThumb(jpeg),

@@ -168,6 +168,7 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
       expect(await page.textContent("[data-role=variant]")).toMatch(/runs the (relaxed-simd|simd) variant/);
       expect(new Set(await column(page, 1))).toEqual(new Set(PACKAGES));
       for (const d of (await column(page, 8)).map(Number)) expect(d).toBeLessThan(1e-10);
+      for (const t of await column(page, 3)) expect(t).toMatch(/^\d+\.\d×$/);
       const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
       for (const r of stored.rows) {
         for (const s of [r.js, r.simd, r.relaxed].filter(Boolean)) {
@@ -179,10 +180,10 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
         expect(r.speedUp.simd).toBeGreaterThanOrEqual(r.js.min / r.simd.max);
         expect(r.speedUp.simd).toBeLessThanOrEqual(r.js.max / r.simd.min);
       }
-      const firstSizes = await column(page, 3);
+      const firstSizes = await column(page, 7);
       await page.selectOption("[data-role=preset]", "medium");
       expect(await settle(page)).toBe("done");
-      const secondSizes = await column(page, 3);
+      const secondSizes = await column(page, 7);
       expect(secondSizes.length).toBe(firstSizes.length);
       expect(secondSizes[0]).toBe("192×192");
       expect(secondSizes).not.toEqual(firstSizes);

@@ -21,7 +21,7 @@ export const benchPage = workerPage<BenchRequest, BenchMessage>(
     title: "Benchmarks",
     heading: "WASM vs TypeScript, in your browser",
     intro:
-      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, in a Web Worker. After warm-up the backends take turns, one run each per round, so that a busy moment slows them alike: at least 5 rounds (3 on medium problems), more for fast cases until 300 ms have passed. Times (min / median / max) include copying data into and out of WASM memory; the speed-up is the median over rounds of the TypeScript time over the faster variant's time. The home page shows this browser's last run.",
+      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, on one thread, in a Web Worker. After warm-up the backends take turns, one run each per round, so that a busy moment slows them alike: at least 5 rounds (3 on medium problems), more for fast cases until 300 ms have passed. Times (min / median / max) include copying data into and out of WASM memory; the speed-up is the median over rounds of the TypeScript time over the faster variant's time. The home page shows this browser's last run.",
     worker: () => new Worker(new URL("../workers/bench.worker.ts", import.meta.url), { type: "module" }),
   },
   () => {
@@ -52,8 +52,8 @@ export const benchPage = workerPage<BenchRequest, BenchMessage>(
           rows.push(m.row);
           fillTable(
             table,
-            ["package", "case", "size", "TypeScript min / median / max", "WASM simd", "WASM relaxed-simd", "speed-up", "max rel. diff vs TS"],
-            rows.map((r) => [r.pkg, r.case, r.size, spread(r.js), spread(r.simd), r.relaxed ? spread(r.relaxed) : "n/a", `${speedUp(r).toFixed(1)}×`, r.maxRelDiff.toExponential(1)]),
+            ["package", "case", "speed-up", "TypeScript min / median / max", "WASM simd", "WASM relaxed-simd", "size", "max rel. diff vs TS"],
+            rows.map((r) => [r.pkg, r.case, `${speedUp(r).toFixed(1)}×`, spread(r.js), spread(r.simd), r.relaxed ? spread(r.relaxed) : "n/a", r.size, r.maxRelDiff.toExponential(1)]),
           );
         }
       },

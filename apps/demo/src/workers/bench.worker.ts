@@ -8,10 +8,14 @@ import { serve, yieldToPage } from "./serve";
 
 type Key = "js" | WasmVariant;
 
-/** Makes `key` the backend the next runs use: "js", or "wasm" on that variant (init switches every module to it). */
+/**
+ * Makes `key` the backend the next runs use: "js", or "wasm" on that variant
+ * (init switches every module to it). One thread, as the TypeScript twin
+ * runs, so that the speed-up is the code's and not the core count's.
+ */
 async function use(key: Key): Promise<Backend> {
   if (key === "js") return "js";
-  await init({ variant: key });
+  await init({ variant: key, threads: 1 });
   return "wasm";
 }
 
@@ -80,7 +84,7 @@ serve<BenchRequest, BenchMessage>(async ({ preset, runs }, post) => {
   const cases = benchCases(preset);
   // Compile every module in every variant before timing anything, and give the engine's
   // background compilers a moment, so that they do not compete with the first case.
-  for (const v of variants) await init({ variant: v });
+  for (const v of variants) await use(v);
   await new Promise((r) => setTimeout(r, 250));
   for (const [i, c] of cases.entries()) {
     post({ type: "progress", done: i, total: cases.length, label: `${c.pkg}: ${c.name}` });

@@ -6,6 +6,7 @@ import { parquetMetadata, parquetReadObjects, parquetSchema, type SchemaTree } f
 import { CompletionModel } from "../model.js";
 import { readOpts } from "../options.js";
 import { normaliseFiles, parseMetadata, partFiles, sparkError, type SparkAlsMetadata, type SparkFiles } from "./layout.js";
+import { checkPages } from "./pages.js";
 
 /** A decompressor for a codec hyparquet does not decode itself (it decodes SNAPPY and UNCOMPRESSED). */
 export type SparkDecompressor = (input: Uint8Array, outputLength: number) => Uint8Array;
@@ -77,6 +78,7 @@ async function readTable(
     try {
       const metadata = parquetMetadata(file);
       checkSchema(where, path, parquetSchema(metadata));
+      checkPages(file, metadata, compressors);
       rows = await parquetReadObjects({ file, metadata, columns: ["id", "features"], compressors: compressors as never });
     } catch (e) {
       if (e instanceof LowrankError) throw e;

@@ -83,8 +83,9 @@ function factorTable(where: string, ids: Int32Array, X: Float64Array, k: number,
   }
   const buffer = parquetWriteBuffer({
     columnData: [
-      { name: "id", data: ids, offsetIndex: false },
-      { name: "features", data: features, offsetIndex: false },
+      // Plain encoding: the writer's dictionary keys would merge -0 with 0.
+      { name: "id", data: ids, encoding: "PLAIN", offsetIndex: false },
+      { name: "features", data: features, encoding: "PLAIN", offsetIndex: false },
     ],
     schema: FACTOR_SCHEMA.map((e) => ({ ...e })) as never,
     codec,

@@ -166,6 +166,16 @@ describe("malformed directories", () => {
     await expect(readSparkAls(files as Map<string, Uint8Array>)).rejects.toThrow(message);
   });
 
+  it("a damaged page header or level run is INVALID_ARGUMENT at once (the Parquet decoder alone loops forever on the first)", async () => {
+    const files = sparkDirectory(3, sparkSide(12, 3, 21), sparkSide(9, 3, 22), 2);
+    const path = "userFactors/part-00001-1b7c3e4f-9a2d-4c1e-8f3b-2d6e5a4c3b1a-c000.snappy.parquet";
+    const hung = files.get(path)!.slice();
+    hung[65] ^= 248; // found by the contract suite's damaged-bytes property
+    const t = performance.now();
+    await expect(readSparkAls(new Map([...files, [path, hung]]))).rejects.toThrow(/\[INVALID_ARGUMENT\].*damaged page/);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
   it("the good directory loads, and options are checked", async () => {
     expect((await readSparkAls(good())).rows).toBe(6);
     expect(await codeOf(() => readSparkAls(good(), { regParam: 0.1 } as never))).toBe("INVALID_ARGUMENT");

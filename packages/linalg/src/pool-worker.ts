@@ -10,8 +10,8 @@
 
 /** Int32 word indices of the control block. */
 export const CTRL = {
-  /** Job generation: bumped (and notified) for every job; workers wait on it. */
-  GEN: 0,
+  /** Wake-up counter: bumped (and notified) for every job and every message; idle workers wait on it. */
+  WAKE: 0,
   /** Claim word: (generation & GEN_MASK) << INDEX_BITS | next task index. Closed by setting the index to INDEX_MAX. */
   CLAIM: 1,
   NTASKS: 2,
@@ -60,10 +60,10 @@ export const WORKER_SOURCE = `
 "use strict";
 const C = ${JSON.stringify(CTRL)};
 const PW = ${PER_WORKER}, BUSY = ${W_BUSY}, DEAD = ${W_DEAD}, READY = ${W_READY}, MAIL = ${W_MAIL}, CRASH = ${W_CRASH};
-const INDEX_BITS = ${INDEX_BITS}, INDEX_MASK = ${INDEX_MAX}, GEN_MASK = ${GEN_MASK};
+const INDEX_MASK = ${INDEX_MAX};
 const node = typeof self === "undefined" || typeof self.postMessage !== "function";
 const port = node ? require("node:worker_threads").parentPort : self;
-let ctrl = null, memory = null, me = -1, handled = 0, seen = 0;
+let ctrl = null, memory = null, me = -1, handled = 0;
 const modules = [];
 
 function word(k) { return C.WORKER0 + PW * me + k; }
@@ -75,24 +75,26 @@ function died() {
 }
 if (node) process.on("exit", died);
 
-// Claims and runs tasks of generation g until none is left (or the job was closed).
-function work(g) {
+// Claims and runs tasks of the current job until none is left (or the job was closed).
+// A claim is a compare-and-swap of the whole claim word (generation and index),
+// so it always takes a task of the job published now; the job cannot end
+// before that task is counted, so its fields read after the claim are stable.
+function work() {
   const mod = modules[Atomics.load(ctrl, C.MODULE)];
   if (!mod || me >= Atomics.load(ctrl, C.WORKERS)) return;
   for (;;) {
     const v = Atomics.load(ctrl, C.CLAIM);
     const t = v & INDEX_MASK;
-    if ((v >>> INDEX_BITS) !== (g & GEN_MASK) || t >= Atomics.load(ctrl, C.NTASKS) || Atomics.load(ctrl, C.FAILED)) return;
+    if (t >= Atomics.load(ctrl, C.NTASKS) || Atomics.load(ctrl, C.FAILED)) return;
     if (Atomics.load(ctrl, word(DEAD))) return; // being terminated: take nothing more
     if (Atomics.compareExchange(ctrl, C.CLAIM, v, v + 1) !== v) continue;
     if (Atomics.load(ctrl, word(CRASH))) {
       if (node) process.exit(70);
       else close();
     }
-    // Claimed: the job cannot end before this task is counted, so its fields are stable.
-    const f = mod.fns[Atomics.load(ctrl, C.FN)];
     try {
-      f(Atomics.load(ctrl, C.JOB), t, mod.scratch);
+      const m = modules[Atomics.load(ctrl, C.MODULE)];
+      m.fns[Atomics.load(ctrl, C.FN)](Atomics.load(ctrl, C.JOB), t, m.scratch);
     } catch (e) {
       Atomics.store(ctrl, C.FAILED, 1);
     }
@@ -101,19 +103,18 @@ function work(g) {
   }
 }
 
+// The wake-up counter is read before the checks, so a bump made after them
+// makes the wait return at once: no wake-up is lost.
 function loop() {
   for (;;) {
+    const w0 = Atomics.load(ctrl, C.WAKE);
     if (Atomics.load(ctrl, word(MAIL)) !== handled) return; // a message waits: back to the event loop
     if (Atomics.load(ctrl, C.STOP)) return;
-    Atomics.wait(ctrl, C.GEN, seen);
     Atomics.store(ctrl, word(BUSY), 1);
-    const g = Atomics.load(ctrl, C.GEN);
-    if (g !== seen) {
-      seen = g;
-      work(g);
-    }
+    work();
     Atomics.store(ctrl, word(BUSY), 0);
     Atomics.notify(ctrl, word(BUSY));
+    Atomics.wait(ctrl, C.WAKE, w0);
   }
 }
 
@@ -122,7 +123,6 @@ function receive(m) {
     memory = m.memory;
     ctrl = new Int32Array(memory.buffer, m.ctrl, m.words);
     me = m.slot;
-    seen = Atomics.load(ctrl, C.GEN);
   } else if (m.type === "module") {
     const env = { memory, "Math.log": Math.log, abort() { throw new Error("abort"); } };
     const instance = new WebAssembly.Instance(m.module, { env });

@@ -125,10 +125,16 @@ export class ThreadPool {
     return n;
   }
 
+  /** Wakes every idle worker (a job was published, a message posted, or the pool stops). */
+  private wake(): void {
+    Atomics.add(this.ctrl, CTRL.WAKE, 1);
+    Atomics.notify(this.ctrl, CTRL.WAKE);
+  }
+
   private post(s: number, msg: unknown): void {
     this.workers[s]?.post(msg);
     Atomics.add(this.ctrl, this.w(s, W_MAIL), 1);
-    Atomics.notify(this.ctrl, CTRL.GEN);
+    this.wake();
   }
 
   /** Starts (or restarts) the worker of slot s; resolves when it has instantiated every module. */
@@ -197,7 +203,7 @@ export class ThreadPool {
   stop(): void {
     this.stopped = true;
     Atomics.store(this.ctrl, CTRL.STOP, 1);
-    Atomics.notify(this.ctrl, CTRL.GEN);
+    this.wake();
     this.workers.forEach((h, s) => {
       if (!h) return;
       this.markDead(s);
@@ -239,8 +245,7 @@ export class ThreadPool {
     this.stats.tasks += ntasks;
     this.gen = (this.gen + 1) & GEN_MASK;
     Atomics.store(c, CTRL.CLAIM, this.gen << INDEX_BITS);
-    Atomics.add(c, CTRL.GEN, 1);
-    Atomics.notify(c, CTRL.GEN);
+    this.wake();
     return this.gen;
   }
 

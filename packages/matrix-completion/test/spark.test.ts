@@ -95,6 +95,9 @@ describe("readSparkAls: a Spark ALSModel directory", async () => {
     const again = await readSparkAls(prefixed);
     expect(bits(again.U).equals(bits(model.U))).toBe(true);
     expect(bits(again.V).equals(bits(model.V))).toBe(true);
+    const deeper = new Map([...files].map(([p, b]) => [`C:\\exports\\models\\als\\${p.replace(/\//g, "\\")}`, b]));
+    deeper.set("C:\\exports\\README.txt", new Uint8Array(3));
+    expect(bits((await readSparkAls(deeper)).U).equals(bits(model.U))).toBe(true);
   });
 });
 

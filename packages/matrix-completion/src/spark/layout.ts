@@ -79,8 +79,9 @@ function asBytes(where: string, path: string, v: unknown): Uint8Array {
 
 /**
  * The files as a Map with normalised paths ("\" to "/", no leading "./" or
- * "/"). When no path starts with "metadata/" but all share one top folder
- * (a zipped model directory), that folder is removed.
+ * "/"), relative to the model directory: when the paths carry the folders
+ * above it ("models/als/metadata/part-00000", a zipped directory), the one
+ * prefix before metadata/ is removed, and files outside it are left out.
  */
 export function normaliseFiles(where: string, files: unknown): Map<string, Uint8Array> {
   let entries: [string, unknown][];
@@ -93,14 +94,15 @@ export function normaliseFiles(where: string, files: unknown): Map<string, Uint8
     const path = key.replace(/\\/g, "/").replace(/^(\.?\/)+/, "");
     out.set(path, asBytes(where, key, v));
   }
-  const paths = [...out.keys()];
-  if (paths.length > 0 && !paths.some((p) => p.startsWith("metadata/"))) {
-    const top = paths[0].split("/")[0];
-    if (paths.every((p) => p.startsWith(top + "/"))) {
-      return new Map([...out].map(([p, b]) => [p.slice(top.length + 1), b]));
-    }
+  // The model directory is the folder holding metadata/: strip what precedes it when that is one prefix.
+  const roots = new Set<string>();
+  for (const p of out.keys()) {
+    const at = p.lastIndexOf("metadata/");
+    if (at >= 0 && (at === 0 || p[at - 1] === "/") && !p.slice(at + 9).includes("/")) roots.add(p.slice(0, at));
   }
-  return out;
+  if (roots.size !== 1 || roots.has("")) return out;
+  const [root] = roots;
+  return new Map([...out].filter(([p]) => p.startsWith(root)).map(([p, b]) => [p.slice(root.length), b]));
 }
 
 /** The data files directly inside `folder` (hidden names skipped), sorted by name. */

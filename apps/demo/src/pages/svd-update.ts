@@ -29,7 +29,7 @@ export const svdUpdatePage = workerPage<SvdUpdateRequest, SvdUpdateMessage>(
     const why = el(
       "p",
       { "data-role": "why" },
-      "Why the update methods agree: each one folds a year's rows into the rank-k factors it already has, so every exact method computes the same rank-k SVD of the same updated matrix (the rank-k approximation kept so far with the new rows below it) and they differ only by rounding. Their shared error against the recompute is what truncating to rank k at the start and after each update threw away, not a fault of one method. The methods differ in time, and the approximate ones (deng-gkl, deng-rpi, vecharynski, yamazaki) differ in error only when a batch has more rows than their approximation rank (default k): these yearly batches have one or two.",
+      "Why the update methods agree: each folds a year's rows into the rank-k factors it already has, so all of them compute the same rank-k SVD of the same updated matrix (the rank-k approximation kept so far, the new rows below it) up to rounding, and their shared error against the recompute is what truncating to rank k threw away, not a fault of any one method. They differ in time, and the approximate methods (deng-gkl, deng-rpi, vecharynski, yamazaki) would differ in error only on batches with more rows than their approximation rank (default k); these yearly batches have one or two.",
     );
     const map = scatterChart(canvas, "s₂ u₂", "s₃ u₃");
     return {

@@ -61,7 +61,8 @@ export function checkPages(file: ArrayBuffer, metadata: FileMetaData, compressor
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       need(meta !== undefined, "a column chunk without metadata");
-      const start = Number(meta!.dictionary_page_offset ?? meta!.data_page_offset), size = Number(meta!.total_compressed_size);
+      // As the decoder does: a dictionary offset of 0 (some writers' "none") means the chunk starts at its first data page.
+      const start = Number(meta!.dictionary_page_offset || meta!.data_page_offset), size = Number(meta!.total_compressed_size);
       const total = Number(meta!.num_values);
       need(isCount(start) && isCount(size) && start + size <= file.byteLength, "a column chunk outside the file");
       need(isCount(total) && total <= VALUES_PER_BYTE * (size + 1), `a column chunk declaring ${total} values in ${size} bytes`);

@@ -21,7 +21,7 @@ export const benchPage = workerPage<BenchRequest, BenchMessage>(
     title: "Benchmarks",
     heading: "WASM vs TypeScript, in your browser",
     intro:
-      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, on one thread, in a Web Worker. After warm-up the backends take turns, one run each per round, so that a busy moment slows them alike: at least 5 rounds (3 on medium problems), more for fast cases until 300 ms have passed. Times (min / median / max) include copying data into and out of WASM memory; the speed-up is the median over rounds of the TypeScript time over the faster variant's time. The home page shows this browser's last run.",
+      "Each package's main algorithm runs on the same inputs with its plain-TypeScript twin and with each WebAssembly variant this browser supports, on one thread, in a Web Worker. After warm-up, each variant is timed in rounds of one TypeScript run and one WASM run, so that a busy moment slows both alike: at least 5 rounds (3 on medium problems), more for fast cases until 300 ms have passed. Times (min / median / max) include copying data into and out of WASM memory; the speed-up is the median over rounds of the TypeScript time over the WASM time, for the faster variant. The home page shows this browser's last run.",
     worker: () => new Worker(new URL("../workers/bench.worker.ts", import.meta.url), { type: "module" }),
   },
   () => {

@@ -8,17 +8,6 @@ import { serve, yieldToPage } from "./serve";
 
 type Key = "js" | WasmVariant;
 
-/**
- * Makes `key` the backend the next runs use: "js", or "wasm" on that variant
- * (init switches every module to it). One thread, as the TypeScript twin
- * runs, so that the speed-up is the code's and not the core count's.
- */
-async function use(key: Key): Promise<Backend> {
-  if (key === "js") return "js";
-  await init({ variant: key, threads: 1 });
-  return "wasm";
-}
-
 /** The last three times agree within 20%. */
 const settled = (t: number[]) => t.length >= 3 && Math.max(...t.slice(-3)) <= 1.2 * Math.min(...t.slice(-3));
 
@@ -27,45 +16,51 @@ const spreadOf = (times: number[]): Spread => {
   return { min: t[0], median: t[t.length >> 1], max: t[t.length - 1] };
 };
 
+/** Runs `backend` until its last three times agree within 20% (at most 400 ms); returns the first run's output. */
+async function warmUp(run: (backend: Backend) => Promise<Float64Array>, backend: Backend): Promise<Float64Array> {
+  const t0 = performance.now();
+  const out = await run(backend);
+  const times: number[] = [];
+  while (performance.now() - t0 < 400 && !settled(times)) {
+    const t = performance.now();
+    await run(backend);
+    times.push(performance.now() - t);
+  }
+  return out;
+}
+
 /**
- * Times one case on every backend. Warm-up first: each backend runs until its
- * last three times agree within 20% (at least 3 runs, at most 400 ms):
+ * Times one case on TypeScript and on each WASM variant. Warm-up first:
  * JavaScript reaches its optimised tier only after some calls, later still
- * when the machine is busy (the first call's output is kept for the
- * comparison). Then rounds, each running every backend once in turn, so that
- * a slow moment falls on all of them alike: at least `runs` rounds, and more
- * (up to 30) until 300 ms have passed.
+ * when the machine is busy. Then, one variant at a time (switching variants
+ * makes new instances, which must not fall inside a timed run), rounds of one
+ * TypeScript run and one WASM run, so that a slow moment falls on both alike:
+ * at least `runs` rounds, and more (up to 30) until 300 ms have passed. The
+ * speed-up is the median over rounds of the round's TypeScript time over its
+ * WASM time.
  */
-async function timeCase(run: (backend: Backend) => Promise<Float64Array>, keys: Key[], runs: number) {
-  const out = new Map<Key, Float64Array>();
-  const times = new Map<Key, number[]>(keys.map((k) => [k, []]));
-  for (const key of keys) {
-    const backend = await use(key);
-    const t0 = performance.now();
-    out.set(key, await run(backend));
-    const warm: number[] = [];
-    while (performance.now() - t0 < 400 && !settled(warm)) {
-      const t = performance.now();
-      await run(backend);
-      warm.push(performance.now() - t);
-    }
-  }
-  const start = performance.now();
-  for (let round = 0; round < runs || (performance.now() - start < 300 && round < 30); round++) {
-    for (const key of keys) {
-      const backend = await use(key);
-      const t = performance.now();
-      await run(backend);
-      times.get(key)!.push(performance.now() - t);
-    }
-  }
-  const js = times.get("js")!;
-  return {
-    out,
-    spread: (key: Key) => spreadOf(times.get(key)!),
-    // Each round's TypeScript time over its WASM time: the two ran moments apart, under the same load.
-    speedUp: (key: Key) => spreadOf(times.get(key)!.map((t, r) => js[r] / t)).median,
+async function timeCase(run: (backend: Backend) => Promise<Float64Array>, variants: WasmVariant[], runs: number) {
+  const out = new Map<Key, Float64Array>([["js", await warmUp(run, "js")]]);
+  const times = new Map<Key, number[]>([["js", []]]);
+  const ratios = new Map<WasmVariant, number[]>();
+  const timed = async (backend: Backend, into: number[]) => {
+    const t = performance.now();
+    await run(backend);
+    into.push(performance.now() - t);
+    return into[into.length - 1];
   };
+  for (const v of variants) {
+    await init({ variant: v, threads: 1 });
+    out.set(v, await warmUp(run, "wasm"));
+    times.set(v, []);
+    ratios.set(v, []);
+    const start = performance.now();
+    for (let round = 0; round < runs || (performance.now() - start < 300 && round < 30); round++) {
+      const js = await timed("js", times.get("js")!);
+      ratios.get(v)!.push(js / (await timed("wasm", times.get(v)!)));
+    }
+  }
+  return { out, spread: (key: Key) => spreadOf(times.get(key)!), speedUp: (v: WasmVariant) => spreadOf(ratios.get(v)!).median };
 }
 
 function relDiff(a: Float64Array, b: Float64Array): number {
@@ -82,13 +77,14 @@ serve<BenchRequest, BenchMessage>(async ({ preset, runs }, post) => {
   const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
   post({ type: "variants", best: bestVariant() ?? "none", available: variants });
   const cases = benchCases(preset);
-  // Compile every module in every variant before timing anything, and give the engine's
-  // background compilers a moment, so that they do not compete with the first case.
-  for (const v of variants) await use(v);
+  // Compile every module in every variant before timing anything (one thread, as the
+  // TypeScript twin runs, so that the speed-up is the code's and not the core count's),
+  // and give the engine's background compilers a moment to finish.
+  for (const v of variants) await init({ variant: v, threads: 1 });
   await new Promise((r) => setTimeout(r, 250));
   for (const [i, c] of cases.entries()) {
     post({ type: "progress", done: i, total: cases.length, label: `${c.pkg}: ${c.name}` });
-    const { out, spread, speedUp } = await timeCase(c.run, ["js", ...variants], runs);
+    const { out, spread, speedUp } = await timeCase(c.run, variants, runs);
     const relaxed = variants.includes("relaxed-simd");
     const maxRelDiff = Math.max(...variants.map((v) => relDiff(out.get(v)!, out.get("js")!)));
     post({

@@ -21,7 +21,7 @@ export interface WriteSparkAlsOptions {
   uid?: string;
   /** Save time in ms since 1970 (default now). */
   timestamp?: number;
-  /** The sparkVersion recorded (default "3.5.0"; ALSModel.load reads the layout from Spark 2.4 on). */
+  /** The sparkVersion recorded (default "3.5.0"). The metadata is for Spark 3 and 4: its defaults include blockSize, which Spark 2 does not know. */
   sparkVersion?: string;
   /** ALSModel parameters to record as set (userCol, itemCol, predictionCol, coldStartStrategy, blockSize). */
   params?: SparkAlsParams;

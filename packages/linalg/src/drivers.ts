@@ -8,8 +8,12 @@ import { LowrankError } from "./errors.js";
 import { invertGJ } from "./kernels/lu.js";
 import type { LinalgKernels } from "./kernels/index.js";
 import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
+import { jacobiRowsRetry } from "./kernels/svd-driver.js";
 
 const EPS = 2.220446049250313e-16;
+
+/** The plain Jacobi kernel reads no work array. */
+const NO_WORK = new Float64Array(0);
 
 /**
  * One-sided Jacobi on the r rows of X (first c entries of each row are
@@ -22,12 +26,10 @@ const EPS = 2.220446049250313e-16;
  * either (X and d then hold what it reached). O(sweeps·r²·cw).
  */
 export function jacobiSvd(
-  K: Pick<LinalgKernels, "jacobiRows">, r: number, c: number, cw: number,
+  K: Pick<LinalgKernels, "jacobiRows" | "jacobiRowsScaled">, r: number, c: number, cw: number,
   X: Float64Array, ldx: number, d: Float64Array, maxSweeps: number,
 ): number {
-  const tight = K.jacobiRows(r, c, cw, X, ldx, d, Math.sqrt(r) * EPS, maxSweeps);
-  if (tight >= 0) return tight;
-  return K.jacobiRows(r, c, cw, X, ldx, d, r * EPS, maxSweeps);
+  return jacobiRowsRetry(K, r, c, cw, X, ldx, d, r, maxSweeps, false, NO_WORK);
 }
 
 /** Ridge retries of {@link spdSolve} after the plain attempt. */

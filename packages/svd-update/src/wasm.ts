@@ -2,7 +2,8 @@
 // from assembly/ (src/generated/exports.ts) plus linalg's kernels. Every
 // export of this package has the TypeScript signature of its twin in
 // src/kernels/, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
-import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";
 

@@ -2,7 +2,8 @@
 // every export (src/generated/exports.ts, from assembly/), linalg's kernels,
 // and adapters for the few kernels whose TypeScript signature differs from
 // the export's (those that call GEMM inside WASM and take its packing scratch).
-import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { TensorKernels } from "./kernels/index.js";
 

@@ -174,3 +174,4 @@ export { bindLinalg, type LinalgExports } from "../wasm.js";
 export { dotAt, axpyAt, nrm2At } from "./blas1.js";
 export { madd, rank1x4 } from "./simd.js";
 export { invertGJ } from "./lu.js";
+export { jacobiRowsRetry, type JacobiRowsKernels } from "./svd-driver.js";

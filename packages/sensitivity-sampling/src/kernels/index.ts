@@ -1,4 +1,5 @@
-import { jsKernels, type LinalgKernels, type Rng } from "@lowrank/linalg";
+import { type Rng } from "@lowrank/linalg";
+import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { irlsRows, sumAbsPow } from "./irls-rows.js";
 import { lewisUpdate, lewisUpdateGram, weightedGram } from "./lewis-update.js";
 import { onlineLeverage, onlineLewis } from "./online-update.js";

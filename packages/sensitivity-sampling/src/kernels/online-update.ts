@@ -1,7 +1,7 @@
 // The TypeScript twin of assembly/online-update.ts: online leverage and
 // online Lewis-weight sampling, row by row against the kept rows' inverse H
 // (Sherman-Morrison updates).
-import { axpyAt, dotAt } from "@lowrank/linalg";
+import { axpyAt, dotAt } from "@lowrank/linalg/kernels";
 
 /**
  * The online Lewis weight w of a row with prefix score s = aᵀ M⁻¹ a: the root

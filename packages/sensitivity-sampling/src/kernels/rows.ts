@@ -1,5 +1,5 @@
 // The TypeScript twin of assembly/rows.ts: row norms of A and of A B.
-import { dotAt } from "@lowrank/linalg";
+import { dotAt } from "@lowrank/linalg/kernels";
 
 /** out[i] = ||X[i, 0:d]||² for n rows (linalg's dot order, as the WASM kernel). */
 export function rowNormsSq(n: number, d: number, X: Float64Array, ldx: number, out: Float64Array): void {

@@ -1,6 +1,7 @@
 // The TypeScript twin of assembly/sketch.ts: CountSketch (with weights, with
 // its uniforms drawn inside) and one column group of the SRHT.
-import { axpyAt, type Rng } from "@lowrank/linalg";
+import { type Rng } from "@lowrank/linalg";
+import { axpyAt } from "@lowrank/linalg/kernels";
 
 /**
  * SA (m x d, zeroed by the caller) += CountSketch of V^(1/2) A: row i goes to

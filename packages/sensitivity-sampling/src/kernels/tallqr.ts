@@ -1,6 +1,6 @@
 // The TypeScript twin of assembly/tallqr.ts: R of a tall matrix by chunked
 // Householder QR, and the structured update of R by a block of rows.
-import { jsKernels } from "@lowrank/linalg";
+import { jsKernels } from "@lowrank/linalg/kernels";
 
 /** Below this, alpha² + Σ B_ij² has lost bits to underflow (2^-968); as assembly/tallqr.ts. */
 const TINY_SUM = 2 ** -968;

@@ -1,7 +1,7 @@
 // TypeScript twin of assembly/approx-space.ts: the Golub-Kahan-Lanczos loop
 // of one batch and the coordinates of a batch in a basis of (b, c) pairs
 // (docs/ARCHITECTURE.md, "Twins").
-import { dotAt, axpyAt } from "@lowrank/linalg";
+import { dotAt, axpyAt } from "@lowrank/linalg/kernels";
 import { sparseGramSchmidt } from "./sparse-gram-schmidt.js";
 
 /** out[oo..oo+n) = Σ_{j < m} w[wo + j] M[mo + j n ..] (rows of the row-major M). */

@@ -3,7 +3,8 @@
 // assembly/<name>.ts is mirrored by ./<name>.ts with the same kernel names
 // (docs/ARCHITECTURE.md, "Twins"). Internal: not exported from the package's
 // main entry.
-import { jsKernels, type LinalgKernels, type Workspace } from "@lowrank/linalg";
+import { type Workspace } from "@lowrank/linalg";
+import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { gklExpand, pairCoordinates } from "./approx-space.js";
 import { appendCore, csrSupport, projectBatch, rotateFactor, scatterBatch, smallSvdCore } from "./batch.js";
 import { csrGramMatvec, csrMatvec, csrMatvecT } from "./lanczos.js";

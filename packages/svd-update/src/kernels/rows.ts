@@ -1,6 +1,6 @@
 // TypeScript twin of assembly/rows.ts: row gathers and scatters of a tall
 // factor, only the rows an update touches (docs/ARCHITECTURE.md, "Twins").
-import { axpyAt } from "@lowrank/linalg";
+import { axpyAt } from "@lowrank/linalg/kernels";
 
 /** out (p x k) = rows idx[0..p) of P (k columns). O(pk). */
 export function gatherRows(p: number, k: number, idx: Int32Array, P: Float64Array, out: Float64Array): void {

@@ -1,7 +1,7 @@
 // TypeScript twin of assembly/sparse-gram-schmidt.ts: Gram-Schmidt of a batch
 // in the sparse (b, c) form of Deng et al., q_j = b_j - V c_j, with
 // <q_i, q_j> = b_i·b_j - c_i·c_j (docs/ARCHITECTURE.md, "Twins").
-import { axpyAt, dotAt } from "@lowrank/linalg";
+import { axpyAt, dotAt } from "@lowrank/linalg/kernels";
 
 /** Modified Gram-Schmidt of the pairs (rows of B, s x p, and C, s x k); see SvdUpdateKernels.sparseGramSchmidt. Returns the number kept. O((s² - start²) (p + k)). */
 export function sparseGramSchmidt(

@@ -1,7 +1,7 @@
 // The tensor kernel set: its interface and its plain-TypeScript twin, assembled
 // from one twin module per AssemblyScript file (src/kernels/<name>.ts mirrors
 // assembly/<name>.ts, kernel for kernel). docs/ARCHITECTURE.md, "Twins".
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { lqR, lqRows } from "./lq.js";
 import { modeProduct, unfoldingGram } from "./mode-product.js";
 import { khatriRao, mttkrp } from "./mttkrp.js";

@@ -1,7 +1,7 @@
 // TypeScript twins of assembly/mode-product.ts: mode-n products and Gram
 // matrices on a C-order tensor viewed as (left, n, right), one GEMM per left
 // block (linalg's js GEMM), no unfolding materialised.
-import { jsKernels } from "@lowrank/linalg";
+import { jsKernels } from "@lowrank/linalg/kernels";
 
 const g = jsKernels.gemm;
 

@@ -1,6 +1,6 @@
 // TypeScript twins of assembly/mttkrp.ts: the row-wise Khatri-Rao product and
 // the MTTKRP of CP-ALS for the middle mode of X viewed as (left, n, right).
-import { jsKernels } from "@lowrank/linalg";
+import { jsKernels } from "@lowrank/linalg/kernels";
 
 const g = jsKernels.gemm;
 

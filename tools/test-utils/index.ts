@@ -12,3 +12,5 @@ export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return s === 0 ? e : e / s;
 }
+
+export { backends, expectCode, randn, randnTensor, wasmVariants, type Variant } from "./random.js";

@@ -7,6 +7,7 @@ import {
   abortedSignal, arbMatrix, BAD_NUMBERS, badMatrices, expectContract, expectFinite, expectRefused, fc, fcParams, outcome, WRONG_TYPES,
   type Code,
 } from "@lowrank/test-utils/contract";
+import { randn } from "@lowrank/test-utils";
 import { Matrix } from "ml-matrix";
 import ndarray from "ndarray";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,10 +166,6 @@ function arbTame(maxRows = 7, maxCols = 7): fc.Arbitrary<DenseMatrix> {
     fc.array(fc.oneof({ weight: 8, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }).map((v) => (Math.abs(v) < 1e-300 ? 0 : v)) }, { weight: 1, arbitrary: fc.constant(0) }), {
       minLength: rows * cols, maxLength: rows * cols,
     }).map((a) => ({ rows, cols, data: Float64Array.from(a) })));
-}
-
-function randn(rows: number, cols: number, seed: number): DenseMatrix {
-  return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
 }
 
 function arbCsr(maxRows = 6, maxCols = 6): fc.Arbitrary<CsrMatrix> {

@@ -1,14 +1,15 @@
 // Shared helpers for the factorisation tests: seeded matrices with known
 // factors, plain reference products, scaled norms, and the backend matrix.
 import { beforeAll, describe } from "vitest";
-import { init, Rng, type DenseMatrix } from "../src/index.js";
+import { randn, wasmVariants, type Variant } from "@lowrank/test-utils";
+import { init, type DenseMatrix } from "../src/index.js";
+export { randn };
 
-export type Case = "js" | "simd" | "relaxed-simd";
-export const VARIANTS = ["simd", "relaxed-simd"] as const;
+export type Case = "js" | Variant;
 
-/** Runs `body` once per WASM variant with that variant initialised as the shared instance. */
-export function describeVariants(name: string, body: (variant: (typeof VARIANTS)[number]) => void): void {
-  for (const v of VARIANTS) {
+/** Runs `body` once per WASM variant this engine runs, with that variant initialised as the shared instance. */
+export function describeVariants(name: string, body: (variant: Variant) => void): void {
+  for (const v of wasmVariants()) {
     describe(`${name} [${v}]`, () => {
       beforeAll(async () => {
         await init({ variant: v });
@@ -20,12 +21,6 @@ export function describeVariants(name: string, body: (variant: (typeof VARIANTS)
 
 export function mat(rows: number, cols: number, data: ArrayLike<number>): DenseMatrix {
   return { rows, cols, data: Float64Array.from(data) };
-}
-
-export function randn(m: number, n: number, seed: number): DenseMatrix {
-  const data = new Float64Array(m * n);
-  new Rng(seed).fillNormal(data);
-  return { rows: m, cols: n, data };
 }
 
 export function scaled(A: DenseMatrix, f: number): DenseMatrix {

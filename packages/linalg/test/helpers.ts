@@ -1,13 +1,10 @@
-import { bestVariant, hasRelaxedSimd, Rng, type DenseMatrix, type WasmVariant } from "../src/index.js";
-export { relDiff } from "@lowrank/test-utils";
+import { wasmVariants } from "@lowrank/test-utils";
+import { bestVariant, type DenseMatrix, type WasmVariant } from "../src/index.js";
+export { randn, relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
-export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+export const variants: WasmVariant[] = wasmVariants();
 export const best = bestVariant();
-
-export function randn(rows: number, cols: number, seed: number): DenseMatrix {
-  return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
-}
 
 /** Textbook product straight from the definition, for checking both backends. */
 export function naiveProduct(A: DenseMatrix, B: DenseMatrix, tA = false, tB = false): DenseMatrix {

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { gemm, hasRelaxedSimd, init, LowrankError, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { wasmVariants } from "@lowrank/test-utils";
+import { gemm, init, LowrankError, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix, type WasmVariant } from "../src/index.js";
 import { writeGemmJob } from "../src/threads-gemm.js";
 
 const rng = new Rng(7);
@@ -29,7 +30,7 @@ const SHAPES: [number, number, number][] = [
   [129, 1031, 40],
   [1000, 300, 7],
 ];
-const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+const variants: WasmVariant[] = wasmVariants();
 
 function pool() {
   const p = threadPool();

@@ -1,12 +1,9 @@
-import { hasRelaxedSimd, Rng, type DenseMatrix, type WasmVariant } from "@lowrank/linalg";
-export { relDiff } from "@lowrank/test-utils";
+import type { DenseMatrix, WasmVariant } from "@lowrank/linalg";
+import { wasmVariants } from "@lowrank/test-utils";
+export { expectCode, randn, relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
-export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
-
-export function randn(rows: number, cols: number, seed: number): DenseMatrix {
-  return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
-}
+export const variants: WasmVariant[] = wasmVariants();
 
 export const sum = (x: ArrayLike<number>): number => {
   let s = 0;
@@ -78,17 +75,4 @@ export function withDuplicateColumn(A: DenseMatrix, src: number): DenseMatrix {
     data[i * d + A.cols] = A.data[i * A.cols + src];
   }
   return { rows: A.rows, cols: d, data };
-}
-
-/** Asserts `fn` rejects/throws a LowrankError with this code. */
-export async function expectCode(fn: () => unknown, code: string): Promise<void> {
-  let err: unknown = null;
-  try {
-    await fn();
-  } catch (e) {
-    err = e;
-  }
-  if (!err || (err as { name?: string }).name !== "LowrankError" || (err as { code?: string }).code !== code) {
-    throw new Error(`expected LowrankError ${code}, got ${String(err)}`);
-  }
 }

@@ -1,13 +1,9 @@
-import { hasRelaxedSimd, Rng, svd, type CsrMatrix, type DenseMatrix, type WasmVariant } from "@lowrank/linalg";
-import { expect } from "vitest";
-export { relDiff } from "@lowrank/test-utils";
+import { Rng, svd, type CsrMatrix, type DenseMatrix, type WasmVariant } from "@lowrank/linalg";
+import { wasmVariants } from "@lowrank/test-utils";
+export { expectCode, randn, relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
-export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
-
-export function randn(rows: number, cols: number, seed: number): DenseMatrix {
-  return { rows, cols, data: new Rng(seed).fillNormal(new Float64Array(rows * cols)) };
-}
+export const variants: WasmVariant[] = wasmVariants();
 
 /** A B (or A Bᵀ) by definition. */
 export function product(A: DenseMatrix, B: DenseMatrix, tB = false): DenseMatrix {
@@ -89,16 +85,4 @@ export function transpose(A: DenseMatrix): DenseMatrix {
 /** The k leading singular values of a dense matrix (linalg's Jacobi SVD, js backend). */
 export function exactValues(A: DenseMatrix, k: number): Float64Array {
   return svd(A, { backend: "js", k }).s;
-}
-
-/** Runs fn and expects a LowrankError with the given code (sync or async). */
-export async function expectCode(fn: () => unknown, code: string): Promise<void> {
-  let err: unknown = null;
-  try {
-    await fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected a LowrankError ${code}`).not.toBeNull();
-  expect((err as { code?: string }).code).toBe(code);
 }

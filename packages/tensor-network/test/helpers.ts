@@ -1,16 +1,11 @@
-import { hasRelaxedSimd, Rng, type WasmVariant } from "@lowrank/linalg";
+import type { WasmVariant } from "@lowrank/linalg";
+import { wasmVariants } from "@lowrank/test-utils";
 import type { Tensor } from "../src/index.js";
 export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
-export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
-
-/** A tensor of standard normal entries. */
-export function randomTensor(shape: number[], seed: number): Tensor {
-  let size = 1;
-  for (const n of shape) size *= n;
-  return { shape, data: new Rng(seed).fillNormal(new Float64Array(size)) };
-}
+export const variants: WasmVariant[] = wasmVariants();
+export { randnTensor as randomTensor } from "@lowrank/test-utils";
 
 /** Entry of a C-order tensor at a multi-index. */
 export function entry(X: Tensor, idx: number[]): number {

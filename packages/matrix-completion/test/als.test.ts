@@ -86,13 +86,21 @@ describe("als", () => {
     const { observations } = syntheticRatings({ users: 200, items: 300, ratings: 8000, seed: 5 });
     const { train, test } = trainTestSplit(observations, { fraction: 0.2, seed: 5 });
     const seen: number[] = [];
+    const t0 = performance.now();
     const model = await complete(train, { lambda: 0.1, maxIter: 6, tol: 0, validation: test, onProgress: (r) => seen.push(r.iteration) });
+    const elapsed = performance.now() - t0;
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
     expect(model.history.length).toBe(6);
+    // Each iteration's time is a positive part of the call's own time.
+    expect(model.history.reduce((a, h) => a + h.ms, 0)).toBeLessThanOrEqual(elapsed);
     for (const h of model.history) {
-      expect(h.ms).toBeGreaterThanOrEqual(0);
+      expect(h.ms).toBeGreaterThan(0);
       expect(h.validationRmse).toBeGreaterThan(0);
     }
+    // tol 0 never stops the run: maxIter did, so the fit says it did not converge; the residual is the last training RMSE.
+    expect(model.converged).toBe(false);
+    expect(model.residual).toBe(model.history[5].trainRmse);
+    expect(model.kind).toBe("completion-model");
     // Each half-step is an exact minimiser of the ALS-WR objective, so the loss never rises.
     for (let t = 1; t < 6; t++) expect(model.history[t].loss).toBeLessThanOrEqual(model.history[t - 1].loss * (1 + 1e-12));
     expect(model.history[5].validationRmse).toBeCloseTo(rmse(model, test), 10);
@@ -104,5 +112,7 @@ describe("als", () => {
     expect(model.history.length).toBeLessThan(200);
     const h = model.history;
     expect(h[h.length - 2].loss - h[h.length - 1].loss).toBeLessThanOrEqual(1e-3 * h[h.length - 2].loss);
+    expect(model.converged).toBe(true);
+    expect(model.residual).toBe(h[h.length - 1].trainRmse);
   });
 });

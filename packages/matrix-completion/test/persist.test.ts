@@ -49,6 +49,22 @@ describe("saving and loading", async () => {
     samePredictions(model, CompletionModel.fromBytes(pooled));
   });
 
+  it("keeps how the fit ended (converged, residual) in both forms; older saves without it load as not converged", () => {
+    expect(model.converged).toBe(false); // maxIter 4 stopped it
+    for (const loaded of [CompletionModel.fromJSON(JSON.stringify(model)), CompletionModel.fromBytes(model.toBytes())]) {
+      expect(loaded.converged).toBe(model.converged);
+      expect(loaded.residual).toBe(model.residual);
+    }
+    const json = model.toJSON();
+    expect(json.status).toEqual({ converged: false, residual: model.residual });
+    const older = { ...json };
+    delete older.status;
+    const loaded = CompletionModel.fromJSON(older);
+    expect(loaded.converged).toBe(false);
+    expect(loaded.residual).toBe(model.history[model.history.length - 1].trainRmse);
+    refused(() => CompletionModel.fromJSON({ ...json, status: { converged: "yes", residual: 1 } } as never), /status/);
+  });
+
   it("a model fitted on the js backend (altmin) round-trips the same way", async () => {
     const m = await complete(full, { rank: 6, method: "altmin", maxIter: 2, backend: "js" });
     samePredictions(m, CompletionModel.fromJSON(JSON.stringify(m)));

@@ -26,6 +26,20 @@ describe("exact recovery of an incoherent rank-5 400 x 300 matrix from 25% of it
     const obs = observe(M, 0.25, { seed: 1005 });
     const model = await complete(obs, { method: "robust-altmin", rank: 5, sketchSize: 11, maxInner: 1, maxIter: 300 });
     expect(completionError(model, M)).toBeLessThan(1e-4);
+    // One step cannot reach innerTol 0.1 on most rows early on, and the history says so; the fit itself converged.
+    expect(model.history[0].innerUnconverged).toBeGreaterThan(0);
+    expect(model.converged).toBe(true);
+    expect(model.residual).toBeLessThan(1e-6);
+  });
+
+  it("robust-altmin refuses an innerTol that cannot converge (>= 1: no PCG step would run)", async () => {
+    const { M } = lowRankMatrix(60, 50, 3, { seed: 4 });
+    const obs = observe(M, 0.5, { seed: 1004 });
+    for (const innerTol of [1, 2, 1e300]) {
+      await expect(complete(obs, { method: "robust-altmin", rank: 3, innerTol })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    }
+    const model = await complete(obs, { method: "robust-altmin", rank: 3, innerTol: 0.999, maxIter: 3 });
+    expect(model.converged).toBe(false);
   });
 
   // SRHT: seeds 1 and 2 were used while writing it, 37 and 73 were first run by this test.

@@ -104,7 +104,17 @@ export function stopThreads(): void {
  * variant of every module that has one. Resolves to the threads that run and
  * why fewer than asked, if so.
  */
-export async function startThreads(
+export function startThreads(
+  variant: WasmVariant, requested: number | undefined, loaders: readonly WasmLoader<unknown>[],
+): Promise<{ threads: number; note?: string }> {
+  // One start at a time: two init() calls in parallel must not make two pools.
+  const next = starting.then(() => start(variant, requested, loaders));
+  starting = next.catch(() => undefined);
+  return next;
+}
+let starting: Promise<unknown> = Promise.resolve();
+
+async function start(
   variant: WasmVariant, requested: number | undefined, loaders: readonly WasmLoader<unknown>[],
 ): Promise<{ threads: number; note?: string }> {
   const want = requested ?? (await defaultThreads());
@@ -130,7 +140,19 @@ export async function startThreads(
 }
 
 /** Adds a module's threaded variant to the pool (when both exist and it is not there yet). */
-export async function joinThreads(loader: WasmLoader<unknown>): Promise<void> {
+export function joinThreads(loader: WasmLoader<unknown>): Promise<void> {
+  const j = joining.get(loader);
+  if (j && j.pool === pool) return j.done;
+  const done = join(loader).finally(() => {
+    if (joining.get(loader)?.done === done) joining.delete(loader);
+  });
+  joining.set(loader, { pool, done });
+  return done;
+}
+/** Joins under way (one per module and pool: two init() calls must not add a module twice). */
+const joining = new Map<WasmLoader<unknown>, { pool: ThreadPool | null; done: Promise<void> }>();
+
+async function join(loader: WasmLoader<unknown>): Promise<void> {
   const p = pool, variant = poolVariant, spec = loader.threads;
   if (!p || !variant || !spec || entries.has(loader)) return;
   const { default: b64, dataBase } = await spec.sources[variant]();

@@ -7,31 +7,7 @@
 // TypeScript twin (src/kernels/gram.ts) does. Only the lower triangle (columns
 // 0..r of row r, leading dimension d) is touched; Cholesky reads nothing else.
 import { axpyInline } from "../../linalg/assembly/blas1";
-import { madd } from "../../linalg/assembly/simd";
-
-/** g[0..n) += a0 f0 + a1 f1 + a2 f2 + a3 f3, added one term at a time (left to right). */
-@inline function rank1x4(n: i32, g: usize, f0: usize, f1: usize, f2: usize, f3: usize, a0: f64, a1: f64, a2: f64, a3: f64): void {
-  const v0 = f64x2.splat(a0), v1 = f64x2.splat(a1), v2 = f64x2.splat(a2), v3 = f64x2.splat(a3);
-  let c = 0;
-  for (; c + 2 <= n; c += 2) {
-    const o = <usize>c << 3;
-    let acc = v128.load(g + o);
-    acc = madd(v0, v128.load(f0 + o), acc);
-    acc = madd(v1, v128.load(f1 + o), acc);
-    acc = madd(v2, v128.load(f2 + o), acc);
-    acc = madd(v3, v128.load(f3 + o), acc);
-    v128.store(g + o, acc);
-  }
-  if (c < n) {
-    const o = <usize>c << 3;
-    let x = load<f64>(g + o);
-    x += a0 * load<f64>(f0 + o);
-    x += a1 * load<f64>(f1 + o);
-    x += a2 * load<f64>(f2 + o);
-    x += a3 * load<f64>(f3 + o);
-    store<f64>(g + o, x);
-  }
-}
+import { madd, rank1x4 } from "../../linalg/assembly/simd";
 
 /**
  * g0[0..n) += a0 f0 + ... + a3 f3 and g1[0..n) += b0 f0 + ... + b3 f3, each

@@ -14,7 +14,7 @@
 // 8 columns (gather and dot; then the gradient and the sketch).
 // Twin: src/kernels/gather-sketch.ts.
 import { madd } from "../../linalg/assembly/simd";
-import { CHUNK } from "./normal-product";
+import { CHUNK, stripWidth } from "./normal-product";
 import { mix32 } from "./sketch-hash";
 
 /** Register J of a row at p (NV registers; when ODD the last holds one double and a zero). */
@@ -237,8 +237,9 @@ export function gatherSketch(
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row, s0 = start + q0;
-    for (let j0 = 0; j0 < nv; j0 += 4) {
-      const o = <usize>j0 << 4, ns = min(4, nv - j0), first = j0 == 0, last = odd && j0 + ns == nv;
+    for (let j0 = 0, ns = 0; j0 < nv; j0 += ns) {
+      ns = stripWidth(nv, j0);
+      const o = <usize>j0 << 4, first = j0 == 0, last = odd && j0 + ns == nv;
       if (ns == 4) {
         if (last) stripGather(4, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
         else stripGather(4, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
@@ -257,8 +258,9 @@ export function gatherSketch(
       const bq = buf + (<usize>q << 4);
       v128.store(bq, f64x2.splat(load<f64>(vals + (<usize>(s0 + q) << 3)) - lane2(v128.load(bq))));
     }
-    for (let j0 = 0; j0 < nv; j0 += 4) {
-      const o = <usize>j0 << 4, ns = min(4, nv - j0);
+    for (let j0 = 0, ns = 0; j0 < nv; j0 += ns) {
+      ns = stripWidth(nv, j0);
+      const o = <usize>j0 << 4;
       if (ns == 4) stripGradient(4, n, row, Dc + o, buf, g + o, gb + o, SD + o, T, idx, s0);
       else if (ns == 3) stripGradient(3, n, row, Dc + o, buf, g + o, gb + o, SD + o, T, idx, s0);
       else if (ns == 2) stripGradient(2, n, row, Dc + o, buf, g + o, gb + o, SD + o, T, idx, s0);

@@ -23,6 +23,12 @@ import { madd } from "../../linalg/assembly/simd";
 /** Rows per chunk of the wide path (buf holds CHUNK v128 accumulators). */
 export const CHUNK = 64;
 
+/** Registers of the strip starting at register j0 of nv: the fewest strips of at most 4, as even as they go (5 = 3 + 2, not 4 + 1). */
+@inline export function stripWidth(nv: i32, j0: i32): i32 {
+  const left = nv - j0, strips = (left + 3) >> 2;
+  return (left + strips - 1) / strips;
+}
+
 @inline function lane2(a: v128): f64 {
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
@@ -171,8 +177,9 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row;
-    for (let j0 = 0; j0 < nv; j0 += 4) {
-      const o = <usize>j0 << 4, ns = min(4, nv - j0);
+    for (let j0 = 0, ns = 0; j0 < nv; j0 += ns) {
+      ns = stripWidth(nv, j0);
+      const o = <usize>j0 << 4;
       if (ns == 4) stripDots(4, n, row, Dc + o, p + o, buf, j0 == 0);
       else if (ns == 3) stripDots(3, n, row, Dc + o, p + o, buf, j0 == 0);
       else if (ns == 2) stripDots(2, n, row, Dc + o, p + o, buf, j0 == 0);
@@ -193,8 +200,9 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
       qa += v * v;
       v128.store(bq, f64x2.splat(v));
     }
-    for (let j0 = 0; j0 < nv; j0 += 4) {
-      const o = <usize>j0 << 4, ns = min(4, nv - j0);
+    for (let j0 = 0, ns = 0; j0 < nv; j0 += ns) {
+      ns = stripWidth(nv, j0);
+      const o = <usize>j0 << 4;
       if (ns == 4) stripUpdates(4, n, row, Dc + o, buf, w + o, wb + o);
       else if (ns == 3) stripUpdates(3, n, row, Dc + o, buf, w + o, wb + o);
       else if (ns == 2) stripUpdates(2, n, row, Dc + o, buf, w + o, wb + o);

@@ -1,6 +1,6 @@
 // Compression ratio against relative error on a photograph for Tucker, CP,
 // TT and TR (see photo.ts for how rows are reported). Tucker ranks come from
-// coreShape (exact) at budgets of size/10, size/30, size/100; CP gets the
+// coreShape (default, best) at budgets of size/10, size/30, size/100; CP gets the
 // rank that fits the same budget; TT and TR take eps.
 import { compressionRatio, coreShape, cp, init, reconstruct, relativeError, tensorRing, tensorTrain, tucker, type Tensor } from "../src/index.js";
 import { note, pick } from "../../../tools/bench/lib.mjs";
@@ -21,7 +21,7 @@ for (const [name, X] of tensors) {
     if (budget < 1 + sumDims) continue;
     const [shape, tShape] = await timed(() => coreShape(X, { budget }));
     const [t, tT] = await timed(() => tucker(X, { rank: shape.rank, method: "hooi", maxIter: 10 }));
-    photoRow(variant, `Tucker (HOOI, coreShape exact), budget size/${ratio}`, size, tShape + tT, compressionRatio(t), relativeError(X, reconstruct(t)), `rank [${shape.rank.join(", ")}]`);
+    photoRow(variant, `Tucker (HOOI, coreShape best), budget size/${ratio}`, size, tShape + tT, compressionRatio(t), relativeError(X, reconstruct(t)), `rank [${shape.rank.join(", ")}]`);
     const R = Math.max(1, Math.floor(budget / (1 + sumDims)));
     const [c, tC] = await timed(() => cp(X, { rank: R, maxIter: cpSweeps, tol: 1e-6 }));
     photoRow(variant, `CP-ALS (${cpSweeps} sweeps at most), budget size/${ratio}`, size, tC, compressionRatio(c), relativeError(X, reconstruct(c)), `rank ${R}`);

@@ -319,7 +319,7 @@ describe("contract: valid inputs give correct results on both backends", () => {
 
   it("coreShape stays within its budget and its bound covers the HOSVD error of the shape", async () => {
     await fc.assert(
-      fc.asyncProperty(arbTensor(3, 3, 5), fc.constantFrom("greedy", "bang-for-buck", "exact"), fc.integer({ min: 0, max: 40 }), async (X, solver, extra) => {
+      fc.asyncProperty(arbTensor(3, 3, 5), fc.constantFrom("best", "greedy", "bang-for-buck", "exact"), fc.integer({ min: 0, max: 40 }), async (X, solver, extra) => {
         const budget = 1 + X.shape.reduce((a, b) => a + b, 0) + extra;
         for (const backend of BACKENDS) {
           await expectContract(count(() => coreShape(X, { budget, solver, backend })), `coreShape ${backend}`, (res) => {
@@ -375,7 +375,7 @@ const VALID_CALLS: [string, (X: Tensor) => fc.Arbitrary<Record<string, unknown>>
     async (X, o, b) => { const t = await tensorTrain(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttRound(t, { backend: b, eps: 0.1 }), ttNorm(t, { backend: b }), compressionRatio(t)]; }],
   ["tensorRing", (X) => fc.record({ rank: fc.oneof(int(1, 5), someRanks), eps: fc.constantFrom(0, 1e-12, 0.1, 1), method: fc.constantFrom("svd", "als"), init: fc.constantFrom("svd", "random"), unfoldingSvd: fc.constantFrom("gram", "jacobi"), maxIter: int(1, 5), tol: fc.constantFrom(0, 1e-3), mask: maskFor(X), completion: fc.constantFrom("weighted", "em"), returnErrors: fc.boolean() }),
     async (X, o, b) => { const t = await tensorRing(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttNorm(t, { backend: b }), ttDot(t, ttAdd(t, t), { backend: b })]; }],
-  ["coreShape", () => fc.record({ budget: fc.oneof(int(0, 200), fc.constantFrom(1e300, 1e9)), solver: fc.constantFrom("greedy", "bang-for-buck", "exact", "rre-greedy"), refitIter: int(1, 3) }, { requiredKeys: ["budget"] }),
+  ["coreShape", () => fc.record({ budget: fc.oneof(int(0, 200), fc.constantFrom(1e300, 1e9)), solver: fc.constantFrom("best", "greedy", "bang-for-buck", "exact", "rre-greedy"), refitIter: int(1, 3) }, { requiredKeys: ["budget"] }),
     (X, o, b) => coreShape(X, { ...(o as object), backend: b } as never)],
   ["searchStructure", () => fc.record({ method: fc.constantFrom("greedy", "tnale"), topology: fc.constantFrom("ring", "general"), budget: fc.oneof(int(0, 500), fc.constant(1e300)), targetError: fc.constantFrom(0, 1e-3), lambda: fc.constantFrom(0, 1, 200), radius: int(1, 3), initialRank: fc.oneof(int(1, 5), someRanks), searchPermutation: fc.boolean(), alsIter: int(1, 3), sliceIter: int(1, 2), restarts: int(1, 2), maxEvaluations: int(1, 4), seed: int(0, 3) }, { requiredKeys: ["method"] }),
     (X, o, b) => searchStructure(X, { ...(o as object), backend: b } as never)],

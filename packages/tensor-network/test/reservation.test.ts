@@ -56,7 +56,7 @@ describe("wasm runs stay within the memory they reserve", () => {
 
   it("coreShape, modeProduct and reconstruct on an order-5 tensor", async () => {
     const X = randomTensor([4, 5, 3, 6, 2], 5);
-    for (const solver of ["greedy", "bang-for-buck", "exact"] as const) {
+    for (const solver of ["best", "greedy", "bang-for-buck", "exact"] as const) {
       expect((await coreShape(X, { budget: 200, solver })).parameters).toBeLessThanOrEqual(200);
     }
     const Y = modeProduct(X, { rows: 2, cols: 6, data: new Float64Array(12).fill(1) }, 3);

@@ -1,0 +1,60 @@
+import { loadImage } from "@lowrank/datasets/node";
+import { tuckerTensor } from "@lowrank/datasets";
+import { beforeAll, describe, expect, it } from "vitest";
+import { coreShape, init, reconstruct, relativeError, tucker, type Tensor } from "../src/index.js";
+
+/** Squared relative errors of the HOSVD and HOOI fits of X at this rank. */
+async function errors(X: Tensor, rank: number[]): Promise<{ hosvd: number; hooi: number }> {
+  const h = relativeError(X, reconstruct(await tucker(X, { rank })));
+  const o = relativeError(X, reconstruct(await tucker(X, { rank, method: "hooi" })));
+  return { hosvd: h * h, hooi: o * o };
+}
+
+/**
+ * The default solver (`best`) against `exact` and `greedy` at budgets size/10, size/30, size/100.
+ * The guarantee is on the HOSVD error (it picks the lowest HOSVD error among shapes that include
+ * both). The HOOI error (the issue's measure) can rank two close shapes the other way: it is
+ * held within 1e-4 relative (allium at size/10: best [30, 29, 2] 0.0015488, greedy [29, 30, 2]
+ * 0.0015487; the issue's 8% gap is the kind this removes).
+ */
+async function check(X: Tensor, hooi: boolean): Promise<void> {
+  for (const div of [10, 30, 100]) {
+    const budget = Math.floor(X.data.length / div);
+    const best = await coreShape(X, { budget });
+    expect(best.parameters).toBeLessThanOrEqual(budget);
+    const eb = await errors(X, best.rank);
+    expect(Math.abs(best.hosvdError! ** 2 - eb.hosvd)).toBeLessThan(1e-9);
+    for (const solver of ["exact", "greedy"] as const) {
+      const other = await coreShape(X, { budget, solver });
+      const eo = await errors(X, other.rank);
+      expect(eb.hosvd).toBeLessThanOrEqual(eo.hosvd * (1 + 1e-9));
+      if (hooi) expect(eb.hooi).toBeLessThanOrEqual(eo.hooi * (1 + 1e-4));
+    }
+  }
+}
+
+describe("coreShape default (best)", () => {
+  beforeAll(async () => {
+    await init();
+  });
+  for (const name of ["boats", "airplane", "allium"] as const) {
+    it(`is never worse than exact or greedy on the ${name} photograph (downsampled 4x)`, async () => {
+      await check(loadImage(name, { scale: 4 }) as Tensor, true);
+    });
+  }
+
+  it("is never worse in HOSVD error on a noisy order-4 Tucker tensor", async () => {
+    const X = tuckerTensor([14, 11, 9, 7], [6, 5, 4, 3], { seed: 4242, noise: 0.05 }).tensor;
+    await check(X, false);
+  });
+
+  it("found a shape better than exact on the airplane photograph downsampled 2x at size/30", async () => {
+    // Measured: exact [23, 18, 2] (squared HOSVD error 0.01168), best [20, 20, 2] (0.01053).
+    const X = loadImage("airplane", { scale: 2 }) as Tensor;
+    const budget = Math.floor(X.data.length / 30);
+    const best = await coreShape(X, { budget });
+    const exact = await coreShape(X, { budget, solver: "exact" });
+    expect(best.rank).not.toEqual(exact.rank);
+    expect((await errors(X, best.rank)).hosvd).toBeLessThan(0.95 * (await errors(X, exact.rank)).hosvd);
+  });
+});

@@ -2,6 +2,7 @@ import { LowrankError, luSolve, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { QR_CHUNK } from "./basis.js";
 import { streamedR, streamedRSize, streamScratch, type StreamScratch } from "./stream.js";
+import { finishL1, type L1Certificate } from "./l1-finish.js";
 
 /** Scratch for {@link irls}, allocated once per run and reused across solves of the same size. */
 export interface IrlsBuffers {
@@ -63,6 +64,11 @@ export interface IrlsProblem {
   buf: IrlsBuffers;
   /** Filled in at the end. */
   outcome: IrlsOutcome;
+  /**
+   * p = 1 only: finish with the exact simplex pivots of l1-finish.ts and report
+   * the LP certificate; `converged` then means a relative duality gap <= 1e-10.
+   */
+  certify?: boolean;
 }
 
 /** What {@link irls} leaves in `buf.best` and reports at the end. */
@@ -70,7 +76,14 @@ export interface IrlsOutcome {
   objective: number;
   iterations: number;
   converged: boolean;
+  /** With `certify` at p = 1: the duality certificate of the final vertex (absent when no basis was found). */
+  certificate?: L1Certificate;
+  /** With `certify` at p = 1: simplex pivots taken by the finish. */
+  pivots?: number;
 }
+
+/** Relative duality gap under which a certified l1 fit counts as converged. */
+export const L1_GAP = 1e-10;
 
 /**
  * Weighted least squares min Σ c_i (b_i - a_iᵀ x)² from the current residuals,
@@ -260,6 +273,20 @@ function crossing(bt: Float64Array, bi: Int32Array, nb: number, slope: number, a
  * O(iterations · 2n(d+1)²).
  */
 export function* irls(K: SensitivityKernels, problem: IrlsProblem): Generator<IrlsStep, void, void> {
+  yield* irlsSteps(K, problem);
+  const { n, d, A, b, omega, p, maxIter, buf, outcome } = problem;
+  if (!problem.certify || p !== 1 || maxIter === 0) return;
+  // The exact finish from the best iterate; a budget of pivots proportional to d (each O(nd)).
+  buf.x.set(buf.best);
+  const fin = finishL1(K, n, d, A, b, omega, outcome.objective, buf, 50 * d + 200);
+  buf.best.set(buf.x);
+  outcome.objective = fin.f;
+  outcome.pivots = fin.pivots;
+  if (fin.certificate) outcome.certificate = fin.certificate;
+  outcome.converged = fin.certificate !== null && fin.certificate.gap <= L1_GAP;
+}
+
+function* irlsSteps(K: SensitivityKernels, problem: IrlsProblem): Generator<IrlsStep, void, void> {
   const { n, d, A, b, omega, p, maxIter, tol, buf, outcome } = problem;
   const { x, trial, best, r } = buf;
   r.fill(0);

@@ -44,7 +44,18 @@ export interface LpRegressionResult {
   /** Σ ω_i |b_i - a_iᵀ x|^p at x. */
   objective: number;
   iterations: number;
+  /**
+   * p = 1: true only when the certificate's relative duality gap is at most
+   * 1e-10. Other p: the IRLS stopping rule (relative decrease below tol).
+   */
   converged: boolean;
+  /**
+   * p = 1 (after at least one iteration): the LP duality certificate of the
+   * returned x, from the exact simplex finish. `primal` is the objective,
+   * `dual` = bᵀu for a dual vector u with |u_i| <= ω_i and Aᵀu = 0 (to
+   * rounding), a lower bound on the optimum; `gap` = (primal - dual) / primal.
+   */
+  certificate?: { primal: number; dual: number; gap: number };
 }
 
 /**
@@ -100,7 +111,7 @@ export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: numb
   const a = ws.input(M.data), bw = ws.input(bv), om = ws.input(omega);
   const buf = irlsBuffers(ws, n, d);
   const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
-  for (const step of irls(ws.kernels, { n, d, A: a, b: bw, omega: om, p: P, maxIter, tol, buf, outcome })) {
+  for (const step of irls(ws.kernels, { n, d, A: a, b: bw, omega: om, p: P, maxIter, tol, buf, outcome, certify: true })) {
     await run.step(scaled ? { ...step, objective: unscale(step.objective) } : step);
   }
   const x = ws.output(buf.best);
@@ -112,5 +123,9 @@ export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: numb
   if (!Number.isFinite(objective)) {
     throw new LowrankError("NON_FINITE", `lpRegression: the objective Σ ω_i |b_i - a_iᵀ x|^p at the solution overflows double precision (p = ${P}); rescale b or the weights`);
   }
-  return { kind: "lp-regression", x, ...outcome, objective };
+  const res: LpRegressionResult = { kind: "lp-regression", x, objective, iterations: outcome.iterations, converged: outcome.converged };
+  const c = outcome.certificate;
+  // The gap is scale-free; the dual is rescaled through it (dual = primal (1 - gap)) so the unscaling needs no sign.
+  if (c) res.certificate = { primal: objective, dual: scaled ? objective * (1 - c.gap) : c.dual, gap: c.gap };
+  return res;
 }

@@ -8,7 +8,8 @@
 // kp = k rounded up to even doubles apart with a zero padding column; the dot
 // d·x runs in one two-lane accumulator (even columns in lane 0, odd in lane
 // 1) and is lane 0 + lane 1; g is summed in two sets (rows of even q, rows of
-// odd q, each in row order) then added. Up to 8 columns both sets of g stay
+// odd q, each in row order) then added, except at 5-8 columns (one set, in
+// row order: the two sets would not fit in registers with x and the row). Up to 8 columns both sets of g stay
 // in registers (x's first 4 columns too, the rest read from L1), rows in
 // pairs (one specialisation per register count and parity); wider rows go by chunks, two sweeps each over strips of up to
 // 8 columns (gather and dot; then the gradient and the sketch).
@@ -113,6 +114,44 @@ import { mix32 } from "./sketch-hash";
   if (NV > 1) v128.store(g, f64x2.add(a1, b1), 16);
   if (NV > 2) v128.store(g, f64x2.add(a2, b2), 32);
   if (NV > 3) v128.store(g, f64x2.add(a3, b3), 48);
+}
+
+/** The fused first pass at 5-8 columns with one set of g: x, g and the row all in registers. */
+@inline function gatherFused1(
+  NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize,
+): void {
+  const frow = <usize>k << 3, row = <usize>NV << 4;
+  const zero = f64x2.splat(0);
+  const x0 = ld(NV, ODD, 0, x), x1 = ld(NV, ODD, 1, x), x2 = ld(NV, ODD, 2, x), x3 = NV > 3 ? ld(NV, ODD, 3, x) : zero;
+  let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
+  for (let q = 0; q < cnt; q++) {
+    const j = load<i32>(idx + (<usize>(start + q) << 2));
+    const src = F + <usize>j * frow, dq = D + <usize>q * row;
+    const d0 = ld(NV, ODD, 0, src), d1 = ld(NV, ODD, 1, src), d2 = ld(NV, ODD, 2, src), d3 = NV > 3 ? ld(NV, ODD, 3, src) : zero;
+    v128.store(dq, d0);
+    v128.store(dq, d1, 16);
+    v128.store(dq, d2, 32);
+    if (NV > 3) v128.store(dq, d3, 48);
+    let a = madd(d0, x0, zero);
+    a = madd(d1, x1, a);
+    a = madd(d2, x2, a);
+    if (NV > 3) a = madd(d3, x3, a);
+    const r = f64x2.splat(load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a));
+    g0 = madd(r, d0, g0);
+    g1 = madd(r, d1, g1);
+    g2 = madd(r, d2, g2);
+    if (NV > 3) g3 = madd(r, d3, g3);
+    const t = bucketOf(T, j);
+    const neg = signOf(t), b = SD + <usize>(t & ~1);
+    addSigned(b, d0, neg);
+    addSigned(b + 16, d1, neg);
+    addSigned(b + 32, d2, neg);
+    if (NV > 3) addSigned(b + 48, d3, neg);
+  }
+  v128.store(g, g0);
+  v128.store(g, g1, 16);
+  v128.store(g, g2, 32);
+  if (NV > 3) v128.store(g, g3, 48);
 }
 
 /** Gathers the strip (NV registers, at column offset o) of each row of a chunk into D and adds its dot with x to buf. */
@@ -221,13 +260,13 @@ export function gatherSketch(
     return;
   }
   if (nv == 3) {
-    if (odd) gatherFused(3, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else gatherFused(3, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    if (odd) gatherFused1(3, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    else gatherFused1(3, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
     return;
   }
   if (nv == 4) {
-    if (odd) gatherFused(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else gatherFused(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    if (odd) gatherFused1(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    else gatherFused1(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
     return;
   }
   const row = <usize>nv << 4, frow = <usize>k << 3;

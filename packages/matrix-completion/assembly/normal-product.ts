@@ -8,11 +8,13 @@
 // lane 0, odd in lane 1, in column order) and is lane 0 + lane 1; w and
 // |D p|² are summed in two sets, rows of even q and rows of odd q, each in
 // row order, then added (two chains, so a row's update need not wait for the
-// previous row's: that latency, not the arithmetic, bounds a one-chain loop).
+// previous row's: that latency, not the arithmetic, bounds a one-chain loop
+// over short rows), except at 5-8 columns (nv = 3, 4), summed in one set in
+// row order: there the two sets would not fit in registers with p and the row.
 //
-// Two paths, one convention: up to 8 columns (nv <= 4) both sets of w stay
-// in registers for the whole pass (p's first 4 columns too, the rest read
-// from L1), rows in pairs; wider rows go in
+// Two paths, one convention: up to 8 columns (nv <= 4) w (both sets, rows in
+// pairs, up to 4 columns; one set with p in registers at 5-8) stays in
+// registers for the whole pass; wider rows go in
 // chunks of CHUNK rows, two sweeps per chunk over strips of up to 8 columns
 // (the dots, with p's strip in registers and each row's accumulator parked in
 // buf; then the updates, with both sets of w's strip in registers). Each
@@ -87,6 +89,34 @@ export const CHUNK = 64;
   if (NV > 2) v128.store(w, f64x2.add(a2, b2), 32);
   if (NV > 3) v128.store(w, f64x2.add(a3, b3), 48);
   return qa + f64x2.extract_lane(qq, 1);
+}
+
+/** The fused pass at 5-8 columns with one set: p, w and the row all in registers (two sets would not fit, and re-reading costs more than the chain). */
+@inline function productFused1(NV: i32, cnt: i32, row: usize, D: usize, p: usize, w: usize): f64 {
+  const p0 = v128.load(p), p1 = v128.load(p, 16), p2 = v128.load(p, 32), p3 = NV > 3 ? v128.load(p, 48) : f64x2.splat(0);
+  const zero = f64x2.splat(0);
+  let w0 = zero, w1 = zero, w2 = zero, w3 = zero;
+  let qq: f64 = 0;
+  for (let q = 0; q < cnt; q++) {
+    const dq = D + <usize>q * row;
+    const d0 = v128.load(dq), d1 = v128.load(dq, 16), d2 = v128.load(dq, 32), d3 = NV > 3 ? v128.load(dq, 48) : zero;
+    let a = madd(d0, p0, zero);
+    a = madd(d1, p1, a);
+    a = madd(d2, p2, a);
+    if (NV > 3) a = madd(d3, p3, a);
+    const v = lane2(a);
+    qq += v * v;
+    const vv = f64x2.splat(v);
+    w0 = madd(vv, d0, w0);
+    w1 = madd(vv, d1, w1);
+    w2 = madd(vv, d2, w2);
+    if (NV > 3) w3 = madd(vv, d3, w3);
+  }
+  v128.store(w, w0);
+  v128.store(w, w1, 16);
+  v128.store(w, w2, 32);
+  if (NV > 3) v128.store(w, w3, 48);
+  return qq;
 }
 
 /** Adds the strip's columns (NV registers at D, p) to each row's accumulator in buf (started at zero when first). */
@@ -166,8 +196,8 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
   const row = <usize>nv << 4;
   if (nv == 1) return productFused(1, cnt, row, D, p, w);
   if (nv == 2) return productFused(2, cnt, row, D, p, w);
-  if (nv == 3) return productFused(3, cnt, row, D, p, w);
-  if (nv == 4) return productFused(4, cnt, row, D, p, w);
+  if (nv == 3) return productFused1(3, cnt, row, D, p, w);
+  if (nv == 4) return productFused1(4, cnt, row, D, p, w);
   const wb = buf + (<usize>CHUNK << 4);
   memory.fill(w, 0, row);
   memory.fill(wb, 0, row);

@@ -1,7 +1,8 @@
 // Twin of assembly/gather-sketch.ts, in its layout (rows kp = k rounded up to
 // even apart, padding zero) and rounding order (laneDot for d·x; g summed in
-// two sets, rows of even q and of odd q, then added), so the simd build agrees bit for bit.
-import { laneDot } from "./normal-product.js";
+// two sets, rows of even q and of odd q, then added, or in one set at 5-8
+// columns: setsOf), so the simd build agrees bit for bit.
+import { laneDot, setsOf } from "./normal-product.js";
 import { mix32 } from "./sketch-hash.js";
 
 /** Copies row j of F (k columns) to D[d..d+kp) with a zero pad, and returns t - d·x (x: the row of X at xo, k long). */
@@ -28,22 +29,22 @@ export function gatherSketch(
   cnt: number, k: number, start: number, idx: Int32Array, vals: Float64Array, F: Float64Array, D: Float64Array, dOff: number,
   X: Float64Array, xo: number, g: Float64Array, go: number, SD: Float64Array, T: Int32Array,
 ): void {
-  const xp = padded(k, X, xo), kp = xp.length;
+  const xp = padded(k, X, xo), kp = xp.length, two = setsOf(k) === 2;
   const sets = [g.subarray(go, go + kp).fill(0), new Float64Array(kp)];
   for (let q = 0; q < cnt; q++) {
     const j = idx[start + q], d = dOff + q * kp;
     const r = copyResidual(k, F, j, D, d, xp, vals[start + q]);
     const t = T[j], b = (t & ~1) >>> 3, neg = (t & 1) !== 0;
-    const gs = sets[q & 1];
+    const gs = sets[two ? q & 1 : 0];
     for (let c = 0; c < k; c++) {
       gs[c] += r * D[d + c];
       SD[b + c] += neg ? -D[d + c] : D[d + c];
     }
   }
-  for (let c = 0; c < k; c++) g[go + c] += sets[1][c];
+  if (two) for (let c = 0; c < k; c++) g[go + c] += sets[1][c];
 }
 
-/** SRHT first pass: D and g as gatherSketch, and H's rows (kp apart) = ±d_q, the sign of (i, j) from the row's key. O(cnt k). */
+/** SRHT first pass (g always in two sets): D and g as gatherSketch, and H's rows (kp apart) = ±d_q, the sign of (i, j) from the row's key. O(cnt k). */
 export function gatherSigned(
   cnt: number, k: number, start: number, idx: Int32Array, vals: Float64Array, F: Float64Array, D: Float64Array, dOff: number,
   X: Float64Array, xo: number, g: Float64Array, go: number, H: Float64Array, key: number,

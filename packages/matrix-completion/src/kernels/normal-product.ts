@@ -2,7 +2,13 @@
 // rounded up to even apart (padding zero), each dot d·p summed in two lanes
 // (even columns, odd columns, in column order) then added; w and |D p|²
 // summed in two sets (rows of even q, rows of odd q, each in row order) then
-// added. Agrees bit for bit with the simd build.
+// added, or in one set at 5-8 columns. Agrees bit for bit with the simd build.
+
+/** How many sets the sums over rows go in: one at 5-8 columns (nv = 3, 4), else two. */
+export function setsOf(k: number): 1 | 2 {
+  const nv = (k + 1) >> 1;
+  return nv === 3 || nv === 4 ? 1 : 2;
+}
 
 /** Rows per chunk of the WASM kernel's wide path (its scratch is 2 CHUNK + kp doubles). */
 export const CHUNK = 64;
@@ -21,14 +27,14 @@ export function laneDot(kp: number, a: Float64Array, ao: number, b: Float64Array
 export function normalProduct(
   cnt: number, k: number, D: Float64Array, dOff: number, p: Float64Array, po: number, w: Float64Array, wo: number,
 ): number {
-  const kp = (k + 1) & ~1;
+  const kp = (k + 1) & ~1, two = setsOf(k) === 2;
   const odd = new Float64Array(kp);
   w.fill(0, wo, wo + kp);
   let qa = 0, qb = 0;
   for (let q = 0; q < cnt; q++) {
     const d = dOff + q * kp;
     const v = laneDot(kp, D, d, p, po);
-    if (q & 1) {
+    if (two && q & 1) {
       qb += v * v;
       for (let c = 0; c < kp; c++) odd[c] += v * D[d + c];
     } else {
@@ -36,6 +42,7 @@ export function normalProduct(
       for (let c = 0; c < kp; c++) w[wo + c] += v * D[d + c];
     }
   }
+  if (!two) return qa;
   for (let c = 0; c < kp; c++) w[wo + c] += odd[c];
   return qa + qb;
 }

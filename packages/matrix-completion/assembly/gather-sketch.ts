@@ -8,7 +8,7 @@
 // kp = k rounded up to even doubles apart with a zero padding column; the dot
 // d·x runs in one two-lane accumulator (even columns in lane 0, odd in lane
 // 1) and is lane 0 + lane 1; g is summed in two sets (rows of even q, rows of
-// odd q, each in row order) then added, except at 5-8 columns (one set, in
+// odd q, each in row order) then added, except at 5-16 columns (one set, in
 // row order: the two sets would not fit in registers with x and the row). Up to 8 columns both sets of g stay
 // in registers (x's first 4 columns too, the rest read from L1), rows in
 // pairs (one specialisation per register count and parity); wider rows go by chunks, two sweeps each over strips of up to
@@ -42,7 +42,7 @@ import { mix32 } from "./sketch-hash";
   return i64x2.splat(<i64>(t & 1) << 63);
 }
 
-/** One observation of the fused path: gathers it into D, sketches it, returns its dot with x as two lanes. */
+/** One observation of the two-set fused path (up to 4 columns): gathers it into D, sketches it, returns its dot with x as two lanes. */
 @inline function gatherOne(
   NV: i32, ODD: bool, q: i32, frow: usize, row: usize, start: i32, idx: usize, vals: usize, F: usize, D: usize, SD: usize, T: usize,
   x: usize, x0: v128, x1: v128,
@@ -52,22 +52,14 @@ import { mix32 } from "./sketch-hash";
   const src = F + <usize>j * frow, dq = D + <usize>q * row;
   const d0 = ld(NV, ODD, 0, src);
   const d1 = NV > 1 ? ld(NV, ODD, 1, src) : zero;
-  const d2 = NV > 2 ? ld(NV, ODD, 2, src) : zero;
-  const d3 = NV > 3 ? ld(NV, ODD, 3, src) : zero;
   v128.store(dq, d0);
   if (NV > 1) v128.store(dq, d1, 16);
-  if (NV > 2) v128.store(dq, d2, 32);
-  if (NV > 3) v128.store(dq, d3, 48);
   let a = madd(d0, x0, zero);
   if (NV > 1) a = madd(d1, x1, a);
-  if (NV > 2) a = madd(d2, ld(NV, ODD, 2, x), a);
-  if (NV > 3) a = madd(d3, ld(NV, ODD, 3, x), a);
   const t = bucketOf(T, j);
   const neg = signOf(t), b = SD + <usize>(t & ~1);
   addSigned(b, d0, neg);
   if (NV > 1) addSigned(b + 16, d1, neg);
-  if (NV > 2) addSigned(b + 32, d2, neg);
-  if (NV > 3) addSigned(b + 48, d3, neg);
   return a;
 }
 
@@ -78,7 +70,7 @@ import { mix32 } from "./sketch-hash";
   const zero = f64x2.splat(0);
   const x0 = ld(NV, ODD, 0, x);
   const x1 = NV > 1 ? ld(NV, ODD, 1, x) : zero;
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero;
+  let a0 = zero, a1 = zero, b0 = zero, b1 = zero;
   let q = 0;
   for (; q + 2 <= cnt; q += 2) {
     const dq = D + <usize>q * row, dr = dq + row;
@@ -93,27 +85,15 @@ import { mix32 } from "./sketch-hash";
       a1 = madd(r, v128.load(dq, 16), a1);
       b1 = madd(u, v128.load(dr, 16), b1);
     }
-    if (NV > 2) {
-      a2 = madd(r, v128.load(dq, 32), a2);
-      b2 = madd(u, v128.load(dr, 32), b2);
-    }
-    if (NV > 3) {
-      a3 = madd(r, v128.load(dq, 48), a3);
-      b3 = madd(u, v128.load(dr, 48), b3);
-    }
   }
   if (q < cnt) {
     const dq = D + <usize>q * row;
     const r = f64x2.splat(load<f64>(vals + (<usize>(start + q) << 3)) - lane2(gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1)));
     a0 = madd(r, v128.load(dq), a0);
     if (NV > 1) a1 = madd(r, v128.load(dq, 16), a1);
-    if (NV > 2) a2 = madd(r, v128.load(dq, 32), a2);
-    if (NV > 3) a3 = madd(r, v128.load(dq, 48), a3);
   }
   v128.store(g, f64x2.add(a0, b0));
   if (NV > 1) v128.store(g, f64x2.add(a1, b1), 16);
-  if (NV > 2) v128.store(g, f64x2.add(a2, b2), 32);
-  if (NV > 3) v128.store(g, f64x2.add(a3, b3), 48);
 }
 
 /** The fused first pass at 5-8 columns with one set of g: x, g and the row all in registers. */
@@ -152,6 +132,63 @@ import { mix32 } from "./sketch-hash";
   v128.store(g, g1, 16);
   v128.store(g, g2, 32);
   if (NV > 3) v128.store(g, g3, 48);
+}
+
+/** The wide first pass at 9-16 columns (nv = 5..8), one set of g: per chunk, gather and dot with all of x in registers, then the gradient (all of g in registers) and the sketch. */
+@inline function gatherWide(
+  NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize, buf: usize,
+): void {
+  const frow = <usize>k << 3, row = <usize>NV << 4;
+  const zero = f64x2.splat(0);
+  const x0 = ld(NV, ODD, 0, x);
+  const x1 = ld(NV, ODD, 1, x);
+  const x2 = ld(NV, ODD, 2, x);
+  const x3 = ld(NV, ODD, 3, x);
+  const x4 = ld(NV, ODD, 4, x);
+  const x5 = NV > 5 ? ld(NV, ODD, 5, x) : zero;
+  const x6 = NV > 6 ? ld(NV, ODD, 6, x) : zero;
+  const x7 = NV > 7 ? ld(NV, ODD, 7, x) : zero;
+  let g0 = zero, g1 = zero, g2 = zero, g3 = zero, g4 = zero, g5 = zero, g6 = zero, g7 = zero;
+  for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
+    const n = min(CHUNK, cnt - q0);
+    const Dc = D + <usize>q0 * row, s0 = start + q0;
+    for (let q = 0; q < n; q++) {
+      const src = F + <usize>load<i32>(idx + (<usize>(s0 + q) << 2)) * frow, dq = Dc + <usize>q * row;
+      let d = ld(NV, ODD, 0, src);
+      v128.store(dq, d);
+      let a = madd(d, x0, zero);
+      { d = ld(NV, ODD, 1, src); v128.store(dq, d, 16); a = madd(d, x1, a); }
+      { d = ld(NV, ODD, 2, src); v128.store(dq, d, 32); a = madd(d, x2, a); }
+      { d = ld(NV, ODD, 3, src); v128.store(dq, d, 48); a = madd(d, x3, a); }
+      { d = ld(NV, ODD, 4, src); v128.store(dq, d, 64); a = madd(d, x4, a); }
+      if (NV > 5) { d = ld(NV, ODD, 5, src); v128.store(dq, d, 80); a = madd(d, x5, a); }
+      if (NV > 6) { d = ld(NV, ODD, 6, src); v128.store(dq, d, 96); a = madd(d, x6, a); }
+      if (NV > 7) { d = ld(NV, ODD, 7, src); v128.store(dq, d, 112); a = madd(d, x7, a); }
+      v128.store(buf + (<usize>q << 4), f64x2.splat(load<f64>(vals + (<usize>(s0 + q) << 3)) - lane2(a)));
+    }
+    for (let q = 0; q < n; q++) {
+      const dq = Dc + <usize>q * row;
+      const r = v128.load(buf + (<usize>q << 4));
+      const t = bucketOf(T, load<i32>(idx + (<usize>(s0 + q) << 2)));
+      const neg = signOf(t), b = SD + <usize>(t & ~1);
+      { const d = v128.load(dq, 0); g0 = madd(r, d, g0); addSigned(b + 0, d, neg); }
+      { const d = v128.load(dq, 16); g1 = madd(r, d, g1); addSigned(b + 16, d, neg); }
+      { const d = v128.load(dq, 32); g2 = madd(r, d, g2); addSigned(b + 32, d, neg); }
+      { const d = v128.load(dq, 48); g3 = madd(r, d, g3); addSigned(b + 48, d, neg); }
+      { const d = v128.load(dq, 64); g4 = madd(r, d, g4); addSigned(b + 64, d, neg); }
+      if (NV > 5) { const d = v128.load(dq, 80); g5 = madd(r, d, g5); addSigned(b + 80, d, neg); }
+      if (NV > 6) { const d = v128.load(dq, 96); g6 = madd(r, d, g6); addSigned(b + 96, d, neg); }
+      if (NV > 7) { const d = v128.load(dq, 112); g7 = madd(r, d, g7); addSigned(b + 112, d, neg); }
+    }
+  }
+  v128.store(g, g0, 0);
+  v128.store(g, g1, 16);
+  v128.store(g, g2, 32);
+  v128.store(g, g3, 48);
+  v128.store(g, g4, 64);
+  if (NV > 5) v128.store(g, g5, 80);
+  if (NV > 6) v128.store(g, g6, 96);
+  if (NV > 7) v128.store(g, g7, 112);
 }
 
 /** Gathers the strip (NV registers, at column offset o) of each row of a chunk into D and adds its dot with x to buf. */
@@ -267,6 +304,22 @@ export function gatherSketch(
   if (nv == 4) {
     if (odd) gatherFused1(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
     else gatherFused1(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    return;
+  }
+  if (nv <= 8) {
+    if (nv == 5) {
+      if (odd) gatherWide(5, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else gatherWide(5, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+    } else if (nv == 6) {
+      if (odd) gatherWide(6, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else gatherWide(6, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+    } else if (nv == 7) {
+      if (odd) gatherWide(7, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else gatherWide(7, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+    } else {
+      if (odd) gatherWide(8, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else gatherWide(8, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+    }
     return;
   }
   const row = <usize>nv << 4, frow = <usize>k << 3;

@@ -9,12 +9,14 @@
 // |D p|² are summed in two sets, rows of even q and rows of odd q, each in
 // row order, then added (two chains, so a row's update need not wait for the
 // previous row's: that latency, not the arithmetic, bounds a one-chain loop
-// over short rows), except at 5-8 columns (nv = 3, 4), summed in one set in
+// over short rows), except at 5-16 columns (nv = 3..8), summed in one set in
 // row order: there the two sets would not fit in registers with p and the row.
 //
-// Two paths, one convention: up to 8 columns (nv <= 4) w (both sets, rows in
-// pairs, up to 4 columns; one set with p in registers at 5-8) stays in
-// registers for the whole pass; wider rows go in
+// Three paths, one convention: up to 8 columns (nv <= 4) w (both sets, rows
+// in pairs, up to 4 columns; one set with p in registers at 5-8) stays in
+// registers for the whole pass; at 9-16 columns rows go by chunks of CHUNK
+// rows, the dots with all of p in registers, then the updates with all of w;
+// wider rows go in
 // chunks of CHUNK rows, two sweeps per chunk over strips of up to 8 columns
 // (the dots, with p's strip in registers and each row's accumulator parked in
 // buf; then the updates, with both sets of w's strip in registers). Each
@@ -119,6 +121,60 @@ export const CHUNK = 64;
   return qq;
 }
 
+/** The wide pass at 9-16 columns (nv = 5..8), one set: per chunk, the dots with all of p in registers, then the updates with all of w in registers. */
+@inline function productWide(NV: i32, cnt: i32, row: usize, D: usize, p: usize, w: usize, buf: usize): f64 {
+  const zero = f64x2.splat(0);
+  const p0 = v128.load(p, 0);
+  const p1 = v128.load(p, 16);
+  const p2 = v128.load(p, 32);
+  const p3 = v128.load(p, 48);
+  const p4 = v128.load(p, 64);
+  const p5 = NV > 5 ? v128.load(p, 80) : zero;
+  const p6 = NV > 6 ? v128.load(p, 96) : zero;
+  const p7 = NV > 7 ? v128.load(p, 112) : zero;
+  let w0 = zero, w1 = zero, w2 = zero, w3 = zero, w4 = zero, w5 = zero, w6 = zero, w7 = zero;
+  let qq: f64 = 0;
+  for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
+    const n = min(CHUNK, cnt - q0);
+    const Dc = D + <usize>q0 * row;
+    for (let q = 0; q < n; q++) {
+      const dq = Dc + <usize>q * row;
+      let a = madd(v128.load(dq), p0, zero);
+      a = madd(v128.load(dq, 16), p1, a);
+      a = madd(v128.load(dq, 32), p2, a);
+      a = madd(v128.load(dq, 48), p3, a);
+      a = madd(v128.load(dq, 64), p4, a);
+      if (NV > 5) a = madd(v128.load(dq, 80), p5, a);
+      if (NV > 6) a = madd(v128.load(dq, 96), p6, a);
+      if (NV > 7) a = madd(v128.load(dq, 112), p7, a);
+      const v = lane2(a);
+      qq += v * v;
+      v128.store(buf + (<usize>q << 4), f64x2.splat(v));
+    }
+    for (let q = 0; q < n; q++) {
+      const dq = Dc + <usize>q * row;
+      const vv = v128.load(buf + (<usize>q << 4));
+      w0 = madd(vv, v128.load(dq, 0), w0);
+      w1 = madd(vv, v128.load(dq, 16), w1);
+      w2 = madd(vv, v128.load(dq, 32), w2);
+      w3 = madd(vv, v128.load(dq, 48), w3);
+      w4 = madd(vv, v128.load(dq, 64), w4);
+      if (NV > 5) w5 = madd(vv, v128.load(dq, 80), w5);
+      if (NV > 6) w6 = madd(vv, v128.load(dq, 96), w6);
+      if (NV > 7) w7 = madd(vv, v128.load(dq, 112), w7);
+    }
+  }
+  v128.store(w, w0, 0);
+  v128.store(w, w1, 16);
+  v128.store(w, w2, 32);
+  v128.store(w, w3, 48);
+  v128.store(w, w4, 64);
+  if (NV > 5) v128.store(w, w5, 80);
+  if (NV > 6) v128.store(w, w6, 96);
+  if (NV > 7) v128.store(w, w7, 112);
+  return qq;
+}
+
 /** Adds the strip's columns (NV registers at D, p) to each row's accumulator in buf (started at zero when first). */
 @inline function stripDots(NV: i32, n: i32, row: usize, D: usize, p: usize, buf: usize, first: bool): void {
   const zero = f64x2.splat(0);
@@ -198,6 +254,10 @@ export function normalProduct(cnt: i32, k: i32, D: usize, p: usize, w: usize, bu
   if (nv == 2) return productFused(2, cnt, row, D, p, w);
   if (nv == 3) return productFused1(3, cnt, row, D, p, w);
   if (nv == 4) return productFused1(4, cnt, row, D, p, w);
+  if (nv == 5) return productWide(5, cnt, row, D, p, w, buf);
+  if (nv == 6) return productWide(6, cnt, row, D, p, w, buf);
+  if (nv == 7) return productWide(7, cnt, row, D, p, w, buf);
+  if (nv == 8) return productWide(8, cnt, row, D, p, w, buf);
   const wb = buf + (<usize>CHUNK << 4);
   memory.fill(w, 0, row);
   memory.fill(wb, 0, row);

@@ -1,6 +1,6 @@
 // Twin of assembly/gather-sketch.ts, in its layout (rows kp = k rounded up to
 // even apart, padding zero) and rounding order (laneDot for d·x; g summed in
-// two sets, rows of even q and of odd q, then added, or in one set at 5-8
+// two sets, rows of even q and of odd q, then added, or in one set at 5-16
 // columns: setsOf), so the simd build agrees bit for bit.
 import { laneDot, setsOf } from "./normal-product.js";
 import { mix32 } from "./sketch-hash.js";

@@ -2,12 +2,12 @@
 // rounded up to even apart (padding zero), each dot d·p summed in two lanes
 // (even columns, odd columns, in column order) then added; w and |D p|²
 // summed in two sets (rows of even q, rows of odd q, each in row order) then
-// added, or in one set at 5-8 columns. Agrees bit for bit with the simd build.
+// added, or in one set at 5-16 columns. Agrees bit for bit with the simd build.
 
-/** How many sets the sums over rows go in: one at 5-8 columns (nv = 3, 4), else two. */
+/** How many sets the sums over rows go in: one at 5-16 columns (nv = 3..8), else two. */
 export function setsOf(k: number): 1 | 2 {
   const nv = (k + 1) >> 1;
-  return nv === 3 || nv === 4 ? 1 : 2;
+  return nv >= 3 && nv <= 8 ? 1 : 2;
 }
 
 /** Rows per chunk of the WASM kernel's wide path (its scratch is 2 CHUNK + kp doubles). */

@@ -1,0 +1,94 @@
+// matrix-completion's own kernels for the conformance suite (see
+// kernel-table-linalg.ts). The sketched solve's buffers follow the layout of
+// src/robust-altmin.ts, each cut to what one block of rows touches;
+// sketchedStep starts from the state the twin's sketchedPrepare leaves.
+import { jsCompletionKernels } from "../../../packages/matrix-completion/src/kernels/index.js";
+import { gen, scratch, type Rng } from "./kernel-harness.js";
+import type { Entry } from "./kernel-table-linalg.js";
+
+const C = jsCompletionKernels;
+const CHUNK = 64;
+
+/** n rows of observations over m columns (CSR, sorted), about `density` of them. */
+function observed(rng: Rng, n: number, m: number, density: number) {
+  const A = gen.csr(rng, n, m, density);
+  return { ptr: A.indptr, idx: A.indices, vals: A.data };
+}
+
+/** Inputs of one block of the sketched half-step: rows i0 .. i0 + nb of n, rank k, s sketch rows. */
+function block(r: Rng, nb: number, seed: number, k: number) {
+  const kp = (k + 1) & ~1, s = 2 * k + 1, m = 24, i0 = seed & 1, n = i0 + nb;
+  const srht = seed & 2 ? 1 : 0;
+  // Row i0 of a block of several has too few observations for the sketch: left to the exact solve (status 0).
+  const ptr = new Int32Array(n + 1), cols: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const density = nb > 1 && i === i0 ? 0.08 : 0.6;
+    for (let j = 0; j < m; j++) if (r.uniform() < density) cols.push(j);
+    ptr[i + 1] = cols.length;
+  }
+  const idx = Int32Array.from(cols), vals = gen.normal(r, cols.length);
+  let maxCount = 1;
+  for (let i = i0; i < n; i++) maxCount = Math.max(maxCount, ptr[i + 1] - ptr[i]);
+  let P = 1;
+  while (P < maxCount) P *= 2;
+  const F = gen.normal(r, m * k), X = gen.normal(r, n * k), T = new Int32Array(m);
+  C.sketchTable(m, k, s, seed, T);
+  const design = (ptr[n] - ptr[i0]) * kp;
+  return { k, kp, s, m, i0, n, nb, srht, ptr, idx, vals, F, X, T, design, H: srht ? P * kp : 0 };
+}
+
+export const COMPLETION: Record<string, Entry> = {
+  alsHalfStep: {
+    // weighted on odd seeds, fitBias on seeds 2 and 3; k = 0 with fitBias (biases alone) on seed 3, n = 1.
+    make(n, r, seed) {
+      const m = n + 4, k = seed === 3 && n === 1 ? 0 : 1 + (n % 4), { ptr, idx, vals } = observed(r, n, m, 0.5);
+      const weighted = seed & 1, fitBias = seed === 2 || seed === 3 ? 1 : 0;
+      return {
+        args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 0.1, 0.05, weighted, fitBias,
+          scratch(new Float64Array((k + 1) * (k + 1) + k + 1))],
+        js: (a) => C.alsHalfStep(...(a.slice(0, 12) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, number]),
+          weighted === 1, fitBias === 1, a[14] as Float64Array),
+      };
+    },
+  },
+  sketchTable: {
+    make: (m, r, seed) => ({ args: [m, 1 + (seed % 4), 3 + seed, 1000 + 77 * seed, new Int32Array(m)] }),
+  },
+  sketchedPrepare: {
+    sizes: [1, 3, 6],
+    make(nb, r, seed) {
+      const b = block(r, nb, seed, 1 + (seed % 4)), { k, kp, s } = b;
+      return {
+        args: [b.i0, nb, k, b.ptr, b.idx, b.vals, b.F, b.X, s, seed, b.srht, b.T, new Float64Array(b.design), new Float64Array(s * kp),
+          new Float64Array(b.H), new Float64Array(nb * k * k), new Float64Array(nb * kp), new Float64Array(nb * kp), new Float64Array(nb * kp),
+          new Float64Array(nb), new Float64Array(nb), scratch(new Float64Array(2 * CHUNK + kp))],
+      };
+    },
+  },
+  sketchedStep: {
+    sizes: [1, 3, 6],
+    make(nb, r, seed) {
+      // k >= 2: with k = 1 one step solves the row and g is left at rounding level, where relaxed-simd differs wholly.
+      const b = block(r, nb, seed, 2 + (seed % 3)), { k, kp, s } = b;
+      const D = new Float64Array(b.design), L = new Float64Array(nb * k * k), g = new Float64Array(nb * kp), z = new Float64Array(nb * kp);
+      const p = new Float64Array(nb * kp), gamma = new Float64Array(nb), status = new Float64Array(nb);
+      C.sketchedPrepare(b.i0, nb, k, b.ptr, b.idx, b.vals, b.F, b.X, s, seed, b.srht, b.T, D, new Float64Array(s * kp), new Float64Array(b.H),
+        L, g, z, p, gamma, status, new Float64Array(2 * CHUNK + kp));
+      return {
+        args: [b.i0, nb, k, b.ptr, D, b.X, L, g, z, p, new Float64Array(nb * kp), gamma, new Float64Array(nb), status, scratch(new Float64Array(2 * CHUNK + kp))],
+      };
+    },
+  },
+  squaredError: {
+    make(nnz, r, seed) {
+      const k = 1 + (seed % 4), rows = 5, cols = 6;
+      const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
+      return {
+        args: [nnz, k, ri, ci, gen.normal(r, nnz), gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows), gen.normal(r, cols), 0.2,
+          seed & 1 ? -1 : -Infinity, seed & 1 ? 1 : Infinity],
+      };
+    },
+  },
+};
+
+export { jsCompletionKernels };

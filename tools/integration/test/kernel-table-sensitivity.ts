@@ -1,0 +1,167 @@
+// sensitivity-sampling's own kernels for the conformance suite (see kernel-table-linalg.ts).
+import { jsSensitivityKernels } from "../../../packages/sensitivity-sampling/src/kernels/index.js";
+import { gen, prefix, scratch, type Rng } from "./kernel-harness.js";
+import type { Entry } from "./kernel-table-linalg.js";
+
+const S = jsSensitivityKernels;
+const pad = (seed: number, w: number) => w + (seed & 1 ? 3 : 0);
+
+/** An upper triangular d x d (zero below, leading dimension d) with a dominant diagonal. */
+function upper(rng: Rng, d: number): Float64Array {
+  const U = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) U[i * d + j] = i === j ? 1.5 + rng.uniform() : 0.3 * rng.normal();
+  return U;
+}
+
+/** Positive weights. */
+const positive = (rng: Rng, n: number) => Float64Array.from(gen.uniform(rng, n), (u) => 0.2 + u);
+
+/** The inverse of (I + BᵀB) for a random B, the starting H of the online samplers (symmetric positive definite). */
+function spdInverse(rng: Rng, d: number): Float64Array {
+  const G = gen.spd(rng, d, d), H = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) H[i * d + i] = 1;
+  // Gauss-Jordan on a well-conditioned SPD matrix (no pivoting needed).
+  for (let c = 0; c < d; c++) {
+    const piv = G[c * d + c];
+    for (let j = 0; j < d; j++) {
+      G[c * d + j] /= piv;
+      H[c * d + j] /= piv;
+    }
+    for (let i = 0; i < d; i++) if (i !== c) {
+      const f = G[i * d + c];
+      for (let j = 0; j < d; j++) {
+        G[i * d + j] -= f * G[c * d + j];
+        H[i * d + j] -= f * H[c * d + j];
+      }
+    }
+  }
+  return H;
+}
+
+export const SENSITIVITY: Record<string, Entry> = {
+  rowNormsSq: {
+    make(n, r, seed) {
+      const d = 1 + (n % 6), ldx = pad(seed, d);
+      return { args: [n, d, gen.block(r, n, d, ldx), ldx, new Float64Array(n)] };
+    },
+  },
+  rowNormsOfProduct: {
+    // upper (k = d, B triangular) on odd seeds.
+    make(n, r, seed) {
+      const up = (seed & 1) === 1, d = 1 + (n % 6), k = up ? d : d + 1, lda = pad(seed >> 1, d), ldb = pad(seed >> 1, k);
+      const B = gen.block(r, d, k, ldb);
+      if (up) for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) B[i * ldb + j] = 0;
+      return { args: [n, d, k, gen.block(r, n, d, lda), lda, B, ldb, up, new Float64Array(n), scratch(new Float64Array(2 * k))] };
+    },
+  },
+  countSketch: {
+    // Weighted on odd seeds, unweighted (v = 0) on even ones.
+    make(n, r, seed) {
+      const d = seed & 2 ? 20 : 1 + (n % 6), m = 1 + (n >> 1), lda = pad(seed, d);
+      return { args: [n, d, gen.block(r, n, d, lda), lda, gen.uniform(r, n), m, seed & 1 ? positive(r, n) : null, gen.normal(r, m * d)] };
+    },
+  },
+  countSketchShort: {
+    make(n, r, seed) {
+      const d = 1 + (n % 6), m = 1 + (n >> 1), lda = pad(seed, d);
+      return {
+        args: [n, d, gen.block(r, n, d, lda), lda, gen.uniform(r, n), m, gen.normal(r, m * d)],
+        js: ([, , A, , u, , SA]) => S.countSketch(n, d, A as Float64Array, lda, u as Float64Array, m, null, SA as Float64Array),
+      };
+    },
+  },
+  countSketchDraw: {
+    // The state block: linalg's 32-byte generator state, then 128 bytes of the kernel's ring (scratch).
+    sizes: [1, 2, 5, 17, 40],
+    make(n, r, seed) {
+      const d = 1 + (n % 7), m = 1 + (n >> 1), lda = pad(seed, d);
+      const st = new Uint8Array(160);
+      st.set(gen.rngState(seed, seed & 1));
+      return {
+        args: [n, d, gen.block(r, n, d, lda), lda, prefix(st, 32), m, gen.normal(r, m * d)],
+        js: ([, , A, , state, , SA]) => gen.withRng(state as Uint8Array, (rng) => S.countSketchDraw(n, d, A as Float64Array, lda, rng, m, SA as Float64Array)),
+      };
+    },
+  },
+  srhtColumns: {
+    // A column group j0 .. j0 + g of an n x lda A; np the power of two >= n; ldt even >= g.
+    sizes: [1, 3, 8, 13],
+    make(n, r, seed) {
+      let np = 1;
+      while (np < n) np *= 2;
+      const g = 1 + (seed % 3), j0 = seed & 1, lda = j0 + g + 1, ldt = (g + 1) & ~1, m = Math.max(1, np >> 1), ldsa = j0 + g + (seed >> 1);
+      const sign = Float64Array.from({ length: n }, () => (r.uniform() < 0.5 ? -1 : 1));
+      const idx = Int32Array.from({ length: m }, () => r.int(np));
+      return {
+        args: [n, gen.block(r, n, lda, lda), lda, j0, g, sign, np, new Float64Array(np * ldt), ldt, m, idx, 1 / Math.sqrt(m), gen.normal(r, (m - 1) * ldsa + j0 + g), ldsa],
+      };
+    },
+  },
+  weightedGram: {
+    make(n, r, seed) {
+      const d = 1 + (n % 6), lda = pad(seed, d);
+      return { args: [n, d, gen.block(r, n, d, lda), lda, positive(r, n), new Float64Array(d * d)] };
+    },
+  },
+  lewisUpdate: {
+    make(n, r, seed) {
+      const d = 1 + (n % 5), lda = pad(seed, d), p = [1, 1.5, 3, 0.5][seed % 4];
+      return { args: [n, d, gen.block(r, n, d, lda), lda, upper(r, d), p, 0.5, gen.normal(r, n), new Float64Array(n), scratch(new Float64Array(2 * d))] };
+    },
+  },
+  lewisUpdateGram: {
+    make(n, r, seed) {
+      const d = 1 + (n % 5), lda = pad(seed, d), p = [1, 1.5, 3, 0.5][seed % 4];
+      return {
+        args: [n, d, gen.block(r, n, d, lda), lda, upper(r, d), p, 0.5, gen.normal(r, n), new Float64Array(n), scratch(new Float64Array(2 * d)), new Float64Array(d * d)],
+      };
+    },
+  },
+  irlsRows: {
+    make(n, r, seed) {
+      const d = 1 + (n % 5), lda = pad(seed, d), ldo = d + 1 + (seed >> 1);
+      return {
+        args: [n, d, gen.block(r, n, d, lda), lda, gen.normal(r, n), gen.normal(r, n), positive(r, n), [1, 1.5, 3, 0.5][seed % 4], 1e-3,
+          new Float64Array((n - 1) * ldo + d + 1), ldo],
+      };
+    },
+  },
+  sumAbsPow: { make: (n, r, seed) => ({ args: [n, gen.normal(r, n), positive(r, n), [1, 1.5, 3, 0.5][seed % 4]] }) },
+  tallQrR: {
+    sizes: [3, 8, 30],
+    make(n, r, seed) {
+      const w = 1 + (seed % 4), ldm = pad(seed, w), chunk = 1 + (seed & 1 ? 4 : 16);
+      return {
+        args: [n, w, gen.block(r, n, w, ldm), ldm, chunk, new Float64Array(w * w), scratch(new Float64Array((w + chunk) * w)),
+          scratch(new Float64Array(w)), scratch(new Float64Array(w))],
+      };
+    },
+  },
+  stackQrR: {
+    sizes: [1, 3, 8, 130],
+    make(n, r, seed) {
+      const d = 1 + (seed % 4), ldb = pad(seed, d);
+      return { args: [n, d, gen.block(r, n, d, ldb), ldb, upper(r, d), scratch(new Float64Array(2 * d))] };
+    },
+  },
+  onlineLeverage: {
+    make(nb, r, seed) {
+      const d = 1 + (seed % 4), lda = pad(seed, d);
+      return {
+        args: [nb, d, gen.block(r, nb, d, lda), lda, spdInverse(r, d), 0.5 + seed, gen.uniform(r, nb), new Float64Array(nb), new Float64Array(nb),
+          scratch(new Float64Array(d))],
+      };
+    },
+  },
+  onlineLewis: {
+    make(nb, r, seed) {
+      const d = 1 + (seed % 4), lda = pad(seed, d);
+      return {
+        args: [nb, d, gen.block(r, nb, d, lda), lda, spdInverse(r, d), [1, 1.5, 3, 0.5][seed % 4], 0.5 + seed, gen.uniform(r, nb),
+          new Float64Array(nb), new Float64Array(nb), scratch(new Float64Array(d))],
+      };
+    },
+  },
+};
+
+export { jsSensitivityKernels };

@@ -278,7 +278,7 @@ export function* irls(K: SensitivityKernels, problem: IrlsProblem): Generator<Ir
   if (!problem.certify || p !== 1 || maxIter === 0) return;
   // The exact finish from the best iterate; a budget of pivots proportional to d (each O(nd)).
   buf.x.set(buf.best);
-  const fin = finishL1(K, n, d, A, b, omega, outcome.objective, buf, 50 * d + 200);
+  const fin = finishL1(K, n, d, A, b, omega, outcome.objective, { ...buf, bp: buf.M.subarray(0, n) }, 50 * d + 200);
   buf.best.set(buf.x);
   outcome.objective = fin.f;
   outcome.pivots = fin.pivots;

@@ -80,11 +80,12 @@ function startBasis(n: number, d: number, A: Float64Array, omega: Float64Array, 
 /**
  * The exact line search along a vertex edge: the slope starts at `slope` < 0
  * and grows by inc[q] at breakpoint bt[q] (row bi[q]); returns the row where
- * it turns non-negative, or -1. The smallest breakpoints are taken 64, 256,
+ * it turns non-negative, or -1, listing the rows passed before it in
+ * `passed` (their residuals change sign on the step). The smallest breakpoints are taken 64, 256,
  * ... at a time (a native sort of the values finds each threshold), so a
  * pivot usually orders only a few of them. O(nb log nb) at worst.
  */
-function crossing(bt: Float64Array, inc: Float64Array, bi: Int32Array, nb: number, slope: number): number {
+function crossing(bt: Float64Array, inc: Float64Array, bi: Int32Array, nb: number, slope: number, passed: number[]): number {
   const sorted = bt.slice(0, nb).sort();
   for (let K = 64, done = 0; done < nb; K *= 4) {
     const hi = sorted[Math.min(K, nb) - 1];
@@ -95,6 +96,7 @@ function crossing(bt: Float64Array, inc: Float64Array, bi: Int32Array, nb: numbe
     for (const q of batch) {
       slope += inc[q];
       if (slope >= 0) return bi[q];
+      passed.push(bi[q]);
     }
     done = Math.min(K, nb);
   }
@@ -112,6 +114,8 @@ export interface FinishScratch {
   g: Float64Array;
   trial: Float64Array;
   x: Float64Array;
+  /** n: the perturbed right-hand side of a degenerate LP. */
+  bp: Float64Array;
 }
 
 /**
@@ -136,7 +140,10 @@ export function finishL1(
   K: SensitivityKernels, n: number, d: number, A: Float64Array, b: Float64Array, omega: Float64Array,
   f0: number, s: FinishScratch, maxPivots: number,
 ): { f: number; pivots: number; certificate: L1Certificate | null } {
-  const { r, sg, ad, g, trial, x } = s;
+  const { r, sg, ad, g, trial, x, bp } = s;
+  // The right-hand side pivoted on: b, or bp once degenerate pivots stall (see below).
+  let bb = b;
+  let zapTol = 1e-12;
   const start = Float64Array.from(x);
   if (f0 === 0) return { f: 0, pivots: 0, certificate: { primal: 0, dual: 0, gap: 0 } };
   l1At(K, n, d, A, b, omega, x, r);
@@ -154,7 +161,7 @@ export function finishL1(
     let xinf = 0;
     for (let j = 0; j < d; j++) xinf = Math.max(xinf, Math.abs(x[j]));
     for (let i = 0; i < n; i++) {
-      if (Math.abs(r[i]) <= 1e-12 * (Math.abs(b[i]) + rowNorm[i] * xinf)) r[i] = 0;
+      if (Math.abs(r[i]) <= zapTol * (Math.abs(b[i]) + rowNorm[i] * xinf)) r[i] = 0;
       else side[i] = r[i] > 0 ? 1 : -1;
     }
   };
@@ -165,7 +172,7 @@ export function finishL1(
   const AS = new Float64Array(d * d), bS = new Float64Array(d);
   const setRow = (k: number, i: number) => {
     AS.set(A.subarray(i * d, i * d + d), k * d);
-    bS[k] = b[i];
+    bS[k] = bb[i];
   };
   S.forEach((i, k) => setRow(k, i));
   const inS = new Uint8Array(n);
@@ -186,6 +193,27 @@ export function finishL1(
     K.gemv(true, n, d, 1, A, d, sg, 0, g);
     y = refinedSolve(d, AS, g, true);
     if (!y || pivots >= maxPivots) break;
+    if (stall >= 2 * d + 10 && bb === b) {
+      // Many rows fit exactly (ties, integer data): the pivots are degenerate and can cycle. Perturb b by
+      // about 1e-10 relative (a fixed pseudo-random pattern) so exact fits break apart, pivot on that, and
+      // return to b at the end: the basis duals depend on the basis and the sides only, not on b.
+      let xinf = 0;
+      for (let k = 0; k < d; k++) xinf = Math.max(xinf, Math.abs(x[k]));
+      for (let i = 0; i < n; i++) {
+        const h = Math.imul(i + 1, 0x9e3779b1) >>> 0;
+        bp[i] = b[i] + (h / 2 ** 32 - 0.5) * 2e-10 * (Math.abs(b[i]) + rowNorm[i] * xinf);
+      }
+      bb = bp;
+      zapTol = 1e-14;
+      S.forEach((i, k) => setRow(k, i));
+      const xp = refinedSolve(d, AS, bS, false);
+      if (!xp) break;
+      x.set(xp);
+      f = l1At(K, n, d, A, bb, omega, x, r);
+      sides();
+      stall = 0;
+      continue;
+    }
     let j = -1, excess = 0;
     for (let k = 0; k < d; k++) {
       const e = Math.abs(y[k]) - omega[S[k]];
@@ -201,10 +229,13 @@ export function finishL1(
     if (!delta) break;
     trial.set(delta);
     K.gemv(false, n, d, 1, A, d, trial, 0, ad);
+    let dinf = 0;
+    for (let k = 0; k < d; k++) dinf = Math.max(dinf, Math.abs(delta[k]));
     let nb = 0;
     for (let i = 0; i < n; i++) {
       const c = ad[i];
-      if (inS[i] || c === 0 || !(omega[i] > 0)) continue;
+      // A row with a_iᵀδ at rounding level is parallel to the edge: entering, it would make the basis singular.
+      if (inS[i] || Math.abs(c) <= 1e-12 * rowNorm[i] * dinf || !(omega[i] > 0)) continue;
       // Residual r_i - t c flips sign at r_i / c; a zero residual whose side disagrees with -c flips at t = 0.
       if (r[i] === 0 ? side[i] * c > 0 : r[i] / c > 0) {
         bt[nb] = r[i] === 0 ? 0 : r[i] / c;
@@ -212,7 +243,8 @@ export function finishL1(
         bi[nb++] = i;
       }
     }
-    const enter = crossing(bt, inc, bi, nb, -excess);
+    const passed: number[] = [];
+    const enter = crossing(bt, inc, bi, nb, -excess, passed);
     if (enter < 0) break;
     const leave = S[j];
     setRow(j, enter);
@@ -220,7 +252,7 @@ export function finishL1(
     const saved = Float64Array.from(x);
     if (xn) {
       x.set(xn);
-      const fn = l1At(K, n, d, A, b, omega, x, r);
+      const fn = l1At(K, n, d, A, bb, omega, x, r);
       if (fn <= f * (1 + 1e-13)) {
         stall = fn < f * (1 - 1e-14) ? 0 : stall + 1;
         f = Math.min(f, fn);
@@ -229,17 +261,32 @@ export function finishL1(
         // The leaving row's residual moves to -t sign(y_j): its side even when the step is degenerate (t = 0).
         side[leave] = y[j] > 0 ? -1 : 1;
         sides();
+        // Rows passed at the step's own breakpoint (t = 0 on a degenerate step) are left at 0 on their new side.
+        for (const i of passed) if (r[i] === 0) side[i] = ad[i] > 0 ? -1 : 1;
         S[j] = enter;
         pivots++;
         continue;
       }
       x.set(saved);
-      l1At(K, n, d, A, b, omega, x, r);
+      l1At(K, n, d, A, bb, omega, x, r);
       sides();
     }
     setRow(j, leave);
     // The duals of the basis kept (recomputed above for the same S: y is still theirs).
     break;
+  }
+  if (bb !== b) {
+    // Back to b on the final basis: the vertex, its residuals (exact fits keep their sides) and the duals.
+    bb = b;
+    zapTol = 1e-12;
+    S.forEach((i, k) => setRow(k, i));
+    const xb = refinedSolve(d, AS, bS, false);
+    if (xb) x.set(xb);
+    f = l1At(K, n, d, A, b, omega, x, r);
+    sides();
+    for (let i = 0; i < n; i++) sg[i] = inS[i] ? 0 : side[i] * omega[i];
+    K.gemv(true, n, d, 1, A, d, sg, 0, g);
+    y = refinedSolve(d, AS, g, true);
   }
   const certificate = y ? certify(n, b, omega, side, inS, S, y, f) : null;
   if (f > f0) {

@@ -1,21 +1,24 @@
 // EvolvingSvd, the public class: creation, the update calls (synchronous and
-// asynchronous forms of the steps in update.ts), recomputation and reading
-// the factors. Its arrays live in layout.ts, the methods in methods/, auto's
-// policy in auto.ts.
+// asynchronous forms of the steps in update.ts), recomputation, reading the
+// factors, save / load (persist.ts). Arrays: layout.ts; methods: methods/.
 import {
-  arenaBytes, asVector, LongRun, LowrankError, readOptions, SIGNAL,
-  type CsrMatrix, type DenseMatrix, type SvdResult,
+  arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, SIGNAL,
+  type Backend, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult,
 } from "@lowrank/linalg";
 import type { AutoDecision } from "./auto.js";
-import { asBatch, asDense } from "./input.js";
+import { checkRank, initialBytes, initialMethod, initialSvd } from "./initial.js";
+import { asBatch, asFactors } from "./input.js";
 import { KeptMatrix } from "./kept.js";
 import { FactorLayout, persistentBytes } from "./layout.js";
 import { readEvolvingOptions, updateContext, type EvolvingOpts, type EvolvingSvdOptions, type EvolvingSvdStats, type UpdateContext } from "./options.js";
-import { maxAbs } from "./scale.js";
-import type { Side } from "./side.js";
-import { randomizedSvdIn, resolveTsvd, tsvdBytes, TSVD_OPTIONS, type TruncatedSvdOptions, type TruncatedSvdProgress } from "./truncated.js";
-import { columnSteps, rowSteps, runSync, weightSteps, type EvolvingState, type Steps } from "./update.js";
-import { openWorkspace, scopedAsync } from "./workspace.js";
+import {
+  applySnapshot, decodeSnapshot, encodeSnapshot, loadOptions, snapshotBytes, snapshotFromBytes, storedOptions, takeSnapshot,
+  type EvolvingSnapshot, type SavedEvolvingSvd,
+} from "./persist.js";
+import { kConditionOf, materialize, vectorOf } from "./side.js";
+import { TSVD_OPTIONS, type TruncatedSvdOptions, type TruncatedSvdProgress } from "./truncated.js";
+import { columnSteps, rowSteps, runAsync, runSync, weightSteps, type EvolvingState, type Steps } from "./update.js";
+import { openWorkspace } from "./workspace.js";
 
 /** Options of the asynchronous update forms (`addRowsAsync`, ...). */
 export interface UpdateAsyncOptions {
@@ -26,7 +29,10 @@ export interface UpdateAsyncOptions {
 /** Options of {@link EvolvingSvd.recompute}. */
 export type RecomputeOptions = Omit<TruncatedSvdOptions, "rank" | "backend">;
 
-const RECOMPUTE_SCHEMA = TSVD_OPTIONS;
+const RECOMPUTE_SCHEMA = {
+  ...TSVD_OPTIONS, method: opt.oneOf(["lanczos", "randomized"] as const), basisSize: opt.int({ min: 1, max: 1e6 }), maxIter: LONG_RUN.maxIter,
+};
+const LOAD_SCHEMA = { backend: BACKEND };
 
 /**
  * A rank-k truncated SVD A ≈ U diag(s) Vᵀ kept up to date while rows,
@@ -48,8 +54,13 @@ export class EvolvingSvd {
   private readonly es: EvolvingState;
   /** Set while an asynchronous call runs: the workspace's scratch is in use, so nothing else may run. */
   private busy = false;
+  /** The options save() keeps, and the backend recompute's Lanczos runs on. */
+  private readonly saved: Record<string, unknown>;
+  private readonly backend: Backend | undefined;
 
   private constructor(cx: UpdateContext, opts: EvolvingOpts) {
+    this.saved = storedOptions(opts);
+    this.backend = opts.backend;
     this.es = {
       f: new FactorLayout(cx),
       kept: null,
@@ -62,15 +73,11 @@ export class EvolvingSvd {
     return this.es.f;
   }
 
-  /** The workspace (replaced when the layout grows: always read it from here). */
-  private get st() {
-    return this.es.f.st;
-  }
-
   /**
-   * Starts from a truncated SVD of A (randomized subspace iteration, see
-   * `truncatedSvd`; `signal` and `onProgress` apply to it). O((2 powerIters + 2) nnz (k + oversample)).
-   * Errors: SHAPE, EMPTY, NON_FINITE, INDEX, RANK, INVALID_ARGUMENT, ABORTED, TOO_LARGE.
+   * Starts from a truncated SVD of A: truncatedSvd's Lanczos method (to residuals
+   * tol σ_1, default 1e-10) unless `svdMethod: "randomized"` (or `oversample` /
+   * `powerIters`) asks for the randomized one; `signal` and `onProgress` apply to it.
+   * Errors: SHAPE, EMPTY, NON_FINITE, INDEX, RANK, INVALID_ARGUMENT, ABORTED, TOO_LARGE, NOT_CONVERGED.
    *
    * @example
    * const es = await EvolvingSvd.create(csr, { rank: 16, method: "deng", seed: 1 });
@@ -80,23 +87,17 @@ export class EvolvingSvd {
     const op = readEvolvingOptions("EvolvingSvd.create", opts);
     const run = new LongRun<TruncatedSvdProgress>("EvolvingSvd.create", op);
     const C = asBatch(A, "A");
-    const o = resolveTsvd(op, C.rows, C.cols);
-    const m = C.rows, n = C.cols;
-    const runBytes = tsvdBytes(m, n, C.indptr[m], o);
-    const ws = await openWorkspace(op.backend, persistentBytes(m, n, o.k) + runBytes, "EvolvingSvd.create");
+    const m = C.rows, n = C.cols, k = checkRank(op.rank, m, n);
+    const method = initialMethod("EvolvingSvd.create", op.svdMethod, op), runBytes = initialBytes(method, C, k, op);
+    const ws = await openWorkspace(op.backend, persistentBytes(m, n, k) + runBytes, "EvolvingSvd.create");
     run.check();
-    const es = new EvolvingSvd(updateContext(ws, o.k, op), op);
+    const es = new EvolvingSvd(updateContext(ws, k, op), op);
     if (op.keepMatrix ?? op.method === "auto") es.es.kept = new KeptMatrix(C);
     const f = es.f;
     f.allocate(m, n, runBytes);
     es.busy = true;
     try {
-      await scopedAsync(f.st, async () => {
-        const r = await randomizedSvdIn(f.st, C, o, run);
-        f.U.P.set(r.U);
-        f.V.P.set(r.V);
-        f.sv.set(r.s);
-      });
+      await initialSvd(f, op.backend, method, C, op, run, (r) => f.setFactors(r));
     } finally {
       es.busy = false;
     }
@@ -106,6 +107,9 @@ export class EvolvingSvd {
   /**
    * Starts from given factors (U rows x k and V cols x k with orthonormal
    * columns, s descending; not checked beyond shapes and values). O((rows + cols) k).
+   * The new object starts afresh: no kept matrix (pass it to `recompute` once,
+   * or use `create`), K = I, zero counts. To keep an object whole, with its K,
+   * kept matrix, counts and auto history, use {@link save} and {@link load}.
    * Errors: SHAPE, EMPTY, NON_FINITE, RANK, INVALID_ARGUMENT, ABORTED, TOO_LARGE.
    *
    * @example
@@ -114,25 +118,11 @@ export class EvolvingSvd {
   static async fromFactors(f: SvdResult, opts: EvolvingSvdOptions = {}): Promise<EvolvingSvd> {
     const op = readEvolvingOptions("EvolvingSvd.fromFactors", opts);
     new LongRun("EvolvingSvd.fromFactors", op);
-    if (f === null || typeof f !== "object") throw new LowrankError("INVALID_ARGUMENT", "fromFactors: pass the factors { U, s, V }");
-    const U = asDense(f.U, "U"), V = asDense(f.V, "V");
-    const k = U.cols;
-    const s = asVector(f.s, "s", { length: k });
-    if (V.cols !== k) throw new LowrankError("SHAPE", `U has ${k} columns but V has ${V.cols}`);
-    if (op.rank !== undefined && op.rank !== k) throw new LowrankError("RANK", `rank ${op.rank} differs from the factors' ${k}`);
-    if (k > Math.min(U.rows, V.rows)) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${Math.min(U.rows, V.rows)}`);
-    if (op.keepMatrix) throw new LowrankError("INVALID_ARGUMENT", "fromFactors: keepMatrix needs the matrix; use create, or recompute(A) once");
-    // Entries of a matrix with orthonormal columns are at most 1 in magnitude: anything else is not a factor (and would overflow later).
-    for (const [X, name] of [[U, "U"], [V, "V"]] as const) {
-      if (maxAbs(X.data) > 1 + 1e-6) throw new LowrankError("INVALID_ARGUMENT", `fromFactors: ${name} must have orthonormal columns (an entry exceeds 1 in magnitude)`);
-    }
+    const { U, s, V, k } = asFactors(f, op);
     const ws = await openWorkspace(op.backend, persistentBytes(U.rows, V.rows, k), "EvolvingSvd.fromFactors");
     const es = new EvolvingSvd(updateContext(ws, k, op), op);
-    const fl = es.f;
-    fl.allocate(U.rows, V.rows, 0);
-    fl.U.P.set(U.data);
-    fl.V.P.set(V.data);
-    fl.sv.set(s);
+    es.f.allocate(U.rows, V.rows, 0);
+    es.f.setFactors({ U: U.data, s, V: V.data });
     return es;
   }
 
@@ -185,7 +175,7 @@ export class EvolvingSvd {
   matrix(): CsrMatrix | null {
     if (!this.es.kept) return null;
     const C = this.es.kept.csr();
-    return { rows: C.rows, cols: C.cols, indptr: C.indptr.slice(), indices: C.indices.slice(), data: C.data.slice() };
+    return { ...C, indptr: C.indptr.slice(), indices: C.indices.slice(), data: C.data.slice() };
   }
 
   /**
@@ -196,9 +186,7 @@ export class EvolvingSvd {
    * const { U, V } = es.kCondition();
    */
   kCondition(): { U: number; V: number } {
-    const k = this.f.k, K = this.st.kernels;
-    const c = (sd: Side) => (sd.identity ? k : K.nrm2(k * k, sd.K) * K.nrm2(k * k, sd.Kinv));
-    return { U: c(this.f.U), V: c(this.f.V) };
+    return { U: kConditionOf(this.f.cx, this.f.U), V: kConditionOf(this.f.cx, this.f.V) };
   }
 
   /**
@@ -275,10 +263,7 @@ export class EvolvingSvd {
     const steps = make(); // a generator: nothing runs before the first next()
     this.busy = true;
     try {
-      for (let r = steps.next(); !r.done; r = steps.next()) await run.pause();
-    } catch (e) {
-      steps.return(); // runs the phases' cleanup (batch markers, scratch)
-      throw e;
+      await runAsync(run, steps);
     } finally {
       this.busy = false;
     }
@@ -286,17 +271,17 @@ export class EvolvingSvd {
 
   /**
    * Replaces the factors by a fresh truncated SVD of A, the current matrix
-   * (rows x cols), in this object's workspace; K is reset to I. A may be
-   * omitted when the matrix is kept (`keepMatrix`, "auto"); when given, it
-   * replaces the kept matrix. For streams
-   * whose drift matters (see the README: updates never recover what the
-   * initial truncation discarded), call it every so many batches. Yields to
-   * the event loop at least every 25 ms; other calls on this object throw
-   * INVALID_ARGUMENT until it settles; when aborted the object is unchanged.
-   * O((2 powerIters + 2) nnz (k + oversample)). Errors: as truncatedSvd, SHAPE when A's shape differs.
+   * (rows x cols): truncatedSvd's Lanczos method, or the randomized one with
+   * `method: "randomized"` (or `oversample` / `powerIters`); K is reset to I.
+   * A may be omitted when the matrix is kept (`keepMatrix`, "auto"); when
+   * given, it replaces the kept matrix. For streams whose drift matters (see
+   * the README: updates never recover what the initial truncation discarded),
+   * call it every so many batches. Yields to the event loop at least every
+   * 25 ms; other calls on this object throw INVALID_ARGUMENT until it settles;
+   * when aborted the object is unchanged. Errors: as truncatedSvd, SHAPE when A's shape differs.
    *
    * @example
-   * if (es.stats.updates % 100 === 0) await es.recompute(currentMatrix, { powerIters: 8 });
+   * if (es.stats.updates % 100 === 0) await es.recompute(currentMatrix);
    */
   async recompute(A?: CsrMatrix | DenseMatrix | null, opts: RecomputeOptions = {}): Promise<void> {
     const op = readOptions("EvolvingSvd.recompute", opts, RECOMPUTE_SCHEMA);
@@ -308,12 +293,12 @@ export class EvolvingSvd {
     if (C.rows !== f.U.dim || C.cols !== f.V.dim) {
       throw new LowrankError("SHAPE", `recompute: A is ${C.rows} x ${C.cols}, the matrix ${f.U.dim} x ${f.V.dim}`);
     }
-    const o = resolveTsvd({ ...op, rank: f.k }, C.rows, C.cols);
-    f.ensure(f.U.dim, f.V.dim, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o));
+    const method = initialMethod("EvolvingSvd.recompute", op.method, op);
+    f.ensure(f.U.dim, f.V.dim, initialBytes(method, C, f.k, op));
     this.busy = true;
     try {
-      await scopedAsync(f.st, async () => {
-        f.install(await randomizedSvdIn(f.st, C, o, run));
+      await initialSvd(f, this.backend, method, C, op, run, (r) => {
+        f.install(r);
         if (A != null && es.kept) es.kept = new KeptMatrix(C);
       });
     } finally {
@@ -338,7 +323,7 @@ export class EvolvingSvd {
    * const u = es.row(0);
    */
   row(i: number): Float64Array {
-    return this.vectorOf(this.f.U, i, "row");
+    return vectorOf(this.f.U, this.f.k, i, "row");
   }
 
   /**
@@ -349,7 +334,7 @@ export class EvolvingSvd {
    * const v = es.column(3);
    */
   column(j: number): Float64Array {
-    return this.vectorOf(this.f.V, j, "column");
+    return vectorOf(this.f.V, this.f.k, j, "column");
   }
 
   /**
@@ -360,33 +345,55 @@ export class EvolvingSvd {
    */
   factors(): SvdResult & { kind: "svd" } {
     this.idle();
-    const f = this.f, k = f.k;
-    f.ensure(f.U.dim, f.V.dim, arenaBytes(Math.max(f.U.dim, f.V.dim) * k, 0, 2));
-    const one = (sd: Side): DenseMatrix => {
-      if (sd.identity) return { rows: sd.dim, cols: k, data: sd.P.slice(0, sd.dim * k) };
-      const data = this.st.scoped(() => {
-        const T = this.st.f64(sd.dim * k);
-        this.st.kernels.gemm(false, false, sd.dim, k, k, 1, sd.P, k, sd.K, k, 0, T, k);
-        return T.slice();
-      });
-      return { rows: sd.dim, cols: k, data };
-    };
-    return { kind: "svd", U: one(f.U), s: f.sv.slice(), V: one(f.V) };
+    const f = this.f;
+    f.ensure(f.U.dim, f.V.dim, arenaBytes(Math.max(f.U.dim, f.V.dim) * f.k, 0, 2));
+    return { kind: "svd", U: materialize(f.cx, f.U), s: f.sv.slice(), V: materialize(f.cx, f.V) };
   }
 
-  private vectorOf(sd: Side, i: number, what: string): Float64Array {
-    if (typeof i !== "number") throw new LowrankError("INVALID_ARGUMENT", `${what}: the index must be a number, got ${typeof i}`);
-    if (!Number.isInteger(i) || i < 0 || i >= sd.dim) throw new LowrankError("INDEX", `${what} ${i} is outside [0, ${sd.dim})`);
-    const k = this.f.k;
-    const out = new Float64Array(k);
-    if (sd.identity) {
-      out.set(sd.P.subarray(i * k, i * k + k));
-      return out;
-    }
-    for (let a = 0; a < k; a++) {
-      const v = sd.P[i * k + a];
-      for (let b = 0; b < k; b++) out[b] += v * sd.K[a * k + b];
-    }
-    return out;
+  /**
+   * The whole state (both factors with their K, s, the method in force, counts,
+   * PRNG state, kept matrix, auto's history, options) as a versioned JSON-safe
+   * object (`JSON.stringify`, `structuredClone`): {@link load} continues bit
+   * for bit. O((rows + cols) k + kept nnz). Errors: INVALID_ARGUMENT while an asynchronous call runs.
+   *
+   * @example
+   * localStorage.setItem("lsa", JSON.stringify(es.save()));
+   * const again = await EvolvingSvd.load(JSON.parse(localStorage.getItem("lsa")!));
+   */
+  save(): SavedEvolvingSvd {
+    this.idle();
+    return encodeSnapshot(takeSnapshot(this.es, this.saved));
+  }
+
+  /**
+   * The object {@link save} described (or its JSON text), on the backend asked
+   * for (either: the state is the same numbers). Errors: INVALID_ARGUMENT (not
+   * save()'s object, a damaged field, a format version newer than this
+   * package reads), SHAPE, NON_FINITE, INDEX (inconsistent arrays), TOO_LARGE.
+   */
+  static async load(saved: SavedEvolvingSvd | string, opts: BackendOptions = {}): Promise<EvolvingSvd> {
+    const o = readOptions("EvolvingSvd.load", opts, LOAD_SCHEMA);
+    return EvolvingSvd.restore(decodeSnapshot(saved), o.backend);
+  }
+
+  /** {@link save}'s state as compact bytes (arrays raw, not base64). Errors: as save. */
+  toBytes(): Uint8Array {
+    this.idle();
+    return snapshotBytes(takeSnapshot(this.es, this.saved));
+  }
+
+  /** The object {@link toBytes} described. Errors: as {@link load}. */
+  static async fromBytes(bytes: Uint8Array, opts: BackendOptions = {}): Promise<EvolvingSvd> {
+    const o = readOptions("EvolvingSvd.fromBytes", opts, LOAD_SCHEMA);
+    return EvolvingSvd.restore(snapshotFromBytes(bytes), o.backend);
+  }
+
+  private static async restore(snap: EvolvingSnapshot, backend: Backend | undefined): Promise<EvolvingSvd> {
+    const op = loadOptions(snap, backend);
+    const ws = await openWorkspace(backend, persistentBytes(snap.U.dim, snap.V.dim, snap.k), "EvolvingSvd.load");
+    const es = new EvolvingSvd(updateContext(ws, snap.k, op), op);
+    es.f.allocate(snap.U.dim, snap.V.dim, 0);
+    applySnapshot(es.es, snap);
+    return es;
   }
 }

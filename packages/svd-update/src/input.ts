@@ -1,7 +1,8 @@
 // The matrices users pass in, read through linalg's input layer (asCsr,
 // asMatrix: docs/ARCHITECTURE.md, "Inputs") and always turned into CSR whose
 // rows are the vectors an update adds.
-import { asCsr, asMatrix, checkSize, LowrankError, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
+import { asCsr, asMatrix, asVector, checkSize, LowrankError, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
+import { maxAbs } from "./scale.js";
 
 function isCsrLike(x: unknown): boolean {
   return x !== null && typeof x === "object" && "indptr" in x;
@@ -64,4 +65,26 @@ export function transposeCsr(A: CsrMatrix): CsrMatrix {
     }
   }
   return { rows: A.cols, cols: A.rows, indptr, indices, data };
+}
+
+/**
+ * fromFactors' factors checked: U (rows x k) and V (cols x k) with entries of
+ * at most 1 in magnitude (orthonormal columns cannot have larger ones, and
+ * larger ones would overflow later), s of length k. Errors: INVALID_ARGUMENT,
+ * SHAPE, EMPTY, NON_FINITE, RANK.
+ */
+export function asFactors(f: unknown, op: { rank?: number; keepMatrix?: boolean }): { U: DenseMatrix; s: Float64Array; V: DenseMatrix; k: number } {
+  if (f === null || typeof f !== "object") throw new LowrankError("INVALID_ARGUMENT", "fromFactors: pass the factors { U, s, V }");
+  const o = f as Record<string, unknown>;
+  const U = asDense(o.U, "U"), V = asDense(o.V, "V");
+  const k = U.cols;
+  const s = asVector(o.s, "s", { length: k });
+  if (V.cols !== k) throw new LowrankError("SHAPE", `U has ${k} columns but V has ${V.cols}`);
+  if (op.rank !== undefined && op.rank !== k) throw new LowrankError("RANK", `rank ${op.rank} differs from the factors' ${k}`);
+  if (k > Math.min(U.rows, V.rows)) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${Math.min(U.rows, V.rows)}`);
+  if (op.keepMatrix) throw new LowrankError("INVALID_ARGUMENT", "fromFactors: keepMatrix needs the matrix; use create, or recompute(A) once");
+  for (const [X, name] of [[U, "U"], [V, "V"]] as const) {
+    if (maxAbs(X.data) > 1 + 1e-6) throw new LowrankError("INVALID_ARGUMENT", `fromFactors: ${name} must have orthonormal columns (an entry exceeds 1 in magnitude)`);
+  }
+  return { U, s, V, k };
 }

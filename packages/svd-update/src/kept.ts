@@ -4,7 +4,7 @@
 import { checkSize, LowrankError, type CsrMatrix } from "@lowrank/linalg";
 
 /** A block of entries (row, col, value); duplicates are summed when the CSR is formed. */
-interface Chunk {
+export interface Chunk {
   r: Int32Array;
   c: Int32Array;
   v: Float64Array;
@@ -79,6 +79,37 @@ export class KeptMatrix {
       }
     }
     this.push({ r, c, v });
+  }
+
+  /**
+   * The state as plain arrays (the merged CSR's last form and the pending
+   * entries in order, as one chunk: forming the CSR later sums them in the same
+   * order, so a restored matrix gives bit-identical results). O(pending entries).
+   */
+  save(): { base: CsrMatrix; pending: Chunk; rows: number; cols: number; bound: number } {
+    const n = this.extra, r = new Int32Array(n), c = new Int32Array(n), v = new Float64Array(n);
+    let q = 0;
+    for (const ch of this.chunks) {
+      r.set(ch.r, q);
+      c.set(ch.c, q);
+      v.set(ch.v, q);
+      q += ch.r.length;
+    }
+    const B = this.base;
+    return { base: { rows: B.rows, cols: B.cols, indptr: B.indptr, indices: B.indices, data: B.data }, pending: { r, c, v }, rows: this.rows, cols: this.cols, bound: this.bound };
+  }
+
+  /** The matrix {@link save} described (its arrays already checked by the caller). */
+  static restore(x: ReturnType<KeptMatrix["save"]>): KeptMatrix {
+    const K = new KeptMatrix(x.base);
+    K.rows = x.rows;
+    K.cols = x.cols;
+    if (x.pending.r.length > 0) {
+      K.chunks.push(x.pending);
+      K.extra = x.pending.r.length;
+    }
+    K.bound = x.bound;
+    return K;
   }
 
   /** The state to return to should an update that changed it fail (the arrays are never modified in place). O(chunks). */

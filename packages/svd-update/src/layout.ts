@@ -117,6 +117,13 @@ export class FactorLayout {
     this.cx.counts.recomputes++;
   }
 
+  /** Takes factors of the current shape as P (K stays as it is: I after allocate). O((rows + cols) k). */
+  setFactors(r: SvdViews): void {
+    this.U.P.set(r.U);
+    this.V.P.set(r.V);
+    this.sv.set(r.s);
+  }
+
   /** Allocates the persistent arrays for the given capacities and copies the saved state in. */
   private place(capU: number, capV: number, saved: SavedSide[] | null, s: Float64Array | null): void {
     const k = this.k, kk = k * k, st = this.st;

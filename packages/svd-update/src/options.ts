@@ -1,6 +1,6 @@
 // EvolvingSvd's options, their schemas (read by linalg's readOptions), and the
 // context every update step reads.
-import { BACKEND, opt, readOptions, Rng, type BackendOptions, type OptionsOf } from "@lowrank/linalg";
+import { BACKEND, LONG_RUN, opt, readOptions, Rng, type BackendOptions, type OptionsOf } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels/index.js";
 import { METHOD_NAMES, METHODS, type UpdateMethod, type UpdateStrategy } from "./methods/index.js";
 import { RANK_OPTION, TSVD_OPTIONS, type TruncatedSvdProgress } from "./truncated.js";
@@ -24,7 +24,20 @@ export interface EvolvingSvdOptions extends BackendOptions {
    * "auto" can recompute (default: true for "auto" with `create`, else false).
    */
   keepMatrix?: boolean;
-  /** Initial truncatedSvd (and auto's recomputations): PRNG seed (default 0), oversample (default 10), powerIters (default 4), tol (default 0). */
+  /**
+   * The initial SVD of `create`: "lanczos" (default; truncatedSvd's accurate
+   * method, to residuals tol σ_1) or "randomized" (a fixed cost; the default
+   * when `oversample` or `powerIters` is given).
+   */
+  svdMethod?: "lanczos" | "randomized";
+  /** "lanczos" initial SVD: basis size and most restarts (see truncatedSvd). */
+  basisSize?: number;
+  maxIter?: number;
+  /**
+   * Initial SVD: PRNG seed (default 0) and tol (Lanczos default 1e-10; randomized default 0);
+   * randomized: oversample (default 10), powerIters (default 4). "auto"'s recomputations inside
+   * an update are randomized with these seed, oversample, powerIters and tol.
+   */
   seed?: number;
   oversample?: number;
   powerIters?: number;
@@ -53,6 +66,9 @@ export const EVOLVING_SCHEMA = {
   method: opt.oneOf<UpdateMethod | "auto">([...METHOD_NAMES, "auto"]),
   keepMatrix: opt.boolean(),
   ...TSVD_OPTIONS,
+  svdMethod: opt.oneOf(["lanczos", "randomized"] as const),
+  basisSize: opt.int({ min: 1, max: 1e6 }),
+  maxIter: LONG_RUN.maxIter,
   kConditionLimit: opt.number({ min: 1 }),
   dropTol: opt.number({ min: 0, max: 1 }),
   approxRank: opt.int({ min: 1, max: 1e6 }),

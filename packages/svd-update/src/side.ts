@@ -1,6 +1,7 @@
 // How one factor absorbs an update's rotation: in Deng et al.'s extended form
 // P K (only K and the touched rows of P change) or, for the dense methods, by
 // rotating P itself.
+import { LowrankError, type DenseMatrix } from "@lowrank/linalg";
 import type { DenseOrth, SparseOrth, UpdateMethod } from "./methods/method.js";
 import type { UpdateContext } from "./options.js";
 
@@ -113,3 +114,37 @@ function rotateDense(cx: UpdateContext, sd: Side, H: Float64Array): void {
   sd.P.set(T);
 }
 
+
+/** The factor U = P K as a dense matrix (a copy; scratch from the workspace, which must have room). O(dim k²). */
+export function materialize(cx: UpdateContext, sd: Side): DenseMatrix {
+  const k = cx.k, st = cx.st;
+  if (sd.identity) return { rows: sd.dim, cols: k, data: sd.P.slice(0, sd.dim * k) };
+  const data = st.scoped(() => {
+    const T = st.f64(sd.dim * k);
+    st.kernels.gemm(false, false, sd.dim, k, k, 1, sd.P, k, sd.K, k, 0, T, k);
+    return T.slice();
+  });
+  return { rows: sd.dim, cols: k, data };
+}
+
+/** Row i of P K. Errors: INVALID_ARGUMENT (not a number), INDEX (outside [0, dim)). O(k²). */
+export function vectorOf(sd: Side, k: number, i: number, what: string): Float64Array {
+  if (typeof i !== "number") throw new LowrankError("INVALID_ARGUMENT", `${what}: the index must be a number, got ${typeof i}`);
+  if (!Number.isInteger(i) || i < 0 || i >= sd.dim) throw new LowrankError("INDEX", `${what} ${i} is outside [0, ${sd.dim})`);
+  const out = new Float64Array(k);
+  if (sd.identity) {
+    out.set(sd.P.subarray(i * k, i * k + k));
+    return out;
+  }
+  for (let a = 0; a < k; a++) {
+    const v = sd.P[i * k + a];
+    for (let b = 0; b < k; b++) out[b] += v * sd.K[a * k + b];
+  }
+  return out;
+}
+
+/** ||K||_F ||K⁻¹||_F of a side (k for K = I). O(k²). */
+export function kConditionOf(cx: UpdateContext, sd: Side): number {
+  const k = cx.k, K = cx.st.kernels;
+  return sd.identity ? k : K.nrm2(k * k, sd.K) * K.nrm2(k * k, sd.Kinv);
+}

@@ -4,7 +4,7 @@
 // core matrix, and commit. Each step is a generator whose yields are the
 // points where an asynchronous caller may let the event loop run or stop; the
 // object changes only after the last yield.
-import { arenaBytes, checkSize, internalError, LowrankError, type CsrMatrix } from "@lowrank/linalg";
+import { arenaBytes, checkSize, internalError, LowrankError, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import { decide, type AutoDecision, type RecomputeSettings } from "./auto.js";
 import { asBatch, transposeCsr } from "./input.js";
 import type { KeptMatrix } from "./kept.js";
@@ -32,6 +32,16 @@ export interface EvolvingState {
 /** Runs update phases to completion without yielding. */
 export function runSync(steps: Steps): void {
   for (let r = steps.next(); !r.done; r = steps.next());
+}
+
+/** Runs update phases, letting `run` pause (and stop on its signal) between them; the phases' cleanup runs on a stop. */
+export async function runAsync(run: LongRun, steps: Steps): Promise<void> {
+  try {
+    for (let r = steps.next(); !r.done; r = steps.next()) await run.pause();
+  } catch (e) {
+    steps.return(); // runs the phases' cleanup (batch markers, scratch)
+    throw e;
+  }
 }
 
 /** The exponents of a power-of-two scaling of an update D Eᵀ of diag(s) (scale.ts): D / 2^eD, E / 2^eE, s / 2^eT, eT = eD + eE. */

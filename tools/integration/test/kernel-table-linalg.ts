@@ -7,7 +7,7 @@ import { jsKernels } from "../../../packages/linalg/src/kernels/index.js";
 import { gemmTask, gemmTaskCols, gemmTaskRows, gemmWorkSize, GEMM_JOB_BYTES } from "../../../packages/linalg/src/kernels/gemm.js";
 import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-blocked.js";
 import { rngFillNormal, rngFillUniform } from "../../../packages/linalg/src/kernels/xoshiro.js";
-import { gen, scratch, type Case, type Rng } from "./kernel-harness.js";
+import { gen, scratch, type Arg, type Case, type Rng } from "./kernel-harness.js";
 
 /** One kernel's entry: the sizes to try and a call of size n. */
 export interface Entry {
@@ -41,6 +41,13 @@ function triangle(rng: Rng, n: number, ld: number): Float64Array {
   const T = gen.block(rng, n, n, ld);
   for (let i = 0; i < n; i++) T[i * ld + i] = (T[i * ld + i] >= 0 ? 2 : -2) + T[i * ld + i];
   return T;
+}
+
+/** The arguments of jacobiRows on X = [N | I] (r rows): the rotations accumulate in the identity's columns. */
+function jacobiArgs(rr: number, r: Rng, seed: number): Arg[] {
+  const c = rr + 2, cw = c + rr, ldx = pad(seed, cw), X = gen.block(r, rr, cw, ldx);
+  for (let i = 0; i < rr; i++) for (let j = 0; j < rr; j++) X[i * ldx + c + j] = i === j ? 1 : 0;
+  return [rr, c, cw, X, ldx, new Float64Array(rr), 1e-15, 60];
 }
 
 export const LINALG: Record<string, Entry> = {
@@ -155,24 +162,11 @@ export const LINALG: Record<string, Entry> = {
     },
   },
   qrBlockedWorkSize: { sizes: [0, 6, 40, 70], make: (n) => ({ args: [n === 0 ? 0 : 200, n], js: () => qrBlockedWorkSize(n === 0 ? 0 : 200, n) }) },
-  jacobiRows: {
-    iterations: true,
-    // X = [N | I]: the rotations accumulated in the identity's columns.
-    sizes: [1, 2, 5, 11],
-    make(rr, r, seed) {
-      const c = rr + 2, cw = c + rr, ldx = pad(seed, cw), X = gen.block(r, rr, cw, ldx);
-      for (let i = 0; i < rr; i++) for (let j = 0; j < rr; j++) X[i * ldx + c + j] = i === j ? 1 : 0;
-      return { args: [rr, c, cw, X, ldx, new Float64Array(rr), 1e-15, 60] };
-    },
-  },
+  jacobiRows: { iterations: true, sizes: [1, 2, 5, 11], make: (rr, r, seed) => ({ args: jacobiArgs(rr, r, seed) }) },
   jacobiRowsScaled: {
     iterations: true,
     sizes: [1, 2, 5, 11],
-    make(rr, r, seed) {
-      const c = rr + 2, cw = c + rr, ldx = pad(seed, cw), X = gen.block(r, rr, cw, ldx);
-      for (let i = 0; i < rr; i++) for (let j = 0; j < rr; j++) X[i * ldx + c + j] = i === j ? 1 : 0;
-      return { args: [rr, c, cw, X, ldx, new Float64Array(rr), 1e-15, 60, scratch(new Float64Array(5 * rr + 5))] };
-    },
+    make: (rr, r, seed) => ({ args: [...jacobiArgs(rr, r, seed), scratch(new Float64Array(5 * rr + 5))] }),
   },
   tridiagonalize: {
     sizes: [1, 2, 5, 12],

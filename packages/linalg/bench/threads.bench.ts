@@ -34,13 +34,14 @@ function numpyMs(n: number): number | null {
 }
 
 const load0 = loadavg()[0];
+const ROUNDS = quick ? 1 : 2;
 for (const n of pick([512, 1024], [64])) {
   const A = randn(n, n), B = randn(n, n);
   const flops = 2 * n ** 3;
   const opts = n >= 1024 ? { warmup: 2, runs: 7, minTimeMs: 0 } : { warmup: 3, runs: 9, minTimeMs: 0 };
   // Alternate the two so that a burst of load elsewhere hits both alike; keep each one's best median.
   let one = Infinity, two = Infinity;
-  for (let round = 0; round < (quick ? 1 : 2); round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     one = Math.min(one, measure(() => gemm(A, B, { threads: 1 }), opts).median);
     two = Math.min(two, measure(() => gemm(A, B, { threads: 2 }), opts).median);
   }
@@ -63,9 +64,9 @@ if (!python) skip("numpy gemm", "/usr/bin/python3 with numpy not found");
 const p = threadPool();
 note(
   `Threads: gemm with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
-    `alternated twice, best of the two medians each. The 2-thread result is bit-identical to the 1-thread one (test/threads.test.ts). ` +
+    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. The 2-thread result is bit-identical to the 1-thread one (test/threads.test.ts). ` +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end on ${navigatorCores()} cores: other work on the machine lowers the 2-thread column first.` +
-    (p ? ` The caller ran ${p.stats.callerTasks} of ${p.stats.tasks} tasks.` : ""),
+    (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );
 stopThreads();
 

@@ -47,7 +47,23 @@ function refinedSolve(d: number, M: Float64Array, y: Float64Array, trans: boolea
  * O(n log n + n d²) at worst, usually O(n log n).
  */
 function startBasis(n: number, d: number, A: Float64Array, omega: Float64Array, r: Float64Array): number[] | null {
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((i, j) => Math.abs(r[i]) - Math.abs(r[j]));
+  // Candidates in increasing |r_i|: the 8d smallest first (a native sort finds the threshold), all rows if
+  // those do not hold d independent ones.
+  const absr = new Float64Array(n);
+  for (let i = 0; i < n; i++) absr[i] = Math.abs(r[i]);
+  const cut = Float64Array.from(absr).sort()[Math.min(n, 8 * d) - 1];
+  const first: number[] = [];
+  for (let i = 0; i < n; i++) if (absr[i] <= cut) first.push(i);
+  const byR = (i: number, j: number) => absr[i] - absr[j] || i - j;
+  const S = independentRows(d, A, omega, first.sort(byR));
+  if (S.length === d || first.length === n) return S.length === d ? S : null;
+  const all = independentRows(d, A, omega, Array.from({ length: n }, (_, i) => i).sort(byR));
+  return all.length === d ? all : null;
+}
+
+/** Up to d rows of `order` (in that order) with ω_i > 0 and independent a_i, by Gram-Schmidt. O(|order| d²) at worst. */
+function independentRows(d: number, A: Float64Array, omega: Float64Array, order: number[]): number[] {
+  const n = order.length;
   const Q = new Float64Array(d * d);
   const S: number[] = [];
   const v = new Float64Array(d);
@@ -74,7 +90,7 @@ function startBasis(n: number, d: number, A: Float64Array, omega: Float64Array, 
     for (let j = 0; j < d; j++) Q[S.length * d + j] = v[j] * inv;
     S.push(i);
   }
-  return S.length === d ? S : null;
+  return S;
 }
 
 /**

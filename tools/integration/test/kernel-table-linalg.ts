@@ -51,10 +51,10 @@ function jacobiArgs(rr: number, r: Rng, seed: number): Arg[] {
 }
 
 export const LINALG: Record<string, Entry> = {
-  dot: { sizes: [1, 2, 7, 33], make: (n, r) => ({ args: [n, gen.normal(r, n), gen.normal(r, n)] }) },
-  axpy: { sizes: [1, 2, 7, 33], make: (n, r) => ({ args: [n, r.normal(), gen.normal(r, n), gen.normal(r, n)] }) },
-  scal: { sizes: [1, 2, 7, 33], make: (n, r) => ({ args: [n, r.normal(), gen.normal(r, n)] }) },
-  nrm2: { sizes: [1, 2, 7, 33], make: (n, r) => ({ args: [n, gen.normal(r, n)] }) },
+  dot: { sizes: [0, 1, 2, 7, 33], make: (n, r) => ({ args: [n, gen.normal(r, n), gen.normal(r, n)] }) },
+  axpy: { sizes: [0, 1, 2, 7, 33], make: (n, r) => ({ args: [n, r.normal(), gen.normal(r, n), gen.normal(r, n)] }) },
+  scal: { sizes: [0, 1, 2, 7, 33], make: (n, r) => ({ args: [n, r.normal(), gen.normal(r, n)] }) },
+  nrm2: { sizes: [0, 1, 2, 7, 33], make: (n, r) => ({ args: [n, gen.normal(r, n)] }) },
   gemm: {
     sizes: [1, 3, 9, 40, 130],
     make(n, r, seed) {

@@ -12,7 +12,10 @@ export interface LpRegressionOptions extends BackendOptions {
   weights?: ArrayLike<number>;
   /** IRLS iterations at most (default 100; 0 returns the weighted least-squares start). */
   maxIter?: number;
-  /** Stop when the relative decrease of the objective falls below tol (default 1e-10). */
+  /**
+   * Stop IRLS when the relative decrease of the objective falls below tol (default 1e-10). At p = 1
+   * the exact finish runs after IRLS whatever its stop, and the certificate decides `converged`.
+   */
   tol?: number;
   /** Called after every iteration. */
   onProgress?: (s: IrlsStep) => void;
@@ -65,7 +68,11 @@ export interface LpRegressionResult {
  * (r² + ε²)^(p/2-1) with ε decreasing to 1e-10 of the residual scale, so zero
  * residuals (exact fits, the vertices an l1 solution sits on) never give
  * infinite weights; for p > 2 the step is Newton's with backtracking. See
- * src/irls.ts for the schedule. p = 2 is one QR. O(iterations · 2n(d+1)²).
+ * src/irls.ts for the schedule. p = 2 is one QR. At p = 1 IRLS's best point
+ * is finished by simplex pivots to an optimal vertex of the LP and the result
+ * carries its duality certificate (src/l1-finish.ts); `converged` is then
+ * true only for a relative gap <= 1e-10. O(iterations · 2n(d+1)²), plus
+ * pivots · (2nd + d³) at p = 1.
  *
  * Errors: SHAPE (b or weights of the wrong length, n < d), EMPTY, NON_FINITE,
  * INVALID_ARGUMENT (p <= 0, negative weights, bad option), RANK (the weighted

@@ -100,3 +100,18 @@ describe("lpRegression p = 1: exact and certified against an independent LP solv
     expect(ls.converged).toBe(false);
   });
 });
+
+describe("lpRegression p = 1 certificate on inputs scaled by powers of two", () => {
+  it("scales primal and dual with the objective and keeps the gap", async () => {
+    const { A, b } = heavy(300, 4, { seed: 5, tail: "cauchy", noise: 1 }, 10);
+    const ref = await lpRegression(A, b, 1, { backend: "js" });
+    const big = b.map((v) => v * 2 ** 900);
+    const w = new Float64Array(300).fill(2 ** -40);
+    const res = await lpRegression(A, big, 1, { backend: "js", weights: w });
+    expect(res.converged).toBe(true);
+    const k = 2 ** 860;
+    expect(Math.abs(res.objective / k / ref.objective - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(res.certificate!.dual / k / ref.certificate!.dual - 1)).toBeLessThan(1e-12);
+    expect(res.certificate!.gap).toBeLessThanOrEqual(1e-10);
+  });
+});

@@ -56,7 +56,7 @@ export interface EvolvingSvdOptions extends BackendOptions {
   approxIters?: number;
   /** `create`: stops the initial SVD with ABORTED (an already-aborted signal before any work). */
   signal?: AbortSignal;
-  /** `create`: progress of the initial SVD, after each power iteration. */
+  /** `create`: progress of the initial SVD (see truncatedSvd's onProgress: after each restart, or each power iteration when randomized). */
   onProgress?: (p: TruncatedSvdProgress) => void;
 }
 

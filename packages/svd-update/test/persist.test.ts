@@ -112,6 +112,24 @@ describe("EvolvingSvd save / load", () => {
     for (let i = 0; i < 4; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-10 * a[0]);
   });
 
+  it("an object from fromFactors (no kept matrix) round-trips; save refuses while an asynchronous call runs", async () => {
+    const src = await EvolvingSvd.create(sparseRandom(40, 30, 0.25, 3), { rank: 4, backend: "js", seed: 2 });
+    const es = await EvolvingSvd.fromFactors(src.factors(), { method: "deng-rpi", backend: "wasm" });
+    for (let i = 0; i < 10; i++) step(es, i);
+    const again = await EvolvingSvd.load(JSON.stringify(es.save()));
+    expect(again.matrix()).toBeNull();
+    for (let i = 10; i < 20; i++) {
+      step(es, i);
+      step(again, i);
+    }
+    expectSame(es, again);
+    const pending = es.addRowsAsync(sparseRandom(3, es.cols, 0.5, 9));
+    expect(() => es.save()).toThrow(/still running/);
+    expect(() => es.toBytes()).toThrow(/still running/);
+    await pending;
+    expect(es.save().kind).toBe("evolving-svd");
+  });
+
   it("toBytes is smaller than the JSON text and round-trips the save", async () => {
     const es = await EvolvingSvd.create(sparseRandom(300, 200, 0.05, 4), { rank: 8, method: "auto", backend: "js" });
     for (let i = 0; i < 10; i++) step(es, i);

@@ -185,6 +185,14 @@ describe("EvolvingSvd save / load", () => {
     wrongMagic[0] ^= 1;
     await expectCode(() => EvolvingSvd.fromBytes(wrongMagic), "INVALID_ARGUMENT");
     await expectCode(() => EvolvingSvd.fromBytes("bytes" as unknown as Uint8Array), "INVALID_ARGUMENT");
+    // The header is JSON: a version from the future is refused with the upgrade hint, as for load.
+    const header = new TextDecoder().decode(bytes.subarray(8, 8 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)));
+    expect(header).toContain(`"version":${EVOLVING_FORMAT_VERSION}`);
+    const newer = bytes.slice();
+    newer.set(new TextEncoder().encode(header.replace(`"version":${EVOLVING_FORMAT_VERSION}`, '"version":9')), 8);
+    const e = await EvolvingSvd.fromBytes(newer).catch((x: { code: string; message: string }) => x);
+    expect((e as { code: string }).code).toBe("INVALID_ARGUMENT");
+    expect((e as Error).message).toContain("upgrade @lowrank/svd-update");
     // The good save still loads after all that.
     expect((await EvolvingSvd.load(good)).stats).toEqual(es.stats);
   });

@@ -4,15 +4,13 @@
 // sketches D: a CountSketch adds ±d_q to bucket rows of SD (gatherSketch),
 // the SRHT's first stage writes ±d_q to H (gatherSigned). O(cnt k).
 //
-// Layout and rounding as assembly/normal-product.ts: D, g, SD and H rows are
-// kp = k rounded up to even doubles apart with a zero padding column; the dot
-// d·x runs in one two-lane accumulator (even columns in lane 0, odd in lane
-// 1) and is lane 0 + lane 1; g is summed in two sets (rows of even q, rows of
-// odd q, each in row order) then added, except at 5-16 columns (one set, in
-// row order: the two sets would not fit in registers with x and the row). Up to 8 columns both sets of g stay
-// in registers (x's first 4 columns too, the rest read from L1), rows in
-// pairs (one specialisation per register count and parity); wider rows go by chunks, two sweeps each over strips of up to
-// 8 columns (gather and dot; then the gradient and the sketch).
+// Layout and rounding as assembly/normal-product.ts: rows kp = k rounded up
+// to even doubles apart, zero padded; d·x in one two-lane accumulator, lane
+// 0 + lane 1; g summed in two sets (even and odd q) then added, except at
+// 5-16 columns (one set in row order). Paths as normal-product.ts: up to 4
+// columns rows in pairs, at 5-8 x, g and the row in registers, at 9-16 by
+// chunks (gather and dot with x in registers; then g and the sketch), wider
+// by chunks in strips of up to 8 columns.
 // Twin: src/kernels/gather-sketch.ts.
 import { madd } from "../../linalg/assembly/simd";
 import { CHUNK, stripWidth } from "./normal-product";

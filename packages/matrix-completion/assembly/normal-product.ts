@@ -12,16 +12,14 @@
 // over short rows), except at 5-16 columns (nv = 3..8), summed in one set in
 // row order: there the two sets would not fit in registers with p and the row.
 //
-// Three paths, one convention: up to 8 columns (nv <= 4) w (both sets, rows
-// in pairs, up to 4 columns; one set with p in registers at 5-8) stays in
-// registers for the whole pass; at 9-16 columns rows go by chunks of CHUNK
-// rows, the dots with all of p in registers, then the updates with all of w;
-// wider rows go in
-// chunks of CHUNK rows, two sweeps per chunk over strips of up to 8 columns
-// (the dots, with p's strip in registers and each row's accumulator parked in
-// buf; then the updates, with both sets of w's strip in registers). Each
-// strip width is one specialisation (constant-folded after inlining), so no
-// k needs code of its own.
+// Paths, one convention: up to 4 columns (nv <= 2) rows go in pairs with
+// both sets of w in registers; at 5-8 columns p, w and the row stay in
+// registers; at 9-16 rows go by chunks of CHUNK, the dots with all of p in
+// registers, then the updates with all of w; wider rows by chunks in strips
+// of up to 8 columns (the dots, each row's accumulator parked in buf between
+// strips; then the updates, both sets of w's strip in registers). Each
+// register count is one specialisation (constant-folded after inlining), so
+// no k needs code of its own.
 import { madd } from "../../linalg/assembly/simd";
 
 /** Rows per chunk of the wide path (buf holds CHUNK v128 accumulators). */

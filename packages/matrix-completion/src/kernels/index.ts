@@ -1,8 +1,8 @@
 // The kernel set of @lowrank/matrix-completion: linalg's kernels plus this
 // package's (src/kernels/<name>.ts is the TypeScript twin of
 // assembly/<name>.ts), the set the methods are written against. The WASM side
-// is bound in src/wasm.ts. Internal: reached from outside only through the
-// unstable "@lowrank/matrix-completion/kernels" subpath.
+// is bound in src/wasm.ts. Internal: not exported by the package (the
+// cross-package kernel conformance suite imports this file by path).
 import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
 import { alsHalfStep } from "./als-half-step.js";
 import { squaredError } from "./predict.js";

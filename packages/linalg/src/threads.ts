@@ -135,7 +135,7 @@ async function start(
   if (pool) for (const l of loaders) await joinThreads(l);
   const threads = pool ? 1 + pool.ready : 1;
   if (pool && threads < want) note ??= `${threads} of ${want} threads: some workers failed to start`;
-  if (pool && !canBlock()) note ??= "synchronous calls made on this thread run on it alone (a browser's main thread cannot wait for workers); asynchronous ones use every thread";
+  if (pool && !canBlock()) note ??= "synchronous calls made on this thread run on it alone (a browser's main thread cannot wait for workers): call lowrank from a Web Worker to use every thread";
   return note === undefined ? { threads } : { threads, note };
 }
 

@@ -64,4 +64,4 @@ for (const k of ranks) {
     },
   });
 }
-note("WASM (the variant init() picks), defaults (sketchSize 4k, innerTol 0.1, maxInner 10); CPU time of the process between progress records, the least over 5 iterations after the first.");
+note("WASM (the variant init() picks), defaults (sketchSize 4k, innerTol 0.1, maxInner 10); CPU time of the process between progress records, the least over the iterations after the first (5; 1 under --quick).");

@@ -46,7 +46,7 @@ export interface InitResult {
   variant: WasmVariant;
   /** Threads parallel kernels run on (1: the calling thread only). */
   threads: number;
-  /** Why fewer threads run than asked for, in plain words (absent when none are missing). */
+  /** In plain words, why fewer threads run than asked for, or that synchronous calls on this thread stay on it (absent otherwise). */
   threadsNote?: string;
 }
 
@@ -93,7 +93,7 @@ export interface RuntimeStatus {
   variant: WasmVariant | null;
   /** Threads of the pool ready now, the calling thread included (1 without a pool). */
   threads: number;
-  /** Why the pool has fewer threads than asked for, when it has. */
+  /** The note of the last `init()` about threads (see InitResult), when it had one. */
   threadsNote?: string;
   /** Every package module loaded, with the variant of its shared instance (null while it has none). */
   modules: { name: string; variant: WasmVariant | null }[];

@@ -3,6 +3,7 @@
 // Float64Array into {"0": ...}, so each typed array is written as base64 of
 // its little-endian bytes (bit-exact, -0 and all) and read back as the same
 // kind of array.
+import { decodeBase64, encodeBase64 } from "./base64.js";
 import { LowrankError } from "./errors.js";
 
 const TYPED = {
@@ -31,9 +32,7 @@ export function encodeTypedArrays(x: unknown, depth = 0): unknown {
     if (name === undefined) throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${x.constructor.name}`);
     const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
     if (!littleEndian()) swap(bytes, TYPED[name].BYTES_PER_ELEMENT);
-    let s = "";
-    for (let q = 0; q < bytes.length; q += 0x8000) s += String.fromCharCode(...bytes.subarray(q, q + 0x8000));
-    return { $typed: name, base64: btoa(s) };
+    return { $typed: name, base64: encodeBase64(bytes) };
   }
   if (Array.isArray(x)) return x.map((v) => encodeTypedArrays(v, depth + 1));
   if (x !== null && typeof x === "object") {
@@ -58,17 +57,11 @@ export function decodeTypedArrays(x: unknown, depth = 0): unknown {
     if (typeof o.$typed === "string") {
       const Ctor = Object.prototype.hasOwnProperty.call(TYPED, o.$typed) ? TYPED[o.$typed as TypedName] : undefined;
       if (Ctor === undefined || typeof o.base64 !== "string") throw new LowrankError("INVALID_ARGUMENT", `deserialize: bad typed array entry (${String(o.$typed)})`);
-      let s: string;
-      try {
-        s = atob(o.base64);
-      } catch {
-        throw new LowrankError("INVALID_ARGUMENT", "deserialize: a typed array's base64 is corrupted");
-      }
-      if (s.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new LowrankError("INVALID_ARGUMENT", `deserialize: a ${o.$typed} of ${s.length} bytes (truncated?)`);
-      const bytes = new Uint8Array(s.length);
-      for (let q = 0; q < s.length; q++) bytes[q] = s.charCodeAt(q);
+      const bytes = decodeBase64(o.base64);
+      if (bytes === null) throw new LowrankError("INVALID_ARGUMENT", "deserialize: a typed array's base64 is corrupted");
+      if (bytes.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new LowrankError("INVALID_ARGUMENT", `deserialize: a ${o.$typed} of ${bytes.length} bytes (truncated?)`);
       if (!littleEndian()) swap(bytes, Ctor.BYTES_PER_ELEMENT);
-      return new Ctor(bytes.buffer);
+      return new Ctor(bytes.buffer as ArrayBuffer);
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) out[k] = decodeTypedArrays(v, depth + 1);

@@ -6,7 +6,7 @@ import type { SensitivityKernels } from "./kernels/index.js";
  * The dual LP is max bᵀu subject to Aᵀu = 0 and |u_i| <= ω_i, so bᵀu of a
  * feasible u bounds the optimum from below; `gap` is (primal - dual) / primal
  * (0 when primal is 0). Aᵀu = 0 holds to rounding (the basis duals are solved
- * with one refinement step); the box |u_i| <= ω_i holds exactly (u is clipped
+ * with one refinement step); the box |u_i| <= ω_i holds exactly (u is scaled
  * into it, so a basis that is not optimal shows as a positive gap).
  */
 export interface L1Certificate {
@@ -166,8 +166,11 @@ export function finishL1(
   // The side of each row off the basis (the sign of u_i): its residual's sign, kept while the residual is 0.
   const side = new Int8Array(n);
   // Rows fitted exactly at a vertex come out of b - A x with rounding noise (1e-32 for 0); residuals within
-  // 1e-12 of |b_i| + |a_i|₁ |x|∞ count as 0, so their side is not set by noise.
+  // 1e-12 of |b_i| + |a_i|₁ |x|∞ + mean |b| count as 0, so their side is not set by noise (the mean gives
+  // rows with b_i = 0 at x = 0 a scale too).
   const rowNorm = new Float64Array(n);
+  let bMean = 0;
+  for (let i = 0; i < n; i++) bMean += Math.abs(b[i]) / n;
   for (let i = 0; i < n; i++) {
     let t = 0;
     for (let j = 0; j < d; j++) t += Math.abs(A[i * d + j]);
@@ -177,7 +180,7 @@ export function finishL1(
     let xinf = 0;
     for (let j = 0; j < d; j++) xinf = Math.max(xinf, Math.abs(x[j]));
     for (let i = 0; i < n; i++) {
-      if (Math.abs(r[i]) <= zapTol * (Math.abs(b[i]) + rowNorm[i] * xinf)) r[i] = 0;
+      if (Math.abs(r[i]) <= zapTol * (Math.abs(b[i]) + rowNorm[i] * xinf + bMean)) r[i] = 0;
       else side[i] = r[i] > 0 ? 1 : -1;
     }
   };
@@ -217,7 +220,7 @@ export function finishL1(
       for (let k = 0; k < d; k++) xinf = Math.max(xinf, Math.abs(x[k]));
       for (let i = 0; i < n; i++) {
         const h = Math.imul(i + 1, 0x9e3779b1) >>> 0;
-        bp[i] = b[i] + (h / 2 ** 32 - 0.5) * 2e-10 * (Math.abs(b[i]) + rowNorm[i] * xinf);
+        bp[i] = b[i] + (h / 2 ** 32 - 0.5) * 2e-10 * (Math.abs(b[i]) + rowNorm[i] * xinf + bMean);
       }
       bb = bp;
       zapTol = 1e-14;
@@ -314,8 +317,10 @@ export function finishL1(
 }
 
 /**
- * The dual vector of the basis S: u_i = ω_i s_i off S (s_i the row's side), u_{S_j} = -y_j
- * clipped to [-ω, ω]; dual = bᵀu (compensated sum). O(n).
+ * The dual vector of the basis S: u_i = ω_i s_i off S (s_i the row's side),
+ * u_{S_j} = -y_j, so Aᵀu = 0 (to rounding); when some |y_j| exceeds ω_{S_j}
+ * (a basis that is not optimal), u is divided by α = max_j |y_j| / ω_{S_j}
+ * to make it feasible. dual = bᵀu (compensated sum). O(n).
  */
 function certify(n: number, b: Float64Array, omega: Float64Array, side: Int8Array, inS: Uint8Array, S: number[], y: Float64Array, f: number): L1Certificate {
   let sum = 0, comp = 0;
@@ -329,7 +334,11 @@ function certify(n: number, b: Float64Array, omega: Float64Array, side: Int8Arra
     const u = side[i] * omega[i];
     if (u !== 0) add(u * b[i]);
   }
-  S.forEach((i, k) => add(Math.max(-omega[i], Math.min(omega[i], -y[k])) * b[i]));
-  const dual = sum + comp;
+  let alpha = 1;
+  S.forEach((i, k) => {
+    add(-y[k] * b[i]);
+    alpha = Math.max(alpha, Math.abs(y[k]) / omega[i]);
+  });
+  const dual = (sum + comp) / alpha;
   return { primal: f, dual, gap: f > 0 ? (f - dual) / f : 0 };
 }

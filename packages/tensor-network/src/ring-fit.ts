@@ -81,7 +81,10 @@ export function ringFitter(X: Tensor, s: RingFitSettings): { fit: Fitter; spent:
     for (let t = 0; t < restarts; t++) {
       await run.pause();
       const tr = await trAls(Y, ranks, {
-        maxIter: s.alsIter, tol: 1e-10, seed: s.seed + evaluations, backend: s.backend, returnErrors: true, warm,
+        // A warm start is the first restart's (one restart: warm as given); with a warm start the
+        // second starts from TR-SVD at these ranks when TR-SVD allows them; the others are random.
+        maxIter: s.alsIter, tol: 1e-10, seed: s.seed + evaluations, backend: s.backend, returnErrors: true, warm: t === 0 ? warm : undefined,
+        init: warm && t === 1 && ranks[0] * ranks[1] <= Math.min(Y.shape[0], S / Y.shape[0]) ? "svd" : "random",
         afterSweep: () => run.pause(), check: () => run.check(),
       });
       evaluations++;
@@ -94,4 +97,38 @@ export function ringFitter(X: Tensor, s: RingFitSettings): { fit: Fitter; spent:
     return best!;
   };
   return { fit, spent: () => evaluations };
+}
+
+/** Fits a candidate once per (ranks, mode order): null when over the budget or out of evaluations. */
+export type Evaluator = (ranks: number[], perm: number[], warm?: Fit) => Promise<Fit | null>;
+
+/**
+ * The candidate evaluation of the sampling searches (tnale.ts, tnls.ts):
+ * each (mode order, ranks) is fitted once from `restarts` random starts and
+ * cached, so a candidate seen again costs no evaluation; candidates over the
+ * budget, and any once `maxEvaluations` fits are spent, are null. With
+ * `warm` (a fitted ring in the same mode order), the first start is its
+ * cores, cut or padded to the candidate's ranks.
+ */
+export function cachedEvaluator(shape: number[], budget: number, restarts: number, maxEvaluations: number, fit: Fitter, spent: () => number): Evaluator {
+  const cache = new Map<string, Fit | null>();
+  return async (ranks, perm, warm) => {
+    const key = `${perm.join(",")}|${ranks.join(",")}`;
+    if (!cache.has(key)) {
+      const over = ringParameters(perm.map((k) => shape[k]), ranks) > budget;
+      if (over) cache.set(key, null);
+      else if (spent() >= maxEvaluations) return null;
+      else {
+        const cores = warm && warm.permutation.every((p, k) => p === perm[k]) ? warm.network.cores : undefined;
+        cache.set(key, await fit(ranks, restarts, cores, perm));
+      }
+    }
+    return cache.get(key)!;
+  };
+}
+
+/** 2 L + 1 consecutive ranks around r, shifted up to start at 1 when r - L < 1 (TnALE's window). */
+export function rankWindow(r: number, L: number): number[] {
+  const lo = Math.max(1, r - L);
+  return Array.from({ length: 2 * L + 1 }, (_, i) => lo + i);
 }

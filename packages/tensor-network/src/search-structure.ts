@@ -7,7 +7,9 @@
 //   (TnALE): Solving Tensor Network Structure Search with Fewer
 //   Evaluations" (ICML): ranks updated one at a time by enumerating a
 //   window of radius L, with the initial interpolation phase, objective
-//   parameters / entries + lambda * error.
+//   parameters / entries + lambda * error;
+// - TNLS, Li, Zeng, Tao, Zhao 2022 (ICML), the local-sampling search TnALE
+//   is measured against (tnls.ts).
 import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { RANKS, readOpts, readTensor, SEED } from "./validate.js";
 import { checkResult, extreme, magnitude, scaled } from "./scaling.js";
@@ -16,12 +18,13 @@ import { greedyRing } from "./greedy-ring.js";
 import { generalParameters } from "./general-network.js";
 import { ringFitter, ringParameters } from "./ring-fit.js";
 import { tnale } from "./tnale.js";
+import { tnls } from "./tnls.js";
 import type { GeneralTensorNetwork, TensorNetwork, TensorLike } from "./types.js";
 
 /** Options of {@link searchStructure}. */
 export interface SearchStructureOptions extends BackendOptions {
-  /** `greedy` (rank increments from one) or `tnale` (alternating local enumeration). */
-  method: "greedy" | "tnale";
+  /** `greedy` (rank increments from one), `tnale` (alternating local enumeration) or `tnls` (local sampling). */
+  method: "greedy" | "tnale" | "tnls";
   /**
    * `ring` (default): tensor-ring bond ranks. `general` (greedy only): one
    * core per mode with a bond between every pair of cores, the fully
@@ -36,23 +39,30 @@ export interface SearchStructureOptions extends BackendOptions {
   budget?: number;
   /** greedy: stop once the relative error is at most this (default 1e-6). */
   targetError?: number;
-  /** tnale: weight of the relative error in the objective (default 200, the paper's TR setting). */
+  /** tnale, tnls: weight of the relative error in the objective (default 200, the paper's TR setting). */
   lambda?: number;
-  /** tnale: search radius L (default 2). */
+  /** tnale: window radius L after the first round; tnls: largest rank step of a sample (default 1 for both). */
   radius?: number;
-  /** tnale: starting bond ranks r_0..r_{N-1}, or one number for every bond (default 2). */
+  /** tnale: window radius of the first (interpolated) round (default max(2, radius)). */
+  initialRadius?: number;
+  /** tnale: random jumps near the best structure once the rounds settle, without a new best (default 3). */
+  perturbations?: number;
+  /** tnls: structures sampled per iteration (default 2 N). */
+  samples?: number;
+  /** tnls: iterations without a better centre before stopping (default 3). */
+  patience?: number;
+  /** tnale, tnls: starting bond ranks r_0..r_{N-1}, or one number for every bond (default 2). */
   initialRank?: number | number[];
   /**
-   * tnale: also search the order of the modes around the ring (every
-   * transposition of the current order, after each sweep over the ranks),
-   * as TnALE does (default false).
+   * tnale, tnls: also search the order of the modes around the ring
+   * (transpositions of the current order), as both papers do (default false).
    */
   searchPermutation?: boolean;
   /** ALS sweeps per fit (default 50); general: of the full refit after each step. */
   alsIter?: number;
   /** general: ALS sweeps fitting only the new slices of each candidate edge (default 5). */
   sliceIter?: number;
-  /** tnale: random starts per evaluation, the best kept (default 2, as the paper's code). */
+  /** tnale, tnls: random starts per evaluation, the best kept (default 2, as the paper's code). */
   restarts?: number;
   /** Most TR-ALS fits (default 500). */
   maxEvaluations?: number;
@@ -128,23 +138,32 @@ export interface SearchStructureResult {
  *   increment fits the budget, or at `maxEvaluations`. The paper fits only
  *   the new slices before a full refit and works on any graph; this version
  *   refits all cores and keeps the ring topology.
- * - `tnale`: minimises parameters / entries + lambda * error. Sweeps the
- *   bonds one at a time; for bond k it evaluates r_k + δ, |δ| <= L, and moves
- *   to the best if that improves the objective; the first sweep evaluates
- *   only the window's ends and centre and linearly interpolates the rest
- *   (evaluating the interpolated minimum too). Stops after a sweep that
- *   changes nothing or at `maxEvaluations`. Each candidate is fitted from
- *   `restarts` random starts (fits are cached by ranks and mode order).
- *   With `searchPermutation`, each sweep then tries every transposition of
- *   the mode order around the ring (keeping the bond ranks in place), as
- *   the paper's permutation search.
+ * - `tnale`: minimises parameters / entries + lambda * error, in rounds of
+ *   alternating updates as the authors' code: bonds 0..N-1, the mode order
+ *   (with `searchPermutation`: every transposition, bond ranks kept in
+ *   place), bonds N-1..1. A bond's update evaluates its window of 2 L + 1
+ *   ranks around r_k (shifted to start at 1 when r_k - L < 1) and moves to
+ *   the best if that lowers the objective; the first round uses radius
+ *   `initialRadius` and evaluates only the window's ends and centre,
+ *   linearly interpolating the rest (evaluating the interpolated minimum
+ *   too). When a round changes nothing it jumps to a random structure near
+ *   the best (each rank within its window, a random transposition) and
+ *   goes on; it stops after `perturbations` jumps without a new best or at
+ *   `maxEvaluations`. Each candidate is fitted from `restarts` random starts
+ *   (fits are cached by ranks and mode order).
+ * - `tnls` (the baseline TnALE improves on): each iteration samples
+ *   `samples` structures near the centre (every rank moved by a uniform
+ *   step in [-L, L], a random transposition with probability 1/2 when the
+ *   order is searched), evaluates them all and moves to the best if it
+ *   lowers the objective; stops after `patience` iterations without a move.
  *
  * Cost: evaluations x one ALS fit (ring: `alsIter` sweeps of
  * O(Σ_k size/I_k (r⁴ + I_k r²)); general: per core update the contraction
  * of the other cores and O(size/I_k · b_k²) normal equations, b_k the
  * product of core k's bond ranks). Errors: SHAPE, EMPTY, NON_FINITE,
  * TOO_LARGE, INVALID_ARGUMENT (also a topology other than ring/general,
- * general with tnale, a bad sliceIter), ABORTED.
+ * general with tnale or tnls, a bad sliceIter), ABORTED. `evaluations`
+ * counts TR-ALS fits the same way for every method (each random start is one).
  *
  * @example
  * const { ranks, error, evaluations } = await searchStructure(X, { method: "tnale" });
@@ -159,7 +178,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
   let X = readTensor(input, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   if (N < 2) throw new LowrankError("SHAPE", "searchStructure: needs at least two modes");
-  if (o.method === undefined) throw new LowrankError("INVALID_ARGUMENT", `searchStructure: method ("greedy" or "tnale") is required`);
+  if (o.method === undefined) throw new LowrankError("INVALID_ARGUMENT", `searchStructure: method ("greedy", "tnale" or "tnls") is required`);
   const topology = o.topology ?? "ring";
   if (topology === "general" && o.method !== "greedy") {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: topology "general" needs method "greedy"`);
@@ -201,7 +220,9 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
   const { fit, spent } = ringFitter(X, { alsIter, seed, lambda, backend: o.backend, run });
   const found = o.method === "greedy"
     ? await greedyRing(shape, budget, targetError, maxEvaluations, fit, spent)
-    : await tnale(shape, budget, o, maxEvaluations, fit, spent);
+    : o.method === "tnale"
+      ? await tnale(shape, budget, { ...o, seed }, maxEvaluations, fit, spent)
+      : await tnls(shape, budget, { ...o, seed }, maxEvaluations, fit, spent);
   return { ...found, network: { kind: "tensor-network", cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
 }
 
@@ -222,12 +243,16 @@ const MAX_RADIUS = 1000;
 
 /** The options of {@link searchStructure}. */
 const SCHEMA = {
-  method: opt.oneOf(["greedy", "tnale"] as const),
+  method: opt.oneOf(["greedy", "tnale", "tnls"] as const),
   topology: opt.oneOf(["ring", "general"] as const),
   budget: opt.number({ min: 0 }),
   targetError: opt.number({ min: 0 }),
   lambda: opt.number({ min: 0 }),
   radius: opt.int({ min: 1, max: MAX_RADIUS }),
+  initialRadius: opt.int({ min: 1, max: MAX_RADIUS }),
+  perturbations: opt.int({ min: 0, max: 1000 }),
+  samples: opt.int({ min: 1, max: 100000 }),
+  patience: opt.int({ min: 1, max: 1000 }),
   initialRank: RANKS,
   searchPermutation: opt.boolean(),
   alsIter: opt.int({ min: 1 }),

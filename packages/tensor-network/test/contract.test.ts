@@ -334,7 +334,7 @@ describe("contract: valid inputs give correct results on both backends", () => {
 
   it("searchStructure returns a network that reconstructs to its reported error (ring and general)", async () => {
     await fc.assert(
-      fc.asyncProperty(arbTensor(3, 3, 3), fc.constantFrom("greedy", "tnale"), fc.boolean(), async (X, method, general) => {
+      fc.asyncProperty(arbTensor(3, 3, 3), fc.constantFrom("greedy", "tnale", "tnls"), fc.boolean(), async (X, method, general) => {
         const topology = general && method === "greedy" ? "general" : "ring";
         const backend: B = X.data[0] > 0 ? "wasm" : "js";
         const records: number[] = [];
@@ -377,7 +377,7 @@ const VALID_CALLS: [string, (X: Tensor) => fc.Arbitrary<Record<string, unknown>>
     async (X, o, b) => { const t = await tensorRing(X, { ...(o as object), backend: b } as never); return [t, reconstruct(t, { backend: b }), ttNorm(t, { backend: b }), ttDot(t, ttAdd(t, t), { backend: b })]; }],
   ["coreShape", () => fc.record({ budget: fc.oneof(int(0, 200), fc.constantFrom(1e300, 1e9)), solver: fc.constantFrom("best", "greedy", "bang-for-buck", "exact", "rre-greedy"), refitIter: int(1, 3) }, { requiredKeys: ["budget"] }),
     (X, o, b) => coreShape(X, { ...(o as object), backend: b } as never)],
-  ["searchStructure", () => fc.record({ method: fc.constantFrom("greedy", "tnale"), topology: fc.constantFrom("ring", "general"), budget: fc.oneof(int(0, 500), fc.constant(1e300)), targetError: fc.constantFrom(0, 1e-3), lambda: fc.constantFrom(0, 1, 200), radius: int(1, 3), initialRank: fc.oneof(int(1, 5), someRanks), searchPermutation: fc.boolean(), alsIter: int(1, 3), sliceIter: int(1, 2), restarts: int(1, 2), maxEvaluations: int(1, 4), seed: int(0, 3) }, { requiredKeys: ["method"] }),
+  ["searchStructure", () => fc.record({ method: fc.constantFrom("greedy", "tnale", "tnls"), topology: fc.constantFrom("ring", "general"), budget: fc.oneof(int(0, 500), fc.constant(1e300)), targetError: fc.constantFrom(0, 1e-3), lambda: fc.constantFrom(0, 1, 200), radius: int(1, 3), initialRadius: int(1, 3), perturbations: int(0, 2), samples: int(1, 4), patience: int(1, 2), initialRank: fc.oneof(int(1, 5), someRanks), searchPermutation: fc.boolean(), alsIter: int(1, 3), sliceIter: int(1, 2), restarts: int(1, 2), maxEvaluations: int(1, 4), seed: int(0, 3) }, { requiredKeys: ["method"] }),
     (X, o, b) => searchStructure(X, { ...(o as object), backend: b } as never)],
   ["modeProduct", () => fc.record({ J: int(1, 4), mode: int(0, 5), transpose: fc.boolean(), sc: fc.constantFrom(1, 1e300, 1e-300) }),
     (X, o: { J: number; mode: number; transpose: boolean; sc: number }, b) => {

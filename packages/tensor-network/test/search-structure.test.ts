@@ -57,7 +57,7 @@ describe("searchStructure (js reference)", () => {
 
   it("rejects bad options and aborts on request", async () => {
     const X = randomTensor([4, 5, 6], 3);
-    expect(await asyncCodeOf(() => searchStructure(X, { method: "tnls" as never, backend: "js" }))).toBe("INVALID_ARGUMENT");
+    expect(await asyncCodeOf(() => searchStructure(X, { method: "tnga" as never, backend: "js" }))).toBe("INVALID_ARGUMENT");
     expect(await asyncCodeOf(() => searchStructure(X, { method: "greedy", budget: 10, backend: "js" }))).toBe("INVALID_ARGUMENT");
     expect(await asyncCodeOf(() => searchStructure(X, { method: "tnale", initialRank: [2, 2], backend: "js" }))).toBe("SHAPE");
     expect(await asyncCodeOf(() => searchStructure(randomTensor([7], 1), { method: "greedy", backend: "js" }))).toBe("SHAPE");

@@ -23,12 +23,10 @@ export { defineKernelModule, checkBackend, type KernelModule, type KernelModuleS
 // Threads: the worker pool (docs/ARCHITECTURE.md, "Threads").
 export { threadPool, stopThreads, type ThreadSpec } from "./threads.js";
 export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
-// Deprecated here: the kernel set moved to the "@lowrank/linalg/kernels" subpath (unstable, for the
-// other @lowrank packages); these re-exports remain until every package imports it from there.
-export { jsKernels, type LinalgKernels } from "./kernels/index.js";
-export { bindLinalg, type LinalgExports } from "./wasm.js";
+// The kernel set (jsKernels, LinalgKernels, bindLinalg and the twins' helpers) is
+// not part of this entry: the other @lowrank packages import it from the
+// "@lowrank/linalg/kernels" subpath (unstable).
 export { pointerOf } from "./wasm.js";
-export { dotAt, axpyAt } from "./kernels/blas1.js";
 export { linalgWasm, linalgModule, withLinalg } from "./module.js";
 export { svdAsync, eighAsync, createWorkspace } from "./async.js";
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";

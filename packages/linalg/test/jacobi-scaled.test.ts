@@ -2,7 +2,8 @@
 // TS) against jacobiRows, its TS twin, and the singular values of known
 // matrices, on both backends and both WASM variants.
 import { describe, expect, it } from "vitest";
-import { bindLinalg, jsKernels, linalgWasm, withLinalg, type LinalgKernels } from "../src/index.js";
+import { linalgWasm, withLinalg } from "../src/index.js";
+import { bindLinalg, jsKernels, type LinalgKernels } from "../src/kernels/index.js";
 import { describeVariants, randn, withSingularValues } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bindLinalg, linalgWasm, Rng, WasmWorkspace } from "../src/index.js";
+import { linalgWasm, Rng, WasmWorkspace } from "../src/index.js";
+import { bindLinalg } from "../src/kernels/index.js";
 import { variants } from "./helpers.js";
 
 describe("Rng", () => {

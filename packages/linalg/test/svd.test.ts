@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { jsKernels, svd, type DenseMatrix, type SvdResult } from "../src/index.js";
+import { svd, type DenseMatrix, type SvdResult } from "../src/index.js";
+import { jsKernels } from "../src/kernels/index.js";
 import {
   codeOf, describeVariants, logspace, mat, maxDiff, norm, orthError, randn, relErr, scaled, usv, withSingularValues,
 } from "./factor-helpers.js";

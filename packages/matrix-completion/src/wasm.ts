@@ -2,7 +2,8 @@
 // of every export (src/generated/exports.ts, from assembly/), linalg's
 // binding of its own kernels, and the one adapter whose TypeScript signature
 // differs from the export's (alsHalfStep's booleans as 0/1).
-import { bindLinalg, pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";
 

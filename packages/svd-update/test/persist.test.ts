@@ -192,7 +192,7 @@ describe("EvolvingSvd save / load", () => {
     newer.set(new TextEncoder().encode(header.replace(`"version":${EVOLVING_FORMAT_VERSION}`, '"version":9')), 8);
     const e = await EvolvingSvd.fromBytes(newer).catch((x: { code: string; message: string }) => x);
     expect((e as { code: string }).code).toBe("INVALID_ARGUMENT");
-    expect((e as Error).message).toContain("upgrade @lowrank/svd-update");
+    expect((e as { message: string }).message).toContain("upgrade @lowrank/svd-update");
     // The good save still loads after all that.
     expect((await EvolvingSvd.load(good)).stats).toEqual(es.stats);
   });

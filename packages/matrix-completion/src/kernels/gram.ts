@@ -1,7 +1,7 @@
 // Twin of assembly/gram.ts: the lower triangle of a Gram matrix, one axpy per
 // row of the factor and row of G, in the order the SIMD kernel adds them
 // (each entry receives its terms in row order), so the simd build agrees bit for bit.
-import { axpyAt } from "@lowrank/linalg";
+import { axpyAt } from "@lowrank/linalg/kernels";
 
 /** G[go..] (lower, leading dimension d) += f fᵀ for the k-long row of F at fo. O(k²). */
 export function gram1(k: number, d: number, G: Float64Array, go: number, F: Float64Array, fo: number): void {

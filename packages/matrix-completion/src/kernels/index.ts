@@ -3,7 +3,7 @@
 // assembly/<name>.ts), the set the methods are written against. The WASM side
 // is bound in src/wasm.ts. Internal: not exported by the package (the
 // cross-package kernel conformance suite imports this file by path).
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg";
+import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { alsHalfStep } from "./als-half-step.js";
 import { squaredError } from "./predict.js";
 import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";

@@ -1,7 +1,7 @@
 // Twin of assembly/normal-solve.ts: one row's regularised normal
 // equations, formed in the same order and solved by linalg's Cholesky and
 // triangular solves, so the result matches the WASM simd build bit for bit.
-import { axpyAt, jsKernels } from "@lowrank/linalg";
+import { axpyAt, jsKernels } from "@lowrank/linalg/kernels";
 import { gram1 } from "./gram.js";
 
 /**

@@ -1,5 +1,5 @@
 // Twin of assembly/predict.ts: the squared error of clamped predictions at listed positions.
-import { dotAt } from "@lowrank/linalg";
+import { dotAt } from "@lowrank/linalg/kernels";
 
 function predictAt(
   k: number, i: number, j: number, U: Float64Array, V: Float64Array, rb: Float64Array, cb: Float64Array, mu: number, lo: number, hi: number,

@@ -1,7 +1,7 @@
 // Twin of assembly/sketched-solve.ts (the passes of robust-altmin over a block
 // of rows; the driver is src/robust-altmin.ts). Same layout and order of
 // operations, so the simd build agrees bit for bit.
-import { axpyAt, dotAt, jsKernels } from "@lowrank/linalg";
+import { axpyAt, dotAt, jsKernels } from "@lowrank/linalg/kernels";
 import { gatherSigned, gatherSketch } from "./gather-sketch.js";
 import { gramRows } from "./gram.js";
 import { hadamardRows } from "./hadamard.js";

@@ -39,7 +39,8 @@ import { arenaBytes, checkSize, LowrankError, Rng, type CsrMatrix, type LongRun 
 import { transposeCsr } from "./input.js";
 import { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
 import type { SvdWorkspace } from "./kernels/index.js";
-import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
+import { basisOrth, scaledCopy } from "./lanczos-basis.js";
+import { checkRepresentable, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope } from "./workspace.js";
 
@@ -132,12 +133,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
   const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep), big = Math.max(m, n);
-  const nnz = A.indptr[m];
-  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
-  indptr.set(A.indptr.subarray(0, m + 1));
-  indices.set(A.indices.subarray(0, nnz));
-  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
-  data.set(workingCopy(A.data, nnz, mx, e));
+  const { indptr, indices, data, e } = scaledCopy(ws, A);
   const Vb = ws.f64((p + 1) * n), Ub = ws.f64(p * m), T = ws.f64(kk * big), B = ws.f64(p * p);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1);
   const U = ws.f64(m * k), V = ws.f64(n * k), s = ws.f64(k), residuals = ws.f64(k);
@@ -145,38 +141,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
   const row = (X: Float64Array, len: number, i: number) => X.subarray(i * len, (i + 1) * len);
   let normA = 0;
 
-  /**
-   * Orthogonalises w (length len, norm `nrm`) against the first j rows of X
-   * by classical Gram-Schmidt, repeated once when the pass removed more than
-   * half of w's squared norm (the DGKS criterion: after a second pass the
-   * vector is orthogonal to working precision), adding the coefficients to
-   * column `col` of B when col >= 0; returns the remaining norm.
-   */
-  const orthogonalise = (X: Float64Array, len: number, j: number, w: Float64Array, col: number, nrm: number): number => {
-    for (let pass = 0; pass < 2 && j > 0; pass++) {
-      const c = pass === 0 ? h : h2;
-      K.gemv(false, j, len, 1, X, len, w, 0, c);
-      K.gemv(true, j, len, -1, X, len, c, 1, w);
-      if (col >= 0) for (let i = 0; i < j; i++) B[i * p + col] += c[i];
-      const after = Math.sqrt(K.dot(len, w, w));
-      if (after > Math.SQRT1_2 * nrm) return after;
-      nrm = after;
-    }
-    return nrm;
-  };
-
-  /** Replaces w by a random unit vector orthogonal to the first j rows of X (j < len). */
-  const randomOrthogonal = (X: Float64Array, len: number, j: number, w: Float64Array) => {
-    for (let attempt = 0; ; attempt++) {
-      K.rngFill(rng, w, true);
-      const nrm = orthogonalise(X, len, j, w, -1, Math.sqrt(K.dot(len, w, w)));
-      // A Gaussian vector keeps about sqrt((len - j) / len) of its norm; less than 2^-20 of it is bad luck or rounding.
-      if (nrm > 2 ** -20 * Math.sqrt(len) || attempt >= 3) {
-        K.scal(len, 1 / nrm, w);
-        return;
-      }
-    }
-  };
+  const { orthogonalise, randomOrthogonal } = basisOrth(ws, rng, h, h2, B, p);
 
   /** The Ritz triplets of the leading q x q block of B and their residuals |β f_{q,i}| / θ_1. */
   const ritz = (q: number) => {

@@ -14,7 +14,8 @@
 import { arenaBytes, checkSize, LowrankError, qrBlockedWorkSize, Rng, type CsrMatrix } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels/index.js";
 import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos-gkl.js";
-import { checkRepresentable, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
+import { basisOrth, scaledCopy } from "./lanczos-basis.js";
+import { checkRepresentable, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope } from "./workspace.js";
 
@@ -64,40 +65,14 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep);
-  const nnz = A.indptr[m];
-  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
-  indptr.set(A.indptr.subarray(0, m + 1));
-  indices.set(A.indices.subarray(0, nnz));
-  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
-  data.set(workingCopy(A.data, nnz, mx, e));
+  const { indptr, indices, data, e } = scaledCopy(ws, A);
   const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.f64(p * p);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1), s = ws.f64(k), residuals = ws.f64(k);
   const rng = new Rng(o.seed);
   const row = (i: number) => Vb.subarray(i * n, (i + 1) * n);
   let normA2 = 0, deflated = false;
 
-  const orthogonalise = (j: number, w: Float64Array, col: number, nrm: number): number => {
-    for (let pass = 0; pass < 2 && j > 0; pass++) {
-      const c = pass === 0 ? h : h2;
-      K.gemv(false, j, n, 1, Vb, n, w, 0, c);
-      K.gemv(true, j, n, -1, Vb, n, c, 1, w);
-      if (col >= 0) for (let i = 0; i < j; i++) Tm[i * p + col] += c[i];
-      const after = Math.sqrt(K.dot(n, w, w));
-      if (after > Math.SQRT1_2 * nrm) return after;
-      nrm = after;
-    }
-    return nrm;
-  };
-  const randomOrthogonal = (j: number, w: Float64Array) => {
-    for (let attempt = 0; ; attempt++) {
-      K.rngFill(rng, w, true);
-      const nrm = orthogonalise(j, w, -1, Math.sqrt(K.dot(n, w, w)));
-      if (nrm > 2 ** -20 * Math.sqrt(n) || attempt >= 3) {
-        K.scal(n, 1 / nrm, w);
-        return;
-      }
-    }
-  };
+  const orth = basisOrth(ws, rng, h, h2, Tm, p);
 
   let beta = 0;
   /** Ritz pairs of the leading q x q block of T (symmetric: its SVD is its eigendecomposition, T being positive semidefinite up to rounding). */
@@ -147,7 +122,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   const check = Math.max(8, Math.ceil(k / 2));
   const floor = gramFloor(o.tol);
 
-  randomOrthogonal(0, row(0));
+  orth.randomOrthogonal(Vb, n, 0, row(0));
   let j0 = 0;
   for (let iteration = 1; ; iteration++) {
     for (let j = j0; j < p; j++) {
@@ -165,12 +140,12 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
         beta = 0;
         continue;
       }
-      beta = orthogonalise(j + 1, w, j, Math.sqrt(K.dot(n, w, w)));
+      beta = orth.orthogonalise(Vb, n, j + 1, w, j, Math.sqrt(K.dot(n, w, w)));
       if (beta > DEFLATE * normA2) K.scal(n, 1 / beta, w);
       else {
         beta = 0;
         deflated = true;
-        randomOrthogonal(j + 1, w);
+        orth.randomOrthogonal(Vb, n, j + 1, w);
       }
       yield null;
       const q = j + 1;

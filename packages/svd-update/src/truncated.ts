@@ -6,7 +6,8 @@ import { asBatch } from "./input.js";
 import { lanczosSettings, lanczosTruncatedSvd, type LanczosProgress, type TruncatedSvdResult } from "./lanczos-gkl.js";
 import { residualsOf } from "./residuals.js";
 import type { SvdWorkspace } from "./kernels/index.js";
-import { allFinite, checkRepresentable, flushTiny, maxAbs, scaleExponent, times2, workingCopy } from "./scale.js";
+import { scaledCopy } from "./lanczos-basis.js";
+import { allFinite, checkRepresentable, flushTiny, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { openScope, openWorkspace } from "./workspace.js";
 
@@ -181,12 +182,7 @@ function checked(r: SvdViews): SvdViews {
 function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boolean): Generator<TruncatedSvdProgress | null, SvdViews, void> {
   const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, l } = o;
-  const nnz = A.indptr[m];
-  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
-  indptr.set(A.indptr.subarray(0, m + 1));
-  indices.set(A.indices.subarray(0, nnz));
-  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
-  data.set(workingCopy(A.data, nnz, mx, e));
+  const { indptr, indices, data, e } = scaledCopy(ws, A);
   const Om = ws.f64(n * l), Y = ws.f64(m * l), Q = ws.f64(m * l), Z = ws.f64(n * l), Qz = ws.f64(n * l);
   const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.f64(l);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {

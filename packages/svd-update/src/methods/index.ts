@@ -1,10 +1,7 @@
-// The update methods, one module each, by name (docs/ARCHITECTURE.md).
+// The update methods by name (docs/ARCHITECTURE.md).
 import { deng } from "./deng.js";
-import { dengGkl } from "./deng-gkl.js";
-import { dengRpi } from "./deng-rpi.js";
+import { dengGkl, dengRpi, vecharynski, yamazaki } from "./approximate.js";
 import type { UpdateMethod, UpdateStrategy } from "./method.js";
-import { vecharynski } from "./vecharynski.js";
-import { yamazaki } from "./yamazaki.js";
 import { zhaSimon } from "./zha-simon.js";
 
 export type { Orth, OrthOf, UpdateMethod, UpdateStrategy } from "./method.js";

@@ -1,5 +1,5 @@
 // The one interface every update method implements (a strategy per method,
-// one module each in this folder), and what orthogonalising a batch returns:
+// in this folder), and what orthogonalising a batch returns:
 // `Orth`, one variant per method. The deng family keeps the new directions in
 // Deng et al.'s sparse form (b on the batch's support, c = basisᵀ b); the
 // other methods keep them as dense rows.

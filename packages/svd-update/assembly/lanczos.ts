@@ -1,21 +1,34 @@
 // Single-vector CSR products of the Lanczos methods (src/lanczos-gkl.ts,
 // src/lanczos-gram.ts): linalg's spmm is written for blocks and pays a call per nonzero when k = 1.
 
+/** Σ_{q in [q, end)} data[q] x[indices[q]], gathered with two accumulators (even and odd positions from q) added at the end. */
+@inline function rowDot(q: i32, end: i32, indices: usize, data: usize, x: usize): f64 {
+  let s0 = 0.0, s1 = 0.0;
+  for (; q + 1 < end; q += 2) {
+    const j0 = <usize>load<i32>(indices + (<usize>q << 2));
+    const j1 = <usize>load<i32>(indices + (<usize>(q + 1) << 2));
+    s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (j0 << 3));
+    s1 += load<f64>(data + (<usize>(q + 1) << 3)) * load<f64>(x + (j1 << 3));
+  }
+  if (q < end) s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (<usize>load<i32>(indices + (<usize>q << 2)) << 3));
+  return s0 + s1;
+}
+
+/** y[indices[q]] += data[q] t for q in [q, end). */
+@inline function rowScatter(q: i32, end: i32, indices: usize, data: usize, t: f64, y: usize): void {
+  for (; q < end; q++) {
+    const at = y + (<usize>load<i32>(indices + (<usize>q << 2)) << 3);
+    store<f64>(at, load<f64>(at) + load<f64>(data + (<usize>q << 3)) * t);
+  }
+}
+
 /** y (rows) = A x for CSR A: each row's dot product gathered with two accumulators. */
 export function csrMatvec(rows: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
   let q = load<i32>(indptr);
   for (let i = 0; i < rows; i++) {
     const end = load<i32>(indptr + (<usize>(i + 1) << 2));
-    let s0 = 0.0, s1 = 0.0;
-    for (; q + 1 < end; q += 2) {
-      const j0 = <usize>load<i32>(indices + (<usize>q << 2));
-      const j1 = <usize>load<i32>(indices + (<usize>(q + 1) << 2));
-      s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (j0 << 3));
-      s1 += load<f64>(data + (<usize>(q + 1) << 3)) * load<f64>(x + (j1 << 3));
-    }
-    if (q < end) s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (<usize>load<i32>(indices + (<usize>q << 2)) << 3));
+    store<f64>(y + (<usize>i << 3), rowDot(q, end, indices, data, x));
     q = end;
-    store<f64>(y + (<usize>i << 3), s0 + s1);
   }
 }
 
@@ -26,10 +39,7 @@ export function csrMatvecT(rows: i32, cols: i32, indptr: usize, indices: usize, 
     const xi = load<f64>(x + (<usize>i << 3));
     const end = load<i32>(indptr + (<usize>(i + 1) << 2));
     if (xi == 0) continue;
-    for (let q = load<i32>(indptr + (<usize>i << 2)); q < end; q++) {
-      const at = y + (<usize>load<i32>(indices + (<usize>q << 2)) << 3);
-      store<f64>(at, load<f64>(at) + load<f64>(data + (<usize>q << 3)) * xi);
-    }
+    rowScatter(load<i32>(indptr + (<usize>i << 2)), end, indices, data, xi, y);
   }
 }
 
@@ -43,22 +53,8 @@ export function csrGramMatvec(rows: i32, cols: i32, indptr: usize, indices: usiz
   let q0 = load<i32>(indptr);
   for (let i = 0; i < rows; i++) {
     const end = load<i32>(indptr + (<usize>(i + 1) << 2));
-    let s0 = 0.0, s1 = 0.0;
-    let q = q0;
-    for (; q + 1 < end; q += 2) {
-      const j0 = <usize>load<i32>(indices + (<usize>q << 2));
-      const j1 = <usize>load<i32>(indices + (<usize>(q + 1) << 2));
-      s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (j0 << 3));
-      s1 += load<f64>(data + (<usize>(q + 1) << 3)) * load<f64>(x + (j1 << 3));
-    }
-    if (q < end) s0 += load<f64>(data + (<usize>q << 3)) * load<f64>(x + (<usize>load<i32>(indices + (<usize>q << 2)) << 3));
-    const t = s0 + s1;
-    if (t != 0) {
-      for (q = q0; q < end; q++) {
-        const at = y + (<usize>load<i32>(indices + (<usize>q << 2)) << 3);
-        store<f64>(at, load<f64>(at) + load<f64>(data + (<usize>q << 3)) * t);
-      }
-    }
+    const t = rowDot(q0, end, indices, data, x);
+    if (t != 0) rowScatter(q0, end, indices, data, t, y);
     q0 = end;
   }
 }

@@ -23,7 +23,9 @@ function firstDiff(a: Float64Array, b: Float64Array): number {
   return -1;
 }
 
-/** Blocks are 128 x 256 (assembly/gemm.ts): these shapes end in partial blocks both ways, some with one row of blocks. */
+/** GEMM's task blocks (assembly/gemm.ts, GEMM_TASK_ROWS x GEMM_TASK_COLS). */
+const ROWS = 256, COLS = 256;
+/** These shapes end in partial blocks both ways, one with a single row of blocks. */
 const SHAPES: [number, number, number][] = [
   [300, 700, 129],
   [513, 257, 65],
@@ -87,7 +89,7 @@ describe("the pool", () => {
     const s = { ...pool().stats };
     gemm(A, A, { threads: 2 });
     const tasks = pool().stats.tasks - s.tasks, mine = pool().stats.callerTasks - s.callerTasks;
-    expect(tasks).toBe(8 * 4);
+    expect(tasks).toBe((1024 / ROWS) * (1024 / COLS));
     expect(mine).toBeLessThan(tasks);
   });
 
@@ -95,7 +97,7 @@ describe("the pool", () => {
     await init({ threads: 2 });
     const p = pool();
     const mod = p.modules[0];
-    const n = 640, ntasks = 5 * 3;
+    const n = 640, cols = Math.ceil(n / COLS), ntasks = Math.ceil(n / ROWS) * cols;
     const arena = p.arena;
     const mark = arena.mark();
     arena.reserve(3 * n * n * 8 + 1024);
@@ -109,14 +111,14 @@ describe("the pool", () => {
       await expect(p.runAsync(mod, 0, job.byteOffset, ntasks, 2, ac.signal)).rejects.toMatchObject({ code: "ABORTED" });
       // Blocks whose first entry was never written: tasks that never started.
       let untouched = 0;
-      for (let t = 0; t < ntasks; t++) if (c[Math.floor(t / 3) * 128 * n + (t % 3) * 256] === -7) untouched++;
+      for (let t = 0; t < ntasks; t++) if (c[Math.floor(t / cols) * ROWS * n + (t % cols) * COLS] === -7) untouched++;
       expect(untouched).toBeGreaterThan(0);
       const pre = new AbortController();
       pre.abort();
       await expect(p.runAsync(mod, 0, job.byteOffset, ntasks, 2, pre.signal)).rejects.toMatchObject({ code: "ABORTED" });
       // Not aborted: every block written.
       await p.runAsync(mod, 0, job.byteOffset, ntasks, 2);
-      for (let t = 0; t < ntasks; t++) expect(c[Math.floor(t / 3) * 128 * n + (t % 3) * 256]).not.toBe(-7);
+      for (let t = 0; t < ntasks; t++) expect(c[Math.floor(t / cols) * ROWS * n + (t % cols) * COLS]).not.toBe(-7);
     } finally {
       arena.release(mark);
     }

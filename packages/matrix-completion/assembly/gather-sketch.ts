@@ -13,17 +13,13 @@
 // by chunks in strips of up to 8 columns.
 // Twin: src/kernels/gather-sketch.ts.
 import { madd } from "../../linalg/assembly/simd";
-import { CHUNK, stripWidth } from "./normal-product";
+import { CHUNK, lane2, storeSets, stripWidth } from "./normal-product";
 import { mix32 } from "./sketch-hash";
 
 /** Register J of a row at p (NV registers; when ODD the last holds one double and a zero). */
 @inline function ld(NV: i32, ODD: bool, J: i32, p: usize): v128 {
   const a = p + (<usize>J << 4);
   return ODD && J == NV - 1 ? v128.load64_zero(a) : v128.load(a);
-}
-
-@inline function lane2(a: v128): f64 {
-  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
 
 /** b += d with d's sign flipped by neg (exactly ±d). */
@@ -257,20 +253,7 @@ import { mix32 } from "./sketch-hash";
       if (NV > 3) a3 = madd(r, d3, a3);
     }
   }
-  v128.store(ga, a0);
-  v128.store(gb, b0);
-  if (NV > 1) {
-    v128.store(ga, a1, 16);
-    v128.store(gb, b1, 16);
-  }
-  if (NV > 2) {
-    v128.store(ga, a2, 32);
-    v128.store(gb, b2, 32);
-  }
-  if (NV > 3) {
-    v128.store(ga, a3, 48);
-    v128.store(gb, b3, 48);
-  }
+  storeSets(NV, ga, gb, a0, a1, a2, a3, b0, b1, b2, b3);
 }
 
 /**

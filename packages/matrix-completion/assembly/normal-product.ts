@@ -31,8 +31,28 @@ export const CHUNK = 64;
   return (left + strips - 1) / strips;
 }
 
-@inline function lane2(a: v128): f64 {
+@inline export function lane2(a: v128): f64 {
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+}
+
+/** Stores the two accumulator sets of a strip of NV registers (a at wa, b at wb), each register's pair together. */
+@inline export function storeSets(
+  NV: i32, wa: usize, wb: usize, a0: v128, a1: v128, a2: v128, a3: v128, b0: v128, b1: v128, b2: v128, b3: v128,
+): void {
+  v128.store(wa, a0);
+  v128.store(wb, b0);
+  if (NV > 1) {
+    v128.store(wa, a1, 16);
+    v128.store(wb, b1, 16);
+  }
+  if (NV > 2) {
+    v128.store(wa, a2, 32);
+    v128.store(wb, b2, 32);
+  }
+  if (NV > 3) {
+    v128.store(wa, a3, 48);
+    v128.store(wb, b3, 48);
+  }
 }
 
 /** Row q of the pass: its dot v with p, |v|² into qq, and v d into the set (w0..w3). NV registers; p's first two in registers. */
@@ -225,20 +245,7 @@ export const CHUNK = 64;
     if (NV > 2) a2 = madd(vv, v128.load(dq, 32), a2);
     if (NV > 3) a3 = madd(vv, v128.load(dq, 48), a3);
   }
-  v128.store(wa, a0);
-  v128.store(wb, b0);
-  if (NV > 1) {
-    v128.store(wa, a1, 16);
-    v128.store(wb, b1, 16);
-  }
-  if (NV > 2) {
-    v128.store(wa, a2, 32);
-    v128.store(wb, b2, 32);
-  }
-  if (NV > 3) {
-    v128.store(wa, a3, 48);
-    v128.store(wb, b3, 48);
-  }
+  storeSets(NV, wa, wb, a0, a1, a2, a3, b0, b1, b2, b3);
 }
 
 /**

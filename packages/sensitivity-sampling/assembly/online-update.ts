@@ -13,6 +13,12 @@ import { axpy, dot } from "../../linalg/assembly/blas1";
   }
 }
 
+/** t = H a (H d x d, rows rowBytes apart); returns aᵀ t, the row's score against H. O(d²). */
+@inline function scoreAgainst(d: i32, H: usize, rowBytes: usize, a: usize, t: usize): f64 {
+  for (let j = 0; j < d; j++) store<f64>(t + (<usize>j << 3), dot(d, H + rowBytes * <usize>j, a));
+  return dot(d, a, t);
+}
+
 /**
  * Processes nb rows of A in order. Row i: t = H a_i, q_i = a_iᵀ t (its online
  * ridge leverage score), p_i = min(1, c q_i); it is kept when u[i] < p_i, with
@@ -27,8 +33,7 @@ export function onlineLeverage(
   const rowBytes = <usize>d << 3;
   for (let i = 0; i < nb; i++) {
     const ai = A + ((<usize>i * <usize>lda) << 3);
-    for (let j = 0; j < d; j++) store<f64>(t + (<usize>j << 3), dot(d, H + rowBytes * <usize>j, ai));
-    const q = dot(d, ai, t);
+    const q = scoreAgainst(d, H, rowBytes, ai, t);
     const o = <usize>i << 3;
     store<f64>(score + o, q);
     let p = c * q;
@@ -90,8 +95,7 @@ export function onlineLewis(
   const e = 2 / p;
   for (let i = 0; i < nb; i++) {
     const ai = A + ((<usize>i * <usize>lda) << 3);
-    for (let j = 0; j < d; j++) store<f64>(t + (<usize>j << 3), dot(d, H + rowBytes * <usize>j, ai));
-    const s = dot(d, ai, t);
+    const s = scoreAgainst(d, H, rowBytes, ai, t);
     const w = onlineLewisWeight(s, p);
     const o = <usize>i << 3;
     store<f64>(score + o, w);

@@ -4,7 +4,8 @@
 // scheme. Compares with the S^(2/p) (sensitivity) and d (root leverage) sample
 // counts of Woodruff and Yasuda. Quality, not speed. Run by tools/bench/run.mjs.
 import { heavyTailedRegression } from "@lowrank/datasets";
-import { init, leverageScores, lewisWeights, lpObjective, lpRegression, sample } from "../src/index.js";
+import { init, leverageScores, lewisWeights, lpRegression, sample } from "../src/index.js";
+import { coresetRatio, median } from "./coreset-fit.js";
 import { note, pick, row } from "../../../tools/bench/lib.mjs";
 
 const schemes = ["uniform", "leverage", "root-leverage", "lewis"] as const;
@@ -14,11 +15,6 @@ const seeds = pick([1, 2, 3], [1]);
 const mults = pick([2, 3, 5, 7, 10, 20, 50], [5, 20]);
 
 await init();
-
-const median = (v: number[]) => {
-  const s = [...v].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-};
 
 for (const d of dims) {
   const ratios = new Map<string, number[]>();
@@ -37,18 +33,7 @@ for (const d of dims) {
         for (const k of mults) {
           const m = k * d;
           const { indices, weights } = sample(scores[s], m, { seed: 1000 * seed + m });
-          const sub = new Float64Array(indices.length * d), sb = new Float64Array(indices.length);
-          indices.forEach((i, q) => {
-            sub.set(A.data.subarray(i * d, i * d + d), q * d);
-            sb[q] = b[i];
-          });
-          let ratio = Infinity;
-          try {
-            const fit = await lpRegression({ rows: indices.length, cols: d, data: sub }, sb, p, { weights });
-            ratio = lpObjective(A, b, fit.x, p) / full.objective;
-          } catch {
-            // A rank-deficient sample counts as a failure.
-          }
+          const ratio = await coresetRatio(A, b, p, indices, weights, full.objective);
           const key = `${p}|${s}|${k}`;
           ratios.set(key, [...(ratios.get(key) ?? []), ratio]);
         }

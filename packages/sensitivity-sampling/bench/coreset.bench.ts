@@ -7,7 +7,8 @@
 import { heavyTailedRegression } from "@lowrank/datasets";
 import { loadBostonHousing, loadCpsWages } from "@lowrank/datasets/node";
 import type { DenseMatrix } from "@lowrank/linalg";
-import { init, leverageScores, lewisWeights, lpObjective, lpRegression, lpSensitivities, OnlineLewisSampler, sample } from "../src/index.js";
+import { init, leverageScores, lewisWeights, lpRegression, lpSensitivities, OnlineLewisSampler, sample } from "../src/index.js";
+import { coresetRatio, median } from "./coreset-fit.js";
 import { note, pick, row } from "../../../tools/bench/lib.mjs";
 
 const ALL = ["uniform", "leverage", "root-leverage", "lewis", "sensitivity", "mixed"] as const;
@@ -15,10 +16,6 @@ type Scheme = (typeof ALL)[number];
 
 await init();
 
-const median = (v: number[]) => {
-  const s = [...v].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-};
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "fail");
 /** Woodruff-Yasuda sample counts for sensitivity sampling (up to ε and log factors): S^(2/p) for p <= 2, S^(2-2/p) for p > 2. */
 const theory = (S: number, p: number) => (p <= 2 ? S ** (2 / p) : S ** (2 - 2 / p));
@@ -98,36 +95,14 @@ async function grid(o: GridOptions): Promise<void> {
           kept.push(...r.indices);
           w.push(...r.weights);
         }
-        const sub = new Float64Array(kept.length * d), sb = new Float64Array(kept.length);
-        kept.forEach((i, k) => {
-          sub.set(A.data.subarray(i * d, i * d + d), k * d);
-          sb[k] = b[i];
-        });
-        let ratio = Infinity;
-        try {
-          const fit = await lpRegression({ rows: kept.length, cols: d, data: sub }, sb, p, { weights: Float64Array.from(w) });
-          ratio = lpObjective(A, b, fit.x, p) / full.objective;
-        } catch {
-          // rank-deficient sample: fail
-        }
+        const ratio = await coresetRatio(A, b, p, kept, Float64Array.from(w), full.objective);
         const k = `${p}|${c}`;
         online.set(k, [...(online.get(k) ?? []), [kept.length, ratio, s.memoryBytes, before]]);
       }
       for (const s of schemes) {
         for (const m of o.sizes) {
           const { indices, weights } = sample(scores[s], m, { seed: 1000 * seed + m });
-          const sub = new Float64Array(indices.length * d), sb = new Float64Array(indices.length);
-          indices.forEach((i, k) => {
-            sub.set(A.data.subarray(i * d, i * d + d), k * d);
-            sb[k] = b[i];
-          });
-          let ratio = Infinity;
-          try {
-            const fit = await lpRegression({ rows: indices.length, cols: d, data: sub }, sb, p, { weights });
-            ratio = lpObjective(A, b, fit.x, p) / full.objective;
-          } catch {
-            // A sample too small to determine x (rank-deficient) counts as a failure: ratio Infinity.
-          }
+          const ratio = await coresetRatio(A, b, p, indices, weights, full.objective);
           const k = key(p, s, m);
           ratios.set(k, [...(ratios.get(k) ?? []), ratio]);
         }

@@ -3,6 +3,17 @@
 // (Sherman-Morrison updates).
 import { axpyAt, dotAt } from "@lowrank/linalg/kernels";
 
+/** t = H a for the row a of A at offset ai (H d x d); returns aᵀ t, the row's score against H. O(d²). */
+function scoreAgainst(d: number, H: Float64Array, A: Float64Array, ai: number, t: Float64Array): number {
+  for (let j = 0; j < d; j++) t[j] = dotAt(d, H, j * d, A, ai);
+  return dotAt(d, A, ai, t, 0);
+}
+
+/** H += f t tᵀ (d x d): the Sherman-Morrison step of both samplers. O(d²). */
+function symmetricRankOne(d: number, f: number, t: Float64Array, H: Float64Array): void {
+  for (let j = 0; j < d; j++) axpyAt(d, f * t[j], t, 0, H, j * d);
+}
+
 /**
  * The online Lewis weight w of a row with prefix score s = aᵀ M⁻¹ a: the root
  * of w^(2/p) = s / (1 + s w^(1-2/p)) in (0, 1] by Newton in log w (0 for
@@ -37,8 +48,7 @@ export function onlineLeverage(
   let kept = 0;
   for (let i = 0; i < nb; i++) {
     const ai = i * lda;
-    for (let j = 0; j < d; j++) t[j] = dotAt(d, H, j * d, A, ai);
-    const q = dotAt(d, A, ai, t, 0);
+    const q = scoreAgainst(d, H, A, ai, t);
     score[i] = q;
     const p = Math.min(1, c * q);
     if (u[i] < p) {
@@ -46,7 +56,7 @@ export function onlineLeverage(
       const w = 1 / p;
       weight[i] = w;
       const f = -w / (1 + w * q);
-      for (let j = 0; j < d; j++) axpyAt(d, f * t[j], t, 0, H, j * d);
+      symmetricRankOne(d, f, t, H);
     } else {
       weight[i] = 0;
     }
@@ -67,8 +77,7 @@ export function onlineLewis(
   const e = 2 / p;
   for (let i = 0; i < nb; i++) {
     const ai = i * lda;
-    for (let j = 0; j < d; j++) t[j] = dotAt(d, H, j * d, A, ai);
-    const s = dotAt(d, A, ai, t, 0);
+    const s = scoreAgainst(d, H, A, ai, t);
     const w = onlineLewisWeight(s, p);
     score[i] = w;
     const pi = Math.min(1, c * w);
@@ -78,7 +87,7 @@ export function onlineLewis(
       const scale = Math.pow(pi, -e);
       const beta = Math.pow(onlineLewisWeight(scale * s, p), 1 - e) * scale;
       const f = -beta / (1 + beta * s);
-      for (let j = 0; j < d; j++) axpyAt(d, f * t[j], t, 0, H, j * d);
+      symmetricRankOne(d, f, t, H);
     } else {
       weight[i] = 0;
     }

@@ -1,6 +1,7 @@
 // BLAS benchmarks: GEMM, dot, axpy through the public API, TS reference vs the
 // two WASM variants vs ml-matrix. Run by tools/bench/run.mjs (see its README).
 import { axpy, dot, gemm, hasRelaxedSimd, init, Rng, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { randnOf, toMl } from "./matrices.js";
 import { Matrix } from "ml-matrix";
 import { cpuInfo, note, pick, quick, row, time, type TimeOptions } from "../../../tools/bench/lib.mjs";
 import { measurePeak } from "../../../tools/bench/peak.mjs";
@@ -18,12 +19,7 @@ interface Case {
 }
 
 const rng = new Rng(42);
-const randn = (rows: number, cols: number): DenseMatrix => ({ rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) });
-const toMl = (A: DenseMatrix): Matrix => {
-  const M = new Matrix(A.rows, A.cols);
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) M.set(i, j, A.data[i * A.cols + j]);
-  return M;
-};
+const randn = (rows: number, cols: number): DenseMatrix => randnOf(rng, rows, cols);
 
 const cases: Case[] = [];
 

@@ -5,6 +5,7 @@
 // unblocked kernels (householderQr + householderQ), side by side in one run.
 // A case whose export does not exist (yet) is skipped with a note. Run by tools/bench/run.mjs.
 import * as linalg from "../src/index.js";
+import { randnOf, toMl } from "./matrices.js";
 import { hasRelaxedSimd, init, Rng, withLinalg, type BackendOptions, type DenseMatrix, type WasmVariant } from "../src/index.js";
 import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
 import { note, pick, row, skip, time, type TimeOptions } from "../../../tools/bench/lib.mjs";
@@ -13,12 +14,7 @@ type Factor = (A: DenseMatrix, opts?: BackendOptions) => unknown;
 
 const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
 const rng = new Rng(7);
-const randn = (rows: number, cols: number): DenseMatrix => ({ rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) });
-const toMl = (A: DenseMatrix): Matrix => {
-  const M = new Matrix(A.rows, A.cols);
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) M.set(i, j, A.data[i * A.cols + j]);
-  return M;
-};
+const randn = (rows: number, cols: number): DenseMatrix => randnOf(rng, rows, cols);
 const symmetric = (n: number): DenseMatrix => {
   const B = randn(n, n);
   const S = new Float64Array(n * n);

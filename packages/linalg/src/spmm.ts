@@ -25,19 +25,7 @@ function finiteOrThrow(C: Float64Array, fn: string): Float64Array {
  * const C = spmm(csr, { rows: csr.cols, cols: 3, data }); // csr.rows x 3
  */
 export function spmm(A: CsrMatrix | CsrLike, B: MatrixLike, opts?: BackendOptions): DenseMatrix {
-  const o = readOptions("spmm", opts, OPTIONS);
-  const a = asCsr(A, "A");
-  const b = readMatrix(B, "B");
-  if (b.rows !== a.cols) throw new LowrankError("SHAPE", `spmm: A is ${a.rows} x ${a.cols} but B has ${b.rows} rows`);
-  const k = b.cols;
-  checkSize(a.rows * k, "spmm: the result");
-  const nnz = a.data.length;
-  const data = withLinalg(o.backend, arenaBytes(nnz + b.data.length + a.rows * k, nnz + a.rows + 1), (ws) => {
-    const C = ws.f64(a.rows * k);
-    ws.kernels.spmm(a.rows, k, ws.inputI32(a.indptr), ws.inputI32(a.indices), ws.input(a.data), ws.input(b.data), C);
-    return ws.output(C);
-  });
-  return { rows: a.rows, cols: k, data: finiteOrThrow(data, "spmm") };
+  return sparseProduct("spmm", A, B, opts);
 }
 
 /**
@@ -48,17 +36,26 @@ export function spmm(A: CsrMatrix | CsrLike, B: MatrixLike, opts?: BackendOption
  * const C = spmmT(csr, { rows: csr.rows, cols: 3, data }); // csr.cols x 3
  */
 export function spmmT(A: CsrMatrix | CsrLike, B: MatrixLike, opts?: BackendOptions): DenseMatrix {
-  const o = readOptions("spmmT", opts, OPTIONS);
+  return sparseProduct("spmmT", A, B, opts);
+}
+
+/** spmm (A B, B with A.cols rows) or spmmT (Aᵀ B, B with A.rows rows): reading, checks, the kernel call. O(nnz k). */
+function sparseProduct(fn: "spmm" | "spmmT", A: CsrMatrix | CsrLike, B: MatrixLike, opts?: BackendOptions): DenseMatrix {
+  const o = readOptions(fn, opts, OPTIONS);
   const a = asCsr(A, "A");
   const b = readMatrix(B, "B");
-  if (b.rows !== a.rows) throw new LowrankError("SHAPE", `spmmT: A is ${a.rows} x ${a.cols} but B has ${b.rows} rows`);
+  const transposed = fn === "spmmT";
+  const inner = transposed ? a.rows : a.cols, rows = transposed ? a.cols : a.rows;
+  if (b.rows !== inner) throw new LowrankError("SHAPE", `${fn}: A is ${a.rows} x ${a.cols} but B has ${b.rows} rows`);
   const k = b.cols;
-  checkSize(a.cols * k, "spmmT: the result");
+  checkSize(rows * k, `${fn}: the result`);
   const nnz = a.data.length;
-  const data = withLinalg(o.backend, arenaBytes(nnz + b.data.length + a.cols * k, nnz + a.rows + 1), (ws) => {
-    const C = ws.f64(a.cols * k);
-    ws.kernels.spmmT(a.rows, a.cols, k, ws.inputI32(a.indptr), ws.inputI32(a.indices), ws.input(a.data), ws.input(b.data), C);
+  const data = withLinalg(o.backend, arenaBytes(nnz + b.data.length + rows * k, nnz + a.rows + 1), (ws) => {
+    const C = ws.f64(rows * k);
+    const indptr = ws.inputI32(a.indptr), indices = ws.inputI32(a.indices), values = ws.input(a.data), Bv = ws.input(b.data);
+    if (transposed) ws.kernels.spmmT(a.rows, a.cols, k, indptr, indices, values, Bv, C);
+    else ws.kernels.spmm(a.rows, k, indptr, indices, values, Bv, C);
     return ws.output(C);
   });
-  return { rows: a.cols, cols: k, data: finiteOrThrow(data, "spmmT") };
+  return { rows, cols: k, data: finiteOrThrow(data, fn) };
 }

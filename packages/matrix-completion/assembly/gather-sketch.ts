@@ -13,7 +13,7 @@
 // by chunks in strips of up to 8 columns.
 // Twin: src/kernels/gather-sketch.ts.
 import { madd } from "../../linalg/assembly/simd";
-import { CHUNK, lane2, storeSets, stripWidth } from "./normal-product";
+import { CHUNK, lane2, storeRow, storeSets, stripWidth } from "./normal-product";
 import { mix32 } from "./sketch-hash";
 
 /** Register J of a row at p (NV registers; when ODD the last holds one double and a zero). */
@@ -122,10 +122,7 @@ import { mix32 } from "./sketch-hash";
     addSigned(b + 32, d2, neg);
     if (NV > 3) addSigned(b + 48, d3, neg);
   }
-  v128.store(g, g0);
-  v128.store(g, g1, 16);
-  v128.store(g, g2, 32);
-  if (NV > 3) v128.store(g, g3, 48);
+  storeRow(NV, g, g0, g1, g2, g3, zero, zero, zero, zero);
 }
 
 /** The wide first pass at 9-16 columns (nv = 5..8), one set of g: per chunk, gather and dot with all of x in registers, then the gradient (all of g in registers) and the sketch. */
@@ -175,14 +172,7 @@ import { mix32 } from "./sketch-hash";
       if (NV > 7) { const d = v128.load(dq, 112); g7 = madd(r, d, g7); addSigned(b + 112, d, neg); }
     }
   }
-  v128.store(g, g0, 0);
-  v128.store(g, g1, 16);
-  v128.store(g, g2, 32);
-  v128.store(g, g3, 48);
-  v128.store(g, g4, 64);
-  if (NV > 5) v128.store(g, g5, 80);
-  if (NV > 6) v128.store(g, g6, 96);
-  if (NV > 7) v128.store(g, g7, 112);
+  storeRow(NV, g, g0, g1, g2, g3, g4, g5, g6, g7);
 }
 
 /** Gathers the strip (NV registers, at column offset o) of each row of a chunk into D and adds its dot with x to buf. */

@@ -35,6 +35,20 @@ export const CHUNK = 64;
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
 
+/** Stores the registers r0..r(NV-1) of a row at w (NV <= 8; the others are not read). */
+@inline export function storeRow(
+  NV: i32, w: usize, r0: v128, r1: v128, r2: v128, r3: v128, r4: v128, r5: v128, r6: v128, r7: v128,
+): void {
+  v128.store(w, r0);
+  if (NV > 1) v128.store(w, r1, 16);
+  if (NV > 2) v128.store(w, r2, 32);
+  if (NV > 3) v128.store(w, r3, 48);
+  if (NV > 4) v128.store(w, r4, 64);
+  if (NV > 5) v128.store(w, r5, 80);
+  if (NV > 6) v128.store(w, r6, 96);
+  if (NV > 7) v128.store(w, r7, 112);
+}
+
 /** Stores the two accumulator sets of a strip of NV registers (a at wa, b at wb), each register's pair together. */
 @inline export function storeSets(
   NV: i32, wa: usize, wb: usize, a0: v128, a1: v128, a2: v128, a3: v128, b0: v128, b1: v128, b2: v128, b3: v128,
@@ -132,10 +146,7 @@ export const CHUNK = 64;
     w2 = madd(vv, d2, w2);
     if (NV > 3) w3 = madd(vv, d3, w3);
   }
-  v128.store(w, w0);
-  v128.store(w, w1, 16);
-  v128.store(w, w2, 32);
-  if (NV > 3) v128.store(w, w3, 48);
+  storeRow(NV, w, w0, w1, w2, w3, zero, zero, zero, zero);
   return qq;
 }
 
@@ -182,14 +193,7 @@ export const CHUNK = 64;
       if (NV > 7) w7 = madd(vv, v128.load(dq, 112), w7);
     }
   }
-  v128.store(w, w0, 0);
-  v128.store(w, w1, 16);
-  v128.store(w, w2, 32);
-  v128.store(w, w3, 48);
-  v128.store(w, w4, 64);
-  if (NV > 5) v128.store(w, w5, 80);
-  if (NV > 6) v128.store(w, w6, 96);
-  if (NV > 7) v128.store(w, w7, 112);
+  storeRow(NV, w, w0, w1, w2, w3, w4, w5, w6, w7);
   return qq;
 }
 

@@ -36,6 +36,12 @@ export interface BasisOrth {
   orthogonalise(X: Float64Array, len: number, j: number, w: Float64Array, col: number, nrm: number): number;
   /** Replaces w by a random unit vector orthogonal to the first j rows of X (j < len). O(j len). */
   randomOrthogonal(X: Float64Array, len: number, j: number, w: Float64Array): void;
+  /**
+   * Scales w (norm nrm after orthogonalise) to unit length and returns nrm
+   * when nrm > floor; otherwise (w lay in the span of the first j rows of X:
+   * deflation) replaces w by randomOrthogonal's vector and returns 0. O(j len).
+   */
+  normaliseOrRestart(X: Float64Array, len: number, j: number, w: Float64Array, nrm: number, floor: number): number;
 }
 
 /** The Gram-Schmidt of a Lanczos run: scratch h and h2 (length >= the basis size), T with row length ldt, random vectors from rng. */
@@ -64,5 +70,13 @@ export function basisOrth(ws: SvdWorkspace, rng: Rng, h: Float64Array, h2: Float
       }
     }
   };
-  return { orthogonalise, randomOrthogonal };
+  const normaliseOrRestart = (X: Float64Array, len: number, j: number, w: Float64Array, nrm: number, floor: number): number => {
+    if (nrm > floor) {
+      K.scal(len, 1 / nrm, w);
+      return nrm;
+    }
+    randomOrthogonal(X, len, j, w);
+    return 0;
+  };
+  return { orthogonalise, randomOrthogonal, normaliseOrRestart };
 }

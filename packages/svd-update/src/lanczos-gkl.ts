@@ -141,7 +141,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
   const row = (X: Float64Array, len: number, i: number) => X.subarray(i * len, (i + 1) * len);
   let normA = 0;
 
-  const { orthogonalise, randomOrthogonal } = basisOrth(ws, rng, h, h2, B, p);
+  const { orthogonalise, randomOrthogonal, normaliseOrRestart } = basisOrth(ws, rng, h, h2, B, p);
 
   /** The Ritz triplets of the leading q x q block of B and their residuals |β f_{q,i}| / θ_1. */
   const ritz = (q: number) => {
@@ -190,16 +190,10 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
         K.axpy(m, -beta, row(Ub, m, j - 1), u);
         B[(j - 1) * p + j] = beta;
       }
-      const alpha = orthogonalise(Ub, m, j, u, j, Math.sqrt(K.dot(m, u, u)));
-      if (alpha > DEFLATE * normA) {
-        K.scal(m, 1 / alpha, u);
-        B[j * p + j] = alpha;
-      } else {
-        // A v_j lies in span(u_0..u_{j-1}): continue from a fresh direction (α_j = 0).
-        B[j * p + j] = 0;
-        deflated = true;
-        randomOrthogonal(Ub, m, j, u);
-      }
+      // When A v_j lies in span(u_0..u_{j-1}) the run continues from a fresh direction (α_j = 0).
+      const alpha = normaliseOrRestart(Ub, m, j, u, orthogonalise(Ub, m, j, u, j, Math.sqrt(K.dot(m, u, u))), DEFLATE * normA);
+      B[j * p + j] = alpha;
+      if (alpha === 0) deflated = true;
       yield null;
       const w = row(Vb, n, j + 1);
       if (j + 1 >= n) {
@@ -210,13 +204,8 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
       normA = Math.max(normA, Math.sqrt(K.dot(n, w, w)));
       const a = B[j * p + j];
       if (a !== 0) K.axpy(n, -a, v, w);
-      beta = orthogonalise(Vb, n, j + 1, w, -1, Math.sqrt(K.dot(n, w, w)));
-      if (beta > DEFLATE * normA) K.scal(n, 1 / beta, w);
-      else {
-        beta = 0;
-        deflated = true;
-        randomOrthogonal(Vb, n, j + 1, w);
-      }
+      beta = normaliseOrRestart(Vb, n, j + 1, w, orthogonalise(Vb, n, j + 1, w, -1, Math.sqrt(K.dot(n, w, w))), DEFLATE * normA);
+      if (beta === 0) deflated = true;
       yield null;
       // An early look at the Ritz triplets every `check` steps, so a run converged before the basis is full stops
       // there; not after an invariant subspace was found, where copies of a repeated singular value may still be

@@ -140,13 +140,8 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
         beta = 0;
         continue;
       }
-      beta = orth.orthogonalise(Vb, n, j + 1, w, j, Math.sqrt(K.dot(n, w, w)));
-      if (beta > DEFLATE * normA2) K.scal(n, 1 / beta, w);
-      else {
-        beta = 0;
-        deflated = true;
-        orth.randomOrthogonal(Vb, n, j + 1, w);
-      }
+      beta = orth.normaliseOrRestart(Vb, n, j + 1, w, orth.orthogonalise(Vb, n, j + 1, w, j, Math.sqrt(K.dot(n, w, w))), DEFLATE * normA2);
+      if (beta === 0) deflated = true;
       yield null;
       const q = j + 1;
       if (q < p && q >= k && !deflated && (q - j0) % check === 0) {

@@ -182,13 +182,13 @@ export function gemm(
 }
 
 // Parallel GEMM (docs/ARCHITECTURE.md, "Threads"): C is cut into a fixed grid
-// of GEMM_TASK_ROWS x GEMM_TASK_COLS blocks (256 x 256), task t being block
+// of GEMM_TASK_ROWS x GEMM_TASK_COLS blocks (128 x 256), task t being block
 // (t / columnBlocks, t % columnBlocks), whatever the number of threads. A task
 // is `gemm` on its block with the whole k, so every entry of C goes through
 // exactly the operations of the single-threaded call (the k loop is blocked by
 // KC the same way, and the row/column blocking never enters a sum): the
 // result is bit for bit the same for any thread count and any task order.
-export const GEMM_TASK_ROWS: i32 = 2 * MC;
+export const GEMM_TASK_ROWS: i32 = MC;
 export const GEMM_TASK_COLS: i32 = 256;
 /** Bytes of a gemm job: 11 i32 fields (transA, transB, m, n, k, A, lda, B, ldb, C, ldc), then alpha and beta as f64 at 48 and 56. */
 export const GEMM_JOB_BYTES: i32 = 64;

@@ -1,7 +1,8 @@
 // @lowrank/linalg's own WebAssembly module, declared to the runtime once.
 import type { Arena } from "./arena.js";
 import { WARM_BLOCKED_QR_BYTES, warmBlockedQr, warmFactorizations } from "./factor-warm.js";
-import simd from "./generated/wasm-simd.js";
+import { sources } from "./generated/sources.js";
+import { threadSources } from "./generated/thread-sources.js";
 import { jsKernels, type LinalgKernels } from "./kernels/index.js";
 import { initRuntime, type InitOptions, type InitResult } from "./runtime.js";
 import { defineKernelModule } from "./runtime-module.js";
@@ -17,17 +18,10 @@ import type { Workspace } from "./workspace.js";
  * load lazily.
  */
 export const linalgModule = defineKernelModule<LinalgExports, LinalgKernels>({
-  name: "@lowrank/linalg",
-  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
-  bind: (instance) => withParallelGemm(bindLinalg(instance), instance),
-  js: jsKernels,
-  warm: warmLinalg,
-  warmBytes: (1 << 20) + WARM_BLOCKED_QR_BYTES,
+  name: "@lowrank/linalg", sources, bind: (instance) => withParallelGemm(bindLinalg(instance), instance), js: jsKernels,
+  warm: warmLinalg, warmBytes: (1 << 20) + WARM_BLOCKED_QR_BYTES,
   threads: {
-    sources: {
-      simd: () => import("./generated/wasm-simd-threads.js"),
-      "relaxed-simd": () => import("./generated/wasm-relaxed-simd-threads.js"),
-    },
+    sources: threadSources,
     tasks: ["gemmTask"],
     scratchBytes: (x) => x.gemmWorkSize() * 8,
   },

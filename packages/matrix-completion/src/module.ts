@@ -4,7 +4,7 @@
 // (docs/ARCHITECTURE.md, "The runtime").
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
-import simd from "./generated/wasm-simd.js";
+import { sources } from "./generated/sources.js";
 import { jsCompletionKernels, type CompletionKernels } from "./kernels/index.js";
 import { sketchedHalfStep, sketchedWorkSize, type SketchKind } from "./robust-altmin.js";
 import { bindCompletion } from "./wasm.js";
@@ -18,12 +18,7 @@ const WARM_BYTES = 1 << 17;
  * picks it. `completionModule.workspace` gives a run its private instance.
  */
 export const completionModule = defineKernelModule<Exports, CompletionKernels>({
-  name: "@lowrank/matrix-completion",
-  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
-  bind: bindCompletion,
-  js: jsCompletionKernels,
-  warm: warmCompletion,
-  warmBytes: WARM_BYTES,
+  name: "@lowrank/matrix-completion", sources, bind: bindCompletion, js: jsCompletionKernels, warm: warmCompletion, warmBytes: WARM_BYTES,
 });
 
 // Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully

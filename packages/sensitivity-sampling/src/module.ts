@@ -4,7 +4,7 @@
 // `.workspace` give the synchronous and the long-run workspaces.
 import { defineKernelModule, Rng, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
-import simd from "./generated/wasm-simd.js";
+import { sources } from "./generated/sources.js";
 import { jsSensitivityKernels, type SensitivityKernels } from "./kernels/index.js";
 import { bindSensitivity } from "./wasm.js";
 
@@ -17,12 +17,7 @@ const WARM_BYTES = 1 << 16;
  * lazily.
  */
 export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>({
-  name: "@lowrank/sensitivity-sampling",
-  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
-  bind: bindSensitivity,
-  js: jsSensitivityKernels,
-  warm,
-  warmBytes: WARM_BYTES,
+  name: "@lowrank/sensitivity-sampling", sources, bind: bindSensitivity, js: jsSensitivityKernels, warm, warmBytes: WARM_BYTES,
 });
 
 // Runs each hot kernel ten times on tiny inputs so V8 optimises them before

@@ -4,7 +4,7 @@
 // "The runtime").
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
-import simd from "./generated/wasm-simd.js";
+import { sources } from "./generated/sources.js";
 import { jsSvdUpdateKernels, type SvdUpdateKernels } from "./kernels/index.js";
 import { bindSvdUpdate } from "./wasm.js";
 
@@ -17,12 +17,7 @@ const WARM_BYTES = 1 << 16;
  * relaxed-simd variant loads when `init()` picks it.
  */
 export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
-  name: "@lowrank/svd-update",
-  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
-  bind: bindSvdUpdate,
-  js: jsSvdUpdateKernels,
-  warm: warmSvdUpdate,
-  warmBytes: WARM_BYTES,
+  name: "@lowrank/svd-update", sources, bind: bindSvdUpdate, js: jsSvdUpdateKernels, warm: warmSvdUpdate, warmBytes: WARM_BYTES,
 });
 
 // Runs the hot kernels of an update on tiny inputs so V8 optimises them before

@@ -4,7 +4,7 @@
 // compile it synchronously on a first call made before `init()`, the relaxed
 // one loads lazily. `init` is linalg's: one call initialises every package.
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
-import simd from "./generated/wasm-simd.js";
+import { sources } from "./generated/sources.js";
 import { jsTensorKernels, type TensorKernels } from "./kernels/index.js";
 import { bindTensor, type TensorExports } from "./wasm.js";
 import { warmTensor } from "./warm.js";
@@ -19,13 +19,12 @@ const WARM_BYTES = 1 << 20;
  * shared instance, `workspace(backend, bytes)` for long runs on a private one.
  */
 export const tensorModule = defineKernelModule<TensorExports, TensorKernels>({
-  name: "@lowrank/tensor-network",
-  sources: { simd, "relaxed-simd": () => import("./generated/wasm-relaxed-simd.js") },
-  bind: bindTensor,
-  js: jsTensorKernels,
-  warm: (k: TensorKernels, arena: Arena) => warmTensor(k, (n) => arena.f64(n), (n) => arena.i32(n)),
-  warmBytes: WARM_BYTES,
+  name: "@lowrank/tensor-network", sources, bind: bindTensor, js: jsTensorKernels, warm, warmBytes: WARM_BYTES,
 });
+
+function warm(k: TensorKernels, arena: Arena): void {
+  warmTensor(k, (n) => arena.f64(n), (n) => arena.i32(n));
+}
 
 /** The loader of this package's module (its shared instance and variant). */
 export const tensorWasm = tensorModule.loader;

@@ -1,6 +1,6 @@
 // TR-ALS: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 2. See tensor-ring.ts for the method's contract.
-import { arenaBytes, checkSize, LowrankError, Rng, type Backend, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, checkSize, LowrankError, Rng, spdSolve, type Backend, type Tensor, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
@@ -246,31 +246,17 @@ async function weightedSweeps(
 
 /**
  * G (n x rr) row i = V_i⁻¹ B_i for the n lower-triangular blocks V_i (rr x rr,
- * from maskedNormal): Cholesky and two triangular solves per slice; a slice
- * whose V_i is singular (too few observed entries) gets a ridge of 1e-10
- * trace(V_i) / rr, growing 100x per retry (a slice observed nowhere gets 0).
+ * from maskedNormal), each through linalg's spdSolve: Cholesky and two
+ * triangular solves, with linalg's ridge retry when V_i is singular (too few
+ * observed entries; a slice observed nowhere has B_i = 0 and gets 0).
  */
 function solveSlices(K: TensorKernels, n: number, rr: number, V: Float64Array, L: Float64Array, B: Float64Array, b: Float64Array, G: Float64Array): void {
   const r2 = rr * rr;
   for (let i = 0; i < n; i++) {
-    const Vi = V.subarray(i * r2, (i + 1) * r2);
-    let trace = 0;
-    for (let a = 0; a < rr; a++) trace += Vi[a * rr + a];
-    if (trace === 0) {
-      G.fill(0, i * rr, (i + 1) * rr);
-      continue;
-    }
-    let ridge = 0;
-    for (let attempt = 0; ; attempt++) {
-      L.set(Vi);
-      for (let a = 0; a < rr; a++) L[a * rr + a] += ridge;
-      if (K.cholesky(rr, L, rr) >= 0) break;
-      if (attempt === 8) throw new LowrankError("NOT_CONVERGED", "weighted ALS: a slice's normal equations stayed singular");
-      ridge = ridge === 0 ? (1e-10 * trace) / rr : ridge * 100;
-    }
     b.set(B.subarray(i * rr, (i + 1) * rr));
-    K.triangularSolve(true, false, false, rr, 1, L, rr, b, 1);
-    K.triangularSolve(true, true, false, rr, 1, L, rr, b, 1);
+    if (spdSolve(K, rr, V.subarray(i * r2, (i + 1) * r2), rr, L, b, 1, 1) < 0) {
+      throw new LowrankError("NOT_CONVERGED", "weighted ALS: a slice's normal equations stayed singular");
+    }
     G.set(b.subarray(0, rr), i * rr);
   }
 }

@@ -1,7 +1,8 @@
 // Lewis weights for p >= 4 as the minimiser of a strictly convex function:
 // descent along the Cohen-Peng step with an exact line search (the proof of
 // convergence is on lewisConvex). Public entry: lewis.ts.
-import { eigh, LowrankError, type Workspace } from "@lowrank/linalg";
+import { eigh, LowrankError, spdSolve, type Workspace } from "@lowrank/linalg";
+import { jsKernels } from "@lowrank/linalg/kernels";
 import type { SensitivityKernels } from "./kernels/index.js";
 import {
   allFinite, inverseCholeskyFactor, stallWatch, type IterationOutcome, type LewisIteration,
@@ -114,34 +115,17 @@ function lineSearch(
   n: number, r: number, q: Float64Array, q1: Float64Array, M: Float64Array, D: Float64Array,
   X: Float64Array, C: Float64Array, Z: Float64Array, p: number,
 ): number {
-  // C = chol(M) (lower), Z = C⁻¹ D C⁻ᵀ, μ = eig(Z).
-  C.set(M);
-  for (let j = 0; j < r; j++) {
-    let s = C[j * r + j];
-    for (let k = 0; k < j; k++) s -= C[j * r + k] * C[j * r + k];
-    const cjj = Math.sqrt(Math.max(s, 1e-300));
-    C[j * r + j] = cjj;
-    for (let i = j + 1; i < r; i++) {
-      let x = C[i * r + j];
-      for (let k = 0; k < j; k++) x -= C[i * r + k] * C[j * r + k];
-      C[i * r + j] = x / cjj;
-    }
-    for (let i = 0; i < j; i++) C[i * r + j] = 0;
+  // C = chol(M) (lower, through linalg's one SPD factorisation and its ridge
+  // policy), Z = C⁻¹ D C⁻ᵀ by two triangular solves, μ = eig(Z).
+  if (spdSolve(jsKernels, r, M, r, C, Z, 0, r) < 0) {
+    throw new LowrankError("NOT_CONVERGED", "lewisWeights: the line search's matrix did not factor (the weights degenerated)");
   }
-  // Forward substitution with C on each column: dst = C⁻¹ src.
-  const fwd = (src: Float64Array, dst: Float64Array) => {
-    for (let col = 0; col < r; col++) {
-      for (let i = 0; i < r; i++) {
-        let x = src[i * r + col];
-        for (let k = 0; k < i; k++) x -= C[i * r + k] * dst[k * r + col];
-        dst[i * r + col] = x / C[i * r + i];
-      }
-    }
-  };
-  const Y = new Float64Array(r * r), Yt = new Float64Array(r * r);
-  fwd(D, Y);
-  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) Yt[i * r + j] = Y[j * r + i];
-  fwd(Yt, Z);
+  const Yt = new Float64Array(r * r);
+  Z.set(D.subarray(0, r * r));
+  jsKernels.triangularSolve(true, false, false, r, r, C, r, Z, r);
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) Yt[i * r + j] = Z[j * r + i];
+  Z.set(Yt);
+  jsKernels.triangularSolve(true, false, false, r, r, C, r, Z, r);
   for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) Z[i * r + j] = Z[j * r + i] = 0.5 * (Z[i * r + j] + Z[j * r + i]);
   const mu = eigh({ rows: r, cols: r, data: Z }, { backend: "js" }).values;
   // φ'(0) = <X, D> - tr(M⁻¹ D) = <X, D> - tr(Z).

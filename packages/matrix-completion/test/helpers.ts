@@ -1,9 +1,10 @@
-import { hasRelaxedSimd, LowrankError, type WasmVariant } from "@lowrank/linalg";
+import { LowrankError, type WasmVariant } from "@lowrank/linalg";
+import { wasmVariants } from "@lowrank/test-utils";
 import type { CompletionModel } from "../src/index.js";
 export { relDiff } from "@lowrank/test-utils";
 
 /** The WASM variants this engine can run (tests run each). */
-export const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+export const variants: WasmVariant[] = wasmVariants();
 
 /** The LowrankError code `fn` throws (or rejects with), or "none". */
 export async function codeOf(fn: () => unknown): Promise<string> {

@@ -34,11 +34,6 @@ const SIMD_TOLERANCE: Record<string, { tol: number; why: string }> = {
   lewisUpdateGram: { tol: 1e-13, why: "as lewisUpdate" },
   irlsRows: { tol: 1e-13, why: "Math.pow: the host's in the twin, AssemblyScript's in WASM" },
   onlineLewis: { tol: 1e-13, why: "Math.pow: the host's in the twin, AssemblyScript's in WASM" },
-  sparseGramSchmidt: {
-    tol: 1e-13,
-    why: "the kept rows are scaled by 1 / r_jj in WASM (scal) and divided by r_jj in the twin (src/kernels/sparse-gram-schmidt.ts): one rounding apart",
-  },
-  gklExpand: { tol: 1e-13, why: "runs sparseGramSchmidt" },
 };
 
 /** relaxed-simd against the twin (fused multiply-adds change roundings; iterative kernels amplify them a little). */

@@ -28,8 +28,10 @@ export function sparseGramSchmidt(
     }
     if (!(q2 > tol2 * ref) || !(ref > 0)) continue;
     const rjj = Math.sqrt(q2);
-    for (let t = 0; t < p; t++) B[j * p + t] /= rjj;
-    for (let t = 0; t < k; t++) C[j * k + t] /= rjj;
+    // Scaled by the reciprocal, as the kernel's scal does (one rounding of 1 / rjj, then a product).
+    const inv = 1.0 / rjj;
+    for (let t = 0; t < p; t++) B[j * p + t] *= inv;
+    for (let t = 0; t < k; t++) C[j * k + t] *= inv;
     R[kept * s + j] = rjj;
     if (kept < j) {
       B.copyWithin(kept * p, j * p, j * p + p);

@@ -1,31 +1,13 @@
 // The README's example, run as written (its import line replaced by this
 // package's source).
-import { readFileSync } from "node:fs";
+import { readmeExample, runExample } from "@lowrank/test-utils/readme";
 import { describe, expect, it } from "vitest";
 import * as lib from "../src/index.js";
 
 describe("README example", () => {
   it("runs and prints the update's shape and error, an embedding, and auto's two picks", async () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    const block = readme.match(/## Example\s+```js\n([\s\S]*?)```/);
-    expect(block).not.toBeNull();
-    let body = block![1];
-    const names: string[] = [], values: unknown[] = [];
-    for (const m of [...body.matchAll(/^import \{([^}]*)\} from "([^"]+)";$/gm)]) {
-      expect(m[2]).toBe("@lowrank/svd-update");
-      for (const name of m[1].split(",").map((s) => s.trim()).filter(Boolean)) {
-        const value = (lib as Record<string, unknown>)[name];
-        expect(value, `@lowrank/svd-update exports ${name}`).toBeDefined();
-        names.push(name);
-        values.push(value);
-      }
-      body = body.replace(m[0], "");
-    }
+    const { names, lines } = await runExample(readmeExample(new URL("../README.md", import.meta.url)), { "@lowrank/svd-update": lib });
     expect(names).toEqual(["EvolvingSvd", "truncatedSvd", "singularValueError"]);
-    const lines: string[] = [];
-    const log = { log: (...args: unknown[]) => lines.push(args.map(String).join(" ")) };
-    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
-    await new AsyncFunction(...names, "console", body)(...values, log);
     expect(lines).toHaveLength(3);
     const m = lines[0].match(/^400 x 300, 10 updates, max singular-value error (\S+) ok$/);
     expect(m).not.toBeNull();

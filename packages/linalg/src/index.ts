@@ -2,7 +2,7 @@
 export type { Backend, BackendOptions, CsrMatrix, DenseMatrix, Tensor, WasmVariant } from "./types.js";
 export type { MatrixLike, VectorLike, CsrLike } from "./types.js";
 export { LowrankError, LOWRANK_ERROR_CODES, internalError, type LowrankErrorCode } from "./errors.js";
-export { init } from "./module.js";
+export { init } from "./init.js";
 export { Rng } from "./rng.js";
 export { gemm, gemv, dot, axpy, type GemmOptions } from "./blas.js";
 export { spmm, spmmT } from "./spmm.js";

@@ -4,7 +4,6 @@ import { WARM_BLOCKED_QR_BYTES, warmBlockedQr, warmFactorizations } from "./fact
 import { sources } from "./generated/sources.js";
 import { threadSources } from "./generated/thread-sources.js";
 import { jsKernels, type LinalgKernels } from "./kernels/index.js";
-import { initRuntime, type InitOptions, type InitResult } from "./runtime.js";
 import { defineKernelModule } from "./runtime-module.js";
 import { withParallelGemm } from "./threads-gemm.js";
 import type { Backend } from "./types.js";
@@ -46,24 +45,6 @@ function warmLinalg(k: LinalgKernels, arena: Arena): void {
   }
   warmFactorizations(k, arena);
   warmBlockedQr(k, arena);
-}
-
-/**
- * Compiles and warms the WebAssembly of every @lowrank package loaded
- * (relaxed-simd where the engine has it, else simd), starts the worker pool
- * (`threads`, default the available parallelism up to 8), and says which
- * variant and how many threads run. One call serves the whole library: every
- * package's `init` is this one. In Node and in workers a synchronous call
- * made before it compiles on first use (on one thread); on a browser's main
- * thread, await it first. Where threads cannot run (a page that is not
- * cross-origin isolated) it resolves to one thread and `threadsNote` says why.
- *
- * @example
- * const { variant, threads } = await init(); // "relaxed-simd", 8
- * await init({ threads: 1 }); // stop the pool: every call on the calling thread
- */
-export function init(opts: InitOptions = {}): Promise<InitResult> {
-  return initRuntime(opts);
 }
 
 /**

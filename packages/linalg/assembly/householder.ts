@@ -94,7 +94,7 @@ function householderVectorLifted(x: usize, strideBytes: usize, L: i32, tauAt: us
  * four rows); every entry still gets the same terms in the same order, so on
  * the simd build the sums are those of one axpy per row.
  */
-@inline function accumulateRows(i0: i32, i1: i32, L: i32, vBase: usize, vStride: usize, rBase: usize, rStride: usize, w: usize): void {
+@inline export function accumulateRows(i0: i32, i1: i32, L: i32, vBase: usize, vStride: usize, rBase: usize, rStride: usize, w: usize): void {
   let i = i0;
   while (i < i1) {
     const pv = vBase + <usize>i * vStride, r0 = rBase + <usize>i * rStride;

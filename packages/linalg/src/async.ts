@@ -19,7 +19,7 @@ import type { SymmetricOptions } from "./eigh.js";
  * before any work (an already-aborted signal rejects with ABORTED at once),
  * after the input is read and the event loop has had a turn, and once more
  * after the factorisation. The factorisation itself is one synchronous
- * kernel pipeline over one workspace (QR, Jacobi sweeps, U = QP) and is not
+ * kernel pipeline over one workspace (see svd's Method) and is not
  * interrupted inside: the signal cannot stop it halfway, and the result is
  * bit-for-bit that of `svd`. Errors: those of `svd`, and ABORTED.
  *
@@ -32,7 +32,7 @@ export async function svdAsync(A: MatrixLike, opts?: SvdOptions & { signal?: Abo
   const a = readMatrix(A, "A");
   await yieldToEventLoop();
   run.check();
-  const result = svd(a, { rank: o.rank, k: o.k, backend: o.backend });
+  const result = svd(a, { rank: o.rank, k: o.k, method: o.method, backend: o.backend });
   run.check();
   return result;
 }

@@ -8,7 +8,9 @@ import { BACKEND, opt, readOptions, type OptionsOf } from "./options.js";
 import type { DenseMatrix } from "./types.js";
 
 export const QR_OPTIONS = { backend: BACKEND };
-export const SVD_OPTIONS = { rank: opt.int({ min: 1 }), k: opt.int({ min: 1 }), backend: BACKEND };
+export const SVD_OPTIONS = {
+  rank: opt.int({ min: 1 }), k: opt.int({ min: 1 }), method: opt.oneOf(["auto", "jacobi", "bidiagonal"] as const), backend: BACKEND,
+};
 export const SYMMETRIC_OPTIONS = { symmetryTol: opt.number({ min: 0 }), backend: BACKEND };
 export const TRIANGULAR_OPTIONS = { lower: opt.boolean(), trans: opt.boolean(), unitDiagonal: opt.boolean(), backend: BACKEND };
 export const LSTSQ_OPTIONS = { rcond: opt.number({ min: 0 }), backend: BACKEND };

@@ -4,7 +4,7 @@ import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
 import { jacobiSvd, triangleWithIdentity } from "./drivers.js";
-import type { BackendOptions, DenseMatrix } from "./types.js";
+import type { Backend, BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readSvdOptions } from "./schemas.js";
 
@@ -14,6 +14,13 @@ export interface SvdOptions extends BackendOptions {
   rank?: number;
   /** @deprecated The old name of `rank`, still read (a different value beside `rank` is INVALID_ARGUMENT). */
   k?: number;
+  /**
+   * "jacobi": QR then one-sided Jacobi (every singular value to high relative accuracy when A is a
+   * well-conditioned matrix times a diagonal scaling); "bidiagonal": QR, bidiagonalisation and
+   * implicit-shift QR (as LAPACK's dgesvd, several times faster for larger matrices); "auto"
+   * (default): Jacobi up to min(m, n) = 48, bidiagonal above.
+   */
+  method?: "auto" | "jacobi" | "bidiagonal";
 }
 
 /** Result of {@link svd}: A ≈ U diag(s) Vᵀ. */
@@ -28,6 +35,9 @@ export interface SvdResult {
   V: DenseMatrix;
 }
 
+/** Up to this min(m, n), `method: "auto"` runs one-sided Jacobi (measured crossover: docs/ARCHITECTURE.md). */
+export const JACOBI_MAX_N = 48;
+
 /** Sweeps of one-sided Jacobi at most (convergence is quadratic; 6-12 are typical). */
 const MAX_SWEEPS = 60;
 
@@ -36,20 +46,35 @@ const MAX_SWEEPS = 60;
  *
  * Method: the input is scaled by a power of two (exact); with M x N the taller
  * orientation (Aᵀ when m < n), a Householder QR (blocked on wasm above
- * about 100 x 100) reduces it to the N x N triangle R; one-sided Jacobi (Hestenes) orthogonalises the rows of R,
- * accumulating its rotations, which gives R = P Σ Vᵀ; then U = Q P (GEMM).
- * Jacobi is used for its accuracy (small singular values to high relative
- * accuracy, orthogonality to rounding level) and a hard bound on work. Singular
- * values below 1e-135 of the largest count as zero; their right vectors are
- * completed to an orthonormal set by Gram-Schmidt against coordinate vectors.
+ * about 100 x 100) reduces it to the N x N triangle R. Then, by `method`:
+ *
+ * - "bidiagonal" (default above N = 48): the columns are first ordered by
+ *   decreasing norm; R is reduced to an upper bidiagonal B = Qbᵀ R Pb by
+ *   Householder reflectors, B's SVD is found by implicit-shift QR with
+ *   zero-shift sweeps and relative convergence tests (LAPACK's dbdsqr),
+ *   rotating the rows of Qbᵀ and Pbᵀ, and U = Q Qb Ub by one GEMM. About
+ *   O(MN² + 12N³) for ~2 QR sweeps per singular value.
+ * - "jacobi" (default up to N = 48): one-sided Jacobi (Hestenes) orthogonalises
+ *   the rows of R, accumulating its rotations, which gives R = P Σ Vᵀ; then
+ *   U = Q P (GEMM). Stops when all pairs are orthogonal to sqrt(N) eps
+ *   (relative), at most 60 sweeps (the last 30 with the looser N eps).
+ *   O(MN² + sweeps·N³), several times the bidiagonal path's work for large N.
+ *
+ * Accuracy: U and V orthonormal to rounding level, A - U Σ Vᵀ to O(eps ‖A‖).
+ * For a graded A = B D (B well-conditioned, D diagonal), both methods give
+ * every singular value to a small multiple of eps relative to itself
+ * (measured on singular values 1 .. 1e-15: Jacobi 1e-15, bidiagonal 6e-15);
+ * otherwise small singular values are accurate to O(eps σ_max).
+ * Singular values below 1e-135 of the largest count as zero on the Jacobi
+ * path; their right vectors are completed to an orthonormal set by
+ * Gram-Schmidt against coordinate vectors.
  * Signs are normalised: each column of U has its largest-magnitude entry positive.
- * Jacobi stops when all pairs are orthogonal to sqrt(N) eps (relative), so V
- * is orthonormal to about that; it runs at most 60 sweeps (the last 30 with
- * the looser N eps) and returns what it has then (never seen to happen).
- * O(MN² + sweeps·N³). Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE (also
+ * Errors: SHAPE, EMPTY, NON_FINITE, NOT_CONVERGED (bidiagonal QR past 6N²
+ * sweep steps; not expected), TOO_LARGE (also
  * when the largest singular value exceeds the double range, which entries
  * near 1.8e308 allow),
- * RANK (rank above min(m, n)), INVALID_ARGUMENT (rank not a positive integer).
+ * RANK (rank above min(m, n)), INVALID_ARGUMENT (rank not a positive
+ * integer, an unknown method).
  *
  * @example
  * const { U, s, V } = svd(A, { rank: 10 });
@@ -87,17 +112,65 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
     r = k;
   }
   const e = pow2Exponent(maxAbs(A.data));
+  const method = opts.method ?? "auto";
+  const bidiagonal = method === "bidiagonal" || (method === "auto" && N > JACOBI_MAX_N);
+  const { ub, vb, d } = bidiagonal ? bidiagonalPath(A, trans, M, N, r, e, opts.backend) : jacobiPath(A, trans, M, N, r, e, opts.backend);
+  const U = trans ? vb : ub, V = trans ? ub : vb;
+  for (let j = 0; j < r; j++) {
+    if (positiveColumn(U, m, r, j)) for (let i = 0; i < n; i++) V[i * r + j] = -V[i * r + j];
+  }
+  return { U: { rows: m, cols: r, data: U }, d: d.slice(0, r), V: { rows: n, cols: r, data: V }, e };
+}
+
+/** The scaled M x N orientation of A (Aᵀ when trans) into a; with `order`, its column j is column order[j]. */
+function loadScaled(A: DenseMatrix, trans: boolean, e: number, a: Float64Array, order?: Int32Array): void {
+  const m = A.rows, n = A.cols, src = A.data;
+  if (order) {
+    const N = order.length, M = trans ? n : m;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) a[i * N + j] = timesPow2(trans ? src[order[j] * n + i] : src[i * n + order[j]], -e);
+    }
+  } else if (!trans) {
+    for (let i = 0; i < m * n; i++) a[i] = timesPow2(src[i], -e);
+  } else {
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) a[i * m + j] = timesPow2(src[j * n + i], -e);
+  }
+}
+
+/**
+ * The columns of the tall orientation by decreasing norm: QR of the columns in
+ * this order leaves R graded from large to small down its diagonal, which the
+ * bidiagonalisation and the top-down QR sweeps keep to relative accuracy.
+ */
+function columnsByNorm(A: DenseMatrix, trans: boolean, e: number): Int32Array {
+  const m = A.rows, n = A.cols, src = A.data, N = trans ? m : n;
+  const sq = new Float64Array(N);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = timesPow2(src[i * n + j], -e);
+      sq[trans ? i : j] += v * v;
+    }
+  }
+  return Int32Array.from(Array.from({ length: N }, (_, j) => j).sort((p, q) => sq[q] - sq[p] || p - q));
+}
+
+interface Factors {
+  /** M x r left vectors of the tall orientation. */
+  ub: Float64Array;
+  /** N x r right vectors. */
+  vb: Float64Array;
+  /** r singular values, descending (of the scaled matrix). */
+  d: Float64Array;
+}
+
+/** QR, then one-sided Jacobi on the rows of R, then U = Q P. */
+function jacobiPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: number, e: number, backend: Backend | undefined): Factors {
   const wn = qrBlockedWorkSize(M, N);
   const bytes = arenaBytes(2 * M * N + 2 * N * N + M * r + 2 * N + wn, 0, 8);
-  const { ub, xw, d } = withLinalg(opts.backend, bytes, (ws) => {
+  const { ub, xw, d } = withLinalg(backend, bytes, (ws) => {
     const K = ws.kernels;
     const a = ws.f64(M * N);
-    const src = A.data;
-    if (!trans) {
-      for (let i = 0; i < M * N; i++) a[i] = timesPow2(src[i], -e);
-    } else {
-      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) a[i * m + j] = timesPow2(src[j * n + i], -e);
-    }
+    loadScaled(A, trans, e, a);
     const tau = ws.f64(N), work = ws.f64(wn);
     // Blocked QR on wasm only: in plain TypeScript the unblocked kernels are faster (see qr).
     const blocked = K.backend === "wasm";
@@ -131,9 +204,65 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
     for (let j = 0; j < N; j++) vb[j * r + i] = xw[i * N2 + j] / di;
   }
   if (bad.some((b) => b)) completeColumns(vb, N, r, bad);
-  const U = trans ? vb : ub, V = trans ? ub : vb;
-  for (let j = 0; j < r; j++) {
-    if (positiveColumn(U, m, r, j)) for (let i = 0; i < n; i++) V[i * r + j] = -V[i * r + j];
-  }
-  return { U: { rows: m, cols: r, data: U }, d: d.slice(0, r), V: { rows: n, cols: r, data: V }, e };
+  return { ub, vb, d };
+}
+
+/**
+ * QR, Householder bidiagonalisation of R = Qb B Pbᵀ, implicit-shift QR on B
+ * rotating the rows of Qbᵀ and Pbᵀ, then U = Q Qb Ub by one GEMM.
+ */
+function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: number, e: number, backend: Backend | undefined): Factors {
+  const wn = Math.max(qrBlockedWorkSize(M, N), qrBlockedWorkSize(N, N), N);
+  const bytes = arenaBytes(2 * M * N + 4 * N * N + M * r + 6 * N + wn, 0, 14);
+  const order = columnsByNorm(A, trans, e);
+  const { ub, vt, d } = withLinalg(backend, bytes, (ws) => {
+    const K = ws.kernels;
+    const blocked = K.backend === "wasm";
+    const a = ws.f64(M * N);
+    loadScaled(A, trans, e, a, order);
+    const tau = ws.f64(N), work = ws.f64(wn);
+    if (blocked) K.householderQrBlocked(M, N, a, N, tau, work);
+    else K.householderQr(M, N, a, N, tau, work);
+    const R = ws.f64(N * N);
+    for (let i = 0; i < N; i++) {
+      R.fill(0, i * N, i * N + i);
+      R.set(a.subarray(i * N + i, i * N + N), i * N + i);
+    }
+    const Q = ws.f64(M * N);
+    if (blocked) K.householderQBlocked(M, N, a, N, tau, Q, N, work);
+    else K.householderQ(M, N, a, N, tau, Q, N, work);
+    const dv = ws.f64(N), ev = ws.f64(N), tauq = ws.f64(N), taup = ws.f64(N);
+    K.bidiagonalize(N, R, N, dv, ev, tauq, taup, work);
+    // Ut = Qbᵀ and Vt = Pbᵀ, each formed as a thin Q from its reflectors, then transposed.
+    const F = ws.f64(N * N), Ut = ws.f64(N * N), Vt = ws.f64(N * N);
+    if (blocked) K.householderQBlocked(N, N, R, N, tauq, F, N, work);
+    else K.householderQ(N, N, R, N, tauq, F, N, work);
+    transposeInto(N, N, F, N, Ut, N);
+    // Pb = diag(1, P1): P1's reflectors, now in columns below the diagonal of Y = R[0:N-1, 1:N]ᵀ.
+    const N1 = N - 1;
+    Vt.fill(0, 0, N);
+    Vt[0] = 1;
+    for (let i = 1; i < N; i++) Vt[i * N] = 0;
+    if (N1 > 0) {
+      const Y = a.subarray(0, N1 * N1); // a is free once R is copied and Q formed
+      for (let c = 0; c < N1; c++) for (let q = c + 1; q < N1; q++) Y[q * N1 + c] = R[c * N + q + 1];
+      if (blocked) K.householderQBlocked(N1, N1, Y, N1, taup, F, N1, work);
+      else K.householderQ(N1, N1, Y, N1, taup, F, N1, work);
+      for (let i = 0; i < N1; i++) for (let j = 0; j < N1; j++) Vt[(i + 1) * N + j + 1] = F[j * N1 + i];
+    }
+    const status = K.bidiagonalQr(N, dv, ev, Ut, N, Vt, N);
+    if (status < 0) throw new LowrankError("NOT_CONVERGED", `svd: bidiagonal QR did not converge in ${6 * N * N} sweep steps`);
+    const U = ws.f64(M * r);
+    K.gemm(false, true, M, r, N, 1, Q, N, Ut, N, 0, U, r);
+    return { ub: ws.output(U), vt: ws.output(Vt.subarray(0, r * N)), d: ws.output(dv.subarray(0, r)) };
+  });
+  // Row j of V belongs to column order[j] of the tall orientation.
+  const vb = new Float64Array(N * r);
+  for (let k = 0; k < r; k++) for (let j = 0; j < N; j++) vb[order[j] * r + k] = vt[k * N + j];
+  return { ub, vb, d };
+}
+
+/** B (cols x rows) = Aᵀ for A rows x cols. */
+function transposeInto(rows: number, cols: number, A: Float64Array, lda: number, B: Float64Array, ldb: number): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) B[j * ldb + i] = A[i * lda + j];
 }

@@ -192,6 +192,23 @@ export const LINALG: Record<string, Entry> = {
       return { args: [n, d, e, Z, ldz, 30 * n] };
     },
   },
+  bidiagonalize: {
+    sizes: [1, 2, 5, 12],
+    make(n, r, seed) {
+      const lda = pad(seed, n), A = gen.block(r, n, n, lda), v = () => new Float64Array(n);
+      return { args: [n, A, lda, v(), v(), v(), v(), scratch(v())] };
+    },
+  },
+  bidiagonalQr: {
+    iterations: true,
+    sizes: [1, 2, 5, 12],
+    make(n, r, seed) {
+      const lda = pad(seed, n), A = gen.block(r, n, n, lda), d = new Float64Array(n), e = new Float64Array(n);
+      K.bidiagonalize(n, A, lda, d, e, new Float64Array(n), new Float64Array(n), new Float64Array(n));
+      const ldu = pad(seed >> 1, n), ldv = pad(seed >> 2, n), U = gen.block(r, n, n, ldu), V = gen.block(r, n, n, ldv);
+      return { args: [n, d, e, U, ldu, V, ldv] };
+    },
+  },
   cholesky: {
     // Even seeds: positive definite; odd: a failing pivot (status -(j + 1)).
     sizes: [1, 2, 5, 12],

@@ -5,6 +5,7 @@
 // Unstable: for the other @lowrank packages, not for users (docs/ARCHITECTURE.md).
 import type { Rng } from "../rng.js";
 import type { Backend } from "../types.js";
+import { bidiagonalize, bidiagonalQr } from "./bidiagonal.js";
 import { axpy, dot, nrm2, scal } from "./blas1.js";
 import { cholesky } from "./cholesky-rows.js";
 import { gemm } from "./gemm.js";
@@ -124,6 +125,26 @@ export interface LinalgKernels {
    */
   tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number): number;
   /**
+   * Householder reduction of the square n x n A to upper bidiagonal B = Qᵀ A P
+   * (as dgebd2): d (n, >= 0) the diagonal, e (n) the superdiagonal, e[n-1] = 0.
+   * Q's reflectors below the diagonal (householderQr's layout, tau in tauq), P's
+   * right of the superdiagonal in each row (v[j+1] = 1 implicit, tau in taup).
+   * `work` holds n. O(8n³/3).
+   */
+  bidiagonalize(
+    n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array,
+    tauq: Float64Array, taup: Float64Array, work: Float64Array,
+  ): void;
+  /**
+   * Singular values of the upper bidiagonal (d, e) by implicit-shift QR with
+   * zero-shift sweeps and relative convergence tests (as dbdsqr): d ends
+   * non-negative and descending, e destroyed; every left rotation is applied to
+   * rows of U (n x n) and every right one to rows of V, rows kept with d's
+   * order. Returns the sweeps, or -1 after 6n² sweep steps. O(n²) + O(n) per
+   * rotation of the vectors.
+   */
+  bidiagonalQr(n: number, d: Float64Array, e: Float64Array, U: Float64Array, ldu: number, V: Float64Array, ldv: number): number;
+  /**
    * Cholesky A = L Lᵀ in place (lower triangle read; L written there, strict
    * upper triangle zeroed). Returns 0, or -(j + 1) when pivot j is the first
    * that is not positive (A is then partly overwritten). O(n³/3).
@@ -165,6 +186,8 @@ export const jsKernels: LinalgKernels = {
   tridiagonalize,
   tridiagonalQt,
   tridiagonalQl,
+  bidiagonalize,
+  bidiagonalQr,
   cholesky,
   triangularSolve,
 };

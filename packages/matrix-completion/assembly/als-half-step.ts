@@ -16,10 +16,18 @@ export function alsHalfStep(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
   X: usize, ownBias: usize, mu: f64, lambda: f64, lambdaBias: f64, weighted: i32, fitBias: i32, work: usize,
 ): i32 {
+  return alsRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, lambda, lambdaBias, weighted, fitBias, work);
+}
+
+/** alsHalfStep on rows i0 <= i < i1 only (each row's solve is independent: a task of the parallel half-step). */
+export function alsRows(
+  i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
+  X: usize, ownBias: usize, mu: f64, lambda: f64, lambdaBias: f64, weighted: i32, fitBias: i32, work: usize,
+): i32 {
   const d = fitBias ? k + 1 : k;
   const G = work, b = work + (<usize>(d * d) << 3);
   let singular = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
     const cnt = end - start;
     const x = X + (<usize>i * <usize>k << 3);

@@ -6,6 +6,7 @@
 // both solvers: exact normal equations (`altmin`), or the sketched,
 // preconditioned, warm-started solver of Gu, Song, Yin and Zhang (2023,
 // `robust-altmin`, src/robust-altmin.ts).
+import { alsWorkSize } from "./als.js";
 import { sketchedHalfStep, sketchedWorkSize, type HalfStepReport, type SketchKind } from "./robust-altmin.js";
 import type { RunState } from "./state.js";
 
@@ -23,6 +24,8 @@ export interface AltMinSettings {
   /** Cap on PCG steps per row (sketched solver). */
   maxInner: number;
   seed: number;
+  /** Threads the exact solver's scratch has room for (one alsWorkSize each: src/parallel.ts). */
+  threads: number;
 }
 
 /** Scratch doubles one half-step plus the re-orthonormalisation needs. */
@@ -31,7 +34,7 @@ export function altMinWorkSize(n: number, m: number, k: number, maxCount: number
 }
 
 function solveWorkSize(n: number, m: number, k: number, maxCount: number, s: AltMinSettings): number {
-  return s.solver === "exact" ? (k + 1) * (k + 1) + k + 1 : sketchedWorkSize(k, s.sketchSize, maxCount, Math.max(n, m), s.sketch);
+  return s.solver === "exact" ? s.threads * alsWorkSize(k) : sketchedWorkSize(k, s.sketchSize, maxCount, Math.max(n, m), s.sketch);
 }
 
 /**

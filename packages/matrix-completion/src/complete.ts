@@ -33,6 +33,11 @@ export interface CompleteOptions {
   seed?: number;
   /** "wasm" (default) or "js" (the TypeScript reference). */
   backend?: Backend;
+  /**
+   * Most threads of the worker pool (started by `init()`) the run may use (default: all of them; 1: the
+   * calling thread only). The result has the same bits for any count.
+   */
+  threads?: number;
   /** Held-out observations whose RMSE is recorded in `history` each iteration. */
   validation?: ObservationsInput;
   /** Called after every iteration with its record (`iteration` is 1-based). */
@@ -81,6 +86,7 @@ const COMPLETE_OPTIONS = {
   onProgress: opt.func<(record: IterationRecord) => void>(),
   seed: opt.seed(),
   backend: BACKEND,
+  threads: opt.int({ min: 1, max: 64 }),
   validation: opt.any<ObservationsInput>(),
   sketchSize: opt.int({ min: 1, below: 2 ** 20 }),
   sketch: opt.oneOf(["countsketch", "srht"] as const),
@@ -150,6 +156,7 @@ export async function complete(observations: ObservationsInput, options: Complet
     incoherence: o.incoherence ?? 2,
     powerIters: o.powerIters ?? 4,
     backend: o.backend,
+    threads: o.threads,
     run,
     report: true,
   };

@@ -4,11 +4,11 @@ import { checkSize, LowrankError, MAX_TOTAL_ENTRIES, MAX_WASM_BYTES, type Backen
 import { alsWorkSize, setupAls } from "./als.js";
 import { altMinWorkSize, setupAltMin, type AltMinSettings } from "./altmin.js";
 import { CompletionModel, type IterationRecord, type Method } from "./model.js";
-import { completionModule } from "./module.js";
+import { plannedThreads, privateWorkspace, threadedWorkspace } from "./run-workspace.js";
 import type { HalfStepReport, SketchKind } from "./robust-altmin.js";
-import { indexObservations, type Observations } from "./observations.js";
+import { indexObservations, type Observations, type RatingIndex } from "./observations.js";
 import { spectralInit, spectralWorkSize } from "./spectral-init.js";
-import { allocateState, stateBytes } from "./state.js";
+import { allocateState, stateBytes, type RunState } from "./state.js";
 
 /** Every setting of a run, resolved and checked by `complete`. */
 export interface FitSettings {
@@ -29,24 +29,31 @@ export interface FitSettings {
   incoherence: number;
   powerIters: number;
   backend: Backend | undefined;
+  /** Most threads of the pool the run may use (undefined: the pool's). */
+  threads: number | undefined;
   /** The call's clock: progress, yields and the abort signal. */
   run: LongRun<IterationRecord>;
   /** Whether this fit's iterations go to onProgress (the trial fits of lambda "auto" do not). */
   report: boolean;
 }
 
-function altSettings(s: FitSettings): AltMinSettings {
+function altSettings(s: FitSettings, slots: number): AltMinSettings {
   return {
     solver: s.method === "altmin" ? "exact" : "sketched",
     ridge: s.lambda, sketchSize: s.sketchSize, sketch: s.sketch, innerTol: s.innerTol, maxInner: s.maxInner, seed: s.seed,
+    threads: slots,
   };
 }
 
-/** Doubles of method scratch a run takes, given the largest row or column count. */
-function workSizeOf(s: FitSettings, n: number, m: number, maxCount: number): number {
+/**
+ * Doubles of method scratch a run takes, given the largest row or column
+ * count: an exact half-step's scratch once per thread the run may use (each
+ * thread solves its rows in its own, src/parallel.ts).
+ */
+function workSizeOf(s: FitSettings, n: number, m: number, maxCount: number, slots: number): number {
   const k = s.k;
-  if (s.method === "als") return alsWorkSize(k);
-  return Math.max(spectralWorkSize(n, m, k, Math.min(k + 10, n, m)), altMinWorkSize(n, m, k, maxCount, altSettings(s)));
+  if (s.method === "als") return slots * alsWorkSize(k);
+  return Math.max(spectralWorkSize(n, m, k, Math.min(k + 10, n, m)), altMinWorkSize(n, m, k, maxCount, altSettings(s, slots)));
 }
 
 /** Largest single block on the wasm backend: the arena's 16-byte rounding works in 32-bit arithmetic. */
@@ -59,9 +66,11 @@ const MAX_BLOCK_BYTES = 2 ** 31 - 16;
  * 2^30 for all together, or (wasm) 4 GiB of memory. Returns the workspace bytes.
  * `maxCount` is the largest row or column count (1 gives the smallest scratch, for a check before indexing).
  */
-export function checkRunSize(obs: Observations, validation: Observations | null, s: FitSettings, maxCount: number): number {
+export function checkRunSize(
+  obs: Observations, validation: Observations | null, s: FitSettings, maxCount: number, slots = plannedThreads(s.backend, s.threads),
+): number {
   const n = obs.rows, m = obs.cols, nnz = obs.values.length, k = s.k, v = validation?.values.length ?? 0;
-  const work = workSizeOf(s, n, m, maxCount);
+  const work = workSizeOf(s, n, m, maxCount, slots);
   checkSize(n * k, "complete: U (rows x rank)");
   checkSize(m * k, "complete: V (cols x rank)");
   checkSize(Math.max(n, m) + 1, "complete: row and column pointers");
@@ -83,15 +92,29 @@ export function checkRunSize(obs: Observations, validation: Observations | null,
 export async function fit(
   obs: Observations, validation: Observations | null, s: FitSettings, search?: { lambda: number; rmse: number }[],
 ): Promise<CompletionModel> {
-  const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, incoherence, powerIters, run } = s;
-  const als = method === "als";
   const n = obs.rows, m = obs.cols;
   const ix = indexObservations(obs);
   const maxCount = Math.max(ix.maxRowCount, ix.maxColCount);
-  const workSize = workSizeOf(s, n, m, maxCount);
-  const bytes = checkRunSize(obs, validation, s, maxCount);
-  const ws = await completionModule.workspace(s.backend, bytes);
-  const st = allocateState(ws, ix, k, workSize, validation);
+  // Scratch for this many threads' solves, fixed once for the run (the pool may change while it awaits).
+  const slots = plannedThreads(s.backend, s.threads);
+  const workSize = workSizeOf(s, n, m, maxCount, slots);
+  const bytes = checkRunSize(obs, validation, s, maxCount, slots);
+  // Threaded when the pool can take the run; the views are taken at once, before anything else runs.
+  const rw = threadedWorkspace(s.backend, bytes, s.threads) ?? (await privateWorkspace(s.backend, bytes));
+  try {
+    return await iterate(s, search, ix, allocateState(rw.ws, ix, s.k, workSize, validation), slots);
+  } finally {
+    rw.release();
+  }
+}
+
+/** The run proper on its allocated state: initialisation, iterations, the model. */
+async function iterate(
+  s: FitSettings, search: { lambda: number; rmse: number }[] | undefined, ix: RatingIndex, st: RunState, slots: number,
+): Promise<CompletionModel> {
+  const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, incoherence, powerIters, run } = s;
+  const als = method === "als";
+  const n = st.rows, m = st.cols, ws = st.ws;
   const K = ws.kernels;
 
   let mu = 0;
@@ -107,7 +130,7 @@ export async function fit(
     penalty = a.penalty;
   } else {
     spectralInit(st, { width: Math.min(k + 10, n, m), powerIters, incoherence, seed });
-    step = setupAltMin(st, altSettings(s)).step;
+    step = setupAltMin(st, altSettings(s, slots)).step;
   }
 
   const history: IterationRecord[] = [];

@@ -5,7 +5,9 @@
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import { sources } from "./generated/sources.js";
+import { threadSources } from "./generated/thread-sources.js";
 import { jsCompletionKernels, type CompletionKernels } from "./kernels/index.js";
+import { withParallelKernels } from "./parallel.js";
 import { sketchedHalfStep, sketchedWorkSize, type SketchKind } from "./robust-altmin.js";
 import { bindCompletion } from "./wasm.js";
 
@@ -15,10 +17,16 @@ const WARM_BYTES = 1 << 17;
 /**
  * The module: the simd variant is bundled (so Node and workers can compile it
  * synchronously on first use), the relaxed-simd variant loads when `init()`
- * picks it. `completionModule.workspace` gives a run its private instance.
+ * picks it, and the threaded variants when the pool starts (their task
+ * kernels: the ALS half-step's blocks of rows and the squared error's chunks,
+ * src/parallel.ts). A run takes the threaded instance when the pool is free
+ * (src/run-workspace.ts), else its private instance.
  */
 export const completionModule = defineKernelModule<Exports, CompletionKernels>({
-  name: "@lowrank/matrix-completion", sources, bind: bindCompletion, js: jsCompletionKernels, warm: warmCompletion, warmBytes: WARM_BYTES,
+  name: "@lowrank/matrix-completion", sources, bind: (instance) => withParallelKernels(bindCompletion(instance), instance),
+  js: jsCompletionKernels, warm: warmCompletion, warmBytes: WARM_BYTES,
+  // A task's scratch holds the stamp and slot of the thread's last job (assembly/tasks.ts); the solves' scratch comes with the job.
+  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
 });
 
 // Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully

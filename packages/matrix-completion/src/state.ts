@@ -39,7 +39,8 @@ export function allocateState(
     rowPtr: ws.inputI32(ix.rowPtr), rowCols: ws.inputI32(ix.rowCols), rowVals: ws.input(ix.rowVals), rowOf: ws.inputI32(ix.rowOf),
     colPtr: ws.inputI32(ix.colPtr), colRows: ws.inputI32(ix.colRows), colVals: ws.input(ix.colVals),
     maxRowCount: ix.maxRowCount, maxColCount: ix.maxColCount,
-    U: ws.f64(n * k), V: ws.f64(m * k), rowBias: ws.f64(n), colBias: ws.f64(m), zeros: ws.f64(Math.max(n, m)),
+    // The biases are read before a half-step writes them, and zeros is read only: they start at zero (a workspace view need not).
+    U: ws.f64(n * k), V: ws.f64(m * k), rowBias: ws.f64(n).fill(0), colBias: ws.f64(m).fill(0), zeros: ws.f64(Math.max(n, m)).fill(0),
     work: ws.f64(workSize),
     validation: v && v.values.length > 0
       ? { nnz: v.values.length, rowIndex: ws.inputI32(v.rowIndex), colIndex: ws.inputI32(v.colIndex), values: ws.input(v.values) }

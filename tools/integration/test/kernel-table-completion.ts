@@ -3,6 +3,7 @@
 // src/robust-altmin.ts, each cut to what one block of rows touches;
 // sketchedStep starts from the state the twin's sketchedPrepare leaves.
 import { jsCompletionKernels } from "../../../packages/matrix-completion/src/kernels/index.js";
+import { ALS_JOB_BYTES, alsHalfStepTask, SSE_JOB_BYTES, squaredErrorTask } from "../../../packages/matrix-completion/src/kernels/tasks.js";
 import { gen, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -76,6 +77,53 @@ export const COMPLETION: Record<string, Entry> = {
         L, g, z, p, gamma, status, new Float64Array(2 * CHUNK + kp));
       return {
         args: [b.i0, nb, k, b.ptr, D, b.X, L, g, z, p, new Float64Array(nb * kp), gamma, new Float64Array(nb), status, scratch(new Float64Array(2 * CHUNK + kp))],
+      };
+    },
+  },
+  alsHalfStepTask: {
+    // One block of 16 rows of the parallel half-step (40 rows: two full blocks and one of 8); the job block holds the pointers.
+    sizes: [0, 1, 2],
+    make(t, r, seed) {
+      const n = 40, m = 20, k = 1 + (seed % 4), weighted = seed & 1, fitBias = seed & 2 ? 1 : 0, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      const F = gen.normal(r, m * k), ob = gen.normal(r, m), X = gen.normal(r, n * k), bias = gen.normal(r, n);
+      const work = scratch(new Float64Array((k + 1) * (k + 1) + k + 1));
+      const job = scratch(new Uint8Array(ALS_JOB_BYTES));
+      return {
+        args: [job, t, scratch(new Uint8Array(16))],
+        extra: [ptr, idx, vals, F, ob, X, bias, work],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 17).set([n, k, at(ptr), at(idx), at(vals), at(F), at(ob), at(X), at(bias), weighted, fitBias, at(work), work.length * 8, 1, 7, 0, 0]);
+          new Float64Array(memory, at(job) + 72, 3).set([0.3, 0.1, 0.05]);
+        },
+        js: (_, [p, i, v, f, o, x, b, w]) => {
+          alsHalfStepTask({
+            n, k, ptr: p as Int32Array, idx: i as Int32Array, vals: v as Float64Array, F: f as Float64Array, otherBias: o as Float64Array,
+            X: x as Float64Array, ownBias: b as Float64Array, mu: 0.3, lambda: 0.1, lambdaBias: 0.05, weighted: weighted === 1, fitBias: fitBias === 1,
+            work: w as Float64Array,
+          }, t);
+        },
+      };
+    },
+  },
+  squaredErrorTask: {
+    // One chunk of the parallel loss pass (2 · 8192 + 100 positions: two full chunks and a short one).
+    sizes: [0, 1, 2],
+    make(t, r, seed) {
+      const nnz = 2 * 8192 + 100, k = 1 + (seed % 4), rows = 5, cols = 6, mu = 0.2, lo = seed & 1 ? -1 : -Infinity, hi = seed & 1 ? 1 : Infinity;
+      const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
+      const vals = gen.normal(r, nnz), U = gen.normal(r, rows * k), V = gen.normal(r, cols * k), rb = gen.normal(r, rows), cb = gen.normal(r, cols);
+      const partials = new Float64Array(3), job = scratch(new Uint8Array(SSE_JOB_BYTES));
+      return {
+        args: [job, t, scratch(new Uint8Array(16))],
+        extra: [ri, ci, vals, U, V, rb, cb, partials],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 10).set([nnz, k, at(ri), at(ci), at(vals), at(U), at(V), at(rb), at(cb), at(partials)]);
+          new Float64Array(memory, at(job) + 40, 3).set([mu, lo, hi]);
+        },
+        js: (_, [a, b, c, u, v, x, y, pt]) => squaredErrorTask({
+          nnz, k, rowIdx: a as Int32Array, colIdx: b as Int32Array, vals: c as Float64Array, U: u as Float64Array, V: v as Float64Array,
+          rowBias: x as Float64Array, colBias: y as Float64Array, mu, lo, hi, partials: pt as Float64Array,
+        }, t),
       };
     },
   },

@@ -8,10 +8,19 @@ export function alsHalfStep(
   X: Float64Array, ownBias: Float64Array, mu: number, lambda: number, lambdaBias: number, weighted: boolean, fitBias: boolean,
   work: Float64Array,
 ): number {
+  return alsRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, lambda, lambdaBias, weighted, fitBias, work);
+}
+
+/** alsHalfStep on rows i0 <= i < i1 only (a task of the parallel half-step). */
+export function alsRows(
+  i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+  X: Float64Array, ownBias: Float64Array, mu: number, lambda: number, lambdaBias: number, weighted: boolean, fitBias: boolean,
+  work: Float64Array,
+): number {
   const d = fitBias ? k + 1 : k;
   const G = work.subarray(0, d * d), b = work.subarray(d * d, d * d + d);
   let singular = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const start = ptr[i], end = ptr[i + 1], cnt = end - start;
     const scale = weighted ? cnt : 1;
     const ok = cnt > 0 && normalSolve(start, end, k, idx, vals, F, otherBias, mu, lambda * scale, lambdaBias, fitBias, G, b);

@@ -15,6 +15,8 @@ const PAGE = 65536;
 export const THREAD_DATA_BYTES = 16 * PAGE;
 /** How long a failed job waits for a worker marked dead to stop before its memory is reused. */
 const GRACE_MS = 100;
+/** Failed starts in a row after which a slot is left empty. */
+const MAX_FAILED_STARTS = 3;
 /** Most tasks in one job (the claim word's index field). */
 export const MAX_TASKS = INDEX_MAX - 1;
 
@@ -81,6 +83,8 @@ export class ThreadPool {
   private readonly ctrl: Int32Array;
   private readonly ctrlAt: number;
   private readonly workers: (WorkerHandle | null)[];
+  /** Starts of each slot's worker that failed in a row (it died before it was ready). */
+  private readonly failedStarts: number[];
   private gen = 0;
   private stopped = false;
   /** True while a job runs (sync or async); a second job then runs on one thread instead. */
@@ -99,6 +103,7 @@ export class ThreadPool {
   ) {
     this.arena = new Arena(memory, THREAD_DATA_BYTES);
     this.workers = new Array(threads - 1).fill(null);
+    this.failedStarts = new Array(threads - 1).fill(0);
     const words = ctrlBytes(threads - 1) / 4;
     this.ctrlAt = this.arena.permanent(words * 4);
     this.ctrl = new Int32Array(memory.buffer, this.ctrlAt, words);
@@ -137,25 +142,45 @@ export class ThreadPool {
     this.wake();
   }
 
-  /** Starts (or restarts) the worker of slot s; resolves when it has instantiated every module. */
+  /**
+   * Starts (or restarts) the worker of slot s; resolves when it has
+   * instantiated every module, or has failed to. A worker that dies before it
+   * is ready counts as a failed start; after MAX_FAILED_STARTS in a row the
+   * slot stays empty (the pool runs with fewer threads) instead of respawning
+   * forever, since a worker still starting keeps the process alive.
+   */
   private spawn(s: number): Promise<void> {
     for (const k of [W_BUSY, W_DEAD, W_READY, W_MAIL, W_CRASH]) Atomics.store(this.ctrl, this.w(s, k), 0);
     return new Promise((resolve) => {
       let pending = 1 + this.modules.length;
-      const handle = this.spawnWorker(
-        () => {
-          if (--pending !== 0) return;
-          handle.idle();
-          resolve();
-        },
-        () => {
-          resolve();
-          if (this.workers[s] !== handle) return;
-          this.markDead(s);
-          this.workers[s] = null;
-          if (!this.stopped) void this.spawn(s); // a replacement, on the same slot and scratch
-        },
-      );
+      let ready = false;
+      let handle: WorkerHandle;
+      try {
+        handle = this.spawnWorker(
+          () => {
+            if (--pending !== 0) return;
+            ready = true;
+            this.failedStarts[s] = 0;
+            handle.idle();
+            resolve();
+          },
+          () => {
+            resolve();
+            if (this.workers[s] !== handle) return;
+            this.markDead(s);
+            this.workers[s] = null;
+            if (!ready) this.failedStarts[s]++;
+            // A replacement, on the same slot and scratch.
+            if (!this.stopped && this.failedStarts[s] < MAX_FAILED_STARTS) void this.spawn(s);
+          },
+        );
+      } catch {
+        // The platform refused a thread (resource limits): the slot stays empty.
+        this.failedStarts[s] = MAX_FAILED_STARTS;
+        Atomics.store(this.ctrl, this.w(s, W_DEAD), 1);
+        resolve();
+        return;
+      }
       this.workers[s] = handle;
       this.post(s, { type: "init", memory: this.memory, ctrl: this.ctrlAt, words: this.ctrl.length, slot: s });
       for (const m of this.modules) this.post(s, this.moduleMessage(m, s));

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { wasmVariants } from "@lowrank/test-utils";
 import { gemm, init, LowrankError, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix, type WasmVariant } from "../src/index.js";
 import { writeGemmJob } from "../src/threads-gemm.js";
+import { ThreadPool, THREAD_DATA_BYTES } from "../src/pool.js";
 
 const rng = new Rng(7);
 const randn = (rows: number, cols: number): DenseMatrix => ({ rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) });
@@ -178,6 +179,25 @@ describe("the pool", () => {
     expect(() => gemm(A, A, { threads: 65 })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 
+  it("a worker that always dies while starting is given up after three tries, and a refused thread leaves its slot empty", async () => {
+    const memory = new WebAssembly.Memory({ initial: THREAD_DATA_BYTES / 65536 + 4, maximum: 1024, shared: true });
+    let spawned = 0;
+    const dying = new ThreadPool(memory, 3, (_onMessage, onExit) => {
+      spawned++;
+      setTimeout(onExit, 1); // dies before it answers its first message
+      return { post: () => {}, terminate: () => {}, idle: () => {} };
+    });
+    await dying.start();
+    await new Promise((r) => setTimeout(r, 50)); // replacements start asynchronously
+    expect(spawned).toBe(2 * 3);
+    expect(dying.ready).toBe(0);
+    const refused = new ThreadPool(memory, 2, () => {
+      throw new Error("ERR_WORKER_INIT_FAILED");
+    });
+    await refused.start();
+    expect(refused.ready).toBe(0);
+  });
+
   it("a process with a started pool exits by itself (idle workers never keep it alive)", () => {
     const dir = mkdtempSync(join(tmpdir(), "lowrank-threads-"));
     const script = join(dir, "exit.mts");
@@ -191,7 +211,8 @@ describe("the pool", () => {
     );
     const root = resolve(here, "../../..");
     const started = Date.now();
-    const out = execFileSync(process.execPath, ["--import", "tsx", script], { cwd: root, timeout: 90_000, encoding: "utf8" });
+    // The flag sidesteps Node 20's exit deadlock (nodejs/node#54918; tools/pack-check/lib.mjs, NODE_FLAGS).
+    const out = execFileSync(process.execPath, ["--no-concurrent-recompilation", "--import", "tsx", script], { cwd: root, timeout: 90_000, encoding: "utf8" });
     expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ threads: 2, c: 300 });
     expect(Date.now() - started).toBeLessThan(90_000);
   });

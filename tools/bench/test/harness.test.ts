@@ -14,7 +14,8 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function harness(args: string[], quick = true): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [runMjs, ...(quick ? ["--quick"] : []), "--out", out, ...args], { timeout: 50_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    // The flag sidesteps Node 20's exit deadlock (nodejs/node#54918; tools/pack-check/lib.mjs, NODE_FLAGS).
+    execFile(process.execPath, ["--no-concurrent-recompilation", runMjs, ...(quick ? ["--quick"] : []), "--out", out, ...args], { timeout: 50_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -1,10 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdirSync, readFileSync, existsSync, lstatSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, extname } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-ignore plain ESM helper
-import { freshDir, pack, publicPackages, readmeExample, root, run } from "../lib.mjs";
+import { freshDir, pack, publicPackages, readmeExample, root, run, thirdPartyTarballs } from "../lib.mjs";
 
 const chromium = (() => {
   for (const p of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (existsSync(p)) return p;
@@ -22,12 +21,22 @@ function tarball(name: string): string {
   }
   return tarballs.get(name)!;
 }
-/** The package's tarball plus those of the @lowrank packages it depends on, transitively. */
+/** The package and the @lowrank packages it depends on, transitively. */
 function closure(name: string, seen = new Set<string>()): string[] {
   if (seen.has(name)) return [];
   seen.add(name);
   const p = packages.find((q) => q.name === name)!;
-  return [tarball(name), ...p.deps.flatMap((d) => closure(d, seen))];
+  return [name, ...p.deps.flatMap((d) => closure(d, seen))];
+}
+/**
+ * Everything `npm install` needs for the package, as tarballs: its own, its
+ * @lowrank dependencies', and the locked registry packages they depend on
+ * (packed from the workspace), so the install runs --offline.
+ */
+function installSet(name: string): string[] {
+  const names = closure(name);
+  const dirs = names.map((n) => packages.find((q) => q.name === n)!.dir);
+  return [...names.map(tarball), ...thirdPartyTarballs(dirs, freshDir("lowrank-deps-"))];
 }
 
 function serve(dir: string): Promise<{ url: string; close: () => void }> {
@@ -52,7 +61,7 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
 
   it("installs with npm outside the workspace", () => {
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...closure(name)], app);
+    run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", ...installSet(name)], app);
     expect(existsSync(join(app, "node_modules", ...name.split("/"), "package.json"))).toBe(true);
   }, 300_000);
 
@@ -78,15 +87,15 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
     expect(bytes).toBeLessThan(5 * 1024 * 1024);
     writeFileSync(join(app, "check-corpus.mjs"), `import { loadSotu } from "@lowrank/datasets/node";\ntry { loadSotu({ stopWords: false }); } catch (e) { console.log(e.code + " " + e.message); }\n`);
     // NODE_PATH cleared: the workspace's bin shims point it at pnpm's hoisted store, where the corpora are.
-    expect(run(process.execPath, ["check-corpus.mjs"], app, { NODE_PATH: "" })).toMatch(/^INVALID_ARGUMENT .*`npm install @stdlib\/datasets-sotu`/);
+    expect(run(process.execPath, ["check-corpus.mjs"], app, {}, 60_000)).toMatch(/^INVALID_ARGUMENT .*`npm install @stdlib\/datasets-sotu`/);
   });
 
   it("loads with require() (Node 20.19+ requires ESM) and with import, giving the same exports", () => {
     // Two plain scripts in the install folder: nothing but the tarballs is on the resolution path.
     writeFileSync(join(app, "check-require.cjs"), `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()));\n`);
     writeFileSync(join(app, "check-import.mjs"), `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(name)})).sort()));\n`);
-    const required = JSON.parse(run(process.execPath, ["--no-warnings", "check-require.cjs"], app));
-    const imported = JSON.parse(run(process.execPath, ["check-import.mjs"], app));
+    const required = JSON.parse(run(process.execPath, ["--no-warnings", "check-require.cjs"], app, {}, 25_000));
+    const imported = JSON.parse(run(process.execPath, ["check-import.mjs"], app, {}, 25_000));
     expect(required.length).toBeGreaterThan(0);
     // require() of an ES module gives its namespace, plus the __esModule marker Node adds for interop.
     expect(required.filter((k: string) => k !== "__esModule")).toEqual(imported.filter((k: string) => k !== "__esModule"));
@@ -94,7 +103,7 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
 
   it("runs the README example from plain Node ESM", () => {
     writeFileSync(join(app, "example.mjs"), example().node);
-    const out = run(process.execPath, ["example.mjs"], app);
+    const out = run(process.execPath, ["example.mjs"], app, {}, 100_000);
     expect(out.length).toBeGreaterThan(0);
   }, 120_000);
 
@@ -116,7 +125,7 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
       // The examples use top-level await, which Vite's default browser target predates; nothing else is configured.
       writeFileSync(join(app, "web", "vite.config.js"), 'export default { build: { target: "es2022" } };\n');
       const vite = join(root, "node_modules", "vite", "bin", "vite.js");
-      run(process.execPath, [vite, "build", "--logLevel", "warn", "--outDir", "dist", "--emptyOutDir"], join(app, "web"));
+      run(process.execPath, [vite, "build", "--logLevel", "warn", "--outDir", "dist", "--emptyOutDir"], join(app, "web"), {}, 120_000);
       const { chromium: launcher } = await import("playwright-core");
       const server = await serve(join(app, "web", "dist"));
       const browser = await launcher.launch({
@@ -147,7 +156,7 @@ describe.each(packages)("$name installed alone from its tarball", ({ name, dir }
 describe("publint", () => {
   it.each(packages.map((p) => [p.name, p.dir]))("%s passes publint", (_name, dir) => {
     const bin = join(root, "node_modules", "publint", "src", "cli.js");
-    const out = execFileSync(process.execPath, [existsSync(bin) ? bin : join(root, "node_modules", ".bin", "publint"), "--strict"], { cwd: dir, encoding: "utf8" });
+    const out = run(process.execPath, [existsSync(bin) ? bin : join(root, "node_modules", ".bin", "publint"), "--strict"], dir, {}, 50_000);
     expect(out).not.toMatch(/error/i);
   }, 60_000);
 });

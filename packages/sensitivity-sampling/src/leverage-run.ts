@@ -6,7 +6,7 @@ import { triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import type { LeverageResult, SketchKind } from "./leverage.js";
 import { srhtScratch, srhtSketch } from "./leverage-sketch.js";
-import { rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamScratch } from "./stream.js";
+import { passRows, rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamScratch } from "./stream.js";
 import { checkFiniteResult, rInRange, scaledCopy } from "./validate.js";
 
 /** What a leverage-score run does and the arena bytes it reserves. */
@@ -42,7 +42,7 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     rescaled = true;
     return true;
   };
-  const R = ws.f64(d * d);
+  const R = ws.f64(d * d).fill(0);
   const finish = function* (k: number, rng: Rng | null): Generator<void, LeverageResult, void> {
     const svd = triangleSvd(ws, d, d, R, pl.rcond);
     const out = scoresArray(ws, n);
@@ -52,7 +52,7 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
   let res: LeverageResult;
   if (pl.sketch === null) {
     // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
-    const sc = streamScratch(ws, d);
+    const sc = streamScratch(ws, d, n);
     yield* streamedRSteps(K, used, R, sc);
     if (!rInRange(R, d) && rescale()) yield* streamedRSteps(K, used, R, sc);
     checkFiniteResult(R, "A");
@@ -64,10 +64,10 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     }
   } else {
     const { m, k } = pl;
-    const SA = ws.f64(m * d);
+    const SA = ws.f64(m * d).fill(0);
     const srht = pl.sketch === "srht" ? srhtScratch(ws, A, m) : null;
-    const bs = sketchBlockRows(d), buf = srht ? null : ws.f64(bs * d);
-    const g = ws.f64(2 * d);
+    const bs = sketchBlockRows(d), buf = srht ? null : ws.f64(bs * d).fill(0);
+    const g = ws.f64(2 * d).fill(0);
     let rng = new Rng(pl.seed), first = true;
     // SA (one CountSketch pass over row blocks, the uniforms drawn row by row inside the kernel, or the SRHT), then its R.
     const sketchR = function* (): Generator<void, boolean, void> {
@@ -126,33 +126,34 @@ function* scoresFromR(
   if (r === 0) return;
   let B: Float64Array, cols: number, upper = false;
   if (k === 0 && r === d) {
-    B = ws.f64(d * d);
+    B = ws.f64(d * d).fill(0);
     for (let j = 0; j < d; j++) B[j * d + j] = 1;
     K.triangularSolve(false, false, false, d, d, R, d, B, d);
     cols = d;
     upper = true;
   } else {
-    const Y = ws.f64(r * d);
+    const Y = ws.f64(r * d).fill(0);
     for (let j = 0; j < r; j++) {
       const s2 = 1 / (svd.sigma[j] * svd.sigma[j]);
       for (let c = 0; c < d; c++) Y[j * d + c] = svd.SV[j * d + c] * s2;
     }
     cols = k === 0 ? r : k;
-    B = ws.f64(d * cols);
+    B = ws.f64(d * cols).fill(0);
     if (k === 0) {
       for (let j = 0; j < r; j++) for (let c = 0; c < d; c++) B[c * r + j] = Y[j * d + c];
     } else {
-      const G = ws.f64(r * k);
+      const G = ws.f64(r * k).fill(0);
       K.rngFill(rng!, G, true);
       // B = V_r Σ_r⁻¹ G / √k: one small GEMM, then the row pass computes ||a_iᵀ B||², the rows of A (R⁺ G) / √k.
       K.gemm(true, false, d, k, r, 1 / Math.sqrt(k), Y, d, G, k, 0, B, k);
     }
   }
-  const z = ws.f64(2 * cols);
+  const z = ws.f64(2 * cols).fill(0);
   // On wasm `out` is a JS array (see scoresArray): each block's scores go to a small WASM buffer, then across.
-  const buf = ws.f64(STREAM_ROWS * d);
-  const ob = ws instanceof JsWorkspace ? null : ws.f64(STREAM_ROWS);
-  for (const [rows, start, c] of rowBlocks(ws, A, buf, 0)) {
+  // A run with threads copies QR_LANES blocks at once and splits their rows over the pool (the same bits: rows are independent).
+  const buf = ws.f64(passRows(A.rows) * d).fill(0);
+  const ob = ws instanceof JsWorkspace ? null : ws.f64(passRows(A.rows)).fill(0);
+  for (const [rows, start, c] of rowBlocks(ws, A, buf, 0, K.streamBlocks() * STREAM_ROWS)) {
     if (!ob) K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, out.subarray(start, start + c), z);
     else {
       const oc = ob.subarray(0, c);
@@ -169,7 +170,7 @@ function* scoresFromR(
  * copying them out, about 3 ms at n = 1e6).
  */
 function scoresArray(ws: Workspace<SensitivityKernels>, n: number): Float64Array {
-  return ws instanceof JsWorkspace ? ws.f64(n) : new Float64Array(n);
+  return ws instanceof JsWorkspace ? ws.f64(n).fill(0) : new Float64Array(n);
 }
 
 /** The result array of {@link scoresArray}, as the caller may keep it. */
@@ -177,8 +178,8 @@ function scoresResult(ws: Workspace<SensitivityKernels>, out: Float64Array): Flo
   return ws instanceof JsWorkspace ? ws.output(out) : out;
 }
 
-/** f64 entries {@link scoresFromR} and a d-column triangleSvd take at most (with k projections). */
-export function fromRSize(d: number, k: number): number {
+/** f64 entries {@link scoresFromR} (on an n-row A) and a d-column triangleSvd take at most (with k projections). */
+export function fromRSize(d: number, k: number, n: number): number {
   const c = Math.max(k, d);
-  return d * 2 * d + 3 * d * d + 2 * d + 2 * d * d + d * c + c * d + 2 * c + STREAM_ROWS;
+  return d * 2 * d + 3 * d * d + 2 * d + 2 * d * d + d * c + c * d + 2 * c + passRows(n) * (d + 1);
 }

@@ -32,6 +32,12 @@ export interface LeverageOptions extends BackendOptions {
   projections?: number;
   /** Singular values below rcond σ_max count as zero (default max(n, d) eps). */
   rcond?: number;
+  /**
+   * Threads to split the passes over A across, the calling thread included
+   * (default: the pool's, set by `init({ threads })`; 1 runs on the calling
+   * thread alone). The scores have the same bits for any count.
+   */
+  threads?: number;
 }
 
 /** The sketches {@link leverageScores} offers. */
@@ -95,11 +101,11 @@ export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): Leve
   // Finiteness is checked on R or SA, into which every entry of A is summed (see scoresRun).
   const M = readMatrix(A, "A", { finite: false });
   const pl = plan("leverageScores", M, o);
-  return sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)));
+  return sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)), o.threads);
 }
 
 /** Options of {@link leverageScoresAsync}. */
-export interface LeverageAsyncOptions extends LeverageOptions {
+export interface LeverageAsyncOptions extends Omit<LeverageOptions, "threads"> {
   /** Stops the run with ABORTED (checked before any work and between row blocks). */
   signal?: AbortSignal;
   /** Called after every row block of every pass over A; `iteration` counts the blocks (2048 rows each, 256-2048 for the CountSketch pass). */
@@ -133,7 +139,7 @@ export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOpt
   }
 }
 
-const LEVERAGE_OPTIONS = {
+const COMMON_OPTIONS = {
   backend: BACKEND,
   method: opt.oneOf(["qr", "sketch"] as const),
   seed: opt.seed(),
@@ -143,19 +149,21 @@ const LEVERAGE_OPTIONS = {
   rcond: opt.number({ min: 0 }),
 };
 
+const LEVERAGE_OPTIONS = { ...COMMON_OPTIONS, threads: opt.int({ min: 1, max: 64 }) };
+
 const ASYNC_OPTIONS = {
-  ...LEVERAGE_OPTIONS,
+  ...COMMON_OPTIONS,
   signal: opt.signal(),
   onProgress: opt.func<(record: { iteration: number }) => void>(),
 };
 
 /** Reads the method's parameters (defaults applied) and sizes the run, refusing sizes that cannot be allocated. */
-function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof LEVERAGE_OPTIONS>): Plan {
+function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>): Plan {
   const n = A.rows, d = A.cols;
   const rcond = o.rcond ?? defaultRcond(n, d);
   if ((o.method ?? "qr") === "qr") {
     // The last stage twice: see scoresRun.
-    const f64s = checkEntries(2 * n + d * d + streamedRSize(d) + STREAM_ROWS * d + 2 * d + 2 * fromRSize(d, 0), fn);
+    const f64s = checkEntries(2 * n + d * d + streamedRSize(d, n) + 2 * d + 2 * fromRSize(d, 0, n), fn);
     return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, 40) };
   }
   const kind = o.sketch ?? "countsketch";
@@ -164,7 +172,7 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof LEVERAGE_OPTIONS>)
   if (srht && m > nextPow2(n)) throw new LowrankError("INVALID_ARGUMENT", `${fn}: an SRHT samples at most 2^⌈log2 n⌉ = ${nextPow2(n)} rows, got sketchSize ${m}`);
   const k = o.projections ?? defaultProjections(n, d);
   const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
-  const f64s = checkEntries(2 * n + m * d + d * d + 2 * d + sketchBytes + STREAM_ROWS * d + 2 * (fromRSize(d, k) + d * k), fn);
+  const f64s = checkEntries(2 * n + m * d + d * d + 2 * d + sketchBytes + 2 * (fromRSize(d, k, n) + d * k), fn);
   return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 56) };
 }
 
@@ -182,7 +190,7 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
   const o = readOptions("rootLeverageScores", opts, LEVERAGE_OPTIONS);
   const M = readMatrix(A, "A", { finite: false });
   const pl = plan("rootLeverageScores", M, o);
-  const res = sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)));
+  const res = sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)), o.threads);
   const h = p / 2;
   for (let i = 0; i < res.scores.length; i++) {
     const v = Math.pow(res.scores[i], h);

@@ -5,7 +5,9 @@
 import { defineKernelModule, Rng, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import { sources } from "./generated/sources.js";
+import { threadSources } from "./generated/thread-sources.js";
 import { jsSensitivityKernels, type SensitivityKernels } from "./kernels/index.js";
+import { TASK_SCRATCH_BYTES, withParallelRows } from "./threads.js";
 import { bindSensitivity } from "./wasm.js";
 
 /** Arena bytes the warm-up takes. */
@@ -13,22 +15,28 @@ const WARM_BYTES = 1 << 16;
 
 /**
  * The module: the simd variant bundled (so Node and workers compile it
- * synchronously on a first call made before `init()`), relaxed-simd loaded
- * lazily.
+ * synchronously on a first call made before `init()`), relaxed-simd and the
+ * threaded variants (for the worker pool, src/threads.ts) loaded lazily.
  */
 export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>({
-  name: "@lowrank/sensitivity-sampling", sources, bind: bindSensitivity, js: jsSensitivityKernels, warm, warmBytes: WARM_BYTES,
+  name: "@lowrank/sensitivity-sampling",
+  sources,
+  bind: (instance) => withParallelRows(bindSensitivity(instance), instance),
+  js: jsSensitivityKernels,
+  warm,
+  warmBytes: WARM_BYTES,
+  threads: { sources: threadSources, tasks: ["rowNormsTask", "stackQrTask", "lewisTask"], scratchBytes: () => TASK_SCRATCH_BYTES },
 });
 
 // Runs each hot kernel ten times on tiny inputs so V8 optimises them before
 // the first large call (docs/ARCHITECTURE.md, "The runtime").
 function warm(k: SensitivityKernels, arena: Arena): void {
   const n = 64, d = 8;
-  const A = arena.f64(n * d), B = arena.f64(d * d), out = arena.f64(n), z = arena.f64(2 * d + 2);
-  const w = arena.f64(n), v = arena.f64(n), M = arena.f64(n * (d + 1)), b = arena.f64(n), tau = arena.f64(d + 1);
+  const A = arena.f64(n * d).fill(0), B = arena.f64(d * d).fill(0), out = arena.f64(n).fill(0), z = arena.f64(2 * d + 2).fill(0);
+  const w = arena.f64(n).fill(0), v = arena.f64(n).fill(0), M = arena.f64(n * (d + 1)).fill(0), b = arena.f64(n).fill(0), tau = arena.f64(d + 1).fill(0);
   const idx = arena.i32(8).fill(3);
   const rng = new Rng(1);
-  const R = arena.f64((d + 1) * (d + 1)), qbuf = arena.f64((d + 17) * (d + 1)), H = arena.f64(d * d);
+  const R = arena.f64((d + 1) * (d + 1)).fill(0), qbuf = arena.f64((d + 17) * (d + 1)).fill(0), H = arena.f64(d * d).fill(0);
   for (let i = 0; i < n * d; i++) A[i] = Math.sin(i + 1);
   for (let i = 0; i < d; i++) B[i * d + i] = 1;
   for (let r = 0; r < 10; r++) {

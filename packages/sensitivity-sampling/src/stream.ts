@@ -3,6 +3,7 @@
 // and the R factor of A streamed block by block.
 import { JsWorkspace, qrBlockedWorkSize, type DenseMatrix, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels/index.js";
+import { QR_LANES } from "./threads.js";
 
 /** Rows per block of the chunked QR (`tallQrR`): with 21 columns a block is 25 KB, cache-resident (64 to 512 measured within 7%). */
 export const QR_CHUNK = 128;
@@ -62,6 +63,8 @@ export interface StreamScratch {
   tau: Float64Array;
   /** The blocked QR's work on wasm for d > STACK_QR_MAX_D; stackQrR's 2d doubles otherwise. */
   work: Float64Array;
+  /** stackQrR's lanes: QR_LANES partial R factors (d x d each); empty on the blocked path. */
+  lanes: Float64Array;
   /** True when the block goes to linalg's blocked QR (wasm, d > STACK_QR_MAX_D). */
   blocked: boolean;
 }
@@ -70,60 +73,82 @@ function usesBlocked(K: SensitivityKernels, d: number): boolean {
   return K.backend === "wasm" && d > STACK_QR_MAX_D;
 }
 
-/** Takes the scratch of {@link streamedR} for d columns from `ws` ({@link streamedRSize}(d) doubles at most). */
-export function streamScratch(ws: Workspace<SensitivityKernels>, d: number): StreamScratch {
+/** Rows of A a pass holds in WASM memory at once: QR_LANES blocks (a run with threads hands them all to the pool), at most n. */
+export function passRows(n: number): number {
+  return Math.max(1, Math.min(n, QR_LANES * STREAM_ROWS));
+}
+
+/** Takes the scratch of {@link streamedR} for an n x d A from `ws` ({@link streamedRSize}(d, n) doubles at most). */
+export function streamScratch(ws: Workspace<SensitivityKernels>, d: number, n: number): StreamScratch {
   const blocked = usesBlocked(ws.kernels, d);
   return {
-    buf: ws.f64((STREAM_ROWS + d) * d),
-    tau: ws.f64(d),
-    work: ws.f64(blocked ? qrBlockedWorkSize(STREAM_ROWS + d, d) : 2 * d),
+    buf: ws.f64(blocked ? (STREAM_ROWS + d) * d : passRows(n) * d).fill(0),
+    tau: ws.f64(d).fill(0),
+    work: ws.f64(blocked ? qrBlockedWorkSize(STREAM_ROWS + d, d) : 2 * d).fill(0),
+    lanes: ws.f64(blocked ? 0 : QR_LANES * d * d).fill(0),
     blocked,
   };
 }
 
 /**
  * R (d x d, upper triangular, zero below) with AᵀA = RᵀR, streamed over row
- * blocks of 2048 rows. Each block is copied into `buf` (into WASM memory on
- * wasm) and folded into the R so far by `stackQrR`, the structured
- * Householder QR of [R; block] that skips R's zeros and reads each 128-row
- * piece of the block from L1 once per column; on wasm for d > STACK_QR_MAX_D
- * the block is instead stacked under R ([R; block], d extra rows) and reduced
- * by linalg's blocked (compact-WY, GEMM-based) Householder QR, faster there.
- * A is read once and never copied whole. O(2nd²).
+ * blocks of 2048 rows, A read once and never copied whole. Block b is copied
+ * into `buf` (into WASM memory on wasm) and folded by `stackQrR`, the
+ * structured Householder QR of [R_l; block] that skips R_l's zeros and reads
+ * each 128-row piece of the block from L1 once per column, into the partial
+ * factor R_l of lane l = b mod QR_LANES; the lanes' factors are then folded
+ * into R in lane order. The blocks of a lane and the lanes are taken in a
+ * fixed order, so R is the same for any number of blocks per call: a run
+ * with threads copies QR_LANES blocks at once and folds them on the pool
+ * (`stackQrPieces`), one thread one block at a time, with the same bits. On
+ * wasm for d > STACK_QR_MAX_D each block is instead stacked under R ([R;
+ * block], d extra rows) and reduced by linalg's blocked (compact-WY,
+ * GEMM-based) Householder QR, faster there, on one thread. O(2nd²).
  */
 export function streamedR(K: SensitivityKernels, A: DenseMatrix, R: Float64Array, sc: StreamScratch): void {
   for (const _ of streamedRSteps(K, A, R, sc));
 }
 
-/** {@link streamedR} as a generator that yields after every block. */
+/** {@link streamedR} as a generator that yields after every call on a block (or QR_LANES blocks). */
 export function* streamedRSteps(K: SensitivityKernels, A: DenseMatrix, R: Float64Array, sc: StreamScratch): Generator<void, void, void> {
   const d = A.cols;
-  const { buf, tau, work, blocked } = sc;
+  const { buf, tau, work, lanes, blocked } = sc;
   R.fill(0, 0, d * d);
+  if (!blocked) {
+    const dd = d * d;
+    lanes.fill(0);
+    const rows = K.streamBlocks() * STREAM_ROWS;
+    for (const [block, start, c] of rowBlocks(new JsWorkspace(K), A, buf, 0, rows)) {
+      buf.set(block);
+      const lane = (start / STREAM_ROWS) % QR_LANES;
+      K.stackQrPieces(c, d, buf, d, STREAM_ROWS, lanes.subarray(lane * dd, QR_LANES * dd), work);
+      yield;
+    }
+    // Lane 0's factor, then each further lane that took rows stacked under it.
+    R.set(lanes.subarray(0, dd));
+    const used = Math.min(QR_LANES, Math.ceil(A.rows / STREAM_ROWS));
+    for (let l = 1; l < used; l++) K.stackQrR(d, d, lanes.subarray(l * dd, (l + 1) * dd), d, R, work);
+    return;
+  }
   let first = true;
   for (const [rows, , c] of rowBlocks(new JsWorkspace(K), A, buf, 0)) {
-    if (!blocked) {
-      buf.set(rows);
-      K.stackQrR(c, d, buf, d, R, work);
-    } else {
-      let m = c;
-      if (first) buf.set(rows);
-      else {
-        buf.set(R);
-        buf.set(rows, d * d);
-        m = d + c;
-      }
-      first = false;
-      K.householderQrBlocked(m, d, buf, d, tau, work);
-      const k = Math.min(m, d);
-      R.fill(0);
-      for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
+    let m = c;
+    if (first) buf.set(rows);
+    else {
+      buf.set(R);
+      buf.set(rows, d * d);
+      m = d + c;
     }
+    first = false;
+    K.householderQrBlocked(m, d, buf, d, tau, work);
+    const k = Math.min(m, d);
+    R.fill(0);
+    for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
     yield;
   }
 }
 
-/** f64 entries {@link streamScratch} takes. */
-export function streamedRSize(d: number): number {
-  return (STREAM_ROWS + d) * d + Math.max(qrBlockedWorkSize(STREAM_ROWS + d, d), 2 * d) + d;
+/** f64 entries {@link streamScratch} takes for an n x d A. */
+export function streamedRSize(d: number, n: number): number {
+  return Math.max((STREAM_ROWS + d) * d, passRows(n) * d) + Math.max(qrBlockedWorkSize(STREAM_ROWS + d, d), 2 * d) + d + QR_LANES * d * d;
 }

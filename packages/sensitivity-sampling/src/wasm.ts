@@ -41,6 +41,7 @@ export function bindSensitivity(instance: WasmInstance<Exports>): SensitivityKer
       x.countSketchDraw(n, d, p(A), lda, rngState, m, p(SA));
       rng.loadState(stateView, rngState);
     },
+    streamBlocks: () => 1,
   };
   bound.set(instance, k);
   return k;

@@ -32,6 +32,7 @@ const SIMD_TOLERANCE: Record<string, { tol: number; why: string }> = {
   lqRows: { tol: 1e-13, why: "Math.hypot: the host's in the twin, AssemblyScript's in WASM (an ulp apart)" },
   lewisUpdate: { tol: 1e-13, why: "Math.exp / Math.log / Math.pow: the host's in the twin, AssemblyScript's in WASM" },
   lewisUpdateGram: { tol: 1e-13, why: "as lewisUpdate" },
+  lewisTask: { tol: 1e-13, why: "lewisUpdate on one piece of rows" },
   irlsRows: { tol: 1e-13, why: "Math.pow: the host's in the twin, AssemblyScript's in WASM" },
   onlineLewis: { tol: 1e-13, why: "Math.pow: the host's in the twin, AssemblyScript's in WASM" },
 };

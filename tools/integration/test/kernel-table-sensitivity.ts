@@ -1,5 +1,6 @@
 // sensitivity-sampling's own kernels for the conformance suite (see kernel-table-linalg.ts).
 import { jsSensitivityKernels } from "../../../packages/sensitivity-sampling/src/kernels/index.js";
+import { lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, stackQrTask } from "../../../packages/sensitivity-sampling/src/kernels/tasks.js";
 import { gen, prefix, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -159,6 +160,70 @@ export const SENSITIVITY: Record<string, Entry> = {
       return {
         args: [nb, d, gen.block(r, nb, d, lda), lda, spdInverse(r, d), [1, 1.5, 3, 0.5][seed % 4], 0.5 + seed, gen.uniform(r, nb),
           new Float64Array(nb), new Float64Array(nb), scratch(new Float64Array(d))],
+      };
+    },
+  },
+  // The pool's pieces (assembly/tasks.ts): one task t of a job whose block holds the call's pointers.
+  rowTaskRows: { sizes: [0], make: () => ({ args: [], js: () => rowTaskRows() }) },
+  rowNormsTask: {
+    // Tasks 0 and 1 of a job of two and a half tasks, and a task past the end (it does nothing); upper on odd seeds.
+    sizes: [0, 1, 2, 3],
+    make(t, r, seed) {
+      const up = (seed & 1) === 1, n = 2 * ROW_TASK_ROWS + 37, d = 3, k = up ? d : 5, lda = pad(seed >> 1, d);
+      const A = gen.block(r, n, d, lda), B = up ? upper(r, d) : gen.block(r, d, k, k), out = new Float64Array(n);
+      const job = scratch(new Uint8Array(36));
+      return {
+        args: [job, t, scratch(new Float64Array(2 * k))],
+        extra: [A, B, out],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 9).set([n, d, k, at(A), lda, at(B), k, up ? 1 : 0, at(out)]);
+        },
+        js: (_, [a, b, o]) => rowNormsTask({ n, d, k, A: a as Float64Array, lda, B: b as Float64Array, ldb: k, upper: up, out: o as Float64Array }, t, new Float64Array(2 * k)),
+      };
+    },
+  },
+  stackQrPieces: {
+    sizes: [1, 40, 130],
+    make(n, r, seed) {
+      const d = 1 + (seed % 4), ldb = pad(seed, d), rows = 1 + (seed % 3) * 20, pieces = Math.ceil(n / rows);
+      const Rs = new Float64Array(pieces * d * d);
+      for (let t = 0; t < pieces; t++) Rs.set(upper(r, d), t * d * d);
+      return { args: [n, d, gen.block(r, n, d, ldb), ldb, rows, Rs, scratch(new Float64Array(2 * d))] };
+    },
+  },
+  stackQrTask: {
+    sizes: [0, 1, 2, 3],
+    make(t, r, seed) {
+      const d = 1 + (seed % 4), ldb = pad(seed, d), rows = 50, n = 130, pieces = 3;
+      const B = gen.block(r, n, d, ldb), Rs = new Float64Array(pieces * d * d);
+      for (let p = 0; p < pieces; p++) Rs.set(upper(r, d), p * d * d);
+      const job = scratch(new Uint8Array(24));
+      return {
+        args: [job, t, scratch(new Float64Array(2 * d))],
+        extra: [B, Rs],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 6).set([n, d, at(B), ldb, rows, at(Rs)]);
+        },
+        js: (_, [b, rs]) => stackQrTask({ n, d, B: b as Float64Array, ldb, rows, Rs: rs as Float64Array }, t, new Float64Array(2 * d)),
+      };
+    },
+  },
+  lewisTask: {
+    sizes: [0, 1, 2, 3],
+    make(t, r, seed) {
+      const n = 2 * ROW_TASK_ROWS + 37, d = 1 + (seed % 5), lda = pad(seed, d), p = [1, 1.5, 3, 0.5][seed % 4], alpha = 0.5;
+      const A = gen.block(r, n, d, lda), U = upper(r, d), lw = gen.normal(r, n), v = new Float64Array(n), changes = new Float64Array(4);
+      const job = scratch(new Uint8Array(48));
+      return {
+        args: [job, t, scratch(new Float64Array(2 * d))],
+        extra: [A, U, lw, v, changes],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 8).set([n, d, at(A), lda, at(U), at(lw), at(v), at(changes)]);
+          new Float64Array(memory, at(job) + 32, 2).set([p, alpha]);
+        },
+        js: (_, [a, u, l, vv, ch]) => lewisTask({
+          n, d, A: a as Float64Array, lda, U: u as Float64Array, p, alpha, lw: l as Float64Array, v: vv as Float64Array, changes: ch as Float64Array,
+        }, t, new Float64Array(2 * d)),
       };
     },
   },

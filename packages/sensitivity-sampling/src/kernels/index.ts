@@ -6,6 +6,7 @@ import { onlineLeverage, onlineLewis } from "./online-update.js";
 import { rowNormsOfProduct, rowNormsSq } from "./rows.js";
 import { countSketch, countSketchDraw, srhtColumns } from "./sketch.js";
 import { stackQrR, tallQrR } from "./tallqr.js";
+import { stackQrPieces } from "./tasks.js";
 
 /**
  * The kernel set of @lowrank/sensitivity-sampling: linalg's kernels plus the
@@ -102,6 +103,19 @@ export interface SensitivityKernels extends LinalgKernels {
    */
   stackQrR(n: number, d: number, B: Float64Array, ldb: number, R: Float64Array, g: Float64Array): void;
   /**
+   * stackQrR on consecutive pieces of `rows` rows of B (n x d, overwritten):
+   * piece t updates R_t, the t-th d x d block of Rs. The pieces are
+   * independent: on a threaded instance during a run with threads they run on
+   * the worker pool, with the same bits. g: 2d doubles. O(2nd²).
+   */
+  stackQrPieces(n: number, d: number, B: Float64Array, ldb: number, rows: number, Rs: Float64Array, g: Float64Array): void;
+  /**
+   * How many blocks of rows a pass over A should hand the kernels at once: the
+   * pool's lane count (QR_LANES) while this kernel set runs with threads, else 1.
+   * Not a kernel: the passes' results do not depend on it. O(1).
+   */
+  streamBlocks(): number;
+  /**
    * Online leverage sampling of nb rows in order (see assembly/online-update.ts):
    * q_i = a_iᵀ H a_i against the kept rows' inverse H (d x d, updated in place by
    * Sherman-Morrison when a row is kept), p_i = min(1, c q_i), kept if u_i < p_i
@@ -147,6 +161,8 @@ export const jsSensitivityKernels: SensitivityKernels = {
   sumAbsPow,
   tallQrR,
   stackQrR,
+  stackQrPieces,
+  streamBlocks: () => 1,
   onlineLeverage,
   onlineLewis,
 };

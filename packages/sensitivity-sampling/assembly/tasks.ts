@@ -1,0 +1,76 @@
+// Task kernels of the worker pool (docs/ARCHITECTURE.md, "Threads" and the
+// @lowrank/sensitivity-sampling section): each runs piece `t` of a job whose
+// arguments the TypeScript side wrote at `job` (src/threads.ts), the pieces a
+// fixed partition of the rows that does not depend on the thread count, and
+// nothing summed across pieces. Mirrored in src/kernels/tasks.ts.
+import { rowNormsOfProduct } from "./rows";
+import { stackQrR } from "./tallqr";
+import { lewisUpdate } from "./lewis-update";
+
+/** Rows of A per task of the row-norm and Lewis passes (each row's result does not depend on its neighbours). */
+export const ROW_TASK_ROWS: i32 = 1024;
+
+export function rowTaskRows(): i32 {
+  return ROW_TASK_ROWS;
+}
+
+/**
+ * Task t of a rowNormsOfProduct job: rows [t ROW_TASK_ROWS, (t + 1) ROW_TASK_ROWS).
+ * Job: i32 n, d, k, A, lda, B, ldb, upper, out (byte offsets for pointers).
+ * Every row's sums run as in the single call, so the tasks give its bits.
+ */
+export function rowNormsTask(job: usize, t: i32, scratch: usize): void {
+  const n = load<i32>(job), d = load<i32>(job, 4), k = load<i32>(job, 8);
+  const A = <usize>load<u32>(job, 12), lda = load<i32>(job, 16);
+  const B = <usize>load<u32>(job, 20), ldb = load<i32>(job, 24);
+  const upper = load<i32>(job, 28) != 0, out = <usize>load<u32>(job, 32);
+  const i0 = t * ROW_TASK_ROWS;
+  if (i0 >= n) return;
+  const a = A + ((<usize>i0 * <usize>lda) << 3);
+  rowNormsOfProduct(min(ROW_TASK_ROWS, n - i0), d, k, a, lda, B, ldb, upper, out + (<usize>i0 << 3), scratch);
+}
+
+/** Piece t of stackQrPieces: rows [t rows, (t + 1) rows) of B folded into the t-th d x d triangle of Rs. */
+@inline function stackQrPiece(n: i32, d: i32, B: usize, ldb: i32, rows: i32, Rs: usize, g: usize, t: i32): void {
+  const i0 = t * rows;
+  if (i0 >= n) return;
+  const r = Rs + ((<usize>t * <usize>d * <usize>d) << 3);
+  stackQrR(min(rows, n - i0), d, B + ((<usize>i0 * <usize>ldb) << 3), ldb, r, g);
+}
+
+/**
+ * The R factors of consecutive pieces of `rows` rows of B (n x d, leading
+ * dimension ldb, overwritten): piece t updates the upper triangular R_t, the
+ * t-th d x d block of Rs, by stackQrR. The pieces are independent, so they
+ * run in any order on any thread with the same bits. g: 2d doubles. O(2nd²).
+ */
+export function stackQrPieces(n: i32, d: i32, B: usize, ldb: i32, rows: i32, Rs: usize, g: usize): void {
+  for (let t = 0; t * rows < n; t++) stackQrPiece(n, d, B, ldb, rows, Rs, g, t);
+}
+
+/** Task t of a stackQrPieces job (i32 n, d, B, ldb, rows, Rs); scratch holds g (2d doubles). */
+export function stackQrTask(job: usize, t: i32, scratch: usize): void {
+  const n = load<i32>(job), d = load<i32>(job, 4);
+  const B = <usize>load<u32>(job, 8), ldb = load<i32>(job, 12);
+  const rows = load<i32>(job, 16), Rs = <usize>load<u32>(job, 20);
+  stackQrPiece(n, d, B, ldb, rows, Rs, scratch, t);
+}
+
+/**
+ * Task t of a lewisUpdate job: lewisUpdate on rows [t ROW_TASK_ROWS, (t + 1)
+ * ROW_TASK_ROWS), its max |Δ lw_i| stored at changes[t] (the caller takes the
+ * max over the tasks: a max does not depend on the order). Job: i32 n, d, A,
+ * lda, U, lw, v, changes, then f64 p and alpha at bytes 32 and 40; scratch
+ * holds z (2d doubles).
+ */
+export function lewisTask(job: usize, t: i32, scratch: usize): void {
+  const n = load<i32>(job), d = load<i32>(job, 4);
+  const A = <usize>load<u32>(job, 8), lda = load<i32>(job, 12), U = <usize>load<u32>(job, 16);
+  const lw = <usize>load<u32>(job, 20), v = <usize>load<u32>(job, 24), changes = <usize>load<u32>(job, 28);
+  const p = load<f64>(job, 32), alpha = load<f64>(job, 40);
+  const i0 = t * ROW_TASK_ROWS;
+  if (i0 >= n) return;
+  const o = <usize>i0 << 3;
+  const ch = lewisUpdate(min(ROW_TASK_ROWS, n - i0), d, A + <usize>i0 * (<usize>lda << 3), lda, U, p, alpha, lw + o, v + o, scratch);
+  store<f64>(changes + (<usize>t << 3), ch);
+}

@@ -1,0 +1,67 @@
+// The TypeScript twin of assembly/tasks.ts: the pieces the worker pool runs
+// (docs/ARCHITECTURE.md, "Threads"). A task twin takes its job as an object
+// instead of a block of WASM memory.
+import { lewisUpdate } from "./lewis-update.js";
+import { rowNormsOfProduct } from "./rows.js";
+import { stackQrR } from "./tallqr.js";
+
+/** Rows of A per task of the row-norm and Lewis passes (assembly/tasks.ts ROW_TASK_ROWS). */
+export const ROW_TASK_ROWS = 1024;
+
+/** ROW_TASK_ROWS. O(1). */
+export function rowTaskRows(): number {
+  return ROW_TASK_ROWS;
+}
+
+/** The arguments of one rowNormsOfProduct call, as the WASM job block holds them. */
+export interface RowNormsJob {
+  n: number; d: number; k: number; A: Float64Array; lda: number; B: Float64Array; ldb: number; upper: boolean; out: Float64Array;
+}
+
+/** Task t of the job: rowNormsOfProduct on rows [t ROW_TASK_ROWS, (t + 1) ROW_TASK_ROWS). O(ROW_TASK_ROWS d k). */
+export function rowNormsTask(job: RowNormsJob, t: number, z: Float64Array): void {
+  const { n, d, k, A, lda, B, ldb, upper, out } = job;
+  const i0 = t * ROW_TASK_ROWS;
+  if (i0 >= n) return;
+  rowNormsOfProduct(Math.min(ROW_TASK_ROWS, n - i0), d, k, A.subarray(i0 * lda), lda, B, ldb, upper, out.subarray(i0), z);
+}
+
+function stackQrPiece(n: number, d: number, B: Float64Array, ldb: number, rows: number, Rs: Float64Array, g: Float64Array, t: number): void {
+  const i0 = t * rows;
+  if (i0 >= n) return;
+  stackQrR(Math.min(rows, n - i0), d, B.subarray(i0 * ldb), ldb, Rs.subarray(t * d * d, (t + 1) * d * d), g);
+}
+
+/**
+ * Piece t (rows [t rows, (t + 1) rows) of B, n x d, overwritten) folded into
+ * the upper triangular R_t, the t-th d x d block of Rs, by stackQrR, for every
+ * piece. g: 2d doubles. O(2nd²).
+ */
+export function stackQrPieces(n: number, d: number, B: Float64Array, ldb: number, rows: number, Rs: Float64Array, g: Float64Array): void {
+  for (let t = 0; t * rows < n; t++) stackQrPiece(n, d, B, ldb, rows, Rs, g, t);
+}
+
+/** The arguments of one stackQrPieces call, as the WASM job block holds them. */
+export interface StackQrJob {
+  n: number; d: number; B: Float64Array; ldb: number; rows: number; Rs: Float64Array;
+}
+
+/** Task t of the job: piece t of stackQrPieces. g: 2d doubles. O(2 rows d²). */
+export function stackQrTask(job: StackQrJob, t: number, g: Float64Array): void {
+  const { n, d, B, ldb, rows, Rs } = job;
+  stackQrPiece(n, d, B, ldb, rows, Rs, g, t);
+}
+
+/** The arguments of one lewisUpdate call and the tasks' maxima, as the WASM job block holds them. */
+export interface LewisJob {
+  n: number; d: number; A: Float64Array; lda: number; U: Float64Array; p: number; alpha: number;
+  lw: Float64Array; v: Float64Array; changes: Float64Array;
+}
+
+/** Task t of the job: lewisUpdate on rows [t ROW_TASK_ROWS, (t + 1) ROW_TASK_ROWS), its max |Δ lw_i| in changes[t]. z: 2d doubles. */
+export function lewisTask(job: LewisJob, t: number, z: Float64Array): void {
+  const { n, d, A, lda, U, p, alpha, lw, v, changes } = job;
+  const i0 = t * ROW_TASK_ROWS;
+  if (i0 >= n) return;
+  changes[t] = lewisUpdate(Math.min(ROW_TASK_ROWS, n - i0), d, A.subarray(i0 * lda), lda, U, p, alpha, lw.subarray(i0), v.subarray(i0), z);
+}

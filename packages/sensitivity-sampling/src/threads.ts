@@ -1,0 +1,94 @@
+// This package's kernels on the worker pool (docs/ARCHITECTURE.md, "Threads"
+// and the @lowrank/sensitivity-sampling section). On a threaded instance,
+// during a run that has threads, a large enough row pass is written as a job
+// and split by a task kernel of assembly/tasks.ts into fixed pieces of rows:
+// the row norms of A B, the Lewis-weight update and the R factors of a pass's
+// pieces. Each row (each piece's R) goes through the single-threaded
+// kernel's operations, so results have the same bits for any thread count.
+import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import type { Exports } from "./generated/exports.js";
+import type { SensitivityKernels } from "./kernels/index.js";
+import { ROW_TASK_ROWS } from "./kernels/tasks.js";
+
+/**
+ * Blocks of rows a pass hands the kernels at once while a run has threads
+ * (src/stream.ts): the R pass keeps this many partial R factors, one per
+ * lane, so its result does not depend on how many blocks a call takes.
+ */
+export const QR_LANES = 8;
+
+/** Bytes of scratch each thread's task gets: g or z of 2d doubles for d up to 1024. */
+export const TASK_SCRATCH_BYTES = 16384;
+
+/** Below this many multiply-adds waking the workers costs more than it saves. */
+const PARALLEL_MIN = 1 << 19;
+
+/** Most tasks of one parallel Lewis update (4M rows); a larger update runs on one thread. */
+const MAX_LEWIS_TASKS = 4096;
+
+/** Bytes of the job block: 8 i32 fields and two f64 (the largest job, lewisTask's). */
+const JOB_BYTES = 48;
+
+const wrapped = new WeakMap<object, SensitivityKernels>();
+
+/** `k` with its row passes split over the pool when `instance` is threaded; `k` itself otherwise. */
+export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<Exports>): SensitivityKernels {
+  if (!instance.threaded) return k;
+  const have = wrapped.get(instance);
+  if (have) return have;
+  const memory = instance.memory;
+  const job = instance.arena.permanent(JOB_BYTES); // at bind time, with the arena empty
+  // One maximum per task of a Lewis job (a permanent block: a job has at most MAX_LEWIS_TASKS tasks, else it runs serially).
+  const changes = instance.arena.permanent(MAX_LEWIS_TASKS * 8);
+  const p = pointerOf(memory);
+  const threads = (): number => instance.tasks?.threads ?? 1;
+  const write = (fields: number[], floats: number[] = []): void => {
+    new Int32Array(memory.buffer, job, fields.length).set(fields);
+    if (floats.length) new Float64Array(memory.buffer, job + 32, floats.length).set(floats);
+  };
+  const { rowNormsOfProduct, stackQrPieces, lewisUpdate, lewisUpdateGram, weightedGram } = k;
+  const out: SensitivityKernels = {
+    ...k,
+    streamBlocks: () => (threads() >= 2 ? QR_LANES : 1),
+    rowNormsOfProduct(n, d, kk, A, lda, B, ldb, upper, o, z) {
+      const ntasks = Math.ceil(n / ROW_TASK_ROWS);
+      if (threads() < 2 || ntasks < 2 || n * d * kk < (upper ? 2 : 1) * PARALLEL_MIN) {
+        return rowNormsOfProduct(n, d, kk, A, lda, B, ldb, upper, o, z);
+      }
+      write([n, d, kk, p(A), lda, p(B), ldb, upper ? 1 : 0, p(o)]);
+      instance.tasks!.run("rowNormsTask", job, ntasks);
+    },
+    stackQrPieces(n, d, B, ldb, rows, Rs, g) {
+      const ntasks = Math.ceil(n / rows);
+      if (threads() < 2 || ntasks < 2 || 16 * d > TASK_SCRATCH_BYTES || n * d * d < PARALLEL_MIN) {
+        return stackQrPieces(n, d, B, ldb, rows, Rs, g);
+      }
+      write([n, d, p(B), ldb, rows, p(Rs)]);
+      instance.tasks!.run("stackQrTask", job, ntasks);
+    },
+    lewisUpdate(n, d, A, lda, U, pp, alpha, lw, v, z) {
+      const ntasks = Math.ceil(n / ROW_TASK_ROWS);
+      if (threads() < 2 || ntasks < 2 || ntasks > MAX_LEWIS_TASKS || 16 * d > TASK_SCRATCH_BYTES || n * d * d < PARALLEL_MIN) {
+        return lewisUpdate(n, d, A, lda, U, pp, alpha, lw, v, z);
+      }
+      write([n, d, p(A), lda, p(U), p(lw), p(v), changes], [pp, alpha]);
+      instance.tasks!.run("lewisTask", job, ntasks);
+      // The largest change over the tasks, in task order, by the kernel's rule (a NaN never wins): the single call's max.
+      const ch = new Float64Array(memory.buffer, changes, ntasks);
+      let change = 0;
+      for (let t = 0; t < ntasks; t++) if (ch[t] > change) change = ch[t];
+      return change;
+    },
+    lewisUpdateGram(n, d, A, lda, U, pp, alpha, lw, v, z, G) {
+      // The fused kernel's results are lewisUpdate's then weightedGram's, bit for bit: the update on the pool, the Gram matrix here.
+      if (threads() < 2 || Math.ceil(n / ROW_TASK_ROWS) < 2 || n * d * d < PARALLEL_MIN) {
+        return lewisUpdateGram(n, d, A, lda, U, pp, alpha, lw, v, z, G);
+      }
+      const change = out.lewisUpdate(n, d, A, lda, U, pp, alpha, lw, v, z);
+      weightedGram(n, d, A, lda, v, G);
+      return change;
+    },
+  };
+  wrapped.set(instance, out);
+  return out;
+}

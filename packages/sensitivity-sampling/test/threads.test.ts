@@ -1,0 +1,100 @@
+// The row passes on the worker pool (src/threads.ts, docs/ARCHITECTURE.md
+// "Threads"): leverage scores (the R factors of the pass's pieces and the row
+// norms), the sketched scores' row pass and the Lewis-weight updates give the
+// same bits for 1, 2, 3 and 4 threads, and the pool really ran their tasks.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { arenaBytes, init, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
+import { leverageScores, leverageScoresAsync, rootLeverageScores } from "../src/index.js";
+import { sensitivityModule } from "../src/module.js";
+import { expectCode, variants } from "./helpers.js";
+
+const rng = new Rng(5);
+const randn = (rows: number, cols: number): DenseMatrix => ({ rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) });
+
+/** The first index where a and b differ in any bit, or -1. */
+function firstDiff(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return 0;
+  if (Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))) return -1;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
+
+function tasksRun(): number {
+  const p = threadPool();
+  if (!p) throw new Error("no pool");
+  return p.stats.tasks;
+}
+
+/**
+ * Runs `f(threads)` for 1 thread, then 2, 3 and 4: the results must equal the
+ * first one bit for bit, and each call with threads must have run tasks on the pool.
+ */
+function sameBits(f: (threads: number) => Float64Array[]): Float64Array[] {
+  const t0 = tasksRun();
+  const ref = f(1);
+  expect(tasksRun(), "one thread runs no tasks").toBe(t0);
+  for (const threads of [2, 3, 4]) {
+    const before = tasksRun();
+    const got = f(threads);
+    expect(tasksRun() - before, `threads ${threads} ran tasks`).toBeGreaterThan(1);
+    got.forEach((g, i) => expect(firstDiff(g, ref[i]), `threads ${threads}, output ${i}`).toBe(-1));
+  }
+  return ref;
+}
+
+// 10 blocks of 2048 rows: every lane of the R pass takes rows, two of them twice, the last block partial.
+const A = randn(20000, 12);
+// Wider than the structured QR's limit: the blocked QR on one thread, the row pass on the pool.
+const W = randn(3000, 70);
+
+afterAll(() => stopThreads());
+
+describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
+  beforeAll(async () => {
+    await init({ variant, threads: 4 });
+    for (let i = 0; i < 400 && runtimeStatus().threads !== 4; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(runtimeStatus().threads).toBe(4);
+  });
+
+  it("exact leverage scores (pieces' R factors and row norms on the pool), equal to the js backend on simd", () => {
+    const [ref] = sameBits((threads) => [leverageScores(A, { threads }).scores]);
+    expect(firstDiff(leverageScores(A).scores, ref)).toBe(-1); // the default: the pool's 4
+    if (variant === "simd") expect(firstDiff(leverageScores(A, { backend: "js" }).scores, ref)).toBe(-1);
+    sameBits((threads) => [leverageScores(W, { threads }).scores]);
+  });
+
+  it("sketched and root leverage scores", () => {
+    sameBits((threads) => [
+      leverageScores(A, { method: "sketch", seed: 3, threads }).scores,
+      leverageScores(A, { method: "sketch", sketch: "srht", seed: 3, projections: 4, threads }).scores,
+      rootLeverageScores(A, 1, { threads }).scores,
+    ]);
+  });
+
+  it("Lewis-weight updates (lewisUpdate, and lewisUpdateGram's update) on the pool", () => {
+    const n = A.rows, d = A.cols;
+    const U = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) U[i * d + j] = i === j ? 0.02 : 0.001 * rng.normal();
+    const lw0 = rng.fillNormal(new Float64Array(n));
+    sameBits((threads) => sensitivityModule.run("wasm", arenaBytes(n * d + d * d + 4 * n + d * d + 2 * d, 0, 12), (ws) => {
+      const K = ws.kernels;
+      const a = ws.input(A.data), u = ws.input(U), lw = ws.input(lw0), v = ws.f64(n), z = ws.f64(2 * d), G = ws.f64(d * d);
+      const out: Float64Array[] = [];
+      for (const [p, alpha] of [[1, 1], [3, 0.5]]) {
+        const c1 = K.lewisUpdate(n, d, a, d, u, p, alpha, lw, v, z);
+        out.push(lw.slice(), v.slice());
+        const c2 = K.lewisUpdateGram(n, d, a, d, u, p, alpha, lw, v, z, G);
+        out.push(lw.slice(), v.slice(), G.slice(), Float64Array.of(c1, c2));
+      }
+      return out;
+    }, threads));
+  });
+});
+
+describe("the threads option", () => {
+  it("is checked, and the asynchronous form (on its own instance, one thread) does not take it", async () => {
+    await expectCode(() => leverageScores(A, { threads: 0 }), "INVALID_ARGUMENT");
+    await expectCode(() => leverageScores(A, { threads: 1.5 }), "INVALID_ARGUMENT");
+    await expect(leverageScoresAsync(A, { threads: 2 } as object)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+});

@@ -44,7 +44,7 @@ async function lsaThumb(dataDir) {
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   const { rows, cols, nnz } = meta;
   const A = { rows, cols, indptr: new Int32Array(ab, 0, rows + 1), indices: new Int32Array(ab, (rows + 1) * 4, nnz), data: new Float64Array(ab.slice((rows + 1 + nnz) * 4)) };
-  const { U, s } = await truncatedSvd(A, { rank: 8, seed: 2, powerIters: 8 });
+  const { U, s } = await truncatedSvd(A, { rank: 8 });
   const k = U.cols;
   return { years: meta.years, x: Array.from({ length: rows }, (_, i) => round(s[1] * U.data[i * k + 1])), y: Array.from({ length: rows }, (_, i) => round(s[2] * U.data[i * k + 2])) };
 }

@@ -1,5 +1,8 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 
@@ -11,6 +14,23 @@ const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => 
 const DESKTOP = { width: 1200, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const PACKAGES = ["matrix-completion", "svd-update", "tensor-network", "sensitivity-sampling", "linalg"];
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".jpg": "image/jpeg" };
+
+/** A plain static server of the built demo, without the COOP/COEP headers: the page is not cross-origin isolated. */
+async function plainServer(root: string): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    // The path is absolute, so normalize keeps it inside root.
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
+    try {
+      const body = await readFile(join(root, path.endsWith("/") ? `${path}index.html` : path));
+      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
 
 describe.skipIf(!chromium)("demo app in Chromium", () => {
   let browser: Browser;
@@ -37,12 +57,12 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     await close?.();
   });
 
-  async function open(path: string, viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
+  async function open(path: string, viewport = DESKTOP, base = url): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    await page.goto(`${url}#/${path}`);
+    await page.goto(`${base}#/${path}`);
     return { page, errors };
   }
 
@@ -51,8 +71,21 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     return (await page.evaluate(() => document.querySelector<HTMLElement>(".page")!.dataset.status))!;
   }
 
+  /** Waits for the page to settle and expects done, with the status line's message if not. */
+  async function expectDone(page: Page): Promise<void> {
+    const status = await settle(page);
+    const message = await page.evaluate(() => document.querySelector("[data-role=status]")?.textContent ?? "");
+    expect(status, `${page.url()}: ${message}`).toBe("done");
+  }
+
   /** Text of column `n` (1-based) of the results table. */
   const column = (page: Page, n: number) => page.$$eval(`[data-role=results] tr td:nth-child(${n})`, (tds) => tds.map((t) => t.textContent!));
+
+  /** What a worker page says it runs on: the status line's runtime text and thread count. */
+  const runtime = (page: Page) => page.$eval("[data-role=runtime]", (e) => ({ text: e.textContent!, threads: Number((e as HTMLElement).dataset.threads) }));
+
+  /** Threads the pool should have here: the cores, at most 8 (the runtime's default). */
+  const cores = (page: Page) => page.evaluate(() => Math.min(navigator.hardwareConcurrency, 8));
 
   /** Runs `check` on a page that has reached done with no console error, then saves its screenshot. */
   async function visit(path: string, shot: string, check: (page: Page) => Promise<void>, viewport = DESKTOP): Promise<void> {
@@ -72,17 +105,26 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     await page.close();
   });
 
-  it("every page in the menu reaches done with no console error, on a desktop and on a phone with no sideways scroll", async () => {
+  // The bench page at desktop size is visited by its own test below (one run of it less here).
+  it("every page in the menu reaches done with no console error on the thread pool, on a desktop and on a phone with no sideways scroll", async () => {
     const { page: home } = await open("");
     const paths = await home.$$eval("#nav a", (as) => as.map((a) => (a as HTMLAnchorElement).dataset.path!));
     await home.close();
     expect(paths).toEqual(expect.arrayContaining(["matrix-completion", "svd-update", "tensor-network", "sensitivity-sampling", "bench"]));
     for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
       for (const path of ["", ...paths]) {
+        if (path === "bench" && size === "desktop") continue;
         await visit(`${path}`, `${path || "home"}-${size}`, async (page) => {
           const status = await settle(page);
           const message = await page.evaluate(() => document.querySelector("[data-role=status]")?.textContent ?? "");
           expect(status, `#/${path} (${size}): ${message}`).toBe("done");
+          if (path !== "") {
+            // The page's worker runs on the pool: every core (at most 8), said on the status line.
+            const rt = await runtime(page);
+            const n = await cores(page);
+            expect(rt.threads, `#/${path}: ${rt.text}`).toBe(n);
+            if (n >= 2) expect(rt.text).toMatch(new RegExp(`^(relaxed-simd|simd), ${n} threads$`));
+          }
           if (size === "phone") {
             const width = await page.evaluate(() => document.documentElement.scrollWidth);
             expect(width, `#/${path} is ${width} px wide on a 390 px phone`).toBeLessThanOrEqual(PHONE.width);
@@ -95,18 +137,35 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     }
   }, 600_000);
 
-  it("home page: every package with a picture, its install command, and its speed-up once the bench has run", async () => {
+  it("a page served without cross-origin isolation runs on one thread, says why, and reaches done with no error", async () => {
+    const plain = await plainServer(join(demoDir, "dist"));
+    try {
+      const { page, errors } = await open("svd-update", PHONE, plain.url);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+      await expectDone(page);
+      const rt = await runtime(page);
+      expect(rt.threads).toBe(1);
+      expect(rt.text).toMatch(/^(relaxed-simd|simd), 1 thread: the page is not cross-origin isolated/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await page.screenshot({ path: join(shots, "svd-update-not-isolated-phone.png"), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      plain.server.close();
+    }
+  }, 300_000);
+
+  it("home page: every package with a picture and its install command, and an invitation to run the bench", async () => {
     const { page, errors } = await open("", PHONE);
-    expect(await settle(page)).toBe("done");
-    const cards = () => page.$$eval("[data-package]", (cs) => cs.map((c) => ({
+    await expectDone(page);
+    const cards = await page.$$eval("[data-package]", (cs) => cs.map((c) => ({
       pkg: (c as HTMLElement).dataset.package!,
       pictures: c.querySelectorAll("canvas.thumb, svg.thumb").length,
       install: c.querySelector("[data-role=install]")?.textContent,
       speed: c.querySelector("[data-role=speed]")?.textContent ?? "",
     })));
-    const before = await cards();
-    expect(before.map((c) => c.pkg)).toEqual(PACKAGES);
-    for (const c of before) {
+    expect(cards.map((c) => c.pkg)).toEqual(PACKAGES);
+    for (const c of cards) {
       expect(c.pictures).toBe(1);
       expect(c.install).toBe(`npm i @lowrank/${c.pkg}`);
       expect(c.speed).toContain("run the bench");
@@ -119,19 +178,13 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
       return hi - lo;
     });
     expect(spread).toBeGreaterThan(100);
-    await page.goto(`${url}#/bench`);
-    expect(await settle(page)).toBe("done");
-    await page.goto(`${url}#/`);
-    expect(await settle(page)).toBe("done");
-    for (const c of await cards()) expect(c.speed).toMatch(/WASM vs TypeScript here \((relaxed-simd|simd), .*\d\.\d×/);
-    await page.screenshot({ path: join(shots, "home-after-bench-phone.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
 
   it("tensor page: moving the compression slider changes the budget and every reconstruction", async () => {
     await visit("tensor-network", "tensor-network-40x", async (page) => {
-      expect(await settle(page)).toBe("done");
+      await expectDone(page);
       const params = async () => (await column(page, 3)).map((t) => Number(t.replace(/,/g, "")));
       const before = await params();
       expect(before.length).toBe(4);
@@ -140,7 +193,7 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
         (el as HTMLInputElement).value = "3";
         el.dispatchEvent(new Event("change"));
       });
-      expect(await settle(page)).toBe("done");
+      await expectDone(page);
       const after = await params();
       expect(after.length).toBe(4);
       for (let i = 0; i < 4; i++) expect(after[i]).toBeLessThan(before[i]);
@@ -149,44 +202,73 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
     });
   }, 300_000);
 
-  it("svd-update page: says why the exact methods agree, and shows auto and a recompute beside them", async () => {
+  it("svd-update page: says why the exact methods agree, shows auto and a Lanczos recompute with its residual", async () => {
     await visit("svd-update", "svd-update-methods", async (page) => {
-      expect(await settle(page)).toBe("done");
+      await expectDone(page);
       const methods = await column(page, 1);
       expect(methods.some((m) => m.startsWith("auto ("))).toBe(true);
-      expect(methods.some((m) => m.startsWith("recompute"))).toBe(true);
+      const recompute = methods.findIndex((m) => m.startsWith("recompute"));
+      expect(methods[recompute]).toContain("(lanczos)");
       expect(await page.textContent("[data-role=why]")).toMatch(/same rank-k SVD of the same updated matrix/);
       // The exact methods agree with each other to rounding.
       const errs = (await column(page, 4)).slice(0, 2).map(Number);
       expect(Math.abs(errs[0] - errs[1])).toBeLessThan(1e-6 * Math.max(1, errs[0]));
+      // The recompute is the exact rank-k SVD to working accuracy: its residual (table) and its own check (summary).
+      expect(Number((await column(page, 5))[recompute])).toBeLessThan(1e-8);
+      const residual = (await page.textContent("[data-role=summary]"))!.match(/largest residual is (\S+) s₁/);
+      expect(Number(residual?.[1])).toBeLessThan(1e-8);
     });
   }, 300_000);
 
-  it("bench page: every package's algorithm, WASM agreeing with TypeScript, with min <= median <= max, re-run when the sizes change", async () => {
-    await visit("bench", "bench-medium", async (page) => {
-      expect(await settle(page)).toBe("done");
-      expect(await page.textContent("[data-role=variant]")).toMatch(/runs the (relaxed-simd|simd) variant/);
-      expect(new Set(await column(page, 1))).toEqual(new Set(PACKAGES));
-      for (const d of (await column(page, 8)).map(Number)) expect(d).toBeLessThan(1e-10);
-      for (const t of await column(page, 3)) expect(t).toMatch(/^\d+\.\d×$/);
-      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
-      for (const r of stored.rows) {
-        for (const s of [r.js, r.simd, r.relaxed].filter(Boolean)) {
-          expect(s.min).toBeLessThanOrEqual(s.median);
-          expect(s.median).toBeLessThanOrEqual(s.max);
-          expect(s.min).toBeGreaterThan(0);
-        }
-        // Paired speed-ups lie within the spread the separate times allow.
-        expect(r.speedUp.simd).toBeGreaterThanOrEqual(r.js.min / r.simd.max);
-        expect(r.speedUp.simd).toBeLessThanOrEqual(r.js.max / r.simd.min);
+  it("bench page: every package's algorithm, WASM on 1 and N threads agreeing with TypeScript, with min <= median <= max, re-run when the sizes change; the home page then shows the speed-ups", async () => {
+    const { page, errors } = await open("bench");
+    await expectDone(page);
+    const n = await cores(page);
+    expect(await page.textContent("[data-role=variant]")).toMatch(/runs the (relaxed-simd|simd) variant/);
+    expect(new Set(await column(page, 1))).toEqual(new Set(PACKAGES));
+    for (const d of (await column(page, 11)).map(Number)) expect(d).toBeLessThan(1e-10);
+    for (const t of await column(page, 3)) expect(t).toMatch(/^\d+\.\d×$/);
+    if (n >= 2) {
+      expect(await page.textContent("[data-role=variant]")).toContain(`and ${n} threads`);
+      for (const t of await column(page, 4)) expect(t).toMatch(/^\d+\.\d\d×$/);
+      // The pool gives the same bits as one thread on every case.
+      expect(new Set(await column(page, 12))).toEqual(new Set(["yes"]));
+    }
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
+    expect(stored.threads).toBe(n);
+    for (const r of stored.rows) {
+      for (const s of [r.js, r.simd, r.relaxed, r.threads?.time].filter(Boolean)) {
+        expect(s.min).toBeLessThanOrEqual(s.median);
+        expect(s.median).toBeLessThanOrEqual(s.max);
+        expect(s.min).toBeGreaterThan(0);
       }
-      const firstSizes = await column(page, 7);
-      await page.selectOption("[data-role=preset]", "medium");
-      expect(await settle(page)).toBe("done");
-      const secondSizes = await column(page, 7);
-      expect(secondSizes.length).toBe(firstSizes.length);
-      expect(secondSizes[0]).toBe("192×192");
-      expect(secondSizes).not.toEqual(firstSizes);
-    });
+      // Paired speed-ups lie within the spread the separate times allow.
+      expect(r.speedUp.simd).toBeGreaterThanOrEqual(r.js.min / r.simd.max);
+      expect(r.speedUp.simd).toBeLessThanOrEqual(r.js.max / r.simd.min);
+      if (n >= 2) expect(r.threads.n).toBe(n);
+    }
+    await page.screenshot({ path: join(shots, "bench-desktop.png"), fullPage: true });
+    const firstSizes = await column(page, 10);
+    await page.selectOption("[data-role=preset]", "medium");
+    await expectDone(page);
+    const secondSizes = await column(page, 10);
+    expect(secondSizes.length).toBe(firstSizes.length);
+    expect(secondSizes[0]).toBe("192×192");
+    expect(secondSizes).not.toEqual(firstSizes);
+    await page.screenshot({ path: join(shots, "bench-medium.png"), fullPage: true });
+    // The home page shows this run's speed-ups, on one thread and on the pool.
+    await page.setViewportSize(PHONE);
+    await page.goto(`${url}#/`);
+    await expectDone(page);
+    const speeds = await page.$$eval("[data-package] [data-role=speed]", (ps) => ps.map((p) => p.textContent!));
+    expect(speeds.length).toBe(PACKAGES.length);
+    for (const speed of speeds) {
+      expect(speed).toMatch(/WASM vs TypeScript here \((relaxed-simd|simd), .*\d\.\d×/);
+      if (n >= 2) expect(speed).toContain(`(${n} threads: `);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(shots, "home-after-bench-phone.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
   }, 300_000);
 });

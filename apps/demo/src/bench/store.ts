@@ -7,6 +7,8 @@ export interface StoredBench {
   when: string;
   /** The WebAssembly variant this browser runs by default. */
   variant: string;
+  /** Threads of the pool in that run (1: one thread only). */
+  threads: number;
   preset: string;
   rows: BenchRow[];
 }
@@ -24,8 +26,8 @@ export function saveBench(run: StoredBench): void {
 export function loadBench(): StoredBench | null {
   try {
     const run = JSON.parse(localStorage.getItem(KEY) ?? "null") as StoredBench | null;
-    // A run stored by an older version of this page lacks speedUp: measure again.
-    return run && Array.isArray(run.rows) && run.rows.every((r) => r.speedUp) ? run : null;
+    // A run stored by an older version of this page lacks speedUp or the threads: measure again.
+    return run && typeof run.threads === "number" && Array.isArray(run.rows) && run.rows.every((r) => r.speedUp && r.threads !== undefined) ? run : null;
   } catch {
     return null;
   }

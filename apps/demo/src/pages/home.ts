@@ -57,7 +57,8 @@ function speedLine(pkg: string, bench: StoredBench | null): HTMLElement {
     p.append(el("a", { href: "#/bench" }, "run the bench"), " to measure it in this browser.");
     return p;
   }
-  const cases = rows.map((r) => `${r.case} ${speedUp(r).toFixed(1)}×`).join(", ");
+  // One thread, and with the pool's threads where it ran ("gemm 3.1× (2 threads: 5.6×)").
+  const cases = rows.map((r) => `${r.case} ${speedUp(r).toFixed(1)}×${r.threads ? ` (${r.threads.n} threads: ${r.threads.speedUp.toFixed(1)}×)` : ""}`).join(", ");
   p.textContent = `WASM vs TypeScript here (${bench.variant}, ${new Date(bench.when).toLocaleDateString()}): ${cases}.`;
   return p;
 }

@@ -1,7 +1,7 @@
 import type { CommonMessage as Common } from "../workers/serve";
-import { el, setStatus } from "./page";
+import { el, setStatus, showRuntime } from "./page";
 
-/** A worker's own messages: all but progress, done and error. */
+/** A worker's own messages: all but runtime, progress, done and error. */
 export type OwnMessage<Msg> = Exclude<Msg, Common>;
 
 /**
@@ -36,7 +36,9 @@ export class PageWorker<Req, Msg extends { type: string }> {
     w.onmessage = (e: MessageEvent<Msg | Common>) => {
       if (w !== this.worker) return;
       const m = e.data as Common;
-      if (m.type === "progress") {
+      if (m.type === "runtime") {
+        showRuntime(this.root, m);
+      } else if (m.type === "progress") {
         this.progress.value = m.done / m.total;
         setStatus(this.root, "running", `${m.label}…`);
       } else if (m.type === "done") {

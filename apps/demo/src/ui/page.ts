@@ -39,9 +39,34 @@ export function pageHeader(root: HTMLElement, heading: string, intro: string | H
   return header;
 }
 
-/** The line a page's status message goes to (see setStatus). */
+/**
+ * The line a page's status message goes to (see setStatus), with room at its
+ * end for the runtime a worker page computes on (see showRuntime).
+ */
 export function statusLine(): HTMLElement {
-  return el("div", { "data-role": "status", class: "status" });
+  const line = el("div", { class: "status-line" });
+  line.append(el("div", { "data-role": "status", class: "status" }), el("div", { "data-role": "runtime", class: "runtime" }));
+  return line;
+}
+
+/** What a worker's `init()` resolved to, as its RuntimeInfo message carries it. */
+export interface RuntimeShown {
+  variant: string;
+  threads: number;
+  note?: string;
+}
+
+/**
+ * Shows on the status line the WebAssembly variant and the threads the page's
+ * worker runs on ("relaxed-simd, 2 threads"), and why only one where so.
+ */
+export function showRuntime(root: HTMLElement, r: RuntimeShown): void {
+  const box = root.querySelector<HTMLElement>("[data-role=runtime]");
+  if (!box) return;
+  const text = `${r.variant}, ${r.threads} thread${r.threads === 1 ? "" : "s"}`;
+  // The runtime's note starts "one thread: <why>"; the count is already said.
+  box.textContent = r.note ? `${text}: ${r.note.replace(/^one thread: /, "")}` : text;
+  box.dataset.threads = String(r.threads);
 }
 
 /** Formats milliseconds with three significant digits and a unit. */

@@ -13,7 +13,7 @@ export interface WorkerPageParts<Req, Msg extends { type: string }> {
   request(): Req;
   /** Clears the output before a run. */
   reset?(): void;
-  /** A message of the page's own (progress, done and error are handled). */
+  /** A message of the page's own (runtime, progress, done and error are handled). */
   handle(m: OwnMessage<Msg>): void;
   /** The status text once the worker is done. */
   doneText?(): string;

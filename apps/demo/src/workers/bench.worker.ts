@@ -1,12 +1,14 @@
-// Runs each package's main algorithm on the TypeScript backend and on each
-// WebAssembly variant this browser supports, off the main thread, so the page
-// stays responsive and can cancel by terminating the worker.
-import { bestVariant, hasRelaxedSimd, init, type Backend, type WasmVariant } from "@lowrank/linalg";
+// Runs each package's main algorithm on the TypeScript backend, on each
+// WebAssembly variant this browser supports on one thread, and on the default
+// variant with the thread pool, off the main thread, so the page stays
+// responsive and can cancel by terminating the worker.
+import { hasRelaxedSimd, init, type Backend, type WasmVariant } from "@lowrank/linalg";
+import { relDiff } from "@lowrank/test-utils";
 import { benchCases } from "../bench/cases";
 import type { BenchMessage, BenchRequest, Spread } from "./bench-protocol";
 import { serve, yieldToPage } from "./serve";
 
-type Key = "js" | WasmVariant;
+type Run = (backend: Backend) => Promise<Float64Array>;
 
 /** The last three times agree within 20%. */
 const settled = (t: number[]) => t.length >= 3 && Math.max(...t.slice(-3)) <= 1.2 * Math.min(...t.slice(-3));
@@ -16,8 +18,10 @@ const spreadOf = (times: number[]): Spread => {
   return { min: t[0], median: t[t.length >> 1], max: t[t.length - 1] };
 };
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Runs `backend` until its last three times agree within 20% (at most 400 ms); returns the first run's output. */
-async function warmUp(run: (backend: Backend) => Promise<Float64Array>, backend: Backend): Promise<Float64Array> {
+async function warmUp(run: Run, backend: Backend): Promise<Float64Array> {
   const t0 = performance.now();
   const out = await run(backend);
   const times: number[] = [];
@@ -29,69 +33,91 @@ async function warmUp(run: (backend: Backend) => Promise<Float64Array>, backend:
   return out;
 }
 
+/** One run on `backend`, its time pushed to `into`. */
+async function timed(run: Run, backend: Backend, into: number[]): Promise<number> {
+  const t = performance.now();
+  await run(backend);
+  into.push(performance.now() - t);
+  return into[into.length - 1];
+}
+
 /**
- * Times one case on TypeScript and on each WASM variant. Warm-up first:
- * JavaScript reaches its optimised tier only after some calls, later still
- * when the machine is busy. Then, one variant at a time (switching variants
- * makes new instances, which must not fall inside a timed run), rounds of one
- * TypeScript run and one WASM run, so that a slow moment falls on both alike:
- * at least `runs` rounds, and more (up to 30) until 300 ms have passed. The
- * speed-up is the median over rounds of the round's TypeScript time over its
- * WASM time.
+ * WASM as the runtime is set now (variant and threads), against TypeScript:
+ * warm-up, then rounds of one TypeScript run and one WASM run, so that a slow
+ * moment falls on both alike: at least `runs` rounds, and more (up to 30)
+ * until 300 ms have passed. The speed-up is the median over rounds of the
+ * round's TypeScript time over its WASM time.
  */
-async function timeCase(run: (backend: Backend) => Promise<Float64Array>, variants: WasmVariant[], runs: number) {
-  const out = new Map<Key, Float64Array>([["js", await warmUp(run, "js")]]);
-  const times = new Map<Key, number[]>([["js", []]]);
-  const ratios = new Map<WasmVariant, number[]>();
-  const timed = async (backend: Backend, into: number[]) => {
-    const t = performance.now();
-    await run(backend);
-    into.push(performance.now() - t);
-    return into[into.length - 1];
-  };
-  for (const v of variants) {
-    await init({ variant: v, threads: 1 });
-    out.set(v, await warmUp(run, "wasm"));
-    times.set(v, []);
-    ratios.set(v, []);
-    const start = performance.now();
-    for (let round = 0; round < runs || (performance.now() - start < 300 && round < 30); round++) {
-      const js = await timed("js", times.get("js")!);
-      ratios.get(v)!.push(js / (await timed("wasm", times.get(v)!)));
-    }
+async function againstTs(run: Run, runs: number, jsTimes: number[]) {
+  const out = await warmUp(run, "wasm");
+  const times: number[] = [], ratios: number[] = [];
+  const start = performance.now();
+  for (let round = 0; round < runs || (performance.now() - start < 300 && round < 30); round++) {
+    const js = await timed(run, "js", jsTimes);
+    ratios.push(js / (await timed(run, "wasm", times)));
   }
-  return { out, spread: (key: Key) => spreadOf(times.get(key)!), speedUp: (v: WasmVariant) => spreadOf(ratios.get(v)!).median };
+  return { out, spread: spreadOf(times), speedUp: spreadOf(ratios).median };
 }
 
-function relDiff(a: Float64Array, b: Float64Array): number {
-  if (a.length !== b.length) return Infinity;
-  let e = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? e : e / s;
+/** Whether two results are the same bits. */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
-serve<BenchRequest, BenchMessage>(async ({ preset, runs }, post) => {
+serve<BenchRequest, BenchMessage>(async ({ preset, runs }, post, runtime) => {
   const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
-  post({ type: "variants", best: bestVariant() ?? "none", available: variants });
+  // serve() started the runtime with its defaults: the best variant, and every thread this page may use.
+  const { variant: best, threads: n } = runtime;
+  post({ type: "variants", best, available: variants, threads: n, ...(runtime.threadsNote ? { note: runtime.threadsNote } : {}) });
   const cases = benchCases(preset);
-  // Compile every module in every variant before timing anything (one thread, as the
+  // Compile every module in every variant before timing anything, one thread first (as the
   // TypeScript twin runs, so that the speed-up is the code's and not the core count's),
   // and give the engine's background compilers a moment to finish.
   for (const v of variants) await init({ variant: v, threads: 1 });
-  await new Promise((r) => setTimeout(r, 250));
+  await pause(250);
+  const total = cases.length * (n > 1 ? 2 : 1);
+  // Per case: the TypeScript result, and the best variant's one-thread result and speed-up.
+  const kept: Array<{ js: Float64Array; one: Float64Array; speedUp: number }> = [];
   for (const [i, c] of cases.entries()) {
-    post({ type: "progress", done: i, total: cases.length, label: `${c.pkg}: ${c.name}` });
-    const { out, spread, speedUp } = await timeCase(c.run, variants, runs);
-    const relaxed = variants.includes("relaxed-simd");
-    const maxRelDiff = Math.max(...variants.map((v) => relDiff(out.get(v)!, out.get("js")!)));
+    post({ type: "progress", done: i, total, label: `${c.pkg}: ${c.name}` });
+    // JavaScript reaches its optimised tier only after some calls, later still when the machine is busy.
+    const js = await warmUp(c.run, "js");
+    const jsTimes: number[] = [];
+    const one = new Map<WasmVariant, Awaited<ReturnType<typeof againstTs>>>();
+    // One variant at a time: switching variants makes new instances, which must not fall inside a timed run.
+    for (const v of variants) {
+      await init({ variant: v, threads: 1 });
+      one.set(v, await againstTs(c.run, runs, jsTimes));
+    }
+    const relaxed = one.get("relaxed-simd");
+    kept.push({ js, one: one.get(best)!.out, speedUp: one.get(best)!.speedUp });
     post({
       type: "row",
       row: {
-        pkg: c.pkg, case: c.name, size: c.size, js: spread("js"), simd: spread("simd"), relaxed: relaxed ? spread("relaxed-simd") : null,
-        speedUp: { simd: speedUp("simd"), relaxed: relaxed ? speedUp("relaxed-simd") : null }, maxRelDiff,
+        pkg: c.pkg, case: c.name, size: c.size, js: spreadOf(jsTimes), simd: one.get("simd")!.spread, relaxed: relaxed?.spread ?? null,
+        speedUp: { simd: one.get("simd")!.speedUp, relaxed: relaxed?.speedUp ?? null },
+        maxRelDiff: Math.max(...variants.map((v) => relDiff(one.get(v)!.out, js))),
+        threads: null,
+      },
+    });
+    await yieldToPage();
+  }
+  if (n === 1) return;
+  // The pool: started once for every case (starting it instantiates every module in each worker).
+  await init({ variant: best, threads: n });
+  await pause(250);
+  for (const [i, c] of cases.entries()) {
+    post({ type: "progress", done: cases.length + i, total, label: `${c.pkg}: ${c.name}, ${n} threads` });
+    const r = await againstTs(c.run, runs, []);
+    post({
+      type: "threads",
+      index: i,
+      threads: {
+        n, variant: best, time: r.spread, speedUp: r.speedUp, gain: r.speedUp / kept[i].speedUp,
+        sameBits: sameBits(r.out, kept[i].one), maxRelDiff: relDiff(r.out, kept[i].js),
       },
     });
     await yieldToPage();

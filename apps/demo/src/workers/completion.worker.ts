@@ -1,7 +1,7 @@
 // Removes a fraction of a photograph's pixels and fills them in with each
 // matrix-completion method, tracking the error on the removed pixels.
 import { grayscale, observe } from "@lowrank/datasets";
-import { complete, init } from "@lowrank/matrix-completion";
+import { complete } from "@lowrank/matrix-completion";
 import { fetchImage, psnr, toRgba } from "../data/image";
 import { serve } from "./serve";
 import type { CompletionMessage, CompletionMethod, CompletionRequest, CompletionResult } from "./completion-protocol";
@@ -9,7 +9,6 @@ import type { CompletionMessage, CompletionMethod, CompletionRequest, Completion
 const METHODS: CompletionMethod[] = ["als", "altmin", "robust-altmin"];
 
 serve<CompletionRequest, CompletionMessage>(async ({ base, rank, missing }, post) => {
-  await init();
   const Y = grayscale(await fetchImage(base, "boats.jpg", 4));
   const { rows: h, cols: w } = Y;
   const train = observe(Y, 1 - missing, { seed: 7, minPerRow: rank, minPerCol: rank });

@@ -1,7 +1,7 @@
 // l_p regression on Boston house prices from a weighted sample of rows:
 // which rows each scheme keeps, the fit it gives, and how the objective ratio
 // f(x_sample) / f(x_full) falls with the sample size.
-import { coreset, init, lpObjective, lpRegression } from "@lowrank/sensitivity-sampling";
+import { coreset, lpObjective, lpRegression } from "@lowrank/sensitivity-sampling";
 import { LowrankError, type DenseMatrix } from "@lowrank/linalg";
 import { serve } from "./serve";
 import type { SamplingMessage, SamplingRequest, Scheme } from "./sampling-protocol";
@@ -31,7 +31,6 @@ async function fitSample(A: DenseMatrix, b: Float64Array, p: number, m: number, 
 }
 
 serve<SamplingRequest, SamplingMessage>(async ({ base, p, m }, post) => {
-  await init();
   const res = await fetch(new URL("boston.json", base));
   if (!res.ok) throw new Error(`could not load data/boston.json (HTTP ${res.status})`);
   const raw = (await res.json()) as { rows: number; cols: number; A: number[]; b: number[]; featureNames: string[] };

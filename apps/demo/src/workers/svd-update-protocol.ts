@@ -23,6 +23,13 @@ export interface MethodRow {
   note?: string;
 }
 
+/** The fresh SVD's own account: its method, its iterations and its largest residual (svdResiduals, relative to s_1). */
+export interface FreshCheck {
+  method: string;
+  iterations: number;
+  residual: number;
+}
+
 export type SvdUpdateMessage =
   | { type: "snapshot"; year: number; rows: number; x: Float64Array; y: Float64Array; years: Int32Array }
-  | { type: "methods"; rows: MethodRow[]; freshMs: number; freshResidual: number; startRows: number; totalRows: number; cols: number }
+  | { type: "methods"; rows: MethodRow[]; freshMs: number; freshResidual: number; freshCheck: FreshCheck; startRows: number; totalRows: number; cols: number }

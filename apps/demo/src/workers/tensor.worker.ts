@@ -1,13 +1,12 @@
 // Compresses one photograph with Tucker, CP, tensor train and tensor ring at
 // the same parameter budget, and compares the Tucker core-shape solvers.
-import { coreShape, cp, init, parameterCount, reconstruct, relativeError, tensorRing, tensorTrain, tucker, type Decomposition } from "@lowrank/tensor-network";
+import { coreShape, cp, parameterCount, reconstruct, relativeError, tensorRing, tensorTrain, tucker, type Decomposition } from "@lowrank/tensor-network";
 import { fetchImage, psnr, toRgba } from "../data/image";
 import { serve } from "./serve";
 import type { Reconstruction, ShapeRow, TensorMessage, TensorRequest } from "./tensor-protocol";
 
 
 serve<TensorRequest, TensorMessage>(async ({ base, ratio }, post) => {
-  await init();
   const X = await fetchImage(base, "boats.jpg", 4);
   const [h, w, c] = X.shape;
   const entries = h * w * c;

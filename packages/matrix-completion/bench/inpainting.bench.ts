@@ -11,7 +11,7 @@ const Y = loadImage("boats", { grayscale: true, scale: pick(4, 16) });
 const obs = observe(Y, 0.5, { seed: 1 });
 const seen = new Uint8Array(Y.rows * Y.cols);
 for (let q = 0; q < obs.values.length; q++) seen[obs.rowIndex[q] * Y.cols + obs.colIndex[q]] = 1;
-const { variant } = await init();
+const { variant } = await init({ threads: 1 }); // one thread: threads.bench.ts compares 1 and 2
 
 const psnr = (sse: number, count: number) => 10 * Math.log10(1 / (sse / count));
 

@@ -58,7 +58,7 @@ for (const { n, m, nnz } of sizes) {
       const ts = await perIteration(obs, method, k, "js", big ? 1 : 2);
       const wasm: Partial<Record<WasmVariant, number>> = {};
       for (const v of variants) {
-        await init({ variant: v });
+        await init({ variant: v, threads: 1 }); // one thread, like the TS reference
         wasm[v] = await perIteration(obs, method, k, "wasm", big ? 2 : 4);
       }
       row({

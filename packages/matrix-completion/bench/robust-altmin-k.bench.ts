@@ -48,7 +48,7 @@ async function cpuPerIteration(obs: Observations, method: Method, k: number, ite
 const n = pick(2500, 200);
 const density = 0.45;
 const ranks = pick([2, 4, 5, 6, 8, 10, 12, 16], [4]);
-await init();
+await init({ threads: 1 }); // one thread: threads.bench.ts compares 1 and 2
 for (const k of ranks) {
   const obs = observed(n, k, density, 100 + k);
   const nnz = obs.values.length;

@@ -20,7 +20,7 @@ import { note, pick, row } from "../../../tools/bench/lib.mjs";
 const [n, m, density] = pick([2000, 4000, 0.3], [200, 400, 0.3]);
 const ranks = pick([4, 8, 16, 32, 64, 128], [4]);
 const itersAt = (k: number) => pick(k >= 128 ? 4 : 8, 2);
-const { variant } = await init();
+const { variant } = await init({ threads: 1 }); // one thread: threads.bench.ts compares 1 and 2
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

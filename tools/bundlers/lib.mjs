@@ -32,24 +32,37 @@ export async function esbuildBundle(entry, outdir, { minify = true } = {}) {
 export async function viteBundle(entry, outDir) {
   const { build } = await import("vite");
   const html = entry.endsWith(".html");
-  await build({
-    root: resolve(entry, ".."), configFile: false, logLevel: "error", base: "./",
-    build: {
-      outDir, emptyOutDir: true, target: "es2022", minify: true,
-      rollupOptions: html ? undefined : { input: entry, preserveEntrySignatures: false },
-    },
-  });
+  // As `vite build` from a shell: NODE_ENV production (a test runner sets "test"),
+  // which selects the "production" export condition.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({
+      root: resolve(entry, ".."), configFile: false, logLevel: "error", base: "./",
+      build: {
+        outDir, emptyOutDir: true, target: "es2022", minify: true,
+        rollupOptions: html ? undefined : { input: entry, preserveEntrySignatures: false },
+      },
+    });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
   return files(outDir);
 }
 
-/** webpack 5 in production mode, default rules (no loaders, no experiments). */
-export async function webpackBundle(entry, outDir) {
+/**
+ * webpack 5 in production mode, default rules (no loaders, no experiments).
+ * `minimize: false` skips Terser only (slow on the embedded binaries), for tests
+ * that check behaviour rather than size.
+ */
+export async function webpackBundle(entry, outDir, { minimize = true } = {}) {
   const { default: webpack } = await import("webpack");
   const stats = await new Promise((done, fail) => {
     webpack({
       mode: "production", context: here, entry, target: "web", devtool: false,
       output: { path: outDir, filename: "[name].js", chunkFilename: "[name]-[contenthash].js", publicPath: "auto" },
-      performance: { hints: false },
+      performance: { hints: false }, optimization: { minimize },
     }, (err, s) => (err ? fail(err) : done(s)));
   });
   if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));

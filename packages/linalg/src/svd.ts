@@ -1,5 +1,6 @@
 import { arenaBytes } from "./arena.js";
-import { LowrankError } from "./errors.js";
+import { internalError, LowrankError } from "./errors.js";
+import { bidiagonalQrWorkSize } from "./kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { withLinalg } from "./module.js";
@@ -122,18 +123,28 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
   return { U: { rows: m, cols: r, data: U }, d: d.slice(0, r), V: { rows: n, cols: r, data: V }, e };
 }
 
+/**
+ * x 2^-e as one multiplication when 2^-e is a normal double (exactly timesPow2's
+ * result, without its Math.pow per entry), else timesPow2.
+ */
+function scaler(e: number): (x: number) => number {
+  if (e > 1000 || e < -1000) return (x) => timesPow2(x, -e);
+  const f = 2 ** -e;
+  return (x) => x * f;
+}
+
 /** The scaled M x N orientation of A (Aᵀ when trans) into a; with `order`, its column j is column order[j]. */
 function loadScaled(A: DenseMatrix, trans: boolean, e: number, a: Float64Array, order?: Int32Array): void {
-  const m = A.rows, n = A.cols, src = A.data;
+  const m = A.rows, n = A.cols, src = A.data, sc = scaler(e);
   if (order) {
     const N = order.length, M = trans ? n : m;
     for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) a[i * N + j] = timesPow2(trans ? src[order[j] * n + i] : src[i * n + order[j]], -e);
+      for (let j = 0; j < N; j++) a[i * N + j] = sc(trans ? src[order[j] * n + i] : src[i * n + order[j]]);
     }
   } else if (!trans) {
-    for (let i = 0; i < m * n; i++) a[i] = timesPow2(src[i], -e);
+    for (let i = 0; i < m * n; i++) a[i] = sc(src[i]);
   } else {
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) a[i * m + j] = timesPow2(src[j * n + i], -e);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) a[i * m + j] = sc(src[j * n + i]);
   }
 }
 
@@ -143,11 +154,11 @@ function loadScaled(A: DenseMatrix, trans: boolean, e: number, a: Float64Array, 
  * bidiagonalisation and the top-down QR sweeps keep to relative accuracy.
  */
 function columnsByNorm(A: DenseMatrix, trans: boolean, e: number): Int32Array {
-  const m = A.rows, n = A.cols, src = A.data, N = trans ? m : n;
+  const m = A.rows, n = A.cols, src = A.data, N = trans ? m : n, sc = scaler(e);
   const sq = new Float64Array(N);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      const v = timesPow2(src[i * n + j], -e);
+      const v = sc(src[i * n + j]);
       sq[trans ? i : j] += v * v;
     }
   }
@@ -213,7 +224,8 @@ function jacobiPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: num
  */
 function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: number, e: number, backend: Backend | undefined): Factors {
   const wn = Math.max(qrBlockedWorkSize(M, N), qrBlockedWorkSize(N, N), N);
-  const bytes = arenaBytes(2 * M * N + 4 * N * N + M * r + 6 * N + wn, 0, 14);
+  const lw = bidiagonalQrWorkSize(N);
+  const bytes = arenaBytes(2 * M * N + 4 * N * N + M * r + 6 * N + wn + lw, 0, 15);
   const order = columnsByNorm(A, trans, e);
   const { ub, vt, d } = withLinalg(backend, bytes, (ws) => {
     const K = ws.kernels;
@@ -250,7 +262,8 @@ function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r:
       else K.householderQ(N1, N1, Y, N1, taup, F, N1, work);
       for (let i = 0; i < N1; i++) for (let j = 0; j < N1; j++) Vt[(i + 1) * N + j + 1] = F[j * N1 + i];
     }
-    const status = K.bidiagonalQr(N, dv, ev, Ut, N, Vt, N);
+    const status = K.bidiagonalQr(N, dv, ev, Ut, N, Vt, N, ws.f64(lw), lw);
+    if (status === -2) throw internalError("svd: bidiagonalQr was given too little work");
     if (status < 0) throw new LowrankError("NOT_CONVERGED", `svd: bidiagonal QR did not converge in ${6 * N * N} sweep steps`);
     const U = ws.f64(M * r);
     K.gemm(false, true, M, r, N, 1, Q, N, Ut, N, 0, U, r);

@@ -127,7 +127,7 @@ describe("bidiagonal kernels (js reference)", () => {
     const n = 12, d = new Float64Array(n).fill(1), e = new Float64Array(n).fill(1);
     const U = new Float64Array(n * n), V = new Float64Array(n * n);
     for (let i = 0; i < n; i++) U[i * n + i] = V[i * n + i] = 1;
-    expect(jsKernels.bidiagonalQr(n, d, e, U, n, V, n)).toBeGreaterThan(0);
+    expect(jsKernels.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(2 + 4 * n), 2 + 4 * n)).toBeGreaterThan(0);
     const want = Array.from({ length: n }, (_, k) => 2 * Math.cos(((k + 1) * Math.PI) / (2 * n + 1)));
     expect(maxRel(d, want)).toBeLessThan(1e-14);
     expect(orthError({ rows: n, cols: n, data: U })).toBeLessThan(1e-14);
@@ -157,16 +157,16 @@ describeVariants("svd method: bidiagonal wasm", () => {
   });
 
   it("the kernels agree with their js twins to rounding (bit for bit on simd: the conformance suite)", () => {
-    const n = 37, A0 = randn(n, n, 50).data;
+    const n = 37, A0 = randn(n, n, 50).data, lw = 3 * (2 + 4 * n);
     const run = (K: typeof jsKernels, A: Float64Array, d: Float64Array, e: Float64Array, U: Float64Array, V: Float64Array) => {
       K.bidiagonalize(n, A, n, d, e, new Float64Array(n).fill(0), new Float64Array(n).fill(0), new Float64Array(n));
-      const sweeps = K.bidiagonalQr(n, d, e, U, n, V, n);
+      const sweeps = K.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(lw), lw);
       return sweeps;
     };
     const jd = new Float64Array(n), je = new Float64Array(n), jA = A0.slice(), jU = new Float64Array(n * n), jV = new Float64Array(n * n);
     for (let i = 0; i < n; i++) jU[i * n + i] = jV[i * n + i] = 1;
     run(jsKernels, jA, jd, je, jU, jV);
-    withLinalg("wasm", 8 * (4 * n * n + 8 * n) + 1024, (ws) => {
+    withLinalg("wasm", 8 * (4 * n * n + 8 * n + lw) + 1024, (ws) => {
       const A = ws.copy(A0), d = ws.f64(n), e = ws.f64(n), U = ws.f64(n * n), V = ws.f64(n * n);
       U.fill(0);
       V.fill(0);
@@ -175,10 +175,16 @@ describeVariants("svd method: bidiagonal wasm", () => {
       const tq = ws.f64(n), tp = ws.f64(n), w = ws.f64(n);
       K.bidiagonalize(n, A, n, d, e, tq, tp, w);
       expect(maxDiff(A, jA)).toBeLessThan(1e-12);
-      expect(K.bidiagonalQr(n, d, e, U, n, V, n)).toBeGreaterThan(0);
+      // A record of three sweeps at most: several batches.
+      expect(K.bidiagonalQr(n, d, e, U, n, V, n, ws.f64(lw), lw)).toBeGreaterThan(0);
       expect(maxDiff(d, jd)).toBeLessThan(1e-12);
       expect(maxDiff(U, jU)).toBeLessThan(1e-10);
       expect(maxDiff(V, jV)).toBeLessThan(1e-10);
+      // Work below one sweep's record: status -2 and nothing done, on both backends.
+      const d0 = d.slice();
+      expect(K.bidiagonalQr(n, d, e, U, n, V, n, ws.f64(4 * n), 4 * n)).toBe(-2);
+      expect(jsKernels.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(4 * n), 4 * n)).toBe(-2);
+      expect(Array.from(d)).toEqual(Array.from(d0));
     });
   });
 });

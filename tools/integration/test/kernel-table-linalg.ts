@@ -5,6 +5,7 @@
 // householderQr, the tridiagonal steps) take it from the TypeScript twin.
 import { jsKernels } from "../../../packages/linalg/src/kernels/index.js";
 import { gemmTask, gemmTaskCols, gemmTaskRows, gemmWorkSize, GEMM_JOB_BYTES } from "../../../packages/linalg/src/kernels/gemm.js";
+import { bidiagonalQrWorkSize } from "../../../packages/linalg/src/kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-blocked.js";
 import { rngFillNormal, rngFillUniform } from "../../../packages/linalg/src/kernels/xoshiro.js";
 import { gen, scratch, type Arg, type Case, type Rng } from "./kernel-harness.js";
@@ -206,7 +207,9 @@ export const LINALG: Record<string, Entry> = {
       const lda = pad(seed, n), A = gen.block(r, n, n, lda), d = new Float64Array(n), e = new Float64Array(n);
       K.bidiagonalize(n, A, lda, d, e, new Float64Array(n), new Float64Array(n), new Float64Array(n));
       const ldu = pad(seed >> 1, n), ldv = pad(seed >> 2, n), U = gen.block(r, n, n, ldu), V = gen.block(r, n, n, ldv);
-      return { args: [n, d, e, U, ldu, V, ldv] };
+      // Odd seeds: room for one sweep's record only (a batch per sweep); even: bidiagonalQrWorkSize.
+      const lw = seed & 1 ? 2 + 4 * n : bidiagonalQrWorkSize(n);
+      return { args: [n, d, e, U, ldu, V, ldv, scratch(new Float64Array(lw)), lw] };
     },
   },
   cholesky: {

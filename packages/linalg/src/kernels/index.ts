@@ -141,9 +141,15 @@ export interface LinalgKernels {
    * non-negative and descending, e destroyed; every left rotation is applied to
    * rows of U (n x n) and every right one to rows of V, rows kept with d's
    * order. Returns the sweeps, or -1 after 6n² sweep steps. O(n²) + O(n) per
-   * rotation of the vectors.
+   * rotation of the vectors. `work` holds lwork >= 2 + 4n doubles (the WASM
+   * kernel records rotations there and applies them in batches, same bits;
+   * bidiagonalQrWorkSize(n) batches up to 32 sweeps); a smaller lwork returns
+   * -2 with nothing done.
    */
-  bidiagonalQr(n: number, d: Float64Array, e: Float64Array, U: Float64Array, ldu: number, V: Float64Array, ldv: number): number;
+  bidiagonalQr(
+    n: number, d: Float64Array, e: Float64Array, U: Float64Array, ldu: number, V: Float64Array, ldv: number,
+    work: Float64Array, lwork: number,
+  ): number;
   /**
    * Cholesky A = L Lᵀ in place (lower triangle read; L written there, strict
    * upper triangle zeroed). Returns 0, or -(j + 1) when pivot j is the first

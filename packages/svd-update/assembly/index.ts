@@ -4,4 +4,4 @@ export { gatherRows, scatterAddRows } from "./rows";
 export { sparseGramSchmidt } from "./sparse-gram-schmidt";
 export { appendCore, csrSupport, projectBatch, rotateFactor, scatterBatch, smallSvdCore } from "./batch";
 export { gklExpand, pairCoordinates } from "./approx-space";
-export { csrGramMatvec, csrMatvec, csrMatvecT } from "./lanczos";
+export { csrGramMatvec, csrMatvec, csrMatvecT, csrTask } from "./lanczos";

@@ -1,5 +1,13 @@
 // Single-vector CSR products of the Lanczos methods (src/lanczos-gkl.ts,
 // src/lanczos-gram.ts): linalg's spmm is written for blocks and pays a call per nonzero when k = 1.
+//
+// The products that scatter (Aᵀ x and Aᵀ A x) cut the rows of A into `np`
+// pieces of about equal nonzeros (pieceStart); piece 0 scatters into y, piece
+// t >= 1 into its own partial vector parts[t - 1], and y then adds the partial
+// vectors in the order t = 1, 2, ... So the result depends on np (a property
+// the caller derives from the matrix) and never on how many threads ran the
+// pieces: csrTask runs one piece (or one column chunk of the sum) on the pool
+// (docs/ARCHITECTURE.md, "Threads"), the single-threaded kernels run them all in order.
 
 /** Σ_{q in [q, end)} data[q] x[indices[q]], gathered with two accumulators (even and odd positions from q) added at the end. */
 @inline function rowDot(q: i32, end: i32, indices: usize, data: usize, x: usize): f64 {
@@ -22,39 +30,110 @@
   }
 }
 
-/** y (rows) = A x for CSR A: each row's dot product gathered with two accumulators. */
-export function csrMatvec(rows: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
-  let q = load<i32>(indptr);
-  for (let i = 0; i < rows; i++) {
-    const end = load<i32>(indptr + (<usize>(i + 1) << 2));
+@inline function ptr(indptr: usize, i: i32): i32 {
+  return load<i32>(indptr + (<usize>i << 2));
+}
+
+/**
+ * First row of piece t of np: the first row i with indptr[i] - indptr[0] >=
+ * floor(t nnz / np) (0 for t <= 0, rows for t >= np). O(log rows).
+ */
+function pieceStart(t: i32, np: i32, rows: i32, indptr: usize): i32 {
+  if (t <= 0) return 0;
+  if (t >= np) return rows;
+  const q0 = ptr(indptr, 0);
+  const target = q0 + <i32>((<i64>t * <i64>(ptr(indptr, rows) - q0)) / <i64>np);
+  let lo = 0, hi = rows;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ptr(indptr, mid) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** y[i] = row i of A times x for rows [r0, r1). */
+@inline function gatherRows(r0: i32, r1: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
+  let q = ptr(indptr, r0);
+  for (let i = r0; i < r1; i++) {
+    const end = ptr(indptr, i + 1);
     store<f64>(y + (<usize>i << 3), rowDot(q, end, indices, data, x));
     q = end;
   }
 }
 
-/** y (cols) = Aᵀ x for CSR A (rows x cols): each row scattered, scaled by its x entry. */
-export function csrMatvecT(rows: i32, cols: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
-  memory.fill(y, 0, <usize>cols << 3);
-  for (let i = 0; i < rows; i++) {
-    const xi = load<f64>(x + (<usize>i << 3));
-    const end = load<i32>(indptr + (<usize>(i + 1) << 2));
-    if (xi == 0) continue;
-    rowScatter(load<i32>(indptr + (<usize>i << 2)), end, indices, data, xi, y);
+/** out (cols) = Σ_{i in [r0, r1)} t_i a_i with t_i = a_i·x (gram) or x[i]: rows with t_i = 0 skipped. */
+function scatterRows(gram: bool, r0: i32, r1: i32, cols: i32, indptr: usize, indices: usize, data: usize, x: usize, out: usize): void {
+  memory.fill(out, 0, <usize>cols << 3);
+  let q0 = ptr(indptr, r0);
+  for (let i = r0; i < r1; i++) {
+    const end = ptr(indptr, i + 1);
+    const t = gram ? rowDot(q0, end, indices, data, x) : load<f64>(x + (<usize>i << 3));
+    if (t != 0) rowScatter(q0, end, indices, data, t, out);
+    q0 = end;
   }
 }
 
+/** Where piece t scatters: y for t = 0, else parts[t - 1] (cols each). */
+@inline function partOf(t: i32, cols: i32, y: usize, parts: usize): usize {
+  return t == 0 ? y : parts + ((<usize>(t - 1) * <usize>cols) << 3);
+}
+
+/** y[j] += parts[0][j] + parts[1][j] + ... (left to right) for j in [c0, c1). */
+function addParts(c0: i32, c1: i32, np: i32, cols: i32, y: usize, parts: usize): void {
+  for (let t = 1; t < np; t++) {
+    const p = partOf(t, cols, y, parts);
+    for (let j = c0; j < c1; j++) {
+      const at = y + (<usize>j << 3);
+      store<f64>(at, load<f64>(at) + load<f64>(p + (<usize>j << 3)));
+    }
+  }
+}
+
+/** The np pieces in order, then their sum. */
+function scatterProduct(gram: bool, rows: i32, cols: i32, np: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize, parts: usize): void {
+  for (let t = 0; t < np; t++) {
+    scatterRows(gram, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
+  }
+  addParts(0, cols, np, cols, y, parts);
+}
+
+/** y (rows) = A x for CSR A: each row's dot product gathered with two accumulators. */
+export function csrMatvec(rows: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
+  gatherRows(0, rows, indptr, indices, data, x, y);
+}
+
+/** y (cols) = Aᵀ x for CSR A (rows x cols) in np pieces (parts: (np - 1) cols scratch): each row scattered, scaled by its x entry. */
+export function csrMatvecT(rows: i32, cols: i32, np: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize, parts: usize): void {
+  scatterProduct(false, rows, cols, np, indptr, indices, data, x, y, parts);
+}
+
 /**
- * y (cols) = Aᵀ (A x) for CSR A in one pass over A: each row's dot product
- * with x (as csrMatvec), then that row scattered into y scaled by it (as
- * csrMatvecT), so A is read once per product of AᵀA instead of twice.
+ * y (cols) = Aᵀ (A x) for CSR A in one pass over A, in np pieces (as
+ * csrMatvecT): each row's dot product with x (as csrMatvec), then that row
+ * scattered scaled by it, so A is read once per product of AᵀA.
  */
-export function csrGramMatvec(rows: i32, cols: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize): void {
-  memory.fill(y, 0, <usize>cols << 3);
-  let q0 = load<i32>(indptr);
-  for (let i = 0; i < rows; i++) {
-    const end = load<i32>(indptr + (<usize>(i + 1) << 2));
-    const t = rowDot(q0, end, indices, data, x);
-    if (t != 0) rowScatter(q0, end, indices, data, t, y);
-    q0 = end;
+export function csrGramMatvec(rows: i32, cols: i32, np: i32, indptr: usize, indices: usize, data: usize, x: usize, y: usize, parts: usize): void {
+  scatterProduct(true, rows, cols, np, indptr, indices, data, x, y, parts);
+}
+
+/**
+ * Task t of the CSR product job at `job` (twelve i32: mode, rows, cols, np,
+ * chunk, indptr, indices, data, x, y, parts, unused). mode 0: rows of piece
+ * t of y = A x; 1 / 2: piece t of Aᵀ x / Aᵀ A x scattered into its own
+ * vector; 3: columns [t chunk, (t + 1) chunk) of y plus the partial vectors.
+ * Modes 1 or 2 then 3 give csrMatvecT / csrGramMatvec's bits.
+ */
+export function csrTask(job: usize, t: i32, scratch: usize): void {
+  const mode = load<i32>(job), rows = load<i32>(job, 4), cols = load<i32>(job, 8), np = load<i32>(job, 12), chunk = load<i32>(job, 16);
+  const indptr = <usize>load<u32>(job, 20), indices = <usize>load<u32>(job, 24), data = <usize>load<u32>(job, 28);
+  const x = <usize>load<u32>(job, 32), y = <usize>load<u32>(job, 36), parts = <usize>load<u32>(job, 40);
+  if (mode == 0) {
+    gatherRows(pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), indptr, indices, data, x, y);
+  } else if (mode == 3) {
+    const c0 = t * chunk;
+    if (c0 < cols) addParts(c0, min(cols, c0 + chunk), np, cols, y, parts);
+  } else if (t < np) {
+    scatterRows(mode == 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }
 }

@@ -7,7 +7,7 @@ import { LowrankError, type Backend, type CsrMatrix, type LongRun } from "@lowra
 import { lanczosSettings, lanczosTruncatedSvd } from "./lanczos-gkl.js";
 import type { FactorLayout } from "./layout.js";
 import { randomizedSvdIn, resolveTsvd, tsvdBytes, type SvdViews, type TruncatedSvdProgress } from "./truncated.js";
-import { openWorkspace, scopedAsync } from "./workspace.js";
+import { openRunWorkspace, scopedAsync } from "./workspace.js";
 
 /** The method of the initial / recomputed SVD. */
 export type InitialSvdMethod = "lanczos" | "randomized";
@@ -64,7 +64,7 @@ export async function initialSvd(
   const k = f.k;
   if (method === "lanczos") {
     const lo = lanczosSettings({ ...o, rank: k }, C.rows, C.cols);
-    const r = await lanczosTruncatedSvd(C, lo, run, (bytes) => openWorkspace(backend, bytes, "EvolvingSvd"));
+    const r = await lanczosTruncatedSvd(C, lo, run, (bytes) => openRunWorkspace(backend, bytes, "EvolvingSvd"));
     take({ U: r.U.data, s: r.s, V: r.V.data });
     return;
   }

@@ -41,8 +41,9 @@ import { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
 import type { SvdWorkspace } from "./kernels/index.js";
 import { basisOrth, scaledCopy } from "./lanczos-basis.js";
 import { checkRepresentable, times2 } from "./scale.js";
+import { csrPieces } from "./threads-csr.js";
 import { smallSvd } from "./small.js";
-import { openScope } from "./workspace.js";
+import { openScope, type RunWorkspace } from "./workspace.js";
 
 const EPS = 2.220446049250313e-16;
 /** A Gram-Schmidt remainder at most this times the norm estimate counts as zero (an invariant subspace). */
@@ -92,7 +93,8 @@ export function lanczosBytes(m: number, n: number, nnz: number, o: LanczosSettin
   checkSize((p + 1) * big, "Lanczos basis");
   checkSize(kk * big, "Lanczos restart block");
   const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
-  return arenaBytes(nnz + (p + 1) * n + p * m + kk * big + p * p + 2 * (p + 1) + small + (m + n) * k + 2 * k, nnz + m + 1, 40);
+  const parts = (csrPieces(m, n, nnz) - 1) * n;
+  return arenaBytes(nnz + (p + 1) * n + p * m + kk * big + p * p + 2 * (p + 1) + small + (m + n) * k + 2 * k + parts, nnz + m + 1, 41);
 }
 
 /** Views of the workspace's factors, with the Lanczos residual estimates (relative to σ_1) and the restarts done. */
@@ -134,9 +136,11 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep), big = Math.max(m, n);
   const { indptr, indices, data, e } = scaledCopy(ws, A);
-  const Vb = ws.f64((p + 1) * n), Ub = ws.f64(p * m), T = ws.f64(kk * big), B = ws.f64(p * p);
+  const Vb = ws.f64((p + 1) * n), Ub = ws.f64(p * m), T = ws.f64(kk * big), B = ws.zeros(p * p);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1);
   const U = ws.f64(m * k), V = ws.f64(n * k), s = ws.f64(k), residuals = ws.f64(k);
+  // Aᵀ u in np pieces of rows (their partial vectors in parts): the same bits on any number of threads.
+  const np = csrPieces(m, n, indptr[m]), parts = ws.f64(Math.max(0, np - 1) * n);
   const rng = new Rng(o.seed);
   const row = (X: Float64Array, len: number, i: number) => X.subarray(i * len, (i + 1) * len);
   let normA = 0;
@@ -200,7 +204,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
         beta = 0;
         continue;
       }
-      K.csrMatvecT(m, n, indptr, indices, data, u, w);
+      K.csrMatvecT(m, n, np, indptr, indices, data, u, w, parts);
       normA = Math.max(normA, Math.sqrt(K.dot(n, w, w)));
       const a = B[j * p + j];
       if (a !== 0) K.axpy(n, -a, v, w);
@@ -280,32 +284,41 @@ export interface TruncatedSvdResult {
  * zero), where squaring has cost accuracy, or when tol is so small (below
  * about 3e-14) that no σ_k is safe, the two-sided GKL (lanczosSteps) is run, on Cᵀ when
  * C is wide and the basis would span its short side (so that a full-size
- * basis is exact). Each in its own workspace.
+ * basis is exact). Each in its own workspace (`open`: on the worker pool's
+ * threaded instance when it is free, see openRunWorkspace), closed before the next.
  */
 export async function lanczosTruncatedSvd(
-  C: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, open: (bytes: number) => Promise<SvdWorkspace>,
+  C: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, open: (bytes: number) => Promise<RunWorkspace>,
 ): Promise<TruncatedSvdResult> {
   const wide = C.rows < C.cols;
   const Ct = wide ? transposeCsr(C) : C;
   const floor = gramFloor(o.tol);
   let done = 0;
   if (floor < 1) {
-    const ws = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
-    run.check();
-    const r = await lanczosSvdIn(ws, Ct, o, run, true);
-    const sk = r.s[o.k - 1];
-    done = r.iterations;
-    if (!(sk > 0 && sk < floor * r.s[0])) {
-      const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
-      return { kind: "svd", U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+    const w = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
+    try {
+      run.check();
+      const r = await lanczosSvdIn(w.ws, Ct, o, run, true);
+      const sk = r.s[o.k - 1];
+      done = r.iterations;
+      if (!(sk > 0 && sk < floor * r.s[0])) {
+        const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
+        return { kind: "svd", U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+      }
+    } finally {
+      w.close();
     }
   }
   const flip = o.p === C.rows && wide;
   const A = flip ? Ct : C;
-  const ws = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
-  run.check();
-  // Progress of the second form continues the first's iteration count.
-  const r = await lanczosSvdIn(ws, A, o, run, false, done);
-  const Um = { rows: A.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: A.cols, cols: o.k, data: r.V.slice() };
-  return { kind: "svd", U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+  const w = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
+  try {
+    run.check();
+    // Progress of the second form continues the first's iteration count.
+    const r = await lanczosSvdIn(w.ws, A, o, run, false, done);
+    const Um = { rows: A.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: A.cols, cols: o.k, data: r.V.slice() };
+    return { kind: "svd", U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
+  } finally {
+    w.close();
+  }
 }

@@ -16,6 +16,7 @@ import type { SvdWorkspace } from "./kernels/index.js";
 import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos-gkl.js";
 import { basisOrth, scaledCopy } from "./lanczos-basis.js";
 import { checkRepresentable, times2 } from "./scale.js";
+import { csrPieces } from "./threads-csr.js";
 import { smallSvd } from "./small.js";
 import { openScope } from "./workspace.js";
 
@@ -46,7 +47,8 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
   checkSize(m * k, "Lanczos Ritz block");
   const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
   const final = 3 * m * k + 2 * n * k + 2 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 2 * k * k;
-  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k, nnz + m + 1, 48);
+  const parts = (csrPieces(m, n, nnz) - 1) * n;
+  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts, nnz + m + 1, 49);
 }
 
 /**
@@ -66,8 +68,10 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep);
   const { indptr, indices, data, e } = scaledCopy(ws, A);
-  const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.f64(p * p);
+  const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.zeros(p * p);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1), s = ws.f64(k), residuals = ws.f64(k);
+  // Aᵀ A x in np pieces of rows (their partial vectors in parts): the same bits on any number of threads.
+  const np = csrPieces(m, n, indptr[m]), parts = ws.f64(Math.max(0, np - 1) * n);
   const rng = new Rng(o.seed);
   const row = (i: number) => Vb.subarray(i * n, (i + 1) * n);
   let normA2 = 0, deflated = false;
@@ -101,7 +105,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   /** Rayleigh-Ritz on A with V_k = Vbᵀ Y (first k columns): W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G. */
   const finish = (q: number, c: ReturnType<typeof ritz>) => {
     const Vk = ws.f64(n * k), W = ws.f64(m * k), Q = ws.f64(m * k), tau = ws.f64(k), work = ws.f64(Math.max(qrBlockedWorkSize(m, k), k));
-    const R = ws.f64(k * k);
+    const R = ws.zeros(k * k);
     K.gemm(true, false, n, k, q, 1, Vb, n, c.Y, c.kq, 0, Vk, k);
     K.spmm(m, k, indptr, indices, data, Vk, W);
     K.householderQrBlocked(m, k, W, k, tau, work);
@@ -127,7 +131,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   for (let iteration = 1; ; iteration++) {
     for (let j = j0; j < p; j++) {
       const v = row(j), w = row(j + 1);
-      K.csrGramMatvec(m, n, indptr, indices, data, v, w);
+      K.csrGramMatvec(m, n, np, indptr, indices, data, v, w, parts);
       normA2 = Math.max(normA2, Math.sqrt(K.dot(n, w, w)));
       const alpha = K.dot(n, v, w);
       Tm[j * p + j] = alpha;

@@ -5,6 +5,7 @@
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import { sources } from "./generated/sources.js";
+import { threadSources } from "./generated/thread-sources.js";
 import { jsSvdUpdateKernels, type SvdUpdateKernels } from "./kernels/index.js";
 import { bindSvdUpdate } from "./wasm.js";
 
@@ -18,6 +19,8 @@ const WARM_BYTES = 1 << 16;
  */
 export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
   name: "@lowrank/svd-update", sources, bind: bindSvdUpdate, js: jsSvdUpdateKernels, warm: warmSvdUpdate, warmBytes: WARM_BYTES,
+  // The Lanczos methods' CSR products on the worker pool (threads-csr.ts); a task needs no scratch.
+  threads: { sources: threadSources, tasks: ["csrTask"], scratchBytes: () => 0 },
 });
 
 // Runs the hot kernels of an update on tiny inputs so V8 optimises them before

@@ -9,7 +9,7 @@ import type { SvdWorkspace } from "./kernels/index.js";
 import { scaledCopy } from "./lanczos-basis.js";
 import { allFinite, checkRepresentable, flushTiny, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
-import { openScope, openWorkspace } from "./workspace.js";
+import { openRunWorkspace, openScope, openWorkspace } from "./workspace.js";
 
 /**
  * Progress of {@link truncatedSvd}: after each restart ("lanczos": iteration,
@@ -51,6 +51,12 @@ export interface TruncatedSvdOptions extends BackendOptions {
    * "randomized": stop once the leading singular values move less than this, relative to s_1 (default 0: run all powerIters).
    */
   tol?: number;
+  /**
+   * "lanczos": threads of the worker pool its sparse products may use (default:
+   * the pool's, set by `init({ threads })`; 1 runs on the calling thread). The
+   * result has the same bits for any count.
+   */
+  threads?: number;
   /** Stops the run with ABORTED (an already-aborted signal before any work). */
   signal?: AbortSignal;
   /** Called after each restart ("lanczos") or power iteration ("randomized"). */
@@ -77,10 +83,11 @@ export const TSVD_OPTIONS = {
 const TRUNCATED_SCHEMA = {
   rank: RANK_OPTION, ...TSVD_OPTIONS, backend: BACKEND,
   method: opt.oneOf(["lanczos", "randomized"] as const), basisSize: opt.int({ min: 1, max: 1e6 }), maxIter: LONG_RUN.maxIter,
+  threads: opt.int({ min: 1, max: 64 }),
 };
 
 /** Options that belong to one method only (INVALID_ARGUMENT with the other). */
-const ONLY: Record<string, "lanczos" | "randomized"> = { oversample: "randomized", powerIters: "randomized", basisSize: "lanczos", maxIter: "lanczos" };
+const ONLY: Record<string, "lanczos" | "randomized"> = { oversample: "randomized", powerIters: "randomized", basisSize: "lanczos", maxIter: "lanczos", threads: "lanczos" };
 
 /** Resolved options. */
 export interface Tsvd {
@@ -184,7 +191,7 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boo
   const m = A.rows, n = A.cols, { k, l } = o;
   const { indptr, indices, data, e } = scaledCopy(ws, A);
   const Om = ws.f64(n * l), Y = ws.f64(m * l), Q = ws.f64(m * l), Z = ws.f64(n * l), Qz = ws.f64(n * l);
-  const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.f64(l);
+  const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.zeros(l);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {
     if (flush) flushTiny(X);
     K.householderQrBlocked(rows, l, X, l, tau, work);
@@ -274,7 +281,7 @@ export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSv
   if (op.rank === undefined) throw new LowrankError("RANK", "rank is required (an integer, 1 <= rank <= min(rows, cols))");
   if (method === "lanczos") {
     const lo = lanczosSettings({ ...op, rank: op.rank }, C.rows, C.cols);
-    return lanczosTruncatedSvd(C, lo, run, (bytes) => openWorkspace(op.backend, bytes, "truncatedSvd"));
+    return lanczosTruncatedSvd(C, lo, run, (bytes) => openRunWorkspace(op.backend, bytes, "truncatedSvd", op.threads));
   }
   const o = resolveTsvd(op, C.rows, C.cols);
   const ws = await openWorkspace(op.backend, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o), "truncatedSvd");

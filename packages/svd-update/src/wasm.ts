@@ -2,10 +2,13 @@
 // from assembly/ (src/generated/exports.ts) plus linalg's kernels. Every
 // export of this package has the TypeScript signature of its twin in
 // src/kernels/, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
+// On a threaded instance the CSR products of the Lanczos methods run on the
+// pool (threads-csr.ts).
 import { pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";
+import { withParallelCsr } from "./threads-csr.js";
 
 const bound = new WeakMap<object, SvdUpdateKernels>();
 
@@ -18,10 +21,8 @@ const bound = new WeakMap<object, SvdUpdateKernels>();
 export function bindSvdUpdate(instance: WasmInstance<Exports>): SvdUpdateKernels {
   const cached = bound.get(instance);
   if (cached) return cached;
-  const k: SvdUpdateKernels = {
-    ...bindExports(instance.exports, pointerOf(instance.memory)),
-    ...bindLinalg(instance),
-  };
+  const at = pointerOf(instance.memory);
+  const k = withParallelCsr({ ...bindExports(instance.exports, at), ...bindLinalg(instance) }, instance, at);
   bound.set(instance, k);
   return k;
 }

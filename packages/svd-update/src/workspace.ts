@@ -4,7 +4,7 @@
 // whether some scratch still fits the reservation, re-laying out the instance
 // with a larger one (memory may grow only while nothing is live), and a
 // mark/release scope around asynchronous work.
-import { checkSize, MAX_TOTAL_ENTRIES, WasmWorkspace, type Backend } from "@lowrank/linalg";
+import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, threadedInstance, WasmWorkspace, type Backend, type WasmInstance } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels/index.js";
 import { svdUpdateModule } from "./module.js";
 
@@ -22,6 +22,42 @@ export async function openWorkspace(backend: Backend | undefined, bytes: number,
   const ws = await svdUpdateModule.workspace(backend, bytes);
   budgets.set(ws, bytes);
   return ws;
+}
+
+/** A run's workspace and what ends the run (frees the pool's arena when the run held it). */
+export interface RunWorkspace {
+  ws: SvdWorkspace;
+  close(): void;
+}
+
+/**
+ * A workspace for one long run (truncatedSvd's Lanczos methods): on the
+ * module's threaded instance, whose CSR products run on the worker pool
+ * (threads-csr.ts), when the pool is free, this thread may block, `threads`
+ * allows more than one and the pool's memory holds `bytes`; else
+ * {@link openWorkspace}'s private one. The run holds the pool's arena until
+ * `close()` (other calls meanwhile run on one thread). Errors: as openWorkspace.
+ */
+export async function openRunWorkspace(backend: Backend | undefined, bytes: number, what: string, threads?: number): Promise<RunWorkspace> {
+  checkBytes(bytes, what);
+  if (checkBackend(backend) === "wasm") {
+    const instance = threadedInstance(svdUpdateModule.loader, threads, bytes);
+    if (instance) {
+      const arena = instance.arena, mark = arena.mark();
+      try {
+        const kernels = svdUpdateModule.bind(instance);
+        arena.reserve(bytes);
+        const ws = new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
+        budgets.set(ws, bytes);
+        return { ws, close: () => { arena.release(mark); instance.tasks = null; } };
+      } catch (e) {
+        arena.release(mark);
+        instance.tasks = null;
+        throw e;
+      }
+    }
+  }
+  return { ws: await openWorkspace(backend, bytes, what), close: () => {} };
 }
 
 /** Whether `bytes` more fit in the workspace's reservation (always on js). */

@@ -155,15 +155,15 @@ describe("truncatedSvd, method lanczos (the default)", () => {
 });
 
 describe("the single-vector CSR kernels", () => {
-  it("csrMatvec, csrMatvecT and csrGramMatvec equal A x, Aᵀ y and Aᵀ A x, bit for bit between js and wasm", async () => {
+  it.each([1, 3])("csrMatvec, csrMatvecT and csrGramMatvec (np = %i) equal A x, Aᵀ y and Aᵀ A x, bit for bit between js and wasm", async (np) => {
     await init();
     const A = sparseRandom(70, 50, 0.1, 9), D = dense(A), m = 70, n = 50, nnz = A.indptr[m];
     const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1)), y = Float64Array.from({ length: m }, (_, i) => Math.cos(i));
-    const ax = new Float64Array(m), aty = new Float64Array(n), g = new Float64Array(n), tmp = new Float64Array(m);
+    const ax = new Float64Array(m), aty = new Float64Array(n), g = new Float64Array(n), tmp = new Float64Array(m), parts = new Float64Array((np - 1) * n);
     jsSvdUpdateKernels.csrMatvec(m, A.indptr, A.indices, A.data, x, ax);
-    jsSvdUpdateKernels.csrMatvecT(m, n, A.indptr, A.indices, A.data, y, aty);
-    jsSvdUpdateKernels.csrGramMatvec(m, n, A.indptr, A.indices, A.data, x, g);
-    jsSvdUpdateKernels.csrMatvecT(m, n, A.indptr, A.indices, A.data, ax, tmp.subarray(0, n));
+    jsSvdUpdateKernels.csrMatvecT(m, n, np, A.indptr, A.indices, A.data, y, aty, parts);
+    jsSvdUpdateKernels.csrGramMatvec(m, n, np, A.indptr, A.indices, A.data, x, g, parts);
+    jsSvdUpdateKernels.csrMatvecT(m, n, np, A.indptr, A.indices, A.data, ax, tmp.subarray(0, n), parts);
     expect(Array.from(g)).toEqual(Array.from(tmp.subarray(0, n)));
     for (let i = 0; i < m; i++) {
       let s = 0;
@@ -176,12 +176,12 @@ describe("the single-vector CSR kernels", () => {
       expect(Math.abs(aty[j] - s)).toBeLessThan(1e-13);
     }
     svdUpdateModule.run("wasm", 1 << 16, (ws) => {
-      const K = ws.kernels, ip = ws.i32(m + 1), ix = ws.i32(nnz), d = ws.f64(nnz), xv = ws.f64(n), yv = ws.f64(m);
+      const K = ws.kernels, ip = ws.i32(m + 1), ix = ws.i32(nnz), d = ws.f64(nnz), xv = ws.f64(n), yv = ws.f64(m), pv = ws.f64((np - 1) * n);
       ip.set(A.indptr); ix.set(A.indices); d.set(A.data); xv.set(x); yv.set(y);
       const o1 = ws.f64(m), o2 = ws.f64(n), o3 = ws.f64(n);
       K.csrMatvec(m, ip, ix, d, xv, o1);
-      K.csrMatvecT(m, n, ip, ix, d, yv, o2);
-      K.csrGramMatvec(m, n, ip, ix, d, xv, o3);
+      K.csrMatvecT(m, n, np, ip, ix, d, yv, o2, pv);
+      K.csrGramMatvec(m, n, np, ip, ix, d, xv, o3, pv);
       expect(Array.from(o1)).toEqual(Array.from(ax));
       expect(Array.from(o2)).toEqual(Array.from(aty));
       expect(Array.from(o3)).toEqual(Array.from(g));

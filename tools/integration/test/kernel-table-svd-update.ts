@@ -1,6 +1,7 @@
 // svd-update's own kernels for the conformance suite (see kernel-table-linalg.ts).
 import { jsKernels } from "../../../packages/linalg/src/kernels/index.js";
 import { jsSvdUpdateKernels } from "../../../packages/svd-update/src/kernels/index.js";
+import { csrTask } from "../../../packages/svd-update/src/kernels/lanczos.js";
 import { gen, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -139,15 +140,35 @@ export const SVD_UPDATE: Record<string, Entry> = {
     },
   },
   csrMatvecT: {
-    make(n, r) {
-      const cols = n + 2, A = gen.csr(r, n, cols, 0.4);
-      return { args: [n, cols, A.indptr, A.indices, A.data, gen.normal(r, n), new Float64Array(cols)] };
+    make(n, r, seed) {
+      const cols = n + 2, A = gen.csr(r, n, cols, 0.4), np = 1 + (seed % 3);
+      return { args: [n, cols, np, A.indptr, A.indices, A.data, gen.normal(r, n), new Float64Array(cols), new Float64Array((np - 1) * cols)] };
     },
   },
   csrGramMatvec: {
-    make(n, r) {
-      const cols = n + 2, A = gen.csr(r, n, cols, 0.4);
-      return { args: [n, cols, A.indptr, A.indices, A.data, gen.normal(r, cols), new Float64Array(cols)] };
+    make(n, r, seed) {
+      const cols = n + 2, A = gen.csr(r, n, cols, 0.4), np = 1 + (seed % 3);
+      return { args: [n, cols, np, A.indptr, A.indices, A.data, gen.normal(r, cols), new Float64Array(cols), new Float64Array((np - 1) * cols)] };
+    },
+  },
+  csrTask: {
+    // One task of a parallel CSR product (mode = seed % 4: A x rows, Aᵀ x piece, Aᵀ A x piece, the partial vectors' sum).
+    sizes: [0, 1, 2],
+    make(t, r, seed) {
+      const rows = 9, cols = 7, np = 3, chunk = 4, mode = seed % 4, A = gen.csr(r, rows, cols, 0.5);
+      const x = gen.normal(r, mode === 1 ? rows : cols), y = gen.normal(r, mode === 0 ? rows : cols), parts = gen.normal(r, (np - 1) * cols);
+      const job = scratch(new Uint8Array(48));
+      return {
+        args: [job, t, scratch(new Uint8Array(16))],
+        extra: [A.indptr, A.indices, A.data, x, y, parts],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 11).set([mode, rows, cols, np, chunk, at(A.indptr), at(A.indices), at(A.data), at(x), at(y), at(parts)]);
+        },
+        js: (_, [indptr, indices, data, xx, yy, pp]) => csrTask({
+          mode, rows, cols, np, chunk, indptr: indptr as Int32Array, indices: indices as Int32Array, data: data as Float64Array,
+          x: xx as Float64Array, y: yy as Float64Array, parts: pp as Float64Array,
+        }, t),
+      };
     },
   },
 };

@@ -96,10 +96,15 @@ export interface SvdUpdateKernels extends LinalgKernels {
   pairCoordinates(s: number, p: number, kc: number, lq: number, Xb: Float64Array, Xc: Float64Array, B: Float64Array, C: Float64Array, R: Float64Array): void;
   /** y (rows) = A x for CSR A, one vector (the Lanczos method's product; spmm with k = 1 pays a call per nonzero). O(nnz + rows). */
   csrMatvec(rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
-  /** y (cols) = Aᵀ x for CSR A (rows x cols), one vector. O(nnz + rows + cols). */
-  csrMatvecT(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
-  /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it (csrMatvec then csrMatvecT, same sums). O(nnz + rows + cols). */
-  csrGramMatvec(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
+  /**
+   * y (cols) = Aᵀ x for CSR A (rows x cols), one vector, the rows cut into np
+   * pieces of about equal nonzeros, each scattered into its own vector (y, then
+   * parts: (np - 1) cols scratch) and the pieces summed in order: the bits
+   * depend on np, never on the threads that ran the pieces. O(nnz + rows + np cols).
+   */
+  csrMatvecT(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
+  /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it, in np pieces as csrMatvecT. O(nnz + rows + np cols). */
+  csrGramMatvec(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
 }
 
 /**

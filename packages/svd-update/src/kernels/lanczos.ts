@@ -1,50 +1,106 @@
 // TypeScript twin of assembly/lanczos.ts: single-vector CSR products of the
-// Lanczos method (docs/ARCHITECTURE.md, "Twins").
+// Lanczos method, the scattering ones in np pieces of rows summed in a fixed
+// order (docs/ARCHITECTURE.md, "Twins" and "Threads").
+
+/** First row of piece t of np: the first row i with indptr[i] - indptr[0] >= floor(t nnz / np). O(log rows). */
+export function pieceStart(t: number, np: number, rows: number, indptr: Int32Array): number {
+  if (t <= 0) return 0;
+  if (t >= np) return rows;
+  const q0 = indptr[0];
+  const target = q0 + Math.floor((t * (indptr[rows] - q0)) / np);
+  let lo = 0, hi = rows;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (indptr[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function rowDot(q: number, end: number, indices: Int32Array, data: Float64Array, x: Float64Array): number {
+  let s0 = 0, s1 = 0;
+  for (; q + 1 < end; q += 2) {
+    s0 += data[q] * x[indices[q]];
+    s1 += data[q + 1] * x[indices[q + 1]];
+  }
+  if (q < end) s0 += data[q] * x[indices[q]];
+  return s0 + s1;
+}
+
+function gatherRows(r0: number, r1: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void {
+  let q = indptr[r0];
+  for (let i = r0; i < r1; i++) {
+    const end = indptr[i + 1];
+    y[i] = rowDot(q, end, indices, data, x);
+    q = end;
+  }
+}
+
+function scatterRows(
+  gram: boolean, r0: number, r1: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, out: Float64Array,
+): void {
+  out.fill(0, 0, cols);
+  for (let i = r0; i < r1; i++) {
+    const q0 = indptr[i], end = indptr[i + 1];
+    const t = gram ? rowDot(q0, end, indices, data, x) : x[i];
+    if (t !== 0) for (let q = q0; q < end; q++) out[indices[q]] += data[q] * t;
+  }
+}
+
+function partOf(t: number, cols: number, y: Float64Array, parts: Float64Array): Float64Array {
+  return t === 0 ? y : parts.subarray((t - 1) * cols, t * cols);
+}
+
+function addParts(c0: number, c1: number, np: number, cols: number, y: Float64Array, parts: Float64Array): void {
+  for (let t = 1; t < np; t++) {
+    const off = (t - 1) * cols;
+    for (let j = c0; j < c1; j++) y[j] += parts[off + j];
+  }
+}
+
+function scatterProduct(
+  gram: boolean, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array,
+): void {
+  for (let t = 0; t < np; t++) {
+    scatterRows(gram, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
+  }
+  addParts(0, cols, np, cols, y, parts);
+}
 
 /** y (rows) = A x for CSR A. O(nnz + rows). */
 export function csrMatvec(rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void {
-  let q = indptr[0];
-  for (let i = 0; i < rows; i++) {
-    const end = indptr[i + 1];
-    let s0 = 0, s1 = 0;
-    for (; q + 1 < end; q += 2) {
-      s0 += data[q] * x[indices[q]];
-      s1 += data[q + 1] * x[indices[q + 1]];
-    }
-    if (q < end) s0 += data[q] * x[indices[q]];
-    q = end;
-    y[i] = s0 + s1;
-  }
+  gatherRows(0, rows, indptr, indices, data, x, y);
 }
 
-/** y (cols) = Aᵀ x for CSR A. O(nnz + rows + cols). */
+/** y (cols) = Aᵀ x for CSR A in np pieces (parts: (np - 1) cols scratch). O(nnz + rows + np cols). */
 export function csrMatvecT(
-  rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array,
+  rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array,
 ): void {
-  y.fill(0, 0, cols);
-  for (let i = 0; i < rows; i++) {
-    const xi = x[i];
-    if (xi === 0) continue;
-    for (let q = indptr[i]; q < indptr[i + 1]; q++) y[indices[q]] += data[q] * xi;
-  }
+  scatterProduct(false, rows, cols, np, indptr, indices, data, x, y, parts);
 }
 
-/** y (cols) = Aᵀ (A x) in one pass over A. O(nnz + rows + cols). */
+/** y (cols) = Aᵀ (A x) in one pass over A, in np pieces (as csrMatvecT). O(nnz + rows + np cols). */
 export function csrGramMatvec(
-  rows: number, cols: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array,
+  rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array,
 ): void {
-  y.fill(0, 0, cols);
-  let q0 = indptr[0];
-  for (let i = 0; i < rows; i++) {
-    const end = indptr[i + 1];
-    let s0 = 0, s1 = 0, q = q0;
-    for (; q + 1 < end; q += 2) {
-      s0 += data[q] * x[indices[q]];
-      s1 += data[q + 1] * x[indices[q + 1]];
-    }
-    if (q < end) s0 += data[q] * x[indices[q]];
-    const t = s0 + s1;
-    if (t !== 0) for (q = q0; q < end; q++) y[indices[q]] += data[q] * t;
-    q0 = end;
+  scatterProduct(true, rows, cols, np, indptr, indices, data, x, y, parts);
+}
+
+/** The arguments of one CSR product task, as the WASM job block holds them (mode: 0 A x, 1 Aᵀ x, 2 Aᵀ A x, 3 the sum). */
+export interface CsrJob {
+  mode: number; rows: number; cols: number; np: number; chunk: number;
+  indptr: Int32Array; indices: Int32Array; data: Float64Array; x: Float64Array; y: Float64Array; parts: Float64Array;
+}
+
+/** Task t of a CSR product job (the twin of csrTask). O(the piece's nonzeros + cols), or O(np chunk) for mode 3. */
+export function csrTask(job: CsrJob, t: number): void {
+  const { mode, rows, cols, np, chunk, indptr, indices, data, x, y, parts } = job;
+  if (mode === 0) {
+    gatherRows(pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), indptr, indices, data, x, y);
+  } else if (mode === 3) {
+    const c0 = t * chunk;
+    if (c0 < cols) addParts(c0, Math.min(cols, c0 + chunk), np, cols, y, parts);
+  } else if (t < np) {
+    scatterRows(mode === 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }
 }

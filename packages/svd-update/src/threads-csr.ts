@@ -1,0 +1,72 @@
+// The Lanczos methods' CSR products on the pool (docs/ARCHITECTURE.md,
+// "Threads"): on a threaded instance, during a run that has threads, a large
+// enough product is written as a job and split by the task kernel csrTask
+// (assembly/lanczos.ts). A x: its rows in fixed pieces (each entry of y is
+// one row's dot product, whoever computes it). Aᵀ x and Aᵀ A x: the np pieces
+// the single-threaded kernels run in order, each into its own vector, then
+// their sum on the calling thread, each column summed in the kernels' order. So
+// every product has the same bits for any thread count, one included.
+import type { WasmInstance } from "@lowrank/linalg";
+import type { Exports } from "./generated/exports.js";
+import type { SvdUpdateKernels } from "./kernels/index.js";
+
+/** Bytes of a CSR job (twelve i32, read by csrTask). */
+const CSR_JOB_BYTES = 48;
+/** Below this many nonzeros waking the workers costs more than the product. */
+export const PARALLEL_CSR_MIN = 1 << 15;
+/** Row pieces of a parallel A x (any count gives the same bits): about 8192 nonzeros each, at most 64. */
+const GATHER_NNZ = 8192, GATHER_MAX = 64;
+
+/**
+ * Pieces of a scattering product (Aᵀ x, Aᵀ A x) of a rows x cols matrix with
+ * nnz nonzeros: about nnz / (12 cols), between 1 and 16, so the sum of the
+ * partial vectors (np cols additions) stays a small share of the product.
+ * A property of the matrix, never of the thread count. O(1).
+ */
+export function csrPieces(rows: number, cols: number, nnz: number): number {
+  return Math.max(1, Math.min(16, rows, Math.floor(nnz / (12 * Math.max(cols, 1)))));
+}
+
+const wrapped = new WeakMap<object, SvdUpdateKernels>();
+
+/** `k` with its CSR products split over the pool when `instance` is threaded; `k` itself otherwise. */
+export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Exports>, at: (v: Float64Array | Int32Array) => number): SvdUpdateKernels {
+  if (!instance.threaded) return k;
+  const have = wrapped.get(instance);
+  if (have) return have;
+  const job = instance.arena.permanent(CSR_JOB_BYTES); // at bind time, with the arena empty
+  const write = (mode: number, rows: number, cols: number, np: number, ptrs: (Float64Array | Int32Array)[]) => {
+    const v = new Int32Array(instance.memory.buffer, job, 12);
+    v.set([mode, rows, cols, np, cols]);
+    for (let i = 0; i < 6; i++) v[5 + i] = at(ptrs[i]);
+  };
+  const { csrMatvec, csrMatvecT, csrGramMatvec } = k;
+  const scatter = (mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): boolean => {
+    const run = instance.tasks;
+    if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
+    write(mode, rows, cols, np, [indptr, indices, data, x, y, parts]);
+    run.run("csrTask", job, np);
+    // The sum (np cols additions) on this thread: cheaper than waking the workers again; the same code, so the same bits.
+    new Int32Array(instance.memory.buffer, job, 5).set([3, rows, cols, np, cols]);
+    instance.exports.csrTask(job, 0, 0);
+    return true;
+  };
+  const out: SvdUpdateKernels = {
+    ...k,
+    csrMatvec(rows, indptr, indices, data, x, y) {
+      const run = instance.tasks, nnz = indptr[rows] - indptr[0];
+      const pieces = Math.min(GATHER_MAX, rows, Math.ceil(nnz / GATHER_NNZ));
+      if (!run || run.threads < 2 || pieces < 2 || nnz < PARALLEL_CSR_MIN) return csrMatvec(rows, indptr, indices, data, x, y);
+      write(0, rows, 0, pieces, [indptr, indices, data, x, y, y]);
+      run.run("csrTask", job, pieces);
+    },
+    csrMatvecT(rows, cols, np, indptr, indices, data, x, y, parts) {
+      if (!scatter(1, rows, cols, np, indptr, indices, data, x, y, parts)) csrMatvecT(rows, cols, np, indptr, indices, data, x, y, parts);
+    },
+    csrGramMatvec(rows, cols, np, indptr, indices, data, x, y, parts) {
+      if (!scatter(2, rows, cols, np, indptr, indices, data, x, y, parts)) csrGramMatvec(rows, cols, np, indptr, indices, data, x, y, parts);
+    },
+  };
+  wrapped.set(instance, out);
+  return out;
+}

@@ -136,7 +136,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep), big = Math.max(m, n);
   const { indptr, indices, data, e } = scaledCopy(ws, A);
-  const Vb = ws.f64((p + 1) * n), Ub = ws.f64(p * m), T = ws.f64(kk * big), B = ws.zeros(p * p);
+  const Vb = ws.f64((p + 1) * n), Ub = ws.f64(p * m), T = ws.f64(kk * big), B = ws.f64(p * p).fill(0);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1);
   const U = ws.f64(m * k), V = ws.f64(n * k), s = ws.f64(k), residuals = ws.f64(k);
   // Aᵀ u in np pieces of rows (their partial vectors in parts): the same bits on any number of threads.

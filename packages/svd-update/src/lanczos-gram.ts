@@ -68,7 +68,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep);
   const { indptr, indices, data, e } = scaledCopy(ws, A);
-  const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.zeros(p * p);
+  const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.f64(p * p).fill(0);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1), s = ws.f64(k), residuals = ws.f64(k);
   // Aᵀ A x in np pieces of rows (their partial vectors in parts): the same bits on any number of threads.
   const np = csrPieces(m, n, indptr[m]), parts = ws.f64(Math.max(0, np - 1) * n);
@@ -105,7 +105,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
   /** Rayleigh-Ritz on A with V_k = Vbᵀ Y (first k columns): W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G. */
   const finish = (q: number, c: ReturnType<typeof ritz>) => {
     const Vk = ws.f64(n * k), W = ws.f64(m * k), Q = ws.f64(m * k), tau = ws.f64(k), work = ws.f64(Math.max(qrBlockedWorkSize(m, k), k));
-    const R = ws.zeros(k * k);
+    const R = ws.f64(k * k).fill(0);
     K.gemm(true, false, n, k, q, 1, Vb, n, c.Y, c.kq, 0, Vk, k);
     K.spmm(m, k, indptr, indices, data, Vk, W);
     K.householderQrBlocked(m, k, W, k, tau, work);

@@ -191,7 +191,7 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boo
   const m = A.rows, n = A.cols, { k, l } = o;
   const { indptr, indices, data, e } = scaledCopy(ws, A);
   const Om = ws.f64(n * l), Y = ws.f64(m * l), Q = ws.f64(m * l), Z = ws.f64(n * l), Qz = ws.f64(n * l);
-  const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.zeros(l);
+  const tau = ws.f64(l), work = ws.f64(qrWork(m, n, l)), Rs = ws.f64(l * l), d = ws.f64(l), prev = ws.f64(l).fill(0);
   const orth = (rows: number, X: Float64Array, out: Float64Array) => {
     if (flush) flushTiny(X);
     K.householderQrBlocked(rows, l, X, l, tau, work);

@@ -34,7 +34,7 @@ export const LOWRANK_ERROR_CODES: readonly LowrankErrorCode[] = [
 ];
 
 /**
- * The one error type every @lowrank package throws for bad input or a run it
+ * The one error type every `@lowrank` package throws for bad input or a run it
  * cannot complete. `code` says why; the message says where and what was seen.
  *
  * @example

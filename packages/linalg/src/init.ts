@@ -4,7 +4,7 @@
 import { initRuntime, type InitOptions, type InitResult } from "./runtime.js";
 
 /**
- * Compiles and warms the WebAssembly of every @lowrank package loaded
+ * Compiles and warms the WebAssembly of every `@lowrank` package loaded
  * (relaxed-simd where the engine has it, else simd), starts the worker pool
  * (`threads`, default the available parallelism up to 8), and says which
  * variant and how many threads run. One call serves the whole library: every

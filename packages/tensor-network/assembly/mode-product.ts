@@ -36,3 +36,51 @@ export function unfoldingGram(left: i32, n: i32, right: i32, X: usize, G: usize,
     gemm(false, true, n, n, right, 1.0, Xl, right, Xl, right, l == 0 ? 0.0 : 1.0, G, n, work);
   }
 }
+
+// Parallel mode products and Grams (docs/ARCHITECTURE.md, "Threads" and the
+// tensor-network section): a job is a batch of GEMMs C_b = alpha op(A_b)
+// op(B_b) + beta C_b (pointers advanced by fixed strides), or, with `reduce`,
+// one C summed over the batch in batch order (C = Σ_b op(A_b) op(B_b), beta
+// on the first). Each C is cut into a grid of tiles whose size the job gives
+// (chosen from the shape alone, never from the thread count); a task is one
+// tile of one GEMM (or, with reduce, one tile through the whole batch), run by
+// `gemm` with the whole k. An entry of C gets the same operations wherever its
+// tile lies (GEMM packs zero-padded panels and sums k in the same blocks), so
+// the tasks give the single-threaded kernel's result bit for bit, for any
+// thread count and order.
+
+/**
+ * Bytes of a batch job: i32 fields transA, transB, m, n, k, A, lda, strideA,
+ * B, ldb, strideB, C, ldc, strideC, batch, reduce, tileRows, tileCols
+ * (strides in doubles), then alpha and beta as f64 at bytes 72 and 80.
+ */
+export const GEMM_BATCH_JOB_BYTES: i32 = 88;
+
+/** Runs task `t` of the batch job at `job`, with `work` the calling thread's GEMM packing scratch. */
+export function gemmBatchTask(job: usize, t: i32, work: usize): void {
+  const transA = load<i32>(job) != 0, transB = load<i32>(job, 4) != 0;
+  const m = load<i32>(job, 8), n = load<i32>(job, 12), k = load<i32>(job, 16);
+  const A = <usize>load<u32>(job, 20), lda = load<i32>(job, 24), sA = <usize>load<u32>(job, 28) << 3;
+  const B = <usize>load<u32>(job, 32), ldb = load<i32>(job, 36), sB = <usize>load<u32>(job, 40) << 3;
+  const C = <usize>load<u32>(job, 44), ldc = load<i32>(job, 48), sC = <usize>load<u32>(job, 52) << 3;
+  const batch = load<i32>(job, 56), reduce = load<i32>(job, 60) != 0;
+  const tr = load<i32>(job, 64), tc = load<i32>(job, 68);
+  const alpha = load<f64>(job, 72), beta = load<f64>(job, 80);
+  const cols = (n + tc - 1) / tc;
+  const tiles = ((m + tr - 1) / tr) * cols;
+  const tile = reduce ? t : t % tiles;
+  const i0 = (tile / cols) * tr, j0 = (tile % cols) * tc;
+  if (i0 >= m || (!reduce && t / tiles >= batch)) return;
+  const h = min(tr, m - i0), w = min(tc, n - j0);
+  const a = A + (<usize>(transA ? i0 : i0 * lda) << 3);
+  const b = B + (<usize>(transB ? j0 * ldb : j0) << 3);
+  const c = C + (<usize>(i0 * ldc + j0) << 3);
+  if (reduce) {
+    for (let q = 0; q < batch; q++) {
+      gemm(transA, transB, h, w, k, alpha, a + <usize>q * sA, lda, b + <usize>q * sB, ldb, q == 0 ? beta : 1.0, c, ldc, work);
+    }
+    return;
+  }
+  const q = <usize>(t / tiles);
+  gemm(transA, transB, h, w, k, alpha, a + q * sA, lda, b + q * sB, ldb, beta, c + q * sC, ldc, work);
+}

@@ -33,6 +33,8 @@ export function khatriRao(ra: i32, rb: i32, R: i32, A: usize, B: usize, out: usi
 /**
  * out (n x R) = MTTKRP of X for the middle mode. `scratch` holds
  * R * n * right + R * right doubles when left >= right, else left * n * R.
+ * The GEMM into `scratch`, then {@link mttkrpFinish} (the parallel form runs
+ * the same GEMM as tasks, then the same finish).
  */
 export function mttkrp(
   left: i32, n: i32, right: i32, R: i32,
@@ -40,8 +42,23 @@ export function mttkrp(
 ): void {
   const nr = n * right;
   if (left >= right) {
-    // Z (R x n*right) = KLᵀ X, then out[i, r] = <Z[r, i, :], KR[:, r]>.
+    // Z (R x n*right) = KLᵀ X.
     gemm(true, false, R, nr, left, 1.0, KL, R, X, nr, 0.0, scratch, nr, work);
+  } else {
+    // Y (left*n x R) = X KR.
+    gemm(false, false, left * n, R, right, 1.0, X, right, KR, R, 0.0, scratch, R, work);
+  }
+  mttkrpFinish(left, n, right, R, KL, KR, out, scratch);
+}
+
+/**
+ * The second pass of {@link mttkrp}, after its GEMM left Z = KLᵀ X (left >=
+ * right) or Y = X KR (left < right) in `scratch`: out[i, r] = <Z[r, i, :],
+ * KR[:, r]> or out[i, :] = Σ_l Y[l, i, :] .* KL[l, :]. O(n right R) or O(left n R).
+ */
+export function mttkrpFinish(left: i32, n: i32, right: i32, R: i32, KL: usize, KR: usize, out: usize, scratch: usize): void {
+  const nr = n * right;
+  if (left >= right) {
     const KRt = scratch + (<usize>R * <usize>nr << 3);
     for (let q = 0; q < right; q++) {
       for (let r = 0; r < R; r++) {
@@ -57,8 +74,6 @@ export function mttkrp(
     }
     return;
   }
-  // Y (left*n x R) = X KR, then out[i, :] = Σ_l Y[l, i, :] .* KL[l, :].
-  gemm(false, false, left * n, R, right, 1.0, X, right, KR, R, 0.0, scratch, R, work);
   memory.fill(out, 0, <usize>n * <usize>R << 3);
   const rs = <usize>R << 3;
   for (let l = 0; l < left; l++) {

@@ -2,20 +2,18 @@
 // Harshman 1970), in the form of Kolda & Bader 2009, "Tensor Decompositions
 // and Applications", Fig. 3.3: each step solves A_n V = X_(n) (⊙_{k≠n} A_k)
 // with V = ⊛_{k≠n} A_kᵀA_k, then moves the column norms into the weights.
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
+import { startFactors, sweep, type CpWork } from "./cp-sweep.js";
 import { mttkrpScratch, type TensorKernels } from "./kernels/index.js";
-import { modeBasis, modeBasisScratch } from "./mode-basis.js";
-import { tensorModule } from "./module.js";
-import { fillWithMean, refill } from "./impute.js";
-import { solveRows } from "./normal-equations.js";
+import { modeBasisScratch } from "./mode-basis.js";
+import { fillWithMean } from "./impute.js";
+import { steps, THREADS } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike } from "./types.js";
 import { atRoundingLevel, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, SEED } from "./validate.js";
 import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 const EPS = 2.220446049250313e-16;
-/** Errors below this are computed from the residual, not from ‖X‖² - 2<X, X̂> + ‖X̂‖². */
-const EXACT_BELOW = 1e-6;
 
 /** Options of {@link cp}. */
 export interface CpOptions extends IterativeOptions {
@@ -33,6 +31,12 @@ export interface CpOptions extends IterativeOptions {
    * sweep). Unobserved entries of X may hold anything, NaN included.
    */
   mask?: ArrayLike<number | boolean>;
+  /**
+   * Threads the sweeps may use, the calling thread included (default: the
+   * pool's, set by `init({ threads })`; 1: the calling thread only). The
+   * result has the same bits for any count. With `mask` it runs on one.
+   */
+  threads?: number;
 }
 
 /** The options of {@link cp}. */
@@ -42,6 +46,7 @@ const SCHEMA = {
   seed: SEED,
   returnErrors: opt.boolean(),
   mask: MASK,
+  threads: THREADS,
   ...LONG_RUN,
   onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
   backend: BACKEND,
@@ -107,87 +112,43 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
   const fs = shape.reduce((a, n) => a + n * R, 0);
   checkSizes("cp", 2 * S, scratch, initScratch, fs, 4 * side * R, N * R * R, 2 * Math.max(...shape) * R);
   const bytes = arenaBytes(2 * S + scratch + initScratch + fs + 4 * side * R + N * R * R + 2 * Math.max(...shape) * R + 3 * R * R + R, 0, 32 + 4 * N);
-  const ws = await tensorModule.workspace(o.backend, bytes);
-  const K = ws.kernels;
-  const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
-  const observedNorm2 = mask ? fillWithMean(x, mask) : 0;
-  const normX = norm2(x);
-  const A = shape.map((n) => ws.f64(n * R));
-  const G = shape.map(() => ws.f64(R * R));
-  const w = ws.f64(R);
-  const M = ws.f64(Math.max(...shape) * R), MT = ws.f64(Math.max(...shape) * R);
-  const V = ws.f64(R * R), L = ws.f64(R * R), H = ws.f64(R * R);
-  const kl = [ws.f64(side * R), ws.f64(side * R)], kr = [ws.f64(side * R), ws.f64(side * R)];
-  const work = ws.f64(scratch);
-
+  // The sweep's buffers; the state between sweeps is A, G and w (kept in the arrays below: the
+  // sweeps may run on the pool, one run each, see pooled.ts). With a mask, x is the imputed
+  // tensor, refilled every sweep: it runs on one thread, on one workspace.
+  let observedNorm2 = 0;
+  const layout = (ws: Workspace<TensorKernels>): CpWork => {
+    const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
+    if (mask) observedNorm2 = fillWithMean(x, mask);
+    return {
+      ws, x, resid, A: shape.map((n) => ws.f64(n * R)), G: shape.map(() => ws.f64(R * R)), w: ws.f64(R),
+      M: ws.f64(Math.max(...shape) * R), MT: ws.f64(Math.max(...shape) * R), V: ws.f64(R * R), L: ws.f64(R * R), H: ws.f64(R * R),
+      kl: [ws.f64(side * R), ws.f64(side * R)], kr: [ws.f64(side * R), ws.f64(side * R)], work: ws.f64(scratch),
+    };
+  };
+  const A = shape.map((n) => new Float64Array(n * R)), G = shape.map(() => new Float64Array(R * R)), w = new Float64Array(R);
+  const st = await steps(o.backend, mask ? 1 : o.threads, bytes, layout, (c) => {
+    c.A.forEach((a, n) => a.set(A[n]));
+    c.G.forEach((g, n) => g.set(G[n]));
+    c.w.set(w);
+  }, (c) => {
+    c.A.forEach((a, n) => A[n].set(a));
+    c.G.forEach((g, n) => G[n].set(g));
+    w.set(c.w);
+  });
+  // ‖X‖ (of the filled tensor with a mask), read once the workspace holds it.
+  let normX = mask ? 0 : norm2(X.data);
   const rng = new Rng(seed);
-  for (let n = 0; n < N; n++) {
-    const left = prod(shape, 0, n), right = prod(shape, n + 1);
-    if (init === "random") {
-      K.rngFill(rng, A[n], true);
-    } else {
-      // An unfolding has at most min(I_n, rest) singular vectors (rest = the product of the other modes).
-      const k = Math.min(R, shape[n], left * right);
-      if (k < R) K.rngFill(rng, A[n], true);
-      ws.scoped(() => {
-        const U = ws.f64(shape[n] * k), s = ws.f64(k);
-        modeBasis(ws, { route: "gram", left, n: shape[n], right, X: x, r: k, U, s });
-        for (let i = 0; i < shape[n]; i++) for (let c = 0; c < k; c++) A[n][i * R + c] = U[i * k + c];
-      });
-    }
-    K.gemm(true, false, R, R, shape[n], 1, A[n], R, A[n], R, 0, G[n], R);
-  }
+  st.step((c) => {
+    if (mask) normX = norm2(c.x);
+    startFactors(c, shape, R, init, rng);
+  });
 
   const errors: number[] = [];
   for (let it = 1; it <= maxIter; it++) {
-    let inner = 0;
-    let lastKL = kl[0];
-    for (let n = 0; n < N; n++) {
-      const In = shape[n], left = prod(shape, 0, n), right = prod(shape, n + 1);
-      const KL = khatriRaoChain(K, A, shape, 0, n, R, kl);
-      const KR = khatriRaoChain(K, A, shape, n + 1, N, R, kr);
-      K.mttkrp(left, In, right, R, x, KL, KR, M, work);
-      hadamardExcept(G, n, R, V);
-      solveRows(K, In, R, V, L, M, MT, A[n]);
-      // Normalise columns into the weights (Kolda & Bader, Fig. 3.3, line 6).
-      for (let c = 0; c < R; c++) {
-        let ss = 0;
-        for (let i = 0; i < In; i++) ss += A[n][i * R + c] ** 2;
-        const nrm = Math.sqrt(ss);
-        w[c] = nrm;
-        if (nrm > 0) for (let i = 0; i < In; i++) A[n][i * R + c] /= nrm;
-      }
-      K.gemm(true, false, R, R, In, 1, A[n], R, A[n], R, 0, G[n], R);
-      if (n === N - 1) {
-        lastKL = KL;
-        // <X, X̂> = Σ_r w_r <M[:, r], a_r> with M the last mode's MTTKRP.
-        for (let c = 0; c < R; c++) {
-          let t = 0;
-          for (let i = 0; i < In; i++) t += M[i * R + c] * A[n][i * R + c];
-          inner += w[c] * t;
-        }
-      }
-    }
-    hadamardExcept(G, -1, R, H);
-    let fit = 0;
-    for (let a = 0; a < R; a++) for (let b = 0; b < R; b++) fit += w[a] * H[a * R + b] * w[b];
-    let err = normX === 0 ? 0 : Math.sqrt(Math.max(normX * normX - 2 * inner + fit, 0)) / normX;
-    // Below 1e-6 the formula's cancellation (about eps ‖X‖² in the square) dominates: form the
-    // residual X - X̂ = X_(N) - (KL diag(w)) A_Nᵀ instead (one more GEMM of the MTTKRP's size).
-    // With a mask X̂ is formed every sweep to refill the missing entries.
-    const exact = err < EXACT_BELOW || mask !== null;
-    if (exact) {
-      const Il = shape[N - 1], left = S / Il;
-      for (let i = 0; i < Il; i++) for (let c = 0; c < R; c++) MT[i * R + c] = A[N - 1][i * R + c] * w[c];
-      if (mask) {
-        K.gemm(false, true, left, Il, R, 1, lastKL, R, MT, R, 0, resid, Il);
-        err = refill(x, resid, mask, observedNorm2);
-      } else {
-        resid.set(x);
-        K.gemm(false, true, left, Il, R, -1, lastKL, R, MT, R, 1, resid, Il);
-        err = normX === 0 ? 0 : norm2(resid) / normX;
-      }
-    }
+    let err = 0, exact = false;
+    st.step((c) => {
+      ({ err, exact } = sweep(c, shape, R, normX, mask, observedNorm2));
+    });
     const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
     errors.push(err);
     await run.step({ iteration: it, error: err });
@@ -207,29 +168,4 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
   const result: CpResult = { kind: "cp", weights, factors };
   if (o.returnErrors) result.errors = errors;
   return result;
-}
-
-/** Row-wise Khatri-Rao product A_from ⊙ ... ⊙ A_{to-1} (C order), in one of `bufs`; a row of ones when empty. */
-function khatriRaoChain(K: TensorKernels, A: Float64Array[], shape: number[], from: number, to: number, R: number, bufs: Float64Array[]): Float64Array {
-  if (from >= to) {
-    bufs[0].fill(1, 0, R);
-    return bufs[0];
-  }
-  let cur = A[from], rows = shape[from];
-  for (let k = from + 1; k < to; k++) {
-    const out = cur === bufs[0] ? bufs[1] : bufs[0];
-    K.khatriRao(rows, shape[k], R, cur, A[k], out);
-    cur = out;
-    rows *= shape[k];
-  }
-  return cur;
-}
-
-/** out = ⊛_{k≠skip} G_k (elementwise product of the R x R Gram matrices). */
-function hadamardExcept(G: Float64Array[], skip: number, R: number, out: Float64Array): void {
-  out.fill(1, 0, R * R);
-  for (let k = 0; k < G.length; k++) {
-    if (k === skip) continue;
-    for (let i = 0; i < R * R; i++) out[i] *= G[k][i];
-  }
 }

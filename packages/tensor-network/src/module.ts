@@ -5,6 +5,7 @@
 // one loads lazily. `init` is linalg's: one call initialises every package.
 import { defineKernelModule, type Arena } from "@lowrank/linalg";
 import { sources } from "./generated/sources.js";
+import { threadSources } from "./generated/thread-sources.js";
 import { jsTensorKernels, type TensorKernels } from "./kernels/index.js";
 import { bindTensor, type TensorExports } from "./wasm.js";
 import { warmTensor } from "./warm.js";
@@ -20,6 +21,8 @@ const WARM_BYTES = 1 << 20;
  */
 export const tensorModule = defineKernelModule<TensorExports, TensorKernels>({
   name: "@lowrank/tensor-network", sources, bind: bindTensor, js: jsTensorKernels, warm, warmBytes: WARM_BYTES,
+  // The pool (docs/ARCHITECTURE.md, "Threads"): GEMM batches in fixed tiles (threads.ts); each thread packs its own panels.
+  threads: { sources: threadSources, tasks: ["gemmBatchTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
 });
 
 function warm(k: TensorKernels, arena: Arena): void {

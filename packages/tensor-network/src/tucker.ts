@@ -3,10 +3,12 @@
 // De Moor, Vandewalle 2000, "On the best rank-1 and rank-(R1,...,RN)
 // approximation", Alg. 4.2): options, checks, buffers and the choice of
 // method; the steps are in hooi.ts, completion in tucker-completion.ts.
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
+import type { TensorKernels } from "./kernels/index.js";
 import { HOOI_MIN_SWEEPS, HOOI_TOL, hooiConverged, hooiSweep, project, randomFactors, stHosvd, type TuckerWork } from "./hooi.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
+import { steps, THREADS } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
@@ -37,6 +39,12 @@ export interface TuckerOptions extends IterativeOptions {
    * hold anything, NaN included; `method` is ignored.
    */
   mask?: ArrayLike<number | boolean>;
+  /**
+   * Threads the decomposition may use, the calling thread included (default:
+   * the pool's, set by `init({ threads })`; 1: the calling thread only). The
+   * result has the same bits for any count. Completion (`mask`) runs on one.
+   */
+  threads?: number;
 }
 
 /** The options of {@link tucker}. */
@@ -48,6 +56,7 @@ const SCHEMA = {
   unfoldingSvd: UNFOLDING_SVD,
   returnErrors: opt.boolean(),
   mask: MASK,
+  threads: THREADS,
   ...LONG_RUN,
   onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
   backend: BACKEND,
@@ -143,44 +152,63 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
   if (init === "random") scratch = Math.max(scratch, ...shape.map((n, k) => n * r[k] + 2 * r[k]));
   checkSizes("tucker", S, 2 * chain, factorSize, scratch);
   const bytes = arenaBytes(S + 2 * chain + factorSize + 2 * Math.max(...r) + scratch, 0, 64 + 4 * N);
-  const ws = await tensorModule.workspace(o.backend, bytes);
-  const x = mask ? ws.copy(X.data) : ws.input(X.data);
   const normX = norm2(X.data);
-  const U = shape.map((n, k) => ws.f64(n * r[k]));
-  const s = ws.f64(Math.max(...r));
-  const bufA = ws.f64(chain), bufB = ws.f64(chain);
-  const t: TuckerWork = { ws, route, x, shape, r, U, s, bufA, bufB };
+  const layout = (ws: Workspace<TensorKernels>): TuckerWork => ({
+    ws, route, x: mask ? ws.copy(X.data) : ws.input(X.data), shape, r,
+    U: shape.map((n, k) => ws.f64(n * r[k])), s: ws.f64(Math.max(...r)), bufA: ws.f64(chain), bufB: ws.f64(chain),
+  });
   const errorOf = (core: Float64Array) => {
     const nc = norm2(core);
     return normX === 0 ? 0 : Math.sqrt(Math.abs(normX * normX - nc * nc)) / normX;
   };
-
-  let core: Float64Array;
   const errors: number[] = [];
+  const done = (factorData: Float64Array[], core: Float64Array): TuckerResult => {
+    const factors: DenseMatrix[] = factorData.map((data, k) => ({ rows: shape[k], cols: r[k], data }));
+    const coreData = scaled(core, -scale);
+    checkResult(coreData, "tucker", "the core");
+    const result: TuckerResult = { kind: "tucker", core: { shape: r.slice(), data: coreData }, factors };
+    if (o.returnErrors) result.errors = errors;
+    return result;
+  };
+
   if (mask) {
-    core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
-  } else if (method === "hosvd") {
+    // Completion runs on one thread (its own workspace).
+    const ws = await tensorModule.workspace(o.backend, bytes);
+    const t = layout(ws);
+    const core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
+    return done(t.U.map((u) => ws.output(u)), ws.output(core));
+  }
+  // Each step (a mode of HOSVD, ST-HOSVD, a HOOI sweep) on one workspace, or on the pool (pooled.ts);
+  // the factors are kept in U between steps.
+  const U = shape.map((n, k) => new Float64Array(n * r[k]));
+  const st = await steps(o.backend, o.threads, bytes, layout,
+    (t) => t.U.forEach((u, k) => u.set(U[k])), (t) => t.U.forEach((u, k) => U[k].set(u)));
+  let core: Float64Array;
+  if (method === "hosvd") {
     for (let k = 0; k < N; k++) {
-      modeBasis(ws, { route, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), X: x, r: r[k], U: U[k], s });
+      st.step((t) => modeBasis(t.ws, { route, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), X: t.x, r: r[k], U: t.U[k], s: t.s }));
       await run.pause();
     }
-    core = project(t, -1).data;
+    core = st.step((t) => project(t, -1).data);
     errors.push(errorOf(core));
     run.check();
   } else {
     // Progress records count from 1: the start (ST-HOSVD) is record 1, HOOI sweep i is record i + 1.
     const afterSweep = (it: number, error: number) => run.step({ iteration: it + 1, error });
     if (init === "random") {
-      randomFactors(t, new Rng(seed));
-      core = bufA; // replaced by the first sweep
+      const rng = new Rng(seed);
+      core = st.step((t) => {
+        randomFactors(t, rng);
+        return t.bufA.subarray(0, rp); // replaced by the first sweep
+      });
     } else {
-      core = stHosvd(t);
+      core = st.step(stHosvd);
       errors.push(errorOf(core));
       if (method === "hooi") await afterSweep(0, errors[0]);
     }
     if (method === "hooi") {
       for (let it = 1; it <= maxIter; it++) {
-        core = hooiSweep(t);
+        core = st.step(hooiSweep);
         const err = errorOf(core);
         const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
         errors.push(err);
@@ -191,10 +219,5 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
       run.check();
     }
   }
-  const factors: DenseMatrix[] = U.map((u, k) => ({ rows: shape[k], cols: r[k], data: ws.output(u) }));
-  const coreData = scaled(ws.output(core), -scale);
-  checkResult(coreData, "tucker", "the core");
-  const result: TuckerResult = { kind: "tucker", core: { shape: r.slice(), data: coreData }, factors };
-  if (o.returnErrors) result.errors = errors;
-  return result;
+  return done(U, st.output(core));
 }

@@ -1,11 +1,13 @@
 // The tensor kernel set bound to one WASM instance: the generated binding of
 // every export (src/generated/exports.ts, from assembly/), linalg's kernels,
 // and adapters for the few kernels whose TypeScript signature differs from
-// the export's (those that call GEMM inside WASM and take its packing scratch).
+// the export's (those that call GEMM inside WASM and take its packing scratch);
+// on a threaded instance, the parallel forms of threads.ts.
 import { pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { TensorKernels } from "./kernels/index.js";
+import { withTensorThreads } from "./threads.js";
 
 /** Exports of assembly/index.ts (linalg's and this package's), generated from its sources. */
 export type TensorExports = Exports;
@@ -24,7 +26,7 @@ export function bindTensor(instance: WasmInstance<TensorExports>): TensorKernels
   const x = instance.exports;
   const work = instance.arena.permanent(x.gemmWorkSize() * 8);
   const p = pointerOf(instance.memory);
-  const k: TensorKernels = {
+  const serial: TensorKernels = {
     ...bindExports(x, p),
     ...linalg,
     modeProduct: (transM, left, n, right, J, X, M, ldm, out) =>
@@ -34,6 +36,8 @@ export function bindTensor(instance: WasmInstance<TensorExports>): TensorKernels
       x.mttkrp(left, n, right, R, p(X), p(KL), p(KR), p(out), p(scratch), work),
     lqR: (m, n, A, R, copy, w) => x.lqR(m, n, p(A), p(R), p(copy), p(w), work),
   };
+  // On the pool's shared memory: the parallel forms (threads.ts), the same bits.
+  const k = withTensorThreads(serial, instance, p);
   bound.set(instance, k);
   return k;
 }

@@ -4,6 +4,7 @@
 import { gemmWorkSize } from "../../../packages/linalg/src/kernels/gemm.js";
 import { jsTensorKernels, mttkrpScratch } from "../../../packages/tensor-network/src/kernels/index.js";
 import { lqRWorkSize } from "../../../packages/tensor-network/src/kernels/lq.js";
+import { GEMM_BATCH_JOB_BYTES, gemmBatchTask } from "../../../packages/tensor-network/src/kernels/mode-product.js";
 import { gen, scratch, type Arg } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -44,6 +45,39 @@ export const TENSOR: Record<string, Entry> = {
         args: [left, n, right, R, gen.normal(r, left * n * right), gen.normal(r, left * R), gen.normal(r, right * R), new Float64Array(n * R),
           scratch(new Float64Array(mttkrpScratch(left, n, right, R))), gemmWork()],
         js: withoutGemmWork("mttkrp"),
+      };
+    },
+  },
+  mttkrpFinish: {
+    // The pass after mttkrp's GEMM, both branches, on a scratch already holding Z (R x n*right) or Y (left*n x R).
+    make(n, r, seed) {
+      const left = seed & 1 ? 4 : 1, right = seed & 1 ? 2 : 3, R = 1 + (seed % 3);
+      const sc = left >= right ? gen.normal(r, R * n * right + R * right) : gen.normal(r, left * n * R);
+      return { args: [left, n, right, R, gen.normal(r, left * R), gen.normal(r, right * R), new Float64Array(n * R), left >= right ? scratch(sc) : sc] };
+    },
+  },
+  gemmBatchTask: {
+    // One tile of a batch of GEMMs (tiles of 8 x 32 here: 3 x 2 tiles, 2 items), or with reduce one tile through the batch.
+    sizes: [0, 1, 5, 6, 11],
+    make(t, r, seed) {
+      const tA = (seed & 1) === 1, tB = (seed & 2) === 2, reduce = t === 1 || seed === 4;
+      const m = 20, n = 40, k = 3, batch = 2, tileRows = 8, tileCols = 32;
+      const lda = tA ? m : k, ldb = tB ? k : n, ldc = n;
+      const sA = m * k, sB = k * n, sC = reduce ? 0 : m * n;
+      const A = gen.normal(r, batch * sA), B = gen.normal(r, batch * sB), C = gen.normal(r, reduce ? m * n : batch * sC);
+      const alpha = 1, beta = seed & 1 ? 0 : 0.5;
+      const job = scratch(new Uint8Array(GEMM_BATCH_JOB_BYTES));
+      return {
+        args: [job, t, scratch(new Float64Array(gemmWorkSize()))],
+        extra: [A, B, C],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 18).set([tA ? 1 : 0, tB ? 1 : 0, m, n, k, at(A), lda, sA, at(B), ldb, sB, at(C), ldc, sC, batch, reduce ? 1 : 0, tileRows, tileCols]);
+          new Float64Array(memory, at(job) + 72, 2).set([alpha, beta]);
+        },
+        js: (_, [a, b, c]) => gemmBatchTask({
+          transA: tA, transB: tB, m, n, k, alpha, A: a as Float64Array, lda, strideA: sA, B: b as Float64Array, ldb, strideB: sB,
+          beta, C: c as Float64Array, ldc, strideC: sC, batch, reduce, tileRows, tileCols,
+        }, t),
       };
     },
   },

@@ -4,7 +4,7 @@
 import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { lqR, lqRows } from "./lq.js";
 import { modeProduct, unfoldingGram } from "./mode-product.js";
-import { khatriRao, mttkrp } from "./mttkrp.js";
+import { khatriRao, mttkrp, mttkrpFinish } from "./mttkrp.js";
 import { maskedNormal, maskedResidual, permute } from "./network.js";
 
 export { lqRWorkSize } from "./lq.js";
@@ -44,6 +44,14 @@ export interface TensorKernels extends LinalgKernels {
   mttkrp(
     left: number, n: number, right: number, R: number,
     X: Float64Array, KL: Float64Array, KR: Float64Array, out: Float64Array, scratch: Float64Array,
+  ): void;
+  /**
+   * The pass of `mttkrp` after its GEMM (Z = KLᵀ X when left >= right, else
+   * Y = X KR, in `scratch`): the parallel mttkrp runs the GEMM as tasks, then
+   * this. O(n right R) or O(left n R).
+   */
+  mttkrpFinish(
+    left: number, n: number, right: number, R: number, KL: Float64Array, KR: Float64Array, out: Float64Array, scratch: Float64Array,
   ): void;
   /**
    * out = X with its axes permuted: out axis m is X's axis perm[m] (`dims`
@@ -91,6 +99,7 @@ export const jsTensorKernels: TensorKernels = {
   unfoldingGram,
   khatriRao,
   mttkrp,
+  mttkrpFinish,
   lqRows,
   lqR,
   permute,

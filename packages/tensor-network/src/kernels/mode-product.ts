@@ -33,3 +33,44 @@ export function unfoldingGram(left: number, n: number, right: number, X: Float64
     g(false, true, n, n, right, 1, Xl, right, Xl, right, l === 0 ? 0 : 1, G, n);
   }
 }
+
+/** Bytes of the WASM batch job block (the twin takes a {@link GemmBatchJob} instead). */
+export const GEMM_BATCH_JOB_BYTES = 88;
+
+/**
+ * A batch of GEMMs C_b = alpha op(A_b) op(B_b) + beta C_b, b < batch, the
+ * operands of item b starting `strideA` / `strideB` / `strideC` doubles after
+ * those of item b - 1; with `reduce`, one C = alpha Σ_b op(A_b) op(B_b) + beta C
+ * summed in batch order (strideC unused). Each C is cut into tiles of
+ * tileRows x tileCols (chosen by threads.ts from the shape alone).
+ */
+export interface GemmBatchJob {
+  transA: boolean; transB: boolean; m: number; n: number; k: number; alpha: number;
+  A: Float64Array; lda: number; strideA: number;
+  B: Float64Array; ldb: number; strideB: number;
+  beta: number; C: Float64Array; ldc: number; strideC: number;
+  batch: number; reduce: boolean; tileRows: number; tileCols: number;
+}
+
+/**
+ * Task t of the job: tile t % tiles of item t / tiles (with reduce: tile t
+ * through every item in order), `gemm` with the whole k, so the tasks give the
+ * whole batch's result bit for bit in any order. O(tileRows tileCols k).
+ */
+export function gemmBatchTask(job: GemmBatchJob, t: number): void {
+  const { transA, transB, m, n, k, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC, batch, reduce, tileRows: tr, tileCols: tc } = job;
+  const cols = Math.ceil(n / tc), tiles = Math.ceil(m / tr) * cols;
+  const tile = reduce ? t : t % tiles;
+  const i0 = Math.floor(tile / cols) * tr, j0 = (tile % cols) * tc;
+  if (i0 >= m || (!reduce && Math.floor(t / tiles) >= batch)) return;
+  const h = Math.min(tr, m - i0), w = Math.min(tc, n - j0);
+  const a = transA ? i0 : i0 * lda, b = transB ? j0 * ldb : j0, c = i0 * ldc + j0;
+  if (reduce) {
+    for (let q = 0; q < batch; q++) {
+      g(transA, transB, h, w, k, alpha, A.subarray(a + q * strideA), lda, B.subarray(b + q * strideB), ldb, q === 0 ? beta : 1, C.subarray(c), ldc);
+    }
+    return;
+  }
+  const q = Math.floor(t / tiles);
+  g(transA, transB, h, w, k, alpha, A.subarray(a + q * strideA), lda, B.subarray(b + q * strideB), ldb, beta, C.subarray(c + q * strideC), ldc);
+}

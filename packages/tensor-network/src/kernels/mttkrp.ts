@@ -16,16 +16,28 @@ export function khatriRao(ra: number, rb: number, R: number, A: Float64Array, B:
 
 /**
  * out (n x R)[i, r] = Σ_l Σ_q X[l, i, q] KL[l, r] KR[q, r]. `scratch` holds
- * `mttkrpScratch` (kernels/index.ts) doubles.
+ * `mttkrpScratch` (kernels/index.ts) doubles. The GEMM, then {@link mttkrpFinish}.
  */
 export function mttkrp(
   left: number, n: number, right: number, R: number,
   X: Float64Array, KL: Float64Array, KR: Float64Array, out: Float64Array, scratch: Float64Array,
 ): void {
   const nr = n * right;
+  // Z (R x n*right) = KLᵀ X, or Y (left*n x R) = X KR.
+  if (left >= right) g(true, false, R, nr, left, 1, KL, R, X, nr, 0, scratch, nr);
+  else g(false, false, left * n, R, right, 1, X, right, KR, R, 0, scratch, R);
+  mttkrpFinish(left, n, right, R, KL, KR, out, scratch);
+}
+
+/**
+ * The pass after mttkrp's GEMM: out[i, r] = <Z[r, i, :], KR[:, r]> (left >=
+ * right) or out[i, :] = Σ_l Y[l, i, :] .* KL[l, :], Z or Y in `scratch`.
+ */
+export function mttkrpFinish(
+  left: number, n: number, right: number, R: number, KL: Float64Array, KR: Float64Array, out: Float64Array, scratch: Float64Array,
+): void {
+  const nr = n * right;
   if (left >= right) {
-    // Z (R x n*right) = KLᵀ X, then out[i, r] = <Z[r, i, :], KR[:, r]>.
-    g(true, false, R, nr, left, 1, KL, R, X, nr, 0, scratch, nr);
     for (let r = 0; r < R; r++) {
       for (let i = 0; i < n; i++) {
         let s = 0;
@@ -36,8 +48,6 @@ export function mttkrp(
     }
     return;
   }
-  // Y (left*n x R) = X KR, then out[i, :] = Σ_l Y[l, i, :] .* KL[l, :].
-  g(false, false, left * n, R, right, 1, X, right, KR, R, 0, scratch, R);
   out.fill(0, 0, n * R);
   for (let l = 0; l < left; l++) {
     for (let i = 0; i < n; i++) {

@@ -1,0 +1,107 @@
+// The tensor kernels on the worker pool (docs/ARCHITECTURE.md, "Threads" and
+// the tensor-network section). On a threaded instance, during a run that has
+// threads, the GEMMs of a mode product, an unfolding Gram, an MTTKRP and a
+// plain gemm are written as one batch job and split by the task kernel
+// gemmBatchTask (assembly/mode-product.ts) into fixed tiles; each entry goes
+// through the single-threaded kernel's operations, so the results have the
+// same bits for any thread count, one included.
+import type { WasmInstance } from "@lowrank/linalg";
+import type { TensorKernels } from "./kernels/index.js";
+import { GEMM_BATCH_JOB_BYTES } from "./kernels/mode-product.js";
+import type { TensorExports } from "./wasm.js";
+
+/** Below this many multiply-adds waking the workers costs more than it saves (linalg's threshold for gemm). */
+export const PARALLEL_MIN = 1 << 21;
+
+/** The tasks a batch job aims at (enough for the pool to balance; the tiles shrink until there are this many). */
+const TARGET_TASKS = 8;
+
+/**
+ * The tiles of a batch job's C (m x n): 32 x 256, each side halved while twice
+ * the extent, then (columns first, down to 8 rows and 32 columns) while the
+ * job has fewer than 8 tasks. A function of the
+ * shape only, so the partition is the same for any thread count. O(1).
+ */
+export function batchTiles(m: number, n: number, batch: number, reduce: boolean): { tileRows: number; tileCols: number; tasks: number } {
+  let tileRows = 32, tileCols = 256;
+  const tasks = () => Math.ceil(m / tileRows) * Math.ceil(n / tileCols) * (reduce ? 1 : batch);
+  while (tileCols > 32 && tileCols / 2 >= n) tileCols /= 2;
+  while (tileRows > 8 && tileRows / 2 >= m) tileRows /= 2;
+  while (tasks() < TARGET_TASKS) {
+    if (tileCols > 32 && Math.ceil(n / (tileCols / 2)) > Math.ceil(n / tileCols)) tileCols /= 2;
+    else if (tileRows > 8 && Math.ceil(m / (tileRows / 2)) > Math.ceil(m / tileRows)) tileRows /= 2;
+    else break;
+  }
+  return { tileRows, tileCols, tasks: tasks() };
+}
+
+/** One batch of GEMMs as gemmBatchTask reads it (see GemmBatchJob in kernels/mode-product.ts); pointers are byte offsets. */
+interface BatchCall {
+  tA: boolean; tB: boolean; m: number; n: number; k: number; alpha: number;
+  A: number; lda: number; sA: number; B: number; ldb: number; sB: number;
+  beta: number; C: number; ldc: number; sC: number; batch: number; reduce: boolean;
+}
+
+/** Writes the job gemmBatchTask reads (18 i32 fields, then alpha and beta as f64 at 72 and 80) at byte offset `job`. */
+function writeBatchJob(memory: WebAssembly.Memory, job: number, c: BatchCall, tileRows: number, tileCols: number): void {
+  new Int32Array(memory.buffer, job, 18).set([
+    c.tA ? 1 : 0, c.tB ? 1 : 0, c.m, c.n, c.k, c.A, c.lda, c.sA, c.B, c.ldb, c.sB, c.C, c.ldc, c.sC, c.batch, c.reduce ? 1 : 0, tileRows, tileCols,
+  ]);
+  new Float64Array(memory.buffer, job + 72, 2).set([c.alpha, c.beta]);
+}
+
+/**
+ * `k` with its mode products, unfolding Grams, MTTKRPs and gemm split over
+ * the pool when `instance` is threaded and a run holds threads; `k` itself
+ * otherwise. Each falls back to the serial kernel (the same bits) when the
+ * run has one thread or the work is small.
+ */
+export function withTensorThreads(k: TensorKernels, instance: WasmInstance<TensorExports>, p: (v: Float64Array) => number): TensorKernels {
+  if (!instance.threaded) return k;
+  const job = instance.arena.permanent(GEMM_BATCH_JOB_BYTES); // at bind time, with the arena empty
+  /** Runs the batch on the pool and returns true, or returns false when it should stay serial. */
+  const parallel = (c: BatchCall): boolean => {
+    const run = instance.tasks;
+    if (!run || run.threads < 2 || c.m * c.n * Math.max(c.k, 1) * c.batch < PARALLEL_MIN) return false;
+    const { tileRows, tileCols, tasks } = batchTiles(c.m, c.n, c.batch, c.reduce);
+    if (tasks < 2) return false;
+    writeBatchJob(instance.memory, job, c, tileRows, tileCols);
+    run.run("gemmBatchTask", job, tasks);
+    return true;
+  };
+  const one = { sA: 0, sB: 0, sC: 0, batch: 1, reduce: false };
+  return {
+    ...k,
+    gemm(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc) {
+      if (m <= 0 || n <= 0 || !parallel({ tA, tB, m, n, k: kk, alpha, A: p(A), lda, B: p(B), ldb, beta, C: p(C), ldc, ...one })) {
+        k.gemm(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc);
+      }
+    },
+    modeProduct(transM, left, n, right, J, X, M, ldm, out) {
+      const c: BatchCall = right === 1
+        ? { tA: false, tB: !transM, m: left, n: J, k: n, alpha: 1, A: p(X), lda: n, B: p(M), ldb: ldm, beta: 0, C: p(out), ldc: J, ...one }
+        : {
+          tA: transM, tB: false, m: J, n: right, k: n, alpha: 1, A: p(M), lda: ldm, sA: 0, B: p(X), ldb: right, sB: n * right,
+          beta: 0, C: p(out), ldc: right, sC: J * right, batch: left, reduce: false,
+        };
+      if (!parallel(c)) k.modeProduct(transM, left, n, right, J, X, M, ldm, out);
+    },
+    unfoldingGram(left, n, right, X, G) {
+      const c: BatchCall = right === 1
+        ? { tA: true, tB: false, m: n, n, k: left, alpha: 1, A: p(X), lda: n, B: p(X), ldb: n, beta: 0, C: p(G), ldc: n, ...one }
+        : {
+          tA: false, tB: true, m: n, n, k: right, alpha: 1, A: p(X), lda: right, sA: n * right, B: p(X), ldb: right, sB: n * right,
+          beta: 0, C: p(G), ldc: n, sC: 0, batch: left, reduce: true,
+        };
+      if (!parallel(c)) k.unfoldingGram(left, n, right, X, G);
+    },
+    mttkrp(left, n, right, R, X, KL, KR, out, scratch) {
+      const nr = n * right;
+      const c: BatchCall = left >= right
+        ? { tA: true, tB: false, m: R, n: nr, k: left, alpha: 1, A: p(KL), lda: R, B: p(X), ldb: nr, beta: 0, C: p(scratch), ldc: nr, ...one }
+        : { tA: false, tB: false, m: left * n, n: R, k: right, alpha: 1, A: p(X), lda: right, B: p(KR), ldb: R, beta: 0, C: p(scratch), ldc: R, ...one };
+      if (parallel(c)) k.mttkrpFinish(left, n, right, R, KL, KR, out, scratch);
+      else k.mttkrp(left, n, right, R, X, KL, KR, out, scratch);
+    },
+  };
+}

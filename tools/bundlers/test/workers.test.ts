@@ -1,5 +1,5 @@
 // Every package in one Web Worker, built with zero configuration by esbuild,
-// Vite 7 (its default "iife" worker format) and webpack 5, run in headless
+// Vite 7 and 8 (their default "iife" worker format) and webpack 5, run in headless
 // Chromium; the worker's results are checked against the same job in Node.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,8 +23,11 @@ const builds: Record<string, (dir: string) => Promise<void>> = {
     });
     copyFileSync(fixture("worker/index.html"), join(dir, "index.html"));
   },
-  async vite(dir) {
+  async "vite 7"(dir) {
     await viteBundle(fixture("worker/index.html"), dir);
+  },
+  async "vite 8"(dir) {
+    await viteBundle(fixture("worker/index.html"), dir, { vite: "vite8" });
   },
   async webpack(dir) {
     await webpackBundle(fixture("worker/main.js"), dir, { minimize: false });
@@ -89,7 +92,7 @@ describe.skipIf(!chromium)("every package in a Web Worker, zero configuration", 
   }, 60_000);
 
   it.each(Object.keys(builds))("%s: the worker bundle runs every package and agrees with Node", async (name) => {
-    const dir = freshDir(`lowrank-worker-${name}-`);
+    const dir = freshDir(`lowrank-worker-${name.replace(" ", "")}-`);
     await builds[name](dir);
     const errors: string[] = [];
     const reply = (await open(dir, errors)) as { ok: boolean; error?: string; result: JobResult };

@@ -22,6 +22,7 @@ export {
 export { defineKernelModule, checkBackend, type KernelModule, type KernelModuleSpec } from "./runtime-module.js";
 // Threads: the worker pool (docs/ARCHITECTURE.md, "Threads").
 export { threadPool, stopThreads, threadedInstance, type ThreadSpec } from "./threads.js";
+export { withParallelGemm } from "./threads-gemm.js";
 export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
 // The kernel set (jsKernels, LinalgKernels, bindLinalg and the twins' helpers) is
 // not part of this entry: the other @lowrank packages import it from the

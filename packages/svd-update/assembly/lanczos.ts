@@ -8,6 +8,7 @@
 // the caller derives from the matrix) and never on how many threads ran the
 // pieces: csrTask runs one piece (or one column chunk of the sum) on the pool
 // (docs/ARCHITECTURE.md, "Threads"), the single-threaded kernels run them all in order.
+import { spmm } from "../../linalg/assembly/sparse";
 
 /** Σ_{q in [q, end)} data[q] x[indices[q]], gathered with two accumulators (even and odd positions from q) added at the end. */
 @inline function rowDot(q: i32, end: i32, indices: usize, data: usize, x: usize): f64 {
@@ -121,8 +122,10 @@ export function csrGramMatvec(rows: i32, cols: i32, np: i32, indptr: usize, indi
  * Task t of the CSR product job at `job` (twelve i32: mode, rows, cols, np,
  * chunk, indptr, indices, data, x, y, parts, unused). mode 0: rows of piece
  * t of y = A x; 1 / 2: piece t of Aᵀ x / Aᵀ A x scattered into its own
- * vector; 3: columns [t chunk, (t + 1) chunk) of y plus the partial vectors.
- * Modes 1 or 2 then 3 give csrMatvecT / csrGramMatvec's bits.
+ * vector; 3: columns [t chunk, (t + 1) chunk) of y plus the partial vectors;
+ * 4: rows of piece t of linalg's spmm (y = A X, X = x with `cols` columns),
+ * each row as spmm computes it. Modes 1 or 2 then 3 give csrMatvecT /
+ * csrGramMatvec's bits.
  */
 export function csrTask(job: usize, t: i32, scratch: usize): void {
   const mode = load<i32>(job), rows = load<i32>(job, 4), cols = load<i32>(job, 8), np = load<i32>(job, 12), chunk = load<i32>(job, 16);
@@ -133,6 +136,9 @@ export function csrTask(job: usize, t: i32, scratch: usize): void {
   } else if (mode == 3) {
     const c0 = t * chunk;
     if (c0 < cols) addParts(c0, min(cols, c0 + chunk), np, cols, y, parts);
+  } else if (mode == 4) {
+    const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
+    if (r1 > r0) spmm(r1 - r0, cols, indptr + (<usize>r0 << 2), indices, data, x, y + ((<usize>r0 * <usize>cols) << 3));
   } else if (t < np) {
     scatterRows(mode == 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }

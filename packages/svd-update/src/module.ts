@@ -19,8 +19,8 @@ const WARM_BYTES = 1 << 16;
  */
 export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
   name: "@lowrank/svd-update", sources, bind: bindSvdUpdate, js: jsSvdUpdateKernels, warm: warmSvdUpdate, warmBytes: WARM_BYTES,
-  // The Lanczos methods' CSR products on the worker pool (threads-csr.ts); a task needs no scratch.
-  threads: { sources: threadSources, tasks: ["csrTask"], scratchBytes: () => 0 },
+  // The Lanczos methods' CSR products (threads-csr.ts) and gemm (linalg's gemmTask, with its packing scratch) on the worker pool.
+  threads: { sources: threadSources, tasks: ["csrTask", "gemmTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
 });
 
 // Runs the hot kernels of an update on tiny inputs so V8 optimises them before

@@ -4,8 +4,10 @@
 // (assembly/lanczos.ts). A x: its rows in fixed pieces (each entry of y is
 // one row's dot product, whoever computes it). Aᵀ x and Aᵀ A x: the np pieces
 // the single-threaded kernels run in order, each into its own vector, then
-// their sum on the calling thread, each column summed in the kernels' order. So
-// every product has the same bits for any thread count, one included.
+// their sum on the calling thread, each column summed in the kernels' order.
+// linalg's spmm (the final Rayleigh-Ritz product): its rows in fixed pieces,
+// each row as the single call computes it. So every product has the same
+// bits for any thread count, one included.
 import type { WasmInstance } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";
@@ -40,7 +42,7 @@ export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Expo
     v.set([mode, rows, cols, np, cols]);
     for (let i = 0; i < 6; i++) v[5 + i] = at(ptrs[i]);
   };
-  const { csrMatvec, csrMatvecT, csrGramMatvec } = k;
+  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm } = k;
   const scatter = (mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): boolean => {
     const run = instance.tasks;
     if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
@@ -58,6 +60,13 @@ export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Expo
       const pieces = Math.min(GATHER_MAX, rows, Math.ceil(nnz / GATHER_NNZ));
       if (!run || run.threads < 2 || pieces < 2 || nnz < PARALLEL_CSR_MIN) return csrMatvec(rows, indptr, indices, data, x, y);
       write(0, rows, 0, pieces, [indptr, indices, data, x, y, y]);
+      run.run("csrTask", job, pieces);
+    },
+    spmm(rows, kk, indptr, indices, data, B, C) {
+      const run = instance.tasks, nnz = indptr[rows] - indptr[0];
+      const pieces = Math.min(GATHER_MAX, rows, Math.ceil((nnz * kk) / (GATHER_NNZ * 4)));
+      if (!run || run.threads < 2 || pieces < 2 || nnz * kk < PARALLEL_CSR_MIN * 4) return spmm(rows, kk, indptr, indices, data, B, C);
+      write(4, rows, kk, pieces, [indptr, indices, data, B, C, C]);
       run.run("csrTask", job, pieces);
     },
     csrMatvecT(rows, cols, np, indptr, indices, data, x, y, parts) {

@@ -2,9 +2,9 @@
 // from assembly/ (src/generated/exports.ts) plus linalg's kernels. Every
 // export of this package has the TypeScript signature of its twin in
 // src/kernels/, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
-// On a threaded instance the CSR products of the Lanczos methods run on the
-// pool (threads-csr.ts).
-import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+// On a threaded instance the CSR products of the Lanczos methods and gemm run
+// on the pool (threads-csr.ts, linalg's withParallelGemm).
+import { pointerOf, withParallelGemm, type WasmInstance } from "@lowrank/linalg";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";
@@ -22,7 +22,9 @@ export function bindSvdUpdate(instance: WasmInstance<Exports>): SvdUpdateKernels
   const cached = bound.get(instance);
   if (cached) return cached;
   const at = pointerOf(instance.memory);
-  const k = withParallelCsr({ ...bindExports(instance.exports, at), ...bindLinalg(instance) }, instance, at);
+  // linalg's gemm on the pool too (its gemmTask is part of this module), for the Lanczos restarts and final factors.
+  const base: SvdUpdateKernels = { ...bindExports(instance.exports, at), ...bindLinalg(instance) };
+  const k = withParallelCsr({ ...base, gemm: withParallelGemm(base, instance as never).gemm }, instance, at);
   bound.set(instance, k);
   return k;
 }

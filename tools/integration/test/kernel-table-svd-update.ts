@@ -152,11 +152,14 @@ export const SVD_UPDATE: Record<string, Entry> = {
     },
   },
   csrTask: {
-    // One task of a parallel CSR product (mode = seed % 4: A x rows, Aᵀ x piece, Aᵀ A x piece, the partial vectors' sum).
+    // One task of a parallel CSR product (mode: A x rows, Aᵀ x piece, Aᵀ A x piece, the partial vectors' sum, spmm rows).
     sizes: [0, 1, 2],
     make(t, r, seed) {
-      const rows = 9, cols = 7, np = 3, chunk = 4, mode = seed % 4, A = gen.csr(r, rows, cols, 0.5);
-      const x = gen.normal(r, mode === 1 ? rows : cols), y = gen.normal(r, mode === 0 ? rows : cols), parts = gen.normal(r, (np - 1) * cols);
+      const rows = 9, n = 7, np = 3, chunk = 4, mode = (seed + t) % 5, A = gen.csr(r, rows, n, 0.5);
+      // mode 4 is spmm with a 3-column X: the job's cols field is that width.
+      const cols = mode === 4 ? 3 : n;
+      const x = gen.normal(r, mode === 1 ? rows : mode === 4 ? n * cols : n), y = gen.normal(r, mode === 0 ? rows : mode === 4 ? rows * cols : n);
+      const parts = gen.normal(r, (np - 1) * n);
       const job = scratch(new Uint8Array(48));
       return {
         args: [job, t, scratch(new Uint8Array(16))],

@@ -1,6 +1,7 @@
 // TypeScript twin of assembly/lanczos.ts: single-vector CSR products of the
 // Lanczos method, the scattering ones in np pieces of rows summed in a fixed
 // order (docs/ARCHITECTURE.md, "Twins" and "Threads").
+import { jsKernels } from "@lowrank/linalg/kernels";
 
 /** First row of piece t of np: the first row i with indptr[i] - indptr[0] >= floor(t nnz / np). O(log rows). */
 export function pieceStart(t: number, np: number, rows: number, indptr: Int32Array): number {
@@ -86,7 +87,7 @@ export function csrGramMatvec(
   scatterProduct(true, rows, cols, np, indptr, indices, data, x, y, parts);
 }
 
-/** The arguments of one CSR product task, as the WASM job block holds them (mode: 0 A x, 1 Aᵀ x, 2 Aᵀ A x, 3 the sum). */
+/** The arguments of one CSR product task, as the WASM job block holds them (mode: 0 A x, 1 Aᵀ x, 2 Aᵀ A x, 3 the sum, 4 A X with cols columns). */
 export interface CsrJob {
   mode: number; rows: number; cols: number; np: number; chunk: number;
   indptr: Int32Array; indices: Int32Array; data: Float64Array; x: Float64Array; y: Float64Array; parts: Float64Array;
@@ -100,6 +101,9 @@ export function csrTask(job: CsrJob, t: number): void {
   } else if (mode === 3) {
     const c0 = t * chunk;
     if (c0 < cols) addParts(c0, Math.min(cols, c0 + chunk), np, cols, y, parts);
+  } else if (mode === 4) {
+    const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
+    if (r1 > r0) jsKernels.spmm(r1 - r0, cols, indptr.subarray(r0), indices, data, x, y.subarray(r0 * cols));
   } else if (t < np) {
     scatterRows(mode === 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }

@@ -7,6 +7,7 @@
 import { axpy, dot } from "./blas1";
 import { accumulateRows, householderVector } from "./householder";
 import { at, hyp, ld, st, swapRows } from "./rotation";
+import { batchApply, batchClear, batchClose, batchEmpty, batchFits, batchOpen, batchStart, batchStep } from "./rotation-batch";
 
 const EPS: f64 = 1.1102230246251565e-16;
 const UNFL: f64 = 2.2250738585072014e-308;
@@ -89,21 +90,13 @@ function smallerSingular(f: f64, g: f64, h: f64): f64 {
   return s + s;
 }
 
-// The sweeps' rotations are recorded in `work` (per sweep: ll, m, then cv, sv,
-// cu, su for each i in ll..m-1) and applied to U and V in batches, 8 columns at
-// a time: the carried row stays in registers, every row of the 8-column strip
-// is loaded and stored once per sweep, and the strip (n x 8) stays in L1 over
-// the whole batch. Each entry gets the same rotations in the same order and
-// the same operations as rotRows would give it at once, so the result does not
-// depend on the batching (the twin rotates at once).
-let buf: usize = 0, bufEnd: usize = 0, bufAt: usize = 0;
-
+// The sweeps' rotations are recorded in `work` and applied to V and U in
+// batches (rotation-batch.ts): per step, V's (c, s) then U's, in rotRows'
+// convention.
 export function bidiagonalQr(n: i32, d: usize, e: usize, U: usize, ldu: i32, V: usize, ldv: i32, work: usize, lwork: i32): i32 {
   if (n <= 0) return 0;
-  if (lwork < 2 + 4 * n) return -2; // no room for one sweep's record: nothing done
-  buf = work;
-  bufAt = work;
-  bufEnd = work + (<usize>max(lwork, 0) << 3);
+  if (lwork < 4 + 4 * n) return -2; // no room for one sweep's record: nothing done
+  batchStart(work, lwork);
   st(e, n - 1, 0);
   let smax: f64 = 0;
   for (let i = 0; i < n; i++) smax = Math.max(smax, Math.max(Math.abs(ld(d, i)), Math.abs(ld(e, i))));
@@ -167,7 +160,7 @@ export function bidiagonalQr(n: i32, d: usize, e: usize, U: usize, ldu: i32, V: 
     }
     steps += <f64>(m - ll);
     sweeps++;
-    if (bufAt + (<usize>(2 + 4 * (m - ll)) << 3) > bufEnd) flush(n, U, ldu, V, ldv);
+    if (!batchFits(m - ll, 4)) flush(n, U, ldu, V, ldv);
     if (shift == 0) zeroShiftSweep(ll, m, d, e);
     else shiftedSweep(ll, m, shift, d, e);
     if (Math.abs(ld(e, m - 1)) <= thresh) st(e, m - 1, 0);
@@ -179,87 +172,21 @@ export function bidiagonalQr(n: i32, d: usize, e: usize, U: usize, ldu: i32, V: 
 
 /** Applies the recorded sweeps to V (coefficients at offset 0) and U (offset 2), and empties the record. */
 function flush(n: i32, U: usize, ldu: i32, V: usize, ldv: i32): void {
-  if (bufAt == buf) return;
-  applyRecorded(n, V, ldv, 0);
-  applyRecorded(n, U, ldu, 2);
-  bufAt = buf;
-}
-
-function applyRecorded(n: i32, X: usize, ldx: i32, off: i32): void {
-  const rs = <usize>ldx << 3;
-  for (let c0 = 0; c0 < n; c0 += 8) {
-    const w = min(8, n - c0);
-    let p = buf;
-    while (p < bufAt) {
-      const ll = <i32>load<f64>(p), m = <i32>load<f64>(p, 8);
-      const cp = p + 16 + (<usize>off << 3);
-      p += <usize>(2 + 4 * (m - ll)) << 3;
-      const base = X + (<usize>c0 << 3);
-      if (w == 8) strip8(base + <usize>ll * rs, rs, m - ll, cp);
-      else stripTail(base + <usize>ll * rs, rs, m - ll, cp, w);
-    }
-  }
-}
-
-/** Rotations k = 0..count-1 (c, s at cp + 32k) of rows k, k+1 of an 8-wide strip at x (rows rs bytes apart). */
-@inline function strip8(x: usize, rs: usize, count: i32, cp: usize): void {
-  let a0 = v128.load(x), a1 = v128.load(x, 16), a2 = v128.load(x, 32), a3 = v128.load(x, 48);
-  for (let k = 0; k < count; k++) {
-    const q = cp + (<usize>k << 5);
-    const vc = f64x2.splat(load<f64>(q)), vs = f64x2.splat(-load<f64>(q, 8));
-    const y = x + rs;
-    const b0 = v128.load(y), b1 = v128.load(y, 16), b2 = v128.load(y, 32), b3 = v128.load(y, 48);
-    v128.store(x, f64x2.sub(f64x2.mul(vc, a0), f64x2.mul(vs, b0)));
-    v128.store(x, f64x2.sub(f64x2.mul(vc, a1), f64x2.mul(vs, b1)), 16);
-    v128.store(x, f64x2.sub(f64x2.mul(vc, a2), f64x2.mul(vs, b2)), 32);
-    v128.store(x, f64x2.sub(f64x2.mul(vc, a3), f64x2.mul(vs, b3)), 48);
-    a0 = f64x2.add(f64x2.mul(vs, a0), f64x2.mul(vc, b0));
-    a1 = f64x2.add(f64x2.mul(vs, a1), f64x2.mul(vc, b1));
-    a2 = f64x2.add(f64x2.mul(vs, a2), f64x2.mul(vc, b2));
-    a3 = f64x2.add(f64x2.mul(vs, a3), f64x2.mul(vc, b3));
-    x = y;
-  }
-  v128.store(x, a0);
-  v128.store(x, a1, 16);
-  v128.store(x, a2, 32);
-  v128.store(x, a3, 48);
-}
-
-/** strip8 for the last w < 8 columns, entry by entry. */
-function stripTail(x: usize, rs: usize, count: i32, cp: usize, w: i32): void {
-  for (let k = 0; k < count; k++) {
-    const q = cp + (<usize>k << 5);
-    const c = load<f64>(q), s = -load<f64>(q, 8);
-    const y = x + rs;
-    for (let j = 0; j < w; j++) {
-      const o = <usize>j << 3;
-      const a = load<f64>(x + o), b = load<f64>(y + o);
-      store<f64>(x + o, c * a - s * b);
-      store<f64>(y + o, s * a + c * b);
-    }
-    x = y;
-  }
-}
-
-/** Opens the record of a sweep on ll..m. */
-@inline function recordSweep(ll: i32, m: i32): void {
-  store<f64>(bufAt, <f64>ll);
-  store<f64>(bufAt, <f64>m, 8);
-  bufAt += 16;
+  if (batchEmpty()) return;
+  batchApply(n, V, ldv, 0);
+  batchApply(n, U, ldu, 2);
+  batchClear();
 }
 
 /** Records step i's rotations: rows i, i+1 of V by (cv, sv), of U by (cu, su) (x_i <- c x_i + s x_i+1, x_i+1 <- c x_i+1 - s x_i). */
 @inline function record(cv: f64, sv: f64, cu: f64, su: f64): void {
-  store<f64>(bufAt, cv);
-  store<f64>(bufAt, sv, 8);
-  store<f64>(bufAt, cu, 16);
-  store<f64>(bufAt, su, 24);
-  bufAt += 32;
+  batchStep(cv, -sv);
+  batchStep(cu, -su);
 }
 
 function zeroShiftSweep(ll: i32, m: i32, d: usize, e: usize): void {
   let cs: f64 = 1, oldcs: f64 = 1, oldsn: f64 = 0;
-  recordSweep(ll, m);
+  batchOpen(ll, false, 4);
   for (let i = ll; i < m; i++) {
     lartg(ld(d, i) * cs, ld(e, i));
     cs = rc;
@@ -271,6 +198,7 @@ function zeroShiftSweep(ll: i32, m: i32, d: usize, e: usize): void {
     st(d, i, rr);
     record(cs, sn, oldcs, oldsn);
   }
+  batchClose();
   const h = ld(d, m) * cs;
   st(d, m, h * oldcs);
   st(e, m - 1, h * oldsn);
@@ -280,7 +208,7 @@ function shiftedSweep(ll: i32, m: i32, shift: f64, d: usize, e: usize): void {
   const dll = ld(d, ll);
   let f = (Math.abs(dll) - shift) * ((dll >= 0 ? 1.0 : -1.0) + shift / dll);
   let g = ld(e, ll);
-  recordSweep(ll, m);
+  batchOpen(ll, false, 4);
   for (let i = ll; i < m; i++) {
     lartg(f, g);
     const cosr = rc, sinr = rs;
@@ -304,6 +232,7 @@ function shiftedSweep(ll: i32, m: i32, shift: f64, d: usize, e: usize): void {
     }
     record(cosr, sinr, cosl, sinl);
   }
+  batchClose();
   st(e, m - 1, f);
 }
 

@@ -5,6 +5,7 @@
 import { axpy, dot } from "./blas1";
 import { at, hyp, ld, rotRows, st } from "./rotation";
 import { dropBy, liftBy, liftExponent, pow2 } from "./scale";
+import { batchApply, batchClear, batchClose, batchEmpty, batchFits, batchOpen, batchStart, batchStep } from "./rotation-batch";
 
 const TINY_SSQ: f64 = 1e-280;
 const EPS: f64 = 2.220446049250313e-16;
@@ -107,6 +108,24 @@ function negligibleCoupling(n: i32, d: usize, e: usize): f64 {
 }
 
 export function tridiagonalQl(n: i32, d: usize, e: usize, Z: usize, ldz: i32, maxIter: i32): i32 {
+  return ql(n, d, e, Z, ldz, maxIter, false);
+}
+
+/**
+ * tridiagonalQl with its rotations recorded in work (lwork >= 4 + 2n doubles)
+ * and applied to Z in batches (rotation-batch.ts): the same bits, several
+ * times fewer passes over Z. Returns -2, doing nothing, when lwork is smaller.
+ */
+export function tridiagonalQlBatched(n: i32, d: usize, e: usize, Z: usize, ldz: i32, maxIter: i32, work: usize, lwork: i32): i32 {
+  if (lwork < 4 + 2 * n) return -2;
+  batchStart(work, lwork);
+  const it = ql(n, d, e, Z, ldz, maxIter, true);
+  if (!batchEmpty()) batchApply(n, Z, ldz, 0);
+  batchClear();
+  return it;
+}
+
+@inline function ql(n: i32, d: usize, e: usize, Z: usize, ldz: i32, maxIter: i32, batched: bool): i32 {
   const small = negligibleCoupling(n, d, e);
   let total = 0;
   for (let l = 0; l < n; l++) {
@@ -125,6 +144,13 @@ export function tridiagonalQl(n: i32, d: usize, e: usize, Z: usize, ldz: i32, ma
       g = ld(d, m) - ld(d, l) + ld(e, l) / (g + (g >= 0 ? r : -r));
       let s: f64 = 1, c: f64 = 1, p: f64 = 0;
       let split = false;
+      if (batched) {
+        if (!batchFits(m - l, 2)) {
+          batchApply(n, Z, ldz, 0);
+          batchClear();
+        }
+        batchOpen(m, true, 2);
+      }
       for (let i = m - 1; i >= l; i--) {
         const f = s * ld(e, i), b = c * ld(e, i);
         r = hyp(f, g);
@@ -142,8 +168,10 @@ export function tridiagonalQl(n: i32, d: usize, e: usize, Z: usize, ldz: i32, ma
         p = s * r;
         st(d, i + 1, g + p);
         g = c * r - b;
-        rotRows(n, at(Z, ldz, i, 0), at(Z, ldz, i + 1, 0), c, s);
+        if (batched) batchStep(c, s);
+        else rotRows(n, at(Z, ldz, i, 0), at(Z, ldz, i + 1, 0), c, s);
       }
+      if (batched) batchClose();
       if (split) continue;
       st(d, l, ld(d, l) - p);
       st(e, l, g);

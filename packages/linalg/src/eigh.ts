@@ -1,6 +1,8 @@
 import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2, tooLarge } from "./factor-util.js";
+import { QR_CROSSOVER, qrBlockedWorkSize } from "./kernels/qr-blocked.js";
+import { tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
@@ -14,6 +16,9 @@ export interface SymmetricOptions extends BackendOptions {
    */
   symmetryTol?: number;
 }
+
+/** From this many entries of the reflector block ((n - 1)², n about 110: the QR crossover), wasm forms Qᵀ by the blocked QR kernels. */
+const QR_BLOCKED_MIN = QR_CROSSOVER;
 
 /** Result of {@link eigh}: S = vectors diag(values) vectorsᵀ. */
 export interface EighResult {
@@ -48,15 +53,34 @@ export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
   const n = checkSquare(S, "eigh", "S");
   const e = pow2Exponent(maxAbs(S.data));
   const maxIter = 30 * n + 30;
-  const { d, z } = withLinalg(opts.backend, arenaBytes(2 * n * n + 4 * n, 0, 6), (ws) => {
+  const n1 = Math.max(n - 1, 1), wq = qrBlockedWorkSize(n1, n1);
+  // Qᵀ by the blocked kernels on wasm above their crossover (GEMM-rich), row by row otherwise.
+  const blocked = n1 * n1 >= QR_BLOCKED_MIN;
+  const lw = tridiagonalQlWorkSize(n);
+  const bytes = arenaBytes(2 * n * n + 4 * n + lw + (blocked ? 2 * n1 * n1 + wq : 0), 0, 10);
+  const { d, z } = withLinalg(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
     const a = ws.f64(n * n);
     symmetrizeScaled(S, e, opts.symmetryTol ?? 1e-10, "eigh", a);
     const d = ws.f64(n), ee = ws.f64(n), tau = ws.f64(n), work = ws.f64(n);
     K.tridiagonalize(n, a, n, d, ee, tau, work);
     const Z = ws.f64(n * n);
-    K.tridiagonalQt(n, a, n, tau, Z, n);
-    const it = K.tridiagonalQl(n, d, ee, Z, n, maxIter);
+    if (blocked && K.backend === "wasm") {
+      // Q = diag(1, Q1): reflector k acts on indices k+1.., stored in row k of a from column k+1
+      // (leading 1 explicit); as the columns of Y below its diagonal, householderQ's layout.
+      const Y = ws.f64(n1 * n1), Q1 = ws.f64(n1 * n1);
+      for (let k = 0; k < n1; k++) for (let i = k + 1; i < n1; i++) Y[i * n1 + k] = a[k * n + i + 1];
+      K.householderQBlocked(n1, n1, Y, n1, tau, Q1, n1, ws.f64(wq));
+      Z.fill(0, 0, n);
+      Z[0] = 1;
+      for (let i = 0; i < n1; i++) {
+        Z[(i + 1) * n] = 0;
+        for (let j = 0; j < n1; j++) Z[(i + 1) * n + j + 1] = Q1[j * n1 + i];
+      }
+    } else {
+      K.tridiagonalQt(n, a, n, tau, Z, n);
+    }
+    const it = K.tridiagonalQlBatched(n, d, ee, Z, n, maxIter, ws.f64(lw), lw);
     if (it < 0) throw new LowrankError("NOT_CONVERGED", `eigh: QL iteration did not converge in ${maxIter} steps`);
     return { d: ws.output(d), z: ws.output(Z) };
   });

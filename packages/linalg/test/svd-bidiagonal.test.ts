@@ -127,7 +127,7 @@ describe("bidiagonal kernels (js reference)", () => {
     const n = 12, d = new Float64Array(n).fill(1), e = new Float64Array(n).fill(1);
     const U = new Float64Array(n * n), V = new Float64Array(n * n);
     for (let i = 0; i < n; i++) U[i * n + i] = V[i * n + i] = 1;
-    expect(jsKernels.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(2 + 4 * n), 2 + 4 * n)).toBeGreaterThan(0);
+    expect(jsKernels.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(4 + 4 * n), 4 + 4 * n)).toBeGreaterThan(0);
     const want = Array.from({ length: n }, (_, k) => 2 * Math.cos(((k + 1) * Math.PI) / (2 * n + 1)));
     expect(maxRel(d, want)).toBeLessThan(1e-14);
     expect(orthError({ rows: n, cols: n, data: U })).toBeLessThan(1e-14);
@@ -157,7 +157,7 @@ describeVariants("svd method: bidiagonal wasm", () => {
   });
 
   it("the kernels agree with their js twins to rounding (bit for bit on simd: the conformance suite)", () => {
-    const n = 37, A0 = randn(n, n, 50).data, lw = 3 * (2 + 4 * n);
+    const n = 37, A0 = randn(n, n, 50).data, lw = 3 * (4 + 4 * n);
     const run = (K: typeof jsKernels, A: Float64Array, d: Float64Array, e: Float64Array, U: Float64Array, V: Float64Array) => {
       K.bidiagonalize(n, A, n, d, e, new Float64Array(n).fill(0), new Float64Array(n).fill(0), new Float64Array(n));
       const sweeps = K.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(lw), lw);
@@ -186,5 +186,37 @@ describeVariants("svd method: bidiagonal wasm", () => {
       expect(jsKernels.bidiagonalQr(n, d, e, U, n, V, n, new Float64Array(4 * n), 4 * n)).toBe(-2);
       expect(Array.from(d)).toEqual(Array.from(d0));
     });
+  });
+});
+
+describe("rotation batches (js twin of the record)", () => {
+  it("applying a recorded up and down sweep equals rotating at once, bit for bit", async () => {
+    const { batchApply, batchClear, batchClose, batchEmpty, batchFits, batchOpen, batchStart, batchStep } = await import("../src/kernels/rotation-batch.js");
+    const { rotRows } = await import("../src/kernels/rotation.js");
+    const n = 11, X0 = randn(n, n, 60).data, X = X0.slice(), Y = X0.slice();
+    const work = new Float64Array(4 * (4 + 2 * n));
+    batchStart(work, work.length);
+    expect(batchEmpty()).toBe(true);
+    const angles = randn(1, 2 * n, 61).data;
+    // Up from row 2 over 5 steps, then down from row 9 over 6 steps.
+    batchOpen(2, false, 2);
+    for (let k = 0; k < 5; k++) {
+      const c = Math.cos(angles[k]), s = Math.sin(angles[k]);
+      batchStep(c, s);
+      rotRows(n, Y, (2 + k) * n, Y, (3 + k) * n, c, s);
+    }
+    batchClose();
+    expect(batchFits(n, 2)).toBe(true);
+    batchOpen(9, true, 2);
+    for (let k = 0; k < 6; k++) {
+      const c = Math.cos(angles[n + k]), s = Math.sin(angles[n + k]);
+      batchStep(c, s);
+      rotRows(n, Y, (8 - k) * n, Y, (9 - k) * n, c, s);
+    }
+    batchClose();
+    batchApply(n, X, n, 0);
+    expect(Array.from(X)).toEqual(Array.from(Y));
+    batchClear();
+    expect(batchEmpty()).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { jsKernels } from "../../../packages/linalg/src/kernels/index.js";
 import { gemmTask, gemmTaskCols, gemmTaskRows, gemmWorkSize, GEMM_JOB_BYTES } from "../../../packages/linalg/src/kernels/gemm.js";
 import { bidiagonalQrWorkSize } from "../../../packages/linalg/src/kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-blocked.js";
+import { tridiagonalQlWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal.js";
 import { rngFillNormal, rngFillUniform } from "../../../packages/linalg/src/kernels/xoshiro.js";
 import { gen, scratch, type Arg, type Case, type Rng } from "./kernel-harness.js";
 
@@ -193,6 +194,18 @@ export const LINALG: Record<string, Entry> = {
       return { args: [n, d, e, Z, ldz, 30 * n] };
     },
   },
+  tridiagonalQlBatched: {
+    iterations: true,
+    sizes: [1, 2, 5, 12],
+    make(n, r, seed) {
+      const lda = pad(seed, n), ldz = pad(seed >> 1, n), { A, d, e, tau } = tridiagonalOf(r, n, lda);
+      const Z = new Float64Array((n - 1) * ldz + n);
+      K.tridiagonalQt(n, A, lda, tau, Z, ldz);
+      // Odd seeds: room for one iteration's record only (a batch per iteration).
+      const lw = seed & 1 ? 4 + 2 * n : tridiagonalQlWorkSize(n);
+      return { args: [n, d, e, Z, ldz, 30 * n, scratch(new Float64Array(lw)), lw] };
+    },
+  },
   bidiagonalize: {
     sizes: [1, 2, 5, 12],
     make(n, r, seed) {
@@ -208,7 +221,7 @@ export const LINALG: Record<string, Entry> = {
       K.bidiagonalize(n, A, lda, d, e, new Float64Array(n), new Float64Array(n), new Float64Array(n));
       const ldu = pad(seed >> 1, n), ldv = pad(seed >> 2, n), U = gen.block(r, n, n, ldu), V = gen.block(r, n, n, ldv);
       // Odd seeds: room for one sweep's record only (a batch per sweep); even: bidiagonalQrWorkSize.
-      const lw = seed & 1 ? 2 + 4 * n : bidiagonalQrWorkSize(n);
+      const lw = seed & 1 ? 4 + 4 * n : bidiagonalQrWorkSize(n);
       return { args: [n, d, e, U, ldu, V, ldv, scratch(new Float64Array(lw)), lw] };
     },
   },

@@ -13,7 +13,7 @@ const BATCH = 32;
 
 /** Doubles of bidiagonalQr's work for batches of up to 32 full-length sweeps. */
 export function bidiagonalQrWorkSize(n: number): number {
-  return BATCH * (2 + 4 * Math.max(n, 1));
+  return BATCH * (4 + 4 * Math.max(n, 1));
 }
 
 /** Relative machine precision (LAPACK's dlamch('E')). */
@@ -128,18 +128,18 @@ export function smallerSingular(f: number, g: number, h: number): number {
  * dbdsqr's relative convergence tests, so each singular value is found to a
  * few ulps of itself. Returns the sweeps, or -1 after 6n² sweep steps. O(n²)
  * for the values, about 12n per sweep step for the vectors. `work` (lwork >=
- * 2 + 4n doubles; bidiagonalQrWorkSize(n) batches many sweeps) holds the
+ * 4 + 4n doubles; bidiagonalQrWorkSize(n) batches many sweeps) holds the
  * WASM kernel's record of rotations, which it applies to U and V in batches,
  * 8 columns at a time, with the same operations per entry in the same order as
  * this twin's immediate rotations (so the same bits). Returns -2, doing
- * nothing, when lwork is below 2 + 4n.
+ * nothing, when lwork is below 4 + 4n.
  */
 export function bidiagonalQr(
   n: number, d: Float64Array, e: Float64Array, U: Float64Array, ldu: number, V: Float64Array, ldv: number,
   work: Float64Array, lwork: number,
 ): number {
   if (n <= 0) return 0;
-  if (lwork < 2 + 4 * n) return -2; // the WASM kernel would have no room for one sweep's record: nothing done
+  if (lwork < 4 + 4 * n) return -2; // the WASM kernel would have no room for one sweep's record: nothing done
   e[n - 1] = 0;
   let smax = 0;
   for (let i = 0; i < n; i++) smax = Math.max(smax, Math.abs(d[i]), Math.abs(e[i]));

@@ -69,6 +69,22 @@ function householderVectorLifted(X: Float64Array, x: number, stride: number, L: 
 }
 
 /**
+ * w[wo..wo+L) += Σ v_i r_i over the rows i0 <= i < i1 whose v_i is nonzero, in
+ * order; v_i = V[vBase + i vStride], r_i = R[rBase + i rStride ..]. The twin of
+ * the assembly helper, whose runs of four rows through rank1x4 sum each entry
+ * in this order.
+ */
+export function accumulateRows(
+  i0: number, i1: number, L: number, V: Float64Array, vBase: number, vStride: number,
+  R: Float64Array, rBase: number, rStride: number, w: Float64Array, wo: number,
+): void {
+  for (let i = i0; i < i1; i++) {
+    const vi = V[vBase + i * vStride];
+    if (vi !== 0) axpyAt(L, vi, R, rBase + i * rStride, w, wo);
+  }
+}
+
+/**
  * Householder QR in place of A (m x n): on return R (min(m,n) x n) is in the
  * upper triangle with a non-negative diagonal, and the reflectors
  * H_j = I - tau_j v_j v_jᵀ (v_j[j] = 1 implicit, v_j[i] = A[i][j] for i > j)

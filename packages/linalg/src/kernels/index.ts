@@ -16,7 +16,7 @@ import { jacobiRows } from "./jacobi-svd.js";
 import { householderQBlocked, householderQrBlocked } from "./qr-blocked.js";
 import { spmm, spmmT } from "./sparse.js";
 import { triangularSolve } from "./triangular.js";
-import { tridiagonalize, tridiagonalQl, tridiagonalQt } from "./tridiagonal.js";
+import { tridiagonalize, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt } from "./tridiagonal.js";
 import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
 
 /**
@@ -125,6 +125,15 @@ export interface LinalgKernels {
    */
   tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number): number;
   /**
+   * tridiagonalQl (the same bits) whose WASM kernel records the rotations in
+   * `work` (lwork >= 4 + 2n doubles; tridiagonalQlWorkSize(n) batches up to 32
+   * iterations) and applies them to Z in batches, 8 columns at a time: several
+   * times fewer passes over Z. Returns -2, doing nothing, for a smaller lwork.
+   */
+  tridiagonalQlBatched(
+    n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number, work: Float64Array, lwork: number,
+  ): number;
+  /**
    * Householder reduction of the square n x n A to upper bidiagonal B = Qᵀ A P
    * (as dgebd2): d (n, >= 0) the diagonal, e (n) the superdiagonal, e[n-1] = 0.
    * Q's reflectors below the diagonal (householderQr's layout, tau in tauq), P's
@@ -141,7 +150,7 @@ export interface LinalgKernels {
    * non-negative and descending, e destroyed; every left rotation is applied to
    * rows of U (n x n) and every right one to rows of V, rows kept with d's
    * order. Returns the sweeps, or -1 after 6n² sweep steps. O(n²) + O(n) per
-   * rotation of the vectors. `work` holds lwork >= 2 + 4n doubles (the WASM
+   * rotation of the vectors. `work` holds lwork >= 4 + 4n doubles (the WASM
    * kernel records rotations there and applies them in batches, same bits;
    * bidiagonalQrWorkSize(n) batches up to 32 sweeps); a smaller lwork returns
    * -2 with nothing done.
@@ -192,6 +201,7 @@ export const jsKernels: LinalgKernels = {
   tridiagonalize,
   tridiagonalQt,
   tridiagonalQl,
+  tridiagonalQlBatched,
   bidiagonalize,
   bidiagonalQr,
   cholesky,

@@ -179,3 +179,22 @@ export function tridiagonalQl(n: number, d: Float64Array, e: Float64Array, Z: Fl
   }
   return total;
 }
+
+/** Doubles of tridiagonalQlBatched's work that batch up to 32 full-length QL iterations. */
+export function tridiagonalQlWorkSize(n: number): number {
+  return 32 * (4 + 2 * Math.max(n, 1));
+}
+
+/**
+ * tridiagonalQl whose WASM kernel records the rotations in `work` (lwork >=
+ * 4 + 2n doubles; tridiagonalQlWorkSize(n) batches up to 32 iterations) and
+ * applies them to Z in batches, 8 columns at a time, each entry getting the
+ * same operations in the same order (so the same bits as this twin, which
+ * rotates at once). Returns -2, doing nothing, when lwork is below 4 + 2n.
+ */
+export function tridiagonalQlBatched(
+  n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number, work: Float64Array, lwork: number,
+): number {
+  if (lwork < 4 + 2 * n) return -2;
+  return tridiagonalQl(n, d, e, Z, ldz, maxIter);
+}

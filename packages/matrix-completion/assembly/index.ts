@@ -4,4 +4,4 @@ export * from "../../linalg/assembly/index";
 export { alsHalfStep } from "./als-half-step";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";
-export { alsHalfStepTask, squaredErrorTask } from "./tasks";
+export { alsHalfStepTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";

@@ -1,6 +1,8 @@
 // Task kernels of the worker pool (docs/ARCHITECTURE.md, "Threads" and
 // "@lowrank/matrix-completion"): the ALS half-step cut into fixed blocks of
-// ALS_TASK_ROWS rows, and the squared-error pass cut into its chunks. Which
+// ALS_TASK_ROWS rows, robust-altmin's prepare and PCG-step passes over a
+// block cut into pieces of SKETCH_TASK_ROWS rows, and the squared-error pass
+// cut into its chunks. Which
 // thread runs a task never changes what it computes: a block's rows are
 // solved exactly as alsHalfStep solves them, and a chunk's sum is the one
 // squaredError adds at that place, so the results have the same bits for any
@@ -8,6 +10,7 @@
 // src/parallel.ts.
 import { alsRows } from "./als-half-step";
 import { sseChunk, squaredErrorRange } from "./predict";
+import { sketchedPrepare, sketchedStep } from "./sketched-solve";
 
 /** Rows of one task of the parallel half-step. */
 export const ALS_TASK_ROWS: i32 = 16;
@@ -27,17 +30,18 @@ export const ALS_JOB_BYTES: i32 = 96;
  * task a thread takes in a job claims the next slot. A job never has more
  * threads than slots: a claim past them is a lowrank bug and traps.
  */
-@inline function threadSlot(job: usize, scratch: usize): i32 {
-  const stamp = load<i32>(job, 56);
+@inline function threadSlot(job: usize, scratch: usize, at: usize): i32 {
+  // At `at`: i32 slots, stamp, next slot.
+  const stamp = load<i32>(job + at, 4);
   if (load<i32>(scratch) == stamp) return load<i32>(scratch, 4);
   let slot: i32;
   if (ASC_FEATURE_THREADS) {
-    slot = atomic.add<i32>(job + 60, 1);
+    slot = atomic.add<i32>(job + at + 8, 1);
   } else {
-    slot = load<i32>(job, 60);
-    store<i32>(job + 60, slot + 1);
+    slot = load<i32>(job + at, 8);
+    store<i32>(job + at + 8, slot + 1);
   }
-  if (slot >= load<i32>(job, 52)) unreachable();
+  if (slot >= load<i32>(job + at)) unreachable();
   store<i32>(scratch, stamp);
   store<i32>(scratch, slot, 4);
   return slot;
@@ -47,7 +51,7 @@ export const ALS_JOB_BYTES: i32 = 96;
 export function alsHalfStepTask(job: usize, t: i32, scratch: usize): void {
   const n = load<i32>(job), i0 = t * ALS_TASK_ROWS;
   if (i0 >= n) return;
-  const slot = threadSlot(job, scratch);
+  const slot = threadSlot(job, scratch, 52);
   const work = <usize>load<u32>(job, 44) + <usize>slot * <usize>load<u32>(job, 48);
   const singular = alsRows(
     i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
@@ -76,4 +80,56 @@ export function squaredErrorTask(job: usize, t: i32, scratch: usize): void {
     load<f64>(job, 40), load<f64>(job, 48), load<f64>(job, 56),
   );
   store<f64>(<usize>load<u32>(job, 36) + (<usize>t << 3), s);
+}
+
+/** Rows of one piece of robust-altmin's passes over a block. */
+export const SKETCH_TASK_ROWS: i32 = 4;
+
+/**
+ * The sketched job (bytes), one block of rows: i32 i0 0, nb 4, k 8, ptr 12,
+ * idx 16, vals 20, F 24, X 28, s 32, seed 36, srht 40, T 44, D 48, SD 52, H 56,
+ * L 60, g 64, z 68, p 72, gamma 76, status 80, buf 84, w 88, qq 92, active 96,
+ * then the per-thread strides (bytes) of SD 100, H 104 and buf 108, and slots
+ * 112, stamp 116, next slot 120.
+ */
+export const SKETCH_JOB_BYTES: i32 = 128;
+
+@inline function ptrAt(job: usize, at: usize): usize {
+  return <usize>load<u32>(job + at);
+}
+
+/**
+ * Piece t of sketchedPrepare on the job's block: its rows r0 .. r1 - 1 with
+ * every per-row array shifted to them and this thread's SD, H and buf, so
+ * each row is prepared exactly as the whole block's call prepares it.
+ */
+export function sketchedPrepareTask(job: usize, t: i32, scratch: usize): void {
+  const nb = load<i32>(job, 4), r0 = t * SKETCH_TASK_ROWS;
+  if (r0 >= nb) return;
+  const slot = <usize>threadSlot(job, scratch, 112);
+  const i0 = load<i32>(job), k = load<i32>(job, 8), ptr = ptrAt(job, 12);
+  const kp = (k + 1) & ~1, row = <usize>kp << 3, kk = <usize>(k * k) << 3, r = <usize>r0;
+  const shift = <usize>(load<i32>(ptr + (<usize>(i0 + r0) << 2)) - load<i32>(ptr + (<usize>i0 << 2))) * row;
+  sketchedPrepare(
+    i0 + r0, min(nb, r0 + SKETCH_TASK_ROWS) - r0, k, ptr, ptrAt(job, 16), ptrAt(job, 20), ptrAt(job, 24), ptrAt(job, 28),
+    load<i32>(job, 32), load<u32>(job, 36), load<i32>(job, 40), ptrAt(job, 44), ptrAt(job, 48) + shift,
+    ptrAt(job, 52) + slot * <usize>load<u32>(job, 100), ptrAt(job, 56) + slot * <usize>load<u32>(job, 104),
+    ptrAt(job, 60) + r * kk, ptrAt(job, 64) + r * row, ptrAt(job, 68) + r * row, ptrAt(job, 72) + r * row,
+    ptrAt(job, 76) + (r << 3), ptrAt(job, 80) + (r << 3), ptrAt(job, 84) + slot * <usize>load<u32>(job, 108),
+  );
+}
+
+/** Piece t of sketchedStep on the job's block, shifted as in sketchedPrepareTask. */
+export function sketchedStepTask(job: usize, t: i32, scratch: usize): void {
+  const nb = load<i32>(job, 4), r0 = t * SKETCH_TASK_ROWS;
+  if (r0 >= nb) return;
+  const slot = <usize>threadSlot(job, scratch, 112);
+  const i0 = load<i32>(job), k = load<i32>(job, 8), ptr = ptrAt(job, 12);
+  const kp = (k + 1) & ~1, row = <usize>kp << 3, kk = <usize>(k * k) << 3, r = <usize>r0;
+  const shift = <usize>(load<i32>(ptr + (<usize>(i0 + r0) << 2)) - load<i32>(ptr + (<usize>i0 << 2))) * row;
+  sketchedStep(
+    i0 + r0, min(nb, r0 + SKETCH_TASK_ROWS) - r0, k, ptr, ptrAt(job, 48) + shift, ptrAt(job, 28),
+    ptrAt(job, 60) + r * kk, ptrAt(job, 64) + r * row, ptrAt(job, 68) + r * row, ptrAt(job, 72) + r * row, ptrAt(job, 88) + r * row,
+    ptrAt(job, 76) + (r << 3), ptrAt(job, 92) + (r << 3), ptrAt(job, 96) + (r << 3), ptrAt(job, 84) + slot * <usize>load<u32>(job, 108),
+  );
 }

@@ -24,7 +24,7 @@ export interface AltMinSettings {
   /** Cap on PCG steps per row (sketched solver). */
   maxInner: number;
   seed: number;
-  /** Threads the exact solver's scratch has room for (one alsWorkSize each: src/parallel.ts). */
+  /** Threads the solver's scratch has room for (exact: one alsWorkSize each; sketched: see sketchedWorkSize). */
   threads: number;
 }
 
@@ -34,7 +34,7 @@ export function altMinWorkSize(n: number, m: number, k: number, maxCount: number
 }
 
 function solveWorkSize(n: number, m: number, k: number, maxCount: number, s: AltMinSettings): number {
-  return s.solver === "exact" ? s.threads * alsWorkSize(k) : sketchedWorkSize(k, s.sketchSize, maxCount, Math.max(n, m), s.sketch);
+  return s.solver === "exact" ? s.threads * alsWorkSize(k) : sketchedWorkSize(k, s.sketchSize, maxCount, Math.max(n, m), s.sketch, s.threads);
 }
 
 /**
@@ -56,7 +56,7 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): HalfStep
   const T1 = take(N * k), T2 = take(N * k), R = take(k * k), tau = take(k), qw = take(k);
   let calls = 0;
   const sketched = s.solver === "sketched"
-    ? sketchedHalfStep(K, solveWork, { k, sketchSize: s.sketchSize, sketch: s.sketch, innerTol: s.innerTol, maxInner: s.maxInner, ridge: s.ridge }, maxCount, N)
+    ? sketchedHalfStep(K, solveWork, { k, sketchSize: s.sketchSize, sketch: s.sketch, innerTol: s.innerTol, maxInner: s.maxInner, ridge: s.ridge, threads: s.threads }, maxCount, N)
     : null;
 
   const solve = (cnt: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, fRows: number, X: Float64Array, bias: Float64Array): HalfStepReport => {

@@ -18,7 +18,8 @@ const WARM_BYTES = 1 << 17;
  * The module: the simd variant is bundled (so Node and workers can compile it
  * synchronously on first use), the relaxed-simd variant loads when `init()`
  * picks it, and the threaded variants when the pool starts (their task
- * kernels: the ALS half-step's blocks of rows and the squared error's chunks,
+ * kernels: the ALS half-step's blocks of rows, robust-altmin's pieces of a
+ * block and the squared error's chunks,
  * src/parallel.ts). A run takes the threaded instance when the pool is free
  * (src/run-workspace.ts), else its private instance.
  */
@@ -26,7 +27,7 @@ export const completionModule = defineKernelModule<Exports, CompletionKernels>({
   name: "@lowrank/matrix-completion", sources, bind: (instance) => withParallelKernels(bindCompletion(instance), instance),
   js: jsCompletionKernels, warm: warmCompletion, warmBytes: WARM_BYTES,
   // A task's scratch holds the stamp and slot of the thread's last job (assembly/tasks.ts); the solves' scratch comes with the job.
-  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
+  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "sketchedPrepareTask", "sketchedStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
 });
 
 // Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully

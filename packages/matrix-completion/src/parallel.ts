@@ -1,4 +1,5 @@
-// The half-steps and the squared-error pass on the worker pool
+// The half-steps (ALS and altmin: blocks of rows; robust-altmin: pieces of
+// each block's prepare and PCG-step passes) and the squared-error pass on the worker pool
 // (docs/ARCHITECTURE.md, "Threads" and "@lowrank/matrix-completion"): on a
 // threaded instance, during a run that has threads, a large enough call is
 // written as a job and split by the task kernels of assembly/tasks.ts into
@@ -10,10 +11,13 @@ import { alsWorkSize } from "./als.js";
 import type { Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";
 import { SSE_MAX_CHUNKS, sseChunk } from "./kernels/predict.js";
-import { ALS_JOB_BYTES, ALS_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
+import { CHUNK } from "./kernels/normal-product.js";
+import { ALS_JOB_BYTES, ALS_TASK_ROWS, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
 
 /** Below this many multiply-adds (estimated) waking the workers costs more than it saves. */
 export const PARALLEL_MIN = 1 << 20;
+/** The same for one block's pass of robust-altmin (a job per pass: its blocks are smaller). */
+const SKETCH_MIN = 1 << 17;
 
 /** Each job's stamp: a thread's first task in a job claims a scratch slot (assembly/tasks.ts). */
 let stamp = 0;
@@ -35,9 +39,14 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   const alsJob = instance.arena.permanent(ALS_JOB_BYTES);
   const sseJob = instance.arena.permanent(SSE_JOB_BYTES);
   const partials = instance.arena.permanent(8 * SSE_MAX_CHUNKS);
+  const sketchJob = instance.arena.permanent(SKETCH_JOB_BYTES);
   const memory = instance.memory;
   const p = pointerOf(memory);
-  const serial = { alsHalfStep: k.alsHalfStep, squaredError: k.squaredError };
+  const serial = { alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
+  /** Writes the sketched job: its 28 i32 fields, then this job's slots, stamp and a zero next slot. */
+  const sketchJobOf = (fields: number[], threads: number) => {
+    new Int32Array(memory.buffer, sketchJob, SKETCH_JOB_BYTES / 4).set([...fields, threads, nextStamp(), 0]);
+  };
   const out: CompletionKernels = {
     ...k,
     alsHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, lambda, lambdaBias, weighted, fitBias, work) {
@@ -54,6 +63,44 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       new Float64Array(memory.buffer, alsJob + 72, 3).set([mu, lambda, lambdaBias]);
       run.run("alsHalfStepTask", alsJob, ntasks);
       return i[16];
+    },
+    // robust-altmin's passes over one block: in parallel when SD, H and buf hold one scratch per thread (src/robust-altmin.ts sizes them so).
+    sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, buf) {
+      const run = instance.tasks;
+      const ntasks = Math.ceil(nb / SKETCH_TASK_ROWS), kp = (kk + 1) & ~1, t = run?.threads ?? 1;
+      const sdStride = s * kp, bufStride = 2 * CHUNK + kp, hStride = Math.floor(H.length / t);
+      let hNeed = 0;
+      for (let r = 0; srht && r < nb; r++) {
+        const cnt = ptr[i0 + r + 1] - ptr[i0 + r];
+        let P = 1;
+        while (P < cnt) P *= 2;
+        if (cnt > s) hNeed = Math.max(hNeed, P * kp);
+      }
+      const cost = (ptr[i0 + nb] - ptr[i0]) * kk + nb * (s * kk * kk + kk * kk * kk);
+      if (!run || t < 2 || ntasks < 2 || SD.length < t * sdStride || buf.length < t * bufStride || hStride < hNeed || cost < SKETCH_MIN) {
+        return serial.sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, buf);
+      }
+      sketchJobOf([i0, nb, kk, p(ptr), p(idx), p(vals), p(F), p(X), s, seed, srht, p(T), p(D), p(SD), p(H), p(L), p(g), p(z), p(pp), p(gamma),
+        p(status), p(buf), 0, 0, 0, sdStride * 8, hStride * 8, bufStride * 8], t);
+      run.run("sketchedPrepareTask", sketchJob, ntasks);
+      let prepared = 0;
+      for (let r = 0; r < nb; r++) if (status[r] !== 0) prepared++;
+      return prepared;
+    },
+    sketchedStep(i0, nb, kk, ptr, D, X, L, g, z, pp, w, gamma, qq, active, buf) {
+      const run = instance.tasks;
+      const ntasks = Math.ceil(nb / SKETCH_TASK_ROWS), kp = (kk + 1) & ~1, t = run?.threads ?? 1, bufStride = 2 * CHUNK + kp;
+      let cost = 0;
+      for (let r = 0; r < nb; r++) if (active[r] !== 0) cost += 2 * (ptr[i0 + r + 1] - ptr[i0 + r]) * kk + 4 * kk * kk;
+      if (!run || t < 2 || ntasks < 2 || buf.length < t * bufStride || cost < SKETCH_MIN) {
+        return serial.sketchedStep(i0, nb, kk, ptr, D, X, L, g, z, pp, w, gamma, qq, active, buf);
+      }
+      sketchJobOf([i0, nb, kk, p(ptr), 0, 0, 0, p(X), 0, 0, 0, 0, p(D), 0, 0, p(L), p(g), p(z), p(pp), p(gamma), 0, p(buf), p(w), p(qq),
+        p(active), 0, 0, bufStride * 8], t);
+      run.run("sketchedStepTask", sketchJob, ntasks);
+      let stepped = 0;
+      for (let r = 0; r < nb; r++) if (active[r] !== 0 && qq[r] > 0) stepped++;
+      return stepped;
     },
     squaredError(nnz, kk, rowIdx, colIdx, vals, U, V, rowBias, colBias, mu, lo, hi) {
       const run = instance.tasks;

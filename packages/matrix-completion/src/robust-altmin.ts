@@ -29,22 +29,29 @@ function pow2AtLeast(n: number): number {
   return N;
 }
 
-/** Sizes of the half-step's scratch (doubles), given the rank, sketch rows, largest row count and the most rows either side has. */
-function layout(k: number, s: number, maxCount: number, m: number, sketch: SketchKind) {
+/**
+ * Sizes of the half-step's scratch (doubles), given the rank, sketch rows,
+ * largest row count, the most rows either side has, and the threads it runs
+ * on: with t threads a block holds t times the rows (each pass over it is
+ * one job of the pool, src/parallel.ts) and the per-row scratch of a pass
+ * (the sketch, the SRHT buffer, buf) is there once per thread. A row's
+ * result never depends on its block, so the bits are those of one thread.
+ */
+function layout(k: number, s: number, maxCount: number, m: number, sketch: SketchKind, threads: number) {
   const kp = (k + 1) & ~1;
-  const rows = Math.max(1, Math.min(256, m, Math.floor(BLOCK_STATE / (k * k + 4 * kp + 4))));
-  const design = Math.max(maxCount * kp, Math.min(BLOCK_DESIGN, rows * maxCount * kp));
+  const rows = Math.max(1, Math.min(256 * threads, m, Math.floor((BLOCK_STATE * threads) / (k * k + 4 * kp + 4))));
+  const design = Math.max(maxCount * kp, Math.min(BLOCK_DESIGN * threads, rows * maxCount * kp));
   const parts = {
-    table: (m + 1) >> 1, design, sketch: s * kp, srht: sketch === "srht" ? pow2AtLeast(Math.max(maxCount, 1)) * kp : 0,
-    L: rows * k * k, vectors: 4 * rows * kp, scalars: 4 * rows, buf: 2 * CHUNK + kp, exact: (k + 1) * (k + 1) + k + 1,
+    table: (m + 1) >> 1, design, sketch: threads * s * kp, srht: sketch === "srht" ? threads * pow2AtLeast(Math.max(maxCount, 1)) * kp : 0,
+    L: rows * k * k, vectors: 4 * rows * kp, scalars: 4 * rows, buf: threads * (2 * CHUNK + kp), exact: (k + 1) * (k + 1) + k + 1,
   };
   const total = Object.values(parts).reduce((a, b) => a + b, 0);
   return { kp, rows, design, parts, total };
 }
 
-/** Doubles of scratch a robust-altmin half-step needs (maxCount: the largest row count; m: the most rows either side has). */
-export function sketchedWorkSize(k: number, s: number, maxCount: number, m: number, sketch: SketchKind): number {
-  return layout(k, s, maxCount, m, sketch).total;
+/** Doubles of scratch a robust-altmin half-step on `threads` threads needs (maxCount: the largest row count; m: the most rows either side has). */
+export function sketchedWorkSize(k: number, s: number, maxCount: number, m: number, sketch: SketchKind, threads = 1): number {
+  return layout(k, s, maxCount, m, sketch, threads).total;
 }
 
 /** Settings of the sketched solver. */
@@ -55,6 +62,8 @@ export interface SketchedSolver {
   innerTol: number;
   maxInner: number;
   ridge: number;
+  /** Threads the scratch is laid out for (default 1; see sketchedWorkSize). */
+  threads?: number;
 }
 
 /** One side's problem: rows n of X against F (fRows rows), CSR (ptr, idx, vals). */
@@ -88,7 +97,7 @@ export function sketchedHalfStep(
 ): (p: HalfStepProblem) => HalfStepReport {
   const { k, sketchSize: s, innerTol, maxInner, ridge } = o;
   const srht = o.sketch === "srht" ? 1 : 0;
-  const { kp, rows: B, design, parts } = layout(k, s, maxCount, m, o.sketch);
+  const { kp, rows: B, design, parts } = layout(k, s, maxCount, m, o.sketch, o.threads ?? 1);
   let at = 0;
   const take = (len: number) => work.subarray(at, (at += len));
   const T = new Int32Array(work.buffer, work.byteOffset + at * 8, m);

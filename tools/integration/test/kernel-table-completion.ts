@@ -3,7 +3,9 @@
 // src/robust-altmin.ts, each cut to what one block of rows touches;
 // sketchedStep starts from the state the twin's sketchedPrepare leaves.
 import { jsCompletionKernels } from "../../../packages/matrix-completion/src/kernels/index.js";
-import { ALS_JOB_BYTES, alsHalfStepTask, SSE_JOB_BYTES, squaredErrorTask } from "../../../packages/matrix-completion/src/kernels/tasks.js";
+import {
+  ALS_JOB_BYTES, alsHalfStepTask, SKETCH_JOB_BYTES, sketchedPrepareTask, sketchedStepTask, SSE_JOB_BYTES, squaredErrorTask,
+} from "../../../packages/matrix-completion/src/kernels/tasks.js";
 import { gen, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -102,6 +104,56 @@ export const COMPLETION: Record<string, Entry> = {
             work: w as Float64Array,
           }, t);
         },
+      };
+    },
+  },
+  sketchedPrepareTask: {
+    // One piece (4 rows) of sketchedPrepare on a block of 6 rows: piece 0 (4 rows) or 1 (2 rows).
+    sizes: [0, 1],
+    make(t, r, seed) {
+      const b = block(r, 6, seed, 1 + (seed % 4)), { k, kp, s, nb } = b;
+      const D = new Float64Array(b.design), SD = scratch(new Float64Array(s * kp)), H = scratch(new Float64Array(b.H)), buf = scratch(new Float64Array(2 * CHUNK + kp));
+      const L = new Float64Array(nb * k * k), g = new Float64Array(nb * kp), z = new Float64Array(nb * kp), p = new Float64Array(nb * kp);
+      const gamma = new Float64Array(nb), status = new Float64Array(nb), job = scratch(new Uint8Array(SKETCH_JOB_BYTES));
+      return {
+        args: [job, t, scratch(new Uint8Array(16))],
+        extra: [b.ptr, b.idx, b.vals, b.F, b.X, b.T, D, SD, H, L, g, z, p, gamma, status, buf],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 31).set([b.i0, nb, k, at(b.ptr), at(b.idx), at(b.vals), at(b.F), at(b.X), s, seed, b.srht, at(b.T), at(D), at(SD),
+            at(H), at(L), at(g), at(z), at(p), at(gamma), at(status), at(buf), 0, 0, 0, SD.length * 8, H.length * 8, buf.length * 8, 1, 7, 0]);
+        },
+        js: (_, e) => sketchedPrepareTask({
+          i0: b.i0, nb, k, ptr: e[0] as Int32Array, idx: e[1] as Int32Array, vals: e[2] as Float64Array, F: e[3] as Float64Array, X: e[4] as Float64Array,
+          s, seed, srht: b.srht, T: e[5] as Int32Array, D: e[6] as Float64Array, SD: e[7] as Float64Array, H: e[8] as Float64Array, L: e[9] as Float64Array,
+          g: e[10] as Float64Array, z: e[11] as Float64Array, p: e[12] as Float64Array, gamma: e[13] as Float64Array, status: e[14] as Float64Array,
+          buf: e[15] as Float64Array, w: new Float64Array(0), qq: new Float64Array(0), active: new Float64Array(0),
+        }, t),
+      };
+    },
+  },
+  sketchedStepTask: {
+    // One piece of sketchedStep on a block of 6 rows, from the state the twin's sketchedPrepare leaves (as for sketchedStep).
+    sizes: [0, 1],
+    make(t, r, seed) {
+      const b = block(r, 6, seed, 2 + (seed % 3)), { k, kp, s, nb } = b;
+      const D = new Float64Array(b.design), L = new Float64Array(nb * k * k), g = new Float64Array(nb * kp), z = new Float64Array(nb * kp);
+      const p = new Float64Array(nb * kp), gamma = new Float64Array(nb), status = new Float64Array(nb);
+      C.sketchedPrepare(b.i0, nb, k, b.ptr, b.idx, b.vals, b.F, b.X, s, seed, b.srht, b.T, D, new Float64Array(s * kp), new Float64Array(b.H),
+        L, g, z, p, gamma, status, new Float64Array(2 * CHUNK + kp));
+      const w = new Float64Array(nb * kp), qq = new Float64Array(nb), buf = scratch(new Float64Array(2 * CHUNK + kp)), job = scratch(new Uint8Array(SKETCH_JOB_BYTES));
+      return {
+        args: [job, t, scratch(new Uint8Array(16))],
+        extra: [b.ptr, D, b.X, L, g, z, p, w, gamma, qq, status, buf],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 31).set([b.i0, nb, k, at(b.ptr), 0, 0, 0, at(b.X), 0, 0, 0, 0, at(D), 0, 0, at(L), at(g), at(z), at(p), at(gamma),
+            0, at(buf), at(w), at(qq), at(status), 0, 0, buf.length * 8, 1, 7, 0]);
+        },
+        js: (_, e) => sketchedStepTask({
+          i0: b.i0, nb, k, ptr: e[0] as Int32Array, idx: new Int32Array(0), vals: new Float64Array(0), F: new Float64Array(0), X: e[2] as Float64Array,
+          s, seed, srht: b.srht, T: new Int32Array(0), D: e[1] as Float64Array, SD: new Float64Array(0), H: new Float64Array(0), L: e[3] as Float64Array,
+          g: e[4] as Float64Array, z: e[5] as Float64Array, p: e[6] as Float64Array, w: e[7] as Float64Array, gamma: e[8] as Float64Array,
+          qq: e[9] as Float64Array, active: e[10] as Float64Array, status: new Float64Array(0), buf: e[11] as Float64Array,
+        }, t),
       };
     },
   },

@@ -1,15 +1,20 @@
 // Twin of assembly/tasks.ts: one task of the parallel ALS half-step (a fixed
-// block of ALS_TASK_ROWS rows) and of the squared-error pass (one chunk of
+// block of ALS_TASK_ROWS rows), of robust-altmin's passes over a block (a
+// piece of SKETCH_TASK_ROWS rows) and of the squared-error pass (one chunk of
 // the sum). The WASM task kernels read their arguments from a job block in
 // memory (written by src/parallel.ts); these take them as an object.
 import { alsRows } from "./als-half-step.js";
 import { sseChunk, squaredErrorRange } from "./predict.js";
+import { sketchedPrepare, sketchedStep } from "./sketched-solve.js";
 
 /** Rows of one task of the parallel half-step (assembly/tasks.ts). */
 export const ALS_TASK_ROWS = 16;
 /** Bytes of the two job blocks (assembly/tasks.ts gives their layouts). */
 export const ALS_JOB_BYTES = 96;
 export const SSE_JOB_BYTES = 64;
+export const SKETCH_JOB_BYTES = 128;
+/** Rows of one piece of robust-altmin's passes over a block (assembly/tasks.ts). */
+export const SKETCH_TASK_ROWS = 4;
 
 /** alsHalfStep's arguments, `work` being the scratch of the thread that runs the task. */
 export interface AlsJob {
@@ -36,4 +41,37 @@ export function squaredErrorTask(j: SseJob, t: number): void {
   const chunk = sseChunk(j.nnz), q0 = t * chunk;
   if (q0 >= j.nnz) return;
   j.partials[t] = squaredErrorRange(q0, Math.min(j.nnz, q0 + chunk), j.k, j.rowIdx, j.colIdx, j.vals, j.U, j.V, j.rowBias, j.colBias, j.mu, j.lo, j.hi);
+}
+
+/** sketchedPrepare's and sketchedStep's arguments for one block, SD, H and buf being the scratch of the thread that runs the piece. */
+export interface SketchJob {
+  i0: number; nb: number; k: number; ptr: Int32Array; idx: Int32Array; vals: Float64Array; F: Float64Array; X: Float64Array;
+  s: number; seed: number; srht: number; T: Int32Array; D: Float64Array; SD: Float64Array; H: Float64Array; L: Float64Array;
+  g: Float64Array; z: Float64Array; p: Float64Array; gamma: Float64Array; status: Float64Array; buf: Float64Array;
+  w: Float64Array; qq: Float64Array; active: Float64Array;
+}
+
+/** Piece t's rows r0 .. r1 - 1 and every per-row array shifted to them. */
+function piece(j: SketchJob, t: number) {
+  const r0 = t * SKETCH_TASK_ROWS, kp = (j.k + 1) & ~1, kk = j.k * j.k;
+  const shift = (j.ptr[j.i0 + r0] - j.ptr[j.i0]) * kp;
+  const at = (a: Float64Array, per: number) => a.subarray(r0 * per);
+  return {
+    r0, nb: Math.min(j.nb, r0 + SKETCH_TASK_ROWS) - r0, D: j.D.subarray(shift), L: at(j.L, kk), g: at(j.g, kp), z: at(j.z, kp), p: at(j.p, kp),
+    w: at(j.w, kp), gamma: at(j.gamma, 1), status: at(j.status, 1), qq: at(j.qq, 1), active: at(j.active, 1),
+  };
+}
+
+/** Piece t of sketchedPrepare on the block (rows t · SKETCH_TASK_ROWS onwards), each row prepared as the whole block's call prepares it. */
+export function sketchedPrepareTask(j: SketchJob, t: number): void {
+  if (t * SKETCH_TASK_ROWS >= j.nb) return;
+  const q = piece(j, t);
+  sketchedPrepare(j.i0 + q.r0, q.nb, j.k, j.ptr, j.idx, j.vals, j.F, j.X, j.s, j.seed, j.srht, j.T, q.D, j.SD, j.H, q.L, q.g, q.z, q.p, q.gamma, q.status, j.buf);
+}
+
+/** Piece t of sketchedStep on the block, shifted as in sketchedPrepareTask. */
+export function sketchedStepTask(j: SketchJob, t: number): void {
+  if (t * SKETCH_TASK_ROWS >= j.nb) return;
+  const q = piece(j, t);
+  sketchedStep(j.i0 + q.r0, q.nb, j.k, j.ptr, q.D, j.X, q.L, q.g, q.z, q.p, q.w, q.gamma, q.qq, q.active, j.buf);
 }

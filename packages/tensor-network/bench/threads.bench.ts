@@ -46,7 +46,7 @@ for (const c of cases) {
 const p = threadPool();
 note(
   `Threads: the same call with threads: 1 (the calling thread) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
-    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}; each sweep is one run on the pool, which copies the tensor into the shared memory. ` +
+    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}; a run on the pool holds the threaded instance from its start to its end (the tensor is copied in once, as on one thread). ` +
     `The results are bit-identical (test/threads.test.ts). Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end.` +
     (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );

@@ -7,7 +7,7 @@ import { startFactors, sweep, type CpWork } from "./cp-sweep.js";
 import { mttkrpScratch, type TensorKernels } from "./kernels/index.js";
 import { modeBasisScratch } from "./mode-basis.js";
 import { fillWithMean } from "./impute.js";
-import { steps, THREADS } from "./pooled.js";
+import { runSpace, THREADS } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike } from "./types.js";
 import { atRoundingLevel, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, SEED } from "./validate.js";
@@ -112,10 +112,8 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
   const fs = shape.reduce((a, n) => a + n * R, 0);
   checkSizes("cp", 2 * S, scratch, initScratch, fs, 4 * side * R, N * R * R, 2 * Math.max(...shape) * R);
   const bytes = arenaBytes(2 * S + scratch + initScratch + fs + 4 * side * R + N * R * R + 2 * Math.max(...shape) * R + 3 * R * R + R, 0, 32 + 4 * N);
-  // The sweep's buffers; the state between sweeps is A, G and w (kept in the arrays below: the
-  // sweeps may run on the pool, one run each, see pooled.ts). With a mask, x is the imputed
-  // tensor, refilled every sweep: it runs on one thread, on one workspace.
-  let observedNorm2 = 0;
+  // The run's buffers (cp-sweep.ts). With a mask, x is the imputed tensor, refilled every sweep.
+  let observedNorm2 = 0, returned: number[] | undefined;
   const layout = (ws: Workspace<TensorKernels>): CpWork => {
     const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
     if (mask) observedNorm2 = fillWithMean(x, mask);
@@ -125,35 +123,28 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
       kl: [ws.f64(side * R), ws.f64(side * R)], kr: [ws.f64(side * R), ws.f64(side * R)], work: ws.f64(scratch),
     };
   };
-  const A = shape.map((n) => new Float64Array(n * R)), G = shape.map(() => new Float64Array(R * R)), w = new Float64Array(R);
-  const st = await steps(o.backend, mask ? 1 : o.threads, bytes, layout, (c) => {
-    c.A.forEach((a, n) => a.set(A[n]));
-    c.G.forEach((g, n) => g.set(G[n]));
-    c.w.set(w);
-  }, (c) => {
-    c.A.forEach((a, n) => A[n].set(a));
-    c.G.forEach((g, n) => G[n].set(g));
-    w.set(c.w);
-  });
-  // ‖X‖ (of the filled tensor with a mask), read once the workspace holds it.
-  let normX = mask ? 0 : norm2(X.data);
-  const rng = new Rng(seed);
-  st.step((c) => {
-    if (mask) normX = norm2(c.x);
-    startFactors(c, shape, R, init, rng);
-  });
-
-  const errors: number[] = [];
-  for (let it = 1; it <= maxIter; it++) {
-    let err = 0, exact = false;
-    st.step((c) => {
-      ({ err, exact } = sweep(c, shape, R, normX, mask, observedNorm2));
-    });
-    const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
-    errors.push(err);
-    await run.step({ iteration: it, error: err });
-    // tol 0 asks for exactly maxIter sweeps: no test at all.
-    if (tol > 0 && (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N))) break;
+  // On the pool when it can take the run (pooled.ts); with a mask on one thread.
+  const space = await runSpace(o.backend, mask ? 1 : o.threads, bytes, layout);
+  let w: Float64Array, A: Float64Array[];
+  try {
+    const c = space.work;
+    // ‖X‖ (of the filled tensor with a mask).
+    const normX = norm2(c.x);
+    startFactors(c, shape, R, init, new Rng(seed));
+    const errors: number[] = [];
+    for (let it = 1; it <= maxIter; it++) {
+      const { err, exact } = sweep(c, shape, R, normX, mask, observedNorm2);
+      const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
+      errors.push(err);
+      await run.step({ iteration: it, error: err });
+      // tol 0 asks for exactly maxIter sweeps: no test at all.
+      if (tol > 0 && (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N))) break;
+    }
+    w = c.w.slice();
+    A = c.A.map((a) => a.slice());
+    if (o.returnErrors) returned = errors;
+  } finally {
+    space.release();
   }
 
   // Weights descending, as TensorLy's cp_normalize leaves them unordered but users expect an order.
@@ -166,6 +157,6 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
     return { rows: shape[n], cols: R, data };
   });
   const result: CpResult = { kind: "cp", weights, factors };
-  if (o.returnErrors) result.errors = errors;
+  if (returned) result.errors = returned;
   return result;
 }

@@ -1,65 +1,62 @@
-// Long runs on the worker pool (docs/ARCHITECTURE.md, "Threads" and the
-// tensor-network section). The pool's runs are synchronous, so an
-// asynchronous method on it (Tucker, CP) makes each of its steps (a sweep, a
-// mode) one synchronous run on the pool: the step's workspace is laid out
-// anew, its state copied in and out, and the method yields between steps as
-// on one thread. The kernels are the single-threaded ones' (threads.ts), so
-// the results have the same bits for any thread count.
-import { checkBackend, opt, threadPool, type Backend, type OptionCheck, type Workspace } from "@lowrank/linalg";
+// The workspace of one long run (docs/ARCHITECTURE.md, "Threads" and the
+// tensor-network section): the module's threaded instance when the worker
+// pool can take the run (a pool runs, this thread may block, the pool is
+// free, more than one thread is asked), so the run's mode products, Grams and
+// MTTKRPs split over the pool (threads.ts); otherwise a private instance on
+// this thread (or plain arrays on js). A run on the pool holds its arena until
+// `release`, across the run's yields: a call made meanwhile runs on one thread.
+import { checkBackend, opt, threadedInstance, WasmWorkspace, type Backend, type OptionCheck, type WasmInstance, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
+import type { TensorExports } from "./wasm.js";
 
 /** The `threads` option: threads a call may use, the calling thread included (default: the pool's; 1: the calling thread only). */
 export const THREADS: OptionCheck<number> = opt.int({ min: 1, max: 64 });
 
-/**
- * Whether a long run on `backend` asking for `threads` should run its steps
- * on the pool: wasm, a pool of two threads or more started by `init()`, and
- * not one thread asked. (Where the calling thread cannot block, a step falls
- * back to one thread by itself.)
- */
-export function usesPool(backend: Backend | undefined, threads: number | undefined): boolean {
-  const pool = threadPool();
-  return checkBackend(backend) === "wasm" && threads !== 1 && pool !== null && pool.threads > 1;
+/** A run's workspace, what `layout` laid out in it, and the call that frees it (always call it, in a finally). */
+export interface RunSpace<W> {
+  ws: Workspace<TensorKernels>;
+  work: W;
+  release(): void;
 }
 
 /**
- * A step runner: on one thread, `step(fn)` is `fn(work)` on one workspace laid
- * out once, then `save` (the state copied out); on the pool, each step lays
- * out a fresh workspace of `bytes` on the threaded instance, calls `load` to
- * copy the state in, `fn`, then `save`. `fn`'s result (a view of the
- * workspace) comes back as is on one thread, copied from the pool.
+ * The workspace of `bytes` for one run and `layout(ws)` in it: on the pool's
+ * threaded instance when it can take the run, else a private one. The
+ * threaded instance is taken and laid out synchronously, so no other run sees
+ * the pool's arena empty and takes it too.
  */
-export interface Steps<W> {
-  step<T extends Float64Array | void>(fn: (work: W) => T): T;
-  /** `view` as a result array (copied out of the workspace on one thread; already a copy from the pool). */
-  output(view: Float64Array): Float64Array;
+export async function runSpace<W>(
+  backend: Backend | undefined, threads: number | undefined, bytes: number, layout: (ws: Workspace<TensorKernels>) => W,
+): Promise<RunSpace<W>> {
+  const instance = checkBackend(backend) === "wasm" ? threadedInstance(tensorModule.loader, threads, bytes) : null;
+  if (instance) return onThreaded(instance, bytes, layout);
+  const ws = await tensorModule.workspace(backend, bytes);
+  return { ws, work: layout(ws), release: () => {} };
 }
 
-export async function steps<W>(
-  backend: Backend | undefined, threads: number | undefined, bytes: number,
-  layout: (ws: Workspace<TensorKernels>) => W, load: (work: W) => void, save: (work: W) => void,
-): Promise<Steps<W>> {
-  if (!usesPool(backend, threads)) {
-    const ws = await tensorModule.workspace(backend, bytes);
+function onThreaded<W>(instance: WasmInstance<TensorExports>, bytes: number, layout: (ws: Workspace<TensorKernels>) => W): RunSpace<W> {
+  const arena = instance.arena;
+  let mark = -1;
+  try {
+    const kernels = tensorModule.bind(instance); // may take permanent blocks: before the mark
+    mark = arena.mark();
+    arena.reserve(bytes);
+    const ws = new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
     const work = layout(ws);
+    let released = false;
     return {
-      step: (fn) => {
-        const out = fn(work);
-        save(work);
-        return out;
+      ws, work,
+      release() {
+        if (released) return;
+        released = true;
+        arena.release(mark);
+        instance.tasks = null;
       },
-      output: (v) => ws.output(v),
     };
+  } catch (e) {
+    if (mark >= 0) arena.release(mark);
+    instance.tasks = null;
+    throw e;
   }
-  return {
-    step: (fn) => tensorModule.run(backend, bytes, (ws) => {
-      const work = layout(ws);
-      load(work);
-      const out = fn(work);
-      save(work);
-      return (out instanceof Float64Array ? out.slice() : out) as typeof out;
-    }, threads),
-    output: (v) => v,
-  };
 }

@@ -7,8 +7,7 @@ import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type De
 import type { TensorKernels } from "./kernels/index.js";
 import { HOOI_MIN_SWEEPS, HOOI_TOL, hooiConverged, hooiSweep, project, randomFactors, stHosvd, type TuckerWork } from "./hooi.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
-import { tensorModule } from "./module.js";
-import { steps, THREADS } from "./pooled.js";
+import { runSpace, THREADS } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
@@ -171,53 +170,47 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
     return result;
   };
 
-  if (mask) {
-    // Completion runs on one thread (its own workspace).
-    const ws = await tensorModule.workspace(o.backend, bytes);
-    const t = layout(ws);
-    const core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
-    return done(t.U.map((u) => ws.output(u)), ws.output(core));
-  }
-  // Each step (a mode of HOSVD, ST-HOSVD, a HOOI sweep) on one workspace, or on the pool (pooled.ts);
-  // the factors are kept in U between steps.
-  const U = shape.map((n, k) => new Float64Array(n * r[k]));
-  const st = await steps(o.backend, o.threads, bytes, layout,
-    (t) => t.U.forEach((u, k) => u.set(U[k])), (t) => t.U.forEach((u, k) => U[k].set(u)));
-  let core: Float64Array;
-  if (method === "hosvd") {
-    for (let k = 0; k < N; k++) {
-      st.step((t) => modeBasis(t.ws, { route, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), X: t.x, r: r[k], U: t.U[k], s: t.s }));
-      await run.pause();
-    }
-    core = st.step((t) => project(t, -1).data);
-    errors.push(errorOf(core));
-    run.check();
-  } else {
-    // Progress records count from 1: the start (ST-HOSVD) is record 1, HOOI sweep i is record i + 1.
-    const afterSweep = (it: number, error: number) => run.step({ iteration: it + 1, error });
-    if (init === "random") {
-      const rng = new Rng(seed);
-      core = st.step((t) => {
-        randomFactors(t, rng);
-        return t.bufA.subarray(0, rp); // replaced by the first sweep
-      });
-    } else {
-      core = st.step(stHosvd);
-      errors.push(errorOf(core));
-      if (method === "hooi") await afterSweep(0, errors[0]);
-    }
-    if (method === "hooi") {
-      for (let it = 1; it <= maxIter; it++) {
-        core = st.step(hooiSweep);
-        const err = errorOf(core);
-        const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
-        errors.push(err);
-        await afterSweep(it, err);
-        if (it >= HOOI_MIN_SWEEPS && hooiConverged(prev, err, tol, N)) break;
+  // On the pool when it can take the run (pooled.ts); completion (mask) on one thread.
+  const space = await runSpace(o.backend, mask ? 1 : o.threads, bytes, layout);
+  try {
+    const { ws, work: t } = space;
+    let core: Float64Array;
+    if (mask) {
+      core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
+    } else if (method === "hosvd") {
+      for (let k = 0; k < N; k++) {
+        modeBasis(ws, { route, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), X: t.x, r: r[k], U: t.U[k], s: t.s });
+        await run.pause();
       }
-    } else {
+      core = project(t, -1).data;
+      errors.push(errorOf(core));
       run.check();
+    } else {
+      // Progress records count from 1: the start (ST-HOSVD) is record 1, HOOI sweep i is record i + 1.
+      const afterSweep = (it: number, error: number) => run.step({ iteration: it + 1, error });
+      if (init === "random") {
+        randomFactors(t, new Rng(seed));
+        core = t.bufA.subarray(0, rp); // replaced by the first sweep
+      } else {
+        core = stHosvd(t);
+        errors.push(errorOf(core));
+        if (method === "hooi") await afterSweep(0, errors[0]);
+      }
+      if (method === "hooi") {
+        for (let it = 1; it <= maxIter; it++) {
+          core = hooiSweep(t);
+          const err = errorOf(core);
+          const prev = errors.length > 0 ? errors[errors.length - 1] : Infinity;
+          errors.push(err);
+          await afterSweep(it, err);
+          if (it >= HOOI_MIN_SWEEPS && hooiConverged(prev, err, tol, N)) break;
+        }
+      } else {
+        run.check();
+      }
     }
+    return done(t.U.map((u) => ws.output(u)), ws.output(core));
+  } finally {
+    space.release();
   }
-  return done(U, st.output(core));
 }

@@ -7,4 +7,4 @@ export { weightedGram, lewisUpdate, lewisUpdateGram } from "./lewis-update";
 export { irlsRows, sumAbsPow } from "./irls-rows";
 export { tallQrR, stackQrR } from "./tallqr";
 export { onlineLeverage, onlineLewis } from "./online-update";
-export { rowTaskRows, rowNormsTask, stackQrPieces, stackQrTask, lewisTask } from "./tasks";
+export { rowTaskRows, rowNormsTask, stackQrPieces, stackQrTask, lewisTask, sketchGroups, countSketchTask } from "./tasks";

@@ -74,3 +74,36 @@ export function lewisTask(job: usize, t: i32, scratch: usize): void {
   const ch = lewisUpdate(min(ROW_TASK_ROWS, n - i0), d, A + <usize>i0 * (<usize>lda << 3), lda, U, p, alpha, lw + o, v + o, scratch);
   store<f64>(changes + (<usize>t << 3), ch);
 }
+
+/** Column groups of a countSketch job for d columns: one per 8 columns, 1 to 8 (a function of d alone). */
+export function sketchGroups(d: i32): i32 {
+  return min(8, max(1, d >> 3));
+}
+
+/**
+ * Task t of an unweighted countSketch job: columns [⌊t d / G⌋, ⌊(t + 1) d / G⌋)
+ * of every row (G = sketchGroups(d)), scattered in row order as countSketch
+ * does (y + s x with s = ±1, exact as y ± x), so each entry of SA gets the
+ * single call's sums. Job: i32 n, d, A, lda, u, m, SA.
+ */
+export function countSketchTask(job: usize, t: i32, scratch: usize): void {
+  const n = load<i32>(job), d = load<i32>(job, 4);
+  const A = <usize>load<u32>(job, 8), lda = load<i32>(job, 12), u = <usize>load<u32>(job, 16);
+  const m = load<i32>(job, 20), SA = <usize>load<u32>(job, 24);
+  const G = sketchGroups(d);
+  if (t >= G) return;
+  const c0 = <i32>((<i64>t * d) / G), c1 = <i32>((<i64>(t + 1) * d) / G);
+  if (c0 >= c1) return;
+  const m2 = <f64>(2 * m);
+  const rowA = <usize>lda << 3, rowS = <usize>d << 3, off = <usize>c0 << 3, w = c1 - c0;
+  for (let i = 0; i < n; i++) {
+    let code = <i32>Math.floor(load<f64>(u + (<usize>i << 3)) * m2);
+    if (code >= 2 * m) code = 2 * m - 1;
+    const x = A + <usize>i * rowA + off, y = SA + <usize>(code >> 1) * rowS + off;
+    if ((code & 1) != 0) {
+      for (let c = 0; c < w; c++) store<f64>(y + (<usize>c << 3), load<f64>(y + (<usize>c << 3)) - load<f64>(x + (<usize>c << 3)));
+    } else {
+      for (let c = 0; c < w; c++) store<f64>(y + (<usize>c << 3), load<f64>(y + (<usize>c << 3)) + load<f64>(x + (<usize>c << 3)));
+    }
+  }
+}

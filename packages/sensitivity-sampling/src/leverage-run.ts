@@ -66,7 +66,10 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     const { m, k } = pl;
     const SA = ws.f64(m * d).fill(0);
     const srht = pl.sketch === "srht" ? srhtScratch(ws, A, m) : null;
-    const bs = sketchBlockRows(d), buf = srht ? null : ws.f64(bs * d).fill(0);
+    // With threads: QR_LANES blocks at a time, their uniforms drawn first (the same stream), the scatter split by columns.
+    const par = !srht && K.streamBlocks() > 1;
+    const bs = par ? passRows(n) : Math.min(n, sketchBlockRows(d)), buf = srht ? null : ws.f64(bs * d).fill(0);
+    const u = par ? ws.f64(bs) : null;
     const g = ws.f64(2 * d).fill(0);
     let rng = new Rng(pl.seed), first = true;
     // SA (one CountSketch pass over row blocks, the uniforms drawn row by row inside the kernel, or the SRHT), then its R.
@@ -80,7 +83,11 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
       if (srht) srhtSketch(ws, used, m, rng, SA, srht);
       else {
         for (const [rows, , c] of rowBlocks(ws, used, buf!, 0, bs)) {
-          K.countSketchDraw(c, d, rows, d, rng, m, SA);
+          if (!u) K.countSketchDraw(c, d, rows, d, rng, m, SA);
+          else {
+            K.rngFill(rng, u.subarray(0, c), false);
+            K.countSketch(c, d, rows, d, u, m, null, SA);
+          }
           yield;
         }
       }

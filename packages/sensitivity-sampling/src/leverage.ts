@@ -10,7 +10,7 @@ import { defaultRcond } from "./basis.js";
 import { fromRSize, scoresRun, type Plan } from "./leverage-run.js";
 import { defaultProjections, nextPow2, SRHT_GROUP, srhtSize } from "./leverage-sketch.js";
 import { sensitivityModule } from "./module.js";
-import { STREAM_ROWS, streamedRSize } from "./stream.js";
+import { passRows, streamedRSize } from "./stream.js";
 import { checkEntries, drain, readMatrix, readP } from "./validate.js";
 
 /** Options of {@link leverageScores}. */
@@ -171,7 +171,7 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>): 
   const m = o.sketchSize ?? (srht ? srhtSize(n, d) : Math.min(n, Math.max(4 * d * d, 2 * d)));
   if (srht && m > nextPow2(n)) throw new LowrankError("INVALID_ARGUMENT", `${fn}: an SRHT samples at most 2^⌈log2 n⌉ = ${nextPow2(n)} rows, got sketchSize ${m}`);
   const k = o.projections ?? defaultProjections(n, d);
-  const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : STREAM_ROWS * (d + 1);
+  const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : passRows(n) * (d + 1);
   const f64s = checkEntries(2 * n + m * d + d * d + 2 * d + sketchBytes + 2 * (fromRSize(d, k, n) + d * k), fn);
   return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 56) };
 }

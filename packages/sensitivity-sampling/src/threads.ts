@@ -3,12 +3,13 @@
 // during a run that has threads, a large enough row pass is written as a job
 // and split by a task kernel of assembly/tasks.ts into fixed pieces of rows:
 // the row norms of A B, the Lewis-weight update and the R factors of a pass's
-// pieces. Each row (each piece's R) goes through the single-threaded
+// pieces; the unweighted CountSketch splits by columns instead. Each row (each
+// piece's R, each entry of the sketch) goes through the single-threaded
 // kernel's operations, so results have the same bits for any thread count.
 import { pointerOf, type WasmInstance } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import type { SensitivityKernels } from "./kernels/index.js";
-import { ROW_TASK_ROWS } from "./kernels/tasks.js";
+import { ROW_TASK_ROWS, sketchGroups } from "./kernels/tasks.js";
 
 /**
  * Blocks of rows a pass hands the kernels at once while a run has threads
@@ -46,7 +47,7 @@ export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<E
     new Int32Array(memory.buffer, job, fields.length).set(fields);
     if (floats.length) new Float64Array(memory.buffer, job + 32, floats.length).set(floats);
   };
-  const { rowNormsOfProduct, stackQrPieces, lewisUpdate, lewisUpdateGram, weightedGram } = k;
+  const { rowNormsOfProduct, stackQrPieces, lewisUpdate, lewisUpdateGram, weightedGram, countSketch } = k;
   const out: SensitivityKernels = {
     ...k,
     streamBlocks: () => (threads() >= 2 ? QR_LANES : 1),
@@ -57,6 +58,13 @@ export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<E
       }
       write([n, d, kk, p(A), lda, p(B), ldb, upper ? 1 : 0, p(o)]);
       instance.tasks!.run("rowNormsTask", job, ntasks);
+    },
+    countSketch(n, d, A, lda, u, m, v, SA) {
+      // Unweighted only (the weighted sketch runs in the asynchronous Lewis iterations, on one thread): split by columns.
+      const ntasks = sketchGroups(d);
+      if (v || threads() < 2 || ntasks < 2 || n * d < PARALLEL_MIN >> 2) return countSketch(n, d, A, lda, u, m, v, SA);
+      write([n, d, p(A), lda, p(u), m, p(SA)]);
+      instance.tasks!.run("countSketchTask", job, ntasks);
     },
     stackQrPieces(n, d, B, ldb, rows, Rs, g) {
       const ntasks = Math.ceil(n / rows);

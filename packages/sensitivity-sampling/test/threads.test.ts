@@ -46,6 +46,8 @@ function sameBits(f: (threads: number) => Float64Array[]): Float64Array[] {
 const A = randn(20000, 12);
 // Wider than the structured QR's limit: the blocked QR on one thread, the row pass on the pool.
 const W = randn(3000, 70);
+// Three column groups of the CountSketch scatter.
+const S = randn(20000, 24);
 
 afterAll(() => stopThreads());
 
@@ -65,7 +67,7 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
 
   it("sketched and root leverage scores", () => {
     sameBits((threads) => [
-      leverageScores(A, { method: "sketch", seed: 3, threads }).scores,
+      leverageScores(S, { method: "sketch", seed: 3, threads }).scores,
       leverageScores(A, { method: "sketch", sketch: "srht", seed: 3, projections: 4, threads }).scores,
       rootLeverageScores(A, 1, { threads }).scores,
     ]);
@@ -87,6 +89,18 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
         out.push(lw.slice(), v.slice(), G.slice(), Float64Array.of(c1, c2));
       }
       return out;
+    }, threads));
+  });
+
+  it("the unweighted CountSketch scatter, split by column groups", () => {
+    const n = S.rows, d = S.cols, m = 300;
+    const u = rng.fillUniform(new Float64Array(n));
+    sameBits((threads) => sensitivityModule.run("wasm", arenaBytes(n * d + n + m * d, 0, 4), (ws) => {
+      const SA = ws.f64(m * d).fill(0);
+      const before = tasksRun();
+      ws.kernels.countSketch(n, d, ws.input(S.data), d, ws.input(u), m, null, SA);
+      expect(tasksRun() - before).toBe(threads > 1 ? 3 : 0);
+      return [SA.slice()];
     }, threads));
   });
 });

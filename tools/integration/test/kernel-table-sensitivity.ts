@@ -1,6 +1,6 @@
 // sensitivity-sampling's own kernels for the conformance suite (see kernel-table-linalg.ts).
 import { jsSensitivityKernels } from "../../../packages/sensitivity-sampling/src/kernels/index.js";
-import { lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, stackQrTask } from "../../../packages/sensitivity-sampling/src/kernels/tasks.js";
+import { countSketchTask, lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, sketchGroups, stackQrTask } from "../../../packages/sensitivity-sampling/src/kernels/tasks.js";
 import { gen, prefix, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -205,6 +205,24 @@ export const SENSITIVITY: Record<string, Entry> = {
           new Int32Array(memory, at(job), 6).set([n, d, at(B), ldb, rows, at(Rs)]);
         },
         js: (_, [b, rs]) => stackQrTask({ n, d, B: b as Float64Array, ldb, rows, Rs: rs as Float64Array }, t, new Float64Array(2 * d)),
+      };
+    },
+  },
+  sketchGroups: { sizes: [1, 8, 17, 50, 100], make: (d) => ({ args: [d], js: () => sketchGroups(d) }) },
+  countSketchTask: {
+    // d = 27: three column groups of 9; task 3 is past the end (does nothing).
+    sizes: [0, 1, 2, 3],
+    make(t, r, seed) {
+      const n = 60, d = 27, lda = pad(seed, d), m = 7;
+      const A = gen.block(r, n, d, lda), u = gen.uniform(r, n), SA = gen.normal(r, m * d);
+      const job = scratch(new Uint8Array(28));
+      return {
+        args: [job, t, scratch(new Float64Array(2))],
+        extra: [A, u, SA],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 7).set([n, d, at(A), lda, at(u), m, at(SA)]);
+        },
+        js: (_, [a, uu, sa]) => countSketchTask({ n, d, A: a as Float64Array, lda, u: uu as Float64Array, m, SA: sa as Float64Array }, t),
       };
     },
   },

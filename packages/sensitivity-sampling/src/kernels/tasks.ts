@@ -65,3 +65,27 @@ export function lewisTask(job: LewisJob, t: number, z: Float64Array): void {
   if (i0 >= n) return;
   changes[t] = lewisUpdate(Math.min(ROW_TASK_ROWS, n - i0), d, A.subarray(i0 * lda), lda, U, p, alpha, lw.subarray(i0), v.subarray(i0), z);
 }
+
+/** Column groups of a countSketch job for d columns: one per 8 columns, 1 to 8. O(1). */
+export function sketchGroups(d: number): number {
+  return Math.min(8, Math.max(1, d >> 3));
+}
+
+/** The arguments of one unweighted countSketch call, as the WASM job block holds them. */
+export interface CountSketchJob {
+  n: number; d: number; A: Float64Array; lda: number; u: Float64Array; m: number; SA: Float64Array;
+}
+
+/** Task t of the job: columns [⌊t d / G⌋, ⌊(t + 1) d / G⌋) of every row scattered as countSketch does (y ± x). O(n d / G). */
+export function countSketchTask(job: CountSketchJob, t: number): void {
+  const { n, d, A, lda, u, m, SA } = job;
+  const G = sketchGroups(d);
+  if (t >= G) return;
+  const c0 = Math.floor((t * d) / G), c1 = Math.floor(((t + 1) * d) / G);
+  for (let i = 0; i < n; i++) {
+    const code = Math.min(Math.floor(u[i] * 2 * m), 2 * m - 1);
+    const x = i * lda, y = (code >> 1) * d;
+    if (code & 1) for (let c = c0; c < c1; c++) SA[y + c] = SA[y + c] - A[x + c];
+    else for (let c = c0; c < c1; c++) SA[y + c] = SA[y + c] + A[x + c];
+  }
+}

@@ -95,13 +95,17 @@ export function wasmFingerprints(pkg) {
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".map": "application/json" };
 
-/** A static server of `dir` on a free port. */
+/** A static server of `dir` on a free port, cross-origin isolated (so pages may start the worker pool). */
 export function serve(dir) {
   const server = createServer((req, res) => {
     const path = join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
     const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "index.html") : path;
     if (!file.startsWith(dir) || !existsSync(file)) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-embedder-policy": "require-corp",
+    }).end(readFileSync(file));
   });
   return new Promise((done) => server.listen(0, "127.0.0.1", () => done({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() })));
 }

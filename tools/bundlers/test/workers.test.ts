@@ -91,13 +91,20 @@ describe.skipIf(!chromium)("every package in a Web Worker, zero configuration", 
     expect(r.s[0]).toBeLessThan(28);
   }, 60_000);
 
-  it.each(Object.keys(builds))("%s: the worker bundle runs every package and agrees with Node", async (name) => {
+  it.each(Object.keys(builds))("%s: the worker runs every package and agrees with Node; the page starts the pool", async (name) => {
     const dir = freshDir(`lowrank-worker-${name.replace(" ", "")}-`);
     await builds[name](dir);
     const errors: string[] = [];
-    const reply = (await open(dir, errors)) as { ok: boolean; error?: string; result: JobResult };
+    const reply = (await open(dir, errors)) as {
+      ok: boolean; error?: string; result: JobResult;
+      main: { variant?: string; threads?: number; best?: string; error?: string };
+    };
     expect(reply.error ?? "").toBe("");
     expect(errors).toEqual([]);
+    // The page: init() with the pool loaded the best variant and the threaded modules (both lazy).
+    expect(reply.main.error ?? "").toBe("");
+    expect(reply.main.variant).toBe(reply.main.best);
+    expect(reply.main.threads).toBe(2);
     const r = reply.result;
     // init() in the worker picked the engine's best variant, and loaded it (relaxed-simd is a lazy module).
     expect(r.best).not.toBeNull();

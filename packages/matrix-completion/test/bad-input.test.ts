@@ -34,6 +34,14 @@ describe("bad input gets a typed LowrankError", () => {
     expect(await codeOf(() => complete({ ...none, rows: 0 }))).toBe("EMPTY");
   });
 
+  it("INVALID_ARGUMENT for a threads option that is not an integer in [1, 64], on both backends", async () => {
+    for (const backend of ["wasm", "js"] as const) {
+      for (const threads of [0, 1.5, 65, -1, "2", NaN]) {
+        expect(await codeOf(() => complete(good(), { rank: 1, backend, threads: threads as number })), String(threads)).toBe("INVALID_ARGUMENT");
+      }
+    }
+  });
+
   it("RANK for rank larger than min(rows, cols)", async () => {
     expect(await codeOf(() => complete(good(), { rank: 4 }))).toBe("RANK");
     expect(await codeOf(() => complete(good(), { rank: 4, method: "robust-altmin" }))).toBe("RANK");

@@ -1,10 +1,11 @@
 // A single import costs what it uses: bundles built as users build them,
 // with sizes held to bounds (docs/ARCHITECTURE.md, "Tree-shaking").
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 // @ts-ignore plain ESM helpers
-import { esbuildBundle, fixture, freshDir, viteBundle, wasmFingerprints, webpackBundle } from "../lib.mjs";
+import { esbuildBundle, files, fixture, freshDir, root, viteBundle, wasmFingerprints, webpackBundle } from "../lib.mjs";
 
 /**
  * `import { Rng } from "@lowrank/linalg"`, minified: the generator and the
@@ -18,6 +19,25 @@ const RNG_BOUND = 5 * 1024;
 const shipsWasm = (text: string, prints: { prefix: string }[]) => prints.some((p) => text.includes(p.prefix));
 
 describe("tree-shaking", () => {
+  // dist keeps each source file's imports as written (tsup bundle: false), so a relative
+  // import must name its file exactly as Node resolves it: with its .js extension.
+  it("every relative import in each package's dist names a file that exists", () => {
+    const missing: string[] = [];
+    let count = 0;
+    for (const pkg of readdirSync(join(root, "packages"))) {
+      const dist = join(root, "packages", pkg, "dist");
+      if (!existsSync(dist)) continue;
+      for (const f of files(dist).filter((x: { name: string }) => x.name.endsWith(".js"))) {
+        for (const m of readFileSync(f.path, "utf8").matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"(\.{1,2}\/[^"]+)"/g)) {
+          count++;
+          if (!existsSync(resolve(dirname(f.path), m[1]))) missing.push(`${pkg}/dist/${f.name}: ${m[1]}`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+  });
+
   // The entry file is what a page loads. webpack writes nothing else; esbuild also writes
   // linalg's lazy WASM chunks (it emits a chunk for every import() it parses, even in
   // modules it then drops), which nothing references.

@@ -26,16 +26,18 @@ const nextStamp = () => (stamp = (stamp % 0x7fffffff) + 1);
 const wrapped = new WeakMap<object, CompletionKernels>();
 
 /**
- * `k` with alsHalfStep and squaredError split over the pool when `instance`
- * is threaded; `k` itself otherwise. The half-step runs in parallel only when
- * its `work` has room for one scratch per thread (alsWorkSize(k) doubles each;
- * src/fit.ts sizes it so), else on the calling thread.
+ * `k` with alsHalfStep, sketchedPrepare, sketchedStep and squaredError split
+ * over the pool when `instance` is threaded; `k` itself otherwise. A solve
+ * pass runs in parallel only when its scratch has room for one per thread
+ * (alsHalfStep's `work`: alsWorkSize(k) doubles each, sized by src/fit.ts;
+ * the sketched passes' SD, H and buf, sized by src/robust-altmin.ts), else on
+ * the calling thread.
  */
 export function withParallelKernels(k: CompletionKernels, instance: WasmInstance<Exports>): CompletionKernels {
   if (!instance.threaded) return k;
   const have = wrapped.get(instance);
   if (have) return have;
-  // At bind time, with the arena empty: the two job blocks and the partial sums.
+  // At bind time, with the arena empty: the three job blocks and the partial sums.
   const alsJob = instance.arena.permanent(ALS_JOB_BYTES);
   const sseJob = instance.arena.permanent(SSE_JOB_BYTES);
   const partials = instance.arena.permanent(8 * SSE_MAX_CHUNKS);

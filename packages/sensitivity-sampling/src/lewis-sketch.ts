@@ -3,7 +3,9 @@
 // V^(1/2) A, no basis of A formed. Public entry: lewis.ts.
 import { arenaBytes, LowrankError, Rng, type Backend, type DenseMatrix } from "@lowrank/linalg";
 import { allFinite, stallWatch, stepLength, type IterationOutcome, type ProgressSink } from "./lewis-fixed-point.js";
-import { sensitivityModule } from "./module.js";
+import type { SensitivityKernels } from "./kernels/index.js";
+import { runWorkspace } from "./run-workspace.js";
+import type { Workspace } from "@lowrank/linalg";
 import { checkEntries, columnExponents, scaleColumns } from "./validate.js";
 
 /**
@@ -16,12 +18,26 @@ import { checkEntries, columnExponents, scaleColumns } from "./validate.js";
  */
 export async function lewisSketched(
   A: DenseMatrix, p: number, m: number, seed: number, maxIter: number, tol: number, backend: Backend | undefined, run: ProgressSink,
+  threads?: number,
 ): Promise<IterationOutcome & { weights: Float64Array }> {
   const n = A.rows, d = A.cols;
   // The scan for NaN/Infinity; columns out of [2^-400, 2^400] are scaled by powers of two (the weights do not change).
   const e = columnExponents(A.data, n, d, "A");
   const f64s = checkEntries(n * d + 4 * n + m * d + 2 * d * d + 4 * d, "lewisWeights");
-  const ws = await sensitivityModule.workspace(backend, arenaBytes(f64s, 0, 16));
+  // On the pool when it can take the run (src/run-workspace.ts): the weight updates split over its threads.
+  const { ws, release } = await runWorkspace(backend, arenaBytes(f64s, 0, 16), threads);
+  try {
+    return await sketched(ws, A, p, m, seed, maxIter, tol, run, e);
+  } finally {
+    release();
+  }
+}
+
+async function sketched(
+  ws: Workspace<SensitivityKernels>, A: DenseMatrix, p: number, m: number, seed: number, maxIter: number, tol: number,
+  run: ProgressSink, e: Int32Array | null,
+): Promise<IterationOutcome & { weights: Float64Array }> {
+  const n = A.rows, d = A.cols;
   const K = ws.kernels;
   let a = ws.input(A.data);
   if (e) {

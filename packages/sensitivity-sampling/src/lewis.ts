@@ -10,7 +10,7 @@ import type { SensitivityKernels } from "./kernels/index.js";
 import { lewisConvex } from "./lewis-convex.js";
 import { lewisFixedPoint, type IterationOutcome, type LewisIteration } from "./lewis-fixed-point.js";
 import { lewisSketched } from "./lewis-sketch.js";
-import { sensitivityModule } from "./module.js";
+import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, readMatrix, readP } from "./validate.js";
 
 /** One Lewis iteration's progress record. */
@@ -42,6 +42,12 @@ export interface LewisOptions extends BackendOptions {
   rcond?: number;
   /** Called after every iteration. */
   onProgress?: (p: LewisProgress) => void;
+  /**
+   * Threads for the row passes, the calling thread included (default: the
+   * pool's, set by `init({ threads })`; 1 runs on the calling thread alone).
+   * The weights have the same bits for any count.
+   */
+  threads?: number;
   /** Checked before any work and between iterations; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
 }
@@ -54,6 +60,7 @@ const LEWIS_OPTIONS = {
   ...LONG_RUN,
   onProgress: opt.func<(p: LewisProgress) => void>(),
   rcond: opt.number({ min: 0 }),
+  threads: opt.int({ min: 1, max: 64 }),
 };
 
 /** Result of {@link lewisWeights}. */
@@ -133,23 +140,28 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
       throw new LowrankError("INVALID_ARGUMENT", `lewisWeights: method "sketch" runs the fixed-point map, which converges for p < 4 only; got p = ${P} (use method "exact", which converges for every p)`);
     }
     const m = o.sketchSize ?? Math.min(n, Math.max(4 * d * d, 2 * d));
-    const res = await lewisSketched(M, P, m, o.seed ?? 0, maxIter, tol, o.backend, run);
+    const res = await lewisSketched(M, P, m, o.seed ?? 0, maxIter, tol, o.backend, run, o.threads);
     const { weights, ...outcome } = res;
     checkWeights(weights, P);
     return { kind: "lewis-weights", weights, rank: d, ...outcome };
   }
-  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 25));
-  run.check();
-  const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
-  let step = basis.next();
-  for (; !step.done; step = basis.next()) await run.pause();
-  const { U, rank: r } = step.value;
-  const w = ws.f64(n).fill(0);
-  if (r === 0) return { kind: "lewis-weights", weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
-  const res = await lewisIterate(ws, { n, rank: r, U, p: P, w, maxIter, tol, run });
-  const weights = ws.output(w);
-  checkWeights(weights, P);
-  return { kind: "lewis-weights", weights, rank: r, ...res };
+  // On the pool when it can take the run (src/run-workspace.ts): the basis's R and the weight updates split over its threads.
+  const { ws, release } = await runWorkspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 25), o.threads);
+  try {
+    run.check();
+    const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
+    let step = basis.next();
+    for (; !step.done; step = basis.next()) await run.pause();
+    const { U, rank: r } = step.value;
+    const w = ws.f64(n).fill(0);
+    if (r === 0) return { kind: "lewis-weights", weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
+    const res = await lewisIterate(ws, { n, rank: r, U, p: P, w, maxIter, tol, run });
+    const weights = ws.output(w);
+    checkWeights(weights, P);
+    return { kind: "lewis-weights", weights, rank: r, ...res };
+  } finally {
+    release();
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions,
 import { defaultRcond, orthonormalBasis } from "./basis.js";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome } from "./irls.js";
 import { checkWeights, lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";
-import { sensitivityModule } from "./module.js";
+import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, readMatrix, readP } from "./validate.js";
 
 /** Options of {@link lpSensitivities}. */
@@ -26,6 +26,7 @@ const SENSITIVITY_OPTIONS = {
   ...LONG_RUN,
   onProgress: opt.func<(p: SensitivityProgress) => void>(),
   rcond: opt.number({ min: 0 }),
+  threads: opt.int({ min: 1, max: 64 }),
 };
 
 /** Result of {@link lpSensitivities}. */
@@ -89,64 +90,69 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   }
   // D = U N (n x k at most), N (k x k), h, t, ones, and the IRLS scratch.
   const extra = exact ? 2 * n * k + 2 * k * k + k + 2 * n + irlsBufferSize(n, k) : 0;
-  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 49));
-  run.check();
-  const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
-  let step = basis.next();
-  for (; !step.done; step = basis.next()) await run.pause();
-  const { U, rank: r } = step.value;
-  const s = ws.f64(n).fill(0);
-  if (r === 0) return { kind: "lp-sensitivities", sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
-  if (!exact) {
-    const factor = Math.max(1, Math.pow(r, P / 2 - 1));
-    if (!Number.isFinite(factor)) {
-      throw new LowrankError("NON_FINITE", `lpSensitivities: the bound's factor r^(p/2-1) = ${r}^${P / 2 - 1} overflows double precision (every sensitivity is at most 1)`);
-    }
-    const res = await lewisIterate(ws, { n, rank: r, U, p: P, w: s, maxIter, tol, run });
-    const out = ws.output(s);
-    checkWeights(out, P);
-    let total = 0;
-    for (let i = 0; i < n; i++) total += (out[i] *= factor);
-    if (!Number.isFinite(total)) throw new LowrankError("NON_FINITE", `lpSensitivities: the bounds' total overflows double precision (factor ${factor})`);
-    return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor, converged: res.converged };
-  }
-  let converged = true;
-  const K = ws.kernels;
-  const N = ws.f64(r * (r - 1)).fill(0), h = ws.f64(r).fill(0), D = ws.f64(n * (r - 1)).fill(0), t = ws.f64(n).fill(0), ones = ws.f64(n).fill(1);
-  const buf = irlsBuffers(ws, n, r - 1);
-  const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
-  for (let i = 0; i < n; i++) {
-    const ui = U.subarray(i * r, i * r + r);
-    let nu = 0;
-    for (let j = 0; j < r; j++) nu += ui[j] * ui[j];
-    if (nu === 0) {
-      await run.step({ iteration: i + 1, row: i });
-      continue;
-    }
-    for (let j = 0; j < r; j++) h[j] = ui[j] / nu;
-    // t = -U h: the residual target once y = h + N z.
-    K.gemv(false, n, r, -1, U, r, h, 0, t);
-    if (r === 1) {
-      s[i] = 1 / K.sumAbsPow(n, t, ones, P);
-    } else {
-      // Householder H = I - 2 v vᵀ / vᵀv maps u_i to a multiple of e_0; its columns 1..r-1 span u_i^⊥.
-      const nrm = Math.sqrt(nu);
-      const v0 = ui[0] + (ui[0] >= 0 ? nrm : -nrm);
-      const vtv = nu - ui[0] * ui[0] + v0 * v0;
-      for (let a = 0; a < r; a++) {
-        const va = a === 0 ? v0 : ui[a];
-        for (let c = 1; c < r; c++) N[a * (r - 1) + c - 1] = (a === c ? 1 : 0) - (2 * va * ui[c]) / vtv;
+  // On the pool when it can take the run (src/run-workspace.ts), as lewisWeights.
+  const { ws, release } = await runWorkspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 49), o.threads);
+  try {
+    run.check();
+    const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
+    let step = basis.next();
+    for (; !step.done; step = basis.next()) await run.pause();
+    const { U, rank: r } = step.value;
+    const s = ws.f64(n).fill(0);
+    if (r === 0) return { kind: "lp-sensitivities", sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
+    if (!exact) {
+      const factor = Math.max(1, Math.pow(r, P / 2 - 1));
+      if (!Number.isFinite(factor)) {
+        throw new LowrankError("NON_FINITE", `lpSensitivities: the bound's factor r^(p/2-1) = ${r}^${P / 2 - 1} overflows double precision (every sensitivity is at most 1)`);
       }
-      K.gemm(false, false, n, r - 1, r, 1, U, r, N, r - 1, 0, D, r - 1);
-      const steps = irls(K, { n, d: r - 1, A: D, b: t, omega: ones, p: P, maxIter, tol, buf, outcome });
-      while (!steps.next().done) run.check();
-      if (!outcome.converged) converged = false;
-      s[i] = 1 / outcome.objective;
+      const res = await lewisIterate(ws, { n, rank: r, U, p: P, w: s, maxIter, tol, run });
+      const out = ws.output(s);
+      checkWeights(out, P);
+      let total = 0;
+      for (let i = 0; i < n; i++) total += (out[i] *= factor);
+      if (!Number.isFinite(total)) throw new LowrankError("NON_FINITE", `lpSensitivities: the bounds' total overflows double precision (factor ${factor})`);
+      return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor, converged: res.converged };
     }
-    await run.step({ iteration: i + 1, row: i });
+    let converged = true;
+    const K = ws.kernels;
+    const N = ws.f64(r * (r - 1)).fill(0), h = ws.f64(r).fill(0), D = ws.f64(n * (r - 1)).fill(0), t = ws.f64(n).fill(0), ones = ws.f64(n).fill(1);
+    const buf = irlsBuffers(ws, n, r - 1);
+    const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
+    for (let i = 0; i < n; i++) {
+      const ui = U.subarray(i * r, i * r + r);
+      let nu = 0;
+      for (let j = 0; j < r; j++) nu += ui[j] * ui[j];
+      if (nu === 0) {
+        await run.step({ iteration: i + 1, row: i });
+        continue;
+      }
+      for (let j = 0; j < r; j++) h[j] = ui[j] / nu;
+      // t = -U h: the residual target once y = h + N z.
+      K.gemv(false, n, r, -1, U, r, h, 0, t);
+      if (r === 1) {
+        s[i] = 1 / K.sumAbsPow(n, t, ones, P);
+      } else {
+        // Householder H = I - 2 v vᵀ / vᵀv maps u_i to a multiple of e_0; its columns 1..r-1 span u_i^⊥.
+        const nrm = Math.sqrt(nu);
+        const v0 = ui[0] + (ui[0] >= 0 ? nrm : -nrm);
+        const vtv = nu - ui[0] * ui[0] + v0 * v0;
+        for (let a = 0; a < r; a++) {
+          const va = a === 0 ? v0 : ui[a];
+          for (let c = 1; c < r; c++) N[a * (r - 1) + c - 1] = (a === c ? 1 : 0) - (2 * va * ui[c]) / vtv;
+        }
+        K.gemm(false, false, n, r - 1, r, 1, U, r, N, r - 1, 0, D, r - 1);
+        const steps = irls(K, { n, d: r - 1, A: D, b: t, omega: ones, p: P, maxIter, tol, buf, outcome });
+        while (!steps.next().done) run.check();
+        if (!outcome.converged) converged = false;
+        s[i] = 1 / outcome.objective;
+      }
+      await run.step({ iteration: i + 1, row: i });
+    }
+    const out = ws.output(s);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += out[i];
+    return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor: 1, converged };
+  } finally {
+    release();
   }
-  const out = ws.output(s);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += out[i];
-  return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor: 1, converged };
 }

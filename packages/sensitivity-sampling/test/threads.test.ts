@@ -4,7 +4,7 @@
 // same bits for 1, 2, 3 and 4 threads, and the pool really ran their tasks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaBytes, init, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
-import { leverageScores, leverageScoresAsync, rootLeverageScores } from "../src/index.js";
+import { leverageScores, leverageScoresAsync, lewisWeights, lpSensitivities, rootLeverageScores } from "../src/index.js";
 import { sensitivityModule } from "../src/module.js";
 import { expectCode, variants } from "./helpers.js";
 
@@ -42,12 +42,27 @@ function sameBits(f: (threads: number) => Float64Array[]): Float64Array[] {
   return ref;
 }
 
+/** sameBits for asynchronous runs (each holds the pool's threaded instance for its whole run). */
+async function sameBitsAsync(f: (threads: number) => Promise<Float64Array[]>): Promise<void> {
+  const t0 = tasksRun();
+  const ref = await f(1);
+  expect(tasksRun(), "one thread runs no tasks").toBe(t0);
+  for (const threads of [2, 3, 4]) {
+    const before = tasksRun();
+    const got = await f(threads);
+    expect(tasksRun() - before, `threads ${threads} ran tasks`).toBeGreaterThan(1);
+    got.forEach((g, i) => expect(firstDiff(g, ref[i]), `threads ${threads}, output ${i}`).toBe(-1));
+  }
+}
+
 // 10 blocks of 2048 rows: every lane of the R pass takes rows, two of them twice, the last block partial.
 const A = randn(20000, 12);
 // Wider than the structured QR's limit: the blocked QR on one thread, the row pass on the pool.
 const W = randn(3000, 70);
 // Three column groups of the CountSketch scatter.
 const S = randn(20000, 24);
+// Six pieces of the Lewis update (1024 rows each).
+const L = randn(6000, 12);
 
 afterAll(() => stopThreads());
 
@@ -90,6 +105,16 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
       }
       return out;
     }, threads));
+  });
+
+  it("Lewis weights (exact p = 1 and 5, sketched p = 1) and Lewis-bound sensitivities: long runs on the pool's instance", async () => {
+    const opts = { maxIter: 8 };
+    await sameBitsAsync(async (threads) => [
+      (await lewisWeights(L, 1, { ...opts, threads })).weights,
+      (await lewisWeights(L, 5, { ...opts, threads })).weights,
+      (await lewisWeights(L, 1, { ...opts, method: "sketch", seed: 2, threads })).weights,
+      (await lpSensitivities(L, 1, { ...opts, threads })).sensitivities,
+    ]);
   });
 
   it("the unweighted CountSketch scatter, split by column groups", () => {

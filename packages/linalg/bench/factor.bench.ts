@@ -4,11 +4,13 @@
 // compact-WY kernels above the crossover) and the same steps through the
 // unblocked kernels (householderQr + householderQ), side by side in one run.
 // A case whose export does not exist (yet) is skipped with a note. Run by tools/bench/run.mjs.
+import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import * as linalg from "../src/index.js";
 import { randnOf, toMl } from "./matrices.js";
 import { hasRelaxedSimd, init, Rng, withLinalg, type BackendOptions, type DenseMatrix, type WasmVariant } from "../src/index.js";
-import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
-import { note, pick, row, skip, time, type TimeOptions } from "../../../tools/bench/lib.mjs";
+import { Matrix, QrDecomposition } from "ml-matrix";
+import { note, pick, quick, row, skip, time, type TimeOptions } from "../../../tools/bench/lib.mjs";
 
 type Factor = (A: DenseMatrix, opts?: BackendOptions) => unknown;
 
@@ -55,6 +57,9 @@ interface Case {
   flops?: number;
   /** The outside anchor; none for the unblocked QR rows (they share the blocked row's measurement). */
   anchor?: () => unknown;
+  /** An anchor measured outside this process (numpy), in ms, with its name. */
+  anchorMs?: number | null;
+  anchorName?: string;
   opts: TimeOptions;
   /** For a blocked QR row: the index of its unblocked twin, for the speed-up column. */
   twin?: number;
@@ -74,28 +79,57 @@ const once: TimeOptions = { warmup: 0, runs: 1, minTimeMs: 0 };
 // Householder R (2mn² - 2n³/3) plus the thin Q accumulated (4mn² - 4n³/3), for m >= n.
 const qrFlops = (m: number, n: number) => 6 * m * n * n - 2 * n * n * n;
 
+// LAPACK through numpy (OpenBLAS, one thread), timed in this run when /usr/bin/python3 has numpy:
+// np.linalg.svd(full_matrices=False) is gesdd, np.linalg.eigh is syevd. Median wall ms after one warm-up.
+const pyEnv: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+delete pyEnv.OPENBLAS_CORETYPE;
+delete pyEnv.OPENBLAS_L2_SIZE;
+const python = spawnSync("/usr/bin/python3", ["-c", "import numpy"], { encoding: "utf8", env: pyEnv }).status === 0;
+const NUMPY = `
+import sys, time, numpy as np
+kind, m, n, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+a = np.random.default_rng(1).standard_normal((m, n))
+if kind == "eigh": a = (a + a.T) / 2
+f = (lambda: np.linalg.svd(a, full_matrices=False)) if kind == "svd" else (lambda: np.linalg.eigh(a))
+f()
+t = []
+for _ in range(runs):
+    s = time.perf_counter(); f(); t.append((time.perf_counter() - s) * 1e3)
+t.sort(); print(t[len(t) // 2])
+`;
+function numpyMs(kind: "svd" | "eigh", rows: number, cols: number): number | null {
+  if (!python) return null;
+  const out = spawnSync("/usr/bin/python3", ["-c", NUMPY, kind, String(rows), String(cols), quick ? "1" : "7"], { encoding: "utf8", env: pyEnv });
+  return out.status === 0 ? Number(out.stdout.trim()) : null;
+}
+const svdMethod = (method: "jacobi" | "bidiagonal"): Factor | null => {
+  const f = exported("svd");
+  return f ? (A, opts = {}) => f(A, { ...opts, method } as BackendOptions) : null;
+};
+
 const [m, n] = pick([1000, 200], [40, 8]);
-const ne = pick(200, 8);
-const tall = randn(m, n), mlTall = toMl(tall);
-const sym = symmetric(ne), mlSym = toMl(sym);
+const ne = pick(500, 8);
+const tall = randn(m, n);
+const sym = symmetric(ne);
 const qrShapes: [number, number, TimeOptions][] = pick(
   [[1000, 200, light], [4000, 500, heavy], [100000, 50, heavy], [1000, 1000, heavy]],
   [[40, 8, light], [130, 100, light]],
 );
+const load0 = loadavg()[0];
 
-const all: Case[] = [
-  {
-    name: "svd (thin)",
-    size: `${m}×${n}`,
-    fn: exported("svd"),
-    A: tall,
-    anchor: () => new SingularValueDecomposition(mlTall, { autoTranspose: false }),
-    opts: light,
-  },
-];
+const all: Case[] = [];
+for (const [sm, sn, opts] of pick([[1000, 200, light], [2000, 500, heavy]], [[40, 8, light], [130, 100, light]]) as [number, number, TimeOptions][]) {
+  const A = sm === m && sn === n ? tall : randn(sm, sn);
+  const np = numpyMs("svd", sm, sn);
+  all.push({ name: "svd (thin)", size: `${sm}×${sn}`, fn: exported("svd"), A, anchorMs: np, anchorName: "numpy gesdd (1 thread)", opts });
+  // One-sided Jacobi beside it where its TS twin takes seconds, not minutes.
+  if (sm * sn <= 200000) {
+    all.push({ name: "svd (thin), method jacobi", size: `${sm}×${sn}`, fn: svdMethod("jacobi"), A, anchorMs: np, anchorName: "numpy gesdd (1 thread)", opts });
+  }
+}
 for (const [qm, qn, opts] of qrShapes) {
   const A = qm === m && qn === n ? tall : randn(qm, qn);
-  const M = A === tall ? mlTall : toMl(A);
+  const M = toMl(A);
   const size = `${qm === 100000 ? "1e5" : qm}×${qn}`;
   all.push({ name: "qr unblocked (thin Q, R)", size, fn: qrUnblocked, A, flops: qrFlops(qm, qn), opts });
   all.push({
@@ -115,7 +149,8 @@ all.push({
   size: `${ne}×${ne}`,
   fn: exported("eigh"),
   A: sym,
-  anchor: () => new EigenvalueDecomposition(mlSym, { assumeSymmetric: true }),
+  anchorMs: numpyMs("eigh", ne, ne),
+  anchorName: "numpy syevd (1 thread)",
   opts: light,
 });
 
@@ -127,7 +162,7 @@ const cases = all.filter((c) => {
 const twinOf = (c: Case) => (c.twin === undefined ? -1 : cases.indexOf(all[c.twin]));
 const twins = new Set(cases.map(twinOf).filter((t) => t >= 0));
 const ts = cases.map((c, i) => (twins.has(i) ? null : time(() => c.fn!(c.A, { backend: "js" }), c.opts)));
-const anchor = cases.map((c) => (c.anchor ? time(c.anchor, c.opts === heavy ? once : c.opts) : null));
+const anchor = cases.map((c) => (c.anchorMs !== undefined ? c.anchorMs : c.anchor ? time(c.anchor, c.opts === heavy ? once : c.opts) : null));
 // An unblocked QR row shares the TS and ml-matrix measurements of its blocked twin: on js the public
 // qr runs the same unblocked kernels, and the ml-matrix call is the same.
 cases.forEach((c, i) => {
@@ -161,7 +196,7 @@ cases.forEach((c, i) => {
     simd: wasm.get("simd")![i],
     relaxed: wasm.get("relaxed-simd")?.[i] ?? null,
     anchor: anchor[i],
-    anchorName: "ml-matrix",
+    anchorName: c.anchorName ?? "ml-matrix",
     flops: c.flops,
     extra,
   });
@@ -169,9 +204,15 @@ cases.forEach((c, i) => {
 
 if (cases.length) {
   note(
-    "Factorisations: qr's GFLOP/s counts 6mn² - 2n³ (Householder R plus the thin Q); svd (QR, then one-sided Jacobi) and eigh (tridiagonalisation, then QL) " +
-      "iterate, so they get no flop count. Every implementation computes the vectors: ml-matrix's SingularValueDecomposition (U and V), " +
-      "QrDecomposition plus its orthogonalMatrix and upperTriangularMatrix, EigenvalueDecomposition with assumeSymmetric.",
+    "Factorisations: qr's GFLOP/s counts 6mn² - 2n³ (Householder R plus the thin Q); svd and eigh " +
+      "iterate, so they get no flop count. Every implementation computes the vectors: ml-matrix's " +
+      "QrDecomposition plus its orthogonalMatrix and upperTriangularMatrix; numpy's svd (full_matrices=False: LAPACK gesdd) and eigh (syevd).",
+  );
+  note(
+    "svd (thin) is the default method at these sizes, 'bidiagonal': QR, Householder bidiagonalisation of R, implicit-shift QR on the " +
+      "bidiagonal (rotations recorded and applied in batches of 8-column strips), U = Q Qb Ub by GEMM; 'method jacobi' is QR then one-sided " +
+      "Jacobi on R (the default up to min(m, n) = 32). eigh: tridiagonalisation, Qᵀ by the blocked QR kernels, batched QL. " +
+      `numpy runs /usr/bin/python3 with OPENBLAS_NUM_THREADS=1, timed in this run (median of 7 after a warm-up); load average at the start: ${load0.toFixed(1)}.`,
   );
   note(
     "qr is the public function: on wasm the blocked compact-WY kernels at these sizes (householderQrBlocked, householderQBlocked; " +

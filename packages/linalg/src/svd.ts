@@ -19,7 +19,7 @@ export interface SvdOptions extends BackendOptions {
    * "jacobi": QR then one-sided Jacobi (every singular value to high relative accuracy when A is a
    * well-conditioned matrix times a diagonal scaling); "bidiagonal": QR, bidiagonalisation and
    * implicit-shift QR (as LAPACK's dgesvd, several times faster for larger matrices); "auto"
-   * (default): Jacobi up to min(m, n) = 48, bidiagonal above.
+   * (default): Jacobi up to min(m, n) = 32, bidiagonal above.
    */
   method?: "auto" | "jacobi" | "bidiagonal";
 }
@@ -37,7 +37,7 @@ export interface SvdResult {
 }
 
 /** Up to this min(m, n), `method: "auto"` runs one-sided Jacobi (measured crossover: docs/ARCHITECTURE.md). */
-export const JACOBI_MAX_N = 48;
+export const JACOBI_MAX_N = 32;
 
 /** Sweeps of one-sided Jacobi at most (convergence is quadratic; 6-12 are typical). */
 const MAX_SWEEPS = 60;
@@ -49,13 +49,13 @@ const MAX_SWEEPS = 60;
  * orientation (Aᵀ when m < n), a Householder QR (blocked on wasm above
  * about 100 x 100) reduces it to the N x N triangle R. Then, by `method`:
  *
- * - "bidiagonal" (default above N = 48): the columns are first ordered by
+ * - "bidiagonal" (default above N = 32): the columns are first ordered by
  *   decreasing norm; R is reduced to an upper bidiagonal B = Qbᵀ R Pb by
  *   Householder reflectors, B's SVD is found by implicit-shift QR with
  *   zero-shift sweeps and relative convergence tests (LAPACK's dbdsqr),
  *   rotating the rows of Qbᵀ and Pbᵀ, and U = Q Qb Ub by one GEMM. About
  *   O(MN² + 12N³) for ~2 QR sweeps per singular value.
- * - "jacobi" (default up to N = 48): one-sided Jacobi (Hestenes) orthogonalises
+ * - "jacobi" (default up to N = 32): one-sided Jacobi (Hestenes) orthogonalises
  *   the rows of R, accumulating its rotations, which gives R = P Σ Vᵀ; then
  *   U = Q P (GEMM). Stops when all pairs are orthogonal to sqrt(N) eps
  *   (relative), at most 60 sweeps (the last 30 with the looser N eps).

@@ -102,4 +102,4 @@ console.log(`wasm-build: ${pkgName}: ${variants.length} variants in ${((Date.now
 // The kernel signatures and their binding, generated from the same sources.
 writeFileSync(join(outDir, "exports.ts"), renderBindings(collectExports(entry)));
 // The module's sources as defineKernelModule takes them (sources.mjs).
-writeSources(outDir);
+writeSources(pkgDir);

@@ -10,6 +10,8 @@ export const align16 = (n: number) => Math.ceil(n / 16) * 16; // not (n + 15) & 
 /** Bytes of the guard written after every block in guard mode. */
 const GUARD = 16;
 const PATTERN = 0xa5a5a5a5;
+/** What guard mode fills an uninitialised Int32Array with (the pattern read as i32: large and negative). */
+export const POISON_I32 = PATTERN | 0;
 
 /**
  * Guard mode, for tests (environment variable LOWRANK_GUARD=1): every block
@@ -41,12 +43,18 @@ export class Arena {
   private buf: ArrayBuffer;
   /** Byte offsets of the guards of live blocks (guard mode only), ascending. */
   private guards: number[] = [];
+  /**
+   * High-water mark: no block has ever reached past this byte, so the memory
+   * above it is still as the engine made it (zero: fresh pages, and pages
+   * added by growth, start zeroed). ``f64` and `i32` clear only what lies below it.
+   */
+  private dirty: number;
 
   constructor(
     readonly memory: WebAssembly.Memory,
     base: number,
   ) {
-    this.floor = this.top = align16(base);
+    this.floor = this.top = this.dirty = align16(base);
     this.buf = memory.buffer;
   }
 
@@ -128,6 +136,7 @@ export class Arena {
       throw internalError("arena block outside reserved memory (reserve before allocating)");
     }
     this.top = end;
+    if (end > this.dirty) this.dirty = end;
     if (guardMode) {
       new Uint32Array(this.buffer(), p + size, 4).fill(PATTERN);
       this.guards.push(p + size);
@@ -135,19 +144,43 @@ export class Arena {
     return p;
   }
 
-  /** A zeroed Float64Array of n entries inside WASM memory. */
+  /**
+   * A Float64Array of n zeros inside WASM memory. Only the part below the
+   * high-water mark is cleared: memory no block has reached is still zero.
+   */
   f64(n: number): Float64Array {
+    const dirty = this.dirty;
     const p = this.take(n * 8);
     const a = new Float64Array(this.buffer(), p, n);
-    a.fill(0);
+    if (p < dirty) a.fill(0, 0, Math.min(n, Math.ceil((dirty - p) / 8)));
     return a;
   }
 
-  /** A zeroed Int32Array of n entries inside WASM memory. */
+  /** An Int32Array of n zeros inside WASM memory (cleared only below the high-water mark, as `f64`). */
   i32(n: number): Int32Array {
+    const dirty = this.dirty;
     const p = this.take(n * 4);
     const a = new Int32Array(this.buffer(), p, n);
-    a.fill(0);
+    if (p < dirty) a.fill(0, 0, Math.min(n, Math.ceil((dirty - p) / 4)));
+    return a;
+  }
+
+  /**
+   * A Float64Array of n entries inside WASM memory, its contents unspecified
+   * (whatever the memory held): for a caller that writes every entry before
+   * reading it. In guard mode every entry starts as NaN, so a read before a
+   * write shows up in the tests.
+   */
+  scratch(n: number): Float64Array {
+    const a = new Float64Array(this.buffer(), this.take(n * 8), n);
+    if (guardMode) a.fill(NaN);
+    return a;
+  }
+
+  /** An Int32Array of n entries, contents unspecified (guard mode: every entry is POISON_I32). */
+  scratchI32(n: number): Int32Array {
+    const a = new Int32Array(this.buffer(), this.take(n * 4), n);
+    if (guardMode) a.fill(POISON_I32);
     return a;
   }
 

@@ -3,7 +3,7 @@ import { LowrankError } from "./errors.js";
 import { maxAbs, pow2Exponent, scalePow2, timesPow2 } from "./factor-util.js";
 import { asVector, checkSize } from "./input.js";
 import { readMatrix } from "./validate.js";
-import { withLinalg } from "./module.js";
+import { linalgModule, withLinalg } from "./module.js";
 import { BACKEND, opt, readOptions } from "./options.js";
 import type { Backend, BackendOptions, DenseMatrix, MatrixLike, VectorLike } from "./types.js";
 
@@ -79,7 +79,7 @@ function gemmCore(
 ): Float64Array {
   return withLinalg(backend, arenaBytes(A.data.length + B.data.length + m * n), (ws) => {
     const a = ws.input(A.data), b = ws.input(B.data);
-    const c = C ? ws.copy(C) : ws.f64(m * n);
+    const c = C ? ws.copy(C) : ws.scratch(m * n); // beta = 0: the kernel writes C without reading it
     ws.kernels.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
     return ws.output(c);
   }, threads);
@@ -186,7 +186,7 @@ export function gemv(A: MatrixLike, x: VectorLike, opts?: BackendOptions & { tra
   const run = (ad: Float64Array, xd: Float64Array, al: number): Float64Array => {
     const out = trans ? a.cols : a.rows;
     return withLinalg(o.backend, arenaBytes(ad.length + xd.length + out), (ws) => {
-      const y = ws.f64(out);
+      const y = ws.scratch(out); // beta = 0: written, not read
       ws.kernels.gemv(trans, a.rows, a.cols, al, ws.input(ad), a.cols, ws.input(xd), 0, y);
       return ws.output(y);
     });
@@ -249,3 +249,11 @@ export function axpy(alpha: number, x: VectorLike, y: VectorLike, opts?: Backend
   }
   return out;
 }
+
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a 128 x 128
+// product until its path runs optimised, the pool's split included.
+let warmA: DenseMatrix | null = null;
+linalgModule.warmCall(() => {
+  warmA ??= { rows: 128, cols: 128, data: Float64Array.from({ length: 128 * 128 }, (_, i) => Math.sin(i)) };
+  return gemm(warmA, warmA);
+});

@@ -127,16 +127,23 @@ export function luInverse(k: number, H: Float64Array, inv: Float64Array, work: F
 }
 
 /**
- * Loads the upper triangle of the n x n R (leading dimension ldr) into the
- * first n columns of X's n rows (leading dimension ldx), and, when `identity`,
- * the n x n identity into columns n..2n-1: the [R | I] that {@link jacobiSvd}
- * rotates to accumulate the rotations. Other entries of X are left as they
- * are (callers pass a zeroed X). O(n²).
+ * Writes the n x n R (leading dimension ldr) as an upper triangle, zeros
+ * below the diagonal, into the first n columns of X's n rows (leading
+ * dimension ldx), and, when `identity`, the n x n identity into columns
+ * n..2n-1: the [R | I] that {@link jacobiSvd} rotates to accumulate the
+ * rotations. Every entry of those columns is written, so X may
+ * come from `Workspace.scratch`; columns past them are left as they are. O(n²).
  */
 export function triangleWithIdentity(n: number, R: Float64Array, ldr: number, X: Float64Array, ldx: number, identity: boolean): void {
+  const w = identity ? 2 * n : n;
   for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) X[i * ldx + j] = R[i * ldr + j];
-    if (identity) X[i * ldx + n + i] = 1;
+    const x = i * ldx;
+    X.fill(0, x, x + i);
+    for (let j = i; j < n; j++) X[x + j] = R[i * ldr + j];
+    if (identity) {
+      X.fill(0, x + n, x + w);
+      X[x + n + i] = 1;
+    }
   }
 }
 

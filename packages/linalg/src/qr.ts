@@ -40,13 +40,13 @@ export function qr(A: DenseMatrix, opts: BackendOptions = {}): QrResult {
     const K = ws.kernels;
     const a = ws.copy(A.data);
     scalePow2(a, -e);
-    const tau = ws.f64(k), work = ws.f64(wn);
+    const tau = ws.scratch(k), work = ws.scratch(wn);
     // Blocked on wasm (GEMM-bound, 1.5-2.5x faster there); on js the unblocked
     // kernels, which are faster in plain TypeScript (the blocked twin runs 0.75-0.8x).
     const blocked = K.backend === "wasm";
     if (blocked) K.householderQrBlocked(m, n, a, n, tau, work);
     else K.householderQr(m, n, a, n, tau, work);
-    const Q = ws.f64(m * k);
+    const Q = ws.scratch(m * k);
     if (blocked) K.householderQBlocked(m, k, a, n, tau, Q, k, work);
     else K.householderQ(m, k, a, n, tau, Q, k, work);
     return { q: ws.output(Q), r: ws.output(a.subarray(0, k * n)) };

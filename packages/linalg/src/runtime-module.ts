@@ -42,6 +42,13 @@ export interface KernelModule<E, K extends LinalgKernels> {
   run<T>(backend: Backend | undefined, bytes: number, fn: (ws: Workspace<K>) => T, threads?: number): T;
   /** A workspace with its own instance (or plain arrays on js) and `bytes` reserved, for long or asynchronous runs. */
   workspace(backend: Backend | undefined, bytes: number): Promise<Workspace<K>>;
+  /**
+   * Registers a call of one of the package's entry points on small inputs
+   * that `init()` repeats until V8 has optimised its path (WASM and
+   * JavaScript alike); call it at the top level of the file that defines the
+   * entry point (docs/ARCHITECTURE.md, "The runtime": warm-up).
+   */
+  warmCall(fn: () => unknown): void;
 }
 
 /** Throws INVALID_ARGUMENT unless `backend` is undefined, "wasm" or "js"; returns it with the default applied. */
@@ -100,6 +107,9 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
         }
       }
       return loader.withShared((i) => runOn(i, bytes, fn));
+    },
+    warmCall(fn) {
+      loader.addWarmCall(fn);
     },
     async workspace(backend, bytes) {
       if (checkBackend(backend) === "js") return new JsWorkspace(spec.js);

@@ -51,7 +51,7 @@ function sparseProduct(fn: "spmm" | "spmmT", A: CsrMatrix | CsrLike, B: MatrixLi
   checkSize(rows * k, `${fn}: the result`);
   const nnz = a.data.length;
   const data = withLinalg(o.backend, arenaBytes(nnz + b.data.length + rows * k, nnz + a.rows + 1), (ws) => {
-    const C = ws.f64(rows * k);
+    const C = ws.scratch(rows * k); // the kernels clear C first
     const indptr = ws.inputI32(a.indptr), indices = ws.inputI32(a.indices), values = ws.input(a.data), Bv = ws.input(b.data);
     if (transposed) ws.kernels.spmmT(a.rows, a.cols, k, indptr, indices, values, Bv, C);
     else ws.kernels.spmm(a.rows, k, indptr, indices, values, Bv, C);

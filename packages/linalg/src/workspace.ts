@@ -1,4 +1,4 @@
-import type { Arena } from "./arena.js";
+import { type Arena, guardMode, POISON_I32 } from "./arena.js";
 import { internalError } from "./errors.js";
 import type { LinalgKernels } from "./kernels/index.js";
 import type { WasmInstance } from "./runtime.js";
@@ -11,10 +11,19 @@ import type { WasmInstance } from "./runtime.js";
  */
 export interface Workspace<K extends LinalgKernels = LinalgKernels> {
   readonly kernels: K;
-  /** A zeroed Float64Array of n entries. */
+  /** A Float64Array of n zeros (on wasm, memory no run has reached yet is not cleared again: it is zero). */
   f64(n: number): Float64Array;
-  /** A zeroed Int32Array of n entries. */
+  /** An Int32Array of n zeros. */
   i32(n: number): Int32Array;
+  /**
+   * A Float64Array of n entries whose contents are unspecified, for an array
+   * the caller writes in full before reading (a kernel's output or work
+   * array): no clearing at all. Guard mode fills it with NaN, so a read
+   * before a write fails the tests. docs/ARCHITECTURE.md, "Memory".
+   */
+  scratch(n: number): Float64Array;
+  /** An Int32Array of n entries, contents unspecified (see `scratch`). */
+  scratchI32(n: number): Int32Array;
   /** `src` where kernels can read it: the array itself on js, a copy in WASM memory on wasm. Do not write to it. */
   input(src: Float64Array): Float64Array;
   inputI32(src: Int32Array): Int32Array;
@@ -39,6 +48,13 @@ export class JsWorkspace<K extends LinalgKernels> implements Workspace<K> {
   }
   i32(n: number) {
     return new Int32Array(n);
+  }
+  // The same contract as on wasm: guard mode poisons what the caller must write first.
+  scratch(n: number) {
+    return guardMode ? new Float64Array(n).fill(NaN) : new Float64Array(n);
+  }
+  scratchI32(n: number) {
+    return guardMode ? new Int32Array(n).fill(POISON_I32) : new Int32Array(n);
   }
   input(src: Float64Array) {
     return src;
@@ -83,16 +99,22 @@ export class WasmWorkspace<K extends LinalgKernels> implements Workspace<K> {
   f64(n: number) {
     return this.check(this.arena.f64(n));
   }
+  scratch(n: number) {
+    return this.check(this.arena.scratch(n));
+  }
   i32(n: number) {
     return this.check(this.arena.i32(n));
   }
+  scratchI32(n: number) {
+    return this.check(this.arena.scratchI32(n));
+  }
   input(src: Float64Array) {
-    const a = this.f64(src.length);
+    const a = this.scratch(src.length);
     a.set(src);
     return a;
   }
   inputI32(src: Int32Array) {
-    const a = this.i32(src.length);
+    const a = this.scratchI32(src.length);
     a.set(src);
     return a;
   }

@@ -8,9 +8,10 @@
 //   lazy-url.ts         the same as import() of an asset URL
 //
 // sources.ts and thread-sources.ts take their loaders from "#wasm-lazy", which
-// each package's package.json maps by condition: webpack, Node, esbuild and
-// Vite's dev server get lazy-import (each lazy variant a chunk of their own);
-// a Vite production build ("production" condition) gets lazy-url, because
+// each package's package.json maps by condition: Node (and server bundles,
+// "node"), webpack, esbuild and Vite's dev server get lazy-import (each lazy
+// variant a chunk of their own); a Vite production build for the browser
+// ("production" condition) gets lazy-url, because
 // Rollup refuses any import() of a bundled module in a Web Worker built in
 // Vite's default "iife" worker format, while an asset URL it copies as is.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { join } from "node:path";
 /** The "imports" entry every package with WASM declares (checked by writeSources). */
 export const WASM_LAZY_IMPORT = {
   types: "./src/generated/lazy-import.ts",
+  node: "./dist/generated/lazy-import.js",
   webpack: "./dist/generated/lazy-import.js",
   production: "./dist/generated/lazy-url.js",
   default: "./dist/generated/lazy-import.js",

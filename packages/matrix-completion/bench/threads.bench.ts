@@ -4,6 +4,7 @@
 // The data: MovieLens-1M's shape (6040 x 3706, 1e6 ratings), a rank-8 taste
 // signal plus noise on a 1-5 scale, item popularity skewed (a power law) as
 // in real ratings. Best WASM variant. Run by tools/bench/run.mjs.
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { hasRelaxedSimd, Rng, stopThreads, threadPool } from "@lowrank/linalg";
 import { complete, init, type CompleteOptions, type Observations } from "../src/index.js";
@@ -60,6 +61,24 @@ interface Fit {
   /** The process's CPU ms over the fit (every thread), and the median over its iterations after the first. */
   cpu: number;
   cpuIteration: number;
+  /** CPU ms of the calling thread and of the busiest other thread (the pool's worker) over the fit, where known. */
+  caller: number | null;
+  other: number | null;
+}
+
+/** CPU ms of each thread of this process (Linux: /proc/self/task, 10 ms ticks), or null elsewhere. */
+function threadCpu(): Map<string, number> | null {
+  try {
+    const out = new Map<string, number>();
+    for (const t of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(t, (Number(f[11]) + Number(f[12])) * 10);
+    }
+    return out;
+  } catch {
+    return null;
+  }
 }
 
 const cpuNow = () => {
@@ -70,6 +89,7 @@ const cpuNow = () => {
 /** One fit: its wall-clock ms, the median ms of its iterations after the first, and CPU ms likewise. */
 async function fitMs(threads: number): Promise<Fit> {
   const perIteration: number[] = [];
+  const th0 = threadCpu();
   const c0 = cpuNow(), t0 = performance.now();
   let last = c0;
   const model = await complete(obs, {
@@ -80,10 +100,14 @@ async function fitMs(threads: number): Promise<Fit> {
       last = now;
     },
   });
-  const total = performance.now() - t0;
-  return {
-    total, iteration: median(model.history.slice(1).map((h) => h.ms)), cpu: cpuNow() - c0, cpuIteration: median(perIteration.slice(1)),
-  };
+  const total = performance.now() - t0, cpu = cpuNow() - c0, th1 = threadCpu();
+  let caller: number | null = null, other: number | null = null;
+  if (th0 && th1) {
+    caller = (th1.get(String(process.pid)) ?? 0) - (th0.get(String(process.pid)) ?? 0);
+    other = 0;
+    for (const [t, ms] of th1) if (t !== String(process.pid)) other = Math.max(other, ms - (th0.get(t) ?? 0));
+  }
+  return { total, iteration: median(model.history.slice(1).map((h) => h.ms)), cpu, cpuIteration: median(perIteration.slice(1)), caller, other };
 }
 
 await fitMs(2); // warm-up: both paths' code tiers up
@@ -100,6 +124,13 @@ const c1 = median(one.map((x) => x.cpu)), c2 = median(two.map((x) => x.cpu));
 // passes, plus a negligible penalty term), and the whole fit's speed-up on two free cores if those passes halve (Amdahl).
 const inIterations = Math.min(1, (iters * median(one.map((x) => x.cpuIteration))) / c1);
 const bound = 1 / (1 - inIterations + inIterations / 2);
+// Per-thread CPU (Linux): the 2-thread fit's critical path is at least its busier thread's CPU time; on two free
+// cores the fit would take about that, against the 1-thread fit's calling-thread CPU time.
+const med = (xs: (number | null)[]) => (xs.every((x) => x !== null) ? median(xs as number[]) : null);
+const caller1 = med(one.map((x) => x.caller)), caller2 = med(two.map((x) => x.caller)), worker2 = med(two.map((x) => x.other));
+const perThread: Record<string, string> = caller1 !== null && caller2 !== null && worker2 !== null
+  ? { "CPU caller / worker (s)": `${(caller2 / 1000).toFixed(2)} / ${(worker2 / 1000).toFixed(2)}`, "critical-path estimate": `${(caller1 / Math.max(caller2, worker2)).toFixed(2)}x` }
+  : {};
 const cell = (ms: number) => ({ simd: relaxed ? null : ms, relaxed: relaxed ? ms : null });
 const size = `${n}×${m}, |Ω| = ${nnz.toExponential(0)}, k = ${k}, ${iters} iterations`;
 row({ case: "als fit, 1 thread", size, ts: null, ...cell(t1), extra: {
@@ -111,7 +142,7 @@ row({
   size,
   ts: null,
   ...cell(t2),
-  extra: { threads: 2, "ms / iteration": +i2.toFixed(1), "CPU s": +(c2 / 1000).toFixed(2), "2 threads vs 1": `${(t1 / t2).toFixed(2)}x (iterations ${(i1 / i2).toFixed(2)}x)` },
+  extra: { threads: 2, "ms / iteration": +i2.toFixed(1), "CPU s": +(c2 / 1000).toFixed(2), ...perThread, "2 threads vs 1": `${(t1 / t2).toFixed(2)}x (iterations ${(i1 / i2).toFixed(2)}x)` },
 });
 const p = threadPool();
 note(
@@ -119,6 +150,8 @@ note(
     `${ROUNDS} fits each alternated after one warm-up fit, medians of the whole call (indexing, copies and the model included) and of the iterations after the first. ` +
     "The 2-thread result is bit-identical to the 1-thread one (test/threads.test.ts). CPU s: the process's CPU time per fit, all threads " +
     "(what the second thread adds in waiting and waking; on a machine with a core free for it the 2-thread fit takes about its share of that). " +
+    "CPU in iterations: the share of the 1-thread fit's CPU time spent in its iterations (the passes that split) and the whole fit's Amdahl bound on two cores. " +
+    "CPU caller / worker: each thread's CPU time over the 2-thread fit (Linux); critical-path estimate: the 1-thread fit's calling-thread CPU time over the busier thread's, about what two free cores would give. " +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first.` +
     (p && p.stats.tasks > 0 && !quick ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );

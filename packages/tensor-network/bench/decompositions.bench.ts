@@ -1,31 +1,17 @@
 // Tensor decompositions through the public API: TS reference vs the two WASM
 // variants, at about 1e6 and 1e7 entries. Run by tools/bench/run.mjs (see
 // tools/bench/README.md). TN_BENCH_MAX_ENTRIES=<n> leaves out larger cases
-// (a quick look on a shared machine). The decompositions are async, so this
-// file times them with its own median-of-runs loop (lib.mjs's `time` is
-// synchronous); every call includes copying the tensor into its own WASM
-// instance.
+// (a quick look on a shared machine). The decompositions are async: timed by
+// time-async.ts (lib.mjs's `time` is synchronous); every call includes
+// copying the tensor into its own WASM instance.
 import { hasRelaxedSimd, Rng, type WasmVariant } from "@lowrank/linalg";
 import { cp, init, tensorTrain, tucker, type Tensor } from "../src/index.js";
 import { note, pick, quick, row } from "../../../tools/bench/lib.mjs";
+import { timeAsync } from "./time-async.js";
 
 const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
 const maxEntries = Number(process.env.TN_BENCH_MAX_ENTRIES ?? Infinity);
 
-/** Median ms of `runs` awaited calls after `warmup` untimed ones (one call, no warm-up under --quick). */
-async function timeAsync(fn: () => Promise<unknown>, runs: number, warmup = 1): Promise<number> {
-  const r = quick ? 1 : runs, w = quick ? 0 : warmup;
-  for (let i = 0; i < w; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < r; i++) {
-    globalThis.gc?.();
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
-}
 
 function gaussianTensor(shape: number[], seed: number): Tensor {
   // Gaussian entries: the decompositions' cost does not depend on the values.

@@ -5,29 +5,16 @@ import { loadavg } from "node:os";
 import { hasRelaxedSimd, Rng, stopThreads, threadPool } from "@lowrank/linalg";
 import { cp, init, tucker, type Tensor } from "../src/index.js";
 import { note, pick, quick, row } from "../../../tools/bench/lib.mjs";
+import { timeAsync } from "./time-async.js";
 
 const relaxed = hasRelaxedSimd();
 const { threads } = await init({ variant: relaxed ? "relaxed-simd" : "simd", threads: 2 });
 const load0 = loadavg()[0];
 
-/** Median ms of `runs` awaited calls after one untimed call. */
-async function median(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    globalThis.gc?.();
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
-}
-
 const n = pick(200, 24), r = pick(20, 4);
 const shape = [n, n, n];
 const X: Tensor = { shape, data: new Rng(1).fillNormal(new Float64Array(n ** 3)) };
-const runs = quick ? 1 : 5, ROUNDS = quick ? 1 : 2;
+const runs = 5, ROUNDS = quick ? 1 : 2;
 const cases = [
   { name: `HOOI rank ${r}³, 5 sweeps`, run: (t: number) => tucker(X, { rank: r, method: "hooi", maxIter: 5, tol: 0, threads: t }) },
   { name: `CP-ALS rank ${r}, 5 sweeps`, run: (t: number) => cp(X, { rank: r, maxIter: 5, tol: 0, threads: t }) },
@@ -36,8 +23,8 @@ for (const c of cases) {
   // Alternate the two so that a burst of load elsewhere hits both alike; keep each one's best median.
   let one = Infinity, two = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
-    one = Math.min(one, await median(() => c.run(1), runs));
-    two = Math.min(two, await median(() => c.run(2), runs));
+    one = Math.min(one, await timeAsync(() => c.run(1), runs));
+    two = Math.min(two, await timeAsync(() => c.run(2), runs));
   }
   const cell = (ms: number) => ({ simd: relaxed ? null : ms, relaxed: relaxed ? ms : null });
   row({ case: `${c.name}, 1 thread`, size: shape.join("×"), ts: null, ...cell(one), extra: { threads: 1 } });

@@ -2,21 +2,21 @@
 // Harshman 1970), in the form of Kolda & Bader 2009, "Tensor Decompositions
 // and Applications", Fig. 3.3: each step solves A_n V = X_(n) (⊙_{k≠n} A_k)
 // with V = ⊛_{k≠n} A_kᵀA_k, then moves the column norms into the weights.
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, LowrankError, opt, Rng, type DenseMatrix, type Tensor, type Workspace } from "@lowrank/linalg";
 import { startFactors, sweep, type CpWork } from "./cp-sweep.js";
 import { mttkrpScratch, type TensorKernels } from "./kernels/index.js";
 import { modeBasisScratch } from "./mode-basis.js";
 import { fillWithMean } from "./impute.js";
-import { runSpace, THREADS } from "./pooled.js";
+import { runSpace } from "./pooled.js";
 import { norm2 } from "./tensor.js";
-import type { CpDecomposition, IterativeOptions, TensorLike } from "./types.js";
-import { atRoundingLevel, checkSizes, MASK, prod, RANK, readMaskedTensor, readOpts, readTensor, SEED } from "./validate.js";
+import type { CpDecomposition, IterativeOptions, TensorLike, ThreadOptions } from "./types.js";
+import { atRoundingLevel, checkSizes, prod, RANK, readOpts, readSweepInput, SEED, SWEEP_OPTIONS } from "./validate.js";
 import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 const EPS = 2.220446049250313e-16;
 
 /** Options of {@link cp}. */
-export interface CpOptions extends IterativeOptions {
+export interface CpOptions extends IterativeOptions, ThreadOptions {
   /** Number of rank-one terms R (required). */
   rank: number;
   /** `svd` (default): leading left singular vectors of each unfolding (random columns past I_n); `random`: Gaussian factors. */
@@ -31,12 +31,6 @@ export interface CpOptions extends IterativeOptions {
    * sweep). Unobserved entries of X may hold anything, NaN included.
    */
   mask?: ArrayLike<number | boolean>;
-  /**
-   * Threads the sweeps may use, the calling thread included (default: the
-   * pool's, set by `init({ threads })`; 1: the calling thread only). The
-   * result has the same bits for any count. With `mask` it runs on one.
-   */
-  threads?: number;
 }
 
 /** The options of {@link cp}. */
@@ -45,11 +39,7 @@ const SCHEMA = {
   init: opt.oneOf(["svd", "random"] as const),
   seed: SEED,
   returnErrors: opt.boolean(),
-  mask: MASK,
-  threads: THREADS,
-  ...LONG_RUN,
-  onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
-  backend: BACKEND,
+  ...SWEEP_OPTIONS,
 };
 
 /** Result of {@link cp}. */
@@ -86,13 +76,8 @@ export interface CpResult extends CpDecomposition {
  */
 export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> {
   const o = readOpts("cp", opts, SCHEMA);
-  const run = new LongRun<{ iteration: number; error: number }>("cp", { onProgress: o.onProgress, signal: o.signal });
-  if (o.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "cp: opts.rank is required");
-  let mask: Uint8Array | null = null;
-  let X: Tensor;
-  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(input, o.mask, "X"));
-  else X = readTensor(input, "X");
-  const R = o.rank;
+  const { run, mask, X: X0, rank: R } = readSweepInput("cp", input, o);
+  let X: Tensor = X0;
   const init = o.init ?? "svd";
   const seed = o.seed ?? 0;
   const maxIter = o.maxIter ?? 500, tol = o.tol ?? 1e-10;

@@ -7,7 +7,7 @@ import { chainScratch, planChain, permuteI32, runChain } from "./contraction-pla
 import { generalParameters } from "./general-network.js";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
-import { solveRows } from "./normal-equations.js";
+import { innerAndFit, solveRows } from "./normal-equations.js";
 import { norm2 } from "./tensor.js";
 import { checkSizes, prod } from "./validate.js";
 
@@ -105,16 +105,7 @@ export class GeneralFitter {
       for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) G[i * bk + cols[a]] = Gs[i * p + a];
     }
     // <X, X̂> = Σ G ∘ B and ‖X̂‖² = Σ_i g_i V g_iᵀ with the updated core.
-    let inner = 0, fit = 0;
-    for (let i = 0; i < n; i++) {
-      for (let a = 0; a < bk; a++) {
-        const ga = G[i * bk + a];
-        inner += ga * B[i * bk + a];
-        let s = 0;
-        for (let b = 0; b < bk; b++) s += V[a * bk + b] * G[i * bk + b];
-        fit += ga * s;
-      }
-    }
+    const { inner, fit } = innerAndFit(n, bk, G, B, V);
     return { inner, fit, M, bk };
   }
 

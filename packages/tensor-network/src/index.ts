@@ -1,5 +1,5 @@
 // Public API of @lowrank/tensor-network.
-export type { Tensor, TensorLike, MatrixLike, NestedNumbers, TensorNetworkLike, DecompositionLike, TuckerDecomposition, CpDecomposition, TensorNetwork, GeneralTensorNetwork, Decomposition, IterativeOptions, UnfoldingSvd } from "./types.js";
+export type { Tensor, TensorLike, MatrixLike, NestedNumbers, TensorNetworkLike, DecompositionLike, TuckerDecomposition, CpDecomposition, TensorNetwork, GeneralTensorNetwork, Decomposition, IterativeOptions, ThreadOptions, UnfoldingSvd } from "./types.js";
 export { LowrankError, type LowrankErrorCode, type DenseMatrix, type Backend } from "@lowrank/linalg";
 export { init } from "@lowrank/linalg";
 export { unfold, fold, norm, relativeError, modeProduct, type ModeProductOptions } from "./tensor.js";

@@ -1,6 +1,6 @@
 // Leading left singular vectors of a mode unfolding, the step shared by
 // HOSVD, ST-HOSVD and HOOI (De Lathauwer, De Moor, Vandewalle 2000).
-import type { Workspace } from "@lowrank/linalg";
+import type { Tensor, Workspace } from "@lowrank/linalg";
 import { eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
 import type { TensorKernels } from "./kernels/index.js";
 import { unfoldInto } from "./tensor.js";
@@ -88,4 +88,30 @@ export function modeBasis(ws: Workspace<TensorKernels>, a: ModeBasisArgs): void 
  */
 export function defaultTruncationRoute(eps: number): UnfoldingSvd {
   return eps > 0 && eps < 1e-5 ? "jacobi" : "gram";
+}
+
+/**
+ * One step of a TT-SVD / TR-SVD sweep on C (rk n x cols, row-major): the
+ * leading left singular vectors of C, r of them (`pick` chooses r from the
+ * kmin = min(rk n, cols) singular values), become the next core
+ * (rk x n x r, pushed to `cores`), and `other` (r x cols) = U_rᵀ C = diag(σ)
+ * Vᵀ, what the remaining cores have to represent (Oseledets 2011, Alg. 1,
+ * lines 5-7). `scratch`: as modeBasis's (its contents are not needed).
+ * Returns r. O(rk n cols kmin).
+ */
+export function splitCore(
+  ws: Workspace<TensorKernels>, route: UnfoldingSvd, rk: number, n: number, cols: number,
+  C: Float64Array, other: Float64Array, cores: Tensor[], pick: (s: Float64Array, kmin: number) => number, scratch?: Float64Array,
+): number {
+  const m = rk * n, kmin = Math.min(m, cols);
+  return ws.scoped(() => {
+    const U = ws.f64(m * kmin), s = ws.f64(kmin);
+    modeBasis(ws, { route, left: 1, n: m, right: cols, X: C, r: kmin, U, s, scratch });
+    const r = pick(s, kmin);
+    const core = new Float64Array(m * r);
+    for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];
+    cores.push({ shape: [rk, n, r], data: core });
+    ws.kernels.gemm(true, false, r, cols, m, 1, U, kmin, C, cols, 0, other, cols);
+    return r;
+  });
 }

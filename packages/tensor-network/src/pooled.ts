@@ -5,13 +5,10 @@
 // MTTKRPs split over the pool (threads.ts); otherwise a private instance on
 // this thread (or plain arrays on js). A run on the pool holds its arena until
 // `release`, across the run's yields: a call made meanwhile runs on one thread.
-import { checkBackend, opt, threadedInstance, WasmWorkspace, type Backend, type OptionCheck, type WasmInstance, type Workspace } from "@lowrank/linalg";
+import { checkBackend, threadedInstance, WasmWorkspace, type Backend, type WasmInstance, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import type { TensorExports } from "./wasm.js";
-
-/** The `threads` option: threads a call may use, the calling thread included (default: the pool's; 1: the calling thread only). */
-export const THREADS: OptionCheck<number> = opt.int({ min: 1, max: 64 });
 
 /** A run's workspace, what `layout` laid out in it, and the call that frees it (always call it, in a finally). */
 export interface RunSpace<W> {

@@ -7,13 +7,19 @@ import type { SearchProgress } from "./search-structure.js";
 import { trAls } from "./tr-als.js";
 import type { TensorNetwork } from "./types.js";
 
-/** A fitted candidate ring. */
+/** A fitted candidate ring (and, with the fits counted, searchStructure's result). */
 export interface Fit {
+  /** Bond ranks r_0..r_{N-1} of the ring found (r_N = r_0). */
   ranks: number[];
+  /** Mode order around the ring: core k represents mode permutation[k] of X (identity unless searched). */
   permutation: number[];
+  /** The fitted tensor ring: `reconstruct(network)` is X with its modes in `permutation` order. */
   network: TensorNetwork;
+  /** Its relative error ‖X - TR‖ / ‖X‖. */
   error: number;
+  /** Σ r_k I_k r_{k+1}. */
   parameters: number;
+  /** parameters / entries + lambda * error (lambda as given, default 200). */
   objective: number;
 }
 

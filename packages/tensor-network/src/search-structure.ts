@@ -16,7 +16,7 @@ import { checkResult, extreme, magnitude, scaled } from "./scaling.js";
 import { greedyGeneral } from "./greedy-general.js";
 import { greedyRing } from "./greedy-ring.js";
 import { generalParameters } from "./general-network.js";
-import { ringFitter, ringParameters } from "./ring-fit.js";
+import { ringFitter, ringParameters, type Fit } from "./ring-fit.js";
 import { tnale } from "./tnale.js";
 import { tnls } from "./tnls.js";
 import type { GeneralTensorNetwork, TensorNetwork, TensorLike } from "./types.js";
@@ -102,19 +102,7 @@ export interface GeneralSearchResult {
 }
 
 /** Result of {@link searchStructure}. */
-export interface SearchStructureResult {
-  /** Bond ranks r_0..r_{N-1} of the ring found (r_N = r_0). */
-  ranks: number[];
-  /** Mode order around the ring: core k represents mode permutation[k] of X (identity unless searched). */
-  permutation: number[];
-  /** The fitted tensor ring: `reconstruct(network)` is X with its modes in `permutation` order. */
-  network: TensorNetwork;
-  /** Its relative error ‖X - TR‖ / ‖X‖. */
-  error: number;
-  /** Σ r_k I_k r_{k+1}. */
-  parameters: number;
-  /** parameters / entries + lambda * error (lambda as given, default 200). */
-  objective: number;
+export interface SearchStructureResult extends Fit {
   /** TR-ALS fits spent (each restart counts). */
   evaluations: number;
 }

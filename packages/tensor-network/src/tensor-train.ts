@@ -1,7 +1,7 @@
 // TT-SVD (Oseledets 2011, "Tensor-train decomposition", SIAM J. Sci. Comput.
 // 33(5), Algorithm 1).
 import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
-import { defaultTruncationRoute, modeBasis, modeBasisScratchBound } from "./mode-basis.js";
+import { defaultTruncationRoute, modeBasisScratchBound, splitCore } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import type { TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
 import { checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
@@ -106,20 +106,9 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
   let rest = S;
   for (let k = 0; k < N - 1; k++) {
     await run.pause();
-    const rk = ranks[k], m = rk * shape[k], cols = rest / shape[k];
-    const kmin = Math.min(m, cols);
-    const r = ws.scoped(() => {
-      const U = ws.f64(m * kmin), s = ws.f64(kmin);
-      // `other` is free until the GEMM below overwrites it: the QR's copy of C goes there.
-      modeBasis(ws, { route, left: 1, n: m, right: cols, X: C, r: kmin, U, s, scratch: other });
-      const r = Math.min(truncationRank(s, delta2), caps[k]);
-      const core = new Float64Array(m * r);
-      for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];
-      cores.push({ shape: [rk, shape[k], r], data: core });
-      // diag(σ) Vᵀ = U_rᵀ C: what the remaining cores have to represent (Alg. 1, line 7).
-      ws.kernels.gemm(true, false, r, cols, m, 1, U, kmin, C, cols, 0, other, cols);
-      return r;
-    });
+    const cols = rest / shape[k];
+    // `other` is free until splitCore's GEMM overwrites it: the QR's copy of C goes there.
+    const r = splitCore(ws, route, ranks[k], shape[k], cols, C, other, cores, (s) => Math.min(truncationRank(s, delta2), caps[k]), other);
     [C, other] = [other, C];
     ranks.push(r);
     rest = cols;

@@ -4,7 +4,7 @@ import { arenaBytes, checkSize, LowrankError, Rng, spdSolve, type Backend, type 
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";
-import { solveRows } from "./normal-equations.js";
+import { innerAndFit, solveRows } from "./normal-equations.js";
 import { contractCores, contractionSize } from "./reconstruct.js";
 import { norm2 } from "./tensor.js";
 import type { TensorRingResult } from "./tensor-ring.js";
@@ -123,13 +123,7 @@ export async function trAls(X: Tensor, ranks: number[], opts: TrAlsSettings): Pr
   for (let it = 1; it <= maxIter; it++) {
     let inner = 0, fit = 0;
     for (let k = 0; k < N; k++) {
-      const n = shape[k], ra = r[k], rb = r[k + 1], rr = ra * rb;
-      const left = prod(shape, 0, k), right = prod(shape, k + 1), J = left * right;
-      // Subchain P = G_{k+1} ... G_{N-1} G_0 ... G_{k-1}: (r_{k+1} J) x r_k, J in cyclic order j = q * left + l.
-      const order = cyclicOrder(N, k);
-      const P = contractCores(ws, order.map((j) => G[j]), order.map((j) => [r[j], shape[j], r[j + 1]]), bufs);
-      // X[.., i_k, ..] = trace(G_k[:, i_k, :] P_j) = Σ_{a,b} G_k[a, i_k, b] P[b, j, a]: Q[j, a rb + b] = P[b, j, a].
-      designMatrix(P, Q, ra, rb, J);
+      const { n, ra, rb, rr, left, right, J } = modeDesign(ws, shape, r, G, bufs, Q, k);
       // M = X_[k] Q (I_k x rr) on the (left, I_k, right) view: block l meets the rows j = q * left + l.
       if (right === 1) {
         K.gemm(true, false, n, rr, left, 1, x, n, Q, rr, 0, M, rr);
@@ -143,15 +137,7 @@ export async function trAls(X: Tensor, ranks: number[], opts: TrAlsSettings): Pr
       for (let a = 0; a < ra; a++) for (let i = 0; i < n; i++) for (let b = 0; b < rb; b++) G[k][(a * n + i) * rb + b] = Gm[i * rr + a * rb + b];
       if (k === N - 1) {
         // ‖X̂‖² = Σ_i g_i V g_iᵀ and <X, X̂> = Σ_i g_i · m_i with the last core's rows g_i.
-        for (let i = 0; i < n; i++) {
-          for (let p = 0; p < rr; p++) {
-            const gp = Gm[i * rr + p];
-            inner += gp * M[i * rr + p];
-            let s = 0;
-            for (let q = 0; q < rr; q++) s += V[p * rr + q] * Gm[i * rr + q];
-            fit += gp * s;
-          }
-        }
+        ({ inner, fit } = innerAndFit(n, rr, Gm, M, V));
       }
     }
     let err = normX === 0 ? 0 : Math.sqrt(Math.max(normX * normX - 2 * inner + fit, 0)) / normX;
@@ -221,11 +207,7 @@ async function weightedSweeps(
   for (let it = 1; it <= maxIter; it++) {
     let res2 = 0;
     for (let k = 0; k < N; k++) {
-      const n = shape[k], ra = r[k], rb = r[k + 1], rr = ra * rb;
-      const left = prod(shape, 0, k), right = prod(shape, k + 1), J = left * right;
-      const order = cyclicOrder(N, k);
-      const P = contractCores(ws, order.map((j) => G[j]), order.map((j) => [r[j], shape[j], r[j + 1]]), bufs);
-      designMatrix(P, Q, ra, rb, J);
+      const { n, ra, rb, rr, left, right } = modeDesign(ws, shape, r, G, bufs, Q, k);
       // Rows of Q are j = q * left + l (the subchain runs over the modes after k, then before).
       K.maskedNormal(count, idx, xo, n, right, 1, left, rr, Q, V, B);
       solveSlices(K, n, rr, V, L, B, b1, Gm);
@@ -264,4 +246,22 @@ function solveSlices(K: TensorKernels, n: number, rr: number, V: Float64Array, L
 /** Cores k+1, ..., N-1, 0, ..., k-1: the subchain that closes the ring around core k. */
 function cyclicOrder(N: number, k: number): number[] {
   return Array.from({ length: N - 1 }, (_, i) => (k + 1 + i) % N);
+}
+
+/**
+ * Mode k's step of a TR-ALS sweep, before its solve: the sizes, and in Q (J x
+ * r_k r_{k+1}, J = left right) the design matrix of the subchain of the other
+ * cores, P = G_{k+1} ... G_{N-1} G_0 ... G_{k-1} ((r_{k+1} J) x r_k, J in
+ * cyclic order j = q * left + l): X[.., i_k, ..] = trace(G_k[:, i_k, :] P_j)
+ * = Σ_{a,b} G_k[a, i_k, b] P[b, j, a], so Q[j, a r_{k+1} + b] = P[b, j, a].
+ */
+function modeDesign(
+  ws: Workspace<TensorKernels>, shape: number[], r: number[], G: Float64Array[], bufs: Float64Array[], Q: Float64Array, k: number,
+): { n: number; ra: number; rb: number; rr: number; left: number; right: number; J: number } {
+  const n = shape[k], ra = r[k], rb = r[k + 1], rr = ra * rb;
+  const left = prod(shape, 0, k), right = prod(shape, k + 1), J = left * right;
+  const order = cyclicOrder(shape.length, k);
+  const P = contractCores(ws, order.map((j) => G[j]), order.map((j) => [r[j], shape[j], r[j + 1]]), bufs);
+  designMatrix(P, Q, ra, rb, J);
+  return { n, ra, rb, rr, left, right, J };
 }

@@ -1,7 +1,7 @@
 // TR-SVD: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 1. See tensor-ring.ts for the method's contract.
 import { arenaBytes, type Backend, type Tensor } from "@lowrank/linalg";
-import { modeBasis, modeBasisScratchBound } from "./mode-basis.js";
+import { modeBasis, modeBasisScratchBound, splitCore } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import { truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
@@ -77,19 +77,9 @@ export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwo
   let rest = rest0;
   for (let k = 1; k < N - 1; k++) {
     await pause();
-    const rk = ranks[k], m = rk * shape[k];
     rest /= shape[k];
-    const cols = rest * r0, kmin = Math.min(m, cols);
-    const r = ws.scoped(() => {
-      const U = ws.f64(m * kmin), s = ws.f64(kmin);
-      modeBasis(ws, { route, left: 1, n: m, right: cols, X: C, r: kmin, U, s });
-      const r = Math.min(given ? given[k + 1] : truncationRank(s, d2), kmin);
-      const core = new Float64Array(m * r);
-      for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) core[i * r + c] = U[i * kmin + c];
-      cores.push({ shape: [rk, shape[k], r], data: core });
-      ws.kernels.gemm(true, false, r, cols, m, 1, U, kmin, C, cols, 0, other, cols);
-      return r;
-    });
+    const cols = rest * r0;
+    const r = splitCore(ws, route, ranks[k], shape[k], cols, C, other, cores, (s, kmin) => Math.min(given ? given[k + 1] : truncationRank(s, d2), kmin));
     [C, other] = [other, C];
     ranks.push(r);
   }

@@ -3,19 +3,19 @@
 // De Moor, Vandewalle 2000, "On the best rank-1 and rank-(R1,...,RN)
 // approximation", Alg. 4.2): options, checks, buffers and the choice of
 // method; the steps are in hooi.ts, completion in tucker-completion.ts.
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, Rng, type DenseMatrix, type OptionCheck, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, LowrankError, opt, Rng, type DenseMatrix, type Tensor, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
 import { HOOI_MIN_SWEEPS, HOOI_TOL, hooiConverged, hooiSweep, project, randomFactors, stHosvd, type TuckerWork } from "./hooi.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
-import { runSpace, THREADS } from "./pooled.js";
+import { runSpace } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
-import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike } from "./types.js";
-import { checkRanks, checkSizes, MASK, prod, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
+import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
+import { checkRanks, checkSizes, prod, RANKS, readOpts, readSweepInput, SEED, SWEEP_OPTIONS, UNFOLDING_SVD } from "./validate.js";
 import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 /** Options of {@link tucker}. */
-export interface TuckerOptions extends IterativeOptions {
+export interface TuckerOptions extends IterativeOptions, ThreadOptions {
   /** Multilinear rank: one number for every mode or one per mode (required). */
   rank: number | number[];
   /** `hosvd` (default), `st-hosvd` (sequentially truncated) or `hooi` (iterated from ST-HOSVD). */
@@ -38,12 +38,6 @@ export interface TuckerOptions extends IterativeOptions {
    * hold anything, NaN included; `method` is ignored.
    */
   mask?: ArrayLike<number | boolean>;
-  /**
-   * Threads the decomposition may use, the calling thread included (default:
-   * the pool's, set by `init({ threads })`; 1: the calling thread only). The
-   * result has the same bits for any count. Completion (`mask`) runs on one.
-   */
-  threads?: number;
 }
 
 /** The options of {@link tucker}. */
@@ -54,11 +48,7 @@ const SCHEMA = {
   seed: SEED,
   unfoldingSvd: UNFOLDING_SVD,
   returnErrors: opt.boolean(),
-  mask: MASK,
-  threads: THREADS,
-  ...LONG_RUN,
-  onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
-  backend: BACKEND,
+  ...SWEEP_OPTIONS,
 };
 
 /** Result of {@link tucker}. */
@@ -106,14 +96,10 @@ export interface TuckerResult extends TuckerDecomposition {
  */
 export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<TuckerResult> {
   const o = readOpts("tucker", opts, SCHEMA);
-  const run = new LongRun<{ iteration: number; error: number }>("tucker", { onProgress: o.onProgress, signal: o.signal });
-  if (o.rank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tucker: opts.rank is required");
-  let mask: Uint8Array | null = null;
-  let X: Tensor;
-  if (o.mask !== undefined) ({ X, mask } = readMaskedTensor(input, o.mask, "X"));
-  else X = readTensor(input, "X");
+  const { run, mask, X: X0, rank } = readSweepInput("tucker", input, o);
+  let X: Tensor = X0;
   const shape = X.shape, N = shape.length, S = X.data.length;
-  const r = checkRanks(o.rank, shape);
+  const r = checkRanks(rank, shape);
   const rp = prod(r);
   for (let k = 0; k < N; k++) {
     if (r[k] > rp / r[k]) {

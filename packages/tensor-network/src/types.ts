@@ -93,6 +93,16 @@ export type DecompositionLike =
   | { kind?: "general-network"; edgeRanks: readonly (readonly number[])[]; cores: readonly TensorLike[] };
 
 /** Options of the iterative methods. */
+/** The option of the decompositions that run on the worker pool (`tucker`, `cp`). */
+export interface ThreadOptions {
+  /**
+   * Threads the call may use, the calling thread included (default: the
+   * pool's, set by `init({ threads })`; 1: the calling thread only). The
+   * result has the same bits for any count. With `mask` it runs on one.
+   */
+  threads?: number;
+}
+
 export interface IterativeOptions extends BackendOptions {
   /** Most sweeps (default varies by method). */
   maxIter?: number;

@@ -3,7 +3,7 @@
 // schemas, and the helpers that keep results finite. docs/ARCHITECTURE.md
 // describes the contract these implement.
 import {
-  asTensor, checkSize, LowrankError, opt, readOptions, type OptionCheck, type OptionSchema, type OptionsOf, type Tensor,
+  asTensor, BACKEND, checkSize, LONG_RUN, LongRun, LowrankError, opt, readOptions, type OptionCheck, type OptionSchema, type OptionsOf, type Tensor,
 } from "@lowrank/linalg";
 
 /** Largest entry count one array may have (wasm32 memory holds 2^29 doubles; the js backend keeps the same limit). */
@@ -111,6 +111,38 @@ export const UNFOLDING_SVD = opt.oneOf(["gram", "jacobi"] as const);
 
 /** The mask option: checked against the tensor by {@link readMaskedTensor}. */
 export const MASK = opt.any<ArrayLike<number | boolean>>();
+
+/** The `threads` option: threads a call may use, the calling thread included (default: the pool's; 1: the calling thread only). */
+export const THREADS: OptionCheck<number> = opt.int({ min: 1, max: 64 });
+
+/** A sweep's progress record (tucker, cp). */
+export type SweepProgress = { iteration: number; error: number };
+
+/** The options `tucker` and `cp` share after their own: a mask, threads, the long-run options, the backend. */
+export const SWEEP_OPTIONS = {
+  mask: MASK,
+  threads: THREADS,
+  ...LONG_RUN,
+  onProgress: LONG_RUN.onProgress as OptionCheck<(info: SweepProgress) => void>,
+  backend: BACKEND,
+};
+
+/**
+ * The start `tucker` and `cp` share: the long run (an aborted signal throws
+ * before any work), the required `rank` (returned), and the tensor with its mask, if
+ * given (`mask` null otherwise). Errors: those of readTensor and
+ * readMaskedTensor, INVALID_ARGUMENT, ABORTED.
+ */
+export function readSweepInput<R>(
+  fn: string, input: unknown,
+  o: { rank?: R; mask?: unknown; onProgress?: (info: SweepProgress) => void; signal?: AbortSignal },
+): { run: LongRun<SweepProgress>; rank: R; X: Tensor; mask: Uint8Array | null } {
+  const run = new LongRun<SweepProgress>(fn, { onProgress: o.onProgress, signal: o.signal });
+  const rank = o.rank;
+  if (rank === undefined) throw new LowrankError("INVALID_ARGUMENT", `${fn}: opts.rank is required`);
+  if (o.mask === undefined) return { run, rank, X: readTensor(input, "X"), mask: null };
+  return { run, rank, ...readMaskedTensor(input, o.mask, "X") };
+}
 
 /** INVALID_ARGUMENT unless `mode` is an integer in [0, order). */
 export function checkMode(mode: unknown, order: number): number {

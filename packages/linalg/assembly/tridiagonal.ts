@@ -11,6 +11,15 @@ const TINY_SSQ: f64 = 1e-280;
 const EPS: f64 = 2.220446049250313e-16;
 
 export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize, work: usize): void {
+  reduce(n, A, lda, d, e, tau, work, false);
+}
+
+/** tridiagonalize on the upper triangle only (dsytd2; see src/kernels/tridiagonal.ts). */
+export function tridiagonalizeUpper(n: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize, work: usize): void {
+  reduce(n, A, lda, d, e, tau, work, true);
+}
+
+@inline function reduce(n: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize, work: usize, upper: bool): void {
   for (let k = 0; k < n - 2; k++) {
     const x = at(A, lda, k, k + 1);
     const L = n - k - 1;
@@ -56,13 +65,24 @@ export function tridiagonalize(n: i32, A: usize, lda: i32, d: usize, e: usize, t
     st(tau, k, t);
     const a22 = at(A, lda, k + 1, k + 1);
     const rs = <usize>lda << 3;
-    for (let i = 0; i < L; i++) st(work, i, t * dot(L, a22 + <usize>i * rs, x));
+    if (upper) {
+      memory.fill(work, 0, <usize>L << 3);
+      for (let i = 0; i < L; i++) {
+        const ri = a22 + <usize>i * rs, o = <usize>i << 3;
+        st(work, i, ld(work, i) + dot(L - i, ri + o, x + o));
+        axpy(L - i - 1, ld(x, i), ri + o + 8, work + o + 8);
+      }
+      for (let i = 0; i < L; i++) st(work, i, ld(work, i) * t);
+    } else {
+      for (let i = 0; i < L; i++) st(work, i, t * dot(L, a22 + <usize>i * rs, x));
+    }
     const K = 0.5 * t * dot(L, work, x);
     axpy(L, -K, x, work);
     for (let i = 0; i < L; i++) {
       const ri = a22 + <usize>i * rs;
-      axpy(L, -ld(x, i), work, ri);
-      axpy(L, -ld(work, i), x, ri);
+      const c0 = upper ? i : 0, o = <usize>c0 << 3;
+      axpy(L - c0, -ld(x, i), work + o, ri + o);
+      axpy(L - c0, -ld(work, i), x + o, ri + o);
     }
   }
   if (n >= 2) {

@@ -36,9 +36,11 @@ export interface EighResult {
  * positive.
  *
  * Method: scale by a power of two (exact); Householder reduction to
- * tridiagonal form (2n³ with the full symmetric update), Qᵀ accumulated row by
- * row (4n³/3), implicit QL with Wilkinson shifts (about 6n³ with vectors,
- * rotations on contiguous rows of Qᵀ).
+ * tridiagonal form on the upper triangle (LAPACK's dsytd2, 4n³/3), Qᵀ formed
+ * from the reflectors (by the blocked QR kernels on wasm from n of about
+ * 110, row by row below and on js; 4n³/3), implicit QL with Wilkinson shifts
+ * rotating rows of Qᵀ (about 6n³ with vectors; on wasm the rotations are
+ * recorded and applied in batches, 8 columns at a time).
  * Accuracy: eigenvalues to O(eps ||S||) absolute, vectors orthonormal to
  * O(n eps). Errors: SHAPE (not square, or asymmetric beyond `symmetryTol`),
  * EMPTY, NON_FINITE, TOO_LARGE (an eigenvalue beyond the double range, which
@@ -63,7 +65,7 @@ export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
     const a = ws.f64(n * n);
     symmetrizeScaled(S, e, opts.symmetryTol ?? 1e-10, "eigh", a);
     const d = ws.f64(n), ee = ws.f64(n), tau = ws.f64(n), work = ws.f64(n);
-    K.tridiagonalize(n, a, n, d, ee, tau, work);
+    K.tridiagonalizeUpper(n, a, n, d, ee, tau, work);
     const Z = ws.f64(n * n);
     if (blocked && K.backend === "wasm") {
       // Q = diag(1, Q1): reflector k acts on indices k+1.., stored in row k of a from column k+1

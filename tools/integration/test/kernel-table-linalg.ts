@@ -177,6 +177,15 @@ export const LINALG: Record<string, Entry> = {
       return { args: [n, A, lda, new Float64Array(n), new Float64Array(n), new Float64Array(n), scratch(new Float64Array(n))] };
     },
   },
+  tridiagonalizeUpper: {
+    sizes: [1, 2, 5, 12],
+    make(n, r, seed) {
+      const lda = pad(seed, n), A = gen.spd(r, n, lda);
+      // The strict lower triangle is garbage the kernel must not read.
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * lda + j] = r.normal() * 1e3;
+      return { args: [n, A, lda, new Float64Array(n), new Float64Array(n), new Float64Array(n), scratch(new Float64Array(n))] };
+    },
+  },
   tridiagonalQt: {
     sizes: [1, 2, 5, 12],
     make(n, r, seed) {

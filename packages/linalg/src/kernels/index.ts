@@ -16,7 +16,7 @@ import { jacobiRows } from "./jacobi-svd.js";
 import { householderQBlocked, householderQrBlocked } from "./qr-blocked.js";
 import { spmm, spmmT } from "./sparse.js";
 import { triangularSolve } from "./triangular.js";
-import { tridiagonalize, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt } from "./tridiagonal.js";
+import { tridiagonalize, tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt } from "./tridiagonal.js";
 import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
 
 /**
@@ -114,6 +114,13 @@ export interface LinalgKernels {
    * O(2n³): both triangles are updated, so every access runs along a row.
    */
   tridiagonalize(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array): void;
+  /**
+   * tridiagonalize reading and updating only the upper triangle, diagonal
+   * included (dsytd2): the same d, e, tau and reflectors (row k from column
+   * k+1) to rounding; the strict lower triangle is neither read nor written.
+   * O(4n³/3).
+   */
+  tridiagonalizeUpper(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array): void;
   /** Forms Qᵀ (n x n, into Z) from the reflectors left by tridiagonalize. O(4n³/3). */
   tridiagonalQt(n: number, A: Float64Array, lda: number, tau: Float64Array, Z: Float64Array, ldz: number): void;
   /**
@@ -199,6 +206,7 @@ export const jsKernels: LinalgKernels = {
   jacobiRows,
   jacobiRowsScaled,
   tridiagonalize,
+  tridiagonalizeUpper,
   tridiagonalQt,
   tridiagonalQl,
   tridiagonalQlBatched,

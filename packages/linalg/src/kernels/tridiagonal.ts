@@ -38,6 +38,25 @@ function negligibleCoupling(n: number, d: Float64Array, e: Float64Array): number
 export function tridiagonalize(
   n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array,
 ): void {
+  reduce(n, A, lda, d, e, tau, work, false);
+}
+
+/**
+ * tridiagonalize reading and updating only the upper triangle (diagonal
+ * included; the strict lower triangle is neither read nor written), as
+ * LAPACK's dsytd2: p = t A22 v takes one pass over the triangle (a dot from
+ * the diagonal on and an axpy right of it per row), the rank-2 update another.
+ * The same reflectors in the same place. O(4n³/3), half tridiagonalize's work.
+ */
+export function tridiagonalizeUpper(
+  n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array,
+): void {
+  reduce(n, A, lda, d, e, tau, work, true);
+}
+
+function reduce(
+  n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array, upper: boolean,
+): void {
   for (let k = 0; k < n - 2; k++) {
     const row = k * lda;
     const x = row + k + 1; // A[k][k+1..n-1]: column k below the diagonal, by symmetry
@@ -84,13 +103,25 @@ export function tridiagonalize(
     tau[k] = t;
     // A22 -= v wᵀ + w vᵀ with p = t A22 v, w = p - (t/2)(pᵀv) v.
     const a22 = (k + 1) * lda + k + 1;
-    for (let i = 0; i < L; i++) work[i] = t * dotAt(L, A, a22 + i * lda, A, x);
+    if (upper) {
+      // p from the upper triangle: row i gives p_i its entries from the diagonal on and, by symmetry, p_i+1.. its x_i multiples.
+      work.fill(0, 0, L);
+      for (let i = 0; i < L; i++) {
+        const ri = a22 + i * lda;
+        work[i] += dotAt(L - i, A, ri + i, A, x + i);
+        axpyAt(L - i - 1, A[x + i], A, ri + i + 1, work, i + 1);
+      }
+      for (let i = 0; i < L; i++) work[i] *= t;
+    } else {
+      for (let i = 0; i < L; i++) work[i] = t * dotAt(L, A, a22 + i * lda, A, x);
+    }
     const K = 0.5 * t * dotAt(L, work, 0, A, x);
     axpyAt(L, -K, A, x, work, 0);
     for (let i = 0; i < L; i++) {
       const ri = a22 + i * lda;
-      axpyAt(L, -A[x + i], work, 0, A, ri);
-      axpyAt(L, -work[i], A, x, A, ri);
+      const c0 = upper ? i : 0;
+      axpyAt(L - c0, -A[x + i], work, c0, A, ri + c0);
+      axpyAt(L - c0, -work[i], A, x + c0, A, ri + c0);
     }
   }
   if (n >= 2) {

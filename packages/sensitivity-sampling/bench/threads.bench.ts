@@ -20,15 +20,16 @@ const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_
 delete env.OPENBLAS_CORETYPE;
 delete env.OPENBLAS_L2_SIZE;
 const python = spawnSync("/usr/bin/python3", ["-c", "import numpy"], { encoding: "utf8", env }).status === 0;
-// Median ms of the row norms of Q from a reduced QR (LAPACK dgeqrf + dorgqr), after one warm-up call.
+// Median ms of the same algorithm in numpy: R from LAPACK's Householder QR (dgeqrf, mode "r"), then the squared
+// row norms of A R⁻¹ (one GEMM). Forming Q (dorgqr) instead was 4x slower here.
 const NUMPY = `
 import sys, time, numpy as np
 n, d, runs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 a = np.random.default_rng(1).standard_normal((n, d))
 def lev(a):
-    q = np.linalg.qr(a)[0]
-    return np.einsum("ij,ij->i", q, q)
-lev(a)
+    r = np.linalg.qr(a, mode="r")
+    b = a @ np.linalg.inv(r)
+    return np.einsum("ij,ij->i", b, b)
 t = []
 for _ in range(runs):
     s = time.perf_counter(); lev(a); t.append((time.perf_counter() - s) * 1e3)
@@ -37,7 +38,7 @@ t.sort(); print(t[len(t) // 2])
 
 function numpyMs(): number | null {
   if (!python) return null;
-  const out = spawnSync("/usr/bin/python3", ["-c", NUMPY, String(n), String(d), quick ? "1" : "5"], { encoding: "utf8", env });
+  const out = spawnSync("/usr/bin/python3", ["-c", NUMPY, String(n), String(d), quick ? "1" : "3"], { encoding: "utf8", env });
   return out.status === 0 ? Number(out.stdout.trim()) : null;
 }
 
@@ -54,7 +55,7 @@ const np = numpyMs();
 const flops = 3 * n * d * d;
 const cell = (ms: number) => ({ simd: relaxed ? null : ms, relaxed: relaxed ? ms : null });
 const size = `${n}×${d}`;
-const anchor = { anchor: np, anchorName: "numpy QR, 1 thread (OpenBLAS)" };
+const anchor = { anchor: np, anchorName: "numpy QR + A R⁻¹, 1 thread" };
 row({ case: "leverageScores qr, 1 thread", size, ts: null, ...cell(one), ...anchor, flops, extra: { threads: 1 } });
 row({
   case: "leverageScores qr, 2 threads",
@@ -71,7 +72,7 @@ note(
   `Threads: leverageScores(A) (exact, A standard normal) with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
     `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads the pass over A copies 8 blocks of 2048 rows into WASM memory at once (on the calling thread) ` +
     "and the pool folds each block into its lane's R factor, then splits the row norms by 1024 rows; the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
-    "numpy: np.linalg.qr(A) reduced, then the squared row norms of Q, OPENBLAS_NUM_THREADS=1. " +
+    "numpy: R = np.linalg.qr(A, mode='r'), then the squared row norms of A R⁻¹ (median of 3, no warm-up), OPENBLAS_NUM_THREADS=1. " +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first.` +
     (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );

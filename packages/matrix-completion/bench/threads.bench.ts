@@ -124,12 +124,11 @@ const c1 = median(one.map((x) => x.cpu)), c2 = median(two.map((x) => x.cpu));
 // passes, plus a negligible penalty term), and the whole fit's speed-up on two free cores if those passes halve (Amdahl).
 const inIterations = Math.min(1, (iters * median(one.map((x) => x.cpuIteration))) / c1);
 const bound = 1 / (1 - inIterations + inIterations / 2);
-// Per-thread CPU (Linux): the 2-thread fit's critical path is at least its busier thread's CPU time; on two free
-// cores the fit would take about that, against the 1-thread fit's calling-thread CPU time.
+// Per-thread CPU (Linux): how evenly the 2-thread fit's work falls on its two threads.
 const med = (xs: (number | null)[]) => (xs.every((x) => x !== null) ? median(xs as number[]) : null);
-const caller1 = med(one.map((x) => x.caller)), caller2 = med(two.map((x) => x.caller)), worker2 = med(two.map((x) => x.other));
-const perThread: Record<string, string> = caller1 !== null && caller2 !== null && worker2 !== null
-  ? { "CPU caller / worker (s)": `${(caller2 / 1000).toFixed(2)} / ${(worker2 / 1000).toFixed(2)}`, "critical-path estimate": `${(caller1 / Math.max(caller2, worker2)).toFixed(2)}x` }
+const caller2 = med(two.map((x) => x.caller)), worker2 = med(two.map((x) => x.other));
+const perThread: Record<string, string> = caller2 !== null && worker2 !== null
+  ? { "CPU caller / worker (s)": `${(caller2 / 1000).toFixed(2)} / ${(worker2 / 1000).toFixed(2)}` }
   : {};
 const cell = (ms: number) => ({ simd: relaxed ? null : ms, relaxed: relaxed ? ms : null });
 const size = `${n}×${m}, |Ω| = ${nnz.toExponential(0)}, k = ${k}, ${iters} iterations`;
@@ -151,7 +150,7 @@ note(
     "The 2-thread result is bit-identical to the 1-thread one (test/threads.test.ts). CPU s: the process's CPU time per fit, all threads " +
     "(what the second thread adds in waiting and waking; on a machine with a core free for it the 2-thread fit takes about its share of that). " +
     "CPU in iterations: the share of the 1-thread fit's CPU time spent in its iterations (the passes that split) and the whole fit's Amdahl bound on two cores. " +
-    "CPU caller / worker: each thread's CPU time over the 2-thread fit (Linux); critical-path estimate: the 1-thread fit's calling-thread CPU time over the busier thread's, about what two free cores would give. " +
+    "CPU caller / worker: each thread's CPU time over the 2-thread fit (Linux): how evenly the work splits. " +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first.` +
     (p && p.stats.tasks > 0 && !quick ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );

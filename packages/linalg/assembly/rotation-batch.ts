@@ -24,9 +24,13 @@
   return f64x2.sub(f64x2.mul(c, x), f64x2.mul(s, y));
 }
 
-/** s x + c y lane-wise: rotRows' operations on simd, fused on relaxed-simd. */
+/**
+ * s x + c y lane-wise: rotRows' operations on simd, fused on relaxed-simd with
+ * x in the fused step (x is the carried row going up, so the chain from one
+ * rotation to the next is one fused multiply-add; rotX likewise has y there).
+ */
 @inline function rotY(c: v128, s: v128, x: v128, y: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(c, y, f64x2.mul(s, x));
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(s, x, f64x2.mul(c, y));
   return f64x2.add(f64x2.mul(s, x), f64x2.mul(c, y));
 }
 

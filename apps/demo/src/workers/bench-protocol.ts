@@ -22,7 +22,7 @@ export interface ThreadsResult {
   time: Spread;
   /** Median over rounds of the round's TypeScript time over its N-thread WASM time. */
   speedUp: number;
-  /** `speedUp` over the same variant's one-thread speed-up: how many times faster N threads run than one. */
+  /** The same variant's median one-thread time over its median N-thread time: how many times faster N threads run than one. */
   gain: number;
   /** Whether the N-thread result equals the one-thread result bit for bit (the library promises it). */
   sameBits: boolean;

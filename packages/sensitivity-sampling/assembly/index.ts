@@ -3,8 +3,8 @@
 export * from "../../linalg/assembly/index";
 export { rowNormsSq, rowNormsOfProduct } from "./rows";
 export { countSketch, countSketchShort, countSketchDraw, srhtColumns } from "./sketch";
-export { weightedGram, lewisUpdate, lewisUpdateGram } from "./lewis-update";
+export { weightedGram, gramBand, lewisUpdate, lewisUpdateGram } from "./lewis-update";
 export { irlsRows, sumAbsPow } from "./irls-rows";
 export { tallQrR, stackQrR } from "./tallqr";
 export { onlineLeverage, onlineLewis } from "./online-update";
-export { rowTaskRows, rowNormsTask, stackQrPieces, stackQrTask, lewisTask, sketchGroups, countSketchTask } from "./tasks";
+export { rowTaskRows, rowNormsTask, stackQrPieces, stackQrTask, lewisTask, sketchGroups, countSketchTask, gramGroups, gramBandStart, weightedGramTask } from "./tasks";

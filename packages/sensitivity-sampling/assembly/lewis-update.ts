@@ -15,19 +15,29 @@ import { rank1x4 } from "../../linalg/assembly/simd";
  */
 export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
   memory.fill(G, 0, (<usize>d * <usize>d) << 3);
-  gramRows(0, n, d, A, lda, v, G);
+  gramRows(0, n, 0, d, d, A, lda, v, G);
   mirrorLower(d, G);
 }
 
-/** G[j, 0:j+1] += v_i a_ij a_i[0:j+1] for rows i0 <= i < i1, four at a time from i0 (weightedGram's order). */
-@inline function gramRows(i0: i32, i1: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
+/**
+ * Rows j0 <= j < j1 of weightedGram's lower triangle, added to G (not zeroed,
+ * not mirrored): each entry gets the same terms in the same order as in
+ * weightedGram, so bands computed apart (on the pool, assembly/tasks.ts) give
+ * its bits. O(n (j1² - j0²) / 2).
+ */
+export function gramBand(n: i32, j0: i32, j1: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
+  gramRows(0, n, j0, j1, d, A, lda, v, G);
+}
+
+/** G[j, 0:j+1] += v_i a_ij a_i[0:j+1] for rows i0 <= i < i1 (four at a time from i0) and j0 <= j < j1 (weightedGram's order). */
+@inline function gramRows(i0: i32, i1: i32, j0: i32, j1: i32, d: i32, A: usize, lda: i32, v: usize, G: usize): void {
   const rowA = <usize>lda << 3;
   let i = i0;
   for (; i + 4 <= i1; i += 4) {
     const a0 = A + <usize>i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
     const vo = v + (<usize>i << 3);
     const v0 = load<f64>(vo), v1 = load<f64>(vo, 8), v2 = load<f64>(vo, 16), v3 = load<f64>(vo, 24);
-    for (let j = 0; j < d; j++) {
+    for (let j = j0; j < j1; j++) {
       const o = <usize>j << 3;
       const c0 = v0 * load<f64>(a0 + o), c1 = v1 * load<f64>(a1 + o), c2 = v2 * load<f64>(a2 + o), c3 = v3 * load<f64>(a3 + o);
       // G[j, 0:j+1] += c0 a0 + c1 a1 + c2 a2 + c3 a3, the terms added one at a time in row order.
@@ -38,7 +48,7 @@ export function weightedGram(n: i32, d: i32, A: usize, lda: i32, v: usize, G: us
     const vi = load<f64>(v + (<usize>i << 3));
     if (vi == 0) continue;
     const ai = A + <usize>i * rowA;
-    for (let j = 0; j < d; j++) {
+    for (let j = j0; j < j1; j++) {
       const c = vi * load<f64>(ai + (<usize>j << 3));
       if (c == 0) continue;
       axpy(j + 1, c, ai, G + ((<usize>j * <usize>d) << 3));
@@ -121,7 +131,7 @@ export function lewisUpdateGram(
     rowNormsOfProduct(e - b, d, d, A + <usize>b * rowA, lda, U, d, true, v + (<usize>b << 3), z);
     const ch = updateRows(b, e, p, alpha, lw, v);
     if (ch > change) change = ch;
-    gramRows(b, e, d, A, lda, v, G);
+    gramRows(b, e, 0, d, d, A, lda, v, G);
   }
   mirrorLower(d, G);
   return change;

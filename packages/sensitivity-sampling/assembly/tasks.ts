@@ -5,7 +5,7 @@
 // nothing summed across pieces. Mirrored in src/kernels/tasks.ts.
 import { rowNormsOfProduct } from "./rows";
 import { stackQrR } from "./tallqr";
-import { lewisUpdate } from "./lewis-update";
+import { gramBand, lewisUpdate } from "./lewis-update";
 
 /** Rows of A per task of the row-norm and Lewis passes (each row's result does not depend on its neighbours). */
 export const ROW_TASK_ROWS: i32 = 1024;
@@ -106,4 +106,30 @@ export function countSketchTask(job: usize, t: i32, scratch: usize): void {
       for (let c = 0; c < w; c++) store<f64>(y + (<usize>c << 3), load<f64>(y + (<usize>c << 3)) + load<f64>(x + (<usize>c << 3)));
     }
   }
+}
+
+/** Bands of rows of a weightedGram job for d columns: one per 8 columns, 1 to 4 (a function of d alone). */
+export function gramGroups(d: i32): i32 {
+  return min(4, max(1, d >> 3));
+}
+
+/** First row of band g of gramGroups(d): ⌊d √(g / G)⌋, so the bands hold about equal parts of the triangle. */
+export function gramBandStart(d: i32, g: i32): i32 {
+  const G = gramGroups(d);
+  if (g <= 0) return 0;
+  if (g >= G) return d;
+  return <i32>Math.floor(<f64>d * Math.sqrt(<f64>g / <f64>G));
+}
+
+/**
+ * Task t of a weightedGram job: band t of G's lower triangle (rows
+ * gramBandStart(d, t) to gramBandStart(d, t + 1)), over all rows of A, on a
+ * G the caller zeroed and mirrors afterwards. Job: i32 n, d, A, lda, v, G.
+ */
+export function weightedGramTask(job: usize, t: i32, scratch: usize): void {
+  const n = load<i32>(job), d = load<i32>(job, 4);
+  const A = <usize>load<u32>(job, 8), lda = load<i32>(job, 12), v = <usize>load<u32>(job, 16), G = <usize>load<u32>(job, 20);
+  const j0 = gramBandStart(d, t), j1 = gramBandStart(d, t + 1);
+  if (j0 >= j1) return;
+  gramBand(n, j0, j1, d, A, lda, v, G);
 }

@@ -25,7 +25,7 @@ export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>
   js: jsSensitivityKernels,
   warm,
   warmBytes: WARM_BYTES,
-  threads: { sources: threadSources, tasks: ["rowNormsTask", "stackQrTask", "lewisTask", "countSketchTask"], scratchBytes: () => TASK_SCRATCH_BYTES },
+  threads: { sources: threadSources, tasks: ["rowNormsTask", "stackQrTask", "lewisTask", "countSketchTask", "weightedGramTask"], scratchBytes: () => TASK_SCRATCH_BYTES },
 });
 
 // Runs each hot kernel ten times on tiny inputs so V8 optimises them before

@@ -9,7 +9,7 @@
 import { pointerOf, type WasmInstance } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import type { SensitivityKernels } from "./kernels/index.js";
-import { ROW_TASK_ROWS, sketchGroups } from "./kernels/tasks.js";
+import { gramGroups, ROW_TASK_ROWS, sketchGroups } from "./kernels/tasks.js";
 
 /**
  * Blocks of rows a pass hands the kernels at once while a run has threads
@@ -88,13 +88,22 @@ export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<E
       return change;
     },
     lewisUpdateGram(n, d, A, lda, U, pp, alpha, lw, v, z, G) {
-      // The fused kernel's results are lewisUpdate's then weightedGram's, bit for bit: the update on the pool, the Gram matrix here.
+      // The fused kernel's results are lewisUpdate's then weightedGram's, bit for bit: both on the pool, one after the other.
       if (threads() < 2 || Math.ceil(n / ROW_TASK_ROWS) < 2 || n * d * d < PARALLEL_MIN) {
         return lewisUpdateGram(n, d, A, lda, U, pp, alpha, lw, v, z, G);
       }
       const change = out.lewisUpdate(n, d, A, lda, U, pp, alpha, lw, v, z);
-      weightedGram(n, d, A, lda, v, G);
+      out.weightedGram(n, d, A, lda, v, G);
       return change;
+    },
+    weightedGram(n, d, A, lda, v, G) {
+      // Bands of G's rows (each entry summed over all of A in weightedGram's order), zeroed before and mirrored after.
+      const ntasks = gramGroups(d);
+      if (threads() < 2 || ntasks < 2 || n * d * d < 2 * PARALLEL_MIN) return weightedGram(n, d, A, lda, v, G);
+      G.fill(0, 0, d * d);
+      write([n, d, p(A), lda, p(v), p(G)]);
+      instance.tasks!.run("weightedGramTask", job, ntasks);
+      for (let j = 0; j < d; j++) for (let l = j + 1; l < d; l++) G[j * d + l] = G[l * d + j];
     },
   };
   wrapped.set(instance, out);

@@ -117,6 +117,23 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
     ]);
   });
 
+  it("the weighted Gram matrix, split by bands of its rows (alone and after the Lewis update)", () => {
+    const n = S.rows, d = S.cols;
+    const v0 = Float64Array.from(rng.fillUniform(new Float64Array(n)), (x) => 0.5 + x);
+    const U = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) U[i * d + i] = 0.05;
+    sameBits((threads) => sensitivityModule.run("wasm", arenaBytes(n * d + 3 * n + 2 * d * d + 2 * d, 0, 8), (ws) => {
+      const K = ws.kernels, a = ws.input(S.data), v = ws.input(v0), G = ws.f64(d * d);
+      const before = tasksRun();
+      K.weightedGram(n, d, a, d, v, G);
+      expect(tasksRun() - before).toBe(threads > 1 ? 3 : 0);
+      const out = [G.slice()];
+      const lw = ws.f64(n).fill(0), w = ws.f64(n), z = ws.f64(2 * d), u = ws.input(U);
+      out.push(Float64Array.of(K.lewisUpdateGram(n, d, a, d, u, 1, 1, lw, w, z, G)), lw.slice(), w.slice(), G.slice());
+      return out;
+    }, threads));
+  });
+
   it("the unweighted CountSketch scatter, split by column groups", () => {
     const n = S.rows, d = S.cols, m = 300;
     const u = rng.fillUniform(new Float64Array(n));

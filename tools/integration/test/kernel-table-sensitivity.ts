@@ -1,6 +1,8 @@
 // sensitivity-sampling's own kernels for the conformance suite (see kernel-table-linalg.ts).
 import { jsSensitivityKernels } from "../../../packages/sensitivity-sampling/src/kernels/index.js";
-import { countSketchTask, lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, sketchGroups, stackQrTask } from "../../../packages/sensitivity-sampling/src/kernels/tasks.js";
+import {
+  countSketchTask, gramBandStart, gramGroups, lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, sketchGroups, stackQrTask, weightedGramTask,
+} from "../../../packages/sensitivity-sampling/src/kernels/tasks.js";
 import { gen, prefix, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
 
@@ -205,6 +207,37 @@ export const SENSITIVITY: Record<string, Entry> = {
           new Int32Array(memory, at(job), 6).set([n, d, at(B), ldb, rows, at(Rs)]);
         },
         js: (_, [b, rs]) => stackQrTask({ n, d, B: b as Float64Array, ldb, rows, Rs: rs as Float64Array }, t, new Float64Array(2 * d)),
+      };
+    },
+  },
+  gramBand: {
+    make(n, r, seed) {
+      const d = 1 + (n % 7), lda = pad(seed, d), j0 = seed % d, j1 = Math.min(d, j0 + 1 + (seed % 3));
+      return { args: [n, j0, j1, d, gen.block(r, n, d, lda), lda, positive(r, n), gen.normal(r, d * d)] };
+    },
+  },
+  gramGroups: { sizes: [1, 8, 17, 50, 100], make: (d) => ({ args: [d], js: () => gramGroups(d) }) },
+  gramBandStart: {
+    sizes: [1, 8, 17, 50, 100],
+    make: (d, _r, seed) => {
+      const g = seed % 6 - 1;
+      return { args: [d, g], js: () => gramBandStart(d, g) };
+    },
+  },
+  weightedGramTask: {
+    // d = 33: four bands; task 4 is past the end (does nothing).
+    sizes: [0, 1, 2, 3, 4],
+    make(t, r, seed) {
+      const n = 30, d = 33, lda = pad(seed, d);
+      const A = gen.block(r, n, d, lda), v = positive(r, n), G = new Float64Array(d * d);
+      const job = scratch(new Uint8Array(24));
+      return {
+        args: [job, t, scratch(new Float64Array(2))],
+        extra: [A, v, G],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 6).set([n, d, at(A), lda, at(v), at(G)]);
+        },
+        js: (_, [a, vv, g]) => weightedGramTask({ n, d, A: a as Float64Array, lda, v: vv as Float64Array, G: g as Float64Array }, t),
       };
     },
   },

@@ -1,7 +1,7 @@
 import { type Rng } from "@lowrank/linalg";
 import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { irlsRows, sumAbsPow } from "./irls-rows.js";
-import { lewisUpdate, lewisUpdateGram, weightedGram } from "./lewis-update.js";
+import { gramBand, lewisUpdate, lewisUpdateGram, weightedGram } from "./lewis-update.js";
 import { onlineLeverage, onlineLewis } from "./online-update.js";
 import { rowNormsOfProduct, rowNormsSq } from "./rows.js";
 import { countSketch, countSketchDraw, srhtColumns } from "./sketch.js";
@@ -58,6 +58,8 @@ export interface SensitivityKernels extends LinalgKernels {
   ): void;
   /** G (d x d, both triangles) = Σ v_i a_i a_iᵀ. O(nd²/2). */
   weightedGram(n: number, d: number, A: Float64Array, lda: number, v: Float64Array, G: Float64Array): void;
+  /** Rows j0 <= j < j1 of weightedGram's lower triangle added to G (not zeroed, not mirrored), in its order. O(n (j1² - j0²) / 2). */
+  gramBand(n: number, j0: number, j1: number, d: number, A: Float64Array, lda: number, v: Float64Array, G: Float64Array): void;
   /**
    * One Lewis-weight step in log space (see assembly/lewis-update.ts): q_i = ||a_iᵀ U||² with U upper
    * triangular, lw_i <- (1-alpha) lw_i + alpha (p/2) log q_i (lw = log w), v_i = exp((1-2/p) lw_i);
@@ -155,6 +157,7 @@ export const jsSensitivityKernels: SensitivityKernels = {
   countSketchDraw,
   srhtColumns,
   weightedGram,
+  gramBand,
   lewisUpdate,
   lewisUpdateGram,
   irlsRows,

@@ -23,6 +23,21 @@ export function weightedGram(n: number, d: number, A: Float64Array, lda: number,
   for (let j = 0; j < d; j++) for (let l = j + 1; l < d; l++) G[j * d + l] = G[l * d + j];
 }
 
+/** Rows j0 <= j < j1 of weightedGram's lower triangle added to G (not zeroed, not mirrored), in its order. */
+export function gramBand(n: number, j0: number, j1: number, d: number, A: Float64Array, lda: number, v: Float64Array, G: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const vi = v[i];
+    if (vi === 0) continue;
+    const ai = i * lda;
+    for (let j = j0; j < j1; j++) {
+      const c = vi * A[ai + j];
+      if (c === 0) continue;
+      const g = j * d;
+      for (let t = 0; t <= j; t++) G[g + t] = G[g + t] + c * A[ai + t];
+    }
+  }
+}
+
 /**
  * One Lewis-weight step in log space: q_i = ||a_iᵀ U||² into v first, then
  * lw_i <- (1-alpha) lw_i + alpha (p/2) log q_i and v_i = exp((1-2/p) lw_i)

@@ -1,7 +1,7 @@
 // The TypeScript twin of assembly/tasks.ts: the pieces the worker pool runs
 // (docs/ARCHITECTURE.md, "Threads"). A task twin takes its job as an object
 // instead of a block of WASM memory.
-import { lewisUpdate } from "./lewis-update.js";
+import { gramBand, lewisUpdate } from "./lewis-update.js";
 import { rowNormsOfProduct } from "./rows.js";
 import { stackQrR } from "./tallqr.js";
 
@@ -88,4 +88,30 @@ export function countSketchTask(job: CountSketchJob, t: number): void {
     if (code & 1) for (let c = c0; c < c1; c++) SA[y + c] = SA[y + c] - A[x + c];
     else for (let c = c0; c < c1; c++) SA[y + c] = SA[y + c] + A[x + c];
   }
+}
+
+/** Bands of rows of a weightedGram job for d columns: one per 8 columns, 1 to 4. O(1). */
+export function gramGroups(d: number): number {
+  return Math.min(4, Math.max(1, d >> 3));
+}
+
+/** First row of band g: ⌊d √(g / G)⌋ (0 and d at the ends). O(1). */
+export function gramBandStart(d: number, g: number): number {
+  const G = gramGroups(d);
+  if (g <= 0) return 0;
+  if (g >= G) return d;
+  return Math.floor(d * Math.sqrt(g / G));
+}
+
+/** The arguments of one weightedGram call, as the WASM job block holds them. */
+export interface GramJob {
+  n: number; d: number; A: Float64Array; lda: number; v: Float64Array; G: Float64Array;
+}
+
+/** Task t of the job: band t of G's lower triangle over all rows of A (G zeroed and mirrored by the caller). O(n d² / G). */
+export function weightedGramTask(job: GramJob, t: number): void {
+  const { n, d, A, lda, v, G } = job;
+  const j0 = gramBandStart(d, t), j1 = gramBandStart(d, t + 1);
+  if (j0 >= j1) return;
+  gramBand(n, j0, j1, d, A, lda, v, G);
 }

@@ -84,20 +84,23 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
   /** What a worker page says it runs on: the status line's runtime text and thread count. */
   const runtime = (page: Page) => page.$eval("[data-role=runtime]", (e) => ({ text: e.textContent!, threads: Number((e as HTMLElement).dataset.threads) }));
 
-  /** Threads the pool should have here: the cores, at most 8 (the runtime's default). */
-  const cores = (page: Page) => page.evaluate(() => Math.min(navigator.hardwareConcurrency, 8));
+  /** The cores this browser reports. */
+  const cores = (page: Page) => page.evaluate(() => navigator.hardwareConcurrency);
 
   /**
-   * On a page that has reached done: a worker page runs on the pool (every core, at most 8, said
-   * on its status line); a screenshot at desktop size, then at phone size, where the page must
-   * not scroll sideways and the menu stays one compact line.
+   * On a page that has reached done: a worker page runs on the pool (2 threads or more where the
+   * machine has 2 cores or more, said on its status line); a screenshot at desktop size, then at
+   * phone size, where the page must not scroll sideways and the menu stays one compact line.
    */
   async function bothSizes(page: Page, path: string): Promise<void> {
     if (path !== "") {
       const rt = await runtime(page);
       const n = await cores(page);
-      expect(rt.threads, `#/${path}: ${rt.text}`).toBe(n);
-      if (n >= 2) expect(rt.text).toMatch(new RegExp(`^(relaxed-simd|simd), ${n} threads$`));
+      expect(rt.threads, `#/${path}: ${rt.text}`).toBeLessThanOrEqual(n);
+      if (n >= 2) {
+        expect(rt.threads, `#/${path}: ${rt.text}`).toBeGreaterThanOrEqual(2);
+        expect(rt.text).toMatch(new RegExp(`^(relaxed-simd|simd), ${rt.threads} threads$`));
+      }
     }
     const name = path || "home";
     await page.setViewportSize(DESKTOP);
@@ -227,7 +230,11 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
   it("bench page: every package's algorithm, WASM on 1 and N threads agreeing with TypeScript, with min <= median <= max, re-run when the sizes change; the home page then shows the speed-ups", async () => {
     const { page, errors } = await open("bench");
     await expectDone(page);
-    const n = await cores(page);
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
+    // The bench ran on the page's pool: 2 threads or more where the machine has 2 cores or more.
+    const n: number = stored.threads;
+    expect(n).toBeLessThanOrEqual(await cores(page));
+    if ((await cores(page)) >= 2) expect(n).toBeGreaterThanOrEqual(2);
     expect(await page.textContent("[data-role=variant]")).toMatch(/runs the (relaxed-simd|simd) variant/);
     expect(new Set(await column(page, 1))).toEqual(new Set(PACKAGES));
     for (const d of (await column(page, 11)).map(Number)) expect(d).toBeLessThan(1e-10);
@@ -238,8 +245,6 @@ describe.skipIf(!chromium)("demo app in Chromium", () => {
       // The pool gives the same bits as one thread on every case.
       expect(new Set(await column(page, 12))).toEqual(new Set(["yes"]));
     }
-    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("lowrank-demo:bench")!));
-    expect(stored.threads).toBe(n);
     for (const r of stored.rows) {
       for (const s of [r.js, r.simd, r.relaxed, r.threads?.time].filter(Boolean)) {
         expect(s.min).toBeLessThanOrEqual(s.median);

@@ -11,6 +11,7 @@ import type { KeptMatrix } from "./kept.js";
 import type { FactorLayout } from "./layout.js";
 import { METHODS } from "./methods/index.js";
 import { foldK } from "./side.js";
+import { lanczosSettings } from "./lanczos-gkl.js";
 import { resolveTsvd } from "./truncated.js";
 
 /** What auto can choose for one batch. */
@@ -72,6 +73,14 @@ export const COST = {
   tsvdDense: 0.12,
   /** recompute: fixed (ns). */
   tsvdFixed: 0,
+  /** Lanczos recompute: per nnz(A) p (the sparse products of about p steps a restart, a few restarts; p the basis size). */
+  lanczosSparse: 0.67,
+  /** Lanczos recompute: per min(m, n) p² (Gram-Schmidt against the basis and the restarts' rotations). */
+  lanczosOrth: 2.3,
+  /** Lanczos recompute: per (m + n) k² (the final Rayleigh-Ritz step: QR of the tall block and the factors). */
+  lanczosRows: 3.5,
+  /** Lanczos recompute: fixed (ns; the transpose of a wide matrix, the workspace). */
+  lanczosFixed: 1e7,
 };
 
 /** Roughly how much slower the TypeScript reference runs the same terms. */
@@ -93,9 +102,11 @@ export interface CostInput {
   nnzA: number;
   rowsA: number;
   colsA: number;
-  /** The recomputation's sketch width l = k + oversample (capped) and power iterations q. */
+  /** The recomputation's sketch width l = k + oversample (capped) and power iterations q (randomized). */
   l: number;
   q: number;
+  /** The recomputation's basis size (Lanczos), or 0 when it is randomized. */
+  basis: number;
   js: boolean;
 }
 
@@ -111,9 +122,12 @@ export function estimate(x: CostInput): Record<AutoChoice, number> {
   const deng = f * (c.dengSupport * x.p * w * w + small + c.dengK * sides * k * k * k + c.batch);
   const dims = x.basisDim + x.growDim;
   const zha = f * (c.zhaRotate * dims * k * w + c.zhaQr * x.basisDim * s * s + small + c.zhaBatch);
+  const b = x.basis, short = Math.min(x.rowsA, x.colsA);
   const recompute = x.nnzA < 0
     ? Infinity
-    : f * ((2 * x.q + 2) * (c.tsvdSparse * x.nnzA * x.l + (x.rowsA + x.colsA) * x.l * (c.tsvdRows + c.tsvdDense * x.l)) + c.tsvdFixed);
+    : b > 0
+      ? f * (c.lanczosSparse * x.nnzA * b + c.lanczosOrth * short * b * b + c.lanczosRows * (x.rowsA + x.colsA) * k * k + c.lanczosFixed)
+      : f * ((2 * x.q + 2) * (c.tsvdSparse * x.nnzA * x.l + (x.rowsA + x.colsA) * x.l * (c.tsvdRows + c.tsvdDense * x.l)) + c.tsvdFixed);
   return { deng, "zha-simon": zha, recompute };
 }
 
@@ -124,12 +138,16 @@ export function choose(e: Record<AutoChoice, number>): AutoChoice {
   return best;
 }
 
-/** Settings of the recomputations auto may run (the initial truncatedSvd's). */
+/** Settings of the recomputations auto may run (the initial truncatedSvd's method and options). */
 export interface RecomputeSettings {
+  method: "lanczos" | "randomized";
   oversample: number;
   powerIters: number;
   seed: number;
-  tol: number;
+  /** As given (each method has its own default). */
+  tol?: number;
+  basisSize?: number;
+  maxIter?: number;
 }
 
 /** One update call's batch as auto sees it. */
@@ -158,9 +176,10 @@ export function decide(f: FactorLayout, kept: KeptMatrix | null, tsvd: Recompute
   const { op, s, nnz } = b;
   const rowsA = f.U.dim + (op === "addRows" ? s : 0), colsA = f.V.dim + (op === "addColumns" ? s : 0);
   const o = resolveTsvd({ ...tsvd, rank: f.k }, rowsA, colsA);
+  const basis = tsvd.method === "lanczos" ? lanczosSettings({ ...tsvd, rank: f.k }, rowsA, colsA).p : 0;
   const estimates = estimate({
     k: f.k, s, p: b.p, basisDim: b.basisDim, growDim: b.growDim, twoSided: b.twoSided,
-    nnzA: kept ? kept.nnz + nnz : -1, rowsA, colsA, l: o.l, q: o.powerIters, js: f.st.kernels === jsSvdUpdateKernels,
+    nnzA: kept ? kept.nnz + nnz : -1, rowsA, colsA, l: o.l, q: o.powerIters, basis, js: f.st.kernels === jsSvdUpdateKernels,
   });
   const choice = choose(estimates);
   const decision: AutoDecision = { op, s, nnz, rows: f.U.dim, cols: f.V.dim, estimates, choice, ms: NaN };

@@ -65,7 +65,10 @@ export class EvolvingSvd {
       f: new FactorLayout(cx),
       kept: null,
       decisions: [],
-      tsvd: { oversample: opts.oversample ?? 10, powerIters: opts.powerIters ?? 4, seed: opts.seed ?? 0, tol: opts.tol ?? 0 },
+      tsvd: {
+        method: initialMethod("EvolvingSvd", opts.svdMethod, opts), oversample: opts.oversample ?? 10, powerIters: opts.powerIters ?? 4,
+        seed: opts.seed ?? 0, tol: opts.tol, basisSize: opts.basisSize, maxIter: opts.maxIter,
+      },
     };
   }
 

@@ -1,8 +1,9 @@
 // The fresh truncated SVD an EvolvingSvd starts from (`create`) and returns to
 // (`recompute`): truncatedSvd's thick-restart Lanczos by default, in a
 // workspace of its own, or the randomized subspace iteration in the
-// EvolvingSvd's workspace. `method: "auto"`'s recomputations inside an update
-// stay randomized (a fixed, predictable cost, as its cost model assumes).
+// EvolvingSvd's workspace (on the worker pool when it is free, see
+// openRunWorkspace). `method: "auto"`'s recomputations inside an update run
+// the same method synchronously in the EvolvingSvd's workspace (update.ts).
 import { LowrankError, type Backend, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import { lanczosSettings, lanczosTruncatedSvd } from "./lanczos-gkl.js";
 import type { FactorLayout } from "./layout.js";

@@ -322,3 +322,41 @@ export async function lanczosTruncatedSvd(
     w.close();
   }
 }
+
+/** Bytes {@link lanczosSync} takes from its workspace (the larger of its two forms, which run one after the other). */
+export function lanczosSyncBytes(C: CsrMatrix, o: LanczosSettings): number {
+  const m = Math.max(C.rows, C.cols), n = Math.min(C.rows, C.cols), nnz = C.indptr[C.rows];
+  return Math.max(gramBytes(m, n, nnz, o), lanczosBytes(C.rows, C.cols, nnz, o), lanczosBytes(C.cols, C.rows, nnz, o));
+}
+
+/**
+ * lanczosTruncatedSvd's two forms run synchronously in `ws` (EvolvingSvd's
+ * `method: "auto"` recomputes inside a synchronous update), the factors handed
+ * to `use` as views of ws before its scratch is freed. Errors: NOT_CONVERGED, NON_FINITE.
+ */
+export function lanczosSync(ws: SvdWorkspace, C: CsrMatrix, o: LanczosSettings, use: (r: { U: Float64Array; s: Float64Array; V: Float64Array }) => void): void {
+  const drive = (it: Generator<LanczosProgress | null, LanczosViews, void>) => {
+    for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+  };
+  const wide = C.rows < C.cols;
+  const Ct = wide ? transposeCsr(C) : C;
+  const floor = gramFloor(o.tol);
+  if (floor < 1) {
+    const release = openScope(ws);
+    try {
+      const r = drive(gramSteps(ws, Ct, o));
+      const sk = r.s[o.k - 1];
+      if (!(sk > 0 && sk < floor * r.s[0])) return use(wide ? { U: r.V, s: r.s, V: r.U } : r);
+    } finally {
+      release();
+    }
+  }
+  const flip = o.p === C.rows && wide;
+  const release = openScope(ws);
+  try {
+    const r = drive(lanczosSteps(ws, flip ? Ct : C, o));
+    use(flip ? { U: r.V, s: r.s, V: r.U } : r);
+  } finally {
+    release();
+  }
+}

@@ -13,7 +13,8 @@ import type { Orth } from "./methods/index.js";
 import { checkRepresentable, maxAbs, scaleExponent, scaleInto, times2, workingCopy } from "./scale.js";
 import { applyGrow, type Side } from "./side.js";
 import { smallSvd } from "./small.js";
-import { randomizedSvdSync, resolveTsvd, tsvdBytes } from "./truncated.js";
+import { lanczosSettings, lanczosSync, lanczosSyncBytes } from "./lanczos-gkl.js";
+import { randomizedSvdSync, resolveTsvd, tsvdBytes, type SvdViews } from "./truncated.js";
 import { openScope } from "./workspace.js";
 
 const EMPTY_I32 = new Int32Array(0);
@@ -209,8 +210,9 @@ function* append(es: EvolvingState, grow: Side, basis: Side, raw: CsrMatrix, col
 
 /**
  * auto's recomputation: a fresh truncated SVD of the kept matrix with the
- * batch (added by `add`, undone should this fail). Synchronous: the
- * subspace iteration is not split into phases.
+ * batch (added by `add`, undone should this fail), by the initial SVD's
+ * method (Lanczos unless the randomized one was asked for). Synchronous: the
+ * run is not split into phases.
  */
 function* recomputeKept(es: EvolvingState, add: (kept: KeptMatrix) => void, decision: AutoDecision, t0: number): Steps {
   yield;
@@ -219,16 +221,21 @@ function* recomputeKept(es: EvolvingState, add: (kept: KeptMatrix) => void, deci
   try {
     add(kept);
     const C = kept.csr();
+    const lanczos = es.tsvd.method === "lanczos";
+    const lo = lanczos ? lanczosSettings({ ...es.tsvd, rank: f.k }, C.rows, C.cols) : null;
     const o = resolveTsvd({ ...es.tsvd, rank: f.k }, C.rows, C.cols);
     // Room for the grown factors too, before the run's scratch is taken: growing the layout inside the
     // scope below would free the run's views (and, on wasm, move the arena under them).
-    f.ensure(C.rows, C.cols, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o));
-    f.st.scoped(() => {
-      const r = randomizedSvdSync(f.st, C, o);
+    f.ensure(C.rows, C.cols, lo ? lanczosSyncBytes(C, lo) : tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o));
+    const install = (r: SvdViews) => {
       // Grow the factors' row counts only now, with everything computed.
       f.U.dim = C.rows;
       f.V.dim = C.cols;
       f.install(r);
+    };
+    f.st.scoped(() => {
+      if (lo) lanczosSync(f.st, C, lo, install);
+      else install(randomizedSvdSync(f.st, C, o));
       return null;
     });
   } catch (e) {

@@ -18,7 +18,7 @@ describe('method: "auto"', () => {
     const d = es.lastDecision!;
     expect(d.op).toBe("addRows");
     expect([d.s, d.rows, d.cols]).toEqual([2, 3004, 400]);
-    expect(d.estimates.recompute).toBeGreaterThan(20 * d.estimates.deng);
+    expect(d.estimates.recompute).toBeGreaterThan(8 * d.estimates.deng);
     // (2) 40 x 400 sparse matrix, k = 4, one batch of 300 rows spanning 300 new directions: the 304 x 304 core SVD
     // against a recomputation over 7000 nonzeros.
     const small = sparseRandom(340, 400, 0.05, 2);
@@ -26,7 +26,7 @@ describe('method: "auto"', () => {
     es2.addRows(rowSlice(small, 40, 340));
     const d2 = es2.lastDecision!;
     expect(d2.choice).toBe("recompute");
-    expect(d2.estimates.deng).toBeGreaterThan(20 * d2.estimates.recompute);
+    expect(d2.estimates.deng).toBeGreaterThan(8 * d2.estimates.recompute);
     expect(es2.stats.recomputes).toBe(1);
     expect(es2.rows).toBe(340);
     // Measured: the same two batches with the path auto did not take.
@@ -73,6 +73,9 @@ describe('method: "auto"', () => {
     // Regression: the recomputation grew the layout inside its own scope, which on wasm freed the run's
     // views under it, and the next update read outside the instance's memory.
     await init();
+    // The recomputation's fixed cost left out, so that this small matrix recomputes (row batches 2 to 4, each growing the factors).
+    const saved = { ...autoCostModel };
+    autoCostModel.lanczosFixed = 0;
     const run = async (backend: "js" | "wasm") => {
       const es = await EvolvingSvd.create(sparseRandom(60, 45, 0.15, 10), { rank: 3, method: "auto", seed: 3, backend });
       for (let t = 0; t < 4; t++) {
@@ -81,8 +84,14 @@ describe('method: "auto"', () => {
       }
       return es;
     };
-    const wasm = await run("wasm"), js = await run("js");
-    expect(wasm.history.map((d) => d.choice)).toEqual(["deng", "deng", "deng", "deng", "deng", "deng", "recompute", "deng"]);
+    let wasm: EvolvingSvd, js: EvolvingSvd;
+    try {
+      wasm = await run("wasm");
+      js = await run("js");
+    } finally {
+      Object.assign(autoCostModel, saved);
+    }
+    expect(wasm.history.map((d) => d.choice)).toEqual(["deng", "deng", "recompute", "deng", "recompute", "deng", "recompute", "deng"]);
     expect(js.history.map((d) => d.choice)).toEqual(wasm.history.map((d) => d.choice));
     expect([wasm.rows, wasm.cols]).toEqual([244, 59]);
     const f = wasm.factors(), g = js.factors();

@@ -3,7 +3,7 @@ import { internalError, LowrankError } from "./errors.js";
 import { bidiagonalQrWorkSize } from "./kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
-import { withLinalg } from "./module.js";
+import { linalgModule, withLinalg } from "./module.js";
 import { jacobiSvd, triangleWithIdentity } from "./drivers.js";
 import type { Backend, BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
@@ -279,3 +279,13 @@ function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r:
 function transposeInto(rows: number, cols: number, A: Float64Array, lda: number, B: Float64Array, ldb: number): void {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) B[j * ldb + i] = A[i * lda + j];
 }
+
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats an SVD on each
+// path (one-sided Jacobi up to min(m, n) = 32, bidiagonal above) until it runs optimised.
+const warmInputs: DenseMatrix[] = [];
+linalgModule.warmCall(() => {
+  if (warmInputs.length === 0) {
+    for (const [m, n] of [[48, 12], [200, 40]]) warmInputs.push({ rows: m, cols: n, data: Float64Array.from({ length: m * n }, (_, i) => Math.sin(1 + i)) });
+  }
+  for (const A of warmInputs) svd(A);
+});

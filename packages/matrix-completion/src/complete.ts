@@ -6,6 +6,7 @@ import type { CompletionModel, IterationRecord, Method } from "./model.js";
 import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
 import { selectLambda } from "./select-lambda.js";
 import { readOpts } from "./options.js";
+import { completionModule } from "./module.js";
 
 /** Options of {@link complete}. Every field is optional. */
 export interface CompleteOptions {
@@ -177,3 +178,20 @@ export async function complete(observations: ObservationsInput, options: Complet
   }
   return fit(obs, validation, settings);
 }
+
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a short ALS fit on
+// a small set of ratings until the path runs optimised.
+let warmObs: ObservationsInput | null = null;
+completionModule.warmCall(() => {
+  if (!warmObs) {
+    const n = 400, rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const q = (i * 7) % 1200;
+      rowIndex[i] = Math.floor(q / 30);
+      colIndex[i] = q % 30;
+      values[i] = 1 + ((i * 13) % 9) / 2;
+    }
+    warmObs = { rows: 40, cols: 30, rowIndex, colIndex, values };
+  }
+  return complete(warmObs, { rank: 4, maxIter: 4 });
+});

@@ -201,3 +201,11 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
   res.kind = "root-leverage-scores";
   return res;
 }
+
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats exact scores of a
+// small tall matrix until the path runs optimised.
+let warmA: DenseMatrix | null = null;
+sensitivityModule.warmCall(() => {
+  warmA ??= { rows: 1000, cols: 20, data: Float64Array.from({ length: 1000 * 20 }, (_, i) => Math.sin(1 + i)) };
+  return leverageScores(warmA);
+});

@@ -8,6 +8,7 @@ import type { TensorKernels } from "./kernels/index.js";
 import { HOOI_MIN_SWEEPS, HOOI_TOL, hooiConverged, hooiSweep, project, randomFactors, stHosvd, type TuckerWork } from "./hooi.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";
 import { runSpace } from "./pooled.js";
+import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
@@ -200,3 +201,11 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
     space.release();
   }
 }
+
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a small HOOI until
+// its path runs optimised.
+let warmT: Tensor | null = null;
+tensorModule.warmCall(() => {
+  warmT ??= { shape: [20, 20, 20], data: Float64Array.from({ length: 8000 }, (_, i) => Math.sin(1 + i) + Math.cos(i / 7)) };
+  return tucker(warmT, { rank: [5, 5, 5] });
+});

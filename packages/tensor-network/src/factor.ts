@@ -145,16 +145,21 @@ export function leftSingular(
 /**
  * Eigen-decomposition of the symmetric n x n G (destroyed): `values`
  * (n, descending) and the eigenvectors as the columns of V (n x k, leading
- * dimension k, the first k eigenvalues). Householder tridiagonalisation and
- * implicit QL (linalg's eigh kernels). O(9 n³).
+ * dimension k, the first k eigenvalues). Householder tridiagonalisation (upper
+ * triangle) and implicit QL with batched rotations (linalg's eigh kernels). O(9 n³).
  */
 export function symmetricEig(ws: Workspace<TensorKernels>, n: number, G: Float64Array, k: number, values: Float64Array, V: Float64Array): void {
   const K = ws.kernels;
   ws.scoped(() => {
     const d = ws.f64(n), e = ws.f64(n), tau = ws.f64(n), work = ws.f64(n), Z = ws.f64(n * n);
-    K.tridiagonalize(n, G, n, d, e, tau, work);
+    // One triangle (half tridiagonalize's work; the same reflectors to rounding).
+    K.tridiagonalizeUpper(n, G, n, d, e, tau, work);
     K.tridiagonalQt(n, G, n, tau, Z, n);
-    if (K.tridiagonalQl(n, d, e, Z, n, 30 * n + 30) < 0) {
+    // The batched QL (the same rotations, applied to Z a batch of iterations at a time) in the
+    // n² doubles eigScratch leaves beyond Z: batches of up to 32 iterations, 4 + 2n doubles each.
+    const lw = Math.min(32 * (4 + 2 * n), n * n);
+    const it = lw >= 4 + 2 * n ? K.tridiagonalQlBatched(n, d, e, Z, n, 30 * n + 30, ws.f64(lw), lw) : K.tridiagonalQl(n, d, e, Z, n, 30 * n + 30);
+    if (it < 0) {
       throw new LowrankError("NOT_CONVERGED", `symmetric eigensolver did not converge (n = ${n})`);
     }
     const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => d[q] - d[p] || p - q);

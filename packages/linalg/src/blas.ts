@@ -2,6 +2,7 @@ import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { maxAbs, pow2Exponent, scalePow2, timesPow2 } from "./factor-util.js";
 import { asVector, checkSize } from "./input.js";
+import { checkFiniteValues } from "./input-checks.js";
 import { readMatrix } from "./validate.js";
 import { linalgModule, withLinalg } from "./module.js";
 import { BACKEND, opt, readOptions } from "./options.js";
@@ -73,15 +74,34 @@ function notRepresentable(fn: string): LowrankError {
   return new LowrankError("NON_FINITE", `${fn}: the result overflows the double range (entries beyond 1.8e308)`);
 }
 
+/** The product's entries, and whether any may be non-finite (false: all are finite). */
+interface GemmOut {
+  data: Float64Array;
+  nonFinite: boolean;
+}
+
+/**
+ * The product on one workspace. On wasm, the inputs (when `check`) and the
+ * result are checked finite by a WASM dot product of each with itself, a
+ * fraction of a JavaScript scan: a finite sum of squares proves every entry
+ * finite; a non-finite one (an infinite or NaN entry, or squares beyond the
+ * double range) sends the array to the exact scan.
+ */
 function gemmCore(
   backend: Backend | undefined, tA: boolean, tB: boolean, m: number, n: number, k: number,
-  alpha: number, A: DenseMatrix, B: DenseMatrix, beta: number, C: Float64Array | undefined, threads?: number,
-): Float64Array {
+  alpha: number, A: DenseMatrix, B: DenseMatrix, beta: number, C: Float64Array | undefined, check: boolean, threads?: number,
+): GemmOut {
   return withLinalg(backend, arenaBytes(A.data.length + B.data.length + m * n), (ws) => {
+    const K = ws.kernels;
     const a = ws.input(A.data), b = ws.input(B.data);
+    if (check) {
+      if (!Number.isFinite(K.dot(a.length, a, a))) checkFiniteValues(A.data, "A");
+      if (!Number.isFinite(K.dot(b.length, b, b))) checkFiniteValues(B.data, "B");
+    }
     const c = C ? ws.copy(C) : ws.scratch(m * n); // beta = 0: the kernel writes C without reading it
-    ws.kernels.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
-    return ws.output(c);
+    K.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
+    const nonFinite = K.backend !== "wasm" || !Number.isFinite(K.dot(c.length, c, c));
+    return { data: ws.output(c), nonFinite };
   }, threads);
 }
 
@@ -98,7 +118,9 @@ function gemmCore(
  */
 export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMatrix {
   const o = readOptions("gemm", opts, GEMM_OPTIONS);
-  const a = readMatrix(A, "A"), b = readMatrix(B, "B");
+  // On wasm the inputs' finiteness is checked once they are in WASM memory (gemmCore), not by a scan here.
+  const wasm = o.backend !== "js";
+  const a = readMatrix(A, "A", { finite: !wasm }), b = readMatrix(B, "B", { finite: !wasm });
   const tA = !!o.transA, tB = !!o.transB;
   const m = tA ? a.cols : a.rows, k = tA ? a.rows : a.cols;
   const kb = tB ? b.cols : b.rows, n = tB ? b.rows : b.cols;
@@ -116,9 +138,9 @@ export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMat
   // A subnormal alpha has few significant bits left and would round every alpha a_ip term: lift it by
   // 2^SUB and scale the result back once (only without C, whose beta would need the same lift).
   const lift = !C0 && alpha !== 0 && Math.abs(alpha) < 2 ** -1022;
-  const data = gemmCore(o.backend, tA, tB, m, n, k, lift ? alpha * 2 ** SUB : alpha, a, b, beta, C0?.data, o.threads);
+  const { data, nonFinite } = gemmCore(o.backend, tA, tB, m, n, k, lift ? alpha * 2 ** SUB : alpha, a, b, beta, C0?.data, wasm, o.threads);
   if (lift) for (let i = 0; i < data.length; i++) data[i] *= 2 ** -SUB;
-  if (!allFinite(data)) {
+  if (nonFinite && !allFinite(data)) {
     const A_ = tA ? (i: number, p: number) => a.data[p * a.cols + i] : (i: number, p: number) => a.data[i * a.cols + p];
     const B_ = tB ? (p: number, j: number) => b.data[j * b.cols + p] : (p: number, j: number) => b.data[p * b.cols + j];
     redoOverflowed("gemm", data, m, n, k, A_, B_, alpha, beta, C0?.data);

@@ -7,4 +7,4 @@ export { weightedGram, gramBand, lewisUpdate, lewisUpdateGram } from "./lewis-up
 export { irlsRows, sumAbsPow } from "./irls-rows";
 export { tallQrR, stackQrR } from "./tallqr";
 export { onlineLeverage, onlineLewis } from "./online-update";
-export { rowTaskRows, rowNormsTask, stackQrPieces, stackQrTask, lewisTask, sketchGroups, countSketchTask, gramGroups, gramBandStart, weightedGramTask } from "./tasks";
+export { rowTaskRows, rowNormsTask, stackQrPieces, stackQrTask, lewisTask, sketchGroups, countSketchTask, gramGroups, gramBandStart, weightedGramTask, stackQrLanes, stackQrLaneTask } from "./tasks";

@@ -6,7 +6,7 @@ import { triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import type { LeverageResult, SketchKind } from "./leverage.js";
 import { srhtScratch, srhtSketch } from "./leverage-sketch.js";
-import { passRows, rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamScratch } from "./stream.js";
+import { passRows, rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamScratch, wholeR } from "./stream.js";
 import { checkFiniteResult, rInRange, scaledCopy } from "./validate.js";
 
 /** What a leverage-score run does and the arena bytes it reserves. */
@@ -17,6 +17,8 @@ export interface Plan {
   rcond: number;
   seed: number;
   bytes: number;
+  /** Exact scores with threads: the plan reserved room for A whole in WASM memory (see scoresRun). */
+  whole: boolean;
 }
 
 /**
@@ -43,17 +45,22 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     return true;
   };
   const R = ws.f64(d * d).fill(0);
+  // With threads (exact scores), A copied into WASM memory once: one job per pass and no copies of blocks.
+  let whole: Float64Array | null = null;
   const finish = function* (k: number, rng: Rng | null): Generator<void, LeverageResult, void> {
     const svd = triangleSvd(ws, d, d, R, pl.rcond);
     const out = scoresArray(ws, n);
-    yield* scoresFromR(ws, used, R, svd, k, rng, out);
+    yield* scoresFromR(ws, used, R, svd, k, rng, out, used === A ? whole : null);
     return { kind: "leverage-scores", scores: scoresResult(ws, out), rank: svd.rank };
   };
   let res: LeverageResult;
   if (pl.sketch === null) {
     // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
     const sc = streamScratch(ws, d, n);
-    yield* streamedRSteps(K, used, R, sc);
+    if (pl.whole && K.streamBlocks() > 1 && !sc.blocked) {
+      whole = ws.input(A.data);
+      wholeR(K, n, d, whole, R, sc);
+    } else yield* streamedRSteps(K, used, R, sc);
     if (!rInRange(R, d) && rescale()) yield* streamedRSteps(K, used, R, sc);
     checkFiniteResult(R, "A");
     res = yield* finish(0, null);
@@ -125,7 +132,7 @@ function finite(x: Float64Array): boolean {
  */
 function* scoresFromR(
   ws: Workspace<SensitivityKernels>, A: DenseMatrix, R: Float64Array,
-  svd: TriangleSvd, k: number, rng: Rng | null, out: Float64Array,
+  svd: TriangleSvd, k: number, rng: Rng | null, out: Float64Array, whole: Float64Array | null = null,
 ): Generator<void, void, void> {
   const K = ws.kernels;
   const d = A.cols;
@@ -156,6 +163,13 @@ function* scoresFromR(
     }
   }
   const z = ws.f64(2 * cols).fill(0);
+  if (whole) {
+    // A whole in WASM memory: one call (split by 1024 rows on the pool), the scores copied across once.
+    const ob = ws.f64(A.rows);
+    K.rowNormsOfProduct(A.rows, d, cols, whole, d, B, cols, upper, ob, z);
+    out.set(ob);
+    return;
+  }
   // On wasm `out` is a JS array (see scoresArray): each block's scores go to a small WASM buffer, then across.
   // A run with threads copies QR_LANES blocks at once and splits their rows over the pool (the same bits: rows are independent).
   const buf = ws.f64(passRows(A.rows) * d).fill(0);

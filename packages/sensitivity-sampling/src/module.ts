@@ -25,7 +25,7 @@ export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>
   js: jsSensitivityKernels,
   warm,
   warmBytes: WARM_BYTES,
-  threads: { sources: threadSources, tasks: ["rowNormsTask", "stackQrTask", "lewisTask", "countSketchTask", "weightedGramTask"], scratchBytes: () => TASK_SCRATCH_BYTES },
+  threads: { sources: threadSources, tasks: ["rowNormsTask", "stackQrTask", "lewisTask", "countSketchTask", "weightedGramTask", "stackQrLaneTask"], scratchBytes: () => TASK_SCRATCH_BYTES },
 });
 
 // Runs each hot kernel ten times on tiny inputs so V8 optimises them before
@@ -37,7 +37,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
   const idx = arena.i32(8).fill(3);
   const rng = new Rng(1);
   const R = arena.f64((d + 1) * (d + 1)).fill(0), qbuf = arena.f64((d + 17) * (d + 1)).fill(0), H = arena.f64(d * d).fill(0);
-  const P = arena.f64(n * d).fill(0), Rs = arena.f64(4 * d * d).fill(0);
+  const P = arena.f64(n * d).fill(0), Rs = arena.f64(8 * d * d).fill(0), W = arena.f64(130 * d).fill(0);
   for (let i = 0; i < n * d; i++) A[i] = Math.sin(i + 1);
   for (let i = 0; i < d; i++) B[i * d + i] = 1;
   for (let r = 0; r < 10; r++) {
@@ -57,6 +57,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
     k.tallQrR(n, d + 1, M, d + 1, 16, R, qbuf, tau, z);
     P.set(A);
     k.stackQrPieces(n, d, P, d, 16, Rs, z);
+    k.stackQrLanes(n, d, A, d, Rs, W);
     H.set(B);
     k.onlineLeverage(n, d, A, d, H, 1, out, w, v, z);
     H.set(B);

@@ -124,10 +124,7 @@ export function* streamedRSteps(K: SensitivityKernels, A: DenseMatrix, R: Float6
       K.stackQrPieces(c, d, buf, d, STREAM_ROWS, lanes.subarray(lane * dd, QR_LANES * dd), work);
       yield;
     }
-    // Lane 0's factor, then each further lane that took rows stacked under it.
-    R.set(lanes.subarray(0, dd));
-    const used = Math.min(QR_LANES, Math.ceil(A.rows / STREAM_ROWS));
-    for (let l = 1; l < used; l++) K.stackQrR(d, d, lanes.subarray(l * dd, (l + 1) * dd), d, R, work);
+    foldLanes(K, A.rows, d, R, lanes, work);
     return;
   }
   let first = true;
@@ -146,6 +143,27 @@ export function* streamedRSteps(K: SensitivityKernels, A: DenseMatrix, R: Float6
     for (let i = 0; i < k; i++) R.set(buf.subarray(i * d + i, i * d + d), i * d + i);
     yield;
   }
+}
+
+/** R from the lanes' factors: lane 0's, then each further lane that took rows stacked under it. g: 2d doubles. */
+function foldLanes(K: SensitivityKernels, n: number, d: number, R: Float64Array, lanes: Float64Array, g: Float64Array): void {
+  const dd = d * d;
+  R.set(lanes.subarray(0, dd));
+  const used = Math.min(QR_LANES, Math.ceil(n / STREAM_ROWS));
+  for (let l = 1; l < used; l++) K.stackQrR(d, d, lanes.subarray(l * dd, (l + 1) * dd), d, R, g);
+}
+
+/**
+ * {@link streamedR} of an n x d A already whole in WASM memory (`a`, not
+ * modified), with the same bits: the lanes' factors by `stackQrLanes` (one
+ * call, one task per lane on the pool; no copies of blocks on the calling
+ * thread), then folded in lane order. Needs the stackQrR path (not
+ * `sc.blocked`); sc.buf serves as the lanes' 128-row work (n > 128).
+ */
+export function wholeR(K: SensitivityKernels, n: number, d: number, a: Float64Array, R: Float64Array, sc: StreamScratch): void {
+  sc.lanes.fill(0);
+  K.stackQrLanes(n, d, a, d, sc.lanes, sc.buf);
+  foldLanes(K, n, d, R, sc.lanes, sc.work);
 }
 
 /** f64 entries {@link streamScratch} takes for an n x d A. */

@@ -18,8 +18,8 @@ import { gramGroups, ROW_TASK_ROWS, sketchGroups } from "./kernels/tasks.js";
  */
 export const QR_LANES = 8;
 
-/** Bytes of scratch each thread's task gets: g or z of 2d doubles for d up to 1024. */
-export const TASK_SCRATCH_BYTES = 16384;
+/** Bytes of scratch each thread's task gets: stackQrLaneTask's 128 d + 2d doubles for d up to 64 (z or g: 2d doubles, d up to 4160). */
+export const TASK_SCRATCH_BYTES = 130 * 64 * 8;
 
 /** Below this many multiply-adds waking the workers costs more than it saves. */
 const PARALLEL_MIN = 1 << 19;
@@ -47,7 +47,7 @@ export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<E
     new Int32Array(memory.buffer, job, fields.length).set(fields);
     if (floats.length) new Float64Array(memory.buffer, job + 32, floats.length).set(floats);
   };
-  const { rowNormsOfProduct, stackQrPieces, lewisUpdate, lewisUpdateGram, weightedGram, countSketch } = k;
+  const { rowNormsOfProduct, stackQrPieces, stackQrLanes, lewisUpdate, lewisUpdateGram, weightedGram, countSketch } = k;
   const out: SensitivityKernels = {
     ...k,
     streamBlocks: () => (threads() >= 2 ? QR_LANES : 1),
@@ -65,6 +65,14 @@ export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<E
       if (v || threads() < 2 || ntasks < 2 || n * d < PARALLEL_MIN >> 2) return countSketch(n, d, A, lda, u, m, v, SA);
       write([n, d, p(A), lda, p(u), m, p(SA)]);
       instance.tasks!.run("countSketchTask", job, ntasks);
+    },
+    stackQrLanes(n, d, A, lda, Rs, work) {
+      const ntasks = Math.min(QR_LANES, Math.ceil(n / 2048));
+      if (threads() < 2 || ntasks < 2 || 130 * d * 8 > TASK_SCRATCH_BYTES || n * d * d < PARALLEL_MIN) {
+        return stackQrLanes(n, d, A, lda, Rs, work);
+      }
+      write([n, d, p(A), lda, p(Rs)]);
+      instance.tasks!.run("stackQrLaneTask", job, ntasks);
     },
     stackQrPieces(n, d, B, ldb, rows, Rs, g) {
       const ntasks = Math.ceil(n / rows);

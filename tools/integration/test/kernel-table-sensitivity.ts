@@ -1,7 +1,8 @@
 // sensitivity-sampling's own kernels for the conformance suite (see kernel-table-linalg.ts).
 import { jsSensitivityKernels } from "../../../packages/sensitivity-sampling/src/kernels/index.js";
 import {
-  countSketchTask, gramBandStart, gramGroups, lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, sketchGroups, stackQrTask, weightedGramTask,
+  countSketchTask, gramBandStart, gramGroups, lewisTask, rowNormsTask, rowTaskRows, ROW_TASK_ROWS, sketchGroups, stackQrLaneTask, stackQrTask,
+  weightedGramTask,
 } from "../../../packages/sensitivity-sampling/src/kernels/tasks.js";
 import { gen, prefix, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
@@ -207,6 +208,32 @@ export const SENSITIVITY: Record<string, Entry> = {
           new Int32Array(memory, at(job), 6).set([n, d, at(B), ldb, rows, at(Rs)]);
         },
         js: (_, [b, rs]) => stackQrTask({ n, d, B: b as Float64Array, ldb, rows, Rs: rs as Float64Array }, t, new Float64Array(2 * d)),
+      };
+    },
+  },
+  stackQrLanes: {
+    // 2048-row blocks: with n = 4100 lanes 0 and 1 take a full block, lane 2 four rows; the rest stay as given.
+    sizes: [5, 4100],
+    make(n, r, seed) {
+      const d = 1 + (seed % 4), lda = pad(seed, d), Rs = new Float64Array(8 * d * d);
+      for (let l = 0; l < 8; l++) Rs.set(upper(r, d), l * d * d);
+      return { args: [n, d, gen.block(r, n, d, lda), lda, Rs, scratch(new Float64Array(130 * d))] };
+    },
+  },
+  stackQrLaneTask: {
+    sizes: [0, 1, 2, 7, 8],
+    make(t, r, seed) {
+      const n = 2 * 8 * 2048 + 300, d = 1 + (seed % 3), lda = pad(seed, d);
+      const A = gen.block(r, n, d, lda), Rs = new Float64Array(8 * d * d);
+      for (let l = 0; l < 8; l++) Rs.set(upper(r, d), l * d * d);
+      const job = scratch(new Uint8Array(20));
+      return {
+        args: [job, t, scratch(new Float64Array(130 * d))],
+        extra: [A, Rs],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 5).set([n, d, at(A), lda, at(Rs)]);
+        },
+        js: (_, [a, rs]) => stackQrLaneTask({ n, d, A: a as Float64Array, lda, Rs: rs as Float64Array }, t, new Float64Array(130 * d)),
       };
     },
   },

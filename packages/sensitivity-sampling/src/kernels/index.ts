@@ -6,7 +6,7 @@ import { onlineLeverage, onlineLewis } from "./online-update.js";
 import { rowNormsOfProduct, rowNormsSq } from "./rows.js";
 import { countSketch, countSketchDraw, srhtColumns } from "./sketch.js";
 import { stackQrR, tallQrR } from "./tallqr.js";
-import { stackQrPieces } from "./tasks.js";
+import { stackQrLanes, stackQrPieces } from "./tasks.js";
 
 /**
  * The kernel set of @lowrank/sensitivity-sampling: linalg's kernels plus the
@@ -112,6 +112,14 @@ export interface SensitivityKernels extends LinalgKernels {
    */
   stackQrPieces(n: number, d: number, B: Float64Array, ldb: number, rows: number, Rs: Float64Array, g: Float64Array): void;
   /**
+   * The lanes of the streamed R (src/stream.ts) of an A held whole (n x d, not
+   * modified): lane l folds blocks l, l + 8, ... of 2048 rows into R_l (the l-th
+   * d x d block of Rs), 128 rows at a time copied into work (128 d + 2d
+   * doubles): the R_l of the streamed pass, bit for bit. One task per lane on
+   * the pool. O(2nd²).
+   */
+  stackQrLanes(n: number, d: number, A: Float64Array, lda: number, Rs: Float64Array, work: Float64Array): void;
+  /**
    * How many blocks of rows a pass over A should hand the kernels at once: the
    * pool's lane count (QR_LANES) while this kernel set runs with threads, else 1.
    * Not a kernel: the passes' results do not depend on it. O(1).
@@ -165,6 +173,7 @@ export const jsSensitivityKernels: SensitivityKernels = {
   tallQrR,
   stackQrR,
   stackQrPieces,
+  stackQrLanes,
   streamBlocks: () => 1,
   onlineLeverage,
   onlineLewis,

@@ -115,3 +115,39 @@ export function weightedGramTask(job: GramJob, t: number): void {
   if (j0 >= j1) return;
   gramBand(n, j0, j1, d, A, lda, v, G);
 }
+
+/** Lanes of the streamed R, rows per block, rows copied at a time (assembly/tasks.ts LANES, BLOCK_ROWS, LANE_CHUNK). */
+const LANES = 8, BLOCK_ROWS = 2048, LANE_CHUNK = 128;
+
+function stackQrLane(n: number, d: number, A: Float64Array, lda: number, Rs: Float64Array, work: Float64Array, l: number): void {
+  const R = Rs.subarray(l * d * d, (l + 1) * d * d), g = work.subarray(LANE_CHUNK * d);
+  for (let b = l * BLOCK_ROWS; b < n; b += LANES * BLOCK_ROWS) {
+    const e = Math.min(n, b + BLOCK_ROWS);
+    for (let s = b; s < e; s += LANE_CHUNK) {
+      const c = Math.min(LANE_CHUNK, e - s);
+      for (let i = 0; i < c; i++) work.set(A.subarray((s + i) * lda, (s + i) * lda + d), i * d);
+      stackQrR(c, d, work, d, R, g);
+    }
+  }
+}
+
+/**
+ * Every lane of the streamed R of a whole A (n x d, not modified): lane l
+ * folds blocks l, l + 8, ... of 2048 rows into R_l (the l-th d x d block of
+ * Rs) by stackQrR, 128 rows at a time copied into work (128 d + 2d doubles).
+ * O(2nd²).
+ */
+export function stackQrLanes(n: number, d: number, A: Float64Array, lda: number, Rs: Float64Array, work: Float64Array): void {
+  for (let l = 0; l < LANES; l++) stackQrLane(n, d, A, lda, Rs, work, l);
+}
+
+/** The arguments of one stackQrLanes call, as the WASM job block holds them. */
+export interface LanesJob {
+  n: number; d: number; A: Float64Array; lda: number; Rs: Float64Array;
+}
+
+/** Task t of the job: lane t of stackQrLanes. work: 128 d + 2d doubles. O(2nd²/8). */
+export function stackQrLaneTask(job: LanesJob, t: number, work: Float64Array): void {
+  if (t >= LANES) return;
+  stackQrLane(job.n, job.d, job.A, job.lda, job.Rs, work, t);
+}

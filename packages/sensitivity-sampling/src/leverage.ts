@@ -3,14 +3,14 @@
 // The passes themselves are in leverage-run.ts, the SRHT and the projection
 // sizes in leverage-sketch.ts.
 import {
-  arenaBytes, BACKEND, LongRun, LowrankError, opt, readOptions,
+  arenaBytes, BACKEND, LongRun, LowrankError, opt, readOptions, threadPool,
   type BackendOptions, type DenseMatrix, type OptionsOf,
 } from "@lowrank/linalg";
 import { defaultRcond } from "./basis.js";
 import { fromRSize, scoresRun, type Plan } from "./leverage-run.js";
 import { defaultProjections, nextPow2, SRHT_GROUP, srhtSize } from "./leverage-sketch.js";
 import { sensitivityModule } from "./module.js";
-import { passRows, streamedRSize } from "./stream.js";
+import { passRows, STACK_QR_MAX_D, STREAM_ROWS, streamedRSize } from "./stream.js";
 import { checkEntries, drain, readMatrix, readP } from "./validate.js";
 
 /** Options of {@link leverageScores}. */
@@ -100,7 +100,7 @@ export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): Leve
   const o = readOptions("leverageScores", opts, LEVERAGE_OPTIONS);
   // Finiteness is checked on R or SA, into which every entry of A is summed (see scoresRun).
   const M = readMatrix(A, "A", { finite: false });
-  const pl = plan("leverageScores", M, o);
+  const pl = plan("leverageScores", M, o, o.threads);
   return sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)), o.threads);
 }
 
@@ -128,7 +128,7 @@ export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOpt
   const o = readOptions("leverageScoresAsync", opts, ASYNC_OPTIONS);
   const run = new LongRun("leverageScoresAsync", o);
   const M = readMatrix(A, "A", { finite: false });
-  const pl = plan("leverageScoresAsync", M, o);
+  const pl = plan("leverageScoresAsync", M, o, 1);
   const ws = await sensitivityModule.workspace(o.backend, pl.bytes);
   run.check();
   const g = scoresRun(ws, M, pl);
@@ -157,14 +157,19 @@ const ASYNC_OPTIONS = {
   onProgress: opt.func<(record: { iteration: number }) => void>(),
 };
 
-/** Reads the method's parameters (defaults applied) and sizes the run, refusing sizes that cannot be allocated. */
-function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>): Plan {
+/**
+ * Reads the method's parameters (defaults applied) and sizes the run, refusing sizes that cannot be allocated.
+ * Exact scores where the pool may take the run (`threads` not 1) also reserve A whole and its n scores (up to 1 GiB of A).
+ */
+function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>, threads: number | undefined): Plan {
   const n = A.rows, d = A.cols;
   const rcond = o.rcond ?? defaultRcond(n, d);
   if ((o.method ?? "qr") === "qr") {
+    const pool = threadPool();
+    const whole = o.backend !== "js" && threads !== 1 && !!pool && pool.threads >= 2 && n > STREAM_ROWS && d <= STACK_QR_MAX_D && n * d <= 2 ** 27;
     // The last stage twice: see scoresRun.
-    const f64s = checkEntries(2 * n + d * d + streamedRSize(d, n) + 2 * d + 2 * fromRSize(d, 0, n), fn);
-    return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, 40) };
+    const f64s = checkEntries(2 * n + d * d + streamedRSize(d, n) + 2 * d + 2 * fromRSize(d, 0, n) + (whole ? n * d + n : 0), fn);
+    return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, whole ? 42 : 40), whole };
   }
   const kind = o.sketch ?? "countsketch";
   const srht = kind === "srht";
@@ -173,7 +178,7 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>): 
   const k = o.projections ?? defaultProjections(n, d);
   const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : passRows(n) * (d + 1);
   const f64s = checkEntries(2 * n + m * d + d * d + 2 * d + sketchBytes + 2 * (fromRSize(d, k, n) + d * k), fn);
-  return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 56) };
+  return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 56), whole: false };
 }
 
 /**
@@ -189,7 +194,7 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
   readP(p, "rootLeverageScores");
   const o = readOptions("rootLeverageScores", opts, LEVERAGE_OPTIONS);
   const M = readMatrix(A, "A", { finite: false });
-  const pl = plan("rootLeverageScores", M, o);
+  const pl = plan("rootLeverageScores", M, o, o.threads);
   const res = sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)), o.threads);
   const h = p / 2;
   for (let i = 0; i < res.scores.length; i++) {

@@ -45,7 +45,7 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     return true;
   };
   const R = ws.f64(d * d).fill(0);
-  // With threads (exact scores), A copied into WASM memory once: one job per pass and no copies of blocks.
+  // With threads (exact scores, A up to 512 MiB), A copied into WASM memory once: one job per pass, no copies of blocks.
   let whole: Float64Array | null = null;
   const finish = function* (k: number, rng: Rng | null): Generator<void, LeverageResult, void> {
     const svd = triangleSvd(ws, d, d, R, pl.rcond);

@@ -62,7 +62,11 @@ export interface LeverageResult {
  * τ_i = ||a_iᵀ R⁻¹||² (R⁻¹ upper triangular) when r = d, and
  * ||a_iᵀ V_r Σ_r⁻¹||² (= ||e_iᵀ Q P_r||², Q P_r a basis of range(A)) when A is
  * rank-deficient. Scores sum to r. Like every method, the relative error
- * grows as cond(A) eps. O(2nd² + nd² + d³).
+ * grows as cond(A) eps. O(2nd² + nd² + d³). With threads (`threads`, or the
+ * pool's count by default) R is folded over eight fixed lanes of row blocks
+ * and the row norms split by rows, so the scores have the same bits for any
+ * count; A up to 512 MiB is then copied into the pool's WASM memory once
+ * (which keeps that size for later calls) rather than block by block.
  *
  * "sketch" (Drineas, Magdon-Ismail, Mahoney, Woodruff, JMLR 2012, Algorithm 1):
  * SA with m rows of a CountSketch (Clarkson and Woodruff, STOC 2013; one pass)
@@ -84,7 +88,7 @@ export interface LeverageResult {
  * (or SA), into which every entry is summed, not by an up-front scan; entries
  * near the ends of double range are handled by repeating the pass on A with
  * its columns scaled by powers of two (the scores do not change). Synchronous:
- * about 650 ms at 1e6 x 50 (exact) on the event loop; {@link leverageScoresAsync}
+ * about 650 ms at 1e6 x 50 (exact, one thread) on the event loop; {@link leverageScoresAsync}
  * is the same computation as an abortable long run that yields.
  *
  * Errors: SHAPE, EMPTY, NON_FINITE (NaN or ±Infinity in A), TOO_LARGE (checked
@@ -159,14 +163,15 @@ const ASYNC_OPTIONS = {
 
 /**
  * Reads the method's parameters (defaults applied) and sizes the run, refusing sizes that cannot be allocated.
- * Exact scores where the pool may take the run (`threads` not 1) also reserve A whole and its n scores (up to 1 GiB of A).
+ * Exact scores where the pool may take the run (`threads` not 1) also reserve A whole and its n scores (A up to
+ * 512 MiB: the pool's shared memory keeps what a run grew it to, so larger A streams in blocks as on one thread).
  */
 function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>, threads: number | undefined): Plan {
   const n = A.rows, d = A.cols;
   const rcond = o.rcond ?? defaultRcond(n, d);
   if ((o.method ?? "qr") === "qr") {
     const pool = threadPool();
-    const whole = o.backend !== "js" && threads !== 1 && !!pool && pool.threads >= 2 && n > STREAM_ROWS && d <= STACK_QR_MAX_D && n * d <= 2 ** 27;
+    const whole = o.backend !== "js" && threads !== 1 && !!pool && pool.threads >= 2 && n > STREAM_ROWS && d <= STACK_QR_MAX_D && n * d <= 2 ** 26;
     // The last stage twice: see scoresRun.
     const f64s = checkEntries(2 * n + d * d + streamedRSize(d, n) + 2 * d + 2 * fromRSize(d, 0, n) + (whole ? n * d + n : 0), fn);
     return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, whole ? 42 : 40), whole };

@@ -70,8 +70,8 @@ if (!python) skip("numpy leverage scores", "/usr/bin/python3 with numpy not foun
 const p = threadPool();
 note(
   `Threads: leverageScores(A) (exact, A standard normal) with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
-    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads the pass over A copies 8 blocks of 2048 rows into WASM memory at once (on the calling thread) ` +
-    "and the pool folds each block into its lane's R factor, then splits the row norms by 1024 rows; the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
+    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads A is copied into the pool's WASM memory once (on the calling thread), ` +
+    "the pool folds its 2048-row blocks into 8 lanes' R factors (one task per lane), then splits the row norms by 1024 rows; the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
     "numpy: R = np.linalg.qr(A, mode='r'), then the squared row norms of A R⁻¹ (median of 3, no warm-up), OPENBLAS_NUM_THREADS=1. " +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first.` +
     (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),

@@ -297,7 +297,7 @@ export class WasmLoader<E> {
 const busy = new WeakSet<object>();
 
 /** Rounds of warm calls: at least WARM_MIN_ROUNDS, at most WARM_MAX_ROUNDS, and no more than WARM_BUDGET_MS in all. */
-const WARM_MIN_ROUNDS = 12, WARM_MAX_ROUNDS = 40, WARM_BUDGET_MS = 100;
+const WARM_MIN_ROUNDS = 24, WARM_MAX_ROUNDS = 48, WARM_BUDGET_MS = 100;
 
 /**
  * Calls `fns` round after round, yielding between rounds so that V8's

@@ -193,5 +193,5 @@ completionModule.warmCall(() => {
     }
     warmObs = { rows: 40, cols: 30, rowIndex, colIndex, values };
   }
-  return complete(warmObs, { rank: 4, maxIter: 4 });
+  return complete(warmObs, { rank: 8, maxIter: 3 });
 });

@@ -17,7 +17,8 @@ import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 import { referenceMatrix, type ReferenceName } from "../test/reference-matrices.js";
 
 const relaxed = hasRelaxedSimd();
-await init({ variant: relaxed ? "relaxed-simd" : "simd" });
+// One thread, as ARPACK runs here (bench/threads.bench.ts has the 2-thread comparison).
+await init({ variant: relaxed ? "relaxed-simd" : "simd", threads: 1 });
 const RUNS = quick ? 1 : 3;
 const here = new URL(".", import.meta.url).pathname;
 const python = spawnSync("/usr/bin/python3", ["-c", "import numpy, scipy"], { encoding: "utf8" }).status === 0;
@@ -42,10 +43,14 @@ async function best(opts: TruncatedSvdOptions, A: Parameters<typeof truncatedSvd
   return { r, ms };
 }
 
-const cases: [ReferenceName, number[]][] = pick(
-  [["synthetic", [16, 50]], ["spam", [16, 50]], ["sotu-address", [16, 50]], ["sotu-paragraph", [16, 50]]],
-  [["sotu-address", [16]]],
-);
+// LANCZOS_CASES=spam:50,sotu-paragraph:50 runs only those.
+const only = process.env.LANCZOS_CASES?.split(",").map((c) => c.split(":")) as [ReferenceName, string][] | undefined;
+const cases: [ReferenceName, number[]][] = only
+  ? only.map(([name, k]) => [name, [Number(k)]])
+  : pick(
+    [["synthetic", [16, 50]], ["spam", [16, 50]], ["sotu-address", [16, 50]], ["sotu-paragraph", [16, 50]]],
+    [["sotu-address", [16]]],
+  );
 for (const [name, ranks] of cases) {
   const A = referenceMatrix(name);
   const ref = JSON.parse(readFileSync(join(here, `../test/data/${name}.json`), "utf8")) as Record<string, number[]>;

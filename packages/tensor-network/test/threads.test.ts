@@ -73,8 +73,8 @@ describe.each(variants)("tensor kernels on the pool, %s: the same bits for 1-4 t
     expect(runtimeStatus().threadedModules).toContain("@lowrank/tensor-network");
   });
 
-  // 70 x 66 x 90: partial tiles both ways and every kernel above the parallel threshold.
-  const X = randnTensor([70, 66, 90], 11);
+  // 100 x 66 x 90: partial tiles both ways, and every kernel above the parallel threshold with two tiles or more.
+  const X = randnTensor([100, 66, 90], 11);
 
   it("mode products, unfolding Grams, MTTKRP and gemm", () => {
     const before = jobs();

@@ -14,7 +14,7 @@ const dims = pick([10, 20, 40], [4]);
 const seeds = pick([1, 2, 3], [1]);
 const mults = pick([2, 3, 5, 7, 10, 20, 50], [5, 20]);
 
-await init();
+await init({ threads: 1 }); // single-thread timings (bench/threads.bench.ts has the 2-thread rows)
 
 for (const d of dims) {
   const ratios = new Map<string, number[]>();

@@ -14,7 +14,7 @@ import { note, pick, row } from "../../../tools/bench/lib.mjs";
 const ALL = ["uniform", "leverage", "root-leverage", "lewis", "sensitivity", "mixed"] as const;
 type Scheme = (typeof ALL)[number];
 
-await init();
+await init({ threads: 1 }); // single-thread timings (bench/threads.bench.ts has the 2-thread rows)
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "fail");
 /** Woodruff-Yasuda sample counts for sensitivity sampling (up to ε and log factors): S^(2/p) for p <= 2, S^(2-2/p) for p > 2. */

@@ -48,7 +48,7 @@ async function table(label: string, A: DenseMatrix, b: Float64Array, cases: Case
   for (const c of cases) if (!c.noTs) ts.set(c.name, await timeIt(() => c.run("js"), big ? 0 : 1, big ? 1 : 3));
   const wasm = new Map<WasmVariant, Map<string, number>>();
   for (const v of variants) {
-    await init({ variant: v });
+    await init({ variant: v, threads: 1 }); // one thread: bench/threads.bench.ts has the 2-thread rows
     const m = new Map<string, number>();
     for (const c of cases) m.set(c.name, await timeIt(() => c.run("wasm"), 1, 3));
     wasm.set(v, m);
@@ -137,7 +137,7 @@ note(
   const [N, D] = pick([1000000, 50], [4000, 8]);
   const big = heavyTailedRegression(N, D, { seed: 2 }).A;
   const v = variants[variants.length - 1];
-  await init({ variant: v });
+  await init({ variant: v, threads: 1 });
   const k = projections(N, D);
   const tq: number[] = [], ts: number[] = [], ts0: number[] = [];
   let exact: Float64Array = leverageScores(big).scores;

@@ -10,6 +10,7 @@ import { defaultRcond } from "./basis.js";
 import { fromRSize, scoresRun, type Plan } from "./leverage-run.js";
 import { defaultProjections, nextPow2, SRHT_GROUP, srhtSize } from "./leverage-sketch.js";
 import { sensitivityModule } from "./module.js";
+import { runWorkspace } from "./run-workspace.js";
 import { passRows, STACK_QR_MAX_D, STREAM_ROWS, streamedRSize } from "./stream.js";
 import { checkEntries, drain, readMatrix, readP } from "./validate.js";
 
@@ -109,7 +110,7 @@ export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): Leve
 }
 
 /** Options of {@link leverageScoresAsync}. */
-export interface LeverageAsyncOptions extends Omit<LeverageOptions, "threads"> {
+export interface LeverageAsyncOptions extends LeverageOptions {
   /** Stops the run with ABORTED (checked before any work and between row blocks). */
   signal?: AbortSignal;
   /** Called after every row block of every pass over A; `iteration` counts the blocks (2048 rows each, 256-2048 for the CountSketch pass). */
@@ -118,8 +119,9 @@ export interface LeverageAsyncOptions extends Omit<LeverageOptions, "threads"> {
 
 /**
  * {@link leverageScores} as a long run: the same computation with the same
- * results bit for bit, on a private instance of the module, yielding to the
- * event loop at least every 25 ms (between row blocks) and stopping with
+ * results bit for bit, yielding to the event loop between row blocks (with
+ * threads, between groups of 8 blocks split over the pool, whose instance the
+ * run holds throughout; otherwise on a private instance) and stopping with
  * ABORTED when `signal` fires. For inputs large enough that the synchronous
  * form would hold the event loop (about 650 ms at 1e6 x 50, exact).
  *
@@ -132,14 +134,19 @@ export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOpt
   const o = readOptions("leverageScoresAsync", opts, ASYNC_OPTIONS);
   const run = new LongRun("leverageScoresAsync", o);
   const M = readMatrix(A, "A", { finite: false });
+  // The streamed passes (never A whole: plan with one thread), on the pool when it can take the run.
   const pl = plan("leverageScoresAsync", M, o, 1);
-  const ws = await sensitivityModule.workspace(o.backend, pl.bytes);
-  run.check();
-  const g = scoresRun(ws, M, pl);
-  for (let iteration = 1; ; iteration++) {
-    const r = g.next();
-    if (r.done) return r.value;
-    await run.step({ iteration });
+  const { ws, release } = await runWorkspace(o.backend, pl.bytes, o.threads);
+  try {
+    run.check();
+    const g = scoresRun(ws, M, pl);
+    for (let iteration = 1; ; iteration++) {
+      const r = g.next();
+      if (r.done) return r.value;
+      await run.step({ iteration });
+    }
+  } finally {
+    release();
   }
 }
 
@@ -156,7 +163,7 @@ const COMMON_OPTIONS = {
 const LEVERAGE_OPTIONS = { ...COMMON_OPTIONS, threads: opt.int({ min: 1, max: 64 }) };
 
 const ASYNC_OPTIONS = {
-  ...COMMON_OPTIONS,
+  ...LEVERAGE_OPTIONS,
   signal: opt.signal(),
   onProgress: opt.func<(record: { iteration: number }) => void>(),
 };

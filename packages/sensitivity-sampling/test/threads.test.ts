@@ -80,6 +80,15 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
     sameBits((threads) => [leverageScores(W, { threads }).scores]);
   });
 
+  it("leverageScoresAsync: the streamed passes on the pool's instance, the synchronous scores' bits", async () => {
+    const ref = leverageScores(A, { threads: 1 }).scores;
+    await sameBitsAsync(async (threads) => {
+      const s = (await leverageScoresAsync(A, { threads })).scores;
+      expect(firstDiff(s, ref), `threads ${threads}`).toBe(-1);
+      return [s];
+    });
+  });
+
   it("sketched and root leverage scores", () => {
     sameBits((threads) => [
       leverageScores(S, { method: "sketch", seed: 3, threads }).scores,
@@ -148,9 +157,9 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
 });
 
 describe("the threads option", () => {
-  it("is checked, and the asynchronous form (on its own instance, one thread) does not take it", async () => {
+  it("is checked on the synchronous and the asynchronous forms", async () => {
     await expectCode(() => leverageScores(A, { threads: 0 }), "INVALID_ARGUMENT");
     await expectCode(() => leverageScores(A, { threads: 1.5 }), "INVALID_ARGUMENT");
-    await expect(leverageScoresAsync(A, { threads: 2 } as object)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(leverageScoresAsync(A, { threads: 65 })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 });

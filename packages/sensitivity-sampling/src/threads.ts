@@ -24,8 +24,8 @@ export const TASK_SCRATCH_BYTES = 130 * 64 * 8;
 /** Below this many multiply-adds waking the workers costs more than it saves. */
 const PARALLEL_MIN = 1 << 19;
 
-/** Most tasks of one parallel Lewis update (4M rows); a larger update runs on one thread. */
-const MAX_LEWIS_TASKS = 4096;
+/** Most tasks of one parallel Lewis update (64M rows); a larger update runs on one thread. */
+const MAX_LEWIS_TASKS = 1 << 16;
 
 /** Bytes of the job block: 8 i32 fields and two f64 (the largest job, lewisTask's). */
 const JOB_BYTES = 48;

@@ -81,7 +81,7 @@ export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
   await Promise.all(registry.map((m) => m.init(variant)));
   const t = await startThreads(variant, threads, registry);
   // The public calls last, on the pool as a user's call runs: one module at a time (they compete for the cores).
-  for (const m of registry) await m.warmCalls();
+  for (const m of registry) await m.warmCalls(`${variant}/${t.threads}`);
   return t.note === undefined ? { variant, threads: t.threads } : { variant, threads: t.threads, threadsNote: t.note };
 }
 
@@ -134,6 +134,7 @@ export class WasmLoader<E> {
   /** Entry points called on small inputs after init (see `addWarmCall`), and the rounds already run. */
   private calls: (() => unknown)[] = [];
   private warmed = 0;
+  private warmedFor = "";
 
   constructor(
     readonly name: string,
@@ -202,11 +203,16 @@ export class WasmLoader<E> {
     }
   }
 
-  /** Runs the registered warm calls in rounds (see `addWarmCall`); returns the rounds run. */
-  async warmCalls(): Promise<number> {
-    if (this.calls.length === 0 || this.pool.length === 0) return 0;
+  /**
+   * Runs the registered warm calls in rounds (see `addWarmCall`), unless they
+   * last ran in the same setting (`key`: the variant and the threads, which
+   * decide the code that runs); returns the rounds run.
+   */
+  async warmCalls(key: string): Promise<number> {
+    if (this.calls.length === 0 || this.pool.length === 0 || key === this.warmedFor) return 0;
     const rounds = await warmRounds(this.calls);
     this.warmed += rounds;
+    this.warmedFor = key;
     return rounds;
   }
 
@@ -296,15 +302,18 @@ export class WasmLoader<E> {
 
 const busy = new WeakSet<object>();
 
-/** Rounds of warm calls: at least WARM_MIN_ROUNDS, at most WARM_MAX_ROUNDS, and no more than WARM_BUDGET_MS in all. */
-const WARM_MIN_ROUNDS = 24, WARM_MAX_ROUNDS = 48, WARM_BUDGET_MS = 100;
+/**
+ * Rounds of warm calls: WARM_FLOOR always; then on to at least
+ * WARM_MIN_ROUNDS and at most WARM_MAX_ROUNDS while within WARM_BUDGET_MS.
+ */
+const WARM_FLOOR = 3, WARM_MIN_ROUNDS = 24, WARM_MAX_ROUNDS = 48, WARM_BUDGET_MS = 100;
 
 /**
  * Calls `fns` round after round, yielding between rounds so that V8's
  * background compilation of what the last round made hot is installed, until
  * a round is no faster than the best before it (within 10%) or the budget is
- * spent. A call that throws counts as run (warming is best effort). Returns
- * the rounds run.
+ * spent (after WARM_FLOOR rounds, whatever they took). A call that throws
+ * counts as run (warming is best effort). Returns the rounds run.
  */
 async function warmRounds(fns: (() => unknown)[]): Promise<number> {
   const start = performance.now();
@@ -322,7 +331,7 @@ async function warmRounds(fns: (() => unknown)[]): Promise<number> {
     rounds++;
     if (rounds >= WARM_MIN_ROUNDS && dt >= 0.9 * best) break;
     best = Math.min(best, dt);
-    if (performance.now() - start > WARM_BUDGET_MS) break;
+    if (rounds >= WARM_FLOOR && performance.now() - start > WARM_BUDGET_MS) break;
     await new Promise((r) => setTimeout(r, 0));
   }
   return rounds;

@@ -8,6 +8,7 @@
 // the caller derives from the matrix) and never on how many threads ran the
 // pieces: csrTask runs one piece (or one column chunk of the sum) on the pool
 // (docs/ARCHITECTURE.md, "Threads"), the single-threaded kernels run them all in order.
+import { gemv } from "../../linalg/assembly/gemv";
 import { spmm } from "../../linalg/assembly/sparse";
 
 /** Σ_{q in [q, end)} data[q] x[indices[q]], gathered with two accumulators (even and odd positions from q) added at the end. */
@@ -125,7 +126,11 @@ export function csrGramMatvec(rows: i32, cols: i32, np: i32, indptr: usize, indi
  * vector; 3: columns [t chunk, (t + 1) chunk) of y plus the partial vectors;
  * 4: rows of piece t of linalg's spmm (y = A X, X = x with `cols` columns),
  * each row as spmm computes it. Modes 1 or 2 then 3 give csrMatvecT /
- * csrGramMatvec's bits.
+ * csrGramMatvec's bits. 5 / 6: linalg's gemv (y = alpha op(G) x + beta y, G
+ * rows x cols at `indptr` with row stride np, alpha and beta the f64 at
+ * bytes 48 and 56), rows [t chunk, (t + 1) chunk) of the plain product (5)
+ * or columns [t chunk, (t + 1) chunk) of the transposed one (6; chunk a
+ * multiple of 4, so each column meets the same SIMD lanes as in one call).
  */
 export function csrTask(job: usize, t: i32, scratch: usize): void {
   const mode = load<i32>(job), rows = load<i32>(job, 4), cols = load<i32>(job, 8), np = load<i32>(job, 12), chunk = load<i32>(job, 16);
@@ -136,6 +141,11 @@ export function csrTask(job: usize, t: i32, scratch: usize): void {
   } else if (mode == 3) {
     const c0 = t * chunk;
     if (c0 < cols) addParts(c0, min(cols, c0 + chunk), np, cols, y, parts);
+  } else if (mode == 5 || mode == 6) {
+    const lda = np, c0 = t * chunk, alpha = load<f64>(job, 48), beta = load<f64>(job, 56);
+    const G = indptr;
+    if (mode == 5 && c0 < rows) gemv(false, min(chunk, rows - c0), cols, alpha, G + ((<usize>c0 * <usize>lda) << 3), lda, x, beta, y + (<usize>c0 << 3));
+    if (mode == 6 && c0 < cols) gemv(true, rows, min(chunk, cols - c0), alpha, G + (<usize>c0 << 3), lda, x, beta, y + (<usize>c0 << 3));
   } else if (mode == 4) {
     const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
     if (r1 > r0) spmm(r1 - r0, cols, indptr + (<usize>r0 << 2), indices, data, x, y + ((<usize>r0 * <usize>cols) << 3));

@@ -6,14 +6,19 @@
 // the single-threaded kernels run in order, each into its own vector, then
 // their sum on the calling thread, each column summed in the kernels' order.
 // linalg's spmm (the final Rayleigh-Ritz product): its rows in fixed pieces,
-// each row as the single call computes it. So every product has the same
+// each row as the single call computes it; linalg's gemv (Gram-Schmidt against
+// the basis): rows, or column chunks of a multiple of the SIMD width. So every product has the same
 // bits for any thread count, one included.
 import type { WasmInstance } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";
 
-/** Bytes of a CSR job (twelve i32, read by csrTask). */
-const CSR_JOB_BYTES = 48;
+/** Bytes of a job (twelve i32, then alpha and beta as f64 for gemv; read by csrTask). */
+const CSR_JOB_BYTES = 64;
+/** Below this many multiply-adds a gemv stays on one thread. */
+const PARALLEL_GEMV_MIN = 1 << 17;
+/** Work per gemv task (multiply-adds), and the transposed product's columns per task: a multiple of 4 (the SIMD lanes of axpy). */
+const GEMV_TASK = 1 << 16, GEMV_COLS_STEP = 64;
 /** Below this many nonzeros waking the workers costs more than the product. */
 export const PARALLEL_CSR_MIN = 1 << 15;
 /** Row pieces of a parallel A x (any count gives the same bits): about 8192 nonzeros each, at most 64. */
@@ -42,7 +47,7 @@ export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Expo
     v.set([mode, rows, cols, np, cols]);
     for (let i = 0; i < 6; i++) v[5 + i] = at(ptrs[i]);
   };
-  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm } = k;
+  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm, gemv } = k;
   const scatter = (mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): boolean => {
     const run = instance.tasks;
     if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
@@ -55,6 +60,21 @@ export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Expo
   };
   const out: SvdUpdateKernels = {
     ...k,
+    // Gram-Schmidt's products with the basis: rows of G x, or column chunks of Gᵀ x, each entry as one call computes it.
+    gemv(trans, m, n, alpha, A, lda, x, beta, y) {
+      const run = instance.tasks;
+      if (!run || run.threads < 2 || m * n < PARALLEL_GEMV_MIN) return gemv(trans, m, n, alpha, A, lda, x, beta, y);
+      const pieces = Math.ceil((m * n) / GEMV_TASK);
+      const chunk = trans
+        ? Math.ceil(n / pieces / GEMV_COLS_STEP) * GEMV_COLS_STEP
+        : Math.ceil(m / Math.min(m, pieces));
+      const ntasks = Math.ceil((trans ? n : m) / chunk);
+      if (ntasks < 2) return gemv(trans, m, n, alpha, A, lda, x, beta, y);
+      const v = new Int32Array(instance.memory.buffer, job, 12);
+      v.set([trans ? 6 : 5, m, n, lda, chunk, at(A), 0, 0, at(x), at(y), 0]);
+      new Float64Array(instance.memory.buffer, job + 48, 2).set([alpha, beta]);
+      run.run("csrTask", job, ntasks);
+    },
     csrMatvec(rows, indptr, indices, data, x, y) {
       const run = instance.tasks, nnz = indptr[rows] - indptr[0];
       const pieces = Math.min(GATHER_MAX, rows, Math.ceil(nnz / GATHER_NNZ));

@@ -1,7 +1,7 @@
 // TypeScript twin of assembly/lanczos.ts: single-vector CSR products of the
 // Lanczos method, the scattering ones in np pieces of rows summed in a fixed
 // order (docs/ARCHITECTURE.md, "Twins" and "Threads").
-import { jsKernels } from "@lowrank/linalg/kernels";
+import { axpyAt, dotAt, jsKernels } from "@lowrank/linalg/kernels";
 
 /** First row of piece t of np: the first row i with indptr[i] - indptr[0] >= floor(t nnz / np). O(log rows). */
 export function pieceStart(t: number, np: number, rows: number, indptr: Int32Array): number {
@@ -87,10 +87,32 @@ export function csrGramMatvec(
   scatterProduct(true, rows, cols, np, indptr, indices, data, x, y, parts);
 }
 
-/** The arguments of one CSR product task, as the WASM job block holds them (mode: 0 A x, 1 Aᵀ x, 2 Aᵀ A x, 3 the sum, 4 A X with cols columns). */
+/**
+ * The arguments of one task, as the WASM job block holds them (mode: 0 A x,
+ * 1 Aᵀ x, 2 Aᵀ A x, 3 the sum, 4 A X with cols columns; 5 / 6 gemv of the
+ * dense G, row stride np, with alpha and beta).
+ */
 export interface CsrJob {
   mode: number; rows: number; cols: number; np: number; chunk: number;
   indptr: Int32Array; indices: Int32Array; data: Float64Array; x: Float64Array; y: Float64Array; parts: Float64Array;
+  G?: Float64Array; alpha?: number; beta?: number;
+}
+
+/** Rows [r0, r1) of y = alpha G x + beta y (G row stride lda), each row's dot product in the SIMD kernel's order. */
+function gemvRows(r0: number, r1: number, n: number, alpha: number, G: Float64Array, lda: number, x: Float64Array, beta: number, y: Float64Array): void {
+  for (let i = r0; i < r1; i++) {
+    const d = alpha * dotAt(n, G, i * lda, x, 0);
+    y[i] = beta === 0 ? d : beta * y[i] + d;
+  }
+}
+
+/** Columns [c0, c1) of y = alpha Gᵀ x + beta y (G m x ·, row stride lda). */
+function gemvCols(c0: number, c1: number, m: number, alpha: number, G: Float64Array, lda: number, x: Float64Array, beta: number, y: Float64Array): void {
+  for (let j = c0; j < c1; j++) y[j] = beta === 0 ? 0 : beta === 1 ? y[j] : beta * y[j];
+  for (let i = 0; i < m; i++) {
+    const xi = alpha * x[i];
+    if (xi !== 0) axpyAt(c1 - c0, xi, G, i * lda + c0, y, c0);
+  }
 }
 
 /** Task t of a CSR product job (the twin of csrTask). O(the piece's nonzeros + cols), or O(np chunk) for mode 3. */
@@ -101,6 +123,10 @@ export function csrTask(job: CsrJob, t: number): void {
   } else if (mode === 3) {
     const c0 = t * chunk;
     if (c0 < cols) addParts(c0, Math.min(cols, c0 + chunk), np, cols, y, parts);
+  } else if (mode === 5 || mode === 6) {
+    const c0 = t * chunk, G = job.G!, alpha = job.alpha!, beta = job.beta!;
+    if (mode === 5 && c0 < rows) gemvRows(c0, Math.min(rows, c0 + chunk), cols, alpha, G, np, x, beta, y);
+    if (mode === 6 && c0 < cols) gemvCols(c0, Math.min(cols, c0 + chunk), rows, alpha, G, np, x, beta, y);
   } else if (mode === 4) {
     const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
     if (r1 > r0) jsKernels.spmm(r1 - r0, cols, indptr.subarray(r0), indices, data, x, y.subarray(r0 * cols));

@@ -46,7 +46,11 @@ export interface AutoDecision {
  * synthetic sparse matrices of 1,200 to 30,000 rows plus columns, k = 4 to
  * 64), each model's constants fitted by nonnegative least squares on relative
  * error; `smallSvd` from timing the core-matrix SVD kernel alone (sizes 26 to
- * 364). The fits predict the measured times within a factor of about 2 (see
+ * 364). The Lanczos recomputation's terms (lanczos*) come from the same
+ * shapes, each time scaled by the randomized recomputation's predicted /
+ * measured ratio in the same run (the machine was loaded; that ratio carries
+ * the quiet machine's speed over); their fit is looser (0.13-2x: the restarts
+ * a matrix needs vary). The fits predict the measured times within a factor of about 2 (see
  * the README); enough to separate the cases where one option is several
  * times cheaper, not to split close calls.
  */

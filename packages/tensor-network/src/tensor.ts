@@ -2,8 +2,8 @@
 // (left, I_n, right) with left = I_0...I_{n-1} and right = I_{n+1}...I_{N-1}.
 import { arenaBytes, asMatrix, BACKEND, LowrankError, opt, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
 import { tensorModule } from "./module.js";
-import type { MatrixLike, TensorLike } from "./types.js";
-import { checkMode, checkShape, checkSizes, prod, readOpts, readTensor } from "./validate.js";
+import type { MatrixLike, TensorLike, ThreadOptions } from "./types.js";
+import { checkMode, checkShape, checkSizes, prod, readOpts, readTensor, THREADS } from "./validate.js";
 import { checkResult, extreme, magnitude, scaled, scaledValue } from "./scaling.js";
 
 /**
@@ -127,7 +127,7 @@ export function relativeError(inputX: TensorLike, inputY: TensorLike): number {
 }
 
 /** Options of {@link modeProduct}. */
-export interface ModeProductOptions extends BackendOptions {
+export interface ModeProductOptions extends BackendOptions, ThreadOptions {
   /** Multiply by Mᵀ (M is then I_n x J). */
   transpose?: boolean;
 }
@@ -144,7 +144,7 @@ export function modeProduct(input: TensorLike, matrix: MatrixLike, mode: number,
   const X = readTensor(input, "X");
   const M = asMatrix(matrix, "M");
   checkMode(mode, X.shape.length);
-  const o = readOpts("modeProduct", opts, { transpose: opt.boolean(), backend: BACKEND });
+  const o = readOpts("modeProduct", opts, { transpose: opt.boolean(), threads: THREADS, backend: BACKEND });
   const t = !!o.transpose;
   const n = X.shape[mode], J = t ? M.cols : M.rows, inner = t ? M.rows : M.cols;
   if (inner !== n) {
@@ -162,7 +162,7 @@ export function modeProduct(input: TensorLike, matrix: MatrixLike, mode: number,
     const out = ws.f64(left * J * right);
     ws.kernels.modeProduct(t, left, n, right, J, ws.input(x), ws.input(m), M.cols, out);
     return ws.output(out);
-  });
+  }, o.threads);
   data = scaled(data, -sx - sm);
   checkResult(data, "modeProduct", "the product");
   return { shape, data };

@@ -93,12 +93,13 @@ export type DecompositionLike =
   | { kind?: "general-network"; edgeRanks: readonly (readonly number[])[]; cores: readonly TensorLike[] };
 
 /** Options of the iterative methods. */
-/** The option of the decompositions that run on the worker pool (`tucker`, `cp`). */
+/** The option of the calls that run on the worker pool (`tucker`, `cp`, `modeProduct`). */
 export interface ThreadOptions {
   /**
    * Threads the call may use, the calling thread included (default: the
    * pool's, set by `init({ threads })`; 1: the calling thread only). The
-   * result has the same bits for any count. With `mask` it runs on one.
+   * result has the same bits for any count. `tucker` and `cp` with `mask`
+   * run on one.
    */
   threads?: number;
 }

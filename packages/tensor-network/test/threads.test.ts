@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaBytes, init, runtimeStatus, stopThreads, threadPool, type Tensor } from "@lowrank/linalg";
 import { randnTensor } from "@lowrank/test-utils";
-import { cp, tucker } from "../src/index.js";
+import { cp, modeProduct, reconstruct, tucker } from "../src/index.js";
 import { tensorModule } from "../src/module.js";
 import { variants } from "./helpers.js";
 
@@ -118,5 +118,23 @@ describe.each(variants)("tensor kernels on the pool, %s: the same bits for 1-4 t
       }
       expect(jobs() - before).toBeGreaterThan(3);
     }
+  });
+
+  it.runIf(variant === variants[variants.length - 1])("modeProduct (threads option) and reconstruct (the pool's threads)", async () => {
+    const M = { rows: 9, cols: X.shape[1], data: randnTensor([9, X.shape[1]], 4).data };
+    const before = jobs();
+    const ref = modeProduct(X, M, 1, { threads: 1 }).data;
+    expect(jobs()).toBe(before);
+    for (const threads of [2, 3, 4]) expect(firstDiff(modeProduct(X, M, 1, { threads }).data, ref), `threads ${threads}`).toBe(-1);
+    expect(jobs() - before).toBe(3);
+    // reconstruct has no threads option: it runs on the pool's threads; against the same call with no pool.
+    const d = await tucker(X, { rank: [12, 10, 9] });
+    const j = jobs();
+    const pooled = reconstruct(d).data;
+    expect(jobs()).toBeGreaterThan(j);
+    await init({ variant, threads: 1 });
+    const one = reconstruct(d).data;
+    expect(firstDiff(pooled, one)).toBe(-1);
+    await init({ variant, threads: 4 });
   });
 });

@@ -177,8 +177,7 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>, t
   const n = A.rows, d = A.cols;
   const rcond = o.rcond ?? defaultRcond(n, d);
   if ((o.method ?? "qr") === "qr") {
-    const pool = threadPool();
-    const whole = o.backend !== "js" && threads !== 1 && !!pool && pool.threads >= 2 && n > STREAM_ROWS && d <= STACK_QR_MAX_D && n * d <= 2 ** 26;
+    const whole = o.backend !== "js" && poolCanTake(threads) && n > STREAM_ROWS && d <= STACK_QR_MAX_D && n * d <= 2 ** 26;
     // The last stage twice: see scoresRun.
     const f64s = checkEntries(2 * n + d * d + streamedRSize(d, n) + 2 * d + 2 * fromRSize(d, 0, n) + (whole ? n * d + n : 0), fn);
     return { sketch: null, m: 0, k: 0, rcond, seed: 0, bytes: arenaBytes(f64s, 0, whole ? 42 : 40), whole };
@@ -191,6 +190,18 @@ function plan(fn: string, A: DenseMatrix, o: OptionsOf<typeof COMMON_OPTIONS>, t
   const sketchBytes = srht ? n * d + n + m + nextPow2(n) * SRHT_GROUP : passRows(n) * (d + 1);
   const f64s = checkEntries(2 * n + m * d + d * d + 2 * d + sketchBytes + 2 * (fromRSize(d, k, n) + d * k), fn);
   return { sketch: kind, m, k, rcond, seed: o.seed ?? 0, bytes: arenaBytes(f64s, 1, 56), whole: false };
+}
+
+/**
+ * Whether the pool will take a synchronous run now (as linalg's threadedInstance decides): a pool of 2 or
+ * more threads, free, `threads` not 1, and a calling thread that may block (Node, or any worker; not a
+ * browser's main thread). Otherwise the run is on one thread and reserving A whole would only grow memory.
+ */
+function poolCanTake(threads: number | undefined): boolean {
+  const pool = threadPool();
+  if (!pool || threads === 1 || pool.threads < 2 || pool.running || pool.arena.used > 0) return false;
+  const g = globalThis as { process?: { versions?: { node?: string } }; WorkerGlobalScope?: unknown; document?: unknown };
+  return !!g.process?.versions?.node || (g.WorkerGlobalScope !== undefined && g.document === undefined);
 }
 
 /**

@@ -76,6 +76,11 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
   it("exact leverage scores (pieces' R factors and row norms on the pool), equal to the js backend on simd", () => {
     const [ref] = sameBits((threads) => [leverageScores(A, { threads }).scores]);
     expect(firstDiff(leverageScores(A).scores, ref)).toBe(-1); // the default: the pool's 4
+    // A whole in the pool's memory: one task per lane of the R pass, then the row norms by 1024 rows (the streamed
+    // pass, as in leverageScoresAsync below, runs 8 block tasks and 16 row tasks for the first 16384 rows instead).
+    const t0 = tasksRun();
+    leverageScores(A, { threads: 2 });
+    expect(tasksRun() - t0).toBe(8 + Math.ceil(A.rows / 1024));
     if (variant === "simd") expect(firstDiff(leverageScores(A, { backend: "js" }).scores, ref)).toBe(-1);
     sameBits((threads) => [leverageScores(W, { threads }).scores]);
   });

@@ -10,7 +10,9 @@ import { jsSvdUpdateKernels } from "./kernels/index.js";
 import type { KeptMatrix } from "./kept.js";
 import type { FactorLayout } from "./layout.js";
 import { METHODS } from "./methods/index.js";
+import type { EvolvingOpts } from "./options.js";
 import { foldK } from "./side.js";
+import { initialMethod } from "./initial.js";
 import { lanczosSettings } from "./lanczos-gkl.js";
 import { resolveTsvd } from "./truncated.js";
 
@@ -152,6 +154,12 @@ export interface RecomputeSettings {
   tol?: number;
   basisSize?: number;
   maxIter?: number;
+}
+
+/** The settings of auto's in-update recomputations: the initial SVD's method and options. */
+export function recomputeSettings(o: EvolvingOpts): RecomputeSettings {
+  const { oversample = 10, powerIters = 4, seed = 0, tol, basisSize, maxIter } = o;
+  return { method: initialMethod("EvolvingSvd", o.svdMethod, o), oversample, powerIters, seed, tol, basisSize, maxIter };
 }
 
 /** One update call's batch as auto sees it. */

@@ -5,7 +5,7 @@ import {
   arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, SIGNAL,
   type Backend, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult,
 } from "@lowrank/linalg";
-import type { AutoDecision } from "./auto.js";
+import { recomputeSettings, type AutoDecision } from "./auto.js";
 import { checkRank, initialBytes, initialMethod, initialSvd } from "./initial.js";
 import { asBatch, asFactors } from "./input.js";
 import { KeptMatrix } from "./kept.js";
@@ -65,10 +65,7 @@ export class EvolvingSvd {
       f: new FactorLayout(cx),
       kept: null,
       decisions: [],
-      tsvd: {
-        method: initialMethod("EvolvingSvd", opts.svdMethod, opts), oversample: opts.oversample ?? 10, powerIters: opts.powerIters ?? 4,
-        seed: opts.seed ?? 0, tol: opts.tol, basisSize: opts.basisSize, maxIter: opts.maxIter,
-      },
+      tsvd: recomputeSettings(opts),
     };
   }
 

@@ -1,4 +1,4 @@
-// The Lanczos methods' CSR products on the pool (docs/ARCHITECTURE.md,
+// The Lanczos methods' products on the pool (docs/ARCHITECTURE.md,
 // "Threads"): on a threaded instance, during a run that has threads, a large
 // enough product is written as a job and split by the task kernel csrTask
 // (assembly/lanczos.ts). A x: its rows in fixed pieces (each entry of y is
@@ -7,8 +7,8 @@
 // their sum on the calling thread, each column summed in the kernels' order.
 // linalg's spmm (the final Rayleigh-Ritz product): its rows in fixed pieces,
 // each row as the single call computes it; linalg's gemv (Gram-Schmidt against
-// the basis): rows, or column chunks of a multiple of the SIMD width. So every product has the same
-// bits for any thread count, one included.
+// the basis): rows, or column chunks of a multiple of the SIMD width. So every
+// product has the same bits for any thread count, one included.
 import type { WasmInstance } from "@lowrank/linalg";
 import type { Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";

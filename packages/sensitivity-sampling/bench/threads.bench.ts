@@ -5,6 +5,7 @@
 // numpy (the column is left out otherwise). Best WASM variant. Run by
 // tools/bench/run.mjs (see its README).
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { hasRelaxedSimd, Rng, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
 import { init, leverageScores } from "../src/index.js";
@@ -68,12 +69,21 @@ row({
 });
 if (!python) skip("numpy leverage scores", "/usr/bin/python3 with numpy not found");
 const p = threadPool();
+/** Linux's autogroup scheduling gives each session, not each thread, a share of the CPU: under load a second thread adds little. */
+function autogroup(): boolean {
+  try {
+    return readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1";
+  } catch {
+    return false;
+  }
+}
 note(
   `Threads: leverageScores(A) (exact, A standard normal) with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
     `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads A is copied into the pool's WASM memory once (on the calling thread), ` +
     "the pool folds its 2048-row blocks into 8 lanes' R factors (one task per lane), then splits the row norms by 1024 rows; the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
     "numpy: R = np.linalg.qr(A, mode='r'), then the squared row norms of A R⁻¹ (median of 3, no warm-up), OPENBLAS_NUM_THREADS=1. " +
-    `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first.` +
+    `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first` +
+    (autogroup() ? " (sched_autogroup_enabled = 1: the process's threads share its session's CPU share with each other)." : ".") +
     (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );
 stopThreads();

@@ -3,7 +3,7 @@ import {
   type BackendOptions, type DenseMatrix,
 } from "@lowrank/linalg";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome, type IrlsStep } from "./irls.js";
-import { sensitivityModule } from "./module.js";
+import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, columnExponents, exponentOf, ldexp, readMatrix, readP, SAFE_EXP, scaleColumns } from "./validate.js";
 
 /** Options of {@link lpRegression}. */
@@ -21,6 +21,12 @@ export interface LpRegressionOptions extends BackendOptions {
   onProgress?: (s: IrlsStep) => void;
   /** Checked before any work and between iterations; aborting throws LowrankError("ABORTED"). */
   signal?: AbortSignal;
+  /**
+   * Threads for each iteration's R factor, the calling thread included
+   * (default: the pool's, set by `init({ threads })`; 1 runs on the calling
+   * thread alone). The result has the same bits for any count.
+   */
+  threads?: number;
 }
 
 const REGRESSION_OPTIONS = {
@@ -30,6 +36,7 @@ const REGRESSION_OPTIONS = {
   // 0 is accepted here: the weighted least-squares start alone.
   maxIter: opt.int({ min: 0 }),
   onProgress: opt.func<(s: IrlsStep) => void>(),
+  threads: opt.int({ min: 1, max: 64 }),
 };
 
 /** The power-of-two exponent bringing max |x_i| to [1, 2) when it is out of [2^-SAFE_EXP, 2^SAFE_EXP], else 0. O(n). */
@@ -113,15 +120,21 @@ export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: numb
   }
   const unscale = (f: number) => (scaled ? Math.exp(Math.log(f) + (ew + P * eb) * Math.LN2) : f);
   const f64s = checkEntries(n * d + 2 * n + irlsBufferSize(n, d), "lpRegression");
-  const ws = await sensitivityModule.workspace(o.backend, arenaBytes(f64s, 0, 24));
-  run.check();
-  const a = ws.input(M.data), bw = ws.input(bv), om = ws.input(omega);
-  const buf = irlsBuffers(ws, n, d);
+  // On the pool when it can take the run (src/run-workspace.ts): each iteration's R factor splits over its threads.
+  const { ws, release } = await runWorkspace(o.backend, arenaBytes(f64s, 0, 24), o.threads);
+  let x: Float64Array;
   const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
-  for (const step of irls(ws.kernels, { n, d, A: a, b: bw, omega: om, p: P, maxIter, tol, buf, outcome, certify: true })) {
-    await run.step(scaled ? { ...step, objective: unscale(step.objective) } : step);
+  try {
+    run.check();
+    const a = ws.input(M.data), bw = ws.input(bv), om = ws.input(omega);
+    const buf = irlsBuffers(ws, n, d);
+    for (const step of irls(ws.kernels, { n, d, A: a, b: bw, omega: om, p: P, maxIter, tol, buf, outcome, certify: true })) {
+      await run.step(scaled ? { ...step, objective: unscale(step.objective) } : step);
+    }
+    x = ws.output(buf.best);
+  } finally {
+    release();
   }
-  const x = ws.output(buf.best);
   if (scaled) for (let j = 0; j < d; j++) x[j] = ldexp(x[j], eb - e[j]);
   const objective = unscale(outcome.objective);
   for (let j = 0; j < d; j++) {

@@ -4,7 +4,7 @@
 // same bits for 1, 2, 3 and 4 threads, and the pool really ran their tasks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaBytes, init, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
-import { leverageScores, leverageScoresAsync, lewisWeights, lpSensitivities, rootLeverageScores } from "../src/index.js";
+import { leverageScores, leverageScoresAsync, lewisWeights, lpRegression, lpSensitivities, rootLeverageScores } from "../src/index.js";
 import { sensitivityModule } from "../src/module.js";
 import { expectCode, variants } from "./helpers.js";
 
@@ -129,6 +129,18 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
       (await lewisWeights(L, 1, { ...opts, method: "sketch", seed: 2, threads })).weights,
       (await lpSensitivities(L, 1, { ...opts, threads })).sensitivities,
     ]);
+  });
+
+  it("lpRegression (p = 1.5, and p = 1 with its exact finish): each iteration's R factor on the pool", async () => {
+    const b = rng.fillNormal(new Float64Array(L.rows));
+    await sameBitsAsync(async (threads) => {
+      const out: Float64Array[] = [];
+      for (const p of [1.5, 1]) {
+        const r = await lpRegression(L, b, p, { maxIter: 4, threads });
+        out.push(r.x, Float64Array.of(r.objective, r.iterations));
+      }
+      return out;
+    });
   });
 
   it("the weighted Gram matrix, split by bands of its rows (alone and after the Lewis update)", () => {

@@ -25,7 +25,7 @@ function firstDiff(a: Float64Array, b: Float64Array): number {
 }
 
 /** GEMM's task blocks (assembly/gemm.ts, GEMM_TASK_ROWS x GEMM_TASK_COLS). */
-const ROWS = 128, COLS = 256;
+const ROWS = 256, COLS = 256;
 /** These shapes end in partial blocks both ways, one with a single row of blocks. */
 const SHAPES: [number, number, number][] = [
   [300, 700, 129],

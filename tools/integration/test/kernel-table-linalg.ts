@@ -76,7 +76,7 @@ export const LINALG: Record<string, Entry> = {
   gemmTaskRows: { sizes: [0], make: () => ({ args: [], js: () => gemmTaskRows() }) },
   gemmTaskCols: { sizes: [0], make: () => ({ args: [], js: () => gemmTaskCols() }) },
   gemmTask: {
-    // One block of the parallel GEMM's grid (128 x 256 blocks of C): the job block holds the call's pointers.
+    // One block of the parallel GEMM's grid (256 x 256 blocks of C): the job block holds the call's pointers.
     sizes: [0, 1, 2, 3],
     make(t, r, seed) {
       const tA = (seed & 1) === 1, tB = (seed & 2) === 2;

@@ -44,7 +44,7 @@ export function gemm(
 }
 
 /** Rows and columns of one block of C in the parallel GEMM's fixed grid (the WASM kernel's GEMM_TASK_ROWS / _COLS). */
-export const GEMM_TASK_ROWS = MC;
+export const GEMM_TASK_ROWS = 256;
 export const GEMM_TASK_COLS = 256;
 /** Bytes of the WASM gemm job block (the twin takes a `GemmJob` object instead). */
 export const GEMM_JOB_BYTES = 64;

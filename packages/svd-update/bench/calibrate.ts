@@ -7,6 +7,7 @@
 import { Rng, type CsrMatrix } from "@lowrank/linalg";
 import { loadSpamAssassin } from "@lowrank/datasets/node";
 import { autoCostModel, EvolvingSvd, init } from "../src/index.js";
+import { defaultBasisSize } from "../src/lanczos-gkl.js";
 import { rowSlice } from "./rows.js";
 
 const A = loadSpamAssassin({ weighting: "tfidf", normalize: true, minDocumentFrequency: 3 }).matrix;
@@ -150,8 +151,8 @@ for (const [label, B] of mats) {
       const predicted = 1e-6 * ((2 * q + 2) * (c.tsvdSparse * nnz * l + (rows + B.cols) * l * (c.tsvdRows + c.tsvdDense * l)) + c.tsvdFixed);
       scale = predicted / randomized;
     }
-    // The Lanczos recomputation's terms (src/auto.ts): basis size p = 2k + 16 (capped), the short side, the final factors.
-    const p = Math.min(2 * k + 16, short);
+    // The Lanczos recomputation's terms (src/auto.ts): the default basis size p (capped), the short side, the final factors.
+    const p = Math.min(defaultBasisSize(k), short);
     tX.push([nnz * p, short * p * p, (rows + B.cols) * k * k, 1]);
     tT.push(lanczos * scale);
     console.error(`recompute ${label} k=${k}: ${lanczos.toFixed(1)} ms (load scale ${scale.toFixed(2)})`);

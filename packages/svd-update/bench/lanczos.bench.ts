@@ -88,7 +88,7 @@ for (const [name, ranks] of cases) {
 }
 if (!python) skip("scipy svds", "/usr/bin/python3 with numpy and scipy not found");
 note(
-  "truncatedSvd default (lanczos, tol 1e-10, basis 2k + 16) vs scipy.sparse.linalg.svds (ARPACK, tol 0), one thread each (OPENBLAS_NUM_THREADS=1), best of 3 after a warm-up. " +
+  "truncatedSvd default (lanczos, tol 1e-10, default basis size) vs scipy.sparse.linalg.svds (ARPACK, tol 0), one thread each (OPENBLAS_NUM_THREADS=1), best of 3 after a warm-up. " +
     "Errors: max relative error of σ_1..σ_k against svds with tol 1e-12 (test/data); residual: max_i sqrt(‖Av_i − σ_i u_i‖² + ‖Aᵀu_i − σ_i v_i‖²)/σ_1. " +
     "randomized: method \"randomized\" with its defaults (oversample 10, powerIters 4), its residual as returned in `residuals`.",
 );

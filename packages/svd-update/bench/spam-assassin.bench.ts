@@ -13,6 +13,7 @@ import { hasRelaxedSimd, type CsrMatrix } from "@lowrank/linalg";
 import { loadSotu, loadSpamAssassin } from "@lowrank/datasets/node";
 import { autoCostModel, EvolvingSvd, init, residualMetric, singularValueError, truncatedSvd, type AutoChoice, type UpdateMethod } from "../src/index.js";
 import { estimate } from "../src/auto.js";
+import { defaultBasisSize } from "../src/lanczos-gkl.js";
 import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 import { retrievalAgreement } from "./retrieval.js";
 import { rowSlice } from "./rows.js";
@@ -39,7 +40,7 @@ function predict(A: CsrMatrix, bounds: number[], k: number, method: UpdateMethod
     const p = Math.min(A.indptr[r1] - A.indptr[r0], A.cols);
     const e = estimate({
       k, s, p, basisDim: A.cols, growDim: r0, twoSided: false, nnzA: A.indptr[r1], rowsA: r1, colsA: A.cols,
-      l: Math.min(k + 10, r1, A.cols), q: 4, basis: Math.min(2 * k + 16, r1, A.cols), js: false,
+      l: Math.min(k + 10, r1, A.cols), q: 4, basis: Math.min(defaultBasisSize(k), r1, A.cols), js: false,
     });
     ms += method.startsWith("deng") || method === "auto" ? e.deng : e["zha-simon"];
   }

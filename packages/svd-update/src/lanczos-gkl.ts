@@ -71,11 +71,22 @@ export interface LanczosSettings {
   seed: number;
 }
 
-/** Default basis size for rank k of an m x n matrix: 2k + 16, at most min(m, n) (exactly that when k = min(m, n)). */
+/**
+ * The default basis size for rank k: min(2k + 16, max(k + 24, ceil(1.6 k))),
+ * i.e. 2k + 16 up to k = 8, k + 24 up to k = 40, then 1.6 k. Past k = 16 a
+ * smaller basis than 2k + 16 costs a few more restarts but less
+ * Gram-Schmidt and smaller restart products (at k = 50 on the SpamAssassin
+ * and SOTU tf-idf matrices, 80 vectors took 11-29% less time than 116).
+ */
+export function defaultBasisSize(k: number): number {
+  return Math.min(2 * k + 16, Math.max(k + 24, Math.ceil(1.6 * k)));
+}
+
+/** Settings for rank k of an m x n matrix: basis defaultBasisSize(k), at most min(m, n) (exactly that when k = min(m, n)). */
 export function lanczosSettings(o: { rank: number; basisSize?: number; tol?: number; maxIter?: number; seed?: number }, m: number, n: number): LanczosSettings {
   const mn = Math.min(m, n), k = o.rank;
   if (k > mn) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${mn}`);
-  const want = o.basisSize ?? 2 * k + 16;
+  const want = o.basisSize ?? defaultBasisSize(k);
   if (want <= k && k < mn) throw new LowrankError("INVALID_ARGUMENT", `basisSize must exceed rank (${k}), got ${want}`);
   // rank = min(m, n) needs the whole space: the basis is min(m, n) whatever basisSize says.
   // Residuals below about 2^-46 σ_1 are rounding: a smaller tol (0 included, as ARPACK's) means that level.

@@ -36,7 +36,7 @@ export interface TruncatedSvdOptions extends BackendOptions {
    * when `oversample` or `powerIters` is given).
    */
   method?: "lanczos" | "randomized";
-  /** "lanczos": Lanczos vectors per restart cycle (default 2 rank + 16, capped at min(rows, cols); above rank). */
+  /** "lanczos": Lanczos vectors per restart cycle (default min(2 rank + 16, max(rank + 24, ceil(1.6 rank))), capped at min(rows, cols); above rank). */
   basisSize?: number;
   /** "lanczos": most restarts before NOT_CONVERGED (default 1000). */
   maxIter?: number;

@@ -52,12 +52,21 @@ for (let round = 0; round < ROUNDS; round++) {
   one = Math.min(one, measure(() => leverageScores(A, { threads: 1 }), opts).median);
   two = Math.min(two, measure(() => leverageScores(A, { threads: 2 }), opts).median);
 }
+// CPU time of one call (process.cpuUsage: every thread of the process, so the 2-thread figure adds both threads'
+// work): about the 1-thread one when splitting costs nothing, whatever share of the machine the process gets.
+const cpuMs = (threads: number): number => {
+  const c0 = process.cpuUsage();
+  leverageScores(A, { threads });
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+const cpu1 = Math.min(cpuMs(1), cpuMs(1)), cpu2 = Math.min(cpuMs(2), cpuMs(2));
 const np = numpyMs();
 const flops = 3 * n * d * d;
 const cell = (ms: number) => ({ simd: relaxed ? null : ms, relaxed: relaxed ? ms : null });
 const size = `${n}×${d}`;
 const anchor = { anchor: np, anchorName: "numpy QR + A R⁻¹, 1 thread" };
-row({ case: "leverageScores qr, 1 thread", size, ts: null, ...cell(one), ...anchor, flops, extra: { threads: 1 } });
+row({ case: "leverageScores qr, 1 thread", size, ts: null, ...cell(one), ...anchor, flops, extra: { threads: 1, "CPU time": `${cpu1.toFixed(0)} ms` } });
 row({
   case: "leverageScores qr, 2 threads",
   size,
@@ -65,7 +74,7 @@ row({
   ...cell(two),
   ...anchor,
   flops,
-  extra: { threads: 2, "2 threads vs 1": `${(one / two).toFixed(2)}x` },
+  extra: { threads: 2, "2 threads vs 1": `${(one / two).toFixed(2)}x`, "CPU time": `${cpu2.toFixed(0)} ms (both threads)` },
 });
 if (!python) skip("numpy leverage scores", "/usr/bin/python3 with numpy not found");
 const p = threadPool();
@@ -81,6 +90,7 @@ note(
   `Threads: leverageScores(A) (exact, A standard normal) with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
     `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads A is copied into the pool's WASM memory once (on the calling thread), ` +
     "the pool folds its 2048-row blocks into 8 lanes' R factors (one task per lane), then splits the row norms by 1024 rows; the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
+    "CPU time: process.cpuUsage over one call (best of 2), all threads of the process together; the wall-clock ratio is CPU-bound only on an otherwise idle machine. " +
     "numpy: R = np.linalg.qr(A, mode='r'), then the squared row norms of A R⁻¹ (median of 3, no warm-up), OPENBLAS_NUM_THREADS=1. " +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first` +
     (autogroup() ? " (sched_autogroup_enabled = 1: the process's threads share its session's CPU share with each other)." : ".") +

@@ -149,6 +149,8 @@ describe("truncatedSvd, method lanczos (the default)", () => {
     await expectCode(() => truncatedSvd(A, { rank: 3, powerIters: 2, maxIter: 9, backend: "js" }), "INVALID_ARGUMENT");
     await expectCode(() => truncatedSvd(A, { rank: 3, basisSize: 3, backend: "js" }), "INVALID_ARGUMENT");
     await expectCode(() => truncatedSvd(A, { rank: 3, method: "svds" as never, backend: "js" }), "INVALID_ARGUMENT");
+    await expectCode(() => truncatedSvd(A, { rank: 3, method: "randomized", threads: 2, backend: "js" }), "INVALID_ARGUMENT");
+    for (const threads of [0, 1.5, 65]) await expectCode(() => truncatedSvd(A, { rank: 3, threads }), "INVALID_ARGUMENT");
     // powerIters / oversample alone select the randomized method (code written before lanczos was the default).
     expect((await truncatedSvd(A, { rank: 3, powerIters: 2, backend: "js" })).method).toBe("randomized");
   });

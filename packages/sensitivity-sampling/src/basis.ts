@@ -30,9 +30,9 @@ export { QR_CHUNK } from "./stream.js";
  */
 export function triangleSvd(ws: Workspace<SensitivityKernels>, k: number, d: number, R: Float64Array, rcond: number): TriangleSvd {
   const K = ws.kernels;
-  const SV = ws.f64(k * d).fill(0);
+  const SV = ws.f64(k * d);
   for (let i = 0; i < k; i++) for (let j = i; j < d; j++) SV[i * d + j] = R[i * d + j];
-  const sigma = ws.f64(k).fill(0);
+  const sigma = ws.f64(k);
   // Tolerances as linalg's svd: sqrt(k) eps, then the looser k eps should rounding keep a pair just above it.
   jacobiSvd(K, k, d, d, SV, d, sigma, 30);
   let rank = 0;
@@ -59,7 +59,7 @@ export function* orthonormalBasis(
   ws: Workspace<SensitivityKernels>, n: number, d: number, a: Float64Array, rcond: number,
 ): Generator<void, { U: Float64Array; rank: number }, void> {
   const K = ws.kernels;
-  const R = ws.f64(d * d).fill(0);
+  const R = ws.f64(d * d);
   const sc = streamScratch(ws, d, n);
   yield* streamedRSteps(K, { rows: n, cols: d, data: a }, R, sc);
   // Every entry of A is summed into R, so a NaN or ±Infinity in A (or sums that overflow) makes R non-finite.
@@ -75,8 +75,8 @@ export function* orthonormalBasis(
   }
   const svd = triangleSvd(ws, d, d, R, rcond);
   const r = svd.rank;
-  if (r === 0) return { U: ws.f64(0).fill(0), rank: 0 };
-  const B = ws.f64(d * r).fill(0);
+  if (r === 0) return { U: ws.f64(0), rank: 0 };
+  const B = ws.f64(d * r);
   if (r === d) {
     for (let j = 0; j < d; j++) B[j * d + j] = 1;
     K.triangularSolve(false, false, false, d, d, R, d, B, d);
@@ -87,7 +87,7 @@ export function* orthonormalBasis(
       for (let c = 0; c < d; c++) B[c * r + j] = svd.SV[j * d + c] * s2;
     }
   }
-  const U = ws.f64(n * r).fill(0);
+  const U = ws.f64(n * r);
   // U = A B in row blocks (each row of U is its own dot products, in the same order whatever the blocks).
   for (let i0 = 0; i0 < n; i0 += GEMM_ROWS) {
     const c = Math.min(GEMM_ROWS, n - i0);

@@ -35,8 +35,8 @@ export function irlsBufferSize(n: number, d: number): number {
 
 export function irlsBuffers(ws: Workspace<SensitivityKernels>, n: number, d: number): IrlsBuffers {
   return {
-    M: ws.f64(n * (d + 1)).fill(0), R: ws.f64((d + 1) * (d + 1)).fill(0), qbuf: ws.f64((d + 1 + QR_CHUNK) * (d + 1)).fill(0), tau: ws.f64(d + 1).fill(0), work: ws.f64(d + 1).fill(0), r: ws.f64(n).fill(0),
-    x: ws.f64(d).fill(0), trial: ws.f64(d).fill(0), best: ws.f64(d).fill(0), sg: ws.f64(n).fill(0), g: ws.f64(d).fill(0), ad: ws.f64(n).fill(0),
+    M: ws.f64(n * (d + 1)), R: ws.f64((d + 1) * (d + 1)), qbuf: ws.f64((d + 1 + QR_CHUNK) * (d + 1)), tau: ws.f64(d + 1), work: ws.f64(d + 1), r: ws.f64(n),
+    x: ws.f64(d), trial: ws.f64(d), best: ws.f64(d), sg: ws.f64(n), g: ws.f64(d), ad: ws.f64(n),
     stream: streamScratch(ws, d + 1, n),
   };
 }

@@ -44,7 +44,7 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     rescaled = true;
     return true;
   };
-  const R = ws.f64(d * d).fill(0);
+  const R = ws.f64(d * d);
   // With threads (exact scores, A up to 512 MiB), A copied into WASM memory once: one job per pass, no copies of blocks.
   let whole: Float64Array | null = null;
   const finish = function* (k: number, rng: Rng | null): Generator<void, LeverageResult, void> {
@@ -71,13 +71,13 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     }
   } else {
     const { m, k } = pl;
-    const SA = ws.f64(m * d).fill(0);
+    const SA = ws.f64(m * d);
     const srht = pl.sketch === "srht" ? srhtScratch(ws, A, m) : null;
     // With threads: QR_LANES blocks at a time, their uniforms drawn first (the same stream), the scatter split by columns.
     const par = !srht && K.streamBlocks() > 1;
-    const bs = par ? passRows(n) : Math.min(n, sketchBlockRows(d)), buf = srht ? null : ws.f64(bs * d).fill(0);
+    const bs = par ? passRows(n) : Math.min(n, sketchBlockRows(d)), buf = srht ? null : ws.f64(bs * d);
     const u = par ? ws.f64(bs) : null;
-    const g = ws.f64(2 * d).fill(0);
+    const g = ws.f64(2 * d);
     let rng = new Rng(pl.seed), first = true;
     // SA (one CountSketch pass over row blocks, the uniforms drawn row by row inside the kernel, or the SRHT), then its R.
     const sketchR = function* (): Generator<void, boolean, void> {
@@ -140,29 +140,29 @@ function* scoresFromR(
   if (r === 0) return;
   let B: Float64Array, cols: number, upper = false;
   if (k === 0 && r === d) {
-    B = ws.f64(d * d).fill(0);
+    B = ws.f64(d * d);
     for (let j = 0; j < d; j++) B[j * d + j] = 1;
     K.triangularSolve(false, false, false, d, d, R, d, B, d);
     cols = d;
     upper = true;
   } else {
-    const Y = ws.f64(r * d).fill(0);
+    const Y = ws.f64(r * d);
     for (let j = 0; j < r; j++) {
       const s2 = 1 / (svd.sigma[j] * svd.sigma[j]);
       for (let c = 0; c < d; c++) Y[j * d + c] = svd.SV[j * d + c] * s2;
     }
     cols = k === 0 ? r : k;
-    B = ws.f64(d * cols).fill(0);
+    B = ws.f64(d * cols);
     if (k === 0) {
       for (let j = 0; j < r; j++) for (let c = 0; c < d; c++) B[c * r + j] = Y[j * d + c];
     } else {
-      const G = ws.f64(r * k).fill(0);
+      const G = ws.f64(r * k);
       K.rngFill(rng!, G, true);
       // B = V_r Σ_r⁻¹ G / √k: one small GEMM, then the row pass computes ||a_iᵀ B||², the rows of A (R⁺ G) / √k.
       K.gemm(true, false, d, k, r, 1 / Math.sqrt(k), Y, d, G, k, 0, B, k);
     }
   }
-  const z = ws.f64(2 * cols).fill(0);
+  const z = ws.f64(2 * cols);
   if (whole) {
     // A whole in WASM memory: one call (split by 1024 rows on the pool), the scores copied across once.
     const ob = ws.f64(A.rows);
@@ -172,8 +172,8 @@ function* scoresFromR(
   }
   // On wasm `out` is a JS array (see scoresArray): each block's scores go to a small WASM buffer, then across.
   // A run with threads copies QR_LANES blocks at once and splits their rows over the pool (the same bits: rows are independent).
-  const buf = ws.f64(passRows(A.rows) * d).fill(0);
-  const ob = ws instanceof JsWorkspace ? null : ws.f64(passRows(A.rows)).fill(0);
+  const buf = ws.f64(passRows(A.rows) * d);
+  const ob = ws instanceof JsWorkspace ? null : ws.f64(passRows(A.rows));
   for (const [rows, start, c] of rowBlocks(ws, A, buf, 0, K.streamBlocks() * STREAM_ROWS)) {
     if (!ob) K.rowNormsOfProduct(c, d, cols, rows, d, B, cols, upper, out.subarray(start, start + c), z);
     else {
@@ -191,7 +191,7 @@ function* scoresFromR(
  * copying them out, about 3 ms at n = 1e6).
  */
 function scoresArray(ws: Workspace<SensitivityKernels>, n: number): Float64Array {
-  return ws instanceof JsWorkspace ? ws.f64(n).fill(0) : new Float64Array(n);
+  return ws instanceof JsWorkspace ? ws.f64(n) : new Float64Array(n);
 }
 
 /** The result array of {@link scoresArray}, as the caller may keep it. */

@@ -79,7 +79,7 @@ export interface SrhtScratch {
 
 export function srhtScratch(ws: Workspace<SensitivityKernels>, A: DenseMatrix, m: number): SrhtScratch {
   const sc: SrhtScratch = {
-    a: ws.input(A.data), sign: ws.f64(A.rows).fill(0), idx: ws.i32(m).fill(0), T: ws.f64(nextPow2(A.rows) * SRHT_GROUP).fill(0),
+    a: ws.input(A.data), sign: ws.f64(A.rows), idx: ws.i32(m), T: ws.f64(nextPow2(A.rows) * SRHT_GROUP),
     load(B) {
       if (ws instanceof JsWorkspace) sc.a = B.data;
       else sc.a.set(B.data);

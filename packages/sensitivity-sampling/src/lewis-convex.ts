@@ -46,8 +46,8 @@ import {
 export async function lewisConvex(ws: Workspace<SensitivityKernels>, it: LewisIteration): Promise<IterationOutcome> {
   const { n, rank: r, U, p, w, maxIter, tol, run } = it;
   const K = ws.kernels;
-  const v = ws.f64(n).fill(0), q = ws.f64(n).fill(0), q1 = ws.f64(n).fill(0), G = ws.f64(r * r).fill(0), z = ws.f64(2 * r).fill(0);
-  const L = ws.f64(r * r).fill(0), Linv = ws.f64(r * r).fill(0);
+  const v = ws.f64(n), q = ws.f64(n), q1 = ws.f64(n), G = ws.f64(r * r), z = ws.f64(2 * r);
+  const L = ws.f64(r * r), Linv = ws.f64(r * r);
   const M = new Float64Array(r * r), Dm = new Float64Array(r * r), C = new Float64Array(r * r), Z = new Float64Array(r * r);
   const X = new Float64Array(r * r);
   for (let j = 0; j < r; j++) M[j * r + j] = 1;

@@ -96,7 +96,7 @@ export function inverseCholeskyFactor(
 export async function lewisFixedPoint(ws: Workspace<SensitivityKernels>, it: LewisIteration): Promise<IterationOutcome> {
   const { n, rank: r, U, p, w, maxIter, tol, run } = it;
   const K = ws.kernels;
-  const v = ws.f64(n).fill(0), G = ws.f64(r * r).fill(0), L = ws.f64(r * r).fill(0), Linv = ws.f64(r * r).fill(0), z = ws.f64(2 * r).fill(0);
+  const v = ws.f64(n), G = ws.f64(r * r), L = ws.f64(r * r), Linv = ws.f64(r * r), z = ws.f64(2 * r);
   let alpha = stepLength(p);
   // Start from the leverage scores: the Lewis weights for p = 2, and within a factor of them for other p.
   K.rowNormsSq(n, r, U, r, w);

@@ -45,14 +45,14 @@ async function sketched(
     scaleColumns(A.data, a, n, d, e);
   }
   // w holds log w during the run (see lewisUpdate), so it starts at log 1 = 0.
-  const u = ws.f64(n).fill(0), w = ws.f64(n).fill(0), v = ws.f64(n).fill(1);
+  const u = ws.f64(n), w = ws.f64(n), v = ws.f64(n).fill(1);
   // The caller checks them (checkWeights).
   const weights = () => {
     for (let i = 0; i < n; i++) w[i] = Math.exp(w[i]);
     return ws.output(w);
   };
   K.rngFill(new Rng(seed), u, false);
-  const SA = ws.f64(m * d).fill(0), Rinv = ws.f64(d * d).fill(0), tau = ws.f64(d).fill(0), work = ws.f64(d).fill(0), z = ws.f64(2 * d).fill(0);
+  const SA = ws.f64(m * d), Rinv = ws.f64(d * d), tau = ws.f64(d), work = ws.f64(d), z = ws.f64(2 * d);
   let alpha = stepLength(p);
   let change = Infinity, iterations = 0;
   const stalled = stallWatch();

@@ -153,7 +153,7 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
     let step = basis.next();
     for (; !step.done; step = basis.next()) await run.pause();
     const { U, rank: r } = step.value;
-    const w = ws.f64(n).fill(0);
+    const w = ws.f64(n);
     if (r === 0) return { kind: "lewis-weights", weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
     const res = await lewisIterate(ws, { n, rank: r, U, p: P, w, maxIter, tol, run });
     const weights = ws.output(w);

@@ -32,12 +32,12 @@ export const sensitivityModule = defineKernelModule<Exports, SensitivityKernels>
 // the first large call (docs/ARCHITECTURE.md, "The runtime").
 function warm(k: SensitivityKernels, arena: Arena): void {
   const n = 64, d = 8;
-  const A = arena.f64(n * d).fill(0), B = arena.f64(d * d).fill(0), out = arena.f64(n).fill(0), z = arena.f64(2 * d + 2).fill(0);
-  const w = arena.f64(n).fill(0), v = arena.f64(n).fill(0), M = arena.f64(n * (d + 1)).fill(0), b = arena.f64(n).fill(0), tau = arena.f64(d + 1).fill(0);
+  const A = arena.f64(n * d), B = arena.f64(d * d), out = arena.f64(n), z = arena.f64(2 * d + 2);
+  const w = arena.f64(n), v = arena.f64(n), M = arena.f64(n * (d + 1)), b = arena.f64(n), tau = arena.f64(d + 1);
   const idx = arena.i32(8).fill(3);
   const rng = new Rng(1);
-  const R = arena.f64((d + 1) * (d + 1)).fill(0), qbuf = arena.f64((d + 17) * (d + 1)).fill(0), H = arena.f64(d * d).fill(0);
-  const P = arena.f64(n * d).fill(0), Rs = arena.f64(8 * d * d).fill(0), W = arena.f64(130 * d).fill(0);
+  const R = arena.f64((d + 1) * (d + 1)), qbuf = arena.f64((d + 17) * (d + 1)), H = arena.f64(d * d);
+  const P = arena.f64(n * d), Rs = arena.f64(8 * d * d), W = arena.f64(130 * d);
   for (let i = 0; i < n * d; i++) A[i] = Math.sin(i + 1);
   for (let i = 0; i < d; i++) B[i * d + i] = 1;
   for (let r = 0; r < 10; r++) {

@@ -124,7 +124,7 @@ export class OnlineLeverageSampler {
     const ws = await sensitivityModule.workspace(o.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
     return [
       d, ws, c, o.lambda, new Rng(o.seed ?? 0), batch,
-      ws.f64(d * d).fill(0), ws.f64(batch * d).fill(0), ws.f64(batch).fill(0), ws.f64(batch).fill(0), ws.f64(batch).fill(0), ws.f64(d).fill(0),
+      ws.f64(d * d), ws.f64(batch * d), ws.f64(batch), ws.f64(batch), ws.f64(batch), ws.f64(d),
     ];
   }
 

@@ -98,7 +98,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
     let step = basis.next();
     for (; !step.done; step = basis.next()) await run.pause();
     const { U, rank: r } = step.value;
-    const s = ws.f64(n).fill(0);
+    const s = ws.f64(n);
     if (r === 0) return { kind: "lp-sensitivities", sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
     if (!exact) {
       const factor = Math.max(1, Math.pow(r, P / 2 - 1));
@@ -115,7 +115,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
     }
     let converged = true;
     const K = ws.kernels;
-    const N = ws.f64(r * (r - 1)).fill(0), h = ws.f64(r).fill(0), D = ws.f64(n * (r - 1)).fill(0), t = ws.f64(n).fill(0), ones = ws.f64(n).fill(1);
+    const N = ws.f64(r * (r - 1)), h = ws.f64(r), D = ws.f64(n * (r - 1)), t = ws.f64(n), ones = ws.f64(n).fill(1);
     const buf = irlsBuffers(ws, n, r - 1);
     const outcome: IrlsOutcome = { objective: 0, iterations: 0, converged: false };
     for (let i = 0; i < n; i++) {

@@ -82,10 +82,10 @@ export function passRows(n: number): number {
 export function streamScratch(ws: Workspace<SensitivityKernels>, d: number, n: number): StreamScratch {
   const blocked = usesBlocked(ws.kernels, d);
   return {
-    buf: ws.f64(blocked ? (STREAM_ROWS + d) * d : passRows(n) * d).fill(0),
-    tau: ws.f64(d).fill(0),
-    work: ws.f64(blocked ? qrBlockedWorkSize(STREAM_ROWS + d, d) : 2 * d).fill(0),
-    lanes: ws.f64(blocked ? 0 : QR_LANES * d * d).fill(0),
+    buf: ws.f64(blocked ? (STREAM_ROWS + d) * d : passRows(n) * d),
+    tau: ws.f64(d),
+    work: ws.f64(blocked ? qrBlockedWorkSize(STREAM_ROWS + d, d) : 2 * d),
+    lanes: ws.f64(blocked ? 0 : QR_LANES * d * d),
     blocked,
   };
 }

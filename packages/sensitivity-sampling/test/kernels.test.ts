@@ -15,7 +15,7 @@ async function onAll(bytes: number, fn: (K: SensitivityKernels, alloc: (src: Flo
   const out = [fn(jsSensitivityKernels, (src) => (typeof src === "number" ? new Float64Array(src) : src.slice()))];
   for (const v of variants) {
     await init({ variant: v });
-    out.push(sensitivityModule.run("wasm", bytes, (ws) => ws.output(fn(ws.kernels, (src) => (typeof src === "number" ? ws.f64(src).fill(0) : ws.copy(src))))));
+    out.push(sensitivityModule.run("wasm", bytes, (ws) => ws.output(fn(ws.kernels, (src) => (typeof src === "number" ? ws.f64(src) : ws.copy(src))))));
   }
   return out;
 }

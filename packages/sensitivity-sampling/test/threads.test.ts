@@ -154,7 +154,7 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
       K.weightedGram(n, d, a, d, v, G);
       expect(tasksRun() - before).toBe(threads > 1 ? 3 : 0);
       const out = [G.slice()];
-      const lw = ws.f64(n).fill(0), w = ws.f64(n), z = ws.f64(2 * d), u = ws.input(U);
+      const lw = ws.f64(n), w = ws.f64(n), z = ws.f64(2 * d), u = ws.input(U);
       out.push(Float64Array.of(K.lewisUpdateGram(n, d, a, d, u, 1, 1, lw, w, z, G)), lw.slice(), w.slice(), G.slice());
       return out;
     }, threads));
@@ -164,7 +164,7 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
     const n = S.rows, d = S.cols, m = 300;
     const u = rng.fillUniform(new Float64Array(n));
     sameBits((threads) => sensitivityModule.run("wasm", arenaBytes(n * d + n + m * d, 0, 4), (ws) => {
-      const SA = ws.f64(m * d).fill(0);
+      const SA = ws.f64(m * d);
       const before = tasksRun();
       ws.kernels.countSketch(n, d, ws.input(S.data), d, ws.input(u), m, null, SA);
       expect(tasksRun() - before).toBe(threads > 1 ? 3 : 0);

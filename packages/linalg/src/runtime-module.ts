@@ -43,12 +43,31 @@ export interface KernelModule<E, K extends LinalgKernels> {
   /** A workspace with its own instance (or plain arrays on js) and `bytes` reserved, for long or asynchronous runs. */
   workspace(backend: Backend | undefined, bytes: number): Promise<Workspace<K>>;
   /**
+   * The workspace of one long (asynchronous) run on the pool: the module's
+   * threaded instance with `bytes` reserved, when the pool can take the run
+   * (a pool runs, this thread may block, the pool is free, more than one of
+   * `threads` asked); null otherwise (then use `workspace`). Synchronous, so
+   * no other run takes the instance between the check and the reservation.
+   * The run holds the pool's arena until `release()` (call it in a
+   * `finally`); calls made meanwhile run on one thread.
+   */
+  pooledWorkspace(bytes: number, threads?: number): PooledWorkspace<K> | null;
+  /**
    * Registers a call of one of the package's entry points on small inputs
    * that `init()` repeats until V8 has optimised its path (WASM and
    * JavaScript alike); call it at the top level of the file that defines the
    * entry point (docs/ARCHITECTURE.md, "The runtime": warm-up).
    */
   warmCall(fn: () => unknown): void;
+}
+
+/** A run's workspace on the pool's threaded instance (see {@link KernelModule.pooledWorkspace}). */
+export interface PooledWorkspace<K extends LinalgKernels> {
+  readonly ws: WasmWorkspace<K>;
+  /** The threads its parallel kernels split over. */
+  readonly threads: number;
+  /** Frees the reservation and gives the pool back (once; later calls do nothing). */
+  release(): void;
 }
 
 /** Throws INVALID_ARGUMENT unless `backend` is undefined, "wasm" or "js"; returns it with the default applied. */
@@ -110,6 +129,32 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
     },
     warmCall(fn) {
       loader.addWarmCall(fn);
+    },
+    pooledWorkspace(bytes, threads) {
+      const instance = threadedInstance(loader, threads, bytes);
+      if (!instance) return null;
+      const arena = instance.arena;
+      let mark = -1;
+      try {
+        const kernels = bind(instance); // may take permanent blocks: before the mark
+        mark = arena.mark();
+        arena.reserve(bytes);
+        const ws = new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
+        let released = false;
+        return {
+          ws, threads: instance.tasks?.threads ?? 1,
+          release() {
+            if (released) return;
+            released = true;
+            arena.release(mark);
+            instance.tasks = null;
+          },
+        };
+      } catch (e) {
+        if (mark >= 0) arena.release(mark);
+        instance.tasks = null;
+        throw e;
+      }
     },
     async workspace(backend, bytes) {
       if (checkBackend(backend) === "js") return new JsWorkspace(spec.js);

@@ -4,7 +4,7 @@
 // whether some scratch still fits the reservation, re-laying out the instance
 // with a larger one (memory may grow only while nothing is live), and a
 // mark/release scope around asynchronous work.
-import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, threadedInstance, WasmWorkspace, type Backend, type WasmInstance } from "@lowrank/linalg";
+import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, WasmWorkspace, type Backend } from "@lowrank/linalg";
 import type { SvdWorkspace } from "./kernels/index.js";
 import { svdUpdateModule } from "./module.js";
 
@@ -40,22 +40,10 @@ export interface RunWorkspace {
  */
 export async function openRunWorkspace(backend: Backend | undefined, bytes: number, what: string, threads?: number): Promise<RunWorkspace> {
   checkBytes(bytes, what);
-  if (checkBackend(backend) === "wasm") {
-    const instance = threadedInstance(svdUpdateModule.loader, threads, bytes);
-    if (instance) {
-      const arena = instance.arena, mark = arena.mark();
-      try {
-        const kernels = svdUpdateModule.bind(instance);
-        arena.reserve(bytes);
-        const ws = new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
-        budgets.set(ws, bytes);
-        return { ws, close: () => { arena.release(mark); instance.tasks = null; } };
-      } catch (e) {
-        arena.release(mark);
-        instance.tasks = null;
-        throw e;
-      }
-    }
+  const pooled = checkBackend(backend) === "wasm" ? svdUpdateModule.pooledWorkspace(bytes, threads) : null;
+  if (pooled) {
+    budgets.set(pooled.ws, bytes);
+    return { ws: pooled.ws, close: pooled.release };
   }
   return { ws: await openWorkspace(backend, bytes, what), close: () => {} };
 }

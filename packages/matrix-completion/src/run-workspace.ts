@@ -1,11 +1,9 @@
 // The workspace of one fitting run (docs/ARCHITECTURE.md, "Threads" and
 // "@lowrank/matrix-completion"): the module's threaded instance when the
-// worker pool can take the run (a pool runs, this thread may block, the pool
-// is free, more than one thread is asked), so its half-steps and loss pass
-// split over the pool; otherwise a private instance on this thread (or plain
-// arrays on the js backend). The run holds the pool's arena until `release`,
-// across its yields: a call made meanwhile runs on one thread.
-import { threadedInstance, threadPool, WasmWorkspace, type Backend, type WasmInstance, type Workspace } from "@lowrank/linalg";
+// worker pool can take the run (linalg's `pooledWorkspace`), so its
+// half-steps and loss pass split over the pool; otherwise a private instance
+// on this thread (or plain arrays on the js backend).
+import { threadPool, type Backend, type Workspace } from "@lowrank/linalg";
 import type { CompletionKernels } from "./kernels/index.js";
 import { completionModule } from "./module.js";
 
@@ -33,36 +31,10 @@ export function plannedThreads(backend: Backend | undefined, threads: number | u
  * pool's arena empty and takes the same instance.
  */
 export function threadedWorkspace(backend: Backend | undefined, bytes: number, threads: number | undefined): RunWorkspace | null {
-  const instance = backend === "js" ? null : threadedInstance(completionModule.loader, threads, bytes);
-  return instance ? onThreaded(instance, bytes) : null;
+  return backend === "js" ? null : completionModule.pooledWorkspace(bytes, threads);
 }
 
 /** A private workspace (its own instance, or plain arrays on js): one thread. */
 export async function privateWorkspace(backend: Backend | undefined, bytes: number): Promise<RunWorkspace> {
   return { ws: await completionModule.workspace(backend, bytes), threads: 1, release: () => {} };
-}
-
-function onThreaded(instance: WasmInstance<unknown>, bytes: number): RunWorkspace {
-  const arena = instance.arena;
-  let mark = -1;
-  try {
-    const kernels = completionModule.bind(instance as never); // may take permanent blocks: before the mark
-    mark = arena.mark();
-    arena.reserve(bytes);
-    const ws = new WasmWorkspace(instance, kernels, bytes);
-    let released = false;
-    return {
-      ws, threads: instance.tasks?.threads ?? 1,
-      release() {
-        if (released) return;
-        released = true;
-        arena.release(mark);
-        instance.tasks = null;
-      },
-    };
-  } catch (e) {
-    if (mark >= 0) arena.release(mark);
-    instance.tasks = null;
-    throw e;
-  }
 }

@@ -45,6 +45,12 @@ export interface TensorRingOptions extends IterativeOptions {
    * model after every sweep and fits the filled tensor.
    */
   completion?: "weighted" | "em";
+  /**
+   * With `mask` and `weighted`: ridge on the cores, λ |Ω_i| added to the
+   * normal equations of each core slice i (|Ω_i| its observed entries, data
+   * scaled to max |x| = 1; default 0). In [0, 1e6].
+   */
+  lambda?: number;
 }
 
 /** The options of {@link tensorRing}. */
@@ -58,6 +64,7 @@ const SCHEMA = {
   returnErrors: opt.boolean(),
   mask: MASK,
   completion: opt.oneOf(["weighted", "em"] as const),
+  lambda: opt.number({ min: 0, max: 1e6 }),
   ...LONG_RUN,
   onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
   backend: BACKEND,
@@ -145,7 +152,7 @@ export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}
     if (mask && o.init === "svd") throw new LowrankError("INVALID_ARGUMENT", "tensorRing: init \"svd\" cannot start from a tensor with missing entries");
     result = await trAls(Xs, given, {
       maxIter: o.maxIter, tol: o.tol, seed: o.seed, init: o.init, unfoldingSvd: route, returnErrors: o.returnErrors, backend: o.backend,
-      observed: mask, completion: o.completion, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
+      observed: mask, completion: o.completion, lambda: o.lambda, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
     });
   } else {
     result = await trSvd(Xs, { rank: given, eps, unfoldingSvd: route, backend: o.backend, pause: () => run.pause() });

@@ -31,6 +31,8 @@ export interface TensorTrainOptions extends BackendOptions {
   mask?: ArrayLike<number | boolean>;
   /** With `mask`: `weighted` (default, observed entries only) or `em` (imputation), as `tensorRing`. */
   completion?: "weighted" | "em";
+  /** With `mask` and `weighted`: ridge λ on the cores, as `tensorRing`'s `lambda` (default 0). */
+  lambda?: number;
   /** With `mask`: most ALS sweeps (default 200). */
   maxIter?: number;
   /** With `mask`: stop when the observed relative error changes by less (default 1e-10). */
@@ -73,7 +75,7 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
     const { X: Xs, scale } = scaleTensor(X, mask);
     const tt = await trAls(Xs, [1, ...caps], {
       maxIter: o.maxIter, tol: o.tol, seed: o.seed, init: "random", returnErrors: o.returnErrors, backend: o.backend,
-      observed: mask, completion: o.completion, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
+      observed: mask, completion: o.completion, lambda: o.lambda, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
     });
     return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
@@ -147,6 +149,7 @@ const SCHEMA = {
   unfoldingSvd: UNFOLDING_SVD,
   mask: MASK,
   completion: opt.oneOf(["weighted", "em"] as const),
+  lambda: opt.number({ min: 0, max: 1e6 }),
   seed: SEED,
   returnErrors: opt.boolean(),
   ...LONG_RUN,

@@ -30,6 +30,8 @@ export interface TrAlsSettings {
   observed?: Uint8Array | null;
   /** With `observed`: "weighted" (default) fits the observed entries only, "em" imputes the others. */
   completion?: "weighted" | "em";
+  /** With "weighted": ridge λ · |Ω_i| on each core slice i (|Ω_i| its observed entries; default 0). */
+  lambda?: number;
   /** Runs after every sweep (the caller's progress record and yield). */
   afterSweep?: (iteration: number, error: number) => Promise<void>;
   /** Runs between the steps of an svd start (the caller's abort check). */
@@ -204,13 +206,23 @@ async function weightedSweeps(
   const Q = ws.f64(sz.qSize), B = ws.f64(sz.rowSize), Gm = ws.f64(sz.rowSize), b1 = ws.f64(sz.rrMax);
   const V = ws.f64(sz.nMax * sz.rrMax * sz.rrMax), L = ws.f64(sz.rrMax * sz.rrMax);
   const errors: number[] = [];
+  // Weighted-λ ridge (as matrix completion's ALS): λ times each slice's observed count, per mode.
+  const lambda = opts.lambda ?? 0;
+  const ridge = shape.map((n, k) => {
+    const c = new Float64Array(n);
+    if (lambda > 0) {
+      const after = prod(shape, k + 1);
+      for (let e = 0; e < count; e++) c[Math.floor(idx[e] / after) % n] += lambda;
+    }
+    return c;
+  });
   for (let it = 1; it <= maxIter; it++) {
     let res2 = 0;
     for (let k = 0; k < N; k++) {
       const { n, ra, rb, rr, left, right } = modeDesign(ws, shape, r, G, bufs, Q, k);
       // Rows of Q are j = q * left + l (the subchain runs over the modes after k, then before).
       K.maskedNormal(count, idx, xo, n, right, 1, left, rr, Q, V, B);
-      solveSlices(K, n, rr, V, L, B, b1, Gm);
+      solveSlices(K, n, rr, V, L, B, b1, Gm, ridge[k]);
       for (let a = 0; a < ra; a++) for (let i = 0; i < n; i++) for (let b = 0; b < rb; b++) G[k][(a * n + i) * rb + b] = Gm[i * rr + a * rb + b];
       if (k === N - 1) res2 = K.maskedResidual(count, idx, xo, n, right, 1, left, rr, Q, Gm);
     }
@@ -232,9 +244,10 @@ async function weightedSweeps(
  * triangular solves, with linalg's ridge retry when V_i is singular (too few
  * observed entries; a slice observed nowhere has B_i = 0 and gets 0).
  */
-function solveSlices(K: TensorKernels, n: number, rr: number, V: Float64Array, L: Float64Array, B: Float64Array, b: Float64Array, G: Float64Array): void {
+function solveSlices(K: TensorKernels, n: number, rr: number, V: Float64Array, L: Float64Array, B: Float64Array, b: Float64Array, G: Float64Array, ridge: Float64Array): void {
   const r2 = rr * rr;
   for (let i = 0; i < n; i++) {
+    if (ridge[i] > 0) for (let p = 0; p < rr; p++) V[i * r2 + p * rr + p] += ridge[i];
     b.set(B.subarray(i * rr, (i + 1) * rr));
     if (spdSolve(K, rr, V.subarray(i * r2, (i + 1) * r2), rr, L, b, 1, 1) < 0) {
       throw new LowrankError("NOT_CONVERGED", "weighted ALS: a slice's normal equations stayed singular");

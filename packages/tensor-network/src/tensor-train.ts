@@ -6,7 +6,8 @@ import { tensorModule } from "./module.js";
 import type { TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
 import { checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
 import { scaleTensor, unscaleLast } from "./scaling.js";
-import { trAls } from "./tr-als.js";
+import { trAls, type TrAlsSettings } from "./tr-als.js";
+import { resolveLambda } from "./completion-lambda.js";
 
 /** Options of {@link tensorTrain}. */
 export interface TensorTrainOptions extends BackendOptions {
@@ -31,8 +32,8 @@ export interface TensorTrainOptions extends BackendOptions {
   mask?: ArrayLike<number | boolean>;
   /** With `mask`: `weighted` (default, observed entries only) or `em` (imputation), as `tensorRing`. */
   completion?: "weighted" | "em";
-  /** With `mask` and `weighted`: ridge λ on the cores, as `tensorRing`'s `lambda` (default 0). */
-  lambda?: number;
+  /** With `mask` and `weighted`: ridge λ on the cores, or `"auto"`, as `tensorRing`'s `lambda` (default 0). */
+  lambda?: number | "auto";
   /** With `mask`: most ALS sweeps (default 200). */
   maxIter?: number;
   /** With `mask`: stop when the observed relative error changes by less (default 1e-10). */
@@ -73,10 +74,12 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
     if (o.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
     const caps = bondCaps(o.maxRank, X.shape.length);
     const { X: Xs, scale } = scaleTensor(X, mask);
-    const tt = await trAls(Xs, [1, ...caps], {
+    const settings: TrAlsSettings = {
       maxIter: o.maxIter, tol: o.tol, seed: o.seed, init: "random", returnErrors: o.returnErrors, backend: o.backend,
-      observed: mask, completion: o.completion, lambda: o.lambda, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
-    });
+      observed: mask, completion: o.completion, afterSweep: (iteration, error) => run.step({ iteration, error }), check: () => run.check(),
+    };
+    settings.lambda = await resolveLambda(Xs, [1, ...caps], mask, o.lambda, settings);
+    const tt = await trAls(Xs, [1, ...caps], settings);
     return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
   let X = readTensor(input, "X");
@@ -149,7 +152,7 @@ const SCHEMA = {
   unfoldingSvd: UNFOLDING_SVD,
   mask: MASK,
   completion: opt.oneOf(["weighted", "em"] as const),
-  lambda: opt.number({ min: 0, max: 1e6 }),
+  lambda: opt.either(opt.number({ min: 0, max: 1e6 }), opt.oneOf(["auto"] as const), 'a number in [0, 1e6] or "auto"'),
   seed: SEED,
   returnErrors: opt.boolean(),
   ...LONG_RUN,

@@ -49,9 +49,9 @@ export interface TensorRingOptions extends IterativeOptions {
   /**
    * With `mask` and `weighted`: ridge on the cores, λ |Ω_i| added to the
    * normal equations of each core slice i (|Ω_i| its observed entries, data
-   * scaled to max |x| = 1; default 0). In [0, 1e6], or `"auto"`: the rung of
-   * 1e-2, 3e-3, ..., 1e-4 (30 warm-started sweeps each) of least error on 10%
-   * of the observed entries held out, then the fit on all of them.
+   * scaled to max |x| = 1; default 0). In [0, 1e6], or `"auto"`: of 1e-2,
+   * 3e-3, ..., 1e-4 (one fit each) the one of least error on the observed
+   * entries of 10% of the last mode's fibres held out, then the fit on all.
    */
   lambda?: number | "auto";
 }

@@ -21,7 +21,7 @@ describe("weighted completion with a ridge (lambda)", () => {
 
   // The airplane photograph downsampled 16x (45 x 64 x 3), half of its pixels missing at random.
   // Measured: TR ranks [5, 5, 3] 15.8 dB without a ridge, 24.7 dB with lambda 1e-3, 25.5 dB with
-  // "auto" (which chose 3e-3), WASM and JS alike; a 4-neighbour fill of another random half: 27.3 dB.
+  // "auto" (which chose 3e-3), WASM and JS alike; a 4-neighbour fill of the same pixels: 27.5 dB.
   const X = loadImage("airplane", { scale: 16 }) as Tensor;
   const [H, W, C] = X.shape;
   const rng = new Rng(3);

@@ -16,8 +16,9 @@ const HOLD_OUT = 0.1;
 
 /** The run's lambda: a number as given, or with "auto" the ladder's rung of least held-out error. */
 export async function resolveLambda(X: Tensor, ranks: number[], mask: Uint8Array | null, lambda: number | "auto" | undefined, s: TrAlsSettings): Promise<number> {
-  if (lambda !== "auto") return lambda ?? 0;
-  if (!mask || (s.completion ?? "weighted") !== "weighted") throw new LowrankError("INVALID_ARGUMENT", 'lambda: "auto" needs a mask and completion "weighted"');
+  if (lambda === undefined) return 0;
+  if (!mask || (s.completion ?? "weighted") !== "weighted") throw new LowrankError("INVALID_ARGUMENT", "lambda needs a mask and completion \"weighted\"");
+  if (lambda !== "auto") return lambda;
   const rng = new Rng((s.seed ?? 0) + 1);
   const train = Uint8Array.from(mask), held: number[] = [];
   // Whole fibres of the last mode at a time (a photograph's pixels: its channels go together).

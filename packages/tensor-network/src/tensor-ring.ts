@@ -160,6 +160,7 @@ export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}
     settings.lambda = await resolveLambda(Xs, given, mask, o.lambda, settings);
     result = await trAls(Xs, given, settings);
   } else {
+    if (o.lambda !== undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorRing: lambda needs method \"als\" and a mask");
     result = await trSvd(Xs, { rank: given, eps, unfoldingSvd: route, backend: o.backend, pause: () => run.pause() });
   }
   return { ...result, cores: unscaleLast(result.cores, scale, "tensorRing") };

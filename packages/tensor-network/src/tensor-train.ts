@@ -82,6 +82,7 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
     const tt = await trAls(Xs, [1, ...caps], settings);
     return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
+  if (o.lambda !== undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: lambda needs a mask (completion)");
   let X = readTensor(input, "X");
   const shape = X.shape, N = shape.length, S = X.data.length;
   const caps = bondCaps(o.maxRank, N);

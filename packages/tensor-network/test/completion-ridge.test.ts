@@ -42,9 +42,14 @@ describe("weighted completion with a ridge (lambda)", () => {
       if (backend === "js") expect(Math.abs(seen.js - seen.wasm)).toBeLessThan(1e-8);
     });
 
-    it(`refuses lambda "auto" without a weighted mask (${backend})`, async () => {
-      expect(await asyncCodeOf(() => tensorRing(missing, { mask, method: "als", rank: 2, completion: "em", lambda: "auto", backend }))).toBe("INVALID_ARGUMENT");
-      expect(await asyncCodeOf(() => tensorTrain(missing, { mask, maxRank: 2, completion: "em", lambda: "auto", backend }))).toBe("INVALID_ARGUMENT");
+    it(`refuses lambda without a weighted mask (${backend})`, async () => {
+      for (const lambda of ["auto", 1e-3] as const) {
+        expect(await asyncCodeOf(() => tensorRing(missing, { mask, method: "als", rank: 2, completion: "em", lambda, backend }))).toBe("INVALID_ARGUMENT");
+        expect(await asyncCodeOf(() => tensorTrain(missing, { mask, maxRank: 2, completion: "em", lambda, backend }))).toBe("INVALID_ARGUMENT");
+        expect(await asyncCodeOf(() => tensorRing(X, { method: "als", rank: 2, lambda, backend }))).toBe("INVALID_ARGUMENT");
+        expect(await asyncCodeOf(() => tensorRing(X, { rank: 2, lambda, backend }))).toBe("INVALID_ARGUMENT");
+        expect(await asyncCodeOf(() => tensorTrain(X, { maxRank: 2, lambda, backend }))).toBe("INVALID_ARGUMENT");
+      }
     });
 
     it(`refuses a negative, NaN or non-numeric lambda (${backend})`, async () => {

@@ -1,8 +1,8 @@
 // Shared helpers for the factorisation tests: seeded matrices with known
 // factors, plain reference products, scaled norms, and the backend matrix.
-import { beforeAll, describe } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import { randn, wasmVariants, type Variant } from "@lowrank/test-utils";
-import { init, type DenseMatrix } from "../src/index.js";
+import { init, type DenseMatrix, type SvdResult } from "../src/index.js";
 export { randn };
 
 export type Case = "js" | Variant;
@@ -130,4 +130,20 @@ export function codeOf(fn: () => unknown): string | undefined {
     return (e as { code?: string }).code ?? "no code";
   }
   return undefined;
+}
+
+/**
+ * The SVD contract: shapes, s non-negative and non-increasing, U and V with
+ * orthonormal columns, and U diag(s) Vᵀ = A when all r = min(m, n) triplets are asked for.
+ */
+export function checkSvd(A: DenseMatrix, res: SvdResult, r = Math.min(A.rows, A.cols)): void {
+  const { U, s, V } = res;
+  expect([U.rows, U.cols, V.rows, V.cols, s.length]).toEqual([A.rows, r, A.cols, r, r]);
+  for (let i = 0; i < r; i++) {
+    expect(s[i]).toBeGreaterThanOrEqual(0);
+    if (i > 0) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
+  }
+  expect(orthError(U)).toBeLessThan(1e-12);
+  expect(orthError(V)).toBeLessThan(1e-12);
+  if (r === Math.min(A.rows, A.cols)) expect(relErr(usv(U, s, V).data, A.data)).toBeLessThan(1e-12);
 }

@@ -6,20 +6,8 @@ import { describe, expect, it } from "vitest";
 import { qr, svd, withLinalg, type DenseMatrix, type SvdResult } from "../src/index.js";
 import { jsKernels } from "../src/kernels/index.js";
 import {
-  codeOf, describeVariants, logspace, mat, maxDiff, orthError, randn, relErr, scaled, usv, withSingularValues,
+  checkSvd, codeOf, describeVariants, logspace, mat, maxDiff, orthError, randn, relErr, scaled, usv, withSingularValues,
 } from "./factor-helpers.js";
-
-function checkSvd(A: DenseMatrix, res: SvdResult): void {
-  const { U, s, V } = res, r = Math.min(A.rows, A.cols);
-  expect([U.rows, U.cols, V.rows, V.cols, s.length]).toEqual([A.rows, r, A.cols, r, r]);
-  for (let i = 0; i < r; i++) {
-    expect(s[i]).toBeGreaterThanOrEqual(0);
-    if (i > 0) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
-  }
-  expect(orthError(U)).toBeLessThan(1e-12);
-  expect(orthError(V)).toBeLessThan(1e-12);
-  expect(relErr(usv(U, s, V).data, A.data)).toBeLessThan(1e-12);
-}
 
 /**
  * A = Q1 diag(sigma) with its columns in the order `order`: Q1 has orthonormal

@@ -2,20 +2,8 @@ import { describe, expect, it } from "vitest";
 import { svd, type DenseMatrix, type SvdResult } from "../src/index.js";
 import { jsKernels } from "../src/kernels/index.js";
 import {
-  codeOf, describeVariants, logspace, mat, maxDiff, norm, orthError, randn, relErr, scaled, usv, withSingularValues,
+  checkSvd, codeOf, describeVariants, logspace, mat, maxDiff, norm, orthError, randn, relErr, scaled, usv, withSingularValues,
 } from "./factor-helpers.js";
-
-function checkSvd(A: DenseMatrix, res: SvdResult, r = Math.min(A.rows, A.cols)): void {
-  const { U, s, V } = res;
-  expect([U.rows, U.cols, V.rows, V.cols, s.length]).toEqual([A.rows, r, A.cols, r, r]);
-  for (let i = 0; i < r; i++) {
-    expect(s[i]).toBeGreaterThanOrEqual(0);
-    if (i > 0) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
-  }
-  expect(orthError(U)).toBeLessThan(1e-12);
-  expect(orthError(V)).toBeLessThan(1e-12);
-  if (r === Math.min(A.rows, A.cols)) expect(relErr(usv(U, s, V).data, A.data)).toBeLessThan(1e-12);
-}
 
 /**
  * Singular values agree to 1e-10 of the largest; vectors too when `vectors`

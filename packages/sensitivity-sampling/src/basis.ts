@@ -1,4 +1,4 @@
-import { jacobiSvd, JsWorkspace, type Workspace } from "@lowrank/linalg";
+import { jacobiSvd, JsWorkspace, type LongRun, type Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { streamedRSize, streamedRSteps, streamScratch } from "./stream.js";
 import { checkFiniteResult, columnExponents, rInRange, scaleColumns } from "./validate.js";
@@ -103,4 +103,15 @@ const GEMM_ROWS = 16384;
 /** f64 entries {@link orthonormalBasis} takes at most. */
 export function basisSize(n: number, d: number): number {
   return n * d + streamedRSize(d, n) + 7 * d * d + 4 * d;
+}
+
+/** {@link orthonormalBasis} for a long run: checks `run` first, then pauses (yields, checks abort) after every row block. */
+export async function orthonormalBasisAsync(
+  ws: Workspace<SensitivityKernels>, n: number, d: number, a: Float64Array, rcond: number, run: LongRun,
+): Promise<{ U: Float64Array; rank: number }> {
+  run.check();
+  const basis = orthonormalBasis(ws, n, d, a, rcond);
+  let step = basis.next();
+  for (; !step.done; step = basis.next()) await run.pause();
+  return step.value;
 }

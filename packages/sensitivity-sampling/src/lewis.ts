@@ -5,7 +5,7 @@ import {
   arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions,
   type BackendOptions, type DenseMatrix, type Workspace,
 } from "@lowrank/linalg";
-import { basisSize, defaultRcond, orthonormalBasis } from "./basis.js";
+import { basisSize, defaultRcond, orthonormalBasisAsync } from "./basis.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { lewisConvex } from "./lewis-convex.js";
 import { lewisFixedPoint, type IterationOutcome, type LewisIteration } from "./lewis-fixed-point.js";
@@ -148,11 +148,7 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
   // On the pool when it can take the run (src/run-workspace.ts): the basis's R and the weight updates split over its threads.
   const { ws, release } = await runWorkspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 25), o.threads);
   try {
-    run.check();
-    const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
-    let step = basis.next();
-    for (; !step.done; step = basis.next()) await run.pause();
-    const { U, rank: r } = step.value;
+    const { U, rank: r } = await orthonormalBasisAsync(ws, n, d, ws.input(M.data), rcond, run);
     const w = ws.f64(n);
     if (r === 0) return { kind: "lewis-weights", weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
     const res = await lewisIterate(ws, { n, rank: r, U, p: P, w, maxIter, tol, run });

@@ -1,5 +1,5 @@
 import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type DenseMatrix } from "@lowrank/linalg";
-import { defaultRcond, orthonormalBasis } from "./basis.js";
+import { defaultRcond, orthonormalBasisAsync } from "./basis.js";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome } from "./irls.js";
 import { checkWeights, lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";
 import { runWorkspace } from "./run-workspace.js";
@@ -93,11 +93,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   // On the pool when it can take the run (src/run-workspace.ts), as lewisWeights.
   const { ws, release } = await runWorkspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d) + extra, "lpSensitivities"), 0, 49), o.threads);
   try {
-    run.check();
-    const basis = orthonormalBasis(ws, n, d, ws.input(M.data), rcond);
-    let step = basis.next();
-    for (; !step.done; step = basis.next()) await run.pause();
-    const { U, rank: r } = step.value;
+    const { U, rank: r } = await orthonormalBasisAsync(ws, n, d, ws.input(M.data), rcond, run);
     const s = ws.f64(n);
     if (r === 0) return { kind: "lp-sensitivities", sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
     if (!exact) {

@@ -33,7 +33,8 @@ export const CTRL = {
    * First per-worker record; each has PER_WORKER words: BUSY (inside a job's
    * claim loop), DEAD (set before the pool terminates it, or by its exit),
    * READY (bit i: module i instantiated), MAIL (messages posted to it), CRASH
-   * (tests: exit while holding the next task claimed, as a crash would).
+   * (tests: on the next task claimed, 1 exits holding it, as a crash would;
+   * 2 hangs holding it, reporting nothing, until terminated).
    */
   WORKER0: 16,
 } as const;
@@ -88,7 +89,9 @@ function work() {
     if (t >= Atomics.load(ctrl, C.NTASKS) || Atomics.load(ctrl, C.FAILED)) return;
     if (Atomics.load(ctrl, word(DEAD))) return; // being terminated: take nothing more
     if (Atomics.compareExchange(ctrl, C.CLAIM, v, v + 1) !== v) continue;
-    if (Atomics.load(ctrl, word(CRASH))) {
+    const crash = Atomics.load(ctrl, word(CRASH));
+    if (crash === 2) for (;;) Atomics.wait(ctrl, word(CRASH), 2); // hang holding the task, until terminated
+    if (crash) {
       if (node) process.exit(70);
       else close();
     }
@@ -137,3 +140,51 @@ function receive(m) {
 if (node) port.on("message", receive);
 else self.onmessage = (e) => receive(e.data);
 `;
+
+/** The little a pool needs of a worker, in Node (worker_threads) or a browser (Web Worker). */
+export interface WorkerHandle {
+  post(msg: unknown): void;
+  terminate(): void;
+  /** Started: from now on the worker never keeps the process alive (Node; a no-op in browsers). */
+  idle(): void;
+}
+export type WorkerFactory = (onMessage: (m: { type: string; index?: number }) => void, onExit: () => void) => WorkerHandle;
+
+/** A worker factory for this platform, or null when it has none (then the pool cannot start). */
+export async function workerFactory(): Promise<WorkerFactory | null> {
+  const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: typeof Worker; Blob?: typeof Blob; URL?: typeof URL };
+  if (g.process?.versions?.node) {
+    const name = "node:worker_threads";
+    const wt = (await import(/* @vite-ignore */ name)) as typeof import("node:worker_threads");
+    return (onMessage, onExit) => {
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true });
+      w.on("message", onMessage);
+      w.on("error", () => {}); // 'exit' follows
+      w.on("exit", onExit);
+      return { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), idle: () => w.unref() };
+    };
+  }
+  if (typeof g.Worker === "function" && typeof g.Blob === "function" && g.URL) {
+    const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    return (onMessage, onExit) => {
+      const w = new g.Worker!(url);
+      let gone = false;
+      w.onmessage = (e) => onMessage(e.data);
+      w.onerror = () => {
+        if (gone) return;
+        gone = true;
+        w.terminate();
+        onExit();
+      };
+      // As in Node, a terminated worker reports its exit (the pool replaces it unless it is stopping).
+      const terminate = () => {
+        if (gone) return;
+        gone = true;
+        w.terminate();
+        setTimeout(onExit, 0);
+      };
+      return { post: (m) => w.postMessage(m), terminate, idle: () => {} };
+    };
+  }
+  return null;
+}

@@ -8,7 +8,10 @@
 // their work into a partition that does not depend on the thread count.
 import { Arena } from "./arena.js";
 import { LowrankError } from "./errors.js";
-import { CTRL, ctrlBytes, GEN_MASK, INDEX_BITS, INDEX_MAX, PER_WORKER, W_BUSY, W_CRASH, W_DEAD, W_MAIL, W_READY, WORKER_SOURCE } from "./pool-worker.js";
+import { pause, spin, stopError, type Stop } from "./pool-wait.js";
+import { CTRL, ctrlBytes, GEN_MASK, INDEX_BITS, INDEX_MAX, PER_WORKER, W_BUSY, W_CRASH, W_DEAD, W_MAIL, W_READY, type WorkerFactory, type WorkerHandle } from "./pool-worker.js";
+
+export { workerFactory } from "./pool-worker.js";
 
 const PAGE = 65536;
 /** Bytes at the bottom of the shared memory for the threaded modules' static data: 16 slots of 64 KiB (tools/wasm-build). */
@@ -19,47 +22,6 @@ const GRACE_MS = 100;
 const MAX_FAILED_STARTS = 3;
 /** Most tasks in one job (the claim word's index field). */
 export const MAX_TASKS = INDEX_MAX - 1;
-
-/** The little a pool needs of a worker, in Node (worker_threads) or a browser (Web Worker). */
-interface WorkerHandle {
-  post(msg: unknown): void;
-  terminate(): void;
-  /** Started: from now on the worker never keeps the process alive (Node; a no-op in browsers). */
-  idle(): void;
-}
-type WorkerFactory = (onMessage: (m: { type: string; index?: number }) => void, onExit: () => void) => WorkerHandle;
-
-/** A worker factory for this platform, or null when it has none (then the pool cannot start). */
-export async function workerFactory(): Promise<WorkerFactory | null> {
-  const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: typeof Worker; Blob?: typeof Blob; URL?: typeof URL };
-  if (g.process?.versions?.node) {
-    const name = "node:worker_threads";
-    const wt = (await import(/* @vite-ignore */ name)) as typeof import("node:worker_threads");
-    return (onMessage, onExit) => {
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true });
-      w.on("message", onMessage);
-      w.on("error", () => {}); // 'exit' follows
-      w.on("exit", onExit);
-      return { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), idle: () => w.unref() };
-    };
-  }
-  if (typeof g.Worker === "function" && typeof g.Blob === "function" && g.URL) {
-    const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
-    return (onMessage, onExit) => {
-      const w = new g.Worker!(url);
-      let gone = false;
-      w.onmessage = (e) => onMessage(e.data);
-      w.onerror = () => {
-        if (gone) return;
-        gone = true;
-        w.terminate();
-        onExit();
-      };
-      return { post: (m) => w.postMessage(m), terminate: () => ((gone = true), w.terminate()), idle: () => {} };
-    };
-  }
-  return null;
-}
 
 /** One threaded module in the pool: its task kernels on the calling thread, and where each thread's scratch starts. */
 export interface PoolModule {
@@ -74,9 +36,6 @@ export interface PoolModule {
   readonly module: WebAssembly.Module;
 }
 
-/** A job that ended early: why. */
-type Stop = null | "failed" | "died" | "aborted";
-
 export class ThreadPool {
   readonly arena: Arena;
   readonly modules: PoolModule[] = [];
@@ -89,8 +48,16 @@ export class ThreadPool {
   private stopped = false;
   /** True while a job runs (sync or async); a second job then runs on one thread instead. */
   running = false;
-  /** Jobs run, their tasks, and the tasks the calling thread ran itself (the rest ran on workers). */
-  readonly stats = { jobs: 0, tasks: 0, callerTasks: 0 };
+  /** Jobs run, their tasks, the tasks the calling thread ran itself (the rest ran on workers), and the jobs it joined spinning (not blocking). */
+  readonly stats = { jobs: 0, tasks: 0, callerTasks: 0, spinJobs: 0 };
+  /**
+   * Tests: false makes the calling thread count as one that cannot block (a
+   * browser's main thread: synchronous calls stay on it, pooled runs spin),
+   * true as one that can; null (the default) detects it.
+   */
+  callerMayBlock: boolean | null = null;
+  /** The least a caller that cannot block spins for a job's workers with no task finishing (see {@link spinLimit}). */
+  spinLimitMs = 10_000;
 
   /**
    * A pool of `threads` threads (the caller and threads - 1 workers) on `memory`,
@@ -250,6 +217,11 @@ export class ThreadPool {
     Atomics.store(this.ctrl, this.w(slot, W_CRASH), 1);
   }
 
+  /** Makes worker `slot` hang, holding the next task it claims and reporting nothing, until terminated (tests). */
+  hangOnNextTask(slot: number): void {
+    Atomics.store(this.ctrl, this.w(slot, W_CRASH), 2);
+  }
+
   /** Whether worker s may still touch the job: alive and inside its claim loop. */
   private busy(s: number): boolean {
     return !!this.workers[s] && !Atomics.load(this.ctrl, this.w(s, W_DEAD)) && Atomics.load(this.ctrl, this.w(s, W_BUSY)) === 1;
@@ -308,45 +280,77 @@ export class ThreadPool {
     Atomics.store(this.ctrl, CTRL.CLAIM, (gen << INDEX_BITS) | INDEX_MAX);
   }
 
-  private error(stop: Stop, name: string): LowrankError {
-    if (stop === "aborted") return new LowrankError("ABORTED", `${name}: aborted`);
-    if (stop === "died") {
-      return new LowrankError("INTERNAL", `${name}: a worker thread of the pool died during the call; it is being replaced, and the next call runs normally`);
-    }
-    return new LowrankError("INTERNAL", `${name}: a WebAssembly kernel aborted in a worker thread (a lowrank bug: please report it)`);
-  }
 
   /**
    * Runs tasks 0..ntasks-1 of `mod.tasks[fn]` on `job` with up to `threads`
-   * threads, the calling thread included, blocking until all are done
-   * (Node, or any worker: where Atomics.wait is allowed). A failed task or a
-   * worker that dies makes it throw a LowrankError once no thread is left
-   * inside the job.
+   * threads, the calling thread included, returning once all are done. A
+   * failed task or a worker that dies makes it throw a LowrankError once no
+   * thread is left inside the job. `block` (Node, or any worker: where
+   * Atomics.wait is allowed) waits for the workers' tasks in Atomics.wait;
+   * otherwise (a browser's main thread, in an asynchronous run) the caller
+   * spins on Atomics.load. A spinning thread cannot receive a worker's exit
+   * (the event loop does not run), so it also gives up when no task has
+   * finished for {@link spinLimit}: the workers still inside the job are
+   * terminated (and replaced) and it throws INTERNAL; it never hangs.
    */
-  runSync(mod: PoolModule, fn: number, job: number, ntasks: number, threads: number): void {
+  runSync(mod: PoolModule, fn: number, job: number, ntasks: number, threads: number, block = true): void {
     const c = this.ctrl;
+    const wait = block ? (i: number, v: number, ms: number) => void Atomics.wait(c, i, v, ms) : (i: number, v: number, ms: number) => spin(c, i, v, ms);
     this.running = true;
     try {
-      for (let s = 0; s < this.workers.length; s++) while (this.busy(s)) Atomics.wait(c, this.w(s, W_BUSY), 1, 20);
+      this.settle(wait, block ? Infinity : this.spinLimitMs, false);
       const deaths = Atomics.load(c, CTRL.DEATHS);
       const gen = this.begin(mod, fn, job, ntasks, threads);
-      let stop: Stop = null;
-      for (let t = this.claim(gen, ntasks); t >= 0; t = this.claim(gen, ntasks)) this.runOwn(mod, fn, job, t);
-      for (;;) {
+      if (!block) this.stats.spinJobs++;
+      let stop: Stop = null, slowest = 0;
+      for (let t = this.claim(gen, ntasks); t >= 0; t = this.claim(gen, ntasks)) {
+        const t0 = performance.now();
+        this.runOwn(mod, fn, job, t);
+        slowest = Math.max(slowest, performance.now() - t0);
+      }
+      const limit = block ? Infinity : this.spinLimit(slowest);
+      for (let last = -1, since = 0; ;) {
         const d = Atomics.load(c, CTRL.DONE);
         if (d >= ntasks || (stop = this.stopReason(deaths))) break;
-        Atomics.wait(c, CTRL.DONE, d, 1000);
+        if (d !== last) (last = d), (since = performance.now());
+        else if (performance.now() - since > limit) {
+          stop = "stuck";
+          break;
+        }
+        wait(CTRL.DONE, d, block ? 1000 : 20);
       }
       this.close(gen);
       if (!stop && !(stop = this.stopReason(deaths))) return;
-      for (let s = 0; s < this.workers.length; s++) {
-        while (this.busy(s)) Atomics.wait(c, this.w(s, W_BUSY), 1, 20);
-        // A worker marked dead may still be stopping inside a task: give it a moment before the memory is reused.
-        if (Atomics.load(c, this.w(s, W_DEAD))) Atomics.wait(c, this.w(s, W_BUSY), 1, GRACE_MS);
-      }
-      throw this.error(stop, mod.tasks[fn]);
+      if (stop === "stuck") for (let s = 0; s < this.workers.length; s++) if (this.busy(s)) this.kill(s);
+      this.settle(wait, limit, true);
+      throw stopError(stop, mod.tasks[fn], limit);
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * How long a caller that cannot block spins with no task finishing before
+   * it gives the job's workers up: spinLimitMs, or 20 times the slowest task
+   * it ran itself in the job if longer (the tasks of a job are alike).
+   */
+  spinLimit(slowestOwnMs: number): number {
+    return Math.max(this.spinLimitMs, 20 * slowestOwnMs);
+  }
+
+  /**
+   * Waits until no worker is inside a job's claim loop (terminating one
+   * still inside after `limit` ms); with `grace`, also gives a worker marked
+   * dead a moment to stop inside its task before the memory is reused.
+   */
+  private settle(wait: (i: number, v: number, ms: number) => void, limit: number, grace: boolean): void {
+    for (let s = 0; s < this.workers.length; s++) {
+      const t0 = performance.now();
+      while (this.busy(s)) {
+        if (performance.now() - t0 > limit) this.kill(s);
+        else wait(this.w(s, W_BUSY), 1, 20);
+      }
+      if (grace && Atomics.load(this.ctrl, this.w(s, W_DEAD))) wait(this.w(s, W_BUSY), 1, GRACE_MS);
     }
   }
 
@@ -361,7 +365,7 @@ export class ThreadPool {
     try {
       for (let s = 0; s < this.workers.length; s++) while (this.busy(s)) await pause(c, this.w(s, W_BUSY), 1);
       const deaths = Atomics.load(c, CTRL.DEATHS);
-      if (signal?.aborted) throw this.error("aborted", mod.tasks[fn]);
+      if (signal?.aborted) throw stopError("aborted", mod.tasks[fn]);
       const gen = this.begin(mod, fn, job, ntasks, threads);
       let stop: Stop = null;
       for (let t = this.claim(gen, ntasks); t >= 0; t = this.claim(gen, ntasks)) {
@@ -380,20 +384,9 @@ export class ThreadPool {
         while (this.busy(s)) await pause(c, this.w(s, W_BUSY), 1);
         if (Atomics.load(c, this.w(s, W_DEAD)) && Atomics.load(c, this.w(s, W_BUSY))) await new Promise((r) => setTimeout(r, GRACE_MS));
       }
-      throw this.error(stop, mod.tasks[fn]);
+      throw stopError(stop, mod.tasks[fn]);
     } finally {
       this.running = false;
     }
   }
-}
-
-/** Waits (without blocking the thread) until c[i] may differ from v, or 20 ms. */
-function pause(c: Int32Array, i: number, v: number): Promise<unknown> {
-  const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: unknown } }).waitAsync;
-  if (waitAsync) {
-    const r = waitAsync(c, i, v, 20);
-    if (r.async) return r.value as Promise<unknown>;
-    return Promise.resolve();
-  }
-  return new Promise((r) => setTimeout(r, 1));
 }

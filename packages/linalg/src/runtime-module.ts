@@ -45,8 +45,11 @@ export interface KernelModule<E, K extends LinalgKernels> {
   /**
    * The workspace of one long (asynchronous) run on the pool: the module's
    * threaded instance with `bytes` reserved, when the pool can take the run
-   * (a pool runs, this thread may block, the pool is free, more than one of
-   * `threads` asked); null otherwise (then use `workspace`). Synchronous, so
+   * (a pool runs, the pool is free, more than one of `threads` asked); null
+   * otherwise (then use `workspace`). On a thread that cannot block (a
+   * browser's main thread) its kernels join the pool's jobs by spinning
+   * (threads.ts, `threadedInstance`), so only asynchronous runs should take
+   * one: their yields keep the page responsive between kernels. Synchronous, so
    * no other run takes the instance between the check and the reservation.
    * The run holds the pool's arena until `release()` (call it in a
    * `finally`); calls made meanwhile run on one thread.
@@ -131,7 +134,7 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
       loader.addWarmCall(fn);
     },
     pooledWorkspace(bytes, threads) {
-      const instance = threadedInstance(loader, threads, bytes);
+      const instance = threadedInstance(loader, threads, bytes, true);
       if (!instance) return null;
       const arena = instance.arena;
       let mark = -1;

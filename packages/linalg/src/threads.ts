@@ -51,6 +51,8 @@ const g = globalThis as Globals;
 
 /** Whether this thread may block in Atomics.wait: Node (any thread) and workers, not a browser's main thread. */
 export function canBlock(): boolean {
+  const forced = pool?.callerMayBlock;
+  if (forced === true || forced === false) return forced;
   return !!g.process?.versions?.node || (g.WorkerGlobalScope !== undefined && g.document === undefined);
 }
 
@@ -135,7 +137,9 @@ async function start(
   if (pool) for (const l of loaders) await joinThreads(l);
   const threads = pool ? 1 + pool.ready : 1;
   if (pool && threads < want) note ??= `${threads} of ${want} threads: some workers failed to start`;
-  if (pool && !canBlock()) note ??= "synchronous calls made on this thread run on it alone (a browser's main thread cannot wait for workers): call lowrank from a Web Worker to use every thread";
+  if (pool && !canBlock()) {
+    note ??= "synchronous calls made on this thread run on it alone (a browser's main thread cannot wait for workers); the asynchronous runs that take the pool (fits, truncated SVDs, leverage scores, Lewis weights, Tucker, CP) use every thread here: call lowrank from a Web Worker to have synchronous calls on the pool too";
+  }
   return note === undefined ? { threads } : { threads, note };
 }
 
@@ -199,12 +203,17 @@ export function threadPool(): ThreadPool | null {
 /**
  * The threaded instance of `loader`'s module set up for a run of `threads`
  * threads (default: the pool's) that reserves `bytes`, or null when the run
- * must stay on one thread: no pool, one thread asked, a thread that cannot
- * block, the pool busy with another run, or more memory than it can hold.
+ * must stay on one thread: no pool, one thread asked, the pool busy with
+ * another run, more memory than it can hold, or a thread that cannot block
+ * (a browser's main thread) unless `spin`. With `spin` (the long,
+ * asynchronous runs of `pooledWorkspace`) such a thread joins its kernels'
+ * jobs by spinning instead of waiting (ThreadPool.runSync), so those runs
+ * use the pool there too.
  */
-export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | undefined, bytes: number): WasmInstance<E> | null {
+export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | undefined, bytes: number, spin = false): WasmInstance<E> | null {
   const p = pool;
-  if (!p || threads === 1 || !canBlock()) return null;
+  const block = canBlock();
+  if (!p || threads === 1 || !(block || spin)) return null;
   const e = entries.get(loader as WasmLoader<unknown>);
   if (!e || p.running || p.arena.used > 0) return null;
   const t = Math.min(threads ?? p.threads, p.threads);
@@ -215,7 +224,7 @@ export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | und
     run: (task, job, ntasks) => {
       const fn = pm.tasks.indexOf(task);
       if (fn < 0) throw new LowrankError("INTERNAL", `${pm.name}: ${task} is not a declared task kernel`);
-      p.runSync(pm, fn, job, ntasks, t);
+      p.runSync(pm, fn, job, ntasks, t, block);
     },
   };
   return instance as WasmInstance<E>;

@@ -7,7 +7,8 @@ import { LowrankError } from "./errors.js";
 import { LongRun, SIGNAL, yieldToEventLoop } from "./long-run.js";
 import { createWorkspace as moduleWorkspace } from "./module.js";
 import { BACKEND, opt, readOptions } from "./options.js";
-import { SVD_OPTIONS, SYMMETRIC_OPTIONS } from "./schemas.js";
+import { EIGH_OPTIONS, SVD_OPTIONS } from "./schemas.js";
+import type { Dtype, DtypeOption, WithDtype } from "./dtype.js";
 import { svd, type SvdOptions, type SvdResult } from "./svd.js";
 import type { Backend, MatrixLike } from "./types.js";
 import { readMatrix } from "./validate.js";
@@ -26,13 +27,15 @@ import type { SymmetricOptions } from "./eigh.js";
  * @example
  * const { U, s, V } = await svdAsync(A, { rank: 5, signal: controller.signal });
  */
-export async function svdAsync(A: MatrixLike, opts?: SvdOptions & { signal?: AbortSignal }): Promise<SvdResult & { kind: "svd" }> {
+export async function svdAsync<D extends Dtype = "float64">(
+  A: MatrixLike, opts?: SvdOptions & DtypeOption<D> & { signal?: AbortSignal },
+): Promise<WithDtype<SvdResult & { kind: "svd"; version: number }, D>> {
   const o = readOptions("svdAsync", opts, { ...SVD_OPTIONS, ...SIGNAL });
   const run = new LongRun("svdAsync", { signal: o.signal });
   const a = readMatrix(A, "A");
   await yieldToEventLoop();
   run.check();
-  const result = svd(a, { rank: o.rank, k: o.k, method: o.method, backend: o.backend });
+  const result = svd(a, { rank: o.rank, k: o.k, method: o.method, dtype: o.dtype as D, backend: o.backend });
   run.check();
   return result;
 }
@@ -47,13 +50,15 @@ export async function svdAsync(A: MatrixLike, opts?: SvdOptions & { signal?: Abo
  * @example
  * const { values, vectors } = await eighAsync(S, { signal });
  */
-export async function eighAsync(S: MatrixLike, opts?: SymmetricOptions & { signal?: AbortSignal }): Promise<EighResult> {
-  const o = readOptions("eighAsync", opts, { ...SYMMETRIC_OPTIONS, ...SIGNAL });
+export async function eighAsync<D extends Dtype = "float64">(
+  S: MatrixLike, opts?: SymmetricOptions & DtypeOption<D> & { signal?: AbortSignal },
+): Promise<WithDtype<EighResult, D>> {
+  const o = readOptions("eighAsync", opts, { ...EIGH_OPTIONS, ...SIGNAL });
   const run = new LongRun("eighAsync", { signal: o.signal });
   const s = readMatrix(S, "S");
   await yieldToEventLoop();
   run.check();
-  const result = eigh(s, { symmetryTol: o.symmetryTol, backend: o.backend });
+  const result = eigh(s, { symmetryTol: o.symmetryTol, dtype: o.dtype as D, backend: o.backend });
   run.check();
   return result;
 }

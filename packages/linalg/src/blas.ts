@@ -6,6 +6,7 @@ import { checkFiniteValues } from "./input-checks.js";
 import { readMatrix } from "./validate.js";
 import { linalgModule, withLinalg } from "./module.js";
 import { BACKEND, opt, readOptions } from "./options.js";
+import { castResult, DTYPE, type Dtype, type DtypeOption, type WithDtype } from "./dtype.js";
 import type { Backend, BackendOptions, DenseMatrix, MatrixLike, VectorLike } from "./types.js";
 
 /** Options of {@link gemm}. */
@@ -35,6 +36,7 @@ const GEMM_OPTIONS = {
   C: opt.any<MatrixLike>(),
   beta: opt.number(),
   threads: opt.int({ min: 1, max: 64 }),
+  dtype: DTYPE,
   backend: BACKEND,
 };
 
@@ -111,12 +113,13 @@ function gemmCore(
  * overflow on the way (huge entries), it is recomputed on inputs scaled by
  * powers of two (exact) and scaled back; a result that is itself beyond the
  * double range throws NON_FINITE. Errors: INVALID_ARGUMENT (options, input
- * forms), SHAPE, EMPTY, NON_FINITE, TOO_LARGE.
+ * forms), SHAPE, EMPTY, NON_FINITE, TOO_LARGE. `dtype: "float32"` returns
+ * the f64 product rounded to a Float32Array (NON_FINITE past 3.4e38).
  *
  * @example
  * const C = gemm({ rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 4]) }, I2); // A I
  */
-export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMatrix {
+export function gemm<D extends Dtype = "float64">(A: MatrixLike, B: MatrixLike, opts?: GemmOptions & DtypeOption<D>): WithDtype<DenseMatrix, D> {
   const o = readOptions("gemm", opts, GEMM_OPTIONS);
   // On wasm the inputs' finiteness is checked once they are in WASM memory (gemmCore), not by a scan here.
   const wasm = o.backend !== "js";
@@ -145,7 +148,7 @@ export function gemm(A: MatrixLike, B: MatrixLike, opts?: GemmOptions): DenseMat
     const B_ = tB ? (p: number, j: number) => b.data[j * b.cols + p] : (p: number, j: number) => b.data[p * b.cols + j];
     redoOverflowed("gemm", data, m, n, k, A_, B_, alpha, beta, C0?.data);
   }
-  return { rows: m, cols: n, data };
+  return castResult({ rows: m, cols: n, data }, o.dtype as D, "gemm");
 }
 
 /**

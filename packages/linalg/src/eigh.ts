@@ -6,7 +6,9 @@ import { tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
 import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
-import { readSymmetricOptions } from "./schemas.js";
+import { readEighOptions } from "./schemas.js";
+import { castResult, type Dtype, type DtypeOption, type WithDtype } from "./dtype.js";
+import { RESULT_VERSION } from "./serialize.js";
 
 /** Options of {@link eigh} and {@link cholesky}. */
 export interface SymmetricOptions extends BackendOptions {
@@ -24,6 +26,8 @@ const QR_BLOCKED_MIN = QR_CROSSOVER;
 export interface EighResult {
   /** Which decomposition this is. */
   kind: "eigh";
+  /** The layout version (1). */
+  version: number;
   /** Eigenvalues in descending order. */
   values: Float64Array;
   /** n x n orthogonal; column j (vectors.data[i * n + j], i = 0..n-1) is the eigenvector of values[j]. */
@@ -45,12 +49,13 @@ export interface EighResult {
  * O(n eps). Errors: SHAPE (not square, or asymmetric beyond `symmetryTol`),
  * EMPTY, NON_FINITE, TOO_LARGE (an eigenvalue beyond the double range, which
  * entries near 1.8e308 allow), NOT_CONVERGED (after 30n QL iterations; not expected).
+ * `dtype: "float32"` returns values and vectors as Float32Arrays rounded from the f64 result.
  *
  * @example
  * const { values, vectors } = eigh({ rows: 2, cols: 2, data: new Float64Array([2, 1, 1, 2]) }); // values [3, 1]
  */
-export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
-  opts = readSymmetricOptions("eigh", opts);
+export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: SymmetricOptions & DtypeOption<D> = {}): WithDtype<EighResult, D> {
+  opts = readEighOptions(opts) as typeof opts;
   S = checkDense(S, "S");
   const n = checkSquare(S, "eigh", "S");
   const e = pow2Exponent(maxAbs(S.data));
@@ -107,5 +112,5 @@ export function eigh(S: DenseMatrix, opts: SymmetricOptions = {}): EighResult {
     const sg = z[src + bi] < 0 ? -1 : 1;
     for (let i = 0; i < n; i++) V[i * n + j] = sg * z[src + i];
   }
-  return { kind: "eigh", values, vectors: { rows: n, cols: n, data: V } };
+  return castResult<EighResult, D>({ kind: "eigh", version: RESULT_VERSION, values, vectors: { rows: n, cols: n, data: V } }, opts.dtype as D, "eigh");
 }

@@ -5,11 +5,15 @@ import { withLinalg } from "./module.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readQrOptions } from "./schemas.js";
+import { castResult, type Dtype, type DtypeOption, type WithDtype } from "./dtype.js";
+import { RESULT_VERSION } from "./serialize.js";
 
 /** Result of {@link qr}: A = Q R. */
 export interface QrResult {
   /** Which decomposition this is. */
   kind: "qr";
+  /** The layout version (1). */
+  version: number;
   /** m x min(m,n), orthonormal columns. */
   Q: DenseMatrix;
   /** min(m,n) x n, upper triangular with a non-negative diagonal. */
@@ -25,13 +29,14 @@ export interface QrResult {
  * entries near 1e-300 or 1e300 are fine.
  * O(2mn² - 2n³/3) for R plus O(4mk² - 4k³/3) for Q, k = min(m,n).
  * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE (also when an entry of R, at
- * most a column norm of A, exceeds the double range).
+ * most a column norm of A, exceeds the double range). `dtype: "float32"`
+ * returns Q and R as Float32Arrays rounded from the f64 result.
  *
  * @example
  * const { Q, R } = qr({ rows: 3, cols: 2, data: new Float64Array([1, 2, 3, 4, 5, 6]) });
  */
-export function qr(A: DenseMatrix, opts: BackendOptions = {}): QrResult {
-  opts = readQrOptions(opts);
+export function qr<D extends Dtype = "float64">(A: DenseMatrix, opts: BackendOptions & DtypeOption<D> = {}): WithDtype<QrResult, D> {
+  opts = readQrOptions(opts) as typeof opts;
   A = checkDense(A, "A");
   const m = A.rows, n = A.cols, k = Math.min(m, n);
   const e = pow2Exponent(maxAbs(A.data));
@@ -55,5 +60,5 @@ export function qr(A: DenseMatrix, opts: BackendOptions = {}): QrResult {
   for (let i = 0; i < k; i++) R.fill(0, i * n, i * n + i);
   // R_jj is the norm of what column j adds to the span: it can exceed the double range when entries are near 1.8e308.
   scaleBackPow2(R, e, "qr", "an entry of R");
-  return { kind: "qr", Q: { rows: m, cols: k, data: q }, R: { rows: k, cols: n, data: R } };
+  return castResult<QrResult, D>({ kind: "qr", version: RESULT_VERSION, Q: { rows: m, cols: k, data: q }, R: { rows: k, cols: n, data: R } }, opts.dtype as D, "qr");
 }

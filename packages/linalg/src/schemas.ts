@@ -5,18 +5,21 @@
 import { LowrankError } from "./errors.js";
 import { checkDim } from "./input.js";
 import { BACKEND, opt, readOptions, type OptionsOf } from "./options.js";
+import { DTYPE } from "./dtype.js";
 import type { DenseMatrix } from "./types.js";
 
-export const QR_OPTIONS = { backend: BACKEND };
+export const QR_OPTIONS = { dtype: DTYPE, backend: BACKEND };
 export const SVD_OPTIONS = {
-  rank: opt.int({ min: 1 }), k: opt.int({ min: 1 }), method: opt.oneOf(["auto", "jacobi", "bidiagonal"] as const), backend: BACKEND,
+  rank: opt.int({ min: 1 }), k: opt.int({ min: 1 }), method: opt.oneOf(["auto", "jacobi", "bidiagonal"] as const), dtype: DTYPE, backend: BACKEND,
 };
 export const SYMMETRIC_OPTIONS = { symmetryTol: opt.number({ min: 0 }), backend: BACKEND };
+export const EIGH_OPTIONS = { ...SYMMETRIC_OPTIONS, dtype: DTYPE };
 export const TRIANGULAR_OPTIONS = { lower: opt.boolean(), trans: opt.boolean(), unitDiagonal: opt.boolean(), backend: BACKEND };
 export const LSTSQ_OPTIONS = { rcond: opt.number({ min: 0 }), backend: BACKEND };
 
 export const readQrOptions = (o: unknown): OptionsOf<typeof QR_OPTIONS> => readOptions("qr", o, QR_OPTIONS);
 export const readSvdOptions = (o: unknown): OptionsOf<typeof SVD_OPTIONS> => readOptions("svd", o, SVD_OPTIONS);
+export const readEighOptions = (o: unknown): OptionsOf<typeof EIGH_OPTIONS> => readOptions("eigh", o, EIGH_OPTIONS);
 export const readSymmetricOptions = (fn: string, o: unknown): OptionsOf<typeof SYMMETRIC_OPTIONS> => readOptions(fn, o, SYMMETRIC_OPTIONS);
 export const readTriangularOptions = (o: unknown): OptionsOf<typeof TRIANGULAR_OPTIONS> => readOptions("solveTriangular", o, TRIANGULAR_OPTIONS);
 export const readLstsqOptions = (o: unknown): OptionsOf<typeof LSTSQ_OPTIONS> => readOptions("lstsq", o, LSTSQ_OPTIONS);

@@ -96,3 +96,28 @@ export function readSerialized(json: unknown, maxVersion: number, pkg: string): 
   if (o.data === null || typeof o.data !== "object" || Array.isArray(o.data)) throw new LowrankError("INVALID_ARGUMENT", "deserialize: data must be an object");
   return { kind: o.kind, version: o.version, data: o.data as Record<string, unknown> };
 }
+
+/**
+ * The `version` every result of every package carries beside its `kind`
+ * (decompositions, factorisations, sampling results): the layout of its
+ * fields. A reader refuses a newer one.
+ */
+export const RESULT_VERSION = 1;
+
+/**
+ * Checks a result's own `version` field before it is read or saved: absent
+ * (an object built by hand) or an integer in [1, maxVersion] is accepted; a
+ * newer version is INVALID_ARGUMENT naming the package to upgrade, anything
+ * else INVALID_ARGUMENT. Returns the version (maxVersion when absent).
+ */
+export function checkResultVersion(x: unknown, maxVersion: number, pkg: string, fn: string): number {
+  if (x === null || typeof x !== "object" || !("version" in x) || (x as { version?: unknown }).version === undefined) return maxVersion;
+  const v = (x as { version: unknown }).version;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new LowrankError("INVALID_ARGUMENT", `${fn}: the result's version ${typeof v === "number" ? v : typeof v} is not a valid version`);
+  }
+  if (v > maxVersion) {
+    throw new LowrankError("INVALID_ARGUMENT", `${fn}: the result has version ${v}, newer than this library reads (up to ${maxVersion}); upgrade ${pkg}`);
+  }
+  return v;
+}

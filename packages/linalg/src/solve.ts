@@ -7,6 +7,7 @@ import { svdScaled } from "./svd.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense, checkVector } from "./validate.js";
 import { isMatrixArg, readLstsqOptions, readTriangularOptions } from "./schemas.js";
+import { RESULT_VERSION } from "./serialize.js";
 
 /** Options of {@link solveTriangular}. */
 export interface TriangularOptions extends BackendOptions {
@@ -107,6 +108,8 @@ export interface LstsqOptions extends BackendOptions {
 export interface LstsqResult<X> {
   /** Which result this is. */
   kind: "lstsq";
+  /** The layout version (1). */
+  version: number;
   /** The minimum-norm least-squares solution (n entries, or n x k). */
   x: X;
   /** ||A x - b||₂ (per column of B when B is a matrix). */
@@ -209,6 +212,6 @@ export function lstsq(
     norms[t] = scale * Math.sqrt(ss);
   }
   if (!direct) scaleBackPow2(norms, eb, "lstsq", "the residual norm");
-  if (matrix) return { kind: "lstsq", x: { rows: n, cols: k, data: x }, residual: norms, rank, s };
-  return { kind: "lstsq", x, residual: norms[0], rank, s };
+  if (matrix) return { kind: "lstsq", version: RESULT_VERSION, x: { rows: n, cols: k, data: x }, residual: norms, rank, s };
+  return { kind: "lstsq", version: RESULT_VERSION, x, residual: norms[0], rank, s };
 }

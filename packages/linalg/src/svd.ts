@@ -8,6 +8,8 @@ import { jacobiSvd, triangleWithIdentity } from "./drivers.js";
 import type { Backend, BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readSvdOptions } from "./schemas.js";
+import { castResult, type Dtype, type DtypeOption, type WithDtype } from "./dtype.js";
+import { RESULT_VERSION } from "./serialize.js";
 
 /** Options of {@link svd}. */
 export interface SvdOptions extends BackendOptions {
@@ -28,6 +30,8 @@ export interface SvdOptions extends BackendOptions {
 export interface SvdResult {
   /** Which decomposition this is: "svd" on every result of svd and svdAsync (optional here so that factors built by hand are accepted where an SvdResult is read). */
   kind?: "svd";
+  /** The layout version (1) on every result of svd and svdAsync (optional for the same reason as `kind`). */
+  version?: number;
   /** rows x r, orthonormal columns (left singular vectors). */
   U: DenseMatrix;
   /** r singular values, descending, non-negative. */
@@ -75,19 +79,20 @@ const MAX_SWEEPS = 60;
  * when the largest singular value exceeds the double range, which entries
  * near 1.8e308 allow),
  * RANK (rank above min(m, n)), INVALID_ARGUMENT (rank not a positive
- * integer, an unknown method).
+ * integer, an unknown method). `dtype: "float32"` returns U, s and V as
+ * Float32Arrays rounded from the f64 result.
  *
  * @example
  * const { U, s, V } = svd(A, { rank: 10 });
  */
-export function svd(A: DenseMatrix, opts: SvdOptions = {}): SvdResult & { kind: "svd" } {
-  opts = readSvdOptions(opts);
-  const { U, d, V, e } = svdScaled(A, opts);
+export function svd<D extends Dtype = "float64">(A: DenseMatrix, opts: SvdOptions & DtypeOption<D> = {}): WithDtype<SvdResult & { kind: "svd"; version: number }, D> {
+  const o = readSvdOptions(opts);
+  const { U, d, V, e } = svdScaled(A, o);
   // The largest singular value can exceed the double range even when every entry is finite (‖A‖ up to sqrt(mn) max|a_ij|).
   if (!Number.isFinite(timesPow2(d[0], e))) throw tooLarge("svd", "the largest singular value", d[0], e);
   const s = new Float64Array(d.length);
   for (let i = 0; i < d.length; i++) s[i] = timesPow2(d[i], e);
-  return { kind: "svd", U, s, V };
+  return castResult({ kind: "svd" as const, version: RESULT_VERSION, U, s, V }, o.dtype as D, "svd");
 }
 
 /**

@@ -2,7 +2,7 @@
 // asynchronous forms of the steps in update.ts), recomputation, reading the
 // factors, save / load (persist.ts). Arrays: layout.ts; methods: methods/.
 import {
-  arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, SIGNAL,
+  arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, RESULT_VERSION, SIGNAL,
   type Backend, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult,
 } from "@lowrank/linalg";
 import { recomputeSettings, type AutoDecision } from "./auto.js";
@@ -343,11 +343,11 @@ export class EvolvingSvd {
    * @example
    * const { U, s, V } = es.factors();
    */
-  factors(): SvdResult & { kind: "svd" } {
+  factors(): SvdResult & { kind: "svd"; version: number } {
     this.idle();
     const f = this.f;
     f.ensure(f.U.dim, f.V.dim, arenaBytes(Math.max(f.U.dim, f.V.dim) * f.k, 0, 2));
-    return { kind: "svd", U: materialize(f.cx, f.U), s: f.sv.slice(), V: materialize(f.cx, f.V) };
+    return { kind: "svd", version: RESULT_VERSION, U: materialize(f.cx, f.U), s: f.sv.slice(), V: materialize(f.cx, f.V) };
   }
 
   /**

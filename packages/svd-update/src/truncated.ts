@@ -9,6 +9,7 @@ import type { SvdWorkspace } from "./kernels/index.js";
 import { scaledCopy } from "./lanczos-basis.js";
 import { allFinite, checkRepresentable, flushTiny, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
+import { castResult, DTYPE, RESULT_VERSION, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 import { openRunWorkspace, openScope, openWorkspace } from "./workspace.js";
 
 /**
@@ -84,6 +85,7 @@ const TRUNCATED_SCHEMA = {
   rank: RANK_OPTION, ...TSVD_OPTIONS, backend: BACKEND,
   method: opt.oneOf(["lanczos", "randomized"] as const), basisSize: opt.int({ min: 1, max: 1e6 }), maxIter: LONG_RUN.maxIter,
   threads: opt.int({ min: 1, max: 64 }),
+  dtype: DTYPE,
 };
 
 /** Options that belong to one method only (INVALID_ARGUMENT with the other). */
@@ -261,12 +263,15 @@ function* randomizedSvdSteps(ws: SvdWorkspace, A: CsrMatrix, o: Tsvd, flush: boo
  * `residuals` (see TruncatedSvdResult) and `iterations`.
  * Errors: SHAPE, EMPTY, NON_FINITE, INDEX (bad CSR), RANK, INVALID_ARGUMENT,
  * ABORTED (an already-aborted signal before any work), TOO_LARGE,
- * NOT_CONVERGED ("lanczos" after maxIter restarts).
+ * NOT_CONVERGED ("lanczos" after maxIter restarts). `dtype: "float32"` returns
+ * U, s, V and residuals as Float32Arrays rounded from the f64 result.
  *
  * @example
  * const { U, s, V, residuals } = await truncatedSvd(csr, { rank: 16 });
  */
-export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSvdOptions): Promise<SvdResult & TruncatedSvdResult> {
+export async function truncatedSvd<D extends Dtype = "float64">(
+  A: CsrMatrix | DenseMatrix, opts: TruncatedSvdOptions & DtypeOption<D>,
+): Promise<WithDtype<SvdResult & TruncatedSvdResult & { version: number }, D>> {
   if (opts === undefined) throw new LowrankError("RANK", "truncatedSvd: options with rank are required, e.g. { rank: 10 }");
   const op = readOptions("truncatedSvd", opts, TRUNCATED_SCHEMA);
   // Code written before "lanczos" became the default passes the randomized method's options: they select it.
@@ -281,7 +286,8 @@ export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSv
   if (op.rank === undefined) throw new LowrankError("RANK", "rank is required (an integer, 1 <= rank <= min(rows, cols))");
   if (method === "lanczos") {
     const lo = lanczosSettings({ ...op, rank: op.rank }, C.rows, C.cols);
-    return lanczosTruncatedSvd(C, lo, run, (bytes) => openRunWorkspace(op.backend, bytes, "truncatedSvd", op.threads));
+    const r = await lanczosTruncatedSvd(C, lo, run, (bytes) => openRunWorkspace(op.backend, bytes, "truncatedSvd", op.threads));
+    return castResult({ ...r, version: RESULT_VERSION }, op.dtype as D, "truncatedSvd");
   }
   const o = resolveTsvd(op, C.rows, C.cols);
   const ws = await openWorkspace(op.backend, tsvdBytes(C.rows, C.cols, C.indptr[C.rows], o), "truncatedSvd");
@@ -292,9 +298,9 @@ export async function truncatedSvd(A: CsrMatrix | DenseMatrix, opts: TruncatedSv
   });
   const r = await randomizedSvdIn(ws, C, o, counted);
   const U = r.U.slice(), s = r.s.slice(), V = r.V.slice();
-  return {
-    kind: "svd",
+  return castResult({
+    kind: "svd" as const, version: RESULT_VERSION,
     U: { rows: C.rows, cols: o.k, data: U }, s, V: { rows: C.cols, cols: o.k, data: V },
-    residuals: residualsOf(C, U, s, V, op.backend), iterations, method: "randomized",
-  };
+    residuals: residualsOf(C, U, s, V, op.backend), iterations, method: "randomized" as const,
+  }, op.dtype as D, "truncatedSvd");
 }

@@ -10,6 +10,7 @@ export { householderQrBlocked, householderQBlocked, qrBlockedWorkSize } from "./
 export { jacobiRows } from "./jacobi-svd";
 export { jacobiRowsScaled } from "./jacobi-scaled";
 export { tridiagonalize, tridiagonalizeUpper, tridiagonalQt, tridiagonalQl, tridiagonalQlBatched } from "./tridiagonal";
+export { secularEigen } from "./secular";
 export { bidiagonalize, bidiagonalQr } from "./bidiagonal";
 export { cholesky } from "./cholesky-rows";
 export { triangularSolve } from "./triangular";

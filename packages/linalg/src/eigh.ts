@@ -4,6 +4,7 @@ import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2, tooLarg
 import { QR_CROSSOVER, qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
 import { withLinalg } from "./module.js";
+import { DC_MIN, tridiagonalDc, tridiagonalDcWorkSize } from "./eigh-dc.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readEighOptions } from "./schemas.js";
@@ -64,7 +65,9 @@ export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: Symmetri
   // Qᵀ by the blocked kernels on wasm above their crossover (GEMM-rich), row by row otherwise.
   const blocked = n1 * n1 >= QR_BLOCKED_MIN;
   const lw = tridiagonalQlWorkSize(n);
-  const bytes = arenaBytes(2 * n * n + 4 * n + lw + (blocked ? 2 * n1 * n1 + wq : 0), 0, 10);
+  // Divide and conquer from DC_MIN: T's eigenvectors E, then the rows E Qᵀ by one GEMM (into a).
+  const dc = n >= DC_MIN;
+  const bytes = arenaBytes(2 * n * n + 4 * n + (blocked ? 2 * n1 * n1 + wq : 0) + (dc ? n * n + tridiagonalDcWorkSize(n) : lw), 0, 12);
   const { d, z } = withLinalg(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
     const a = ws.f64(n * n);
@@ -86,6 +89,14 @@ export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: Symmetri
       }
     } else {
       K.tridiagonalQt(n, a, n, tau, Z, n);
+    }
+    if (dc) {
+      const E = ws.scratch(n * n);
+      if (tridiagonalDc(K, n, d, ee, E, n, ws.scratch(tridiagonalDcWorkSize(n)), maxIter) < 0) {
+        throw new LowrankError("NOT_CONVERGED", "eigh: divide and conquer did not converge");
+      }
+      K.gemm(false, false, n, n, n, 1, E, n, Z, n, 0, a, n);
+      return { d: ws.output(d), z: ws.output(a) };
     }
     const it = K.tridiagonalQlBatched(n, d, ee, Z, n, maxIter, ws.f64(lw), lw);
     if (it < 0) throw new LowrankError("NOT_CONVERGED", `eigh: QL iteration did not converge in ${maxIter} steps`);

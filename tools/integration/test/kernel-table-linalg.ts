@@ -215,6 +215,22 @@ export const LINALG: Record<string, Entry> = {
       return { args: [n, d, e, Z, ldz, 30 * n, scratch(new Float64Array(lw)), lw] };
     },
   },
+  secularEigen: {
+    sizes: [1, 2, 5, 12],
+    make(n, r, seed) {
+      // Divide and conquer's rank-one problem after deflation: poles strictly increasing, no zero weight.
+      const ldu = pad(seed, n), d = new Float64Array(n), z = new Float64Array(n);
+      let s = 0, zz = 0;
+      for (let i = 0; i < n; i++) {
+        d[i] = (s += 0.1 + r.uniform());
+        z[i] = (r.uniform() < 0.5 ? -1 : 1) * (0.05 + r.uniform());
+        zz += z[i] * z[i];
+      }
+      for (let i = 0; i < n; i++) z[i] /= Math.sqrt(zz);
+      const U = new Float64Array((n - 1) * ldu + n);
+      return { args: [n, d, z, 0.5 + 2 * r.uniform(), new Float64Array(n), U, ldu, scratch(new Float64Array(n))] };
+    },
+  },
   bidiagonalize: {
     sizes: [1, 2, 5, 12],
     make(n, r, seed) {

@@ -17,6 +17,7 @@ import { householderQBlocked, householderQrBlocked } from "./qr-blocked.js";
 import { spmm, spmmT } from "./sparse.js";
 import { triangularSolve } from "./triangular.js";
 import { tridiagonalize, tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt } from "./tridiagonal.js";
+import { secularEigen } from "./secular.js";
 import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
 
 /**
@@ -141,6 +142,17 @@ export interface LinalgKernels {
     n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number, work: Float64Array, lwork: number,
   ): number;
   /**
+   * Eigenpairs of diag(d) + rho z zᵀ (k x k; d strictly increasing, rho > 0,
+   * no z_i zero: divide and conquer's rank-one update after deflation, as
+   * dlaed4 + dlaed3): eigenvalues ascending to lam, unit eigenvectors to the
+   * rows of U (k x k, leading dimension ldu) by Löwner's formula, orthogonal to
+   * working precision. `work` holds k. Returns the secular iterations, -1 if
+   * a root did not converge. O(k²) per iteration round.
+   */
+  secularEigen(
+    k: number, d: Float64Array, z: Float64Array, rho: number, lam: Float64Array, U: Float64Array, ldu: number, work: Float64Array,
+  ): number;
+  /**
    * Householder reduction of the square n x n A to upper bidiagonal B = Qᵀ A P
    * (as dgebd2): d (n, >= 0) the diagonal, e (n) the superdiagonal, e[n-1] = 0.
    * Q's reflectors below the diagonal (householderQr's layout, tau in tauq), P's
@@ -210,6 +222,7 @@ export const jsKernels: LinalgKernels = {
   tridiagonalQt,
   tridiagonalQl,
   tridiagonalQlBatched,
+  secularEigen,
   bidiagonalize,
   bidiagonalQr,
   cholesky,

@@ -7,6 +7,8 @@ import { startFactors, sweep, type CpWork } from "./cp-sweep.js";
 import { mttkrpScratch, type TensorKernels } from "./kernels/index.js";
 import { modeBasisScratch } from "./mode-basis.js";
 import { fillWithMean } from "./impute.js";
+import { cpAuto } from "./completion-formats.js";
+import type { CompletionChoice } from "./auto-completion.js";
 import { runSpace } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike, ThreadOptions } from "./types.js";
@@ -17,8 +19,12 @@ const EPS = 2.220446049250313e-16;
 
 /** Options of {@link cp}. */
 export interface CpOptions extends IterativeOptions, ThreadOptions {
-  /** Number of rank-one terms R (required). */
-  rank: number;
+  /**
+   * Number of rank-one terms R (required without `mask`). With `mask` and no
+   * rank the model is chosen on a hold-out of the observed entries (see
+   * `tensorRing`'s `mask`).
+   */
+  rank?: number;
   /** `svd` (default): leading left singular vectors of each unfolding (random columns past I_n); `random`: Gaussian factors. */
   init?: "svd" | "random";
   /** Seed of the random initial factors and of the columns `svd` cannot fill (default 0). */
@@ -46,6 +52,8 @@ const SCHEMA = {
 export interface CpResult extends CpDecomposition {
   /** Relative error ‖X - X̂‖/‖X‖ after each sweep, when `returnErrors`. */
   errors?: number[];
+  /** With `mask` and no `rank`: the model the hold-out chose. */
+  completion?: CompletionChoice;
 }
 
 /**
@@ -76,6 +84,7 @@ export interface CpResult extends CpDecomposition {
  */
 export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> {
   const o = readOpts("cp", opts, SCHEMA);
+  if (o.mask !== undefined && o.rank === undefined) return cpAuto(input, opts);
   const { run, mask, X: X0, rank: R } = readSweepInput("cp", input, o);
   let X: Tensor = X0;
   const init = o.init ?? "svd";

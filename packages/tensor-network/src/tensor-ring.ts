@@ -4,6 +4,8 @@
 import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type OptionCheck, type Tensor } from "@lowrank/linalg";
 import { trAls, type TrAlsSettings } from "./tr-als.js";
 import { resolveLambda } from "./completion-lambda.js";
+import { ringAuto } from "./completion-formats.js";
+import type { CompletionChoice } from "./auto-completion.js";
 import { defaultTruncationRoute } from "./mode-basis.js";
 import { trSvd } from "./tr-svd.js";
 import type { IterativeOptions, TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
@@ -77,6 +79,8 @@ const SCHEMA = {
 export interface TensorRingResult extends TensorNetwork {
   /** TR-ALS's relative error after each sweep, when `returnErrors`. */
   errors?: number[];
+  /** With `mask` and no `rank`: the model the hold-out chose. */
+  completion?: CompletionChoice;
 }
 
 /**
@@ -125,6 +129,7 @@ export interface TensorRingResult extends TensorNetwork {
 export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
   const o = readOpts("tensorRing", opts, SCHEMA);
   const run = new LongRun<{ iteration: number; error: number }>("tensorRing", { onProgress: o.onProgress, signal: o.signal });
+  if (o.mask !== undefined && o.rank === undefined && o.method !== "svd" && o.eps === undefined) return ringAuto(input, opts);
   const method = o.method ?? "svd";
   let mask: Uint8Array | null = null;
   let X: Tensor;

@@ -8,6 +8,8 @@ import { checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, 
 import { scaleTensor, unscaleLast } from "./scaling.js";
 import { trAls, type TrAlsSettings } from "./tr-als.js";
 import { resolveLambda } from "./completion-lambda.js";
+import { trainAuto } from "./completion-formats.js";
+import type { CompletionChoice } from "./auto-completion.js";
 
 /** Options of {@link tensorTrain}. */
 export interface TensorTrainOptions extends BackendOptions {
@@ -65,13 +67,13 @@ export interface TensorTrainOptions extends BackendOptions {
  * const tt = await tensorTrain(X, { eps: 1e-6 });
  * tt.ranks; // [1, r_1, ..., r_{N-1}, 1]
  */
-export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[] }> {
+export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[]; completion?: CompletionChoice }> {
   const o = readOpts("tensorTrain", opts, SCHEMA);
   const run = new LongRun<{ iteration: number; error: number }>("tensorTrain", { onProgress: o.onProgress, signal: o.signal });
   if (o.mask !== undefined) {
     const { X, mask } = readMaskedTensor(input, o.mask, "X");
     if (X.shape.length < 2) throw new LowrankError("SHAPE", "tensorTrain: completion needs at least two modes");
-    if (o.maxRank === undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: a mask needs maxRank (the TT ranks to fit)");
+    if (o.maxRank === undefined) return trainAuto(input, opts);
     const caps = bondCaps(o.maxRank, X.shape.length);
     const { X: Xs, scale } = scaleTensor(X, mask);
     const settings: TrAlsSettings = {

@@ -11,14 +11,15 @@ import { runSpace } from "./pooled.js";
 import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
+import { tuckerAuto } from "./completion-formats.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
 import { checkRanks, checkSizes, prod, RANKS, readOpts, readSweepInput, SEED, SWEEP_OPTIONS, UNFOLDING_SVD } from "./validate.js";
 import { checkResult, scaled, scaleTensor } from "./scaling.js";
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions extends IterativeOptions, ThreadOptions {
-  /** Multilinear rank: one number for every mode or one per mode (required). */
-  rank: number | number[];
+  /** Multilinear rank: one number for every mode or one per mode (required without `mask`; with it, chosen when absent, see `tensorRing`). */
+  rank?: number | number[];
   /** `hosvd` (default), `st-hosvd` (sequentially truncated) or `hooi` (iterated from ST-HOSVD). */
   method?: "hosvd" | "st-hosvd" | "hooi";
   /**
@@ -97,6 +98,7 @@ export interface TuckerResult extends TuckerDecomposition {
  */
 export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<TuckerResult> {
   const o = readOpts("tucker", opts, SCHEMA);
+  if (o.mask !== undefined && o.rank === undefined) return tuckerAuto(input, opts);
   const { run, mask, X: X0, rank } = readSweepInput("tucker", input, o);
   let X: Tensor = X0;
   const shape = X.shape, N = shape.length, S = X.data.length;

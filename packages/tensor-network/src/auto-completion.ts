@@ -1,0 +1,243 @@
+// Completion with a mask and no rank (tucker, cp, tensorTrain, tensorRing):
+// the model chosen on a hold-out of the observed entries between the
+// format's fits at ranks 1, 2, 3, ... and smooth interpolations along the
+// modes, then refitted on all observed entries (see docs/ARCHITECTURE.md,
+// tensor-network, "Completion without a rank").
+import { LowrankError, Rng, type Tensor } from "@lowrank/linalg";
+import { extreme, magnitude, scaled } from "./scaling.js";
+
+/** What the hold-out chose, returned as `completion` on the result. */
+export interface CompletionChoice {
+  /** `low-rank`: the format's fit at `rank`; `smooth`: the interpolation along `modes`, stored exactly in the format. */
+  model: "low-rank" | "smooth";
+  /** The rank of the chosen fit (low-rank). */
+  rank?: number;
+  /** The modes the interpolation smooths along (smooth). */
+  modes?: number[];
+  /** ‖held-out entries - model‖ / ‖held-out entries‖ of the chosen model fitted without them. */
+  heldOutError: number;
+}
+
+/** How one format takes part: its fit at a rank, its dense value, and its exact form of a full tensor. */
+export interface CompletionFormat<R> {
+  /**
+   * The format's completion of X observed on `mask` at ladder rung `rank`
+   * (`final`: the fit returned, on every observed entry; `attempt` > 0: a
+   * retry of it from another start).
+   */
+  fit: (X: Tensor, mask: Uint8Array, rank: number, final: boolean, attempt: number) => Promise<R>;
+  /** The dense tensor of a result. */
+  dense: (result: R) => Promise<Float64Array>;
+  /** The format holding the full tensor X exactly (up to rounding). */
+  exact: (X: Tensor) => Promise<R>;
+  /** Starts the final fit may take (1 for a format whose start is not random). */
+  attempts: number;
+  /** Highest rung of the ladder. */
+  maxRank: number;
+  /** The caller's abort check, between fits. */
+  check: () => void;
+}
+
+/** Share of the observed entries (or of the last mode's fibres) held out. */
+const HOLD_OUT = 0.1;
+/** Rungs without a better held-out error before the ladder stops. */
+const PATIENCE = 2;
+/** A held-out error this small is exact recovery: the ladder stops there. */
+const EXACT = 1e-9;
+
+/**
+ * Observed entries split into training and held-out ones: each observed
+ * unit falls in one of 1 / HOLD_OUT folds at random (`seed`), and fold
+ * `fold` is held out. When the mask is constant along the last mode's fibres
+ * (an image's pixels: every channel or none), the units are those fibres, as
+ * the missing ones are whole fibres; else single entries.
+ */
+export function holdOut(shape: number[], mask: Uint8Array, seed: number, fold = 0): { train: Uint8Array; held: Int32Array } {
+  const S = mask.length, last = shape[shape.length - 1];
+  let fibres = last > 1;
+  for (let f = 0; fibres && f < S; f += last) for (let i = f + 1; i < f + last; i++) if (!mask[i] !== !mask[f]) fibres = false;
+  const step = fibres ? last : 1, folds = Math.round(1 / HOLD_OUT);
+  const rng = new Rng(seed);
+  const train = Uint8Array.from(mask), held: number[] = [];
+  let observed = 0;
+  for (let i = 0; i < S; i++) observed += mask[i] ? 1 : 0;
+  for (let f = 0; f < S; f += step) {
+    if (!mask[f] || Math.floor(rng.uniform() * folds) !== fold) continue;
+    // Keep at least one entry for training.
+    if (held.length + step >= observed) break;
+    for (let i = f; i < f + step; i++) {
+      train[i] = 0;
+      held.push(i);
+    }
+  }
+  return { train, held: Int32Array.from(held) };
+}
+
+/** Σ (Y - X)² and Σ X² over the held-out entries. */
+function heldSums(X: Float64Array, Y: Float64Array, held: Int32Array): [number, number] {
+  let e = 0, n = 0;
+  for (let t = 0; t < held.length; t++) {
+    const i = held[t];
+    e += (Y[i] - X[i]) ** 2;
+    n += X[i] * X[i];
+  }
+  return [e === e ? e : Infinity, n];
+}
+
+/** ‖Y - X‖ / ‖X‖ over the held-out entries (0/0 = 0). */
+function heldError(X: Float64Array, Y: Float64Array, held: Int32Array): number {
+  return ratio(heldSums(X, Y, held));
+}
+
+function ratio([e, n]: [number, number]): number {
+  return n === 0 ? (e === 0 ? 0 : Infinity) : Math.sqrt(e / n);
+}
+
+/**
+ * The smoothest completion along `modes`: the unobserved entries minimise
+ * Σ over neighbouring pairs (a, b) along those modes of (y_a - y_b)², the
+ * observed ones fixed (a discrete Laplace equation, harmonic interpolation).
+ * Conjugate gradients from the observed mean, to a residual of 1e-8 of the
+ * first or 4 (Σ I_k) iterations; entries no path along `modes` links to an
+ * observed one keep the mean. O(size |modes|) per iteration.
+ */
+export function smoothFill(X: Tensor, mask: Uint8Array, modes: number[], check: () => void = () => {}): Float64Array {
+  const shape = X.shape, S = X.data.length, N = shape.length;
+  const stride = new Array<number>(N);
+  for (let k = N - 1, s = 1; k >= 0; k--) {
+    stride[k] = s;
+    s *= shape[k];
+  }
+  let sum = 0, count = 0;
+  for (let i = 0; i < S; i++) {
+    if (!mask[i]) continue;
+    sum += X.data[i];
+    count++;
+  }
+  const y = Float64Array.from(X.data, (v, i) => (mask[i] ? v : sum / count));
+  // out = (L v) on the unobserved entries, 0 on the observed ones.
+  const lap = (v: Float64Array, out: Float64Array): void => {
+    out.fill(0);
+    for (const k of modes) {
+      const st = stride[k], n = shape[k];
+      for (let i = 0; i < S; i++) {
+        const c = Math.floor(i / st) % n;
+        if (c + 1 < n) {
+          const d = v[i] - v[i + st];
+          out[i] += d;
+          out[i + st] -= d;
+        }
+      }
+    }
+    for (let i = 0; i < S; i++) if (mask[i]) out[i] = 0;
+  };
+  const r = new Float64Array(S), p = new Float64Array(S), q = new Float64Array(S);
+  lap(y, r);
+  for (let i = 0; i < S; i++) r[i] = -r[i];
+  p.set(r);
+  let rr = dot(r, r);
+  const stop = 1e-16 * rr, most = 4 * modes.reduce((a, k) => a + shape[k], 0);
+  for (let it = 0; it < most && rr > stop && rr > 0; it++) {
+    if (it % 32 === 0) check();
+    lap(p, q);
+    const alpha = rr / dot(p, q);
+    for (let i = 0; i < S; i++) {
+      y[i] += alpha * p[i];
+      r[i] -= alpha * q[i];
+    }
+    const next = dot(r, r), beta = next / rr;
+    rr = next;
+    for (let i = 0; i < S; i++) p[i] = r[i] + beta * p[i];
+  }
+  return y;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/**
+ * The candidate sets of modes to smooth along: every mode longer than 1, and
+ * that set without each one of its modes in turn (a mode whose neighbours
+ * are unrelated, such as an image's colour channels, is then left out).
+ */
+export function smoothCandidates(shape: number[]): number[][] {
+  const all = shape.map((_, k) => k).filter((k) => shape[k] > 1);
+  const out = all.length > 0 ? [all] : [];
+  if (all.length > 1) for (const k of all) out.push(all.filter((j) => j !== k));
+  return out;
+}
+
+/** The flat indices of the nonzero entries. */
+function indices(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(i);
+  return out;
+}
+
+/** Folds the smooth candidates are compared on (they are cheap; one fold is noisy on small tensors). */
+const SMOOTH_FOLDS = 5;
+
+/**
+ * Chooses and fits the completion of X observed on `mask`. The smooth
+ * candidates are compared on SMOOTH_FOLDS folds of held-out entries (errors
+ * pooled); the format's fits at ranks 1, 2, ... on the first fold, until its
+ * held-out error has not improved for PATIENCE rungs, is exact, or `maxRank`.
+ * The least first-fold error wins (a smooth model only when strictly better),
+ * and is refitted on every observed entry.
+ */
+export async function autoComplete<R extends object>(X0: Tensor, mask: Uint8Array, seed: number, f: CompletionFormat<R>): Promise<R & { completion: CompletionChoice }> {
+  // Errors and the interpolation on X scaled by a power of two when its observed entries are extreme.
+  const e = magnitude(X0.data.filter((_, i) => mask[i] !== 0));
+  const sc = extreme(e) ? -e : 0;
+  const X = { shape: X0.shape, data: scaled(X0.data, sc) };
+  const folds = Array.from({ length: SMOOTH_FOLDS }, (_, k) => holdOut(X.shape, mask, seed, k));
+  const { train, held } = folds[0];
+  if (held.length === 0) throw new LowrankError("EMPTY", "completion without a rank needs at least two observed entries");
+  let smooth: { modes: number[]; pooled: number; err: number } | null = null;
+  for (const modes of smoothCandidates(X.shape)) {
+    let e = 0, n = 0, first = 0;
+    for (let k = 0; k < folds.length; k++) {
+      f.check();
+      const sums = heldSums(X.data, smoothFill(X, folds[k].train, modes, f.check), folds[k].held);
+      if (k === 0) first = ratio(sums);
+      e += sums[0];
+      n += sums[1];
+    }
+    const pooled = ratio([e, n]);
+    if (!smooth || pooled < smooth.pooled) smooth = { modes, pooled, err: first };
+  }
+  const trained = Int32Array.from(indices(train)), observed = Int32Array.from(indices(mask));
+  let best: { rank: number; err: number; fitted: number } | null = null;
+  for (let rank = 1, worse = 0; rank <= f.maxRank && worse < PATIENCE; rank++) {
+    f.check();
+    const Y = scaled(await f.dense(await f.fit(X0, train, rank, false, 0)), sc);
+    const err = heldError(X.data, Y, held);
+    if (!best || err < best.err) {
+      best = { rank, err, fitted: heldError(X.data, Y, trained) };
+      worse = 0;
+    } else {
+      worse++;
+    }
+    if (best.err <= EXACT) break;
+  }
+  if (smooth && (!best || smooth.err < best.err)) {
+    const result = await f.exact({ shape: X.shape, data: scaled(smoothFill(X, mask, smooth.modes, f.check), -sc) });
+    return { ...result, completion: { model: "smooth", modes: smooth.modes, heldOutError: smooth.err } };
+  }
+  // The final fit from up to f.attempts starts: ALS can stall in a poor local minimum from one start
+  // where the fit on the training entries did not; a fit within twice its error there is kept.
+  let result: R | null = null, least = Infinity;
+  for (let attempt = 0; attempt < f.attempts && least > 2 * best!.fitted + 1e-8; attempt++) {
+    f.check();
+    const fit = await f.fit(X0, mask, best!.rank, true, attempt);
+    const err = heldError(X.data, scaled(await f.dense(fit), sc), observed);
+    if (!result || err < least) {
+      result = fit;
+      least = err;
+    }
+  }
+  return { ...result!, completion: { model: "low-rank", rank: best!.rank, heldOutError: best!.err } };
+}

@@ -4,4 +4,5 @@ export * from "../../linalg/assembly/index";
 export { alsHalfStep } from "./als-half-step";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";
-export { alsHalfStepTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";
+export { bpmfAccumulate, bpmfHalfStep } from "./bpmf";
+export { alsHalfStepTask, bpmfHalfStepTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";

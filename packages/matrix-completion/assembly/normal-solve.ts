@@ -39,17 +39,7 @@ export function normalSolve(
   mu: f64, reg: f64, regBias: f64, fitBias: bool, G: usize, b: usize,
 ): bool {
   const d = fitBias ? k + 1 : k;
-  memory.fill(G, 0, <usize>(d * d) << 3);
-  memory.fill(b, 0, <usize>d << 3);
-  let q = start;
-  for (; q + 4 <= end; q += 4) {
-    gram4(k, d, G, factorRow(F, idx, q, k), factorRow(F, idx, q + 1, k), factorRow(F, idx, q + 2, k), factorRow(F, idx, q + 3, k));
-    for (let u = 0; u < 4; u++) addTarget(q + u, k, idx, vals, F, otherBias, mu, fitBias, d, G, b);
-  }
-  for (; q < end; q++) {
-    gram1(k, d, G, factorRow(F, idx, q, k));
-    addTarget(q, k, idx, vals, F, otherBias, mu, fitBias, d, G, b);
-  }
+  formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b);
   for (let r = 0; r < k; r++) {
     const p = G + (<usize>(r * d + r) << 3);
     store<f64>(p, load<f64>(p) + reg);
@@ -62,4 +52,25 @@ export function normalSolve(
   triangularSolve(true, false, false, d, 1, G, d, b, 1);
   triangularSolve(true, true, false, d, 1, G, d, b, 1);
   return true;
+}
+
+/**
+ * The unregularised normal equations of the row whose observations are q in [start, end):
+ * G (lower triangle, d x d, zeroed first) = Σ [F_j, 1][F_j, 1]ᵀ and b = Σ t [F_j, 1] (the 1 when fitBias).
+ */
+@inline export function formNormal(
+  start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool, G: usize, b: usize,
+): void {
+  const d = fitBias ? k + 1 : k;
+  memory.fill(G, 0, <usize>(d * d) << 3);
+  memory.fill(b, 0, <usize>d << 3);
+  let q = start;
+  for (; q + 4 <= end; q += 4) {
+    gram4(k, d, G, factorRow(F, idx, q, k), factorRow(F, idx, q + 1, k), factorRow(F, idx, q + 2, k), factorRow(F, idx, q + 3, k));
+    for (let u = 0; u < 4; u++) addTarget(q + u, k, idx, vals, F, otherBias, mu, fitBias, d, G, b);
+  }
+  for (; q < end; q++) {
+    gram1(k, d, G, factorRow(F, idx, q, k));
+    addTarget(q, k, idx, vals, F, otherBias, mu, fitBias, d, G, b);
+  }
 }

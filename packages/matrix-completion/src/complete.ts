@@ -12,7 +12,7 @@ import { completionModule } from "./module.js";
 export interface CompleteOptions {
   /** Rank k of the factors (default 10, at most 1024 and min(rows, cols)). */
   rank?: number;
-  /** Algorithm (default "als"). */
+  /** Algorithm (default "als"; "bpmf": Bayesian matrix factorisation by Gibbs sampling, no lambda to choose). */
   method?: Method;
   /**
    * als: ridge per observation (ALS-WR), or "auto" (the default): chosen on a
@@ -20,16 +20,22 @@ export interface CompleteOptions {
    * plain ridge guarding rows with fewer than k entries (default 1e-10). At most 1e100.
    */
   lambda?: number | "auto";
-  /** als: fit a global mean and row/column biases (default true). */
+  /** als, bpmf: fit a global mean and row/column biases (default true). */
   biases?: boolean;
   /** als: ridge on each bias, a prior count of observations (default 5, at most 1e100). */
   biasLambda?: number;
-  /** Clamp predictions to the range of the training values, as rating scales are bounded (default true for als, false otherwise). */
+  /** Clamp predictions to the range of the training values, as rating scales are bounded (default true for als and bpmf, false otherwise). */
   clip?: boolean;
-  /** Iterations, each one V half-step and one U half-step (default 20 for als, 100 for altmin / robust-altmin). */
+  /** Iterations, each one V half-step and one U half-step (default 20 for als, 100 for altmin / robust-altmin, 40 Gibbs sweeps for bpmf). */
   maxIter?: number;
-  /** Stop when the training loss improves by less than tol (relative) in one iteration (default 1e-5 als, 1e-10 otherwise). */
+  /**
+   * Stop when the training loss improves by less than tol (relative) in one iteration (default 1e-5 als, 1e-10
+   * altmin / robust-altmin); bpmf: when the averaged model's training RMSE moves by less than tol (relative) with a
+   * sample (default 0: every sweep runs).
+   */
   tol?: number;
+  /** bpmf: Gibbs sweeps discarded before samples are kept (default 10, or maxIter - 1 if less; below maxIter). Each kept sweep adds k to the model's rank. */
+  burnIn?: number;
   /** Seed of the random initialisation and sketches (default 0). */
   seed?: number;
   /** "wasm" (default) or "js" (the TypeScript reference). */
@@ -78,8 +84,12 @@ const MAX_RANK = 1024;
 
 const COMPLETE_OPTIONS = {
   rank: opt.int({ min: 1, max: MAX_RANK }),
-  method: opt.oneOf(["als", "altmin", "robust-altmin"] as const),
+  method: opt.oneOf(["als", "altmin", "robust-altmin", "bpmf"] as const),
+  burnIn: opt.int({ min: 0, max: MAX_INNER_LOOP }),
   lambda: opt.either(opt.number({ min: 0, max: MAX_RIDGE }), opt.oneOf(["auto"] as const), `a number in [0, ${MAX_RIDGE}] or "auto"`),
+/** bpmf's default sweeps and burn-in (chosen on synthetic ratings, see the README). */
+const BPMF_SWEEPS = 40, BPMF_BURN_IN = 10;
+
   biases: opt.boolean(),
   biasLambda: opt.number({ min: 0, max: MAX_RIDGE }),
   clip: opt.boolean(),
@@ -125,7 +135,7 @@ export async function complete(observations: ObservationsInput, options: Complet
   const run = new LongRun<IterationRecord>("complete", { onProgress: o.onProgress, signal: o.signal });
   const obs = checkObservations(observations, "complete: observations", { limit: true });
   const method: Method = o.method ?? "als";
-  const als = method === "als";
+  const als = method === "als", bpmf = method === "bpmf";
   const k = o.rank ?? 10;
   const n = obs.rows, m = obs.cols;
   if (k > Math.min(n, m)) throw new LowrankError("RANK", `complete: rank ${k} exceeds min(rows, cols) = ${Math.min(n, m)}`);
@@ -133,7 +143,11 @@ export async function complete(observations: ObservationsInput, options: Complet
   if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `complete: lambda: "auto" is only for method "als"`);
   // Without clipping the bounds are the widest finite ones (a no-op on any finite prediction), so a model holds no Infinity.
   let lo = -Number.MAX_VALUE, hi = Number.MAX_VALUE;
-  if (o.clip ?? als) {
+  if (bpmf && (o.lambda !== undefined || o.biasLambda !== undefined)) {
+    throw new LowrankError("INVALID_ARGUMENT", `complete: method "bpmf" draws its regularisation from the data; lambda and biasLambda are for "als"`);
+  }
+  if (!bpmf && o.burnIn !== undefined) throw new LowrankError("INVALID_ARGUMENT", `complete: burnIn is only for method "bpmf"`);
+  if (o.clip ?? (als || bpmf)) {
     lo = Infinity;
     hi = -Infinity;
     for (let q = 0; q < obs.values.length; q++) {
@@ -143,17 +157,18 @@ export async function complete(observations: ObservationsInput, options: Complet
   }
   const settings: FitSettings = {
     method, k,
-    maxIter: o.maxIter ?? (als ? 20 : 100),
-    tol: o.tol ?? (als ? 1e-5 : 1e-10),
+    maxIter: o.maxIter ?? (als ? 20 : bpmf ? BPMF_SWEEPS : 100),
+    tol: o.tol ?? (als ? 1e-5 : bpmf ? 0 : 1e-10),
     lambda: lambdaOpt === "auto" ? 0 : lambdaOpt, // "auto": replaced by selectLambda below
     biasLambda: o.biasLambda ?? 5,
-    biases: als && (o.biases ?? true),
+    biases: (als || bpmf) && (o.biases ?? true),
     lo, hi,
     seed: o.seed ?? 0,
     sketchSize: o.sketchSize ?? 4 * k,
     sketch: o.sketch ?? "countsketch",
     innerTol: o.innerTol ?? 0.1,
     maxInner: o.maxInner ?? 10,
+    burnIn: 0,
     incoherence: o.incoherence ?? 2,
     powerIters: o.powerIters ?? 4,
     backend: o.backend,
@@ -165,6 +180,12 @@ export async function complete(observations: ObservationsInput, options: Complet
   if (settings.sketchSize <= k) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must exceed the rank (${k}), got ${settings.sketchSize}`);
   let validation: Observations | null = null;
   if (o.validation !== undefined) {
+  if (bpmf) {
+    if (o.burnIn !== undefined && o.burnIn >= settings.maxIter) {
+      throw new LowrankError("INVALID_ARGUMENT", `complete: burnIn (${o.burnIn}) must be below maxIter (${settings.maxIter}): no sample would be kept`);
+    }
+    settings.burnIn = o.burnIn ?? Math.min(BPMF_BURN_IN, settings.maxIter - 1);
+  }
     validation = checkObservations(o.validation, "complete: validation", { allowEmpty: true, limit: true });
     if (validation.rows !== n || validation.cols !== m) {
       throw new LowrankError("SHAPE", `complete: validation is ${validation.rows} x ${validation.cols}, observations are ${n} x ${m}`);

@@ -2,6 +2,7 @@
 // (history, progress, abort, convergence) shared by every method.
 import { checkSize, LowrankError, MAX_TOTAL_ENTRIES, MAX_WASM_BYTES, type Backend, type LongRun } from "@lowrank/linalg";
 import { alsWorkSize, setupAls } from "./als.js";
+import { bpmfWorkSize, iterateBpmf, keptSamples } from "./bpmf.js";
 import { altMinWorkSize, setupAltMin, type AltMinSettings } from "./altmin.js";
 import { CompletionModel, type IterationRecord, type Method } from "./model.js";
 import { plannedThreads, privateWorkspace, threadedWorkspace } from "./run-workspace.js";
@@ -16,6 +17,8 @@ export interface FitSettings {
   k: number;
   maxIter: number;
   tol: number;
+  /** bpmf: sweeps discarded before samples are kept (below maxIter). */
+  burnIn: number;
   lambda: number;
   biasLambda: number;
   biases: boolean;
@@ -50,10 +53,11 @@ function altSettings(s: FitSettings, slots: number): AltMinSettings {
  * count: an exact half-step's scratch once per thread the run may use (each
  * thread solves its rows in its own, src/parallel.ts).
  */
-function workSizeOf(s: FitSettings, n: number, m: number, maxCount: number, slots: number): number {
+function workSizeOf(s: FitSettings, n: number, m: number, maxCount: number, slots: number, nnz: number, v: number): number {
   const k = s.k;
   if (s.method === "als") return slots * alsWorkSize(k);
   return Math.max(spectralWorkSize(n, m, k, Math.min(k + 10, n, m)), altMinWorkSize(n, m, k, maxCount, altSettings(s, slots)));
+  if (s.method === "bpmf") return bpmfWorkSize(n, m, k, s.biases, slots, nnz, v);
 }
 
 /** Largest single block on the wasm backend: the arena's 16-byte rounding works in 32-bit arithmetic. */
@@ -70,9 +74,15 @@ export function checkRunSize(
   obs: Observations, validation: Observations | null, s: FitSettings, maxCount: number, slots = plannedThreads(s.backend, s.threads),
 ): number {
   const n = obs.rows, m = obs.cols, nnz = obs.values.length, k = s.k, v = validation?.values.length ?? 0;
-  const work = workSizeOf(s, n, m, maxCount, slots);
+  const work = workSizeOf(s, n, m, maxCount, slots, nnz, v);
   checkSize(n * k, "complete: U (rows x rank)");
   checkSize(m * k, "complete: V (cols x rank)");
+  if (s.method === "bpmf") {
+    // The kept samples (JS arrays) and the model's factors, rank k times the kept samples.
+    const wide = k * keptSamples(s);
+    checkSize(Math.max(n, m) * wide, "complete: the kept samples (rows x rank x samples)");
+    checkSize(2 * (n + m) * wide, "complete: the kept samples and the model's factors", MAX_TOTAL_ENTRIES);
+  }
   checkSize(Math.max(n, m) + 1, "complete: row and column pointers");
   checkSize(work, "complete: the method's scratch");
   // Index (6 nnz + pointers), workspace state (5 nnz, factors, biases, scratch, validation), the model's copies.
@@ -97,12 +107,14 @@ export async function fit(
   const maxCount = Math.max(ix.maxRowCount, ix.maxColCount);
   // Scratch for this many threads' solves, fixed once for the run (the pool may change while it awaits).
   const slots = plannedThreads(s.backend, s.threads);
-  const workSize = workSizeOf(s, n, m, maxCount, slots);
+  const workSize = workSizeOf(s, n, m, maxCount, slots, obs.values.length, validation?.values.length ?? 0);
   const bytes = checkRunSize(obs, validation, s, maxCount, slots);
   // Threaded when the pool can take the run; the views are taken at once, before anything else runs.
   const rw = threadedWorkspace(s.backend, bytes, s.threads) ?? (await privateWorkspace(s.backend, bytes));
   try {
-    return await iterate(s, search, ix, allocateState(rw.ws, ix, s.k, workSize, validation), slots);
+    const st = allocateState(rw.ws, ix, s.k, workSize, validation);
+    if (s.method === "bpmf") return await iterateBpmf(s, st, slots, { ptr: ix.rowPtr, cols: ix.rowCols });
+    return await iterate(s, search, ix, st, slots);
   } finally {
     rw.release();
   }

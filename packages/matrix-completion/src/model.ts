@@ -4,7 +4,7 @@ import { readOpts } from "./options.js";
 import { modelFromBytes, modelFromJSON, modelToBytes, modelToJSON, type CompletionModelJSON, type ModelParts } from "./persist.js";
 
 /** Which algorithm fitted a model. */
-export type Method = "als" | "altmin" | "robust-altmin";
+export type Method = "als" | "altmin" | "robust-altmin" | "bpmf";
 
 /** One iteration of a run. */
 export interface IterationRecord {
@@ -66,7 +66,7 @@ export interface ModelIds {
 
 const make = (...a: ModelParts) => new CompletionModel(...a);
 
-const METHODS: readonly Method[] = ["als", "altmin", "robust-altmin"];
+const METHODS: readonly Method[] = ["als", "altmin", "robust-altmin", "bpmf"];
 
 function modelError(msg: string): LowrankError {
   return new LowrankError("INVALID_ARGUMENT", `CompletionModel: ${msg}`);

@@ -27,7 +27,7 @@ export const completionModule = defineKernelModule<Exports, CompletionKernels>({
   name: "@lowrank/matrix-completion", sources, bind: (instance) => withParallelKernels(bindCompletion(instance), instance),
   js: jsCompletionKernels, warm: warmCompletion, warmBytes: WARM_BYTES,
   // A task's scratch holds the stamp and slot of the thread's last job (assembly/tasks.ts); the solves' scratch comes with the job.
-  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "sketchedPrepareTask", "sketchedStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
+  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "bpmfHalfStepTask", "sketchedPrepareTask", "sketchedStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
 });
 
 // Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully
@@ -45,6 +45,10 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
     vals[q] = Math.sin(q);
   }
   for (let q = 0; q < n * r; q++) F[q] = Math.cos(q);
+  // BPMF's prior (identity precision, zero mean), one set of normals and a prediction sum.
+  const lam = arena.f64((r + 1) * (r + 1)), h0 = arena.f64(r + 1), normals = arena.f64(n * (r + 1)), acc = arena.f64(nnz);
+  for (let t = 0; t <= r; t++) lam[t * (r + 2)] = 1;
+  for (let q = 0; q < normals.length; q++) normals[q] = Math.sin(3 * q);
   const sketched = (sketch: SketchKind) => {
     const s = 2 + r;
     const work = arena.f64(sketchedWorkSize(r, s, n, n, sketch));
@@ -53,6 +57,8 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
   const halfSteps = [sketched("countsketch"), sketched("srht")];
   for (let rep = 0; rep < 10; rep++) {
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
+    k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, work);
+    k.bpmfAccumulate(nnz, r, ri, idx, X, F, bias, zeros, acc);
     halfSteps[rep & 1]({ n, ptr, idx, vals, F, fRows: n, X, bias, zeros, seed: rep });
     k.squaredError(nnz, r, ri, idx, vals, X, F, bias, zeros, 0.5, -1, 1);
   }

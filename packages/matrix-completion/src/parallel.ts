@@ -12,7 +12,7 @@ import type { Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";
 import { SSE_MAX_CHUNKS, sseChunk } from "./kernels/predict.js";
 import { CHUNK } from "./kernels/normal-product.js";
-import { ALS_JOB_BYTES, ALS_TASK_ROWS, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
+import { ALS_JOB_BYTES, ALS_TASK_ROWS, BPMF_JOB_BYTES, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
 
 /** Below this many multiply-adds (estimated) waking the workers costs more than it saves. */
 export const PARALLEL_MIN = 1 << 20;
@@ -26,7 +26,7 @@ const nextStamp = () => (stamp = (stamp % 0x7fffffff) + 1);
 const wrapped = new WeakMap<object, CompletionKernels>();
 
 /**
- * `k` with alsHalfStep, sketchedPrepare, sketchedStep and squaredError split
+ * `k` with alsHalfStep, bpmfHalfStep, sketchedPrepare, sketchedStep and squaredError split
  * over the pool when `instance` is threaded; `k` itself otherwise. A solve
  * pass runs in parallel only when its scratch has room for one per thread
  * (alsHalfStep's `work`: alsWorkSize(k) doubles each, sized by src/fit.ts;
@@ -42,9 +42,10 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   const sseJob = instance.arena.permanent(SSE_JOB_BYTES);
   const partials = instance.arena.permanent(8 * SSE_MAX_CHUNKS);
   const sketchJob = instance.arena.permanent(SKETCH_JOB_BYTES);
+  const bpmfJob = instance.arena.permanent(BPMF_JOB_BYTES);
   const memory = instance.memory;
   const p = pointerOf(memory);
-  const serial = { alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
+  const serial = { bpmfHalfStep: k.bpmfHalfStep, alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
   /** Writes the sketched job: its 28 i32 fields, then this job's slots, stamp and a zero next slot. */
   const sketchJobOf = (fields: number[], threads: number) => {
     new Int32Array(memory.buffer, sketchJob, SKETCH_JOB_BYTES / 4).set([...fields, threads, nextStamp(), 0]);
@@ -65,6 +66,22 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       new Float64Array(memory.buffer, alsJob + 72, 3).set([mu, lambda, lambdaBias]);
       run.run("alsHalfStepTask", alsJob, ntasks);
       return i[16];
+    },
+    // BPMF's Gibbs half-step: the same blocks of rows as ALS's, each thread sampling in its own d² + d of `work`.
+    bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, work) {
+      const run = instance.tasks;
+      const ntasks = Math.ceil(n / ALS_TASK_ROWS);
+      const d = fitBias ? kk + 1 : kk, per = d * d + d;
+      const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
+      if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
+        return serial.bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, work);
+      }
+      const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
+      i.set([n, kk, p(ptr), p(idx), p(vals), p(F), p(otherBias), p(X), p(ownBias), p(Lam), p(h0), fitBias ? 1 : 0, p(z),
+        p(work), per * 8, run.threads, nextStamp(), 0, 0]);
+      new Float64Array(memory.buffer, bpmfJob + 80, 2).set([mu, alpha]);
+      run.run("bpmfHalfStepTask", bpmfJob, ntasks);
+      return i[18];
     },
     // robust-altmin's passes over one block: in parallel when SD, H and buf hold one scratch per thread (src/robust-altmin.ts sizes them so).
     sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, buf) {

@@ -1,7 +1,7 @@
 // The completion kernel set bound to one WASM instance: the generated binding
 // of every export (src/generated/exports.ts, from assembly/), linalg's
 // binding of its own kernels, and the one adapter whose TypeScript signature
-// differs from the export's (alsHalfStep's booleans as 0/1).
+// differs from the export's (alsHalfStep's and bpmfHalfStep's booleans as 0/1).
 import { pointerOf, type WasmInstance } from "@lowrank/linalg";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
@@ -19,6 +19,8 @@ export function bindCompletion(instance: WasmInstance<Exports>): CompletionKerne
     ...bindLinalg(instance),
     alsHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted, fitBias, work) =>
       g.alsHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted ? 1 : 0, fitBias ? 1 : 0, work),
+    bpmfHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, work) =>
+      g.bpmfHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias ? 1 : 0, z, work),
   };
   bound.set(instance, k);
   return k;

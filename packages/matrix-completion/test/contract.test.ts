@@ -93,7 +93,8 @@ const arbObs = (maxDim = 7): fc.Arbitrary<Case> =>
 const arbOptions = (n: number, m: number): fc.Arbitrary<CompleteOptions> =>
   fc.record({
     rank: fc.integer({ min: 1, max: Math.min(n, m, 4) }),
-    method: fc.constantFrom("als" as const, "altmin" as const, "robust-altmin" as const),
+    method: fc.constantFrom("als" as const, "altmin" as const, "robust-altmin" as const, "bpmf" as const),
+    burnIn: fc.integer({ min: 0, max: 5 }),
     lambda: fc.oneof(fc.constantFrom("auto" as const, 0, 1e-10, 1e100), fc.double({ min: 0, max: 10, noNaN: true })),
     biases: fc.boolean(),
     biasLambda: fc.double({ min: 0, max: 20, noNaN: true }),
@@ -111,6 +112,14 @@ const arbOptions = (n: number, m: number): fc.Arbitrary<CompleteOptions> =>
     const opts: CompleteOptions = { ...o };
     if (opts.lambda === "auto" && (opts.method ?? "als") !== "als") delete opts.lambda;
     if (opts.method === "robust-altmin") opts.sketchSize = opts.rank! + (extraSketch ?? 3);
+    // bpmf draws its regularisation; burnIn is its alone and must leave a sweep to keep.
+    if (opts.method === "bpmf") {
+      delete opts.lambda;
+      delete opts.biasLambda;
+      if (opts.burnIn !== undefined && opts.burnIn >= (opts.maxIter ?? 40)) opts.burnIn = (opts.maxIter ?? 40) - 1;
+    } else {
+      delete opts.burnIn;
+    }
     return opts;
   });
 
@@ -139,7 +148,13 @@ function checkModel(model: CompletionModel, c: Case, opts: CompleteOptions, what
   const { rows, cols } = c.obs;
   const k = opts.rank ?? 10;
   expect(model).toBeInstanceOf(CompletionModel);
-  expect([model.rows, model.cols, model.rank, model.U.length, model.V.length]).toEqual([rows, cols, k, rows * k, cols * k]);
+  // bpmf's model holds its kept samples side by side: rank k times their count (at most maxIter - burnIn).
+  const kr = opts.method === "bpmf" ? model.rank : k;
+  if (opts.method === "bpmf") {
+    expect(model.rank % k).toBe(0);
+    expect(model.rank / k).toBeLessThanOrEqual((opts.maxIter ?? 40) - (opts.burnIn ?? Math.min(10, (opts.maxIter ?? 40) - 1)));
+  }
+  expect([model.rows, model.cols, model.rank, model.U.length, model.V.length]).toEqual([rows, cols, kr, rows * kr, cols * kr]);
   expectFinite(model, what);
   const h = model.history;
   expect(h.length).toBeGreaterThanOrEqual(1);
@@ -366,6 +381,7 @@ const BAD_OPTIONS: [string, unknown[]][] = [
   ["lambda", [NaN, Infinity, -Infinity, -1, -1e-300, 1e101, 1e300, "auto ", "0.1", null, true, {}, [0.1]]],
   ["biases", [0, 1, "true", null, {}]],
   ["biasLambda", [NaN, Infinity, -1, 1e300, "5", null]],
+  ["burnIn", [...BAD_NUMBERS, -1, 1001, 1.5, "3"]],
   ["clip", [0, 1, "false", null]],
   ["maxIter", [...BAD_NUMBERS, 0, 2 ** 31]],
   ["tol", [NaN, Infinity, -1, -1e-300, "0", null, true]],
@@ -402,9 +418,10 @@ describe.each(BACKENDS)("invalid inputs on %s are refused with a LowrankError", 
     await expectRefused(() => count(complete({ ...g, values: Float64Array.of(1, 2, 3, Number.MAX_VALUE, 5, 1, 2, 3) }, { backend })), ["TOO_LARGE"], "MAX_VALUE");
     const one = { rowIndex: [0], colIndex: [0], values: [1] };
     for (const [rows, cols, rank] of [[2 ** 29, 2 ** 29, 1], [2 ** 28, 2 ** 28, 1], [2 ** 27, 2 ** 27, 1], [2 ** 26, 2 ** 26, 1], [1e8, 3, 3], [2 ** 20, 2 ** 20, 2 ** 10], [2 ** 19, 2 ** 19, 2 ** 10]]) {
-      for (const method of ["als", "altmin", "robust-altmin"] as const) {
+      for (const method of ["als", "altmin", "robust-altmin", "bpmf"] as const) {
         const t0 = performance.now();
-        await expectRefused(() => count(complete({ rows, cols, ...one }, { rank, method, lambda: method === "als" ? "auto" : 0.1, backend })), ["TOO_LARGE"], `${rows} x ${cols} rank ${rank} ${method}`);
+        const lambda = method === "als" ? "auto" : method === "bpmf" ? undefined : 0.1;
+        await expectRefused(() => count(complete({ rows, cols, ...one }, { rank, method, lambda, backend })), ["TOO_LARGE"], `${rows} x ${cols} rank ${rank} ${method}`);
         expect(performance.now() - t0, "refused before any work").toBeLessThan(1000);
       }
     }
@@ -433,10 +450,13 @@ describe.each(BACKENDS)("invalid inputs on %s are refused with a LowrankError", 
     }
     await expectRefused(() => count(complete(good(), { rank: 2, method: "altmin", lambda: "auto", backend })), ["INVALID_ARGUMENT"], "lambda auto for altmin");
     await expectRefused(() => count(complete(good(), { rank: 3, method: "robust-altmin", sketchSize: 3, backend })), ["INVALID_ARGUMENT"], "sketchSize = rank");
+    await expectRefused(() => count(complete(good(), { rank: 2, method: "bpmf", lambda: 0.1, backend })), ["INVALID_ARGUMENT"], "lambda for bpmf");
+    await expectRefused(() => count(complete(good(), { rank: 2, method: "bpmf", maxIter: 4, burnIn: 4, backend })), ["INVALID_ARGUMENT"], "burnIn = maxIter");
+    await expectRefused(() => count(complete(good(), { rank: 2, burnIn: 1, backend })), ["INVALID_ARGUMENT"], "burnIn for als");
   });
 
   it("complete: an already-aborted signal stops before any work; a later abort between iterations", async () => {
-    for (const method of ["als", "altmin", "robust-altmin"] as const) {
+    for (const method of ["als", "altmin", "robust-altmin", "bpmf"] as const) {
       let progress = 0;
       await expectRefused(() => count(complete(good(), { rank: 2, method, backend, signal: abortedSignal(), onProgress: () => progress++ })), ["ABORTED"], `${method} aborted`);
       // Before any work: even the observations are not read.
@@ -444,7 +464,7 @@ describe.each(BACKENDS)("invalid inputs on %s are refused with a LowrankError", 
       expect(progress).toBe(0);
       const c = new AbortController();
       await expectRefused(() => count(complete(good(), {
-        rank: 2, method, lambda: 0.1, backend, maxIter: 1000, tol: 0, signal: c.signal, onProgress: (r) => r.iteration === 2 && c.abort(),
+        rank: 2, method, lambda: method === "bpmf" ? undefined : 0.1, backend, maxIter: 1000, tol: 0, signal: c.signal, onProgress: (r) => r.iteration === 2 && c.abort(),
       })), ["ABORTED"], `${method} aborted at iteration 2`);
     }
     // The lambda search's trial fits honour the signal too.

@@ -60,6 +60,8 @@ const CASES: [string, CompleteOptions][] = [
   // Rows of 140 and columns of 200 observations, over the 32 sketch rows: every regression takes the sketched path.
   ["robust-altmin", { method: "robust-altmin", rank: 8, maxIter: 2, tol: 0 }],
   ["robust-altmin, SRHT", { method: "robust-altmin", sketch: "srht", rank: 8, maxIter: 1, tol: 0 }],
+  // Each row's normals are drawn before the pass, so a row's sample does not depend on which thread draws it.
+  ["bpmf", { method: "bpmf", rank: 12, maxIter: 3, burnIn: 1 }],
 ];
 
 afterAll(() => stopThreads());

@@ -4,7 +4,7 @@
 // sketchedStep starts from the state the twin's sketchedPrepare leaves.
 import { jsCompletionKernels } from "../../../packages/matrix-completion/src/kernels/index.js";
 import {
-  ALS_JOB_BYTES, alsHalfStepTask, SKETCH_JOB_BYTES, sketchedPrepareTask, sketchedStepTask, SSE_JOB_BYTES, squaredErrorTask,
+  ALS_JOB_BYTES, alsHalfStepTask, BPMF_JOB_BYTES, bpmfHalfStepTask, SKETCH_JOB_BYTES, sketchedPrepareTask, sketchedStepTask, SSE_JOB_BYTES, squaredErrorTask,
 } from "../../../packages/matrix-completion/src/kernels/tasks.js";
 import { gen, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
@@ -52,6 +52,25 @@ export const COMPLETION: Record<string, Entry> = {
         js: (a) => C.alsHalfStep(...(a.slice(0, 12) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, number]),
           weighted === 1, fitBias === 1, a[14] as Float64Array),
       };
+    },
+  },
+  bpmfHalfStep: {
+    // fitBias on odd seeds; a prior precision that is positive definite (n + 4 columns of about half density).
+    make(n, r, seed) {
+      const m = n + 4, k = 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      return {
+        args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
+          gen.normal(r, d), fitBias, gen.normal(r, n * d), scratch(new Float64Array(d * d + d))],
+        js: (a) => C.bpmfHalfStep(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
+          fitBias === 1, a[14] as Float64Array, a[15] as Float64Array),
+      };
+    },
+  },
+  bpmfAccumulate: {
+    make(nnz, r, seed) {
+      const k = 1 + (seed % 4), rows = 5, cols = 6;
+      const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
+      return { args: [nnz, k, ri, ci, gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows), gen.normal(r, cols), gen.normal(r, nnz)] };
     },
   },
   sketchTable: {
@@ -102,6 +121,33 @@ export const COMPLETION: Record<string, Entry> = {
             n, k, ptr: p as Int32Array, idx: i as Int32Array, vals: v as Float64Array, F: f as Float64Array, otherBias: o as Float64Array,
             X: x as Float64Array, ownBias: b as Float64Array, mu: 0.3, lambda: 0.1, lambdaBias: 0.05, weighted: weighted === 1, fitBias: fitBias === 1,
             work: w as Float64Array,
+          }, t);
+        },
+      };
+    },
+  },
+  bpmfHalfStepTask: {
+    // One block of 16 rows of the parallel Gibbs half-step (40 rows: two full blocks and one of 8).
+    sizes: [0, 1, 2],
+    make(t, r, seed) {
+      const n = 40, m = 20, k = 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      const F = gen.normal(r, m * k), ob = gen.normal(r, m), X = gen.normal(r, n * k), bias = gen.normal(r, n);
+      const Lam = gen.spd(r, d, d), h0 = gen.normal(r, d), z = gen.normal(r, n * d);
+      const work = scratch(new Float64Array(d * d + d));
+      const job = scratch(new Uint8Array(BPMF_JOB_BYTES));
+      return {
+        args: [job, t, scratch(new Uint8Array(16))],
+        extra: [ptr, idx, vals, F, ob, X, bias, Lam, h0, z, work],
+        prepare(at, memory) {
+          new Int32Array(memory, at(job), 19).set([n, k, at(ptr), at(idx), at(vals), at(F), at(ob), at(X), at(bias), at(Lam), at(h0), fitBias, at(z),
+            at(work), work.length * 8, 1, 7, 0, 0]);
+          new Float64Array(memory, at(job) + 80, 2).set([0.3, 1.7]);
+        },
+        js: (_, [p, i, v, f, o, x, b, l, h, zz, w]) => {
+          bpmfHalfStepTask({
+            n, k, ptr: p as Int32Array, idx: i as Int32Array, vals: v as Float64Array, F: f as Float64Array, otherBias: o as Float64Array,
+            X: x as Float64Array, ownBias: b as Float64Array, mu: 0.3, alpha: 1.7, Lam: l as Float64Array, h0: h as Float64Array, fitBias: fitBias === 1,
+            z: zz as Float64Array, work: w as Float64Array,
           }, t);
         },
       };

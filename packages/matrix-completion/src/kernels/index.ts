@@ -5,6 +5,7 @@
 // cross-package kernel conformance suite imports this file by path).
 import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { alsHalfStep } from "./als-half-step.js";
+import { bpmfAccumulate, bpmfHalfStep } from "./bpmf.js";
 import { squaredError } from "./predict.js";
 import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";
 
@@ -24,6 +25,25 @@ export interface CompletionKernels extends LinalgKernels {
     X: Float64Array, ownBias: Float64Array, mu: number, lambda: number, lambdaBias: number, weighted: boolean, fitBias: boolean,
     work: Float64Array,
   ): number;
+  /**
+   * BPMF Gibbs half-step (assembly/bpmf.ts): samples every row i < n of X (and
+   * ownBias when fitBias) from its Gaussian conditional, precision
+   * alpha Σ f fᵀ + Lam and mean its inverse times (alpha Σ t f + h0), design
+   * f = [F_j, 1], target vals - mu - otherBias_j, using row i's standard
+   * normals z[i·d ..] (d = k + fitBias; Lam is d x d, lower triangle read).
+   * Rows without observations get zeros. `work` holds d² + d. Returns the
+   * rows whose precision was not positive definite. O(|Omega| d² + n d³).
+   */
+  bpmfHalfStep(
+    n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+    X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
+    z: Float64Array, work: Float64Array,
+  ): number;
+  /** BPMF: acc[q] += rowBias[i] + colBias[j] + U_i · V_j at each listed position (one sample's predictions). O(nnz k). */
+  bpmfAccumulate(
+    nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, U: Float64Array, V: Float64Array,
+    rowBias: Float64Array, colBias: Float64Array, acc: Float64Array,
+  ): void;
   /** robust-altmin: this half-step's CountSketch of F's m rows into T (assembly/sketched-solve.ts). O(m). */
   sketchTable(m: number, k: number, s: number, seed: number, T: Int32Array): void;
   /**
@@ -55,6 +75,8 @@ export const jsCompletionKernels: CompletionKernels = {
   ...jsKernels,
   alsHalfStep,
   sketchTable,
+  bpmfHalfStep,
+  bpmfAccumulate,
   sketchedPrepare,
   sketchedStep,
   squaredError,

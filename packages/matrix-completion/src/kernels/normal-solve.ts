@@ -15,6 +15,24 @@ export function normalSolve(
   mu: number, reg: number, regBias: number, fitBias: boolean, G: Float64Array, b: Float64Array,
 ): boolean {
   const d = fitBias ? k + 1 : k;
+  formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b);
+  for (let r = 0; r < k; r++) G[r * d + r] += reg;
+  if (fitBias) G[k * d + k] += regBias;
+  if (jsKernels.cholesky(d, G, d) < 0) return false;
+  jsKernels.triangularSolve(true, false, false, d, 1, G, d, b, 1);
+  jsKernels.triangularSolve(true, true, false, d, 1, G, d, b, 1);
+  return true;
+}
+
+/**
+ * The unregularised normal equations of the row whose observations are q in [start, end):
+ * G (lower triangle, d x d, zeroed first) = Σ [F_j, 1][F_j, 1]ᵀ and b = Σ t [F_j, 1] (the 1 when fitBias). O(cnt d²).
+ */
+export function formNormal(
+  start: number, end: number, k: number, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+  mu: number, fitBias: boolean, G: Float64Array, b: Float64Array,
+): void {
+  const d = fitBias ? k + 1 : k;
   G.fill(0, 0, d * d);
   b.fill(0, 0, d);
   for (let q = start; q < end; q++) {
@@ -29,10 +47,4 @@ export function normalSolve(
     }
     axpyAt(k, t, F, f, b, 0);
   }
-  for (let r = 0; r < k; r++) G[r * d + r] += reg;
-  if (fitBias) G[k * d + k] += regBias;
-  if (jsKernels.cholesky(d, G, d) < 0) return false;
-  jsKernels.triangularSolve(true, false, false, d, 1, G, d, b, 1);
-  jsKernels.triangularSolve(true, true, false, d, 1, G, d, b, 1);
-  return true;
 }

@@ -229,3 +229,102 @@ export function gemmTask(job: usize, t: i32, work: usize): void {
   const c = C + (<usize>(i0 * ldc + j0) << 3);
   gemm(transA, transB, min(GEMM_TASK_ROWS, m - i0), min(GEMM_TASK_COLS, n - j0), k, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }
+
+// Parallel GEMM on packed operands (docs/ARCHITECTURE.md, "Threads"): when
+// the caller has room for them, op(A) and op(B) are packed once into shared
+// buffers by a first job (gemmPackTask), and a second job (gemmComputeTask)
+// only multiplies: each piece is a GEMM_PIECE_ROWS x GEMM_PIECE_COLS block of
+// C, no piece packs anything, so the pieces can be small (even loads for 2
+// and 3 threads) at no extra cost, and each operand is packed once in all
+// (the single call packs A once per NC columns). The packed layouts are those
+// of `packA` / `packB` extended to the whole operand, panel by panel of KC
+// rows of k:
+//   Ap: panel pc at pc * up4(m) doubles; rows i..i+3 of it at + i * kc,
+//   Bp: panel pc at pc * up4(n) doubles; columns j..j+3 of it at + j * kc,
+// kc = min(KC, k - pc). Each tile of C meets the same strips, the same kc and
+// the same micro-kernel as in `gemm`, panel after panel in the same order, so
+// C has the same bits as the single call. The job adds two i32 fields to
+// gemmTask's: Ap at byte 64 and Bp at byte 68 (GEMM_PACKED_JOB_BYTES).
+export const GEMM_PIECE_ROWS: i32 = 128;
+export const GEMM_PIECE_COLS: i32 = 256;
+/** Rows of op(A) (columns of op(B)) one packing piece covers, in one panel. */
+export const GEMM_PACK_SPAN: i32 = 256;
+export const GEMM_PACKED_JOB_BYTES: i32 = 72;
+
+@inline function up4(x: i32): i32 {
+  return (x + 3) & ~3;
+}
+
+export function gemmPieceRows(): i32 {
+  return GEMM_PIECE_ROWS;
+}
+
+export function gemmPieceCols(): i32 {
+  return GEMM_PIECE_COLS;
+}
+
+/** Pieces of the packing job for op(A) m x k and op(B) k x n: per panel, the row spans of A then the column spans of B. */
+export function gemmPackTasks(m: i32, n: i32, k: i32): i32 {
+  return ((k + KC - 1) / KC) * ((m + GEMM_PACK_SPAN - 1) / GEMM_PACK_SPAN + (n + GEMM_PACK_SPAN - 1) / GEMM_PACK_SPAN);
+}
+
+/** Doubles of the packed operands (Ap then Bp) of a job. */
+export function gemmPackedSize(m: i32, n: i32, k: i32): i32 {
+  return k * (up4(m) + up4(n));
+}
+
+/** Packs piece `t` of op(A) (alpha folded in) or op(B) of the job at `job` into its Ap / Bp. */
+export function gemmPackTask(job: usize, t: i32, work: usize): void {
+  const transA = load<i32>(job) != 0, transB = load<i32>(job, 4) != 0;
+  const m = load<i32>(job, 8), n = load<i32>(job, 12), k = load<i32>(job, 16);
+  const A = <usize>load<u32>(job, 20), lda = load<i32>(job, 24);
+  const B = <usize>load<u32>(job, 28), ldb = load<i32>(job, 32);
+  const alpha = load<f64>(job, 48);
+  const Ap = <usize>load<u32>(job, 64), Bp = <usize>load<u32>(job, 68);
+  const spansA = (m + GEMM_PACK_SPAN - 1) / GEMM_PACK_SPAN;
+  const per = spansA + (n + GEMM_PACK_SPAN - 1) / GEMM_PACK_SPAN;
+  const pc = (t / per) * KC, r = t % per;
+  if (pc >= k) return;
+  const kc = min(KC, k - pc);
+  if (r < spansA) {
+    const i0 = r * GEMM_PACK_SPAN;
+    packA(transA, min(GEMM_PACK_SPAN, m - i0), kc, alpha, A, lda, i0, pc, Ap + ((<usize>pc * <usize>up4(m) + <usize>(i0 * kc)) << 3));
+  } else {
+    const j0 = (r - spansA) * GEMM_PACK_SPAN;
+    packB(transB, kc, min(GEMM_PACK_SPAN, n - j0), B, ldb, pc, j0, Bp + ((<usize>pc * <usize>up4(n) + <usize>(j0 * kc)) << 3));
+  }
+}
+
+/** Piece `t` of C (block t / columnPieces, t % columnPieces) of the packed job at `job`: beta C, then the panels' products added in order. */
+export function gemmComputeTask(job: usize, t: i32, work: usize): void {
+  const m = load<i32>(job, 8), n = load<i32>(job, 12), k = load<i32>(job, 16);
+  const C = <usize>load<u32>(job, 36), ldc = load<i32>(job, 40);
+  const alpha = load<f64>(job, 48), beta = load<f64>(job, 56);
+  const Ap = <usize>load<u32>(job, 64), Bp = <usize>load<u32>(job, 68);
+  const cols = (n + GEMM_PIECE_COLS - 1) / GEMM_PIECE_COLS;
+  const i0 = (t / cols) * GEMM_PIECE_ROWS, j0 = (t % cols) * GEMM_PIECE_COLS;
+  if (i0 >= m) return;
+  const mb = min(GEMM_PIECE_ROWS, m - i0), nb = min(GEMM_PIECE_COLS, n - j0);
+  const c = C + (<usize>(i0 * ldc + j0) << 3);
+  if (beta != 1.0) {
+    for (let i = 0; i < mb; i++) {
+      const r = c + (<usize>(i * ldc) << 3);
+      if (beta == 0.0) memory.fill(r, 0, <usize>nb << 3);
+      else for (let j = 0; j < nb; j++) store<f64>(r + (<usize>j << 3), beta * load<f64>(r + (<usize>j << 3)));
+    }
+  }
+  if (k <= 0 || alpha == 0.0) return;
+  const mp = <usize>up4(m), np = <usize>up4(n);
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const ap = Ap + ((<usize>pc * mp + <usize>(i0 * kc)) << 3);
+    const bp = Bp + ((<usize>pc * np + <usize>(j0 * kc)) << 3);
+    for (let jr = 0; jr < nb; jr += NR) {
+      const w = min(NR, nb - jr);
+      const b = bp + (<usize>(jr * kc) << 3);
+      for (let ir = 0; ir < mb; ir += MR) {
+        micro(kc, ap + (<usize>(ir * kc) << 3), b, c + (<usize>(ir * ldc + jr) << 3), ldc, min(MR, mb - ir), w);
+      }
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // Entry point of @lowrank/linalg's WASM module. Other packages compile these
 // same kernels into their own modules by re-exporting this file from theirs.
 export { dot, axpy, scal, nrm2 } from "./blas1";
-export { gemm, gemmWorkSize, gemmTask, gemmTaskRows, gemmTaskCols } from "./gemm";
+export { gemm, gemmWorkSize, gemmTask, gemmTaskRows, gemmTaskCols, gemmPackTask, gemmComputeTask, gemmPackTasks, gemmPackedSize, gemmPieceRows, gemmPieceCols } from "./gemm";
 export { gemv } from "./gemv";
 export { spmm, spmmT } from "./sparse";
 export { rngFillUniform, rngFillNormal } from "./xoshiro";

@@ -21,7 +21,7 @@ export const linalgModule = defineKernelModule<LinalgExports, LinalgKernels>({
   warm: warmLinalg, warmBytes: (1 << 20) + WARM_BLOCKED_QR_BYTES,
   threads: {
     sources: threadSources,
-    tasks: ["gemmTask"],
+    tasks: ["gemmTask", "gemmPackTask", "gemmComputeTask"],
     scratchBytes: (x) => x.gemmWorkSize() * 8,
   },
 });

@@ -29,6 +29,8 @@ export interface TaskRunner {
   readonly threads: number;
   /** Runs tasks 0..ntasks-1 of the exported task kernel `task` on the job at byte offset `job`; returns when all are done. */
   run(task: string, job: number, ntasks: number): void;
+  /** Whether the module declares the task kernel `task` (absent: only those a caller knows it declares). */
+  has?(task: string): boolean;
 }
 
 /** One live instance of a module with its own memory and arena (or, threaded, the pool's shared ones). */

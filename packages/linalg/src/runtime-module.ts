@@ -6,7 +6,7 @@ import { LowrankError } from "./errors.js";
 import type { LinalgKernels } from "./kernels/index.js";
 import { WasmLoader } from "./runtime.js";
 import { PAGE, type WasmInstance, type WasmSources } from "./runtime-instance.js";
-import { threadedInstance, type ThreadSpec } from "./threads.js";
+import { reservePooled, threadedInstance, type ThreadSpec } from "./threads.js";
 import type { Backend } from "./types.js";
 import { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
 
@@ -108,7 +108,8 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
     const arena = instance.arena;
     const mark = arena.mark();
     try {
-      arena.reserve(bytes);
+      if (instance.tasks) reservePooled(arena, bytes);
+      else arena.reserve(bytes);
       return fn(new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes));
     } finally {
       arena.release(mark);
@@ -141,7 +142,7 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
       try {
         const kernels = bind(instance); // may take permanent blocks: before the mark
         mark = arena.mark();
-        arena.reserve(bytes);
+        reservePooled(arena, bytes);
         const ws = new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes);
         let released = false;
         return {

@@ -1,7 +1,7 @@
 // Threads in the runtime (docs/ARCHITECTURE.md, "Threads"): where the pool
 // can run, its start by `init()`, the modules that join it, and which runs
 // use it. The pool itself is pool.ts; the worker side pool-worker.ts.
-import { guardMode, MAX_WASM_BYTES } from "./arena.js";
+import { type Arena, guardMode, MAX_WASM_BYTES } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { THREAD_DATA_BYTES, ThreadPool, workerFactory, type PoolModule } from "./pool.js";
 import type { WasmLoader } from "./runtime.js";
@@ -200,6 +200,26 @@ export function threadPool(): ThreadPool | null {
   return pool;
 }
 
+/** The most room `reservePooled` keeps above a run's reservation. */
+const HEADROOM_MAX = 64 << 20;
+
+/**
+ * Reserves `bytes` on the pool's arena and, where the memory's maximum
+ * allows, as much again (at most 64 MiB) of room above them: parallel
+ * kernels take their temporary shared blocks there during a call (gemm's
+ * packed operands, threads-gemm.ts), since memory cannot grow under a run's
+ * live views. Only the memory grows; the reservation is `bytes`.
+ */
+export function reservePooled(arena: Arena, bytes: number): void {
+  const limit = Math.min(maxBytes, MAX_WASM_BYTES);
+  const room = Math.max(0, Math.min(bytes, HEADROOM_MAX, Math.floor((limit - arena.mark() - 65536) / (guardMode ? 2 : 1)) - bytes));
+  try {
+    arena.reserve(bytes + room);
+  } catch {
+    arena.reserve(bytes); // the engine refused the growth: the run goes on without the room
+  }
+}
+
 /**
  * The threaded instance of `loader`'s module set up for a run of `threads`
  * threads (default: the pool's) that reserves `bytes`, or null when the run
@@ -226,6 +246,7 @@ export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | und
       if (fn < 0) throw new LowrankError("INTERNAL", `${pm.name}: ${task} is not a declared task kernel`);
       p.runSync(pm, fn, job, ntasks, t, block);
     },
+    has: (task) => pm.tasks.includes(task),
   };
   return instance as WasmInstance<E>;
 }

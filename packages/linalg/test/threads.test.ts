@@ -24,8 +24,9 @@ function firstDiff(a: Float64Array, b: Float64Array): number {
   return -1;
 }
 
-/** GEMM's task blocks (assembly/gemm.ts, GEMM_TASK_ROWS x GEMM_TASK_COLS). */
+/** GEMM's task blocks (assembly/gemm.ts, GEMM_TASK_ROWS x GEMM_TASK_COLS), and the packed job's pieces (GEMM_PIECE_ROWS x _COLS, GEMM_PACK_SPAN, KC). */
 const ROWS = 256, COLS = 256;
+const PIECE_ROWS = 128, PIECE_COLS = 256, SPAN = 256, KC = 256;
 /** These shapes end in partial blocks both ways, one with a single row of blocks. */
 const SHAPES: [number, number, number][] = [
   [300, 700, 129],
@@ -73,7 +74,8 @@ describe.each(variants)("parallel gemm, %s: the same bits for 1, 2, 3 and 4 thre
         }
       }
     }
-    expect(pool().stats.jobs - jobs).toBe(4 * 2 * 4); // every call above with threads > 1 ran on the pool
+    // Every call above with threads > 1 ran on the pool: two jobs each (pack the operands, then multiply).
+    expect(pool().stats.jobs - jobs).toBe(2 * 4 * 2 * 4);
   });
 
   it("the Gram matrix AᵀA (gemm with transA and B = A)", () => {
@@ -90,8 +92,34 @@ describe("the pool", () => {
     const s = { ...pool().stats };
     gemm(A, A, { threads: 2 });
     const tasks = pool().stats.tasks - s.tasks, mine = pool().stats.callerTasks - s.callerTasks;
-    expect(tasks).toBe((1024 / ROWS) * (1024 / COLS));
+    expect(tasks).toBe((1024 / KC) * (1024 / SPAN) * 2 + (1024 / PIECE_ROWS) * (1024 / PIECE_COLS));
     expect(mine).toBeLessThan(tasks);
+  });
+
+  it("gemmTask's blocks, each packing its own operands (where no room is left for packed ones), give the same bits", async () => {
+    await init({ threads: 3 });
+    const p = pool();
+    const mod = p.modules[0], fn = mod.tasks.indexOf("gemmTask");
+    const [m, n, k] = [300, 530, 129];
+    for (const [transA, transB] of [[false, false], [true, true], [true, false]]) {
+      const A = transA ? randn(k, m) : randn(m, k), B = transB ? randn(n, k) : randn(k, n), C = randn(m, n);
+      const ref = gemm(A, B, { transA, transB, C, alpha: 0.75, beta: -2, threads: 1 }).data;
+      const mark = p.arena.mark();
+      p.arena.reserve((m * k + k * n + m * n) * 8 + 1024);
+      try {
+        const a = p.arena.scratch(A.data.length), b = p.arena.scratch(B.data.length), c = p.arena.scratch(m * n), job = p.arena.f64(10);
+        a.set(A.data);
+        b.set(B.data);
+        c.set(C.data);
+        writeGemmJob(p.memory, job.byteOffset, transA, transB, m, n, k, 0.75, a.byteOffset, A.cols, b.byteOffset, B.cols, -2, c.byteOffset, n);
+        const tasks = p.stats.tasks;
+        p.runSync(mod, fn, job.byteOffset, Math.ceil(m / ROWS) * Math.ceil(n / COLS), 3);
+        expect(p.stats.tasks - tasks).toBe(6);
+        expect(firstDiff(c.slice(), ref)).toBe(-1);
+      } finally {
+        p.arena.release(mark);
+      }
+    }
   });
 
   it("an aborted asynchronous run stops starting tasks and rejects with ABORTED; the pool keeps working", async () => {
@@ -147,7 +175,7 @@ describe("the pool", () => {
     await untilThreads(2);
     const s = pool().stats.jobs;
     expect(firstDiff(gemm(A, A, { threads: 2 }).data, ref)).toBe(-1);
-    expect(pool().stats.jobs).toBe(s + 1);
+    expect(pool().stats.jobs).toBe(s + 2);
   });
 
   it("a worker terminated between calls is replaced; calls meanwhile run correctly", async () => {

@@ -82,3 +82,101 @@ export function gemmTask(job: GemmJob, t: number): void {
     beta, C.subarray(i0 * ldc + j0), ldc,
   );
 }
+
+/** The packed job's pieces of C, and the span of one packing piece (assembly/gemm.ts). */
+export const GEMM_PIECE_ROWS = 128;
+export const GEMM_PIECE_COLS = 256;
+export const GEMM_PACK_SPAN = 256;
+/** Bytes of the WASM packed gemm job block (the twin takes a `PackedGemmJob` object instead). */
+export const GEMM_PACKED_JOB_BYTES = 72;
+
+const up4 = (x: number) => (x + 3) & ~3;
+
+/** GEMM_PIECE_ROWS. O(1). */
+export function gemmPieceRows(): number {
+  return GEMM_PIECE_ROWS;
+}
+
+/** GEMM_PIECE_COLS. O(1). */
+export function gemmPieceCols(): number {
+  return GEMM_PIECE_COLS;
+}
+
+/** Pieces of the packing job: per KC panel of k, the row spans of op(A) then the column spans of op(B). O(1). */
+export function gemmPackTasks(m: number, n: number, k: number): number {
+  return Math.ceil(k / KC) * (Math.ceil(m / GEMM_PACK_SPAN) + Math.ceil(n / GEMM_PACK_SPAN));
+}
+
+/** Doubles of the packed operands: k (up4(m) + up4(n)). O(1). */
+export function gemmPackedSize(m: number, n: number, k: number): number {
+  return k * (up4(m) + up4(n));
+}
+
+/** A packed gemm job: a gemm job plus the packed operands' arrays (layout in assembly/gemm.ts). */
+export interface PackedGemmJob extends GemmJob {
+  Ap: Float64Array;
+  Bp: Float64Array;
+}
+
+/**
+ * Packs piece t of the job: a span of rows of alpha op(A) or of columns of
+ * op(B) in one KC panel, into Ap / Bp in the WASM layout (4-row / 4-column
+ * strips, zero-padded), with the same products. O(GEMM_PACK_SPAN KC).
+ */
+export function gemmPackTask(job: PackedGemmJob, t: number): void {
+  const { transA, transB, m, n, k, alpha, A, lda, B, ldb, Ap, Bp } = job;
+  const spansA = Math.ceil(m / GEMM_PACK_SPAN), per = spansA + Math.ceil(n / GEMM_PACK_SPAN);
+  const pc = Math.floor(t / per) * KC, r = t % per;
+  if (pc >= k) return;
+  const kc = Math.min(KC, k - pc);
+  const a = r < spansA;
+  const s0 = (a ? r : r - spansA) * GEMM_PACK_SPAN, len = Math.min(GEMM_PACK_SPAN, (a ? m : n) - s0);
+  const dst = a ? Ap : Bp, base = pc * (a ? up4(m) : up4(n)) + s0 * kc;
+  for (let s = 0; s < up4(len); s++) {
+    const strip = base + (s & ~3) * kc + (s & 3), i = s0 + s;
+    for (let p = 0; p < kc; p++) {
+      let v = 0;
+      if (s < len) {
+        if (a) v = alpha * (transA ? A[(pc + p) * lda + i] : A[i * lda + pc + p]);
+        else v = transB ? B[i * ldb + pc + p] : B[(pc + p) * ldb + i];
+      }
+      dst[strip + p * 4] = v;
+    }
+  }
+}
+
+/**
+ * Piece t of the packed job's C (block t / columnPieces, t % columnPieces):
+ * beta C, then per panel each 4 x 4 tile's sum over the panel, accumulated
+ * from zero in k order and added to C, as the WASM micro-kernel does (so the
+ * simd build's result is this one's bit for bit). O(GEMM_PIECE_ROWS GEMM_PIECE_COLS k).
+ */
+export function gemmComputeTask(job: PackedGemmJob, t: number): void {
+  const { m, n, k, alpha, beta, C, ldc, Ap, Bp } = job;
+  const cols = Math.ceil(n / GEMM_PIECE_COLS);
+  const i0 = Math.floor(t / cols) * GEMM_PIECE_ROWS, j0 = (t % cols) * GEMM_PIECE_COLS;
+  if (i0 >= m) return;
+  const mb = Math.min(GEMM_PIECE_ROWS, m - i0), nb = Math.min(GEMM_PIECE_COLS, n - j0);
+  for (let i = 0; i < mb; i++) {
+    const c = (i0 + i) * ldc + j0;
+    if (beta !== 1) for (let j = 0; j < nb; j++) C[c + j] = beta === 0 ? 0 : beta * C[c + j];
+  }
+  if (k <= 0 || alpha === 0) return;
+  const acc = new Float64Array(16);
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let jr = 0; jr < nb; jr += NR) {
+      const b = pc * up4(n) + (j0 + jr) * kc;
+      for (let ir = 0; ir < mb; ir += MR) {
+        const a = pc * up4(m) + (i0 + ir) * kc;
+        acc.fill(0);
+        for (let p = 0; p < kc; p++) {
+          for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) acc[i * 4 + j] += Ap[a + p * 4 + i] * Bp[b + p * 4 + j];
+        }
+        for (let i = 0; i < Math.min(MR, mb - ir); i++) {
+          for (let j = 0; j < Math.min(NR, nb - jr); j++) C[(i0 + ir + i) * ldc + j0 + jr + j] += acc[i * 4 + j];
+        }
+      }
+    }
+  }
+}

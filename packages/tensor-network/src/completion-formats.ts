@@ -9,6 +9,7 @@ import { tensorTrain, type TensorTrainOptions } from "./tensor-train.js";
 import { tucker, type TuckerOptions, type TuckerResult } from "./tucker.js";
 import type { TensorNetwork, TensorLike } from "./types.js";
 import { readMaskedTensor } from "./validate.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 /** The checked tensor and mask, the abort check, and the dense value of a result. */
 function common(fn: string, input: TensorLike, opts: { mask?: ArrayLike<number | boolean>; signal?: AbortSignal; backend?: "js" | "wasm" }) {
@@ -45,6 +46,7 @@ export async function tuckerAuto(input: TensorLike, opts: Omit<TuckerOptions, "r
     // The full tensor as its own core with identity factors.
     exact: async (Y) => ({
       kind: "tucker",
+      version: RESULT_VERSION,
       core: Y,
       factors: Y.shape.map((n) => ({ rows: n, cols: n, data: Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)) })),
     }),
@@ -90,7 +92,7 @@ export function exactCp(Y: Tensor): CpResult {
     }
     return { rows: nk, cols: R, data };
   });
-  return { kind: "cp", weights: Float64Array.from(order, (t) => weights[t]), factors };
+  return { kind: "cp", version: RESULT_VERSION, weights: Float64Array.from(order, (t) => weights[t]), factors };
 }
 
 /** `cp` with a mask and no rank. */

@@ -14,6 +14,7 @@ import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike, ThreadOptions } from "./types.js";
 import { atRoundingLevel, checkSizes, prod, RANK, readOpts, readSweepInput, SEED, SWEEP_OPTIONS } from "./validate.js";
 import { checkResult, scaled, scaleTensor } from "./scaling.js";
+import { castResult, RESULT_VERSION, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 const EPS = 2.220446049250313e-16;
 
@@ -78,12 +79,15 @@ export interface CpResult extends CpDecomposition {
  * Cost per sweep: O(N size R + Σ I_n R² + N R³).
  * Errors: SHAPE (also a mask of the wrong length), EMPTY (also nothing
  * observed), NON_FINITE (observed entries), TOO_LARGE, INVALID_ARGUMENT, ABORTED.
+ * `dtype: "float32"` returns weights and factors as Float32Arrays rounded from the f64 result.
  *
  * @example
  * const { weights, factors } = await cp(X, { rank: 4, seed: 1 });
  */
-export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> {
+export async function cp<D extends Dtype = "float64">(input: TensorLike, opts: CpOptions & DtypeOption<D>): Promise<WithDtype<CpResult, D>>;
+export async function cp(input: TensorLike, opts: CpOptions & DtypeOption): Promise<CpResult | AsFloat32<CpResult>> {
   const o = readOpts("cp", opts, SCHEMA);
+  if (o.dtype === "float32") return castResult(await cp(input, { ...opts, dtype: "float64" }), "float32", "cp");
   if (o.mask !== undefined && o.rank === undefined) return cpAuto(input, opts);
   const { run, mask, X: X0, rank: R } = readSweepInput("cp", input, o);
   let X: Tensor = X0;
@@ -150,7 +154,7 @@ export async function cp(input: TensorLike, opts: CpOptions): Promise<CpResult> 
     for (let i = 0; i < shape[n]; i++) for (let c = 0; c < R; c++) data[i * R + c] = a[i * R + order[c]];
     return { rows: shape[n], cols: R, data };
   });
-  const result: CpResult = { kind: "cp", weights, factors };
+  const result: CpResult = { kind: "cp", version: RESULT_VERSION, weights, factors };
   if (returned) result.errors = returned;
   return result;
 }

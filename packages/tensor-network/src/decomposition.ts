@@ -3,7 +3,7 @@
 // in any accepted form, finite, and with consistent shapes, or a SHAPE /
 // INVALID_ARGUMENT error naming the part. The read form names its kind as
 // the decomposition's `kind` field does.
-import { asMatrix, asTensor, asVector, LowrankError, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { asMatrix, asTensor, asVector, checkResultVersion, LowrankError, RESULT_VERSION, type DenseMatrix, type Tensor } from "@lowrank/linalg";
 import { readGeneral } from "./general-network.js";
 import type { DecompositionKind, DecompositionLike } from "./types.js";
 import { prod } from "./validate.js";
@@ -63,6 +63,7 @@ export function readDecomposition(d: unknown, name = "decomposition"): ReadDecom
   }
   // Dispatch on `kind` when the decomposition carries one (deserialize adds it); objects without one (built by
   // hand or by earlier versions) are told apart by their fields.
+  checkResultVersion(d, RESULT_VERSION, "@lowrank/tensor-network", name);
   const kind = typeof d.kind === "string" ? d.kind : undefined;
   if (kind !== undefined && !(KINDS as string[]).includes(kind)) {
     throw new LowrankError("INVALID_ARGUMENT", `${name}.kind ${JSON.stringify(kind)} is not one of ${KINDS.join(", ")}`);

@@ -9,6 +9,7 @@ import { Rng, type LongRun, type Tensor } from "@lowrank/linalg";
 import { GeneralFitter } from "./general-fitter.js";
 import { coreShapeOf, generalParameters, growEdge, randomCores } from "./general-network.js";
 import type { GeneralTensorNetwork } from "./types.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 export interface GreedyGeneralSettings {
   budget: number;
@@ -86,6 +87,7 @@ export async function greedyGeneral(X: Tensor, s: GreedyGeneralSettings): Promis
   }
   const network: GeneralTensorNetwork = {
     kind: "general-network",
+    version: RESULT_VERSION,
     edgeRanks: withDiagonal(shape, R),
     cores: cores.map((g, k) => ({ shape: coreShapeOf(shape, R, k), data: g })),
   };

@@ -4,7 +4,7 @@ export { LowrankError, type LowrankErrorCode, type DenseMatrix, type Backend } f
 export { init } from "@lowrank/linalg";
 export { unfold, fold, norm, relativeError, modeProduct, type ModeProductOptions } from "./tensor.js";
 export { tucker, type TuckerOptions, type TuckerResult } from "./tucker.js";
-export { tensorTrain, type TensorTrainOptions } from "./tensor-train.js";
+export { tensorTrain, type TensorTrainOptions, type TensorTrainResult } from "./tensor-train.js";
 export { reconstruct } from "./reconstruct.js";
 export { parameterCount, compressionRatio } from "./decomposition.js";
 export { serialize, deserialize, DECOMPOSITION_FORMAT_VERSION, type DecompositionKind, type SerializedDecomposition } from "./serialize.js";

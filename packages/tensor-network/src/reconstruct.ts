@@ -1,7 +1,7 @@
 // Dense tensors back from decompositions (read whole first by
 // decomposition.ts's `readDecomposition`), and the left-to-right core
 // contraction TR-ALS shares.
-import { arenaBytes, BACKEND, checkSize, type BackendOptions, type DenseMatrix, type Tensor, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, BACKEND, castResult, checkSize, DTYPE, type BackendOptions, type DenseMatrix, type Dtype, type DtypeOption, type Tensor, type WithDtype, type Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { contractGeneral, contractGeneralBytes } from "./contraction-plan.js";
@@ -21,13 +21,15 @@ import { checkResult, partScales, scaled } from "./scaling.js";
  * for CP, O(size r_0 max r) for TT/TR.
  * Errors: INVALID_ARGUMENT, SHAPE on inconsistent parts, EMPTY, NON_FINITE
  * (also a result beyond the double range), TOO_LARGE (checked before allocating).
+ * `dtype: "float32"` returns the data as a Float32Array rounded from the f64 result
+ * (NON_FINITE past 3.4e38).
  *
  * @example
  * const Y = reconstruct(await tucker(X, { rank: 4 })); // same shape as X
  */
-export function reconstruct(d: DecompositionLike, opts: BackendOptions = {}): Tensor {
+export function reconstruct<D extends Dtype = "float64">(d: DecompositionLike, opts: BackendOptions & DtypeOption<D> = {}): WithDtype<Tensor, D> {
   const p = readDecomposition(d);
-  const { backend } = readOpts("reconstruct", opts, { backend: BACKEND });
+  const { backend, dtype } = readOpts("reconstruct", opts, { dtype: DTYPE, backend: BACKEND });
   const shape = p.shape;
   const S = prod(shape);
   checkSize(S, "reconstruct: the dense tensor");
@@ -41,7 +43,7 @@ export function reconstruct(d: DecompositionLike, opts: BackendOptions = {}): Te
     data = scaled(tensorModule.run(backend, bytes, (ws) => ws.output(contractGeneral(ws, shape, p.edgeRanks, cores))), -sum(e));
   } else data = networkToTensor(p.cores, shape, backend);
   checkResult(data, "reconstruct", "the dense tensor");
-  return { shape, data };
+  return castResult({ shape, data }, dtype as D, "reconstruct");
 }
 
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);

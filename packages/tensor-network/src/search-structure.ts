@@ -20,6 +20,7 @@ import { ringFitter, ringParameters, type Fit } from "./ring-fit.js";
 import { tnale } from "./tnale.js";
 import { tnls } from "./tnls.js";
 import type { GeneralTensorNetwork, TensorNetwork, TensorLike } from "./types.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 /** Options of {@link searchStructure}. */
 export interface SearchStructureOptions extends BackendOptions {
@@ -198,7 +199,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
       throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one network (${generalParameters(shape, ones)} parameters)`);
     }
     const g = await greedyGeneral(X, { budget, targetError, alsIter, sliceIter, maxEvaluations, seed, backend: o.backend, run });
-    const network = { kind: "general-network" as const, edgeRanks: g.network.edgeRanks, cores: unscale(g.network.cores) };
+    const network = { kind: "general-network" as const, version: RESULT_VERSION, edgeRanks: g.network.edgeRanks, cores: unscale(g.network.cores) };
     return { ...g, network, objective: g.parameters / S + lambda * g.error };
   }
   if (ringParameters(shape, shape.map(() => 1)) > budget) {
@@ -211,7 +212,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
     : o.method === "tnale"
       ? await tnale(shape, budget, { ...o, seed }, maxEvaluations, fit, spent)
       : await tnls(shape, budget, { ...o, seed }, maxEvaluations, fit, spent);
-  return { ...found, network: { kind: "tensor-network", cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
+  return { ...found, network: { kind: "tensor-network", version: RESULT_VERSION, cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
 }
 
 /** Parameters of the exact tensor train of a tensor of this shape: Σ r_k I_k r_{k+1}, r_k = min(left, right) sizes. */

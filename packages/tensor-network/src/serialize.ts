@@ -5,7 +5,7 @@
 // all) tagged with the decomposition's `kind` and a format `version`, and
 // `deserialize` turns it back. `reconstruct` and the other entry points
 // accept both the live and the deserialized form.
-import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized } from "@lowrank/linalg";
+import { checkResultVersion, decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized, RESULT_VERSION } from "@lowrank/linalg";
 import type { Decomposition, DecompositionKind } from "./types.js";
 
 export type { DecompositionKind };
@@ -37,7 +37,8 @@ export function decompositionKind(d: unknown): DecompositionKind | undefined {
  * A decomposition as JSON-safe data (`kind`, `version`, and its fields with
  * every typed array as base64 of its little-endian bytes): `JSON.stringify`
  * it, store it, and `deserialize` restores the decomposition bit for bit.
- * Errors: INVALID_ARGUMENT for something that is not a decomposition.
+ * Errors: INVALID_ARGUMENT for something that is not a decomposition, or
+ * one whose `version` is newer than this package reads.
  *
  * @example
  * const text = JSON.stringify(serialize(await tucker(X, { rank: 4 })));
@@ -46,14 +47,16 @@ export function decompositionKind(d: unknown): DecompositionKind | undefined {
 export function serialize(d: Decomposition | object): SerializedDecomposition {
   const kind = decompositionKind(d);
   if (kind === undefined) throw new LowrankError("INVALID_ARGUMENT", "serialize: expected a Tucker, CP, tensor train / ring or general network decomposition");
+  checkResultVersion(d, RESULT_VERSION, "@lowrank/tensor-network", "serialize");
   const data = encode(d, 0) as Record<string, unknown>;
   delete data.kind;
+  delete data.version;
   return { kind, version: DECOMPOSITION_FORMAT_VERSION, data };
 }
 
 /**
  * The decomposition `serialize` saved (from the object or its JSON text), with
- * its `kind` field; typed arrays come back as they were. Errors:
+ * its `kind` and `version` fields; typed arrays come back as they were. Errors:
  * INVALID_ARGUMENT for a damaged form, an unknown kind or a format version
  * newer than this package reads.
  */
@@ -61,5 +64,5 @@ export function deserialize(json: SerializedDecomposition | string): Decompositi
   const o = readSerialized(json, DECOMPOSITION_FORMAT_VERSION, "@lowrank/tensor-network");
   const kind = decompositionKind({ kind: o.kind });
   if (kind === undefined) throw new LowrankError("INVALID_ARGUMENT", `deserialize: unknown kind ${JSON.stringify(o.kind) ?? "undefined"}`);
-  return { ...(decode(o.data, 0) as object), kind } as Decomposition;
+  return { ...(decode(o.data, 0) as object), kind, version: RESULT_VERSION } as Decomposition;
 }

@@ -11,6 +11,7 @@ import { trSvd } from "./tr-svd.js";
 import type { IterativeOptions, TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
 import { MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
 import { scaleTensor, unscaleLast } from "./scaling.js";
+import { castResult, DTYPE, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Options of {@link tensorRing}. */
 export interface TensorRingOptions extends IterativeOptions {
@@ -72,6 +73,7 @@ const SCHEMA = {
   lambda: opt.either(opt.number({ min: 0, max: 1e6 }), opt.oneOf(["auto"] as const), 'a number in [0, 1e6] or "auto"'),
   ...LONG_RUN,
   onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
+  dtype: DTYPE,
   backend: BACKEND,
 };
 
@@ -120,14 +122,17 @@ export interface TensorRingResult extends TensorNetwork {
  * Errors: SHAPE (also a mask of the wrong length), EMPTY (also nothing
  * observed), NON_FINITE (observed entries), TOO_LARGE, RANK (r_0 r_1 > I_1
  * for TR-SVD), INVALID_ARGUMENT (e.g. `als` without `rank`, a mask with
- * TR-SVD), ABORTED.
+ * TR-SVD), ABORTED. `dtype: "float32"` returns the cores as Float32Arrays
+ * rounded from the f64 result.
  *
  * @example
  * const tr = await tensorRing(X, { eps: 1e-3 });
  * const als = await tensorRing(X, { rank: [2, 3, 3, 2], method: "als" });
  */
-export async function tensorRing(input: TensorLike, opts: TensorRingOptions = {}): Promise<TensorRingResult> {
+export async function tensorRing<D extends Dtype = "float64">(input: TensorLike, opts?: TensorRingOptions & DtypeOption<D>): Promise<WithDtype<TensorRingResult, D>>;
+export async function tensorRing(input: TensorLike, opts: TensorRingOptions & DtypeOption = {}): Promise<TensorRingResult | AsFloat32<TensorRingResult>> {
   const o = readOpts("tensorRing", opts, SCHEMA);
+  if (o.dtype === "float32") return castResult(await tensorRing(input, { ...opts, dtype: "float64" }), "float32", "tensorRing");
   const run = new LongRun<{ iteration: number; error: number }>("tensorRing", { onProgress: o.onProgress, signal: o.signal });
   if (o.mask !== undefined && o.rank === undefined && o.method !== "svd" && o.eps === undefined) return ringAuto(input, opts);
   const method = o.method ?? "svd";

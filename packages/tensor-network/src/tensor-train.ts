@@ -10,6 +10,7 @@ import { trAls, type TrAlsSettings } from "./tr-als.js";
 import { resolveLambda } from "./completion-lambda.js";
 import { trainAuto } from "./completion-formats.js";
 import type { CompletionChoice } from "./auto-completion.js";
+import { castResult, DTYPE, RESULT_VERSION, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Options of {@link tensorTrain}. */
 export interface TensorTrainOptions extends BackendOptions {
@@ -48,6 +49,9 @@ export interface TensorTrainOptions extends BackendOptions {
   returnErrors?: boolean;
 }
 
+/** What {@link tensorTrain} returns: the train, with `errors` when asked for. */
+export type TensorTrainResult = TensorNetwork & { errors?: number[]; completion?: CompletionChoice };
+
 /**
  * Tensor train by TT-SVD: sweep left to right, at step k take the SVD of the
  * (r_{k-1} I_k) x (rest) unfolding of what is left, keep the smallest rank
@@ -62,13 +66,16 @@ export interface TensorTrainOptions extends BackendOptions {
  * With `mask`: tensor completion by ALS with the TT ranks `maxRank` (see
  * `tensorRing`'s `completion`), errors relative on the observed entries.
  * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE, INVALID_ARGUMENT, ABORTED.
+ * `dtype: "float32"` returns the cores as Float32Arrays rounded from the f64 result.
  *
  * @example
  * const tt = await tensorTrain(X, { eps: 1e-6 });
  * tt.ranks; // [1, r_1, ..., r_{N-1}, 1]
  */
-export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = {}): Promise<TensorNetwork & { errors?: number[]; completion?: CompletionChoice }> {
+export async function tensorTrain<D extends Dtype = "float64">(input: TensorLike, opts?: TensorTrainOptions & DtypeOption<D>): Promise<WithDtype<TensorTrainResult, D>>;
+export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions & DtypeOption = {}): Promise<TensorTrainResult | AsFloat32<TensorTrainResult>> {
   const o = readOpts("tensorTrain", opts, SCHEMA);
+  if (o.dtype === "float32") return castResult(await tensorTrain(input, { ...opts, dtype: "float64" }), "float32", "tensorTrain");
   const run = new LongRun<{ iteration: number; error: number }>("tensorTrain", { onProgress: o.onProgress, signal: o.signal });
   if (o.mask !== undefined) {
     const { X, mask } = readMaskedTensor(input, o.mask, "X");
@@ -124,7 +131,7 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions = 
   const rl = ranks[N - 1];
   cores.push({ shape: [rl, shape[N - 1], 1], data: C.slice(0, rl * shape[N - 1]) });
   ranks.push(1);
-  return { kind: "tensor-network", cores: unscaleLast(cores, scale, "tensorTrain"), ranks };
+  return { kind: "tensor-network", version: RESULT_VERSION, cores: unscaleLast(cores, scale, "tensorTrain"), ranks };
 }
 
 /** Smallest r >= 1 with Σ_{i >= r} s_i² <= delta2 (s descending). */
@@ -160,5 +167,6 @@ const SCHEMA = {
   returnErrors: opt.boolean(),
   ...LONG_RUN,
   onProgress: LONG_RUN.onProgress as OptionCheck<(info: { iteration: number; error: number }) => void>,
+  dtype: DTYPE,
   backend: BACKEND,
 };

@@ -11,6 +11,7 @@ import type { TensorRingResult } from "./tensor-ring.js";
 import type { UnfoldingSvd } from "./types.js";
 import { trSvd } from "./tr-svd.js";
 import { atRoundingLevel, checkSizes, prod } from "./validate.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 /** TR-ALS's settings, checked by the public entry point that runs it. */
 export interface TrAlsSettings {
@@ -164,7 +165,7 @@ export async function trAls(X: Tensor, ranks: number[], opts: TrAlsSettings): Pr
     if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
-  const result: TensorRingResult = { kind: "tensor-network", cores, ranks: r };
+  const result: TensorRingResult = { kind: "tensor-network", version: RESULT_VERSION, cores, ranks: r };
   if (opts.returnErrors) result.errors = errors;
   return result;
 }
@@ -233,7 +234,7 @@ async function weightedSweeps(
     if (Math.abs(prev - err) < tol || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
-  const result: TensorRingResult = { kind: "tensor-network", cores, ranks: r };
+  const result: TensorRingResult = { kind: "tensor-network", version: RESULT_VERSION, cores, ranks: r };
   if (opts.returnErrors) result.errors = errors;
   return result;
 }

@@ -7,6 +7,7 @@ import { truncationRank } from "./tensor-train.js";
 import { norm2 } from "./tensor.js";
 import type { TensorNetwork, UnfoldingSvd } from "./types.js";
 import { checkSizes } from "./validate.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 /** Settings of {@link trSvd}. */
 export interface TrSvdSettings {
@@ -86,5 +87,5 @@ export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwo
   const rl = ranks[N - 1];
   cores.push({ shape: [rl, shape[N - 1], r0], data: C.slice(0, rl * shape[N - 1] * r0) });
   ranks.push(r0);
-  return { kind: "tensor-network", cores, ranks };
+  return { kind: "tensor-network", version: RESULT_VERSION, cores, ranks };
 }

@@ -6,6 +6,7 @@ import { readNetwork } from "./decomposition.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";
 import { checkSizes, readOpts } from "./validate.js";
 import { checkResult, partScales, scaled, scaledValue } from "./scaling.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 function sameShape(A: unknown, B: unknown): { a: { shape: number[]; cores: Tensor[]; ranks: number[] }; b: { shape: number[]; cores: Tensor[]; ranks: number[] } } {
   const a = readNetwork(A, "A"), b = readNetwork(B, "B");
@@ -107,7 +108,7 @@ export function ttScale(A: TensorNetworkLike, alpha: number): TensorNetwork {
   if (!Number.isFinite(alpha)) throw new LowrankError("NON_FINITE", `alpha must be finite, got ${alpha}`);
   const cores = a.cores.map((c, k) => ({ shape: c.shape.slice(), data: k === 0 ? c.data.map((v) => v * alpha) : c.data.slice() }));
   checkResult(cores[0].data, "ttScale", "the first core times alpha");
-  return { kind: "tensor-network", cores, ranks: a.ranks.slice() };
+  return { kind: "tensor-network", version: RESULT_VERSION, cores, ranks: a.ranks.slice() };
 }
 
 /**
@@ -145,5 +146,5 @@ export function ttAdd(inputA: TensorNetworkLike, inputB: TensorNetworkLike): Ten
     }
     cores.push({ shape: [r, n, r2], data });
   }
-  return { kind: "tensor-network", cores, ranks: [...cores.map((c) => c.shape[0]), cores[N - 1].shape[2]] };
+  return { kind: "tensor-network", version: RESULT_VERSION, cores, ranks: [...cores.map((c) => c.shape[0]), cores[N - 1].shape[2]] };
 }

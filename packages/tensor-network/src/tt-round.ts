@@ -8,6 +8,7 @@ import { norm2 } from "./tensor.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";
 import { checkSizes, RANKS, readOpts } from "./validate.js";
 import { partScales, scaled, unscaleLast } from "./scaling.js";
+import { RESULT_VERSION } from "@lowrank/linalg";
 
 /** Options of {@link ttRound}. */
 export interface TtRoundOptions extends BackendOptions {
@@ -98,5 +99,5 @@ export function ttRound(tt: TensorNetworkLike, opts: TtRoundOptions = {}): Tenso
     }
     return { cores, ranks: [...cores.map((c) => c.shape[0]), 1] };
   });
-  return { kind: "tensor-network", cores: unscaleLast(out.cores, e.reduce((a, b) => a + b, 0), "ttRound"), ranks: out.ranks };
+  return { kind: "tensor-network", version: RESULT_VERSION, cores: unscaleLast(out.cores, e.reduce((a, b) => a + b, 0), "ttRound"), ranks: out.ranks };
 }

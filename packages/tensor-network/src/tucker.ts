@@ -15,6 +15,7 @@ import { tuckerAuto } from "./completion-formats.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
 import { checkRanks, checkSizes, prod, RANKS, readOpts, readSweepInput, SEED, SWEEP_OPTIONS, UNFOLDING_SVD } from "./validate.js";
 import { checkResult, scaled, scaleTensor } from "./scaling.js";
+import { castResult, RESULT_VERSION, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions extends IterativeOptions, ThreadOptions {
@@ -91,13 +92,16 @@ export interface TuckerResult extends TuckerDecomposition {
  * Errors: SHAPE (also a mask of the wrong length), EMPTY (also a mask with
  * nothing observed), NON_FINITE (observed entries), TOO_LARGE, RANK (r_n >
  * I_n or r_n greater than the product of the other ranks), INVALID_ARGUMENT,
- * ABORTED.
+ * ABORTED. `dtype: "float32"` returns the core and factors as Float32Arrays
+ * rounded from the f64 result.
  *
  * @example
  * const { core, factors, errors } = await tucker(X, { rank: [5, 5, 5], method: "hooi", returnErrors: true });
  */
-export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<TuckerResult> {
+export async function tucker<D extends Dtype = "float64">(input: TensorLike, opts: TuckerOptions & DtypeOption<D>): Promise<WithDtype<TuckerResult, D>>;
+export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOption): Promise<TuckerResult | AsFloat32<TuckerResult>> {
   const o = readOpts("tucker", opts, SCHEMA);
+  if (o.dtype === "float32") return castResult(await tucker(input, { ...opts, dtype: "float64" }), "float32", "tucker");
   if (o.mask !== undefined && o.rank === undefined) return tuckerAuto(input, opts);
   const { run, mask, X: X0, rank } = readSweepInput("tucker", input, o);
   let X: Tensor = X0;
@@ -154,7 +158,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions): Promise<Tu
     const factors: DenseMatrix[] = factorData.map((data, k) => ({ rows: shape[k], cols: r[k], data }));
     const coreData = scaled(core, -scale);
     checkResult(coreData, "tucker", "the core");
-    const result: TuckerResult = { kind: "tucker", core: { shape: r.slice(), data: coreData }, factors };
+    const result: TuckerResult = { kind: "tucker", version: RESULT_VERSION, core: { shape: r.slice(), data: coreData }, factors };
     if (o.returnErrors) result.errors = errors;
     return result;
   };

@@ -34,6 +34,8 @@ export type MatrixLike =
 export interface TuckerDecomposition {
   /** What this decomposition is (`reconstruct`, `serialize` and the others dispatch on it). */
   kind: "tucker";
+  /** The layout version: 1 on every result of this package (a newer one is refused by readers). */
+  version?: number;
   core: Tensor;
   factors: DenseMatrix[];
 }
@@ -41,6 +43,8 @@ export interface TuckerDecomposition {
 /** CP (CANDECOMP/PARAFAC): X ≈ Σ_r weights[r] factors[0][:, r] ∘ factors[1][:, r] ∘ ... (unit-norm columns). */
 export interface CpDecomposition {
   kind: "cp";
+  /** The layout version: 1 on every result of this package (a newer one is refused by readers). */
+  version?: number;
   weights: Float64Array;
   factors: DenseMatrix[];
 }
@@ -52,6 +56,8 @@ export interface CpDecomposition {
  */
 export interface TensorNetwork {
   kind: "tensor-network";
+  /** The layout version: 1 on every result of this package (a newer one is refused by readers). */
+  version?: number;
   cores: Tensor[];
   ranks: number[];
 }
@@ -65,6 +71,8 @@ export interface TensorNetwork {
  */
 export interface GeneralTensorNetwork {
   kind: "general-network";
+  /** The layout version: 1 on every result of this package (a newer one is refused by readers). */
+  version?: number;
   edgeRanks: number[][];
   cores: Tensor[];
 }

@@ -5,6 +5,7 @@
 import {
   asTensor, BACKEND, checkSize, LONG_RUN, LongRun, LowrankError, opt, readOptions, type OptionCheck, type OptionSchema, type OptionsOf, type Tensor,
 } from "@lowrank/linalg";
+import { DTYPE } from "@lowrank/linalg";
 
 /** Largest entry count one array may have (wasm32 memory holds 2^29 doubles; the js backend keeps the same limit). */
 export const MAX_F64 = 2 ** 29;
@@ -124,6 +125,7 @@ export const SWEEP_OPTIONS = {
   threads: THREADS,
   ...LONG_RUN,
   onProgress: LONG_RUN.onProgress as OptionCheck<(info: SweepProgress) => void>,
+  dtype: DTYPE,
   backend: BACKEND,
 };
 

@@ -8,6 +8,7 @@ import type { LeverageResult, SketchKind } from "./leverage.js";
 import { srhtScratch, srhtSketch } from "./leverage-sketch.js";
 import { passRows, rowBlocks, sketchBlockRows, STREAM_ROWS, streamedRSteps, streamScratch, wholeR } from "./stream.js";
 import { checkFiniteResult, rInRange, scaledCopy } from "./validate.js";
+import { RESULT_FORMAT_VERSION } from "./serialize.js";
 
 /** What a leverage-score run does and the arena bytes it reserves. */
 export interface Plan {
@@ -51,7 +52,7 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     const svd = triangleSvd(ws, d, d, R, pl.rcond);
     const out = scoresArray(ws, n);
     yield* scoresFromR(ws, used, R, svd, k, rng, out, used === A ? whole : null);
-    return { kind: "leverage-scores", scores: scoresResult(ws, out), rank: svd.rank };
+    return { kind: "leverage-scores", version: RESULT_FORMAT_VERSION, scores: scoresResult(ws, out), rank: svd.rank };
   };
   let res: LeverageResult;
   if (pl.sketch === null) {

@@ -13,6 +13,7 @@ import { sensitivityModule } from "./module.js";
 import { runWorkspace } from "./run-workspace.js";
 import { passRows, STACK_QR_MAX_D, STREAM_ROWS, streamedRSize } from "./stream.js";
 import { checkEntries, drain, readMatrix, readP } from "./validate.js";
+import { castResult, DTYPE, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Options of {@link leverageScores}. */
 export interface LeverageOptions extends BackendOptions {
@@ -47,6 +48,8 @@ export type SketchKind = "countsketch" | "srht";
 /** Result of {@link leverageScores}. */
 export interface LeverageResult {
   kind: "leverage-scores" | "root-leverage-scores";
+  /** The layout version (1); a newer one is refused by `serialize`. */
+  version: number;
   /** τ_i, one per row; exact scores sum to `rank`. */
   scores: Float64Array;
   /** Numerical rank of A (of SA for "sketch"). */
@@ -95,18 +98,21 @@ export interface LeverageResult {
  * Errors: SHAPE, EMPTY, NON_FINITE (NaN or ±Infinity in A), TOO_LARGE (checked
  * before allocating), INVALID_ARGUMENT (bad or unknown option), NOT_INITIALIZED
  * (wasm on a thread that cannot compile synchronously, before `init()`).
+ * `dtype: "float32"` returns the scores as a Float32Array rounded from the f64 result
+ * (also for leverageScoresAsync and rootLeverageScores).
  *
  * @example
  * await init();
  * const { scores, rank } = leverageScores(A);                          // exact
  * const approx = leverageScores(A, { method: "sketch", seed: 1 }).scores; // fast
  */
-export function leverageScores(A: DenseMatrix, opts: LeverageOptions = {}): LeverageResult {
+export function leverageScores<D extends Dtype = "float64">(A: DenseMatrix, opts?: LeverageOptions & DtypeOption<D>): WithDtype<LeverageResult, D>;
+export function leverageScores(A: DenseMatrix, opts: LeverageOptions & DtypeOption = {}): LeverageResult | AsFloat32<LeverageResult> {
   const o = readOptions("leverageScores", opts, LEVERAGE_OPTIONS);
   // Finiteness is checked on R or SA, into which every entry of A is summed (see scoresRun).
   const M = readMatrix(A, "A", { finite: false });
   const pl = plan("leverageScores", M, o, o.threads);
-  return sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)), o.threads);
+  return castResult(sensitivityModule.run(o.backend, pl.bytes, (ws) => drain(scoresRun(ws, M, pl)), o.threads), o.dtype, "leverageScores");
 }
 
 /** Options of {@link leverageScoresAsync}. */
@@ -130,7 +136,8 @@ export interface LeverageAsyncOptions extends LeverageOptions {
  * @example
  * const { scores } = await leverageScoresAsync(A, { signal: controller.signal });
  */
-export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOptions = {}): Promise<LeverageResult> {
+export async function leverageScoresAsync<D extends Dtype = "float64">(A: DenseMatrix, opts?: LeverageAsyncOptions & DtypeOption<D>): Promise<WithDtype<LeverageResult, D>>;
+export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOptions & DtypeOption = {}): Promise<LeverageResult | AsFloat32<LeverageResult>> {
   const o = readOptions("leverageScoresAsync", opts, ASYNC_OPTIONS);
   const run = new LongRun("leverageScoresAsync", o);
   const M = readMatrix(A, "A", { finite: false });
@@ -142,7 +149,7 @@ export async function leverageScoresAsync(A: DenseMatrix, opts: LeverageAsyncOpt
     const g = scoresRun(ws, M, pl);
     for (let iteration = 1; ; iteration++) {
       const r = g.next();
-      if (r.done) return r.value;
+      if (r.done) return castResult(r.value, o.dtype, "leverageScoresAsync");
       await run.step({ iteration });
     }
   } finally {
@@ -158,6 +165,7 @@ const COMMON_OPTIONS = {
   sketchSize: opt.int({ min: 1 }),
   projections: opt.int({ min: 0 }),
   rcond: opt.number({ min: 0 }),
+  dtype: DTYPE,
 };
 
 const LEVERAGE_OPTIONS = { ...COMMON_OPTIONS, threads: opt.int({ min: 1, max: 64 }) };
@@ -213,7 +221,8 @@ function poolCanTake(threads: number | undefined): boolean {
  * await init();
  * const { scores } = rootLeverageScores(A, 1); // √τ_i
  */
-export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOptions = {}): LeverageResult {
+export function rootLeverageScores<D extends Dtype = "float64">(A: DenseMatrix, p: number, opts?: LeverageOptions & DtypeOption<D>): WithDtype<LeverageResult, D>;
+export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOptions & DtypeOption = {}): LeverageResult | AsFloat32<LeverageResult> {
   readP(p, "rootLeverageScores");
   const o = readOptions("rootLeverageScores", opts, LEVERAGE_OPTIONS);
   const M = readMatrix(A, "A", { finite: false });
@@ -227,7 +236,7 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
     res.scores[i] = v;
   }
   res.kind = "root-leverage-scores";
-  return res;
+  return castResult(res, o.dtype, "rootLeverageScores");
 }
 
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats exact scores of a

@@ -12,6 +12,8 @@ import { lewisFixedPoint, type IterationOutcome, type LewisIteration } from "./l
 import { lewisSketched } from "./lewis-sketch.js";
 import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, readMatrix, readP } from "./validate.js";
+import { RESULT_FORMAT_VERSION } from "./serialize.js";
+import { castResult, DTYPE, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** One Lewis iteration's progress record. */
 export interface LewisProgress {
@@ -61,11 +63,14 @@ const LEWIS_OPTIONS = {
   onProgress: opt.func<(p: LewisProgress) => void>(),
   rcond: opt.number({ min: 0 }),
   threads: opt.int({ min: 1, max: 64 }),
+  dtype: DTYPE,
 };
 
 /** Result of {@link lewisWeights}. */
 export interface LewisResult {
   kind: "lewis-weights";
+  /** The layout version (1); a newer one is refused by `serialize`. */
+  version: number;
   /** w_i, one per row; they sum to `rank`. */
   weights: Float64Array;
   /** Numerical rank of A. */
@@ -121,12 +126,16 @@ export function lewisIterate(ws: Workspace<SensitivityKernels>, it: LewisIterati
  * Errors: SHAPE, EMPTY, NON_FINITE, TOO_LARGE, INVALID_ARGUMENT (p <= 0, bad
  * option), ABORTED.
  *
+ * `dtype: "float32"` returns the weights as a Float32Array rounded from the f64 result.
+ *
  * @example
  * const { weights, converged } = await lewisWeights(A, 1);
  */
-export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions = {}): Promise<LewisResult> {
+export async function lewisWeights<D extends Dtype = "float64">(A: DenseMatrix, p: number, opts?: LewisOptions & DtypeOption<D>): Promise<WithDtype<LewisResult, D>>;
+export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions & DtypeOption = {}): Promise<LewisResult | AsFloat32<LewisResult>> {
   const P = readP(p, "lewisWeights");
   const o = readOptions("lewisWeights", opts, LEWIS_OPTIONS);
+  if (o.dtype === "float32") return castResult(await lewisWeights(A, P, { ...opts, dtype: "float64" }), "float32", "lewisWeights");
   const run = new LongRun("lewisWeights", o);
   // The exact method checks finiteness on R (orthonormalBasis), into which every entry of A is summed: the
   // up-front scan of A cost about 38 ms at 1e6 x 10, 4% of the wasm run. The sketched method scans A itself.
@@ -143,18 +152,18 @@ export async function lewisWeights(A: DenseMatrix, p: number, opts: LewisOptions
     const res = await lewisSketched(M, P, m, o.seed ?? 0, maxIter, tol, o.backend, run, o.threads);
     const { weights, ...outcome } = res;
     checkWeights(weights, P);
-    return { kind: "lewis-weights", weights, rank: d, ...outcome };
+    return { kind: "lewis-weights", version: RESULT_FORMAT_VERSION, weights, rank: d, ...outcome };
   }
   // On the pool when it can take the run (src/run-workspace.ts): the basis's R and the weight updates split over its threads.
   const { ws, release } = await runWorkspace(o.backend, arenaBytes(checkEntries(lewisBytes(n, d), "lewisWeights"), 0, 25), o.threads);
   try {
     const { U, rank: r } = await orthonormalBasisAsync(ws, n, d, ws.input(M.data), rcond, run);
     const w = ws.f64(n);
-    if (r === 0) return { kind: "lewis-weights", weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
+    if (r === 0) return { kind: "lewis-weights", version: RESULT_FORMAT_VERSION, weights: ws.output(w), rank: 0, iterations: 0, change: 0, converged: true, alpha: 1 };
     const res = await lewisIterate(ws, { n, rank: r, U, p: P, w, maxIter, tol, run });
     const weights = ws.output(w);
     checkWeights(weights, P);
-    return { kind: "lewis-weights", weights, rank: r, ...res };
+    return { kind: "lewis-weights", version: RESULT_FORMAT_VERSION, weights, rank: r, ...res };
   } finally {
     release();
   }

@@ -6,6 +6,7 @@ import type { SensitivityKernels } from "./kernels/index.js";
 import { onlineLewisWeight as lewisWeightOf } from "./kernels/online-update.js";
 import { sensitivityModule } from "./module.js";
 import { checkEntries, exponentOf, ldexp, readInt, readMatrix, SAFE_EXP } from "./validate.js";
+import { RESULT_FORMAT_VERSION } from "./serialize.js";
 
 const SAMPLER_OPTIONS = {
   backend: BACKEND,
@@ -39,6 +40,8 @@ const H_LIMIT = 2 ** 1000;
 /** What {@link OnlineLeverageSampler.push} decided for one batch of rows. */
 export interface OnlineBatch {
   kind: "online-batch";
+  /** The layout version (1); a newer one is refused by `serialize`. */
+  version: number;
   /** Stream positions (0-based, counting every row ever pushed) of the rows kept, ascending. */
   indices: Int32Array;
   /** Weight of each kept row's squared term: 1/p_i. */
@@ -157,7 +160,7 @@ export class OnlineLeverageSampler {
     const d = this.d;
     if (R.cols !== d) throw new LowrankError("SHAPE", `OnlineLeverageSampler: rows have ${R.cols} columns, expected ${d}`);
     const n = R.rows;
-    if (n === 0) return { kind: "online-batch", indices: new Int32Array(0), weights: new Float64Array(0), scores: new Float64Array(0) };
+    if (n === 0) return { kind: "online-batch", version: RESULT_FORMAT_VERSION, indices: new Int32Array(0), weights: new Float64Array(0), scores: new Float64Array(0) };
     // Everything a refused push must put back.
     const undo = { pushed: this.pushed, kept: this.keptCount, shift: this.shift };
     this.saved.set(this.H);
@@ -243,7 +246,7 @@ export class OnlineLeverageSampler {
       if (!Number.isFinite(H[j])) throw refuse("the kept rows' inverse left double range");
     }
     this.pushed += n;
-    return { kind: "online-batch", indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
+    return { kind: "online-batch", version: RESULT_FORMAT_VERSION, indices: Int32Array.from(idx), weights: Float64Array.from(w), scores };
   }
 }
 

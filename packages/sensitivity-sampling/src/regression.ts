@@ -5,6 +5,7 @@ import {
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome, type IrlsStep } from "./irls.js";
 import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, columnExponents, exponentOf, ldexp, readMatrix, readP, SAFE_EXP, scaleColumns } from "./validate.js";
+import { RESULT_FORMAT_VERSION } from "./serialize.js";
 
 /** Options of {@link lpRegression}. */
 export interface LpRegressionOptions extends BackendOptions {
@@ -49,6 +50,8 @@ function vectorExponent(x: Float64Array): number {
 /** Result of {@link lpRegression}. */
 export interface LpRegressionResult {
   kind: "lp-regression";
+  /** The layout version (1); a newer one is refused by `serialize`. */
+  version: number;
   /** The minimiser (the best iterate seen). */
   x: Float64Array;
   /** Σ ω_i |b_i - a_iᵀ x|^p at x. */
@@ -143,7 +146,7 @@ export async function lpRegression(A: DenseMatrix, b: ArrayLike<number>, p: numb
   if (!Number.isFinite(objective)) {
     throw new LowrankError("NON_FINITE", `lpRegression: the objective Σ ω_i |b_i - a_iᵀ x|^p at the solution overflows double precision (p = ${P}); rescale b or the weights`);
   }
-  const res: LpRegressionResult = { kind: "lp-regression", x, objective, iterations: outcome.iterations, converged: outcome.converged };
+  const res: LpRegressionResult = { kind: "lp-regression", version: RESULT_FORMAT_VERSION, x, objective, iterations: outcome.iterations, converged: outcome.converged };
   const c = outcome.certificate;
   // The gap is scale-free; the dual is rescaled through it (dual = primal (1 - gap)) so the unscaling needs no sign.
   if (c) res.certificate = { primal: objective, dual: scaled ? objective * (1 - c.gap) : c.dual, gap: c.gap };

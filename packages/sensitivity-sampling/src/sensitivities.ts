@@ -4,6 +4,7 @@ import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome } from "./irls.js";
 import { checkWeights, lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";
 import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, readMatrix, readP } from "./validate.js";
+import { RESULT_FORMAT_VERSION } from "./serialize.js";
 
 /** Options of {@link lpSensitivities}. */
 export interface SensitivityOptions extends Omit<LewisOptions, "onProgress" | "method" | "seed" | "sketchSize"> {
@@ -32,6 +33,8 @@ const SENSITIVITY_OPTIONS = {
 /** Result of {@link lpSensitivities}. */
 export interface SensitivityResult {
   kind: "lp-sensitivities";
+  /** The layout version (1); a newer one is refused by `serialize`. */
+  version: number;
   /** s_i ("exact") or an upper bound on it ("lewis-bound"). */
   sensitivities: Float64Array;
   /** Σ s_i: the total sensitivity (or its bound). */
@@ -95,7 +98,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
   try {
     const { U, rank: r } = await orthonormalBasisAsync(ws, n, d, ws.input(M.data), rcond, run);
     const s = ws.f64(n);
-    if (r === 0) return { kind: "lp-sensitivities", sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
+    if (r === 0) return { kind: "lp-sensitivities", version: RESULT_FORMAT_VERSION, sensitivities: ws.output(s), total: 0, rank: 0, factor: 1, converged: true };
     if (!exact) {
       const factor = Math.max(1, Math.pow(r, P / 2 - 1));
       if (!Number.isFinite(factor)) {
@@ -107,7 +110,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
       let total = 0;
       for (let i = 0; i < n; i++) total += (out[i] *= factor);
       if (!Number.isFinite(total)) throw new LowrankError("NON_FINITE", `lpSensitivities: the bounds' total overflows double precision (factor ${factor})`);
-      return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor, converged: res.converged };
+      return { kind: "lp-sensitivities", version: RESULT_FORMAT_VERSION, sensitivities: out, total, rank: r, factor, converged: res.converged };
     }
     let converged = true;
     const K = ws.kernels;
@@ -147,7 +150,7 @@ export async function lpSensitivities(A: DenseMatrix, p: number, opts: Sensitivi
     const out = ws.output(s);
     let total = 0;
     for (let i = 0; i < n; i++) total += out[i];
-    return { kind: "lp-sensitivities", sensitivities: out, total, rank: r, factor: 1, converged };
+    return { kind: "lp-sensitivities", version: RESULT_FORMAT_VERSION, sensitivities: out, total, rank: r, factor: 1, converged };
   } finally {
     release();
   }

@@ -4,9 +4,9 @@
 // a JSON-safe form (each typed array as base64 of its little-endian bytes,
 // bit-exact, -0 and all) with the result's `kind` and a format `version`,
 // and `deserialize` turns it back.
-import { decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized } from "@lowrank/linalg";
+import { checkResultVersion, decodeTypedArrays as decode, encodeTypedArrays as encode, LowrankError, readSerialized } from "@lowrank/linalg";
 
-/** The format version of results (`sample` / `coreset`'s `version` field) and of `serialize`'s output. */
+/** The format version of results (every result's `version` field) and of `serialize`'s output. */
 export const RESULT_FORMAT_VERSION = 1;
 
 /** `serialize`'s output: JSON-safe plain data. */
@@ -22,7 +22,8 @@ export interface SerializedResult {
  * JSON-safe data: `kind` (the result's own, or the one given, e.g.
  * "lewis-weights"), `version`, and its fields with every typed array as base64
  * of its little-endian bytes. `deserialize` restores it bit for bit.
- * Errors: INVALID_ARGUMENT for a non-object or a result without a kind.
+ * Errors: INVALID_ARGUMENT for a non-object, a result without a kind, or
+ * one whose `version` is newer than this package reads.
  *
  * @example
  * const text = JSON.stringify(serialize(coreset(A, b, { p: 1, size: 200 })));
@@ -34,6 +35,7 @@ export function serialize(result: object, kind?: string): SerializedResult {
   }
   const k = kind ?? (result as { kind?: unknown }).kind;
   if (typeof k !== "string" || k === "") throw new LowrankError("INVALID_ARGUMENT", "serialize: the result has no kind; pass one, e.g. serialize(r, \"lewis-weights\")");
+  checkResultVersion(result, RESULT_FORMAT_VERSION, "@lowrank/sensitivity-sampling", "serialize");
   const data = encode(result, 0) as Record<string, unknown>;
   delete data.kind;
   delete data.version;

@@ -9,7 +9,7 @@ export { householderQr, householderQ } from "./householder";
 export { householderQrBlocked, householderQBlocked, qrBlockedWorkSize } from "./qr-blocked";
 export { jacobiRows } from "./jacobi-svd";
 export { jacobiRowsScaled } from "./jacobi-scaled";
-export { tridiagonalize, tridiagonalizeUpper, tridiagonalQt, tridiagonalQl, tridiagonalQlBatched } from "./tridiagonal";
+export { tridiagonalize, tridiagonalizeUpper, tridiagonalQt, tridiagonalQl, tridiagonalQlBatched, tridiagonalApplyQt } from "./tridiagonal";
 export { secularEigen } from "./secular";
 export { bidiagonalize, bidiagonalQr } from "./bidiagonal";
 export { cholesky } from "./cholesky-rows";

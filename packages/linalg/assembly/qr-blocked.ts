@@ -128,7 +128,7 @@ function loadReflectors(mm: i32, kb: i32, P: usize, lda: i32, Vc: usize): void {
  * S (kb x kb) = VᵀV = Vc Vcᵀ by one GEMM (one pass over the panel; the
  * kb²/2 separate dot products it replaces each streamed two columns).
  */
-function formT(mm: i32, kb: i32, Vc: usize, tau: usize, T: usize, S: usize, gw: usize): void {
+export function formT(mm: i32, kb: i32, Vc: usize, tau: usize, T: usize, S: usize, gw: usize): void {
   gemm(false, true, kb, kb, mm, 1.0, Vc, mm, Vc, mm, 0.0, S, kb, gw);
   for (let i = 0; i < kb; i++) {
     const t = ld(tau, i);

@@ -20,56 +20,88 @@ export function secularEigen(k: i32, d: usize, z: usize, rho: f64, lam: usize, U
   let total = 0;
   for (let j = 0; j < k; j++) {
     const row = U + ((<usize>j * <usize>ldu) << 3);
+    const p = j < k - 1 ? j : k - 2;
     let org = k - 1;
-    let lo: f64 = 0, hi: f64 = rho * zz;
+    let lo: f64 = 0, hi: f64 = rho * zz, tau: f64 = 0.5 * hi;
+    let it = 0;
     if (j < k - 1) {
-      const mid = 0.5 * (ld(d, j + 1) - ld(d, j));
       const dj = ld(d, j);
-      let f = rhoinv;
-      for (let i = 0; i < k; i++) f += (ld(z, i) * ld(z, i)) / (ld(d, i) - dj - mid);
-      if (f >= 0) {
+      const mid = 0.5 * (ld(d, j + 1) - dj);
+      const w = evaluate(k, d, z, dj, mid, p, row, rhoinv);
+      if (Math.abs(w) <= EPS * evErr) {
+        st(lam, j, dj + mid);
+        continue;
+      }
+      if (w >= 0) {
         org = j;
         hi = mid;
+        tau = mid;
       } else {
         org = j + 1;
         lo = -mid;
+        tau = -mid;
         hi = 0;
       }
+      tau = nextTau(tau, lo, hi, w, ld(row, p), ld(row, p + 1), evDpsi, evDphi);
+      it = 1;
     }
     const dorg = ld(d, org);
-    const p = j < k - 1 ? j : k - 2;
-    let tau = 0.5 * (lo + hi);
-    let it = 0;
     while (true) {
-      let psi: f64 = 0, dpsi: f64 = 0, phi: f64 = 0, dphi: f64 = 0, erretm: f64 = 0;
-      for (let i = 0; i < k; i++) {
-        const del = ld(d, i) - dorg - tau;
-        st(row, i, del);
-        const zi = ld(z, i);
-        const t = zi / del, term = zi * t;
-        if (i <= p) {
-          psi += term;
-          dpsi += t * t;
-        } else {
-          phi += term;
-          dphi += t * t;
-        }
-        erretm += Math.abs(term);
-      }
-      const w = rhoinv + psi + phi;
-      erretm = 8 * erretm + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + dphi);
-      if (Math.abs(w) <= EPS * erretm) break;
+      const w = evaluate(k, d, z, dorg, tau, p, row, rhoinv);
+      if (Math.abs(w) <= EPS * evErr) break;
       if (w > 0) hi = tau;
       else lo = tau;
       if (hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
       if (++it > MAX_ITER) return -1;
-      tau = nextTau(tau, lo, hi, w, ld(row, p), ld(row, p + 1), dpsi, dphi);
+      tau = nextTau(tau, lo, hi, w, ld(row, p), ld(row, p + 1), evDpsi, evDphi);
     }
     total += it;
     st(lam, j, dorg + tau);
   }
   lowner(k, d, z, U, ldu, work);
   return total;
+}
+
+let evDpsi: f64 = 0, evDphi: f64 = 0, evErr: f64 = 0, s1: f64 = 0, s2: f64 = 0;
+
+@inline function evaluate(k: i32, d: usize, z: usize, base: f64, tau: f64, p: i32, row: usize, rhoinv: f64): f64 {
+  const psi = sums(0, p + 1, d, z, base, tau, row);
+  const dpsi = s1, err1 = s2;
+  const phi = sums(p + 1, k, d, z, base, tau, row);
+  evDpsi = dpsi;
+  evDphi = s1;
+  evErr = 8 * (err1 + s2) + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + s1);
+  return rhoinv + psi + phi;
+}
+
+// Two lanes: pairs (a, a+1), (a+2, a+3), ..., an odd last term into lane 0 (the twin's order).
+function sums(a: i32, b: i32, d: usize, z: usize, base: f64, tau: f64, row: usize): f64 {
+  let f = f64x2.splat(0), g = f64x2.splat(0), h = f64x2.splat(0);
+  const vb = f64x2.splat(base), vt = f64x2.splat(tau);
+  let i = a;
+  for (; i + 1 < b; i += 2) {
+    const o = <usize>i << 3;
+    const x = f64x2.sub(f64x2.sub(v128.load(d + o), vb), vt);
+    v128.store(row + o, x);
+    const zi = v128.load(z + o);
+    const t = f64x2.div(zi, x), u = f64x2.mul(zi, t);
+    f = f64x2.add(f, u);
+    g = f64x2.add(g, f64x2.mul(t, t));
+    h = f64x2.add(h, f64x2.abs(u));
+  }
+  let f0 = f64x2.extract_lane(f, 0), g0 = f64x2.extract_lane(g, 0), h0 = f64x2.extract_lane(h, 0);
+  if (i < b) {
+    const x = ld(d, i) - base - tau;
+    st(row, i, x);
+    const zi = ld(z, i);
+    const t = zi / x, u = zi * t;
+    f0 += u;
+    g0 += t * t;
+    h0 += Math.abs(u);
+  }
+  s1 = g0 + f64x2.extract_lane(g, 1);
+  s2 = h0 + f64x2.extract_lane(h, 1);
+  return f0 + f64x2.extract_lane(f, 1);
 }
 
 function nextTau(tau: f64, lo: f64, hi: f64, w: f64, D1: f64, D2: f64, dpsi: f64, dphi: f64): f64 {

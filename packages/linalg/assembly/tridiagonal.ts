@@ -2,7 +2,9 @@
 // taken from contiguous rows, using symmetry), Qᵀ formed row by row, then
 // implicit QL with Wilkinson shifts rotating rows of Qᵀ. Mirrored in
 // src/kernels/tridiagonal.ts; public API in src/eigh.ts.
-import { axpy, dot } from "./blas1";
+import { axpy, dot, scal } from "./blas1";
+import { gemm, GEMM_WORK_F64 } from "./gemm";
+import { formT, QR_NB } from "./qr-blocked";
 import { at, hyp, ld, rotRows, st } from "./rotation";
 import { dropBy, liftBy, liftExponent, pow2 } from "./scale";
 import { batchApply, batchClear, batchClose, batchEmpty, batchFits, batchOpen, batchStart, batchStep } from "./rotation-batch";
@@ -199,4 +201,44 @@ export function tridiagonalQlBatched(n: i32, d: usize, e: usize, Z: usize, ldz: 
     }
   }
   return total;
+}
+
+/**
+ * C (m x n, leading dimension ldc) = C Qᵀ for the Q of tridiagonalizeUpper's
+ * reflectors in A (dormtr from the right): panels of QR_NB reflectors, last
+ * first, each as the block reflector I - V T Vᵀ (qr-blocked's formT) applied
+ * by two GEMMs (see src/kernels/tridiagonal.ts).
+ * work: GEMM_WORK_F64 + 2 QR_NB² + QR_NB (m + n) doubles.
+ */
+export function tridiagonalApplyQt(m: i32, n: i32, A: usize, lda: i32, tau: usize, C: usize, ldc: i32, work: usize): void {
+  const nr = n - 2;
+  if (nr <= 0 || m <= 0) return;
+  const nb = QR_NB;
+  const nb2 = <usize>(nb * nb) << 3;
+  const gw = work;
+  const T = gw + (<usize>GEMM_WORK_F64 << 3);
+  const S = T + nb2, Vc = S + nb2;
+  const W = Vc + (<usize>(nb * n) << 3);
+  for (let j = ((nr - 1) / nb) * nb; j >= 0; j -= nb) {
+    const kb = min(nb, nr - j), mm = n - j - 1;
+    // Row c of Vc: reflector j + c on indices j + 1.., zero before its unit entry.
+    for (let c = 0; c < kb; c++) {
+      const r = Vc + (<usize>(c * mm) << 3);
+      memory.fill(r, 0, <usize>c << 3);
+      memory.copy(r + (<usize>c << 3), at(A, lda, j + c, j + 1 + c), <usize>(mm - c) << 3);
+    }
+    formT(mm, kb, Vc, tau + (<usize>j << 3), T, S, gw);
+    const Cj = C + (<usize>(j + 1) << 3);
+    // C_j Bᵀ = C_j - (T W)ᵀ Vc with W = Vc C_jᵀ (kb x m).
+    gemm(false, true, kb, m, mm, 1.0, Vc, mm, Cj, ldc, 0.0, W, m, gw);
+    for (let i = 0; i < kb; i++) {
+      const wi = at(W, m, i, 0);
+      scal(m, load<f64>(at(T, kb, i, i)), wi);
+      for (let p = i + 1; p < kb; p++) {
+        const tp = load<f64>(at(T, kb, i, p));
+        if (tp != 0) axpy(m, tp, at(W, m, p, 0), wi);
+      }
+    }
+    gemm(true, false, m, mm, kb, -1.0, W, m, Vc, mm, 1.0, Cj, ldc, gw);
+  }
 }

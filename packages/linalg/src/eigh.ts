@@ -2,7 +2,7 @@ import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2, tooLarge } from "./factor-util.js";
 import { QR_CROSSOVER, qrBlockedWorkSize } from "./kernels/qr-blocked.js";
-import { tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
+import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
 import { withLinalg } from "./module.js";
 import { DC_MIN, tridiagonalDc, tridiagonalDcWorkSize } from "./eigh-dc.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
@@ -65,15 +65,24 @@ export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: Symmetri
   // Qᵀ by the blocked kernels on wasm above their crossover (GEMM-rich), row by row otherwise.
   const blocked = n1 * n1 >= QR_BLOCKED_MIN;
   const lw = tridiagonalQlWorkSize(n);
-  // Divide and conquer from DC_MIN: T's eigenvectors E, then the rows E Qᵀ by one GEMM (into a).
-  const dc = n >= DC_MIN;
-  const bytes = arenaBytes(2 * n * n + 4 * n + (blocked ? 2 * n1 * n1 + wq : 0) + (dc ? n * n + tridiagonalDcWorkSize(n) : lw), 0, 12);
+  // Divide and conquer from DC_MIN: the tridiagonal's eigenvectors in the rows of E, then E Qᵀ from the reflectors.
+  const dc = n >= DC_MIN, wa = tridiagonalApplyQtWorkSize(n, n);
+  const rest = dc ? tridiagonalDcWorkSize(n) + wa : lw + (blocked ? 2 * n1 * n1 + wq : 0);
+  const bytes = arenaBytes(2 * n * n + 4 * n + rest, 0, 12);
   const { d, z } = withLinalg(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
     const a = ws.f64(n * n);
     symmetrizeScaled(S, e, opts.symmetryTol ?? 1e-10, "eigh", a);
     const d = ws.f64(n), ee = ws.f64(n), tau = ws.f64(n), work = ws.f64(n);
     K.tridiagonalizeUpper(n, a, n, d, ee, tau, work);
+    if (dc) {
+      const E = ws.scratch(n * n);
+      if (tridiagonalDc(K, n, d, ee, E, n, ws.scratch(tridiagonalDcWorkSize(n)), maxIter) < 0) {
+        throw new LowrankError("NOT_CONVERGED", "eigh: divide and conquer did not converge");
+      }
+      K.tridiagonalApplyQt(n, n, a, n, tau, E, n, ws.scratch(wa));
+      return { d: ws.output(d), z: ws.output(E) };
+    }
     const Z = ws.f64(n * n);
     if (blocked && K.backend === "wasm") {
       // Q = diag(1, Q1): reflector k acts on indices k+1.., stored in row k of a from column k+1
@@ -89,14 +98,6 @@ export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: Symmetri
       }
     } else {
       K.tridiagonalQt(n, a, n, tau, Z, n);
-    }
-    if (dc) {
-      const E = ws.scratch(n * n);
-      if (tridiagonalDc(K, n, d, ee, E, n, ws.scratch(tridiagonalDcWorkSize(n)), maxIter) < 0) {
-        throw new LowrankError("NOT_CONVERGED", "eigh: divide and conquer did not converge");
-      }
-      K.gemm(false, false, n, n, n, 1, E, n, Z, n, 0, a, n);
-      return { d: ws.output(d), z: ws.output(a) };
     }
     const it = K.tridiagonalQlBatched(n, d, ee, Z, n, maxIter, ws.f64(lw), lw);
     if (it < 0) throw new LowrankError("NOT_CONVERGED", `eigh: QL iteration did not converge in ${maxIter} steps`);

@@ -7,7 +7,7 @@ import { jsKernels } from "../../../packages/linalg/src/kernels/index.js";
 import { gemmTask, gemmTaskCols, gemmTaskRows, gemmWorkSize, GEMM_JOB_BYTES } from "../../../packages/linalg/src/kernels/gemm.js";
 import { bidiagonalQrWorkSize } from "../../../packages/linalg/src/kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-blocked.js";
-import { tridiagonalQlWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal.js";
+import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal.js";
 import { rngFillNormal, rngFillUniform } from "../../../packages/linalg/src/kernels/xoshiro.js";
 import { gen, scratch, type Arg, type Case, type Rng } from "./kernel-harness.js";
 
@@ -213,6 +213,15 @@ export const LINALG: Record<string, Entry> = {
       // Odd seeds: room for one iteration's record only (a batch per iteration).
       const lw = seed & 1 ? 4 + 2 * n : tridiagonalQlWorkSize(n);
       return { args: [n, d, e, Z, ldz, 30 * n, scratch(new Float64Array(lw)), lw] };
+    },
+  },
+  tridiagonalApplyQt: {
+    // 40: two panels of reflectors.
+    sizes: [1, 2, 5, 12, 40],
+    make(n, r, seed) {
+      const lda = pad(seed, n), m = n + 2, ldc = pad(seed >> 1, n), { A, tau } = tridiagonalOf(r, n, lda);
+      const C = gen.block(r, m, n, ldc);
+      return { args: [m, n, A, lda, tau, C, ldc, scratch(new Float64Array(tridiagonalApplyQtWorkSize(m, n)))] };
     },
   },
   secularEigen: {

@@ -16,7 +16,9 @@ import { jacobiRows } from "./jacobi-svd.js";
 import { householderQBlocked, householderQrBlocked } from "./qr-blocked.js";
 import { spmm, spmmT } from "./sparse.js";
 import { triangularSolve } from "./triangular.js";
-import { tridiagonalize, tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt } from "./tridiagonal.js";
+import {
+  tridiagonalApplyQt, tridiagonalize, tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt,
+} from "./tridiagonal.js";
 import { secularEigen } from "./secular.js";
 import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
 
@@ -142,6 +144,13 @@ export interface LinalgKernels {
     n: number, d: Float64Array, e: Float64Array, Z: Float64Array, ldz: number, maxIter: number, work: Float64Array, lwork: number,
   ): number;
   /**
+   * C (m x n) = C Qᵀ for the Q whose reflectors tridiagonalizeUpper left in A
+   * (as dormtr from the right): the tridiagonal's eigenvectors in C's rows
+   * become the matrix's. The WASM kernel applies panels of QR_NB reflectors by
+   * GEMM; `work` holds tridiagonalApplyQtWorkSize(m, n). O(2mn²).
+   */
+  tridiagonalApplyQt(m: number, n: number, A: Float64Array, lda: number, tau: Float64Array, C: Float64Array, ldc: number, work: Float64Array): void;
+  /**
    * Eigenpairs of diag(d) + rho z zᵀ (k x k; d strictly increasing, rho > 0,
    * no z_i zero: divide and conquer's rank-one update after deflation, as
    * dlaed4 + dlaed3): eigenvalues ascending to lam, unit eigenvectors to the
@@ -222,6 +231,7 @@ export const jsKernels: LinalgKernels = {
   tridiagonalQt,
   tridiagonalQl,
   tridiagonalQlBatched,
+  tridiagonalApplyQt,
   secularEigen,
   bidiagonalize,
   bidiagonalQr,

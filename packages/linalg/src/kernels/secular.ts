@@ -34,55 +34,98 @@ export function secularEigen(
   let total = 0;
   for (let j = 0; j < k; j++) {
     const row = j * ldu;
-    let org = k - 1, lo = 0, hi = rho * zz;
-    if (j < k - 1) {
-      // The secular function at the interval's midpoint says which half holds the root.
-      const mid = 0.5 * (d[j + 1] - d[j]);
-      let f = rhoinv;
-      for (let i = 0; i < k; i++) f += (z[i] * z[i]) / (d[i] - d[j] - mid);
-      if (f >= 0) {
-        org = j;
-        hi = mid;
-      } else {
-        org = j + 1;
-        lo = -mid;
-        hi = 0;
-      }
-    }
-    const dorg = d[org];
     // psi sums the poles up to p, phi those after it; p and p + 1 are the model's two poles.
     const p = j < k - 1 ? j : k - 2;
-    let tau = 0.5 * (lo + hi);
-    let it = 0;
-    for (;;) {
-      let psi = 0, dpsi = 0, phi = 0, dphi = 0, erretm = 0;
-      for (let i = 0; i < k; i++) {
-        const del = d[i] - dorg - tau;
-        U[row + i] = del;
-        const t = z[i] / del, term = z[i] * t;
-        if (i <= p) {
-          psi += term;
-          dpsi += t * t;
-        } else {
-          phi += term;
-          dphi += t * t;
-        }
-        erretm += Math.abs(term);
+    let org = k - 1, lo = 0, hi = rho * zz, tau = 0.5 * hi, it = 0;
+    if (j < k - 1) {
+      // The secular function at the interval's midpoint says which half holds the root (its sign)
+      // and gives the first rational step, taken from there relative to the nearer pole.
+      const mid = 0.5 * (d[j + 1] - d[j]);
+      const w = evaluate(k, d, z, d[j], mid, p, U, row, rhoinv);
+      if (Math.abs(w) <= EPS * ev.err) {
+        lam[j] = d[j] + mid;
+        continue;
       }
-      const w = rhoinv + psi + phi;
-      erretm = 8 * erretm + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + dphi);
-      if (Math.abs(w) <= EPS * erretm) break;
+      if (w >= 0) {
+        org = j;
+        hi = tau = mid;
+      } else {
+        org = j + 1;
+        lo = tau = -mid;
+        hi = 0;
+      }
+      tau = nextTau(tau, lo, hi, w, U[row + p], U[row + p + 1], ev.dpsi, ev.dphi);
+      it = 1;
+    }
+    const dorg = d[org];
+    for (;;) {
+      const w = evaluate(k, d, z, dorg, tau, p, U, row, rhoinv);
+      if (Math.abs(w) <= EPS * ev.err) break;
       if (w > 0) hi = tau;
       else lo = tau;
       if (hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
       if (++it > MAX_ITER) return -1;
-      tau = nextTau(tau, lo, hi, w, U[row + p], U[row + p + 1], dpsi, dphi);
+      tau = nextTau(tau, lo, hi, w, U[row + p], U[row + p + 1], ev.dpsi, ev.dphi);
     }
     total += it;
     lam[j] = dorg + tau;
   }
   lowner(k, d, z, U, ldu, work);
   return total;
+}
+
+/** evaluate's by-products: the derivatives of psi and phi and the error bound of w. */
+const ev = { dpsi: 0, dphi: 0, err: 0 };
+
+/**
+ * The secular function w = 1/rho + psi + phi at lam = base + tau, each
+ * d_i - lam = (d_i - base) - tau stored in U[row + i]; ev gets psi' and phi'
+ * and the bound on w's rounding (dlaed4's erretm). The sums run in two lanes
+ * as the WASM kernel's f64x2 (see sums).
+ */
+function evaluate(k: number, d: Float64Array, z: Float64Array, base: number, tau: number, p: number, U: Float64Array, row: number, rhoinv: number): number {
+  const psi = sums(0, p + 1, d, z, base, tau, U, row);
+  const dpsi = s1, err1 = s2;
+  const phi = sums(p + 1, k, d, z, base, tau, U, row);
+  ev.dpsi = dpsi;
+  ev.dphi = s1;
+  ev.err = 8 * (err1 + s2) + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + s1);
+  return rhoinv + psi + phi;
+}
+
+let s1 = 0, s2 = 0;
+
+/**
+ * Over i in [a, b): Σ z_i²/δ_i (returned), Σ (z_i/δ_i)² (s1) and Σ |z_i²/δ_i| (s2),
+ * δ_i = (d_i - base) - tau stored in U[row + i]. Pairs (a, a+1), (a+2, a+3), ...
+ * summed in two lanes, an odd last term into lane 0, the lanes added at the end.
+ */
+function sums(a: number, b: number, d: Float64Array, z: Float64Array, base: number, tau: number, U: Float64Array, row: number): number {
+  let f0 = 0, f1 = 0, g0 = 0, g1 = 0, h0 = 0, h1 = 0, i = a;
+  for (; i + 1 < b; i += 2) {
+    const x0 = d[i] - base - tau, x1 = d[i + 1] - base - tau;
+    U[row + i] = x0;
+    U[row + i + 1] = x1;
+    const t0 = z[i] / x0, t1 = z[i + 1] / x1;
+    const u0 = z[i] * t0, u1 = z[i + 1] * t1;
+    f0 += u0;
+    f1 += u1;
+    g0 += t0 * t0;
+    g1 += t1 * t1;
+    h0 += Math.abs(u0);
+    h1 += Math.abs(u1);
+  }
+  if (i < b) {
+    const x = d[i] - base - tau;
+    U[row + i] = x;
+    const t = z[i] / x, u = z[i] * t;
+    f0 += u;
+    g0 += t * t;
+    h0 += Math.abs(u);
+  }
+  s1 = g0 + g1;
+  s2 = h0 + h1;
+  return f0 + f1;
 }
 
 /**

@@ -4,6 +4,8 @@
 import { axpyAt, dotAt } from "./blas1.js";
 import { hyp, rotRows } from "./rotation.js";
 import { dropBy, liftBy, liftExponent } from "./scale.js";
+import { gemmWorkSize } from "./gemm.js";
+import { QR_NB } from "./qr-blocked.js";
 
 /** Below this largest |entry| a reflector's column is lifted by a power of two first. */
 const SMALL_COLUMN = 2 ** -600;
@@ -228,4 +230,35 @@ export function tridiagonalQlBatched(
 ): number {
   if (lwork < 4 + 2 * n) return -2;
   return tridiagonalQl(n, d, e, Z, ldz, maxIter);
+}
+
+/** Doubles of work tridiagonalApplyQt(m, n, ...) takes (the WASM kernel's GEMM packing, T, VᵀV, the panel, W). */
+export function tridiagonalApplyQtWorkSize(m: number, n: number): number {
+  return gemmWorkSize() + 2 * QR_NB * QR_NB + QR_NB * (Math.max(m, 1) + Math.max(n, 1));
+}
+
+/**
+ * C (m x n, leading dimension ldc) = C Qᵀ for Q = H_0 ... H_{n-3}, the
+ * reflectors tridiagonalizeUpper left in A (LAPACK's dormtr from the right):
+ * eigenvectors of the tridiagonal in C's rows become the matrix's. Here each
+ * reflector in turn, the last first, on every row (dot and axpy); the WASM
+ * kernel takes them by panels of QR_NB as block reflectors I - V T Vᵀ
+ * (qr-blocked's formT) and applies each by two GEMMs, so the two agree to
+ * rounding, not bit for bit. `work` holds tridiagonalApplyQtWorkSize(m, n)
+ * (unused here). O(2mn²).
+ */
+export function tridiagonalApplyQt(
+  m: number, n: number, A: Float64Array, lda: number, tau: Float64Array, C: Float64Array, ldc: number, work: Float64Array,
+): void {
+  void work;
+  for (let k = n - 3; k >= 0; k--) {
+    const t = tau[k];
+    if (t === 0) continue;
+    const x = k * lda + k + 1, L = n - k - 1;
+    for (let i = 0; i < m; i++) {
+      const ci = i * ldc + k + 1;
+      const s = dotAt(L, C, ci, A, x);
+      if (s !== 0) axpyAt(L, -t * s, A, x, C, ci);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // Public API of @lowrank/matrix-completion.
 export { complete, type CompleteOptions } from "./complete.js";
-export { CompletionModel, type FitStatus, type IterationRecord, type Method, type ModelIds, type ModelRegularization, type Recommendation } from "./model.js";
+export { CompletionModel, type CompletionFactors, type FitStatus, type IterationRecord, type Method, type ModelIds, type ModelRegularization, type Recommendation } from "./model.js";
 export type { Observations, ObservationsInput } from "./observations.js";
 export { MODEL_FORMAT_VERSION, type CompletionModelJSON } from "./persist.js";
 export { rmse } from "./rmse.js";

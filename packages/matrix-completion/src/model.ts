@@ -1,7 +1,8 @@
 // The fitted model: factors, biases, training record, and predictions.
 import { asIndices, checkDim, LowrankError, opt } from "@lowrank/linalg";
 import { readOpts } from "./options.js";
-import { modelFromBytes, modelFromJSON, modelToBytes, modelToJSON, type CompletionModelJSON, type ModelParts } from "./persist.js";
+import { MODEL_FORMAT_VERSION, modelFromBytes, modelFromJSON, modelToBytes, modelToJSON, type CompletionModelJSON, type ModelParts } from "./persist.js";
+import { castResult, DTYPE, type AsFloat32, type DenseMatrix, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Which algorithm fitted a model. */
 export type Method = "als" | "altmin" | "robust-altmin" | "bpmf";
@@ -81,6 +82,23 @@ function checkFactor(a: unknown, length: number, what: string): void {
 }
 
 const RECOMMEND_OPTIONS = { exclude: opt.any<"observed" | "none" | ArrayLike<number>>() };
+const DTYPE_OPTIONS = { dtype: DTYPE };
+
+/** What {@link CompletionModel.factors} returns: copies of the model's parts. */
+export interface CompletionFactors {
+  kind: "completion-factors";
+  /** The layout version (1). */
+  version: number;
+  /** rows x rank. */
+  U: DenseMatrix;
+  /** cols x rank. */
+  V: DenseMatrix;
+  rowBias: Float64Array;
+  colBias: Float64Array;
+  globalMean: number;
+  /** Predictions are clamped to [clip[0], clip[1]]. */
+  clip: [number, number];
+}
 
 /**
  * A completed matrix in factored form: entry (i, j) is predicted as
@@ -259,11 +277,15 @@ export class CompletionModel {
 
   /**
    * Predictions at the positions (rowIndex[q], colIndex[q]). O(n k).
+   * `{ dtype: "float32" }` returns them as a Float32Array (each the nearest
+   * float32 to the f64 prediction), for TensorFlow.js or WebGL.
    *
    * @example
    * model.predictMany(test.rowIndex, test.colIndex); // Float64Array, one per position
    */
-  predictMany(rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>): Float64Array {
+  predictMany<D extends Dtype = "float64">(rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>, opts?: DtypeOption<D>): WithDtype<Float64Array, D>;
+  predictMany(rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>, opts?: DtypeOption): Float64Array | Float32Array {
+    const { dtype } = readOpts("predictMany", opts, DTYPE_OPTIONS);
     const ri = asIndices(rowIndex, "predictMany: rowIndex", this.rows);
     const ci = asIndices(colIndex, "predictMany: colIndex", this.cols);
     if (ri.length !== ci.length) {
@@ -271,7 +293,27 @@ export class CompletionModel {
     }
     const out = new Float64Array(ri.length);
     for (let q = 0; q < out.length; q++) out[q] = this.at(ri[q], ci[q]);
-    return out;
+    return castResult(out, dtype, "predictMany");
+  }
+
+  /**
+   * Copies of the factors and biases, the model's parts for scoring on a GPU:
+   * prediction(i, j) = globalMean + rowBias[i] + colBias[j] + (U Vᵀ)_ij,
+   * clamped to `clip`. `{ dtype: "float32" }` returns Float32Arrays (each entry
+   * rounded to the nearest float32), ready for TensorFlow.js or WebGL. O((rows + cols) rank).
+   *
+   * @example
+   * const { U, V } = model.factors({ dtype: "float32" }); // U.data: Float32Array, rows x rank
+   */
+  factors<D extends Dtype = "float64">(opts?: DtypeOption<D>): WithDtype<CompletionFactors, D>;
+  factors(opts?: DtypeOption): CompletionFactors | AsFloat32<CompletionFactors> {
+    const { dtype } = readOpts("factors", opts, DTYPE_OPTIONS);
+    const parts: CompletionFactors = {
+      kind: "completion-factors", version: MODEL_FORMAT_VERSION,
+      U: { rows: this.rows, cols: this.rank, data: this.U.slice() }, V: { rows: this.cols, cols: this.rank, data: this.V.slice() },
+      rowBias: this.rowBias.slice(), colBias: this.colBias.slice(), globalMean: this.globalMean, clip: [this.clip[0], this.clip[1]],
+    };
+    return castResult(parts, dtype, "factors");
   }
 
   /**

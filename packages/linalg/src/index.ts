@@ -44,6 +44,13 @@ export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./kernels/qr-blocked.js"
 export {
   jacobiSvd, luInverse, luSolve, orthonormalize, orthonormalizeWorkSize, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity,
 } from "./drivers.js";
+// The thick-restart Lanczos truncated SVD of a CSR matrix (svd-update's truncatedSvd, matrix-completion's spectral
+// start): settings, workspace sizes, the asynchronous and synchronous drivers, and the steps of its two forms.
+export {
+  defaultBasisSize, lanczosBytes, lanczosSettings, lanczosSteps, type LanczosProgress, type LanczosSettings, type LanczosViews,
+} from "./lanczos-gkl.js";
+export { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
+export { lanczosSvdIn, lanczosSync, lanczosSyncBytes, lanczosTruncatedSvd, type RunWorkspace, type TruncatedSvdResult } from "./lanczos-svd.js";
 export { encodeTypedArrays, decodeTypedArrays, readSerialized, RESULT_VERSION, checkResultVersion } from "./serialize.js";
 // Float32 outputs: the `dtype` option and its one conversion (docs/ARCHITECTURE.md, "Inputs").
 export { castResult, DTYPE, type Dtype, type DtypeOption, type AsFloat32, type WithDtype } from "./dtype.js";

@@ -1,6 +1,8 @@
 // Entry point of @lowrank/matrix-completion's WASM module: linalg's kernels
 // (re-exported so bindLinalg works on this instance) plus this package's.
 export * from "../../linalg/assembly/index";
+// linalg's CSR products of the Lanczos SVD (the spectral start, src/spectral-init.ts).
+export { csrGramMatvec, csrMatvec, csrMatvecT } from "../../linalg/assembly/csr-vector";
 export { alsHalfStep } from "./als-half-step";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";

@@ -65,7 +65,11 @@ export interface CompleteOptions {
   maxInner?: number;
   /** altmin / robust-altmin: incoherence mu of the spectral clipping, rows of U0 capped at 2 mu sqrt(k/n) (default 2; above 0). */
   incoherence?: number;
-  /** altmin / robust-altmin: power iterations of the spectral initialisation (an integer, default 4, at most 1000). */
+  /**
+   * altmin / robust-altmin: the spectral initialisation's singular vectors by a randomized subspace iteration with
+   * this many power iterations (an integer, at most 1000; a fixed cost). Not given (the default): by the Lanczos SVD,
+   * to residuals 1e-10 of σ_1.
+   */
   powerIters?: number;
 }
 
@@ -170,7 +174,7 @@ export async function complete(observations: ObservationsInput, options: Complet
     maxInner: o.maxInner ?? 10,
     burnIn: 0,
     incoherence: o.incoherence ?? 2,
-    powerIters: o.powerIters ?? 4,
+    powerIters: o.powerIters,
     backend: o.backend,
     threads: o.threads,
     run,

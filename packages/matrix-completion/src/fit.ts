@@ -30,7 +30,8 @@ export interface FitSettings {
   innerTol: number;
   maxInner: number;
   incoherence: number;
-  powerIters: number;
+  /** The spectral start's power iterations (its randomized method); undefined: the Lanczos SVD. */
+  powerIters: number | undefined;
   backend: Backend | undefined;
   /** Most threads of the pool the run may use (undefined: the pool's). */
   threads: number | undefined;

@@ -4,4 +4,5 @@ export { gatherRows, scatterAddRows } from "./rows";
 export { sparseGramSchmidt } from "./sparse-gram-schmidt";
 export { appendCore, csrSupport, projectBatch, rotateFactor, scatterBatch, smallSvdCore } from "./batch";
 export { gklExpand, pairCoordinates } from "./approx-space";
-export { csrGramMatvec, csrMatvec, csrMatvecT, csrTask } from "./lanczos";
+// The Lanczos SVD's CSR products (linalg's, not in its index: only modules that run the Lanczos SVD carry them).
+export { csrGramMatvec, csrMatvec, csrMatvecT, csrTask } from "../../linalg/assembly/csr-vector";

@@ -5,7 +5,7 @@
 // large batches but less precise, and a recomputation is at least as precise
 // as an exact update (it does not inherit the drift of earlier truncations).
 // The cost model below, then the decision an EvolvingSvd takes per batch.
-import { arenaBytes } from "@lowrank/linalg";
+import { arenaBytes, lanczosSettings } from "@lowrank/linalg";
 import { jsSvdUpdateKernels } from "./kernels/index.js";
 import type { KeptMatrix } from "./kept.js";
 import type { FactorLayout } from "./layout.js";
@@ -13,7 +13,6 @@ import { METHODS } from "./methods/index.js";
 import type { EvolvingOpts } from "./options.js";
 import { foldK } from "./side.js";
 import { initialMethod } from "./initial.js";
-import { lanczosSettings } from "./lanczos-gkl.js";
 import { resolveTsvd } from "./truncated.js";
 
 /** What auto can choose for one batch. */

@@ -1,7 +1,7 @@
 // Public API of @lowrank/svd-update.
 export { init } from "@lowrank/linalg";
 export { truncatedSvd, type TruncatedSvdOptions, type TruncatedSvdProgress } from "./truncated.js";
-export type { LanczosProgress, TruncatedSvdResult } from "./lanczos-gkl.js";
+export type { LanczosProgress, TruncatedSvdResult } from "@lowrank/linalg";
 export { svdResiduals, type SvdResidualsOptions } from "./residuals.js";
 export { EvolvingSvd, type UpdateAsyncOptions, type RecomputeOptions } from "./evolving.js";
 export type { EvolvingSvdOptions, EvolvingSvdStats, UpdateMethod } from "./options.js";

@@ -4,8 +4,7 @@
 // EvolvingSvd's workspace (on the worker pool when it is free, see
 // openRunWorkspace). `method: "auto"`'s recomputations inside an update run
 // the same method synchronously in the EvolvingSvd's workspace (update.ts).
-import { LowrankError, type Backend, type CsrMatrix, type LongRun } from "@lowrank/linalg";
-import { lanczosSettings, lanczosTruncatedSvd } from "./lanczos-gkl.js";
+import { lanczosSettings, lanczosTruncatedSvd, LowrankError, type Backend, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import type { FactorLayout } from "./layout.js";
 import { randomizedSvdIn, resolveTsvd, tsvdBytes, type SvdViews, type TruncatedSvdProgress } from "./truncated.js";
 import { openRunWorkspace, scopedAsync } from "./workspace.js";

@@ -19,7 +19,7 @@ const WARM_BYTES = 1 << 16;
  */
 export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
   name: "@lowrank/svd-update", sources, bind: bindSvdUpdate, js: jsSvdUpdateKernels, warm: warmSvdUpdate, warmBytes: WARM_BYTES,
-  // The Lanczos methods' CSR products (threads-csr.ts) and gemm (linalg's gemmTask, with its packing scratch) on the worker pool.
+  // The Lanczos SVD's CSR products (linalg's withParallelCsr) and gemm (linalg's gemmTask, with its packing scratch) on the worker pool.
   threads: { sources: threadSources, tasks: ["csrTask", "gemmTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
 });
 

@@ -1,6 +1,6 @@
 // The dense step on the small (k + s)-sized core matrix of an update, written
 // once against the kernel set (the k x k inverses are in the kernel rotateFactor).
-import { completeColumns } from "@lowrank/linalg";
+import { completeNull } from "@lowrank/linalg/kernels";
 import type { SvdWorkspace } from "./kernels/index.js";
 
 /** Jacobi sweeps per tolerance (convergence is quadratic; 6-12 are typical). */
@@ -37,21 +37,4 @@ export function smallSvd(st: SvdWorkspace, r: number, c: number, M: Float64Array
   st.kernels.smallSvdCore(r, c, M, kk, X, d, F, theta, G, SWEEPS, work);
   completeNull(r > c ? F : G, L, kk, theta);
   return { F, theta, G };
-}
-
-/** Replaces the columns of W (n x kk, the normalised side) whose value is negligible or whose norm is not 1 (see smallSvd). O(n kk), O(n kk²) when one is replaced. */
-function completeNull(W: Float64Array, n: number, kk: number, theta: Float64Array): void {
-  const floor = theta[0] * 2 ** -450;
-  let any = false;
-  const bad: boolean[] = [];
-  for (let j = 0; j < kk; j++) {
-    let nn = 0;
-    for (let i = 0; i < n; i++) nn += W[i * kk + j] * W[i * kk + j];
-    const b = !(theta[j] > floor) || !(Math.abs(nn - 1) < 1e-8);
-    bad.push(b);
-    any ||= b;
-  }
-  if (!any) return;
-  for (let j = 0; j < kk; j++) if (bad[j]) for (let i = 0; i < n; i++) W[i * kk + j] = 0;
-  completeColumns(W, n, kk, bad);
 }

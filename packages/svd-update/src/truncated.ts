@@ -1,12 +1,12 @@
 import {
-  arenaBytes, BACKEND, checkSize, jacobiSvd, LongRun, LONG_RUN, LowrankError, opt, qrBlockedWorkSize, readOptions, Rng,
-  type BackendOptions, type CsrMatrix, type DenseMatrix, type OptionCheck, type SvdResult,
+  arenaBytes, BACKEND, checkSize, jacobiSvd, lanczosSettings, lanczosTruncatedSvd, LongRun, LONG_RUN, LowrankError, opt, qrBlockedWorkSize,
+  readOptions, Rng, type BackendOptions, type CsrMatrix, type DenseMatrix, type LanczosProgress, type OptionCheck, type SvdResult,
+  type TruncatedSvdResult,
 } from "@lowrank/linalg";
+import { scaledCopy } from "@lowrank/linalg/kernels";
 import { asBatch } from "./input.js";
-import { lanczosSettings, lanczosTruncatedSvd, type LanczosProgress, type TruncatedSvdResult } from "./lanczos-gkl.js";
 import { residualsOf } from "./residuals.js";
 import type { SvdWorkspace } from "./kernels/index.js";
-import { scaledCopy } from "./lanczos-basis.js";
 import { allFinite, checkRepresentable, flushTiny, times2 } from "./scale.js";
 import { smallSvd } from "./small.js";
 import { castResult, DTYPE, RESULT_VERSION, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
@@ -32,7 +32,7 @@ export interface TruncatedSvdOptions extends BackendOptions {
   rank: number;
   /**
    * "lanczos" (default): thick-restart Golub-Kahan-Lanczos run to the
-   * residual tolerance `tol` (src/lanczos-gkl.ts). "randomized": randomized
+   * residual tolerance `tol` (linalg's Lanczos SVD). "randomized": randomized
    * subspace iteration, a fixed cost of `powerIters` iterations (the default
    * when `oversample` or `powerIters` is given).
    */

@@ -4,7 +4,7 @@
 // core matrix, and commit. Each step is a generator whose yields are the
 // points where an asynchronous caller may let the event loop run or stop; the
 // object changes only after the last yield.
-import { arenaBytes, checkSize, internalError, LowrankError, type CsrMatrix, type LongRun } from "@lowrank/linalg";
+import { arenaBytes, checkSize, internalError, lanczosSettings, lanczosSync, lanczosSyncBytes, LowrankError, type CsrMatrix, type LongRun } from "@lowrank/linalg";
 import { decide, type AutoDecision, type RecomputeSettings } from "./auto.js";
 import { asBatch, transposeCsr } from "./input.js";
 import type { KeptMatrix } from "./kept.js";
@@ -13,7 +13,6 @@ import type { Orth } from "./methods/index.js";
 import { checkRepresentable, maxAbs, scaleExponent, scaleInto, times2, workingCopy } from "./scale.js";
 import { applyGrow, type Side } from "./side.js";
 import { smallSvd } from "./small.js";
-import { lanczosSettings, lanczosSync, lanczosSyncBytes } from "./lanczos-gkl.js";
 import { randomizedSvdSync, resolveTsvd, tsvdBytes, type SvdViews } from "./truncated.js";
 import { openScope } from "./workspace.js";
 

@@ -3,12 +3,11 @@
 // export of this package has the TypeScript signature of its twin in
 // src/kernels/, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
 // On a threaded instance the CSR products of the Lanczos methods and gemm run
-// on the pool (threads-csr.ts, linalg's withParallelGemm).
+// on the pool (linalg's withParallelCsr and withParallelGemm).
 import { pointerOf, withParallelGemm, type WasmInstance } from "@lowrank/linalg";
-import { bindLinalg } from "@lowrank/linalg/kernels";
+import { bindLinalg, withParallelCsr } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";
-import { withParallelCsr } from "./threads-csr.js";
 
 const bound = new WeakMap<object, SvdUpdateKernels>();
 

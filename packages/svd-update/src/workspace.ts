@@ -4,7 +4,8 @@
 // whether some scratch still fits the reservation, re-laying out the instance
 // with a larger one (memory may grow only while nothing is live), and a
 // mark/release scope around asynchronous work.
-import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, WasmWorkspace, type Backend } from "@lowrank/linalg";
+import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, WasmWorkspace, type Backend, type RunWorkspace } from "@lowrank/linalg";
+import { openScope } from "@lowrank/linalg/kernels";
 import type { SvdWorkspace } from "./kernels/index.js";
 import { svdUpdateModule } from "./module.js";
 
@@ -24,16 +25,10 @@ export async function openWorkspace(backend: Backend | undefined, bytes: number,
   return ws;
 }
 
-/** A run's workspace and what ends the run (frees the pool's arena when the run held it). */
-export interface RunWorkspace {
-  ws: SvdWorkspace;
-  close(): void;
-}
-
 /**
  * A workspace for one long run (truncatedSvd's Lanczos methods): on the
  * module's threaded instance, whose CSR products run on the worker pool
- * (threads-csr.ts), when the pool is free, this thread may block, `threads`
+ * (linalg's withParallelCsr), when the pool is free, this thread may block, `threads`
  * allows more than one and the pool's memory holds `bytes`; else
  * {@link openWorkspace}'s private one. The run holds the pool's arena until
  * `close()` (other calls meanwhile run on one thread). Errors: as openWorkspace.
@@ -81,13 +76,5 @@ export async function scopedAsync<T>(ws: SvdWorkspace, fn: () => Promise<T>): Pr
   }
 }
 
-/**
- * A manual scope for work split into phases (a generator that yields between
- * them): returns the function that frees everything allocated since. Call it
- * in a `finally`.
- */
-export function openScope(ws: SvdWorkspace): () => void {
-  if (!(ws instanceof WasmWorkspace)) return () => {};
-  const arena = ws.instance.arena, mark = arena.mark();
-  return () => arena.release(mark);
-}
+/** A manual scope (the function that frees what was allocated since): linalg's, shared with its Lanczos SVD. */
+export { openScope };

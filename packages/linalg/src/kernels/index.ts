@@ -245,3 +245,13 @@ export { dotAt, axpyAt, nrm2At } from "./blas1.js";
 export { madd, rank1x4 } from "./simd.js";
 export { invertGJ } from "./lu.js";
 export { jacobiRowsRetry, type JacobiRowsKernels } from "./svd-driver.js";
+// The Lanczos SVD's CSR products, their pool wrapper and the pieces svd-update shares with it.
+export {
+  csrGramMatvec, csrMatvec, csrMatvecT, csrTask, jsCsrVectorKernels, pieceStart, type CsrJob, type CsrVectorKernels, type LanczosKernels,
+} from "./csr-vector.js";
+export { csrPieces, PARALLEL_CSR_MIN, withParallelCsr, type CsrTaskExports } from "../threads-csr.js";
+export { allFinite, checkRepresentable, flushTiny, maxAbs, scaleExponent, scaleInto, times2, workingCopy } from "../pow2-scale.js";
+export { transposeCsr } from "../csr-transpose.js";
+export {
+  basisOrth, completeNull, openScope, scaledCopy, smallJacobiSvd, type BasisOrth, type LanczosWorkspace, type ScaledCsr, type SmallSvd,
+} from "../lanczos-basis.js";

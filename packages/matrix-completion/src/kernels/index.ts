@@ -3,14 +3,14 @@
 // assembly/<name>.ts), the set the methods are written against. The WASM side
 // is bound in src/wasm.ts. Internal: not exported by the package (the
 // cross-package kernel conformance suite imports this file by path).
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
+import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { alsHalfStep } from "./als-half-step.js";
 import { bpmfAccumulate, bpmfHalfStep } from "./bpmf.js";
 import { squaredError } from "./predict.js";
 import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";
 
 /** Kernels of one matrix-completion run. Every array is a view of the run's workspace. */
-export interface CompletionKernels extends LinalgKernels {
+export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
   /**
    * ALS half-step: for every row i < n of this side (CSR ptr/idx/vals), solves
    * (Σ_j f_j f_jᵀ + λ_i I) x_i = Σ_j (v_ij - mu - otherBias_j) f_j by Cholesky,
@@ -73,6 +73,7 @@ export interface CompletionKernels extends LinalgKernels {
 /** The plain-TypeScript kernel set (backend "js"): the readable reference, same arithmetic order as the WASM simd build. */
 export const jsCompletionKernels: CompletionKernels = {
   ...jsKernels,
+  ...jsCsrVectorKernels,
   alsHalfStep,
   sketchTable,
   bpmfHalfStep,

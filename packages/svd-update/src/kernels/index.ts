@@ -4,10 +4,9 @@
 // (docs/ARCHITECTURE.md, "Twins"). Internal: not exported from the package's
 // main entry.
 import { type Workspace } from "@lowrank/linalg";
-import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
+import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { gklExpand, pairCoordinates } from "./approx-space.js";
 import { appendCore, csrSupport, projectBatch, rotateFactor, scatterBatch, smallSvdCore } from "./batch.js";
-import { csrGramMatvec, csrMatvec, csrMatvecT } from "./lanczos.js";
 import { gatherRows, scatterAddRows } from "./rows.js";
 import { sparseGramSchmidt } from "./sparse-gram-schmidt.js";
 
@@ -17,10 +16,11 @@ export type SvdWorkspace = Workspace<SvdUpdateKernels>;
 /**
  * The kernel set of @lowrank/svd-update: linalg's kernels plus its own,
  * mirrored by assembly/rows.ts, sparse-gram-schmidt.ts, batch.ts and
- * approx-space.ts. Views are
+ * approx-space.ts, and linalg's CSR products of the Lanczos SVD
+ * (its assembly/csr-vector.ts, exported by this module). Views are
  * row-major; on the wasm backend every view must live in the instance's memory.
  */
-export interface SvdUpdateKernels extends LinalgKernels {
+export interface SvdUpdateKernels extends LinalgKernels, CsrVectorKernels {
   /** out (p x k) = rows idx[0..p) of P (k columns). O(pk). */
   gatherRows(p: number, k: number, idx: Int32Array, P: Float64Array, out: Float64Array): void;
   /** P[idx[i]] += X[i] for i < p (X is p x k). O(pk). */
@@ -94,17 +94,6 @@ export interface SvdUpdateKernels extends LinalgKernels {
    * Xc and C unread when kc = 0). O(lq s (p + kc)).
    */
   pairCoordinates(s: number, p: number, kc: number, lq: number, Xb: Float64Array, Xc: Float64Array, B: Float64Array, C: Float64Array, R: Float64Array): void;
-  /** y (rows) = A x for CSR A, one vector (the Lanczos method's product; spmm with k = 1 pays a call per nonzero). O(nnz + rows). */
-  csrMatvec(rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
-  /**
-   * y (cols) = Aᵀ x for CSR A (rows x cols), one vector, the rows cut into np
-   * pieces of about equal nonzeros, each scattered into its own vector (y, then
-   * parts: (np - 1) cols scratch) and the pieces summed in order: the bits
-   * depend on np, never on the threads that ran the pieces. O(nnz + rows + np cols).
-   */
-  csrMatvecT(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
-  /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it, in np pieces as csrMatvecT. O(nnz + rows + np cols). */
-  csrGramMatvec(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
 }
 
 /**
@@ -117,6 +106,7 @@ export interface SvdUpdateKernels extends LinalgKernels {
  */
 export const jsSvdUpdateKernels: SvdUpdateKernels = {
   ...jsKernels,
+  ...jsCsrVectorKernels,
   gatherRows, scatterAddRows, sparseGramSchmidt, csrSupport, scatterBatch, smallSvdCore, rotateFactor, projectBatch,
-  gklExpand, pairCoordinates, csrMatvec, csrMatvecT, csrGramMatvec, appendCore,
+  gklExpand, pairCoordinates, appendCore,
 };

@@ -1,4 +1,5 @@
-// Truncated SVD by thick-restart Lanczos (truncatedSvd's default method).
+// Truncated SVD by thick-restart Lanczos (svd-update's truncatedSvd's default
+// method, matrix-completion's spectral start).
 //
 // Which scheme, and why. irlba (Baglama and Reichel's augmented implicitly
 // restarted Lanczos bidiagonalisation) restarts a GKL run from the k wanted
@@ -16,7 +17,7 @@
 // look at the Ritz values every max(8, k/2) steps so a run stops as soon as
 // it has converged.
 //
-// Two forms. lanczos-gram.ts runs first: Lanczos on AᵀA for the short side
+// Two forms (lanczos-svd.ts runs them). lanczos-gram.ts runs first: Lanczos on AᵀA for the short side
 // (what ARPACK does inside scipy's svds), Gram-Schmidt and restarts on the
 // short side only, then a Rayleigh-Ritz step on A. When it finds σ_k below
 // 2^-12 σ_1 (at the default tol), where squaring loses digits, this file's two-sided GKL runs:
@@ -30,20 +31,20 @@
 // The CSR matrix is copied into the run's workspace once, the Lanczos bases
 // live there for the whole run and are touched only through the kernel set
 // (csrMatvec / csrMatvecT, gemv for Gram-Schmidt, gemm for restarts and
-// the final factors); the p x p projected SVD is svd-update's small Jacobi SVD.
+// the final factors); the p x p projected SVD is a small one-sided Jacobi SVD (lanczos-basis.ts).
 // An invariant subspace (a zero α or β, as for a zero or rank-deficient
 // matrix) continues from a random vector orthogonal to the basis, so the
 // factors stay orthonormal and complete the basis as LAPACK does for zero
 // singular values. See docs/ARCHITECTURE.md for the runtime and contract.
-import { arenaBytes, checkSize, LowrankError, Rng, type CsrMatrix, type LongRun } from "@lowrank/linalg";
-import { transposeCsr } from "./input.js";
-import { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
-import type { SvdWorkspace } from "./kernels/index.js";
-import { basisOrth, scaledCopy } from "./lanczos-basis.js";
-import { checkRepresentable, times2 } from "./scale.js";
+import { arenaBytes } from "./arena.js";
+import { LowrankError } from "./errors.js";
+import { checkSize } from "./input-checks.js";
+import { basisOrth, openScope, scaledCopy, smallJacobiSvd as smallSvd, type LanczosWorkspace } from "./lanczos-basis.js";
+import { checkRepresentable, times2 } from "./pow2-scale.js";
+import { Rng } from "./rng.js";
 import { csrPieces } from "./threads-csr.js";
-import { smallSvd } from "./small.js";
-import { openScope, type RunWorkspace } from "./workspace.js";
+import type { LongRun } from "./long-run.js";
+import type { CsrMatrix } from "./types.js";
 
 const EPS = 2.220446049250313e-16;
 /** A Gram-Schmidt remainder at most this times the norm estimate counts as zero (an invariant subspace). */
@@ -69,6 +70,8 @@ export interface LanczosSettings {
   tol: number;
   maxIter: number;
   seed: number;
+  /** The entry point named in errors (default "truncatedSvd"). */
+  what: string;
 }
 
 /**
@@ -83,18 +86,18 @@ export function defaultBasisSize(k: number): number {
 }
 
 /** Settings for rank k of an m x n matrix: basis defaultBasisSize(k), at most min(m, n) (exactly that when k = min(m, n)). */
-export function lanczosSettings(o: { rank: number; basisSize?: number; tol?: number; maxIter?: number; seed?: number }, m: number, n: number): LanczosSettings {
+export function lanczosSettings(o: { rank: number; basisSize?: number; tol?: number; maxIter?: number; seed?: number; what?: string }, m: number, n: number): LanczosSettings {
   const mn = Math.min(m, n), k = o.rank;
   if (k > mn) throw new LowrankError("RANK", `rank ${k} exceeds min(rows, cols) = ${mn}`);
   const want = o.basisSize ?? defaultBasisSize(k);
   if (want <= k && k < mn) throw new LowrankError("INVALID_ARGUMENT", `basisSize must exceed rank (${k}), got ${want}`);
   // rank = min(m, n) needs the whole space: the basis is min(m, n) whatever basisSize says.
   // Residuals below about 2^-46 σ_1 are rounding: a smaller tol (0 included, as ARPACK's) means that level.
-  return { k, p: k === mn ? mn : Math.min(want, mn), tol: Math.max(o.tol ?? 1e-10, TOL_MIN), maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0 };
+  return { k, p: k === mn ? mn : Math.min(want, mn), tol: Math.max(o.tol ?? 1e-10, TOL_MIN), maxIter: o.maxIter ?? 1000, seed: o.seed ?? 0, what: o.what ?? "truncatedSvd" };
 }
 
 /** Ritz vectors kept at a restart: k plus half the rest of the basis (at most p - 1). */
-function keepCount(k: number, p: number): number {
+export function keepCount(k: number, p: number): number {
   return Math.min(p - 1, k + Math.floor((p - k) / 2));
 }
 
@@ -117,16 +120,6 @@ export interface LanczosViews {
   iterations: number;
 }
 
-/** Runs {@link lanczosSteps} (or the one-sided {@link gramSteps}), reporting progress and yielding through `run`. */
-export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, gram = false, offset = 0): Promise<LanczosViews> {
-  const it = gram ? gramSteps(ws, A, o) : lanczosSteps(ws, A, o);
-  for (let r = it.next(); ; r = it.next()) {
-    if (r.done) return { ...r.value, iterations: r.value.iterations + offset };
-    if (r.value) await run.step({ ...r.value, iteration: r.value.iteration + offset });
-    else await run.pause();
-  }
-}
-
 /**
  * The thick-restart GKL run as steps (null at each point where a run may
  * pause, a progress record after each restart). With V (rows of Vb) and U
@@ -142,7 +135,7 @@ export async function lanczosSvdIn(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSet
  * Errors: NOT_CONVERGED after maxIter restarts, NON_FINITE when s overflows.
  * O(restarts ((p - keep) nnz + p² (m + n)) + p³ sweeps).
  */
-export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
+export function* lanczosSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
   const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep), big = Math.max(m, n);
@@ -185,7 +178,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
     const floor = Math.max(m, n) * EPS * c.theta[0];
     for (let i = 0; i < k; i++) s[i] = c.theta[i] <= floor ? 0 : c.theta[i];
     if (e !== 0) {
-      checkRepresentable(s, e, "truncatedSvd");
+      checkRepresentable(s, e, o.what);
       for (let i = 0; i < k; i++) s[i] = times2(s[i], e);
     }
     return { U, s, V, residuals };
@@ -250,7 +243,7 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
     }
     if (iteration >= o.maxIter) {
       release();
-      throw new LowrankError("NOT_CONVERGED", `truncatedSvd: ${c.converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${c.worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
+      throw new LowrankError("NOT_CONVERGED", `${o.what}: ${c.converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${c.worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
     }
     const { F, G, theta } = c;
     // Thick restart: the first `keep` rows become Gᵀ Vb and Fᵀ Ub, v_p moves to row keep, B = diag(θ).
@@ -264,110 +257,5 @@ export function* lanczosSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings
     release();
     j0 = keep;
     yield null;
-  }
-}
-
-/** The result of truncatedSvd: the factors, each triplet's residual estimate relative to σ_1, and the iterations run. */
-export interface TruncatedSvdResult {
-  /** What the object is: a (truncated) SVD. */
-  kind: "svd";
-  U: { rows: number; cols: number; data: Float64Array };
-  s: Float64Array;
-  V: { rows: number; cols: number; data: Float64Array };
-  /**
-   * Per triplet, a residual relative to s_1: for "lanczos" the Lanczos
-   * estimate ‖Aᵀ u_i − s_i v_i‖ / s_1 the run converged on (A v_i − s_i u_i
-   * is zero to rounding); for "randomized" the measured
-   * sqrt(‖A v_i − s_i u_i‖² + ‖Aᵀ u_i − s_i v_i‖²) / s_1 (svdResiduals).
-   */
-  residuals: Float64Array;
-  /** Restarts ("lanczos") or power iterations ("randomized") run. */
-  iterations: number;
-  method: "lanczos" | "randomized";
-}
-
-/**
- * truncatedSvd's Lanczos method on the checked CSR matrix C, factors copied
- * out. First the one-sided form (lanczos-gram.ts: Lanczos on AᵀA for the
- * short side, A = C or Cᵀ so that n <= m, then Rayleigh-Ritz on A), whose
- * Gram-Schmidt and restarts touch only n-long vectors; when it finds
- * σ_k below gramFloor(tol) σ_1 (2^-12 at tol 1e-10; but not a rounding-level
- * zero), where squaring has cost accuracy, or when tol is so small (below
- * about 3e-14) that no σ_k is safe, the two-sided GKL (lanczosSteps) is run, on Cᵀ when
- * C is wide and the basis would span its short side (so that a full-size
- * basis is exact). Each in its own workspace (`open`: on the worker pool's
- * threaded instance when it is free, see openRunWorkspace), closed before the next.
- */
-export async function lanczosTruncatedSvd(
-  C: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, open: (bytes: number) => Promise<RunWorkspace>,
-): Promise<TruncatedSvdResult> {
-  const wide = C.rows < C.cols;
-  const Ct = wide ? transposeCsr(C) : C;
-  const floor = gramFloor(o.tol);
-  let done = 0;
-  if (floor < 1) {
-    const w = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
-    try {
-      run.check();
-      const r = await lanczosSvdIn(w.ws, Ct, o, run, true);
-      const sk = r.s[o.k - 1];
-      done = r.iterations;
-      if (!(sk > 0 && sk < floor * r.s[0])) {
-        const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
-        return { kind: "svd", U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
-      }
-    } finally {
-      w.close();
-    }
-  }
-  const flip = o.p === C.rows && wide;
-  const A = flip ? Ct : C;
-  const w = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
-  try {
-    run.check();
-    // Progress of the second form continues the first's iteration count.
-    const r = await lanczosSvdIn(w.ws, A, o, run, false, done);
-    const Um = { rows: A.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: A.cols, cols: o.k, data: r.V.slice() };
-    return { kind: "svd", U: flip ? Vm : Um, s: r.s.slice(), V: flip ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
-  } finally {
-    w.close();
-  }
-}
-
-/** Bytes {@link lanczosSync} takes from its workspace (the larger of its two forms, which run one after the other). */
-export function lanczosSyncBytes(C: CsrMatrix, o: LanczosSettings): number {
-  const m = Math.max(C.rows, C.cols), n = Math.min(C.rows, C.cols), nnz = C.indptr[C.rows];
-  return Math.max(gramBytes(m, n, nnz, o), lanczosBytes(C.rows, C.cols, nnz, o), lanczosBytes(C.cols, C.rows, nnz, o));
-}
-
-/**
- * lanczosTruncatedSvd's two forms run synchronously in `ws` (EvolvingSvd's
- * `method: "auto"` recomputes inside a synchronous update), the factors handed
- * to `use` as views of ws before its scratch is freed. Errors: NOT_CONVERGED, NON_FINITE.
- */
-export function lanczosSync(ws: SvdWorkspace, C: CsrMatrix, o: LanczosSettings, use: (r: { U: Float64Array; s: Float64Array; V: Float64Array }) => void): void {
-  const drive = (it: Generator<LanczosProgress | null, LanczosViews, void>) => {
-    for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
-  };
-  const wide = C.rows < C.cols;
-  const Ct = wide ? transposeCsr(C) : C;
-  const floor = gramFloor(o.tol);
-  if (floor < 1) {
-    const release = openScope(ws);
-    try {
-      const r = drive(gramSteps(ws, Ct, o));
-      const sk = r.s[o.k - 1];
-      if (!(sk > 0 && sk < floor * r.s[0])) return use(wide ? { U: r.V, s: r.s, V: r.U } : r);
-    } finally {
-      release();
-    }
-  }
-  const flip = o.p === C.rows && wide;
-  const release = openScope(ws);
-  try {
-    const r = drive(lanczosSteps(ws, flip ? Ct : C, o));
-    use(flip ? { U: r.V, s: r.s, V: r.U } : r);
-  } finally {
-    release();
   }
 }

@@ -1,5 +1,7 @@
-// Single-vector CSR products of the Lanczos methods (src/lanczos-gkl.ts,
-// src/lanczos-gram.ts): linalg's spmm is written for blocks and pays a call per nonzero when k = 1.
+// Single-vector CSR products of the thick-restart Lanczos SVD (src/lanczos-gkl.ts,
+// src/lanczos-gram.ts): spmm is written for blocks and pays a call per nonzero when k = 1.
+// Not in assembly/index.ts: a package whose module runs the Lanczos SVD exports these from
+// its own assembly/index.ts (svd-update, matrix-completion), so the others' binaries stay as they are.
 //
 // The products that scatter (Aᵀ x and Aᵀ A x) cut the rows of A into `np`
 // pieces of about equal nonzeros (pieceStart); piece 0 scatters into y, piece
@@ -8,8 +10,8 @@
 // the caller derives from the matrix) and never on how many threads ran the
 // pieces: csrTask runs one piece (or one column chunk of the sum) on the pool
 // (docs/ARCHITECTURE.md, "Threads"), the single-threaded kernels run them all in order.
-import { gemv } from "../../linalg/assembly/gemv";
-import { spmm } from "../../linalg/assembly/sparse";
+import { gemv } from "./gemv";
+import { spmm } from "./sparse";
 
 /** Σ_{q in [q, end)} data[q] x[indices[q]], gathered with two accumulators (even and odd positions from q) added at the end. */
 @inline function rowDot(q: i32, end: i32, indices: usize, data: usize, x: usize): f64 {

@@ -1,7 +1,7 @@
-// The Lanczos methods' products on the pool (docs/ARCHITECTURE.md,
-// "Threads"): on a threaded instance, during a run that has threads, a large
-// enough product is written as a job and split by the task kernel csrTask
-// (assembly/lanczos.ts). A x: its rows in fixed pieces (each entry of y is
+// The Lanczos SVD's products on the pool (docs/ARCHITECTURE.md,
+// "Threads"): on a threaded instance of a module that exports csrTask
+// (assembly/csr-vector.ts) and declares it as a task, during a run that has
+// threads, a large enough product is written as a job and split by csrTask. A x: its rows in fixed pieces (each entry of y is
 // one row's dot product, whoever computes it). Aᵀ x and Aᵀ A x: the np pieces
 // the single-threaded kernels run in order, each into its own vector, then
 // their sum on the calling thread, each column summed in the kernels' order.
@@ -9,9 +9,13 @@
 // each row as the single call computes it; linalg's gemv (Gram-Schmidt against
 // the basis): rows, or column chunks of a multiple of the SIMD width. So every
 // product has the same bits for any thread count, one included.
-import type { WasmInstance } from "@lowrank/linalg";
-import type { Exports } from "./generated/exports.js";
-import type { SvdUpdateKernels } from "./kernels/index.js";
+import type { LanczosKernels } from "./kernels/csr-vector.js";
+import type { WasmInstance } from "./runtime.js";
+
+/** The export a module needs for withParallelCsr (assembly/csr-vector.ts). */
+export interface CsrTaskExports {
+  csrTask(job: number, t: number, scratch: number): void;
+}
 
 /** Bytes of a job (twelve i32, then alpha and beta as f64 for gemv; read by csrTask). */
 const CSR_JOB_BYTES = 64;
@@ -34,13 +38,17 @@ export function csrPieces(rows: number, cols: number, nnz: number): number {
   return Math.max(1, Math.min(16, rows, Math.floor(nnz / (12 * Math.max(cols, 1)))));
 }
 
-const wrapped = new WeakMap<object, SvdUpdateKernels>();
+const wrapped = new WeakMap<object, LanczosKernels>();
 
-/** `k` with its CSR products split over the pool when `instance` is threaded; `k` itself otherwise. */
-export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Exports>, at: (v: Float64Array | Int32Array) => number): SvdUpdateKernels {
+/**
+ * `k` with its CSR products (and gemv, spmm) split over the pool when
+ * `instance` is threaded; `k` itself otherwise. The module must declare
+ * "csrTask" among its thread tasks. Cached per instance.
+ */
+export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmInstance<CsrTaskExports>, at: (v: Float64Array | Int32Array) => number): K {
   if (!instance.threaded) return k;
   const have = wrapped.get(instance);
-  if (have) return have;
+  if (have) return have as K;
   const job = instance.arena.permanent(CSR_JOB_BYTES); // at bind time, with the arena empty
   const write = (mode: number, rows: number, cols: number, np: number, ptrs: (Float64Array | Int32Array)[]) => {
     const v = new Int32Array(instance.memory.buffer, job, 12);
@@ -58,7 +66,7 @@ export function withParallelCsr(k: SvdUpdateKernels, instance: WasmInstance<Expo
     instance.exports.csrTask(job, 0, 0);
     return true;
   };
-  const out: SvdUpdateKernels = {
+  const out: K = {
     ...k,
     // Gram-Schmidt's products with the basis: rows of G x, or column chunks of Gᵀ x, each entry as one call computes it.
     gemv(trans, m, n, alpha, A, lda, x, beta, y) {

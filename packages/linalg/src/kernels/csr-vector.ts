@@ -1,7 +1,10 @@
-// TypeScript twin of assembly/lanczos.ts: single-vector CSR products of the
-// Lanczos method, the scattering ones in np pieces of rows summed in a fixed
-// order (docs/ARCHITECTURE.md, "Twins" and "Threads").
-import { axpyAt, dotAt, jsKernels } from "@lowrank/linalg/kernels";
+// TypeScript twin of assembly/csr-vector.ts: single-vector CSR products of the
+// Lanczos SVD, the scattering ones in np pieces of rows summed in a fixed
+// order (docs/ARCHITECTURE.md, "Twins" and "Threads"), and the kernel set
+// they extend linalg's with for a package whose module exports them.
+import { axpyAt, dotAt } from "./blas1.js";
+import type { LinalgKernels } from "./index.js";
+import { spmm } from "./sparse.js";
 
 /** First row of piece t of np: the first row i with indptr[i] - indptr[0] >= floor(t nnz / np). O(log rows). */
 export function pieceStart(t: number, np: number, rows: number, indptr: Int32Array): number {
@@ -129,8 +132,33 @@ export function csrTask(job: CsrJob, t: number): void {
     if (mode === 6 && c0 < cols) gemvCols(c0, Math.min(cols, c0 + chunk), rows, alpha, G, np, x, beta, y);
   } else if (mode === 4) {
     const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
-    if (r1 > r0) jsKernels.spmm(r1 - r0, cols, indptr.subarray(r0), indices, data, x, y.subarray(r0 * cols));
+    if (r1 > r0) spmm(r1 - r0, cols, indptr.subarray(r0), indices, data, x, y.subarray(r0 * cols));
   } else if (t < np) {
     scatterRows(mode === 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }
 }
+
+/**
+ * The single-vector CSR products a Lanczos run needs on top of linalg's
+ * kernels (assembly/csr-vector.ts; a module that has them exports them from
+ * its assembly/index.ts). Views as LinalgKernels'.
+ */
+export interface CsrVectorKernels {
+  /** y (rows) = A x for CSR A, one vector (spmm with k = 1 pays a call per nonzero). O(nnz + rows). */
+  csrMatvec(rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array): void;
+  /**
+   * y (cols) = Aᵀ x for CSR A (rows x cols), one vector, the rows cut into np
+   * pieces of about equal nonzeros, each scattered into its own vector (y, then
+   * parts: (np - 1) cols scratch) and the pieces summed in order: the bits
+   * depend on np, never on the threads that ran the pieces. O(nnz + rows + np cols).
+   */
+  csrMatvecT(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
+  /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it, in np pieces as csrMatvecT. O(nnz + rows + np cols). */
+  csrGramMatvec(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
+}
+
+/** The kernel set a Lanczos SVD runs on: linalg's and the CSR products. */
+export type LanczosKernels = LinalgKernels & CsrVectorKernels;
+
+/** The twins of the CSR products, to spread into a package's plain-TypeScript kernel set. */
+export const jsCsrVectorKernels: CsrVectorKernels = { csrMatvec, csrMatvecT, csrGramMatvec };

@@ -1,4 +1,4 @@
-// The one-sided form of truncatedSvd's Lanczos method: thick-restart Lanczos
+// The one-sided form of the Lanczos SVD: thick-restart Lanczos
 // on AᵀA for the short side n <= m (what ARPACK runs inside scipy's svds),
 // storing and reorthogonalising only the n-long basis, then one Rayleigh-Ritz
 // step on A itself (W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G) so that
@@ -7,18 +7,20 @@
 // Aᵀ of it together) and Gram-Schmidt over n-long vectors only; restarts rotate only the n-long
 // basis. The two-sided GKL of lanczos-gkl.ts costs about (m + n) / n times as
 // much in Gram-Schmidt and restarts, but resolves singular values far below
-// sqrt(eps) σ_1, which squaring loses: lanczosTruncatedSvd uses this form
+// sqrt(eps) σ_1, which squaring loses: lanczos-svd.ts uses this form
 // first and the two-sided one when σ_k < gramFloor(tol) σ_1 (2^-12 at the
 // default tol; see there).
 // See lanczos-gkl.ts for the choice of scheme, docs/ARCHITECTURE.md for the runtime.
-import { arenaBytes, checkSize, LowrankError, qrBlockedWorkSize, Rng, type CsrMatrix } from "@lowrank/linalg";
-import type { SvdWorkspace } from "./kernels/index.js";
-import type { LanczosProgress, LanczosSettings, LanczosViews } from "./lanczos-gkl.js";
-import { basisOrth, scaledCopy } from "./lanczos-basis.js";
-import { checkRepresentable, times2 } from "./scale.js";
+import { arenaBytes } from "./arena.js";
+import { LowrankError } from "./errors.js";
+import { checkSize } from "./input-checks.js";
+import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
+import { keepCount, type LanczosProgress, type LanczosSettings, type LanczosViews } from "./lanczos-gkl.js";
+import { basisOrth, openScope, scaledCopy, smallJacobiSvd as smallSvd, type LanczosWorkspace } from "./lanczos-basis.js";
+import { checkRepresentable, times2 } from "./pow2-scale.js";
+import { Rng } from "./rng.js";
 import { csrPieces } from "./threads-csr.js";
-import { smallSvd } from "./small.js";
-import { openScope } from "./workspace.js";
+import type { CsrMatrix } from "./types.js";
 
 const EPS = 2.220446049250313e-16;
 /** A Gram-Schmidt remainder at most this times the norm estimate of AᵀA counts as zero (an invariant subspace). */
@@ -33,11 +35,6 @@ const DEFLATE = 2 ** -44;
  */
 export function gramFloor(tol: number): number {
   return Math.max(2 ** -12, (128 * EPS) / tol);
-}
-
-/** Ritz vectors kept at a restart (as lanczos-gkl.ts). */
-function keepCount(k: number, p: number): number {
-  return Math.min(p - 1, k + Math.floor((p - k) / 2));
 }
 
 /** Bytes {@link gramSteps} takes (A is m x n with n <= m); TOO_LARGE before anything is allocated when an array cannot be. */
@@ -63,7 +60,7 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
  * Checks every max(8, k/2) steps (not after an invariant subspace) and at
  * each restart. Errors: NOT_CONVERGED, NON_FINITE (s overflows).
  */
-export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
+export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
   const K = ws.kernels;
   const m = A.rows, n = A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep);
@@ -118,7 +115,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
     const floor = Math.max(m, n) * EPS * theta[0];
     for (let i = 0; i < k; i++) s[i] = theta[i] <= floor ? 0 : theta[i];
     if (e !== 0) {
-      checkRepresentable(s, e, "truncatedSvd");
+      checkRepresentable(s, e, o.what);
       for (let i = 0; i < k; i++) s[i] = times2(s[i], e);
     }
     return { U, s, V, residuals };
@@ -165,7 +162,7 @@ export function* gramSteps(ws: SvdWorkspace, A: CsrMatrix, o: LanczosSettings): 
     if (c.converged === k) return { ...finish(p, c), iterations: iteration };
     if (iteration >= o.maxIter) {
       release();
-      throw new LowrankError("NOT_CONVERGED", `truncatedSvd: ${c.converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${c.worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
+      throw new LowrankError("NOT_CONVERGED", `${o.what}: ${c.converged} of ${k} singular triplets converged to tol ${o.tol} in maxIter = ${o.maxIter} restarts (largest residual ${c.worst.toExponential(2)} of σ_1); raise maxIter or basisSize, or loosen tol`);
     }
     // Thick restart: rows 0..keep-1 become Yᵀ Vb, v_p moves to row keep, T = diag(θ) (its couplings come back as Gram-Schmidt coefficients).
     K.gemm(true, false, keep, n, p, 1, c.Y, c.kq, Vb, n, 0, T, n);

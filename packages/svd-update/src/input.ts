@@ -1,7 +1,7 @@
 // The matrices users pass in, read through linalg's input layer (asCsr,
 // asMatrix: docs/ARCHITECTURE.md, "Inputs") and always turned into CSR whose
 // rows are the vectors an update adds.
-import { asCsr, asMatrix, asVector, checkSize, LowrankError, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
+import { asCsr, asMatrix, asVector, checkResultVersion, checkSize, LowrankError, RESULT_VERSION, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
 import { maxAbs } from "./scale.js";
 
 function isCsrLike(x: unknown): boolean {
@@ -59,6 +59,8 @@ export { transposeCsr } from "@lowrank/linalg/kernels";
 export function asFactors(f: unknown, op: { rank?: number; keepMatrix?: boolean }): { U: DenseMatrix; s: Float64Array; V: DenseMatrix; k: number } {
   if (f === null || typeof f !== "object") throw new LowrankError("INVALID_ARGUMENT", "fromFactors: pass the factors { U, s, V }");
   const o = f as Record<string, unknown>;
+  // A result of svd, truncatedSvd or factors() from a newer layout is refused (INVALID_ARGUMENT).
+  checkResultVersion(o, RESULT_VERSION, "@lowrank/svd-update", "fromFactors");
   const U = asDense(o.U, "U"), V = asDense(o.V, "V");
   const k = U.cols;
   const s = asVector(o.s, "s", { length: k });

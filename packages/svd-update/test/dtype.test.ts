@@ -48,5 +48,8 @@ describe("truncatedSvd dtype", () => {
     const saved = es.save();
     expect([saved.kind, saved.version]).toEqual(["evolving-svd", 1]);
     expect(JSON.parse(JSON.stringify(saved))).toEqual(saved);
+    // Factors from a newer layout are refused; these (version 1) start a new object.
+    await expectCode(() => EvolvingSvd.fromFactors({ ...f, version: 2 }), "INVALID_ARGUMENT");
+    expect((await EvolvingSvd.fromFactors(f)).factors().s).toEqual(f.s);
   });
 });

@@ -1,5 +1,5 @@
 // Factorisation benchmarks: thin SVD and QR of tall, tall-skinny and square
-// matrices, symmetric eigen of a square one, TS reference vs the two WASM
+// matrices, symmetric eigen of square ones (200, 500, 1000), TS reference vs the two WASM
 // variants vs ml-matrix. QR runs twice per shape: the public `qr` (blocked
 // compact-WY kernels above the crossover) and the same steps through the
 // unblocked kernels (householderQr + householderQ), side by side in one run.
@@ -108,9 +108,9 @@ const svdMethod = (method: "jacobi" | "bidiagonal"): Factor | null => {
 };
 
 const [m, n] = pick([1000, 200], [40, 8]);
-const ne = pick(500, 8);
+// eigh: QL below its divide-and-conquer crossover (100) in the quick run, divide and conquer above.
+const eighSizes: [number, TimeOptions][] = pick([[200, light], [500, light], [1000, heavy]], [[8, light], [120, light]]);
 const tall = randn(m, n);
-const sym = symmetric(ne);
 const qrShapes: [number, number, TimeOptions][] = pick(
   [[1000, 200, light], [4000, 500, heavy], [100000, 50, heavy], [1000, 1000, heavy]],
   [[40, 8, light], [130, 100, light]],
@@ -144,15 +144,17 @@ for (const [qm, qn, opts] of qrShapes) {
     twin: all.length - 1,
   });
 }
-all.push({
-  name: "eigh",
-  size: `${ne}×${ne}`,
-  fn: exported("eigh"),
-  A: sym,
-  anchorMs: numpyMs("eigh", ne, ne),
-  anchorName: "numpy syevd (1 thread)",
-  opts: light,
-});
+for (const [ne, opts] of eighSizes) {
+  all.push({
+    name: "eigh",
+    size: `${ne}×${ne}`,
+    fn: exported("eigh"),
+    A: symmetric(ne),
+    anchorMs: numpyMs("eigh", ne, ne),
+    anchorName: "numpy syevd (1 thread)",
+    opts,
+  });
+}
 
 const cases = all.filter((c) => {
   if (!c.fn) skip(c.name, `@lowrank/linalg does not export ${c.name.split(" ")[0]} yet`);
@@ -174,7 +176,8 @@ cases.forEach((c, i) => {
 });
 const wasm = new Map<WasmVariant, number[]>();
 for (const v of variants) {
-  await init({ variant: v });
+  // One thread, as the numpy anchor: no pool for the large GEMMs.
+  await init({ variant: v, threads: 1 });
   wasm.set(
     v,
     cases.map((c) => time(() => c.fn!(c.A), c.opts)),
@@ -218,7 +221,9 @@ if (cases.length) {
   note(
     "svd (thin) is the default method at these sizes, 'bidiagonal': QR, Householder bidiagonalisation of R, implicit-shift QR on the " +
       "bidiagonal (rotations recorded and applied in batches of 8-column strips), U = Q Qb Ub by GEMM; 'method jacobi' is QR then one-sided " +
-      "Jacobi on R (the default up to min(m, n) = 32). eigh: tridiagonalisation, Qᵀ by the blocked QR kernels, batched QL. " +
+      "Jacobi on R (the default up to min(m, n) = 32). eigh: tridiagonalisation (dsytd2), then from n = 100 divide and conquer on the " +
+      "tridiagonal (secular equation, Löwner vectors, merges by GEMM) and Qᵀ applied from the reflectors by panels through GEMM; " +
+      "below 100 Qᵀ formed and batched QL. Every WASM run on one thread (init({ threads: 1 })). " +
       `numpy runs /usr/bin/python3 with OPENBLAS_NUM_THREADS=1, timed in this run before and after the WASM runs (median of 7 after a warm-up each time; the faster of the two); ` +
       `load average at the start: ${load0.toFixed(1)}, at the end: ${loadavg()[0].toFixed(1)}.`,
   );

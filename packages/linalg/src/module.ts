@@ -1,6 +1,6 @@
 // @lowrank/linalg's own WebAssembly module, declared to the runtime once.
 import type { Arena } from "./arena.js";
-import { WARM_BLOCKED_QR_BYTES, warmBlockedQr, warmFactorizations } from "./factor-warm.js";
+import { WARM_BLOCKED_QR_BYTES, WARM_DC_BYTES, warmBlockedQr, warmDivideAndConquer, warmFactorizations } from "./factor-warm.js";
 import { sources } from "./generated/sources.js";
 import { threadSources } from "./generated/thread-sources.js";
 import { jsKernels, type LinalgKernels } from "./kernels/index.js";
@@ -18,7 +18,7 @@ import type { Workspace } from "./workspace.js";
  */
 export const linalgModule = defineKernelModule<LinalgExports, LinalgKernels>({
   name: "@lowrank/linalg", sources, bind: (instance) => withParallelGemm(bindLinalg(instance), instance), js: jsKernels,
-  warm: warmLinalg, warmBytes: (1 << 20) + WARM_BLOCKED_QR_BYTES,
+  warm: warmLinalg, warmBytes: (1 << 20) + Math.max(WARM_BLOCKED_QR_BYTES, WARM_DC_BYTES),
   threads: {
     sources: threadSources,
     tasks: ["gemmTask", "gemmPackTask", "gemmComputeTask"],
@@ -44,6 +44,7 @@ function warmLinalg(k: LinalgKernels, arena: Arena): void {
     k.axpy(1024, 0.5, a, c);
   }
   warmFactorizations(k, arena);
+  warmDivideAndConquer(k, arena);
   warmBlockedQr(k, arena);
 }
 

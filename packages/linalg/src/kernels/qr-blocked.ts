@@ -84,7 +84,7 @@ function unitUpper(mm: number, kb: number, Vc: Float64Array): void {
  * dlarft (forward, columnwise); S is scratch for the needed entries of VᵀV
  * (dot products here, one GEMM in assembly/qr-blocked.ts formT).
  */
-function formT(mm: number, kb: number, Vc: Float64Array, tau: Float64Array, to: number, T: Float64Array, S: Float64Array): void {
+export function formT(mm: number, kb: number, Vc: Float64Array, tau: Float64Array, to: number, T: Float64Array, S: Float64Array): void {
   for (let i = 0; i < kb; i++) {
     const t = tau[to + i];
     if (t !== 0) {

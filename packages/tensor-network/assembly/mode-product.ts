@@ -3,6 +3,7 @@
 // so every mode-n operation is a GEMM per left block and no unfolding is
 // ever materialised. Mirrored in src/kernels/mode-product.ts.
 import { gemm } from "../../linalg/assembly/gemm";
+import { tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt } from "../../linalg/assembly/tridiagonal";
 
 /**
  * out (left, J, right) = X (left, n, right) x_mode op(M), op(M) J x n
@@ -83,4 +84,44 @@ export function gemmBatchTask(job: usize, t: i32, work: usize): void {
   }
   const q = <usize>(t / tiles);
   gemm(transA, transB, h, w, k, alpha, a + q * sA, lda, b + q * sB, ldb, beta, c + q * sC, ldc, work);
+}
+
+/**
+ * Bytes of an eigenproblem-and-batch job: the batch job's fields, then at
+ * byte 88 the eigenproblem's i32 fields n, G, d, e, tau, work, Z, ql, lw,
+ * maxIter and, written by task 0, the QL's iteration count (byte 128).
+ */
+export const EIG_BATCH_JOB_BYTES: i32 = 136;
+
+/**
+ * The eigenproblem of a symmetric n x n G as symmetricEig (src/factor.ts)
+ * runs it: tridiagonalizeUpper (G destroyed), tridiagonalQt into Z, then the
+ * batched QL with its rotations recorded in ql (lw doubles; the plain QL when
+ * lw < 4 + 2n). Returns the QL's iterations (negative: not converged).
+ */
+export function tridiagonalEig(n: i32, G: usize, d: usize, e: usize, tau: usize, work: usize, Z: usize, ql: usize, lw: i32, maxIter: i32): i32 {
+  tridiagonalizeUpper(n, G, n, d, e, tau, work);
+  tridiagonalQt(n, G, n, tau, Z, n);
+  return lw >= 4 + 2 * n ? tridiagonalQlBatched(n, d, e, Z, n, maxIter, ql, lw) : tridiagonalQl(n, d, e, Z, n, maxIter);
+}
+
+/**
+ * Task t of a job that runs an eigenproblem beside an independent GEMM batch
+ * (HOOI: a mode's eigenproblem beside the next mode's first product): task 0
+ * is the eigenproblem (tridiagonalEig, its result stored at byte 128), task
+ * t >= 1 is task t - 1 of the batch (gemmBatchTask). The eigenproblem, the
+ * longest task, is claimed first.
+ */
+export function eigBatchTask(job: usize, t: i32, work: usize): void {
+  if (t > 0) {
+    gemmBatchTask(job, t - 1, work);
+    return;
+  }
+  const f = job + 88;
+  const n = load<i32>(f);
+  const it = tridiagonalEig(
+    n, <usize>load<u32>(f, 4), <usize>load<u32>(f, 8), <usize>load<u32>(f, 12), <usize>load<u32>(f, 16),
+    <usize>load<u32>(f, 20), <usize>load<u32>(f, 24), <usize>load<u32>(f, 28), load<i32>(f, 32), load<i32>(f, 36),
+  );
+  store<i32>(f, it, 40);
 }

@@ -69,6 +69,9 @@ export function fatR(ws: Workspace<TensorKernels>, m: number, n: number, A: Floa
   });
 }
 
+/** The kernel call of {@link symmetricEig} (the kernel set's `tridiagonalEig`, or one that runs it beside other work). */
+export type TridiagonalEig = TensorKernels["tridiagonalEig"];
+
 /** Doubles of scratch {@link symmetricEig} takes for n x n. */
 export function eigScratch(n: number): number {
   return 2 * n * n + 4 * n;
@@ -148,17 +151,16 @@ export function leftSingular(
  * dimension k, the first k eigenvalues). Householder tridiagonalisation (upper
  * triangle) and implicit QL with batched rotations (linalg's eigh kernels). O(9 n³).
  */
-export function symmetricEig(ws: Workspace<TensorKernels>, n: number, G: Float64Array, k: number, values: Float64Array, V: Float64Array): void {
-  const K = ws.kernels;
+export function symmetricEig(
+  ws: Workspace<TensorKernels>, n: number, G: Float64Array, k: number, values: Float64Array, V: Float64Array, eig: TridiagonalEig = ws.kernels.tridiagonalEig,
+): void {
   ws.scoped(() => {
     const d = ws.f64(n), e = ws.f64(n), tau = ws.f64(n), work = ws.f64(n), Z = ws.f64(n * n);
-    // One triangle (half tridiagonalize's work; the same reflectors to rounding).
-    K.tridiagonalizeUpper(n, G, n, d, e, tau, work);
-    K.tridiagonalQt(n, G, n, tau, Z, n);
-    // The batched QL (the same rotations, applied to Z a batch of iterations at a time) in the
-    // n² doubles eigScratch leaves beyond Z: batches of up to 32 iterations, 4 + 2n doubles each.
+    // One triangle (half tridiagonalize's work; the same reflectors to rounding), Q into Z, then the batched
+    // QL (the same rotations, applied to Z a batch of iterations at a time) in the n² doubles eigScratch
+    // leaves beyond Z: batches of up to 32 iterations, 4 + 2n doubles each (the plain QL for tiny n).
     const lw = Math.min(32 * (4 + 2 * n), n * n);
-    const it = lw >= 4 + 2 * n ? K.tridiagonalQlBatched(n, d, e, Z, n, 30 * n + 30, ws.f64(lw), lw) : K.tridiagonalQl(n, d, e, Z, n, 30 * n + 30);
+    const it = eig(n, G, d, e, tau, work, Z, ws.f64(lw), lw, 30 * n + 30);
     if (it < 0) {
       throw new LowrankError("NOT_CONVERGED", `symmetric eigensolver did not converge (n = ${n})`);
     }

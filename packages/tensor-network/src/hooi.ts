@@ -5,7 +5,7 @@
 // HOOI's stopping rule and its random start.
 import type { Rng, Workspace } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
-import { modeBasis } from "./mode-basis.js";
+import { modeBasis, type ModeProductCall } from "./mode-basis.js";
 import type { UnfoldingSvd } from "./types.js";
 import { prod } from "./validate.js";
 
@@ -81,17 +81,63 @@ export function stHosvd(t: TuckerWork): Float64Array {
   return cur.subarray(0, prod(r));
 }
 
+/** A chain of mode products under way: its current product (a whole ping-pong buffer or x) and that product's shape. */
+interface Chain {
+  cur: Float64Array;
+  dims: number[];
+}
+
+/** The chain after one more product, cur ×_k U_kᵀ, into whichever ping-pong buffer cur is not. */
+function chainStep(t: TuckerWork, c: Chain, k: number): ModeProductCall & { next: Chain } {
+  const { U, r, bufA, bufB } = t;
+  const out = c.cur === bufA ? bufB : bufA;
+  const dims = c.dims.slice();
+  const call = { transM: true, left: prod(dims, 0, k), n: dims[k], right: prod(dims, k + 1), J: r[k], X: c.cur, M: U[k], ldm: r[k], out };
+  dims[k] = r[k];
+  return { ...call, next: { cur: out, dims } };
+}
+
+/**
+ * Y_n = X ×_{k≠n} U_kᵀ for HOOI's mode n, the factors taken cyclically from
+ * n + 1 (n + 1, ..., N - 1, 0, ..., n - 1): the one updated last, U_{n-1},
+ * comes last, so the first and largest product, X ×_{n+1} U_{n+1}ᵀ, can run
+ * beside mode n - 1's eigenproblem (`first`: the chain after it, or null).
+ */
+function hooiChain(t: TuckerWork, n: number, first: Chain | null): { data: Float64Array; shape: number[] } {
+  const N = t.shape.length;
+  let c: Chain = first ?? { cur: t.x, dims: t.shape.slice() };
+  for (let j = first ? 2 : 1; j < N; j++) {
+    const s = chainStep(t, c, (n + j) % N);
+    t.ws.kernels.modeProduct(s.transM, s.left, s.n, s.right, s.J, s.X, s.M, s.ldm, s.out);
+    c = s.next;
+  }
+  return { data: c.cur.subarray(0, prod(c.dims)), shape: c.dims };
+}
+
 /**
  * One HOOI sweep (De Lathauwer et al. 2000, Alg. 4.2): for each mode n,
- * U_n = leading vectors of (X ×_{k≠n} U_kᵀ)_(n). Returns the core X ×_n U_nᵀ.
+ * U_n = leading vectors of (X ×_{k≠n} U_kᵀ)_(n), the chain in the order of
+ * {@link hooiChain}. With three modes or more, mode n + 1's first product
+ * (which does not read U_n) is computed beside mode n's eigenproblem: on the
+ * pool one job, the eigenproblem one task beside the product's tiles, so the
+ * small eigenproblems no longer leave the other threads idle. Returns the
+ * core X ×_n U_nᵀ.
  */
 export function hooiSweep(t: TuckerWork): Float64Array {
   const { ws, route, shape, r, U, s, bufA, bufB } = t;
   const N = shape.length;
-  let core = bufA;
+  let core = bufA, ahead: Chain | null = null;
   for (let n = 0; n < N; n++) {
-    const Y = project(t, n);
-    modeBasis(ws, { route, left: prod(Y.shape, 0, n), n: shape[n], right: prod(Y.shape, n + 1), X: Y.data, r: r[n], U: U[n], s });
+    const Y = hooiChain(t, n, ahead);
+    ahead = null;
+    // Mode n + 1's first product, X ×_k U_kᵀ with k = n + 2 (not n when N >= 3), into the buffer Y is not in.
+    let beside: ModeProductCall | undefined;
+    if (N >= 3 && n + 1 < N) {
+      const k = (n + 2) % N, out = startsAt(Y.data, bufA) ? bufB : bufA;
+      beside = { transM: true, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), J: r[k], X: t.x, M: U[k], ldm: r[k], out };
+      ahead = { cur: out, dims: shape.map((d, j) => (j === k ? r[k] : d)) };
+    }
+    modeBasis(ws, { route, left: prod(Y.shape, 0, n), n: shape[n], right: prod(Y.shape, n + 1), X: Y.data, r: r[n], U: U[n], s, beside });
     if (n === N - 1) {
       // Y is a view of one of the two buffers (not the buffer itself): the core goes in the other.
       core = startsAt(Y.data, bufA) ? bufB : bufA;

@@ -43,6 +43,21 @@ export interface ModeBasisArgs {
   s: Float64Array;
   /** Optional, at least n (left right) doubles whose contents are not needed: the Jacobi route's QR copy. */
   scratch?: Float64Array;
+  /** Optional: a mode product that shares no array with this step, run beside its eigenproblem (on the pool: one job). */
+  beside?: ModeProductCall;
+}
+
+/** The arguments of the kernel set's modeProduct: out = X (left, n, right) ×_mode op(M). */
+export interface ModeProductCall {
+  transM: boolean;
+  left: number;
+  n: number;
+  right: number;
+  J: number;
+  X: Float64Array;
+  M: Float64Array;
+  ldm: number;
+  out: Float64Array;
 }
 
 /**
@@ -55,16 +70,20 @@ export interface ModeBasisArgs {
  * Otherwise the unfolding is formed and factored by QR + Jacobi (`scratch`,
  * optional, at least n J doubles whose contents are not needed, holds the
  * QR's copy; see leftSingular).
+ * `beside`, when given, is computed too: on the Gram route as one job with
+ * the eigenproblem (tridiagonalEigBeside), otherwise after the SVD.
  * O(n² left right + n³) (Gram) or O(n J min(n, J)) (Jacobi).
  */
 export function modeBasis(ws: Workspace<TensorKernels>, a: ModeBasisArgs): void {
-  const { route, left, n, right, X, r, U, s, scratch } = a;
+  const { route, left, n, right, X, r, U, s, scratch, beside: b } = a;
   const J = left * right;
+  const K = ws.kernels;
   ws.scoped(() => {
     if (useGram(route, n, J)) {
       const G = ws.f64(n * n), values = ws.f64(n);
-      ws.kernels.unfoldingGram(left, n, right, X, G);
-      symmetricEig(ws, n, G, r, values, U);
+      K.unfoldingGram(left, n, right, X, G);
+      symmetricEig(ws, n, G, r, values, U, b && ((m, g, d, e, tau, w, Z, ql, lw, it) =>
+        K.tridiagonalEigBeside(m, g, d, e, tau, w, Z, ql, lw, it, b.transM, b.left, b.n, b.right, b.J, b.X, b.M, b.ldm, b.out)));
       for (let i = 0; i < r; i++) s[i] = Math.sqrt(Math.max(values[i], 0));
       return;
     }
@@ -73,6 +92,7 @@ export function modeBasis(ws: Workspace<TensorKernels>, a: ModeBasisArgs): void 
     const W = left === 1 ? X : ws.f64(n * J), Uf = ws.f64(n * k), sf = ws.f64(k);
     if (left !== 1) unfoldInto(left, n, right, X, W);
     leftSingular(ws, n, J, W, Uf, sf, scratch);
+    if (b) K.modeProduct(b.transM, b.left, b.n, b.right, b.J, b.X, b.M, b.ldm, b.out);
     // r <= k: callers check r_n <= the product of the other ranks.
     for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) U[i * r + c] = Uf[i * k + c];
     s.set(sf.subarray(0, r));

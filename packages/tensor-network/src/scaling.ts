@@ -1,6 +1,8 @@
 // Extreme magnitudes (docs/ARCHITECTURE.md, "Errors": NON_FINITE only for a
 // result truly beyond the double range).
-import { LowrankError, type Tensor } from "@lowrank/linalg";
+import { LowrankError, type Tensor, type Workspace } from "@lowrank/linalg";
+import type { TensorKernels } from "./kernels/index.js";
+import { SCAN_PIECE } from "./kernels/scan.js";
 
 // Powers of two scale a computation exactly (every
 // rounding scales with them), so inputs whose largest entry is far from 1
@@ -95,6 +97,49 @@ export function scaleTensor(X: Tensor, mask: Uint8Array | null = null): { X: Ten
   const e = m === 0 ? 0 : Math.floor(Math.log2(m));
   if (!extreme(e)) return { X, scale: 0 };
   return { X: { shape: X.shape, data: scaled(d, -e) }, scale: -e };
+}
+
+/**
+ * {@link scaleTensor} and the norm on a tensor already in a workspace: one
+ * pass in fixed pieces (the kernel `scanPieces`; on the pool one task per
+ * piece) gives each piece's largest |entry| and sum of squares, reduced in
+ * piece order, so the same bits for any thread count. When the largest entry
+ * is extreme, x (the workspace's copy: `x` is not `original`) is scaled in
+ * place by the same power of two as scaleTensor, or, where the workspace
+ * reads `original` itself (js), a scaled copy is returned, and the pass is
+ * repeated on it. Entries must be finite. The norm is sqrt(Σ x²) of the
+ * (scaled) tensor: no overflow once its largest entry is within 2^±201.
+ * O(size), O(size / SCAN_PIECE) of the workspace.
+ */
+export function scanTensor(
+  ws: Workspace<TensorKernels>, x: Float64Array, original: Float64Array,
+): { x: Float64Array; scale: number; norm: number } {
+  const n = x.length;
+  return ws.scoped(() => {
+    const sums = ws.f64(2 * Math.ceil(n / SCAN_PIECE));
+    const pass = (v: Float64Array): number => {
+      ws.kernels.scanPieces(n, v, sums);
+      let m = 0;
+      for (let p = 0; p < sums.length; p += 2) if (sums[p] > m) m = sums[p];
+      return m;
+    };
+    const total = (): number => {
+      let s = 0;
+      for (let p = 1; p < sums.length; p += 2) s += sums[p];
+      return Math.sqrt(s);
+    };
+    const m = pass(x);
+    const e = m === 0 ? 0 : Math.floor(Math.log2(m));
+    if (!extreme(e)) return { x, scale: 0, norm: total() };
+    let y = x;
+    if (x === original) y = scaled(original, -e);
+    else {
+      const h = Math.trunc(-e / 2), a = 2 ** h, b = 2 ** (-e - h);
+      for (let i = 0; i < n; i++) x[i] = x[i] * a * b;
+    }
+    pass(y);
+    return { x: y, scale: -e, norm: total() };
+  });
 }
 
 /** The cores with the last one scaled by 2^-scale (the scale a {@link scaleTensor} took), checked representable. */

@@ -7,8 +7,13 @@
 // same bits for any thread count, one included.
 import type { WasmInstance } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
-import { GEMM_BATCH_JOB_BYTES } from "./kernels/mode-product.js";
+import { EIG_BATCH_JOB_BYTES, GEMM_BATCH_JOB_BYTES } from "./kernels/mode-product.js";
+import { SCAN_PIECE } from "./kernels/scan.js";
+
 import type { TensorExports } from "./wasm.js";
+
+/** Byte offset of the eigenproblem's fields in the job block, and of the QL's result among them. */
+const EIG_FIELDS = GEMM_BATCH_JOB_BYTES, EIG_RESULT = 128;
 
 /** Below this many multiply-adds waking the workers costs more than it saves (linalg's threshold for gemm). */
 export const PARALLEL_MIN = 1 << 21;
@@ -63,18 +68,33 @@ function writeBatchJob(memory: WebAssembly.Memory, job: number, c: BatchCall, ti
  */
 export function withTensorThreads(k: TensorKernels, instance: WasmInstance<TensorExports>, p: (v: Float64Array) => number): TensorKernels {
   if (!instance.threaded) return k;
-  const job = instance.arena.permanent(GEMM_BATCH_JOB_BYTES); // at bind time, with the arena empty
-  /** Runs the batch on the pool and returns true, or returns false when it should stay serial. */
-  const parallel = (c: BatchCall): boolean => {
+  const job = instance.arena.permanent(EIG_BATCH_JOB_BYTES); // at bind time, with the arena empty (a batch job, or one beside an eigenproblem)
+  /**
+   * Runs the batch on the pool and returns true, or returns false when it should stay serial. With `eig`
+   * (the fields of an eigenproblem, `extra` its multiply-adds), the job runs it as task 0 beside the batch's tiles.
+   */
+  const parallel = (c: BatchCall, eig: number[] | null = null, extra = 0): boolean => {
     const run = instance.tasks;
-    if (!run || run.threads < 2 || c.m * c.n * Math.max(c.k, 1) * c.batch < PARALLEL_MIN) return false;
+    if (!run || run.threads < 2 || c.m * c.n * Math.max(c.k, 1) * c.batch + extra < PARALLEL_MIN) return false;
     const { tileRows, tileCols, tasks } = batchTiles(c.m, c.n, c.batch, c.reduce);
-    if (tasks < 2) return false;
+    if (tasks < 2 && !eig) return false;
     writeBatchJob(instance.memory, job, c, tileRows, tileCols);
-    run.run("gemmBatchTask", job, tasks);
+    if (!eig) run.run("gemmBatchTask", job, tasks);
+    else {
+      new Int32Array(instance.memory.buffer, job + EIG_FIELDS, eig.length + 1).set([...eig, 0]);
+      run.run("eigBatchTask", job, tasks + 1);
+    }
     return true;
   };
   const one = { sA: 0, sB: 0, sC: 0, batch: 1, reduce: false };
+  /** The batch job of modeProduct(transM, left, n, right, J, X, M, ldm, out). */
+  const product = (transM: boolean, left: number, n: number, right: number, J: number, X: Float64Array, M: Float64Array, ldm: number, out: Float64Array): BatchCall =>
+    right === 1
+      ? { tA: false, tB: !transM, m: left, n: J, k: n, alpha: 1, A: p(X), lda: n, B: p(M), ldb: ldm, beta: 0, C: p(out), ldc: J, ...one }
+      : {
+        tA: transM, tB: false, m: J, n: right, k: n, alpha: 1, A: p(M), lda: ldm, sA: 0, B: p(X), ldb: right, sB: n * right,
+        beta: 0, C: p(out), ldc: right, sC: J * right, batch: left, reduce: false,
+      };
   return {
     ...k,
     gemm(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc) {
@@ -82,14 +102,23 @@ export function withTensorThreads(k: TensorKernels, instance: WasmInstance<Tenso
         k.gemm(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc);
       }
     },
+    scanPieces(n, x, out) {
+      // One task per piece (each piece's values as on one thread; the caller reduces them in piece order).
+      const run = instance.tasks, pieces = Math.ceil(n / SCAN_PIECE);
+      if (!run || run.threads < 2 || pieces < 4) return k.scanPieces(n, x, out);
+      new Int32Array(instance.memory.buffer, job, 3).set([n, p(x), p(out)]);
+      run.run("scanTask", job, pieces);
+    },
     modeProduct(transM, left, n, right, J, X, M, ldm, out) {
-      const c: BatchCall = right === 1
-        ? { tA: false, tB: !transM, m: left, n: J, k: n, alpha: 1, A: p(X), lda: n, B: p(M), ldb: ldm, beta: 0, C: p(out), ldc: J, ...one }
-        : {
-          tA: transM, tB: false, m: J, n: right, k: n, alpha: 1, A: p(M), lda: ldm, sA: 0, B: p(X), ldb: right, sB: n * right,
-          beta: 0, C: p(out), ldc: right, sC: J * right, batch: left, reduce: false,
-        };
-      if (!parallel(c)) k.modeProduct(transM, left, n, right, J, X, M, ldm, out);
+      if (!parallel(product(transM, left, n, right, J, X, M, ldm, out))) k.modeProduct(transM, left, n, right, J, X, M, ldm, out);
+    },
+    tridiagonalEigBeside(n, G, d, e, tau, w, Z, ql, lw, maxIter, transM, left, m, right, J, X, M, ldm, out) {
+      // One job: the eigenproblem (task 0, claimed first: the longest) beside the product's tiles; the same calls, the same bits.
+      const eig = [n, p(G), p(d), p(e), p(tau), p(w), p(Z), p(ql), lw, maxIter];
+      if (!parallel(product(transM, left, m, right, J, X, M, ldm, out), eig, 9 * n * n * n)) {
+        return k.tridiagonalEigBeside(n, G, d, e, tau, w, Z, ql, lw, maxIter, transM, left, m, right, J, X, M, ldm, out);
+      }
+      return new Int32Array(instance.memory.buffer, job + EIG_RESULT, 1)[0];
     },
     unfoldingGram(left, n, right, X, G) {
       const c: BatchCall = right === 1

@@ -14,7 +14,8 @@ import { tuckerCompletion } from "./tucker-completion.js";
 import { tuckerAuto } from "./completion-formats.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
 import { checkRanks, checkSizes, prod, RANKS, readOpts, readSweepInput, SEED, SWEEP_OPTIONS, UNFOLDING_SVD } from "./validate.js";
-import { checkResult, scaled, scaleTensor } from "./scaling.js";
+import { checkResult, scaled, scaleTensor, scanTensor } from "./scaling.js";
+import { SCAN_PIECE } from "./kernels/scan.js";
 import { castResult, RESULT_VERSION, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Options of {@link tucker}. */
@@ -124,8 +125,9 @@ export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOptio
   }
   const seed = o.seed ?? 0;
   // A tensor of extreme magnitude is decomposed scaled by a power of two (exact); the core takes it back.
-  const { X: Xs, scale } = scaleTensor(X, mask);
-  X = Xs;
+  // Without a mask the scale and the norm come from one pass over the workspace's copy (scanTensor, below).
+  let scale = 0;
+  if (mask) ({ X, scale } = scaleTensor(X, mask));
 
   // Buffers: the input, two ping-pong buffers for chains of mode products
   // (the first product of a chain is the largest), the factors, and the
@@ -142,9 +144,11 @@ export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOptio
   const factorSize = shape.reduce((a, n, k) => a + n * r[k], 0);
   // The random start orthonormalises a Gaussian I_n x r_n block per mode (QR scratch, freed after).
   if (init === "random") scratch = Math.max(scratch, ...shape.map((n, k) => n * r[k] + 2 * r[k]));
+  // scanTensor's piece sums (taken and freed before anything else).
+  scratch = Math.max(scratch, 2 * Math.ceil(S / SCAN_PIECE));
   checkSizes("tucker", S, 2 * chain, factorSize, scratch);
   const bytes = arenaBytes(S + 2 * chain + factorSize + 2 * Math.max(...r) + scratch, 0, 64 + 4 * N);
-  const normX = norm2(X.data);
+  let normX = mask ? norm2(X.data) : 0;
   const layout = (ws: Workspace<TensorKernels>): TuckerWork => ({
     ws, route, x: mask ? ws.copy(X.data) : ws.input(X.data), shape, r,
     U: shape.map((n, k) => ws.f64(n * r[k])), s: ws.f64(Math.max(...r)), bufA: ws.f64(chain), bufB: ws.f64(chain),
@@ -167,6 +171,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOptio
   const space = await runSpace(o.backend, mask ? 1 : o.threads, bytes, layout);
   try {
     const { ws, work: t } = space;
+    if (!mask) ({ x: t.x, scale, norm: normX } = scanTensor(ws, t.x, X.data));
     let core: Float64Array;
     if (mask) {
       core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });

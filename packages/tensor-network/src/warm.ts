@@ -31,6 +31,7 @@ export function warmTensor(k: TensorKernels, f64: (n: number) => Float64Array, i
       k.modeProduct(rep % 2 === 1, left, n, right, n, X, M, n, Y);
       k.unfoldingGram(left, n, right, X, G);
     }
+    k.scanPieces(X.length, X, d);
     k.khatriRao(n, n, R, A, A, KR);
     k.mttkrp(1, n, n * n, R, X, A, KR, out, scratch);
     k.mttkrp(n * n, n, 1, R, X, KR, A, out, scratch);

@@ -32,6 +32,11 @@ export function bindTensor(instance: WasmInstance<TensorExports>): TensorKernels
     modeProduct: (transM, left, n, right, J, X, M, ldm, out) =>
       x.modeProduct(transM ? 1 : 0, left, n, right, J, p(X), p(M), ldm, p(out), work),
     unfoldingGram: (left, n, right, X, G) => x.unfoldingGram(left, n, right, p(X), p(G), work),
+    tridiagonalEigBeside(n, G, d, e, tau, w, Z, ql, lw, maxIter, transM, left, m, right, J, X, M, ldm, out) {
+      const it = x.tridiagonalEig(n, p(G), p(d), p(e), p(tau), p(w), p(Z), p(ql), lw, maxIter);
+      serial.modeProduct(transM, left, m, right, J, X, M, ldm, out);
+      return it;
+    },
     mttkrp: (left, n, right, R, X, KL, KR, out, scratch) =>
       x.mttkrp(left, n, right, R, p(X), p(KL), p(KR), p(out), p(scratch), work),
     lqR: (m, n, A, R, copy, w) => x.lqR(m, n, p(A), p(R), p(copy), p(w), work),

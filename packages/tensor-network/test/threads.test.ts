@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaBytes, init, runtimeStatus, stopThreads, threadPool, type Tensor } from "@lowrank/linalg";
 import { randnTensor } from "@lowrank/test-utils";
 import { cp, modeProduct, reconstruct, tucker } from "../src/index.js";
+import { jsTensorKernels } from "../src/kernels/index.js";
 import { tensorModule } from "../src/module.js";
 import { variants } from "./helpers.js";
 
@@ -53,6 +54,12 @@ function kernels(X: Tensor, threads: number): Float64Array {
     const G = ws.f64(b * b);
     K.gemm(false, true, b, b, a * c, 1, x, a * c, x, a * c, 0, G, b);
     parts.push(G.slice());
+    // The eigenproblem of that Gram beside a first-mode product (one job: the eigenproblem as task 0), and the scan.
+    const e = eigBeside(K, b, G, x, M, [1, a, b * c], J, ws.f64.bind(ws));
+    parts.push(...e);
+    const sums = ws.f64(2 * Math.ceil(x.length / 65536));
+    K.scanPieces(x.length, x, sums);
+    parts.push(sums.slice());
     const all = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
     let o = 0;
     for (const p of parts) {
@@ -61,6 +68,18 @@ function kernels(X: Tensor, threads: number): Float64Array {
     }
     return all;
   }, threads);
+}
+
+/** tridiagonalEigBeside on G (n x n, copied) and the product X (left, m, right) ×_mode M: [eigenvalues, Z, product, iterations]. */
+function eigBeside(
+  K: typeof jsTensorKernels, n: number, G0: Float64Array, X: Float64Array, M: Float64Array, [left, m, right]: number[], J: number,
+  f64: (n: number) => Float64Array,
+): Float64Array[] {
+  const G = f64(n * n), d = f64(n), e = f64(n), tau = f64(n), work = f64(n), Z = f64(n * n), lw = Math.min(32 * (4 + 2 * n), n * n);
+  const out = f64(left * J * right);
+  G.set(G0.subarray(0, n * n));
+  const it = K.tridiagonalEigBeside(n, G, d, e, tau, work, Z, f64(lw), lw, 30 * n + 30, false, left, m, right, J, X, M, Math.max(m, J, 90), out);
+  return [d.slice(), Z.slice(), out.slice(), Float64Array.of(it)];
 }
 
 afterAll(() => stopThreads());
@@ -81,7 +100,36 @@ describe.each(variants)("tensor kernels on the pool, %s: the same bits for 1-4 t
     const ref = kernels(X, 1);
     expect(jobs()).toBe(before); // threads: 1 runs on the calling thread
     for (const threads of [2, 3, 4]) expect(firstDiff(kernels(X, threads), ref), `threads ${threads}`).toBe(-1);
-    expect(jobs() - before).toBe(3 * 10); // every call above on the pool
+    expect(jobs() - before).toBe(3 * 12); // every call above on the pool
+  });
+
+  it("the eigenproblem beside a product and the scan agree with their TypeScript twins", () => {
+    const [a, b, c] = X.shape, J = 7, x = X.data;
+    const M = randnTensor([J, Math.max(a, b, c)], 3).data;
+    const G = new Float64Array(b * b);
+    jsTensorKernels.gemm(false, true, b, b, a * c, 1, x, a * c, x, a * c, 0, G, b);
+    const js = eigBeside(jsTensorKernels, b, G, x, M, [1, a, b * c], J, (n) => new Float64Array(n));
+    const jsSums = new Float64Array(2 * Math.ceil(x.length / 65536));
+    jsTensorKernels.scanPieces(x.length, x, jsSums);
+    for (const threads of [1, 4]) {
+      const [wasm, sums] = tensorModule.run("wasm", arenaBytes(3 * x.length + 100_000, 0, 64), (ws) => {
+        const xw = ws.input(x), s = ws.f64(jsSums.length);
+        const r = eigBeside(ws.kernels, b, ws.input(G), xw, ws.input(M), [1, a, b * c], J, ws.f64.bind(ws));
+        ws.kernels.scanPieces(x.length, xw, s);
+        return [r, s.slice()];
+      }, threads);
+      expect(firstDiff(sums, jsSums), `scan, threads ${threads}`).toBe(-1);
+      expect(wasm[3][0]).toBe(js[3][0]); // the QL's iterations
+      // The rotations of the relaxed build fuse a multiply-add: the same to rounding there, the same bits on simd.
+      wasm.slice(0, 3).forEach((w, i) => {
+        if (variant === "simd") expect(firstDiff(w, js[i]), `output ${i}, threads ${threads}`).toBe(-1);
+        else {
+          let worst = 0;
+          w.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - js[i][j]) / (1 + Math.abs(js[i][j])))));
+          expect(worst, `output ${i}, threads ${threads}`).toBeLessThan(1e-9);
+        }
+      });
+    }
   });
 
   // The decompositions on one variant (the kernels above cover both).

@@ -3,9 +3,10 @@
 // assembly/<name>.ts, kernel for kernel). docs/ARCHITECTURE.md, "Twins".
 import { jsKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { lqR, lqRows } from "./lq.js";
-import { modeProduct, unfoldingGram } from "./mode-product.js";
+import { modeProduct, tridiagonalEig, unfoldingGram } from "./mode-product.js";
 import { khatriRao, mttkrp, mttkrpFinish } from "./mttkrp.js";
 import { maskedNormal, maskedResidual, permute } from "./network.js";
+import { scanPieces } from "./scan.js";
 
 export { lqRWorkSize } from "./lq.js";
 
@@ -33,6 +34,34 @@ export interface TensorKernels extends LinalgKernels {
   ): void;
   /** G (n x n) = X_(mode) X_(mode)ᵀ for X viewed as (left, n, right). O(left n² right). */
   unfoldingGram(left: number, n: number, right: number, X: Float64Array, G: Float64Array): void;
+  /**
+   * symmetricEig's kernels on the symmetric n x n G (destroyed):
+   * tridiagonalizeUpper, tridiagonalQt into Z (n x n), then the batched QL
+   * with its rotations in ql (lw doubles; the plain QL when lw < 4 + 2n).
+   * Returns the QL's iterations (negative: not converged). O(9 n³).
+   */
+  tridiagonalEig(
+    n: number, G: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array,
+    Z: Float64Array, ql: Float64Array, lw: number, maxIter: number,
+  ): number;
+  /**
+   * tridiagonalEig and, independent of it (no array shared), the mode
+   * product modeProduct(transM, left, m, right, J, X, M, ldm, out): the
+   * results of the two calls one after the other. On the pool one job runs
+   * the eigenproblem as one task beside the product's tiles (HOOI: a mode's
+   * eigenproblem beside the next mode's first product, src/hooi.ts).
+   */
+  tridiagonalEigBeside(
+    n: number, G: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array,
+    Z: Float64Array, ql: Float64Array, lw: number, maxIter: number,
+    transM: boolean, left: number, m: number, right: number, J: number, X: Float64Array, M: Float64Array, ldm: number, out: Float64Array,
+  ): number;
+  /**
+   * One pass over the n finite entries of x in fixed pieces of SCAN_PIECE
+   * (kernels/scan.ts): out[2p] = max |x_i| and out[2p + 1] = Σ x_i² over
+   * piece p (⌈n / SCAN_PIECE⌉ pairs), for the caller to reduce in piece order. O(n).
+   */
+  scanPieces(n: number, x: Float64Array, out: Float64Array): void;
   /** out (ra*rb x R): row a*rb + b is A[a, :] .* B[b, :] (row-wise Khatri-Rao product). O(ra rb R). */
   khatriRao(ra: number, rb: number, R: number, A: Float64Array, B: Float64Array, out: Float64Array): void;
   /**
@@ -97,6 +126,13 @@ export const jsTensorKernels: TensorKernels = {
   ...jsKernels,
   modeProduct,
   unfoldingGram,
+  tridiagonalEig,
+  tridiagonalEigBeside(n, G, d, e, tau, work, Z, ql, lw, maxIter, transM, left, m, right, J, X, M, ldm, out) {
+    const it = tridiagonalEig(n, G, d, e, tau, work, Z, ql, lw, maxIter);
+    modeProduct(transM, left, m, right, J, X, M, ldm, out);
+    return it;
+  },
+  scanPieces,
   khatriRao,
   mttkrp,
   mttkrpFinish,

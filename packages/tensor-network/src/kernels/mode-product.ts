@@ -34,8 +34,27 @@ export function unfoldingGram(left: number, n: number, right: number, X: Float64
   }
 }
 
+/**
+ * The eigenproblem of a symmetric n x n G as symmetricEig (src/factor.ts) runs
+ * it: tridiagonalizeUpper (G destroyed), tridiagonalQt into Z, then the
+ * batched QL with its rotations recorded in ql (lw doubles; the plain QL when
+ * lw < 4 + 2n). Returns the QL's iterations (negative: not converged). O(9 n³).
+ */
+export function tridiagonalEig(
+  n: number, G: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array,
+  Z: Float64Array, ql: Float64Array, lw: number, maxIter: number,
+): number {
+  const k = jsKernels;
+  k.tridiagonalizeUpper(n, G, n, d, e, tau, work);
+  k.tridiagonalQt(n, G, n, tau, Z, n);
+  return lw >= 4 + 2 * n ? k.tridiagonalQlBatched(n, d, e, Z, n, maxIter, ql, lw) : k.tridiagonalQl(n, d, e, Z, n, maxIter);
+}
+
 /** Bytes of the WASM batch job block (the twin takes a {@link GemmBatchJob} instead). */
 export const GEMM_BATCH_JOB_BYTES = 88;
+
+/** Bytes of the WASM job block of eigBatchTask: the batch job's, then the eigenproblem's fields (the QL's result at byte 128). */
+export const EIG_BATCH_JOB_BYTES = 136;
 
 /**
  * A batch of GEMMs C_b = alpha op(A_b) op(B_b) + beta C_b, b < batch, the
@@ -73,4 +92,17 @@ export function gemmBatchTask(job: GemmBatchJob, t: number): void {
   }
   const q = Math.floor(t / tiles);
   g(transA, transB, h, w, k, alpha, A.subarray(a + q * strideA), lda, B.subarray(b + q * strideB), ldb, beta, C.subarray(c + q * strideC), ldc);
+}
+
+/** An eigBatchTask job: a batch job, and the eigenproblem run beside it (tridiagonalEig's arguments); task 0 sets `result`. */
+export interface EigBatchJob {
+  batch: GemmBatchJob;
+  eig: Parameters<typeof tridiagonalEig>;
+  result: number;
+}
+
+/** Task t of the job: t = 0 the eigenproblem (its iterations into `result`), t >= 1 task t - 1 of the batch. */
+export function eigBatchTask(job: EigBatchJob, t: number): void {
+  if (t > 0) gemmBatchTask(job.batch, t - 1);
+  else job.result = tridiagonalEig(...job.eig);
 }

@@ -41,15 +41,21 @@ export interface EighResult {
  * positive.
  *
  * Method: scale by a power of two (exact); Householder reduction to
- * tridiagonal form on the upper triangle (LAPACK's dsytd2, 4n³/3), Qᵀ formed
- * from the reflectors (by the blocked QR kernels on wasm from n of about
- * 110, row by row below and on js; 4n³/3), implicit QL with Wilkinson shifts
- * rotating rows of Qᵀ (about 6n³ with vectors; on wasm the rotations are
- * recorded and applied in batches, 8 columns at a time).
+ * tridiagonal form on the upper triangle (LAPACK's dsytd2, 4n³/3). From
+ * n = 100 (DC_MIN), divide and conquer on the tridiagonal (as dstedc:
+ * halves down to 25 solved by QL, merged by the rank-one update with
+ * deflation, secular equation, Löwner's formula for orthogonal vectors, each
+ * merge's vectors by GEMM; at most 4n³/3, much less where eigenvalues
+ * cluster), then Qᵀ applied to its vectors from the reflectors (dormtr: on
+ * wasm by panels of 32 through GEMM; 2n³). Below 100, Qᵀ formed from the
+ * reflectors (4n³/3) and implicit QL with Wilkinson shifts rotating its rows
+ * (about 6n³ with vectors; on wasm the rotations are recorded and applied in
+ * batches, 8 columns at a time).
  * Accuracy: eigenvalues to O(eps ||S||) absolute, vectors orthonormal to
  * O(n eps). Errors: SHAPE (not square, or asymmetric beyond `symmetryTol`),
  * EMPTY, NON_FINITE, TOO_LARGE (an eigenvalue beyond the double range, which
- * entries near 1.8e308 allow), NOT_CONVERGED (after 30n QL iterations; not expected).
+ * entries near 1.8e308 allow), NOT_CONVERGED (after 30n QL iterations, or a secular root
+ * after 200 steps; not expected).
  * `dtype: "float32"` returns values and vectors as Float32Arrays rounded from the f64 result.
  *
  * @example

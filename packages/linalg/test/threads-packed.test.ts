@@ -6,6 +6,7 @@
 // threads.test.ts runs them on the pool.
 import { expect, it } from "vitest";
 import { withLinalg, type WasmWorkspace } from "../src/index.js";
+import type { LinalgKernels } from "../src/kernels/index.js";
 import { gemm, gemmComputeTask, gemmPackedSize, gemmPackTask, gemmPackTasks, gemmPieceCols, gemmPieceRows, type PackedGemmJob } from "../src/kernels/gemm.js";
 import { writeGemmJob } from "../src/threads-gemm.js";
 import type { LinalgExports } from "../src/wasm.js";
@@ -37,10 +38,10 @@ describeVariants("packed gemm tasks and their twins", (variant) => {
     gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, single, n);
     // WASM, on the single-thread module's exports.
     const wasm = withLinalg("wasm", 8 * (A.length + B.length + 2 * m * n + size + 64) + 4096, (ws) => {
-      const x = (ws as WasmWorkspace).instance.exports as LinalgExports;
+      const x = (ws as WasmWorkspace<LinalgKernels>).instance.exports as LinalgExports;
       const a = ws.input(A), b = ws.input(B), c = ws.input(C0), ref = ws.input(C0), packed = ws.f64(size), jobAt = ws.f64(10).byteOffset;
       const Bp = packed.byteOffset + gemmPackedSize(m, 0, k) * 8;
-      writeGemmJob((ws as WasmWorkspace).instance.memory, jobAt, transA, transB, m, n, k, alpha, a.byteOffset, lda, b.byteOffset, ldb, beta, c.byteOffset, n, packed.byteOffset, Bp);
+      writeGemmJob((ws as WasmWorkspace<LinalgKernels>).instance.memory, jobAt, transA, transB, m, n, k, alpha, a.byteOffset, lda, b.byteOffset, ldb, beta, c.byteOffset, n, packed.byteOffset, Bp);
       for (let t = 0; t < packs; t++) x.gemmPackTask(jobAt, t, 0);
       for (let t = pieces - 1; t >= 0; t--) x.gemmComputeTask(jobAt, t, 0);
       ws.kernels.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, ref, n); // the single call

@@ -11,6 +11,13 @@ import type { TensorNetwork, TensorLike } from "./types.js";
 import { readMaskedTensor } from "./validate.js";
 import { RESULT_VERSION } from "@lowrank/linalg";
 
+/**
+ * Sweeps (iterations) of the ladder's fits unless `maxIter` is given: enough
+ * to rank the rungs (an exact rank's held-out error is already far below the
+ * others'); the fit returned runs the format's default.
+ */
+const LADDER_ITER = 50;
+
 /** The checked tensor and mask, the abort check, and the dense value of a result. */
 function common(fn: string, input: TensorLike, opts: { mask?: ArrayLike<number | boolean>; signal?: AbortSignal; backend?: "js" | "wasm" }) {
   const { X, mask } = readMaskedTensor(input, opts.mask, "X");
@@ -40,8 +47,8 @@ export function tuckerRungs(shape: number[], r: number): number[] {
 export async function tuckerAuto(input: TensorLike, opts: Omit<TuckerOptions, "rank">): Promise<TuckerResult & { completion: CompletionChoice }> {
   const { X, mask, check, dense } = common("tucker", input, opts);
   const f: CompletionFormat<TuckerResult> = {
-    // Imputation converges linearly: the final fit gets 500 iterations unless told (the ladder the default 50).
-    fit: (Y, m, r, final) => tucker(Y, { ...opts, maxIter: opts.maxIter ?? (final ? 500 : undefined), mask: m, rank: tuckerRungs(Y.shape, r) }),
+    // Imputation converges linearly: the final fit gets 500 iterations unless told.
+    fit: (Y, m, r, final) => tucker(Y, { ...opts, maxIter: opts.maxIter ?? (final ? 500 : LADDER_ITER), mask: m, rank: tuckerRungs(Y.shape, r) }),
     dense,
     // The full tensor as its own core with identity factors.
     exact: async (Y) => ({
@@ -99,7 +106,10 @@ export function exactCp(Y: Tensor): CpResult {
 export async function cpAuto(input: TensorLike, opts: Omit<CpOptions, "rank">): Promise<CpResult & { completion: CompletionChoice }> {
   const { X, mask, check, dense } = common("cp", input, opts);
   const f: CompletionFormat<CpResult> = {
-    fit: (Y, m, r, _, attempt) => cp(Y, attempt === 0 ? { ...opts, mask: m, rank: r } : { ...opts, mask: m, rank: r, init: "random", seed: (opts.seed ?? 0) + attempt }),
+    fit: (Y, m, r, final, attempt) => {
+      const o = { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, rank: r };
+      return cp(Y, attempt === 0 ? o : { ...o, init: "random", seed: (opts.seed ?? 0) + attempt });
+    },
     dense,
     exact: async (Y) => exactCp(Y),
     attempts: 3,
@@ -113,7 +123,7 @@ export async function cpAuto(input: TensorLike, opts: Omit<CpOptions, "rank">): 
 export async function trainAuto(input: TensorLike, opts: TensorTrainOptions): Promise<TensorNetwork & { errors?: number[]; completion: CompletionChoice }> {
   const { X, mask, check, dense } = common("tensorTrain", input, opts);
   const f: CompletionFormat<TensorNetwork & { errors?: number[] }> = {
-    fit: (Y, m, r, _, attempt) => tensorTrain(Y, { ...opts, mask: m, maxRank: r, seed: (opts.seed ?? 0) + attempt }),
+    fit: (Y, m, r, final, attempt) => tensorTrain(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, maxRank: r, seed: (opts.seed ?? 0) + attempt }),
     dense,
     exact: (Y) => tensorTrain(Y, { backend: opts.backend, signal: opts.signal }),
     attempts: 3,
@@ -127,7 +137,8 @@ export async function trainAuto(input: TensorLike, opts: TensorTrainOptions): Pr
 export async function ringAuto(input: TensorLike, opts: TensorRingOptions): Promise<TensorRingResult & { completion: CompletionChoice }> {
   const { X, mask, check, dense } = common("tensorRing", input, opts);
   const f: CompletionFormat<TensorRingResult> = {
-    fit: (Y, m, r, _, attempt) => tensorRing(Y, { ...opts, mask: m, method: "als", rank: r, seed: (opts.seed ?? 0) + attempt }),
+    fit: (Y, m, r, final, attempt) =>
+      tensorRing(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, method: "als", rank: r, seed: (opts.seed ?? 0) + attempt }),
     dense,
     exact: (Y) => tensorRing(Y, { backend: opts.backend, signal: opts.signal }),
     attempts: 3,

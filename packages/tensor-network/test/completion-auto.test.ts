@@ -81,7 +81,11 @@ describe("completion without a rank (the model chosen on a hold-out)", () => {
     const floor = psnr(X, neighbourFill(X, pixels));
     for (const [name, run] of formats) {
       const fit = await run(missing, { mask });
-      expect(psnr(X, reconstruct(fit as never).data), name).toBeGreaterThan(floor);
+      const Y = reconstruct(fit as never).data;
+      expect(psnr(X, Y), name).toBeGreaterThan(floor);
+      // The smooth model is held exactly: the observed pixels come back.
+      expect(fit.completion!.model, name).toBe("smooth");
+      expect(relDiff(Y.filter((_, i) => mask[i]), X.data.filter((_, i) => mask[i])), name).toBeLessThan(1e-8);
     }
   });
 
@@ -100,7 +104,7 @@ describe("completion without a rank (the model chosen on a hold-out)", () => {
     }
   });
 
-  it("smoothFill interpolates a linear tensor exactly when only interior entries are missing", () => {
+  it("smoothFill (first and second differences) interpolates a linear tensor exactly when only interior entries are missing", () => {
     const shape = [6, 7, 5];
     const X = { shape, data: new Float64Array(6 * 7 * 5) };
     const mask = new Uint8Array(X.data.length).fill(1);
@@ -113,8 +117,10 @@ describe("completion without a rank (the model chosen on a hold-out)", () => {
         }
       }
     }
-    const Y = smoothFill({ shape, data: X.data.map((v, f) => (mask[f] ? v : NaN)) }, mask, [0, 1, 2]);
-    expect(relDiff(Y, X.data)).toBeLessThan(1e-10);
+    const missing = { shape, data: X.data.map((v, f) => (mask[f] ? v : NaN)) };
+    // Conjugate gradients stop at a residual 1e-5 of the first: second differences are worse conditioned.
+    expect(relDiff(smoothFill(missing, mask, [0, 1, 2], 1), X.data)).toBeLessThan(1e-8);
+    expect(relDiff(smoothFill(missing, mask, [0, 1, 2], 2), X.data)).toBeLessThan(1e-5);
   });
 
   it("holds out whole last-mode fibres when the mask does, single entries otherwise", () => {

@@ -42,14 +42,14 @@ export type WithDtype<T, D extends Dtype | undefined> = D extends "float32" ? As
 const F32_MAX = 3.4028234663852886e38;
 
 function toF32(x: Float64Array, fn: string): Float32Array {
-  const y = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    // Round-to-nearest carries values up to F32_MAX + half an ulp to F32_MAX; beyond, Infinity.
-    if (Math.abs(v) > F32_MAX && Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
-      throw new LowrankError("NON_FINITE", `${fn}: an entry of the result (${v}) is beyond the float32 range (3.4e38); use dtype "float64"`);
+  // The engine's conversion rounds to nearest (Math.fround) in one native pass; then one scan for an
+  // entry that became infinite or NaN (values beyond F32_MAX + half an ulp round to Infinity).
+  const y = new Float32Array(x);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (v - v !== 0 && Number.isFinite(x[i])) {
+      throw new LowrankError("NON_FINITE", `${fn}: an entry of the result (${x[i]}) is beyond the float32 range (${F32_MAX.toPrecision(2)}); use dtype "float64"`);
     }
-    y[i] = v;
   }
   return y;
 }

@@ -43,7 +43,8 @@ export const LOWRANK_ERROR_CODES: readonly LowrankErrorCode[] = [
 export class LowrankError extends Error {
   readonly code: LowrankErrorCode;
   constructor(code: LowrankErrorCode, message: string) {
-    super(`[${code}] ${message}`);
+    // String(): the class is exported, and a symbol in a template literal would throw a TypeError here.
+    super(`[${String(code)}] ${String(message)}`);
     this.name = "LowrankError";
     this.code = code;
   }

@@ -42,6 +42,10 @@ export function describe(x: unknown): string {
  * checkSize(rows * cols, "result");
  */
 export function checkSize(count: number, name: string, limit = MAX_ENTRIES): void {
+  // Infinity (a product that overflowed) is TOO_LARGE below; NaN, negative and fractional counts are not counts.
+  if (typeof count !== "number" || !(count >= 0) || (Number.isFinite(count) && !Number.isInteger(count))) {
+    throw new LowrankError("INVALID_ARGUMENT", `${label(name)}: a count of entries must be an integer >= 0, got ${typeof count === "number" ? count : describe(count)}`);
+  }
   if (!(count <= limit)) {
     throw new LowrankError("TOO_LARGE", `${name} would need ${count} entries; at most ${limit} fit (4 GiB of doubles per array)`);
   }
@@ -49,6 +53,7 @@ export function checkSize(count: number, name: string, limit = MAX_ENTRIES): voi
 
 /** A non-negative integer dimension, else SHAPE. */
 export function checkDim(n: unknown, name: string): number {
+  name = label(name);
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
     throw new LowrankError("SHAPE", `${name} must be a non-negative integer, got ${typeof n === "number" ? n : describe(n)}`);
   }
@@ -64,6 +69,7 @@ export function checkDim(n: unknown, name: string): number {
  * `finite: false`). O(n).
  */
 export function asF64(x: unknown, name: string, opts: { finite?: boolean } = {}): Float64Array {
+  name = label(name);
   let out: Float64Array;
   if (x instanceof Float64Array) out = x;
   else if (isBigIntArray(x)) {
@@ -89,6 +95,9 @@ export function asF64(x: unknown, name: string, opts: { finite?: boolean } = {})
 
 /** Throws NON_FINITE naming the first NaN or Infinity. O(n). */
 export function checkFiniteValues(data: Numeric, name: string): void {
+  if (!(Array.isArray(data) || isNumericTypedArray(data))) {
+    throw new LowrankError("INVALID_ARGUMENT", `${label(name)} must be a number[] or numeric typed array, got ${describe(data)}`);
+  }
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v - v !== 0) throw new LowrankError("NON_FINITE", `${name} has ${v} at flat index ${i}; remove NaN/Infinity before calling`);
@@ -102,6 +111,8 @@ export function checkFiniteValues(data: Numeric, name: string): void {
  * O(n).
  */
 export function asIndices(x: unknown, name: string, bound: number): Int32Array {
+  name = label(name);
+  if (typeof bound !== "number" || !(bound >= 0)) throw new LowrankError("INVALID_ARGUMENT", `${name}: the bound must be a number >= 0, got ${describe(bound)}`);
   let out: Int32Array;
   if (x instanceof Int32Array) out = x;
   else if (isBigIntArray(x)) throw new LowrankError("INVALID_ARGUMENT", `${name} is a BigInt array; pass an Int32Array or number[]`);
@@ -132,6 +143,11 @@ export interface InputOptions {
   allowEmpty?: boolean;
   /** Refuse NaN and Infinity (default true: NON_FINITE). */
   finite?: boolean;
+}
+
+/** The name an error message uses for an argument: `name` when it is a string (the readers are exported; a caller may pass anything). */
+export function label(name: unknown): string {
+  return typeof name === "string" ? name : typeof name === "number" ? String(name) : "input";
 }
 
 export function isObject(x: unknown): x is Record<string, unknown> {

@@ -5,7 +5,7 @@
 // ("Inputs"); docs/ARCHITECTURE.md says where this sits.
 import { LowrankError } from "./errors.js";
 import {
-  asF64, asIndices, checkDim, checkFiniteValues, checkSize, describe, isNumericTypedArray, isObject, MAX_ENTRIES,
+  asF64, asIndices, checkDim, checkFiniteValues, checkSize, describe, isNumericTypedArray, isObject, label, MAX_ENTRIES,
   type InputOptions, type Numeric,
 } from "./input-checks.js";
 import { fromNested, fromStrided, isMlMatrix, isNdarray } from "./input-forms.js";
@@ -29,6 +29,8 @@ export {
  * asMatrix([[1, 2], [3, 4]], "A"); // { rows: 2, cols: 2, data: Float64Array [1, 2, 3, 4] }
  */
 export function asMatrix(x: unknown, name: string, opts: InputOptions = {}): DenseMatrix {
+  name = label(name);
+  opts ??= {};
   const finite = opts.finite !== false;
   let rows: number, cols: number, data: Float64Array;
   if (Array.isArray(x)) {
@@ -88,6 +90,8 @@ export function asMatrix(x: unknown, name: string, opts: InputOptions = {}): Den
  * asVector([1, 2, 3], "x", { length: 3 });
  */
 export function asVector(x: unknown, name: string, opts: InputOptions & { length?: number } = {}): Float64Array {
+  name = label(name);
+  opts ??= {};
   const finite = opts.finite !== false;
   let v: Float64Array;
   if (isNdarray(x) && !Array.isArray(x)) {
@@ -114,6 +118,8 @@ export function asVector(x: unknown, name: string, opts: InputOptions & { length
  * asTensor({ shape: [2, 3, 4], data: new Float64Array(24) }, "X");
  */
 export function asTensor(x: unknown, name: string, opts: InputOptions & { order?: number } = {}): Tensor {
+  name = label(name);
+  opts ??= {};
   const finite = opts.finite !== false;
   let shape: number[], data: Float64Array;
   if (Array.isArray(x)) ({ shape, data } = fromNested(x, name, finite));
@@ -159,6 +165,8 @@ export function asTensor(x: unknown, name: string, opts: InputOptions & { order?
  * asCsr({ rows: 2, cols: 2, indptr: [0, 1, 2], indices: [1, 0], data: [5, 6] }, "A");
  */
 export function asCsr(x: unknown, name: string, opts: InputOptions = {}): CsrMatrix {
+  name = label(name);
+  opts ??= {};
   if (!isObject(x) || !("indptr" in x) || !("indices" in x) || !("data" in x)) {
     throw new LowrankError("INVALID_ARGUMENT", `${name} must be a CSR matrix { rows, cols, indptr, indices, data }, got ${describe(x)}`);
   }

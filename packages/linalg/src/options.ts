@@ -22,7 +22,7 @@ function show(v: unknown): string {
 }
 
 function bad(path: string, want: string, v: unknown): LowrankError {
-  return new LowrankError("INVALID_ARGUMENT", `${path} must be ${want}, got ${show(v)}`);
+  return new LowrankError("INVALID_ARGUMENT", `${typeof path === "string" ? path : "option"} must be ${want}, got ${show(v)}`);
 }
 
 /** Bounds of a numeric option; `min`/`max` inclusive, `above`/`below` exclusive. */
@@ -193,6 +193,8 @@ function closest(key: string, valid: string[]): string | undefined {
  * const o = readOptions("svd", opts, { k: opt.int({ min: 1 }), backend: BACKEND });
  */
 export function readOptions<S extends OptionSchema>(fn: string, options: unknown, schema: S): OptionsOf<S> {
+  if (typeof fn !== "string") fn = "options";
+  if (schema === null || typeof schema !== "object") throw new LowrankError("INVALID_ARGUMENT", `${fn}: the schema must be an object of option checks`);
   if (options === undefined) return {};
   if (options === null || typeof options !== "object" || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw new LowrankError("INVALID_ARGUMENT", `${fn}: options must be an object, got ${show(options)}`);
@@ -209,7 +211,9 @@ export function readOptions<S extends OptionSchema>(fn: string, options: unknown
     }
     const v = (options as Record<string, unknown>)[key];
     if (v === undefined) continue;
-    out[key] = schema[key](v, `${fn}: ${key}`);
+    const check = schema[key];
+    if (typeof check !== "function") throw new LowrankError("INVALID_ARGUMENT", `${fn}: the schema's entry for "${key}" is not an option check`);
+    out[key] = check(v, `${fn}: ${key}`);
   }
   return out as OptionsOf<S>;
 }

@@ -24,7 +24,7 @@ export function toF64(data: ArrayLike<number>, name: string): Float64Array {
  * EMPTY (unless allowEmpty), NON_FINITE, TOO_LARGE.
  */
 export function checkDense(A: DenseMatrix, name: string, opts: { allowEmpty?: boolean } = {}): DenseMatrix {
-  return readMatrix(A, name, { allowEmpty: opts.allowEmpty });
+  return readMatrix(A, name, { allowEmpty: opts?.allowEmpty });
 }
 
 /**
@@ -33,6 +33,7 @@ export function checkDense(A: DenseMatrix, name: string, opts: { allowEmpty?: bo
  * check, so a 0 x n matrix in that form would pass it.
  */
 export function readMatrix(x: unknown, name: string, opts: InputOptions = {}): DenseMatrix {
+  opts ??= {};
   const A = asMatrix(x, name, opts);
   if (!opts.allowEmpty && (A.rows === 0 || A.cols === 0)) throw new LowrankError("EMPTY", `${name} is empty (${A.rows} x ${A.cols})`);
   return A;

@@ -95,8 +95,9 @@ export function asF64(x: unknown, name: string, opts: { finite?: boolean } = {})
 
 /** Throws NON_FINITE naming the first NaN or Infinity. O(n). */
 export function checkFiniteValues(data: Numeric, name: string): void {
+  name = label(name);
   if (!(Array.isArray(data) || isNumericTypedArray(data))) {
-    throw new LowrankError("INVALID_ARGUMENT", `${label(name)} must be a number[] or numeric typed array, got ${describe(data)}`);
+    throw new LowrankError("INVALID_ARGUMENT", `${name} must be a number[] or numeric typed array, got ${describe(data)}`);
   }
   for (let i = 0; i < data.length; i++) {
     const v = data[i];

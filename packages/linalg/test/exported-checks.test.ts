@@ -19,6 +19,7 @@ describe("exported checks refuse any argument with a LowrankError", () => {
   it("checkFinite: a value that is not a numeric array is INVALID_ARGUMENT", async () => {
     for (const x of [undefined, null, 5, {}, "abc"]) await expectCode(() => checkFinite(x as number[], "x"), "INVALID_ARGUMENT");
     await expectCode(() => checkFinite([1, NaN], "x"), "NON_FINITE");
+    await expectCode(() => checkFinite([1, NaN], Symbol("x") as never), "NON_FINITE");
   });
 
   it("asIndices: a bound that is not a number >= 0 is INVALID_ARGUMENT (NaN used to accept every index)", async () => {

@@ -201,13 +201,18 @@ function indices(mask: Uint8Array): number[] {
   return out;
 }
 
-/** Folds the smooth candidates are compared on (they are cheap; one fold is noisy on small tensors). */
-const SMOOTH_FOLDS = 5;
+/**
+ * The smooth candidates are compared on up to SMOOTH_FOLDS folds, as many as
+ * it takes to hold out SMOOTH_HELD entries in all: one fold of a small
+ * tensor is noisy (on a 64 x 50 photograph it chose the wrong modes), a
+ * large one's is not.
+ */
+const SMOOTH_FOLDS = 5, SMOOTH_HELD = 20000;
 
 /**
  * Chooses and fits the completion of X observed on `mask`. The smooth
- * candidates are compared on SMOOTH_FOLDS folds of held-out entries (errors
- * pooled); the format's fits at ranks 1, 2, ... on the first fold, until its
+ * candidates are compared on up to SMOOTH_FOLDS folds of held-out entries
+ * (errors pooled); the format's fits at ranks 1, 2, ... on the first fold, until its
  * held-out error has not improved for PATIENCE rungs, is exact, or `maxRank`.
  * The least first-fold error wins (a smooth model only when strictly better),
  * and is refitted on every observed entry.
@@ -217,7 +222,11 @@ export async function autoComplete<R extends object>(X0: Tensor, mask: Uint8Arra
   const e = magnitude(X0.data.filter((_, i) => mask[i] !== 0));
   const sc = extreme(e) ? -e : 0;
   const X = { shape: X0.shape, data: scaled(X0.data, sc) };
-  const folds = Array.from({ length: SMOOTH_FOLDS }, (_, k) => holdOut(X.shape, mask, seed, k));
+  const folds = [holdOut(X.shape, mask, seed, 0)];
+  for (let k = 1, n = folds[0].held.length; k < SMOOTH_FOLDS && n < SMOOTH_HELD; k++) {
+    folds.push(holdOut(X.shape, mask, seed, k));
+    n += folds[k].held.length;
+  }
   const { train, held } = folds[0];
   if (held.length === 0) throw new LowrankError("EMPTY", "completion without a rank needs at least two observed entries");
   // Pooled and first-fold held-out errors of a smooth candidate, with its fills (the starts of order 2).

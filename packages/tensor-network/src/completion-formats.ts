@@ -119,11 +119,21 @@ export async function cpAuto(input: TensorLike, opts: Omit<CpOptions, "rank">): 
   return autoComplete(X, mask, opts.seed ?? 0, f);
 }
 
+/**
+ * TT ranks min(r, I_1 ... I_k, I_{k+1} ... I_N) for the N - 1 bonds: a bond
+ * above its unfolding's rank adds nothing but cost (a photograph's last bond
+ * is at most 3).
+ */
+export function trainRungs(shape: number[], r: number): number[] {
+  return shape.slice(0, -1).map((_, k) => Math.min(r, shape.slice(0, k + 1).reduce((a, b) => a * b, 1), shape.slice(k + 1).reduce((a, b) => a * b, 1)));
+}
+
 /** `tensorTrain` with a mask and no maxRank. */
 export async function trainAuto(input: TensorLike, opts: TensorTrainOptions): Promise<TensorNetwork & { errors?: number[]; completion: CompletionChoice }> {
   const { X, mask, check, dense } = common("tensorTrain", input, opts);
   const f: CompletionFormat<TensorNetwork & { errors?: number[] }> = {
-    fit: (Y, m, r, final, attempt) => tensorTrain(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, maxRank: r, seed: (opts.seed ?? 0) + attempt }),
+    fit: (Y, m, r, final, attempt) =>
+      tensorTrain(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, maxRank: trainRungs(Y.shape, r), seed: (opts.seed ?? 0) + attempt }),
     dense,
     exact: (Y) => tensorTrain(Y, { backend: opts.backend, signal: opts.signal }),
     attempts: 3,

@@ -1,0 +1,238 @@
+// A seeded fuzz over every public export of every package, as a user's
+// harness would run it: the exports are enumerated at run time from the
+// package entry points (and public subpaths; "/kernels" is unstable and left
+// out), and every function, static method, constructor and instance method is
+// called with valid arguments (from recipes, in every accepted input form,
+// both backends), with one argument made invalid, with one made odd (legal or
+// arguable), and with generated hostile argument lists. Each call must return
+// (finite output from finite input) or throw a LowrankError with a stable
+// code; invalid arguments must be refused; no call may run past its budget.
+// FUZZ_CASES=50000 runs a long fuzz by hand (FUZZ_SEED, FUZZ_ONLY=<text> to
+// narrow); the default keeps the test to a few seconds.
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import * as linalg from "@lowrank/linalg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATASETS_RECIPES, LINALG_RECIPES, type Backend, type Recipe } from "./fuzz-exports-recipes.js";
+import { makeFixtures, packageRecipes, type Fixtures } from "./fuzz-exports-recipes2.js";
+import { classify, DEFECTS, makeCall, type Mode, type Verdict } from "./fuzz-exports-run.js";
+import { BAD_INTS, BAD_MATRICES, BAD_OPTION_OBJECTS, BAD_TENSORS, BAD_VECTORS, Gen, show, UNKNOWN_KEYS } from "./fuzz-exports-values.js";
+
+const MODULES = [
+  "@lowrank/linalg", "@lowrank/matrix-completion", "@lowrank/matrix-completion/spark", "@lowrank/svd-update",
+  "@lowrank/tensor-network", "@lowrank/sensitivity-sampling", "@lowrank/datasets", "@lowrank/datasets/node",
+];
+const CASES = Number(process.env.FUZZ_CASES ?? 2500);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
+const ONLY = process.env.FUZZ_ONLY ?? "";
+/** FUZZ_LOG=<file>: each call is written there before it runs (to find a call that never returns). */
+const LOG = process.env.FUZZ_LOG ?? "";
+
+/** Exports that change process-wide state (init once in beforeAll; stopping the pool mid-fuzz is not a user call). */
+const SKIP = new Set(["init", "initRuntime", "stopThreads"]);
+/**
+ * linalg's building blocks for kernel authors: they take a kernel set, raw
+ * Float64Array buffers with leading dimensions, or a WebAssembly memory, and
+ * trust them as the kernels do (a wrong n walks past the buffers). Left out
+ * unless FUZZ_BUILDING_BLOCKS=1.
+ */
+const BUILDING_BLOCKS = new Set([
+  "Arena", "WasmLoader", "WasmModule", "WasmInstance", "WasmWorkspace", "JsWorkspace", "defineKernelModule", "jacobiSvd", "luInverse",
+  "luSolve", "orthonormalize", "spdSolve", "triangleWithIdentity", "pointerOf", "withParallelGemm", "withLinalg", "threadedInstance",
+  // The Lanczos driver's pieces (settings, workspace sizes, steps on views), exported for svd-update and matrix-completion.
+  "defaultBasisSize", "lanczosBytes", "lanczosSettings", "lanczosSteps", "gramBytes", "gramFloor", "gramSteps", "lanczosSvdIn",
+  "lanczosSync", "lanczosSyncBytes", "lanczosTruncatedSvd", "qrBlockedWorkSize", "orthonormalizeWorkSize", "arenaBytes", "align16",
+]);
+const WITH_BUILDING_BLOCKS = process.env.FUZZ_BUILDING_BLOCKS === "1";
+/** Exports that read data files (a second or more each): called rarely. */
+const SLOW = new Set(["loadSotu", "loadSpamAssassin", "loadImage", "loadBostonHousing", "loadCpsWages", "loadSparkAls", "saveSparkAls"]);
+
+/**
+ * Members declared private or protected (TypeScript keeps them callable from
+ * JavaScript, but they are not public): read from each package's declaration
+ * file, as "Class.name" (static) or "Class#name".
+ */
+function privateMembers(): Set<string> {
+  const out = new Set<string>();
+  const require = createRequire(import.meta.url);
+  for (const p of ["linalg", "matrix-completion", "svd-update", "tensor-network", "sensitivity-sampling", "datasets"]) {
+    const dist = require.resolve(`@lowrank/${p}/package.json`).replace(/package\.json$/, "dist");
+    if (!existsSync(dist)) continue;
+    const text = readdirSync(dist, { recursive: true }).map(String).filter((f) => f.endsWith(".d.ts")).map((f) => readFileSync(join(dist, f), "utf8")).join("\n");
+    for (const c of text.matchAll(/declare class (\w+)[^{]*\{([\s\S]*?)\n\}/g)) {
+      for (const m of c[2].matchAll(/^\s+(?:private|protected) (static )?(?:readonly )?(?:get |set |async )?(\w+)/gm)) {
+        out.add(`${c[1]}${m[1] ? "." : "#"}${m[2]}`);
+      }
+    }
+  }
+  return out;
+}
+
+interface Target {
+  name: string;
+  module: string;
+  call: (args: unknown[]) => unknown;
+  arity: number;
+  recipe?: Recipe;
+  weight: number;
+}
+
+const isClass = (f: unknown): f is new (...a: unknown[]) => unknown =>
+  typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
+
+let fixtures: Fixtures;
+const recipes: Recipe[] = [...LINALG_RECIPES, ...DATASETS_RECIPES, ...packageRecipes(() => fixtures)];
+const byTarget = new Map(recipes.map((r) => [r.target, r]));
+
+/** Instances for instance methods without a recipe, by class name. */
+function instanceOf(cls: string, g: Gen, backend: Backend): unknown {
+  const withSelf = recipes.find((r) => r.self && r.target.includes(` ${cls}#`));
+  return withSelf?.self?.(g, backend);
+}
+
+async function enumerate(): Promise<{ targets: Target[]; listed: string[] }> {
+  const targets: Target[] = [], listed: string[] = [];
+  const hidden = privateMembers();
+  for (const module of MODULES) {
+    const mod = (await import(module)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value !== "function" || SKIP.has(name)) continue;
+      if (BUILDING_BLOCKS.has(name) && !WITH_BUILDING_BLOCKS) continue;
+      const weight = SLOW.has(name) ? 0.02 : 1;
+      const add = (t: string, call: (args: unknown[]) => unknown, arity: number) => {
+        listed.push(`${module} ${t}`);
+        targets.push({ name: t, module, call, arity, recipe: byTarget.get(`${module} ${t}`), weight });
+      };
+      if (!isClass(value)) {
+        add(name, (a) => (value as (...x: unknown[]) => unknown)(...a), value.length);
+        continue;
+      }
+      // A subclass without its own constructor inherits a private or protected one.
+      let ctorHidden = false;
+      for (let c: unknown = value; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+        if (hidden.has(`${(c as { name: string }).name}#constructor`)) ctorHidden = true;
+      }
+      if (!ctorHidden) add(`new ${name}`, (a) => new value(...a), value.length);
+      for (const s of Object.getOwnPropertyNames(value)) {
+        const f = (value as unknown as Record<string, unknown>)[s];
+        if (typeof f === "function" && !["length", "name", "prototype"].includes(s) && !hidden.has(`${name}.${s}`)) add(`${name}.${s}`, (a) => (f as (...x: unknown[]) => unknown).apply(value, a), f.length);
+      }
+      // Instance methods, inherited ones included (up to Object.prototype).
+      const methods = new Map<string, string>();
+      for (let proto = value.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (const m of Object.getOwnPropertyNames(proto)) {
+          if (m !== "constructor" && !methods.has(m) && typeof Object.getOwnPropertyDescriptor(proto, m)?.value === "function") methods.set(m, proto.constructor.name);
+        }
+      }
+      for (const [m, owner] of methods) {
+        if (hidden.has(`${name}#${m}`) || hidden.has(`${owner}#${m}`)) continue;
+        const f = value.prototype[m] as (...x: unknown[]) => unknown;
+        add(`${name}#${m}`, (a) => f.apply(a[0], a.slice(1)), f.length);
+        (targets[targets.length - 1] as Target & { cls?: string }).cls = name;
+      }
+    }
+  }
+  return { targets, listed };
+}
+
+/** Hostile values for generated argument lists. */
+const HOSTILE: readonly unknown[] = [
+  ...BAD_MATRICES, ...BAD_TENSORS, ...BAD_VECTORS, ...BAD_INTS, ...BAD_OPTION_OBJECTS, 1e9, 2 ** 32 + 1, 1e308, 5e-324, -0, 0, 1, 2,
+  { rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) }, [[1, 2], [3, 4]], { shape: [2, 2, 2], data: new Float64Array(8).fill(1) },
+  Float32Array.of(1, 2), Int32Array.of(0, 1), Uint8Array.of(1, 2, 3), Object.fromEntries(UNKNOWN_KEYS.map((k) => [k, 1])), "",
+];
+
+type Row = Record<Verdict, number> & { cases: number };
+const tally = new Map<string, Row>();
+const defects: string[] = [];
+const seenDefect = new Set<string>();
+let slowest = { ms: 0, what: "" };
+/** Valid-mode outcomes per target (FUZZ_VERBOSE=1 prints them: a recipe whose valid calls are mostly refused tests little). */
+const validOutcomes = new Map<string, { ok: number; refused: Record<string, number> }>();
+
+function record(pkg: string, verdict: Verdict, what: string, detail: string, ms: number): void {
+  const row = tally.get(pkg) ?? ({ cases: 0, ok: 0, refused: 0, callback: 0, "non-lowrank": 0, internal: 0, "non-finite": 0, "accepted-invalid": 0, hang: 0 } as Row);
+  row.cases++;
+  row[verdict]++;
+  tally.set(pkg, row);
+  if (ms > slowest.ms) slowest = { ms, what };
+  if (DEFECTS.includes(verdict)) {
+    const key = `${what.split(" :: ")[0]} ${verdict} ${detail.replace(/[0-9.e+-]+/g, "#").slice(0, 60)}`;
+    if (!seenDefect.has(key)) {
+      seenDefect.add(key);
+      defects.push(`${verdict}: ${what}: ${detail}`);
+    }
+  }
+}
+
+async function runOne(t: Target, g: Gen, i: number): Promise<void> {
+  const backend: Backend = i % 2 === 0 ? "js" : "wasm";
+  const withSelf = t.name.includes("#");
+  const cls = (t as Target & { cls?: string }).cls ?? "";
+  let mode: Mode = "generic";
+  let args: unknown[];
+  let change = "";
+  let call = { mode, finite: false, throwingCallback: false };
+  let self: unknown = undefined;
+  if (withSelf) {
+    self = await (t.recipe?.self ?? ((gg: Gen, b: Backend) => instanceOf(cls, gg, b)))(g, backend);
+    if (self === undefined) return;
+  }
+  if (t.recipe && g.chance(0.8)) {
+    const u = g.uniform();
+    mode = u < 0.35 ? "valid" : u < 0.8 ? "invalid" : "odd";
+    const c = makeCall(g, t.recipe.slots(g, backend), mode);
+    ({ args, change } = c);
+    call = c;
+    mode = c.mode;
+  } else {
+    const n = g.int(0, Math.max(1, t.arity) + 1);
+    args = Array.from({ length: n }, () => g.pick(HOSTILE));
+    change = "hostile arguments";
+  }
+  const full = withSelf ? [self, ...args] : args;
+  const what = `${t.module} ${t.name} :: ${mode} (${backend}) ${change} :: args ${show(args)}`;
+  if (LOG) appendFileSync(LOG, `${i} ${what.slice(0, 400)}\n`);
+  const o = await classify(() => t.call(full), call, t.recipe?.nonFinite ?? (() => false), t.weight < 1 ? 60_000 : undefined);
+  record(t.module.replace("@lowrank/", "").split("/")[0], o.verdict, what, o.detail, o.ms);
+  if (mode === "valid") {
+    const v = validOutcomes.get(t.name) ?? { ok: 0, refused: {} };
+    if (o.verdict === "ok") v.ok++;
+    else v.refused[o.detail.slice(0, 20)] = (v.refused[o.detail.slice(0, 20)] ?? 0) + 1;
+    validOutcomes.set(t.name, v);
+  }
+}
+
+describe("every public export, fuzzed", () => {
+  let targets: Target[] = [];
+  let listed: string[] = [];
+  beforeAll(async () => {
+    await linalg.init();
+    fixtures = await makeFixtures();
+    ({ targets, listed } = await enumerate());
+  });
+  afterAll(() => {
+    const rows = [...tally].map(([p, r]) => `${p.padEnd(22)} ${String(r.cases).padStart(6)} ok ${r.ok} refused ${r.refused} callback ${r.callback} | ${DEFECTS.map((d) => `${d} ${r[d]}`).join(", ")}`);
+    if (process.env.FUZZ_VERBOSE) for (const [t, v] of validOutcomes) console.log(`valid ${t}: ok ${v.ok} refused ${JSON.stringify(v.refused)}`);
+    console.log(`fuzz-exports: ${CASES} cases, seed ${SEED}, slowest ${slowest.ms.toFixed(0)} ms (${slowest.what.slice(0, 100)})\n${rows.join("\n")}`);
+  });
+
+  it("every recipe names an export that exists, and the enumeration finds every package", () => {
+    for (const r of recipes) expect(listed, r.target).toContain(r.target);
+    for (const m of MODULES) expect(listed.some((t) => t.startsWith(`${m} `)), m).toBe(true);
+  });
+
+  it("no exception but LowrankError, no non-finite output from finite input, no accepted invalid input, no hang", async () => {
+    const g = new Gen(SEED);
+    const pool = targets.filter((t) => !ONLY || `${t.module} ${t.name}`.includes(ONLY));
+    const weights = pool.map((t) => (t.recipe ? 3 / (t.recipe.rare ?? 1) : 1) * t.weight);
+    const total = weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < CASES; i++) {
+      let u = g.uniform() * total, k = 0;
+      while (k < pool.length - 1 && u >= weights[k]) u -= weights[k++];
+      await runOne(pool[k], g, i);
+    }
+    expect(defects.slice(0, 60), `${defects.length} distinct defects`).toEqual([]);
+  }, 600_000);
+});

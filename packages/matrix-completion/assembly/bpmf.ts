@@ -69,15 +69,22 @@ export function bpmfRows(
   return failed;
 }
 
-/** acc[q] += rowBias[i] + colBias[j] + U_i · V_j for q < nnz (i = rowIdx[q], j = colIdx[q]): one sample's predictions added. */
+/**
+ * acc[q] += p_q = rowBias[i] + colBias[j] + U_i · V_j for q < nnz (i = rowIdx[q], j = colIdx[q]): one sample's
+ * predictions added; returns Σ (p_q - vals[q])², summed in order.
+ */
 export function bpmfAccumulate(
-  nnz: i32, k: i32, rowIdx: usize, colIdx: usize, U: usize, V: usize, rowBias: usize, colBias: usize, acc: usize,
-): void {
+  nnz: i32, k: i32, rowIdx: usize, colIdx: usize, vals: usize, U: usize, V: usize, rowBias: usize, colBias: usize, acc: usize,
+): f64 {
+  let s: f64 = 0;
   for (let q = 0; q < nnz; q++) {
     const i = load<i32>(rowIdx + (<usize>q << 2)), j = load<i32>(colIdx + (<usize>q << 2));
     const p = load<f64>(rowBias + (<usize>i << 3)) + load<f64>(colBias + (<usize>j << 3))
       + dotInline(k, U + (<usize>i * <usize>k << 3), V + (<usize>j * <usize>k << 3));
     const a = acc + (<usize>q << 3);
     store<f64>(a, load<f64>(a) + p);
+    const e = p - load<f64>(vals + (<usize>q << 3));
+    s += e * e;
   }
+  return s;
 }

@@ -77,13 +77,17 @@ export function sampleNormalWishart(
 ): boolean {
   const d = bias ? k + 1 : k;
   const { mean, M, A, z } = w;
-  const at = (i: number, r: number) => (r < k ? X[i * k + r] : bias![i]);
+  const row = (i: number) => {
+    for (let r = 0; r < k; r++) z[r] = X[i * k + r];
+    if (bias) z[k] = bias[i];
+  };
   let N = 0;
   mean.fill(0);
   for (let i = 0; i < n; i++) {
     if (ptr[i + 1] === ptr[i]) continue;
     N++;
-    for (let r = 0; r < d; r++) mean[r] += at(i, r);
+    row(i);
+    for (let r = 0; r < d; r++) mean[r] += z[r];
   }
   if (N === 0) return false;
   for (let r = 0; r < d; r++) mean[r] /= N;
@@ -91,8 +95,12 @@ export function sampleNormalWishart(
   M.fill(0);
   for (let i = 0; i < n; i++) {
     if (ptr[i + 1] === ptr[i]) continue;
-    for (let r = 0; r < d; r++) z[r] = at(i, r) - mean[r];
-    for (let r = 0; r < d; r++) for (let c = 0; c <= r; c++) M[r * d + c] += z[r] * z[c];
+    row(i);
+    for (let r = 0; r < d; r++) z[r] -= mean[r];
+    for (let r = 0; r < d; r++) {
+      const zr = z[r], o = r * d;
+      for (let c = 0; c <= r; c++) M[o + c] += zr * z[c];
+    }
   }
   const shrink = (BETA0 * N) / (BETA0 + N);
   for (let r = 0; r < d; r++) {

@@ -72,6 +72,10 @@ export async function iterateBpmf(
   const history: IterationRecord[] = [];
   let kept = 0, converged = false, prev = Infinity;
   const rowBias = biases ? st.rowBias : null, colBias = biases ? st.colBias : null;
+  /** Copies the side's sample X into slot `kept` of each row of the store. */
+  const store = (X: Float64Array, into: Float64Array, rows: number) => {
+    for (let i = 0, at = kept * k; i < rows; i++, at += S * k) for (let t = 0; t < k; t++) into[at + t] = X[i * k + t];
+  };
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const t0 = performance.now();
     let failed = 0;
@@ -85,22 +89,22 @@ export async function iterateBpmf(
     }
     K.rngFill(rng, z.subarray(0, n * d), true);
     failed += K.bpmfHalfStep(n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, z, work);
-    const sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
-    if (!Number.isFinite(sse) || failed > 0) {
-      throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
-    }
-    alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);
     const keep = iteration > burnIn;
     // During burn-in the sums hold the current sample alone; from the first kept sample on, the kept samples' sum.
     if (!keep || kept === 0) {
       acc.fill(0);
       vacc.fill(0);
     }
-    K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.U, st.V, st.rowBias, st.colBias, acc);
-    if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, st.U, st.V, st.rowBias, st.colBias, vacc);
+    // The pass that adds this sample's predictions also gives its squared error, for the noise precision.
+    const sse = K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, acc);
+    if (!Number.isFinite(sse) || failed > 0) {
+      throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
+    }
+    alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);
+    if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, st.U, st.V, st.rowBias, st.colBias, vacc);
     if (keep) {
-      for (let i = 0; i < n; i++) Us.set(st.U.subarray(i * k, i * k + k), (i * S + kept) * k);
-      for (let j = 0; j < m; j++) Vs.set(st.V.subarray(j * k, j * k + k), (j * S + kept) * k);
+      store(st.U, Us, n);
+      store(st.V, Vs, m);
       for (let i = 0; i < n; i++) rb[i] += st.rowBias[i];
       for (let j = 0; j < m; j++) cb[j] += st.colBias[j];
       kept++;

@@ -12,7 +12,11 @@ import { completionModule } from "./module.js";
 export interface CompleteOptions {
   /** Rank k of the factors (default 10, at most 1024 and min(rows, cols)). */
   rank?: number;
-  /** Algorithm (default "als"; "bpmf": Bayesian matrix factorisation by Gibbs sampling, no lambda to choose). */
+  /**
+   * Algorithm: "bpmf" (the default: Bayesian matrix factorisation by Gibbs sampling, no regularisation to
+   * choose), "als", "altmin" or "robust-altmin". Given lambda or biasLambda and no method: "als", the method
+   * they belong to.
+   */
   method?: Method;
   /**
    * als: ridge per observation (ALS-WR), or "auto" (the default): chosen on a
@@ -26,7 +30,7 @@ export interface CompleteOptions {
   biasLambda?: number;
   /** Clamp predictions to the range of the training values, as rating scales are bounded (default true for als and bpmf, false otherwise). */
   clip?: boolean;
-  /** Iterations, each one V half-step and one U half-step (default 20 for als, 100 for altmin / robust-altmin, 40 Gibbs sweeps for bpmf). */
+  /** Iterations, each one V half-step and one U half-step (default 30 Gibbs sweeps for bpmf, 20 for als, 100 for altmin / robust-altmin). */
   maxIter?: number;
   /**
    * Stop when the training loss improves by less than tol (relative) in one iteration (default 1e-5 als, 1e-10
@@ -34,7 +38,7 @@ export interface CompleteOptions {
    * sample (default 0: every sweep runs).
    */
   tol?: number;
-  /** bpmf: Gibbs sweeps discarded before samples are kept (default 10, or maxIter - 1 if less; below maxIter). Each kept sweep adds k to the model's rank. */
+  /** bpmf: Gibbs sweeps discarded before samples are kept (default 5, or maxIter - 1 if less; below maxIter). Each kept sweep adds k to the model's rank. */
   burnIn?: number;
   /** Seed of the random initialisation and sketches (default 0). */
   seed?: number;
@@ -86,14 +90,14 @@ const MAX_INNER_LOOP = 1000;
  */
 const MAX_RANK = 1024;
 
+/** bpmf's default sweeps and burn-in (chosen on synthetic ratings, see the README). */
+const BPMF_SWEEPS = 30, BPMF_BURN_IN = 5;
+
 const COMPLETE_OPTIONS = {
   rank: opt.int({ min: 1, max: MAX_RANK }),
   method: opt.oneOf(["als", "altmin", "robust-altmin", "bpmf"] as const),
   burnIn: opt.int({ min: 0, max: MAX_INNER_LOOP }),
   lambda: opt.either(opt.number({ min: 0, max: MAX_RIDGE }), opt.oneOf(["auto"] as const), `a number in [0, ${MAX_RIDGE}] or "auto"`),
-/** bpmf's default sweeps and burn-in (chosen on synthetic ratings, see the README). */
-const BPMF_SWEEPS = 40, BPMF_BURN_IN = 10;
-
   biases: opt.boolean(),
   biasLambda: opt.number({ min: 0, max: MAX_RIDGE }),
   clip: opt.boolean(),
@@ -115,13 +119,16 @@ const BPMF_SWEEPS = 40, BPMF_BURN_IN = 10;
 
 /**
  * Completes a partially observed matrix: fits a rank-k factorisation
- * (plus biases for als) to the observed entries and returns the model.
+ * (plus biases for bpmf and als) to the observed entries and returns the
+ * model. bpmf's model averages its kept samples: its rank is k times their
+ * number (maxIter - burnIn).
  *
- * Cost per iteration: als O(|Omega| k² + (n + m) k³); altmin the same plus
+ * Cost per iteration: bpmf and als O(|Omega| k² + (n + m) k³); altmin the same plus
  * O((n + m) k²) for the QRs; robust-altmin O(|Omega| k (1 + steps) + (n + m)
  * (s k² + steps k²)) with s = sketchSize. `lambda: "auto"` adds a few short
  * fits on 90% of the data. Memory: O(|Omega| + (n + m) k), checked against
- * the limits (TOO_LARGE) and reserved once up front, before any work.
+ * the limits (TOO_LARGE) and reserved once up front, before any work
+ * (bpmf also keeps its samples: O((n + m) k S)).
  *
  * Errors: INVALID_ARGUMENT (options: unknown keys, wrong types, values out of
  * range; observations of the wrong kind), INDEX (fractional, out-of-range or
@@ -129,7 +136,8 @@ const BPMF_SWEEPS = 40, BPMF_BURN_IN = 10;
  * cols)), TOO_LARGE (sizes; values beyond 1e140 in magnitude), ABORTED.
  *
  * @example
- * const model = await complete(ratings);                       // ALS, biases, defaults for 1-5 stars
+ * const model = await complete(ratings);                       // bpmf, biases, no lambda to choose
+ * const als = await complete(ratings, { lambda: "auto" });     // ALS with a hold-out lambda
  * const exact = await complete(obs, { method: "altmin", rank: 5 });
  * model.predict(0, 3);
  */
@@ -138,19 +146,19 @@ export async function complete(observations: ObservationsInput, options: Complet
   // Before any work: an already-fired signal stops here.
   const run = new LongRun<IterationRecord>("complete", { onProgress: o.onProgress, signal: o.signal });
   const obs = checkObservations(observations, "complete: observations", { limit: true });
-  const method: Method = o.method ?? "als";
+  const method: Method = o.method ?? (o.lambda !== undefined || o.biasLambda !== undefined ? "als" : "bpmf");
   const als = method === "als", bpmf = method === "bpmf";
   const k = o.rank ?? 10;
   const n = obs.rows, m = obs.cols;
   if (k > Math.min(n, m)) throw new LowrankError("RANK", `complete: rank ${k} exceeds min(rows, cols) = ${Math.min(n, m)}`);
-  const lambdaOpt = o.lambda ?? (als ? "auto" : 1e-10);
-  if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `complete: lambda: "auto" is only for method "als"`);
-  // Without clipping the bounds are the widest finite ones (a no-op on any finite prediction), so a model holds no Infinity.
-  let lo = -Number.MAX_VALUE, hi = Number.MAX_VALUE;
   if (bpmf && (o.lambda !== undefined || o.biasLambda !== undefined)) {
     throw new LowrankError("INVALID_ARGUMENT", `complete: method "bpmf" draws its regularisation from the data; lambda and biasLambda are for "als"`);
   }
   if (!bpmf && o.burnIn !== undefined) throw new LowrankError("INVALID_ARGUMENT", `complete: burnIn is only for method "bpmf"`);
+  const lambdaOpt = o.lambda ?? (als ? "auto" : 1e-10);
+  if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `complete: lambda: "auto" is only for method "als"`);
+  // Without clipping the bounds are the widest finite ones (a no-op on any finite prediction), so a model holds no Infinity.
+  let lo = -Number.MAX_VALUE, hi = Number.MAX_VALUE;
   if (o.clip ?? (als || bpmf)) {
     lo = Infinity;
     hi = -Infinity;
@@ -168,11 +176,11 @@ export async function complete(observations: ObservationsInput, options: Complet
     biases: (als || bpmf) && (o.biases ?? true),
     lo, hi,
     seed: o.seed ?? 0,
+    burnIn: 0,
     sketchSize: o.sketchSize ?? 4 * k,
     sketch: o.sketch ?? "countsketch",
     innerTol: o.innerTol ?? 0.1,
     maxInner: o.maxInner ?? 10,
-    burnIn: 0,
     incoherence: o.incoherence ?? 2,
     powerIters: o.powerIters,
     backend: o.backend,
@@ -180,16 +188,16 @@ export async function complete(observations: ObservationsInput, options: Complet
     run,
     report: true,
   };
-  if (settings.sketchSize >= 2 ** 20) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must be below 2^20, got ${settings.sketchSize}`);
-  if (settings.sketchSize <= k) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must exceed the rank (${k}), got ${settings.sketchSize}`);
-  let validation: Observations | null = null;
-  if (o.validation !== undefined) {
   if (bpmf) {
     if (o.burnIn !== undefined && o.burnIn >= settings.maxIter) {
       throw new LowrankError("INVALID_ARGUMENT", `complete: burnIn (${o.burnIn}) must be below maxIter (${settings.maxIter}): no sample would be kept`);
     }
     settings.burnIn = o.burnIn ?? Math.min(BPMF_BURN_IN, settings.maxIter - 1);
   }
+  if (settings.sketchSize >= 2 ** 20) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must be below 2^20, got ${settings.sketchSize}`);
+  if (settings.sketchSize <= k) throw new LowrankError("INVALID_ARGUMENT", `complete: sketchSize must exceed the rank (${k}), got ${settings.sketchSize}`);
+  let validation: Observations | null = null;
+  if (o.validation !== undefined) {
     validation = checkObservations(o.validation, "complete: validation", { allowEmpty: true, limit: true });
     if (validation.rows !== n || validation.cols !== m) {
       throw new LowrankError("SHAPE", `complete: validation is ${validation.rows} x ${validation.cols}, observations are ${n} x ${m}`);

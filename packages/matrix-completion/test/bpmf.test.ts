@@ -36,7 +36,7 @@ describe("bpmf", () => {
     const obs = syntheticRatings({ users: 300, items: 500, ratings: 20_000, rank: 15, taste: 0.6, noise: 0.88, seed: 31 }).observations;
     const { train, test } = trainTestSplit(obs, { fraction: 0.2, seed: 31 });
     const bayes = rmse(await complete(train, { method: "bpmf" }), test);
-    const als = rmse(await complete(train), test);
+    const als = rmse(await complete(train, { lambda: "auto" }), test);
     expect(bayes).toBeLessThan(als - 0.005);
   });
 
@@ -48,8 +48,15 @@ describe("bpmf", () => {
     expect(Buffer.from(c.U.buffer).equals(Buffer.from(a.U.buffer))).toBe(false);
   });
 
-  it("burnIn: defaults to 10 sweeps (maxIter - 1 when that is less); tol stops once the averaged RMSE settles", async () => {
-    expect((await complete(small, { method: "bpmf", rank: 2, maxIter: 12 })).rank).toBe(2 * 2);
+  it("is the default method; burnIn defaults to 5 sweeps (maxIter - 1 when that is less); tol stops once the averaged RMSE settles", async () => {
+    const byDefault = await complete(small, { rank: 2 });
+    expect(byDefault.method).toBe("bpmf");
+    expect(byDefault.history.length).toBe(30);
+    expect(byDefault.rank).toBe(2 * 25);
+    // lambda without a method is ALS's option, and selects it.
+    expect((await complete(small, { rank: 2, lambda: 0.1 })).method).toBe("als");
+    expect((await complete(small, { rank: 2, biasLambda: 3 })).method).toBe("als");
+    expect((await complete(small, { method: "bpmf", rank: 2, maxIter: 12 })).rank).toBe(2 * 7);
     expect((await complete(small, { method: "bpmf", rank: 2, maxIter: 3 })).rank).toBe(2);
     expect((await complete(small, { method: "bpmf", rank: 2, maxIter: 3, burnIn: 0 })).rank).toBe(2 * 3);
     const early = await complete(small, { method: "bpmf", rank: 2, maxIter: 60, burnIn: 2, tol: 1e-2 });
@@ -89,7 +96,7 @@ describe("bpmf", () => {
     for (const backend of ["wasm", "js"] as const) {
       const bad: CompleteOptions[] = [
         { method: "bpmf", lambda: 0.1 }, { method: "bpmf", lambda: "auto" }, { method: "bpmf", biasLambda: 5 },
-        { burnIn: 3 }, { method: "altmin", burnIn: 3 }, { method: "bpmf", maxIter: 5, burnIn: 5 }, { method: "bpmf", burnIn: 40 },
+        { lambda: 0.1, burnIn: 3 }, { method: "als", burnIn: 3 }, { method: "altmin", burnIn: 3 }, { method: "bpmf", maxIter: 5, burnIn: 5 }, { method: "bpmf", burnIn: 40 },
         { method: "bpmf", burnIn: -1 }, { method: "bpmf", burnIn: 1.5 }, { method: "bpmf", burnIn: "2" as never }, { method: "bpmf", burnIn: 1001 },
         { method: "bpmf", maxIter: 0 }, { method: "bpmf", tol: -1 }, { method: "bpmf", tol: NaN },
       ];

@@ -452,7 +452,8 @@ describe.each(BACKENDS)("invalid inputs on %s are refused with a LowrankError", 
     await expectRefused(() => count(complete(good(), { rank: 3, method: "robust-altmin", sketchSize: 3, backend })), ["INVALID_ARGUMENT"], "sketchSize = rank");
     await expectRefused(() => count(complete(good(), { rank: 2, method: "bpmf", lambda: 0.1, backend })), ["INVALID_ARGUMENT"], "lambda for bpmf");
     await expectRefused(() => count(complete(good(), { rank: 2, method: "bpmf", maxIter: 4, burnIn: 4, backend })), ["INVALID_ARGUMENT"], "burnIn = maxIter");
-    await expectRefused(() => count(complete(good(), { rank: 2, burnIn: 1, backend })), ["INVALID_ARGUMENT"], "burnIn for als");
+    await expectRefused(() => count(complete(good(), { rank: 2, method: "als", burnIn: 1, backend })), ["INVALID_ARGUMENT"], "burnIn for als");
+    await expectRefused(() => count(complete(good(), { rank: 2, lambda: 0.1, burnIn: 1, backend })), ["INVALID_ARGUMENT"], "burnIn with lambda (als)");
   });
 
   it("complete: an already-aborted signal stops before any work; a later abort between iterations", async () => {

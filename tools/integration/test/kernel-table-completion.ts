@@ -70,7 +70,7 @@ export const COMPLETION: Record<string, Entry> = {
     make(nnz, r, seed) {
       const k = 1 + (seed % 4), rows = 5, cols = 6;
       const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
-      return { args: [nnz, k, ri, ci, gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows), gen.normal(r, cols), gen.normal(r, nnz)] };
+      return { args: [nnz, k, ri, ci, gen.normal(r, nnz), gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows), gen.normal(r, cols), gen.normal(r, nnz)] };
     },
   },
   sketchTable: {

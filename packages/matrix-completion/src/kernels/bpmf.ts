@@ -48,13 +48,18 @@ export function bpmfRows(
   return failed;
 }
 
-/** acc[q] += rowBias[i] + colBias[j] + U_i · V_j for q < nnz. O(nnz k). */
+/** acc[q] += p_q = rowBias[i] + colBias[j] + U_i · V_j for q < nnz; returns Σ (p_q - vals[q])² in order. O(nnz k). */
 export function bpmfAccumulate(
-  nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, U: Float64Array, V: Float64Array,
+  nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array,
   rowBias: Float64Array, colBias: Float64Array, acc: Float64Array,
-): void {
+): number {
+  let s = 0;
   for (let q = 0; q < nnz; q++) {
     const i = rowIdx[q], j = colIdx[q];
-    acc[q] += rowBias[i] + colBias[j] + dotAt(k, U, i * k, V, j * k);
+    const p = rowBias[i] + colBias[j] + dotAt(k, U, i * k, V, j * k);
+    acc[q] += p;
+    const e = p - vals[q];
+    s += e * e;
   }
+  return s;
 }

@@ -39,11 +39,14 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
     z: Float64Array, work: Float64Array,
   ): number;
-  /** BPMF: acc[q] += rowBias[i] + colBias[j] + U_i · V_j at each listed position (one sample's predictions). O(nnz k). */
+  /**
+   * BPMF: acc[q] += p_q = rowBias[i] + colBias[j] + U_i · V_j at each listed position (one sample's predictions);
+   * returns the sample's Σ (p_q - vals[q])², summed in order. O(nnz k).
+   */
   bpmfAccumulate(
-    nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, U: Float64Array, V: Float64Array,
+    nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array,
     rowBias: Float64Array, colBias: Float64Array, acc: Float64Array,
-  ): void;
+  ): number;
   /** robust-altmin: this half-step's CountSketch of F's m rows into T (assembly/sketched-solve.ts). O(m). */
   sketchTable(m: number, k: number, s: number, seed: number, T: Int32Array): void;
   /**
@@ -75,9 +78,9 @@ export const jsCompletionKernels: CompletionKernels = {
   ...jsKernels,
   ...jsCsrVectorKernels,
   alsHalfStep,
-  sketchTable,
   bpmfHalfStep,
   bpmfAccumulate,
+  sketchTable,
   sketchedPrepare,
   sketchedStep,
   squaredError,

@@ -52,5 +52,5 @@ export class LowrankError extends Error {
 
 /** An INTERNAL error: a broken invariant inside lowrank, never the caller's input. */
 export function internalError(message: string): LowrankError {
-  return new LowrankError("INTERNAL", `${message} (a lowrank bug: please report it with the call that raised it)`);
+  return new LowrankError("INTERNAL", `${String(message)} (a lowrank bug: please report it with the call that raised it)`);
 }

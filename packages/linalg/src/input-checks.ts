@@ -42,9 +42,10 @@ export function describe(x: unknown): string {
  * checkSize(rows * cols, "result");
  */
 export function checkSize(count: number, name: string, limit = MAX_ENTRIES): void {
+  name = label(name);
   // Infinity (a product that overflowed) is TOO_LARGE below; NaN, negative and fractional counts are not counts.
   if (typeof count !== "number" || !(count >= 0) || (Number.isFinite(count) && !Number.isInteger(count))) {
-    throw new LowrankError("INVALID_ARGUMENT", `${label(name)}: a count of entries must be an integer >= 0, got ${typeof count === "number" ? count : describe(count)}`);
+    throw new LowrankError("INVALID_ARGUMENT", `${name}: a count of entries must be an integer >= 0, got ${typeof count === "number" ? count : describe(count)}`);
   }
   if (!(count <= limit)) {
     throw new LowrankError("TOO_LARGE", `${name} would need ${count} entries; at most ${limit} fit (4 GiB of doubles per array)`);

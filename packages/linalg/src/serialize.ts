@@ -26,7 +26,8 @@ function swap(bytes: Uint8Array, w: number): void {
  * bigint or symbol values, or nesting deeper than 64. O(size).
  */
 export function encodeTypedArrays(x: unknown, depth = 0): unknown {
-  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "serialize: the object is nested too deeply");
+  // typeof: the function is exported, and a depth that is not a number (NaN) would never stop the recursion.
+  if (typeof depth !== "number" || !(depth <= 64)) throw new LowrankError("INVALID_ARGUMENT", typeof depth === "number" && depth > 64 ? "serialize: the object is nested too deeply" : "serialize: depth must be a number");
   if (ArrayBuffer.isView(x)) {
     const name = (Object.keys(TYPED) as TypedName[]).find((n) => x instanceof TYPED[n]);
     if (name === undefined) throw new LowrankError("INVALID_ARGUMENT", `serialize: cannot save a ${x.constructor.name}`);
@@ -50,7 +51,8 @@ export function encodeTypedArrays(x: unknown, depth = 0): unknown {
  * not a whole number of elements) or nesting deeper than 64. O(size).
  */
 export function decodeTypedArrays(x: unknown, depth = 0): unknown {
-  if (depth > 64) throw new LowrankError("INVALID_ARGUMENT", "deserialize: the object is nested too deeply");
+  // typeof: the function is exported, and a depth that is not a number (NaN) would never stop the recursion.
+  if (typeof depth !== "number" || !(depth <= 64)) throw new LowrankError("INVALID_ARGUMENT", typeof depth === "number" && depth > 64 ? "deserialize: the object is nested too deeply" : "deserialize: depth must be a number");
   if (Array.isArray(x)) return x.map((v) => decodeTypedArrays(v, depth + 1));
   if (x !== null && typeof x === "object") {
     const o = x as Record<string, unknown>;

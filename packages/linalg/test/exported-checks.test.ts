@@ -5,13 +5,15 @@
 import { expectCode } from "@lowrank/test-utils";
 import { describe, expect, it } from "vitest";
 import {
-  asCsr, asIndices, asMatrix, asTensor, asVector, BACKEND, checkDense, checkDim, checkFinite, checkSize, LowrankError, readOptions,
+  asCsr, asIndices, asMatrix, asTensor, asVector, BACKEND, checkDense, checkDim, checkFinite, checkSize, decodeTypedArrays, encodeTypedArrays,
+  internalError, LowrankError, readOptions,
 } from "../src/index.js";
 
 describe("exported checks refuse any argument with a LowrankError", () => {
   it("checkSize: negative, NaN, fractional and non-number counts are INVALID_ARGUMENT; an overflowed product is TOO_LARGE", async () => {
     for (const c of [-1, NaN, 1.5, "3", null, Symbol("c")]) await expectCode(() => checkSize(c as number, "count"), "INVALID_ARGUMENT");
     await expectCode(() => checkSize(Infinity, "count"), "TOO_LARGE");
+    await expectCode(() => checkSize(Infinity, Symbol("n") as never), "TOO_LARGE");
     expect(() => checkSize(0, "count")).not.toThrow();
     expect(() => checkSize(2 ** 20, "count")).not.toThrow();
   });
@@ -46,8 +48,19 @@ describe("exported checks refuse any argument with a LowrankError", () => {
     expect(readOptions("f", { a: "js" }, { a: BACKEND })).toEqual({ a: "js" });
   });
 
-  it("LowrankError: a code or message that is a symbol gives an error, not a TypeError", () => {
+  it("LowrankError and internalError: a code or message that is a symbol gives an error, not a TypeError", () => {
     const e = new LowrankError(Symbol("c") as never, Symbol("m") as never);
     expect(e.message).toBe("[Symbol(c)] Symbol(m)");
+    expect(internalError(Symbol("m") as never).code).toBe("INTERNAL");
+  });
+
+  it("encodeTypedArrays / decodeTypedArrays: a depth that is not a number is INVALID_ARGUMENT (NaN never stopped on a cycle)", async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const d of [Symbol("d"), NaN, "1"]) {
+      await expectCode(() => encodeTypedArrays(cyclic, d as never), "INVALID_ARGUMENT");
+      await expectCode(() => decodeTypedArrays(cyclic, d as never), "INVALID_ARGUMENT");
+    }
+    await expectCode(() => encodeTypedArrays(cyclic), "INVALID_ARGUMENT");
   });
 });

@@ -57,8 +57,8 @@ function altSettings(s: FitSettings, slots: number): AltMinSettings {
 function workSizeOf(s: FitSettings, n: number, m: number, maxCount: number, slots: number, nnz: number, v: number): number {
   const k = s.k;
   if (s.method === "als") return slots * alsWorkSize(k);
-  return Math.max(spectralWorkSize(n, m, k, Math.min(k + 10, n, m)), altMinWorkSize(n, m, k, maxCount, altSettings(s, slots)));
   if (s.method === "bpmf") return bpmfWorkSize(n, m, k, s.biases, slots, nnz, v);
+  return Math.max(spectralWorkSize(n, m, k, Math.min(k + 10, n, m)), altMinWorkSize(n, m, k, maxCount, altSettings(s, slots)));
 }
 
 /** Largest single block on the wasm backend: the arena's 16-byte rounding works in 32-bit arithmetic. */
@@ -77,13 +77,13 @@ export function checkRunSize(
   const n = obs.rows, m = obs.cols, nnz = obs.values.length, k = s.k, v = validation?.values.length ?? 0;
   const work = workSizeOf(s, n, m, maxCount, slots, nnz, v);
   checkSize(n * k, "complete: U (rows x rank)");
-  checkSize(m * k, "complete: V (cols x rank)");
   if (s.method === "bpmf") {
     // The kept samples (JS arrays) and the model's factors, rank k times the kept samples.
     const wide = k * keptSamples(s);
     checkSize(Math.max(n, m) * wide, "complete: the kept samples (rows x rank x samples)");
     checkSize(2 * (n + m) * wide, "complete: the kept samples and the model's factors", MAX_TOTAL_ENTRIES);
   }
+  checkSize(m * k, "complete: V (cols x rank)");
   checkSize(Math.max(n, m) + 1, "complete: row and column pointers");
   checkSize(work, "complete: the method's scratch");
   // Index (6 nnz + pointers), workspace state (5 nnz, factors, biases, scratch, validation), the model's copies.

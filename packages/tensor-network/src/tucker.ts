@@ -12,6 +12,7 @@ import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
 import { tuckerAuto } from "./completion-formats.js";
+import type { CompletionChoice } from "./auto-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
 import { checkRanks, checkSizes, prod, RANKS, readOpts, readSweepInput, SEED, SWEEP_OPTIONS, UNFOLDING_SVD } from "./validate.js";
 import { checkResult, scaled, scaleTensor, scanTensor } from "./scaling.js";
@@ -59,6 +60,8 @@ const SCHEMA = {
 export interface TuckerResult extends TuckerDecomposition {
   /** sqrt(|‖X‖² - ‖core‖²|) / ‖X‖ per sweep (with `mask`: ‖mask ∘ (X - X̂)‖ / ‖mask ∘ X‖), when `returnErrors`. */
   errors?: number[];
+  /** With `mask` and no `rank`: the model the hold-out chose. */
+  completion?: CompletionChoice;
 }
 
 /**

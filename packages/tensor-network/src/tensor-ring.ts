@@ -18,7 +18,11 @@ export interface TensorRingOptions extends IterativeOptions {
   /**
    * Bond ranks r_0..r_{N-1} (r_N = r_0 closes the ring), or one number for
    * every bond. TR-SVD uses them as they are (capped by what the unfoldings
-   * allow); TR-ALS needs them.
+   * allow); TR-ALS needs them, except with `mask` (and no `eps`, no
+   * `method: "svd"`): then the model is chosen on a hold-out of the observed
+   * entries, between TR-ALS fits at ranks 1, 2, ... and smooth
+   * interpolations along the modes (held exactly by TR-SVD), and returned as
+   * `completion` (see the README, "Missing entries").
    */
   rank?: number | number[];
   /** TR-SVD's relative accuracy when `rank` is not given (default 1e-12): ‖X - TR‖ <= eps ‖X‖. */

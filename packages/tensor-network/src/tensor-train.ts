@@ -29,8 +29,9 @@ export interface TensorTrainOptions extends BackendOptions {
   /**
    * Observed entries (nonzero / true), one per tensor entry: tensor
    * completion by TT-ALS (the tensor-ring ALS with r_0 = r_N = 1) with the
-   * bond ranks `maxRank` (required); the other entries may hold anything,
-   * NaN included.
+   * bond ranks `maxRank`; the other entries may hold anything, NaN
+   * included. Without `maxRank` the model is chosen on a hold-out, as
+   * `tensorRing`'s without `rank`.
    */
   mask?: ArrayLike<number | boolean>;
   /** With `mask`: `weighted` (default, observed entries only) or `em` (imputation), as `tensorRing`. */

@@ -292,8 +292,11 @@ export class ThreadPool {
    * (the event loop does not run), so it also gives up when no task has
    * finished for {@link spinLimit}: the workers still inside the job are
    * terminated (and replaced) and it throws INTERNAL; it never hangs.
+   * `meanwhile` runs on the calling thread once the job is published, before
+   * it takes tasks (see TaskRunner.run); its error closes the job's claims
+   * and is rethrown once no thread is left inside the job.
    */
-  runSync(mod: PoolModule, fn: number, job: number, ntasks: number, threads: number, block = true): void {
+  runSync(mod: PoolModule, fn: number, job: number, ntasks: number, threads: number, block = true, meanwhile?: () => void): void {
     const c = this.ctrl;
     const wait = block ? (i: number, v: number, ms: number) => void Atomics.wait(c, i, v, ms) : (i: number, v: number, ms: number) => spin(c, i, v, ms);
     this.running = true;
@@ -302,7 +305,15 @@ export class ThreadPool {
       const deaths = Atomics.load(c, CTRL.DEATHS);
       const gen = this.begin(mod, fn, job, ntasks, threads);
       if (!block) this.stats.spinJobs++;
-      let stop: Stop = null, slowest = 0;
+      let stop: Stop = null, slowest = 0, thrown: { error: unknown } | null = null;
+      if (meanwhile) {
+        try {
+          meanwhile();
+        } catch (error) {
+          thrown = { error };
+          Atomics.store(c, CTRL.FAILED, 1);
+        }
+      }
       for (let t = this.claim(gen, ntasks); t >= 0; t = this.claim(gen, ntasks)) {
         const t0 = performance.now();
         this.runOwn(mod, fn, job, t);
@@ -323,6 +334,7 @@ export class ThreadPool {
       if (!stop && !(stop = this.stopReason(deaths))) return;
       if (stop === "stuck") for (let s = 0; s < this.workers.length; s++) if (this.busy(s)) this.kill(s);
       this.settle(wait, limit, true);
+      if (thrown) throw thrown.error;
       throw stopError(stop, mod.tasks[fn], limit);
     } finally {
       this.running = false;

@@ -27,8 +27,15 @@ export function decodeBase64(s: string): Uint8Array {
 export interface TaskRunner {
   /** Threads the run may use (the calling thread included). */
   readonly threads: number;
-  /** Runs tasks 0..ntasks-1 of the exported task kernel `task` on the job at byte offset `job`; returns when all are done. */
-  run(task: string, job: number, ntasks: number): void;
+  /**
+   * Runs tasks 0..ntasks-1 of the exported task kernel `task` on the job at
+   * byte offset `job`; returns when all are done. `meanwhile`, when given, is
+   * called once by the calling thread after the job is published and before
+   * it takes tasks itself (work the tasks do not read, such as copying the
+   * input of the next job); if it throws, no further task starts and run
+   * rethrows its error once the job's threads have left.
+   */
+  run(task: string, job: number, ntasks: number, meanwhile?: () => void): void;
   /** Whether the module declares the task kernel `task` (absent: only those a caller knows it declares). */
   has?(task: string): boolean;
 }

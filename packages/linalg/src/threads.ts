@@ -241,10 +241,10 @@ export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | und
   const { pm, instance } = e;
   instance.tasks = {
     threads: t,
-    run: (task, job, ntasks) => {
+    run: (task, job, ntasks, meanwhile) => {
       const fn = pm.tasks.indexOf(task);
       if (fn < 0) throw new LowrankError("INTERNAL", `${pm.name}: ${task} is not a declared task kernel`);
-      p.runSync(pm, fn, job, ntasks, t, block);
+      p.runSync(pm, fn, job, ntasks, t, block, meanwhile);
     },
     has: (task) => pm.tasks.includes(task),
   };

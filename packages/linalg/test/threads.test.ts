@@ -122,6 +122,40 @@ describe("the pool", () => {
     }
   });
 
+  it("runSync's meanwhile runs once on the calling thread beside the job; its error is rethrown and the pool keeps working", async () => {
+    await init({ threads: 2 });
+    const p = pool();
+    const mod = p.modules[0], fn = mod.tasks.indexOf("gemmTask");
+    const [m, n, k] = [300, 530, 129];
+    const A = randn(m, k), B = randn(k, n);
+    const ref = gemm(A, B, { threads: 1 }).data;
+    const mark = p.arena.mark();
+    p.arena.reserve((m * k + k * n + m * n) * 8 + 1024);
+    try {
+      const a = p.arena.scratch(A.data.length), b = p.arena.scratch(B.data.length), c = p.arena.scratch(m * n), job = p.arena.f64(10);
+      a.set(A.data);
+      b.set(B.data);
+      const ntasks = Math.ceil(m / ROWS) * Math.ceil(n / COLS);
+      const run = (meanwhile: () => void) => {
+        c.fill(NaN);
+        writeGemmJob(p.memory, job.byteOffset, false, false, m, n, k, 1, a.byteOffset, k, b.byteOffset, n, 0, c.byteOffset, n);
+        p.runSync(mod, fn, job.byteOffset, ntasks, 2, true, meanwhile);
+      };
+      let calls = 0;
+      run(() => calls++);
+      expect(calls).toBe(1);
+      expect(firstDiff(c.slice(), ref)).toBe(-1);
+      expect(() => run(() => {
+        throw new RangeError("meanwhile failed");
+      })).toThrow("meanwhile failed");
+      run(() => calls++);
+      expect(calls).toBe(2);
+      expect(firstDiff(c.slice(), ref)).toBe(-1);
+    } finally {
+      p.arena.release(mark);
+    }
+  });
+
   it("an aborted asynchronous run stops starting tasks and rejects with ABORTED; the pool keeps working", async () => {
     await init({ threads: 2 });
     const p = pool();

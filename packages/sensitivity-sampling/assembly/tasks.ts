@@ -142,16 +142,19 @@ const LANE_CHUNK: i32 = 128;
 
 /**
  * Lane l of the streamed R on an A held whole (n x d, leading dimension lda,
- * not modified): blocks l, l + LANES, ... of BLOCK_ROWS rows folded into R_l
- * (the l-th d x d block of Rs) by stackQrR, LANE_CHUNK rows at a time copied
- * into work (LANE_CHUNK d + 2d doubles). stackQrR takes its rows LANE_CHUNK at
- * a time, so this is the R_l that stackQrPieces gives on the copied blocks.
+ * not modified): the blocks of BLOCK_ROWS rows whose index is l mod LANES,
+ * from row `from` (a multiple of BLOCK_ROWS: the lane goes on where an
+ * earlier call on rows below `from` stopped), folded into R_l (the l-th
+ * d x d block of Rs) by stackQrR, LANE_CHUNK rows at a time copied into work
+ * (LANE_CHUNK d + 2d doubles). stackQrR takes its rows LANE_CHUNK at a time,
+ * so this is the R_l that stackQrPieces gives on the copied blocks.
  */
-@inline function stackQrLane(n: i32, d: i32, A: usize, lda: i32, Rs: usize, work: usize, l: i32): void {
+@inline function stackQrLane(n: i32, d: i32, A: usize, lda: i32, from: i32, Rs: usize, work: usize, l: i32): void {
   const R = Rs + ((<usize>l * <usize>d * <usize>d) << 3);
   const g = work + ((<usize>LANE_CHUNK * <usize>d) << 3);
   const rowA = <usize>lda << 3, rowW = <usize>d << 3;
-  for (let b = l * BLOCK_ROWS; b < n; b += LANES * BLOCK_ROWS) {
+  const first = from / BLOCK_ROWS;
+  for (let b = (first + (((l - first) % LANES) + LANES) % LANES) * BLOCK_ROWS; b < n; b += LANES * BLOCK_ROWS) {
     const e = min(n, b + BLOCK_ROWS);
     for (let s = b; s < e; s += LANE_CHUNK) {
       const c = min(LANE_CHUNK, e - s);
@@ -161,15 +164,15 @@ const LANE_CHUNK: i32 = 128;
   }
 }
 
-/** Every lane of the streamed R of a whole A, in lane order (stackQrLane). O(2nd²). */
-export function stackQrLanes(n: i32, d: i32, A: usize, lda: i32, Rs: usize, work: usize): void {
-  for (let l = 0; l < LANES; l++) stackQrLane(n, d, A, lda, Rs, work, l);
+/** Every lane of the streamed R of rows from..n-1 of a whole A, in lane order (stackQrLane). O(2(n - from)d²). */
+export function stackQrLanes(n: i32, d: i32, A: usize, lda: i32, from: i32, Rs: usize, work: usize): void {
+  for (let l = 0; l < LANES; l++) stackQrLane(n, d, A, lda, from, Rs, work, l);
 }
 
-/** Task t of a stackQrLanes job (i32 n, d, A, lda, Rs): lane t, with the thread's scratch as work. */
+/** Task t of a stackQrLanes job (i32 n, d, A, lda, Rs, from): lane t, with the thread's scratch as work. */
 export function stackQrLaneTask(job: usize, t: i32, scratch: usize): void {
   const n = load<i32>(job), d = load<i32>(job, 4);
-  const A = <usize>load<u32>(job, 8), lda = load<i32>(job, 12), Rs = <usize>load<u32>(job, 16);
+  const A = <usize>load<u32>(job, 8), lda = load<i32>(job, 12), Rs = <usize>load<u32>(job, 16), from = load<i32>(job, 20);
   if (t >= LANES) return;
-  stackQrLane(n, d, A, lda, Rs, scratch, t);
+  stackQrLane(n, d, A, lda, from, Rs, scratch, t);
 }

@@ -59,8 +59,8 @@ export function* scoresRun(ws: Workspace<SensitivityKernels>, A: DenseMatrix, pl
     // R by the chunked QR over row blocks (A is read once; no Q is formed), then τ_i = ||a_iᵀ R⁺||² in a second pass.
     const sc = streamScratch(ws, d, n);
     if (pl.whole && K.streamBlocks() > 1 && !sc.blocked) {
-      whole = ws.input(A.data);
-      wholeR(K, n, d, whole, R, sc);
+      whole = ws.scratch(n * d);
+      wholeR(K, A, whole, R, sc);
     } else yield* streamedRSteps(K, used, R, sc);
     if (!rInRange(R, d) && rescale()) yield* streamedRSteps(K, used, R, sc);
     checkFiniteResult(R, "A");

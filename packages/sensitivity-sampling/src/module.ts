@@ -57,7 +57,7 @@ function warm(k: SensitivityKernels, arena: Arena): void {
     k.tallQrR(n, d + 1, M, d + 1, 16, R, qbuf, tau, z);
     P.set(A);
     k.stackQrPieces(n, d, P, d, 16, Rs, z);
-    k.stackQrLanes(n, d, A, d, Rs, W);
+    k.stackQrLanes(n, d, A, d, 0, Rs, W);
     H.set(B);
     k.onlineLeverage(n, d, A, d, H, 1, out, w, v, z);
     H.set(B);

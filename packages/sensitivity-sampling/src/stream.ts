@@ -154,15 +154,29 @@ function foldLanes(K: SensitivityKernels, n: number, d: number, R: Float64Array,
 }
 
 /**
- * {@link streamedR} of an n x d A already whole in WASM memory (`a`, not
- * modified), with the same bits: the lanes' factors by `stackQrLanes` (one
- * call, one task per lane on the pool; no copies of blocks on the calling
- * thread), then folded in lane order. Needs the stackQrR path (not
- * `sc.blocked`); sc.buf serves as the lanes' 128-row work (n > 128).
+ * {@link streamedR} of an n x d A copied whole into WASM memory (into `a`,
+ * n d doubles), with the same bits: the lanes' factors by `stackQrLanes` (one
+ * task per lane on the pool; no copies of blocks), then folded in lane order.
+ * The first sixteenth of the rows (in whole blocks) is copied first; the
+ * pool folds it while this thread copies the rest, then
+ * the rest is folded (each lane goes on where it stopped, so the split changes
+ * no bit). Needs the stackQrR path (not `sc.blocked`); sc.buf serves as the
+ * lanes' 128-row work (n > 128).
  */
-export function wholeR(K: SensitivityKernels, n: number, d: number, a: Float64Array, R: Float64Array, sc: StreamScratch): void {
+export function wholeR(K: SensitivityKernels, A: DenseMatrix, a: Float64Array, R: Float64Array, sc: StreamScratch): void {
+  const n = A.rows, d = A.cols;
+  // About 1/16 of A: the lanes of these rows take the pool about as long as this thread takes to copy the rest.
+  const head = Math.min(n, Math.ceil(n / (16 * STREAM_ROWS)) * STREAM_ROWS);
+  a.set(A.data.subarray(0, head * d));
+  let copied = head === n;
+  const rest = (): void => {
+    a.set(A.data.subarray(head * d, n * d), head * d);
+    copied = true;
+  };
   sc.lanes.fill(0);
-  K.stackQrLanes(n, d, a, d, sc.lanes, sc.buf);
+  K.stackQrLanes(head, d, a, d, 0, sc.lanes, sc.buf, copied ? undefined : rest);
+  if (!copied) rest(); // a kernel set with no pool does not call `meanwhile`
+  if (head < n) K.stackQrLanes(n, d, a, d, head, sc.lanes, sc.buf);
   foldLanes(K, n, d, R, sc.lanes, sc.work);
 }
 

@@ -66,13 +66,13 @@ export function withParallelRows(k: SensitivityKernels, instance: WasmInstance<E
       write([n, d, p(A), lda, p(u), m, p(SA)]);
       instance.tasks!.run("countSketchTask", job, ntasks);
     },
-    stackQrLanes(n, d, A, lda, Rs, work) {
-      const ntasks = Math.min(QR_LANES, Math.ceil(n / 2048));
-      if (threads() < 2 || ntasks < 2 || 130 * d * 8 > TASK_SCRATCH_BYTES || n * d * d < PARALLEL_MIN) {
-        return stackQrLanes(n, d, A, lda, Rs, work);
+    stackQrLanes(n, d, A, lda, from, Rs, work, meanwhile) {
+      const ntasks = Math.min(QR_LANES, Math.ceil((n - from) / 2048));
+      if (threads() < 2 || ntasks < 2 || 130 * d * 8 > TASK_SCRATCH_BYTES || (n - from) * d * d < PARALLEL_MIN) {
+        return stackQrLanes(n, d, A, lda, from, Rs, work);
       }
-      write([n, d, p(A), lda, p(Rs)]);
-      instance.tasks!.run("stackQrLaneTask", job, ntasks);
+      write([n, d, p(A), lda, p(Rs), from]);
+      instance.tasks!.run("stackQrLaneTask", job, ntasks, meanwhile);
     },
     stackQrPieces(n, d, B, ldb, rows, Rs, g) {
       const ntasks = Math.ceil(n / rows);

@@ -61,6 +61,8 @@ const A = randn(20000, 12);
 const W = randn(3000, 70);
 // Three column groups of the CountSketch scatter.
 const S = randn(20000, 24);
+// 20 blocks: A's copy into the pool's memory split, its last 18 blocks copied while the pool folds the first 2.
+const T = randn(40000, 12);
 // Six pieces of the Lewis update (1024 rows each).
 const L = randn(6000, 12);
 
@@ -83,6 +85,12 @@ describe.each(variants)("%s on 1-4 threads: the same bits", (variant) => {
     expect(tasksRun() - t0).toBe(8 + Math.ceil(A.rows / 1024));
     if (variant === "simd") expect(firstDiff(leverageScores(A, { backend: "js" }).scores, ref)).toBe(-1);
     sameBits((threads) => [leverageScores(W, { threads }).scores]);
+    // Taller: the lanes of the first 2 blocks (2 tasks) beside the copy of the rest, then the rest's 8 lanes, the row norms.
+    const [tall] = sameBits((threads) => [leverageScores(T, { threads }).scores]);
+    const t1 = tasksRun();
+    leverageScores(T, { threads: 2 });
+    expect(tasksRun() - t1).toBe(2 + 8 + Math.ceil(T.rows / 1024));
+    if (variant === "simd") expect(firstDiff(leverageScores(T, { backend: "js" }).scores, tall)).toBe(-1);
   });
 
   it("leverageScoresAsync: the streamed passes on the pool's instance, the synchronous scores' bits", async () => {

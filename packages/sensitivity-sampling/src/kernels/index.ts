@@ -112,13 +112,17 @@ export interface SensitivityKernels extends LinalgKernels {
    */
   stackQrPieces(n: number, d: number, B: Float64Array, ldb: number, rows: number, Rs: Float64Array, g: Float64Array): void;
   /**
-   * The lanes of the streamed R (src/stream.ts) of an A held whole (n x d, not
-   * modified): lane l folds blocks l, l + 8, ... of 2048 rows into R_l (the l-th
-   * d x d block of Rs), 128 rows at a time copied into work (128 d + 2d
-   * doubles): the R_l of the streamed pass, bit for bit. One task per lane on
-   * the pool. O(2nd²).
+   * The lanes of the streamed R (src/stream.ts) of rows from..n-1 of an A
+   * held whole (n x d, not modified; `from` a multiple of 2048): lane l folds
+   * the blocks of 2048 rows whose index is l mod 8 into R_l (the l-th d x d
+   * block of Rs), going on from a call on the rows below `from`, 128 rows at
+   * a time copied into work (128 d + 2d doubles): the R_l of the streamed
+   * pass, bit for bit. One task per lane on the pool. `meanwhile`, when
+   * given, is called once by the calling thread while the pool runs the
+   * lanes (the caller copies the rows of the next call then); a kernel set
+   * with no pool does not call it, so the caller checks. O(2(n - from)d²).
    */
-  stackQrLanes(n: number, d: number, A: Float64Array, lda: number, Rs: Float64Array, work: Float64Array): void;
+  stackQrLanes(n: number, d: number, A: Float64Array, lda: number, from: number, Rs: Float64Array, work: Float64Array, meanwhile?: () => void): void;
   /**
    * How many blocks of rows a pass over A should hand the kernels at once: the
    * pool's lane count (QR_LANES) while this kernel set runs with threads, else 1.

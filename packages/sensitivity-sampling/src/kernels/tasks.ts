@@ -119,9 +119,10 @@ export function weightedGramTask(job: GramJob, t: number): void {
 /** Lanes of the streamed R, rows per block, rows copied at a time (assembly/tasks.ts LANES, BLOCK_ROWS, LANE_CHUNK). */
 const LANES = 8, BLOCK_ROWS = 2048, LANE_CHUNK = 128;
 
-function stackQrLane(n: number, d: number, A: Float64Array, lda: number, Rs: Float64Array, work: Float64Array, l: number): void {
+function stackQrLane(n: number, d: number, A: Float64Array, lda: number, from: number, Rs: Float64Array, work: Float64Array, l: number): void {
   const R = Rs.subarray(l * d * d, (l + 1) * d * d), g = work.subarray(LANE_CHUNK * d);
-  for (let b = l * BLOCK_ROWS; b < n; b += LANES * BLOCK_ROWS) {
+  const first = Math.trunc(from / BLOCK_ROWS);
+  for (let b = (first + ((((l - first) % LANES) + LANES) % LANES)) * BLOCK_ROWS; b < n; b += LANES * BLOCK_ROWS) {
     const e = Math.min(n, b + BLOCK_ROWS);
     for (let s = b; s < e; s += LANE_CHUNK) {
       const c = Math.min(LANE_CHUNK, e - s);
@@ -132,22 +133,23 @@ function stackQrLane(n: number, d: number, A: Float64Array, lda: number, Rs: Flo
 }
 
 /**
- * Every lane of the streamed R of a whole A (n x d, not modified): lane l
- * folds blocks l, l + 8, ... of 2048 rows into R_l (the l-th d x d block of
- * Rs) by stackQrR, 128 rows at a time copied into work (128 d + 2d doubles).
- * O(2nd²).
+ * Every lane of the streamed R of rows from..n-1 of a whole A (n x d, not
+ * modified; `from` a multiple of 2048): lane l folds the blocks of 2048 rows
+ * whose index is l mod 8 into R_l (the l-th d x d block of Rs), going on
+ * from where a call on the rows below `from` stopped, by stackQrR, 128 rows
+ * at a time copied into work (128 d + 2d doubles). O(2(n - from)d²).
  */
-export function stackQrLanes(n: number, d: number, A: Float64Array, lda: number, Rs: Float64Array, work: Float64Array): void {
-  for (let l = 0; l < LANES; l++) stackQrLane(n, d, A, lda, Rs, work, l);
+export function stackQrLanes(n: number, d: number, A: Float64Array, lda: number, from: number, Rs: Float64Array, work: Float64Array): void {
+  for (let l = 0; l < LANES; l++) stackQrLane(n, d, A, lda, from, Rs, work, l);
 }
 
 /** The arguments of one stackQrLanes call, as the WASM job block holds them. */
 export interface LanesJob {
-  n: number; d: number; A: Float64Array; lda: number; Rs: Float64Array;
+  n: number; d: number; A: Float64Array; lda: number; Rs: Float64Array; from: number;
 }
 
 /** Task t of the job: lane t of stackQrLanes. work: 128 d + 2d doubles. O(2nd²/8). */
 export function stackQrLaneTask(job: LanesJob, t: number, work: Float64Array): void {
   if (t >= LANES) return;
-  stackQrLane(job.n, job.d, job.A, job.lda, job.Rs, work, t);
+  stackQrLane(job.n, job.d, job.A, job.lda, job.from, job.Rs, work, t);
 }

@@ -21,50 +21,59 @@ export function tridiagonalizeUpper(n: i32, A: usize, lda: i32, d: usize, e: usi
   reduce(n, A, lda, d, e, tau, work, true);
 }
 
+/** Step k of the reduction (see src/kernels/tridiagonal.ts reflectRow): returns tau[k], 0 when no reflector. */
+export function reflectRow(n: i32, k: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize): f64 {
+  const x = at(A, lda, k, k + 1);
+  const L = n - k - 1;
+  st(d, k, load<f64>(at(A, lda, k, k)));
+  st(tau, k, 0);
+  let scale: f64 = 0;
+  for (let i = 0; i < L; i++) {
+    const a = Math.abs(ld(x, i));
+    if (a > scale) scale = a;
+  }
+  if (scale == 0) {
+    st(e, k, 0);
+    return 0;
+  }
+  // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
+  let lift = 0;
+  if (scale < pow2(-600)) {
+    lift = liftExponent(scale);
+    for (let i = 0; i < L; i++) st(x, i, liftBy(ld(x, i), lift));
+    scale = liftBy(scale, lift);
+  }
+  const alpha = load<f64>(x);
+  const inv = 1.0 / scale;
+  let ssq: f64 = 0;
+  for (let i = 1; i < L; i++) {
+    const v = ld(x, i) * inv;
+    ssq += v * v;
+  }
+  if (ssq <= TINY_SSQ) {
+    if (lift > 0) for (let i = 0; i < L; i++) st(x, i, dropBy(ld(x, i), lift));
+    st(e, k, load<f64>(x));
+    return 0;
+  }
+  const a = alpha * inv;
+  const nrm = scale * Math.sqrt(a * a + ssq);
+  const beta = alpha >= 0 ? -nrm : nrm;
+  const v0 = alpha - beta;
+  const t = (beta - alpha) / beta;
+  const iv = 1.0 / v0;
+  for (let i = 1; i < L; i++) st(x, i, ld(x, i) * iv);
+  store<f64>(x, 1.0);
+  st(e, k, lift > 0 ? dropBy(beta, lift) : beta);
+  st(tau, k, t);
+  return t;
+}
+
 @inline function reduce(n: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize, work: usize, upper: bool): void {
   for (let k = 0; k < n - 2; k++) {
+    const t = reflectRow(n, k, A, lda, d, e, tau);
+    if (t == 0) continue;
     const x = at(A, lda, k, k + 1);
     const L = n - k - 1;
-    st(d, k, load<f64>(at(A, lda, k, k)));
-    st(tau, k, 0);
-    let scale: f64 = 0;
-    for (let i = 0; i < L; i++) {
-      const a = Math.abs(ld(x, i));
-      if (a > scale) scale = a;
-    }
-    if (scale == 0) {
-      st(e, k, 0);
-      continue;
-    }
-    // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
-    let lift = 0;
-    if (scale < pow2(-600)) {
-      lift = liftExponent(scale);
-      for (let i = 0; i < L; i++) st(x, i, liftBy(ld(x, i), lift));
-      scale = liftBy(scale, lift);
-    }
-    const alpha = load<f64>(x);
-    const inv = 1.0 / scale;
-    let ssq: f64 = 0;
-    for (let i = 1; i < L; i++) {
-      const v = ld(x, i) * inv;
-      ssq += v * v;
-    }
-    if (ssq <= TINY_SSQ) {
-      if (lift > 0) for (let i = 0; i < L; i++) st(x, i, dropBy(ld(x, i), lift));
-      st(e, k, load<f64>(x));
-      continue;
-    }
-    const a = alpha * inv;
-    const nrm = scale * Math.sqrt(a * a + ssq);
-    const beta = alpha >= 0 ? -nrm : nrm;
-    const v0 = alpha - beta;
-    const t = (beta - alpha) / beta;
-    const iv = 1.0 / v0;
-    for (let i = 1; i < L; i++) st(x, i, ld(x, i) * iv);
-    store<f64>(x, 1.0);
-    st(e, k, lift > 0 ? dropBy(beta, lift) : beta);
-    st(tau, k, t);
     const a22 = at(A, lda, k + 1, k + 1);
     const rs = <usize>lda << 3;
     if (upper) {

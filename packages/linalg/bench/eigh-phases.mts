@@ -1,12 +1,13 @@
 // Where eigh's time goes, and the QL / divide-and-conquer crossover; not part of `pnpm bench`.
 //   node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx bench/eigh-phases.mts [variant] [n...]
-// Per n: the tridiagonal reduction, Qᵀ formed then QL on it (the QL path), against divide and conquer then E Qᵀ
+// Per n: the tridiagonal reduction (unblocked and blocked), Qᵀ formed then QL on it (the QL path), against divide and conquer then E Qᵀ
 // applied from the reflectors (the divide-and-conquer path),
 // each the median of 7 runs (CPU ms), and the public eigh.
 import { eigh, init, Rng, withLinalg } from "../src/index.js";
 import { qrBlockedWorkSize } from "../src/kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "../src/kernels/tridiagonal.js";
 import { tridiagonalDc, tridiagonalDcWorkSize } from "../src/eigh-dc.js";
+import { tridiagonalizeBlockedWorkSize } from "../src/kernels/tridiagonal-blocked.js";
 
 const variant = (process.argv[2] ?? "relaxed-simd") as "simd" | "relaxed-simd";
 const sizes = process.argv.slice(3).map(Number);
@@ -23,13 +24,17 @@ for (const n of sizes.length ? sizes : [500]) {
   const S = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j] = 0.5 * (B[i * n + j] + B[j * n + i]);
   const n1 = n - 1, wq = qrBlockedWorkSize(n1, n1), lw = tridiagonalQlWorkSize(n);
-  const t: number[][] = [[], [], [], [], []];
+  const t: number[][] = [[], [], [], [], [], []];
   for (let r = 0; r < 7; r++) {
-    withLinalg("wasm", 8 * (5 * n * n + 2 * n1 * n1 + 10 * n + lw + wq + tridiagonalDcWorkSize(n) + tridiagonalApplyQtWorkSize(n, n)) + 4096, (ws) => {
+    withLinalg("wasm", 8 * (5 * n * n + 2 * n1 * n1 + 10 * n + lw + wq + tridiagonalDcWorkSize(n) + tridiagonalApplyQtWorkSize(n, n) + n * n + tridiagonalizeBlockedWorkSize(n) + 3 * n) + 8192, (ws) => {
       const K = ws.kernels;
       const a = ws.copy(S);
       const d = ws.f64(n), e = ws.f64(n), tau = ws.f64(n), work = ws.f64(n);
+      const ab = ws.copy(S), wb = ws.f64(tridiagonalizeBlockedWorkSize(n));
       let t0 = cpu();
+      K.tridiagonalizeBlocked(n, ab, n, ws.f64(n), ws.f64(n), ws.f64(n), wb);
+      t[5].push(cpu() - t0);
+      t0 = cpu();
       K.tridiagonalizeUpper(n, a, n, d, e, tau, work);
       t[0].push(cpu() - t0);
       t0 = cpu();
@@ -60,5 +65,5 @@ for (const n of sizes.length ? sizes : [500]) {
     e0.push(cpu() - t0);
   }
   const f = (x: number[]) => med(x).toFixed(2);
-  console.log(`${variant} n=${n}: reduce ${f(t[0])}, Qt ${f(t[1])}, QL ${f(t[2])}, D&C ${f(t[3])}, E Qᵀ ${f(t[4])}, eigh ${f(e0)} ms`);
+  console.log(`${variant} n=${n}: reduce ${f(t[0])} (blocked ${f(t[5])}), Qt ${f(t[1])}, QL ${f(t[2])}, D&C ${f(t[3])}, E Qᵀ ${f(t[4])}, eigh ${f(e0)} ms`);
 }

@@ -5,6 +5,7 @@ import { QR_CROSSOVER, qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
 import { withLinalg } from "./module.js";
 import { DC_MIN, tridiagonalDc, tridiagonalDcWorkSize } from "./eigh-dc.js";
+import { tridiagonalizeBlockedWorkSize } from "./kernels/tridiagonal-blocked.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readEighOptions } from "./schemas.js";
@@ -41,7 +42,8 @@ export interface EighResult {
  * positive.
  *
  * Method: scale by a power of two (exact); Householder reduction to
- * tridiagonal form on the upper triangle (LAPACK's dsytd2, 4n³/3). From
+ * tridiagonal form on the upper triangle (LAPACK's dsytd2, 4n³/3; on wasm
+ * from n = 100 by panels of 32 with the trailing updates by GEMM, dsytrd). From
  * n = 100 (DC_MIN), divide and conquer on the tridiagonal (as dstedc:
  * halves down to 25 solved by QL, merged by the rank-one update with
  * deflation, secular equation, Löwner's formula for orthogonal vectors, each
@@ -73,14 +75,17 @@ export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: Symmetri
   const lw = tridiagonalQlWorkSize(n);
   // Divide and conquer from DC_MIN: the tridiagonal's eigenvectors in the rows of E, then E Qᵀ from the reflectors.
   const dc = n >= DC_MIN, wa = tridiagonalApplyQtWorkSize(n, n);
-  const rest = dc ? tridiagonalDcWorkSize(n) + wa : lw + (blocked ? 2 * n1 * n1 + wq : 0);
+  // On wasm the divide-and-conquer path reduces by panels (dsytrd: GEMM for the trailing updates; equal at 100, ahead above).
+  const wt = dc ? tridiagonalizeBlockedWorkSize(n) : 0;
+  const rest = dc ? Math.max(wt, tridiagonalDcWorkSize(n) + wa) : lw + (blocked ? 2 * n1 * n1 + wq : 0);
   const bytes = arenaBytes(2 * n * n + 4 * n + rest, 0, 12);
   const { d, z } = withLinalg(opts.backend, bytes, (ws) => {
     const K = ws.kernels;
     const a = ws.f64(n * n);
     symmetrizeScaled(S, e, opts.symmetryTol ?? 1e-10, "eigh", a);
     const d = ws.f64(n), ee = ws.f64(n), tau = ws.f64(n), work = ws.f64(n);
-    K.tridiagonalizeUpper(n, a, n, d, ee, tau, work);
+    if (dc && K.backend === "wasm") ws.scoped(() => K.tridiagonalizeBlocked(n, a, n, d, ee, tau, ws.scratch(wt)));
+    else K.tridiagonalizeUpper(n, a, n, d, ee, tau, work);
     if (dc) {
       const E = ws.scratch(n * n);
       if (tridiagonalDc(K, n, d, ee, E, n, ws.scratch(tridiagonalDcWorkSize(n)), maxIter) < 0) {

@@ -3,6 +3,7 @@ import { triangleWithIdentity } from "./drivers.js";
 import { tridiagonalDc, tridiagonalDcWorkSize } from "./eigh-dc.js";
 import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize } from "./kernels/tridiagonal.js";
+import { tridiagonalizeBlockedWorkSize } from "./kernels/tridiagonal-blocked.js";
 import type { LinalgKernels } from "./kernels/index.js";
 
 /**
@@ -71,20 +72,21 @@ const WARM_DC_N = 60;
 
 /** Bytes warmDivideAndConquer takes from the arena (about 1.5 MiB, mostly the GEMM packing scratch; released after). */
 export const WARM_DC_BYTES = 8 * (2 * WARM_DC_N * WARM_DC_N + 4 * WARM_DC_N + tridiagonalDcWorkSize(WARM_DC_N) +
-  tridiagonalApplyQtWorkSize(WARM_DC_N, WARM_DC_N)) + 16 * 16;
+  Math.max(tridiagonalApplyQtWorkSize(WARM_DC_N, WARM_DC_N), tridiagonalizeBlockedWorkSize(WARM_DC_N))) + 16 * 16;
 
 /**
  * Runs eigh's divide-and-conquer path three times on a 60 x 60 matrix (the
- * reduction, the merges with secularEigen and their GEMMs, tridiagonalApplyQt),
+ * blocked reduction, the merges with secularEigen and their GEMMs, tridiagonalApplyQt),
  * then gives the arena back. The caller reserved WARM_DC_BYTES.
  */
 export function warmDivideAndConquer(k: LinalgKernels, arena: Arena): void {
   const n = WARM_DC_N, mark = arena.mark();
-  const A = arena.f64(n * n), E = arena.f64(n * n), d = arena.f64(n), e = arena.f64(n), tau = arena.f64(n), work = arena.f64(n);
-  const buf = arena.f64(tridiagonalDcWorkSize(n)), wa = arena.f64(tridiagonalApplyQtWorkSize(n, n));
+  const A = arena.f64(n * n), E = arena.f64(n * n), d = arena.f64(n), e = arena.f64(n), tau = arena.f64(n);
+  const buf = arena.f64(tridiagonalDcWorkSize(n));
+  const wa = arena.f64(Math.max(tridiagonalApplyQtWorkSize(n, n), tridiagonalizeBlockedWorkSize(n)));
   for (let r = 0; r < 3; r++) {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = 1 / (1 + i + j + r) + (i === j ? (i % 7) - 3 : 0);
-    k.tridiagonalizeUpper(n, A, n, d, e, tau, work);
+    k.tridiagonalizeBlocked(n, A, n, d, e, tau, wa);
     tridiagonalDc(k, n, d, e, E, n, buf, 30 * n);
     k.tridiagonalApplyQt(n, n, A, n, tau, E, n, wa);
   }

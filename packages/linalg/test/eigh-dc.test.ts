@@ -7,6 +7,7 @@ import { eigh, withLinalg, type DenseMatrix, type EighResult } from "../src/inde
 import { DC_MIN, tridiagonalDc, tridiagonalDcWorkSize } from "../src/eigh-dc.js";
 import { jsKernels } from "../src/kernels/index.js";
 import { secularEigen } from "../src/kernels/secular.js";
+import { tridiagonalizeBlockedWorkSize } from "../src/kernels/tridiagonal-blocked.js";
 import { describeVariants, matmul, norm, orthError, orthonormal, randn, usv } from "./factor-helpers.js";
 
 const symmetric = (S: DenseMatrix): DenseMatrix => {
@@ -136,5 +137,26 @@ describeVariants("secularEigen", () => {
     }
     expect(orthError({ rows: k, cols: k, data: UJ })).toBeLessThan(1e-13);
     expect(jsKernels.secularEigen).toBe(secularEigen);
+  });
+});
+
+describeVariants("tridiagonalizeBlocked", () => {
+  // The tridiagonal itself is sensitive to rounding (as Lanczos is, entry by entry), its eigenvalues are not:
+  // compare those, on each backend, with the unblocked reduction's.
+  it("gives a tridiagonal with tridiagonalizeUpper's eigenvalues (three panels, padded rows), on wasm and js", () => {
+    const n = 70, lda = 73, S = randn(n, lda, 21).data;
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) S[i * lda + j] = S[j * lda + i];
+    const run = (backend: "js" | "wasm", blocked: boolean) =>
+      withLinalg(backend, 8 * (n * lda + n * n + 3 * n + tridiagonalizeBlockedWorkSize(n)) + 256, (ws) => {
+        const A = ws.copy(S), d = ws.scratch(n), e = ws.scratch(n), tau = ws.scratch(n);
+        if (blocked) ws.kernels.tridiagonalizeBlocked(n, A, lda, d, e, tau, ws.scratch(tridiagonalizeBlockedWorkSize(n)));
+        else ws.kernels.tridiagonalizeUpper(n, A, lda, d, e, tau, ws.scratch(n));
+        expect(ws.kernels.tridiagonalQl(n, d, e, ws.scratch(n * n), n, 30 * n)).toBeGreaterThanOrEqual(0);
+        return ws.output(d).sort();
+      });
+    const want = run("js", false), scale = norm(S);
+    for (const got of [run("js", true), run("wasm", true)]) {
+      for (let i = 0; i < n; i++) expect(Math.abs(got[i] - want[i]) / scale).toBeLessThan(1e-14);
+    }
   });
 });

@@ -28,6 +28,7 @@ const SIMD_TOLERANCE: Record<string, { tol: number; why: string }> = {
   gemv: { tol: 1e-13, why: "the untransposed product sums each row in SIMD lanes, the twin in one running sum" },
   householderQrBlocked: { tol: 1e-13, why: "block reflectors applied by gemm" },
   householderQBlocked: { tol: 1e-13, why: "block reflectors applied by gemm" },
+  tridiagonalizeBlocked: { tol: 1e-13, why: "panels whose trailing updates run through gemm, and a one-pass symmetric product (WASM), against plain loops" },
   tridiagonalApplyQt: { tol: 1e-13, why: "panels of reflectors applied by gemm (WASM) against one reflector at a time (twin)" },
   unfoldingGram: { tol: 1e-13, why: "gemm inside the kernel" },
   lqR: { tol: 1e-13, why: "blocked LQ in place (WASM) against householderQrBlocked of the transpose (twin): the same reflectors, other sums" },

@@ -8,6 +8,7 @@ import { gemmTask, gemmTaskCols, gemmTaskRows, gemmWorkSize, GEMM_JOB_BYTES } fr
 import { bidiagonalQrWorkSize } from "../../../packages/linalg/src/kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal.js";
+import { tridiagonalizeBlockedWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal-blocked.js";
 import { rngFillNormal, rngFillUniform } from "../../../packages/linalg/src/kernels/xoshiro.js";
 import { gen, scratch, type Arg, type Case, type Rng } from "./kernel-harness.js";
 
@@ -213,6 +214,15 @@ export const LINALG: Record<string, Entry> = {
       // Odd seeds: room for one iteration's record only (a batch per iteration).
       const lw = seed & 1 ? 4 + 2 * n : tridiagonalQlWorkSize(n);
       return { args: [n, d, e, Z, ldz, 30 * n, scratch(new Float64Array(lw)), lw] };
+    },
+  },
+  tridiagonalizeBlocked: {
+    // 40: a panel of 32 and a second one.
+    sizes: [1, 2, 5, 12, 40],
+    make(n, r, seed) {
+      const lda = pad(seed, n), A = gen.spd(r, n, lda), v = () => new Float64Array(n);
+      for (let i = 0; i < n; i++) A[i * lda + i] -= 1.5 * n; // indefinite, distinct eigenvalues
+      return { args: [n, A, lda, v(), v(), v(), scratch(new Float64Array(tridiagonalizeBlockedWorkSize(n)))] };
     },
   },
   tridiagonalApplyQt: {

@@ -20,6 +20,7 @@ import {
   tridiagonalApplyQt, tridiagonalize, tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt,
 } from "./tridiagonal.js";
 import { secularEigen } from "./secular.js";
+import { tridiagonalizeBlocked } from "./tridiagonal-blocked.js";
 import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
 
 /**
@@ -124,6 +125,13 @@ export interface LinalgKernels {
    * O(4n³/3).
    */
   tridiagonalizeUpper(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array): void;
+  /**
+   * tridiagonalizeUpper's result (the same d, e, reflectors in A and tau, to
+   * rounding) by panels of 32 reflectors whose rank-2 updates of the trailing
+   * triangle go through GEMM (dsytrd with dlatrd). `work` holds
+   * tridiagonalizeBlockedWorkSize(n). O(4n³/3), half of it GEMM.
+   */
+  tridiagonalizeBlocked(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array): void;
   /** Forms Qᵀ (n x n, into Z) from the reflectors left by tridiagonalize. O(4n³/3). */
   tridiagonalQt(n: number, A: Float64Array, lda: number, tau: Float64Array, Z: Float64Array, ldz: number): void;
   /**
@@ -228,6 +236,7 @@ export const jsKernels: LinalgKernels = {
   jacobiRowsScaled,
   tridiagonalize,
   tridiagonalizeUpper,
+  tridiagonalizeBlocked,
   tridiagonalQt,
   tridiagonalQl,
   tridiagonalQlBatched,

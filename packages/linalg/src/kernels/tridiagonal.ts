@@ -60,49 +60,9 @@ function reduce(
   n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array, work: Float64Array, upper: boolean,
 ): void {
   for (let k = 0; k < n - 2; k++) {
-    const row = k * lda;
-    const x = row + k + 1; // A[k][k+1..n-1]: column k below the diagonal, by symmetry
-    const L = n - k - 1;
-    d[k] = A[row + k];
-    tau[k] = 0;
-    let scale = 0;
-    for (let i = 0; i < L; i++) {
-      const a = Math.abs(A[x + i]);
-      if (a > scale) scale = a;
-    }
-    if (scale === 0) {
-      e[k] = 0;
-      continue;
-    }
-    // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
-    let lift = 0;
-    if (scale < SMALL_COLUMN) {
-      lift = liftExponent(scale);
-      for (let i = 0; i < L; i++) A[x + i] = liftBy(A[x + i], lift);
-      scale = liftBy(scale, lift);
-    }
-    const alpha = A[x];
-    const inv = 1 / scale;
-    let ssq = 0;
-    for (let i = 1; i < L; i++) {
-      const v = A[x + i] * inv;
-      ssq += v * v;
-    }
-    if (ssq <= TINY_SSQ) {
-      if (lift > 0) for (let i = 0; i < L; i++) A[x + i] = dropBy(A[x + i], lift);
-      e[k] = A[x];
-      continue;
-    }
-    const a = alpha * inv;
-    const nrm = scale * Math.sqrt(a * a + ssq);
-    const beta = alpha >= 0 ? -nrm : nrm;
-    const v0 = alpha - beta;
-    const t = (beta - alpha) / beta;
-    const iv = 1 / v0;
-    for (let i = 1; i < L; i++) A[x + i] *= iv;
-    A[x] = 1;
-    e[k] = lift > 0 ? dropBy(beta, lift) : beta;
-    tau[k] = t;
+    const t = reflectRow(n, k, A, lda, d, e, tau);
+    if (t === 0) continue;
+    const x = k * lda + k + 1, L = n - k - 1;
     // A22 -= v wᵀ + w vᵀ with p = t A22 v, w = p - (t/2)(pᵀv) v.
     const a22 = (k + 1) * lda + k + 1;
     if (upper) {
@@ -134,6 +94,60 @@ function reduce(
   d[n - 1] = A[(n - 1) * lda + n - 1];
   e[n - 1] = 0;
   tau[n - 1] = 0;
+}
+
+/**
+ * Step k of the reduction: d[k] = A[k][k], and the reflector that zeroes
+ * A[k][k+2..] (column k below the subdiagonal, by symmetry) written over
+ * A[k][k+1..] (v, leading 1 explicit), e[k] = beta, tau[k]. Returns tau[k]:
+ * 0 when the row needs no reflector (then e[k] is its entry and A[k] is left
+ * as it was). Shared by tridiagonalize and tridiagonalizeBlocked. O(n - k).
+ */
+export function reflectRow(n: number, k: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array): number {
+  const row = k * lda;
+  const x = row + k + 1; // A[k][k+1..n-1]: column k below the diagonal, by symmetry
+  const L = n - k - 1;
+  d[k] = A[row + k];
+  tau[k] = 0;
+  let scale = 0;
+  for (let i = 0; i < L; i++) {
+    const a = Math.abs(A[x + i]);
+    if (a > scale) scale = a;
+  }
+  if (scale === 0) {
+    e[k] = 0;
+    return 0;
+  }
+  // A column far below 1 is lifted by 2^lift (exact) so that 1 / scale stays finite; v and t do not depend on it.
+  let lift = 0;
+  if (scale < SMALL_COLUMN) {
+    lift = liftExponent(scale);
+    for (let i = 0; i < L; i++) A[x + i] = liftBy(A[x + i], lift);
+    scale = liftBy(scale, lift);
+  }
+  const alpha = A[x];
+  const inv = 1 / scale;
+  let ssq = 0;
+  for (let i = 1; i < L; i++) {
+    const v = A[x + i] * inv;
+    ssq += v * v;
+  }
+  if (ssq <= TINY_SSQ) {
+    if (lift > 0) for (let i = 0; i < L; i++) A[x + i] = dropBy(A[x + i], lift);
+    e[k] = A[x];
+    return 0;
+  }
+  const a = alpha * inv;
+  const nrm = scale * Math.sqrt(a * a + ssq);
+  const beta = alpha >= 0 ? -nrm : nrm;
+  const v0 = alpha - beta;
+  const t = (beta - alpha) / beta;
+  const iv = 1 / v0;
+  for (let i = 1; i < L; i++) A[x + i] *= iv;
+  A[x] = 1;
+  e[k] = lift > 0 ? dropBy(beta, lift) : beta;
+  tau[k] = t;
+  return t;
 }
 
 /** Forms Qᵀ (n x n, into Z) from the reflectors left by tridiagonalize. O(4n³/3). */

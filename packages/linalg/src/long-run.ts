@@ -79,11 +79,19 @@ const now = (): number => (typeof performance !== "undefined" ? performance.now(
  */
 export class LongRun<P extends ProgressRecord = ProgressRecord> {
   private last = now();
-  constructor(
-    readonly fn: string,
-    private readonly opts: { onProgress?: (record: P) => void; signal?: AbortSignal } = {},
-  ) {
-    throwIfAborted(opts.signal, fn);
+  readonly fn: string;
+  private readonly opts: { onProgress?: (record: P) => void; signal?: AbortSignal };
+  constructor(fn: string, opts: { onProgress?: (record: P) => void; signal?: AbortSignal } = {}) {
+    // The class is exported: what a caller hands it directly is checked here (entry points pass options already read).
+    this.fn = typeof fn === "string" ? fn : "run";
+    const o = (opts ?? {}) as { onProgress?: unknown; signal?: unknown };
+    if (typeof o !== "object") throw new LowrankError("INVALID_ARGUMENT", `${this.fn}: options must be an object`);
+    if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new LowrankError("INVALID_ARGUMENT", `${this.fn}: onProgress must be a function`);
+    if (o.signal !== undefined && (o.signal === null || typeof o.signal !== "object" || typeof (o.signal as AbortSignal).aborted !== "boolean")) {
+      throw new LowrankError("INVALID_ARGUMENT", `${this.fn}: signal must be an AbortSignal`);
+    }
+    this.opts = o as { onProgress?: (record: P) => void; signal?: AbortSignal };
+    throwIfAborted(this.opts.signal, this.fn);
   }
 
   /** Throws ABORTED when the signal has fired. */

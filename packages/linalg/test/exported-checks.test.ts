@@ -6,7 +6,7 @@ import { expectCode } from "@lowrank/test-utils";
 import { describe, expect, it } from "vitest";
 import {
   asCsr, asIndices, asMatrix, asTensor, asVector, BACKEND, checkDense, checkDim, checkFinite, checkSize, decodeTypedArrays, encodeTypedArrays,
-  internalError, LowrankError, readOptions,
+  internalError, LongRun, LowrankError, readOptions,
 } from "../src/index.js";
 
 describe("exported checks refuse any argument with a LowrankError", () => {
@@ -62,5 +62,13 @@ describe("exported checks refuse any argument with a LowrankError", () => {
       await expectCode(() => decodeTypedArrays(cyclic, d as never), "INVALID_ARGUMENT");
     }
     await expectCode(() => encodeTypedArrays(cyclic), "INVALID_ARGUMENT");
+  });
+
+  it("new LongRun: null options run with none; options, onProgress or a signal of the wrong type are INVALID_ARGUMENT", async () => {
+    expect(new LongRun("f", null as never).fn).toBe("f");
+    for (const o of [5, { onProgress: "x" }, { signal: {} }, { signal: null }]) await expectCode(() => new LongRun("f", o as never), "INVALID_ARGUMENT");
+    const c = new AbortController();
+    c.abort();
+    await expectCode(() => new LongRun(Symbol("f") as never, { signal: c.signal }), "ABORTED");
   });
 });

@@ -66,6 +66,12 @@ function triangular(g: Gen, n: number): L.DenseMatrix {
   return A;
 }
 
+/** A right-hand side: a vector or a matrix of n rows (both accepted), refused when it is neither or has other rows. */
+function rhs(g: Gen, n: number): Slot {
+  const bad = [null, "x", {}, [1, NaN], new BigInt64Array(n), { length: 1e12 }, new Float64Array(n + 1), { rows: n + 1, cols: 1, data: new Float64Array(n + 1) }];
+  return X(g.chance(0.5) ? matrix(g, n, g.int(1, 3)) : plainMatrix(g, 1, n).data, bad);
+}
+
 const dims = (g: Gen) => [g.int(1, 6), g.int(1, 6), g.int(1, 6)] as const;
 
 export const LINALG_RECIPES: Recipe[] = [
@@ -105,11 +111,11 @@ export const LINALG_RECIPES: Recipe[] = [
   { target: `${LA} cholesky`, slots: (g, backend) => [M(spd(g, g.int(1, 7))), O({ backend, symmetryTol: 1e-6 })] },
   { target: `${LA} solveTriangular`, slots: (g, backend) => {
     const n = g.int(1, 6);
-    return [M(triangular(g, n)), g.chance(0.5) ? M(matrix(g, n, g.int(1, 3))) : V(plainMatrix(g, 1, n).data), O({ backend, lower: true })];
+    return [M(triangular(g, n)), rhs(g, n), O({ backend, lower: true })];
   } },
   { target: `${LA} lstsq`, slots: (g, backend) => {
     const m = g.int(2, 9), n = g.int(1, m);
-    return [M(matrix(g, m, n)), g.chance(0.5) ? M(matrix(g, m, 2)) : V(plainMatrix(g, 1, m).data), O({ backend, rcond: 1e-12 })];
+    return [M(matrix(g, m, n)), rhs(g, m), O({ backend, rcond: 1e-12 })];
   } },
   { target: `${LA} writeMatrixMarket`, slots: (g) => [g.chance(0.5) ? C(csr(g, 3, 4)) : M(matrix(g, 3, 2))] },
   { target: `${LA} readMatrixMarket`, slots: (g) => [X(L.writeMatrixMarket(g.chance(0.5) ? csr(g, 3, 4) : plainMatrix(g, 2, 3, 0)), [

@@ -9,8 +9,8 @@ import type { Kind, Slot } from "./fuzz-exports-recipes.js";
 export const CODES = ["SHAPE", "NON_FINITE", "RANK", "INDEX", "EMPTY", "TOO_LARGE", "NOT_CONVERGED", "ABORTED", "INVALID_ARGUMENT", "NOT_INITIALIZED", "INTERNAL"];
 
 export type Mode = "valid" | "invalid" | "odd" | "generic";
-export type Verdict = "ok" | "refused" | "callback" | "non-lowrank" | "internal" | "non-finite" | "accepted-invalid" | "hang";
-export const DEFECTS: readonly Verdict[] = ["non-lowrank", "internal", "non-finite", "accepted-invalid", "hang"];
+export type Verdict = "ok" | "refused" | "callback" | "non-lowrank" | "internal" | "non-finite" | "accepted-invalid" | "hang" | "broken-after-throw";
+export const DEFECTS: readonly Verdict[] = ["non-lowrank", "internal", "non-finite", "accepted-invalid", "hang", "broken-after-throw"];
 
 /** A synchronous call longer than this, or an asynchronous one not settled by then, counts as a hang. */
 export const SYNC_MS = Number(process.env.FUZZ_SYNC_MS ?? 4000);

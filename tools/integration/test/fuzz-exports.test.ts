@@ -152,7 +152,9 @@ let slowest = { ms: 0, what: "" };
 const validOutcomes = new Map<string, { ok: number; refused: Record<string, number> }>();
 
 function record(pkg: string, verdict: Verdict, what: string, detail: string, ms: number): void {
-  const row = tally.get(pkg) ?? ({ cases: 0, ok: 0, refused: 0, callback: 0, "non-lowrank": 0, internal: 0, "non-finite": 0, "accepted-invalid": 0, hang: 0 } as Row);
+  const row = tally.get(pkg) ?? ({
+    cases: 0, ok: 0, refused: 0, callback: 0, "non-lowrank": 0, internal: 0, "non-finite": 0, "accepted-invalid": 0, hang: 0, "broken-after-throw": 0,
+  } as Row);
   row.cases++;
   row[verdict]++;
   tally.set(pkg, row);
@@ -164,6 +166,50 @@ function record(pkg: string, verdict: Verdict, what: string, detail: string, ms:
       defects.push(`${verdict}: ${what}: ${detail}`);
     }
   }
+}
+
+/** What a call gave, as text: its numbers (at most 400) or its error code. */
+async function fingerprint(t: Target, backend: Backend): Promise<string> {
+  const recipe = t.recipe!;
+  const g = new Gen(4242);
+  const self = t.name.includes("#") ? await recipe.self!(g, backend) : undefined;
+  const args = recipe.slots(g, backend).map((s) => s.value);
+  try {
+    const v = await t.call(t.name.includes("#") ? [self, ...args] : args);
+    const nums: number[] = [];
+    collect(v, nums, 0);
+    return nums.join(",");
+  } catch (e) {
+    return `threw ${(e as { code?: string }).code ?? (e as Error).name}`;
+  }
+}
+
+function collect(x: unknown, out: number[], depth: number): void {
+  if (out.length >= 400 || depth > 5 || x === null) return;
+  if (typeof x === "number") out.push(x);
+  else if (ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array)) {
+    for (const v of Array.from(x as unknown as ArrayLike<number>).slice(0, 400 - out.length)) out.push(v);
+  } else if (typeof x === "object" && !(x instanceof Map)) {
+    for (const [k, v] of Object.entries(x as object)) if (!TIMINGS.has(k)) collect(v, out, depth + 1);
+  }
+}
+
+/** Fields that hold timings (they differ from run to run). */
+const TIMINGS = new Set(["ms", "seconds", "elapsed", "time", "timeMs"]);
+
+/** The first fingerprint of each target's fixed call, per backend. */
+const reference = new Map<string, string>();
+
+/**
+ * After a call that threw (an invalid argument, an abort, a throwing callback),
+ * the target's fixed valid call must give what it gave the first time.
+ */
+async function checkRecovery(t: Target, backend: Backend, after: string): Promise<void> {
+  const key = `${t.module} ${t.name} ${backend}`;
+  const fp = await fingerprint(t, backend);
+  const first = reference.get(key);
+  if (first === undefined) reference.set(key, fp);
+  else if (fp !== first) record(t.module.replace("@lowrank/", "").split("/")[0], "broken-after-throw", `${key} after ${after}`, `${fp.slice(0, 80)} != ${first.slice(0, 80)}`, 0);
 }
 
 async function runOne(t: Target, g: Gen, i: number): Promise<void> {
@@ -196,6 +242,7 @@ async function runOne(t: Target, g: Gen, i: number): Promise<void> {
   if (LOG) appendFileSync(LOG, `${i} ${what.slice(0, 400)}\n`);
   const o = await classify(() => t.call(full), call, t.recipe?.nonFinite ?? (() => false), t.weight < 1 ? 60_000 : undefined);
   record(t.module.replace("@lowrank/", "").split("/")[0], o.verdict, what, o.detail, o.ms);
+  if (t.recipe && (o.verdict === "refused" || o.verdict === "callback") && (mode !== "invalid" || g.chance(0.1))) await checkRecovery(t, backend, what);
   if (mode === "valid") {
     const v = validOutcomes.get(t.name) ?? { ok: 0, refused: {} };
     if (o.verdict === "ok") v.ok++;

@@ -4,6 +4,7 @@
 // each entry rounded to the nearest float32 (Math.fround). One helper for
 // every package (docs/ARCHITECTURE.md, "Inputs").
 import { LowrankError } from "./errors.js";
+import { label } from "./input-checks.js";
 import { opt, type OptionCheck } from "./options.js";
 
 /** The element type of a result's floating-point arrays. */
@@ -59,13 +60,26 @@ function isPlain(x: object): boolean {
   return p === Object.prototype || p === null;
 }
 
-function cast(x: unknown, fn: string, depth: number): unknown {
-  if (x instanceof Float64Array) return toF32(x, fn);
-  if (depth > 64 || x === null || typeof x !== "object" || ArrayBuffer.isView(x)) return x;
-  if (Array.isArray(x)) return x.map((v) => cast(v, fn, depth + 1));
+function cast(x: unknown, fn: string, seen: Map<object, unknown>): unknown {
+  if (x === null || typeof x !== "object") return x;
+  // Shared parts stay shared in the copy (and a cycle ends), each array converted once.
+  if (seen.has(x)) return seen.get(x);
+  if (x instanceof Float64Array) {
+    const y = toF32(x, fn);
+    seen.set(x, y);
+    return y;
+  }
+  if (ArrayBuffer.isView(x)) return x;
+  if (Array.isArray(x)) {
+    const out: unknown[] = [];
+    seen.set(x, out);
+    for (const v of x) out.push(cast(v, fn, seen));
+    return out;
+  }
   if (!isPlain(x)) return x;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(x)) out[k] = cast(v, fn, depth + 1);
+  seen.set(x, out);
+  for (const [k, v] of Object.entries(x)) out[k] = cast(v, fn, seen);
   return out;
 }
 
@@ -73,15 +87,18 @@ function cast(x: unknown, fn: string, depth: number): unknown {
  * The result in the requested dtype: itself for "float64" or undefined; for
  * "float32" a copy in which every Float64Array (in plain objects and arrays,
  * at any depth) is a Float32Array of the same entries rounded to the nearest
- * float32 (the same values as Math.fround). Other arrays (indices, counts)
- * and scalars are kept. One pass over the result's floating-point entries.
- * Errors: NON_FINITE when a finite entry lies beyond the float32 range
+ * float32 (the same values as Math.fround). Other arrays (indices, counts),
+ * class instances and scalars are kept. One pass over the result's
+ * floating-point entries. Errors: INVALID_ARGUMENT for another dtype;
+ * NON_FINITE when a finite entry lies beyond the float32 range
  * (|x| > 3.4e38), naming `fn`.
  *
  * @example
  * const r = castResult({ kind: "svd", s: new Float64Array([1 / 3]) }, "float32"); // r.s: Float32Array
  */
 export function castResult<T, D extends Dtype | undefined>(result: T, dtype: D, fn = "castResult"): WithDtype<T, D> {
+  const name = label(fn);
+  if (dtype !== undefined) DTYPE(dtype, `${name}: dtype`);
   if (dtype !== "float32") return result as WithDtype<T, D>;
-  return cast(result, fn, 0) as WithDtype<T, D>;
+  return cast(result, name, new Map()) as WithDtype<T, D>;
 }

@@ -5,6 +5,7 @@
 // kind of array.
 import { decodeBase64, encodeBase64 } from "./base64.js";
 import { LowrankError } from "./errors.js";
+import { label } from "./input-checks.js";
 
 const TYPED = {
   Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray,
@@ -113,6 +114,11 @@ export const RESULT_VERSION = 1;
  * else INVALID_ARGUMENT. Returns the version (maxVersion when absent).
  */
 export function checkResultVersion(x: unknown, maxVersion: number, pkg: string, fn: string): number {
+  fn = label(fn);
+  if (typeof maxVersion !== "number" || !Number.isInteger(maxVersion) || maxVersion < 1) {
+    throw new LowrankError("INVALID_ARGUMENT", `${fn}: maxVersion must be a positive integer`);
+  }
+  pkg = typeof pkg === "string" ? pkg : "the package";
   if (x === null || typeof x !== "object" || !("version" in x) || (x as { version?: unknown }).version === undefined) return maxVersion;
   const v = (x as { version: unknown }).version;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {

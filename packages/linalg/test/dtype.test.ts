@@ -102,6 +102,19 @@ describe("dtype: \"float32\"", () => {
     expect(castResult(r, "float64")).toBe(r);
     expect(castResult(r, undefined)).toBe(r);
   });
+
+  it("castResult keeps shared parts shared, ends cycles, and refuses another dtype", async () => {
+    const v = new Float64Array([1 / 3]);
+    const r: Record<string, unknown> = { a: v, b: v, list: [v] };
+    r.self = r;
+    const f = castResult(r, "float32") as Record<string, unknown>;
+    expect(f.a).toBeInstanceOf(Float32Array);
+    expect(f.b).toBe(f.a);
+    expect((f.list as unknown[])[0]).toBe(f.a);
+    expect(f.self).toBe(f);
+    for (const bad of ["float16", 32, null]) await expectCode(() => castResult(r, bad as never), "INVALID_ARGUMENT");
+    await expectCode(() => checkResultVersion({ version: 1 }, Number.NaN, "@lowrank/linalg", "read"), "INVALID_ARGUMENT");
+  });
 });
 
 describe("kind and version on the factorisation results", () => {

@@ -61,12 +61,31 @@ const cpuMs = (threads: number): number => {
   return (c.user + c.system) / 1000;
 };
 const cpu1 = Math.min(cpuMs(1), cpuMs(1)), cpu2 = Math.min(cpuMs(2), cpuMs(2));
+/** CPU ms of the calling thread alone over one call (Linux: /proc/self/schedstat is the main thread's), or null. */
+const callerMs = (threads: number): number | null => {
+  const read = (): number | null => {
+    try {
+      return Number(readFileSync("/proc/self/schedstat", "utf8").split(" ")[0]) / 1e6;
+    } catch {
+      return null;
+    }
+  };
+  const c0 = read();
+  leverageScores(A, { threads });
+  const c1 = read();
+  return c0 === null || c1 === null ? null : c1 - c0;
+};
+const own = (threads: number): string => {
+  const t = [callerMs(threads), callerMs(threads)].filter((x): x is number => x !== null);
+  return t.length ? `${Math.min(...t).toFixed(0)} ms` : "n/a";
+};
+const own1 = own(1), own2 = own(2);
 const np = numpyMs();
 const flops = 3 * n * d * d;
 const cell = (ms: number) => ({ simd: relaxed ? null : ms, relaxed: relaxed ? ms : null });
 const size = `${n}×${d}`;
 const anchor = { anchor: np, anchorName: "numpy QR + A R⁻¹, 1 thread" };
-row({ case: "leverageScores qr, 1 thread", size, ts: null, ...cell(one), ...anchor, flops, extra: { threads: 1, "CPU time": `${cpu1.toFixed(0)} ms` } });
+row({ case: "leverageScores qr, 1 thread", size, ts: null, ...cell(one), ...anchor, flops, extra: { threads: 1, "CPU time": `${cpu1.toFixed(0)} ms`, "calling thread CPU": own1 } });
 row({
   case: "leverageScores qr, 2 threads",
   size,
@@ -74,7 +93,7 @@ row({
   ...cell(two),
   ...anchor,
   flops,
-  extra: { threads: 2, "2 threads vs 1": `${(one / two).toFixed(2)}x`, "CPU time": `${cpu2.toFixed(0)} ms (both threads)` },
+  extra: { threads: 2, "2 threads vs 1": `${(one / two).toFixed(2)}x`, "CPU time": `${cpu2.toFixed(0)} ms (both threads)`, "calling thread CPU": own2 },
 });
 if (!python) skip("numpy leverage scores", "/usr/bin/python3 with numpy not found");
 const p = threadPool();
@@ -88,9 +107,11 @@ function autogroup(): boolean {
 }
 note(
   `Threads: leverageScores(A) (exact, A standard normal) with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
-    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads A is copied into the pool's WASM memory once (on the calling thread), ` +
-    "the pool folds its 2048-row blocks into 8 lanes' R factors (one task per lane), then splits the row norms by 1024 rows; the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
+    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. With threads A is copied into the pool's WASM memory once: the calling thread copies its first sixteenth, ` +
+    "then the rest while the pool folds the first part's 2048-row blocks into 8 lanes' R factors (one task per lane), then the rest's lanes, then the row norms split by 1024 rows; " +
+    "the scores are bit-identical to the 1-thread ones (test/threads.test.ts). " +
     "CPU time: process.cpuUsage over one call (best of 2), all threads of the process together; the wall-clock ratio is CPU-bound only on an otherwise idle machine. " +
+    "Calling thread CPU: that thread's own CPU time over one call (best of 2; Linux schedstat), a lower bound on the call's wall time that load elsewhere inflates little (on an idle machine the 2-thread call takes about this long). " +
     "numpy: R = np.linalg.qr(A, mode='r'), then the squared row norms of A R⁻¹ (median of 3, no warm-up), OPENBLAS_NUM_THREADS=1. " +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first` +
     (autogroup() ? " (sched_autogroup_enabled = 1: the process's threads share its session's CPU share with each other)." : ".") +

@@ -42,7 +42,8 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
   const { k, p } = o, kk = Math.max(k, keepCount(k, p));
   checkSize((p + 1) * n, "Lanczos basis");
   checkSize(m * k, "Lanczos Ritz block");
-  const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
+  // ritz: the block and symEig's (2 p² + 4 p), and when QL fails the block again and smallSvd's (3 p² + 6 p + 5 + 2 p kk + kk).
+  const small = 6 * p * p + 10 * p + 5 + 3 * p * kk + 2 * kk;
   const final = 3 * m * k + 2 * n * k + 2 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 2 * k * k;
   const parts = (csrPieces(m, n, nnz) - 1) * n;
   return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts, nnz + m + 1, 49);
@@ -76,8 +77,8 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
   const orth = basisOrth(ws, rng, h, h2, Tm, p);
 
   let beta = 0;
-  /** Ritz pairs of the leading q x q block of T (symmetric: its SVD is its eigendecomposition, T being positive semidefinite up to rounding). */
-  const ritz = (q: number) => {
+  /** The leading q x q block of T, both triangles. */
+  const block = (q: number) => {
     const Tq = ws.f64(q * q);
     for (let i = 0; i < q; i++) {
       for (let j = i; j < q; j++) {
@@ -85,8 +86,37 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
         Tq[j * q + i] = Tm[i * p + j];
       }
     }
+    return Tq;
+  };
+  /**
+   * The kq leading eigenpairs of the symmetric q x q Tq (destroyed): Householder
+   * tridiagonalisation, its Qᵀ, implicit QL (a few times cheaper than one-sided
+   * Jacobi on [T | I], which was a tenth of a run); eigenvalues below zero by
+   * rounding clipped to 0. Null when QL does not converge.
+   */
+  const symEig = (q: number, Tq: Float64Array, kq: number) => {
+    const Z = ws.f64(q * q), d = ws.f64(q), off = ws.f64(q), tau = ws.f64(q), work = ws.f64(q);
+    K.tridiagonalize(q, Tq, q, d, off, tau, work);
+    K.tridiagonalQt(q, Tq, q, tau, Z, q);
+    if (K.tridiagonalQl(q, d, off, Z, q, 30 * q + 30) < 0) return null;
+    const order = Array.from({ length: q }, (_, i) => i).sort((x, y) => d[y] - d[x] || x - y);
+    const G = ws.f64(q * kq), theta = ws.f64(kq);
+    for (let i = 0; i < kq; i++) {
+      const r = order[i];
+      theta[i] = Math.max(d[r], 0);
+      // The sign of an eigenvector follows the signs of rounding-level entries of T (a Householder vector's), which a
+      // fused multiply-add can flip: each is taken with its largest entry positive, so the factors do not flip with it.
+      let big = 0;
+      for (let a = 1; a < q; a++) if (Math.abs(Z[r * q + a]) > Math.abs(Z[r * q + big])) big = a;
+      const sg = Z[r * q + big] < 0 ? -1 : 1;
+      for (let a = 0; a < q; a++) G[a * kq + i] = sg * Z[r * q + a];
+    }
+    return { G, theta };
+  };
+  /** Ritz pairs of the leading q x q block of T (symmetric positive semidefinite up to rounding; the Jacobi SVD should QL fail). */
+  const ritz = (q: number) => {
     const kq = Math.min(q, kk);
-    const { G, theta } = smallSvd(ws, q, q, Tq, kq);
+    const { G, theta } = symEig(q, block(q), kq) ?? smallSvd(ws, q, q, block(q), kq);
     const s1 = Math.sqrt(theta[0]);
     let converged = 0, worst = 0;
     for (let i = 0; i < k; i++) {

@@ -49,6 +49,11 @@ describe("dtype", () => {
       const Y = reconstruct(d, { backend }), Y32 = reconstruct(d, { backend, dtype: "float32" });
       expect(rounded(Y, Y32, "reconstruct")).toBe(1);
       expect(gpuReady(Y32) && !gpuReady(Y)).toBe(true);
+      // Completion from a mask alone (a hold-out picks the model, in f64) casts its final result.
+      const mask = Uint8Array.from(X.data, (_, i) => (i % 3 === 0 ? 0 : 1));
+      const c64 = await cp(X, { mask, backend, seed: 1 }), c32 = await cp(X, { mask, backend, seed: 1, dtype: "float32" });
+      expect(rounded(c64, c32, "cp completion")).toBe(4);
+      expect(c32.completion).toEqual(c64.completion);
       // A float32 decomposition reads back in (every float32 is a double).
       const d32 = await tucker(X, { rank: 2, backend, dtype: "float32" });
       expect(reconstruct(d32, { backend }).data).toBeInstanceOf(Float64Array);

@@ -151,6 +151,15 @@ describe.each(variants)("tensor kernels on the pool, %s: the same bits for 1-4 t
       }
       expect(jobs() - before).toBeGreaterThan(3);
     }
+    // Four modes: each chain goes on from the product computed beside the previous mode's eigenproblem.
+    const X4 = randnTensor([40, 36, 32, 30], 12);
+    const o4 = { rank: [5, 4, 4, 3], method: "hooi" as const, maxIter: 2, tol: 0 };
+    const ref = await tucker(X4, { ...o4, threads: 1 });
+    for (const threads of [2, 4]) {
+      const got = await tucker(X4, { ...o4, threads });
+      expect(firstDiff(got.core.data, ref.core.data), `4 modes, threads ${threads}`).toBe(-1);
+      got.factors.forEach((f, k) => expect(firstDiff(f.data, ref.factors[k].data), `4 modes, factor ${k}`).toBe(-1));
+    }
   });
 
   it.runIf(variant === variants[variants.length - 1])("cp (svd and random starts)", async () => {

@@ -10,6 +10,7 @@ export { parameterCount, compressionRatio } from "./decomposition.js";
 export { serialize, deserialize, DECOMPOSITION_FORMAT_VERSION, type DecompositionKind, type SerializedDecomposition } from "./serialize.js";
 export { cp, type CpOptions, type CpResult } from "./cp.js";
 export { tensorRing, type TensorRingOptions, type TensorRingResult } from "./tensor-ring.js";
+export type { CompletionChoice } from "./auto-completion.js";
 export { ttDot, ttNorm, ttAdd, ttScale } from "./tt-arithmetic.js";
 export { ttRound, type TtRoundOptions } from "./tt-round.js";
 export { coreShape, type CoreShapeOptions, type CoreShapeResult } from "./core-shape.js";

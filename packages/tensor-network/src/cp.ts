@@ -13,7 +13,8 @@ import { runSpace } from "./pooled.js";
 import { norm2 } from "./tensor.js";
 import type { CpDecomposition, IterativeOptions, TensorLike, ThreadOptions } from "./types.js";
 import { atRoundingLevel, checkSizes, prod, RANK, readOpts, readSweepInput, SEED, SWEEP_OPTIONS } from "./validate.js";
-import { checkResult, scaled, scaleTensor } from "./scaling.js";
+import { checkResult, scaled, scaleTensor, scanTensor } from "./scaling.js";
+import { SCAN_PIECE } from "./kernels/scan.js";
 import { castResult, RESULT_VERSION, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 const EPS = 2.220446049250313e-16;
@@ -95,8 +96,9 @@ export async function cp(input: TensorLike, opts: CpOptions & DtypeOption): Prom
   const seed = o.seed ?? 0;
   const maxIter = o.maxIter ?? 500, tol = o.tol ?? 1e-10;
   // A tensor of extreme magnitude is decomposed scaled by a power of two (exact); the weights take it back.
-  const { X: Xs, scale } = scaleTensor(X, mask);
-  X = Xs;
+  // Without a mask the scale and the norm come from one pass over the workspace's copy (scanTensor, below).
+  let scale = 0;
+  if (mask) ({ X, scale } = scaleTensor(X, mask));
   const shape = X.shape, N = shape.length, S = X.data.length;
 
   // MTTKRP scratch (kept for the run) and the svd start's scratch (freed before the sweeps).
@@ -107,6 +109,8 @@ export async function cp(input: TensorLike, opts: CpOptions & DtypeOption): Prom
     if (init === "svd") initScratch = Math.max(initScratch, modeBasisScratch("gram", shape[n], left * right) + Math.min(R, shape[n], left * right) * (shape[n] + 1));
     side = Math.max(side, left, right);
   }
+  // scanTensor's piece sums, taken and freed before the start.
+  initScratch = Math.max(initScratch, 2 * Math.ceil(S / SCAN_PIECE));
   const fs = shape.reduce((a, n) => a + n * R, 0);
   checkSizes("cp", 2 * S, scratch, initScratch, fs, 4 * side * R, N * R * R, 2 * Math.max(...shape) * R);
   const bytes = arenaBytes(2 * S + scratch + initScratch + fs + 4 * side * R + N * R * R + 2 * Math.max(...shape) * R + 3 * R * R + R, 0, 32 + 4 * N);
@@ -126,8 +130,10 @@ export async function cp(input: TensorLike, opts: CpOptions & DtypeOption): Prom
   let w: Float64Array, A: Float64Array[];
   try {
     const c = space.work;
-    // ‖X‖ (of the filled tensor with a mask).
-    const normX = norm2(c.x);
+    // ‖X‖ (of the filled tensor with a mask; without one, with the scale, from one pass over x in pieces on the pool).
+    let normX: number;
+    if (mask) normX = norm2(c.x);
+    else ({ x: c.x, scale, norm: normX } = scanTensor(space.ws, c.x, X.data));
     startFactors(c, shape, R, init, new Rng(seed));
     const errors: number[] = [];
     for (let it = 1; it <= maxIter; it++) {

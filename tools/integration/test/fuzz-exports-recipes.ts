@@ -151,6 +151,7 @@ export const DATASETS_RECIPES: Recipe[] = [
   { target: `${DS} heavyTailedRegression`, slots: (g) => [S(g.int(2, 30), [1e9, 0]), S(g.int(1, 4), [1e9, 0]), O({ seed: g.u32() })] },
   { target: `${DS} tokenize`, slots: (g) => [X(g.pick(["The quick brown fox", "a, b; c!", "", "ÉTÉ été"]), [null, 5, {}, [], Symbol("s")]), O({})] },
   { target: `${DS} termDocumentMatrix`, slots: (g) => [X(g.pick([["a b c", "b c d"], ["x"], ["one two", "two three", "three"]]), [null, "x", [1, 2], [null], {}]), O({})] },
+  { target: `${DS} regressionDesign`, slots: (g) => [X([{ x: 1, y: 2, c: "a" }, { x: 2, y: 3, c: "b" }, { x: g.normal(), y: 1, c: "a" }], [null, "x", [null], [{ x: NaN, y: 1, c: "a" }]]), X(["x", "c"], [null, ["nope"], "x"]), X("y", [null, "nope", 5]), O({ intercept: true })] },
   { target: `${DS} grayscale`, slots: (g) => [T(tensor(g, [g.int(1, 4), g.int(1, 4), 3], 0))] },
   { target: `${DS} downsample`, slots: (g) => [M(plainMatrix(g, 4, 4, 0)), S(g.pick([1, 2]), [0, 1e9])] },
 ];

@@ -18,6 +18,7 @@ export interface Fixtures {
   tt2: TN.TensorNetwork;
   tuckerD: TN.TuckerDecomposition;
   sparkFiles: Map<string, Uint8Array>;
+  evolving: SU.EvolvingSvd;
 }
 
 export function observations(g: Gen, rows = g.int(2, 8), cols = g.int(2, 8)) {
@@ -36,7 +37,8 @@ export async function makeFixtures(): Promise<Fixtures> {
   const tt = await TN.tensorTrain(X3, { maxRank: 2 });
   const tt2 = await TN.tensorTrain({ shape: [3, 4, 3], data: plainMatrix(gen, 1, 36, 0).data }, { maxRank: 2 });
   const tuckerD = await TN.tucker(X3, { rank: [2, 2, 2] });
-  return { model, tt, tt2, tuckerD, sparkFiles: SP.writeSparkAls(model, { dropBiases: true }) };
+  const evolving = await SU.EvolvingSvd.create(plainMatrix(gen, 6, 5, 0), { rank: 2, seed: 1 });
+  return { model, tt, tt2, tuckerD, sparkFiles: SP.writeSparkAls(model, { dropBiases: true }), evolving };
 }
 
 const pick = <T>(g: Gen, xs: T[]) => g.pick(xs);
@@ -80,6 +82,13 @@ export function packageRecipes(fx: () => Fixtures): Recipe[] {
     { target: `${SU_} EvolvingSvd#addRowsAsync`, self: evolving, rare: 2, slots: (g) => [M(matrix(g, g.int(1, 3), 5)), O({}, LONG)] },
     { target: `${SU_} EvolvingSvd#updateWeights`, self: evolving, rare: 2, slots: (g) => [M(matrix(g, 6, 2)), M(matrix(g, 5, 2))] },
     { target: `${SU_} EvolvingSvd#row`, self: evolving, rare: 2, slots: (g) => [I(g.int(0, 5), [-1, 6, 1.5, NaN, "1"])] },
+    { target: `${SU_} EvolvingSvd.fromFactors`, slots: (g, backend) => [X(svd(plainMatrix(g, 5, 3, 0)), [null, {}, { U: [], s: [], V: [] }]), O({ backend })] },
+    { target: `${SU_} EvolvingSvd.load`, rare: 2, slots: (g, backend) => [X(fx().evolving.save(), [null, "{", "{}", 5, {}]), O({ backend })] },
+    { target: `${SU_} EvolvingSvd.fromBytes`, rare: 2, slots: (g, backend) => [X(fx().evolving.toBytes(), [null, new Uint8Array(4), fx().evolving.toBytes().subarray(0, 30), "x"]), O({ backend })] },
+    { target: `${SU_} EvolvingSvd#updateWeightsAsync`, self: evolving, rare: 2, slots: (g) => [M(matrix(g, 6, 2)), M(matrix(g, 5, 2)), O({}, LONG)] },
+    { target: `${SU_} EvolvingSvd#addColumnsAsync`, self: evolving, rare: 2, slots: (g) => [M(matrix(g, 6, g.int(1, 2))), O({}, LONG)] },
+    { target: `${MCP} CompletionModel#withIds`, self: () => fx().model, slots: () => [X({ rowIds: ["a", "b", "c", "d", "e", "f"], colIds: ["1", "2", "3", "4", "5"] }, [null, 5, { rowIds: ["a"], colIds: ["1"] }, { rowIds: [1, 2, 3, 4, 5, 6], colIds: ["1", "2", "3", "4", "5"] }])] },
+    { target: "@lowrank/matrix-completion/spark readSparkAlsMetadata", slots: () => [X(fx().sparkFiles, [null, new Map(), {}, "x"])] },
     // ---- tensor-network
     { target: `${TNP} tucker`, slots: (g, backend) => [T(tensor(g, [3, g.int(2, 4), 3])), O({ backend, rank: [2, 2, 2], method: pick(g, ["hosvd", "st-hosvd", "hooi"]), maxIter: 3 }, LONG)] },
     { target: `${TNP} cp`, slots: (g, backend) => [T(tensor(g, [3, g.int(2, 4), 2])), O({ backend, rank: g.int(1, 2), maxIter: 4 }, { long: true, ints: ["rank", "maxIter"] })] },
@@ -100,7 +109,11 @@ export function packageRecipes(fx: () => Fixtures): Recipe[] {
     { target: `${TNP} serialize`, slots: () => [X(fx().tt, [null, 5, "x"])] },
     { target: `${TNP} deserialize`, slots: () => [X(TN.serialize(fx().tt), [null, "{", "{}", 5, {}])] },
     { target: `${TNP} coreShape`, rare: 3, slots: (g, backend) => [T(tensor(g, [3, 3, 3])), O({ backend, budget: 15 }, LONG)] },
+    { target: `${TNP} compressionRatio`, slots: () => [X(fx().tt, [null, {}, 5])] },
     // ---- sensitivity-sampling
+    { target: `${SSP} serialize`, slots: (g) => [X({ scores: plainMatrix(g, 1, 4, 0).data, n: 4 }, [null, 5, "x", []]), X("leverage")] },
+    { target: `${SSP} deserialize`, slots: (g) => [X(SS.serialize({ scores: plainMatrix(g, 1, 4, 0).data }, "leverage"), [null, "{", "{}", 5, {}])] },
+    { target: `${SSP} OnlineLewisSampler.create`, slots: (g, backend) => [S(g.int(1, 5), [0, 1e6, 1e9]), O({ backend, seed: 1, p: pick(g, [1, 1.5, 3]) }, { ints: ["batchSize"] })] },
     { target: `${SSP} leverageScores`, slots: (g, backend) => [M(matrix(g, g.int(3, 12), g.int(1, 3))), O({ backend, method: pick(g, ["qr", "sketch"]), seed: 1 }, { ints: ["sketchSize", "threads"] })] },
     { target: `${SSP} leverageScoresAsync`, slots: (g, backend) => [M(matrix(g, g.int(3, 12), g.int(1, 3))), O({ backend }, LONG)] },
     { target: `${SSP} rootLeverageScores`, slots: (g, backend) => [M(matrix(g, g.int(3, 12), g.int(1, 3))), N(pick(g, [1, 1.5, 3]), [0, -1, NaN, Infinity, "1"]), O({ backend })] },

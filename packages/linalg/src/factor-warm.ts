@@ -67,24 +67,25 @@ export function warmBlockedQr(k: LinalgKernels, arena: Arena): void {
   }
 }
 
-/** Order of warmDivideAndConquer's matrix: two levels of merges above leaves of 15. */
-const WARM_DC_N = 60;
+/** Order of warmDivideAndConquer's matrix: one merge of two leaves of 20; two panels of the reduction and of Qᵀ. */
+const WARM_DC_N = 40;
 
 /** Bytes warmDivideAndConquer takes from the arena (about 1.5 MiB, mostly the GEMM packing scratch; released after). */
 export const WARM_DC_BYTES = 8 * (2 * WARM_DC_N * WARM_DC_N + 4 * WARM_DC_N + tridiagonalDcWorkSize(WARM_DC_N) +
   Math.max(tridiagonalApplyQtWorkSize(WARM_DC_N, WARM_DC_N), tridiagonalizeBlockedWorkSize(WARM_DC_N))) + 16 * 16;
 
 /**
- * Runs eigh's divide-and-conquer path three times on a 60 x 60 matrix (the
+ * Runs eigh's divide-and-conquer path twice on a 40 x 40 matrix (the
  * blocked reduction, the merges with secularEigen and their GEMMs, tridiagonalApplyQt),
- * then gives the arena back. The caller reserved WARM_DC_BYTES.
+ * then gives the arena back (about 8 ms of init's CPU time at 60 x 60 and
+ * three rounds it was 30 ms). The caller reserved WARM_DC_BYTES.
  */
 export function warmDivideAndConquer(k: LinalgKernels, arena: Arena): void {
   const n = WARM_DC_N, mark = arena.mark();
   const A = arena.f64(n * n), E = arena.f64(n * n), d = arena.f64(n), e = arena.f64(n), tau = arena.f64(n);
   const buf = arena.f64(tridiagonalDcWorkSize(n));
   const wa = arena.f64(Math.max(tridiagonalApplyQtWorkSize(n, n), tridiagonalizeBlockedWorkSize(n)));
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 2; r++) {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = 1 / (1 + i + j + r) + (i === j ? (i % 7) - 3 : 0);
     k.tridiagonalizeBlocked(n, A, n, d, e, tau, wa);
     tridiagonalDc(k, n, d, e, E, n, buf, 30 * n);

@@ -71,6 +71,7 @@ export function checkDim(n: unknown, name: string): number {
  */
 export function asF64(x: unknown, name: string, opts: { finite?: boolean } = {}): Float64Array {
   name = label(name);
+  opts ??= {};
   let out: Float64Array;
   if (x instanceof Float64Array) out = x;
   else if (isBigIntArray(x)) {

@@ -2,7 +2,7 @@
 // argument list, makes one bounded call and classifies what happened.
 import {
   abortedSignal, BAD_BACKENDS, BAD_CALLBACKS, BAD_CSR, BAD_INTS, BAD_MATRICES, BAD_NUMBERS, BAD_OPTION_OBJECTS, BAD_SIGNALS,
-  BAD_TENSORS, BAD_VECTORS, CallbackError, EXTREMES, Gen, show, throwingProgress, UNKNOWN_KEYS,
+  BAD_TENSORS, BAD_VECTORS, CallbackError, EXTREMES, fresh, Gen, show, throwingProgress, UNKNOWN_KEYS,
 } from "./fuzz-exports-values.js";
 import type { Kind, Slot } from "./fuzz-exports-recipes.js";
 
@@ -74,7 +74,7 @@ export function makeCall(g: Gen, slots: Slot[], mode: Exclude<Mode, "generic">):
       const pool = mode === "invalid" ? [...POOLS[s.kind], ...(s.bad ?? [])] : ODD[s.kind];
       if (pool.length === 0) call.mode = "valid";
       else {
-        args[i] = g.pick(pool);
+        args[i] = fresh(g.pick(pool));
         call.change = `arg ${i} = ${show(args[i])}`;
       }
     }
@@ -97,14 +97,14 @@ function mutateOptions(g: Gen, call: Call, i: number, s: Slot, mode: "invalid" |
       o[k] = typeof o[k] === "number" ? g.pick(EXTREMES.filter((x) => x >= 0 && x <= 1e308)) : undefined;
       call.change = `opts.${k} = ${show(o[k])}`;
     } else {
-      call.args[i] = g.pick(ODD.opts);
+      call.args[i] = fresh(g.pick(ODD.opts));
       call.change = `opts = ${show(call.args[i])}`;
     }
     return;
   }
   const r = g.int(0, 9);
   if (r <= 1) {
-    call.args[i] = g.pick(BAD_OPTION_OBJECTS);
+    call.args[i] = fresh(g.pick(BAD_OPTION_OBJECTS));
     call.change = `opts = ${show(call.args[i])}`;
   } else if (r <= 3) {
     const k = g.pick(UNKNOWN_KEYS);
@@ -119,10 +119,10 @@ function mutateOptions(g: Gen, call: Call, i: number, s: Slot, mode: "invalid" |
     call.change = `opts.${k} = ${show(o[k])}`;
   } else if (keys.length > 0) {
     const k = g.pick(keys);
-    o[k] = g.pick(badOptionValues(k, o[k], s.ints ?? []));
+    o[k] = fresh(g.pick(badOptionValues(k, o[k], s.ints ?? [])));
     call.change = `opts.${k} = ${show(o[k])}`;
   } else {
-    call.args[i] = g.pick(BAD_OPTION_OBJECTS);
+    call.args[i] = fresh(g.pick(BAD_OPTION_OBJECTS));
     call.change = `opts = ${show(call.args[i])}`;
   }
 }

@@ -199,6 +199,20 @@ export function throwingProgress(): () => never {
   };
 }
 
+/**
+ * A copy of a pooled value, so that a call writing into its argument (an
+ * in-place fill, shuffle or axpy) cannot change the pool for later cases.
+ */
+export function fresh<T>(v: T, depth = 0): T {
+  if (depth > 4 || v === null || typeof v !== "object") return v;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return (v as unknown as { slice(): T }).slice();
+  if (Array.isArray(v)) return v.map((x) => fresh(x, depth + 1)) as T;
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fresh(x, depth + 1)])) as T;
+  }
+  return v;
+}
+
 /** A one-line description of a value for failure messages. */
 export function show(v: unknown, depth = 0): string {
   try {

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATASETS_RECIPES, LINALG_RECIPES, type Backend, type Recipe } from "./fuzz-exports-recipes.js";
 import { makeFixtures, packageRecipes, type Fixtures } from "./fuzz-exports-recipes2.js";
 import { classify, DEFECTS, makeCall, type Mode, type Verdict } from "./fuzz-exports-run.js";
-import { BAD_INTS, BAD_MATRICES, BAD_OPTION_OBJECTS, BAD_TENSORS, BAD_VECTORS, Gen, show, UNKNOWN_KEYS } from "./fuzz-exports-values.js";
+import { BAD_INTS, BAD_MATRICES, BAD_OPTION_OBJECTS, BAD_TENSORS, BAD_VECTORS, fresh, Gen, show, UNKNOWN_KEYS } from "./fuzz-exports-values.js";
 
 const MODULES = [
   "@lowrank/linalg", "@lowrank/matrix-completion", "@lowrank/matrix-completion/spark", "@lowrank/svd-update",
@@ -241,7 +241,7 @@ async function runOne(t: Target, g: Gen, i: number): Promise<void> {
     mode = c.mode;
   } else {
     const n = g.int(0, Math.max(1, t.arity) + 1);
-    args = Array.from({ length: n }, () => g.pick(HOSTILE));
+    args = Array.from({ length: n }, () => fresh(g.pick(HOSTILE)));
     change = "hostile arguments";
   }
   const full = withSelf ? [self, ...args] : args;

@@ -43,6 +43,7 @@ export function describe(x: unknown): string {
  */
 export function checkSize(count: number, name: string, limit = MAX_ENTRIES): void {
   name = label(name);
+  if (typeof limit !== "number") throw new LowrankError("INVALID_ARGUMENT", `${name}: the limit must be a number, got ${describe(limit)}`);
   // Infinity (a product that overflowed) is TOO_LARGE below; NaN, negative and fractional counts are not counts.
   if (typeof count !== "number" || !(count >= 0) || (Number.isFinite(count) && !Number.isInteger(count))) {
     throw new LowrankError("INVALID_ARGUMENT", `${name}: a count of entries must be an integer >= 0, got ${typeof count === "number" ? count : describe(count)}`);

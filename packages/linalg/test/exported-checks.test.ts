@@ -14,6 +14,7 @@ describe("exported checks refuse any argument with a LowrankError", () => {
     for (const c of [-1, NaN, 1.5, "3", null, Symbol("c")]) await expectCode(() => checkSize(c as number, "count"), "INVALID_ARGUMENT");
     await expectCode(() => checkSize(Infinity, "count"), "TOO_LARGE");
     await expectCode(() => checkSize(Infinity, Symbol("n") as never), "TOO_LARGE");
+    await expectCode(() => checkSize(0, "count", Symbol("l") as never), "INVALID_ARGUMENT");
     expect(() => checkSize(0, "count")).not.toThrow();
     expect(() => checkSize(2 ** 20, "count")).not.toThrow();
   });

@@ -61,7 +61,7 @@ function neighbourFill(X: Tensor, known0: Uint8Array): Float64Array {
   return Y;
 }
 
-type Fit = { completion?: { model: string; rank?: number; modes?: number[]; order?: number } };
+type Fit = { completion?: { model: string; rank?: number[]; modes?: number[]; order?: number } };
 const methods: [string, (X: Tensor, mask: Uint8Array) => Promise<Fit>][] = [
   ["tucker", (X, mask) => tucker(X, { mask })],
   ["cp", (X, mask) => cp(X, { mask })],
@@ -87,7 +87,7 @@ for (const [name, X] of images) {
     const Y = reconstruct(fit as never).data;
     const kept = Y.map((v, i) => (mask[i] ? X.data[i] : v));
     const c = fit.completion!;
-    chosen.add(c.model === "smooth" ? `smooth, order ${c.order}, modes ${c.modes!.join(",")}` : `rank ${c.rank}`);
+    chosen.add(c.model === "smooth" ? `smooth, order ${c.order}, modes ${c.modes!.join(",")}` : `ranks ${c.rank!.join(",")}`);
     // The reconstruction's own PSNR in brackets when it differs (a low-rank model does not keep the observed pixels).
     const own = psnr(X, Y), all = psnr(X, kept);
     cells.push(Math.abs(own - all) < 0.005 ? all.toFixed(2) : `${all.toFixed(2)} (${own.toFixed(2)})`);

@@ -10,8 +10,8 @@ import { extreme, magnitude, scaled } from "./scaling.js";
 export interface CompletionChoice {
   /** `low-rank`: the format's fit at `rank`; `smooth`: the interpolation along `modes`, stored exactly in the format. */
   model: "low-rank" | "smooth";
-  /** The rank of the chosen fit (low-rank). */
-  rank?: number;
+  /** The ranks of the chosen fit (low-rank): Tucker's multilinear rank, CP's [R], the TT or TR bond ranks. */
+  rank?: number[];
   /** The modes the interpolation smooths along (smooth). */
   modes?: number[];
   /** Its differences: 1 first (harmonic interpolation), 2 second (quadratic variation). */
@@ -23,16 +23,24 @@ export interface CompletionChoice {
 /** How one format takes part: its fit at a rank, its dense value, and its exact form of a full tensor. */
 export interface CompletionFormat<R> {
   /**
-   * The format's completion of X observed on `mask` at ladder rung `rank`
+   * The format's completion of X observed on `mask` at ranks `rank`
    * (`final`: the fit returned, on every observed entry; `attempt` > 0: a
    * retry of it from another start).
    */
-  fit: (X: Tensor, mask: Uint8Array, rank: number, final: boolean, attempt: number) => Promise<R>;
+  fit: (X: Tensor, mask: Uint8Array, rank: number[], final: boolean, attempt: number) => Promise<R>;
+  /** The ranks of ladder rung r (each capped where the format allows no more). */
+  rung: (r: number) => number[];
+  /**
+   * Whether ranks r may be fitted, after lowering one of the best rung's
+   * ranks; absent: the rung is not refined (Tucker's is: its rungs are
+   * uniform, a tensor's multilinear rank seldom is).
+   */
+  valid?: (rank: number[]) => boolean;
   /** The dense tensor of a result. */
   dense: (result: R) => Promise<Float64Array>;
   /** The format holding the full tensor X exactly (up to rounding). */
   exact: (X: Tensor) => Promise<R>;
-  /** Starts the final fit may take (1 for a format whose start is not random). */
+  /** Starts a fit may take (1 for a format whose start is not random). */
   attempts: number;
   /** Highest rung of the ladder. */
   maxRank: number;
@@ -214,6 +222,7 @@ const SMOOTH_FOLDS = 5, SMOOTH_HELD = 20000;
  * candidates are compared on up to SMOOTH_FOLDS folds of held-out entries
  * (errors pooled); the format's fits at ranks 1, 2, ... on the first fold, until its
  * held-out error has not improved for PATIENCE rungs, is exact, or `maxRank`.
+ * Each rank of the best rung is then lowered while that lowers the error.
  * The least first-fold error wins (a smooth model only when strictly better),
  * and is refitted on every observed entry.
  */
@@ -255,18 +264,45 @@ export async function autoComplete<R extends object>(X0: Tensor, mask: Uint8Arra
     if (c.pooled < smooth.pooled) smooth = c;
   }
   const trained = Int32Array.from(indices(train)), observed = Int32Array.from(indices(mask));
-  let best: { rank: number; err: number; fitted: number } | null = null;
-  for (let rank = 1, worse = 0; rank <= f.maxRank && worse < PATIENCE; rank++) {
-    f.check();
-    const Y = scaled(await f.dense(await f.fit(X0, train, rank, false, 0)), sc);
-    const err = heldError(X.data, Y, held);
-    if (!best || err < best.err) {
-      best = { rank, err, fitted: heldError(X.data, Y, trained) };
+  // A fit on the training entries: its held-out error, and its error on those entries.
+  // A fit no better than the best so far is retried from other starts: ALS from one random
+  // start can stall where another recovers the tensor exactly (TR rank 2 from 27% of its entries).
+  type Scored = { rank: number[]; err: number; fitted: number };
+  let best: Scored | null = null;
+  const tryRank = async (rank: number[]): Promise<Scored> => {
+    let out: Scored | null = null;
+    for (let attempt = 0; attempt < f.attempts && (!out || !best || !(out.err < best.err)); attempt++) {
+      f.check();
+      const Y = scaled(await f.dense(await f.fit(X0, train, rank, false, attempt)), sc);
+      const err = heldError(X.data, Y, held);
+      if (!out || err < out.err) out = { rank, err, fitted: heldError(X.data, Y, trained) };
+    }
+    return out!;
+  };
+  let last = "";
+  for (let r = 1, worse = 0; r <= f.maxRank && worse < PATIENCE; r++) {
+    const rank = f.rung(r);
+    if (rank.join() === last) break;
+    last = rank.join();
+    const c = await tryRank(rank);
+    if (!best || c.err < best.err) {
+      best = c;
       worse = 0;
     } else {
       worse++;
     }
     if (best.err <= EXACT) break;
+  }
+  // Then each rank of the best rung lowered while that helps (a multilinear rank [2, 3, 2] is not a rung).
+  for (let k = 0; f.valid && best && best.err > EXACT && k < best.rank.length; k++) {
+    while (best.rank[k] > 1) {
+      const rank = best.rank.slice();
+      rank[k]--;
+      if (!f.valid(rank)) break;
+      const c = await tryRank(rank);
+      if (!(c.err < best.err)) break;
+      best = c;
+    }
   }
   if (smooth && (!best || smooth.err < best.err)) {
     let Y = smoothFill(X, mask, smooth.modes, 1, undefined, f.check);
@@ -277,7 +313,7 @@ export async function autoComplete<R extends object>(X0: Tensor, mask: Uint8Arra
   // The final fit from up to f.attempts starts: ALS can stall in a poor local minimum from one start
   // where the fit on the training entries did not; a fit within twice its error there is kept.
   let result: R | null = null, least = Infinity;
-  for (let attempt = 0; attempt < f.attempts && least > 2 * best!.fitted + 1e-8; attempt++) {
+  for (let attempt = 0; attempt < Math.max(f.attempts, 1) && least > 2 * best!.fitted + 1e-8; attempt++) {
     f.check();
     const fit = await f.fit(X0, mask, best!.rank, true, attempt);
     const err = heldError(X.data, scaled(await f.dense(fit), sc), observed);

@@ -48,7 +48,9 @@ export async function tuckerAuto(input: TensorLike, opts: Omit<TuckerOptions, "r
   const { X, mask, check, dense } = common("tucker", input, opts);
   const f: CompletionFormat<TuckerResult> = {
     // Imputation converges linearly: the final fit gets 500 iterations unless told.
-    fit: (Y, m, r, final) => tucker(Y, { ...opts, maxIter: opts.maxIter ?? (final ? 500 : LADDER_ITER), mask: m, rank: tuckerRungs(Y.shape, r) }),
+    fit: (Y, m, rank, final) => tucker(Y, { ...opts, maxIter: opts.maxIter ?? (final ? 500 : LADDER_ITER), mask: m, rank }),
+    rung: (r) => tuckerRungs(X.shape, r),
+    valid: (rank) => rank.every((r) => r * r <= rank.reduce((a, b) => a * b, 1)),
     dense,
     // The full tensor as its own core with identity factors.
     exact: async (Y) => ({
@@ -107,10 +109,11 @@ export async function cpAuto(input: TensorLike, opts: Omit<CpOptions, "rank">): 
   const { X, mask, check, dense } = common("cp", input, opts);
   const f: CompletionFormat<CpResult> = {
     fit: (Y, m, r, final, attempt) => {
-      const o = { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, rank: r };
+      const o = { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, rank: r[0] };
       return cp(Y, attempt === 0 ? o : { ...o, init: "random", seed: (opts.seed ?? 0) + attempt });
     },
     dense,
+    rung: (r) => [r],
     exact: async (Y) => exactCp(Y),
     attempts: 3,
     maxRank: 64,
@@ -133,7 +136,8 @@ export async function trainAuto(input: TensorLike, opts: TensorTrainOptions): Pr
   const { X, mask, check, dense } = common("tensorTrain", input, opts);
   const f: CompletionFormat<TensorNetwork & { errors?: number[] }> = {
     fit: (Y, m, r, final, attempt) =>
-      tensorTrain(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, maxRank: trainRungs(Y.shape, r), seed: (opts.seed ?? 0) + attempt }),
+      tensorTrain(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, maxRank: r, seed: (opts.seed ?? 0) + attempt }),
+    rung: (r) => trainRungs(X.shape, r),
     dense,
     exact: (Y) => tensorTrain(Y, { backend: opts.backend, signal: opts.signal }),
     attempts: 3,
@@ -149,6 +153,7 @@ export async function ringAuto(input: TensorLike, opts: TensorRingOptions): Prom
   const f: CompletionFormat<TensorRingResult> = {
     fit: (Y, m, r, final, attempt) =>
       tensorRing(Y, { ...opts, maxIter: opts.maxIter ?? (final ? undefined : LADDER_ITER), mask: m, method: "als", rank: r, seed: (opts.seed ?? 0) + attempt }),
+    rung: (r) => X.shape.map(() => r),
     dense,
     exact: (Y) => tensorRing(Y, { backend: opts.backend, signal: opts.signal }),
     attempts: 3,

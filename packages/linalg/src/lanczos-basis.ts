@@ -18,7 +18,7 @@ export type LanczosWorkspace = Workspace<LanczosKernels>;
  * them): returns the function that frees everything allocated since (nothing
  * to free on js). Call it in a `finally`.
  */
-export function openScope(ws: Workspace<never> | Workspace): () => void {
+export function openScope(ws: object): () => void {
   if (!(ws instanceof WasmWorkspace)) return () => {};
   const arena = ws.instance.arena, mark = arena.mark();
   return () => arena.release(mark);

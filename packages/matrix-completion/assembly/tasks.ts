@@ -67,10 +67,10 @@ export function alsHalfStepTask(job: usize, t: i32, scratch: usize): void {
 /**
  * The BPMF job (bytes): i32 n 0, k 4, ptr 8, idx 12, vals 16, F 20, otherBias 24,
  * X 28, ownBias 32, Lam 36, h0 40, fitBias 44, z 48, work 52 (the threads'
- * scratch), work stride 56, slots 60, stamp 64, next slot 68, failed rows 72;
- * f64 mu 80, alpha 88.
+ * scratch), work stride 56, slots 60, stamp 64, next slot 68, failed rows 72,
+ * M 76, meanBias 80; f64 mu 88, alpha 96.
  */
-export const BPMF_JOB_BYTES: i32 = 96;
+export const BPMF_JOB_BYTES: i32 = 104;
 
 /** Task t of the BPMF job: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS), sampled as bpmfHalfStep samples them (each row has its own normals). */
 export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
@@ -81,8 +81,8 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
   const failed = bpmfRows(
     i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
     <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
-    load<f64>(job, 80), load<f64>(job, 88), <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), load<i32>(job, 44),
-    <usize>load<u32>(job, 48), work,
+    load<f64>(job, 88), load<f64>(job, 96), <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), load<i32>(job, 44),
+    <usize>load<u32>(job, 48), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), work,
   );
   if (failed == 0) return;
   if (ASC_FEATURE_THREADS) atomic.add<i32>(job + 72, failed);

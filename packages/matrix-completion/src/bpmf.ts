@@ -3,10 +3,12 @@
 // coordinate of each side's latent vector (so the Normal-Wishart hyperprior
 // covers them too) and the noise precision drawn from its Gamma conditional.
 // Each sweep draws V's hyperparameters, V's rows, U's hyperparameters, U's
-// rows and the noise precision; after `burnIn` sweeps every sweep's sample
-// is kept. The model predicts the average of the kept samples' predictions
-// exactly: its factors are the kept samples side by side, scaled by
-// 1 / sqrt(S), so U_i · V_j = (1/S) Σ_s u_i^s · v_j^s (rank k · S). The
+// rows and the noise precision; after `burnIn` sweeps every sweep is kept.
+// The model predicts the average over the kept sweeps exactly: its factors
+// are the kept sweeps side by side, scaled by 1 / sqrt(S), so
+// U_i · V_j = (1/S) Σ_s ū_i^s · v_j^s (rank k · S), where ū_i^s is the mean of
+// row i's conditional given V^s (Rao-Blackwellised: the expectation of
+// u_i^s · v_j^s given V^s, with less noise than the sample itself). The
 // values are standardised (mean and RMS deviation) for the run, so the
 // hyperprior means the same on any scale. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
 import { LowrankError, Rng } from "@lowrank/linalg";
@@ -21,7 +23,7 @@ const A0 = 1, B0 = 1;
 /** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, and the two prediction sums. */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return Math.max(n, m) * d + 2 * (d * d + d) + slots * (d * d + d) + nnz + validationNnz;
+  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * (d * d + d) + nnz + validationNnz;
 }
 
 /** Kept samples of a run with these settings (each widens the model by k). */
@@ -38,6 +40,8 @@ export async function iterateBpmf(
   const take = (len: number) => st.work.subarray(off, (off += len));
   const z = take(Math.max(n, m) * d), LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
   const work = take(slots * (dd + d)), acc = take(nnz);
+  // Each row's conditional mean (the half-step writes them): U's are what the model averages (see below).
+  const means = take(Math.max(n, m) * k), meanBias = take(Math.max(n, m));
   const v = st.validation;
   const vacc = take(v ? v.nnz : 0);
   // Standardise the values (the run's copies): v -> (v - mu) / scale.
@@ -83,29 +87,32 @@ export async function iterateBpmf(
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
     K.rngFill(rng, z.subarray(0, m * d), true);
-    failed += K.bpmfHalfStep(m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, z, work);
+    failed += K.bpmfHalfStep(m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, z, means, meanBias, work);
     if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper)) {
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
     K.rngFill(rng, z.subarray(0, n * d), true);
-    failed += K.bpmfHalfStep(n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, z, work);
+    failed += K.bpmfHalfStep(n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, z, means, meanBias, work);
+    // Rao-Blackwellised: U's conditional means given this V in place of U's sample (the same expectation, less noise).
+    const Ua = means, ba = meanBias;
     const keep = iteration > burnIn;
     // During burn-in the sums hold the current sample alone; from the first kept sample on, the kept samples' sum.
     if (!keep || kept === 0) {
       acc.fill(0);
       vacc.fill(0);
     }
-    // The pass that adds this sample's predictions also gives its squared error, for the noise precision.
-    const sse = K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, acc);
+    // The noise precision from this sample's squared error; the sums add U's conditional means against this V.
+    const sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
+    K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.rowVals, Ua, st.V, ba, st.colBias, acc);
     if (!Number.isFinite(sse) || failed > 0) {
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
     alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);
-    if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, st.U, st.V, st.rowBias, st.colBias, vacc);
+    if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
     if (keep) {
-      store(st.U, Us, n);
+      store(Ua, Us, n);
       store(st.V, Vs, m);
-      for (let i = 0; i < n; i++) rb[i] += st.rowBias[i];
+      for (let i = 0; i < n; i++) rb[i] += ba[i];
       for (let j = 0; j < m; j++) cb[j] += st.colBias[j];
       kept++;
     }

@@ -30,7 +30,10 @@ export interface CompleteOptions {
   biasLambda?: number;
   /** Clamp predictions to the range of the training values, as rating scales are bounded (default true for als and bpmf, false otherwise). */
   clip?: boolean;
-  /** Iterations, each one V half-step and one U half-step (default 30 Gibbs sweeps for bpmf, 20 for als, 100 for altmin / robust-altmin). */
+  /**
+   * Iterations, each one V half-step and one U half-step (default 20 for als, 100 for altmin / robust-altmin; bpmf:
+   * Gibbs sweeps, 30 from 80k observations up, 30 · 80000 / |Omega| below, at most 100).
+   */
   maxIter?: number;
   /**
    * Stop when the training loss improves by less than tol (relative) in one iteration (default 1e-5 als, 1e-10
@@ -90,8 +93,12 @@ const MAX_INNER_LOOP = 1000;
  */
 const MAX_RANK = 1024;
 
-/** bpmf's default sweeps and burn-in (chosen on synthetic ratings, see the README). */
-const BPMF_SWEEPS = 30, BPMF_BURN_IN = 5;
+/**
+ * bpmf's default sweeps and burn-in (chosen on synthetic ratings, see the README): 30 sweeps from 80k observations
+ * up, more on fewer (a sweep costs O(|Omega| k²), and the average of a sparse posterior needs more samples), at most 100.
+ */
+const BPMF_BURN_IN = 5;
+const bpmfSweeps = (nnz: number): number => Math.max(30, Math.min(100, Math.round((30 * 80_000) / nnz)));
 
 const COMPLETE_OPTIONS = {
   rank: opt.int({ min: 1, max: MAX_RANK }),
@@ -169,7 +176,7 @@ export async function complete(observations: ObservationsInput, options: Complet
   }
   const settings: FitSettings = {
     method, k,
-    maxIter: o.maxIter ?? (als ? 20 : bpmf ? BPMF_SWEEPS : 100),
+    maxIter: o.maxIter ?? (als ? 20 : bpmf ? bpmfSweeps(obs.values.length) : 100),
     tol: o.tol ?? (als ? 1e-5 : bpmf ? 0 : 1e-10),
     lambda: lambdaOpt === "auto" ? 0 : lambdaOpt, // "auto": replaced by selectLambda below
     biasLambda: o.biasLambda ?? 5,

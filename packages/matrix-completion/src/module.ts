@@ -47,6 +47,7 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
   for (let q = 0; q < n * r; q++) F[q] = Math.cos(q);
   // BPMF's prior (identity precision, zero mean), one set of normals and a prediction sum.
   const lam = arena.f64((r + 1) * (r + 1)), h0 = arena.f64(r + 1), normals = arena.f64(n * (r + 1)), acc = arena.f64(nnz);
+  const means = arena.f64(n * r), meanBias = arena.f64(n);
   for (let t = 0; t <= r; t++) lam[t * (r + 2)] = 1;
   for (let q = 0; q < normals.length; q++) normals[q] = Math.sin(3 * q);
   const sketched = (sketch: SketchKind) => {
@@ -57,7 +58,7 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
   const halfSteps = [sketched("countsketch"), sketched("srht")];
   for (let rep = 0; rep < 10; rep++) {
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
-    k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, work);
+    k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work);
     k.bpmfAccumulate(nnz, r, ri, idx, vals, X, F, bias, zeros, acc);
     halfSteps[rep & 1]({ n, ptr, idx, vals, F, fRows: n, X, bias, zeros, seed: rep });
     k.squaredError(nnz, r, ri, idx, vals, X, F, bias, zeros, 0.5, -1, 1);

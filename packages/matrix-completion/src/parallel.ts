@@ -68,18 +68,18 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       return i[16];
     },
     // BPMF's Gibbs half-step: the same blocks of rows as ALS's, each thread sampling in its own d² + d of `work`.
-    bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, work) {
+    bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work) {
       const run = instance.tasks;
       const ntasks = Math.ceil(n / ALS_TASK_ROWS);
       const d = fitBias ? kk + 1 : kk, per = d * d + d;
       const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
       if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
-        return serial.bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, work);
+        return serial.bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
       }
       const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
       i.set([n, kk, p(ptr), p(idx), p(vals), p(F), p(otherBias), p(X), p(ownBias), p(Lam), p(h0), fitBias ? 1 : 0, p(z),
-        p(work), per * 8, run.threads, nextStamp(), 0, 0]);
-      new Float64Array(memory.buffer, bpmfJob + 80, 2).set([mu, alpha]);
+        p(work), per * 8, run.threads, nextStamp(), 0, 0, p(M), p(meanBias)]);
+      new Float64Array(memory.buffer, bpmfJob + 88, 2).set([mu, alpha]);
       run.run("bpmfHalfStepTask", bpmfJob, ntasks);
       return i[18];
     },

@@ -19,8 +19,8 @@ export function bindCompletion(instance: WasmInstance<Exports>): CompletionKerne
     ...bindLinalg(instance),
     alsHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted, fitBias, work) =>
       g.alsHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted ? 1 : 0, fitBias ? 1 : 0, work),
-    bpmfHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, work) =>
-      g.bpmfHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias ? 1 : 0, z, work),
+    bpmfHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work) =>
+      g.bpmfHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias ? 1 : 0, z, M, meanBias, work),
   };
   bound.set(instance, k);
   return k;

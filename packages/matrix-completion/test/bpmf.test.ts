@@ -48,11 +48,13 @@ describe("bpmf", () => {
     expect(Buffer.from(c.U.buffer).equals(Buffer.from(a.U.buffer))).toBe(false);
   });
 
-  it("is the default method; burnIn defaults to 5 sweeps (maxIter - 1 when that is less); tol stops once the averaged RMSE settles", async () => {
+  it("is the default method; 30 to 100 sweeps by size; burnIn defaults to 5 (maxIter - 1 when that is less); tol stops once the averaged RMSE settles", async () => {
+    // 4000 observations: 100 sweeps (30 · 80000 / 4000, at most 100).
     const byDefault = await complete(small, { rank: 2 });
     expect(byDefault.method).toBe("bpmf");
-    expect(byDefault.history.length).toBe(30);
-    expect(byDefault.rank).toBe(2 * 25);
+    expect(byDefault.history.length).toBe(100);
+    expect(byDefault.rank).toBe(2 * 95);
+    // (80k observations and more: 30 sweeps, held by als.test.ts's default fits.)
     // lambda without a method is ALS's option, and selects it.
     expect((await complete(small, { rank: 2, lambda: 0.1 })).method).toBe("als");
     expect((await complete(small, { rank: 2, biasLambda: 3 })).method).toBe("als");
@@ -96,7 +98,7 @@ describe("bpmf", () => {
     for (const backend of ["wasm", "js"] as const) {
       const bad: CompleteOptions[] = [
         { method: "bpmf", lambda: 0.1 }, { method: "bpmf", lambda: "auto" }, { method: "bpmf", biasLambda: 5 },
-        { lambda: 0.1, burnIn: 3 }, { method: "als", burnIn: 3 }, { method: "altmin", burnIn: 3 }, { method: "bpmf", maxIter: 5, burnIn: 5 }, { method: "bpmf", burnIn: 40 },
+        { lambda: 0.1, burnIn: 3 }, { method: "als", burnIn: 3 }, { method: "altmin", burnIn: 3 }, { method: "bpmf", maxIter: 5, burnIn: 5 }, { method: "bpmf", burnIn: 100 },
         { method: "bpmf", burnIn: -1 }, { method: "bpmf", burnIn: 1.5 }, { method: "bpmf", burnIn: "2" as never }, { method: "bpmf", burnIn: 1001 },
         { method: "bpmf", maxIter: 0 }, { method: "bpmf", tol: -1 }, { method: "bpmf", tol: NaN },
       ];

@@ -152,7 +152,9 @@ function checkModel(model: CompletionModel, c: Case, opts: CompleteOptions, what
   const kr = opts.method === "bpmf" ? model.rank : k;
   if (opts.method === "bpmf") {
     expect(model.rank % k).toBe(0);
-    expect(model.rank / k).toBeLessThanOrEqual((opts.maxIter ?? 40) - (opts.burnIn ?? Math.min(10, (opts.maxIter ?? 40) - 1)));
+    // The default sweeps depend on the size (30 to 100), the default burn-in is 5.
+    const sweeps = opts.maxIter ?? 100;
+    expect(model.rank / k).toBeLessThanOrEqual(sweeps - (opts.burnIn ?? Math.min(5, sweeps - 1)));
   }
   expect([model.rows, model.cols, model.rank, model.U.length, model.V.length]).toEqual([rows, cols, kr, rows * kr, cols * kr]);
   expectFinite(model, what);

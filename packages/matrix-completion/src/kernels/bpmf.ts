@@ -8,16 +8,16 @@ import { formNormal } from "./normal-solve.js";
 export function bpmfHalfStep(
   n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
-  z: Float64Array, work: Float64Array,
+  z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
 ): number {
-  return bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, work);
+  return bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
 }
 
 /** bpmfHalfStep on rows i0 <= i < i1 only (a task of the parallel half-step). */
 export function bpmfRows(
   i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
-  z: Float64Array, work: Float64Array,
+  z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
 ): number {
   const d = fitBias ? k + 1 : k;
   const G = work.subarray(0, d * d), b = work.subarray(d * d, d * d + d);
@@ -35,14 +35,27 @@ export function bpmfRows(
     }
     if (ok) {
       jsKernels.triangularSolve(true, false, false, d, 1, G, d, b, 1);
+      // The sample L⁻ᵀ (y + z) into X, then the mean L⁻ᵀ y into M (y kept in X's row meanwhile, as the kernel does).
+      X.set(b.subarray(0, k), i * k);
+      const yb = fitBias ? b[k] : 0;
       for (let r = 0; r < d; r++) b[r] += z[i * d + r];
       jsKernels.triangularSolve(true, true, false, d, 1, G, d, b, 1);
-      X.set(b.subarray(0, k), i * k);
+      for (let r = 0; r < k; r++) {
+        const t = b[r];
+        b[r] = X[i * k + r];
+        X[i * k + r] = t;
+      }
       ownBias[i] = fitBias ? b[k] : 0;
+      if (fitBias) b[k] = yb;
+      jsKernels.triangularSolve(true, true, false, d, 1, G, d, b, 1);
+      M.set(b.subarray(0, k), i * k);
+      meanBias[i] = fitBias ? b[k] : 0;
     } else {
       if (end > start) failed++;
       X.fill(0, i * k, i * k + k);
+      M.fill(0, i * k, i * k + k);
       ownBias[i] = 0;
+      meanBias[i] = 0;
     }
   }
   return failed;

@@ -30,14 +30,15 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * ownBias when fitBias) from its Gaussian conditional, precision
    * alpha Σ f fᵀ + Lam and mean its inverse times (alpha Σ t f + h0), design
    * f = [F_j, 1], target vals - mu - otherBias_j, using row i's standard
-   * normals z[i·d ..] (d = k + fitBias; Lam is d x d, lower triangle read).
+   * normals z[i·d ..] (d = k + fitBias; Lam is d x d, lower triangle read),
+   * and writes each row's conditional mean to M (n x k) and meanBias.
    * Rows without observations get zeros. `work` holds d² + d. Returns the
    * rows whose precision was not positive definite. O(|Omega| d² + n d³).
    */
   bpmfHalfStep(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
-    z: Float64Array, work: Float64Array,
+    z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
   ): number;
   /**
    * BPMF: acc[q] += p_q = rowBias[i] + colBias[j] + U_i · V_j at each listed position (one sample's predictions);

@@ -13,7 +13,7 @@ export const ALS_TASK_ROWS = 16;
 /** Bytes of the two job blocks (assembly/tasks.ts gives their layouts). */
 export const ALS_JOB_BYTES = 96;
 export const SSE_JOB_BYTES = 64;
-export const BPMF_JOB_BYTES = 96;
+export const BPMF_JOB_BYTES = 104;
 export const SKETCH_JOB_BYTES = 128;
 /** Rows of one piece of robust-altmin's passes over a block (assembly/tasks.ts). */
 export const SKETCH_TASK_ROWS = 4;
@@ -36,14 +36,14 @@ export function alsHalfStepTask(j: AlsJob, t: number): number {
 export interface BpmfJob {
   n: number; k: number; ptr: Int32Array; idx: Int32Array; vals: Float64Array; F: Float64Array; otherBias: Float64Array;
   X: Float64Array; ownBias: Float64Array; mu: number; alpha: number; Lam: Float64Array; h0: Float64Array; fitBias: boolean;
-  z: Float64Array; work: Float64Array;
+  z: Float64Array; M: Float64Array; meanBias: Float64Array; work: Float64Array;
 }
 
 /** Task t: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS) as bpmfHalfStep samples them; returns their failed rows. O(rows' work). */
 export function bpmfHalfStepTask(j: BpmfJob, t: number): number {
   const i0 = t * ALS_TASK_ROWS;
   if (i0 >= j.n) return 0;
-  return bpmfRows(i0, Math.min(j.n, i0 + ALS_TASK_ROWS), j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.work);
+  return bpmfRows(i0, Math.min(j.n, i0 + ALS_TASK_ROWS), j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work);
 }
 
 /** squaredError's arguments and one partial sum per chunk. */

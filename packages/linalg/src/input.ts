@@ -100,7 +100,7 @@ export function asVector(x: unknown, name: string, opts: InputOptions & { length
     v = t.data;
   } else v = asF64(x, name, { finite });
   if (opts.length !== undefined && v.length !== opts.length) {
-    throw new LowrankError("SHAPE", `${name} has length ${v.length}, expected ${opts.length}`);
+    throw new LowrankError("SHAPE", `${name} has length ${v.length}, expected ${String(opts.length)}`);
   }
   if (!opts.allowEmpty && v.length === 0) throw new LowrankError("EMPTY", `${name} is empty`);
   return v;
@@ -136,7 +136,7 @@ export function asTensor(x: unknown, name: string, opts: InputOptions & { order?
     if (finite) checkFiniteValues(data, name);
     if (data === x.data && Array.isArray(x.shape) && shape.every((d, i) => d === (x.shape as number[])[i])) {
       if (opts.order !== undefined && shape.length !== opts.order) {
-        throw new LowrankError("SHAPE", `${name} has ${shape.length} modes, expected ${opts.order}`);
+        throw new LowrankError("SHAPE", `${name} has ${shape.length} modes, expected ${String(opts.order)}`);
       }
       if (!opts.allowEmpty && (shape.length === 0 || shape.includes(0))) throw new LowrankError("EMPTY", `${name} is empty (shape [${shape}])`);
       return { shape, data };
@@ -148,7 +148,7 @@ export function asTensor(x: unknown, name: string, opts: InputOptions & { order?
   } else {
     throw new LowrankError("INVALID_ARGUMENT", `${name} must be a tensor: { shape, data }, an ndarray or nested arrays; got ${describe(x)}`);
   }
-  if (opts.order !== undefined && shape.length !== opts.order) throw new LowrankError("SHAPE", `${name} has ${shape.length} modes, expected ${opts.order}`);
+  if (opts.order !== undefined && shape.length !== opts.order) throw new LowrankError("SHAPE", `${name} has ${shape.length} modes, expected ${String(opts.order)}`);
   if (!opts.allowEmpty && (shape.length === 0 || shape.includes(0))) throw new LowrankError("EMPTY", `${name} is empty (shape [${shape}])`);
   return { shape, data };
 }

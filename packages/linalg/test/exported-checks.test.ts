@@ -5,7 +5,7 @@
 import { expectCode } from "@lowrank/test-utils";
 import { describe, expect, it } from "vitest";
 import {
-  asCsr, asF64, asIndices, asMatrix, asTensor, asVector, BACKEND, checkDense, checkDim, checkFinite, checkSize, decodeTypedArrays, encodeTypedArrays,
+  asCsr, asF64, asIndices, asMatrix, asTensor, asVector, BACKEND, checkDense, checkDim, checkVector, checkFinite, checkSize, decodeTypedArrays, encodeTypedArrays,
   internalError, LongRun, LowrankError, readOptions,
 } from "../src/index.js";
 
@@ -40,6 +40,8 @@ describe("exported checks refuse any argument with a LowrankError", () => {
     expect(asMatrix([[1, 2]], "A", null as never)).toEqual({ rows: 1, cols: 2, data: Float64Array.of(1, 2) });
     expect(checkDense([[1, 2]] as never, "A", null as never).cols).toBe(2);
     expect(asF64([1, 2], "x", null as never)).toEqual(Float64Array.of(1, 2));
+    await expectCode(() => checkVector([1, 2], "x", Symbol("n") as never), "SHAPE");
+    await expectCode(() => asTensor({ shape: [2], data: [1, 2] }, "X", { order: Symbol("o") as never }), "SHAPE");
   });
 
   it("readOptions and the option checks: a schema that is not one, or a path that is not a string, is INVALID_ARGUMENT", async () => {

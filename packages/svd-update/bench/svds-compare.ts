@@ -1,9 +1,10 @@
 // truncatedSvd's default method (Lanczos, tol 1e-10) against scipy's svds
 // (ARPACK, its default tol 0 = machine precision) on the four reference
 // matrices at ranks 16 and 50, one thread each, alternated in one session:
-// each round runs lowrank's Lanczos, svds (a Python process kept open,
-// bench/svds.py --serve, timed inside Python) and lowrank's randomized method
-// (its defaults) once, in that order; medians over the rounds. Errors: max_i
+// each round runs lowrank's Lanczos, svds with singular vectors (as
+// truncatedSvd returns them), svds for the values only (a Python process kept
+// open, bench/svds.py --serve, timed inside Python) and lowrank's randomized
+// method (its defaults) once, in that order; medians over the rounds. Errors: max_i
 // |σ_i − σ_i(ref)| / σ_i(ref) against svds with tol 1e-12 (test/data).
 // Prints a markdown table. Run from packages/svd-update:
 //   node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx bench/svds-compare.ts
@@ -39,8 +40,8 @@ async function svdsServer(file: string) {
   const next = async () => JSON.parse((await lines.next()).value as string);
   await next();
   return {
-    async run(k: number, tol: number): Promise<{ ms: number; s: number[] }> {
-      py.stdin!.write(`${k} ${tol}\n`);
+    async run(k: number, tol: number, vectors: boolean): Promise<{ ms: number; s: number[] }> {
+      py.stdin!.write(`${k} ${tol} ${vectors ? 1 : 0}\n`);
       return next();
     },
     close: () => py.stdin!.end(),
@@ -52,8 +53,8 @@ const cases: [ReferenceName, number][] = process.env.CASES
   : (["synthetic", "spam", "sotu-address", "sotu-paragraph"] as ReferenceName[]).flatMap((n) => [[n, 16], [n, 50]] as [ReferenceName, number][]);
 
 console.log(`variant ${relaxed ? "relaxed-simd" : "simd"}, ${ROUNDS} rounds, load average at start ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-console.log("| matrix | k | lanczos ms | svds ms | lanczos / svds | lanczos σ err | lanczos residual | restarts | svds σ err | randomized ms | randomized σ err |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log("| matrix | k | lanczos ms | svds ms | lanczos / svds | svds values-only ms | lanczos / values-only | lanczos σ err | lanczos residual | restarts | svds σ err | randomized ms | randomized σ err |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const byMatrix = new Map<ReferenceName, number[]>();
 for (const [name, k] of cases) byMatrix.set(name, [...(byMatrix.get(name) ?? []), k]);
 for (const [name, ranks] of byMatrix) {
@@ -66,21 +67,22 @@ for (const [name, ranks] of byMatrix) {
     // One untimed call of each first (compilation, caches).
     await truncatedSvd(A, { rank: k });
     await truncatedSvd(A, { rank: k, method: "randomized", seed: 1 });
-    await py.run(k, 0);
-    const lz: number[] = [], sv: number[] = [], rd: number[] = [];
+    await py.run(k, 0, true);
+    const lz: number[] = [], sv: number[] = [], sv0: number[] = [], rd: number[] = [];
     let lr = await truncatedSvd(A, { rank: k }), rr = lr, sr = { ms: 0, s: [] as number[] };
     for (let r = 0; r < ROUNDS; r++) {
       let t = performance.now();
       lr = await truncatedSvd(A, { rank: k });
       lz.push(performance.now() - t);
-      sr = await py.run(k, 0);
+      sr = await py.run(k, 0, true);
       sv.push(sr.ms);
+      sv0.push((await py.run(k, 0, false)).ms);
       t = performance.now();
       rr = await truncatedSvd(A, { rank: k, method: "randomized", seed: 1 });
       rd.push(performance.now() - t);
     }
-    const ml = median(lz), ms = median(sv);
-    console.log(`| ${name} ${A.rows}×${A.cols} | ${k} | ${ml.toFixed(0)} | ${ms.toFixed(0)} | ${(ml / ms).toFixed(2)} | ${maxRelErr(lr.s, ref[`s${k}`]).toExponential(1)} | ${Math.max(...svdResiduals(A, lr)).toExponential(1)} | ${lr.iterations} | ${maxRelErr(sr.s, ref[`s${k}`]).toExponential(1)} | ${median(rd).toFixed(0)} | ${maxRelErr(rr.s, ref[`s${k}`]).toExponential(1)} |`);
+    const ml = median(lz), ms = median(sv), ms0 = median(sv0);
+    console.log(`| ${name} ${A.rows}×${A.cols} | ${k} | ${ml.toFixed(0)} | ${ms.toFixed(0)} | ${(ml / ms).toFixed(2)} | ${ms0.toFixed(0)} | ${(ml / ms0).toFixed(2)} | ${maxRelErr(lr.s, ref[`s${k}`]).toExponential(1)} | ${Math.max(...svdResiduals(A, lr)).toExponential(1)} | ${lr.iterations} | ${maxRelErr(sr.s, ref[`s${k}`]).toExponential(1)} | ${median(rd).toFixed(0)} | ${maxRelErr(rr.s, ref[`s${k}`]).toExponential(1)} |`);
   }
   py.close();
 }

@@ -19,7 +19,7 @@ export {
   WasmLoader, WasmModule, WasmInstance, initRuntime, runtimeVariant, runtimeStatus,
   type WasmSources, type WasmSource, type InitOptions, type InitResult, type RuntimeStatus, type TaskRunner,
 } from "./runtime.js";
-export { defineKernelModule, checkBackend, type KernelModule, type KernelModuleSpec, type PooledWorkspace } from "./runtime-module.js";
+export { defineKernelModule, checkBackend, type KernelModule, type KernelModuleSpec, type LeasedWorkspace, type PooledWorkspace } from "./runtime-module.js";
 // Threads: the worker pool (docs/ARCHITECTURE.md, "Threads").
 export { threadPool, stopThreads, threadedInstance, type ThreadSpec } from "./threads.js";
 export { withParallelGemm } from "./threads-gemm.js";

@@ -43,6 +43,12 @@ export interface KernelModule<E, K extends LinalgKernels> {
   /** A workspace with its own instance (or plain arrays on js) and `bytes` reserved, for long or asynchronous runs. */
   workspace(backend: Backend | undefined, bytes: number): Promise<Workspace<K>>;
   /**
+   * As {@link workspace}, for a run that calls `release()` when done (in a
+   * `finally`, after copying its results out): the instance then serves the
+   * next run, which saves a fresh memory and its page faults. `threads` is 1.
+   */
+  leasedWorkspace(backend: Backend | undefined, bytes: number): Promise<LeasedWorkspace<K>>;
+  /**
    * The workspace of one long (asynchronous) run on the pool: the module's
    * threaded instance with `bytes` reserved, when the pool can take the run
    * (a pool runs, the pool is free, more than one of `threads` asked); null
@@ -70,6 +76,15 @@ export interface PooledWorkspace<K extends LinalgKernels> {
   /** The threads its parallel kernels split over. */
   readonly threads: number;
   /** Frees the reservation and gives the pool back (once; later calls do nothing). */
+  release(): void;
+}
+
+/** The workspace of one run from `leasedWorkspace` (plain arrays on js), and the call that frees it. */
+export interface LeasedWorkspace<K extends LinalgKernels> {
+  readonly ws: Workspace<K>;
+  /** 1: a leased workspace runs on the calling thread. */
+  readonly threads: number;
+  /** Frees the reservation and hands the instance back for the next run (once; later calls do nothing). */
   release(): void;
 }
 
@@ -113,6 +128,11 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
       return fn(new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes));
     } finally {
       arena.release(mark);
+    }
+  };
+  const checkBytes = (bytes: number) => {
+    if (!(bytes >= 0 && bytes <= MAX_WASM_BYTES)) {
+      throw new LowrankError("TOO_LARGE", `${spec.name}: a run needs ${bytes} bytes of WebAssembly memory; wasm32 allows 4 GiB`);
     }
   };
   return {
@@ -160,11 +180,34 @@ export function defineKernelModule<E, K extends LinalgKernels>(spec: KernelModul
         throw e;
       }
     },
+    async leasedWorkspace(backend, bytes) {
+      if (checkBackend(backend) === "js") return { ws: new JsWorkspace(spec.js), threads: 1, release() {} };
+      checkBytes(bytes);
+      const instance = await loader.lease(bytes + 4 * PAGE * 16);
+      const arena = instance.arena;
+      const kernels = bind(instance); // may take permanent blocks: before the mark
+      const mark = arena.mark();
+      try {
+        arena.reserve(bytes);
+      } catch (e) {
+        arena.release(mark);
+        loader.giveBack(instance);
+        throw e;
+      }
+      let released = false;
+      return {
+        ws: new WasmWorkspace(instance as WasmInstance<unknown>, kernels, bytes), threads: 1,
+        release() {
+          if (released) return;
+          released = true;
+          arena.release(mark);
+          loader.giveBack(instance);
+        },
+      };
+    },
     async workspace(backend, bytes) {
       if (checkBackend(backend) === "js") return new JsWorkspace(spec.js);
-      if (!(bytes >= 0 && bytes <= MAX_WASM_BYTES)) {
-        throw new LowrankError("TOO_LARGE", `${spec.name}: a run needs ${bytes} bytes of WebAssembly memory; wasm32 allows 4 GiB`);
-      }
+      checkBytes(bytes);
       const instance = await loader.instance(bytes + 4 * PAGE * 16);
       const kernels = bind(instance);
       instance.arena.reserve(bytes);

@@ -130,6 +130,8 @@ export class WasmLoader<E> {
   private loaded = new Map<WasmVariant, string>();
   /** Shared instances: the first serves synchronous calls; more are made when calls nest. */
   private pool: WasmInstance<E>[] = [];
+  /** The private instance the last finished run gave back (see `lease`), or null. */
+  private idle: WasmInstance<E> | null = null;
   private pending: Promise<unknown> | null = null;
   /** Entry points called on small inputs after init (see `addWarmCall`), and the rounds already run. */
   private calls: (() => unknown)[] = [];
@@ -298,9 +300,37 @@ export class WasmLoader<E> {
     const v = variant ?? this.variant ?? chosenVariant ?? (await initRuntime()).variant;
     return (await this.load(v)).instantiate(bytes);
   }
+
+  /**
+   * A private instance for a run that hands it back ({@link giveBack}) when
+   * done: the idle one a finished run left, when it is of the runtime's
+   * variant, else a fresh one. A fresh instance costs a new memory whose
+   * every page faults on first touch (about 10 ms for a few MiB, the bulk
+   * of a mid-sized run); the idle one's pages are already there.
+   */
+  async lease(bytes: number): Promise<WasmInstance<E>> {
+    if (this.pending) await this.pending;
+    const v = this.variant ?? chosenVariant ?? (await initRuntime()).variant;
+    const idle = this.idle;
+    this.idle = null;
+    if (idle && idle.variant === v && idle.arena.used === 0) return idle;
+    return this.instance(bytes, v);
+  }
+
+  /**
+   * Takes back an instance from {@link lease} whose run has freed its arena:
+   * kept as the one idle instance (replacing any other) when its memory is
+   * at most IDLE_MAX_BYTES, else left to the garbage collector.
+   */
+  giveBack(instance: WasmInstance<E>): void {
+    if (instance.arena.used === 0 && instance.memory.buffer.byteLength <= IDLE_MAX_BYTES) this.idle = instance;
+  }
 }
 
 const busy = new WeakSet<object>();
+
+/** Memory above which a private instance is not kept idle after its run (see `WasmLoader.lease`). */
+const IDLE_MAX_BYTES = 256 << 20;
 
 /**
  * Rounds of warm calls: WARM_FLOOR always; then on to at least

@@ -31,6 +31,12 @@ export async function runSpace<W>(
       throw e;
     }
   }
-  const ws = await tensorModule.workspace(backend, bytes);
-  return { ws, work: layout(ws), release: () => {} };
+  // A leased instance: the one the previous run gave back, when there is one (no fresh memory to fault in).
+  const leased = await tensorModule.leasedWorkspace(backend, bytes);
+  try {
+    return { ws: leased.ws, work: layout(leased.ws), release: leased.release };
+  } catch (e) {
+    leased.release();
+    throw e;
+  }
 }

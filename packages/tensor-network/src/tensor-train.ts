@@ -1,16 +1,15 @@
-// TT-SVD (Oseledets 2011, "Tensor-train decomposition", SIAM J. Sci. Comput.
-// 33(5), Algorithm 1).
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck, type Tensor } from "@lowrank/linalg";
-import { defaultTruncationRoute, modeBasisScratchBound, splitCore } from "./mode-basis.js";
-import { tensorModule } from "./module.js";
+// tensorTrain: TT-SVD (Oseledets 2011, "Tensor-train decomposition", SIAM J.
+// Sci. Comput. 33(5), Algorithm 1; tt-svd.ts) or, with a mask, TT completion.
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type BackendOptions, type OptionCheck } from "@lowrank/linalg";
 import type { TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";
-import { checkSizes, MASK, RANKS, readMaskedTensor, readOpts, readTensor, SEED, UNFOLDING_SVD } from "./validate.js";
+import { MASK, RANKS, readMaskedTensor, readOpts, SEED, UNFOLDING_SVD } from "./validate.js";
+import { bondCaps, ttSvd } from "./tt-svd.js";
 import { scaleTensor, unscaleLast } from "./scaling.js";
 import { trAls, type TrAlsSettings } from "./tr-als.js";
 import { resolveLambda } from "./completion-lambda.js";
 import { trainAuto } from "./completion-formats.js";
 import type { CompletionChoice } from "./auto-completion.js";
-import { castResult, DTYPE, RESULT_VERSION, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
+import { castResult, DTYPE, type AsFloat32, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
 
 /** Options of {@link tensorTrain}. */
 export interface TensorTrainOptions extends BackendOptions {
@@ -93,68 +92,10 @@ export async function tensorTrain(input: TensorLike, opts: TensorTrainOptions & 
     return { ...tt, cores: unscaleLast(tt.cores, scale, "tensorTrain") };
   }
   if (o.lambda !== undefined) throw new LowrankError("INVALID_ARGUMENT", "tensorTrain: lambda needs a mask (completion)");
-  let X = readTensor(input, "X");
-  const shape = X.shape, N = shape.length, S = X.data.length;
-  const caps = bondCaps(o.maxRank, N);
-  const eps = o.eps ?? (o.maxRank === undefined ? 1e-12 : 0);
-  const route = o.unfoldingSvd ?? defaultTruncationRoute(eps);
-  const { X: Xs, scale } = scaleTensor(X);
-  X = Xs;
-
-  // Largest scratch over the steps, with every r_k at its upper bound.
-  let scratch = 0;
-  for (let k = 0, r = 1, rest = S; k < N - 1; k++) {
-    const m = r * shape[k], cols = rest / shape[k];
-    const kmin = Math.min(m, cols);
-    scratch = Math.max(scratch, modeBasisScratchBound(m, cols) + m * kmin + kmin);
-    r = Math.min(kmin, caps[k]);
-    rest = cols;
-  }
-  checkSizes("tensorTrain", 2 * S, scratch);
-  const ws = await tensorModule.workspace(o.backend, arenaBytes(2 * S + scratch, 0, 16));
-  let C = ws.copy(X.data);
-  let other = ws.f64(S);
-  // ‖X‖ by the kernel set's nrm2 on the workspace copy (inside WASM on that backend).
-  const normX = ws.kernels.nrm2(S, C);
-  const delta2 = N > 1 ? (eps * normX) ** 2 / (N - 1) : 0;
-  const cores: Tensor[] = [];
-  const ranks = [1];
-  let rest = S;
-  for (let k = 0; k < N - 1; k++) {
-    await run.pause();
-    const cols = rest / shape[k];
-    // `other` is free until splitCore's GEMM overwrites it: the QR's copy of C goes there.
-    const r = splitCore(ws, route, ranks[k], shape[k], cols, C, other, cores, (s) => Math.min(truncationRank(s, delta2), caps[k]), other);
-    [C, other] = [other, C];
-    ranks.push(r);
-    rest = cols;
-  }
-  const rl = ranks[N - 1];
-  cores.push({ shape: [rl, shape[N - 1], 1], data: C.slice(0, rl * shape[N - 1]) });
-  ranks.push(1);
-  return { kind: "tensor-network", version: RESULT_VERSION, cores: unscaleLast(cores, scale, "tensorTrain"), ranks };
+  return ttSvd(input, { maxRank: o.maxRank, eps: o.eps, route: o.unfoldingSvd, backend: o.backend, run });
 }
 
-/** Smallest r >= 1 with Σ_{i >= r} s_i² <= delta2 (s descending). */
-export function truncationRank(s: Float64Array, delta2: number): number {
-  let tail = 0;
-  let r = s.length;
-  while (r > 1 && tail + s[r - 1] * s[r - 1] <= delta2) {
-    tail += s[r - 1] * s[r - 1];
-    r--;
-  }
-  return r;
-}
-
-/** Per-bond caps from a number or N - 1 entries (Infinity when absent). */
-export function bondCaps(maxRank: number | number[] | undefined, N: number): number[] {
-  if (maxRank === undefined) return Array.from({ length: Math.max(N - 1, 0) }, () => Infinity);
-  const caps = typeof maxRank === "number" ? Array.from({ length: N - 1 }, () => maxRank) : maxRank;
-  if (caps.length !== N - 1) {
-    throw new LowrankError("SHAPE", `maxRank must be a number or have N - 1 = ${N - 1} entries, got ${caps.length}`);
-  }
-  return caps;
-}
+export { bondCaps, truncationRank } from "./tt-svd.js";
 
 /** The options of {@link tensorTrain}. */
 const SCHEMA = {

@@ -142,7 +142,7 @@ async function iterate(
     };
     penalty = a.penalty;
   } else {
-    spectralInit(st, { width: Math.min(k + 10, n, m), powerIters, incoherence, seed });
+    await spectralInit(st, { width: Math.min(k + 10, n, m), powerIters, incoherence, seed });
     step = setupAltMin(st, altSettings(s, slots)).step;
   }
 

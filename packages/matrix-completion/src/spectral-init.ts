@@ -34,12 +34,12 @@ export function spectralWorkSize(n: number, m: number, k: number, l: number): nu
  * Returns the number of rows clipped. Errors: NOT_CONVERGED (the Lanczos SVD
  * after 1000 restarts, which no matrix seen so far has needed).
  */
-export function spectralInit(st: RunState, s: SpectralSettings): number {
+export async function spectralInit(st: RunState, s: SpectralSettings): Promise<number> {
   const { ws, k, rows: n } = st;
   const K = ws.kernels;
   const l = s.width;
   const T = st.work.subarray(0, n * k), tau = st.work.subarray(n * k, n * k + k), w = st.work.subarray(n * k + k, n * k + 2 * k);
-  if (s.powerIters === undefined) lanczosStart(st, s.seed, T);
+  if (s.powerIters === undefined) await lanczosStart(st, s.seed, T);
   else randomizedStart(st, l, s.powerIters, s.seed, T, st.work.subarray(n * k));
 
   // JNS clip rows whose norm exceeds 2 mu sqrt(k/n); we scale them down to that norm rather than zeroing them.
@@ -64,18 +64,18 @@ export function spectralInit(st: RunState, s: SpectralSettings): number {
 /**
  * T (n x k) = the top-k left singular vectors of the observed matrix by
  * linalg's Lanczos SVD (lanczosSync: Lanczos on the Gram matrix of the short
- * side, the two-sided form when σ_k is tiny), run synchronously in a
- * workspace of its own on this module (the run's is held to its reservation;
- * this one is freed on return), the matrix copied in. O(restarts (p nnz +
+ * side, the two-sided form when σ_k is tiny), run in a private workspace of
+ * this module (the run's is held to its reservation; a private one, not the
+ * shared instance, because a browser's main thread cannot make that
+ * synchronously before init()), the matrix copied in. O(restarts (p nnz +
  * p² (n + m))) for a basis of p vectors.
  */
-function lanczosStart(st: RunState, seed: number, T: Float64Array): void {
+async function lanczosStart(st: RunState, seed: number, T: Float64Array): Promise<void> {
   const { k, rows: n, cols: m } = st;
   const A: CsrMatrix = { rows: n, cols: m, indptr: st.rowPtr, indices: st.rowCols, data: st.rowVals };
   const o = lanczosSettings({ rank: k, seed, what: "complete (spectral start)" }, n, m);
-  completionModule.run(st.ws.kernels.backend, lanczosSyncBytes(A, o), (lw) => {
-    lanczosSync(withRowDotGemv(lw), A, o, (r) => T.set(r.U.subarray(0, n * k)));
-  }, 1);
+  const lw = await completionModule.workspace(st.ws.kernels.backend, lanczosSyncBytes(A, o));
+  lanczosSync(withRowDotGemv(lw), A, o, (r) => T.set(r.U.subarray(0, n * k)));
 }
 
 /**

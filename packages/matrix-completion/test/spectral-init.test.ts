@@ -29,15 +29,14 @@ function maskedLowRank(n: number, m: number, r: number, frac: number, seed: numb
 }
 
 /** spectralInit's U0 (n x k) and V (m x k) on one backend. */
-function start(obs: Observations, k: number, backend: "js" | "wasm", powerIters?: number) {
+async function start(obs: Observations, k: number, backend: "js" | "wasm", powerIters?: number) {
   const ix = indexObservations(obs);
   const l = Math.min(k + 10, obs.rows, obs.cols), work = spectralWorkSize(obs.rows, obs.cols, k, l);
-  return completionModule.run(backend, stateBytes(ix, k, work, 0), (ws) => {
-    const st = allocateState(ws, ix, k, work, null);
-    // incoherence 1e6: no row is clipped, so U0 is the singular vectors themselves (up to signs).
-    const clipped = spectralInit(st, { width: l, powerIters, incoherence: 1e6, seed: 3 });
-    return { U: ws.output(st.U), V: ws.output(st.V), clipped };
-  });
+  const ws = await completionModule.workspace(backend, stateBytes(ix, k, work, 0));
+  const st = allocateState(ws, ix, k, work, null);
+  // incoherence 1e6: no row is clipped, so U0 is the singular vectors themselves (up to signs).
+  const clipped = await spectralInit(st, { width: l, powerIters, incoherence: 1e6, seed: 3 });
+  return { U: ws.output(st.U), V: ws.output(st.V), clipped };
 }
 
 describe("spectral start", () => {
@@ -49,8 +48,8 @@ describe("spectral start", () => {
   for (let q = 0; q < nnz; q++) D[obs.rowIndex[q] * m + obs.colIndex[q]] = scale * obs.values[q];
   const ref = svd({ rows: n, cols: m, data: D });
 
-  it.each(["js", "wasm"] as const)("%s: U0 is the top-k SVD of (1/p) P_Omega(M) to 1e-10, V = (1/p) P_Omega(M)ᵀ U0", (backend) => {
-    const { U, V, clipped } = start(obs, k, backend);
+  it.each(["js", "wasm"] as const)("%s: U0 is the top-k SVD of (1/p) P_Omega(M) to 1e-10, V = (1/p) P_Omega(M)ᵀ U0", async (backend) => {
+    const { U, V, clipped } = await start(obs, k, backend);
     expect(clipped).toBe(0);
     const r = ref.U.cols;
     let worst = 0;
@@ -74,10 +73,10 @@ describe("spectral start", () => {
     expect(vErr).toBeLessThan(1e-12 * vMax);
   });
 
-  it("the backends agree, and powerIters still selects the randomized iteration (a different, approximate start)", () => {
-    const a = start(obs, k, "js"), b = start(obs, k, "wasm");
+  it("the backends agree, and powerIters still selects the randomized iteration (a different, approximate start)", async () => {
+    const a = await start(obs, k, "js"), b = await start(obs, k, "wasm");
     for (let i = 0; i < n * k; i++) expect(Math.abs(a.U[i] - b.U[i])).toBeLessThan(1e-12);
-    const r = start(obs, k, "wasm", 0);
+    const r = await start(obs, k, "wasm", 0);
     let diff = 0;
     for (let i = 0; i < n * k; i++) diff = Math.max(diff, Math.abs(Math.abs(r.U[i]) - Math.abs(b.U[i])));
     expect(diff).toBeGreaterThan(1e-8);

@@ -147,8 +147,9 @@ export async function iterateBpmf(
   const last = history[history.length - 1];
   return new CompletionModel(
     "bpmf", n, m, r, U, V, rb, cb, mu, [lo, hi], history,
-    // foldIn's ridge: the prior's mean diagonal precision over the noise precision, as a plain (unweighted) ridge.
-    { lambda: ridgeOf(LamU, k, d) / alpha, biasLambda: biases ? LamU[k * d + k] / alpha : 0, weighted: false, biases },
+    // foldIn's ridge: the last prior's mean diagonal precision over the noise precision, as a plain (unweighted)
+    // ridge; on the factors it scales with the values (the model's u and v carry sqrt(scale) each), on the bias not.
+    { lambda: (ridgeOf(LamU, k, d) / alpha) * scale, biasLambda: biases ? LamU[k * d + k] / alpha : 0, weighted: false, biases },
     observed, null, { converged, residual: last.trainRmse },
   );
 }

@@ -219,8 +219,8 @@ export async function complete(observations: ObservationsInput, options: Complet
   return fit(obs, validation, settings);
 }
 
-// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a short ALS fit on
-// a small set of ratings until the path runs optimised.
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a short bpmf fit and a
+// short ALS fit on a small set of ratings until the paths run optimised.
 let warmObs: ObservationsInput | null = null;
 completionModule.warmCall(() => {
   if (!warmObs) {
@@ -233,5 +233,7 @@ completionModule.warmCall(() => {
     }
     warmObs = { rows: 40, cols: 30, rowIndex, colIndex, values };
   }
-  return complete(warmObs, { rank: 8, maxIter: 3 });
+  // The default (bpmf) and ALS with its lambda search: both paths run optimised from the first real call.
+  const obs = warmObs;
+  return complete(obs, { rank: 8, maxIter: 3 }).then(() => complete(obs, { rank: 8, maxIter: 3, lambda: "auto" }));
 });

@@ -92,6 +92,9 @@ describe("bpmf", () => {
     const scaled = { ...small, values: small.values.map((v) => 1e6 * v - 3e6) };
     const b = await complete(scaled, { method: "bpmf", rank: 3, maxIter: 4, burnIn: 1, clip: false });
     for (let q = 0; q < 50; q++) expect(b.predict(q, q + 1)).toBeCloseTo(1e6 * a.predict(q, q + 1) - 3e6, 1);
+    // foldIn's ridge on the factors scales with the values (u and v each carry the square root of the scale).
+    expect(b.regularization.lambda / a.regularization.lambda).toBeCloseTo(1e6, 0);
+    expect(b.regularization.biasLambda).toBeCloseTo(a.regularization.biasLambda, 6);
   });
 
   it("refuses, on both backends, lambda and biasLambda with bpmf, burnIn with another method or not below maxIter", async () => {

@@ -25,17 +25,61 @@ export function modeProduct(
   }
 }
 
-/** G (n x n) = X_(mode) X_(mode)ᵀ = Σ_l X_l X_lᵀ, the Gram matrix of the mode unfolding. */
-export function unfoldingGram(left: i32, n: i32, right: i32, X: usize, G: usize, work: usize): void {
+/**
+ * Rows of a block of the Gram's symmetric tiling for n rows: n split into
+ * ⌈n / 64⌉ blocks (at most 8), rounded up to a multiple of 4 (a function of n alone).
+ */
+@inline function gramTileRows(n: i32): i32 {
+  const nb = min(8, max(1, (n + 63) / 64));
+  return (((n + nb - 1) / nb) + 3) & ~3;
+}
+
+/**
+ * Tile (bi, bj), bi >= bj, of G = Σ_l X_l X_lᵀ: rows bi T.., columns bj T..
+ * (T = gramTileRows(n)), each a GEMM with the whole inner dimension (summed
+ * over the left blocks in order), then mirrored into tile (bj, bi). An
+ * entry's operations do not depend on the tiling (GEMM's panels), so every
+ * thread count gives the same bits.
+ */
+@inline function gramTile(left: i32, n: i32, right: i32, X: usize, G: usize, T: i32, bi: i32, bj: i32, work: usize): void {
+  const i0 = bi * T, j0 = bj * T, h = min(T, n - i0), w = min(T, n - j0);
+  const g = G + ((<usize>i0 * <usize>n + <usize>j0) << 3);
   if (right == 1) {
-    gemm(true, false, n, n, left, 1.0, X, n, X, n, 0.0, G, n, work);
-    return;
+    gemm(true, false, h, w, left, 1.0, X + (<usize>i0 << 3), n, X + (<usize>j0 << 3), n, 0.0, g, n, work);
+  } else {
+    const xs = <usize>n * <usize>right << 3;
+    for (let l = 0; l < left; l++) {
+      const Xl = X + <usize>l * xs;
+      gemm(false, true, h, w, right, 1.0, Xl + ((<usize>i0 * <usize>right) << 3), right, Xl + ((<usize>j0 * <usize>right) << 3), right, l == 0 ? 0.0 : 1.0, g, n, work);
+    }
   }
-  const xs = <usize>n * <usize>right << 3;
-  for (let l = 0; l < left; l++) {
-    const Xl = X + <usize>l * xs;
-    gemm(false, true, n, n, right, 1.0, Xl, right, Xl, right, l == 0 ? 0.0 : 1.0, G, n, work);
+  if (bi == bj) return;
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      store<f64>(G + ((<usize>(j0 + j) * <usize>n + <usize>(i0 + i)) << 3), load<f64>(g + ((<usize>i * <usize>n + <usize>j) << 3)));
+    }
   }
+}
+
+/**
+ * G (n x n) = X_(mode) X_(mode)ᵀ = Σ_l X_l X_lᵀ, the Gram matrix of the mode
+ * unfolding: the tiles on and below the diagonal of a fixed tiling
+ * (gramTileRows), each mirrored above it (gramTask runs one tile per task).
+ */
+export function unfoldingGram(left: i32, n: i32, right: i32, X: usize, G: usize, work: usize): void {
+  const T = gramTileRows(n), nb = (n + T - 1) / T;
+  for (let bi = 0; bi < nb; bi++) for (let bj = 0; bj <= bi; bj++) gramTile(left, n, right, X, G, T, bi, bj, work);
+}
+
+/** Task t of an unfoldingGram job (i32 left, n, right, X, G): tile t of the lower triangle, row by row (t = bi (bi + 1) / 2 + bj). */
+export function gramTask(job: usize, t: i32, work: usize): void {
+  const left = load<i32>(job), n = load<i32>(job, 4), right = load<i32>(job, 8);
+  const X = <usize>load<u32>(job, 12), G = <usize>load<u32>(job, 16);
+  const T = gramTileRows(n), nb = (n + T - 1) / T;
+  if (t >= (nb * (nb + 1)) / 2) return;
+  let bi = 0;
+  while (((bi + 1) * (bi + 2)) / 2 <= t) bi++;
+  gramTile(left, n, right, X, G, T, bi, t - (bi * (bi + 1)) / 2, work);
 }
 
 // Parallel mode products and Grams (docs/ARCHITECTURE.md, "Threads" and the

@@ -22,7 +22,7 @@ const WARM_BYTES = 1 << 20;
 export const tensorModule = defineKernelModule<TensorExports, TensorKernels>({
   name: "@lowrank/tensor-network", sources, bind: bindTensor, js: jsTensorKernels, warm, warmBytes: WARM_BYTES,
   // The pool (docs/ARCHITECTURE.md, "Threads"): GEMM batches in fixed tiles (threads.ts); each thread packs its own panels.
-  threads: { sources: threadSources, tasks: ["gemmBatchTask", "eigBatchTask", "scanTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
+  threads: { sources: threadSources, tasks: ["gemmBatchTask", "eigBatchTask", "scanTask", "gramTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
 });
 
 function warm(k: TensorKernels, arena: Arena): void {

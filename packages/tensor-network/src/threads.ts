@@ -7,7 +7,7 @@
 // same bits for any thread count, one included.
 import type { WasmInstance } from "@lowrank/linalg";
 import type { TensorKernels } from "./kernels/index.js";
-import { EIG_BATCH_JOB_BYTES, GEMM_BATCH_JOB_BYTES } from "./kernels/mode-product.js";
+import { EIG_BATCH_JOB_BYTES, GEMM_BATCH_JOB_BYTES, gramTasks } from "./kernels/mode-product.js";
 import { SCAN_PIECE } from "./kernels/scan.js";
 
 import type { TensorExports } from "./wasm.js";
@@ -121,13 +121,11 @@ export function withTensorThreads(k: TensorKernels, instance: WasmInstance<Tenso
       return new Int32Array(instance.memory.buffer, job + EIG_RESULT, 1)[0];
     },
     unfoldingGram(left, n, right, X, G) {
-      const c: BatchCall = right === 1
-        ? { tA: true, tB: false, m: n, n, k: left, alpha: 1, A: p(X), lda: n, B: p(X), ldb: n, beta: 0, C: p(G), ldc: n, ...one }
-        : {
-          tA: false, tB: true, m: n, n, k: right, alpha: 1, A: p(X), lda: right, sA: n * right, B: p(X), ldb: right, sB: n * right,
-          beta: 0, C: p(G), ldc: n, sC: 0, batch: left, reduce: true,
-        };
-      if (!parallel(c)) k.unfoldingGram(left, n, right, X, G);
+      // The kernel's own tiling (the lower triangle's tiles, each mirrored), one task per tile: the same bits.
+      const run = instance.tasks, tasks = gramTasks(n);
+      if (!run || run.threads < 2 || tasks < 2 || n * n * left * right < PARALLEL_MIN) return k.unfoldingGram(left, n, right, X, G);
+      new Int32Array(instance.memory.buffer, job, 5).set([left, n, right, p(X), p(G)]);
+      run.run("gramTask", job, tasks);
     },
     mttkrp(left, n, right, R, X, KL, KR, out, scratch) {
       const nr = n * right;

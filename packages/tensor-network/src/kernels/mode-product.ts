@@ -22,17 +22,57 @@ export function modeProduct(
   }
 }
 
-/** G (n x n) = X_(mode) X_(mode)ᵀ = Σ_l X_l X_lᵀ for X viewed as (left, n, right). */
-export function unfoldingGram(left: number, n: number, right: number, X: Float64Array, G: Float64Array): void {
-  if (right === 1) {
-    g(true, false, n, n, left, 1, X, n, X, n, 0, G, n);
-    return;
-  }
-  for (let l = 0; l < left; l++) {
-    const Xl = X.subarray(l * n * right);
-    g(false, true, n, n, right, 1, Xl, right, Xl, right, l === 0 ? 0 : 1, G, n);
-  }
+/** Rows of a block of the Gram's symmetric tiling: ⌈n / 64⌉ blocks (at most 8), rounded up to a multiple of 4. */
+function gramTileRows(n: number): number {
+  const nb = Math.min(8, Math.max(1, Math.ceil(n / 64)));
+  return Math.ceil(Math.ceil(n / nb) / 4) * 4;
 }
+
+/** Tile (bi, bj), bi >= bj, of G = Σ_l X_l X_lᵀ (the whole inner dimension, left blocks in order), mirrored into (bj, bi). */
+function gramTile(left: number, n: number, right: number, X: Float64Array, G: Float64Array, T: number, bi: number, bj: number): void {
+  const i0 = bi * T, j0 = bj * T, h = Math.min(T, n - i0), w = Math.min(T, n - j0);
+  const c = G.subarray(i0 * n + j0);
+  if (right === 1) g(true, false, h, w, left, 1, X.subarray(i0), n, X.subarray(j0), n, 0, c, n);
+  else {
+    for (let l = 0; l < left; l++) {
+      const o = l * n * right;
+      g(false, true, h, w, right, 1, X.subarray(o + i0 * right), right, X.subarray(o + j0 * right), right, l === 0 ? 0 : 1, c, n);
+    }
+  }
+  if (bi === bj) return;
+  for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) G[(j0 + j) * n + i0 + i] = G[(i0 + i) * n + j0 + j];
+}
+
+/**
+ * G (n x n) = X_(mode) X_(mode)ᵀ = Σ_l X_l X_lᵀ for X viewed as (left, n,
+ * right): the tiles on and below the diagonal of a fixed tiling, each
+ * mirrored above it (gramTask: one tile).
+ */
+export function unfoldingGram(left: number, n: number, right: number, X: Float64Array, G: Float64Array): void {
+  const T = gramTileRows(n), nb = Math.ceil(n / T);
+  for (let bi = 0; bi < nb; bi++) for (let bj = 0; bj <= bi; bj++) gramTile(left, n, right, X, G, T, bi, bj);
+}
+
+/** An unfoldingGram job as gramTask reads it. */
+export interface GramJob {
+  left: number; n: number; right: number; X: Float64Array; G: Float64Array;
+}
+
+/** Task t of the job: tile t of the lower triangle, row by row (t = bi (bi + 1) / 2 + bj). */
+export function gramTask(job: GramJob, t: number): void {
+  const { left, n, right, X, G } = job;
+  const T = gramTileRows(n), nb = Math.ceil(n / T);
+  if (t >= (nb * (nb + 1)) / 2) return;
+  let bi = 0;
+  while (((bi + 1) * (bi + 2)) / 2 <= t) bi++;
+  gramTile(left, n, right, X, G, T, bi, t - (bi * (bi + 1)) / 2);
+}
+
+/** Tasks of an unfoldingGram job for n rows (the lower triangle's tiles; a size, not a kernel). */
+export const gramTasks = (n: number): number => {
+  const nb = Math.ceil(n / gramTileRows(n));
+  return (nb * (nb + 1)) / 2;
+};
 
 /**
  * The eigenproblem of a symmetric n x n G as symmetricEig (src/factor.ts) runs

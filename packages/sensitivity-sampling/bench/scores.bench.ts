@@ -67,7 +67,7 @@ async function table(label: string, A: DenseMatrix, b: Float64Array, cases: Case
   void b;
 }
 
-const grid: [number, number][] = pick([[100000, 10], [100000, 50], [1000000, 10], [1000000, 50]], [[2000, 5], [2000, 12]]);
+const grid: [number, number][] = pick([[20000, 20], [100000, 10], [100000, 50], [1000000, 10], [1000000, 50]], [[2000, 5], [2000, 12]]);
 for (const [n, d] of grid) {
   const { A, b } = heavyTailedRegression(n, d, { seed: 1 });
   const k = projections(n, d);

@@ -1,8 +1,8 @@
 // The workspace of one long run (Lewis weights, sensitivities): the module's
 // threaded instance when the worker pool can take the run (linalg's
 // `pooledWorkspace`), so the run's row passes split over the pool
-// (src/threads.ts); otherwise a private instance (or plain arrays on js), on
-// this thread. docs/ARCHITECTURE.md, "Threads".
+// (src/threads.ts); otherwise a leased private instance (or plain arrays on
+// js), on this thread. docs/ARCHITECTURE.md, "Threads".
 import type { Backend, Workspace } from "@lowrank/linalg";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { sensitivityModule } from "./module.js";
@@ -17,5 +17,6 @@ export interface RunWorkspace {
 export async function runWorkspace(backend: Backend | undefined, bytes: number, threads: number | undefined): Promise<RunWorkspace> {
   const pooled = backend === "js" ? null : sensitivityModule.pooledWorkspace(bytes, threads);
   if (pooled) return pooled;
-  return { ws: await sensitivityModule.workspace(backend, bytes), release: () => {} };
+  // A leased instance: the one the previous run gave back, when there is one (no fresh memory to fault in).
+  return sensitivityModule.leasedWorkspace(backend, bytes);
 }

@@ -3,7 +3,7 @@
 // tools/bench/README.md). TN_BENCH_MAX_ENTRIES=<n> leaves out larger cases
 // (a quick look on a shared machine). The decompositions are async: timed by
 // time-async.ts (lib.mjs's `time` is synchronous); every call includes
-// copying the tensor into its own WASM instance.
+// copying the tensor into WASM memory (an instance leased from the last call).
 import { hasRelaxedSimd, Rng, type WasmVariant } from "@lowrank/linalg";
 import { cp, init, tensorTrain, tucker, type Tensor } from "../src/index.js";
 import { note, pick, quick, row } from "../../../tools/bench/lib.mjs";
@@ -17,6 +17,23 @@ function gaussianTensor(shape: number[], seed: number): Tensor {
   // Gaussian entries: the decompositions' cost does not depend on the values.
   const size = shape.reduce((a, b) => a * b, 1);
   return { shape, data: new Rng(seed).fillNormal(new Float64Array(size)) };
+}
+
+/** Σ_r a_r ∘ b_r ∘ c_r (rank Gaussian factors) plus 0.01 times Gaussian noise, n x n x n. */
+function lowRankPlusNoise(n: number, rank: number, seed: number): Tensor {
+  const rng = new Rng(seed);
+  const F = [0, 1, 2].map(() => rng.fillNormal(new Float64Array(n * rank)));
+  const X = new Float64Array(n * n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < n; k++) {
+        let s = 0;
+        for (let r = 0; r < rank; r++) s += F[0][i * rank + r] * F[1][j * rank + r] * F[2][k * rank + r];
+        X[(i * n + j) * n + k] = s + 0.01 * rng.normal();
+      }
+    }
+  }
+  return { shape: [n, n, n], data: X };
 }
 
 interface Case {
@@ -42,6 +59,12 @@ for (const shape of trains) {
   cases.push({ name: `TT-SVD maxRank ${R} (gram)`, shape, run: (backend) => tensorTrain(X, { maxRank: R, unfoldingSvd: "gram", backend }) });
 }
 
+// TT-SVD at the sizes of the representative calls: a rank-10 CP tensor plus 1% noise, 60³ (maxRank 10) and 100³ (maxRank 20).
+for (const [n, maxRank] of pick([[60, 10], [100, 20]], [[8, 3]])) {
+  const X = lowRankPlusNoise(n, 10, 3);
+  cases.push({ name: `TT-SVD maxRank ${maxRank}, rank-10 + noise`, shape: [n, n, n], run: (backend) => tensorTrain(X, { maxRank, backend }) });
+}
+
 const results = new Map<Case, { ts: number; simd: number | null; relaxed: number | null }>();
 const selected = cases.filter((c) => c.shape.reduce((a, b) => a * b, 1) <= maxEntries);
 // Case by case, TS then each WASM variant, so that the load of a shared machine drifts as little as
@@ -63,5 +86,5 @@ for (const c of selected) {
   const size = c.shape.reduce((a, b) => a * b, 1);
   row({ case: c.name, size: `${c.shape.join("×")} (${size.toExponential(0)})`, ts: r.ts, simd: r.simd, relaxed: r.relaxed });
 }
-note("Gaussian tensors (the work does not depend on the values). Each call copies the tensor into a fresh WASM instance; that copy is included.");
+note("Gaussian tensors (the work does not depend on the values), except the rank-10 + noise rows (CP rank 10 plus 0.01 Gaussian noise). Each call copies the tensor into WASM memory (the instance the previous call handed back); that copy is included.");
 note("TS at sizes above 2e6 entries: one timed call; all others: median of 3 after one warm-up. Each row's TS and WASM times are taken one after the other.");

@@ -9,6 +9,12 @@ import type { LinalgKernels } from "./kernels/index.js";
 export const DC_LEAF = 25;
 /** eigh uses divide and conquer from this order on, QL below (measured: bench/eigh-phases.mts). */
 export const DC_MIN = 100;
+/**
+ * The same on the js backend, whose Qᵀ is applied one reflector at a time:
+ * QL took 19-45 ms against 75-109 ms at 150, 142-168 against 318-388 at
+ * 200, about the same at 250, and lost at 300.
+ */
+export const DC_MIN_JS = 300;
 const EPS = 2.220446049250313e-16;
 
 /** Doubles of scratch tridiagonalDc takes for order n. */

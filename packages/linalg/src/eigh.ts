@@ -4,7 +4,7 @@ import { checkSquare, maxAbs, pow2Exponent, symmetrizeScaled, timesPow2, tooLarg
 import { QR_CROSSOVER, qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "./kernels/tridiagonal.js";
 import { withLinalg } from "./module.js";
-import { DC_MIN, tridiagonalDc, tridiagonalDcWorkSize } from "./eigh-dc.js";
+import { DC_MIN, DC_MIN_JS, tridiagonalDc, tridiagonalDcWorkSize } from "./eigh-dc.js";
 import { tridiagonalizeBlockedWorkSize } from "./kernels/tridiagonal-blocked.js";
 import type { BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
@@ -44,7 +44,8 @@ export interface EighResult {
  * Method: scale by a power of two (exact); Householder reduction to
  * tridiagonal form on the upper triangle (LAPACK's dsytd2, 4n³/3; on wasm
  * from n = 100 by panels of 32 with the trailing updates by GEMM, dsytrd). From
- * n = 100 (DC_MIN), divide and conquer on the tridiagonal (as dstedc:
+ * n = 100 (DC_MIN; 300 on js, where QL stays faster longer), divide and
+ * conquer on the tridiagonal (as dstedc:
  * halves down to 25 solved by QL, merged by the rank-one update with
  * deflation, secular equation, Löwner's formula for orthogonal vectors, each
  * merge's vectors by GEMM; at most 4n³/3, much less where eigenvalues
@@ -74,7 +75,7 @@ export function eigh<D extends Dtype = "float64">(S: DenseMatrix, opts: Symmetri
   const blocked = n1 * n1 >= QR_BLOCKED_MIN;
   const lw = tridiagonalQlWorkSize(n);
   // Divide and conquer from DC_MIN: the tridiagonal's eigenvectors in the rows of E, then E Qᵀ from the reflectors.
-  const dc = n >= DC_MIN, wa = tridiagonalApplyQtWorkSize(n, n);
+  const dc = n >= (opts.backend === "js" ? DC_MIN_JS : DC_MIN), wa = tridiagonalApplyQtWorkSize(n, n);
   // On wasm the divide-and-conquer path reduces by panels (dsytrd: GEMM for the trailing updates; equal at 100, ahead above).
   const wt = dc ? tridiagonalizeBlockedWorkSize(n) : 0;
   const rest = dc ? Math.max(wt, tridiagonalDcWorkSize(n) + wa) : lw + (blocked ? 2 * n1 * n1 + wq : 0);

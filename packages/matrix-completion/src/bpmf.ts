@@ -26,8 +26,21 @@ export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, s
   return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * (d * d + d) + nnz + validationNnz;
 }
 
-/** Kept samples of a run with these settings (each widens the model by k). */
-export const keptSamples = (s: Pick<FitSettings, "maxIter" | "burnIn">): number => Math.max(1, s.maxIter - s.burnIn);
+/** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
+const KEPT_LIMIT = 2 ** 26;
+
+/**
+ * Every how many sweeps after the burn-in a sample is kept: 1, unless the
+ * samples of all sweeps would take more than KEPT_LIMIT doubles.
+ */
+export function keepEvery(s: Pick<FitSettings, "maxIter" | "burnIn" | "k">, n: number, m: number): number {
+  const sweeps = Math.max(1, s.maxIter - s.burnIn);
+  return Math.ceil(sweeps / Math.max(1, Math.floor(KEPT_LIMIT / ((n + m) * s.k))));
+}
+
+/** Kept samples of a run with these settings on an n x m matrix (each widens the model by k). */
+export const keptSamples = (s: Pick<FitSettings, "maxIter" | "burnIn" | "k">, n: number, m: number): number =>
+  Math.ceil(Math.max(1, s.maxIter - s.burnIn) / keepEvery(s, n, m));
 
 /** The Gibbs run on its allocated state; returns the averaged model. */
 export async function iterateBpmf(
@@ -70,7 +83,7 @@ export async function iterateBpmf(
   K.scal(m * k, init, st.V);
   const hyper = hyperScratch(d);
   let alpha = 1;
-  const S = keptSamples(s);
+  const S = keptSamples(s, n, m), every = keepEvery(s, n, m);
   const Us = new Float64Array(n * k * S), Vs = new Float64Array(m * k * S);
   const rb = new Float64Array(n), cb = new Float64Array(m);
   const history: IterationRecord[] = [];
@@ -95,20 +108,21 @@ export async function iterateBpmf(
     failed += K.bpmfHalfStep(n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, z, means, meanBias, work);
     // Rao-Blackwellised: U's conditional means given this V in place of U's sample (the same expectation, less noise).
     const Ua = means, ba = meanBias;
-    const keep = iteration > burnIn;
-    // During burn-in the sums hold the current sample alone; from the first kept sample on, the kept samples' sum.
-    if (!keep || kept === 0) {
+    const after = iteration > burnIn, keep = after && (iteration - burnIn - 1) % every === 0;
+    // During burn-in the sums hold the current sample alone; from the first kept sample on (the first sweep after the
+    // burn-in), the kept samples' sum.
+    if (!after || (keep && kept === 0)) {
       acc.fill(0);
       vacc.fill(0);
     }
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V.
     const sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
-    K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.rowVals, Ua, st.V, ba, st.colBias, acc);
+    if (!after || keep) K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.rowVals, Ua, st.V, ba, st.colBias, acc);
     if (!Number.isFinite(sse) || failed > 0) {
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
     alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);
-    if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
+    if (v && (!after || keep)) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
     if (keep) {
       store(Ua, Us, n);
       store(st.V, Vs, m);
@@ -116,7 +130,7 @@ export async function iterateBpmf(
       for (let j = 0; j < m; j++) cb[j] += st.colBias[j];
       kept++;
     }
-    const div = keep ? kept : 1;
+    const div = after ? kept : 1;
     let tr = 0;
     for (let q = 0; q < nnz; q++) tr += (acc[q] / div - st.rowVals[q]) ** 2;
     const rec: IterationRecord = { iteration, loss: (sse / nnz) * scale * scale, trainRmse: Math.sqrt(tr / nnz) * scale, ms: 0 };
@@ -133,8 +147,10 @@ export async function iterateBpmf(
     if (s.report) await run.step(rec);
     else await run.pause();
     // The averaged model's training RMSE settles as samples accumulate: stop when it moves by less than tol (relative).
-    converged = kept >= 2 && Math.abs(prev - rec.trainRmse) <= tol * prev;
-    prev = rec.trainRmse;
+    if (keep) {
+      converged = kept >= 2 && Math.abs(prev - rec.trainRmse) <= tol * prev;
+      prev = rec.trainRmse;
+    }
     if (converged) break;
   }
   // The model: the kept samples side by side (the first `kept` of S slots each row), scaled so U_i · V_j is the average.

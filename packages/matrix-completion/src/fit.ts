@@ -79,7 +79,7 @@ export function checkRunSize(
   checkSize(n * k, "complete: U (rows x rank)");
   if (s.method === "bpmf") {
     // The kept samples (JS arrays) and the model's factors, rank k times the kept samples.
-    const wide = k * keptSamples(s);
+    const wide = k * keptSamples(s, n, m);
     checkSize(Math.max(n, m) * wide, "complete: the kept samples (rows x rank x samples)");
     checkSize(2 * (n + m) * wide, "complete: the kept samples and the model's factors", MAX_TOTAL_ENTRIES);
   }

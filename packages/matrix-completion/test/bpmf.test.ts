@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { complete, CompletionModel, foldIn, init, rmse, trainTestSplit, type CompleteOptions, type Observations } from "../src/index.js";
 import { codeOf } from "./helpers.js";
+import { keepEvery, keptSamples } from "../src/bpmf.js";
 import { syntheticRatings } from "./synthetic-ratings.js";
 
 beforeAll(async () => {
@@ -67,6 +68,16 @@ describe("bpmf", () => {
     expect(h.length).toBeLessThan(60);
     expect(Math.abs(h[h.length - 1].trainRmse - h[h.length - 2].trainRmse)).toBeLessThanOrEqual(1e-2 * h[h.length - 2].trainRmse);
     expect(early.rank).toBe(2 * (h.length - 2));
+  });
+
+  it("keeps every sweep after the burn-in unless the samples would pass 2^26 doubles, then every t-th", () => {
+    const s = { maxIter: 30, burnIn: 5, k: 10 };
+    expect([keepEvery(s, 943, 1682), keptSamples(s, 943, 1682)]).toEqual([1, 25]);
+    // 1.1e6 rows and columns at k = 10: 25 samples would be 2.75e8 doubles; 6 fit, so every 5th sweep (5 samples).
+    expect([keepEvery(s, 1e6, 1e5), keptSamples(s, 1e6, 1e5)]).toEqual([5, 5]);
+    expect(keptSamples(s, 1e6, 1e5) * (1e6 + 1e5) * 10).toBeLessThanOrEqual(2 ** 26);
+    // Beyond even one sample per run: one kept.
+    expect(keptSamples({ maxIter: 30, burnIn: 5, k: 1024 }, 2 ** 20, 2 ** 20)).toBe(1);
   });
 
   it("a row and a column without observations get zero factors and biases, never NaN", async () => {

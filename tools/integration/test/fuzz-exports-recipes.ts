@@ -142,7 +142,8 @@ export const DATASETS_RECIPES: Recipe[] = [
     const m = g.int(1, 8), n = g.int(1, 8);
     return [S(m, [1e9, 2 ** 32 + 1, 0]), S(n, [1e9, 0]), S(g.int(1, Math.min(m, n)), [1e9, 0]), O({ seed: g.u32() })];
   } },
-  { target: `${DS} observationMask`, slots: (g) => [S(g.int(1, 8), [1e9, 0]), S(g.int(1, 8), [1e9, 0]), N(g.uniform(), [-0.5, 1.5, NaN, Infinity, "0.5"]), O({ seed: g.u32() })] },
+  // 1e9 rows of a few columns at a small fraction is a legal mask (up to 2^24 - 1 positions); 1e15 is not.
+  { target: `${DS} observationMask`, slots: (g) => [I(g.int(1, 8), [0, -1, 1.5, 1e15]), I(g.int(1, 8), [0, -1, 1.5, 1e15]), N(g.uniform(), [-0.5, 1.5, NaN, Infinity, "0.5"]), O({ seed: g.u32() })] },
   { target: `${DS} observe`, slots: (g) => [M(matrix(g, g.int(1, 6), g.int(1, 6))), N(g.uniform(), [-0.5, 1.5, NaN, Infinity, "0.5"]), O({ seed: g.u32() })] },
   { target: `${DS} cpTensor`, slots: (g) => [X([g.int(1, 4), g.int(1, 4), g.int(1, 4)], [[2, -1, 2], [2, 1.5], [1e9, 1e9, 1e9], "x", null, []]), S(g.int(1, 3), [1e9, 2 ** 31]), O({ seed: g.u32() })] },
   { target: `${DS} tuckerTensor`, slots: (g) => [X([g.int(2, 4), g.int(2, 4), g.int(2, 4)], [[2, -1, 2], [1e9, 1e9, 1e9], null]), S(g.int(1, 2), [1e9, 0]), O({ seed: g.u32() })] },

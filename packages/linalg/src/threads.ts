@@ -236,6 +236,9 @@ export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | und
   if (!p || threads === 1 || !(block || spin)) return null;
   const e = entries.get(loader as WasmLoader<unknown>);
   if (!e || p.running || p.arena.used > 0) return null;
+  // A run holds the pool from the moment it is handed an instance (its `tasks` set) until it
+  // releases it, even while it has taken no block yet (an asynchronous run between two yields).
+  for (const other of entries.values()) if (other.instance.tasks) return null;
   const t = Math.min(threads ?? p.threads, p.threads);
   if (t < 2 || !(p.arena.mark() + (guardMode ? 2 * bytes : bytes) + 65536 <= Math.min(maxBytes, MAX_WASM_BYTES))) return null;
   const { pm, instance } = e;

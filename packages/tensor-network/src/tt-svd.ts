@@ -73,7 +73,8 @@ export async function ttSvd(input: TensorLike, o: TtSvdSettings): Promise<Tensor
   const { ws, release } = await tensorModule.leasedWorkspace(o.backend, arenaBytes(2 * S + scratch, 0, 16));
   try {
     let C = ws.copy(X.data);
-    let other = ws.f64(S);
+    // Not cleared: it is the QR's scratch, then splitCore's GEMM output (beta = 0), before anything reads it.
+    let other = ws.scratch(S);
     const { x, scale, norm: normX } = scanChecked(ws, C, X.data);
     C = x;
     const delta2 = N > 1 ? (eps * normX) ** 2 / (N - 1) : 0;

@@ -329,8 +329,8 @@ export class WasmLoader<E> {
 
 const busy = new WeakSet<object>();
 
-/** Memory above which a private instance is not kept idle after its run (see `WasmLoader.lease`). */
-const IDLE_MAX_BYTES = 256 << 20;
+/** Memory above which a private instance is not kept idle after its run (see `WasmLoader.lease`): what a finished run leaves behind stays small. */
+const IDLE_MAX_BYTES = 64 << 20;
 
 /**
  * Rounds of warm calls: WARM_FLOOR always; then on to at least

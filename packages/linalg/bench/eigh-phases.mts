@@ -3,7 +3,8 @@
 // Per n: the tridiagonal reduction (unblocked and blocked), Qᵀ formed then QL on it (the QL path), against divide and conquer then E Qᵀ
 // applied from the reflectors (the divide-and-conquer path),
 // each the median of 7 runs (CPU ms), and the public eigh.
-import { eigh, init, Rng, withLinalg } from "../src/index.js";
+import { eigh, init, Rng } from "../src/index.js";
+import { withLinalg } from "../src/internal.js";
 import { qrBlockedWorkSize } from "../src/kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "../src/kernels/tridiagonal.js";
 import { tridiagonalDc, tridiagonalDcWorkSize } from "../src/eigh-dc.js";

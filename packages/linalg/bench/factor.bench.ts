@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import * as linalg from "../src/index.js";
 import { randnOf, toMl } from "./matrices.js";
-import { hasRelaxedSimd, init, Rng, withLinalg, type BackendOptions, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { hasRelaxedSimd, init, Rng, type BackendOptions, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { withLinalg } from "../src/internal.js";
 import { Matrix, QrDecomposition } from "ml-matrix";
 import { note, pick, quick, row, skip, time, type TimeOptions } from "../../../tools/bench/lib.mjs";
 

@@ -5,7 +5,8 @@
 import { loadavg } from "node:os";
 import { linalgModule } from "../src/module.js";
 import type { LinalgExports } from "../src/wasm.js";
-import { arenaBytes, gemm, hasRelaxedSimd, init, Rng, stopThreads, threadPool, type DenseMatrix } from "../src/index.js";
+import { gemm, hasRelaxedSimd, init, Rng, stopThreads, type DenseMatrix } from "../src/index.js";
+import { arenaBytes, threadPool } from "../src/internal.js";
 
 const n = Number(process.argv[2] ?? 1024), rounds = Number(process.argv[3] ?? 15);
 const relaxed = hasRelaxedSimd();

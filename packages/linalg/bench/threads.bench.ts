@@ -5,7 +5,8 @@
 // variant. Run by tools/bench/run.mjs (see its README).
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
-import { arenaBytes, gemm, hasRelaxedSimd, init, Rng, stopThreads, threadPool, withLinalg, type DenseMatrix, type WasmWorkspace } from "../src/index.js";
+import { gemm, hasRelaxedSimd, init, Rng, stopThreads, type DenseMatrix } from "../src/index.js";
+import { arenaBytes, threadPool, withLinalg, type WasmWorkspace } from "../src/internal.js";
 import type { LinalgKernels } from "../src/kernels/index.js";
 import { measure, note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 

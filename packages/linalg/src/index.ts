@@ -12,24 +12,14 @@ export { eigh, type EighResult, type SymmetricOptions } from "./eigh.js";
 export { cholesky } from "./cholesky.js";
 export { solveTriangular, lstsq, type TriangularOptions, type LstsqOptions, type LstsqResult } from "./solve.js";
 
-// Building blocks for the other @lowrank packages (and for users who write their own kernels).
+// The runtime's state and the worker pool, for users.
 export { hasSimd, hasRelaxedSimd, bestVariant } from "./platform.js";
-export { Arena, arenaBytes, align16, MAX_WASM_BYTES } from "./arena.js";
-export {
-  WasmLoader, WasmModule, WasmInstance, initRuntime, runtimeVariant, runtimeStatus,
-  type WasmSources, type WasmSource, type InitOptions, type InitResult, type RuntimeStatus, type TaskRunner,
-} from "./runtime.js";
-export { defineKernelModule, checkBackend, type KernelModule, type KernelModuleSpec, type LeasedWorkspace, type PooledWorkspace } from "./runtime-module.js";
-// Threads: the worker pool (docs/ARCHITECTURE.md, "Threads").
-export { threadPool, stopThreads, threadedInstance, type ThreadSpec } from "./threads.js";
-export { withParallelGemm } from "./threads-gemm.js";
-export { JsWorkspace, WasmWorkspace, type Workspace } from "./workspace.js";
-// The kernel set (jsKernels, LinalgKernels, bindLinalg and the twins' helpers) is
-// not part of this entry: the other @lowrank packages import it from the
-// "@lowrank/linalg/kernels" subpath (unstable).
-export { pointerOf } from "./wasm.js";
-export { linalgWasm, linalgModule, withLinalg } from "./module.js";
+export { MAX_WASM_BYTES } from "./arena.js";
+export { runtimeVariant, runtimeStatus, type InitOptions, type InitResult, type RuntimeStatus } from "./runtime.js";
+export { checkBackend } from "./runtime-module.js";
+export { stopThreads } from "./threads.js";
 export { svdAsync, eighAsync, createWorkspace } from "./async.js";
+// The accepted input forms, option checks and the long-run contract (docs/ARCHITECTURE.md, "Inputs").
 export { checkCsr, checkDense, checkFinite, checkVector, toF64 } from "./validate.js";
 export {
   asMatrix, asVector, asTensor, asCsr, asIndices, asF64, checkSize, checkDim, checkFiniteValues, MAX_ENTRIES, MAX_TOTAL_ENTRIES,
@@ -38,19 +28,11 @@ export {
 export { opt, readOptions, BACKEND, type OptionCheck, type OptionSchema, type OptionsOf, type NumberBounds } from "./options.js";
 export { LongRun, LONG_RUN, SIGNAL, YIELD_MS, throwIfAborted, yieldToEventLoop, type LongRunOptions, type ProgressRecord } from "./long-run.js";
 export { readMatrixMarket, writeMatrixMarket, isCsr } from "./matrix-market.js";
-export { completeColumns } from "./factor-util.js";
-export { qrBlockedWorkSize, QR_NB, QR_CROSSOVER } from "./kernels/qr-blocked.js";
-// Drivers: the shared Jacobi SVD step, SPD solve, tall-block orthonormal basis and small LU solves (see drivers.ts).
-export {
-  jacobiSvd, luInverse, luSolve, orthonormalize, orthonormalizeWorkSize, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity,
-} from "./drivers.js";
-// The thick-restart Lanczos truncated SVD of a CSR matrix (svd-update's truncatedSvd, matrix-completion's spectral
-// start): settings, workspace sizes, the asynchronous and synchronous drivers, and the steps of its two forms.
-export {
-  defaultBasisSize, lanczosBytes, lanczosSettings, lanczosSteps, type LanczosProgress, type LanczosSettings, type LanczosViews,
-} from "./lanczos-gkl.js";
-export { gramBytes, gramFloor, gramSteps } from "./lanczos-gram.js";
-export { lanczosSvdIn, lanczosSync, lanczosSyncBytes, lanczosTruncatedSvd, type RunWorkspace, type TruncatedSvdResult } from "./lanczos-svd.js";
+export type { Workspace } from "./workspace.js";
+export type { TruncatedSvdResult } from "./lanczos-svd.js";
+export type { LanczosProgress } from "./lanczos-gkl.js";
+// Building blocks for the other @lowrank packages and for kernel authors (runtime, arena, workspaces, drivers,
+// the Lanczos driver): the "@lowrank/linalg/internal" subpath, unstable, unchecked (docs/ARCHITECTURE.md, "Layers").
 export { encodeTypedArrays, decodeTypedArrays, readSerialized, RESULT_VERSION, checkResultVersion } from "./serialize.js";
 // Float32 outputs: the `dtype` option and its one conversion (docs/ARCHITECTURE.md, "Inputs").
 export { castResult, DTYPE, type Dtype, type DtypeOption, type AsFloat32, type WithDtype } from "./dtype.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Arena, withLinalg } from "../src/index.js";
+import { Arena, withLinalg } from "../src/internal.js";
 
 const guard = process.env.LOWRANK_GUARD === "1";
 

@@ -11,10 +11,8 @@ import { randn } from "@lowrank/test-utils";
 import { Matrix } from "ml-matrix";
 import ndarray from "ndarray";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  axpy, cholesky, completeColumns, createWorkspace, dot, eigh, eighAsync, gemm, gemv, init, isCsr, linalgWasm, lstsq, qr, readMatrixMarket, Rng,
-  solveTriangular, spmm, spmmT, svd, svdAsync, writeMatrixMarket, type CsrMatrix, type DenseMatrix,
-} from "../src/index.js";
+import { axpy, cholesky, dot, eigh, eighAsync, gemm, gemv, init, isCsr, lstsq, qr, readMatrixMarket, Rng, solveTriangular, spmm, spmmT, svd, svdAsync, writeMatrixMarket, type CsrMatrix, type DenseMatrix } from "../src/index.js";
+import { completeColumns, createWorkspace, linalgWasm } from "../src/internal.js";
 
 const BACKENDS = ["wasm", "js"] as const;
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  arenaBytes, init, jacobiSvd, luInverse, luSolve, orthonormalize, orthonormalizeWorkSize, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity, withLinalg,
-} from "../src/index.js";
+import { init } from "../src/index.js";
+import { arenaBytes, jacobiSvd, luInverse, luSolve, orthonormalize, orthonormalizeWorkSize, spdSolve, SPD_RIDGE_TRIES, triangleWithIdentity, withLinalg } from "../src/internal.js";
 import { randn } from "./factor-helpers.js";
 
 const EPS = 2.220446049250313e-16;

@@ -3,7 +3,8 @@
 // matrices around the crossover on every backend, the tridiagonal driver on
 // known spectra, and the secularEigen kernel against its twin bit for bit.
 import { describe, expect, it } from "vitest";
-import { eigh, withLinalg, type DenseMatrix, type EighResult } from "../src/index.js";
+import { eigh, type DenseMatrix, type EighResult } from "../src/index.js";
+import { withLinalg } from "../src/internal.js";
 import { DC_MIN, DC_MIN_JS, tridiagonalDc, tridiagonalDcWorkSize } from "../src/eigh-dc.js";
 import { jsKernels } from "../src/kernels/index.js";
 import { secularEigen } from "../src/kernels/secular.js";

@@ -2,7 +2,7 @@
 // TS) against jacobiRows, its TS twin, and the singular values of known
 // matrices, on both backends and both WASM variants.
 import { describe, expect, it } from "vitest";
-import { linalgWasm, withLinalg } from "../src/index.js";
+import { linalgWasm, withLinalg } from "../src/internal.js";
 import { bindLinalg, jsKernels, type LinalgKernels } from "../src/kernels/index.js";
 import { describeVariants, randn, withSingularValues } from "./factor-helpers.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { init, JsWorkspace, LowrankError, WasmWorkspace } from "../src/index.js";
+import { init, LowrankError } from "../src/index.js";
+import { JsWorkspace, WasmWorkspace } from "../src/internal.js";
 import { linalgModule } from "../src/module.js";
 
 describe("leasedWorkspace (a private instance handed back for the next run)", () => {

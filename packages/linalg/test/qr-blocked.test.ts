@@ -1,7 +1,8 @@
 // The blocked (compact-WY) QR kernels against the unblocked ones they replace,
 // on both backends and both WASM variants, called as other packages call them.
 import { describe, expect, it } from "vitest";
-import { linalgWasm, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, withLinalg, type DenseMatrix } from "../src/index.js";
+import { type DenseMatrix } from "../src/index.js";
+import { linalgWasm, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, withLinalg } from "../src/internal.js";
 import { bindLinalg, jsKernels, type LinalgKernels } from "../src/kernels/index.js";
 import { codeOf, describeVariants, mat, matmul, norm, orthError, randn, relErr, withSingularValues } from "./factor-helpers.js";
 

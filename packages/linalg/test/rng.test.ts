@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { linalgWasm, Rng, WasmWorkspace } from "../src/index.js";
+import { Rng } from "../src/index.js";
+import { linalgWasm, WasmWorkspace } from "../src/internal.js";
 import { bindLinalg } from "../src/kernels/index.js";
 import { variants } from "./helpers.js";
 

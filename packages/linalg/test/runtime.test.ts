@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Arena, bestVariant, createWorkspace, dot, gemm, hasRelaxedSimd, init, linalgWasm, withLinalg } from "../src/index.js";
+import { bestVariant, dot, gemm, hasRelaxedSimd, init } from "../src/index.js";
+import { Arena, createWorkspace, linalgWasm, withLinalg } from "../src/internal.js";
 import { naiveProduct, randn, relDiff } from "./helpers.js";
 
 describe("WASM runtime", () => {
@@ -82,7 +83,7 @@ describe("options and arena edge cases", () => {
   });
 
   it("align16 rounds sizes past 2^31 correctly", async () => {
-    const { align16 } = await import("../src/index.js");
+    const { align16 } = await import("../src/internal.js");
     expect(align16(2 ** 31 + 1)).toBe(2 ** 31 + 16);
     expect(align16(3 * 2 ** 30)).toBe(3 * 2 ** 30);
     expect(align16(17)).toBe(32);

@@ -3,7 +3,8 @@
 // WASM variants; graded matrices with known singular values from 1 to 1e-15;
 // the two new kernels on their own, js twin against WASM.
 import { describe, expect, it } from "vitest";
-import { qr, svd, withLinalg, type DenseMatrix, type SvdResult } from "../src/index.js";
+import { qr, svd, type DenseMatrix, type SvdResult } from "../src/index.js";
+import { withLinalg } from "../src/internal.js";
 import { jsKernels } from "../src/kernels/index.js";
 import {
   checkSvd, codeOf, describeVariants, logspace, mat, maxDiff, orthError, randn, relErr, scaled, usv, withSingularValues,

@@ -5,7 +5,7 @@
 // jobs together equal to the single call. Run here on one thread, in order;
 // threads.test.ts runs them on the pool.
 import { expect, it } from "vitest";
-import { withLinalg, type WasmWorkspace } from "../src/index.js";
+import { withLinalg, type WasmWorkspace } from "../src/internal.js";
 import type { LinalgKernels } from "../src/kernels/index.js";
 import { gemm, gemmComputeTask, gemmPackedSize, gemmPackTask, gemmPackTasks, gemmPieceCols, gemmPieceRows, type PackedGemmJob } from "../src/kernels/gemm.js";
 import { writeGemmJob } from "../src/threads-gemm.js";

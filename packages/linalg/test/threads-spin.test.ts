@@ -6,7 +6,8 @@
 // with the same bits, and a worker that dies or hangs fails the call with a
 // LowrankError within the spin limit instead of hanging it.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gemm, init, LowrankError, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix } from "../src/index.js";
+import { gemm, init, LowrankError, Rng, runtimeStatus, stopThreads, type DenseMatrix } from "../src/index.js";
+import { threadPool } from "../src/internal.js";
 import { linalgModule } from "../src/module.js";
 
 const rng = new Rng(11);

@@ -8,7 +8,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { wasmVariants } from "@lowrank/test-utils";
-import { gemm, init, LowrankError, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { gemm, init, LowrankError, Rng, runtimeStatus, stopThreads, type DenseMatrix, type WasmVariant } from "../src/index.js";
+import { threadPool } from "../src/internal.js";
 import { writeGemmJob } from "../src/threads-gemm.js";
 import { ThreadPool, THREAD_DATA_BYTES } from "../src/pool.js";
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { withLinalg } from "../src/index.js";
+import { withLinalg } from "../src/internal.js";
 import { jsKernels, type LinalgKernels } from "../src/kernels/index.js";
 import { gemm, gemmTask, gemmTaskCols, gemmTaskRows } from "../src/kernels/gemm.js";
 import { madd, rank1x4 } from "../src/kernels/simd.js";

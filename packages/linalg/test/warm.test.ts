@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hasRelaxedSimd, init, linalgModule } from "../src/index.js";
+import { hasRelaxedSimd, init } from "../src/index.js";
+import { linalgModule } from "../src/internal.js";
 
 describe("warm calls", () => {
   it("init() repeats a registered call in rounds, not again for the same setting, again for another variant; a call registered later runs in the background", async () => {

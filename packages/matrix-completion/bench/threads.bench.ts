@@ -6,7 +6,8 @@
 // in real ratings. Best WASM variant. Run by tools/bench/run.mjs.
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { hasRelaxedSimd, Rng, stopThreads, threadPool } from "@lowrank/linalg";
+import { hasRelaxedSimd, Rng, stopThreads } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { complete, init, type CompleteOptions, type Observations } from "../src/index.js";
 import { note, pick, quick, row } from "../../../tools/bench/lib.mjs";
 

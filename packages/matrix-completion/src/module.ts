@@ -2,7 +2,7 @@
 // package's half-steps), declared once to lowrank's runtime: linalg's `init()`
 // compiles and warms it with every other package's module
 // (docs/ARCHITECTURE.md, "The runtime").
-import { defineKernelModule, type Arena } from "@lowrank/linalg";
+import { defineKernelModule, type Arena } from "@lowrank/linalg/internal";
 import type { Exports } from "./generated/exports.js";
 import { sources } from "./generated/sources.js";
 import { threadSources } from "./generated/thread-sources.js";

@@ -6,7 +6,7 @@
 // fixed pieces (blocks of rows; chunks of the sum, added here in order).
 // Each piece computes what the single-threaded kernel computes at that
 // place, so the results have the same bits for any thread count, one included.
-import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg/internal";
 import { alsWorkSize } from "./als.js";
 import type { Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";

@@ -3,7 +3,8 @@
 // worker pool can take the run (linalg's `pooledWorkspace`), so its
 // half-steps and loss pass split over the pool; otherwise a private instance
 // on this thread (or plain arrays on the js backend).
-import { threadPool, type Backend, type Workspace } from "@lowrank/linalg";
+import { type Backend } from "@lowrank/linalg";
+import { threadPool, type Workspace } from "@lowrank/linalg/internal";
 import type { CompletionKernels } from "./kernels/index.js";
 import { completionModule } from "./module.js";
 

@@ -8,7 +8,8 @@
 // cost of O(|Omega| l q + (n + m) l²). Neither forms a dense n x m matrix.
 // (The 1/p rescaling changes no singular vector; it matters only for the V
 // estimate (1/p) P_Omega(M)ᵀ U0 used as robust-altmin's warm start.)
-import { lanczosSettings, lanczosSync, lanczosSyncBytes, Rng, type CsrMatrix, type Workspace } from "@lowrank/linalg";
+import { Rng, type CsrMatrix } from "@lowrank/linalg";
+import { lanczosSettings, lanczosSync, lanczosSyncBytes, type Workspace } from "@lowrank/linalg/internal";
 import type { CompletionKernels } from "./kernels/index.js";
 import { completionModule } from "./module.js";
 import type { RunState } from "./state.js";

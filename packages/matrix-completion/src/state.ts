@@ -1,7 +1,7 @@
 // One run's arrays, allocated once in the run's workspace (for wasm: after a
 // single reservation of everything the method needs, which the workspace
 // holds the run to; docs/ARCHITECTURE.md, "Memory").
-import { arenaBytes, type Workspace } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import type { CompletionKernels } from "./kernels/index.js";
 import type { Observations, RatingIndex } from "./observations.js";
 

@@ -2,7 +2,7 @@
 // of every export (src/generated/exports.ts, from assembly/), linalg's
 // binding of its own kernels, and the one adapter whose TypeScript signature
 // differs from the export's (alsHalfStep's and bpmfHalfStep's booleans as 0/1).
-import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg/internal";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";

@@ -2,7 +2,8 @@
 // all the same (linalg's pooledWorkspace; the caller spins for the workers instead of waiting) and gives the
 // one-thread bits (docs/ARCHITECTURE.md, "Threads").
 import { afterAll, expect, it } from "vitest";
-import { Rng, stopThreads, threadPool } from "@lowrank/linalg";
+import { Rng, stopThreads } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { complete, init, type CompletionModel, type Observations } from "../src/index.js";
 
 /**

@@ -3,7 +3,8 @@
 // split over 1, 2, 3 and 4 threads give the same bits, on both WASM variants and against the
 // TypeScript reference; a run holds the pool only while it lasts.
 import { afterAll, describe, expect, it } from "vitest";
-import { Rng, runtimeStatus, stopThreads, threadPool, type WasmVariant } from "@lowrank/linalg";
+import { Rng, runtimeStatus, stopThreads, type WasmVariant } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { complete, init, type CompleteOptions, type CompletionModel, type Observations } from "../src/index.js";
 import { variants } from "./helpers.js";
 

@@ -7,7 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { hasRelaxedSimd, Rng, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
+import { hasRelaxedSimd, Rng, stopThreads, type DenseMatrix } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { init, leverageScores } from "../src/index.js";
 import { measure, note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 

@@ -1,4 +1,5 @@
-import { jacobiSvd, JsWorkspace, type LongRun, type Workspace } from "@lowrank/linalg";
+import { type LongRun } from "@lowrank/linalg";
+import { jacobiSvd, JsWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { streamedRSize, streamedRSteps, streamScratch } from "./stream.js";
 import { checkFiniteResult, columnExponents, rInRange, scaleColumns } from "./validate.js";

@@ -1,4 +1,5 @@
-import { LowrankError, luSolve, type Workspace } from "@lowrank/linalg";
+import { LowrankError } from "@lowrank/linalg";
+import { luSolve, type Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { QR_CHUNK } from "./basis.js";
 import { streamedR, streamedRSize, streamScratch, type StreamScratch } from "./stream.js";

@@ -1,4 +1,4 @@
-import { luSolve } from "@lowrank/linalg";
+import { luSolve } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 
 /**

@@ -1,7 +1,8 @@
 // The passes of a leverage-score run (exact or sketched): R of A or of SA,
 // its SVD for the rank, and the row pass for the scores, yielding between row
 // blocks. Public entry: leverage.ts.
-import { JsWorkspace, LowrankError, Rng, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import { LowrankError, Rng, type DenseMatrix } from "@lowrank/linalg";
+import { JsWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import { triangleSvd, type TriangleSvd } from "./basis.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import type { LeverageResult, SketchKind } from "./leverage.js";

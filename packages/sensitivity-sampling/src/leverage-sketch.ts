@@ -1,6 +1,7 @@
 // The sketch sizes of leverageScores (the SRHT's, the Gaussian projections'
 // and their bounds) and the SRHT pass itself. Public entry: leverage.ts.
-import { JsWorkspace, opt, type DenseMatrix, type Rng, type Workspace } from "@lowrank/linalg";
+import { opt, type DenseMatrix, type Rng } from "@lowrank/linalg";
+import { JsWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { readInt } from "./validate.js";
 

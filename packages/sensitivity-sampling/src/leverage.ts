@@ -2,10 +2,8 @@
 // (method, sizes, arena bytes) and the synchronous, long-run and root forms.
 // The passes themselves are in leverage-run.ts, the SRHT and the projection
 // sizes in leverage-sketch.ts.
-import {
-  arenaBytes, BACKEND, LongRun, LowrankError, opt, readOptions, threadPool,
-  type BackendOptions, type DenseMatrix, type OptionsOf,
-} from "@lowrank/linalg";
+import { BACKEND, LongRun, LowrankError, opt, readOptions, type BackendOptions, type DenseMatrix, type OptionsOf } from "@lowrank/linalg";
+import { arenaBytes, threadPool } from "@lowrank/linalg/internal";
 import { defaultRcond } from "./basis.js";
 import { fromRSize, scoresRun, type Plan } from "./leverage-run.js";
 import { defaultProjections, nextPow2, SRHT_GROUP, srhtSize } from "./leverage-sketch.js";

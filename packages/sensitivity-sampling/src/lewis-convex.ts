@@ -1,7 +1,8 @@
 // Lewis weights for p >= 4 as the minimiser of a strictly convex function:
 // descent along the Cohen-Peng step with an exact line search (the proof of
 // convergence is on lewisConvex). Public entry: lewis.ts.
-import { eigh, LowrankError, spdSolve, type Workspace } from "@lowrank/linalg";
+import { eigh, LowrankError } from "@lowrank/linalg";
+import { spdSolve, type Workspace } from "@lowrank/linalg/internal";
 import { jsKernels } from "@lowrank/linalg/kernels";
 import type { SensitivityKernels } from "./kernels/index.js";
 import {

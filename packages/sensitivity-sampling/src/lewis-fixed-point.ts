@@ -3,7 +3,8 @@
 // orthonormal basis held in a workspace; and what the other Lewis iterations
 // share with it: the stall watch, the step length and the inverse Cholesky
 // factor (linalg's ridge policy). Public entry: lewis.ts.
-import { LowrankError, spdSolve, type Workspace } from "@lowrank/linalg";
+import { LowrankError } from "@lowrank/linalg";
+import { spdSolve, type Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import type { LewisProgress, LewisResult } from "./lewis.js";
 

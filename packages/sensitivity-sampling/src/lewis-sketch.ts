@@ -1,11 +1,12 @@
 // The sketched Lewis-weight iteration (method "sketch" of lewisWeights): the
 // fixed-point map with (Aᵀ V A)⁻¹ taken from the QR of a CountSketch of
 // V^(1/2) A, no basis of A formed. Public entry: lewis.ts.
-import { arenaBytes, LowrankError, Rng, type Backend, type DenseMatrix } from "@lowrank/linalg";
+import { LowrankError, Rng, type Backend, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { allFinite, stallWatch, stepLength, type IterationOutcome, type ProgressSink } from "./lewis-fixed-point.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { runWorkspace } from "./run-workspace.js";
-import type { Workspace } from "@lowrank/linalg";
+import type { Workspace } from "@lowrank/linalg/internal";
 import { checkEntries, columnExponents, scaleColumns } from "./validate.js";
 
 /**

@@ -1,10 +1,8 @@
 // lewisWeights, the public entry of the l_p Lewis weights: the options, the
 // basis, and the choice of iteration (lewis-fixed-point.ts for p < 4,
 // lewis-convex.ts for p >= 4, lewis-sketch.ts for method "sketch").
-import {
-  arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions,
-  type BackendOptions, type DenseMatrix, type Workspace,
-} from "@lowrank/linalg";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type BackendOptions, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import { basisSize, defaultRcond, orthonormalBasisAsync } from "./basis.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { lewisConvex } from "./lewis-convex.js";

@@ -2,7 +2,8 @@
 // (docs/ARCHITECTURE.md, "The runtime"): `init` is linalg's, which
 // initialises every declared module; `sensitivityModule.run` and
 // `.workspace` give the synchronous and the long-run workspaces.
-import { defineKernelModule, Rng, type Arena } from "@lowrank/linalg";
+import { Rng } from "@lowrank/linalg";
+import { defineKernelModule, type Arena } from "@lowrank/linalg/internal";
 import type { Exports } from "./generated/exports.js";
 import { sources } from "./generated/sources.js";
 import { threadSources } from "./generated/thread-sources.js";

@@ -1,7 +1,5 @@
-import {
-  BACKEND, LowrankError, opt, readOptions, Rng, WasmWorkspace,
-  type BackendOptions, type DenseMatrix, type Workspace,
-} from "@lowrank/linalg";
+import { BACKEND, LowrankError, opt, readOptions, Rng, type BackendOptions, type DenseMatrix } from "@lowrank/linalg";
+import { WasmWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { onlineLewisWeight as lewisWeightOf } from "./kernels/online-update.js";
 import { sensitivityModule } from "./module.js";

@@ -1,7 +1,5 @@
-import {
-  arenaBytes, asVector, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions,
-  type BackendOptions, type DenseMatrix,
-} from "@lowrank/linalg";
+import { asVector, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type BackendOptions, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome, type IrlsStep } from "./irls.js";
 import { runWorkspace } from "./run-workspace.js";
 import { checkEntries, columnExponents, exponentOf, ldexp, readMatrix, readP, SAFE_EXP, scaleColumns } from "./validate.js";

@@ -3,7 +3,8 @@
 // `pooledWorkspace`), so the run's row passes split over the pool
 // (src/threads.ts); otherwise a leased private instance (or plain arrays on
 // js), on this thread. docs/ARCHITECTURE.md, "Threads".
-import type { Backend, Workspace } from "@lowrank/linalg";
+import type { Backend } from "@lowrank/linalg";
+import type { Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { sensitivityModule } from "./module.js";
 

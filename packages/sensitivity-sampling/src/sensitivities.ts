@@ -1,4 +1,5 @@
-import { arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type DenseMatrix } from "@lowrank/linalg";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { defaultRcond, orthonormalBasisAsync } from "./basis.js";
 import { irls, irlsBuffers, irlsBufferSize, type IrlsOutcome } from "./irls.js";
 import { checkWeights, lewisBytes, lewisIterate, type LewisOptions } from "./lewis.js";

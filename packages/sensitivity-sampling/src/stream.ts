@@ -1,7 +1,8 @@
 // Passes over a tall A in row blocks: the wasm backend copies each block into
 // its memory (A is never copied whole, and the kernels read it from cache),
 // and the R factor of A streamed block by block.
-import { JsWorkspace, qrBlockedWorkSize, type DenseMatrix, type Workspace } from "@lowrank/linalg";
+import { type DenseMatrix } from "@lowrank/linalg";
+import { JsWorkspace, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg/internal";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { QR_LANES } from "./threads.js";
 

@@ -6,7 +6,7 @@
 // pieces; the unweighted CountSketch splits by columns instead. Each row (each
 // piece's R, each entry of the sketch) goes through the single-threaded
 // kernel's operations, so results have the same bits for any thread count.
-import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg/internal";
 import type { Exports } from "./generated/exports.js";
 import type { SensitivityKernels } from "./kernels/index.js";
 import { gramGroups, ROW_TASK_ROWS, sketchGroups } from "./kernels/tasks.js";

@@ -2,7 +2,7 @@
 // (src/generated/exports.ts, from assembly/), linalg's kernels, and the two
 // adapters whose TypeScript signature differs from the export's
 // (docs/ARCHITECTURE.md, "Kernel bindings are generated").
-import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg/internal";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SensitivityKernels } from "./kernels/index.js";

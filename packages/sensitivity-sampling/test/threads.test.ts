@@ -3,7 +3,8 @@
 // norms), the sketched scores' row pass and the Lewis-weight updates give the
 // same bits for 1, 2, 3 and 4 threads, and the pool really ran their tasks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arenaBytes, init, Rng, runtimeStatus, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
+import { init, Rng, runtimeStatus, stopThreads, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes, threadPool } from "@lowrank/linalg/internal";
 import { leverageScores, leverageScoresAsync, lewisWeights, lpRegression, lpSensitivities, rootLeverageScores } from "../src/index.js";
 import { sensitivityModule } from "../src/module.js";
 import { expectCode, variants } from "./helpers.js";

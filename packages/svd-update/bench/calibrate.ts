@@ -7,7 +7,7 @@
 import { Rng, type CsrMatrix } from "@lowrank/linalg";
 import { loadSpamAssassin } from "@lowrank/datasets/node";
 import { autoCostModel, EvolvingSvd, init } from "../src/index.js";
-import { defaultBasisSize } from "@lowrank/linalg";
+import { defaultBasisSize } from "@lowrank/linalg/internal";
 import { rowSlice } from "./rows.js";
 
 const A = loadSpamAssassin({ weighting: "tfidf", normalize: true, minDocumentFrequency: 3 }).matrix;

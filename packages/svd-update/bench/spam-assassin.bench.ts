@@ -13,7 +13,7 @@ import { hasRelaxedSimd, type CsrMatrix } from "@lowrank/linalg";
 import { loadSotu, loadSpamAssassin } from "@lowrank/datasets/node";
 import { autoCostModel, EvolvingSvd, init, residualMetric, singularValueError, truncatedSvd, type AutoChoice, type UpdateMethod } from "../src/index.js";
 import { estimate } from "../src/auto.js";
-import { defaultBasisSize } from "@lowrank/linalg";
+import { defaultBasisSize } from "@lowrank/linalg/internal";
 import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 import { retrievalAgreement } from "./retrieval.js";
 import { rowSlice } from "./rows.js";

@@ -4,7 +4,8 @@
 // same bits (test/threads.test.ts; checked here too). Best WASM variant. Run
 // by tools/bench/run.mjs (see its README).
 import { loadavg } from "node:os";
-import { hasRelaxedSimd, stopThreads, threadPool } from "@lowrank/linalg";
+import { hasRelaxedSimd, stopThreads } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { init, truncatedSvd, type TruncatedSvdOptions } from "../src/index.js";
 import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 import { referenceMatrix, type ReferenceName } from "../test/reference-matrices.js";

@@ -5,7 +5,7 @@
 // large batches but less precise, and a recomputation is at least as precise
 // as an exact update (it does not inherit the drift of earlier truncations).
 // The cost model below, then the decision an EvolvingSvd takes per batch.
-import { arenaBytes, lanczosSettings } from "@lowrank/linalg";
+import { arenaBytes, lanczosSettings } from "@lowrank/linalg/internal";
 import { jsSvdUpdateKernels } from "./kernels/index.js";
 import type { KeptMatrix } from "./kept.js";
 import type { FactorLayout } from "./layout.js";

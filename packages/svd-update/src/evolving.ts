@@ -1,10 +1,8 @@
 // EvolvingSvd, the public class: creation, the update calls (synchronous and
 // asynchronous forms of the steps in update.ts), recomputation, reading the
 // factors, save / load (persist.ts). Arrays: layout.ts; methods: methods/.
-import {
-  arenaBytes, BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, RESULT_VERSION, SIGNAL,
-  type Backend, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult,
-} from "@lowrank/linalg";
+import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, readOptions, RESULT_VERSION, SIGNAL, type Backend, type BackendOptions, type CsrMatrix, type DenseMatrix, type SvdResult } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { recomputeSettings, type AutoDecision } from "./auto.js";
 import { checkRank, initialBytes, initialMethod, initialSvd } from "./initial.js";
 import { asBatch, asFactors } from "./input.js";

@@ -1,7 +1,8 @@
 // Public API of @lowrank/svd-update.
 export { init } from "@lowrank/linalg";
 export { truncatedSvd, type TruncatedSvdOptions, type TruncatedSvdProgress } from "./truncated.js";
-export type { LanczosProgress, TruncatedSvdResult } from "@lowrank/linalg";
+export type { TruncatedSvdResult } from "@lowrank/linalg";
+export type { LanczosProgress } from "@lowrank/linalg/internal";
 export { svdResiduals, type SvdResidualsOptions } from "./residuals.js";
 export { EvolvingSvd, type UpdateAsyncOptions, type RecomputeOptions } from "./evolving.js";
 export type { EvolvingSvdOptions, EvolvingSvdStats, UpdateMethod } from "./options.js";

@@ -4,7 +4,8 @@
 // EvolvingSvd's workspace (on the worker pool when it is free, see
 // openRunWorkspace). `method: "auto"`'s recomputations inside an update run
 // the same method synchronously in the EvolvingSvd's workspace (update.ts).
-import { lanczosSettings, lanczosTruncatedSvd, LowrankError, type Backend, type CsrMatrix, type LongRun } from "@lowrank/linalg";
+import { LowrankError, type Backend, type CsrMatrix, type LongRun } from "@lowrank/linalg";
+import { lanczosSettings, lanczosTruncatedSvd } from "@lowrank/linalg/internal";
 import type { FactorLayout } from "./layout.js";
 import { randomizedSvdIn, resolveTsvd, tsvdBytes, type SvdViews, type TruncatedSvdProgress } from "./truncated.js";
 import { openRunWorkspace, scopedAsync } from "./workspace.js";

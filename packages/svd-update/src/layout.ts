@@ -2,7 +2,8 @@
 // K, K⁻¹ and support markers, and s) at the bottom of its workspace, the
 // scratch an update reserves above them, and growing both (by half) when a
 // batch needs more.
-import { arenaBytes, checkSize } from "@lowrank/linalg";
+import { checkSize } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import type { UpdateContext } from "./options.js";
 import type { Side } from "./side.js";
 import type { SvdViews } from "./truncated.js";

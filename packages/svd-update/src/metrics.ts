@@ -1,7 +1,5 @@
-import {
-  arenaBytes, asVector, BACKEND, checkSize, LowrankError, readOptions,
-  type BackendOptions, type CsrMatrix, type DenseMatrix,
-} from "@lowrank/linalg";
+import { asVector, BACKEND, checkSize, LowrankError, readOptions, type BackendOptions, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { asBatch, asDense } from "./input.js";
 import { svdUpdateModule } from "./module.js";
 import { maxAbs, scaleExponent, scaleInto, times2 } from "./scale.js";

@@ -2,9 +2,8 @@
 // the error estimate of truncatedSvd's randomized method. Runs on the shared
 // synchronous workspace of svd-update's module (docs/ARCHITECTURE.md, "The
 // runtime"), the products with A through the CSR kernels only.
-import {
-  arenaBytes, asMatrix, asVector, BACKEND, LowrankError, readOptions, type BackendOptions, type CsrMatrix, type DenseMatrix,
-} from "@lowrank/linalg";
+import { asMatrix, asVector, BACKEND, LowrankError, readOptions, type BackendOptions, type CsrMatrix, type DenseMatrix } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { asBatch } from "./input.js";
 import { svdUpdateModule } from "./module.js";
 import { maxAbs, scaleExponent, scaleInto } from "./scale.js";

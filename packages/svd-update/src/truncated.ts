@@ -1,8 +1,5 @@
-import {
-  arenaBytes, BACKEND, checkSize, jacobiSvd, lanczosSettings, lanczosTruncatedSvd, LongRun, LONG_RUN, LowrankError, opt, qrBlockedWorkSize,
-  readOptions, Rng, type BackendOptions, type CsrMatrix, type DenseMatrix, type LanczosProgress, type OptionCheck, type SvdResult,
-  type TruncatedSvdResult,
-} from "@lowrank/linalg";
+import { BACKEND, checkSize, LongRun, LONG_RUN, LowrankError, opt, readOptions, Rng, type BackendOptions, type CsrMatrix, type DenseMatrix, type OptionCheck, type SvdResult, type TruncatedSvdResult } from "@lowrank/linalg";
+import { arenaBytes, jacobiSvd, lanczosSettings, lanczosTruncatedSvd, qrBlockedWorkSize, type LanczosProgress } from "@lowrank/linalg/internal";
 import { scaledCopy } from "@lowrank/linalg/kernels";
 import { asBatch } from "./input.js";
 import { residualsOf } from "./residuals.js";

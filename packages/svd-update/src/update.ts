@@ -4,7 +4,8 @@
 // core matrix, and commit. Each step is a generator whose yields are the
 // points where an asynchronous caller may let the event loop run or stop; the
 // object changes only after the last yield.
-import { arenaBytes, checkSize, internalError, lanczosSettings, lanczosSync, lanczosSyncBytes, LowrankError, type CsrMatrix, type LongRun } from "@lowrank/linalg";
+import { checkSize, internalError, LowrankError, type CsrMatrix, type LongRun } from "@lowrank/linalg";
+import { arenaBytes, lanczosSettings, lanczosSync, lanczosSyncBytes } from "@lowrank/linalg/internal";
 import { decide, type AutoDecision, type RecomputeSettings } from "./auto.js";
 import { asBatch, transposeCsr } from "./input.js";
 import type { KeptMatrix } from "./kept.js";

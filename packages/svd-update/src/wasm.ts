@@ -4,7 +4,7 @@
 // src/kernels/, so no adapter is needed (docs/ARCHITECTURE.md, "The runtime").
 // On a threaded instance the CSR products of the Lanczos methods and gemm run
 // on the pool (linalg's withParallelCsr and withParallelGemm).
-import { pointerOf, withParallelGemm, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, withParallelGemm, type WasmInstance } from "@lowrank/linalg/internal";
 import { bindLinalg, withParallelCsr } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { SvdUpdateKernels } from "./kernels/index.js";

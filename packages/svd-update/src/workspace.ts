@@ -4,7 +4,8 @@
 // whether some scratch still fits the reservation, re-laying out the instance
 // with a larger one (memory may grow only while nothing is live), and a
 // mark/release scope around asynchronous work.
-import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, WasmWorkspace, type Backend, type RunWorkspace } from "@lowrank/linalg";
+import { checkBackend, checkSize, MAX_TOTAL_ENTRIES, type Backend } from "@lowrank/linalg";
+import { WasmWorkspace, type RunWorkspace } from "@lowrank/linalg/internal";
 import { openScope } from "@lowrank/linalg/kernels";
 import type { SvdWorkspace } from "./kernels/index.js";
 import { svdUpdateModule } from "./module.js";

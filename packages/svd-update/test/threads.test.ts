@@ -3,7 +3,8 @@
 // one-sided AᵀA form on tall and wide matrices, the two-sided GKL form), and
 // the pool really runs the CSR products' tasks.
 import { afterAll, describe, expect, it } from "vitest";
-import { init, runtimeStatus, stopThreads, threadPool, type CsrMatrix } from "@lowrank/linalg";
+import { init, runtimeStatus, stopThreads, type CsrMatrix } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { EvolvingSvd, truncatedSvd } from "../src/index.js";
 import { sparseRandom, variants } from "./helpers.js";
 

@@ -3,7 +3,8 @@
 // best WASM variant. Run by tools/bench/run.mjs (see its README).
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { hasRelaxedSimd, Rng, stopThreads, threadPool } from "@lowrank/linalg";
+import { hasRelaxedSimd, Rng, stopThreads } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { cp, init, tucker, type Tensor } from "../src/index.js";
 import { note, pick, quick, row } from "../../../tools/bench/lib.mjs";
 import { timeAsync } from "./time-async.js";

@@ -2,7 +2,8 @@
 // pairwise contractions, planned once per structure: each step an axis
 // permutation (kernel `permute`) and one GEMM. The plan that leaves one core
 // out is also the design matrix of that core's ALS update (general-fitter.ts).
-import { arenaBytes, internalError, type Workspace } from "@lowrank/linalg";
+import { internalError } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import { coreShapeOf } from "./general-network.js";
 import type { TensorKernels } from "./kernels/index.js";
 import { checkSizes, prod } from "./validate.js";

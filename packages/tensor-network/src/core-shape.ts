@@ -4,7 +4,8 @@
 // values Σ_n Σ_{i <= r_n} σ_{n,i}² subject to Π r_n + Σ I_n r_n <= budget;
 // by the HOSVD bound, ‖X - X̂‖² <= Σ_n Σ_{i > r_n} σ_{n,i}² for the HOSVD of
 // that shape, so this minimises an upper bound on its error.
-import { arenaBytes, BACKEND, LongRun, LowrankError, opt, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { BACKEND, LongRun, LowrankError, opt, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { eigScratch, symmetricEig } from "./factor.js";
 import { tensorModule } from "./module.js";
 import { norm2, relativeError } from "./tensor.js";

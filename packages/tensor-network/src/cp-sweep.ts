@@ -1,6 +1,7 @@
 // The steps of CP-ALS on a workspace (cp.ts is the entry point): the start
 // and one sweep in the form of Kolda & Bader 2009, Fig. 3.3.
-import type { Rng, Workspace } from "@lowrank/linalg";
+import type { Rng } from "@lowrank/linalg";
+import type { Workspace } from "@lowrank/linalg/internal";
 import { refill } from "./impute.js";
 import type { TensorKernels } from "./kernels/index.js";
 import { modeBasis } from "./mode-basis.js";

@@ -2,7 +2,8 @@
 // Harshman 1970), in the form of Kolda & Bader 2009, "Tensor Decompositions
 // and Applications", Fig. 3.3: each step solves A_n V = X_(n) (⊙_{k≠n} A_k)
 // with V = ⊛_{k≠n} A_kᵀA_k, then moves the column norms into the weights.
-import { arenaBytes, LowrankError, opt, Rng, type DenseMatrix, type Tensor, type Workspace } from "@lowrank/linalg";
+import { LowrankError, opt, Rng, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import { startFactors, sweep, type CpWork } from "./cp-sweep.js";
 import { mttkrpScratch, type TensorKernels } from "./kernels/index.js";
 import { modeBasisScratch } from "./mode-basis.js";

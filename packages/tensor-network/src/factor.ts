@@ -2,7 +2,8 @@
 // public linalg svd/eigh run on linalg's own shared instance, so a run that
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
-import { completeColumns, jacobiSvd, LowrankError, triangleWithIdentity, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg";
+import { LowrankError } from "@lowrank/linalg";
+import { completeColumns, jacobiSvd, triangleWithIdentity, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg/internal";
 import { lqRWorkSize } from "./kernels/index.js";
 import type { TensorKernels } from "./kernels/index.js";
 

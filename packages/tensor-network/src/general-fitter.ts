@@ -2,7 +2,8 @@
 // least squares against the contraction of all the others (the unfolding of
 // the rest-of-network contraction, contraction-plan.ts), full sweeps or only
 // the new slices of a grown edge (the greedy search's warm start).
-import { arenaBytes, MAX_WASM_BYTES, LongRun, WasmWorkspace, type ProgressRecord, type Tensor, type Workspace } from "@lowrank/linalg";
+import { MAX_WASM_BYTES, LongRun, type ProgressRecord, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, WasmWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import { chainScratch, planChain, permuteI32, runChain } from "./contraction-plan.js";
 import { generalParameters } from "./general-network.js";
 import type { TensorKernels } from "./kernels/index.js";

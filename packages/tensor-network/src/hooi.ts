@@ -3,7 +3,8 @@
 // Meerbergen 2012, Alg. 1), one HOOI sweep (De Lathauwer, De Moor, Vandewalle
 // 2000, "On the best rank-1 and rank-(R1,...,RN) approximation", Alg. 4.2),
 // HOOI's stopping rule and its random start.
-import type { Rng, Workspace } from "@lowrank/linalg";
+import type { Rng } from "@lowrank/linalg";
+import type { Workspace } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { modeBasis, type ModeProductCall } from "./mode-basis.js";
 import type { UnfoldingSvd } from "./types.js";

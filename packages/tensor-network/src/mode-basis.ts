@@ -1,6 +1,7 @@
 // Leading left singular vectors of a mode unfolding, the step shared by
 // HOSVD, ST-HOSVD and HOOI (De Lathauwer, De Moor, Vandewalle 2000).
-import type { Tensor, Workspace } from "@lowrank/linalg";
+import type { Tensor } from "@lowrank/linalg";
+import type { Workspace } from "@lowrank/linalg/internal";
 import { eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
 import type { TensorKernels } from "./kernels/index.js";
 import { unfoldInto } from "./tensor.js";

@@ -3,7 +3,7 @@
 // the tensor kernels; the simd variant is bundled so that Node and workers
 // compile it synchronously on a first call made before `init()`, the relaxed
 // one loads lazily. `init` is linalg's: one call initialises every package.
-import { defineKernelModule, type Arena } from "@lowrank/linalg";
+import { defineKernelModule, type Arena } from "@lowrank/linalg/internal";
 import { sources } from "./generated/sources.js";
 import { threadSources } from "./generated/thread-sources.js";
 import { jsTensorKernels, type TensorKernels } from "./kernels/index.js";

@@ -1,7 +1,8 @@
 // Row-wise least squares through the normal equations, shared by the ALS
 // methods (CP-ALS, TR-ALS, the general fitter): A V = M with V the Gram matrix
 // of the design, and the inner product and fit of the updated rows.
-import { LowrankError, spdSolve } from "@lowrank/linalg";
+import { LowrankError } from "@lowrank/linalg";
+import { spdSolve } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 
 /**

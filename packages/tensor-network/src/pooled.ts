@@ -3,7 +3,8 @@
 // pool can take the run (linalg's `pooledWorkspace`), so the run's mode
 // products, Grams and MTTKRPs split over the pool (threads.ts); otherwise a
 // private instance on this thread (or plain arrays on js).
-import { checkBackend, type Backend, type Workspace } from "@lowrank/linalg";
+import { checkBackend, type Backend } from "@lowrank/linalg";
+import { type Workspace } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 

@@ -1,7 +1,8 @@
 // Dense tensors back from decompositions (read whole first by
 // decomposition.ts's `readDecomposition`), and the left-to-right core
 // contraction TR-ALS shares.
-import { arenaBytes, BACKEND, castResult, checkSize, DTYPE, type BackendOptions, type DenseMatrix, type Dtype, type DtypeOption, type Tensor, type WithDtype, type Workspace } from "@lowrank/linalg";
+import { BACKEND, castResult, checkSize, DTYPE, type BackendOptions, type DenseMatrix, type Dtype, type DtypeOption, type Tensor, type WithDtype } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { contractGeneral, contractGeneralBytes } from "./contraction-plan.js";

@@ -1,6 +1,7 @@
 // Extreme magnitudes (docs/ARCHITECTURE.md, "Errors": NON_FINITE only for a
 // result truly beyond the double range).
-import { LowrankError, type Tensor, type Workspace } from "@lowrank/linalg";
+import { LowrankError, type Tensor } from "@lowrank/linalg";
+import { type Workspace } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { SCAN_PIECE } from "./kernels/scan.js";
 

@@ -1,6 +1,7 @@
 // The tensor type's basic operations. A C-order tensor seen around mode n is
 // (left, I_n, right) with left = I_0...I_{n-1} and right = I_{n+1}...I_{N-1}.
-import { arenaBytes, asMatrix, BACKEND, LowrankError, opt, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { asMatrix, BACKEND, LowrankError, opt, type BackendOptions, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { tensorModule } from "./module.js";
 import type { MatrixLike, TensorLike, ThreadOptions } from "./types.js";
 import { checkMode, checkShape, checkSizes, prod, readOpts, readTensor, THREADS } from "./validate.js";

@@ -5,7 +5,7 @@
 // gemmBatchTask (assembly/mode-product.ts) into fixed tiles; each entry goes
 // through the single-threaded kernel's operations, so the results have the
 // same bits for any thread count, one included.
-import type { WasmInstance } from "@lowrank/linalg";
+import type { WasmInstance } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { EIG_BATCH_JOB_BYTES, GEMM_BATCH_JOB_BYTES, gramTasks } from "./kernels/mode-product.js";
 import { SCAN_PIECE } from "./kernels/scan.js";

@@ -1,6 +1,7 @@
 // TR-ALS: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 2. See tensor-ring.ts for the method's contract.
-import { arenaBytes, checkSize, LowrankError, Rng, spdSolve, type Backend, type Tensor, type Workspace } from "@lowrank/linalg";
+import { checkSize, LowrankError, Rng, type Backend, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, spdSolve, type Workspace } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { tensorModule } from "./module.js";
 import { fillWithMean, refill } from "./impute.js";

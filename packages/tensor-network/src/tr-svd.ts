@@ -1,6 +1,7 @@
 // TR-SVD: Zhao, Zhou, Xie, Zhang, Cichocki 2016, "Tensor Ring Decomposition",
 // arXiv:1606.05535, Algorithm 1. See tensor-ring.ts for the method's contract.
-import { arenaBytes, type Backend, type Tensor } from "@lowrank/linalg";
+import { type Backend, type Tensor } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { modeBasis, modeBasisScratchBound, splitCore } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import { truncationRank } from "./tensor-train.js";

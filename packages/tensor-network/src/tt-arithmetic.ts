@@ -1,6 +1,7 @@
 // Tensor-train / tensor-ring arithmetic on the cores, never forming the dense
 // tensor (Oseledets 2011, sec. 4).
-import { arenaBytes, BACKEND, checkSize, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { BACKEND, checkSize, LowrankError, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes } from "@lowrank/linalg/internal";
 import { tensorModule } from "./module.js";
 import { readNetwork } from "./decomposition.js";
 import type { TensorNetwork, TensorNetworkLike } from "./types.js";

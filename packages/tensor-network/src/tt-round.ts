@@ -1,5 +1,6 @@
 // TT rounding: Oseledets 2011, "Tensor-train decomposition", Algorithm 2.
-import { arenaBytes, BACKEND, LowrankError, opt, qrBlockedWorkSize, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { BACKEND, LowrankError, opt, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, qrBlockedWorkSize } from "@lowrank/linalg/internal";
 import { leftSingular, svdScratch } from "./factor.js";
 import { tensorModule } from "./module.js";
 import { readNetwork } from "./decomposition.js";

@@ -4,7 +4,8 @@
 // instance of the previous run, when it left one: no fresh memory to fault
 // in), and the input's finiteness, scale and norm come from one WASM pass over
 // the workspace's copy (kernel scanPieces) instead of scans in JavaScript.
-import { arenaBytes, asTensor, checkFiniteValues, LowrankError, type Backend, type LongRun, type Tensor, type Workspace } from "@lowrank/linalg";
+import { asTensor, checkFiniteValues, LowrankError, type Backend, type LongRun, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import { defaultTruncationRoute, modeBasisScratchBound, splitCore } from "./mode-basis.js";
 import { tensorModule } from "./module.js";
 import type { TensorNetwork, UnfoldingSvd, TensorLike } from "./types.js";

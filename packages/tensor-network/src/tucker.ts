@@ -3,7 +3,8 @@
 // De Moor, Vandewalle 2000, "On the best rank-1 and rank-(R1,...,RN)
 // approximation", Alg. 4.2): options, checks, buffers and the choice of
 // method; the steps are in hooi.ts, completion in tucker-completion.ts.
-import { arenaBytes, LowrankError, opt, Rng, type DenseMatrix, type Tensor, type Workspace } from "@lowrank/linalg";
+import { LowrankError, opt, Rng, type DenseMatrix, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import type { TensorKernels } from "./kernels/index.js";
 import { HOOI_MIN_SWEEPS, HOOI_TOL, hooiConverged, hooiSweep, project, randomFactors, stHosvd, type TuckerWork } from "./hooi.js";
 import { modeBasis, modeBasisScratch } from "./mode-basis.js";

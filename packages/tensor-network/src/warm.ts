@@ -1,4 +1,4 @@
-import { triangleWithIdentity } from "@lowrank/linalg";
+import { triangleWithIdentity } from "@lowrank/linalg/internal";
 import { lqRWorkSize, type TensorKernels } from "./kernels/index.js";
 
 /**

@@ -3,7 +3,7 @@
 // and adapters for the few kernels whose TypeScript signature differs from
 // the export's (those that call GEMM inside WASM and take its packing scratch);
 // on a threaded instance, the parallel forms of threads.ts.
-import { pointerOf, type WasmInstance } from "@lowrank/linalg";
+import { pointerOf, type WasmInstance } from "@lowrank/linalg/internal";
 import { bindLinalg } from "@lowrank/linalg/kernels";
 import { bindExports, type Exports } from "./generated/exports.js";
 import type { TensorKernels } from "./kernels/index.js";

@@ -1,4 +1,5 @@
-import { JsWorkspace, Rng, type Workspace } from "@lowrank/linalg";
+import { Rng } from "@lowrank/linalg";
+import { JsWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import { ttTensor } from "@lowrank/datasets";
 import { beforeAll, describe, expect, it } from "vitest";
 import { leftSingular } from "../src/factor.js";

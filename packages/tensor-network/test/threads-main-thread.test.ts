@@ -2,7 +2,8 @@
 // all the same (linalg's pooledWorkspace; the caller spins for the workers instead of waiting) and gives the
 // one-thread bits (docs/ARCHITECTURE.md, "Threads").
 import { afterAll, expect, it } from "vitest";
-import { init, stopThreads, threadPool } from "@lowrank/linalg";
+import { init, stopThreads } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { randnTensor } from "@lowrank/test-utils";
 import { cp, tucker } from "../src/index.js";
 

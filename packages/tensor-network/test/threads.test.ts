@@ -2,7 +2,8 @@
 // "Threads"): the same bits for 1, 2, 3 and 4 threads on every parallel entry
 // point, and the pool really ran tasks (so a serial fallback cannot pass).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arenaBytes, init, runtimeStatus, stopThreads, threadPool, type Tensor } from "@lowrank/linalg";
+import { init, runtimeStatus, stopThreads, type Tensor } from "@lowrank/linalg";
+import { arenaBytes, threadPool } from "@lowrank/linalg/internal";
 import { randnTensor } from "@lowrank/test-utils";
 import { cp, modeProduct, reconstruct, tucker } from "../src/index.js";
 import { jsTensorKernels } from "../src/kernels/index.js";

@@ -3,7 +3,8 @@
 // until it releases it, even between its yields when it holds no block yet;
 // the others run on their own instances meanwhile. Each result equals the
 // same call made alone (docs/ARCHITECTURE.md, "Threads").
-import { gemm, init, Rng, stopThreads, threadPool, type DenseMatrix } from "@lowrank/linalg";
+import { gemm, init, Rng, stopThreads, type DenseMatrix } from "@lowrank/linalg";
+import { threadPool } from "@lowrank/linalg/internal";
 import { complete } from "@lowrank/matrix-completion";
 import { leverageScoresAsync, lewisWeights } from "@lowrank/sensitivity-sampling";
 import { truncatedSvd } from "@lowrank/svd-update";

@@ -1,7 +1,7 @@
 // A seeded fuzz over every public export of every package, as a user's
 // harness would run it: the exports are enumerated at run time from the
-// package entry points (and public subpaths; "/kernels" is unstable and left
-// out), and every function, static method, constructor and instance method is
+// package entry points (and public subpaths; "/kernels" and "/internal" are
+// unstable and left out), and every function, static method, constructor and instance method is
 // called with valid arguments (from recipes, in every accepted input form,
 // both backends), with one argument made invalid, with one made odd (legal or
 // arguable), and with generated hostile argument lists. Each call must return
@@ -19,9 +19,12 @@ import { makeFixtures, packageRecipes, type Fixtures } from "./fuzz-exports-reci
 import { classify, DEFECTS, makeCall, type Mode, type Verdict } from "./fuzz-exports-run.js";
 import { BAD_INTS, BAD_MATRICES, BAD_OPTION_OBJECTS, BAD_TENSORS, BAD_VECTORS, fresh, Gen, show, UNKNOWN_KEYS } from "./fuzz-exports-values.js";
 
+/** FUZZ_BUILDING_BLOCKS=1 adds linalg's unstable "/internal" subpath (see BUILDING_BLOCKS). */
+const WITH_BUILDING_BLOCKS = process.env.FUZZ_BUILDING_BLOCKS === "1";
 const MODULES = [
   "@lowrank/linalg", "@lowrank/matrix-completion", "@lowrank/matrix-completion/spark", "@lowrank/svd-update",
   "@lowrank/tensor-network", "@lowrank/sensitivity-sampling", "@lowrank/datasets", "@lowrank/datasets/node",
+  ...(WITH_BUILDING_BLOCKS ? ["@lowrank/linalg/internal"] : []),
 ];
 const CASES = Number(process.env.FUZZ_CASES ?? 2500);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
@@ -34,8 +37,8 @@ const SKIP = new Set(["init", "initRuntime", "stopThreads"]);
 /**
  * linalg's building blocks for kernel authors: they take a kernel set, raw
  * Float64Array buffers with leading dimensions, or a WebAssembly memory, and
- * trust them as the kernels do (a wrong n walks past the buffers). Left out
- * unless FUZZ_BUILDING_BLOCKS=1.
+ * trust them as the kernels do (a wrong n walks past the buffers). They are on
+ * the unstable "@lowrank/linalg/internal" subpath, fuzzed only with FUZZ_BUILDING_BLOCKS=1.
  */
 const BUILDING_BLOCKS = new Set([
   "Arena", "WasmLoader", "WasmModule", "WasmInstance", "WasmWorkspace", "JsWorkspace", "defineKernelModule", "jacobiSvd", "luInverse",
@@ -44,7 +47,6 @@ const BUILDING_BLOCKS = new Set([
   "defaultBasisSize", "lanczosBytes", "lanczosSettings", "lanczosSteps", "gramBytes", "gramFloor", "gramSteps", "lanczosSvdIn",
   "lanczosSync", "lanczosSyncBytes", "lanczosTruncatedSvd", "qrBlockedWorkSize", "orthonormalizeWorkSize", "arenaBytes", "align16",
 ]);
-const WITH_BUILDING_BLOCKS = process.env.FUZZ_BUILDING_BLOCKS === "1";
 /** Exports that read data files (seconds each, tens under load): called rarely, and only in long runs (FUZZ_CASES >= 20000). */
 const SLOW = new Set(["loadSotu", "loadSpamAssassin", "loadImage", "loadBostonHousing", "loadCpsWages", "loadSparkAls", "saveSparkAls"]);
 

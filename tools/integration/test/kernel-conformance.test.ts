@@ -24,6 +24,7 @@ const NOT_KERNELS: Record<string, string> = { heapBase: "the end of static data 
 const SIMD_TOLERANCE: Record<string, { tol: number; why: string }> = {
   gemm: { tol: 1e-13, why: "packed register tiles sum k in another order than the twin's textbook loop" },
   gemmTask: { tol: 1e-13, why: "one block of gemm" },
+  gemmComputeTask: { tol: 1e-13, why: "the micro-kernel on packed operands: fused multiply-adds in relaxed-simd, separate in the twin" },
   gemmBatchTask: { tol: 1e-13, why: "one tile of gemm (tensor-network's batch jobs)" },
   gemv: { tol: 1e-13, why: "the untransposed product sums each row in SIMD lanes, the twin in one running sum" },
   householderQrBlocked: { tol: 1e-13, why: "block reflectors applied by gemm" },

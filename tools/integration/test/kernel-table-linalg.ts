@@ -4,7 +4,10 @@
 // writes. Kernels whose input is another kernel's output (householderQ after
 // householderQr, the tridiagonal steps) take it from the TypeScript twin.
 import { jsKernels } from "../../../packages/linalg/src/kernels/index.js";
-import { gemmTask, gemmTaskCols, gemmTaskRows, gemmWorkSize, GEMM_JOB_BYTES } from "../../../packages/linalg/src/kernels/gemm.js";
+import {
+  gemmComputeTask, gemmPackedSize, gemmPackTask, gemmPackTasks, gemmPieceCols, gemmPieceRows, gemmTask, gemmTaskCols, gemmTaskRows,
+  gemmWorkSize, GEMM_JOB_BYTES, GEMM_PACKED_JOB_BYTES, type PackedGemmJob,
+} from "../../../packages/linalg/src/kernels/gemm.js";
 import { bidiagonalQrWorkSize } from "../../../packages/linalg/src/kernels/bidiagonal.js";
 import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-blocked.js";
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal.js";
@@ -95,6 +98,34 @@ export const LINALG: Record<string, Entry> = {
           new Float64Array(memory, at(job) + 48, 2).set([alpha, beta]);
         },
         js: (_, [a, b, c]) => gemmTask({ transA: tA, transB: tB, m, n, k, alpha, A: a as Float64Array, lda, B: b as Float64Array, ldb, beta, C: c as Float64Array, ldc }, t),
+      };
+    },
+  },
+  gemmPieceRows: { sizes: [0], make: () => ({ args: [], js: () => gemmPieceRows() }) },
+  gemmPieceCols: { sizes: [0], make: () => ({ args: [], js: () => gemmPieceCols() }) },
+  gemmPackTasks: { sizes: [1, 255, 256, 257, 600], make: (n) => ({ args: [n + 3, n, 2 * n + 1], js: () => gemmPackTasks(n + 3, n, 2 * n + 1) }) },
+  gemmPackedSize: { sizes: [1, 5, 300], make: (n) => ({ args: [n, n + 2, n + 1], js: () => gemmPackedSize(n, n + 2, n + 1) }) },
+  gemmPackTask: {
+    // One piece of the packing job (a span of rows of alpha op(A) or of columns of op(B) in one panel); k spans two panels.
+    sizes: [0, 1, 2, 3, 4, 5],
+    make(t, r, seed) {
+      const c = packedCase(r, seed);
+      return {
+        args: [c.job, t, scratch(new Float64Array(gemmWorkSize()))], extra: [c.A, c.B, c.C, c.Ap, c.Bp], prepare: c.prepare,
+        js: (_, [a, b, cc, ap, bp]) => gemmPackTask(c.twin(a, b, cc, ap, bp), t),
+      };
+    },
+  },
+  gemmComputeTask: {
+    // One piece of C from operands packed by the twin (the pieces of a 300 x 280 C, k over two panels).
+    sizes: [0, 1, 2, 3, 5],
+    make(t, r, seed) {
+      const c = packedCase(r, seed);
+      const all = c.twin(c.A, c.B, c.C, c.Ap, c.Bp);
+      for (let q = 0; q < gemmPackTasks(c.m, c.n, c.k); q++) gemmPackTask(all, q);
+      return {
+        args: [c.job, t, scratch(new Float64Array(gemmWorkSize()))], extra: [c.A, c.B, c.C, c.Ap, c.Bp], prepare: c.prepare,
+        js: (_, [a, b, cc, ap, bp]) => gemmComputeTask(c.twin(a, b, cc, ap, bp), t),
       };
     },
   },
@@ -288,3 +319,28 @@ export const LINALG: Record<string, Entry> = {
     },
   },
 };
+
+/** A packed gemm job (assembly/gemm.ts, "Parallel GEMM on packed operands") of op(A) 300 x 300 (k), op(B) 300 x 280, with buffers for Ap and Bp. */
+function packedCase(r: Rng, seed: number) {
+  const tA = (seed & 1) === 1, tB = (seed & 2) === 2;
+  const m = 300, n = 280, k = 300, alpha = r.normal(), beta = seed % 3 === 0 ? 0 : 0.25;
+  const lda = tA ? m : k, ldb = tB ? k : n, ldc = n;
+  const A = tA ? gen.block(r, k, m, lda) : gen.block(r, m, k, lda);
+  const B = tB ? gen.block(r, n, k, ldb) : gen.block(r, k, n, ldb);
+  const C = gen.block(r, m, n, ldc);
+  const size = gemmPackedSize(m, n, k), split = k * ((m + 3) & ~3);
+  const Ap = new Float64Array(split), Bp = new Float64Array(size - split);
+  const job = scratch(new Uint8Array(GEMM_PACKED_JOB_BYTES));
+  return {
+    m, n, k, job, A, B, C, Ap, Bp,
+    prepare(at: (b: Float64Array | Uint8Array) => number, memory: ArrayBuffer) {
+      new Int32Array(memory, at(job), 11).set([tA ? 1 : 0, tB ? 1 : 0, m, n, k, at(A), lda, at(B), ldb, at(C), ldc]);
+      new Float64Array(memory, at(job) + 48, 2).set([alpha, beta]);
+      new Int32Array(memory, at(job) + 64, 2).set([at(Ap), at(Bp)]);
+    },
+    twin: (a: unknown, b: unknown, c: unknown, ap: unknown, bp: unknown): PackedGemmJob => ({
+      transA: tA, transB: tB, m, n, k, alpha, A: a as Float64Array, lda, B: b as Float64Array, ldb, beta, C: c as Float64Array, ldc,
+      Ap: ap as Float64Array, Bp: bp as Float64Array,
+    }),
+  };
+}

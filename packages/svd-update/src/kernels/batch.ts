@@ -1,7 +1,7 @@
 // TypeScript twin of assembly/batch.ts: the per-batch bookkeeping of an
 // update (support, scatter, projection, the core matrix and its SVD, the k x k
 // rotation of K), the same operations in the same order (docs/ARCHITECTURE.md, "Twins").
-import { luInverse } from "@lowrank/linalg";
+import { luInverse } from "@lowrank/linalg/internal";
 import { axpyAt, dotAt, jacobiRowsRetry, jsKernels } from "@lowrank/linalg/kernels";
 
 /** Checks an s-row CSR batch and lists its support; see SvdUpdateKernels.csrSupport. O(nnz + s). */

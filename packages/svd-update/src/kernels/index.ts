@@ -3,7 +3,7 @@
 // assembly/<name>.ts is mirrored by ./<name>.ts with the same kernel names
 // (docs/ARCHITECTURE.md, "Twins"). Internal: not exported from the package's
 // main entry.
-import { type Workspace } from "@lowrank/linalg";
+import { type Workspace } from "@lowrank/linalg/internal";
 import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { gklExpand, pairCoordinates } from "./approx-space.js";
 import { appendCore, csrSupport, projectBatch, rotateFactor, scatterBatch, smallSvdCore } from "./batch.js";

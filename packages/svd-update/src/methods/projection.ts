@@ -1,7 +1,8 @@
 // What the methods share: projecting a batch on one side's basis in the
 // sparse form (every method starts there), the dense residual rows of the
 // dense approximate methods, and their scratch.
-import { qrBlockedWorkSize, type CsrMatrix } from "@lowrank/linalg";
+import { type CsrMatrix } from "@lowrank/linalg";
+import { qrBlockedWorkSize } from "@lowrank/linalg/internal";
 import type { UpdateContext } from "../options.js";
 import type { Side } from "../side.js";
 import type { PairBasis, SpaceOptions } from "./residual-space.js";

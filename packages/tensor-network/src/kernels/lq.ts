@@ -1,7 +1,7 @@
 // TypeScript twins of assembly/lq.ts: Householder LQ of a row block in place,
 // and the R of Aᵀ = QR for a wide A (through linalg's blocked Householder QR
 // of the transpose: the same reflectors as the WASM kernel's blocked LQ).
-import { qrBlockedWorkSize } from "@lowrank/linalg";
+import { qrBlockedWorkSize } from "@lowrank/linalg/internal";
 import { jsKernels } from "@lowrank/linalg/kernels";
 
 /**

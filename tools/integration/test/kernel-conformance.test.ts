@@ -32,6 +32,8 @@ const SIMD_TOLERANCE: Record<string, { tol: number; why: string }> = {
   tridiagonalizeBlocked: { tol: 1e-13, why: "panels whose trailing updates run through gemm, and a one-pass symmetric product (WASM), against plain loops" },
   tridiagonalApplyQt: { tol: 1e-13, why: "panels of reflectors applied by gemm (WASM) against one reflector at a time (twin)" },
   unfoldingGram: { tol: 1e-13, why: "gemm inside the kernel" },
+  gramTask: { tol: 1e-13, why: "one tile of unfoldingGram (gemm inside)" },
+  eigBatchTask: { tol: 1e-13, why: "tasks 1 and on are gemmBatchTask's (gemm); task 0, tridiagonalEig, is bit for bit" },
   lqR: { tol: 1e-13, why: "blocked LQ in place (WASM) against householderQrBlocked of the transpose (twin): the same reflectors, other sums" },
   lqRows: { tol: 1e-13, why: "Math.hypot: the host's in the twin, AssemblyScript's in WASM (an ulp apart)" },
   lewisUpdate: { tol: 1e-13, why: "Math.exp / Math.log / Math.pow: the host's in the twin, AssemblyScript's in WASM" },

@@ -213,27 +213,30 @@ export const SENSITIVITY: Record<string, Entry> = {
   },
   stackQrLanes: {
     // 2048-row blocks: with n = 4100 lanes 0 and 1 take a full block, lane 2 four rows; the rest stay as given.
-    sizes: [5, 4100],
+    // `from` (a multiple of 2048) on even seeds: the lanes go on from block from / 2048 (n = 18500, from 2048 · 3:
+    // lane 3 starts at block 3, lanes 0-2 at blocks 8-10); rows below `from` are never read.
+    sizes: [5, 4100, 18500],
     make(n, r, seed) {
-      const d = 1 + (seed % 4), lda = pad(seed, d), Rs = new Float64Array(8 * d * d);
+      const d = 1 + (seed % 4), lda = pad(seed, d), Rs = new Float64Array(8 * d * d), from = seed & 1 ? 0 : Math.min(3, n >> 11) * 2048;
       for (let l = 0; l < 8; l++) Rs.set(upper(r, d), l * d * d);
-      return { args: [n, d, gen.block(r, n, d, lda), lda, Rs, scratch(new Float64Array(130 * d))] };
+      return { args: [n, d, gen.block(r, n, d, lda), lda, from, Rs, scratch(new Float64Array(130 * d))] };
     },
   },
   stackQrLaneTask: {
-    sizes: [0, 1, 2, 7, 8],
+    // The job block: i32 n, d, A, lda, Rs, from; from = 0 on odd seeds, 2048 · 5 on even ones (lane 5 starts at block 5).
+    sizes: [0, 1, 2, 5, 7, 8],
     make(t, r, seed) {
-      const n = 2 * 8 * 2048 + 300, d = 1 + (seed % 3), lda = pad(seed, d);
+      const n = 2 * 8 * 2048 + 300, d = 1 + (seed % 3), lda = pad(seed, d), from = seed & 1 ? 0 : 5 * 2048;
       const A = gen.block(r, n, d, lda), Rs = new Float64Array(8 * d * d);
       for (let l = 0; l < 8; l++) Rs.set(upper(r, d), l * d * d);
-      const job = scratch(new Uint8Array(20));
+      const job = scratch(new Uint8Array(24));
       return {
         args: [job, t, scratch(new Float64Array(130 * d))],
         extra: [A, Rs],
         prepare(at, memory) {
-          new Int32Array(memory, at(job), 5).set([n, d, at(A), lda, at(Rs)]);
+          new Int32Array(memory, at(job), 6).set([n, d, at(A), lda, at(Rs), from]);
         },
-        js: (_, [a, rs]) => stackQrLaneTask({ n, d, A: a as Float64Array, lda, Rs: rs as Float64Array }, t, new Float64Array(130 * d)),
+        js: (_, [a, rs]) => stackQrLaneTask({ n, d, A: a as Float64Array, lda, Rs: rs as Float64Array, from }, t, new Float64Array(130 * d)),
       };
     },
   },

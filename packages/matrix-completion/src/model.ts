@@ -179,6 +179,8 @@ export class CompletionModel {
 
   /** Always "completion-model". */
   readonly kind = "completion-model" as const;
+  /** The model's format version: what toJSON and toBytes write (MODEL_FORMAT_VERSION). */
+  readonly version: number = MODEL_FORMAT_VERSION;
   /** Whether the fit met its tolerance before maxIter (see {@link FitStatus}). */
   readonly converged: boolean;
   /** The final training RMSE (see {@link FitStatus}). */

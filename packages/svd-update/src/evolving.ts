@@ -32,6 +32,7 @@ const RECOMPUTE_SCHEMA = {
 };
 const LOAD_SCHEMA = { backend: BACKEND };
 
+const FACTORY = Symbol("EvolvingSvd"); // the factories' pass: `new EvolvingSvd(...)` from outside is refused
 /**
  * A rank-k truncated SVD A ≈ U diag(s) Vᵀ kept up to date while rows,
  * columns and low-rank weight changes arrive. Create with
@@ -56,7 +57,8 @@ export class EvolvingSvd {
   private readonly saved: Record<string, unknown>;
   private readonly backend: Backend | undefined;
 
-  private constructor(cx: UpdateContext, opts: EvolvingOpts) {
+  private constructor(token: symbol, cx: UpdateContext, opts: EvolvingOpts) {
+    if (token !== FACTORY) throw new LowrankError("INVALID_ARGUMENT", "new EvolvingSvd: the constructor is not public; use EvolvingSvd.create, fromFactors, load or fromBytes");
     this.saved = storedOptions(opts);
     this.backend = opts.backend;
     this.es = {
@@ -67,7 +69,7 @@ export class EvolvingSvd {
     };
   }
 
-  private get f(): FactorLayout {
+  get #f(): FactorLayout {
     return this.es.f;
   }
 
@@ -89,9 +91,9 @@ export class EvolvingSvd {
     const method = initialMethod("EvolvingSvd.create", op.svdMethod, op), runBytes = initialBytes(method, C, k, op);
     const ws = await openWorkspace(op.backend, persistentBytes(m, n, k) + runBytes, "EvolvingSvd.create");
     run.check();
-    const es = new EvolvingSvd(updateContext(ws, k, op), op);
+    const es = new EvolvingSvd(FACTORY, updateContext(ws, k, op), op);
     if (op.keepMatrix ?? op.method === "auto") es.es.kept = new KeptMatrix(C);
-    const f = es.f;
+    const f = es.#f;
     f.allocate(m, n, runBytes);
     es.busy = true;
     try {
@@ -118,30 +120,30 @@ export class EvolvingSvd {
     new LongRun("EvolvingSvd.fromFactors", op);
     const { U, s, V, k } = asFactors(f, op);
     const ws = await openWorkspace(op.backend, persistentBytes(U.rows, V.rows, k), "EvolvingSvd.fromFactors");
-    const es = new EvolvingSvd(updateContext(ws, k, op), op);
-    es.f.allocate(U.rows, V.rows, 0);
-    es.f.setFactors({ U: U.data, s, V: V.data });
+    const es = new EvolvingSvd(FACTORY, updateContext(ws, k, op), op);
+    es.#f.allocate(U.rows, V.rows, 0);
+    es.#f.setFactors({ U: U.data, s, V: V.data });
     return es;
   }
 
   /** Current number of rows. O(1). */
   get rows(): number {
-    return this.f.U.dim;
+    return this.#f.U.dim;
   }
 
   /** Current number of columns. O(1). */
   get cols(): number {
-    return this.f.V.dim;
+    return this.#f.V.dim;
   }
 
   /** The rank k. O(1). */
   get rank(): number {
-    return this.f.k;
+    return this.#f.k;
   }
 
   /** Counters: updates, K resets, dropped directions. O(1). */
   get stats(): EvolvingSvdStats {
-    return { ...this.f.cx.counts };
+    return { ...this.#f.cx.counts };
   }
 
   /**
@@ -184,7 +186,7 @@ export class EvolvingSvd {
    * const { U, V } = es.kCondition();
    */
   kCondition(): { U: number; V: number } {
-    return { U: kConditionOf(this.f.cx, this.f.U), V: kConditionOf(this.f.cx, this.f.V) };
+    return { U: kConditionOf(this.#f.cx, this.#f.U), V: kConditionOf(this.#f.cx, this.#f.V) };
   }
 
   /**
@@ -197,7 +199,7 @@ export class EvolvingSvd {
    * es.addRows({ rows: 2, cols: es.cols, data });
    */
   addRows(E: CsrMatrix | DenseMatrix): void {
-    this.idle();
+    this.#idle();
     runSync(rowSteps(this.es, E));
   }
 
@@ -215,7 +217,7 @@ export class EvolvingSvd {
    * await es.addRowsAsync(newDocs, { signal: AbortSignal.timeout(1000) });
    */
   async addRowsAsync(E: CsrMatrix | DenseMatrix, opts: UpdateAsyncOptions = {}): Promise<void> {
-    await this.runAsync("EvolvingSvd.addRowsAsync", opts, () => rowSteps(this.es, E));
+    await this.#runAsync("EvolvingSvd.addRowsAsync", opts, () => rowSteps(this.es, E));
   }
 
   /**
@@ -226,13 +228,13 @@ export class EvolvingSvd {
    * es.addColumns({ rows: es.rows, cols: 1, data });
    */
   addColumns(E: CsrMatrix | DenseMatrix): void {
-    this.idle();
+    this.#idle();
     runSync(columnSteps(this.es, E));
   }
 
   /** addColumns in the asynchronous form of {@link addRowsAsync}. Errors: as addColumns, ABORTED. */
   async addColumnsAsync(E: CsrMatrix | DenseMatrix, opts: UpdateAsyncOptions = {}): Promise<void> {
-    await this.runAsync("EvolvingSvd.addColumnsAsync", opts, () => columnSteps(this.es, E));
+    await this.#runAsync("EvolvingSvd.addColumnsAsync", opts, () => columnSteps(this.es, E));
   }
 
   /**
@@ -244,19 +246,19 @@ export class EvolvingSvd {
    * es.updateWeights(D, E); // A += D Eᵀ
    */
   updateWeights(D: CsrMatrix | DenseMatrix, E: CsrMatrix | DenseMatrix): void {
-    this.idle();
+    this.#idle();
     runSync(weightSteps(this.es, D, E));
   }
 
   /** updateWeights in the asynchronous form of {@link addRowsAsync}. Errors: as updateWeights, ABORTED. */
   async updateWeightsAsync(D: CsrMatrix | DenseMatrix, E: CsrMatrix | DenseMatrix, opts: UpdateAsyncOptions = {}): Promise<void> {
-    await this.runAsync("EvolvingSvd.updateWeightsAsync", opts, () => weightSteps(this.es, D, E));
+    await this.#runAsync("EvolvingSvd.updateWeightsAsync", opts, () => weightSteps(this.es, D, E));
   }
 
   /** Drives update phases, yielding when due and stopping on the signal; the object is busy meanwhile. */
-  private async runAsync(fn: string, opts: UpdateAsyncOptions, make: () => Steps): Promise<void> {
+  async #runAsync(fn: string, opts: UpdateAsyncOptions, make: () => Steps): Promise<void> {
     const o = readOptions(fn, opts, SIGNAL);
-    this.idle();
+    this.#idle();
     const run = new LongRun(fn, o);
     const steps = make(); // a generator: nothing runs before the first next()
     this.busy = true;
@@ -283,9 +285,9 @@ export class EvolvingSvd {
    */
   async recompute(A?: CsrMatrix | DenseMatrix | null, opts: RecomputeOptions = {}): Promise<void> {
     const op = readOptions("EvolvingSvd.recompute", opts, RECOMPUTE_SCHEMA);
-    this.idle();
+    this.#idle();
     const run = new LongRun<TruncatedSvdProgress>("EvolvingSvd.recompute", op);
-    const es = this.es, f = this.f;
+    const es = this.es, f = this.#f;
     if (A == null && !es.kept) throw new LowrankError("INVALID_ARGUMENT", "recompute: pass the current matrix (it is not kept: see keepMatrix)");
     const C = A == null ? es.kept!.csr() : asBatch(A, "A");
     if (C.rows !== f.U.dim || C.cols !== f.V.dim) {
@@ -304,13 +306,13 @@ export class EvolvingSvd {
     }
   }
 
-  private idle(): void {
+  #idle(): void {
     if (this.busy) throw new LowrankError("INVALID_ARGUMENT", "EvolvingSvd: an asynchronous call (create, recompute or an *Async update) is still running on this object; await it first");
   }
 
   /** The current singular values (a copy), descending. O(k). */
   singularValues(): Float64Array {
-    return this.f.sv.slice();
+    return this.#f.sv.slice();
   }
 
   /**
@@ -321,7 +323,7 @@ export class EvolvingSvd {
    * const u = es.row(0);
    */
   row(i: number): Float64Array {
-    return vectorOf(this.f.U, this.f.k, i, "row");
+    return vectorOf(this.#f.U, this.#f.k, i, "row");
   }
 
   /**
@@ -332,7 +334,7 @@ export class EvolvingSvd {
    * const v = es.column(3);
    */
   column(j: number): Float64Array {
-    return vectorOf(this.f.V, this.f.k, j, "column");
+    return vectorOf(this.#f.V, this.#f.k, j, "column");
   }
 
   /**
@@ -342,8 +344,8 @@ export class EvolvingSvd {
    * const { U, s, V } = es.factors();
    */
   factors(): SvdResult & { kind: "svd"; version: number } {
-    this.idle();
-    const f = this.f;
+    this.#idle();
+    const f = this.#f;
     f.ensure(f.U.dim, f.V.dim, arenaBytes(Math.max(f.U.dim, f.V.dim) * f.k, 0, 2));
     return { kind: "svd", version: RESULT_VERSION, U: materialize(f.cx, f.U), s: f.sv.slice(), V: materialize(f.cx, f.V) };
   }
@@ -359,7 +361,7 @@ export class EvolvingSvd {
    * const again = await EvolvingSvd.load(JSON.parse(localStorage.getItem("lsa")!));
    */
   save(): SavedEvolvingSvd {
-    this.idle();
+    this.#idle();
     return encodeSnapshot(takeSnapshot(this.es, this.saved));
   }
 
@@ -371,26 +373,26 @@ export class EvolvingSvd {
    */
   static async load(saved: SavedEvolvingSvd | string, opts: BackendOptions = {}): Promise<EvolvingSvd> {
     const o = readOptions("EvolvingSvd.load", opts, LOAD_SCHEMA);
-    return EvolvingSvd.restore(decodeSnapshot(saved), o.backend);
+    return EvolvingSvd.#restore(decodeSnapshot(saved), o.backend);
   }
 
   /** {@link save}'s state as compact bytes (arrays raw, not base64). Errors: as save. */
   toBytes(): Uint8Array {
-    this.idle();
+    this.#idle();
     return snapshotBytes(takeSnapshot(this.es, this.saved));
   }
 
   /** The object {@link toBytes} described. Errors: as {@link load}. */
   static async fromBytes(bytes: Uint8Array, opts: BackendOptions = {}): Promise<EvolvingSvd> {
     const o = readOptions("EvolvingSvd.fromBytes", opts, LOAD_SCHEMA);
-    return EvolvingSvd.restore(snapshotFromBytes(bytes), o.backend);
+    return EvolvingSvd.#restore(snapshotFromBytes(bytes), o.backend);
   }
 
-  private static async restore(snap: EvolvingSnapshot, backend: Backend | undefined): Promise<EvolvingSvd> {
+  static async #restore(snap: EvolvingSnapshot, backend: Backend | undefined): Promise<EvolvingSvd> {
     const op = loadOptions(snap, backend);
     const ws = await openWorkspace(backend, persistentBytes(snap.U.dim, snap.V.dim, snap.k), "EvolvingSvd.load");
-    const es = new EvolvingSvd(updateContext(ws, snap.k, op), op);
-    es.f.allocate(snap.U.dim, snap.V.dim, 0);
+    const es = new EvolvingSvd(FACTORY, updateContext(ws, snap.k, op), op);
+    es.#f.allocate(snap.U.dim, snap.V.dim, 0);
     applySnapshot(es.es, snap);
     return es;
   }

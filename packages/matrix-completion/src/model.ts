@@ -259,10 +259,10 @@ export class CompletionModel {
   predict(i: number, j: number): number {
     checkIndex(i, this.rows, "predict: row");
     checkIndex(j, this.cols, "predict: column");
-    return this.at(i, j);
+    return this.#at(i, j);
   }
 
-  private at(i: number, j: number): number {
+  #at(i: number, j: number): number {
     const k = this.rank, U = this.U, V = this.V;
     let s = 0;
     for (let t = 0; t < k; t++) s += U[i * k + t] * V[j * k + t];
@@ -294,7 +294,7 @@ export class CompletionModel {
       throw new LowrankError("SHAPE", `predictMany: rowIndex and colIndex must have the same length (got ${ri.length} and ${ci.length})`);
     }
     const out = new Float64Array(ri.length);
-    for (let q = 0; q < out.length; q++) out[q] = this.at(ri[q], ci[q]);
+    for (let q = 0; q < out.length; q++) out[q] = this.#at(ri[q], ci[q]);
     return castResult(out, dtype, "predictMany");
   }
 
@@ -352,7 +352,7 @@ export class CompletionModel {
     };
     for (let j = 0; j < this.cols && n > 0; j++) {
       if (skip[j]) continue;
-      const s = this.at(i, j);
+      const s = this.#at(i, j);
       if (hs.length < n) {
         hs.push(s);
         hc.push(j);

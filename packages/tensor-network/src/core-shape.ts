@@ -4,7 +4,7 @@
 // values Σ_n Σ_{i <= r_n} σ_{n,i}² subject to Π r_n + Σ I_n r_n <= budget;
 // by the HOSVD bound, ‖X - X̂‖² <= Σ_n Σ_{i > r_n} σ_{n,i}² for the HOSVD of
 // that shape, so this minimises an upper bound on its error.
-import { BACKEND, LongRun, LowrankError, opt, type BackendOptions, type Tensor } from "@lowrank/linalg";
+import { BACKEND, LongRun, LowrankError, opt, RESULT_VERSION, type BackendOptions, type Tensor } from "@lowrank/linalg";
 import { arenaBytes } from "@lowrank/linalg/internal";
 import { eigScratch, symmetricEig } from "./factor.js";
 import { tensorModule } from "./module.js";
@@ -46,6 +46,10 @@ export interface CoreShapeOptions extends BackendOptions {
 
 /** Result of {@link coreShape}. */
 export interface CoreShapeResult {
+  /** Always "core-shape": what this plain-data result is (`serialize` saves it). */
+  kind: "core-shape";
+  /** Format version of the result (1). */
+  version: number;
   /** The chosen multilinear rank. */
   rank: number[];
   /** Π r_n + Σ I_n r_n of that rank. */
@@ -127,7 +131,8 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
   const keepVectors = solver === "best";
   const vectors = keepVectors ? shape.reduce((a, n) => a + n * n, 0) : 0, chain = keepVectors ? 2 * S : 0;
   checkSizes("coreShape", S, 2 * nmax * nmax, eigScratch(nmax), nmax, vectors, chain);
-  const ws = await tensorModule.workspace(o.backend, arenaBytes(S + 2 * nmax * nmax + eigScratch(nmax) + nmax + vectors + chain, 0, 16));
+  // Leased: the instance the previous run gave back, when there is one (no fresh memory); released once `best` has scored.
+  const { ws, release } = await tensorModule.leasedWorkspace(o.backend, arenaBytes(S + 2 * nmax * nmax + eigScratch(nmax) + nmax + vectors + chain, 0, 16));
   const x = ws.input(Xs.data);
   const spectra: Float64Array[] = [];
   const bases = keepVectors ? shape.map((n) => ws.f64(n * n)) : [];
@@ -141,6 +146,7 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
     }));
     await run.pause();
   }
+  if (!keepVectors) release(); // the spectra are copies; only `best` reads the workspace again
   let fits: number | undefined;
   let rank: number[];
   let best: { rank: number[]; error2: number; candidates: number } | undefined;
@@ -157,6 +163,7 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
       if (e2 < best.error2) best = { rank: c, error2: e2, candidates: cands.length };
     }
     rank = best.rank;
+    release();
   } else if (solver !== "rre-greedy") rank = validRank(greedyShape(shape, spectra, budget, solver === "bang-for-buck"));
   else {
     const walk = await refitGreedy(Xs, budget, refitIter, o.backend, run);
@@ -169,7 +176,7 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
     for (let i = rank[k]; i < s.length; i++) dropped += s[i];
   });
   const result: CoreShapeResult = {
-    rank, parameters: tuckerParameters(shape, rank), errorBound: nx === 0 ? 0 : Math.sqrt(dropped) / nx,
+    kind: "core-shape", version: RESULT_VERSION, rank, parameters: tuckerParameters(shape, rank), errorBound: nx === 0 ? 0 : Math.sqrt(dropped) / nx,
     spectra: spectra.map((s) => scaled(s, -2 * scale)),
   };
   for (const s of result.spectra) checkResult(s, "coreShape", "a squared singular value");

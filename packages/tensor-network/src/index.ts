@@ -7,7 +7,7 @@ export { tucker, type TuckerOptions, type TuckerResult } from "./tucker.js";
 export { tensorTrain, type TensorTrainOptions, type TensorTrainResult } from "./tensor-train.js";
 export { reconstruct } from "./reconstruct.js";
 export { parameterCount, compressionRatio } from "./decomposition.js";
-export { serialize, deserialize, DECOMPOSITION_FORMAT_VERSION, type DecompositionKind, type SerializedDecomposition } from "./serialize.js";
+export { serialize, deserialize, DECOMPOSITION_FORMAT_VERSION, type DecompositionKind, type SerializedDecomposition, type SavedResult, type SavedKind } from "./serialize.js";
 export { cp, type CpOptions, type CpResult } from "./cp.js";
 export { tensorRing, type TensorRingOptions, type TensorRingResult } from "./tensor-ring.js";
 export type { CompletionChoice } from "./auto-completion.js";

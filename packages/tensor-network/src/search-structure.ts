@@ -86,6 +86,10 @@ export interface GeneralSearchOptions extends SearchStructureOptions {
 
 /** Result of {@link searchStructure} with `topology: "general"`. */
 export interface GeneralSearchResult {
+  /** Always "structure-search": what this plain-data result is (`serialize` saves it). */
+  kind: "structure-search";
+  /** Format version of the result (1). */
+  version: number;
   /** N x N symmetric edge ranks (diagonal: mode sizes; 1 = no edge). */
   edgeRanks: number[][];
   /** The fitted network: `reconstruct(network)` approximates X. */
@@ -104,6 +108,10 @@ export interface GeneralSearchResult {
 
 /** Result of {@link searchStructure}. */
 export interface SearchStructureResult extends Fit {
+  /** Always "structure-search": what this plain-data result is (`serialize` saves it). */
+  kind: "structure-search";
+  /** Format version of the result (1). */
+  version: number;
   /** TR-ALS fits spent (each restart counts). */
   evaluations: number;
 }
@@ -200,7 +208,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
     }
     const g = await greedyGeneral(X, { budget, targetError, alsIter, sliceIter, maxEvaluations, seed, backend: o.backend, run });
     const network = { kind: "general-network" as const, version: RESULT_VERSION, edgeRanks: g.network.edgeRanks, cores: unscale(g.network.cores) };
-    return { ...g, network, objective: g.parameters / S + lambda * g.error };
+    return { kind: "structure-search", version: RESULT_VERSION, ...g, network, objective: g.parameters / S + lambda * g.error };
   }
   if (ringParameters(shape, shape.map(() => 1)) > budget) {
     throw new LowrankError("INVALID_ARGUMENT", `searchStructure: budget ${budget} is below the rank-one ring (${ringParameters(shape, shape.map(() => 1))} parameters)`);
@@ -212,7 +220,7 @@ export async function searchStructure(input: TensorLike, opts: SearchStructureOp
     : o.method === "tnale"
       ? await tnale(shape, budget, { ...o, seed }, maxEvaluations, fit, spent)
       : await tnls(shape, budget, { ...o, seed }, maxEvaluations, fit, spent);
-  return { ...found, network: { kind: "tensor-network", version: RESULT_VERSION, cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
+  return { kind: "structure-search", version: RESULT_VERSION, ...found, network: { kind: "tensor-network", version: RESULT_VERSION, cores: unscale(found.network.cores), ranks: found.network.ranks }, evaluations: spent() };
 }
 
 /** Parameters of the exact tensor train of a tensor of this shape: Σ r_k I_k r_{k+1}, r_k = min(left, right) sizes. */

@@ -28,7 +28,7 @@ export interface OnlineSamplerOptions extends BackendOptions {
 }
 
 type SamplerParts = [
-  d: number, ws: Workspace<SensitivityKernels>, c: number, lambda: number | undefined, rng: Rng, batch: number,
+  token: symbol, d: number, ws: Workspace<SensitivityKernels>, c: number, lambda: number | undefined, rng: Rng, batch: number,
   H: Float64Array, A: Float64Array, u: Float64Array, score: Float64Array, weight: Float64Array, t: Float64Array,
 ];
 
@@ -46,6 +46,23 @@ export interface OnlineBatch {
   weights: Float64Array;
   /** The online score q_i = a_iᵀ (λI + Σ_kept w a aᵀ)⁻¹ a_i of every pushed row. */
   scores: Float64Array;
+}
+
+const FACTORY = Symbol("OnlineLeverageSampler"); // the factories' pass: `new OnlineLeverageSampler(...)` from outside is refused
+
+/** Validates the options and reserves the workspace (shared by the l_p sampler). */
+async function samplerParts(d: number, options: OnlineSamplerOptions, fn: string, schema: typeof SAMPLER_OPTIONS): Promise<SamplerParts> {
+  readInt(d, `${fn}: d`, 1);
+  const o = readOptions(fn, options, schema);
+  const c = o.oversample ?? 8;
+  const batch = o.batchSize ?? 4096;
+  // The state in the workspace, plus the copy of the inverse a push keeps to undo itself.
+  checkEntries(2 * d * d + d + batch * (d + 3), fn);
+  const ws = await sensitivityModule.workspace(o.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
+  return [
+    FACTORY, d, ws, c, o.lambda, new Rng(o.seed ?? 0), batch,
+    ws.f64(d * d), ws.f64(batch * d), ws.f64(batch), ws.f64(batch), ws.f64(batch), ws.f64(d),
+  ];
 }
 
 /**
@@ -92,6 +109,7 @@ export class OnlineLeverageSampler {
   private readonly savedRng = new DataView(new ArrayBuffer(32));
 
   protected constructor(
+    token: symbol,
     readonly d: number,
     private readonly ws: Workspace<SensitivityKernels>,
     private readonly c: number,
@@ -105,28 +123,14 @@ export class OnlineLeverageSampler {
     private readonly weight: Float64Array,
     private readonly t: Float64Array,
   ) {
+    if (token !== FACTORY) throw new LowrankError("INVALID_ARGUMENT", `new ${new.target.name}: the constructor is not public; use ${new.target.name}.create`);
     this.lambda = lambda;
     this.saved = new Float64Array(d * d);
   }
 
   /** A sampler for rows of width d, with its own WASM instance (or plain arrays on js). */
   static async create(d: number, opts: OnlineSamplerOptions = {}): Promise<OnlineLeverageSampler> {
-    return new OnlineLeverageSampler(...(await OnlineLeverageSampler.parts(d, opts)));
-  }
-
-  /** Validates the options and reserves the workspace (shared by the l_p sampler). */
-  protected static async parts(d: number, options: OnlineSamplerOptions, fn = "OnlineLeverageSampler.create", schema = SAMPLER_OPTIONS): Promise<SamplerParts> {
-    readInt(d, `${fn}: d`, 1);
-    const o = readOptions(fn, options, schema);
-    const c = o.oversample ?? 8;
-    const batch = o.batchSize ?? 4096;
-    // The state in the workspace, plus the copy of the inverse a push keeps to undo itself.
-    checkEntries(2 * d * d + d + batch * (d + 3), fn);
-    const ws = await sensitivityModule.workspace(o.backend, 8 * (d * d + d + batch * (d + 3)) + 16 * 8);
-    return [
-      d, ws, c, o.lambda, new Rng(o.seed ?? 0), batch,
-      ws.f64(d * d), ws.f64(batch * d), ws.f64(batch), ws.f64(batch), ws.f64(batch), ws.f64(d),
-    ];
+    return new OnlineLeverageSampler(...(await samplerParts(d, opts, "OnlineLeverageSampler.create", SAMPLER_OPTIONS)));
   }
 
   /** Bytes of state: the d x d inverse plus one batch of rows and its scratch, fixed at creation. */
@@ -164,7 +168,7 @@ export class OnlineLeverageSampler {
     this.saved.set(this.H);
     this.rng.saveState(this.savedRng);
     try {
-      return this.pushScaled(R);
+      return this.#pushScaled(R);
     } catch (e) {
       this.pushed = undo.pushed;
       this.keptCount = undo.kept;
@@ -175,7 +179,7 @@ export class OnlineLeverageSampler {
     }
   }
 
-  private pushScaled(rows: DenseMatrix): OnlineBatch {
+  #pushScaled(rows: DenseMatrix): OnlineBatch {
     const d = this.d, n = rows.rows, H = this.H;
     let big = 0;
     for (let i = 0; i < n * d; i++) big = Math.max(big, Math.abs(rows.data[i]));
@@ -282,7 +286,7 @@ export interface OnlineLewisOptions extends OnlineSamplerOptions {
 export class OnlineLewisSampler extends OnlineLeverageSampler {
   /** A sampler for rows of width d and the l_p objective, with its own WASM instance (or plain arrays on js). */
   static override async create(d: number, opts: OnlineLewisOptions = {}): Promise<OnlineLewisSampler> {
-    const parts = await OnlineLeverageSampler.parts(d, opts, "OnlineLewisSampler.create", LEWIS_SAMPLER_OPTIONS);
+    const parts = await samplerParts(d, opts, "OnlineLewisSampler.create", LEWIS_SAMPLER_OPTIONS);
     const s = new OnlineLewisSampler(...parts);
     s.p = (opts as { p?: number }).p ?? 1;
     return s;

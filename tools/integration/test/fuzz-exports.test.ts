@@ -47,6 +47,13 @@ const BUILDING_BLOCKS = new Set([
   "defaultBasisSize", "lanczosBytes", "lanczosSettings", "lanczosSteps", "gramBytes", "gramFloor", "gramSteps", "lanczosSvdIn",
   "lanczosSync", "lanczosSyncBytes", "lanczosTruncatedSvd", "qrBlockedWorkSize", "orthonormalizeWorkSize", "arenaBytes", "align16",
 ]);
+/**
+ * Members private or protected in TypeScript that JavaScript still reaches; each must refuse hostile calls with a
+ * LowrankError. Keep this short: make a new private member JS-private (#) or a module-level function instead.
+ */
+const REACHABLE_PRIVATE = [
+  "@lowrank/sensitivity-sampling new OnlineLeverageSampler", "@lowrank/sensitivity-sampling new OnlineLewisSampler", "@lowrank/svd-update new EvolvingSvd",
+];
 /** Exports that read data files (seconds each, tens under load): called rarely, and only in long runs (FUZZ_CASES >= 20000). */
 const SLOW = new Set(["loadSotu", "loadSpamAssassin", "loadImage", "loadBostonHousing", "loadCpsWages", "loadSparkAls", "saveSparkAls"]);
 
@@ -85,6 +92,8 @@ interface Target {
   arity: number;
   recipe?: Recipe;
   weight: number;
+  /** Private or protected in TypeScript, yet reachable from JavaScript (fuzzed with hostile arguments only). */
+  hidden?: boolean;
 }
 
 const isClass = (f: unknown): f is new (...a: unknown[]) => unknown =>
@@ -109,9 +118,9 @@ async function enumerate(): Promise<{ targets: Target[]; listed: string[] }> {
       if (typeof value !== "function" || SKIP.has(name)) continue;
       if (BUILDING_BLOCKS.has(name) && !WITH_BUILDING_BLOCKS) continue;
       const weight = SLOW.has(name) ? (CASES >= 20_000 ? 0.02 : 0) : 1;
-      const add = (t: string, call: (args: unknown[]) => unknown, arity: number) => {
-        listed.push(`${module} ${t}`);
-        targets.push({ name: t, module, call, arity, recipe: byTarget.get(`${module} ${t}`), weight });
+      const add = (t: string, call: (args: unknown[]) => unknown, arity: number, isHidden = false) => {
+        if (!isHidden) listed.push(`${module} ${t}`);
+        targets.push({ name: t, module, call, arity, recipe: isHidden ? undefined : byTarget.get(`${module} ${t}`), weight, hidden: isHidden });
       };
       if (!isClass(value)) {
         add(name, (a) => (value as (...x: unknown[]) => unknown)(...a), value.length);
@@ -122,10 +131,11 @@ async function enumerate(): Promise<{ targets: Target[]; listed: string[] }> {
       for (let c: unknown = value; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
         if (hidden.has(`${(c as { name: string }).name}#constructor`)) ctorHidden = true;
       }
-      if (!ctorHidden) add(`new ${name}`, (a) => new value(...a), value.length);
+      // A JavaScript caller ignores TypeScript's privacy: what it can reach is fuzzed (hostile arguments), marked hidden.
+      add(`new ${name}`, (a) => new value(...a), value.length, ctorHidden);
       for (const s of Object.getOwnPropertyNames(value)) {
         const f = (value as unknown as Record<string, unknown>)[s];
-        if (typeof f === "function" && !["length", "name", "prototype"].includes(s) && !hidden.has(`${name}.${s}`)) add(`${name}.${s}`, (a) => (f as (...x: unknown[]) => unknown).apply(value, a), f.length);
+        if (typeof f === "function" && !["length", "name", "prototype"].includes(s)) add(`${name}.${s}`, (a) => (f as (...x: unknown[]) => unknown).apply(value, a), f.length, hidden.has(`${name}.${s}`));
       }
       // Instance methods, inherited ones included (up to Object.prototype).
       const methods = new Map<string, string>();
@@ -135,9 +145,8 @@ async function enumerate(): Promise<{ targets: Target[]; listed: string[] }> {
         }
       }
       for (const [m, owner] of methods) {
-        if (hidden.has(`${name}#${m}`) || hidden.has(`${owner}#${m}`)) continue;
         const f = value.prototype[m] as (...x: unknown[]) => unknown;
-        add(`${name}#${m}`, (a) => f.apply(a[0], a.slice(1)), f.length);
+        add(`${name}#${m}`, (a) => f.apply(a[0], a.slice(1)), f.length, hidden.has(`${name}#${m}`) || hidden.has(`${owner}#${m}`));
         (targets[targets.length - 1] as Target & { cls?: string }).cls = name;
       }
     }
@@ -279,7 +288,30 @@ describe("every public export, fuzzed", () => {
     for (const m of MODULES) expect(listed.some((t) => t.startsWith(`${m} `)), m).toBe(true);
     // The private-member reader finds what it must skip (else those members would be fuzzed as public).
     const hidden = privateMembers();
-    for (const m of ["EvolvingSvd#constructor", "OnlineLeverageSampler#constructor", "CompletionModel#at"]) expect(hidden, m).toContain(m);
+    for (const m of ["EvolvingSvd#constructor", "OnlineLeverageSampler#constructor", "EvolvingSvd#busy"]) expect(hidden, m).toContain(m);
+  });
+
+  it("members private in TypeScript are private in JavaScript too (#), or refuse every call with a LowrankError", async () => {
+    // What a caller that ignores TypeScript (own and prototype property names, statics) still reaches: the
+    // constructors behind create(), which refuse any caller without the factories' pass.
+    const reachable = targets.filter((t) => t.hidden).map((t) => `${t.module} ${t.name}`).sort();
+    expect(reachable).toEqual(REACHABLE_PRIVATE);
+    const g = new Gen(SEED + 1);
+    for (const t of targets.filter((x) => x.hidden)) {
+      const cls = t.name.includes("#") ? t.name.split("#")[0] : "";
+      for (let i = 0; i < 40; i++) {
+        const args = i < HOSTILE.length ? [fresh(HOSTILE[i])] : Array.from({ length: g.int(0, Math.max(1, t.arity) + 1) }, () => fresh(g.pick(HOSTILE)));
+        const self = cls ? await instanceOf(cls, g, i % 2 === 0 ? "js" : "wasm") : undefined;
+        const o = await classify(() => t.call(cls ? [self, ...args] : args), { mode: "generic", finite: false, throwingCallback: false }, () => true);
+        expect(o.verdict, `${t.module} ${t.name}(${show(args)}): ${o.detail}`).toBe(t.name.startsWith("new ") ? "refused" : o.verdict === "ok" ? "ok" : "refused");
+      }
+    }
+    // Instances carry no callable own properties (those would be members outside the documented API too).
+    for (const r of recipes.filter((x) => x.self)) {
+      const self = await r.self!(new Gen(1), "js");
+      const callable = Object.getOwnPropertyNames(self).filter((n) => typeof (self as Record<string, unknown>)[n] === "function");
+      expect(callable, r.target).toEqual([]);
+    }
   });
 
   it("no exception but LowrankError, no non-finite output from finite input, no accepted invalid input, no hang", async () => {

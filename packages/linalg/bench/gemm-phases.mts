@@ -7,6 +7,7 @@ import { linalgModule } from "../src/module.js";
 import type { LinalgExports } from "../src/wasm.js";
 import { gemm, hasRelaxedSimd, init, Rng, stopThreads, type DenseMatrix } from "../src/index.js";
 import { arenaBytes, threadPool } from "../src/internal.js";
+import { gemmOverlapped } from "../src/threads-gemm.js";
 
 const n = Number(process.argv[2] ?? 1024), rounds = Number(process.argv[3] ?? 15);
 const relaxed = hasRelaxedSimd();
@@ -66,6 +67,21 @@ phases.push(["packed jobs, caller alone", () => use(alone, kernel)]);
 phases.push(["256x256 blocks (own packing), caller alone", () => use(blocksAlone, kernel)]);
 phases.push(["packed jobs, 2 threads", () => use(pool2, kernel)]);
 phases.push(["256x256 blocks, 2 threads", () => use({ ...pool2, has: () => false }, kernel)]);
+// Public gemm's work on the pooled workspace (copies in, checks, product, check, copy out): one step after
+// another as before, then with the copies and input checks beside the packing jobs (gemmOverlapped).
+const K = ws.kernels, finite = (v: Float64Array) => Number.isFinite(K.dot(v.length, v, v));
+phases.push(["public path in sequence, 2 threads", () => () => {
+  a.set(A.data), b.set(B.data);
+  const ok = finite(a) && finite(b);
+  kernel();
+  return ok && finite(c) ? c.slice() : null;
+}]);
+phases.push(["public path overlapped, 2 threads", () => () => {
+  let ok = true;
+  a.set(A.data);
+  gemmOverlapped(ws, { duringA: () => (b.set(B.data), (ok &&= finite(a))), duringB: () => (ok &&= finite(b)) }, false, false, n, n, n, 1, a, n, b, n, 0, c, n);
+  return ok && finite(c) ? c.slice() : null;
+}]);
 
 const calls = phases.map(([name, make]) => [name, make()] as const);
 for (const [, call] of calls) call(), call();

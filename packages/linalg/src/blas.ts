@@ -5,6 +5,7 @@ import { asVector, checkSize } from "./input.js";
 import { checkFiniteValues } from "./input-checks.js";
 import { readMatrix } from "./validate.js";
 import { linalgModule, withLinalg } from "./module.js";
+import { gemmOverlapped } from "./threads-gemm.js";
 import { BACKEND, opt, readOptions } from "./options.js";
 import { castResult, DTYPE, type Dtype, type DtypeOption, type WithDtype } from "./dtype.js";
 import type { Backend, BackendOptions, DenseMatrix, MatrixLike, VectorLike } from "./types.js";
@@ -87,7 +88,10 @@ interface GemmOut {
  * result are checked finite by a WASM dot product of each with itself, a
  * fraction of a JavaScript scan: a finite sum of squares proves every entry
  * finite; a non-finite one (an infinite or NaN entry, or squares beyond the
- * double range) sends the array to the exact scan.
+ * double range) sends the array to the exact scan. On the pool, copying B
+ * and C in and the two input checks run on the calling thread while the
+ * workers pack op(A) and op(B) (gemmOverlapped); a bad input throws once the
+ * product is done, with the same error as before it.
  */
 function gemmCore(
   backend: Backend | undefined, tA: boolean, tB: boolean, m: number, n: number, k: number,
@@ -95,15 +99,28 @@ function gemmCore(
 ): GemmOut {
   return withLinalg(backend, arenaBytes(A.data.length + B.data.length + m * n), (ws) => {
     const K = ws.kernels;
-    const a = ws.input(A.data), b = ws.input(B.data);
-    if (check) {
-      if (!Number.isFinite(K.dot(a.length, a, a))) checkFiniteValues(A.data, "A");
-      if (!Number.isFinite(K.dot(b.length, b, b))) checkFiniteValues(B.data, "B");
+    if (K.backend !== "wasm") {
+      const c = C ? ws.copy(C) : ws.scratch(m * n);
+      K.gemm(tA, tB, m, n, k, alpha, ws.input(A.data), A.cols, ws.input(B.data), B.cols, beta, c, n);
+      return { data: ws.output(c), nonFinite: true };
     }
-    const c = C ? ws.copy(C) : ws.scratch(m * n); // beta = 0: the kernel writes C without reading it
-    K.gemm(tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
-    const nonFinite = K.backend !== "wasm" || !Number.isFinite(K.dot(c.length, c, c));
-    return { data: ws.output(c), nonFinite };
+    // Every array is taken before the product (the pool's packing goes above the arena's top); B and C are filled in the hooks.
+    const a = ws.input(A.data), b = ws.scratch(B.data.length);
+    const c = ws.scratch(m * n); // beta = 0: the kernel writes C without reading it
+    let finiteA = true, finiteB = true;
+    gemmOverlapped(ws, {
+      duringA() {
+        b.set(B.data);
+        if (check) finiteA = Number.isFinite(K.dot(a.length, a, a));
+      },
+      duringB() {
+        if (C) c.set(C);
+        if (check) finiteB = Number.isFinite(K.dot(b.length, b, b));
+      },
+    }, tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
+    if (!finiteA) checkFiniteValues(A.data, "A");
+    if (!finiteB) checkFiniteValues(B.data, "B");
+    return { data: ws.output(c), nonFinite: !Number.isFinite(K.dot(c.length, c, c)) };
   }, threads);
 }
 

@@ -5,8 +5,10 @@
 // the single-threaded kernel, so the result has the same bits for any thread
 // count, one included.
 import type { LinalgKernels } from "./kernels/index.js";
+import { guardMode } from "./arena.js";
 import type { WasmInstance } from "./runtime-instance.js";
 import { pointerOf, type LinalgExports } from "./wasm.js";
+import type { Workspace, WasmWorkspace } from "./workspace.js";
 
 /** Bytes of a gemm job (GEMM_PACKED_JOB_BYTES in assembly/gemm.ts, rounded up to 16). */
 const GEMM_JOB_BYTES = 80;
@@ -29,6 +31,38 @@ export function writeGemmJob(
 export const PARALLEL_GEMM_MIN = 1 << 21;
 
 const wrapped = new WeakMap<object, LinalgKernels>();
+/** The overlapped form of each threaded instance's gemm (see gemmOverlapped). */
+const overlapped = new WeakMap<object, OverlappedGemm>();
+
+/** Work on the calling thread while the pool packs the operands (see {@link gemmOverlapped}). */
+export interface GemmOverlap {
+  /** Runs while op(A) is packed: may fill B (and anything else op(A)'s packing does not read); must not write A or C. */
+  duringA(): void;
+  /** Runs after `duringA`, while op(B) is packed: may fill C; must not write A or B. */
+  duringB(): void;
+}
+
+type GemmArgs = Parameters<LinalgKernels["gemm"]>;
+type OverlappedGemm = (hooks: GemmOverlap | undefined, ...args: GemmArgs) => void;
+
+/**
+ * `k.gemm(...args)` with `hooks` run on the calling thread: on the pool's
+ * packed path, `duringA` while the workers pack op(A) (a job of its own) and
+ * `duringB` while they pack op(B), so copying B and C into WASM memory and
+ * checking the inputs overlap the packing; otherwise both run first, in
+ * order. The product has the same bits either way, and for any thread count.
+ */
+export function gemmOverlapped(ws: Workspace<LinalgKernels>, hooks: GemmOverlap, ...args: GemmArgs): void {
+  const instance = (ws as Partial<WasmWorkspace<LinalgKernels>>).instance;
+  const f = instance && overlapped.get(instance);
+  if (!f) {
+    hooks.duringA();
+    hooks.duringB();
+    return ws.kernels.gemm(...args);
+  }
+  f(hooks, ...args);
+  if (guardMode) instance.arena.checkGuards("kernel gemm"); // as the guarded kernel set does after each call
+}
 
 /**
  * `k` with its gemm split over the pool when `instance` is threaded; `k`
@@ -36,8 +70,11 @@ const wrapped = new WeakMap<object, LinalgKernels>();
  * operands (the pool's runs reserve such room: threads.ts) and the module
  * declares the packed tasks, a product runs as two jobs: gemmPackTask packs
  * op(A) and op(B) once, then gemmComputeTask's 128 x 256 pieces of C only
- * multiply. Otherwise each of gemmTask's 256 x 256 blocks packs its own
- * operands. Both give the single-threaded kernel's bits.
+ * multiply (with hooks, gemmOverlapped's, the packing is two jobs: op(A),
+ * written with n = 0, then op(B), written with m = 0; the packed layouts do
+ * not depend on the other operand's size). Otherwise each of gemmTask's
+ * 256 x 256 blocks packs its own operands. All give the single-threaded
+ * kernel's bits.
  */
 export function withParallelGemm(k: LinalgKernels, instance: WasmInstance<LinalgExports>): LinalgKernels {
   if (!instance.threaded) return k;
@@ -49,34 +86,49 @@ export function withParallelGemm(k: LinalgKernels, instance: WasmInstance<Linalg
   const prows = x.gemmPieceRows(), pcols = x.gemmPieceCols();
   const p = pointerOf(instance.memory);
   const serial = k.gemm;
-  const out: LinalgKernels = {
-    ...k,
-    gemm(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc) {
-      const run = instance.tasks;
-      if (!run || run.threads < 2 || m * n * Math.max(kk, 1) < PARALLEL_GEMM_MIN) {
-        return serial(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc);
-      }
-      const pieces = Math.ceil(m / prows) * Math.ceil(n / pcols);
-      const packed = kk > 0 && alpha !== 0 && pieces >= 2 && run.has?.("gemmComputeTask") ? x.gemmPackedSize(m, n, kk) : 0;
-      const arena = instance.arena, mark = arena.mark();
-      // The packed operands go above the arena's top when the memory already holds them (it cannot grow under live views).
-      if (packed > 0 && mark + packed * 8 + 4096 <= instance.memory.buffer.byteLength) {
-        try {
-          const buf = arena.scratch(packed);
-          writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, p(A), lda, p(B), ldb, beta, p(C), ldc, buf.byteOffset, buf.byteOffset + x.gemmPackedSize(m, 0, kk) * 8);
+  const gemm: OverlappedGemm = (hooks, tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc) => {
+    const run = instance.tasks;
+    const before = () => {
+      hooks?.duringA();
+      hooks?.duringB();
+    };
+    if (!run || run.threads < 2 || m * n * Math.max(kk, 1) < PARALLEL_GEMM_MIN) {
+      before();
+      return serial(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc);
+    }
+    const pieces = Math.ceil(m / prows) * Math.ceil(n / pcols);
+    const packed = kk > 0 && alpha !== 0 && pieces >= 2 && run.has?.("gemmComputeTask") ? x.gemmPackedSize(m, n, kk) : 0;
+    const arena = instance.arena, mark = arena.mark();
+    // The packed operands go above the arena's top when the memory already holds them (it cannot grow under live views).
+    if (packed > 0 && mark + packed * 8 + 4096 <= instance.memory.buffer.byteLength) {
+      try {
+        const buf = arena.scratch(packed);
+        const Ap = buf.byteOffset, Bp = buf.byteOffset + x.gemmPackedSize(m, 0, kk) * 8;
+        const a = p(A), b = p(B), c = p(C);
+        if (hooks) {
+          writeGemmJob(instance.memory, job, tA, tB, m, 0, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
+          run.run("gemmPackTask", job, x.gemmPackTasks(m, 0, kk), hooks.duringA);
+          writeGemmJob(instance.memory, job, tA, tB, 0, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
+          run.run("gemmPackTask", job, x.gemmPackTasks(0, n, kk), hooks.duringB);
+          writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
+        } else {
+          writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
           run.run("gemmPackTask", job, x.gemmPackTasks(m, n, kk));
-          run.run("gemmComputeTask", job, pieces);
-        } finally {
-          arena.release(mark);
         }
-        return;
+        run.run("gemmComputeTask", job, pieces);
+      } finally {
+        arena.release(mark);
       }
-      const ntasks = Math.ceil(m / rows) * Math.ceil(n / cols);
-      if (ntasks < 2) return serial(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc);
-      writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, p(A), lda, p(B), ldb, beta, p(C), ldc);
-      run.run("gemmTask", job, ntasks);
-    },
+      return;
+    }
+    const ntasks = Math.ceil(m / rows) * Math.ceil(n / cols);
+    before();
+    if (ntasks < 2) return serial(tA, tB, m, n, kk, alpha, A, lda, B, ldb, beta, C, ldc);
+    writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, p(A), lda, p(B), ldb, beta, p(C), ldc);
+    run.run("gemmTask", job, ntasks);
   };
+  const out: LinalgKernels = { ...k, gemm: (...args) => gemm(undefined, ...args) };
   wrapped.set(instance, out);
+  overlapped.set(instance, gemm);
   return out;
 }

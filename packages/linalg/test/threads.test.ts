@@ -75,8 +75,31 @@ describe.each(variants)("parallel gemm, %s: the same bits for 1, 2, 3 and 4 thre
         }
       }
     }
-    // Every call above with threads > 1 ran on the pool: two jobs each (pack the operands, then multiply).
-    expect(pool().stats.jobs - jobs).toBe(2 * 4 * 2 * 4);
+    // Every call above with threads > 1 ran on the pool: three jobs each (pack op(A) while B and C are copied in, pack op(B), multiply).
+    expect(pool().stats.jobs - jobs).toBe(3 * 4 * 2 * 4);
+  });
+
+  it("the input checks beside the packing: a non-finite A or B throws as on one thread; huge finite entries give one thread's bits", () => {
+    const A = randn(300, 129), B = randn(129, 700);
+    for (const threads of [1, 2, 4]) {
+      const jobs = pool().stats.jobs;
+      const bad = (M: DenseMatrix, i: number, v: number) => ({ ...M, data: M.data.map((x, j) => (j === i ? v : x)) });
+      expect(() => gemm(bad(A, 5000, NaN), B, { threads })).toThrow(/A/);
+      expect(() => gemm(A, bad(B, 777, -Infinity), { threads })).toThrow(/B/);
+      expect(() => gemm(bad(A, 1, Infinity), bad(B, 2, NaN), { threads })).toThrow(/A/); // A is reported first
+      let error: unknown = null;
+      try {
+        gemm(bad(A, 1, NaN), B, { threads });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(LowrankError);
+      expect((error as LowrankError).code).toBe("NON_FINITE");
+      // Squares past the double range (the dot check fails) but finite entries: the exact scan passes them.
+      const big = { ...A, data: A.data.map((x) => x * 1e160) };
+      expect(firstDiff(gemm(big, B, { threads }).data, gemm(big, B, { threads: 1 }).data)).toBe(-1);
+      expect(pool().stats.jobs - jobs).toBe(threads > 1 ? 5 * 3 : 0);
+    }
   });
 
   it("the Gram matrix AᵀA (gemm with transA and B = A)", () => {
@@ -210,7 +233,7 @@ describe("the pool", () => {
     await untilThreads(2);
     const s = pool().stats.jobs;
     expect(firstDiff(gemm(A, A, { threads: 2 }).data, ref)).toBe(-1);
-    expect(pool().stats.jobs).toBe(s + 2);
+    expect(pool().stats.jobs).toBe(s + 3); // pack op(A), pack op(B), multiply
   });
 
   it("a worker terminated between calls is replaced; calls meanwhile run correctly", async () => {

@@ -19,8 +19,8 @@ const WARM_BYTES = 1 << 16;
  */
 export const svdUpdateModule = defineKernelModule<Exports, SvdUpdateKernels>({
   name: "@lowrank/svd-update", sources, bind: bindSvdUpdate, js: jsSvdUpdateKernels, warm: warmSvdUpdate, warmBytes: WARM_BYTES,
-  // The Lanczos SVD's CSR products (linalg's withParallelCsr) and gemm (linalg's gemmTask, with its packing scratch) on the worker pool.
-  threads: { sources: threadSources, tasks: ["csrTask", "gemmTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
+  // The Lanczos SVD's CSR products (linalg's withParallelCsr) and gemm (linalg's gemmTask, or its packed pair gemmPackTask + gemmComputeTask) on the worker pool.
+  threads: { sources: threadSources, tasks: ["csrTask", "gemmTask", "gemmPackTask", "gemmComputeTask"], scratchBytes: (x) => x.gemmWorkSize() * 8 },
 });
 
 // Runs the hot kernels of an update on tiny inputs so V8 optimises them before

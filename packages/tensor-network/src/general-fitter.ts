@@ -3,7 +3,7 @@
 // the rest-of-network contraction, contraction-plan.ts), full sweeps or only
 // the new slices of a grown edge (the greedy search's warm start).
 import { MAX_WASM_BYTES, LongRun, type ProgressRecord, type Tensor } from "@lowrank/linalg";
-import { arenaBytes, WasmWorkspace, type Workspace } from "@lowrank/linalg/internal";
+import { arenaBytes, WasmWorkspace, type LeasedWorkspace, type Workspace } from "@lowrank/linalg/internal";
 import { chainScratch, planChain, permuteI32, runChain } from "./contraction-plan.js";
 import { generalParameters } from "./general-network.js";
 import type { TensorKernels } from "./kernels/index.js";
@@ -31,6 +31,7 @@ export interface GeneralAlsOptions {
  */
 export class GeneralFitter {
   private ws: Workspace<TensorKernels> | null = null;
+  private lease: LeasedWorkspace<TensorKernels> | null = null;
   private bytes = 0;
   private readonly normX: number;
   constructor(private readonly X: Tensor, private readonly backend: "js" | "wasm" | undefined) {
@@ -50,7 +51,11 @@ export class GeneralFitter {
     const need = arenaBytes(2 * S + 2 * coreSize + scratch, permuteI32(N * N), 64 + 4 * N);
     if (!this.ws || need > this.bytes) {
       this.bytes = Math.max(need, Math.min(2 * this.bytes, MAX_WASM_BYTES / 2));
-      this.ws = await tensorModule.workspace(this.backend, this.bytes);
+      // Between fits the arena is empty, so the smaller instance goes back and the lease may hand it out again, grown.
+      this.lease?.release();
+      this.ws = null;
+      this.lease = await tensorModule.leasedWorkspace(this.backend, this.bytes);
+      this.ws = this.lease.ws;
     }
     return this.ws;
   }

@@ -110,10 +110,13 @@ export async function trAls(X: Tensor, ranks: number[], opts: TrAlsSettings): Pr
   const bytes = weighted
     ? arenaBytes(count + coreSize + 2 * most + qSize + 3 * rowSize + nMax * rrMax * rrMax + 2 * rrMax * rrMax, count, 32 + 2 * N)
     : arenaBytes(2 * S + coreSize + 2 * most + qSize + 3 * rowSize + 2 * rrMax * rrMax, 0, 32 + 2 * N);
-  const ws = await tensorModule.workspace(opts.backend, bytes);
+  // Leased: the instance the previous run gave back, when there is one (no fresh memory); the cores are copied out.
+  const { ws, release } = await tensorModule.leasedWorkspace(opts.backend, bytes);
   const K = ws.kernels;
   if (weighted) {
-    return weightedSweeps(ws, X, mask!, count, shape, r, start, { most, qSize, rowSize, rrMax, nMax }, opts, maxIter, tol, afterSweep);
+    const out = await weightedSweeps(ws, X, mask!, count, shape, r, start, { most, qSize, rowSize, rrMax, nMax }, opts, maxIter, tol, afterSweep);
+    release();
+    return out;
   }
   const x = mask ? ws.copy(X.data) : ws.input(X.data), resid = ws.f64(S);
   const observedNorm2 = mask ? fillWithMean(x, mask) : 0;
@@ -166,6 +169,7 @@ export async function trAls(X: Tensor, ranks: number[], opts: TrAlsSettings): Pr
     if (Math.abs(prev - err) < tol || (!exact && Math.abs(prev * prev - err * err) < 16 * N * EPS) || atRoundingLevel(err, tol, N)) break;
   }
   const cores = G.map((g, k) => ({ shape: [r[k], shape[k], r[k + 1]], data: ws.output(g) }));
+  release();
   const result: TensorRingResult = { kind: "tensor-network", version: RESULT_VERSION, cores, ranks: r };
   if (opts.returnErrors) result.errors = errors;
   return result;

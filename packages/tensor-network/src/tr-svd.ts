@@ -41,7 +41,8 @@ export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwo
     r = kmin;
   }
   checkSizes("tensorRing", 2 * S, scratch);
-  const ws = await tensorModule.workspace(backend, arenaBytes(2 * S + scratch, 0, 16));
+  // Leased: the instance the previous run gave back, when there is one (no fresh memory); the cores are copies.
+  const { ws, release } = await tensorModule.leasedWorkspace(backend, arenaBytes(2 * S + scratch, 0, 16));
   let C = ws.copy(X.data);
   let other = ws.f64(S);
   const cores: Tensor[] = [];
@@ -88,5 +89,6 @@ export async function trSvd(X: Tensor, opts: TrSvdSettings): Promise<TensorNetwo
   const rl = ranks[N - 1];
   cores.push({ shape: [rl, shape[N - 1], r0], data: C.slice(0, rl * shape[N - 1] * r0) });
   ranks.push(r0);
+  release();
   return { kind: "tensor-network", version: RESULT_VERSION, cores, ranks };
 }

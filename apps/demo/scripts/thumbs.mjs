@@ -20,7 +20,7 @@ async function completionThumb(jpeg) {
   const train = observe(Y, 0.5, { seed: 7, minPerRow: 10, minPerCol: 10 });
   const seen = new Uint8Array(h * w);
   for (let t = 0; t < train.rowIndex.length; t++) seen[train.rowIndex[t] * w + train.colIndex[t]] = 1;
-  const model = await complete(train, { rank: 10, method: "als", maxIter: 20, seed: 1 });
+  const model = await complete(train, { rank: 10, seed: 1 }); // the default method, bpmf
   const all = Int32Array.from({ length: h * w }, (_, p) => p);
   const filled = model.predictMany(all.map((p) => Math.floor(p / w)), all.map((p) => p % w));
   const split = Array.from(Y.data, (v, p) => (seen[p] ? v : p % w < w / 2 ? 0.5 : filled[p]));

@@ -26,7 +26,7 @@ const ERA_COLORS = ["#9aa0a6", "#0b57d0", "#e8710a", "#188038", "#a142f4"];
 
 // One line per package: what it does and what its picture shows.
 const CARDS: PackageCard[] = [
-  { pkg: "matrix-completion", path: "matrix-completion", what: "Fills in the missing entries of a matrix (ratings, pixels) with a low-rank model: ALS, AltMin and robust AltMin; predicts and recommends.", caption: () => "half the pixels removed (left), filled in at rank 10 (right)" },
+  { pkg: "matrix-completion", path: "matrix-completion", what: "Fills in the missing entries of a matrix (ratings, pixels) with a low-rank model: Bayesian BPMF (the default), ALS, AltMin and robust AltMin; predicts and recommends.", caption: () => "half the pixels removed (left), filled in at rank 10 (right)" },
   { pkg: "svd-update", path: "svd-update", what: "Keeps a truncated SVD up to date as rows, columns or low-rank changes arrive, without recomputing it: six update methods and an automatic choice.", caption: () => "State of the Union addresses on singular directions 2 and 3, by era" },
   { pkg: "tensor-network", path: "tensor-network", what: "Compresses tensors (images, video, simulations): Tucker with core-shape search, CP, tensor train, tensor ring and general networks.", caption: (t) => `the photograph (left) and its Tucker compression${t ? ` to ${t["tensor-network"].ratio}× fewer numbers` : ""} (right)` },
   { pkg: "sensitivity-sampling", path: "sensitivity-sampling", what: "Picks a few weighted rows that stand for all of them: leverage scores, Lewis weights and l_p sensitivities, for regression on a coreset.", caption: () => "Boston districts (price against fit); orange: the 50 kept by Lewis weights" },

@@ -6,14 +6,14 @@ import { figure, fillTable } from "../ui/page-worker";
 import { workerPage } from "../ui/worker-page";
 import type { CompletionMessage, CompletionRequest, CompletionResult } from "../workers/completion-protocol";
 
-/** #/matrix-completion: a photograph with pixels removed, filled in by ALS, AltMin and robust AltMin. */
+/** #/matrix-completion: a photograph with pixels removed, filled in by BPMF (the default), ALS, AltMin and robust AltMin. */
 export const matrixCompletionPage = workerPage<CompletionRequest, CompletionMessage>(
   {
     path: "matrix-completion",
     title: "Matrix completion",
     heading: "Filling in a photograph from a fraction of its pixels",
     intro:
-      "A grayscale photograph is nearly low-rank. Remove a share of its pixels at random, then let @lowrank/matrix-completion fill them in from the rest at a chosen rank: exact ALS with biases, the alternating minimisation of Jain, Netrapalli and Sanghavi, and the sketched, preconditioned robust alternating minimisation of Gu, Song, Yin and Zhang (2023). The curve is the error on the removed pixels after each iteration.",
+      "A grayscale photograph is nearly low-rank. Remove a share of its pixels at random, then let @lowrank/matrix-completion fill them in from the rest at a chosen rank: Bayesian probabilistic matrix factorisation (BPMF, Salakhutdinov and Mnih 2008, the library's default: a Gibbs sampler that averages its samples, with no regularisation to tune), exact ALS with biases, the alternating minimisation of Jain, Netrapalli and Sanghavi, and the sketched, preconditioned robust alternating minimisation of Gu, Song, Yin and Zhang (2023). The curve is the error on the removed pixels after each iteration (for BPMF, each Gibbs sweep).",
     worker: () => new Worker(new URL("../workers/completion.worker.ts", import.meta.url), { type: "module" }),
   },
   () => {

@@ -1,4 +1,4 @@
-export type CompletionMethod = "als" | "altmin" | "robust-altmin";
+export type CompletionMethod = "bpmf" | "als" | "altmin" | "robust-altmin";
 
 export interface CompletionRequest {
   base: string;

@@ -2,7 +2,7 @@
 // "@lowrank/matrix-completion"): the module's threaded instance when the
 // worker pool can take the run (linalg's `pooledWorkspace`), so its
 // half-steps and loss pass split over the pool; otherwise a private instance
-// on this thread (or plain arrays on the js backend).
+// on this thread, leased (or plain arrays on the js backend).
 import { type Backend } from "@lowrank/linalg";
 import { threadPool, type Workspace } from "@lowrank/linalg/internal";
 import type { CompletionKernels } from "./kernels/index.js";
@@ -35,7 +35,11 @@ export function threadedWorkspace(backend: Backend | undefined, bytes: number, t
   return backend === "js" ? null : completionModule.pooledWorkspace(bytes, threads);
 }
 
-/** A private workspace (its own instance, or plain arrays on js): one thread. */
+/**
+ * A private workspace (plain arrays on js): one thread. Leased, so a run reuses
+ * the instance the previous run gave back (no fresh memory to fault in);
+ * `release()` hands it back.
+ */
 export async function privateWorkspace(backend: Backend | undefined, bytes: number): Promise<RunWorkspace> {
-  return { ws: await completionModule.workspace(backend, bytes), threads: 1, release: () => {} };
+  return completionModule.leasedWorkspace(backend, bytes);
 }

@@ -75,8 +75,12 @@ async function lanczosStart(st: RunState, seed: number, T: Float64Array): Promis
   const { k, rows: n, cols: m } = st;
   const A: CsrMatrix = { rows: n, cols: m, indptr: st.rowPtr, indices: st.rowCols, data: st.rowVals };
   const o = lanczosSettings({ rank: k, seed, what: "complete (spectral start)" }, n, m);
-  const lw = await completionModule.workspace(st.ws.kernels.backend, lanczosSyncBytes(A, o));
-  lanczosSync(withRowDotGemv(lw), A, o, (r) => T.set(r.U.subarray(0, n * k)));
+  const lw = await completionModule.leasedWorkspace(st.ws.kernels.backend, lanczosSyncBytes(A, o));
+  try {
+    lanczosSync(withRowDotGemv(lw.ws), A, o, (r) => T.set(r.U.subarray(0, n * k)));
+  } finally {
+    lw.release();
+  }
 }
 
 /**

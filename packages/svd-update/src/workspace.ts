@@ -30,8 +30,8 @@ export async function openWorkspace(backend: Backend | undefined, bytes: number,
  * A workspace for one long run (truncatedSvd's Lanczos methods): on the
  * module's threaded instance, whose CSR products run on the worker pool
  * (linalg's withParallelCsr), when the pool is free, this thread may block, `threads`
- * allows more than one and the pool's memory holds `bytes`; else
- * {@link openWorkspace}'s private one. The run holds the pool's arena until
+ * allows more than one and the pool's memory holds `bytes`; else a leased
+ * private one (the instance the last run gave back, when there is one). The run holds the pool's arena until
  * `close()` (other calls meanwhile run on one thread). Errors: as openWorkspace.
  */
 export async function openRunWorkspace(backend: Backend | undefined, bytes: number, what: string, threads?: number): Promise<RunWorkspace> {
@@ -41,7 +41,10 @@ export async function openRunWorkspace(backend: Backend | undefined, bytes: numb
     budgets.set(pooled.ws, bytes);
     return { ws: pooled.ws, close: pooled.release };
   }
-  return { ws: await openWorkspace(backend, bytes, what), close: () => {} };
+  // A leased instance: the one the previous run gave back, when there is one (no fresh memory to fault in).
+  const leased = await svdUpdateModule.leasedWorkspace(backend, bytes);
+  budgets.set(leased.ws, bytes);
+  return { ws: leased.ws, close: leased.release };
 }
 
 /** Whether `bytes` more fit in the workspace's reservation (always on js). */

@@ -56,9 +56,13 @@ export function startFactors(c: CpWork, shape: number[], R: number, init: "svd" 
  * One ALS sweep over every mode, then the relative error (from the inner
  * products while above EXACT_BELOW, else, and always with a mask, from the
  * residual; with a mask the missing entries of x are refilled too).
+ * With `lambda` > 0 each mode's rows solve A_n (V + λ mean(diag V) I) = M: a
+ * ridge relative to V (whose diagonal is 1 once the factors are normalised),
+ * so it does not depend on the data's scale; the row being solved carries
+ * the weights, so the ridge bounds them.
  */
 export function sweep(
-  c: CpWork, shape: number[], R: number, normX: number, mask: Uint8Array | null, observedNorm2: number,
+  c: CpWork, shape: number[], R: number, normX: number, mask: Uint8Array | null, observedNorm2: number, lambda = 0,
 ): { err: number; exact: boolean } {
   const { ws, x, resid, A, G, w, M, MT, V, L, H, kl, kr, work } = c;
   const K = ws.kernels;
@@ -71,6 +75,7 @@ export function sweep(
     const KR = khatriRaoChain(K, A, shape, n + 1, N, R, kr);
     K.mttkrp(left, In, right, R, x, KL, KR, M, work);
     hadamardExcept(G, n, R, V);
+    if (lambda > 0) addRidge(V, R, lambda);
     solveRows(K, In, R, V, L, M, MT, A[n]);
     // Normalise columns into the weights (Kolda & Bader, Fig. 3.3, line 6).
     for (let q = 0; q < R; q++) {
@@ -112,6 +117,14 @@ export function sweep(
     }
   }
   return { err, exact };
+}
+
+/** V += λ mean(diag V) I. */
+export function addRidge(V: Float64Array, R: number, lambda: number): void {
+  let tr = 0;
+  for (let q = 0; q < R; q++) tr += V[q * R + q];
+  const add = (lambda * tr) / R;
+  for (let q = 0; q < R; q++) V[q * R + q] += add;
 }
 
 /** Row-wise Khatri-Rao product A_from ⊙ ... ⊙ A_{to-1} (C order), in one of `bufs`; a row of ones when empty. */

@@ -13,6 +13,14 @@ export interface ImputeSettings {
   run: LongRun<{ iteration: number; error: number }>;
   /** Receives ‖mask ∘ (X - X̂)‖ / ‖mask ∘ X‖ per iteration. */
   errors: number[];
+  /** Ridge on the core (0: none): the core is shrunk to P(x) / (1 + lambda). */
+  lambda?: number;
+}
+
+/** core /= 1 + lambda, in place (nothing when lambda is 0). */
+function shrink(core: Float64Array, lambda: number): Float64Array {
+  if (lambda > 0) for (let i = 0; i < core.length; i++) core[i] /= 1 + lambda;
+  return core;
 }
 
 /**
@@ -22,14 +30,21 @@ export interface ImputeSettings {
  * when the observed-entry error changes by less than `tol` or is at rounding
  * level, or after `maxIter` iterations. Works in place on t.x (the filled
  * tensor). Returns the core.
+ *
+ * With `lambda` > 0 this is EM for ‖mask ∘ (X - X̂)‖² + λ ‖core‖²: with
+ * orthonormal factors the M step's core is P(x) / (1 + λ) (P the projection
+ * x ×_n U_nᵀ) and its factors are HOOI's on x, since the penalised residual
+ * ‖x‖² - ‖P(x)‖² / (1 + λ) is least where ‖P(x)‖ is largest.
  */
 export async function tuckerCompletion(t: TuckerWork, mask: Uint8Array, o: ImputeSettings): Promise<Float64Array> {
   const { ws, x, shape, r, U, bufA, bufB } = t;
   const { maxIter, tol, run, errors } = o;
+  const lambda = o.lambda ?? 0;
   const observedNorm2 = fillWithMean(x, mask);
   let core = stHosvd(t);
   for (let it = 0; it <= maxIter; it++) {
     if (it > 0) core = hooiSweep(t);
+    shrink(core, lambda);
     // X̂ = core ×_1 U_1 ... ×_N U_N, in bufA/bufB (the core is consumed by the first product).
     let cur = core;
     const dims = r.slice();
@@ -46,5 +61,5 @@ export async function tuckerCompletion(t: TuckerWork, mask: Uint8Array, o: Imput
     if (Math.abs(prev - err) < tol || atRoundingLevel(err, tol, shape.length)) break;
   }
   // The last refill changed x after the core was formed: recompute it so core and factors match X̂.
-  return project(t, -1).data;
+  return shrink(project(t, -1).data, lambda);
 }

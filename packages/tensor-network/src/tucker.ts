@@ -13,6 +13,8 @@ import { tensorModule } from "./module.js";
 import { norm2 } from "./tensor.js";
 import { tuckerCompletion } from "./tucker-completion.js";
 import { tuckerAuto } from "./completion-formats.js";
+import { LAMBDA_OPTION, resolveRidge } from "./completion-lambda.js";
+import { reconstruct } from "./reconstruct.js";
 import type { CompletionChoice } from "./auto-completion.js";
 import type { IterativeOptions, TuckerDecomposition, UnfoldingSvd, TensorLike, ThreadOptions } from "./types.js";
 import { checkRanks, checkSizes, prod, RANKS, readOpts, readSweepInput, SEED, SWEEP_OPTIONS, UNFOLDING_SVD } from "./validate.js";
@@ -44,6 +46,14 @@ export interface TuckerOptions extends IterativeOptions, ThreadOptions {
    * hold anything, NaN included; `method` is ignored.
    */
   mask?: ArrayLike<number | boolean>;
+  /**
+   * With `mask`: ridge on the core, λ ‖core‖² added to the observed-entry
+   * error (each imputation step's core is shrunk by 1 / (1 + λ); default 0).
+   * In [0, 1e6], or `"auto"`: of 0.3, 0.1, 0.03, 0.01 and 0 (one fit each)
+   * the one of least error on the observed entries of 10% of the last mode's
+   * fibres held out, then the fit on all.
+   */
+  lambda?: number | "auto";
 }
 
 /** The options of {@link tucker}. */
@@ -54,6 +64,7 @@ const SCHEMA = {
   seed: SEED,
   unfoldingSvd: UNFOLDING_SVD,
   returnErrors: opt.boolean(),
+  lambda: LAMBDA_OPTION,
   ...SWEEP_OPTIONS,
 };
 
@@ -128,6 +139,11 @@ export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOptio
     throw new LowrankError("INVALID_ARGUMENT", 'tucker: init "random" is for method "hooi" without a mask');
   }
   const seed = o.seed ?? 0;
+  // The ridge is relative (the core's scale cancels), so "auto" scores the ladder on X as given.
+  const lambda = await resolveRidge("tucker", X, mask, o.lambda, seed, async (train, lam) => {
+    const fit = await tucker(X, { ...opts, mask: train, lambda: lam, returnErrors: false, onProgress: undefined, dtype: "float64" });
+    return reconstruct(fit, { backend: o.backend }).data;
+  }, () => run.check());
   // A tensor of extreme magnitude is decomposed scaled by a power of two (exact); the core takes it back.
   // Without a mask the scale and the norm come from one pass over the workspace's copy (scanTensor, below).
   let scale = 0;
@@ -178,7 +194,7 @@ export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOptio
     if (!mask) ({ x: t.x, scale, norm: normX } = scanTensor(ws, t.x, X.data));
     let core: Float64Array;
     if (mask) {
-      core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors });
+      core = await tuckerCompletion(t, mask, { maxIter, tol, run, errors, lambda });
     } else if (method === "hosvd") {
       for (let k = 0; k < N; k++) {
         modeBasis(ws, { route, left: prod(shape, 0, k), n: shape[k], right: prod(shape, k + 1), X: t.x, r: r[k], U: t.U[k], s: t.s });

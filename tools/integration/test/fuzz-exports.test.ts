@@ -294,10 +294,10 @@ describe("every public export, fuzzed", () => {
   it("members private in TypeScript are private in JavaScript too (#), or refuse every call with a LowrankError", async () => {
     // What a caller that ignores TypeScript (own and prototype property names, statics) still reaches: the
     // constructors behind create(), which refuse any caller without the factories' pass.
-    const reachable = targets.filter((t) => t.hidden).map((t) => `${t.module} ${t.name}`).sort();
-    expect(reachable).toEqual(REACHABLE_PRIVATE);
+    const hiddenTargets = targets.filter((t) => t.hidden && !t.module.endsWith("/internal")); // building blocks: see BUILDING_BLOCKS
+    expect(hiddenTargets.map((t) => `${t.module} ${t.name}`).sort()).toEqual(REACHABLE_PRIVATE);
     const g = new Gen(SEED + 1);
-    for (const t of targets.filter((x) => x.hidden)) {
+    for (const t of hiddenTargets) {
       const cls = t.name.includes("#") ? t.name.split("#")[0] : "";
       for (let i = 0; i < 40; i++) {
         const args = i < HOSTILE.length ? [fresh(HOSTILE[i])] : Array.from({ length: g.int(0, Math.max(1, t.arity) + 1) }, () => fresh(g.pick(HOSTILE)));

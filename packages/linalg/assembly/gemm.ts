@@ -244,12 +244,14 @@ export function gemmTask(job: usize, t: i32, work: usize): void {
 // kc = min(KC, k - pc). Each tile of C meets the same strips, the same kc and
 // the same micro-kernel as in `gemm`, panel after panel in the same order, so
 // C has the same bits as the single call. The job adds two i32 fields to
-// gemmTask's: Ap at byte 64 and Bp at byte 68 (GEMM_PACKED_JOB_BYTES).
+// gemmTask's: Ap at byte 64 and Bp at byte 68, and a third, the first piece
+// at byte 72: task t computes piece first + t, so C's pieces can be split
+// over several compute jobs (GEMM_PACKED_JOB_BYTES).
 export const GEMM_PIECE_ROWS: i32 = 128;
 export const GEMM_PIECE_COLS: i32 = 256;
 /** Rows of op(A) (columns of op(B)) one packing piece covers, in one panel. */
 export const GEMM_PACK_SPAN: i32 = 256;
-export const GEMM_PACKED_JOB_BYTES: i32 = 72;
+export const GEMM_PACKED_JOB_BYTES: i32 = 76;
 
 @inline function up4(x: i32): i32 {
   return (x + 3) & ~3;
@@ -295,8 +297,9 @@ export function gemmPackTask(job: usize, t: i32, work: usize): void {
   }
 }
 
-/** Piece `t` of C (block t / columnPieces, t % columnPieces) of the packed job at `job`: beta C, then the panels' products added in order. */
-export function gemmComputeTask(job: usize, t: i32, work: usize): void {
+/** Piece p = first + `task` of C (block p / columnPieces, p % columnPieces) of the packed job at `job`: beta C, then the panels' products added in order. */
+export function gemmComputeTask(job: usize, task: i32, work: usize): void {
+  const t = task + load<i32>(job, 72);
   const m = load<i32>(job, 8), n = load<i32>(job, 12), k = load<i32>(job, 16);
   const C = <usize>load<u32>(job, 36), ldc = load<i32>(job, 40);
   const alpha = load<f64>(job, 48), beta = load<f64>(job, 56);

@@ -90,7 +90,8 @@ interface GemmOut {
  * finite; a non-finite one (an infinite or NaN entry, or squares beyond the
  * double range) sends the array to the exact scan. On the pool, copying B
  * and C in and the two input checks run on the calling thread while the
- * workers pack op(A) and op(B) (gemmOverlapped); a bad input throws once the
+ * workers pack op(A) and op(B), and most of C is checked and copied out while
+ * they compute its last rows (gemmOverlapped); a bad input throws once the
  * product is done, with the same error as before it.
  */
 function gemmCore(
@@ -107,7 +108,15 @@ function gemmCore(
     // Every array is taken before the product (the pool's packing goes above the arena's top); B and C are filled in the hooks.
     const a = ws.input(A.data), b = ws.scratch(B.data.length);
     const c = ws.scratch(m * n); // beta = 0: the kernel writes C without reading it
-    let finiteA = true, finiteB = true;
+    let finiteA = true, finiteB = true, finiteC = true, done = 0;
+    const data = new Float64Array(m * n);
+    /** Checks rows done..to-1 of the product finite and copies them out. */
+    const takeRows = (to: number) => {
+      const v = c.subarray(done * n, to * n);
+      if (!Number.isFinite(K.dot(v.length, v, v))) finiteC = false;
+      data.set(v, done * n);
+      done = to;
+    };
     gemmOverlapped(ws, {
       duringA() {
         b.set(B.data);
@@ -117,10 +126,12 @@ function gemmCore(
         if (C) c.set(C);
         if (check) finiteB = Number.isFinite(K.dot(b.length, b, b));
       },
+      duringC: takeRows,
     }, tA, tB, m, n, k, alpha, a, A.cols, b, B.cols, beta, c, n);
     if (!finiteA) checkFiniteValues(A.data, "A");
     if (!finiteB) checkFiniteValues(B.data, "B");
-    return { data: ws.output(c), nonFinite: !Number.isFinite(K.dot(c.length, c, c)) };
+    takeRows(m);
+    return { data, nonFinite: !finiteC };
   }, threads);
 }
 

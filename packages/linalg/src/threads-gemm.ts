@@ -16,15 +16,16 @@ const GEMM_JOB_BYTES = 80;
  * Writes the job gemmTask reads (assembly/gemm.ts: eleven i32 fields, then
  * alpha and beta as f64 at bytes 48 and 56) at byte offset `job`; A, B, C
  * are byte offsets. `Ap` and `Bp` (byte offsets, at bytes 64 and 68) are the
- * packed operands' buffers of the packed tasks (gemmPackTask, gemmComputeTask).
+ * packed operands' buffers of the packed tasks (gemmPackTask, gemmComputeTask),
+ * `first` (at byte 72) the piece of C gemmComputeTask's task 0 computes.
  */
 export function writeGemmJob(
   memory: WebAssembly.Memory, job: number, tA: boolean, tB: boolean, m: number, n: number, k: number,
-  alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, Ap = 0, Bp = 0,
+  alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, Ap = 0, Bp = 0, first = 0,
 ): void {
   new Int32Array(memory.buffer, job, 11).set([tA ? 1 : 0, tB ? 1 : 0, m, n, k, A, lda, B, ldb, C, ldc]);
   new Float64Array(memory.buffer, job + 48, 2).set([alpha, beta]);
-  new Int32Array(memory.buffer, job + 64, 2).set([Ap, Bp]);
+  new Int32Array(memory.buffer, job + 64, 3).set([Ap, Bp, first]);
 }
 
 /** Below this many multiply-adds waking the workers costs more than it saves. */
@@ -40,6 +41,12 @@ export interface GemmOverlap {
   duringA(): void;
   /** Runs after `duringA`, while op(B) is packed: may fill C; must not write A or B. */
   duringB(): void;
+  /**
+   * On the pool's packed path only: runs while the last rows of C (from
+   * `rows` on) are computed, with C's first `rows` rows final (it may read
+   * them, not write them). The caller handles the rest once the product returns.
+   */
+  duringC?(rows: number): void;
 }
 
 type GemmArgs = Parameters<LinalgKernels["gemm"]>;
@@ -49,8 +56,10 @@ type OverlappedGemm = (hooks: GemmOverlap | undefined, ...args: GemmArgs) => voi
  * `k.gemm(...args)` with `hooks` run on the calling thread: on the pool's
  * packed path, `duringA` while the workers pack op(A) (a job of its own) and
  * `duringB` while they pack op(B), so copying B and C into WASM memory and
- * checking the inputs overlap the packing; otherwise both run first, in
- * order. The product has the same bits either way, and for any thread count.
+ * checking the inputs overlap the packing, and `duringC` (if given) on C's
+ * first rows while they compute the last quarter of its rows of pieces (a
+ * compute job of its own); otherwise `duringA` and `duringB` run first, in
+ * order, and `duringC` not at all. The product has the same bits either way, and for any thread count.
  */
 export function gemmOverlapped(ws: Workspace<LinalgKernels>, hooks: GemmOverlap, ...args: GemmArgs): void {
   const instance = (ws as Partial<WasmWorkspace<LinalgKernels>>).instance;
@@ -111,6 +120,15 @@ export function withParallelGemm(k: LinalgKernels, instance: WasmInstance<Linalg
           writeGemmJob(instance.memory, job, tA, tB, 0, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
           run.run("gemmPackTask", job, x.gemmPackTasks(0, n, kk), hooks.duringB);
           writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
+          // The last quarter of C's rows of pieces (at least one) in a job of its own, beside duringC on the rows before.
+          const rowPieces = Math.ceil(m / prows), tail = Math.ceil(rowPieces / 4), split = (rowPieces - tail) * (pieces / rowPieces);
+          if (hooks.duringC && split > 0) {
+            const duringC = hooks.duringC;
+            run.run("gemmComputeTask", job, split);
+            writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp, split);
+            run.run("gemmComputeTask", job, pieces - split, () => duringC((rowPieces - tail) * prows));
+            return;
+          }
         } else {
           writeGemmJob(instance.memory, job, tA, tB, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc, Ap, Bp);
           run.run("gemmPackTask", job, x.gemmPackTasks(m, n, kk));

@@ -33,7 +33,10 @@ describeVariants("packed gemm tasks and their twins", (variant) => {
     const job: PackedGemmJob = { transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C: C0.slice(), ldc: n, Ap: new Float64Array(k * 4 + size).fill(NaN), Bp: new Float64Array(0) };
     job.Bp = job.Ap.subarray(gemmPackedSize(m, 0, k));
     for (let t = packs - 1; t >= 0; t--) gemmPackTask(job, t);
-    for (let t = 0; t < pieces; t++) gemmComputeTask(job, t);
+    // C's pieces in two runs, the later ones first (a job's `first` piece: how gemm splits its compute job).
+    const half = pieces >> 1;
+    for (let t = 0; t < pieces - half; t++) gemmComputeTask({ ...job, first: half }, t);
+    for (let t = 0; t < half; t++) gemmComputeTask(job, t);
     const single = C0.slice();
     gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, single, n);
     // WASM, on the single-thread module's exports.
@@ -43,7 +46,10 @@ describeVariants("packed gemm tasks and their twins", (variant) => {
       const Bp = packed.byteOffset + gemmPackedSize(m, 0, k) * 8;
       writeGemmJob((ws as WasmWorkspace<LinalgKernels>).instance.memory, jobAt, transA, transB, m, n, k, alpha, a.byteOffset, lda, b.byteOffset, ldb, beta, c.byteOffset, n, packed.byteOffset, Bp);
       for (let t = 0; t < packs; t++) x.gemmPackTask(jobAt, t, 0);
-      for (let t = pieces - 1; t >= 0; t--) x.gemmComputeTask(jobAt, t, 0);
+      writeGemmJob((ws as WasmWorkspace<LinalgKernels>).instance.memory, jobAt, transA, transB, m, n, k, alpha, a.byteOffset, lda, b.byteOffset, ldb, beta, c.byteOffset, n, packed.byteOffset, Bp, half);
+      for (let t = pieces - half - 1; t >= 0; t--) x.gemmComputeTask(jobAt, t, 0);
+      writeGemmJob((ws as WasmWorkspace<LinalgKernels>).instance.memory, jobAt, transA, transB, m, n, k, alpha, a.byteOffset, lda, b.byteOffset, ldb, beta, c.byteOffset, n, packed.byteOffset, Bp);
+      for (let t = half - 1; t >= 0; t--) x.gemmComputeTask(jobAt, t, 0);
       ws.kernels.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, ref, n); // the single call
       return { packed: packed.slice(), c: c.slice(), ref: ref.slice() };
     });

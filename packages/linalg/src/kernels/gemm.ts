@@ -88,7 +88,7 @@ export const GEMM_PIECE_ROWS = 128;
 export const GEMM_PIECE_COLS = 256;
 export const GEMM_PACK_SPAN = 256;
 /** Bytes of the WASM packed gemm job block (the twin takes a `PackedGemmJob` object instead). */
-export const GEMM_PACKED_JOB_BYTES = 72;
+export const GEMM_PACKED_JOB_BYTES = 76;
 
 const up4 = (x: number) => (x + 3) & ~3;
 
@@ -116,6 +116,8 @@ export function gemmPackedSize(m: number, n: number, k: number): number {
 export interface PackedGemmJob extends GemmJob {
   Ap: Float64Array;
   Bp: Float64Array;
+  /** The piece task 0 computes (gemmComputeTask; default 0). */
+  first?: number;
 }
 
 /**
@@ -146,13 +148,14 @@ export function gemmPackTask(job: PackedGemmJob, t: number): void {
 }
 
 /**
- * Piece t of the packed job's C (block t / columnPieces, t % columnPieces):
+ * Piece p = first + t of the packed job's C (block p / columnPieces, p % columnPieces):
  * beta C, then per panel each 4 x 4 tile's sum over the panel, accumulated
  * from zero in k order and added to C, as the WASM micro-kernel does (so the
  * simd build's result is this one's bit for bit). O(GEMM_PIECE_ROWS GEMM_PIECE_COLS k).
  */
-export function gemmComputeTask(job: PackedGemmJob, t: number): void {
+export function gemmComputeTask(job: PackedGemmJob, task: number): void {
   const { m, n, k, alpha, beta, C, ldc, Ap, Bp } = job;
+  const t = task + (job.first ?? 0);
   const cols = Math.ceil(n / GEMM_PIECE_COLS);
   const i0 = Math.floor(t / cols) * GEMM_PIECE_ROWS, j0 = (t % cols) * GEMM_PIECE_COLS;
   if (i0 >= m) return;

@@ -68,7 +68,7 @@ phases.push(["256x256 blocks (own packing), caller alone", () => use(blocksAlone
 phases.push(["packed jobs, 2 threads", () => use(pool2, kernel)]);
 phases.push(["256x256 blocks, 2 threads", () => use({ ...pool2, has: () => false }, kernel)]);
 // Public gemm's work on the pooled workspace (copies in, checks, product, check, copy out): one step after
-// another as before, then with the copies and input checks beside the packing jobs (gemmOverlapped).
+// another as before, then with the copies and checks beside the packing and compute jobs (gemmOverlapped).
 const K = ws.kernels, finite = (v: Float64Array) => Number.isFinite(K.dot(v.length, v, v));
 phases.push(["public path in sequence, 2 threads", () => () => {
   a.set(A.data), b.set(B.data);
@@ -77,10 +77,18 @@ phases.push(["public path in sequence, 2 threads", () => () => {
   return ok && finite(c) ? c.slice() : null;
 }]);
 phases.push(["public path overlapped, 2 threads", () => () => {
-  let ok = true;
+  let ok = true, done = 0;
+  const out = new Float64Array(n * n);
+  const take = (to: number) => {
+    const v = c.subarray(done * n, to * n);
+    ok &&= finite(v);
+    out.set(v, done * n);
+    done = to;
+  };
   a.set(A.data);
-  gemmOverlapped(ws, { duringA: () => (b.set(B.data), (ok &&= finite(a))), duringB: () => (ok &&= finite(b)) }, false, false, n, n, n, 1, a, n, b, n, 0, c, n);
-  return ok && finite(c) ? c.slice() : null;
+  gemmOverlapped(ws, { duringA: () => (b.set(B.data), (ok &&= finite(a))), duringB: () => (ok &&= finite(b)), duringC: take }, false, false, n, n, n, 1, a, n, b, n, 0, c, n);
+  take(n);
+  return ok ? out : null;
 }]);
 
 const calls = phases.map(([name, make]) => [name, make()] as const);

@@ -59,7 +59,8 @@ type OverlappedGemm = (hooks: GemmOverlap | undefined, ...args: GemmArgs) => voi
  * checking the inputs overlap the packing, and `duringC` (if given) on C's
  * first rows while they compute the last quarter of its rows of pieces (a
  * compute job of its own); otherwise `duringA` and `duringB` run first, in
- * order, and `duringC` not at all. The product has the same bits either way, and for any thread count.
+ * order, and `duringC` not at all. The product has the same bits either
+ * way, and for any thread count.
  */
 export function gemmOverlapped(ws: Workspace<LinalgKernels>, hooks: GemmOverlap, ...args: GemmArgs): void {
   const instance = (ws as Partial<WasmWorkspace<LinalgKernels>>).instance;
@@ -81,7 +82,8 @@ export function gemmOverlapped(ws: Workspace<LinalgKernels>, hooks: GemmOverlap,
  * op(A) and op(B) once, then gemmComputeTask's 128 x 256 pieces of C only
  * multiply (with hooks, gemmOverlapped's, the packing is two jobs: op(A),
  * written with n = 0, then op(B), written with m = 0; the packed layouts do
- * not depend on the other operand's size). Otherwise each of gemmTask's
+ * not depend on the other operand's size; with `duringC`, the compute is
+ * two jobs too, the second's record naming its first piece). Otherwise each of gemmTask's
  * 256 x 256 blocks packs its own operands. All give the single-threaded
  * kernel's bits.
  */

@@ -25,6 +25,8 @@ import type { CsrMatrix } from "./types.js";
 const EPS = 2.220446049250313e-16;
 /** A Gram-Schmidt remainder at most this times the norm estimate of AᵀA counts as zero (an invariant subspace). */
 const DEFLATE = 2 ** -44;
+/** The largest cond(A V_k) (σ_1 / σ_k from the Ritz values) the final step's CholeskyQR2 is used for. */
+const CHOLQR_COND = 256;
 
 /**
  * The smallest σ_k / σ_1 this form is trusted with at residual tolerance
@@ -44,9 +46,9 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
   checkSize(m * k, "Lanczos Ritz block");
   // ritz: the block and symEig's (2 p² + 4 p), and when QL fails the block again and smallSvd's (3 p² + 6 p + 5 + 2 p kk + kk).
   const small = 6 * p * p + 10 * p + 5 + 3 * p * kk + 2 * kk;
-  const final = 3 * m * k + 2 * n * k + 2 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 2 * k * k;
+  const final = 3 * m * k + 2 * n * k + 4 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 3 * k * k;
   const parts = (csrPieces(m, n, nnz) - 1) * n;
-  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts, nnz + m + 1, 49);
+  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts, nnz + m + 1, 53);
 }
 
 /**
@@ -129,18 +131,62 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
     return { Y: G, theta, kq, converged, worst };
   };
 
-  /** Rayleigh-Ritz on A with V_k = Vbᵀ Y (first k columns): W = A V_k = Q R, R = F Σ Gᵀ, U = Q F, V = V_k G. */
+  /**
+   * CholeskyQR2 of W (m x k) into Q1 (W = Q1 R1 by the Cholesky factor of
+   * WᵀW, then Q1 = Q R2 likewise): GEMMs instead of Householder's
+   * vector-by-vector updates. R gets R2 R1, S gets R2⁻¹ (so Q = Q1 S). False
+   * (the caller falls back to Householder) when either Cholesky fails or Q1
+   * is too far from orthonormal (‖Q1ᵀQ1 − I‖_F > 1/2). O(4 m k² + k³).
+   */
+  const cholQr2 = (W: Float64Array, Q1: Float64Array, R: Float64Array, S: Float64Array): boolean => {
+    const L1 = ws.f64(k * k), L2 = ws.f64(k * k);
+    const eye = (X: Float64Array) => {
+      X.fill(0);
+      for (let i = 0; i < k; i++) X[i * k + i] = 1;
+    };
+    K.gemm(true, false, k, k, m, 1, W, k, W, k, 0, L1, k);
+    if (K.cholesky(k, L1, k) !== 0) return false;
+    eye(S);
+    if (K.triangularSolve(true, true, false, k, k, L1, k, S, k) !== 0) return false;
+    K.gemm(false, false, m, k, k, 1, W, k, S, k, 0, Q1, k);
+    K.gemm(true, false, k, k, m, 1, Q1, k, Q1, k, 0, L2, k);
+    let dev = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) dev += (L2[i * k + j] - (i === j ? 1 : 0)) ** 2;
+    if (!(dev <= 0.25) || K.cholesky(k, L2, k) !== 0) return false;
+    K.gemm(true, true, k, k, k, 1, L2, k, L1, k, 0, R, k);
+    eye(S);
+    return K.triangularSolve(true, true, false, k, k, L2, k, S, k) === 0;
+  };
+
+  /**
+   * Rayleigh-Ritz on A with V_k = Vbᵀ Y (first k columns): W = A V_k = Q R,
+   * R = F Σ Gᵀ, U = Q F, V = V_k G. Q R by CholeskyQR2 when the Ritz values
+   * give cond(W) <= CHOLQR_COND (its error in σ_i is then about eps cond² σ_1,
+   * 1e-12 of σ_k at most) and it succeeds, else (rank-deficient or graded
+   * W) by blocked Householder.
+   */
   const finish = (q: number, c: ReturnType<typeof ritz>) => {
-    const Vk = ws.f64(n * k), W = ws.f64(m * k), Q = ws.f64(m * k), tau = ws.f64(k), work = ws.f64(Math.max(qrBlockedWorkSize(m, k), k));
-    const R = ws.f64(k * k).fill(0);
+    const Vk = ws.f64(n * k), W = ws.f64(m * k), Q = ws.f64(m * k), R = ws.f64(k * k), S = ws.f64(k * k);
     K.gemm(true, false, n, k, q, 1, Vb, n, c.Y, c.kq, 0, Vk, k);
     K.spmm(m, k, indptr, indices, data, Vk, W);
-    K.householderQrBlocked(m, k, W, k, tau, work);
-    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) R[i * k + j] = W[i * k + j];
-    K.householderQBlocked(m, k, W, k, tau, Q, k, work);
+    const release = openScope(ws);
+    const chol = c.theta[k - 1] * CHOLQR_COND * CHOLQR_COND >= c.theta[0] && c.theta[0] > 0 && cholQr2(W, Q, R, S);
+    release();
+    if (!chol) {
+      const tau = ws.f64(k), work = ws.f64(Math.max(qrBlockedWorkSize(m, k), k));
+      K.householderQrBlocked(m, k, W, k, tau, work);
+      R.fill(0);
+      for (let i = 0; i < k; i++) for (let j = i; j < k; j++) R[i * k + j] = W[i * k + j];
+      K.householderQBlocked(m, k, W, k, tau, Q, k, work);
+    }
     const { F, theta, G } = smallSvd(ws, k, k, R, k);
     const U = ws.f64(m * k), V = ws.f64(n * k);
-    K.gemm(false, false, m, k, k, 1, Q, k, F, k, 0, U, k);
+    if (chol) {
+      // U = Q1 (R2⁻¹ F): one m x k x k product.
+      const M = ws.f64(k * k);
+      K.gemm(false, false, k, k, k, 1, S, k, F, k, 0, M, k);
+      K.gemm(false, false, m, k, k, 1, Q, k, M, k, 0, U, k);
+    } else K.gemm(false, false, m, k, k, 1, Q, k, F, k, 0, U, k);
     K.gemm(false, false, n, k, k, 1, Vk, k, G, k, 0, V, k);
     const floor = Math.max(m, n) * EPS * theta[0];
     for (let i = 0; i < k; i++) s[i] = theta[i] <= floor ? 0 : theta[i];

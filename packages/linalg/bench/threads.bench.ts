@@ -97,8 +97,8 @@ if (!python) skip("numpy gemm", "/usr/bin/python3 with numpy not found");
 const p = threadPool();
 note(
   `Threads: gemm with threads: 1 (the single-thread module) and threads: 2 (the calling thread and one pool worker; the pool had ${threads} threads), ` +
-    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. 'gemm' rows time the public call (copies of A and B into WASM memory, ` +
-    `the result out and its finiteness check run on the calling thread alone); 'kernel only' rows time the kernel on inputs already in WASM memory: on 2 threads the operands packed once by one job, then C's 128 x 256 pieces multiplied by a second (the last row: the fallback used when the memory has no room for the packed operands, 256 x 256 blocks that each pack their own). The 2-thread result is bit-identical to the 1-thread one (test/threads.test.ts). ` +
+    `alternated ${ROUNDS === 1 ? "once" : `${ROUNDS} times, best of the medians each`}. 'gemm' rows time the public call (on 2 threads, copying B in, the input checks and copying out ` +
+    `three quarters of the result run on the calling thread while the pool packs and multiplies; copying A in and the last quarter out do not); 'kernel only' rows time the kernel on inputs already in WASM memory: on 2 threads the operands packed once by one job, then C's 128 x 256 pieces multiplied by a second (the last row: the fallback used when the memory has no room for the packed operands, 256 x 256 blocks that each pack their own). The 2-thread result is bit-identical to the 1-thread one (test/threads.test.ts). ` +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end on ${navigatorCores()} cores: other work on the machine lowers the 2-thread column first.` +
     (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );

@@ -28,11 +28,16 @@ const cases: Record<string, () => Promise<() => unknown>> = {
   leverage: async () => { const S = await import(dist("sensitivity-sampling")); const X = mat(2000, 20); return () => S.leverageScores(X); },
 };
 const f = await cases[which]();
+// Optional, for diagnosis: WARM_THREADS (init's threads), WARM_SLEEP (ms idle between init and the first call).
+const threads = process.env.WARM_THREADS ? Number(process.env.WARM_THREADS) : undefined;
+const sleep = Number(process.env.WARM_SLEEP ?? 0);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const w0 = performance.now(), c0 = cpu();
-await L.init();
+await L.init(threads === undefined ? {} : { threads });
 const initWall = performance.now() - w0, initCpu = cpu() - c0;
-const t: number[] = [];
-for (let i = 0; i < 32; i++) { const s = cpu(); await f(); t.push(cpu() - s); }
-const late = t.slice(27).sort((a, b) => a - b)[2];
-console.log(JSON.stringify({ which, initWall, initCpu, first: t[0], second: t[1], late }));
+if (sleep > 0) await new Promise((r) => setTimeout(r, sleep));
+const t: number[] = [], w: number[] = [];
+for (let i = 0; i < 32; i++) { const s = cpu(), sw = performance.now(); await f(); t.push(cpu() - s); w.push(performance.now() - sw); }
+const med = (a: number[]) => a.slice(27).sort((x, y) => x - y)[2];
+const late = med(t);
+console.log(JSON.stringify({ which, initWall, initCpu, first: t[0], second: t[1], late, firstWall: w[0], secondWall: w[1], lateWall: med(w) }));

@@ -1,7 +1,10 @@
-// Before/after table: the same calls on two builds of lowrank (two worktrees, each installed and built),
-// alternated in one process, medians; WASM on one thread (the "after" build with init({ threads: 1 })).
-// node --no-concurrent-recompilation --experimental-wasm-relaxed-simd tools/bench/compare-builds.mjs <before-dir> <after-dir>
-const [, , beforeDir, afterDir] = process.argv;
+// Each package's main entry points, WASM against the TypeScript reference, side by side in one process,
+// medians, WASM on one thread (docs/ARCHITECTURE.md, "Tests": speed is measured here, never asserted).
+// With two builds (two worktrees, each installed and built) it is a before/after table, the builds alternated.
+// node --no-concurrent-recompilation --experimental-wasm-relaxed-simd tools/bench/compare-builds.mjs [<before-dir>] [<after-dir>]
+// (no directory: this checkout alone; ONLY=<substring> runs the matching rows).
+const here = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const [, , beforeDir = here, afterDir] = process.argv;
 const load = async (dir) => {
   const p = (n) => import(`${dir}/packages/${n}/dist/index.js`);
   return {
@@ -9,10 +12,11 @@ const load = async (dir) => {
     tn: await p("tensor-network"), ss: await p("sensitivity-sampling"),
   };
 };
-const B = await load(beforeDir), A = await load(afterDir);
-const ib = await B.la.init();
-const ia = await A.la.init({ threads: 1 });
-console.log("before init", JSON.stringify(ib), "after init", JSON.stringify(ia));
+const B = await load(beforeDir), A = afterDir ? await load(afterDir) : null;
+// A build from before the worker pool refuses the threads option; it runs on one thread anyway.
+const ib = await B.la.init({ threads: 1 }).catch(() => B.la.init());
+const ia = A ? await A.la.init({ threads: 1 }) : null;
+console.log("init", JSON.stringify(ib), ia ? JSON.stringify(ia) : "");
 
 const rng = new B.la.Rng(7);
 const dense = (r, c) => ({ rows: r, cols: c, data: rng.fillNormal(new Float64Array(r * c)) });
@@ -66,22 +70,26 @@ const cases = [
 const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 async function time(fn) { const t = performance.now(); await fn(); return performance.now() - t; }
 const only = process.env.ONLY;
-console.log("| call | before WASM ms | after WASM ms | after/before | before WASM/TS | after WASM/TS |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+const builds = A ? [["b", B], ["a", A]] : [["b", B]];
+console.log(A ? "| call | before WASM ms | after WASM ms | after/before | before WASM/TS | after WASM/TS |" : "| call | WASM ms | TS ms | WASM/TS |");
+console.log(A ? "| --- | ---: | ---: | ---: | ---: | ---: |" : "| --- | ---: | ---: | ---: |");
 for (const [name, f, reps, jsReps] of cases) {
   if (only && !name.includes(only)) continue;
   try {
-    for (const P of [B, A]) { await f(P, "wasm"); await f(P, "wasm"); await f(P, "js"); }
-    const t = { bw: [], aw: [], bj: [], aj: [] };
-    for (let r = 0; r < reps; r++) {
-      const order = r % 2 ? [[A, "aw"], [B, "bw"]] : [[B, "bw"], [A, "aw"]];
-      for (const [P, key] of order) t[key].push(await time(() => f(P, "wasm")));
+    for (const [, P] of builds) { await f(P, "wasm"); await f(P, "wasm"); await f(P, "js"); }
+    const t = {};
+    for (const [k] of builds) t[k + "w"] = [], t[k + "j"] = [];
+    // Alternated (builds and backends), so every column sees the same load.
+    for (let r = 0; r < Math.max(reps, jsReps); r++) {
+      const order = r % 2 ? [...builds].reverse() : builds;
+      for (const [k, P] of order) {
+        if (r < reps) t[k + "w"].push(await time(() => f(P, "wasm")));
+        if (r < jsReps) t[k + "j"].push(await time(() => f(P, "js")));
+      }
     }
-    for (let r = 0; r < jsReps; r++) {
-      const order = r % 2 ? [[A, "aj"], [B, "bj"]] : [[B, "bj"], [A, "aj"]];
-      for (const [P, key] of order) t[key].push(await time(() => f(P, "js")));
-    }
-    const [bw, aw, bj, aj] = [med(t.bw), med(t.aw), med(t.bj), med(t.aj)];
+    const bw = med(t.bw), bj = med(t.bj);
+    if (!A) { console.log(`| ${name} | ${bw.toFixed(1)} | ${bj.toFixed(1)} | ${(bj / bw).toFixed(2)}x |`); continue; }
+    const aw = med(t.aw), aj = med(t.aj);
     console.log(`| ${name} | ${bw.toFixed(1)} | ${aw.toFixed(1)} | ${(aw / bw).toFixed(2)} | ${(bj / bw).toFixed(2)}x | ${(aj / aw).toFixed(2)}x |`);
   } catch (e) { console.log(`| ${name} | error: ${e.message.slice(0, 120)} |`); }
 }

@@ -10,16 +10,12 @@ import { Arena } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { pause, spin, stopError, type Stop } from "./pool-wait.js";
 import { CTRL, ctrlBytes, GEN_MASK, INDEX_BITS, INDEX_MAX, PER_WORKER, W_BUSY, W_CRASH, W_DEAD, W_MAIL, W_READY, type WorkerFactory, type WorkerHandle } from "./pool-worker.js";
-
 export { workerFactory } from "./pool-worker.js";
 
-const PAGE = 65536;
-/** Bytes at the bottom of the shared memory for the threaded modules' static data: 16 slots of 64 KiB (tools/wasm-build). */
-export const THREAD_DATA_BYTES = 16 * PAGE;
-/** How long a failed job waits for a worker marked dead to stop before its memory is reused. */
-const GRACE_MS = 100;
-/** Failed starts in a row after which a slot is left empty. */
-const MAX_FAILED_STARTS = 3;
+/** Bytes at the bottom of the shared memory for the threaded modules' static data: 16 slots of 64 KiB pages (tools/wasm-build). */
+export const THREAD_DATA_BYTES = 16 * 65536;
+const GRACE_MS = 100; // how long a failed job waits for a worker marked dead to stop before its memory is reused
+const MAX_FAILED_STARTS = 3; // failed starts in a row after which a slot is left empty
 /** Most tasks in one job (the claim word's index field). */
 export const MAX_TASKS = INDEX_MAX - 1;
 

@@ -4,40 +4,11 @@
 import { afterAll, expect, it } from "vitest";
 import { Rng, stopThreads } from "@lowrank/linalg";
 import { threadPool } from "@lowrank/linalg/internal";
+import { mainThreadProbe, sameBits } from "@lowrank/test-utils/threads";
 import { complete, init, type CompletionModel, type Observations } from "../src/index.js";
 
-/**
- * Runs `f` as on a browser's main thread, simulated in Node: the pool's test switch makes this thread one
- * that cannot block, and Atomics.wait throws here, so a blocking wait anywhere in the run fails the test.
- */
-async function onMainThread<T>(f: () => Promise<T>): Promise<T> {
-  const p = pool(), wait = Atomics.wait;
-  p.callerMayBlock = false;
-  Atomics.wait = () => {
-    throw new Error("Atomics.wait on a thread that cannot block");
-  };
-  try {
-    return await f();
-  } finally {
-    Atomics.wait = wait;
-    p.callerMayBlock = null;
-  }
-}
-
-function pool() {
-  const p = threadPool();
-  if (!p) throw new Error("no pool");
-  return p;
-}
-
-/** Jobs the caller joined spinning, and tasks the workers ran, since `s`. */
-function since(s: { spinJobs: number; tasks: number; callerTasks: number }) {
-  const p = pool().stats;
-  return { spinJobs: p.spinJobs - s.spinJobs, onWorkers: p.tasks - s.tasks - (p.callerTasks - s.callerTasks) };
-}
-
-/** Whether a and b hold the same bits. */
-const same = (a: Float64Array, b: Float64Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const { pool, onMainThread, since } = mainThreadProbe(threadPool);
+const same = sameBits;
 
 /** n x m, about a third of the positions of a rank-3 matrix plus noise. */
 function synthetic(n: number, m: number): Observations {

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Rng } from "@lowrank/linalg";
 import { cp, init, reconstruct, tensorRing, tensorTrain, tucker, type Tensor } from "../src/index.js";
+import { neighbourFill, psnr } from "@lowrank/test-utils/image";
 
 await init();
 const args = process.argv.slice(2);
@@ -22,43 +23,6 @@ for (const a of args.filter((a) => a.includes(":"))) {
   const [file, H, W] = a.split(":");
   const bytes = readFileSync(file);
   images.push([basename(file), { shape: [Number(H), Number(W), 3], data: new Float64Array(bytes.buffer, bytes.byteOffset, Number(H) * Number(W) * 3) }]);
-}
-
-/** PSNR (peak 1) of Y clipped to [0, 1] against X. */
-function psnr(X: Tensor, Y: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < Y.length; i++) s += (Math.min(1, Math.max(0, Y[i])) - X.data[i]) ** 2;
-  return 10 * Math.log10(Y.length / s);
-}
-
-/** Each missing pixel the mean of its observed (or already filled) 4-neighbours, a ring at a time until all are filled. */
-function neighbourFill(X: Tensor, known0: Uint8Array): Float64Array {
-  const [H, W, C] = X.shape;
-  const Y = Float64Array.from(X.data, (v, i) => (known0[Math.floor(i / C)] ? v : 0));
-  const known = Uint8Array.from(known0);
-  for (let left = 1; left > 0; ) {
-    left = 0;
-    const filled: [number, number[]][] = [];
-    for (let i = 0; i < H; i++) {
-      for (let j = 0; j < W; j++) {
-        if (known[i * W + j]) continue;
-        const s = new Array<number>(C).fill(0);
-        let n = 0;
-        for (const [a, b] of [[i - 1, j], [i + 1, j], [i, j - 1], [i, j + 1]]) {
-          if (a < 0 || a >= H || b < 0 || b >= W || !known[a * W + b]) continue;
-          n++;
-          for (let c = 0; c < C; c++) s[c] += Y[(a * W + b) * C + c];
-        }
-        if (n > 0) filled.push([i * W + j, s.map((v) => v / n)]);
-        else left++;
-      }
-    }
-    for (const [p, s] of filled) {
-      known[p] = 1;
-      for (let c = 0; c < s.length; c++) Y[p * s.length + c] = s[c];
-    }
-  }
-  return Y;
 }
 
 type Fit = { completion?: { model: string; rank?: number[]; modes?: number[]; order?: number } };

@@ -6,6 +6,7 @@ import { holdOut, smoothFill } from "../src/auto-completion.js";
 import { exactCp, trainRungs, tuckerRungs } from "../src/completion-formats.js";
 import { cp, init, reconstruct, relativeError, tensorRing, tensorTrain, tucker } from "../src/index.js";
 import { asyncCodeOf, randomTensor, relDiff } from "./helpers.js";
+import { neighbourFill, psnr } from "@lowrank/test-utils/image";
 
 type Completion = { completion?: { model: string; rank?: number[]; modes?: number[]; heldOutError: number } };
 const formats: [string, (X: Tensor, o: { mask: Uint8Array; backend?: "js" | "wasm" }) => Promise<Completion>][] = [
@@ -14,43 +15,6 @@ const formats: [string, (X: Tensor, o: { mask: Uint8Array; backend?: "js" | "was
   ["tensorTrain", (X, o) => tensorTrain(X, o)],
   ["tensorRing", (X, o) => tensorRing(X, o)],
 ];
-
-/** PSNR (peak 1) of Y clipped to [0, 1] against X. */
-function psnr(X: Tensor, Y: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < Y.length; i++) s += (Math.min(1, Math.max(0, Y[i])) - X.data[i]) ** 2;
-  return 10 * Math.log10(Y.length / s);
-}
-
-/** Each missing pixel the mean of its observed 4-neighbours (of the already filled ones where none is observed), ring by ring. */
-function neighbourFill(X: Tensor, known0: Uint8Array): Float64Array {
-  const [H, W, C] = X.shape;
-  const Y = Float64Array.from(X.data, (v, i) => (known0[Math.floor(i / C)] ? v : 0));
-  const known = Uint8Array.from(known0);
-  for (let left = 1; left > 0; ) {
-    left = 0;
-    const filled: [number, number[]][] = [];
-    for (let i = 0; i < H; i++) {
-      for (let j = 0; j < W; j++) {
-        if (known[i * W + j]) continue;
-        const s = new Array<number>(C).fill(0);
-        let n = 0;
-        for (const [a, b] of [[i - 1, j], [i + 1, j], [i, j - 1], [i, j + 1]]) {
-          if (a < 0 || a >= H || b < 0 || b >= W || !known[a * W + b]) continue;
-          n++;
-          for (let c = 0; c < C; c++) s[c] += Y[(a * W + b) * C + c];
-        }
-        if (n > 0) filled.push([i * W + j, s.map((v) => v / n)]);
-        else left++;
-      }
-    }
-    for (const [p, s] of filled) {
-      known[p] = 1;
-      for (let c = 0; c < C; c++) Y[p * C + c] = s[c];
-    }
-  }
-  return Y;
-}
 
 describe("completion without a rank (the model chosen on a hold-out)", () => {
   beforeAll(async () => {

@@ -28,7 +28,7 @@ function checkVariant(variant: unknown): WasmVariant {
   return variant;
 }
 
-/** Options of {@link initRuntime}. */
+/** Options of `init()` (every package's `init` is this one runtime's). */
 export interface InitOptions {
   /** Force a variant; default relaxed-simd where the engine runs it, else simd. */
   variant?: WasmVariant;
@@ -41,7 +41,7 @@ export interface InitOptions {
   threads?: number;
 }
 
-/** What {@link initRuntime} resolves to. */
+/** What `init()` resolves to. */
 export interface InitResult {
   variant: WasmVariant;
   /** Threads parallel kernels run on (1: the calling thread only). */

@@ -148,6 +148,16 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32
   if (w > 3) store<f64>(r, load<f64>(r, 24) + f64x2.extract_lane(hi, 1), 24);
 }
 
+/** C (m x n, row stride ldc) = beta C; zeros where beta is 0 (NaN and Inf in C included), nothing where it is 1. */
+@inline function scaleRows(m: i32, n: i32, beta: f64, C: usize, ldc: i32): void {
+  if (beta == 1.0) return;
+  for (let i = 0; i < m; i++) {
+    const r = C + (<usize>(i * ldc) << 3);
+    if (beta == 0.0) memory.fill(r, 0, <usize>n << 3);
+    else for (let j = 0; j < n; j++) store<f64>(r + (<usize>j << 3), beta * load<f64>(r + (<usize>j << 3)));
+  }
+}
+
 /**
  * C (m x n, leading dimension ldc) = alpha * op(A) * op(B) + beta * C.
  * op(A) is m x k (A stored k x m when transA), op(B) is k x n (B stored n x k when transB).
@@ -159,13 +169,7 @@ export function gemm(
   beta: f64, C: usize, ldc: i32, work: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
-  if (beta != 1.0) {
-    for (let i = 0; i < m; i++) {
-      const r = C + (<usize>(i * ldc) << 3);
-      if (beta == 0.0) memory.fill(r, 0, <usize>n << 3);
-      else for (let j = 0; j < n; j++) store<f64>(r + (<usize>j << 3), beta * load<f64>(r + (<usize>j << 3)));
-    }
-  }
+  scaleRows(m, n, beta, C, ldc);
   if (k <= 0 || alpha == 0.0) return;
   const Ap = work;
   const Bp = work + (<usize>(MC * KC) << 3);
@@ -309,13 +313,7 @@ export function gemmComputeTask(job: usize, task: i32, work: usize): void {
   if (i0 >= m) return;
   const mb = min(GEMM_PIECE_ROWS, m - i0), nb = min(GEMM_PIECE_COLS, n - j0);
   const c = C + (<usize>(i0 * ldc + j0) << 3);
-  if (beta != 1.0) {
-    for (let i = 0; i < mb; i++) {
-      const r = c + (<usize>(i * ldc) << 3);
-      if (beta == 0.0) memory.fill(r, 0, <usize>nb << 3);
-      else for (let j = 0; j < nb; j++) store<f64>(r + (<usize>j << 3), beta * load<f64>(r + (<usize>j << 3)));
-    }
-  }
+  scaleRows(mb, nb, beta, c, ldc);
   if (k <= 0 || alpha == 0.0) return;
   const mp = <usize>up4(m), np = <usize>up4(n);
   for (let pc = 0; pc < k; pc += KC) {

@@ -6,7 +6,7 @@ import { axpy, dot, scal } from "./blas1";
 import { gemm } from "./gemm";
 import { at, ld, st } from "./rotation";
 import { madd } from "./simd";
-import { reflectRow } from "./tridiagonal";
+import { closeTridiagonal, reflectRow } from "./tridiagonal";
 
 export const TRD_NB: i32 = 32;
 
@@ -48,14 +48,7 @@ export function tridiagonalizeBlocked(n: i32, A: usize, lda: i32, d: usize, e: u
     }
     trailingUpdate(n, j + kb, kb, A, lda, V, W, gw);
   }
-  if (n >= 2) {
-    st(d, n - 2, load<f64>(at(A, lda, n - 2, n - 2)));
-    st(e, n - 2, load<f64>(at(A, lda, n - 2, n - 1)));
-    st(tau, n - 2, 0);
-  }
-  st(d, n - 1, load<f64>(at(A, lda, n - 1, n - 1)));
-  st(e, n - 1, 0);
-  st(tau, n - 1, 0);
+  closeTridiagonal(n, A, lda, d, e, tau);
 }
 
 function trailingUpdate(n: i32, t0: i32, kb: i32, A: usize, lda: i32, V: usize, W: usize, gw: usize): void {

@@ -21,6 +21,18 @@ export function tridiagonalizeUpper(n: i32, A: usize, lda: i32, d: usize, e: usi
   reduce(n, A, lda, d, e, tau, work, true);
 }
 
+/** The last two steps of a reduction, which need no reflector: d, e and tau from the trailing 2 x 2 block. */
+export function closeTridiagonal(n: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize): void {
+  if (n >= 2) {
+    st(d, n - 2, load<f64>(at(A, lda, n - 2, n - 2)));
+    st(e, n - 2, load<f64>(at(A, lda, n - 2, n - 1)));
+    st(tau, n - 2, 0);
+  }
+  st(d, n - 1, load<f64>(at(A, lda, n - 1, n - 1)));
+  st(e, n - 1, 0);
+  st(tau, n - 1, 0);
+}
+
 /** Step k of the reduction (see src/kernels/tridiagonal.ts reflectRow): returns tau[k], 0 when no reflector. */
 export function reflectRow(n: i32, k: i32, A: usize, lda: i32, d: usize, e: usize, tau: usize): f64 {
   const x = at(A, lda, k, k + 1);
@@ -96,14 +108,7 @@ export function reflectRow(n: i32, k: i32, A: usize, lda: i32, d: usize, e: usiz
       axpy(L - c0, -ld(work, i), x + o, ri + o);
     }
   }
-  if (n >= 2) {
-    st(d, n - 2, load<f64>(at(A, lda, n - 2, n - 2)));
-    st(e, n - 2, load<f64>(at(A, lda, n - 2, n - 1)));
-    st(tau, n - 2, 0);
-  }
-  st(d, n - 1, load<f64>(at(A, lda, n - 1, n - 1)));
-  st(e, n - 1, 0);
-  st(tau, n - 1, 0);
+  closeTridiagonal(n, A, lda, d, e, tau);
 }
 
 export function tridiagonalQt(n: i32, A: usize, lda: i32, tau: usize, Z: usize, ldz: i32): void {

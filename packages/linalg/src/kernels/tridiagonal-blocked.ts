@@ -4,7 +4,7 @@
 // rounding, not bit for bit.
 import { axpyAt, dotAt } from "./blas1.js";
 import { gemm, gemmWorkSize } from "./gemm.js";
-import { reflectRow } from "./tridiagonal.js";
+import { closeTridiagonal, reflectRow } from "./tridiagonal.js";
 
 /** Reflectors per panel (dsytrd's default block size). */
 export const TRD_NB = 32;
@@ -66,14 +66,7 @@ export function tridiagonalizeBlocked(
     }
     trailingUpdate(n, j + kb, kb, A, lda, V, W);
   }
-  if (n >= 2) {
-    d[n - 2] = A[(n - 2) * lda + n - 2];
-    e[n - 2] = A[(n - 2) * lda + n - 1];
-    tau[n - 2] = 0;
-  }
-  d[n - 1] = A[(n - 1) * lda + n - 1];
-  e[n - 1] = 0;
-  tau[n - 1] = 0;
+  closeTridiagonal(n, A, lda, d, e, tau);
 }
 
 /**

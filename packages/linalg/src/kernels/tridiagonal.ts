@@ -86,6 +86,11 @@ function reduce(
       axpyAt(L - c0, -work[i], A, x + c0, A, ri + c0);
     }
   }
+  closeTridiagonal(n, A, lda, d, e, tau);
+}
+
+/** The last two steps of a reduction, which need no reflector: d, e and tau from the trailing 2 x 2 block. */
+export function closeTridiagonal(n: number, A: Float64Array, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array): void {
   if (n >= 2) {
     d[n - 2] = A[(n - 2) * lda + n - 2];
     e[n - 2] = A[(n - 2) * lda + n - 1];

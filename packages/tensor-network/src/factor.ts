@@ -2,7 +2,7 @@
 // public linalg svd/eigh run on linalg's own shared instance, so a run that
 // owns its instance needs them as control flow over its own kernel set).
 // Should move to linalg as workspace-level svd/eigh.
-import { LowrankError } from "@lowrank/linalg";
+import { eigh, LowrankError } from "@lowrank/linalg";
 import { completeColumns, jacobiSvd, triangleWithIdentity, QR_CROSSOVER, QR_NB, qrBlockedWorkSize, type Workspace } from "@lowrank/linalg/internal";
 import { lqRWorkSize } from "./kernels/index.js";
 import type { TensorKernels } from "./kernels/index.js";
@@ -147,14 +147,38 @@ export function leftSingular(
 }
 
 /**
- * Eigen-decomposition of the symmetric n x n G (destroyed): `values`
- * (n, descending) and the eigenvectors as the columns of V (n x k, leading
- * dimension k, the first k eigenvalues). Householder tridiagonalisation (upper
- * triangle) and implicit QL with batched rotations (linalg's eigh kernels). O(9 n³).
+ * From this order on wasm, {@link symmetricEig} hands the problem to linalg's
+ * `eigh` (blocked tridiagonalisation and divide and conquer, on linalg's
+ * instance: G copied out, the k vectors copied back). Measured one thread,
+ * Gram matrices of Gaussian data: QL 40-53 ms against 39-46 at 256, 68-73
+ * against 44-58 at 300, 122-216 against 90-123 at 409, 700-790 against
+ * 175-265 at 512; at 150 QL was faster (3-12 ms against 12-26).
+ */
+export const EIG_DC_MIN = 256;
+
+/** Whether {@link symmetricEig} runs linalg's `eigh` for order n on this workspace (else its own QL kernels). */
+export const eigByDc = (ws: Workspace<TensorKernels>, n: number): boolean => ws.kernels.backend === "wasm" && n >= EIG_DC_MIN;
+
+/**
+ * Eigen-decomposition of the symmetric n x n G (destroyed; both triangles
+ * set): `values` (n, descending) and the eigenvectors as the columns of V
+ * (n x k, leading dimension k, the first k eigenvalues). Householder
+ * tridiagonalisation (upper triangle) and implicit QL with batched rotations
+ * (linalg's eigh kernels), O(9 n³); or, from {@link EIG_DC_MIN} on wasm,
+ * linalg's `eigh` (divide and conquer, at most about 4n³), whose vectors
+ * carry its sign convention (largest entry positive). `eig` (the QL route's
+ * kernel call) is not used on that route.
  */
 export function symmetricEig(
   ws: Workspace<TensorKernels>, n: number, G: Float64Array, k: number, values: Float64Array, V: Float64Array, eig: TridiagonalEig = ws.kernels.tridiagonalEig,
 ): void {
+  if (eigByDc(ws, n)) {
+    const { values: ev, vectors } = eigh({ rows: n, cols: n, data: G.slice(0, n * n) }, { backend: "wasm" });
+    values.set(ev);
+    const Vd = vectors.data;
+    for (let i = 0; i < n; i++) V.set(Vd.subarray(i * n, i * n + k), i * k);
+    return;
+  }
   ws.scoped(() => {
     const d = ws.f64(n), e = ws.f64(n), tau = ws.f64(n), work = ws.f64(n), Z = ws.f64(n * n);
     // One triangle (half tridiagonalize's work; the same reflectors to rounding), Q into Z, then the batched

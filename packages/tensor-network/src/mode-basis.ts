@@ -2,7 +2,7 @@
 // HOSVD, ST-HOSVD and HOOI (De Lathauwer, De Moor, Vandewalle 2000).
 import type { Tensor } from "@lowrank/linalg";
 import type { Workspace } from "@lowrank/linalg/internal";
-import { eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
+import { eigByDc, eigScratch, leftSingular, svdScratch, symmetricEig } from "./factor.js";
 import type { TensorKernels } from "./kernels/index.js";
 import { unfoldInto } from "./tensor.js";
 import type { UnfoldingSvd } from "./types.js";
@@ -83,8 +83,14 @@ export function modeBasis(ws: Workspace<TensorKernels>, a: ModeBasisArgs): void 
     if (useGram(route, n, J)) {
       const G = ws.f64(n * n), values = ws.f64(n);
       K.unfoldingGram(left, n, right, X, G);
-      symmetricEig(ws, n, G, r, values, U, b && ((m, g, d, e, tau, w, Z, ql, lw, it) =>
-        K.tridiagonalEigBeside(m, g, d, e, tau, w, Z, ql, lw, it, b.transM, b.left, b.n, b.right, b.J, b.X, b.M, b.ldm, b.out)));
+      if (eigByDc(ws, n)) {
+        // linalg's eigh (symmetricEig's large-n route) cannot share a job: the product runs after it.
+        symmetricEig(ws, n, G, r, values, U);
+        if (b) K.modeProduct(b.transM, b.left, b.n, b.right, b.J, b.X, b.M, b.ldm, b.out);
+      } else {
+        symmetricEig(ws, n, G, r, values, U, b && ((m, g, d, e, tau, w, Z, ql, lw, it) =>
+          K.tridiagonalEigBeside(m, g, d, e, tau, w, Z, ql, lw, it, b.transM, b.left, b.n, b.right, b.J, b.X, b.M, b.ldm, b.out)));
+      }
       for (let i = 0; i < r; i++) s[i] = Math.sqrt(Math.max(values[i], 0));
       return;
     }

@@ -99,5 +99,21 @@ for (const variant of variants) {
       const mj = await cp(X, { rank: 3, mask, maxIter: 10, tol: 0, backend: "js" });
       expect(relDiff(reconstruct(mw).data, reconstruct(mj, { backend: "js" }).data)).toBeLessThan(1e-10);
     });
+
+    it("runs exactly maxIter sweeps with tol: 0 past a near-exact fit, where the default rule stops early", async () => {
+      // An exact rank-4 tensor: the error falls below 1e-10 and its change below the default tol before sweep 50.
+      const { tensor } = cpTensor([10, 12, 14], 4, { seed: 31 });
+      const early = await cp(tensor, { rank: 4, maxIter: 50, returnErrors: true });
+      expect(early.errors!.length).toBeLessThan(50);
+      let records = 0;
+      const all = await cp(tensor, { rank: 4, maxIter: 50, tol: 0, returnErrors: true, onProgress: () => records++ });
+      expect(all.errors!.length).toBe(50);
+      expect(records).toBe(50);
+      expect(all.errors!.slice(0, early.errors!.length)).toEqual(early.errors);
+      expect(relativeError(tensor, reconstruct(all))).toBeLessThan(1e-10);
+      // The same count on the js reference, and a short run stops where maxIter says.
+      expect((await cp(tensor, { rank: 4, maxIter: 50, tol: 0, returnErrors: true, backend: "js" })).errors!.length).toBe(50);
+      expect((await cp(tensor, { rank: 4, maxIter: 12, tol: 0, returnErrors: true })).errors!.length).toBe(12);
+    });
   });
 }

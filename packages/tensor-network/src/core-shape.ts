@@ -96,8 +96,12 @@ export interface CoreShapeResult {
  *   scored by the true error of their HOSVD, the lowest kept (ties to the
  *   exact optimum). The objective of the others is a bound: the true error
  *   can rank shapes differently (the paper reports brute-force packing
- *   losing to greedy on some tensors), so this is never worse in HOSVD
- *   error than `exact`, `greedy` or `bang-for-buck`. The eigenvectors of
+ *   losing to greedy on some tensors). HOOI can reorder near ties, so when
+ *   the lowest is neither the `exact` nor the `greedy` shape, it is fitted
+ *   by HOOI (default options) beside the better of those two, and the
+ *   lower HOOI error kept (two Tucker fits, only then): never worse in
+ *   HOSVD error than `exact` or `greedy`, nor in HOOI error than the
+ *   better of them. The eigenvectors of
  *   the Gram matrices are kept, X is rotated once into them (truncated to
  *   each mode's largest candidate rank: O(size Σ I_n) at most), and the
  *   HOSVD core of any shape is a leading block of that tensor, so each
@@ -152,18 +156,27 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
   let best: { rank: number[]; error2: number; candidates: number } | undefined;
   if (solver === "exact") rank = exactShape(shape, spectra, budget);
   else if (solver === "best") {
-    const cands = candidateShapes(shape, spectra, budget);
+    const { shapes: cands, solvers } = candidateShapes(shape, spectra, budget);
     run.check();
     const rmax = shape.map((_, k) => Math.max(...cands.map((c) => c[k])));
     const Y = rotate(ws, x, shape, bases, rmax);
     best = { rank: cands[0], error2: Infinity, candidates: cands.length };
     const nx2 = norm2(Xs.data) ** 2;
+    const error2 = new Map<string, number>();
     for (const c of cands) {
       const e2 = Math.max(0, nx2 - blockNorm2(Y, rmax, c));
+      error2.set(c.join(","), e2);
       if (e2 < best.error2) best = { rank: c, error2: e2, candidates: cands.length };
     }
-    rank = best.rank;
     release();
+    // HOOI can reorder near ties of the HOSVD error: against the solvers' shape of lowest HOSVD error, when it is
+    // another shape, keep whichever of the two HOOI fits closer (so `best` is no worse than it in either error).
+    const rival = solvers.reduce((a, c) => (error2.get(c.join(","))! < error2.get(a.join(","))! ? c : a));
+    if (rival.join(",") !== best.rank.join(",")) {
+      const hooi = async (r: number[]) => relativeError(Xs, reconstruct(await tucker(Xs, { rank: r, method: "hooi", backend: o.backend }), { backend: o.backend }));
+      if ((await hooi(rival)) < (await hooi(best.rank))) best = { rank: rival, error2: error2.get(rival.join(","))!, candidates: cands.length };
+    }
+    rank = best.rank;
   } else if (solver !== "rre-greedy") rank = validRank(greedyShape(shape, spectra, budget, solver === "bang-for-buck"));
   else {
     const walk = await refitGreedy(Xs, budget, refitIter, o.backend, run);
@@ -193,8 +206,9 @@ export async function coreShape(input: TensorLike, opts: CoreShapeOptions): Prom
  * best few, the greedy and bang-for-buck shapes, and each of those with one
  * rank lowered by 1..GREEDY_STEPS and refilled by the same rule.
  */
-function candidateShapes(shape: number[], spectra: Float64Array[], budget: number): number[][] {
+function candidateShapes(shape: number[], spectra: Float64Array[], budget: number): { shapes: number[][]; solvers: number[][] } {
   const out: number[][] = [];
+  const solvers: number[][] = [];
   const seen = new Set<string>();
   const add = (r: number[]) => {
     const v = validRank(r), key = v.join(",");
@@ -204,13 +218,16 @@ function candidateShapes(shape: number[], spectra: Float64Array[], budget: numbe
     }
   };
   try {
-    for (const r of exactShapes(shape, spectra, budget, EXACT_KEEP)) add(r);
+    const exact = exactShapes(shape, spectra, budget, EXACT_KEEP);
+    for (const r of exact) add(r);
+    if (exact.length > 0) solvers.push(validRank(exact[0]));
   } catch (e) {
     if (!(e instanceof LowrankError && e.code === "TOO_LARGE")) throw e;
   }
   for (const perParameter of [false, true]) {
     const g = greedyShape(shape, spectra, budget, perParameter);
     add(g);
+    if (!perParameter) solvers.push(validRank(g));
     for (let k = 0; k < shape.length; k++) {
       for (let d = 1; d <= GREEDY_STEPS && g[k] - d >= 1; d++) {
         const start = g.slice();
@@ -222,7 +239,7 @@ function candidateShapes(shape: number[], spectra: Float64Array[], budget: numbe
       }
     }
   }
-  return out;
+  return { shapes: out, solvers };
 }
 
 /**

@@ -42,7 +42,7 @@ export interface SearchStructureOptions extends BackendOptions {
   targetError?: number;
   /** tnale, tnls: weight of the relative error in the objective (default 200, the paper's TR setting). */
   lambda?: number;
-  /** tnale: window radius L after the first round; tnls: largest rank step of a sample (default 1 for both). */
+  /** tnale: window radius L after the first round (default 1); tnls: largest rank step of a sample (default 4). */
   radius?: number;
   /** tnale: window radius of the first (interpolated) round (default max(2, radius)). */
   initialRadius?: number;
@@ -50,7 +50,7 @@ export interface SearchStructureOptions extends BackendOptions {
   perturbations?: number;
   /** tnls: structures sampled per iteration (default 2 N). */
   samples?: number;
-  /** tnls: iterations without a better centre before stopping (default 3). */
+  /** tnls: generations without a better centre before stopping (default 20). */
   patience?: number;
   /** tnale, tnls: starting bond ranks r_0..r_{N-1}, or one number for every bond (default 2). */
   initialRank?: number | number[];
@@ -148,11 +148,13 @@ export interface SearchStructureResult extends Fit {
  *   goes on; it stops after `perturbations` jumps without a new best or at
  *   `maxEvaluations`. Each candidate is fitted from `restarts` random starts
  *   (fits are cached by ranks and mode order).
- * - `tnls` (the baseline TnALE improves on): each iteration samples
- *   `samples` structures near the centre (every rank moved by a uniform
- *   step in [-L, L], a random transposition with probability 1/2 when the
- *   order is searched), evaluates them all and moves to the best if it
- *   lowers the objective; stops after `patience` iterations without a move.
+ * - `tnls` (the baseline TnALE improves on), as the authors' code: each
+ *   generation g = 1, 2, ... samples `samples` structures near the centre
+ *   (every rank moved by a Gaussian step of standard deviation 0.9^(g-1),
+ *   rounded, at most `radius` in size, upward at rank 1; one random
+ *   transposition with probability 0.94^(g-1) when the order is searched),
+ *   evaluates them all and moves to the best if it is no worse; stops after
+ *   `patience` generations without a better centre.
  *
  * Cost: evaluations x one ALS fit (ring: `alsIter` sweeps of
  * O(Σ_k size/I_k (r⁴ + I_k r²)); general: per core update the contraction

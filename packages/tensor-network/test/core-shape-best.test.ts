@@ -12,10 +12,10 @@ async function errors(X: Tensor, rank: number[]): Promise<{ hosvd: number; hooi:
 
 /**
  * The default solver (`best`) against `exact` and `greedy` at budgets size/10, size/30, size/100.
- * The guarantee is on the HOSVD error (it picks the lowest HOSVD error among shapes that include
- * both). The HOOI error (the issue's measure) can rank two close shapes the other way: it is
- * held within 1e-4 relative (allium at size/10: best [30, 29, 2] 0.0015488, greedy [29, 30, 2]
- * 0.0015487; the issue's 8% gap is the kind this removes).
+ * The guarantee is on the HOSVD error against both (it picks the lowest HOSVD error among shapes
+ * that include both) and on the HOOI error against the one of lower HOSVD error (a shape other
+ * than that one is compared with it by HOOI, which can rank close shapes the other way). Against
+ * the other the HOOI error is held within 1e-4 relative.
  */
 async function check(X: Tensor, hooi: boolean): Promise<void> {
   for (const div of [10, 30, 100]) {
@@ -24,12 +24,17 @@ async function check(X: Tensor, hooi: boolean): Promise<void> {
     expect(best.parameters).toBeLessThanOrEqual(budget);
     const eb = await errors(X, best.rank);
     expect(Math.abs(best.hosvdError! ** 2 - eb.hosvd)).toBeLessThan(1e-9);
+    const others: { hosvd: number; hooi: number }[] = [];
     for (const solver of ["exact", "greedy"] as const) {
       const other = await coreShape(X, { budget, solver });
       const eo = await errors(X, other.rank);
       expect(eb.hosvd).toBeLessThanOrEqual(eo.hosvd * (1 + 1e-9));
       if (hooi) expect(eb.hooi).toBeLessThanOrEqual(eo.hooi * (1 + 1e-4));
+      others.push(eo);
     }
+    // Against the one of lower HOSVD error (exact on ties), exactly no worse in HOOI error: best compares the two by HOOI.
+    const rival = others[1].hosvd < others[0].hosvd ? others[1] : others[0];
+    expect(eb.hooi).toBeLessThanOrEqual(rival.hooi * (1 + 1e-12));
   }
 }
 

@@ -10,6 +10,7 @@
 // the caller derives from the matrix) and never on how many threads ran the
 // pieces: csrTask runs one piece (or one column chunk of the sum) on the pool
 // (docs/ARCHITECTURE.md, "Threads"), the single-threaded kernels run them all in order.
+import { gemm } from "./gemm";
 import { gemv } from "./gemv";
 import { spmm } from "./sparse";
 
@@ -121,6 +122,44 @@ export function csrGramMatvec(rows: i32, cols: i32, np: i32, indptr: usize, indi
   scatterProduct(true, rows, cols, np, indptr, indices, data, x, y, parts);
 }
 
+/** counts[c] = nonzeros of rows [r0, r1) in column c (cols i32). */
+function transposeCount(r0: i32, r1: i32, cols: i32, indptr: usize, indices: usize, counts: usize): void {
+  memory.fill(counts, 0, <usize>cols << 2);
+  const end = ptr(indptr, r1);
+  for (let q = ptr(indptr, r0); q < end; q++) {
+    const at = counts + (<usize>load<i32>(indices + (<usize>q << 2)) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+}
+
+/** The np pieces' counts (np x cols) made into each piece's first position in each column of the transpose, whose indptr (cols + 1) they give. */
+function transposeStarts(np: i32, cols: i32, counts: usize, tIndptr: usize): void {
+  let s = 0;
+  store<i32>(tIndptr, 0);
+  for (let c = 0; c < cols; c++) {
+    for (let t = 0; t < np; t++) {
+      const at = counts + ((<usize>t * <usize>cols + <usize>c) << 2), n = load<i32>(at);
+      store<i32>(at, s);
+      s += n;
+    }
+    store<i32>(tIndptr + (<usize>(c + 1) << 2), s);
+  }
+}
+
+/** Rows [r0, r1) written into the transpose at the running positions `next` (cols i32): row i's entry in column c goes to row c, column i. */
+function transposeFill(r0: i32, r1: i32, indptr: usize, indices: usize, data: usize, next: usize, tIndices: usize, tData: usize): void {
+  let q = ptr(indptr, r0);
+  for (let i = r0; i < r1; i++) {
+    const end = ptr(indptr, i + 1);
+    for (; q < end; q++) {
+      const c = next + (<usize>load<i32>(indices + (<usize>q << 2)) << 2), at = load<i32>(c);
+      store<i32>(c, at + 1);
+      store<i32>(tIndices + (<usize>at << 2), i);
+      store<f64>(tData + (<usize>at << 3), load<f64>(data + (<usize>q << 3)));
+    }
+  }
+}
+
 /**
  * Task t of the CSR product job at `job` (twelve i32: mode, rows, cols, np,
  * chunk, indptr, indices, data, x, y, parts, unused). mode 0: rows of piece
@@ -133,6 +172,17 @@ export function csrGramMatvec(rows: i32, cols: i32, np: i32, indptr: usize, indi
  * bytes 48 and 56), rows [t chunk, (t + 1) chunk) of the plain product (5)
  * or columns [t chunk, (t + 1) chunk) of the transposed one (6; chunk a
  * multiple of 4, so each column meets the same SIMD lanes as in one call).
+ * 7 / 9: piece t of the transpose of A (rows x cols): 7 counts its nonzeros
+ * per column into counts[t] (at x, np rows of cols i32), 9 writes them at
+ * counts[t]'s running positions into the transpose's indices (at y) and data
+ * (at parts); 8 (task 0 only) turns the counts into those positions and the
+ * transpose's indptr (cols + 1 i32 at byte 44): the transpose is the one of
+ * csr-transpose.ts, whatever ran the pieces. 10: columns [t chunk, (t + 1)
+ * chunk) of G (rows x cols at `indptr`, row stride np) times the same entries
+ * of x, one dot per row, into parts[t] (rows doubles): Gram-Schmidt's
+ * coefficients by pieces of coordinates. 11: rows [t chunk, (t + 1) chunk) of
+ * W (rows x cols at `indptr`) give parts[t] = W_tᵀ W_t (cols x cols, linalg's
+ * gemm with the thread's scratch): CholeskyQR's Gram by row pieces.
  */
 export function csrTask(job: usize, t: i32, scratch: usize): void {
   const mode = load<i32>(job), rows = load<i32>(job, 4), cols = load<i32>(job, 8), np = load<i32>(job, 12), chunk = load<i32>(job, 16);
@@ -151,6 +201,18 @@ export function csrTask(job: usize, t: i32, scratch: usize): void {
   } else if (mode == 4) {
     const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
     if (r1 > r0) spmm(r1 - r0, cols, indptr + (<usize>r0 << 2), indices, data, x, y + ((<usize>r0 * <usize>cols) << 3));
+  } else if (mode == 7) {
+    if (t < np) transposeCount(pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, x + ((<usize>t * <usize>cols) << 2));
+  } else if (mode == 8) {
+    if (t == 0) transposeStarts(np, cols, x, <usize>load<u32>(job, 44));
+  } else if (mode == 9) {
+    if (t < np) transposeFill(pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), indptr, indices, data, x + ((<usize>t * <usize>cols) << 2), y, parts);
+  } else if (mode == 10) {
+    const c0 = t * chunk;
+    if (c0 < cols) gemv(false, rows, min(chunk, cols - c0), 1.0, indptr + (<usize>c0 << 3), np, x + (<usize>c0 << 3), 0.0, parts + ((<usize>t * <usize>rows) << 3));
+  } else if (mode == 11) {
+    const r0 = t * chunk, W = indptr + ((<usize>r0 * <usize>cols) << 3);
+    if (r0 < rows) gemm(true, false, cols, cols, min(chunk, rows - r0), 1.0, W, cols, W, cols, 0.0, parts + ((<usize>t * <usize>cols * <usize>cols) << 3), cols, scratch);
   } else if (t < np) {
     scatterRows(mode == 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }

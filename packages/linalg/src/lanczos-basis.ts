@@ -6,6 +6,7 @@ import { completeColumns } from "./factor-util.js";
 import type { LanczosKernels } from "./kernels/csr-vector.js";
 import { jacobiRowsRetry } from "./kernels/svd-driver.js";
 import { maxAbs, scaleExponent, workingCopy } from "./pow2-scale.js";
+import { pieceCoefs, transposeInto, transposePieces } from "./lanczos-pool.js";
 import type { Rng } from "./rng.js";
 import type { CsrMatrix } from "./types.js";
 import { WasmWorkspace, type Workspace } from "./workspace.js";
@@ -32,15 +33,29 @@ export interface ScaledCsr {
   e: number;
 }
 
-/** Copies A (m rows) into ws, scaled by a power of two so its entries lie in [2^-100, 2^100]. O(nnz). */
-export function scaledCopy(ws: LanczosWorkspace, A: CsrMatrix): ScaledCsr {
-  const m = A.rows, nnz = A.indptr[m];
-  const indptr = ws.i32(m + 1), indices = ws.i32(nnz), data = ws.f64(nnz);
-  indptr.set(A.indptr.subarray(0, m + 1));
-  indices.set(A.indices.subarray(0, nnz));
+/**
+ * Copies A (m rows) into ws, scaled by a power of two so its entries lie in
+ * [2^-100, 2^100]; with `transposed`, Aᵀ instead (lanczos-pool.ts: on the
+ * pool where the kernel set splits it, A's copy freed after; transposeScratch
+ * more meanwhile). O(nnz).
+ */
+export function scaledCopy(ws: LanczosWorkspace, A: CsrMatrix, transposed = false): ScaledCsr {
+  const m = A.rows, nnz = A.indptr[m], rows = transposed ? A.cols : m;
+  const indptr = ws.i32(rows + 1), indices = ws.scratchI32(nnz), data = ws.scratch(nnz);
   const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
-  data.set(workingCopy(A.data, nnz, mx, e));
+  const values = workingCopy(A.data, nnz, mx, e);
+  if (transposed) transposeInto(ws, A, values, { indptr, indices, data });
+  else {
+    indptr.set(A.indptr.subarray(0, m + 1));
+    indices.set(A.indices.subarray(0, nnz));
+    data.set(values);
+  }
   return { indptr, indices, data, e };
+}
+
+/** What scaledCopy(ws, A, true) takes from the arena besides its result, as arenaBytes' (doubles, i32s, blocks), A rows x cols. */
+export function transposeScratch(rows: number, cols: number, nnz: number): [number, number, number] {
+  return [nnz, nnz + rows + 1 + transposePieces(nnz) * cols, 4];
 }
 
 /** Gram-Schmidt against the rows of a basis, with the coefficients added to a projected matrix. */
@@ -63,13 +78,18 @@ export interface BasisOrth {
   normaliseOrRestart(X: Float64Array, len: number, j: number, w: Float64Array, nrm: number, floor: number): number;
 }
 
-/** The Gram-Schmidt of a Lanczos run: scratch h and h2 (length >= the basis size), T with row length ldt, random vectors from rng. */
-export function basisOrth(ws: LanczosWorkspace, rng: Rng, h: Float64Array, h2: Float64Array, T: Float64Array, ldt: number): BasisOrth {
+/**
+ * The Gram-Schmidt of a Lanczos run: scratch h and h2 (length >= the basis
+ * size), T with row length ldt, random vectors from rng, `parts` the partial
+ * coefficients (coefPartsSize of the basis size and the longest vector): the
+ * coefficients are summed over fixed pieces of coordinates (lanczos-pool.ts).
+ */
+export function basisOrth(ws: LanczosWorkspace, rng: Rng, h: Float64Array, h2: Float64Array, T: Float64Array, ldt: number, parts: Float64Array): BasisOrth {
   const K = ws.kernels;
   const orthogonalise = (X: Float64Array, len: number, j: number, w: Float64Array, col: number, nrm: number): number => {
     for (let pass = 0; pass < 2 && j > 0; pass++) {
       const c = pass === 0 ? h : h2;
-      K.gemv(false, j, len, 1, X, len, w, 0, c);
+      pieceCoefs(K, j, len, X, len, w, c, parts);
       K.gemv(true, j, len, -1, X, len, c, 1, w);
       if (col >= 0) for (let i = 0; i < j; i++) T[i * ldt + col] += c[i];
       const after = Math.sqrt(K.dot(len, w, w));

@@ -40,6 +40,7 @@ import { arenaBytes } from "./arena.js";
 import { LowrankError } from "./errors.js";
 import { checkSize } from "./input-checks.js";
 import { basisOrth, openScope, scaledCopy, smallJacobiSvd as smallSvd, type LanczosWorkspace } from "./lanczos-basis.js";
+import { coefPartsSize } from "./lanczos-pool.js";
 import { checkRepresentable, times2 } from "./pow2-scale.js";
 import { Rng } from "./rng.js";
 import { csrPieces } from "./threads-csr.js";
@@ -107,8 +108,8 @@ export function lanczosBytes(m: number, n: number, nnz: number, o: LanczosSettin
   checkSize((p + 1) * big, "Lanczos basis");
   checkSize(kk * big, "Lanczos restart block");
   const small = 3 * p * p + p + 5 * p + 5 + 2 * p * kk + kk;
-  const parts = (csrPieces(m, n, nnz) - 1) * n;
-  return arenaBytes(nnz + (p + 1) * n + p * m + kk * big + p * p + 2 * (p + 1) + small + (m + n) * k + 2 * k + parts, nnz + m + 1, 41);
+  const parts = (csrPieces(m, n, nnz) - 1) * n + coefPartsSize(p + 1, big);
+  return arenaBytes(nnz + (p + 1) * n + p * m + kk * big + p * p + 2 * (p + 1) + small + (m + n) * k + 2 * k + parts, nnz + m + 1, 42);
 }
 
 /** Views of the workspace's factors, with the Lanczos residual estimates (relative to σ_1) and the restarts done. */
@@ -149,7 +150,7 @@ export function* lanczosSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSett
   const row = (X: Float64Array, len: number, i: number) => X.subarray(i * len, (i + 1) * len);
   let normA = 0;
 
-  const { orthogonalise, randomOrthogonal, normaliseOrRestart } = basisOrth(ws, rng, h, h2, B, p);
+  const { orthogonalise, randomOrthogonal, normaliseOrRestart } = basisOrth(ws, rng, h, h2, B, p, ws.f64(coefPartsSize(p + 1, big)));
 
   /** The Ritz triplets of the leading q x q block of B and their residuals |β f_{q,i}| / θ_1. */
   const ritz = (q: number) => {

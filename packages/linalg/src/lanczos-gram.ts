@@ -16,7 +16,8 @@ import { LowrankError } from "./errors.js";
 import { checkSize } from "./input-checks.js";
 import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { keepCount, type LanczosProgress, type LanczosSettings, type LanczosViews } from "./lanczos-gkl.js";
-import { basisOrth, openScope, scaledCopy, smallJacobiSvd as smallSvd, type LanczosWorkspace } from "./lanczos-basis.js";
+import { basisOrth, openScope, scaledCopy, smallJacobiSvd as smallSvd, transposeScratch, type LanczosWorkspace } from "./lanczos-basis.js";
+import { coefPartsSize, gramPartsSize, pieceGram } from "./lanczos-pool.js";
 import { checkRepresentable, times2 } from "./pow2-scale.js";
 import { Rng } from "./rng.js";
 import { csrPieces } from "./threads-csr.js";
@@ -39,16 +40,22 @@ export function gramFloor(tol: number): number {
   return Math.max(2 ** -12, (128 * EPS) / tol);
 }
 
-/** Bytes {@link gramSteps} takes (A is m x n with n <= m); TOO_LARGE before anything is allocated when an array cannot be. */
-export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings): number {
+/**
+ * Bytes {@link gramSteps} takes (it works on an m x n matrix with n <= m: A,
+ * or Aᵀ when `transposed`); TOO_LARGE before anything is allocated when an
+ * array cannot be.
+ */
+export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings, transposed = false): number {
   const { k, p } = o, kk = Math.max(k, keepCount(k, p));
   checkSize((p + 1) * n, "Lanczos basis");
   checkSize(m * k, "Lanczos Ritz block");
   // ritz: the block and symEig's (2 p² + 4 p), and when QL fails the block again and smallSvd's (3 p² + 6 p + 5 + 2 p kk + kk).
   const small = 6 * p * p + 10 * p + 5 + 3 * p * kk + 2 * kk;
   const final = 3 * m * k + 2 * n * k + 4 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 3 * k * k;
-  const parts = (csrPieces(m, n, nnz) - 1) * n;
-  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts, nnz + m + 1, 53);
+  const parts = (csrPieces(m, n, nnz) - 1) * n + coefPartsSize(p + 1, n) + gramPartsSize(m, k);
+  // While the transpose is made, A's copy (rows n) and the pieces' counts.
+  const [tf, ti, tb] = transposed ? transposeScratch(n, m, nnz) : [0, 0, 0];
+  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts + tf, nnz + m + 1 + ti, 55 + tb);
 }
 
 /**
@@ -61,13 +68,15 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings)
  * Aᵀ-side residual after the final Rayleigh-Ritz step is about it divided by
  * σ_i; the caller reruns the two-sided form when σ_k is below that floor).
  * Checks every max(8, k/2) steps (not after an invariant subspace) and at
- * each restart. Errors: NOT_CONVERGED, NON_FINITE (s overflows).
+ * each restart. With `transposed` the run is on Aᵀ (A is then n x m), made
+ * in the workspace (scaledCopy), not by the caller. Errors: NOT_CONVERGED,
+ * NON_FINITE (s overflows).
  */
-export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSettings): Generator<LanczosProgress | null, LanczosViews, void> {
+export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSettings, transposed = false): Generator<LanczosProgress | null, LanczosViews, void> {
   const K = ws.kernels;
-  const m = A.rows, n = A.cols, { k, p } = o;
+  const m = transposed ? A.cols : A.rows, n = transposed ? A.rows : A.cols, { k, p } = o;
   const keep = keepCount(k, p), kk = Math.max(k, keep);
-  const { indptr, indices, data, e } = scaledCopy(ws, A);
+  const { indptr, indices, data, e } = scaledCopy(ws, A, transposed);
   const Vb = ws.f64((p + 1) * n), T = ws.f64(kk * n), Tm = ws.f64(p * p).fill(0);
   const h = ws.f64(p + 1), h2 = ws.f64(p + 1), s = ws.f64(k), residuals = ws.f64(k);
   // Aᵀ A x in np pieces of rows (their partial vectors in parts): the same bits on any number of threads.
@@ -76,7 +85,7 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
   const row = (i: number) => Vb.subarray(i * n, (i + 1) * n);
   let normA2 = 0, deflated = false;
 
-  const orth = basisOrth(ws, rng, h, h2, Tm, p);
+  const orth = basisOrth(ws, rng, h, h2, Tm, p, ws.f64(coefPartsSize(p + 1, n)));
 
   let beta = 0;
   /** The leading q x q block of T, both triangles. */
@@ -144,12 +153,13 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
       X.fill(0);
       for (let i = 0; i < k; i++) X[i * k + i] = 1;
     };
-    K.gemm(true, false, k, k, m, 1, W, k, W, k, 0, L1, k);
+    const gparts = ws.f64(gramPartsSize(m, k));
+    pieceGram(K, m, k, W, L1, gparts);
     if (K.cholesky(k, L1, k) !== 0) return false;
     eye(S);
     if (K.triangularSolve(true, true, false, k, k, L1, k, S, k) !== 0) return false;
     K.gemm(false, false, m, k, k, 1, W, k, S, k, 0, Q1, k);
-    K.gemm(true, false, k, k, m, 1, Q1, k, Q1, k, 0, L2, k);
+    pieceGram(K, m, k, Q1, L2, gparts);
     let dev = 0;
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) dev += (L2[i * k + j] - (i === j ? 1 : 0)) ** 2;
     if (!(dev <= 0.25) || K.cholesky(k, L2, k) !== 0) return false;

@@ -18,8 +18,8 @@ export interface RunWorkspace {
 }
 
 /** Runs {@link lanczosSteps} (or the one-sided {@link gramSteps}), reporting progress and yielding through `run`. */
-export async function lanczosSvdIn(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, gram = false, offset = 0): Promise<LanczosViews> {
-  const it = gram ? gramSteps(ws, A, o) : lanczosSteps(ws, A, o);
+export async function lanczosSvdIn(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, gram = false, offset = 0, transposed = false): Promise<LanczosViews> {
+  const it = gram ? gramSteps(ws, A, o, transposed) : lanczosSteps(ws, A, o);
   for (let r = it.next(); ; r = it.next()) {
     if (r.done) return { ...r.value, iterations: r.value.iterations + offset };
     if (r.value) await run.step({ ...r.value, iteration: r.value.iteration + offset });
@@ -62,18 +62,18 @@ export async function lanczosTruncatedSvd(
   C: CsrMatrix, o: LanczosSettings, run: LongRun<LanczosProgress>, open: (bytes: number) => Promise<RunWorkspace>,
 ): Promise<TruncatedSvdResult> {
   const wide = C.rows < C.cols;
-  const Ct = wide ? transposeCsr(C) : C;
   const floor = gramFloor(o.tol);
   let done = 0;
   if (floor < 1) {
-    const w = await open(gramBytes(Ct.rows, Ct.cols, Ct.indptr[Ct.rows], o));
+    // On Cᵀ when C is wide: transposed inside the run's workspace (on the pool when it has one).
+    const w = await open(gramBytes(Math.max(C.rows, C.cols), Math.min(C.rows, C.cols), C.indptr[C.rows], o, wide));
     try {
       run.check();
-      const r = await lanczosSvdIn(w.ws, Ct, o, run, true);
+      const r = await lanczosSvdIn(w.ws, C, o, run, true, 0, wide);
       const sk = r.s[o.k - 1];
       done = r.iterations;
       if (!(sk > 0 && sk < floor * r.s[0])) {
-        const Um = { rows: Ct.rows, cols: o.k, data: r.U.slice() }, Vm = { rows: Ct.cols, cols: o.k, data: r.V.slice() };
+        const Um = { rows: Math.max(C.rows, C.cols), cols: o.k, data: r.U.slice() }, Vm = { rows: Math.min(C.rows, C.cols), cols: o.k, data: r.V.slice() };
         return { kind: "svd", U: wide ? Vm : Um, s: r.s.slice(), V: wide ? Um : Vm, residuals: r.residuals.slice(), iterations: r.iterations, method: "lanczos" };
       }
     } finally {
@@ -81,7 +81,7 @@ export async function lanczosTruncatedSvd(
     }
   }
   const flip = o.p === C.rows && wide;
-  const A = flip ? Ct : C;
+  const A = flip ? transposeCsr(C) : C;
   const w = await open(lanczosBytes(A.rows, A.cols, A.indptr[A.rows], o));
   try {
     run.check();
@@ -97,7 +97,7 @@ export async function lanczosTruncatedSvd(
 /** Bytes {@link lanczosSync} takes from its workspace (the larger of its two forms, which run one after the other). */
 export function lanczosSyncBytes(C: CsrMatrix, o: LanczosSettings): number {
   const m = Math.max(C.rows, C.cols), n = Math.min(C.rows, C.cols), nnz = C.indptr[C.rows];
-  return Math.max(gramBytes(m, n, nnz, o), lanczosBytes(C.rows, C.cols, nnz, o), lanczosBytes(C.cols, C.rows, nnz, o));
+  return Math.max(gramBytes(m, n, nnz, o, C.rows < C.cols), lanczosBytes(C.rows, C.cols, nnz, o), lanczosBytes(C.cols, C.rows, nnz, o));
 }
 
 /**
@@ -110,12 +110,11 @@ export function lanczosSync(ws: LanczosWorkspace, C: CsrMatrix, o: LanczosSettin
     for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
   };
   const wide = C.rows < C.cols;
-  const Ct = wide ? transposeCsr(C) : C;
   const floor = gramFloor(o.tol);
   if (floor < 1) {
     const release = openScope(ws);
     try {
-      const r = drive(gramSteps(ws, Ct, o));
+      const r = drive(gramSteps(ws, C, o, wide));
       const sk = r.s[o.k - 1];
       if (!(sk > 0 && sk < floor * r.s[0])) return use(wide ? { U: r.V, s: r.s, V: r.U } : r);
     } finally {
@@ -125,7 +124,7 @@ export function lanczosSync(ws: LanczosWorkspace, C: CsrMatrix, o: LanczosSettin
   const flip = o.p === C.rows && wide;
   const release = openScope(ws);
   try {
-    const r = drive(lanczosSteps(ws, flip ? Ct : C, o));
+    const r = drive(lanczosSteps(ws, flip ? transposeCsr(C) : C, o));
     use(flip ? { U: r.V, s: r.s, V: r.U } : r);
   } finally {
     release();

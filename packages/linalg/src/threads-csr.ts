@@ -20,7 +20,9 @@ export interface CsrTaskExports {
 /** Bytes of a job (twelve i32, then alpha and beta as f64 for gemv; read by csrTask). */
 const CSR_JOB_BYTES = 64;
 /** Below this many multiply-adds a gemv stays on one thread. */
-const PARALLEL_GEMV_MIN = 1 << 17;
+const PARALLEL_GEMV_MIN = 1 << 16;
+/** Below this many multiply-adds the pieces of Gram-Schmidt's coefficients or of a Gram stay on one thread (the same calls either way). */
+const PARALLEL_PIECES_MIN = 1 << 16;
 /** Work per gemv task (multiply-adds), and the transposed product's columns per task: a multiple of 4 (the SIMD lanes of axpy). */
 const GEMV_TASK = 1 << 16, GEMV_COLS_STEP = 64;
 /** Below this many nonzeros waking the workers costs more than the product. */
@@ -46,7 +48,6 @@ const wrapped = new WeakMap<object, LanczosKernels>();
  * "csrTask" among its thread tasks. Cached per instance.
  */
 export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmInstance<CsrTaskExports>, at: (v: Float64Array | Int32Array) => number): K {
-  if (!instance.threaded) return k;
   const have = wrapped.get(instance);
   if (have) return have as K;
   const job = instance.arena.permanent(CSR_JOB_BYTES); // at bind time, with the arena empty
@@ -55,7 +56,23 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     v.set([mode, rows, cols, np, cols]);
     for (let i = 0; i < 6; i++) v[5 + i] = at(ptrs[i]);
   };
-  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm, gemv } = k;
+  // The transpose's three steps (counts, positions, fill) as csrTask runs them: on the pool in np pieces, or here in one.
+  const csrTranspose: NonNullable<LanczosKernels["csrTranspose"]> = (rows, cols, np, indptr, indices, data, tIndptr, tIndices, tData, counts) => {
+    const run = instance.tasks, pooled = !!run && run.threads >= 2 && np >= 2 && indptr[rows] - indptr[0] >= PARALLEL_CSR_MIN;
+    const pieces = pooled ? np : 1;
+    for (const mode of [7, 8, 9]) {
+      write(mode, rows, cols, pieces, [indptr, indices, data, counts, tIndices, tData]);
+      new Int32Array(instance.memory.buffer, job + 44, 1)[0] = at(tIndptr);
+      if (pooled && mode !== 8) run!.run("csrTask", job, pieces);
+      else instance.exports.csrTask(job, 0, 0);
+    }
+  };
+  if (!instance.threaded) {
+    const single: K = { ...k, csrTranspose };
+    wrapped.set(instance, single);
+    return single;
+  }
+  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm, gemv, gemm } = k;
   const scatter = (mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): boolean => {
     const run = instance.tasks;
     if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
@@ -82,6 +99,33 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
       v.set([trans ? 6 : 5, m, n, lda, chunk, at(A), 0, 0, at(x), at(y), 0]);
       new Float64Array(instance.memory.buffer, job + 48, 2).set([alpha, beta]);
       run.run("csrTask", job, ntasks);
+    },
+    csrTranspose,
+    // Gram-Schmidt's coefficients by pieces of coordinates (lanczos-pool.ts runs the same gemv calls in a loop).
+    gemvPieces(rows, cols, chunk, G, ldg, x, parts) {
+      const run = instance.tasks, count = Math.ceil(cols / chunk);
+      if (run && run.threads >= 2 && count >= 2 && rows * cols >= PARALLEL_PIECES_MIN) {
+        const v = new Int32Array(instance.memory.buffer, job, 12);
+        v.set([10, rows, cols, ldg, chunk, at(G), 0, 0, at(x), 0, at(parts)]);
+        return run.run("csrTask", job, count);
+      }
+      for (let t = 0; t < count; t++) {
+        const c0 = t * chunk;
+        gemv(false, rows, Math.min(chunk, cols - c0), 1, G.subarray(c0), ldg, x.subarray(c0), 0, parts.subarray(t * rows, (t + 1) * rows));
+      }
+    },
+    // CholeskyQR's Gram by row pieces, each one gemm (as lanczos-pool.ts's loop).
+    gramPieces(rows, cols, chunk, W, parts) {
+      const run = instance.tasks, count = Math.ceil(rows / chunk);
+      if (run && run.threads >= 2 && count >= 2 && rows * cols * cols >= PARALLEL_PIECES_MIN) {
+        const v = new Int32Array(instance.memory.buffer, job, 12);
+        v.set([11, rows, cols, 0, chunk, at(W), 0, 0, 0, 0, at(parts)]);
+        return run.run("csrTask", job, count);
+      }
+      for (let t = 0; t < count; t++) {
+        const Wt = W.subarray(t * chunk * cols);
+        gemm(true, false, cols, cols, Math.min(chunk, rows - t * chunk), 1, Wt, cols, Wt, cols, 0, parts.subarray(t * cols * cols, (t + 1) * cols * cols), cols);
+      }
     },
     csrMatvec(rows, indptr, indices, data, x, y) {
       const run = instance.tasks, nnz = indptr[rows] - indptr[0];

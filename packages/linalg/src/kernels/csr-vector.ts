@@ -3,6 +3,7 @@
 // order (docs/ARCHITECTURE.md, "Twins" and "Threads"), and the kernel set
 // they extend linalg's with for a package whose module exports them.
 import { axpyAt, dotAt } from "./blas1.js";
+import { gemm } from "./gemm.js";
 import type { LinalgKernels } from "./index.js";
 import { spmm } from "./sparse.js";
 
@@ -93,12 +94,49 @@ export function csrGramMatvec(
 /**
  * The arguments of one task, as the WASM job block holds them (mode: 0 A x,
  * 1 Aᵀ x, 2 Aᵀ A x, 3 the sum, 4 A X with cols columns; 5 / 6 gemv of the
- * dense G, row stride np, with alpha and beta).
+ * dense G, row stride np, with alpha and beta; 7 / 8 / 9 the transpose's
+ * counts, positions and fill (counts np x cols, the transpose's tIndptr,
+ * tIndices, tData); 10 Gram-Schmidt coefficients of a column piece of G; 11
+ * the Gram of a row piece of G (rows x cols)).
  */
 export interface CsrJob {
   mode: number; rows: number; cols: number; np: number; chunk: number;
   indptr: Int32Array; indices: Int32Array; data: Float64Array; x: Float64Array; y: Float64Array; parts: Float64Array;
   G?: Float64Array; alpha?: number; beta?: number;
+  counts?: Int32Array; tIndptr?: Int32Array; tIndices?: Int32Array; tData?: Float64Array;
+}
+
+/** counts[c] = nonzeros of rows [r0, r1) in column c. */
+function transposeCount(r0: number, r1: number, cols: number, indptr: Int32Array, indices: Int32Array, counts: Int32Array): void {
+  counts.fill(0, 0, cols);
+  for (let q = indptr[r0], end = indptr[r1]; q < end; q++) counts[indices[q]]++;
+}
+
+/** The np pieces' counts (np x cols) made into each piece's first position in each column of the transpose, whose indptr they give. */
+function transposeStarts(np: number, cols: number, counts: Int32Array, tIndptr: Int32Array): void {
+  let s = 0;
+  tIndptr[0] = 0;
+  for (let c = 0; c < cols; c++) {
+    for (let t = 0; t < np; t++) {
+      const n = counts[t * cols + c];
+      counts[t * cols + c] = s;
+      s += n;
+    }
+    tIndptr[c + 1] = s;
+  }
+}
+
+/** Rows [r0, r1) written into the transpose at the running positions next[off + column]. */
+function transposeFill(
+  r0: number, r1: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, next: Int32Array, off: number, tIndices: Int32Array, tData: Float64Array,
+): void {
+  for (let i = r0; i < r1; i++) {
+    for (let q = indptr[i]; q < indptr[i + 1]; q++) {
+      const at = next[off + indices[q]]++;
+      tIndices[at] = i;
+      tData[at] = data[q];
+    }
+  }
 }
 
 /** Rows [r0, r1) of y = alpha G x + beta y (G row stride lda), each row's dot product in the SIMD kernel's order. */
@@ -133,6 +171,19 @@ export function csrTask(job: CsrJob, t: number): void {
   } else if (mode === 4) {
     const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
     if (r1 > r0) spmm(r1 - r0, cols, indptr.subarray(r0), indices, data, x, y.subarray(r0 * cols));
+  } else if (mode === 7 || mode === 9) {
+    if (t >= np) return;
+    const r0 = pieceStart(t, np, rows, indptr), r1 = pieceStart(t + 1, np, rows, indptr);
+    if (mode === 7) transposeCount(r0, r1, cols, indptr, indices, job.counts!.subarray(t * cols));
+    else transposeFill(r0, r1, indptr, indices, data, job.counts!, t * cols, job.tIndices!, job.tData!);
+  } else if (mode === 8) {
+    if (t === 0) transposeStarts(np, cols, job.counts!, job.tIndptr!);
+  } else if (mode === 10) {
+    const c0 = t * chunk, G = job.G!;
+    if (c0 < cols) for (let i = 0; i < rows; i++) parts[t * rows + i] = dotAt(Math.min(chunk, cols - c0), G, i * np + c0, x, c0);
+  } else if (mode === 11) {
+    const r0 = t * chunk, G = job.G!;
+    if (r0 < rows) gemm(true, false, cols, cols, Math.min(chunk, rows - r0), 1, G.subarray(r0 * cols), cols, G.subarray(r0 * cols), cols, 0, parts.subarray(t * cols * cols), cols);
   } else if (t < np) {
     scatterRows(mode === 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }
@@ -155,6 +206,20 @@ export interface CsrVectorKernels {
   csrMatvecT(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
   /** y (cols) = Aᵀ (A x) for CSR A (rows x cols) in one pass over A: each row's dot product with x, then the row scattered scaled by it, in np pieces as csrMatvecT. O(nnz + rows + np cols). */
   csrGramMatvec(rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): void;
+  /**
+   * Set by withParallelCsr (threads-csr.ts) where the pool splits them; the
+   * Lanczos code runs the same pieces in loops otherwise (lanczos-pool.ts).
+   * gemvPieces: parts[t rows + i] = row i of G (row stride ldg) times x over
+   * the coordinates [t chunk, (t + 1) chunk) of cols, one dot per row.
+   */
+  gemvPieces?(rows: number, cols: number, chunk: number, G: Float64Array, ldg: number, x: Float64Array, parts: Float64Array): void;
+  /** parts[t] (cols x cols) = W_tᵀ W_t for the row pieces W_t = rows [t chunk, (t + 1) chunk) of W (rows x cols), each one gemm. */
+  gramPieces?(rows: number, cols: number, chunk: number, W: Float64Array, parts: Float64Array): void;
+  /** The transpose of A (rows x cols) into tIndptr (cols + 1), tIndices and tData, in np pieces of rows (counts: np cols scratch); the same transpose for any np. */
+  csrTranspose?(
+    rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array,
+    tIndptr: Int32Array, tIndices: Int32Array, tData: Float64Array, counts: Int32Array,
+  ): void;
 }
 
 /** The kernel set a Lanczos SVD runs on: linalg's and the CSR products. */

@@ -6,10 +6,8 @@
 // one more unknown) and mean P⁻¹ (alpha Σ t f + h0); with P = L Lᵀ the sample
 // is L⁻ᵀ (L⁻¹ (alpha Σ t f + h0) + z) for the row's standard normals z.
 // Twin: src/kernels/bpmf.ts.
-import { cholesky } from "../../linalg/assembly/cholesky-rows";
-import { triangularSolve } from "../../linalg/assembly/triangular";
 import { dotInline } from "../../linalg/assembly/blas1";
-import { formNormal } from "./normal-solve";
+import { formNormalTiled } from "./bpmf-gram";
 
 /**
  * Samples rows i < n of X (n x k) and ownBias from their conditionals given F
@@ -18,7 +16,7 @@ import { formNormal } from "./normal-solve";
  * z holds n · d standard normals (row i's at i · d). The conditional means go
  * to M (n x k) and meanBias (n): averaging them in place of the samples is
  * the Rao-Blackwellised estimate. A row without observations gets zeros.
- * `work` holds d² + d doubles. Returns the number of rows whose precision
+ * `work` holds bpmfSlotSize(k, fitBias) doubles (src/kernels/bpmf.ts). Returns the number of rows whose precision
  * was not positive definite (left at zero).
  */
 export function bpmfHalfStep(
@@ -34,14 +32,16 @@ export function bpmfRows(
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
 ): i32 {
   const d = fitBias ? k + 1 : k;
-  const G = work, b = work + (<usize>(d * d) << 3);
+  // Scratch: G (d²), b (d), the reciprocal pivots, the mean's right-hand side, a column of L, then the Gram's tiles.
+  const G = work, b = work + (<usize>(d * d) << 3), inv = b + (<usize>d << 3), y = inv + (<usize>d << 3);
+  const col = y + (<usize>d << 3), S = col + (<usize>d << 3);
   let failed = 0;
   for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
     const x = X + (<usize>i * <usize>k << 3), xm = M + (<usize>i * <usize>k << 3);
     let ok = end > start;
     if (ok) {
-      formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias != 0, G, b);
+      formNormalTiled(start, end, k, idx, vals, F, otherBias, mu, fitBias != 0, G, b, S);
       for (let r = 0; r < d; r++) {
         for (let c = 0; c <= r; c++) {
           const p = G + (<usize>(r * d + c) << 3);
@@ -50,32 +50,22 @@ export function bpmfRows(
         const pb = b + (<usize>r << 3);
         store<f64>(pb, alpha * load<f64>(pb) + load<f64>(h0 + (<usize>r << 3)));
       }
-      ok = cholesky(d, G, d) >= 0;
+      ok = choleskySmall(d, G, inv, col);
     }
     if (ok) {
-      triangularSolve(true, false, false, d, 1, G, d, b, 1);
-      // The mean L⁻ᵀ y into M (through x as scratch), then the sample L⁻ᵀ (y + z) into x.
-      memory.copy(x, b, <usize>k << 3);
-      const yb = fitBias ? load<f64>(b + (<usize>k << 3)) : 0.0;
+      // y = L⁻¹ b; the sample is L⁻ᵀ (y + z), the mean L⁻ᵀ y (both solved at once).
+      forwardSmall(d, G, inv, b);
       const zi = z + (<usize>i * <usize>d << 3);
       for (let r = 0; r < d; r++) {
-        const pb = b + (<usize>r << 3);
-        store<f64>(pb, load<f64>(pb) + load<f64>(zi + (<usize>r << 3)));
+        const pb = b + (<usize>r << 3), t = load<f64>(pb);
+        store<f64>(y + (<usize>r << 3), t);
+        store<f64>(pb, t + load<f64>(zi + (<usize>r << 3)));
       }
-      triangularSolve(true, true, false, d, 1, G, d, b, 1);
-      // b holds the sample; the saved y (k entries in x, the bias entry in yb) goes back for the mean.
-      for (let r = 0; r < k; r++) {
-        const px = x + (<usize>r << 3), pb = b + (<usize>r << 3);
-        const t = load<f64>(pb);
-        store<f64>(pb, load<f64>(px));
-        store<f64>(px, t);
-      }
-      const sb = fitBias ? load<f64>(b + (<usize>k << 3)) : 0.0;
-      if (fitBias) store<f64>(b + (<usize>k << 3), yb);
-      store<f64>(ownBias + (<usize>i << 3), sb);
-      triangularSolve(true, true, false, d, 1, G, d, b, 1);
-      memory.copy(xm, b, <usize>k << 3);
-      store<f64>(meanBias + (<usize>i << 3), fitBias ? load<f64>(b + (<usize>k << 3)) : 0.0);
+      backwardSmall2(d, G, inv, b, y);
+      memory.copy(x, b, <usize>k << 3);
+      memory.copy(xm, y, <usize>k << 3);
+      store<f64>(ownBias + (<usize>i << 3), fitBias ? load<f64>(b + (<usize>k << 3)) : 0.0);
+      store<f64>(meanBias + (<usize>i << 3), fitBias ? load<f64>(y + (<usize>k << 3)) : 0.0);
     } else {
       if (end > start) failed++;
       memory.fill(x, 0, <usize>k << 3);
@@ -85,6 +75,74 @@ export function bpmfRows(
     }
   }
   return failed;
+}
+
+/**
+ * In-place lower Cholesky factor of the d x d G (row-major, lower triangle),
+ * right-looking: after column j is scaled, every entry (i, c), j < c <= i,
+ * loses L[i][j] L[c][j] (a multiply, then a subtract: never fused), so each
+ * entry receives its terms in j order, as the twin's dot-product form sums
+ * them. Off-diagonal entries are multiplied by the pivot's reciprocal, kept in
+ * inv. `col` (d doubles) holds column j contiguously. False if a pivot is not positive.
+ */
+@inline function choleskySmall(d: i32, G: usize, inv: usize, col: usize): bool {
+  const row = <usize>d << 3;
+  for (let j = 0; j < d; j++) {
+    const pj = G + <usize>j * row + (<usize>j << 3);
+    const p = load<f64>(pj);
+    if (!(p > 0)) return false;
+    const l = Math.sqrt(p), r = 1.0 / l;
+    store<f64>(pj, l);
+    store<f64>(inv + (<usize>j << 3), r);
+    for (let i = j + 1; i < d; i++) {
+      const pi = G + <usize>i * row + (<usize>j << 3), v = load<f64>(pi) * r;
+      store<f64>(pi, v);
+      store<f64>(col + (<usize>i << 3), v);
+    }
+    for (let i = j + 1; i < d; i++) {
+      const gi = G + <usize>i * row, lij = f64x2.splat(load<f64>(col + (<usize>i << 3)));
+      let c = j + 1;
+      for (; c + 2 <= i + 1; c += 2) {
+        const o = <usize>c << 3;
+        v128.store(gi + o, f64x2.sub(v128.load(gi + o), f64x2.mul(lij, v128.load(col + o))));
+      }
+      if (c <= i) {
+        const o = <usize>c << 3;
+        store<f64>(gi + o, load<f64>(gi + o) - f64x2.extract_lane(lij, 0) * load<f64>(col + o));
+      }
+    }
+  }
+  return true;
+}
+
+/** b = L⁻¹ b for the factor of choleskySmall (inv: its reciprocal pivots); each b[i] loses L[i][t] y[t] in t order. */
+@inline function forwardSmall(d: i32, L: usize, inv: usize, b: usize): void {
+  const row = <usize>d << 3;
+  for (let t = 0; t < d; t++) {
+    const yt = load<f64>(b + (<usize>t << 3)) * load<f64>(inv + (<usize>t << 3));
+    store<f64>(b + (<usize>t << 3), yt);
+    for (let i = t + 1; i < d; i++) {
+      const pb = b + (<usize>i << 3);
+      store<f64>(pb, load<f64>(pb) - load<f64>(L + <usize>i * row + (<usize>t << 3)) * yt);
+    }
+  }
+}
+
+/** b = L⁻ᵀ b and y = L⁻ᵀ y at once; each entry i loses L[t][i] x[t] in descending t order. */
+@inline function backwardSmall2(d: i32, L: usize, inv: usize, b: usize, y: usize): void {
+  const row = <usize>d << 3;
+  for (let t = d - 1; t >= 0; t--) {
+    const r = load<f64>(inv + (<usize>t << 3)), o = <usize>t << 3;
+    const xb = load<f64>(b + o) * r, xy = load<f64>(y + o) * r;
+    store<f64>(b + o, xb);
+    store<f64>(y + o, xy);
+    const lt = L + <usize>t * row;
+    for (let i = 0; i < t; i++) {
+      const oi = <usize>i << 3, l = load<f64>(lt + oi);
+      store<f64>(b + oi, load<f64>(b + oi) - l * xb);
+      store<f64>(y + oi, load<f64>(y + oi) - l * xy);
+    }
+  }
 }
 
 /**

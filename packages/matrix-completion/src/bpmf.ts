@@ -14,6 +14,7 @@
 import { LowrankError, Rng } from "@lowrank/linalg";
 import { hyperScratch, sampleGamma, sampleNormalWishart } from "./bpmf-hyper.js";
 import type { FitSettings } from "./fit.js";
+import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { CompletionModel, type IterationRecord } from "./model.js";
 import type { RunState } from "./state.js";
 
@@ -23,7 +24,7 @@ const A0 = 1, B0 = 1;
 /** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, and the two prediction sums. */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * (d * d + d) + nnz + validationNnz;
+  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -52,7 +53,7 @@ export async function iterateBpmf(
   let off = 0;
   const take = (len: number) => st.work.subarray(off, (off += len));
   const z = take(Math.max(n, m) * d), LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
-  const work = take(slots * (dd + d)), acc = take(nnz);
+  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz);
   // Each row's conditional mean (the half-step writes them): U's are what the model averages (see below).
   const means = take(Math.max(n, m) * k), meanBias = take(Math.max(n, m));
   const v = st.validation;

@@ -8,6 +8,7 @@
 // place, so the results have the same bits for any thread count, one included.
 import { pointerOf, type WasmInstance } from "@lowrank/linalg/internal";
 import { alsWorkSize } from "./als.js";
+import { bpmfSlotSize } from "./kernels/bpmf.js";
 import type { Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";
 import { SSE_MAX_CHUNKS, sseChunk } from "./kernels/predict.js";
@@ -67,11 +68,11 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       run.run("alsHalfStepTask", alsJob, ntasks);
       return i[16];
     },
-    // BPMF's Gibbs half-step: the same blocks of rows as ALS's, each thread sampling in its own d² + d of `work`.
+    // BPMF's Gibbs half-step: the same blocks of rows as ALS's, each thread sampling in its own bpmfSlotSize of `work`.
     bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work) {
       const run = instance.tasks;
       const ntasks = Math.ceil(n / ALS_TASK_ROWS);
-      const d = fitBias ? kk + 1 : kk, per = d * d + d;
+      const d = fitBias ? kk + 1 : kk, per = bpmfSlotSize(kk, fitBias);
       const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
       if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
         return serial.bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);

@@ -32,7 +32,7 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * f = [F_j, 1], target vals - mu - otherBias_j, using row i's standard
    * normals z[i·d ..] (d = k + fitBias; Lam is d x d, lower triangle read),
    * and writes each row's conditional mean to M (n x k) and meanBias.
-   * Rows without observations get zeros. `work` holds d² + d. Returns the
+   * Rows without observations get zeros. `work` holds bpmfSlotSize(k, fitBias). Returns the
    * rows whose precision was not positive definite. O(|Omega| d² + n d³).
    */
   bpmfHalfStep(

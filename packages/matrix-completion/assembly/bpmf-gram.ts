@@ -1,0 +1,100 @@
+// A row's normal equations by register tiles, for BPMF's Gibbs half-step:
+// the observations' design rows [F_j, 1, t] (the 1 with a bias, the target t
+// last) are gathered in chunks of GRAM_CHUNK rows, W columns (zero-padded to
+// a multiple of 4), and every 4 x 4 tile of the lower triangle of their Gram
+// matrix stays in eight registers while a chunk streams past. The tiles hold
+// G (d x d) and, in the row of t, b. Every entry receives its terms one at a
+// time in q order, one multiply-add each, starting from zero: the sums round
+// exactly as formNormal's (assembly/normal-solve.ts), whose TypeScript twin
+// (src/kernels/normal-solve.ts) is this kernel's too. Wider rows (k above
+// GRAM_MAX_WIDTH - 2) go to formNormal itself.
+import { madd } from "../../linalg/assembly/simd";
+import { formNormal } from "./normal-solve";
+
+/** Gathered design rows per chunk. */
+export const GRAM_CHUNK: i32 = 64;
+/** Widest gathered row (d + 1 rounded up to 4) the tiled path takes. */
+export const GRAM_MAX_WIDTH: i32 = 32;
+
+/** Columns of the gathered rows: d + 1 (the target) rounded up to a multiple of 4. */
+@inline function gramWidth(d: i32): i32 {
+  return (d + 4) & ~3;
+}
+
+/** G (lower, d x d, upper zeroed) and b of the row whose observations are q in [start, end), as formNormal forms them; S holds GRAM_MAX_WIDTH · (GRAM_MAX_WIDTH + GRAM_CHUNK) doubles. */
+export function formNormalTiled(
+  start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool, G: usize, b: usize, S: usize,
+): void {
+  const d = fitBias ? k + 1 : k, W = gramWidth(d);
+  if (W > GRAM_MAX_WIDTH) {
+    formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b);
+    return;
+  }
+  const rowBytes = <usize>W << 3;
+  const T = S, A = S + <usize>W * rowBytes;
+  memory.fill(T, 0, <usize>W * rowBytes);
+  const blocks = W >> 2;
+  for (let q0 = start; q0 < end; q0 += GRAM_CHUNK) {
+    const q1 = min(end, q0 + GRAM_CHUNK);
+    let a = A;
+    for (let q = q0; q < q1; q++, a += rowBytes) {
+      const j = load<i32>(idx + (<usize>q << 2));
+      const f = F + (<usize>j * <usize>k << 3);
+      let c = 0;
+      for (; c + 2 <= k; c += 2) v128.store(a + (<usize>c << 3), v128.load(f + (<usize>c << 3)));
+      if (c < k) store<f64>(a + (<usize>c << 3), load<f64>(f + (<usize>c << 3)));
+      c = k;
+      if (fitBias) {
+        store<f64>(a + (<usize>c << 3), 1.0);
+        c++;
+      }
+      store<f64>(a + (<usize>c << 3), load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (<usize>j << 3)));
+      c++;
+      for (; c < W; c++) store<f64>(a + (<usize>c << 3), 0.0);
+    }
+    const nq = q1 - q0;
+    for (let rb = 0; rb < blocks; rb++) {
+      for (let cb = 0; cb <= rb; cb++) tile(nq, A, rowBytes, <usize>(rb << 2) << 3, <usize>(cb << 2) << 3, T + <usize>(rb << 2) * rowBytes + (<usize>(cb << 2) << 3));
+    }
+  }
+  memory.fill(G, 0, <usize>(d * d) << 3);
+  for (let r = 0; r < d; r++) {
+    const t = T + <usize>r * rowBytes, g = G + (<usize>(r * d) << 3);
+    for (let c = 0; c <= r; c++) store<f64>(g + (<usize>c << 3), load<f64>(t + (<usize>c << 3)));
+  }
+  memory.copy(b, T + <usize>d * rowBytes, <usize>d << 3);
+}
+
+/** The 4 x 4 tile at t (rows W doubles apart) += Σ_q A[q, r0..r0+4]ᵀ A[q, c0..c0+4] over nq gathered rows; r0, c0 in bytes. */
+@inline function tile(nq: i32, A: usize, rowBytes: usize, r0: usize, c0: usize, t: usize): void {
+  const t1 = t + rowBytes, t2 = t1 + rowBytes, t3 = t2 + rowBytes;
+  let a00 = v128.load(t), a01 = v128.load(t, 16);
+  let a10 = v128.load(t1), a11 = v128.load(t1, 16);
+  let a20 = v128.load(t2), a21 = v128.load(t2, 16);
+  let a30 = v128.load(t3), a31 = v128.load(t3, 16);
+  let p = A;
+  for (let q = 0; q < nq; q++, p += rowBytes) {
+    const x0 = v128.load(p + c0), x1 = v128.load(p + c0, 16);
+    const pr = p + r0;
+    let s = v128.load64_splat(pr);
+    a00 = madd(s, x0, a00);
+    a01 = madd(s, x1, a01);
+    s = v128.load64_splat(pr, 8);
+    a10 = madd(s, x0, a10);
+    a11 = madd(s, x1, a11);
+    s = v128.load64_splat(pr, 16);
+    a20 = madd(s, x0, a20);
+    a21 = madd(s, x1, a21);
+    s = v128.load64_splat(pr, 24);
+    a30 = madd(s, x0, a30);
+    a31 = madd(s, x1, a31);
+  }
+  v128.store(t, a00);
+  v128.store(t, a01, 16);
+  v128.store(t1, a10);
+  v128.store(t1, a11, 16);
+  v128.store(t2, a20);
+  v128.store(t2, a21, 16);
+  v128.store(t3, a30);
+  v128.store(t3, a31, 16);
+}

@@ -60,7 +60,7 @@ const mean = block.data.reduce((a, v) => a + v, 0) / block.data.length;
 cases.push({ name: "boats gray 64² block as 4^6 (λ = 1)", X: { shape: [4, 4, 4, 4, 4, 4], data: block.data.map((v) => v - mean) }, lambda: 1 });
 
 // --long: TNLS given room (patience 1000, up to 400 fits), so its count is when it gets there, not where its
-// default stopping rule ends it (results/structure-search-tnls-long.md).
+// default stopping rule ends it (writes results/structure-search-tnls-long.md).
 const long = process.argv.includes("--long");
 const methods: [string, Partial<SearchStructureOptions>][] = long
   ? [["greedy", { method: "greedy" }], ["tnls", { method: "tnls", patience: 1000, maxEvaluations: 400 }]]

@@ -160,6 +160,18 @@ function transposeFill(r0: i32, r1: i32, indptr: usize, indices: usize, data: us
   }
 }
 
+/** out[0] = max |x_i|, out[1] = min over x_i != 0 of |x_i| (infinity when none) for i < n. */
+function valueRange(x: usize, n: i32, out: usize): void {
+  let hi = 0.0, lo = Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = abs(load<f64>(x + (<usize>i << 3)));
+    if (a > hi) hi = a;
+    if (a != 0 && a < lo) lo = a;
+  }
+  store<f64>(out, hi);
+  store<f64>(out, lo, 8);
+}
+
 /**
  * Task t of the CSR product job at `job` (twelve i32: mode, rows, cols, np,
  * chunk, indptr, indices, data, x, y, parts, unused). mode 0: rows of piece
@@ -182,7 +194,10 @@ function transposeFill(r0: i32, r1: i32, indptr: usize, indices: usize, data: us
  * of x, one dot per row, into parts[t] (rows doubles): Gram-Schmidt's
  * coefficients by pieces of coordinates. 11: rows [t chunk, (t + 1) chunk) of
  * W (rows x cols at `indptr`) give parts[t] = W_tᵀ W_t (cols x cols, linalg's
- * gemm with the thread's scratch): CholeskyQR's Gram by row pieces.
+ * gemm with the thread's scratch): CholeskyQR's Gram by row pieces. 12:
+ * entries [t chunk, (t + 1) chunk) of `data` (rows entries) give parts[2 t] =
+ * their largest magnitude and parts[2 t + 1] their smallest nonzero one
+ * (infinity if none): exact, so the same for any pieces.
  */
 export function csrTask(job: usize, t: i32, scratch: usize): void {
   const mode = load<i32>(job), rows = load<i32>(job, 4), cols = load<i32>(job, 8), np = load<i32>(job, 12), chunk = load<i32>(job, 16);
@@ -213,6 +228,9 @@ export function csrTask(job: usize, t: i32, scratch: usize): void {
   } else if (mode == 11) {
     const r0 = t * chunk, W = indptr + ((<usize>r0 * <usize>cols) << 3);
     if (r0 < rows) gemm(true, false, cols, cols, min(chunk, rows - r0), 1.0, W, cols, W, cols, 0.0, parts + ((<usize>t * <usize>cols * <usize>cols) << 3), cols, scratch);
+  } else if (mode == 12) {
+    const q0 = t * chunk;
+    if (q0 < rows) valueRange(data + (<usize>q0 << 3), min(chunk, rows - q0), parts + (<usize>t << 4));
   } else if (t < np) {
     scatterRows(mode == 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }

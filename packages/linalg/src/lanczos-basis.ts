@@ -5,7 +5,8 @@
 import { completeColumns } from "./factor-util.js";
 import type { LanczosKernels } from "./kernels/csr-vector.js";
 import { jacobiRowsRetry } from "./kernels/svd-driver.js";
-import { maxAbs, scaleExponent, workingCopy } from "./pow2-scale.js";
+import { valueRange } from "./kernels/csr-vector.js";
+import { scaleExponent, workingCopy } from "./pow2-scale.js";
 import { pieceCoefs, transposeInto, transposePieces } from "./lanczos-pool.js";
 import type { Rng } from "./rng.js";
 import type { CsrMatrix } from "./types.js";
@@ -35,22 +36,41 @@ export interface ScaledCsr {
 
 /**
  * Copies A (m rows) into ws, scaled by a power of two so its entries lie in
- * [2^-100, 2^100]; with `transposed`, Aᵀ instead (lanczos-pool.ts: on the
- * pool where the kernel set splits it, A's copy freed after; transposeScratch
- * more meanwhile). O(nnz).
+ * [2^-100, 2^100] and with entries below 2^-480 of the largest set to zero
+ * (workingCopy's rules; the scan on the pool where the kernel set has
+ * valueRange); with `transposed`, Aᵀ instead (lanczos-pool.ts: on the pool
+ * where the kernel set splits it, A's copy freed after; transposeScratch more
+ * meanwhile). O(nnz).
  */
 export function scaledCopy(ws: LanczosWorkspace, A: CsrMatrix, transposed = false): ScaledCsr {
-  const m = A.rows, nnz = A.indptr[m], rows = transposed ? A.cols : m;
+  const K = ws.kernels, m = A.rows, nnz = A.indptr[m], rows = transposed ? A.cols : m;
   const indptr = ws.i32(rows + 1), indices = ws.scratchI32(nnz), data = ws.scratch(nnz);
-  const mx = maxAbs(A.data, nnz), e = scaleExponent(mx);
-  const values = workingCopy(A.data, nnz, mx, e);
+  let e = 0;
+  // A's values into x, then scaled and flushed there as workingCopy would.
+  const values = (x: Float64Array) => {
+    x.set(A.data.subarray(0, nnz));
+    const [mx, lo] = K.valueRange ? K.valueRange(nnz, x) : jsRange(x, nnz);
+    e = scaleExponent(mx);
+    const tiny = mx * 2 ** -FLUSH;
+    if (e !== 0 || lo < tiny) x.set(workingCopy(x, nnz, mx, e).subarray(0, nnz));
+  };
   if (transposed) transposeInto(ws, A, values, { indptr, indices, data });
   else {
     indptr.set(A.indptr.subarray(0, m + 1));
     indices.set(A.indices.subarray(0, nnz));
-    data.set(values);
+    values(data);
   }
   return { indptr, indices, data, e };
+}
+
+/** Entries below 2^-FLUSH of the largest are flushed to zero (pow2-scale.ts's workingCopy). */
+const FLUSH = 480;
+
+/** valueRange's twin over all of x (the js backend, and kernel sets without it). */
+function jsRange(x: Float64Array, n: number): [number, number] {
+  const out = new Float64Array(2);
+  valueRange(x, 0, n, out, 0);
+  return [out[0], out[1]];
 }
 
 /** What scaledCopy(ws, A, true) takes from the arena besides its result, as arenaBytes' (doubles, i32s, blocks), A rows x cols. */

@@ -100,12 +100,13 @@ export interface CsrArrays {
 }
 
 /**
- * Aᵀ (A rows x cols, `data` its values, possibly scaled) into `out`, views of
- * ws: on the pool when the kernel set splits it (csrTranspose, A first copied
- * into ws, freed after), else in one pass here (the twin's code, as one
- * piece). Either way the transpose of csr-transpose.ts. O(nnz + rows + cols).
+ * Aᵀ (A rows x cols) into `out`, views of ws, with its values written by
+ * `values` (given a view of nnz doubles to fill from A's): on the pool when
+ * the kernel set splits it (csrTranspose; A first copied into ws, freed
+ * after), else in one pass here (the twin's code, as one piece). Either way
+ * the transpose of csr-transpose.ts. O(nnz + rows + cols).
  */
-export function transposeInto(ws: Workspace<LanczosKernels>, A: CsrMatrix, data: Float64Array, out: CsrArrays): void {
+export function transposeInto(ws: Workspace<LanczosKernels>, A: CsrMatrix, values: (x: Float64Array) => void, out: CsrArrays): void {
   const K = ws.kernels, rows = A.rows, cols = A.cols, nnz = A.indptr[rows];
   if (K.csrTranspose) {
     const np = transposePieces(nnz);
@@ -113,12 +114,13 @@ export function transposeInto(ws: Workspace<LanczosKernels>, A: CsrMatrix, data:
       const indptr = ws.i32(rows + 1), indices = ws.scratchI32(nnz), vals = ws.scratch(nnz), counts = ws.scratchI32(np * cols);
       indptr.set(A.indptr.subarray(0, rows + 1));
       indices.set(A.indices.subarray(0, nnz));
-      vals.set(data.subarray(0, nnz));
+      values(vals);
       K.csrTranspose!(rows, cols, np, indptr, indices, vals, out.indptr, out.indices, out.data, counts);
     });
     return;
   }
-  const counts = new Int32Array(cols), none = new Float64Array(0);
+  const counts = new Int32Array(cols), none = new Float64Array(0), data = new Float64Array(nnz);
+  values(data);
   const job = { mode: 7, rows, cols, np: 1, chunk: 0, indptr: A.indptr, indices: A.indices, data, x: none, y: none, parts: none, counts, tIndptr: out.indptr, tIndices: out.indices, tData: out.data };
   for (const mode of [7, 8, 9]) csrTask({ ...job, mode }, 0);
 }

@@ -25,19 +25,26 @@ const PARALLEL_GEMV_MIN = 1 << 16;
 const PARALLEL_PIECES_MIN = 1 << 16;
 /** Work per gemv task (multiply-adds), and the transposed product's columns per task: a multiple of 4 (the SIMD lanes of axpy). */
 const GEMV_TASK = 1 << 16, GEMV_COLS_STEP = 64;
+/** Pieces of the scan of A's values on the pool. */
+const RANGE_PIECES = 8;
 /** Below this many nonzeros waking the workers costs more than the product. */
 export const PARALLEL_CSR_MIN = 1 << 15;
 /** Row pieces of a parallel A x (any count gives the same bits): about 8192 nonzeros each, at most 64. */
 const GATHER_NNZ = 8192, GATHER_MAX = 64;
 
+/** Piece counts of a scattering product: each splits evenly over 2 and 3 threads (12 over 4 as well). */
+const SCATTER_COUNTS = [12, 6, 4, 3, 2, 1];
+
 /**
  * Pieces of a scattering product (Aᵀ x, Aᵀ A x) of a rows x cols matrix with
- * nnz nonzeros: about nnz / (12 cols), between 1 and 16, so the sum of the
- * partial vectors (np cols additions) stays a small share of the product.
- * A property of the matrix, never of the thread count. O(1).
+ * nnz nonzeros: the largest of 12, 6, 4, 3, 2, 1 at most nnz / (8 cols) (and
+ * rows), so the sum of the partial vectors (np cols additions) stays a small
+ * share of the product and the pieces split evenly over 2 or 3 threads. A
+ * property of the matrix, never of the thread count. O(1).
  */
 export function csrPieces(rows: number, cols: number, nnz: number): number {
-  return Math.max(1, Math.min(16, rows, Math.floor(nnz / (12 * Math.max(cols, 1)))));
+  const most = Math.min(rows, Math.floor(nnz / (8 * Math.max(cols, 1))));
+  return SCATTER_COUNTS.find((c) => c <= most) ?? 1;
 }
 
 const wrapped = new WeakMap<object, LanczosKernels>();
@@ -67,8 +74,21 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
       else instance.exports.csrTask(job, 0, 0);
     }
   };
+  // The scan of A's values for their scale: on the pool in pieces, else in one; exact, so the same either way.
+  const range = instance.arena.permanent(16 * RANGE_PIECES);
+  const valueRange = (n: number, x: Float64Array): [number, number] => {
+    const run = instance.tasks, pooled = !!run && run.threads >= 2 && n >= PARALLEL_CSR_MIN;
+    const count = pooled ? RANGE_PIECES : 1, chunk = Math.ceil(n / count);
+    new Int32Array(instance.memory.buffer, job, 12).set([12, n, 0, 0, chunk, 0, 0, at(x), 0, 0, range]);
+    if (pooled) run!.run("csrTask", job, count);
+    else instance.exports.csrTask(job, 0, 0);
+    const r = new Float64Array(instance.memory.buffer, range, 2 * count);
+    let hi = 0, lo = Infinity;
+    for (let t = 0; t < count; t++) (hi = Math.max(hi, r[2 * t])), (lo = Math.min(lo, r[2 * t + 1]));
+    return [hi, lo];
+  };
   if (!instance.threaded) {
-    const single: K = { ...k, csrTranspose };
+    const single: K = { ...k, csrTranspose, valueRange };
     wrapped.set(instance, single);
     return single;
   }
@@ -101,6 +121,7 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
       run.run("csrTask", job, ntasks);
     },
     csrTranspose,
+    valueRange,
     // Gram-Schmidt's coefficients by pieces of coordinates (lanczos-pool.ts runs the same gemv calls in a loop).
     gemvPieces(rows, cols, chunk, G, ldg, x, parts) {
       const run = instance.tasks, count = Math.ceil(cols / chunk);

@@ -97,13 +97,26 @@ export function csrGramMatvec(
  * dense G, row stride np, with alpha and beta; 7 / 8 / 9 the transpose's
  * counts, positions and fill (counts np x cols, the transpose's tIndptr,
  * tIndices, tData); 10 Gram-Schmidt coefficients of a column piece of G; 11
- * the Gram of a row piece of G (rows x cols)).
+ * the Gram of a row piece of G (rows x cols); 12 the largest and smallest
+ * nonzero magnitude of a piece of data (rows entries) into parts[2 t], parts[2 t + 1]).
  */
 export interface CsrJob {
   mode: number; rows: number; cols: number; np: number; chunk: number;
   indptr: Int32Array; indices: Int32Array; data: Float64Array; x: Float64Array; y: Float64Array; parts: Float64Array;
   G?: Float64Array; alpha?: number; beta?: number;
   counts?: Int32Array; tIndptr?: Int32Array; tIndices?: Int32Array; tData?: Float64Array;
+}
+
+/** out[at] = max |x_i|, out[at + 1] = min over x_i != 0 of |x_i| (infinity when none) for i in [i0, i1). */
+export function valueRange(x: Float64Array, i0: number, i1: number, out: Float64Array, at: number): void {
+  let hi = 0, lo = Infinity;
+  for (let i = i0; i < i1; i++) {
+    const a = Math.abs(x[i]);
+    if (a > hi) hi = a;
+    if (a !== 0 && a < lo) lo = a;
+  }
+  out[at] = hi;
+  out[at + 1] = lo;
 }
 
 /** counts[c] = nonzeros of rows [r0, r1) in column c. */
@@ -184,6 +197,9 @@ export function csrTask(job: CsrJob, t: number): void {
   } else if (mode === 11) {
     const r0 = t * chunk, G = job.G!;
     if (r0 < rows) gemm(true, false, cols, cols, Math.min(chunk, rows - r0), 1, G.subarray(r0 * cols), cols, G.subarray(r0 * cols), cols, 0, parts.subarray(t * cols * cols), cols);
+  } else if (mode === 12) {
+    const q0 = t * chunk;
+    if (q0 < rows) valueRange(data, q0, Math.min(rows, q0 + chunk), parts, 2 * t);
   } else if (t < np) {
     scatterRows(mode === 2, pieceStart(t, np, rows, indptr), pieceStart(t + 1, np, rows, indptr), cols, indptr, indices, data, x, partOf(t, cols, y, parts));
   }
@@ -215,6 +231,8 @@ export interface CsrVectorKernels {
   gemvPieces?(rows: number, cols: number, chunk: number, G: Float64Array, ldg: number, x: Float64Array, parts: Float64Array): void;
   /** parts[t] (cols x cols) = W_tᵀ W_t for the row pieces W_t = rows [t chunk, (t + 1) chunk) of W (rows x cols), each one gemm. */
   gramPieces?(rows: number, cols: number, chunk: number, W: Float64Array, parts: Float64Array): void;
+  /** [the largest |x_i|, the smallest nonzero |x_i| (infinity when none)] over the first n entries of x. */
+  valueRange?(n: number, x: Float64Array): [number, number];
   /** The transpose of A (rows x cols) into tIndptr (cols + 1), tIndices and tData, in np pieces of rows (counts: np cols scratch); the same transpose for any np. */
   csrTranspose?(
     rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array,

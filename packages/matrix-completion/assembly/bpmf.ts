@@ -164,3 +164,29 @@ export function bpmfAccumulate(
   }
   return s;
 }
+
+/**
+ * One sweep's pass over the training positions q < nnz (i = rowIdx[q], j = colIdx[q]): returns the sample's
+ * Σ (rowBias[i] + colBias[j] + U_i · V_j - vals[q])² (its noise precision's draw), adds the conditional means'
+ * prediction meanBias[i] + colBias[j] + M_i · V_j to acc[q], and stores Σ (acc[q] / div - vals[q])² (the averaged
+ * model's training error) at out. Each sum in q order.
+ */
+export function bpmfScore(
+  nnz: i32, k: i32, rowIdx: usize, colIdx: usize, vals: usize, U: usize, V: usize, M: usize,
+  rowBias: usize, colBias: usize, meanBias: usize, acc: usize, div: f64, out: usize,
+): f64 {
+  let s: f64 = 0, t: f64 = 0;
+  for (let q = 0; q < nnz; q++) {
+    const i = load<i32>(rowIdx + (<usize>q << 2)), j = load<i32>(colIdx + (<usize>q << 2));
+    const v = V + (<usize>j * <usize>k << 3), cb = load<f64>(colBias + (<usize>j << 3)), y = load<f64>(vals + (<usize>q << 3));
+    const p = load<f64>(rowBias + (<usize>i << 3)) + cb + dotInline(k, U + (<usize>i * <usize>k << 3), v);
+    const pm = load<f64>(meanBias + (<usize>i << 3)) + cb + dotInline(k, M + (<usize>i * <usize>k << 3), v);
+    const a = acc + (<usize>q << 3), sum = load<f64>(a) + pm;
+    store<f64>(a, sum);
+    const e = p - y, f = sum / div - y;
+    s += e * e;
+    t += f * f;
+  }
+  store<f64>(out, t);
+  return s;
+}

@@ -77,17 +77,13 @@ export function sampleNormalWishart(
 ): boolean {
   const d = bias ? k + 1 : k;
   const { mean, M, A, z } = w;
-  const row = (i: number) => {
-    for (let r = 0; r < k; r++) z[r] = X[i * k + r];
-    if (bias) z[k] = bias[i];
-  };
   let N = 0;
   mean.fill(0);
   for (let i = 0; i < n; i++) {
     if (ptr[i + 1] === ptr[i]) continue;
     N++;
-    row(i);
-    for (let r = 0; r < d; r++) mean[r] += z[r];
+    for (let r = 0, o = i * k; r < k; r++) mean[r] += X[o + r];
+    if (bias) mean[k] += bias[i];
   }
   if (N === 0) return false;
   for (let r = 0; r < d; r++) mean[r] /= N;
@@ -95,10 +91,10 @@ export function sampleNormalWishart(
   M.fill(0);
   for (let i = 0; i < n; i++) {
     if (ptr[i + 1] === ptr[i]) continue;
-    row(i);
-    for (let r = 0; r < d; r++) z[r] -= mean[r];
-    for (let r = 0; r < d; r++) {
-      const zr = z[r], o = r * d;
+    for (let r = 0, o = i * k; r < k; r++) z[r] = X[o + r] - mean[r];
+    if (bias) z[k] = bias[i] - mean[k];
+    for (let r = 0, o = 0; r < d; r++, o += d) {
+      const zr = z[r];
       for (let c = 0; c <= r; c++) M[o + c] += zr * z[c];
     }
   }

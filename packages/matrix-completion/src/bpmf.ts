@@ -21,10 +21,10 @@ import type { RunState } from "./state.js";
 /** Noise-precision prior Gamma(A0, rate B0) on standardised values (a prior noise variance of 1, worth two observations). */
 const A0 = 1, B0 = 1;
 
-/** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, and the two prediction sums. */
+/** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, the two prediction sums and one pass's second sum. */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz;
+  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -53,7 +53,7 @@ export async function iterateBpmf(
   let off = 0;
   const take = (len: number) => st.work.subarray(off, (off += len));
   const z = take(Math.max(n, m) * d), LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
-  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz);
+  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz), one = take(1);
   // Each row's conditional mean (the half-step writes them): U's are what the model averages (see below).
   const means = take(Math.max(n, m) * k), meanBias = take(Math.max(n, m));
   const v = st.validation;
@@ -116,9 +116,17 @@ export async function iterateBpmf(
       acc.fill(0);
       vacc.fill(0);
     }
-    // The noise precision from this sample's squared error; the sums add U's conditional means against this V.
-    const sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
-    if (!after || keep) K.bpmfAccumulate(nnz, k, st.rowOf, st.rowCols, st.rowVals, Ua, st.V, ba, st.colBias, acc);
+    // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
+    // `div` samples (after this one); one pass gives both and the average's training error.
+    const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
+    let sse: number, tr = 0;
+    if (accumulate) {
+      sse = K.bpmfScore(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, Ua, st.rowBias, st.colBias, ba, acc, div, one);
+      tr = one[0];
+    } else {
+      sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
+      for (let q = 0; q < nnz; q++) tr += (acc[q] / div - st.rowVals[q]) ** 2;
+    }
     if (!Number.isFinite(sse) || failed > 0) {
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
@@ -131,9 +139,6 @@ export async function iterateBpmf(
       for (let j = 0; j < m; j++) cb[j] += st.colBias[j];
       kept++;
     }
-    const div = after ? kept : 1;
-    let tr = 0;
-    for (let q = 0; q < nnz; q++) tr += (acc[q] / div - st.rowVals[q]) ** 2;
     const rec: IterationRecord = { iteration, loss: (sse / nnz) * scale * scale, trainRmse: Math.sqrt(tr / nnz) * scale, ms: 0 };
     if (v) {
       let e = 0;

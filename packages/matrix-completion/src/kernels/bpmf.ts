@@ -123,3 +123,23 @@ export function bpmfAccumulate(
   }
   return s;
 }
+
+/** See CompletionKernels.bpmfScore (src/kernels/index.ts): the sample's squared error (returned), acc += the means' predictions, out[0] = the average's. */
+export function bpmfScore(
+  nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array, M: Float64Array,
+  rowBias: Float64Array, colBias: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, out: Float64Array,
+): number {
+  let s = 0, t = 0;
+  for (let q = 0; q < nnz; q++) {
+    const i = rowIdx[q], j = colIdx[q], cb = colBias[j], y = vals[q];
+    const p = rowBias[i] + cb + dotAt(k, U, i * k, V, j * k);
+    const pm = meanBias[i] + cb + dotAt(k, M, i * k, V, j * k);
+    const sum = acc[q] + pm;
+    acc[q] = sum;
+    const e = p - y, f = sum / div - y;
+    s += e * e;
+    t += f * f;
+  }
+  out[0] = t;
+  return s;
+}

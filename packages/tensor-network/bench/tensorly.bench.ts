@@ -131,7 +131,8 @@ const n = pick(100, 12);
 const boats = pick(photo(), crop(photo(), 24, 24));
 const tr = pick([40, 40, 3], [4, 4, 3]);
 const ttRank = pick(20, 3), cpRank = pick(10, 3), cpSweeps = pick(12, 3);
-const G = gaussian(n, 1), L = lowRankPlusNoise(n, pick(10, 3), 3);
+const trueRank = pick(10, 3);
+const G = gaussian(n, 1), L = lowRankPlusNoise(n, trueRank, 3);
 const cases: Case[] = [
   {
     name: `Tucker HOOI, rank (${tr.join(", ")}), defaults`, X: boats, kind: "tucker", arg: tr.join(","), runs: 5,
@@ -142,7 +143,7 @@ const cases: Case[] = [
     name: `Tucker, rank (${tr.join(", ")}), lowrank's default method (HOSVD)`, X: boats, kind: "tucker", arg: tr.join(","), runs: 5,
     run: () => tucker(boats, { rank: tr }), sweeps: () => 0,
   },
-  ...[[G, "Gaussian"], [L, "rank-10 CP + 0.01 noise"]].flatMap(([X, what]) => [
+  ...[[G, "Gaussian"], [L, `rank-${trueRank} CP + 0.01 noise`]].flatMap(([X, what]) => [
     { name: `TT-SVD maxRank ${ttRank}, ${what}`, X: X as Tensor, kind: "tt" as const, arg: String(ttRank), runs: 7, run: () => tensorTrain(X as Tensor, { maxRank: ttRank }) },
     {
       name: `CP-ALS rank ${cpRank}, ${cpSweeps} sweeps, ${what}`, X: X as Tensor, kind: "cp" as const, arg: `${cpRank},${cpSweeps}`, runs: 3,

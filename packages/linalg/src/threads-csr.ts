@@ -6,9 +6,12 @@
 // the single-threaded kernels run in order, each into its own vector, then
 // their sum on the calling thread, each column summed in the kernels' order.
 // linalg's spmm (the final Rayleigh-Ritz product): its rows in fixed pieces,
-// each row as the single call computes it; linalg's gemv (Gram-Schmidt against
-// the basis): rows, or column chunks of a multiple of the SIMD width. So every
-// product has the same bits for any thread count, one included.
+// each row as the single call computes it; linalg's transposed gemv
+// (Gram-Schmidt's update of w): column chunks of a multiple of the SIMD width.
+// The pieces of lanczos-pool.ts (Gram-Schmidt's coefficients, CholeskyQR's
+// Gram, the transpose, the scan of A's values) run as csrTask pieces here and
+// as the same calls in order on a single-thread instance. So every product
+// has the same bits for any thread count, one included.
 import type { LanczosKernels } from "./kernels/csr-vector.js";
 import type { WasmInstance } from "./runtime.js";
 
@@ -51,8 +54,11 @@ const wrapped = new WeakMap<object, LanczosKernels>();
 
 /**
  * `k` with its CSR products (and gemv, spmm) split over the pool when
- * `instance` is threaded; `k` itself otherwise. The module must declare
- * "csrTask" among its thread tasks. Cached per instance.
+ * `instance` is threaded, plus the pieces lanczos-pool.ts asks for
+ * (csrTranspose, valueRange, gemvPieces, gramPieces: on the pool, or in order
+ * on this thread, through csrTask on either kind of instance). The module must
+ * export csrTask, and declare it among its thread tasks when threaded. Cached
+ * per instance; takes two small permanent blocks (call at bind time).
  */
 export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmInstance<CsrTaskExports>, at: (v: Float64Array | Int32Array) => number): K {
   const have = wrapped.get(instance);
@@ -63,6 +69,7 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     v.set([mode, rows, cols, np, cols]);
     for (let i = 0; i < 6; i++) v[5 + i] = at(ptrs[i]);
   };
+  const { gemv, gemm } = k;
   // The transpose's three steps (counts, positions, fill) as csrTask runs them: on the pool in np pieces, or here in one.
   const csrTranspose: NonNullable<LanczosKernels["csrTranspose"]> = (rows, cols, np, indptr, indices, data, tIndptr, tIndices, tData, counts) => {
     const run = instance.tasks, pooled = !!run && run.threads >= 2 && np >= 2 && indptr[rows] - indptr[0] >= PARALLEL_CSR_MIN;
@@ -87,12 +94,38 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     for (let t = 0; t < count; t++) (hi = Math.max(hi, r[2 * t])), (lo = Math.min(lo, r[2 * t + 1]));
     return [hi, lo];
   };
+  // Gram-Schmidt's coefficients by pieces of coordinates: on the pool, or the loop lanczos-pool.ts runs, the same gemv calls.
+  const gemvPieces: NonNullable<LanczosKernels["gemvPieces"]> = (rows, cols, chunk, G, ldg, x, parts) => {
+    const run = instance.tasks, count = Math.ceil(cols / chunk);
+    if (run && run.threads >= 2 && count >= 2 && rows * cols >= PARALLEL_PIECES_MIN) {
+      const v = new Int32Array(instance.memory.buffer, job, 12);
+      v.set([10, rows, cols, ldg, chunk, at(G), 0, 0, at(x), 0, at(parts)]);
+      return run.run("csrTask", job, count);
+    }
+    for (let t = 0; t < count; t++) {
+      const c0 = t * chunk;
+      gemv(false, rows, Math.min(chunk, cols - c0), 1, G.subarray(c0), ldg, x.subarray(c0), 0, parts.subarray(t * rows, (t + 1) * rows));
+    }
+  };
+  // CholeskyQR's Gram by row pieces, each one gemm: on the pool, or lanczos-pool.ts's loop.
+  const gramPieces: NonNullable<LanczosKernels["gramPieces"]> = (rows, cols, chunk, W, parts) => {
+    const run = instance.tasks, count = Math.ceil(rows / chunk);
+    if (run && run.threads >= 2 && count >= 2 && rows * cols * cols >= PARALLEL_PIECES_MIN) {
+      const v = new Int32Array(instance.memory.buffer, job, 12);
+      v.set([11, rows, cols, 0, chunk, at(W), 0, 0, 0, 0, at(parts)]);
+      return run.run("csrTask", job, count);
+    }
+    for (let t = 0; t < count; t++) {
+      const Wt = W.subarray(t * chunk * cols);
+      gemm(true, false, cols, cols, Math.min(chunk, rows - t * chunk), 1, Wt, cols, Wt, cols, 0, parts.subarray(t * cols * cols, (t + 1) * cols * cols), cols);
+    }
+  };
   if (!instance.threaded) {
-    const single: K = { ...k, csrTranspose, valueRange };
+    const single: K = { ...k, csrTranspose, valueRange, gemvPieces, gramPieces };
     wrapped.set(instance, single);
     return single;
   }
-  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm, gemv, gemm } = k;
+  const { csrMatvec, csrMatvecT, csrGramMatvec, spmm } = k;
   const scatter = (mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): boolean => {
     const run = instance.tasks;
     if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
@@ -122,32 +155,8 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     },
     csrTranspose,
     valueRange,
-    // Gram-Schmidt's coefficients by pieces of coordinates (lanczos-pool.ts runs the same gemv calls in a loop).
-    gemvPieces(rows, cols, chunk, G, ldg, x, parts) {
-      const run = instance.tasks, count = Math.ceil(cols / chunk);
-      if (run && run.threads >= 2 && count >= 2 && rows * cols >= PARALLEL_PIECES_MIN) {
-        const v = new Int32Array(instance.memory.buffer, job, 12);
-        v.set([10, rows, cols, ldg, chunk, at(G), 0, 0, at(x), 0, at(parts)]);
-        return run.run("csrTask", job, count);
-      }
-      for (let t = 0; t < count; t++) {
-        const c0 = t * chunk;
-        gemv(false, rows, Math.min(chunk, cols - c0), 1, G.subarray(c0), ldg, x.subarray(c0), 0, parts.subarray(t * rows, (t + 1) * rows));
-      }
-    },
-    // CholeskyQR's Gram by row pieces, each one gemm (as lanczos-pool.ts's loop).
-    gramPieces(rows, cols, chunk, W, parts) {
-      const run = instance.tasks, count = Math.ceil(rows / chunk);
-      if (run && run.threads >= 2 && count >= 2 && rows * cols * cols >= PARALLEL_PIECES_MIN) {
-        const v = new Int32Array(instance.memory.buffer, job, 12);
-        v.set([11, rows, cols, 0, chunk, at(W), 0, 0, 0, 0, at(parts)]);
-        return run.run("csrTask", job, count);
-      }
-      for (let t = 0; t < count; t++) {
-        const Wt = W.subarray(t * chunk * cols);
-        gemm(true, false, cols, cols, Math.min(chunk, rows - t * chunk), 1, Wt, cols, Wt, cols, 0, parts.subarray(t * cols * cols, (t + 1) * cols * cols), cols);
-      }
-    },
+    gemvPieces,
+    gramPieces,
     csrMatvec(rows, indptr, indices, data, x, y) {
       const run = instance.tasks, nnz = indptr[rows] - indptr[0];
       const pieces = Math.min(GATHER_MAX, rows, Math.ceil(nnz / GATHER_NNZ));

@@ -51,7 +51,8 @@ else {
 const p = threadPool();
 note(
   `Threads: truncatedSvd (Lanczos, tol 1e-10) with threads: 1 (the calling thread, the single-thread module) and threads: 2 (the calling thread and one pool worker: ` +
-    `the sparse products, the final spmm and the restarts' gemm split into fixed pieces), alternated ${ROUNDS} times, medians. ` +
+    `the sparse products, the transpose of a wide matrix, the scan of its values, the reorthogonalisation, the restarts' gemm and the final step ` +
+    `(spmm, CholeskyQR Grams, Ritz vectors) split into pieces fixed by the shape), alternated ${ROUNDS} times, medians. ` +
     `Load average (1 min) ${load0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end: other work on the machine lowers the 2-thread column first.` +
     (p && p.stats.tasks > 0 ? ` The caller ran ${p.stats.callerTasks} of the ${p.stats.tasks} tasks, the worker the rest.` : ""),
 );

@@ -2,12 +2,15 @@
 // gathers the design D (the other side's factor rows at the row's observed
 // columns), forms the gradient g = Dᵀ(t - D x) at the warm start x, and
 // sketches D: a CountSketch adds ±d_q to bucket rows of SD (gatherSketch),
-// the SRHT's first stage writes ±d_q to H (gatherSigned). O(cnt k).
+// the SRHT's first stage writes ±d_q to H (gatherSigned), and returns the
+// squared residual |t - D x|² (the driver carries it through the CG steps,
+// so the iteration's training loss needs no pass of its own). O(cnt k).
 //
 // Layout and rounding as assembly/normal-product.ts: rows kp = k rounded up
 // to even doubles apart, zero padded; d·x in one two-lane accumulator, lane
-// 0 + lane 1; g summed in two sets (even and odd q) then added, except at
-// 5-16 columns (one set in row order). Paths as normal-product.ts: up to 4
+// 0 + lane 1; g and |t - D x|² summed in two sets (even and odd q) then
+// added, except at 5-16 columns (one set in row order); each r² is rounded
+// before it is added (no fused multiply-add). Paths as normal-product.ts: up to 4
 // columns rows in pairs, at 5-8 x, g and the row in registers, at 9-16 by
 // chunks (gather and dot with x in registers; then g and the sketch), wider
 // by chunks in strips of up to 8 columns.
@@ -59,12 +62,13 @@ import { mix32 } from "./sketch-hash";
 
 @inline function gatherFused(
   NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize,
-): void {
+): f64 {
   const frow = <usize>k << 3, row = <usize>NV << 4;
   const zero = f64x2.splat(0);
   const x0 = ld(NV, ODD, 0, x);
   const x1 = NV > 1 ? ld(NV, ODD, 1, x) : zero;
   let a0 = zero, a1 = zero, b0 = zero, b1 = zero;
+  let rr = zero; // lane 0: rows of even q, lane 1: odd q
   let q = 0;
   for (; q + 2 <= cnt; q += 2) {
     const dq = D + <usize>q * row, dr = dq + row;
@@ -72,6 +76,7 @@ import { mix32 } from "./sketch-hash";
     const t0 = gatherOne(NV, ODD, q + 1, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1);
     // [r, u]: the two rows' residuals t - d·x, each dot its lanes' sum.
     const ru = f64x2.sub(v128.load(vals + (<usize>(start + q) << 3)), f64x2.add(v128.shuffle<f64>(s0, t0, 0, 2), v128.shuffle<f64>(s0, t0, 1, 3)));
+    rr = f64x2.add(rr, f64x2.mul(ru, ru));
     const r = v128.shuffle<f64>(ru, ru, 0, 0), u = v128.shuffle<f64>(ru, ru, 1, 1);
     a0 = madd(r, v128.load(dq), a0);
     b0 = madd(u, v128.load(dr), b0);
@@ -80,24 +85,29 @@ import { mix32 } from "./sketch-hash";
       b1 = madd(u, v128.load(dr, 16), b1);
     }
   }
+  let even = f64x2.extract_lane(rr, 0);
   if (q < cnt) {
     const dq = D + <usize>q * row;
-    const r = f64x2.splat(load<f64>(vals + (<usize>(start + q) << 3)) - lane2(gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1)));
+    const rs = load<f64>(vals + (<usize>(start + q) << 3)) - lane2(gatherOne(NV, ODD, q, frow, row, start, idx, vals, F, D, SD, T, x, x0, x1));
+    even += rs * rs;
+    const r = f64x2.splat(rs);
     a0 = madd(r, v128.load(dq), a0);
     if (NV > 1) a1 = madd(r, v128.load(dq, 16), a1);
   }
   v128.store(g, f64x2.add(a0, b0));
   if (NV > 1) v128.store(g, f64x2.add(a1, b1), 16);
+  return even + f64x2.extract_lane(rr, 1);
 }
 
 /** The fused first pass at 5-8 columns with one set of g: x, g and the row all in registers. */
 @inline function gatherFused1(
   NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize,
-): void {
+): f64 {
   const frow = <usize>k << 3, row = <usize>NV << 4;
   const zero = f64x2.splat(0);
   const x0 = ld(NV, ODD, 0, x), x1 = ld(NV, ODD, 1, x), x2 = ld(NV, ODD, 2, x), x3 = NV > 3 ? ld(NV, ODD, 3, x) : zero;
   let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
+  let rr: f64 = 0;
   for (let q = 0; q < cnt; q++) {
     const j = load<i32>(idx + (<usize>(start + q) << 2));
     const src = F + <usize>j * frow, dq = D + <usize>q * row;
@@ -110,7 +120,9 @@ import { mix32 } from "./sketch-hash";
     a = madd(d1, x1, a);
     a = madd(d2, x2, a);
     if (NV > 3) a = madd(d3, x3, a);
-    const r = f64x2.splat(load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a));
+    const rs = load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a);
+    rr += rs * rs;
+    const r = f64x2.splat(rs);
     g0 = madd(r, d0, g0);
     g1 = madd(r, d1, g1);
     g2 = madd(r, d2, g2);
@@ -123,12 +135,13 @@ import { mix32 } from "./sketch-hash";
     if (NV > 3) addSigned(b + 48, d3, neg);
   }
   storeRow(NV, g, g0, g1, g2, g3, zero, zero, zero, zero);
+  return rr;
 }
 
 /** The wide first pass at 9-16 columns (nv = 5..8), one set of g: per chunk, gather and dot with all of x in registers, then the gradient (all of g in registers) and the sketch. */
 @inline function gatherWide(
   NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize, buf: usize,
-): void {
+): f64 {
   const frow = <usize>k << 3, row = <usize>NV << 4;
   const zero = f64x2.splat(0);
   const x0 = ld(NV, ODD, 0, x);
@@ -140,6 +153,7 @@ import { mix32 } from "./sketch-hash";
   const x6 = NV > 6 ? ld(NV, ODD, 6, x) : zero;
   const x7 = NV > 7 ? ld(NV, ODD, 7, x) : zero;
   let g0 = zero, g1 = zero, g2 = zero, g3 = zero, g4 = zero, g5 = zero, g6 = zero, g7 = zero;
+  let rr: f64 = 0;
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row, s0 = start + q0;
@@ -155,7 +169,9 @@ import { mix32 } from "./sketch-hash";
       if (NV > 5) { d = ld(NV, ODD, 5, src); v128.store(dq, d, 80); a = madd(d, x5, a); }
       if (NV > 6) { d = ld(NV, ODD, 6, src); v128.store(dq, d, 96); a = madd(d, x6, a); }
       if (NV > 7) { d = ld(NV, ODD, 7, src); v128.store(dq, d, 112); a = madd(d, x7, a); }
-      v128.store(buf + (<usize>q << 4), f64x2.splat(load<f64>(vals + (<usize>(s0 + q) << 3)) - lane2(a)));
+      const rs = load<f64>(vals + (<usize>(s0 + q) << 3)) - lane2(a);
+      rr += rs * rs;
+      v128.store(buf + (<usize>q << 4), f64x2.splat(rs));
     }
     for (let q = 0; q < n; q++) {
       const dq = Dc + <usize>q * row;
@@ -173,6 +189,7 @@ import { mix32 } from "./sketch-hash";
     }
   }
   storeRow(NV, g, g0, g1, g2, g3, g4, g5, g6, g7);
+  return rr;
 }
 
 /** Gathers the strip (NV registers, at column offset o) of each row of a chunk into D and adds its dot with x to buf. */
@@ -251,52 +268,49 @@ import { mix32 } from "./sketch-hash";
  * D (cnt rows) gathered from F (k columns), g (kp) = Dᵀ(t - D x) for the
  * row x of X (k doubles), SD's bucket rows += ±d_q, T[j] holding bucket row
  * byte offset | sign bit for row j of F. SD must be zeroed by the caller.
- * buf: 2 CHUNK + kp doubles of scratch (rows wider than 8 only). O(cnt k).
+ * Returns |t - D x|². buf: 2 CHUNK + kp doubles of scratch (rows wider than 8 only). O(cnt k).
  */
 export function gatherSketch(
   cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize, buf: usize,
-): void {
+): f64 {
   const nv = (k + 1) >> 1, odd = (k & 1) != 0;
   if (nv == 1) {
-    if (odd) gatherFused(1, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else gatherFused(1, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    return;
+    if (odd) return gatherFused(1, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    else return gatherFused(1, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
   }
   if (nv == 2) {
-    if (odd) gatherFused(2, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else gatherFused(2, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    return;
+    if (odd) return gatherFused(2, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    else return gatherFused(2, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
   }
   if (nv == 3) {
-    if (odd) gatherFused1(3, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else gatherFused1(3, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    return;
+    if (odd) return gatherFused1(3, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    else return gatherFused1(3, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
   }
   if (nv == 4) {
-    if (odd) gatherFused1(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else gatherFused1(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    return;
+    if (odd) return gatherFused1(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+    else return gatherFused1(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
   }
   if (nv <= 8) {
     if (nv == 5) {
-      if (odd) gatherWide(5, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else gatherWide(5, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      if (odd) return gatherWide(5, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else return gatherWide(5, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
     } else if (nv == 6) {
-      if (odd) gatherWide(6, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else gatherWide(6, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      if (odd) return gatherWide(6, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else return gatherWide(6, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
     } else if (nv == 7) {
-      if (odd) gatherWide(7, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else gatherWide(7, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      if (odd) return gatherWide(7, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else return gatherWide(7, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
     } else {
-      if (odd) gatherWide(8, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else gatherWide(8, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      if (odd) return gatherWide(8, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+      else return gatherWide(8, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
     }
-    return;
   }
   const row = <usize>nv << 4, frow = <usize>k << 3;
   const gb = buf + (<usize>CHUNK << 4);
   memory.fill(g, 0, row);
   memory.fill(gb, 0, row);
+  // |t - D x|² of rows of even q and of odd q (CHUNK is even: a chunk's q has the parity of the row's).
+  let ra: f64 = 0, rb: f64 = 0;
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row, s0 = start + q0;
@@ -319,7 +333,10 @@ export function gatherSketch(
     }
     for (let q = 0; q < n; q++) {
       const bq = buf + (<usize>q << 4);
-      v128.store(bq, f64x2.splat(load<f64>(vals + (<usize>(s0 + q) << 3)) - lane2(v128.load(bq))));
+      const rs = load<f64>(vals + (<usize>(s0 + q) << 3)) - lane2(v128.load(bq));
+      if (q & 1) rb += rs * rs;
+      else ra += rs * rs;
+      v128.store(bq, f64x2.splat(rs));
     }
     for (let j0 = 0, ns = 0; j0 < nv; j0 += ns) {
       ns = stripWidth(nv, j0);
@@ -331,20 +348,23 @@ export function gatherSketch(
     }
   }
   for (let o: usize = 0; o < row; o += 16) v128.store(g + o, f64x2.add(v128.load(g + o), v128.load(gb + o)));
+  return ra + rb;
 }
 
 /**
- * SRHT first pass: D and g as gatherSketch, and H's rows (kp apart) = ±d_q,
- * the sign of observation (i, j) from the row's key. buf: 2 CHUNK + kp doubles. O(cnt k).
+ * SRHT first pass: D and g as gatherSketch (g and |t - D x|² always in two
+ * sets), and H's rows (kp apart) = ±d_q, the sign of observation (i, j) from
+ * the row's key. Returns |t - D x|². buf: 2 CHUNK + kp doubles. O(cnt k).
  */
 export function gatherSigned(
   cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, H: usize, key: u32, buf: usize,
-): void {
+): f64 {
   const nv = (k + 1) >> 1, odd = (k & 1) != 0;
   const row = <usize>nv << 4, frow = <usize>k << 3;
   const gb = buf + (<usize>CHUNK << 4);
   memory.fill(g, 0, row);
   memory.fill(gb, 0, row);
+  let ra: f64 = 0, rb: f64 = 0;
   for (let q = 0; q < cnt; q++) {
     const j = load<i32>(idx + (<usize>(start + q) << 2));
     const src = F + <usize>j * frow, dq = D + <usize>q * row, hq = H + <usize>q * row;
@@ -355,7 +375,10 @@ export function gatherSigned(
       v128.store(dq + o, d);
       a = madd(d, odd && J == nv - 1 ? v128.load64_zero(x + o) : v128.load(x + o), a);
     }
-    const r = f64x2.splat(load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a));
+    const rs = load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a);
+    if (q & 1) rb += rs * rs;
+    else ra += rs * rs;
+    const r = f64x2.splat(rs);
     const neg = i64x2.splat(<i64>(mix32(key ^ <u32>j) & 1) << 63);
     const gq = q & 1 ? gb : g;
     for (let J = 0; J < nv; J++) {
@@ -366,4 +389,5 @@ export function gatherSigned(
     }
   }
   for (let o: usize = 0; o < row; o += 16) v128.store(g + o, f64x2.add(v128.load(g + o), v128.load(gb + o)));
+  return ra + rb;
 }

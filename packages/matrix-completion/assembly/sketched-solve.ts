@@ -12,7 +12,9 @@
 //      or near-singular factorisation leaves the row to the exact solve),
 //   3. conjugate gradients on the normal equations preconditioned by L Lᵀ,
 //      warm-started from the row's current value.
-// sketchedPrepare does steps 1-2 and starts the CG of each row of the block;
+// sketchedPrepare does steps 1-2 and starts the CG of each row of the block
+// (and gives each row's squared residual at the start, which the driver
+// carries through the steps: the iteration's training loss);
 // sketchedStep makes one CG step on each row still active. How many steps,
 // which rows stop, and the exact solves of the rows left out are decided by
 // the driver, src/robust-altmin.ts (docs/ARCHITECTURE.md, "matrix-completion").
@@ -64,14 +66,15 @@ export function sketchTable(m: i32, k: i32, s: i32, seed: u32, T: usize): void {
  * doubles), sketched (SD: s kp doubles; H: the SRHT's P kp doubles, P the
  * power of two >= the row's count), its factor L_r (k², r-th of L) formed,
  * and its CG started: g_r = Dᵀ(t - D x), z_r = p_r = (L Lᵀ)⁻¹ g_r (kp each,
- * r-th of g, z, p), gamma[r] = g_r · z_r, status[r] = 1. Any other row gets
- * status[r] = 0 and is left to the exact solve. srht: 0 CountSketch (T from
+ * r-th of g, z, p), gamma[r] = g_r · z_r, rr[r] = |t - D x|², status[r] = 1.
+ * Any other row gets status[r] = 0 (rr[r] then undefined) and is left to the
+ * exact solve. srht: 0 CountSketch (T from
  * sketchTable), 1 SRHT. buf: 2 CHUNK + kp doubles. Returns the rows prepared.
  * O(|Omega_block| k + nb (s k² + k³)) (+ the SRHT's transforms).
  */
 export function sketchedPrepare(
   i0: i32, nb: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, X: usize, s: i32, seed: u32, srht: i32,
-  T: usize, D: usize, SD: usize, H: usize, L: usize, g: usize, z: usize, p: usize, gamma: usize, status: usize, buf: usize,
+  T: usize, D: usize, SD: usize, H: usize, L: usize, g: usize, z: usize, p: usize, gamma: usize, status: usize, rr: usize, buf: usize,
 ): i32 {
   const kp = (k + 1) & ~1;
   const row = <usize>kp << 3, kk = <usize>(k * k) << 3;
@@ -84,9 +87,10 @@ export function sketchedPrepare(
     if (cnt <= s) continue;
     const x = X + (<usize>i * <usize>k << 3), Dr = D + <usize>(start - base) * row;
     const gr = g + <usize>r * row, zr = z + <usize>r * row, pr = p + <usize>r * row, Lr = L + <usize>r * kk;
+    let res: f64;
     if (srht) {
       const key = rowKey(seed, i);
-      gatherSigned(cnt, k, start, idx, vals, F, Dr, x, gr, H, key, buf);
+      res = gatherSigned(cnt, k, start, idx, vals, F, Dr, x, gr, H, key, buf);
       // Pad to N rows, transform, keep s distinct rows: offset + t * stride mod N (stride odd).
       const N = pow2AtLeast(cnt);
       memory.fill(H + <usize>cnt * row, 0, <usize>(N - cnt) * row);
@@ -96,8 +100,9 @@ export function sketchedPrepare(
       for (let t = 0; t < s; t++) memory.copy(SD + <usize>t * row, H + <usize>((offset + t * stride) & (N - 1)) * row, row);
     } else {
       memory.fill(SD, 0, <usize>s * row);
-      gatherSketch(cnt, k, start, idx, vals, F, Dr, x, gr, SD, T, buf);
+      res = gatherSketch(cnt, k, start, idx, vals, F, Dr, x, gr, SD, T, buf);
     }
+    store<f64>(rr + (<usize>r << 3), res);
     gramRows(s, k, SD, kp, Lr);
     let fullRank = cholesky(k, Lr, k) >= 0;
     let dmax: f64 = 0;

@@ -115,8 +115,8 @@ export const SKETCH_TASK_ROWS: i32 = 4;
  * The sketched job (bytes), one block of rows: i32 i0 0, nb 4, k 8, ptr 12,
  * idx 16, vals 20, F 24, X 28, s 32, seed 36, srht 40, T 44, D 48, SD 52, H 56,
  * L 60, g 64, z 68, p 72, gamma 76, status 80, buf 84, w 88, qq 92, active 96,
- * then the per-thread strides (bytes) of SD 100, H 104 and buf 108, and slots
- * 112, stamp 116, next slot 120.
+ * then the per-thread strides (bytes) of SD 100, H 104 and buf 108, slots
+ * 112, stamp 116, next slot 120, and rr 124 (sketchedPrepare's).
  */
 export const SKETCH_JOB_BYTES: i32 = 128;
 
@@ -141,7 +141,7 @@ export function sketchedPrepareTask(job: usize, t: i32, scratch: usize): void {
     load<i32>(job, 32), load<u32>(job, 36), load<i32>(job, 40), ptrAt(job, 44), ptrAt(job, 48) + shift,
     ptrAt(job, 52) + slot * <usize>load<u32>(job, 100), ptrAt(job, 56) + slot * <usize>load<u32>(job, 104),
     ptrAt(job, 60) + r * kk, ptrAt(job, 64) + r * row, ptrAt(job, 68) + r * row, ptrAt(job, 72) + r * row,
-    ptrAt(job, 76) + (r << 3), ptrAt(job, 80) + (r << 3), ptrAt(job, 84) + slot * <usize>load<u32>(job, 108),
+    ptrAt(job, 76) + (r << 3), ptrAt(job, 80) + (r << 3), ptrAt(job, 124) + (r << 3), ptrAt(job, 84) + slot * <usize>load<u32>(job, 108),
   );
 }
 

@@ -85,7 +85,8 @@ export function setupAltMin(st: RunState, s: AltMinSettings): { step(): HalfStep
       orthonormalize(m, st.V, n, st.U);
       const b = solve(n, st.rowPtr, st.rowCols, st.rowVals, st.V, m, st.U, st.rowBias);
       orthonormalize(n, st.U, m, st.V);
-      return { steps: a.steps + b.steps, unconverged: a.unconverged + b.unconverged };
+      // The U half-step's squared errors are the iteration's (the QR leaves U Vᵀ as it is).
+      return { steps: a.steps + b.steps, unconverged: a.unconverged + b.unconverged, sse: b.sse };
     },
   };
 }

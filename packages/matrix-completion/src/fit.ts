@@ -153,7 +153,8 @@ async function iterate(
     const t0 = performance.now();
     const inner = step();
     // The training loss is the unclamped objective the method minimises; validation sees the model's clamped predictions.
-    const sse = K.squaredError(st.nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, mu, -Infinity, Infinity);
+    // robust-altmin's last half-step carries the sum of squared errors through its CG steps (src/robust-altmin.ts).
+    const sse = inner.sse ?? K.squaredError(st.nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, mu, -Infinity, Infinity);
     const loss = (sse + penalty()) / st.nnz;
     if (!Number.isFinite(loss)) throw new LowrankError("NON_FINITE", `complete: the training loss became ${loss} at iteration ${iteration}`);
     const rec: IterationRecord = { iteration, loss, trainRmse: Math.sqrt(sse / st.nnz), ms: 0 };

@@ -47,9 +47,9 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   const memory = instance.memory;
   const p = pointerOf(memory);
   const serial = { bpmfHalfStep: k.bpmfHalfStep, alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
-  /** Writes the sketched job: its 28 i32 fields, then this job's slots, stamp and a zero next slot. */
-  const sketchJobOf = (fields: number[], threads: number) => {
-    new Int32Array(memory.buffer, sketchJob, SKETCH_JOB_BYTES / 4).set([...fields, threads, nextStamp(), 0]);
+  /** Writes the sketched job: its 28 i32 fields, then this job's slots, stamp, a zero next slot and rr (prepare's). */
+  const sketchJobOf = (fields: number[], threads: number, rr = 0) => {
+    new Int32Array(memory.buffer, sketchJob, SKETCH_JOB_BYTES / 4).set([...fields, threads, nextStamp(), 0, rr]);
   };
   const out: CompletionKernels = {
     ...k,
@@ -85,7 +85,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       return i[18];
     },
     // robust-altmin's passes over one block: in parallel when SD, H and buf hold one scratch per thread (src/robust-altmin.ts sizes them so).
-    sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, buf) {
+    sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, rr, buf) {
       const run = instance.tasks;
       const ntasks = Math.ceil(nb / SKETCH_TASK_ROWS), kp = (kk + 1) & ~1, t = run?.threads ?? 1;
       const sdStride = s * kp, bufStride = 2 * CHUNK + kp, hStride = Math.floor(H.length / t);
@@ -98,10 +98,10 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       }
       const cost = (ptr[i0 + nb] - ptr[i0]) * kk + nb * (s * kk * kk + kk * kk * kk);
       if (!run || t < 2 || ntasks < 2 || SD.length < t * sdStride || buf.length < t * bufStride || hStride < hNeed || cost < SKETCH_MIN) {
-        return serial.sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, buf);
+        return serial.sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, rr, buf);
       }
       sketchJobOf([i0, nb, kk, p(ptr), p(idx), p(vals), p(F), p(X), s, seed, srht, p(T), p(D), p(SD), p(H), p(L), p(g), p(z), p(pp), p(gamma),
-        p(status), p(buf), 0, 0, 0, sdStride * 8, hStride * 8, bufStride * 8], t);
+        p(status), p(buf), 0, 0, 0, sdStride * 8, hStride * 8, bufStride * 8], t, p(rr));
       run.run("sketchedPrepareTask", sketchJob, ntasks);
       let prepared = 0;
       for (let r = 0; r < nb; r++) if (status[r] !== 0) prepared++;

@@ -8,7 +8,11 @@
 // than sketch rows, or a rank-deficient sketch) get the exact solve
 // (alsHalfStep without biases), then PCG steps run on the rows still active
 // (sketchedStep) until each row's preconditioned normal residual has fallen
-// by innerTol or maxInner steps have run. The passes are in
+// by innerTol or maxInner steps have run. Each row's squared residual
+// |t - D x|² comes out of the first pass and is carried through the steps
+// (each takes gamma² / |D p|² off it), so the half-step also gives the sum of
+// squared errors at its result: the training loss, with no pass of its own.
+// The passes are in
 // assembly/sketched-solve.ts (twins in src/kernels/); docs/ARCHITECTURE.md,
 // "matrix-completion".
 import type { CompletionKernels } from "./kernels/index.js";
@@ -17,7 +21,7 @@ import { CHUNK } from "./kernels/normal-product.js";
 /** The subspace embedding of robust-altmin's row regressions. */
 export type SketchKind = "countsketch" | "srht";
 
-/** Per-row state doubles a block may hold (L, g, z, p, w and four scalars per row). */
+/** Per-row state doubles a block may hold (L, g, z, p, w and five scalars per row). */
 const BLOCK_STATE = 1 << 15;
 /** Design doubles a block may hold (at least one row's). */
 const BLOCK_DESIGN = 1 << 16;
@@ -39,11 +43,11 @@ function pow2AtLeast(n: number): number {
  */
 function layout(k: number, s: number, maxCount: number, m: number, sketch: SketchKind, threads: number) {
   const kp = (k + 1) & ~1;
-  const rows = Math.max(1, Math.min(256 * threads, m, Math.floor((BLOCK_STATE * threads) / (k * k + 4 * kp + 4))));
+  const rows = Math.max(1, Math.min(256 * threads, m, Math.floor((BLOCK_STATE * threads) / (k * k + 4 * kp + 5))));
   const design = Math.max(maxCount * kp, Math.min(BLOCK_DESIGN * threads, rows * maxCount * kp));
   const parts = {
     table: (m + 1) >> 1, design, sketch: threads * s * kp, srht: sketch === "srht" ? threads * pow2AtLeast(Math.max(maxCount, 1)) * kp : 0,
-    L: rows * k * k, vectors: 4 * rows * kp, scalars: 4 * rows, buf: threads * (2 * CHUNK + kp), exact: (k + 1) * (k + 1) + k + 1,
+    L: rows * k * k, vectors: 4 * rows * kp, scalars: 5 * rows, buf: threads * (2 * CHUNK + kp), exact: (k + 1) * (k + 1) + k + 1,
   };
   const total = Object.values(parts).reduce((a, b) => a + b, 0);
   return { kp, rows, design, parts, total };
@@ -86,6 +90,12 @@ export interface HalfStepProblem {
 export interface HalfStepReport {
   steps: number;
   unconverged: number;
+  /**
+   * Σ |t - D x|² over the side's rows at the half-step's result (carried
+   * through the CG steps from the first pass), or undefined when a row was
+   * solved exactly (then the caller sums the squared errors itself).
+   */
+  sse?: number;
 }
 
 /**
@@ -104,21 +114,22 @@ export function sketchedHalfStep(
   take(parts.table);
   const D = take(parts.design), SD = take(parts.sketch), H = take(parts.srht), L = take(parts.L);
   const g = take(B * kp), z = take(B * kp), p = take(B * kp), w = take(B * kp);
-  const gamma = take(B), qq = take(B), status = take(B), active = take(B);
+  const gamma = take(B), qq = take(B), status = take(B), active = take(B), rr = take(B);
   const buf = take(parts.buf), exact = take(parts.exact);
   const tol2 = innerTol * innerTol;
-  const stop = new Float64Array(B);
+  const stop = new Float64Array(B), before = new Float64Array(B);
 
   return (pb) => {
     const { n, ptr, idx, vals, F, X } = pb;
     if (!srht) K.sketchTable(pb.fRows, k, s, pb.seed, T);
     const report: HalfStepReport = { steps: 0, unconverged: 0 };
+    let sse = 0, exactRows = false;
     for (let i0 = 0; i0 < n; ) {
       // A block: rows while the state and the design fit (always at least one row).
       let i1 = i0 + 1;
       while (i1 < n && i1 - i0 < B && (ptr[i1 + 1] - ptr[i0]) * kp <= design) i1++;
       const nb = i1 - i0;
-      K.sketchedPrepare(i0, nb, k, ptr, idx, vals, F, X, s, pb.seed, srht, T, D, SD, H, L, g, z, p, gamma, status, buf);
+      K.sketchedPrepare(i0, nb, k, ptr, idx, vals, F, X, s, pb.seed, srht, T, D, SD, H, L, g, z, p, gamma, status, rr, buf);
       // Rows left out of the sketch: the exact solve, one call per run of consecutive rows.
       for (let r = 0; r < nb; ) {
         if (status[r] !== 0) {
@@ -127,6 +138,7 @@ export function sketchedHalfStep(
         }
         let e = r + 1;
         while (e < nb && status[e] === 0) e++;
+        exactRows = true;
         const i = i0 + r;
         K.alsHalfStep(e - r, k, ptr.subarray(i), idx, vals, F, pb.zeros, X.subarray(i * k), pb.bias.subarray(i), 0, ridge, 0, false, false, exact);
         r = e;
@@ -139,10 +151,15 @@ export function sketchedHalfStep(
         if (on) live++;
       }
       for (let it = 0; it < maxInner && live > 0; it++) {
+        for (let r = 0; r < nb; r++) before[r] = gamma[r];
         K.sketchedStep(i0, nb, k, ptr, D, X, L, g, z, p, w, gamma, qq, active, buf);
         for (let r = 0; r < nb; r++) {
           if (active[r] === 0) continue;
-          if (qq[r] > 0) report.steps++;
+          if (qq[r] > 0) {
+            report.steps++;
+            // |r - alpha D p|² = |r|² - 2 alpha gᵀp + alpha² |D p|², and gᵀp = gamma: |r|² - gamma² / |D p|².
+            rr[r] -= (before[r] * before[r]) / qq[r];
+          }
           if (!(qq[r] > 0 && gamma[r] > stop[r] && gamma[r] > 0)) {
             active[r] = 0;
             live--;
@@ -150,8 +167,10 @@ export function sketchedHalfStep(
         }
       }
       report.unconverged += live;
+      for (let r = 0; r < nb; r++) if (status[r] !== 0) sse += Math.max(0, rr[r]);
       i0 = i1;
     }
+    if (!exactRows) report.sse = sse;
     return report;
   };
 }

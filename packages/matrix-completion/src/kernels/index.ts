@@ -68,7 +68,8 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
   sketchedPrepare(
     i0: number, nb: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array,
     s: number, seed: number, srht: number, T: Int32Array, D: Float64Array, SD: Float64Array, H: Float64Array,
-    L: Float64Array, g: Float64Array, z: Float64Array, p: Float64Array, gamma: Float64Array, status: Float64Array, buf: Float64Array,
+    L: Float64Array, g: Float64Array, z: Float64Array, p: Float64Array, gamma: Float64Array, status: Float64Array, rr: Float64Array,
+    buf: Float64Array,
   ): number;
   /** robust-altmin: one PCG step on each row of the block with active[r] != 0. Returns the rows stepped. O(|Omega_active| k + nb k²). */
   sketchedStep(

@@ -36,7 +36,8 @@ export function sketchTable(m: number, k: number, s: number, seed: number, T: In
 export function sketchedPrepare(
   i0: number, nb: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, X: Float64Array,
   s: number, seed: number, srht: number, T: Int32Array, D: Float64Array, SD: Float64Array, H: Float64Array,
-  L: Float64Array, g: Float64Array, z: Float64Array, p: Float64Array, gamma: Float64Array, status: Float64Array, _buf: Float64Array,
+  L: Float64Array, g: Float64Array, z: Float64Array, p: Float64Array, gamma: Float64Array, status: Float64Array, rr: Float64Array,
+  _buf: Float64Array,
 ): number {
   const kp = (k + 1) & ~1;
   const base = ptr[i0];
@@ -49,7 +50,7 @@ export function sketchedPrepare(
     const dOff = (start - base) * kp, ro = r * kp, lo = r * k * k;
     if (srht) {
       const key = rowKey(seed >>> 0, i);
-      gatherSigned(cnt, k, start, idx, vals, F, D, dOff, X, i * k, g, ro, H, key);
+      rr[r] = gatherSigned(cnt, k, start, idx, vals, F, D, dOff, X, i * k, g, ro, H, key);
       const N = pow2AtLeast(cnt);
       H.fill(0, cnt * kp, N * kp);
       hadamardRows(N, k, H, kp);
@@ -61,7 +62,7 @@ export function sketchedPrepare(
       }
     } else {
       SD.fill(0, 0, s * kp);
-      gatherSketch(cnt, k, start, idx, vals, F, D, dOff, X, i * k, g, ro, SD, T);
+      rr[r] = gatherSketch(cnt, k, start, idx, vals, F, D, dOff, X, i * k, g, ro, SD, T);
     }
     const Lr = L.subarray(lo, lo + k * k);
     gramRows(s, k, SD, kp, Lr);

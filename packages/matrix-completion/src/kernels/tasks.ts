@@ -64,7 +64,7 @@ export interface SketchJob {
   i0: number; nb: number; k: number; ptr: Int32Array; idx: Int32Array; vals: Float64Array; F: Float64Array; X: Float64Array;
   s: number; seed: number; srht: number; T: Int32Array; D: Float64Array; SD: Float64Array; H: Float64Array; L: Float64Array;
   g: Float64Array; z: Float64Array; p: Float64Array; gamma: Float64Array; status: Float64Array; buf: Float64Array;
-  w: Float64Array; qq: Float64Array; active: Float64Array;
+  w: Float64Array; qq: Float64Array; active: Float64Array; rr: Float64Array;
 }
 
 /** Piece t's rows r0 .. r1 - 1 and every per-row array shifted to them. */
@@ -74,7 +74,7 @@ function piece(j: SketchJob, t: number) {
   const at = (a: Float64Array, per: number) => a.subarray(r0 * per);
   return {
     r0, nb: Math.min(j.nb, r0 + SKETCH_TASK_ROWS) - r0, D: j.D.subarray(shift), L: at(j.L, kk), g: at(j.g, kp), z: at(j.z, kp), p: at(j.p, kp),
-    w: at(j.w, kp), gamma: at(j.gamma, 1), status: at(j.status, 1), qq: at(j.qq, 1), active: at(j.active, 1),
+    w: at(j.w, kp), gamma: at(j.gamma, 1), status: at(j.status, 1), qq: at(j.qq, 1), active: at(j.active, 1), rr: at(j.rr, 1),
   };
 }
 
@@ -82,7 +82,7 @@ function piece(j: SketchJob, t: number) {
 export function sketchedPrepareTask(j: SketchJob, t: number): void {
   if (t * SKETCH_TASK_ROWS >= j.nb) return;
   const q = piece(j, t);
-  sketchedPrepare(j.i0 + q.r0, q.nb, j.k, j.ptr, j.idx, j.vals, j.F, j.X, j.s, j.seed, j.srht, j.T, q.D, j.SD, j.H, q.L, q.g, q.z, q.p, q.gamma, q.status, j.buf);
+  sketchedPrepare(j.i0 + q.r0, q.nb, j.k, j.ptr, j.idx, j.vals, j.F, j.X, j.s, j.seed, j.srht, j.T, q.D, j.SD, j.H, q.L, q.g, q.z, q.p, q.gamma, q.status, q.rr, j.buf);
 }
 
 /** Piece t of sketchedStep on the block, shifted as in sketchedPrepareTask. */

@@ -86,12 +86,26 @@ function scatterRows(gram: bool, r0: i32, r1: i32, cols: i32, indptr: usize, ind
 
 /** y[j] += parts[0][j] + parts[1][j] + ... (left to right) for j in [c0, c1). */
 function addParts(c0: i32, c1: i32, np: i32, cols: i32, y: usize, parts: usize): void {
-  for (let t = 1; t < np; t++) {
-    const p = partOf(t, cols, y, parts);
-    for (let j = c0; j < c1; j++) {
-      const at = y + (<usize>j << 3);
-      store<f64>(at, load<f64>(at) + load<f64>(p + (<usize>j << 3)));
+  // Two entries at a time, each summed over the parts in order in a register (the same additions as one part after another).
+  const stride = <usize>cols << 3;
+  let j = c0;
+  for (; j + 2 <= c1; j += 2) {
+    const at = y + (<usize>j << 3);
+    let acc = v128.load(at), p = parts + (<usize>j << 3);
+    for (let t = 1; t < np; t++) {
+      acc = f64x2.add(acc, v128.load(p));
+      p += stride;
     }
+    v128.store(at, acc);
+  }
+  for (; j < c1; j++) {
+    const at = y + (<usize>j << 3);
+    let acc = load<f64>(at), p = parts + (<usize>j << 3);
+    for (let t = 1; t < np; t++) {
+      acc += load<f64>(p);
+      p += stride;
+    }
+    store<f64>(at, acc);
   }
 }
 

@@ -1,0 +1,72 @@
+// HOOI's tall unfoldings (more rows than the product of the other ranks) on
+// the Gram route take the short side's Gram and orthonormalise U = W V; an
+// ill-conditioned short side falls back to QR + Jacobi. Both must match the
+// Jacobi route and the js reference.
+import { tuckerTensor } from "@lowrank/datasets";
+import { Rng } from "@lowrank/linalg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { init, reconstruct, tucker, type Tensor, type TuckerResult } from "../src/index.js";
+import { orthError, relDiff, variants } from "./helpers.js";
+
+function noisy(shape: number[], ranks: number[], noise: number, seed: number): Tensor {
+  const { tensor } = tuckerTensor(shape, ranks, { seed });
+  const rng = new Rng(seed + 1);
+  return { shape: tensor.shape, data: tensor.data.map((v) => v + noise * rng.normal()) };
+}
+
+// Mode 0 in the sweeps: a 70 x 12 unfolding (rank 4 wanted, < 12: the short side); modes 1 and 2 are wide.
+const well = noisy([70, 9, 8], [4, 3, 4], 1e-2, 51);
+// Exact multilinear rank (2, 3, 4) fitted at rank (4, 3, 4): λ_4 of mode 0's short side is rounding, so Jacobi runs.
+const deficient = tuckerTensor([70, 9, 8], [2, 3, 4], { seed: 53 }).tensor;
+const opts = { rank: [4, 3, 4], method: "hooi" as const, returnErrors: true, tol: 0, maxIter: 4 };
+
+const project = (U: { rows: number; cols: number; data: Float64Array }) => {
+  const out = new Float64Array(U.rows * U.rows);
+  for (let a = 0; a < U.rows; a++) {
+    for (let b = 0; b < U.rows; b++) {
+      let s = 0;
+      for (let c = 0; c < U.cols; c++) s += U.data[a * U.cols + c] * U.data[b * U.cols + c];
+      out[a * U.rows + b] = s;
+    }
+  }
+  return out;
+};
+
+/**
+ * Orthonormal factors and the same reconstruction; for `well` also the same
+ * mode-0 subspace and errors (the deficient fit's extra vectors span an
+ * arbitrary part of a null space, and its errors are at the formula's
+ * rounding floor, about 1e-8).
+ */
+function expectClose(X: Tensor, a: TuckerResult, b: TuckerResult, tol: number): void {
+  for (const U of a.factors) expect(orthError(U)).toBeLessThan(1e-13);
+  expect(relDiff(reconstruct(a, { backend: "js" }).data, reconstruct(b, { backend: "js" }).data)).toBeLessThan(tol);
+  if (X !== well) return;
+  expect(relDiff(project(a.factors[0]), project(b.factors[0]))).toBeLessThan(tol);
+  expect(relDiff(a.errors!, b.errors!)).toBeLessThan(tol);
+}
+
+describe("HOOI's tall unfoldings on the Gram route (js reference)", () => {
+  it("agree with the Jacobi route, well conditioned or rank-deficient", async () => {
+    for (const X of [well, deficient]) {
+      const g = await tucker(X, { ...opts, backend: "js" });
+      const j = await tucker(X, { ...opts, unfoldingSvd: "jacobi", backend: "js" });
+      expectClose(X, g, j, 1e-8);
+    }
+  });
+});
+
+for (const variant of variants) {
+  describe(`HOOI's tall unfoldings on the Gram route (wasm ${variant})`, () => {
+    beforeAll(async () => {
+      await init({ variant });
+    });
+    it("agree with the js reference and with the Jacobi route", async () => {
+      for (const X of [well, deficient]) {
+        const w = await tucker(X, opts);
+        expectClose(X, w, await tucker(X, { ...opts, backend: "js" }), 1e-10);
+        expectClose(X, w, await tucker(X, { ...opts, unfoldingSvd: "jacobi" }), 1e-8);
+      }
+    });
+  });
+}

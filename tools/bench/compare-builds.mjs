@@ -60,6 +60,7 @@ const cases = [
   ["eigh 300", (P, be) => P.la.eigh(E, { backend: be }), 7, 3],
   ["leverageScores 1e5x50", (P, be) => P.ss.leverageScores(L, { backend: be }), 7, 3],
   ["lewisWeights 2e4x20 p=1", (P, be) => P.ss.lewisWeights(W, 1, { backend: be }), 5, 3],
+  ["complete (default: bpmf) 1e5", (P, be) => P.mc.complete(R, { backend: be }), 5, 3],
   ["complete ALS 1e5 k=8, 5 iters", (P, be) => P.mc.complete(R, { method: "als", rank: 8, lambda: 0.1, maxIter: 5, tol: 0, backend: be }), 5, 3],
   ["truncatedSvd 20000x5000 k=16", (P, be) => P.su.truncatedSvd(C, { rank: 16, seed: 1, backend: be }), 5, 3],
   ["deng: create + 10 batches of 100 rows", async (P, be) => { const es = await P.su.EvolvingSvd.create(rowsOf(stream, 0, 2000), { rank: 16, method: "deng", seed: 1, backend: be }); for (let b = 0; b < 10; b++) es.addRows(rowsOf(stream, 2000 + 100 * b, 2100 + 100 * b)); return es; }, 5, 3],

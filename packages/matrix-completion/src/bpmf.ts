@@ -160,8 +160,9 @@ export async function iterateBpmf(
     if (converged) break;
   }
   // The model: the kept samples side by side (the first `kept` of S slots each row), scaled so U_i · V_j is the average.
+  // When every slot is filled (no early stop) the store already has the model's layout: scaled in place, no copy.
   const r = k * kept, f = Math.sqrt(scale / kept);
-  const U = new Float64Array(n * r), V = new Float64Array(m * r);
+  const U = kept === S ? Us : new Float64Array(n * r), V = kept === S ? Vs : new Float64Array(m * r);
   for (let i = 0; i < n; i++) for (let t = 0; t < r; t++) U[i * r + t] = f * Us[i * S * k + t];
   for (let j = 0; j < m; j++) for (let t = 0; t < r; t++) V[j * r + t] = f * Vs[j * S * k + t];
   for (let i = 0; i < n; i++) rb[i] *= scale / kept;

@@ -1,0 +1,120 @@
+// Default complete() against LIBMF on real explicit ratings, side by side in
+// one run: held-out RMSE and fit time of each on the same 80/20 splits, at 1
+// and 2 threads. The ratings are not part of the project: point
+// LOWRANK_RATINGS at a folder of splits tr0.txt / te0.txt, tr1.txt / te1.txt,
+// ... ("user item rating" lines, 1-based ids, as MovieLens-100K's u1.base),
+// and LIBMF_PATH at a folder holding LIBMF's mf-train and mf-predict (built
+// from its source). Without the ratings the bench skips with a note; without
+// LIBMF it reports lowrank alone. LIBMF runs with `-k 32` and its other
+// defaults; its time is the wall and CPU time of `mf-train` (a process that also
+// reads its file; CPU time by GNU time where present), lowrank's those of
+// `complete()` on arrays already in memory (CPU time of the whole process, workers included). Times are medians over alternated repetitions, so load elsewhere
+// on the machine hits both alike. Run by tools/bench/run.mjs.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { complete, init, rmse, type Observations } from "../src/index.js";
+import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
+
+const dir = process.env.LOWRANK_RATINGS ?? "/work/data/ml-100k";
+const libmfDir = process.env.LIBMF_PATH ?? "/work/anchors/libmf";
+/** GNU time, when present: LIBMF's CPU time as well as its wall time. */
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const libmf = existsSync(join(libmfDir, "mf-train")) && existsSync(join(libmfDir, "mf-predict")) ? libmfDir : null;
+
+/** The splits present in `dir` (tr<s>.txt with te<s>.txt), at most three. */
+const splits = [0, 1, 2].filter((s) => existsSync(join(dir, `tr${s}.txt`)) && existsSync(join(dir, `te${s}.txt`)));
+
+if (splits.length === 0) {
+  skip("complete (default) vs LIBMF on real ratings", `no splits tr0.txt / te0.txt in ${dir} (set LOWRANK_RATINGS)`);
+} else {
+  await init({ threads: 2 });
+  const reps = pick(5, 1);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const read = (file: string) =>
+    readFileSync(file, "utf8").trim().split("\n").map((line) => line.trim().split(/\s+/).map(Number));
+  const load = avgLoad();
+  const lines: string[] = [];
+  for (const s of pick(splits, splits.slice(0, 1))) {
+    const trainLines = read(join(dir, `tr${s}.txt`)), testLines = read(join(dir, `te${s}.txt`));
+    let rows = 0, cols = 0;
+    for (const r of [...trainLines, ...testLines]) {
+      rows = Math.max(rows, r[0]);
+      cols = Math.max(cols, r[1]);
+    }
+    const obs = (L: number[][]): Observations => ({
+      rows, cols, rowIndex: Int32Array.from(L, (r) => r[0] - 1), colIndex: Int32Array.from(L, (r) => r[1] - 1),
+      values: Float64Array.from(L, (r) => r[2]),
+    });
+    const train = obs(trainLines), test = obs(testLines);
+    for (const threads of [1, 2]) {
+      // One fit first, so both paths are measured warm.
+      if (!quick) await complete(train, { threads });
+      const wall: number[] = [], cpu: number[] = [], anchor: number[] = [], anchorCpu: number[] = [];
+      let ours = NaN, theirs = NaN;
+      for (let r = 0; r < reps; r++) {
+        const c0 = process.cpuUsage(), t0 = performance.now();
+        const model = await complete(train, { threads });
+        wall.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+        ours = rmse(model, test);
+        if (libmf) {
+          const t = runLibmf(libmf, join(dir, `tr${s}.txt`), join(dir, `te${s}.txt`), threads);
+          anchor.push(t.ms);
+          anchorCpu.push(t.cpu);
+          theirs = t.rmse;
+        }
+      }
+      const w = median(wall), a = libmf ? median(anchor) : null;
+      row({
+        case: `split ${s}, ${threads} thread${threads > 1 ? "s" : ""}`,
+        size: `${rows}×${cols}, ${train.values.length} train / ${test.values.length} test`,
+        extra: {
+          "RMSE complete (default)": +ours.toFixed(4),
+          "RMSE LIBMF k=32": libmf ? +theirs.toFixed(4) : "–",
+          "ms complete": Math.round(w),
+          "CPU ms complete": Math.round(median(cpu)),
+          "ms LIBMF mf-train": a === null ? "–" : Math.round(a),
+          "CPU ms LIBMF": a === null || !gnuTime ? "–" : Math.round(median(anchorCpu)),
+          "complete / LIBMF (wall)": a === null ? "–" : +(w / a).toFixed(2),
+          "complete / LIBMF (CPU)": a === null || !gnuTime ? "–" : +(median(cpu) / median(anchorCpu)).toFixed(2),
+        },
+      });
+      lines.push(`${s}/${threads}`);
+    }
+  }
+  note(
+    `complete() with every option at its default (bpmf) against LIBMF (\`mf-train -k 32 -s <threads>\`, its other defaults; ` +
+      `RMSE by \`mf-predict -e 0\`) on the same splits from ${splits.length} file pair(s); medians of ${reps} alternated runs; ` +
+      `LIBMF's time includes its process start and reading the file; CPU times count every thread. Load average ${load} when started.` +
+      (libmf ? "" : " LIBMF not found (set LIBMF_PATH): lowrank alone."),
+  );
+}
+
+/** One LIBMF fit and prediction: mf-train's wall ms (and CPU ms under GNU time) and mf-predict's RMSE. */
+function runLibmf(bin: string, train: string, test: string, threads: number): { ms: number; cpu: number; rmse: number } {
+  const tmp = mkdtempSync(join(tmpdir(), "lowrank-libmf-"));
+  try {
+    const model = join(tmp, "model"), out = join(tmp, "out");
+    const args = ["-k", "32", "-s", String(threads), "--quiet", train, model];
+    const t0 = performance.now();
+    const run = gnuTime
+      ? spawnSync(gnuTime, ["-f", "@@cpu %U %S", join(bin, "mf-train"), ...args], { encoding: "utf8" })
+      : spawnSync(join(bin, "mf-train"), args, { encoding: "utf8" });
+    const ms = performance.now() - t0;
+    if (run.status !== 0) throw new Error(`mf-train failed: ${run.stderr}`);
+    const c = run.stderr.match(/@@cpu ([0-9.]+) ([0-9.]+)/);
+    const cpu = c ? 1000 * (Number(c[1]) + Number(c[2])) : NaN;
+    const text = execFileSync(join(bin, "mf-predict"), ["-e", "0", test, model, out], { encoding: "utf8" });
+    const m = text.match(/RMSE\s*=\s*([0-9.]+)/);
+    return { ms, cpu, rmse: m ? Number(m[1]) : NaN };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function avgLoad(): string {
+  return loadavg()[0].toFixed(1);
+}

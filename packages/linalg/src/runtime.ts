@@ -78,11 +78,18 @@ export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
     variant = best;
   }
   chosenVariant = variant;
+  // The workers boot (on their own threads) while this thread compiles and warms the modules.
+  const started = startThreads(variant, threads, registry);
   await Promise.all(registry.map((m) => m.init(variant)));
-  const t = await startThreads(variant, threads, registry);
+  const t = await started;
   // The public calls last, on the pool as a user's call runs: one module at a time (they compete for the cores).
   for (const m of registry) await m.warmCalls(`${variant}/${t.threads}`);
   return t.note === undefined ? { variant, threads: t.threads } : { variant, threads: t.threads, threadsNote: t.note };
+}
+
+/** Every declared module's loader, in declaration order (benchmarks and tests). */
+export function runtimeModules(): readonly WasmLoader<unknown>[] {
+  return registry;
 }
 
 /** The variant the runtime runs: the one `init()` chose, or null before any `init()`. */
@@ -212,11 +219,16 @@ export class WasmLoader<E> {
    */
   async warmCalls(key: string): Promise<number> {
     if (this.calls.length === 0 || this.pool.length === 0 || key === this.warmedFor) return 0;
+    const t = performance.now();
     const rounds = await warmRounds(this.calls);
     this.warmed += rounds;
     this.warmedFor = key;
+    this.lastWarm = { rounds, ms: performance.now() - t };
     return rounds;
   }
+
+  /** The rounds of warm calls the last `init()` ran and the milliseconds they took (benchmarks; null before any). */
+  lastWarm: { rounds: number; ms: number } | null = null;
 
   /** The variant of the shared instance, or null before it exists. */
   get variant(): WasmVariant | null {
@@ -333,25 +345,30 @@ const busy = new WeakSet<object>();
 const IDLE_MAX_BYTES = 64 << 20;
 
 /**
- * Rounds of warm calls: WARM_FLOOR always; then on to at least
- * WARM_MIN_ROUNDS and at most WARM_MAX_ROUNDS while within WARM_BUDGET_MS.
+ * Rounds of warm calls: WARM_ROUNDS, or fewer once WARM_BUDGET_MS is spent
+ * after WARM_FLOOR (a slow engine or a busy machine). Counted, not timed:
+ * what makes V8 optimise a path is how often it has run (JavaScript after a
+ * number of calls and loop iterations, WebAssembly after a number of bytes
+ * executed), so a fixed count brings each registered path to the state of
+ * its (WARM_ROUNDS + 1)-th call whatever the load, and each call's inputs are
+ * chosen small enough that the rounds cost a few milliseconds once
+ * optimised.
  */
-const WARM_FLOOR = 3, WARM_MIN_ROUNDS = 24, WARM_MAX_ROUNDS = 48, WARM_BUDGET_MS = 40;
+const WARM_ROUNDS = 12, WARM_FLOOR = 4, WARM_BUDGET_MS = 250;
 /** Rounds between yields to the event loop (each costs a timer tick, more under load). */
-const WARM_YIELD_EVERY = 6;
+const WARM_YIELD_EVERY = 4;
 
 /**
  * Calls `fns` round after round, yielding every few rounds so that V8's
- * background compilation of what the last round made hot is installed, until
- * a round is no faster than the best before it (within 10%) or the budget is
- * spent (after WARM_FLOOR rounds, whatever they took). A call that throws
- * counts as run (warming is best effort). Returns the rounds run.
+ * background compilation of what the last rounds made hot is installed
+ * (JavaScript's optimised code is installed on this thread between tasks).
+ * A call that throws counts as run (warming is best effort). Returns the
+ * rounds run.
  */
 async function warmRounds(fns: (() => unknown)[]): Promise<number> {
   const start = performance.now();
-  let best = Infinity, rounds = 0;
-  while (rounds < WARM_MAX_ROUNDS) {
-    const t = performance.now();
+  let rounds = 0;
+  while (rounds < WARM_ROUNDS) {
     for (const f of fns) {
       try {
         await f();
@@ -359,10 +376,7 @@ async function warmRounds(fns: (() => unknown)[]): Promise<number> {
         // best effort: a platform that refuses a call still works for the others
       }
     }
-    const dt = performance.now() - t;
     rounds++;
-    if (rounds >= WARM_MIN_ROUNDS && dt >= 0.9 * best) break;
-    best = Math.min(best, dt);
     if (rounds >= WARM_FLOOR && performance.now() - start > WARM_BUDGET_MS) break;
     if (rounds % WARM_YIELD_EVERY === 0) await new Promise((r) => setTimeout(r, 0));
   }

@@ -287,10 +287,12 @@ function transposeInto(rows: number, cols: number, A: Float64Array, lda: number,
 
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats an SVD on each
 // path (one-sided Jacobi up to min(m, n) = 32, bidiagonal above) until it runs optimised.
+// The entries are sin(1 + i²/2): full rank and well conditioned, as a user's matrix
+// (sin(1 + i) has rank 2, on which the kernels take shorter paths).
 const warmInputs: DenseMatrix[] = [];
 linalgModule.warmCall(() => {
   if (warmInputs.length === 0) {
-    for (const [m, n] of [[48, 12], [200, 40]]) warmInputs.push({ rows: m, cols: n, data: Float64Array.from({ length: m * n }, (_, i) => Math.sin(1 + i)) });
+    for (const [m, n] of [[48, 12], [200, 40]]) warmInputs.push({ rows: m, cols: n, data: Float64Array.from({ length: m * n }, (_, i) => Math.sin(1 + (i * i) / 2)) });
   }
   for (const A of warmInputs) svd(A);
 });

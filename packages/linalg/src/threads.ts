@@ -134,7 +134,8 @@ async function start(
       await pool.start();
     }
   }
-  if (pool) for (const l of loaders) await joinThreads(l);
+  // Every module joins at once: their compilations overlap, and the workers instantiate them in one wait.
+  if (pool) await Promise.all(loaders.map((l) => joinThreads(l)));
   const threads = pool ? 1 + pool.ready : 1;
   if (pool && threads < want) note ??= `${threads} of ${want} threads: some workers failed to start`;
   if (pool && !canBlock()) {

@@ -237,10 +237,14 @@ export function rootLeverageScores(A: DenseMatrix, p: number, opts: LeverageOpti
   return castResult(res, o.dtype, "rootLeverageScores");
 }
 
-// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats exact scores of a
-// small tall matrix until the path runs optimised.
-let warmA: DenseMatrix | null = null;
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats exact scores of two
+// small tall matrices, one streamed in blocks and one taller than a block (which the
+// pool takes whole), so that both paths run optimised from the first real call. The
+// entries are sin(1 + i²/2): full rank, as a user's matrix (sin(1 + i) has rank 2).
+const warmA: DenseMatrix[] = [];
 sensitivityModule.warmCall(() => {
-  warmA ??= { rows: 1000, cols: 20, data: Float64Array.from({ length: 1000 * 20 }, (_, i) => Math.sin(1 + i)) };
-  return leverageScores(warmA);
+  if (warmA.length === 0) {
+    for (const [n, d] of [[1000, 20], [STREAM_ROWS + 64, 8]]) warmA.push({ rows: n, cols: d, data: Float64Array.from({ length: n * d }, (_, i) => Math.sin(1 + (i * i) / 2)) });
+  }
+  for (const A of warmA) leverageScores(A);
 });

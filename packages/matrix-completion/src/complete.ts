@@ -219,21 +219,23 @@ export async function complete(observations: ObservationsInput, options: Complet
   return fit(obs, validation, settings);
 }
 
-// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a short bpmf fit and a
-// short ALS fit on a small set of ratings until the paths run optimised.
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a default (bpmf) fit
+// and a short ALS fit with its lambda search on a tiny set of ratings, so that both
+// paths run optimised from the first real call. The bpmf fit runs the default number
+// of sweeps of a small set (the burn-in, then kept samples and the convergence check):
+// its samplers are JavaScript, which V8 optimises after enough sweeps, not calls.
 let warmObs: ObservationsInput | null = null;
-completionModule.warmCall(() => {
+completionModule.warmCall(async () => {
   if (!warmObs) {
-    const n = 400, rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
+    const n = 120, rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const q = (i * 7) % 1200;
-      rowIndex[i] = Math.floor(q / 30);
-      colIndex[i] = q % 30;
+      const q = (i * 7) % 300;
+      rowIndex[i] = Math.floor(q / 15);
+      colIndex[i] = q % 15;
       values[i] = 1 + ((i * 13) % 9) / 2;
     }
-    warmObs = { rows: 40, cols: 30, rowIndex, colIndex, values };
+    warmObs = { rows: 20, cols: 15, rowIndex, colIndex, values };
   }
-  // The default (bpmf) and ALS with its lambda search: both paths run optimised from the first real call.
-  const obs = warmObs;
-  return complete(obs, { rank: 8, maxIter: 3 }).then(() => complete(obs, { rank: 8, maxIter: 3, lambda: "auto" }));
+  await complete(warmObs, { rank: 5 });
+  return complete(warmObs, { rank: 5, maxIter: 3, lambda: "auto" });
 });

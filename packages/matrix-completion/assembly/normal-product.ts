@@ -5,7 +5,9 @@
 // column zero, and p, w likewise, so every row is nv = kp/2 whole v128
 // registers. Rounding convention (the twin, src/kernels/normal-product.ts,
 // repeats it): the dot d·p runs in one two-lane accumulator (even columns in
-// lane 0, odd in lane 1, in column order) and is lane 0 + lane 1; w and
+// lane 0, odd in lane 1, in column order) and is lane 0 + lane 1, except at
+// 9-16 columns (nv = 5..8): two accumulators, one over registers 0, 2, 4, 6
+// and one over 1, 3, 5, 7, added lane by lane, then lane 0 + lane 1; w and
 // |D p|² are summed in two sets, rows of even q and rows of odd q, each in
 // row order, then added (two chains, so a row's update need not wait for the
 // previous row's: that latency, not the arithmetic, bounds a one-chain loop
@@ -150,50 +152,62 @@ export const CHUNK = 64;
   return qq;
 }
 
-/** The wide pass at 9-16 columns (nv = 5..8), one set: per chunk, the dots with all of p in registers, then the updates with all of w in registers. */
+/**
+ * The wide pass at 9-16 columns (nv = 5..8), one set: per chunk, the dots
+ * with all of p in registers (each dot in two accumulators, registers 0, 2,
+ * 4, 6 and 1, 3, 5, 7, added before the lanes: half the dependency chain),
+ * then the updates with all of w in registers. p and w are loaded per chunk,
+ * so the two never hold registers at once.
+ */
 @inline function productWide(NV: i32, cnt: i32, row: usize, D: usize, p: usize, w: usize, buf: usize): f64 {
   const zero = f64x2.splat(0);
-  const p0 = v128.load(p, 0);
-  const p1 = v128.load(p, 16);
-  const p2 = v128.load(p, 32);
-  const p3 = v128.load(p, 48);
-  const p4 = v128.load(p, 64);
-  const p5 = NV > 5 ? v128.load(p, 80) : zero;
-  const p6 = NV > 6 ? v128.load(p, 96) : zero;
-  const p7 = NV > 7 ? v128.load(p, 112) : zero;
-  let w0 = zero, w1 = zero, w2 = zero, w3 = zero, w4 = zero, w5 = zero, w6 = zero, w7 = zero;
+  storeRow(NV, w, zero, zero, zero, zero, zero, zero, zero, zero);
   let qq: f64 = 0;
   for (let q0 = 0; q0 < cnt; q0 += CHUNK) {
     const n = min(CHUNK, cnt - q0);
     const Dc = D + <usize>q0 * row;
-    for (let q = 0; q < n; q++) {
-      const dq = Dc + <usize>q * row;
-      let a = madd(v128.load(dq), p0, zero);
-      a = madd(v128.load(dq, 16), p1, a);
-      a = madd(v128.load(dq, 32), p2, a);
-      a = madd(v128.load(dq, 48), p3, a);
-      a = madd(v128.load(dq, 64), p4, a);
-      if (NV > 5) a = madd(v128.load(dq, 80), p5, a);
-      if (NV > 6) a = madd(v128.load(dq, 96), p6, a);
-      if (NV > 7) a = madd(v128.load(dq, 112), p7, a);
-      const v = lane2(a);
-      qq += v * v;
-      v128.store(buf + (<usize>q << 4), f64x2.splat(v));
+    {
+      const p0 = v128.load(p, 0);
+      const p1 = v128.load(p, 16);
+      const p2 = v128.load(p, 32);
+      const p3 = v128.load(p, 48);
+      const p4 = v128.load(p, 64);
+      const p5 = NV > 5 ? v128.load(p, 80) : zero;
+      const p6 = NV > 6 ? v128.load(p, 96) : zero;
+      const p7 = NV > 7 ? v128.load(p, 112) : zero;
+      for (let q = 0; q < n; q++) {
+        const dq = Dc + <usize>q * row;
+        let a = madd(v128.load(dq), p0, zero);
+        let b = madd(v128.load(dq, 16), p1, zero);
+        a = madd(v128.load(dq, 32), p2, a);
+        b = madd(v128.load(dq, 48), p3, b);
+        a = madd(v128.load(dq, 64), p4, a);
+        if (NV > 5) b = madd(v128.load(dq, 80), p5, b);
+        if (NV > 6) a = madd(v128.load(dq, 96), p6, a);
+        if (NV > 7) b = madd(v128.load(dq, 112), p7, b);
+        const v = lane2(f64x2.add(a, b));
+        qq += v * v;
+        v128.store(buf + (<usize>q << 4), f64x2.splat(v));
+      }
     }
-    for (let q = 0; q < n; q++) {
-      const dq = Dc + <usize>q * row;
-      const vv = v128.load(buf + (<usize>q << 4));
-      w0 = madd(vv, v128.load(dq, 0), w0);
-      w1 = madd(vv, v128.load(dq, 16), w1);
-      w2 = madd(vv, v128.load(dq, 32), w2);
-      w3 = madd(vv, v128.load(dq, 48), w3);
-      w4 = madd(vv, v128.load(dq, 64), w4);
-      if (NV > 5) w5 = madd(vv, v128.load(dq, 80), w5);
-      if (NV > 6) w6 = madd(vv, v128.load(dq, 96), w6);
-      if (NV > 7) w7 = madd(vv, v128.load(dq, 112), w7);
+    {
+      let w0 = v128.load(w, 0), w1 = v128.load(w, 16), w2 = v128.load(w, 32), w3 = v128.load(w, 48), w4 = v128.load(w, 64);
+      let w5 = NV > 5 ? v128.load(w, 80) : zero, w6 = NV > 6 ? v128.load(w, 96) : zero, w7 = NV > 7 ? v128.load(w, 112) : zero;
+      for (let q = 0; q < n; q++) {
+        const dq = Dc + <usize>q * row;
+        const vv = v128.load(buf + (<usize>q << 4));
+        w0 = madd(vv, v128.load(dq, 0), w0);
+        w1 = madd(vv, v128.load(dq, 16), w1);
+        w2 = madd(vv, v128.load(dq, 32), w2);
+        w3 = madd(vv, v128.load(dq, 48), w3);
+        w4 = madd(vv, v128.load(dq, 64), w4);
+        if (NV > 5) w5 = madd(vv, v128.load(dq, 80), w5);
+        if (NV > 6) w6 = madd(vv, v128.load(dq, 96), w6);
+        if (NV > 7) w7 = madd(vv, v128.load(dq, 112), w7);
+      }
+      storeRow(NV, w, w0, w1, w2, w3, w4, w5, w6, w7);
     }
   }
-  storeRow(NV, w, w0, w1, w2, w3, w4, w5, w6, w7);
   return qq;
 }
 

@@ -1,7 +1,7 @@
 // A row's normal equations by register tiles, for BPMF's Gibbs half-step:
 // the observations' design rows [F_j, 1, t] (the 1 with a bias, the target t
 // last) are gathered in chunks of GRAM_CHUNK rows, W columns (zero-padded to
-// a multiple of 4), and every 4 x 4 tile of the lower triangle of their Gram
+// a multiple of 4; with d a multiple of 4, t apart), and every 4 x 4 tile of the lower triangle of their Gram
 // matrix stays in eight registers while a chunk streams past. The tiles hold
 // G (d x d) and, in the row of t, b. Every entry receives its terms one at a
 // time in q order, one multiply-add each, starting from zero: the sums round
@@ -13,26 +13,33 @@ import { formNormal } from "./normal-solve";
 
 /** Gathered design rows per chunk. */
 export const GRAM_CHUNK: i32 = 64;
-/** Widest gathered row (d + 1 rounded up to 4) the tiled path takes. */
+/** Widest gathered row (d + 1 rounded up to 4, or d) the tiled path takes. */
 export const GRAM_MAX_WIDTH: i32 = 32;
+/** Doubles of the tiled path's scratch: tiles, the target's row, the gathered rows and their targets. */
+export const GRAM_SCRATCH: i32 = GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + GRAM_CHUNK) + GRAM_CHUNK;
 
 /** Columns of the gathered rows: d + 1 (the target) rounded up to a multiple of 4. */
 @inline function gramWidth(d: i32): i32 {
   return (d + 4) & ~3;
 }
 
-/** G (lower, d x d, upper zeroed) and b of the row whose observations are q in [start, end), as formNormal forms them; S holds GRAM_MAX_WIDTH · (GRAM_MAX_WIDTH + GRAM_CHUNK) doubles. */
+/**
+ * G (lower, d x d, upper zeroed) and b of the row whose observations are q in [start, end), as formNormal forms
+ * them; S holds GRAM_SCRATCH doubles. When d is a multiple of 4 the target would open a block of its own: then it is
+ * gathered apart and b accumulated by a one-row tile (the same terms in the same order).
+ */
 export function formNormalTiled(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool, G: usize, b: usize, S: usize,
 ): void {
-  const d = fitBias ? k + 1 : k, W = gramWidth(d);
+  const d = fitBias ? k + 1 : k, apart = (d & 3) == 0, W = apart ? d : gramWidth(d);
   if (W > GRAM_MAX_WIDTH) {
     formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b);
     return;
   }
   const rowBytes = <usize>W << 3;
-  const T = S, A = S + <usize>W * rowBytes;
-  memory.fill(T, 0, <usize>W * rowBytes);
+  // The tiles (W x W), the target's row of them (W), the gathered rows (GRAM_CHUNK x W) and, apart, their targets.
+  const T = S, Tb = T + <usize>W * rowBytes, A = Tb + rowBytes, tv = A + <usize>GRAM_CHUNK * rowBytes;
+  memory.fill(T, 0, <usize>(W + 1) * rowBytes);
   const blocks = W >> 2;
   for (let q0 = start; q0 < end; q0 += GRAM_CHUNK) {
     const q1 = min(end, q0 + GRAM_CHUNK);
@@ -48,21 +55,52 @@ export function formNormalTiled(
         store<f64>(a + (<usize>c << 3), 1.0);
         c++;
       }
-      store<f64>(a + (<usize>c << 3), load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (<usize>j << 3)));
-      c++;
-      for (; c < W; c++) store<f64>(a + (<usize>c << 3), 0.0);
+      const t = load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (<usize>j << 3));
+      if (apart) {
+        store<f64>(tv + (<usize>(q - q0) << 3), t);
+      } else {
+        store<f64>(a + (<usize>c << 3), t);
+        c++;
+        for (; c < W; c++) store<f64>(a + (<usize>c << 3), 0.0);
+      }
     }
     const nq = q1 - q0;
     for (let rb = 0; rb < blocks; rb++) {
       for (let cb = 0; cb <= rb; cb++) tile(nq, A, rowBytes, <usize>(rb << 2) << 3, <usize>(cb << 2) << 3, T + <usize>(rb << 2) * rowBytes + (<usize>(cb << 2) << 3));
     }
+    if (apart) targetRow(nq, A, rowBytes, tv, Tb, blocks);
   }
   memory.fill(G, 0, <usize>(d * d) << 3);
   for (let r = 0; r < d; r++) {
     const t = T + <usize>r * rowBytes, g = G + (<usize>(r * d) << 3);
     for (let c = 0; c <= r; c++) store<f64>(g + (<usize>c << 3), load<f64>(t + (<usize>c << 3)));
   }
-  memory.copy(b, T + <usize>d * rowBytes, <usize>d << 3);
+  memory.copy(b, apart ? Tb : T + <usize>d * rowBytes, <usize>d << 3);
+}
+
+/** tb[0..4 blocks) += Σ_q tv[q] A[q, ..] over nq gathered rows: b's terms in q order, eight columns a pass. */
+@inline function targetRow(nq: i32, A: usize, rowBytes: usize, tv: usize, tb: usize, blocks: i32): void {
+  for (let cb = 0; cb < blocks; cb += 2) {
+    const two = cb + 1 < blocks, o = <usize>(cb << 2) << 3, t = tb + o;
+    let a0 = v128.load(t), a1 = v128.load(t, 16);
+    let a2 = two ? v128.load(t, 32) : f64x2.splat(0), a3 = two ? v128.load(t, 48) : f64x2.splat(0);
+    let p = A + o;
+    for (let q = 0; q < nq; q++, p += rowBytes) {
+      const s = v128.load64_splat(tv + (<usize>q << 3));
+      a0 = madd(s, v128.load(p), a0);
+      a1 = madd(s, v128.load(p, 16), a1);
+      if (two) {
+        a2 = madd(s, v128.load(p, 32), a2);
+        a3 = madd(s, v128.load(p, 48), a3);
+      }
+    }
+    v128.store(t, a0);
+    v128.store(t, a1, 16);
+    if (two) {
+      v128.store(t, a2, 32);
+      v128.store(t, a3, 48);
+    }
+  }
 }
 
 /** The 4 x 4 tile at t (rows W doubles apart) += Σ_q A[q, r0..r0+4]ᵀ A[q, c0..c0+4] over nq gathered rows; r0, c0 in bytes. */

@@ -31,6 +31,8 @@ const cases: { name: string; obs: Observations; opts: CompleteOptions }[] = [
   { name: "als with biases, k = 34 (blocked Gram)", obs: wide, opts: { rank: 34, lambda: 0.05, maxIter: 4 } },
   // The Gibbs sampler: the hyperparameters are drawn in TypeScript on both backends, the rows by the kernel and its twin.
   { name: "bpmf with biases", obs: ratings, opts: { method: "bpmf", rank: 6, maxIter: 5, burnIn: 2 } },
+  { name: "bpmf with biases, k = 7 (the tiled Gram's target apart)", obs: ratings, opts: { method: "bpmf", rank: 7, maxIter: 4, burnIn: 2 } },
+  { name: "bpmf without biases, k = 4", obs: ratings, opts: { method: "bpmf", rank: 4, biases: false, maxIter: 4, burnIn: 2 } },
   { name: "bpmf without biases, k = 34 (blocked Gram)", obs: wide, opts: { method: "bpmf", rank: 34, biases: false, maxIter: 3, burnIn: 1 } },
   { name: "altmin k = 32 (blocked Gram)", obs: wide, opts: { method: "altmin", rank: 32, maxIter: 4, lambda: 1e-3 } },
   { name: "robust-altmin k = 33, CountSketch", obs: wide, opts: { method: "robust-altmin", rank: 33, maxIter: 3, sketchSize: 66, lambda: 1e-3, innerTol: 0, maxInner: 3 } },

@@ -15,7 +15,7 @@ const GRAM_MAX_WIDTH = 32;
  */
 export const bpmfSlotSize = (k: number, fitBias: boolean): number => {
   const d = fitBias ? k + 1 : k;
-  return d * d + 4 * d + GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + GRAM_CHUNK);
+  return d * d + 4 * d + GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + GRAM_CHUNK) + GRAM_CHUNK;
 };
 
 /** See CompletionKernels.bpmfHalfStep (src/kernels/index.ts). Returns the rows whose precision was not positive definite. */

@@ -22,10 +22,13 @@ export interface CsrTaskExports {
 
 /** Bytes of a job (twelve i32, then alpha and beta as f64 for gemv; read by csrTask). */
 const CSR_JOB_BYTES = 64;
-/** Below this many multiply-adds a gemv stays on one thread. */
-const PARALLEL_GEMV_MIN = 1 << 16;
-/** Below this many multiply-adds the pieces of Gram-Schmidt's coefficients or of a Gram stay on one thread (the same calls either way). */
-const PARALLEL_PIECES_MIN = 1 << 16;
+/**
+ * Below this many multiply-adds a gemv, or the pieces of Gram-Schmidt's
+ * coefficients or of a Gram, stay on one thread (the same calls either way):
+ * a job of trivial tasks costs the caller 15-25 us of wake-up and join on the
+ * 2-core VM (measured 2026-12-07), about what one thread needs for this many.
+ */
+const PARALLEL_GEMV_MIN = 1 << 17, PARALLEL_PIECES_MIN = 1 << 17;
 /** Work per gemv task (multiply-adds), and the transposed product's columns per task: a multiple of 4 (the SIMD lanes of axpy). */
 const GEMV_TASK = 1 << 16, GEMV_COLS_STEP = 64;
 /** Pieces of the scan of A's values on the pool. */

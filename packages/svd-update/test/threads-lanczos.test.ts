@@ -3,7 +3,7 @@
 // run's workspace, the scan of A's values, Gram-Schmidt's coefficients and
 // CholeskyQR's Gram each run as csrTask pieces on the pool with the bits of
 // the same calls in order on a single-thread instance (and of the TypeScript
-// twins), and truncatedSvd of a matrix large enough for every piece to go to
+// twins), and truncatedSvd of a matrix whose transpose, scan and Gram go to
 // the pool has the same bits on 1, 2, 3 and 4 threads.
 import { afterAll, describe, expect, it } from "vitest";
 import { init, Rng, stopThreads, type CsrMatrix } from "@lowrank/linalg";
@@ -53,12 +53,12 @@ function pieces(K: LanczosKernels, ws: { f64(n: number): Float64Array; i32(n: nu
   out.transpose = { value: Float64Array.from([...tIndptr, ...tIndices, ...tData]), tasks: tasks() - t0 };
   t0 = tasks();
   out.range = { value: K.valueRange!(nnz, data), tasks: tasks() - t0 };
-  // 40 rows of 2000 coordinates in pieces of 512; a 3000 x 12 block in row pieces of 256.
-  const rng = new Rng(5), G = ws.f64(40 * 2000), x = ws.f64(2000), parts = ws.f64(4 * 40);
+  // 130 rows of 2048 coordinates in pieces of 512; a 3000 x 12 block in row pieces of 256 (both over the pool's minimum).
+  const rng = new Rng(5), G = ws.f64(130 * 2048), x = ws.f64(2048), parts = ws.f64(4 * 130);
   for (let i = 0; i < G.length; i++) G[i] = rng.normal();
   for (let i = 0; i < x.length; i++) x[i] = rng.normal();
   t0 = tasks();
-  K.gemvPieces!(40, 2000, 512, G, 2000, x, parts);
+  K.gemvPieces!(130, 2048, 512, G, 2048, x, parts);
   out.coefs = { value: parts.slice(), tasks: tasks() - t0 };
   const W = ws.f64(3000 * 12), gparts = ws.f64(12 * 144);
   for (let i = 0; i < W.length; i++) W[i] = rng.normal();
@@ -103,10 +103,10 @@ describe.each(variants)("the Lanczos SVD's pieces on the pool, %s", (variant) =>
     expect(onPool.out.range.value).toEqual([hi, lo]);
     const { G, x, W } = onPool;
     for (let t = 0; t < 4; t++) {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 130; i++) {
         let s = 0;
-        for (let c = t * 512; c < Math.min(2000, (t + 1) * 512); c++) s += G[i * 2000 + c] * x[c];
-        expect(Math.abs(onPool.out.coefs.value[t * 40 + i] - s)).toBeLessThan(1e-12 * 64);
+        for (let c = t * 512; c < (t + 1) * 512; c++) s += G[i * 2048 + c] * x[c];
+        expect(Math.abs(onPool.out.coefs.value[t * 130 + i] - s)).toBeLessThan(1e-12 * 64);
       }
     }
     const want = new Float64Array(12 * 144);
@@ -117,9 +117,10 @@ describe.each(variants)("the Lanczos SVD's pieces on the pool, %s", (variant) =>
     for (let i = 0; i < want.length; i++) expect(Math.abs(onPool.out.gram.value[i] - want[i])).toBeLessThan(1e-12 * 256);
   });
 
-  it("truncatedSvd of a wide matrix whose transpose, scan, coefficients and Gram all split: the same bits on 1-4 threads", async () => {
+  it("truncatedSvd of a wide matrix whose transpose, scan and Gram split: the same bits on 1-4 threads", async () => {
     await init({ variant, threads: 4 });
-    const B = sparse(2200, 4400, 30, 2); // 66000 nonzeros; Gram-Schmidt over 2200 coordinates, the Gram over 4400 rows
+    // 66000 nonzeros (a transpose in 3 pieces), the Gram over 4400 rows in 18; Gram-Schmidt (40 x 2200) stays on one thread.
+    const B = sparse(2200, 4400, 30, 2);
     const one = await truncatedSvd(B, { rank: 16, threads: 1 });
     for (const threads of [2, 3, 4]) {
       const jobs = pool().stats.jobs;

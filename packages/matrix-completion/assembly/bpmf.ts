@@ -168,22 +168,37 @@ export function bpmfAccumulate(
 /**
  * One sweep's pass over the training positions q < nnz (i = rowIdx[q], j = colIdx[q]): returns the sample's
  * Σ (rowBias[i] + colBias[j] + U_i · V_j - vals[q])² (its noise precision's draw), adds the conditional means'
- * prediction meanBias[i] + colBias[j] + M_i · V_j to acc[q], and stores Σ (acc[q] / div - vals[q])² (the averaged
- * model's training error) at out. Each sum in q order.
+ * prediction meanBias[i] + colBias[j] + M_i · V_j to acc[q], and stores Σ (acc[q] · (1 / div) - vals[q])² (the
+ * averaged model's training error) at out. Each sum in q order; the two dots share V_j's loads, each summed in one
+ * two-lane accumulator (even columns in lane 0, odd in lane 1), lane 0 + lane 1, then an odd k's last term.
  */
 export function bpmfScore(
   nnz: i32, k: i32, rowIdx: usize, colIdx: usize, vals: usize, U: usize, V: usize, M: usize,
   rowBias: usize, colBias: usize, meanBias: usize, acc: usize, div: f64, out: usize,
 ): f64 {
   let s: f64 = 0, t: f64 = 0;
+  const inv = 1.0 / div, row = <usize>k << 3, even = k & ~1;
   for (let q = 0; q < nnz; q++) {
     const i = load<i32>(rowIdx + (<usize>q << 2)), j = load<i32>(colIdx + (<usize>q << 2));
-    const v = V + (<usize>j * <usize>k << 3), cb = load<f64>(colBias + (<usize>j << 3)), y = load<f64>(vals + (<usize>q << 3));
-    const p = load<f64>(rowBias + (<usize>i << 3)) + cb + dotInline(k, U + (<usize>i * <usize>k << 3), v);
-    const pm = load<f64>(meanBias + (<usize>i << 3)) + cb + dotInline(k, M + (<usize>i * <usize>k << 3), v);
-    const a = acc + (<usize>q << 3), sum = load<f64>(a) + pm;
-    store<f64>(a, sum);
-    const e = p - y, f = sum / div - y;
+    const v = V + <usize>j * row, u = U + <usize>i * row, m = M + <usize>i * row;
+    let a = f64x2.splat(0), b = f64x2.splat(0);
+    for (let c = 0; c < even; c += 2) {
+      const o = <usize>c << 3, x = v128.load(v + o);
+      a = f64x2.add(a, f64x2.mul(v128.load(u + o), x));
+      b = f64x2.add(b, f64x2.mul(v128.load(m + o), x));
+    }
+    let du = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1), dm = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1);
+    if (even < k) {
+      const o = <usize>even << 3, x = load<f64>(v + o);
+      du += load<f64>(u + o) * x;
+      dm += load<f64>(m + o) * x;
+    }
+    const cb = load<f64>(colBias + (<usize>j << 3)), y = load<f64>(vals + (<usize>q << 3));
+    const p = load<f64>(rowBias + (<usize>i << 3)) + cb + du;
+    const pm = load<f64>(meanBias + (<usize>i << 3)) + cb + dm;
+    const pa = acc + (<usize>q << 3), sum = load<f64>(pa) + pm;
+    store<f64>(pa, sum);
+    const e = p - y, f = sum * inv - y;
     s += e * e;
     t += f * f;
   }

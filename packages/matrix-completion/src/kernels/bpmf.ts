@@ -130,13 +130,28 @@ export function bpmfScore(
   rowBias: Float64Array, colBias: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, out: Float64Array,
 ): number {
   let s = 0, t = 0;
+  const inv = 1 / div, even = k & ~1;
   for (let q = 0; q < nnz; q++) {
-    const i = rowIdx[q], j = colIdx[q], cb = colBias[j], y = vals[q];
-    const p = rowBias[i] + cb + dotAt(k, U, i * k, V, j * k);
-    const pm = meanBias[i] + cb + dotAt(k, M, i * k, V, j * k);
+    const i = rowIdx[q], j = colIdx[q], v = j * k, r = i * k;
+    // The kernel's two-lane dots: even columns, odd columns, their sum, then an odd k's last term.
+    let u0 = 0, u1 = 0, m0 = 0, m1 = 0;
+    for (let c = 0; c < even; c += 2) {
+      u0 += U[r + c] * V[v + c];
+      u1 += U[r + c + 1] * V[v + c + 1];
+      m0 += M[r + c] * V[v + c];
+      m1 += M[r + c + 1] * V[v + c + 1];
+    }
+    let du = u0 + u1, dm = m0 + m1;
+    if (even < k) {
+      du += U[r + even] * V[v + even];
+      dm += M[r + even] * V[v + even];
+    }
+    const cb = colBias[j], y = vals[q];
+    const p = rowBias[i] + cb + du;
+    const pm = meanBias[i] + cb + dm;
     const sum = acc[q] + pm;
     acc[q] = sum;
-    const e = p - y, f = sum / div - y;
+    const e = p - y, f = sum * inv - y;
     s += e * e;
     t += f * f;
   }

@@ -1,37 +1,40 @@
 // C = alpha * op(A) * op(B) + beta * C, all row-major, on raw pointers.
 //
-// Goto-style blocking: B is packed by KC x NC panels into 4-column strips,
-// A by MC x KC blocks into 4-row strips (alpha folded in), and a 4 x 4
-// register tile (eight f64x2 accumulators) runs over each strip pair. The
-// strip layouts make every inner-loop load contiguous. Blocking sizes: an A
-// strip (4 x KC) and a B strip (KC x 4) are 16 KiB together (L1), the packed A
-// block 256 KiB (L2), the packed B panel 1 MiB.
+// Goto-style blocking: B is packed by KC x NC panels into NR-column strips,
+// A by MC x KC blocks into MR-row strips (alpha folded in), and an MR x NR
+// register tile runs over each strip pair (its shape: below). The B strip a
+// column of tiles reuses (KC x 6, 12 KiB) stays in L1 while the A strips
+// (3 x KC) stream from the packed A block (L2).
 //
-// Shape, measured here (AMD EPYC, Node 20, CPU time against tools/bench/peak.mjs,
-// 2026-12-06): the 4 x 4 tile reaches 95-100% of the simd peak and 79-85% of
-// the relaxed-simd one at n = 256-1024; its 8 accumulators just cover the FMA
-// latency, and every larger tile tried (5 x 4, 6 x 4, also with B loaded half
-// by half, and a k-unrolled 4 x 4) ran at 35-70%: V8 spills their registers.
-// KC 128-384 and MC 64-256 moved it by less than the noise.
+// Where the time goes at n = 1024, relaxed-simd (AMD EPYC, 32 KiB L1d and
+// 1 MiB L2 per core, Node 20, CPU time against tools/bench/peak.mjs,
+// 2026-12-07): the tile with its strips in L1 runs at 92-94% of the peak, the
+// loop nest without C's traffic at 87-89%, with it at 84-86%, and packing
+// brings the whole to 81-83%. KC 256-512, MC 63-252 and NC 510-1020 moved it
+// by less than the noise.
 //
 // `work` must hold GEMM_WORK_F64 doubles; the kernel allocates nothing.
 import { madd } from "./simd";
 
-export const MR: i32 = 4;
-export const NR: i32 = 4;
-export const KC: i32 = 256;
-export const MC: i32 = 128;
-export const NC: i32 = 512;
-/** Doubles of scratch gemm needs: the packed A block plus the packed B panel. */
-export const GEMM_WORK_F64: i32 = MC * KC + KC * NC;
+// The tile's shape, measured here (AMD EPYC Zen 4, Node 20, 2026-12-07): V8 has 15 xmm
+// registers for WASM SIMD and schedules every load of a basic block ahead of
+// its arithmetic, so a tile needs accumulators + all of one block's loaded
+// values <= 15. The fused multiply-add accumulating into its addend needs
+// more than 8 independent chains to keep both FMA pipes busy (8 chains: 92%
+// of the probe's rate, 12: 98%). The old 4 x 4 tile (8 accumulators, 6 loads)
+// ran at 85-87% of the relaxed-simd peak with its strips in L1; 5 x 4, 6 x 4,
+// 4 x 6 and k-unrolled tiles spilled. The 3 x 6 tile's nine accumulators
+// fit, and a test that never holds in the middle of each k step (see micro)
+// cuts the step into two blocks, so the loads of rows 1 and 2 are not live
+// during row 0's multiply-adds: 92-94% relaxed, 110%+ simd in L1, no spill in
+// either variant (the simd variant's multiply needs one more register).
+export const MR: i32 = 3;
+export const NR: i32 = 6;
 
-export function gemmWorkSize(): i32 {
-  return GEMM_WORK_F64;
-}
-
-
-// Packs op(B)[pc .. pc+kc, jc .. jc+nc] into strips of NR columns:
-// strip s holds, for each p, the NR values op(B)[pc+p, jc+s*NR .. +NR], zero-padded.
+/**
+ * Packs op(B)[pc .. pc+kc, jc .. jc+nc] into strips of NR columns: strip s
+ * at dst + s * NR * kc holds, for each p, op(B)[pc+p, jc+s*NR .. +NR], zero-padded.
+ */
 function packB(transB: bool, kc: i32, nc: i32, B: usize, ldb: i32, pc: i32, jc: i32, dst: usize): void {
   for (let js = 0; js < nc; js += NR) {
     const w = min(NR, nc - js);
@@ -43,46 +46,71 @@ function packB(transB: bool, kc: i32, nc: i32, B: usize, ldb: i32, pc: i32, jc: 
         if (w == NR) {
           v128.store(d, v128.load(src));
           v128.store(d, v128.load(src, 16), 16);
+          v128.store(d, v128.load(src, 32), 32);
         } else {
           for (let j = 0; j < NR; j++) store<f64>(d + (<usize>j << 3), j < w ? load<f64>(src + (<usize>j << 3)) : 0.0);
         }
       }
     } else {
       for (let j = 0; j < NR; j++) {
+        const col = strip + (<usize>j << 3);
         if (j < w) {
           const src = B + (<usize>((jc + js + j) * ldb + pc) << 3);
-          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * NR + j) << 3), load<f64>(src + (<usize>p << 3)));
+          for (let p = 0; p < kc; p++) store<f64>(col + (<usize>(p * NR) << 3), load<f64>(src + (<usize>p << 3)));
         } else {
-          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * NR + j) << 3), 0.0);
+          for (let p = 0; p < kc; p++) store<f64>(col + (<usize>(p * NR) << 3), 0.0);
         }
       }
     }
   }
 }
 
-// Packs alpha * op(A)[ic .. ic+mc, pc .. pc+kc] into strips of MR rows:
-// strip s holds, for each p, the MR values alpha * op(A)[ic+s*MR .. +MR, pc+p], zero-padded.
+/**
+ * Packs alpha * op(A)[ic .. ic+mc, pc .. pc+kc] into strips of MR rows: strip
+ * s at dst + s * MR * kc holds, for each p, alpha * op(A)[ic+s*MR .. +MR, pc+p], zero-padded.
+ */
 function packA(transA: bool, mc: i32, kc: i32, alpha: f64, A: usize, lda: i32, ic: i32, pc: i32, dst: usize): void {
+  const va = f64x2.splat(alpha);
   for (let is = 0; is < mc; is += MR) {
     const h = min(MR, mc - is);
     const strip = dst + (<usize>(is * kc) << 3);
     if (!transA) {
-      for (let i = 0; i < MR; i++) {
-        if (i < h) {
-          const src = A + (<usize>((ic + is + i) * lda + pc) << 3);
-          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * MR + i) << 3), alpha * load<f64>(src + (<usize>p << 3)));
-        } else {
-          for (let p = 0; p < kc; p++) store<f64>(strip + (<usize>(p * MR + i) << 3), 0.0);
+      if (h == MR) {
+        // Two columns of the three rows at a time: (r0 r1 r2) at p, then at p + 1.
+        const r0 = A + (<usize>((ic + is) * lda + pc) << 3), rs = <usize>lda << 3;
+        const r1 = r0 + rs, r2 = r1 + rs;
+        let p = 0;
+        for (; p + 2 <= kc; p += 2) {
+          const o = <usize>p << 3, d = strip + <usize>p * (MR << 3);
+          const v0 = f64x2.mul(va, v128.load(r0 + o)), v1 = f64x2.mul(va, v128.load(r1 + o)), v2 = f64x2.mul(va, v128.load(r2 + o));
+          v128.store(d, f64x2.shuffle(v0, v1, 0, 2));
+          v128.store(d, f64x2.shuffle(v2, v0, 0, 3), 16);
+          v128.store(d, f64x2.shuffle(v1, v2, 1, 3), 32);
+        }
+        if (p < kc) {
+          const o = <usize>p << 3, d = strip + <usize>p * (MR << 3);
+          store<f64>(d, alpha * load<f64>(r0 + o));
+          store<f64>(d, alpha * load<f64>(r1 + o), 8);
+          store<f64>(d, alpha * load<f64>(r2 + o), 16);
+        }
+      } else {
+        for (let i = 0; i < MR; i++) {
+          const row = strip + (<usize>i << 3);
+          if (i < h) {
+            const src = A + (<usize>((ic + is + i) * lda + pc) << 3);
+            for (let p = 0; p < kc; p++) store<f64>(row + (<usize>(p * MR) << 3), alpha * load<f64>(src + (<usize>p << 3)));
+          } else {
+            for (let p = 0; p < kc; p++) store<f64>(row + (<usize>(p * MR) << 3), 0.0);
+          }
         }
       }
     } else {
-      const va = f64x2.splat(alpha);
       for (let p = 0; p < kc; p++) {
         const src = A + (<usize>((pc + p) * lda + ic + is) << 3);
         const d = strip + (<usize>(p * MR) << 3);
         if (h == MR) {
           v128.store(d, f64x2.mul(va, v128.load(src)));
-          v128.store(d, f64x2.mul(va, v128.load(src, 16)), 16);
+          store<f64>(d, alpha * load<f64>(src, 16), 16);
         } else {
           for (let i = 0; i < MR; i++) store<f64>(d + (<usize>i << 3), i < h ? alpha * load<f64>(src + (<usize>i << 3)) : 0.0);
         }
@@ -91,61 +119,76 @@ function packA(transA: bool, mc: i32, kc: i32, alpha: f64, A: usize, lda: i32, i
   }
 }
 
-// One 4 x 4 tile: C[0..h, 0..w] += Ap(4 x kc) * Bp(kc x 4).
+/**
+ * One tile: C[0..h, 0..w] += Ap(MR x kc) * Bp(kc x NR), the sums over p
+ * accumulated from zero in p order, then added to C. kc >= 1.
+ */
 function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  // One pointer compared against its end: a loop counter less in the hot loop (simd variant +8%).
-  const end = bp + (<usize>kc << 5);
-  while (bp < end) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0);
+  const end = bp + <usize>kc * (NR << 3);
+  while (true) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
     let a = v128.load64_splat(ap);
     c00 = madd(a, b0, c00);
     c01 = madd(a, b1, c01);
+    c02 = madd(a, b2, c02);
+    // Never true (bp < end on entry to every step), but V8 cannot know: the
+    // branch ends a basic block, so rows 1 and 2 load after row 0's multiply-adds.
+    if (bp >= end) break;
     a = v128.load64_splat(ap, 8);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
+    c12 = madd(a, b2, c12);
     a = v128.load64_splat(ap, 16);
     c20 = madd(a, b0, c20);
     c21 = madd(a, b1, c21);
-    a = v128.load64_splat(ap, 24);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    ap += 32;
-    bp += 32;
+    c22 = madd(a, b2, c22);
+    ap += MR << 3;
+    bp += NR << 3;
+    if (bp >= end) break;
   }
   const rs = <usize>ldc << 3;
   if (h == MR && w == NR) {
     let r = c;
     v128.store(r, f64x2.add(v128.load(r), c00));
     v128.store(r, f64x2.add(v128.load(r, 16), c01), 16);
+    v128.store(r, f64x2.add(v128.load(r, 32), c02), 32);
     r += rs;
     v128.store(r, f64x2.add(v128.load(r), c10));
     v128.store(r, f64x2.add(v128.load(r, 16), c11), 16);
+    v128.store(r, f64x2.add(v128.load(r, 32), c12), 32);
     r += rs;
     v128.store(r, f64x2.add(v128.load(r), c20));
     v128.store(r, f64x2.add(v128.load(r, 16), c21), 16);
-    r += rs;
-    v128.store(r, f64x2.add(v128.load(r), c30));
-    v128.store(r, f64x2.add(v128.load(r, 16), c31), 16);
+    v128.store(r, f64x2.add(v128.load(r, 32), c22), 32);
     return;
   }
-  edge(c, rs, 0, h, w, c00, c01);
-  edge(c, rs, 1, h, w, c10, c11);
-  edge(c, rs, 2, h, w, c20, c21);
-  edge(c, rs, 3, h, w, c30, c31);
+  edge(c, w, c00, c01, c02);
+  if (h > 1) edge(c + rs, w, c10, c11, c12);
+  if (h > 2) edge(c + 2 * rs, w, c20, c21, c22);
 }
 
-@inline function edge(c: usize, rs: usize, i: i32, h: i32, w: i32, lo: v128, hi: v128): void {
-  if (i >= h) return;
-  const r = c + <usize>i * rs;
-  if (w > 0) store<f64>(r, load<f64>(r) + f64x2.extract_lane(lo, 0));
-  if (w > 1) store<f64>(r, load<f64>(r, 8) + f64x2.extract_lane(lo, 1), 8);
-  if (w > 2) store<f64>(r, load<f64>(r, 16) + f64x2.extract_lane(hi, 0), 16);
-  if (w > 3) store<f64>(r, load<f64>(r, 24) + f64x2.extract_lane(hi, 1), 24);
+/** Row r[0..w) += the first w lanes of (v0, v1, v2). */
+@inline function edge(r: usize, w: i32, v0: v128, v1: v128, v2: v128): void {
+  store<f64>(r, load<f64>(r) + f64x2.extract_lane(v0, 0));
+  if (w > 1) store<f64>(r, load<f64>(r, 8) + f64x2.extract_lane(v0, 1), 8);
+  if (w > 2) store<f64>(r, load<f64>(r, 16) + f64x2.extract_lane(v1, 0), 16);
+  if (w > 3) store<f64>(r, load<f64>(r, 24) + f64x2.extract_lane(v1, 1), 24);
+  if (w > 4) store<f64>(r, load<f64>(r, 32) + f64x2.extract_lane(v2, 0), 32);
+  if (w > 5) store<f64>(r, load<f64>(r, 40) + f64x2.extract_lane(v2, 1), 40);
+}
+
+
+export const KC: i32 = 256;
+export const MC: i32 = 126;
+export const NC: i32 = 516;
+/** Doubles of scratch gemm needs: the packed A block plus the packed B panel. */
+export const GEMM_WORK_F64: i32 = MC * KC + KC * NC;
+
+export function gemmWorkSize(): i32 {
+  return GEMM_WORK_F64;
 }
 
 /** C (m x n, row stride ldc) = beta C; zeros where beta is 0 (NaN and Inf in C included), nothing where it is 1. */
@@ -173,13 +216,17 @@ export function gemm(
   if (k <= 0 || alpha == 0.0) return;
   const Ap = work;
   const Bp = work + (<usize>(MC * KC) << 3);
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  // Blocks of even size (at most NC columns, MC rows), so no thin last block
+  // packs a whole operand again for a few columns (n = 1024: 2 x 512, not
+  // 510 + 510 + 4). Any blocking gives the same bits: only KC enters a sum.
+  const ncb = evenBlock(n, NC, NR), mcb = evenBlock(m, MC, MR);
+  for (let jc = 0; jc < n; jc += ncb) {
+    const nc = min(ncb, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(transB, kc, nc, B, ldb, pc, jc, Bp);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = 0; ic < m; ic += mcb) {
+        const mc = min(mcb, m - ic);
         packA(transA, mc, kc, alpha, A, lda, ic, pc, Ap);
         for (let jr = 0; jr < nc; jr += NR) {
           const w = min(NR, nc - jr);
@@ -192,6 +239,12 @@ export function gemm(
       }
     }
   }
+}
+
+/** The step that cuts `size` into ceil(size / most) blocks of nearly equal size, a multiple of `unit` (most is one). */
+@inline function evenBlock(size: i32, most: i32, unit: i32): i32 {
+  const blocks = (size + most - 1) / most;
+  return ((size + blocks - 1) / blocks + unit - 1) / unit * unit;
 }
 
 // Parallel GEMM (docs/ARCHITECTURE.md, "Threads"): C is cut into a fixed grid
@@ -243,22 +296,28 @@ export function gemmTask(job: usize, t: i32, work: usize): void {
 // (the single call packs A once per NC columns). The packed layouts are those
 // of `packA` / `packB` extended to the whole operand, panel by panel of KC
 // rows of k:
-//   Ap: panel pc at pc * up4(m) doubles; rows i..i+3 of it at + i * kc,
-//   Bp: panel pc at pc * up4(n) doubles; columns j..j+3 of it at + j * kc,
+//   Ap: panel pc at pc * upMR(m) doubles; the strip of rows i..i+MR-1 at + i * kc,
+//   Bp: panel pc at pc * upNR(n) doubles; the strip of columns j..j+NR-1 at + j * kc,
 // kc = min(KC, k - pc). Each tile of C meets the same strips, the same kc and
 // the same micro-kernel as in `gemm`, panel after panel in the same order, so
 // C has the same bits as the single call. The job adds two i32 fields to
 // gemmTask's: Ap at byte 64 and Bp at byte 68, and a third, the first piece
 // at byte 72: task t computes piece first + t, so C's pieces can be split
 // over several compute jobs (GEMM_PACKED_JOB_BYTES).
-export const GEMM_PIECE_ROWS: i32 = 128;
-export const GEMM_PIECE_COLS: i32 = 256;
-/** Rows of op(A) (columns of op(B)) one packing piece covers, in one panel. */
-export const GEMM_PACK_SPAN: i32 = 256;
+export const GEMM_PIECE_ROWS: i32 = 126;
+export const GEMM_PIECE_COLS: i32 = 252;
+/** Rows of op(A) (columns of op(B)) one packing piece covers, in one panel: a multiple of MR and NR. */
+export const GEMM_PACK_SPAN: i32 = 252;
 export const GEMM_PACKED_JOB_BYTES: i32 = 76;
 
-@inline function up4(x: i32): i32 {
-  return (x + 3) & ~3;
+/** x rounded up to a multiple of MR (rows of the packed op(A)). */
+@inline function upMR(x: i32): i32 {
+  return (x + MR - 1) / MR * MR;
+}
+
+/** x rounded up to a multiple of NR (columns of the packed op(B)). */
+@inline function upNR(x: i32): i32 {
+  return (x + NR - 1) / NR * NR;
 }
 
 export function gemmPieceRows(): i32 {
@@ -276,7 +335,7 @@ export function gemmPackTasks(m: i32, n: i32, k: i32): i32 {
 
 /** Doubles of the packed operands (Ap then Bp) of a job. */
 export function gemmPackedSize(m: i32, n: i32, k: i32): i32 {
-  return k * (up4(m) + up4(n));
+  return k * (upMR(m) + upNR(n));
 }
 
 /** Packs piece `t` of op(A) (alpha folded in) or op(B) of the job at `job` into its Ap / Bp. */
@@ -294,10 +353,10 @@ export function gemmPackTask(job: usize, t: i32, work: usize): void {
   const kc = min(KC, k - pc);
   if (r < spansA) {
     const i0 = r * GEMM_PACK_SPAN;
-    packA(transA, min(GEMM_PACK_SPAN, m - i0), kc, alpha, A, lda, i0, pc, Ap + ((<usize>pc * <usize>up4(m) + <usize>(i0 * kc)) << 3));
+    packA(transA, min(GEMM_PACK_SPAN, m - i0), kc, alpha, A, lda, i0, pc, Ap + ((<usize>pc * <usize>upMR(m) + <usize>(i0 * kc)) << 3));
   } else {
     const j0 = (r - spansA) * GEMM_PACK_SPAN;
-    packB(transB, kc, min(GEMM_PACK_SPAN, n - j0), B, ldb, pc, j0, Bp + ((<usize>pc * <usize>up4(n) + <usize>(j0 * kc)) << 3));
+    packB(transB, kc, min(GEMM_PACK_SPAN, n - j0), B, ldb, pc, j0, Bp + ((<usize>pc * <usize>upNR(n) + <usize>(j0 * kc)) << 3));
   }
 }
 
@@ -315,7 +374,7 @@ export function gemmComputeTask(job: usize, task: i32, work: usize): void {
   const c = C + (<usize>(i0 * ldc + j0) << 3);
   scaleRows(mb, nb, beta, c, ldc);
   if (k <= 0 || alpha == 0.0) return;
-  const mp = <usize>up4(m), np = <usize>up4(n);
+  const mp = <usize>upMR(m), np = <usize>upNR(n);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     const ap = Ap + ((<usize>pc * mp + <usize>(i0 * kc)) << 3);

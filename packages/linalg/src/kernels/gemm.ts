@@ -1,13 +1,13 @@
 // TypeScript twin of assembly/gemm.ts: the same product in textbook loop
 // order (no packing, so the blocking constants only size the WASM scratch).
 
-/** Register tile rows and columns of the WASM micro-kernel. */
-export const MR = 4;
-export const NR = 4;
+/** Register tile rows and columns of the WASM micro-kernel (assembly/gemm-micro.ts). */
+export const MR = 3;
+export const NR = 6;
 /** Blocking of the WASM kernel: depth, rows of A, columns of B per packed block. */
 export const KC = 256;
-export const MC = 128;
-export const NC = 512;
+export const MC = 126;
+export const NC = 516;
 /** Doubles of packing scratch the WASM gemm needs: the packed A block plus the packed B panel. */
 export const GEMM_WORK_F64 = MC * KC + KC * NC;
 
@@ -84,13 +84,15 @@ export function gemmTask(job: GemmJob, t: number): void {
 }
 
 /** The packed job's pieces of C, and the span of one packing piece (assembly/gemm.ts). */
-export const GEMM_PIECE_ROWS = 128;
-export const GEMM_PIECE_COLS = 256;
-export const GEMM_PACK_SPAN = 256;
+export const GEMM_PIECE_ROWS = 126;
+export const GEMM_PIECE_COLS = 252;
+export const GEMM_PACK_SPAN = 252;
 /** Bytes of the WASM packed gemm job block (the twin takes a `PackedGemmJob` object instead). */
 export const GEMM_PACKED_JOB_BYTES = 76;
 
-const up4 = (x: number) => (x + 3) & ~3;
+/** x rounded up to a multiple of MR (rows of the packed op(A)), of NR (columns of the packed op(B)). */
+const upMR = (x: number) => Math.ceil(x / MR) * MR;
+const upNR = (x: number) => Math.ceil(x / NR) * NR;
 
 /** GEMM_PIECE_ROWS. O(1). */
 export function gemmPieceRows(): number {
@@ -107,9 +109,9 @@ export function gemmPackTasks(m: number, n: number, k: number): number {
   return Math.ceil(k / KC) * (Math.ceil(m / GEMM_PACK_SPAN) + Math.ceil(n / GEMM_PACK_SPAN));
 }
 
-/** Doubles of the packed operands: k (up4(m) + up4(n)). O(1). */
+/** Doubles of the packed operands: k (upMR(m) + upNR(n)). O(1). */
 export function gemmPackedSize(m: number, n: number, k: number): number {
-  return k * (up4(m) + up4(n));
+  return k * (upMR(m) + upNR(n));
 }
 
 /** A packed gemm job: a gemm job plus the packed operands' arrays (layout in assembly/gemm.ts). */
@@ -122,7 +124,7 @@ export interface PackedGemmJob extends GemmJob {
 
 /**
  * Packs piece t of the job: a span of rows of alpha op(A) or of columns of
- * op(B) in one KC panel, into Ap / Bp in the WASM layout (4-row / 4-column
+ * op(B) in one KC panel, into Ap / Bp in the WASM layout (MR-row / NR-column
  * strips, zero-padded), with the same products. O(GEMM_PACK_SPAN KC).
  */
 export function gemmPackTask(job: PackedGemmJob, t: number): void {
@@ -133,23 +135,23 @@ export function gemmPackTask(job: PackedGemmJob, t: number): void {
   const kc = Math.min(KC, k - pc);
   const a = r < spansA;
   const s0 = (a ? r : r - spansA) * GEMM_PACK_SPAN, len = Math.min(GEMM_PACK_SPAN, (a ? m : n) - s0);
-  const dst = a ? Ap : Bp, base = pc * (a ? up4(m) : up4(n)) + s0 * kc;
-  for (let s = 0; s < up4(len); s++) {
-    const strip = base + (s & ~3) * kc + (s & 3), i = s0 + s;
+  const W = a ? MR : NR, dst = a ? Ap : Bp, base = pc * (a ? upMR(m) : upNR(n)) + s0 * kc;
+  for (let s = 0; s < (a ? upMR(len) : upNR(len)); s++) {
+    const strip = base + (s - (s % W)) * kc + (s % W), i = s0 + s;
     for (let p = 0; p < kc; p++) {
       let v = 0;
       if (s < len) {
         if (a) v = alpha * (transA ? A[(pc + p) * lda + i] : A[i * lda + pc + p]);
         else v = transB ? B[i * ldb + pc + p] : B[(pc + p) * ldb + i];
       }
-      dst[strip + p * 4] = v;
+      dst[strip + p * W] = v;
     }
   }
 }
 
 /**
  * Piece p = first + t of the packed job's C (block p / columnPieces, p % columnPieces):
- * beta C, then per panel each 4 x 4 tile's sum over the panel, accumulated
+ * beta C, then per panel each MR x NR tile's sum over the panel, accumulated
  * from zero in k order and added to C, as the WASM micro-kernel does (so the
  * simd build's result is this one's bit for bit). O(GEMM_PIECE_ROWS GEMM_PIECE_COLS k).
  */
@@ -165,19 +167,19 @@ export function gemmComputeTask(job: PackedGemmJob, task: number): void {
     if (beta !== 1) for (let j = 0; j < nb; j++) C[c + j] = beta === 0 ? 0 : beta * C[c + j];
   }
   if (k <= 0 || alpha === 0) return;
-  const acc = new Float64Array(16);
+  const acc = new Float64Array(MR * NR);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = Math.min(KC, k - pc);
     for (let jr = 0; jr < nb; jr += NR) {
-      const b = pc * up4(n) + (j0 + jr) * kc;
+      const b = pc * upNR(n) + (j0 + jr) * kc;
       for (let ir = 0; ir < mb; ir += MR) {
-        const a = pc * up4(m) + (i0 + ir) * kc;
+        const a = pc * upMR(m) + (i0 + ir) * kc;
         acc.fill(0);
         for (let p = 0; p < kc; p++) {
-          for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) acc[i * 4 + j] += Ap[a + p * 4 + i] * Bp[b + p * 4 + j];
+          for (let i = 0; i < MR; i++) for (let j = 0; j < NR; j++) acc[i * NR + j] += Ap[a + p * MR + i] * Bp[b + p * NR + j];
         }
         for (let i = 0; i < Math.min(MR, mb - ir); i++) {
-          for (let j = 0; j < Math.min(NR, nb - jr); j++) C[(i0 + ir + i) * ldc + j0 + jr + j] += acc[i * 4 + j];
+          for (let j = 0; j < Math.min(NR, nb - jr); j++) C[(i0 + ir + i) * ldc + j0 + jr + j] += acc[i * NR + j];
         }
       }
     }

@@ -17,17 +17,17 @@ import { join } from "node:path";
 import { complete, init, rmse, type Observations } from "../src/index.js";
 import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 
-const dir = process.env.LOWRANK_RATINGS ?? "/work/data/ml-100k";
+const dir = process.env.LOWRANK_RATINGS ?? "";
 const libmfDir = process.env.LIBMF_PATH ?? "/work/anchors/libmf";
 /** GNU time, when present: LIBMF's CPU time as well as its wall time. */
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 const libmf = existsSync(join(libmfDir, "mf-train")) && existsSync(join(libmfDir, "mf-predict")) ? libmfDir : null;
 
 /** The splits present in `dir` (tr<s>.txt with te<s>.txt), at most three. */
-const splits = [0, 1, 2].filter((s) => existsSync(join(dir, `tr${s}.txt`)) && existsSync(join(dir, `te${s}.txt`)));
+const splits = dir ? [0, 1, 2].filter((s) => existsSync(join(dir, `tr${s}.txt`)) && existsSync(join(dir, `te${s}.txt`))) : [];
 
 if (splits.length === 0) {
-  skip("complete (default) vs LIBMF on real ratings", `no splits tr0.txt / te0.txt in ${dir} (set LOWRANK_RATINGS)`);
+  skip("complete (default) vs LIBMF on real ratings", dir ? `no splits tr0.txt / te0.txt in ${dir}` : "LOWRANK_RATINGS is not set (a folder of tr0.txt / te0.txt rating splits)");
 } else {
   await init({ threads: 2 });
   const reps = pick(5, 1);

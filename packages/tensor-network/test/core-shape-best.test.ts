@@ -53,6 +53,22 @@ describe("coreShape default (best)", () => {
     await check(X, false);
   });
 
+  it("keeps the exact / greedy shape over a lower HOSVD error when HOOI fits it closer", async () => {
+    // Measured: at size/8 the lowest HOSVD error among the candidates is at the shape below, which HOOI
+    // fits worse than the better of exact and greedy; best keeps that one.
+    for (const [seed, lowestHosvd] of [[10, [6, 7, 4, 3]], [24, [7, 6, 4, 3]]] as const) {
+      const X = tuckerTensor([12, 10, 8, 6], [6, 5, 4, 3], { seed, noise: 0.2 }).tensor;
+      const budget = Math.floor(X.data.length / 8);
+      const best = await coreShape(X, { budget });
+      const solvers = await Promise.all((["exact", "greedy"] as const).map(async (solver) => errors(X, (await coreShape(X, { budget, solver })).rank)));
+      const eb = await errors(X, best.rank), low = await errors(X, [...lowestHosvd]);
+      expect(low.hosvd).toBeLessThan(eb.hosvd);
+      expect(eb.hooi).toBeLessThan(low.hooi);
+      expect(eb.hosvd).toBeLessThanOrEqual(Math.min(solvers[0].hosvd, solvers[1].hosvd) * (1 + 1e-12));
+      expect(eb.hooi).toBeLessThanOrEqual(Math.min(solvers[0].hooi, solvers[1].hooi) * (1 + 1e-12));
+    }
+  });
+
   it("found a shape better than exact on the airplane photograph downsampled 2x at size/30", async () => {
     // Measured: exact [23, 18, 2] (squared HOSVD error 0.01168), best [20, 20, 2] (0.01053).
     const X = loadImage("airplane", { scale: 2 }) as Tensor;

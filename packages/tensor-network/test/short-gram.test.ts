@@ -1,11 +1,11 @@
-// HOOI's tall unfoldings (more rows than the product of the other ranks) on
-// the Gram route take the short side's Gram and orthonormalise U = W V; an
-// ill-conditioned short side falls back to QR + Jacobi. Both must match the
-// Jacobi route and the js reference.
+// HOOI's tall unfoldings (more rows than the product of the other ranks) and
+// TT-SVD's tall steps on the Gram route take the short side's Gram and
+// orthonormalise U = W V; an ill-conditioned short side falls back to QR +
+// Jacobi. Both must match the Jacobi route and the js reference.
 import { tuckerTensor } from "@lowrank/datasets";
 import { Rng } from "@lowrank/linalg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { init, reconstruct, tucker, type Tensor, type TuckerResult } from "../src/index.js";
+import { init, reconstruct, relativeError, tensorTrain, tucker, type Tensor, type TuckerResult } from "../src/index.js";
 import { orthError, relDiff, variants } from "./helpers.js";
 
 function noisy(shape: number[], ranks: number[], noise: number, seed: number): Tensor {
@@ -70,3 +70,32 @@ for (const variant of variants) {
     });
   });
 }
+
+// TT-SVD of a 5 x 6 x 40 x 7 tensor: step 2's unfolding is (r_1 6) x 280, step 3's (r_2 40) x 7, tall.
+const train = noisy([5, 6, 40, 7], [5, 6, 7, 7], 0.05, 61);
+// The same shape at TT ranks (1, 2, 3, 2, 1): step 3's short side has λ_3 at rounding level when maxRank allows more.
+const lowTrain = (() => {
+  const rng = new Rng(63);
+  const shape = [5, 6, 40, 7], ranks = [1, 2, 3, 2, 1];
+  const cores = shape.map((n, k) => ({ shape: [ranks[k], n, ranks[k + 1]], data: rng.fillNormal(new Float64Array(ranks[k] * n * ranks[k + 1])) }));
+  return reconstruct({ kind: "tensor-network", version: 1, cores, ranks }, { backend: "js" });
+})();
+
+describe("TT-SVD's tall steps on the Gram route", () => {
+  for (const backend of ["js", "wasm"] as const) {
+    it(`match the Jacobi route and the reference at a rank cap and at an eps (${backend})`, async () => {
+      for (const [X, o] of [[train, { maxRank: 4 }], [train, { eps: 0.2 }], [lowTrain, { maxRank: 3 }]] as const) {
+        const g = await tensorTrain(X, { ...o, backend });
+        const j = await tensorTrain(X, { ...o, unfoldingSvd: "jacobi", backend });
+        const ref = await tensorTrain(X, { ...o, backend: "js" });
+        expect(g.ranks).toEqual(j.ranks);
+        expect(g.ranks).toEqual(ref.ranks);
+        const eg = relativeError(X, reconstruct(g, { backend: "js" })), ej = relativeError(X, reconstruct(j, { backend: "js" }));
+        expect(Math.abs(eg - ej)).toBeLessThan(1e-10);
+        expect(relDiff(reconstruct(g, { backend: "js" }).data, reconstruct(j, { backend: "js" }).data)).toBeLessThan(1e-8);
+        expect(relDiff(reconstruct(g, { backend: "js" }).data, reconstruct(ref, { backend: "js" }).data)).toBeLessThan(1e-10);
+        if (X === lowTrain) expect(eg).toBeLessThan(1e-12);
+      }
+    });
+  }
+});

@@ -133,9 +133,9 @@ export interface IterativeOptions extends BackendOptions {
  * eigenvectors of the unfolding's n x n Gram matrix (one GEMM pass over the
  * tensor + an n x n eigh; squares the condition number, so a singular value
  * below about 1e-8 of the largest is not resolved); for an unfolding with
- * more rows than columns, when fewer vectors than columns are wanted and the
- * last is at least 1e-4 of the largest, the Gram of the short side (J x J)
- * and U = W V made orthonormal. `jacobi`: Householder QR
+ * more rows than columns, when the singular value of the last vector kept is
+ * at least 1e-4 of the largest (HOOI: fewer vectors than columns), the Gram
+ * of the short side (J x J) and U = W V made orthonormal. `jacobi`: Householder QR
  * of the unfolding + one-sided Jacobi (accurate to rounding for every singular
  * value, about 2-4x the work).
  */

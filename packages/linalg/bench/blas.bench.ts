@@ -109,10 +109,12 @@ note(
 if (measured.simd) {
   const r = measured["relaxed-simd"];
   note(
-    `Measured 1-core WASM SIMD128 f64 peak (tools/bench/peak.mjs: 12 independent f64x2 multiply-add chains in registers): ` +
+    `Measured 1-core WASM SIMD128 f64 peak (tools/bench/peak.mjs: 12 independent f64x2 multiply-add chains, the better of two forms, ` +
+      `one in registers only, one adding products of values loaded from L1 as a GEMM's inner loop does): ` +
       `simd ${measured.simd.toFixed(1)} GFLOP/s (mul + add)` +
       (r ? `, relaxed-simd ${r.toFixed(1)} GFLOP/s (fused)${r / 8 > (ghz ?? Infinity) ? `, which implies a clock of at least ${(r / 8).toFixed(2)} GHz` : ""}` : "") +
-      ". The probe makes each mul wait for the previous add, so it can understate the simd ceiling a little: a simd GEMM share above 100% means that, not an error.",
+      ". In the registers-only form each mul of the simd build waits for the previous add; the loaded form's muls do not wait, as in a GEMM. " +
+      "A simd GEMM share at or a little above 100% means the probe's own loop overhead, not an error.",
   );
 }
 note(

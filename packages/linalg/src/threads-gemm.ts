@@ -79,7 +79,7 @@ export function gemmOverlapped(ws: Workspace<LinalgKernels>, hooks: GemmOverlap,
  * itself otherwise. Where the memory above the arena's top holds both packed
  * operands (the pool's runs reserve such room: threads.ts) and the module
  * declares the packed tasks, a product runs as two jobs: gemmPackTask packs
- * op(A) and op(B) once, then gemmComputeTask's 128 x 256 pieces of C only
+ * op(A) and op(B) once, then gemmComputeTask's 126 x 252 pieces of C only
  * multiply (with hooks, gemmOverlapped's, the packing is two jobs: op(A),
  * written with n = 0, then op(B), written with m = 0; the packed layouts do
  * not depend on the other operand's size; with `duringC`, the compute is

@@ -52,10 +52,11 @@ export function gramBytes(m: number, n: number, nnz: number, o: LanczosSettings,
   // ritz: the block and symEig's (2 p² + 4 p), and when QL fails the block again and smallSvd's (3 p² + 6 p + 5 + 2 p kk + kk).
   const small = 6 * p * p + 10 * p + 5 + 3 * p * kk + 2 * kk;
   const final = 3 * m * k + 2 * n * k + 4 * k * k + k + qrBlockedWorkSize(m, k) + 2 * k * k + k + 5 * k + 5 + 3 * k * k;
-  const parts = (csrPieces(m, n, nnz) - 1) * n + coefPartsSize(p + 1, n) + gramPartsSize(m, k);
+  // The partial vectors and sums, and a restart's product made ahead.
+  const parts = (csrPieces(m, n, nnz) - 1) * n + coefPartsSize(p + 1, n) + gramPartsSize(m, k) + n;
   // While the transpose is made, A's copy (rows n) and the pieces' counts.
   const [tf, ti, tb] = transposed ? transposeScratch(n, m, nnz) : [0, 0, 0];
-  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts + tf, nnz + m + 1 + ti, 55 + tb);
+  return arenaBytes(nnz + (p + 1) * n + kk * n + p * p + 2 * (p + 1) + small + final + 2 * k + parts + tf, nnz + m + 1 + ti, 56 + tb);
 }
 
 /**
@@ -209,12 +210,29 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
   const check = Math.max(8, Math.ceil(k / 2));
   const floor = gramFloor(o.tol);
 
+  /**
+   * ritz(q), and on the pool the product of v_q (x, into y) beside it: the
+   * pool's pieces run while this thread solves the small problem (they share
+   * nothing). Returns the Ritz pairs and whether the product was made (it is
+   * discarded when the run ends here). One thread: ritz alone.
+   */
+  const ritzAhead = (q: number, x: Float64Array, y: Float64Array) => {
+    let c: ReturnType<typeof ritz> | null = null;
+    if (!K.csrGramMatvecWith) return { c: ritz(q), ahead: false };
+    K.csrGramMatvecWith(m, n, np, indptr, indices, data, x, y, parts, () => void (c = ritz(q)));
+    return { c: c!, ahead: true };
+  };
+  /** Where a restart's first product is made beside ritz(p) (row keep + 1 is written by the restart's copy only after). */
+  const next = ws.f64(K.csrGramMatvecWith ? n : 0);
+  let skip = false;
+
   orth.randomOrthogonal(Vb, n, 0, row(0));
   let j0 = 0;
   for (let iteration = 1; ; iteration++) {
     for (let j = j0; j < p; j++) {
       const v = row(j), w = row(j + 1);
-      K.csrGramMatvec(m, n, np, indptr, indices, data, v, w, parts);
+      if (!skip) K.csrGramMatvec(m, n, np, indptr, indices, data, v, w, parts);
+      skip = false;
       normA2 = Math.max(normA2, Math.sqrt(K.dot(n, w, w)));
       const alpha = K.dot(n, v, w);
       Tm[j * p + j] = alpha;
@@ -233,17 +251,18 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
       const q = j + 1;
       if (q < p && q >= k && !deflated && (q - j0) % check === 0) {
         const release = openScope(ws);
-        const c = ritz(q);
+        const { c, ahead } = ritzAhead(q, row(q), row(q + 1));
         if (c.converged === k) {
           yield { iteration, converged: k, residual: c.worst };
           return { ...finish(q, c), iterations: iteration };
         }
         release();
+        skip = ahead;
         yield null;
       }
     }
     const release = openScope(ws);
-    const c = ritz(p);
+    const { c, ahead } = ritzAhead(p, row(p), next);
     yield { iteration, converged: c.converged, residual: c.worst };
     if (c.converged === k) return { ...finish(p, c), iterations: iteration };
     if (iteration >= o.maxIter) {
@@ -256,6 +275,9 @@ export function* gramSteps(ws: LanczosWorkspace, A: CsrMatrix, o: LanczosSetting
     Vb.copyWithin(keep * n, p * n, (p + 1) * n);
     Tm.fill(0);
     for (let i = 0; i < keep; i++) Tm[i * p + i] = c.theta[i];
+    // v_p is now row keep: its product, made beside ritz(p), is the next step's.
+    if (ahead) row(keep + 1).set(next);
+    skip = ahead;
     release();
     j0 = keep;
     yield null;

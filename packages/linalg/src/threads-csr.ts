@@ -129,11 +129,14 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     return single;
   }
   const { csrMatvec, csrMatvecT, csrGramMatvec, spmm } = k;
-  const scatter = (mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array): boolean => {
+  const scatter = (
+    mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array,
+    meanwhile?: () => void,
+  ): boolean => {
     const run = instance.tasks;
     if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
     write(mode, rows, cols, np, [indptr, indices, data, x, y, parts]);
-    run.run("csrTask", job, np);
+    run.run("csrTask", job, np, meanwhile);
     // The sum (np cols additions) on this thread: cheaper than waking the workers again; the same code, so the same bits.
     new Int32Array(instance.memory.buffer, job, 5).set([3, rows, cols, np, cols]);
     instance.exports.csrTask(job, 0, 0);
@@ -179,6 +182,12 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     },
     csrGramMatvec(rows, cols, np, indptr, indices, data, x, y, parts) {
       if (!scatter(2, rows, cols, np, indptr, indices, data, x, y, parts)) csrGramMatvec(rows, cols, np, indptr, indices, data, x, y, parts);
+    },
+    // The Lanczos run's small eigenproblem beside the next product (lanczos-gram.ts).
+    csrGramMatvecWith(rows, cols, np, indptr, indices, data, x, y, parts, meanwhile) {
+      if (scatter(2, rows, cols, np, indptr, indices, data, x, y, parts, meanwhile)) return;
+      meanwhile();
+      csrGramMatvec(rows, cols, np, indptr, indices, data, x, y, parts);
     },
   };
   wrapped.set(instance, out);

@@ -229,6 +229,11 @@ export interface CsrVectorKernels {
    * the coordinates [t chunk, (t + 1) chunk) of cols, one dot per row.
    */
   gemvPieces?(rows: number, cols: number, chunk: number, G: Float64Array, ldg: number, x: Float64Array, parts: Float64Array): void;
+  /** csrGramMatvec with `meanwhile` run on this thread while the pool makes the pieces (it must not touch x, y or parts); threaded instances only. */
+  csrGramMatvecWith?(
+    rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array,
+    meanwhile: () => void,
+  ): void;
   /** parts[t] (cols x cols) = W_tᵀ W_t for the row pieces W_t = rows [t chunk, (t + 1) chunk) of W (rows x cols), each one gemm. */
   gramPieces?(rows: number, cols: number, chunk: number, W: Float64Array, parts: Float64Array): void;
   /** [the largest |x_i|, the smallest nonzero |x_i| (infinity when none)] over the first n entries of x. */

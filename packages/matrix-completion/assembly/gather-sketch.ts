@@ -1,8 +1,8 @@
 // The first pass over one row regression's observations in robust-altmin:
 // gathers the design D (the other side's factor rows at the row's observed
 // columns), forms the gradient g = Dᵀ(t - D x) at the warm start x, and
-// sketches D: a CountSketch adds ±d_q to bucket rows of SD (gatherSketch),
-// the SRHT's first stage writes ±d_q to H (gatherSigned), and returns the
+// sketches D: a CountSketch adds ±d_q to bucket rows of SD (the SRHT's
+// first pass, gatherSigned, is in assembly/gather-signed.ts), and returns the
 // squared residual |t - D x|² (the driver carries it through the CG steps,
 // so the iteration's training loss needs no pass of its own). O(cnt k).
 //
@@ -10,14 +10,13 @@
 // to even doubles apart, zero padded; d·x in one two-lane accumulator, lane
 // 0 + lane 1; g and |t - D x|² summed in two sets (even and odd q) then
 // added, except at 5-16 columns (one set in row order); each r² is rounded
-// before it is added (no fused multiply-add). Paths as normal-product.ts: up to 4
-// columns rows in pairs, at 5-8 x, g and the row in registers, at 9-16 by
-// chunks (gather and dot with x in registers; then g and the sketch), wider
-// by chunks in strips of up to 8 columns.
+// before it is added (no fused multiply-add). Paths: up to 4 columns rows in
+// pairs; at 5-8 x, g and the row in registers; at 9-12 g and the row in
+// registers, x read from memory; at 13-16 by chunks (gather and dot with x in
+// registers; then g and the sketch); wider by chunks in strips of up to 8 columns.
 // Twin: src/kernels/gather-sketch.ts.
 import { madd } from "../../linalg/assembly/simd";
 import { CHUNK, lane2, storeRow, storeSets, stripWidth } from "./normal-product";
-import { mix32 } from "./sketch-hash";
 
 /** Register J of a row at p (NV registers; when ODD the last holds one double and a zero). */
 @inline function ld(NV: i32, ODD: bool, J: i32, p: usize): v128 {
@@ -138,7 +137,59 @@ import { mix32 } from "./sketch-hash";
   return rr;
 }
 
-/** The wide first pass at 9-16 columns (nv = 5..8), one set of g: per chunk, gather and dot with all of x in registers, then the gradient (all of g in registers) and the sketch. */
+/**
+ * The fused first pass at 9-12 columns (nv = 5, 6), one set of g: the row and
+ * g in registers, x read from memory (L1: x, g and the row do not fit in
+ * registers together). Each observation is read from F once; by chunks (the
+ * row read back from D) this pass took about 25% longer at 10 columns.
+ */
+@inline function gatherFusedX(
+  NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize,
+): f64 {
+  const frow = <usize>k << 3, row = <usize>NV << 4;
+  const zero = f64x2.splat(0);
+  let g0 = zero, g1 = zero, g2 = zero, g3 = zero, g4 = zero, g5 = zero;
+  let rr: f64 = 0;
+  for (let q = 0; q < cnt; q++) {
+    const j = load<i32>(idx + (<usize>(start + q) << 2));
+    const src = F + <usize>j * frow, dq = D + <usize>q * row;
+    const d0 = ld(NV, ODD, 0, src), d1 = ld(NV, ODD, 1, src), d2 = ld(NV, ODD, 2, src), d3 = ld(NV, ODD, 3, src), d4 = ld(NV, ODD, 4, src);
+    const d5 = NV > 5 ? ld(NV, ODD, 5, src) : zero;
+    v128.store(dq, d0);
+    v128.store(dq, d1, 16);
+    v128.store(dq, d2, 32);
+    v128.store(dq, d3, 48);
+    v128.store(dq, d4, 64);
+    if (NV > 5) v128.store(dq, d5, 80);
+    let a = madd(d0, ld(NV, ODD, 0, x), zero);
+    a = madd(d1, ld(NV, ODD, 1, x), a);
+    a = madd(d2, ld(NV, ODD, 2, x), a);
+    a = madd(d3, ld(NV, ODD, 3, x), a);
+    a = madd(d4, ld(NV, ODD, 4, x), a);
+    if (NV > 5) a = madd(d5, ld(NV, ODD, 5, x), a);
+    const rs = load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a);
+    rr += rs * rs;
+    const r = f64x2.splat(rs);
+    g0 = madd(r, d0, g0);
+    g1 = madd(r, d1, g1);
+    g2 = madd(r, d2, g2);
+    g3 = madd(r, d3, g3);
+    g4 = madd(r, d4, g4);
+    if (NV > 5) g5 = madd(r, d5, g5);
+    const t = bucketOf(T, j);
+    const neg = signOf(t), b = SD + <usize>(t & ~1);
+    addSigned(b, d0, neg);
+    addSigned(b + 16, d1, neg);
+    addSigned(b + 32, d2, neg);
+    addSigned(b + 48, d3, neg);
+    addSigned(b + 64, d4, neg);
+    if (NV > 5) addSigned(b + 80, d5, neg);
+  }
+  storeRow(NV, g, g0, g1, g2, g3, g4, g5, zero, zero);
+  return rr;
+}
+
+/** The wide first pass at 13-16 columns (nv = 7, 8; written for 5..8), one set of g: per chunk, gather and dot with all of x in registers, then the gradient (all of g in registers) and the sketch. */
 @inline function gatherWide(
   NV: i32, ODD: bool, cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize, buf: usize,
 ): f64 {
@@ -274,37 +325,14 @@ export function gatherSketch(
   cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, SD: usize, T: usize, buf: usize,
 ): f64 {
   const nv = (k + 1) >> 1, odd = (k & 1) != 0;
-  if (nv == 1) {
-    if (odd) return gatherFused(1, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else return gatherFused(1, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-  }
-  if (nv == 2) {
-    if (odd) return gatherFused(2, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else return gatherFused(2, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-  }
-  if (nv == 3) {
-    if (odd) return gatherFused1(3, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else return gatherFused1(3, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-  }
-  if (nv == 4) {
-    if (odd) return gatherFused1(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-    else return gatherFused1(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
-  }
-  if (nv <= 8) {
-    if (nv == 5) {
-      if (odd) return gatherWide(5, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else return gatherWide(5, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-    } else if (nv == 6) {
-      if (odd) return gatherWide(6, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else return gatherWide(6, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-    } else if (nv == 7) {
-      if (odd) return gatherWide(7, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else return gatherWide(7, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-    } else {
-      if (odd) return gatherWide(8, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-      else return gatherWide(8, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
-    }
-  }
+  if (nv == 1) return odd ? gatherFused(1, true, cnt, k, start, idx, vals, F, D, x, g, SD, T) : gatherFused(1, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+  if (nv == 2) return odd ? gatherFused(2, true, cnt, k, start, idx, vals, F, D, x, g, SD, T) : gatherFused(2, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+  if (nv == 3) return odd ? gatherFused1(3, true, cnt, k, start, idx, vals, F, D, x, g, SD, T) : gatherFused1(3, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+  if (nv == 4) return odd ? gatherFused1(4, true, cnt, k, start, idx, vals, F, D, x, g, SD, T) : gatherFused1(4, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+  if (nv == 5) return odd ? gatherFusedX(5, true, cnt, k, start, idx, vals, F, D, x, g, SD, T) : gatherFusedX(5, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+  if (nv == 6) return odd ? gatherFusedX(6, true, cnt, k, start, idx, vals, F, D, x, g, SD, T) : gatherFusedX(6, false, cnt, k, start, idx, vals, F, D, x, g, SD, T);
+  if (nv == 7) return odd ? gatherWide(7, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf) : gatherWide(7, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
+  if (nv == 8) return odd ? gatherWide(8, true, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf) : gatherWide(8, false, cnt, k, start, idx, vals, F, D, x, g, SD, T, buf);
   const row = <usize>nv << 4, frow = <usize>k << 3;
   const gb = buf + (<usize>CHUNK << 4);
   memory.fill(g, 0, row);
@@ -317,19 +345,10 @@ export function gatherSketch(
     for (let j0 = 0, ns = 0; j0 < nv; j0 += ns) {
       ns = stripWidth(nv, j0);
       const o = <usize>j0 << 4, first = j0 == 0, last = odd && j0 + ns == nv;
-      if (ns == 4) {
-        if (last) stripGather(4, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-        else stripGather(4, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-      } else if (ns == 3) {
-        if (last) stripGather(3, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-        else stripGather(3, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-      } else if (ns == 2) {
-        if (last) stripGather(2, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-        else stripGather(2, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-      } else {
-        if (last) stripGather(1, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-        else stripGather(1, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first);
-      }
+      if (ns == 4) { if (last) stripGather(4, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first); else stripGather(4, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first); }
+      else if (ns == 3) { if (last) stripGather(3, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first); else stripGather(3, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first); }
+      else if (ns == 2) { if (last) stripGather(2, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first); else stripGather(2, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first); }
+      else { if (last) stripGather(1, true, n, row, frow, o, idx, s0, F, Dc, x, buf, first); else stripGather(1, false, n, row, frow, o, idx, s0, F, Dc, x, buf, first); }
     }
     for (let q = 0; q < n; q++) {
       const bq = buf + (<usize>q << 4);
@@ -345,47 +364,6 @@ export function gatherSketch(
       else if (ns == 3) stripGradient(3, n, row, Dc + o, buf, g + o, gb + o, SD + o, T, idx, s0);
       else if (ns == 2) stripGradient(2, n, row, Dc + o, buf, g + o, gb + o, SD + o, T, idx, s0);
       else stripGradient(1, n, row, Dc + o, buf, g + o, gb + o, SD + o, T, idx, s0);
-    }
-  }
-  for (let o: usize = 0; o < row; o += 16) v128.store(g + o, f64x2.add(v128.load(g + o), v128.load(gb + o)));
-  return ra + rb;
-}
-
-/**
- * SRHT first pass: D and g as gatherSketch (g and |t - D x|² always in two
- * sets), and H's rows (kp apart) = ±d_q, the sign of observation (i, j) from
- * the row's key. Returns |t - D x|². buf: 2 CHUNK + kp doubles. O(cnt k).
- */
-export function gatherSigned(
-  cnt: i32, k: i32, start: i32, idx: usize, vals: usize, F: usize, D: usize, x: usize, g: usize, H: usize, key: u32, buf: usize,
-): f64 {
-  const nv = (k + 1) >> 1, odd = (k & 1) != 0;
-  const row = <usize>nv << 4, frow = <usize>k << 3;
-  const gb = buf + (<usize>CHUNK << 4);
-  memory.fill(g, 0, row);
-  memory.fill(gb, 0, row);
-  let ra: f64 = 0, rb: f64 = 0;
-  for (let q = 0; q < cnt; q++) {
-    const j = load<i32>(idx + (<usize>(start + q) << 2));
-    const src = F + <usize>j * frow, dq = D + <usize>q * row, hq = H + <usize>q * row;
-    let a = f64x2.splat(0);
-    for (let J = 0; J < nv; J++) {
-      const o = <usize>J << 4;
-      const d = odd && J == nv - 1 ? v128.load64_zero(src + o) : v128.load(src + o);
-      v128.store(dq + o, d);
-      a = madd(d, odd && J == nv - 1 ? v128.load64_zero(x + o) : v128.load(x + o), a);
-    }
-    const rs = load<f64>(vals + (<usize>(start + q) << 3)) - lane2(a);
-    if (q & 1) rb += rs * rs;
-    else ra += rs * rs;
-    const r = f64x2.splat(rs);
-    const neg = i64x2.splat(<i64>(mix32(key ^ <u32>j) & 1) << 63);
-    const gq = q & 1 ? gb : g;
-    for (let J = 0; J < nv; J++) {
-      const o = <usize>J << 4;
-      const d = v128.load(dq + o);
-      v128.store(gq + o, madd(r, d, v128.load(gq + o)));
-      v128.store(hq + o, v128.xor(d, neg));
     }
   }
   for (let o: usize = 0; o < row; o += 16) v128.store(g + o, f64x2.add(v128.load(g + o), v128.load(gb + o)));

@@ -22,7 +22,8 @@
 import { cholesky } from "../../linalg/assembly/cholesky-rows";
 import { triangularSolve } from "../../linalg/assembly/triangular";
 import { axpyInline, dotInline } from "../../linalg/assembly/blas1";
-import { gatherSigned, gatherSketch } from "./gather-sketch";
+import { gatherSigned } from "./gather-signed";
+import { gatherSketch } from "./gather-sketch";
 import { gramRows } from "./gram";
 import { hadamardRows } from "./hadamard";
 import { normalProduct } from "./normal-product";

@@ -27,6 +27,9 @@ const cases: { name: string; obs: Observations; opts: CompleteOptions }[] = [
   { name: "robust-altmin k = 5, SRHT", obs: exact8, opts: { method: "robust-altmin", sketch: "srht", rank: 5, maxIter: 4, sketchSize: 11, innerTol: 0, maxInner: 3 } },
   { name: "robust-altmin k = 7", obs: exact8, opts: { method: "robust-altmin", rank: 7, maxIter: 4, sketchSize: 15, innerTol: 0, maxInner: 3 } },
   { name: "robust-altmin k = 9", obs: exact8, opts: { method: "robust-altmin", rank: 9, maxIter: 4, sketchSize: 19, lambda: 1e-6, innerTol: 0, maxInner: 3 } },
+  // 9-12 columns: the first pass keeps the row and g in registers (x from memory), even and odd register counts.
+  { name: "robust-altmin k = 11", obs: wide, opts: { method: "robust-altmin", rank: 11, maxIter: 3, sketchSize: 30, innerTol: 0, maxInner: 3 } },
+  { name: "robust-altmin k = 12", obs: wide, opts: { method: "robust-altmin", rank: 12, maxIter: 3, sketchSize: 30, innerTol: 0, maxInner: 3 } },
   { name: "robust-altmin k = 16", obs: wide, opts: { method: "robust-altmin", rank: 16, maxIter: 4, sketchSize: 40, innerTol: 0, maxInner: 3 } },
   { name: "als with biases, k = 34 (blocked Gram)", obs: wide, opts: { rank: 34, lambda: 0.05, maxIter: 4 } },
   // The Gibbs sampler: the hyperparameters are drawn in TypeScript on both backends, the rows by the kernel and its twin.

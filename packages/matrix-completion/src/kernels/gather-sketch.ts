@@ -3,10 +3,9 @@
 // two sets, rows of even q and of odd q, then added, or in one set at 5-16
 // columns: setsOf; |t - D x|² likewise), so the simd build agrees bit for bit.
 import { laneDot, setsOf } from "./normal-product.js";
-import { mix32 } from "./sketch-hash.js";
 
 /** Copies row j of F (k columns) to D[d..d+kp) with a zero pad, and returns t - d·x (x: the row of X at xo, k long). */
-function copyResidual(k: number, F: Float64Array, j: number, D: Float64Array, d: number, xp: Float64Array, t: number): number {
+export function copyResidual(k: number, F: Float64Array, j: number, D: Float64Array, d: number, xp: Float64Array, t: number): number {
   const kp = xp.length;
   for (let c = 0; c < k; c++) D[d + c] = F[j * k + c];
   if (kp > k) D[d + k] = 0;
@@ -14,7 +13,7 @@ function copyResidual(k: number, F: Float64Array, j: number, D: Float64Array, d:
 }
 
 /** x (k long, at xo) padded to kp with zero. */
-function padded(k: number, X: Float64Array, xo: number): Float64Array {
+export function padded(k: number, X: Float64Array, xo: number): Float64Array {
   const xp = new Float64Array((k + 1) & ~1);
   xp.set(X.subarray(xo, xo + k));
   return xp;
@@ -46,27 +45,4 @@ export function gatherSketch(
   }
   if (two) for (let c = 0; c < k; c++) g[go + c] += sets[1][c];
   return two ? rr[0] + rr[1] : rr[0];
-}
-
-/** SRHT first pass (g and |t - D x|² always in two sets): D and g as gatherSketch, and H's rows (kp apart) = ±d_q, the sign of (i, j) from the row's key. Returns |t - D x|². O(cnt k). */
-export function gatherSigned(
-  cnt: number, k: number, start: number, idx: Int32Array, vals: Float64Array, F: Float64Array, D: Float64Array, dOff: number,
-  X: Float64Array, xo: number, g: Float64Array, go: number, H: Float64Array, key: number,
-): number {
-  const xp = padded(k, X, xo), kp = xp.length;
-  const sets = [g.subarray(go, go + kp).fill(0), new Float64Array(kp)];
-  const rr = [0, 0];
-  for (let q = 0; q < cnt; q++) {
-    const j = idx[start + q], d = dOff + q * kp;
-    const r = copyResidual(k, F, j, D, d, xp, vals[start + q]);
-    const neg = (mix32((key ^ j) >>> 0) & 1) !== 0;
-    const gs = sets[q & 1];
-    rr[q & 1] += r * r;
-    for (let c = 0; c < k; c++) {
-      gs[c] += r * D[d + c];
-      H[q * kp + c] = neg ? -D[d + c] : D[d + c];
-    }
-  }
-  for (let c = 0; c < k; c++) g[go + c] += sets[1][c];
-  return rr[0] + rr[1];
 }

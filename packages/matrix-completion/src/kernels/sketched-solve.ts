@@ -2,7 +2,8 @@
 // of rows; the driver is src/robust-altmin.ts). Same layout and order of
 // operations, so the simd build agrees bit for bit.
 import { axpyAt, dotAt, jsKernels } from "@lowrank/linalg/kernels";
-import { gatherSigned, gatherSketch } from "./gather-sketch.js";
+import { gatherSigned } from "./gather-signed.js";
+import { gatherSketch } from "./gather-sketch.js";
 import { gramRows } from "./gram.js";
 import { hadamardRows } from "./hadamard.js";
 import { normalProduct } from "./normal-product.js";

@@ -60,6 +60,19 @@ export interface HyperScratch {
   z: Float64Array;
 }
 
+/**
+ * The kernel the scatter of the centred rows is formed by (their Gram matrix: `gemm` on the run's backend), with
+ * its operands in the run's workspace: `rows` (at least n · d doubles) and `gram` (d · d).
+ */
+export interface ScatterKernel {
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, A: Float64Array, lda: number,
+    B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number,
+  ): void;
+  rows: Float64Array;
+  gram: Float64Array;
+}
+
 export const hyperScratch = (d: number): HyperScratch => ({
   mean: new Float64Array(d), M: new Float64Array(d * d), A: new Float64Array(d * d), z: new Float64Array(d),
 });
@@ -73,7 +86,7 @@ export const hyperScratch = (d: number): HyperScratch => ({
  */
 export function sampleNormalWishart(
   rng: Rng, X: Float64Array, bias: Float64Array | null, ptr: Int32Array, n: number, k: number,
-  Lam: Float64Array, h0: Float64Array, w: HyperScratch,
+  Lam: Float64Array, h0: Float64Array, w: HyperScratch, K: ScatterKernel,
 ): boolean {
   const d = bias ? k + 1 : k;
   const { mean, M, A, z } = w;
@@ -87,17 +100,17 @@ export function sampleNormalWishart(
   }
   if (N === 0) return false;
   for (let r = 0; r < d; r++) mean[r] /= N;
-  // M = W0⁻¹ + Σ (x - x̄)(x - x̄)ᵀ + beta0 N / (beta0 + N) x̄ x̄ᵀ: the inverse of the posterior's Wishart scale.
-  M.fill(0);
-  for (let i = 0; i < n; i++) {
+  // M = W0⁻¹ + Σ (x - x̄)(x - x̄)ᵀ + beta0 N / (beta0 + N) x̄ x̄ᵀ: the inverse of the posterior's Wishart scale. The
+  // centred rows are gathered (N x d) and their Gram matrix formed by the backend's gemm.
+  const C = K.rows, G = K.gram;
+  for (let i = 0, at = 0; i < n; i++) {
     if (ptr[i + 1] === ptr[i]) continue;
-    for (let r = 0, o = i * k; r < k; r++) z[r] = X[o + r] - mean[r];
-    if (bias) z[k] = bias[i] - mean[k];
-    for (let r = 0, o = 0; r < d; r++, o += d) {
-      const zr = z[r];
-      for (let c = 0; c <= r; c++) M[o + c] += zr * z[c];
-    }
+    for (let r = 0, o = i * k; r < k; r++) C[at + r] = X[o + r] - mean[r];
+    if (bias) C[at + k] = bias[i] - mean[k];
+    at += d;
   }
+  K.gemm(true, false, d, d, N, 1, C, d, C, d, 0, G, d);
+  for (let r = 0; r < d; r++) for (let c = 0; c <= r; c++) M[r * d + c] = G[r * d + c];
   const shrink = (BETA0 * N) / (BETA0 + N);
   for (let r = 0; r < d; r++) {
     for (let c = 0; c <= r; c++) M[r * d + c] += shrink * mean[r] * mean[c];

@@ -12,7 +12,7 @@
 // values are standardised (mean and RMS deviation) for the run, so the
 // hyperprior means the same on any scale. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
 import { LowrankError, Rng } from "@lowrank/linalg";
-import { hyperScratch, sampleGamma, sampleNormalWishart } from "./bpmf-hyper.js";
+import { hyperScratch, sampleGamma, sampleNormalWishart, type ScatterKernel } from "./bpmf-hyper.js";
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { CompletionModel, type IterationRecord } from "./model.js";
@@ -21,10 +21,10 @@ import type { RunState } from "./state.js";
 /** Noise-precision prior Gamma(A0, rate B0) on standardised values (a prior noise variance of 1, worth two observations). */
 const A0 = 1, B0 = 1;
 
-/** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, the two prediction sums and one pass's second sum. */
+/** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, the two prediction sums, one pass's second sum and the priors' scatter. */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz;
+  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz + d * d;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -70,6 +70,8 @@ export async function iterateBpmf(
   K.scal(n * k, init, st.U);
   K.scal(m * k, init, st.V);
   const hyper = hyperScratch(d);
+  // The draws' scatter matrices by gemm, the centred rows gathered in z (free until the normals are drawn).
+  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), rows: z, gram: take(dd) };
   let alpha = 1;
   const S = keptSamples(s, n, m), every = keepEvery(s, n, m);
   const Us = new Float64Array(n * k * S), Vs = new Float64Array(m * k * S);
@@ -84,12 +86,12 @@ export async function iterateBpmf(
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const t0 = performance.now();
     let failed = 0;
-    if (!sampleNormalWishart(rng, st.V, colBias, st.colPtr, m, k, LamV, hV, hyper)) {
+    if (!sampleNormalWishart(rng, st.V, colBias, st.colPtr, m, k, LamV, hV, hyper, scatter)) {
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
     K.rngFill(rng, z.subarray(0, m * d), true);
     failed += K.bpmfHalfStep(m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, z, means, meanBias, work);
-    if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper)) {
+    if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper, scatter)) {
       throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
     }
     K.rngFill(rng, z.subarray(0, n * d), true);

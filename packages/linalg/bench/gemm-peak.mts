@@ -37,7 +37,7 @@ for (let r = 0; r < rounds; r++) {
     peak.set(v, [...(peak.get(v) ?? []), best]);
     for (const n of sizes) {
       const [A, B] = inputs.get(n)!;
-      const reps = Math.max(1, Math.round(1e8 / n ** 3));
+      const reps = Math.max(1, Math.round(4e8 / n ** 3));
       const ms = cpuMs(() => {
         for (let i = 0; i < reps; i++) gemm(A, B, { threads: 1 });
       });

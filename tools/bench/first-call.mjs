@@ -14,66 +14,25 @@
 // `pnpm build` first). Prints the load average before and after.
 import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
+import { ALL, probe, TABLE_HEAD, tableRow } from "./first-call-cases.mjs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
-const ALL = ["svd", "gemm", "tucker", "complete", "leverage"];
-const SIZES = { svd: "200x40", gemm: "128x128", tucker: "20^3 r5", complete: "100x80 2000 obs r5", leverage: "2000x20" };
 const MARK = "@@first-call ";
 const TRACE_FLAGS = ["--trace-opt", "--trace-deopt", "--trace-wasm-compilation-times"];
 const dist = (p) => new URL(`../../packages/${p}/dist/index.js`, import.meta.url).href;
 
 async function child(which, threads) {
-  const L = await import(dist("linalg"));
-  const rng = new L.Rng(7);
-  const mat = (r, c) => ({ rows: r, cols: c, data: rng.fillNormal(new Float64Array(r * c)) });
-  const cases = {
-    svd: async () => { const A = mat(200, 40); return () => L.svd(A); },
-    gemm: async () => { const A = mat(128, 128), B = mat(128, 128); return () => L.gemm(A, B); },
-    tucker: async () => {
-      const T = await import(dist("tensor-network"));
-      const X = { shape: [20, 20, 20], data: rng.fillNormal(new Float64Array(8000)) };
-      return () => T.tucker(X, { rank: [5, 5, 5] });
-    },
-    complete: async () => {
-      const M = await import(dist("matrix-completion"));
-      const n = 2000, rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const q = (i * 3) % 8000;
-        rowIndex[i] = Math.floor(q / 80);
-        colIndex[i] = q % 80;
-        values[i] = 1 + ((i * 31) % 9) / 2;
-      }
-      const obs = { rows: 100, cols: 80, rowIndex, colIndex, values };
-      return () => M.complete(obs, { rank: 5 });
-    },
-    leverage: async () => { const S = await import(dist("sensitivity-sampling")); const X = mat(2000, 20); return () => S.leverageScores(X); },
-  };
-  const f = await cases[which]();
-  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  const w0 = performance.now(), c0 = cpu();
-  const res = await L.init(threads === undefined ? {} : { threads });
-  const initWall = performance.now() - w0, initCpu = cpu() - c0;
-  // For diagnosis: FIRST_CALL_SLEEP=ms idles between init() and the first call.
-  const sleep = Number(process.env.FIRST_CALL_SLEEP ?? 0);
-  if (sleep > 0) await new Promise((r) => setTimeout(r, sleep));
-  const t = [], w = [];
-  for (let i = 0; i < 32; i++) {
-    if (i < 2) writeSync(1, `${MARK}${i}\n`); // --trace: what the engine compiles during the first call, and after it
-    const s = cpu(), sw = performance.now();
-    await f();
-    w.push(performance.now() - sw);
-    t.push(cpu() - s);
+  const pkgs = { linalg: await import(dist("linalg")) };
+  for (const p of ["tensor-network", "matrix-completion", "sensitivity-sampling"]) {
+    if ((which === "tucker" && p === "tensor-network") || (which === "complete" && p === "matrix-completion") || (which === "leverage" && p === "sensitivity-sampling")) pkgs[p] = await import(dist(p));
   }
-  writeSync(1, `${MARK}end\n`);
-  const late = (a) => a.slice(27).sort((x, y) => x - y)[2];
-  // What init()'s warm calls took, module by module (rounds / ms).
-  const I = await import(new URL("../../packages/linalg/dist/internal.js", import.meta.url).href);
-  const warm = I.runtimeModules?.().map((l) => `${l.name.replace("@lowrank/", "")} ${l.lastWarm ? `${l.lastWarm.rounds}r ${l.lastWarm.ms.toFixed(0)}ms` : "-"}`).join(", ");
-  console.log(JSON.stringify({ which, threads: res.threads, initWall, initCpu, first: w[0], late: late(w), firstCpu: t[0], lateCpu: late(t), calls: w.slice(0, 4), warm }));
+  const internal = await import(new URL("../../packages/linalg/dist/internal.js", import.meta.url).href);
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  // For diagnosis: FIRST_CALL_SLEEP=ms idles between init() and the first call.
+  const r = await probe(which, pkgs, internal, { threads, cpu, mark: (m) => writeSync(1, `${MARK}${m}\n`), sleep: Number(process.env.FIRST_CALL_SLEEP ?? 0) });
+  console.log(JSON.stringify(r));
 }
-
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
 function parent(args) {
   let runs = 5, threads, trace = false;
@@ -89,12 +48,11 @@ function parent(args) {
   // For diagnosis: more engine flags for the children (e.g. FIRST_CALL_NODE_FLAGS="--no-liftoff").
   const extra = (process.env.FIRST_CALL_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   console.log(`load before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  console.log("| case | size | threads | first ms | 30th ms | first/30th (wall) | first/30th (CPU) | init ms wall (max) | init ms CPU |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const l of TABLE_HEAD) console.log(l);
   for (const c of cases) {
     const rs = [];
     for (let r = 0; r < runs; r++) {
-      const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", "--experimental-wasm-relaxed-simd", ...extra, self, "--child", c, ...(threads ? [threads] : [])], { encoding: "utf8" });
+      const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", "--experimental-wasm-relaxed-simd", ...extra, self, "--child", c, ...(threads ? [threads] : [])], { encoding: "utf8", timeout: 120_000 });
       const line = out.stdout.trim().split("\n").pop() ?? "";
       if (out.status !== 0 || !line.startsWith("{")) {
         console.log(`${c}: child failed: ${(out.stderr || "no output").split("\n").slice(0, 5).join(" | ")}`);
@@ -103,10 +61,7 @@ function parent(args) {
       rs.push(JSON.parse(line));
     }
     if (rs.length === 0) continue;
-    const m = (k) => median(rs.map((r) => r[k]));
-    const ratio = median(rs.map((r) => r.first / r.late)), ratioCpu = median(rs.map((r) => r.firstCpu / r.lateCpu));
-    const initMax = Math.max(...rs.map((r) => r.initWall));
-    console.log(`| ${c} | ${SIZES[c]} | ${rs[0].threads} | ${m("first").toFixed(2)} | ${m("late").toFixed(2)} | ${ratio.toFixed(2)}x | ${ratioCpu.toFixed(2)}x | ${m("initWall").toFixed(0)} (${initMax.toFixed(0)}) | ${m("initCpu").toFixed(0)} |`);
+    console.log(tableRow(c, rs));
     if (process.env.FIRST_CALL_VERBOSE) for (const r of rs) console.log(`   ${JSON.stringify(r)}`);
   }
   if (trace) {
@@ -115,7 +70,7 @@ function parent(args) {
     console.log("\n| case | first call: JS optimised / deoptimised / WASM compiled | calls 2-32: same |");
     console.log("| --- | --- | --- |");
     for (const c of cases) {
-      const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", "--experimental-wasm-relaxed-simd", ...TRACE_FLAGS, ...extra, self, "--child", c, ...(threads ? [threads] : [])], { encoding: "utf8", maxBuffer: 1 << 28 });
+      const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", "--experimental-wasm-relaxed-simd", ...TRACE_FLAGS, ...extra, self, "--child", c, ...(threads ? [threads] : [])], { encoding: "utf8", maxBuffer: 1 << 28, timeout: 120_000 });
       const parts = out.stdout.split(MARK);
       const first = parts.find((x) => x.startsWith("0\n")) ?? "", rest = parts.find((x) => x.startsWith("1\n")) ?? "";
       const count = (txt) => {

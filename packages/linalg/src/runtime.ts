@@ -184,13 +184,16 @@ export class WasmLoader<E> {
     return p;
   }
 
-  /** Compiles `variant`, makes it the shared instance and warms it (warm, yield, warm again). */
+  /**
+   * Compiles `variant`, makes it the shared instance and warms its kernels
+   * once (one pass starts V8's background optimisation of every hot kernel;
+   * a second pass, as before, cost as much again of `init()` for nothing the
+   * warm calls do not cover).
+   */
   async init(variant: WasmVariant): Promise<void> {
     if (this.pool[0]?.variant === variant) return;
     const module = await this.load(variant);
     const instance = await module.instantiate(1 << 20);
-    this.warm(instance);
-    await new Promise((r) => setTimeout(r, 0));
     this.warm(instance);
     this.pool = [instance];
   }
@@ -354,7 +357,7 @@ const IDLE_MAX_BYTES = 64 << 20;
  * chosen small enough that the rounds cost a few milliseconds once
  * optimised.
  */
-const WARM_ROUNDS = 12, WARM_FLOOR = 4, WARM_BUDGET_MS = 250;
+const WARM_ROUNDS = 12, WARM_FLOOR = 4, WARM_BUDGET_MS = 100;
 /** Rounds between yields to the event loop (each costs a timer tick, more under load). */
 const WARM_YIELD_EVERY = 4;
 

@@ -182,9 +182,7 @@ async function join(loader: WasmLoader<unknown>): Promise<void> {
   });
   const added = p.addModule({ name: loader.name, tasks: spec.tasks, fns, scratchBytes: spec.scratchBytes(raw), module });
   const pm = p.modules[p.modules.length - 1];
-  loader.warm(instance); // binds (permanent blocks) and warms: the workers share the compiled code
-  await new Promise((r) => setTimeout(r, 0));
-  loader.warm(instance);
+  loader.warm(instance); // binds (permanent blocks) and warms once: the workers share the compiled code
   await added;
   entries.set(loader, { pm, instance, slot });
 }

@@ -228,11 +228,11 @@ export async function complete(observations: ObservationsInput, options: Complet
 }
 
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a default (bpmf) fit
-// and a short ALS fit with its lambda search on a tiny set of ratings, so that both
-// paths run optimised from the first real call. The bpmf fit runs the default number
-// of sweeps of a small set (the burn-in, then kept samples and the convergence check):
-// its samplers are JavaScript, which V8 optimises after enough sweeps, not calls.
-let warmObs: ObservationsInput | null = null;
+// on a tiny set of ratings, and in its first rounds a short ALS fit with its lambda
+// search, so that both paths run optimised from the first real call. The bpmf fit runs
+// the default path (the burn-in, then kept samples and the convergence check) for 40
+// sweeps: its samplers are JavaScript, which V8 optimises after enough sweeps, not calls.
+let warmObs: ObservationsInput | null = null, warmAls = 0;
 completionModule.warmCall(async () => {
   if (!warmObs) {
     const n = 120, rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
@@ -244,6 +244,6 @@ completionModule.warmCall(async () => {
     }
     warmObs = { rows: 20, cols: 15, rowIndex, colIndex, values };
   }
-  await complete(warmObs, { rank: 5 });
-  return complete(warmObs, { rank: 5, maxIter: 3, lambda: "auto" });
+  await complete(warmObs, { rank: 5, maxIter: 40 });
+  if (warmAls++ < 4) await complete(warmObs, { rank: 5, maxIter: 3, lambda: "auto" });
 });

@@ -1,32 +1,34 @@
 // Warm means warm: right after init(), the first call of each package's main
 // entry point on a small input against the same call's 30th (median of calls
-// 28-32), each case in a fresh process (bench/warm-probe.mts), CPU time.
+// 28-32), each case in a fresh process (the child of tools/bench/first-call.mjs,
+// which runs several processes a case and has a --trace mode; its
+// first-call-browser.mjs does the same in Chromium), CPU time.
 // Run by tools/bench/run.mjs (see its README).
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { note, pick, row, skip } from "../../../tools/bench/lib.mjs";
 
-const probe = fileURLToPath(new URL("./warm-probe.mts", import.meta.url));
-const sizes: Record<string, string> = { svd: "200×40", gemm: "128×128", tucker: "20³, rank 5", complete: "100×80, 2000 ratings, rank 5", leverage: "2000×20" };
+const probe = fileURLToPath(new URL("../../../tools/bench/first-call.mjs", import.meta.url));
+const sizes: Record<string, string> = { svd: "200×40", gemm: "128×128", tucker: "20³, rank 5", complete: "100×80, 2000 ratings, rank 5, default method", leverage: "2000×20" };
 const load0 = loadavg()[0];
 for (const which of pick(["svd", "gemm", "tucker", "complete", "leverage"], ["gemm"])) {
-  const out = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", probe, which], { encoding: "utf8" });
+  const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", "--experimental-wasm-relaxed-simd", probe, "--child", which], { encoding: "utf8", timeout: 120_000 });
   const line = out.stdout.trim().split("\n").pop() ?? "";
   if (out.status !== 0 || !line.startsWith("{")) {
     skip(`first call: ${which}`, (out.stderr || "no output").split("\n").find((l) => l.includes("Error")) ?? "probe failed (is the package built?)");
     continue;
   }
-  const r = JSON.parse(line) as { initWall: number; initCpu: number; first: number; second: number; late: number };
+  const r = JSON.parse(line) as { initWall: number; initCpu: number; firstCpu: number; lateCpu: number };
   row({
     case: `first call after init(): ${which}`,
     size: sizes[which],
     ts: null,
     simd: null,
-    relaxed: r.first,
+    relaxed: r.firstCpu,
     extra: {
-      "30th call (ms CPU)": r.late.toFixed(2),
-      "first / 30th": `${(r.first / r.late).toFixed(2)}x`,
+      "30th call (ms CPU)": r.lateCpu.toFixed(2),
+      "first / 30th": `${(r.firstCpu / r.lateCpu).toFixed(2)}x`,
       "init() ms (wall / CPU)": `${r.initWall.toFixed(0)} / ${r.initCpu.toFixed(0)}`,
     },
   });

@@ -103,8 +103,9 @@ export interface CsrArrays {
  * Aᵀ (A rows x cols) into `out`, views of ws, with its values written by
  * `values` (given a view of nnz doubles to fill from A's): on the pool when
  * the kernel set splits it (csrTranspose; A first copied into ws, freed
- * after), else in one pass here (the twin's code, as one piece). Either way
- * the transpose of csr-transpose.ts. O(nnz + rows + cols).
+ * after; `values` runs while the pool counts the structure), else in one pass
+ * here (the twin's code, as one piece). Either way the transpose of
+ * csr-transpose.ts. O(nnz + rows + cols).
  */
 export function transposeInto(ws: Workspace<LanczosKernels>, A: CsrMatrix, values: (x: Float64Array) => void, out: CsrArrays): void {
   const K = ws.kernels, rows = A.rows, cols = A.cols, nnz = A.indptr[rows];
@@ -114,8 +115,7 @@ export function transposeInto(ws: Workspace<LanczosKernels>, A: CsrMatrix, value
       const indptr = ws.i32(rows + 1), indices = ws.scratchI32(nnz), vals = ws.scratch(nnz), counts = ws.scratchI32(np * cols);
       indptr.set(A.indptr.subarray(0, rows + 1));
       indices.set(A.indices.subarray(0, nnz));
-      values(vals);
-      K.csrTranspose!(rows, cols, np, indptr, indices, vals, out.indptr, out.indices, out.data, counts);
+      K.csrTranspose!(rows, cols, np, indptr, indices, vals, out.indptr, out.indices, out.data, counts, () => values(vals));
     });
     return;
   }

@@ -61,7 +61,7 @@ const wrapped = new WeakMap<object, LanczosKernels>();
  * (csrTranspose, valueRange, gemvPieces, gramPieces: on the pool, or in order
  * on this thread, through csrTask on either kind of instance). The module must
  * export csrTask, and declare it among its thread tasks when threaded. Cached
- * per instance; takes two small permanent blocks (call at bind time).
+ * per instance; takes three small permanent blocks (call at bind time).
  */
 export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmInstance<CsrTaskExports>, at: (v: Float64Array | Int32Array) => number): K {
   const have = wrapped.get(instance);
@@ -73,25 +73,40 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     for (let i = 0; i < 6; i++) v[5 + i] = at(ptrs[i]);
   };
   const { gemv, gemm } = k;
-  // The transpose's three steps (counts, positions, fill) as csrTask runs them: on the pool in np pieces, or here in one.
-  const csrTranspose: NonNullable<LanczosKernels["csrTranspose"]> = (rows, cols, np, indptr, indices, data, tIndptr, tIndices, tData, counts) => {
-    const run = instance.tasks, pooled = !!run && run.threads >= 2 && np >= 2 && indptr[rows] - indptr[0] >= PARALLEL_CSR_MIN;
+  // While a job's meanwhile runs, `inside` keeps the kernels it calls off the pool (a nested job would replace the
+  // running one) and so off `job` (the running pieces read it).
+  let inside = false;
+  const pool = () => (inside ? null : instance.tasks);
+  /** `fn` as a job's meanwhile: what it calls stays off the pool and off `job`. */
+  const beside = (fn?: () => void) => () => {
+    inside = true;
+    try {
+      fn?.();
+    } finally {
+      inside = false;
+    }
+  };
+  // The transpose's three steps (counts, positions, fill) as csrTask runs them: on the pool in np pieces, or here in one;
+  // `values` (filling data) runs beside the counts, which read only the structure.
+  const csrTranspose: NonNullable<LanczosKernels["csrTranspose"]> = (rows, cols, np, indptr, indices, data, tIndptr, tIndices, tData, counts, values) => {
+    const run = pool(), pooled = !!run && run.threads >= 2 && np >= 2 && indptr[rows] - indptr[0] >= PARALLEL_CSR_MIN;
     const pieces = pooled ? np : 1;
+    if (!pooled) values?.();
     for (const mode of [7, 8, 9]) {
       write(mode, rows, cols, pieces, [indptr, indices, data, counts, tIndices, tData]);
       new Int32Array(instance.memory.buffer, job + 44, 1)[0] = at(tIndptr);
-      if (pooled && mode !== 8) run!.run("csrTask", job, pieces);
+      if (pooled && mode !== 8) run!.run("csrTask", job, pieces, mode === 7 ? beside(values) : undefined);
       else instance.exports.csrTask(job, 0, 0);
     }
   };
-  // The scan of A's values for their scale: on the pool in pieces, else in one; exact, so the same either way.
-  const range = instance.arena.permanent(16 * RANGE_PIECES);
+  // The scan of A's values for their scale: on the pool in pieces, else in one; exact, so the same either way. Its own job record.
+  const range = instance.arena.permanent(16 * RANGE_PIECES), rangeJob = instance.arena.permanent(CSR_JOB_BYTES);
   const valueRange = (n: number, x: Float64Array): [number, number] => {
-    const run = instance.tasks, pooled = !!run && run.threads >= 2 && n >= PARALLEL_CSR_MIN;
+    const run = pool(), pooled = !!run && run.threads >= 2 && n >= PARALLEL_CSR_MIN;
     const count = pooled ? RANGE_PIECES : 1, chunk = Math.ceil(n / count);
-    new Int32Array(instance.memory.buffer, job, 12).set([12, n, 0, 0, chunk, 0, 0, at(x), 0, 0, range]);
-    if (pooled) run!.run("csrTask", job, count);
-    else instance.exports.csrTask(job, 0, 0);
+    new Int32Array(instance.memory.buffer, rangeJob, 12).set([12, n, 0, 0, chunk, 0, 0, at(x), 0, 0, range]);
+    if (pooled) run!.run("csrTask", rangeJob, count);
+    else instance.exports.csrTask(rangeJob, 0, 0);
     const r = new Float64Array(instance.memory.buffer, range, 2 * count);
     let hi = 0, lo = Infinity;
     for (let t = 0; t < count; t++) (hi = Math.max(hi, r[2 * t])), (lo = Math.min(lo, r[2 * t + 1]));
@@ -99,7 +114,7 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
   };
   // Gram-Schmidt's coefficients by pieces of coordinates: on the pool, or the loop lanczos-pool.ts runs, the same gemv calls.
   const gemvPieces: NonNullable<LanczosKernels["gemvPieces"]> = (rows, cols, chunk, G, ldg, x, parts) => {
-    const run = instance.tasks, count = Math.ceil(cols / chunk);
+    const run = pool(), count = Math.ceil(cols / chunk);
     if (run && run.threads >= 2 && count >= 2 && rows * cols >= PARALLEL_PIECES_MIN) {
       const v = new Int32Array(instance.memory.buffer, job, 12);
       v.set([10, rows, cols, ldg, chunk, at(G), 0, 0, at(x), 0, at(parts)]);
@@ -112,7 +127,7 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
   };
   // CholeskyQR's Gram by row pieces, each one gemm: on the pool, or lanczos-pool.ts's loop.
   const gramPieces: NonNullable<LanczosKernels["gramPieces"]> = (rows, cols, chunk, W, parts) => {
-    const run = instance.tasks, count = Math.ceil(rows / chunk);
+    const run = pool(), count = Math.ceil(rows / chunk);
     if (run && run.threads >= 2 && count >= 2 && rows * cols * cols >= PARALLEL_PIECES_MIN) {
       const v = new Int32Array(instance.memory.buffer, job, 12);
       v.set([11, rows, cols, 0, chunk, at(W), 0, 0, 0, 0, at(parts)]);
@@ -133,10 +148,10 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     mode: 1 | 2, rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array, x: Float64Array, y: Float64Array, parts: Float64Array,
     meanwhile?: () => void,
   ): boolean => {
-    const run = instance.tasks;
+    const run = pool();
     if (!run || run.threads < 2 || np < 2 || indptr[rows] - indptr[0] < PARALLEL_CSR_MIN) return false;
     write(mode, rows, cols, np, [indptr, indices, data, x, y, parts]);
-    run.run("csrTask", job, np, meanwhile);
+    run.run("csrTask", job, np, meanwhile && beside(meanwhile));
     // The sum (np cols additions) on this thread: cheaper than waking the workers again; the same code, so the same bits.
     new Int32Array(instance.memory.buffer, job, 5).set([3, rows, cols, np, cols]);
     instance.exports.csrTask(job, 0, 0);
@@ -146,7 +161,7 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     ...k,
     // Gram-Schmidt's products with the basis: rows of G x, or column chunks of Gᵀ x, each entry as one call computes it.
     gemv(trans, m, n, alpha, A, lda, x, beta, y) {
-      const run = instance.tasks;
+      const run = pool();
       if (!run || run.threads < 2 || m * n < PARALLEL_GEMV_MIN) return gemv(trans, m, n, alpha, A, lda, x, beta, y);
       const pieces = Math.ceil((m * n) / GEMV_TASK);
       const chunk = trans
@@ -164,14 +179,14 @@ export function withParallelCsr<K extends LanczosKernels>(k: K, instance: WasmIn
     gemvPieces,
     gramPieces,
     csrMatvec(rows, indptr, indices, data, x, y) {
-      const run = instance.tasks, nnz = indptr[rows] - indptr[0];
+      const run = pool(), nnz = indptr[rows] - indptr[0];
       const pieces = Math.min(GATHER_MAX, rows, Math.ceil(nnz / GATHER_NNZ));
       if (!run || run.threads < 2 || pieces < 2 || nnz < PARALLEL_CSR_MIN) return csrMatvec(rows, indptr, indices, data, x, y);
       write(0, rows, 0, pieces, [indptr, indices, data, x, y, y]);
       run.run("csrTask", job, pieces);
     },
     spmm(rows, kk, indptr, indices, data, B, C) {
-      const run = instance.tasks, nnz = indptr[rows] - indptr[0];
+      const run = pool(), nnz = indptr[rows] - indptr[0];
       const pieces = Math.min(GATHER_MAX, rows, Math.ceil((nnz * kk) / (GATHER_NNZ * 4)));
       if (!run || run.threads < 2 || pieces < 2 || nnz * kk < PARALLEL_CSR_MIN * 4) return spmm(rows, kk, indptr, indices, data, B, C);
       write(4, rows, kk, pieces, [indptr, indices, data, B, C, C]);

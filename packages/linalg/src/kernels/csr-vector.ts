@@ -238,10 +238,15 @@ export interface CsrVectorKernels {
   gramPieces?(rows: number, cols: number, chunk: number, W: Float64Array, parts: Float64Array): void;
   /** [the largest |x_i|, the smallest nonzero |x_i| (infinity when none)] over the first n entries of x. */
   valueRange?(n: number, x: Float64Array): [number, number];
-  /** The transpose of A (rows x cols) into tIndptr (cols + 1), tIndices and tData, in np pieces of rows (counts: np cols scratch); the same transpose for any np. */
+  /**
+   * The transpose of A (rows x cols) into tIndptr (cols + 1), tIndices and
+   * tData, in np pieces of rows (counts: np cols scratch); the same transpose
+   * for any np. `values`, when given, fills `data` first (on the pool, while
+   * the pieces count the structure).
+   */
   csrTranspose?(
     rows: number, cols: number, np: number, indptr: Int32Array, indices: Int32Array, data: Float64Array,
-    tIndptr: Int32Array, tIndices: Int32Array, tData: Float64Array, counts: Int32Array,
+    tIndptr: Int32Array, tIndices: Int32Array, tData: Float64Array, counts: Int32Array, values?: () => void,
   ): void;
 }
 

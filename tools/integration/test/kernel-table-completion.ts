@@ -3,6 +3,7 @@
 // src/robust-altmin.ts, each cut to what one block of rows touches;
 // sketchedStep starts from the state the twin's sketchedPrepare leaves.
 import { jsCompletionKernels } from "../../../packages/matrix-completion/src/kernels/index.js";
+import { bpmfSlotSize } from "../../../packages/matrix-completion/src/kernels/bpmf.js";
 import {
   ALS_JOB_BYTES, alsHalfStepTask, BPMF_JOB_BYTES, bpmfHalfStepTask, SKETCH_JOB_BYTES, sketchedPrepareTask, sketchedStepTask, SSE_JOB_BYTES, squaredErrorTask,
 } from "../../../packages/matrix-completion/src/kernels/tasks.js";
@@ -60,7 +61,7 @@ export const COMPLETION: Record<string, Entry> = {
       const m = n + 4, k = 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
       return {
         args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
-          gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(d * d + d))],
+          gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1)))],
         js: (a) => C.bpmfHalfStep(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
           fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array),
       };
@@ -71,6 +72,16 @@ export const COMPLETION: Record<string, Entry> = {
       const k = 1 + (seed % 4), rows = 5, cols = 6;
       const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
       return { args: [nnz, k, ri, ci, gen.normal(r, nnz), gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows), gen.normal(r, cols), gen.normal(r, nnz)] };
+    },
+  },
+  bpmfScore: {
+    make(nnz, r, seed) {
+      const k = 1 + (seed % 4), rows = 5, cols = 6;
+      const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
+      return {
+        args: [nnz, k, ri, ci, gen.normal(r, nnz), gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows * k), gen.normal(r, rows),
+          gen.normal(r, cols), gen.normal(r, rows), gen.normal(r, nnz), 1 + (seed % 3), new Float64Array(1)],
+      };
     },
   },
   sketchTable: {
@@ -133,7 +144,7 @@ export const COMPLETION: Record<string, Entry> = {
       const n = 40, m = 20, k = 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
       const F = gen.normal(r, m * k), ob = gen.normal(r, m), X = gen.normal(r, n * k), bias = gen.normal(r, n);
       const Lam = gen.spd(r, d, d), h0 = gen.normal(r, d), z = gen.normal(r, n * d), M = new Float64Array(n * k), mb = new Float64Array(n);
-      const work = scratch(new Float64Array(d * d + d));
+      const work = scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1)));
       const job = scratch(new Uint8Array(BPMF_JOB_BYTES));
       return {
         args: [job, t, scratch(new Uint8Array(16))],

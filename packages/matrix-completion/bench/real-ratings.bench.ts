@@ -51,7 +51,7 @@ if (splits.length === 0) {
     for (const threads of [1, 2]) {
       // One fit first, so both paths are measured warm.
       if (!quick) await complete(train, { threads });
-      const wall: number[] = [], cpu: number[] = [], anchor: number[] = [], anchorCpu: number[] = [];
+      const wall: number[] = [], cpu: number[] = [], anchor: number[] = [], anchorCpu: number[] = [], setupCpu: number[] = [];
       let ours = NaN, theirs = NaN;
       for (let r = 0; r < reps; r++) {
         const c0 = process.cpuUsage(), t0 = performance.now();
@@ -64,6 +64,8 @@ if (splits.length === 0) {
           const t = runLibmf(libmf, join(dir, `tr${s}.txt`), join(dir, `te${s}.txt`), threads);
           anchor.push(t.ms);
           anchorCpu.push(t.cpu);
+          // Reading the file, setting up and one iteration: what LIBMF spends besides its 19 other iterations.
+          if (gnuTime) setupCpu.push(runLibmf(libmf, join(dir, `tr${s}.txt`), join(dir, `te${s}.txt`), threads, 1).cpu);
           theirs = t.rmse;
         }
       }
@@ -78,6 +80,7 @@ if (splits.length === 0) {
           "CPU ms complete": Math.round(median(cpu)),
           "ms LIBMF mf-train": a === null ? "–" : Math.round(a),
           "CPU ms LIBMF": a === null || !gnuTime ? "–" : Math.round(median(anchorCpu)),
+          "CPU ms LIBMF -t 1": a === null || !gnuTime ? "–" : Math.round(median(setupCpu)),
           "complete / LIBMF (wall)": a === null ? "–" : +(w / a).toFixed(2),
           "complete / LIBMF (CPU)": a === null || !gnuTime ? "–" : +(median(cpu) / median(anchorCpu)).toFixed(2),
         },
@@ -88,17 +91,17 @@ if (splits.length === 0) {
   note(
     `complete() with every option at its default (bpmf) against LIBMF (\`mf-train -k 32 -s <threads>\`, its other defaults; ` +
       `RMSE by \`mf-predict -e 0\`) on the same splits from ${splits.length} file pair(s); medians of ${reps} alternated runs; ` +
-      `LIBMF's time includes its process start and reading the file; CPU times count every thread. Load average ${load} when started.` +
+      `LIBMF's time includes its process start and reading the file (its run with one iteration, \`-t 1\`, shows that part); CPU times count every thread. Load average ${load} when started.` +
       (libmf ? "" : " LIBMF not found (set LIBMF_PATH): lowrank alone."),
   );
 }
 
 /** One LIBMF fit and prediction: mf-train's wall ms (and CPU ms under GNU time) and mf-predict's RMSE. */
-function runLibmf(bin: string, train: string, test: string, threads: number): { ms: number; cpu: number; rmse: number } {
+function runLibmf(bin: string, train: string, test: string, threads: number, iters = 20): { ms: number; cpu: number; rmse: number } {
   const tmp = mkdtempSync(join(tmpdir(), "lowrank-libmf-"));
   try {
     const model = join(tmp, "model"), out = join(tmp, "out");
-    const args = ["-k", "32", "-s", String(threads), "--quiet", train, model];
+    const args = ["-k", "32", "-s", String(threads), "-t", String(iters), "--quiet", train, model];
     const t0 = performance.now();
     const run = gnuTime
       ? spawnSync(gnuTime, ["-f", "@@cpu %U %S", join(bin, "mf-train"), ...args], { encoding: "utf8" })

@@ -60,6 +60,13 @@ function pieces(K: LanczosKernels, ws: { f64(n: number): Float64Array; i32(n: nu
   t0 = tasks();
   K.gemvPieces!(130, 2048, 512, G, 2048, x, parts);
   out.coefs = { value: parts.slice(), tasks: tasks() - t0 };
+  // Gram-Schmidt's update w -= Gᵀ h by column chunks.
+  const h = ws.f64(130), y = ws.f64(2048);
+  for (let i = 0; i < 130; i++) h[i] = rng.normal();
+  y.set(x);
+  t0 = tasks();
+  K.gemv(true, 130, 2048, -1, G, 2048, h, 1, y);
+  out.update = { value: y.slice(), tasks: tasks() - t0 };
   const W = ws.f64(3000 * 12), gparts = ws.f64(12 * 144);
   for (let i = 0; i < W.length; i++) W[i] = rng.normal();
   t0 = tasks();
@@ -71,7 +78,7 @@ function pieces(K: LanczosKernels, ws: { f64(n: number): Float64Array; i32(n: nu
 describe.each(variants)("the Lanczos SVD's pieces on the pool, %s", (variant) => {
   const A = sparse(1500, 2600, 30, 1); // 45000 nonzeros: over the pool's minimum
 
-  it("csrTranspose, valueRange, gemvPieces and gramPieces: pool tasks, the bits of one thread's calls and of the twins", async () => {
+  it("csrTranspose, valueRange, gemvPieces, the transposed gemv and gramPieces: pool tasks, the bits of one thread's calls and of the twins", async () => {
     await init({ variant, threads: 4 });
     const bytes = 1 << 23;
     const pooled = svdUpdateModule.pooledWorkspace(bytes, 4);
@@ -91,7 +98,7 @@ describe.each(variants)("the Lanczos SVD's pieces on the pool, %s", (variant) =>
       lease.release();
     }
     expect(pool().stats.tasks).toBe(tasks); // the single-thread instance runs its pieces itself
-    for (const name of ["transpose", "range", "coefs", "gram"]) {
+    for (const name of ["transpose", "range", "coefs", "update", "gram"]) {
       expect(onPool.out[name].tasks, name).toBeGreaterThan(1);
       expect(same(onPool.out[name].value, alone.out[name].value), name).toBe(true);
     }

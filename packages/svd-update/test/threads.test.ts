@@ -30,7 +30,7 @@ describe.each(variants)("truncatedSvd on the pool, %s: the same bits for 1-4 thr
     ["tall, the AᵀA form", tall, { rank: 6 }],
     ["wide, the AᵀA form on its transpose", wide, { rank: 6 }],
     ["tall, the two-sided GKL form (tol below what squaring reaches)", tall, { rank: 6, tol: 1e-14 }],
-    // A basis of 96 vectors of 2400: Gram-Schmidt's gemv splits too.
+    // A basis of 96 vectors of 2400 (Gram-Schmidt stays on one thread: below the pool's minimum).
     ["tall, the GKL form at rank 40", tall, { rank: 40, tol: 1e-14 }],
   ] as const)("%s", async (_, A, extra) => {
     const r = await init({ variant, threads: 4 });

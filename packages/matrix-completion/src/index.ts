@@ -7,6 +7,7 @@ export { rmse } from "./rmse.js";
 export { trainTestSplit, type SplitOptions } from "./split.js";
 export { parseRatings, type ParsedRatings, type ParseRatingsOptions } from "./parse-ratings.js";
 export { foldIn, type FoldInRow } from "./fold-in.js";
+export { compress, type CompressOptions } from "./compress.js";
 export type { SketchKind } from "./robust-altmin.js";
 // One init for every @lowrank package: it compiles and warms this package's module with the others.
 export { init, LowrankError, type Backend } from "@lowrank/linalg";

@@ -56,6 +56,7 @@ export function packageRecipes(fx: () => Fixtures): Recipe[] {
         O({ backend, rank: 1, method, maxIter: 4, ...(method === "als" ? { lambda: 0.1 } : {}), ...(method === "robust-altmin" ? { sketchSize: 3 } : {}), ...(method === "bpmf" ? { burnIn: 1 } : {}) }, { long: true, ints: ["rank", "maxIter"] })];
     } },
     { target: `${MCP} foldIn`, slots: (g) => [X(fx().model, [null, {}, "m"]), X({ colIndex: [0, g.int(1, 4)], values: [g.normal(), 3] }, [null, {}, { colIndex: [0, 99], values: [1, 2] }, { colIndex: [0.5], values: [1] }, { colIndex: [0], values: [NaN] }, { colIndex: [0, 1], values: [1] }])] },
+    { target: `${MCP} compress`, slots: (g, backend) => [X(fx().model, [null, {}, "m"]), O({ backend, tol: 0.5 * g.uniform() })] },
     { target: `${MCP} rmse`, slots: (g) => [X(fx().model, [null, {}]), X({ ...observations(g, 6, 5) }, [null, {}, { rows: 6, cols: 5, rowIndex: [9], colIndex: [0], values: [1] }])] },
     { target: `${MCP} trainTestSplit`, slots: (g) => [X(observations(g), [null, "x", { rows: 2, cols: 2, rowIndex: [0], colIndex: [0], values: [NaN] }]), O({ fraction: g.uniform(), seed: g.u32() })] },
     { target: `${MCP} parseRatings`, slots: (g) => [X(pick(g, ["1 2 3\n2 3 4\n", "a,b,5\nc,b,1\n", "1::2::3.5\n"]), [null, 5, {}]), O({})] },

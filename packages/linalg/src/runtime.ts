@@ -78,12 +78,14 @@ export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
     variant = best;
   }
   chosenVariant = variant;
-  // The workers boot (on their own threads) while this thread compiles and warms the modules.
+  // The workers boot (on their own threads) while this thread compiles and warms the modules, then runs the
+  // public calls on one thread (their JavaScript is the same on the pool; one module at a time, as they compete for
+  // the cores); once the pool is up, a few rounds more on it, as a user's call runs, warm its threaded kernels.
   const started = startThreads(variant, threads, registry);
   await Promise.all(registry.map((m) => m.init(variant)));
+  for (const m of registry) await m.warmCalls(`${variant}/1`, WARM_ROUNDS);
   const t = await started;
-  // The public calls last, on the pool as a user's call runs: one module at a time (they compete for the cores).
-  for (const m of registry) await m.warmCalls(`${variant}/${t.threads}`);
+  if (t.threads > 1) for (const m of registry) await m.warmCalls(`${variant}/${t.threads}`, WARM_FLOOR);
   return t.note === undefined ? { variant, threads: t.threads } : { variant, threads: t.threads, threadsNote: t.note };
 }
 
@@ -143,7 +145,8 @@ export class WasmLoader<E> {
   /** Entry points called on small inputs after init (see `addWarmCall`), and the rounds already run. */
   private calls: (() => unknown)[] = [];
   private warmed = 0;
-  private warmedFor = "";
+  /** The settings (variant / threads) the warm calls already ran in. */
+  private warmedFor = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -216,22 +219,24 @@ export class WasmLoader<E> {
   }
 
   /**
-   * Runs the registered warm calls in rounds (see `addWarmCall`), unless they
-   * last ran in the same setting (`key`: the variant and the threads, which
-   * decide the code that runs); returns the rounds run.
+   * Runs the registered warm calls for at most `rounds` rounds (see
+   * `addWarmCall`), unless they already ran in the same setting (`key`: the
+   * variant and the threads, which decide the code that runs); returns the
+   * rounds run.
    */
-  async warmCalls(key: string): Promise<number> {
-    if (this.calls.length === 0 || this.pool.length === 0 || key === this.warmedFor) return 0;
+  async warmCalls(key: string, rounds = WARM_ROUNDS): Promise<number> {
+    if (this.calls.length === 0 || this.pool.length === 0 || this.warmedFor.has(key)) return 0;
     const t = performance.now();
-    const rounds = await warmRounds(this.calls);
-    this.warmed += rounds;
-    this.warmedFor = key;
-    this.lastWarm = { rounds, ms: performance.now() - t };
-    return rounds;
+    const ran = await warmRounds(this.calls, rounds);
+    this.warmed += ran;
+    this.warmedFor.add(key);
+    const last = this.lastWarm;
+    this.lastWarm = last && last.variant === key.split("/")[0] ? { ...last, rounds: last.rounds + ran, ms: last.ms + performance.now() - t } : { variant: key.split("/")[0], rounds: ran, ms: performance.now() - t };
+    return ran;
   }
 
-  /** The rounds of warm calls the last `init()` ran and the milliseconds they took (benchmarks; null before any). */
-  lastWarm: { rounds: number; ms: number } | null = null;
+  /** The rounds of warm calls run for the last variant and the milliseconds they took (benchmarks; null before any). */
+  lastWarm: { variant: string; rounds: number; ms: number } | null = null;
 
   /** The variant of the shared instance, or null before it exists. */
   get variant(): WasmVariant | null {
@@ -368,10 +373,10 @@ const WARM_YIELD_EVERY = 4;
  * A call that throws counts as run (warming is best effort). Returns the
  * rounds run.
  */
-async function warmRounds(fns: (() => unknown)[]): Promise<number> {
+async function warmRounds(fns: (() => unknown)[], most = WARM_ROUNDS): Promise<number> {
   const start = performance.now();
   let rounds = 0;
-  while (rounds < WARM_ROUNDS) {
+  while (rounds < most) {
     for (const f of fns) {
       try {
         await f();

@@ -234,12 +234,15 @@ export async function tucker(input: TensorLike, opts: TuckerOptions & DtypeOptio
 }
 
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats the default method
-// (HOSVD) and HOOI on a small tensor, so that both paths run optimised from the
-// first real call. The entries are sin(1 + i²/2): every unfolding has full rank, as
-// a user's tensor (sin(1 + i) + cos(i / 7) has rank 4).
-let warmT: Tensor | null = null;
+// (HOSVD) on a small tensor and HOOI on a smaller one (about ten sweeps to its
+// tolerance), so that both paths run optimised from the first real call. The entries
+// are sin(1 + i²/2): every unfolding has full rank, as a user's tensor (sin(1 + i) +
+// cos(i / 7) has rank 4).
+const warmT: Tensor[] = [];
 tensorModule.warmCall(async () => {
-  warmT ??= { shape: [20, 20, 20], data: Float64Array.from({ length: 8000 }, (_, i) => Math.sin(1 + (i * i) / 2)) };
-  await tucker(warmT, { rank: [5, 5, 5] });
-  return tucker(warmT, { rank: [5, 5, 5], method: "hooi" });
+  if (warmT.length === 0) {
+    for (const n of [20, 12]) warmT.push({ shape: [n, n, n], data: Float64Array.from({ length: n ** 3 }, (_, i) => Math.sin(1 + (i * i) / 2)) });
+  }
+  await tucker(warmT[0], { rank: [5, 5, 5] });
+  return tucker(warmT[1], { rank: [3, 3, 3], method: "hooi" });
 });

@@ -94,7 +94,7 @@ export const COMPLETION: Record<string, Entry> = {
       return {
         args: [b.i0, nb, k, b.ptr, b.idx, b.vals, b.F, b.X, s, seed, b.srht, b.T, new Float64Array(b.design), new Float64Array(s * kp),
           new Float64Array(b.H), new Float64Array(nb * k * k), new Float64Array(nb * kp), new Float64Array(nb * kp), new Float64Array(nb * kp),
-          new Float64Array(nb), new Float64Array(nb), scratch(new Float64Array(2 * CHUNK + kp))],
+          new Float64Array(nb), new Float64Array(nb), new Float64Array(nb), scratch(new Float64Array(2 * CHUNK + kp))],
       };
     },
   },
@@ -106,7 +106,7 @@ export const COMPLETION: Record<string, Entry> = {
       const D = new Float64Array(b.design), L = new Float64Array(nb * k * k), g = new Float64Array(nb * kp), z = new Float64Array(nb * kp);
       const p = new Float64Array(nb * kp), gamma = new Float64Array(nb), status = new Float64Array(nb);
       C.sketchedPrepare(b.i0, nb, k, b.ptr, b.idx, b.vals, b.F, b.X, s, seed, b.srht, b.T, D, new Float64Array(s * kp), new Float64Array(b.H),
-        L, g, z, p, gamma, status, new Float64Array(2 * CHUNK + kp));
+        L, g, z, p, gamma, status, new Float64Array(nb), new Float64Array(2 * CHUNK + kp));
       return {
         args: [b.i0, nb, k, b.ptr, D, b.X, L, g, z, p, new Float64Array(nb * kp), gamma, new Float64Array(nb), status, scratch(new Float64Array(2 * CHUNK + kp))],
       };
@@ -171,19 +171,19 @@ export const COMPLETION: Record<string, Entry> = {
       const b = block(r, 6, seed, 1 + (seed % 4)), { k, kp, s, nb } = b;
       const D = new Float64Array(b.design), SD = scratch(new Float64Array(s * kp)), H = scratch(new Float64Array(b.H)), buf = scratch(new Float64Array(2 * CHUNK + kp));
       const L = new Float64Array(nb * k * k), g = new Float64Array(nb * kp), z = new Float64Array(nb * kp), p = new Float64Array(nb * kp);
-      const gamma = new Float64Array(nb), status = new Float64Array(nb), job = scratch(new Uint8Array(SKETCH_JOB_BYTES));
+      const gamma = new Float64Array(nb), status = new Float64Array(nb), rr = new Float64Array(nb), job = scratch(new Uint8Array(SKETCH_JOB_BYTES));
       return {
         args: [job, t, scratch(new Uint8Array(16))],
-        extra: [b.ptr, b.idx, b.vals, b.F, b.X, b.T, D, SD, H, L, g, z, p, gamma, status, buf],
+        extra: [b.ptr, b.idx, b.vals, b.F, b.X, b.T, D, SD, H, L, g, z, p, gamma, status, buf, rr],
         prepare(at, memory) {
-          new Int32Array(memory, at(job), 31).set([b.i0, nb, k, at(b.ptr), at(b.idx), at(b.vals), at(b.F), at(b.X), s, seed, b.srht, at(b.T), at(D), at(SD),
-            at(H), at(L), at(g), at(z), at(p), at(gamma), at(status), at(buf), 0, 0, 0, SD.length * 8, H.length * 8, buf.length * 8, 1, 7, 0]);
+          new Int32Array(memory, at(job), 32).set([b.i0, nb, k, at(b.ptr), at(b.idx), at(b.vals), at(b.F), at(b.X), s, seed, b.srht, at(b.T), at(D), at(SD),
+            at(H), at(L), at(g), at(z), at(p), at(gamma), at(status), at(buf), 0, 0, 0, SD.length * 8, H.length * 8, buf.length * 8, 1, 7, 0, at(rr)]);
         },
         js: (_, e) => sketchedPrepareTask({
           i0: b.i0, nb, k, ptr: e[0] as Int32Array, idx: e[1] as Int32Array, vals: e[2] as Float64Array, F: e[3] as Float64Array, X: e[4] as Float64Array,
           s, seed, srht: b.srht, T: e[5] as Int32Array, D: e[6] as Float64Array, SD: e[7] as Float64Array, H: e[8] as Float64Array, L: e[9] as Float64Array,
           g: e[10] as Float64Array, z: e[11] as Float64Array, p: e[12] as Float64Array, gamma: e[13] as Float64Array, status: e[14] as Float64Array,
-          buf: e[15] as Float64Array, w: new Float64Array(0), qq: new Float64Array(0), active: new Float64Array(0),
+          buf: e[15] as Float64Array, w: new Float64Array(0), qq: new Float64Array(0), active: new Float64Array(0), rr: e[16] as Float64Array,
         }, t),
       };
     },
@@ -196,7 +196,7 @@ export const COMPLETION: Record<string, Entry> = {
       const D = new Float64Array(b.design), L = new Float64Array(nb * k * k), g = new Float64Array(nb * kp), z = new Float64Array(nb * kp);
       const p = new Float64Array(nb * kp), gamma = new Float64Array(nb), status = new Float64Array(nb);
       C.sketchedPrepare(b.i0, nb, k, b.ptr, b.idx, b.vals, b.F, b.X, s, seed, b.srht, b.T, D, new Float64Array(s * kp), new Float64Array(b.H),
-        L, g, z, p, gamma, status, new Float64Array(2 * CHUNK + kp));
+        L, g, z, p, gamma, status, new Float64Array(nb), new Float64Array(2 * CHUNK + kp));
       const w = new Float64Array(nb * kp), qq = new Float64Array(nb), buf = scratch(new Float64Array(2 * CHUNK + kp)), job = scratch(new Uint8Array(SKETCH_JOB_BYTES));
       return {
         args: [job, t, scratch(new Uint8Array(16))],
@@ -209,7 +209,7 @@ export const COMPLETION: Record<string, Entry> = {
           i0: b.i0, nb, k, ptr: e[0] as Int32Array, idx: new Int32Array(0), vals: new Float64Array(0), F: new Float64Array(0), X: e[2] as Float64Array,
           s, seed, srht: b.srht, T: new Int32Array(0), D: e[1] as Float64Array, SD: new Float64Array(0), H: new Float64Array(0), L: e[3] as Float64Array,
           g: e[4] as Float64Array, z: e[5] as Float64Array, p: e[6] as Float64Array, w: e[7] as Float64Array, gamma: e[8] as Float64Array,
-          qq: e[9] as Float64Array, active: e[10] as Float64Array, status: new Float64Array(0), buf: e[11] as Float64Array,
+          qq: e[9] as Float64Array, active: e[10] as Float64Array, status: new Float64Array(0), buf: e[11] as Float64Array, rr: new Float64Array(0),
         }, t),
       };
     },

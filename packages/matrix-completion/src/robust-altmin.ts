@@ -12,9 +12,8 @@
 // |t - D x|² comes out of the first pass and is carried through the steps
 // (each takes gamma² / |D p|² off it), so the half-step also gives the sum of
 // squared errors at its result: the training loss, with no pass of its own.
-// The passes are in
-// assembly/sketched-solve.ts (twins in src/kernels/); docs/ARCHITECTURE.md,
-// "matrix-completion".
+// The passes are in assembly/sketched-solve.ts (twins in src/kernels/);
+// docs/ARCHITECTURE.md, "matrix-completion".
 import type { CompletionKernels } from "./kernels/index.js";
 import { CHUNK } from "./kernels/normal-product.js";
 

@@ -11,7 +11,8 @@
 // by innerTol or maxInner steps have run. Each row's squared residual
 // |t - D x|² comes out of the first pass and is carried through the steps
 // (each takes gamma² / |D p|² off it), so the half-step also gives the sum of
-// squared errors at its result: the training loss, with no pass of its own.
+// squared errors at its result: the training loss, with no pass of its own
+// (the rows solved exactly add theirs by one squared-error call per run).
 // The passes are in assembly/sketched-solve.ts (twins in src/kernels/);
 // docs/ARCHITECTURE.md, "matrix-completion".
 import type { CompletionKernels } from "./kernels/index.js";
@@ -91,8 +92,8 @@ export interface HalfStepReport {
   unconverged: number;
   /**
    * Σ |t - D x|² over the side's rows at the half-step's result (carried
-   * through the CG steps from the first pass), or undefined when a row was
-   * solved exactly (then the caller sums the squared errors itself).
+   * through the CG steps from the first pass; rows solved exactly summed
+   * after their solve).
    */
   sse?: number;
 }
@@ -122,7 +123,7 @@ export function sketchedHalfStep(
     const { n, ptr, idx, vals, F, X } = pb;
     if (!srht) K.sketchTable(pb.fRows, k, s, pb.seed, T);
     const report: HalfStepReport = { steps: 0, unconverged: 0 };
-    let sse = 0, exactRows = false;
+    let sse = 0;
     for (let i0 = 0; i0 < n; ) {
       // A block: rows while the state and the design fit (always at least one row).
       let i1 = i0 + 1;
@@ -137,9 +138,13 @@ export function sketchedHalfStep(
         }
         let e = r + 1;
         while (e < nb && status[e] === 0) e++;
-        exactRows = true;
         const i = i0 + r;
         K.alsHalfStep(e - r, k, ptr.subarray(i), idx, vals, F, pb.zeros, X.subarray(i * k), pb.bias.subarray(i), 0, ridge, 0, false, false, exact);
+        // Their squared errors, each observation's row index written where the run's design would be (no CG step reads it).
+        const q0 = ptr[i], cnt = ptr[i0 + e] - q0;
+        const rowOf = new Int32Array(D.buffer, D.byteOffset + (q0 - ptr[i0]) * kp * 8, cnt);
+        for (let t = i; t < i0 + e; t++) rowOf.fill(t, ptr[t] - q0, ptr[t + 1] - q0);
+        sse += K.squaredError(cnt, k, rowOf, idx.subarray(q0), vals.subarray(q0), X, F, pb.bias, pb.zeros, 0, -Infinity, Infinity);
         r = e;
       }
       let live = 0;
@@ -169,7 +174,7 @@ export function sketchedHalfStep(
       for (let r = 0; r < nb; r++) if (status[r] !== 0) sse += Math.max(0, rr[r]);
       i0 = i1;
     }
-    if (!exactRows) report.sse = sse;
+    report.sse = sse;
     return report;
   };
 }

@@ -229,9 +229,10 @@ export async function complete(observations: ObservationsInput, options: Complet
 
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a default (bpmf) fit
 // on a tiny set of ratings, and in its first two rounds a short ALS fit with its lambda
-// search, so that both paths run optimised from the first real call. The bpmf fit runs
-// the default path (the burn-in, then kept samples and the convergence check) for 40
-// sweeps: its samplers are JavaScript, which V8 optimises after enough sweeps, not calls.
+// search, so that both paths run optimised from the first real call. Two bpmf fits run
+// the default path (the burn-in, then kept samples and the convergence check) for 20
+// sweeps each: the samplers are JavaScript, which V8 optimises after enough sweeps, and
+// the code around them after enough calls.
 let warmObs: ObservationsInput | null = null, warmAls = 0;
 completionModule.warmCall(async () => {
   if (!warmObs) {
@@ -244,6 +245,7 @@ completionModule.warmCall(async () => {
     }
     warmObs = { rows: 20, cols: 15, rowIndex, colIndex, values };
   }
-  await complete(warmObs, { rank: 5, maxIter: 40 });
+  await complete(warmObs, { rank: 5, maxIter: 20 });
+  await complete(warmObs, { rank: 5, maxIter: 20 });
   if (warmAls++ < 2) await complete(warmObs, { rank: 5, maxIter: 3, lambda: "auto" });
 });

@@ -52,15 +52,18 @@ const WARM_QR_M = 120, WARM_QR_N = 100;
 export const WARM_BLOCKED_QR_BYTES = 8 * (2 * WARM_QR_M * WARM_QR_N + WARM_QR_N + qrBlockedWorkSize(WARM_QR_M, WARM_QR_N)) + 4 * 16;
 
 /**
- * Runs the blocked QR kernels three times on the smallest shape that takes the
+ * Runs the blocked QR kernels twice on the smallest shape that takes the
  * blocked path (120 x 100, four panels), so their panel, T and update
  * functions are optimised before the first large call (a long call runs on in
- * the tier it started in). The caller reserved WARM_BLOCKED_QR_BYTES.
+ * the tier it started in; each panel's functions are called anew, so a large
+ * call moves to the optimised code from the panel after it arrives). It was
+ * three times, the largest single cost of `init()`. The caller reserved
+ * WARM_BLOCKED_QR_BYTES.
  */
 export function warmBlockedQr(k: LinalgKernels, arena: Arena): void {
   const m = WARM_QR_M, n = WARM_QR_N;
   const A = arena.f64(m * n), Q = arena.f64(m * n), tau = arena.f64(n), work = arena.f64(qrBlockedWorkSize(m, n));
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 2; r++) {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[i * n + j] = 1 / (1 + i + j + r) + (i === j ? 1 : 0);
     k.householderQrBlocked(m, n, A, n, tau, work);
     k.householderQBlocked(m, n, A, n, tau, Q, n, work);

@@ -362,7 +362,7 @@ const IDLE_MAX_BYTES = 64 << 20;
  * chosen small enough that the rounds cost a few milliseconds once
  * optimised.
  */
-const WARM_ROUNDS = 12, WARM_FLOOR = 4, WARM_BUDGET_MS = 100;
+const WARM_ROUNDS = 12, WARM_FLOOR = 4, WARM_BUDGET_MS = 60;
 /** Rounds between yields to the event loop (each costs a timer tick, more under load). */
 const WARM_YIELD_EVERY = 4;
 

@@ -6,6 +6,7 @@ import { defineKernelModule, type Arena } from "@lowrank/linalg/internal";
 import type { Exports } from "./generated/exports.js";
 import { sources } from "./generated/sources.js";
 import { threadSources } from "./generated/thread-sources.js";
+import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { jsCompletionKernels, type CompletionKernels } from "./kernels/index.js";
 import { withParallelKernels } from "./parallel.js";
 import { sketchedHalfStep, sketchedWorkSize, type SketchKind } from "./robust-altmin.js";
@@ -37,7 +38,8 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
   const n = 8, r = 4, nnz = n * n;
   const ptr = arena.i32(n + 1), idx = arena.i32(nnz), ri = arena.i32(nnz);
   const vals = arena.f64(nnz), F = arena.f64(n * r), X = arena.f64(n * r), bias = arena.f64(n), zeros = arena.f64(n);
-  const work = arena.f64(4 * r * r + 5 * r + 2 * n * (r + 3) + 64);
+  // One work block serves ALS (its solve) and BPMF (one sampling slot: its Gram tiles are wider than the problem).
+  const work = arena.f64(Math.max(4 * r * r + 5 * r + 2 * n * (r + 3) + 64, bpmfSlotSize(r, true)));
   for (let i = 0; i <= n; i++) ptr[i] = i * n;
   for (let q = 0; q < nnz; q++) {
     idx[q] = q % n;

@@ -4,6 +4,7 @@
 // thread), or awaiting without blocking (asynchronous jobs); and the error a
 // job that stopped early throws.
 import { LowrankError } from "./errors.js";
+import { QUICK_JOB_MS, SPIN_MS } from "./pool-worker.js";
 
 /** A job that ended early: why ("stuck": a spinning caller gave its workers up). */
 export type Stop = null | "failed" | "died" | "aborted" | "stuck";
@@ -27,6 +28,20 @@ export function stopError(stop: Stop, name: string, limit = 0): LowrankError {
 export function spin(c: Int32Array, i: number, v: number, ms: number): void {
   const end = performance.now() + ms;
   while (Atomics.load(c, i) === v && performance.now() < end);
+}
+
+/**
+ * Waits until c[i] differs from v, or `ms` have passed: for a job published at
+ * `since` less than QUICK_JOB_MS ago it first watches the word for SPIN_MS
+ * (short jobs end soon, and a futex sleep and wake-up costs tens of
+ * microseconds); otherwise it blocks in Atomics.wait at once (a spinning thread
+ * would take from the others' work where cores share units).
+ */
+export function spinThenWait(c: Int32Array, i: number, v: number, ms: number, since: number): void {
+  const now = performance.now();
+  const until = now - since < QUICK_JOB_MS ? now + SPIN_MS : 0;
+  while (Atomics.load(c, i) === v && performance.now() < until);
+  Atomics.wait(c, i, v, ms);
 }
 
 /** Waits (without blocking the thread) until c[i] may differ from v, or 20 ms. */

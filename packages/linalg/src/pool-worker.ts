@@ -39,6 +39,11 @@ export const CTRL = {
   WORKER0: 16,
 } as const;
 
+/** How long a thread of the pool watches a word before it sleeps on it (ms): about the cost of a sleep and wake-up. */
+export const SPIN_MS = 0.2;
+/** A job shorter than this (ms) is followed by such a watch: jobs that short come in runs (a Lanczos step is one job). */
+export const QUICK_JOB_MS = 5;
+
 export const PER_WORKER = 5;
 export const W_BUSY = 0, W_DEAD = 1, W_READY = 2, W_MAIL = 3, W_CRASH = 4;
 export const INDEX_BITS = 21;
@@ -62,6 +67,7 @@ export const WORKER_SOURCE = `
 const C = ${JSON.stringify(CTRL)};
 const PW = ${PER_WORKER}, BUSY = ${W_BUSY}, DEAD = ${W_DEAD}, READY = ${W_READY}, MAIL = ${W_MAIL}, CRASH = ${W_CRASH};
 const INDEX_MASK = ${INDEX_MAX};
+const SPIN_MS = ${SPIN_MS}, QUICK_JOB_MS = ${QUICK_JOB_MS};
 const node = typeof self === "undefined" || typeof self.postMessage !== "function";
 const port = node ? require("node:worker_threads").parentPort : self;
 let ctrl = null, memory = null, me = -1, handled = 0;
@@ -114,9 +120,16 @@ function loop() {
     if (Atomics.load(ctrl, word(MAIL)) !== handled) return; // a message waits: back to the event loop
     if (Atomics.load(ctrl, C.STOP)) return;
     Atomics.store(ctrl, word(BUSY), 1);
+    const t0 = performance.now();
     work();
     Atomics.store(ctrl, word(BUSY), 0);
     Atomics.notify(ctrl, word(BUSY));
+    // Short jobs often follow each other within microseconds (a Lanczos step
+    // is one job): after one, watching the counter for a moment is cheaper
+    // than a futex sleep and wake-up, which costs the caller tens of
+    // microseconds per job. After a long job the thread sleeps at once.
+    const now = performance.now(), until = now - t0 < QUICK_JOB_MS ? now + SPIN_MS : 0;
+    while (Atomics.load(ctrl, C.WAKE) === w0 && performance.now() < until);
     Atomics.wait(ctrl, C.WAKE, w0);
   }
 }

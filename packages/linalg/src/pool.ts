@@ -1,14 +1,12 @@
-// The worker pool (docs/ARCHITECTURE.md, "Threads"): one shared
-// WebAssembly.Memory, the calling thread plus `threads - 1` workers, each
-// holding an instance of every threaded module on that memory. A job is a
-// task kernel of one module, a job pointer and a task count; the threads
-// claim task indices from one atomic word until none is left, so a worker
-// that is slow, still starting or dead simply takes fewer tasks. Which thread
-// runs a task never changes what the task computes: the task kernels cut
-// their work into a partition that does not depend on the thread count.
+// The worker pool (docs/ARCHITECTURE.md, "Threads"): one shared WebAssembly.Memory, the calling thread plus
+// `threads - 1` workers, each holding an instance of every threaded module on that memory. A job is a task kernel
+// of one module, a job pointer and a task count; the threads claim task indices from one atomic word until none is
+// left, so a worker that is slow, still starting or dead simply takes fewer tasks. Which thread runs a task never
+// changes what the task computes: the task kernels cut their work into a partition that does not depend on the
+// thread count.
 import { Arena } from "./arena.js";
 import { LowrankError } from "./errors.js";
-import { pause, spin, stopError, type Stop } from "./pool-wait.js";
+import { pause, spin, spinThenWait, stopError, type Stop } from "./pool-wait.js";
 import { CTRL, ctrlBytes, GEN_MASK, INDEX_BITS, INDEX_MAX, PER_WORKER, W_BUSY, W_CRASH, W_DEAD, W_MAIL, W_READY, type WorkerFactory, type WorkerHandle } from "./pool-worker.js";
 export { workerFactory } from "./pool-worker.js";
 
@@ -42,6 +40,7 @@ export class ThreadPool {
   private readonly failedStarts: number[];
   private gen = 0;
   private stopped = false;
+  private jobStart = -Infinity; // when the current job was published (spinThenWait)
   /** True while a job runs (sync or async); a second job then runs on one thread instead. */
   running = false;
   /** Jobs run, their tasks, the tasks the calling thread ran itself (the rest ran on workers), and the jobs it joined spinning (not blocking). */
@@ -236,6 +235,7 @@ export class ThreadPool {
     Atomics.store(c, CTRL.WORKERS, threads - 1);
     this.stats.jobs++;
     this.stats.tasks += ntasks;
+    this.jobStart = performance.now();
     this.gen = (this.gen + 1) & GEN_MASK;
     Atomics.store(c, CTRL.CLAIM, this.gen << INDEX_BITS);
     this.wake();
@@ -294,7 +294,7 @@ export class ThreadPool {
    */
   runSync(mod: PoolModule, fn: number, job: number, ntasks: number, threads: number, block = true, meanwhile?: () => void): void {
     const c = this.ctrl;
-    const wait = block ? (i: number, v: number, ms: number) => void Atomics.wait(c, i, v, ms) : (i: number, v: number, ms: number) => spin(c, i, v, ms);
+    const wait = block ? (i: number, v: number, ms: number) => spinThenWait(c, i, v, ms, this.jobStart) : (i: number, v: number, ms: number) => spin(c, i, v, ms);
     this.running = true;
     try {
       this.settle(wait, block ? Infinity : this.spinLimitMs, false);

@@ -25,12 +25,13 @@ const CSR_JOB_BYTES = 64;
 /**
  * Below this many multiply-adds a gemv, or the pieces of Gram-Schmidt's
  * coefficients or of a Gram, stay on one thread (the same calls either way).
- * A job costs the caller 15-35 us of wake-up and join on the 2-core VM, and
- * Gram-Schmidt's pass (coefficients, then the update) with 11 to 40 vectors
- * of 6046 or 10569 coordinates (SpamAssassin's and SOTU's bases) was 0-20%
- * slower on two threads than on one at every size (best of 30, 2026-12-07).
+ * With futex sleeps between jobs a job cost the caller 15-35 us of wake-up and
+ * join on the 2-core VM, and Gram-Schmidt's pass over SpamAssassin's and SOTU's
+ * bases was slower on two threads at every size; since the pool's threads
+ * watch for the next job after a short one (pool-worker.ts, SPIN_MS), 2^16
+ * measured best of 2^15, 2^16 and 2^18 for truncatedSvd on both (2026-12-07).
  */
-const PARALLEL_GEMV_MIN = 1 << 18, PARALLEL_PIECES_MIN = 1 << 18;
+const PARALLEL_GEMV_MIN = 1 << 16, PARALLEL_PIECES_MIN = 1 << 16;
 /** Work per gemv task (multiply-adds), and the transposed product's columns per task: a multiple of 4 (the SIMD lanes of axpy). */
 const GEMV_TASK = 1 << 16, GEMV_COLS_STEP = 64;
 /** Pieces of the scan of A's values on the pool. */

@@ -6,6 +6,7 @@
 // copying the tensor into WASM memory (an instance leased from the last call).
 import { hasRelaxedSimd, Rng, type WasmVariant } from "@lowrank/linalg";
 import { cp, init, tensorTrain, tucker, type Tensor } from "../src/index.js";
+import { lowRankPlusNoise } from "./tensors.js";
 import { note, pick, quick, row } from "../../../tools/bench/lib.mjs";
 import { timeAsync } from "./time-async.js";
 
@@ -17,23 +18,6 @@ function gaussianTensor(shape: number[], seed: number): Tensor {
   // Gaussian entries: the decompositions' cost does not depend on the values.
   const size = shape.reduce((a, b) => a * b, 1);
   return { shape, data: new Rng(seed).fillNormal(new Float64Array(size)) };
-}
-
-/** Σ_r a_r ∘ b_r ∘ c_r (rank Gaussian factors) plus 0.01 times Gaussian noise, n x n x n. */
-function lowRankPlusNoise(n: number, rank: number, seed: number): Tensor {
-  const rng = new Rng(seed);
-  const F = [0, 1, 2].map(() => rng.fillNormal(new Float64Array(n * rank)));
-  const X = new Float64Array(n * n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      for (let k = 0; k < n; k++) {
-        let s = 0;
-        for (let r = 0; r < rank; r++) s += F[0][i * rank + r] * F[1][j * rank + r] * F[2][k * rank + r];
-        X[(i * n + j) * n + k] = s + 0.01 * rng.normal();
-      }
-    }
-  }
-  return { shape: [n, n, n], data: X };
 }
 
 interface Case {

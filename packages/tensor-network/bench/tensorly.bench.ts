@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "@lowrank/linalg";
 import { cp, init, reconstruct, relativeError, tensorTrain, tucker, type Tensor } from "../src/index.js";
+import { lowRankPlusNoise } from "./tensors.js";
 import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 import { crop, dims, photo } from "./photo.js";
 
@@ -96,23 +97,6 @@ async function timeLowrank<T>(f: () => Promise<T>, runs: number): Promise<[numbe
 
 function gaussian(n: number, seed: number): Tensor {
   return { shape: [n, n, n], data: new Rng(seed).fillNormal(new Float64Array(n * n * n)) };
-}
-
-/** Σ_r a_r ∘ b_r ∘ c_r (rank Gaussian factors) plus 0.01 Gaussian noise, n³. */
-function lowRankPlusNoise(n: number, rank: number, seed: number): Tensor {
-  const rng = new Rng(seed);
-  const F = [0, 1, 2].map(() => rng.fillNormal(new Float64Array(n * rank)));
-  const X = new Float64Array(n * n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      for (let k = 0; k < n; k++) {
-        let s = 0;
-        for (let r = 0; r < rank; r++) s += F[0][i * rank + r] * F[1][j * rank + r] * F[2][k * rank + r];
-        X[(i * n + j) * n + k] = s + 0.01 * rng.normal();
-      }
-    }
-  }
-  return { shape: [n, n, n], data: X };
 }
 
 interface Case {

@@ -6,7 +6,7 @@ import { Rng } from "@lowrank/linalg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, reconstruct, relativeError, tucker, type Tensor, type TuckerResult } from "../src/index.js";
 import { EIG_DC_MIN } from "../src/factor.js";
-import { orthError, relDiff, variants } from "./helpers.js";
+import { orthError, projector, relDiff, variants } from "./helpers.js";
 
 /** A multilinear rank (6, 4, 4) tensor of shape (n, 17, 16), n above the crossover, plus 1e-3 Gaussian noise. */
 function tall(n: number): Tensor {
@@ -36,18 +36,7 @@ for (const variant of variants) {
         const j = await jsFit(method);
         expect(orthError(w.factors[0])).toBeLessThan(1e-12);
         // Same subspace: the projector U Uᵀ of mode 0 (signs and order within it do not matter).
-        const P = (U: { rows: number; cols: number; data: Float64Array }) => {
-          const out = new Float64Array(U.rows * U.rows);
-          for (let a = 0; a < U.rows; a++) {
-            for (let b = 0; b < U.rows; b++) {
-              let s = 0;
-              for (let c = 0; c < U.cols; c++) s += U.data[a * U.cols + c] * U.data[b * U.cols + c];
-              out[a * U.rows + b] = s;
-            }
-          }
-          return out;
-        };
-        expect(relDiff(P(w.factors[0]), P(j.factors[0]))).toBeLessThan(1e-9);
+        expect(relDiff(projector(w.factors[0]), projector(j.factors[0]))).toBeLessThan(1e-9);
         expect(relDiff(reconstruct(w).data, reconstruct(j, { backend: "js" }).data)).toBeLessThan(1e-9);
         expect(relDiff(w.errors!, j.errors!)).toBeLessThan(1e-8);
         // The fit is the noise level: the error of a rank (6, 4, 4) fit to 1e-3 noise on an RMS-1 tensor.

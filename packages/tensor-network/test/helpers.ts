@@ -60,3 +60,16 @@ export async function asyncCodeOf(p: () => Promise<unknown>): Promise<string> {
   }
   return "none";
 }
+
+/** The projector U Uᵀ onto the column space of U (rows x cols, row-major): equal for bases of one subspace. */
+export function projector(U: { rows: number; cols: number; data: Float64Array }): Float64Array {
+  const out = new Float64Array(U.rows * U.rows);
+  for (let a = 0; a < U.rows; a++) {
+    for (let b = 0; b < U.rows; b++) {
+      let s = 0;
+      for (let c = 0; c < U.cols; c++) s += U.data[a * U.cols + c] * U.data[b * U.cols + c];
+      out[a * U.rows + b] = s;
+    }
+  }
+  return out;
+}

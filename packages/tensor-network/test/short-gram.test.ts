@@ -6,7 +6,7 @@ import { tuckerTensor } from "@lowrank/datasets";
 import { Rng } from "@lowrank/linalg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, reconstruct, relativeError, tensorTrain, tucker, type Tensor, type TuckerResult } from "../src/index.js";
-import { orthError, relDiff, variants } from "./helpers.js";
+import { orthError, projector, relDiff, variants } from "./helpers.js";
 
 function noisy(shape: number[], ranks: number[], noise: number, seed: number): Tensor {
   const { tensor } = tuckerTensor(shape, ranks, { seed });
@@ -20,17 +20,6 @@ const well = noisy([70, 9, 8], [4, 3, 4], 1e-2, 51);
 const deficient = tuckerTensor([70, 9, 8], [2, 3, 4], { seed: 53 }).tensor;
 const opts = { rank: [4, 3, 4], method: "hooi" as const, returnErrors: true, tol: 0, maxIter: 4 };
 
-const project = (U: { rows: number; cols: number; data: Float64Array }) => {
-  const out = new Float64Array(U.rows * U.rows);
-  for (let a = 0; a < U.rows; a++) {
-    for (let b = 0; b < U.rows; b++) {
-      let s = 0;
-      for (let c = 0; c < U.cols; c++) s += U.data[a * U.cols + c] * U.data[b * U.cols + c];
-      out[a * U.rows + b] = s;
-    }
-  }
-  return out;
-};
 
 /**
  * Orthonormal factors and the same reconstruction; for `well` also the same
@@ -42,7 +31,7 @@ function expectClose(X: Tensor, a: TuckerResult, b: TuckerResult, tol: number): 
   for (const U of a.factors) expect(orthError(U)).toBeLessThan(1e-13);
   expect(relDiff(reconstruct(a, { backend: "js" }).data, reconstruct(b, { backend: "js" }).data)).toBeLessThan(tol);
   if (X !== well) return;
-  expect(relDiff(project(a.factors[0]), project(b.factors[0]))).toBeLessThan(tol);
+  expect(relDiff(projector(a.factors[0]), projector(b.factors[0]))).toBeLessThan(tol);
   expect(relDiff(a.errors!, b.errors!)).toBeLessThan(tol);
 }
 

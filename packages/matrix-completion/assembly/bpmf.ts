@@ -8,6 +8,7 @@
 // Twin: src/kernels/bpmf.ts.
 import { dotInline } from "../../linalg/assembly/blas1";
 import { formNormalTiled } from "./bpmf-gram";
+import { rows8 } from "./bpmf-rows8";
 
 /**
  * Samples rows i < n of X (n x k) and ownBias from their conditionals given F
@@ -32,6 +33,8 @@ export function bpmfRows(
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
 ): i32 {
   const d = fitBias ? k + 1 : k;
+  // Eight-wide design rows (the default k = 7 with the bias): two rows at a time, the sums in registers.
+  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work);
   // Scratch: G (d²), b (d), the reciprocal pivots, the mean's right-hand side, a column of L, then the Gram's tiles.
   const G = work, b = work + (<usize>(d * d) << 3), inv = b + (<usize>d << 3), y = inv + (<usize>d << 3);
   const col = y + (<usize>d << 3), S = col + (<usize>d << 3);

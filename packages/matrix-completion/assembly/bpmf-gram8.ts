@@ -1,0 +1,129 @@
+// A row's precision and right-hand side for BPMF's Gibbs half-step when the
+// design rows are 8 wide (k = 7 with the bias, the default, or k = 8 without):
+// P = alpha Σ f fᵀ + Lam and alpha Σ t f + h0 with every sum in registers,
+// read straight from F_j (no gathered copy, no tiles in memory). Two passes
+// over the row's observations: rows 0-3 of the lower triangle, row 7 (all
+// ones with the bias: its terms are plain adds) and the right-hand side; then
+// rows 4-6 (at most fourteen two-lane sums each: three passes of at most ten
+// measured slower). Each entry still receives its terms one at a time in q
+// order from zero, one multiply-add each, then alpha times the sum plus the
+// prior (never fused): the bits of formNormal's twin
+// (src/kernels/normal-solve.ts) followed by bpmfRows' scaling. Pairs that
+// straddle the diagonal also write an entry above it; nothing reads the upper
+// triangle. Twin: src/kernels/bpmf.ts (bpmfRows).
+import { madd } from "../../linalg/assembly/simd";
+
+/** Address of F's row for observation q (k doubles). */
+@inline function fRow(F: usize, idx: usize, q: i32, k: i32): usize {
+  return F + ((<usize>load<i32>(idx + (<usize>q << 2)) * <usize>k) << 3);
+}
+
+/** The design row's last pair: (f6, 1) with the bias (k = 7; no read past the row), else (f6, f7). */
+@inline function lastPair(f: usize, fitBias: bool): v128 {
+  return fitBias ? f64x2.replace_lane(v128.load64_zero(f, 48), 1, 1.0) : v128.load(f, 48);
+}
+
+/** G[r][c, c + 1] = alpha · s + Lam[r][c, c + 1] (a multiply, then an add). */
+@inline function put(G: usize, Lam: usize, al: v128, r: i32, c: i32, s: v128): void {
+  const o = <usize>(r * 8 + c) << 3;
+  v128.store(G + o, f64x2.add(f64x2.mul(al, s), v128.load(Lam + o)));
+}
+
+/**
+ * G (8 x 8, lower triangle) = alpha Σ f fᵀ + Lam and b = alpha Σ t f + h0 over the observations q in [start, end) of
+ * one row: f = [F_j, 1] with the bias (k = 7), F_j without (k = 8); t = vals[q] - mu - otherBias[j].
+ */
+export function precision8(
+  start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
+  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize,
+): void {
+  if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b);
+  else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b);
+}
+
+@inline function passes(
+  start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
+  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize,
+): void {
+  const al = f64x2.splat(alpha);
+  // Rows 0-3 (pairs up to the diagonal), row 7 and the right-hand side.
+  let a00 = f64x2.splat(0), a10 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+  let e0 = a00, e1 = a00, e2 = a00, e3 = a00;
+  let b0 = a00, b1 = a00, b2 = a00, b3 = a00;
+  for (let q = start; q < end; q++) {
+    const j = <usize>load<i32>(idx + (<usize>q << 2));
+    const f = F + ((j * <usize>k) << 3);
+    const x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32), x3 = lastPair(f, fitBias);
+    const ts = f64x2.splat(load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (j << 3)));
+    b0 = madd(ts, x0, b0);
+    b1 = madd(ts, x1, b1);
+    b2 = madd(ts, x2, b2);
+    b3 = madd(ts, x3, b3);
+    let s = v128.load64_splat(f);
+    a00 = madd(s, x0, a00);
+    s = v128.load64_splat(f, 8);
+    a10 = madd(s, x0, a10);
+    s = v128.load64_splat(f, 16);
+    a20 = madd(s, x0, a20);
+    a21 = madd(s, x1, a21);
+    s = v128.load64_splat(f, 24);
+    a30 = madd(s, x0, a30);
+    a31 = madd(s, x1, a31);
+    if (fitBias) {
+      // 1 · f_c: the product is exact, so an add rounds as the multiply-add does.
+      e0 = f64x2.add(e0, x0);
+      e1 = f64x2.add(e1, x1);
+      e2 = f64x2.add(e2, x2);
+      e3 = f64x2.add(e3, x3);
+    } else {
+      s = v128.load64_splat(f, 56);
+      e0 = madd(s, x0, e0);
+      e1 = madd(s, x1, e1);
+      e2 = madd(s, x2, e2);
+      e3 = madd(s, x3, e3);
+    }
+  }
+  put(G, Lam, al, 0, 0, a00);
+  put(G, Lam, al, 1, 0, a10);
+  put(G, Lam, al, 2, 0, a20);
+  put(G, Lam, al, 2, 2, a21);
+  put(G, Lam, al, 3, 0, a30);
+  put(G, Lam, al, 3, 2, a31);
+  put(G, Lam, al, 7, 0, e0);
+  put(G, Lam, al, 7, 2, e1);
+  put(G, Lam, al, 7, 4, e2);
+  put(G, Lam, al, 7, 6, e3);
+  // Rows 4-6.
+  let c40 = f64x2.splat(0), c41 = c40, c42 = c40, c50 = c40, c51 = c40, c52 = c40, c60 = c40, c61 = c40, c62 = c40, c63 = c40;
+  for (let q = start; q < end; q++) {
+    const f = fRow(F, idx, q, k);
+    const x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32), x3 = lastPair(f, fitBias);
+    let s = v128.load64_splat(f, 32);
+    c40 = madd(s, x0, c40);
+    c41 = madd(s, x1, c41);
+    c42 = madd(s, x2, c42);
+    s = v128.load64_splat(f, 40);
+    c50 = madd(s, x0, c50);
+    c51 = madd(s, x1, c51);
+    c52 = madd(s, x2, c52);
+    s = v128.load64_splat(f, 48);
+    c60 = madd(s, x0, c60);
+    c61 = madd(s, x1, c61);
+    c62 = madd(s, x2, c62);
+    c63 = madd(s, x3, c63);
+  }
+  put(G, Lam, al, 4, 0, c40);
+  put(G, Lam, al, 4, 2, c41);
+  put(G, Lam, al, 4, 4, c42);
+  put(G, Lam, al, 5, 0, c50);
+  put(G, Lam, al, 5, 2, c51);
+  put(G, Lam, al, 5, 4, c52);
+  put(G, Lam, al, 6, 0, c60);
+  put(G, Lam, al, 6, 2, c61);
+  put(G, Lam, al, 6, 4, c62);
+  put(G, Lam, al, 6, 6, c63);
+  v128.store(b, f64x2.add(f64x2.mul(al, b0), v128.load(h0)));
+  v128.store(b, f64x2.add(f64x2.mul(al, b1), v128.load(h0, 16)), 16);
+  v128.store(b, f64x2.add(f64x2.mul(al, b2), v128.load(h0, 32)), 32);
+  v128.store(b, f64x2.add(f64x2.mul(al, b3), v128.load(h0, 48)), 48);
+}

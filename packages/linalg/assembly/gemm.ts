@@ -2,7 +2,7 @@
 //
 // Goto-style blocking: B is packed by KC x NC panels into NR-column strips,
 // A by MC x KC blocks into MR-row strips (alpha folded in), and an MR x NR
-// register tile runs over each strip pair (its shape: below). The B strip a
+// register tile (gemm-micro.ts) runs over each strip pair. The B strip a
 // column of tiles reuses (KC x 6, 12 KiB) stays in L1 while the A strips
 // (3 x KC) stream from the packed A block (L2).
 //
@@ -14,22 +14,7 @@
 // by less than the noise.
 //
 // `work` must hold GEMM_WORK_F64 doubles; the kernel allocates nothing.
-import { madd } from "./simd";
-
-// The tile's shape, measured here (AMD EPYC Zen 4, Node 20, 2026-12-07): V8 has 15 xmm
-// registers for WASM SIMD and schedules every load of a basic block ahead of
-// its arithmetic, so a tile needs accumulators + all of one block's loaded
-// values <= 15. The fused multiply-add accumulating into its addend needs
-// more than 8 independent chains to keep both FMA pipes busy (8 chains: 92%
-// of the probe's rate, 12: 98%). The old 4 x 4 tile (8 accumulators, 6 loads)
-// ran at 85-87% of the relaxed-simd peak with its strips in L1; 5 x 4, 6 x 4,
-// 4 x 6 and k-unrolled tiles spilled. The 3 x 6 tile's nine accumulators
-// fit, and a test that never holds in the middle of each k step (see micro)
-// cuts the step into two blocks, so the loads of rows 1 and 2 are not live
-// during row 0's multiply-adds: 92-94% relaxed, 110%+ simd in L1, no spill in
-// either variant (the simd variant's multiply needs one more register).
-export const MR: i32 = 3;
-export const NR: i32 = 6;
+import { MR, NR, micro } from "./gemm-micro";
 
 /**
  * Packs op(B)[pc .. pc+kc, jc .. jc+nc] into strips of NR columns: strip s
@@ -118,68 +103,6 @@ function packA(transA: bool, mc: i32, kc: i32, alpha: f64, A: usize, lda: i32, i
     }
   }
 }
-
-/**
- * One tile: C[0..h, 0..w] += Ap(MR x kc) * Bp(kc x NR), the sums over p
- * accumulated from zero in p order, then added to C. kc >= 1.
- */
-function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0);
-  const end = bp + <usize>kc * (NR << 3);
-  while (true) {
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
-    let a = v128.load64_splat(ap);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    c02 = madd(a, b2, c02);
-    // Never true (bp < end on entry to every step), but V8 cannot know: the
-    // branch ends a basic block, so rows 1 and 2 load after row 0's multiply-adds.
-    if (bp >= end) break;
-    a = v128.load64_splat(ap, 8);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    c12 = madd(a, b2, c12);
-    a = v128.load64_splat(ap, 16);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    c22 = madd(a, b2, c22);
-    ap += MR << 3;
-    bp += NR << 3;
-    if (bp >= end) break;
-  }
-  const rs = <usize>ldc << 3;
-  if (h == MR && w == NR) {
-    let r = c;
-    v128.store(r, f64x2.add(v128.load(r), c00));
-    v128.store(r, f64x2.add(v128.load(r, 16), c01), 16);
-    v128.store(r, f64x2.add(v128.load(r, 32), c02), 32);
-    r += rs;
-    v128.store(r, f64x2.add(v128.load(r), c10));
-    v128.store(r, f64x2.add(v128.load(r, 16), c11), 16);
-    v128.store(r, f64x2.add(v128.load(r, 32), c12), 32);
-    r += rs;
-    v128.store(r, f64x2.add(v128.load(r), c20));
-    v128.store(r, f64x2.add(v128.load(r, 16), c21), 16);
-    v128.store(r, f64x2.add(v128.load(r, 32), c22), 32);
-    return;
-  }
-  edge(c, w, c00, c01, c02);
-  if (h > 1) edge(c + rs, w, c10, c11, c12);
-  if (h > 2) edge(c + 2 * rs, w, c20, c21, c22);
-}
-
-/** Row r[0..w) += the first w lanes of (v0, v1, v2). */
-@inline function edge(r: usize, w: i32, v0: v128, v1: v128, v2: v128): void {
-  store<f64>(r, load<f64>(r) + f64x2.extract_lane(v0, 0));
-  if (w > 1) store<f64>(r, load<f64>(r, 8) + f64x2.extract_lane(v0, 1), 8);
-  if (w > 2) store<f64>(r, load<f64>(r, 16) + f64x2.extract_lane(v1, 0), 16);
-  if (w > 3) store<f64>(r, load<f64>(r, 24) + f64x2.extract_lane(v1, 1), 24);
-  if (w > 4) store<f64>(r, load<f64>(r, 32) + f64x2.extract_lane(v2, 0), 32);
-  if (w > 5) store<f64>(r, load<f64>(r, 40) + f64x2.extract_lane(v2, 1), 40);
-}
-
 
 export const KC: i32 = 256;
 export const MC: i32 = 126;

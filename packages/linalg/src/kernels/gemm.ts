@@ -1,9 +1,10 @@
 // TypeScript twin of assembly/gemm.ts: the same product in textbook loop
 // order (no packing, so the blocking constants only size the WASM scratch).
 
+import { micro, MR, NR } from "./gemm-micro.js";
+
 /** Register tile rows and columns of the WASM micro-kernel (assembly/gemm-micro.ts). */
-export const MR = 3;
-export const NR = 6;
+export { MR, NR };
 /** Blocking of the WASM kernel: depth, rows of A, columns of B per packed block. */
 export const KC = 256;
 export const MC = 126;
@@ -167,20 +168,13 @@ export function gemmComputeTask(job: PackedGemmJob, task: number): void {
     if (beta !== 1) for (let j = 0; j < nb; j++) C[c + j] = beta === 0 ? 0 : beta * C[c + j];
   }
   if (k <= 0 || alpha === 0) return;
-  const acc = new Float64Array(MR * NR);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = Math.min(KC, k - pc);
     for (let jr = 0; jr < nb; jr += NR) {
       const b = pc * upNR(n) + (j0 + jr) * kc;
       for (let ir = 0; ir < mb; ir += MR) {
         const a = pc * upMR(m) + (i0 + ir) * kc;
-        acc.fill(0);
-        for (let p = 0; p < kc; p++) {
-          for (let i = 0; i < MR; i++) for (let j = 0; j < NR; j++) acc[i * NR + j] += Ap[a + p * MR + i] * Bp[b + p * NR + j];
-        }
-        for (let i = 0; i < Math.min(MR, mb - ir); i++) {
-          for (let j = 0; j < Math.min(NR, nb - jr); j++) C[(i0 + ir + i) * ldc + j0 + jr + j] += acc[i * NR + j];
-        }
+        micro(kc, Ap, a, Bp, b, C, (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, mb - ir), Math.min(NR, nb - jr));
       }
     }
   }

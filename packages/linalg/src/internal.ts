@@ -6,7 +6,7 @@
 // dimensions, views), so a wrong call can read past a buffer. User code takes
 // the main entry (docs/ARCHITECTURE.md, "Layers").
 export { Arena, arenaBytes, align16 } from "./arena.js";
-export { WasmLoader, WasmModule, WasmInstance, initRuntime, runtimeModules, type WasmSources, type WasmSource, type TaskRunner } from "./runtime.js";
+export { WasmLoader, WasmModule, WasmInstance, initRuntime, runtimeModules, lastInitPhases, type WasmSources, type WasmSource, type TaskRunner } from "./runtime.js";
 export {
   defineKernelModule, type KernelModule, type KernelModuleSpec, type LeasedWorkspace, type PooledWorkspace,
 } from "./runtime-module.js";

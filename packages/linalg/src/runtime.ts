@@ -8,8 +8,9 @@
 import { LowrankError } from "./errors.js";
 import { bestVariant, hasRelaxedSimd, hasSimd } from "./platform.js";
 import { decodeBase64, WasmModule, type WasmInstance, type WasmSources } from "./runtime-instance.js";
-import { joinThreads, MAX_THREADS, startThreads, threadsStatus, type ThreadSpec } from "./threads.js";
+import { joinThreads, MAX_THREADS, startThreads, threadsStatus, threadsUnavailable, type ThreadSpec } from "./threads.js";
 import type { WasmVariant } from "./types.js";
+import { WARM_FLOOR, WARM_ROUNDS, warmRounds } from "./warm-rounds.js";
 
 export { WasmInstance, WasmModule, type WasmSource, type WasmSources, type TaskRunner } from "./runtime-instance.js";
 
@@ -79,15 +80,33 @@ export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
   }
   chosenVariant = variant;
   // The workers boot (on their own threads) while this thread compiles and warms the modules, then runs the
-  // public calls on one thread (their JavaScript is the same on the pool; one module at a time, as they compete for
-  // the cores); once the pool is up, a few rounds more on it, as a user's call runs, warm its threaded kernels.
+  // public calls (their JavaScript is the same on the pool; one module at a time, as they compete for the cores).
+  // With a pool coming, the threaded variants start loading first, and the rounds move to the pool as soon as it is
+  // up: at two threads or more a call runs on the threaded instance, whose WebAssembly tiers up on its own.
+  const t0 = performance.now();
+  const poolComing = threads !== 1 && threadsUnavailable() === null;
+  if (poolComing) for (const m of registry) m.threads?.sources[variant]().catch(() => undefined);
   const started = startThreads(variant, threads, registry);
+  let up = false;
+  started.then(() => { up = true; }, () => undefined);
   await Promise.all(registry.map((m) => m.init(variant)));
-  for (const m of registry) await m.warmCalls(`${variant}/1`, WARM_ROUNDS);
+  const t1 = performance.now();
+  const ran = new Map<WasmLoader<unknown>, number>();
+  for (const m of registry) ran.set(m, await m.warmCalls(`${variant}/1`, WARM_ROUNDS, poolComing ? () => up : undefined));
+  const t2 = performance.now();
   const t = await started;
-  if (t.threads > 1) for (const m of registry) await m.warmCalls(`${variant}/${t.threads}`, WARM_FLOOR);
+  const t3 = performance.now();
+  for (const m of registry) {
+    const rest = WARM_ROUNDS - (ran.get(m) ?? 0);
+    if (t.threads > 1) await m.warmCalls(`${variant}/${t.threads}`, Math.max(WARM_FLOOR, rest));
+    else if (rest > 0) await m.warmCalls(`${variant}/1 rest`, rest);
+  }
+  lastInitPhases = { compile: t1 - t0, warmCalls: t2 - t1, poolWait: t3 - t2, poolWarmCalls: performance.now() - t3 };
   return t.note === undefined ? { variant, threads: t.threads } : { variant, threads: t.threads, threadsNote: t.note };
 }
+
+/** Milliseconds of the last `init()`'s phases (benchmarks): compiling and warming the kernels, the warm calls on one thread, the wait for the pool, the warm calls on the pool. */
+export let lastInitPhases: { compile: number; warmCalls: number; poolWait: number; poolWarmCalls: number } | null = null;
 
 /** Every declared module's loader, in declaration order (benchmarks and tests). */
 export function runtimeModules(): readonly WasmLoader<unknown>[] {
@@ -221,13 +240,13 @@ export class WasmLoader<E> {
   /**
    * Runs the registered warm calls for at most `rounds` rounds (see
    * `addWarmCall`), unless they already ran in the same setting (`key`: the
-   * variant and the threads, which decide the code that runs); returns the
-   * rounds run.
+   * variant and the threads, which decide the code that runs), or fewer
+   * when `stop()` turns true after a round; returns the rounds run.
    */
-  async warmCalls(key: string, rounds = WARM_ROUNDS): Promise<number> {
+  async warmCalls(key: string, rounds = WARM_ROUNDS, stop?: () => boolean): Promise<number> {
     if (this.calls.length === 0 || this.pool.length === 0 || this.warmedFor.has(key)) return 0;
     const t = performance.now();
-    const ran = await warmRounds(this.calls, rounds);
+    const ran = await warmRounds(this.calls, rounds, stop);
     this.warmed += ran;
     this.warmedFor.add(key);
     const last = this.lastWarm;
@@ -351,42 +370,3 @@ const busy = new WeakSet<object>();
 
 /** Memory above which a private instance is not kept idle after its run (see `WasmLoader.lease`): what a finished run leaves behind stays small. */
 const IDLE_MAX_BYTES = 64 << 20;
-
-/**
- * Rounds of warm calls: WARM_ROUNDS, or fewer once WARM_BUDGET_MS is spent
- * after WARM_FLOOR (a slow engine or a busy machine). Counted, not timed:
- * what makes V8 optimise a path is how often it has run (JavaScript after a
- * number of calls and loop iterations, WebAssembly after a number of bytes
- * executed), so a fixed count brings each registered path to the state of
- * its (WARM_ROUNDS + 1)-th call whatever the load, and each call's inputs are
- * chosen small enough that the rounds cost a few milliseconds once
- * optimised.
- */
-const WARM_ROUNDS = 12, WARM_FLOOR = 4, WARM_BUDGET_MS = 60;
-/** Rounds between yields to the event loop (each costs a timer tick, more under load). */
-const WARM_YIELD_EVERY = 4;
-
-/**
- * Calls `fns` round after round, yielding every few rounds so that V8's
- * background compilation of what the last rounds made hot is installed
- * (JavaScript's optimised code is installed on this thread between tasks).
- * A call that throws counts as run (warming is best effort). Returns the
- * rounds run.
- */
-async function warmRounds(fns: (() => unknown)[], most = WARM_ROUNDS): Promise<number> {
-  const start = performance.now();
-  let rounds = 0;
-  while (rounds < most) {
-    for (const f of fns) {
-      try {
-        await f();
-      } catch {
-        // best effort: a platform that refuses a call still works for the others
-      }
-    }
-    rounds++;
-    if (rounds >= WARM_FLOOR && performance.now() - start > WARM_BUDGET_MS) break;
-    if (rounds % WARM_YIELD_EVERY === 0) await new Promise((r) => setTimeout(r, 0));
-  }
-  return rounds;
-}

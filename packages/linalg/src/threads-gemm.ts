@@ -28,8 +28,12 @@ export function writeGemmJob(
   new Int32Array(memory.buffer, job + 64, 3).set([Ap, Bp, first]);
 }
 
-/** Below this many multiply-adds waking the workers costs more than it saves. */
-export const PARALLEL_GEMM_MIN = 1 << 21;
+/**
+ * Below this many multiply-adds waking the workers costs more than it saves: a
+ * product of 128³ (2^21) called now and then (not in a tight loop, where the
+ * workers are still watching) took longer on two threads than on one.
+ */
+export const PARALLEL_GEMM_MIN = 1 << 22;
 
 const wrapped = new WeakMap<object, LinalgKernels>();
 /** The overlapped form of each threaded instance's gemm (see gemmOverlapped). */

@@ -33,7 +33,7 @@ const SHAPES: [number, number, number][] = [
   [300, 700, 129],
   [513, 257, 65],
   [129, 1031, 40],
-  [1000, 300, 7],
+  [1000, 300, 15],
 ];
 const variants: WasmVariant[] = wasmVariants();
 

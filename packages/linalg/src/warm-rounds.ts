@@ -1,0 +1,50 @@
+// The warm rounds of `init()` (runtime.ts): each package's registered calls on
+// small inputs, repeated so that V8 runs their paths in its optimizing tiers
+// from a user's first call (docs/ARCHITECTURE.md, "The runtime": warm-up).
+
+/**
+ * Rounds of warm calls: WARM_ROUNDS, or fewer once WARM_BUDGET_MS is spent
+ * after WARM_FLOOR (a slow engine or a busy machine). Counted, not timed:
+ * what makes V8 optimise a path is how often it has run (JavaScript after a
+ * number of calls and loop iterations, WebAssembly after a number of bytes
+ * executed), so a fixed count brings each registered path to the state of
+ * its (WARM_ROUNDS + 1)-th call whatever the load, and each call's inputs are
+ * chosen small enough that the rounds cost a few milliseconds once
+ * optimised.
+ */
+export const WARM_ROUNDS = 12, WARM_FLOOR = 4;
+const WARM_BUDGET_MS = 60;
+/** Rounds between yields to the event loop where a yield costs a timer tick (a browser); Node yields after every round. */
+const WARM_YIELD_EVERY = 4;
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+/**
+ * One turn of the event loop: a check-phase callback in Node (microseconds; the pool's start-up and the loading
+ * of the threaded variants need such turns to move on while the rounds run), else a timer.
+ */
+const yieldTask = (): Promise<void> => new Promise((r) => (immediate ? immediate(() => r()) : setTimeout(r, 0)));
+
+/**
+ * Calls `fns` round after round, yielding to the event loop so that V8's
+ * background compilation of what the last rounds made hot is installed
+ * (JavaScript's optimised code is installed on this thread between tasks),
+ * until `most` rounds, the budget, or `stop()` after a round. A call that
+ * throws counts as run (warming is best effort). Returns the rounds run.
+ */
+export async function warmRounds(fns: (() => unknown)[], most = WARM_ROUNDS, stop?: () => boolean): Promise<number> {
+  const start = performance.now();
+  let rounds = 0;
+  while (rounds < most) {
+    for (const f of fns) {
+      try {
+        await f();
+      } catch {
+        // best effort: a platform that refuses a call still works for the others
+      }
+    }
+    rounds++;
+    if (rounds >= WARM_FLOOR && performance.now() - start > WARM_BUDGET_MS) break;
+    if (rounds % WARM_YIELD_EVERY === 0 || immediate) await yieldTask();
+    if (stop?.()) break;
+  }
+  return rounds;
+}

@@ -61,6 +61,7 @@ export async function probe(which, pkgs, internal, { threads, cpu = null, mark =
   return {
     which, threads: res.threads, initWall, initCpu, first: w[0], late: late(w),
     firstCpu: cpu ? t[0] : null, lateCpu: cpu ? late(t) : null, calls: w.slice(0, 4).map((x) => +x.toFixed(3)), warm,
+    phases: internal.lastInitPhases ? Object.fromEntries(Object.entries(internal.lastInitPhases).map(([k, v]) => [k, Math.round(v)])) : null,
   };
 }
 

@@ -7,4 +7,4 @@ export { alsHalfStep } from "./als-half-step";
 export { bpmfAccumulate, bpmfHalfStep, bpmfScore } from "./bpmf";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";
-export { alsHalfStepTask, bpmfHalfStepTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";
+export { alsHalfStepTask, bpmfHalfStepTask, bpmfScoreTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";

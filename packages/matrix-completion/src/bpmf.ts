@@ -16,15 +16,22 @@ import { hyperScratch, sampleGamma, sampleNormalWishart, type ScatterKernel } fr
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { CompletionModel, type IterationRecord } from "./model.js";
+import { averageError, interleave, scoreChunks, scoreSweep, standardise, validationError } from "./bpmf-sweep.js";
+import { bpmfJobs } from "./parallel.js";
 import type { RunState } from "./state.js";
 
 /** Noise-precision prior Gamma(A0, rate B0) on standardised values (a prior noise variance of 1, worth two observations). */
 const A0 = 1, B0 = 1;
 
-/** Doubles of method scratch a BPMF run takes: the normals of the larger side, each side's prior, a solve per thread, the two prediction sums, one pass's second sum and the priors' scatter. */
+/**
+ * Doubles of method scratch a BPMF run takes: each side's normals, the gathered rows of a prior's draw, the
+ * conditional means, each side's prior, a solve per thread, the prediction sums, the scoring pass's partial sums and
+ * the priors' scatter.
+ */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz + d * d;
+  return (n + m) * d + Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz
+    + 2 * scoreChunks(nnz) + d * d;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -52,8 +59,10 @@ export async function iterateBpmf(
   const d = biases ? k + 1 : k, dd = d * d;
   let off = 0;
   const take = (len: number) => st.work.subarray(off, (off += len));
-  const z = take(Math.max(n, m) * d), LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
-  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz), one = take(1);
+  // Each side's normals, and the rows a prior's draw gathers: apart, as the draws run beside the other side's half-step.
+  const zU = take(n * d), zV = take(m * d), gathered = take(Math.max(n, m) * d);
+  const LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
+  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz), one = take(1), partials = take(2 * scoreChunks(nnz));
   // Each row's conditional mean (the half-step writes them): U's are what the model averages (see below).
   const means = take(Math.max(n, m) * k), meanBias = take(Math.max(n, m));
   const v = st.validation;
@@ -70,32 +79,39 @@ export async function iterateBpmf(
   K.scal(n * k, init, st.U);
   K.scal(m * k, init, st.V);
   const hyper = hyperScratch(d);
-  // The draws' scatter matrices by gemm, the centred rows gathered in z (free until the normals are drawn).
-  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), rows: z, gram: take(dd) };
+  // The draws' scatter matrices by gemm, the centred rows gathered apart from everything a half-step reads or writes.
+  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), rows: gathered, gram: take(dd) };
   let alpha = 1;
   const S = keptSamples(s, n, m), every = keepEvery(s, n, m);
-  const Us = new Float64Array(n * k * S), Vs = new Float64Array(m * k * S);
+  // The kept samples one after another (a copy each), laid side by side into the model's factors at the end.
+  const Us = new Float64Array(S * n * k), Vs = new Float64Array(S * m * k);
   const rb = new Float64Array(n), cb = new Float64Array(m);
   const history: IterationRecord[] = [];
   let kept = 0, converged = false, prev = Infinity;
   const rowBias = biases ? st.rowBias : null, colBias = biases ? st.colBias : null;
-  /** Copies the side's sample X into slot `kept` of each row of the store. */
-  const store = (X: Float64Array, into: Float64Array, rows: number) => {
-    for (let i = 0, at = kept * k; i < rows; i++, at += S * k) for (let t = 0; t < k; t++) into[at + t] = X[i * k + t];
+  const nonFinite = (sweep: number) => new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${sweep}`);
+  // A side's prior and normals for a sweep, drawn from the run's generator in a fixed order (V's for sweep 1 first; then
+  // each sweep U's, the next sweep's V's, then the noise precision), whichever thread samples the rows.
+  const drawV = (sweep: number) => {
+    if (!sampleNormalWishart(rng, st.V, colBias, st.colPtr, m, k, LamV, hV, hyper, scatter)) throw nonFinite(sweep);
+    K.rngFill(rng, zV, true);
   };
+  const drawU = (sweep: number) => {
+    if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper, scatter)) throw nonFinite(sweep);
+    K.rngFill(rng, zU, true);
+  };
+  // On the pool, the draws for the next half-step run on this thread beside the current one's rows.
+  const jobs = bpmfJobs(K);
+  const halfStep = (meanwhile: () => void, ...a: Parameters<typeof K.bpmfHalfStep>): number => {
+    if (jobs) return jobs.halfStep(meanwhile, ...a);
+    meanwhile();
+    return K.bpmfHalfStep(...a);
+  };
+  drawV(1);
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const t0 = performance.now();
-    let failed = 0;
-    if (!sampleNormalWishart(rng, st.V, colBias, st.colPtr, m, k, LamV, hV, hyper, scatter)) {
-      throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
-    }
-    K.rngFill(rng, z.subarray(0, m * d), true);
-    failed += K.bpmfHalfStep(m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, z, means, meanBias, work);
-    if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper, scatter)) {
-      throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
-    }
-    K.rngFill(rng, z.subarray(0, n * d), true);
-    failed += K.bpmfHalfStep(n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, z, means, meanBias, work);
+    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work);
+    failed += halfStep(() => { if (iteration < maxIter) drawV(iteration + 1); }, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work);
     // Rao-Blackwellised: U's conditional means given this V in place of U's sample (the same expectation, less noise).
     const Ua = means, ba = meanBias;
     const after = iteration > burnIn, keep = after && (iteration - burnIn - 1) % every === 0;
@@ -106,37 +122,28 @@ export async function iterateBpmf(
       vacc.fill(0);
     }
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
-    // `div` samples (after this one); one pass gives both and the average's training error.
+    // `div` samples (after this one); one pass gives both and the average's training error. The validation sums beside it.
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
+    const validate = v && accumulate ? () => void K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc) : undefined;
     let sse: number, tr = 0;
     if (accumulate) {
-      sse = K.bpmfScore(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, Ua, st.rowBias, st.colBias, ba, acc, div, one);
+      sse = scoreSweep(K, jobs, st, k, Ua, ba, acc, div, partials, validate, one);
       tr = one[0];
     } else {
       sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
-      for (let q = 0; q < nnz; q++) tr += (acc[q] / div - st.rowVals[q]) ** 2;
+      tr = averageError(acc, st.rowVals, nnz, div);
     }
-    if (!Number.isFinite(sse) || failed > 0) {
-      throw new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${iteration}`);
-    }
+    if (!Number.isFinite(sse) || failed > 0) throw nonFinite(iteration);
     alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);
-    if (v && (!after || keep)) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
     if (keep) {
-      store(Ua, Us, n);
-      store(st.V, Vs, m);
+      Us.set(Ua.subarray(0, n * k), kept * n * k);
+      Vs.set(st.V, kept * m * k);
       addInto(rb, ba, n);
       addInto(cb, st.colBias, m);
       kept++;
     }
     const rec: IterationRecord = { iteration, loss: (sse / nnz) * scale * scale, trainRmse: Math.sqrt(tr / nnz) * scale, ms: 0 };
-    if (v) {
-      let e = 0;
-      for (let q = 0; q < v.nnz; q++) {
-        const p = Math.min(hi, Math.max(lo, mu + (scale * vacc[q]) / div));
-        e += (p - v.values[q]) ** 2;
-      }
-      rec.validationRmse = Math.sqrt(e / v.nnz);
-    }
+    if (v) rec.validationRmse = Math.sqrt(validationError(vacc, v.values, v.nnz, mu, scale, div, lo, hi) / v.nnz);
     rec.ms = performance.now() - t0;
     history.push(rec);
     if (s.report) await run.step(rec);
@@ -148,14 +155,13 @@ export async function iterateBpmf(
     }
     if (converged) break;
   }
-  // The model: the kept samples side by side (the first `kept` of S slots each row), scaled so U_i · V_j is the average.
-  // When every slot is filled (no early stop) the store already has the model's layout: scaled in place, no copy.
+  // The model: the kept samples side by side, scaled so U_i · V_j is their average.
   const r = k * kept, f = Math.sqrt(scale / kept);
-  const U = kept === S ? Us : new Float64Array(n * r), V = kept === S ? Vs : new Float64Array(m * r);
-  scaleRows(U, Us, n, r, S * k, f);
-  scaleRows(V, Vs, m, r, S * k, f);
-  scaleRows(rb, rb, n, 1, 1, scale / kept);
-  scaleRows(cb, cb, m, 1, 1, scale / kept);
+  const U = new Float64Array(n * r), V = new Float64Array(m * r);
+  interleave(U, Us, n, k, kept, f);
+  interleave(V, Vs, m, k, kept, f);
+  scaleRows(rb, n, scale / kept);
+  scaleRows(cb, m, scale / kept);
   const last = history[history.length - 1];
   return new CompletionModel(
     "bpmf", n, m, r, U, V, rb, cb, mu, [lo, hi], history,
@@ -166,32 +172,9 @@ export async function iterateBpmf(
   );
 }
 
-/**
- * Standardises the run's copies of the values in place, v -> (v - mu) / scale (mu 0 without biases; scale the RMS
- * deviation, 1 if all are equal), and returns mu and scale. Its own function, so V8 optimises these passes (in the
- * long asynchronous sampler they would run interpreted). O(nnz).
- */
-function standardise(rowVals: Float64Array, colVals: Float64Array, nnz: number, biases: boolean): { mu: number; scale: number } {
-  let mu = 0;
-  if (biases) {
-    for (let q = 0; q < nnz; q++) mu += rowVals[q];
-    mu /= nnz;
-  }
-  // The RMS deviation, summed relative to the largest (no overflow or underflow at any magnitude).
-  let big = 0, ss = 0;
-  for (let q = 0; q < nnz; q++) big = Math.max(big, Math.abs(rowVals[q] - mu));
-  for (let q = 0; q < nnz && big > 0; q++) ss += ((rowVals[q] - mu) / big) ** 2;
-  const scale = big > 0 ? big * Math.sqrt(ss / nnz) : 1;
-  for (let q = 0; q < nnz; q++) {
-    rowVals[q] = (rowVals[q] - mu) / scale;
-    colVals[q] = (colVals[q] - mu) / scale;
-  }
-  return { mu, scale };
-}
-
-/** into[i · w + t] = f · from[i · stride + t] for i < rows, t < w (in place when into is from and w is stride). */
-function scaleRows(into: Float64Array, from: Float64Array, rows: number, w: number, stride: number, f: number): void {
-  for (let i = 0; i < rows; i++) for (let t = 0; t < w; t++) into[i * w + t] = f * from[i * stride + t];
+/** a[i] *= f for i < len. */
+function scaleRows(a: Float64Array, len: number, f: number): void {
+  for (let i = 0; i < len; i++) a[i] *= f;
 }
 
 /** into[i] += from[i] for i < len. */

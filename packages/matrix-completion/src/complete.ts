@@ -3,7 +3,7 @@ import { BACKEND, LONG_RUN, LongRun, LowrankError, opt, type Backend } from "@lo
 import { checkRunSize, fit, type FitSettings } from "./fit.js";
 import type { SketchKind } from "./robust-altmin.js";
 import type { CompletionModel, IterationRecord, Method } from "./model.js";
-import { checkObservations, type Observations, type ObservationsInput } from "./observations.js";
+import { checkObservations, valueRange, type Observations, type ObservationsInput } from "./observations.js";
 import { selectLambda } from "./select-lambda.js";
 import { readOpts } from "./options.js";
 import { completionModule } from "./module.js";
@@ -174,14 +174,7 @@ export async function complete(observations: ObservationsInput, options: Complet
   if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `complete: lambda: "auto" is only for method "als"`);
   // Without clipping the bounds are the widest finite ones (a no-op on any finite prediction), so a model holds no Infinity.
   let lo = -Number.MAX_VALUE, hi = Number.MAX_VALUE;
-  if (o.clip ?? (als || bpmf)) {
-    lo = Infinity;
-    hi = -Infinity;
-    for (let q = 0; q < obs.values.length; q++) {
-      lo = Math.min(lo, obs.values[q]);
-      hi = Math.max(hi, obs.values[q]);
-    }
-  }
+  if (o.clip ?? (als || bpmf)) [lo, hi] = valueRange(obs.values);
   const settings: FitSettings = {
     method, k,
     maxIter: o.maxIter ?? (als ? 20 : bpmf ? bpmfSweeps(obs.values.length) : 100),

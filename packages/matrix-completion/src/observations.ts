@@ -85,14 +85,31 @@ export function checkObservations(obs: unknown, name: string, opts: { allowEmpty
     throw new LowrankError("SHAPE", `${name}: rowIndex, colIndex and values must have the same length (got ${rowIndex.length}, ${colIndex.length}, ${nnz})`);
   }
   if (nnz === 0 && !opts.allowEmpty) throw new LowrankError("EMPTY", `${name} has no observed entries`);
-  if (opts.limit) {
-    for (let q = 0; q < nnz; q++) {
-      if (Math.abs(values[q]) > VALUE_LIMIT) {
-        throw new LowrankError("TOO_LARGE", `${name}.values[${q}] = ${values[q]}: complete fits values up to ${VALUE_LIMIT} in magnitude (their squared errors must stay finite); rescale the data`);
-      }
-    }
+  const q = opts.limit ? firstBeyond(values, VALUE_LIMIT) : -1;
+  if (q >= 0) {
+    throw new LowrankError("TOO_LARGE", `${name}.values[${q}] = ${values[q]}: complete fits values up to ${VALUE_LIMIT} in magnitude (their squared errors must stay finite); rescale the data`);
   }
   return { rows, cols, rowIndex, colIndex, values };
+}
+
+// The O(nnz) passes below are each a small function of one loop: on a first large call V8 compiles a hot loop
+// on the fly (on-stack replacement), and the cost of that compile grows with the function around the loop.
+
+/** The first q with |values[q]| > limit, or -1. O(nnz). */
+function firstBeyond(values: Float64Array, limit: number): number {
+  for (let q = 0; q < values.length; q++) if (Math.abs(values[q]) > limit) return q;
+  return -1;
+}
+
+/** The smallest and largest value ([Infinity, -Infinity] if there are none). O(nnz). */
+export function valueRange(values: Float64Array): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let q = 0; q < values.length; q++) {
+    const v = values[q];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 /** Counting-sort pointer array: ptr[i] = number of keys < i. */
@@ -101,6 +118,46 @@ function pointers(n: number, keys: Int32Array): Int32Array {
   for (let q = 0; q < keys.length; q++) ptr[keys[q] + 1]++;
   for (let i = 0; i < n; i++) ptr[i + 1] += ptr[i];
   return ptr;
+}
+
+/** order[next[keys[q]]++] = q for q in turn: positions stably sorted by key (next: each key's first slot, advanced). */
+function scatterOrder(keys: Int32Array, next: Int32Array, order: Int32Array): void {
+  for (let q = 0; q < keys.length; q++) order[next[keys[q]]++] = q;
+}
+
+/** The row index's entries in `order`'s order: each lands at its row's next slot. */
+function fillRows(
+  order: Int32Array, rowIndex: Int32Array, colIndex: Int32Array, values: Float64Array, next: Int32Array,
+  rowCols: Int32Array, rowVals: Float64Array, rowOf: Int32Array,
+): void {
+  for (let t = 0; t < order.length; t++) {
+    const q = order[t], i = rowIndex[q], at = next[i]++;
+    rowCols[at] = colIndex[q];
+    rowVals[at] = values[q];
+    rowOf[at] = i;
+  }
+}
+
+/** The first position a with rowCols[a] equal to rowCols[a - 1] in the same row (a repeated position), or -1. */
+function firstRepeat(rowCols: Int32Array, rowOf: Int32Array): number {
+  for (let a = 1; a < rowCols.length; a++) if (rowCols[a] === rowCols[a - 1] && rowOf[a] === rowOf[a - 1]) return a;
+  return -1;
+}
+
+/** The column index from the row index: scanning rows in order keeps each column's rows ascending. */
+function fillCols(rowCols: Int32Array, rowVals: Float64Array, rowOf: Int32Array, next: Int32Array, colRows: Int32Array, colVals: Float64Array): void {
+  for (let a = 0; a < rowCols.length; a++) {
+    const at = next[rowCols[a]]++;
+    colRows[at] = rowOf[a];
+    colVals[at] = rowVals[a];
+  }
+}
+
+/** The largest ptr[i + 1] - ptr[i], i < n. */
+function maxCount(ptr: Int32Array, n: number): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) c = Math.max(c, ptr[i + 1] - ptr[i]);
+  return c;
 }
 
 /**
@@ -118,40 +175,17 @@ export function indexObservations(obs: Observations): RatingIndex {
   const nnz = values.length;
   // Sort by column first, then stably by row: each row's columns come out ascending.
   const byCol = new Int32Array(nnz);
-  const cp = pointers(cols, colIndex);
-  const fill = cp.slice(0, cols);
-  for (let q = 0; q < nnz; q++) byCol[fill[colIndex[q]]++] = q;
+  const colPtr = pointers(cols, colIndex);
+  scatterOrder(colIndex, colPtr.slice(0, cols), byCol);
   const rowPtr = pointers(rows, rowIndex);
   const rowCols = new Int32Array(nnz), rowVals = new Float64Array(nnz), rowOf = new Int32Array(nnz);
-  const next = rowPtr.slice(0, rows);
-  for (let t = 0; t < nnz; t++) {
-    const q = byCol[t];
-    const i = rowIndex[q];
-    const at = next[i]++;
-    rowCols[at] = colIndex[q];
-    rowVals[at] = values[q];
-    rowOf[at] = i;
-  }
-  let maxRowCount = 0;
-  for (let i = 0; i < rows; i++) {
-    const s = rowPtr[i], e = rowPtr[i + 1];
-    maxRowCount = Math.max(maxRowCount, e - s);
-    for (let a = s + 1; a < e; a++) {
-      if (rowCols[a] === rowCols[a - 1]) {
-        throw new LowrankError("INDEX", `position (${i}, ${rowCols[a]}) is observed more than once; duplicates are rejected, not summed`);
-      }
-    }
-  }
-  // Column index from the row index: scanning rows in order keeps each column's rows ascending.
-  const colPtr = cp;
+  fillRows(byCol, rowIndex, colIndex, values, rowPtr.slice(0, rows), rowCols, rowVals, rowOf);
+  const a = firstRepeat(rowCols, rowOf);
+  if (a >= 0) throw new LowrankError("INDEX", `position (${rowOf[a]}, ${rowCols[a]}) is observed more than once; duplicates are rejected, not summed`);
   const colRows = new Int32Array(nnz), colVals = new Float64Array(nnz);
-  const cnext = colPtr.slice(0, cols);
-  let maxColCount = 0;
-  for (let j = 0; j < cols; j++) maxColCount = Math.max(maxColCount, colPtr[j + 1] - colPtr[j]);
-  for (let a = 0; a < nnz; a++) {
-    const at = cnext[rowCols[a]]++;
-    colRows[at] = rowOf[a];
-    colVals[at] = rowVals[a];
-  }
-  return { rows, cols, nnz, rowPtr, rowCols, rowVals, rowOf, colPtr, colRows, colVals, maxRowCount, maxColCount };
+  fillCols(rowCols, rowVals, rowOf, colPtr.slice(0, cols), colRows, colVals);
+  return {
+    rows, cols, nnz, rowPtr, rowCols, rowVals, rowOf, colPtr, colRows, colVals,
+    maxRowCount: maxCount(rowPtr, rows), maxColCount: maxCount(colPtr, cols),
+  };
 }

@@ -13,7 +13,7 @@ import type { Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";
 import { SSE_MAX_CHUNKS, sseChunk } from "./kernels/predict.js";
 import { CHUNK } from "./kernels/normal-product.js";
-import { ALS_JOB_BYTES, ALS_TASK_ROWS, BPMF_JOB_BYTES, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
+import { ALS_JOB_BYTES, ALS_TASK_ROWS, BPMF_JOB_BYTES, BPMF_SCORE_JOB_BYTES, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
 
 /** Below this many multiply-adds (estimated) waking the workers costs more than it saves. */
 export const PARALLEL_MIN = 1 << 20;
@@ -25,6 +25,26 @@ let stamp = 0;
 const nextStamp = () => (stamp = (stamp % 0x7fffffff) + 1);
 
 const wrapped = new WeakMap<object, CompletionKernels>();
+
+/** BPMF's jobs with work for the calling thread beside them (`meanwhile`), on a threaded instance's wrapped kernels. */
+export interface BpmfJobs {
+  /** bpmfHalfStep, with `meanwhile` run on the calling thread before it takes rows; on one thread: meanwhile, then the kernel. */
+  halfStep(meanwhile: () => void, ...a: Parameters<CompletionKernels["bpmfHalfStep"]>): number;
+  /**
+   * bpmfScore over chunks of `chunk` positions, their sums stored in `partials` (two per chunk: the sample's, the
+   * average's), run on the pool; false (nothing done) when the pass is too small for it or the run has one thread.
+   */
+  score(
+    chunk: number, partials: Float64Array, meanwhile: (() => void) | undefined,
+    ...a: Parameters<CompletionKernels["bpmfScore"]>
+  ): boolean;
+}
+
+/**
+ * The BPMF jobs of `k` when it is a threaded instance's kernels (withParallelKernels), else null. They ride on the
+ * kernels object as a plain property, which the runtime's guard mode (tests) copies as it is.
+ */
+export const bpmfJobs = (k: CompletionKernels): BpmfJobs | null => (k as { bpmfJobs?: BpmfJobs }).bpmfJobs ?? null;
 
 /**
  * `k` with alsHalfStep, bpmfHalfStep, sketchedPrepare, sketchedStep and squaredError split
@@ -44,6 +64,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   const partials = instance.arena.permanent(8 * SSE_MAX_CHUNKS);
   const sketchJob = instance.arena.permanent(SKETCH_JOB_BYTES);
   const bpmfJob = instance.arena.permanent(BPMF_JOB_BYTES);
+  const scoreJob = instance.arena.permanent(BPMF_SCORE_JOB_BYTES);
   const memory = instance.memory;
   const p = pointerOf(memory);
   const serial = { bpmfHalfStep: k.bpmfHalfStep, alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
@@ -69,21 +90,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       return i[16];
     },
     // BPMF's Gibbs half-step: the same blocks of rows as ALS's, each thread sampling in its own bpmfSlotSize of `work`.
-    bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work) {
-      const run = instance.tasks;
-      const ntasks = Math.ceil(n / ALS_TASK_ROWS);
-      const d = fitBias ? kk + 1 : kk, per = bpmfSlotSize(kk, fitBias);
-      const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
-      if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
-        return serial.bpmfHalfStep(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
-      }
-      const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
-      i.set([n, kk, p(ptr), p(idx), p(vals), p(F), p(otherBias), p(X), p(ownBias), p(Lam), p(h0), fitBias ? 1 : 0, p(z),
-        p(work), per * 8, run.threads, nextStamp(), 0, 0, p(M), p(meanBias)]);
-      new Float64Array(memory.buffer, bpmfJob + 88, 2).set([mu, alpha]);
-      run.run("bpmfHalfStepTask", bpmfJob, ntasks);
-      return i[18];
-    },
+    bpmfHalfStep: (...a) => bpmfHalf(undefined, ...a),
     // robust-altmin's passes over one block: in parallel when SD, H and buf hold one scratch per thread (src/robust-altmin.ts sizes them so).
     sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, rr, buf) {
       const run = instance.tasks;
@@ -136,6 +143,35 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       let s = 0;
       for (let t = 0; t < ntasks; t++) s += part[t];
       return s;
+    },
+  };
+  function bpmfHalf(meanwhile: (() => void) | undefined, ...a: Parameters<CompletionKernels["bpmfHalfStep"]>): number {
+    const [n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work] = a;
+    const run = instance.tasks;
+    const ntasks = Math.ceil(n / ALS_TASK_ROWS);
+    const d = fitBias ? kk + 1 : kk, per = bpmfSlotSize(kk, fitBias);
+    const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
+    if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
+      meanwhile?.();
+      return serial.bpmfHalfStep(...a);
+    }
+    const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
+    i.set([n, kk, p(ptr), p(idx), p(vals), p(F), p(otherBias), p(X), p(ownBias), p(Lam), p(h0), fitBias ? 1 : 0, p(z),
+      p(work), per * 8, run.threads, nextStamp(), 0, 0, p(M), p(meanBias)]);
+    new Float64Array(memory.buffer, bpmfJob + 88, 2).set([mu, alpha]);
+    run.run("bpmfHalfStepTask", bpmfJob, ntasks, meanwhile);
+    return new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4)[18];
+  }
+  (out as { bpmfJobs?: BpmfJobs }).bpmfJobs = {
+    halfStep: bpmfHalf,
+    score(chunk, partials, meanwhile, nnz, kk, rowIdx, colIdx, vals, U, V, M, rowBias, colBias, meanBias, acc, div) {
+      const run = instance.tasks;
+      const ntasks = Math.ceil(nnz / chunk);
+      if (!run || run.threads < 2 || ntasks < 2 || nnz * (2 * kk + 8) < PARALLEL_MIN / 2) return false;
+      new Int32Array(memory.buffer, scoreJob, 14).set([nnz, kk, chunk, p(rowIdx), p(colIdx), p(vals), p(U), p(V), p(M), p(rowBias), p(colBias), p(meanBias), p(acc), p(partials)]);
+      new Float64Array(memory.buffer, scoreJob + 56, 1)[0] = div;
+      run.run("bpmfScoreTask", scoreJob, ntasks, meanwhile);
+      return true;
     },
   };
   wrapped.set(instance, out);

@@ -1,5 +1,5 @@
 // complete() on the worker pool (docs/ARCHITECTURE.md, "Threads"): the ALS
-// and altmin half-steps, robust-altmin's passes and the squared-error pass
+// and altmin half-steps, robust-altmin's passes, BPMF's half-steps and scoring pass and the squared-error pass
 // split over 1, 2, 3 and 4 threads give the same bits, on both WASM variants and against the
 // TypeScript reference; a run holds the pool only while it lasts.
 import { afterAll, describe, expect, it } from "vitest";
@@ -97,6 +97,17 @@ describe.each(variants)("complete on the pool, %s", (variant: WasmVariant) => {
     expect(firstDiff(bits(two), ref)).toBe(-1);
     // Per iteration: 22 + 32 half-step tasks and 9 loss chunks.
     expect(p.stats.tasks - tasks).toBe(2 * (22 + 32 + 9));
+  });
+
+  it("bpmf: the half-steps and the scoring pass (with the validation sums beside it) run on the pool, with the same bits", async () => {
+    const validation = synthetic(500, 350, 20_000, 9);
+    const opts: CompleteOptions = { rank: 12, maxIter: 3, burnIn: 1, validation };
+    const p = pool();
+    const ref = bits(await complete(obs, { ...opts, threads: 1 }));
+    const tasks = p.stats.tasks;
+    expect(firstDiff(bits(await complete(obs, { ...opts, threads: 2 })), ref)).toBe(-1);
+    // Per sweep: 22 + 32 half-step tasks and 32 scoring chunks (of 2188 positions).
+    expect(p.stats.tasks - tasks).toBe(3 * (22 + 32 + 32));
   });
 
   it.runIf(variant === "simd")("simd on 3 threads agrees bit for bit with the TypeScript reference", async () => {

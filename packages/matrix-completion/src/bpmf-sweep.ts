@@ -1,0 +1,113 @@
+// Pieces of BPMF's Gibbs sweep (src/bpmf.ts) that do not depend on the backend:
+// the scoring pass cut into fixed chunks (on the pool when the run has threads,
+// src/parallel.ts), and the run's O(nnz) and O(n k S) passes in JavaScript, each
+// a small function of one loop so that V8 compiles them cheaply on a first large
+// call. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
+import type { CompletionKernels } from "./kernels/index.js";
+import type { BpmfJobs } from "./parallel.js";
+import type { RunState } from "./state.js";
+
+/**
+ * Positions per chunk of the scoring pass, fixed by nnz alone (at most 32 chunks, of at least 2048), so that its
+ * sums, added chunk by chunk in order, have the same bits for any thread count.
+ */
+export const scoreChunk = (nnz: number): number => Math.max(2048, Math.ceil(nnz / 32));
+/** Chunks of the scoring pass (two partial sums each). */
+export const scoreChunks = (nnz: number): number => Math.ceil(nnz / scoreChunk(nnz));
+
+/**
+ * One sweep's scoring pass (bpmfScore): the sample's squared error and, in out[0], the averaged model's; acc gains
+ * the conditional means' predictions. Chunk by chunk, on the pool when `jobs` can take it (`meanwhile` beside it),
+ * else in turn (`meanwhile` first); the chunks' sums added in order either way. `partials`: 2 · scoreChunks(nnz)
+ * doubles in the run's workspace. O(nnz k).
+ */
+export function scoreSweep(
+  K: CompletionKernels, jobs: BpmfJobs | null, st: RunState, k: number, M: Float64Array, meanBias: Float64Array,
+  acc: Float64Array, div: number, partials: Float64Array, meanwhile: (() => void) | undefined, out: Float64Array,
+): number {
+  const nnz = st.nnz, chunk = scoreChunk(nnz), nc = Math.ceil(nnz / chunk);
+  const { rowOf, rowCols, rowVals, U, V, rowBias, colBias } = st;
+  if (!jobs?.score(chunk, partials, meanwhile, nnz, k, rowOf, rowCols, rowVals, U, V, M, rowBias, colBias, meanBias, acc, div, out)) {
+    meanwhile?.();
+    for (let c = 0; c < nc; c++) {
+      const q0 = c * chunk, q1 = Math.min(nnz, q0 + chunk);
+      partials[2 * c] = K.bpmfScore(
+        q1 - q0, k, rowOf.subarray(q0, q1), rowCols.subarray(q0, q1), rowVals.subarray(q0, q1), U, V, M, rowBias, colBias, meanBias,
+        acc.subarray(q0, q1), div, partials.subarray(2 * c + 1, 2 * c + 2),
+      );
+    }
+  }
+  let s = 0, t = 0;
+  for (let c = 0; c < nc; c++) {
+    s += partials[2 * c];
+    t += partials[2 * c + 1];
+  }
+  out[0] = t;
+  return s;
+}
+
+/** Σ (acc[q] / div - vals[q])² over q < nnz, in order. */
+export function averageError(acc: Float64Array, vals: Float64Array, nnz: number, div: number): number {
+  let t = 0;
+  for (let q = 0; q < nnz; q++) t += (acc[q] / div - vals[q]) ** 2;
+  return t;
+}
+
+/** Σ (clamp(mu + scale · acc[q] / div) - values[q])² over q < nnz: the averaged model's validation error. */
+export function validationError(acc: Float64Array, values: Float64Array, nnz: number, mu: number, scale: number, div: number, lo: number, hi: number): number {
+  let e = 0;
+  for (let q = 0; q < nnz; q++) {
+    const p = Math.min(hi, Math.max(lo, mu + (scale * acc[q]) / div));
+    e += (p - values[q]) ** 2;
+  }
+  return e;
+}
+
+/**
+ * Standardises the run's copies of the values in place, v -> (v - mu) / scale (mu 0 without biases; scale the RMS
+ * deviation, 1 if all are equal), and returns mu and scale. O(nnz).
+ */
+export function standardise(rowVals: Float64Array, colVals: Float64Array, nnz: number, biases: boolean): { mu: number; scale: number } {
+  const mu = biases ? sum(rowVals, nnz) / nnz : 0;
+  // The RMS deviation, summed relative to the largest (no overflow or underflow at any magnitude).
+  const big = maxDeviation(rowVals, nnz, mu);
+  const scale = big > 0 ? big * Math.sqrt(scaledSquares(rowVals, nnz, mu, big) / nnz) : 1;
+  shiftScale(rowVals, nnz, mu, scale);
+  shiftScale(colVals, nnz, mu, scale);
+  return { mu, scale };
+}
+
+function sum(a: Float64Array, n: number): number {
+  let s = 0.0;
+  for (let q = 0; q < n; q++) s += a[q];
+  return s;
+}
+
+function maxDeviation(a: Float64Array, n: number, mu: number): number {
+  let big = 0.0;
+  for (let q = 0; q < n; q++) big = Math.max(big, Math.abs(a[q] - mu));
+  return big;
+}
+
+function scaledSquares(a: Float64Array, n: number, mu: number, big: number): number {
+  let ss = 0.0;
+  for (let q = 0; q < n; q++) ss += ((a[q] - mu) / big) ** 2;
+  return ss;
+}
+
+function shiftScale(a: Float64Array, n: number, mu: number, scale: number): void {
+  for (let q = 0; q < n; q++) a[q] = (a[q] - mu) / scale;
+}
+
+/**
+ * The model's factor from the kept samples stored one after another (sample s's rows x k block at s · rows · k):
+ * into[i · kS + s · k + t] = f · from[s · rows · k + i · k + t] for the first S samples.
+ */
+export function interleave(into: Float64Array, from: Float64Array, rows: number, k: number, S: number, f: number): void {
+  const r = k * S;
+  for (let s = 0; s < S; s++) {
+    for (let i = 0, src = s * rows * k; i < rows; i++) {
+      for (let t = 0, at = i * r + s * k; t < k; t++) into[at + t] = f * from[src++];
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// BPMF's kernels alone, on synthetic ratings shaped like MovieLens-100K's
+// training split (943 users x 1682 items, 80,000 ratings, long-tailed counts
+// on both sides: many items with a handful of ratings, a few with hundreds):
+// one half-step over the items (the other side: users' factors), one over the
+// users, and the scoring pass, in ns per rating, for the default rank (7 with
+// biases: the eight-wide two-rows-at-a-time path) and ranks that take the
+// general tiled path. TypeScript twin and both WASM variants; one thread.
+// Run by tools/bench/run.mjs, or alone:
+// node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx bench/bpmf-kernels.bench.ts
+import { hasRelaxedSimd, init, Rng, type WasmVariant } from "@lowrank/linalg";
+import { loadavg } from "node:os";
+import { bpmfSlotSize } from "../src/kernels/bpmf.js";
+import { jsCompletionKernels, type CompletionKernels } from "../src/kernels/index.js";
+import { completionModule } from "../src/module.js";
+import { note, pick, row, time } from "../../../tools/bench/lib.mjs";
+
+const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+const USERS = pick(943, 120), ITEMS = pick(1682, 200), NNZ = pick(80_000, 3000);
+
+/** Sample from weights ∝ (i + 1)^-power by inverse CDF. */
+function sampler(n: number, power: number, rng: Rng): () => number {
+  const c = new Float64Array(n);
+  let t = 0;
+  for (let i = 0; i < n; i++) c[i] = t += (i + 1) ** -power;
+  return () => {
+    const r = rng.uniform() * t;
+    let lo = 0, hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/** Distinct (user, item) pairs with Zipf-like popularity, values standardised 1-5 stars, both sides' CSR. */
+function ratings() {
+  const rng = new Rng(7), user = sampler(USERS, 0.6, rng), item = sampler(ITEMS, 0.95, rng);
+  const seen = new Set<number>(), pairs: [number, number, number][] = [];
+  while (pairs.length < NNZ) {
+    const i = user(), j = item();
+    if (!seen.has(i * ITEMS + j)) {
+      seen.add(i * ITEMS + j);
+      pairs.push([i, j, (1 + Math.floor(rng.uniform() * 5) - 3) / 1.1]);
+    }
+  }
+  const csr = (n: number, a: 0 | 1) => {
+    const b = a === 0 ? 1 : 0, ptr = new Int32Array(n + 1), idx = new Int32Array(NNZ), vals = new Float64Array(NNZ);
+    for (const p of pairs) ptr[p[a] + 1]++;
+    for (let i = 0; i < n; i++) ptr[i + 1] += ptr[i];
+    const at = ptr.slice(0, n);
+    for (const p of [...pairs].sort((x, y) => x[a] - y[a] || x[b] - y[b])) {
+      const q = at[p[a]]++;
+      idx[q] = p[b];
+      vals[q] = p[2];
+    }
+    return { ptr, idx, vals };
+  };
+  const rows = csr(USERS, 0), cols = csr(ITEMS, 1), rowOf = new Int32Array(NNZ);
+  for (let i = 0; i < USERS; i++) rowOf.fill(i, rows.ptr[i], rows.ptr[i + 1]);
+  return { rows, cols, rowOf };
+}
+
+const R = ratings();
+let short = 0;
+for (let j = 0; j < ITEMS; j++) if (R.cols.ptr[j + 1] - R.cols.ptr[j] < 10) short++;
+
+/** ms per call of each pass at rank k on kernel set K; arrays from `f64`/`i32` (the workspace's, or plain). */
+function passes(K: CompletionKernels, k: number, fitBias: boolean, f64: (n: number) => Float64Array, i32: (a: Int32Array) => Int32Array) {
+  const d = fitBias ? k + 1 : k, rng = new Rng(11);
+  const fill = (n: number, s: number) => {
+    const a = f64(n);
+    for (let i = 0; i < n; i++) a[i] = s * rng.normal();
+    return a;
+  };
+  const vals = (v: Float64Array) => {
+    const a = f64(v.length);
+    a.set(v);
+    return a;
+  };
+  const rp = i32(R.rows.ptr), ri = i32(R.rows.idx), rv = vals(R.rows.vals), cp = i32(R.cols.ptr), ci = i32(R.cols.idx), cv = vals(R.cols.vals), rowOf = i32(R.rowOf);
+  const U = fill(USERS * k, 0.4), V = fill(ITEMS * k, 0.4), rb = fill(USERS, 0.1), cb = fill(ITEMS, 0.1), z = fill(ITEMS * d, 1);
+  const Lam = f64(d * d), h0 = f64(d), M = f64(ITEMS * k), mb = f64(ITEMS), work = f64(bpmfSlotSize(k, fitBias)), acc = f64(NNZ), out = f64(1);
+  for (let t = 0; t < d; t++) Lam[t * d + t] = 2;
+  return {
+    items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work)),
+    users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work)),
+    score: time(() => K.bpmfScore(NNZ, k, rowOf, ri, rv, U, V, M, rb, cb, mb, acc, 3, out)),
+  };
+}
+
+const shapes: [string, number, boolean][] = [
+  ["k = 7 with biases (default; eight-wide path)", 7, true],
+  ["k = 8 without biases (eight-wide path)", 8, false],
+  ["k = 6 with biases (tiled path)", 6, true],
+  ["k = 15 with biases (tiled path)", 15, true],
+];
+const load = loadavg()[0].toFixed(1);
+for (const [name, k, fitBias] of shapes) {
+  const ts = passes(jsCompletionKernels, k, fitBias, (n) => new Float64Array(n), (a) => a.slice());
+  const wasm = new Map<WasmVariant, ReturnType<typeof passes>>();
+  for (const v of variants) {
+    await init({ variant: v });
+    const bytes = 8 * (6 * NNZ + 8 * ITEMS * (k + 2) + 4 * (k + 1) ** 2 + bpmfSlotSize(k, fitBias)) + 65536;
+    const ws = await completionModule.workspace("wasm", bytes);
+    wasm.set(v, passes(ws.kernels, k, fitBias, (n) => ws.f64(n), (a) => {
+      const b = ws.i32(a.length);
+      b.set(a);
+      return b;
+    }));
+  }
+  for (const pass of ["items", "users", "score"] as const) {
+    const ns = (ms: number | undefined) => (ms === undefined ? "-" : ((ms * 1e6) / NNZ).toFixed(2));
+    row({
+      case: `${name}: ${pass === "score" ? "scoring pass" : `half-step over the ${pass}`}`,
+      size: `${USERS}×${ITEMS}, ${NNZ} ratings`,
+      ts: ts[pass], simd: wasm.get("simd")?.[pass] ?? null, relaxed: wasm.get("relaxed-simd")?.[pass] ?? null,
+      extra: { "ns/rating simd": ns(wasm.get("simd")?.[pass]), "ns/rating relaxed": ns(wasm.get("relaxed-simd")?.[pass]) },
+    });
+  }
+}
+note(
+  `Synthetic long-tailed ratings (${short} of ${ITEMS} items under 10 ratings); a fixed prior (precision 2I), noise precision 1.3. ` +
+    `Median ms per call, one thread; load average ${load} when started.`,
+);

@@ -52,3 +52,39 @@ export function peakLoads(iters: i32, x: f64): f64 {
   const u = f64x2.add(s, t);
   return f64x2.extract_lane(u, 0) + f64x2.extract_lane(u, 1);
 }
+
+const tileOperands = memory.data(48 * 8, 256);
+
+/**
+ * Not a peak: the GEMM register tile's exact instruction mix (gemm-micro.ts,
+ * 3 x 6: per k step three v128 loads of B, three splat loads of A, nine
+ * multiply-adds into nine accumulators, the step split in two blocks by a
+ * test that never holds), from two copies of the operands in L1, taken in turn (one xor per step:
+ * with one fixed address V8 would hoist the loads out of the loop), with a
+ * counter for a loop. No cache miss and no C: the best a loop of this shape
+ * can do. `iters` steps of 36 flops each.
+ */
+export function tileMix(iters: i32, x: f64): f64 {
+  for (let i = 0; i < 48; i++) store<f64>(tileOperands + (<usize>i << 3), 1e-9 * (x + <f64>i));
+  let c00 = f64x2.splat(x), c01 = f64x2.splat(x + 1), c02 = f64x2.splat(x + 2);
+  let c10 = f64x2.splat(x + 3), c11 = f64x2.splat(x + 4), c12 = f64x2.splat(x + 5);
+  let c20 = f64x2.splat(x + 6), c21 = f64x2.splat(x + 7), c22 = f64x2.splat(x + 8);
+  let p = tileOperands, i = 0;
+  while (true) {
+    const q = p + 48;
+    const b0 = v128.load(p), b1 = v128.load(p, 16), b2 = v128.load(p, 32);
+    let a = v128.load64_splat(q);
+    c00 = step(a, b0, c00); c01 = step(a, b1, c01); c02 = step(a, b2, c02);
+    if (i == iters) break;
+    a = v128.load64_splat(q, 8);
+    c10 = step(a, b0, c10); c11 = step(a, b1, c11); c12 = step(a, b2, c12);
+    a = v128.load64_splat(q, 16);
+    c20 = step(a, b0, c20); c21 = step(a, b1, c21); c22 = step(a, b2, c22);
+    p ^= 192;
+    i++;
+    if (i >= iters) break;
+  }
+  const s = f64x2.add(f64x2.add(f64x2.add(c00, c01), f64x2.add(c02, c10)), f64x2.add(f64x2.add(c11, c12), f64x2.add(c20, c21)));
+  const u = f64x2.add(s, c22);
+  return f64x2.extract_lane(u, 0) + f64x2.extract_lane(u, 1);
+}

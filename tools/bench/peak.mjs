@@ -11,8 +11,8 @@ import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 
-/** The probe instances per variant (variants the engine cannot run are left out): { variant: [peak, peakLoads] }. */
-export function peakProbes() {
+/** The compiled probe module's exports per variant (variants the engine cannot run are left out). */
+function probeModules() {
   const asc = join(dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
   const dir = mkdtempSync(join(tmpdir(), "lowrank-peak-"));
   const out = {};
@@ -20,13 +20,25 @@ export function peakProbes() {
     const file = join(dir, `${variant}.wasm`);
     execFileSync(process.execPath, [asc, join(import.meta.dirname, "peak.as.ts"), "-o", file, "-O3", "--runtime", "stub", "--enable", features, "--use", "abort="]);
     try {
-      const x = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
-      out[variant] = [x.peak, x.peakLoads];
+      out[variant] = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
     } catch {
       continue;
     }
   }
   return out;
+}
+
+/** The probe instances per variant (variants the engine cannot run are left out): { variant: [peak, peakLoads] }. */
+export function peakProbes() {
+  return Object.fromEntries(Object.entries(probeModules()).map(([v, x]) => [v, [x.peak, x.peakLoads]]));
+}
+
+/**
+ * Both the peak forms and the GEMM tile's instruction mix (tileMix: 36 flops
+ * per step, L1 and registers only), per variant: { variant: { peak: [peak, peakLoads], tileMix } }.
+ */
+export function allProbes() {
+  return Object.fromEntries(Object.entries(probeModules()).map(([v, x]) => [v, { peak: [x.peak, x.peakLoads], tileMix: x.tileMix }]));
 }
 
 export async function measurePeak() {

@@ -9,11 +9,18 @@
 // defaults; its time is the wall and CPU time of `mf-train` (a process that also
 // reads its file; CPU time by GNU time where present), lowrank's those of
 // `complete()` on arrays already in memory (CPU time of the whole process, workers included). Times are medians over alternated repetitions, so load elsewhere
-// on the machine hits both alike. Run by tools/bench/run.mjs.
+// on the machine hits both alike. LIBMF's training alone (no process start, no
+// file reading): point LOWRANK_LIBMF_TIMER at a harness binary called as
+// `<timer> <train file> <threads> <reps>` that prints "median <ms> ms" of LIBMF's
+// mf_train (k = 32, 20 iterations) on the file read once; without it that column
+// is skipped with a note. Our first fit in a fresh process (init, then one fit:
+// what a user calling it once waits) comes from first-fit-child.mjs, which reads
+// the built dist. Run by tools/bench/run.mjs.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { complete, init, rmse, type Observations } from "../src/index.js";
 import { note, pick, quick, row, skip } from "../../../tools/bench/lib.mjs";
 
@@ -22,6 +29,10 @@ const libmfDir = process.env.LIBMF_PATH ?? "/work/anchors/libmf";
 /** GNU time, when present: LIBMF's CPU time as well as its wall time. */
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 const libmf = existsSync(join(libmfDir, "mf-train")) && existsSync(join(libmfDir, "mf-predict")) ? libmfDir : null;
+/** A harness timing LIBMF's training alone, when given. */
+const timer = process.env.LOWRANK_LIBMF_TIMER && existsSync(process.env.LOWRANK_LIBMF_TIMER) ? process.env.LOWRANK_LIBMF_TIMER : null;
+const child = fileURLToPath(new URL("./first-fit-child.mjs", import.meta.url));
+const dist = existsSync(fileURLToPath(new URL("../dist/index.js", import.meta.url)));
 
 /** The splits present in `dir` (tr<s>.txt with te<s>.txt), at most three. */
 const splits = dir ? [0, 1, 2].filter((s) => existsSync(join(dir, `tr${s}.txt`)) && existsSync(join(dir, `te${s}.txt`))) : [];
@@ -70,6 +81,10 @@ if (splits.length === 0) {
         }
       }
       const w = median(wall), a = libmf ? median(anchor) : null;
+      // LIBMF's training alone, and our first fit in fresh processes, after the alternated runs.
+      const training = timer ? libmfTraining(timer, join(dir, `tr${s}.txt`), threads, reps) : null;
+      const firsts = dist ? Array.from({ length: reps }, () => firstFit(join(dir, `tr${s}.txt`), rows, cols, threads)) : [];
+      const first = firsts.length ? median(firsts.map((f) => f.ms)) : null;
       row({
         case: `split ${s}, ${threads} thread${threads > 1 ? "s" : ""}`,
         size: `${rows}×${cols}, ${train.values.length} train / ${test.values.length} test`,
@@ -77,6 +92,10 @@ if (splits.length === 0) {
           "RMSE complete (default)": +ours.toFixed(4),
           "RMSE LIBMF k=32": libmf ? +theirs.toFixed(4) : "–",
           "ms complete": Math.round(w),
+          "ms first complete (fresh process)": first === null ? "–" : Math.round(first),
+          "ms LIBMF training": training === null ? "–" : +training.toFixed(1),
+          "complete / LIBMF training": training === null ? "–" : +(w / training).toFixed(2),
+          "first complete / LIBMF training": training === null || first === null ? "–" : +(first / training).toFixed(2),
           "CPU ms complete": Math.round(median(cpu)),
           "ms LIBMF mf-train": a === null ? "–" : Math.round(a),
           "CPU ms LIBMF": a === null || !gnuTime ? "–" : Math.round(median(anchorCpu)),
@@ -92,7 +111,9 @@ if (splits.length === 0) {
     `complete() with every option at its default (bpmf) against LIBMF (\`mf-train -k 32 -s <threads>\`, its other defaults; ` +
       `RMSE by \`mf-predict -e 0\`) on the same splits from ${splits.length} file pair(s); medians of ${reps} alternated runs; ` +
       `LIBMF's time includes its process start and reading the file (its run with one iteration, \`-t 1\`, shows that part); CPU times count every thread. Load average ${load} when started.` +
-      (libmf ? "" : " LIBMF not found (set LIBMF_PATH): lowrank alone."),
+      (libmf ? "" : " LIBMF not found (set LIBMF_PATH): lowrank alone.") +
+      (timer ? ` LIBMF's training alone: the median of ${reps} \`mf_train\` calls in the harness LOWRANK_LIBMF_TIMER (file read once, before).` : " LIBMF's training alone skipped (set LOWRANK_LIBMF_TIMER to a harness binary: `<timer> <train file> <threads> <reps>` printing its median).") +
+      (dist ? ` First complete: init() and one fit in a fresh process (bench/first-fit-child.mjs, the built dist), median of ${reps} processes.` : " First complete skipped: no built dist (run pnpm build)."),
   );
 }
 
@@ -116,6 +137,22 @@ function runLibmf(bin: string, train: string, test: string, threads: number, ite
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The median ms the timer harness prints for LIBMF's training (mf_train) on `train`. */
+function libmfTraining(bin: string, train: string, threads: number, reps: number): number {
+  const text = execFileSync(bin, [train, String(threads), String(Math.max(3, reps))], { encoding: "utf8" });
+  const m = text.match(/median\s+([0-9.]+)\s*ms/);
+  if (!m) throw new Error(`LOWRANK_LIBMF_TIMER printed no median: ${text.trim()}`);
+  return Number(m[1]);
+}
+
+/** init() and one default complete() in a fresh Node process (first-fit-child.mjs): its wall and CPU ms. */
+function firstFit(train: string, rows: number, cols: number, threads: number): { ms: number; cpu: number } {
+  const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", child, train, String(rows), String(cols), String(threads)], { encoding: "utf8", timeout: 120_000 });
+  const line = out.stdout.trim().split("\n").pop() ?? "";
+  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`first-fit child failed: ${out.stderr.split("\n").slice(0, 3).join(" | ")}`);
+  return JSON.parse(line) as { ms: number; cpu: number };
 }
 
 function avgLoad(): string {

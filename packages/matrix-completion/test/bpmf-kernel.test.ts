@@ -1,7 +1,8 @@
 // BPMF's half-step kernel against its TypeScript twin, called directly: the
-// eight-wide rows' two-at-a-time path (k = 7 with the bias, k = 8 without)
-// and the general path, with empty rows, an odd number of rows, and rows whose
-// precision is not positive definite (a negative noise precision).
+// eight-wide rows' four-at-a-time path (k = 7 with the bias, k = 8 without;
+// every count of rows past the last group of four) and the general path, with
+// empty rows and rows whose precision is not positive definite (a negative
+// noise precision).
 import { describe, expect, it } from "vitest";
 import { init, Rng } from "@lowrank/linalg";
 import { bpmfHalfStep, bpmfSlotSize } from "../src/kernels/bpmf.js";
@@ -36,6 +37,8 @@ function problem(n: number, m: number, k: number, fitBias: boolean, alpha: numbe
 const cases: [string, number, number, number, boolean, number][] = [
   ["k = 7 with the bias (eight wide), even rows", 40, 60, 7, true, 1.3],
   ["k = 7 with the bias, odd rows", 41, 60, 7, true, 0.8],
+  ["k = 7 with the bias, two rows past a group of four", 42, 60, 7, true, 0.9],
+  ["k = 7 with the bias, three rows past a group of four", 43, 60, 7, true, 1.4],
   ["k = 8 without the bias (eight wide), odd rows", 37, 50, 8, false, 1.1],
   ["k = 7 with the bias, some precisions not positive definite", 45, 60, 7, true, -0.04],
   ["k = 8 without the bias, some precisions not positive definite", 44, 50, 8, false, -0.05],

@@ -6,12 +6,20 @@
 // column of tiles reuses (KC x 6, 12 KiB) stays in L1 while the A strips
 // (3 x KC) stream from the packed A block (L2).
 //
-// Where the time goes at n = 1024, relaxed-simd (AMD EPYC, 32 KiB L1d and
-// 1 MiB L2 per core, Node 20, CPU time against tools/bench/peak.mjs,
-// 2026-12-07): the tile with its strips in L1 runs at 92-94% of the peak, the
-// loop nest without C's traffic at 87-89%, with it at 84-86%, and packing
-// brings the whole to 81-83%. KC 256-512, MC 63-252 and NC 510-1020 moved it
-// by less than the noise.
+// Where the time goes at n = 1024, relaxed-simd (AMD EPYC Zen 4, 32 KiB L1d
+// and 1 MiB L2 per core, Node 20, CPU time against tools/bench/peak.mjs,
+// 2026-12-07, packages/linalg/bench/gemm-peak.mts): the probe's
+// multiply-adds take every operand from registers; the tile's own
+// instruction mix in L1 (peak.as.ts, tileMix) runs at 90-93% of it, and two
+// simpler loops loading one operand per multiply-add at 92-94%, so about 92%
+// is the ceiling of any loop that loads. The tile on strips in L1 reaches it
+// (93-95%); the whole kernel runs at 81-87% (88-89% of the tile mix). Of the
+// rest, packing takes 4-5% of the peak (A and B from L3 or memory: skipping it
+// gave +4-6%) and C's traffic 1-3% (a fixed C tile: +1-3%). Tried without a
+// gain beyond the noise: KC 256-512, MC 63-252, NC 258-1026, the ir loop
+// outside jr (A strip in L1, B strips streaming), touching the next tile's C
+// lines one tile ahead, A packed as pre-splatted pairs (plain loads instead
+// of splat loads). In the simd variant the kernel is at 104-111% of its probe.
 //
 // `work` must hold GEMM_WORK_F64 doubles; the kernel allocates nothing.
 import { MR, NR, micro } from "./gemm-micro";

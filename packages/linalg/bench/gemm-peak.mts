@@ -39,8 +39,10 @@ for (const v of variants) for (const f of [...probes[v]!.peak, probes[v]!.tileMi
 for (let r = 0; r < rounds; r++) {
   for (const v of variants) {
     await init({ variant: v, threads: 1 }); // no pool: process.cpuUsage counts every thread
-    // Switching variants may bring a fresh instance: warm it into the optimizing tier first.
+    // Switching variants may bring a fresh instance: warm it into the optimizing tier first, and grow
+    // its memory to the largest size (else the first large call pays for fresh pages).
     for (let w = 0; w < 5; w++) gemm(...inputs.get(sizes[0])!, { threads: 1 });
+    for (const n of sizes) gemm(...inputs.get(n)!, { threads: 1 });
     const iters = 4e6;
     const best = Math.max(...probes[v]!.peak.map((f) => (iters * 48) / (cpuMs(() => f(iters, r)) * 1e6)));
     peak.set(v, [...(peak.get(v) ?? []), best]);

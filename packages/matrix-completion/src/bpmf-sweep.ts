@@ -100,14 +100,17 @@ function shiftScale(a: Float64Array, n: number, mu: number, scale: number): void
 }
 
 /**
- * The model's factor from the kept samples stored one after another (sample s's rows x k block at s · rows · k):
- * into[i · kS + s · k + t] = f · from[s · rows · k + i · k + t] for the first S samples.
+ * Stores sample X (rows x k) as sample `slot` of each row of `into` (rows x kS, the model's layout), scaled by f:
+ * into[i · kS + slot · k + t] = f · X[i · k + t]. O(rows k).
  */
-export function interleave(into: Float64Array, from: Float64Array, rows: number, k: number, S: number, f: number): void {
+export function storeSample(into: Float64Array, X: Float64Array, rows: number, k: number, S: number, slot: number, f: number): void {
   const r = k * S;
-  for (let s = 0; s < S; s++) {
-    for (let i = 0, src = s * rows * k; i < rows; i++) {
-      for (let t = 0, at = i * r + s * k; t < k; t++) into[at + t] = f * from[src++];
-    }
+  for (let i = 0, src = 0; i < rows; i++) {
+    for (let t = 0, at = i * r + slot * k; t < k; t++) into[at + t] = f * X[src++];
   }
+}
+
+/** into[i · w + t] = f · from[i · stride + t] for i < rows, t < w (the first w of each row's stride). */
+export function relayout(into: Float64Array, from: Float64Array, rows: number, w: number, stride: number, f: number): void {
+  for (let i = 0; i < rows; i++) for (let t = 0; t < w; t++) into[i * w + t] = f * from[i * stride + t];
 }

@@ -16,7 +16,7 @@ import { hyperScratch, sampleGamma, sampleNormalWishart, type ScatterKernel } fr
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { CompletionModel, type IterationRecord } from "./model.js";
-import { averageError, interleave, scoreChunks, scoreSweep, standardise, validationError } from "./bpmf-sweep.js";
+import { averageError, relayout, scoreChunks, scoreSweep, standardise, storeSample, validationError } from "./bpmf-sweep.js";
 import { bpmfJobs } from "./parallel.js";
 import type { RunState } from "./state.js";
 
@@ -83,8 +83,9 @@ export async function iterateBpmf(
   const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), rows: gathered, gram: take(dd) };
   let alpha = 1;
   const S = keptSamples(s, n, m), every = keepEvery(s, n, m);
-  // The kept samples one after another (a copy each), laid side by side into the model's factors at the end.
-  const Us = new Float64Array(S * n * k), Vs = new Float64Array(S * m * k);
+  // The kept samples side by side in each row (the model's layout), scaled by fS so that U_i · V_j is their average
+  // when all S are kept; stored while the scoring pass runs (it reads the same arrays).
+  const Us = new Float64Array(n * k * S), Vs = new Float64Array(m * k * S), fS = Math.sqrt(scale / S);
   const rb = new Float64Array(n), cb = new Float64Array(m);
   const history: IterationRecord[] = [];
   let kept = 0, converged = false, prev = Infinity;
@@ -124,10 +125,17 @@ export async function iterateBpmf(
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
     // `div` samples (after this one); one pass gives both and the average's training error. The validation sums beside it.
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
-    const validate = v && accumulate ? () => void K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc) : undefined;
+    const beside = () => {
+      if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
+      if (!keep) return;
+      storeSample(Us, Ua, n, k, S, kept, fS);
+      storeSample(Vs, st.V, m, k, S, kept, fS);
+      addInto(rb, ba, n);
+      addInto(cb, st.colBias, m);
+    };
     let sse: number, tr = 0;
     if (accumulate) {
-      sse = scoreSweep(K, jobs, st, k, Ua, ba, acc, div, partials, validate, one);
+      sse = scoreSweep(K, jobs, st, k, Ua, ba, acc, div, partials, beside, one);
       tr = one[0];
     } else {
       sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
@@ -135,13 +143,7 @@ export async function iterateBpmf(
     }
     if (!Number.isFinite(sse) || failed > 0) throw nonFinite(iteration);
     alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);
-    if (keep) {
-      Us.set(Ua.subarray(0, n * k), kept * n * k);
-      Vs.set(st.V, kept * m * k);
-      addInto(rb, ba, n);
-      addInto(cb, st.colBias, m);
-      kept++;
-    }
+    if (keep) kept++;
     const rec: IterationRecord = { iteration, loss: (sse / nnz) * scale * scale, trainRmse: Math.sqrt(tr / nnz) * scale, ms: 0 };
     if (v) rec.validationRmse = Math.sqrt(validationError(vacc, v.values, v.nnz, mu, scale, div, lo, hi) / v.nnz);
     rec.ms = performance.now() - t0;
@@ -155,11 +157,14 @@ export async function iterateBpmf(
     }
     if (converged) break;
   }
-  // The model: the kept samples side by side, scaled so U_i · V_j is their average.
-  const r = k * kept, f = Math.sqrt(scale / kept);
-  const U = new Float64Array(n * r), V = new Float64Array(m * r);
-  interleave(U, Us, n, k, kept, f);
-  interleave(V, Vs, m, k, kept, f);
+  // The model: the kept samples side by side, scaled so U_i · V_j is their average (the store as it is when all S were
+  // kept; after an early stop, the first `kept` of each row, rescaled).
+  const r = k * kept, g = Math.sqrt(S / kept);
+  const U = kept === S ? Us : new Float64Array(n * r), V = kept === S ? Vs : new Float64Array(m * r);
+  if (kept < S) {
+    relayout(U, Us, n, r, S * k, g);
+    relayout(V, Vs, m, r, S * k, g);
+  }
   scaleRows(rb, n, scale / kept);
   scaleRows(cb, m, scale / kept);
   const last = history[history.length - 1];

@@ -68,6 +68,12 @@ describe("bpmf", () => {
     expect(h.length).toBeLessThan(60);
     expect(Math.abs(h[h.length - 1].trainRmse - h[h.length - 2].trainRmse)).toBeLessThanOrEqual(1e-2 * h[h.length - 2].trainRmse);
     expect(early.rank).toBe(2 * (h.length - 2));
+    // Stopped early, the model is the average of the samples it kept: the run of exactly that many sweeps, to rounding.
+    const full = await complete(small, { method: "bpmf", rank: 2, maxIter: h.length, burnIn: 2 });
+    expect(full.rank).toBe(early.rank);
+    for (const [i, j] of [[0, 0], [3, 7], [17, 2], [40, 33]]) {
+      expect(Math.abs(early.predict(i, j) - full.predict(i, j))).toBeLessThanOrEqual(1e-12 * Math.abs(full.predict(i, j)));
+    }
   });
 
   it("keeps every sweep after the burn-in unless the samples would pass 2^26 doubles, then every t-th", () => {

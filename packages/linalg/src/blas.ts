@@ -137,7 +137,7 @@ function gemmCore(
 
 /**
  * General matrix product alpha op(A) op(B) (+ beta C). O(mnk); on wasm a
- * cache-blocked SIMD kernel with a 4 x 4 register tile. Should the product
+ * cache-blocked SIMD kernel with a 3 x 6 register tile. Should the product
  * overflow on the way (huge entries), it is recomputed on inputs scaled by
  * powers of two (exact) and scaled back; a result that is itself beyond the
  * double range throws NON_FINITE. Errors: INVALID_ARGUMENT (options, input

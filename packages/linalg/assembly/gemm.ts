@@ -13,13 +13,15 @@
 // instruction mix in L1 (peak.as.ts, tileMix) runs at 90-93% of it, and two
 // simpler loops loading one operand per multiply-add at 92-94%, so about 92%
 // is the ceiling of any loop that loads. The tile on strips in L1 reaches it
-// (93-95%); the whole kernel runs at 81-87% (88-89% of the tile mix). Of the
-// rest, packing takes 4-5% of the peak (A and B from L3 or memory: skipping it
+// (93-95%); the whole kernel runs at 71-87% (85-91% of the tile mix). Of the
+// rest, packing takes 4-6% of the peak (A and B from L3 or memory: skipping it
 // gave +4-6%) and C's traffic 1-3% (a fixed C tile: +1-3%). Tried without a
 // gain beyond the noise: KC 256-512, MC 63-252, NC 258-1026, the ir loop
 // outside jr (A strip in L1, B strips streaming), touching the next tile's C
 // lines one tile ahead, A packed as pre-splatted pairs (plain loads instead
-// of splat loads). In the simd variant the kernel is at 104-111% of its probe.
+// of splat loads), packing A inside the first column of tiles (its loads
+// beside the multiply-adds). In the simd variant the kernel is at 87-111% of
+// its probe. The machine was shared (load 4-9): single runs vary by +-5%.
 //
 // `work` must hold GEMM_WORK_F64 doubles; the kernel allocates nothing.
 import { MR, NR, micro } from "./gemm-micro";

@@ -9,7 +9,7 @@
 // like), and the medians of these ratios are printed, for the public call
 // (copies in and out and the finiteness checks included) and for the kernel
 // alone on operands already in WASM memory. A development probe:
-//   node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx packages/linalg/bench/gemm-peak.mts [rounds] [sizes]
+//   node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx packages/linalg/bench/gemm-peak.mts [rounds] [sizes] [variants]
 import { loadavg } from "node:os";
 import { gemm, hasRelaxedSimd, init, Rng, type DenseMatrix, type WasmVariant } from "../src/index.js";
 import { allProbes } from "../../../tools/bench/peak.mjs";
@@ -18,7 +18,7 @@ import { arenaBytes } from "../src/internal.js";
 
 const rounds = Number(process.argv[2] ?? 7);
 const sizes = (process.argv[3] ?? "256,512,1024").split(",").map(Number);
-const variants: WasmVariant[] = hasRelaxedSimd() ? ["simd", "relaxed-simd"] : ["simd"];
+const variants = ((process.argv[4]?.split(",") ?? ["simd", "relaxed-simd"]) as WasmVariant[]).filter((v) => v === "simd" || hasRelaxedSimd());
 const probes = allProbes();
 const rng = new Rng(7);
 const randn = (n: number): DenseMatrix => ({ rows: n, cols: n, data: rng.fillNormal(new Float64Array(n * n)) });

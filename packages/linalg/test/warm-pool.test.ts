@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { gemm, init, Rng, runtimeStatus, stopThreads } from "../src/index.js";
 import { lastInitPhases, linalgModule, threadPool } from "../src/internal.js";
-import { WARM_FLOOR, WARM_ROUNDS, warmRounds } from "../src/warm-rounds.js";
+import { prefault, PREFAULT_BYTES, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "../src/warm-rounds.js";
 
 afterAll(() => stopThreads());
 
@@ -17,6 +17,36 @@ describe("warm rounds", () => {
   });
 });
 
+describe("prefault", () => {
+  it("writes zeros only to the first byte of each page above an empty arena's top, within the memory; nothing under live blocks", async () => {
+    const instance = await (await linalgModule.loader.load("simd")).instantiate(1 << 20);
+    linalgModule.loader.warm(instance);
+    const arena = instance.arena, size = instance.memory.buffer.byteLength;
+    const mark = arena.mark();
+    arena.reserve(3 << 20);
+    const block = arena.scratch((3 << 20) / 8 - 64);
+    block.fill(7);
+    const at = block.byteOffset;
+    expect(prefault(arena)).toBe(0); // a live block: untouched
+    expect(block.every((x) => x === 7)).toBe(true);
+    arena.release(mark);
+    const grown = instance.memory.buffer.byteLength;
+    expect(grown).toBeGreaterThan(size);
+    const pages = prefault(arena);
+    const top = arena.mark(), first = Math.ceil(top / 4096) * 4096, end = Math.min(grown, top + PREFAULT_BYTES);
+    expect(pages).toBe(Math.ceil((end - first) / 4096));
+    expect(instance.memory.buffer.byteLength).toBe(grown); // no growth
+    const u8 = new Uint8Array(instance.memory.buffer), seven = new Uint8Array(new Float64Array([7]).buffer);
+    let wrong = 0;
+    for (let i = at; i < at + block.length * 8; i++) {
+      const touched = (i & 4095) === 0 && i >= first && i < end;
+      if (u8[i] !== (touched ? 0 : seven[i & 7])) wrong++;
+    }
+    expect(wrong).toBe(0); // the freed block's bytes, but for one zero a page
+    expect(arena.used).toBe(0);
+  });
+});
+
 describe("init() with a pool", () => {
   it("moves the warm calls to the pool once it is up: at least WARM_FLOOR rounds there, and the first rounds on one thread", async () => {
     const onPool: boolean[] = [];
@@ -24,7 +54,7 @@ describe("init() with a pool", () => {
     const r = await init({ variant: "simd", threads: 2 });
     expect(r.threads).toBe(2);
     expect(onPool.filter((x) => x).length).toBeGreaterThanOrEqual(WARM_FLOOR);
-    expect(onPool.length).toBeLessThanOrEqual(WARM_ROUNDS + WARM_FLOOR);
+    expect(onPool.length).toBeLessThanOrEqual(WARM_ROUNDS + WARM_FLOOR); // in all, at most as many as one thread then the pool ran before
     expect(onPool.indexOf(true)).toBeGreaterThanOrEqual(0);
     expect(onPool.lastIndexOf(false)).toBeLessThan(onPool.indexOf(true)); // once on the pool, never back
     expect(lastInitPhases).not.toBeNull();

@@ -7,7 +7,7 @@ import { altMinWorkSize, setupAltMin, type AltMinSettings } from "./altmin.js";
 import { CompletionModel, type IterationRecord, type Method } from "./model.js";
 import { plannedThreads, privateWorkspace, threadedWorkspace } from "./run-workspace.js";
 import type { HalfStepReport, SketchKind } from "./robust-altmin.js";
-import { indexObservations, type Observations, type RatingIndex } from "./observations.js";
+import { countObservations, type Observations } from "./observations.js";
 import { spectralInit, spectralWorkSize } from "./spectral-init.js";
 import { allocateState, stateBytes, type RunState } from "./state.js";
 
@@ -86,7 +86,7 @@ export function checkRunSize(
   checkSize(m * k, "complete: V (cols x rank)");
   checkSize(Math.max(n, m) + 1, "complete: row and column pointers");
   checkSize(work, "complete: the method's scratch");
-  // Index (6 nnz + pointers), workspace state (5 nnz, factors, biases, scratch, validation), the model's copies.
+  // The index and its sort in the workspace (6 nnz + pointers), the rest of the state (factors, biases, scratch, validation), the model's copies (an upper bound).
   const total = 11 * nnz + 3 * (n + m) + 2 * (n + m) * (k + 2) + work + 3 * v + (n + m) * (k + 1);
   checkSize(total, "complete: all arrays of the run", MAX_TOTAL_ENTRIES);
   const bytes = stateBytes({ rows: n, cols: m, nnz }, k, work, v);
@@ -104,8 +104,8 @@ export async function fit(
   obs: Observations, validation: Observations | null, s: FitSettings, search?: { lambda: number; rmse: number }[],
 ): Promise<CompletionModel> {
   const n = obs.rows, m = obs.cols;
-  const ix = indexObservations(obs);
-  const maxCount = Math.max(ix.maxRowCount, ix.maxColCount);
+  const counts = countObservations(obs);
+  const maxCount = Math.max(counts.maxRowCount, counts.maxColCount);
   // Scratch for this many threads' solves, fixed once for the run (the pool may change while it awaits).
   const slots = plannedThreads(s.backend, s.threads);
   const workSize = workSizeOf(s, n, m, maxCount, slots, obs.values.length, validation?.values.length ?? 0);
@@ -113,9 +113,11 @@ export async function fit(
   // Threaded when the pool can take the run; the views are taken at once, before anything else runs.
   const rw = threadedWorkspace(s.backend, bytes, s.threads) ?? (await privateWorkspace(s.backend, bytes));
   try {
-    const st = allocateState(rw.ws, ix, s.k, workSize, validation);
-    if (s.method === "bpmf") return await iterateBpmf(s, st, slots, { ptr: ix.rowPtr, cols: ix.rowCols });
-    return await iterate(s, search, ix, st, slots);
+    const st = allocateState(rw.ws, obs, counts, s.k, workSize, validation);
+    // The model keeps each row's observed columns (recommend's exclusion): its own copy, as the workspace is reused.
+    const observed = { ptr: counts.rowPtr, cols: st.rowCols.slice() };
+    if (s.method === "bpmf") return await iterateBpmf(s, st, slots, observed);
+    return await iterate(s, search, observed, st, slots);
   } finally {
     rw.release();
   }
@@ -123,7 +125,7 @@ export async function fit(
 
 /** The run proper on its allocated state: initialisation, iterations, the model. */
 async function iterate(
-  s: FitSettings, search: { lambda: number; rmse: number }[] | undefined, ix: RatingIndex, st: RunState, slots: number,
+  s: FitSettings, search: { lambda: number; rmse: number }[] | undefined, observed: { ptr: Int32Array; cols: Int32Array }, st: RunState, slots: number,
 ): Promise<CompletionModel> {
   const { method, k, maxIter, tol, lambda, biasLambda, biases, lo, hi, seed, incoherence, powerIters, run } = s;
   const als = method === "als";
@@ -180,6 +182,6 @@ async function iterate(
   return new CompletionModel(
     method, n, m, k, ws.output(st.U), ws.output(st.V), ws.output(st.rowBias), ws.output(st.colBias), mu, [lo, hi], history,
     { lambda, biasLambda, weighted: als, biases, search },
-    { ptr: ix.rowPtr, cols: ix.rowCols }, null, { converged, residual },
+    observed, null, { converged, residual },
   );
 }

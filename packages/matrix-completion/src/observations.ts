@@ -160,32 +160,54 @@ function maxCount(ptr: Int32Array, n: number): number {
   return c;
 }
 
+/** The two indexes' pointers (row i's entries at rowPtr[i] .. rowPtr[i + 1], likewise by column) and longest row and column. */
+export interface IndexCounts {
+  rows: number;
+  cols: number;
+  nnz: number;
+  rowPtr: Int32Array;
+  colPtr: Int32Array;
+  maxRowCount: number;
+  maxColCount: number;
+}
+
+/** The pointers of both indexes of checked observations, before any entry is placed. O(nnz + rows + cols). */
+export function countObservations(obs: Observations): IndexCounts {
+  const { rows, cols, rowIndex, colIndex } = obs;
+  const rowPtr = pointers(rows, rowIndex), colPtr = pointers(cols, colIndex);
+  return { rows, cols, nnz: obs.values.length, rowPtr, colPtr, maxRowCount: maxCount(rowPtr, rows), maxColCount: maxCount(colPtr, cols) };
+}
+
+/** The arrays of both indexes that hold one entry per observation (see RatingIndex). */
+export type IndexArrays = Pick<RatingIndex, "rowCols" | "rowVals" | "rowOf" | "colRows" | "colVals">;
+
 /**
- * Builds both CSR indexes of checked observations by two stable counting
- * sorts, and rejects duplicate positions with INDEX (duplicates are not
- * summed: a rating given twice is more likely a data error than a sum).
- * O(nnz + rows + cols).
+ * Places the observations in both indexes (arrays of nnz entries each, e.g. views of a run's workspace), by two
+ * stable counting sorts, `byCol` (nnz) their scratch; rejects duplicate positions with INDEX (duplicates are not
+ * summed: a rating given twice is more likely a data error than a sum). O(nnz + rows + cols).
+ */
+export function fillIndex(obs: Observations, c: IndexCounts, byCol: Int32Array, out: IndexArrays): void {
+  const { rowIndex, colIndex, values } = obs;
+  const { rowCols, rowVals, rowOf, colRows, colVals } = out;
+  // Sort by column first, then stably by row: each row's columns come out ascending.
+  scatterOrder(colIndex, c.colPtr.slice(0, c.cols), byCol);
+  fillRows(byCol, rowIndex, colIndex, values, c.rowPtr.slice(0, c.rows), rowCols, rowVals, rowOf);
+  const a = firstRepeat(rowCols, rowOf);
+  if (a >= 0) throw new LowrankError("INDEX", `position (${rowOf[a]}, ${rowCols[a]}) is observed more than once; duplicates are rejected, not summed`);
+  fillCols(rowCols, rowVals, rowOf, c.colPtr.slice(0, c.cols), colRows, colVals);
+}
+
+/**
+ * Builds both CSR indexes of checked observations in new arrays (countObservations, then fillIndex). INDEX on a
+ * repeated position. O(nnz + rows + cols).
  *
  * @example
  * const ix = indexObservations(checkObservations(obs, "obs"));
  * ix.rowCols.subarray(ix.rowPtr[0], ix.rowPtr[1]); // columns observed in row 0, ascending
  */
 export function indexObservations(obs: Observations): RatingIndex {
-  const { rows, cols, rowIndex, colIndex, values } = obs;
-  const nnz = values.length;
-  // Sort by column first, then stably by row: each row's columns come out ascending.
-  const byCol = new Int32Array(nnz);
-  const colPtr = pointers(cols, colIndex);
-  scatterOrder(colIndex, colPtr.slice(0, cols), byCol);
-  const rowPtr = pointers(rows, rowIndex);
-  const rowCols = new Int32Array(nnz), rowVals = new Float64Array(nnz), rowOf = new Int32Array(nnz);
-  fillRows(byCol, rowIndex, colIndex, values, rowPtr.slice(0, rows), rowCols, rowVals, rowOf);
-  const a = firstRepeat(rowCols, rowOf);
-  if (a >= 0) throw new LowrankError("INDEX", `position (${rowOf[a]}, ${rowCols[a]}) is observed more than once; duplicates are rejected, not summed`);
-  const colRows = new Int32Array(nnz), colVals = new Float64Array(nnz);
-  fillCols(rowCols, rowVals, rowOf, colPtr.slice(0, cols), colRows, colVals);
-  return {
-    rows, cols, nnz, rowPtr, rowCols, rowVals, rowOf, colPtr, colRows, colVals,
-    maxRowCount: maxCount(rowPtr, rows), maxColCount: maxCount(colPtr, cols),
-  };
+  const c = countObservations(obs), nnz = c.nnz;
+  const out = { rowCols: new Int32Array(nnz), rowVals: new Float64Array(nnz), rowOf: new Int32Array(nnz), colRows: new Int32Array(nnz), colVals: new Float64Array(nnz) };
+  fillIndex(obs, c, new Int32Array(nnz), out);
+  return { ...c, ...out };
 }

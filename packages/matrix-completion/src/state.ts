@@ -3,9 +3,9 @@
 // holds the run to; docs/ARCHITECTURE.md, "Memory").
 import { arenaBytes, type Workspace } from "@lowrank/linalg/internal";
 import type { CompletionKernels } from "./kernels/index.js";
-import type { Observations, RatingIndex } from "./observations.js";
+import { fillIndex, type IndexCounts, type Observations, type RatingIndex } from "./observations.js";
 
-/** The views every method works on: the index, copied into the workspace, plus factors and scratch. */
+/** The views every method works on: the index, built in the workspace, plus factors and scratch. */
 export interface RunState extends RatingIndex {
   ws: Workspace<CompletionKernels>;
   k: number;
@@ -24,21 +24,25 @@ export interface RunState extends RatingIndex {
 export function stateBytes(ix: Pick<RatingIndex, "rows" | "cols" | "nnz">, k: number, workSize: number, validationNnz: number): number {
   const n = ix.rows, m = ix.cols;
   const f64s = 2 * ix.nnz + (n + m) * k + 2 * (n + m) + workSize + validationNnz;
-  const i32s = 3 * ix.nnz + n + m + 2 + 2 * validationNnz;
+  // The index's three arrays of positions and the scratch of its sort.
+  const i32s = 4 * ix.nnz + n + m + 2 + 2 * validationNnz;
   return arenaBytes(f64s, i32s, 24);
 }
 
-/** Copies the index (and validation set) into the workspace and allocates factors and scratch. */
+/**
+ * Builds the index straight in the workspace (no copy: the run's arrays are its own) and allocates factors and
+ * scratch; INDEX on a repeated position.
+ */
 export function allocateState(
-  ws: Workspace<CompletionKernels>, ix: RatingIndex, k: number, workSize: number, validation: Observations | null,
+  ws: Workspace<CompletionKernels>, obs: Observations, c: IndexCounts, k: number, workSize: number, validation: Observations | null,
 ): RunState {
-  const n = ix.rows, m = ix.cols;
+  const n = c.rows, m = c.cols, nnz = c.nnz;
   const v = validation;
+  const index = { rowCols: ws.i32(nnz), rowVals: ws.f64(nnz), rowOf: ws.i32(nnz), colRows: ws.i32(nnz), colVals: ws.f64(nnz) };
+  fillIndex(obs, c, ws.i32(nnz), index);
   return {
-    ws, k, rows: n, cols: m, nnz: ix.nnz,
-    rowPtr: ws.inputI32(ix.rowPtr), rowCols: ws.inputI32(ix.rowCols), rowVals: ws.input(ix.rowVals), rowOf: ws.inputI32(ix.rowOf),
-    colPtr: ws.inputI32(ix.colPtr), colRows: ws.inputI32(ix.colRows), colVals: ws.input(ix.colVals),
-    maxRowCount: ix.maxRowCount, maxColCount: ix.maxColCount,
+    ws, k, rows: n, cols: m, nnz, ...index,
+    rowPtr: ws.inputI32(c.rowPtr), colPtr: ws.inputI32(c.colPtr), maxRowCount: c.maxRowCount, maxColCount: c.maxColCount,
     // The biases are read before a half-step writes them, and zeros is read only: they start at zero (a workspace view need not).
     U: ws.f64(n * k), V: ws.f64(m * k), rowBias: ws.f64(n).fill(0), colBias: ws.f64(m).fill(0), zeros: ws.f64(Math.max(n, m)).fill(0),
     work: ws.f64(workSize),

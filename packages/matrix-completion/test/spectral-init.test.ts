@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng, svd } from "@lowrank/linalg";
 import { completionModule } from "../src/module.js";
-import { indexObservations, type Observations } from "../src/observations.js";
+import { countObservations, type Observations } from "../src/observations.js";
 import { spectralInit, spectralWorkSize } from "../src/spectral-init.js";
 import { allocateState, stateBytes } from "../src/state.js";
 
@@ -30,10 +30,10 @@ function maskedLowRank(n: number, m: number, r: number, frac: number, seed: numb
 
 /** spectralInit's U0 (n x k) and V (m x k) on one backend. */
 async function start(obs: Observations, k: number, backend: "js" | "wasm", powerIters?: number) {
-  const ix = indexObservations(obs);
+  const counts = countObservations(obs);
   const l = Math.min(k + 10, obs.rows, obs.cols), work = spectralWorkSize(obs.rows, obs.cols, k, l);
-  const ws = await completionModule.workspace(backend, stateBytes(ix, k, work, 0));
-  const st = allocateState(ws, ix, k, work, null);
+  const ws = await completionModule.workspace(backend, stateBytes(counts, k, work, 0));
+  const st = allocateState(ws, obs, counts, k, work, null);
   // incoherence 1e6: no row is clipped, so U0 is the singular vectors themselves (up to signs).
   const clipped = await spectralInit(st, { width: l, powerIters, incoherence: 1e6, seed: 3 });
   return { U: ws.output(st.U), V: ws.output(st.V), clipped };

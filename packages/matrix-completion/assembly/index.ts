@@ -5,6 +5,7 @@ export * from "../../linalg/assembly/index";
 export { csrGramMatvec, csrMatvec, csrMatvecT } from "../../linalg/assembly/csr-vector";
 export { alsHalfStep } from "./als-half-step";
 export { bpmfAccumulate, bpmfHalfStep, bpmfScore } from "./bpmf";
+export { bpmfNormals } from "./bpmf-normals";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";
 export { alsHalfStepTask, bpmfHalfStepTask, bpmfScoreTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";

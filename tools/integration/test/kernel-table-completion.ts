@@ -56,9 +56,10 @@ export const COMPLETION: Record<string, Entry> = {
     },
   },
   bpmfHalfStep: {
-    // fitBias on odd seeds; a prior precision that is positive definite (n + 4 columns of about half density).
+    // fitBias on odd seeds; a prior precision that is positive definite (n + 4 columns of about half density). Seed 3
+    // takes k = 7 with the bias: the eight-wide rows' path (assembly/bpmf-rows8.ts).
     make(n, r, seed) {
-      const m = n + 4, k = 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      const m = n + 4, k = seed === 3 ? 7 : 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
       return {
         args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
           gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1)))],
@@ -66,6 +67,10 @@ export const COMPLETION: Record<string, Entry> = {
           fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array),
       };
     },
+  },
+  bpmfNormals: {
+    // The generator's state (four 32-bit words) is compared too: it must advance alike.
+    make: (n, r) => ({ args: [n, new Float64Array(n), Int32Array.from({ length: 4 }, () => r.int(4294967296) | 0)] }),
   },
   bpmfAccumulate: {
     make(nnz, r, seed) {

@@ -6,6 +6,7 @@
 import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { alsHalfStep } from "./als-half-step.js";
 import { bpmfAccumulate, bpmfHalfStep, bpmfScore } from "./bpmf.js";
+import { bpmfNormals } from "./bpmf-normals.js";
 import { squaredError } from "./predict.js";
 import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";
 
@@ -57,6 +58,13 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
     nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array, M: Float64Array,
     rowBias: Float64Array, colBias: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, out: Float64Array,
   ): number;
+  /**
+   * BPMF's standard normals (assembly/bpmf-normals.ts): out[0..n) by xoshiro128+ and the polar method with the
+   * kernel's own logarithm; `state` holds the generator's four 32-bit words (seeded by the caller, e.g. from the run's
+   * Rng) and is advanced. Faster than rngFill's shared generator (no call out for the logarithm), another stream.
+   * O(n) expected.
+   */
+  bpmfNormals(n: number, out: Float64Array, state: Int32Array): void;
   /** robust-altmin: this half-step's CountSketch of F's m rows into T (assembly/sketched-solve.ts). O(m). */
   sketchTable(m: number, k: number, s: number, seed: number, T: Int32Array): void;
   /**
@@ -92,6 +100,7 @@ export const jsCompletionKernels: CompletionKernels = {
   bpmfHalfStep,
   bpmfAccumulate,
   bpmfScore,
+  bpmfNormals,
   sketchTable,
   sketchedPrepare,
   sketchedStep,

@@ -29,10 +29,11 @@ const TWO_M31: f64 = 1.0 / 2147483648.0;
 }
 
 /**
- * out[0..n) = standard normals by the polar method: u, v uniform on [-1, 1) (a 32-bit output each, as a signed
- * integer times 2^-31), kept when 0 < q = u² + v² < 1, giving u f and v f with f = sqrt(-2 ln q / q); an odd n drops the
- * last pair's second. `state` holds the generator's four u32 (seeded by the caller; an all-zero state is replaced by fixed words) and is
- * advanced.
+ * out[0..n) = standard normals by the polar method: candidates (u, v) uniform on [-1, 1)² (a 32-bit output each, as a
+ * signed integer times 2^-31), two candidates a step (one per SIMD lane, the logarithm, square root and division
+ * lane-wise); each with 0 < q = u² + v² < 1 gives u f and v f, f = sqrt(-2 ln q / q), in candidate order. An odd n drops
+ * the last pair's second, and a pair accepted once out is full is dropped. `state` holds the generator's four u32
+ * (seeded by the caller; an all-zero state is replaced by fixed words) and is advanced.
  */
 export function bpmfNormals(n: i32, out: usize, state: usize): void {
   let s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
@@ -43,26 +44,57 @@ export function bpmfNormals(n: i32, out: usize, state: usize): void {
     s2 = 0x85a308d3;
     s3 = 0x13198a2e;
   }
-  let i = 0, u: f64 = 0;
-  for (let half = 0; i < n; half ^= 1) {
-    // One xoshiro128+ step: r = s0 + s3, then the state's shifts and xors.
-    const r = s0 + s3, t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-    const x = <f64><i32>r * TWO_M31;
-    if (half == 0) {
-      u = x;
-      continue;
+  const c = f64x2.splat(TWO_M31), one = f64x2.splat(1.0), root2 = f64x2.splat(1.4142135623730951), half = f64x2.splat(0.5);
+  const mant = i64x2.splat(0x000fffffffffffff), expOne = i64x2.splat(0x3ff0000000000000), bias = i64x2.splat(1023);
+  let i = 0;
+  while (i < n) {
+    // Four xoshiro128+ outputs (r = s0 + s3, then the state's shifts and xors): u and v of candidate a, then of b.
+    let r = s0 + s3, t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const ua = r;
+    r = s0 + s3; t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const va = r;
+    r = s0 + s3; t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const ub = r;
+    r = s0 + s3; t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const vb = r;
+    const w = i32x4(<i32>ua, <i32>ub, <i32>va, <i32>vb);
+    const u = f64x2.mul(f64x2.convert_low_i32x4_s(w), c);
+    const v = f64x2.mul(f64x2.convert_low_i32x4_s(v128.shuffle<i32>(w, w, 2, 3, 0, 1)), c);
+    const q = f64x2.add(f64x2.mul(u, u), f64x2.mul(v, v));
+    // ln q lane-wise, as logPositive.
+    const big0 = i64x2.sub(i64x2.shr_u(q, 52), bias);
+    let m = v128.or(v128.and(q, mant), expOne);
+    const big = f64x2.gt(m, root2);
+    m = v128.bitselect(f64x2.mul(m, half), m, big);
+    const e = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(i64x2.sub(big0, big), big0, 0, 2, 0, 2));
+    const sv = f64x2.div(f64x2.sub(m, one), f64x2.add(m, one)), s2v = f64x2.mul(sv, sv);
+    const y2 = f64x2.mul(s2v, s2v), y4 = f64x2.mul(y2, y2);
+    const pl = f64x2.add(
+      f64x2.add(f64x2.splat(1.0 / 3.0), f64x2.mul(s2v, f64x2.splat(1.0 / 5.0))),
+      f64x2.mul(y2, f64x2.add(f64x2.splat(1.0 / 7.0), f64x2.mul(s2v, f64x2.splat(1.0 / 9.0)))),
+    );
+    const ph = f64x2.add(
+      f64x2.add(f64x2.splat(1.0 / 11.0), f64x2.mul(s2v, f64x2.splat(1.0 / 13.0))),
+      f64x2.mul(y2, f64x2.add(f64x2.splat(1.0 / 15.0), f64x2.mul(s2v, f64x2.splat(1.0 / 17.0)))),
+    );
+    const p = f64x2.mul(s2v, f64x2.add(pl, f64x2.mul(y4, ph)));
+    const two = f64x2.splat(2.0), twoS = f64x2.mul(two, sv);
+    const ln = f64x2.add(f64x2.mul(e, f64x2.splat(0.6931471805599453)), f64x2.add(twoS, f64x2.mul(twoS, p)));
+    const f = f64x2.sqrt(f64x2.div(f64x2.mul(f64x2.splat(-2.0), ln), q));
+    const x = f64x2.mul(u, f), z = f64x2.mul(v, f);
+    const qa = f64x2.extract_lane(q, 0), qb = f64x2.extract_lane(q, 1);
+    if (qa > 0 && qa < 1) {
+      store<f64>(out + (<usize>i << 3), f64x2.extract_lane(x, 0));
+      if (i + 1 < n) store<f64>(out + (<usize>(i + 1) << 3), f64x2.extract_lane(z, 0));
+      i += 2;
     }
-    const q = u * u + x * x;
-    if (q > 0 && q < 1) {
-      const f = Math.sqrt((-2.0 * logPositive(q)) / q);
-      store<f64>(out + (<usize>i << 3), u * f);
-      if (i + 1 < n) store<f64>(out + (<usize>(i + 1) << 3), x * f);
+    if (i < n && qb > 0 && qb < 1) {
+      store<f64>(out + (<usize>i << 3), f64x2.extract_lane(x, 1));
+      if (i + 1 < n) store<f64>(out + (<usize>(i + 1) << 3), f64x2.extract_lane(z, 1));
       i += 2;
     }
   }

@@ -47,14 +47,19 @@ export function bpmfNormals(n: number, out: Float64Array, state: Int32Array): vo
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state.set([0x9e3779b9 | 0, 0x243f6a88, 0x85a308d3 | 0, 0x13198a2e]);
   let i = 0;
   while (i < n) {
-    // The kernel's signed 32-bit output (an i32 reinterpretation of the u32).
-    const u = next(state) * TWO_M31, v = next(state) * TWO_M31;
-    const q = u * u + v * v;
-    if (q > 0 && q < 1) {
-      const f = Math.sqrt((-2 * logPositive(q)) / q);
-      out[i] = u * f;
-      if (i + 1 < n) out[i + 1] = v * f;
-      i += 2;
-    }
+    // Two candidates a step, as the kernel's two lanes: (u, v) of a, then of b (signed 32-bit outputs).
+    const ua = next(state) * TWO_M31, va = next(state) * TWO_M31, ub = next(state) * TWO_M31, vb = next(state) * TWO_M31;
+    i = polar(ua, va, n, out, i);
+    if (i < n) i = polar(ub, vb, n, out, i);
   }
+}
+
+/** One candidate: when 0 < q < 1, out[i], out[i + 1] (if below n) = u f, v f; returns the next free index. */
+function polar(u: number, v: number, n: number, out: Float64Array, i: number): number {
+  const q = u * u + v * v;
+  if (!(q > 0 && q < 1)) return i;
+  const f = Math.sqrt((-2 * logPositive(q)) / q);
+  out[i] = u * f;
+  if (i + 1 < n) out[i + 1] = v * f;
+  return i + 2;
 }

@@ -12,7 +12,10 @@
 // multiply-adds take every operand from registers; the tile's own
 // instruction mix in L1 (peak.as.ts, tileMix) runs at 90-93% of it, and two
 // simpler loops loading one operand per multiply-add at 92-94%, so about 92%
-// is the ceiling of any loop that loads. The tile on strips in L1 reaches it
+// is the ceiling of any loop that loads (the probe chains each multiply-add
+// through its multiplicand, a GEMM through its addend; a registers-only
+// addend-chained form could not be timed cleanly: V8 moves the computation of
+// its loop-invariant operands into the loop). The tile on strips in L1 reaches it
 // (93-95%); the whole kernel runs at 71-87% (85-91% of the tile mix). Of the
 // rest, packing takes 4-6% of the peak (A and B from L3 or memory: skipping it
 // gave +4-6%) and C's traffic 1-3% (a fixed C tile: +1-3%). Tried without a

@@ -25,13 +25,13 @@ const A0 = 1, B0 = 1;
 
 /**
  * Doubles of method scratch a BPMF run takes: each side's normals, the gathered rows of a prior's draw, the
- * conditional means, each side's prior, a solve per thread, the prediction sums, the scoring pass's partial sums and
- * the priors' scatter.
+ * conditional means, each side's prior, a solve per thread, the prediction sums, the scoring pass's partial sums,
+ * the priors' scatter and the normals' generator state.
  */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
   return (n + m) * d + Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz
-    + 2 * scoreChunks(nnz) + d * d;
+    + 2 * scoreChunks(nnz) + d * d + 2;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -78,6 +78,9 @@ export async function iterateBpmf(
   const init = Math.pow(k, -0.25);
   K.scal(n * k, init, st.U);
   K.scal(m * k, init, st.V);
+  // The rows' normals come from a second generator (bpmfNormals, faster than rngFill's), seeded from the run's.
+  const words = take(2), normals = new Int32Array(words.buffer, words.byteOffset, 4);
+  for (let t = 0; t < 4; t++) normals[t] = rng.nextU32() | 0;
   const hyper = hyperScratch(d);
   // The draws' scatter matrices by gemm, the centred rows gathered apart from everything a half-step reads or writes.
   const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), rows: gathered, gram: take(dd) };
@@ -91,15 +94,15 @@ export async function iterateBpmf(
   let kept = 0, converged = false, prev = Infinity;
   const rowBias = biases ? st.rowBias : null, colBias = biases ? st.colBias : null;
   const nonFinite = (sweep: number) => new LowrankError("NON_FINITE", `complete: the bpmf sampler's factors became non-finite at sweep ${sweep}`);
-  // A side's prior and normals for a sweep, drawn from the run's generator in a fixed order (V's for sweep 1 first; then
+  // A side's prior and normals for a sweep, drawn from the two generators in a fixed order (V's for sweep 1 first; then
   // each sweep U's, the next sweep's V's, then the noise precision), whichever thread samples the rows.
   const drawV = (sweep: number) => {
     if (!sampleNormalWishart(rng, st.V, colBias, st.colPtr, m, k, LamV, hV, hyper, scatter)) throw nonFinite(sweep);
-    K.rngFill(rng, zV, true);
+    K.bpmfNormals(m * d, zV, normals);
   };
   const drawU = (sweep: number) => {
     if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper, scatter)) throw nonFinite(sweep);
-    K.rngFill(rng, zU, true);
+    K.bpmfNormals(n * d, zU, normals);
   };
   // On the pool, the draws for the next half-step run on this thread beside the current one's rows.
   const jobs = bpmfJobs(K);

@@ -3,8 +3,9 @@
 // on both sides: many items with a handful of ratings, a few with hundreds):
 // one half-step over the items (the other side: users' factors), one over the
 // users, and the scoring pass, in ns per rating, for the default rank (7 with
-// biases: the eight-wide two-rows-at-a-time path) and ranks that take the
-// general tiled path. TypeScript twin and both WASM variants; one thread.
+// biases: the eight-wide four-rows-at-a-time path) and ranks that take the
+// general tiled path, and the rows' normals (linalg's generator against
+// bpmfNormals). TypeScript twin and both WASM variants; one thread.
 // Run by tools/bench/run.mjs, or alone:
 // node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx bench/bpmf-kernels.bench.ts
 import { hasRelaxedSimd, init, Rng, type WasmVariant } from "@lowrank/linalg";
@@ -120,6 +121,27 @@ for (const [name, k, fitBias] of shapes) {
       size: `${USERS}×${ITEMS}, ${NNZ} ratings`,
       ts: ts[pass], simd: wasm.get("simd")?.[pass] ?? null, relaxed: wasm.get("relaxed-simd")?.[pass] ?? null,
       extra: { "ns/rating simd": ns(wasm.get("simd")?.[pass]), "ns/rating relaxed": ns(wasm.get("relaxed-simd")?.[pass]) },
+    });
+  }
+}
+// The rows' standard normals: linalg's shared generator (rngFill) against BPMF's own (bpmfNormals), one sweep's worth.
+{
+  const n = (USERS + ITEMS) * 8, cell = new Map<WasmVariant, { shared: number; own: number }>();
+  for (const v of variants) {
+    await init({ variant: v });
+    const ws = await completionModule.workspace("wasm", 8 * n + 4096);
+    const z = ws.f64(n), state = ws.i32(4), rng = new Rng(3);
+    state.set([1, 2, 3, 4]);
+    cell.set(v, { shared: time(() => ws.kernels.rngFill(rng, z, true)), own: time(() => ws.kernels.bpmfNormals(n, z, state)) });
+  }
+  const js = { shared: time(() => jsCompletionKernels.rngFill(new Rng(3), new Float64Array(n), true)), own: time(() => jsCompletionKernels.bpmfNormals(n, new Float64Array(n), Int32Array.of(1, 2, 3, 4))) };
+  for (const which of ["shared", "own"] as const) {
+    const ns = (ms: number | undefined) => (ms === undefined ? "-" : ((ms * 1e6) / n).toFixed(2));
+    row({
+      case: which === "shared" ? "normals: rngFill (linalg's generator)" : "normals: bpmfNormals",
+      size: `${n} normals (one sweep at k = 7)`,
+      ts: js[which], simd: cell.get("simd")?.[which] ?? null, relaxed: cell.get("relaxed-simd")?.[which] ?? null,
+      extra: { "ns/normal simd": ns(cell.get("simd")?.[which]), "ns/normal relaxed": ns(cell.get("relaxed-simd")?.[which]) },
     });
   }
 }

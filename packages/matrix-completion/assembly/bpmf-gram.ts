@@ -24,7 +24,7 @@ export const GRAM_SCRATCH: i32 = GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + GRAM_CHU
 }
 
 /**
- * G (lower, d x d, upper zeroed) and b of the row whose observations are q in [start, end), as formNormal forms
+ * G (lower triangle of d x d; above it untouched) and b of the row whose observations are q in [start, end), as formNormal forms
  * them; S holds GRAM_SCRATCH doubles. When d is a multiple of 4 the target would open a block of its own: then it is
  * gathered apart and b accumulated by a one-row tile (the same terms in the same order).
  */
@@ -39,7 +39,9 @@ export function formNormalTiled(
   const rowBytes = <usize>W << 3;
   // The tiles (W x W), the target's row of them (W), the gathered rows (GRAM_CHUNK x W) and, apart, their targets.
   const T = S, Tb = T + <usize>W * rowBytes, A = Tb + rowBytes, tv = A + <usize>GRAM_CHUNK * rowBytes;
-  memory.fill(T, 0, <usize>(W + 1) * rowBytes);
+  // Zeroed by stores (a memory.fill is a call out of the module: it cost more than the stores on short rows).
+  const zero = f64x2.splat(0);
+  for (let o: usize = 0, e = <usize>(W + 1) * rowBytes; o < e; o += 16) v128.store(T + o, zero);
   const blocks = W >> 2;
   for (let q0 = start; q0 < end; q0 += GRAM_CHUNK) {
     const q1 = min(end, q0 + GRAM_CHUNK);
@@ -70,12 +72,12 @@ export function formNormalTiled(
     }
     if (apart) targetRow(nq, A, rowBytes, tv, Tb, blocks);
   }
-  memory.fill(G, 0, <usize>(d * d) << 3);
   for (let r = 0; r < d; r++) {
     const t = T + <usize>r * rowBytes, g = G + (<usize>(r * d) << 3);
     for (let c = 0; c <= r; c++) store<f64>(g + (<usize>c << 3), load<f64>(t + (<usize>c << 3)));
   }
-  memory.copy(b, apart ? Tb : T + <usize>d * rowBytes, <usize>d << 3);
+  const tb = apart ? Tb : T + <usize>d * rowBytes;
+  for (let c = 0; c < d; c++) store<f64>(b + (<usize>c << 3), load<f64>(tb + (<usize>c << 3)));
 }
 
 /** tb[0..4 blocks) += Σ_q tv[q] A[q, ..] over nq gathered rows: b's terms in q order, eight columns a pass. */

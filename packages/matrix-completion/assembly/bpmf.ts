@@ -65,14 +65,19 @@ export function bpmfRows(
         store<f64>(pb, t + load<f64>(zi + (<usize>r << 3)));
       }
       backwardSmall2(d, G, inv, b, y);
-      memory.copy(x, b, <usize>k << 3);
-      memory.copy(xm, y, <usize>k << 3);
+      for (let c = 0; c < k; c++) {
+        const o = <usize>c << 3;
+        store<f64>(x + o, load<f64>(b + o));
+        store<f64>(xm + o, load<f64>(y + o));
+      }
       store<f64>(ownBias + (<usize>i << 3), fitBias ? load<f64>(b + (<usize>k << 3)) : 0.0);
       store<f64>(meanBias + (<usize>i << 3), fitBias ? load<f64>(y + (<usize>k << 3)) : 0.0);
     } else {
       if (end > start) failed++;
-      memory.fill(x, 0, <usize>k << 3);
-      memory.fill(xm, 0, <usize>k << 3);
+      for (let c = 0; c < k; c++) {
+        store<f64>(x + (<usize>c << 3), 0.0);
+        store<f64>(xm + (<usize>c << 3), 0.0);
+      }
       store<f64>(ownBias + (<usize>i << 3), 0.0);
       store<f64>(meanBias + (<usize>i << 3), 0.0);
     }

@@ -8,10 +8,10 @@ import type { BpmfJobs } from "./parallel.js";
 import type { RunState } from "./state.js";
 
 /**
- * Positions per chunk of the scoring pass, fixed by nnz alone (at most 32 chunks, of at least 2048), so that its
- * sums, added chunk by chunk in order, have the same bits for any thread count.
+ * Positions per chunk of the scoring pass, fixed by nnz alone (at most 16 chunks, of at least 4096: few calls on one
+ * thread, enough pieces for a few), so that its sums, added chunk by chunk in order, have the same bits for any thread count.
  */
-export const scoreChunk = (nnz: number): number => Math.max(2048, Math.ceil(nnz / 32));
+export const scoreChunk = (nnz: number): number => Math.max(4096, Math.ceil(nnz / 16));
 /** Chunks of the scoring pass (two partial sums each). */
 export const scoreChunks = (nnz: number): number => Math.ceil(nnz / scoreChunk(nnz));
 

@@ -106,8 +106,8 @@ describe.each(variants)("complete on the pool, %s", (variant: WasmVariant) => {
     const ref = bits(await complete(obs, { ...opts, threads: 1 }));
     const tasks = p.stats.tasks;
     expect(firstDiff(bits(await complete(obs, { ...opts, threads: 2 })), ref)).toBe(-1);
-    // Per sweep: 22 + 32 half-step tasks and 32 scoring chunks (of 2188 positions).
-    expect(p.stats.tasks - tasks).toBe(3 * (22 + 32 + 32));
+    // Per sweep: 22 + 32 half-step tasks and 16 scoring chunks (of 4375 positions).
+    expect(p.stats.tasks - tasks).toBe(3 * (22 + 32 + 16));
   });
 
   it.runIf(variant === "simd")("simd on 3 threads agrees bit for bit with the TypeScript reference", async () => {

@@ -149,7 +149,9 @@ function libmfTraining(bin: string, train: string, threads: number, reps: number
 
 /** init() and one default complete() in a fresh Node process (first-fit-child.mjs): its wall and CPU ms. */
 function firstFit(train: string, rows: number, cols: number, threads: number): { ms: number; cpu: number } {
-  const out = spawnSync(process.execPath, ["--no-concurrent-recompilation", child, train, String(rows), String(cols), String(threads)], { encoding: "utf8", timeout: 120_000 });
+  // The same WebAssembly variant as this process (the relaxed-simd flag passed on).
+  const flags = process.execArgv.filter((a) => a.startsWith("--experimental-wasm"));
+  const out = spawnSync(process.execPath, [...flags, "--no-concurrent-recompilation", child, train, String(rows), String(cols), String(threads)], { encoding: "utf8", timeout: 120_000 });
   const line = out.stdout.trim().split("\n").pop() ?? "";
   if (out.status !== 0 || !line.startsWith("{")) throw new Error(`first-fit child failed: ${out.stderr.split("\n").slice(0, 3).join(" | ")}`);
   return JSON.parse(line) as { ms: number; cpu: number };

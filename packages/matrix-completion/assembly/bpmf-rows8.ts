@@ -2,12 +2,14 @@
 // bias, or k = 8 without), four rows at a time: each row's precision and
 // right-hand side come from precision8 (assembly/bpmf-gram8.ts), then the
 // rows' Cholesky factors and triangular solves run two to a SIMD operation
-// (one row per lane), the two pairs interleaved in one loop. A lone row's
-// factorisation is a chain of dependent square roots, divisions and
-// subtractions; four independent chains in one instruction stream take
-// little more than the time of one. Each lane performs
-// exactly the operations of bpmfRows' single-row path, in the same order, so
-// the bits are those of the twin (src/kernels/bpmf.ts, bpmfRows).
+// (one row per lane), the two pairs interleaved in straight-line code
+// (assembly/bpmf-chol8.ts). A lone row's factorisation is a chain of
+// dependent square roots, divisions and subtractions; four independent
+// chains in one instruction stream take little more than the time of one.
+// Each lane performs exactly the operations of bpmfRows' single-row path, in
+// the same order, so the bits are those of the twin (src/kernels/bpmf.ts,
+// bpmfRows).
+import { cholesky8x4, backward8x4, forward8x4 } from "./bpmf-chol8";
 import { precision8 } from "./bpmf-gram8";
 
 /** Doubles of scratch rows8 takes from `work`: four G and b, two paired factors, right-hand sides, means, reciprocal pivots, masks. */
@@ -40,8 +42,8 @@ export function rows8(
       const la = min(2 * p, rows - 1), lb = min(2 * p + 1, rows - 1);
       pairUp(G0 + (<usize>la << 9), G0 + (<usize>lb << 9), b0 + (<usize>la << 6), b0 + (<usize>lb << 6), P + (<usize>p << 10), B + (<usize>p << 7));
     }
-    cholesky22(P, R, OK);
-    forward22(P, R, B);
+    cholesky8x4(P, R, OK);
+    forward8x4(P, R, B);
     // y = L⁻¹ b; the sample is L⁻ᵀ (y + z), the mean L⁻ᵀ y.
     for (let p = 0; p < 2; p++) {
       const zA = z + (<usize>(i + min(2 * p, rows - 1)) << 6), zB = z + (<usize>(i + min(2 * p + 1, rows - 1)) << 6);
@@ -55,7 +57,7 @@ export function rows8(
         v128.store(q, f64x2.add(y1, v128.shuffle<f64>(a, b, 1, 3)), 16);
       }
     }
-    backward22(P, R, B, Y);
+    backward8x4(P, R, B, Y);
     for (let l = 0; l < rows; l++) {
       const r = i + l, has = load<i32>(ptr + (<usize>(r + 1) << 2)) > load<i32>(ptr + (<usize>r << 2));
       const ok = load<i64>(OK + (<usize>l << 3)) != 0, p = <usize>(l >> 1) << 7, lane = <usize>(l & 1) << 3;
@@ -93,75 +95,4 @@ export function rows8(
   const o = <usize>k << 4;
   store<f64>(ownBias + (<usize>i << 3), ok && fitBias ? load<f64>(B + o) : 0.0);
   store<f64>(meanBias + (<usize>i << 3), ok && fitBias ? load<f64>(Y + o) : 0.0);
-}
-
-/**
- * The lower Cholesky factors of the four lanes' matrices (two pairs, P and P + 1024 bytes) in place, right-looking as
- * choleskySmall in assembly/bpmf.ts: each entry loses L[i][j] L[c][j] in j order, a multiply then a subtract. R (and
- * R + 128) gets the reciprocal pivots; OK's four i64 are all ones for a lane whose every pivot was positive.
- */
-@inline function cholesky22(P: usize, R: usize, OK: usize): void {
-  const zero = f64x2.splat(0), one = f64x2.splat(1), Q = P + 1024, S = R + 128;
-  let ok = f64x2.eq(zero, zero), ok2 = ok;
-  for (let j = 0; j < 8; j++) {
-    const p = v128.load(at(P, j, j)), p2 = v128.load(at(Q, j, j));
-    ok = v128.and(ok, f64x2.gt(p, zero));
-    ok2 = v128.and(ok2, f64x2.gt(p2, zero));
-    const l = f64x2.sqrt(p), l2 = f64x2.sqrt(p2);
-    const r = f64x2.div(one, l), r2 = f64x2.div(one, l2);
-    v128.store(at(P, j, j), l);
-    v128.store(at(Q, j, j), l2);
-    v128.store(R + (<usize>j << 4), r);
-    v128.store(S + (<usize>j << 4), r2);
-    for (let i = j + 1; i < 8; i++) {
-      v128.store(at(P, i, j), f64x2.mul(v128.load(at(P, i, j)), r));
-      v128.store(at(Q, i, j), f64x2.mul(v128.load(at(Q, i, j)), r2));
-    }
-    for (let i = j + 1; i < 8; i++) {
-      const lij = v128.load(at(P, i, j)), lij2 = v128.load(at(Q, i, j));
-      for (let c = j + 1; c <= i; c++) {
-        v128.store(at(P, i, c), f64x2.sub(v128.load(at(P, i, c)), f64x2.mul(lij, v128.load(at(P, c, j)))));
-        v128.store(at(Q, i, c), f64x2.sub(v128.load(at(Q, i, c)), f64x2.mul(lij2, v128.load(at(Q, c, j)))));
-      }
-    }
-  }
-  v128.store(OK, ok);
-  v128.store(OK, ok2, 16);
-}
-
-/** B = L⁻¹ B in the four lanes; each B[i] loses L[i][t] y[t] in t order. */
-@inline function forward22(P: usize, R: usize, B: usize): void {
-  const Q = P + 1024, S = R + 128, C = B + 128;
-  for (let t = 0; t < 8; t++) {
-    const o = <usize>t << 4;
-    const yt = f64x2.mul(v128.load(B + o), v128.load(R + o)), yt2 = f64x2.mul(v128.load(C + o), v128.load(S + o));
-    v128.store(B + o, yt);
-    v128.store(C + o, yt2);
-    for (let i = t + 1; i < 8; i++) {
-      const oi = <usize>i << 4;
-      v128.store(B + oi, f64x2.sub(v128.load(B + oi), f64x2.mul(v128.load(at(P, i, t)), yt)));
-      v128.store(C + oi, f64x2.sub(v128.load(C + oi), f64x2.mul(v128.load(at(Q, i, t)), yt2)));
-    }
-  }
-}
-
-/** B = L⁻ᵀ B and Y = L⁻ᵀ Y in the four lanes; each entry i loses L[t][i] x[t] in descending t order. */
-@inline function backward22(P: usize, R: usize, B: usize, Y: usize): void {
-  const Q = P + 1024, S = R + 128, C = B + 128, Z = Y + 128;
-  for (let t = 7; t >= 0; t--) {
-    const o = <usize>t << 4, r = v128.load(R + o), r2 = v128.load(S + o);
-    const xb = f64x2.mul(v128.load(B + o), r), xy = f64x2.mul(v128.load(Y + o), r);
-    const xb2 = f64x2.mul(v128.load(C + o), r2), xy2 = f64x2.mul(v128.load(Z + o), r2);
-    v128.store(B + o, xb);
-    v128.store(Y + o, xy);
-    v128.store(C + o, xb2);
-    v128.store(Z + o, xy2);
-    for (let i = 0; i < t; i++) {
-      const oi = <usize>i << 4, l = v128.load(at(P, t, i)), l2 = v128.load(at(Q, t, i));
-      v128.store(B + oi, f64x2.sub(v128.load(B + oi), f64x2.mul(l, xb)));
-      v128.store(Y + oi, f64x2.sub(v128.load(Y + oi), f64x2.mul(l, xy)));
-      v128.store(C + oi, f64x2.sub(v128.load(C + oi), f64x2.mul(l2, xb2)));
-      v128.store(Z + oi, f64x2.sub(v128.load(Z + oi), f64x2.mul(l2, xy2)));
-    }
-  }
 }

@@ -61,16 +61,19 @@ export interface HyperScratch {
 }
 
 /**
- * The kernel the scatter of the centred rows is formed by (their Gram matrix: `gemm` on the run's backend), with
- * its operands in the run's workspace: `rows` (at least n · d doubles) and `gram` (d · d).
+ * The kernels a side's sums are formed by (the run's backend), with their operands in the run's workspace: `ones`
+ * (at least n ones), `gram` (d · d) and `sums` (2 d).
  */
 export interface ScatterKernel {
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, A: Float64Array, lda: number,
     B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number,
   ): void;
-  rows: Float64Array;
+  gemv(trans: boolean, m: number, n: number, alpha: number, A: Float64Array, lda: number, x: Float64Array, beta: number, y: Float64Array): void;
+  dot(n: number, x: Float64Array, y: Float64Array): number;
+  ones: Float64Array;
   gram: Float64Array;
+  sums: Float64Array;
 }
 
 export const hyperScratch = (d: number): HyperScratch => ({
@@ -79,41 +82,36 @@ export const hyperScratch = (d: number): HyperScratch => ({
 
 /**
  * Draws one side's prior (precision Lam, full d x d, and h0 = Lam · mean) from
- * its Normal-Wishart conditional given the side's rows that have
+ * its Normal-Wishart conditional given the side's N rows that have
  * observations: row i is [X_i, bias_i] (bias only when `bias` is given), d =
- * k or k + 1. Returns false (Lam and h0 untouched) if the scale matrix is not
- * positive definite, which finite rows never cause. O(N d² + d³).
+ * k or k + 1. The rows without observations must be zero (the half-step
+ * leaves them so): the sums run over all n rows, by the backend's gemm, gemv
+ * and dot, with no gather. Returns false (Lam and h0 untouched) if the scale
+ * matrix is not positive definite, which finite rows never cause. O(n d² + d³).
  */
 export function sampleNormalWishart(
-  rng: Rng, X: Float64Array, bias: Float64Array | null, ptr: Int32Array, n: number, k: number,
+  rng: Rng, X: Float64Array, bias: Float64Array | null, N: number, n: number, k: number,
   Lam: Float64Array, h0: Float64Array, w: HyperScratch, K: ScatterKernel,
 ): boolean {
   const d = bias ? k + 1 : k;
   const { mean, M, A, z } = w;
-  let N = 0;
-  mean.fill(0);
-  for (let i = 0; i < n; i++) {
-    if (ptr[i + 1] === ptr[i]) continue;
-    N++;
-    for (let r = 0, o = i * k; r < k; r++) mean[r] += X[o + r];
-    if (bias) mean[k] += bias[i];
-  }
   if (N === 0) return false;
-  for (let r = 0; r < d; r++) mean[r] /= N;
-  // M = W0⁻¹ + Σ (x - x̄)(x - x̄)ᵀ + beta0 N / (beta0 + N) x̄ x̄ᵀ: the inverse of the posterior's Wishart scale. The
-  // centred rows are gathered (N x d) and their Gram matrix formed by the backend's gemm.
-  const C = K.rows, G = K.gram;
-  for (let i = 0, at = 0; i < n; i++) {
-    if (ptr[i + 1] === ptr[i]) continue;
-    for (let r = 0, o = i * k; r < k; r++) C[at + r] = X[o + r] - mean[r];
-    if (bias) C[at + k] = bias[i] - mean[k];
-    at += d;
+  // G = Σ x xᵀ and the column sums (the bias's row and column by gemv and dot), over all n rows.
+  const G = K.gram, sx = K.sums.subarray(0, k), xb = K.sums.subarray(k, 2 * k), ones = K.ones.subarray(0, n);
+  K.gemm(true, false, k, k, n, 1, X, k, X, k, 0, G, d);
+  K.gemv(true, n, k, 1, X, k, ones, 0, sx);
+  for (let r = 0; r < k; r++) mean[r] = sx[r] / N;
+  if (bias) {
+    K.gemv(true, n, k, 1, X, k, bias, 0, xb);
+    for (let r = 0; r < k; r++) G[k * d + r] = xb[r];
+    G[k * d + k] = K.dot(n, bias, bias);
+    mean[k] = K.dot(n, bias, ones) / N;
   }
-  K.gemm(true, false, d, d, N, 1, C, d, C, d, 0, G, d);
-  for (let r = 0; r < d; r++) for (let c = 0; c <= r; c++) M[r * d + c] = G[r * d + c];
-  const shrink = (BETA0 * N) / (BETA0 + N);
+  // M = W0⁻¹ + Σ (x - x̄)(x - x̄)ᵀ + beta0 N / (beta0 + N) x̄ x̄ᵀ: the inverse of the posterior's Wishart scale, with
+  // Σ (x - x̄)(x - x̄)ᵀ = G - N x̄ x̄ᵀ.
+  const shrink = (BETA0 * N) / (BETA0 + N) - N;
   for (let r = 0; r < d; r++) {
-    for (let c = 0; c <= r; c++) M[r * d + c] += shrink * mean[r] * mean[c];
+    for (let c = 0; c <= r; c++) M[r * d + c] = G[r * d + c] + shrink * mean[r] * mean[c];
     M[r * d + r] += 1;
   }
   if (!cholLower(M, d)) return false;

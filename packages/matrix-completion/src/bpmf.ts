@@ -24,14 +24,14 @@ import type { RunState } from "./state.js";
 const A0 = 1, B0 = 1;
 
 /**
- * Doubles of method scratch a BPMF run takes: each side's normals, the gathered rows of a prior's draw, the
+ * Doubles of method scratch a BPMF run takes: each side's normals, a column of ones (a prior's sums), the
  * conditional means, each side's prior, a solve per thread, the prediction sums, the scoring pass's partial sums,
  * the priors' scatter and the normals' generator state.
  */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return (n + m) * d + Math.max(n, m) * (d + k + 1) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz
-    + 2 * scoreChunks(nnz) + d * d + 2;
+  return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz
+    + 2 * scoreChunks(nnz) + d * d + 2 * d + 2;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -59,8 +59,8 @@ export async function iterateBpmf(
   const d = biases ? k + 1 : k, dd = d * d;
   let off = 0;
   const take = (len: number) => st.work.subarray(off, (off += len));
-  // Each side's normals, and the rows a prior's draw gathers: apart, as the draws run beside the other side's half-step.
-  const zU = take(n * d), zV = take(m * d), gathered = take(Math.max(n, m) * d);
+  // Each side's normals apart, as the draws run beside the other side's half-step; ones for the priors' sums.
+  const zU = take(n * d), zV = take(m * d), ones = take(Math.max(n, m)).fill(1);
   const LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
   const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz), one = take(1), partials = take(2 * scoreChunks(nnz));
   // Each row's conditional mean (the half-step writes them): U's are what the model averages (see below).
@@ -78,12 +78,14 @@ export async function iterateBpmf(
   const init = Math.pow(k, -0.25);
   K.scal(n * k, init, st.U);
   K.scal(m * k, init, st.V);
+  // Rows without observations stay zero (as their half-step leaves them), so a prior's sums may run over every row.
+  const Nu = zeroEmptyRows(st.U, st.rowPtr, n, k), Nv = zeroEmptyRows(st.V, st.colPtr, m, k);
   // The rows' normals come from a second generator (bpmfNormals, faster than rngFill's), seeded from the run's.
   const words = take(2), normals = new Int32Array(words.buffer, words.byteOffset, 4);
   for (let t = 0; t < 4; t++) normals[t] = rng.nextU32() | 0;
   const hyper = hyperScratch(d);
-  // The draws' scatter matrices by gemm, the centred rows gathered apart from everything a half-step reads or writes.
-  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), rows: gathered, gram: take(dd) };
+  // The priors' sums by gemm, gemv and dot, on buffers apart from everything a half-step reads or writes.
+  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), ones, gram: take(dd), sums: take(2 * d) };
   let alpha = 1;
   const S = keptSamples(s, n, m), every = keepEvery(s, n, m);
   // The kept samples side by side in each row (the model's layout), scaled by fS so that U_i · V_j is their average
@@ -97,11 +99,11 @@ export async function iterateBpmf(
   // A side's prior and normals for a sweep, drawn from the two generators in a fixed order (V's for sweep 1 first; then
   // each sweep U's, the next sweep's V's, then the noise precision), whichever thread samples the rows.
   const drawV = (sweep: number) => {
-    if (!sampleNormalWishart(rng, st.V, colBias, st.colPtr, m, k, LamV, hV, hyper, scatter)) throw nonFinite(sweep);
+    if (!sampleNormalWishart(rng, st.V, colBias, Nv, m, k, LamV, hV, hyper, scatter)) throw nonFinite(sweep);
     K.bpmfNormals(m * d, zV, normals);
   };
   const drawU = (sweep: number) => {
-    if (!sampleNormalWishart(rng, st.U, rowBias, st.rowPtr, n, k, LamU, hU, hyper, scatter)) throw nonFinite(sweep);
+    if (!sampleNormalWishart(rng, st.U, rowBias, Nu, n, k, LamU, hU, hyper, scatter)) throw nonFinite(sweep);
     K.bpmfNormals(n * d, zU, normals);
   };
   // On the pool, the draws for the next half-step run on this thread beside the current one's rows.
@@ -178,6 +180,16 @@ export async function iterateBpmf(
     { lambda: (ridgeOf(LamU, k, d) / alpha) * scale, biasLambda: biases ? LamU[k * d + k] / alpha : 0, weighted: false, biases },
     observed, null, { converged, residual: last.trainRmse },
   );
+}
+
+/** Zeroes the k entries of each row of X without observations (ptr[i + 1] === ptr[i]); returns how many rows have some. */
+function zeroEmptyRows(X: Float64Array, ptr: Int32Array, n: number, k: number): number {
+  let N = 0;
+  for (let i = 0; i < n; i++) {
+    if (ptr[i + 1] > ptr[i]) N++;
+    else X.fill(0, i * k, i * k + k);
+  }
+  return N;
 }
 
 /** a[i] *= f for i < len. */

@@ -86,7 +86,7 @@ export function checkRunSize(
   checkSize(m * k, "complete: V (cols x rank)");
   checkSize(Math.max(n, m) + 1, "complete: row and column pointers");
   checkSize(work, "complete: the method's scratch");
-  // The index and its sort in the workspace (6 nnz + pointers), the rest of the state (factors, biases, scratch, validation), the model's copies (an upper bound).
+  // The index in the workspace (5 nnz + pointers), the rest of the state (factors, biases, scratch, validation), the model's copies (an upper bound).
   const total = 11 * nnz + 3 * (n + m) + 2 * (n + m) * (k + 2) + work + 3 * v + (n + m) * (k + 1);
   checkSize(total, "complete: all arrays of the run", MAX_TOTAL_ENTRIES);
   const bytes = stateBytes({ rows: n, cols: m, nnz }, k, work, v);

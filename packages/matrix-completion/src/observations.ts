@@ -120,21 +120,27 @@ function pointers(n: number, keys: Int32Array): Int32Array {
   return ptr;
 }
 
-/** order[next[keys[q]]++] = q for q in turn: positions stably sorted by key (next: each key's first slot, advanced). */
-function scatterOrder(keys: Int32Array, next: Int32Array, order: Int32Array): void {
-  for (let q = 0; q < keys.length; q++) order[next[keys[q]]++] = q;
+/** Each observation's row and value at its column's next slot (input order within a column): rows[at], vals[at]. */
+function scatterByCol(colIndex: Int32Array, rowIndex: Int32Array, values: Float64Array, next: Int32Array, rows: Int32Array, vals: Float64Array): void {
+  for (let q = 0; q < colIndex.length; q++) {
+    const at = next[colIndex[q]]++;
+    rows[at] = rowIndex[q];
+    vals[at] = values[q];
+  }
 }
 
-/** The row index's entries in `order`'s order: each lands at its row's next slot. */
+/** The row index from entries grouped by column (columns in turn): each row's columns come out ascending. */
 function fillRows(
-  order: Int32Array, rowIndex: Int32Array, colIndex: Int32Array, values: Float64Array, next: Int32Array,
+  colPtr: Int32Array, cols: number, byColRows: Int32Array, byColVals: Float64Array, next: Int32Array,
   rowCols: Int32Array, rowVals: Float64Array, rowOf: Int32Array,
 ): void {
-  for (let t = 0; t < order.length; t++) {
-    const q = order[t], i = rowIndex[q], at = next[i]++;
-    rowCols[at] = colIndex[q];
-    rowVals[at] = values[q];
-    rowOf[at] = i;
+  for (let j = 0; j < cols; j++) {
+    for (let t = colPtr[j], e = colPtr[j + 1]; t < e; t++) {
+      const i = byColRows[t], at = next[i]++;
+      rowCols[at] = j;
+      rowVals[at] = byColVals[t];
+      rowOf[at] = i;
+    }
   }
 }
 
@@ -182,16 +188,17 @@ export function countObservations(obs: Observations): IndexCounts {
 export type IndexArrays = Pick<RatingIndex, "rowCols" | "rowVals" | "rowOf" | "colRows" | "colVals">;
 
 /**
- * Places the observations in both indexes (arrays of nnz entries each, e.g. views of a run's workspace), by two
- * stable counting sorts, `byCol` (nnz) their scratch; rejects duplicate positions with INDEX (duplicates are not
- * summed: a rating given twice is more likely a data error than a sum). O(nnz + rows + cols).
+ * Places the observations in both indexes (arrays of nnz entries each, e.g. views of a run's workspace) by counting
+ * sorts: grouped by column (into colRows and colVals, as scratch), then by row in column order (each row's columns
+ * ascending), then by column again in row order (each column's rows ascending); each pass reads its input in order.
+ * Rejects duplicate positions with INDEX (duplicates are not summed: a rating given twice is more likely a data error
+ * than a sum). O(nnz + rows + cols).
  */
-export function fillIndex(obs: Observations, c: IndexCounts, byCol: Int32Array, out: IndexArrays): void {
+export function fillIndex(obs: Observations, c: IndexCounts, out: IndexArrays): void {
   const { rowIndex, colIndex, values } = obs;
   const { rowCols, rowVals, rowOf, colRows, colVals } = out;
-  // Sort by column first, then stably by row: each row's columns come out ascending.
-  scatterOrder(colIndex, c.colPtr.slice(0, c.cols), byCol);
-  fillRows(byCol, rowIndex, colIndex, values, c.rowPtr.slice(0, c.rows), rowCols, rowVals, rowOf);
+  scatterByCol(colIndex, rowIndex, values, c.colPtr.slice(0, c.cols), colRows, colVals);
+  fillRows(c.colPtr, c.cols, colRows, colVals, c.rowPtr.slice(0, c.rows), rowCols, rowVals, rowOf);
   const a = firstRepeat(rowCols, rowOf);
   if (a >= 0) throw new LowrankError("INDEX", `position (${rowOf[a]}, ${rowCols[a]}) is observed more than once; duplicates are rejected, not summed`);
   fillCols(rowCols, rowVals, rowOf, c.colPtr.slice(0, c.cols), colRows, colVals);
@@ -208,6 +215,6 @@ export function fillIndex(obs: Observations, c: IndexCounts, byCol: Int32Array, 
 export function indexObservations(obs: Observations): RatingIndex {
   const c = countObservations(obs), nnz = c.nnz;
   const out = { rowCols: new Int32Array(nnz), rowVals: new Float64Array(nnz), rowOf: new Int32Array(nnz), colRows: new Int32Array(nnz), colVals: new Float64Array(nnz) };
-  fillIndex(obs, c, new Int32Array(nnz), out);
+  fillIndex(obs, c, out);
   return { ...c, ...out };
 }

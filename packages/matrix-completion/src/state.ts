@@ -24,8 +24,7 @@ export interface RunState extends RatingIndex {
 export function stateBytes(ix: Pick<RatingIndex, "rows" | "cols" | "nnz">, k: number, workSize: number, validationNnz: number): number {
   const n = ix.rows, m = ix.cols;
   const f64s = 2 * ix.nnz + (n + m) * k + 2 * (n + m) + workSize + validationNnz;
-  // The index's three arrays of positions and the scratch of its sort.
-  const i32s = 4 * ix.nnz + n + m + 2 + 2 * validationNnz;
+  const i32s = 3 * ix.nnz + n + m + 2 + 2 * validationNnz;
   return arenaBytes(f64s, i32s, 24);
 }
 
@@ -39,7 +38,7 @@ export function allocateState(
   const n = c.rows, m = c.cols, nnz = c.nnz;
   const v = validation;
   const index = { rowCols: ws.i32(nnz), rowVals: ws.f64(nnz), rowOf: ws.i32(nnz), colRows: ws.i32(nnz), colVals: ws.f64(nnz) };
-  fillIndex(obs, c, ws.i32(nnz), index);
+  fillIndex(obs, c, index);
   return {
     ws, k, rows: n, cols: m, nnz, ...index,
     rowPtr: ws.inputI32(c.rowPtr), colPtr: ws.inputI32(c.colPtr), maxRowCount: c.maxRowCount, maxColCount: c.maxColCount,

@@ -15,7 +15,7 @@ import { LowrankError, Rng } from "@lowrank/linalg";
 import { hyperScratch, sampleGamma, sampleNormalWishart, type ScatterKernel } from "./bpmf-hyper.js";
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
-import { CompletionModel, type IterationRecord } from "./model.js";
+import { fittedModel, type CompletionModel, type IterationRecord } from "./model.js";
 import { averageError, relayout, scoreChunks, scoreSweep, standardise, storeSample, validationError } from "./bpmf-sweep.js";
 import { bpmfJobs } from "./parallel.js";
 import type { RunState } from "./state.js";
@@ -173,7 +173,8 @@ export async function iterateBpmf(
   scaleRows(rb, n, scale / kept);
   scaleRows(cb, m, scale / kept);
   const last = history[history.length - 1];
-  return new CompletionModel(
+  // Finite by construction: a non-finite sample fails its sweep's squared error, rows without observations are zero.
+  return fittedModel(
     "bpmf", n, m, r, U, V, rb, cb, mu, [lo, hi], history,
     // foldIn's ridge: the last prior's mean diagonal precision over the noise precision, as a plain (unweighted)
     // ridge; on the factors it scales with the values (the model's u and v carry sqrt(scale) each), on the bias not.

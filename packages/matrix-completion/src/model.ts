@@ -1,5 +1,6 @@
 // The fitted model: factors, biases, training record, and predictions.
 import { asIndices, checkDim, LowrankError, opt } from "@lowrank/linalg";
+import { checkFactor, checkObserved, trusting } from "./model-checks.js";
 import { readOpts } from "./options.js";
 import { MODEL_FORMAT_VERSION, modelFromBytes, modelFromJSON, modelToBytes, modelToJSON, type CompletionModelJSON, type ModelParts } from "./persist.js";
 import { castResult, DTYPE, type AsFloat32, type DenseMatrix, type Dtype, type DtypeOption, type WithDtype } from "@lowrank/linalg";
@@ -67,37 +68,13 @@ export interface ModelIds {
 
 const make = (...a: ModelParts) => new CompletionModel(...a);
 
+/** A model from bpmf's fit: the constructor's checks of kinds and shapes, without the scans of every entry. */
+export const fittedModel = (...a: ModelParts): CompletionModel => trusting(() => new CompletionModel(...a));
+
 const METHODS: readonly Method[] = ["als", "altmin", "robust-altmin", "bpmf"];
 
 function modelError(msg: string): LowrankError {
   return new LowrankError("INVALID_ARGUMENT", `CompletionModel: ${msg}`);
-}
-
-function checkFactor(a: unknown, length: number, what: string): void {
-  if (!(a instanceof Float64Array)) throw modelError(`${what} must be a Float64Array`);
-  if (a.length !== length) throw new LowrankError("SHAPE", `CompletionModel: ${what} has ${a.length} entries, expected ${length}`);
-  const q = firstNonFinite(a);
-  if (q >= 0) throw new LowrankError("NON_FINITE", `CompletionModel: ${what}[${q}] = ${a[q]}`);
-}
-
-// The checks' loops are small functions of one loop each: a model's first large check compiles only them (docs/ARCHITECTURE.md, "@lowrank/matrix-completion").
-
-/** The first q with a[q] not finite, or -1. */
-function firstNonFinite(a: Float64Array): number {
-  for (let q = 0; q < a.length; q++) if (a[q] - a[q] !== 0) return q;
-  return -1;
-}
-
-/** The first i < n with ptr[i + 1] < ptr[i], or -1. */
-function firstDecrease(ptr: Int32Array, n: number): number {
-  for (let i = 0; i < n; i++) if (ptr[i + 1] < ptr[i]) return i;
-  return -1;
-}
-
-/** The first q with cols[q] outside [0, n), or -1. */
-function firstOutside(cols: Int32Array, n: number): number {
-  for (let q = 0; q < cols.length; q++) if (!(cols[q] >= 0 && cols[q] < n)) return q;
-  return -1;
 }
 
 const RECOMMEND_OPTIONS = { exclude: opt.any<"observed" | "none" | ArrayLike<number>>() };
@@ -173,10 +150,7 @@ export class CompletionModel {
     }
     const { ptr, cols: oc } = observed;
     if (ptr[0] !== 0 || ptr[rows] !== oc.length) throw modelError("observed.ptr must run from 0 to observed.cols.length");
-    const i = firstDecrease(ptr, rows);
-    if (i >= 0) throw modelError(`observed.ptr decreases at row ${i}`);
-    const q = firstOutside(oc, cols);
-    if (q >= 0) throw new LowrankError("INDEX", `CompletionModel: observed.cols[${q}] = ${oc[q]} is outside [0, ${cols})`);
+    checkObserved(ptr, oc, rows, cols);
     if (ids !== null && ids !== undefined) {
       const ok = (a: unknown, n: number) => Array.isArray(a) && a.length === n && a.every((x) => typeof x === "string");
       if (typeof ids !== "object" || !ok(ids.rowIds, rows) || !ok(ids.colIds, cols)) {

@@ -37,7 +37,8 @@ export function allocateState(
 ): RunState {
   const n = c.rows, m = c.cols, nnz = c.nnz;
   const v = validation;
-  const index = { rowCols: ws.i32(nnz), rowVals: ws.f64(nnz), rowOf: ws.i32(nnz), colRows: ws.i32(nnz), colVals: ws.f64(nnz) };
+  // Scratch views (not cleared): the sorts write every entry of each.
+  const index = { rowCols: ws.scratchI32(nnz), rowVals: ws.scratch(nnz), rowOf: ws.scratchI32(nnz), colRows: ws.scratchI32(nnz), colVals: ws.scratch(nnz) };
   fillIndex(obs, c, index);
   return {
     ws, k, rows: n, cols: m, nnz, ...index,

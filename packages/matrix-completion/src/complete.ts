@@ -220,25 +220,28 @@ export async function complete(observations: ObservationsInput, options: Complet
   return fit(obs, validation, settings);
 }
 
-// Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats a default (bpmf) fit
-// on a tiny set of ratings, and in its first two rounds a short ALS fit with its lambda
-// search, so that both paths run optimised from the first real call. Two bpmf fits run
-// the default path (the burn-in, then kept samples and the convergence check) for 20
-// sweeps each: the samplers are JavaScript, which V8 optimises after enough sweeps, and
-// the code around them after enough calls.
-let warmObs: ObservationsInput | null = null, warmAls = 0;
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): each of init()'s rounds runs two bpmf fits
+// at the default rank (with the biases: the eight-wide kernels): a default call on 120
+// ratings of a 20 x 15 matrix (100 sweeps: the per-sweep code, run twice or more a sweep,
+// is hot after a few rounds) and 10 sweeps on 1500 ratings of a 60 x 50 matrix (the per-fit
+// passes over the ratings: index, scaling, range); in its first two rounds also a short ALS
+// fit with its lambda search. Both paths then run optimised from the first real call.
+const warmObs: ObservationsInput[] = [];
+let warmAls = 0;
 completionModule.warmCall(async () => {
-  if (!warmObs) {
-    const n = 120, rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const q = (i * 7) % 300;
-      rowIndex[i] = Math.floor(q / 15);
-      colIndex[i] = q % 15;
-      values[i] = 1 + ((i * 13) % 9) / 2;
+  if (warmObs.length === 0) {
+    for (const [rows, cols, n] of [[20, 15, 120], [60, 50, 1500]]) {
+      const rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const q = (i * 7) % (rows * cols);
+        rowIndex[i] = Math.floor(q / cols);
+        colIndex[i] = q % cols;
+        values[i] = 1 + ((i * 13) % 9) / 2;
+      }
+      warmObs.push({ rows, cols, rowIndex, colIndex, values });
     }
-    warmObs = { rows: 20, cols: 15, rowIndex, colIndex, values };
   }
-  await complete(warmObs, { rank: 5, maxIter: 20 });
-  await complete(warmObs, { rank: 5, maxIter: 20 });
-  if (warmAls++ < 2) await complete(warmObs, { rank: 5, maxIter: 3, lambda: "auto" });
+  await complete(warmObs[0]);
+  await complete(warmObs[1], { maxIter: 10 });
+  if (warmAls++ < 2) await complete(warmObs[0], { rank: 5, maxIter: 3, lambda: "auto" });
 });

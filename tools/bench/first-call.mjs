@@ -4,7 +4,8 @@
 //   node --no-concurrent-recompilation tools/bench/first-call.mjs [--runs 5] [--threads N] [--mode plain|flag] [case ...]
 //
 // Cases: svd (200 x 40), gemm (128), tucker (20³, rank 5), complete (100 x 80,
-// 2000 ratings, rank 5, default method), leverage (2000 x 20). Each child
+// 2000 ratings, default options), leverage (2000 x 20); complete-r5 (the same
+// ratings at rank 5) on request. Each child
 // awaits init() (default options unless --threads), then makes the same call
 // 32 times and reports init's wall and CPU time, the first call and the
 // median of calls 28-32, in wall time and in CPU time of the process (the
@@ -33,7 +34,7 @@ const dist = (p) => new URL(`../../packages/${p}/dist/index.js`, import.meta.url
 async function child(which, threads) {
   const pkgs = { linalg: await import(dist("linalg")) };
   for (const p of ["tensor-network", "matrix-completion", "sensitivity-sampling"]) {
-    if ((which === "tucker" && p === "tensor-network") || (which === "complete" && p === "matrix-completion") || (which === "leverage" && p === "sensitivity-sampling")) pkgs[p] = await import(dist(p));
+    if ((which === "tucker" && p === "tensor-network") || (which.startsWith("complete") && p === "matrix-completion") || (which === "leverage" && p === "sensitivity-sampling")) pkgs[p] = await import(dist(p));
   }
   const internal = await import(new URL("../../packages/linalg/dist/internal.js", import.meta.url).href);
   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };

@@ -10,6 +10,7 @@
 // src/parallel.ts.
 import { alsRows } from "./als-half-step";
 import { bpmfRows, bpmfScore } from "./bpmf";
+import { scoreRows } from "./bpmf-scored";
 import { sseChunk, squaredErrorRange } from "./predict";
 import { sketchedPrepare, sketchedStep } from "./sketched-solve";
 
@@ -68,11 +69,15 @@ export function alsHalfStepTask(job: usize, t: i32, scratch: usize): void {
  * The BPMF job (bytes): i32 n 0, k 4, ptr 8, idx 12, vals 16, F 20, otherBias 24,
  * X 28, ownBias 32, Lam 36, h0 40, fitBias 44, z 48, work 52 (the threads'
  * scratch), work stride 56, slots 60, stamp 64, next slot 68, failed rows 72,
- * M 76, meanBias 80; f64 mu 88, alpha 96.
+ * M 76, meanBias 80; f64 mu 88, alpha 96; then the fused scoring pass (assembly/bpmf-scored.ts), if acc is not 0:
+ * i32 acc 104, sums 108; f64 div 112.
  */
-export const BPMF_JOB_BYTES: i32 = 104;
+export const BPMF_JOB_BYTES: i32 = 120;
 
-/** Task t of the BPMF job: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS), sampled as bpmfHalfStep samples them (each row has its own normals). */
+/**
+ * Task t of the BPMF job: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS), sampled as bpmfHalfStep samples them
+ * (each row has its own normals), then scored as bpmfHalfStepScored scores them when the job has an acc.
+ */
 export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
   const n = load<i32>(job), i0 = t * ALS_TASK_ROWS;
   if (i0 >= n) return;
@@ -84,6 +89,14 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
     load<f64>(job, 88), load<f64>(job, 96), <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), load<i32>(job, 44),
     <usize>load<u32>(job, 48), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), work,
   );
+  const acc = <usize>load<u32>(job, 104);
+  if (acc != 0) {
+    scoreRows(
+      i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
+      <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
+      load<f64>(job, 88), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), acc, load<f64>(job, 112), <usize>load<u32>(job, 108),
+    );
+  }
   if (failed == 0) return;
   if (ASC_FEATURE_THREADS) atomic.add<i32>(job + 72, failed);
   else store<i32>(job + 72, load<i32>(job, 72) + failed);

@@ -16,7 +16,7 @@ import { hyperScratch, sampleGamma, sampleNormalWishart, type ScatterKernel } fr
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { fittedModel, type CompletionModel, type IterationRecord } from "./model.js";
-import { averageError, relayout, scoreChunks, scoreSweep, standardise, storeSample, validationError } from "./bpmf-sweep.js";
+import { averageError, relayout, standardise, storeSample, validationError } from "./bpmf-sweep.js";
 import { bpmfJobs } from "./parallel.js";
 import type { RunState } from "./state.js";
 
@@ -25,13 +25,13 @@ const A0 = 1, B0 = 1;
 
 /**
  * Doubles of method scratch a BPMF run takes: each side's normals, a column of ones (a prior's sums), the
- * conditional means, each side's prior, a solve per thread, the prediction sums, the scoring pass's partial sums,
- * the priors' scatter and the normals' generator state.
+ * conditional means, each side's prior, a solve per thread, the prediction sums, the priors' scatter, the normals'
+ * generator state and the fused scoring pass's row sums.
  */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
-  return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + 1 + validationNnz
-    + 2 * scoreChunks(nnz) + d * d + 2 * d + 2;
+  return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz
+    + d * d + 2 * d + 2 + 2 * n;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -62,7 +62,7 @@ export async function iterateBpmf(
   // Each side's normals apart, as the draws run beside the other side's half-step; ones for the priors' sums.
   const zU = take(n * d), zV = take(m * d), ones = take(Math.max(n, m)).fill(1);
   const LamU = take(dd), hU = take(d), LamV = take(dd), hV = take(d);
-  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz), one = take(1), partials = take(2 * scoreChunks(nnz));
+  const work = take(slots * bpmfSlotSize(k, biases)), acc = take(nnz);
   // Each row's conditional mean (the half-step writes them): U's are what the model averages (see below).
   const means = take(Math.max(n, m) * k), meanBias = take(Math.max(n, m));
   const v = st.validation;
@@ -84,6 +84,8 @@ export async function iterateBpmf(
   const words = take(2), normals = new Int32Array(words.buffer, words.byteOffset, 4);
   for (let t = 0; t < 4; t++) normals[t] = rng.nextU32() | 0;
   const hyper = hyperScratch(d);
+  // U's half-step scores its rows as it samples them (bpmfHalfStepScored): two sums per row, added here in row order.
+  const rowSums = take(2 * n);
   // The priors' sums by gemm, gemv and dot, on buffers apart from everything a half-step reads or writes.
   const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), ones, gram: take(dd), sums: take(2 * d) };
   let alpha = 1;
@@ -113,13 +115,14 @@ export async function iterateBpmf(
     meanwhile();
     return K.bpmfHalfStep(...a);
   };
+  const halfStepScored = (meanwhile: () => void, ...a: Parameters<typeof K.bpmfHalfStepScored>): number => {
+    if (jobs) return jobs.halfStepScored(meanwhile, ...a);
+    meanwhile();
+    return K.bpmfHalfStepScored(...a);
+  };
   drawV(1);
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const t0 = performance.now();
-    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work);
-    failed += halfStep(() => { if (iteration < maxIter) drawV(iteration + 1); }, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work);
-    // Rao-Blackwellised: U's conditional means given this V in place of U's sample (the same expectation, less noise).
-    const Ua = means, ba = meanBias;
     const after = iteration > burnIn, keep = after && (iteration - burnIn - 1) % every === 0;
     // During burn-in the sums hold the current sample alone; from the first kept sample on (the first sweep after the
     // burn-in), the kept samples' sum.
@@ -128,23 +131,35 @@ export async function iterateBpmf(
       vacc.fill(0);
     }
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
-    // `div` samples (after this one); one pass gives both and the average's training error. The validation sums beside it.
+    // `div` samples (after this one); U's half-step scores each row right after sampling it (acc, and both errors).
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
-    const beside = () => {
-      if (v) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
+    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work);
+    // Beside U's rows: the next sweep's V prior and normals, and this V's store (V is final for the sweep).
+    const besideU = () => {
+      if (iteration < maxIter) drawV(iteration + 1);
       if (!keep) return;
-      storeSample(Us, Ua, n, k, S, kept, fS);
       storeSample(Vs, st.V, m, k, S, kept, fS);
-      addInto(rb, ba, n);
       addInto(cb, st.colBias, m);
     };
+    // Rao-Blackwellised: U's conditional means given this V in place of U's sample (the same expectation, less noise).
+    const Ua = means, ba = meanBias;
     let sse: number, tr = 0;
     if (accumulate) {
-      sse = scoreSweep(K, jobs, st, k, Ua, ba, acc, div, partials, beside, one);
-      tr = one[0];
+      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums);
+      sse = 0;
+      for (let i = 0; i < n; i++) {
+        sse += rowSums[2 * i];
+        tr += rowSums[2 * i + 1];
+      }
     } else {
+      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work);
       sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
       tr = averageError(acc, st.rowVals, nnz, div);
+    }
+    if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
+    if (keep) {
+      storeSample(Us, Ua, n, k, S, kept, fS);
+      addInto(rb, ba, n);
     }
     if (!Number.isFinite(sse) || failed > 0) throw nonFinite(iteration);
     alpha = sampleGamma(rng, A0 + nnz / 2) / (B0 + sse / 2);

@@ -30,6 +30,8 @@ const wrapped = new WeakMap<object, CompletionKernels>();
 export interface BpmfJobs {
   /** bpmfHalfStep, with `meanwhile` run on the calling thread before it takes rows; on one thread: meanwhile, then the kernel. */
   halfStep(meanwhile: () => void, ...a: Parameters<CompletionKernels["bpmfHalfStep"]>): number;
+  /** bpmfHalfStepScored the same way (each task scores the rows it sampled). */
+  halfStepScored(meanwhile: () => void, ...a: Parameters<CompletionKernels["bpmfHalfStepScored"]>): number;
   /**
    * bpmfScore over chunks of `chunk` positions, their sums stored in `partials` (two per chunk: the sample's, the
    * average's), run on the pool; false (nothing done) when the pass is too small for it or the run has one thread.
@@ -67,7 +69,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   const scoreJob = instance.arena.permanent(BPMF_SCORE_JOB_BYTES);
   const memory = instance.memory;
   const p = pointerOf(memory);
-  const serial = { bpmfHalfStep: k.bpmfHalfStep, alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
+  const serial = { bpmfHalfStep: k.bpmfHalfStep, bpmfHalfStepScored: k.bpmfHalfStepScored, alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
   /** Writes the sketched job: its 28 i32 fields, then this job's slots, stamp, a zero next slot and rr (prepare's). */
   const sketchJobOf = (fields: number[], threads: number, rr = 0) => {
     new Int32Array(memory.buffer, sketchJob, SKETCH_JOB_BYTES / 4).set([...fields, threads, nextStamp(), 0, rr]);
@@ -90,7 +92,8 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       return i[16];
     },
     // BPMF's Gibbs half-step: the same blocks of rows as ALS's, each thread sampling in its own bpmfSlotSize of `work`.
-    bpmfHalfStep: (...a) => bpmfHalf(undefined, ...a),
+    bpmfHalfStep: (...a) => bpmfHalf(undefined, a, null),
+    bpmfHalfStepScored: (...a) => bpmfHalfScored(undefined, ...a),
     // robust-altmin's passes over one block: in parallel when SD, H and buf hold one scratch per thread (src/robust-altmin.ts sizes them so).
     sketchedPrepare(i0, nb, kk, ptr, idx, vals, F, X, s, seed, srht, T, D, SD, H, L, g, z, pp, gamma, status, rr, buf) {
       const run = instance.tasks;
@@ -145,7 +148,14 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
       return s;
     },
   };
-  function bpmfHalf(meanwhile: (() => void) | undefined, ...a: Parameters<CompletionKernels["bpmfHalfStep"]>): number {
+  type Half = Parameters<CompletionKernels["bpmfHalfStep"]>;
+  type Score = { acc: Float64Array; div: number; sums: Float64Array };
+  function bpmfHalfScored(meanwhile: (() => void) | undefined, ...b: Parameters<CompletionKernels["bpmfHalfStepScored"]>): number {
+    const [acc, div, sums] = b.slice(18) as [Float64Array, number, Float64Array];
+    return bpmfHalf(meanwhile, b.slice(0, 18) as Half, { acc, div, sums });
+  }
+  /** The BPMF half-step job (scored when `score` is given: each task scores its rows after sampling them). */
+  function bpmfHalf(meanwhile: (() => void) | undefined, a: Half, score: Score | null): number {
     const [n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work] = a;
     const run = instance.tasks;
     const ntasks = Math.ceil(n / ALS_TASK_ROWS);
@@ -153,17 +163,21 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
     if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
       meanwhile?.();
-      return serial.bpmfHalfStep(...a);
+      return score ? serial.bpmfHalfStepScored(...a, score.acc, score.div, score.sums) : serial.bpmfHalfStep(...a);
     }
     const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
     i.set([n, kk, p(ptr), p(idx), p(vals), p(F), p(otherBias), p(X), p(ownBias), p(Lam), p(h0), fitBias ? 1 : 0, p(z),
       p(work), per * 8, run.threads, nextStamp(), 0, 0, p(M), p(meanBias)]);
     new Float64Array(memory.buffer, bpmfJob + 88, 2).set([mu, alpha]);
+    i[26] = score ? p(score.acc) : 0;
+    i[27] = score ? p(score.sums) : 0;
+    new Float64Array(memory.buffer, bpmfJob + 112, 1)[0] = score ? score.div : 1;
     run.run("bpmfHalfStepTask", bpmfJob, ntasks, meanwhile);
     return new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4)[18];
   }
   (out as { bpmfJobs?: BpmfJobs }).bpmfJobs = {
-    halfStep: bpmfHalf,
+    halfStep: (meanwhile, ...a) => bpmfHalf(meanwhile, a, null),
+    halfStepScored: bpmfHalfScored,
     score(chunk, partials, meanwhile, nnz, kk, rowIdx, colIdx, vals, U, V, M, rowBias, colBias, meanBias, acc, div) {
       const run = instance.tasks;
       const ntasks = Math.ceil(nnz / chunk);

@@ -68,6 +68,20 @@ export const COMPLETION: Record<string, Entry> = {
       };
     },
   },
+  bpmfHalfStepScored: {
+    // bpmfHalfStep's cases (seed 3: the eight-wide rows and the k = 7 scoring path) with the fused scoring pass: acc
+    // starts from values (a sum of earlier sweeps), div 3; the rows' sums are compared too.
+    make(n, r, seed) {
+      const m = n + 4, k = seed === 3 ? 7 : 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      return {
+        args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
+          gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1))),
+          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n)],
+        js: (a) => C.bpmfHalfStepScored(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
+          fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array, a[18] as Float64Array, 3, a[20] as Float64Array),
+      };
+    },
+  },
   bpmfNormals: {
     // The generator's state (four 32-bit words) is compared too: it must advance alike.
     make: (n, r) => ({ args: [n, new Float64Array(n), Int32Array.from({ length: 4 }, () => r.int(4294967296) | 0)] }),
@@ -143,27 +157,32 @@ export const COMPLETION: Record<string, Entry> = {
     },
   },
   bpmfHalfStepTask: {
-    // One block of 16 rows of the parallel Gibbs half-step (40 rows: two full blocks and one of 8).
+    // One block of 16 rows of the parallel Gibbs half-step (40 rows: two full blocks and one of 8); seeds 2 and up also
+    // score the block's rows (the fused scoring pass: acc, div 3, the rows' sums).
     sizes: [0, 1, 2],
     make(t, r, seed) {
       const n = 40, m = 20, k = 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
       const F = gen.normal(r, m * k), ob = gen.normal(r, m), X = gen.normal(r, n * k), bias = gen.normal(r, n);
       const Lam = gen.spd(r, d, d), h0 = gen.normal(r, d), z = gen.normal(r, n * d), M = new Float64Array(n * k), mb = new Float64Array(n);
       const work = scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1)));
+      const scored = seed >= 2, acc = gen.normal(r, ptr[n]), sums = new Float64Array(2 * n);
       const job = scratch(new Uint8Array(BPMF_JOB_BYTES));
       return {
         args: [job, t, scratch(new Uint8Array(16))],
-        extra: [ptr, idx, vals, F, ob, X, bias, Lam, h0, z, M, mb, work],
+        extra: [ptr, idx, vals, F, ob, X, bias, Lam, h0, z, M, mb, work, acc, sums],
         prepare(at, memory) {
           new Int32Array(memory, at(job), 21).set([n, k, at(ptr), at(idx), at(vals), at(F), at(ob), at(X), at(bias), at(Lam), at(h0), fitBias, at(z),
             at(work), work.length * 8, 1, 7, 0, 0, at(M), at(mb)]);
           new Float64Array(memory, at(job) + 88, 2).set([0.3, 1.7]);
+          new Int32Array(memory, at(job) + 104, 2).set(scored ? [at(acc), at(sums)] : [0, 0]);
+          new Float64Array(memory, at(job) + 112, 1)[0] = 3;
         },
-        js: (_, [p, i, v, f, o, x, b, l, h, zz, mm, mbb, w]) => {
+        js: (_, [p, i, v, f, o, x, b, l, h, zz, mm, mbb, w, a, su]) => {
           bpmfHalfStepTask({
             n, k, ptr: p as Int32Array, idx: i as Int32Array, vals: v as Float64Array, F: f as Float64Array, otherBias: o as Float64Array,
             X: x as Float64Array, ownBias: b as Float64Array, mu: 0.3, alpha: 1.7, Lam: l as Float64Array, h0: h as Float64Array, fitBias: fitBias === 1,
             z: zz as Float64Array, M: mm as Float64Array, meanBias: mbb as Float64Array, work: w as Float64Array,
+            score: scored ? { acc: a as Float64Array, div: 3, sums: su as Float64Array } : undefined,
           }, t);
         },
       };

@@ -7,6 +7,7 @@ import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernel
 import { alsHalfStep } from "./als-half-step.js";
 import { bpmfAccumulate, bpmfHalfStep, bpmfScore } from "./bpmf.js";
 import { bpmfNormals } from "./bpmf-normals.js";
+import { bpmfHalfStepScored } from "./bpmf-scored.js";
 import { squaredError } from "./predict.js";
 import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";
 
@@ -59,6 +60,17 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
     rowBias: Float64Array, colBias: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, out: Float64Array,
   ): number;
   /**
+   * BPMF: bpmfHalfStep with the scoring pass fused in (assembly/bpmf-scored.ts): after a block of rows is sampled, each
+   * observation q of row i (y = vals[q] - mu) gets acc[q] += meanBias[i] + otherBias[j] + M_i · F_j; sums[2i] is the
+   * sample's Σ (ownBias[i] + otherBias[j] + X_i · F_j - y)², sums[2i + 1] the average's Σ (acc[q] / div - y)², each in q
+   * order (2n doubles; add them row by row). Returns the failed rows. O(|Omega| d² + n d³).
+   */
+  bpmfHalfStepScored(
+    n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+    X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
+    z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
+  ): number;
+  /**
    * BPMF's standard normals (assembly/bpmf-normals.ts): out[0..n) by xoshiro128+ and the polar method with the
    * kernel's own logarithm; `state` holds the generator's four 32-bit words (seeded by the caller, e.g. from the run's
    * Rng) and is advanced. Faster than rngFill's shared generator (no call out for the logarithm), another stream.
@@ -100,6 +112,7 @@ export const jsCompletionKernels: CompletionKernels = {
   bpmfHalfStep,
   bpmfAccumulate,
   bpmfScore,
+  bpmfHalfStepScored,
   bpmfNormals,
   sketchTable,
   sketchedPrepare,

@@ -5,6 +5,7 @@
 // memory (written by src/parallel.ts); these take them as an object.
 import { alsRows } from "./als-half-step.js";
 import { bpmfRows, bpmfScore } from "./bpmf.js";
+import { scoreRows } from "./bpmf-scored.js";
 import { sseChunk, squaredErrorRange } from "./predict.js";
 import { sketchedPrepare, sketchedStep } from "./sketched-solve.js";
 
@@ -13,7 +14,7 @@ export const ALS_TASK_ROWS = 16;
 /** Bytes of the job blocks (assembly/tasks.ts gives their layouts). */
 export const ALS_JOB_BYTES = 96;
 export const SSE_JOB_BYTES = 64;
-export const BPMF_JOB_BYTES = 104;
+export const BPMF_JOB_BYTES = 120;
 export const BPMF_SCORE_JOB_BYTES = 64;
 export const SKETCH_JOB_BYTES = 128;
 /** Rows of one piece of robust-altmin's passes over a block (assembly/tasks.ts). */
@@ -38,13 +39,18 @@ export interface BpmfJob {
   n: number; k: number; ptr: Int32Array; idx: Int32Array; vals: Float64Array; F: Float64Array; otherBias: Float64Array;
   X: Float64Array; ownBias: Float64Array; mu: number; alpha: number; Lam: Float64Array; h0: Float64Array; fitBias: boolean;
   z: Float64Array; M: Float64Array; meanBias: Float64Array; work: Float64Array;
+  /** The fused scoring pass (bpmfHalfStepScored), when present: acc, div and the rows' sums. */
+  score?: { acc: Float64Array; div: number; sums: Float64Array };
 }
 
-/** Task t: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS) as bpmfHalfStep samples them; returns their failed rows. O(rows' work). */
+/** Task t: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS) as bpmfHalfStep samples them, then scored when the job has `score`; returns their failed rows. O(rows' work). */
 export function bpmfHalfStepTask(j: BpmfJob, t: number): number {
   const i0 = t * ALS_TASK_ROWS;
   if (i0 >= j.n) return 0;
-  return bpmfRows(i0, Math.min(j.n, i0 + ALS_TASK_ROWS), j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work);
+  const i1 = Math.min(j.n, i0 + ALS_TASK_ROWS);
+  const failed = bpmfRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work);
+  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums);
+  return failed;
 }
 
 /** bpmfScore's arguments, the positions per task and two partial sums per chunk. */

@@ -10,7 +10,7 @@ import { bestVariant, hasRelaxedSimd, hasSimd } from "./platform.js";
 import { decodeBase64, WasmModule, type WasmInstance, type WasmSources } from "./runtime-instance.js";
 import { joinThreads, MAX_THREADS, startThreads, threadPool, threadsStatus, threadsUnavailable, type ThreadSpec } from "./threads.js";
 import type { WasmVariant } from "./types.js";
-import { prefault, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "./warm-rounds.js";
+import { INIT_WARM_MS, prefault, setWarmDeadline, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "./warm-rounds.js";
 
 export { WasmInstance, WasmModule, type WasmSource, type WasmSources, type TaskRunner } from "./runtime-instance.js";
 
@@ -79,11 +79,22 @@ export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
     variant = best;
   }
   chosenVariant = variant;
+  // Past INIT_WARM_MS every module's rounds stop at their floor (warm-rounds.ts).
+  const t0 = performance.now();
+  setWarmDeadline(t0 + INIT_WARM_MS);
+  try {
+    return await initWarm(variant, threads, t0);
+  } finally {
+    setWarmDeadline(Infinity);
+  }
+}
+
+/** initRuntime's work once the options are read: compile, start the pool, the warm rounds. */
+async function initWarm(variant: WasmVariant, threads: number | undefined, t0: number): Promise<InitResult> {
   // The workers boot (on their own threads) while this thread compiles and warms the modules, then runs the
   // public calls (their JavaScript is the same on the pool; one module at a time, as they compete for the cores).
   // With a pool coming, the threaded variants start loading first, and the rounds move to the pool as soon as it is
   // up: at two threads or more a call runs on the threaded instance, whose WebAssembly tiers up on its own.
-  const t0 = performance.now();
   const poolComing = threads !== 1 && threadsUnavailable() === null;
   if (poolComing) for (const m of registry) m.threads?.sources[variant]().catch(() => undefined);
   const started = startThreads(variant, threads, registry);
@@ -101,11 +112,12 @@ export async function initRuntime(opts: InitOptions = {}): Promise<InitResult> {
   if (pool) prefault(pool.arena);
   const t3 = performance.now();
   // In all WARM_ROUNDS + WARM_FLOOR rounds a module (as when the pool's rounds came after all 12 on one thread), at
-  // least WARM_FLOOR of them on the pool; without a pool, WARM_ROUNDS on one thread.
+  // least WARM_FLOOR of them on the pool; without a pool, WARM_ROUNDS on one thread (none more for a module whose
+  // rounds on one thread already ran in an earlier init()).
   for (const m of registry) {
     const r = ran.get(m) ?? 0;
     if (t.threads > 1) await m.warmCalls(`${variant}/${t.threads}`, Math.max(WARM_FLOOR, WARM_ROUNDS + WARM_FLOOR - r));
-    else if (r < WARM_ROUNDS) await m.warmCalls(`${variant}/1 rest`, WARM_ROUNDS - r);
+    else if (r > 0 && r < WARM_ROUNDS) await m.warmCalls(`${variant}/1 rest`, WARM_ROUNDS - r);
   }
   lastInitPhases = { compile: t1 - t0, warmCalls: t2 - t1, poolWait: t3 - t2, poolWarmCalls: performance.now() - t3 };
   return t.note === undefined ? { variant, threads: t.threads } : { variant, threads: t.threads, threadsNote: t.note };

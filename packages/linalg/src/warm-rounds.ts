@@ -15,6 +15,18 @@ import type { Arena } from "./arena.js";
  */
 export const WARM_ROUNDS = 12, WARM_FLOOR = 4;
 const WARM_BUDGET_MS = 60;
+/**
+ * Milliseconds after the start of `init()` past which every module's rounds
+ * stop at WARM_FLOOR (a slow engine or a busy machine: the per-call budget
+ * alone let four budgets, two modules on one thread then on the pool, add up
+ * past 300 ms).
+ */
+export const INIT_WARM_MS = 220;
+let deadline = Infinity;
+/** Sets the time (performance.now()) past which `warmRounds` stops at its floor; Infinity for none. */
+export function setWarmDeadline(t: number): void {
+  deadline = t;
+}
 /** Rounds between yields to the event loop where a yield costs a timer tick (a browser); Node yields after every round. */
 const WARM_YIELD_EVERY = 4;
 const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
@@ -28,7 +40,8 @@ const yieldTask = (): Promise<void> => new Promise((r) => (immediate ? immediate
  * Calls `fns` round after round, yielding to the event loop so that V8's
  * background compilation of what the last rounds made hot is installed
  * (JavaScript's optimised code is installed on this thread between tasks),
- * until `most` rounds, the budget, or `stop()` after a round. A call that
+ * until `most` rounds, the budget or init's deadline (past WARM_FLOOR), or
+ * `stop()` after a round. A call that
  * throws counts as run (warming is best effort). Returns the rounds run.
  */
 export async function warmRounds(fns: (() => unknown)[], most = WARM_ROUNDS, stop?: () => boolean): Promise<number> {
@@ -43,7 +56,8 @@ export async function warmRounds(fns: (() => unknown)[], most = WARM_ROUNDS, sto
       }
     }
     rounds++;
-    if (rounds >= WARM_FLOOR && performance.now() - start > WARM_BUDGET_MS) break;
+    const now = performance.now();
+    if (rounds >= WARM_FLOOR && (now - start > WARM_BUDGET_MS || now > deadline)) break;
     if (rounds % WARM_YIELD_EVERY === 0 || immediate) await yieldTask();
     if (stop?.()) break;
   }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { gemm, init, Rng, runtimeStatus, stopThreads } from "../src/index.js";
 import { lastInitPhases, linalgModule, threadPool } from "../src/internal.js";
-import { prefault, PREFAULT_BYTES, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "../src/warm-rounds.js";
+import { prefault, PREFAULT_BYTES, setWarmDeadline, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "../src/warm-rounds.js";
 
 afterAll(() => stopThreads());
 
@@ -14,6 +14,18 @@ describe("warm rounds", () => {
     expect(await warmRounds([() => void n++], WARM_ROUNDS, () => n >= 2)).toBe(2);
     expect(await warmRounds([() => void n++], WARM_ROUNDS, () => true)).toBe(1); // one round at least
     expect(n).toBe(3);
+  });
+
+  it("stop at WARM_FLOOR rounds once init's deadline has passed, and run them all without one", async () => {
+    let n = 0;
+    setWarmDeadline(performance.now() - 1);
+    try {
+      expect(await warmRounds([() => void n++], WARM_ROUNDS)).toBe(WARM_FLOOR);
+    } finally {
+      setWarmDeadline(Infinity);
+    }
+    expect(await warmRounds([() => void n++], WARM_ROUNDS)).toBe(WARM_ROUNDS);
+    expect(n).toBe(WARM_FLOOR + WARM_ROUNDS);
   });
 });
 

@@ -35,21 +35,50 @@ import { madd } from "../../linalg/assembly/simd";
  */
 export function precision8(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
-  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize,
+  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize,
 ): void {
-  if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b);
-  else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b);
+  if (raw != 0) {
+    if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, raw, true);
+    else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, raw, true);
+  } else if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, 0, false);
+  else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, 0, false);
+}
+
+/** raw[r][c, c + 1] = s (the plain sums, RAW_T past them the targets' squares: sampleError8 reads them). */
+@inline function keep(raw: usize, r: i32, c: i32, s: v128): void {
+  v128.store(raw + (<usize>(r * 8 + c) << 3), s);
+}
+
+/** Bytes of one row's plain sums for sampleError8: Σ f fᵀ (8 x 8, lower triangle), Σ t f (8) at 512, Σ t² at RAW_T. */
+export const RAW_T: usize = 576;
+export const RAW_BYTES: usize = 592;
+
+/**
+ * The sample's squared error over the row's observations from the plain sums, Σ (x · f - t)² =
+ * Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r (Σ t f)_r + Σ t², each sum from zero in index order, at least 0;
+ * x = [X_i, ownBias_i] (k = 7 with the bias) or X_i (k = 8). Twin: src/kernels/bpmf-scored.ts.
+ */
+export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f64 {
+  let q: f64 = 0, lin: f64 = 0;
+  for (let r = 0; r < 8; r++) {
+    const xr = fitBias && r == 7 ? bias : load<f64>(x + (<usize>r << 3)), row = raw + (<usize>(r * 8) << 3);
+    let s: f64 = 0;
+    for (let c = 0; c < r; c++) s += load<f64>(row + (<usize>c << 3)) * (fitBias && c == 7 ? bias : load<f64>(x + (<usize>c << 3)));
+    q += xr * (2.0 * s + load<f64>(row + (<usize>r << 3)) * xr);
+    lin += xr * load<f64>(raw + 512 + (<usize>r << 3));
+  }
+  return max<f64>(0.0, q - 2.0 * lin + load<f64>(raw + RAW_T));
 }
 
 @inline function passes(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
-  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize,
+  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, scoring: bool,
 ): void {
   const al = f64x2.splat(alpha);
   // Rows 0-3 (pairs up to the diagonal), row 7 and the right-hand side.
   let a00 = f64x2.splat(0), a10 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
   let e0 = a00, e1 = a00, e2 = a00, e3 = a00;
-  let b0 = a00, b1 = a00, b2 = a00, b3 = a00;
+  let b0 = a00, b1 = a00, b2 = a00, b3 = a00, tt = a00;
   for (let q = start; q < end; q++) {
     const j = <usize>load<i32>(idx + (<usize>q << 2));
     const f = F + ((j * <usize>k) << 3);
@@ -59,6 +88,7 @@ export function precision8(
     b1 = madd(ts, x1, b1);
     b2 = madd(ts, x2, b2);
     b3 = madd(ts, x3, b3);
+    if (scoring) tt = madd(ts, ts, tt);
     let s = v128.load64_splat(f);
     a00 = madd(s, x0, a00);
     s = v128.load64_splat(f, 8);
@@ -82,6 +112,23 @@ export function precision8(
       e2 = madd(s, x2, e2);
       e3 = madd(s, x3, e3);
     }
+  }
+  if (scoring) {
+    keep(raw, 0, 0, a00);
+    keep(raw, 1, 0, a10);
+    keep(raw, 2, 0, a20);
+    keep(raw, 2, 2, a21);
+    keep(raw, 3, 0, a30);
+    keep(raw, 3, 2, a31);
+    keep(raw, 7, 0, e0);
+    keep(raw, 7, 2, e1);
+    keep(raw, 7, 4, e2);
+    keep(raw, 7, 6, e3);
+    v128.store(raw + 512, b0);
+    v128.store(raw + 512, b1, 16);
+    v128.store(raw + 512, b2, 32);
+    v128.store(raw + 512, b3, 48);
+    store<f64>(raw + RAW_T, f64x2.extract_lane(tt, 0));
   }
   put(G, Lam, al, 0, 0, a00);
   put(G, Lam, al, 1, 0, a10);
@@ -111,6 +158,18 @@ export function precision8(
     c61 = madd(s, x1, c61);
     c62 = madd(s, x2, c62);
     c63 = madd(s, x3, c63);
+  }
+  if (scoring) {
+    keep(raw, 4, 0, c40);
+    keep(raw, 4, 2, c41);
+    keep(raw, 4, 4, c42);
+    keep(raw, 5, 0, c50);
+    keep(raw, 5, 2, c51);
+    keep(raw, 5, 4, c52);
+    keep(raw, 6, 0, c60);
+    keep(raw, 6, 2, c61);
+    keep(raw, 6, 4, c62);
+    keep(raw, 6, 6, c63);
   }
   put(G, Lam, al, 4, 0, c40);
   put(G, Lam, al, 4, 2, c41);

@@ -10,10 +10,10 @@
 // the same order, so the bits are those of the twin (src/kernels/bpmf.ts,
 // bpmfRows).
 import { cholesky8x4, backward8x4, forward8x4 } from "./bpmf-chol8";
-import { precision8 } from "./bpmf-gram8";
+import { precision8, RAW_BYTES, sampleError8 } from "./bpmf-gram8";
 
 /** Doubles of scratch rows8 takes from `work`: four G and b, two paired factors, right-hand sides, means, reciprocal pivots, masks. */
-export const ROWS8_SCRATCH: i32 = 4 * (64 + 8) + 2 * (128 + 3 * 16) + 4;
+export const ROWS8_SCRATCH: i32 = 4 * (64 + 8) + 2 * (128 + 3 * 16) + 4 + 4 * <i32>(RAW_BYTES >> 3);
 
 /** Entry (r, c) of a paired 8 x 8 matrix (two rows' values in one v128). */
 @inline function at(P: usize, r: i32, c: i32): usize {
@@ -26,17 +26,18 @@ export const ROWS8_SCRATCH: i32 = 4 * (64 + 8) + 2 * (128 + 3 * 16) + 4;
  */
 export function rows8(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
-  mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: bool, z: usize, M: usize, meanBias: usize, work: usize,
+  mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: bool, z: usize, M: usize, meanBias: usize, work: usize, sums: usize,
 ): i32 {
   // Row l of a group: G at G0 + 512 l, b at b0 + 64 l. Pair p (rows 2p, 2p + 1): P, B, Y, R at 1024 p, 128 p past theirs.
-  const G0 = work, b0 = G0 + 2048, P = b0 + 256, B = P + 2048, Y = B + 256, R = Y + 256, OK = R + 256;
+  // With sums (the fused scoring pass), each row's plain sums at RAW + RAW_BYTES l, its sample's error to sums[2i].
+  const G0 = work, b0 = G0 + 2048, P = b0 + 256, B = P + 2048, Y = B + 256, R = Y + 256, OK = R + 256, RAW = OK + 32;
   let failed = 0;
   for (let i = i0; i < i1; i += 4) {
     // A short last group repeats its last row in the spare lanes (computed, never written back).
     const rows = min(4, i1 - i);
     for (let l = 0; l < rows; l++) {
       const s = load<i32>(ptr + (<usize>(i + l) << 2)), e = load<i32>(ptr + (<usize>(i + l + 1) << 2));
-      precision8(s, e, k, idx, vals, F, otherBias, mu, fitBias, alpha, Lam, h0, G0 + (<usize>l << 9), b0 + (<usize>l << 6));
+      precision8(s, e, k, idx, vals, F, otherBias, mu, fitBias, alpha, Lam, h0, G0 + (<usize>l << 9), b0 + (<usize>l << 6), sums != 0 ? RAW + <usize>l * RAW_BYTES : 0);
     }
     for (let p = 0; p < 2; p++) {
       const la = min(2 * p, rows - 1), lb = min(2 * p + 1, rows - 1);
@@ -63,6 +64,10 @@ export function rows8(
       const ok = load<i64>(OK + (<usize>l << 3)) != 0, p = <usize>(l >> 1) << 7, lane = <usize>(l & 1) << 3;
       put(r, has && ok, k, fitBias, B + p + lane, Y + p + lane, X, M, ownBias, meanBias);
       if (has && !ok) failed++;
+      if (sums != 0) {
+        const err = sampleError8(RAW + <usize>l * RAW_BYTES, X + (<usize>(r * k) << 3), load<f64>(ownBias + (<usize>r << 3)), fitBias);
+        store<f64>(sums + (<usize>r << 4), err);
+      }
     }
   }
   return failed;

@@ -3,6 +3,10 @@
 // scored while the row's F_j, indices and values are still in cache: the
 // sample's squared error (the noise precision's draw) and the averaged
 // model's, and the conditional means' predictions added to the running sums.
+// With eight-wide design rows (the default k = 7 with the bias) the sample's
+// error comes from the row's precision instead (bpmfRows, sampleError8 in
+// assembly/bpmf-gram8.ts: a quadratic form in the plain sums, O(d²) a row),
+// and only the average's is summed here.
 // Each row's two sums are stored apart (sums[2i], sums[2i + 1]), each in the
 // row's q order, so the totals, added row by row in order by the caller, have
 // the same bits however the rows are cut into blocks or spread over threads.
@@ -17,15 +21,18 @@ const SCORED_BLOCK: i32 = 16;
  * e = ownBias[i] + otherBias[j] + X_i · F_j - y and f = acc[q] · (1 / div) - y after
  * acc[q] += meanBias[i] + otherBias[j] + M_i · F_j; sums[2i] = Σ e², sums[2i + 1] = Σ f², in q order. Each dot in
  * one two-lane accumulator (even columns in lane 0, odd in lane 1), lane 0 + lane 1, then an odd k's last term.
+ * Eight-wide design rows (k = 7 with fitBias, k = 8 without): sums[2i] is left as bpmfRows wrote it (sampleError8).
  */
 export function scoreRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
-  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize,
+  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize, fitBias: i32,
 ): void {
-  if (k == 7) {
-    rows7(i0, i1, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums);
+  // Eight wide: sums[2i] was written by bpmfRows.
+  if (k == 7 && fitBias != 0) {
+    average7(i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
     return;
   }
+  const eight = fitBias == 0 && k == 8;
   const inv = 1.0 / div, row = <usize>k << 3, even = k & ~1;
   for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
@@ -56,43 +63,36 @@ export function scoreRows(
       s += e * e;
       t += f * f;
     }
-    store<f64>(sums + (<usize>i << 4), s);
+    if (!eight) store<f64>(sums + (<usize>i << 4), s);
     store<f64>(sums + (<usize>i << 4), t, 8);
   }
 }
 
-/** scoreRows for k = 7 (the default with the bias): the same operations, the row's X_i and M_i held in registers. */
-function rows7(
-  i0: i32, i1: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
+/** scoreRows' average alone for k = 7 with the bias (the sample's error came from bpmfRows): M_i held in registers. */
+function average7(
+  i0: i32, i1: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
   mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize,
 ): void {
   const inv = 1.0 / div, zero = f64x2.splat(0);
   for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
-    const u = X + <usize>i * 56, m = M + <usize>i * 56;
-    const u0 = v128.load(u), u1 = v128.load(u, 16), u2 = v128.load(u, 32), u6 = load<f64>(u, 48);
+    const m = M + <usize>i * 56;
     const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32), m6 = load<f64>(m, 48);
-    const ob = load<f64>(ownBias + (<usize>i << 3)), mb = load<f64>(meanBias + (<usize>i << 3));
-    let s: f64 = 0, t: f64 = 0;
+    const mb = load<f64>(meanBias + (<usize>i << 3));
+    let t: f64 = 0;
     for (let q = start; q < end; q++) {
       const j = <usize>load<i32>(idx + (<usize>q << 2));
       const v = F + j * 56;
-      const x0 = v128.load(v), x1 = v128.load(v, 16), x2 = v128.load(v, 32), x6 = load<f64>(v, 48);
-      let a = f64x2.add(zero, f64x2.mul(u0, x0)), b = f64x2.add(zero, f64x2.mul(m0, x0));
-      a = f64x2.add(a, f64x2.mul(u1, x1));
-      b = f64x2.add(b, f64x2.mul(m1, x1));
-      a = f64x2.add(a, f64x2.mul(u2, x2));
-      b = f64x2.add(b, f64x2.mul(m2, x2));
-      const du = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1) + u6 * x6;
-      const dm = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1) + m6 * x6;
+      let b = f64x2.add(zero, f64x2.mul(m0, v128.load(v)));
+      b = f64x2.add(b, f64x2.mul(m1, v128.load(v, 16)));
+      b = f64x2.add(b, f64x2.mul(m2, v128.load(v, 32)));
+      const dm = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1) + m6 * load<f64>(v, 48);
       const cb = load<f64>(otherBias + (j << 3)), y = load<f64>(vals + (<usize>q << 3)) - mu;
       const pa = acc + (<usize>q << 3), sum = load<f64>(pa) + (mb + cb + dm);
       store<f64>(pa, sum);
-      const e = ob + cb + du - y, f = sum * inv - y;
-      s += e * e;
+      const f = sum * inv - y;
       t += f * f;
     }
-    store<f64>(sums + (<usize>i << 4), s);
     store<f64>(sums + (<usize>i << 4), t, 8);
   }
 }
@@ -110,8 +110,8 @@ export function bpmfHalfStepScored(
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = min(n, i0 + SCORED_BLOCK);
-    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
-    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums);
+    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, sums);
+    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias);
   }
   return failed;
 }

@@ -24,17 +24,21 @@ export function bpmfHalfStep(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
 ): i32 {
-  return bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
+  return bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, 0);
 }
 
-/** bpmfHalfStep on rows i0 <= i < i1 only (each row is sampled independently: a task of the parallel half-step). */
+/**
+ * bpmfHalfStep on rows i0 <= i < i1 only (each row is sampled independently: a task of the parallel half-step). With
+ * eight-wide design rows and sums not 0 (the fused scoring pass, assembly/bpmf-scored.ts), each row's sample's squared
+ * error also goes to sums[2i], from the plain sums of its precision.
+ */
 export function bpmfRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
-  mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
+  mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize, sums: usize,
 ): i32 {
   const d = fitBias ? k + 1 : k;
   // Eight-wide design rows (the default k = 7 with the bias): two rows at a time, the sums in registers.
-  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work);
+  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work, sums);
   // Scratch: G (d²), b (d), the reciprocal pivots, the mean's right-hand side, a column of L, then the Gram's tiles.
   const G = work, b = work + (<usize>(d * d) << 3), inv = b + (<usize>d << 3), y = inv + (<usize>d << 3);
   const col = y + (<usize>d << 3), S = col + (<usize>d << 3);

@@ -88,6 +88,7 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
     <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
     load<f64>(job, 88), load<f64>(job, 96), <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), load<i32>(job, 44),
     <usize>load<u32>(job, 48), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), work,
+    load<u32>(job, 104) != 0 ? <usize>load<u32>(job, 108) : 0,
   );
   const acc = <usize>load<u32>(job, 104);
   if (acc != 0) {
@@ -95,6 +96,7 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
       i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
       <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
       load<f64>(job, 88), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), acc, load<f64>(job, 112), <usize>load<u32>(job, 108),
+      load<i32>(job, 44),
     );
   }
   if (failed == 0) return;

@@ -63,7 +63,9 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * BPMF: bpmfHalfStep with the scoring pass fused in (assembly/bpmf-scored.ts): after a block of rows is sampled, each
    * observation q of row i (y = vals[q] - mu) gets acc[q] += meanBias[i] + otherBias[j] + M_i · F_j; sums[2i] is the
    * sample's Σ (ownBias[i] + otherBias[j] + X_i · F_j - y)², sums[2i + 1] the average's Σ (acc[q] / div - y)², each in q
-   * order (2n doubles; add them row by row). Returns the failed rows. O(|Omega| d² + n d³).
+   * order (2n doubles; add them row by row). With eight-wide design rows (k = 7 with fitBias, k = 8 without) the
+   * sample's sum is the same quantity formed from the row's precision (a quadratic form in its plain sums, to rounding).
+   * Returns the failed rows. O(|Omega| d² + n d³).
    */
   bpmfHalfStepScored(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,

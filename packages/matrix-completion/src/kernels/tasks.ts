@@ -49,7 +49,7 @@ export function bpmfHalfStepTask(j: BpmfJob, t: number): number {
   if (i0 >= j.n) return 0;
   const i1 = Math.min(j.n, i0 + ALS_TASK_ROWS);
   const failed = bpmfRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work);
-  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums);
+  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums, j.fitBias);
   return failed;
 }
 

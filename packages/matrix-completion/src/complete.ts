@@ -220,12 +220,13 @@ export async function complete(observations: ObservationsInput, options: Complet
   return fit(obs, validation, settings);
 }
 
-// Warm-up (docs/ARCHITECTURE.md, "The runtime"): each of init()'s rounds runs two bpmf fits
-// at the default rank (with the biases: the eight-wide kernels): a default call on 120
-// ratings of a 20 x 15 matrix (100 sweeps: the per-sweep code, run twice or more a sweep,
-// is hot after a few rounds) and 10 sweeps on 1500 ratings of a 60 x 50 matrix (the per-fit
-// passes over the ratings: index, scaling, range); in its first two rounds also a short ALS
-// fit with its lambda search. Both paths then run optimised from the first real call.
+// Warm-up (docs/ARCHITECTURE.md, "The runtime"): each of init()'s rounds runs bpmf at the
+// default rank (with the biases: the eight-wide kernels) twice for 20 sweeps on 120 ratings
+// of a 20 x 15 matrix (the per-sweep code) and once for 10 sweeps on 1500 ratings of a 60 x 50
+// matrix (the per-fit passes over the ratings: index, scaling, range), and in its first two
+// rounds a short ALS fit with its lambda search, so that both paths run optimised from the
+// first real call. More sweeps were measured to cost init() more than they saved the first
+// call: the sweep's JavaScript runs about four times slower before V8 optimises it.
 const warmObs: ObservationsInput[] = [];
 let warmAls = 0;
 completionModule.warmCall(async () => {
@@ -241,7 +242,8 @@ completionModule.warmCall(async () => {
       warmObs.push({ rows, cols, rowIndex, colIndex, values });
     }
   }
-  await complete(warmObs[0]);
+  await complete(warmObs[0], { maxIter: 20 });
+  await complete(warmObs[0], { maxIter: 20 });
   await complete(warmObs[1], { maxIter: 10 });
   if (warmAls++ < 2) await complete(warmObs[0], { rank: 5, maxIter: 3, lambda: "auto" });
 });

@@ -56,7 +56,9 @@ export const RAW_BYTES: usize = 592;
 /**
  * The sample's squared error over the row's observations from the plain sums, Σ (x · f - t)² =
  * Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r (Σ t f)_r + Σ t², each sum from zero in index order, at least 0;
- * x = [X_i, ownBias_i] (k = 7 with the bias) or X_i (k = 8). Twin: src/kernels/bpmf-scored.ts.
+ * x = [X_i, ownBias_i] (k = 7 with the bias) or X_i (k = 8). The terms cancel to the residuals' size, so its absolute
+ * error is about 1e-16 Σ t²: negligible on the sampler's standardised values (residuals of the targets' order), not on
+ * raw values far from zero. Twin: src/kernels/bpmf-scored.ts.
  */
 export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f64 {
   let q: f64 = 0, lin: f64 = 0;

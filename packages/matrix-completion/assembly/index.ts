@@ -9,4 +9,4 @@ export { bpmfNormals } from "./bpmf-normals";
 export { bpmfHalfStepScored } from "./bpmf-scored";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";
-export { alsHalfStepTask, bpmfHalfStepTask, bpmfScoreTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";
+export { alsHalfStepTask, bpmfHalfStepTask, sketchedPrepareTask, sketchedStepTask, squaredErrorTask } from "./tasks";

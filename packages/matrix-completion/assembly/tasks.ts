@@ -9,7 +9,7 @@
 // thread count. Twin: src/kernels/tasks.ts; the jobs are written by
 // src/parallel.ts.
 import { alsRows } from "./als-half-step";
-import { bpmfRows, bpmfScore } from "./bpmf";
+import { bpmfRows } from "./bpmf";
 import { scoreRows } from "./bpmf-scored";
 import { sseChunk, squaredErrorRange } from "./predict";
 import { sketchedPrepare, sketchedStep } from "./sketched-solve";
@@ -102,30 +102,6 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
   if (failed == 0) return;
   if (ASC_FEATURE_THREADS) atomic.add<i32>(job + 72, failed);
   else store<i32>(job + 72, load<i32>(job, 72) + failed);
-}
-
-/**
- * The BPMF scoring job (bytes): i32 nnz 0, k 4, chunk 8 (positions per task), rowIdx 12, colIdx 16, vals 20, U 24,
- * V 28, M 32, rowBias 36, colBias 40, meanBias 44, acc 48, partials 52 (two f64 per chunk: the sample's sum, the
- * average's); f64 div 56.
- */
-export const BPMF_SCORE_JOB_BYTES: i32 = 64;
-
-/**
- * Task t of the scoring job: bpmfScore over positions t · chunk onwards (at most chunk), its two sums stored as
- * partials 2t and 2t + 1 (src/parallel.ts adds them in chunk order, as src/bpmf-sweep.ts does on one thread).
- */
-export function bpmfScoreTask(job: usize, t: i32, scratch: usize): void {
-  const nnz = load<i32>(job), chunk = load<i32>(job, 8), q0 = t * chunk;
-  if (q0 >= nnz) return;
-  const o4 = <usize>q0 << 2, o8 = <usize>q0 << 3, part = <usize>load<u32>(job, 52) + (<usize>t << 4);
-  const s = bpmfScore(
-    min(nnz, q0 + chunk) - q0, load<i32>(job, 4), <usize>load<u32>(job, 12) + o4, <usize>load<u32>(job, 16) + o4,
-    <usize>load<u32>(job, 20) + o8, <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
-    <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), <usize>load<u32>(job, 44), <usize>load<u32>(job, 48) + o8,
-    load<f64>(job, 56), part + 8,
-  );
-  store<f64>(part, s);
 }
 
 /**

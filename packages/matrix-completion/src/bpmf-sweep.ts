@@ -1,50 +1,7 @@
 // Pieces of BPMF's Gibbs sweep (src/bpmf.ts) that do not depend on the backend:
-// the scoring pass cut into fixed chunks (on the pool when the run has threads,
-// src/parallel.ts), and the run's O(nnz) and O(n k S) passes in JavaScript, each
-// a small function of one loop so that V8 compiles them cheaply on a first large
-// call. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
-import type { CompletionKernels } from "./kernels/index.js";
-import type { BpmfJobs } from "./parallel.js";
+// the run's O(nnz) and O(n k S) passes in JavaScript, each a small function of
+// one loop so that V8 compiles them cheaply on a first large call. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
 import type { RunState } from "./state.js";
-
-/**
- * Positions per chunk of the scoring pass, fixed by nnz alone (at most 16 chunks, of at least 4096: few calls on one
- * thread, enough pieces for a few), so that its sums, added chunk by chunk in order, have the same bits for any thread count.
- */
-export const scoreChunk = (nnz: number): number => Math.max(4096, Math.ceil(nnz / 16));
-/** Chunks of the scoring pass (two partial sums each). */
-export const scoreChunks = (nnz: number): number => Math.ceil(nnz / scoreChunk(nnz));
-
-/**
- * One sweep's scoring pass (bpmfScore): the sample's squared error and, in out[0], the averaged model's; acc gains
- * the conditional means' predictions. Chunk by chunk, on the pool when `jobs` can take it (`meanwhile` beside it),
- * else in turn (`meanwhile` first); the chunks' sums added in order either way. `partials`: 2 · scoreChunks(nnz)
- * doubles in the run's workspace. O(nnz k).
- */
-export function scoreSweep(
-  K: CompletionKernels, jobs: BpmfJobs | null, st: RunState, k: number, M: Float64Array, meanBias: Float64Array,
-  acc: Float64Array, div: number, partials: Float64Array, meanwhile: (() => void) | undefined, out: Float64Array,
-): number {
-  const nnz = st.nnz, chunk = scoreChunk(nnz), nc = Math.ceil(nnz / chunk);
-  const { rowOf, rowCols, rowVals, U, V, rowBias, colBias } = st;
-  if (!jobs?.score(chunk, partials, meanwhile, nnz, k, rowOf, rowCols, rowVals, U, V, M, rowBias, colBias, meanBias, acc, div, out)) {
-    meanwhile?.();
-    for (let c = 0; c < nc; c++) {
-      const q0 = c * chunk, q1 = Math.min(nnz, q0 + chunk);
-      partials[2 * c] = K.bpmfScore(
-        q1 - q0, k, rowOf.subarray(q0, q1), rowCols.subarray(q0, q1), rowVals.subarray(q0, q1), U, V, M, rowBias, colBias, meanBias,
-        acc.subarray(q0, q1), div, partials.subarray(2 * c + 1, 2 * c + 2),
-      );
-    }
-  }
-  let s = 0, t = 0;
-  for (let c = 0; c < nc; c++) {
-    s += partials[2 * c];
-    t += partials[2 * c + 1];
-  }
-  out[0] = t;
-  return s;
-}
 
 /** Σ (acc[q] / div - vals[q])² over q < nnz, in order. */
 export function averageError(acc: Float64Array, vals: Float64Array, nnz: number, div: number): number {

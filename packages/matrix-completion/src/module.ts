@@ -28,7 +28,7 @@ export const completionModule = defineKernelModule<Exports, CompletionKernels>({
   name: "@lowrank/matrix-completion", sources, bind: (instance) => withParallelKernels(bindCompletion(instance), instance),
   js: jsCompletionKernels, warm: warmCompletion, warmBytes: WARM_BYTES,
   // A task's scratch holds the stamp and slot of the thread's last job (assembly/tasks.ts); the solves' scratch comes with the job.
-  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "bpmfHalfStepTask", "bpmfScoreTask", "sketchedPrepareTask", "sketchedStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
+  threads: { sources: threadSources, tasks: ["alsHalfStepTask", "bpmfHalfStepTask", "sketchedPrepareTask", "sketchedStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
 });
 
 // Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully

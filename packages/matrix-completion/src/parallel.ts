@@ -13,7 +13,7 @@ import type { Exports } from "./generated/exports.js";
 import type { CompletionKernels } from "./kernels/index.js";
 import { SSE_MAX_CHUNKS, sseChunk } from "./kernels/predict.js";
 import { CHUNK } from "./kernels/normal-product.js";
-import { ALS_JOB_BYTES, ALS_TASK_ROWS, BPMF_JOB_BYTES, BPMF_SCORE_JOB_BYTES, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
+import { ALS_JOB_BYTES, ALS_TASK_ROWS, BPMF_JOB_BYTES, SKETCH_JOB_BYTES, SKETCH_TASK_ROWS, SSE_JOB_BYTES } from "./kernels/tasks.js";
 
 /** Below this many multiply-adds (estimated) waking the workers costs more than it saves. */
 export const PARALLEL_MIN = 1 << 20;
@@ -32,14 +32,6 @@ export interface BpmfJobs {
   halfStep(meanwhile: () => void, ...a: Parameters<CompletionKernels["bpmfHalfStep"]>): number;
   /** bpmfHalfStepScored the same way (each task scores the rows it sampled). */
   halfStepScored(meanwhile: () => void, ...a: Parameters<CompletionKernels["bpmfHalfStepScored"]>): number;
-  /**
-   * bpmfScore over chunks of `chunk` positions, their sums stored in `partials` (two per chunk: the sample's, the
-   * average's), run on the pool; false (nothing done) when the pass is too small for it or the run has one thread.
-   */
-  score(
-    chunk: number, partials: Float64Array, meanwhile: (() => void) | undefined,
-    ...a: Parameters<CompletionKernels["bpmfScore"]>
-  ): boolean;
 }
 
 /**
@@ -66,7 +58,6 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   const partials = instance.arena.permanent(8 * SSE_MAX_CHUNKS);
   const sketchJob = instance.arena.permanent(SKETCH_JOB_BYTES);
   const bpmfJob = instance.arena.permanent(BPMF_JOB_BYTES);
-  const scoreJob = instance.arena.permanent(BPMF_SCORE_JOB_BYTES);
   const memory = instance.memory;
   const p = pointerOf(memory);
   const serial = { bpmfHalfStep: k.bpmfHalfStep, bpmfHalfStepScored: k.bpmfHalfStepScored, alsHalfStep: k.alsHalfStep, squaredError: k.squaredError, sketchedPrepare: k.sketchedPrepare, sketchedStep: k.sketchedStep };
@@ -178,15 +169,6 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   (out as { bpmfJobs?: BpmfJobs }).bpmfJobs = {
     halfStep: (meanwhile, ...a) => bpmfHalf(meanwhile, a, null),
     halfStepScored: bpmfHalfScored,
-    score(chunk, partials, meanwhile, nnz, kk, rowIdx, colIdx, vals, U, V, M, rowBias, colBias, meanBias, acc, div) {
-      const run = instance.tasks;
-      const ntasks = Math.ceil(nnz / chunk);
-      if (!run || run.threads < 2 || ntasks < 2 || nnz * (2 * kk + 8) < PARALLEL_MIN / 2) return false;
-      new Int32Array(memory.buffer, scoreJob, 14).set([nnz, kk, chunk, p(rowIdx), p(colIdx), p(vals), p(U), p(V), p(M), p(rowBias), p(colBias), p(meanBias), p(acc), p(partials)]);
-      new Float64Array(memory.buffer, scoreJob + 56, 1)[0] = div;
-      run.run("bpmfScoreTask", scoreJob, ntasks, meanwhile);
-      return true;
-    },
   };
   wrapped.set(instance, out);
   return out;

@@ -5,7 +5,7 @@
 import { jsCompletionKernels } from "../../../packages/matrix-completion/src/kernels/index.js";
 import { bpmfSlotSize } from "../../../packages/matrix-completion/src/kernels/bpmf.js";
 import {
-  ALS_JOB_BYTES, alsHalfStepTask, BPMF_JOB_BYTES, BPMF_SCORE_JOB_BYTES, bpmfHalfStepTask, bpmfScoreTask, SKETCH_JOB_BYTES, sketchedPrepareTask, sketchedStepTask, SSE_JOB_BYTES, squaredErrorTask,
+  ALS_JOB_BYTES, alsHalfStepTask, BPMF_JOB_BYTES, bpmfHalfStepTask, SKETCH_JOB_BYTES, sketchedPrepareTask, sketchedStepTask, SSE_JOB_BYTES, squaredErrorTask,
 } from "../../../packages/matrix-completion/src/kernels/tasks.js";
 import { gen, scratch, type Rng } from "./kernel-harness.js";
 import type { Entry } from "./kernel-table-linalg.js";
@@ -234,30 +234,6 @@ export const COMPLETION: Record<string, Entry> = {
           s, seed, srht: b.srht, T: new Int32Array(0), D: e[1] as Float64Array, SD: new Float64Array(0), H: new Float64Array(0), L: e[3] as Float64Array,
           g: e[4] as Float64Array, z: e[5] as Float64Array, p: e[6] as Float64Array, w: e[7] as Float64Array, gamma: e[8] as Float64Array,
           qq: e[9] as Float64Array, active: e[10] as Float64Array, status: new Float64Array(0), buf: e[11] as Float64Array, rr: new Float64Array(0),
-        }, t),
-      };
-    },
-  },
-  bpmfScoreTask: {
-    // One chunk of the parallel scoring pass (three chunks of 700 positions and a short one of 100).
-    sizes: [0, 1, 2, 3],
-    make(t, r, seed) {
-      const chunk = 700, nnz = 3 * chunk + 100, k = 1 + (seed % 8), rows = 5, cols = 6, div = 1 + (seed % 3);
-      const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
-      const vals = gen.normal(r, nnz), U = gen.normal(r, rows * k), V = gen.normal(r, cols * k), M = gen.normal(r, rows * k);
-      const rb = gen.normal(r, rows), cb = gen.normal(r, cols), mb = gen.normal(r, rows), acc = gen.normal(r, nnz);
-      const partials = new Float64Array(8), job = scratch(new Uint8Array(BPMF_SCORE_JOB_BYTES));
-      return {
-        args: [job, t, scratch(new Uint8Array(16))],
-        extra: [ri, ci, vals, U, V, M, rb, cb, mb, acc, partials],
-        prepare(at, memory) {
-          new Int32Array(memory, at(job), 14).set([nnz, k, chunk, at(ri), at(ci), at(vals), at(U), at(V), at(M), at(rb), at(cb), at(mb), at(acc), at(partials)]);
-          new Float64Array(memory, at(job) + 56, 1).set([div]);
-        },
-        js: (_, e) => bpmfScoreTask({
-          nnz, k, chunk, rowIdx: e[0] as Int32Array, colIdx: e[1] as Int32Array, vals: e[2] as Float64Array, U: e[3] as Float64Array,
-          V: e[4] as Float64Array, M: e[5] as Float64Array, rowBias: e[6] as Float64Array, colBias: e[7] as Float64Array,
-          meanBias: e[8] as Float64Array, acc: e[9] as Float64Array, div, partials: e[10] as Float64Array,
         }, t),
       };
     },

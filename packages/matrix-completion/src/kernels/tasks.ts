@@ -4,7 +4,7 @@
 // the sum). The WASM task kernels read their arguments from a job block in
 // memory (written by src/parallel.ts); these take them as an object.
 import { alsRows } from "./als-half-step.js";
-import { bpmfRows, bpmfScore } from "./bpmf.js";
+import { bpmfRows } from "./bpmf.js";
 import { scoreRows } from "./bpmf-scored.js";
 import { sseChunk, squaredErrorRange } from "./predict.js";
 import { sketchedPrepare, sketchedStep } from "./sketched-solve.js";
@@ -15,7 +15,6 @@ export const ALS_TASK_ROWS = 16;
 export const ALS_JOB_BYTES = 96;
 export const SSE_JOB_BYTES = 64;
 export const BPMF_JOB_BYTES = 120;
-export const BPMF_SCORE_JOB_BYTES = 64;
 export const SKETCH_JOB_BYTES = 128;
 /** Rows of one piece of robust-altmin's passes over a block (assembly/tasks.ts). */
 export const SKETCH_TASK_ROWS = 4;
@@ -51,24 +50,6 @@ export function bpmfHalfStepTask(j: BpmfJob, t: number): number {
   const failed = bpmfRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work);
   if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums, j.fitBias);
   return failed;
-}
-
-/** bpmfScore's arguments, the positions per task and two partial sums per chunk. */
-export interface BpmfScoreJob {
-  nnz: number; k: number; chunk: number; rowIdx: Int32Array; colIdx: Int32Array; vals: Float64Array; U: Float64Array; V: Float64Array;
-  M: Float64Array; rowBias: Float64Array; colBias: Float64Array; meanBias: Float64Array; acc: Float64Array; div: number;
-  partials: Float64Array;
-}
-
-/** Task t: bpmfScore over chunk t, its sample's sum stored as partials[2t], the average's as partials[2t + 1]. O(chunk k). */
-export function bpmfScoreTask(j: BpmfScoreJob, t: number): void {
-  const q0 = t * j.chunk, q1 = Math.min(j.nnz, q0 + j.chunk);
-  if (q0 >= j.nnz) return;
-  const out = j.partials.subarray(2 * t + 1, 2 * t + 2);
-  j.partials[2 * t] = bpmfScore(
-    q1 - q0, j.k, j.rowIdx.subarray(q0, q1), j.colIdx.subarray(q0, q1), j.vals.subarray(q0, q1), j.U, j.V, j.M, j.rowBias, j.colBias,
-    j.meanBias, j.acc.subarray(q0, q1), j.div, out,
-  );
 }
 
 /** squaredError's arguments and one partial sum per chunk. */

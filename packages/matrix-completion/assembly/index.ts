@@ -4,7 +4,7 @@ export * from "../../linalg/assembly/index";
 // linalg's CSR products of the Lanczos SVD (the spectral start, src/spectral-init.ts).
 export { csrGramMatvec, csrMatvec, csrMatvecT } from "../../linalg/assembly/csr-vector";
 export { alsHalfStep } from "./als-half-step";
-export { bpmfAccumulate, bpmfHalfStep, bpmfScore } from "./bpmf";
+export { bpmfAccumulate, bpmfHalfStep } from "./bpmf";
 export { bpmfNormals } from "./bpmf-normals";
 export { bpmfHalfStepScored } from "./bpmf-scored";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";

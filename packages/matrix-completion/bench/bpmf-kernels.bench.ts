@@ -2,8 +2,8 @@
 // training split (943 users x 1682 items, 80,000 ratings, long-tailed counts
 // on both sides: many items with a handful of ratings, a few with hundreds):
 // one half-step over the items (the other side: users' factors), one over the
-// users, the users' with the scoring pass fused in (what the sampler runs) and
-// the scoring pass alone, in ns per rating, for the default rank (7 with
+// users, and the users' with the scoring pass fused in (what the sampler runs),
+// in ns per rating, for the default rank (7 with
 // biases: the eight-wide four-rows-at-a-time path) and ranks that take the
 // general tiled path, and the rows' normals (linalg's generator against
 // bpmfNormals). TypeScript twin and both WASM variants; one thread.
@@ -62,9 +62,7 @@ function ratings() {
     }
     return { ptr, idx, vals };
   };
-  const rows = csr(USERS, 0), cols = csr(ITEMS, 1), rowOf = new Int32Array(NNZ);
-  for (let i = 0; i < USERS; i++) rowOf.fill(i, rows.ptr[i], rows.ptr[i + 1]);
-  return { rows, cols, rowOf };
+  return { rows: csr(USERS, 0), cols: csr(ITEMS, 1) };
 }
 
 const R = ratings();
@@ -84,16 +82,15 @@ function passes(K: CompletionKernels, k: number, fitBias: boolean, f64: (n: numb
     a.set(v);
     return a;
   };
-  const rp = i32(R.rows.ptr), ri = i32(R.rows.idx), rv = vals(R.rows.vals), cp = i32(R.cols.ptr), ci = i32(R.cols.idx), cv = vals(R.cols.vals), rowOf = i32(R.rowOf);
+  const rp = i32(R.rows.ptr), ri = i32(R.rows.idx), rv = vals(R.rows.vals), cp = i32(R.cols.ptr), ci = i32(R.cols.idx), cv = vals(R.cols.vals);
   const U = fill(USERS * k, 0.4), V = fill(ITEMS * k, 0.4), rb = fill(USERS, 0.1), cb = fill(ITEMS, 0.1), z = fill(ITEMS * d, 1);
-  const Lam = f64(d * d), h0 = f64(d), M = f64(ITEMS * k), mb = f64(ITEMS), work = f64(bpmfSlotSize(k, fitBias)), acc = f64(NNZ), out = f64(1);
+  const Lam = f64(d * d), h0 = f64(d), M = f64(ITEMS * k), mb = f64(ITEMS), work = f64(bpmfSlotSize(k, fitBias)), acc = f64(NNZ);
   const sums = f64(2 * USERS);
   for (let t = 0; t < d; t++) Lam[t * d + t] = 2;
   return {
     items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work)),
     users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work)),
     scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums)),
-    score: time(() => K.bpmfScore(NNZ, k, rowOf, ri, rv, U, V, M, rb, cb, mb, acc, 3, out)),
   };
 }
 
@@ -117,10 +114,10 @@ for (const [name, k, fitBias] of shapes) {
       return b;
     }));
   }
-  for (const pass of ["items", "users", "scored", "score"] as const) {
+  for (const pass of ["items", "users", "scored"] as const) {
     const ns = (ms: number | undefined) => (ms === undefined ? "-" : ((ms * 1e6) / NNZ).toFixed(2));
     row({
-      case: `${name}: ${pass === "score" ? "scoring pass alone" : pass === "scored" ? "half-step over the users, scored (the sampler's)" : `half-step over the ${pass}`}`,
+      case: `${name}: ${pass === "scored" ? "half-step over the users, scored (the sampler's)" : `half-step over the ${pass}`}`,
       size: `${USERS}×${ITEMS}, ${NNZ} ratings`,
       ts: ts[pass], simd: wasm.get("simd")?.[pass] ?? null, relaxed: wasm.get("relaxed-simd")?.[pass] ?? null,
       extra: { "ns/rating simd": ns(wasm.get("simd")?.[pass]), "ns/rating relaxed": ns(wasm.get("relaxed-simd")?.[pass]) },

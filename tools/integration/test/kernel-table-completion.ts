@@ -93,16 +93,6 @@ export const COMPLETION: Record<string, Entry> = {
       return { args: [nnz, k, ri, ci, gen.normal(r, nnz), gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows), gen.normal(r, cols), gen.normal(r, nnz)] };
     },
   },
-  bpmfScore: {
-    make(nnz, r, seed) {
-      const k = 1 + (seed % 4), rows = 5, cols = 6;
-      const ri = Int32Array.from({ length: nnz }, () => r.int(rows)), ci = Int32Array.from({ length: nnz }, () => r.int(cols));
-      return {
-        args: [nnz, k, ri, ci, gen.normal(r, nnz), gen.normal(r, rows * k), gen.normal(r, cols * k), gen.normal(r, rows * k), gen.normal(r, rows),
-          gen.normal(r, cols), gen.normal(r, rows), gen.normal(r, nnz), 1 + (seed % 3), new Float64Array(1)],
-      };
-    },
-  },
   sketchTable: {
     make: (m, r, seed) => ({ args: [m, 1 + (seed % 4), 3 + seed, 1000 + 77 * seed, new Int32Array(m)] }),
   },

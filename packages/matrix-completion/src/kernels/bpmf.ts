@@ -123,38 +123,3 @@ export function bpmfAccumulate(
   }
   return s;
 }
-
-/** See CompletionKernels.bpmfScore (src/kernels/index.ts): the sample's squared error (returned), acc += the means' predictions, out[0] = the average's. */
-export function bpmfScore(
-  nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array, M: Float64Array,
-  rowBias: Float64Array, colBias: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, out: Float64Array,
-): number {
-  let s = 0, t = 0;
-  const inv = 1 / div, even = k & ~1;
-  for (let q = 0; q < nnz; q++) {
-    const i = rowIdx[q], j = colIdx[q], v = j * k, r = i * k;
-    // The kernel's two-lane dots: even columns, odd columns, their sum, then an odd k's last term.
-    let u0 = 0, u1 = 0, m0 = 0, m1 = 0;
-    for (let c = 0; c < even; c += 2) {
-      u0 += U[r + c] * V[v + c];
-      u1 += U[r + c + 1] * V[v + c + 1];
-      m0 += M[r + c] * V[v + c];
-      m1 += M[r + c + 1] * V[v + c + 1];
-    }
-    let du = u0 + u1, dm = m0 + m1;
-    if (even < k) {
-      du += U[r + even] * V[v + even];
-      dm += M[r + even] * V[v + even];
-    }
-    const cb = colBias[j], y = vals[q];
-    const p = rowBias[i] + cb + du;
-    const pm = meanBias[i] + cb + dm;
-    const sum = acc[q] + pm;
-    acc[q] = sum;
-    const e = p - y, f = sum * inv - y;
-    s += e * e;
-    t += f * f;
-  }
-  out[0] = t;
-  return s;
-}

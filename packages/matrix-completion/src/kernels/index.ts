@@ -5,7 +5,7 @@
 // cross-package kernel conformance suite imports this file by path).
 import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { alsHalfStep } from "./als-half-step.js";
-import { bpmfAccumulate, bpmfHalfStep, bpmfScore } from "./bpmf.js";
+import { bpmfAccumulate, bpmfHalfStep } from "./bpmf.js";
 import { bpmfNormals } from "./bpmf-normals.js";
 import { bpmfHalfStepScored } from "./bpmf-scored.js";
 import { squaredError } from "./predict.js";
@@ -49,15 +49,6 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
   bpmfAccumulate(
     nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array,
     rowBias: Float64Array, colBias: Float64Array, acc: Float64Array,
-  ): number;
-  /**
-   * BPMF, one sweep's pass over the training positions: returns the sample's Σ (rowBias[i] + colBias[j] + U_i · V_j -
-   * vals[q])², adds the conditional means' predictions (meanBias, M) to acc, and writes Σ (acc[q] / div - vals[q])²
-   * (the averaged model's) to out[0]. Each sum in q order. O(nnz k).
-   */
-  bpmfScore(
-    nnz: number, k: number, rowIdx: Int32Array, colIdx: Int32Array, vals: Float64Array, U: Float64Array, V: Float64Array, M: Float64Array,
-    rowBias: Float64Array, colBias: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, out: Float64Array,
   ): number;
   /**
    * BPMF: bpmfHalfStep with the scoring pass fused in (assembly/bpmf-scored.ts): after a block of rows is sampled, each
@@ -113,7 +104,6 @@ export const jsCompletionKernels: CompletionKernels = {
   alsHalfStep,
   bpmfHalfStep,
   bpmfAccumulate,
-  bpmfScore,
   bpmfHalfStepScored,
   bpmfNormals,
   sketchTable,

@@ -6,6 +6,7 @@ export { csrGramMatvec, csrMatvec, csrMatvecT } from "../../linalg/assembly/csr-
 export { alsHalfStep } from "./als-half-step";
 export { bpmfAccumulate, bpmfHalfStep } from "./bpmf";
 export { bpmfNormals } from "./bpmf-normals";
+export { bpmfPrior } from "./bpmf-prior";
 export { bpmfHalfStepScored } from "./bpmf-scored";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";
 export { squaredError } from "./predict";

@@ -87,7 +87,7 @@ export async function iterateBpmf(
   // U's half-step scores its rows as it samples them (bpmfHalfStepScored): two sums per row, added here in row order.
   const rowSums = take(2 * n);
   // The priors' sums by gemm, gemv and dot, on buffers apart from everything a half-step reads or writes.
-  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), ones, gram: take(dd), sums: take(2 * d) };
+  const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), prior: (...a) => K.bpmfPrior(...a), ones, gram: take(dd), sums: take(2 * d) };
   let alpha = 1;
   const S = keptSamples(s, n, m), every = keepEvery(s, n, m);
   // The kept samples side by side in each row (the model's layout), scaled by fS so that U_i · V_j is their average

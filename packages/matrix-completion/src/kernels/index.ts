@@ -7,6 +7,7 @@ import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernel
 import { alsHalfStep } from "./als-half-step.js";
 import { bpmfAccumulate, bpmfHalfStep } from "./bpmf.js";
 import { bpmfNormals } from "./bpmf-normals.js";
+import { bpmfPrior } from "./bpmf-prior.js";
 import { bpmfHalfStepScored } from "./bpmf-scored.js";
 import { squaredError } from "./predict.js";
 import { sketchedPrepare, sketchedStep, sketchTable } from "./sketched-solve.js";
@@ -70,6 +71,15 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * O(n) expected.
    */
   bpmfNormals(n: number, out: Float64Array, state: Int32Array): void;
+  /**
+   * BPMF: the arithmetic of one side's Normal-Wishart draw of dimension d from N > 0 rows (assembly/bpmf-prior.ts), the
+   * random numbers drawn by the caller, in place on four views: G (d x d) holds Σ x xᵀ in its lower triangle and s
+   * (2d) the sums Σ x in s[0..d), both overwritten (scratch); Lam (d x d) holds the Bartlett factor's lower triangle
+   * (row r: r standard normals, then a chi draw with d + N - r degrees of freedom) and returns the precision (full);
+   * h0 (d) holds d standard normals and returns Lam times the drawn mean. Returns 0, or -1 / -2 when the scale matrix /
+   * the drawn precision is not positive definite. Scalar, unfused: the same bits on every backend. O(d³).
+   */
+  bpmfPrior(d: number, N: number, G: Float64Array, s: Float64Array, Lam: Float64Array, h0: Float64Array): number;
   /** robust-altmin: this half-step's CountSketch of F's m rows into T (assembly/sketched-solve.ts). O(m). */
   sketchTable(m: number, k: number, s: number, seed: number, T: Int32Array): void;
   /**
@@ -106,6 +116,7 @@ export const jsCompletionKernels: CompletionKernels = {
   bpmfAccumulate,
   bpmfHalfStepScored,
   bpmfNormals,
+  bpmfPrior,
   sketchTable,
   sketchedPrepare,
   sketchedStep,

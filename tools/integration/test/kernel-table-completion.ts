@@ -86,6 +86,23 @@ export const COMPLETION: Record<string, Entry> = {
     // The generator's state (four 32-bit words) is compared too: it must advance alike.
     make: (n, r) => ({ args: [n, new Float64Array(n), Int32Array.from({ length: 4 }, () => r.int(4294967296) | 0)] }),
   },
+  bpmfPrior: {
+    // One side's draw of dimension d from N rows: G = Σ x xᵀ (both triangles, as gemm leaves it), s = [Σ x, scratch],
+    // the Bartlett factor's lower triangle in Lam (chi-like positive diagonal, normals below), normals in h0.
+    sizes: [1, 2, 5, 8, 9],
+    make(d, r, seed) {
+      const N = 1 + 13 * seed, X = gen.normal(r, N * d), G = new Float64Array(d * d), s = new Float64Array(2 * d);
+      for (let q = 0; q < N; q++) {
+        for (let a = 0; a < d; a++) {
+          s[a] += X[q * d + a];
+          for (let b = 0; b < d; b++) G[a * d + b] += X[q * d + a] * X[q * d + b];
+        }
+      }
+      const Lam = gen.normal(r, d * d);
+      for (let a = 0; a < d; a++) Lam[a * d + a] = Math.sqrt(d + N - a) + 0.5 * Math.abs(Lam[a * d + a]);
+      return { args: [d, N, G, s, Lam, gen.normal(r, d)] };
+    },
+  },
   bpmfAccumulate: {
     make(nnz, r, seed) {
       const k = 1 + (seed % 4), rows = 5, cols = 6;

@@ -5,12 +5,15 @@
 // users, and the users' with the scoring pass fused in (what the sampler runs),
 // in ns per rating, for the default rank (7 with
 // biases: the eight-wide four-rows-at-a-time path) and ranks that take the
-// general tiled path, and the rows' normals (linalg's generator against
-// bpmfNormals). TypeScript twin and both WASM variants; one thread.
+// general tiled path, the rows' normals (linalg's generator against
+// bpmfNormals), and a side's prior draw (bpmfPrior's arithmetic alone, and
+// the whole draw with its sums and random numbers, sampleNormalWishart), in
+// µs per draw. TypeScript twin and both WASM variants; one thread.
 // Run by tools/bench/run.mjs, or alone:
 // node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx bench/bpmf-kernels.bench.ts
 import { hasRelaxedSimd, init, Rng, type WasmVariant } from "@lowrank/linalg";
 import { loadavg } from "node:os";
+import { hyperScratch, sampleNormalWishart, type ScatterKernel } from "../src/bpmf-hyper.js";
 import { bpmfSlotSize } from "../src/kernels/bpmf.js";
 import { jsCompletionKernels, type CompletionKernels } from "../src/kernels/index.js";
 import { completionModule } from "../src/module.js";
@@ -142,6 +145,47 @@ for (const [name, k, fitBias] of shapes) {
       size: `${n} normals (one sweep at k = 7)`,
       ts: js[which], simd: cell.get("simd")?.[which] ?? null, relaxed: cell.get("relaxed-simd")?.[which] ?? null,
       extra: { "ns/normal simd": ns(cell.get("simd")?.[which]), "ns/normal relaxed": ns(cell.get("relaxed-simd")?.[which]) },
+    });
+  }
+}
+// A side's prior draw at the default d = 8 (k = 7 with biases) over the users: the kernel's O(d³) arithmetic alone
+// (its in-place operands restored from copies before each call), and the whole draw (gemm, gemv and dot sums over the
+// rows, the d (d + 3) / 2 random numbers in TypeScript, the kernel): two draws a sweep.
+{
+  const k = 7, d = 8, n = USERS, rng = new Rng(5);
+  const X0 = rng.fillNormal(new Float64Array(n * k)).map((x) => 0.4 * x), b0 = rng.fillNormal(new Float64Array(n)).map((x) => 0.1 * x);
+  const draws = (K: CompletionKernels, f64: (len: number) => Float64Array) => {
+    const X = f64(n * k), bias = f64(n), G0 = f64(d * d), s0 = f64(2 * d), L0 = f64(d * d), h00 = f64(d);
+    X.set(X0);
+    bias.set(b0);
+    const scatter: ScatterKernel = {
+      gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), prior: (...a) => K.bpmfPrior(...a),
+      ones: f64(n).fill(1), gram: f64(d * d), sums: f64(2 * d),
+    };
+    const G = scatter.gram, s = scatter.sums, Lam = f64(d * d), h0 = f64(d), r = new Rng(9);
+    // The kernel's inputs as the draw leaves them just before its call.
+    sampleNormalWishart(r, X, bias, n, n, k, L0, h00, hyperScratch(d), {
+      ...scatter, prior: (_d, _N, g, sv, l, h) => (G0.set(g), s0.set(sv), L0.set(l), h00.set(h), 0),
+    });
+    return {
+      kernel: time(() => (G.set(G0), s.set(s0), Lam.set(L0), h0.set(h00), K.bpmfPrior(d, n, G, s, Lam, h0))),
+      draw: time(() => sampleNormalWishart(r, X, bias, n, n, k, Lam, h0, hyperScratch(d), scatter)),
+    };
+  };
+  const cell = new Map<WasmVariant, { kernel: number; draw: number }>();
+  for (const v of variants) {
+    await init({ variant: v });
+    const ws = await completionModule.workspace("wasm", 8 * (n * (k + 2) + 6 * d * d + 8 * d) + 65536);
+    cell.set(v, draws(ws.kernels, (len) => ws.f64(len)));
+  }
+  const js = draws(jsCompletionKernels, (len) => new Float64Array(len));
+  for (const which of ["kernel", "draw"] as const) {
+    const us = (ms: number | undefined) => (ms === undefined ? "-" : (ms * 1e3).toFixed(2));
+    row({
+      case: which === "kernel" ? "prior: bpmfPrior (the draw's O(d³) arithmetic)" : "prior: sampleNormalWishart (sums, random numbers, bpmfPrior)",
+      size: `d = ${d}, ${n} rows`,
+      ts: js[which], simd: cell.get("simd")?.[which] ?? null, relaxed: cell.get("relaxed-simd")?.[which] ?? null,
+      extra: { "µs/draw ts": us(js[which]), "µs/draw simd": us(cell.get("simd")?.[which]), "µs/draw relaxed": us(cell.get("relaxed-simd")?.[which]) },
     });
   }
 }

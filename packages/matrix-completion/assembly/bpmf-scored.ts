@@ -68,19 +68,38 @@ export function scoreRows(
   }
 }
 
-/** scoreRows' average alone for k = 7 with the bias (the sample's error came from bpmfRows): M_i held in registers. */
+/**
+ * scoreRows' average alone for k = 7 with the bias (the sample's error came from bpmfRows): M_i held in registers,
+ * observations two to a vector (averagePair), four a step, then a pair, then a lone last one as in the single path.
+ * Each observation's value takes the single path's operations in its order; the squares join Σ f² one at a time in
+ * q order.
+ */
 function average7(
   i0: i32, i1: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
   mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize,
 ): void {
-  const inv = 1.0 / div, zero = f64x2.splat(0);
+  const inv = 1.0 / div, zero = f64x2.splat(0), invs = f64x2.splat(inv), mus = f64x2.splat(mu);
   for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
     const m = M + <usize>i * 56;
     const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32), m6 = load<f64>(m, 48);
-    const mb = load<f64>(meanBias + (<usize>i << 3));
-    let t: f64 = 0;
-    for (let q = start; q < end; q++) {
+    const mb = load<f64>(meanBias + (<usize>i << 3)), m6s = f64x2.splat(m6), mbs = f64x2.splat(mb);
+    let t: f64 = 0, q = start;
+    for (; q + 3 < end; q += 4) {
+      const a = averagePair(q, idx, vals, F, otherBias, acc, m0, m1, m2, m6s, mbs, invs, mus, zero);
+      const b = averagePair(q + 2, idx, vals, F, otherBias, acc, m0, m1, m2, m6s, mbs, invs, mus, zero);
+      t += f64x2.extract_lane(a, 0);
+      t += f64x2.extract_lane(a, 1);
+      t += f64x2.extract_lane(b, 0);
+      t += f64x2.extract_lane(b, 1);
+    }
+    if (q + 1 < end) {
+      const a = averagePair(q, idx, vals, F, otherBias, acc, m0, m1, m2, m6s, mbs, invs, mus, zero);
+      t += f64x2.extract_lane(a, 0);
+      t += f64x2.extract_lane(a, 1);
+      q += 2;
+    }
+    if (q < end) {
       const j = <usize>load<i32>(idx + (<usize>q << 2));
       const v = F + j * 56;
       let b = f64x2.add(zero, f64x2.mul(m0, v128.load(v)));
@@ -95,6 +114,34 @@ function average7(
     }
     store<f64>(sums + (<usize>i << 4), t, 8);
   }
+}
+
+/**
+ * Observations q and q + 1 of average7, one per lane: each dot in two lanes from zero as the single path forms it,
+ * the pair's lane sums (a0 + a1, b0 + b1) in one add, + m6 (fa6, fb6), then acc += (mb + cb) + dm, sum / div - y;
+ * returns the two squares. Lanes are paired by extract/replace (Node 20's V8 turns these f64x2 shuffles into a
+ * generic byte shuffle of about a dozen instructions, the lane moves into one each).
+ */
+@inline function averagePair(
+  q: i32, idx: usize, vals: usize, F: usize, otherBias: usize, acc: usize,
+  m0: v128, m1: v128, m2: v128, m6s: v128, mbs: v128, invs: v128, mus: v128, zero: v128,
+): v128 {
+  const jq = idx + (<usize>q << 2), ja = <usize>load<i32>(jq), jb = <usize>load<i32>(jq, 4);
+  const va = F + ja * 56, vb = F + jb * 56;
+  let a = f64x2.add(zero, f64x2.mul(m0, v128.load(va)));
+  let b = f64x2.add(zero, f64x2.mul(m0, v128.load(vb)));
+  a = f64x2.add(a, f64x2.mul(m1, v128.load(va, 16)));
+  b = f64x2.add(b, f64x2.mul(m1, v128.load(vb, 16)));
+  a = f64x2.add(a, f64x2.mul(m2, v128.load(va, 32)));
+  b = f64x2.add(b, f64x2.mul(m2, v128.load(vb, 32)));
+  const lo = f64x2.replace_lane(a, 1, f64x2.extract_lane(b, 0)), hi = f64x2.replace_lane(b, 0, f64x2.extract_lane(a, 1));
+  const f6 = v128.load64_lane(vb + 48, v128.load64_zero(va + 48), 1);
+  const dm = f64x2.add(f64x2.add(lo, hi), f64x2.mul(m6s, f6));
+  const cb = v128.load64_lane(otherBias + (jb << 3), v128.load64_zero(otherBias + (ja << 3)), 1);
+  const pa = acc + (<usize>q << 3), sum = f64x2.add(v128.load(pa), f64x2.add(f64x2.add(mbs, cb), dm));
+  v128.store(pa, sum);
+  const f = f64x2.sub(f64x2.mul(sum, invs), f64x2.sub(v128.load(vals + (<usize>q << 3)), mus));
+  return f64x2.mul(f, f);
 }
 
 /**

@@ -58,17 +58,37 @@ export const RAW_BYTES: usize = 592;
  * Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r (Σ t f)_r + Σ t², each sum from zero in index order, at least 0;
  * x = [X_i, ownBias_i] (k = 7 with the bias) or X_i (k = 8). The terms cancel to the residuals' size, so its absolute
  * error is about 1e-16 Σ t²: negligible on the sampler's standardised values (residuals of the targets' order), not on
- * raw values far from zero. Twin: src/kernels/bpmf-scored.ts.
+ * raw values far from zero. Straight-line code (entry (r, c) of the sums at 8 (8r + c) bytes): the loop form took
+ * about 100 cycles a row, most of it branches and dependent address arithmetic. Twin: src/kernels/bpmf-scored.ts.
  */
 export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f64 {
-  let q: f64 = 0, lin: f64 = 0;
-  for (let r = 0; r < 8; r++) {
-    const xr = fitBias && r == 7 ? bias : load<f64>(x + (<usize>r << 3)), row = raw + (<usize>(r * 8) << 3);
-    let s: f64 = 0;
-    for (let c = 0; c < r; c++) s += load<f64>(row + (<usize>c << 3)) * (fitBias && c == 7 ? bias : load<f64>(x + (<usize>c << 3)));
-    q += xr * (2.0 * s + load<f64>(row + (<usize>r << 3)) * xr);
-    lin += xr * load<f64>(raw + 512 + (<usize>r << 3));
-  }
+  const x0 = load<f64>(x), x1 = load<f64>(x, 8), x2 = load<f64>(x, 16), x3 = load<f64>(x, 24), x4 = load<f64>(x, 32), x5 = load<f64>(x, 40), x6 = load<f64>(x, 48);
+  const x7 = fitBias ? bias : load<f64>(x, 56);
+  // s_r = Σ_{c<r} A_rc x_c from zero in c order: seven independent chains.
+  const s1 = 0.0 + load<f64>(raw, 64) * x0;
+  const s2 = 0.0 + load<f64>(raw, 128) * x0 + load<f64>(raw, 136) * x1;
+  const s3 = 0.0 + load<f64>(raw, 192) * x0 + load<f64>(raw, 200) * x1 + load<f64>(raw, 208) * x2;
+  const s4 = 0.0 + load<f64>(raw, 256) * x0 + load<f64>(raw, 264) * x1 + load<f64>(raw, 272) * x2 + load<f64>(raw, 280) * x3;
+  const s5 = 0.0 + load<f64>(raw, 320) * x0 + load<f64>(raw, 328) * x1 + load<f64>(raw, 336) * x2 + load<f64>(raw, 344) * x3 + load<f64>(raw, 352) * x4;
+  const s6 = 0.0 + load<f64>(raw, 384) * x0 + load<f64>(raw, 392) * x1 + load<f64>(raw, 400) * x2 + load<f64>(raw, 408) * x3 + load<f64>(raw, 416) * x4 + load<f64>(raw, 424) * x5;
+  const s7 = 0.0 + load<f64>(raw, 448) * x0 + load<f64>(raw, 456) * x1 + load<f64>(raw, 464) * x2 + load<f64>(raw, 472) * x3 + load<f64>(raw, 480) * x4 + load<f64>(raw, 488) * x5 + load<f64>(raw, 496) * x6;
+  // q = Σ_r x_r (2 s_r + A_rr x_r) and lin = Σ_r x_r (Σ t f)_r from zero in r order.
+  let q: f64 = 0.0 + x0 * (2.0 * 0.0 + load<f64>(raw, 0) * x0);
+  q += x1 * (2.0 * s1 + load<f64>(raw, 72) * x1);
+  q += x2 * (2.0 * s2 + load<f64>(raw, 144) * x2);
+  q += x3 * (2.0 * s3 + load<f64>(raw, 216) * x3);
+  q += x4 * (2.0 * s4 + load<f64>(raw, 288) * x4);
+  q += x5 * (2.0 * s5 + load<f64>(raw, 360) * x5);
+  q += x6 * (2.0 * s6 + load<f64>(raw, 432) * x6);
+  q += x7 * (2.0 * s7 + load<f64>(raw, 504) * x7);
+  let lin: f64 = 0.0 + x0 * load<f64>(raw, 512);
+  lin += x1 * load<f64>(raw, 520);
+  lin += x2 * load<f64>(raw, 528);
+  lin += x3 * load<f64>(raw, 536);
+  lin += x4 * load<f64>(raw, 544);
+  lin += x5 * load<f64>(raw, 552);
+  lin += x6 * load<f64>(raw, 560);
+  lin += x7 * load<f64>(raw, 568);
   return max<f64>(0.0, q - 2.0 * lin + load<f64>(raw + RAW_T));
 }
 

@@ -68,6 +68,19 @@ export function yieldToEventLoop(): Promise<void> {
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
 /**
+ * While `init()`'s warm rounds run (warm-rounds.ts), every run's `due` is also true at every `warmYields`-th
+ * boundary (0: never). The warm calls are small and never hold the event loop for YIELD_MS, so without this the
+ * yield's branch would never have run when V8 optimises a loop that inlines `pause`, and a user's first long
+ * call would throw that optimised code away at its first yield (a deoptimisation, then 30-80 ms of recompiling).
+ */
+let warmYields = 0;
+
+/** Sets how often (every n-th boundary; 0 for never) runs yield regardless of time, for the warm rounds. */
+export function setWarmYields(n: number): void {
+  warmYields = n;
+}
+
+/**
  * One run's clock: `step(record)` reports progress, yields when at least
  * {@link YIELD_MS} have passed since the last yield, and throws ABORTED once
  * the signal fires; `check()` is the synchronous abort check for inner loops.
@@ -79,6 +92,8 @@ const now = (): number => (typeof performance !== "undefined" ? performance.now(
  */
 export class LongRun<P extends ProgressRecord = ProgressRecord> {
   private last = now();
+  /** Boundaries passed (for the warm rounds' yields). */
+  private boundaries = 0;
   readonly fn: string;
   private readonly opts: { onProgress?: (record: P) => void; signal?: AbortSignal };
   constructor(fn: string, opts: { onProgress?: (record: P) => void; signal?: AbortSignal } = {}) {
@@ -101,6 +116,7 @@ export class LongRun<P extends ProgressRecord = ProgressRecord> {
 
   /** Whether a yield is due (the run has held the event loop for YIELD_MS). */
   get due(): boolean {
+    if (warmYields > 0 && ++this.boundaries % warmYields === 0) return true;
     return now() - this.last >= YIELD_MS;
   }
 

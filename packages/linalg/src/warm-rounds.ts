@@ -2,6 +2,7 @@
 // small inputs, repeated so that V8 runs their paths in its optimizing tiers
 // from a user's first call (docs/ARCHITECTURE.md, "The runtime": warm-up).
 import type { Arena } from "./arena.js";
+import { setWarmYields } from "./long-run.js";
 
 /**
  * Rounds of warm calls: WARM_ROUNDS, or fewer once WARM_BUDGET_MS is spent
@@ -45,6 +46,23 @@ const yieldTask = (): Promise<void> => new Promise((r) => (immediate ? immediate
  * throws counts as run (warming is best effort). Returns the rounds run.
  */
 export async function warmRounds(fns: (() => unknown)[], most = WARM_ROUNDS, stop?: () => boolean): Promise<number> {
+  // The calls' runs yield at every WARM_YIELDS-th boundary, so that their optimised loops have seen a yield (long-run.ts).
+  // (Counted: a registration's background rounds may overlap init's.)
+  if (warming++ === 0) setWarmYields(WARM_YIELDS);
+  try {
+    return await runRounds(fns, most, stop);
+  } finally {
+    if (--warming === 0) setWarmYields(0);
+  }
+}
+
+/** warmRounds calls under way. */
+let warming = 0;
+
+/** Every how many iteration boundaries a warm call's run yields (see setWarmYields). */
+const WARM_YIELDS = 8;
+
+async function runRounds(fns: (() => unknown)[], most: number, stop?: () => boolean): Promise<number> {
   const start = performance.now();
   let rounds = 0;
   while (rounds < most) {

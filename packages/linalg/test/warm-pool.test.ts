@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { gemm, init, Rng, runtimeStatus, stopThreads } from "../src/index.js";
 import { lastInitPhases, linalgModule, threadPool } from "../src/internal.js";
+import { LongRun } from "../src/long-run.js";
 import { prefault, PREFAULT_BYTES, setWarmDeadline, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "../src/warm-rounds.js";
 
 afterAll(() => stopThreads());
@@ -26,6 +27,28 @@ describe("warm rounds", () => {
     }
     expect(await warmRounds([() => void n++], WARM_ROUNDS)).toBe(WARM_ROUNDS);
     expect(n).toBe(WARM_FLOOR + WARM_ROUNDS);
+  });
+});
+
+describe("warm yields", () => {
+  it("a run inside the warm rounds is due at every eighth boundary (its loop then has seen a yield), outside only after YIELD_MS", async () => {
+    const dueAt = (run: LongRun) => {
+      const at: number[] = [];
+      for (let b = 1; b <= 24; b++) if (run.due) at.push(b);
+      return at;
+    };
+    let inside: number[] = [];
+    await warmRounds([() => void (inside = dueAt(new LongRun("warm")))], 1);
+    expect(inside).toEqual([8, 16, 24]);
+    expect(dueAt(new LongRun("after"))).toEqual([]);
+    // Overlapping rounds (a late registration's in the background) keep the yields until the last one ends.
+    let release = () => {};
+    const slow = warmRounds([() => new Promise<void>((r) => (release = r))], 1);
+    await warmRounds([() => undefined], 1);
+    expect(dueAt(new LongRun("still warming"))).toEqual([8, 16, 24]);
+    release();
+    await slow;
+    expect(dueAt(new LongRun("done"))).toEqual([]);
   });
 });
 

@@ -13,7 +13,7 @@
 // node --no-concurrent-recompilation --experimental-wasm-relaxed-simd --import tsx bench/bpmf-kernels.bench.ts
 import { hasRelaxedSimd, init, Rng, type WasmVariant } from "@lowrank/linalg";
 import { loadavg } from "node:os";
-import { hyperScratch, sampleNormalWishart, type ScatterKernel } from "../src/bpmf-hyper.js";
+import { sampleNormalWishart, type ScatterKernel } from "../src/bpmf-hyper.js";
 import { bpmfSlotSize } from "../src/kernels/bpmf.js";
 import { jsCompletionKernels, type CompletionKernels } from "../src/kernels/index.js";
 import { completionModule } from "../src/module.js";
@@ -164,12 +164,12 @@ for (const [name, k, fitBias] of shapes) {
     };
     const G = scatter.gram, s = scatter.sums, Lam = f64(d * d), h0 = f64(d), r = new Rng(9);
     // The kernel's inputs as the draw leaves them just before its call.
-    sampleNormalWishart(r, X, bias, n, n, k, L0, h00, hyperScratch(d), {
+    sampleNormalWishart(r, X, bias, n, n, k, L0, h00, {
       ...scatter, prior: (_d, _N, g, sv, l, h) => (G0.set(g), s0.set(sv), L0.set(l), h00.set(h), 0),
     });
     return {
       kernel: time(() => (G.set(G0), s.set(s0), Lam.set(L0), h0.set(h00), K.bpmfPrior(d, n, G, s, Lam, h0))),
-      draw: time(() => sampleNormalWishart(r, X, bias, n, n, k, Lam, h0, hyperScratch(d), scatter)),
+      draw: time(() => sampleNormalWishart(r, X, bias, n, n, k, Lam, h0, scatter)),
     };
   };
   const cell = new Map<WasmVariant, { kernel: number; draw: number }>();

@@ -43,14 +43,6 @@ export interface ScatterKernel {
 }
 
 /**
- * What sampleNormalWishart's `w` parameter took before the draw's scratch moved into the workspace (`gram`, `sums`,
- * Lam and h0 serve as the kernel's scratch): nothing is read from it now.
- */
-export type HyperScratch = Record<string, never>;
-
-export const hyperScratch = (_d: number): HyperScratch => ({});
-
-/**
  * Draws one side's prior (precision Lam, full d x d, and h0 = Lam · mean) from
  * its Normal-Wishart conditional given the side's N rows that have
  * observations: row i is [X_i, bias_i] (bias only when `bias` is given), d =
@@ -62,7 +54,7 @@ export const hyperScratch = (_d: number): HyperScratch => ({});
  */
 export function sampleNormalWishart(
   rng: Rng, X: Float64Array, bias: Float64Array | null, N: number, n: number, k: number,
-  Lam: Float64Array, h0: Float64Array, _w: HyperScratch, K: ScatterKernel,
+  Lam: Float64Array, h0: Float64Array, K: ScatterKernel,
 ): boolean {
   const d = bias ? k + 1 : k;
   if (N === 0) return false;

@@ -12,7 +12,7 @@
 // values are standardised (mean and RMS deviation) for the run, so the
 // hyperprior means the same on any scale. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
 import { LowrankError, Rng } from "@lowrank/linalg";
-import { hyperScratch, sampleGamma, sampleNormalWishart, type ScatterKernel } from "./bpmf-hyper.js";
+import { sampleGamma, sampleNormalWishart, type ScatterKernel } from "./bpmf-hyper.js";
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { fittedModel, type CompletionModel, type IterationRecord } from "./model.js";
@@ -54,7 +54,27 @@ export const keptSamples = (s: Pick<FitSettings, "maxIter" | "burnIn" | "k">, n:
 export async function iterateBpmf(
   s: FitSettings, st: RunState, slots: number, observed: { ptr: Int32Array; cols: Int32Array },
 ): Promise<CompletionModel> {
-  const { k, maxIter, tol, seed, lo, hi, biases, run, burnIn } = s;
+  // Three functions that V8 compiles apart: this loop, the chain's setup (once a fit: never hot) and its sweep (hot
+  // after some hundreds of sweeps; a small compile). docs/ARCHITECTURE.md, "The runtime": warm-up.
+  const chain = startChain(s, st, slots);
+  for (let iteration = 1; iteration <= s.maxIter; iteration++) {
+    const rec = chain.sweep(iteration);
+    if (s.report) await s.run.step(rec);
+    else await s.run.pause();
+    if (chain.converged()) break;
+  }
+  return chain.model(observed);
+}
+
+/** A Gibbs chain set up on the run's state: its sweeps, whether it has converged, and the averaged model. */
+interface Chain {
+  sweep(iteration: number): IterationRecord;
+  converged(): boolean;
+  model(observed: { ptr: Int32Array; cols: Int32Array }): CompletionModel;
+}
+
+function startChain(s: FitSettings, st: RunState, slots: number): Chain {
+  const { k, maxIter, tol, seed, lo, hi, biases, burnIn } = s;
   const n = st.rows, m = st.cols, nnz = st.nnz, K = st.ws.kernels;
   const d = biases ? k + 1 : k, dd = d * d;
   let off = 0;
@@ -83,7 +103,6 @@ export async function iterateBpmf(
   // The rows' normals come from a second generator (bpmfNormals, faster than rngFill's), seeded from the run's.
   const words = take(2), normals = new Int32Array(words.buffer, words.byteOffset, 4);
   for (let t = 0; t < 4; t++) normals[t] = rng.nextU32() | 0;
-  const hyper = hyperScratch(d);
   // U's half-step scores its rows as it samples them (bpmfHalfStepScored): two sums per row, added here in row order.
   const rowSums = take(2 * n);
   // The priors' sums by gemm, gemv and dot, on buffers apart from everything a half-step reads or writes.
@@ -101,11 +120,11 @@ export async function iterateBpmf(
   // A side's prior and normals for a sweep, drawn from the two generators in a fixed order (V's for sweep 1 first; then
   // each sweep U's, the next sweep's V's, then the noise precision), whichever thread samples the rows.
   const drawV = (sweep: number) => {
-    if (!sampleNormalWishart(rng, st.V, colBias, Nv, m, k, LamV, hV, hyper, scatter)) throw nonFinite(sweep);
+    if (!sampleNormalWishart(rng, st.V, colBias, Nv, m, k, LamV, hV, scatter)) throw nonFinite(sweep);
     K.bpmfNormals(m * d, zV, normals);
   };
   const drawU = (sweep: number) => {
-    if (!sampleNormalWishart(rng, st.U, rowBias, Nu, n, k, LamU, hU, hyper, scatter)) throw nonFinite(sweep);
+    if (!sampleNormalWishart(rng, st.U, rowBias, Nu, n, k, LamU, hU, scatter)) throw nonFinite(sweep);
     K.bpmfNormals(n * d, zU, normals);
   };
   // On the pool, the draws for the next half-step run on this thread beside the current one's rows.
@@ -120,8 +139,9 @@ export async function iterateBpmf(
     meanwhile();
     return K.bpmfHalfStepScored(...a);
   };
-  drawV(1);
-  for (let iteration = 1; iteration <= maxIter; iteration++) {
+  // One sweep, its record pushed to the history (a function of its own: V8 optimises the sweep's code apart from the
+  // run's setup, which is smaller and sooner to compile; docs/ARCHITECTURE.md, "The runtime": warm-up).
+  const sweep = (iteration: number): IterationRecord => {
     const t0 = performance.now();
     const after = iteration > burnIn, keep = after && (iteration - burnIn - 1) % every === 0;
     // During burn-in the sums hold the current sample alone; from the first kept sample on (the first sweep after the
@@ -168,34 +188,36 @@ export async function iterateBpmf(
     if (v) rec.validationRmse = Math.sqrt(validationError(vacc, v.values, v.nnz, mu, scale, div, lo, hi) / v.nnz);
     rec.ms = performance.now() - t0;
     history.push(rec);
-    if (s.report) await run.step(rec);
-    else await run.pause();
     // The averaged model's training RMSE settles as samples accumulate: stop when it moves by less than tol (relative).
     if (keep) {
       converged = kept >= 2 && Math.abs(prev - rec.trainRmse) <= tol * prev;
       prev = rec.trainRmse;
     }
-    if (converged) break;
-  }
+    return rec;
+  };
+  drawV(1);
+  return { sweep, converged: () => converged, model: (observed) => averagedModel(observed) };
   // The model: the kept samples side by side, scaled so U_i · V_j is their average (the store as it is when all S were
   // kept; after an early stop, the first `kept` of each row, rescaled).
-  const r = k * kept, g = Math.sqrt(S / kept);
-  const U = kept === S ? Us : new Float64Array(n * r), V = kept === S ? Vs : new Float64Array(m * r);
-  if (kept < S) {
-    relayout(U, Us, n, r, S * k, g);
-    relayout(V, Vs, m, r, S * k, g);
+  function averagedModel(observed: { ptr: Int32Array; cols: Int32Array }): CompletionModel {
+    const r = k * kept, g = Math.sqrt(S / kept);
+    const U = kept === S ? Us : new Float64Array(n * r), V = kept === S ? Vs : new Float64Array(m * r);
+    if (kept < S) {
+      relayout(U, Us, n, r, S * k, g);
+      relayout(V, Vs, m, r, S * k, g);
+    }
+    scaleRows(rb, n, scale / kept);
+    scaleRows(cb, m, scale / kept);
+    const last = history[history.length - 1];
+    // Finite by construction: a non-finite sample fails its sweep's squared error, rows without observations are zero.
+    return fittedModel(
+      "bpmf", n, m, r, U, V, rb, cb, mu, [lo, hi], history,
+      // foldIn's ridge: the last prior's mean diagonal precision over the noise precision, as a plain (unweighted)
+      // ridge; on the factors it scales with the values (the model's u and v carry sqrt(scale) each), on the bias not.
+      { lambda: (ridgeOf(LamU, k, d) / alpha) * scale, biasLambda: biases ? LamU[k * d + k] / alpha : 0, weighted: false, biases },
+      observed, null, { converged, residual: last.trainRmse },
+    );
   }
-  scaleRows(rb, n, scale / kept);
-  scaleRows(cb, m, scale / kept);
-  const last = history[history.length - 1];
-  // Finite by construction: a non-finite sample fails its sweep's squared error, rows without observations are zero.
-  return fittedModel(
-    "bpmf", n, m, r, U, V, rb, cb, mu, [lo, hi], history,
-    // foldIn's ridge: the last prior's mean diagonal precision over the noise precision, as a plain (unweighted)
-    // ridge; on the factors it scales with the values (the model's u and v carry sqrt(scale) each), on the bias not.
-    { lambda: (ridgeOf(LamU, k, d) / alpha) * scale, biasLambda: biases ? LamU[k * d + k] / alpha : 0, weighted: false, biases },
-    observed, null, { converged, residual: last.trainRmse },
-  );
 }
 
 /** Zeroes the k entries of each row of X without observations (ptr[i + 1] === ptr[i]); returns how many rows have some. */

@@ -223,18 +223,21 @@ export async function complete(observations: ObservationsInput, options: Complet
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): each of init()'s rounds runs bpmf at the
 // default rank (with the biases: the eight-wide kernels) twice for 20 sweeps on 120 ratings
 // of a 20 x 15 matrix (the per-sweep code) and once for 10 sweeps on 1500 ratings of a 60 x 50
-// matrix (the per-fit passes over the ratings: index, scaling, range), and in its first two
-// rounds a short ALS fit with its lambda search, so that both paths run optimised from the
-// first real call. More sweeps were measured to cost init() more than they saved the first
-// call: the sweep's JavaScript runs about four times slower before V8 optimises it.
+// matrix with a validation set (the per-fit passes over the ratings: index, scaling, range;
+// the validation's), and in its first two rounds a short ALS fit with its lambda search, so
+// that both paths run optimised from the first real call. The sweep is a function of its own
+// (src/bpmf.ts), which V8 optimises after some hundreds of sweeps in a compile of about 20 ms;
+// 40 or 60 sweeps a fit in place of 20 cost init() more and did not measurably help the
+// first real fit.
 const warmObs: ObservationsInput[] = [];
 let warmAls = 0;
 completionModule.warmCall(async () => {
   if (warmObs.length === 0) {
-    for (const [rows, cols, n] of [[20, 15, 120], [60, 50, 1500]]) {
+    // The third: the second's validation set (other positions of the same 60 x 50 grid).
+    for (const [rows, cols, n, step] of [[20, 15, 120, 7], [60, 50, 1500, 7], [60, 50, 200, 11]]) {
       const rowIndex = new Int32Array(n), colIndex = new Int32Array(n), values = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const q = (i * 7) % (rows * cols);
+        const q = (i * step) % (rows * cols);
         rowIndex[i] = Math.floor(q / cols);
         colIndex[i] = q % cols;
         values[i] = 1 + ((i * 13) % 9) / 2;
@@ -244,6 +247,6 @@ completionModule.warmCall(async () => {
   }
   await complete(warmObs[0], { maxIter: 20 });
   await complete(warmObs[0], { maxIter: 20 });
-  await complete(warmObs[1], { maxIter: 10 });
+  await complete(warmObs[1], { maxIter: 10, validation: warmObs[2] });
   if (warmAls++ < 2) await complete(warmObs[0], { rank: 5, maxIter: 3, lambda: "auto" });
 });

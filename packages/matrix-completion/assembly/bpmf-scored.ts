@@ -32,7 +32,10 @@ export function scoreRows(
     average7(i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
     return;
   }
-  const eight = fitBias == 0 && k == 8;
+  if (k == 8 && fitBias == 0) {
+    average8(i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
+    return;
+  }
   const inv = 1.0 / div, row = <usize>k << 3, even = k & ~1;
   for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
@@ -63,49 +66,67 @@ export function scoreRows(
       s += e * e;
       t += f * f;
     }
-    if (!eight) store<f64>(sums + (<usize>i << 4), s);
+    store<f64>(sums + (<usize>i << 4), s);
     store<f64>(sums + (<usize>i << 4), t, 8);
   }
 }
 
-/**
- * scoreRows' average alone for k = 7 with the bias (the sample's error came from bpmfRows): M_i held in registers,
- * observations two to a vector (averagePair), four a step, then a pair, then a lone last one as in the single path.
- * Each observation's value takes the single path's operations in its order; the squares join Σ f² one at a time in
- * q order.
- */
+/** scoreRows' average alone for k = 7 with the bias (the sample's error came from bpmfRows). */
 function average7(
   i0: i32, i1: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
   mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize,
 ): void {
-  const inv = 1.0 / div, zero = f64x2.splat(0), invs = f64x2.splat(inv), mus = f64x2.splat(mu);
+  averageRows(false, i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
+}
+
+/** scoreRows' average alone for k = 8 without the bias (the sample's error came from bpmfRows). */
+function average8(
+  i0: i32, i1: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
+  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize,
+): void {
+  averageRows(true, i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
+}
+
+/**
+ * The average's error of eight-wide rows (k = 7, or k = 8 when `wide`), M_i held in registers, observations two to a
+ * vector (averagePair), four a step, then a pair, then a lone last one. Each observation's value takes scoreRows'
+ * operations in its order; the squares join Σ f² one at a time in q order. Inlined with a constant `wide`.
+ */
+@inline function averageRows(
+  wide: bool, i0: i32, i1: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize,
+  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize,
+): void {
+  const inv = 1.0 / div, zero = f64x2.splat(0), invs = f64x2.splat(inv), mus = f64x2.splat(mu), row: usize = wide ? 64 : 56;
   for (let i = i0; i < i1; i++) {
     const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
-    const m = M + <usize>i * 56;
-    const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32), m6 = load<f64>(m, 48);
-    const mb = load<f64>(meanBias + (<usize>i << 3)), m6s = f64x2.splat(m6), mbs = f64x2.splat(mb);
+    const m = M + <usize>i * row;
+    // The last pair: (m6, m7) when wide, else m6 (in both lanes, for the pair's last terms).
+    const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32), m3 = wide ? v128.load(m, 48) : v128.load64_splat(m, 48);
+    const mb = load<f64>(meanBias + (<usize>i << 3)), mbs = f64x2.splat(mb);
     let t: f64 = 0, q = start;
     for (; q + 3 < end; q += 4) {
-      const a = averagePair(q, idx, vals, F, otherBias, acc, m0, m1, m2, m6s, mbs, invs, mus, zero);
-      const b = averagePair(q + 2, idx, vals, F, otherBias, acc, m0, m1, m2, m6s, mbs, invs, mus, zero);
+      const a = averagePair(wide, q, idx, vals, F, otherBias, acc, m0, m1, m2, m3, mbs, invs, mus, zero);
+      const b = averagePair(wide, q + 2, idx, vals, F, otherBias, acc, m0, m1, m2, m3, mbs, invs, mus, zero);
       t += f64x2.extract_lane(a, 0);
       t += f64x2.extract_lane(a, 1);
       t += f64x2.extract_lane(b, 0);
       t += f64x2.extract_lane(b, 1);
     }
     if (q + 1 < end) {
-      const a = averagePair(q, idx, vals, F, otherBias, acc, m0, m1, m2, m6s, mbs, invs, mus, zero);
+      const a = averagePair(wide, q, idx, vals, F, otherBias, acc, m0, m1, m2, m3, mbs, invs, mus, zero);
       t += f64x2.extract_lane(a, 0);
       t += f64x2.extract_lane(a, 1);
       q += 2;
     }
     if (q < end) {
       const j = <usize>load<i32>(idx + (<usize>q << 2));
-      const v = F + j * 56;
+      const v = F + j * row;
       let b = f64x2.add(zero, f64x2.mul(m0, v128.load(v)));
       b = f64x2.add(b, f64x2.mul(m1, v128.load(v, 16)));
       b = f64x2.add(b, f64x2.mul(m2, v128.load(v, 32)));
-      const dm = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1) + m6 * load<f64>(v, 48);
+      if (wide) b = f64x2.add(b, f64x2.mul(m3, v128.load(v, 48)));
+      let dm = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1);
+      if (!wide) dm += f64x2.extract_lane(m3, 0) * load<f64>(v, 48);
       const cb = load<f64>(otherBias + (j << 3)), y = load<f64>(vals + (<usize>q << 3)) - mu;
       const pa = acc + (<usize>q << 3), sum = load<f64>(pa) + (mb + cb + dm);
       store<f64>(pa, sum);
@@ -117,26 +138,31 @@ function average7(
 }
 
 /**
- * Observations q and q + 1 of average7, one per lane: each dot in two lanes from zero as the single path forms it,
- * the pair's lane sums (a0 + a1, b0 + b1) in one add, + m6 (fa6, fb6), then acc += (mb + cb) + dm, sum / div - y;
- * returns the two squares. Lanes are paired by extract/replace (Node 20's V8 turns these f64x2 shuffles into a
- * generic byte shuffle of about a dozen instructions, the lane moves into one each).
+ * Observations q and q + 1 of averageRows, one per lane: each dot in two lanes from zero as scoreRows forms it, the
+ * pair's lane sums (a0 + a1, b0 + b1) in one add, then k = 7's last term m6 (fa6, fb6), acc += (mb + cb) + dm and
+ * sum / div - y; returns the two squares. Lanes are paired by extract/replace: Node 20's V8 turns an f64x2 shuffle
+ * into a generic byte shuffle of about a dozen instructions, these lane moves into one each.
  */
 @inline function averagePair(
-  q: i32, idx: usize, vals: usize, F: usize, otherBias: usize, acc: usize,
-  m0: v128, m1: v128, m2: v128, m6s: v128, mbs: v128, invs: v128, mus: v128, zero: v128,
+  wide: bool, q: i32, idx: usize, vals: usize, F: usize, otherBias: usize, acc: usize,
+  m0: v128, m1: v128, m2: v128, m3: v128, mbs: v128, invs: v128, mus: v128, zero: v128,
 ): v128 {
+  const row: usize = wide ? 64 : 56;
   const jq = idx + (<usize>q << 2), ja = <usize>load<i32>(jq), jb = <usize>load<i32>(jq, 4);
-  const va = F + ja * 56, vb = F + jb * 56;
+  const va = F + ja * row, vb = F + jb * row;
   let a = f64x2.add(zero, f64x2.mul(m0, v128.load(va)));
   let b = f64x2.add(zero, f64x2.mul(m0, v128.load(vb)));
   a = f64x2.add(a, f64x2.mul(m1, v128.load(va, 16)));
   b = f64x2.add(b, f64x2.mul(m1, v128.load(vb, 16)));
   a = f64x2.add(a, f64x2.mul(m2, v128.load(va, 32)));
   b = f64x2.add(b, f64x2.mul(m2, v128.load(vb, 32)));
+  if (wide) {
+    a = f64x2.add(a, f64x2.mul(m3, v128.load(va, 48)));
+    b = f64x2.add(b, f64x2.mul(m3, v128.load(vb, 48)));
+  }
   const lo = f64x2.replace_lane(a, 1, f64x2.extract_lane(b, 0)), hi = f64x2.replace_lane(b, 0, f64x2.extract_lane(a, 1));
-  const f6 = v128.load64_lane(vb + 48, v128.load64_zero(va + 48), 1);
-  const dm = f64x2.add(f64x2.add(lo, hi), f64x2.mul(m6s, f6));
+  let dm = f64x2.add(lo, hi);
+  if (!wide) dm = f64x2.add(dm, f64x2.mul(m3, v128.load64_lane(vb + 48, v128.load64_zero(va + 48), 1)));
   const cb = v128.load64_lane(otherBias + (jb << 3), v128.load64_zero(otherBias + (ja << 3)), 1);
   const pa = acc + (<usize>q << 3), sum = f64x2.add(v128.load(pa), f64x2.add(f64x2.add(mbs, cb), dm));
   v128.store(pa, sum);

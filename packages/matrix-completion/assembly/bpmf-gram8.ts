@@ -1,11 +1,13 @@
 // A row's precision and right-hand side for BPMF's Gibbs half-step when the
 // design rows are 8 wide (k = 7 with the bias, the default, or k = 8 without):
 // P = alpha Σ f fᵀ + Lam and alpha Σ t f + h0 with every sum in registers,
-// read straight from F_j (no gathered copy, no tiles in memory). Two passes
-// over the row's observations: rows 0-3 of the lower triangle, row 7 (all
-// ones with the bias: its terms are plain adds) and the right-hand side; then
-// rows 4-6 (at most fourteen two-lane sums each: three passes of at most ten
-// measured slower). Each entry still receives its terms one at a time in q
+// read straight from F_j (no gathered copy, no tiles in memory). Three passes
+// over the row's observations, each with at most nine two-lane sums: the
+// right-hand side, Σ t² and row 7 (all ones with the bias: its terms are plain
+// adds); rows 0-4 of the lower triangle; rows 5 and 6. Nine sums, F_j's four
+// pairs and a splat fit V8's 15 vector registers; two passes of fifteen and
+// ten sums spilled on every observation (half-steps 8-12% slower on
+// MovieLens-shaped ratings). Each entry still receives its terms one at a time in q
 // order from zero, one multiply-add each, then alpha times the sum plus the
 // prior (never fused): the bits of formNormal's twin
 // (src/kernels/normal-solve.ts) followed by bpmfRows' scaling. Pairs that
@@ -97,10 +99,10 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, scoring: bool,
 ): void {
   const al = f64x2.splat(alpha);
-  // Rows 0-3 (pairs up to the diagonal), row 7 and the right-hand side.
-  let a00 = f64x2.splat(0), a10 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-  let e0 = a00, e1 = a00, e2 = a00, e3 = a00;
-  let b0 = a00, b1 = a00, b2 = a00, b3 = a00, tt = a00;
+  // Three passes of at most nine sums each, so that the sums, F_j's four pairs and a splat stay in the 15 vector
+  // registers V8 allocates (two passes of 15 and 10 spilled on every observation). Pass 1: the right-hand side, Σ t²
+  // and row 7 (all ones with the bias: its terms are plain adds).
+  let b0 = f64x2.splat(0), b1 = b0, b2 = b0, b3 = b0, tt = b0, e0 = b0, e1 = b0, e2 = b0, e3 = b0;
   for (let q = start; q < end; q++) {
     const j = <usize>load<i32>(idx + (<usize>q << 2));
     const f = F + ((j * <usize>k) << 3);
@@ -111,16 +113,6 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     b2 = madd(ts, x2, b2);
     b3 = madd(ts, x3, b3);
     if (scoring) tt = madd(ts, ts, tt);
-    let s = v128.load64_splat(f);
-    a00 = madd(s, x0, a00);
-    s = v128.load64_splat(f, 8);
-    a10 = madd(s, x0, a10);
-    s = v128.load64_splat(f, 16);
-    a20 = madd(s, x0, a20);
-    a21 = madd(s, x1, a21);
-    s = v128.load64_splat(f, 24);
-    a30 = madd(s, x0, a30);
-    a31 = madd(s, x1, a31);
     if (fitBias) {
       // 1 · f_c: the product is exact, so an add rounds as the multiply-add does.
       e0 = f64x2.add(e0, x0);
@@ -128,7 +120,7 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
       e2 = f64x2.add(e2, x2);
       e3 = f64x2.add(e3, x3);
     } else {
-      s = v128.load64_splat(f, 56);
+      const s = v128.load64_splat(f, 56);
       e0 = madd(s, x0, e0);
       e1 = madd(s, x1, e1);
       e2 = madd(s, x2, e2);
@@ -136,12 +128,6 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     }
   }
   if (scoring) {
-    keep(raw, 0, 0, a00);
-    keep(raw, 1, 0, a10);
-    keep(raw, 2, 0, a20);
-    keep(raw, 2, 2, a21);
-    keep(raw, 3, 0, a30);
-    keep(raw, 3, 2, a31);
     keep(raw, 7, 0, e0);
     keep(raw, 7, 2, e1);
     keep(raw, 7, 4, e2);
@@ -152,26 +138,60 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     v128.store(raw + 512, b3, 48);
     store<f64>(raw + RAW_T, f64x2.extract_lane(tt, 0));
   }
+  put(G, Lam, al, 7, 0, e0);
+  put(G, Lam, al, 7, 2, e1);
+  put(G, Lam, al, 7, 4, e2);
+  put(G, Lam, al, 7, 6, e3);
+  v128.store(b, f64x2.add(f64x2.mul(al, b0), v128.load(h0)));
+  v128.store(b, f64x2.add(f64x2.mul(al, b1), v128.load(h0, 16)), 16);
+  v128.store(b, f64x2.add(f64x2.mul(al, b2), v128.load(h0, 32)), 32);
+  v128.store(b, f64x2.add(f64x2.mul(al, b3), v128.load(h0, 48)), 48);
+  // Pass 2: rows 0-4 (pairs up to the diagonal).
+  let a00 = f64x2.splat(0), a10 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00, c40 = a00, c41 = a00, c42 = a00;
+  for (let q = start; q < end; q++) {
+    const f = fRow(F, idx, q, k);
+    const x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32);
+    let s = v128.load64_splat(f);
+    a00 = madd(s, x0, a00);
+    s = v128.load64_splat(f, 8);
+    a10 = madd(s, x0, a10);
+    s = v128.load64_splat(f, 16);
+    a20 = madd(s, x0, a20);
+    a21 = madd(s, x1, a21);
+    s = v128.load64_splat(f, 24);
+    a30 = madd(s, x0, a30);
+    a31 = madd(s, x1, a31);
+    s = v128.load64_splat(f, 32);
+    c40 = madd(s, x0, c40);
+    c41 = madd(s, x1, c41);
+    c42 = madd(s, x2, c42);
+  }
+  if (scoring) {
+    keep(raw, 0, 0, a00);
+    keep(raw, 1, 0, a10);
+    keep(raw, 2, 0, a20);
+    keep(raw, 2, 2, a21);
+    keep(raw, 3, 0, a30);
+    keep(raw, 3, 2, a31);
+    keep(raw, 4, 0, c40);
+    keep(raw, 4, 2, c41);
+    keep(raw, 4, 4, c42);
+  }
   put(G, Lam, al, 0, 0, a00);
   put(G, Lam, al, 1, 0, a10);
   put(G, Lam, al, 2, 0, a20);
   put(G, Lam, al, 2, 2, a21);
   put(G, Lam, al, 3, 0, a30);
   put(G, Lam, al, 3, 2, a31);
-  put(G, Lam, al, 7, 0, e0);
-  put(G, Lam, al, 7, 2, e1);
-  put(G, Lam, al, 7, 4, e2);
-  put(G, Lam, al, 7, 6, e3);
-  // Rows 4-6.
-  let c40 = f64x2.splat(0), c41 = c40, c42 = c40, c50 = c40, c51 = c40, c52 = c40, c60 = c40, c61 = c40, c62 = c40, c63 = c40;
+  put(G, Lam, al, 4, 0, c40);
+  put(G, Lam, al, 4, 2, c41);
+  put(G, Lam, al, 4, 4, c42);
+  // Pass 3: rows 5 and 6.
+  let c50 = f64x2.splat(0), c51 = c50, c52 = c50, c60 = c50, c61 = c50, c62 = c50, c63 = c50;
   for (let q = start; q < end; q++) {
     const f = fRow(F, idx, q, k);
     const x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32), x3 = lastPair(f, fitBias);
-    let s = v128.load64_splat(f, 32);
-    c40 = madd(s, x0, c40);
-    c41 = madd(s, x1, c41);
-    c42 = madd(s, x2, c42);
-    s = v128.load64_splat(f, 40);
+    let s = v128.load64_splat(f, 40);
     c50 = madd(s, x0, c50);
     c51 = madd(s, x1, c51);
     c52 = madd(s, x2, c52);
@@ -182,9 +202,6 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     c63 = madd(s, x3, c63);
   }
   if (scoring) {
-    keep(raw, 4, 0, c40);
-    keep(raw, 4, 2, c41);
-    keep(raw, 4, 4, c42);
     keep(raw, 5, 0, c50);
     keep(raw, 5, 2, c51);
     keep(raw, 5, 4, c52);
@@ -193,9 +210,6 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     keep(raw, 6, 4, c62);
     keep(raw, 6, 6, c63);
   }
-  put(G, Lam, al, 4, 0, c40);
-  put(G, Lam, al, 4, 2, c41);
-  put(G, Lam, al, 4, 4, c42);
   put(G, Lam, al, 5, 0, c50);
   put(G, Lam, al, 5, 2, c51);
   put(G, Lam, al, 5, 4, c52);
@@ -203,8 +217,4 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   put(G, Lam, al, 6, 2, c61);
   put(G, Lam, al, 6, 4, c62);
   put(G, Lam, al, 6, 6, c63);
-  v128.store(b, f64x2.add(f64x2.mul(al, b0), v128.load(h0)));
-  v128.store(b, f64x2.add(f64x2.mul(al, b1), v128.load(h0, 16)), 16);
-  v128.store(b, f64x2.add(f64x2.mul(al, b2), v128.load(h0, 32)), 32);
-  v128.store(b, f64x2.add(f64x2.mul(al, b3), v128.load(h0, 48)), 48);
 }

@@ -15,6 +15,7 @@ export { secularEigen } from "./secular";
 export { bidiagonalize, bidiagonalQr } from "./bidiagonal";
 export { cholesky } from "./cholesky-rows";
 export { triangularSolve } from "./triangular";
+export { pingTask } from "./ping";
 
 /** First byte past the module's static data: where the JS-side arena may start. */
 export function heapBase(): usize {

@@ -21,7 +21,7 @@ export const linalgModule = defineKernelModule<LinalgExports, LinalgKernels>({
   warm: warmLinalg, warmBytes: (1 << 20) + Math.max(WARM_BLOCKED_QR_BYTES, WARM_DC_BYTES),
   threads: {
     sources: threadSources,
-    tasks: ["gemmTask", "gemmPackTask", "gemmComputeTask"],
+    tasks: ["gemmTask", "gemmPackTask", "gemmComputeTask", "pingTask"],
     scratchBytes: (x) => x.gemmWorkSize() * 8,
   },
 });

@@ -252,3 +252,37 @@ export function threadedInstance<E>(loader: WasmLoader<E>, threads: number | und
   };
   return instance as WasmInstance<E>;
 }
+
+/** Jobs of pingTask that init() runs once the pool is up (warmPool). */
+export const PING_JOBS = 1000;
+
+/**
+ * Runs `jobs` jobs of linalg's no-op task pingTask (task t marks word t of the job) through a threaded instance's
+ * task runner, every other one with work beside it on the calling thread, as a threaded call runs its jobs: the job
+ * loop's JavaScript, on the calling thread and on every worker, then runs optimised from the first real threaded
+ * call, which otherwise pays for those compiles while it runs (with a core per thread, V8's background compiles take
+ * the cores the threads need). Returns the jobs run (0 without a pool, or while a run holds it). INTERNAL if a task
+ * did not run.
+ */
+export function warmPool(jobs = PING_JOBS): number {
+  const p = pool;
+  const found = [...entries.entries()].find(([, e]) => e.pm.tasks.includes("pingTask"));
+  if (!p || !found) return 0;
+  const instance = threadedInstance(found[0], undefined, 64);
+  const run = instance?.tasks;
+  if (!instance || !run) return 0;
+  const mark = p.arena.mark();
+  try {
+    const t = run.threads, job = p.arena.scratchI32(t), at = job.byteOffset;
+    const beside = () => undefined;
+    for (let j = 0; j < jobs; j++) {
+      job.fill(0);
+      run.run("pingTask", at, t, j & 1 ? beside : undefined);
+      for (let s = 0; s < t; s++) if (job[s] !== s + 1) throw new LowrankError("INTERNAL", `pingTask: task ${s} of a warm-up job did not run`);
+    }
+    return jobs;
+  } finally {
+    p.arena.release(mark);
+    instance.tasks = null;
+  }
+}

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { gemm, init, Rng, runtimeStatus, stopThreads } from "../src/index.js";
 import { lastInitPhases, linalgModule, threadPool } from "../src/internal.js";
 import { LongRun } from "../src/long-run.js";
+import { warmPool } from "../src/threads.js";
 import { prefault, PREFAULT_BYTES, setWarmDeadline, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "../src/warm-rounds.js";
 
 afterAll(() => stopThreads());
@@ -98,6 +99,16 @@ describe("init() with a pool", () => {
     const before = onPool.length;
     await init({ variant: "simd", threads: 2 });
     expect(onPool.length).toBe(before);
+  });
+
+  it("warmPool runs its ping jobs on every thread of the pool (each task marks its word), and none without a pool", async () => {
+    await init({ variant: "simd", threads: 2 });
+    const p = threadPool()!;
+    const jobs = p.stats.jobs, tasks = p.stats.tasks;
+    expect(warmPool(25)).toBe(25);
+    expect(p.stats.jobs - jobs).toBe(25);
+    expect(p.stats.tasks - tasks).toBe(25 * 2);
+    expect(p.arena.used).toBe(0);
   });
 
   it("a product below PARALLEL_GEMM_MIN stays on the calling thread; one above it takes the pool, with the same bits", () => {

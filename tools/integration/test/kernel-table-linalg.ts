@@ -13,6 +13,7 @@ import { qrBlockedWorkSize } from "../../../packages/linalg/src/kernels/qr-block
 import { tridiagonalApplyQtWorkSize, tridiagonalQlWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal.js";
 import { tridiagonalizeBlockedWorkSize } from "../../../packages/linalg/src/kernels/tridiagonal-blocked.js";
 import { rngFillNormal, rngFillUniform } from "../../../packages/linalg/src/kernels/xoshiro.js";
+import { pingTask } from "../../../packages/linalg/src/kernels/ping.js";
 import { gen, scratch, type Arg, type Case, type Rng } from "./kernel-harness.js";
 
 /** One kernel's entry: the sizes to try and a call of size n. */
@@ -102,6 +103,8 @@ export const LINALG: Record<string, Entry> = {
     },
   },
   gemmPieceRows: { sizes: [0], make: () => ({ args: [], js: () => gemmPieceRows() }) },
+  // Task t of a job of n tasks marks word t (the pool's warm-up job).
+  pingTask: { sizes: [1, 2, 7], make: (n) => ({ args: [new Int32Array(n), n - 1, null], js: ([job, t]) => pingTask(job as Int32Array, t as number) }) },
   gemmPieceCols: { sizes: [0], make: () => ({ args: [], js: () => gemmPieceCols() }) },
   gemmPackTasks: { sizes: [1, 255, 256, 257, 600], make: (n) => ({ args: [n + 3, n, 2 * n + 1], js: () => gemmPackTasks(n + 3, n, 2 * n + 1) }) },
   gemmPackedSize: { sizes: [1, 5, 300], make: (n) => ({ args: [n, n + 2, n + 1], js: () => gemmPackedSize(n, n + 2, n + 1) }) },

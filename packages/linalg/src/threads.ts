@@ -258,7 +258,8 @@ export const PING_JOBS = 1000;
 
 /**
  * Runs `jobs` jobs of linalg's no-op task pingTask (task t marks word t of the job) through a threaded instance's
- * task runner, every other one with work beside it on the calling thread, as a threaded call runs its jobs: the job
+ * task runner, every other one with work beside it on the calling thread (five different functions in turn), as a
+ * threaded call runs its jobs: the job
  * loop's JavaScript, on the calling thread and on every worker, then runs optimised from the first real threaded
  * call, which otherwise pays for those compiles while it runs (with a core per thread, V8's background compiles take
  * the cores the threads need). Returns the jobs run (0 without a pool, or while a run holds it). INTERNAL if a task
@@ -274,10 +275,12 @@ export function warmPool(jobs = PING_JOBS): number {
   const mark = p.arena.mark();
   try {
     const t = run.threads, job = p.arena.scratchI32(t), at = job.byteOffset;
-    const beside = () => undefined;
+    // Five distinct functions beside the jobs, so that the optimised job loop calls whatever a real call passes
+    // (one function there was inlined, and a user's first threaded call deoptimised on its own: "wrong call target").
+    const besides = [() => undefined, () => 0, () => null, () => false, () => ""];
     for (let j = 0; j < jobs; j++) {
       job.fill(0);
-      run.run("pingTask", at, t, j & 1 ? beside : undefined);
+      run.run("pingTask", at, t, j & 1 ? besides[(j >> 1) % besides.length] : undefined);
       for (let s = 0; s < t; s++) if (job[s] !== s + 1) throw new LowrankError("INTERNAL", `pingTask: task ${s} of a warm-up job did not run`);
     }
     return jobs;

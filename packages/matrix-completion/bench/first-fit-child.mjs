@@ -4,7 +4,7 @@
 // init's and the fit's wall ms and the fit's CPU ms (every thread of the
 // process). Reads the package's built dist (run `pnpm build` first).
 //
-//   node --no-concurrent-recompilation first-fit-child.mjs <train file> <rows> <cols> <threads>
+//   node first-fit-child.mjs <train file> <rows> <cols> <threads>
 import { readFileSync } from "node:fs";
 import { complete, init } from "../dist/index.js";
 

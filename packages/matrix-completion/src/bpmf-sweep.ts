@@ -3,6 +3,13 @@
 // one loop so that V8 compiles them cheaply on a first large call. docs/ARCHITECTURE.md, "@lowrank/matrix-completion".
 import type { RunState } from "./state.js";
 
+/** Σ a[2i + o] over i < n, in order (a sweep's per-row sums, o = 0 or 1). */
+export function pairSum(a: Float64Array, n: number, o: number): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += a[2 * i + o];
+  return t;
+}
+
 /** Σ (acc[q] / div - vals[q])² over q < nnz, in order. */
 export function averageError(acc: Float64Array, vals: Float64Array, nnz: number, div: number): number {
   let t = 0;

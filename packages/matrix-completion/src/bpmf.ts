@@ -16,7 +16,7 @@ import { sampleGamma, sampleNormalWishart, type ScatterKernel } from "./bpmf-hyp
 import type { FitSettings } from "./fit.js";
 import { bpmfSlotSize } from "./kernels/bpmf.js";
 import { fittedModel, type CompletionModel, type IterationRecord } from "./model.js";
-import { averageError, relayout, standardise, storeSample, validationError } from "./bpmf-sweep.js";
+import { averageError, pairSum, relayout, standardise, storeSample, validationError } from "./bpmf-sweep.js";
 import { bpmfJobs } from "./parallel.js";
 import type { RunState } from "./state.js";
 
@@ -166,11 +166,9 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     let sse: number, tr = 0;
     if (accumulate) {
       failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums);
-      sse = 0;
-      for (let i = 0; i < n; i++) {
-        sse += rowSums[2 * i];
-        tr += rowSums[2 * i + 1];
-      }
+      // (Loops over the rows stay out of the sweep's own code: on real data V8 would compile the sweep anew around them.)
+      sse = pairSum(rowSums, n, 0);
+      tr = pairSum(rowSums, n, 1);
     } else {
       failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work);
       sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);

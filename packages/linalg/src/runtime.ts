@@ -110,8 +110,15 @@ async function initWarm(variant: WasmVariant, threads: number | undefined, t0: n
   const t = await started;
   const pool = threadPool();
   if (pool) prefault(pool.arena);
-  // The job loop's JavaScript (calling thread and workers) made hot before the warm calls on the pool (threads.ts).
-  if (t.threads > 1) warmPool();
+  // The job loop's JavaScript (calling thread and workers) made hot before the warm calls on the pool (threads.ts);
+  // best effort, as the warm calls: a pool that fails here fails the first threaded call, not init().
+  if (t.threads > 1) {
+    try {
+      warmPool();
+    } catch {
+      // the pool replaces a worker that died; the next threaded call reports anything lasting
+    }
+  }
   const t3 = performance.now();
   // In all WARM_ROUNDS + WARM_FLOOR rounds a module (as when the pool's rounds came after all 12 on one thread), at
   // least WARM_FLOOR of them on the pool; without a pool, WARM_ROUNDS on one thread (none more for a module whose

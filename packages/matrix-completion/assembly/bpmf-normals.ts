@@ -87,6 +87,17 @@ export function bpmfNormals(n: i32, out: usize, state: usize): void {
     const f = f64x2.sqrt(f64x2.div(f64x2.mul(f64x2.splat(-2.0), ln), q));
     const x = f64x2.mul(u, f), z = f64x2.mul(v, f);
     const qa = f64x2.extract_lane(q, 0), qb = f64x2.extract_lane(q, 1);
+    if (i + 4 <= n) {
+      // Both pairs fit whatever is accepted: each is stored, and i moves past it only if accepted (a rejected pair's
+      // slots are written again by the next accepted one before i passes them). No branch on the acceptance.
+      store<f64>(out + (<usize>i << 3), f64x2.extract_lane(x, 0));
+      store<f64>(out + (<usize>(i + 1) << 3), f64x2.extract_lane(z, 0));
+      i += select<i32>(2, 0, <i32>(qa > 0) & <i32>(qa < 1));
+      store<f64>(out + (<usize>i << 3), f64x2.extract_lane(x, 1));
+      store<f64>(out + (<usize>(i + 1) << 3), f64x2.extract_lane(z, 1));
+      i += select<i32>(2, 0, <i32>(qb > 0) & <i32>(qb < 1));
+      continue;
+    }
     if (qa > 0 && qa < 1) {
       store<f64>(out + (<usize>i << 3), f64x2.extract_lane(x, 0));
       if (i + 1 < n) store<f64>(out + (<usize>(i + 1) << 3), f64x2.extract_lane(z, 0));

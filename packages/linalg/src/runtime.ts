@@ -8,7 +8,7 @@
 import { LowrankError } from "./errors.js";
 import { bestVariant, hasRelaxedSimd, hasSimd } from "./platform.js";
 import { decodeBase64, WasmModule, type WasmInstance, type WasmSources } from "./runtime-instance.js";
-import { joinThreads, MAX_THREADS, startThreads, threadPool, threadsStatus, threadsUnavailable, warmPool, type ThreadSpec } from "./threads.js";
+import { joinThreads, MAX_THREADS, startThreads, threadPool, threadsStatus, threadsUnavailable, warmPoolQuietly, type ThreadSpec } from "./threads.js";
 import type { WasmVariant } from "./types.js";
 import { INIT_WARM_MS, prefault, setWarmDeadline, WARM_FLOOR, WARM_ROUNDS, warmRounds } from "./warm-rounds.js";
 
@@ -110,15 +110,8 @@ async function initWarm(variant: WasmVariant, threads: number | undefined, t0: n
   const t = await started;
   const pool = threadPool();
   if (pool) prefault(pool.arena);
-  // The job loop's JavaScript (calling thread and workers) made hot before the warm calls on the pool (threads.ts);
-  // best effort, as the warm calls: a pool that fails here fails the first threaded call, not init().
-  if (t.threads > 1) {
-    try {
-      warmPool();
-    } catch {
-      // the pool replaces a worker that died; the next threaded call reports anything lasting
-    }
-  }
+  // The job loop's JavaScript (calling thread and workers) made hot before the warm calls on the pool (threads.ts).
+  if (t.threads > 1) warmPoolQuietly();
   const t3 = performance.now();
   // In all WARM_ROUNDS + WARM_FLOOR rounds a module (as when the pool's rounds came after all 12 on one thread), at
   // least WARM_FLOOR of them on the pool; without a pool, WARM_ROUNDS on one thread (none more for a module whose

@@ -289,3 +289,15 @@ export function warmPool(jobs = PING_JOBS): number {
     instance.tasks = null;
   }
 }
+
+/**
+ * warmPool for init(): best effort, as the warm calls (a pool that fails here fails the first threaded call, which
+ * reports it, not init(); the pool replaces a worker that died).
+ */
+export function warmPoolQuietly(): void {
+  try {
+    warmPool();
+  } catch {
+    // see above
+  }
+}

@@ -22,10 +22,11 @@ const SCORED_BLOCK: i32 = 16;
  * acc[q] += meanBias[i] + otherBias[j] + M_i · F_j; sums[2i] = Σ e², sums[2i + 1] = Σ f², in q order. Each dot in
  * one two-lane accumulator (even columns in lane 0, odd in lane 1), lane 0 + lane 1, then an odd k's last term.
  * Eight-wide design rows (k = 7 with fitBias, k = 8 without): sums[2i] is left as bpmfRows wrote it (sampleError8).
+ * With ow not 0 (bpmfRows' weights), sums[2i] is Σ e² ow[j] (each term (e e) ow[j]); the average's stays unweighted.
  */
 export function scoreRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
-  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize, fitBias: i32,
+  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize, fitBias: i32, ow: usize,
 ): void {
   // Eight wide: sums[2i] was written by bpmfRows.
   if (k == 7 && fitBias != 0) {
@@ -63,7 +64,7 @@ export function scoreRows(
       const pa = acc + (<usize>q << 3), sum = load<f64>(pa) + pm;
       store<f64>(pa, sum);
       const e = p - y, f = sum * inv - y;
-      s += e * e;
+      s += ow != 0 ? e * e * load<f64>(ow + (j << 3)) : e * e;
       t += f * f;
     }
     store<f64>(sums + (<usize>i << 4), s);
@@ -173,18 +174,18 @@ function average8(
 /**
  * bpmfHalfStep (assembly/bpmf.ts) followed by scoreRows on every row, block by block (a block's rows scored right
  * after they are sampled). acc has one entry per observation (ptr's positions), sums 2n doubles. Returns the rows
- * whose precision was not positive definite.
+ * whose precision was not positive definite. ow and rs (0: none) weight the observations as bpmfRows does.
  */
 export function bpmfHalfStepScored(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
-  acc: usize, div: f64, sums: usize,
+  acc: usize, div: f64, sums: usize, ow: usize, rs: usize,
 ): i32 {
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = min(n, i0 + SCORED_BLOCK);
-    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, sums);
-    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias);
+    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, sums, ow, rs);
+    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow);
   }
   return failed;
 }

@@ -18,27 +18,65 @@ import { rows8 } from "./bpmf-rows8";
  * to M (n x k) and meanBias (n): averaging them in place of the samples is
  * the Rao-Blackwellised estimate. A row without observations gets zeros.
  * `work` holds bpmfSlotSize(k, fitBias) doubles (src/kernels/bpmf.ts). Returns the number of rows whose precision
- * was not positive definite (left at zero).
+ * was not positive definite (left at zero). ow and rs (0: none) weight the observations as bpmfRows does; errs (0:
+ * none) receives each row's sample's weighted squared error at errs[2i].
  */
 export function bpmfHalfStep(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
+  ow: usize, rs: usize, errs: usize,
 ): i32 {
-  return bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, 0);
+  const failed = bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, errs, ow, rs);
+  if (errs != 0) sampleErrors(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias, ow, errs);
+  return failed;
+}
+
+/**
+ * errs[2i] = Σ ow[j] · e² (ow 0: Σ e²) over row i's observations, e = ownBias[i] + otherBias[j] + X_i · F_j -
+ * (vals[q] - mu), for rows i0 <= i < i1 whose design rows are not eight wide (bpmfRows writes those), in q order, each
+ * dot as scoreRows forms it (assembly/bpmf-scored.ts). O(observations k).
+ */
+export function sampleErrors(
+  i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
+  mu: f64, fitBias: i32, ow: usize, errs: usize,
+): void {
+  if ((fitBias ? k + 1 : k) == 8) return;
+  const row = <usize>k << 3, even = k & ~1;
+  for (let i = i0; i < i1; i++) {
+    const start = load<i32>(ptr + (<usize>i << 2)), end = load<i32>(ptr + (<usize>(i + 1) << 2));
+    const u = X + <usize>i * row, ob = load<f64>(ownBias + (<usize>i << 3));
+    let s: f64 = 0;
+    for (let q = start; q < end; q++) {
+      const j = <usize>load<i32>(idx + (<usize>q << 2)), v = F + j * row;
+      let a = f64x2.splat(0);
+      for (let c = 0; c < even; c += 2) {
+        const o = <usize>c << 3;
+        a = f64x2.add(a, f64x2.mul(v128.load(u + o), v128.load(v + o)));
+      }
+      let du = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+      if (even < k) du += load<f64>(u + (<usize>even << 3)) * load<f64>(v + (<usize>even << 3));
+      const e = ob + load<f64>(otherBias + (j << 3)) + du - (load<f64>(vals + (<usize>q << 3)) - mu);
+      s += ow != 0 ? e * e * load<f64>(ow + (j << 3)) : e * e;
+    }
+    store<f64>(errs + (<usize>i << 4), s);
+  }
 }
 
 /**
  * bpmfHalfStep on rows i0 <= i < i1 only (each row is sampled independently: a task of the parallel half-step). With
  * eight-wide design rows and sums not 0 (the fused scoring pass, assembly/bpmf-scored.ts), each row's sample's squared
  * error also goes to sums[2i], from the plain sums of its precision.
+ * Weights (each row's own noise precision): with ow not 0, observation q of row i counts ow[j] times (its terms
+ * f_r (w f_c) and t (w f_c), w = ow[j]); with rs not 0, row i's noise precision is alpha · rs[i] (one product).
  */
 export function bpmfRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize, sums: usize,
+  ow: usize, rs: usize,
 ): i32 {
   const d = fitBias ? k + 1 : k;
   // Eight-wide design rows (the default k = 7 with the bias): two rows at a time, the sums in registers.
-  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work, sums);
+  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work, sums, ow, rs);
   // Scratch: G (d²), b (d), the reciprocal pivots, the mean's right-hand side, a column of L, then the Gram's tiles.
   const G = work, b = work + (<usize>(d * d) << 3), inv = b + (<usize>d << 3), y = inv + (<usize>d << 3);
   const col = y + (<usize>d << 3), S = col + (<usize>d << 3);
@@ -48,14 +86,15 @@ export function bpmfRows(
     const x = X + (<usize>i * <usize>k << 3), xm = M + (<usize>i * <usize>k << 3);
     let ok = end > start;
     if (ok) {
-      formNormalTiled(start, end, k, idx, vals, F, otherBias, mu, fitBias != 0, G, b, S);
+      formNormalTiled(start, end, k, idx, vals, F, otherBias, mu, fitBias != 0, G, b, S, ow);
+      const a = rs != 0 ? alpha * load<f64>(rs + (<usize>i << 3)) : alpha;
       for (let r = 0; r < d; r++) {
         for (let c = 0; c <= r; c++) {
           const p = G + (<usize>(r * d + c) << 3);
-          store<f64>(p, alpha * load<f64>(p) + load<f64>(Lam + (<usize>(r * d + c) << 3)));
+          store<f64>(p, a * load<f64>(p) + load<f64>(Lam + (<usize>(r * d + c) << 3)));
         }
         const pb = b + (<usize>r << 3);
-        store<f64>(pb, alpha * load<f64>(pb) + load<f64>(h0 + (<usize>r << 3)));
+        store<f64>(pb, a * load<f64>(pb) + load<f64>(h0 + (<usize>r << 3)));
       }
       ok = choleskySmall(d, G, inv, col);
     }

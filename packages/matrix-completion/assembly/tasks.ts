@@ -9,7 +9,7 @@
 // thread count. Twin: src/kernels/tasks.ts; the jobs are written by
 // src/parallel.ts.
 import { alsRows } from "./als-half-step";
-import { bpmfRows } from "./bpmf";
+import { bpmfRows, sampleErrors } from "./bpmf";
 import { scoreRows } from "./bpmf-scored";
 import { sseChunk, squaredErrorRange } from "./predict";
 import { sketchedPrepare, sketchedStep } from "./sketched-solve";
@@ -70,9 +70,10 @@ export function alsHalfStepTask(job: usize, t: i32, scratch: usize): void {
  * X 28, ownBias 32, Lam 36, h0 40, fitBias 44, z 48, work 52 (the threads'
  * scratch), work stride 56, slots 60, stamp 64, next slot 68, failed rows 72,
  * M 76, meanBias 80; f64 mu 88, alpha 96; then the fused scoring pass (assembly/bpmf-scored.ts), if acc is not 0:
- * i32 acc 104, sums 108; f64 div 112.
+ * i32 acc 104, sums 108; f64 div 112; the weights (bpmfRows, assembly/bpmf.ts; 0: none): i32 ow 120, rs 124; i32
+ * errs 128 (each row's sample's weighted squared error at errs[2i], when acc is 0).
  */
-export const BPMF_JOB_BYTES: i32 = 120;
+export const BPMF_JOB_BYTES: i32 = 136;
 
 /**
  * Task t of the BPMF job: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS), sampled as bpmfHalfStep samples them
@@ -88,15 +89,22 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
     <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
     load<f64>(job, 88), load<f64>(job, 96), <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), load<i32>(job, 44),
     <usize>load<u32>(job, 48), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), work,
-    load<u32>(job, 104) != 0 ? <usize>load<u32>(job, 108) : 0,
+    load<u32>(job, 104) != 0 ? <usize>load<u32>(job, 108) : <usize>load<u32>(job, 128), <usize>load<u32>(job, 120), <usize>load<u32>(job, 124),
   );
-  const acc = <usize>load<u32>(job, 104);
+  const acc = <usize>load<u32>(job, 104), errs = <usize>load<u32>(job, 128);
+  if (acc == 0 && errs != 0) {
+    sampleErrors(
+      i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
+      <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
+      load<f64>(job, 88), load<i32>(job, 44), <usize>load<u32>(job, 120), errs,
+    );
+  }
   if (acc != 0) {
     scoreRows(
       i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
       <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
       load<f64>(job, 88), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), acc, load<f64>(job, 112), <usize>load<u32>(job, 108),
-      load<i32>(job, 44),
+      load<i32>(job, 44), <usize>load<u32>(job, 120),
     );
   }
   if (failed == 0) return;

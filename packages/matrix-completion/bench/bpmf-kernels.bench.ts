@@ -91,9 +91,9 @@ function passes(K: CompletionKernels, k: number, fitBias: boolean, f64: (n: numb
   const sums = f64(2 * USERS);
   for (let t = 0; t < d; t++) Lam[t * d + t] = 2;
   return {
-    items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work)),
-    users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work)),
-    scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums)),
+    items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null)),
+    users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null)),
+    scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, null, null)),
   };
 }
 

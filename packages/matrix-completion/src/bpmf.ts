@@ -22,16 +22,22 @@ import type { RunState } from "./state.js";
 
 /** Noise-precision prior Gamma(A0, rate B0) on standardised values (a prior noise variance of 1, worth two observations). */
 const A0 = 1, B0 = 1;
+/**
+ * noise "scaled": each row's and each column's noise scale has the prior Gamma(SCALE_PRIOR, rate SCALE_PRIOR) (mean 1,
+ * worth 2 · SCALE_PRIOR observations): a row needs some dozens of ratings before its own scale moves far from 1.
+ */
+const SCALE_PRIOR = 20;
 
 /**
  * Doubles of method scratch a BPMF run takes: each side's normals, a column of ones (a prior's sums), the
  * conditional means, each side's prior, a solve per thread, the prediction sums, the priors' scatter, the normals'
- * generator state and the fused scoring pass's row sums.
+ * generator state and the fused scoring pass's row sums; with noise scales, each row's and column's scale and the
+ * columns' errors.
  */
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
   return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz
-    + d * d + 2 * d + 2 + 2 * n;
+    + d * d + 2 * d + 2 + 2 * n + 3 * m + n;
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -105,6 +111,10 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
   for (let t = 0; t < 4; t++) normals[t] = rng.nextU32() | 0;
   // U's half-step scores its rows as it samples them (bpmfHalfStepScored): two sums per row, added here in row order.
   const rowSums = take(2 * n);
+  // noise "scaled": the rows' and columns' noise scales (all 1 at the start) and the columns' weighted errors; each
+  // half-step weights an observation by the other side's scale and its row's noise precision by its own.
+  const scaled = s.noiseScales, tauU = take(n).fill(1), tauV = take(m).fill(1), colErrs = take(2 * m);
+  const owU = scaled ? tauV : null, rsU = scaled ? tauU : null, owV = scaled ? tauU : null, rsV = scaled ? tauV : null;
   // The priors' sums by gemm, gemv and dot, on buffers apart from everything a half-step reads or writes.
   const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), prior: (...a) => K.bpmfPrior(...a), ones, gram: take(dd), sums: take(2 * d) };
   let alpha = 1;
@@ -153,7 +163,9 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
     // `div` samples (after this one); U's half-step scores each row right after sampling it (acc, and both errors).
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
-    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work);
+    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null);
+    // The columns' scales given this V (their errors weighted by the rows' scales), before U's half-step weights by them.
+    if (scaled) drawScales(rng, tauV, colErrs, st.colPtr, m, alpha);
     // Beside U's rows: the next sweep's V prior and normals, and this V's store (V is final for the sweep).
     const besideU = () => {
       if (iteration < maxIter) drawV(iteration + 1);
@@ -165,14 +177,24 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     const Ua = means, ba = meanBias;
     let sse: number, tr = 0;
     if (accumulate) {
-      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums);
+      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU);
       // (Loops over the rows stay out of the sweep's own code: on real data V8 would compile the sweep anew around them.)
       sse = pairSum(rowSums, n, 0);
       tr = pairSum(rowSums, n, 1);
+    } else if (scaled) {
+      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, owU, rsU, rowSums);
+      sse = pairSum(rowSums, n, 0);
+      tr = averageError(acc, st.rowVals, nnz, div);
     } else {
-      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work);
+      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, null, null, null);
       sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
       tr = averageError(acc, st.rowVals, nnz, div);
+    }
+    // With noise scales sse is each row's error weighted by the columns' scales; the rows' scales come next, then the
+    // noise precision from Σ_i s_i (row i's weighted error).
+    if (scaled) {
+      drawScales(rng, tauU, rowSums, st.rowPtr, n, alpha);
+      sse = scaledSum(rowSums, tauU, n);
     }
     if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
     if (keep) {
@@ -226,6 +248,22 @@ function zeroEmptyRows(X: Float64Array, ptr: Int32Array, n: number, k: number): 
     else X.fill(0, i * k, i * k + k);
   }
   return N;
+}
+
+/**
+ * Draws each row's noise scale from its conditional given the row's weighted squared error err[2i] (its errors
+ * weighted by the other side's scales) and the noise precision alpha: Gamma(SCALE_PRIOR + count / 2, rate
+ * SCALE_PRIOR + alpha err / 2), count the row's observations. O(n) draws.
+ */
+function drawScales(rng: Rng, tau: Float64Array, err: Float64Array, ptr: Int32Array, n: number, alpha: number): void {
+  for (let i = 0; i < n; i++) tau[i] = sampleGamma(rng, SCALE_PRIOR + (ptr[i + 1] - ptr[i]) / 2) / (SCALE_PRIOR + (alpha * err[2 * i]) / 2);
+}
+
+/** Σ tau[i] · err[2i] over i < n, in order. */
+function scaledSum(err: Float64Array, tau: Float64Array, n: number): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += tau[i] * err[2 * i];
+  return t;
 }
 
 /** a[i] *= f for i < len. */

@@ -46,6 +46,13 @@ export interface CompleteOptions {
   tol?: number;
   /** bpmf: Gibbs sweeps discarded before samples are kept (default 5, or maxIter - 1 if less; below maxIter). Each kept sweep adds k to the model's rank. */
   burnIn?: number;
+  /**
+   * bpmf's noise: "shared" (default): one noise precision for every rating (the original BPMF); "scaled": every row
+   * and every column has a noise scale of its own, drawn with the rest (a rating of row i and column j has noise
+   * precision alpha · s_i · t_j, each scale with a Gamma prior of mean 1), so that rows and columns whose ratings are
+   * noisier count less. "scaled" costs about a fifth more time a sweep.
+   */
+  noise?: "scaled" | "shared";
   /** Seed of the random initialisation and sketches (default 0). */
   seed?: number;
   /** "wasm" (default) or "js" (the TypeScript reference). */
@@ -112,6 +119,7 @@ const COMPLETE_OPTIONS = {
   rank: opt.int({ min: 1, max: MAX_RANK }),
   method: opt.oneOf(["als", "altmin", "robust-altmin", "bpmf"] as const),
   burnIn: opt.int({ min: 0, max: MAX_INNER_LOOP }),
+  noise: opt.oneOf(["scaled", "shared"] as const),
   lambda: opt.either(opt.number({ min: 0, max: MAX_RIDGE }), opt.oneOf(["auto"] as const), `a number in [0, ${MAX_RIDGE}] or "auto"`),
   biases: opt.boolean(),
   biasLambda: opt.number({ min: 0, max: MAX_RIDGE }),
@@ -170,6 +178,7 @@ export async function complete(observations: ObservationsInput, options: Complet
     throw new LowrankError("INVALID_ARGUMENT", `complete: method "bpmf" draws its regularisation from the data; lambda and biasLambda are for "als"`);
   }
   if (!bpmf && o.burnIn !== undefined) throw new LowrankError("INVALID_ARGUMENT", `complete: burnIn is only for method "bpmf"`);
+  if (!bpmf && o.noise !== undefined) throw new LowrankError("INVALID_ARGUMENT", `complete: noise is only for method "bpmf"`);
   const lambdaOpt = o.lambda ?? (als ? "auto" : 1e-10);
   if (lambdaOpt === "auto" && !als) throw new LowrankError("INVALID_ARGUMENT", `complete: lambda: "auto" is only for method "als"`);
   // Without clipping the bounds are the widest finite ones (a no-op on any finite prediction), so a model holds no Infinity.
@@ -185,6 +194,7 @@ export async function complete(observations: ObservationsInput, options: Complet
     lo, hi,
     seed: o.seed ?? 0,
     burnIn: 0,
+    noiseScales: bpmf && o.noise === "scaled",
     sketchSize: o.sketchSize ?? 4 * k,
     sketch: o.sketch ?? "countsketch",
     innerTol: o.innerTol ?? 0.1,

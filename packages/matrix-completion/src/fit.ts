@@ -19,6 +19,8 @@ export interface FitSettings {
   tol: number;
   /** bpmf: sweeps discarded before samples are kept (below maxIter). */
   burnIn: number;
+  /** bpmf: each row and column has a noise scale of its own (complete's noise "scaled"). */
+  noiseScales: boolean;
   lambda: number;
   biasLambda: number;
   biases: boolean;

@@ -142,19 +142,21 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   type Half = Parameters<CompletionKernels["bpmfHalfStep"]>;
   type Score = { acc: Float64Array; div: number; sums: Float64Array };
   function bpmfHalfScored(meanwhile: (() => void) | undefined, ...b: Parameters<CompletionKernels["bpmfHalfStepScored"]>): number {
-    const [acc, div, sums] = b.slice(18) as [Float64Array, number, Float64Array];
-    return bpmfHalf(meanwhile, b.slice(0, 18) as Half, { acc, div, sums });
+    const [acc, div, sums, ow, rs] = b.slice(18) as [Float64Array, number, Float64Array, Float64Array | null, Float64Array | null];
+    return bpmfHalf(meanwhile, [...b.slice(0, 18), ow, rs, null] as Half, { acc, div, sums });
   }
   /** The BPMF half-step job (scored when `score` is given: each task scores its rows after sampling them). */
   function bpmfHalf(meanwhile: (() => void) | undefined, a: Half, score: Score | null): number {
-    const [n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work] = a;
+    const [n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs, errs] = a;
     const run = instance.tasks;
     const ntasks = Math.ceil(n / ALS_TASK_ROWS);
     const d = fitBias ? kk + 1 : kk, per = bpmfSlotSize(kk, fitBias);
     const cost = (ptr[n] - ptr[0]) * d * (d + 1) / 2 + n * d * d * d / 3;
     if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
       meanwhile?.();
-      return score ? serial.bpmfHalfStepScored(...a, score.acc, score.div, score.sums) : serial.bpmfHalfStep(...a);
+      return score
+        ? serial.bpmfHalfStepScored(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, score.acc, score.div, score.sums, ow, rs)
+        : serial.bpmfHalfStep(...a);
     }
     const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
     i.set([n, kk, p(ptr), p(idx), p(vals), p(F), p(otherBias), p(X), p(ownBias), p(Lam), p(h0), fitBias ? 1 : 0, p(z),
@@ -163,6 +165,10 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     i[26] = score ? p(score.acc) : 0;
     i[27] = score ? p(score.sums) : 0;
     new Float64Array(memory.buffer, bpmfJob + 112, 1)[0] = score ? score.div : 1;
+    const q = (v: Float64Array | null) => (v ? p(v) : 0);
+    i[30] = q(ow);
+    i[31] = q(rs);
+    i[32] = score ? 0 : q(errs);
     run.run("bpmfHalfStepTask", bpmfJob, ntasks, meanwhile);
     return new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4)[18];
   }

@@ -13,6 +13,9 @@ import type { Entry } from "./kernel-table-linalg.js";
 const C = jsCompletionKernels;
 const CHUNK = 64;
 
+/** n positive weights in [0.2, 3.2) (BPMF's per-row noise precisions). */
+const weights = (r: Rng, n: number) => gen.uniform(r, n).map((u) => 0.2 + 3 * u);
+
 /** n rows of observations over m columns (CSR, sorted), about `density` of them. */
 function observed(rng: Rng, n: number, m: number, density: number) {
   const A = gen.csr(rng, n, m, density);
@@ -57,14 +60,19 @@ export const COMPLETION: Record<string, Entry> = {
   },
   bpmfHalfStep: {
     // fitBias on odd seeds; a prior precision that is positive definite (n + 4 columns of about half density). Seed 3
-    // takes k = 7 with the bias: the eight-wide rows' path (assembly/bpmf-rows8.ts).
+    // takes k = 7 with the bias: the eight-wide rows' path (assembly/bpmf-rows8.ts). Seeds 2 and 3 weight the
+    // observations (ow, rs) and ask for the rows' weighted errors; seed 1 asks for the errors unweighted.
     make(n, r, seed) {
       const m = n + 4, k = seed === 3 ? 7 : 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      const weighted = seed >= 2, ow = weighted ? weights(r, m) : null, rs = weighted ? weights(r, n) : null;
+      const errs = seed >= 1 ? new Float64Array(2 * n) : null;
       return {
         args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
-          gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1)))],
+          gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1))),
+          ow, rs, errs],
         js: (a) => C.bpmfHalfStep(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
-          fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array),
+          fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array,
+          a[18] as Float64Array | null, a[19] as Float64Array | null, a[20] as Float64Array | null),
       };
     },
   },
@@ -76,9 +84,11 @@ export const COMPLETION: Record<string, Entry> = {
       return {
         args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
           gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1))),
-          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n)],
+          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n),
+          seed >= 2 ? weights(r, m) : null, seed >= 2 ? weights(r, n) : null],
         js: (a) => C.bpmfHalfStepScored(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
-          fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array, a[18] as Float64Array, 3, a[20] as Float64Array),
+          fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array, a[18] as Float64Array, 3, a[20] as Float64Array,
+          a[21] as Float64Array | null, a[22] as Float64Array | null),
       };
     },
   },

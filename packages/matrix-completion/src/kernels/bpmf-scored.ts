@@ -1,7 +1,7 @@
 // Twin of assembly/bpmf-scored.ts: BPMF's half-step with the sweep's scoring
 // pass fused in, each row's two sums stored apart (the same bits however the
 // rows are cut into blocks or spread over threads).
-import { bpmfRows } from "./bpmf.js";
+import { bpmfRows, sampleError8 } from "./bpmf.js";
 
 /** Rows sampled before they are scored (any size gives the same bits). */
 const SCORED_BLOCK = 16;
@@ -14,7 +14,7 @@ const SCORED_BLOCK = 16;
 export function scoreRows(
   i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, M: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
-  fitBias: boolean,
+  fitBias: boolean, ow: Float64Array | null,
 ): void {
   const inv = 1 / div, even = k & ~1, eight = (fitBias ? k + 1 : k) === 8;
   for (let i = i0; i < i1; i++) {
@@ -39,46 +39,13 @@ export function scoreRows(
       const sum = acc[q] + pm;
       acc[q] = sum;
       const e = p - y, f = sum * inv - y;
-      s += e * e;
+      s += ow ? e * e * ow[j] : e * e;
       t += f * f;
     }
     // Eight wide: the kernel takes the sample's error from the row's precision (bpmfRows, sampleError8).
-    sums[2 * i] = eight ? sampleError8(i, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias) : s;
+    sums[2 * i] = eight ? sampleError8(i, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias, ow) : s;
     sums[2 * i + 1] = t;
   }
-}
-
-/**
- * Row i's sample's squared error as assembly/bpmf-gram8.ts's sampleError8 forms it (d = 8): the plain sums
- * A = Σ f fᵀ, c = Σ t f and Σ t² (each entry from zero in q order, as precision8 sums them), then
- * Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r c_r + Σ t², at least 0; x = [X_i, ownBias_i] or X_i. O(row's observations d²).
- */
-function sampleError8(
-  i: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
-  X: Float64Array, ownBias: Float64Array, mu: number, fitBias: boolean,
-): number {
-  const A = new Float64Array(64), c = new Float64Array(8), f = new Float64Array(8), x = new Float64Array(8);
-  let T = 0;
-  for (let q = ptr[i]; q < ptr[i + 1]; q++) {
-    const j = idx[q], t = vals[q] - mu - otherBias[j];
-    for (let r = 0; r < k; r++) f[r] = F[j * k + r];
-    if (fitBias) f[7] = 1;
-    for (let r = 0; r < 8; r++) {
-      for (let cc = 0; cc <= r; cc++) A[r * 8 + cc] += f[r] * f[cc];
-      c[r] += t * f[r];
-    }
-    T += t * t;
-  }
-  for (let r = 0; r < k; r++) x[r] = X[i * k + r];
-  if (fitBias) x[7] = ownBias[i];
-  let qf = 0, lin = 0;
-  for (let r = 0; r < 8; r++) {
-    let s = 0;
-    for (let cc = 0; cc < r; cc++) s += A[r * 8 + cc] * x[cc];
-    qf += x[r] * (2 * s + A[r * 8 + r] * x[r]);
-    lin += x[r] * c[r];
-  }
-  return Math.max(0, qf - 2 * lin + T);
 }
 
 /** bpmfHalfStep, then scoreRows on every row, block by block; returns the failed rows. O(|Omega| d² + n d³). */
@@ -86,12 +53,13 @@ export function bpmfHalfStepScored(
   n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
   z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
+  ow: Float64Array | null, rs: Float64Array | null,
 ): number {
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = Math.min(n, i0 + SCORED_BLOCK);
-    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
-    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias);
+    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs);
+    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow);
   }
   return failed;
 }

@@ -15,7 +15,7 @@ const GRAM_MAX_WIDTH = 32;
  */
 export const bpmfSlotSize = (k: number, fitBias: boolean): number => {
   const d = fitBias ? k + 1 : k;
-  return d * d + 4 * d + GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + GRAM_CHUNK) + GRAM_CHUNK;
+  return d * d + 4 * d + GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + 2 * GRAM_CHUNK) + GRAM_CHUNK;
 };
 
 /** See CompletionKernels.bpmfHalfStep (src/kernels/index.ts). Returns the rows whose precision was not positive definite. */
@@ -23,15 +23,89 @@ export function bpmfHalfStep(
   n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
   z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
+  ow: Float64Array | null, rs: Float64Array | null, errs: Float64Array | null,
 ): number {
-  return bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work);
+  const failed = bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs);
+  if (errs) sampleErrors(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias, ow, errs);
+  return failed;
 }
 
-/** bpmfHalfStep on rows i0 <= i < i1 only (a task of the parallel half-step). */
+/**
+ * errs[2i] = row i's sample's squared error, Σ ow[j] e² (without ow: Σ e²), e = ownBias[i] + otherBias[j] + X_i · F_j -
+ * (vals[q] - mu), for rows i0 <= i < i1: eight-wide design rows (d = 8) as the kernel forms it from the row's weighted
+ * plain sums (sampleError8), others term by term ((e e) ow[j]) with each dot as scoreRows forms it. O(observations d²).
+ */
+export function sampleErrors(
+  i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+  X: Float64Array, ownBias: Float64Array, mu: number, fitBias: boolean, ow: Float64Array | null, errs: Float64Array,
+): void {
+  const even = k & ~1;
+  for (let i = i0; i < i1; i++) {
+    if ((fitBias ? k + 1 : k) === 8) {
+      errs[2 * i] = sampleError8(i, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias, ow);
+      continue;
+    }
+    const r = i * k, ob = ownBias[i];
+    let s = 0;
+    for (let q = ptr[i]; q < ptr[i + 1]; q++) {
+      const j = idx[q], v = j * k;
+      let u0 = 0, u1 = 0;
+      for (let c = 0; c < even; c += 2) {
+        u0 += X[r + c] * F[v + c];
+        u1 += X[r + c + 1] * F[v + c + 1];
+      }
+      let du = u0 + u1;
+      if (even < k) du += X[r + even] * F[v + even];
+      const e = ob + otherBias[j] + du - (vals[q] - mu);
+      s += ow ? e * e * ow[j] : e * e;
+    }
+    errs[2 * i] = s;
+  }
+}
+
+/**
+ * Row i's sample's squared error as assembly/bpmf-gram8.ts's sampleError8 forms it (d = 8): the plain sums
+ * A = Σ f (w f)ᵀ, c = Σ t (w f) and Σ t (w t) (w = ow[j], 1 without; each entry from zero in q order, as precision8
+ * sums them), then Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r c_r + Σ t (w t), at least 0; x = [X_i, ownBias_i]
+ * or X_i. O(row's observations d²).
+ */
+export function sampleError8(
+  i: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+  X: Float64Array, ownBias: Float64Array, mu: number, fitBias: boolean, ow: Float64Array | null,
+): number {
+  const A = new Float64Array(64), c = new Float64Array(8), f = new Float64Array(8), x = new Float64Array(8);
+  let T = 0;
+  for (let q = ptr[i]; q < ptr[i + 1]; q++) {
+    const j = idx[q], t = vals[q] - mu - otherBias[j], w = ow ? ow[j] : 1;
+    for (let r = 0; r < k; r++) f[r] = F[j * k + r];
+    if (fitBias) f[7] = 1;
+    for (let r = 0; r < 8; r++) {
+      for (let cc = 0; cc <= r; cc++) A[r * 8 + cc] += f[r] * (ow ? w * f[cc] : f[cc]);
+      c[r] += t * (ow ? w * f[r] : f[r]);
+    }
+    T += t * (ow ? w * t : t);
+  }
+  for (let r = 0; r < k; r++) x[r] = X[i * k + r];
+  if (fitBias) x[7] = ownBias[i];
+  let qf = 0, lin = 0;
+  for (let r = 0; r < 8; r++) {
+    let s = 0;
+    for (let cc = 0; cc < r; cc++) s += A[r * 8 + cc] * x[cc];
+    qf += x[r] * (2 * s + A[r * 8 + r] * x[r]);
+    lin += x[r] * c[r];
+  }
+  return Math.max(0, qf - 2 * lin + T);
+}
+
+/**
+ * bpmfHalfStep on rows i0 <= i < i1 only (a task of the parallel half-step). Weights (each row's and column's own noise
+ * precision): with ow, observation q of row i counts ow[j] times (G sums f_r (w f_c), b sums t (w f_c), w = ow[j]); with
+ * rs, row i's noise precision is alpha · rs[i].
+ */
 export function bpmfRows(
   i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
-  z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
+  z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, ow: Float64Array | null, rs: Float64Array | null,
 ): number {
   const d = fitBias ? k + 1 : k;
   const G = work.subarray(0, d * d), b = work.subarray(d * d, d * d + d);
@@ -41,10 +115,12 @@ export function bpmfRows(
     const start = ptr[i], end = ptr[i + 1];
     let ok = end > start;
     if (ok) {
-      formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b);
+      if (ow) formWeighted(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b, ow);
+      else formNormal(start, end, k, idx, vals, F, otherBias, mu, fitBias, G, b);
+      const a = rs ? alpha * rs[i] : alpha;
       for (let r = 0; r < d; r++) {
-        for (let c = 0; c <= r; c++) G[r * d + c] = alpha * G[r * d + c] + Lam[r * d + c];
-        b[r] = alpha * b[r] + h0[r];
+        for (let c = 0; c <= r; c++) G[r * d + c] = a * G[r * d + c] + Lam[r * d + c];
+        b[r] = a * b[r] + h0[r];
       }
       ok = choleskySmall(d, G, inv);
     }
@@ -74,6 +150,27 @@ export function bpmfRows(
     }
   }
   return failed;
+}
+
+/**
+ * formNormal's sums weighted by w = ow[j]: entry (r, c <= r) of G sums f_r (w f_c), b sums t (w f_c) (f = [F_j, 1] with
+ * the bias), each entry from zero in q order, as the kernel's tiled and eight-wide paths form them. O(observations d²).
+ */
+function formWeighted(
+  start: number, end: number, k: number, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
+  mu: number, fitBias: boolean, G: Float64Array, b: Float64Array, ow: Float64Array,
+): void {
+  const d = fitBias ? k + 1 : k;
+  G.fill(0, 0, d * d);
+  b.fill(0, 0, d);
+  for (let q = start; q < end; q++) {
+    const j = idx[q], f = j * k, w = ow[j], t = vals[q] - mu - otherBias[j];
+    for (let c = 0; c < d; c++) {
+      const wc = w * (c < k ? F[f + c] : 1);
+      for (let r = c; r < d; r++) G[r * d + c] += (r < k ? F[f + r] : 1) * wc;
+      b[c] += t * wc;
+    }
+  }
 }
 
 /**

@@ -37,11 +37,14 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * and writes each row's conditional mean to M (n x k) and meanBias.
    * Rows without observations get zeros. `work` holds bpmfSlotSize(k, fitBias). Returns the
    * rows whose precision was not positive definite. O(|Omega| d² + n d³).
+   * Weights (null: none): observation q of row i counts ow[j] times in row i's conditional and the row's noise precision
+   * is alpha · rs[i]; errs, when given, receives each row's sample's squared error weighted by ow at errs[2i] (2n doubles).
    */
   bpmfHalfStep(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
     z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
+    ow: Float64Array | null, rs: Float64Array | null, errs: Float64Array | null,
   ): number;
   /**
    * BPMF: acc[q] += p_q = rowBias[i] + colBias[j] + U_i · V_j at each listed position (one sample's predictions);
@@ -57,12 +60,14 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * sample's Σ (ownBias[i] + otherBias[j] + X_i · F_j - y)², sums[2i + 1] the average's Σ (acc[q] / div - y)², each in q
    * order (2n doubles; add them row by row). With eight-wide design rows (k = 7 with fitBias, k = 8 without) the
    * sample's sum is the same quantity formed from the row's precision (a quadratic form in its plain sums, to rounding).
-   * Returns the failed rows. O(|Omega| d² + n d³).
+   * Returns the failed rows. O(|Omega| d² + n d³). ow and rs weight the observations as in bpmfHalfStep; the sample's
+   * sum is then weighted by ow (each term e² ow[j]), the average's is not.
    */
   bpmfHalfStepScored(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
     z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
+    ow: Float64Array | null, rs: Float64Array | null,
   ): number;
   /**
    * BPMF's standard normals (assembly/bpmf-normals.ts): out[0..n) by xoshiro128+ and the polar method with the

@@ -4,7 +4,7 @@
 // the sum). The WASM task kernels read their arguments from a job block in
 // memory (written by src/parallel.ts); these take them as an object.
 import { alsRows } from "./als-half-step.js";
-import { bpmfRows } from "./bpmf.js";
+import { bpmfRows, sampleErrors } from "./bpmf.js";
 import { scoreRows } from "./bpmf-scored.js";
 import { sseChunk, squaredErrorRange } from "./predict.js";
 import { sketchedPrepare, sketchedStep } from "./sketched-solve.js";
@@ -14,7 +14,7 @@ export const ALS_TASK_ROWS = 16;
 /** Bytes of the job blocks (assembly/tasks.ts gives their layouts). */
 export const ALS_JOB_BYTES = 96;
 export const SSE_JOB_BYTES = 64;
-export const BPMF_JOB_BYTES = 120;
+export const BPMF_JOB_BYTES = 136;
 export const SKETCH_JOB_BYTES = 128;
 /** Rows of one piece of robust-altmin's passes over a block (assembly/tasks.ts). */
 export const SKETCH_TASK_ROWS = 4;
@@ -40,6 +40,10 @@ export interface BpmfJob {
   z: Float64Array; M: Float64Array; meanBias: Float64Array; work: Float64Array;
   /** The fused scoring pass (bpmfHalfStepScored), when present: acc, div and the rows' sums. */
   score?: { acc: Float64Array; div: number; sums: Float64Array };
+  /** The observations' weights (bpmfRows), when present. */
+  ow?: Float64Array | null; rs?: Float64Array | null;
+  /** Without `score`: each row's sample's weighted squared error at errs[2i], when present. */
+  errs?: Float64Array | null;
 }
 
 /** Task t: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS) as bpmfHalfStep samples them, then scored when the job has `score`; returns their failed rows. O(rows' work). */
@@ -47,8 +51,10 @@ export function bpmfHalfStepTask(j: BpmfJob, t: number): number {
   const i0 = t * ALS_TASK_ROWS;
   if (i0 >= j.n) return 0;
   const i1 = Math.min(j.n, i0 + ALS_TASK_ROWS);
-  const failed = bpmfRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work);
-  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums, j.fitBias);
+  const ow = j.ow ?? null;
+  const failed = bpmfRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work, ow, j.rs ?? null);
+  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums, j.fitBias, ow);
+  else if (j.errs) sampleErrors(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.fitBias, ow, j.errs);
   return failed;
 }
 

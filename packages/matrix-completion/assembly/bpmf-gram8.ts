@@ -35,24 +35,25 @@ import { madd } from "../../linalg/assembly/simd";
  * G (8 x 8, lower triangle) = alpha Σ f fᵀ + Lam and b = alpha Σ t f + h0 over the observations q in [start, end) of
  * one row: f = [F_j, 1] with the bias (k = 7), F_j without (k = 8); t = vals[q] - mu - otherBias[j]. With ow not 0,
  * each observation's terms are weighted by w = ow[j]: entry (r, c <= r) sums f_r (w f_c), b sums t (w f), and the plain
- * sums kept for sampleError8 are these, with Σ t (w t) for Σ t² (so it returns the weighted squared error).
+ * sums kept for sampleError8 are these, with Σ t (w t) for Σ t² (so it returns the weighted squared error). Fw then
+ * holds the weighted design rows, eight doubles each: Fw[8j + c] = w F_j[c] (c < k), and w itself last with the bias.
  */
 export function precision8(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
-  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, ow: usize,
+  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, ow: usize, Fw: usize,
 ): void {
   if (ow != 0) {
     // Weighted (each observation's terms times ow[j]): a variant of its own, so the plain passes stay as they were.
     if (raw != 0) {
-      if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, raw, true, ow, true);
-      else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, raw, true, ow, true);
-    } else if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, 0, false, ow, true);
-    else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, 0, false, ow, true);
+      if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, raw, true, ow, Fw, true);
+      else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, raw, true, ow, Fw, true);
+    } else if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, 0, false, ow, Fw, true);
+    else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, 0, false, ow, Fw, true);
   } else if (raw != 0) {
-    if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, raw, true, 0, false);
-    else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, raw, true, 0, false);
-  } else if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, 0, false, 0, false);
-  else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, 0, false, 0, false);
+    if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, raw, true, 0, 0, false);
+    else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, raw, true, 0, 0, false);
+  } else if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, 0, false, 0, 0, false);
+  else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, 0, false, 0, 0, false);
 }
 
 /** raw[r][c, c + 1] = s (the plain sums, RAW_T past them the targets' squares: sampleError8 reads them). */
@@ -105,7 +106,7 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
 
 @inline function passes(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
-  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, scoring: bool, ow: usize, weighted: bool,
+  alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, scoring: bool, ow: usize, Fw: usize, weighted: bool,
 ): void {
   const al = f64x2.splat(alpha);
   // Three passes of at most nine sums each, so that the sums, F_j's four pairs and a splat stay in the 15 vector
@@ -115,23 +116,17 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   for (let q = start; q < end; q++) {
     const j = <usize>load<i32>(idx + (<usize>q << 2));
     const f = F + ((j * <usize>k) << 3);
-    let x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32), x3 = lastPair(f, fitBias);
+    // Weighted: the pairs are w f (Fw's row j: the products rounded once), each term f_r (w f_c) and t (w f_c), Σ t² as t (w t).
+    const fw = Fw + (j << 6);
+    const x0 = weighted ? v128.load(fw) : v128.load(f), x1 = weighted ? v128.load(fw, 16) : v128.load(f, 16);
+    const x2 = weighted ? v128.load(fw, 32) : v128.load(f, 32), x3 = weighted ? v128.load(fw, 48) : lastPair(f, fitBias);
     const t = load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (j << 3));
-    // Weighted: the pairs become w f (the products rounded), each term f_r (w f_c) and t (w f_c), Σ t² as t (w t).
-    const w = weighted ? load<f64>(ow + (j << 3)) : 1.0;
-    if (weighted) {
-      const ws = f64x2.splat(w);
-      x0 = f64x2.mul(ws, x0);
-      x1 = f64x2.mul(ws, x1);
-      x2 = f64x2.mul(ws, x2);
-      x3 = f64x2.mul(ws, x3);
-    }
     const ts = f64x2.splat(t);
     b0 = madd(ts, x0, b0);
     b1 = madd(ts, x1, b1);
     b2 = madd(ts, x2, b2);
     b3 = madd(ts, x3, b3);
-    if (scoring) tt = madd(ts, weighted ? f64x2.splat(w * t) : ts, tt);
+    if (scoring) tt = madd(ts, weighted ? f64x2.splat(load<f64>(ow + (j << 3)) * t) : ts, tt);
     if (fitBias) {
       // 1 · f_c: the product is exact, so an add rounds as the multiply-add does.
       e0 = f64x2.add(e0, x0);
@@ -168,14 +163,8 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   // Pass 2: rows 0-4 (pairs up to the diagonal).
   let a00 = f64x2.splat(0), a10 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00, c40 = a00, c41 = a00, c42 = a00;
   for (let q = start; q < end; q++) {
-    const f = fRow(F, idx, q, k);
-    let x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32);
-    if (weighted) {
-      const ws = v128.load64_splat(ow + (<usize>load<i32>(idx + (<usize>q << 2)) << 3));
-      x0 = f64x2.mul(ws, x0);
-      x1 = f64x2.mul(ws, x1);
-      x2 = f64x2.mul(ws, x2);
-    }
+    const f = fRow(F, idx, q, k), g = weighted ? fRow(Fw, idx, q, 8) : f;
+    const x0 = v128.load(g), x1 = v128.load(g, 16), x2 = v128.load(g, 32);
     let s = v128.load64_splat(f);
     a00 = madd(s, x0, a00);
     s = v128.load64_splat(f, 8);
@@ -214,15 +203,8 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   // Pass 3: rows 5 and 6.
   let c50 = f64x2.splat(0), c51 = c50, c52 = c50, c60 = c50, c61 = c50, c62 = c50, c63 = c50;
   for (let q = start; q < end; q++) {
-    const f = fRow(F, idx, q, k);
-    let x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32), x3 = lastPair(f, fitBias);
-    if (weighted) {
-      const ws = v128.load64_splat(ow + (<usize>load<i32>(idx + (<usize>q << 2)) << 3));
-      x0 = f64x2.mul(ws, x0);
-      x1 = f64x2.mul(ws, x1);
-      x2 = f64x2.mul(ws, x2);
-      x3 = f64x2.mul(ws, x3);
-    }
+    const f = fRow(F, idx, q, k), g = weighted ? fRow(Fw, idx, q, 8) : f;
+    const x0 = v128.load(g), x1 = v128.load(g, 16), x2 = v128.load(g, 32), x3 = weighted ? v128.load(g, 48) : lastPair(f, fitBias);
     let s = v128.load64_splat(f, 40);
     c50 = madd(s, x0, c50);
     c51 = madd(s, x1, c51);

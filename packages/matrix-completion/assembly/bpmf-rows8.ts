@@ -22,12 +22,13 @@ export const ROWS8_SCRATCH: i32 = 4 * (64 + 8) + 2 * (128 + 3 * 16) + 4 + 4 * <i
 
 /**
  * bpmfRows for d = 8 (k = 7 with fitBias, k = 8 without) on rows i0 <= i < i1; `work` holds at least ROWS8_SCRATCH
- * doubles. ow (weights of the other side's rows) and rs (this side's row scales) as bpmfRows takes them. Returns the number of rows with observations whose precision was not positive definite (left at zero).
+ * doubles. ow (weights of the other side's rows), rs (this side's row scales) and Fw (the weighted design rows) as
+ * bpmfRows takes them. Returns the number of rows with observations whose precision was not positive definite (left at zero).
  */
 export function rows8(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: bool, z: usize, M: usize, meanBias: usize, work: usize, sums: usize,
-  ow: usize, rs: usize,
+  ow: usize, rs: usize, Fw: usize,
 ): i32 {
   // Row l of a group: G at G0 + 512 l, b at b0 + 64 l. Pair p (rows 2p, 2p + 1): P, B, Y, R at 1024 p, 128 p past theirs.
   // With sums (the fused scoring pass), each row's plain sums at RAW + RAW_BYTES l, its sample's error to sums[2i].
@@ -40,7 +41,7 @@ export function rows8(
       const s = load<i32>(ptr + (<usize>(i + l) << 2)), e = load<i32>(ptr + (<usize>(i + l + 1) << 2));
       // Row i's noise precision: alpha, times rs[i] when rows have scales of their own.
       const a = rs != 0 ? alpha * load<f64>(rs + (<usize>(i + l) << 3)) : alpha;
-      precision8(s, e, k, idx, vals, F, otherBias, mu, fitBias, a, Lam, h0, G0 + (<usize>l << 9), b0 + (<usize>l << 6), sums != 0 ? RAW + <usize>l * RAW_BYTES : 0, ow);
+      precision8(s, e, k, idx, vals, F, otherBias, mu, fitBias, a, Lam, h0, G0 + (<usize>l << 9), b0 + (<usize>l << 6), sums != 0 ? RAW + <usize>l * RAW_BYTES : 0, ow, Fw);
     }
     for (let p = 0; p < 2; p++) {
       const la = min(2 * p, rows - 1), lb = min(2 * p + 1, rows - 1);

@@ -179,12 +179,12 @@ function average8(
 export function bpmfHalfStepScored(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
-  acc: usize, div: f64, sums: usize, ow: usize, rs: usize,
+  acc: usize, div: f64, sums: usize, ow: usize, rs: usize, Fw: usize,
 ): i32 {
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = min(n, i0 + SCORED_BLOCK);
-    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, sums, ow, rs);
+    failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, sums, ow, rs, Fw);
     scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow);
   }
   return failed;

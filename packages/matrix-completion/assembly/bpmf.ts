@@ -19,14 +19,14 @@ import { rows8 } from "./bpmf-rows8";
  * the Rao-Blackwellised estimate. A row without observations gets zeros.
  * `work` holds bpmfSlotSize(k, fitBias) doubles (src/kernels/bpmf.ts). Returns the number of rows whose precision
  * was not positive definite (left at zero). ow and rs (0: none) weight the observations as bpmfRows does; errs (0:
- * none) receives each row's sample's weighted squared error at errs[2i].
+ * none) receives each row's sample's weighted squared error at errs[2i]; Fw as bpmfRows takes it.
  */
 export function bpmfHalfStep(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
-  ow: usize, rs: usize, errs: usize,
+  ow: usize, rs: usize, errs: usize, Fw: usize,
 ): i32 {
-  const failed = bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, errs, ow, rs);
+  const failed = bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, errs, ow, rs, Fw);
   if (errs != 0) sampleErrors(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias, ow, errs);
   return failed;
 }
@@ -67,16 +67,18 @@ export function sampleErrors(
  * eight-wide design rows and sums not 0 (the fused scoring pass, assembly/bpmf-scored.ts), each row's sample's squared
  * error also goes to sums[2i], from the plain sums of its precision.
  * Weights (each row's own noise precision): with ow not 0, observation q of row i counts ow[j] times (its terms
- * f_r (w f_c) and t (w f_c), w = ow[j]); with rs not 0, row i's noise precision is alpha · rs[i] (one product).
+ * f_r (w f_c) and t (w f_c), w = ow[j]); with rs not 0, row i's noise precision is alpha · rs[i] (one product). With
+ * eight-wide design rows and ow, Fw holds them weighted, eight doubles a row: Fw[8j + c] = ow[j] F_j[c] for c < k and,
+ * with the bias, Fw[8j + 7] = ow[j] (bpmfWeightRows writes it); otherwise Fw is not read.
  */
 export function bpmfRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize, sums: usize,
-  ow: usize, rs: usize,
+  ow: usize, rs: usize, Fw: usize,
 ): i32 {
   const d = fitBias ? k + 1 : k;
   // Eight-wide design rows (the default k = 7 with the bias): two rows at a time, the sums in registers.
-  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work, sums, ow, rs);
+  if (d == 8) return rows8(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias != 0, z, M, meanBias, work, sums, ow, rs, Fw);
   // Scratch: G (d²), b (d), the reciprocal pivots, the mean's right-hand side, a column of L, then the Gram's tiles.
   const G = work, b = work + (<usize>(d * d) << 3), inv = b + (<usize>d << 3), y = inv + (<usize>d << 3);
   const col = y + (<usize>d << 3), S = col + (<usize>d << 3);
@@ -214,4 +216,16 @@ export function bpmfAccumulate(
     s += e * e;
   }
   return s;
+}
+
+/**
+ * Fw[8j + c] = ow[j] F[j k + c] for c < k and, with the bias (k = 7), Fw[8j + 7] = ow[j], for j < m: the weighted
+ * design rows the eight-wide half-step reads (bpmfRows). k = 7 with fitBias or 8 without. O(m).
+ */
+export function bpmfWeightRows(m: i32, k: i32, fitBias: i32, F: usize, ow: usize, Fw: usize): void {
+  for (let j = 0; j < m; j++) {
+    const w = load<f64>(ow + (<usize>j << 3)), f = F + (<usize>(j * k) << 3), g = Fw + (<usize>j << 6);
+    for (let c = 0; c < k; c++) store<f64>(g + (<usize>c << 3), w * load<f64>(f + (<usize>c << 3)));
+    if (fitBias != 0) store<f64>(g, w, 56);
+  }
 }

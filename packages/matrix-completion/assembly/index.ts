@@ -4,8 +4,9 @@ export * from "../../linalg/assembly/index";
 // linalg's CSR products of the Lanczos SVD (the spectral start, src/spectral-init.ts).
 export { csrGramMatvec, csrMatvec, csrMatvecT } from "../../linalg/assembly/csr-vector";
 export { alsHalfStep } from "./als-half-step";
-export { bpmfAccumulate, bpmfHalfStep } from "./bpmf";
+export { bpmfAccumulate, bpmfHalfStep, bpmfWeightRows } from "./bpmf";
 export { bpmfNormals } from "./bpmf-normals";
+export { bpmfScales } from "./bpmf-scales";
 export { bpmfPrior } from "./bpmf-prior";
 export { bpmfHalfStepScored } from "./bpmf-scored";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";

@@ -71,7 +71,7 @@ export function alsHalfStepTask(job: usize, t: i32, scratch: usize): void {
  * scratch), work stride 56, slots 60, stamp 64, next slot 68, failed rows 72,
  * M 76, meanBias 80; f64 mu 88, alpha 96; then the fused scoring pass (assembly/bpmf-scored.ts), if acc is not 0:
  * i32 acc 104, sums 108; f64 div 112; the weights (bpmfRows, assembly/bpmf.ts; 0: none): i32 ow 120, rs 124; i32
- * errs 128 (each row's sample's weighted squared error at errs[2i], when acc is 0).
+ * errs 128 (each row's sample's weighted squared error at errs[2i], when acc is 0), Fw 132 (the weighted design rows).
  */
 export const BPMF_JOB_BYTES: i32 = 136;
 
@@ -89,7 +89,7 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
     <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
     load<f64>(job, 88), load<f64>(job, 96), <usize>load<u32>(job, 36), <usize>load<u32>(job, 40), load<i32>(job, 44),
     <usize>load<u32>(job, 48), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), work,
-    load<u32>(job, 104) != 0 ? <usize>load<u32>(job, 108) : <usize>load<u32>(job, 128), <usize>load<u32>(job, 120), <usize>load<u32>(job, 124),
+    load<u32>(job, 104) != 0 ? <usize>load<u32>(job, 108) : <usize>load<u32>(job, 128), <usize>load<u32>(job, 120), <usize>load<u32>(job, 124), <usize>load<u32>(job, 132),
   );
   const acc = <usize>load<u32>(job, 104), errs = <usize>load<u32>(job, 128);
   if (acc == 0 && errs != 0) {

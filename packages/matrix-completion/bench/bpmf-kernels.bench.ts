@@ -88,15 +88,34 @@ function passes(K: CompletionKernels, k: number, fitBias: boolean, f64: (n: numb
   const rp = i32(R.rows.ptr), ri = i32(R.rows.idx), rv = vals(R.rows.vals), cp = i32(R.cols.ptr), ci = i32(R.cols.idx), cv = vals(R.cols.vals);
   const U = fill(USERS * k, 0.4), V = fill(ITEMS * k, 0.4), rb = fill(USERS, 0.1), cb = fill(ITEMS, 0.1), z = fill(ITEMS * d, 1);
   const Lam = f64(d * d), h0 = f64(d), M = f64(ITEMS * k), mb = f64(ITEMS), work = f64(bpmfSlotSize(k, fitBias)), acc = f64(NNZ);
-  const sums = f64(2 * USERS);
+  const sums = f64(2 * USERS), errs = f64(2 * ITEMS);
+  // noise "scaled": each row's and column's scale (about 1), the weights of the other side's observations.
+  const tauU = f64(USERS), tauV = f64(ITEMS), wide = d === 8, Fw = f64(8 * ITEMS);
+  for (let i = 0; i < USERS; i++) tauU[i] = 0.5 + rng.uniform();
+  for (let j = 0; j < ITEMS; j++) tauV[j] = 0.5 + rng.uniform();
   for (let t = 0; t < d; t++) Lam[t * d + t] = 2;
   return {
-    items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null)),
-    users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null)),
-    scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, null, null)),
+    items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null, null)),
+    users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null, null)),
+    scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, null, null, null)),
+    itemsScaled: time(() => {
+      if (wide) K.bpmfWeightRows(USERS, k, fitBias, U, tauU, Fw);
+      K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, tauU, tauV, errs, wide ? Fw : null);
+    }),
+    scoredScaled: time(() => {
+      if (wide) K.bpmfWeightRows(ITEMS, k, fitBias, V, tauV, Fw);
+      K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, tauV, tauU, wide ? Fw : null);
+    }),
   };
 }
 
+const PASS_NAMES = {
+  items: "half-step over the items",
+  users: "half-step over the users",
+  scored: "half-step over the users, scored (the sampler's)",
+  itemsScaled: "noise \"scaled\": half-step over the items, weighted, with the items' errors",
+  scoredScaled: "noise \"scaled\": half-step over the users, weighted and scored",
+};
 const shapes: [string, number, boolean][] = [
   ["k = 7 with biases (default; eight-wide path)", 7, true],
   ["k = 8 without biases (eight-wide path)", 8, false],
@@ -117,10 +136,10 @@ for (const [name, k, fitBias] of shapes) {
       return b;
     }));
   }
-  for (const pass of ["items", "users", "scored"] as const) {
+  for (const pass of ["items", "users", "scored", "itemsScaled", "scoredScaled"] as const) {
     const ns = (ms: number | undefined) => (ms === undefined ? "-" : ((ms * 1e6) / NNZ).toFixed(2));
     row({
-      case: `${name}: ${pass === "scored" ? "half-step over the users, scored (the sampler's)" : `half-step over the ${pass}`}`,
+      case: `${name}: ${PASS_NAMES[pass]}`,
       size: `${USERS}×${ITEMS}, ${NNZ} ratings`,
       ts: ts[pass], simd: wasm.get("simd")?.[pass] ?? null, relaxed: wasm.get("relaxed-simd")?.[pass] ?? null,
       extra: { "ns/rating simd": ns(wasm.get("simd")?.[pass]), "ns/rating relaxed": ns(wasm.get("relaxed-simd")?.[pass]) },

@@ -37,7 +37,7 @@ const SCALE_PRIOR = 20;
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
   return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz
-    + d * d + 2 * d + 2 + 2 * n + 3 * m + n;
+    + d * d + 2 * d + 2 + 2 * n + 3 * m + n + 2 + (d === 8 ? 8 * Math.max(n, m) : 0);
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -115,6 +115,13 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
   // half-step weights an observation by the other side's scale and its row's noise precision by its own.
   const scaled = s.noiseScales, tauU = take(n).fill(1), tauV = take(m).fill(1), colErrs = take(2 * m);
   const owU = scaled ? tauV : null, rsU = scaled ? tauU : null, owV = scaled ? tauU : null, rsV = scaled ? tauV : null;
+  // Eight-wide design rows (the default rank): the kernel reads each side's rows weighted, eight doubles a row
+  // (bpmfWeightRows), written before each half-step; other ranks weight as they go.
+  const wide = scaled && d === 8, Fw = take(wide ? 8 * Math.max(n, m) : 0), FwU = wide ? Fw : null, FwV = wide ? Fw : null;
+  // The scales' draws come from a third generator (bpmfScales), seeded from the run's only when there are scales (the
+  // shared noise's draws stay as they were).
+  const scaleWords = take(2), scaleState = new Int32Array(scaleWords.buffer, scaleWords.byteOffset, 4);
+  for (let t = 0; scaled && t < 4; t++) scaleState[t] = rng.nextU32() | 0;
   // The priors' sums by gemm, gemv and dot, on buffers apart from everything a half-step reads or writes.
   const scatter: ScatterKernel = { gemm: (...a) => K.gemm(...a), gemv: (...a) => K.gemv(...a), dot: (...a) => K.dot(...a), prior: (...a) => K.bpmfPrior(...a), ones, gram: take(dd), sums: take(2 * d) };
   let alpha = 1;
@@ -163,9 +170,11 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
     // `div` samples (after this one); U's half-step scores each row right after sampling it (acc, and both errors).
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
-    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null);
+    if (wide) K.bpmfWeightRows(n, k, biases, st.U, tauU, Fw);
+    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwV);
     // The columns' scales given this V (their errors weighted by the rows' scales), before U's half-step weights by them.
-    if (scaled) drawScales(rng, tauV, colErrs, st.colPtr, m, alpha);
+    if (scaled) K.bpmfScales(m, st.colPtr, colErrs, alpha, SCALE_PRIOR, tauV, scaleState);
+    if (wide) K.bpmfWeightRows(m, k, biases, st.V, tauV, Fw);
     // Beside U's rows: the next sweep's V prior and normals, and this V's store (V is final for the sweep).
     const besideU = () => {
       if (iteration < maxIter) drawV(iteration + 1);
@@ -177,23 +186,23 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     const Ua = means, ba = meanBias;
     let sse: number, tr = 0;
     if (accumulate) {
-      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU);
+      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU, FwU);
       // (Loops over the rows stay out of the sweep's own code: on real data V8 would compile the sweep anew around them.)
       sse = pairSum(rowSums, n, 0);
       tr = pairSum(rowSums, n, 1);
     } else if (scaled) {
-      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, owU, rsU, rowSums);
+      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, owU, rsU, rowSums, FwU);
       sse = pairSum(rowSums, n, 0);
       tr = averageError(acc, st.rowVals, nnz, div);
     } else {
-      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, null, null, null);
+      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, null, null, null, null);
       sse = K.squaredError(nnz, k, st.rowOf, st.rowCols, st.rowVals, st.U, st.V, st.rowBias, st.colBias, 0, -Infinity, Infinity);
       tr = averageError(acc, st.rowVals, nnz, div);
     }
     // With noise scales sse is each row's error weighted by the columns' scales; the rows' scales come next, then the
     // noise precision from Σ_i s_i (row i's weighted error).
     if (scaled) {
-      drawScales(rng, tauU, rowSums, st.rowPtr, n, alpha);
+      K.bpmfScales(n, st.rowPtr, rowSums, alpha, SCALE_PRIOR, tauU, scaleState);
       sse = scaledSum(rowSums, tauU, n);
     }
     if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
@@ -248,15 +257,6 @@ function zeroEmptyRows(X: Float64Array, ptr: Int32Array, n: number, k: number): 
     else X.fill(0, i * k, i * k + k);
   }
   return N;
-}
-
-/**
- * Draws each row's noise scale from its conditional given the row's weighted squared error err[2i] (its errors
- * weighted by the other side's scales) and the noise precision alpha: Gamma(SCALE_PRIOR + count / 2, rate
- * SCALE_PRIOR + alpha err / 2), count the row's observations. O(n) draws.
- */
-function drawScales(rng: Rng, tau: Float64Array, err: Float64Array, ptr: Int32Array, n: number, alpha: number): void {
-  for (let i = 0; i < n; i++) tau[i] = sampleGamma(rng, SCALE_PRIOR + (ptr[i + 1] - ptr[i]) / 2) / (SCALE_PRIOR + (alpha * err[2 * i]) / 2);
 }
 
 /** Σ tau[i] · err[2i] over i < n, in order. */

@@ -60,7 +60,7 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
   const halfSteps = [sketched("countsketch"), sketched("srht")];
   for (let rep = 0; rep < 10; rep++) {
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
-    k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work, null, null, null);
+    k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work, null, null, null, null);
     k.bpmfAccumulate(nnz, r, ri, idx, vals, X, F, bias, zeros, acc);
     halfSteps[rep & 1]({ n, ptr, idx, vals, F, fRows: n, X, bias, zeros, seed: rep });
     k.squaredError(nnz, r, ri, idx, vals, X, F, bias, zeros, 0.5, -1, 1);

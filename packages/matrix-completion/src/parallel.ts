@@ -142,12 +142,12 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
   type Half = Parameters<CompletionKernels["bpmfHalfStep"]>;
   type Score = { acc: Float64Array; div: number; sums: Float64Array };
   function bpmfHalfScored(meanwhile: (() => void) | undefined, ...b: Parameters<CompletionKernels["bpmfHalfStepScored"]>): number {
-    const [acc, div, sums, ow, rs] = b.slice(18) as [Float64Array, number, Float64Array, Float64Array | null, Float64Array | null];
-    return bpmfHalf(meanwhile, [...b.slice(0, 18), ow, rs, null] as Half, { acc, div, sums });
+    const [acc, div, sums, ow, rs, Fw] = b.slice(18) as [Float64Array, number, Float64Array, Float64Array | null, Float64Array | null, Float64Array | null];
+    return bpmfHalf(meanwhile, [...b.slice(0, 18), ow, rs, null, Fw] as Half, { acc, div, sums });
   }
   /** The BPMF half-step job (scored when `score` is given: each task scores its rows after sampling them). */
   function bpmfHalf(meanwhile: (() => void) | undefined, a: Half, score: Score | null): number {
-    const [n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs, errs] = a;
+    const [n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs, errs, Fw] = a;
     const run = instance.tasks;
     const ntasks = Math.ceil(n / ALS_TASK_ROWS);
     const d = fitBias ? kk + 1 : kk, per = bpmfSlotSize(kk, fitBias);
@@ -155,7 +155,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
       meanwhile?.();
       return score
-        ? serial.bpmfHalfStepScored(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, score.acc, score.div, score.sums, ow, rs)
+        ? serial.bpmfHalfStepScored(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, score.acc, score.div, score.sums, ow, rs, Fw)
         : serial.bpmfHalfStep(...a);
     }
     const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
@@ -169,6 +169,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     i[30] = q(ow);
     i[31] = q(rs);
     i[32] = score ? 0 : q(errs);
+    i[33] = q(Fw);
     run.run("bpmfHalfStepTask", bpmfJob, ntasks, meanwhile);
     return new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4)[18];
   }

@@ -22,10 +22,11 @@ export function bindCompletion(instance: WasmInstance<Exports>): CompletionKerne
     ...bindLinalg(instance),
     alsHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted, fitBias, work) =>
       g.alsHalfStep(n, kk, ptr, idx, vals, F, ob, X, bias, mu, lambda, lambdaBias, weighted ? 1 : 0, fitBias ? 1 : 0, work),
-    bpmfHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs, errs) =>
-      x.bpmfHalfStep(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), q(ow), q(rs), q(errs)),
-    bpmfHalfStepScored: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, acc, div, sums, ow, rs) =>
-      x.bpmfHalfStepScored(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), p(acc), div, p(sums), q(ow), q(rs)),
+    bpmfHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs, errs, Fw) =>
+      x.bpmfHalfStep(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), q(ow), q(rs), q(errs), q(Fw)),
+    bpmfWeightRows: (m, kk, fitBias, F, ow, Fw) => x.bpmfWeightRows(m, kk, fitBias ? 1 : 0, p(F), p(ow), p(Fw)),
+    bpmfHalfStepScored: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, acc, div, sums, ow, rs, Fw) =>
+      x.bpmfHalfStepScored(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), p(acc), div, p(sums), q(ow), q(rs), q(Fw)),
   };
   bound.set(instance, k);
   return k;

@@ -55,7 +55,7 @@ for (const variant of variants) {
         const slot = bpmfSlotSize(k, fitBias), nnz = p.ptr[n];
         // The twin.
         const jX = new Float64Array(n * k), jB = new Float64Array(n), jM = new Float64Array(n * k), jMB = new Float64Array(n);
-        const jFailed = bpmfHalfStep(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, jX, jB, 0.1, alpha, p.Lam, p.h0, fitBias, p.z, jM, jMB, new Float64Array(slot), null, null, null);
+        const jFailed = bpmfHalfStep(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, jX, jB, 0.1, alpha, p.Lam, p.h0, fitBias, p.z, jM, jMB, new Float64Array(slot), null, null, null, null);
         // The kernel, its outputs first filled with garbage (every row must be written).
         const ws = await completionModule.workspace("wasm", 8 * (4 * n * k + 4 * n + nnz + m * k + m + 2 * p.Lam.length + n * (k + 1) + slot) + 4 * (n + 1 + nnz) + 4096);
         const put = <T extends Float64Array | Int32Array>(a: T): T => {
@@ -65,7 +65,7 @@ for (const variant of variants) {
         };
         const X = ws.f64(n * k).fill(9), B = ws.f64(n).fill(9), M = ws.f64(n * k).fill(9), MB = ws.f64(n).fill(9);
         const failed = ws.kernels.bpmfHalfStep(
-          n, k, put(p.ptr), put(p.idx), put(p.vals), put(p.F), put(p.otherBias), X, B, 0.1, alpha, put(p.Lam), put(p.h0), fitBias, put(p.z), M, MB, ws.f64(slot), null, null, null,
+          n, k, put(p.ptr), put(p.idx), put(p.vals), put(p.F), put(p.otherBias), X, B, 0.1, alpha, put(p.Lam), put(p.h0), fitBias, put(p.z), M, MB, ws.f64(slot), null, null, null, null,
         );
         expect(failed).toBe(jFailed);
         if (alpha < 0) expect(failed).toBeGreaterThan(0);

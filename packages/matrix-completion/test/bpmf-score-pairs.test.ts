@@ -57,7 +57,7 @@ for (const variant of variants) {
         const ptr = put(p.ptr), idx = put(p.idx), vals = put(p.vals), F = put(p.F), ob = put(p.otherBias), Lam = put(p.Lam), h0 = put(p.h0), z = put(p.z), work = ws.f64(slot);
         // Two sweeps' worth: the second adds to the first's running sums.
         for (let sweep = 1; sweep <= 2; sweep++) {
-          ws.kernels.bpmfHalfStepScored(n, K, ptr, idx, vals, F, ob, X, B, mu, 0.9, Lam, h0, fitBias, z, M, MB, work, acc, sweep * div, sums, null, null);
+          ws.kernels.bpmfHalfStepScored(n, K, ptr, idx, vals, F, ob, X, B, mu, 0.9, Lam, h0, fitBias, z, M, MB, work, acc, sweep * div, sums, null, null, null);
         }
         // The twin, scoring twice with the kernel's own means (the same in both sweeps: the same inputs).
         const jAcc = p.acc.slice(), jSums = new Float64Array(2 * n), Mj = M.slice(), MBj = MB.slice(), Xj = X.slice(), Bj = B.slice();

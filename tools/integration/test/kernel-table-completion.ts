@@ -16,6 +16,14 @@ const CHUNK = 64;
 /** n positive weights in [0.2, 3.2) (BPMF's per-row noise precisions). */
 const weights = (r: Rng, n: number) => gen.uniform(r, n).map((u) => 0.2 + 3 * u);
 
+/** The weighted design rows the eight-wide half-step reads (bpmfWeightRows), or null when it reads none. */
+function weightedRows(m: number, k: number, fitBias: number, F: Float64Array, ow: Float64Array | null): Float64Array | null {
+  if (!ow || k + fitBias !== 8) return null;
+  const Fw = new Float64Array(8 * m);
+  C.bpmfWeightRows(m, k, fitBias === 1, F, ow, Fw);
+  return Fw;
+}
+
 /** n rows of observations over m columns (CSR, sorted), about `density` of them. */
 function observed(rng: Rng, n: number, m: number, density: number) {
   const A = gen.csr(rng, n, m, density);
@@ -65,31 +73,49 @@ export const COMPLETION: Record<string, Entry> = {
     make(n, r, seed) {
       const m = n + 4, k = seed === 3 ? 7 : 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
       const weighted = seed >= 2, ow = weighted ? weights(r, m) : null, rs = weighted ? weights(r, n) : null;
-      const errs = seed >= 1 ? new Float64Array(2 * n) : null;
+      const errs = seed >= 1 ? new Float64Array(2 * n) : null, F = gen.normal(r, m * k);
       return {
-        args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
+        args: [n, k, ptr, idx, vals, F, gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
           gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1))),
-          ow, rs, errs],
+          ow, rs, errs, weightedRows(m, k, fitBias, F, ow)],
         js: (a) => C.bpmfHalfStep(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
           fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array,
-          a[18] as Float64Array | null, a[19] as Float64Array | null, a[20] as Float64Array | null),
+          a[18] as Float64Array | null, a[19] as Float64Array | null, a[20] as Float64Array | null, null),
       };
     },
   },
   bpmfHalfStepScored: {
     // bpmfHalfStep's cases (seed 3: the eight-wide rows and the k = 7 scoring path) with the fused scoring pass: acc
-    // starts from values (a sum of earlier sweeps), div 3; the rows' sums are compared too.
+    // starts from values (a sum of earlier sweeps), div 3; the rows' sums are compared too. Seeds 2 and 3 weighted.
     make(n, r, seed) {
       const m = n + 4, k = seed === 3 ? 7 : 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
+      const F = gen.normal(r, m * k), ow = seed >= 2 ? weights(r, m) : null;
       return {
-        args: [n, k, ptr, idx, vals, gen.normal(r, m * k), gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
+        args: [n, k, ptr, idx, vals, F, gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
           gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1))),
-          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n),
-          seed >= 2 ? weights(r, m) : null, seed >= 2 ? weights(r, n) : null],
+          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n), ow, seed >= 2 ? weights(r, n) : null, weightedRows(m, k, fitBias, F, ow)],
         js: (a) => C.bpmfHalfStepScored(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
           fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array, a[18] as Float64Array, 3, a[20] as Float64Array,
-          a[21] as Float64Array | null, a[22] as Float64Array | null),
+          a[21] as Float64Array | null, a[22] as Float64Array | null, null),
       };
+    },
+  },
+  bpmfWeightRows: {
+    // k = 7 with the bias (odd seeds) or 8 without.
+    make(m, r, seed) {
+      const k = seed & 1 ? 7 : 8;
+      return { args: [m, k, seed & 1, gen.normal(r, m * k), weights(r, m), new Float64Array(8 * m)] };
+    },
+  },
+  bpmfScales: {
+    // Rows of 0 to 2n observations, their weighted errors, and the generator's state (compared too: it must advance alike).
+    make(n, r) {
+      const ptr = new Int32Array(n + 1), err = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        ptr[i + 1] = ptr[i] + r.int(2 * n + 1);
+        err[2 * i] = 0.9 * (ptr[i + 1] - ptr[i]) * r.uniform();
+      }
+      return { args: [n, ptr, err, 1.3, 20, new Float64Array(n), Int32Array.from({ length: 4 }, () => r.int(4294967296) | 0)] };
     },
   },
   bpmfNormals: {

@@ -9,7 +9,7 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE ? 1 : 0;
 
 /** Next 32-bit output of xoshiro128+ on s (four u32 in an Int32Array), the state advanced. */
-function next(s: Int32Array): number {
+export function nextWord(s: Int32Array): number {
   const s0 = s[0], s1 = s[1], s3 = s[3];
   const r = (s0 + s3) | 0, t = s1 << 9;
   const s2 = s[2] ^ s0, t3 = s3 ^ s1;
@@ -48,7 +48,7 @@ export function bpmfNormals(n: number, out: Float64Array, state: Int32Array): vo
   let i = 0;
   while (i < n) {
     // Two candidates a step, as the kernel's two lanes: (u, v) of a, then of b (signed 32-bit outputs).
-    const ua = next(state) * TWO_M31, va = next(state) * TWO_M31, ub = next(state) * TWO_M31, vb = next(state) * TWO_M31;
+    const ua = nextWord(state) * TWO_M31, va = nextWord(state) * TWO_M31, ub = nextWord(state) * TWO_M31, vb = nextWord(state) * TWO_M31;
     i = polar(ua, va, n, out, i);
     if (i < n) i = polar(ub, vb, n, out, i);
   }

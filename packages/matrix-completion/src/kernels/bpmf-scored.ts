@@ -53,8 +53,9 @@ export function bpmfHalfStepScored(
   n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
   z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
-  ow: Float64Array | null, rs: Float64Array | null,
+  ow: Float64Array | null, rs: Float64Array | null, Fw: Float64Array | null,
 ): number {
+  void Fw; // as in bpmfHalfStep: the kernel's copy of the weighted design rows
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = Math.min(n, i0 + SCORED_BLOCK);

@@ -23,8 +23,9 @@ export function bpmfHalfStep(
   n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
   z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
-  ow: Float64Array | null, rs: Float64Array | null, errs: Float64Array | null,
+  ow: Float64Array | null, rs: Float64Array | null, errs: Float64Array | null, Fw: Float64Array | null,
 ): number {
+  void Fw; // the kernel's copy of the weighted design rows: the twin weights each term as it goes (the same products)
   const failed = bpmfRows(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs);
   if (errs) sampleErrors(0, n, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, fitBias, ow, errs);
   return failed;
@@ -219,4 +220,13 @@ export function bpmfAccumulate(
     s += e * e;
   }
   return s;
+}
+
+/** See CompletionKernels.bpmfWeightRows (src/kernels/index.ts). O(m k). */
+export function bpmfWeightRows(m: number, k: number, fitBias: boolean, F: Float64Array, ow: Float64Array, Fw: Float64Array): void {
+  for (let j = 0; j < m; j++) {
+    const w = ow[j];
+    for (let c = 0; c < k; c++) Fw[8 * j + c] = w * F[j * k + c];
+    if (fitBias) Fw[8 * j + 7] = w;
+  }
 }

@@ -5,8 +5,9 @@
 // cross-package kernel conformance suite imports this file by path).
 import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernels } from "@lowrank/linalg/kernels";
 import { alsHalfStep } from "./als-half-step.js";
-import { bpmfAccumulate, bpmfHalfStep } from "./bpmf.js";
+import { bpmfAccumulate, bpmfHalfStep, bpmfWeightRows } from "./bpmf.js";
 import { bpmfNormals } from "./bpmf-normals.js";
+import { bpmfScales } from "./bpmf-scales.js";
 import { bpmfPrior } from "./bpmf-prior.js";
 import { bpmfHalfStepScored } from "./bpmf-scored.js";
 import { squaredError } from "./predict.js";
@@ -39,13 +40,20 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * rows whose precision was not positive definite. O(|Omega| d² + n d³).
    * Weights (null: none): observation q of row i counts ow[j] times in row i's conditional and the row's noise precision
    * is alpha · rs[i]; errs, when given, receives each row's sample's squared error weighted by ow at errs[2i] (2n doubles).
+   * With ow and eight-wide design rows (k = 7 with fitBias, k = 8 without), Fw holds them weighted (bpmfWeightRows of F
+   * and ow); the TypeScript reference does not read it.
    */
   bpmfHalfStep(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
     z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array,
-    ow: Float64Array | null, rs: Float64Array | null, errs: Float64Array | null,
+    ow: Float64Array | null, rs: Float64Array | null, errs: Float64Array | null, Fw: Float64Array | null,
   ): number;
+  /**
+   * BPMF: Fw[8j + c] = ow[j] F[j k + c] for c < k and, with fitBias, Fw[8j + 7] = ow[j], for j < m (k = 7 with fitBias,
+   * 8 without): the weighted design rows of the eight-wide half-step. O(m k).
+   */
+  bpmfWeightRows(m: number, k: number, fitBias: boolean, F: Float64Array, ow: Float64Array, Fw: Float64Array): void;
   /**
    * BPMF: acc[q] += p_q = rowBias[i] + colBias[j] + U_i · V_j at each listed position (one sample's predictions);
    * returns the sample's Σ (p_q - vals[q])², summed in order. O(nnz k).
@@ -67,7 +75,7 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
     z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
-    ow: Float64Array | null, rs: Float64Array | null,
+    ow: Float64Array | null, rs: Float64Array | null, Fw: Float64Array | null,
   ): number;
   /**
    * BPMF's standard normals (assembly/bpmf-normals.ts): out[0..n) by xoshiro128+ and the polar method with the
@@ -76,6 +84,12 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * O(n) expected.
    */
   bpmfNormals(n: number, out: Float64Array, state: Int32Array): void;
+  /**
+   * BPMF's noise scales (assembly/bpmf-scales.ts): tau[i] = a Gamma(a + c_i / 2) draw over a + alpha err[2i] / 2, c_i =
+   * ptr[i + 1] - ptr[i], for i < n (a >= 1), by Marsaglia and Tsang's method on bpmfNormals' kind of generator; `state`
+   * (four 32-bit words, seeded by the caller) is advanced. O(n) expected.
+   */
+  bpmfScales(n: number, ptr: Int32Array, err: Float64Array, alpha: number, a: number, tau: Float64Array, state: Int32Array): void;
   /**
    * BPMF: the arithmetic of one side's Normal-Wishart draw of dimension d from N > 0 rows (assembly/bpmf-prior.ts), the
    * random numbers drawn by the caller, in place on four views: G (d x d) holds Σ x xᵀ in its lower triangle and s
@@ -118,9 +132,11 @@ export const jsCompletionKernels: CompletionKernels = {
   ...jsCsrVectorKernels,
   alsHalfStep,
   bpmfHalfStep,
+  bpmfWeightRows,
   bpmfAccumulate,
   bpmfHalfStepScored,
   bpmfNormals,
+  bpmfScales,
   bpmfPrior,
   sketchTable,
   sketchedPrepare,

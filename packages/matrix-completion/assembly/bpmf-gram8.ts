@@ -126,7 +126,8 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     b1 = madd(ts, x1, b1);
     b2 = madd(ts, x2, b2);
     b3 = madd(ts, x3, b3);
-    if (scoring) tt = madd(ts, weighted ? f64x2.splat(load<f64>(ow + (j << 3)) * t) : ts, tt);
+    // Σ t (w t): with the bias, w is x3's second lane (w · 1), and so is t w in ts x3 (the sum then in lane 1).
+    if (scoring) tt = madd(ts, weighted ? (fitBias ? f64x2.mul(ts, x3) : f64x2.splat(load<f64>(ow + (j << 3)) * t)) : ts, tt);
     if (fitBias) {
       // 1 · f_c: the product is exact, so an add rounds as the multiply-add does.
       e0 = f64x2.add(e0, x0);
@@ -150,7 +151,7 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     v128.store(raw + 512, b1, 16);
     v128.store(raw + 512, b2, 32);
     v128.store(raw + 512, b3, 48);
-    store<f64>(raw + RAW_T, f64x2.extract_lane(tt, 0));
+    store<f64>(raw + RAW_T, weighted && fitBias ? f64x2.extract_lane(tt, 1) : f64x2.extract_lane(tt, 0));
   }
   put(G, Lam, al, 7, 0, e0);
   put(G, Lam, al, 7, 2, e1);

@@ -15,8 +15,8 @@ import { formNormal } from "./normal-solve";
 export const GRAM_CHUNK: i32 = 64;
 /** Widest gathered row (d + 1 rounded up to 4, or d) the tiled path takes. */
 export const GRAM_MAX_WIDTH: i32 = 32;
-/** Doubles of the tiled path's scratch: tiles, the target's row, the gathered rows, their targets and their weighted copies. */
-export const GRAM_SCRATCH: i32 = GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + 2 * GRAM_CHUNK) + GRAM_CHUNK;
+/** Doubles of the tiled path's scratch: tiles, the target's row, the gathered rows and their targets. */
+export const GRAM_SCRATCH: i32 = GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + GRAM_CHUNK) + GRAM_CHUNK;
 
 /** Columns of the gathered rows: d + 1 (the target) rounded up to a multiple of 4. */
 @inline function gramWidth(d: i32): i32 {
@@ -27,8 +27,8 @@ export const GRAM_SCRATCH: i32 = GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + 2 * GRAM
  * G (lower triangle of d x d; above it untouched) and b of the row whose observations are q in [start, end), as formNormal forms
  * them; S holds GRAM_SCRATCH doubles. When d is a multiple of 4 the target would open a block of its own: then it is
  * gathered apart and b accumulated by a one-row tile (the same terms in the same order).
- * With ow not 0 each observation is weighted by w = ow[j] (bpmfRows, assembly/bpmf.ts): its rows are gathered twice,
- * as they are and times w, and each term is (row entry) x (weighted column entry): f_r (w f_c), t (w f_c).
+ * With ow not 0 each observation's gathered row is r [f, 1, t], r = ow[j] (the root of its weight; bpmfRows,
+ * assembly/bpmf.ts), each entry a product rounded once.
  */
 export function formNormalTiled(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool, G: usize, b: usize, S: usize,
@@ -43,8 +43,6 @@ export function formNormalTiled(
   const rowBytes = <usize>W << 3;
   // The tiles (W x W), the target's row of them (W), the gathered rows (GRAM_CHUNK x W) and, apart, their targets.
   const T = S, Tb = T + <usize>W * rowBytes, A = Tb + rowBytes, tv = A + <usize>GRAM_CHUNK * rowBytes;
-  // The weighted copy of the gathered rows (the plain rows themselves when unweighted).
-  const Aw = ow != 0 ? tv + (<usize>GRAM_CHUNK << 3) : A;
   // Zeroed by stores (a memory.fill is a call out of the module: it cost more than the stores on short rows).
   const zero = f64x2.splat(0);
   for (let o: usize = 0, e = <usize>(W + 1) * rowBytes; o < e; o += 16) v128.store(T + o, zero);
@@ -72,15 +70,16 @@ export function formNormalTiled(
         for (; c < W; c++) store<f64>(a + (<usize>c << 3), 0.0);
       }
       if (ow != 0) {
-        const w = load<f64>(ow + (<usize>j << 3)), aw = Aw + (a - A);
-        for (let c = 0; c < W; c++) store<f64>(aw + (<usize>c << 3), w * load<f64>(a + (<usize>c << 3)));
+        const r = load<f64>(ow + (<usize>j << 3));
+        for (let c = 0; c < W; c++) store<f64>(a + (<usize>c << 3), r * load<f64>(a + (<usize>c << 3)));
+        if (apart) store<f64>(tv + (<usize>(q - q0) << 3), r * t);
       }
     }
     const nq = q1 - q0;
     for (let rb = 0; rb < blocks; rb++) {
-      for (let cb = 0; cb <= rb; cb++) tile(nq, A, Aw, rowBytes, <usize>(rb << 2) << 3, <usize>(cb << 2) << 3, T + <usize>(rb << 2) * rowBytes + (<usize>(cb << 2) << 3));
+      for (let cb = 0; cb <= rb; cb++) tile(nq, A, rowBytes, <usize>(rb << 2) << 3, <usize>(cb << 2) << 3, T + <usize>(rb << 2) * rowBytes + (<usize>(cb << 2) << 3));
     }
-    if (apart) targetRow(nq, Aw, rowBytes, tv, Tb, blocks);
+    if (apart) targetRow(nq, A, rowBytes, tv, Tb, blocks);
   }
   for (let r = 0; r < d; r++) {
     const t = T + <usize>r * rowBytes, g = G + (<usize>(r * d) << 3);
@@ -115,16 +114,16 @@ export function formNormalTiled(
   }
 }
 
-/** The 4 x 4 tile at t (rows W doubles apart) += Σ_q A[q, r0..r0+4]ᵀ Aw[q, c0..c0+4] over nq gathered rows; r0, c0 in bytes. */
-@inline function tile(nq: i32, A: usize, Aw: usize, rowBytes: usize, r0: usize, c0: usize, t: usize): void {
+/** The 4 x 4 tile at t (rows W doubles apart) += Σ_q A[q, r0..r0+4]ᵀ A[q, c0..c0+4] over nq gathered rows; r0, c0 in bytes. */
+@inline function tile(nq: i32, A: usize, rowBytes: usize, r0: usize, c0: usize, t: usize): void {
   const t1 = t + rowBytes, t2 = t1 + rowBytes, t3 = t2 + rowBytes;
   let a00 = v128.load(t), a01 = v128.load(t, 16);
   let a10 = v128.load(t1), a11 = v128.load(t1, 16);
   let a20 = v128.load(t2), a21 = v128.load(t2, 16);
   let a30 = v128.load(t3), a31 = v128.load(t3, 16);
-  let p = A, pw = Aw;
-  for (let q = 0; q < nq; q++, p += rowBytes, pw += rowBytes) {
-    const x0 = v128.load(pw + c0), x1 = v128.load(pw + c0, 16);
+  let p = A;
+  for (let q = 0; q < nq; q++, p += rowBytes) {
+    const x0 = v128.load(p + c0), x1 = v128.load(p + c0, 16);
     const pr = p + r0;
     let s = v128.load64_splat(pr);
     a00 = madd(s, x0, a00);
@@ -150,8 +149,9 @@ export function formNormalTiled(
 }
 
 /**
- * formNormal's sums weighted by w = ow[j] (rows wider than the tiled path takes): entry (r, c <= r) of G sums
- * f_r (w f_c) and b sums t (w f_c), each from zero in q order, as the tiled path forms them. O(observations d²).
+ * formNormal's sums of the scaled rows r [f, 1] and targets r t, r = ow[j] (rows wider than the tiled path takes): entry
+ * (r, c <= r) of G sums (r f_r)(r f_c) and b sums (r t)(r f_c), each from zero in q order, as the tiled path forms them.
+ * O(observations d²).
  */
 function formWeighted(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool, G: usize, b: usize, ow: usize,
@@ -161,12 +161,12 @@ function formWeighted(
   memory.fill(b, 0, <usize>d << 3);
   for (let q = start; q < end; q++) {
     const j = <usize>load<i32>(idx + (<usize>q << 2)), f = F + ((j * <usize>k) << 3), w = load<f64>(ow + (j << 3));
-    const t = load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (j << 3));
+    const t = w * (load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (j << 3)));
     for (let c = 0; c < d; c++) {
-      const fc = c < k ? load<f64>(f + (<usize>c << 3)) : 1.0, wc = w * fc;
+      const wc = c < k ? w * load<f64>(f + (<usize>c << 3)) : w;
       for (let r = c; r < d; r++) {
-        const fr = r < k ? load<f64>(f + (<usize>r << 3)) : 1.0, p = G + (<usize>(r * d + c) << 3);
-        store<f64>(p, load<f64>(p) + fr * wc);
+        const wr = r < k ? w * load<f64>(f + (<usize>r << 3)) : w, p = G + (<usize>(r * d + c) << 3);
+        store<f64>(p, load<f64>(p) + wr * wc);
       }
       const pb = b + (<usize>c << 3);
       store<f64>(pb, load<f64>(pb) + t * wc);

@@ -33,10 +33,11 @@ import { madd } from "../../linalg/assembly/simd";
 
 /**
  * G (8 x 8, lower triangle) = alpha Σ f fᵀ + Lam and b = alpha Σ t f + h0 over the observations q in [start, end) of
- * one row: f = [F_j, 1] with the bias (k = 7), F_j without (k = 8); t = vals[q] - mu - otherBias[j]. With ow not 0,
- * each observation's terms are weighted by w = ow[j]: entry (r, c <= r) sums f_r (w f_c), b sums t (w f), and the plain
- * sums kept for sampleError8 are these, with Σ t (w t) for Σ t² (so it returns the weighted squared error). Fw then
- * holds the weighted design rows, eight doubles each: Fw[8j + c] = w F_j[c] (c < k), and w itself last with the bias.
+ * one row: f = [F_j, 1] with the bias (k = 7), F_j without (k = 8); t = vals[q] - mu - otherBias[j]. With ow not 0
+ * (the roots of the observations' weights, r = ow[j]), each observation's design row and target are r f and r t (each
+ * product rounded once), read from Fw (eight doubles a row, Fw[8j + c] = r F_j[c], and r itself last with the bias:
+ * bpmfWeightRows); the plain sums kept for sampleError8 are those of the scaled rows, so it returns the weighted
+ * squared error Σ (r (x · f - t))².
  */
 export function precision8(
   start: i32, end: i32, k: i32, idx: usize, vals: usize, F: usize, otherBias: usize, mu: f64, fitBias: bool,
@@ -115,27 +116,27 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   let b0 = f64x2.splat(0), b1 = b0, b2 = b0, b3 = b0, tt = b0, e0 = b0, e1 = b0, e2 = b0, e3 = b0;
   for (let q = start; q < end; q++) {
     const j = <usize>load<i32>(idx + (<usize>q << 2));
-    const f = F + ((j * <usize>k) << 3);
-    // Weighted: the pairs are w f (Fw's row j: the products rounded once), each term f_r (w f_c) and t (w f_c), Σ t² as t (w t).
-    const fw = Fw + (j << 6);
-    const x0 = weighted ? v128.load(fw) : v128.load(f), x1 = weighted ? v128.load(fw, 16) : v128.load(f, 16);
-    const x2 = weighted ? v128.load(fw, 32) : v128.load(f, 32), x3 = weighted ? v128.load(fw, 48) : lastPair(f, fitBias);
-    const t = load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (j << 3));
+    const f = F + ((j * <usize>k) << 3), g = Fw + (j << 6);
+    // Weighted: every term from Fw's row j, r f (r = ow[j], the root of the observation's weight; with the bias its
+    // last entry is r itself), and the target r t: the sums are those of the scaled rows [r f, r t].
+    const x0 = weighted ? v128.load(g) : v128.load(f), x1 = weighted ? v128.load(g, 16) : v128.load(f, 16);
+    const x2 = weighted ? v128.load(g, 32) : v128.load(f, 32), x3 = weighted ? v128.load(g, 48) : lastPair(f, fitBias);
+    let t = load<f64>(vals + (<usize>q << 3)) - mu - load<f64>(otherBias + (j << 3));
+    if (weighted) t = (fitBias ? f64x2.extract_lane(x3, 1) : load<f64>(ow + (j << 3))) * t;
     const ts = f64x2.splat(t);
     b0 = madd(ts, x0, b0);
     b1 = madd(ts, x1, b1);
     b2 = madd(ts, x2, b2);
     b3 = madd(ts, x3, b3);
-    // Σ t (w t): with the bias, w is x3's second lane (w · 1), and so is t w in ts x3 (the sum then in lane 1).
-    if (scoring) tt = madd(ts, weighted ? (fitBias ? f64x2.mul(ts, x3) : f64x2.splat(load<f64>(ow + (j << 3)) * t)) : ts, tt);
-    if (fitBias) {
+    if (scoring) tt = madd(ts, ts, tt);
+    if (fitBias && !weighted) {
       // 1 · f_c: the product is exact, so an add rounds as the multiply-add does.
       e0 = f64x2.add(e0, x0);
       e1 = f64x2.add(e1, x1);
       e2 = f64x2.add(e2, x2);
       e3 = f64x2.add(e3, x3);
     } else {
-      const s = v128.load64_splat(f, 56);
+      const s = v128.load64_splat(weighted ? g : f, 56);
       e0 = madd(s, x0, e0);
       e1 = madd(s, x1, e1);
       e2 = madd(s, x2, e2);
@@ -151,7 +152,7 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
     v128.store(raw + 512, b1, 16);
     v128.store(raw + 512, b2, 32);
     v128.store(raw + 512, b3, 48);
-    store<f64>(raw + RAW_T, weighted && fitBias ? f64x2.extract_lane(tt, 1) : f64x2.extract_lane(tt, 0));
+    store<f64>(raw + RAW_T, f64x2.extract_lane(tt, 0));
   }
   put(G, Lam, al, 7, 0, e0);
   put(G, Lam, al, 7, 2, e1);
@@ -164,8 +165,8 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   // Pass 2: rows 0-4 (pairs up to the diagonal).
   let a00 = f64x2.splat(0), a10 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00, c40 = a00, c41 = a00, c42 = a00;
   for (let q = start; q < end; q++) {
-    const f = fRow(F, idx, q, k), g = weighted ? fRow(Fw, idx, q, 8) : f;
-    const x0 = v128.load(g), x1 = v128.load(g, 16), x2 = v128.load(g, 32);
+    const f = weighted ? fRow(Fw, idx, q, 8) : fRow(F, idx, q, k);
+    const x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32);
     let s = v128.load64_splat(f);
     a00 = madd(s, x0, a00);
     s = v128.load64_splat(f, 8);
@@ -204,8 +205,8 @@ export function sampleError8(raw: usize, x: usize, bias: f64, fitBias: bool): f6
   // Pass 3: rows 5 and 6.
   let c50 = f64x2.splat(0), c51 = c50, c52 = c50, c60 = c50, c61 = c50, c62 = c50, c63 = c50;
   for (let q = start; q < end; q++) {
-    const f = fRow(F, idx, q, k), g = weighted ? fRow(Fw, idx, q, 8) : f;
-    const x0 = v128.load(g), x1 = v128.load(g, 16), x2 = v128.load(g, 32), x3 = weighted ? v128.load(g, 48) : lastPair(f, fitBias);
+    const f = weighted ? fRow(Fw, idx, q, 8) : fRow(F, idx, q, k);
+    const x0 = v128.load(f), x1 = v128.load(f, 16), x2 = v128.load(f, 32), x3 = weighted ? v128.load(f, 48) : lastPair(f, fitBias);
     let s = v128.load64_splat(f, 40);
     c50 = madd(s, x0, c50);
     c51 = madd(s, x1, c51);

@@ -22,7 +22,7 @@ const SCORED_BLOCK: i32 = 16;
  * acc[q] += meanBias[i] + otherBias[j] + M_i · F_j; sums[2i] = Σ e², sums[2i + 1] = Σ f², in q order. Each dot in
  * one two-lane accumulator (even columns in lane 0, odd in lane 1), lane 0 + lane 1, then an odd k's last term.
  * Eight-wide design rows (k = 7 with fitBias, k = 8 without): sums[2i] is left as bpmfRows wrote it (sampleError8).
- * With ow not 0 (bpmfRows' weights), sums[2i] is Σ e² ow[j] (each term (e e) ow[j]); the average's stays unweighted.
+ * With ow not 0 (bpmfRows' roots of the weights), sums[2i] is Σ (ow[j] e)²; the average's stays unweighted.
  */
 export function scoreRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
@@ -64,7 +64,8 @@ export function scoreRows(
       const pa = acc + (<usize>q << 3), sum = load<f64>(pa) + pm;
       store<f64>(pa, sum);
       const e = p - y, f = sum * inv - y;
-      s += ow != 0 ? e * e * load<f64>(ow + (j << 3)) : e * e;
+      const re = ow != 0 ? load<f64>(ow + (j << 3)) * e : e;
+      s += re * re;
       t += f * f;
     }
     store<f64>(sums + (<usize>i << 4), s);

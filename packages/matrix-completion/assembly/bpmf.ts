@@ -32,7 +32,7 @@ export function bpmfHalfStep(
 }
 
 /**
- * errs[2i] = Σ ow[j] · e² (ow 0: Σ e²) over row i's observations, e = ownBias[i] + otherBias[j] + X_i · F_j -
+ * errs[2i] = Σ (ow[j] e)² (ow 0: Σ e²) over row i's observations, e = ownBias[i] + otherBias[j] + X_i · F_j -
  * (vals[q] - mu), for rows i0 <= i < i1 whose design rows are not eight wide (bpmfRows writes those), in q order, each
  * dot as scoreRows forms it (assembly/bpmf-scored.ts). O(observations k).
  */
@@ -56,7 +56,8 @@ export function sampleErrors(
       let du = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
       if (even < k) du += load<f64>(u + (<usize>even << 3)) * load<f64>(v + (<usize>even << 3));
       const e = ob + load<f64>(otherBias + (j << 3)) + du - (load<f64>(vals + (<usize>q << 3)) - mu);
-      s += ow != 0 ? e * e * load<f64>(ow + (j << 3)) : e * e;
+      const re = ow != 0 ? load<f64>(ow + (j << 3)) * e : e;
+      s += re * re;
     }
     store<f64>(errs + (<usize>i << 4), s);
   }
@@ -66,10 +67,11 @@ export function sampleErrors(
  * bpmfHalfStep on rows i0 <= i < i1 only (each row is sampled independently: a task of the parallel half-step). With
  * eight-wide design rows and sums not 0 (the fused scoring pass, assembly/bpmf-scored.ts), each row's sample's squared
  * error also goes to sums[2i], from the plain sums of its precision.
- * Weights (each row's own noise precision): with ow not 0, observation q of row i counts ow[j] times (its terms
- * f_r (w f_c) and t (w f_c), w = ow[j]); with rs not 0, row i's noise precision is alpha · rs[i] (one product). With
- * eight-wide design rows and ow, Fw holds them weighted, eight doubles a row: Fw[8j + c] = ow[j] F_j[c] for c < k and,
- * with the bias, Fw[8j + 7] = ow[j] (bpmfWeightRows writes it); otherwise Fw is not read.
+ * Weights (each row's own noise precision): with ow not 0, observation q of row i counts ow[j]² times: its design row
+ * and target are scaled by r = ow[j] (r f and r t, each product rounded once); with rs not 0, row i's noise precision is
+ * alpha · rs[i] (one product). With eight-wide design rows and ow, Fw holds the scaled rows, eight doubles a row:
+ * Fw[8j + c] = ow[j] F_j[c] for c < k and, with the bias, Fw[8j + 7] = ow[j] (bpmfWeightRows writes it); otherwise
+ * Fw is not read.
  */
 export function bpmfRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
@@ -219,8 +221,8 @@ export function bpmfAccumulate(
 }
 
 /**
- * Fw[8j + c] = ow[j] F[j k + c] for c < k and, with the bias (k = 7), Fw[8j + 7] = ow[j], for j < m: the weighted
- * design rows the eight-wide half-step reads (bpmfRows). k = 7 with fitBias or 8 without. O(m).
+ * Fw[8j + c] = ow[j] F[j k + c] for c < k and, with the bias (k = 7), Fw[8j + 7] = ow[j], for j < m: the scaled
+ * design rows the eight-wide half-step reads (bpmfRows; ow the roots of the weights). k = 7 with fitBias or 8 without. O(m).
  */
 export function bpmfWeightRows(m: i32, k: i32, fitBias: i32, F: usize, ow: usize, Fw: usize): void {
   for (let j = 0; j < m; j++) {

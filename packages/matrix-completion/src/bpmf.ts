@@ -37,7 +37,7 @@ const SCALE_PRIOR = 20;
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
   return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz
-    + d * d + 2 * d + 2 + 2 * n + 3 * m + n + 2 + (d === 8 ? 8 * Math.max(n, m) : 0);
+    + d * d + 2 * d + 2 + 2 * (2 * n + 2 * m) + 2 + (d === 8 ? 8 * Math.max(n, m) : 0);
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -111,10 +111,12 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
   for (let t = 0; t < 4; t++) normals[t] = rng.nextU32() | 0;
   // U's half-step scores its rows as it samples them (bpmfHalfStepScored): two sums per row, added here in row order.
   const rowSums = take(2 * n);
-  // noise "scaled": the rows' and columns' noise scales (all 1 at the start) and the columns' weighted errors; each
-  // half-step weights an observation by the other side's scale and its row's noise precision by its own.
+  // noise "scaled": the rows' and columns' noise scales (all 1 at the start), their square roots and the columns'
+  // weighted errors; each half-step weights an observation by the other side's scale (its design row and target scaled
+  // by the root) and its row's noise precision by its own.
   const scaled = s.noiseScales, tauU = take(n).fill(1), tauV = take(m).fill(1), colErrs = take(2 * m);
-  const owU = scaled ? tauV : null, rsU = scaled ? tauU : null, owV = scaled ? tauU : null, rsV = scaled ? tauV : null;
+  const rootU = take(n).fill(1), rootV = take(m).fill(1);
+  const owU = scaled ? rootV : null, rsU = scaled ? tauU : null, owV = scaled ? rootU : null, rsV = scaled ? tauV : null;
   // Eight-wide design rows (the default rank): the kernel reads each side's rows weighted, eight doubles a row
   // (bpmfWeightRows), written before each half-step; other ranks weight as they go.
   const wide = scaled && d === 8, Fw = take(wide ? 8 * Math.max(n, m) : 0), FwU = wide ? Fw : null, FwV = wide ? Fw : null;
@@ -170,11 +172,14 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // The noise precision from this sample's squared error; the sums add U's conditional means against this V, over
     // `div` samples (after this one); U's half-step scores each row right after sampling it (acc, and both errors).
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
-    if (wide) K.bpmfWeightRows(n, k, biases, st.U, tauU, Fw);
+    if (wide) K.bpmfWeightRows(n, k, biases, st.U, rootU, Fw);
     let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwV);
     // The columns' scales given this V (their errors weighted by the rows' scales), before U's half-step weights by them.
-    if (scaled) K.bpmfScales(m, st.colPtr, colErrs, alpha, SCALE_PRIOR, tauV, scaleState);
-    if (wide) K.bpmfWeightRows(m, k, biases, st.V, tauV, Fw);
+    if (scaled) {
+      K.bpmfScales(m, st.colPtr, colErrs, alpha, SCALE_PRIOR, tauV, scaleState);
+      roots(rootV, tauV, m);
+    }
+    if (wide) K.bpmfWeightRows(m, k, biases, st.V, rootV, Fw);
     // Beside U's rows: the next sweep's V prior and normals, and this V's store (V is final for the sweep).
     const besideU = () => {
       if (iteration < maxIter) drawV(iteration + 1);
@@ -203,6 +208,7 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // noise precision from Σ_i s_i (row i's weighted error).
     if (scaled) {
       K.bpmfScales(n, st.rowPtr, rowSums, alpha, SCALE_PRIOR, tauU, scaleState);
+      roots(rootU, tauU, n);
       sse = scaledSum(rowSums, tauU, n);
     }
     if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
@@ -257,6 +263,11 @@ function zeroEmptyRows(X: Float64Array, ptr: Int32Array, n: number, k: number): 
     else X.fill(0, i * k, i * k + k);
   }
   return N;
+}
+
+/** root[i] = sqrt(tau[i]) for i < n. */
+function roots(root: Float64Array, tau: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) root[i] = Math.sqrt(tau[i]);
 }
 
 /** Σ tau[i] · err[2i] over i < n, in order. */

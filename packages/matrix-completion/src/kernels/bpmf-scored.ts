@@ -39,7 +39,8 @@ export function scoreRows(
       const sum = acc[q] + pm;
       acc[q] = sum;
       const e = p - y, f = sum * inv - y;
-      s += ow ? e * e * ow[j] : e * e;
+      const re = ow ? ow[j] * e : e;
+      s += re * re;
       t += f * f;
     }
     // Eight wide: the kernel takes the sample's error from the row's precision (bpmfRows, sampleError8).

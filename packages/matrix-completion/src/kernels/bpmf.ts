@@ -15,7 +15,7 @@ const GRAM_MAX_WIDTH = 32;
  */
 export const bpmfSlotSize = (k: number, fitBias: boolean): number => {
   const d = fitBias ? k + 1 : k;
-  return d * d + 4 * d + GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + 2 * GRAM_CHUNK) + GRAM_CHUNK;
+  return d * d + 4 * d + GRAM_MAX_WIDTH * (GRAM_MAX_WIDTH + 1 + GRAM_CHUNK) + GRAM_CHUNK;
 };
 
 /** See CompletionKernels.bpmfHalfStep (src/kernels/index.ts). Returns the rows whose precision was not positive definite. */
@@ -32,9 +32,9 @@ export function bpmfHalfStep(
 }
 
 /**
- * errs[2i] = row i's sample's squared error, Σ ow[j] e² (without ow: Σ e²), e = ownBias[i] + otherBias[j] + X_i · F_j -
- * (vals[q] - mu), for rows i0 <= i < i1: eight-wide design rows (d = 8) as the kernel forms it from the row's weighted
- * plain sums (sampleError8), others term by term ((e e) ow[j]) with each dot as scoreRows forms it. O(observations d²).
+ * errs[2i] = row i's sample's squared error, Σ (ow[j] e)² (without ow: Σ e²), e = ownBias[i] + otherBias[j] + X_i · F_j -
+ * (vals[q] - mu), for rows i0 <= i < i1: eight-wide design rows (d = 8) as the kernel forms it from the row's scaled
+ * plain sums (sampleError8), others term by term with each dot as scoreRows forms it. O(observations d²).
  */
 export function sampleErrors(
   i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
@@ -58,7 +58,8 @@ export function sampleErrors(
       let du = u0 + u1;
       if (even < k) du += X[r + even] * F[v + even];
       const e = ob + otherBias[j] + du - (vals[q] - mu);
-      s += ow ? e * e * ow[j] : e * e;
+      const re = ow ? ow[j] * e : e;
+      s += re * re;
     }
     errs[2 * i] = s;
   }
@@ -66,9 +67,9 @@ export function sampleErrors(
 
 /**
  * Row i's sample's squared error as assembly/bpmf-gram8.ts's sampleError8 forms it (d = 8): the plain sums
- * A = Σ f (w f)ᵀ, c = Σ t (w f) and Σ t (w t) (w = ow[j], 1 without; each entry from zero in q order, as precision8
- * sums them), then Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r c_r + Σ t (w t), at least 0; x = [X_i, ownBias_i]
- * or X_i. O(row's observations d²).
+ * A = Σ f fᵀ, c = Σ t f and T = Σ t² of the rows and targets scaled by r = ow[j] when given (r f and r t, each product
+ * rounded once; each entry from zero in q order, as precision8 sums them), then
+ * Σ_r x_r (2 Σ_{c<r} A_rc x_c + A_rr x_r) - 2 Σ_r x_r c_r + T, at least 0; x = [X_i, ownBias_i] or X_i. O(row's observations d²).
  */
 export function sampleError8(
   i: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
@@ -77,14 +78,14 @@ export function sampleError8(
   const A = new Float64Array(64), c = new Float64Array(8), f = new Float64Array(8), x = new Float64Array(8);
   let T = 0;
   for (let q = ptr[i]; q < ptr[i + 1]; q++) {
-    const j = idx[q], t = vals[q] - mu - otherBias[j], w = ow ? ow[j] : 1;
-    for (let r = 0; r < k; r++) f[r] = F[j * k + r];
-    if (fitBias) f[7] = 1;
+    const j = idx[q], w = ow ? ow[j] : 1, t0 = vals[q] - mu - otherBias[j], t = ow ? w * t0 : t0;
+    for (let r = 0; r < k; r++) f[r] = ow ? w * F[j * k + r] : F[j * k + r];
+    if (fitBias) f[7] = w;
     for (let r = 0; r < 8; r++) {
-      for (let cc = 0; cc <= r; cc++) A[r * 8 + cc] += f[r] * (ow ? w * f[cc] : f[cc]);
-      c[r] += t * (ow ? w * f[r] : f[r]);
+      for (let cc = 0; cc <= r; cc++) A[r * 8 + cc] += f[r] * f[cc];
+      c[r] += t * f[r];
     }
-    T += t * (ow ? w * t : t);
+    T += t * t;
   }
   for (let r = 0; r < k; r++) x[r] = X[i * k + r];
   if (fitBias) x[7] = ownBias[i];
@@ -100,8 +101,8 @@ export function sampleError8(
 
 /**
  * bpmfHalfStep on rows i0 <= i < i1 only (a task of the parallel half-step). Weights (each row's and column's own noise
- * precision): with ow, observation q of row i counts ow[j] times (G sums f_r (w f_c), b sums t (w f_c), w = ow[j]); with
- * rs, row i's noise precision is alpha · rs[i].
+ * precision): with ow, observation q of row i counts ow[j]² times (its design row and target scaled by r = ow[j], each
+ * product rounded once); with rs, row i's noise precision is alpha · rs[i].
  */
 export function bpmfRows(
   i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
@@ -154,8 +155,9 @@ export function bpmfRows(
 }
 
 /**
- * formNormal's sums weighted by w = ow[j]: entry (r, c <= r) of G sums f_r (w f_c), b sums t (w f_c) (f = [F_j, 1] with
- * the bias), each entry from zero in q order, as the kernel's tiled and eight-wide paths form them. O(observations d²).
+ * formNormal's sums of the scaled rows r f and targets r t (r = ow[j], f = [F_j, 1] with the bias; each product rounded
+ * once): entry (r, c <= r) of G sums (r f_r)(r f_c), b sums (r t)(r f_c), each entry from zero in q order, as the
+ * kernel's tiled and eight-wide paths form them. O(observations d²).
  */
 function formWeighted(
   start: number, end: number, k: number, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
@@ -165,10 +167,10 @@ function formWeighted(
   G.fill(0, 0, d * d);
   b.fill(0, 0, d);
   for (let q = start; q < end; q++) {
-    const j = idx[q], f = j * k, w = ow[j], t = vals[q] - mu - otherBias[j];
+    const j = idx[q], f = j * k, w = ow[j], t = w * (vals[q] - mu - otherBias[j]);
     for (let c = 0; c < d; c++) {
-      const wc = w * (c < k ? F[f + c] : 1);
-      for (let r = c; r < d; r++) G[r * d + c] += (r < k ? F[f + r] : 1) * wc;
+      const wc = c < k ? w * F[f + c] : w;
+      for (let r = c; r < d; r++) G[r * d + c] += (r < k ? w * F[f + r] : w) * wc;
       b[c] += t * wc;
     }
   }

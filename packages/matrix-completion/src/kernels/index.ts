@@ -38,9 +38,10 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * and writes each row's conditional mean to M (n x k) and meanBias.
    * Rows without observations get zeros. `work` holds bpmfSlotSize(k, fitBias). Returns the
    * rows whose precision was not positive definite. O(|Omega| d² + n d³).
-   * Weights (null: none): observation q of row i counts ow[j] times in row i's conditional and the row's noise precision
-   * is alpha · rs[i]; errs, when given, receives each row's sample's squared error weighted by ow at errs[2i] (2n doubles).
-   * With ow and eight-wide design rows (k = 7 with fitBias, k = 8 without), Fw holds them weighted (bpmfWeightRows of F
+   * Weights (null: none): observation q of row i counts ow[j]² times in row i's conditional (its design row and target
+   * scaled by ow[j], the root of its weight) and the row's noise precision is alpha · rs[i]; errs, when given, receives
+   * each row's sample's weighted squared error Σ (ow[j] e)² at errs[2i] (2n doubles).
+   * With ow and eight-wide design rows (k = 7 with fitBias, k = 8 without), Fw holds them scaled (bpmfWeightRows of F
    * and ow); the TypeScript reference does not read it.
    */
   bpmfHalfStep(
@@ -51,7 +52,7 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
   ): number;
   /**
    * BPMF: Fw[8j + c] = ow[j] F[j k + c] for c < k and, with fitBias, Fw[8j + 7] = ow[j], for j < m (k = 7 with fitBias,
-   * 8 without): the weighted design rows of the eight-wide half-step. O(m k).
+   * 8 without): the scaled design rows of the eight-wide half-step. O(m k).
    */
   bpmfWeightRows(m: number, k: number, fitBias: boolean, F: Float64Array, ow: Float64Array, Fw: Float64Array): void;
   /**
@@ -69,7 +70,7 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * order (2n doubles; add them row by row). With eight-wide design rows (k = 7 with fitBias, k = 8 without) the
    * sample's sum is the same quantity formed from the row's precision (a quadratic form in its plain sums, to rounding).
    * Returns the failed rows. O(|Omega| d² + n d³). ow and rs weight the observations as in bpmfHalfStep; the sample's
-   * sum is then weighted by ow (each term e² ow[j]), the average's is not.
+   * sum is then Σ (ow[j] e)², the average's is not weighted.
    */
   bpmfHalfStepScored(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,

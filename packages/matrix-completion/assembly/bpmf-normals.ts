@@ -29,6 +29,18 @@ const TWO_M31: f64 = 1.0 / 2147483648.0;
 }
 
 /**
+ * The all-zero state is xoshiro128+'s one fixed point: it is replaced in memory by fixed words of the golden ratio's
+ * and pi's bits (bpmfNormals and bpmfScales, assembly/bpmf-scales.ts).
+ */
+@inline export function fixZeroState(state: usize): void {
+  if ((load<u32>(state) | load<u32>(state, 4) | load<u32>(state, 8) | load<u32>(state, 12)) != 0) return;
+  store<u32>(state, 0x9e3779b9);
+  store<u32>(state, 0x243f6a88, 4);
+  store<u32>(state, 0x85a308d3, 8);
+  store<u32>(state, 0x13198a2e, 12);
+}
+
+/**
  * out[0..n) = standard normals by the polar method: candidates (u, v) uniform on [-1, 1)² (a 32-bit output each, as a
  * signed integer times 2^-31), two candidates a step (one per SIMD lane, the logarithm, square root and division
  * lane-wise); each with 0 < q = u² + v² < 1 gives u f and v f, f = sqrt(-2 ln q / q), in candidate order. An odd n drops
@@ -36,14 +48,8 @@ const TWO_M31: f64 = 1.0 / 2147483648.0;
  * (seeded by the caller; an all-zero state is replaced by fixed words) and is advanced.
  */
 export function bpmfNormals(n: i32, out: usize, state: usize): void {
+  fixZeroState(state);
   let s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
-  // The all-zero state is xoshiro's one fixed point: it is replaced by fixed words of the golden ratio's and pi's bits.
-  if ((s0 | s1 | s2 | s3) == 0) {
-    s0 = 0x9e3779b9;
-    s1 = 0x243f6a88;
-    s2 = 0x85a308d3;
-    s3 = 0x13198a2e;
-  }
   const c = f64x2.splat(TWO_M31), one = f64x2.splat(1.0), root2 = f64x2.splat(1.4142135623730951), half = f64x2.splat(0.5);
   const mant = i64x2.splat(0x000fffffffffffff), expOne = i64x2.splat(0x3ff0000000000000), bias = i64x2.splat(1023);
   let i = 0;

@@ -4,7 +4,7 @@
 // caller; normals by the polar method with that file's logarithm). Only plain
 // double operations and integer bit work, none fused, so the TypeScript twin
 // (src/kernels/bpmf-scales.ts) produces the same bits.
-import { logPositive } from "./bpmf-normals";
+import { fixZeroState, logPositive } from "./bpmf-normals";
 
 /** 2^-31: a signed 32-bit integer to [-1, 1). */
 const TWO_M31: f64 = 1.0 / 2147483648.0;
@@ -20,13 +20,8 @@ const TWO_M32: f64 = 1.0 / 4294967296.0;
  * by fixed words) is advanced. O(n) expected.
  */
 export function bpmfScales(n: i32, ptr: usize, err: usize, alpha: f64, a: f64, tau: usize, state: usize): void {
+  fixZeroState(state);
   let s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
-  if ((s0 | s1 | s2 | s3) == 0) {
-    s0 = 0x9e3779b9;
-    s1 = 0x243f6a88;
-    s2 = 0x85a308d3;
-    s3 = 0x13198a2e;
-  }
   let spare: f64 = 0, haveSpare = false;
   for (let i = 0; i < n; i++) {
     const count = load<i32>(ptr + (<usize>(i + 1) << 2)) - load<i32>(ptr + (<usize>i << 2));

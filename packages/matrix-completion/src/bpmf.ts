@@ -119,7 +119,7 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
   const owU = scaled ? rootV : null, rsU = scaled ? tauU : null, owV = scaled ? rootU : null, rsV = scaled ? tauV : null;
   // Eight-wide design rows (the default rank): the kernel reads each side's rows weighted, eight doubles a row
   // (bpmfWeightRows), written before each half-step; other ranks weight as they go.
-  const wide = scaled && d === 8, Fw = take(wide ? 8 * Math.max(n, m) : 0), FwU = wide ? Fw : null, FwV = wide ? Fw : null;
+  const wide = scaled && d === 8, Fw = take(wide ? 8 * Math.max(n, m) : 0), FwRows = wide ? Fw : null;
   // The scales' draws come from a third generator (bpmfScales), seeded from the run's only when there are scales (the
   // shared noise's draws stay as they were).
   const scaleWords = take(2), scaleState = new Int32Array(scaleWords.buffer, scaleWords.byteOffset, 4);
@@ -173,7 +173,7 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // `div` samples (after this one); U's half-step scores each row right after sampling it (acc, and both errors).
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
     if (wide) K.bpmfWeightRows(n, k, biases, st.U, rootU, Fw);
-    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwV);
+    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwRows);
     // The columns' scales given this V (their errors weighted by the rows' scales), before U's half-step weights by them.
     if (scaled) {
       K.bpmfScales(m, st.colPtr, colErrs, alpha, SCALE_PRIOR, tauV, scaleState);
@@ -191,12 +191,12 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     const Ua = means, ba = meanBias;
     let sse: number, tr = 0;
     if (accumulate) {
-      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU, FwU);
+      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU, FwRows);
       // (Loops over the rows stay out of the sweep's own code: on real data V8 would compile the sweep anew around them.)
       sse = pairSum(rowSums, n, 0);
       tr = pairSum(rowSums, n, 1);
     } else if (scaled) {
-      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, owU, rsU, rowSums, FwU);
+      failed += halfStep(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, owU, rsU, rowSums, FwRows);
       sse = pairSum(rowSums, n, 0);
       tr = averageError(acc, st.rowVals, nnz, div);
     } else {

@@ -12,7 +12,11 @@ export type Method = "als" | "altmin" | "robust-altmin" | "bpmf";
 export interface IterationRecord {
   /** 1-based iteration number. */
   iteration: number;
-  /** Objective per observation: mean squared training error plus the penalty / |Omega| (als), or the mean squared training error (altmin). */
+  /**
+   * Objective per observation: mean squared training error plus the penalty / |Omega| (als), or the mean squared training
+   * error (altmin); bpmf: the sweep's sample's mean squared training error (noise "scaled": each rating's error weighted by
+   * its row's and column's noise scales).
+   */
   loss: number;
   /** Root-mean-square error on the training observations. */
   trainRmse: number;

@@ -31,7 +31,7 @@ export const completionModule = defineKernelModule<Exports, CompletionKernels>({
   threads: { sources: threadSources, tasks: ["alsHalfStepTask", "bpmfHalfStepTask", "sketchedPrepareTask", "sketchedStepTask", "squaredErrorTask"], scratchBytes: () => 16 },
 });
 
-// Runs each half-step kernel ten times on a tiny problem (8 x 8, k = 4, fully
+// Runs each half-step kernel (and bpmf's noise-scale kernels) ten times on a tiny problem (8 x 8, k = 4, fully
 // observed) so V8 has optimised them before the first real call
 // (docs/ARCHITECTURE.md, "The runtime", warm-up).
 function warmCompletion(k: CompletionKernels, arena: Arena): void {
@@ -58,7 +58,15 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
     return sketchedHalfStep(k, work, { k: r, sketchSize: s, sketch, innerTol: 1e-3, maxInner: 5, ridge: 0 }, n, n);
   };
   const halfSteps = [sketched("countsketch"), sketched("srht")];
+  // noise "scaled": unit scales and their roots (ow, rs), the rows' errors, the scaled eight-wide rows and a generator.
+  const ones = arena.f64(n).fill(1), errs = arena.f64(2 * n), tau = arena.f64(n), F7 = arena.f64(n * 7), Fw = arena.f64(8 * n);
+  const state = arena.i32(4);
+  state.set([0x2545f491, 0x4f6cdd1d, 0x6a09e667, 0x3c6ef372]);
+  for (let q = 0; q < n * 7; q++) F7[q] = Math.cos(q);
   for (let rep = 0; rep < 10; rep++) {
+    k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work, ones, ones, errs, null);
+    k.bpmfScales(n, ptr, errs, 1, 20, tau, state);
+    k.bpmfWeightRows(n, 7, true, F7, ones, Fw);
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
     k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work, null, null, null, null);
     k.bpmfAccumulate(nnz, r, ri, idx, vals, X, F, bias, zeros, acc);

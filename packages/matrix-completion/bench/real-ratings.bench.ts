@@ -2,7 +2,7 @@
 // one run: held-out RMSE and fit time of each on the same 80/20 splits, at 1
 // and 2 threads. The ratings are not part of the project: point
 // LOWRANK_RATINGS at a folder of splits tr0.txt / te0.txt, tr1.txt / te1.txt,
-// ... ("user item rating" lines, 1-based ids, as MovieLens-100K's u1.base),
+// ... up to tr9 / te9 ("user item rating" lines, 1-based ids, as MovieLens-100K's u1.base),
 // and LIBMF_PATH at a folder holding LIBMF's mf-train and mf-predict (built
 // from its source). Without the ratings the bench skips with a note; without
 // LIBMF it reports lowrank alone. LIBMF runs with `-k 32` and its other
@@ -35,7 +35,8 @@ const child = fileURLToPath(new URL("./first-fit-child.mjs", import.meta.url));
 const dist = existsSync(fileURLToPath(new URL("../dist/index.js", import.meta.url)));
 
 /** The splits present in `dir` (tr<s>.txt with te<s>.txt), at most three. */
-const splits = dir ? [0, 1, 2].filter((s) => existsSync(join(dir, `tr${s}.txt`)) && existsSync(join(dir, `te${s}.txt`))) : [];
+// Any of the pairs tr0-tr9 / te0-te9 present (three random splits, or MovieLens' canonical u1-u5 saved as tr1-tr5, ...).
+const splits = dir ? Array.from({ length: 10 }, (_, s) => s).filter((s) => existsSync(join(dir, `tr${s}.txt`)) && existsSync(join(dir, `te${s}.txt`))) : [];
 
 if (splits.length === 0) {
   skip("complete (default) vs LIBMF on real ratings", dir ? `no splits tr0.txt / te0.txt in ${dir}` : "LOWRANK_RATINGS is not set (a folder of tr0.txt / te0.txt rating splits)");

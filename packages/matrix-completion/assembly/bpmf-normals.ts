@@ -30,7 +30,7 @@ const TWO_M31: f64 = 1.0 / 2147483648.0;
 
 /**
  * The all-zero state is xoshiro128+'s one fixed point: it is replaced in memory by fixed words of the golden ratio's
- * and pi's bits (bpmfNormals and bpmfScales, assembly/bpmf-scales.ts).
+ * and pi's bits (bpmfNormals and bpmfGammas, assembly/bpmf-scales.ts).
  */
 @inline export function fixZeroState(state: usize): void {
   if ((load<u32>(state) | load<u32>(state, 4) | load<u32>(state, 8) | load<u32>(state, 12)) != 0) return;

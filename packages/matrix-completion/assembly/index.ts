@@ -6,7 +6,7 @@ export { csrGramMatvec, csrMatvec, csrMatvecT } from "../../linalg/assembly/csr-
 export { alsHalfStep } from "./als-half-step";
 export { bpmfAccumulate, bpmfHalfStep, bpmfWeightRows } from "./bpmf";
 export { bpmfNormals } from "./bpmf-normals";
-export { bpmfScales } from "./bpmf-scales";
+export { bpmfGammas, bpmfScaleRows } from "./bpmf-scales";
 export { bpmfPrior } from "./bpmf-prior";
 export { bpmfHalfStepScored } from "./bpmf-scored";
 export { sketchTable, sketchedPrepare, sketchedStep } from "./sketched-solve";

@@ -37,7 +37,7 @@ const SCALE_PRIOR = 20;
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
   return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz
-    + d * d + 2 * d + 2 + 2 * (2 * n + 2 * m) + 2 + (d === 8 ? 8 * Math.max(n, m) : 0);
+    + d * d + 2 * d + 2 + 2 * (2 * n + 2 * m) + n + m + 2 + (d === 8 ? 8 * Math.max(n, m) : 0);
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -116,11 +116,14 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
   // by the root) and its row's noise precision by its own.
   const scaled = s.noiseScales, tauU = take(n).fill(1), tauV = take(m).fill(1), colErrs = take(2 * m);
   const rootU = take(n).fill(1), rootV = take(m).fill(1);
+  // Each scale is a Gamma draw of a shape fixed by the row's count over a rate that takes the row's errors: the draws
+  // (bpmfGammas) run beside the half-step that computes the errors, the division after it (bpmfScaleRows).
+  const gammaU = take(n), gammaV = take(m);
   const owU = scaled ? rootV : null, rsU = scaled ? tauU : null, owV = scaled ? rootU : null, rsV = scaled ? tauV : null;
   // Eight-wide design rows (the default rank): the kernel reads each side's rows weighted, eight doubles a row
   // (bpmfWeightRows), written before each half-step; other ranks weight as they go.
   const wide = scaled && d === 8, Fw = take(wide ? 8 * Math.max(n, m) : 0), FwRows = wide ? Fw : null;
-  // The scales' draws come from a third generator (bpmfScales), seeded from the run's only when there are scales (the
+  // The scales' draws come from a third generator (bpmfGammas), seeded from the run's only when there are scales (the
   // shared noise's draws stay as they were).
   const scaleWords = take(2), scaleState = new Int32Array(scaleWords.buffer, scaleWords.byteOffset, 4);
   for (let t = 0; scaled && t < 4; t++) scaleState[t] = rng.nextU32() | 0;
@@ -173,16 +176,20 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // `div` samples (after this one); U's half-step scores each row right after sampling it (acc, and both errors).
     const accumulate = !after || keep, div = after ? kept + (keep ? 1 : 0) : 1;
     if (wide) K.bpmfWeightRows(n, k, biases, st.U, rootU, Fw);
-    let failed = halfStep(() => drawU(iteration), m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwRows);
+    // Beside V's rows: U's prior and normals, and the columns' Gamma draws.
+    const besideV = () => {
+      drawU(iteration);
+      if (scaled) K.bpmfGammas(m, st.colPtr, SCALE_PRIOR, gammaV, scaleState);
+    };
+    let failed = halfStep(besideV, m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwRows);
     // The columns' scales given this V (their errors weighted by the rows' scales), before U's half-step weights by them.
-    if (scaled) {
-      K.bpmfScales(m, st.colPtr, colErrs, alpha, SCALE_PRIOR, tauV, scaleState);
-      roots(rootV, tauV, m);
-    }
+    if (scaled) K.bpmfScaleRows(m, gammaV, colErrs, alpha, SCALE_PRIOR, tauV, rootV);
     if (wide) K.bpmfWeightRows(m, k, biases, st.V, rootV, Fw);
-    // Beside U's rows: the next sweep's V prior and normals, and this V's store (V is final for the sweep).
+    // Beside U's rows: the next sweep's V prior and normals, the rows' Gamma draws, and this V's store (V is final for
+    // the sweep).
     const besideU = () => {
       if (iteration < maxIter) drawV(iteration + 1);
+      if (scaled) K.bpmfGammas(n, st.rowPtr, SCALE_PRIOR, gammaU, scaleState);
       if (!keep) return;
       storeSample(Vs, st.V, m, k, S, kept, fS);
       addInto(cb, st.colBias, m);
@@ -207,8 +214,7 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
     // With noise scales sse is each row's error weighted by the columns' scales; the rows' scales come next, then the
     // noise precision from Σ_i s_i (row i's weighted error).
     if (scaled) {
-      K.bpmfScales(n, st.rowPtr, rowSums, alpha, SCALE_PRIOR, tauU, scaleState);
-      roots(rootU, tauU, n);
+      K.bpmfScaleRows(n, gammaU, rowSums, alpha, SCALE_PRIOR, tauU, rootU);
       sse = scaledSum(rowSums, tauU, n);
     }
     if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
@@ -263,11 +269,6 @@ function zeroEmptyRows(X: Float64Array, ptr: Int32Array, n: number, k: number): 
     else X.fill(0, i * k, i * k + k);
   }
   return N;
-}
-
-/** root[i] = sqrt(tau[i]) for i < n. */
-function roots(root: Float64Array, tau: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) root[i] = Math.sqrt(tau[i]);
 }
 
 /** Σ tau[i] · err[2i] over i < n, in order. */

@@ -59,13 +59,14 @@ function warmCompletion(k: CompletionKernels, arena: Arena): void {
   };
   const halfSteps = [sketched("countsketch"), sketched("srht")];
   // noise "scaled": unit scales and their roots (ow, rs), the rows' errors, the scaled eight-wide rows and a generator.
-  const ones = arena.f64(n).fill(1), errs = arena.f64(2 * n), tau = arena.f64(n), F7 = arena.f64(n * 7), Fw = arena.f64(8 * n);
+  const ones = arena.f64(n).fill(1), errs = arena.f64(2 * n), tau = arena.f64(n), root = arena.f64(n), F7 = arena.f64(n * 7), Fw = arena.f64(8 * n);
   const state = arena.i32(4);
   state.set([0x2545f491, 0x4f6cdd1d, 0x6a09e667, 0x3c6ef372]);
   for (let q = 0; q < n * 7; q++) F7[q] = Math.cos(q);
   for (let rep = 0; rep < 10; rep++) {
     k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work, ones, ones, errs, null);
-    k.bpmfScales(n, ptr, errs, 1, 20, tau, state);
+    k.bpmfGammas(n, ptr, 20, tau, state);
+    k.bpmfScaleRows(n, tau, errs, 1, 20, tau, root);
     k.bpmfWeightRows(n, 7, true, F7, ones, Fw);
     k.alsHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 0.1, 0.1, true, true, work);
     k.bpmfHalfStep(n, r, ptr, idx, vals, F, zeros, X, bias, 0.5, 2, lam, h0, true, normals, means, meanBias, work, null, null, null, null);

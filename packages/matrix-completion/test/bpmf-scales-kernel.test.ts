@@ -1,9 +1,9 @@
-// BPMF's noise-scale draws (assembly/bpmf-scales.ts) against their twin, bit
-// for bit, and both against the Gamma law they draw from: the mean and
-// variance of shape / rate draws over many rows.
+// BPMF's noise-scale draws (assembly/bpmf-scales.ts: the Gamma draws, then
+// each divided by its rate) against their twins, bit for bit, and both against
+// the Gamma law they draw from: the mean and variance over many rows.
 import { describe, expect, it } from "vitest";
 import { init } from "@lowrank/linalg";
-import { bpmfScales } from "../src/kernels/bpmf-scales.js";
+import { bpmfGammas, bpmfScaleRows } from "../src/kernels/bpmf-scales.js";
 import { completionModule } from "../src/module.js";
 import { variants } from "./helpers.js";
 
@@ -21,7 +21,7 @@ function rows(n: number) {
   return { ptr, err };
 }
 
-describe("bpmfScales", () => {
+describe("bpmfGammas and bpmfScaleRows", () => {
   for (const variant of variants) {
     it(`[${variant}] equals its twin bit for bit over several calls and leaves the same state`, async () => {
       await init({ variant });
@@ -31,12 +31,17 @@ describe("bpmfScales", () => {
       const js = seed();
       for (const [n, alpha, a] of [[1, 1.3, 20], [7, 0.2, 1], [5000, 2.5, 20], [999, 1, 3.5]] as const) {
         const { ptr, err } = rows(n);
-        const p = ws.i32(n + 1), e = ws.f64(2 * n), tau = ws.f64(n), ref = new Float64Array(n);
+        const p = ws.i32(n + 1), e = ws.f64(2 * n), g = ws.f64(n), tau = ws.f64(n), root = ws.f64(n);
+        const gRef = new Float64Array(n), tauRef = new Float64Array(n), rootRef = new Float64Array(n);
         p.set(ptr);
         e.set(err);
-        ws.kernels.bpmfScales(n, p, e, alpha, a, tau, state);
-        bpmfScales(n, ptr, err, alpha, a, ref, js);
-        expect(Array.from(tau)).toEqual(Array.from(ref));
+        ws.kernels.bpmfGammas(n, p, a, g, state);
+        ws.kernels.bpmfScaleRows(n, g, e, alpha, a, tau, root);
+        bpmfGammas(n, ptr, a, gRef, js);
+        bpmfScaleRows(n, gRef, err, alpha, a, tauRef, rootRef);
+        expect(Array.from(g)).toEqual(Array.from(gRef));
+        expect(Array.from(tau)).toEqual(Array.from(tauRef));
+        expect(Array.from(root)).toEqual(Array.from(rootRef));
         expect(Array.from(state)).toEqual(Array.from(js));
       }
     });
@@ -46,8 +51,10 @@ describe("bpmfScales", () => {
     for (const [a, c, e, alpha] of [[20, 0, 0, 1], [20, 100, 30, 1.5], [1, 3, 2, 0.7]] as const) {
       const n = 200_000, ptr = Int32Array.from({ length: n + 1 }, (_, i) => i * c), err = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) err[2 * i] = e;
-      const tau = new Float64Array(n);
-      bpmfScales(n, ptr, err, alpha, a, tau, seed());
+      const g = new Float64Array(n), tau = new Float64Array(n), root = new Float64Array(n);
+      bpmfGammas(n, ptr, a, g, seed());
+      bpmfScaleRows(n, g, err, alpha, a, tau, root);
+      expect(root.every((r, i) => r === Math.sqrt(tau[i]))).toBe(true);
       const shape = a + c / 2, rate = a + (alpha * e) / 2;
       let m = 0;
       for (const t of tau) m += t / n;

@@ -107,15 +107,20 @@ export const COMPLETION: Record<string, Entry> = {
       return { args: [m, k, seed & 1, gen.normal(r, m * k), weights(r, m), new Float64Array(8 * m)] };
     },
   },
-  bpmfScales: {
-    // Rows of 0 to 2n observations, their weighted errors, and the generator's state (compared too: it must advance alike).
+  bpmfGammas: {
+    // Rows of 0 to 2n observations and the generator's state (compared too: it must advance alike).
     make(n, r) {
-      const ptr = new Int32Array(n + 1), err = new Float64Array(2 * n);
-      for (let i = 0; i < n; i++) {
-        ptr[i + 1] = ptr[i] + r.int(2 * n + 1);
-        err[2 * i] = 0.9 * (ptr[i + 1] - ptr[i]) * r.uniform();
-      }
-      return { args: [n, ptr, err, 1.3, 20, new Float64Array(n), Int32Array.from({ length: 4 }, () => r.int(4294967296) | 0)] };
+      const ptr = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i] + r.int(2 * n + 1);
+      return { args: [n, ptr, 20, new Float64Array(n), Int32Array.from({ length: 4 }, () => r.int(4294967296) | 0)] };
+    },
+  },
+  bpmfScaleRows: {
+    // Gamma draws, each row's weighted error, and the scales and their roots written.
+    make(n, r) {
+      const G = weights(r, n), err = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) err[2 * i] = 40 * r.uniform();
+      return { args: [n, G, err, 1.3, 20, new Float64Array(n), new Float64Array(n)] };
     },
   },
   bpmfNormals: {

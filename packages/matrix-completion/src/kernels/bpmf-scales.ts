@@ -8,8 +8,8 @@ const TWO_M31 = 1 / 2147483648;
 /** 2^-32: an unsigned 32-bit integer plus 1/2 to (0, 1). */
 const TWO_M32 = 1 / 4294967296;
 
-/** See CompletionKernels.bpmfScales (src/kernels/index.ts). O(n) expected. */
-export function bpmfScales(n: number, ptr: Int32Array, err: Float64Array, alpha: number, a: number, tau: Float64Array, state: Int32Array): void {
+/** See CompletionKernels.bpmfGammas (src/kernels/index.ts). O(n) expected. */
+export function bpmfGammas(n: number, ptr: Int32Array, a: number, G: Float64Array, state: Int32Array): void {
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state.set([0x9e3779b9 | 0, 0x243f6a88, 0x85a308d3 | 0, 0x13198a2e]);
   let spare = 0, haveSpare = false;
   for (let i = 0; i < n; i++) {
@@ -43,6 +43,15 @@ export function bpmfScales(n: number, ptr: Int32Array, err: Float64Array, alpha:
         break;
       }
     }
-    tau[i] = g / (a + 0.5 * (alpha * err[2 * i]));
+    G[i] = g;
+  }
+}
+
+/** See CompletionKernels.bpmfScaleRows (src/kernels/index.ts). O(n). */
+export function bpmfScaleRows(n: number, G: Float64Array, err: Float64Array, alpha: number, a: number, tau: Float64Array, root: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const t = G[i] / (a + 0.5 * (alpha * err[2 * i]));
+    tau[i] = t;
+    root[i] = Math.sqrt(t);
   }
 }

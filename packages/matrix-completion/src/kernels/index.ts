@@ -7,7 +7,7 @@ import { jsCsrVectorKernels, jsKernels, type CsrVectorKernels, type LinalgKernel
 import { alsHalfStep } from "./als-half-step.js";
 import { bpmfAccumulate, bpmfHalfStep, bpmfWeightRows } from "./bpmf.js";
 import { bpmfNormals } from "./bpmf-normals.js";
-import { bpmfScales } from "./bpmf-scales.js";
+import { bpmfGammas, bpmfScaleRows } from "./bpmf-scales.js";
 import { bpmfPrior } from "./bpmf-prior.js";
 import { bpmfHalfStepScored } from "./bpmf-scored.js";
 import { squaredError } from "./predict.js";
@@ -86,11 +86,13 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    */
   bpmfNormals(n: number, out: Float64Array, state: Int32Array): void;
   /**
-   * BPMF's noise scales (assembly/bpmf-scales.ts): tau[i] = a Gamma(a + c_i / 2) draw over a + alpha err[2i] / 2, c_i =
-   * ptr[i + 1] - ptr[i], for i < n (a >= 1), by Marsaglia and Tsang's method on bpmfNormals' kind of generator; `state`
-   * (four 32-bit words, seeded by the caller) is advanced. O(n) expected.
+   * BPMF's noise scales, part 1 (assembly/bpmf-scales.ts): G[i] = a Gamma(a + c_i / 2) draw, c_i = ptr[i + 1] - ptr[i],
+   * for i < n (a >= 1), by Marsaglia and Tsang's method on bpmfNormals' kind of generator; `state` (four 32-bit words,
+   * seeded by the caller) is advanced. O(n) expected.
    */
-  bpmfScales(n: number, ptr: Int32Array, err: Float64Array, alpha: number, a: number, tau: Float64Array, state: Int32Array): void;
+  bpmfGammas(n: number, ptr: Int32Array, a: number, G: Float64Array, state: Int32Array): void;
+  /** BPMF's noise scales, part 2: tau[i] = G[i] / (a + alpha err[2i] / 2) and root[i] = sqrt(tau[i]) for i < n. O(n). */
+  bpmfScaleRows(n: number, G: Float64Array, err: Float64Array, alpha: number, a: number, tau: Float64Array, root: Float64Array): void;
   /**
    * BPMF: the arithmetic of one side's Normal-Wishart draw of dimension d from N > 0 rows (assembly/bpmf-prior.ts), the
    * random numbers drawn by the caller, in place on four views: G (d x d) holds Σ x xᵀ in its lower triangle and s
@@ -137,7 +139,8 @@ export const jsCompletionKernels: CompletionKernels = {
   bpmfAccumulate,
   bpmfHalfStepScored,
   bpmfNormals,
-  bpmfScales,
+  bpmfGammas,
+  bpmfScaleRows,
   bpmfPrior,
   sketchTable,
   sketchedPrepare,

@@ -44,7 +44,8 @@ export function precision8(
   alpha: f64, Lam: usize, h0: usize, G: usize, b: usize, raw: usize, ow: usize, Fw: usize,
 ): void {
   if (ow != 0) {
-    // Weighted (each observation's terms times ow[j]): a variant of its own, so the plain passes stay as they were.
+    // Weighted (each observation's row and target scaled by ow[j], the rows read from Fw): a variant of its own, so
+    // the plain passes stay as they were.
     if (raw != 0) {
       if (fitBias) passes(start, end, 7, idx, vals, F, otherBias, mu, true, alpha, Lam, h0, G, b, raw, true, ow, Fw, true);
       else passes(start, end, 8, idx, vals, F, otherBias, mu, false, alpha, Lam, h0, G, b, raw, true, ow, Fw, true);

@@ -22,19 +22,23 @@ const SCORED_BLOCK: i32 = 16;
  * acc[q] += meanBias[i] + otherBias[j] + M_i · F_j; sums[2i] = Σ e², sums[2i + 1] = Σ f², in q order. Each dot in
  * one two-lane accumulator (even columns in lane 0, odd in lane 1), lane 0 + lane 1, then an odd k's last term.
  * Eight-wide design rows (k = 7 with fitBias, k = 8 without): sums[2i] is left as bpmfRows wrote it (sampleError8).
- * With ow not 0 (bpmfRows' roots of the weights), sums[2i] is Σ (ow[j] e)²; the average's stays unweighted.
+ * With ow not 0 (bpmfRows' roots of the weights), sums[2i] is Σ (ow[j] e)²; the average's stays unweighted. With Fs
+ * not 0 the average takes Fs and sb in place of F and otherBias (the other side's conditional means in place of its
+ * sample: M_i · Fs_j + meanBias[i] + sb[j]).
  */
 export function scoreRows(
   i0: i32, i1: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
-  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize, fitBias: i32, ow: usize,
+  mu: f64, M: usize, meanBias: usize, acc: usize, div: f64, sums: usize, fitBias: i32, ow: usize, Fs: usize, sb: usize,
 ): void {
+  // The average's other side: Fs and sb when given, else the sample's F and otherBias.
+  const Fa = Fs != 0 ? Fs : F, ba = Fs != 0 ? sb : otherBias;
   // Eight wide: sums[2i] was written by bpmfRows.
   if (k == 7 && fitBias != 0) {
-    average7(i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
+    average7(i0, i1, ptr, idx, vals, Fa, ba, mu, M, meanBias, acc, div, sums);
     return;
   }
   if (k == 8 && fitBias == 0) {
-    average8(i0, i1, ptr, idx, vals, F, otherBias, mu, M, meanBias, acc, div, sums);
+    average8(i0, i1, ptr, idx, vals, Fa, ba, mu, M, meanBias, acc, div, sums);
     return;
   }
   const inv = 1.0 / div, row = <usize>k << 3, even = k & ~1;
@@ -45,22 +49,22 @@ export function scoreRows(
     let s: f64 = 0, t: f64 = 0;
     for (let q = start; q < end; q++) {
       const j = <usize>load<i32>(idx + (<usize>q << 2));
-      const v = F + j * row;
+      const v = F + j * row, va = Fa + j * row;
       let a = f64x2.splat(0), b = f64x2.splat(0);
       for (let c = 0; c < even; c += 2) {
-        const o = <usize>c << 3, x = v128.load(v + o);
-        a = f64x2.add(a, f64x2.mul(v128.load(u + o), x));
-        b = f64x2.add(b, f64x2.mul(v128.load(m + o), x));
+        const o = <usize>c << 3;
+        a = f64x2.add(a, f64x2.mul(v128.load(u + o), v128.load(v + o)));
+        b = f64x2.add(b, f64x2.mul(v128.load(m + o), v128.load(va + o)));
       }
       let du = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1), dm = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1);
       if (even < k) {
-        const o = <usize>even << 3, x = load<f64>(v + o);
-        du += load<f64>(u + o) * x;
-        dm += load<f64>(m + o) * x;
+        const o = <usize>even << 3;
+        du += load<f64>(u + o) * load<f64>(v + o);
+        dm += load<f64>(m + o) * load<f64>(va + o);
       }
       const cb = load<f64>(otherBias + (j << 3)), y = load<f64>(vals + (<usize>q << 3)) - mu;
       const p = ob + cb + du;
-      const pm = mb + cb + dm;
+      const pm = mb + load<f64>(ba + (j << 3)) + dm;
       const pa = acc + (<usize>q << 3), sum = load<f64>(pa) + pm;
       store<f64>(pa, sum);
       const e = p - y, f = sum * inv - y;
@@ -175,18 +179,19 @@ function average8(
 /**
  * bpmfHalfStep (assembly/bpmf.ts) followed by scoreRows on every row, block by block (a block's rows scored right
  * after they are sampled). acc has one entry per observation (ptr's positions), sums 2n doubles. Returns the rows
- * whose precision was not positive definite. ow and rs (0: none) weight the observations as bpmfRows does.
+ * whose precision was not positive definite. ow and rs (0: none) weight the observations as bpmfRows does; Fs and sb
+ * (0: none) are the average's other side, as scoreRows takes them.
  */
 export function bpmfHalfStepScored(
   n: i32, k: i32, ptr: usize, idx: usize, vals: usize, F: usize, otherBias: usize, X: usize, ownBias: usize,
   mu: f64, alpha: f64, Lam: usize, h0: usize, fitBias: i32, z: usize, M: usize, meanBias: usize, work: usize,
-  acc: usize, div: f64, sums: usize, ow: usize, rs: usize, Fw: usize,
+  acc: usize, div: f64, sums: usize, ow: usize, rs: usize, Fw: usize, Fs: usize, sb: usize,
 ): i32 {
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = min(n, i0 + SCORED_BLOCK);
     failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, sums, ow, rs, Fw);
-    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow);
+    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow, Fs, sb);
   }
   return failed;
 }

@@ -71,9 +71,10 @@ export function alsHalfStepTask(job: usize, t: i32, scratch: usize): void {
  * scratch), work stride 56, slots 60, stamp 64, next slot 68, failed rows 72,
  * M 76, meanBias 80; f64 mu 88, alpha 96; then the fused scoring pass (assembly/bpmf-scored.ts), if acc is not 0:
  * i32 acc 104, sums 108; f64 div 112; the weights (bpmfRows, assembly/bpmf.ts; 0: none): i32 ow 120, rs 124; i32
- * errs 128 (each row's sample's weighted squared error at errs[2i], when acc is 0), Fw 132 (the weighted design rows).
+ * errs 128 (each row's sample's weighted squared error at errs[2i], when acc is 0), Fw 132 (the weighted design rows);
+ * the average's other side (scoreRows' Fs and sb; 0: none): i32 Fs 136, sb 140.
  */
-export const BPMF_JOB_BYTES: i32 = 136;
+export const BPMF_JOB_BYTES: i32 = 144;
 
 /**
  * Task t of the BPMF job: rows t · ALS_TASK_ROWS onwards (at most ALS_TASK_ROWS), sampled as bpmfHalfStep samples them
@@ -104,7 +105,7 @@ export function bpmfHalfStepTask(job: usize, t: i32, scratch: usize): void {
       i0, min(n, i0 + ALS_TASK_ROWS), load<i32>(job, 4), <usize>load<u32>(job, 8), <usize>load<u32>(job, 12), <usize>load<u32>(job, 16),
       <usize>load<u32>(job, 20), <usize>load<u32>(job, 24), <usize>load<u32>(job, 28), <usize>load<u32>(job, 32),
       load<f64>(job, 88), <usize>load<u32>(job, 76), <usize>load<u32>(job, 80), acc, load<f64>(job, 112), <usize>load<u32>(job, 108),
-      load<i32>(job, 44), <usize>load<u32>(job, 120),
+      load<i32>(job, 44), <usize>load<u32>(job, 120), <usize>load<u32>(job, 136), <usize>load<u32>(job, 140),
     );
   }
   if (failed == 0) return;

@@ -97,14 +97,14 @@ function passes(K: CompletionKernels, k: number, fitBias: boolean, f64: (n: numb
   return {
     items: time(() => K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null, null)),
     users: time(() => K.bpmfHalfStep(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, null, null, null, null)),
-    scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, null, null, null)),
+    scored: time(() => K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, null, null, null, null, null)),
     itemsScaled: time(() => {
       if (wide) K.bpmfWeightRows(USERS, k, fitBias, U, tauU, Fw);
       K.bpmfHalfStep(ITEMS, k, cp, ci, cv, U, rb, V, cb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, tauU, tauV, errs, wide ? Fw : null);
     }),
     scoredScaled: time(() => {
       if (wide) K.bpmfWeightRows(ITEMS, k, fitBias, V, tauV, Fw);
-      K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, tauV, tauU, wide ? Fw : null);
+      K.bpmfHalfStepScored(USERS, k, rp, ri, rv, V, cb, U, rb, 0, 1.3, Lam, h0, fitBias, z, M, mb, work, acc, 3, sums, tauV, tauU, wide ? Fw : null, null, null);
     }),
   };
 }

@@ -37,7 +37,7 @@ const SCALE_PRIOR = 20;
 export function bpmfWorkSize(n: number, m: number, k: number, biases: boolean, slots: number, nnz: number, validationNnz: number): number {
   const d = biases ? k + 1 : k;
   return (n + m) * d + Math.max(n, m) * (k + 2) + 2 * (d * d + d) + slots * bpmfSlotSize(k, biases) + nnz + validationNnz
-    + d * d + 2 * d + 2 + 2 * (2 * n + 2 * m) + n + m + 2 + (d === 8 ? 8 * Math.max(n, m) : 0);
+    + d * d + 2 * d + 2 + 2 * (2 * n + 2 * m) + n + m + 2 + (d === 8 ? 8 * Math.max(n, m) : 0) + m * (k + 1);
 }
 
 /** Most doubles the kept samples may take (2^26: 512 MiB); past it only every t-th sweep is kept. */
@@ -119,6 +119,12 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
   // Each scale is a Gamma draw of a shape fixed by the row's count over a rate that takes the row's errors: the draws
   // (bpmfGammas) run beside the half-step that computes the errors, the division after it (bpmfScaleRows).
   const gammaU = take(n), gammaV = take(m);
+  // With scales the model averages V's conditional means too (given the sweep's previous U), beside U's (given the
+  // sweep's V): their own buffers, as U's half-step writes its means over the shared ones.
+  const meansV = take(scaled ? m * k : 0), meanBiasV = take(scaled ? m : 0);
+  const Mv = scaled ? meansV : means, mbV = scaled ? meanBiasV : meanBias;
+  // The average's V side: V's means with scales, else V's sample.
+  const Va = scaled ? meansV : st.V, vb = scaled ? meanBiasV : st.colBias;
   const owU = scaled ? rootV : null, rsU = scaled ? tauU : null, owV = scaled ? rootU : null, rsV = scaled ? tauV : null;
   // Eight-wide design rows (the default rank): the kernel reads each side's rows weighted, eight doubles a row
   // (bpmfWeightRows), written before each half-step; other ranks weight as they go.
@@ -181,7 +187,7 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
       drawU(iteration);
       if (scaled) K.bpmfGammas(m, st.colPtr, SCALE_PRIOR, gammaV, scaleState);
     };
-    let failed = halfStep(besideV, m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, means, meanBias, work, owV, rsV, scaled ? colErrs : null, FwRows);
+    let failed = halfStep(besideV, m, k, st.colPtr, st.colRows, st.colVals, st.U, st.rowBias, st.V, st.colBias, 0, alpha, LamV, hV, biases, zV, Mv, mbV, work, owV, rsV, scaled ? colErrs : null, FwRows);
     // The columns' scales given this V (their errors weighted by the rows' scales), before U's half-step weights by them.
     if (scaled) K.bpmfScaleRows(m, gammaV, colErrs, alpha, SCALE_PRIOR, tauV, rootV);
     if (wide) K.bpmfWeightRows(m, k, biases, st.V, rootV, Fw);
@@ -191,14 +197,14 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
       if (iteration < maxIter) drawV(iteration + 1);
       if (scaled) K.bpmfGammas(n, st.rowPtr, SCALE_PRIOR, gammaU, scaleState);
       if (!keep) return;
-      storeSample(Vs, st.V, m, k, S, kept, fS);
-      addInto(cb, st.colBias, m);
+      storeSample(Vs, Va, m, k, S, kept, fS);
+      addInto(cb, vb, m);
     };
     // Rao-Blackwellised: U's conditional means given this V in place of U's sample (the same expectation, less noise).
     const Ua = means, ba = meanBias;
     let sse: number, tr = 0;
     if (accumulate) {
-      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU, FwRows);
+      failed += halfStepScored(besideU, n, k, st.rowPtr, st.rowCols, st.rowVals, st.V, st.colBias, st.U, st.rowBias, 0, alpha, LamU, hU, biases, zU, means, meanBias, work, acc, div, rowSums, owU, rsU, FwRows, scaled ? Va : null, scaled ? vb : null);
       // (Loops over the rows stay out of the sweep's own code: on real data V8 would compile the sweep anew around them.)
       sse = pairSum(rowSums, n, 0);
       tr = pairSum(rowSums, n, 1);
@@ -217,7 +223,7 @@ function startChain(s: FitSettings, st: RunState, slots: number): Chain {
       K.bpmfScaleRows(n, gammaU, rowSums, alpha, SCALE_PRIOR, tauU, rootU);
       sse = scaledSum(rowSums, tauU, n);
     }
-    if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, st.V, ba, st.colBias, vacc);
+    if (v && accumulate) K.bpmfAccumulate(v.nnz, k, v.rowIndex, v.colIndex, v.values, Ua, Va, ba, vb, vacc);
     if (keep) {
       storeSample(Us, Ua, n, k, S, kept, fS);
       addInto(rb, ba, n);

@@ -49,8 +49,9 @@ export interface CompleteOptions {
   /**
    * bpmf's noise: "scaled" (default): every row and every column has a noise scale of its own, drawn with the rest (a
    * rating of row i and column j has noise precision alpha · s_i · t_j, each scale with a Gamma prior of mean 1), so
-   * that rows and columns whose ratings are noisier count less; "shared": one noise precision for every rating (the
-   * original BPMF, a few percent faster).
+   * that rows and columns whose ratings are noisier count less, and the model averages V's conditional means as well as
+   * U's; "shared": one noise precision for every rating and V's samples in the average (the original BPMF, a few
+   * percent faster).
    */
   noise?: "scaled" | "shared";
   /** Seed of the random initialisation and sketches (default 0). */

@@ -140,10 +140,10 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     },
   };
   type Half = Parameters<CompletionKernels["bpmfHalfStep"]>;
-  type Score = { acc: Float64Array; div: number; sums: Float64Array };
+  type Score = { acc: Float64Array; div: number; sums: Float64Array; Fs: Float64Array | null; sb: Float64Array | null };
   function bpmfHalfScored(meanwhile: (() => void) | undefined, ...b: Parameters<CompletionKernels["bpmfHalfStepScored"]>): number {
-    const [acc, div, sums, ow, rs, Fw] = b.slice(18) as [Float64Array, number, Float64Array, Float64Array | null, Float64Array | null, Float64Array | null];
-    return bpmfHalf(meanwhile, [...b.slice(0, 18), ow, rs, null, Fw] as Half, { acc, div, sums });
+    const [acc, div, sums, ow, rs, Fw, Fs, sb] = b.slice(18) as [Float64Array, number, Float64Array, ...(Float64Array | null)[]];
+    return bpmfHalf(meanwhile, [...b.slice(0, 18), ow, rs, null, Fw] as Half, { acc, div, sums, Fs, sb });
   }
   /** The BPMF half-step job (scored when `score` is given: each task scores its rows after sampling them). */
   function bpmfHalf(meanwhile: (() => void) | undefined, a: Half, score: Score | null): number {
@@ -155,7 +155,7 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     if (!run || run.threads < 2 || ntasks < 2 || work.length < run.threads * per || cost < PARALLEL_MIN) {
       meanwhile?.();
       return score
-        ? serial.bpmfHalfStepScored(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, score.acc, score.div, score.sums, ow, rs, Fw)
+        ? serial.bpmfHalfStepScored(n, kk, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, score.acc, score.div, score.sums, ow, rs, Fw, score.Fs, score.sb)
         : serial.bpmfHalfStep(...a);
     }
     const i = new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4);
@@ -170,6 +170,8 @@ export function withParallelKernels(k: CompletionKernels, instance: WasmInstance
     i[31] = q(rs);
     i[32] = score ? 0 : q(errs);
     i[33] = q(Fw);
+    i[34] = score ? q(score.Fs) : 0;
+    i[35] = score ? q(score.sb) : 0;
     run.run("bpmfHalfStepTask", bpmfJob, ntasks, meanwhile);
     return new Int32Array(memory.buffer, bpmfJob, BPMF_JOB_BYTES / 4)[18];
   }

@@ -25,8 +25,8 @@ export function bindCompletion(instance: WasmInstance<Exports>): CompletionKerne
     bpmfHalfStep: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs, errs, Fw) =>
       x.bpmfHalfStep(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), q(ow), q(rs), q(errs), q(Fw)),
     bpmfWeightRows: (m, kk, fitBias, F, ow, Fw) => x.bpmfWeightRows(m, kk, fitBias ? 1 : 0, p(F), p(ow), p(Fw)),
-    bpmfHalfStepScored: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, acc, div, sums, ow, rs, Fw) =>
-      x.bpmfHalfStepScored(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), p(acc), div, p(sums), q(ow), q(rs), q(Fw)),
+    bpmfHalfStepScored: (n, kk, ptr, idx, vals, F, ob, X, bias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, acc, div, sums, ow, rs, Fw, Fs, sb) =>
+      x.bpmfHalfStepScored(n, kk, p(ptr), p(idx), p(vals), p(F), p(ob), p(X), p(bias), mu, alpha, p(Lam), p(h0), fitBias ? 1 : 0, p(z), p(M), p(meanBias), p(work), p(acc), div, p(sums), q(ow), q(rs), q(Fw), q(Fs), q(sb)),
   };
   bound.set(instance, k);
   return k;

@@ -57,11 +57,11 @@ for (const variant of variants) {
         const ptr = put(p.ptr), idx = put(p.idx), vals = put(p.vals), F = put(p.F), ob = put(p.otherBias), Lam = put(p.Lam), h0 = put(p.h0), z = put(p.z), work = ws.f64(slot);
         // Two sweeps' worth: the second adds to the first's running sums.
         for (let sweep = 1; sweep <= 2; sweep++) {
-          ws.kernels.bpmfHalfStepScored(n, K, ptr, idx, vals, F, ob, X, B, mu, 0.9, Lam, h0, fitBias, z, M, MB, work, acc, sweep * div, sums, null, null, null);
+          ws.kernels.bpmfHalfStepScored(n, K, ptr, idx, vals, F, ob, X, B, mu, 0.9, Lam, h0, fitBias, z, M, MB, work, acc, sweep * div, sums, null, null, null, null, null);
         }
         // The twin, scoring twice with the kernel's own means (the same in both sweeps: the same inputs).
         const jAcc = p.acc.slice(), jSums = new Float64Array(2 * n), Mj = M.slice(), MBj = MB.slice(), Xj = X.slice(), Bj = B.slice();
-        for (let sweep = 1; sweep <= 2; sweep++) scoreRows(0, n, K, p.ptr, p.idx, p.vals, p.F, p.otherBias, Xj, Bj, mu, Mj, MBj, jAcc, sweep * div, jSums, fitBias, null);
+        for (let sweep = 1; sweep <= 2; sweep++) scoreRows(0, n, K, p.ptr, p.idx, p.vals, p.F, p.otherBias, Xj, Bj, mu, Mj, MBj, jAcc, sweep * div, jSums, fitBias, null, null, null);
         expect(sameBits(acc.slice(), jAcc)).toBe(true);
         const average = (s: Float64Array) => Float64Array.from({ length: n }, (_, i) => s[2 * i + 1]);
         expect(sameBits(average(sums), average(jSums))).toBe(true);

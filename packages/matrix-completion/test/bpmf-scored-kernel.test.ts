@@ -35,7 +35,7 @@ describe("bpmfHalfStepScored's twin", () => {
     it(`${name}: bpmfHalfStep's rows, then bpmfScore's sums row by row`, () => {
       const p = problem(n, m, k, fitBias, 7 * n + k), mu = 0.2, div = 3, slot = bpmfSlotSize(k, fitBias), eight = (fitBias ? k + 1 : k) === 8;
       const X = new Float64Array(n * k), B = new Float64Array(n), M = new Float64Array(n * k), MB = new Float64Array(n), acc = p.acc.slice(), sums = new Float64Array(2 * n);
-      const failed = bpmfHalfStepScored(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, X, B, mu, 1.3, p.Lam, p.h0, fitBias, p.z, M, MB, new Float64Array(slot), acc, div, sums, null, null, null);
+      const failed = bpmfHalfStepScored(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, X, B, mu, 1.3, p.Lam, p.h0, fitBias, p.z, M, MB, new Float64Array(slot), acc, div, sums, null, null, null, null, null);
       const X2 = new Float64Array(n * k), B2 = new Float64Array(n), M2 = new Float64Array(n * k), MB2 = new Float64Array(n), acc2 = p.acc.slice();
       expect(bpmfHalfStep(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, X2, B2, mu, 1.3, p.Lam, p.h0, fitBias, p.z, M2, MB2, new Float64Array(slot), null, null, null, null)).toBe(failed);
       expect([X, B, M, MB]).toEqual([X2, B2, M2, MB2]);
@@ -64,7 +64,7 @@ for (const variant of variants) {
         await init({ variant });
         const p = problem(n, m, k, fitBias, 11 * n + k), mu = -0.1, div = 2, slot = bpmfSlotSize(k, fitBias);
         const jX = new Float64Array(n * k), jB = new Float64Array(n), jM = new Float64Array(n * k), jMB = new Float64Array(n), jAcc = p.acc.slice(), jSums = new Float64Array(2 * n);
-        const jFailed = bpmfHalfStepScored(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, jX, jB, mu, 0.9, p.Lam, p.h0, fitBias, p.z, jM, jMB, new Float64Array(slot), jAcc, div, jSums, null, null, null);
+        const jFailed = bpmfHalfStepScored(n, k, p.ptr, p.idx, p.vals, p.F, p.otherBias, jX, jB, mu, 0.9, p.Lam, p.h0, fitBias, p.z, jM, jMB, new Float64Array(slot), jAcc, div, jSums, null, null, null, null, null);
         const ws = await completionModule.workspace("wasm", 8 * (3 * n * k + 5 * n + 2 * p.nnz + m * k + m + 2 * p.Lam.length + n * (k + 1) + slot) + 4 * (n + 1 + p.nnz) + 4096);
         const put = <T extends Float64Array | Int32Array>(a: T): T => {
           const v = (a instanceof Int32Array ? ws.i32(a.length) : ws.f64(a.length)) as T;
@@ -73,7 +73,7 @@ for (const variant of variants) {
         };
         const X = ws.f64(n * k).fill(9), B = ws.f64(n).fill(9), M = ws.f64(n * k).fill(9), MB = ws.f64(n).fill(9), acc = put(p.acc), sums = ws.f64(2 * n).fill(9);
         const failed = ws.kernels.bpmfHalfStepScored(
-          n, k, put(p.ptr), put(p.idx), put(p.vals), put(p.F), put(p.otherBias), X, B, mu, 0.9, put(p.Lam), put(p.h0), fitBias, put(p.z), M, MB, ws.f64(slot), acc, div, sums, null, null, null,
+          n, k, put(p.ptr), put(p.idx), put(p.vals), put(p.F), put(p.otherBias), X, B, mu, 0.9, put(p.Lam), put(p.h0), fitBias, put(p.z), M, MB, ws.f64(slot), acc, div, sums, null, null, null, null, null,
         );
         expect(failed).toBe(jFailed);
         const tol = variant === "simd" ? 0 : 1e-10;

@@ -86,17 +86,19 @@ export const COMPLETION: Record<string, Entry> = {
   },
   bpmfHalfStepScored: {
     // bpmfHalfStep's cases (seed 3: the eight-wide rows and the k = 7 scoring path) with the fused scoring pass: acc
-    // starts from values (a sum of earlier sweeps), div 3; the rows' sums are compared too. Seeds 2 and 3 weighted.
+    // starts from values (a sum of earlier sweeps), div 3; the rows' sums are compared too. Seeds 2 and 3 weighted, and
+    // their average taken against another side's factors and biases (Fs, sb).
     make(n, r, seed) {
       const m = n + 4, k = seed === 3 ? 7 : 1 + (seed % 4), fitBias = seed & 1, d = k + fitBias, { ptr, idx, vals } = observed(r, n, m, 0.5);
       const F = gen.normal(r, m * k), ow = seed >= 2 ? weights(r, m) : null;
       return {
         args: [n, k, ptr, idx, vals, F, gen.normal(r, m), gen.normal(r, n * k), gen.normal(r, n), 0.3, 1.7, gen.spd(r, d, d),
           gen.normal(r, d), fitBias, gen.normal(r, n * d), new Float64Array(n * k), new Float64Array(n), scratch(new Float64Array(bpmfSlotSize(k, fitBias === 1))),
-          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n), ow, seed >= 2 ? weights(r, n) : null, weightedRows(m, k, fitBias, F, ow)],
+          gen.normal(r, ptr[n]), 3, new Float64Array(2 * n), ow, seed >= 2 ? weights(r, n) : null, weightedRows(m, k, fitBias, F, ow),
+          seed >= 2 ? gen.normal(r, m * k) : null, seed >= 2 ? gen.normal(r, m) : null],
         js: (a) => C.bpmfHalfStepScored(...(a.slice(0, 13) as [number, number, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, number, number, Float64Array, Float64Array]),
           fitBias === 1, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array, a[17] as Float64Array, a[18] as Float64Array, 3, a[20] as Float64Array,
-          a[21] as Float64Array | null, a[22] as Float64Array | null, null),
+          a[21] as Float64Array | null, a[22] as Float64Array | null, null, a[24] as Float64Array | null, a[25] as Float64Array | null),
       };
     },
   },

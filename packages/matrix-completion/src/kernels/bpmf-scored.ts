@@ -14,9 +14,11 @@ const SCORED_BLOCK = 16;
 export function scoreRows(
   i0: number, i1: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, M: Float64Array, meanBias: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
-  fitBias: boolean, ow: Float64Array | null,
+  fitBias: boolean, ow: Float64Array | null, Fs: Float64Array | null, sb: Float64Array | null,
 ): void {
   const inv = 1 / div, even = k & ~1, eight = (fitBias ? k + 1 : k) === 8;
+  // The average's other side: Fs and sb when given, else the sample's F and otherBias.
+  const Fa = Fs ?? F, ba = Fs ? sb! : otherBias;
   for (let i = i0; i < i1; i++) {
     const r = i * k, ob = ownBias[i], mb = meanBias[i];
     let s = 0, t = 0;
@@ -26,16 +28,16 @@ export function scoreRows(
       for (let c = 0; c < even; c += 2) {
         u0 += X[r + c] * F[v + c];
         u1 += X[r + c + 1] * F[v + c + 1];
-        m0 += M[r + c] * F[v + c];
-        m1 += M[r + c + 1] * F[v + c + 1];
+        m0 += M[r + c] * Fa[v + c];
+        m1 += M[r + c + 1] * Fa[v + c + 1];
       }
       let du = u0 + u1, dm = m0 + m1;
       if (even < k) {
         du += X[r + even] * F[v + even];
-        dm += M[r + even] * F[v + even];
+        dm += M[r + even] * Fa[v + even];
       }
       const cb = otherBias[j], y = vals[q] - mu;
-      const p = ob + cb + du, pm = mb + cb + dm;
+      const p = ob + cb + du, pm = mb + ba[j] + dm;
       const sum = acc[q] + pm;
       acc[q] = sum;
       const e = p - y, f = sum * inv - y;
@@ -54,14 +56,14 @@ export function bpmfHalfStepScored(
   n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
   X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
   z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
-  ow: Float64Array | null, rs: Float64Array | null, Fw: Float64Array | null,
+  ow: Float64Array | null, rs: Float64Array | null, Fw: Float64Array | null, Fs: Float64Array | null, sb: Float64Array | null,
 ): number {
   void Fw; // as in bpmfHalfStep: the kernel's copy of the weighted design rows
   let failed = 0;
   for (let i0 = 0; i0 < n; i0 += SCORED_BLOCK) {
     const i1 = Math.min(n, i0 + SCORED_BLOCK);
     failed += bpmfRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, alpha, Lam, h0, fitBias, z, M, meanBias, work, ow, rs);
-    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow);
+    scoreRows(i0, i1, k, ptr, idx, vals, F, otherBias, X, ownBias, mu, M, meanBias, acc, div, sums, fitBias, ow, Fs, sb);
   }
   return failed;
 }

@@ -70,13 +70,14 @@ export interface CompletionKernels extends LinalgKernels, CsrVectorKernels {
    * order (2n doubles; add them row by row). With eight-wide design rows (k = 7 with fitBias, k = 8 without) the
    * sample's sum is the same quantity formed from the row's precision (a quadratic form in its plain sums, to rounding).
    * Returns the failed rows. O(|Omega| d² + n d³). ow and rs weight the observations as in bpmfHalfStep; the sample's
-   * sum is then Σ (ow[j] e)², the average's is not weighted.
+   * sum is then Σ (ow[j] e)², the average's is not weighted. With Fs and sb the average takes them in place of F and
+   * otherBias (the other side's conditional means: M_i · Fs_j + meanBias[i] + sb[j]).
    */
   bpmfHalfStepScored(
     n: number, k: number, ptr: Int32Array, idx: Int32Array, vals: Float64Array, F: Float64Array, otherBias: Float64Array,
     X: Float64Array, ownBias: Float64Array, mu: number, alpha: number, Lam: Float64Array, h0: Float64Array, fitBias: boolean,
     z: Float64Array, M: Float64Array, meanBias: Float64Array, work: Float64Array, acc: Float64Array, div: number, sums: Float64Array,
-    ow: Float64Array | null, rs: Float64Array | null, Fw: Float64Array | null,
+    ow: Float64Array | null, rs: Float64Array | null, Fw: Float64Array | null, Fs: Float64Array | null, sb: Float64Array | null,
   ): number;
   /**
    * BPMF's standard normals (assembly/bpmf-normals.ts): out[0..n) by xoshiro128+ and the polar method with the

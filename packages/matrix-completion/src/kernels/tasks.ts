@@ -14,7 +14,7 @@ export const ALS_TASK_ROWS = 16;
 /** Bytes of the job blocks (assembly/tasks.ts gives their layouts). */
 export const ALS_JOB_BYTES = 96;
 export const SSE_JOB_BYTES = 64;
-export const BPMF_JOB_BYTES = 136;
+export const BPMF_JOB_BYTES = 144;
 export const SKETCH_JOB_BYTES = 128;
 /** Rows of one piece of robust-altmin's passes over a block (assembly/tasks.ts). */
 export const SKETCH_TASK_ROWS = 4;
@@ -39,7 +39,7 @@ export interface BpmfJob {
   X: Float64Array; ownBias: Float64Array; mu: number; alpha: number; Lam: Float64Array; h0: Float64Array; fitBias: boolean;
   z: Float64Array; M: Float64Array; meanBias: Float64Array; work: Float64Array;
   /** The fused scoring pass (bpmfHalfStepScored), when present: acc, div and the rows' sums. */
-  score?: { acc: Float64Array; div: number; sums: Float64Array };
+  score?: { acc: Float64Array; div: number; sums: Float64Array; Fs?: Float64Array | null; sb?: Float64Array | null };
   /** The observations' weights (bpmfRows), when present. */
   ow?: Float64Array | null; rs?: Float64Array | null;
   /** Without `score`: each row's sample's weighted squared error at errs[2i], when present. */
@@ -53,7 +53,7 @@ export function bpmfHalfStepTask(j: BpmfJob, t: number): number {
   const i1 = Math.min(j.n, i0 + ALS_TASK_ROWS);
   const ow = j.ow ?? null;
   const failed = bpmfRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.alpha, j.Lam, j.h0, j.fitBias, j.z, j.M, j.meanBias, j.work, ow, j.rs ?? null);
-  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums, j.fitBias, ow);
+  if (j.score) scoreRows(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.M, j.meanBias, j.score.acc, j.score.div, j.score.sums, j.fitBias, ow, j.score.Fs ?? null, j.score.sb ?? null);
   else if (j.errs) sampleErrors(i0, i1, j.k, j.ptr, j.idx, j.vals, j.F, j.otherBias, j.X, j.ownBias, j.mu, j.fitBias, ow, j.errs);
   return failed;
 }

@@ -12,7 +12,7 @@ import { completionModule } from "./module.js";
 export interface CompleteOptions {
   /**
    * Rank k of the factors (at most 1024 and min(rows, cols)); default 10, and 7 for bpmf, whose model averages its
-   * samples (rank k per sample; a smaller k mixes faster, see the README).
+   * samples (rank k per sample; a smaller k mixes faster, see the README), or min(rows, cols) if that is smaller.
    */
   rank?: number;
   /**
@@ -172,8 +172,9 @@ export async function complete(observations: ObservationsInput, options: Complet
   const obs = checkObservations(observations, "complete: observations", { limit: true });
   const method: Method = o.method ?? (o.lambda !== undefined || o.biasLambda !== undefined ? "als" : "bpmf");
   const als = method === "als", bpmf = method === "bpmf";
-  const k = o.rank ?? (bpmf ? BPMF_RANK : 10);
   const n = obs.rows, m = obs.cols;
+  // The default rank never exceeds the matrix's smaller side (a given rank that does is refused below).
+  const k = o.rank ?? Math.min(bpmf ? BPMF_RANK : 10, n, m);
   if (k > Math.min(n, m)) throw new LowrankError("RANK", `complete: rank ${k} exceeds min(rows, cols) = ${Math.min(n, m)}`);
   if (bpmf && (o.lambda !== undefined || o.biasLambda !== undefined)) {
     throw new LowrankError("INVALID_ARGUMENT", `complete: method "bpmf" draws its regularisation from the data; lambda and biasLambda are for "als"`);

@@ -288,6 +288,29 @@ describe.each(BACKENDS)("valid inputs on %s give results that match their defini
     );
   });
 
+  it("every method's default rank fits matrices with a smaller side: it becomes min(rows, cols); a given rank above it stays refused", async () => {
+    const arb = fc.record({
+      n: fc.integer({ min: 1, max: 12 }), m: fc.integer({ min: 1, max: 12 }), seed: fc.nat(),
+      method: fc.constantFrom("bpmf" as const, "als" as const, "altmin" as const, "robust-altmin" as const),
+    });
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ n, m, seed, method }) => {
+        // Every position observed, values from the seed: 1-5 stars.
+        const obs: Observations = {
+          rows: n, cols: m, rowIndex: Int32Array.from({ length: n * m }, (_, q) => Math.floor(q / m)),
+          colIndex: Int32Array.from({ length: n * m }, (_, q) => q % m), values: Float64Array.from({ length: n * m }, (_, q) => 1 + ((q * 7 + seed) % 5)),
+        };
+        const k = Math.min(method === "bpmf" ? 7 : 10, n, m), what = `${n}x${m} ${method}`;
+        // bpmf: 10 sweeps, 5 burn-in, 5 kept samples side by side.
+        const model = count(await complete(obs, method === "bpmf" ? { method, backend, seed, maxIter: 10 } : { method, backend, seed, maxIter: 5 }));
+        expect(model.rank, what).toBe(method === "bpmf" ? 5 * k : k);
+        for (const p of model.predictMany(obs.rowIndex, obs.colIndex)) expect(Number.isFinite(p), what).toBe(true);
+        await expectRefused(() => count(complete(obs, { method, backend, rank: Math.min(n, m) + 1 })), ["RANK"], what);
+      }),
+      params(60),
+    );
+  });
+
   it("parseRatings reads generated lines back, and any text gives ratings or a LowrankError", async () => {
     const line = fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v + 0),
       fc.option(fc.integer({ min: 0, max: 2e9 }), { nil: undefined }), fc.constantFrom("\t", "::", ",", "  "));

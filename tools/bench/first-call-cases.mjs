@@ -1,6 +1,6 @@
 // The cases of first-call.mjs (Node) and first-call-browser.mjs (Chromium):
 // small calls of each package's main entry point, and the probe that times
-// init() and the same call 32 times. `pkgs` holds the packages' modules
+// init(), the same call 32 times, then 5 more each after 5 ms idle. `pkgs` holds the packages' modules
 // ({ linalg, "tensor-network", "matrix-completion", "sensitivity-sampling" }),
 // `internal` linalg's /internal entry (for the warm rounds each module ran).
 
@@ -39,9 +39,10 @@ export function makeCase(which, pkgs) {
 }
 
 /**
- * init() (default options, or `threads`), then the call 32 times. Returns init's wall time, the first call and
- * the median of calls 28-32 (wall; and CPU time when `cpu` is given), and the warm rounds each module ran.
- * `mark(i)` is called before calls 0 and 1 and after the last (Node's --trace mode splits the engine's log there).
+ * init() (default options, or `threads`), then the call 32 times, then 5 times more, each after 5 ms idle. Returns
+ * init's wall time, the first call, the median of calls 28-32 and the median of the calls after idle (wall; and CPU
+ * time when `cpu` is given), and the warm rounds each module ran. `mark(i)` is called before calls 0 and 1 and after
+ * the 32nd (Node's --trace mode splits the engine's log there).
  */
 export async function probe(which, pkgs, internal, { threads, cpu = null, mark = () => {}, sleep = 0 } = {}) {
   const L = pkgs.linalg;
@@ -59,11 +60,22 @@ export async function probe(which, pkgs, internal, { threads, cpu = null, mark =
     if (cpu) t.push(cpu() - s);
   }
   mark("end");
+  // Then five calls, each after 5 ms idle (a timer): on a shared machine such a call finds its data and code out of the
+  // caches, as the first call after init() does, so first / after-idle separates what warm-up can fix from that.
+  const idle = [], idleCpu = [];
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    const s = cpu?.(), sw = performance.now();
+    await f();
+    idle.push(performance.now() - sw);
+    if (cpu) idleCpu.push(cpu() - s);
+  }
   const late = (a) => a.slice(27).sort((x, y) => x - y)[2];
   const warm = internal.runtimeModules?.().map((l) => `${l.name.replace("@lowrank/", "")} ${l.lastWarm ? `${l.lastWarm.rounds}r ${l.lastWarm.ms.toFixed(0)}ms` : "-"}`).join(", ");
   return {
     which, threads: res.threads, initWall, initCpu, first: w[0], late: late(w),
-    firstCpu: cpu ? t[0] : null, lateCpu: cpu ? late(t) : null, calls: w.slice(0, 4).map((x) => +x.toFixed(3)), warm,
+    firstCpu: cpu ? t[0] : null, lateCpu: cpu ? late(t) : null, afterIdle: median(idle), afterIdleCpu: cpu ? median(idleCpu) : null,
+    calls: w.slice(0, 4).map((x) => +x.toFixed(3)), warm,
     phases: internal.lastInitPhases ? Object.fromEntries(Object.entries(internal.lastInitPhases).map(([k, v]) => [k, Math.round(v)])) : null,
   };
 }
@@ -76,10 +88,11 @@ export function tableRow(c, rs) {
   const ratio = median(rs.map((r) => r.first / r.late));
   const ratioCpu = rs[0].firstCpu === null ? null : median(rs.map((r) => r.firstCpu / r.lateCpu));
   const initMax = Math.max(...rs.map((r) => r.initWall));
-  return `| ${c} | ${SIZES[c]} | ${rs[0].threads} | ${m("first").toFixed(2)} | ${m("late").toFixed(2)} | ${ratio.toFixed(2)}x | ${ratioCpu === null ? "-" : `${ratioCpu.toFixed(2)}x`} | ${m("initWall").toFixed(0)} (${initMax.toFixed(0)}) | ${rs[0].initCpu === null ? "-" : m("initCpu").toFixed(0)} |`;
+  const idleRatio = median(rs.map((r) => r.first / r.afterIdle));
+  return `| ${c} | ${SIZES[c]} | ${rs[0].threads} | ${m("first").toFixed(2)} | ${m("late").toFixed(2)} | ${ratio.toFixed(2)}x | ${ratioCpu === null ? "-" : `${ratioCpu.toFixed(2)}x`} | ${m("afterIdle").toFixed(2)} | ${idleRatio.toFixed(2)}x | ${m("initWall").toFixed(0)} (${initMax.toFixed(0)}) | ${rs[0].initCpu === null ? "-" : m("initCpu").toFixed(0)} |`;
 }
 
 export const TABLE_HEAD = [
-  "| case | size | threads | first ms | 30th ms | first/30th (wall) | first/30th (CPU) | init ms wall (max) | init ms CPU |",
-  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| case | size | threads | first ms | 30th ms | first/30th (wall) | first/30th (CPU) | after 5 ms idle, ms | first/after idle (wall) | init ms wall (max) | init ms CPU |",
+  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];

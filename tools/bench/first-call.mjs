@@ -7,11 +7,12 @@
 // 2000 ratings, default options), leverage (2000 x 20); complete-r5 (the same
 // ratings at rank 5) on request. Each child
 // awaits init() (default options unless --threads), then makes the same call
-// 32 times and reports init's wall and CPU time, the first call and the
-// median of calls 28-32, in wall time and in CPU time of the process (the
-// CPU time includes V8's background compilation and the pool's workers). The
-// table gives per case the medians over the processes, and the median of the
-// per-process ratios first / 30th. Without --mode and --threads it prints
+// 32 times, then 5 more each after 5 ms idle, and reports init's wall and CPU
+// time, the first call, the median of calls 28-32 and that of the calls after
+// idle, in wall time and in CPU time of the process (the CPU time includes
+// V8's background compilation and the pool's workers). The table gives per
+// case the medians over the processes, and the medians of the per-process
+// ratios first / 30th and first / after idle. Without --mode and --threads it prints
 // four tables: the children as users run them (plain `node`: V8 compiles
 // JavaScript on background threads) and with --no-concurrent-recompilation
 // (every compile on the main thread), each at the default threads and at

@@ -11,7 +11,7 @@ export { jacobiRows } from "./jacobi-svd";
 export { jacobiRowsScaled } from "./jacobi-scaled";
 export { tridiagonalize, tridiagonalizeUpper, tridiagonalQt, tridiagonalQl, tridiagonalQlBatched, tridiagonalApplyQt } from "./tridiagonal";
 export { tridiagonalizeBlocked } from "./tridiagonal-blocked";
-export { secularEigen } from "./secular";
+export { secularEigen, secularSvd } from "./secular";
 export { bidiagonalize, bidiagonalQr } from "./bidiagonal";
 export { cholesky } from "./cholesky-rows";
 export { triangularSolve } from "./triangular";

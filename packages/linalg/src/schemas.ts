@@ -10,7 +10,7 @@ import type { DenseMatrix } from "./types.js";
 
 export const QR_OPTIONS = { dtype: DTYPE, backend: BACKEND };
 export const SVD_OPTIONS = {
-  rank: opt.int({ min: 1 }), k: opt.int({ min: 1 }), method: opt.oneOf(["auto", "jacobi", "bidiagonal"] as const), dtype: DTYPE, backend: BACKEND,
+  rank: opt.int({ min: 1 }), k: opt.int({ min: 1 }), method: opt.oneOf(["auto", "jacobi", "bidiagonal", "divide-and-conquer"] as const), dtype: DTYPE, backend: BACKEND,
 };
 export const SYMMETRIC_OPTIONS = { symmetryTol: opt.number({ min: 0 }), backend: BACKEND };
 export const EIGH_OPTIONS = { ...SYMMETRIC_OPTIONS, dtype: DTYPE };

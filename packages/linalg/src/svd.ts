@@ -5,6 +5,7 @@ import { qrBlockedWorkSize } from "./kernels/qr-blocked.js";
 import { completeColumns, maxAbs, positiveColumn, pow2Exponent, timesPow2, tooLarge } from "./factor-util.js";
 import { linalgModule, withLinalg } from "./module.js";
 import { jacobiSvd, triangleWithIdentity } from "./drivers.js";
+import { bidiagonalDc, bidiagonalDcWorkSize } from "./svd-dc.js";
 import type { Backend, BackendOptions, DenseMatrix } from "./types.js";
 import { checkDense } from "./validate.js";
 import { readSvdOptions } from "./schemas.js";
@@ -20,10 +21,13 @@ export interface SvdOptions extends BackendOptions {
   /**
    * "jacobi": QR then one-sided Jacobi (every singular value to high relative accuracy when A is a
    * well-conditioned matrix times a diagonal scaling); "bidiagonal": QR, bidiagonalisation and
-   * implicit-shift QR (as LAPACK's dgesvd, several times faster for larger matrices); "auto"
-   * (default): Jacobi up to min(m, n) = 32, bidiagonal above.
+   * implicit-shift QR (as LAPACK's dgesvd, several times faster for larger matrices, the same
+   * relative accuracy on such graded matrices); "divide-and-conquer": QR, bidiagonalisation and
+   * divide and conquer (as LAPACK's dgesdd, about 2x the bidiagonal QR's speed from min(m, n) = 200;
+   * small singular values to O(eps σ_max) only); "auto" (default): Jacobi up to min(m, n) = 32,
+   * bidiagonal up to 127, divide and conquer from 128.
    */
-  method?: "auto" | "jacobi" | "bidiagonal";
+  method?: "auto" | "jacobi" | "bidiagonal" | "divide-and-conquer";
 }
 
 /** Result of {@link svd}: A ≈ U diag(s) Vᵀ. */
@@ -40,6 +44,9 @@ export interface SvdResult {
   V: DenseMatrix;
 }
 
+/** From this min(m, n) on, `method: "auto"` takes divide and conquer for the bidiagonal (measured: bench/svd-phases.mts). */
+export const SVD_DC_MIN = 128;
+
 /** Up to this min(m, n), `method: "auto"` runs one-sided Jacobi (measured crossover: docs/ARCHITECTURE.md). */
 export const JACOBI_MAX_N = 32;
 
@@ -53,12 +60,17 @@ const MAX_SWEEPS = 60;
  * orientation (Aᵀ when m < n), a Householder QR (blocked on wasm above
  * about 100 x 100) reduces it to the N x N triangle R. Then, by `method`:
  *
- * - "bidiagonal" (default above N = 32): the columns are first ordered by
+ * - "bidiagonal" (default for N = 33..127): the columns are first ordered by
  *   decreasing norm; R is reduced to an upper bidiagonal B = Qbᵀ R Pb by
  *   Householder reflectors, B's SVD is found by implicit-shift QR with
  *   zero-shift sweeps and relative convergence tests (LAPACK's dbdsqr),
  *   rotating the rows of Qbᵀ and Pbᵀ, and U = Q Qb Ub by one GEMM. About
  *   O(MN² + 12N³) for ~2 QR sweeps per singular value.
+ * - "divide-and-conquer" (default from N = 128): the same reduction, then
+ *   B's SVD by divide and conquer (LAPACK's dbdsdc: bidiagonal QR on blocks
+ *   of up to 25 rows, merges by the secular equation with deflation and
+ *   Gu-Eisenstat vectors, src/svd-dc.ts), Qb Ub and Pb Vb by two GEMMs.
+ *   About O(MN² + 4N³) with no deflation, less with it.
  * - "jacobi" (default up to N = 32): one-sided Jacobi (Hestenes) orthogonalises
  *   the rows of R, accumulating its rotations, which gives R = P Σ Vᵀ; then
  *   U = Q P (GEMM). Stops when all pairs are orthogonal to sqrt(N) eps
@@ -66,10 +78,14 @@ const MAX_SWEEPS = 60;
  *   O(MN² + sweeps·N³), several times the bidiagonal path's work for large N.
  *
  * Accuracy: U and V orthonormal to rounding level, A - U Σ Vᵀ to O(eps ‖A‖).
- * For a graded A = B D (B well-conditioned, D diagonal), both methods give
- * every singular value to a small multiple of eps relative to itself
- * (measured on singular values 1 .. 1e-15: Jacobi 1e-15, bidiagonal 6e-15);
- * otherwise small singular values are accurate to O(eps σ_max).
+ * For a graded A = B D (B well-conditioned, D diagonal), "jacobi" and
+ * "bidiagonal" give every singular value to a small multiple of eps relative
+ * to itself (measured on singular values 1 .. 1e-15: Jacobi 1e-15,
+ * bidiagonal 6e-15 to 2e-14); "divide-and-conquer" gives them to
+ * O(eps σ_max) (measured: 1.6e-15 absolute, so 1e-15 came out 12% off), as
+ * every method does for matrices that are not graded. Ask for "bidiagonal"
+ * or "jacobi" when tiny singular values of a graded matrix must keep their
+ * relative accuracy.
  * Singular values below 1e-135 of the largest count as zero on the Jacobi
  * path; their right vectors are completed to an orthonormal set by
  * Gram-Schmidt against coordinate vectors.
@@ -119,8 +135,9 @@ export function svdScaled(A: DenseMatrix, opts: SvdOptions = {}): { U: DenseMatr
   }
   const e = pow2Exponent(maxAbs(A.data));
   const method = opts.method ?? "auto";
-  const bidiagonal = method === "bidiagonal" || (method === "auto" && N > JACOBI_MAX_N);
-  const { ub, vb, d } = bidiagonal ? bidiagonalPath(A, trans, M, N, r, e, opts.backend) : jacobiPath(A, trans, M, N, r, e, opts.backend);
+  const jacobi = method === "jacobi" || (method === "auto" && N <= JACOBI_MAX_N);
+  const dc = method === "divide-and-conquer" || (method === "auto" && N >= SVD_DC_MIN);
+  const { ub, vb, d } = jacobi ? jacobiPath(A, trans, M, N, r, e, opts.backend) : bidiagonalPath(A, trans, M, N, r, e, dc, opts.backend);
   const U = trans ? vb : ub, V = trans ? ub : vb;
   for (let j = 0; j < r; j++) {
     if (positiveColumn(U, m, r, j)) for (let i = 0; i < n; i++) V[i * r + j] = -V[i * r + j];
@@ -227,10 +244,10 @@ function jacobiPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: num
  * QR, Householder bidiagonalisation of R = Qb B Pbᵀ, implicit-shift QR on B
  * rotating the rows of Qbᵀ and Pbᵀ, then U = Q Qb Ub by one GEMM.
  */
-function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: number, e: number, backend: Backend | undefined): Factors {
+function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r: number, e: number, dc: boolean, backend: Backend | undefined): Factors {
   const wn = Math.max(qrBlockedWorkSize(M, N), qrBlockedWorkSize(N, N), N);
   const lw = bidiagonalQrWorkSize(N);
-  const bytes = arenaBytes(2 * M * N + 4 * N * N + M * r + 6 * N + wn + lw, 0, 15);
+  const bytes = arenaBytes(2 * M * N + 4 * N * N + M * r + 6 * N + wn + lw + (dc ? 2 * N * N + bidiagonalDcWorkSize(N) : 0), 0, 16);
   const order = columnsByNorm(A, trans, e);
   const { ub, vt, d } = withLinalg(backend, bytes, (ws) => {
     const K = ws.kernels;
@@ -267,9 +284,20 @@ function bidiagonalPath(A: DenseMatrix, trans: boolean, M: number, N: number, r:
       else K.householderQ(N1, N1, Y, N1, taup, F, N1, work);
       for (let i = 0; i < N1; i++) for (let j = 0; j < N1; j++) Vt[(i + 1) * N + j + 1] = F[j * N1 + i];
     }
-    const status = K.bidiagonalQr(N, dv, ev, Ut, N, Vt, N, ws.f64(lw), lw);
-    if (status === -2) throw internalError("svd: bidiagonalQr was given too little work");
-    if (status < 0) throw new LowrankError("NOT_CONVERGED", `svd: bidiagonal QR did not converge in ${6 * N * N} sweep steps`);
+    if (dc) {
+      // B = Ub Σ Vbᵀ by divide and conquer (rows of Ubt and Vbt), then Ut = Ubᵀ Qbᵀ and Vt = Vbᵀ Pbᵀ by GEMM.
+      const Ubt = ws.f64(N * N), Vbt = ws.f64(N * N);
+      const it = bidiagonalDc(K, N, dv, ev, Ubt, N, Vbt, N, ws.f64(bidiagonalDcWorkSize(N)));
+      if (it < 0) throw new LowrankError("NOT_CONVERGED", "svd: the bidiagonal divide and conquer did not converge");
+      F.set(Ut);
+      K.gemm(false, false, N, N, N, 1, Ubt, N, F, N, 0, Ut, N);
+      F.set(Vt);
+      K.gemm(false, false, N, N, N, 1, Vbt, N, F, N, 0, Vt, N);
+    } else {
+      const status = K.bidiagonalQr(N, dv, ev, Ut, N, Vt, N, ws.f64(lw), lw);
+      if (status === -2) throw internalError("svd: bidiagonalQr was given too little work");
+      if (status < 0) throw new LowrankError("NOT_CONVERGED", `svd: bidiagonal QR did not converge in ${6 * N * N} sweep steps`);
+    }
     const U = ws.f64(M * r);
     K.gemm(false, true, M, r, N, 1, Q, N, Ut, N, 0, U, r);
     return { ub: ws.output(U), vt: ws.output(Vt.subarray(0, r * N)), d: ws.output(dv.subarray(0, r)) };
@@ -286,13 +314,26 @@ function transposeInto(rows: number, cols: number, A: Float64Array, lda: number,
 }
 
 // Warm-up (docs/ARCHITECTURE.md, "The runtime"): init() repeats an SVD on each
-// path (one-sided Jacobi up to min(m, n) = 32, bidiagonal above) until it runs optimised.
-// The entries are sin(1 + i²/2): full rank and well conditioned, as a user's matrix
-// (sin(1 + i) has rank 2, on which the kernels take shorter paths).
+// path (one-sided Jacobi up to min(m, n) = 32, bidiagonal QR above) until it runs
+// optimised, and the bidiagonal divide and conquer on a 30 x 30 bidiagonal (one merge of
+// two leaves, one of each kind: its driver and secularSvd; a whole svd on that path
+// would cost init() about 10 ms more). The entries are sin(1 + i²/2): full rank and
+// well conditioned, as a user's matrix (sin(1 + i) has rank 2, on which the kernels
+// take shorter paths).
 const warmInputs: DenseMatrix[] = [];
+const WARM_DC = 30;
 linalgModule.warmCall(() => {
   if (warmInputs.length === 0) {
     for (const [m, n] of [[48, 12], [200, 40]]) warmInputs.push({ rows: m, cols: n, data: Float64Array.from({ length: m * n }, (_, i) => Math.sin(1 + (i * i) / 2)) });
   }
   for (const A of warmInputs) svd(A);
+  const n = WARM_DC;
+  withLinalg(undefined, arenaBytes(2 * n * n + 2 * n + bidiagonalDcWorkSize(n), 0, 6), (ws) => {
+    const d = ws.f64(n), e = ws.f64(n);
+    for (let i = 0; i < n; i++) {
+      d[i] = 2 + Math.sin(1 + (i * i) / 2);
+      e[i] = Math.cos(1 + (i * i) / 3);
+    }
+    bidiagonalDc(ws.kernels, n, d, e, ws.f64(n * n), n, ws.f64(n * n), n, ws.f64(bidiagonalDcWorkSize(n)));
+  });
 });

@@ -284,6 +284,20 @@ export const LINALG: Record<string, Entry> = {
       return { args: [n, d, z, 0.5 + 2 * r.uniform(), new Float64Array(n), U, ldu, scratch(new Float64Array(n))] };
     },
   },
+  secularSvd: {
+    sizes: [1, 2, 5, 12],
+    make(n, r, seed) {
+      // The bidiagonal divide and conquer's arrowhead after deflation: d[0] = 0, poles strictly increasing, no zero weight.
+      const ldu = pad(seed, n), d = new Float64Array(n), z = new Float64Array(n);
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        d[i] = i === 0 ? 0 : (s += 0.1 + r.uniform());
+        z[i] = (r.uniform() < 0.5 ? -1 : 1) * (0.05 + r.uniform());
+      }
+      const M = () => new Float64Array((n - 1) * ldu + n);
+      return { args: [n, d, z, new Float64Array(n), M(), M(), ldu, scratch(new Float64Array(n))] };
+    },
+  },
   bidiagonalize: {
     sizes: [1, 2, 5, 12],
     make(n, r, seed) {

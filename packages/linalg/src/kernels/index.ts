@@ -19,7 +19,7 @@ import { triangularSolve } from "./triangular.js";
 import {
   tridiagonalApplyQt, tridiagonalize, tridiagonalizeUpper, tridiagonalQl, tridiagonalQlBatched, tridiagonalQt,
 } from "./tridiagonal.js";
-import { secularEigen } from "./secular.js";
+import { secularEigen, secularSvd } from "./secular.js";
 import { tridiagonalizeBlocked } from "./tridiagonal-blocked.js";
 import { rngFillNormal, rngFillUniform } from "./xoshiro.js";
 
@@ -170,6 +170,18 @@ export interface LinalgKernels {
     k: number, d: Float64Array, z: Float64Array, rho: number, lam: Float64Array, U: Float64Array, ldu: number, work: Float64Array,
   ): number;
   /**
+   * Singular triplets of the k x k arrowhead e_0 zᵀ + diag(d) (d[0] = 0 < d[1] <
+   * ... < d[k-1], no z_i zero: the bidiagonal divide and conquer's merge after
+   * deflation, as dlasd4 + dlasd3): singular values ascending to sig, unit left
+   * vectors to the rows of U and right ones to the rows of V (k x k, leading
+   * dimension ldu), from the ẑ for which the computed roots are exact, so both
+   * sets are orthogonal to working precision. `work` holds k. Returns the
+   * secular iterations, -1 if a root did not converge. O(k²) per iteration round.
+   */
+  secularSvd(
+    k: number, d: Float64Array, z: Float64Array, sig: Float64Array, U: Float64Array, V: Float64Array, ldu: number, work: Float64Array,
+  ): number;
+  /**
    * Householder reduction of the square n x n A to upper bidiagonal B = Qᵀ A P
    * (as dgebd2): d (n, >= 0) the diagonal, e (n) the superdiagonal, e[n-1] = 0.
    * Q's reflectors below the diagonal (householderQr's layout, tau in tauq), P's
@@ -242,6 +254,7 @@ export const jsKernels: LinalgKernels = {
   tridiagonalQlBatched,
   tridiagonalApplyQt,
   secularEigen,
+  secularSvd,
   bidiagonalize,
   bidiagonalQr,
   cholesky,

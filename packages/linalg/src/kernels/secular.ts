@@ -176,3 +176,144 @@ function lowner(k: number, d: Float64Array, z: Float64Array, U: Float64Array, ld
     for (let i = 0; i < k; i++) U[row + i] *= inv;
   }
 }
+
+/**
+ * Singular values and vectors of the k x k arrowhead M = e_0 zᵀ + diag(d)
+ * (d[0] = 0 < d[1] < ... < d[k-1], no z_i zero: what the bidiagonal divide
+ * and conquer's deflation leaves, as LAPACK's dlasd4 + dlasd3). The σ_j² are
+ * the eigenvalues of diag(d²) + z zᵀ, the roots of 1 + Σ z_i²/(d_i² - σ²),
+ * one between each two poles and the last above d[k-1]². Each is found as
+ * σ² = d_o² + tau relative to the nearer pole d_o, with every
+ * d_i² - σ² = (d_i - d_o)(d_i + d_o) - tau (so the poles' gaps keep their
+ * relative accuracy), by secularEigen's iteration. The vectors come from the
+ * ẑ for which the computed roots are exact: right v_j ∝ ẑ_i / (d_i² - σ_j²),
+ * left u_j ∝ (-1, d_i ẑ_i / (d_i² - σ_j²) for i ≥ 1), each normalised, so
+ * that M̂ v_j = σ_j u_j for M̂ = e_0 ẑᵀ + diag(d). Writes σ ascending to sig,
+ * u_j to row j of U and v_j to row j of V (leading dimension ldu). `work`
+ * holds k. Returns the iterations, -1 when a root did not converge. O(k²)
+ * per iteration round.
+ */
+export function secularSvd(
+  k: number, d: Float64Array, z: Float64Array, sig: Float64Array, U: Float64Array, V: Float64Array, ldu: number, work: Float64Array,
+): number {
+  let zz = 0;
+  for (let i = 0; i < k; i++) zz += z[i] * z[i];
+  let total = 0;
+  for (let j = 0; j < k; j++) {
+    const row = j * ldu;
+    const p = j < k - 1 ? j : k - 2;
+    if (k === 1) {
+      // One pole (0): σ² = z_0², d_0² - σ² = -z_0².
+      V[row] = -zz;
+      sig[j] = Math.abs(z[0]);
+      break;
+    }
+    let org = k - 1, lo = 0, hi = zz, tau = 0.5 * hi, it = 0;
+    if (j < k - 1) {
+      const dj = d[j];
+      const mid = 0.5 * (d[j + 1] - dj) * (d[j + 1] + dj);
+      const w = evaluateSq(k, d, z, dj, mid, p, V, row);
+      if (Math.abs(w) <= EPS * ev.err) {
+        sig[j] = Math.sqrt(dj * dj + mid);
+        continue;
+      }
+      if (w >= 0) {
+        org = j;
+        hi = tau = mid;
+      } else {
+        org = j + 1;
+        lo = tau = -mid;
+        hi = 0;
+      }
+      tau = nextTau(tau, lo, hi, w, V[row + p], V[row + p + 1], ev.dpsi, ev.dphi);
+      it = 1;
+    }
+    const dorg = d[org];
+    for (;;) {
+      const w = evaluateSq(k, d, z, dorg, tau, p, V, row);
+      if (Math.abs(w) <= EPS * ev.err) break;
+      if (w > 0) hi = tau;
+      else lo = tau;
+      if (hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
+      if (++it > MAX_ITER) return -1;
+      tau = nextTau(tau, lo, hi, w, V[row + p], V[row + p + 1], ev.dpsi, ev.dphi);
+    }
+    total += it;
+    sig[j] = Math.sqrt(Math.max(dorg * dorg + tau, 0));
+  }
+  lownerSvd(k, d, z, U, V, ldu, work);
+  return total;
+}
+
+/** evaluate with squared poles: each d_i² - σ² = (d_i - base)(d_i + base) - tau stored in V[row + i], 1/rho = 1. */
+function evaluateSq(k: number, d: Float64Array, z: Float64Array, base: number, tau: number, p: number, V: Float64Array, row: number): number {
+  const psi = sumsSq(0, p + 1, d, z, base, tau, V, row);
+  const dpsi = s1, err1 = s2;
+  const phi = sumsSq(p + 1, k, d, z, base, tau, V, row);
+  ev.dpsi = dpsi;
+  ev.dphi = s1;
+  ev.err = 8 * (err1 + s2) + 2 + 3 * Math.abs(tau) * (dpsi + s1);
+  return 1 + psi + phi;
+}
+
+/** sums with δ_i = (d_i - base)(d_i + base) - tau, in the same two lanes. */
+function sumsSq(a: number, b: number, d: Float64Array, z: Float64Array, base: number, tau: number, V: Float64Array, row: number): number {
+  let f0 = 0, f1 = 0, g0 = 0, g1 = 0, h0 = 0, h1 = 0, i = a;
+  for (; i + 1 < b; i += 2) {
+    const x0 = (d[i] - base) * (d[i] + base) - tau, x1 = (d[i + 1] - base) * (d[i + 1] + base) - tau;
+    V[row + i] = x0;
+    V[row + i + 1] = x1;
+    const t0 = z[i] / x0, t1 = z[i + 1] / x1;
+    const u0 = z[i] * t0, u1 = z[i + 1] * t1;
+    f0 += u0;
+    f1 += u1;
+    g0 += t0 * t0;
+    g1 += t1 * t1;
+    h0 += Math.abs(u0);
+    h1 += Math.abs(u1);
+  }
+  if (i < b) {
+    const x = (d[i] - base) * (d[i] + base) - tau;
+    V[row + i] = x;
+    const t = z[i] / x, u = z[i] * t;
+    f0 += u;
+    g0 += t * t;
+    h0 += Math.abs(u);
+  }
+  s1 = g0 + g1;
+  s2 = h0 + h1;
+  return f0 + f1;
+}
+
+/**
+ * Rows of V hold δ_ji = d_i² - σ_j² on entry. ẑ_i² = -Π_j δ_ji / Π_{j≠i} (d_i - d_j)(d_i + d_j), with z_i's sign;
+ * then V[j][i] = ẑ_i / δ_ji and U[j][i] = d_i ẑ_i / δ_ji (U[j][0] = -1), each row normalised.
+ */
+function lownerSvd(k: number, d: Float64Array, z: Float64Array, U: Float64Array, V: Float64Array, ldu: number, work: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    let w = V[i * ldu + i];
+    for (let j = 0; j < k; j++) if (j !== i) w *= V[j * ldu + i] / ((d[i] - d[j]) * (d[i] + d[j]));
+    const r = Math.sqrt(Math.max(-w, 0));
+    work[i] = z[i] < 0 ? -r : r;
+  }
+  for (let j = 0; j < k; j++) {
+    const row = j * ldu;
+    let sv = 0, su = 1;
+    U[row] = -1;
+    const v0 = work[0] / V[row];
+    V[row] = v0;
+    sv += v0 * v0;
+    for (let i = 1; i < k; i++) {
+      const v = work[i] / V[row + i], u = d[i] * v;
+      V[row + i] = v;
+      U[row + i] = u;
+      sv += v * v;
+      su += u * u;
+    }
+    const iv = 1 / Math.sqrt(sv), iu = 1 / Math.sqrt(su);
+    for (let i = 0; i < k; i++) {
+      V[row + i] *= iv;
+      U[row + i] *= iu;
+    }
+  }
+}

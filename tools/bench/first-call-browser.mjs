@@ -6,7 +6,8 @@
 // temporary folder; Chromium from /usr/bin/chromium via playwright-core, as
 // apps/demo's tests do (skips with a note when it is missing).
 //
-//   node --no-concurrent-recompilation tools/bench/first-call-browser.mjs [--runs 5] [--threads N] [case ...]
+//   node --no-concurrent-recompilation tools/bench/first-call-browser.mjs [--runs 5] [--threads N] [--all] [case ...]
+// (--all: every package loaded before init(), as in first-call.mjs.)
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { loadavg, tmpdir } from "node:os";
@@ -19,12 +20,13 @@ if (!chromium) {
   console.log("skipped: no Chromium at /usr/bin/chromium");
   process.exit(0);
 }
-let runs = 5, threads;
+let runs = 5, threads, all = false;
 const which = [];
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--runs") runs = Number(args[++i]);
   else if (args[i] === "--threads") threads = Number(args[++i]);
+  else if (args[i] === "--all") all = true;
   else which.push(args[i]);
 }
 const cases = which.length ? which : ALL;
@@ -36,7 +38,7 @@ writeFileSync(join(out, "entry.mjs"), `
 import * as linalg from ${pkg("linalg")};
 import * as internal from ${pkg("linalg", "internal.js")};
 import { probe } from ${JSON.stringify(join(root, "tools/bench/first-call-cases.mjs"))};
-// Each case loads only the packages it calls (a loaded package's module is compiled and warmed by init()).
+// Each case loads only the packages it calls, or with --all every one (a loaded package's module is compiled and warmed by init()).
 const loaders = {
   "tensor-network": () => import(${pkg("tensor-network")}),
   "matrix-completion": () => import(${pkg("matrix-completion")}),
@@ -45,7 +47,7 @@ const loaders = {
 const needs = { tucker: "tensor-network", complete: "matrix-completion", leverage: "sensitivity-sampling" };
 window.runCase = async (which, threads) => {
   const pkgs = { linalg };
-  if (needs[which]) pkgs[needs[which]] = await loaders[needs[which]]();
+  for (const p of ${all} ? Object.keys(loaders) : needs[which] ? [needs[which]] : []) pkgs[p] = await loaders[p]();
   return probe(which, pkgs, internal, { threads });
 };
 window.ready = true;

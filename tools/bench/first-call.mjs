@@ -1,8 +1,10 @@
 // First call against the 30th, right after `await init()`, each case in a
 // fresh Node process (a cold engine every time), several processes per case.
 //
-//   node --no-concurrent-recompilation tools/bench/first-call.mjs [--runs 5] [--threads N] [--mode plain|flag] [case ...]
+//   node --no-concurrent-recompilation tools/bench/first-call.mjs [--runs 5] [--threads N] [--mode plain|flag] [--all] [case ...]
 //
+// --all loads every package before init() (as the demo does: init() then warms all their modules), not only
+// linalg and the one a case calls.
 // Cases: svd (200 x 40), gemm (128), tucker (20³, rank 5), complete (100 x 80,
 // 2000 ratings, default options), leverage (2000 x 20); complete-r5 (the same
 // ratings at rank 5) on request. Each child
@@ -35,7 +37,7 @@ const dist = (p) => new URL(`../../packages/${p}/dist/index.js`, import.meta.url
 async function child(which, threads) {
   const pkgs = { linalg: await import(dist("linalg")) };
   for (const p of ["tensor-network", "matrix-completion", "sensitivity-sampling"]) {
-    if ((which === "tucker" && p === "tensor-network") || (which.startsWith("complete") && p === "matrix-completion") || (which === "leverage" && p === "sensitivity-sampling")) pkgs[p] = await import(dist(p));
+    if (process.env.FIRST_CALL_ALL || (which === "tucker" && p === "tensor-network") || (which.startsWith("complete") && p === "matrix-completion") || (which === "leverage" && p === "sensitivity-sampling")) pkgs[p] = await import(dist(p));
   }
   const internal = await import(new URL("../../packages/linalg/dist/internal.js", import.meta.url).href);
   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -78,9 +80,11 @@ function parent(args) {
     else if (args[i] === "--threads") threads = args[++i];
     else if (args[i] === "--mode") mode = args[++i];
     else if (args[i] === "--trace") trace = true;
+    else if (args[i] === "--all") process.env.FIRST_CALL_ALL = "1";
     else which.push(args[i]);
   }
   const cases = which.length ? which : ALL;
+  if (process.env.FIRST_CALL_ALL) console.log("every package loaded before init()");
   const self = fileURLToPath(import.meta.url);
   // For diagnosis: more engine flags for the children (e.g. FIRST_CALL_NODE_FLAGS="--no-liftoff").
   const extra = (process.env.FIRST_CALL_NODE_FLAGS ?? "").split(" ").filter(Boolean);

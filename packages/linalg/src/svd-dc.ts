@@ -7,6 +7,7 @@
 // well-conditioned bidiagonals (docs/ARCHITECTURE.md, "@lowrank/linalg").
 import type { LinalgKernels } from "./kernels/index.js";
 import { bidiagonalQrWorkSize } from "./kernels/bidiagonal.js";
+import { rotRows } from "./kernels/rotation.js";
 
 /** Blocks of at most this many rows are solved by bidiagonal QR (dbdsdc's SMLSIZ). */
 export const SVD_DC_LEAF = 25;
@@ -92,13 +93,8 @@ function leaf(s: Scratch, r: number, nr: number, sqre: number): boolean {
         f = -sn * eR[i - 1];
         eR[i - 1] *= c;
       }
-      // Gᵀ's rows i and nr (V's rows, still the identity's but for the rotations so far).
-      const a = (r + i) * ldv + r, b = (r + nr) * ldv + r;
-      for (let t = 0; t < nc; t++) {
-        const x = V[a + t], y = V[b + t];
-        V[a + t] = c * x + sn * y;
-        V[b + t] = c * y - sn * x;
-      }
+      // Gᵀ's rows i and nr (V's rows, still the identity's but for the rotations so far): x <- c x + s y, y <- c y - s x.
+      rotRows(nc, V, (r + i) * ldv + r, V, (r + nr) * ldv + r, c, -sn);
     }
   }
   const lw = qw.length;
@@ -177,12 +173,7 @@ function merge(s: Scratch, r: number, nr: number, sqre: number, nl: number, alph
       z[0] = h;
       z[p] = 0;
       dd[p] *= c;
-      const b = row(p) * ldv + r;
-      for (let t = 0; t < nc; t++) {
-        const x = v0[t], y = V[b + t];
-        v0[t] = c * x + sn * y;
-        V[b + t] = c * y - sn * x;
-      }
+      rotRows(nc, v0, 0, V, row(p) * ldv + r, c, -sn);
       deflated.push(p);
       continue;
     }
@@ -193,8 +184,8 @@ function merge(s: Scratch, r: number, nr: number, sqre: number, nl: number, alph
       if (Math.abs(gap * c * sn) <= tol) {
         z[p] = tau;
         z[prev] = 0;
-        rotate(U, row(prev) * ldu + r, row(p) * ldu + r, nr, c, sn);
-        rotate(V, row(prev) * ldv + r, row(p) * ldv + r, nc, c, sn);
+        rotRows(nr, U, row(prev) * ldu + r, U, row(p) * ldu + r, c, -sn);
+        rotRows(nc, V, row(prev) * ldv + r, V, row(p) * ldv + r, c, -sn);
         kind[p] |= kind[prev];
         kind[prev] |= kind[p];
         const dp = dd[prev], dq = dd[p];
@@ -300,15 +291,6 @@ function mergeKept(
   K.gemm(false, false, k, ncl, kl, 1, Vk, k, Gl, ncl, 0, OV, nc);
   if (ncr > 0) K.gemm(false, false, k, ncr, kr, 1, Vk.subarray(gL), k, Gr, ncr, 0, OV.subarray(ncl), nc);
   return true;
-}
-
-/** Rows a and b of X (m entries each): x <- c x + s y, y <- c y - s x. */
-function rotate(X: Float64Array, a: number, b: number, m: number, c: number, s: number): void {
-  for (let i = 0; i < m; i++) {
-    const x = X[a + i], y = X[b + i];
-    X[a + i] = c * x + s * y;
-    X[b + i] = c * y - s * x;
-  }
 }
 
 /** Sorts the n triplets descending (rows of U and V moved through OU and OV). */

@@ -2,7 +2,7 @@
 // factors, plain reference products, scaled norms, and the backend matrix.
 import { beforeAll, describe, expect } from "vitest";
 import { randn, wasmVariants, type Variant } from "@lowrank/test-utils";
-import { init, type DenseMatrix, type SvdResult } from "../src/index.js";
+import { init, qr, type DenseMatrix, type SvdResult } from "../src/index.js";
 export { randn };
 
 export type Case = "js" | Variant;
@@ -146,4 +146,17 @@ export function checkSvd(A: DenseMatrix, res: SvdResult, r = Math.min(A.rows, A.
   expect(orthError(U)).toBeLessThan(1e-12);
   expect(orthError(V)).toBeLessThan(1e-12);
   if (r === Math.min(A.rows, A.cols)) expect(relErr(usv(U, s, V).data, A.data)).toBeLessThan(1e-12);
+}
+
+/**
+ * A = Q1 diag(sigma) with its columns in the order (j * 7 + 3) % n when `shuffle` (7 is prime to every n the tests
+ * use), else as they come: Q1 has orthonormal columns, so the singular values are sigma to a few ulps of each (A is a
+ * well-conditioned matrix times a diagonal; rounding A's entries moves each singular value relatively, by about eps).
+ */
+export function graded(m: number, n: number, sigma: number[], seed: number, shuffle: boolean): DenseMatrix {
+  const Q1 = qr(randn(m, n, seed), { backend: "js" }).Q;
+  const order = Array.from({ length: n }, (_, j) => (shuffle ? (j * 7 + 3) % n : j));
+  const A = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[i * n + order[j]] = Q1.data[i * n + j] * sigma[j];
+  return { rows: m, cols: n, data: A };
 }

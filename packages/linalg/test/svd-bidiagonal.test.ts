@@ -3,27 +3,12 @@
 // WASM variants; graded matrices with known singular values from 1 to 1e-15;
 // the two new kernels on their own, js twin against WASM.
 import { describe, expect, it } from "vitest";
-import { qr, svd, type DenseMatrix, type SvdResult } from "../src/index.js";
+import { svd, type DenseMatrix, type SvdResult } from "../src/index.js";
 import { withLinalg } from "../src/internal.js";
 import { jsKernels } from "../src/kernels/index.js";
 import {
-  checkSvd, codeOf, describeVariants, logspace, mat, maxDiff, orthError, randn, relErr, scaled, usv, withSingularValues,
+  checkSvd, codeOf, describeVariants, graded, logspace, mat, maxDiff, orthError, randn, relErr, scaled, usv, withSingularValues,
 } from "./factor-helpers.js";
-
-/**
- * A = Q1 diag(sigma) with its columns in the order `order`: Q1 has orthonormal
- * columns, so the singular values are sigma to a few ulps of each (A is a
- * well-conditioned matrix times a diagonal; rounding A's entries moves each
- * singular value relatively, by about eps).
- */
-function graded(m: number, n: number, sigma: number[], seed: number, shuffle: boolean): DenseMatrix {
-  const Q1 = qr(randn(m, n, seed), { backend: "js" }).Q;
-  const order = Array.from({ length: n }, (_, j) => j);
-  if (shuffle) for (let j = 0; j < n; j++) order[j] = (j * 7 + 3) % n; // 7 is prime to every n below
-  const A = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[i * n + order[j]] = Q1.data[i * n + j] * sigma[j];
-  return { rows: m, cols: n, data: A };
-}
 
 const sigma40 = logspace(1, 1e-15, 40), sigma64 = logspace(1, 1e-15, 64);
 const gradedCases = [

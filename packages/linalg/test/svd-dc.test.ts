@@ -5,13 +5,13 @@
 // svd with method "divide-and-conquer" (the default from min(m, n) = 128)
 // against Jacobi, and its stated accuracy on graded matrices.
 import { describe, expect, it } from "vitest";
-import { qr, Rng, svd, type DenseMatrix } from "../src/index.js";
+import { Rng, svd, type DenseMatrix } from "../src/index.js";
 import { withLinalg } from "../src/internal.js";
 import { jsKernels, type LinalgKernels } from "../src/kernels/index.js";
 import { bidiagonalQrWorkSize } from "../src/kernels/bidiagonal.js";
 import { bidiagonalDc, bidiagonalDcWorkSize, SVD_DC_LEAF } from "../src/svd-dc.js";
 import { SVD_DC_MIN } from "../src/svd.js";
-import { checkSvd, describeVariants, logspace, maxDiff, randn, scaled, withSingularValues } from "./factor-helpers.js";
+import { checkSvd, describeVariants, graded, logspace, maxDiff, randn, scaled, withSingularValues } from "./factor-helpers.js";
 
 interface Bidiagonal { name: string; d: Float64Array; e: Float64Array }
 
@@ -136,13 +136,6 @@ describe("secularSvd (js reference)", () => {
   });
 });
 
-/** A = Q1 diag(sigma) with shuffled columns (as test/svd-bidiagonal.test.ts): singular values sigma to a few ulps. */
-function graded(m: number, n: number, sigma: number[], seed: number): DenseMatrix {
-  const Q1 = qr(randn(m, n, seed), { backend: "js" }).Q;
-  const A = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[i * n + ((j * 7 + 3) % n)] = Q1.data[i * n + j] * sigma[j];
-  return { rows: m, cols: n, data: A };
-}
 const maxRel = (s: ArrayLike<number>, want: number[]) => Math.max(...want.map((w, i) => Math.abs(s[i] - w) / w));
 const maxAbs = (s: ArrayLike<number>, want: number[]) => Math.max(...want.map((w, i) => Math.abs(s[i] - w)));
 /** The accuracies stated in svd's documentation: D&C absolute (of σ_max = 1), bidiagonal QR relative. */
@@ -206,11 +199,11 @@ describeVariants("svd method: divide-and-conquer wasm", () => {
   });
 
   it(`graded 400 x 200 (singular values 1 .. 1e-15): divide and conquer to ${DC_ABS} absolute, bidiagonal QR to ${GRADED_REL} relative`, () => {
-    const sigma = logspace(1, 1e-15, 200), A = graded(400, 200, sigma, 3);
+    const sigma = logspace(1, 1e-15, 200), A = graded(400, 200, sigma, 3, true);
     expect(maxAbs(svd(A).s, sigma)).toBeLessThan(DC_ABS);
     expect(maxRel(svd(A, { method: "bidiagonal" }).s, sigma)).toBeLessThan(GRADED_REL);
     // Moderately graded (1 .. 1e-6): divide and conquer is accurate relative to each value there too.
-    const s6 = logspace(1, 1e-6, 200), A6 = graded(400, 200, s6, 4);
+    const s6 = logspace(1, 1e-6, 200), A6 = graded(400, 200, s6, 4, true);
     expect(maxRel(svd(A6).s, s6)).toBeLessThan(1e-9);
   });
 });

@@ -28,22 +28,39 @@ export function secularEigen(
     U[0] = 1;
     return 0;
   }
+  const total = roots(k, d, z, rho, false, lam, U, ldu, work);
+  if (total < 0) return -1;
+  lowner(k, d, z, U, ldu, work);
+  return total;
+}
+
+/**
+ * The k roots of the secular equation 1/rho + Σ z_i² / (D_i - λ) = 0, ascending: with sq false D_i = d_i and out
+ * gets λ; with sq true (rho 1) D_i = d_i², every D_i - D_o formed as (d_i - d_o)(d_i + d_o), and out gets sqrt(λ).
+ * Row j of R (leading dimension ldr) gets D_i - λ_j; `gap` (k) is scratch. Returns the iterations, -1 when a root
+ * did not converge.
+ */
+function roots(
+  k: number, d: Float64Array, z: Float64Array, rho: number, sq: boolean, out: Float64Array, R: Float64Array, ldr: number, gap: Float64Array,
+): number {
   const rhoinv = 1 / rho;
   let zz = 0;
   for (let i = 0; i < k; i++) zz += z[i] * z[i];
   let total = 0;
   for (let j = 0; j < k; j++) {
-    const row = j * ldu;
+    const row = j * ldr;
     // psi sums the poles up to p, phi those after it; p and p + 1 are the model's two poles.
     const p = j < k - 1 ? j : k - 2;
     let org = k - 1, lo = 0, hi = rho * zz, tau = 0.5 * hi, it = 0;
     if (j < k - 1) {
       // The secular function at the interval's midpoint says which half holds the root (its sign)
       // and gives the first rational step, taken from there relative to the nearer pole.
-      const mid = 0.5 * (d[j + 1] - d[j]);
-      const w = evaluate(k, d, z, d[j], mid, p, U, row, rhoinv);
+      const dj = d[j], dn = d[j + 1];
+      const mid = sq ? 0.5 * (dn - dj) * (dn + dj) : 0.5 * (dn - dj);
+      poleGaps(k, d, dj, sq, gap);
+      const w = evaluate(k, z, gap, mid, p, R, row, rhoinv);
       if (Math.abs(w) <= EPS * ev.err) {
-        lam[j] = d[j] + mid;
+        out[j] = sq ? Math.sqrt(dj * dj + mid) : dj + mid;
         continue;
       }
       if (w >= 0) {
@@ -54,39 +71,45 @@ export function secularEigen(
         lo = tau = -mid;
         hi = 0;
       }
-      tau = nextTau(tau, lo, hi, w, U[row + p], U[row + p + 1], ev.dpsi, ev.dphi);
+      tau = nextTau(tau, lo, hi, w, R[row + p], R[row + p + 1], ev.dpsi, ev.dphi);
       it = 1;
     }
     const dorg = d[org];
+    if (org !== j || j === k - 1) poleGaps(k, d, dorg, sq, gap);
     for (;;) {
-      const w = evaluate(k, d, z, dorg, tau, p, U, row, rhoinv);
+      const w = evaluate(k, z, gap, tau, p, R, row, rhoinv);
       if (Math.abs(w) <= EPS * ev.err) break;
       if (w > 0) hi = tau;
       else lo = tau;
       if (hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
       if (++it > MAX_ITER) return -1;
-      tau = nextTau(tau, lo, hi, w, U[row + p], U[row + p + 1], ev.dpsi, ev.dphi);
+      tau = nextTau(tau, lo, hi, w, R[row + p], R[row + p + 1], ev.dpsi, ev.dphi);
     }
     total += it;
-    lam[j] = dorg + tau;
+    out[j] = sq ? Math.sqrt(Math.max(dorg * dorg + tau, 0)) : dorg + tau;
   }
-  lowner(k, d, z, U, ldu, work);
   return total;
 }
 
 /** evaluate's by-products: the derivatives of psi and phi and the error bound of w. */
 const ev = { dpsi: 0, dphi: 0, err: 0 };
 
+/** gap[i] = d_i - base, or with sq (d_i - base)(d_i + base): each pole's distance from the root's origin. */
+function poleGaps(k: number, d: Float64Array, base: number, sq: boolean, gap: Float64Array): void {
+  if (sq) for (let i = 0; i < k; i++) gap[i] = (d[i] - base) * (d[i] + base);
+  else for (let i = 0; i < k; i++) gap[i] = d[i] - base;
+}
+
 /**
- * The secular function w = 1/rho + psi + phi at lam = base + tau, each
- * d_i - lam = (d_i - base) - tau stored in U[row + i]; ev gets psi' and phi'
- * and the bound on w's rounding (dlaed4's erretm). The sums run in two lanes
- * as the WASM kernel's f64x2 (see sums).
+ * The secular function w = 1/rho + psi + phi at tau past the root's origin,
+ * each pole's D_i - lam = gap[i] - tau stored in U[row + i]; ev gets psi' and
+ * phi' and the bound on w's rounding (dlaed4's erretm). The sums run in two
+ * lanes as the WASM kernel's f64x2 (see sums).
  */
-function evaluate(k: number, d: Float64Array, z: Float64Array, base: number, tau: number, p: number, U: Float64Array, row: number, rhoinv: number): number {
-  const psi = sums(0, p + 1, d, z, base, tau, U, row);
+function evaluate(k: number, z: Float64Array, gap: Float64Array, tau: number, p: number, U: Float64Array, row: number, rhoinv: number): number {
+  const psi = sums(0, p + 1, z, gap, tau, U, row);
   const dpsi = s1, err1 = s2;
-  const phi = sums(p + 1, k, d, z, base, tau, U, row);
+  const phi = sums(p + 1, k, z, gap, tau, U, row);
   ev.dpsi = dpsi;
   ev.dphi = s1;
   ev.err = 8 * (err1 + s2) + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + s1);
@@ -97,13 +120,13 @@ let s1 = 0, s2 = 0;
 
 /**
  * Over i in [a, b): Σ z_i²/δ_i (returned), Σ (z_i/δ_i)² (s1) and Σ |z_i²/δ_i| (s2),
- * δ_i = (d_i - base) - tau stored in U[row + i]. Pairs (a, a+1), (a+2, a+3), ...
+ * δ_i = gap[i] - tau stored in U[row + i]. Pairs (a, a+1), (a+2, a+3), ...
  * summed in two lanes, an odd last term into lane 0, the lanes added at the end.
  */
-function sums(a: number, b: number, d: Float64Array, z: Float64Array, base: number, tau: number, U: Float64Array, row: number): number {
+function sums(a: number, b: number, z: Float64Array, gap: Float64Array, tau: number, U: Float64Array, row: number): number {
   let f0 = 0, f1 = 0, g0 = 0, g1 = 0, h0 = 0, h1 = 0, i = a;
   for (; i + 1 < b; i += 2) {
-    const x0 = d[i] - base - tau, x1 = d[i + 1] - base - tau;
+    const x0 = gap[i] - tau, x1 = gap[i + 1] - tau;
     U[row + i] = x0;
     U[row + i + 1] = x1;
     const t0 = z[i] / x0, t1 = z[i + 1] / x1;
@@ -116,7 +139,7 @@ function sums(a: number, b: number, d: Float64Array, z: Float64Array, base: numb
     h1 += Math.abs(u1);
   }
   if (i < b) {
-    const x = d[i] - base - tau;
+    const x = gap[i] - tau;
     U[row + i] = x;
     const t = z[i] / x, u = z[i] * t;
     f0 += u;
@@ -196,93 +219,17 @@ function lowner(k: number, d: Float64Array, z: Float64Array, U: Float64Array, ld
 export function secularSvd(
   k: number, d: Float64Array, z: Float64Array, sig: Float64Array, U: Float64Array, V: Float64Array, ldu: number, work: Float64Array,
 ): number {
-  let zz = 0;
-  for (let i = 0; i < k; i++) zz += z[i] * z[i];
-  let total = 0;
-  for (let j = 0; j < k; j++) {
-    const row = j * ldu;
-    const p = j < k - 1 ? j : k - 2;
-    if (k === 1) {
-      // One pole (0): σ² = z_0², d_0² - σ² = -z_0².
-      V[row] = -zz;
-      sig[j] = Math.abs(z[0]);
-      break;
-    }
-    let org = k - 1, lo = 0, hi = zz, tau = 0.5 * hi, it = 0;
-    if (j < k - 1) {
-      const dj = d[j];
-      const mid = 0.5 * (d[j + 1] - dj) * (d[j + 1] + dj);
-      const w = evaluateSq(k, d, z, dj, mid, p, V, row);
-      if (Math.abs(w) <= EPS * ev.err) {
-        sig[j] = Math.sqrt(dj * dj + mid);
-        continue;
-      }
-      if (w >= 0) {
-        org = j;
-        hi = tau = mid;
-      } else {
-        org = j + 1;
-        lo = tau = -mid;
-        hi = 0;
-      }
-      tau = nextTau(tau, lo, hi, w, V[row + p], V[row + p + 1], ev.dpsi, ev.dphi);
-      it = 1;
-    }
-    const dorg = d[org];
-    for (;;) {
-      const w = evaluateSq(k, d, z, dorg, tau, p, V, row);
-      if (Math.abs(w) <= EPS * ev.err) break;
-      if (w > 0) hi = tau;
-      else lo = tau;
-      if (hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
-      if (++it > MAX_ITER) return -1;
-      tau = nextTau(tau, lo, hi, w, V[row + p], V[row + p + 1], ev.dpsi, ev.dphi);
-    }
-    total += it;
-    sig[j] = Math.sqrt(Math.max(dorg * dorg + tau, 0));
+  if (k === 1) {
+    // One pole (0): σ² = z_0², d_0² - σ² = -z_0².
+    V[0] = -(z[0] * z[0]);
+    sig[0] = Math.abs(z[0]);
+    lownerSvd(1, d, z, U, V, ldu, work);
+    return 0;
   }
+  const total = roots(k, d, z, 1, true, sig, V, ldu, work);
+  if (total < 0) return -1;
   lownerSvd(k, d, z, U, V, ldu, work);
   return total;
-}
-
-/** evaluate with squared poles: each d_i² - σ² = (d_i - base)(d_i + base) - tau stored in V[row + i], 1/rho = 1. */
-function evaluateSq(k: number, d: Float64Array, z: Float64Array, base: number, tau: number, p: number, V: Float64Array, row: number): number {
-  const psi = sumsSq(0, p + 1, d, z, base, tau, V, row);
-  const dpsi = s1, err1 = s2;
-  const phi = sumsSq(p + 1, k, d, z, base, tau, V, row);
-  ev.dpsi = dpsi;
-  ev.dphi = s1;
-  ev.err = 8 * (err1 + s2) + 2 + 3 * Math.abs(tau) * (dpsi + s1);
-  return 1 + psi + phi;
-}
-
-/** sums with δ_i = (d_i - base)(d_i + base) - tau, in the same two lanes. */
-function sumsSq(a: number, b: number, d: Float64Array, z: Float64Array, base: number, tau: number, V: Float64Array, row: number): number {
-  let f0 = 0, f1 = 0, g0 = 0, g1 = 0, h0 = 0, h1 = 0, i = a;
-  for (; i + 1 < b; i += 2) {
-    const x0 = (d[i] - base) * (d[i] + base) - tau, x1 = (d[i + 1] - base) * (d[i + 1] + base) - tau;
-    V[row + i] = x0;
-    V[row + i + 1] = x1;
-    const t0 = z[i] / x0, t1 = z[i + 1] / x1;
-    const u0 = z[i] * t0, u1 = z[i + 1] * t1;
-    f0 += u0;
-    f1 += u1;
-    g0 += t0 * t0;
-    g1 += t1 * t1;
-    h0 += Math.abs(u0);
-    h1 += Math.abs(u1);
-  }
-  if (i < b) {
-    const x = (d[i] - base) * (d[i] + base) - tau;
-    V[row + i] = x;
-    const t = z[i] / x, u = z[i] * t;
-    f0 += u;
-    g0 += t * t;
-    h0 += Math.abs(u);
-  }
-  s1 = g0 + g1;
-  s2 = h0 + h1;
-  return f0 + f1;
 }
 
 /**

@@ -5,13 +5,13 @@
 // svd with method "divide-and-conquer" (the default from min(m, n) = 128)
 // against Jacobi, and its stated accuracy on graded matrices.
 import { describe, expect, it } from "vitest";
-import { Rng, svd, type DenseMatrix } from "../src/index.js";
+import { Rng, svd, svdAsync, type DenseMatrix } from "../src/index.js";
 import { withLinalg } from "../src/internal.js";
 import { jsKernels, type LinalgKernels } from "../src/kernels/index.js";
 import { bidiagonalQrWorkSize } from "../src/kernels/bidiagonal.js";
 import { bidiagonalDc, bidiagonalDcWorkSize, SVD_DC_LEAF } from "../src/svd-dc.js";
 import { SVD_DC_MIN } from "../src/svd.js";
-import { checkSvd, describeVariants, graded, logspace, maxDiff, randn, scaled, withSingularValues } from "./factor-helpers.js";
+import { checkSvd, codeOf, describeVariants, graded, logspace, maxDiff, randn, scaled, withSingularValues } from "./factor-helpers.js";
 
 interface Bidiagonal { name: string; d: Float64Array; e: Float64Array }
 
@@ -159,6 +159,29 @@ describe("svd method: divide-and-conquer (js reference)", () => {
       const j = svd(c.A, { backend: "js", method: "jacobi" });
       expect(maxDiff(r.s, j.s) / j.s[0]).toBeLessThan(1e-12);
       if (c.s) expect(maxDiff(r.s.subarray(0, c.s.length), c.s) / c.s[0]).toBeLessThan(1e-12);
+    });
+  }
+});
+
+describe("svd method: divide-and-conquer, bad input (both backends)", () => {
+  for (const backend of ["js", "wasm"] as const) {
+    it(`${backend}: NaN and Infinity are NON_FINITE, an unknown method or option INVALID_ARGUMENT, an aborted signal ABORTED`, async () => {
+      const A = randn(140, 130, 40);
+      for (const bad of [NaN, Infinity]) {
+        const B = { ...A, data: A.data.slice() };
+        B.data[777] = bad;
+        expect(codeOf(() => svd(B, { backend, method: "divide-and-conquer" }))).toBe("NON_FINITE");
+      }
+      expect(codeOf(() => svd(A, { backend, method: "dc" as never }))).toBe("INVALID_ARGUMENT");
+      expect(codeOf(() => svd(A, { backend, method: "divide-and-conquer", tol: 1 } as never))).toBe("INVALID_ARGUMENT");
+      expect(codeOf(() => svd(A, { backend, method: "divide-and-conquer", rank: 131 }))).toBe("RANK");
+      const ac = new AbortController();
+      ac.abort();
+      await expect(svdAsync(A, { backend, method: "divide-and-conquer", signal: ac.signal })).rejects.toMatchObject({ code: "ABORTED" });
+      // float32 results, rounded from the f64 ones.
+      const f = svd(A, { backend, method: "divide-and-conquer", dtype: "float32", rank: 5 });
+      expect(f.s).toBeInstanceOf(Float32Array);
+      expect(maxDiff(f.s, svd(A, { backend, method: "divide-and-conquer", rank: 5 }).s)).toBeLessThan(1e-5 * f.s[0]);
     });
   }
 });
